@@ -1,0 +1,144 @@
+import { javascript, typescript } from 'projen';
+
+/**
+ * cdktf-ai-infra is defined here. Edit this file and run `npx projen` to regenerate
+ * package.json, tsconfig*.json, .projen/tasks.json and the other generated files.
+ */
+const CDKTF = '0.21.0';
+const PROVIDERS = {
+  '@cdktf/provider-aws': '^21.22.1',
+  '@cdktf/provider-google': '^16.12.1',
+  '@cdktf/provider-kubernetes': '^12.1.1',
+  '@cdktf/provider-helm': '^12.1.2',
+};
+const peers = [`cdktf@${CDKTF}`, 'constructs@^10.4.2', ...Object.entries(PROVIDERS).map(([n, v]) => `${n}@${v}`)];
+
+const project = new typescript.TypeScriptProject({
+  name: 'cdktf-ai-infra',
+  description:
+    'CDK for Terraform constructs for production AI infrastructure on AWS, Google Cloud and Kubernetes: GPU training clusters, inference pools, registries, monitoring and budgets.',
+  keywords: ['cdktf', 'terraform', 'gpu', 'llm', 'vllm', 'eks', 'gke', 'kubernetes', 'mlops'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  typescriptVersion: '~5.9.3',
+  minNodeVersion: '20.19.0',
+  srcdir: 'lib',
+  libdir: 'dist',
+  testdir: 'test',
+  entrypoint: 'dist/index.js',
+  // No GitHub workflows, release machinery or generated eslint config: CI is `.ci/run`,
+  // and eslint is configured in eslint.config.mjs (projen's config pulls in
+  // eslint-import-resolver-typescript, whose platform packages break `npm ci` here).
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+  eslint: false,
+  prettier: true,
+  prettierOptions: { settings: { singleQuote: true, printWidth: 110, trailingComma: javascript.TrailingComma.ALL } },
+  sampleCode: false,
+  peerDeps: peers,
+  devDeps: [
+    ...peers,
+    `cdktf-cli@${CDKTF}`,
+    'fast-check@^4',
+    'eslint@^9',
+    'typescript-eslint@^8',
+    '@types/node@^20',
+    'typedoc@^0.28',
+    'typedoc-plugin-markdown@^4',
+  ],
+  deps: ['yaml@^2.8.0'],
+  jestOptions: {
+    // jest 30's haste map pulls @parcel/watcher platform packages (npm ci trap); 29 does not.
+    jestVersion: '^29',
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    junitReporting: false,
+    coverageText: false,
+    passWithNoTests: false,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testEnvironment: 'node',
+      collectCoverage: false,
+    },
+  },
+  tsconfig: {
+    compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true },
+  },
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    include: ['lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+    exclude: ['node_modules', 'dist', '.build', 'cdktf.out'],
+    compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true },
+  },
+  gitignore: ['cdktf.out/', '.build/', 'reports/', '.gen/', 'terraform.*.tfstate*', '.terraform/'],
+  npmIgnoreOptions: { ignorePatterns: ['examples/', 'docs/', 'scripts/', '.ci/', 'cdktf.json', '.build/', 'reports/'] },
+});
+
+// Subpath exports so that an AWS-only user never loads the Google or Kubernetes bindings.
+const SUBPATHS = ['core', 'aws', 'gcp', 'k8s'];
+project.package.addField('exports', {
+  '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+  ...Object.fromEntries(
+    SUBPATHS.map((s) => [`./${s}`, { types: `./dist/${s}/index.d.ts`, default: `./dist/${s}/index.js` }]),
+  ),
+  './package.json': './package.json',
+});
+project.package.addField('typesVersions', {
+  '*': Object.fromEntries(SUBPATHS.map((s) => [s, [`dist/${s}/index.d.ts`]])),
+});
+project.package.addField('peerDependenciesMeta', {
+  '@cdktf/provider-aws': { optional: true },
+  '@cdktf/provider-google': { optional: true },
+  '@cdktf/provider-kubernetes': { optional: true },
+  '@cdktf/provider-helm': { optional: true },
+});
+
+// One ts-jest transform, isolatedModules for speed (the typecheck task type-checks tests).
+const pkg = project.tryFindObjectFile('package.json')!;
+pkg.addOverride('jest.transform', {
+  '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true }],
+});
+pkg.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
+
+// --- tasks -------------------------------------------------------------------------------
+// Type-check of lib, test and examples (ts-jest runs isolatedModules and does not type-check).
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check lib, test, examples and scripts',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+const lint = project.addTask('lint', {
+  description: 'eslint (bans root imports of provider packages) and prettier --check',
+  steps: [{ exec: 'eslint lib test examples scripts' }, { exec: 'prettier --check "lib/**/*.ts" "test/**/*.ts" "examples/**/*.ts" "scripts/**/*.ts"' }],
+});
+project.addTask('format', { exec: 'prettier --write "lib/**/*.ts" "test/**/*.ts" "examples/**/*.ts" "scripts/**/*.ts"' });
+
+// The test task: type-check, lint, then jest writing a JSON report that .ci/run summarises.
+project.testTask.reset();
+project.testTask.exec('jest --ci --json --outputFile=reports/jest.json', { receiveArgs: true });
+project.testTask.spawn(typecheck);
+project.testTask.spawn(lint);
+
+// Compile the examples (and the library they import) to .build/ for `cdktf synth` and the benchmark.
+const buildExamples = project.addTask('build:examples', {
+  description: 'Compile lib and examples to .build/ (plain node, no ts-node at synth time)',
+  exec: 'tsc -p tsconfig.examples.json',
+});
+project.addTask('synth', {
+  description: 'Synthesize every example app with the real cdktf CLI',
+  steps: [{ spawn: buildExamples.name }, { exec: 'cdktf synth --output cdktf.out' }],
+  env: { CHECKPOINT_DISABLE: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' },
+});
+project.addTask('bench', {
+  description: 'Synth time and peak memory of every example app, one JSON line each',
+  steps: [{ spawn: buildExamples.name }, { exec: 'node scripts/bench.js' }],
+});
+project.addTask('docgen', {
+  description: 'Generate API.md from the TSDoc comments',
+  exec: 'typedoc --plugin typedoc-plugin-markdown --out docs/api --readme none lib/index.ts lib/core/index.ts lib/aws/index.ts lib/gcp/index.ts lib/k8s/index.ts',
+});
+
+project.synth();

@@ -1,0 +1,11 @@
+/**
+ * Every example app in one cdktf App: the root cdktf.json points here, so `npm run synth`
+ * synthesizes all reference architectures with the real cdktf CLI. Each example is also a
+ * runnable app of its own (`node .build/examples/<name>/main.js`).
+ */
+import { App } from 'cdktf';
+import { build as servingPlan } from './serving-plan/main';
+
+const app = new App();
+servingPlan(app);
+app.synth();

@@ -1,0 +1,281 @@
+import { Accelerator } from './accelerator';
+import { ValidationError } from './errors';
+import { SizingResult } from './sizing';
+
+/** The kinds of GPU capacity a node pool can draw on. */
+export enum CapacityKind {
+  /** Plain on-demand instances / VMs. */
+  ON_DEMAND = 'ON_DEMAND',
+  /** Spot (AWS) / Spot VMs (GCP): up to 90% cheaper, reclaimed with 30 s - 2 min notice. */
+  SPOT = 'SPOT',
+  /** A reservation: an AWS On-Demand Capacity Reservation or a GCP specific reservation. */
+  RESERVATION = 'RESERVATION',
+  /** An AWS EC2 Capacity Block for ML (time-boxed, pre-paid, co-located). AWS only. */
+  CAPACITY_BLOCK = 'CAPACITY_BLOCK',
+  /** GKE flex-start (Dynamic Workload Scheduler), up to 7 days per node. GCP only. */
+  FLEX_START = 'FLEX_START',
+  /** GKE queued provisioning (ProvisioningRequest, all-or-nothing). GCP only. */
+  QUEUED_PROVISIONING = 'QUEUED_PROVISIONING',
+}
+
+/** Options of {@link Capacity.reservation}. */
+export interface ReservationOptions {
+  /**
+   * Project that owns a shared GCP reservation.
+   * @default - the node pool's project
+   */
+  readonly project?: string;
+  /**
+   * GCP reservation block within the reservation (`<name>/reservationBlocks/<block>`).
+   * @default - any block
+   */
+  readonly block?: string;
+}
+
+/** Options of {@link Capacity.flexStart}. */
+export interface FlexStartOptions {
+  /**
+   * Longest a node may run before GKE reclaims it (`max_run_duration`), in seconds.
+   * GKE allows at most 7 days.
+   * @default 604800 (7 days)
+   */
+  readonly maxRunDurationSeconds?: number;
+}
+
+/** Longest run flex-start allows: 7 days (reference/gcp.md §6.1). */
+export const FLEX_START_MAX_RUN_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Where the GPUs of a node pool come from. The same value is accepted by the AWS and GCP node
+ * pools; each rejects, with a clear error, the kinds its cloud does not offer.
+ *
+ * @example
+ * Capacity.onDemand();
+ * Capacity.spot();
+ * Capacity.reservation('cr-0abc123');           // AWS ODCR or GCP specific reservation
+ * Capacity.capacityBlock('cr-0123456789abcdef0'); // AWS only
+ * Capacity.flexStart({ maxRunDurationSeconds: 86400 }); // GCP only
+ */
+export class Capacity {
+  /** On-demand capacity. */
+  public static onDemand(): Capacity {
+    return new Capacity(CapacityKind.ON_DEMAND);
+  }
+
+  /** Spot capacity. Training jobs must checkpoint; inference needs more than one replica. */
+  public static spot(): Capacity {
+    return new Capacity(CapacityKind.SPOT);
+  }
+
+  /**
+   * A reservation: an AWS On-Demand Capacity Reservation id (`cr-...`) or a GCP specific
+   * reservation name.
+   */
+  public static reservation(id: string, options: ReservationOptions = {}): Capacity {
+    requireId('Capacity.reservation', id);
+    return new Capacity(CapacityKind.RESERVATION, id, options);
+  }
+
+  /** An AWS EC2 Capacity Block for ML, by its capacity reservation id (`cr-...`). */
+  public static capacityBlock(reservationId: string): Capacity {
+    requireId('Capacity.capacityBlock', reservationId);
+    if (!/^cr-[0-9a-f]{8,17}$/.test(reservationId)) {
+      throw new ValidationError(
+        `Capacity.capacityBlock('${reservationId}'): a Capacity Block is identified by its capacity reservation id, 'cr-' followed by 8 or 17 hex digits, for example 'cr-0123456789abcdef0'.`,
+      );
+    }
+    return new Capacity(CapacityKind.CAPACITY_BLOCK, reservationId);
+  }
+
+  /** GKE flex-start (Dynamic Workload Scheduler). */
+  public static flexStart(options: FlexStartOptions = {}): Capacity {
+    const s = options.maxRunDurationSeconds ?? FLEX_START_MAX_RUN_SECONDS;
+    if (!Number.isInteger(s) || s < 600 || s > FLEX_START_MAX_RUN_SECONDS) {
+      throw new ValidationError(
+        `Capacity.flexStart: 'maxRunDurationSeconds' (${s}) must be an integer from 600 to ${FLEX_START_MAX_RUN_SECONDS} (7 days, the flex-start maximum).`,
+      );
+    }
+    return new Capacity(CapacityKind.FLEX_START, undefined, {}, s);
+  }
+
+  /** GKE queued provisioning: nodes are created all at once when the whole request fits. */
+  public static queuedProvisioning(): Capacity {
+    return new Capacity(CapacityKind.QUEUED_PROVISIONING);
+  }
+
+  /** The kind of capacity. */
+  public readonly kind: CapacityKind;
+  /** Reservation or capacity-block id, for RESERVATION and CAPACITY_BLOCK. */
+  public readonly reservationId?: string;
+  /** GCP reservation options. */
+  public readonly reservationOptions: ReservationOptions;
+  /** Flex-start maximum run duration, seconds. */
+  public readonly maxRunDurationSeconds?: number;
+
+  private constructor(kind: CapacityKind, reservationId?: string, options: ReservationOptions = {}, maxRun?: number) {
+    this.kind = kind;
+    this.reservationId = reservationId;
+    this.reservationOptions = options;
+    this.maxRunDurationSeconds = maxRun;
+  }
+
+  /** Whether the capacity can be reclaimed at short notice. */
+  public get isPreemptible(): boolean {
+    return this.kind === CapacityKind.SPOT;
+  }
+
+  /** Human description for messages. */
+  public toString(): string {
+    return this.reservationId ? `${this.kind}(${this.reservationId})` : this.kind;
+  }
+}
+
+function requireId(where: string, id: string): void {
+  if (typeof id !== 'string' || id.trim() === '') {
+    throw new ValidationError(`${where}: the reservation id must be a non-empty string, got '${id}'.`);
+  }
+}
+
+/** Effect of a Kubernetes taint. */
+export enum TaintEffect {
+  NO_SCHEDULE = 'NoSchedule',
+  PREFER_NO_SCHEDULE = 'PreferNoSchedule',
+  NO_EXECUTE = 'NoExecute',
+}
+
+/** A Kubernetes node taint. */
+export interface NodeTaint {
+  /** Taint key. */
+  readonly key: string;
+  /**
+   * Taint value.
+   * @default - no value
+   */
+  readonly value?: string;
+  /** Effect. */
+  readonly effect: TaintEffect;
+}
+
+/** The taint every GPU node pool of this library carries, so only GPU workloads land there. */
+export const GPU_TAINT: NodeTaint = { key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE };
+
+/**
+ * Options every GPU node pool accepts, on AWS and on GCP: the shared shape that lets a pattern
+ * target either cloud with one declaration.
+ */
+export interface GpuNodePoolOptions {
+  /** The GPU model. */
+  readonly accelerator: Accelerator;
+  /**
+   * GPUs per node; selects the instance / machine shape.
+   * @default - training: 8; inference: the sizing's GPUs per replica, or 1
+   */
+  readonly gpusPerNode?: number;
+  /**
+   * Where the capacity comes from.
+   * @default Capacity.onDemand()
+   */
+  readonly capacity?: Capacity;
+  /**
+   * Extra Kubernetes node labels.
+   * @default - only the library's accelerator and pool labels
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Extra taints. The `nvidia.com/gpu=present:NoSchedule` taint is always added.
+   * @default - only the GPU taint
+   */
+  readonly taints?: NodeTaint[];
+}
+
+/** Options of a training node pool: a fixed-size gang of identical nodes. */
+export interface TrainingNodePoolOptions extends GpuNodePoolOptions {
+  /** Nodes in the pool. */
+  readonly nodes: number;
+}
+
+/** Options of an inference node pool: autoscaled, from zero by default. */
+export interface InferenceNodePoolOptions extends GpuNodePoolOptions {
+  /**
+   * Fewest nodes. Zero lets an idle pool cost nothing.
+   * @default 0
+   */
+  readonly minNodes?: number;
+  /**
+   * Most nodes.
+   * @default 4
+   */
+  readonly maxNodes?: number;
+  /**
+   * A sizing result; when given, GPUs per node default to its GPUs per replica, and its
+   * accelerator must match `accelerator`.
+   * @default - none
+   */
+  readonly sizing?: SizingResult;
+}
+
+/** Node counts after defaults and validation. */
+export interface ResolvedNodeCounts {
+  readonly minNodes: number;
+  readonly maxNodes: number;
+}
+
+/**
+ * Validates and defaults an inference pool's node counts.
+ * @throws ValidationError for negative, fractional or inverted counts
+ */
+export function resolveInferenceNodeCounts(options: InferenceNodePoolOptions): ResolvedNodeCounts {
+  const minNodes = options.minNodes ?? 0;
+  const maxNodes = options.maxNodes ?? Math.max(4, minNodes);
+  if (!Number.isInteger(minNodes) || minNodes < 0) {
+    throw new ValidationError(`'minNodes' (${minNodes}) must be an integer >= 0; use 0 to let the pool scale to zero.`);
+  }
+  if (!Number.isInteger(maxNodes) || maxNodes < 1) {
+    throw new ValidationError(`'maxNodes' (${maxNodes}) must be an integer >= 1.`);
+  }
+  if (maxNodes < minNodes) {
+    throw new ValidationError(`'maxNodes' (${maxNodes}) must be >= 'minNodes' (${minNodes}): raise maxNodes or lower minNodes.`);
+  }
+  return { minNodes, maxNodes };
+}
+
+/**
+ * Validates a training pool's node count.
+ * @throws ValidationError when `nodes` is not a positive integer
+ */
+export function resolveTrainingNodes(options: TrainingNodePoolOptions): number {
+  if (!Number.isInteger(options.nodes) || options.nodes < 1) {
+    throw new ValidationError(`'nodes' (${options.nodes}) must be a positive integer, the number of GPU nodes in the gang.`);
+  }
+  return options.nodes;
+}
+
+/**
+ * GPUs per node of an inference pool: explicit, else from the sizing, else 1.
+ * @throws ValidationError when the sizing is for another accelerator or needs more GPUs than given
+ */
+export function resolveInferenceGpusPerNode(options: InferenceNodePoolOptions): number {
+  const sizing = options.sizing;
+  if (sizing && !sizing.accelerator.equals(options.accelerator)) {
+    throw new ValidationError(
+      `'sizing' is for ${sizing.accelerator.id} but 'accelerator' is ${options.accelerator.id}: size the model for the pool's GPU.`,
+    );
+  }
+  const gpus = options.gpusPerNode ?? sizing?.gpusPerReplica ?? 1;
+  if (!Number.isInteger(gpus) || gpus < 1) {
+    throw new ValidationError(`'gpusPerNode' (${gpus}) must be a positive integer.`);
+  }
+  if (sizing && gpus < sizing.gpusPerReplica) {
+    throw new ValidationError(
+      `'gpusPerNode' (${gpus}) is less than the ${sizing.gpusPerReplica} GPUs one replica of ${sizing.model.name} (${sizing.quantization.id}) needs on ${sizing.accelerator.id}: ` +
+        `raise gpusPerNode to ${sizing.gpusPerReplica} or omit it.`,
+    );
+  }
+  return gpus;
+}
+
+/** Merges the GPU taint with user taints, the user's taint winning on the same key and effect. */
+export function gpuPoolTaints(extra: NodeTaint[] = []): NodeTaint[] {
+  const seen = new Set(extra.map((t) => `${t.key}:${t.effect}`));
+  return [...(seen.has(`${GPU_TAINT.key}:${GPU_TAINT.effect}`) ? [] : [GPU_TAINT]), ...extra];
+}

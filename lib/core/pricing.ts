@@ -1,0 +1,134 @@
+import { TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { ValidationError } from './errors';
+
+/** Hours in an average month (8760 / 12), the convention of the AWS and GCP calculators. */
+export const HOURS_PER_MONTH = 730;
+
+/**
+ * The spot-price assumption of every cost estimate: spot capacity is priced at this fraction
+ * of on-demand. Real spot prices move hourly and differ by region and zone; this is a planning
+ * number, not a quote. GPU spot discounts seen on both clouds range from about 40% to 90%; 0.4
+ * (a 60% discount) is deliberately on the cautious side. Override per estimate with
+ * `CostEstimate.of(stack).spotFractionOfOnDemand = ...`.
+ */
+export const ASSUMED_SPOT_FRACTION_OF_ON_DEMAND = 0.4;
+
+/** A dated, sourced hourly price. */
+export interface HourlyPrice {
+  /** US dollars per hour. */
+  readonly usd: number;
+  /** Region the price applies to, for example `us-east-1`. */
+  readonly region: string;
+  /** Date the price was read, ISO `YYYY-MM-DD`. */
+  readonly asOf: string;
+  /** Where it was read (URL or document). */
+  readonly source: string;
+}
+
+/** How a cost line is billed. */
+export enum PricingModel {
+  ON_DEMAND = 'ON_DEMAND',
+  /** Priced at {@link ASSUMED_SPOT_FRACTION_OF_ON_DEMAND} of on-demand. */
+  SPOT = 'SPOT',
+  /** Pre-paid reservations and capacity blocks: the GPUs cost the same whether used or not. */
+  RESERVED = 'RESERVED',
+}
+
+/** One contribution to a stack's cost estimate. */
+export interface CostLine {
+  /** Construct path of the contributing construct. */
+  readonly constructPath: string;
+  /** What is billed, for example `p5.48xlarge`. */
+  readonly item: string;
+  /** Fewest units running (nodes at minimum scale). */
+  readonly minQuantity: number;
+  /** Most units running (nodes at maximum scale). */
+  readonly maxQuantity: number;
+  /** On-demand hourly price of one unit. */
+  readonly unitPrice: HourlyPrice;
+  /** How it is billed. */
+  readonly pricingModel: PricingModel;
+  /**
+   * Hours per month the units run.
+   * @default HOURS_PER_MONTH
+   */
+  readonly hoursPerMonth?: number;
+}
+
+const ESTIMATES = new WeakMap<TerraformStack, CostEstimate>();
+
+/**
+ * The monthly cost estimate of what one stack defines. Node pools and stores contribute lines;
+ * budget alarms read the total when no limit is given.
+ *
+ * Estimates cover compute (GPU nodes) from the catalogues' dated on-demand prices; storage,
+ * network egress, managed-service fees and taxes are not included.
+ *
+ * @example
+ * const estimate = CostEstimate.of(stack);
+ * estimate.monthlyUsd('max'); // every pool at maxNodes, all month
+ * console.log(estimate.renderTable());
+ */
+export class CostEstimate {
+  /** The estimate of the stack that contains `scope`. */
+  public static of(scope: IConstruct): CostEstimate {
+    const stack = TerraformStack.of(scope);
+    let e = ESTIMATES.get(stack);
+    if (!e) {
+      e = new CostEstimate();
+      ESTIMATES.set(stack, e);
+    }
+    return e;
+  }
+
+  /** Spot price as a fraction of on-demand used by this estimate. */
+  public spotFractionOfOnDemand = ASSUMED_SPOT_FRACTION_OF_ON_DEMAND;
+  private readonly _lines: CostLine[] = [];
+
+  private constructor() {}
+
+  /** Adds a line. */
+  public add(line: CostLine): void {
+    if (!(line.unitPrice.usd >= 0) || !(line.minQuantity >= 0) || !(line.maxQuantity >= line.minQuantity)) {
+      throw new ValidationError(
+        `Cost line for '${line.item}' at ${line.constructPath}: price (${line.unitPrice.usd}) must be >= 0 and 0 <= minQuantity (${line.minQuantity}) <= maxQuantity (${line.maxQuantity}).`,
+      );
+    }
+    this._lines.push(line);
+  }
+
+  /** The lines, in the order they were added. */
+  public get lines(): readonly CostLine[] {
+    return this._lines;
+  }
+
+  /** Monthly USD of one line at minimum or maximum scale. */
+  public lineMonthlyUsd(line: CostLine, at: 'min' | 'max'): number {
+    const qty = at === 'min' ? line.minQuantity : line.maxQuantity;
+    const factor = line.pricingModel === PricingModel.SPOT ? this.spotFractionOfOnDemand : 1;
+    return qty * line.unitPrice.usd * factor * (line.hoursPerMonth ?? HOURS_PER_MONTH);
+  }
+
+  /** Total monthly USD with every pool at its minimum (`'min'`) or maximum (`'max'`) size. */
+  public monthlyUsd(at: 'min' | 'max' = 'max'): number {
+    return this._lines.reduce((sum, l) => sum + this.lineMonthlyUsd(l, at), 0);
+  }
+
+  /** A Markdown table of the estimate, with price sources and dates. */
+  public renderTable(): string {
+    const rows = this._lines.map(
+      (l) =>
+        `| ${l.constructPath} | ${l.item} | ${l.minQuantity}-${l.maxQuantity} | ${l.pricingModel} | $${l.unitPrice.usd.toFixed(3)}/h (${l.unitPrice.region}, ${l.unitPrice.asOf}) | ` +
+        `$${Math.round(this.lineMonthlyUsd(l, 'min'))} - $${Math.round(this.lineMonthlyUsd(l, 'max'))} |`,
+    );
+    return [
+      '| construct | item | units | pricing | unit price | monthly USD (min - max) |',
+      '|---|---|---|---|---|---|',
+      ...rows,
+      `| total | | | | | $${Math.round(this.monthlyUsd('min'))} - $${Math.round(this.monthlyUsd('max'))} |`,
+      '',
+      `Spot lines assume ${Math.round(this.spotFractionOfOnDemand * 100)}% of the on-demand price (an assumption, not a quote). Compute only: storage, egress and managed-service fees are not included.`,
+    ].join('\n');
+  }
+}

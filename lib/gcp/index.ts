@@ -1,0 +1,2 @@
+// Re-exports only; constructs live in private/.
+export {};
