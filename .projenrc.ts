@@ -103,6 +103,7 @@ pkg.addOverride('jest.transform', {
   '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true }],
 });
 pkg.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
+pkg.addOverride('jest.setupFilesAfterEnv', ['<rootDir>/test/setup.ts']);
 
 // --- tasks -------------------------------------------------------------------------------
 // Type-check of lib, test and examples (ts-jest runs isolatedModules and does not type-check).

@@ -1,0 +1,36 @@
+import { Testing, TerraformStack } from 'cdktf';
+
+/** Synthesized Terraform JSON of a stack, with validations run (`Testing.synth(stack, true)`). */
+export interface SynthJson {
+  resource?: Record<string, Record<string, Record<string, any>>>;
+  data?: Record<string, Record<string, Record<string, any>>>;
+  output?: Record<string, any>;
+  provider?: Record<string, any>;
+  [k: string]: any;
+}
+
+/** Synthesizes `stack` (running node validations) and parses the JSON. */
+export function synthJson(stack: TerraformStack): SynthJson {
+  return JSON.parse(Testing.synth(stack, true));
+}
+
+/** All resources of one Terraform type, keyed by logical id. */
+export function resourcesOf(json: SynthJson, type: string): Record<string, any> {
+  return json.resource?.[type] ?? {};
+}
+
+/** The only resource of a type; fails when there is not exactly one. */
+export function onlyResource(json: SynthJson, type: string): any {
+  const all = Object.values(resourcesOf(json, type));
+  if (all.length !== 1) {
+    throw new Error(`expected exactly one ${type}, found ${all.length}`);
+  }
+  return all[0];
+}
+
+/** A fresh app and stack for a test. */
+export function testStack(id = 'test'): { app: ReturnType<typeof Testing.app>; stack: TerraformStack } {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, id);
+  return { app, stack };
+}
