@@ -51,7 +51,7 @@ const project = new typescript.TypeScriptProject({
     'typedoc@^0.28',
     'typedoc-plugin-markdown@^4',
   ],
-  deps: ['yaml@^2.8.0'],
+  deps: ['yaml@^2.8.0', 'ip-num@^1.6.2', '@grafana/grafana-foundation-sdk@0.0.21'],
   jestOptions: {
     // jest 30's haste map pulls @parcel/watcher platform packages (npm ci trap); 29 does not.
     jestVersion: '^29',
@@ -65,14 +65,28 @@ const project = new typescript.TypeScriptProject({
       collectCoverage: false,
     },
   },
+  // node16 resolution honours package "exports" (subpath-only packages such as the Grafana
+  // foundation SDK); files still compile to CommonJS because package.json has no "type".
   tsconfig: {
-    compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true },
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+      module: 'node16',
+      moduleResolution: javascript.TypeScriptModuleResolution.NODE16,
+    },
   },
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     include: ['lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
     exclude: ['node_modules', 'dist', '.build', 'cdktf.out'],
-    compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true },
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+      module: 'node16',
+      moduleResolution: javascript.TypeScriptModuleResolution.NODE16,
+    },
   },
   gitignore: ['cdktf.out/', '.build/', 'reports/', '.gen/', 'terraform.*.tfstate*', '.terraform/'],
   npmIgnoreOptions: { ignorePatterns: ['examples/', 'docs/', 'scripts/', '.ci/', 'cdktf.json', '.build/', 'reports/'] },
