@@ -11,7 +11,11 @@ const PROVIDERS = {
   '@cdktf/provider-kubernetes': '^12.1.1',
   '@cdktf/provider-helm': '^12.1.2',
 };
-const peers = [`cdktf@${CDKTF}`, 'constructs@^10.4.2', ...Object.entries(PROVIDERS).map(([n, v]) => `${n}@${v}`)];
+const peers = [
+  `cdktf@${CDKTF}`,
+  'constructs@^10.4.2',
+  ...Object.entries(PROVIDERS).map(([n, v]) => `${n}@${v}`),
+];
 
 const project = new typescript.TypeScriptProject({
   name: 'cdktf-ai-infra',
@@ -38,7 +42,9 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   eslint: false,
   prettier: true,
-  prettierOptions: { settings: { singleQuote: true, printWidth: 110, trailingComma: javascript.TrailingComma.ALL } },
+  prettierOptions: {
+    settings: { singleQuote: true, printWidth: 110, trailingComma: javascript.TrailingComma.ALL },
+  },
   sampleCode: false,
   peerDeps: peers,
   devDeps: [
@@ -81,6 +87,8 @@ const project = new typescript.TypeScriptProject({
     include: ['lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
     exclude: ['node_modules', 'dist', '.build', 'cdktf.out'],
     compilerOptions: {
+      // ts-jest then transpiles each file alone (fast); the typecheck task type-checks everything.
+      isolatedModules: true,
       lib: ['es2022'],
       target: 'ES2022',
       skipLibCheck: true,
@@ -89,7 +97,9 @@ const project = new typescript.TypeScriptProject({
     },
   },
   gitignore: ['cdktf.out/', '.build/', 'reports/', '.gen/', 'terraform.*.tfstate*', '.terraform/'],
-  npmIgnoreOptions: { ignorePatterns: ['examples/', 'docs/', 'scripts/', '.ci/', 'cdktf.json', '.build/', 'reports/'] },
+  npmIgnoreOptions: {
+    ignorePatterns: ['examples/', 'docs/', 'scripts/', '.ci/', 'cdktf.json', '.build/', 'reports/'],
+  },
 });
 
 // Subpath exports so that an AWS-only user never loads the Google or Kubernetes bindings.
@@ -114,7 +124,7 @@ project.package.addField('peerDependenciesMeta', {
 // One ts-jest transform, isolatedModules for speed (the typecheck task type-checks tests).
 const pkg = project.tryFindObjectFile('package.json')!;
 pkg.addOverride('jest.transform', {
-  '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true }],
+  '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }],
 });
 pkg.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
 pkg.addOverride('jest.setupFilesAfterEnv', ['<rootDir>/test/setup.ts']);
@@ -127,9 +137,14 @@ const typecheck = project.addTask('typecheck', {
 });
 const lint = project.addTask('lint', {
   description: 'eslint (bans root imports of provider packages) and prettier --check',
-  steps: [{ exec: 'eslint lib test examples scripts' }, { exec: 'prettier --check "lib/**/*.ts" "test/**/*.ts" "examples/**/*.ts" "scripts/**/*.ts"' }],
+  steps: [
+    { exec: 'eslint lib test examples scripts' },
+    { exec: 'prettier --check "lib/**/*.ts" "test/**/*.ts" "examples/**/*.ts" "scripts/**/*.ts"' },
+  ],
 });
-project.addTask('format', { exec: 'prettier --write "lib/**/*.ts" "test/**/*.ts" "examples/**/*.ts" "scripts/**/*.ts"' });
+project.addTask('format', {
+  exec: 'prettier --write "lib/**/*.ts" "test/**/*.ts" "examples/**/*.ts" "scripts/**/*.ts"',
+});
 
 // The test task: type-check, lint, then jest writing a JSON report that .ci/run summarises.
 project.testTask.reset();

@@ -20,7 +20,7 @@ export default tseslint.config(
           })),
           patterns: [
             {
-              group: PROVIDERS.map((p) => `@cdktf/provider-${p}/lib`),
+              regex: `^@cdktf/provider-(${PROVIDERS.join('|')})/lib/?(index)?$`,
               message: 'Import the resource submodule itself (@cdktf/provider-x/lib/<resource>), not the lib index.',
             },
           ],

@@ -11,9 +11,21 @@ export class ServingPlanStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const plans = {
-      'llama-70b-awq-l40s': sizeModel({ model: ModelSpec.LLAMA_3_1_70B, quantization: Quantization.AWQ, accelerator: Accelerator.L40S }),
-      'llama-8b-awq-l4': sizeModel({ model: ModelSpec.LLAMA_3_1_8B, quantization: Quantization.AWQ, accelerator: Accelerator.L4 }),
-      'llama-405b-fp8-h100': sizeModel({ model: ModelSpec.LLAMA_3_1_405B, quantization: Quantization.FP8, accelerator: Accelerator.H100 }),
+      'llama-70b-awq-l40s': sizeModel({
+        model: ModelSpec.LLAMA_3_1_70B,
+        quantization: Quantization.AWQ,
+        accelerator: Accelerator.L40S,
+      }),
+      'llama-8b-awq-l4': sizeModel({
+        model: ModelSpec.LLAMA_3_1_8B,
+        quantization: Quantization.AWQ,
+        accelerator: Accelerator.L4,
+      }),
+      'llama-405b-fp8-h100': sizeModel({
+        model: ModelSpec.LLAMA_3_1_405B,
+        quantization: Quantization.FP8,
+        accelerator: Accelerator.H100,
+      }),
     };
     for (const [name, p] of Object.entries(plans)) {
       new TerraformOutput(this, name, {

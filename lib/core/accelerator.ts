@@ -252,7 +252,14 @@ function validateProps(p: AcceleratorProps): void {
     );
   }
   const cc = p.computeCapability;
-  if (!cc || !Number.isInteger(cc.major) || !Number.isInteger(cc.minor) || cc.major < 3 || cc.minor < 0 || cc.minor > 9) {
+  if (
+    !cc ||
+    !Number.isInteger(cc.major) ||
+    !Number.isInteger(cc.minor) ||
+    cc.major < 3 ||
+    cc.minor < 0 ||
+    cc.minor > 9
+  ) {
     throw new ValidationError(
       `Accelerator '${p.id}': 'computeCapability' (${JSON.stringify(cc)}) must be { major, minor } integers such as { major: 8, minor: 9 }.`,
     );

@@ -181,7 +181,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 900,
     severity: AlertSeverity.INFO,
     summary: 'median time to first token of {{ $labels.model_name }} is {{ $value | humanizeDuration }}',
-    runbook: 'The typical request is slow to start, not only the tail: the service is under-provisioned or prompts grew. Compare with queue depth.',
+    runbook:
+      'The typical request is slow to start, not only the tail: the service is under-provisioned or prompts grew. Compare with queue depth.',
     metrics: ['vllm:time_to_first_token_seconds_bucket'],
     expr: (c) =>
       `histogram_quantile(0.5, sum by (le, namespace, model_name) (rate(${c.metric('vllm:time_to_first_token_seconds_bucket')}${c.sel()}[5m]))) > ${c.threshold}`,
@@ -194,7 +195,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 600,
     severity: AlertSeverity.WARNING,
     summary: 'p99 inter-token latency of {{ $labels.model_name }} is {{ $value | humanizeDuration }}',
-    runbook: 'Streaming is choppy: decode batches are too large or GPUs are throttling. Check GPU temperature and utilisation, and max-num-seqs.',
+    runbook:
+      'Streaming is choppy: decode batches are too large or GPUs are throttling. Check GPU temperature and utilisation, and max-num-seqs.',
     metrics: ['vllm:inter_token_latency_seconds_bucket'],
     expr: (c) =>
       `histogram_quantile(0.99, sum by (le, namespace, model_name) (rate(${c.metric('vllm:inter_token_latency_seconds_bucket')}${c.sel()}[5m]))) > ${c.threshold}`,
@@ -207,7 +209,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 600,
     severity: AlertSeverity.WARNING,
     summary: 'p99 end-to-end latency of {{ $labels.model_name }} is {{ $value | humanizeDuration }}',
-    runbook: 'Whole requests are slow: look at TTFT (queueing) versus inter-token latency (decode) to tell which.',
+    runbook:
+      'Whole requests are slow: look at TTFT (queueing) versus inter-token latency (decode) to tell which.',
     metrics: ['vllm:e2e_request_latency_seconds_bucket'],
     expr: (c) =>
       `histogram_quantile(0.99, sum by (le, namespace, model_name) (rate(${c.metric('vllm:e2e_request_latency_seconds_bucket')}${c.sel()}[5m]))) > ${c.threshold}`,
@@ -220,7 +223,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 900,
     severity: AlertSeverity.INFO,
     summary: 'median end-to-end latency of {{ $labels.model_name }} is {{ $value | humanizeDuration }}',
-    runbook: 'The typical request takes long. Output lengths may have grown (vllm:request_generation_tokens) or the service is saturated.',
+    runbook:
+      'The typical request takes long. Output lengths may have grown (vllm:request_generation_tokens) or the service is saturated.',
     metrics: ['vllm:e2e_request_latency_seconds_bucket'],
     expr: (c) =>
       `histogram_quantile(0.5, sum by (le, namespace, model_name) (rate(${c.metric('vllm:e2e_request_latency_seconds_bucket')}${c.sel()}[5m]))) > ${c.threshold}`,
@@ -233,7 +237,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 300,
     severity: AlertSeverity.CRITICAL,
     summary: '{{ $value | humanizePercentage }} of requests in {{ $labels.namespace }} fail with 5xx',
-    runbook: 'The engine is failing requests. Check pod logs for EngineDeadError / CUDA OOM and the GPU XID alerts; roll back a recent model or image change.',
+    runbook:
+      'The engine is failing requests. Check pod logs for EngineDeadError / CUDA OOM and the GPU XID alerts; roll back a recent model or image change.',
     metrics: ['http_requests_total'],
     expr: (c) =>
       `sum by (namespace) (rate(${c.metric('http_requests_total')}${c.sel('handler=~"/v1/.*"', 'status="5xx"')}[5m])) / ` +
@@ -247,9 +252,11 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 600,
     severity: AlertSeverity.WARNING,
     summary: '{{ $value }} requests waiting per replica of {{ $labels.model_name }}',
-    runbook: 'Set above the autoscaler target: it fires when scaling cannot keep up (max replicas reached, or no GPU capacity). Check pending pods and node-pool limits.',
+    runbook:
+      'Set above the autoscaler target: it fires when scaling cannot keep up (max replicas reached, or no GPU capacity). Check pending pods and node-pool limits.',
     metrics: ['vllm:num_requests_waiting'],
-    expr: (c) => `avg by (namespace, model_name) (${c.metric('vllm:num_requests_waiting')}${c.sel()}) > ${c.threshold}`,
+    expr: (c) =>
+      `avg by (namespace, model_name) (${c.metric('vllm:num_requests_waiting')}${c.sel()}) > ${c.threshold}`,
   },
   {
     name: 'LLMKVCacheSaturated',
@@ -259,9 +266,11 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 600,
     severity: AlertSeverity.WARNING,
     summary: 'KV cache of {{ $labels.pod }} is {{ $value | humanizePercentage }} full',
-    runbook: 'Requests are being preempted or queued for KV space. Scale out, lower max-model-len, or use an FP8 KV cache.',
+    runbook:
+      'Requests are being preempted or queued for KV space. Scale out, lower max-model-len, or use an FP8 KV cache.',
     metrics: ['vllm:kv_cache_usage_perc'],
-    expr: (c) => `max by (namespace, pod, model_name) (${c.metric('vllm:kv_cache_usage_perc')}${c.sel()}) > ${c.threshold}`,
+    expr: (c) =>
+      `max by (namespace, pod, model_name) (${c.metric('vllm:kv_cache_usage_perc')}${c.sel()}) > ${c.threshold}`,
   },
   {
     name: 'LLMPreemptions',
@@ -271,9 +280,11 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 600,
     severity: AlertSeverity.WARNING,
     summary: '{{ $labels.pod }} preempts {{ $value }} sequences per second',
-    runbook: 'The KV cache is too small for the concurrency: sequences are evicted and recomputed. Scale out or reduce max-num-seqs.',
+    runbook:
+      'The KV cache is too small for the concurrency: sequences are evicted and recomputed. Scale out or reduce max-num-seqs.',
     metrics: ['vllm:num_preemptions_total'],
-    expr: (c) => `sum by (namespace, pod) (rate(${c.metric('vllm:num_preemptions_total')}${c.sel()}[5m])) > ${c.threshold}`,
+    expr: (c) =>
+      `sum by (namespace, pod) (rate(${c.metric('vllm:num_preemptions_total')}${c.sel()}[5m])) > ${c.threshold}`,
   },
   {
     name: 'LLMGenerationStalled',
@@ -283,7 +294,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 300,
     severity: AlertSeverity.CRITICAL,
     summary: '{{ $labels.pod }} has running requests but produces no tokens',
-    runbook: 'The engine is hung (NCCL deadlock, dead GPU). Check XID alerts and pod logs; delete the pod to recover.',
+    runbook:
+      'The engine is hung (NCCL deadlock, dead GPU). Check XID alerts and pod logs; delete the pod to recover.',
     metrics: ['vllm:generation_tokens_total', 'vllm:num_requests_running'],
     expr: (c) =>
       `sum by (namespace, pod) (rate(${c.metric('vllm:generation_tokens_total')}${c.sel()}[5m])) <= ${c.threshold} ` +
@@ -297,7 +309,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 1800,
     severity: AlertSeverity.INFO,
     summary: 'tokens per second of {{ $labels.model_name }} fell below half of the same time yesterday',
-    runbook: 'Traffic or efficiency changed. Compare request rate with tokens per request; check for GPU throttling.',
+    runbook:
+      'Traffic or efficiency changed. Compare request rate with tokens per request; check for GPU throttling.',
     metrics: ['vllm:generation_tokens_total'],
     expr: (c) =>
       `sum by (namespace, model_name) (rate(${c.metric('vllm:generation_tokens_total')}${c.sel()}[15m])) < ${c.threshold} * ` +
@@ -311,9 +324,11 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 3600,
     severity: AlertSeverity.INFO,
     summary: 'GPU {{ $labels.gpu }} of pod {{ $labels.pod }} is {{ $value }}% busy',
-    runbook: 'An expensive GPU is allocated to a pod that does not use it. Scale the workload down or let the pool scale to zero.',
+    runbook:
+      'An expensive GPU is allocated to a pod that does not use it. Scale the workload down or let the pool scale to zero.',
     metrics: ['DCGM_FI_DEV_GPU_UTIL'],
-    expr: (c) => `avg_over_time(${c.metric('DCGM_FI_DEV_GPU_UTIL')}${c.sel('pod!=""')}[30m]) < ${c.threshold}`,
+    expr: (c) =>
+      `avg_over_time(${c.metric('DCGM_FI_DEV_GPU_UTIL')}${c.sel('pod!=""')}[30m]) < ${c.threshold}`,
   },
   {
     name: 'GPUSaturated',
@@ -323,7 +338,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 1800,
     severity: AlertSeverity.INFO,
     summary: 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }}{{ $labels.hostname }} is {{ $value }}% busy',
-    runbook: 'Sustained full utilisation: fine for training, a capacity signal for serving (add replicas before latency suffers).',
+    runbook:
+      'Sustained full utilisation: fine for training, a capacity signal for serving (add replicas before latency suffers).',
     metrics: ['DCGM_FI_DEV_GPU_UTIL'],
     expr: (c) => `avg_over_time(${c.metric('DCGM_FI_DEV_GPU_UTIL')}${c.sel()}[15m]) > ${c.threshold}`,
   },
@@ -335,7 +351,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 900,
     severity: AlertSeverity.WARNING,
     summary: 'GPU {{ $labels.gpu }} framebuffer is {{ $value | humanizePercentage }} used',
-    runbook: 'A non-serving workload is close to CUDA OOM. Reduce batch size or enable activation checkpointing. Model-server GPUs are excluded (see GPUMemoryHighServing).',
+    runbook:
+      'A non-serving workload is close to CUDA OOM. Reduce batch size or enable activation checkpointing. Model-server GPUs are excluded (see GPUMemoryHighServing).',
     metrics: ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE'],
     expr: (c) => {
       const s = c.sel('pod!~"__SERVING__"');
@@ -349,8 +366,10 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     unit: 'ratio',
     forSeconds: 900,
     severity: AlertSeverity.WARNING,
-    summary: 'model-server GPU {{ $labels.gpu }} of {{ $labels.pod }} is {{ $value | humanizePercentage }} used',
-    runbook: 'vLLM pre-allocates gpu_memory_utilization (0.9 by default) of every GPU by design; above that threshold something else shares the GPU or memory leaks. Restart the pod; do not share model-server GPUs.',
+    summary:
+      'model-server GPU {{ $labels.gpu }} of {{ $labels.pod }} is {{ $value | humanizePercentage }} used',
+    runbook:
+      'vLLM pre-allocates gpu_memory_utilization (0.9 by default) of every GPU by design; above that threshold something else shares the GPU or memory leaks. Restart the pod; do not share model-server GPUs.',
     metrics: ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE'],
     expr: (c) => {
       const s = c.sel('pod=~"__SERVING__"');
@@ -366,7 +385,7 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     severity: AlertSeverity.WARNING,
     summary: 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }}{{ $labels.hostname }} reported an XID error',
     runbook:
-      'Look up the XID in NVIDIA\'s XID catalogue. Counts come from DCGM_EXP_XID_ERRORS_COUNT (enable it in the dcgm-exporter CSV); DCGM_FI_DEV_XID_ERRORS only holds the last XID, so its changes are the fallback.',
+      "Look up the XID in NVIDIA's XID catalogue. Counts come from DCGM_EXP_XID_ERRORS_COUNT (enable it in the dcgm-exporter CSV); DCGM_FI_DEV_XID_ERRORS only holds the last XID, so its changes are the fallback.",
     metrics: ['DCGM_EXP_XID_ERRORS_COUNT', 'DCGM_FI_DEV_XID_ERRORS'],
     expr: (c) =>
       `(sum by (${HOST}) (increase(${c.metric('DCGM_EXP_XID_ERRORS_COUNT')}${c.sel()}[10m])) > ${c.threshold}) ` +
@@ -393,8 +412,10 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     unit: 'failures',
     forSeconds: 0,
     severity: AlertSeverity.CRITICAL,
-    summary: 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }}{{ $labels.hostname }} failed to remap memory rows',
-    runbook: 'The GPU has uncorrectable memory errors it cannot remap. Drain the node and have the GPU replaced.',
+    summary:
+      'GPU {{ $labels.gpu }} on {{ $labels.Hostname }}{{ $labels.hostname }} failed to remap memory rows',
+    runbook:
+      'The GPU has uncorrectable memory errors it cannot remap. Drain the node and have the GPU replaced.',
     metrics: ['DCGM_FI_DEV_ROW_REMAP_FAILURE', 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS'],
     expr: (c) =>
       `${c.metric('DCGM_FI_DEV_ROW_REMAP_FAILURE')}${c.sel()} > ${c.threshold} or increase(${c.metric('DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS')}${c.sel()}[1h]) > ${c.threshold}`,
@@ -407,7 +428,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 300,
     severity: AlertSeverity.WARNING,
     summary: 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }}{{ $labels.hostname }} is at {{ $value }} °C',
-    runbook: 'The GPU will throttle. Limits are SKU-dependent; check the node\'s cooling and power, and GPUThrottling.',
+    runbook:
+      "The GPU will throttle. Limits are SKU-dependent; check the node's cooling and power, and GPUThrottling.",
     metrics: ['DCGM_FI_DEV_GPU_TEMP'],
     expr: (c) => `${c.metric('DCGM_FI_DEV_GPU_TEMP')}${c.sel()} > ${c.threshold}`,
   },
@@ -443,7 +465,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 600,
     severity: AlertSeverity.WARNING,
     summary: 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }}{{ $labels.hostname }} is thermally throttled',
-    runbook: 'Needs the *_VIOLATION counters in the dcgm-exporter CSV. Throttling lowers throughput across a whole training gang.',
+    runbook:
+      'Needs the *_VIOLATION counters in the dcgm-exporter CSV. Throttling lowers throughput across a whole training gang.',
     metrics: ['DCGM_FI_DEV_THERMAL_VIOLATION'],
     expr: (c) => `rate(${c.metric('DCGM_FI_DEV_THERMAL_VIOLATION')}${c.sel()}[5m]) > ${c.threshold}`,
   },
@@ -455,7 +478,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 300,
     severity: AlertSeverity.WARNING,
     summary: 'dcgm-exporter target {{ $labels.instance }} is down',
-    runbook: 'No GPU metrics from this node: every GPU alert is blind there. Check the exporter pod and its ServiceMonitor.',
+    runbook:
+      'No GPU metrics from this node: every GPU alert is blind there. Check the exporter pod and its ServiceMonitor.',
     metrics: ['up'],
     expr: (c) => `${c.metric('up')}{job=~".*dcgm.*"} == ${c.threshold}`,
   },
@@ -467,9 +491,11 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 1800,
     severity: AlertSeverity.WARNING,
     summary: '{{ $value }} inadmissible workloads in cluster queue {{ $labels.cluster_queue }}',
-    runbook: 'Jobs cannot be admitted: the quota or the flavor does not fit them. Check the ClusterQueue status and the GPU quota.',
+    runbook:
+      'Jobs cannot be admitted: the quota or the flavor does not fit them. Check the ClusterQueue status and the GPU quota.',
     metrics: ['kueue_pending_workloads'],
-    expr: (c) => `sum by (cluster_queue) (${c.metric('kueue_pending_workloads')}{status="inadmissible"}) > ${c.threshold}`,
+    expr: (c) =>
+      `sum by (cluster_queue) (${c.metric('kueue_pending_workloads')}{status="inadmissible"}) > ${c.threshold}`,
   },
   {
     name: 'JobSetFailed',
@@ -479,7 +505,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     forSeconds: 0,
     severity: AlertSeverity.WARNING,
     summary: 'a JobSet failed',
-    runbook: 'A training run exhausted its restarts. Check the JobSet status and the last pod logs; preemptions do not count against the budget.',
+    runbook:
+      'A training run exhausted its restarts. Check the JobSet status and the last pod logs; preemptions do not count against the budget.',
     metrics: ['jobset_failed_total'],
     expr: (c) => `increase(${c.metric('jobset_failed_total')}[15m]) > ${c.threshold}`,
   },
@@ -510,17 +537,23 @@ export class AlertRuleSet {
     const known = new Set(ALERT_RULES.map((r) => r.name));
     for (const [name, o] of Object.entries(options.overrides ?? {})) {
       if (!known.has(name)) {
-        throw new ValidationError(`'overrides' names unknown alert '${name}'. Known alerts: ${[...known].join(', ')}.`);
+        throw new ValidationError(
+          `'overrides' names unknown alert '${name}'. Known alerts: ${[...known].join(', ')}.`,
+        );
       }
       if (o.threshold !== undefined && !Number.isFinite(o.threshold)) {
         throw new ValidationError(`'overrides.${name}.threshold' (${o.threshold}) must be a finite number.`);
       }
       if (o.forSeconds !== undefined && (!Number.isInteger(o.forSeconds) || o.forSeconds < 0)) {
-        throw new ValidationError(`'overrides.${name}.forSeconds' (${o.forSeconds}) must be an integer >= 0.`);
+        throw new ValidationError(
+          `'overrides.${name}.forSeconds' (${o.forSeconds}) must be an integer >= 0.`,
+        );
       }
     }
     const groups = options.groups ?? Object.values(AlertGroup);
-    this.definitions = ALERT_RULES.filter((r) => groups.includes(r.group) && options.overrides?.[r.name]?.enabled !== false);
+    this.definitions = ALERT_RULES.filter(
+      (r) => groups.includes(r.group) && options.overrides?.[r.name]?.enabled !== false,
+    );
   }
 
   /**

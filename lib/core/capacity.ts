@@ -112,7 +112,12 @@ export class Capacity {
   /** Flex-start maximum run duration, seconds. */
   public readonly maxRunDurationSeconds?: number;
 
-  private constructor(kind: CapacityKind, reservationId?: string, options: ReservationOptions = {}, maxRun?: number) {
+  private constructor(
+    kind: CapacityKind,
+    reservationId?: string,
+    options: ReservationOptions = {},
+    maxRun?: number,
+  ) {
     this.kind = kind;
     this.reservationId = reservationId;
     this.reservationOptions = options;
@@ -157,7 +162,11 @@ export interface NodeTaint {
 }
 
 /** The taint every GPU node pool of this library carries, so only GPU workloads land there. */
-export const GPU_TAINT: NodeTaint = { key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE };
+export const GPU_TAINT: NodeTaint = {
+  key: 'nvidia.com/gpu',
+  value: 'present',
+  effect: TaintEffect.NO_SCHEDULE,
+};
 
 /**
  * Options every GPU node pool accepts, on AWS and on GCP: the shared shape that lets a pattern
@@ -228,13 +237,17 @@ export function resolveInferenceNodeCounts(options: InferenceNodePoolOptions): R
   const minNodes = options.minNodes ?? 0;
   const maxNodes = options.maxNodes ?? Math.max(4, minNodes);
   if (!Number.isInteger(minNodes) || minNodes < 0) {
-    throw new ValidationError(`'minNodes' (${minNodes}) must be an integer >= 0; use 0 to let the pool scale to zero.`);
+    throw new ValidationError(
+      `'minNodes' (${minNodes}) must be an integer >= 0; use 0 to let the pool scale to zero.`,
+    );
   }
   if (!Number.isInteger(maxNodes) || maxNodes < 1) {
     throw new ValidationError(`'maxNodes' (${maxNodes}) must be an integer >= 1.`);
   }
   if (maxNodes < minNodes) {
-    throw new ValidationError(`'maxNodes' (${maxNodes}) must be >= 'minNodes' (${minNodes}): raise maxNodes or lower minNodes.`);
+    throw new ValidationError(
+      `'maxNodes' (${maxNodes}) must be >= 'minNodes' (${minNodes}): raise maxNodes or lower minNodes.`,
+    );
   }
   return { minNodes, maxNodes };
 }
@@ -245,7 +258,9 @@ export function resolveInferenceNodeCounts(options: InferenceNodePoolOptions): R
  */
 export function resolveTrainingNodes(options: TrainingNodePoolOptions): number {
   if (!Number.isInteger(options.nodes) || options.nodes < 1) {
-    throw new ValidationError(`'nodes' (${options.nodes}) must be a positive integer, the number of GPU nodes in the gang.`);
+    throw new ValidationError(
+      `'nodes' (${options.nodes}) must be a positive integer, the number of GPU nodes in the gang.`,
+    );
   }
   return options.nodes;
 }

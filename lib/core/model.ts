@@ -179,11 +179,20 @@ export class ModelSpec {
   public readonly tiedEmbeddings: boolean;
 
   private constructor(props: ModelSpecProps) {
-    const ints: Array<keyof ModelSpecProps> = ['layers', 'hiddenSize', 'attentionHeads', 'kvHeads', 'vocabSize', 'maxContextLength'];
+    const ints: Array<keyof ModelSpecProps> = [
+      'layers',
+      'hiddenSize',
+      'attentionHeads',
+      'kvHeads',
+      'vocabSize',
+      'maxContextLength',
+    ];
     for (const k of ints) {
       const v = props[k] as number;
       if (!Number.isInteger(v) || v <= 0) {
-        throw new ValidationError(`ModelSpec '${props.name}': '${k}' (${v}) must be a positive integer (see the model's config.json).`);
+        throw new ValidationError(
+          `ModelSpec '${props.name}': '${k}' (${v}) must be a positive integer (see the model's config.json).`,
+        );
       }
     }
     if (!(props.parametersBillions > 0)) {

@@ -150,7 +150,14 @@ export class Quantization {
 
   /** Every catalogued quantization. */
   public static all(): Quantization[] {
-    return [Quantization.BF16, Quantization.FP16, Quantization.FP8, Quantization.INT8, Quantization.AWQ, Quantization.GPTQ];
+    return [
+      Quantization.BF16,
+      Quantization.FP16,
+      Quantization.FP8,
+      Quantization.INT8,
+      Quantization.AWQ,
+      Quantization.GPTQ,
+    ];
   }
 
   /** Describes another scheme. */
@@ -193,7 +200,8 @@ export class Quantization {
     this.supportedOn = props.supportedOn;
     this.vllmArgs = [...props.vllmArgs];
     this.tensorRtLlmQFormat = props.tensorRtLlmQFormat;
-    this.tensorRtLlmMinComputeCapability = props.tensorRtLlmMinComputeCapability ?? props.minComputeCapability;
+    this.tensorRtLlmMinComputeCapability =
+      props.tensorRtLlmMinComputeCapability ?? props.minComputeCapability;
     this.keepsEmbeddingsIn16Bit = props.keepsEmbeddingsIn16Bit;
   }
 

@@ -62,10 +62,20 @@ export function lookupShape<T extends GpuShape>(
   const match = sameGpu.find((s) => s.gpuCount === gpus);
   if (!match) {
     const counts = [...new Set(sameGpu.map((s) => s.gpuCount))].sort((a, b) => a - b);
-    const nearest = counts.reduce((best, c) => (Math.abs(c - gpus) < Math.abs(best - gpus) || (Math.abs(c - gpus) === Math.abs(best - gpus) && c > best) ? c : best), counts[0]);
+    const nearest = counts.reduce(
+      (best, c) =>
+        Math.abs(c - gpus) < Math.abs(best - gpus) ||
+        (Math.abs(c - gpus) === Math.abs(best - gpus) && c > best)
+          ? c
+          : best,
+      counts[0],
+    );
     throw new ValidationError(
       `'gpusPerNode' (${gpus}) has no ${cloud} shape with ${accelerator.id}: ` +
-        `available GPU counts are ${counts.join(', ')} (${sameGpu.filter((s) => counts.includes(s.gpuCount)).map((s) => `${s.name}: ${s.gpuCount}`).join(', ')}). ` +
+        `available GPU counts are ${counts.join(', ')} (${sameGpu
+          .filter((s) => counts.includes(s.gpuCount))
+          .map((s) => `${s.name}: ${s.gpuCount}`)
+          .join(', ')}). ` +
         `Use gpusPerNode: ${nearest}.`,
     );
   }
@@ -76,7 +86,12 @@ export function lookupShape<T extends GpuShape>(
  * Finds a shape by name.
  * @throws ValidationError listing the catalogued names
  */
-export function shapeByName<T extends GpuShape>(cloud: string, shapes: readonly T[], name: string, prop: string): T {
+export function shapeByName<T extends GpuShape>(
+  cloud: string,
+  shapes: readonly T[],
+  name: string,
+  prop: string,
+): T {
   const found = shapes.find((s) => s.name === name);
   if (!found) {
     throw new ValidationError(

@@ -131,12 +131,17 @@ export function weightBytes(model: ModelSpec, quantization: Quantization): numbe
 export function overheadBytesPerGpu(model: ModelSpec, tensorParallelSize: number): number {
   const o = SIZING_OVERHEADS;
   const runtime = tensorParallelSize > 1 ? o.runtimeGiBTensorParallel : o.runtimeGiBSingleGpu;
-  const activations = (o.profilingBatchTokens * model.hiddenSize * 2 * o.activationFactor) / tensorParallelSize;
+  const activations =
+    (o.profilingBatchTokens * model.hiddenSize * 2 * o.activationFactor) / tensorParallelSize;
   return (o.cudaGraphsGiB + runtime) * GiB + activations;
 }
 
 /** KV bytes per token on one GPU: KV heads are sharded by TP, and replicated once TP exceeds them. */
-export function kvBytesPerTokenPerGpu(model: ModelSpec, tensorParallelSize: number, dtype: KvCacheDtype): number {
+export function kvBytesPerTokenPerGpu(
+  model: ModelSpec,
+  tensorParallelSize: number,
+  dtype: KvCacheDtype,
+): number {
   const headsPerGpu = Math.ceil(model.kvHeads / tensorParallelSize);
   return 2 * model.layers * headsPerGpu * model.headDim * kvCacheBytesPerElement(dtype);
 }
@@ -176,12 +181,16 @@ export function sizeModel(options: SizingOptions): SizingResult {
     );
   }
   if (!TENSOR_PARALLEL_DEGREES.includes(maxGpus as (typeof TENSOR_PARALLEL_DEGREES)[number])) {
-    throw new ValidationError(`'maxGpusPerReplica' (${maxGpus}) must be one of ${TENSOR_PARALLEL_DEGREES.join(', ')}.`);
+    throw new ValidationError(
+      `'maxGpusPerReplica' (${maxGpus}) must be one of ${TENSOR_PARALLEL_DEGREES.join(', ')}.`,
+    );
   }
   quantization.assertSupportedOn(accelerator);
 
   const weights = weightBytes(model, quantization);
-  const embedParams = quantization.keepsEmbeddingsIn16Bit ? Math.min(model.embeddingParameters, model.parameters) : 0;
+  const embedParams = quantization.keepsEmbeddingsIn16Bit
+    ? Math.min(model.embeddingParameters, model.parameters)
+    : 0;
   const bodyParams = model.parameters - embedParams;
   const usable = util * accelerator.memoryBytes;
   const candidates = TENSOR_PARALLEL_DEGREES.filter((tp) => tp <= maxGpus && model.attentionHeads % tp === 0);
@@ -247,7 +256,9 @@ export function sizeModel(options: SizingOptions): SizingResult {
   }
 
   const suggestions: string[] = [];
-  const bigger = Accelerator.all().filter((a) => a.memoryMiB > accelerator.memoryMiB && quantization.isSupportedOn(a));
+  const bigger = Accelerator.all().filter(
+    (a) => a.memoryMiB > accelerator.memoryMiB && quantization.isSupportedOn(a),
+  );
   if (bigger.length > 0) {
     suggestions.push(`a GPU with more memory (${bigger.map((a) => a.id).join(', ')})`);
   }

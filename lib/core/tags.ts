@@ -43,7 +43,9 @@ export function normalizeGcpLabels(labels: Record<string, string>): Record<strin
     from[nk] = k;
   }
   if (Object.keys(out).length > 64) {
-    throw new ValidationError(`Google Cloud allows at most 64 labels per resource; got ${Object.keys(out).length}.`);
+    throw new ValidationError(
+      `Google Cloud allows at most 64 labels per resource; got ${Object.keys(out).length}.`,
+    );
   }
   return out;
 }
@@ -71,7 +73,9 @@ export function isValidKubernetesLabelKey(key: string): boolean {
   const prefix = parts.length === 2 ? parts[0] : undefined;
   const nameOk = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/.test(name);
   const prefixOk =
-    prefix === undefined || (prefix.length <= 253 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(prefix));
+    prefix === undefined ||
+    (prefix.length <= 253 &&
+      /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(prefix));
   return nameOk && prefixOk;
 }
 
@@ -240,12 +244,18 @@ class TagAspect implements IAspect {
   private labelGoogle(node: TerraformResource, type: string): void {
     const defaults = this.tags.gcpLabels;
     if (type === 'google_container_cluster') {
-      node.addOverride('resource_labels', { ...defaults, ...(plainMap((node as unknown as { resourceLabelsInput?: unknown }).resourceLabelsInput) ?? {}) });
+      node.addOverride('resource_labels', {
+        ...defaults,
+        ...(plainMap((node as unknown as { resourceLabelsInput?: unknown }).resourceLabelsInput) ?? {}),
+      });
       return;
     }
     if (type === 'google_container_node_pool') {
       const nc = (node as unknown as { nodeConfigInput?: { resourceLabels?: unknown } }).nodeConfigInput;
-      node.addOverride('node_config.resource_labels', { ...defaults, ...(plainMap(nc?.resourceLabels) ?? {}) });
+      node.addOverride('node_config.resource_labels', {
+        ...defaults,
+        ...(plainMap(nc?.resourceLabels) ?? {}),
+      });
       return;
     }
     if ('labelsInput' in node) {

@@ -21,7 +21,12 @@ describe('Accelerator', () => {
   });
 
   test('NVLink only on the SXM parts', () => {
-    expect(Accelerator.all().filter((a) => a.hasNvlink).map((a) => a.id).sort()).toEqual(['A100_40GB', 'A100_80GB', 'H100', 'H200']);
+    expect(
+      Accelerator.all()
+        .filter((a) => a.hasNvlink)
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual(['A100_40GB', 'A100_80GB', 'H100', 'H200']);
   });
 
   test('fromId is case-insensitive and lists known ids on a miss', () => {
