@@ -255,30 +255,74 @@ export function sizeModel(options: SizingOptions): SizingResult {
     }
   }
 
-  const suggestions: string[] = [];
-  const bigger = Accelerator.all().filter(
-    (a) => a.memoryMiB > accelerator.memoryMiB && quantization.isSupportedOn(a),
-  );
-  if (bigger.length > 0) {
-    suggestions.push(`a GPU with more memory (${bigger.map((a) => a.id).join(', ')})`);
-  }
-  const smaller = [Quantization.FP8, Quantization.INT8, Quantization.AWQ].filter(
-    (q) => q.bytesPerParameter < quantization.bytesPerParameter && q.isSupportedOn(accelerator),
-  );
-  if (smaller.length > 0) {
-    suggestions.push(`a smaller quantization (${smaller.map((q) => q.id).join(', ')})`);
-  }
-  if (maxModelLen > 2048) {
-    suggestions.push(`a shorter 'maxModelLen' than ${maxModelLen}`);
-  }
-  if (kvCacheDtype === KvCacheDtype.AUTO) {
-    suggestions.push(`an FP8 KV cache (kvCacheDtype: KvCacheDtype.FP8)`);
-  }
   throw new ValidationError(
     `${model.name} in ${quantization.id} does not fit on ${maxGpus} x ${accelerator.id} ` +
       `(weights ${fmt(weights)}; ${fmt(usable)} usable per GPU at gpuMemoryUtilization ${util}). ` +
-      `${attempts.join('. ')}. Use ${suggestions.join(', or ')}.`,
+      `${attempts.join('. ')}. ${suggestFixes(options, { weights, usable, maxModelLen, concurrentSequences, kvCacheDtype, maxGpus })}`,
   );
+}
+
+interface Shortfall {
+  readonly weights: number;
+  readonly usable: number;
+  readonly maxModelLen: number;
+  readonly concurrentSequences: number;
+  readonly kvCacheDtype: KvCacheDtype;
+  readonly maxGpus: number;
+}
+
+/** What would make a failed sizing fit: only the changes that actually help. */
+function suggestFixes(options: SizingOptions, s: Shortfall): string {
+  const { model, quantization, accelerator } = options;
+  const fits = (o: Partial<SizingOptions>): SizingResult | undefined => {
+    try {
+      return sizeModel({ ...options, ...o });
+    } catch {
+      return undefined;
+    }
+  };
+  const out: string[] = [];
+  const maxTp = Math.max(
+    ...TENSOR_PARALLEL_DEGREES.filter((tp) => tp <= s.maxGpus && model.attentionHeads % tp === 0),
+  );
+  const weightsFit = s.usable - s.weights / maxTp - overheadBytesPerGpu(model, maxTp) > 0;
+  if (!weightsFit) {
+    out.push(`The weights alone need ${fmt(s.weights / maxTp)} per GPU at tensor parallel ${maxTp}.`);
+  }
+  const gpus = Accelerator.all()
+    .filter((a) => a.memoryMiB > accelerator.memoryMiB && quantization.isSupportedOn(a))
+    .map((a) => ({ a, r: fits({ accelerator: a }) }))
+    .filter((x) => x.r !== undefined)
+    .map((x) => `${x.r!.gpusPerReplica} x ${x.a.id}`);
+  if (gpus.length > 0) {
+    out.push(`It fits on ${gpus.join(', ')}.`);
+  }
+  const quants = [Quantization.FP8, Quantization.INT8, Quantization.AWQ]
+    .filter((q) => q.bytesPerParameter < quantization.bytesPerParameter && q.isSupportedOn(accelerator))
+    .map((q) => ({ q, r: fits({ quantization: q }) }))
+    .filter((x) => x.r !== undefined)
+    .map((x) => `${x.q.id} (${x.r!.gpusPerReplica} GPU${x.r!.gpusPerReplica > 1 ? 's' : ''})`);
+  if (quants.length > 0) {
+    out.push(`On ${accelerator.id} it fits in ${quants.join(', ')}.`);
+  }
+  if (weightsFit) {
+    if (s.kvCacheDtype === KvCacheDtype.AUTO && fits({ kvCacheDtype: KvCacheDtype.FP8 })) {
+      out.push(`An FP8 KV cache (kvCacheDtype: KvCacheDtype.FP8) makes it fit.`);
+    }
+    const shorter = [65536, 32768, 16384, 8192, 4096, 2048].find(
+      (l) => l < s.maxModelLen && fits({ maxModelLen: l }),
+    );
+    if (shorter) {
+      out.push(`It fits with maxModelLen ${shorter}.`);
+    }
+    if (s.concurrentSequences > 1 && fits({ concurrentSequences: 1 })) {
+      out.push(`It fits with fewer concurrentSequences than ${s.concurrentSequences}.`);
+    }
+  }
+  if (out.length === (weightsFit ? 0 : 1)) {
+    out.push('Use multi-node serving (not sized by this library) or a smaller model.');
+  }
+  return out.join(' ');
 }
 
 function fmt(bytes: number): string {

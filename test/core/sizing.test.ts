@@ -131,7 +131,22 @@ describe('sizeModel — errors', () => {
       /llama-3.1-405b in AWQ does not fit on 8 x L4 \(weights 2\d\d\.\d GiB; 20\.1 GiB usable per GPU/,
     );
     expect(call).toThrow(/TP 8: 20.1 GiB usable - 2\d\.\d GiB weights/);
-    expect(call).toThrow(/a GPU with more memory \(H100, H200, A100_40GB, A100_80GB, L40S\)/);
+    expect(call).toThrow(/The weights alone need 25.1 GiB per GPU at tensor parallel 8/);
+    expect(call).toThrow(/It fits on 4 x H100, 2 x H200, 8 x A100_40GB, 4 x A100_80GB, 8 x L40S\./);
+  });
+
+  test('throws suggesting a shorter context when only the KV cache does not fit', () => {
+    const call = () =>
+      sizeModel({
+        model: ModelSpec.LLAMA_3_1_8B,
+        quantization: Quantization.BF16,
+        accelerator: Accelerator.L4,
+        maxModelLen: 65536,
+        maxGpusPerReplica: 1,
+      });
+    expect(call).toThrow(/It fits with maxModelLen 16384\./);
+    expect(call).toThrow(/On L4 it fits in FP8 \(1 GPU\)/);
+    expect(call).not.toThrow(/weights alone/);
   });
 
   test('throws when maxModelLen exceeds the model context', () => {
