@@ -169,7 +169,7 @@ project.addTask('bench', {
 });
 project.addTask('docgen', {
   description: 'Generate API.md from the TSDoc comments',
-  exec: 'typedoc --plugin typedoc-plugin-markdown --out docs/api --readme none lib/index.ts lib/core/index.ts lib/aws/index.ts lib/gcp/index.ts lib/k8s/index.ts',
+  exec: 'typedoc --plugin typedoc-plugin-markdown --disableSources --out docs/api --readme none lib/index.ts lib/core/index.ts lib/aws/index.ts lib/gcp/index.ts lib/k8s/index.ts',
 });
 
 project.synth();
