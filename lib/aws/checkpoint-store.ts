@@ -134,9 +134,30 @@ export class CheckpointStore extends Construct {
     const ia = props.infrequentAccessAfterDays ?? 30;
     const gir = props.glacierInstantRetrievalAfterDays ?? 90;
     const nc = props.noncurrentVersionExpirationDays ?? 30;
-    requireIntInRange(this, 'infrequentAccessAfterDays', ia, 30, 36500, 'S3 moves objects to Standard-IA no sooner than 30 days after creation.');
-    requireIntInRange(this, 'glacierInstantRetrievalAfterDays', gir, ia + 30, 36500, `objects stay in Standard-IA at least 30 days, so it must be >= infrequentAccessAfterDays + 30 (${ia + 30}).`);
-    requireIntInRange(this, 'noncurrentVersionExpirationDays', nc, 1, 36500, 'the days an overwritten checkpoint version is kept.');
+    requireIntInRange(
+      this,
+      'infrequentAccessAfterDays',
+      ia,
+      30,
+      36500,
+      'S3 moves objects to Standard-IA no sooner than 30 days after creation.',
+    );
+    requireIntInRange(
+      this,
+      'glacierInstantRetrievalAfterDays',
+      gir,
+      ia + 30,
+      36500,
+      `objects stay in Standard-IA at least 30 days, so it must be >= infrequentAccessAfterDays + 30 (${ia + 30}).`,
+    );
+    requireIntInRange(
+      this,
+      'noncurrentVersionExpirationDays',
+      nc,
+      1,
+      36500,
+      'the days an overwritten checkpoint version is kept.',
+    );
 
     this.store = new SecureBucket(this, 'Bucket', {
       bucketName: props.bucketName,
@@ -169,7 +190,10 @@ export class CheckpointStore extends Construct {
     if (props.lustre) {
       const l = props.lustre;
       if (!props.cluster) {
-        throw new ValidationError(`'lustre' needs 'cluster': the file system is placed in the cluster's VPC and opened to its nodes.`, this);
+        throw new ValidationError(
+          `'lustre' needs 'cluster': the file system is placed in the cluster's VPC and opened to its nodes.`,
+          this,
+        );
       }
       const cluster = props.cluster;
       const cap = l.capacityGiB;
@@ -181,23 +205,36 @@ export class CheckpointStore extends Construct {
       }
       const tp = l.throughputMBpsPerTiB ?? 250;
       if (!(LUSTRE_THROUGHPUTS_MBPS_PER_TIB as readonly number[]).includes(tp)) {
-        throw new ValidationError(`'lustre.throughputMBpsPerTiB' (${tp}) must be one of ${LUSTRE_THROUGHPUTS_MBPS_PER_TIB.join(', ')} (PERSISTENT_2 SSD).`, this);
+        throw new ValidationError(
+          `'lustre.throughputMBpsPerTiB' (${tp}) must be one of ${LUSTRE_THROUGHPUTS_MBPS_PER_TIB.join(', ')} (PERSISTENT_2 SSD).`,
+          this,
+        );
       }
       const subnet = l.subnet ?? cluster.network.trainingSubnet;
       if (!subnet) {
-        throw new ValidationError(`'lustre.subnet' is required when the network has no training subnet: FSx for Lustre takes exactly one subnet.`, this);
+        throw new ValidationError(
+          `'lustre.subnet' is required when the network has no training subnet: FSx for Lustre takes exactly one subnet.`,
+          this,
+        );
       }
       const repos = l.dataRepositories ?? [{ fileSystemPath: '/checkpoints', bucketPrefix: 'checkpoints/' }];
       const seen = new Set<string>();
       for (const r of repos) {
-        if (!/^\/[A-Za-z0-9._/-]*[^/]$/.test(r.fileSystemPath) || r.fileSystemPath === '/' || seen.has(r.fileSystemPath)) {
+        if (
+          !/^\/[A-Za-z0-9._/-]*[^/]$/.test(r.fileSystemPath) ||
+          r.fileSystemPath === '/' ||
+          seen.has(r.fileSystemPath)
+        ) {
           throw new ValidationError(
             `'lustre.dataRepositories' fileSystemPath '${r.fileSystemPath}' must be a unique absolute directory other than '/', without a trailing '/', for example '/checkpoints'.`,
             this,
           );
         }
         if (r.bucketPrefix !== '' && !/^[A-Za-z0-9!_.*'()/-]+\/$/.test(r.bucketPrefix)) {
-          throw new ValidationError(`'lustre.dataRepositories' bucketPrefix '${r.bucketPrefix}' must end with '/' (for example 'checkpoints/') or be '' for the whole bucket.`, this);
+          throw new ValidationError(
+            `'lustre.dataRepositories' bucketPrefix '${r.bucketPrefix}' must end with '/' (for example 'checkpoints/') or be '' for the whole bucket.`,
+            this,
+          );
         }
         seen.add(r.fileSystemPath);
       }
@@ -254,15 +291,19 @@ export class CheckpointStore extends Construct {
       let previous: FsxDataRepositoryAssociation | undefined;
       repos.forEach((r, i) => {
         const events = ['NEW', 'CHANGED', 'DELETED'];
-        const dra: FsxDataRepositoryAssociation = new FsxDataRepositoryAssociation(this, `DataRepository${i}`, {
-          fileSystemId: this.fileSystem!.id,
-          fileSystemPath: r.fileSystemPath,
-          dataRepositoryPath: `s3://${this.bucketName}/${r.bucketPrefix}`,
-          batchImportMetaDataOnCreate: true,
-          deleteDataInFilesystem: false,
-          s3: { autoImportPolicy: { events }, autoExportPolicy: { events } },
-          ...(previous ? { dependsOn: [previous] } : {}),
-        });
+        const dra: FsxDataRepositoryAssociation = new FsxDataRepositoryAssociation(
+          this,
+          `DataRepository${i}`,
+          {
+            fileSystemId: this.fileSystem!.id,
+            fileSystemPath: r.fileSystemPath,
+            dataRepositoryPath: `s3://${this.bucketName}/${r.bucketPrefix}`,
+            batchImportMetaDataOnCreate: true,
+            deleteDataInFilesystem: false,
+            s3: { autoImportPolicy: { events }, autoExportPolicy: { events } },
+            ...(previous ? { dependsOn: [previous] } : {}),
+          },
+        );
         this.dataRepositoryAssociations.push(dra);
         previous = dra;
       });

@@ -7,3 +7,8 @@ export * from './cluster';
 export * from './training-node-group';
 export * from './inference-node-group';
 export { GpuAmiType, NODE_POOL_LABEL } from './private/node-group-common';
+export * from './alert-topic';
+export * from './checkpoint-store';
+export * from './registry';
+export * from './monitoring';
+export * from './budget-alarm';

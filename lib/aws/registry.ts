@@ -51,13 +51,23 @@ export class PullThroughCache {
 
   /** @internal */
   public _validate(scope: IConstruct): void {
-    if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(this.prefix) || this.prefix.length < 2 || this.prefix.length > 30 || this.prefix === 'ecr') {
+    if (
+      !/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(this.prefix) ||
+      this.prefix.length < 2 ||
+      this.prefix.length > 30 ||
+      this.prefix === 'ecr'
+    ) {
       throw new ValidationError(
         `pull-through cache prefix '${this.prefix}' must be 2-30 lower-case letters, digits, '.', '_' or '-' and not 'ecr'.`,
         scope,
       );
     }
-    if (this.credentialArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:ecr-pullthroughcache\/.+/.test(this.credentialArn)) {
+    if (
+      this.credentialArn !== undefined &&
+      !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:ecr-pullthroughcache\/.+/.test(
+        this.credentialArn,
+      )
+    ) {
       throw new ValidationError(
         `the credentials of the ${this.upstreamRegistryUrl} pull-through cache ('${this.credentialArn}') must be a Secrets Manager secret ARN whose name starts with 'ecr-pullthroughcache/'.`,
         scope,
@@ -92,8 +102,20 @@ export interface EcrLifecycleRule {
 
 /** The lifecycle rules a repository gets by default: untagged after 14 days, then keep the newest 200. */
 export const DEFAULT_ECR_LIFECYCLE_RULES: readonly EcrLifecycleRule[] = [
-  { rulePriority: 1, description: 'Expire untagged images after 14 days', tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 14 },
-  { rulePriority: 100, description: 'Keep the newest 200 images', tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 200 },
+  {
+    rulePriority: 1,
+    description: 'Expire untagged images after 14 days',
+    tagStatus: 'untagged',
+    countType: 'sinceImagePushed',
+    countNumber: 14,
+  },
+  {
+    rulePriority: 100,
+    description: 'Keep the newest 200 images',
+    tagStatus: 'any',
+    countType: 'imageCountMoreThan',
+    countNumber: 200,
+  },
 ];
 
 /**
@@ -106,7 +128,9 @@ export const DEFAULT_ECR_LIFECYCLE_RULES: readonly EcrLifecycleRule[] = [
  */
 export function renderEcrLifecyclePolicy(rules: readonly EcrLifecycleRule[]): string {
   if (rules.length === 0) {
-    throw new ValidationError(`'lifecycleRules' is empty: give at least one rule, or omit it for the defaults.`);
+    throw new ValidationError(
+      `'lifecycleRules' is empty: give at least one rule, or omit it for the defaults.`,
+    );
   }
   const priorities = new Set<number>();
   const maxPriority = Math.max(...rules.map((r) => r.rulePriority));
@@ -124,7 +148,9 @@ export function renderEcrLifecyclePolicy(rules: readonly EcrLifecycleRule[]): st
       throw new ValidationError(`${where}: use 'tagPatternList' or 'tagPrefixList', not both.`);
     }
     if (r.tagStatus !== 'tagged' && lists.length > 0) {
-      throw new ValidationError(`${where}: a '${r.tagStatus}' rule must not have 'tagPatternList' or 'tagPrefixList'.`);
+      throw new ValidationError(
+        `${where}: a '${r.tagStatus}' rule must not have 'tagPatternList' or 'tagPrefixList'.`,
+      );
     }
     for (const p of r.tagPatternList ?? []) {
       if ((p.match(/\*/g) ?? []).length > 4) {
@@ -132,7 +158,9 @@ export function renderEcrLifecyclePolicy(rules: readonly EcrLifecycleRule[]): st
       }
     }
     if (r.tagStatus === 'any' && r.rulePriority !== maxPriority) {
-      throw new ValidationError(`${where}: a 'tagStatus: any' rule must have the highest 'rulePriority' (${maxPriority} is higher): ECR evaluates it last.`);
+      throw new ValidationError(
+        `${where}: a 'tagStatus: any' rule must have the highest 'rulePriority' (${maxPriority} is higher): ECR evaluates it last.`,
+      );
     }
     if (!Number.isInteger(r.countNumber) || r.countNumber < 1) {
       throw new ValidationError(`${where}: 'countNumber' (${r.countNumber}) must be a positive integer.`);
@@ -241,20 +269,37 @@ export class Registry extends Construct {
     super(scope, id);
     const protect = props.protectFromDestroy ?? true;
     if (!props.repositories?.length && !props.pullThroughCaches?.length) {
-      throw new ValidationError(`'repositories' is empty and no 'pullThroughCaches' are given: the registry would hold nothing.`, this);
+      throw new ValidationError(
+        `'repositories' is empty and no 'pullThroughCaches' are given: the registry would hold nothing.`,
+        this,
+      );
     }
-    const policy = ValidationError.withScope(this, () => renderEcrLifecyclePolicy(props.lifecycleRules ?? DEFAULT_ECR_LIFECYCLE_RULES));
-    this.key = new KmsKey(this, 'Key', { description: `ECR ${this.node.path}`, enableKeyRotation: true, deletionWindowInDays: 30 });
+    const policy = ValidationError.withScope(this, () =>
+      renderEcrLifecyclePolicy(props.lifecycleRules ?? DEFAULT_ECR_LIFECYCLE_RULES),
+    );
+    this.key = new KmsKey(this, 'Key', {
+      description: `ECR ${this.node.path}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    });
     const scanning = props.scanning ?? ImageScanning.BASIC_ON_PUSH;
     const filters = props.mutableTagFilters ?? [];
     for (const f of filters) {
       if (!/^[A-Za-z0-9_.*-]{1,128}$/.test(f)) {
-        throw new ValidationError(`'mutableTagFilters' entry '${f}' must be a tag with optional '*' wildcards.`, this);
+        throw new ValidationError(
+          `'mutableTagFilters' entry '${f}' must be a tag with optional '*' wildcards.`,
+          this,
+        );
       }
     }
     const seen = new Set<string>();
     for (const name of props.repositories ?? []) {
-      if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(name) || name.length < 2 || name.length > 256 || seen.has(name)) {
+      if (
+        !/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(name) ||
+        name.length < 2 ||
+        name.length > 256 ||
+        seen.has(name)
+      ) {
         throw new ValidationError(
           `'repositories' entry '${name}' must be a unique ECR repository name: 2-256 lower-case letters, digits, '.', '_', '-' and '/' separators.`,
           this,
@@ -264,13 +309,23 @@ export class Registry extends Construct {
       const repo = new EcrRepository(this, `Repository-${name.replace(/\//g, '_')}`, {
         name,
         imageTagMutability: filters.length ? 'IMMUTABLE_WITH_EXCLUSION' : 'IMMUTABLE',
-        ...(filters.length ? { imageTagMutabilityExclusionFilter: filters.map((filter) => ({ filter, filterType: 'WILDCARD' })) } : {}),
+        ...(filters.length
+          ? {
+              imageTagMutabilityExclusionFilter: filters.map((filter) => ({
+                filter,
+                filterType: 'WILDCARD',
+              })),
+            }
+          : {}),
         imageScanningConfiguration: { scanOnPush: scanning === ImageScanning.BASIC_ON_PUSH },
         encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: this.key.arn }],
         forceDelete: false,
         lifecycle: { preventDestroy: protect },
       });
-      new EcrLifecyclePolicy(this, `Lifecycle-${name.replace(/\//g, '_')}`, { repository: repo.name, policy });
+      new EcrLifecyclePolicy(this, `Lifecycle-${name.replace(/\//g, '_')}`, {
+        repository: repo.name,
+        policy,
+      });
       this.repositories[name] = repo;
     }
     if (scanning === ImageScanning.ENHANCED) {
@@ -291,7 +346,10 @@ export class Registry extends Construct {
     for (const c of props.pullThroughCaches ?? []) {
       c._validate(this);
       if (prefixes.has(c.prefix)) {
-        throw new ValidationError(`two pull-through caches use the prefix '${c.prefix}': give each upstream its own prefix.`, this);
+        throw new ValidationError(
+          `two pull-through caches use the prefix '${c.prefix}': give each upstream its own prefix.`,
+          this,
+        );
       }
       prefixes.add(c.prefix);
       this.pullThroughCacheRules.push(
@@ -335,22 +393,40 @@ export class Registry extends Construct {
     ];
     const repoArns = Object.values(this.repositories).map((r) => r.arn);
     if (repoArns.length) {
-      statements.push({ Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], Resource: repoArns });
+      statements.push({
+        Effect: 'Allow',
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+        Resource: repoArns,
+      });
     }
     if (this.pullThroughCacheRules.length) {
       statements.push({
         Effect: 'Allow',
-        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage', 'ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
-        Resource: this.pullThroughCacheRules.map((r) => `arn:aws:ecr:*:${r.registryId}:repository/${r.ecrRepositoryPrefix}/*`),
+        Action: [
+          'ecr:BatchCheckLayerAvailability',
+          'ecr:GetDownloadUrlForLayer',
+          'ecr:BatchGetImage',
+          'ecr:BatchImportUpstreamImage',
+          'ecr:CreateRepository',
+        ],
+        Resource: this.pullThroughCacheRules.map(
+          (r) => `arn:aws:ecr:*:${r.registryId}:repository/${r.ecrRepositoryPrefix}/*`,
+        ),
       });
     }
-    return new IamRolePolicy(this, `Grant${this.grants++}`, { role: role.roleName, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+    return new IamRolePolicy(this, `Grant${this.grants++}`, {
+      role: role.roleName,
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    });
   }
 
   /** Lets a role read model artifacts. */
   public grantReadModels(role: IAwsRole): IamRolePolicy {
     if (!this.models) {
-      throw new ValidationError(`grantReadModels: this registry has no model bucket ('modelBucket' is false).`, this);
+      throw new ValidationError(
+        `grantReadModels: this registry has no model bucket ('modelBucket' is false).`,
+        this,
+      );
     }
     return this.models.grant(this, `Grant${this.grants++}`, role, false);
   }
@@ -358,7 +434,10 @@ export class Registry extends Construct {
   /** Lets a role write model artifacts. */
   public grantWriteModels(role: IAwsRole): IamRolePolicy {
     if (!this.models) {
-      throw new ValidationError(`grantWriteModels: this registry has no model bucket ('modelBucket' is false).`, this);
+      throw new ValidationError(
+        `grantWriteModels: this registry has no model bucket ('modelBucket' is false).`,
+        this,
+      );
     }
     return this.models.grant(this, `Grant${this.grants++}`, role, true);
   }

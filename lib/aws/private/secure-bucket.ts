@@ -2,7 +2,10 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import {
+  S3BucketLifecycleConfiguration,
+  S3BucketLifecycleConfigurationRule,
+} from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
@@ -57,9 +60,18 @@ export class SecureBucket extends Construct {
             Sid: 'AccountPrincipalsThroughS3',
             Effect: 'Allow',
             Principal: { AWS: '*' },
-            Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+            Action: [
+              'kms:Encrypt',
+              'kms:Decrypt',
+              'kms:ReEncrypt*',
+              'kms:GenerateDataKey*',
+              'kms:DescribeKey',
+            ],
             Resource: '*',
-            Condition: { StringEquals: { 'kms:CallerAccount': account.accountId }, StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } },
+            Condition: {
+              StringEquals: { 'kms:CallerAccount': account.accountId },
+              StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' },
+            },
           },
         ],
       }),
@@ -69,7 +81,10 @@ export class SecureBucket extends Construct {
       forceDestroy: false,
       lifecycle: { preventDestroy: o.protectFromDestroy },
     });
-    new S3BucketOwnershipControls(this, 'Ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketOwnershipControls(this, 'Ownership', {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
     new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
       bucket: this.bucket.id,
       blockPublicAcls: true,
@@ -84,7 +99,12 @@ export class SecureBucket extends Construct {
     });
     new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
       bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.key.arn },
+          bucketKeyEnabled: true,
+        },
+      ],
     });
     new S3BucketPolicy(this, 'Policy', {
       bucket: this.bucket.id,
@@ -103,7 +123,11 @@ export class SecureBucket extends Construct {
       }),
     });
     if (o.lifecycleRules.length) {
-      new S3BucketLifecycleConfiguration(this, 'Lifecycle', { bucket: this.bucket.id, rule: o.lifecycleRules, dependsOn: [versioning] });
+      new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
+        bucket: this.bucket.id,
+        rule: o.lifecycleRules,
+        dependsOn: [versioning],
+      });
     }
   }
 
@@ -111,7 +135,12 @@ export class SecureBucket extends Construct {
   public grant(scope: Construct, id: string, role: IAwsRole, write: boolean): IamRolePolicy {
     const s3Actions = ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:GetBucketLocation'];
     if (write) {
-      s3Actions.push('s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts');
+      s3Actions.push(
+        's3:PutObject',
+        's3:DeleteObject',
+        's3:AbortMultipartUpload',
+        's3:ListMultipartUploadParts',
+      );
     }
     const kmsActions = write ? ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'] : ['kms:Decrypt'];
     return new IamRolePolicy(scope, id, {
