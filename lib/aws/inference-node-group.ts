@@ -20,6 +20,7 @@ import {
   awsInstanceTypeByName,
   awsInstanceTypeFor,
   compatibleInstanceTypes,
+  GPU_INSTANCE_TYPES,
 } from './instance-types';
 import {
   dataVolumeDevice,
@@ -100,7 +101,7 @@ export class InferenceNodeGroup extends Construct {
   public readonly instanceType: AwsGpuInstanceType;
   /** Instance types the group may launch. */
   public readonly instanceTypes: string[];
-  /** GPUs per node. */
+  /** GPUs per node (the sizing's GPUs per replica, rounded up to a shape AWS sells). */
   public readonly gpusPerNode: number;
   /** Fewest nodes. */
   public readonly minNodes: number;
@@ -126,7 +127,25 @@ export class InferenceNodeGroup extends Construct {
     const counts = ValidationError.withScope(this, () => resolveInferenceNodeCounts(props));
     this.minNodes = counts.minNodes;
     this.maxNodes = counts.maxNodes;
-    this.gpusPerNode = ValidationError.withScope(this, () => resolveInferenceGpusPerNode(props));
+    const needed = ValidationError.withScope(this, () => resolveInferenceGpusPerNode(props));
+    this.gpusPerNode = needed;
+    if (props.gpusPerNode === undefined && props.sizing && props.instanceType === undefined) {
+      // A replica may need a GPU count AWS does not sell (2 x L40S): use the next larger shape.
+      const counts = [
+        ...new Set(
+          GPU_INSTANCE_TYPES.filter((t) => t.accelerator.equals(props.accelerator)).map((t) => t.gpuCount),
+        ),
+      ].sort((a, b) => a - b);
+      const larger = counts.find((c) => c >= needed);
+      if (larger !== undefined && larger !== needed) {
+        this.gpusPerNode = larger;
+        Warnings.add(
+          this,
+          'aws-gpus-per-node-rounded-up',
+          `One replica of ${props.sizing.model.name} (${props.sizing.quantization.id}) needs ${needed} x ${props.accelerator.id}; AWS has no ${needed}-GPU ${props.accelerator.id} shape, so nodes get ${larger} GPUs (${Math.floor(larger / needed)} replicas per node).`,
+        );
+      }
+    }
     this.instanceType = ValidationError.withScope(this, () => {
       if (props.instanceType === undefined) {
         return awsInstanceTypeFor(props.accelerator, this.gpusPerNode);

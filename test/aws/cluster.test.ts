@@ -33,13 +33,19 @@ describe('EksCluster', () => {
 
   test('defaults to a private endpoint only', () => {
     const { stack } = clusterStack();
-    expect(cluster(synthJson(stack)).vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
+    expect(cluster(synthJson(stack)).vpc_config).toMatchObject({
+      endpoint_private_access: true,
+      endpoint_public_access: false,
+    });
     expect(cluster(synthJson(stack)).vpc_config.public_access_cidrs).toBeUndefined();
   });
 
   test('a public endpoint carries the CIDR allowlist', () => {
     const { stack } = clusterStack({ endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] });
-    expect(cluster(synthJson(stack)).vpc_config).toMatchObject({ endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] });
+    expect(cluster(synthJson(stack)).vpc_config).toMatchObject({
+      endpoint_public_access: true,
+      public_access_cidrs: ['203.0.113.0/24'],
+    });
   });
 
   test('warns when the public endpoint is open to 0.0.0.0/0', () => {
@@ -48,16 +54,23 @@ describe('EksCluster', () => {
   });
 
   test('throws for a public endpoint without CIDRs', () => {
-    expect(() => clusterStack({ endpointPublicAccess: true })).toThrow(/'endpointPublicAccess' is true but 'publicAccessCidrs' is empty/);
+    expect(() => clusterStack({ endpointPublicAccess: true })).toThrow(
+      /'endpointPublicAccess' is true but 'publicAccessCidrs' is empty/,
+    );
   });
 
   test('throws for CIDRs without a public endpoint', () => {
-    expect(() => clusterStack({ publicAccessCidrs: ['203.0.113.0/24'] })).toThrow(/'publicAccessCidrs' is set but 'endpointPublicAccess' is false/);
+    expect(() => clusterStack({ publicAccessCidrs: ['203.0.113.0/24'] })).toThrow(
+      /'publicAccessCidrs' is set but 'endpointPublicAccess' is false/,
+    );
   });
 
   test('uses API authentication and bootstraps the creator as admin by default', () => {
     const { stack } = clusterStack();
-    expect(cluster(synthJson(stack)).access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: true });
+    expect(cluster(synthJson(stack)).access_config).toEqual({
+      authentication_mode: 'API',
+      bootstrap_cluster_creator_admin_permissions: true,
+    });
   });
 
   test('bootstrapCreatorAdmin: false turns the creator admin off', () => {
@@ -69,7 +82,10 @@ describe('EksCluster', () => {
     const arn = 'arn:aws:iam::111122223333:role/platform-admin';
     const { stack } = clusterStack({ adminPrincipalArns: [arn] });
     const json = synthJson(stack);
-    expect(onlyResource(json, 'aws_eks_access_entry')).toMatchObject({ principal_arn: arn, type: 'STANDARD' });
+    expect(onlyResource(json, 'aws_eks_access_entry')).toMatchObject({
+      principal_arn: arn,
+      type: 'STANDARD',
+    });
     expect(onlyResource(json, 'aws_eks_access_policy_association')).toMatchObject({
       principal_arn: arn,
       policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
@@ -78,7 +94,9 @@ describe('EksCluster', () => {
   });
 
   test('throws for an admin principal that is not an IAM ARN', () => {
-    expect(() => clusterStack({ adminPrincipalArns: ['platform-admin'] })).toThrow(/'adminPrincipalArns\[0\]' \('platform-admin'\) must be an IAM role or user ARN/);
+    expect(() => clusterStack({ adminPrincipalArns: ['platform-admin'] })).toThrow(
+      /'adminPrincipalArns\[0\]' \('platform-admin'\) must be an IAM role or user ARN/,
+    );
   });
 
   test('creates an IAM OIDC provider for IRSA', () => {
@@ -93,7 +111,13 @@ describe('EksCluster', () => {
     const { stack } = clusterStack();
     const json = synthJson(stack);
     expect(cluster(json).bootstrap_self_managed_addons).toBe(false);
-    expect(Object.keys(addons(json)).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+    expect(Object.keys(addons(json)).sort()).toEqual([
+      'aws-ebs-csi-driver',
+      'coredns',
+      'eks-pod-identity-agent',
+      'kube-proxy',
+      'vpc-cni',
+    ]);
   });
 
   test('defaults add-on versions to EKS defaults (no pin)', () => {
@@ -107,7 +131,9 @@ describe('EksCluster', () => {
   });
 
   test('throws for a malformed add-on version', () => {
-    expect(() => clusterStack({ addonVersions: { coredns: '1.11' } })).toThrow(/'addonVersions.coredns' \('1.11'\) must look like 'v1.20.4-eksbuild.1'/);
+    expect(() => clusterStack({ addonVersions: { coredns: '1.11' } })).toThrow(
+      /'addonVersions.coredns' \('1.11'\) must look like 'v1.20.4-eksbuild.1'/,
+    );
   });
 
   test('the VPC CNI uses an IRSA role with AmazonEKS_CNI_Policy, not the node role', () => {
@@ -120,7 +146,10 @@ describe('EksCluster', () => {
     expect(cni[0].role).toMatch(/VpcCniRole/);
     const trust = Object.values(json.data?.aws_iam_policy_document ?? {})[0] as any;
     expect(trust.statement[0].condition).toContainEqual(
-      expect.objectContaining({ test: 'StringEquals', values: ['system:serviceaccount:kube-system:aws-node'] }),
+      expect.objectContaining({
+        test: 'StringEquals',
+        values: ['system:serviceaccount:kube-system:aws-node'],
+      }),
     );
   });
 
@@ -129,7 +158,10 @@ describe('EksCluster', () => {
     const arns = Object.values(resourcesOf(synthJson(stack), 'aws_iam_role_policy_attachment'))
       .filter((a) => /NodeRole/.test(a.role))
       .map((a) => a.policy_arn);
-    expect(arns.sort()).toEqual(['arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly', 'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy']);
+    expect(arns.sort()).toEqual([
+      'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
+      'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+    ]);
   });
 
   test('the EBS CSI driver uses Pod Identity', () => {
@@ -154,20 +186,28 @@ describe('EksCluster', () => {
       scaling_config: { min_size: 2, max_size: 4, desired_size: 2 },
       lifecycle: { ignore_changes: ['scaling_config[0].desired_size'] },
     });
-    expect(onlyResource(json, 'aws_launch_template').metadata_options).toMatchObject({ http_tokens: 'required' });
+    expect(onlyResource(json, 'aws_launch_template').metadata_options).toMatchObject({
+      http_tokens: 'required',
+    });
   });
 
   test('CoreDNS waits for the system node group', () => {
     const { stack } = clusterStack();
-    expect(addons(synthJson(stack)).coredns.depends_on).toEqual([expect.stringMatching(/^aws_eks_node_group\.Cluster_SystemNodeGroup_/)]);
+    expect(addons(synthJson(stack)).coredns.depends_on).toEqual([
+      expect.stringMatching(/^aws_eks_node_group\.Cluster_SystemNodeGroup_/),
+    ]);
   });
 
   test('throws for a system node group that can scale to zero', () => {
-    expect(() => clusterStack({ systemNodeGroup: { minNodes: 0 } })).toThrow(/'systemNodeGroup.minNodes' \(0\) must be an integer from 1/);
+    expect(() => clusterStack({ systemNodeGroup: { minNodes: 0 } })).toThrow(
+      /'systemNodeGroup.minNodes' \(0\) must be an integer from 1/,
+    );
   });
 
   test('throws when system maxNodes < minNodes', () => {
-    expect(() => clusterStack({ systemNodeGroup: { minNodes: 3, maxNodes: 2 } })).toThrow(/'systemNodeGroup.maxNodes' \(2\)/);
+    expect(() => clusterStack({ systemNodeGroup: { minNodes: 3, maxNodes: 2 } })).toThrow(
+      /'systemNodeGroup.maxNodes' \(2\)/,
+    );
   });
 
   test('outputs name, endpoint, CA data and OIDC issuer', () => {
@@ -196,7 +236,9 @@ describe('EksCluster', () => {
   });
 
   test('throws for a malformed version', () => {
-    expect(() => clusterStack({ kubernetesVersion: '1.34.1' })).toThrow(/'kubernetesVersion' \('1.34.1'\) must look like '1.34'/);
+    expect(() => clusterStack({ kubernetesVersion: '1.34.1' })).toThrow(
+      /'kubernetesVersion' \('1.34.1'\) must look like '1.34'/,
+    );
   });
 
   test('throws for a version older than 1.33', () => {
@@ -204,14 +246,19 @@ describe('EksCluster', () => {
   });
 
   test('throws for an invalid cluster name', () => {
-    expect(() => clusterStack({ clusterName: '-gpu' })).toThrow(/'clusterName' \('-gpu'\) must be 1-100 characters/);
+    expect(() => clusterStack({ clusterName: '-gpu' })).toThrow(
+      /'clusterName' \('-gpu'\) must be 1-100 characters/,
+    );
   });
 
   test('addWorkloadRole creates a Pod Identity role and association', () => {
     const { stack, cluster: c } = clusterStack();
     c.addWorkloadRole('Trainer', { namespace: 'training', serviceAccount: 'trainer' });
     const json = synthJson(stack);
-    expect(onlyResource(json, 'aws_eks_pod_identity_association')).toMatchObject({ namespace: 'training', service_account: 'trainer' });
+    expect(onlyResource(json, 'aws_eks_pod_identity_association')).toMatchObject({
+      namespace: 'training',
+      service_account: 'trainer',
+    });
     const role = Object.values(resourcesOf(json, 'aws_iam_role')).find((r) => /Trainer/.test(r.description));
     expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({
       Principal: { Service: 'pods.eks.amazonaws.com' },
@@ -221,7 +268,9 @@ describe('EksCluster', () => {
 
   test('addWorkloadRole throws for an invalid service account', () => {
     const { cluster: c } = clusterStack();
-    expect(() => c.addWorkloadRole('X', { namespace: 'training', serviceAccount: 'Trainer_SA' })).toThrow(/'serviceAccount' \('Trainer_SA'\) must be a Kubernetes name/);
+    expect(() => c.addWorkloadRole('X', { namespace: 'training', serviceAccount: 'Trainer_SA' })).toThrow(
+      /'serviceAccount' \('Trainer_SA'\) must be a Kubernetes name/,
+    );
   });
 
   test('the cluster can use any INetwork', () => {

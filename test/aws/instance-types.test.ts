@@ -41,7 +41,10 @@ describe('GPU_INSTANCE_TYPES', () => {
   });
 
   test('P4/P5 prices are dated us-east-1 prices after the June 2025 reduction', () => {
-    expect(awsInstanceTypeByName('p5.48xlarge').onDemandPrice).toMatchObject({ usd: 55.04, region: 'us-east-1' });
+    expect(awsInstanceTypeByName('p5.48xlarge').onDemandPrice).toMatchObject({
+      usd: 55.04,
+      region: 'us-east-1',
+    });
     expect(awsInstanceTypeByName('p4d.24xlarge').onDemandPrice?.usd).toBeCloseTo(21.96, 2);
     expect(awsInstanceTypeByName('p4de.24xlarge').onDemandPrice?.usd).toBeCloseTo(27.45, 2);
     expect(awsInstanceTypeByName('p5en.48xlarge').onDemandPrice?.usd).toBeCloseTo(63.296, 3);
@@ -119,21 +122,30 @@ describe('awsInstanceTypeFor', () => {
   });
 
   test('awsInstanceTypeByName throws for unknown names', () => {
-    expect(() => awsInstanceTypeByName('p9.huge')).toThrow(/'instanceType' \('p9.huge'\) is not a AWS GPU shape/);
+    expect(() => awsInstanceTypeByName('p9.huge')).toThrow(
+      /'instanceType' \('p9.huge'\) is not a AWS GPU shape/,
+    );
   });
 });
 
 describe('compatibleInstanceTypes', () => {
   test('p5.48xlarge has no spot alternative', () => {
-    expect(compatibleInstanceTypes(awsInstanceTypeByName('p5.48xlarge'), true).map((t) => t.name)).toEqual(['p5.48xlarge']);
+    expect(compatibleInstanceTypes(awsInstanceTypeByName('p5.48xlarge'), true).map((t) => t.name)).toEqual([
+      'p5.48xlarge',
+    ]);
   });
 
   test('p5e and p5en are not mixed under one EFA layout', () => {
-    expect(compatibleInstanceTypes(awsInstanceTypeByName('p5e.48xlarge'), true).map((t) => t.name)).toEqual(['p5e.48xlarge']);
+    expect(compatibleInstanceTypes(awsInstanceTypeByName('p5e.48xlarge'), true).map((t) => t.name)).toEqual([
+      'p5e.48xlarge',
+    ]);
   });
 
   test('p5e can diversify to p5en without EFA', () => {
-    expect(compatibleInstanceTypes(awsInstanceTypeByName('p5e.48xlarge'), false).map((t) => t.name)).toEqual(['p5e.48xlarge', 'p5en.48xlarge']);
+    expect(compatibleInstanceTypes(awsInstanceTypeByName('p5e.48xlarge'), false).map((t) => t.name)).toEqual([
+      'p5e.48xlarge',
+      'p5en.48xlarge',
+    ]);
   });
 
   test('g6e.2xlarge diversifies to larger 1-GPU L40S sizes only', () => {
@@ -170,7 +182,9 @@ describe('efaInterfaceLayout', () => {
 
   test('every other card has efa-only at device 0', () => {
     const rest = efaInterfaceLayout(awsInstanceTypeByName('p5en.48xlarge')).slice(2);
-    expect(rest.every((l) => l.deviceIndex === 0 && l.interfaceType === NetworkInterfaceType.EFA_ONLY)).toBe(true);
+    expect(rest.every((l) => l.deviceIndex === 0 && l.interfaceType === NetworkInterfaceType.EFA_ONLY)).toBe(
+      true,
+    );
     expect(rest.map((l) => l.networkCardIndex)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
   });
 
@@ -180,6 +194,8 @@ describe('efaInterfaceLayout', () => {
   });
 
   test('throws for a type without an EFA layout', () => {
-    expect(() => efaInterfaceLayout(awsInstanceTypeByName('g5.2xlarge'))).toThrow(/has no EFA network-card layout/);
+    expect(() => efaInterfaceLayout(awsInstanceTypeByName('g5.2xlarge'))).toThrow(
+      /has no EFA network-card layout/,
+    );
   });
 });

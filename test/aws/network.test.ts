@@ -12,13 +12,19 @@ describe('GpuNetwork', () => {
     network(stack);
     expect(synthJson(stack).resource?.aws_vpc).toBeDefined();
     const vpc = Object.values(resourcesOf(synthJson(stack), 'aws_vpc'))[0];
-    expect(vpc).toMatchObject({ cidr_block: '10.0.0.0/16', enable_dns_hostnames: true, enable_dns_support: true });
+    expect(vpc).toMatchObject({
+      cidr_block: '10.0.0.0/16',
+      enable_dns_hostnames: true,
+      enable_dns_support: true,
+    });
   });
 
   test('carves private /19s, a training /19 and public /24s with ip-num', () => {
     const stack = awsStack();
     network(stack);
-    const cidrs = subnets(synthJson(stack)).map((s) => `${s.availability_zone} ${s.cidr_block} ${s.map_public_ip_on_launch}`);
+    const cidrs = subnets(synthJson(stack)).map(
+      (s) => `${s.availability_zone} ${s.cidr_block} ${s.map_public_ip_on_launch}`,
+    );
     expect(cidrs.sort()).toEqual(
       [
         'us-east-1a 10.0.0.0/19 false',
@@ -49,7 +55,9 @@ describe('GpuNetwork', () => {
   test('tagForCluster adds the shared cluster tag to every subnet', () => {
     const stack = awsStack();
     network(stack).tagForCluster('gpu');
-    expect(subnets(synthJson(stack)).every((s) => s.tags['kubernetes.io/cluster/gpu'] === 'shared')).toBe(true);
+    expect(subnets(synthJson(stack)).every((s) => s.tags['kubernetes.io/cluster/gpu'] === 'shared')).toBe(
+      true,
+    );
   });
 
   test('defaults to one NAT gateway per AZ', () => {
@@ -79,9 +87,13 @@ describe('GpuNetwork', () => {
   test('defaults to interface endpoints for ECR, STS, logs, EC2, ELB and EKS auth with private DNS', () => {
     const stack = awsStack();
     network(stack);
-    const eps = Object.values(resourcesOf(synthJson(stack), 'aws_vpc_endpoint')).filter((e) => e.vpc_endpoint_type === 'Interface');
+    const eps = Object.values(resourcesOf(synthJson(stack), 'aws_vpc_endpoint')).filter(
+      (e) => e.vpc_endpoint_type === 'Interface',
+    );
     expect(eps.map((e) => e.service_name).sort()).toEqual(
-      ['ec2', 'ecr.api', 'ecr.dkr', 'eks-auth', 'elasticloadbalancing', 'logs', 'sts'].map((s) => `com.amazonaws.us-east-1.${s}`).sort(),
+      ['ec2', 'ecr.api', 'ecr.dkr', 'eks-auth', 'elasticloadbalancing', 'logs', 'sts']
+        .map((s) => `com.amazonaws.us-east-1.${s}`)
+        .sort(),
     );
     expect(eps.every((e) => e.private_dns_enabled === true && e.security_group_ids.length === 1)).toBe(true);
   });
@@ -91,26 +103,36 @@ describe('GpuNetwork', () => {
     network(stack);
     expect(synthJson(stack)).toBeDefined();
     const rules = Object.values(resourcesOf(synthJson(stack), 'aws_vpc_security_group_ingress_rule'));
-    expect(rules).toContainEqual(expect.objectContaining({ from_port: 443, to_port: 443, ip_protocol: 'tcp', cidr_ipv4: '10.0.0.0/16' }));
+    expect(rules).toContainEqual(
+      expect.objectContaining({ from_port: 443, to_port: 443, ip_protocol: 'tcp', cidr_ipv4: '10.0.0.0/16' }),
+    );
   });
 
   test('derives the region from the Availability Zones', () => {
     const stack = awsStack();
-    expect(new GpuNetwork(stack, 'N', { availabilityZones: ['eu-west-1a', 'eu-west-1c'] }).region).toBe('eu-west-1');
+    expect(new GpuNetwork(stack, 'N', { availabilityZones: ['eu-west-1a', 'eu-west-1c'] }).region).toBe(
+      'eu-west-1',
+    );
   });
 
   test('has no training subnet unless asked', () => {
     const stack = awsStack();
-    expect(new GpuNetwork(stack, 'N', { availabilityZones: ['us-east-1a', 'us-east-1b'] }).trainingSubnet).toBeUndefined();
+    expect(
+      new GpuNetwork(stack, 'N', { availabilityZones: ['us-east-1a', 'us-east-1b'] }).trainingSubnet,
+    ).toBeUndefined();
   });
 
   test('the training subnet is in the training AZ', () => {
     const stack = awsStack();
-    expect(network(stack, { trainingAvailabilityZone: 'us-east-1b' }).trainingSubnet?.availabilityZone).toBe('us-east-1b');
+    expect(network(stack, { trainingAvailabilityZone: 'us-east-1b' }).trainingSubnet?.availabilityZone).toBe(
+      'us-east-1b',
+    );
   });
 
   test('throws for a CIDR that does not parse', () => {
-    expect(() => network(awsStack(), { cidr: '10.0.0/16' })).toThrow(/'cidr' \('10.0.0\/16'\) is not an IPv4 CIDR/);
+    expect(() => network(awsStack(), { cidr: '10.0.0/16' })).toThrow(
+      /'cidr' \('10.0.0\/16'\) is not an IPv4 CIDR/,
+    );
   });
 
   test('throws for a CIDR larger than /16 or smaller than /20', () => {
@@ -119,11 +141,15 @@ describe('GpuNetwork', () => {
   });
 
   test('throws for a CIDR with host bits', () => {
-    expect(() => network(awsStack(), { cidr: '10.0.1.0/16' })).toThrow(/has host bits set: use the network address '10.0.0.0\/16'/);
+    expect(() => network(awsStack(), { cidr: '10.0.1.0/16' })).toThrow(
+      /has host bits set: use the network address '10.0.0.0\/16'/,
+    );
   });
 
   test('throws for fewer than two AZs', () => {
-    expect(() => new GpuNetwork(awsStack(), 'N', { availabilityZones: ['us-east-1a'] })).toThrow(/must list 2 to 6 Availability Zones/);
+    expect(() => new GpuNetwork(awsStack(), 'N', { availabilityZones: ['us-east-1a'] })).toThrow(
+      /must list 2 to 6 Availability Zones/,
+    );
   });
 
   test('throws for more than six AZs', () => {
@@ -132,23 +158,35 @@ describe('GpuNetwork', () => {
   });
 
   test('throws for a repeated AZ', () => {
-    expect(() => new GpuNetwork(awsStack(), 'N', { availabilityZones: ['us-east-1a', 'us-east-1a'] })).toThrow(/lists an Availability Zone twice/);
+    expect(
+      () => new GpuNetwork(awsStack(), 'N', { availabilityZones: ['us-east-1a', 'us-east-1a'] }),
+    ).toThrow(/lists an Availability Zone twice/);
   });
 
   test('throws for something that is not an AZ name', () => {
-    expect(() => new GpuNetwork(awsStack(), 'N', { availabilityZones: ['use1-az1', 'us-east-1a'] })).toThrow(/'use1-az1' is not an Availability Zone name/);
+    expect(() => new GpuNetwork(awsStack(), 'N', { availabilityZones: ['use1-az1', 'us-east-1a'] })).toThrow(
+      /'use1-az1' is not an Availability Zone name/,
+    );
   });
 
   test('throws for AZs of two regions', () => {
-    expect(() => new GpuNetwork(awsStack(), 'N', { availabilityZones: ['us-east-1a', 'us-west-2a'] })).toThrow(/span regions us-east-1, us-west-2/);
+    expect(
+      () => new GpuNetwork(awsStack(), 'N', { availabilityZones: ['us-east-1a', 'us-west-2a'] }),
+    ).toThrow(/span regions us-east-1, us-west-2/);
   });
 
   test('throws when the training AZ is not a network AZ', () => {
-    expect(() => network(awsStack(), { trainingAvailabilityZone: 'us-east-1c' })).toThrow(/'trainingAvailabilityZone' \('us-east-1c'\) must be one of/);
+    expect(() => network(awsStack(), { trainingAvailabilityZone: 'us-east-1c' })).toThrow(
+      /'trainingAvailabilityZone' \('us-east-1c'\) must be one of/,
+    );
   });
 
   test('throws for a malformed or repeated interface endpoint', () => {
-    expect(() => network(awsStack(), { interfaceEndpoints: ['sts', 'sts'] })).toThrow(/'interfaceEndpoints' entry 'sts'/);
-    expect(() => network(awsStack(), { interfaceEndpoints: ['com.amazonaws.us-east-1.sts '] })).toThrow(/'interfaceEndpoints' entry/);
+    expect(() => network(awsStack(), { interfaceEndpoints: ['sts', 'sts'] })).toThrow(
+      /'interfaceEndpoints' entry 'sts'/,
+    );
+    expect(() => network(awsStack(), { interfaceEndpoints: ['com.amazonaws.us-east-1.sts '] })).toThrow(
+      /'interfaceEndpoints' entry/,
+    );
   });
 });

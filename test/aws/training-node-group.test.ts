@@ -1,6 +1,13 @@
 import { GpuAmiType } from '../../lib/aws';
 import { TrainingNodeGroupOptions } from '../../lib/aws/training-node-group';
-import { ACCELERATOR_NODE_LABEL, Accelerator, Capacity, CostEstimate, PricingModel, TaintEffect } from '../../lib/core';
+import {
+  ACCELERATOR_NODE_LABEL,
+  Accelerator,
+  Capacity,
+  CostEstimate,
+  PricingModel,
+  TaintEffect,
+} from '../../lib/core';
 import { resourcesOf, synthJson } from '../util';
 import { awsStack, clusterStack, hasWarning } from './util';
 import { EksCluster } from '../../lib/aws/cluster';
@@ -12,8 +19,12 @@ function build(options: Partial<TrainingNodeGroupOptions> = {}) {
   const { stack, cluster } = clusterStack();
   const group = cluster.addTrainingNodeGroup('H100', { accelerator: Accelerator.H100, nodes: 4, ...options });
   const json = synthJson(stack);
-  const ng = Object.entries(resourcesOf(json, 'aws_eks_node_group')).find(([k]) => k.startsWith('Cluster_H100'))![1];
-  const lt = Object.entries(resourcesOf(json, 'aws_launch_template')).find(([k]) => k.startsWith('Cluster_H100'))![1];
+  const ng = Object.entries(resourcesOf(json, 'aws_eks_node_group')).find(([k]) =>
+    k.startsWith('Cluster_H100'),
+  )![1];
+  const lt = Object.entries(resourcesOf(json, 'aws_launch_template')).find(([k]) =>
+    k.startsWith('Cluster_H100'),
+  )![1];
   return { stack, cluster, group, json, ng, lt };
 }
 
@@ -50,7 +61,9 @@ describe('TrainingNodeGroup', () => {
   });
 
   test('refuses the AL2 GPU AMI', () => {
-    expect(() => build({ amiType: 'AL2_x86_64_GPU' as GpuAmiType })).toThrow(/AL2 AMIs reached end of support/);
+    expect(() => build({ amiType: 'AL2_x86_64_GPU' as GpuAmiType })).toThrow(
+      /AL2 AMIs reached end of support/,
+    );
   });
 
   test('uses one single-AZ subnet, the network training subnet', () => {
@@ -62,7 +75,9 @@ describe('TrainingNodeGroup', () => {
     const stack = awsStack();
     const net = new GpuNetwork(stack, 'N', { availabilityZones: ['us-east-1a', 'us-east-1b'] });
     const cluster = new EksCluster(stack, 'C', { network: net });
-    expect(() => cluster.addTrainingNodeGroup('T', { accelerator: Accelerator.H100, nodes: 2 })).toThrow(/need one single-AZ subnet/);
+    expect(() => cluster.addTrainingNodeGroup('T', { accelerator: Accelerator.H100, nodes: 2 })).toThrow(
+      /need one single-AZ subnet/,
+    );
   });
 
   test('labels nodes with the accelerator, pool, GPU and EFA', () => {
@@ -80,7 +95,9 @@ describe('TrainingNodeGroup', () => {
   });
 
   test('taints nodes with nvidia.com/gpu and extra taints', () => {
-    expect(build({ taints: [{ key: 'training', value: 'true', effect: TaintEffect.NO_EXECUTE }] }).ng.taint).toEqual([
+    expect(
+      build({ taints: [{ key: 'training', value: 'true', effect: TaintEffect.NO_EXECUTE }] }).ng.taint,
+    ).toEqual([
       { key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' },
       { key: 'training', value: 'true', effect: 'NO_EXECUTE' },
     ]);
@@ -88,7 +105,11 @@ describe('TrainingNodeGroup', () => {
 
   describe('launch template', () => {
     test('requires IMDSv2 with hop limit 2 by default', () => {
-      expect(build().lt.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 2 });
+      expect(build().lt.metadata_options).toEqual({
+        http_endpoint: 'enabled',
+        http_tokens: 'required',
+        http_put_response_hop_limit: 2,
+      });
     });
 
     test('imdsHopLimit sets the hop limit', () => {
@@ -96,7 +117,9 @@ describe('TrainingNodeGroup', () => {
     });
 
     test('throws for a hop limit of 0', () => {
-      expect(() => build({ imdsHopLimit: 0 })).toThrow(/'imdsHopLimit' \(0\) must be an integer from 1 to 64/);
+      expect(() => build({ imdsHopLimit: 0 })).toThrow(
+        /'imdsHopLimit' \(0\) must be an integer from 1 to 64/,
+      );
     });
 
     test('has 32 EFA devices on p5.48xlarge: interface + efa-only on card 0, efa-only elsewhere', () => {
@@ -104,7 +127,9 @@ describe('TrainingNodeGroup', () => {
       expect(nics).toHaveLength(33);
       expect(nics[0]).toMatchObject({ network_card_index: 0, device_index: 0, interface_type: 'interface' });
       expect(nics[1]).toMatchObject({ network_card_index: 0, device_index: 1, interface_type: 'efa-only' });
-      expect(nics.slice(2).every((n: any) => n.device_index === 0 && n.interface_type === 'efa-only')).toBe(true);
+      expect(nics.slice(2).every((n: any) => n.device_index === 0 && n.interface_type === 'efa-only')).toBe(
+        true,
+      );
     });
 
     test('p5en gets 16 EFA devices', () => {
@@ -135,8 +160,20 @@ describe('TrainingNodeGroup', () => {
       const sgRef = expect.stringContaining('aws_security_group.Cluster_H100_SecurityGroup');
       const ingress = Object.values(resourcesOf(json, 'aws_vpc_security_group_ingress_rule'));
       const egress = Object.values(resourcesOf(json, 'aws_vpc_security_group_egress_rule'));
-      expect(ingress).toContainEqual(expect.objectContaining({ ip_protocol: '-1', security_group_id: sgRef, referenced_security_group_id: sgRef }));
-      expect(egress).toContainEqual(expect.objectContaining({ ip_protocol: '-1', security_group_id: sgRef, referenced_security_group_id: sgRef }));
+      expect(ingress).toContainEqual(
+        expect.objectContaining({
+          ip_protocol: '-1',
+          security_group_id: sgRef,
+          referenced_security_group_id: sgRef,
+        }),
+      );
+      expect(egress).toContainEqual(
+        expect.objectContaining({
+          ip_protocol: '-1',
+          security_group_id: sgRef,
+          referenced_security_group_id: sgRef,
+        }),
+      );
     });
 
     test('efa: false uses top-level security groups and no interfaces', () => {
@@ -165,12 +202,17 @@ describe('TrainingNodeGroup', () => {
 
     test('defaults to an encrypted 200 GiB gp3 root volume', () => {
       expect(build().lt.block_device_mappings).toEqual([
-        { device_name: '/dev/xvda', ebs: { volume_size: 200, volume_type: 'gp3', encrypted: 'true', delete_on_termination: 'true' } },
+        {
+          device_name: '/dev/xvda',
+          ebs: { volume_size: 200, volume_type: 'gp3', encrypted: 'true', delete_on_termination: 'true' },
+        },
       ]);
     });
 
     test('throws for a root volume below 50 GiB', () => {
-      expect(() => build({ rootVolumeSizeGiB: 20 })).toThrow(/'rootVolumeSizeGiB' \(20\) must be an integer from 50/);
+      expect(() => build({ rootVolumeSizeGiB: 20 })).toThrow(
+        /'rootVolumeSizeGiB' \(20\) must be an integer from 50/,
+      );
     });
   });
 
@@ -195,8 +237,15 @@ describe('TrainingNodeGroup', () => {
     });
 
     test('reservations get no placement group by default; forcing one warns', () => {
-      expect(resourcesOf(build({ capacity: Capacity.reservation('cr-0abc1234') }).json, 'aws_placement_group')).toEqual({});
-      expect(hasWarning(build({ capacity: Capacity.reservation('cr-0abc1234'), placementGroup: true }).stack, 'aws-reservation-placement-group')).toBe(true);
+      expect(
+        resourcesOf(build({ capacity: Capacity.reservation('cr-0abc1234') }).json, 'aws_placement_group'),
+      ).toEqual({});
+      expect(
+        hasWarning(
+          build({ capacity: Capacity.reservation('cr-0abc1234'), placementGroup: true }).stack,
+          'aws-reservation-placement-group',
+        ),
+      ).toBe(true);
     });
   });
 
@@ -211,33 +260,47 @@ describe('TrainingNodeGroup', () => {
       expect(ng.instance_types).toBeUndefined();
       expect(lt.instance_type).toBe('p5.48xlarge');
       expect(lt.instance_market_options).toEqual({ market_type: 'capacity-block' });
-      expect(lt.capacity_reservation_specification).toEqual({ capacity_reservation_target: { capacity_reservation_id: CB } });
+      expect(lt.capacity_reservation_specification).toEqual({
+        capacity_reservation_target: { capacity_reservation_id: CB },
+      });
       expect(ng.subnet_ids).toHaveLength(1);
     });
 
     test('a Capacity Block group may scale to zero (EKS scales it down before the block ends)', () => {
-      expect(build({ capacity: Capacity.capacityBlock(CB) }).ng.scaling_config).toEqual({ min_size: 0, max_size: 4, desired_size: 4 });
+      expect(build({ capacity: Capacity.capacityBlock(CB) }).ng.scaling_config).toEqual({
+        min_size: 0,
+        max_size: 4,
+        desired_size: 4,
+      });
     });
 
     test('throws when the block AZ differs from the subnet AZ', () => {
-      expect(() => build({ capacity: Capacity.capacityBlock(CB), reservationAvailabilityZone: 'us-east-1b' })).toThrow(
+      expect(() =>
+        build({ capacity: Capacity.capacityBlock(CB), reservationAvailabilityZone: 'us-east-1b' }),
+      ).toThrow(
         /'reservationAvailabilityZone' \(us-east-1b\) differs from the subnet's Availability Zone \(us-east-1a\)/,
       );
     });
 
     test('accepts a block AZ equal to the subnet AZ', () => {
-      expect(() => build({ capacity: Capacity.capacityBlock(CB), reservationAvailabilityZone: 'us-east-1a' })).not.toThrow();
+      expect(() =>
+        build({ capacity: Capacity.capacityBlock(CB), reservationAvailabilityZone: 'us-east-1a' }),
+      ).not.toThrow();
     });
 
     test('throws for reservationAvailabilityZone with on-demand capacity', () => {
-      expect(() => build({ reservationAvailabilityZone: 'us-east-1a' })).toThrow(/only applies to Capacity.reservation\(\) and Capacity.capacityBlock\(\)/);
+      expect(() => build({ reservationAvailabilityZone: 'us-east-1a' })).toThrow(
+        /only applies to Capacity.reservation\(\) and Capacity.capacityBlock\(\)/,
+      );
     });
 
     test('a reservation targets the ODCR from the launch template, on-demand', () => {
       const { ng, lt } = build({ capacity: Capacity.reservation('cr-0abc1234') });
       expect(ng.capacity_type).toBe('ON_DEMAND');
       expect(ng.instance_types).toEqual(['p5.48xlarge']);
-      expect(lt.capacity_reservation_specification).toEqual({ capacity_reservation_target: { capacity_reservation_id: 'cr-0abc1234' } });
+      expect(lt.capacity_reservation_specification).toEqual({
+        capacity_reservation_target: { capacity_reservation_id: 'cr-0abc1234' },
+      });
       expect(lt.instance_market_options).toBeUndefined();
     });
 
@@ -256,17 +319,23 @@ describe('TrainingNodeGroup', () => {
     });
 
     test('throws for flex-start, naming AWS alternatives', () => {
-      expect(() => build({ capacity: Capacity.flexStart() })).toThrow(/FLEX_START is a Google Cloud \(GKE\) capacity kind. On AWS use Capacity.capacityBlock/);
+      expect(() => build({ capacity: Capacity.flexStart() })).toThrow(
+        /FLEX_START is a Google Cloud \(GKE\) capacity kind. On AWS use Capacity.capacityBlock/,
+      );
     });
 
     test('throws for queued provisioning', () => {
-      expect(() => build({ capacity: Capacity.queuedProvisioning() })).toThrow(/QUEUED_PROVISIONING is a Google Cloud/);
+      expect(() => build({ capacity: Capacity.queuedProvisioning() })).toThrow(
+        /QUEUED_PROVISIONING is a Google Cloud/,
+      );
     });
   });
 
   describe('shape', () => {
     test('throws when instanceType disagrees with the accelerator', () => {
-      expect(() => build({ instanceType: 'p4d.24xlarge' })).toThrow(/'instanceType' p4d.24xlarge has 8 x A100_40GB, not 8 x H100/);
+      expect(() => build({ instanceType: 'p4d.24xlarge' })).toThrow(
+        /'instanceType' p4d.24xlarge has 8 x A100_40GB, not 8 x H100/,
+      );
     });
 
     test('throws for a GPU count AWS does not offer', () => {
@@ -283,7 +352,9 @@ describe('TrainingNodeGroup', () => {
 
     test('throws when the pinned VPC CNI is too old for efa-only', () => {
       const { cluster } = clusterStack({ addonVersions: { vpcCni: 'v1.18.3-eksbuild.1' } });
-      expect(() => cluster.addTrainingNodeGroup('H', { accelerator: Accelerator.H100, nodes: 2 })).toThrow(/older than v1.18.5/);
+      expect(() => cluster.addTrainingNodeGroup('H', { accelerator: Accelerator.H100, nodes: 2 })).toThrow(
+        /older than v1.18.5/,
+      );
     });
   });
 

@@ -21,7 +21,11 @@ export function network(stack: TerraformStack, props: Partial<GpuNetworkProps> =
 }
 
 /** A stack with a network and a cluster. */
-export function clusterStack(props: Partial<EksClusterProps> = {}): { stack: TerraformStack; cluster: EksCluster; net: GpuNetwork } {
+export function clusterStack(props: Partial<EksClusterProps> = {}): {
+  stack: TerraformStack;
+  cluster: EksCluster;
+  net: GpuNetwork;
+} {
   const stack = awsStack();
   const net = network(stack);
   const cluster = new EksCluster(stack, 'Cluster', { network: net, ...props });
