@@ -15,23 +15,39 @@ function build(props: Partial<CheckpointStoreProps> = {}, lustre?: Partial<Lustr
 describe('CheckpointStore bucket', () => {
   test('is protected from destroy by default', () => {
     const { json } = build();
-    expect(onlyResource(json, 'aws_s3_bucket')).toMatchObject({ bucket_prefix: 'ckpt-', force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(json, 'aws_s3_bucket')).toMatchObject({
+      bucket_prefix: 'ckpt-',
+      force_destroy: false,
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
   test('protectFromDestroy: false lifts the protection', () => {
-    expect(onlyResource(build({ protectFromDestroy: false }).json, 'aws_s3_bucket').lifecycle).toEqual({ prevent_destroy: false });
+    expect(onlyResource(build({ protectFromDestroy: false }).json, 'aws_s3_bucket').lifecycle).toEqual({
+      prevent_destroy: false,
+    });
   });
 
   test('is versioned', () => {
-    expect(onlyResource(build().json, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
+    expect(onlyResource(build().json, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({
+      status: 'Enabled',
+    });
   });
 
   test('is encrypted with a rotating KMS key and a bucket key', () => {
     const { json } = build();
     expect(onlyResource(json, 'aws_s3_bucket_server_side_encryption_configuration').rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: expect.stringContaining('aws_kms_key.') }, bucket_key_enabled: true },
+      {
+        apply_server_side_encryption_by_default: {
+          sse_algorithm: 'aws:kms',
+          kms_master_key_id: expect.stringContaining('aws_kms_key.'),
+        },
+        bucket_key_enabled: true,
+      },
     ]);
-    const key = Object.values(resourcesOf(json, 'aws_kms_key')).find((k) => /Checkpoints/.test(k.description));
+    const key = Object.values(resourcesOf(json, 'aws_kms_key')).find((k) =>
+      /Checkpoints/.test(k.description),
+    );
     expect(key.enable_key_rotation).toBe(true);
   });
 
@@ -43,12 +59,18 @@ describe('CheckpointStore bucket', () => {
       ignore_public_acls: true,
       restrict_public_buckets: true,
     });
-    expect(onlyResource(json, 'aws_s3_bucket_ownership_controls').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+    expect(onlyResource(json, 'aws_s3_bucket_ownership_controls').rule).toEqual({
+      object_ownership: 'BucketOwnerEnforced',
+    });
   });
 
   test('denies requests without TLS', () => {
     const policy = JSON.parse(onlyResource(build().json, 'aws_s3_bucket_policy').policy);
-    expect(policy.Statement[0]).toMatchObject({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    expect(policy.Statement[0]).toMatchObject({
+      Effect: 'Deny',
+      Action: 's3:*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
   });
 
   test('defaults lifecycle: Standard-IA at 30 days, Glacier IR at 90, old versions after 30', () => {
@@ -62,21 +84,31 @@ describe('CheckpointStore bucket', () => {
   });
 
   test('throws for a Standard-IA transition before 30 days', () => {
-    expect(() => build({ infrequentAccessAfterDays: 7 })).toThrow(/'infrequentAccessAfterDays' \(7\) must be an integer from 30/);
+    expect(() => build({ infrequentAccessAfterDays: 7 })).toThrow(
+      /'infrequentAccessAfterDays' \(7\) must be an integer from 30/,
+    );
   });
 
   test('throws for a Glacier IR transition less than 30 days after Standard-IA', () => {
-    expect(() => build({ glacierInstantRetrievalAfterDays: 45 })).toThrow(/'glacierInstantRetrievalAfterDays' \(45\) must be an integer from 60/);
+    expect(() => build({ glacierInstantRetrievalAfterDays: 45 })).toThrow(
+      /'glacierInstantRetrievalAfterDays' \(45\) must be an integer from 60/,
+    );
   });
 
   test('throws for an invalid bucket name', () => {
-    expect(() => build({ bucketName: 'Checkpoints_Bucket' })).toThrow(/'bucketName' \('Checkpoints_Bucket'\) must be 3-63 characters/);
+    expect(() => build({ bucketName: 'Checkpoints_Bucket' })).toThrow(
+      /'bucketName' \('Checkpoints_Bucket'\) must be 3-63 characters/,
+    );
   });
 
   test('grants the cluster node role read-write', () => {
     const policy = JSON.parse(onlyResource(build().json, 'aws_iam_role_policy').policy);
-    expect(policy.Statement[0].Action).toEqual(expect.arrayContaining(['s3:PutObject', 's3:GetObject', 's3:ListBucket']));
-    expect(policy.Statement[1].Action).toEqual(expect.arrayContaining(['kms:GenerateDataKey', 'kms:Decrypt']));
+    expect(policy.Statement[0].Action).toEqual(
+      expect.arrayContaining(['s3:PutObject', 's3:GetObject', 's3:ListBucket']),
+    );
+    expect(policy.Statement[1].Action).toEqual(
+      expect.arrayContaining(['kms:GenerateDataKey', 'kms:Decrypt']),
+    );
   });
 
   test('grantRead grants no write actions', () => {
@@ -108,7 +140,9 @@ describe('CheckpointStore lustre', () => {
   });
 
   test('uses the one training subnet', () => {
-    expect(onlyResource(build({}, {}).json, 'aws_fsx_lustre_file_system').subnet_ids).toEqual([expect.stringContaining('Network_TrainingSubnet')]);
+    expect(onlyResource(build({}, {}).json, 'aws_fsx_lustre_file_system').subnet_ids).toEqual([
+      expect.stringContaining('Network_TrainingSubnet'),
+    ]);
   });
 
   test.each([1200, 2400, 4800, 9600])('accepts %d GiB', (capacityGiB) => {
@@ -116,7 +150,9 @@ describe('CheckpointStore lustre', () => {
   });
 
   test.each([1000, 3600, 5000])('throws for %d GiB', (capacityGiB) => {
-    expect(() => build({}, { capacityGiB })).toThrow(/'lustre.capacityGiB' \(\d+\) must be 1200, 2400 or a multiple of 2400/);
+    expect(() => build({}, { capacityGiB })).toThrow(
+      /'lustre.capacityGiB' \(\d+\) must be 1200, 2400 or a multiple of 2400/,
+    );
   });
 
   test.each([125, 250, 500, 1000])('accepts %d MB/s/TiB', (throughputMBpsPerTiB) => {
@@ -128,8 +164,13 @@ describe('CheckpointStore lustre', () => {
   });
 
   test('opens 988 and 1018-1023 to itself and to the cluster nodes', () => {
-    const rules = Object.values(resourcesOf(build({}, {}).json, 'aws_vpc_security_group_ingress_rule')).filter((r) => /Lustre/.test(r.description));
-    const ports = rules.map((r) => `${r.from_port}-${r.to_port} ${/cluster_security_group_id/.test(r.referenced_security_group_id) ? 'nodes' : 'self'}`);
+    const rules = Object.values(
+      resourcesOf(build({}, {}).json, 'aws_vpc_security_group_ingress_rule'),
+    ).filter((r) => /Lustre/.test(r.description));
+    const ports = rules.map(
+      (r) =>
+        `${r.from_port}-${r.to_port} ${/cluster_security_group_id/.test(r.referenced_security_group_id) ? 'nodes' : 'self'}`,
+    );
     expect(ports.sort()).toEqual(['1018-1023 nodes', '1018-1023 self', '988-988 nodes', '988-988 self']);
   });
 
@@ -139,18 +180,24 @@ describe('CheckpointStore lustre', () => {
       file_system_path: '/checkpoints',
       data_repository_path: expect.stringMatching(/^s3:\/\/\$\{aws_s3_bucket\..+\.bucket\}\/checkpoints\/$/),
       batch_import_meta_data_on_create: true,
-      s3: { auto_import_policy: { events: ['NEW', 'CHANGED', 'DELETED'] }, auto_export_policy: { events: ['NEW', 'CHANGED', 'DELETED'] } },
+      s3: {
+        auto_import_policy: { events: ['NEW', 'CHANGED', 'DELETED'] },
+        auto_export_policy: { events: ['NEW', 'CHANGED', 'DELETED'] },
+      },
     });
   });
 
   test('creates several DRAs one after another', () => {
-    const json = build({}, {
-      dataRepositories: [
-        { fileSystemPath: '/checkpoints', bucketPrefix: 'checkpoints/' },
-        { fileSystemPath: '/datasets', bucketPrefix: 'datasets/' },
-        { fileSystemPath: '/models', bucketPrefix: 'models/' },
-      ],
-    }).json;
+    const json = build(
+      {},
+      {
+        dataRepositories: [
+          { fileSystemPath: '/checkpoints', bucketPrefix: 'checkpoints/' },
+          { fileSystemPath: '/datasets', bucketPrefix: 'datasets/' },
+          { fileSystemPath: '/models', bucketPrefix: 'models/' },
+        ],
+      },
+    ).json;
     const dras = Object.entries(resourcesOf(json, 'aws_fsx_data_repository_association'));
     expect(dras[0][1].depends_on).toBeUndefined();
     expect(dras[1][1].depends_on).toEqual([`aws_fsx_data_repository_association.${dras[0][0]}`]);
@@ -158,27 +205,40 @@ describe('CheckpointStore lustre', () => {
   });
 
   test('throws for a DRA at the root or repeated', () => {
-    expect(() => build({}, { dataRepositories: [{ fileSystemPath: '/', bucketPrefix: '' }] })).toThrow(/fileSystemPath '\/' must be a unique absolute directory/);
+    expect(() => build({}, { dataRepositories: [{ fileSystemPath: '/', bucketPrefix: '' }] })).toThrow(
+      /fileSystemPath '\/' must be a unique absolute directory/,
+    );
     expect(() =>
-      build({}, {
-        dataRepositories: [
-          { fileSystemPath: '/a', bucketPrefix: 'a/' },
-          { fileSystemPath: '/a', bucketPrefix: 'b/' },
-        ],
-      }),
+      build(
+        {},
+        {
+          dataRepositories: [
+            { fileSystemPath: '/a', bucketPrefix: 'a/' },
+            { fileSystemPath: '/a', bucketPrefix: 'b/' },
+          ],
+        },
+      ),
     ).toThrow(/fileSystemPath '\/a'/);
   });
 
   test('throws for a bucket prefix without a trailing slash', () => {
-    expect(() => build({}, { dataRepositories: [{ fileSystemPath: '/a', bucketPrefix: 'a' }] })).toThrow(/bucketPrefix 'a' must end with '\/'/);
+    expect(() => build({}, { dataRepositories: [{ fileSystemPath: '/a', bucketPrefix: 'a' }] })).toThrow(
+      /bucketPrefix 'a' must end with '\/'/,
+    );
   });
 
   test('installs the FSx CSI driver add-on with Pod Identity', () => {
-    const addon = Object.values(resourcesOf(build({}, {}).json, 'aws_eks_addon')).find((a) => a.addon_name === 'aws-fsx-csi-driver');
-    expect(addon.pod_identity_association).toEqual([{ role_arn: expect.any(String), service_account: 'fsx-csi-controller-sa' }]);
+    const addon = Object.values(resourcesOf(build({}, {}).json, 'aws_eks_addon')).find(
+      (a) => a.addon_name === 'aws-fsx-csi-driver',
+    );
+    expect(addon.pod_identity_association).toEqual([
+      { role_arn: expect.any(String), service_account: 'fsx-csi-controller-sa' },
+    ]);
   });
 
   test('throws for lustre without a cluster', () => {
-    expect(() => new CheckpointStore(awsStack(), 'C', { lustre: { capacityGiB: 1200 } })).toThrow(/'lustre' needs 'cluster'/);
+    expect(() => new CheckpointStore(awsStack(), 'C', { lustre: { capacityGiB: 1200 } })).toThrow(
+      /'lustre' needs 'cluster'/,
+    );
   });
 });
