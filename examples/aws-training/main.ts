@@ -50,6 +50,7 @@ export class AwsTrainingStack extends TerraformStack {
       accelerator: Accelerator.H100,
       nodes: 16,
       capacity,
+      checkpoints,
       // Checked against the training subnet: a block launches only in the AZ it was bought in.
       ...(capacity.kind === CapacityKind.CAPACITY_BLOCK ? { reservationAvailabilityZone: 'us-east-1a' } : {}),
     });

@@ -125,8 +125,11 @@ export class CheckpointStore extends Construct {
   public readonly fileSystemSecurityGroup?: SecurityGroup;
   /** Capacity of the file system, GiB (0 without Lustre). */
   public readonly lustreCapacityGiB: number;
+  /** Availability Zone of the file system, when `lustre` is set. */
+  public readonly lustreAvailabilityZone?: string;
   private readonly store: SecureBucket;
   private grants = 0;
+  private readonly granted = new Map<IAwsRole, IamRolePolicy>();
 
   constructor(scope: Construct, id: string, props: CheckpointStoreProps = {}) {
     super(scope, id);
@@ -217,6 +220,7 @@ export class CheckpointStore extends Construct {
           this,
         );
       }
+      this.lustreAvailabilityZone = subnet.availabilityZone;
       const repos = l.dataRepositories ?? [{ fileSystemPath: '/checkpoints', bucketPrefix: 'checkpoints/' }];
       const seen = new Set<string>();
       for (const r of repos) {
@@ -310,9 +314,15 @@ export class CheckpointStore extends Construct {
     }
   }
 
-  /** Grants read and write on the bucket (and its key) to a role. */
+  /** Grants read and write on the bucket (and its key) to a role; idempotent per role object. */
   public grantReadWrite(role: IAwsRole): IamRolePolicy {
-    return this.store.grant(this, `Grant${this.grants++}`, role, true);
+    const existing = this.granted.get(role);
+    if (existing) {
+      return existing;
+    }
+    const policy = this.store.grant(this, `Grant${this.grants++}`, role, true);
+    this.granted.set(role, policy);
+    return policy;
   }
 
   /** Grants read on the bucket (and its key) to a role. */

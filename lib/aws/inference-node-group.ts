@@ -257,14 +257,17 @@ export class InferenceNodeGroup extends Construct {
     this.node.defaultChild = this.resource;
 
     // Managed node groups do not copy their tags to the Auto Scaling group; cluster-autoscaler
-    // reads the node-template tags there to scale a group up from zero.
+    // reads the node-template tags there to scale a group up from zero. EKS itself puts the two
+    // discovery tags on the Auto Scaling group, so only the node-template tags are copied.
     const asgName = this.resource.resources.get(0).autoscalingGroups.get(0).name;
-    Object.entries(caTags).forEach(([key, value]) => {
-      new AutoscalingGroupTagA(this, `AsgTag-${key.replace(/\//g, '_')}`, {
-        autoscalingGroupName: asgName,
-        tag: { key, value, propagateAtLaunch: false },
+    Object.entries(caTags)
+      .filter(([key]) => key.startsWith('k8s.io/cluster-autoscaler/node-template/'))
+      .forEach(([key, value]) => {
+        new AutoscalingGroupTagA(this, `AsgTag-${key.replace(/\//g, '_')}`, {
+          autoscalingGroupName: asgName,
+          tag: { key, value, propagateAtLaunch: false },
+        });
       });
-    });
 
     const price = this.instanceType.onDemandPrice;
     if (price) {

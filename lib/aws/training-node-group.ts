@@ -14,6 +14,7 @@ import {
   ValidationError,
   Warnings,
 } from '../core';
+import type { CheckpointStore } from './checkpoint-store';
 import type { IEksCluster } from './cluster';
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
 import {
@@ -95,6 +96,12 @@ export interface TrainingNodeGroupOptions extends TrainingNodePoolOptions {
    * @default 2
    */
   readonly imdsHopLimit?: number;
+  /**
+   * The checkpoint store the nodes write to: the node role gets read-write access, and a
+   * warning is raised when its Lustre file system is in another AZ than the group.
+   * @default - none
+   */
+  readonly checkpoints?: CheckpointStore;
 }
 
 /** Properties of a {@link TrainingNodeGroup}. */
@@ -227,6 +234,18 @@ export class TrainingNodeGroup extends Construct {
           `'reservationAvailabilityZone' (${props.reservationAvailabilityZone}) differs from the subnet's Availability Zone (${subnet.availabilityZone}): ` +
             `instances of a ${kind === CapacityKind.CAPACITY_BLOCK ? 'Capacity Block' : 'capacity reservation'} launch only in its AZ. Set the network's trainingAvailabilityZone to ${props.reservationAvailabilityZone}.`,
           this,
+        );
+      }
+    }
+
+    if (props.checkpoints) {
+      props.checkpoints.grantReadWrite(cluster.nodeRole);
+      const lustreAz = props.checkpoints.lustreAvailabilityZone;
+      if (lustreAz !== undefined && lustreAz !== subnet.availabilityZone) {
+        Warnings.add(
+          this,
+          'aws-lustre-cross-az',
+          `The Lustre file system of ${props.checkpoints.node.path} is in ${lustreAz} but the group is in ${subnet.availabilityZone}: cross-AZ traffic is slower and billed per GB. Put both in the training AZ.`,
         );
       }
     }

@@ -113,7 +113,8 @@ describe('InferenceNodeGroup', () => {
   test('copies the autoscaler tags to the Auto Scaling group', () => {
     const { json, ng } = build();
     const tags = Object.values(resourcesOf(json, 'aws_autoscaling_group_tag'));
-    expect(tags).toHaveLength(Object.keys(ng.tags).length);
+    expect(tags).toHaveLength(Object.keys(ng.tags).filter((k) => k.includes('/node-template/')).length);
+    expect(tags.map((t) => t.tag.key)).not.toContain('k8s.io/cluster-autoscaler/enabled');
     expect(tags[0].autoscaling_group_name).toContain('resources[0].autoscaling_groups[0].name');
     expect(tags.map((t) => t.tag.key)).toContain(
       'k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu',

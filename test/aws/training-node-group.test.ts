@@ -12,6 +12,7 @@ import { resourcesOf, synthJson } from '../util';
 import { awsStack, clusterStack, hasWarning } from './util';
 import { EksCluster } from '../../lib/aws/cluster';
 import { GpuNetwork } from '../../lib/aws/network';
+import { CheckpointStore } from '../../lib/aws/checkpoint-store';
 
 const CB = 'cr-0123456789abcdef0';
 
@@ -374,5 +375,34 @@ describe('TrainingNodeGroup', () => {
       const { stack } = build({ accelerator: Accelerator.H200 });
       expect(hasWarning(stack, 'aws-no-price')).toBe(true);
     });
+  });
+});
+
+describe('TrainingNodeGroup checkpoints', () => {
+  test('grants the node role read-write once', () => {
+    const { stack, cluster } = clusterStack();
+    const store = new CheckpointStore(stack, 'Ckpt', { cluster, lustre: { capacityGiB: 1200 } });
+    cluster.addTrainingNodeGroup('H100', { accelerator: Accelerator.H100, nodes: 2, checkpoints: store });
+    const policies = Object.keys(resourcesOf(synthJson(stack), 'aws_iam_role_policy')).filter((k) =>
+      k.startsWith('Ckpt_'),
+    );
+    expect(policies).toHaveLength(1);
+  });
+
+  test('warns when the Lustre file system is in another AZ', () => {
+    const { stack, cluster, net } = clusterStack();
+    const store = new CheckpointStore(stack, 'Ckpt', {
+      cluster,
+      lustre: { capacityGiB: 1200, subnet: net.privateSubnets[1] },
+    });
+    cluster.addTrainingNodeGroup('H100', { accelerator: Accelerator.H100, nodes: 2, checkpoints: store });
+    expect(hasWarning(stack, 'aws-lustre-cross-az')).toBe(true);
+  });
+
+  test('does not warn when both are in the training AZ', () => {
+    const { stack, cluster } = clusterStack();
+    const store = new CheckpointStore(stack, 'Ckpt', { cluster, lustre: { capacityGiB: 1200 } });
+    cluster.addTrainingNodeGroup('H100', { accelerator: Accelerator.H100, nodes: 2, checkpoints: store });
+    expect(hasWarning(stack, 'aws-lustre-cross-az')).toBe(false);
   });
 });
