@@ -4,8 +4,12 @@
  * runnable app of its own (`node .build/examples/<name>/main.js`).
  */
 import { App } from 'cdktf';
+import { build as awsInference } from './aws-inference/main';
+import { build as awsTraining } from './aws-training/main';
 import { build as servingPlan } from './serving-plan/main';
 
 const app = new App();
 servingPlan(app);
+awsTraining(app);
+awsInference(app);
 app.synth();

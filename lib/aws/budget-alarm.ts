@@ -1,0 +1,242 @@
+import { BudgetsBudget, BudgetsBudgetNotification } from '@cdktf/provider-aws/lib/budgets-budget';
+import { CeAnomalyMonitor } from '@cdktf/provider-aws/lib/ce-anomaly-monitor';
+import { CeAnomalySubscription } from '@cdktf/provider-aws/lib/ce-anomaly-subscription';
+import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-tag';
+import { Lazy, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { CostEstimate, Tags, ValidationError, Warnings } from '../core';
+import { AlertTopic, validateEmails } from './alert-topic';
+
+/** Most notifications AWS Budgets allows per budget. */
+export const MAX_BUDGET_NOTIFICATIONS = 10;
+/** Most e-mail subscribers per budget notification. */
+export const MAX_BUDGET_EMAILS = 10;
+
+/** Options of the cost anomaly monitor of a {@link BudgetAlarm}. */
+export interface AnomalyDetectionOptions {
+  /**
+   * Alert on anomalies whose total impact is at least this many USD.
+   * @default 100
+   */
+  readonly minImpactUsd?: number;
+}
+
+/** Properties of a {@link BudgetAlarm}. */
+export interface BudgetAlarmProps {
+  /**
+   * Monthly budget, USD.
+   * @default - the stack's cost estimate with every pool at its maximum (`CostEstimate.of(stack).monthlyUsd('max')`), resolved at synth; an error if the stack defines nothing priced
+   */
+  readonly monthlyLimitUsd?: number;
+  /**
+   * E-mail addresses notified (at most 10).
+   * @default - none (then `topic` is required)
+   */
+  readonly emails?: string[];
+  /**
+   * SNS topic notified as well; AWS Budgets is allowed to publish to it.
+   * @default - none
+   */
+  readonly topic?: AlertTopic;
+  /**
+   * ACTUAL-spend notification thresholds, percent of the limit.
+   * @default [80, 100]
+   */
+  readonly actualThresholdsPercent?: number[];
+  /**
+   * FORECASTED-spend notification thresholds, percent of the limit.
+   * @default [100]
+   */
+  readonly forecastedThresholdsPercent?: number[];
+  /**
+   * The cost-allocation tag the budget filters on.
+   * @default - the stack's `Tags.of(stack).costAllocationTag`; without one the budget covers the whole account (with a warning)
+   */
+  readonly costAllocationTag?: { readonly key: string; readonly value: string };
+  /**
+   * Activate the cost-allocation tag in Cost Explorer (`aws_ce_cost_allocation_tag`). Only one
+   * stack per account may own the activation of a tag key.
+   * @default true
+   */
+  readonly activateCostAllocationTag?: boolean;
+  /**
+   * A Cost Explorer anomaly monitor (per AWS service) with a daily e-mail subscription.
+   * @default - none
+   */
+  readonly anomalyDetection?: AnomalyDetectionOptions;
+  /**
+   * Budget name.
+   * @default - the construct path
+   */
+  readonly budgetName?: string;
+}
+
+/**
+ * A monthly AWS Budgets cost budget filtered on the project's cost-allocation tag, the
+ * activation of that tag, ACTUAL and FORECASTED notifications to e-mail and SNS, and an
+ * optional Cost Explorer anomaly monitor. Without a limit, the limit is the stack's cost
+ * estimate at maximum scale.
+ *
+ * The tag filter value is `user:<key>$<value>` (VERIFY: community code also uses `<key>$<value>`).
+ * Tags reach Budgets only after activation, which can take up to 24 hours.
+ *
+ * @see https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-managing-costs.html
+ * @example
+ * Tags.of(stack).setCostAllocationTag('project', 'llm-serving');
+ * new BudgetAlarm(stack, 'Budget', { monthlyLimitUsd: 40_000, emails: ['ml-oncall@example.com'] });
+ */
+export class BudgetAlarm extends Construct {
+  /** The budget. */
+  public readonly resource: BudgetsBudget;
+
+  constructor(scope: Construct, id: string, props: BudgetAlarmProps) {
+    super(scope, id);
+    const emails = props.emails ?? [];
+    validateEmails(this, 'emails', emails);
+    if (emails.length > MAX_BUDGET_EMAILS) {
+      throw new ValidationError(
+        `'emails' has ${emails.length} addresses; AWS Budgets allows ${MAX_BUDGET_EMAILS} per notification: use an AlertTopic for more.`,
+        this,
+      );
+    }
+    if (emails.length === 0 && !props.topic) {
+      throw new ValidationError(
+        `give 'emails' or 'topic': a budget without subscribers notifies nobody.`,
+        this,
+      );
+    }
+    const actual = props.actualThresholdsPercent ?? [80, 100];
+    const forecast = props.forecastedThresholdsPercent ?? [100];
+    for (const [prop, list] of [
+      ['actualThresholdsPercent', actual],
+      ['forecastedThresholdsPercent', forecast],
+    ] as const) {
+      for (const t of list) {
+        if (!(t > 0 && t <= 1000)) {
+          throw new ValidationError(`'${prop}' entry ${t} must be a percentage > 0 and <= 1000.`, this);
+        }
+      }
+      if (new Set(list).size !== list.length) {
+        throw new ValidationError(`'${prop}' (${list.join(', ')}) repeats a threshold.`, this);
+      }
+    }
+    if (actual.length + forecast.length > MAX_BUDGET_NOTIFICATIONS) {
+      throw new ValidationError(
+        `${actual.length + forecast.length} notifications ('actualThresholdsPercent' + 'forecastedThresholdsPercent'); AWS Budgets allows ${MAX_BUDGET_NOTIFICATIONS} per budget.`,
+        this,
+      );
+    }
+    if (actual.length + forecast.length === 0) {
+      throw new ValidationError(
+        `'actualThresholdsPercent' and 'forecastedThresholdsPercent' are both empty: the budget would never notify.`,
+        this,
+      );
+    }
+    if (
+      props.monthlyLimitUsd !== undefined &&
+      !Token.isUnresolved(props.monthlyLimitUsd) &&
+      !(props.monthlyLimitUsd > 0)
+    ) {
+      throw new ValidationError(
+        `'monthlyLimitUsd' (${props.monthlyLimitUsd}) must be a positive number of USD.`,
+        this,
+      );
+    }
+    if (props.topic) {
+      props.topic.allowPublishFrom('budgets.amazonaws.com');
+    }
+
+    const tag = props.costAllocationTag ?? Tags.of(this).costAllocationTag;
+    if (!tag) {
+      Warnings.add(
+        this,
+        'aws-budget-unfiltered',
+        `No cost-allocation tag: the budget covers the whole account. Call Tags.of(stack).setCostAllocationTag(key, value) or pass 'costAllocationTag'.`,
+      );
+    } else if (props.activateCostAllocationTag ?? true) {
+      new CeCostAllocationTag(this, 'CostAllocationTag', { tagKey: tag.key, status: 'Active' });
+    }
+
+    const limit =
+      props.monthlyLimitUsd !== undefined
+        ? props.monthlyLimitUsd.toFixed(2)
+        : Lazy.stringValue({
+            produce: () => {
+              const usd = CostEstimate.of(this).monthlyUsd('max');
+              if (!(usd > 0)) {
+                throw new ValidationError(
+                  `'monthlyLimitUsd' is not set and the stack's cost estimate is empty: set monthlyLimitUsd, or define priced node groups in the same stack as the budget.`,
+                  this,
+                );
+              }
+              return usd.toFixed(2);
+            },
+          });
+
+    const subscribers = {
+      ...(emails.length ? { subscriberEmailAddresses: emails } : {}),
+      ...(props.topic ? { subscriberSnsTopicArns: [props.topic.topicArn] } : {}),
+    };
+    const notification: BudgetsBudgetNotification[] = [
+      ...actual.map((threshold) => ({
+        comparisonOperator: 'GREATER_THAN',
+        threshold,
+        thresholdType: 'PERCENTAGE',
+        notificationType: 'ACTUAL',
+        ...subscribers,
+      })),
+      ...forecast.map((threshold) => ({
+        comparisonOperator: 'GREATER_THAN',
+        threshold,
+        thresholdType: 'PERCENTAGE',
+        notificationType: 'FORECASTED',
+        ...subscribers,
+      })),
+    ];
+
+    this.resource = new BudgetsBudget(this, 'Resource', {
+      name: props.budgetName ?? this.node.path.replace(/\//g, '-'),
+      budgetType: 'COST',
+      limitAmount: limit,
+      limitUnit: 'USD',
+      timeUnit: 'MONTHLY',
+      ...(tag ? { costFilter: [{ name: 'TagKeyValue', values: [`user:${tag.key}$${tag.value}`] }] } : {}),
+      notification,
+    });
+    this.node.defaultChild = this.resource;
+
+    if (props.anomalyDetection) {
+      const min = props.anomalyDetection.minImpactUsd ?? 100;
+      if (!(min > 0)) {
+        throw new ValidationError(
+          `'anomalyDetection.minImpactUsd' (${min}) must be a positive number of USD.`,
+          this,
+        );
+      }
+      if (emails.length === 0) {
+        throw new ValidationError(
+          `'anomalyDetection' needs 'emails': the daily anomaly summary is sent by e-mail.`,
+          this,
+        );
+      }
+      const monitor = new CeAnomalyMonitor(this, 'AnomalyMonitor', {
+        name: `${this.node.path.replace(/\//g, '-')}-services`,
+        monitorType: 'DIMENSIONAL',
+        monitorDimension: 'SERVICE',
+      });
+      new CeAnomalySubscription(this, 'AnomalySubscription', {
+        name: `${this.node.path.replace(/\//g, '-')}-anomalies`,
+        frequency: 'DAILY',
+        monitorArnList: [monitor.arn],
+        subscriber: emails.map((address) => ({ type: 'EMAIL', address })),
+        thresholdExpression: {
+          dimension: {
+            key: 'ANOMALY_TOTAL_IMPACT_ABSOLUTE',
+            matchOptions: ['GREATER_THAN_OR_EQUAL'],
+            values: [`${min}`],
+          },
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,332 @@
+import { FsxDataRepositoryAssociation } from '@cdktf/provider-aws/lib/fsx-data-repository-association';
+import { FsxLustreFileSystem } from '@cdktf/provider-aws/lib/fsx-lustre-file-system';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+import { ValidationError } from '../core';
+import type { IEksCluster } from './cluster';
+import { NetworkSubnet } from './network';
+import { requireIntInRange } from './private/node-group-common';
+import { SecureBucket } from './private/secure-bucket';
+import { IAwsRole } from './roles';
+
+/** Per-unit storage throughput values of PERSISTENT_2 SSD file systems, MB/s per TiB. */
+export const LUSTRE_THROUGHPUTS_MBPS_PER_TIB = [125, 250, 500, 1000] as const;
+
+/** TCP ports Lustre clients and servers use: 988 and 1018-1023. */
+export const LUSTRE_PORTS: ReadonlyArray<readonly [number, number]> = [
+  [988, 988],
+  [1018, 1023],
+];
+
+/** A link between a Lustre directory and an S3 prefix of the checkpoint bucket. */
+export interface LustreDataRepository {
+  /** Directory in the file system, for example `/checkpoints`. */
+  readonly fileSystemPath: string;
+  /** Prefix in the checkpoint bucket, for example `checkpoints/` (`''` for the whole bucket). */
+  readonly bucketPrefix: string;
+}
+
+/** The optional FSx for Lustre file system of a {@link CheckpointStore}. */
+export interface LustreOptions {
+  /** Capacity, GiB: 1200, 2400 or a multiple of 2400 (PERSISTENT_2). */
+  readonly capacityGiB: number;
+  /**
+   * Throughput per TiB of storage, MB/s: 125, 250, 500 or 1000.
+   * @default 250
+   */
+  readonly throughputMBpsPerTiB?: number;
+  /**
+   * Subnet of the file system (exactly one); put it in the training node group's AZ.
+   * @default - the network's training subnet
+   */
+  readonly subnet?: NetworkSubnet;
+  /**
+   * Directories linked to the bucket, with automatic import and export of new, changed and
+   * deleted files.
+   * @default [{ fileSystemPath: '/checkpoints', bucketPrefix: 'checkpoints/' }]
+   */
+  readonly dataRepositories?: LustreDataRepository[];
+  /**
+   * Lustre version.
+   * @default '2.15'
+   */
+  readonly fileSystemTypeVersion?: string;
+}
+
+/** Properties of a {@link CheckpointStore}. */
+export interface CheckpointStoreProps {
+  /**
+   * The cluster whose nodes mount the file system: the FSx CSI add-on is installed, its nodes
+   * may reach the Lustre ports, and the node role gets read-write access to the bucket.
+   * Required with `lustre`.
+   * @default - no cluster; grant access with grantReadWrite
+   */
+  readonly cluster?: IEksCluster;
+  /**
+   * Bucket name.
+   * @default - a unique name Terraform generates from the prefix `ckpt-`
+   */
+  readonly bucketName?: string;
+  /**
+   * Keep `terraform destroy` from deleting the bucket and file system (`lifecycle.prevent_destroy`).
+   * @default true
+   */
+  readonly protectFromDestroy?: boolean;
+  /**
+   * Days after which checkpoints move to S3 Standard-IA (at least 30).
+   * @default 30
+   */
+  readonly infrequentAccessAfterDays?: number;
+  /**
+   * Days after which checkpoints move to S3 Glacier Instant Retrieval (at least 30 days after
+   * the Standard-IA transition).
+   * @default 90
+   */
+  readonly glacierInstantRetrievalAfterDays?: number;
+  /**
+   * Days after which overwritten or deleted checkpoint versions expire.
+   * @default 30
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * FSx for Lustre file system in front of the bucket.
+   * @default - none
+   */
+  readonly lustre?: LustreOptions;
+}
+
+/**
+ * Durable checkpoints: an S3 bucket (versioned, KMS-encrypted, public access blocked,
+ * TLS-only, lifecycle to cheaper tiers, old versions expired, protected from destroy) and
+ * optionally an FSx for Lustre PERSISTENT_2 file system linked to it by data repository
+ * associations with automatic import and export, created one after another.
+ *
+ * @see https://docs.aws.amazon.com/fsx/latest/LustreGuide/create-dra-linked-data-repo.html
+ * @example
+ * const ckpt = new CheckpointStore(stack, 'Checkpoints', { cluster, lustre: { capacityGiB: 4800 } });
+ * ckpt.grantReadWrite(cluster.addWorkloadRole('Trainer', { namespace: 'training', serviceAccount: 'trainer' }));
+ */
+export class CheckpointStore extends Construct {
+  /** The bucket. */
+  public readonly resource: S3Bucket;
+  /** Bucket name. */
+  public readonly bucketName: string;
+  /** Bucket ARN. */
+  public readonly bucketArn: string;
+  /** The file system, when `lustre` is set. */
+  public readonly fileSystem?: FsxLustreFileSystem;
+  /** The data repository associations, in creation order. */
+  public readonly dataRepositoryAssociations: FsxDataRepositoryAssociation[] = [];
+  /** Security group of the file system. */
+  public readonly fileSystemSecurityGroup?: SecurityGroup;
+  /** Capacity of the file system, GiB (0 without Lustre). */
+  public readonly lustreCapacityGiB: number;
+  /** Availability Zone of the file system, when `lustre` is set. */
+  public readonly lustreAvailabilityZone?: string;
+  private readonly store: SecureBucket;
+  private grants = 0;
+  private readonly granted = new Map<IAwsRole, IamRolePolicy>();
+
+  constructor(scope: Construct, id: string, props: CheckpointStoreProps = {}) {
+    super(scope, id);
+    const protect = props.protectFromDestroy ?? true;
+    const ia = props.infrequentAccessAfterDays ?? 30;
+    const gir = props.glacierInstantRetrievalAfterDays ?? 90;
+    const nc = props.noncurrentVersionExpirationDays ?? 30;
+    requireIntInRange(
+      this,
+      'infrequentAccessAfterDays',
+      ia,
+      30,
+      36500,
+      'S3 moves objects to Standard-IA no sooner than 30 days after creation.',
+    );
+    requireIntInRange(
+      this,
+      'glacierInstantRetrievalAfterDays',
+      gir,
+      ia + 30,
+      36500,
+      `objects stay in Standard-IA at least 30 days, so it must be >= infrequentAccessAfterDays + 30 (${ia + 30}).`,
+    );
+    requireIntInRange(
+      this,
+      'noncurrentVersionExpirationDays',
+      nc,
+      1,
+      36500,
+      'the days an overwritten checkpoint version is kept.',
+    );
+
+    this.store = new SecureBucket(this, 'Bucket', {
+      bucketName: props.bucketName,
+      bucketPrefix: 'ckpt-',
+      protectFromDestroy: protect,
+      keyDescription: `Checkpoints ${this.node.path}`,
+      lifecycleRules: [
+        {
+          id: 'tiering-and-old-versions',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          transition: [
+            { days: ia, storageClass: 'STANDARD_IA' },
+            { days: gir, storageClass: 'GLACIER_IR' },
+          ],
+          noncurrentVersionExpiration: [{ noncurrentDays: nc }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+    this.resource = this.store.bucket;
+    this.node.defaultChild = this.resource;
+    this.bucketName = this.resource.bucket;
+    this.bucketArn = this.resource.arn;
+    this.lustreCapacityGiB = props.lustre?.capacityGiB ?? 0;
+
+    if (props.cluster) {
+      this.grantReadWrite(props.cluster.nodeRole);
+    }
+    if (props.lustre) {
+      const l = props.lustre;
+      if (!props.cluster) {
+        throw new ValidationError(
+          `'lustre' needs 'cluster': the file system is placed in the cluster's VPC and opened to its nodes.`,
+          this,
+        );
+      }
+      const cluster = props.cluster;
+      const cap = l.capacityGiB;
+      if (!Number.isInteger(cap) || !(cap === 1200 || (cap >= 2400 && cap % 2400 === 0))) {
+        throw new ValidationError(
+          `'lustre.capacityGiB' (${cap}) must be 1200, 2400 or a multiple of 2400 for PERSISTENT_2 (for example ${Math.max(2400, Math.ceil((Number(cap) || 0) / 2400) * 2400)}).`,
+          this,
+        );
+      }
+      const tp = l.throughputMBpsPerTiB ?? 250;
+      if (!(LUSTRE_THROUGHPUTS_MBPS_PER_TIB as readonly number[]).includes(tp)) {
+        throw new ValidationError(
+          `'lustre.throughputMBpsPerTiB' (${tp}) must be one of ${LUSTRE_THROUGHPUTS_MBPS_PER_TIB.join(', ')} (PERSISTENT_2 SSD).`,
+          this,
+        );
+      }
+      const subnet = l.subnet ?? cluster.network.trainingSubnet;
+      if (!subnet) {
+        throw new ValidationError(
+          `'lustre.subnet' is required when the network has no training subnet: FSx for Lustre takes exactly one subnet.`,
+          this,
+        );
+      }
+      this.lustreAvailabilityZone = subnet.availabilityZone;
+      const repos = l.dataRepositories ?? [{ fileSystemPath: '/checkpoints', bucketPrefix: 'checkpoints/' }];
+      const seen = new Set<string>();
+      for (const r of repos) {
+        if (
+          !/^\/[A-Za-z0-9._/-]*[^/]$/.test(r.fileSystemPath) ||
+          r.fileSystemPath === '/' ||
+          seen.has(r.fileSystemPath)
+        ) {
+          throw new ValidationError(
+            `'lustre.dataRepositories' fileSystemPath '${r.fileSystemPath}' must be a unique absolute directory other than '/', without a trailing '/', for example '/checkpoints'.`,
+            this,
+          );
+        }
+        if (r.bucketPrefix !== '' && !/^[A-Za-z0-9!_.*'()/-]+\/$/.test(r.bucketPrefix)) {
+          throw new ValidationError(
+            `'lustre.dataRepositories' bucketPrefix '${r.bucketPrefix}' must end with '/' (for example 'checkpoints/') or be '' for the whole bucket.`,
+            this,
+          );
+        }
+        seen.add(r.fileSystemPath);
+      }
+
+      const sg = new SecurityGroup(this, 'FileSystemSecurityGroup', {
+        vpcId: cluster.network.vpcId,
+        description: `FSx for Lustre ${this.node.path}: ports 988 and 1018-1023`,
+        tags: { Name: `${this.node.path}/lustre` },
+      });
+      this.fileSystemSecurityGroup = sg;
+      for (const [from, to] of LUSTRE_PORTS) {
+        const name = from === to ? `${from}` : `${from}-${to}`;
+        new VpcSecurityGroupIngressRule(this, `LustreSelf${name}`, {
+          securityGroupId: sg.id,
+          referencedSecurityGroupId: sg.id,
+          ipProtocol: 'tcp',
+          fromPort: from,
+          toPort: to,
+          description: `Lustre ${name} between file servers`,
+        });
+        new VpcSecurityGroupIngressRule(this, `LustreNodes${name}`, {
+          securityGroupId: sg.id,
+          referencedSecurityGroupId: cluster.clusterSecurityGroupId,
+          ipProtocol: 'tcp',
+          fromPort: from,
+          toPort: to,
+          description: `Lustre ${name} from EKS nodes`,
+        });
+      }
+      new VpcSecurityGroupEgressRule(this, 'LustreEgress', {
+        securityGroupId: sg.id,
+        ipProtocol: '-1',
+        cidrIpv4: cluster.network.vpcCidr,
+        description: 'Lustre replies within the VPC',
+      });
+
+      this.fileSystem = new FsxLustreFileSystem(this, 'FileSystem', {
+        deploymentType: 'PERSISTENT_2',
+        storageType: 'SSD',
+        storageCapacity: cap,
+        perUnitStorageThroughput: tp,
+        subnetIds: [subnet.subnetId],
+        securityGroupIds: [sg.id],
+        dataCompressionType: 'LZ4',
+        fileSystemTypeVersion: l.fileSystemTypeVersion ?? '2.15',
+        kmsKeyId: this.store.key.arn,
+        tags: { Name: this.node.path },
+        lifecycle: { preventDestroy: protect },
+      });
+      cluster.enableFsxCsiDriver();
+
+      // Parallel DRAs fail with "Amazon FSx does not have the required permissions for the S3 bucket"
+      // (hashicorp/terraform-provider-aws#24678): create them one after another.
+      let previous: FsxDataRepositoryAssociation | undefined;
+      repos.forEach((r, i) => {
+        const events = ['NEW', 'CHANGED', 'DELETED'];
+        const dra: FsxDataRepositoryAssociation = new FsxDataRepositoryAssociation(
+          this,
+          `DataRepository${i}`,
+          {
+            fileSystemId: this.fileSystem!.id,
+            fileSystemPath: r.fileSystemPath,
+            dataRepositoryPath: `s3://${this.bucketName}/${r.bucketPrefix}`,
+            batchImportMetaDataOnCreate: true,
+            deleteDataInFilesystem: false,
+            s3: { autoImportPolicy: { events }, autoExportPolicy: { events } },
+            ...(previous ? { dependsOn: [previous] } : {}),
+          },
+        );
+        this.dataRepositoryAssociations.push(dra);
+        previous = dra;
+      });
+    }
+  }
+
+  /** Grants read and write on the bucket (and its key) to a role; idempotent per role object. */
+  public grantReadWrite(role: IAwsRole): IamRolePolicy {
+    const existing = this.granted.get(role);
+    if (existing) {
+      return existing;
+    }
+    const policy = this.store.grant(this, `Grant${this.grants++}`, role, true);
+    this.granted.set(role, policy);
+    return policy;
+  }
+
+  /** Grants read on the bucket (and its key) to a role. */
+  public grantRead(role: IAwsRole): IamRolePolicy {
+    return this.store.grant(this, `Grant${this.grants++}`, role, false);
+  }
+}

@@ -1,0 +1,644 @@
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Fn, ITerraformDependable, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { ValidationError, Warnings } from '../core';
+import { InferenceNodeGroup, InferenceNodeGroupOptions } from './inference-node-group';
+import { INetwork } from './network';
+import { managedPolicyArn, serviceRole } from './private/iam';
+import { requireIntInRange } from './private/node-group-common';
+import { IAwsRole } from './roles';
+import { TrainingNodeGroup, TrainingNodeGroupOptions } from './training-node-group';
+
+/** The Kubernetes version new clusters get unless `kubernetesVersion` is set. */
+export const DEFAULT_KUBERNETES_VERSION = '1.34';
+
+/** Lowest VPC CNI version that supports `efa-only` interfaces (EKS UG `node-efa`). */
+export const MIN_VPC_CNI_FOR_EFA_ONLY = '1.18.5';
+
+/**
+ * Add-on versions. Each defaults to the version EKS marks as default for the cluster's
+ * Kubernetes version (resolved by EKS at apply time): a pinned `-eksbuild.N` string that does
+ * not exist fails the apply, so pin only versions you have looked up with
+ * `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>`.
+ */
+export interface EksAddonVersions {
+  /**
+   * `vpc-cni`, for example `v1.20.4-eksbuild.1`. Must be >= v1.18.5 for EFA training groups.
+   * @default - EKS's default for the Kubernetes version (>= 1.19 for Kubernetes 1.33 and later)
+   */
+  readonly vpcCni?: string;
+  /**
+   * `coredns`.
+   * @default - EKS's default for the Kubernetes version
+   */
+  readonly coredns?: string;
+  /**
+   * `kube-proxy`.
+   * @default - EKS's default for the Kubernetes version
+   */
+  readonly kubeProxy?: string;
+  /**
+   * `eks-pod-identity-agent`.
+   * @default - EKS's default for the Kubernetes version
+   */
+  readonly podIdentityAgent?: string;
+  /**
+   * `aws-ebs-csi-driver`.
+   * @default - EKS's default for the Kubernetes version
+   */
+  readonly ebsCsiDriver?: string;
+  /**
+   * `aws-fsx-csi-driver`.
+   * @default - EKS's default for the Kubernetes version
+   */
+  readonly fsxCsiDriver?: string;
+}
+
+/** The small CPU node group for cluster add-ons and controllers. */
+export interface SystemNodeGroupOptions {
+  /**
+   * Instance type.
+   * @default 'm6i.large'
+   */
+  readonly instanceType?: string;
+  /**
+   * Fewest nodes (two keep CoreDNS available during node replacement).
+   * @default 2
+   */
+  readonly minNodes?: number;
+  /**
+   * Most nodes.
+   * @default 4
+   */
+  readonly maxNodes?: number;
+}
+
+/** Properties of an {@link EksCluster}. */
+export interface EksClusterProps {
+  /** The VPC; the control plane and system nodes use its private subnets. */
+  readonly network: INetwork;
+  /**
+   * EKS cluster name (1-100 characters, letters, digits, `-` and `_`, starting alphanumeric).
+   * @default - `<stack name>-<construct id>`
+   */
+  readonly clusterName?: string;
+  /**
+   * Kubernetes version, `1.<minor>`. 1.33 or later: AL2023 NVIDIA AMIs use kernel 6.12 from
+   * 1.33, Bottlerocket NVIDIA ships driver 580 from 1.34, and EKS recommends the EFA DRA driver
+   * from 1.34.
+   * @default DEFAULT_KUBERNETES_VERSION ('1.34')
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Make the API endpoint reachable from the internet, restricted to `publicAccessCidrs`.
+   * The private endpoint is always on.
+   * @default false
+   */
+  readonly endpointPublicAccess?: boolean;
+  /**
+   * CIDRs allowed to reach a public endpoint. Required when `endpointPublicAccess` is true.
+   * @default - none (private endpoint only)
+   */
+  readonly publicAccessCidrs?: string[];
+  /**
+   * IAM principal ARNs (roles or users) given cluster-admin through EKS access entries
+   * (`AmazonEKSClusterAdminPolicy`, cluster scope).
+   * @default - none; only the identity that creates the cluster is admin (see `bootstrapCreatorAdmin`)
+   */
+  readonly adminPrincipalArns?: string[];
+  /**
+   * Give the identity that creates the cluster (your CI role) cluster-admin. Changing it
+   * later replaces the cluster.
+   * @default true
+   */
+  readonly bootstrapCreatorAdmin?: boolean;
+  /**
+   * Add-on versions.
+   * @default - EKS's default version of each add-on for the Kubernetes version
+   */
+  readonly addonVersions?: EksAddonVersions;
+  /**
+   * Install the EBS CSI driver add-on (with a Pod Identity role), for persistent volumes of
+   * monitoring and other stateful add-ons.
+   * @default true
+   */
+  readonly ebsCsiDriver?: boolean;
+  /**
+   * The system node group.
+   * @default - 2 to 4 m6i.large nodes, AL2023 standard AMI
+   */
+  readonly systemNodeGroup?: SystemNodeGroupOptions;
+  /**
+   * Control-plane log types sent to CloudWatch Logs.
+   * @default ['api', 'audit', 'authenticator']
+   */
+  readonly enabledLogTypes?: string[];
+  /**
+   * Create Terraform outputs `<id>_name`, `_endpoint`, `_certificate_authority_data`,
+   * `_oidc_issuer_url`.
+   * @default true
+   */
+  readonly outputs?: boolean;
+}
+
+/** An EKS cluster the node groups and stores attach to. */
+export interface IEksCluster extends IConstruct {
+  /** Cluster name. */
+  readonly clusterName: string;
+  /** Cluster ARN. */
+  readonly clusterArn: string;
+  /** API server endpoint URL. */
+  readonly endpoint: string;
+  /** Base64 PEM of the cluster CA (as EKS returns it). */
+  readonly certificateAuthorityData: string;
+  /** OIDC issuer URL (`https://oidc.eks...`). */
+  readonly oidcIssuerUrl: string;
+  /** ARN of the IAM OIDC provider for IRSA. */
+  readonly oidcProviderArn: string;
+  /** The cluster security group EKS creates; the library puts it on every node interface. */
+  readonly clusterSecurityGroupId: string;
+  /** The node role of every node group. */
+  readonly nodeRole: IAwsRole;
+  /** The network. */
+  readonly network: INetwork;
+  /** Kubernetes version. */
+  readonly kubernetesVersion: string;
+  /** Resources node groups must wait for (the VPC CNI and kube-proxy add-ons). */
+  readonly nodeGroupDependencies: ITerraformDependable[];
+  /** Installs the FSx for Lustre CSI driver add-on (idempotent). */
+  enableFsxCsiDriver(): void;
+  /** Throws unless the cluster's VPC CNI supports `efa-only` interfaces. */
+  requireEfaOnlySupport(scope: IConstruct): void;
+}
+
+/** Options of {@link EksCluster.addWorkloadRole}. */
+export interface WorkloadRoleOptions {
+  /** Namespace of the service account. */
+  readonly namespace: string;
+  /** Service account name. */
+  readonly serviceAccount: string;
+  /**
+   * AWS managed policy names to attach, for example `['AmazonS3ReadOnlyAccess']`.
+   * @default - none; grant access with the stores' `grant*` methods
+   */
+  readonly managedPolicies?: string[];
+}
+
+/**
+ * An IAM role for a Kubernetes service account through EKS Pod Identity.
+ *
+ * @example
+ * const role = cluster.addWorkloadRole('Trainer', { namespace: 'training', serviceAccount: 'trainer' });
+ * checkpoints.grantReadWrite(role);
+ */
+export class WorkloadRole extends Construct implements IAwsRole {
+  /** The IAM role. */
+  public readonly resource: IamRole;
+  public readonly roleName: string;
+  public readonly roleArn: string;
+
+  constructor(scope: Construct, id: string, cluster: IEksCluster, options: WorkloadRoleOptions) {
+    super(scope, id);
+    for (const [prop, v] of [
+      ['namespace', options.namespace],
+      ['serviceAccount', options.serviceAccount],
+    ] as const) {
+      if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(v ?? '')) {
+        throw new ValidationError(
+          `'${prop}' ('${v}') must be a Kubernetes name (lower-case letters, digits, '-' and '.').`,
+          this,
+        );
+      }
+    }
+    const { role } = serviceRole(this, 'Resource', 'pods.eks.amazonaws.com', options.managedPolicies ?? [], [
+      'sts:AssumeRole',
+      'sts:TagSession',
+    ]);
+    this.resource = role;
+    this.node.defaultChild = role;
+    this.roleName = role.name;
+    this.roleArn = role.arn;
+    new EksPodIdentityAssociation(this, 'PodIdentity', {
+      clusterName: cluster.clusterName,
+      namespace: options.namespace,
+      serviceAccount: options.serviceAccount,
+      roleArn: role.arn,
+    });
+  }
+}
+
+/**
+ * An EKS cluster for GPU workloads: KMS-encrypted secrets, private API endpoint by default,
+ * access entries (API authentication mode), an IAM OIDC provider for IRSA and the Pod
+ * Identity agent, the core add-ons as EKS managed add-ons (VPC CNI with its own IRSA role,
+ * CoreDNS, kube-proxy, Pod Identity agent, EBS CSI), a small system node group, a shared node
+ * role, and outputs a Kubernetes or Helm provider in another stack can be configured from.
+ *
+ * GPU node groups are added with {@link addTrainingNodeGroup} and {@link addInferenceNodeGroup}.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/clusters.html
+ * @example
+ * const cluster = new EksCluster(stack, 'Cluster', { network: net, adminPrincipalArns: ['arn:aws:iam::111122223333:role/platform-admin'] });
+ * cluster.addTrainingNodeGroup('H100', { accelerator: Accelerator.H100, nodes: 16, capacity: Capacity.capacityBlock('cr-0123456789abcdef0') });
+ * cluster.addInferenceNodeGroup('L40S', { accelerator: Accelerator.L40S, maxNodes: 8 });
+ */
+export class EksCluster extends Construct implements IEksCluster {
+  /** The `aws_eks_cluster`. Use `addOverride` on it for settings this construct does not expose. */
+  public readonly resource: EksClusterResource;
+  public readonly clusterName: string;
+  public readonly clusterArn: string;
+  public readonly endpoint: string;
+  public readonly certificateAuthorityData: string;
+  public readonly oidcIssuerUrl: string;
+  public readonly oidcProviderArn: string;
+  public readonly clusterSecurityGroupId: string;
+  public readonly nodeRole: IAwsRole;
+  public readonly network: INetwork;
+  public readonly kubernetesVersion: string;
+  public readonly nodeGroupDependencies: ITerraformDependable[];
+  /** The KMS key encrypting Kubernetes secrets. */
+  public readonly secretsKey: KmsKey;
+  /** The system node group. */
+  public readonly systemNodeGroup: EksNodeGroup;
+  /** The managed add-ons, by add-on name. */
+  public readonly addons: Record<string, EksAddon> = {};
+  /** The AWS region of the cluster. */
+  public readonly region: string;
+  private readonly addonVersions: EksAddonVersions;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const stackName = TerraformStack.of(this).node.id;
+    this.clusterName =
+      props.clusterName ?? `${stackName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 100);
+    if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(this.clusterName)) {
+      throw new ValidationError(
+        `'clusterName' ('${this.clusterName}') must be 1-100 characters of letters, digits, '-' and '_', starting with a letter or digit.`,
+        this,
+      );
+    }
+    this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    const m = /^1\.(\d+)$/.exec(this.kubernetesVersion);
+    if (!m) {
+      throw new ValidationError(
+        `'kubernetesVersion' ('${this.kubernetesVersion}') must look like '1.34'.`,
+        this,
+      );
+    }
+    if (Number(m[1]) < 33) {
+      throw new ValidationError(
+        `'kubernetesVersion' (${this.kubernetesVersion}) is older than 1.33: this library targets AL2023 / Bottlerocket NVIDIA AMIs on 1.33+ (AL2 GPU AMIs ended with 1.32). Use '${DEFAULT_KUBERNETES_VERSION}'.`,
+        this,
+      );
+    }
+    this.network = props.network;
+    this.region = props.network.region;
+    this.addonVersions = props.addonVersions ?? {};
+    this.validateAddonVersions();
+
+    const publicAccess = props.endpointPublicAccess ?? false;
+    const cidrs = props.publicAccessCidrs ?? [];
+    if (publicAccess && cidrs.length === 0) {
+      throw new ValidationError(
+        `'endpointPublicAccess' is true but 'publicAccessCidrs' is empty: list the CIDRs allowed to reach the API (for example your CI egress IPs), or keep the endpoint private.`,
+        this,
+      );
+    }
+    if (!publicAccess && cidrs.length > 0) {
+      throw new ValidationError(
+        `'publicAccessCidrs' is set but 'endpointPublicAccess' is false: set endpointPublicAccess: true or remove publicAccessCidrs.`,
+        this,
+      );
+    }
+    if (cidrs.includes('0.0.0.0/0')) {
+      Warnings.add(
+        this,
+        'aws-eks-public-endpoint-open',
+        `'publicAccessCidrs' includes 0.0.0.0/0: the Kubernetes API is reachable from the whole internet. List your CI and office CIDRs instead.`,
+      );
+    }
+
+    this.secretsKey = new KmsKey(this, 'SecretsKey', {
+      description: `Kubernetes secrets of EKS cluster ${this.clusterName}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    });
+    new KmsAlias(this, 'SecretsKeyAlias', {
+      name: `alias/eks/${this.clusterName}`,
+      targetKeyId: this.secretsKey.keyId,
+    });
+
+    const clusterRole = serviceRole(
+      this,
+      'ClusterRole',
+      'eks.amazonaws.com',
+      ['AmazonEKSClusterPolicy'],
+      ['sts:AssumeRole', 'sts:TagSession'],
+    );
+
+    this.resource = new EksClusterResource(this, 'Resource', {
+      name: this.clusterName,
+      version: this.kubernetesVersion,
+      roleArn: clusterRole.role.arn,
+      bootstrapSelfManagedAddons: false,
+      enabledClusterLogTypes: props.enabledLogTypes ?? ['api', 'audit', 'authenticator'],
+      vpcConfig: {
+        subnetIds: props.network.privateSubnets.map((s) => s.subnetId),
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicAccess,
+        ...(publicAccess ? { publicAccessCidrs: cidrs } : {}),
+      },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.secretsKey.arn } },
+      accessConfig: {
+        authenticationMode: 'API',
+        bootstrapClusterCreatorAdminPermissions: props.bootstrapCreatorAdmin ?? true,
+      },
+      dependsOn: clusterRole.attachments,
+    });
+    this.node.defaultChild = this.resource;
+    props.network.tagForCluster(this.clusterName);
+
+    this.clusterArn = this.resource.arn;
+    this.endpoint = this.resource.endpoint;
+    this.certificateAuthorityData = this.resource.certificateAuthority.get(0).data;
+    this.oidcIssuerUrl = this.resource.identity.get(0).oidc.get(0).issuer;
+    this.clusterSecurityGroupId = this.resource.vpcConfig.clusterSecurityGroupId;
+
+    (props.adminPrincipalArns ?? []).forEach((arn, i) => {
+      if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/.test(arn)) {
+        throw new ValidationError(
+          `'adminPrincipalArns[${i}]' ('${arn}') must be an IAM role or user ARN such as 'arn:aws:iam::111122223333:role/platform-admin'.`,
+          this,
+        );
+      }
+      const entry = new EksAccessEntry(this, `AdminAccess${i}`, {
+        clusterName: this.resource.name,
+        principalArn: arn,
+        type: 'STANDARD',
+      });
+      new EksAccessPolicyAssociation(this, `AdminAccess${i}Policy`, {
+        clusterName: this.resource.name,
+        principalArn: arn,
+        policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+        accessScope: { type: 'cluster' },
+        dependsOn: [entry],
+      });
+    });
+
+    const oidc = new IamOpenidConnectProvider(this, 'OidcProvider', {
+      url: this.oidcIssuerUrl,
+      clientIdList: ['sts.amazonaws.com'],
+    });
+    this.oidcProviderArn = oidc.arn;
+
+    const node = serviceRole(this, 'NodeRole', 'ec2.amazonaws.com', [
+      'AmazonEKSWorkerNodePolicy',
+      'AmazonEC2ContainerRegistryPullOnly',
+    ]);
+    this.nodeRole = { roleName: node.role.name, roleArn: node.role.arn };
+
+    // VPC CNI with its own IRSA role (AmazonEKS_CNI_Policy is not on the node role).
+    const cniTrust = new DataAwsIamPolicyDocument(this, 'VpcCniTrust', {
+      statement: [
+        {
+          effect: 'Allow',
+          actions: ['sts:AssumeRoleWithWebIdentity'],
+          principals: [{ type: 'Federated', identifiers: [oidc.arn] }],
+          condition: [
+            {
+              test: 'StringEquals',
+              variable: `${Fn.replace(this.oidcIssuerUrl, 'https://', '')}:sub`,
+              values: ['system:serviceaccount:kube-system:aws-node'],
+            },
+            {
+              test: 'StringEquals',
+              variable: `${Fn.replace(this.oidcIssuerUrl, 'https://', '')}:aud`,
+              values: ['sts.amazonaws.com'],
+            },
+          ],
+        },
+      ],
+    });
+    const cniRole = new IamRole(this, 'VpcCniRole', {
+      assumeRolePolicy: cniTrust.json,
+      description: `${this.node.path}/VpcCniRole`,
+    });
+    const cniPolicy = new IamRolePolicyAttachment(this, 'VpcCniRoleCniPolicy', {
+      role: cniRole.name,
+      policyArn: managedPolicyArn('AmazonEKS_CNI_Policy'),
+    });
+
+    const vpcCni = this.addon('vpc-cni', this.addonVersions.vpcCni, {
+      serviceAccountRoleArn: cniRole.arn,
+      dependsOn: [cniPolicy],
+    });
+    const kubeProxy = this.addon('kube-proxy', this.addonVersions.kubeProxy);
+    const podIdentity = this.addon('eks-pod-identity-agent', this.addonVersions.podIdentityAgent);
+    this.nodeGroupDependencies = [vpcCni, kubeProxy, ...node.attachments];
+
+    const sys = props.systemNodeGroup ?? {};
+    const sysMin = sys.minNodes ?? 2;
+    const sysMax = sys.maxNodes ?? Math.max(4, sysMin);
+    requireIntInRange(
+      this,
+      'systemNodeGroup.minNodes',
+      sysMin,
+      1,
+      100,
+      'the system group runs CoreDNS and controllers and cannot scale to zero.',
+    );
+    requireIntInRange(
+      this,
+      'systemNodeGroup.maxNodes',
+      sysMax,
+      sysMin,
+      100,
+      `it must be >= 'systemNodeGroup.minNodes' (${sysMin}).`,
+    );
+    const sysLt = new LaunchTemplate(this, 'SystemLaunchTemplate', {
+      description: `${this.node.path} system nodes`,
+      updateDefaultVersion: true,
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 },
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          ebs: { volumeSize: 50, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+        },
+      ],
+    });
+    this.systemNodeGroup = new EksNodeGroup(this, 'SystemNodeGroup', {
+      clusterName: this.resource.name,
+      nodeGroupName: `${this.clusterName}-system`.slice(0, 63),
+      nodeRoleArn: node.role.arn,
+      subnetIds: props.network.privateSubnets.map((s) => s.subnetId),
+      amiType: 'AL2023_x86_64_STANDARD',
+      capacityType: 'ON_DEMAND',
+      instanceTypes: [sys.instanceType ?? 'm6i.large'],
+      scalingConfig: { minSize: sysMin, maxSize: sysMax, desiredSize: sysMin },
+      updateConfig: { maxUnavailable: 1 },
+      launchTemplate: { id: sysLt.id, version: `${sysLt.latestVersion}` },
+      labels: { 'cdktf-ai-infra/node-pool': 'system' },
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      dependsOn: this.nodeGroupDependencies,
+    });
+
+    this.addon('coredns', this.addonVersions.coredns, { dependsOn: [this.systemNodeGroup] });
+    if (props.ebsCsiDriver ?? true) {
+      const ebsRole = serviceRole(
+        this,
+        'EbsCsiRole',
+        'pods.eks.amazonaws.com',
+        ['service-role/AmazonEBSCSIDriverPolicy'],
+        ['sts:AssumeRole', 'sts:TagSession'],
+      );
+      this.addon('aws-ebs-csi-driver', this.addonVersions.ebsCsiDriver, {
+        podIdentityAssociation: [{ roleArn: ebsRole.role.arn, serviceAccount: 'ebs-csi-controller-sa' }],
+        dependsOn: [this.systemNodeGroup, podIdentity, ...ebsRole.attachments],
+      });
+    }
+
+    if (props.outputs ?? true) {
+      const prefix = id.replace(/[^A-Za-z0-9]/g, '_').toLowerCase();
+      new TerraformOutput(this, 'NameOutput', {
+        value: this.resource.name,
+        description: 'EKS cluster name',
+      }).overrideLogicalId(`${prefix}_name`);
+      new TerraformOutput(this, 'EndpointOutput', {
+        value: this.endpoint,
+        description: 'EKS API server endpoint',
+      }).overrideLogicalId(`${prefix}_endpoint`);
+      new TerraformOutput(this, 'CaOutput', {
+        value: this.certificateAuthorityData,
+        description: 'Base64 cluster CA certificate',
+      }).overrideLogicalId(`${prefix}_certificate_authority_data`);
+      new TerraformOutput(this, 'OidcIssuerOutput', {
+        value: this.oidcIssuerUrl,
+        description: 'OIDC issuer URL (IRSA)',
+      }).overrideLogicalId(`${prefix}_oidc_issuer_url`);
+    }
+  }
+
+  /**
+   * Adds an EFA training node group (p5, p5e, p5en, p4d, p4de).
+   * @returns the node group
+   */
+  public addTrainingNodeGroup(id: string, options: TrainingNodeGroupOptions): TrainingNodeGroup {
+    return new TrainingNodeGroup(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * Adds an autoscaled inference node group (g6e, g5, g6, p5), from zero by default.
+   * @returns the node group
+   */
+  public addInferenceNodeGroup(id: string, options: InferenceNodeGroupOptions): InferenceNodeGroup {
+    return new InferenceNodeGroup(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * Adds an IAM role for a Kubernetes service account through EKS Pod Identity.
+   * @returns the role
+   */
+  public addWorkloadRole(id: string, options: WorkloadRoleOptions): WorkloadRole {
+    return new WorkloadRole(this, id, this, options);
+  }
+
+  /**
+   * Kubernetes / Helm provider settings for a stack that deploys into this cluster: host, CA
+   * certificate and an `exec` block running `aws eks get-token` (needs the AWS CLI where
+   * Terraform runs). Referencing them from another stack makes cdktf pass them as outputs.
+   */
+  public kubernetesProviderConfig(): {
+    host: string;
+    clusterCaCertificate: string;
+    exec: { apiVersion: string; command: string; args: string[] };
+  } {
+    return {
+      host: this.endpoint,
+      clusterCaCertificate: Fn.base64decode(this.certificateAuthorityData),
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1beta1',
+        command: 'aws',
+        args: ['eks', 'get-token', '--cluster-name', this.clusterName, '--region', this.region],
+      },
+    };
+  }
+
+  public enableFsxCsiDriver(): void {
+    if (this.addons['aws-fsx-csi-driver']) {
+      return;
+    }
+    const role = serviceRole(
+      this,
+      'FsxCsiRole',
+      'pods.eks.amazonaws.com',
+      ['AmazonFSxFullAccess'],
+      ['sts:AssumeRole', 'sts:TagSession'],
+    );
+    this.addon('aws-fsx-csi-driver', this.addonVersions.fsxCsiDriver, {
+      podIdentityAssociation: [{ roleArn: role.role.arn, serviceAccount: 'fsx-csi-controller-sa' }],
+      dependsOn: [this.systemNodeGroup, this.addons['eks-pod-identity-agent'], ...role.attachments],
+    });
+  }
+
+  public requireEfaOnlySupport(scope: IConstruct): void {
+    const v = this.addonVersions.vpcCni;
+    if (v !== undefined && compareVersions(v, MIN_VPC_CNI_FOR_EFA_ONLY) < 0) {
+      throw new ValidationError(
+        `'addonVersions.vpcCni' (${v}) of cluster ${this.clusterName} is older than v${MIN_VPC_CNI_FOR_EFA_ONLY}, the first VPC CNI that supports 'efa-only' interfaces: raise it or leave it unset.`,
+        scope,
+      );
+    }
+  }
+
+  private addon(
+    name: string,
+    version: string | undefined,
+    extra: Partial<ConstructorParameters<typeof EksAddon>[2]> = {},
+  ): EksAddon {
+    const a = new EksAddon(this, `Addon-${name}`, {
+      clusterName: this.resource.name,
+      addonName: name,
+      ...(version ? { addonVersion: version } : {}),
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'PRESERVE',
+      ...extra,
+    });
+    this.addons[name] = a;
+    return a;
+  }
+
+  private validateAddonVersions(): void {
+    for (const [k, v] of Object.entries(this.addonVersions)) {
+      if (v !== undefined && !/^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$/.test(v)) {
+        throw new ValidationError(
+          `'addonVersions.${k}' ('${v}') must look like 'v1.20.4-eksbuild.1' (see aws eks describe-addon-versions).`,
+          this,
+        );
+      }
+    }
+  }
+}
+
+/** Compares `v1.2.3[-eksbuild.N]` with `1.2.3`. */
+function compareVersions(a: string, b: string): number {
+  const pa = a.replace(/^v/, '').split('-')[0].split('.').map(Number);
+  const pb = b.replace(/^v/, '').split('-')[0].split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    if (pa[i] !== pb[i]) {
+      return pa[i] - pb[i];
+    }
+  }
+  return 0;
+}

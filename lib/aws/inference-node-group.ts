@@ -1,0 +1,295 @@
+import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Construct } from 'constructs';
+import {
+  CapacityKind,
+  CostEstimate,
+  gpuPoolTaints,
+  InferenceNodePoolOptions,
+  NVIDIA_GPU_RESOURCE,
+  PricingModel,
+  resolveInferenceGpusPerNode,
+  resolveInferenceNodeCounts,
+  ValidationError,
+  Warnings,
+} from '../core';
+import type { IEksCluster } from './cluster';
+import {
+  AwsGpuInstanceType,
+  awsInstanceTypeByName,
+  awsInstanceTypeFor,
+  compatibleInstanceTypes,
+  GPU_INSTANCE_TYPES,
+} from './instance-types';
+import {
+  dataVolumeDevice,
+  eksTaints,
+  GpuAmiType,
+  gpuNodeLabels,
+  nodeGroupName,
+  renderUserData,
+  requireIntInRange,
+  resolveAmiType,
+  taintTemplate,
+} from './private/node-group-common';
+
+/** Smallest root volume an inference node group accepts, GiB. */
+export const MIN_INFERENCE_ROOT_VOLUME_GIB = 100;
+
+/** Options of {@link EksCluster.addInferenceNodeGroup}: the core inference options plus AWS extras. */
+export interface InferenceNodeGroupOptions extends InferenceNodePoolOptions {
+  /**
+   * Instance type; must have `accelerator` and the resolved GPUs per node.
+   * @default - the catalogue's preferred type for the accelerator and GPU count
+   */
+  readonly instanceType?: string;
+  /**
+   * EKS AMI type. AL2 GPU AMIs are refused (end of support).
+   * @default GpuAmiType.AL2023_X86_64_NVIDIA
+   */
+  readonly amiType?: GpuAmiType;
+  /**
+   * EBS root volume (AL2023) or data volume (Bottlerocket) size, GiB. Serving images (vLLM,
+   * Triton) are 10-20 GB compressed and containerd keeps both the compressed and unpacked
+   * layers; weights cached on the node need room too.
+   * @default 200
+   */
+  readonly rootVolumeSizeGiB?: number;
+  /**
+   * RAID0 the local NVMe disks (all g5 / g6 / g6e / p5 sizes have them) and put containerd and
+   * kubelet on them: faster image pulls and model loads.
+   * @default true
+   */
+  readonly localStorageRaid0?: boolean;
+  /**
+   * IMDSv2 hop limit (2 lets pods reach instance metadata, 1 blocks them).
+   * @default 2
+   */
+  readonly imdsHopLimit?: number;
+  /**
+   * Private subnets of the group.
+   * @default - all private subnets of the network
+   */
+  readonly subnetIds?: string[];
+}
+
+/** Properties of an {@link InferenceNodeGroup}. */
+export interface InferenceNodeGroupProps extends InferenceNodeGroupOptions {
+  /** The cluster. */
+  readonly cluster: IEksCluster;
+}
+
+/**
+ * An autoscaled GPU node group for model serving: L40S (g6e), A10G (g5), L4 (g6) or H100 (p5)
+ * chosen from the accelerator and GPUs per node (or a sizing result), from zero nodes by
+ * default, with cluster-autoscaler discovery and scale-from-zero node-template tags on the
+ * Auto Scaling group, GPU labels and taint, a spot option diversified across compatible sizes,
+ * IMDSv2 and a root volume large enough for serving images.
+ *
+ * @see https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md
+ * @example
+ * const sizing = sizeModel({ model: ModelSpec.LLAMA_3_1_70B, quantization: Quantization.AWQ, accelerator: Accelerator.L40S });
+ * cluster.addInferenceNodeGroup('L40S', { accelerator: Accelerator.L40S, sizing, maxNodes: 6 });
+ */
+export class InferenceNodeGroup extends Construct {
+  /** The `aws_eks_node_group`. */
+  public readonly resource: EksNodeGroup;
+  /** The launch template. */
+  public readonly launchTemplate: LaunchTemplate;
+  /** The preferred instance type. */
+  public readonly instanceType: AwsGpuInstanceType;
+  /** Instance types the group may launch. */
+  public readonly instanceTypes: string[];
+  /** GPUs per node (the sizing's GPUs per replica, rounded up to a shape AWS sells). */
+  public readonly gpusPerNode: number;
+  /** Fewest nodes. */
+  public readonly minNodes: number;
+  /** Most nodes. */
+  public readonly maxNodes: number;
+
+  constructor(scope: Construct, id: string, props: InferenceNodeGroupProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    const kind = props.capacity?.kind ?? CapacityKind.ON_DEMAND;
+    if (kind === CapacityKind.FLEX_START || kind === CapacityKind.QUEUED_PROVISIONING) {
+      throw new ValidationError(
+        `'capacity' ${kind} is a Google Cloud (GKE) capacity kind. On AWS inference groups use Capacity.onDemand(), Capacity.spot() or Capacity.reservation('cr-...').`,
+        this,
+      );
+    }
+    if (kind === CapacityKind.CAPACITY_BLOCK) {
+      throw new ValidationError(
+        `'capacity' CAPACITY_BLOCK is not supported for an autoscaled inference group: a Capacity Block ends at a fixed time and EKS scales its group to zero before then. Use a training node group for block capacity, or Capacity.reservation('cr-...').`,
+        this,
+      );
+    }
+    const counts = ValidationError.withScope(this, () => resolveInferenceNodeCounts(props));
+    this.minNodes = counts.minNodes;
+    this.maxNodes = counts.maxNodes;
+    const needed = ValidationError.withScope(this, () => resolveInferenceGpusPerNode(props));
+    this.gpusPerNode = needed;
+    if (props.gpusPerNode === undefined && props.sizing && props.instanceType === undefined) {
+      // A replica may need a GPU count AWS does not sell (2 x L40S): use the next larger shape.
+      const counts = [
+        ...new Set(
+          GPU_INSTANCE_TYPES.filter((t) => t.accelerator.equals(props.accelerator)).map((t) => t.gpuCount),
+        ),
+      ].sort((a, b) => a - b);
+      const larger = counts.find((c) => c >= needed);
+      if (larger !== undefined && larger !== needed) {
+        this.gpusPerNode = larger;
+        Warnings.add(
+          this,
+          'aws-gpus-per-node-rounded-up',
+          `One replica of ${props.sizing.model.name} (${props.sizing.quantization.id}) needs ${needed} x ${props.accelerator.id}; AWS has no ${needed}-GPU ${props.accelerator.id} shape, so nodes get ${larger} GPUs (${Math.floor(larger / needed)} replicas per node).`,
+        );
+      }
+    }
+    this.instanceType = ValidationError.withScope(this, () => {
+      if (props.instanceType === undefined) {
+        return awsInstanceTypeFor(props.accelerator, this.gpusPerNode);
+      }
+      const t = awsInstanceTypeByName(props.instanceType);
+      if (!t.accelerator.equals(props.accelerator) || t.gpuCount !== this.gpusPerNode) {
+        throw new ValidationError(
+          `'instanceType' ${t.name} has ${t.gpuCount} x ${t.accelerator.id}, not ${this.gpusPerNode} x ${props.accelerator.id} ('accelerator', 'gpusPerNode' or 'sizing'): make them agree or omit instanceType.`,
+        );
+      }
+      return t;
+    });
+    for (const f of props.sizing?.findings ?? []) {
+      Warnings.add(this, f.id, f.message);
+    }
+    const amiType = resolveAmiType(this, props.amiType);
+    const rootGiB = props.rootVolumeSizeGiB ?? 200;
+    requireIntInRange(
+      this,
+      'rootVolumeSizeGiB',
+      rootGiB,
+      MIN_INFERENCE_ROOT_VOLUME_GIB,
+      16384,
+      'serving images are 10-20 GB compressed and containerd keeps compressed and unpacked layers.',
+    );
+    const hopLimit = props.imdsHopLimit ?? 2;
+    requireIntInRange(
+      this,
+      'imdsHopLimit',
+      hopLimit,
+      1,
+      64,
+      'use 1 to keep pods away from instance metadata, 2 to let them reach it.',
+    );
+
+    let types = [this.instanceType];
+    if (kind === CapacityKind.SPOT) {
+      types = compatibleInstanceTypes(this.instanceType, false);
+      if (this.maxNodes < 2) {
+        Warnings.add(
+          this,
+          'aws-spot-single-node',
+          `Spot with 'maxNodes' ${this.maxNodes}: one interruption takes the model offline. Allow at least 2 nodes.`,
+        );
+      }
+    }
+    this.instanceTypes = types.map((t) => t.name);
+    const subnetIds = props.subnetIds ?? cluster.network.privateSubnets.map((s) => s.subnetId);
+    if (subnetIds.length === 0) {
+      throw new ValidationError(`'subnetIds' is empty: give at least one private subnet.`, this);
+    }
+
+    const userData = renderUserData({
+      amiType,
+      localStorageRaid0: (props.localStorageRaid0 ?? true) && this.instanceType.localNvmeGB > 0,
+      hugePages2MiB: 0,
+    });
+    this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
+      description: `${this.node.path}: ${this.instanceType.name}`,
+      updateDefaultVersion: true,
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: hopLimit },
+      blockDeviceMappings: [
+        {
+          deviceName: dataVolumeDevice(amiType),
+          ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+        },
+      ],
+      ...(props.capacity?.kind === CapacityKind.RESERVATION
+        ? {
+            capacityReservationSpecification: {
+              capacityReservationTarget: { capacityReservationId: props.capacity.reservationId },
+            },
+          }
+        : {}),
+      ...(userData ? { userData } : {}),
+    });
+
+    const labels = gpuNodeLabels(this, id, props.accelerator, props.labels, false);
+    const taints = gpuPoolTaints(props.taints ?? []);
+    const caTags: Record<string, string> = {
+      'k8s.io/cluster-autoscaler/enabled': 'true',
+      [`k8s.io/cluster-autoscaler/${cluster.clusterName}`]: 'owned',
+      [`k8s.io/cluster-autoscaler/node-template/resources/${NVIDIA_GPU_RESOURCE}`]: `${this.gpusPerNode}`,
+    };
+    for (const [k, v] of Object.entries(labels)) {
+      caTags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
+    }
+    for (const t of taints) {
+      caTags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = taintTemplate(t);
+    }
+
+    this.resource = new EksNodeGroup(this, 'Resource', {
+      clusterName: cluster.clusterName,
+      nodeGroupName: nodeGroupName(cluster.clusterName, id),
+      nodeRoleArn: cluster.nodeRole.roleArn,
+      subnetIds,
+      amiType,
+      capacityType: kind === CapacityKind.SPOT ? 'SPOT' : 'ON_DEMAND',
+      instanceTypes: this.instanceTypes,
+      scalingConfig: { minSize: this.minNodes, maxSize: this.maxNodes, desiredSize: this.minNodes },
+      updateConfig: { maxUnavailablePercentage: 33 },
+      launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
+      labels,
+      taint: eksTaints(props.taints),
+      tags: caTags,
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      dependsOn: cluster.nodeGroupDependencies,
+    });
+    this.node.defaultChild = this.resource;
+
+    // Managed node groups do not copy their tags to the Auto Scaling group; cluster-autoscaler
+    // reads the node-template tags there to scale a group up from zero. EKS itself puts the two
+    // discovery tags on the Auto Scaling group, so only the node-template tags are copied.
+    const asgName = this.resource.resources.get(0).autoscalingGroups.get(0).name;
+    Object.entries(caTags)
+      .filter(([key]) => key.startsWith('k8s.io/cluster-autoscaler/node-template/'))
+      .forEach(([key, value]) => {
+        new AutoscalingGroupTagA(this, `AsgTag-${key.replace(/\//g, '_')}`, {
+          autoscalingGroupName: asgName,
+          tag: { key, value, propagateAtLaunch: false },
+        });
+      });
+
+    const price = this.instanceType.onDemandPrice;
+    if (price) {
+      CostEstimate.of(this).add({
+        constructPath: this.node.path,
+        item: this.instanceType.name,
+        minQuantity: this.minNodes,
+        maxQuantity: this.maxNodes,
+        unitPrice: price,
+        pricingModel:
+          kind === CapacityKind.SPOT
+            ? PricingModel.SPOT
+            : kind === CapacityKind.RESERVATION
+              ? PricingModel.RESERVED
+              : PricingModel.ON_DEMAND,
+      });
+    } else {
+      Warnings.add(
+        this,
+        'aws-no-price',
+        `No on-demand price is catalogued for ${this.instanceType.name}: the stack's cost estimate leaves this group out.`,
+      );
+    }
+  }
+}

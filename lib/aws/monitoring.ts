@@ -1,0 +1,236 @@
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { PrometheusAlertManagerDefinition } from '@cdktf/provider-aws/lib/prometheus-alert-manager-definition';
+import { PrometheusRuleGroupNamespace } from '@cdktf/provider-aws/lib/prometheus-rule-group-namespace';
+import { PrometheusWorkspace } from '@cdktf/provider-aws/lib/prometheus-workspace';
+import { TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { AlertRuleSet, AlertRuleSetOptions, ValidationError } from '../core';
+import { AlertTopic } from './alert-topic';
+import type { CheckpointStore } from './checkpoint-store';
+import { IEksCluster, WorkloadRole } from './cluster';
+import { IAwsRole } from './roles';
+import type { TrainingNodeGroup } from './training-node-group';
+
+/** Properties of a {@link Monitoring}. */
+export interface MonitoringProps {
+  /**
+   * The cluster whose in-cluster Prometheus (or agent) remote-writes to the workspace: a Pod
+   * Identity role for its service account is created with `aps:RemoteWrite`.
+   * @default - no collector role; use grantRemoteWrite
+   */
+  readonly cluster?: IEksCluster;
+  /**
+   * Namespace and service account of the in-cluster collector.
+   * @default { namespace: 'monitoring', serviceAccount: 'prometheus' }
+   */
+  readonly collector?: { readonly namespace: string; readonly serviceAccount: string };
+  /**
+   * AWS region of the workspace (for the alert manager's SigV4 signing).
+   * @default - the cluster's region; required without a cluster
+   */
+  readonly region?: string;
+  /**
+   * The topic alerts go to.
+   * @default - a new AlertTopic with `emails`
+   */
+  readonly topic?: AlertTopic;
+  /**
+   * E-mail addresses for a new topic (ignored when `topic` is given).
+   * @default - none
+   */
+  readonly emails?: string[];
+  /**
+   * Options of the core alert rules rendered into the workspace.
+   * @default - all rules with their default thresholds
+   */
+  readonly alertRules?: AlertRuleSetOptions;
+  /**
+   * Workspace alias.
+   * @default - the construct path
+   */
+  readonly alias?: string;
+}
+
+/**
+ * Amazon Managed Prometheus for GPU clusters: a workspace, rule groups rendered from the
+ * library's core alert rules (LLM serving, GPU health, training), an alert manager definition
+ * that routes to SNS (SigV4) with e-mail subscriptions, the Pod Identity role an in-cluster
+ * collector needs to remote-write, and CloudWatch alarms for what Prometheus cannot see
+ * (training nodes that never launched, FSx free space).
+ *
+ * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-alertmanager-receiver.html
+ * @example
+ * const monitoring = new Monitoring(stack, 'Monitoring', { cluster, emails: ['ml-oncall@example.com'] });
+ * monitoring.alarmOnNodeGroupCapacity(trainingGroup);
+ * monitoring.alarmOnFileSystemFreeSpace(checkpoints);
+ */
+export class Monitoring extends Construct {
+  /** The workspace. */
+  public readonly resource: PrometheusWorkspace;
+  /** The alert topic. */
+  public readonly topic: AlertTopic;
+  /** The collector's role, when `cluster` is given. */
+  public readonly collectorRole?: WorkloadRole;
+  /** Remote-write URL for Prometheus `remoteWrite` (SigV4, service `aps`). */
+  public readonly remoteWriteUrl: string;
+  /** Query URL for Grafana (SigV4). */
+  public readonly queryUrl: string;
+  /** The rule group namespace. */
+  public readonly ruleGroups: PrometheusRuleGroupNamespace;
+  private grants = 0;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps = {}) {
+    super(scope, id);
+    const region = props.region ?? props.cluster?.network.region;
+    if (!region) {
+      throw new ValidationError(
+        `'region' is required when no 'cluster' is given: the alert manager signs SNS requests for it.`,
+        this,
+      );
+    }
+    this.topic = props.topic ?? new AlertTopic(this, 'Topic', { emails: props.emails });
+    this.resource = new PrometheusWorkspace(this, 'Resource', {
+      alias: props.alias ?? this.node.path.replace(/\//g, '-'),
+    });
+    this.node.defaultChild = this.resource;
+    this.remoteWriteUrl = `${this.resource.prometheusEndpoint}api/v1/remote_write`;
+    this.queryUrl = `${this.resource.prometheusEndpoint}api/v1/query`;
+
+    const groups = ValidationError.withScope(this, () =>
+      AlertRuleSet.defaults(props.alertRules).toPrometheusRuleGroups(),
+    );
+    this.ruleGroups = new PrometheusRuleGroupNamespace(this, 'RuleGroups', {
+      workspaceId: this.resource.id,
+      name: 'cdktf-ai-infra',
+      data: stringify({ groups }, { lineWidth: 0 }),
+    });
+
+    this.topic.allowPublishFrom('aps.amazonaws.com', this.resource.arn);
+    const alertmanager = {
+      route: {
+        receiver: 'sns',
+        group_by: ['alertname', 'severity'],
+        group_wait: '30s',
+        group_interval: '5m',
+        repeat_interval: '4h',
+      },
+      receivers: [
+        {
+          name: 'sns',
+          sns_configs: [
+            {
+              topic_arn: this.topic.topicArn,
+              sigv4: { region },
+              subject: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}',
+              attributes: { severity: '{{ .CommonLabels.severity }}' },
+            },
+          ],
+        },
+      ],
+    };
+    new PrometheusAlertManagerDefinition(this, 'AlertManager', {
+      workspaceId: this.resource.id,
+      definition: stringify(
+        { alertmanager_config: stringify(alertmanager, { lineWidth: 0 }) },
+        { lineWidth: 0 },
+      ),
+    });
+
+    if (props.cluster) {
+      const c = props.collector ?? { namespace: 'monitoring', serviceAccount: 'prometheus' };
+      this.collectorRole = new WorkloadRole(this, 'CollectorRole', props.cluster, c);
+      this.grantRemoteWrite(this.collectorRole);
+    }
+    new TerraformOutput(this, 'RemoteWriteUrl', {
+      value: this.remoteWriteUrl,
+      description: 'Amazon Managed Prometheus remote-write URL',
+    });
+  }
+
+  /** Lets a role remote-write to and query the workspace. */
+  public grantRemoteWrite(role: IAwsRole): IamRolePolicy {
+    return new IamRolePolicy(this, `RemoteWrite${this.grants++}`, {
+      role: role.roleName,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: [
+              'aps:RemoteWrite',
+              'aps:QueryMetrics',
+              'aps:GetSeries',
+              'aps:GetLabels',
+              'aps:GetMetricMetadata',
+            ],
+            Resource: this.resource.arn,
+          },
+        ],
+      }),
+    });
+  }
+
+  /**
+   * Alarms when fewer EC2 instances of a training node group report metrics than the group
+   * should have (launch failures, insufficient capacity, terminated nodes): the sample count of
+   * `AWS/EC2 CPUUtilization` over the group's Auto Scaling group, per 5 minutes. Missing data
+   * (no instance at all) is treated as breaching. A Capacity Block group alarms outside the
+   * block's window too.
+   */
+  public alarmOnNodeGroupCapacity(group: TrainingNodeGroup): CloudwatchMetricAlarm {
+    const asg = group.resource.resources.get(0).autoscalingGroups.get(0).name;
+    return new CloudwatchMetricAlarm(this, `Capacity-${group.node.id}`, {
+      alarmName: `${group.node.path.replace(/\//g, '-')}-capacity`,
+      alarmDescription: `Fewer than ${group.nodes} ${group.instanceType.name} instances of ${group.node.path} are running.`,
+      namespace: 'AWS/EC2',
+      metricName: 'CPUUtilization',
+      dimensions: { AutoScalingGroupName: asg },
+      statistic: 'SampleCount',
+      period: 300,
+      evaluationPeriods: 3,
+      threshold: group.nodes,
+      comparisonOperator: 'LessThanThreshold',
+      treatMissingData: 'breaching',
+      alarmActions: [this.topic.topicArn],
+      okActions: [this.topic.topicArn],
+    });
+  }
+
+  /**
+   * Alarms when the FSx for Lustre file system of a checkpoint store has less than
+   * `thresholdPercent` of its capacity free (`AWS/FSx FreeDataStorageCapacity`).
+   * @param thresholdPercent default 10
+   */
+  public alarmOnFileSystemFreeSpace(store: CheckpointStore, thresholdPercent = 10): CloudwatchMetricAlarm {
+    if (!store.fileSystem) {
+      throw new ValidationError(
+        `alarmOnFileSystemFreeSpace: checkpoint store ${store.node.path} has no FSx for Lustre file system ('lustre' is not set).`,
+        this,
+      );
+    }
+    if (!(thresholdPercent > 0 && thresholdPercent < 100)) {
+      throw new ValidationError(
+        `alarmOnFileSystemFreeSpace: 'thresholdPercent' (${thresholdPercent}) must be between 0 and 100.`,
+        this,
+      );
+    }
+    const bytes = Math.floor(store.lustreCapacityGiB * 1024 ** 3 * (thresholdPercent / 100));
+    return new CloudwatchMetricAlarm(this, `FreeSpace-${store.node.id}`, {
+      alarmName: `${store.node.path.replace(/\//g, '-')}-lustre-free-space`,
+      alarmDescription: `FSx for Lustre of ${store.node.path} has less than ${thresholdPercent}% of ${store.lustreCapacityGiB} GiB free.`,
+      namespace: 'AWS/FSx',
+      metricName: 'FreeDataStorageCapacity',
+      dimensions: { FileSystemId: store.fileSystem.id },
+      statistic: 'Minimum',
+      period: 300,
+      evaluationPeriods: 2,
+      threshold: bytes,
+      comparisonOperator: 'LessThanThreshold',
+      treatMissingData: 'missing',
+      alarmActions: [this.topic.topicArn],
+      okActions: [this.topic.topicArn],
+    });
+  }
+}

@@ -1,0 +1,338 @@
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct, IConstruct } from 'constructs';
+import { IPv4CidrRange, IPv4Prefix } from 'ip-num';
+import { ValidationError } from '../core';
+
+/** A subnet of a {@link GpuNetwork}. */
+export interface NetworkSubnet {
+  /** Subnet id. */
+  readonly subnetId: string;
+  /** Availability Zone name, for example `us-east-1a`. */
+  readonly availabilityZone: string;
+  /** IPv4 CIDR. */
+  readonly cidr: string;
+}
+
+/** A VPC the EKS constructs can place nodes in. */
+export interface INetwork extends IConstruct {
+  /** VPC id. */
+  readonly vpcId: string;
+  /** VPC IPv4 CIDR. */
+  readonly vpcCidr: string;
+  /** AWS region the network is in. */
+  readonly region: string;
+  /** Private subnets for nodes, one per Availability Zone. */
+  readonly privateSubnets: NetworkSubnet[];
+  /** Public subnets for internet-facing load balancers, one per Availability Zone. */
+  readonly publicSubnets: NetworkSubnet[];
+  /**
+   * The single-AZ private subnet for EFA training node groups.
+   * @default - none; training node groups then need an explicit subnet
+   */
+  readonly trainingSubnet?: NetworkSubnet;
+  /** Tags the subnets for an EKS cluster (`kubernetes.io/cluster/<name>: shared`). */
+  tagForCluster(clusterName: string): void;
+}
+
+/** Interface VPC endpoints {@link GpuNetwork} creates by default. */
+export const DEFAULT_INTERFACE_ENDPOINTS: readonly string[] = [
+  'ecr.api',
+  'ecr.dkr',
+  'sts',
+  'logs',
+  'ec2',
+  'elasticloadbalancing',
+  'eks-auth',
+];
+
+/** Properties of a {@link GpuNetwork}. */
+export interface GpuNetworkProps {
+  /**
+   * VPC IPv4 CIDR, a /16 to /20. Subnets are carved from it at synth time: eight equal blocks
+   * (/19 of a /16); one private subnet per AZ from the first blocks, the single-AZ training
+   * subnet from the next, and public /24s (of a /16) from the last block.
+   * @default '10.0.0.0/16'
+   */
+  readonly cidr?: string;
+  /**
+   * Availability Zone names, at least two (EKS requires subnets in two AZs), at most six.
+   * Names, not ids, so the network synthesizes without an AWS data source.
+   */
+  readonly availabilityZones: string[];
+  /**
+   * Availability Zone of the dedicated single-AZ subnet for EFA training node groups (the AZ
+   * of your Capacity Block or capacity reservation). Must be one of `availabilityZones`.
+   * @default - no training subnet
+   */
+  readonly trainingAvailabilityZone?: string;
+  /**
+   * One NAT gateway per AZ (resilient to an AZ outage) or a single one (cheaper, about
+   * $33/month each plus data processing).
+   * @default true
+   */
+  readonly natGatewayPerAz?: boolean;
+  /**
+   * Interface VPC endpoint services (the part after `com.amazonaws.<region>.`), so image pulls
+   * and AWS API calls stay off the NAT. The S3 gateway endpoint is always created.
+   * @default DEFAULT_INTERFACE_ENDPOINTS
+   */
+  readonly interfaceEndpoints?: string[];
+}
+
+const AZ_PATTERN = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)[a-z]$/;
+
+/**
+ * A VPC for GPU clusters: private node subnets in two or more AZs (tagged for internal load
+ * balancers), public subnets for internet-facing load balancers, NAT, an S3 gateway endpoint
+ * and interface endpoints for ECR, STS, CloudWatch Logs, EC2, ELB and EKS Pod Identity, so
+ * images and weights do not cross the NAT; optionally a single-AZ subnet for EFA training.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html
+ * @example
+ * const net = new GpuNetwork(stack, 'Network', {
+ *   availabilityZones: ['us-east-1a', 'us-east-1b'],
+ *   trainingAvailabilityZone: 'us-east-1a',
+ * });
+ */
+export class GpuNetwork extends Construct implements INetwork {
+  /** The VPC. */
+  public readonly resource: Vpc;
+  public readonly vpcId: string;
+  public readonly vpcCidr: string;
+  public readonly region: string;
+  public readonly privateSubnets: NetworkSubnet[] = [];
+  public readonly publicSubnets: NetworkSubnet[] = [];
+  public readonly trainingSubnet?: NetworkSubnet;
+  /** Security group of the interface endpoints (HTTPS from the VPC). */
+  public readonly endpointSecurityGroup: SecurityGroup;
+  private readonly subnetResources: Subnet[] = [];
+
+  constructor(scope: Construct, id: string, props: GpuNetworkProps) {
+    super(scope, id);
+    const cidr = props.cidr ?? '10.0.0.0/16';
+    const range = this.parseCidr(cidr);
+    const azs = props.availabilityZones ?? [];
+    this.region = this.validateAzs(azs);
+    if (props.trainingAvailabilityZone !== undefined && !azs.includes(props.trainingAvailabilityZone)) {
+      throw new ValidationError(
+        `'trainingAvailabilityZone' ('${props.trainingAvailabilityZone}') must be one of 'availabilityZones' (${azs.join(', ')}): add it there or pick one of them.`,
+        this,
+      );
+    }
+
+    const prefix = Number(range.cidrPrefix.getValue());
+    const blocks = range.splitInto(new IPv4Prefix(BigInt(prefix + 3)));
+    const publicBlocks = blocks[7].splitInto(new IPv4Prefix(BigInt(prefix + 8)));
+
+    this.resource = new Vpc(this, 'Resource', {
+      cidrBlock: cidr,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { Name: this.node.path },
+    });
+    this.node.defaultChild = this.resource;
+    this.vpcId = this.resource.id;
+    this.vpcCidr = cidr;
+
+    const igw = new InternetGateway(this, 'InternetGateway', { vpcId: this.vpcId });
+    const publicRt = new RouteTable(this, 'PublicRouteTable', { vpcId: this.vpcId });
+    new Route(this, 'PublicDefaultRoute', {
+      routeTableId: publicRt.id,
+      destinationCidrBlock: '0.0.0.0/0',
+      gatewayId: igw.id,
+    });
+
+    const perAz = props.natGatewayPerAz ?? true;
+    const nats: NatGateway[] = [];
+    const privateRts: RouteTable[] = [];
+    azs.forEach((az, i) => {
+      const suffix = azSuffix(az);
+      const pub = this.subnet(`PublicSubnet${suffix}`, az, publicBlocks[i].toCidrString(), true, {
+        'kubernetes.io/role/elb': '1',
+      });
+      this.publicSubnets.push(pub);
+      new RouteTableAssociation(this, `PublicSubnet${suffix}RouteTable`, {
+        subnetId: pub.subnetId,
+        routeTableId: publicRt.id,
+      });
+      if (perAz || i === 0) {
+        const eip = new Eip(this, `NatEip${suffix}`, { domain: 'vpc', dependsOn: [igw] });
+        nats.push(
+          new NatGateway(this, `NatGateway${suffix}`, {
+            allocationId: eip.allocationId,
+            subnetId: pub.subnetId,
+            dependsOn: [igw],
+          }),
+        );
+      }
+      const rt = new RouteTable(this, `PrivateRouteTable${suffix}`, { vpcId: this.vpcId });
+      new Route(this, `PrivateDefaultRoute${suffix}`, {
+        routeTableId: rt.id,
+        destinationCidrBlock: '0.0.0.0/0',
+        natGatewayId: nats[perAz ? i : 0].id,
+      });
+      privateRts.push(rt);
+      const priv = this.subnet(`PrivateSubnet${suffix}`, az, blocks[i].toCidrString(), false, {
+        'kubernetes.io/role/internal-elb': '1',
+      });
+      this.privateSubnets.push(priv);
+      new RouteTableAssociation(this, `PrivateSubnet${suffix}RouteTable`, {
+        subnetId: priv.subnetId,
+        routeTableId: rt.id,
+      });
+    });
+
+    if (props.trainingAvailabilityZone !== undefined) {
+      const az = props.trainingAvailabilityZone;
+      const i = azs.indexOf(az);
+      this.trainingSubnet = this.subnet('TrainingSubnet', az, blocks[6].toCidrString(), false, {});
+      new RouteTableAssociation(this, 'TrainingSubnetRouteTable', {
+        subnetId: this.trainingSubnet.subnetId,
+        routeTableId: privateRts[i].id,
+      });
+    }
+
+    new VpcEndpoint(this, 'S3Endpoint', {
+      vpcId: this.vpcId,
+      serviceName: `com.amazonaws.${this.region}.s3`,
+      vpcEndpointType: 'Gateway',
+      routeTableIds: privateRts.map((r) => r.id),
+      tags: { Name: `${this.node.path}/s3` },
+    });
+
+    this.endpointSecurityGroup = new SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpcId: this.vpcId,
+      description: 'HTTPS from the VPC to interface VPC endpoints',
+      tags: { Name: `${this.node.path}/endpoints` },
+    });
+    new VpcSecurityGroupIngressRule(this, 'EndpointHttpsIngress', {
+      securityGroupId: this.endpointSecurityGroup.id,
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: cidr,
+      description: 'HTTPS from the VPC',
+    });
+    new VpcSecurityGroupEgressRule(this, 'EndpointEgress', {
+      securityGroupId: this.endpointSecurityGroup.id,
+      ipProtocol: '-1',
+      cidrIpv4: cidr,
+      description: 'Responses within the VPC',
+    });
+    const services = props.interfaceEndpoints ?? [...DEFAULT_INTERFACE_ENDPOINTS];
+    const seen = new Set<string>();
+    for (const svc of services) {
+      if (!/^[a-z0-9][a-z0-9.-]*$/.test(svc) || seen.has(svc)) {
+        throw new ValidationError(
+          `'interfaceEndpoints' entry '${svc}' must be a unique service suffix such as 'ecr.api' (the part after 'com.amazonaws.<region>.').`,
+          this,
+        );
+      }
+      seen.add(svc);
+      new VpcEndpoint(this, `Endpoint-${svc}`, {
+        vpcId: this.vpcId,
+        serviceName: `com.amazonaws.${this.region}.${svc}`,
+        vpcEndpointType: 'Interface',
+        privateDnsEnabled: true,
+        subnetIds: this.privateSubnets.map((s) => s.subnetId),
+        securityGroupIds: [this.endpointSecurityGroup.id],
+        tags: { Name: `${this.node.path}/${svc}` },
+      });
+    }
+  }
+
+  public tagForCluster(clusterName: string): void {
+    for (const s of this.subnetResources) {
+      s.tags = { ...(s.tagsInput ?? {}), [`kubernetes.io/cluster/${clusterName}`]: 'shared' };
+    }
+  }
+
+  private subnet(
+    id: string,
+    az: string,
+    cidr: string,
+    isPublic: boolean,
+    tags: Record<string, string>,
+  ): NetworkSubnet {
+    const s = new Subnet(this, id, {
+      vpcId: this.vpcId,
+      availabilityZone: az,
+      cidrBlock: cidr,
+      mapPublicIpOnLaunch: isPublic,
+      tags: { Name: `${this.node.path}/${id}`, ...tags },
+    });
+    this.subnetResources.push(s);
+    return { subnetId: s.id, availabilityZone: az, cidr };
+  }
+
+  private parseCidr(cidr: string): IPv4CidrRange {
+    let range: IPv4CidrRange;
+    try {
+      range = IPv4CidrRange.fromCidr(cidr);
+    } catch {
+      throw new ValidationError(`'cidr' ('${cidr}') is not an IPv4 CIDR: use the form '10.0.0.0/16'.`, this);
+    }
+    const prefix = Number(range.cidrPrefix.getValue());
+    if (prefix < 16 || prefix > 20) {
+      throw new ValidationError(
+        `'cidr' ('${cidr}') must be a /16 to /20: GPU nodes and pods take one VPC IP each, and the subnets are carved from it. Use for example '10.0.0.0/16'.`,
+        this,
+      );
+    }
+    if (range.getFirst().toString() !== cidr.split('/')[0]) {
+      throw new ValidationError(
+        `'cidr' ('${cidr}') has host bits set: use the network address '${range.getFirst().toString()}/${prefix}'.`,
+        this,
+      );
+    }
+    return range;
+  }
+
+  private validateAzs(azs: string[]): string {
+    if (azs.length < 2 || azs.length > 6) {
+      throw new ValidationError(
+        `'availabilityZones' (${azs.length}: ${azs.join(', ')}) must list 2 to 6 Availability Zones: EKS needs subnets in at least two.`,
+        this,
+      );
+    }
+    if (new Set(azs).size !== azs.length) {
+      throw new ValidationError(
+        `'availabilityZones' (${azs.join(', ')}) lists an Availability Zone twice.`,
+        this,
+      );
+    }
+    const regions = new Set<string>();
+    for (const az of azs) {
+      const m = AZ_PATTERN.exec(az);
+      if (!m) {
+        throw new ValidationError(
+          `'availabilityZones' entry '${az}' is not an Availability Zone name such as 'us-east-1a' (Local and Wavelength Zones are not supported).`,
+          this,
+        );
+      }
+      regions.add(m[1]);
+    }
+    if (regions.size > 1) {
+      throw new ValidationError(
+        `'availabilityZones' (${azs.join(', ')}) span regions ${[...regions].join(', ')}: use the zones of one region.`,
+        this,
+      );
+    }
+    return [...regions][0];
+  }
+}
+
+function azSuffix(az: string): string {
+  return az.slice(-1).toUpperCase();
+}

@@ -1,0 +1,201 @@
+import { IConstruct } from 'constructs';
+import {
+  ACCELERATOR_NODE_LABEL,
+  Accelerator,
+  gpuPoolTaints,
+  isValidKubernetesLabelKey,
+  NodeTaint,
+  TaintEffect,
+  ValidationError,
+} from '../../core';
+
+/** EKS AMI types for NVIDIA GPU node groups this library supports. */
+export enum GpuAmiType {
+  /** Amazon Linux 2023 with the NVIDIA driver, CUDA user-mode driver, container toolkit and EFA minimal. */
+  AL2023_X86_64_NVIDIA = 'AL2023_x86_64_NVIDIA',
+  /** Bottlerocket NVIDIA: driver stack plus the NVIDIA device plugin. */
+  BOTTLEROCKET_X86_64_NVIDIA = 'BOTTLEROCKET_x86_64_NVIDIA',
+}
+
+/** Node label marking the node group a node belongs to. */
+export const NODE_POOL_LABEL = 'cdktf-ai-infra/node-pool';
+
+const EKS_TAINT_EFFECT: Record<TaintEffect, string> = {
+  [TaintEffect.NO_SCHEDULE]: 'NO_SCHEDULE',
+  [TaintEffect.NO_EXECUTE]: 'NO_EXECUTE',
+  [TaintEffect.PREFER_NO_SCHEDULE]: 'PREFER_NO_SCHEDULE',
+};
+
+/** Validates the AMI type: refuses the end-of-support AL2 GPU AMI and unknown values. */
+export function resolveAmiType(scope: IConstruct, amiType: GpuAmiType | undefined): GpuAmiType {
+  const t = amiType ?? GpuAmiType.AL2023_X86_64_NVIDIA;
+  if (!Object.values(GpuAmiType).includes(t)) {
+    const al2 = String(t).startsWith('AL2_');
+    throw new ValidationError(
+      `'amiType' ('${t}') is not supported` +
+        (al2
+          ? ': EKS AL2 AMIs reached end of support on 2025-11-26 and Kubernetes 1.32 was the last version with them'
+          : '') +
+        `. Use GpuAmiType.AL2023_X86_64_NVIDIA (default) or GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA.`,
+      scope,
+    );
+  }
+  return t;
+}
+
+/** Node labels of a GPU node group: user labels, then the library's (which win). */
+export function gpuNodeLabels(
+  scope: IConstruct,
+  pool: string,
+  accelerator: Accelerator,
+  extra: Record<string, string> | undefined,
+  efa: boolean,
+): Record<string, string> {
+  for (const k of Object.keys(extra ?? {})) {
+    if (!isValidKubernetesLabelKey(k)) {
+      throw new ValidationError(
+        `'labels' key '${k}' is not a valid Kubernetes label key (optional DNS prefix and '/', then at most 63 characters of [A-Za-z0-9._-]).`,
+        scope,
+      );
+    }
+  }
+  return {
+    ...(extra ?? {}),
+    [ACCELERATOR_NODE_LABEL]: accelerator.labelValue,
+    [NODE_POOL_LABEL]: pool,
+    'nvidia.com/gpu.present': 'true',
+    ...(efa ? { 'vpc.amazonaws.com/efa.present': 'true' } : {}),
+  };
+}
+
+/** Taints of a GPU node group in the EKS API shape (the GPU taint always included). */
+export function eksTaints(
+  extra: NodeTaint[] | undefined,
+): Array<{ key: string; value?: string; effect: string }> {
+  return gpuPoolTaints(extra ?? []).map((t) => ({
+    key: t.key,
+    ...(t.value !== undefined ? { value: t.value } : {}),
+    effect: EKS_TAINT_EFFECT[t.effect],
+  }));
+}
+
+/** Core taints as `key=value:Effect` strings (cluster-autoscaler node-template tags). */
+export function taintTemplate(t: NodeTaint): string {
+  return `${t.value ?? ''}:${t.effect}`;
+}
+
+/** Options of the node user data. */
+export interface UserDataOptions {
+  readonly amiType: GpuAmiType;
+  /** RAID0 the local NVMe and put containerd / kubelet on it. */
+  readonly localStorageRaid0: boolean;
+  /** 2 MiB huge pages to ensure (0: leave as the AMI sets them). */
+  readonly hugePages2MiB: number;
+}
+
+const BOUNDARY = '==CDKTFAIINFRA==';
+
+/**
+ * Base64 user data EKS merges with its own bootstrap: a MIME multipart NodeConfig for AL2023
+ * (`application/node.eks.aws`, plus a shell part for huge pages), TOML settings for Bottlerocket.
+ * Returns undefined when there is nothing to add.
+ *
+ * @see https://awslabs.github.io/amazon-eks-ami/nodeadm/
+ * @see https://bottlerocket.dev/en/os/latest/api/settings/
+ */
+export function renderUserData(o: UserDataOptions): string | undefined {
+  if (o.amiType === GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA) {
+    const parts: string[] = [];
+    if (o.hugePages2MiB > 0) {
+      parts.push(`[settings.kernel.sysctl]\n"vm.nr_hugepages" = "${o.hugePages2MiB}"`);
+    }
+    if (o.localStorageRaid0) {
+      parts.push(
+        '[settings.bootstrap-commands.k8s-ephemeral-storage]\n' +
+          'commands = [["apiclient", "ephemeral-storage", "init"], ["apiclient", "ephemeral-storage", "bind", "--dirs", "/var/lib/containerd", "/var/lib/kubelet", "/var/log/pods"]]\n' +
+          'essential = true\nmode = "always"',
+      );
+    }
+    return parts.length ? base64(parts.join('\n\n') + '\n') : undefined;
+  }
+  const mime: string[] = [];
+  if (o.localStorageRaid0) {
+    mime.push(
+      [
+        `--${BOUNDARY}`,
+        'Content-Type: application/node.eks.aws',
+        '',
+        'apiVersion: node.eks.aws/v1alpha1',
+        'kind: NodeConfig',
+        'spec:',
+        '  instance:',
+        '    localStorage:',
+        '      strategy: RAID0',
+        '',
+      ].join('\n'),
+    );
+  }
+  if (o.hugePages2MiB > 0) {
+    mime.push(
+      [
+        `--${BOUNDARY}`,
+        'Content-Type: text/x-shellscript; charset="us-ascii"',
+        '',
+        '#!/bin/bash',
+        'set -euo pipefail',
+        '# EFA needs 2 MiB huge pages; the EFA driver pre-allocates 5128, this makes sure of at least that many.',
+        `want=${o.hugePages2MiB}`,
+        'have=$(cat /proc/sys/vm/nr_hugepages)',
+        'if [ "$have" -lt "$want" ]; then',
+        '  echo "vm.nr_hugepages = $want" > /etc/sysctl.d/99-cdktf-ai-infra-hugepages.conf',
+        '  sysctl -w vm.nr_hugepages="$want"',
+        'fi',
+        '',
+      ].join('\n'),
+    );
+  }
+  if (!mime.length) {
+    return undefined;
+  }
+  const doc = [
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${BOUNDARY}"`,
+    '',
+    ...mime,
+    `--${BOUNDARY}--`,
+    '',
+  ].join('\n');
+  return base64(doc);
+}
+
+function base64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
+/** Root (AL2023) or data (Bottlerocket) volume device name. */
+export function dataVolumeDevice(amiType: GpuAmiType): string {
+  return amiType === GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA ? '/dev/xvdb' : '/dev/xvda';
+}
+
+/** Validates an integer prop within a range. */
+export function requireIntInRange(
+  scope: IConstruct,
+  prop: string,
+  value: number,
+  min: number,
+  max: number,
+  hint: string,
+): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ValidationError(
+      `'${prop}' (${value}) must be an integer from ${min} to ${max}: ${hint}`,
+      scope,
+    );
+  }
+}
+
+/** A node group name EKS accepts (1-63 of [A-Za-z0-9_-], starting alphanumeric). */
+export function nodeGroupName(clusterName: string, id: string): string {
+  const base = `${clusterName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-');
+  return base.length <= 63 ? base : base.slice(0, 63);
+}

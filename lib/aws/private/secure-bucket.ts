@@ -1,0 +1,157 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import {
+  S3BucketLifecycleConfiguration,
+  S3BucketLifecycleConfigurationRule,
+} from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Construct } from 'constructs';
+import { ValidationError } from '../../core';
+import type { IAwsRole } from '../roles';
+
+/** Options of {@link SecureBucket}. */
+export interface SecureBucketOptions {
+  readonly bucketName?: string;
+  readonly bucketPrefix: string;
+  readonly protectFromDestroy: boolean;
+  readonly lifecycleRules: S3BucketLifecycleConfigurationRule[];
+  readonly keyDescription: string;
+}
+
+/**
+ * A private, versioned, KMS-encrypted, TLS-only S3 bucket with public access blocked and a
+ * KMS key whose policy lets principals of the account use it through S3 (so the FSx
+ * service-linked role of a data repository association can read and write the bucket).
+ */
+export class SecureBucket extends Construct {
+  public readonly bucket: S3Bucket;
+  public readonly key: KmsKey;
+
+  constructor(scope: Construct, id: string, o: SecureBucketOptions) {
+    super(scope, id);
+    if (o.bucketName !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(o.bucketName)) {
+      throw new ValidationError(
+        `'bucketName' ('${o.bucketName}') must be 3-63 characters of lower-case letters, digits, '.' and '-', starting and ending with a letter or digit.`,
+        scope,
+      );
+    }
+    const account = new DataAwsCallerIdentity(this, 'Account');
+    this.key = new KmsKey(this, 'Key', {
+      description: o.keyDescription,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'AccountAdmin',
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${account.accountId}:root` },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+          {
+            Sid: 'AccountPrincipalsThroughS3',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: [
+              'kms:Encrypt',
+              'kms:Decrypt',
+              'kms:ReEncrypt*',
+              'kms:GenerateDataKey*',
+              'kms:DescribeKey',
+            ],
+            Resource: '*',
+            Condition: {
+              StringEquals: { 'kms:CallerAccount': account.accountId },
+              StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' },
+            },
+          },
+        ],
+      }),
+    });
+    this.bucket = new S3Bucket(this, 'Resource', {
+      ...(o.bucketName ? { bucket: o.bucketName } : { bucketPrefix: o.bucketPrefix }),
+      forceDestroy: false,
+      lifecycle: { preventDestroy: o.protectFromDestroy },
+    });
+    new S3BucketOwnershipControls(this, 'Ownership', {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    const versioning = new S3BucketVersioningA(this, 'Versioning', {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: 'Enabled' },
+      lifecycle: { preventDestroy: o.protectFromDestroy },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.key.arn },
+          bucketKeyEnabled: true,
+        },
+      ],
+    });
+    new S3BucketPolicy(this, 'Policy', {
+      bucket: this.bucket.id,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      }),
+    });
+    if (o.lifecycleRules.length) {
+      new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
+        bucket: this.bucket.id,
+        rule: o.lifecycleRules,
+        dependsOn: [versioning],
+      });
+    }
+  }
+
+  /** Grants read (and optionally write) on the bucket and its key to a role, with an inline policy. */
+  public grant(scope: Construct, id: string, role: IAwsRole, write: boolean): IamRolePolicy {
+    const s3Actions = ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:GetBucketLocation'];
+    if (write) {
+      s3Actions.push(
+        's3:PutObject',
+        's3:DeleteObject',
+        's3:AbortMultipartUpload',
+        's3:ListMultipartUploadParts',
+      );
+    }
+    const kmsActions = write ? ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'] : ['kms:Decrypt'];
+    return new IamRolePolicy(scope, id, {
+      role: role.roleName,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: s3Actions, Resource: [this.bucket.arn, `${this.bucket.arn}/*`] },
+          { Effect: 'Allow', Action: kmsActions, Resource: [this.key.arn] },
+        ],
+      }),
+    });
+  }
+}

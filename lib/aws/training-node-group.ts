@@ -1,0 +1,417 @@
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { LaunchTemplate, LaunchTemplateConfig } from '@cdktf/provider-aws/lib/launch-template';
+import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+import {
+  CapacityKind,
+  CostEstimate,
+  PricingModel,
+  resolveTrainingNodes,
+  TrainingNodePoolOptions,
+  ValidationError,
+  Warnings,
+} from '../core';
+import type { CheckpointStore } from './checkpoint-store';
+import type { IEksCluster } from './cluster';
+import { efaDeviceCount, efaInterfaceLayout } from './efa';
+import {
+  AwsGpuInstanceType,
+  awsInstanceTypeByName,
+  awsInstanceTypeFor,
+  compatibleInstanceTypes,
+  supportsEfaLayout,
+} from './instance-types';
+import { NetworkSubnet } from './network';
+import {
+  dataVolumeDevice,
+  eksTaints,
+  GpuAmiType,
+  gpuNodeLabels,
+  nodeGroupName,
+  renderUserData,
+  requireIntInRange,
+  resolveAmiType,
+} from './private/node-group-common';
+
+/** Huge pages the EFA driver pre-allocates (EKS UG `node-efa`). */
+export const EFA_HUGE_PAGES_2MIB = 5128;
+
+/** Options of {@link EksCluster.addTrainingNodeGroup}: the core training options plus AWS extras. */
+export interface TrainingNodeGroupOptions extends TrainingNodePoolOptions {
+  /**
+   * Instance type; must have `accelerator` and `gpusPerNode` GPUs.
+   * @default - the catalogue's preferred type for the accelerator and GPU count
+   */
+  readonly instanceType?: string;
+  /**
+   * EKS AMI type. AL2 GPU AMIs are refused (end of support).
+   * @default GpuAmiType.AL2023_X86_64_NVIDIA
+   */
+  readonly amiType?: GpuAmiType;
+  /**
+   * Attach one EFA device per network card (AWS's layout for the instance type).
+   * @default true
+   */
+  readonly efa?: boolean;
+  /**
+   * Launch the nodes in a `cluster` placement group. Capacity Blocks are co-located by EC2
+   * already and a placement group the block was not created in can make launches fail; an
+   * On-Demand Capacity Reservation must have been created in the placement group to be used.
+   * @default - true for on-demand and spot, false for reservations and Capacity Blocks
+   */
+  readonly placementGroup?: boolean;
+  /**
+   * The single-AZ subnet of the group (EFA traffic stays within one AZ; a reservation or
+   * Capacity Block is in one AZ).
+   * @default - the network's `trainingSubnet`
+   */
+  readonly subnet?: NetworkSubnet;
+  /**
+   * Availability Zone of the capacity reservation or Capacity Block, checked against the subnet.
+   * @default - not checked
+   */
+  readonly reservationAvailabilityZone?: string;
+  /**
+   * 2 MiB huge pages each node must have (EFA / libfabric use them); 0 leaves the AMI's setting.
+   * @default EFA_HUGE_PAGES_2MIB (5128) with EFA, else 0
+   */
+  readonly hugePages2MiB?: number;
+  /**
+   * RAID0 the local NVMe disks and put containerd and kubelet on them (fast image pulls and
+   * scratch space for data and checkpoints staged before upload).
+   * @default true
+   */
+  readonly localStorageRaid0?: boolean;
+  /**
+   * EBS root volume (AL2023) or data volume (Bottlerocket) size, GiB.
+   * @default 200
+   */
+  readonly rootVolumeSizeGiB?: number;
+  /**
+   * IMDSv2 hop limit. 2 lets pods that read instance metadata (some exporters and the EFA
+   * tooling) reach it through the container network; 1 blocks pods from IMDS entirely.
+   * @default 2
+   */
+  readonly imdsHopLimit?: number;
+  /**
+   * The checkpoint store the nodes write to: the node role gets read-write access, and a
+   * warning is raised when its Lustre file system is in another AZ than the group.
+   * @default - none
+   */
+  readonly checkpoints?: CheckpointStore;
+}
+
+/** Properties of a {@link TrainingNodeGroup}. */
+export interface TrainingNodeGroupProps extends TrainingNodeGroupOptions {
+  /** The cluster. */
+  readonly cluster: IEksCluster;
+}
+
+/**
+ * A fixed-size gang of identical GPU nodes for distributed training: an EKS managed node
+ * group with a launch template carrying AWS's EFA interface layout (security groups on every
+ * interface, none at the top level), a node security group with the self-referencing
+ * all-traffic rules EFA needs, IMDSv2, local NVMe as RAID0, huge pages, a `cluster` placement
+ * group, GPU labels and the `nvidia.com/gpu` taint. Capacity: on-demand, spot (diversified
+ * where the catalogue has compatible shapes), an On-Demand Capacity Reservation or a Capacity
+ * Block with every rule EKS imposes on it.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/node-efa.html
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/capacity-blocks-mng.html
+ * @example
+ * cluster.addTrainingNodeGroup('H100', {
+ *   accelerator: Accelerator.H100, nodes: 16,
+ *   capacity: Capacity.capacityBlock('cr-0123456789abcdef0'),
+ * });
+ */
+export class TrainingNodeGroup extends Construct {
+  /** The `aws_eks_node_group`. */
+  public readonly resource: EksNodeGroup;
+  /** The launch template. */
+  public readonly launchTemplate: LaunchTemplate;
+  /** The node security group with the EFA self rules. */
+  public readonly securityGroup: SecurityGroup;
+  /** The placement group, when one is used. */
+  public readonly placementGroup?: PlacementGroup;
+  /** The instance type (the first, when spot diversifies). */
+  public readonly instanceType: AwsGpuInstanceType;
+  /** Instance types the group may launch. */
+  public readonly instanceTypes: string[];
+  /** EFA devices per node (0 without EFA): what pods request as `vpc.amazonaws.com/efa`. */
+  public readonly efaDevicesPerNode: number;
+  /** Nodes in the group. */
+  public readonly nodes: number;
+
+  constructor(scope: Construct, id: string, props: TrainingNodeGroupProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    const capacity = props.capacity;
+    const kind = capacity?.kind ?? CapacityKind.ON_DEMAND;
+    if (kind === CapacityKind.FLEX_START || kind === CapacityKind.QUEUED_PROVISIONING) {
+      throw new ValidationError(
+        `'capacity' ${kind} is a Google Cloud (GKE) capacity kind. On AWS use Capacity.capacityBlock('cr-...') for time-boxed GPU capacity, ` +
+          `Capacity.reservation('cr-...') for an On-Demand Capacity Reservation, Capacity.spot() or Capacity.onDemand().`,
+        this,
+      );
+    }
+    this.nodes = ValidationError.withScope(this, () => resolveTrainingNodes(props));
+    const gpus = props.gpusPerNode ?? 8;
+    this.instanceType = ValidationError.withScope(this, () => {
+      if (props.instanceType === undefined) {
+        return awsInstanceTypeFor(props.accelerator, gpus);
+      }
+      const t = awsInstanceTypeByName(props.instanceType);
+      if (!t.accelerator.equals(props.accelerator) || t.gpuCount !== gpus) {
+        throw new ValidationError(
+          `'instanceType' ${t.name} has ${t.gpuCount} x ${t.accelerator.id}, not ${gpus} x ${props.accelerator.id} ('accelerator', 'gpusPerNode'): make them agree or omit instanceType.`,
+        );
+      }
+      return t;
+    });
+    const efa = props.efa ?? true;
+    if (efa && !supportsEfaLayout(this.instanceType)) {
+      throw new ValidationError(
+        `'instanceType' ${this.instanceType.name} has no EFA network-card layout in the catalogue: training groups with EFA need p5.48xlarge, p5e.48xlarge, p5en.48xlarge, p4d.24xlarge or p4de.24xlarge. Set 'efa: false' to train without EFA.`,
+        this,
+      );
+    }
+    if (!efa && this.nodes > 1) {
+      Warnings.add(
+        this,
+        'aws-training-without-efa',
+        `'efa' is false for ${this.nodes} nodes: multi-node NCCL traffic falls back to TCP and runs many times slower.`,
+      );
+    }
+    const amiType = resolveAmiType(this, props.amiType);
+    const hugePages = props.hugePages2MiB ?? (efa ? EFA_HUGE_PAGES_2MIB : 0);
+    requireIntInRange(
+      this,
+      'hugePages2MiB',
+      hugePages,
+      0,
+      1_000_000,
+      `the number of 2 MiB pages, ${EFA_HUGE_PAGES_2MIB} for EFA.`,
+    );
+    const rootGiB = props.rootVolumeSizeGiB ?? 200;
+    requireIntInRange(
+      this,
+      'rootVolumeSizeGiB',
+      rootGiB,
+      50,
+      16384,
+      'training images (PyTorch + CUDA + NCCL) are 10-25 GB each.',
+    );
+    const hopLimit = props.imdsHopLimit ?? 2;
+    requireIntInRange(
+      this,
+      'imdsHopLimit',
+      hopLimit,
+      1,
+      64,
+      'use 1 to keep pods away from instance metadata, 2 to let them reach it.',
+    );
+
+    const subnet = props.subnet ?? cluster.network.trainingSubnet;
+    if (!subnet) {
+      throw new ValidationError(
+        `training node groups need one single-AZ subnet: set 'trainingAvailabilityZone' on the GpuNetwork or pass 'subnet'.`,
+        this,
+      );
+    }
+    const needsReservation = kind === CapacityKind.RESERVATION || kind === CapacityKind.CAPACITY_BLOCK;
+    if (props.reservationAvailabilityZone !== undefined) {
+      if (!needsReservation) {
+        throw new ValidationError(
+          `'reservationAvailabilityZone' is set but 'capacity' is ${kind}: it only applies to Capacity.reservation() and Capacity.capacityBlock().`,
+          this,
+        );
+      }
+      if (props.reservationAvailabilityZone !== subnet.availabilityZone) {
+        throw new ValidationError(
+          `'reservationAvailabilityZone' (${props.reservationAvailabilityZone}) differs from the subnet's Availability Zone (${subnet.availabilityZone}): ` +
+            `instances of a ${kind === CapacityKind.CAPACITY_BLOCK ? 'Capacity Block' : 'capacity reservation'} launch only in its AZ. Set the network's trainingAvailabilityZone to ${props.reservationAvailabilityZone}.`,
+          this,
+        );
+      }
+    }
+
+    if (props.checkpoints) {
+      props.checkpoints.grantReadWrite(cluster.nodeRole);
+      const lustreAz = props.checkpoints.lustreAvailabilityZone;
+      if (lustreAz !== undefined && lustreAz !== subnet.availabilityZone) {
+        Warnings.add(
+          this,
+          'aws-lustre-cross-az',
+          `The Lustre file system of ${props.checkpoints.node.path} is in ${lustreAz} but the group is in ${subnet.availabilityZone}: cross-AZ traffic is slower and billed per GB. Put both in the training AZ.`,
+        );
+      }
+    }
+
+    // Placement group policy tied to the capacity source.
+    const pgDefault = kind === CapacityKind.ON_DEMAND || kind === CapacityKind.SPOT;
+    const usePg = props.placementGroup ?? pgDefault;
+    if (usePg && kind === CapacityKind.CAPACITY_BLOCK) {
+      Warnings.add(
+        this,
+        'aws-capacity-block-placement-group',
+        `'placementGroup' is true with a Capacity Block: blocks are already co-located in an UltraCluster, and a placement group the block was not created in can fail launches with InsufficientInstanceCapacity.`,
+      );
+    }
+    if (usePg && kind === CapacityKind.RESERVATION) {
+      Warnings.add(
+        this,
+        'aws-reservation-placement-group',
+        `'placementGroup' is true with capacity reservation ${capacity?.reservationId}: the reservation must have been created in this placement group (output 'placementGroup.name'), or launches fail.`,
+      );
+    }
+
+    // Instance types by capacity.
+    let types = [this.instanceType];
+    if (kind === CapacityKind.SPOT) {
+      types = compatibleInstanceTypes(this.instanceType, efa);
+      Warnings.add(
+        this,
+        'aws-spot-training',
+        `Spot training: a 2-minute interruption of one of ${this.nodes} nodes stops the whole job. Checkpoint often and resume automatically.`,
+      );
+      if (types.length === 1) {
+        Warnings.add(
+          this,
+          'aws-spot-single-instance-type',
+          `Spot capacity for ${this.instanceType.name} cannot be diversified: no other catalogued type has ${gpus} x ${props.accelerator.id}${efa ? ' and the same EFA layout' : ''}. Expect long waits for ${this.nodes} nodes.`,
+        );
+      }
+    }
+    this.instanceTypes = types.map((t) => t.name);
+
+    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      vpcId: cluster.network.vpcId,
+      description: `EFA node group ${this.node.path}: all traffic to and from itself`,
+      tags: { Name: this.node.path },
+    });
+    new VpcSecurityGroupIngressRule(this, 'EfaSelfIngress', {
+      securityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: this.securityGroup.id,
+      ipProtocol: '-1',
+      description: 'EFA: all traffic from itself',
+    });
+    new VpcSecurityGroupEgressRule(this, 'EfaSelfEgress', {
+      securityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: this.securityGroup.id,
+      ipProtocol: '-1',
+      description: 'EFA: all traffic to itself',
+    });
+    const sgs = [this.securityGroup.id, cluster.clusterSecurityGroupId];
+
+    if (usePg) {
+      this.placementGroup = new PlacementGroup(this, 'PlacementGroup', {
+        name: `${cluster.clusterName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255),
+        strategy: 'cluster',
+      });
+    }
+
+    const layout = efa ? efaInterfaceLayout(this.instanceType) : [];
+    if (efa) {
+      cluster.requireEfaOnlySupport(this);
+    }
+    this.efaDevicesPerNode = efaDeviceCount(layout);
+    const userData = renderUserData({
+      amiType,
+      localStorageRaid0: (props.localStorageRaid0 ?? true) && this.instanceType.localNvmeGB > 0,
+      hugePages2MiB: hugePages,
+    });
+
+    const ltConfig: LaunchTemplateConfig = {
+      description: `${this.node.path}: ${this.instanceType.name}${efa ? `, ${this.efaDevicesPerNode} EFA` : ''}`,
+      updateDefaultVersion: true,
+      ...(kind === CapacityKind.CAPACITY_BLOCK ? { instanceType: this.instanceType.name } : {}),
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: hopLimit },
+      blockDeviceMappings: [
+        {
+          deviceName: dataVolumeDevice(amiType),
+          ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+        },
+      ],
+      ...(efa
+        ? {
+            networkInterfaces: layout.map((n) => ({
+              networkCardIndex: n.networkCardIndex,
+              deviceIndex: n.deviceIndex,
+              interfaceType: n.interfaceType,
+              securityGroups: sgs,
+              deleteOnTermination: 'true',
+              description: `card ${n.networkCardIndex} device ${n.deviceIndex} ${n.interfaceType}`,
+            })),
+          }
+        : { vpcSecurityGroupIds: sgs }),
+      ...(this.placementGroup ? { placement: { groupName: this.placementGroup.name } } : {}),
+      ...(needsReservation
+        ? {
+            capacityReservationSpecification: {
+              capacityReservationTarget: { capacityReservationId: capacity?.reservationId },
+            },
+          }
+        : {}),
+      ...(kind === CapacityKind.CAPACITY_BLOCK
+        ? { instanceMarketOptions: { marketType: 'capacity-block' } }
+        : {}),
+      ...(userData ? { userData } : {}),
+    };
+    this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', ltConfig);
+
+    const eksCapacity =
+      kind === CapacityKind.CAPACITY_BLOCK
+        ? 'CAPACITY_BLOCK'
+        : kind === CapacityKind.SPOT
+          ? 'SPOT'
+          : 'ON_DEMAND';
+    this.resource = new EksNodeGroup(this, 'Resource', {
+      clusterName: cluster.clusterName,
+      nodeGroupName: nodeGroupName(cluster.clusterName, id),
+      nodeRoleArn: cluster.nodeRole.roleArn,
+      subnetIds: [subnet.subnetId],
+      amiType,
+      capacityType: eksCapacity,
+      ...(kind === CapacityKind.CAPACITY_BLOCK ? {} : { instanceTypes: this.instanceTypes }),
+      // EKS scales a Capacity Block group to zero 40 minutes before the block ends.
+      scalingConfig: {
+        minSize: kind === CapacityKind.CAPACITY_BLOCK ? 0 : this.nodes,
+        maxSize: this.nodes,
+        desiredSize: this.nodes,
+      },
+      updateConfig: { maxUnavailable: 1 },
+      launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
+      labels: gpuNodeLabels(this, id, props.accelerator, props.labels, efa),
+      taint: eksTaints(props.taints),
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      dependsOn: cluster.nodeGroupDependencies,
+    });
+    this.node.defaultChild = this.resource;
+
+    const price = this.instanceType.onDemandPrice;
+    if (price) {
+      CostEstimate.of(this).add({
+        constructPath: this.node.path,
+        item: this.instanceType.name,
+        minQuantity: this.nodes,
+        maxQuantity: this.nodes,
+        unitPrice: price,
+        pricingModel:
+          kind === CapacityKind.SPOT
+            ? PricingModel.SPOT
+            : needsReservation
+              ? PricingModel.RESERVED
+              : PricingModel.ON_DEMAND,
+      });
+    } else {
+      Warnings.add(
+        this,
+        'aws-no-price',
+        `No on-demand price is catalogued for ${this.instanceType.name}: the stack's cost estimate leaves this group out.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import { AlertTopic } from '../../lib/aws/alert-topic';
+import { BudgetAlarm, BudgetAlarmProps } from '../../lib/aws/budget-alarm';
+import { Accelerator, CostEstimate, Tags } from '../../lib/core';
+import { onlyResource, resourcesOf, synthJson } from '../util';
+import { awsStack, clusterStack, hasWarning } from './util';
+
+function build(props: Partial<BudgetAlarmProps> = {}, costTag = true) {
+  const stack = awsStack();
+  if (costTag) {
+    Tags.of(stack).setCostAllocationTag('project', 'llm');
+  }
+  new BudgetAlarm(stack, 'Budget', { monthlyLimitUsd: 40000, emails: ['finops@example.com'], ...props });
+  return { stack, json: synthJson(stack) };
+}
+
+describe('BudgetAlarm', () => {
+  test('is a monthly USD cost budget', () => {
+    expect(onlyResource(build().json, 'aws_budgets_budget')).toMatchObject({
+      budget_type: 'COST',
+      limit_amount: '40000.00',
+      limit_unit: 'USD',
+      time_unit: 'MONTHLY',
+      name: 'test-Budget',
+    });
+  });
+
+  test('filters on the stack cost-allocation tag as user:Key$Value', () => {
+    expect(onlyResource(build().json, 'aws_budgets_budget').cost_filter).toEqual([
+      { name: 'TagKeyValue', values: ['user:project$llm'] },
+    ]);
+  });
+
+  test('activates the cost-allocation tag', () => {
+    expect(onlyResource(build().json, 'aws_ce_cost_allocation_tag')).toEqual({
+      tag_key: 'project',
+      status: 'Active',
+    });
+  });
+
+  test('activateCostAllocationTag: false leaves activation to another stack', () => {
+    expect(
+      resourcesOf(build({ activateCostAllocationTag: false }).json, 'aws_ce_cost_allocation_tag'),
+    ).toEqual({});
+  });
+
+  test('warns and covers the account without a cost-allocation tag', () => {
+    const { stack, json } = build({}, false);
+    expect(onlyResource(json, 'aws_budgets_budget').cost_filter).toBeUndefined();
+    expect(hasWarning(stack, 'aws-budget-unfiltered')).toBe(true);
+  });
+
+  test('defaults to ACTUAL at 80% and 100% and FORECASTED at 100%', () => {
+    const n = onlyResource(build().json, 'aws_budgets_budget').notification;
+    expect(
+      n.map((x: any) => `${x.notification_type} ${x.threshold} ${x.threshold_type} ${x.comparison_operator}`),
+    ).toEqual([
+      'ACTUAL 80 PERCENTAGE GREATER_THAN',
+      'ACTUAL 100 PERCENTAGE GREATER_THAN',
+      'FORECASTED 100 PERCENTAGE GREATER_THAN',
+    ]);
+    expect(n[0].subscriber_email_addresses).toEqual(['finops@example.com']);
+  });
+
+  test('notifies an SNS topic and lets Budgets publish to it', () => {
+    const stack = awsStack();
+    const topic = new AlertTopic(stack, 'Alerts');
+    new BudgetAlarm(stack, 'Budget', { monthlyLimitUsd: 100, topic });
+    const json = synthJson(stack);
+    expect(onlyResource(json, 'aws_budgets_budget').notification[0].subscriber_sns_topic_arns).toEqual([
+      expect.stringContaining('aws_sns_topic.'),
+    ]);
+    const principals = JSON.parse(onlyResource(json, 'aws_sns_topic_policy').policy).Statement.map(
+      (s: any) => s.Principal.Service,
+    );
+    expect(principals).toContain('budgets.amazonaws.com');
+  });
+
+  test('derives the limit from the stack cost estimate when none is given', () => {
+    const { stack, cluster } = clusterStack();
+    cluster.addTrainingNodeGroup('H100', { accelerator: Accelerator.H100, nodes: 2 });
+    new BudgetAlarm(stack, 'Budget', { emails: ['finops@example.com'] });
+    const expected = CostEstimate.of(stack).monthlyUsd('max').toFixed(2);
+    expect(onlyResource(synthJson(stack), 'aws_budgets_budget').limit_amount).toBe(expected);
+    expect(Number(expected)).toBeCloseTo(2 * 55.04 * 730, 0);
+  });
+
+  test('counts node groups added after the budget', () => {
+    const { stack, cluster } = clusterStack();
+    new BudgetAlarm(stack, 'Budget', { emails: ['finops@example.com'] });
+    cluster.addInferenceNodeGroup('L4', { accelerator: Accelerator.L4, maxNodes: 2 });
+    expect(Number(onlyResource(synthJson(stack), 'aws_budgets_budget').limit_amount)).toBeGreaterThan(0);
+  });
+
+  test('throws at synth when no limit is given and the estimate is empty', () => {
+    const stack = awsStack();
+    new BudgetAlarm(stack, 'Budget', { emails: ['finops@example.com'] });
+    expect(() => synthJson(stack)).toThrow(
+      /'monthlyLimitUsd' is not set and the stack's cost estimate is empty/,
+    );
+  });
+
+  test('throws for a non-positive limit', () => {
+    expect(() => build({ monthlyLimitUsd: 0 })).toThrow(/'monthlyLimitUsd' \(0\) must be a positive number/);
+  });
+
+  test('throws for more than 10 notifications', () => {
+    expect(() =>
+      build({
+        actualThresholdsPercent: [10, 20, 30, 40, 50, 60, 70, 80],
+        forecastedThresholdsPercent: [90, 100, 110],
+      }),
+    ).toThrow(/11 notifications .* AWS Budgets allows 10 per budget/);
+  });
+
+  test('throws for more than 10 e-mails', () => {
+    const emails = Array.from({ length: 11 }, (_, i) => `u${i}@example.com`);
+    expect(() => build({ emails })).toThrow(/'emails' has 11 addresses; AWS Budgets allows 10/);
+  });
+
+  test('throws without subscribers', () => {
+    expect(() => build({ emails: [] })).toThrow(/give 'emails' or 'topic'/);
+  });
+
+  test('throws for a repeated or invalid threshold', () => {
+    expect(() => build({ actualThresholdsPercent: [80, 80] })).toThrow(/repeats a threshold/);
+    expect(() => build({ forecastedThresholdsPercent: [0] })).toThrow(
+      /'forecastedThresholdsPercent' entry 0/,
+    );
+  });
+
+  test('throws when both threshold lists are empty', () => {
+    expect(() => build({ actualThresholdsPercent: [], forecastedThresholdsPercent: [] })).toThrow(
+      /would never notify/,
+    );
+  });
+
+  test('creates an anomaly monitor and daily e-mail subscription', () => {
+    const { json } = build({ anomalyDetection: {} });
+    expect(onlyResource(json, 'aws_ce_anomaly_monitor')).toMatchObject({
+      monitor_type: 'DIMENSIONAL',
+      monitor_dimension: 'SERVICE',
+    });
+    expect(onlyResource(json, 'aws_ce_anomaly_subscription')).toMatchObject({
+      frequency: 'DAILY',
+      subscriber: [{ type: 'EMAIL', address: 'finops@example.com' }],
+      threshold_expression: {
+        dimension: {
+          key: 'ANOMALY_TOTAL_IMPACT_ABSOLUTE',
+          match_options: ['GREATER_THAN_OR_EQUAL'],
+          values: ['100'],
+        },
+      },
+    });
+  });
+
+  test('throws for anomaly detection without e-mails', () => {
+    const stack = awsStack();
+    const topic = new AlertTopic(stack, 'Alerts');
+    expect(() => new BudgetAlarm(stack, 'B', { monthlyLimitUsd: 1, topic, anomalyDetection: {} })).toThrow(
+      /'anomalyDetection' needs 'emails'/,
+    );
+  });
+
+  test('throws for a non-positive anomaly impact', () => {
+    expect(() => build({ anomalyDetection: { minImpactUsd: -1 } })).toThrow(
+      /'anomalyDetection.minImpactUsd' \(-1\)/,
+    );
+  });
+});

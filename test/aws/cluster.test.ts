@@ -1,0 +1,281 @@
+import { DEFAULT_KUBERNETES_VERSION, EksCluster } from '../../lib/aws/cluster';
+import { onlyResource, resourcesOf, synthJson } from '../util';
+import { awsStack, clusterStack, hasWarning, network } from './util';
+
+function cluster(json: ReturnType<typeof synthJson>) {
+  return onlyResource(json, 'aws_eks_cluster');
+}
+
+function addons(json: ReturnType<typeof synthJson>): Record<string, any> {
+  return Object.fromEntries(Object.values(resourcesOf(json, 'aws_eks_addon')).map((a) => [a.addon_name, a]));
+}
+
+describe('EksCluster', () => {
+  test(`defaults to Kubernetes ${DEFAULT_KUBERNETES_VERSION}`, () => {
+    const { stack } = clusterStack();
+    expect(cluster(synthJson(stack)).version).toBe('1.34');
+  });
+
+  test('defaults the name to <stack>-<id>', () => {
+    const { stack } = clusterStack();
+    expect(cluster(synthJson(stack)).name).toBe('test-Cluster');
+  });
+
+  test('encrypts secrets with a rotating KMS key', () => {
+    const { stack } = clusterStack();
+    const json = synthJson(stack);
+    expect(cluster(json).encryption_config).toEqual({
+      resources: ['secrets'],
+      provider: { key_arn: expect.stringContaining('aws_kms_key.') },
+    });
+    expect(onlyResource(json, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true });
+  });
+
+  test('defaults to a private endpoint only', () => {
+    const { stack } = clusterStack();
+    expect(cluster(synthJson(stack)).vpc_config).toMatchObject({
+      endpoint_private_access: true,
+      endpoint_public_access: false,
+    });
+    expect(cluster(synthJson(stack)).vpc_config.public_access_cidrs).toBeUndefined();
+  });
+
+  test('a public endpoint carries the CIDR allowlist', () => {
+    const { stack } = clusterStack({ endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] });
+    expect(cluster(synthJson(stack)).vpc_config).toMatchObject({
+      endpoint_public_access: true,
+      public_access_cidrs: ['203.0.113.0/24'],
+    });
+  });
+
+  test('warns when the public endpoint is open to 0.0.0.0/0', () => {
+    const { stack } = clusterStack({ endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'] });
+    expect(hasWarning(stack, 'aws-eks-public-endpoint-open')).toBe(true);
+  });
+
+  test('throws for a public endpoint without CIDRs', () => {
+    expect(() => clusterStack({ endpointPublicAccess: true })).toThrow(
+      /'endpointPublicAccess' is true but 'publicAccessCidrs' is empty/,
+    );
+  });
+
+  test('throws for CIDRs without a public endpoint', () => {
+    expect(() => clusterStack({ publicAccessCidrs: ['203.0.113.0/24'] })).toThrow(
+      /'publicAccessCidrs' is set but 'endpointPublicAccess' is false/,
+    );
+  });
+
+  test('uses API authentication and bootstraps the creator as admin by default', () => {
+    const { stack } = clusterStack();
+    expect(cluster(synthJson(stack)).access_config).toEqual({
+      authentication_mode: 'API',
+      bootstrap_cluster_creator_admin_permissions: true,
+    });
+  });
+
+  test('bootstrapCreatorAdmin: false turns the creator admin off', () => {
+    const { stack } = clusterStack({ bootstrapCreatorAdmin: false });
+    expect(cluster(synthJson(stack)).access_config.bootstrap_cluster_creator_admin_permissions).toBe(false);
+  });
+
+  test('gives admin principals an access entry with the cluster-admin policy', () => {
+    const arn = 'arn:aws:iam::111122223333:role/platform-admin';
+    const { stack } = clusterStack({ adminPrincipalArns: [arn] });
+    const json = synthJson(stack);
+    expect(onlyResource(json, 'aws_eks_access_entry')).toMatchObject({
+      principal_arn: arn,
+      type: 'STANDARD',
+    });
+    expect(onlyResource(json, 'aws_eks_access_policy_association')).toMatchObject({
+      principal_arn: arn,
+      policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      access_scope: { type: 'cluster' },
+    });
+  });
+
+  test('throws for an admin principal that is not an IAM ARN', () => {
+    expect(() => clusterStack({ adminPrincipalArns: ['platform-admin'] })).toThrow(
+      /'adminPrincipalArns\[0\]' \('platform-admin'\) must be an IAM role or user ARN/,
+    );
+  });
+
+  test('creates an IAM OIDC provider for IRSA', () => {
+    const { stack } = clusterStack();
+    expect(onlyResource(synthJson(stack), 'aws_iam_openid_connect_provider')).toMatchObject({
+      client_id_list: ['sts.amazonaws.com'],
+      url: expect.stringContaining('identity[0].oidc[0].issuer'),
+    });
+  });
+
+  test('installs the core add-ons without self-managed bootstrap', () => {
+    const { stack } = clusterStack();
+    const json = synthJson(stack);
+    expect(cluster(json).bootstrap_self_managed_addons).toBe(false);
+    expect(Object.keys(addons(json)).sort()).toEqual([
+      'aws-ebs-csi-driver',
+      'coredns',
+      'eks-pod-identity-agent',
+      'kube-proxy',
+      'vpc-cni',
+    ]);
+  });
+
+  test('defaults add-on versions to EKS defaults (no pin)', () => {
+    const { stack } = clusterStack();
+    expect(Object.values(addons(synthJson(stack))).every((a) => a.addon_version === undefined)).toBe(true);
+  });
+
+  test('pins add-on versions when given', () => {
+    const { stack } = clusterStack({ addonVersions: { vpcCni: 'v1.20.4-eksbuild.1' } });
+    expect(addons(synthJson(stack))['vpc-cni'].addon_version).toBe('v1.20.4-eksbuild.1');
+  });
+
+  test('throws for a malformed add-on version', () => {
+    expect(() => clusterStack({ addonVersions: { coredns: '1.11' } })).toThrow(
+      /'addonVersions.coredns' \('1.11'\) must look like 'v1.20.4-eksbuild.1'/,
+    );
+  });
+
+  test('the VPC CNI uses an IRSA role with AmazonEKS_CNI_Policy, not the node role', () => {
+    const { stack } = clusterStack();
+    const json = synthJson(stack);
+    expect(addons(json)['vpc-cni'].service_account_role_arn).toMatch(/aws_iam_role\.Cluster_VpcCniRole/);
+    const attachments = Object.values(resourcesOf(json, 'aws_iam_role_policy_attachment'));
+    const cni = attachments.filter((a) => a.policy_arn.endsWith('AmazonEKS_CNI_Policy'));
+    expect(cni).toHaveLength(1);
+    expect(cni[0].role).toMatch(/VpcCniRole/);
+    const trust = Object.values(json.data?.aws_iam_policy_document ?? {})[0] as any;
+    expect(trust.statement[0].condition).toContainEqual(
+      expect.objectContaining({
+        test: 'StringEquals',
+        values: ['system:serviceaccount:kube-system:aws-node'],
+      }),
+    );
+  });
+
+  test('the node role has the worker-node and ECR pull-only policies', () => {
+    const { stack } = clusterStack();
+    const arns = Object.values(resourcesOf(synthJson(stack), 'aws_iam_role_policy_attachment'))
+      .filter((a) => /NodeRole/.test(a.role))
+      .map((a) => a.policy_arn);
+    expect(arns.sort()).toEqual([
+      'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
+      'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+    ]);
+  });
+
+  test('the EBS CSI driver uses Pod Identity', () => {
+    const { stack } = clusterStack();
+    expect(addons(synthJson(stack))['aws-ebs-csi-driver'].pod_identity_association).toEqual([
+      { role_arn: expect.stringContaining('EbsCsiRole'), service_account: 'ebs-csi-controller-sa' },
+    ]);
+  });
+
+  test('ebsCsiDriver: false leaves the EBS CSI driver out', () => {
+    const { stack } = clusterStack({ ebsCsiDriver: false });
+    expect(addons(synthJson(stack))['aws-ebs-csi-driver']).toBeUndefined();
+  });
+
+  test('defaults to a 2-4 node m6i.large AL2023 system node group with IMDSv2', () => {
+    const { stack } = clusterStack();
+    const json = synthJson(stack);
+    const ng = onlyResource(json, 'aws_eks_node_group');
+    expect(ng).toMatchObject({
+      ami_type: 'AL2023_x86_64_STANDARD',
+      instance_types: ['m6i.large'],
+      scaling_config: { min_size: 2, max_size: 4, desired_size: 2 },
+      lifecycle: { ignore_changes: ['scaling_config[0].desired_size'] },
+    });
+    expect(onlyResource(json, 'aws_launch_template').metadata_options).toMatchObject({
+      http_tokens: 'required',
+    });
+  });
+
+  test('CoreDNS waits for the system node group', () => {
+    const { stack } = clusterStack();
+    expect(addons(synthJson(stack)).coredns.depends_on).toEqual([
+      expect.stringMatching(/^aws_eks_node_group\.Cluster_SystemNodeGroup_/),
+    ]);
+  });
+
+  test('throws for a system node group that can scale to zero', () => {
+    expect(() => clusterStack({ systemNodeGroup: { minNodes: 0 } })).toThrow(
+      /'systemNodeGroup.minNodes' \(0\) must be an integer from 1/,
+    );
+  });
+
+  test('throws when system maxNodes < minNodes', () => {
+    expect(() => clusterStack({ systemNodeGroup: { minNodes: 3, maxNodes: 2 } })).toThrow(
+      /'systemNodeGroup.maxNodes' \(2\)/,
+    );
+  });
+
+  test('outputs name, endpoint, CA data and OIDC issuer', () => {
+    const { stack } = clusterStack();
+    expect(Object.keys(synthJson(stack).output ?? {}).sort()).toEqual([
+      'cluster_certificate_authority_data',
+      'cluster_endpoint',
+      'cluster_name',
+      'cluster_oidc_issuer_url',
+    ]);
+  });
+
+  test('kubernetesProviderConfig uses aws eks get-token', () => {
+    const { cluster: c } = clusterStack();
+    expect(c.kubernetesProviderConfig().exec).toEqual({
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      command: 'aws',
+      args: ['eks', 'get-token', '--cluster-name', 'test-Cluster', '--region', 'us-east-1'],
+    });
+  });
+
+  test('tags the network subnets for the cluster', () => {
+    const { stack } = clusterStack();
+    const subnets = Object.values(resourcesOf(synthJson(stack), 'aws_subnet'));
+    expect(subnets.every((s) => s.tags['kubernetes.io/cluster/test-Cluster'] === 'shared')).toBe(true);
+  });
+
+  test('throws for a malformed version', () => {
+    expect(() => clusterStack({ kubernetesVersion: '1.34.1' })).toThrow(
+      /'kubernetesVersion' \('1.34.1'\) must look like '1.34'/,
+    );
+  });
+
+  test('throws for a version older than 1.33', () => {
+    expect(() => clusterStack({ kubernetesVersion: '1.32' })).toThrow(/older than 1.33/);
+  });
+
+  test('throws for an invalid cluster name', () => {
+    expect(() => clusterStack({ clusterName: '-gpu' })).toThrow(
+      /'clusterName' \('-gpu'\) must be 1-100 characters/,
+    );
+  });
+
+  test('addWorkloadRole creates a Pod Identity role and association', () => {
+    const { stack, cluster: c } = clusterStack();
+    c.addWorkloadRole('Trainer', { namespace: 'training', serviceAccount: 'trainer' });
+    const json = synthJson(stack);
+    expect(onlyResource(json, 'aws_eks_pod_identity_association')).toMatchObject({
+      namespace: 'training',
+      service_account: 'trainer',
+    });
+    const role = Object.values(resourcesOf(json, 'aws_iam_role')).find((r) => /Trainer/.test(r.description));
+    expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({
+      Principal: { Service: 'pods.eks.amazonaws.com' },
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+    });
+  });
+
+  test('addWorkloadRole throws for an invalid service account', () => {
+    const { cluster: c } = clusterStack();
+    expect(() => c.addWorkloadRole('X', { namespace: 'training', serviceAccount: 'Trainer_SA' })).toThrow(
+      /'serviceAccount' \('Trainer_SA'\) must be a Kubernetes name/,
+    );
+  });
+
+  test('the cluster can use any INetwork', () => {
+    const stack = awsStack();
+    const net = network(stack);
+    expect(new EksCluster(stack, 'C', { network: net, clusterName: 'gpu' }).clusterName).toBe('gpu');
+  });
+});

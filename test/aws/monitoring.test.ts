@@ -1,0 +1,154 @@
+import { parse } from 'yaml';
+import { AlertTopic } from '../../lib/aws/alert-topic';
+import { CheckpointStore } from '../../lib/aws/checkpoint-store';
+import { Monitoring } from '../../lib/aws/monitoring';
+import { Accelerator, ALERT_RULES, Capacity } from '../../lib/core';
+import { onlyResource, resourcesOf, synthJson } from '../util';
+import { awsStack, clusterStack } from './util';
+
+function build() {
+  const { stack, cluster } = clusterStack();
+  const monitoring = new Monitoring(stack, 'Monitoring', { cluster, emails: ['oncall@example.com'] });
+  return { stack, cluster, monitoring };
+}
+
+describe('Monitoring', () => {
+  test('creates an AMP workspace', () => {
+    const { stack } = build();
+    expect(onlyResource(synthJson(stack), 'aws_prometheus_workspace').alias).toBe('test-Monitoring');
+  });
+
+  test('renders every core alert rule into the rule group namespace', () => {
+    const { stack } = build();
+    const data = parse(onlyResource(synthJson(stack), 'aws_prometheus_rule_group_namespace').data);
+    const names = data.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));
+    expect(names.sort()).toEqual(ALERT_RULES.map((r) => r.name).sort());
+  });
+
+  test('passes alert rule overrides through to the core rules', () => {
+    const { stack, cluster } = clusterStack();
+    new Monitoring(stack, 'M', { cluster, alertRules: { overrides: { GPUSaturated: { enabled: false } } } });
+    const data = parse(onlyResource(synthJson(stack), 'aws_prometheus_rule_group_namespace').data);
+    expect(data.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert))).not.toContain('GPUSaturated');
+  });
+
+  test('throws with the construct path for an unknown override', () => {
+    const { stack, cluster } = clusterStack();
+    expect(
+      () => new Monitoring(stack, 'M', { cluster, alertRules: { overrides: { Nope: { threshold: 1 } } } }),
+    ).toThrow(/^test\/M: 'overrides' names unknown alert 'Nope'/);
+  });
+
+  test('routes alerts to SNS with SigV4 in the cluster region', () => {
+    const { stack } = build();
+    const def = parse(onlyResource(synthJson(stack), 'aws_prometheus_alert_manager_definition').definition);
+    const am = parse(def.alertmanager_config);
+    expect(am.route.receiver).toBe('sns');
+    expect(am.receivers[0].sns_configs[0]).toMatchObject({
+      topic_arn: expect.stringContaining('aws_sns_topic.'),
+      sigv4: { region: 'us-east-1' },
+    });
+  });
+
+  test('subscribes the e-mails to the topic', () => {
+    const { stack } = build();
+    expect(onlyResource(synthJson(stack), 'aws_sns_topic_subscription')).toMatchObject({
+      protocol: 'email',
+      endpoint: 'oncall@example.com',
+    });
+  });
+
+  test('the topic policy lets AMP (from this workspace) and CloudWatch publish', () => {
+    const { stack } = build();
+    const statements = JSON.parse(onlyResource(synthJson(stack), 'aws_sns_topic_policy').policy).Statement;
+    expect(statements.map((s: any) => s.Principal.Service).sort()).toEqual([
+      'aps.amazonaws.com',
+      'cloudwatch.amazonaws.com',
+    ]);
+    const aps = statements.find((s: any) => s.Principal.Service === 'aps.amazonaws.com');
+    expect(aps.Action).toEqual(['sns:Publish', 'sns:GetTopicAttributes']);
+    expect(aps.Condition.ArnEquals['aws:SourceArn']).toContain('aws_prometheus_workspace.');
+  });
+
+  test('creates a Pod Identity collector role with remote-write on the workspace', () => {
+    const { stack } = build();
+    const json = synthJson(stack);
+    expect(onlyResource(json, 'aws_eks_pod_identity_association')).toMatchObject({
+      namespace: 'monitoring',
+      service_account: 'prometheus',
+    });
+    const policy = JSON.parse(onlyResource(json, 'aws_iam_role_policy').policy);
+    expect(policy.Statement[0].Action).toContain('aps:RemoteWrite');
+    expect(policy.Statement[0].Resource).toContain('aws_prometheus_workspace.');
+  });
+
+  test('outputs the remote-write URL', () => {
+    const { stack } = build();
+    const out = Object.values(synthJson(stack).output ?? {}).find((o: any) =>
+      /remote_write/.test(o.value),
+    ) as any;
+    expect(out.value).toMatch(/prometheus_endpoint\}api\/v1\/remote_write$/);
+  });
+
+  test('throws without a region or cluster', () => {
+    expect(() => new Monitoring(awsStack(), 'M')).toThrow(/'region' is required when no 'cluster' is given/);
+  });
+
+  test('throws for an invalid e-mail', () => {
+    expect(() => new Monitoring(awsStack(), 'M', { region: 'us-east-1', emails: ['oncall'] })).toThrow(
+      /'emails' entry 'oncall' is not an e-mail address/,
+    );
+  });
+
+  test('uses a given topic', () => {
+    const stack = awsStack();
+    const topic = new AlertTopic(stack, 'Alerts');
+    new Monitoring(stack, 'M', { region: 'us-east-1', topic });
+    expect(Object.keys(resourcesOf(synthJson(stack), 'aws_sns_topic'))).toHaveLength(1);
+  });
+
+  test('alarmOnNodeGroupCapacity alarms when fewer instances than nodes report', () => {
+    const { stack, cluster, monitoring } = build();
+    const group = cluster.addTrainingNodeGroup('H100', {
+      accelerator: Accelerator.H100,
+      nodes: 16,
+      capacity: Capacity.capacityBlock('cr-0123456789abcdef0'),
+    });
+    monitoring.alarmOnNodeGroupCapacity(group);
+    expect(onlyResource(synthJson(stack), 'aws_cloudwatch_metric_alarm')).toMatchObject({
+      namespace: 'AWS/EC2',
+      metric_name: 'CPUUtilization',
+      statistic: 'SampleCount',
+      threshold: 16,
+      comparison_operator: 'LessThanThreshold',
+      treat_missing_data: 'breaching',
+      dimensions: { AutoScalingGroupName: expect.stringContaining('autoscaling_groups[0].name') },
+      alarm_actions: [expect.stringContaining('aws_sns_topic.')],
+    });
+  });
+
+  test('alarmOnFileSystemFreeSpace alarms below 10% free by default', () => {
+    const { stack, cluster, monitoring } = build();
+    const store = new CheckpointStore(stack, 'Ckpt', { cluster, lustre: { capacityGiB: 2400 } });
+    monitoring.alarmOnFileSystemFreeSpace(store);
+    expect(onlyResource(synthJson(stack), 'aws_cloudwatch_metric_alarm')).toMatchObject({
+      namespace: 'AWS/FSx',
+      metric_name: 'FreeDataStorageCapacity',
+      threshold: Math.floor(2400 * 1024 ** 3 * 0.1),
+      comparison_operator: 'LessThanThreshold',
+    });
+  });
+
+  test('alarmOnFileSystemFreeSpace throws for a store without Lustre', () => {
+    const { stack, monitoring } = build();
+    expect(() => monitoring.alarmOnFileSystemFreeSpace(new CheckpointStore(stack, 'C'))).toThrow(
+      /has no FSx for Lustre file system/,
+    );
+  });
+
+  test('alarmOnFileSystemFreeSpace throws for a threshold of 100%', () => {
+    const { stack, cluster, monitoring } = build();
+    const store = new CheckpointStore(stack, 'Ckpt', { cluster, lustre: { capacityGiB: 1200 } });
+    expect(() => monitoring.alarmOnFileSystemFreeSpace(store, 100)).toThrow(/'thresholdPercent' \(100\)/);
+  });
+});
