@@ -11,9 +11,11 @@ export function parseCidr(prop: string, cidr: string): IPv4CidrRange {
     throw new ValidationError(`'${prop}' ('${cidr}') is not an IPv4 CIDR block such as '10.0.0.0/16'.`);
   }
   const range = IPv4CidrRange.fromCidr(cidr);
-  if (range.toCidrString() !== cidr) {
+  const address = IPv4.fromString(cidr.split('/')[0]).getValue();
+  if (address !== range.getFirst().getValue()) {
+    const aligned = `${range.getFirst().toString()}/${prefixOf(range)}`;
     throw new ValidationError(
-      `'${prop}' ('${cidr}') is not a network address: the block starting there is '${range.toCidrString()}'. Use '${range.toCidrString()}'.`,
+      `'${prop}' ('${cidr}') is not a network address: the /${prefixOf(range)} containing it is '${aligned}'. Use '${aligned}'.`,
     );
   }
   return range;
