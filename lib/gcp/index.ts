@@ -5,3 +5,8 @@ export * from './node-pool-options';
 export * from './cluster';
 export * from './training-node-pool';
 export * from './inference-node-pool';
+export * from './principal';
+export * from './checkpoint-bucket';
+export * from './artifact-registry';
+export * from './monitoring';
+export * from './budget-alarm';

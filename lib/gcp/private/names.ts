@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Token } from 'cdktf';
 import { ValidationError } from '../../core';
 
@@ -36,4 +37,16 @@ export function validateGceName(prop: string, name: string, maxLength = 63): voi
 /** Whether a value is an unresolved token (skip validation). */
 export function unresolved(v: unknown): boolean {
   return Token.isUnresolved(v);
+}
+
+/**
+ * A stable construct id for an IAM grant: the role's last word plus a short hash of the member,
+ * so adding or reordering grants never renames (and so replaces) existing ones.
+ */
+export function grantId(role: string, member: string): string {
+  const word = role
+    .split(/[/.]/)
+    .pop()!
+    .replace(/^[a-z]/, (c) => c.toUpperCase());
+  return `${word}${createHash('sha256').update(member).digest('hex').slice(0, 10)}`;
 }
