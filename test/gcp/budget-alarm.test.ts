@@ -145,7 +145,7 @@ describe('GcpBudgetAlarm', () => {
     new GoogleProvider(stack, 'google', { project: 'proj', ...GcpBudgetAlarm.providerSettings('proj') });
     new GcpBudgetAlarm(stack, 'Budget', BASE);
     const json = synthJson(stack);
-    expect(json.provider.google[0]).toMatchObject({ user_project_override: true, billing_project: 'proj' });
+    expect(json.provider!.google[0]).toMatchObject({ user_project_override: true, billing_project: 'proj' });
     expect(warningIds(stack)).not.toContain('gcp-budget-quota-project');
   });
 });
