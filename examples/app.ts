@@ -4,8 +4,12 @@
  * runnable app of its own (`node .build/examples/<name>/main.js`).
  */
 import { App } from 'cdktf';
+import { build as gcpInference } from './gcp-inference/main';
+import { build as gcpTraining } from './gcp-training/main';
 import { build as servingPlan } from './serving-plan/main';
 
 const app = new App();
 servingPlan(app);
+gcpTraining(app);
+gcpInference(app);
 app.synth();

@@ -13,8 +13,7 @@ import type { IGkeCluster } from './cluster';
 import { GcpGpuMachineType } from './machine-types';
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from './node-pool-options';
 import { defaultName, unresolved, validateGceName } from './private/names';
-import { createGpuNodePool } from './private/node-pool';
-import { resolveMachine, validateDisk } from './training-node-pool';
+import { createGpuNodePool, resolveMachine, validateDisk } from './private/node-pool';
 
 /** Options of {@link GkeCluster.addInferenceNodePool}: the core inference options plus GCP extras. */
 export interface InferenceNodePoolOptions extends CoreInferenceNodePoolOptions, GcpNodePoolExtras {

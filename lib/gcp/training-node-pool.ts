@@ -9,10 +9,10 @@ import {
   resolveTrainingNodes,
 } from '../core';
 import type { IGkeCluster } from './cluster';
-import { GcpGpuMachineType, GpuDirect, lookupMachineType, machineTypeByName } from './machine-types';
+import { GcpGpuMachineType, GpuDirect } from './machine-types';
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from './node-pool-options';
 import { defaultName, unresolved, validateGceName } from './private/names';
-import { createGpuNodePool } from './private/node-pool';
+import { createGpuNodePool, resolveMachine, validateDisk } from './private/node-pool';
 import { FLEX_START_COMPACT_PREFIXES } from './private/pool-rules';
 import { belowGpuDirectFloor } from './private/versions';
 
@@ -167,37 +167,4 @@ export class TrainingNodePool extends Construct {
     }
     return zone;
   }
-}
-
-/** The machine type for an accelerator, GPU count and optional explicit name. */
-export function resolveMachine(
-  accelerator: CoreTrainingNodePoolOptions['accelerator'],
-  gpus: number,
-  machineType: string | undefined,
-  explicitGpus: number | undefined,
-): GcpGpuMachineType {
-  if (machineType === undefined) {
-    return lookupMachineType(accelerator, gpus);
-  }
-  const m = machineTypeByName(machineType, 'machineType');
-  if (!m.accelerator.equals(accelerator)) {
-    throw new ValidationError(
-      `'machineType' (${machineType}) carries ${m.accelerator.id}, not 'accelerator' ${accelerator.id}: pick a ${accelerator.id} machine type or change accelerator.`,
-    );
-  }
-  if (explicitGpus !== undefined && m.gpuCount !== explicitGpus) {
-    throw new ValidationError(
-      `'machineType' (${machineType}) has ${m.gpuCount} GPUs but 'gpusPerNode' is ${explicitGpus}: drop gpusPerNode or pick a machine type with ${explicitGpus} GPUs.`,
-    );
-  }
-  return m;
-}
-
-/** Validates the boot disk size. */
-export function validateDisk(scope: Construct, size: number | undefined): number {
-  const s = size ?? 200;
-  if (!Number.isInteger(s) || s < 50 || s > 65536) {
-    throw new ValidationError(`'bootDiskSizeGiB' (${s}) must be an integer from 50 to 65536.`, scope);
-  }
-  return s;
 }

@@ -11,12 +11,13 @@ import {
   NodeTaint,
   PricingModel,
   TaintEffect,
+  Accelerator,
   ValidationError,
   Warnings,
   gpuPoolTaints,
   normalizeKubernetesLabels,
 } from '../../core';
-import { GcpGpuMachineType, GpuDirect } from '../machine-types';
+import { GcpGpuMachineType, GpuDirect, lookupMachineType, machineTypeByName } from '../machine-types';
 import { GpuDirectNetwork } from '../network';
 import { GpuDriverVersion, UpgradeStrategy } from '../node-pool-options';
 import { PoolPlan, ReservationType, poolRuleViolation } from './pool-rules';
@@ -270,4 +271,37 @@ function attachedNetworks(
     );
   }
   return cluster.gpuDirectNetworks;
+}
+
+/** The machine type for an accelerator, GPU count and optional explicit name. */
+export function resolveMachine(
+  accelerator: Accelerator,
+  gpus: number,
+  machineType: string | undefined,
+  explicitGpus: number | undefined,
+): GcpGpuMachineType {
+  if (machineType === undefined) {
+    return lookupMachineType(accelerator, gpus);
+  }
+  const m = machineTypeByName(machineType, 'machineType');
+  if (!m.accelerator.equals(accelerator)) {
+    throw new ValidationError(
+      `'machineType' (${machineType}) carries ${m.accelerator.id}, not 'accelerator' ${accelerator.id}: pick a ${accelerator.id} machine type or change accelerator.`,
+    );
+  }
+  if (explicitGpus !== undefined && m.gpuCount !== explicitGpus) {
+    throw new ValidationError(
+      `'machineType' (${machineType}) has ${m.gpuCount} GPUs but 'gpusPerNode' is ${explicitGpus}: drop gpusPerNode or pick a machine type with ${explicitGpus} GPUs.`,
+    );
+  }
+  return m;
+}
+
+/** Validates the boot disk size. */
+export function validateDisk(scope: Construct, size: number | undefined): number {
+  const s = size ?? 200;
+  if (!Number.isInteger(s) || s < 50 || s > 65536) {
+    throw new ValidationError(`'bootDiskSizeGiB' (${s}) must be an integer from 50 to 65536.`, scope);
+  }
+  return s;
 }
