@@ -153,3 +153,16 @@ describe('InferenceNodePool', () => {
     });
   });
 });
+
+describe('InferenceNodePool initial size', () => {
+  test('spreads the total minimum over explicit zones, rounded up', () => {
+    expect(
+      pool({ minNodes: 3, maxNodes: 6, nodeLocations: ['us-central1-a', 'us-central1-b'] }).res
+        .initial_node_count,
+    ).toBe(2);
+  });
+
+  test('starts at 0 when the zones are GKE-chosen', () => {
+    expect(pool({ minNodes: 2 }).res.initial_node_count).toBe(0);
+  });
+});

@@ -32,6 +32,7 @@ export interface NodePoolClusterContext {
   readonly dcgmMonitoring: boolean;
   readonly gpuDirect: GpuDirect;
   readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
+  readonly nodeLocations?: readonly string[];
 }
 
 export interface PoolSpec {
@@ -170,7 +171,10 @@ export function createGpuNodePool(
     ...(spec.staticNodeCount !== undefined ? { nodeCount: spec.staticNodeCount } : {}),
     ...(spec.autoscaling
       ? {
-          initialNodeCount: spec.autoscaling.totalMin,
+          initialNodeCount: initialPerZone(
+            spec.autoscaling.totalMin,
+            spec.nodeLocations ?? cluster.nodeLocations,
+          ),
           autoscaling: {
             totalMinNodeCount: spec.autoscaling.totalMin,
             totalMaxNodeCount: spec.autoscaling.totalMax,
@@ -304,4 +308,16 @@ export function validateDisk(scope: Construct, size: number | undefined): number
     throw new ValidationError(`'bootDiskSizeGiB' (${s}) must be an integer from 50 to 65536.`, scope);
   }
   return s;
+}
+
+/**
+ * `initial_node_count` is per zone while the autoscaling limits are totals: spread the total
+ * minimum over the known zones (rounded up), or start at 0 and let the autoscaler reach the
+ * minimum when the zones are GKE's choice.
+ */
+function initialPerZone(totalMin: number, zones: readonly string[] | undefined): number {
+  if (totalMin === 0 || !zones || zones.length === 0) {
+    return 0;
+  }
+  return Math.ceil(totalMin / zones.length);
 }
