@@ -10,7 +10,6 @@ import { GpuDirect } from './machine-types';
 import { GpuDirectNetwork, IGkeNetwork } from './network';
 import { parseCidr, prefixOf } from './private/cidr';
 import { defaultName, unresolved, validateGceName } from './private/names';
-import { NodePoolClusterContext } from './private/node-pool';
 import { TrainingNodePool, TrainingNodePoolOptions } from './training-node-pool';
 
 /** GKE release channel. */
@@ -52,7 +51,23 @@ export interface SystemNodePoolOptions {
 }
 
 /** A GKE cluster node pools can join. */
-export interface IGkeCluster extends NodePoolClusterContext {
+export interface IGkeCluster {
+  /** Cluster id (`projects/<p>/locations/<l>/clusters/<name>`), the node pools' `cluster`. */
+  readonly clusterId: string;
+  /** Region or zone of the cluster. */
+  readonly location: string;
+  /** Project id. */
+  readonly project: string;
+  /** Email of the node service account GPU pools run as. */
+  readonly nodeServiceAccountEmail: string;
+  /** Whether multi-networking (+ ADVANCED_DATAPATH) is on: GPUDirect pools need it. */
+  readonly multiNetworking: boolean;
+  /** Whether GKE's DCGM metrics are on (GPU pools then need Google-managed drivers). */
+  readonly dcgmMonitoring: boolean;
+  /** The GPUDirect technology of the cluster's network. */
+  readonly gpuDirect: GpuDirect;
+  /** The GPUDirect networks GPU pools can attach. */
+  readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
   /** The network the cluster runs in. */
   readonly network: IGkeNetwork;
   /** Cluster name. */
@@ -179,17 +194,29 @@ export const MONITORING_COMPONENTS = [
  * cluster.addTrainingNodePool('H100', { accelerator: Accelerator.H100, nodes: 4, zone: 'us-central1-a' });
  */
 export class GkeCluster extends Construct implements IGkeCluster {
+  /** The network the cluster runs in. */
   public readonly network: IGkeNetwork;
+  /** Cluster name. */
   public readonly clusterName: string;
+  /** Cluster id (`projects/<p>/locations/<l>/clusters/<name>`). */
   public readonly clusterId: string;
+  /** Region or zone. */
   public readonly location: string;
+  /** Project id. */
   public readonly project: string;
+  /** Email of the node service account. */
   public readonly nodeServiceAccountEmail: string;
+  /** Whether multi-networking (+ ADVANCED_DATAPATH) is on. */
   public readonly multiNetworking: boolean;
+  /** Whether GKE's DCGM metrics are on. */
   public readonly dcgmMonitoring: boolean;
+  /** The GPUDirect technology of the cluster's network. */
   public readonly gpuDirect: GpuDirect;
+  /** The GPUDirect networks GPU pools can attach. */
   public readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
+  /** Zones of a regional cluster's nodes, when given. */
   public readonly nodeLocations?: readonly string[];
+  /** The pinned minimum GKE version, when given. */
   public readonly kubernetesVersion?: string;
   /** `https://<endpoint>` of the control plane. */
   public readonly endpoint: string;

@@ -117,14 +117,23 @@ export interface GkeNetworkProps {
  * });
  */
 export class GkeNetwork extends Construct implements IGkeNetwork {
+  /** Project id. */
   public readonly project: string;
+  /** Region of the node subnet. */
   public readonly region: string;
+  /** The VPC name. */
   public readonly networkName: string;
+  /** The node subnet name. */
   public readonly subnetworkName: string;
+  /** Secondary range name for pods. */
   public readonly podsRangeName = 'pods';
+  /** Secondary range name for services. */
   public readonly servicesRangeName = 'services';
+  /** The GPUDirect technology of the cluster's network. */
   public readonly gpuDirect: GpuDirect;
+  /** The GPUDirect networks GPU pools can attach. */
   public readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
+  /** Zone of the RoCE network profile, when `gpuDirect` is RDMA. */
   public readonly gpuDirectZone?: string;
   /** Node subnet CIDR. */
   public readonly nodesCidr: string;
