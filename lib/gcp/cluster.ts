@@ -362,6 +362,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
       },
       lifecycle: { ignoreChanges: ['node_config'] },
     });
+    this.node.defaultChild = this.resource;
     this.clusterName = this.resource.name;
     this.clusterId = this.resource.id;
     this.endpoint = `https://${this.resource.endpoint}`;

@@ -201,6 +201,7 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
         { rangeName: this.servicesRangeName, ipCidrRange: this.servicesCidr },
       ],
     });
+    this.node.defaultChild = this.resource;
     this.networkName = this.resource.name;
     this.subnetworkName = this.subnetwork.name;
 

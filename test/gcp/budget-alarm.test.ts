@@ -148,4 +148,12 @@ describe('GcpBudgetAlarm', () => {
     expect(json.provider!.google[0]).toMatchObject({ user_project_override: true, billing_project: 'proj' });
     expect(warningIds(stack)).not.toContain('gcp-budget-quota-project');
   });
+
+  test('defaults the display name to the construct path', () => {
+    expect(budget().res.display_name).toBe('test/Budget monthly budget');
+  });
+
+  test('includes all credits', () => {
+    expect(budget().res.budget_filter.credit_types_treatment).toBe('INCLUDE_ALL_CREDITS');
+  });
 });

@@ -173,4 +173,40 @@ describe('GkeCluster', () => {
     expect(t.machineType.name).toBe('a2-ultragpu-8g');
     expect(i.machineType.name).toBe('g2-standard-8');
   });
+
+  test('defaults to a regional cluster in the network region named after the construct id', () => {
+    const c = clusterOf(make().json());
+    expect(c).toMatchObject({ location: 'us-central1', name: 'cluster' });
+  });
+
+  test('accepts a zonal location', () => {
+    expect(clusterOf(make({ location: 'us-central1-a' }).json()).location).toBe('us-central1-a');
+  });
+
+  test('privateEndpoint makes the control plane private and silences the authorized-network warning', () => {
+    const { stack, json } = make({ privateEndpoint: true });
+    expect(clusterOf(json()).private_cluster_config.enable_private_endpoint).toBe(true);
+    expect(warningIds(stack)).not.toContain('gcp-no-authorized-networks');
+  });
+
+  test('leaves the Parallelstore and Lustre CSI drivers off by default', () => {
+    const a = clusterOf(make().json()).addons_config;
+    expect(a.parallelstore_csi_driver_config).toBeUndefined();
+    expect(a.lustre_csi_driver_config).toBeUndefined();
+  });
+
+  test('deletionProtection false for throwaway clusters', () => {
+    expect(clusterOf(make({ deletionProtection: false }).json()).deletion_protection).toBe(false);
+  });
+
+  test('pins min_master_version when kubernetesVersion is given', () => {
+    expect(clusterOf(make({ kubernetesVersion: '1.32.11-gke.1174000' }).json()).min_master_version).toBe(
+      '1.32.11-gke.1174000',
+    );
+  });
+
+  test('sets the network resource as the default child of the network and the cluster', () => {
+    const { cluster } = make();
+    expect(cluster.node.defaultChild).toBe(cluster.resource);
+  });
 });

@@ -136,4 +136,11 @@ describe('GkeAlerting', () => {
   test('throws for a malformed email', () => {
     expect(() => alerting({ emails: ['oncall'] })).toThrow(/'emails' entry 'oncall' is not an email address/);
   });
+
+  test('defaults display names to the cdktf-ai-infra prefix', () => {
+    const { policies } = alerting();
+    expect(
+      (Object.values(policies) as any[]).every((p) => p.display_name.startsWith('cdktf-ai-infra ')),
+    ).toBe(true);
+  });
 });

@@ -378,4 +378,26 @@ describe('TrainingNodePool', () => {
     const { p } = pool();
     expect(p.node.defaultChild).toBe(p.resource);
   });
+
+  test('defaults the pool name to the construct id in kebab case', () => {
+    expect(pool().res.name).toBe('train');
+  });
+
+  test('defaults to a 200 GiB pd-ssd boot disk on COS', () => {
+    expect(pool().res.node_config).toMatchObject({
+      disk_size_gb: 200,
+      disk_type: 'pd-ssd',
+      image_type: 'COS_CONTAINERD',
+    });
+  });
+
+  test('defaults to auto-repair and auto-upgrade on', () => {
+    expect(pool().res.management).toEqual({ auto_repair: true, auto_upgrade: true });
+  });
+
+  test('runs as the cluster node service account with the cloud-platform scope', () => {
+    const nc = pool().res.node_config;
+    expect(nc.service_account).toMatch(/google_service_account\.\w+\.email/);
+    expect(nc.oauth_scopes).toEqual(['https://www.googleapis.com/auth/cloud-platform']);
+  });
 });
