@@ -6,10 +6,14 @@
 import { App } from 'cdktf';
 import { build as awsInference } from './aws-inference/main';
 import { build as awsTraining } from './aws-training/main';
+import { build as gcpInference } from './gcp-inference/main';
+import { build as gcpTraining } from './gcp-training/main';
 import { build as servingPlan } from './serving-plan/main';
 
 const app = new App();
 servingPlan(app);
 awsTraining(app);
 awsInference(app);
+gcpTraining(app);
+gcpInference(app);
 app.synth();

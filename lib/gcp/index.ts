@@ -1,2 +1,12 @@
-// Re-exports only; constructs live in private/.
-export {};
+// Re-exports only; internals live in private/.
+export * from './machine-types';
+export * from './network';
+export * from './node-pool-options';
+export * from './cluster';
+export * from './training-node-pool';
+export * from './inference-node-pool';
+export * from './principal';
+export * from './checkpoint-bucket';
+export * from './artifact-registry';
+export * from './monitoring';
+export * from './budget-alarm';

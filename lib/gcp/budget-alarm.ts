@@ -1,0 +1,238 @@
+import { BillingBudget } from '@cdktf/provider-google/lib/billing-budget';
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
+import { Lazy, TerraformStack, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  CostEstimate,
+  Tags,
+  ValidationError,
+  Warnings,
+  normalizeGcpLabelKey,
+  normalizeGcpLabelValue,
+} from '../core';
+import { defaultName, grantId, unresolved } from './private/names';
+
+/** A budget threshold: a fraction of the amount on actual or forecasted spend. */
+export interface BudgetThreshold {
+  /** Fraction of the budget, for example 0.9 for 90% (up to 10, 1000%). */
+  readonly fraction: number;
+  /**
+   * Actual spend (`CURRENT_SPEND`) or the month-end forecast (`FORECASTED_SPEND`).
+   * @default false - actual spend
+   */
+  readonly forecasted?: boolean;
+}
+
+/** Properties of {@link GcpBudgetAlarm}. */
+export interface GcpBudgetAlarmProps {
+  /** Billing account id, `XXXXXX-XXXXXX-XXXXXX`. */
+  readonly billingAccount: string;
+  /** Project id (for the Pub/Sub topic and the email channels). */
+  readonly project: string;
+  /** Project **number** the budget is scoped to (the Budgets API filters on the number, not the id). */
+  readonly projectNumber: string;
+  /**
+   * Monthly budget, USD (the billing account's currency must be USD).
+   * @default - the stack's cost estimate with every pool at its maximum (`CostEstimate.of(stack).monthlyUsd('max')`), rounded up
+   */
+  readonly monthlyLimitUsd?: number;
+  /**
+   * Thresholds.
+   * @default - 50%, 90% and 100% of actual spend, 100% of forecasted spend
+   */
+  readonly thresholds?: BudgetThreshold[];
+  /**
+   * Email addresses notified through Cloud Monitoring email channels (at most 5).
+   * @default - none: only the billing account's default recipients
+   */
+  readonly emails?: string[];
+  /**
+   * Filter on one label (the Budgets API allows one key with one value).
+   * @default - the stack's cost-allocation tag (`Tags.of(stack).setCostAllocationTag`), if any
+   */
+  readonly labelFilter?: { readonly key: string; readonly value: string };
+  /**
+   * Display name.
+   * @default - `<construct path> monthly budget`
+   */
+  readonly displayName?: string;
+}
+
+const DEFAULT_THRESHOLDS: BudgetThreshold[] = [
+  { fraction: 0.5 },
+  { fraction: 0.9 },
+  { fraction: 1.0 },
+  { fraction: 1.0, forecasted: true },
+];
+
+/**
+ * A Cloud Billing budget for the project, filtered on the stack's cost label, with CURRENT and
+ * FORECASTED thresholds, a Pub/Sub topic for programmatic reactions (scale GPU pools to zero)
+ * and email notifications through Cloud Monitoring channels. Without `monthlyLimitUsd` the
+ * amount is the stack's cost estimate at maximum scale, computed at synth time.
+ *
+ * The Budgets API needs a quota project when Terraform runs with user credentials: configure
+ * the provider with {@link GcpBudgetAlarm.providerSettings} (`user_project_override = true`,
+ * `billing_project`), or run as a service account. A warning says when the stack's provider
+ * lacks it.
+ *
+ * @see https://registry.terraform.io/providers/hashicorp/google/6.50.0/docs/resources/billing_budget
+ * @example
+ * new GoogleProvider(stack, 'google', { project: 'acme-ml', region: 'us-central1',
+ *   ...GcpBudgetAlarm.providerSettings('acme-ml') });
+ * new GcpBudgetAlarm(stack, 'Budget', {
+ *   billingAccount: '012345-6789AB-CDEF01', project: 'acme-ml', projectNumber: '123456789012',
+ *   emails: ['ml-oncall@example.com'],
+ * });
+ */
+export class GcpBudgetAlarm extends Construct {
+  /**
+   * Provider settings the Budgets API needs with user credentials: spread them into the
+   * `GoogleProvider` config.
+   */
+  public static providerSettings(quotaProject: string): {
+    userProjectOverride: boolean;
+    billingProject: string;
+  } {
+    return { userProjectOverride: true, billingProject: quotaProject };
+  }
+
+  /** The budget. */
+  public readonly resource: BillingBudget;
+  /** The Pub/Sub topic budget notifications are published to. */
+  public readonly topic: PubsubTopic;
+  /** The email channels. */
+  public readonly channels: MonitoringNotificationChannel[] = [];
+
+  constructor(scope: Construct, id: string, props: GcpBudgetAlarmProps) {
+    super(scope, id);
+    if (
+      !unresolved(props.billingAccount) &&
+      !/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/.test(props.billingAccount)
+    ) {
+      throw new ValidationError(
+        `'billingAccount' ('${props.billingAccount}') must look like '012345-6789AB-CDEF01'.`,
+        this,
+      );
+    }
+    if (!unresolved(props.projectNumber) && !/^\d{6,20}$/.test(props.projectNumber)) {
+      throw new ValidationError(
+        `'projectNumber' ('${props.projectNumber}') must be the project number (digits, for example '123456789012'): budget filters take the number, not the project id.`,
+        this,
+      );
+    }
+    const limit = props.monthlyLimitUsd;
+    if (limit !== undefined && !unresolved(limit) && !(Number.isFinite(limit) && limit > 0)) {
+      throw new ValidationError(
+        `'monthlyLimitUsd' (${limit}) must be a positive number of US dollars.`,
+        this,
+      );
+    }
+    const thresholds = props.thresholds ?? DEFAULT_THRESHOLDS;
+    if (thresholds.length === 0) {
+      throw new ValidationError(
+        `'thresholds' is empty: give at least one, for example { fraction: 0.9 }.`,
+        this,
+      );
+    }
+    for (const t of thresholds) {
+      if (!(Number.isFinite(t.fraction) && t.fraction > 0 && t.fraction <= 10)) {
+        throw new ValidationError(
+          `'thresholds' fraction (${t.fraction}) must be > 0 and <= 10 (1000%).`,
+          this,
+        );
+      }
+    }
+    const emails = props.emails ?? [];
+    if (emails.length > 5) {
+      throw new ValidationError(
+        `'emails' has ${emails.length} addresses; a budget notifies at most 5 Cloud Monitoring channels. Use a group address or the Pub/Sub topic.`,
+        this,
+      );
+    }
+
+    this.topic = new PubsubTopic(this, 'Topic', {
+      project: props.project,
+      name: `${defaultName(id)}-notifications`,
+    });
+    for (const email of emails) {
+      if (!unresolved(email) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+        throw new ValidationError(`'emails' entry '${email}' is not an email address.`, this);
+      }
+      this.channels.push(
+        new MonitoringNotificationChannel(this, grantId('email', email), {
+          project: props.project,
+          displayName: `budget ${email}`,
+          type: 'email',
+          labels: { email_address: email },
+        }),
+      );
+    }
+
+    const label = props.labelFilter ?? Tags.of(this).costAllocationTag;
+    const estimate = CostEstimate.of(this);
+    const path = this.node.path;
+    const units =
+      limit !== undefined
+        ? String(Math.ceil(limit))
+        : Lazy.stringValue({
+            produce: () => {
+              const usd = estimate.monthlyUsd('max');
+              if (!(usd > 0)) {
+                throw new ValidationError(
+                  `'monthlyLimitUsd' is not set and the stack's cost estimate is empty (no priced node pools): set monthlyLimitUsd.`,
+                  this,
+                );
+              }
+              return String(Math.ceil(usd));
+            },
+          });
+
+    this.resource = new BillingBudget(this, 'Resource', {
+      billingAccount: props.billingAccount,
+      displayName: props.displayName ?? `${path} monthly budget`.slice(0, 60),
+      amount: { specifiedAmount: { units } },
+      budgetFilter: {
+        projects: [`projects/${props.projectNumber}`],
+        calendarPeriod: 'MONTH',
+        creditTypesTreatment: 'INCLUDE_ALL_CREDITS',
+        ...(label
+          ? { labels: { [normalizeGcpLabelKey(label.key)]: normalizeGcpLabelValue(label.value) } }
+          : {}),
+      },
+      thresholdRules: thresholds.map((t) => ({
+        thresholdPercent: t.fraction,
+        spendBasis: t.forecasted ? 'FORECASTED_SPEND' : 'CURRENT_SPEND',
+      })),
+      allUpdatesRule: {
+        pubsubTopic: this.topic.id,
+        schemaVersion: '1.0',
+        monitoringNotificationChannels: this.channels.map((c) => c.id),
+        disableDefaultIamRecipients: false,
+      },
+    });
+    this.node.defaultChild = this.resource;
+
+    this.node.addValidation({
+      validate: () => {
+        const stack = TerraformStack.of(this);
+        const providers = stack.node
+          .findAll()
+          .filter((c): c is GoogleProvider => c instanceof GoogleProvider);
+        const ok = providers.some(
+          (p) => p.userProjectOverride !== undefined && p.billingProject !== undefined,
+        );
+        if (!ok && !Token.isUnresolved(props.billingAccount)) {
+          Warnings.add(
+            this,
+            'gcp-budget-quota-project',
+            `No GoogleProvider in this stack sets user_project_override and billing_project: with user credentials the Budgets API fails with "requires a quota project". Spread GcpBudgetAlarm.providerSettings('<project>') into the provider, or run as a service account.`,
+          );
+        }
+        return [];
+      },
+    });
+  }
+}

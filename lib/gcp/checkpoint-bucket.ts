@@ -1,0 +1,224 @@
+import { StorageBucket, StorageBucketLifecycleRule } from '@cdktf/provider-google/lib/storage-bucket';
+import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
+import { Construct } from 'constructs';
+import { ValidationError } from '../core';
+import { GcpPrincipal } from './principal';
+import { grantId, unresolved } from './private/names';
+
+/** Smallest non-zero soft-delete retention GCS accepts: 7 days. */
+export const SOFT_DELETE_MIN_SECONDS = 604800;
+/** Largest soft-delete retention GCS accepts: 90 days. */
+export const SOFT_DELETE_MAX_SECONDS = 7776000;
+
+/** Properties of {@link CheckpointBucket}. */
+export interface CheckpointBucketProps {
+  /** Globally unique bucket name. */
+  readonly bucketName: string;
+  /** Location: the region of the GPUs (co-locate to avoid egress and latency), for example `us-central1`. */
+  readonly location: string;
+  /**
+   * Project id.
+   * @default - the provider's project
+   */
+  readonly project?: string;
+  /**
+   * Hierarchical namespace (folders with atomic renames; faster checkpoint writes through GCS FUSE,
+   * GKE >= 1.31). Creation-time only; needs uniform bucket-level access; excludes versioning.
+   * @default - true, unless `versioning` is true
+   */
+  readonly hierarchicalNamespace?: boolean;
+  /**
+   * Object versioning (not with a hierarchical namespace).
+   * @default false
+   */
+  readonly versioning?: boolean;
+  /**
+   * Days a noncurrent version is kept when versioning is on.
+   * @default 30
+   */
+  readonly noncurrentVersionRetentionDays?: number;
+  /**
+   * Soft-delete retention, seconds: 0 (off) or 604800 (7 days) to 7776000 (90 days). Soft-deleted
+   * bytes are billed: high-churn checkpoint buckets keep it short.
+   * @default 604800 (7 days)
+   */
+  readonly softDeleteRetentionSeconds?: number;
+  /**
+   * Delete objects this many days after creation (old checkpoints).
+   * @default - objects are kept
+   */
+  readonly deleteObjectsAfterDays?: number;
+  /**
+   * Abort incomplete multipart uploads after this many days.
+   * @default 1
+   */
+  readonly abortIncompleteUploadsAfterDays?: number;
+  /**
+   * More lifecycle rules, rendered after the library's.
+   * @default - none
+   */
+  readonly lifecycleRules?: StorageBucketLifecycleRule[];
+  /**
+   * Refuse `terraform destroy` (`lifecycle.prevent_destroy`). `force_destroy` is always false.
+   * @default true
+   */
+  readonly protectFromDestroy?: boolean;
+  /**
+   * Principals granted `roles/storage.objectUser` (read, write, delete objects).
+   * @default - none
+   */
+  readonly readWriters?: GcpPrincipal[];
+  /**
+   * Principals granted `roles/storage.objectViewer`.
+   * @default - none
+   */
+  readonly readers?: GcpPrincipal[];
+  /**
+   * GCE labels.
+   * @default - the stack's Tags only
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A GCS bucket for training checkpoints (also used for model artifacts): uniform bucket-level
+ * access, public access prevention enforced, a hierarchical namespace or versioning (never
+ * both), soft delete within the allowed range, lifecycle rules, `force_destroy = false` and
+ * `prevent_destroy` by default, and object access for workloads through Workload Identity.
+ *
+ * @see https://registry.terraform.io/providers/hashicorp/google/6.50.0/docs/resources/storage_bucket
+ * @example
+ * const ckpt = new CheckpointBucket(stack, 'Checkpoints', { bucketName: 'acme-llm-ckpt', location: 'us-central1' });
+ * ckpt.grantReadWrite(GcpPrincipal.kubernetesServiceAccount({
+ *   projectNumber: '123456789012', projectId: 'acme-ml', namespace: 'training', serviceAccount: 'trainer',
+ * }));
+ */
+export class CheckpointBucket extends Construct {
+  /** The bucket name. */
+  public readonly bucketName: string;
+  /** `gs://<name>`. */
+  public readonly url: string;
+  /** The bucket. */
+  public readonly resource: StorageBucket;
+
+  constructor(scope: Construct, id: string, props: CheckpointBucketProps) {
+    super(scope, id);
+    validateBucketName(this, props.bucketName);
+    const versioning = props.versioning ?? false;
+    const hns = props.hierarchicalNamespace ?? !versioning;
+    if (hns && versioning) {
+      throw new ValidationError(
+        `'hierarchicalNamespace' and 'versioning' are both true: GCS buckets with a hierarchical namespace cannot be versioned. Keep HNS for checkpoints (soft delete protects deletions) or set hierarchicalNamespace: false.`,
+        this,
+      );
+    }
+    const soft = props.softDeleteRetentionSeconds ?? SOFT_DELETE_MIN_SECONDS;
+    if (
+      !unresolved(soft) &&
+      (!Number.isInteger(soft) ||
+        (soft !== 0 && (soft < SOFT_DELETE_MIN_SECONDS || soft > SOFT_DELETE_MAX_SECONDS)))
+    ) {
+      throw new ValidationError(
+        `'softDeleteRetentionSeconds' (${soft}) must be 0 (off) or from ${SOFT_DELETE_MIN_SECONDS} (7 days) to ${SOFT_DELETE_MAX_SECONDS} (90 days).`,
+        this,
+      );
+    }
+    const days = (prop: string, v: number | undefined) => {
+      if (v !== undefined && !unresolved(v) && (!Number.isInteger(v) || v < 1)) {
+        throw new ValidationError(`'${prop}' (${v}) must be a positive integer number of days.`, this);
+      }
+    };
+    days('deleteObjectsAfterDays', props.deleteObjectsAfterDays);
+    days('abortIncompleteUploadsAfterDays', props.abortIncompleteUploadsAfterDays);
+    days('noncurrentVersionRetentionDays', props.noncurrentVersionRetentionDays);
+    if (props.noncurrentVersionRetentionDays !== undefined && !versioning) {
+      throw new ValidationError(
+        `'noncurrentVersionRetentionDays' is set but 'versioning' is false: enable versioning or drop it.`,
+        this,
+      );
+    }
+
+    const rules: StorageBucketLifecycleRule[] = [
+      {
+        action: { type: 'AbortIncompleteMultipartUpload' },
+        condition: { age: props.abortIncompleteUploadsAfterDays ?? 1 },
+      },
+    ];
+    if (props.deleteObjectsAfterDays !== undefined) {
+      rules.push({
+        action: { type: 'Delete' },
+        condition: { age: props.deleteObjectsAfterDays, withState: 'ANY' },
+      });
+    }
+    if (versioning) {
+      rules.push({
+        action: { type: 'Delete' },
+        condition: {
+          daysSinceNoncurrentTime: props.noncurrentVersionRetentionDays ?? 30,
+          withState: 'ARCHIVED',
+        },
+      });
+    }
+    rules.push(...(props.lifecycleRules ?? []));
+
+    this.resource = new StorageBucket(this, 'Resource', {
+      project: props.project,
+      name: props.bucketName,
+      location: props.location,
+      storageClass: 'STANDARD',
+      uniformBucketLevelAccess: true,
+      publicAccessPrevention: 'enforced',
+      forceDestroy: false,
+      hierarchicalNamespace: { enabled: hns },
+      ...(versioning ? { versioning: { enabled: true } } : {}),
+      softDeletePolicy: { retentionDurationSeconds: soft },
+      lifecycleRule: rules,
+      labels: props.labels,
+      lifecycle: { preventDestroy: props.protectFromDestroy ?? true },
+    });
+    this.node.defaultChild = this.resource;
+    this.bucketName = this.resource.name;
+    this.url = `gs://${this.resource.name}`;
+    for (const p of props.readWriters ?? []) {
+      this.grantReadWrite(p);
+    }
+    for (const p of props.readers ?? []) {
+      this.grantRead(p);
+    }
+  }
+
+  /** Grants `roles/storage.objectUser` (read, write and delete objects; what GCS FUSE checkpointing needs). */
+  public grantReadWrite(principal: GcpPrincipal): StorageBucketIamMember {
+    return this.grant('roles/storage.objectUser', principal);
+  }
+
+  /** Grants `roles/storage.objectViewer`. */
+  public grantRead(principal: GcpPrincipal): StorageBucketIamMember {
+    return this.grant('roles/storage.objectViewer', principal);
+  }
+
+  private grant(role: string, principal: GcpPrincipal): StorageBucketIamMember {
+    return new StorageBucketIamMember(this, grantId(role, principal.member), {
+      bucket: this.resource.name,
+      role,
+      member: principal.member,
+    });
+  }
+}
+
+function validateBucketName(scope: Construct, name: string): void {
+  if (unresolved(name)) {
+    return;
+  }
+  if (
+    !/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/.test(name) ||
+    name.startsWith('goog') ||
+    name.includes('google') ||
+    name.includes('..')
+  ) {
+    throw new ValidationError(
+      `'bucketName' ('${name}') must be 3-63 characters of lower case letters, digits, '-', '_' and '.', start and end with a letter or digit, and not start with 'goog' or contain 'google'.`,
+      scope,
+    );
+  }
+}

@@ -1,0 +1,416 @@
+import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { ValidationError, Warnings } from '../core';
+import { InferenceNodePool, InferenceNodePoolOptions } from './inference-node-pool';
+import { GpuDirect } from './machine-types';
+import { GpuDirectNetwork, IGkeNetwork } from './network';
+import { parseCidr, prefixOf } from './private/cidr';
+import { defaultName, unresolved, validateGceName } from './private/names';
+import { TrainingNodePool, TrainingNodePoolOptions } from './training-node-pool';
+
+/** GKE release channel. */
+export enum ReleaseChannel {
+  RAPID = 'RAPID',
+  REGULAR = 'REGULAR',
+  STABLE = 'STABLE',
+  EXTENDED = 'EXTENDED',
+}
+
+/** A CIDR block allowed to reach the control plane. */
+export interface AuthorizedNetwork {
+  /** CIDR block, for example `203.0.113.0/24`. */
+  readonly cidrBlock: string;
+  /**
+   * Display name.
+   * @default - the CIDR block
+   */
+  readonly displayName?: string;
+}
+
+/** The small non-GPU pool that runs system pods (DNS, metrics, operators). */
+export interface SystemNodePoolOptions {
+  /**
+   * Machine type.
+   * @default 'e2-standard-4'
+   */
+  readonly machineType?: string;
+  /**
+   * Fewest nodes per zone.
+   * @default 1
+   */
+  readonly minNodesPerZone?: number;
+  /**
+   * Most nodes per zone.
+   * @default 3
+   */
+  readonly maxNodesPerZone?: number;
+}
+
+/** A GKE cluster node pools can join. */
+export interface IGkeCluster {
+  /** Cluster id (`projects/<p>/locations/<l>/clusters/<name>`), the node pools' `cluster`. */
+  readonly clusterId: string;
+  /** Region or zone of the cluster. */
+  readonly location: string;
+  /** Project id. */
+  readonly project: string;
+  /** Email of the node service account GPU pools run as. */
+  readonly nodeServiceAccountEmail: string;
+  /** Whether multi-networking (+ ADVANCED_DATAPATH) is on: GPUDirect pools need it. */
+  readonly multiNetworking: boolean;
+  /** Whether GKE's DCGM metrics are on (GPU pools then need Google-managed drivers). */
+  readonly dcgmMonitoring: boolean;
+  /** The GPUDirect technology of the cluster's network. */
+  readonly gpuDirect: GpuDirect;
+  /** The GPUDirect networks GPU pools can attach. */
+  readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
+  /** The network the cluster runs in. */
+  readonly network: IGkeNetwork;
+  /** Cluster name. */
+  readonly clusterName: string;
+  /** Zones of a regional cluster's nodes, when given. */
+  readonly nodeLocations?: readonly string[];
+  /** The GKE version the cluster was pinned to, when given (for GPUDirect version floors). */
+  readonly kubernetesVersion?: string;
+}
+
+/** Properties of {@link GkeCluster}. */
+export interface GkeClusterProps {
+  /** The VPC (a {@link GkeNetwork}). */
+  readonly network: IGkeNetwork;
+  /**
+   * Cluster name.
+   * @default - the construct id in kebab case
+   */
+  readonly name?: string;
+  /**
+   * Region (regional cluster) or zone (zonal cluster).
+   * @default - the network's region
+   */
+  readonly location?: string;
+  /**
+   * Zones of a regional cluster's nodes.
+   * @default - GKE picks the region's zones
+   */
+  readonly nodeLocations?: string[];
+  /**
+   * Release channel.
+   * @default ReleaseChannel.REGULAR
+   */
+  readonly releaseChannel?: ReleaseChannel;
+  /**
+   * Minimum control-plane version (`min_master_version`), for example `1.32.11-gke.1174000`.
+   * GPUDirect pools warn when it is below the floors of reference/gcp.md §5.
+   * @default - the release channel's default version
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Refuse `terraform destroy` of the cluster.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * The /28 of the control plane's private endpoint.
+   * @default '172.16.0.0/28'
+   */
+  readonly masterIpv4CidrBlock?: string;
+  /**
+   * Make the control plane reachable only on its private endpoint.
+   * @default false - a public endpoint restricted to `masterAuthorizedNetworks`
+   */
+  readonly privateEndpoint?: boolean;
+  /**
+   * Networks allowed to reach the control plane (CI runners, VPN). Nodes and the VPC always can.
+   * @default - none: only the VPC can reach the control plane
+   */
+  readonly masterAuthorizedNetworks?: AuthorizedNetwork[];
+  /**
+   * Multi-networking + ADVANCED_DATAPATH, needed by GPUDirect pools. Immutable: set at creation.
+   * @default - true when the network has GPUDirect VPCs
+   */
+  readonly multiNetworking?: boolean;
+  /**
+   * GKE-managed DCGM GPU metrics into Managed Prometheus (needs Google-managed drivers).
+   * @default true
+   */
+  readonly dcgmMonitoring?: boolean;
+  /**
+   * The system node pool.
+   * @default - e2-standard-4, 1 to 3 nodes per zone
+   */
+  readonly systemNodePool?: SystemNodePoolOptions;
+  /**
+   * Parallelstore CSI driver add-on.
+   * @default false
+   */
+  readonly parallelstoreCsi?: boolean;
+  /**
+   * Managed Lustre CSI driver add-on.
+   * @default false
+   */
+  readonly lustreCsi?: boolean;
+}
+
+/** Roles of the node service account (least privilege for GKE nodes + image pulls). */
+export const NODE_SERVICE_ACCOUNT_ROLES = [
+  'roles/logging.logWriter',
+  'roles/monitoring.metricWriter',
+  'roles/monitoring.viewer',
+  'roles/stackdriver.resourceMetadata.writer',
+  'roles/artifactregistry.reader',
+];
+
+/** Cluster monitoring components: the GKE defaults CT uses plus DCGM (reference/gcp.md §2.4, §7). */
+export const MONITORING_COMPONENTS = [
+  'SYSTEM_COMPONENTS',
+  'POD',
+  'DAEMONSET',
+  'DEPLOYMENT',
+  'STATEFULSET',
+  'STORAGE',
+  'HPA',
+  'CADVISOR',
+  'KUBELET',
+];
+
+/**
+ * A GKE Standard cluster for GPU workloads: private nodes, Workload Identity, a release
+ * channel, the default node pool removed in favour of a small system pool, Dataplane V2,
+ * Managed Prometheus with GKE's DCGM metrics, the GCS FUSE CSI driver, GKE cost allocation,
+ * Shielded nodes and a least-privilege node service account. With a GPUDirect network it
+ * enables multi-networking (immutable) so A3 training pools can attach their extra NICs.
+ *
+ * Outputs (`endpoint`, `cluster_ca_certificate`, `cluster_name`, `location`) configure the
+ * Kubernetes and Helm providers of a workloads stack together with a `google_client_config`
+ * access token there (docs/gcp.md).
+ *
+ * @see https://registry.terraform.io/providers/hashicorp/google/6.50.0/docs/resources/container_cluster
+ * @example
+ * const cluster = new GkeCluster(stack, 'Cluster', { network: net });
+ * cluster.addTrainingNodePool('H100', { accelerator: Accelerator.H100, nodes: 4, zone: 'us-central1-a' });
+ */
+export class GkeCluster extends Construct implements IGkeCluster {
+  /** The network the cluster runs in. */
+  public readonly network: IGkeNetwork;
+  /** Cluster name. */
+  public readonly clusterName: string;
+  /** Cluster id (`projects/<p>/locations/<l>/clusters/<name>`). */
+  public readonly clusterId: string;
+  /** Region or zone. */
+  public readonly location: string;
+  /** Project id. */
+  public readonly project: string;
+  /** Email of the node service account. */
+  public readonly nodeServiceAccountEmail: string;
+  /** Whether multi-networking (+ ADVANCED_DATAPATH) is on. */
+  public readonly multiNetworking: boolean;
+  /** Whether GKE's DCGM metrics are on. */
+  public readonly dcgmMonitoring: boolean;
+  /** The GPUDirect technology of the cluster's network. */
+  public readonly gpuDirect: GpuDirect;
+  /** The GPUDirect networks GPU pools can attach. */
+  public readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
+  /** Zones of a regional cluster's nodes, when given. */
+  public readonly nodeLocations?: readonly string[];
+  /** The pinned minimum GKE version, when given. */
+  public readonly kubernetesVersion?: string;
+  /** `https://<endpoint>` of the control plane. */
+  public readonly endpoint: string;
+  /** Base64 PEM of the cluster CA. */
+  public readonly clusterCaCertificate: string;
+  /** The Workload Identity pool, `<project>.svc.id.goog`. */
+  public readonly workloadIdentityPool: string;
+  /** The cluster. */
+  public readonly resource: ContainerCluster;
+  /** The node service account. */
+  public readonly nodeServiceAccount: ServiceAccount;
+  /** The system node pool. */
+  public readonly systemNodePool: ContainerNodePool;
+
+  constructor(scope: Construct, id: string, props: GkeClusterProps) {
+    super(scope, id);
+    const net = props.network;
+    const name = props.name ?? defaultName(id);
+    validateGceName('name', name, 40);
+    this.network = net;
+    this.project = net.project;
+    this.location = props.location ?? net.region;
+    this.gpuDirect = net.gpuDirect;
+    this.gpuDirectNetworks = net.gpuDirectNetworks;
+    this.nodeLocations = props.nodeLocations;
+    this.kubernetesVersion = props.kubernetesVersion;
+    this.multiNetworking = props.multiNetworking ?? net.gpuDirect !== GpuDirect.NONE;
+    this.dcgmMonitoring = props.dcgmMonitoring ?? true;
+    this.workloadIdentityPool = `${net.project}.svc.id.goog`;
+
+    const masterCidr = props.masterIpv4CidrBlock ?? '172.16.0.0/28';
+    const master = ValidationError.withScope(this, () => parseCidr('masterIpv4CidrBlock', masterCidr));
+    if (prefixOf(master) !== 28) {
+      throw new ValidationError(
+        `'masterIpv4CidrBlock' ('${masterCidr}') must be a /28, for example '172.16.0.0/28'.`,
+        this,
+      );
+    }
+    for (const n of props.masterAuthorizedNetworks ?? []) {
+      if (!unresolved(n.cidrBlock)) {
+        ValidationError.withScope(this, () => parseCidr('masterAuthorizedNetworks.cidrBlock', n.cidrBlock));
+      }
+    }
+    if (!props.masterAuthorizedNetworks?.length && !props.privateEndpoint) {
+      Warnings.add(
+        this,
+        'gcp-no-authorized-networks',
+        `No 'masterAuthorizedNetworks': the control plane accepts connections only from the VPC. Add your CI runners' or VPN's CIDR blocks, or terraform/kubectl from outside the VPC cannot reach the cluster.`,
+      );
+    }
+    if (
+      props.kubernetesVersion !== undefined &&
+      !unresolved(props.kubernetesVersion) &&
+      !/^\d+\.\d+(\.\d+(-gke\.\d+)?)?$/.test(props.kubernetesVersion)
+    ) {
+      throw new ValidationError(
+        `'kubernetesVersion' ('${props.kubernetesVersion}') must look like '1.32' or '1.32.11-gke.1174000'.`,
+        this,
+      );
+    }
+    const sys = props.systemNodePool ?? {};
+    const sysMin = sys.minNodesPerZone ?? 1;
+    const sysMax = sys.maxNodesPerZone ?? 3;
+    if (
+      !Number.isInteger(sysMin) ||
+      sysMin < 0 ||
+      !Number.isInteger(sysMax) ||
+      sysMax < Math.max(1, sysMin)
+    ) {
+      throw new ValidationError(
+        `'systemNodePool' counts (min ${sysMin}, max ${sysMax}) must be integers with 0 <= minNodesPerZone <= maxNodesPerZone and maxNodesPerZone >= 1.`,
+        this,
+      );
+    }
+
+    this.nodeServiceAccount = new ServiceAccount(this, 'NodeServiceAccount', {
+      project: net.project,
+      accountId: `${name.slice(0, 23).replace(/-+$/, '')}-nodes`,
+      displayName: `GKE nodes of ${name}`,
+    });
+    this.nodeServiceAccountEmail = this.nodeServiceAccount.email;
+    NODE_SERVICE_ACCOUNT_ROLES.forEach((role) => {
+      new ProjectIamMember(
+        this,
+        `NodeRole${role.split('/')[1].replace(/(^|\.)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}`,
+        {
+          project: net.project,
+          role,
+          member: this.nodeServiceAccount.member,
+        },
+      );
+    });
+
+    this.resource = new ContainerCluster(this, 'Resource', {
+      project: net.project,
+      name,
+      location: this.location,
+      nodeLocations: props.nodeLocations,
+      network: net.networkName,
+      subnetwork: net.subnetworkName,
+      networkingMode: 'VPC_NATIVE',
+      ipAllocationPolicy: {
+        clusterSecondaryRangeName: net.podsRangeName,
+        servicesSecondaryRangeName: net.servicesRangeName,
+      },
+      datapathProvider: 'ADVANCED_DATAPATH',
+      enableMultiNetworking: this.multiNetworking,
+      removeDefaultNodePool: true,
+      initialNodeCount: 1,
+      deletionProtection: props.deletionProtection ?? true,
+      minMasterVersion: props.kubernetesVersion,
+      releaseChannel: { channel: props.releaseChannel ?? ReleaseChannel.REGULAR },
+      privateClusterConfig: {
+        enablePrivateNodes: true,
+        enablePrivateEndpoint: props.privateEndpoint ?? false,
+        masterIpv4CidrBlock: masterCidr,
+      },
+      masterAuthorizedNetworksConfig: {
+        gcpPublicCidrsAccessEnabled: false,
+        cidrBlocks: (props.masterAuthorizedNetworks ?? []).map((n) => ({
+          cidrBlock: n.cidrBlock,
+          displayName: n.displayName ?? n.cidrBlock,
+        })),
+      },
+      workloadIdentityConfig: { workloadPool: this.workloadIdentityPool },
+      enableShieldedNodes: true,
+      addonsConfig: {
+        gcsFuseCsiDriverConfig: { enabled: true },
+        gcePersistentDiskCsiDriverConfig: { enabled: true },
+        ...(props.parallelstoreCsi ? { parallelstoreCsiDriverConfig: { enabled: true } } : {}),
+        ...(props.lustreCsi ? { lustreCsiDriverConfig: { enabled: true } } : {}),
+      },
+      monitoringConfig: {
+        enableComponents: [...MONITORING_COMPONENTS, ...(this.dcgmMonitoring ? ['DCGM'] : [])],
+        managedPrometheus: { enabled: true },
+      },
+      costManagementConfig: { enabled: true },
+      nodeConfig: {
+        serviceAccount: this.nodeServiceAccount.email,
+        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+        workloadMetadataConfig: { mode: 'GKE_METADATA' },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      },
+      lifecycle: { ignoreChanges: ['node_config'] },
+    });
+    this.node.defaultChild = this.resource;
+    this.clusterName = this.resource.name;
+    this.clusterId = this.resource.id;
+    this.endpoint = `https://${this.resource.endpoint}`;
+    this.clusterCaCertificate = this.resource.masterAuth.clusterCaCertificate;
+
+    this.systemNodePool = new ContainerNodePool(this, 'SystemPool', {
+      project: net.project,
+      cluster: this.resource.id,
+      location: this.location,
+      name: 'system',
+      autoscaling: { minNodeCount: sysMin, maxNodeCount: sysMax, locationPolicy: 'BALANCED' },
+      initialNodeCount: Math.max(1, sysMin),
+      management: { autoRepair: true, autoUpgrade: true },
+      nodeConfig: {
+        machineType: sys.machineType ?? 'e2-standard-4',
+        imageType: 'COS_CONTAINERD',
+        diskType: 'pd-balanced',
+        diskSizeGb: 100,
+        serviceAccount: this.nodeServiceAccount.email,
+        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+        workloadMetadataConfig: { mode: 'GKE_METADATA' },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        labels: { 'cdktf-ai-infra/pool-role': 'system' },
+      },
+    });
+
+    new TerraformOutput(this, 'Endpoint', {
+      value: this.endpoint,
+      description: `Control-plane endpoint of ${name}`,
+    });
+    new TerraformOutput(this, 'CaCertificate', {
+      value: this.clusterCaCertificate,
+      description: `Base64 PEM cluster CA of ${name} (cluster_ca_certificate of the kubernetes / helm provider, after base64decode)`,
+    });
+    new TerraformOutput(this, 'ClusterName', { value: this.clusterName });
+    new TerraformOutput(this, 'Location', { value: this.location });
+  }
+
+  /**
+   * Adds a GPU training node pool (A3 High / Mega / Ultra, A2) with compact placement in one
+   * zone and the GPUDirect networks the machine type needs.
+   */
+  public addTrainingNodePool(id: string, options: TrainingNodePoolOptions): TrainingNodePool {
+    return new TrainingNodePool(this, id, { ...options, cluster: this });
+  }
+
+  /** Adds an autoscaled GPU inference node pool (G2 / L4, A2 / A100, A3 High / H100). */
+  public addInferenceNodePool(id: string, options: InferenceNodePoolOptions): InferenceNodePool {
+    return new InferenceNodePool(this, id, { ...options, cluster: this });
+  }
+}

@@ -1,0 +1,116 @@
+import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { Construct } from 'constructs';
+import {
+  Capacity,
+  CapacityKind,
+  InferenceNodePoolOptions as CoreInferenceNodePoolOptions,
+  ValidationError,
+  Warnings,
+  resolveInferenceGpusPerNode,
+  resolveInferenceNodeCounts,
+} from '../core';
+import type { IGkeCluster } from './cluster';
+import { GcpGpuMachineType } from './machine-types';
+import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from './node-pool-options';
+import { defaultName, unresolved, validateGceName } from './private/names';
+import { createGpuNodePool, resolveMachine, validateDisk } from './private/node-pool';
+
+/** Options of {@link GkeCluster.addInferenceNodePool}: the core inference options plus GCP extras. */
+export interface InferenceNodePoolOptions extends CoreInferenceNodePoolOptions, GcpNodePoolExtras {
+  /**
+   * Zones of the pool. A specific reservation needs them (the reservation's zone).
+   * @default - the cluster's node zones
+   */
+  readonly nodeLocations?: string[];
+}
+
+/** Properties of {@link InferenceNodePool}. */
+export interface InferenceNodePoolProps extends InferenceNodePoolOptions {
+  /** The cluster. */
+  readonly cluster: IGkeCluster;
+}
+
+/**
+ * A GKE node pool for model serving: L4 (g2), A100 (a2) or H100 (a3-highgpu) chosen from the
+ * accelerator and GPUs per node (or a core sizing result), autoscaled from zero by default
+ * (`total_min_node_count` / `total_max_node_count`, location policy ANY for Spot), Google-managed
+ * drivers, image streaming, the GPU taint and accelerator label. Asking for L40S or A10G fails
+ * with the nearest Google Cloud alternatives.
+ *
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/gpus
+ * @example
+ * cluster.addInferenceNodePool('L4', { accelerator: Accelerator.L4, maxNodes: 6, capacity: Capacity.spot() });
+ */
+export class InferenceNodePool extends Construct {
+  /** The machine type. */
+  public readonly machineType: GcpGpuMachineType;
+  /** Fewest nodes. */
+  public readonly minNodes: number;
+  /** Most nodes. */
+  public readonly maxNodes: number;
+  /** The capacity. */
+  public readonly capacity: Capacity;
+  /** The node pool. */
+  public readonly resource: ContainerNodePool;
+
+  constructor(scope: Construct, id: string, props: InferenceNodePoolProps) {
+    super(scope, id);
+    const name = props.name ?? defaultName(id);
+    validateGceName('name', name, 40);
+    const counts = ValidationError.withScope(this, () => resolveInferenceNodeCounts(props));
+    this.minNodes = counts.minNodes;
+    this.maxNodes = counts.maxNodes;
+    const gpus = ValidationError.withScope(this, () => resolveInferenceGpusPerNode(props));
+    this.machineType = ValidationError.withScope(this, () =>
+      resolveMachine(
+        props.accelerator,
+        gpus,
+        props.machineType,
+        props.gpusPerNode ?? props.sizing?.gpusPerReplica,
+      ),
+    );
+    this.capacity = props.capacity ?? Capacity.onDemand();
+    const kind = this.capacity.kind;
+
+    for (const z of props.nodeLocations ?? []) {
+      if (
+        !unresolved(z) &&
+        !unresolved(props.cluster.network.region) &&
+        !z.startsWith(`${props.cluster.network.region}-`)
+      ) {
+        throw new ValidationError(
+          `'nodeLocations' entry '${z}' is not in the cluster's region '${props.cluster.network.region}'.`,
+          this,
+        );
+      }
+    }
+    if (kind === CapacityKind.SPOT && this.maxNodes < 2) {
+      Warnings.add(
+        this,
+        'gcp-spot-single-node-inference',
+        `Spot capacity with maxNodes ${this.maxNodes}: a reclaim takes the whole service down. Allow at least 2 nodes or use on-demand.`,
+      );
+    }
+
+    this.resource = createGpuNodePool(this, props.cluster, {
+      name,
+      machine: this.machineType,
+      capacity: this.capacity,
+      nodeLocations: props.nodeLocations,
+      autoscaling: { totalMin: this.minNodes, totalMax: this.maxNodes },
+      autoRepair: props.autoRepair ?? kind !== CapacityKind.FLEX_START,
+      compactPlacement: false,
+      upgradeStrategy: props.upgradeStrategy ?? UpgradeStrategy.SURGE,
+      maxSurge: 1,
+      maxUnavailable: 0,
+      driverVersion: props.gpuDriverVersion ?? GpuDriverVersion.DEFAULT,
+      labels: props.labels,
+      taints: props.taints,
+      attachGpuDirect: false,
+      imageStreaming: props.imageStreaming ?? true,
+      diskSizeGb: validateDisk(this, props.bootDiskSizeGiB),
+      poolRole: 'inference',
+    });
+    this.node.defaultChild = this.resource;
+  }
+}

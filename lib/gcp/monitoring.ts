@@ -1,0 +1,238 @@
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
+import { Construct } from 'constructs';
+import {
+  AlertRuleSet,
+  AlertRuleSetOptions,
+  AlertSeverity,
+  ResolvedAlertRule,
+  ValidationError,
+  Warnings,
+} from '../core';
+import { grantId, unresolved } from './private/names';
+
+/** Slack notification channel settings. */
+export interface SlackChannelOptions {
+  /** Channel name, for example `#ml-alerts`. */
+  readonly channelName: string;
+  /** Slack OAuth token: pass a sensitive `TerraformVariable`'s value, never a literal. */
+  readonly authToken: string;
+}
+
+/** Properties of {@link GkeAlerting}. */
+export interface GkeAlertingProps {
+  /**
+   * Project id of the Cloud Monitoring workspace (the cluster's project).
+   * @default - the provider's project
+   */
+  readonly project?: string;
+  /**
+   * Email addresses notified by every policy.
+   * @default - none
+   */
+  readonly emails?: string[];
+  /**
+   * PagerDuty integration (service) key: pass a sensitive `TerraformVariable`'s value.
+   * @default - no PagerDuty channel
+   */
+  readonly pagerDutyServiceKey?: string;
+  /**
+   * Slack channel.
+   * @default - no Slack channel
+   */
+  readonly slack?: SlackChannelOptions;
+  /**
+   * Webhook URL (token auth in the URL): pass a sensitive `TerraformVariable`'s value.
+   * @default - no webhook channel
+   */
+  readonly webhookUrl?: string;
+  /**
+   * Which core alert rules, thresholds and matchers (`AlertRuleSet.defaults(...)`).
+   * @default - every rule with its default threshold
+   */
+  readonly rules?: AlertRuleSetOptions;
+  /**
+   * Prefix of the policies' display names.
+   * @default 'cdktf-ai-infra'
+   */
+  readonly displayNamePrefix?: string;
+  /**
+   * Close an incident this many seconds after the condition stops firing.
+   * @default 1800
+   */
+  readonly autoCloseSeconds?: number;
+}
+
+const SEVERITY: Record<AlertSeverity, string | undefined> = {
+  [AlertSeverity.CRITICAL]: 'CRITICAL',
+  [AlertSeverity.WARNING]: 'WARNING',
+  [AlertSeverity.INFO]: undefined,
+};
+
+/**
+ * Rewrites Prometheus metric names that contain a colon (vLLM's `vllm:num_requests_waiting`)
+ * into the `{__name__="..."}` selector form. Cloud Monitoring's PromQL maps a bare name's first
+ * colon to the `domain/path` separator of Cloud Monitoring metric names
+ * (https://cloud.google.com/monitoring/promql/promql-mapping), so a bare `vllm:x` risks being
+ * read as the Cloud Monitoring metric `vllm/x`; the `__name__` matcher names the stored
+ * Managed Prometheus metric literally and is valid PromQL everywhere. VERIFY against a live
+ * workspace: this is the conservative form, not a confirmed requirement.
+ */
+export function toCloudMonitoringPromQL(expr: string, metrics: readonly string[] = []): string {
+  let out = expr;
+  const unquoted = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  const found = unquoted.match(/[A-Za-z_][A-Za-z0-9_]*:[A-Za-z0-9_:]*/g) ?? [];
+  const colonNames = [...new Set([...metrics, ...found].filter((m) => m.includes(':')))].sort(
+    (a, b) => b.length - a.length,
+  );
+  for (const name of colonNames) {
+    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out
+      .replace(new RegExp(`(?<![A-Za-z0-9_:"])${esc}\\{`, 'g'), `{__name__="${name}", `)
+      .replace(new RegExp(`(?<![A-Za-z0-9_:"])${esc}(?![A-Za-z0-9_:"])`, 'g'), `{__name__="${name}"}`);
+  }
+  return out;
+}
+
+/** Turns Prometheus alert templates into Cloud Monitoring documentation variables. */
+function toDocVariables(text: string): string {
+  return text
+    .replace(/\{\{\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, '$${metric.label.$1}')
+    .replace(/\{\{\s*\$value[^}]*\}\}/g, 'the observed value');
+}
+
+/**
+ * Cloud Monitoring alert policies for GPU training and LLM serving, rendered from the core
+ * alert rules as PromQL conditions over Managed Prometheus metrics (GKE's DCGM package and the
+ * vLLM metrics your PodMonitorings collect), with email, PagerDuty, Slack and webhook
+ * notification channels.
+ *
+ * Metric names with a colon are queried as `{__name__="vllm:..."}` (see
+ * {@link toCloudMonitoringPromQL}).
+ *
+ * @see https://cloud.google.com/monitoring/promql/create-promql-alerts-console
+ * @example
+ * new GkeAlerting(stack, 'Alerts', {
+ *   emails: ['ml-oncall@example.com'],
+ *   rules: { servingMatchers: ['namespace="llm"'] },
+ * });
+ */
+export class GkeAlerting extends Construct {
+  /** The notification channels. */
+  public readonly channels: MonitoringNotificationChannel[] = [];
+  /** The alert policies by rule name. */
+  public readonly policies: Record<string, MonitoringAlertPolicy> = {};
+  /** The resolved rules. */
+  public readonly rules: ResolvedAlertRule[];
+
+  constructor(scope: Construct, id: string, props: GkeAlertingProps = {}) {
+    super(scope, id);
+    const autoClose = props.autoCloseSeconds ?? 1800;
+    if (!Number.isInteger(autoClose) || autoClose < 1800 || autoClose > 604800) {
+      throw new ValidationError(
+        `'autoCloseSeconds' (${autoClose}) must be an integer from 1800 (30 minutes) to 604800 (7 days).`,
+        this,
+      );
+    }
+    const prefix = props.displayNamePrefix ?? 'cdktf-ai-infra';
+
+    for (const email of props.emails ?? []) {
+      if (!unresolved(email) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+        throw new ValidationError(`'emails' entry '${email}' is not an email address.`, this);
+      }
+      this.channels.push(
+        new MonitoringNotificationChannel(this, grantId('email', email), {
+          project: props.project,
+          displayName: `${prefix} ${email}`,
+          type: 'email',
+          labels: { email_address: email },
+        }),
+      );
+    }
+    if (props.pagerDutyServiceKey !== undefined) {
+      this.checkSecret('pagerDutyServiceKey', props.pagerDutyServiceKey);
+      this.channels.push(
+        new MonitoringNotificationChannel(this, 'PagerDuty', {
+          project: props.project,
+          displayName: `${prefix} PagerDuty`,
+          type: 'pagerduty',
+          sensitiveLabels: { serviceKey: props.pagerDutyServiceKey },
+        }),
+      );
+    }
+    if (props.slack) {
+      this.checkSecret('slack.authToken', props.slack.authToken);
+      this.channels.push(
+        new MonitoringNotificationChannel(this, 'Slack', {
+          project: props.project,
+          displayName: `${prefix} Slack ${props.slack.channelName}`,
+          type: 'slack',
+          labels: { channel_name: props.slack.channelName },
+          sensitiveLabels: { authToken: props.slack.authToken },
+        }),
+      );
+    }
+    if (props.webhookUrl !== undefined) {
+      this.checkSecret('webhookUrl', props.webhookUrl);
+      this.channels.push(
+        new MonitoringNotificationChannel(this, 'Webhook', {
+          project: props.project,
+          displayName: `${prefix} webhook`,
+          type: 'webhook_tokenauth',
+          labels: { url: props.webhookUrl },
+        }),
+      );
+    }
+    if (this.channels.length === 0) {
+      Warnings.add(
+        this,
+        'gcp-alerts-without-channels',
+        `No notification channel ('emails', 'pagerDutyServiceKey', 'slack', 'webhookUrl'): alert policies open incidents in Cloud Monitoring but notify no one.`,
+      );
+    }
+
+    const set = AlertRuleSet.defaults(props.rules ?? {});
+    this.rules = set.rules();
+    const channelIds = this.channels.map((c) => c.id);
+    for (const rule of this.rules) {
+      const severity = SEVERITY[rule.severity];
+      this.policies[rule.name] = new MonitoringAlertPolicy(this, rule.name, {
+        project: props.project,
+        displayName: `${prefix} ${rule.name}`,
+        combiner: 'OR',
+        ...(severity ? { severity } : {}),
+        notificationChannels: channelIds,
+        userLabels: { severity: rule.severity, group: rule.group.replace(/[^a-z0-9_-]/g, '_') },
+        conditions: [
+          {
+            displayName: rule.name,
+            conditionPrometheusQueryLanguage: {
+              query: toCloudMonitoringPromQL(rule.expr, rule.metrics),
+              duration: `${rule.forSeconds}s`,
+              evaluationInterval: '60s',
+              ruleGroup: rule.group,
+              alertRule: rule.name,
+              labels: { severity: rule.severity },
+            },
+          },
+        ],
+        alertStrategy: { autoClose: `${autoClose}s` },
+        documentation: {
+          subject: `[${rule.severity}] ${rule.name}`,
+          content: `${toDocVariables(rule.summary)}\n\n${rule.runbook}\n\nMetrics: ${rule.metrics.join(', ')}. Threshold ${rule.threshold} ${rule.unit}.`,
+          mimeType: 'text/markdown',
+        },
+      });
+    }
+  }
+
+  private checkSecret(prop: string, value: string): void {
+    if (!unresolved(value)) {
+      Warnings.add(
+        this,
+        'gcp-secret-in-source',
+        `'${prop}' is a literal string: it will be stored in the synthesized JSON and in version control. Pass a sensitive TerraformVariable's value instead.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,347 @@
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
+import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
+import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import { Construct } from 'constructs';
+import { ValidationError, Warnings } from '../core';
+import { GPUDIRECT_MTU, GpuDirect } from './machine-types';
+import { isPrivate, overlaps, parseCidr, prefixOf, subBlock } from './private/cidr';
+import { defaultName, unresolved, validateGceName } from './private/names';
+
+/**
+ * One extra network a GPUDirect node pool attaches (`additional_node_network_configs`), with
+ * what the Kubernetes layer needs to create its `GKENetworkParamSet` and `Network` objects.
+ */
+export interface GpuDirectNetwork {
+  /**
+   * Name of the Kubernetes `Network` / `GKENetworkParamSet` objects for this NIC, as pods
+   * request it in `networking.gke.io/interfaces`: `vpc1`..`vpc8` (TCPX / TCPXO), `gvnic-1`
+   * and `rdma-0`..`rdma-7` (RDMA), following Cluster Toolkit.
+   */
+  readonly kubernetesName: string;
+  /** VPC name (the `GKENetworkParamSet.spec.vpc`). */
+  readonly vpcName: string;
+  /** Subnetwork name (the `GKENetworkParamSet.spec.vpcSubnet`). */
+  readonly subnetName: string;
+  /** `GKENetworkParamSet.spec.deviceMode`: `NetDevice` (TCPX, TCPXO, gVNIC) or `RDMA`. */
+  readonly deviceMode: 'NetDevice' | 'RDMA';
+  /** Subnet CIDR. */
+  readonly cidr: string;
+  /** The VPC. */
+  readonly network: ComputeNetwork;
+  /** The subnetwork. */
+  readonly subnetwork: ComputeSubnetwork;
+}
+
+/** A VPC a GKE cluster can run in. */
+export interface IGkeNetwork {
+  /** Project id. */
+  readonly project: string;
+  /** Region of the node subnet. */
+  readonly region: string;
+  /** The VPC name. */
+  readonly networkName: string;
+  /** The node subnet name. */
+  readonly subnetworkName: string;
+  /** Secondary range name for pods. */
+  readonly podsRangeName: string;
+  /** Secondary range name for services. */
+  readonly servicesRangeName: string;
+  /** The GPUDirect networks this VPC set provides, or NONE. */
+  readonly gpuDirect: GpuDirect;
+  /** The extra networks GPUDirect node pools attach, in NIC order. */
+  readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
+  /** Zone of the RDMA (RoCE) network profile, when `gpuDirect` is RDMA. */
+  readonly gpuDirectZone?: string;
+}
+
+/** Properties of {@link GkeNetwork}. */
+export interface GkeNetworkProps {
+  /** Project id. Used for the RoCE network profile and by the cluster's Workload Identity pool. */
+  readonly project: string;
+  /** Region, for example `us-central1`. */
+  readonly region: string;
+  /**
+   * Name of the VPC; subnets, router and NAT are named after it.
+   * @default - the construct id in kebab case, for example `network`
+   */
+  readonly name?: string;
+  /**
+   * Private IPv4 block the cluster's node, pod and service ranges are carved from, /8 to /20:
+   * pods get the first half, nodes the /(n+4) after it, services the next /(n+4).
+   * For `10.0.0.0/12`: pods `10.0.0.0/13`, nodes `10.8.0.0/16`, services `10.9.0.0/16`.
+   * @default '10.0.0.0/12'
+   */
+  readonly cidr?: string;
+  /**
+   * MTU of the cluster VPC, bytes.
+   * @default 1460 (the GCE default)
+   */
+  readonly mtu?: number;
+  /**
+   * The GPUDirect VPCs to create for A3 training: TCPX (a3-highgpu-8g, 4 VPCs), TCPXO
+   * (a3-megagpu-8g, 8 VPCs) or RDMA (a3-ultragpu-8g, 1 gVNIC VPC + 1 RoCE VPC with 8 subnets).
+   * @default GpuDirect.NONE
+   */
+  readonly gpuDirect?: GpuDirect;
+  /**
+   * Private IPv4 block the GPUDirect subnets are carved from, one /24 each; must not overlap
+   * `cidr` and must be /20 or larger.
+   * @default '192.168.0.0/16'
+   */
+  readonly gpuDirectCidr?: string;
+  /**
+   * Zone of the RoCE network profile (`projects/<p>/global/networkProfiles/<zone>-vpc-roce`).
+   * Required when `gpuDirect` is RDMA; the A3 Ultra node pool must run in this zone.
+   * @default - none
+   */
+  readonly gpuDirectZone?: string;
+}
+
+/**
+ * The VPC of a GKE GPU cluster: a custom-mode VPC with a node subnet and secondary ranges for
+ * pods and services, private Google access, Cloud Router + Cloud NAT for egress from private
+ * nodes, a firewall rule for internal traffic, and, for A3 training, the GPUDirect VPCs and
+ * subnets the machine type needs (reference/gcp.md §5).
+ *
+ * The GPUDirect networks also need in-cluster objects: one `GKENetworkParamSet`
+ * (`networking.gke.io/v1`, spec `{ vpc, vpcSubnet, deviceMode }`) and one `Network`
+ * (`networking.gke.io/v1`, spec `{ type: Device, parametersRef: { group: networking.gke.io,
+ * kind: GKENetworkParamSet, name } }`) per entry of {@link gpuDirectNetworks}; see docs/gcp.md.
+ *
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/gpu-bandwidth-gpudirect-tcpx
+ * @example
+ * const net = new GkeNetwork(stack, 'Network', {
+ *   project: 'my-project', region: 'us-central1', gpuDirect: GpuDirect.TCPXO,
+ * });
+ */
+export class GkeNetwork extends Construct implements IGkeNetwork {
+  /** Project id. */
+  public readonly project: string;
+  /** Region of the node subnet. */
+  public readonly region: string;
+  /** The VPC name. */
+  public readonly networkName: string;
+  /** The node subnet name. */
+  public readonly subnetworkName: string;
+  /** Secondary range name for pods. */
+  public readonly podsRangeName = 'pods';
+  /** Secondary range name for services. */
+  public readonly servicesRangeName = 'services';
+  /** The GPUDirect technology of the cluster's network. */
+  public readonly gpuDirect: GpuDirect;
+  /** The GPUDirect networks GPU pools can attach. */
+  public readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
+  /** Zone of the RoCE network profile, when `gpuDirect` is RDMA. */
+  public readonly gpuDirectZone?: string;
+  /** Node subnet CIDR. */
+  public readonly nodesCidr: string;
+  /** Pod secondary range CIDR. */
+  public readonly podsCidr: string;
+  /** Service secondary range CIDR. */
+  public readonly servicesCidr: string;
+  /** The cluster VPC. */
+  public readonly resource: ComputeNetwork;
+  /** The node subnet. */
+  public readonly subnetwork: ComputeSubnetwork;
+  /** The Cloud Router carrying the NAT. */
+  public readonly router: ComputeRouter;
+  /** Cloud NAT for egress from private nodes. */
+  public readonly nat: ComputeRouterNat;
+
+  constructor(scope: Construct, id: string, props: GkeNetworkProps) {
+    super(scope, id);
+    const name = props.name ?? defaultName(id);
+    validateGceName('name', name, 50);
+    this.project = props.project;
+    this.region = props.region;
+    this.gpuDirect = props.gpuDirect ?? GpuDirect.NONE;
+    this.gpuDirectZone = props.gpuDirectZone;
+    const mtu = props.mtu ?? 1460;
+    if (!unresolved(mtu) && (!Number.isInteger(mtu) || mtu < 1300 || mtu > 8896)) {
+      throw new ValidationError(`'mtu' (${mtu}) must be an integer from 1300 to 8896 bytes.`, this);
+    }
+
+    const cidr = props.cidr ?? '10.0.0.0/12';
+    const range = ValidationError.withScope(this, () => parseCidr('cidr', cidr));
+    const p = prefixOf(range);
+    if (p < 8 || p > 20) {
+      throw new ValidationError(
+        `'cidr' ('${cidr}') must be /8 to /20: pods take half of it and a /21 of pod addresses serves only 8 nodes. Use a /12 such as '10.0.0.0/12'.`,
+        this,
+      );
+    }
+    if (!isPrivate(range)) {
+      throw new ValidationError(
+        `'cidr' ('${cidr}') is not a private range: use a block inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10.`,
+        this,
+      );
+    }
+    this.podsCidr = subBlock(range, p + 1, 0);
+    this.nodesCidr = subBlock(range, p + 4, 8);
+    this.servicesCidr = subBlock(range, p + 4, 9);
+
+    this.resource = new ComputeNetwork(this, 'Resource', {
+      project: props.project,
+      name,
+      autoCreateSubnetworks: false,
+      routingMode: 'REGIONAL',
+      mtu,
+    });
+    this.subnetwork = new ComputeSubnetwork(this, 'Nodes', {
+      project: props.project,
+      name: `${name}-nodes`,
+      region: props.region,
+      network: this.resource.id,
+      ipCidrRange: this.nodesCidr,
+      privateIpGoogleAccess: true,
+      secondaryIpRange: [
+        { rangeName: this.podsRangeName, ipCidrRange: this.podsCidr },
+        { rangeName: this.servicesRangeName, ipCidrRange: this.servicesCidr },
+      ],
+    });
+    this.node.defaultChild = this.resource;
+    this.networkName = this.resource.name;
+    this.subnetworkName = this.subnetwork.name;
+
+    this.router = new ComputeRouter(this, 'Router', {
+      project: props.project,
+      name: `${name}-router`,
+      region: props.region,
+      network: this.resource.id,
+    });
+    this.nat = new ComputeRouterNat(this, 'Nat', {
+      project: props.project,
+      name: `${name}-nat`,
+      region: props.region,
+      router: this.router.name,
+      natIpAllocateOption: 'AUTO_ONLY',
+      sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
+      logConfig: { enable: true, filter: 'ERRORS_ONLY' },
+    });
+    new ComputeFirewall(this, 'AllowInternal', {
+      project: props.project,
+      name: `${name}-allow-internal`,
+      network: this.resource.id,
+      direction: 'INGRESS',
+      sourceRanges: [this.nodesCidr, this.podsCidr, this.servicesCidr],
+      allow: [{ protocol: 'tcp' }, { protocol: 'udp' }, { protocol: 'icmp' }],
+    });
+
+    this.gpuDirectNetworks = this.createGpuDirect(name, cidr, props);
+  }
+
+  private createGpuDirect(name: string, mainCidr: string, props: GkeNetworkProps): GpuDirectNetwork[] {
+    if (this.gpuDirect === GpuDirect.NONE) {
+      if (props.gpuDirectZone !== undefined || props.gpuDirectCidr !== undefined) {
+        Warnings.add(
+          this,
+          'gcp-gpudirect-props-unused',
+          `'gpuDirectZone' / 'gpuDirectCidr' are set but 'gpuDirect' is NONE: no GPUDirect networks are created.`,
+        );
+      }
+      return [];
+    }
+    const gdCidr = props.gpuDirectCidr ?? '192.168.0.0/16';
+    const gdRange = ValidationError.withScope(this, () => parseCidr('gpuDirectCidr', gdCidr));
+    if (prefixOf(gdRange) > 20) {
+      throw new ValidationError(
+        `'gpuDirectCidr' ('${gdCidr}') must be /20 or larger: it holds up to 9 /24 subnets.`,
+        this,
+      );
+    }
+    if (overlaps(gdCidr, mainCidr)) {
+      throw new ValidationError(
+        `'gpuDirectCidr' ('${gdCidr}') overlaps 'cidr' ('${mainCidr}'): pick disjoint blocks.`,
+        this,
+      );
+    }
+    const mtu = GPUDIRECT_MTU[this.gpuDirect];
+    const out: GpuDirectNetwork[] = [];
+    const addNet = (
+      idSuffix: string,
+      kubernetesName: string,
+      index: number,
+      deviceMode: 'NetDevice' | 'RDMA',
+    ) => {
+      const vpcName = `${name}-${kubernetesName}`;
+      const network = new ComputeNetwork(this, `GpuDirectVpc${idSuffix}`, {
+        project: props.project,
+        name: vpcName,
+        autoCreateSubnetworks: false,
+        routingMode: 'REGIONAL',
+        mtu,
+      });
+      const cidr = subBlock(gdRange, 24, index);
+      const subnetName = `${vpcName}-subnet`;
+      const subnetwork = new ComputeSubnetwork(this, `GpuDirectSubnet${idSuffix}`, {
+        project: props.project,
+        name: subnetName,
+        region: props.region,
+        network: network.id,
+        ipCidrRange: cidr,
+      });
+      new ComputeFirewall(this, `GpuDirectAllowInternal${idSuffix}`, {
+        project: props.project,
+        name: `${vpcName}-internal`,
+        network: network.id,
+        direction: 'INGRESS',
+        sourceRanges: [cidr],
+        allow: [{ protocol: 'tcp' }, { protocol: 'udp' }, { protocol: 'icmp' }],
+      });
+      out.push({ kubernetesName, vpcName, subnetName, deviceMode, cidr, network, subnetwork });
+    };
+
+    if (this.gpuDirect === GpuDirect.TCPX || this.gpuDirect === GpuDirect.TCPXO) {
+      const n = this.gpuDirect === GpuDirect.TCPX ? 4 : 8;
+      for (let i = 1; i <= n; i++) {
+        addNet(`${i}`, `vpc${i}`, i - 1, 'NetDevice');
+      }
+      return out;
+    }
+
+    // RDMA (A3 Ultra): 1 extra gVNIC VPC and 1 RoCE VPC with 8 subnets.
+    const zone = props.gpuDirectZone;
+    if (!zone) {
+      throw new ValidationError(
+        `'gpuDirectZone' is required when 'gpuDirect' is RDMA: the RoCE VPC uses the zonal network profile 'projects/${props.project}/global/networkProfiles/<zone>-vpc-roce'. Set it to the zone of your A3 Ultra capacity, for example 'us-central1-b'.`,
+        this,
+      );
+    }
+    if (!unresolved(zone) && !zone.startsWith(`${props.region}-`)) {
+      throw new ValidationError(`'gpuDirectZone' ('${zone}') is not in 'region' ('${props.region}').`, this);
+    }
+    addNet('Gvnic', 'gvnic-1', 0, 'NetDevice');
+    const rdmaVpcName = `${name}-rdma`;
+    const rdma = new ComputeNetwork(this, 'RdmaVpc', {
+      project: props.project,
+      name: rdmaVpcName,
+      autoCreateSubnetworks: false,
+      routingMode: 'REGIONAL',
+      mtu,
+      networkProfile: `projects/${props.project}/global/networkProfiles/${zone}-vpc-roce`,
+    });
+    for (let i = 0; i < 8; i++) {
+      const cidr = subBlock(gdRange, 24, i + 1);
+      const subnetName = `${rdmaVpcName}-subnet-${i}`;
+      const subnetwork = new ComputeSubnetwork(this, `RdmaSubnet${i}`, {
+        project: props.project,
+        name: subnetName,
+        region: props.region,
+        network: rdma.id,
+        ipCidrRange: cidr,
+      });
+      out.push({
+        kubernetesName: `rdma-${i}`,
+        vpcName: rdmaVpcName,
+        subnetName,
+        deviceMode: 'RDMA',
+        cidr,
+        network: rdma,
+        subnetwork,
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,68 @@
+import { ValidationError } from '../core';
+import { unresolved } from './private/names';
+
+/** Options of {@link GcpPrincipal.kubernetesServiceAccount}. */
+export interface KubernetesServiceAccountPrincipalOptions {
+  /** Project number (digits) of the cluster's project: the Workload Identity principal uses it. */
+  readonly projectNumber: string;
+  /** Project id of the cluster's project (the pool is `<projectId>.svc.id.goog`). */
+  readonly projectId: string;
+  /** Kubernetes namespace. */
+  readonly namespace: string;
+  /** Kubernetes service account name. */
+  readonly serviceAccount: string;
+}
+
+/**
+ * An IAM member a construct can grant access to: a Kubernetes service account through Workload
+ * Identity Federation for GKE (no Google service account needed), or a Google service account.
+ *
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity
+ * @example
+ * bucket.grantReadWrite(GcpPrincipal.kubernetesServiceAccount({
+ *   projectNumber: '123456789012', projectId: 'my-project', namespace: 'training', serviceAccount: 'trainer',
+ * }));
+ */
+export class GcpPrincipal {
+  /**
+   * A Kubernetes service account, as
+   * `principal://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<project>.svc.id.goog/subject/ns/<ns>/sa/<ksa>`.
+   */
+  public static kubernetesServiceAccount(o: KubernetesServiceAccountPrincipalOptions): GcpPrincipal {
+    if (!unresolved(o.projectNumber) && !/^\d{6,20}$/.test(o.projectNumber)) {
+      throw new ValidationError(
+        `GcpPrincipal.kubernetesServiceAccount: 'projectNumber' ('${o.projectNumber}') must be the project number (digits, for example '123456789012'), not the project id.`,
+      );
+    }
+    for (const [prop, v] of [
+      ['namespace', o.namespace],
+      ['serviceAccount', o.serviceAccount],
+    ] as const) {
+      if (!unresolved(v) && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) {
+        throw new ValidationError(
+          `GcpPrincipal.kubernetesServiceAccount: '${prop}' ('${v}') is not a Kubernetes name (lower case DNS label).`,
+        );
+      }
+    }
+    return new GcpPrincipal(
+      `principal://iam.googleapis.com/projects/${o.projectNumber}/locations/global/workloadIdentityPools/${o.projectId}.svc.id.goog/subject/ns/${o.namespace}/sa/${o.serviceAccount}`,
+    );
+  }
+
+  /** A Google service account by email. */
+  public static serviceAccount(email: string): GcpPrincipal {
+    if (!unresolved(email) && !/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/.test(email)) {
+      throw new ValidationError(
+        `GcpPrincipal.serviceAccount: '${email}' is not a service account email (<name>@<project>.iam.gserviceaccount.com).`,
+      );
+    }
+    return new GcpPrincipal(`serviceAccount:${email}`);
+  }
+
+  /** The IAM `member` string. */
+  public readonly member: string;
+
+  private constructor(member: string) {
+    this.member = member;
+  }
+}

@@ -1,0 +1,323 @@
+import {
+  ContainerNodePool,
+  ContainerNodePoolNodeConfigReservationAffinity,
+} from '@cdktf/provider-google/lib/container-node-pool';
+import { Construct } from 'constructs';
+import {
+  ACCELERATOR_NODE_LABEL,
+  Capacity,
+  CapacityKind,
+  CostEstimate,
+  NodeTaint,
+  PricingModel,
+  TaintEffect,
+  Accelerator,
+  ValidationError,
+  Warnings,
+  gpuPoolTaints,
+  normalizeKubernetesLabels,
+} from '../../core';
+import { GcpGpuMachineType, GpuDirect, lookupMachineType, machineTypeByName } from '../machine-types';
+import { GpuDirectNetwork } from '../network';
+import { GpuDriverVersion, UpgradeStrategy } from '../node-pool-options';
+import { PoolPlan, ReservationType, poolRuleViolation } from './pool-rules';
+
+/** What a GKE cluster exposes to its node pools. */
+export interface NodePoolClusterContext {
+  readonly clusterId: string;
+  readonly location: string;
+  readonly project: string;
+  readonly nodeServiceAccountEmail: string;
+  readonly multiNetworking: boolean;
+  readonly dcgmMonitoring: boolean;
+  readonly gpuDirect: GpuDirect;
+  readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
+  readonly nodeLocations?: readonly string[];
+}
+
+export interface PoolSpec {
+  readonly name: string;
+  readonly machine: GcpGpuMachineType;
+  readonly capacity: Capacity;
+  readonly nodeLocations?: string[];
+  readonly staticNodeCount?: number;
+  readonly autoscaling?: { readonly totalMin: number; readonly totalMax: number };
+  readonly autoRepair: boolean;
+  readonly compactPlacement: boolean;
+  readonly upgradeStrategy: UpgradeStrategy;
+  readonly maxSurge: number;
+  readonly maxUnavailable: number;
+  readonly driverVersion: GpuDriverVersion;
+  readonly labels?: Record<string, string>;
+  readonly taints?: NodeTaint[];
+  readonly attachGpuDirect: boolean;
+  readonly imageStreaming: boolean;
+  readonly diskSizeGb: number;
+  readonly poolRole: 'training' | 'inference';
+}
+
+const EFFECT: Record<TaintEffect, string> = {
+  [TaintEffect.NO_SCHEDULE]: 'NO_SCHEDULE',
+  [TaintEffect.PREFER_NO_SCHEDULE]: 'PREFER_NO_SCHEDULE',
+  [TaintEffect.NO_EXECUTE]: 'NO_EXECUTE',
+};
+
+/** Reservation affinity key GKE uses for specific reservations. */
+export const RESERVATION_KEY = 'compute.googleapis.com/reservation-name';
+
+/** The reservation affinity of a capacity. */
+export function reservationAffinity(
+  scope: Construct,
+  capacity: Capacity,
+  project: string,
+): { type: ReservationType; values: string[] } {
+  switch (capacity.kind) {
+    case CapacityKind.RESERVATION: {
+      const name = capacity.reservationId!;
+      const o = capacity.reservationOptions;
+      if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
+        throw new ValidationError(
+          `Capacity.reservation('${name}'): a GCP reservation name is lower case letters, digits and '-', starting with a letter (for example 'a3-mega-res'). Pass the block with { block } and a shared reservation's project with { project }.`,
+          scope,
+        );
+      }
+      const value =
+        o.block !== undefined || o.project !== undefined
+          ? `projects/${o.project ?? project}/reservations/${name}${o.block !== undefined ? `/reservationBlocks/${o.block}` : ''}`
+          : name;
+      return { type: 'SPECIFIC_RESERVATION', values: [value] };
+    }
+    case CapacityKind.ON_DEMAND:
+      return { type: 'ANY_RESERVATION', values: [] };
+    case CapacityKind.CAPACITY_BLOCK:
+      throw new ValidationError(
+        `'capacity' CAPACITY_BLOCK(${capacity.reservationId}) is an AWS EC2 Capacity Block; Google Cloud has no such capacity. ` +
+          `Use Capacity.reservation('<name>') for a GCE specific reservation (calendar-mode reservations included), Capacity.flexStart() for Dynamic Workload Scheduler flex-start (up to 7 days), or Capacity.queuedProvisioning() for all-or-nothing queued provisioning.`,
+        scope,
+      );
+    default:
+      return { type: 'NO_RESERVATION', values: [] };
+  }
+}
+
+/** The Terraform resource of a GPU node pool, after the §6.2 rules pass. */
+export function createGpuNodePool(
+  scope: Construct,
+  cluster: NodePoolClusterContext,
+  spec: PoolSpec,
+): ContainerNodePool {
+  const m = spec.machine;
+  const kind = spec.capacity.kind;
+  const res = reservationAffinity(scope, spec.capacity, cluster.project);
+  const plan: PoolPlan = {
+    machineType: m.name,
+    spot: kind === CapacityKind.SPOT,
+    flexStart: kind === CapacityKind.FLEX_START,
+    queuedProvisioning: kind === CapacityKind.QUEUED_PROVISIONING,
+    reservationType: res.type,
+    reservationValues: res.values,
+    staticNodeCount: spec.staticNodeCount,
+    autoscaling: spec.autoscaling,
+    autoRepair: spec.autoRepair,
+    compactPlacement: spec.compactPlacement,
+    nodeLocations: spec.nodeLocations,
+    upgradeStrategy: spec.upgradeStrategy === UpgradeStrategy.BLUE_GREEN ? 'BLUE_GREEN' : 'SURGE',
+  };
+  const violation = poolRuleViolation(plan);
+  if (violation) {
+    throw new ValidationError(violation, scope);
+  }
+
+  if (spec.driverVersion === GpuDriverVersion.INSTALLATION_DISABLED && cluster.dcgmMonitoring) {
+    throw new ValidationError(
+      `'gpuDriverVersion' (INSTALLATION_DISABLED) on a cluster with DCGM monitoring: GKE's DCGM metrics need Google-managed drivers. Use DEFAULT or LATEST, or create the cluster with dcgmMonitoring: false.`,
+      scope,
+    );
+  }
+  if (!m.onDemandAvailable && kind === CapacityKind.ON_DEMAND) {
+    Warnings.add(
+      scope,
+      'gcp-consumption-option',
+      `${m.name} is not sold as plain on-demand capacity (Spot, flex-start or reservations only; consumption options change, VERIFY on https://cloud.google.com/ai-hypercomputer/docs/consumption-models). Node creation will likely fail with on-demand capacity.`,
+    );
+  }
+
+  const gpuDirectNetworks =
+    spec.attachGpuDirect && m.gpuDirect !== GpuDirect.NONE ? attachedNetworks(scope, cluster, m) : [];
+
+  const labels: Record<string, string> = {
+    [ACCELERATOR_NODE_LABEL]: m.accelerator.labelValue,
+    'cdktf-ai-infra/pool-role': spec.poolRole,
+    ...(plan.queuedProvisioning ? { 'cloud.google.com/gke-queued': 'true' } : {}),
+    ...normalizeKubernetesLabels(spec.labels ?? {}),
+  };
+  const taints = gpuPoolTaints(spec.taints).map((t) => ({
+    key: t.key,
+    value: t.value ?? '',
+    effect: EFFECT[t.effect],
+  }));
+
+  const reservation: ContainerNodePoolNodeConfigReservationAffinity =
+    res.type === 'SPECIFIC_RESERVATION'
+      ? { consumeReservationType: res.type, key: RESERVATION_KEY, values: res.values }
+      : { consumeReservationType: res.type };
+
+  const pool = new ContainerNodePool(scope, 'Resource', {
+    project: cluster.project,
+    cluster: cluster.clusterId,
+    location: cluster.location,
+    name: spec.name,
+    nodeLocations: spec.nodeLocations,
+    ...(spec.staticNodeCount !== undefined ? { nodeCount: spec.staticNodeCount } : {}),
+    ...(spec.autoscaling
+      ? {
+          initialNodeCount: initialPerZone(
+            spec.autoscaling.totalMin,
+            spec.nodeLocations ?? cluster.nodeLocations,
+          ),
+          autoscaling: {
+            totalMinNodeCount: spec.autoscaling.totalMin,
+            totalMaxNodeCount: spec.autoscaling.totalMax,
+            locationPolicy: plan.spot || plan.flexStart || plan.queuedProvisioning ? 'ANY' : 'BALANCED',
+          },
+        }
+      : {}),
+    management: { autoRepair: spec.autoRepair, autoUpgrade: true },
+    upgradeSettings:
+      plan.upgradeStrategy === 'BLUE_GREEN'
+        ? { strategy: 'BLUE_GREEN', blueGreenSettings: { standardRolloutPolicy: { batchNodeCount: 1 } } }
+        : { strategy: 'SURGE', maxSurge: spec.maxSurge, maxUnavailable: spec.maxUnavailable },
+    ...(spec.compactPlacement ? { placementPolicy: { type: 'COMPACT' } } : {}),
+    ...(plan.queuedProvisioning ? { queuedProvisioning: { enabled: true } } : {}),
+    ...(gpuDirectNetworks.length
+      ? {
+          networkConfig: {
+            additionalNodeNetworkConfigs: gpuDirectNetworks.map((n) => ({
+              network: n.network.name,
+              subnetwork: n.subnetwork.name,
+            })),
+          },
+        }
+      : {}),
+    nodeConfig: {
+      machineType: m.name,
+      imageType: 'COS_CONTAINERD',
+      diskType: 'pd-ssd',
+      diskSizeGb: spec.diskSizeGb,
+      serviceAccount: cluster.nodeServiceAccountEmail,
+      oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+      guestAccelerator: [
+        {
+          type: m.acceleratorType,
+          count: m.gpuCount,
+          gpuDriverInstallationConfig: { gpuDriverVersion: spec.driverVersion },
+        },
+      ],
+      gvnic: { enabled: true },
+      gcfsConfig: { enabled: spec.imageStreaming },
+      workloadMetadataConfig: { mode: 'GKE_METADATA' },
+      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      labels,
+      taint: taints,
+      reservationAffinity: reservation,
+      ...(plan.spot ? { spot: true } : {}),
+      ...(plan.flexStart
+        ? { flexStart: true, maxRunDuration: `${spec.capacity.maxRunDurationSeconds}s` }
+        : {}),
+    },
+    timeouts: { create: '90m', update: '90m' },
+  });
+
+  const min = spec.staticNodeCount ?? spec.autoscaling!.totalMin;
+  const max = spec.staticNodeCount ?? spec.autoscaling!.totalMax;
+  if (m.onDemandPrice) {
+    CostEstimate.of(scope).add({
+      constructPath: scope.node.path,
+      item: m.name,
+      minQuantity: min,
+      maxQuantity: max,
+      unitPrice: m.onDemandPrice,
+      pricingModel: plan.spot
+        ? PricingModel.SPOT
+        : kind === CapacityKind.RESERVATION
+          ? PricingModel.RESERVED
+          : PricingModel.ON_DEMAND,
+    });
+  }
+  return pool;
+}
+
+function attachedNetworks(
+  scope: Construct,
+  cluster: NodePoolClusterContext,
+  m: GcpGpuMachineType,
+): readonly GpuDirectNetwork[] {
+  if (cluster.gpuDirect === GpuDirect.NONE) {
+    Warnings.add(
+      scope,
+      'gcp-gpudirect-missing',
+      `${m.name} supports GPUDirect-${m.gpuDirect} with ${m.additionalNetworks} extra networks, but the cluster's network has none (gpuDirect: NONE): NCCL traffic between nodes will use the host NIC only. Create the GkeNetwork with gpuDirect: GpuDirect.${m.gpuDirect}.`,
+    );
+    return [];
+  }
+  if (cluster.gpuDirect !== m.gpuDirect) {
+    throw new ValidationError(
+      `${m.name} needs GPUDirect-${m.gpuDirect} (${m.additionalNetworks} extra networks) but the cluster's network provides GPUDirect-${cluster.gpuDirect} (${cluster.gpuDirectNetworks.length}). ` +
+        `Create the GkeNetwork with gpuDirect: GpuDirect.${m.gpuDirect}, or set attachGpuDirectNetworks: false.`,
+      scope,
+    );
+  }
+  if (!cluster.multiNetworking) {
+    throw new ValidationError(
+      `${m.name} attaches ${m.additionalNetworks} GPUDirect networks, but the cluster was created without multi-networking ('multiNetworking': false). ` +
+        `Multi-networking and ADVANCED_DATAPATH are immutable: recreate the cluster with multiNetworking: true, or set attachGpuDirectNetworks: false on the pool.`,
+      scope,
+    );
+  }
+  return cluster.gpuDirectNetworks;
+}
+
+/** The machine type for an accelerator, GPU count and optional explicit name. */
+export function resolveMachine(
+  accelerator: Accelerator,
+  gpus: number,
+  machineType: string | undefined,
+  explicitGpus: number | undefined,
+): GcpGpuMachineType {
+  if (machineType === undefined) {
+    return lookupMachineType(accelerator, gpus);
+  }
+  const m = machineTypeByName(machineType, 'machineType');
+  if (!m.accelerator.equals(accelerator)) {
+    throw new ValidationError(
+      `'machineType' (${machineType}) carries ${m.accelerator.id}, not 'accelerator' ${accelerator.id}: pick a ${accelerator.id} machine type or change accelerator.`,
+    );
+  }
+  if (explicitGpus !== undefined && m.gpuCount !== explicitGpus) {
+    throw new ValidationError(
+      `'machineType' (${machineType}) has ${m.gpuCount} GPUs but 'gpusPerNode' is ${explicitGpus}: drop gpusPerNode or pick a machine type with ${explicitGpus} GPUs.`,
+    );
+  }
+  return m;
+}
+
+/** Validates the boot disk size. */
+export function validateDisk(scope: Construct, size: number | undefined): number {
+  const s = size ?? 200;
+  if (!Number.isInteger(s) || s < 50 || s > 65536) {
+    throw new ValidationError(`'bootDiskSizeGiB' (${s}) must be an integer from 50 to 65536.`, scope);
+  }
+  return s;
+}
+
+/**
+ * `initial_node_count` is per zone while the autoscaling limits are totals: spread the total
+ * minimum over the known zones (rounded up), or start at 0 and let the autoscaler reach the
+ * minimum when the zones are GKE's choice.
+ */
+function initialPerZone(totalMin: number, zones: readonly string[] | undefined): number {
+  if (totalMin === 0 || !zones || zones.length === 0) {
+    return 0;
+  }
+  return Math.ceil(totalMin / zones.length);
+}

@@ -1,0 +1,146 @@
+import { TerraformVariable } from 'cdktf';
+import { AlertGroup, AlertRuleSet } from '../../lib/core';
+import { GkeAlerting, GkeAlertingProps, toCloudMonitoringPromQL } from '../../lib/gcp/monitoring';
+import { resourcesOf, synthJson } from '../util';
+import { gcpStack, warningIds } from './helpers';
+
+function alerting(props: GkeAlertingProps = { emails: ['oncall@example.com'] }) {
+  const { stack } = gcpStack();
+  const a = new GkeAlerting(stack, 'Alerts', props);
+  const json = synthJson(stack);
+  return {
+    stack,
+    a,
+    policies: resourcesOf(json, 'google_monitoring_alert_policy'),
+    channels: Object.values(resourcesOf(json, 'google_monitoring_notification_channel')) as any[],
+  };
+}
+const policy = (p: Record<string, any>, name: string) =>
+  Object.entries(p).find(([k]) => k.includes(name))![1];
+
+describe('toCloudMonitoringPromQL', () => {
+  test('rewrites a colon metric with matchers into the __name__ form', () => {
+    expect(toCloudMonitoringPromQL('avg(vllm:num_requests_waiting{namespace="llm"}) > 5')).toBe(
+      'avg({__name__="vllm:num_requests_waiting", namespace="llm"}) > 5',
+    );
+  });
+
+  test('rewrites a bare colon metric', () => {
+    expect(toCloudMonitoringPromQL('rate(vllm:num_preemptions_total[5m]) > 0')).toBe(
+      'rate({__name__="vllm:num_preemptions_total"}[5m]) > 0',
+    );
+  });
+
+  test('leaves metrics without colons and quoted strings alone', () => {
+    const e = 'avg_over_time(DCGM_FI_DEV_GPU_UTIL{pod=~"a:b"}[30m]) < 5';
+    expect(toCloudMonitoringPromQL(e)).toBe(e);
+  });
+
+  test('handles a name that prefixes another', () => {
+    expect(toCloudMonitoringPromQL('vllm:a_bucket + vllm:a', ['vllm:a'])).toBe(
+      '{__name__="vllm:a_bucket"} + {__name__="vllm:a"}',
+    );
+  });
+});
+
+describe('GkeAlerting', () => {
+  test('creates one PromQL alert policy per core alert rule', () => {
+    const { policies } = alerting();
+    expect(Object.keys(policies)).toHaveLength(AlertRuleSet.defaults().rules().length);
+  });
+
+  test('renders the vLLM queue rule with the __name__ selector', () => {
+    const { a, policies } = alerting();
+    const rule = a.rules.find((r) => r.metrics.some((m) => m === 'vllm:num_requests_waiting'))!;
+    const cond = policy(policies, rule.name).conditions[0].condition_prometheus_query_language;
+    expect(cond.query).toContain('{__name__="vllm:num_requests_waiting"}');
+    expect(cond.query).not.toMatch(/[^"]vllm:num_requests_waiting\{/);
+    expect(cond).toMatchObject({
+      duration: `${rule.forSeconds}s`,
+      evaluation_interval: '60s',
+      rule_group: rule.group,
+      alert_rule: rule.name,
+    });
+  });
+
+  test('renders DCGM rules unchanged', () => {
+    const { a, policies } = alerting();
+    const rule = a.rules.find((r) => r.metrics.includes('DCGM_FI_DEV_GPU_TEMP'))!;
+    expect(policy(policies, rule.name).conditions[0].condition_prometheus_query_language.query).toBe(
+      rule.expr,
+    );
+  });
+
+  test('maps severities and notifies every channel', () => {
+    const { a, policies } = alerting();
+    const crit = a.rules.find((r) => r.severity === 'critical')!;
+    const info = a.rules.find((r) => r.severity === 'info')!;
+    expect(policy(policies, crit.name).severity).toBe('CRITICAL');
+    expect(policy(policies, info.name).severity).toBeUndefined();
+    expect(policy(policies, crit.name).notification_channels).toHaveLength(1);
+  });
+
+  test('applies rule options from the core rule set', () => {
+    const { policies } = alerting({ emails: ['a@example.com'], rules: { groups: [AlertGroup.GPU] } });
+    expect(Object.keys(policies).length).toBe(
+      AlertRuleSet.defaults({ groups: [AlertGroup.GPU] }).rules().length,
+    );
+  });
+
+  test('turns label templates into documentation variables', () => {
+    const { policies } = alerting();
+    const contents = Object.values(policies).map((p: any) => p.documentation.content as string);
+    expect(contents.some((c) => c.includes('${metric.label.'))).toBe(true);
+    expect(contents.every((c) => !c.includes('{{'))).toBe(true);
+  });
+
+  test('creates email, PagerDuty, Slack and webhook channels with secrets as sensitive labels', () => {
+    const { stack } = gcpStack();
+    const key = new TerraformVariable(stack, 'pd', { sensitive: true, type: 'string' });
+    const tok = new TerraformVariable(stack, 'slack', { sensitive: true, type: 'string' });
+    const hook = new TerraformVariable(stack, 'hook', { sensitive: true, type: 'string' });
+    new GkeAlerting(stack, 'Alerts', {
+      emails: ['oncall@example.com'],
+      pagerDutyServiceKey: key.stringValue,
+      slack: { channelName: '#ml', authToken: tok.stringValue },
+      webhookUrl: hook.stringValue,
+    });
+    const chans = Object.values(
+      resourcesOf(synthJson(stack), 'google_monitoring_notification_channel'),
+    ) as any[];
+    expect(chans.map((c) => c.type).sort()).toEqual(['email', 'pagerduty', 'slack', 'webhook_tokenauth']);
+    expect(chans.find((c) => c.type === 'pagerduty').sensitive_labels).toEqual({ service_key: '${var.pd}' });
+    expect(chans.find((c) => c.type === 'slack').sensitive_labels).toEqual({ auth_token: '${var.slack}' });
+    expect(warningIds(stack)).not.toContain('gcp-secret-in-source');
+  });
+
+  test('warns for a literal secret', () => {
+    expect(warningIds(alerting({ pagerDutyServiceKey: 'abc123' }).stack)).toContain('gcp-secret-in-source');
+  });
+
+  test('warns without notification channels', () => {
+    expect(warningIds(alerting({}).stack)).toContain('gcp-alerts-without-channels');
+  });
+
+  test('defaults to auto-close after 30 minutes', () => {
+    const { policies } = alerting();
+    expect((Object.values(policies)[0] as any).alert_strategy).toEqual({ auto_close: '1800s' });
+  });
+
+  test('throws for an autoCloseSeconds below 30 minutes', () => {
+    expect(() => alerting({ autoCloseSeconds: 60 })).toThrow(
+      /'autoCloseSeconds' \(60\) must be an integer from 1800/,
+    );
+  });
+
+  test('throws for a malformed email', () => {
+    expect(() => alerting({ emails: ['oncall'] })).toThrow(/'emails' entry 'oncall' is not an email address/);
+  });
+
+  test('defaults display names to the cdktf-ai-infra prefix', () => {
+    const { policies } = alerting();
+    expect(
+      (Object.values(policies) as any[]).every((p) => p.display_name.startsWith('cdktf-ai-infra ')),
+    ).toBe(true);
+  });
+});

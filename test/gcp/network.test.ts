@@ -1,0 +1,163 @@
+import { ValidationError } from '../../lib/core';
+import { GpuDirect } from '../../lib/gcp/machine-types';
+import { GkeNetwork, GkeNetworkProps } from '../../lib/gcp/network';
+import { onlyResource, resourcesOf, synthJson } from '../util';
+import { gcpStack, warningIds } from './helpers';
+
+function net(props: Partial<GkeNetworkProps> = {}) {
+  const { stack } = gcpStack();
+  const n = new GkeNetwork(stack, 'Network', { project: 'proj', region: 'us-central1', ...props });
+  return { stack, n, json: () => synthJson(stack) };
+}
+
+describe('GkeNetwork', () => {
+  test('defaults to a custom-mode VPC with MTU 1460', () => {
+    const vpc = onlyResource(net().json(), 'google_compute_network');
+    expect(vpc).toMatchObject({
+      name: 'network',
+      auto_create_subnetworks: false,
+      routing_mode: 'REGIONAL',
+      mtu: 1460,
+    });
+  });
+
+  test('carves pods, nodes and services from the default 10.0.0.0/12', () => {
+    const { n, json } = net();
+    expect([n.podsCidr, n.nodesCidr, n.servicesCidr]).toEqual(['10.0.0.0/13', '10.8.0.0/16', '10.9.0.0/16']);
+    const sub = onlyResource(json(), 'google_compute_subnetwork');
+    expect(sub).toMatchObject({
+      ip_cidr_range: '10.8.0.0/16',
+      private_ip_google_access: true,
+      secondary_ip_range: [
+        { range_name: 'pods', ip_cidr_range: '10.0.0.0/13' },
+        { range_name: 'services', ip_cidr_range: '10.9.0.0/16' },
+      ],
+    });
+  });
+
+  test('carves ranges from a custom cidr', () => {
+    const { n } = net({ cidr: '172.16.0.0/16' });
+    expect([n.podsCidr, n.nodesCidr, n.servicesCidr]).toEqual([
+      '172.16.0.0/17',
+      '172.16.128.0/20',
+      '172.16.144.0/20',
+    ]);
+  });
+
+  test('creates Cloud Router and Cloud NAT for all subnet ranges', () => {
+    const json = net().json();
+    expect(onlyResource(json, 'google_compute_router').region).toBe('us-central1');
+    expect(onlyResource(json, 'google_compute_router_nat')).toMatchObject({
+      nat_ip_allocate_option: 'AUTO_ONLY',
+      source_subnetwork_ip_ranges_to_nat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
+    });
+  });
+
+  test('allows internal traffic from nodes, pods and services', () => {
+    const fw = onlyResource(net().json(), 'google_compute_firewall');
+    expect(fw.source_ranges).toEqual(['10.8.0.0/16', '10.0.0.0/13', '10.9.0.0/16']);
+    expect(fw.allow).toEqual([{ protocol: 'tcp' }, { protocol: 'udp' }, { protocol: 'icmp' }]);
+  });
+
+  test('creates no GPUDirect networks by default', () => {
+    const { n } = net();
+    expect(n.gpuDirect).toBe(GpuDirect.NONE);
+    expect(n.gpuDirectNetworks).toHaveLength(0);
+  });
+
+  test('TCPX creates 4 VPCs with one subnet each and MTU 8244', () => {
+    const { n, json } = net({ gpuDirect: GpuDirect.TCPX });
+    const j = json();
+    const vpcs = Object.values(resourcesOf(j, 'google_compute_network'));
+    expect(vpcs).toHaveLength(5);
+    expect(vpcs.filter((v: any) => v.mtu === 8244)).toHaveLength(4);
+    expect(n.gpuDirectNetworks.map((g) => g.kubernetesName)).toEqual(['vpc1', 'vpc2', 'vpc3', 'vpc4']);
+    expect(n.gpuDirectNetworks.map((g) => g.cidr)).toEqual([
+      '192.168.0.0/24',
+      '192.168.1.0/24',
+      '192.168.2.0/24',
+      '192.168.3.0/24',
+    ]);
+    expect(n.gpuDirectNetworks.every((g) => g.deviceMode === 'NetDevice')).toBe(true);
+  });
+
+  test('TCPXO creates 8 VPCs with MTU 8244', () => {
+    const { n, json } = net({ gpuDirect: GpuDirect.TCPXO });
+    expect(n.gpuDirectNetworks).toHaveLength(8);
+    const vpcs = Object.values(resourcesOf(json(), 'google_compute_network'));
+    expect(vpcs.filter((v: any) => v.mtu === 8244)).toHaveLength(8);
+    expect(n.gpuDirectNetworks[7]).toMatchObject({
+      kubernetesName: 'vpc8',
+      vpcName: 'network-vpc8',
+      subnetName: 'network-vpc8-subnet',
+    });
+  });
+
+  test('RDMA creates a gVNIC VPC and a RoCE VPC with the zonal network profile and 8 subnets', () => {
+    const { n, json } = net({ gpuDirect: GpuDirect.RDMA, gpuDirectZone: 'us-central1-b' });
+    const j = json();
+    const vpcs = Object.values(resourcesOf(j, 'google_compute_network')) as any[];
+    expect(vpcs).toHaveLength(3);
+    const roce = vpcs.find((v) => v.network_profile);
+    expect(roce).toMatchObject({
+      network_profile: 'projects/proj/global/networkProfiles/us-central1-b-vpc-roce',
+      mtu: 8896,
+    });
+    expect(n.gpuDirectNetworks).toHaveLength(9);
+    expect(n.gpuDirectNetworks[0]).toMatchObject({ kubernetesName: 'gvnic-1', deviceMode: 'NetDevice' });
+    expect(n.gpuDirectNetworks.slice(1).map((g) => g.deviceMode)).toEqual(Array(8).fill('RDMA'));
+    expect(Object.keys(resourcesOf(j, 'google_compute_subnetwork'))).toHaveLength(10);
+  });
+
+  test('throws when RDMA has no gpuDirectZone', () => {
+    expect(() => net({ gpuDirect: GpuDirect.RDMA })).toThrow(
+      /'gpuDirectZone' is required when 'gpuDirect' is RDMA/,
+    );
+  });
+
+  test('throws when gpuDirectZone is outside the region', () => {
+    expect(() => net({ gpuDirect: GpuDirect.RDMA, gpuDirectZone: 'europe-west4-a' })).toThrow(
+      /'gpuDirectZone' \('europe-west4-a'\) is not in 'region'/,
+    );
+  });
+
+  test('throws for a malformed cidr', () => {
+    expect(() => net({ cidr: '10.0.0/12' })).toThrow(ValidationError);
+    expect(() => net({ cidr: '10.0.0/12' })).toThrow(/'cidr' \('10.0.0\/12'\) is not an IPv4 CIDR block/);
+  });
+
+  test('throws for a cidr that is not a network address', () => {
+    expect(() => net({ cidr: '10.1.0.0/12' })).toThrow(/Use '10.0.0.0\/12'/);
+  });
+
+  test('throws for a cidr smaller than /20', () => {
+    expect(() => net({ cidr: '10.0.0.0/22' })).toThrow(/must be \/8 to \/20/);
+  });
+
+  test('throws for a public cidr', () => {
+    expect(() => net({ cidr: '8.0.0.0/12' })).toThrow(/is not a private range/);
+  });
+
+  test('throws when gpuDirectCidr overlaps cidr', () => {
+    expect(() => net({ gpuDirect: GpuDirect.TCPX, gpuDirectCidr: '10.0.0.0/16' })).toThrow(/overlaps 'cidr'/);
+  });
+
+  test('throws when gpuDirectCidr is smaller than /20', () => {
+    expect(() => net({ gpuDirect: GpuDirect.TCPX, gpuDirectCidr: '192.168.0.0/24' })).toThrow(
+      /must be \/20 or larger/,
+    );
+  });
+
+  test('throws for an invalid name', () => {
+    expect(() => net({ name: 'My_Net' })).toThrow(/'name' \('My_Net'\) must be/);
+  });
+
+  test('throws for an MTU out of range', () => {
+    expect(() => net({ mtu: 9000 })).toThrow(/'mtu' \(9000\) must be an integer from 1300 to 8896/);
+  });
+
+  test('warns when GPUDirect props are set without gpuDirect', () => {
+    const { stack } = net({ gpuDirectZone: 'us-central1-a' });
+    expect(warningIds(stack)).toContain('gcp-gpudirect-props-unused');
+  });
+});
