@@ -1,2 +1,5 @@
-// Re-exports only; constructs live in private/.
-export {};
+// Re-exports only.
+export * from './versions';
+export * from './interfaces';
+export * from './weights';
+export * from './model-server';
