@@ -3,3 +3,5 @@ export * from './versions';
 export * from './interfaces';
 export * from './weights';
 export * from './model-server';
+export * from './gpu-platform';
+export * from './monitoring-stack';
