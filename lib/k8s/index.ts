@@ -5,3 +5,5 @@ export * from './weights';
 export * from './model-server';
 export * from './gpu-platform';
 export * from './monitoring-stack';
+export * from './training-job';
+export * from './training-queues';
