@@ -4,8 +4,12 @@
  * runnable app of its own (`node .build/examples/<name>/main.js`).
  */
 import { App } from 'cdktf';
+import { build as k8sServing } from './k8s-serving/main';
+import { build as k8sTraining } from './k8s-training/main';
 import { build as servingPlan } from './serving-plan/main';
 
 const app = new App();
 servingPlan(app);
+k8sServing(app);
+k8sTraining(app);
 app.synth();

@@ -142,6 +142,11 @@ export interface TrainingJobProps {
 }
 
 const REPLICATED_JOB = 'node';
+
+/** RDMA (InfiniBand / RoCE) and EFA verbs pin memory: the container needs IPC_LOCK. */
+function needsIpcLock(resources: string[]): boolean {
+  return resources.some((r) => r.startsWith('rdma/') || r === 'vpc.amazonaws.com/efa');
+}
 const COMPLETION_INDEX = "metadata.annotations['batch.kubernetes.io/job-completion-index']";
 
 /**
@@ -317,6 +322,9 @@ export class TrainingJob extends Construct {
             limits: { memory: `${memory}Gi`, [NVIDIA_GPU_RESOURCE]: gpus, ...extra },
           },
           volumeMounts: mounts,
+          ...(needsIpcLock(Object.keys(extra))
+            ? { securityContext: { capabilities: { add: ['IPC_LOCK'] } } }
+            : {}),
         },
       ],
       volumes,

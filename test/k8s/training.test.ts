@@ -149,9 +149,15 @@ describe('TrainingJob', () => {
     });
   });
 
-  test('requests RDMA devices on InfiniBand clusters', () => {
+  test('requests RDMA devices on InfiniBand clusters, with IPC_LOCK for verbs', () => {
     const { c } = train({ extraResourcesPerNode: { 'rdma/ib': 8 } });
     expect(c.resources.limits['rdma/ib']).toBe('8');
+    expect(c.securityContext).toEqual({ capabilities: { add: ['IPC_LOCK'] } });
+  });
+
+  test('adds no capabilities without RDMA or EFA', () => {
+    const { c } = train();
+    expect(c.securityContext).toBeUndefined();
   });
 
   test('throws when extra resources restate the GPU request', () => {
