@@ -193,8 +193,18 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
         },
       },
     };
+    // The exporter labels each GPU's series with the pod, namespace and container using it
+    // (DCGM_EXPORTER_KUBERNETES). Prometheus would overwrite those with the exporter's own
+    // target labels (or rename them exported_*): drop the target labels so the GPU -> pod
+    // mapping the alert rules and dashboards rely on survives (reference §14.6).
     const serviceMonitor = monitoring
-      ? { enabled: true, interval: '15s', additionalLabels: { ...monitoring.selectorLabels } }
+      ? {
+          enabled: true,
+          interval: '15s',
+          honorLabels: true,
+          relabelings: [{ action: 'labeldrop', regex: '^(pod|namespace|container)$' }],
+          additionalLabels: { ...monitoring.selectorLabels },
+        }
       : { enabled: false };
 
     const counters = new ConfigMapV1(this, 'DcgmCounters', {
@@ -312,6 +322,16 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
         true,
       );
       crdGroups.push('kueue.x-k8s.io');
+      // Kueue's own ServiceMonitor cannot carry the monitoring stack's release label: let the
+      // monitoring chart scrape its secure metrics endpoint (kueue_pending_workloads, ...).
+      monitoring?.addScrapeTarget({
+        name: 'kueue-controller-manager',
+        namespace: 'kueue-system',
+        matchLabels: { 'app.kubernetes.io/name': 'kueue', 'app.kubernetes.io/component': 'metrics-service' },
+        port: 'https',
+        scheme: 'https',
+        serviceAccountAuth: true,
+      });
     }
     registerCrdInstaller(this, crdGroups);
   }

@@ -26,4 +26,32 @@ export interface IMonitoringStack extends IConstruct {
   readonly prometheusUrl: string;
   /** Labels a ServiceMonitor or PrometheusRule needs to be selected by this Prometheus. */
   readonly selectorLabels: Record<string, string>;
+  /**
+   * Scrapes a Service whose chart cannot label its own ServiceMonitor for this Prometheus
+   * (the ServiceMonitor is rendered by the monitoring chart itself, so it needs no CRD at plan time).
+   */
+  addScrapeTarget(target: ScrapeTarget): void;
+}
+
+/** A Service for the monitoring stack to scrape. */
+export interface ScrapeTarget {
+  /** Unique name of the generated ServiceMonitor. */
+  readonly name: string;
+  /** Namespace of the Service. */
+  readonly namespace: string;
+  /** Labels of the Service. */
+  readonly matchLabels: Record<string, string>;
+  /** Name of the Service port. */
+  readonly port: string;
+  /**
+   * `http` or `https`.
+   * @default 'http'
+   */
+  readonly scheme?: 'http' | 'https';
+  /**
+   * Authenticate with Prometheus' service-account token and skip TLS verification (the
+   * controller-runtime secure metrics endpoint of Kueue and JobSet).
+   * @default false
+   */
+  readonly serviceAccountAuth?: boolean;
 }

@@ -1,5 +1,6 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   Accelerator,
@@ -10,7 +11,7 @@ import {
   ValidationError,
   Warnings,
 } from '../core';
-import { IMonitoringStack } from './interfaces';
+import { IMonitoringStack, ScrapeTarget } from './interfaces';
 import { MANAGED_BY, assertDnsLabel, registerCrdInstaller, toYaml } from './private/common';
 import {
   GpuPrice,
@@ -210,6 +211,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
   public readonly selectorLabels: Record<string, string>;
   /** The dashboard ConfigMaps, by dashboard uid. */
   public readonly dashboards: Record<string, ConfigMapV1> = {};
+  private readonly scrapeTargets: ScrapeTarget[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
     super(scope, id);
@@ -301,7 +303,18 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       repository: HELM_CHARTS.kubePrometheusStack.repository,
       chart: HELM_CHARTS.kubePrometheusStack.chart,
       version: HELM_CHARTS.kubePrometheusStack.version,
-      values: [toYaml(values)],
+      values: [
+        Lazy.stringValue({
+          produce: () =>
+            toYaml({
+              ...values,
+              prometheus: {
+                ...values.prometheus,
+                additionalServiceMonitors: this.scrapeTargets.map(serviceMonitorOf),
+              },
+            }),
+        }),
+      ],
       timeout: 900,
       atomic: true,
       cleanupOnFail: true,
@@ -345,6 +358,21 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
         dependsOn: [this.resource],
       });
     }
+  }
+
+  /**
+   * Scrapes a Service whose chart cannot carry this Prometheus' `release` label: the
+   * ServiceMonitor is rendered by kube-prometheus-stack (`prometheus.additionalServiceMonitors`).
+   */
+  public addScrapeTarget(target: ScrapeTarget): void {
+    assertDnsLabel(this, 'addScrapeTarget name', target.name);
+    if (this.scrapeTargets.some((t) => t.name === target.name)) {
+      throw new ValidationError(
+        `addScrapeTarget: a target named '${target.name}' exists already; names must be unique.`,
+        this,
+      );
+    }
+    this.scrapeTargets.push(target);
   }
 
   private alertmanagerValues(receivers: AlertReceivers | undefined): Record<string, unknown> {
@@ -441,4 +469,26 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       alertmanagerSpec: { secrets: [...secrets].sort() },
     };
   }
+}
+
+function serviceMonitorOf(t: ScrapeTarget): Record<string, unknown> {
+  return {
+    name: t.name,
+    selector: { matchLabels: t.matchLabels },
+    namespaceSelector: { matchNames: [t.namespace] },
+    endpoints: [
+      {
+        port: t.port,
+        path: '/metrics',
+        interval: '30s',
+        scheme: t.scheme ?? 'http',
+        ...(t.serviceAccountAuth
+          ? {
+              bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+              tlsConfig: { insecureSkipVerify: true },
+            }
+          : {}),
+      },
+    ],
+  };
 }

@@ -94,10 +94,18 @@ describe('GpuPlatform', () => {
 
   test('dcgm-exporter ServiceMonitor carries the release label the monitoring stack selects', () => {
     const { values } = build();
-    expect(values('dcgm-exporter').serviceMonitor).toEqual({
+    expect(values('dcgm-exporter').serviceMonitor).toMatchObject({
       enabled: true,
       interval: '15s',
       additionalLabels: { release: 'kube-prometheus-stack' },
+    });
+  });
+
+  test('dcgm-exporter keeps the pod labels of GPU series (drops the exporter target labels)', () => {
+    const { values } = build();
+    expect(values('dcgm-exporter').serviceMonitor).toMatchObject({
+      honorLabels: true,
+      relabelings: [{ action: 'labeldrop', regex: '^(pod|namespace|container)$' }],
     });
   });
 
@@ -213,5 +221,35 @@ describe('GpuPlatform', () => {
 
   test('throws on an invalid namespace', () => {
     expect(() => build({ namespace: 'GPU' })).toThrow(/'namespace' \('GPU'\)/);
+  });
+
+  test('asks the monitoring stack to scrape the Kueue controller (its ServiceMonitor lacks the release label)', () => {
+    const { json } = build();
+    const kps: any = (Object.values(resourcesOf(json, 'helm_release')) as any[]).find(
+      (r) => r.chart === 'kube-prometheus-stack',
+    );
+    const sms = parse(kps.values[0]).prometheus.additionalServiceMonitors;
+    expect(sms).toEqual([
+      {
+        name: 'kueue-controller-manager',
+        selector: {
+          matchLabels: {
+            'app.kubernetes.io/name': 'kueue',
+            'app.kubernetes.io/component': 'metrics-service',
+          },
+        },
+        namespaceSelector: { matchNames: ['kueue-system'] },
+        endpoints: [
+          {
+            port: 'https',
+            path: '/metrics',
+            interval: '30s',
+            scheme: 'https',
+            bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+            tlsConfig: { insecureSkipVerify: true },
+          },
+        ],
+      },
+    ]);
   });
 });

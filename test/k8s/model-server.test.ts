@@ -25,6 +25,7 @@ class FakeMonitoring extends Construct implements IMonitoringStack {
   public readonly namespace = 'monitoring';
   public readonly prometheusUrl = 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090';
   public readonly selectorLabels = { release: 'kube-prometheus-stack' };
+  public addScrapeTarget(): void {}
 }
 
 class FakePlatform extends Construct implements IGpuPlatform {

@@ -246,4 +246,17 @@ describe('MonitoringStack', () => {
   test('throws on invalid retention', () => {
     expect(() => build({ retentionDays: 0 })).toThrow(/'retentionDays' \(0\) must be an integer >= 1/);
   });
+
+  test('has no additional scrape targets by default', () => {
+    const { values } = build();
+    expect(values.prometheus.additionalServiceMonitors).toEqual([]);
+  });
+
+  test('throws on a duplicate scrape target', () => {
+    const { platform } = platformAndWorkloads();
+    const m = new MonitoringStack(platform, 'Monitoring');
+    const t = { name: 'x', namespace: 'ns', matchLabels: { a: 'b' }, port: 'metrics' };
+    m.addScrapeTarget(t);
+    expect(() => m.addScrapeTarget(t)).toThrow(/a target named 'x' exists already/);
+  });
 });
