@@ -488,3 +488,96 @@ describe('ModelServer (Triton + TensorRT-LLM)', () => {
     ).toThrow(/runs Triton \+ TensorRT-LLM on one GPU per replica only/);
   });
 });
+
+describe('ModelServer defaults', () => {
+  test('defaults to one replica in the default namespace', () => {
+    const { json, server } = serve();
+    expect(deployment(json).spec.replicas).toBe('1');
+    expect(deployment(json).metadata.namespace).toBe('default');
+    expect(server.url).toBe('http://llama8b-vllm.default.svc.cluster.local:8000');
+  });
+
+  test('defaults to 2 CPUs per GPU and weights + 8 GiB of memory, at least 16 GiB', () => {
+    const small = serve();
+    expect(container(small.json).resources.requests).toMatchObject({ cpu: '2', memory: '16Gi' });
+    const big = serve({ model: ModelSpec.LLAMA_3_1_70B, accelerator: Accelerator.L40S });
+    expect(container(big.json).resources.requests).toMatchObject({ cpu: '4', memory: '45Gi' });
+  });
+
+  test('cpu, memory and shared memory can be overridden', () => {
+    const { json } = serve({ cpu: '6', memoryGiB: 40, sharedMemoryGiB: 8 });
+    expect(container(json).resources.requests).toMatchObject({ cpu: '6', memory: '40Gi' });
+    expect(deployment(json).spec.template.spec.volume).toContainEqual({
+      name: 'dshm',
+      empty_dir: { medium: 'Memory', size_limit: '8Gi' },
+    });
+  });
+
+  test('drain time is configurable and keeps the grace period above it', () => {
+    const { json } = serve({ drainSeconds: 300 });
+    expect(argValue(container(json).args, '--shutdown-timeout')).toBe('300');
+    expect(deployment(json).spec.template.spec.termination_grace_period_seconds).toBe(330);
+  });
+
+  test('the PodDisruptionBudget can be turned off', () => {
+    const { json } = serve({ podDisruptionBudget: false });
+    expect(resourcesOf(json, 'kubernetes_pod_disruption_budget_v1')).toEqual({});
+  });
+
+  test('the image can be overridden', () => {
+    const { json } = serve({ image: { repository: 'registry.local/vllm-openai', tag: 'v0.23.0-patched' } });
+    expect(container(json).image).toBe('registry.local/vllm-openai:v0.23.0-patched');
+  });
+
+  test('extra args are appended and env is passed', () => {
+    const { json } = serve({ extraArgs: ['--enable-prefix-caching'], env: { VLLM_LOGGING_LEVEL: 'INFO' } });
+    expect(container(json).args.slice(-1)).toEqual(['--enable-prefix-caching']);
+    expect(container(json).env).toContainEqual({ name: 'VLLM_LOGGING_LEVEL', value: 'INFO' });
+  });
+
+  test('a served model name sets the arg and the autoscaler label', () => {
+    const { json } = serve({ servedModelName: 'chat', autoscaling: { maxReplicas: 2 } });
+    expect(argValue(container(json).args, '--served-model-name')).toBe('chat');
+    expect(manifests(json, 'ScaledObject')[0].spec.triggers[0].metadata.query).toContain('model_name="chat"');
+  });
+
+  test('throws on an out-of-range drain time', () => {
+    expect(() => serve({ drainSeconds: -1 })).toThrow(
+      /'drainSeconds' \(-1\) must be an integer from 0 to 3600/,
+    );
+  });
+
+  test('throws on a non-integer replica count', () => {
+    expect(() => serve({ replicas: 1.5 })).toThrow(/'replicas' \(1.5\) must be an integer >= 0/);
+  });
+
+  test('throws on an invalid namespace', () => {
+    expect(() => serve({ namespace: 'LLM' })).toThrow(/'namespace' \('LLM'\)/);
+  });
+
+  test('passes --revision for a pinned Hugging Face revision', () => {
+    const { json } = serve({
+      weights: WeightsSource.huggingFace('org/model', {
+        tokenSecret: { name: 's', key: 'k' },
+        revision: 'abc123',
+      }),
+    });
+    expect(argValue(container(json).args, '--revision')).toBe('abc123');
+  });
+
+  test('warns about a ReadWriteOnce claim with a single replica', () => {
+    const { workloads } = serve({
+      weights: WeightsSource.volume('models', { accessMode: VolumeAccessMode.READ_WRITE_ONCE }),
+    });
+    expect(warningsOf(workloads).join('\n')).toMatch(/k8s-rwo-weights-rollout/);
+  });
+
+  test('raises core sizing findings as warnings (TP 4 on PCIe GPUs)', () => {
+    const { workloads } = serve({
+      model: ModelSpec.LLAMA_3_1_70B,
+      quantization: Quantization.BF16,
+      accelerator: Accelerator.L40S,
+    });
+    expect(warningsOf(workloads).join('\n')).toMatch(/k8s-pcie-tensor-parallel/);
+  });
+});

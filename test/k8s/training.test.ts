@@ -373,3 +373,46 @@ describe('TrainingQueues', () => {
     );
   });
 });
+
+describe('TrainingJob defaults', () => {
+  test('defaults to the default namespace, 8 CPUs and 64 GiB per GPU', () => {
+    const { js, c } = train();
+    expect(js.metadata.namespace).toBe('default');
+    expect(c.resources.requests).toMatchObject({ cpu: '64', memory: '512Gi' });
+    expect(c.resources.limits.memory).toBe('512Gi');
+  });
+
+  test('cpu, memory, shm, port and grace period can be overridden', () => {
+    const { c, pod, env } = train({
+      cpu: '96',
+      memoryGiB: 1024,
+      sharedMemoryGiB: 128,
+      masterPort: 23456,
+      terminationGracePeriodSeconds: 30,
+    });
+    expect(c.resources.requests).toMatchObject({ cpu: '96', memory: '1024Gi' });
+    expect(pod.volumes).toContainEqual({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '128Gi' } });
+    expect(env.PET_MASTER_PORT).toBe('23456');
+    expect(pod.terminationGracePeriodSeconds).toBe(30);
+  });
+
+  test('maxRestarts is configurable', () => {
+    const { js } = train({ maxRestarts: 10 });
+    expect(js.spec.failurePolicy.maxRestarts).toBe(10);
+  });
+
+  test('passes env and the service account', () => {
+    const { env, pod } = train({ env: { NCCL_DEBUG: 'WARN' }, serviceAccountName: 'trainer' });
+    expect(env.NCCL_DEBUG).toBe('WARN');
+    expect(pod.serviceAccountName).toBe('trainer');
+  });
+
+  test('merges a node selector over the accelerator selector', () => {
+    const { pod } = train({ nodeSelector: { 'capacity-type': 'spot' } });
+    expect(pod.nodeSelector).toEqual({ 'cdktf-ai-infra/accelerator': 'h100', 'capacity-type': 'spot' });
+  });
+
+  test('throws on too many GPUs per node', () => {
+    expect(() => train({ gpusPerNode: 32 })).toThrow(/'gpusPerNode' \(32\) must be an integer from 1 to 16/);
+  });
+});
