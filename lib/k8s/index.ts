@@ -7,3 +7,4 @@ export * from './gpu-platform';
 export * from './monitoring-stack';
 export * from './training-job';
 export * from './training-queues';
+export * from './gke-device-networks';
