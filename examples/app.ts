@@ -8,6 +8,8 @@ import { build as awsInference } from './aws-inference/main';
 import { build as awsTraining } from './aws-training/main';
 import { build as gcpInference } from './gcp-inference/main';
 import { build as gcpTraining } from './gcp-training/main';
+import { build as k8sServing } from './k8s-serving/main';
+import { build as k8sTraining } from './k8s-training/main';
 import { build as servingPlan } from './serving-plan/main';
 
 const app = new App();
@@ -16,4 +18,6 @@ awsTraining(app);
 awsInference(app);
 gcpTraining(app);
 gcpInference(app);
+k8sServing(app);
+k8sTraining(app);
 app.synth();

@@ -1,2 +1,10 @@
-// Re-exports only; constructs live in private/.
-export {};
+// Re-exports only.
+export * from './versions';
+export * from './interfaces';
+export * from './weights';
+export * from './model-server';
+export * from './gpu-platform';
+export * from './monitoring-stack';
+export * from './training-job';
+export * from './training-queues';
+export * from './gke-device-networks';

@@ -1,0 +1,88 @@
+/**
+ * k8s-serving: LLM serving on a bring-your-own Kubernetes cluster reached through a kubeconfig.
+ *
+ * Two stacks, applied in order (the second depends on the first):
+ * - `k8s-serving-platform`: kube-prometheus-stack (rules, dashboards, receivers), the GPU
+ *   platform (device plugin, dcgm-exporter, KEDA) and the serving namespace. These charts
+ *   install CRDs.
+ * - `k8s-serving-workloads`: Llama-3.1-8B AWQ on one L4 and Llama-3.1-70B AWQ on 2 x L40S,
+ *   each with a Service, ServiceMonitor, PodDisruptionBudget and a KEDA ScaledObject on
+ *   queue depth (custom resources, so they need the CRDs from the first stack at plan time).
+ *
+ * Secrets it expects (created outside Terraform so they never land in state): `hf-token`
+ * (key `token`) in `llm`; `alerting` (keys `pagerduty`, `slack-url`) and `grafana-admin` in
+ * `monitoring`.
+ */
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { App, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { Accelerator, ModelSpec, Quantization } from '../../lib/core';
+import { GpuNodeImage, GpuPlatform, ModelServer, MonitoringStack, WeightsSource } from '../../lib/k8s';
+
+/** Path of the kubeconfig both providers read. */
+const KUBECONFIG = '~/.kube/config';
+
+/** A stack with the Kubernetes and Helm providers configured from the kubeconfig. */
+class ClusterStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new KubernetesProvider(this, 'Kubernetes', { configPath: KUBECONFIG });
+    new HelmProvider(this, 'Helm', { kubernetes: { configPath: KUBECONFIG } });
+  }
+}
+
+/** Adds this example's stacks to `app`. */
+export function build(app: App): TerraformStack[] {
+  const platform = new ClusterStack(app, 'k8s-serving-platform');
+  const monitoring = new MonitoringStack(platform, 'Monitoring', {
+    receivers: {
+      pagerDuty: { routingKeySecret: { name: 'alerting', key: 'pagerduty' } },
+      slack: { webhookUrlSecret: { name: 'alerting', key: 'slack-url' }, channel: '#llm-alerts' },
+    },
+    grafanaAdminSecret: { name: 'grafana-admin' },
+    prometheusStorageGiB: 100,
+  });
+  const gpu = new GpuPlatform(platform, 'Gpu', {
+    nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT,
+    monitoring,
+    jobSet: false,
+    kueue: false,
+  });
+  new NamespaceV1(platform, 'ServingNamespace', { metadata: { name: 'llm' } });
+
+  const workloads = new ClusterStack(app, 'k8s-serving-workloads');
+  const hfToken = { name: 'hf-token', key: 'token' };
+  new ModelServer(workloads, 'Llama8B', {
+    model: ModelSpec.LLAMA_3_1_8B,
+    quantization: Quantization.AWQ,
+    accelerator: Accelerator.L4,
+    weights: WeightsSource.huggingFace('hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4', {
+      tokenSecret: hfToken,
+    }),
+    namespace: 'llm',
+    autoscaling: { maxReplicas: 4 },
+    monitoring,
+    platform: gpu,
+  });
+  new ModelServer(workloads, 'Llama70B', {
+    model: ModelSpec.LLAMA_3_1_70B,
+    quantization: Quantization.AWQ,
+    accelerator: Accelerator.L40S,
+    weights: WeightsSource.huggingFace('hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4', {
+      tokenSecret: hfToken,
+    }),
+    namespace: 'llm',
+    autoscaling: { maxReplicas: 3 },
+    monitoring,
+    platform: gpu,
+  });
+  return [platform, workloads];
+}
+
+if (require.main === module) {
+  const app = new App();
+  build(app);
+  app.synth();
+}

@@ -1,0 +1,103 @@
+/**
+ * k8s-training: a multi-node training job on an on-prem InfiniBand cluster with Kueue queues
+ * and checkpoints on a shared volume.
+ *
+ * - `k8s-training-platform`: kube-prometheus-stack, the GPU Operator (the nodes run a plain OS
+ *   image, so it installs driver and toolkit), JobSet, Kueue, and the `research` namespace.
+ * - `k8s-training-workloads`: Kueue flavors for preemptible and dedicated H100 nodes with GPU,
+ *   CPU, memory and RDMA quotas; a LocalQueue in `research`; and a 4 x 8 H100 JobSet wired for
+ *   torchrun over InfiniBand (`rdma/ib` from the cluster's RDMA device plugin), resuming from
+ *   the `checkpoints` ReadWriteMany claim.
+ */
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { App, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { ACCELERATOR_NODE_LABEL, Accelerator, TaintEffect } from '../../lib/core';
+import { GpuNodeImage, GpuPlatform, MonitoringStack, TrainingJob, TrainingQueues } from '../../lib/k8s';
+
+/** Path of the kubeconfig both providers read. */
+const KUBECONFIG = '~/.kube/config';
+
+/** RDMA devices per node as the cluster's RDMA shared-device plugin advertises them. */
+const RDMA_RESOURCE = 'rdma/ib';
+
+class ClusterStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new KubernetesProvider(this, 'Kubernetes', { configPath: KUBECONFIG });
+    new HelmProvider(this, 'Helm', { kubernetes: { configPath: KUBECONFIG } });
+  }
+}
+
+/** Adds this example's stacks to `app`. */
+export function build(app: App): TerraformStack[] {
+  const platform = new ClusterStack(app, 'k8s-training-platform');
+  const monitoring = new MonitoringStack(platform, 'Monitoring', {
+    receivers: {
+      email: {
+        to: ['ml-oncall@example.com'],
+        from: 'alertmanager@example.com',
+        smarthost: 'smtp.example.com:587',
+        username: 'alertmanager',
+        passwordSecret: { name: 'smtp', key: 'password' },
+      },
+    },
+    grafanaAdminSecret: { name: 'grafana-admin' },
+    prometheusStorageGiB: 200,
+  });
+  const gpu = new GpuPlatform(platform, 'Gpu', {
+    nodeImage: GpuNodeImage.NO_GPU_SOFTWARE,
+    monitoring,
+    keda: false,
+  });
+  new NamespaceV1(platform, 'ResearchNamespace', { metadata: { name: 'research' } });
+
+  const workloads = new ClusterStack(app, 'k8s-training-workloads');
+  const h100 = Accelerator.H100.labelValue;
+  const queues = new TrainingQueues(workloads, 'Training', {
+    namespaces: ['research'],
+    platform: gpu,
+    flavors: [
+      {
+        name: 'h100-preemptible',
+        nodeLabels: { [ACCELERATOR_NODE_LABEL]: h100, 'cdktf-ai-infra/capacity': 'preemptible' },
+        nodeTaints: [{ key: 'cdktf-ai-infra/preemptible', value: 'true', effect: TaintEffect.NO_SCHEDULE }],
+        gpus: 32,
+        cpus: 768,
+        memoryGiB: 8192,
+        extraResources: { [RDMA_RESOURCE]: 32 },
+      },
+      {
+        name: 'h100-dedicated',
+        nodeLabels: { [ACCELERATOR_NODE_LABEL]: h100, 'cdktf-ai-infra/capacity': 'dedicated' },
+        gpus: 32,
+        cpus: 768,
+        memoryGiB: 8192,
+        extraResources: { [RDMA_RESOURCE]: 32 },
+      },
+    ],
+  });
+  new TrainingJob(workloads, 'LlamaPretrain', {
+    name: 'llama-pretrain-run1',
+    namespace: 'research',
+    image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
+    command: ['torchrun', '/workspace/train.py', '--config', '/workspace/configs/llama-8b.yaml'],
+    nodes: 4,
+    gpusPerNode: 8,
+    accelerator: Accelerator.H100,
+    queueName: queues.queueName,
+    checkpoint: { claimName: 'checkpoints' },
+    extraResourcesPerNode: { [RDMA_RESOURCE]: 8 },
+    env: { NCCL_IB_HCA: 'mlx5', NCCL_DEBUG: 'WARN' },
+    platform: gpu,
+  });
+  return [platform, workloads];
+}
+
+if (require.main === module) {
+  const app = new App();
+  build(app);
+  app.synth();
+}

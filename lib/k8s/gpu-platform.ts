@@ -1,0 +1,363 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { ITerraformDependable, TerraformResource, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { ACCELERATOR_NODE_LABEL, ValidationError, Warnings } from '../core';
+import { IGpuPlatform, IMonitoringStack } from './interfaces';
+import {
+  MANAGED_BY,
+  assertDnsLabel,
+  dependOnStackOf,
+  gpuToleration,
+  registerCrdInstaller,
+  toYaml,
+} from './private/common';
+import { dcgmCountersCsv } from './private/dcgm';
+import { HELM_CHARTS, HelmChartVersion, IMAGES } from './versions';
+
+const DCGM_COUNTERS_CONFIGMAP = 'dcgm-exporter-counters';
+
+/** What the GPU nodes' OS image already ships. Decides what the platform installs. */
+export enum GpuNodeImage {
+  /**
+   * Driver, container toolkit and device plugin are part of the node (for example Bottlerocket
+   * NVIDIA variants, GKE with automatic driver installation). Nothing else is installed for
+   * the GPUs; dcgm-exporter still runs.
+   */
+  DRIVER_TOOLKIT_AND_DEVICE_PLUGIN = 'driver-toolkit-device-plugin',
+  /**
+   * Driver and container toolkit are preinstalled (for example the EKS AL2023 / AL2 NVIDIA
+   * AMIs): only the device plugin is added (or the GPU Operator with `driver.enabled=false`
+   * and `toolkit.enabled=false`).
+   */
+  DRIVER_AND_TOOLKIT = 'driver-toolkit',
+  /** A plain OS image (typical on-prem): the GPU Operator installs the driver and toolkit. */
+  NO_GPU_SOFTWARE = 'none',
+}
+
+/** How the GPUs are managed in-cluster. */
+export enum GpuManagement {
+  /** The standalone NVIDIA device plugin and the standalone dcgm-exporter chart. */
+  DEVICE_PLUGIN = 'device-plugin',
+  /** The NVIDIA GPU Operator (driver, toolkit, device plugin, GFD, DCGM exporter as needed). */
+  GPU_OPERATOR = 'gpu-operator',
+}
+
+/** Properties of a {@link GpuPlatform}. */
+export interface GpuPlatformProps {
+  /** What the GPU nodes' image ships; see {@link GpuNodeImage}. */
+  readonly nodeImage: GpuNodeImage;
+  /**
+   * Device plugin or GPU Operator.
+   * @default GpuManagement.GPU_OPERATOR when the image has no GPU software, otherwise GpuManagement.DEVICE_PLUGIN
+   */
+  readonly management?: GpuManagement;
+  /**
+   * The monitoring stack: dcgm-exporter's ServiceMonitor gets its `release` label, and the
+   * charts are installed after it (the ServiceMonitor CRD comes from it).
+   * @default - dcgm-exporter runs without a ServiceMonitor (and a warning is raised)
+   */
+  readonly monitoring?: IMonitoringStack;
+  /**
+   * Install the AWS EFA device plugin (`vpc.amazonaws.com/efa` resources) on EFA nodes.
+   * @default false
+   */
+  readonly efa?: boolean;
+  /**
+   * Install KEDA (needed by ModelServer autoscaling).
+   * @default true
+   */
+  readonly keda?: boolean;
+  /**
+   * Install JobSet (needed by TrainingJob).
+   * @default true
+   */
+  readonly jobSet?: boolean;
+  /**
+   * Install Kueue (needed by TrainingQueues).
+   * @default true
+   */
+  readonly kueue?: boolean;
+  /**
+   * Export DCGM profiling metrics (`DCGM_FI_PROF_*`: tensor-core and DRAM activity). Some GPUs
+   * and environments do not support them and the exporter fails (reference §14.7).
+   * @default true
+   */
+  readonly profilingMetrics?: boolean;
+  /**
+   * Namespace of the NVIDIA components (created).
+   * @default 'nvidia-gpu'
+   */
+  readonly namespace?: string;
+}
+
+/** A GPU platform chart, as used by {@link GpuPlatform.releases}. */
+export type GpuPlatformComponent =
+  | 'nvidia-device-plugin'
+  | 'gpu-operator'
+  | 'dcgm-exporter'
+  | 'aws-efa-device-plugin'
+  | 'keda'
+  | 'jobset'
+  | 'kueue';
+
+/**
+ * The in-cluster GPU platform: the NVIDIA device plugin or GPU Operator (driver and toolkit
+ * only where the node image lacks them), the EFA device plugin when asked, dcgm-exporter with
+ * the counters the alert rules need and a ServiceMonitor the monitoring stack selects, KEDA,
+ * JobSet and Kueue. All Helm releases, pinned in `versions.ts`.
+ *
+ * These charts install CRDs: put the GpuPlatform in a "platform" stack and the custom
+ * resources that use them (ModelServer autoscaling, TrainingJob, TrainingQueues) in a later
+ * stack. Passing the platform to those constructs orders the stacks for you.
+ *
+ * @see https://docs.nvidia.com/datacenter/cloud-native/gpu-operator/latest/getting-started.html
+ * @example
+ * const monitoring = new MonitoringStack(platformStack, 'Monitoring', {});
+ * new GpuPlatform(platformStack, 'Gpu', { nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT, monitoring, efa: true });
+ */
+export class GpuPlatform extends Construct implements IGpuPlatform {
+  /** Whether KEDA is installed. */
+  public readonly kedaInstalled: boolean;
+  /** Whether JobSet is installed. */
+  public readonly jobSetInstalled: boolean;
+  /** Whether Kueue is installed. */
+  public readonly kueueInstalled: boolean;
+  /** Namespace of the NVIDIA components. */
+  public readonly namespace: string;
+  /** The management mode in effect. */
+  public readonly management: GpuManagement;
+  /** The Helm releases, by component. */
+  public readonly releases: Partial<Record<GpuPlatformComponent, Release>> = {};
+  /** The NVIDIA namespace. */
+  public readonly resource: NamespaceV1;
+
+  constructor(scope: Construct, id: string, props: GpuPlatformProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? 'nvidia-gpu';
+    assertDnsLabel(this, 'namespace', this.namespace);
+    this.management =
+      props.management ??
+      (props.nodeImage === GpuNodeImage.NO_GPU_SOFTWARE
+        ? GpuManagement.GPU_OPERATOR
+        : GpuManagement.DEVICE_PLUGIN);
+    if (props.nodeImage === GpuNodeImage.NO_GPU_SOFTWARE && this.management === GpuManagement.DEVICE_PLUGIN) {
+      throw new ValidationError(
+        `'management' DEVICE_PLUGIN cannot work with 'nodeImage' NO_GPU_SOFTWARE: the device plugin needs the NVIDIA ` +
+          `driver and container toolkit on the node. Use GpuManagement.GPU_OPERATOR (it installs them) or a GPU node image.`,
+        this,
+      );
+    }
+    this.kedaInstalled = props.keda ?? true;
+    this.jobSetInstalled = props.jobSet ?? true;
+    this.kueueInstalled = props.kueue ?? true;
+    const profiling = props.profilingMetrics ?? true;
+    const monitoring = props.monitoring;
+    if (monitoring) {
+      dependOnStackOf(this, monitoring);
+    } else {
+      Warnings.add(
+        this,
+        'k8s-dcgm-unscraped',
+        `no 'monitoring' given: dcgm-exporter runs without a ServiceMonitor, so the GPU alerts and dashboards see nothing.`,
+      );
+    }
+    // Releases in the same stack as the monitoring chart wait for it (its CRDs).
+    const monitoringRelease = monitoring?.node.defaultChild;
+    const afterMonitoring: ITerraformDependable[] =
+      monitoring &&
+      TerraformStack.of(monitoring) === TerraformStack.of(this) &&
+      monitoringRelease instanceof TerraformResource
+        ? [monitoringRelease]
+        : [];
+
+    this.resource = new NamespaceV1(this, 'Namespace', {
+      metadata: { name: this.namespace, labels: { ...MANAGED_BY } },
+    });
+    this.node.defaultChild = this.resource;
+
+    const toleration = gpuToleration();
+    const gpuNodeAffinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: ACCELERATOR_NODE_LABEL, operator: 'Exists' }] },
+            { matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }] },
+            {
+              matchExpressions: [
+                { key: 'feature.node.kubernetes.io/pci-10de.present', operator: 'In', values: ['true'] },
+              ],
+            },
+          ],
+        },
+      },
+    };
+    // The exporter labels each GPU's series with the pod, namespace and container using it
+    // (DCGM_EXPORTER_KUBERNETES). Prometheus would overwrite those with the exporter's own
+    // target labels (or rename them exported_*): drop the target labels so the GPU -> pod
+    // mapping the alert rules and dashboards rely on survives (reference §14.6).
+    const serviceMonitor = monitoring
+      ? {
+          enabled: true,
+          interval: '15s',
+          honorLabels: true,
+          relabelings: [{ action: 'labeldrop', regex: '^(pod|namespace|container)$' }],
+          additionalLabels: { ...monitoring.selectorLabels },
+        }
+      : { enabled: false };
+
+    const counters = new ConfigMapV1(this, 'DcgmCounters', {
+      metadata: { name: DCGM_COUNTERS_CONFIGMAP, namespace: this.namespace, labels: { ...MANAGED_BY } },
+      data: { 'dcgm-metrics.csv': dcgmCountersCsv(profiling) },
+      dependsOn: [this.resource],
+    });
+
+    if (this.management === GpuManagement.GPU_OPERATOR) {
+      const installDriver = props.nodeImage === GpuNodeImage.NO_GPU_SOFTWARE;
+      this.releases['gpu-operator'] = this.release(
+        'GpuOperator',
+        'gpu-operator',
+        HELM_CHARTS.gpuOperator,
+        this.namespace,
+        {
+          driver: { enabled: installDriver },
+          toolkit: { enabled: installDriver },
+          devicePlugin: { enabled: props.nodeImage !== GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN },
+          daemonsets: { tolerations: [toleration] },
+          dcgmExporter: {
+            enabled: true,
+            config: { name: DCGM_COUNTERS_CONFIGMAP },
+            env: [
+              { name: 'DCGM_EXPORTER_COLLECTORS', value: '/etc/dcgm-exporter/dcgm-metrics.csv' },
+              { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
+            ],
+            serviceMonitor,
+          },
+        },
+        [this.resource, counters, ...afterMonitoring],
+        900,
+      );
+      this.releases['dcgm-exporter'] = this.releases['gpu-operator'];
+    } else {
+      if (props.nodeImage === GpuNodeImage.DRIVER_AND_TOOLKIT) {
+        this.releases['nvidia-device-plugin'] = this.release(
+          'DevicePlugin',
+          'nvidia-device-plugin',
+          HELM_CHARTS.nvidiaDevicePlugin,
+          this.namespace,
+          { tolerations: [toleration], affinity: gpuNodeAffinity },
+          [this.resource],
+        );
+      }
+      this.releases['dcgm-exporter'] = this.release(
+        'DcgmExporter',
+        'dcgm-exporter',
+        HELM_CHARTS.dcgmExporter,
+        this.namespace,
+        {
+          image: { repository: IMAGES.dcgmExporter.repository, tag: IMAGES.dcgmExporter.tag },
+          arguments: ['-f', '/etc/dcgm-exporter/custom/dcgm-metrics.csv'],
+          extraConfigMapVolumes: [{ name: 'custom-counters', configMap: { name: DCGM_COUNTERS_CONFIGMAP } }],
+          extraVolumeMounts: [
+            { name: 'custom-counters', mountPath: '/etc/dcgm-exporter/custom', readOnly: true },
+          ],
+          extraEnv: [{ name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' }],
+          serviceMonitor,
+          tolerations: [toleration],
+          affinity: gpuNodeAffinity,
+        },
+        [this.resource, counters, ...afterMonitoring],
+      );
+    }
+
+    if (props.efa ?? false) {
+      this.releases['aws-efa-device-plugin'] = this.release(
+        'EfaDevicePlugin',
+        'aws-efa-k8s-device-plugin',
+        HELM_CHARTS.awsEfaDevicePlugin,
+        'kube-system',
+        {
+          tolerations: [
+            toleration,
+            { key: 'vpc.amazonaws.com/efa', operator: 'Exists', effect: 'NoSchedule' },
+          ],
+        },
+        [],
+      );
+    }
+
+    const crdGroups: string[] = [];
+    if (this.management === GpuManagement.GPU_OPERATOR) {
+      crdGroups.push('nvidia.com');
+    }
+    if (this.kedaInstalled) {
+      this.releases.keda = this.release('Keda', 'keda', HELM_CHARTS.keda, 'keda', {}, [], 600, true);
+      crdGroups.push('keda.sh');
+    }
+    if (this.jobSetInstalled) {
+      this.releases.jobset = this.release(
+        'JobSet',
+        'jobset',
+        HELM_CHARTS.jobSet,
+        'jobset-system',
+        {},
+        [],
+        600,
+        true,
+      );
+      crdGroups.push('jobset.x-k8s.io');
+    }
+    if (this.kueueInstalled) {
+      // Kueue manages JobSets when their CRD exists at start-up: install it after JobSet.
+      const after = this.releases.jobset ? [this.releases.jobset] : [];
+      this.releases.kueue = this.release(
+        'Kueue',
+        'kueue',
+        HELM_CHARTS.kueue,
+        'kueue-system',
+        {},
+        after,
+        600,
+        true,
+      );
+      crdGroups.push('kueue.x-k8s.io');
+      // Kueue's own ServiceMonitor cannot carry the monitoring stack's release label: let the
+      // monitoring chart scrape its secure metrics endpoint (kueue_pending_workloads, ...).
+      monitoring?.addScrapeTarget({
+        name: 'kueue-controller-manager',
+        namespace: 'kueue-system',
+        matchLabels: { 'app.kubernetes.io/name': 'kueue', 'app.kubernetes.io/component': 'metrics-service' },
+        port: 'https',
+        scheme: 'https',
+        serviceAccountAuth: true,
+      });
+    }
+    registerCrdInstaller(this, crdGroups);
+  }
+
+  private release(
+    id: string,
+    name: string,
+    chart: HelmChartVersion,
+    namespace: string,
+    values: Record<string, unknown>,
+    dependsOn: ITerraformDependable[],
+    timeoutSeconds = 600,
+    createNamespace = false,
+  ): Release {
+    return new Release(this, id, {
+      name,
+      namespace,
+      createNamespace,
+      repository: chart.repository,
+      chart: chart.chart,
+      version: chart.version,
+      values: Object.keys(values).length ? [toYaml(values)] : undefined,
+      timeout: timeoutSeconds,
+      atomic: true,
+      cleanupOnFail: true,
+      dependsOn: dependsOn.length ? dependsOn : undefined,
+    });
+  }
+}

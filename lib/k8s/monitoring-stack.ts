@@ -1,0 +1,494 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { Lazy } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  Accelerator,
+  AlertRuleSet,
+  AlertSeverity,
+  GpuShape,
+  HourlyPrice,
+  ValidationError,
+  Warnings,
+} from '../core';
+import { IMonitoringStack, ScrapeTarget } from './interfaces';
+import { MANAGED_BY, assertDnsLabel, registerCrdInstaller, toYaml } from './private/common';
+import {
+  GpuPrice,
+  costDashboard,
+  gpuDashboard,
+  servingDashboard,
+  trainingDashboard,
+} from './private/dashboards';
+import { HELM_CHARTS } from './versions';
+import { SecretKeyRef } from './weights';
+
+/** PagerDuty (Events API v2). */
+export interface PagerDutyReceiver {
+  /** Secret key (in the monitoring namespace) holding the integration routing key. */
+  readonly routingKeySecret: SecretKeyRef;
+}
+
+/** Opsgenie. */
+export interface OpsgenieReceiver {
+  /** Secret key (in the monitoring namespace) holding the API key. */
+  readonly apiKeySecret: SecretKeyRef;
+}
+
+/** Slack incoming webhook. */
+export interface SlackReceiver {
+  /** Secret key (in the monitoring namespace) holding the webhook URL. */
+  readonly webhookUrlSecret: SecretKeyRef;
+  /** Channel, for example `#ml-alerts`. */
+  readonly channel: string;
+}
+
+/** Email over SMTP. */
+export interface EmailReceiver {
+  /** Recipients. */
+  readonly to: string[];
+  /** Sender address. */
+  readonly from: string;
+  /** SMTP server `host:port`, for example `smtp.example.com:587`. */
+  readonly smarthost: string;
+  /**
+   * SMTP user name.
+   * @default - no SMTP authentication
+   */
+  readonly username?: string;
+  /**
+   * Secret key (in the monitoring namespace) holding the SMTP password.
+   * @default - no SMTP authentication
+   */
+  readonly passwordSecret?: SecretKeyRef;
+}
+
+/**
+ * Where alerts go. Routing by severity: `critical` pages (PagerDuty and/or Opsgenie, and Slack
+ * if set), `warning` goes to Slack and email, `info` (cost signals) to Slack only.
+ */
+export interface AlertReceivers {
+  /**
+   * @default - no PagerDuty
+   */
+  readonly pagerDuty?: PagerDutyReceiver;
+  /**
+   * @default - no Opsgenie
+   */
+  readonly opsgenie?: OpsgenieReceiver;
+  /**
+   * @default - no Slack
+   */
+  readonly slack?: SlackReceiver;
+  /**
+   * @default - no email
+   */
+  readonly email?: EmailReceiver;
+}
+
+/** A GPU-hour price of one accelerator, for the cost dashboard. */
+export interface GpuHourlyPrice {
+  /** The accelerator. */
+  readonly accelerator: Accelerator;
+  /** Price of one GPU for one hour (on-demand unless you say otherwise in `source`). */
+  readonly price: HourlyPrice;
+}
+
+/** The per-GPU price of a priced cloud shape (`onDemandPrice / gpuCount`), for {@link MonitoringStackProps.gpuHourlyPrices}. */
+export function gpuHourlyPriceOf(shape: GpuShape): GpuHourlyPrice {
+  if (!shape.onDemandPrice) {
+    throw new ValidationError(
+      `GPU shape '${shape.name}' has no onDemandPrice in its catalogue: give the price explicitly.`,
+    );
+  }
+  return {
+    accelerator: shape.accelerator,
+    price: {
+      ...shape.onDemandPrice,
+      usd: shape.onDemandPrice.usd / shape.gpuCount,
+      source: `${shape.onDemandPrice.source} (${shape.name} / ${shape.gpuCount} GPUs)`,
+    },
+  };
+}
+
+/** Grafana admin credentials from a Secret. */
+export interface GrafanaAdminSecret {
+  /** Secret name in the monitoring namespace. */
+  readonly name: string;
+  /**
+   * Key holding the user name.
+   * @default 'admin-user'
+   */
+  readonly userKey?: string;
+  /**
+   * Key holding the password.
+   * @default 'admin-password'
+   */
+  readonly passwordKey?: string;
+}
+
+/** Properties of a {@link MonitoringStack}. */
+export interface MonitoringStackProps {
+  /**
+   * Helm release name: also the `release` label Prometheus selects ServiceMonitors and rules
+   * by, and the prefix of the object names (at most 26 characters, the chart's name limit).
+   * @default 'kube-prometheus-stack'
+   */
+  readonly releaseName?: string;
+  /**
+   * Namespace (created).
+   * @default 'monitoring'
+   */
+  readonly namespace?: string;
+  /**
+   * The alert rules, rendered as PrometheusRules by the chart.
+   * @default AlertRuleSet.defaults()
+   */
+  readonly alertRules?: AlertRuleSet;
+  /**
+   * Labels added to every alert (for routing), for example `{ team: 'ml-platform' }`.
+   * @default - none
+   */
+  readonly alertLabels?: Record<string, string>;
+  /**
+   * Alert receivers. Credentials are read from Secrets you create in the monitoring namespace.
+   * @default - alerts are visible in Alertmanager but not sent anywhere (a warning is raised)
+   */
+  readonly receivers?: AlertReceivers;
+  /**
+   * GPU-hour prices for the cost-per-1,000-tokens dashboard.
+   * @default - the cost dashboard is not created
+   */
+  readonly gpuHourlyPrices?: GpuHourlyPrice[];
+  /**
+   * Grafana admin credentials.
+   * @default - the chart's default password (a warning is raised)
+   */
+  readonly grafanaAdminSecret?: GrafanaAdminSecret;
+  /**
+   * Prometheus retention in days.
+   * @default 15
+   */
+  readonly retentionDays?: number;
+  /**
+   * Size of a persistent volume for Prometheus data, GiB (default storage class).
+   * @default - no persistent volume: metrics are lost when the Prometheus pod moves
+   */
+  readonly prometheusStorageGiB?: number;
+}
+
+/**
+ * The monitoring stack: kube-prometheus-stack (Prometheus operator, Prometheus, Alertmanager,
+ * Grafana, kube-state-metrics, node-exporter) with
+ * - selectors that pick up every ServiceMonitor and PrometheusRule labelled
+ *   `release: <releaseName>` (this library labels its own; reference §14.9);
+ * - the core alert rules rendered into PrometheusRules through `additionalPrometheusRulesMap`
+ *   (no custom resource in Terraform, so no plan-time CRD problem);
+ * - Grafana dashboards for GPUs, serving, training and cost per 1,000 tokens, generated with
+ *   the Grafana foundation SDK and shipped as ConfigMaps labelled `grafana_dashboard: "1"`;
+ * - Alertmanager receivers for PagerDuty, Opsgenie, Slack and email, credentials mounted from
+ *   Secrets and referenced with `*_file` fields, routed by severity.
+ *
+ * It installs CRDs (monitoring.coreos.com): place it in the platform stack.
+ *
+ * @see https://github.com/prometheus-community/helm-charts/tree/main/charts/kube-prometheus-stack
+ * @example
+ * new MonitoringStack(platformStack, 'Monitoring', {
+ *   receivers: { slack: { webhookUrlSecret: { name: 'alerting', key: 'slack-url' }, channel: '#ml-alerts' } },
+ *   gpuHourlyPrices: [{ accelerator: Accelerator.L4, price: { usd: 0.8, region: 'us-east-1', asOf: '2026-08-01', source: 'AWS price list' } }],
+ * });
+ */
+export class MonitoringStack extends Construct implements IMonitoringStack {
+  /** The kube-prometheus-stack release. */
+  public readonly resource: Release;
+  /** Release name (the `release` label value). */
+  public readonly releaseName: string;
+  /** Namespace. */
+  public readonly namespace: string;
+  /** In-cluster Prometheus URL. */
+  public readonly prometheusUrl: string;
+  /** Labels a ServiceMonitor or PrometheusRule needs to be selected. */
+  public readonly selectorLabels: Record<string, string>;
+  /** The dashboard ConfigMaps, by dashboard uid. */
+  public readonly dashboards: Record<string, ConfigMapV1> = {};
+  private readonly scrapeTargets: ScrapeTarget[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
+    super(scope, id);
+    this.releaseName = props.releaseName ?? 'kube-prometheus-stack';
+    assertDnsLabel(this, 'releaseName', this.releaseName, 26);
+    this.namespace = props.namespace ?? 'monitoring';
+    assertDnsLabel(this, 'namespace', this.namespace);
+    this.selectorLabels = { release: this.releaseName };
+    this.prometheusUrl = `http://${this.releaseName}-prometheus.${this.namespace}.svc:9090`;
+    const retention = props.retentionDays ?? 15;
+    if (!Number.isInteger(retention) || retention < 1) {
+      throw new ValidationError(`'retentionDays' (${retention}) must be an integer >= 1.`, this);
+    }
+    if (
+      props.prometheusStorageGiB !== undefined &&
+      !(Number.isInteger(props.prometheusStorageGiB) && props.prometheusStorageGiB >= 1)
+    ) {
+      throw new ValidationError(
+        `'prometheusStorageGiB' (${props.prometheusStorageGiB}) must be an integer >= 1.`,
+        this,
+      );
+    }
+
+    const rules = props.alertRules ?? AlertRuleSet.defaults();
+    const alertmanager = this.alertmanagerValues(props.receivers);
+    if (!props.grafanaAdminSecret) {
+      Warnings.add(
+        this,
+        'k8s-grafana-default-password',
+        `no 'grafanaAdminSecret': Grafana keeps the chart's well-known default admin password. Create a Secret and pass it.`,
+      );
+    }
+
+    const values = {
+      fullnameOverride: this.releaseName,
+      crds: { enabled: true },
+      prometheus: {
+        prometheusSpec: {
+          // Deliberate: select only objects labelled `release: <releaseName>`, in every namespace.
+          serviceMonitorSelectorNilUsesHelmValues: true,
+          podMonitorSelectorNilUsesHelmValues: true,
+          ruleSelectorNilUsesHelmValues: true,
+          probeSelectorNilUsesHelmValues: true,
+          serviceMonitorNamespaceSelector: {},
+          ruleNamespaceSelector: {},
+          retention: `${retention}d`,
+          ...(props.prometheusStorageGiB
+            ? {
+                storageSpec: {
+                  volumeClaimTemplate: {
+                    spec: {
+                      accessModes: ['ReadWriteOnce'],
+                      resources: { requests: { storage: `${props.prometheusStorageGiB}Gi` } },
+                    },
+                  },
+                },
+              }
+            : {}),
+        },
+      },
+      additionalPrometheusRulesMap: {
+        'cdktf-ai-infra': { groups: rules.toPrometheusRuleGroups(props.alertLabels ?? {}) },
+      },
+      alertmanager,
+      grafana: {
+        sidecar: {
+          dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' },
+        },
+        ...(props.grafanaAdminSecret
+          ? {
+              admin: {
+                existingSecret: props.grafanaAdminSecret.name,
+                userKey: props.grafanaAdminSecret.userKey ?? 'admin-user',
+                passwordKey: props.grafanaAdminSecret.passwordKey ?? 'admin-password',
+              },
+            }
+          : {}),
+      },
+      'kube-state-metrics': {
+        // kube_pod_labels{label_cdktf_ai_infra_accelerator} joins GPU requests to prices (cost dashboard).
+        metricLabelsAllowlist: ['pods=[cdktf-ai-infra/accelerator,app.kubernetes.io/instance]'],
+      },
+    };
+
+    this.resource = new Release(this, 'Resource', {
+      name: this.releaseName,
+      namespace: this.namespace,
+      createNamespace: true,
+      repository: HELM_CHARTS.kubePrometheusStack.repository,
+      chart: HELM_CHARTS.kubePrometheusStack.chart,
+      version: HELM_CHARTS.kubePrometheusStack.version,
+      values: [
+        Lazy.stringValue({
+          produce: () =>
+            toYaml({
+              ...values,
+              prometheus: {
+                ...values.prometheus,
+                additionalServiceMonitors: this.scrapeTargets.map(serviceMonitorOf),
+              },
+            }),
+        }),
+      ],
+      timeout: 900,
+      atomic: true,
+      cleanupOnFail: true,
+    });
+    this.node.defaultChild = this.resource;
+    registerCrdInstaller(this, ['monitoring.coreos.com']);
+
+    const boards: Array<[string, object]> = [
+      ['cdktf-ai-gpus', gpuDashboard()],
+      ['cdktf-ai-serving', servingDashboard()],
+      ['cdktf-ai-training', trainingDashboard()],
+    ];
+    const prices = props.gpuHourlyPrices ?? [];
+    for (const p of prices) {
+      if (!(p.price.usd > 0)) {
+        throw new ValidationError(
+          `'gpuHourlyPrices' for ${p.accelerator.id}: 'usd' (${p.price.usd}) must be > 0 (the price of one GPU for one hour).`,
+          this,
+        );
+      }
+    }
+    const ids = prices.map((p) => p.accelerator.id);
+    const dup = ids.find((a, i) => ids.indexOf(a) !== i);
+    if (dup) {
+      throw new ValidationError(
+        `'gpuHourlyPrices' lists ${dup} twice: give one price per accelerator.`,
+        this,
+      );
+    }
+    if (prices.length) {
+      boards.push(['cdktf-ai-cost', costDashboard(prices as GpuPrice[])]);
+    }
+    for (const [uid, json] of boards) {
+      this.dashboards[uid] = new ConfigMapV1(this, `Dashboard-${uid}`, {
+        metadata: {
+          name: `${uid}-dashboard`,
+          namespace: this.namespace,
+          labels: { grafana_dashboard: '1', ...MANAGED_BY },
+        },
+        data: { [`${uid}.json`]: JSON.stringify(json) },
+        dependsOn: [this.resource],
+      });
+    }
+  }
+
+  /**
+   * Scrapes a Service whose chart cannot carry this Prometheus' `release` label: the
+   * ServiceMonitor is rendered by kube-prometheus-stack (`prometheus.additionalServiceMonitors`).
+   */
+  public addScrapeTarget(target: ScrapeTarget): void {
+    assertDnsLabel(this, 'addScrapeTarget name', target.name);
+    if (this.scrapeTargets.some((t) => t.name === target.name)) {
+      throw new ValidationError(
+        `addScrapeTarget: a target named '${target.name}' exists already; names must be unique.`,
+        this,
+      );
+    }
+    this.scrapeTargets.push(target);
+  }
+
+  private alertmanagerValues(receivers: AlertReceivers | undefined): Record<string, unknown> {
+    const r = receivers ?? {};
+    if (!r.pagerDuty && !r.opsgenie && !r.slack && !r.email) {
+      Warnings.add(
+        this,
+        'k8s-alerts-not-routed',
+        `no 'receivers': alerts fire in Alertmanager but notify nobody. Add PagerDuty, Opsgenie, Slack or email.`,
+      );
+    }
+    const secrets = new Set<string>();
+    const file = (ref: SecretKeyRef) => {
+      assertDnsLabel(this, 'receivers secret name', ref.name, 253);
+      secrets.add(ref.name);
+      return `/etc/alertmanager/secrets/${ref.name}/${ref.key}`;
+    };
+    const pagers: Record<string, unknown> = {};
+    if (r.pagerDuty) {
+      pagers.pagerduty_configs = [
+        { routing_key_file: file(r.pagerDuty.routingKeySecret), send_resolved: true },
+      ];
+    }
+    if (r.opsgenie) {
+      pagers.opsgenie_configs = [
+        { api_key_file: file(r.opsgenie.apiKeySecret), send_resolved: true, priority: 'P1' },
+      ];
+    }
+    const slack = r.slack
+      ? {
+          slack_configs: [
+            {
+              api_url_file: file(r.slack.webhookUrlSecret),
+              channel: r.slack.channel,
+              send_resolved: true,
+              title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}',
+              text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}',
+            },
+          ],
+        }
+      : {};
+    let email = {};
+    if (r.email) {
+      if (r.email.to.length === 0) {
+        throw new ValidationError(`'receivers.email.to' is empty: give at least one address.`, this);
+      }
+      if ((r.email.username === undefined) !== (r.email.passwordSecret === undefined)) {
+        throw new ValidationError(
+          `'receivers.email.username' and 'receivers.email.passwordSecret' go together: set both for SMTP authentication or neither.`,
+          this,
+        );
+      }
+      email = {
+        email_configs: [
+          {
+            to: r.email.to.join(', '),
+            from: r.email.from,
+            smarthost: r.email.smarthost,
+            send_resolved: true,
+            ...(r.email.username
+              ? { auth_username: r.email.username, auth_password_file: file(r.email.passwordSecret!) }
+              : {}),
+          },
+        ],
+      };
+    }
+    const critical = r.pagerDuty || r.opsgenie ? { ...pagers, ...slack } : { ...slack, ...email };
+    const severityRoute = (severity: AlertSeverity, receiver: string) => ({
+      receiver,
+      matchers: [`severity = "${severity}"`],
+    });
+    return {
+      config: {
+        route: {
+          receiver: 'null',
+          group_by: ['alertname', 'namespace', 'severity'],
+          group_wait: '30s',
+          group_interval: '5m',
+          repeat_interval: '4h',
+          routes: [
+            { receiver: 'null', matchers: ['alertname = "Watchdog"'] },
+            severityRoute(AlertSeverity.CRITICAL, 'critical'),
+            severityRoute(AlertSeverity.WARNING, 'warning'),
+            severityRoute(AlertSeverity.INFO, 'info'),
+          ],
+        },
+        receivers: [
+          { name: 'null' },
+          { name: 'critical', ...critical },
+          { name: 'warning', ...slack, ...email },
+          { name: 'info', ...slack },
+        ],
+      },
+      alertmanagerSpec: { secrets: [...secrets].sort() },
+    };
+  }
+}
+
+function serviceMonitorOf(t: ScrapeTarget): Record<string, unknown> {
+  return {
+    name: t.name,
+    selector: { matchLabels: t.matchLabels },
+    namespaceSelector: { matchNames: [t.namespace] },
+    endpoints: [
+      {
+        port: t.port,
+        path: '/metrics',
+        interval: '30s',
+        scheme: t.scheme ?? 'http',
+        ...(t.serviceAccountAuth
+          ? {
+              bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+              tlsConfig: { insecureSkipVerify: true },
+            }
+          : {}),
+      },
+    ],
+  };
+}

@@ -1,0 +1,134 @@
+import { TerraformStack, Token } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { stringify } from 'yaml';
+import { GPU_TAINT, ValidationError } from '../../core';
+
+/** Label every object of this module carries. */
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdktf-ai-infra' };
+
+/** Helm values as YAML, with stable key order and no line folding. */
+export function toYaml(values: unknown): string {
+  return stringify(values, { lineWidth: 0 });
+}
+
+/** A toleration in Kubernetes API shape (camelCase, as in manifests and Helm values). */
+export interface ApiToleration {
+  key: string;
+  operator: 'Exists' | 'Equal';
+  value?: string;
+  effect?: string;
+}
+
+/** The toleration for the GPU taint every GPU pool of this library carries (core GPU_TAINT). */
+export function gpuToleration(): ApiToleration {
+  return { key: GPU_TAINT.key, operator: 'Exists', effect: GPU_TAINT.effect };
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Validates a Kubernetes object name (RFC 1123 label) of at most `maxLength` characters.
+ * Unresolved tokens are skipped.
+ */
+export function assertDnsLabel(scope: IConstruct, prop: string, value: string, maxLength = 63): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  if (!DNS_LABEL.test(value) || value.length > maxLength) {
+    throw new ValidationError(
+      `'${prop}' ('${value}') must be at most ${maxLength} lower-case letters, digits or '-', starting and ending ` +
+        `with a letter or digit (a Kubernetes DNS label), for example 'llama-70b'.`,
+      scope,
+    );
+  }
+}
+
+/** Converts a construct id such as `Llama70B` to a Kubernetes name such as `llama70b`. */
+export function nameFromId(id: string): string {
+  return id
+    .replace(/([a-z0-9])([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** A whole-number check that skips tokens. */
+export function assertInteger(
+  scope: IConstruct,
+  prop: string,
+  value: number,
+  min: number,
+  max?: number,
+): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
+    throw new ValidationError(
+      `'${prop}' (${value}) must be an integer ${max === undefined ? `>= ${min}` : `from ${min} to ${max}`}.`,
+      scope,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stack split: charts that install CRDs and the custom resources that use them.
+// ---------------------------------------------------------------------------------------------
+
+const CRD_INSTALLERS = new WeakMap<TerraformStack, Map<string, string>>();
+
+/**
+ * Records that `scope` installs the CRDs of `apiGroups` (through a Helm chart) in its stack.
+ */
+export function registerCrdInstaller(scope: IConstruct, apiGroups: string[]): void {
+  const stack = TerraformStack.of(scope);
+  const map = CRD_INSTALLERS.get(stack) ?? new Map<string, string>();
+  for (const g of apiGroups) {
+    if (!map.has(g)) {
+      map.set(g, scope.node.path);
+    }
+  }
+  CRD_INSTALLERS.set(stack, map);
+}
+
+function conflict(scope: IConstruct, apiGroup: string, kind: string): string | undefined {
+  const installer = CRD_INSTALLERS.get(TerraformStack.of(scope))?.get(apiGroup);
+  if (!installer) {
+    return undefined;
+  }
+  return (
+    `the ${kind} (${apiGroup}) is a kubernetes_manifest in the same stack as '${installer}', the Helm chart that ` +
+    `installs its CRD. kubernetes_manifest needs the CRD at plan time, so the first 'terraform plan' fails ` +
+    `(hashicorp/terraform-provider-kubernetes#1985). Put the platform constructs in one stack and the workloads ` +
+    `in a second stack that depends on it (workloads.addDependency(platform)).`
+  );
+}
+
+/**
+ * Fails when a custom resource of `apiGroup` is declared in the same stack as the chart that
+ * installs its CRD: now (if the installer exists already) and at synth (if it is added later).
+ */
+export function assertCrdInOtherStack(scope: IConstruct, apiGroup: string, kind: string): void {
+  const now = conflict(scope, apiGroup, kind);
+  if (now) {
+    throw new ValidationError(now, scope);
+  }
+  scope.node.addValidation({
+    validate: () => {
+      const later = conflict(scope, apiGroup, kind);
+      return later ? [`${scope.node.path}: ${later}`] : [];
+    },
+  });
+}
+
+/**
+ * Makes the stack of `scope` depend on the stack of `other` (no-op when they are the same
+ * stack or the dependency exists): the workloads stack is then deployed after the platform.
+ */
+export function dependOnStackOf(scope: IConstruct, other: IConstruct): void {
+  const mine = TerraformStack.of(scope);
+  const theirs = TerraformStack.of(other);
+  if (mine !== theirs && !mine.dependencies.includes(theirs)) {
+    mine.addDependency(theirs);
+  }
+}

@@ -1,0 +1,290 @@
+import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
+import { PanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { Accelerator, HourlyPrice, SERVING_POD_PATTERN } from '../../core';
+
+/** Label kube-state-metrics exports for the pods' accelerator label (allow-listed by MonitoringStack). */
+export const KSM_ACCELERATOR_LABEL = 'label_cdktf_ai_infra_accelerator';
+
+/** A GPU-hour price for the cost dashboard. */
+export interface GpuPrice {
+  readonly accelerator: Accelerator;
+  readonly price: HourlyPrice;
+}
+
+interface Query {
+  readonly expr: string;
+  readonly legend: string;
+}
+
+function panel(title: string, unit: string, queries: Query[], description?: string): PanelBuilder {
+  const p = new PanelBuilder().title(title).unit(unit).height(8).span(12);
+  if (description) {
+    p.description(description);
+  }
+  for (const q of queries) {
+    p.withTarget(new DataqueryBuilder().expr(q.expr).legendFormat(q.legend));
+  }
+  return p;
+}
+
+function dashboard(uid: string, title: string, tags: string[]): DashboardBuilder {
+  return new DashboardBuilder(title)
+    .uid(uid)
+    .tags(['cdktf-ai-infra', ...tags])
+    .refresh('30s')
+    .time({ from: 'now-6h', to: 'now' })
+    .timezone('browser');
+}
+
+/** GPU health and utilisation from dcgm-exporter (both `Hostname` and `hostname` label spellings). */
+export function gpuDashboard(): object {
+  const host = 'Hostname, hostname, gpu';
+  return dashboard('cdktf-ai-gpus', 'GPUs (DCGM)', ['gpu', 'dcgm'])
+    .withRow(new RowBuilder('Utilisation'))
+    .withPanel(
+      panel('GPU utilisation', 'percent', [
+        { expr: `avg by (${host})(DCGM_FI_DEV_GPU_UTIL)`, legend: '{{Hostname}}{{hostname}} gpu {{gpu}}' },
+      ]),
+    )
+    .withPanel(
+      panel(
+        'Tensor core active',
+        'percentunit',
+        [
+          {
+            expr: `avg by (${host})(DCGM_FI_PROF_PIPE_TENSOR_ACTIVE)`,
+            legend: '{{Hostname}}{{hostname}} gpu {{gpu}}',
+          },
+        ],
+        'Needs the DCGM profiling metrics (GpuPlatform profilingMetrics).',
+      ),
+    )
+    .withPanel(
+      panel(
+        'Framebuffer used',
+        'percentunit',
+        [
+          {
+            expr: `sum by (${host})(DCGM_FI_DEV_FB_USED) / sum by (${host})(DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)`,
+            legend: '{{Hostname}}{{hostname}} gpu {{gpu}}',
+          },
+        ],
+        'vLLM pre-allocates gpu-memory-utilization (0.9 by default): high values on serving GPUs are expected.',
+      ),
+    )
+    .withPanel(
+      panel('GPU utilisation by pod', 'percent', [
+        { expr: 'avg by (namespace, pod)(DCGM_FI_DEV_GPU_UTIL{pod!=""})', legend: '{{namespace}}/{{pod}}' },
+      ]),
+    )
+    .withRow(new RowBuilder('Health'))
+    .withPanel(
+      panel('Temperature', 'celsius', [
+        { expr: `max by (${host})(DCGM_FI_DEV_GPU_TEMP)`, legend: 'gpu {{Hostname}}{{hostname}} {{gpu}}' },
+        {
+          expr: `max by (${host})(DCGM_FI_DEV_MEMORY_TEMP < 1000)`,
+          legend: 'memory {{Hostname}}{{hostname}} {{gpu}}',
+        },
+      ]),
+    )
+    .withPanel(
+      panel('Power', 'watt', [
+        { expr: `sum by (${host})(DCGM_FI_DEV_POWER_USAGE)`, legend: '{{Hostname}}{{hostname}} gpu {{gpu}}' },
+      ]),
+    )
+    .withPanel(
+      panel('XID errors (10 min)', 'short', [
+        {
+          expr: `sum by (${host}, xid)(increase(DCGM_EXP_XID_ERRORS_COUNT[10m]))`,
+          legend: '{{Hostname}}{{hostname}} gpu {{gpu}} xid {{xid}}',
+        },
+      ]),
+    )
+    .withPanel(
+      panel('Throttling (ns/s)', 'ns', [
+        {
+          expr: `sum by (${host})(rate(DCGM_FI_DEV_THERMAL_VIOLATION[5m]))`,
+          legend: 'thermal {{Hostname}}{{hostname}} {{gpu}}',
+        },
+        {
+          expr: `sum by (${host})(rate(DCGM_FI_DEV_POWER_VIOLATION[5m]))`,
+          legend: 'power {{Hostname}}{{hostname}} {{gpu}}',
+        },
+      ]),
+    )
+    .withPanel(
+      panel('ECC double-bit errors and row-remap failures', 'short', [
+        {
+          expr: `sum by (${host})(increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[1h]))`,
+          legend: 'DBE {{Hostname}}{{hostname}} {{gpu}}',
+        },
+        {
+          expr: `max by (${host})(DCGM_FI_DEV_ROW_REMAP_FAILURE)`,
+          legend: 'remap failure {{Hostname}}{{hostname}} {{gpu}}',
+        },
+      ]),
+    )
+    .build();
+}
+
+/** LLM serving: latency, throughput, queue and KV cache (vLLM V1 metric names, reference §8). */
+export function servingDashboard(): object {
+  const by = 'namespace, model_name';
+  const q = (metric: string, quantile: number) =>
+    `histogram_quantile(${quantile}, sum by (le, ${by})(rate(${metric}_bucket[5m])))`;
+  return dashboard('cdktf-ai-serving', 'LLM serving (vLLM)', ['llm', 'vllm'])
+    .withRow(new RowBuilder('Latency'))
+    .withPanel(
+      panel('Time to first token', 's', [
+        { expr: q('vllm:time_to_first_token_seconds', 0.5), legend: 'p50 {{model_name}}' },
+        { expr: q('vllm:time_to_first_token_seconds', 0.99), legend: 'p99 {{model_name}}' },
+      ]),
+    )
+    .withPanel(
+      panel('Inter-token latency', 's', [
+        { expr: q('vllm:inter_token_latency_seconds', 0.5), legend: 'p50 {{model_name}}' },
+        { expr: q('vllm:inter_token_latency_seconds', 0.99), legend: 'p99 {{model_name}}' },
+      ]),
+    )
+    .withPanel(
+      panel('End-to-end request latency', 's', [
+        { expr: q('vllm:e2e_request_latency_seconds', 0.5), legend: 'p50 {{model_name}}' },
+        { expr: q('vllm:e2e_request_latency_seconds', 0.99), legend: 'p99 {{model_name}}' },
+      ]),
+    )
+    .withPanel(
+      panel('Queue time', 's', [
+        { expr: q('vllm:request_queue_time_seconds', 0.99), legend: 'p99 {{model_name}}' },
+      ]),
+    )
+    .withRow(new RowBuilder('Throughput and load'))
+    .withPanel(
+      panel('Tokens per second', 'short', [
+        {
+          expr: `sum by (${by})(rate(vllm:generation_tokens_total[5m]))`,
+          legend: 'generated {{model_name}}',
+        },
+        { expr: `sum by (${by})(rate(vllm:prompt_tokens_total[5m]))`, legend: 'prompt {{model_name}}' },
+      ]),
+    )
+    .withPanel(
+      panel(
+        'Requests running and waiting',
+        'short',
+        [
+          { expr: `sum by (${by})(vllm:num_requests_running)`, legend: 'running {{model_name}}' },
+          { expr: `sum by (${by})(vllm:num_requests_waiting)`, legend: 'waiting {{model_name}}' },
+        ],
+        'Waiting requests drive the KEDA autoscaler.',
+      ),
+    )
+    .withPanel(
+      panel('KV cache usage', 'percentunit', [
+        { expr: 'max by (namespace, pod, model_name)(vllm:kv_cache_usage_perc)', legend: '{{pod}}' },
+      ]),
+    )
+    .withPanel(
+      panel('Preemptions and HTTP 5xx', 'reqps', [
+        {
+          expr: `sum by (${by})(rate(vllm:num_preemptions_total[5m]))`,
+          legend: 'preemptions {{model_name}}',
+        },
+        {
+          expr: 'sum by (namespace)(rate(http_requests_total{handler=~"/v1/.*", status="5xx"}[5m]))',
+          legend: '5xx {{namespace}}',
+        },
+      ]),
+    )
+    .build();
+}
+
+/** Training: GPU use of training pods, Kueue queues and JobSet outcomes. */
+export function trainingDashboard(): object {
+  const training = `pod!="", pod!~"${SERVING_POD_PATTERN}"`;
+  return dashboard('cdktf-ai-training', 'Training (JobSet + Kueue)', ['training', 'kueue', 'jobset'])
+    .withRow(new RowBuilder('GPUs'))
+    .withPanel(
+      panel('GPU utilisation by training pod', 'percent', [
+        {
+          expr: `avg by (namespace, pod)(DCGM_FI_DEV_GPU_UTIL{${training}})`,
+          legend: '{{namespace}}/{{pod}}',
+        },
+      ]),
+    )
+    .withPanel(
+      panel('NVLink bandwidth', 'Bps', [
+        {
+          expr: 'sum by (Hostname, hostname)(rate(DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL[5m]))',
+          legend: '{{Hostname}}{{hostname}}',
+        },
+      ]),
+    )
+    .withRow(new RowBuilder('Queues and jobs'))
+    .withPanel(
+      panel('Pending workloads', 'short', [
+        {
+          expr: 'sum by (cluster_queue, status)(kueue_pending_workloads)',
+          legend: '{{cluster_queue}} {{status}}',
+        },
+      ]),
+    )
+    .withPanel(
+      panel('Admission wait p90', 's', [
+        {
+          expr: 'histogram_quantile(0.9, sum by (le, cluster_queue)(rate(kueue_admission_wait_time_seconds_bucket[15m])))',
+          legend: '{{cluster_queue}}',
+        },
+      ]),
+    )
+    .withPanel(
+      panel('GPU quota used', 'short', [
+        {
+          expr: 'sum by (cluster_queue, flavor)(kueue_cluster_queue_resource_usage{resource="nvidia.com/gpu"})',
+          legend: 'used {{cluster_queue}} {{flavor}}',
+        },
+        {
+          expr: 'sum by (cluster_queue, flavor)(kueue_cluster_queue_nominal_quota{resource="nvidia.com/gpu"})',
+          legend: 'quota {{cluster_queue}} {{flavor}}',
+        },
+      ]),
+    )
+    .withPanel(
+      panel('JobSets completed and failed (1h)', 'short', [
+        { expr: 'sum(increase(jobset_completed_total[1h]))', legend: 'completed' },
+        { expr: 'sum(increase(jobset_failed_total[1h]))', legend: 'failed' },
+        { expr: 'sum(increase(kueue_evicted_workloads_total[1h]))', legend: 'evicted (Kueue)' },
+      ]),
+    )
+    .build();
+}
+
+/**
+ * Cost per 1,000 generated tokens for each priced accelerator:
+ * `price per GPU-hour / 3600 x GPUs requested by serving pods / generated tokens per second x 1000`.
+ */
+export function costDashboard(prices: readonly GpuPrice[]): object {
+  const d = dashboard('cdktf-ai-cost', 'LLM serving cost', ['cost', 'llm']).withRow(
+    new RowBuilder('Cost per 1,000 generated tokens'),
+  );
+  for (const { accelerator, price } of prices) {
+    const onAccel = `on (namespace, pod) group_left() kube_pod_labels{${KSM_ACCELERATOR_LABEL}="${accelerator.labelValue}"}`;
+    const gpus = `sum(kube_pod_container_resource_requests{resource="nvidia_com_gpu", pod=~"${SERVING_POD_PATTERN}"} * ${onAccel})`;
+    const tokens = `sum(rate(vllm:generation_tokens_total[5m]) * ${onAccel})`;
+    const perSecond = `(${price.usd} / 3600)`;
+    d.withPanel(
+      panel(
+        `${accelerator.id}: USD per 1,000 generated tokens`,
+        'currencyUSD',
+        [{ expr: `${perSecond} * ${gpus} / ${tokens} * 1000`, legend: accelerator.id }],
+        `At $${price.usd}/GPU-hour (${price.region}, ${price.asOf}; ${price.source}). GPU time of idle replicas counts.`,
+      ),
+    );
+    d.withPanel(
+      panel(`${accelerator.id}: serving spend per hour`, 'currencyUSD', [
+        { expr: `${price.usd} * ${gpus}`, legend: `${accelerator.id} USD/h` },
+      ]),
+    );
+  }
+  return d.build();
+}

@@ -1,0 +1,386 @@
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { ACCELERATOR_NODE_LABEL, Accelerator, NVIDIA_GPU_RESOURCE, ValidationError, Warnings } from '../core';
+import { IGpuPlatform } from './interfaces';
+import {
+  ApiToleration,
+  MANAGED_BY,
+  assertCrdInOtherStack,
+  assertDnsLabel,
+  assertInteger,
+  dependOnStackOf,
+  gpuToleration,
+  nameFromId,
+} from './private/common';
+
+/** The Kueue label a workload uses to join a LocalQueue. */
+export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
+
+/** Where a training job writes and resumes checkpoints. */
+export interface TrainingCheckpoint {
+  /**
+   * Checkpoint location the training code reads from `CHECKPOINT_URI`, for example
+   * `s3://ckpt/llama-ft/` or `gs://ckpt/llama-ft/`.
+   * @default - the volume's mount path
+   */
+  readonly uri?: string;
+  /**
+   * A read-write-many PersistentVolumeClaim (FSx for Lustre, Filestore, NFS) mounted on every node.
+   * @default - no volume
+   */
+  readonly claimName?: string;
+  /**
+   * Mount path of the claim, also exported as `CHECKPOINT_DIR`.
+   * @default '/checkpoints'
+   */
+  readonly mountPath?: string;
+}
+
+/** Properties of a {@link TrainingJob}. */
+export interface TrainingJobProps {
+  /** Training image with a pinned tag or digest, for example `pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime`. */
+  readonly image: string;
+  /**
+   * Command. torchrun reads its rendezvous arguments from the `PET_*` environment this
+   * construct sets, so `['torchrun', 'train.py', '--config', 'cfg.yaml']` is enough.
+   */
+  readonly command: string[];
+  /** Nodes (pods, one per node). */
+  readonly nodes: number;
+  /** GPUs per node (`nvidia.com/gpu` per pod, `PET_NPROC_PER_NODE`). */
+  readonly gpusPerNode: number;
+  /**
+   * The GPU: selects nodes by the `cdktf-ai-infra/accelerator` label.
+   * @default - no accelerator selector (use `nodeSelector`)
+   */
+  readonly accelerator?: Accelerator;
+  /**
+   * Name of the JobSet (and its headless Service). At most 40 characters so pod host names fit.
+   * @default - the construct id in kebab case
+   */
+  readonly name?: string;
+  /**
+   * Namespace (must exist; with Kueue, one that has the LocalQueue).
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /**
+   * Kueue LocalQueue name (`kueue.x-k8s.io/queue-name`); Kueue admits the job when quota allows.
+   * @default - not queued: the pods are created at once
+   */
+  readonly queueName?: string;
+  /**
+   * Checkpoint location (`CHECKPOINT_URI`) and optional shared volume.
+   * @default - none (a warning is raised: every restart starts from scratch)
+   */
+  readonly checkpoint?: TrainingCheckpoint;
+  /**
+   * Whole-gang restarts allowed for real failures (`failurePolicy.maxRestarts`). Preemptions
+   * and node disruptions restart the gang without counting.
+   * @default 3
+   */
+  readonly maxRestarts?: number;
+  /**
+   * Seconds between SIGTERM and SIGKILL: time for a just-in-time checkpoint on preemption
+   * (AWS gives 2 minutes' notice, Google Cloud 30 seconds).
+   * @default 120
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Extra resources per node, requested and limited, for example
+   * `{ 'vpc.amazonaws.com/efa': 32, 'hugepages-2Mi': '5120Mi' }` on EFA nodes or
+   * `{ 'rdma/ib': 8 }` on InfiniBand clusters.
+   * @default - none
+   */
+  readonly extraResourcesPerNode?: Record<string, string | number>;
+  /**
+   * CPU request per node.
+   * @default - 8 per GPU
+   */
+  readonly cpu?: string;
+  /**
+   * Memory request per node, GiB.
+   * @default - 64 per GPU
+   */
+  readonly memoryGiB?: number;
+  /**
+   * `/dev/shm` per node (memory-backed emptyDir), GiB: NCCL and data loaders use it.
+   * @default - 8 per GPU
+   */
+  readonly sharedMemoryGiB?: number;
+  /**
+   * torchrun rendezvous port (`PET_MASTER_PORT`).
+   * @default 29500
+   */
+  readonly masterPort?: number;
+  /**
+   * Node selector, merged over the accelerator selector.
+   * @default - the accelerator selector only
+   */
+  readonly nodeSelector?: Record<string, string>;
+  /**
+   * Extra tolerations (the `nvidia.com/gpu` taint is always tolerated).
+   * @default - none
+   */
+  readonly tolerations?: ApiToleration[];
+  /**
+   * Extra environment variables.
+   * @default - none
+   */
+  readonly env?: Record<string, string>;
+  /**
+   * Service account (for bucket access through IRSA, Pod Identity or Workload Identity).
+   * @default - the namespace's default service account
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * The GPU platform; checked for JobSet (and Kueue when queued) and used to order the stacks.
+   * @default - not checked
+   */
+  readonly platform?: IGpuPlatform;
+}
+
+const REPLICATED_JOB = 'node';
+
+/** RDMA (InfiniBand / RoCE) and EFA verbs pin memory: the container needs IPC_LOCK. */
+function needsIpcLock(resources: string[]): boolean {
+  return resources.some((r) => r.startsWith('rdma/') || r === 'vpc.amazonaws.com/efa');
+}
+const COMPLETION_INDEX = "metadata.annotations['batch.kubernetes.io/job-completion-index']";
+
+/**
+ * A multi-node PyTorch training job as a JobSet: one Indexed Job of `nodes` pods wired for
+ * torchrun like Kubeflow Trainer (`PET_NNODES`, `PET_NPROC_PER_NODE`, `PET_NODE_RANK` from the
+ * completion index, `PET_MASTER_ADDR` = the first pod's stable DNS name, `PET_MASTER_PORT`).
+ *
+ * Restarts: a pod disrupted by preemption, eviction or node loss (`DisruptionTarget`) fails its
+ * Job through `podFailurePolicy`, and the JobSet restarts the whole gang with
+ * `RestartJobSetAndIgnoreMaxRestarts`, so spot preemptions do not burn `maxRestarts`; real
+ * failures still do (reference §3).
+ *
+ * A JobSet's spec cannot be changed once created: start a new run with a new `name`.
+ *
+ * @see https://jobset.sigs.k8s.io/docs/tasks/
+ * @example
+ * new TrainingJob(workloads, 'LlamaFinetune', {
+ *   image: 'nvcr.io/nvidia/pytorch:25.08-py3', command: ['torchrun', 'train.py'],
+ *   nodes: 4, gpusPerNode: 8, accelerator: Accelerator.H100, queueName: 'training',
+ *   checkpoint: { uri: 's3://ckpt/llama-ft/' },
+ *   extraResourcesPerNode: { 'vpc.amazonaws.com/efa': 32, 'hugepages-2Mi': '5120Mi' },
+ * });
+ */
+export class TrainingJob extends Construct {
+  /** The JobSet. */
+  public readonly resource: Manifest;
+  /** JobSet name. */
+  public readonly jobSetName: string;
+  /** Namespace. */
+  public readonly namespace: string;
+  /** torchrun master address (`<name>-node-0-0.<name>`). */
+  public readonly masterAddress: string;
+
+  constructor(scope: Construct, id: string, props: TrainingJobProps) {
+    super(scope, id);
+    this.jobSetName = props.name ?? nameFromId(id);
+    assertDnsLabel(this, 'name', this.jobSetName, 40);
+    this.namespace = props.namespace ?? 'default';
+    assertDnsLabel(this, 'namespace', this.namespace);
+    assertInteger(this, 'nodes', props.nodes, 1);
+    assertInteger(this, 'gpusPerNode', props.gpusPerNode, 1, 16);
+    const maxRestarts = props.maxRestarts ?? 3;
+    assertInteger(this, 'maxRestarts', maxRestarts, 0);
+    const grace = props.terminationGracePeriodSeconds ?? 120;
+    assertInteger(this, 'terminationGracePeriodSeconds', grace, 0);
+    const port = props.masterPort ?? 29500;
+    assertInteger(this, 'masterPort', port, 1, 65535);
+    const shm = props.sharedMemoryGiB ?? 8 * props.gpusPerNode;
+    assertInteger(this, 'sharedMemoryGiB', shm, 1);
+    const memory = props.memoryGiB ?? 64 * props.gpusPerNode;
+    assertInteger(this, 'memoryGiB', memory, 1);
+    if (props.command.length === 0) {
+      throw new ValidationError(
+        `'command' is empty: give the training command, for example ['torchrun', 'train.py'].`,
+        this,
+      );
+    }
+    if (
+      !Token.isUnresolved(props.image) &&
+      (!/[:@]/.test(props.image.split('/').pop() ?? '') || props.image.endsWith(':latest'))
+    ) {
+      throw new ValidationError(
+        `'image' ('${props.image}') must carry a pinned tag or digest, not 'latest' or none: a restarted gang must run the same code.`,
+        this,
+      );
+    }
+    if (props.platform) {
+      dependOnStackOf(this, props.platform);
+      if (!props.platform.jobSetInstalled) {
+        throw new ValidationError(
+          `TrainingJob needs JobSet, but the GpuPlatform '${props.platform.node.path}' has jobSet disabled.`,
+          this,
+        );
+      }
+      if (props.queueName && !props.platform.kueueInstalled) {
+        throw new ValidationError(
+          `'queueName' needs Kueue, but the GpuPlatform '${props.platform.node.path}' has kueue disabled: enable it or drop queueName.`,
+          this,
+        );
+      }
+    }
+    if (props.queueName) {
+      assertDnsLabel(this, 'queueName', props.queueName);
+    }
+    this.masterAddress = `${this.jobSetName}-${REPLICATED_JOB}-0-0.${this.jobSetName}`;
+
+    const env: Array<Record<string, unknown>> = [
+      { name: 'PET_NNODES', value: String(props.nodes) },
+      { name: 'PET_NPROC_PER_NODE', value: String(props.gpusPerNode) },
+      { name: 'PET_NODE_RANK', valueFrom: { fieldRef: { fieldPath: COMPLETION_INDEX } } },
+      { name: 'PET_MASTER_ADDR', value: this.masterAddress },
+      { name: 'PET_MASTER_PORT', value: String(port) },
+    ];
+    const volumes: Array<Record<string, unknown>> = [
+      { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: `${shm}Gi` } },
+    ];
+    const mounts: Array<Record<string, unknown>> = [{ name: 'dshm', mountPath: '/dev/shm' }];
+    const ckpt = props.checkpoint;
+    if (ckpt) {
+      if (!ckpt.uri && !ckpt.claimName) {
+        throw new ValidationError(`'checkpoint' needs 'uri', 'claimName' or both.`, this);
+      }
+      if (ckpt.uri && !Token.isUnresolved(ckpt.uri) && !/^(s3|gs):\/\/[^/]+|^\//.test(ckpt.uri)) {
+        throw new ValidationError(
+          `'checkpoint.uri' ('${ckpt.uri}') must be an s3:// or gs:// URI or an absolute path.`,
+          this,
+        );
+      }
+      const mountPath = ckpt.mountPath ?? '/checkpoints';
+      if (ckpt.claimName) {
+        assertDnsLabel(this, 'checkpoint.claimName', ckpt.claimName, 253);
+        volumes.push({ name: 'checkpoints', persistentVolumeClaim: { claimName: ckpt.claimName } });
+        mounts.push({ name: 'checkpoints', mountPath });
+        env.push({ name: 'CHECKPOINT_DIR', value: mountPath });
+      }
+      env.push({ name: 'CHECKPOINT_URI', value: ckpt.uri ?? mountPath });
+    } else {
+      Warnings.add(
+        this,
+        'k8s-training-no-checkpoint',
+        `no 'checkpoint': after a preemption or failure the gang restarts from step 0. Give checkpoint.uri or checkpoint.claimName.`,
+      );
+    }
+    env.push(...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })));
+
+    const gpus = String(props.gpusPerNode);
+    const extra: Record<string, string> = {};
+    for (const [k, v] of Object.entries(props.extraResourcesPerNode ?? {})) {
+      if (k === NVIDIA_GPU_RESOURCE || k === 'cpu' || k === 'memory') {
+        throw new ValidationError(
+          `'extraResourcesPerNode' must not set '${k}': use gpusPerNode, cpu or memoryGiB.`,
+          this,
+        );
+      }
+      extra[k] = String(v);
+    }
+    const nodeSelector = {
+      ...(props.accelerator ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue } : {}),
+      ...(props.nodeSelector ?? {}),
+    };
+    if (Object.keys(nodeSelector).length === 0) {
+      Warnings.add(
+        this,
+        'k8s-training-no-node-selector',
+        `neither 'accelerator' nor 'nodeSelector' is set: pods may land on any GPU node, including another GPU model.`,
+      );
+    }
+
+    const labels: Record<string, string> = {
+      'app.kubernetes.io/name': 'training',
+      'app.kubernetes.io/instance': this.jobSetName,
+      ...MANAGED_BY,
+      ...(props.accelerator ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue } : {}),
+    };
+    const podSpec: Record<string, unknown> = {
+      restartPolicy: 'Never',
+      terminationGracePeriodSeconds: grace,
+      tolerations: [gpuToleration(), ...(props.tolerations ?? [])],
+      containers: [
+        {
+          name: 'trainer',
+          image: props.image,
+          command: props.command,
+          env,
+          ports: [{ name: 'rendezvous', containerPort: port }],
+          resources: {
+            requests: {
+              cpu: props.cpu ?? String(8 * props.gpusPerNode),
+              memory: `${memory}Gi`,
+              [NVIDIA_GPU_RESOURCE]: gpus,
+              ...extra,
+            },
+            limits: { memory: `${memory}Gi`, [NVIDIA_GPU_RESOURCE]: gpus, ...extra },
+          },
+          volumeMounts: mounts,
+          ...(needsIpcLock(Object.keys(extra))
+            ? { securityContext: { capabilities: { add: ['IPC_LOCK'] } } }
+            : {}),
+        },
+      ],
+      volumes,
+    };
+    if (Object.keys(nodeSelector).length) {
+      podSpec.nodeSelector = nodeSelector;
+    }
+    if (props.serviceAccountName) {
+      podSpec.serviceAccountName = props.serviceAccountName;
+    }
+
+    assertCrdInOtherStack(this, 'jobset.x-k8s.io', 'JobSet');
+    this.resource = new Manifest(this, 'Resource', {
+      manifest: {
+        apiVersion: 'jobset.x-k8s.io/v1alpha2',
+        kind: 'JobSet',
+        metadata: {
+          name: this.jobSetName,
+          namespace: this.namespace,
+          labels: { ...labels, ...(props.queueName ? { [KUEUE_QUEUE_LABEL]: props.queueName } : {}) },
+        },
+        spec: {
+          network: { enableDNSHostnames: true },
+          failurePolicy: {
+            maxRestarts,
+            rules: [
+              {
+                name: 'preemption-does-not-count',
+                action: 'RestartJobSetAndIgnoreMaxRestarts',
+                onJobFailureReasons: ['PodFailurePolicy'],
+              },
+            ],
+          },
+          replicatedJobs: [
+            {
+              name: REPLICATED_JOB,
+              replicas: 1,
+              template: {
+                spec: {
+                  parallelism: props.nodes,
+                  completions: props.nodes,
+                  completionMode: 'Indexed',
+                  backoffLimit: 0,
+                  podFailurePolicy: {
+                    rules: [
+                      { action: 'FailJob', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+                    ],
+                  },
+                  template: { metadata: { labels }, spec: podSpec },
+                },
+              },
+            },
+          ],
+        },
+      },
+    });
+    this.node.defaultChild = this.resource;
+  }
+}

@@ -1,0 +1,224 @@
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { Construct } from 'constructs';
+import { NVIDIA_GPU_RESOURCE, NodeTaint, ValidationError } from '../core';
+import { IGpuPlatform } from './interfaces';
+import {
+  MANAGED_BY,
+  assertCrdInOtherStack,
+  assertDnsLabel,
+  dependOnStackOf,
+  nameFromId,
+} from './private/common';
+
+/** Kueue API version used for ResourceFlavor, ClusterQueue and LocalQueue (reference §3.1). */
+export const KUEUE_API_VERSION = 'kueue.x-k8s.io/v1beta2';
+
+/** One kind of GPU capacity (a Kueue ResourceFlavor) and its quota in the cluster queue. */
+export interface GpuFlavor {
+  /** ResourceFlavor name, for example `h100-spot`. */
+  readonly name: string;
+  /** Node labels that identify this capacity; Kueue adds them as a node selector to admitted pods. */
+  readonly nodeLabels: Record<string, string>;
+  /**
+   * Taints these nodes carry (for example `spot=true:NoSchedule`); Kueue adds matching
+   * tolerations to admitted pods. The `nvidia.com/gpu` taint need not be listed.
+   * @default - none
+   */
+  readonly nodeTaints?: NodeTaint[];
+  /** GPU quota (`nvidia.com/gpu` nominal quota). */
+  readonly gpus: number;
+  /** CPU quota, cores. */
+  readonly cpus: number;
+  /** Memory quota, GiB. */
+  readonly memoryGiB: number;
+  /**
+   * Quotas of other resources the jobs request (EFA interfaces, huge pages, RDMA devices),
+   * for example `{ 'rdma/ib': 32 }`. Kueue leaves a job requesting an uncovered resource
+   * unadmitted, so list here everything TrainingJob.extraResourcesPerNode requests.
+   * @default - none
+   */
+  readonly extraResources?: Record<string, number | string>;
+}
+
+/** Properties of {@link TrainingQueues}. */
+export interface TrainingQueuesProps {
+  /** Flavors in order of preference: Kueue tries the first with free quota (put spot first). */
+  readonly flavors: GpuFlavor[];
+  /** Namespaces that get a LocalQueue pointing at the cluster queue. */
+  readonly namespaces: string[];
+  /**
+   * ClusterQueue name, also the LocalQueues' name (the `queueName` jobs use).
+   * @default - the construct id in kebab case
+   */
+  readonly name?: string;
+  /**
+   * Cohort to borrow unused quota from and lend to.
+   * @default - no cohort
+   */
+  readonly cohort?: string;
+  /**
+   * Let higher-priority workloads preempt lower-priority ones in this queue.
+   * @default true
+   */
+  readonly preemptLowerPriority?: boolean;
+  /**
+   * The GPU platform; checked for Kueue and used to order the stacks.
+   * @default - not checked
+   */
+  readonly platform?: IGpuPlatform;
+}
+
+/**
+ * Kueue queues for GPU capacity: a ResourceFlavor per kind of capacity (spot and on-demand,
+ * with their node labels and taints), one ClusterQueue with GPU, CPU and memory quotas per
+ * flavor, and a LocalQueue in each namespace. Jobs join with the
+ * `kueue.x-k8s.io/queue-name: <name>` label (TrainingJob `queueName`).
+ *
+ * @see https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/
+ * @example
+ * new TrainingQueues(workloads, 'Training', {
+ *   namespaces: ['research'],
+ *   flavors: [
+ *     { name: 'h100-spot', nodeLabels: { 'capacity-type': 'spot' }, gpus: 32, cpus: 768, memoryGiB: 8192 },
+ *     { name: 'h100-on-demand', nodeLabels: { 'capacity-type': 'on-demand' }, gpus: 16, cpus: 384, memoryGiB: 4096 },
+ *   ],
+ * });
+ */
+export class TrainingQueues extends Construct {
+  /** The ClusterQueue. */
+  public readonly resource: Manifest;
+  /** ClusterQueue and LocalQueue name. */
+  public readonly queueName: string;
+  /** ResourceFlavors by name. */
+  public readonly flavors: Record<string, Manifest> = {};
+  /** LocalQueues by namespace. */
+  public readonly localQueues: Record<string, Manifest> = {};
+
+  constructor(scope: Construct, id: string, props: TrainingQueuesProps) {
+    super(scope, id);
+    this.queueName = props.name ?? nameFromId(id);
+    assertDnsLabel(this, 'name', this.queueName);
+    if (props.flavors.length === 0) {
+      throw new ValidationError(
+        `'flavors' is empty: give at least one GPU flavor (for example spot and on-demand).`,
+        this,
+      );
+    }
+    if (props.namespaces.length === 0) {
+      throw new ValidationError(
+        `'namespaces' is empty: give the namespaces whose jobs use this queue.`,
+        this,
+      );
+    }
+    if (props.platform) {
+      dependOnStackOf(this, props.platform);
+      if (!props.platform.kueueInstalled) {
+        throw new ValidationError(
+          `TrainingQueues needs Kueue, but the GpuPlatform '${props.platform.node.path}' has kueue disabled.`,
+          this,
+        );
+      }
+    }
+    assertCrdInOtherStack(this, 'kueue.x-k8s.io', 'Kueue queue');
+    const seen = new Set<string>();
+    for (const f of props.flavors) {
+      assertDnsLabel(this, 'flavors[].name', f.name, 253);
+      if (seen.has(f.name)) {
+        throw new ValidationError(`'flavors' lists '${f.name}' twice: flavor names must be unique.`, this);
+      }
+      seen.add(f.name);
+      for (const [k, v] of [
+        ['gpus', f.gpus],
+        ['cpus', f.cpus],
+        ['memoryGiB', f.memoryGiB],
+      ] as const) {
+        if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) {
+          throw new ValidationError(`'flavors' '${f.name}': '${k}' (${v}) must be a number >= 0.`, this);
+        }
+      }
+      if (Object.keys(f.nodeLabels).length === 0) {
+        throw new ValidationError(
+          `'flavors' '${f.name}': 'nodeLabels' is empty: without labels Kueue cannot steer pods to this capacity.`,
+          this,
+        );
+      }
+    }
+    const extraKeys = [...new Set(props.flavors.flatMap((f) => Object.keys(f.extraResources ?? {})))].sort();
+    for (const k of extraKeys) {
+      if (k === NVIDIA_GPU_RESOURCE || k === 'cpu' || k === 'memory') {
+        throw new ValidationError(`'extraResources' must not set '${k}': use gpus, cpus or memoryGiB.`, this);
+      }
+    }
+    for (const ns of props.namespaces) {
+      assertDnsLabel(this, 'namespaces[]', ns);
+    }
+
+    for (const f of props.flavors) {
+      const taints = (f.nodeTaints ?? []).map((t) => ({
+        key: t.key,
+        ...(t.value ? { value: t.value } : {}),
+        effect: t.effect,
+      }));
+      this.flavors[f.name] = new Manifest(this, `Flavor-${f.name}`, {
+        manifest: {
+          apiVersion: KUEUE_API_VERSION,
+          kind: 'ResourceFlavor',
+          metadata: { name: f.name, labels: { ...MANAGED_BY } },
+          spec: {
+            nodeLabels: f.nodeLabels,
+            ...(taints.length
+              ? {
+                  nodeTaints: taints,
+                  tolerations: taints.map((t) => ({ ...t, operator: t.value ? 'Equal' : 'Exists' })),
+                }
+              : {}),
+          },
+        },
+      });
+    }
+
+    this.resource = new Manifest(this, 'Resource', {
+      manifest: {
+        apiVersion: KUEUE_API_VERSION,
+        kind: 'ClusterQueue',
+        metadata: { name: this.queueName, labels: { ...MANAGED_BY } },
+        spec: {
+          namespaceSelector: {},
+          ...(props.cohort ? { cohortName: props.cohort } : {}),
+          queueingStrategy: 'BestEffortFIFO',
+          ...((props.preemptLowerPriority ?? true)
+            ? { preemption: { withinClusterQueue: 'LowerPriority', reclaimWithinCohort: 'Any' } }
+            : {}),
+          resourceGroups: [
+            {
+              coveredResources: ['cpu', 'memory', NVIDIA_GPU_RESOURCE, ...extraKeys],
+              flavors: props.flavors.map((f) => ({
+                name: f.name,
+                resources: [
+                  { name: 'cpu', nominalQuota: String(f.cpus) },
+                  { name: 'memory', nominalQuota: `${f.memoryGiB}Gi` },
+                  { name: NVIDIA_GPU_RESOURCE, nominalQuota: String(f.gpus) },
+                  ...extraKeys.map((k) => ({ name: k, nominalQuota: String(f.extraResources?.[k] ?? 0) })),
+                ],
+              })),
+            },
+          ],
+        },
+      },
+      dependsOn: Object.values(this.flavors),
+    });
+    this.node.defaultChild = this.resource;
+
+    for (const ns of props.namespaces) {
+      this.localQueues[ns] = new Manifest(this, `LocalQueue-${ns}`, {
+        manifest: {
+          apiVersion: KUEUE_API_VERSION,
+          kind: 'LocalQueue',
+          metadata: { name: this.queueName, namespace: ns, labels: { ...MANAGED_BY } },
+          spec: { clusterQueue: this.queueName },
+        },
+        dependsOn: [this.resource],
+      });
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { Testing } from 'cdktf';
+import { parse } from 'yaml';
+import { build } from '../../examples/k8s-serving/main';
+import { resourcesOf, synthJson } from '../util';
+
+describe('examples/k8s-serving', () => {
+  const app = Testing.app();
+  const [platform, workloads] = build(app);
+  const platformJson = synthJson(platform);
+  const workloadsJson = synthJson(workloads);
+
+  test('synthesizes the platform and workloads stacks (snapshot)', () => {
+    expect(platformJson).toMatchSnapshot();
+    expect(workloadsJson).toMatchSnapshot();
+  });
+
+  test('the workloads stack depends on the platform stack', () => {
+    expect(workloads.dependencies).toContain(platform);
+  });
+
+  test('custom resources only in the workloads stack, charts only in the platform stack', () => {
+    expect(resourcesOf(platformJson, 'kubernetes_manifest')).toEqual({});
+    expect(resourcesOf(workloadsJson, 'helm_release')).toEqual({});
+  });
+
+  test('Llama-3.1-8B AWQ on one L4, Llama-3.1-70B AWQ on 2 x L40S', () => {
+    const deployments = Object.values(resourcesOf(workloadsJson, 'kubernetes_deployment_v1')) as any[];
+    const gpus = Object.fromEntries(
+      deployments.map((d) => [
+        d.metadata.name,
+        [
+          d.spec.template.spec.node_selector['cdktf-ai-infra/accelerator'],
+          d.spec.template.spec.container[0].resources.limits['nvidia.com/gpu'],
+        ],
+      ]),
+    );
+    expect(gpus).toEqual({ 'llama8b-vllm': ['l4', '1'], 'llama70b-vllm': ['l40s', '2'] });
+  });
+
+  test('autoscales both on the vLLM queue with the model_name label', () => {
+    const queries = Object.values(resourcesOf(workloadsJson, 'kubernetes_manifest'))
+      .map((m: any) => m.manifest)
+      .filter((m: any) => m.kind === 'ScaledObject')
+      .map((m: any) => m.spec.triggers[0].metadata.query)
+      .sort();
+    expect(queries).toEqual([
+      'sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-3.1-70b"})',
+      'sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-3.1-8b"})',
+    ]);
+  });
+
+  test('the monitoring stack routes critical alerts to PagerDuty from a Secret', () => {
+    const release = (Object.values(resourcesOf(platformJson, 'helm_release')) as any[]).find(
+      (r) => r.chart === 'kube-prometheus-stack',
+    );
+    const values = parse(release.values[0]);
+    const critical = values.alertmanager.config.receivers.find((r: any) => r.name === 'critical');
+    expect(critical.pagerduty_configs[0].routing_key_file).toBe(
+      '/etc/alertmanager/secrets/alerting/pagerduty',
+    );
+  });
+});
