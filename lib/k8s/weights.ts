@@ -50,7 +50,7 @@ export interface HuggingFaceWeightsOptions {
 export interface BucketWeightsOptions {
   /**
    * How the weights are read.
-   * @default BucketLoading.STREAM for `s3://`, BucketLoading.INIT_CONTAINER for `gs://`
+   * @default BucketLoading.STREAM for `s3://` with vLLM, otherwise BucketLoading.INIT_CONTAINER
    */
   readonly loading?: BucketLoading;
 }
