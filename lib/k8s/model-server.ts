@@ -17,9 +17,8 @@ import {
   normalizeKubernetesLabelValue,
   sizeModel,
 } from '../core';
-import { IGpuPlatform, IMonitoringStack } from './interfaces';
+import { ApiToleration, IGpuPlatform, IMonitoringStack } from './interfaces';
 import {
-  ApiToleration,
   MANAGED_BY,
   assertCrdInOtherStack,
   assertDnsLabel,

@@ -68,8 +68,11 @@ export interface VolumeWeightsOptions {
 
 /** The kind of a {@link WeightsSource}. */
 export enum WeightsSourceKind {
+  /** A Hugging Face Hub repository. */
   HUGGING_FACE = 'hugging-face',
+  /** An `s3://` or `gs://` prefix. */
   BUCKET = 'bucket',
+  /** A PersistentVolumeClaim. */
   VOLUME = 'volume',
 }
 
