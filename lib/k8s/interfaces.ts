@@ -55,3 +55,21 @@ export interface ScrapeTarget {
    */
   readonly serviceAccountAuth?: boolean;
 }
+
+/** A pod toleration in Kubernetes API shape (as in manifests and Helm values). */
+export interface ApiToleration {
+  /** Taint key. */
+  readonly key: string;
+  /** `Exists` (any value) or `Equal` (the given value). */
+  readonly operator: 'Exists' | 'Equal';
+  /**
+   * Taint value, with `Equal`.
+   * @default - none
+   */
+  readonly value?: string;
+  /**
+   * Taint effect (`NoSchedule`, `PreferNoSchedule`, `NoExecute`).
+   * @default - all effects
+   */
+  readonly effect?: string;
+}

@@ -17,9 +17,8 @@ import {
   normalizeKubernetesLabelValue,
   sizeModel,
 } from '../core';
-import { IGpuPlatform, IMonitoringStack } from './interfaces';
+import { ApiToleration, IGpuPlatform, IMonitoringStack } from './interfaces';
 import {
-  ApiToleration,
   MANAGED_BY,
   assertCrdInOtherStack,
   assertDnsLabel,
@@ -537,7 +536,7 @@ export class ModelServer extends Construct {
     }
     if (
       props.weights.kind === WeightsSourceKind.BUCKET &&
-      this.bucketLoading(props.weights) === BucketLoading.STREAM
+      this.bucketLoading(props.weights, ServingEngine.VLLM) === BucketLoading.STREAM
     ) {
       args.push('--load-format', 'runai_streamer');
     }
@@ -580,10 +579,13 @@ export class ModelServer extends Construct {
     }
   }
 
-  private bucketLoading(w: WeightsSource): BucketLoading {
+  /** Streaming is a vLLM feature and `gs://` streaming depends on the vLLM build: copy otherwise. */
+  private bucketLoading(w: WeightsSource, engine: ServingEngine): BucketLoading {
     return (
       w.options.loading ??
-      (w.location.startsWith('gs://') ? BucketLoading.INIT_CONTAINER : BucketLoading.STREAM)
+      (w.location.startsWith('s3://') && engine === ServingEngine.VLLM
+        ? BucketLoading.STREAM
+        : BucketLoading.INIT_CONTAINER)
     );
   }
 
@@ -647,7 +649,7 @@ export class ModelServer extends Construct {
             this,
           );
         }
-        const loading = this.bucketLoading(w);
+        const loading = this.bucketLoading(w, engine);
         if (loading === BucketLoading.STREAM) {
           if (engine !== ServingEngine.VLLM) {
             throw new ValidationError(

@@ -2,9 +2,8 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ACCELERATOR_NODE_LABEL, Accelerator, NVIDIA_GPU_RESOURCE, ValidationError, Warnings } from '../core';
-import { IGpuPlatform } from './interfaces';
+import { ApiToleration, IGpuPlatform } from './interfaces';
 import {
-  ApiToleration,
   MANAGED_BY,
   assertCrdInOtherStack,
   assertDnsLabel,

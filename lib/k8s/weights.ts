@@ -50,7 +50,7 @@ export interface HuggingFaceWeightsOptions {
 export interface BucketWeightsOptions {
   /**
    * How the weights are read.
-   * @default BucketLoading.STREAM for `s3://`, BucketLoading.INIT_CONTAINER for `gs://`
+   * @default BucketLoading.STREAM for `s3://` with vLLM, otherwise BucketLoading.INIT_CONTAINER
    */
   readonly loading?: BucketLoading;
 }
@@ -68,8 +68,11 @@ export interface VolumeWeightsOptions {
 
 /** The kind of a {@link WeightsSource}. */
 export enum WeightsSourceKind {
+  /** A Hugging Face Hub repository. */
   HUGGING_FACE = 'hugging-face',
+  /** An `s3://` or `gs://` prefix. */
   BUCKET = 'bucket',
+  /** A PersistentVolumeClaim. */
   VOLUME = 'volume',
 }
 

@@ -1,5 +1,14 @@
 import { parse } from 'yaml';
-import { GpuManagement, GpuNodeImage, GpuPlatform, GpuPlatformProps, MonitoringStack } from '../../lib/k8s';
+import { Accelerator, ModelSpec, Quantization } from '../../lib/core';
+import {
+  GpuManagement,
+  GpuNodeImage,
+  GpuPlatform,
+  GpuPlatformProps,
+  ModelServer,
+  MonitoringStack,
+  WeightsSource,
+} from '../../lib/k8s';
 import { HELM_CHARTS } from '../../lib/k8s/versions';
 import { resourcesOf, synthJson } from '../util';
 import { platformAndWorkloads, warningsOf } from './helpers';
@@ -251,5 +260,30 @@ describe('GpuPlatform', () => {
         ],
       },
     ]);
+  });
+
+  test('depends on the monitoring stack when it lives in another stack', () => {
+    const { app, platform, workloads } = platformAndWorkloads();
+    void app;
+    const monitoring = new MonitoringStack(platform, 'Monitoring');
+    new GpuPlatform(workloads, 'Gpu', { nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT, monitoring });
+    expect(workloads.dependencies).toContain(platform);
+  });
+
+  test('a ScaledObject in the stack that installs KEDA is an error', () => {
+    const { platform } = platformAndWorkloads();
+    const monitoring = new MonitoringStack(platform, 'Monitoring');
+    const gpu = new GpuPlatform(platform, 'Gpu', { nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT, monitoring });
+    expect(
+      () =>
+        new ModelServer(platform, 'S', {
+          model: ModelSpec.LLAMA_3_1_8B,
+          quantization: Quantization.AWQ,
+          accelerator: Accelerator.L4,
+          weights: WeightsSource.bucket('s3://models/x/'),
+          platform: gpu,
+          autoscaling: { maxReplicas: 2, prometheusUrl: 'http://prometheus:9090' },
+        }),
+    ).toThrow(/ScaledObject \(keda.sh\) is a kubernetes_manifest in the same stack as 'platform\/Gpu'/);
   });
 });

@@ -468,7 +468,22 @@ describe('ModelServer (Triton + TensorRT-LLM)', () => {
   });
 
   test('throws when streaming a bucket into Triton', () => {
-    expect(() => serve(triton)).toThrow(/BucketLoading.STREAM is a vLLM feature/);
+    expect(() =>
+      serve({
+        ...triton,
+        weights: WeightsSource.bucket('s3://models/repo/', { loading: BucketLoading.STREAM }),
+      }),
+    ).toThrow(/BucketLoading.STREAM is a vLLM feature/);
+  });
+
+  test('copies an s3:// model repository with an init container by default', () => {
+    const { json } = serve(triton);
+    expect(deployment(json).spec.template.spec.init_container[0].command.slice(0, 3)).toEqual([
+      'aws',
+      's3',
+      'sync',
+    ]);
+    expect(container(json).args).toContain('--model-repository=/models/weights');
   });
 
   test('throws for Hugging Face weights', () => {

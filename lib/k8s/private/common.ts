@@ -2,6 +2,7 @@ import { TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { stringify } from 'yaml';
 import { GPU_TAINT, ValidationError } from '../../core';
+import { ApiToleration } from '../interfaces';
 
 /** Label every object of this module carries. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdktf-ai-infra' };
@@ -9,14 +10,6 @@ export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdktf-ai-infra' };
 /** Helm values as YAML, with stable key order and no line folding. */
 export function toYaml(values: unknown): string {
   return stringify(values, { lineWidth: 0 });
-}
-
-/** A toleration in Kubernetes API shape (camelCase, as in manifests and Helm values). */
-export interface ApiToleration {
-  key: string;
-  operator: 'Exists' | 'Equal';
-  value?: string;
-  effect?: string;
 }
 
 /** The toleration for the GPU taint every GPU pool of this library carries (core GPU_TAINT). */
