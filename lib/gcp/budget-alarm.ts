@@ -12,6 +12,7 @@ import {
   normalizeGcpLabelKey,
   normalizeGcpLabelValue,
 } from '../core';
+import { notificationChannel } from './private/channels';
 import { defaultName, grantId, unresolved } from './private/names';
 
 /** A budget threshold: a fraction of the amount on actual or forecasted spend. */
@@ -162,11 +163,11 @@ export class GcpBudgetAlarm extends Construct {
         throw new ValidationError(`'emails' entry '${email}' is not an email address.`, this);
       }
       this.channels.push(
-        new MonitoringNotificationChannel(this, grantId('email', email), {
+        notificationChannel(this, grantId('email', email), {
           project: props.project,
           displayName: `budget ${email}`,
           type: 'email',
-          labels: { email_address: email },
+          config: { email_address: email },
         }),
       );
     }
