@@ -401,3 +401,18 @@ describe('TrainingNodePool', () => {
     expect(nc.oauth_scopes).toEqual(['https://www.googleapis.com/auth/cloud-platform']);
   });
 });
+
+describe('TrainingNodePool boot disk', () => {
+  test('uses hyperdisk-balanced on a3-ultragpu-8g', () => {
+    const { res } = pool(
+      {
+        accelerator: Accelerator.H200,
+        machineType: 'a3-ultragpu-8g',
+        zone: 'us-central1-b',
+        capacity: Capacity.reservation('ultra'),
+      },
+      { gpuDirect: GpuDirect.RDMA, gpuDirectZone: 'us-central1-b' },
+    );
+    expect(res.node_config.disk_type).toBe('hyperdisk-balanced');
+  });
+});

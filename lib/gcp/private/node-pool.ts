@@ -202,7 +202,7 @@ export function createGpuNodePool(
     nodeConfig: {
       machineType: m.name,
       imageType: 'COS_CONTAINERD',
-      diskType: 'pd-ssd',
+      diskType: m.bootDiskType,
       diskSizeGb: spec.diskSizeGb,
       serviceAccount: cluster.nodeServiceAccountEmail,
       oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
