@@ -1,3 +1,4 @@
+import { TerraformVariable } from 'cdktf';
 import {
   Accelerator,
   ACCELERATOR_NODE_LABEL,
@@ -414,5 +415,17 @@ describe('TrainingNodePool boot disk', () => {
       { gpuDirect: GpuDirect.RDMA, gpuDirectZone: 'us-central1-b' },
     );
     expect(res.node_config.disk_type).toBe('hyperdisk-balanced');
+  });
+});
+
+describe('TrainingNodePool tokens', () => {
+  test('accepts a reservation name from a Terraform variable', () => {
+    const { stack, cluster } = setup({ gpuDirect: GpuDirect.TCPXO });
+    const v = new TerraformVariable(stack, 'reservation', { type: 'string' });
+    cluster.addTrainingNodePool('Train', { ...MEGA, capacity: Capacity.reservation(v.stringValue) });
+    const res = Object.values(resourcesOf(synthJson(stack), 'google_container_node_pool')).find(
+      (p: any) => p.name === 'train',
+    ) as any;
+    expect(res.node_config.reservation_affinity.values).toEqual(['${var.reservation}']);
   });
 });
