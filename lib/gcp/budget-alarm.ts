@@ -172,7 +172,7 @@ export class GcpBudgetAlarm extends Construct {
       );
     }
 
-    const label = props.labelFilter ?? Tags.of(this).costAllocationTag;
+    const tags = Tags.of(this);
     const estimate = CostEstimate.of(this);
     const path = this.node.path;
     const units =
@@ -199,9 +199,15 @@ export class GcpBudgetAlarm extends Construct {
         projects: [`projects/${props.projectNumber}`],
         calendarPeriod: 'MONTH',
         creditTypesTreatment: 'INCLUDE_ALL_CREDITS',
-        ...(label
-          ? { labels: { [normalizeGcpLabelKey(label.key)]: normalizeGcpLabelValue(label.value) } }
-          : {}),
+        // Resolved at synth so a cost tag set after the budget still applies.
+        labels: Token.asStringMap(
+          Lazy.anyValue({
+            produce: () => {
+              const label = props.labelFilter ?? tags.costAllocationTag;
+              return label ? { [normalizeGcpLabelKey(label.key)]: normalizeGcpLabelValue(label.value) } : {};
+            },
+          }),
+        ),
       },
       thresholdRules: thresholds.map((t) => ({
         thresholdPercent: t.fraction,
