@@ -102,14 +102,10 @@ export class GcpTrainingStack extends TerraformStack {
     });
 
     new TerraformOutput(this, 'checkpoint_url', { value: checkpoints.url });
-    new TerraformOutput(this, 'gpudirect_networks', {
-      description: 'GKENetworkParamSet / Network objects the workloads stack must create',
-      value: network.gpuDirectNetworks.map((n) => ({
-        name: n.kubernetesName,
-        vpc: n.vpcName,
-        subnet: n.subnetName,
-        deviceMode: n.deviceMode,
-      })),
+    new TerraformOutput(this, 'gpudirect_manifests', {
+      description:
+        'GKENetworkParamSet / Network objects the workloads stack must apply (kubernetes_manifest)',
+      value: network.gpuDirectKubernetesManifests(),
     });
     new TerraformOutput(this, 'monthly_cost_estimate', { value: CostEstimate.of(this).renderTable() });
   }

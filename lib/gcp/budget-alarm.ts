@@ -12,6 +12,7 @@ import {
   normalizeGcpLabelKey,
   normalizeGcpLabelValue,
 } from '../core';
+import { notificationChannel } from './private/channels';
 import { defaultName, grantId, unresolved } from './private/names';
 
 /** A budget threshold: a fraction of the amount on actual or forecasted spend. */
@@ -162,16 +163,16 @@ export class GcpBudgetAlarm extends Construct {
         throw new ValidationError(`'emails' entry '${email}' is not an email address.`, this);
       }
       this.channels.push(
-        new MonitoringNotificationChannel(this, grantId('email', email), {
+        notificationChannel(this, grantId('email', email), {
           project: props.project,
           displayName: `budget ${email}`,
           type: 'email',
-          labels: { email_address: email },
+          config: { email_address: email },
         }),
       );
     }
 
-    const label = props.labelFilter ?? Tags.of(this).costAllocationTag;
+    const tags = Tags.of(this);
     const estimate = CostEstimate.of(this);
     const path = this.node.path;
     const units =
@@ -198,9 +199,15 @@ export class GcpBudgetAlarm extends Construct {
         projects: [`projects/${props.projectNumber}`],
         calendarPeriod: 'MONTH',
         creditTypesTreatment: 'INCLUDE_ALL_CREDITS',
-        ...(label
-          ? { labels: { [normalizeGcpLabelKey(label.key)]: normalizeGcpLabelValue(label.value) } }
-          : {}),
+        // Resolved at synth so a cost tag set after the budget still applies.
+        labels: Token.asStringMap(
+          Lazy.anyValue({
+            produce: () => {
+              const label = props.labelFilter ?? tags.costAllocationTag;
+              return label ? { [normalizeGcpLabelKey(label.key)]: normalizeGcpLabelValue(label.value) } : {};
+            },
+          }),
+        ),
       },
       thresholdRules: thresholds.map((t) => ({
         thresholdPercent: t.fraction,

@@ -31,6 +31,11 @@ export interface GcpGpuMachineType extends GpuShape {
    * reference/gcp.md §3, VERIFY: consumption options change over time).
    */
   readonly onDemandAvailable: boolean;
+  /**
+   * Boot disk type the machine series supports: `hyperdisk-balanced` for A3 Ultra (no
+   * Persistent Disk, as in Cluster Toolkit's A3 Ultra blueprint; VERIFY), `pd-ssd` otherwise.
+   */
+  readonly bootDiskType: string;
 }
 
 const ASOF = '2026-11-22';
@@ -51,6 +56,7 @@ interface Row {
   readonly usd: number;
   readonly gpuDirect?: GpuDirect;
   readonly onDemandAvailable?: boolean;
+  readonly bootDiskType?: string;
 }
 
 const ADDITIONAL_NETWORKS: Record<GpuDirect, number> = {
@@ -82,6 +88,7 @@ function row(r: Row): GcpGpuMachineType {
     additionalNetworks: ADDITIONAL_NETWORKS[gd],
     gpuDirectMtu: GPUDIRECT_MTU[gd],
     onDemandAvailable: r.onDemandAvailable ?? true,
+    bootDiskType: r.bootDiskType ?? 'pd-ssd',
   };
 }
 
@@ -163,6 +170,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     usd: 84.81,
     gpuDirect: GpuDirect.RDMA,
     onDemandAvailable: false,
+    bootDiskType: 'hyperdisk-balanced',
   }),
   // A2 High / Mega: A100 40GB.
   row({

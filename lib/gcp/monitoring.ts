@@ -9,6 +9,7 @@ import {
   ValidationError,
   Warnings,
 } from '../core';
+import { notificationChannel } from './private/channels';
 import { grantId, unresolved } from './private/names';
 
 /** Slack notification channel settings. */
@@ -141,18 +142,18 @@ export class GkeAlerting extends Construct {
         throw new ValidationError(`'emails' entry '${email}' is not an email address.`, this);
       }
       this.channels.push(
-        new MonitoringNotificationChannel(this, grantId('email', email), {
+        notificationChannel(this, grantId('email', email), {
           project: props.project,
           displayName: `${prefix} ${email}`,
           type: 'email',
-          labels: { email_address: email },
+          config: { email_address: email },
         }),
       );
     }
     if (props.pagerDutyServiceKey !== undefined) {
       this.checkSecret('pagerDutyServiceKey', props.pagerDutyServiceKey);
       this.channels.push(
-        new MonitoringNotificationChannel(this, 'PagerDuty', {
+        notificationChannel(this, 'PagerDuty', {
           project: props.project,
           displayName: `${prefix} PagerDuty`,
           type: 'pagerduty',
@@ -163,11 +164,11 @@ export class GkeAlerting extends Construct {
     if (props.slack) {
       this.checkSecret('slack.authToken', props.slack.authToken);
       this.channels.push(
-        new MonitoringNotificationChannel(this, 'Slack', {
+        notificationChannel(this, 'Slack', {
           project: props.project,
           displayName: `${prefix} Slack ${props.slack.channelName}`,
           type: 'slack',
-          labels: { channel_name: props.slack.channelName },
+          config: { channel_name: props.slack.channelName },
           sensitiveLabels: { authToken: props.slack.authToken },
         }),
       );
@@ -175,11 +176,11 @@ export class GkeAlerting extends Construct {
     if (props.webhookUrl !== undefined) {
       this.checkSecret('webhookUrl', props.webhookUrl);
       this.channels.push(
-        new MonitoringNotificationChannel(this, 'Webhook', {
+        notificationChannel(this, 'Webhook', {
           project: props.project,
           displayName: `${prefix} webhook`,
           type: 'webhook_tokenauth',
-          labels: { url: props.webhookUrl },
+          config: { url: props.webhookUrl },
         }),
       );
     }

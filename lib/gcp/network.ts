@@ -34,6 +34,18 @@ export interface GpuDirectNetwork {
   readonly subnetwork: ComputeSubnetwork;
 }
 
+/** A plain Kubernetes manifest (`GKENetworkParamSet` or `Network`) for the workloads stack. */
+export interface GpuDirectManifest {
+  /** `networking.gke.io/v1`. */
+  readonly apiVersion: string;
+  /** `GKENetworkParamSet` or `Network`. */
+  readonly kind: string;
+  /** Object metadata (cluster-scoped: a name only). */
+  readonly metadata: { readonly name: string };
+  /** The object's spec. */
+  readonly spec: Record<string, unknown>;
+}
+
 /** A VPC a GKE cluster can run in. */
 export interface IGkeNetwork {
   /** Project id. */
@@ -230,6 +242,33 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
     });
 
     this.gpuDirectNetworks = this.createGpuDirect(name, cidr, props);
+  }
+
+  /**
+   * The in-cluster objects the GPUDirect networks need, as plain manifests for the Kubernetes
+   * layer (`kubernetes_manifest`): per network a `GKENetworkParamSet` (`vpc`, `vpcSubnet`,
+   * `deviceMode`) and a `Network` (`type: Device`) of the same name (reference/gcp.md §1.3, §5).
+   * Empty without GPUDirect. The NCCL plugin installer, NRI device injector and RxDM sidecar are
+   * not included.
+   */
+  public gpuDirectKubernetesManifests(): GpuDirectManifest[] {
+    return this.gpuDirectNetworks.flatMap((n) => [
+      {
+        apiVersion: 'networking.gke.io/v1',
+        kind: 'GKENetworkParamSet',
+        metadata: { name: n.kubernetesName },
+        spec: { vpc: n.vpcName, vpcSubnet: n.subnetName, deviceMode: n.deviceMode },
+      },
+      {
+        apiVersion: 'networking.gke.io/v1',
+        kind: 'Network',
+        metadata: { name: n.kubernetesName },
+        spec: {
+          type: 'Device',
+          parametersRef: { group: 'networking.gke.io', kind: 'GKENetworkParamSet', name: n.kubernetesName },
+        },
+      },
+    ]);
   }
 
   private createGpuDirect(name: string, mainCidr: string, props: GkeNetworkProps): GpuDirectNetwork[] {

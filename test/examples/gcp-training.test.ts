@@ -63,4 +63,13 @@ describe('examples/gcp-training', () => {
     expect(Number(budget.amount.specified_amount.units)).toBeGreaterThan(100000);
     expect(budget.budget_filter.labels).toEqual({ 'cost-center': 'llm-pretraining' });
   });
+
+  test('outputs the GKENetworkParamSet / Network manifests for the workloads stack', () => {
+    const manifests = json.output.gpudirect_manifests.value;
+    expect(manifests).toHaveLength(16);
+    expect(manifests[0]).toMatchObject({
+      kind: 'GKENetworkParamSet',
+      spec: { vpc: 'train-vpc1', deviceMode: 'NetDevice' },
+    });
+  });
 });

@@ -157,3 +157,18 @@ describe('GcpBudgetAlarm', () => {
     expect(budget().res.budget_filter.credit_types_treatment).toBe('INCLUDE_ALL_CREDITS');
   });
 });
+
+describe('GcpBudgetAlarm label filter timing', () => {
+  test('uses a cost tag set after the budget was created', () => {
+    const { stack } = gcpStack();
+    new GcpBudgetAlarm(stack, 'Budget', BASE);
+    Tags.of(stack).setCostAllocationTag('team', 'ml');
+    expect(onlyResource(synthJson(stack), 'google_billing_budget').budget_filter.labels).toEqual({
+      team: 'ml',
+    });
+  });
+
+  test('renders no label filter without a cost tag', () => {
+    expect(budget().res.budget_filter.labels).toEqual({});
+  });
+});

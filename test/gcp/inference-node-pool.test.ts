@@ -166,3 +166,25 @@ describe('InferenceNodePool initial size', () => {
     expect(pool({ minNodes: 2 }).res.initial_node_count).toBe(0);
   });
 });
+
+describe('InferenceNodePool capacity', () => {
+  test('throws for an AWS capacity block naming the GCP alternatives', () => {
+    expect(() => pool({ capacity: Capacity.capacityBlock('cr-0123456789abcdef0') })).toThrow(
+      /Google Cloud has no such capacity.*Capacity\.flexStart\(\)/,
+    );
+  });
+
+  test('throws for a machine type with another accelerator', () => {
+    expect(() => pool({ machineType: 'a2-highgpu-1g' })).toThrow(
+      /'machineType' \(a2-highgpu-1g\) carries A100_40GB, not 'accelerator' L4/,
+    );
+  });
+
+  test('accepts a non-preferred machine type with the same GPU', () => {
+    expect(pool({ machineType: 'g2-standard-4' }).res.node_config.machine_type).toBe('g2-standard-4');
+  });
+
+  test('normalizes user label values for Kubernetes', () => {
+    expect(pool({ labels: { model: 'Llama 3.1 8B' } }).res.node_config.labels.model).toBe('Llama-3.1-8B');
+  });
+});

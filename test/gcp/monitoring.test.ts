@@ -1,5 +1,5 @@
 import { TerraformVariable } from 'cdktf';
-import { AlertGroup, AlertRuleSet } from '../../lib/core';
+import { AlertGroup, AlertRuleSet, Tags } from '../../lib/core';
 import { GkeAlerting, GkeAlertingProps, toCloudMonitoringPromQL } from '../../lib/gcp/monitoring';
 import { resourcesOf, synthJson } from '../util';
 import { gcpStack, warningIds } from './helpers';
@@ -142,5 +142,16 @@ describe('GkeAlerting', () => {
     expect(
       (Object.values(policies) as any[]).every((p) => p.display_name.startsWith('cdktf-ai-infra ')),
     ).toBe(true);
+  });
+
+  test('keeps stack cost labels out of channel configuration labels and puts them in user_labels', () => {
+    const { stack } = gcpStack();
+    Tags.of(stack).setCostAllocationTag('cost-center', 'llm');
+    new GkeAlerting(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const ch = Object.values(
+      resourcesOf(synthJson(stack), 'google_monitoring_notification_channel'),
+    )[0] as any;
+    expect(ch.labels).toEqual({ email_address: 'oncall@example.com' });
+    expect(ch.user_labels).toEqual({ 'cost-center': 'llm' });
   });
 });

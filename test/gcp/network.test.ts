@@ -161,3 +161,37 @@ describe('GkeNetwork', () => {
     expect(warningIds(stack)).toContain('gcp-gpudirect-props-unused');
   });
 });
+
+describe('GkeNetwork.gpuDirectKubernetesManifests', () => {
+  test('renders a GKENetworkParamSet and a Network per GPUDirect network', () => {
+    const { n } = net({ gpuDirect: GpuDirect.TCPX });
+    const m = n.gpuDirectKubernetesManifests();
+    expect(m).toHaveLength(8);
+    expect(m[0]).toEqual({
+      apiVersion: 'networking.gke.io/v1',
+      kind: 'GKENetworkParamSet',
+      metadata: { name: 'vpc1' },
+      spec: { vpc: 'network-vpc1', vpcSubnet: 'network-vpc1-subnet', deviceMode: 'NetDevice' },
+    });
+    expect(m[1]).toEqual({
+      apiVersion: 'networking.gke.io/v1',
+      kind: 'Network',
+      metadata: { name: 'vpc1' },
+      spec: {
+        type: 'Device',
+        parametersRef: { group: 'networking.gke.io', kind: 'GKENetworkParamSet', name: 'vpc1' },
+      },
+    });
+  });
+
+  test('uses deviceMode RDMA for the RoCE subnets', () => {
+    const { n } = net({ gpuDirect: GpuDirect.RDMA, gpuDirectZone: 'us-central1-b' });
+    const sets = n.gpuDirectKubernetesManifests().filter((x) => x.kind === 'GKENetworkParamSet');
+    expect(sets.map((x) => x.spec.deviceMode)).toEqual(['NetDevice', ...Array(8).fill('RDMA')]);
+    expect(sets[1].spec).toMatchObject({ vpc: 'network-rdma', vpcSubnet: 'network-rdma-subnet-0' });
+  });
+
+  test('is empty without GPUDirect', () => {
+    expect(net().n.gpuDirectKubernetesManifests()).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { TerraformVariable } from 'cdktf';
 import {
   Accelerator,
   ACCELERATOR_NODE_LABEL,
@@ -399,5 +400,32 @@ describe('TrainingNodePool', () => {
     const nc = pool().res.node_config;
     expect(nc.service_account).toMatch(/google_service_account\.\w+\.email/);
     expect(nc.oauth_scopes).toEqual(['https://www.googleapis.com/auth/cloud-platform']);
+  });
+});
+
+describe('TrainingNodePool boot disk', () => {
+  test('uses hyperdisk-balanced on a3-ultragpu-8g', () => {
+    const { res } = pool(
+      {
+        accelerator: Accelerator.H200,
+        machineType: 'a3-ultragpu-8g',
+        zone: 'us-central1-b',
+        capacity: Capacity.reservation('ultra'),
+      },
+      { gpuDirect: GpuDirect.RDMA, gpuDirectZone: 'us-central1-b' },
+    );
+    expect(res.node_config.disk_type).toBe('hyperdisk-balanced');
+  });
+});
+
+describe('TrainingNodePool tokens', () => {
+  test('accepts a reservation name from a Terraform variable', () => {
+    const { stack, cluster } = setup({ gpuDirect: GpuDirect.TCPXO });
+    const v = new TerraformVariable(stack, 'reservation', { type: 'string' });
+    cluster.addTrainingNodePool('Train', { ...MEGA, capacity: Capacity.reservation(v.stringValue) });
+    const res = Object.values(resourcesOf(synthJson(stack), 'google_container_node_pool')).find(
+      (p: any) => p.name === 'train',
+    ) as any;
+    expect(res.node_config.reservation_affinity.values).toEqual(['${var.reservation}']);
   });
 });

@@ -2,6 +2,7 @@ import {
   ContainerNodePool,
   ContainerNodePoolNodeConfigReservationAffinity,
 } from '@cdktf/provider-google/lib/container-node-pool';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
@@ -75,7 +76,7 @@ export function reservationAffinity(
     case CapacityKind.RESERVATION: {
       const name = capacity.reservationId!;
       const o = capacity.reservationOptions;
-      if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
+      if (!Token.isUnresolved(name) && !/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
         throw new ValidationError(
           `Capacity.reservation('${name}'): a GCP reservation name is lower case letters, digits and '-', starting with a letter (for example 'a3-mega-res'). Pass the block with { block } and a shared reservation's project with { project }.`,
           scope,
@@ -202,7 +203,7 @@ export function createGpuNodePool(
     nodeConfig: {
       machineType: m.name,
       imageType: 'COS_CONTAINERD',
-      diskType: 'pd-ssd',
+      diskType: m.bootDiskType,
       diskSizeGb: spec.diskSizeGb,
       serviceAccount: cluster.nodeServiceAccountEmail,
       oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
