@@ -91,6 +91,16 @@ export function normalizeKubernetesLabels(labels: Record<string, string>): Recor
 
 const TAGS = new WeakMap<TerraformStack, Tags>();
 
+/**
+ * Google resources whose `labels` attribute is configuration (a notification channel's
+ * `email_address`, ...) rather than resource labels; their resource labels are `user_labels`.
+ */
+const GOOGLE_USER_LABELS = new Set([
+  'google_monitoring_notification_channel',
+  'google_monitoring_alert_policy',
+  'google_monitoring_uptime_check_config',
+]);
+
 /** EC2 resource types a launch template tags at launch. */
 const LAUNCH_TEMPLATE_TAGGED = ['instance', 'volume', 'network-interface'];
 
@@ -248,6 +258,14 @@ class TagAspect implements IAspect {
         ...defaults,
         ...(plainMap((node as unknown as { resourceLabelsInput?: unknown }).resourceLabelsInput) ?? {}),
       });
+      return;
+    }
+    if (GOOGLE_USER_LABELS.has(type)) {
+      const u = node as unknown as { userLabelsInput?: unknown; userLabels: Record<string, string> };
+      const existing = plainMap(u.userLabelsInput);
+      if (existing) {
+        u.userLabels = { ...defaults, ...existing };
+      }
       return;
     }
     if (type === 'google_container_node_pool') {

@@ -4,6 +4,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
@@ -117,6 +118,19 @@ describe('Tags facade', () => {
       project: 'llm',
     });
     expect(Tags.of(stack).costAllocationTag).toEqual({ key: 'project', value: 'llm' });
+  });
+
+  test('labels a notification channel through user_labels, leaving its configuration labels alone', () => {
+    const { stack } = testStack();
+    new GoogleProvider(stack, 'google', { project: 'p' });
+    Tags.of(stack).add('Team', 'ML');
+    new MonitoringNotificationChannel(stack, 'Email', {
+      type: 'email',
+      labels: { email_address: 'a@example.com' },
+    });
+    const ch = synthJson(stack).resource!.google_monitoring_notification_channel.Email;
+    expect(ch.labels).toEqual({ email_address: 'a@example.com' });
+    expect(ch.user_labels).toEqual({ team: 'ml' });
   });
 
   test('throws when a tag key is empty or too long', () => {

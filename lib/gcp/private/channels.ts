@@ -1,7 +1,5 @@
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
-import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { Tags } from '../../core';
 
 /** Settings of one Cloud Monitoring notification channel. */
 export interface ChannelSpec {
@@ -14,12 +12,9 @@ export interface ChannelSpec {
 }
 
 /**
- * A notification channel whose `labels` hold only the channel type's configuration and whose
- * `user_labels` carry the stack's cost labels.
- *
- * `labels` of a notification channel is the channel descriptor's configuration, not GCE labels:
- * the stack-wide Tags aspect would merge cost labels into it, which the API rejects as unknown
- * keys. Passing `labels` as a token makes the aspect leave it alone.
+ * A notification channel whose `labels` hold only the channel type's configuration. `labels` of
+ * a notification channel is the channel descriptor's configuration, not resource labels: the
+ * core Tags aspect knows this and puts the stack's cost labels into `user_labels` instead.
  */
 export function notificationChannel(
   scope: Construct,
@@ -31,8 +26,7 @@ export function notificationChannel(
     project: spec.project,
     displayName: spec.displayName,
     type: spec.type,
-    labels: Token.asStringMap(Lazy.anyValue({ produce: () => config })),
-    userLabels: Token.asStringMap(Lazy.anyValue({ produce: () => Tags.of(scope).gcpLabels })),
+    labels: config,
     ...(spec.sensitiveLabels ? { sensitiveLabels: spec.sensitiveLabels } : {}),
   });
 }
