@@ -17,7 +17,7 @@ import {
   Tags,
   sizeModel,
 } from '../../lib/core';
-import { ArtifactRegistry, GcpBudgetAlarm, GkeAlerting, GkeCluster, GkeNetwork } from '../../lib/gcp';
+import { ArtifactRegistry, BudgetAlarm, Monitoring, GkeCluster, GkeNetwork } from '../../lib/gcp';
 
 const PROJECT = 'acme-ml-serving';
 const REGION = 'us-central1';
@@ -28,7 +28,7 @@ export class GcpInferenceStack extends TerraformStack {
     new GoogleProvider(this, 'google', {
       project: PROJECT,
       region: REGION,
-      ...GcpBudgetAlarm.providerSettings(PROJECT),
+      ...BudgetAlarm.providerSettings(PROJECT),
     });
     Tags.of(this).setCostAllocationTag('cost-center', 'llm-serving');
 
@@ -82,12 +82,12 @@ export class GcpInferenceStack extends TerraformStack {
       repositoryId: 'serving',
       modelBucket: { bucketName: 'acme-serving-models' },
     });
-    new GkeAlerting(this, 'Alerts', {
+    new Monitoring(this, 'Alerts', {
       project: PROJECT,
       emails: ['llm-oncall@example.com'],
       rules: { servingMatchers: ['namespace="llm"'] },
     });
-    new GcpBudgetAlarm(this, 'Budget', {
+    new BudgetAlarm(this, 'Budget', {
       billingAccount: '012345-6789AB-CDEF01',
       project: PROJECT,
       projectNumber: '210987654321',

@@ -13,9 +13,9 @@ import { Accelerator, AlertGroup, Capacity, CostEstimate, Tags } from '../../lib
 import {
   ArtifactRegistry,
   CheckpointBucket,
-  GcpBudgetAlarm,
+  BudgetAlarm,
   GcpPrincipal,
-  GkeAlerting,
+  Monitoring,
   GkeCluster,
   GkeNetwork,
   GpuDirect,
@@ -32,7 +32,7 @@ export class GcpTrainingStack extends TerraformStack {
     new GoogleProvider(this, 'google', {
       project: PROJECT,
       region: REGION,
-      ...GcpBudgetAlarm.providerSettings(PROJECT),
+      ...BudgetAlarm.providerSettings(PROJECT),
     });
     Tags.of(this).setCostAllocationTag('cost-center', 'llm-pretraining');
 
@@ -88,13 +88,13 @@ export class GcpTrainingStack extends TerraformStack {
       sensitive: true,
       description: 'PagerDuty integration key',
     });
-    new GkeAlerting(this, 'Alerts', {
+    new Monitoring(this, 'Alerts', {
       project: PROJECT,
       emails: ['ml-oncall@example.com'],
       pagerDutyServiceKey: pagerDuty.stringValue,
       rules: { groups: [AlertGroup.GPU, AlertGroup.TRAINING] },
     });
-    new GcpBudgetAlarm(this, 'Budget', {
+    new BudgetAlarm(this, 'Budget', {
       billingAccount: '012345-6789AB-CDEF01',
       project: PROJECT,
       projectNumber: PROJECT_NUMBER,

@@ -26,8 +26,8 @@ export interface BudgetThreshold {
   readonly forecasted?: boolean;
 }
 
-/** Properties of {@link GcpBudgetAlarm}. */
-export interface GcpBudgetAlarmProps {
+/** Properties of {@link BudgetAlarm}. */
+export interface BudgetAlarmProps {
   /** Billing account id, `XXXXXX-XXXXXX-XXXXXX`. */
   readonly billingAccount: string;
   /** Project id (for the Pub/Sub topic and the email channels). */
@@ -75,20 +75,20 @@ const DEFAULT_THRESHOLDS: BudgetThreshold[] = [
  * amount is the stack's cost estimate at maximum scale, computed at synth time.
  *
  * The Budgets API needs a quota project when Terraform runs with user credentials: configure
- * the provider with {@link GcpBudgetAlarm.providerSettings} (`user_project_override = true`,
+ * the provider with {@link BudgetAlarm.providerSettings} (`user_project_override = true`,
  * `billing_project`), or run as a service account. A warning says when the stack's provider
  * lacks it.
  *
  * @see https://registry.terraform.io/providers/hashicorp/google/6.50.0/docs/resources/billing_budget
  * @example
  * new GoogleProvider(stack, 'google', { project: 'acme-ml', region: 'us-central1',
- *   ...GcpBudgetAlarm.providerSettings('acme-ml') });
- * new GcpBudgetAlarm(stack, 'Budget', {
+ *   ...BudgetAlarm.providerSettings('acme-ml') });
+ * new BudgetAlarm(stack, 'Budget', {
  *   billingAccount: '012345-6789AB-CDEF01', project: 'acme-ml', projectNumber: '123456789012',
  *   emails: ['ml-oncall@example.com'],
  * });
  */
-export class GcpBudgetAlarm extends Construct {
+export class BudgetAlarm extends Construct {
   /**
    * Provider settings the Budgets API needs with user credentials: spread them into the
    * `GoogleProvider` config.
@@ -107,7 +107,7 @@ export class GcpBudgetAlarm extends Construct {
   /** The email channels. */
   public readonly channels: MonitoringNotificationChannel[] = [];
 
-  constructor(scope: Construct, id: string, props: GcpBudgetAlarmProps) {
+  constructor(scope: Construct, id: string, props: BudgetAlarmProps) {
     super(scope, id);
     if (
       !unresolved(props.billingAccount) &&
@@ -235,7 +235,7 @@ export class GcpBudgetAlarm extends Construct {
           Warnings.add(
             this,
             'gcp-budget-quota-project',
-            `No GoogleProvider in this stack sets user_project_override and billing_project: with user credentials the Budgets API fails with "requires a quota project". Spread GcpBudgetAlarm.providerSettings('<project>') into the provider, or run as a service account.`,
+            `No GoogleProvider in this stack sets user_project_override and billing_project: with user credentials the Budgets API fails with "requires a quota project". Spread BudgetAlarm.providerSettings('<project>') into the provider, or run as a service account.`,
           );
         }
         return [];

@@ -20,8 +20,8 @@ export interface SlackChannelOptions {
   readonly authToken: string;
 }
 
-/** Properties of {@link GkeAlerting}. */
-export interface GkeAlertingProps {
+/** Properties of {@link Monitoring}. */
+export interface MonitoringProps {
   /**
    * Project id of the Cloud Monitoring workspace (the cluster's project).
    * @default - the provider's project
@@ -113,12 +113,12 @@ function toDocVariables(text: string): string {
  *
  * @see https://cloud.google.com/monitoring/promql/create-promql-alerts-console
  * @example
- * new GkeAlerting(stack, 'Alerts', {
+ * new Monitoring(stack, 'Alerts', {
  *   emails: ['ml-oncall@example.com'],
  *   rules: { servingMatchers: ['namespace="llm"'] },
  * });
  */
-export class GkeAlerting extends Construct {
+export class Monitoring extends Construct {
   /** The notification channels. */
   public readonly channels: MonitoringNotificationChannel[] = [];
   /** The alert policies by rule name. */
@@ -126,7 +126,7 @@ export class GkeAlerting extends Construct {
   /** The resolved rules. */
   public readonly rules: ResolvedAlertRule[];
 
-  constructor(scope: Construct, id: string, props: GkeAlertingProps = {}) {
+  constructor(scope: Construct, id: string, props: MonitoringProps = {}) {
     super(scope, id);
     const autoClose = props.autoCloseSeconds ?? 1800;
     if (!Number.isInteger(autoClose) || autoClose < 1800 || autoClose > 604800) {

@@ -1,27 +1,27 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Testing } from 'cdktf';
 import { Accelerator, Capacity, Tags } from '../../lib/core';
-import { GcpBudgetAlarm, GcpBudgetAlarmProps } from '../../lib/gcp/budget-alarm';
+import { BudgetAlarm, BudgetAlarmProps } from '../../lib/gcp/budget-alarm';
 import { GkeCluster } from '../../lib/gcp/cluster';
 import { GkeNetwork } from '../../lib/gcp/network';
 import { onlyResource, resourcesOf, synthJson, testStack } from '../util';
 import { gcpStack, warningIds } from './helpers';
 
-const BASE: GcpBudgetAlarmProps = {
+const BASE: BudgetAlarmProps = {
   billingAccount: '012345-6789AB-CDEF01',
   project: 'proj',
   projectNumber: '123456789012',
   monthlyLimitUsd: 1000,
 };
 
-function budget(props: Partial<GcpBudgetAlarmProps> = {}) {
+function budget(props: Partial<BudgetAlarmProps> = {}) {
   const { stack } = gcpStack();
-  const b = new GcpBudgetAlarm(stack, 'Budget', { ...BASE, ...props });
+  const b = new BudgetAlarm(stack, 'Budget', { ...BASE, ...props });
   const json = synthJson(stack);
   return { stack, b, json, res: onlyResource(json, 'google_billing_budget') };
 }
 
-describe('GcpBudgetAlarm', () => {
+describe('BudgetAlarm', () => {
   test('scopes the budget to the project number, monthly', () => {
     expect(budget().res.budget_filter).toMatchObject({
       projects: ['projects/123456789012'],
@@ -64,7 +64,7 @@ describe('GcpBudgetAlarm', () => {
   test('filters on the stack cost-allocation tag by default', () => {
     const { stack } = gcpStack();
     Tags.of(stack).setCostAllocationTag('Cost-Center', 'LLM Serving');
-    new GcpBudgetAlarm(stack, 'Budget', BASE);
+    new BudgetAlarm(stack, 'Budget', BASE);
     expect(onlyResource(synthJson(stack), 'google_billing_budget').budget_filter.labels).toEqual({
       'cost-center': 'llm_serving',
     });
@@ -81,7 +81,7 @@ describe('GcpBudgetAlarm', () => {
     const network = new GkeNetwork(stack, 'Network', { project: 'proj', region: 'us-central1' });
     const cluster = new GkeCluster(stack, 'Cluster', { network });
     const pool = cluster.addInferenceNodePool('L4', { accelerator: Accelerator.L4, maxNodes: 2 });
-    new GcpBudgetAlarm(stack, 'Budget', { ...BASE, monthlyLimitUsd: undefined });
+    new BudgetAlarm(stack, 'Budget', { ...BASE, monthlyLimitUsd: undefined });
     const expected = Math.ceil(2 * pool.machineType.onDemandPrice!.usd * 730);
     expect(onlyResource(synthJson(stack), 'google_billing_budget').amount.specified_amount.units).toBe(
       String(expected),
@@ -92,7 +92,7 @@ describe('GcpBudgetAlarm', () => {
     const { stack } = gcpStack();
     const network = new GkeNetwork(stack, 'Network', { project: 'proj', region: 'us-central1' });
     const cluster = new GkeCluster(stack, 'Cluster', { network });
-    new GcpBudgetAlarm(stack, 'Budget', { ...BASE, monthlyLimitUsd: undefined });
+    new BudgetAlarm(stack, 'Budget', { ...BASE, monthlyLimitUsd: undefined });
     cluster.addInferenceNodePool('L4', {
       accelerator: Accelerator.L4,
       maxNodes: 1,
@@ -106,7 +106,7 @@ describe('GcpBudgetAlarm', () => {
 
   test('throws at synth when no amount is given and the estimate is empty', () => {
     const { stack } = gcpStack();
-    new GcpBudgetAlarm(stack, 'Budget', { ...BASE, monthlyLimitUsd: undefined });
+    new BudgetAlarm(stack, 'Budget', { ...BASE, monthlyLimitUsd: undefined });
     expect(() => Testing.synth(stack)).toThrow(
       /'monthlyLimitUsd' is not set and the stack's cost estimate is empty/,
     );
@@ -142,8 +142,8 @@ describe('GcpBudgetAlarm', () => {
 
   test('providerSettings silence the quota-project warning', () => {
     const { stack } = testStack();
-    new GoogleProvider(stack, 'google', { project: 'proj', ...GcpBudgetAlarm.providerSettings('proj') });
-    new GcpBudgetAlarm(stack, 'Budget', BASE);
+    new GoogleProvider(stack, 'google', { project: 'proj', ...BudgetAlarm.providerSettings('proj') });
+    new BudgetAlarm(stack, 'Budget', BASE);
     const json = synthJson(stack);
     expect(json.provider!.google[0]).toMatchObject({ user_project_override: true, billing_project: 'proj' });
     expect(warningIds(stack)).not.toContain('gcp-budget-quota-project');
@@ -158,10 +158,10 @@ describe('GcpBudgetAlarm', () => {
   });
 });
 
-describe('GcpBudgetAlarm label filter timing', () => {
+describe('BudgetAlarm label filter timing', () => {
   test('uses a cost tag set after the budget was created', () => {
     const { stack } = gcpStack();
-    new GcpBudgetAlarm(stack, 'Budget', BASE);
+    new BudgetAlarm(stack, 'Budget', BASE);
     Tags.of(stack).setCostAllocationTag('team', 'ml');
     expect(onlyResource(synthJson(stack), 'google_billing_budget').budget_filter.labels).toEqual({
       team: 'ml',

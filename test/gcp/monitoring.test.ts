@@ -1,12 +1,12 @@
 import { TerraformVariable } from 'cdktf';
 import { AlertGroup, AlertRuleSet, Tags } from '../../lib/core';
-import { GkeAlerting, GkeAlertingProps, toCloudMonitoringPromQL } from '../../lib/gcp/monitoring';
+import { Monitoring, MonitoringProps, toCloudMonitoringPromQL } from '../../lib/gcp/monitoring';
 import { resourcesOf, synthJson } from '../util';
 import { gcpStack, warningIds } from './helpers';
 
-function alerting(props: GkeAlertingProps = { emails: ['oncall@example.com'] }) {
+function alerting(props: MonitoringProps = { emails: ['oncall@example.com'] }) {
   const { stack } = gcpStack();
-  const a = new GkeAlerting(stack, 'Alerts', props);
+  const a = new Monitoring(stack, 'Alerts', props);
   const json = synthJson(stack);
   return {
     stack,
@@ -43,7 +43,7 @@ describe('toCloudMonitoringPromQL', () => {
   });
 });
 
-describe('GkeAlerting', () => {
+describe('Monitoring', () => {
   test('creates one PromQL alert policy per core alert rule', () => {
     const { policies } = alerting();
     expect(Object.keys(policies)).toHaveLength(AlertRuleSet.defaults().rules().length);
@@ -99,7 +99,7 @@ describe('GkeAlerting', () => {
     const key = new TerraformVariable(stack, 'pd', { sensitive: true, type: 'string' });
     const tok = new TerraformVariable(stack, 'slack', { sensitive: true, type: 'string' });
     const hook = new TerraformVariable(stack, 'hook', { sensitive: true, type: 'string' });
-    new GkeAlerting(stack, 'Alerts', {
+    new Monitoring(stack, 'Alerts', {
       emails: ['oncall@example.com'],
       pagerDutyServiceKey: key.stringValue,
       slack: { channelName: '#ml', authToken: tok.stringValue },
@@ -147,7 +147,7 @@ describe('GkeAlerting', () => {
   test('keeps stack cost labels out of channel configuration labels and puts them in user_labels', () => {
     const { stack } = gcpStack();
     Tags.of(stack).setCostAllocationTag('cost-center', 'llm');
-    new GkeAlerting(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    new Monitoring(stack, 'Alerts', { emails: ['oncall@example.com'] });
     const ch = Object.values(
       resourcesOf(synthJson(stack), 'google_monitoring_notification_channel'),
     )[0] as any;
