@@ -1,6 +1,6 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
-import { Lazy } from 'cdktf';
+import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   Accelerator,
@@ -127,6 +127,33 @@ export interface GrafanaAdminSecret {
   readonly passwordKey?: string;
 }
 
+/** Where Prometheus also sends its samples (Prometheus `remote_write`). */
+export interface PrometheusRemoteWrite {
+  /**
+   * Remote-write URL, for example an Amazon Managed Prometheus workspace's
+   * `.../api/v1/remote_write` (`aws.Monitoring.remoteWriteUrl`).
+   */
+  readonly url: string;
+  /**
+   * Sign requests with AWS SigV4 for this region (Amazon Managed Prometheus). Credentials come
+   * from the Prometheus service account (EKS Pod Identity or IRSA).
+   * @default - no signing
+   */
+  readonly sigv4Region?: string;
+  /**
+   * Name of the Prometheus service account, to match an EKS Pod Identity association or a GKE
+   * Workload Identity binding created for the collector.
+   * @default - the chart's name (`<releaseName>-prometheus`)
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Annotations on the Prometheus service account (for example the IRSA
+   * `eks.amazonaws.com/role-arn`).
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: Record<string, string>;
+}
+
 /** Properties of a {@link MonitoringStack}. */
 export interface MonitoringStackProps {
   /**
@@ -175,6 +202,12 @@ export interface MonitoringStackProps {
    * @default - no persistent volume: metrics are lost when the Prometheus pod moves
    */
   readonly prometheusStorageGiB?: number;
+  /**
+   * Also send every sample to a remote store, such as Amazon Managed Prometheus, where the
+   * cloud's alerting evaluates the same core rules.
+   * @default - local Prometheus only
+   */
+  readonly remoteWrite?: PrometheusRemoteWrite;
 }
 
 /**
@@ -245,11 +278,38 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       );
     }
 
+    const rw = props.remoteWrite;
+    if (rw && !Token.isUnresolved(rw.url) && !/^https?:\/\/[^\s]+$/.test(rw.url)) {
+      throw new ValidationError(
+        `'remoteWrite.url' ('${rw.url}') must be an http(s) URL, for example the workspace's .../api/v1/remote_write.`,
+        this,
+      );
+    }
+    if (rw?.serviceAccountName !== undefined) {
+      assertDnsLabel(this, 'remoteWrite.serviceAccountName', rw.serviceAccountName);
+    }
+
     const values = {
       fullnameOverride: this.releaseName,
       crds: { enabled: true },
       prometheus: {
+        ...(rw?.serviceAccountName || rw?.serviceAccountAnnotations
+          ? {
+              serviceAccount: {
+                create: true,
+                ...(rw.serviceAccountName ? { name: rw.serviceAccountName } : {}),
+                ...(rw.serviceAccountAnnotations ? { annotations: rw.serviceAccountAnnotations } : {}),
+              },
+            }
+          : {}),
         prometheusSpec: {
+          ...(rw
+            ? {
+                remoteWrite: [
+                  { url: rw.url, ...(rw.sigv4Region ? { sigv4: { region: rw.sigv4Region } } : {}) },
+                ],
+              }
+            : {}),
           // Deliberate: select only objects labelled `release: <releaseName>`, in every namespace.
           serviceMonitorSelectorNilUsesHelmValues: true,
           podMonitorSelectorNilUsesHelmValues: true,

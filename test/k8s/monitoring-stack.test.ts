@@ -260,3 +260,47 @@ describe('MonitoringStack', () => {
     expect(() => m.addScrapeTarget(t)).toThrow(/a target named 'x' exists already/);
   });
 });
+
+describe('MonitoringStack remote write', () => {
+  const valuesOf = (props: MonitoringStackProps): any => build(props).values;
+
+  test('defaults to no remote write and the chart-named service account', () => {
+    const v = valuesOf({});
+    expect(v.prometheus.prometheusSpec.remoteWrite).toBeUndefined();
+    expect(v.prometheus.serviceAccount).toBeUndefined();
+  });
+
+  test('remote-writes to Amazon Managed Prometheus with SigV4 under a named service account', () => {
+    const v = valuesOf({
+      remoteWrite: {
+        url: 'https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-1/api/v1/remote_write',
+        sigv4Region: 'us-west-2',
+        serviceAccountName: 'prometheus',
+      },
+    });
+    expect(v.prometheus.prometheusSpec.remoteWrite).toEqual([
+      {
+        url: 'https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-1/api/v1/remote_write',
+        sigv4: { region: 'us-west-2' },
+      },
+    ]);
+    expect(v.prometheus.serviceAccount).toEqual({ create: true, name: 'prometheus' });
+  });
+
+  test('throws when the remote-write URL is not http(s)', () => {
+    const { platform } = platformAndWorkloads();
+    expect(() => new MonitoringStack(platform, 'M', { remoteWrite: { url: 'ws-1' } })).toThrow(
+      /'remoteWrite.url' \('ws-1'\) must be an http\(s\) URL/,
+    );
+  });
+
+  test('throws when the service account name is not a DNS label', () => {
+    const { platform } = platformAndWorkloads();
+    expect(
+      () =>
+        new MonitoringStack(platform, 'M', {
+          remoteWrite: { url: 'https://x/api/v1/remote_write', serviceAccountName: 'Bad_Name' },
+        }),
+    ).toThrow(/remoteWrite.serviceAccountName/);
+  });
+});
