@@ -206,7 +206,9 @@ export interface WorkloadRoleOptions {
 export class WorkloadRole extends Construct implements IAwsRole {
   /** The IAM role. */
   public readonly resource: IamRole;
+  /** Role name. */
   public readonly roleName: string;
+  /** Role ARN. */
   public readonly roleArn: string;
 
   constructor(scope: Construct, id: string, cluster: IEksCluster, options: WorkloadRoleOptions) {
@@ -257,16 +259,27 @@ export class WorkloadRole extends Construct implements IAwsRole {
 export class EksCluster extends Construct implements IEksCluster {
   /** The `aws_eks_cluster`. Use `addOverride` on it for settings this construct does not expose. */
   public readonly resource: EksClusterResource;
+  /** Cluster name. */
   public readonly clusterName: string;
+  /** Cluster ARN. */
   public readonly clusterArn: string;
+  /** API server endpoint URL. */
   public readonly endpoint: string;
+  /** Base64 PEM of the cluster CA. */
   public readonly certificateAuthorityData: string;
+  /** OIDC issuer URL. */
   public readonly oidcIssuerUrl: string;
+  /** ARN of the IAM OIDC provider (IRSA). */
   public readonly oidcProviderArn: string;
+  /** The cluster security group EKS creates (on every node interface). */
   public readonly clusterSecurityGroupId: string;
+  /** The node role of every node group. */
   public readonly nodeRole: IAwsRole;
+  /** The network. */
   public readonly network: INetwork;
+  /** Kubernetes version. */
   public readonly kubernetesVersion: string;
+  /** Resources node groups wait for (VPC CNI and kube-proxy add-ons, node role policies). */
   public readonly nodeGroupDependencies: ITerraformDependable[];
   /** The KMS key encrypting Kubernetes secrets. */
   public readonly secretsKey: KmsKey;

@@ -108,11 +108,17 @@ const AZ_PATTERN = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)[a-z]$/;
 export class GpuNetwork extends Construct implements INetwork {
   /** The VPC. */
   public readonly resource: Vpc;
+  /** VPC id. */
   public readonly vpcId: string;
+  /** VPC IPv4 CIDR. */
   public readonly vpcCidr: string;
+  /** AWS region, from the Availability Zone names. */
   public readonly region: string;
+  /** Private subnets, one per AZ. */
   public readonly privateSubnets: NetworkSubnet[] = [];
+  /** Public subnets, one per AZ. */
   public readonly publicSubnets: NetworkSubnet[] = [];
+  /** The single-AZ training subnet, when `trainingAvailabilityZone` is set. */
   public readonly trainingSubnet?: NetworkSubnet;
   /** Security group of the interface endpoints (HTTPS from the VPC). */
   public readonly endpointSecurityGroup: SecurityGroup;
