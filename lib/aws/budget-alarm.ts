@@ -142,6 +142,13 @@ export class BudgetAlarm extends Construct {
         this,
       );
     }
+    const name = props.budgetName ?? this.node.path.replace(/\//g, '-').slice(-100);
+    if (!/^[^:\\]{1,100}$/.test(name)) {
+      throw new ValidationError(
+        `'budgetName' ('${name}') must be 1-100 characters without ':' or '\\'.`,
+        this,
+      );
+    }
     if (props.topic) {
       props.topic.allowPublishFrom('budgets.amazonaws.com');
     }
@@ -195,7 +202,7 @@ export class BudgetAlarm extends Construct {
     ];
 
     this.resource = new BudgetsBudget(this, 'Resource', {
-      name: props.budgetName ?? this.node.path.replace(/\//g, '-'),
+      name,
       budgetType: 'COST',
       limitAmount: limit,
       limitUnit: 'USD',

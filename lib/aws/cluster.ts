@@ -13,6 +13,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Fn, ITerraformDependable, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { IPv4CidrRange } from 'ip-num';
 import { ValidationError, Warnings } from '../core';
 import { InferenceNodeGroup, InferenceNodeGroupOptions } from './inference-node-group';
 import { INetwork } from './network';
@@ -323,6 +324,21 @@ export class EksCluster extends Construct implements IEksCluster {
 
     const publicAccess = props.endpointPublicAccess ?? false;
     const cidrs = props.publicAccessCidrs ?? [];
+    for (const c of cidrs) {
+      let ok = true;
+      try {
+        const r = IPv4CidrRange.fromCidr(c);
+        ok = r.getFirst().toString() === c.split('/')[0];
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        throw new ValidationError(
+          `'publicAccessCidrs' entry '${c}' is not an IPv4 network CIDR such as '203.0.113.0/24'.`,
+          this,
+        );
+      }
+    }
     if (publicAccess && cidrs.length === 0) {
       throw new ValidationError(
         `'endpointPublicAccess' is true but 'publicAccessCidrs' is empty: list the CIDRs allowed to reach the API (for example your CI egress IPs), or keep the endpoint private.`,
@@ -389,7 +405,14 @@ export class EksCluster extends Construct implements IEksCluster {
     this.oidcIssuerUrl = this.resource.identity.get(0).oidc.get(0).issuer;
     this.clusterSecurityGroupId = this.resource.vpcConfig.clusterSecurityGroupId;
 
-    (props.adminPrincipalArns ?? []).forEach((arn, i) => {
+    const admins = props.adminPrincipalArns ?? [];
+    if (new Set(admins).size !== admins.length) {
+      throw new ValidationError(
+        `'adminPrincipalArns' lists a principal twice: EKS allows one access entry per principal.`,
+        this,
+      );
+    }
+    admins.forEach((arn, i) => {
       if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/.test(arn)) {
         throw new ValidationError(
           `'adminPrincipalArns[${i}]' ('${arn}') must be an IAM role or user ARN such as 'arn:aws:iam::111122223333:role/platform-admin'.`,

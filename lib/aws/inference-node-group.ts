@@ -249,7 +249,7 @@ export class InferenceNodeGroup extends Construct {
       updateConfig: { maxUnavailablePercentage: 33 },
       launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
       labels,
-      taint: eksTaints(props.taints),
+      taint: eksTaints(this, props.taints),
       tags: caTags,
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn: cluster.nodeGroupDependencies,

@@ -92,7 +92,7 @@ export class Monitoring extends Construct {
     }
     this.topic = props.topic ?? new AlertTopic(this, 'Topic', { emails: props.emails });
     this.resource = new PrometheusWorkspace(this, 'Resource', {
-      alias: props.alias ?? this.node.path.replace(/\//g, '-'),
+      alias: props.alias ?? this.node.path.replace(/\//g, '-').slice(-100),
     });
     this.node.defaultChild = this.resource;
     this.remoteWriteUrl = `${this.resource.prometheusEndpoint}api/v1/remote_write`;

@@ -385,7 +385,7 @@ export class TrainingNodeGroup extends Construct {
       updateConfig: { maxUnavailable: 1 },
       launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
       labels: gpuNodeLabels(this, id, props.accelerator, props.labels, efa),
-      taint: eksTaints(props.taints),
+      taint: eksTaints(this, props.taints),
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn: cluster.nodeGroupDependencies,
     });

@@ -167,3 +167,11 @@ describe('BudgetAlarm', () => {
     );
   });
 });
+
+describe('BudgetAlarm name', () => {
+  test('throws for a name with a colon', () => {
+    expect(() => build({ budgetName: 'team:llm' })).toThrow(
+      /'budgetName' \('team:llm'\) must be 1-100 characters/,
+    );
+  });
+});

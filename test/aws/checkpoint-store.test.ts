@@ -242,3 +242,13 @@ describe('CheckpointStore lustre', () => {
     );
   });
 });
+
+describe('CheckpointStore lustre limits', () => {
+  test('throws for more than 8 data repository associations', () => {
+    const dataRepositories = Array.from({ length: 9 }, (_, i) => ({
+      fileSystemPath: `/d${i}`,
+      bucketPrefix: `d${i}/`,
+    }));
+    expect(() => build({}, { dataRepositories })).toThrow(/has 9 entries; a file system takes 1 to 8/);
+  });
+});

@@ -279,3 +279,16 @@ describe('EksCluster', () => {
     expect(new EksCluster(stack, 'C', { network: net, clusterName: 'gpu' }).clusterName).toBe('gpu');
   });
 });
+
+describe('EksCluster extra validation', () => {
+  test('throws for a public access CIDR that does not parse', () => {
+    expect(() => clusterStack({ endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.7'] })).toThrow(
+      /'publicAccessCidrs' entry '203.0.113.7'/,
+    );
+  });
+
+  test('throws for a repeated admin principal', () => {
+    const arn = 'arn:aws:iam::111122223333:role/a';
+    expect(() => clusterStack({ adminPrincipalArns: [arn, arn] })).toThrow(/lists a principal twice/);
+  });
+});

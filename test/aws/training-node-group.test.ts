@@ -91,6 +91,12 @@ describe('TrainingNodeGroup', () => {
     });
   });
 
+  test('throws for an invalid taint', () => {
+    expect(() => build({ taints: [{ key: 'bad key', effect: TaintEffect.NO_SCHEDULE }] })).toThrow(
+      /'taints' entry .* is not a valid Kubernetes taint/,
+    );
+  });
+
   test('throws for an invalid label key', () => {
     expect(() => build({ labels: { 'bad key': 'x' } })).toThrow(/'labels' key 'bad key'/);
   });

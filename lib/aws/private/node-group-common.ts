@@ -70,8 +70,21 @@ export function gpuNodeLabels(
 
 /** Taints of a GPU node group in the EKS API shape (the GPU taint always included). */
 export function eksTaints(
+  scope: IConstruct,
   extra: NodeTaint[] | undefined,
 ): Array<{ key: string; value?: string; effect: string }> {
+  for (const t of extra ?? []) {
+    if (
+      !isValidKubernetesLabelKey(t.key) ||
+      !(t.effect in EKS_TAINT_EFFECT) ||
+      (t.value !== undefined && !/^([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/.test(t.value))
+    ) {
+      throw new ValidationError(
+        `'taints' entry ${JSON.stringify(t)} is not a valid Kubernetes taint: the key must be a label key, the value at most 63 characters of [A-Za-z0-9._-], the effect a TaintEffect.`,
+        scope,
+      );
+    }
+  }
   return gpuPoolTaints(extra ?? []).map((t) => ({
     key: t.key,
     ...(t.value !== undefined ? { value: t.value } : {}),
