@@ -207,7 +207,7 @@ export class BudgetAlarm extends Construct {
       limitAmount: limit,
       limitUnit: 'USD',
       timeUnit: 'MONTHLY',
-      ...(tag ? { costFilter: [{ name: 'TagKeyValue', values: [`user:${tag.key}$${tag.value}`] }] } : {}),
+      ...(tag ? { costFilter: [{ name: 'TagKeyValue', values: [tagKeyValue(tag.key, tag.value)] }] } : {}),
       notification,
     });
     this.node.defaultChild = this.resource;
@@ -246,4 +246,12 @@ export class BudgetAlarm extends Construct {
       });
     }
   }
+}
+
+/**
+ * The AWS Budgets `TagKeyValue` filter value of a cost-allocation tag: `user:<key>$<value>`, with
+ * `${` escaped so Terraform does not read it as an interpolation.
+ */
+export function tagKeyValue(key: string, value: string): string {
+  return `user:${key}$${value}`.split('${').join('$${');
 }

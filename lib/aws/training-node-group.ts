@@ -144,6 +144,8 @@ export class TrainingNodeGroup extends Construct {
   public readonly efaDevicesPerNode: number;
   /** Nodes in the group. */
   public readonly nodes: number;
+  /** 2 MiB huge pages each node is set up with (0: the AMI's setting); what EFA pods request as `hugepages-2Mi`. */
+  public readonly hugePages2MiB: number;
 
   constructor(scope: Construct, id: string, props: TrainingNodeGroupProps) {
     super(scope, id);
@@ -187,6 +189,7 @@ export class TrainingNodeGroup extends Construct {
     }
     const amiType = resolveAmiType(this, props.amiType);
     const hugePages = props.hugePages2MiB ?? (efa ? EFA_HUGE_PAGES_2MIB : 0);
+    this.hugePages2MiB = hugePages;
     requireIntInRange(
       this,
       'hugePages2MiB',

@@ -1,5 +1,5 @@
 import { AlertTopic } from '../../lib/aws/alert-topic';
-import { BudgetAlarm, BudgetAlarmProps } from '../../lib/aws/budget-alarm';
+import { BudgetAlarm, BudgetAlarmProps, tagKeyValue } from '../../lib/aws/budget-alarm';
 import { Accelerator, CostEstimate, Tags } from '../../lib/core';
 import { onlyResource, resourcesOf, synthJson } from '../util';
 import { awsStack, clusterStack, hasWarning } from './util';
@@ -173,5 +173,15 @@ describe('BudgetAlarm name', () => {
     expect(() => build({ budgetName: 'team:llm' })).toThrow(
       /'budgetName' \('team:llm'\) must be 1-100 characters/,
     );
+  });
+});
+
+describe('tagKeyValue', () => {
+  test('renders user:Key$Value', () => {
+    expect(tagKeyValue('project', 'llm')).toBe('user:project$llm');
+  });
+
+  test('escapes a value that would start a Terraform interpolation', () => {
+    expect(tagKeyValue('a', '{b}')).toBe('user:a$${b}');
   });
 });

@@ -412,3 +412,15 @@ describe('TrainingNodeGroup checkpoints', () => {
     expect(hasWarning(stack, 'aws-lustre-cross-az')).toBe(false);
   });
 });
+
+describe('TrainingNodeGroup pod hints', () => {
+  test('exposes EFA devices and huge pages per node for pod requests', () => {
+    const { group } = build();
+    expect(group.efaDevicesPerNode).toBe(32);
+    expect(group.hugePages2MiB).toBe(5128);
+  });
+
+  test('defaults huge pages to 0 without EFA', () => {
+    expect(build({ efa: false }).group.hugePages2MiB).toBe(0);
+  });
+});
