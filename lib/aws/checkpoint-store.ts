@@ -251,6 +251,23 @@ export class CheckpointStore extends Construct {
         }
         seen.add(r.fileSystemPath);
       }
+      // CreateDataRepositoryAssociation: paths must not overlap, and each DRA needs its own S3 prefix.
+      for (const a of repos) {
+        for (const b of repos) {
+          if (a !== b && b.fileSystemPath.startsWith(`${a.fileSystemPath}/`)) {
+            throw new ValidationError(
+              `'lustre.dataRepositories' paths '${a.fileSystemPath}' and '${b.fileSystemPath}' overlap: data repository associations cannot be nested.`,
+              this,
+            );
+          }
+          if (a !== b && a.bucketPrefix === b.bucketPrefix) {
+            throw new ValidationError(
+              `'lustre.dataRepositories' bucketPrefix '${a.bucketPrefix}' is used twice: each association needs its own S3 prefix.`,
+              this,
+            );
+          }
+        }
+      }
 
       const sg = new SecurityGroup(this, 'FileSystemSecurityGroup', {
         vpcId: cluster.network.vpcId,

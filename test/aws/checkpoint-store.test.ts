@@ -252,3 +252,33 @@ describe('CheckpointStore lustre limits', () => {
     expect(() => build({}, { dataRepositories })).toThrow(/has 9 entries; a file system takes 1 to 8/);
   });
 });
+
+describe('CheckpointStore DRA overlap', () => {
+  test('throws for nested file system paths', () => {
+    expect(() =>
+      build(
+        {},
+        {
+          dataRepositories: [
+            { fileSystemPath: '/data', bucketPrefix: 'data/' },
+            { fileSystemPath: '/data/ckpt', bucketPrefix: 'ckpt/' },
+          ],
+        },
+      ),
+    ).toThrow(/paths '\/data' and '\/data\/ckpt' overlap/);
+  });
+
+  test('throws for a bucket prefix used twice', () => {
+    expect(() =>
+      build(
+        {},
+        {
+          dataRepositories: [
+            { fileSystemPath: '/a', bucketPrefix: 'x/' },
+            { fileSystemPath: '/b', bucketPrefix: 'x/' },
+          ],
+        },
+      ),
+    ).toThrow(/bucketPrefix 'x\/' is used twice/);
+  });
+});
