@@ -152,6 +152,21 @@ export interface EksClusterProps {
    * @default true
    */
   readonly outputs?: boolean;
+  /**
+   * Environment variables of the VPC CNI (`aws-node`), for example
+   * `{ WARM_IP_TARGET: '5', MINIMUM_IP_TARGET: '10' }` to stop large GPU nodes from holding
+   * warm IPs they never use. These settings are cluster-wide.
+   * @default - the add-on's defaults
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html
+   */
+  readonly vpcCniEnv?: Record<string, string>;
+  /**
+   * Install the `eks-node-monitoring-agent` add-on and turn on EKS node auto repair for the GPU
+   * node groups, so nodes with GPU (XID), kernel or networking failures are replaced.
+   * @default false
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/node-health.html
+   */
+  readonly nodeAutoRepair?: boolean;
 }
 
 /** An EKS cluster the node groups and stores attach to. */
@@ -178,6 +193,8 @@ export interface IEksCluster extends IConstruct {
   readonly kubernetesVersion: string;
   /** Resources node groups must wait for (the VPC CNI and kube-proxy add-ons). */
   readonly nodeGroupDependencies: ITerraformDependable[];
+  /** Whether GPU node groups turn on EKS node auto repair. */
+  readonly nodeAutoRepair: boolean;
   /** Installs the FSx for Lustre CSI driver add-on (idempotent). */
   enableFsxCsiDriver(): void;
   /** Throws unless the cluster's VPC CNI supports `efa-only` interfaces. */
@@ -282,6 +299,8 @@ export class EksCluster extends Construct implements IEksCluster {
   public readonly kubernetesVersion: string;
   /** Resources node groups wait for (VPC CNI and kube-proxy add-ons, node role policies). */
   public readonly nodeGroupDependencies: ITerraformDependable[];
+  /** Whether GPU node groups turn on EKS node auto repair. */
+  public readonly nodeAutoRepair: boolean;
   /** The KMS key encrypting Kubernetes secrets. */
   public readonly secretsKey: KmsKey;
   /** The system node group. */
@@ -476,7 +495,17 @@ export class EksCluster extends Construct implements IEksCluster {
       policyArn: managedPolicyArn('AmazonEKS_CNI_Policy'),
     });
 
+    const cniEnv = props.vpcCniEnv ?? {};
+    for (const [k, v] of Object.entries(cniEnv)) {
+      if (!/^[A-Z][A-Z0-9_]*$/.test(k) || typeof v !== 'string') {
+        throw new ValidationError(
+          `'vpcCniEnv' entry '${k}' must be an upper-case environment variable name with a string value, for example WARM_IP_TARGET: '5'.`,
+          this,
+        );
+      }
+    }
     const vpcCni = this.addon('vpc-cni', this.addonVersions.vpcCni, {
+      ...(Object.keys(cniEnv).length ? { configurationValues: JSON.stringify({ env: cniEnv }) } : {}),
       serviceAccountRoleArn: cniRole.arn,
       dependsOn: [cniPolicy],
     });
@@ -531,6 +560,10 @@ export class EksCluster extends Construct implements IEksCluster {
     });
 
     this.addon('coredns', this.addonVersions.coredns, { dependsOn: [this.systemNodeGroup] });
+    this.nodeAutoRepair = props.nodeAutoRepair ?? false;
+    if (this.nodeAutoRepair) {
+      this.addon('eks-node-monitoring-agent', undefined, { dependsOn: [this.systemNodeGroup] });
+    }
     if (props.ebsCsiDriver ?? true) {
       const ebsRole = serviceRole(
         this,

@@ -251,6 +251,7 @@ export class InferenceNodeGroup extends Construct {
       labels,
       taint: eksTaints(this, props.taints),
       tags: caTags,
+      ...(cluster.nodeAutoRepair ? { nodeRepairConfig: { enabled: true } } : {}),
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn: cluster.nodeGroupDependencies,
     });

@@ -389,6 +389,7 @@ export class TrainingNodeGroup extends Construct {
       launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
       labels: gpuNodeLabels(this, id, props.accelerator, props.labels, efa),
       taint: eksTaints(this, props.taints),
+      ...(cluster.nodeAutoRepair ? { nodeRepairConfig: { enabled: true } } : {}),
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn: cluster.nodeGroupDependencies,
     });

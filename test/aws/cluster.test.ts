@@ -1,4 +1,5 @@
 import { DEFAULT_KUBERNETES_VERSION, EksCluster } from '../../lib/aws/cluster';
+import { Accelerator } from '../../lib/core';
 import { onlyResource, resourcesOf, synthJson } from '../util';
 import { awsStack, clusterStack, hasWarning, network } from './util';
 
@@ -290,5 +291,39 @@ describe('EksCluster extra validation', () => {
   test('throws for a repeated admin principal', () => {
     const arn = 'arn:aws:iam::111122223333:role/a';
     expect(() => clusterStack({ adminPrincipalArns: [arn, arn] })).toThrow(/lists a principal twice/);
+  });
+});
+
+describe('EksCluster VPC CNI env and node auto repair', () => {
+  test('passes vpcCniEnv as add-on configuration values', () => {
+    const { stack } = clusterStack({ vpcCniEnv: { WARM_IP_TARGET: '5' } });
+    expect(JSON.parse(addons(synthJson(stack))['vpc-cni'].configuration_values)).toEqual({
+      env: { WARM_IP_TARGET: '5' },
+    });
+  });
+
+  test('defaults to no VPC CNI configuration', () => {
+    const { stack } = clusterStack();
+    expect(addons(synthJson(stack))['vpc-cni'].configuration_values).toBeUndefined();
+  });
+
+  test('throws for an invalid VPC CNI variable', () => {
+    expect(() => clusterStack({ vpcCniEnv: { 'warm-ip': '5' } })).toThrow(/'vpcCniEnv' entry 'warm-ip'/);
+  });
+
+  test('defaults to no node auto repair', () => {
+    const { stack } = clusterStack();
+    expect(addons(synthJson(stack))['eks-node-monitoring-agent']).toBeUndefined();
+  });
+
+  test('nodeAutoRepair installs the monitoring agent and enables repair on GPU groups', () => {
+    const { stack, cluster: c } = clusterStack({ nodeAutoRepair: true });
+    c.addInferenceNodeGroup('L4', { accelerator: Accelerator.L4 });
+    const json = synthJson(stack);
+    expect(addons(json)['eks-node-monitoring-agent']).toBeDefined();
+    const ng = Object.entries(resourcesOf(json, 'aws_eks_node_group')).find(([k]) =>
+      k.startsWith('Cluster_L4'),
+    )![1];
+    expect(ng.node_repair_config).toEqual({ enabled: true });
   });
 });
