@@ -85,8 +85,8 @@ function g(
  * Network cards: p5 / p5e 32, p5en 16, p4d / p4de 4 (reference/aws.md §3.2, §5.1).
  *
  * Prices: us-east-1 Linux on-demand. p4d, p4de, p5 and p5en carry the June 2025 reduction;
- * p5e has no public on-demand price in us-east-1 known to this library (it is sold mainly
- * through Capacity Blocks), so cost estimates leave it out. G-family prices are marked VERIFY.
+ * p5e (sold mainly through Capacity Blocks) and p5.4xlarge have no on-demand price known to this
+ * library, so cost estimates leave them out with a warning. G-family prices are marked VERIFY.
  *
  * @see https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html
  */
@@ -102,6 +102,17 @@ export const GPU_INSTANCE_TYPES: readonly AwsGpuInstanceType[] = [
     localNvmeGB: 30400,
     baselineBandwidthGbps: 3200,
     onDemandPrice: pPrice(55.04, DATARECEIPTS),
+  },
+  {
+    // The only sub-8-GPU P5 size: one H100 for inference. No public price known to the catalogue.
+    name: 'p5.4xlarge',
+    accelerator: Accelerator.H100,
+    gpuCount: 1,
+    vcpus: 16,
+    memoryGiB: 256,
+    maxEfaInterfaces: 1,
+    localNvmeGB: 3800,
+    baselineBandwidthGbps: 100,
   },
   {
     name: 'p5e.48xlarge',
