@@ -54,9 +54,14 @@ export interface BudgetAlarmProps {
    */
   readonly costAllocationTag?: { readonly key: string; readonly value: string };
   /**
-   * Activate the cost-allocation tag in Cost Explorer (`aws_ce_cost_allocation_tag`). Only one
-   * stack per account may own the activation of a tag key.
-   * @default true
+   * Activate the cost-allocation tag in Cost Explorer (`aws_ce_cost_allocation_tag`).
+   *
+   * Off by default because activation fails until AWS has seen the tag on a resource (up to 24
+   * hours after the first apply: hashicorp/terraform-provider-aws#29068, #31442) and works only
+   * in the management (payer) account. Turn it on in a later apply, in one stack per account;
+   * until the tag is active the budget's tag filter matches nothing.
+   * @default false (with warning `aws-cost-tag-not-activated`)
+   * @see https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/activating-tags.html
    */
   readonly activateCostAllocationTag?: boolean;
   /**
@@ -73,7 +78,8 @@ export interface BudgetAlarmProps {
 
 /**
  * A monthly AWS Budgets cost budget filtered on the project's cost-allocation tag, the
- * activation of that tag, ACTUAL and FORECASTED notifications to e-mail and SNS, and an
+ * activation of that tag (opt-in, see `activateCostAllocationTag`), ACTUAL and FORECASTED
+ * notifications to e-mail and SNS, and an
  * optional Cost Explorer anomaly monitor. Without a limit, the limit is the stack's cost
  * estimate at maximum scale.
  *
@@ -160,8 +166,15 @@ export class BudgetAlarm extends Construct {
         'aws-budget-unfiltered',
         `No cost-allocation tag: the budget covers the whole account. Call Tags.of(stack).setCostAllocationTag(key, value) or pass 'costAllocationTag'.`,
       );
-    } else if (props.activateCostAllocationTag ?? true) {
+    } else if (props.activateCostAllocationTag ?? false) {
       new CeCostAllocationTag(this, 'CostAllocationTag', { tagKey: tag.key, status: 'Active' });
+    } else {
+      Warnings.add(
+        this,
+        'aws-cost-tag-not-activated',
+        `The budget filters on cost-allocation tag '${tag.key}', which must be activated before the budget sees any cost. ` +
+          `Once AWS has seen the tag (up to 24 h after the first apply), set 'activateCostAllocationTag: true' in one stack of the management account, or activate it in the Billing console.`,
+      );
     }
 
     const limit =

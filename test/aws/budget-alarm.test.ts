@@ -30,17 +30,19 @@ describe('BudgetAlarm', () => {
     ]);
   });
 
-  test('activates the cost-allocation tag', () => {
-    expect(onlyResource(build().json, 'aws_ce_cost_allocation_tag')).toEqual({
+  test('defaults to not activating the tag, with a warning (activation fails for unseen tags)', () => {
+    const { json, stack } = build();
+    expect(resourcesOf(json, 'aws_ce_cost_allocation_tag')).toEqual({});
+    expect(hasWarning(stack, 'aws-cost-tag-not-activated')).toBe(true);
+  });
+
+  test('activateCostAllocationTag: true activates the tag', () => {
+    const { json, stack } = build({ activateCostAllocationTag: true });
+    expect(onlyResource(json, 'aws_ce_cost_allocation_tag')).toEqual({
       tag_key: 'project',
       status: 'Active',
     });
-  });
-
-  test('activateCostAllocationTag: false leaves activation to another stack', () => {
-    expect(
-      resourcesOf(build({ activateCostAllocationTag: false }).json, 'aws_ce_cost_allocation_tag'),
-    ).toEqual({});
+    expect(hasWarning(stack, 'aws-cost-tag-not-activated')).toBe(false);
   });
 
   test('warns and covers the account without a cost-allocation tag', () => {
