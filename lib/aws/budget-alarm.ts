@@ -19,6 +19,12 @@ export interface AnomalyDetectionOptions {
    * @default 100
    */
   readonly minImpactUsd?: number;
+  /**
+   * Subscribe to an existing anomaly monitor instead of creating one.
+   * @default - a CUSTOM monitor on the cost-allocation tag, or, without a tag, a DIMENSIONAL
+   *   SERVICE monitor (an account holds one per dimension, and AWS may already have created one)
+   */
+  readonly existingMonitorArn?: string;
 }
 
 /** Properties of a {@link BudgetAlarm}. */
@@ -239,15 +245,38 @@ export class BudgetAlarm extends Construct {
           this,
         );
       }
-      const monitor = new CeAnomalyMonitor(this, 'AnomalyMonitor', {
-        name: `${this.node.path.replace(/\//g, '-')}-services`,
-        monitorType: 'DIMENSIONAL',
-        monitorDimension: 'SERVICE',
-      });
+      let monitorArn = props.anomalyDetection.existingMonitorArn;
+      if (monitorArn !== undefined && !/^arn:aws[a-z-]*:ce::\d{12}:anomalymonitor\/.+/.test(monitorArn)) {
+        throw new ValidationError(
+          `'anomalyDetection.existingMonitorArn' ('${monitorArn}') must be a Cost Explorer anomaly monitor ARN (arn:aws:ce::<account>:anomalymonitor/<id>).`,
+          this,
+        );
+      }
+      if (monitorArn === undefined && tag) {
+        // Custom monitors (up to 500 per account) scoped to the project's tag.
+        monitorArn = new CeAnomalyMonitor(this, 'AnomalyMonitor', {
+          name: `${this.node.path.replace(/\//g, '-')}-${tag.key}`.slice(-1024),
+          monitorType: 'CUSTOM',
+          monitorSpecification: JSON.stringify({
+            Tags: { Key: tag.key, Values: [tag.value], MatchOptions: ['EQUALS'] },
+          }),
+        }).arn;
+      } else if (monitorArn === undefined) {
+        Warnings.add(
+          this,
+          'aws-anomaly-service-monitor-quota',
+          `Without a cost-allocation tag the anomaly monitor is a DIMENSIONAL SERVICE monitor; an account may hold only one per dimension and AWS may already have created a default one, which makes the apply fail. Pass 'anomalyDetection.existingMonitorArn' to reuse it.`,
+        );
+        monitorArn = new CeAnomalyMonitor(this, 'AnomalyMonitor', {
+          name: `${this.node.path.replace(/\//g, '-')}-services`.slice(-1024),
+          monitorType: 'DIMENSIONAL',
+          monitorDimension: 'SERVICE',
+        }).arn;
+      }
       new CeAnomalySubscription(this, 'AnomalySubscription', {
         name: `${this.node.path.replace(/\//g, '-')}-anomalies`,
         frequency: 'DAILY',
-        monitorArnList: [monitor.arn],
+        monitorArnList: [monitorArn],
         subscriber: emails.map((address) => ({ type: 'EMAIL', address })),
         thresholdExpression: {
           dimension: {

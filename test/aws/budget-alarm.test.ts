@@ -136,11 +136,12 @@ describe('BudgetAlarm', () => {
     );
   });
 
-  test('creates an anomaly monitor and daily e-mail subscription', () => {
+  test('creates a custom anomaly monitor on the cost-allocation tag and a daily e-mail subscription', () => {
     const { json } = build({ anomalyDetection: {} });
-    expect(onlyResource(json, 'aws_ce_anomaly_monitor')).toMatchObject({
-      monitor_type: 'DIMENSIONAL',
-      monitor_dimension: 'SERVICE',
+    const monitor = onlyResource(json, 'aws_ce_anomaly_monitor');
+    expect(monitor.monitor_type).toBe('CUSTOM');
+    expect(JSON.parse(monitor.monitor_specification)).toEqual({
+      Tags: { Key: 'project', Values: ['llm'], MatchOptions: ['EQUALS'] },
     });
     expect(onlyResource(json, 'aws_ce_anomaly_subscription')).toMatchObject({
       frequency: 'DAILY',
@@ -153,6 +154,28 @@ describe('BudgetAlarm', () => {
         },
       },
     });
+  });
+
+  test('without a tag uses a SERVICE monitor and warns about the per-account quota', () => {
+    const { json, stack } = build({ anomalyDetection: {} }, false);
+    expect(onlyResource(json, 'aws_ce_anomaly_monitor')).toMatchObject({
+      monitor_type: 'DIMENSIONAL',
+      monitor_dimension: 'SERVICE',
+    });
+    expect(hasWarning(stack, 'aws-anomaly-service-monitor-quota')).toBe(true);
+  });
+
+  test('subscribes to an existing monitor', () => {
+    const arn = 'arn:aws:ce::111122223333:anomalymonitor/abcd-1234';
+    const { json } = build({ anomalyDetection: { existingMonitorArn: arn } });
+    expect(resourcesOf(json, 'aws_ce_anomaly_monitor')).toEqual({});
+    expect(onlyResource(json, 'aws_ce_anomaly_subscription').monitor_arn_list).toEqual([arn]);
+  });
+
+  test('throws for an existing monitor that is not a monitor ARN', () => {
+    expect(() => build({ anomalyDetection: { existingMonitorArn: 'monitor-1' } })).toThrow(
+      /'anomalyDetection.existingMonitorArn' \('monitor-1'\)/,
+    );
   });
 
   test('throws for anomaly detection without e-mails', () => {
