@@ -177,7 +177,8 @@ export class Monitoring extends Construct {
    * should have (launch failures, insufficient capacity, terminated nodes): the sample count of
    * `AWS/EC2 CPUUtilization` over the group's Auto Scaling group, per 5 minutes. Missing data
    * (no instance at all) is treated as breaching. A Capacity Block group alarms outside the
-   * block's window too.
+   * block's window too. Relies on EC2 basic (5-minute) monitoring, which the library's launch
+   * templates keep; managed node groups do not enable the `AWS/AutoScaling` group metrics.
    */
   public alarmOnNodeGroupCapacity(group: TrainingNodeGroup): CloudwatchMetricAlarm {
     const asg = group.resource.resources.get(0).autoscalingGroups.get(0).name;
