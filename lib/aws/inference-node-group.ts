@@ -15,6 +15,7 @@ import {
   Warnings,
 } from '../core';
 import type { IEksCluster } from './cluster';
+import type { NetworkSubnet } from './network';
 import {
   AwsGpuInstanceType,
   awsInstanceTypeByName,
@@ -71,7 +72,7 @@ export interface InferenceNodeGroupOptions extends InferenceNodePoolOptions {
    * Private subnets of the group.
    * @default - all private subnets of the network
    */
-  readonly subnetIds?: string[];
+  readonly subnets?: NetworkSubnet[];
 }
 
 /** Properties of an {@link InferenceNodeGroup}. */
@@ -193,9 +194,9 @@ export class InferenceNodeGroup extends Construct {
       }
     }
     this.instanceTypes = types.map((t) => t.name);
-    const subnetIds = props.subnetIds ?? cluster.network.privateSubnets.map((s) => s.subnetId);
+    const subnetIds = (props.subnets ?? cluster.network.privateSubnets).map((s) => s.subnetId);
     if (subnetIds.length === 0) {
-      throw new ValidationError(`'subnetIds' is empty: give at least one private subnet.`, this);
+      throw new ValidationError(`'subnets' is empty: give at least one private subnet.`, this);
     }
 
     const userData = renderUserData({

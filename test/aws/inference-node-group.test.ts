@@ -191,8 +191,8 @@ describe('InferenceNodeGroup', () => {
     expect(build({ instanceType: 'g6e.xlarge' }).ng.instance_types).toEqual(['g6e.xlarge']);
   });
 
-  test('throws for empty subnetIds', () => {
-    expect(() => build({ subnetIds: [] })).toThrow(/'subnetIds' is empty/);
+  test('throws for empty subnets', () => {
+    expect(() => build({ subnets: [] })).toThrow(/'subnets' is empty/);
   });
 
   test('refuses AL2', () => {
