@@ -210,3 +210,12 @@ describe('tagKeyValue', () => {
     expect(tagKeyValue('a', '{b}')).toBe('user:a$${b}');
   });
 });
+
+describe('BudgetAlarm costAllocationTag', () => {
+  test('costAllocationTag overrides the stack tag', () => {
+    const { json } = build({ costAllocationTag: { key: 'team', value: 'ml' } });
+    expect(onlyResource(json, 'aws_budgets_budget').cost_filter).toEqual([
+      { name: 'TagKeyValue', values: ['user:team$ml'] },
+    ]);
+  });
+});

@@ -327,3 +327,30 @@ describe('EksCluster VPC CNI env and node auto repair', () => {
     expect(ng.node_repair_config).toEqual({ enabled: true });
   });
 });
+
+describe('EksCluster more defaults', () => {
+  test('defaults control-plane logs to api, audit and authenticator', () => {
+    const { stack } = clusterStack();
+    expect(cluster(synthJson(stack)).enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator']);
+  });
+
+  test('enabledLogTypes replaces the log types', () => {
+    const { stack } = clusterStack({ enabledLogTypes: ['audit'] });
+    expect(cluster(synthJson(stack)).enabled_cluster_log_types).toEqual(['audit']);
+  });
+
+  test('outputs: false leaves the outputs out', () => {
+    const { stack } = clusterStack({ outputs: false });
+    expect(synthJson(stack).output).toBeUndefined();
+  });
+
+  test('defaults to no admin access entries', () => {
+    const { stack } = clusterStack();
+    expect(resourcesOf(synthJson(stack), 'aws_eks_access_entry')).toEqual({});
+  });
+
+  test('systemNodeGroup.instanceType sets the system instance type', () => {
+    const { stack } = clusterStack({ systemNodeGroup: { instanceType: 'm7i.xlarge' } });
+    expect(onlyResource(synthJson(stack), 'aws_eks_node_group').instance_types).toEqual(['m7i.xlarge']);
+  });
+});
