@@ -11,6 +11,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Fn, ITerraformDependable, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { IPv4CidrRange } from 'ip-num';
@@ -113,6 +114,14 @@ export interface EksClusterProps {
    * @default - none (private endpoint only)
    */
   readonly publicAccessCidrs?: string[];
+  /**
+   * CIDRs inside the VPC or reachable through it (VPN, peered CI runners) allowed to reach the
+   * private API endpoint on 443, through rules on the cluster security group. Terraform's
+   * Kubernetes and Helm providers need this (or a public endpoint) when they run outside the
+   * node subnets.
+   * @default - none; only the nodes and the control plane reach the private endpoint
+   */
+  readonly privateEndpointAccessCidrs?: string[];
   /**
    * IAM principal ARNs (roles or users) given cluster-admin through EKS access entries
    * (`AmazonEKSClusterAdminPolicy`, cluster scope).
@@ -343,19 +352,18 @@ export class EksCluster extends Construct implements IEksCluster {
 
     const publicAccess = props.endpointPublicAccess ?? false;
     const cidrs = props.publicAccessCidrs ?? [];
-    for (const c of cidrs) {
-      let ok = true;
-      try {
-        const r = IPv4CidrRange.fromCidr(c);
-        ok = r.getFirst().toString() === c.split('/')[0];
-      } catch {
-        ok = false;
-      }
-      if (!ok) {
-        throw new ValidationError(
-          `'publicAccessCidrs' entry '${c}' is not an IPv4 network CIDR such as '203.0.113.0/24'.`,
-          this,
-        );
+    const privateCidrs = props.privateEndpointAccessCidrs ?? [];
+    for (const [prop, list] of [
+      ['publicAccessCidrs', cidrs],
+      ['privateEndpointAccessCidrs', privateCidrs],
+    ] as const) {
+      for (const c of list) {
+        if (!isNetworkCidr(c)) {
+          throw new ValidationError(
+            `'${prop}' entry '${c}' is not an IPv4 network CIDR such as '203.0.113.0/24'.`,
+            this,
+          );
+        }
       }
     }
     if (publicAccess && cidrs.length === 0) {
@@ -423,6 +431,16 @@ export class EksCluster extends Construct implements IEksCluster {
     this.certificateAuthorityData = this.resource.certificateAuthority.get(0).data;
     this.oidcIssuerUrl = this.resource.identity.get(0).oidc.get(0).issuer;
     this.clusterSecurityGroupId = this.resource.vpcConfig.clusterSecurityGroupId;
+    privateCidrs.forEach((cidrIpv4, i) => {
+      new VpcSecurityGroupIngressRule(this, `PrivateEndpointAccess${i}`, {
+        securityGroupId: this.clusterSecurityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4,
+        description: 'Kubernetes API (private endpoint)',
+      });
+    });
 
     const admins = props.adminPrincipalArns ?? [];
     if (new Set(admins).size !== admins.length) {
@@ -697,6 +715,15 @@ export class EksCluster extends Construct implements IEksCluster {
         );
       }
     }
+  }
+}
+
+/** Whether `c` is an IPv4 CIDR without host bits. */
+function isNetworkCidr(c: string): boolean {
+  try {
+    return IPv4CidrRange.fromCidr(c).getFirst().toString() === c.split('/')[0];
+  } catch {
+    return false;
   }
 }
 

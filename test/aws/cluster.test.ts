@@ -354,3 +354,26 @@ describe('EksCluster more defaults', () => {
     expect(onlyResource(synthJson(stack), 'aws_eks_node_group').instance_types).toEqual(['m7i.xlarge']);
   });
 });
+
+describe('EksCluster private endpoint access', () => {
+  test('privateEndpointAccessCidrs opens 443 on the cluster security group', () => {
+    const { stack } = clusterStack({ privateEndpointAccessCidrs: ['10.100.0.0/16'] });
+    const rules = Object.values(resourcesOf(synthJson(stack), 'aws_vpc_security_group_ingress_rule')).filter(
+      (r) => r.description === 'Kubernetes API (private endpoint)',
+    );
+    expect(rules).toEqual([
+      expect.objectContaining({
+        security_group_id: expect.stringContaining('vpc_config[0].cluster_security_group_id'),
+        from_port: 443,
+        to_port: 443,
+        cidr_ipv4: '10.100.0.0/16',
+      }),
+    ]);
+  });
+
+  test('throws for an invalid private endpoint CIDR', () => {
+    expect(() => clusterStack({ privateEndpointAccessCidrs: ['10.100.0.1/16'] })).toThrow(
+      /'privateEndpointAccessCidrs' entry '10.100.0.1\/16'/,
+    );
+  });
+});
