@@ -97,6 +97,18 @@ describe('TrainingNodeGroup', () => {
     );
   });
 
+  test('throws for a label in a namespace the kubelet may not set', () => {
+    expect(() => build({ labels: { 'node-role.kubernetes.io/gpu': 'true' } })).toThrow(
+      /which the kubelet may not set on its own node/,
+    );
+  });
+
+  test('accepts node.kubernetes.io labels', () => {
+    expect(build({ labels: { 'node.kubernetes.io/pool': 'gpu' } }).ng.labels['node.kubernetes.io/pool']).toBe(
+      'gpu',
+    );
+  });
+
   test('throws for an invalid label key', () => {
     expect(() => build({ labels: { 'bad key': 'x' } })).toThrow(/'labels' key 'bad key'/);
   });

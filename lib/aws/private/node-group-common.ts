@@ -58,6 +58,15 @@ export function gpuNodeLabels(
         scope,
       );
     }
+    const prefix = k.includes('/') ? k.split('/')[0] : '';
+    const restricted = /(^|\.)(kubernetes\.io|k8s\.io)$/.test(prefix);
+    if (restricted && !/^(node|kubelet)\.kubernetes\.io$/.test(prefix)) {
+      throw new ValidationError(
+        `'labels' key '${k}' is in the ${prefix} namespace, which the kubelet may not set on its own node (NodeRestriction): ` +
+          `use your own prefix, or node.kubernetes.io/ / kubelet.kubernetes.io/.`,
+        scope,
+      );
+    }
   }
   return {
     ...(extra ?? {}),
