@@ -7,6 +7,7 @@ import {
   CostEstimate,
   gpuPoolTaints,
   InferenceNodePoolOptions,
+  NodeTaint,
   NVIDIA_GPU_RESOURCE,
   PricingModel,
   resolveInferenceGpusPerNode,
@@ -106,6 +107,10 @@ export class InferenceNodeGroup extends Construct {
   public readonly gpusPerNode: number;
   /** Fewest nodes. */
   public readonly minNodes: number;
+  /** Kubernetes labels of the nodes (select on them in workloads). */
+  public readonly labels: Record<string, string>;
+  /** Kubernetes taints of the nodes (tolerate them in workloads); the GPU taint first. */
+  public readonly taints: NodeTaint[];
   /** Most nodes. */
   public readonly maxNodes: number;
 
@@ -226,6 +231,8 @@ export class InferenceNodeGroup extends Construct {
 
     const labels = gpuNodeLabels(this, id, props.accelerator, props.labels, false);
     const taints = gpuPoolTaints(props.taints ?? []);
+    this.labels = labels;
+    this.taints = taints;
     const caTags: Record<string, string> = {
       'k8s.io/cluster-autoscaler/enabled': 'true',
       [`k8s.io/cluster-autoscaler/${cluster.clusterName}`]: 'owned',

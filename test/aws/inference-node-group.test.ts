@@ -250,3 +250,11 @@ describe('InferenceNodeGroup more defaults', () => {
     expect(ng.subnet_ids).toEqual([expect.stringContaining('PrivateSubnetA')]);
   });
 });
+
+describe('InferenceNodeGroup selectors', () => {
+  test('exposes the node labels and taints for workloads', () => {
+    const { group, ng } = build();
+    expect(group.labels).toEqual(ng.labels);
+    expect(group.taints.map((t) => t.key)).toEqual(['nvidia.com/gpu']);
+  });
+});

@@ -436,3 +436,15 @@ describe('TrainingNodeGroup pod hints', () => {
     expect(build({ efa: false }).group.hugePages2MiB).toBe(0);
   });
 });
+
+describe('TrainingNodeGroup selectors', () => {
+  test('exposes the node labels and taints for workloads', () => {
+    const { group, ng } = build();
+    expect(group.labels).toEqual(ng.labels);
+    expect(group.taints[0]).toEqual({
+      key: 'nvidia.com/gpu',
+      value: 'present',
+      effect: TaintEffect.NO_SCHEDULE,
+    });
+  });
+});
