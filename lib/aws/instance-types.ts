@@ -1,4 +1,4 @@
-import { Accelerator, GpuShape, HourlyPrice, lookupShape, shapeByName, ShapeAlternative } from '../core';
+import { Accelerator, GpuShape, HourlyPrice, lookupShape, shapeByName } from '../core';
 
 /**
  * An EC2 GPU instance type: the shared {@link GpuShape} plus the AWS facts the node groups
@@ -190,15 +190,14 @@ export const GPU_INSTANCE_TYPES: readonly AwsGpuInstanceType[] = [
   g('g6.48xlarge', Accelerator.L4, 8, 192, 768, 100, 1, 7520, 13.3504),
 ];
 
-/** Nearest AWS alternatives, for accelerators described with `Accelerator.of` that AWS lacks. */
-export const AWS_SHAPE_ALTERNATIVES: readonly ShapeAlternative[] = [];
-
 /**
- * The preferred instance type with `gpus` x `accelerator`.
+ * The preferred instance type with `gpus` x `accelerator`. Every GPU of the core catalogue has
+ * an AWS shape, so no alternatives are suggested; an accelerator described with
+ * `Accelerator.of` gets the list of GPUs AWS offers.
  * @throws ValidationError naming the GPU counts AWS offers for the accelerator, or the GPUs it offers
  */
 export function awsInstanceTypeFor(accelerator: Accelerator, gpus: number): AwsGpuInstanceType {
-  return lookupShape('AWS', GPU_INSTANCE_TYPES, accelerator, gpus, AWS_SHAPE_ALTERNATIVES);
+  return lookupShape('AWS', GPU_INSTANCE_TYPES, accelerator, gpus);
 }
 
 /**

@@ -282,3 +282,26 @@ describe('CheckpointStore DRA overlap', () => {
     ).toThrow(/bucketPrefix 'x\/' is used twice/);
   });
 });
+
+describe('CheckpointStore key policy', () => {
+  test('lets account principals use the key only through S3 (for the FSx service-linked role)', () => {
+    const key = Object.values(resourcesOf(build().json, 'aws_kms_key')).find((k) =>
+      /Checkpoints/.test(k.description),
+    );
+    const statements = JSON.parse(key.policy).Statement;
+    expect(statements[0]).toMatchObject({ Sid: 'AccountAdmin', Action: 'kms:*' });
+    expect(statements[1]).toMatchObject({
+      Sid: 'AccountPrincipalsThroughS3',
+      Condition: {
+        StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' },
+        StringEquals: { 'kms:CallerAccount': expect.stringContaining('aws_caller_identity') },
+      },
+    });
+  });
+
+  test('encrypts the file system with the bucket key', () => {
+    expect(onlyResource(build({}, {}).json, 'aws_fsx_lustre_file_system').kms_key_id).toContain(
+      'aws_kms_key.Checkpoints_Bucket_Key',
+    );
+  });
+});
