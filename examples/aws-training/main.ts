@@ -41,6 +41,7 @@ export class AwsTrainingStack extends TerraformStack {
       network,
       clusterName: 'llm-training',
       adminPrincipalArns: ['arn:aws:iam::111122223333:role/platform-admin'],
+      nodeAutoRepair: true, // replace nodes with GPU (XID) or EFA failures
     });
     const checkpoints = new CheckpointStore(this, 'Checkpoints', {
       cluster,

@@ -19,6 +19,12 @@ export interface AnomalyDetectionOptions {
    * @default 100
    */
   readonly minImpactUsd?: number;
+  /**
+   * Subscribe to an existing anomaly monitor instead of creating one.
+   * @default - a CUSTOM monitor on the cost-allocation tag, or, without a tag, a DIMENSIONAL
+   *   SERVICE monitor (an account holds one per dimension, and AWS may already have created one)
+   */
+  readonly existingMonitorArn?: string;
 }
 
 /** Properties of a {@link BudgetAlarm}. */
@@ -54,9 +60,14 @@ export interface BudgetAlarmProps {
    */
   readonly costAllocationTag?: { readonly key: string; readonly value: string };
   /**
-   * Activate the cost-allocation tag in Cost Explorer (`aws_ce_cost_allocation_tag`). Only one
-   * stack per account may own the activation of a tag key.
-   * @default true
+   * Activate the cost-allocation tag in Cost Explorer (`aws_ce_cost_allocation_tag`).
+   *
+   * Off by default because activation fails until AWS has seen the tag on a resource (up to 24
+   * hours after the first apply: hashicorp/terraform-provider-aws#29068, #31442) and works only
+   * in the management (payer) account. Turn it on in a later apply, in one stack per account;
+   * until the tag is active the budget's tag filter matches nothing.
+   * @default false (with warning `aws-cost-tag-not-activated`)
+   * @see https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/activating-tags.html
    */
   readonly activateCostAllocationTag?: boolean;
   /**
@@ -73,7 +84,8 @@ export interface BudgetAlarmProps {
 
 /**
  * A monthly AWS Budgets cost budget filtered on the project's cost-allocation tag, the
- * activation of that tag, ACTUAL and FORECASTED notifications to e-mail and SNS, and an
+ * activation of that tag (opt-in, see `activateCostAllocationTag`), ACTUAL and FORECASTED
+ * notifications to e-mail and SNS, and an
  * optional Cost Explorer anomaly monitor. Without a limit, the limit is the stack's cost
  * estimate at maximum scale.
  *
@@ -142,6 +154,13 @@ export class BudgetAlarm extends Construct {
         this,
       );
     }
+    const name = props.budgetName ?? this.node.path.replace(/\//g, '-').slice(-100);
+    if (!/^[^:\\]{1,100}$/.test(name)) {
+      throw new ValidationError(
+        `'budgetName' ('${name}') must be 1-100 characters without ':' or '\\'.`,
+        this,
+      );
+    }
     if (props.topic) {
       props.topic.allowPublishFrom('budgets.amazonaws.com');
     }
@@ -153,8 +172,15 @@ export class BudgetAlarm extends Construct {
         'aws-budget-unfiltered',
         `No cost-allocation tag: the budget covers the whole account. Call Tags.of(stack).setCostAllocationTag(key, value) or pass 'costAllocationTag'.`,
       );
-    } else if (props.activateCostAllocationTag ?? true) {
+    } else if (props.activateCostAllocationTag ?? false) {
       new CeCostAllocationTag(this, 'CostAllocationTag', { tagKey: tag.key, status: 'Active' });
+    } else {
+      Warnings.add(
+        this,
+        'aws-cost-tag-not-activated',
+        `The budget filters on cost-allocation tag '${tag.key}', which must be activated before the budget sees any cost. ` +
+          `Once AWS has seen the tag (up to 24 h after the first apply), set 'activateCostAllocationTag: true' in one stack of the management account, or activate it in the Billing console.`,
+      );
     }
 
     const limit =
@@ -195,12 +221,12 @@ export class BudgetAlarm extends Construct {
     ];
 
     this.resource = new BudgetsBudget(this, 'Resource', {
-      name: props.budgetName ?? this.node.path.replace(/\//g, '-'),
+      name,
       budgetType: 'COST',
       limitAmount: limit,
       limitUnit: 'USD',
       timeUnit: 'MONTHLY',
-      ...(tag ? { costFilter: [{ name: 'TagKeyValue', values: [`user:${tag.key}$${tag.value}`] }] } : {}),
+      ...(tag ? { costFilter: [{ name: 'TagKeyValue', values: [tagKeyValue(tag.key, tag.value)] }] } : {}),
       notification,
     });
     this.node.defaultChild = this.resource;
@@ -219,15 +245,38 @@ export class BudgetAlarm extends Construct {
           this,
         );
       }
-      const monitor = new CeAnomalyMonitor(this, 'AnomalyMonitor', {
-        name: `${this.node.path.replace(/\//g, '-')}-services`,
-        monitorType: 'DIMENSIONAL',
-        monitorDimension: 'SERVICE',
-      });
+      let monitorArn = props.anomalyDetection.existingMonitorArn;
+      if (monitorArn !== undefined && !/^arn:aws[a-z-]*:ce::\d{12}:anomalymonitor\/.+/.test(monitorArn)) {
+        throw new ValidationError(
+          `'anomalyDetection.existingMonitorArn' ('${monitorArn}') must be a Cost Explorer anomaly monitor ARN (arn:aws:ce::<account>:anomalymonitor/<id>).`,
+          this,
+        );
+      }
+      if (monitorArn === undefined && tag) {
+        // Custom monitors (up to 500 per account) scoped to the project's tag.
+        monitorArn = new CeAnomalyMonitor(this, 'AnomalyMonitor', {
+          name: `${this.node.path.replace(/\//g, '-')}-${tag.key}`.slice(-1024),
+          monitorType: 'CUSTOM',
+          monitorSpecification: JSON.stringify({
+            Tags: { Key: tag.key, Values: [tag.value], MatchOptions: ['EQUALS'] },
+          }),
+        }).arn;
+      } else if (monitorArn === undefined) {
+        Warnings.add(
+          this,
+          'aws-anomaly-service-monitor-quota',
+          `Without a cost-allocation tag the anomaly monitor is a DIMENSIONAL SERVICE monitor; an account may hold only one per dimension and AWS may already have created a default one, which makes the apply fail. Pass 'anomalyDetection.existingMonitorArn' to reuse it.`,
+        );
+        monitorArn = new CeAnomalyMonitor(this, 'AnomalyMonitor', {
+          name: `${this.node.path.replace(/\//g, '-')}-services`.slice(-1024),
+          monitorType: 'DIMENSIONAL',
+          monitorDimension: 'SERVICE',
+        }).arn;
+      }
       new CeAnomalySubscription(this, 'AnomalySubscription', {
         name: `${this.node.path.replace(/\//g, '-')}-anomalies`,
         frequency: 'DAILY',
-        monitorArnList: [monitor.arn],
+        monitorArnList: [monitorArn],
         subscriber: emails.map((address) => ({ type: 'EMAIL', address })),
         thresholdExpression: {
           dimension: {
@@ -239,4 +288,12 @@ export class BudgetAlarm extends Construct {
       });
     }
   }
+}
+
+/**
+ * The AWS Budgets `TagKeyValue` filter value of a cost-allocation tag: `user:<key>$<value>`, with
+ * `${` escaped so Terraform does not read it as an interpolation.
+ */
+export function tagKeyValue(key: string, value: string): string {
+  return `user:${key}$${value}`.split('${').join('$${');
 }

@@ -16,6 +16,9 @@ import { IAwsRole } from './roles';
 /** Per-unit storage throughput values of PERSISTENT_2 SSD file systems, MB/s per TiB. */
 export const LUSTRE_THROUGHPUTS_MBPS_PER_TIB = [125, 250, 500, 1000] as const;
 
+/** Most data repository associations one FSx for Lustre file system takes. */
+export const MAX_DATA_REPOSITORY_ASSOCIATIONS = 8;
+
 /** TCP ports Lustre clients and servers use: 988 and 1018-1023. */
 export const LUSTRE_PORTS: ReadonlyArray<readonly [number, number]> = [
   [988, 988],
@@ -222,6 +225,12 @@ export class CheckpointStore extends Construct {
       }
       this.lustreAvailabilityZone = subnet.availabilityZone;
       const repos = l.dataRepositories ?? [{ fileSystemPath: '/checkpoints', bucketPrefix: 'checkpoints/' }];
+      if (repos.length < 1 || repos.length > MAX_DATA_REPOSITORY_ASSOCIATIONS) {
+        throw new ValidationError(
+          `'lustre.dataRepositories' has ${repos.length} entries; a file system takes 1 to ${MAX_DATA_REPOSITORY_ASSOCIATIONS} data repository associations.`,
+          this,
+        );
+      }
       const seen = new Set<string>();
       for (const r of repos) {
         if (
@@ -241,6 +250,23 @@ export class CheckpointStore extends Construct {
           );
         }
         seen.add(r.fileSystemPath);
+      }
+      // CreateDataRepositoryAssociation: paths must not overlap, and each DRA needs its own S3 prefix.
+      for (const a of repos) {
+        for (const b of repos) {
+          if (a !== b && b.fileSystemPath.startsWith(`${a.fileSystemPath}/`)) {
+            throw new ValidationError(
+              `'lustre.dataRepositories' paths '${a.fileSystemPath}' and '${b.fileSystemPath}' overlap: data repository associations cannot be nested.`,
+              this,
+            );
+          }
+          if (a !== b && a.bucketPrefix === b.bucketPrefix) {
+            throw new ValidationError(
+              `'lustre.dataRepositories' bucketPrefix '${a.bucketPrefix}' is used twice: each association needs its own S3 prefix.`,
+              this,
+            );
+          }
+        }
       }
 
       const sg = new SecurityGroup(this, 'FileSystemSecurityGroup', {

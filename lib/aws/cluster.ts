@@ -11,8 +11,10 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Fn, ITerraformDependable, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { IPv4CidrRange } from 'ip-num';
 import { ValidationError, Warnings } from '../core';
 import { InferenceNodeGroup, InferenceNodeGroupOptions } from './inference-node-group';
 import { INetwork } from './network';
@@ -113,6 +115,14 @@ export interface EksClusterProps {
    */
   readonly publicAccessCidrs?: string[];
   /**
+   * CIDRs inside the VPC or reachable through it (VPN, peered CI runners) allowed to reach the
+   * private API endpoint on 443, through rules on the cluster security group. Terraform's
+   * Kubernetes and Helm providers need this (or a public endpoint) when they run outside the
+   * node subnets.
+   * @default - none; only the nodes and the control plane reach the private endpoint
+   */
+  readonly privateEndpointAccessCidrs?: string[];
+  /**
    * IAM principal ARNs (roles or users) given cluster-admin through EKS access entries
    * (`AmazonEKSClusterAdminPolicy`, cluster scope).
    * @default - none; only the identity that creates the cluster is admin (see `bootstrapCreatorAdmin`)
@@ -151,6 +161,21 @@ export interface EksClusterProps {
    * @default true
    */
   readonly outputs?: boolean;
+  /**
+   * Environment variables of the VPC CNI (`aws-node`), for example
+   * `{ WARM_IP_TARGET: '5', MINIMUM_IP_TARGET: '10' }` to stop large GPU nodes from holding
+   * warm IPs they never use. These settings are cluster-wide.
+   * @default - the add-on's defaults
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html
+   */
+  readonly vpcCniEnv?: Record<string, string>;
+  /**
+   * Install the `eks-node-monitoring-agent` add-on and turn on EKS node auto repair for the GPU
+   * node groups, so nodes with GPU (XID), kernel or networking failures are replaced.
+   * @default false
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/node-health.html
+   */
+  readonly nodeAutoRepair?: boolean;
 }
 
 /** An EKS cluster the node groups and stores attach to. */
@@ -177,6 +202,8 @@ export interface IEksCluster extends IConstruct {
   readonly kubernetesVersion: string;
   /** Resources node groups must wait for (the VPC CNI and kube-proxy add-ons). */
   readonly nodeGroupDependencies: ITerraformDependable[];
+  /** Whether GPU node groups turn on EKS node auto repair. */
+  readonly nodeAutoRepair: boolean;
   /** Installs the FSx for Lustre CSI driver add-on (idempotent). */
   enableFsxCsiDriver(): void;
   /** Throws unless the cluster's VPC CNI supports `efa-only` interfaces. */
@@ -206,7 +233,9 @@ export interface WorkloadRoleOptions {
 export class WorkloadRole extends Construct implements IAwsRole {
   /** The IAM role. */
   public readonly resource: IamRole;
+  /** Role name. */
   public readonly roleName: string;
+  /** Role ARN. */
   public readonly roleArn: string;
 
   constructor(scope: Construct, id: string, cluster: IEksCluster, options: WorkloadRoleOptions) {
@@ -257,17 +286,30 @@ export class WorkloadRole extends Construct implements IAwsRole {
 export class EksCluster extends Construct implements IEksCluster {
   /** The `aws_eks_cluster`. Use `addOverride` on it for settings this construct does not expose. */
   public readonly resource: EksClusterResource;
+  /** Cluster name. */
   public readonly clusterName: string;
+  /** Cluster ARN. */
   public readonly clusterArn: string;
+  /** API server endpoint URL. */
   public readonly endpoint: string;
+  /** Base64 PEM of the cluster CA. */
   public readonly certificateAuthorityData: string;
+  /** OIDC issuer URL. */
   public readonly oidcIssuerUrl: string;
+  /** ARN of the IAM OIDC provider (IRSA). */
   public readonly oidcProviderArn: string;
+  /** The cluster security group EKS creates (on every node interface). */
   public readonly clusterSecurityGroupId: string;
+  /** The node role of every node group. */
   public readonly nodeRole: IAwsRole;
+  /** The network. */
   public readonly network: INetwork;
+  /** Kubernetes version. */
   public readonly kubernetesVersion: string;
+  /** Resources node groups wait for (VPC CNI and kube-proxy add-ons, node role policies). */
   public readonly nodeGroupDependencies: ITerraformDependable[];
+  /** Whether GPU node groups turn on EKS node auto repair. */
+  public readonly nodeAutoRepair: boolean;
   /** The KMS key encrypting Kubernetes secrets. */
   public readonly secretsKey: KmsKey;
   /** The system node group. */
@@ -310,6 +352,20 @@ export class EksCluster extends Construct implements IEksCluster {
 
     const publicAccess = props.endpointPublicAccess ?? false;
     const cidrs = props.publicAccessCidrs ?? [];
+    const privateCidrs = props.privateEndpointAccessCidrs ?? [];
+    for (const [prop, list] of [
+      ['publicAccessCidrs', cidrs],
+      ['privateEndpointAccessCidrs', privateCidrs],
+    ] as const) {
+      for (const c of list) {
+        if (!isNetworkCidr(c)) {
+          throw new ValidationError(
+            `'${prop}' entry '${c}' is not an IPv4 network CIDR such as '203.0.113.0/24'.`,
+            this,
+          );
+        }
+      }
+    }
     if (publicAccess && cidrs.length === 0) {
       throw new ValidationError(
         `'endpointPublicAccess' is true but 'publicAccessCidrs' is empty: list the CIDRs allowed to reach the API (for example your CI egress IPs), or keep the endpoint private.`,
@@ -375,8 +431,25 @@ export class EksCluster extends Construct implements IEksCluster {
     this.certificateAuthorityData = this.resource.certificateAuthority.get(0).data;
     this.oidcIssuerUrl = this.resource.identity.get(0).oidc.get(0).issuer;
     this.clusterSecurityGroupId = this.resource.vpcConfig.clusterSecurityGroupId;
+    privateCidrs.forEach((cidrIpv4, i) => {
+      new VpcSecurityGroupIngressRule(this, `PrivateEndpointAccess${i}`, {
+        securityGroupId: this.clusterSecurityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4,
+        description: 'Kubernetes API (private endpoint)',
+      });
+    });
 
-    (props.adminPrincipalArns ?? []).forEach((arn, i) => {
+    const admins = props.adminPrincipalArns ?? [];
+    if (new Set(admins).size !== admins.length) {
+      throw new ValidationError(
+        `'adminPrincipalArns' lists a principal twice: EKS allows one access entry per principal.`,
+        this,
+      );
+    }
+    admins.forEach((arn, i) => {
       if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/.test(arn)) {
         throw new ValidationError(
           `'adminPrincipalArns[${i}]' ('${arn}') must be an IAM role or user ARN such as 'arn:aws:iam::111122223333:role/platform-admin'.`,
@@ -440,7 +513,17 @@ export class EksCluster extends Construct implements IEksCluster {
       policyArn: managedPolicyArn('AmazonEKS_CNI_Policy'),
     });
 
+    const cniEnv = props.vpcCniEnv ?? {};
+    for (const [k, v] of Object.entries(cniEnv)) {
+      if (!/^[A-Z][A-Z0-9_]*$/.test(k) || typeof v !== 'string') {
+        throw new ValidationError(
+          `'vpcCniEnv' entry '${k}' must be an upper-case environment variable name with a string value, for example WARM_IP_TARGET: '5'.`,
+          this,
+        );
+      }
+    }
     const vpcCni = this.addon('vpc-cni', this.addonVersions.vpcCni, {
+      ...(Object.keys(cniEnv).length ? { configurationValues: JSON.stringify({ env: cniEnv }) } : {}),
       serviceAccountRoleArn: cniRole.arn,
       dependsOn: [cniPolicy],
     });
@@ -495,6 +578,10 @@ export class EksCluster extends Construct implements IEksCluster {
     });
 
     this.addon('coredns', this.addonVersions.coredns, { dependsOn: [this.systemNodeGroup] });
+    this.nodeAutoRepair = props.nodeAutoRepair ?? false;
+    if (this.nodeAutoRepair) {
+      this.addon('eks-node-monitoring-agent', undefined, { dependsOn: [this.systemNodeGroup] });
+    }
     if (props.ebsCsiDriver ?? true) {
       const ebsRole = serviceRole(
         this,
@@ -628,6 +715,15 @@ export class EksCluster extends Construct implements IEksCluster {
         );
       }
     }
+  }
+}
+
+/** Whether `c` is an IPv4 CIDR without host bits. */
+function isNetworkCidr(c: string): boolean {
+  try {
+    return IPv4CidrRange.fromCidr(c).getFirst().toString() === c.split('/')[0];
+  } catch {
+    return false;
   }
 }
 

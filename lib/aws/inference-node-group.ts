@@ -7,6 +7,7 @@ import {
   CostEstimate,
   gpuPoolTaints,
   InferenceNodePoolOptions,
+  NodeTaint,
   NVIDIA_GPU_RESOURCE,
   PricingModel,
   resolveInferenceGpusPerNode,
@@ -15,6 +16,7 @@ import {
   Warnings,
 } from '../core';
 import type { IEksCluster } from './cluster';
+import type { NetworkSubnet } from './network';
 import {
   AwsGpuInstanceType,
   awsInstanceTypeByName,
@@ -71,7 +73,7 @@ export interface InferenceNodeGroupOptions extends InferenceNodePoolOptions {
    * Private subnets of the group.
    * @default - all private subnets of the network
    */
-  readonly subnetIds?: string[];
+  readonly subnets?: NetworkSubnet[];
 }
 
 /** Properties of an {@link InferenceNodeGroup}. */
@@ -105,6 +107,10 @@ export class InferenceNodeGroup extends Construct {
   public readonly gpusPerNode: number;
   /** Fewest nodes. */
   public readonly minNodes: number;
+  /** Kubernetes labels of the nodes (select on them in workloads). */
+  public readonly labels: Record<string, string>;
+  /** Kubernetes taints of the nodes (tolerate them in workloads); the GPU taint first. */
+  public readonly taints: NodeTaint[];
   /** Most nodes. */
   public readonly maxNodes: number;
 
@@ -193,9 +199,9 @@ export class InferenceNodeGroup extends Construct {
       }
     }
     this.instanceTypes = types.map((t) => t.name);
-    const subnetIds = props.subnetIds ?? cluster.network.privateSubnets.map((s) => s.subnetId);
+    const subnetIds = (props.subnets ?? cluster.network.privateSubnets).map((s) => s.subnetId);
     if (subnetIds.length === 0) {
-      throw new ValidationError(`'subnetIds' is empty: give at least one private subnet.`, this);
+      throw new ValidationError(`'subnets' is empty: give at least one private subnet.`, this);
     }
 
     const userData = renderUserData({
@@ -225,6 +231,8 @@ export class InferenceNodeGroup extends Construct {
 
     const labels = gpuNodeLabels(this, id, props.accelerator, props.labels, false);
     const taints = gpuPoolTaints(props.taints ?? []);
+    this.labels = labels;
+    this.taints = taints;
     const caTags: Record<string, string> = {
       'k8s.io/cluster-autoscaler/enabled': 'true',
       [`k8s.io/cluster-autoscaler/${cluster.clusterName}`]: 'owned',
@@ -249,8 +257,9 @@ export class InferenceNodeGroup extends Construct {
       updateConfig: { maxUnavailablePercentage: 33 },
       launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
       labels,
-      taint: eksTaints(props.taints),
+      taint: eksTaints(this, props.taints),
       tags: caTags,
+      ...(cluster.nodeAutoRepair ? { nodeRepairConfig: { enabled: true } } : {}),
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn: cluster.nodeGroupDependencies,
     });

@@ -1,4 +1,4 @@
-import { Accelerator, GpuShape, HourlyPrice, lookupShape, shapeByName, ShapeAlternative } from '../core';
+import { Accelerator, GpuShape, HourlyPrice, lookupShape, shapeByName } from '../core';
 
 /**
  * An EC2 GPU instance type: the shared {@link GpuShape} plus the AWS facts the node groups
@@ -85,8 +85,8 @@ function g(
  * Network cards: p5 / p5e 32, p5en 16, p4d / p4de 4 (reference/aws.md §3.2, §5.1).
  *
  * Prices: us-east-1 Linux on-demand. p4d, p4de, p5 and p5en carry the June 2025 reduction;
- * p5e has no public on-demand price in us-east-1 known to this library (it is sold mainly
- * through Capacity Blocks), so cost estimates leave it out. G-family prices are marked VERIFY.
+ * p5e (sold mainly through Capacity Blocks) and p5.4xlarge have no on-demand price known to this
+ * library, so cost estimates leave them out with a warning. G-family prices are marked VERIFY.
  *
  * @see https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html
  */
@@ -102,6 +102,17 @@ export const GPU_INSTANCE_TYPES: readonly AwsGpuInstanceType[] = [
     localNvmeGB: 30400,
     baselineBandwidthGbps: 3200,
     onDemandPrice: pPrice(55.04, DATARECEIPTS),
+  },
+  {
+    // The only sub-8-GPU P5 size: one H100 for inference. No public price known to the catalogue.
+    name: 'p5.4xlarge',
+    accelerator: Accelerator.H100,
+    gpuCount: 1,
+    vcpus: 16,
+    memoryGiB: 256,
+    maxEfaInterfaces: 1,
+    localNvmeGB: 3800,
+    baselineBandwidthGbps: 100,
   },
   {
     name: 'p5e.48xlarge',
@@ -179,15 +190,14 @@ export const GPU_INSTANCE_TYPES: readonly AwsGpuInstanceType[] = [
   g('g6.48xlarge', Accelerator.L4, 8, 192, 768, 100, 1, 7520, 13.3504),
 ];
 
-/** Nearest AWS alternatives, for accelerators described with `Accelerator.of` that AWS lacks. */
-export const AWS_SHAPE_ALTERNATIVES: readonly ShapeAlternative[] = [];
-
 /**
- * The preferred instance type with `gpus` x `accelerator`.
+ * The preferred instance type with `gpus` x `accelerator`. Every GPU of the core catalogue has
+ * an AWS shape, so no alternatives are suggested; an accelerator described with
+ * `Accelerator.of` gets the list of GPUs AWS offers.
  * @throws ValidationError naming the GPU counts AWS offers for the accelerator, or the GPUs it offers
  */
 export function awsInstanceTypeFor(accelerator: Accelerator, gpus: number): AwsGpuInstanceType {
-  return lookupShape('AWS', GPU_INSTANCE_TYPES, accelerator, gpus, AWS_SHAPE_ALTERNATIVES);
+  return lookupShape('AWS', GPU_INSTANCE_TYPES, accelerator, gpus);
 }
 
 /**

@@ -92,7 +92,7 @@ export class Monitoring extends Construct {
     }
     this.topic = props.topic ?? new AlertTopic(this, 'Topic', { emails: props.emails });
     this.resource = new PrometheusWorkspace(this, 'Resource', {
-      alias: props.alias ?? this.node.path.replace(/\//g, '-'),
+      alias: props.alias ?? this.node.path.replace(/\//g, '-').slice(-100),
     });
     this.node.defaultChild = this.resource;
     this.remoteWriteUrl = `${this.resource.prometheusEndpoint}api/v1/remote_write`;
@@ -177,7 +177,8 @@ export class Monitoring extends Construct {
    * should have (launch failures, insufficient capacity, terminated nodes): the sample count of
    * `AWS/EC2 CPUUtilization` over the group's Auto Scaling group, per 5 minutes. Missing data
    * (no instance at all) is treated as breaching. A Capacity Block group alarms outside the
-   * block's window too.
+   * block's window too. Relies on EC2 basic (5-minute) monitoring, which the library's launch
+   * templates keep; managed node groups do not enable the `AWS/AutoScaling` group metrics.
    */
   public alarmOnNodeGroupCapacity(group: TrainingNodeGroup): CloudwatchMetricAlarm {
     const asg = group.resource.resources.get(0).autoscalingGroups.get(0).name;

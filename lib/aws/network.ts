@@ -92,6 +92,76 @@ export interface GpuNetworkProps {
 
 const AZ_PATTERN = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)[a-z]$/;
 
+/** Attributes of a VPC the app does not own, for {@link GpuNetwork.fromNetworkAttributes}. */
+export interface NetworkAttributes {
+  /** VPC id. */
+  readonly vpcId: string;
+  /** VPC IPv4 CIDR. */
+  readonly vpcCidr: string;
+  /** Private node subnets, in at least two Availability Zones. */
+  readonly privateSubnets: NetworkSubnet[];
+  /**
+   * Public subnets.
+   * @default - none
+   */
+  readonly publicSubnets?: NetworkSubnet[];
+  /**
+   * The single-AZ training subnet.
+   * @default - none; training node groups then need an explicit subnet
+   */
+  readonly trainingSubnet?: NetworkSubnet;
+}
+
+class ImportedNetwork extends Construct implements INetwork {
+  public readonly vpcId: string;
+  public readonly vpcCidr: string;
+  public readonly region: string;
+  public readonly privateSubnets: NetworkSubnet[];
+  public readonly publicSubnets: NetworkSubnet[];
+  public readonly trainingSubnet?: NetworkSubnet;
+
+  constructor(scope: Construct, id: string, attrs: NetworkAttributes) {
+    super(scope, id);
+    this.vpcId = attrs.vpcId;
+    this.vpcCidr = attrs.vpcCidr;
+    this.privateSubnets = attrs.privateSubnets ?? [];
+    this.publicSubnets = attrs.publicSubnets ?? [];
+    this.trainingSubnet = attrs.trainingSubnet;
+    const all = [
+      ...this.privateSubnets,
+      ...this.publicSubnets,
+      ...(attrs.trainingSubnet ? [attrs.trainingSubnet] : []),
+    ];
+    const regions = new Set<string>();
+    for (const sn of all) {
+      const m = AZ_PATTERN.exec(sn.availabilityZone);
+      if (!m) {
+        throw new ValidationError(
+          `subnet ${sn.subnetId}: 'availabilityZone' ('${sn.availabilityZone}') is not an Availability Zone name such as 'us-east-1a'.`,
+          this,
+        );
+      }
+      regions.add(m[1]);
+    }
+    if (new Set(this.privateSubnets.map((sn) => sn.availabilityZone)).size < 2) {
+      throw new ValidationError(
+        `'privateSubnets' must cover at least two Availability Zones: EKS needs subnets in two.`,
+        this,
+      );
+    }
+    if (regions.size !== 1) {
+      throw new ValidationError(
+        `the subnets span regions ${[...regions].join(', ')}: use the subnets of one region.`,
+        this,
+      );
+    }
+    this.region = [...regions][0];
+  }
+
+  /** Subnets the app does not own are not tagged: tag them `kubernetes.io/cluster/<name>: shared` where they are defined. */
+  public tagForCluster(_clusterName: string): void {}
+}
+
 /**
  * A VPC for GPU clusters: private node subnets in two or more AZs (tagged for internal load
  * balancers), public subnets for internet-facing load balancers, NAT, an S3 gateway endpoint
@@ -106,13 +176,29 @@ const AZ_PATTERN = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)[a-z]$/;
  * });
  */
 export class GpuNetwork extends Construct implements INetwork {
+  /**
+   * A network the app does not own (an existing VPC). Its subnets are not tagged: tag private
+   * subnets `kubernetes.io/role/internal-elb: 1` and public ones `kubernetes.io/role/elb: 1`
+   * where they are defined.
+   * @throws ValidationError when the private subnets cover fewer than two AZs or the subnets span regions
+   */
+  public static fromNetworkAttributes(scope: Construct, id: string, attrs: NetworkAttributes): INetwork {
+    return new ImportedNetwork(scope, id, attrs);
+  }
+
   /** The VPC. */
   public readonly resource: Vpc;
+  /** VPC id. */
   public readonly vpcId: string;
+  /** VPC IPv4 CIDR. */
   public readonly vpcCidr: string;
+  /** AWS region, from the Availability Zone names. */
   public readonly region: string;
+  /** Private subnets, one per AZ. */
   public readonly privateSubnets: NetworkSubnet[] = [];
+  /** Public subnets, one per AZ. */
   public readonly publicSubnets: NetworkSubnet[] = [];
+  /** The single-AZ training subnet, when `trainingAvailabilityZone` is set. */
   public readonly trainingSubnet?: NetworkSubnet;
   /** Security group of the interface endpoints (HTTPS from the VPC). */
   public readonly endpointSecurityGroup: SecurityGroup;

@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 import {
   CapacityKind,
   CostEstimate,
+  gpuPoolTaints,
+  NodeTaint,
   PricingModel,
   resolveTrainingNodes,
   TrainingNodePoolOptions,
@@ -144,6 +146,12 @@ export class TrainingNodeGroup extends Construct {
   public readonly efaDevicesPerNode: number;
   /** Nodes in the group. */
   public readonly nodes: number;
+  /** Kubernetes labels of the nodes (select on them in workloads). */
+  public readonly labels: Record<string, string>;
+  /** Kubernetes taints of the nodes (tolerate them in workloads); the GPU taint first. */
+  public readonly taints: NodeTaint[];
+  /** 2 MiB huge pages each node is set up with (0: the AMI's setting); what EFA pods request as `hugepages-2Mi`. */
+  public readonly hugePages2MiB: number;
 
   constructor(scope: Construct, id: string, props: TrainingNodeGroupProps) {
     super(scope, id);
@@ -187,6 +195,7 @@ export class TrainingNodeGroup extends Construct {
     }
     const amiType = resolveAmiType(this, props.amiType);
     const hugePages = props.hugePages2MiB ?? (efa ? EFA_HUGE_PAGES_2MIB : 0);
+    this.hugePages2MiB = hugePages;
     requireIntInRange(
       this,
       'hugePages2MiB',
@@ -318,6 +327,8 @@ export class TrainingNodeGroup extends Construct {
       cluster.requireEfaOnlySupport(this);
     }
     this.efaDevicesPerNode = efaDeviceCount(layout);
+    this.labels = gpuNodeLabels(this, id, props.accelerator, props.labels, efa);
+    this.taints = gpuPoolTaints(props.taints ?? []);
     const userData = renderUserData({
       amiType,
       localStorageRaid0: (props.localStorageRaid0 ?? true) && this.instanceType.localNvmeGB > 0,
@@ -384,8 +395,9 @@ export class TrainingNodeGroup extends Construct {
       },
       updateConfig: { maxUnavailable: 1 },
       launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
-      labels: gpuNodeLabels(this, id, props.accelerator, props.labels, efa),
-      taint: eksTaints(props.taints),
+      labels: this.labels,
+      taint: eksTaints(this, props.taints),
+      ...(cluster.nodeAutoRepair ? { nodeRepairConfig: { enabled: true } } : {}),
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn: cluster.nodeGroupDependencies,
     });

@@ -1,5 +1,5 @@
 import { AlertTopic } from '../../lib/aws/alert-topic';
-import { BudgetAlarm, BudgetAlarmProps } from '../../lib/aws/budget-alarm';
+import { BudgetAlarm, BudgetAlarmProps, tagKeyValue } from '../../lib/aws/budget-alarm';
 import { Accelerator, CostEstimate, Tags } from '../../lib/core';
 import { onlyResource, resourcesOf, synthJson } from '../util';
 import { awsStack, clusterStack, hasWarning } from './util';
@@ -30,17 +30,19 @@ describe('BudgetAlarm', () => {
     ]);
   });
 
-  test('activates the cost-allocation tag', () => {
-    expect(onlyResource(build().json, 'aws_ce_cost_allocation_tag')).toEqual({
+  test('defaults to not activating the tag, with a warning (activation fails for unseen tags)', () => {
+    const { json, stack } = build();
+    expect(resourcesOf(json, 'aws_ce_cost_allocation_tag')).toEqual({});
+    expect(hasWarning(stack, 'aws-cost-tag-not-activated')).toBe(true);
+  });
+
+  test('activateCostAllocationTag: true activates the tag', () => {
+    const { json, stack } = build({ activateCostAllocationTag: true });
+    expect(onlyResource(json, 'aws_ce_cost_allocation_tag')).toEqual({
       tag_key: 'project',
       status: 'Active',
     });
-  });
-
-  test('activateCostAllocationTag: false leaves activation to another stack', () => {
-    expect(
-      resourcesOf(build({ activateCostAllocationTag: false }).json, 'aws_ce_cost_allocation_tag'),
-    ).toEqual({});
+    expect(hasWarning(stack, 'aws-cost-tag-not-activated')).toBe(false);
   });
 
   test('warns and covers the account without a cost-allocation tag', () => {
@@ -134,11 +136,12 @@ describe('BudgetAlarm', () => {
     );
   });
 
-  test('creates an anomaly monitor and daily e-mail subscription', () => {
+  test('creates a custom anomaly monitor on the cost-allocation tag and a daily e-mail subscription', () => {
     const { json } = build({ anomalyDetection: {} });
-    expect(onlyResource(json, 'aws_ce_anomaly_monitor')).toMatchObject({
-      monitor_type: 'DIMENSIONAL',
-      monitor_dimension: 'SERVICE',
+    const monitor = onlyResource(json, 'aws_ce_anomaly_monitor');
+    expect(monitor.monitor_type).toBe('CUSTOM');
+    expect(JSON.parse(monitor.monitor_specification)).toEqual({
+      Tags: { Key: 'project', Values: ['llm'], MatchOptions: ['EQUALS'] },
     });
     expect(onlyResource(json, 'aws_ce_anomaly_subscription')).toMatchObject({
       frequency: 'DAILY',
@@ -153,6 +156,28 @@ describe('BudgetAlarm', () => {
     });
   });
 
+  test('without a tag uses a SERVICE monitor and warns about the per-account quota', () => {
+    const { json, stack } = build({ anomalyDetection: {} }, false);
+    expect(onlyResource(json, 'aws_ce_anomaly_monitor')).toMatchObject({
+      monitor_type: 'DIMENSIONAL',
+      monitor_dimension: 'SERVICE',
+    });
+    expect(hasWarning(stack, 'aws-anomaly-service-monitor-quota')).toBe(true);
+  });
+
+  test('subscribes to an existing monitor', () => {
+    const arn = 'arn:aws:ce::111122223333:anomalymonitor/abcd-1234';
+    const { json } = build({ anomalyDetection: { existingMonitorArn: arn } });
+    expect(resourcesOf(json, 'aws_ce_anomaly_monitor')).toEqual({});
+    expect(onlyResource(json, 'aws_ce_anomaly_subscription').monitor_arn_list).toEqual([arn]);
+  });
+
+  test('throws for an existing monitor that is not a monitor ARN', () => {
+    expect(() => build({ anomalyDetection: { existingMonitorArn: 'monitor-1' } })).toThrow(
+      /'anomalyDetection.existingMonitorArn' \('monitor-1'\)/,
+    );
+  });
+
   test('throws for anomaly detection without e-mails', () => {
     const stack = awsStack();
     const topic = new AlertTopic(stack, 'Alerts');
@@ -165,5 +190,32 @@ describe('BudgetAlarm', () => {
     expect(() => build({ anomalyDetection: { minImpactUsd: -1 } })).toThrow(
       /'anomalyDetection.minImpactUsd' \(-1\)/,
     );
+  });
+});
+
+describe('BudgetAlarm name', () => {
+  test('throws for a name with a colon', () => {
+    expect(() => build({ budgetName: 'team:llm' })).toThrow(
+      /'budgetName' \('team:llm'\) must be 1-100 characters/,
+    );
+  });
+});
+
+describe('tagKeyValue', () => {
+  test('renders user:Key$Value', () => {
+    expect(tagKeyValue('project', 'llm')).toBe('user:project$llm');
+  });
+
+  test('escapes a value that would start a Terraform interpolation', () => {
+    expect(tagKeyValue('a', '{b}')).toBe('user:a$${b}');
+  });
+});
+
+describe('BudgetAlarm costAllocationTag', () => {
+  test('costAllocationTag overrides the stack tag', () => {
+    const { json } = build({ costAllocationTag: { key: 'team', value: 'ml' } });
+    expect(onlyResource(json, 'aws_budgets_budget').cost_filter).toEqual([
+      { name: 'TagKeyValue', values: ['user:team$ml'] },
+    ]);
   });
 });

@@ -242,3 +242,66 @@ describe('CheckpointStore lustre', () => {
     );
   });
 });
+
+describe('CheckpointStore lustre limits', () => {
+  test('throws for more than 8 data repository associations', () => {
+    const dataRepositories = Array.from({ length: 9 }, (_, i) => ({
+      fileSystemPath: `/d${i}`,
+      bucketPrefix: `d${i}/`,
+    }));
+    expect(() => build({}, { dataRepositories })).toThrow(/has 9 entries; a file system takes 1 to 8/);
+  });
+});
+
+describe('CheckpointStore DRA overlap', () => {
+  test('throws for nested file system paths', () => {
+    expect(() =>
+      build(
+        {},
+        {
+          dataRepositories: [
+            { fileSystemPath: '/data', bucketPrefix: 'data/' },
+            { fileSystemPath: '/data/ckpt', bucketPrefix: 'ckpt/' },
+          ],
+        },
+      ),
+    ).toThrow(/paths '\/data' and '\/data\/ckpt' overlap/);
+  });
+
+  test('throws for a bucket prefix used twice', () => {
+    expect(() =>
+      build(
+        {},
+        {
+          dataRepositories: [
+            { fileSystemPath: '/a', bucketPrefix: 'x/' },
+            { fileSystemPath: '/b', bucketPrefix: 'x/' },
+          ],
+        },
+      ),
+    ).toThrow(/bucketPrefix 'x\/' is used twice/);
+  });
+});
+
+describe('CheckpointStore key policy', () => {
+  test('lets account principals use the key only through S3 (for the FSx service-linked role)', () => {
+    const key = Object.values(resourcesOf(build().json, 'aws_kms_key')).find((k) =>
+      /Checkpoints/.test(k.description),
+    );
+    const statements = JSON.parse(key.policy).Statement;
+    expect(statements[0]).toMatchObject({ Sid: 'AccountAdmin', Action: 'kms:*' });
+    expect(statements[1]).toMatchObject({
+      Sid: 'AccountPrincipalsThroughS3',
+      Condition: {
+        StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' },
+        StringEquals: { 'kms:CallerAccount': expect.stringContaining('aws_caller_identity') },
+      },
+    });
+  });
+
+  test('encrypts the file system with the bucket key', () => {
+    expect(onlyResource(build({}, {}).json, 'aws_fsx_lustre_file_system').kms_key_id).toContain(
+      'aws_kms_key.Checkpoints_Bucket_Key',
+    );
+  });
+});

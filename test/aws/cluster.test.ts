@@ -1,4 +1,5 @@
 import { DEFAULT_KUBERNETES_VERSION, EksCluster } from '../../lib/aws/cluster';
+import { Accelerator } from '../../lib/core';
 import { onlyResource, resourcesOf, synthJson } from '../util';
 import { awsStack, clusterStack, hasWarning, network } from './util';
 
@@ -277,5 +278,102 @@ describe('EksCluster', () => {
     const stack = awsStack();
     const net = network(stack);
     expect(new EksCluster(stack, 'C', { network: net, clusterName: 'gpu' }).clusterName).toBe('gpu');
+  });
+});
+
+describe('EksCluster extra validation', () => {
+  test('throws for a public access CIDR that does not parse', () => {
+    expect(() => clusterStack({ endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.7'] })).toThrow(
+      /'publicAccessCidrs' entry '203.0.113.7'/,
+    );
+  });
+
+  test('throws for a repeated admin principal', () => {
+    const arn = 'arn:aws:iam::111122223333:role/a';
+    expect(() => clusterStack({ adminPrincipalArns: [arn, arn] })).toThrow(/lists a principal twice/);
+  });
+});
+
+describe('EksCluster VPC CNI env and node auto repair', () => {
+  test('passes vpcCniEnv as add-on configuration values', () => {
+    const { stack } = clusterStack({ vpcCniEnv: { WARM_IP_TARGET: '5' } });
+    expect(JSON.parse(addons(synthJson(stack))['vpc-cni'].configuration_values)).toEqual({
+      env: { WARM_IP_TARGET: '5' },
+    });
+  });
+
+  test('defaults to no VPC CNI configuration', () => {
+    const { stack } = clusterStack();
+    expect(addons(synthJson(stack))['vpc-cni'].configuration_values).toBeUndefined();
+  });
+
+  test('throws for an invalid VPC CNI variable', () => {
+    expect(() => clusterStack({ vpcCniEnv: { 'warm-ip': '5' } })).toThrow(/'vpcCniEnv' entry 'warm-ip'/);
+  });
+
+  test('defaults to no node auto repair', () => {
+    const { stack } = clusterStack();
+    expect(addons(synthJson(stack))['eks-node-monitoring-agent']).toBeUndefined();
+  });
+
+  test('nodeAutoRepair installs the monitoring agent and enables repair on GPU groups', () => {
+    const { stack, cluster: c } = clusterStack({ nodeAutoRepair: true });
+    c.addInferenceNodeGroup('L4', { accelerator: Accelerator.L4 });
+    const json = synthJson(stack);
+    expect(addons(json)['eks-node-monitoring-agent']).toBeDefined();
+    const ng = Object.entries(resourcesOf(json, 'aws_eks_node_group')).find(([k]) =>
+      k.startsWith('Cluster_L4'),
+    )![1];
+    expect(ng.node_repair_config).toEqual({ enabled: true });
+  });
+});
+
+describe('EksCluster more defaults', () => {
+  test('defaults control-plane logs to api, audit and authenticator', () => {
+    const { stack } = clusterStack();
+    expect(cluster(synthJson(stack)).enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator']);
+  });
+
+  test('enabledLogTypes replaces the log types', () => {
+    const { stack } = clusterStack({ enabledLogTypes: ['audit'] });
+    expect(cluster(synthJson(stack)).enabled_cluster_log_types).toEqual(['audit']);
+  });
+
+  test('outputs: false leaves the outputs out', () => {
+    const { stack } = clusterStack({ outputs: false });
+    expect(synthJson(stack).output).toBeUndefined();
+  });
+
+  test('defaults to no admin access entries', () => {
+    const { stack } = clusterStack();
+    expect(resourcesOf(synthJson(stack), 'aws_eks_access_entry')).toEqual({});
+  });
+
+  test('systemNodeGroup.instanceType sets the system instance type', () => {
+    const { stack } = clusterStack({ systemNodeGroup: { instanceType: 'm7i.xlarge' } });
+    expect(onlyResource(synthJson(stack), 'aws_eks_node_group').instance_types).toEqual(['m7i.xlarge']);
+  });
+});
+
+describe('EksCluster private endpoint access', () => {
+  test('privateEndpointAccessCidrs opens 443 on the cluster security group', () => {
+    const { stack } = clusterStack({ privateEndpointAccessCidrs: ['10.100.0.0/16'] });
+    const rules = Object.values(resourcesOf(synthJson(stack), 'aws_vpc_security_group_ingress_rule')).filter(
+      (r) => r.description === 'Kubernetes API (private endpoint)',
+    );
+    expect(rules).toEqual([
+      expect.objectContaining({
+        security_group_id: expect.stringContaining('vpc_config[0].cluster_security_group_id'),
+        from_port: 443,
+        to_port: 443,
+        cidr_ipv4: '10.100.0.0/16',
+      }),
+    ]);
+  });
+
+  test('throws for an invalid private endpoint CIDR', () => {
+    expect(() => clusterStack({ privateEndpointAccessCidrs: ['10.100.0.1/16'] })).toThrow(
+      /'privateEndpointAccessCidrs' entry '10.100.0.1\/16'/,
+    );
   });
 });

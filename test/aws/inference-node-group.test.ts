@@ -191,8 +191,8 @@ describe('InferenceNodeGroup', () => {
     expect(build({ instanceType: 'g6e.xlarge' }).ng.instance_types).toEqual(['g6e.xlarge']);
   });
 
-  test('throws for empty subnetIds', () => {
-    expect(() => build({ subnetIds: [] })).toThrow(/'subnetIds' is empty/);
+  test('throws for empty subnets', () => {
+    expect(() => build({ subnets: [] })).toThrow(/'subnets' is empty/);
   });
 
   test('refuses AL2', () => {
@@ -223,5 +223,38 @@ describe('InferenceNodeGroup', () => {
     });
     const { stack } = build({ sizing });
     expect(sizing.findings.length === 0 || sizing.findings.every((f) => hasWarning(stack, f.id))).toBe(true);
+  });
+});
+
+describe('InferenceNodeGroup more defaults', () => {
+  test('defaults to the AL2023 NVIDIA AMI', () => {
+    expect(build().ng.ami_type).toBe('AL2023_x86_64_NVIDIA');
+  });
+
+  test('supports Bottlerocket NVIDIA', () => {
+    const { ng, lt } = build({ amiType: GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA });
+    expect(ng.ami_type).toBe('BOTTLEROCKET_x86_64_NVIDIA');
+    expect(lt.block_device_mappings[0].device_name).toBe('/dev/xvdb');
+  });
+
+  test('localStorageRaid0: false leaves user data out', () => {
+    expect(build({ localStorageRaid0: false }).lt.user_data).toBeUndefined();
+  });
+
+  test('subnets selects the group subnets', () => {
+    const { stack, cluster, net } = clusterStack();
+    cluster.addInferenceNodeGroup('X', { accelerator: Accelerator.L4, subnets: [net.privateSubnets[0]] });
+    const ng = Object.entries(resourcesOf(synthJson(stack), 'aws_eks_node_group')).find(([k]) =>
+      k.startsWith('Cluster_X'),
+    )![1];
+    expect(ng.subnet_ids).toEqual([expect.stringContaining('PrivateSubnetA')]);
+  });
+});
+
+describe('InferenceNodeGroup selectors', () => {
+  test('exposes the node labels and taints for workloads', () => {
+    const { group, ng } = build();
+    expect(group.labels).toEqual(ng.labels);
+    expect(group.taints.map((t) => t.key)).toEqual(['nvidia.com/gpu']);
   });
 });

@@ -34,8 +34,8 @@ describe('GPU_INSTANCE_TYPES', () => {
     expect(awsInstanceTypeByName('g6e.24xlarge').maxEfaInterfaces).toBe(2);
   });
 
-  test('G families have no catalogued network cards, so no EFA layout', () => {
-    for (const t of GPU_INSTANCE_TYPES.filter((x) => x.name.startsWith('g'))) {
+  test('G families and p5.4xlarge have no catalogued network cards, so no EFA layout', () => {
+    for (const t of GPU_INSTANCE_TYPES.filter((x) => x.name.startsWith('g') || x.name === 'p5.4xlarge')) {
       expect(supportsEfaLayout(t)).toBe(false);
     }
   });
@@ -50,8 +50,9 @@ describe('GPU_INSTANCE_TYPES', () => {
     expect(awsInstanceTypeByName('p5en.48xlarge').onDemandPrice?.usd).toBeCloseTo(63.296, 3);
   });
 
-  test('p5e.48xlarge has no price (none public in us-east-1 known to the catalogue)', () => {
+  test('p5e.48xlarge and p5.4xlarge have no price (none known to the catalogue)', () => {
     expect(awsInstanceTypeByName('p5e.48xlarge').onDemandPrice).toBeUndefined();
+    expect(awsInstanceTypeByName('p5.4xlarge').onDemandPrice).toBeUndefined();
   });
 
   test('G-family prices are marked VERIFY in their source', () => {
@@ -81,6 +82,7 @@ describe('awsInstanceTypeFor', () => {
     ['H200', 8, 'p5e.48xlarge'],
     ['A100_40GB', 8, 'p4d.24xlarge'],
     ['A100_80GB', 8, 'p4de.24xlarge'],
+    ['H100', 1, 'p5.4xlarge'],
     ['L40S', 1, 'g6e.2xlarge'],
     ['L40S', 4, 'g6e.12xlarge'],
     ['L40S', 8, 'g6e.48xlarge'],

@@ -152,3 +152,24 @@ describe('Monitoring', () => {
     expect(() => monitoring.alarmOnFileSystemFreeSpace(store, 100)).toThrow(/'thresholdPercent' \(100\)/);
   });
 });
+
+describe('Monitoring collector', () => {
+  test('collector sets the service account of the remote-write role', () => {
+    const { stack, cluster } = clusterStack();
+    new Monitoring(stack, 'M', {
+      cluster,
+      collector: { namespace: 'observability', serviceAccount: 'vmagent' },
+    });
+    expect(onlyResource(synthJson(stack), 'aws_eks_pod_identity_association')).toMatchObject({
+      namespace: 'observability',
+      service_account: 'vmagent',
+    });
+  });
+
+  test('without a cluster no collector role is created', () => {
+    const stack = awsStack();
+    const m = new Monitoring(stack, 'M', { region: 'us-east-1' });
+    expect(m.collectorRole).toBeUndefined();
+    expect(resourcesOf(synthJson(stack), 'aws_iam_role')).toEqual({});
+  });
+});

@@ -1,5 +1,7 @@
 import { GpuNetwork } from '../../lib/aws/network';
-import { resourcesOf, synthJson } from '../util';
+import { EksCluster } from '../../lib/aws/cluster';
+import { Accelerator } from '../../lib/core';
+import { onlyResource, resourcesOf, synthJson } from '../util';
 import { awsStack, network } from './util';
 
 function subnets(json: ReturnType<typeof synthJson>) {
@@ -188,5 +190,77 @@ describe('GpuNetwork', () => {
     expect(() => network(awsStack(), { interfaceEndpoints: ['com.amazonaws.us-east-1.sts '] })).toThrow(
       /'interfaceEndpoints' entry/,
     );
+  });
+});
+
+describe('GpuNetwork.fromNetworkAttributes', () => {
+  const priv = [
+    { subnetId: 'subnet-a', availabilityZone: 'eu-west-1a', cidr: '10.0.0.0/19' },
+    { subnetId: 'subnet-b', availabilityZone: 'eu-west-1b', cidr: '10.0.32.0/19' },
+  ];
+
+  test('takes the region from the subnets and creates no resources', () => {
+    const stack = awsStack();
+    const net = GpuNetwork.fromNetworkAttributes(stack, 'Existing', {
+      vpcId: 'vpc-1',
+      vpcCidr: '10.0.0.0/16',
+      privateSubnets: priv,
+    });
+    expect(net.region).toBe('eu-west-1');
+    net.tagForCluster('gpu');
+    expect(synthJson(stack).resource?.aws_subnet).toBeUndefined();
+  });
+
+  test('a cluster can use it', () => {
+    const stack = awsStack();
+    const net = GpuNetwork.fromNetworkAttributes(stack, 'Existing', {
+      vpcId: 'vpc-1',
+      vpcCidr: '10.0.0.0/16',
+      privateSubnets: priv,
+      trainingSubnet: priv[0],
+    });
+    const cluster = new EksCluster(stack, 'C', { network: net });
+    const group = cluster.addTrainingNodeGroup('H', { accelerator: Accelerator.H100, nodes: 2 });
+    expect(group.node.path).toBe('test/C/H');
+    expect(onlyResource(synthJson(stack), 'aws_eks_cluster').vpc_config.subnet_ids).toEqual([
+      'subnet-a',
+      'subnet-b',
+    ]);
+  });
+
+  test('throws for private subnets in one AZ', () => {
+    expect(() =>
+      GpuNetwork.fromNetworkAttributes(awsStack(), 'E', {
+        vpcId: 'vpc-1',
+        vpcCidr: '10.0.0.0/16',
+        privateSubnets: [priv[0]],
+      }),
+    ).toThrow(/'privateSubnets' must cover at least two Availability Zones/);
+  });
+
+  test('throws for a subnet with an AZ id instead of a name', () => {
+    expect(() =>
+      GpuNetwork.fromNetworkAttributes(awsStack(), 'E', {
+        vpcId: 'vpc-1',
+        vpcCidr: '10.0.0.0/16',
+        privateSubnets: [
+          priv[0],
+          { subnetId: 'subnet-c', availabilityZone: 'euw1-az3', cidr: '10.0.64.0/19' },
+        ],
+      }),
+    ).toThrow(/'availabilityZone' \('euw1-az3'\)/);
+  });
+
+  test('throws for subnets of two regions', () => {
+    expect(() =>
+      GpuNetwork.fromNetworkAttributes(awsStack(), 'E', {
+        vpcId: 'vpc-1',
+        vpcCidr: '10.0.0.0/16',
+        privateSubnets: [
+          priv[0],
+          { subnetId: 'subnet-c', availabilityZone: 'us-east-1a', cidr: '10.0.64.0/19' },
+        ],
+      }),
+    ).toThrow(/span regions/);
   });
 });

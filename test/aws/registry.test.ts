@@ -245,3 +245,15 @@ describe('renderEcrLifecyclePolicy', () => {
     expect(() => renderEcrLifecyclePolicy([])).toThrow(/'lifecycleRules' is empty/);
   });
 });
+
+describe('Registry more defaults', () => {
+  test('modelBucketName names the model bucket', () => {
+    expect(onlyResource(build({ modelBucketName: 'acme-models' }).json, 'aws_s3_bucket').bucket).toBe(
+      'acme-models',
+    );
+  });
+
+  test('defaults to no pull-through caches', () => {
+    expect(resourcesOf(build().json, 'aws_ecr_pull_through_cache_rule')).toEqual({});
+  });
+});

@@ -91,6 +91,24 @@ describe('TrainingNodeGroup', () => {
     });
   });
 
+  test('throws for an invalid taint', () => {
+    expect(() => build({ taints: [{ key: 'bad key', effect: TaintEffect.NO_SCHEDULE }] })).toThrow(
+      /'taints' entry .* is not a valid Kubernetes taint/,
+    );
+  });
+
+  test('throws for a label in a namespace the kubelet may not set', () => {
+    expect(() => build({ labels: { 'node-role.kubernetes.io/gpu': 'true' } })).toThrow(
+      /which the kubelet may not set on its own node/,
+    );
+  });
+
+  test('accepts node.kubernetes.io labels', () => {
+    expect(build({ labels: { 'node.kubernetes.io/pool': 'gpu' } }).ng.labels['node.kubernetes.io/pool']).toBe(
+      'gpu',
+    );
+  });
+
   test('throws for an invalid label key', () => {
     expect(() => build({ labels: { 'bad key': 'x' } })).toThrow(/'labels' key 'bad key'/);
   });
@@ -404,5 +422,29 @@ describe('TrainingNodeGroup checkpoints', () => {
     const store = new CheckpointStore(stack, 'Ckpt', { cluster, lustre: { capacityGiB: 1200 } });
     cluster.addTrainingNodeGroup('H100', { accelerator: Accelerator.H100, nodes: 2, checkpoints: store });
     expect(hasWarning(stack, 'aws-lustre-cross-az')).toBe(false);
+  });
+});
+
+describe('TrainingNodeGroup pod hints', () => {
+  test('exposes EFA devices and huge pages per node for pod requests', () => {
+    const { group } = build();
+    expect(group.efaDevicesPerNode).toBe(32);
+    expect(group.hugePages2MiB).toBe(5128);
+  });
+
+  test('defaults huge pages to 0 without EFA', () => {
+    expect(build({ efa: false }).group.hugePages2MiB).toBe(0);
+  });
+});
+
+describe('TrainingNodeGroup selectors', () => {
+  test('exposes the node labels and taints for workloads', () => {
+    const { group, ng } = build();
+    expect(group.labels).toEqual(ng.labels);
+    expect(group.taints[0]).toEqual({
+      key: 'nvidia.com/gpu',
+      value: 'present',
+      effect: TaintEffect.NO_SCHEDULE,
+    });
   });
 });

@@ -58,6 +58,15 @@ export function gpuNodeLabels(
         scope,
       );
     }
+    const prefix = k.includes('/') ? k.split('/')[0] : '';
+    const restricted = /(^|\.)(kubernetes\.io|k8s\.io)$/.test(prefix);
+    if (restricted && !/^(node|kubelet)\.kubernetes\.io$/.test(prefix)) {
+      throw new ValidationError(
+        `'labels' key '${k}' is in the ${prefix} namespace, which the kubelet may not set on its own node (NodeRestriction): ` +
+          `use your own prefix, or node.kubernetes.io/ / kubelet.kubernetes.io/.`,
+        scope,
+      );
+    }
   }
   return {
     ...(extra ?? {}),
@@ -70,8 +79,21 @@ export function gpuNodeLabels(
 
 /** Taints of a GPU node group in the EKS API shape (the GPU taint always included). */
 export function eksTaints(
+  scope: IConstruct,
   extra: NodeTaint[] | undefined,
 ): Array<{ key: string; value?: string; effect: string }> {
+  for (const t of extra ?? []) {
+    if (
+      !isValidKubernetesLabelKey(t.key) ||
+      !(t.effect in EKS_TAINT_EFFECT) ||
+      (t.value !== undefined && !/^([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/.test(t.value))
+    ) {
+      throw new ValidationError(
+        `'taints' entry ${JSON.stringify(t)} is not a valid Kubernetes taint: the key must be a label key, the value at most 63 characters of [A-Za-z0-9._-], the effect a TaintEffect.`,
+        scope,
+      );
+    }
+  }
   return gpuPoolTaints(extra ?? []).map((t) => ({
     key: t.key,
     ...(t.value !== undefined ? { value: t.value } : {}),
