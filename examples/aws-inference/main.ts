@@ -3,42 +3,76 @@
  * L40S (g6e) and Llama 3.1 8B in INT8 on A10G (g5), both scaling from zero; an ECR registry
  * with pull-through caches and a model bucket; Amazon Managed Prometheus alerting; a budget.
  *
+ * Three stacks, applied in order:
+ * - `aws-inference`: the AWS resources above.
+ * - `aws-inference-platform`: in-cluster operators on the EKS cluster (NVIDIA device plugin and
+ *   dcgm-exporter, KEDA, kube-prometheus-stack remote-writing to the AMP workspace through the
+ *   collector's Pod Identity role). These charts install CRDs.
+ * - `aws-inference-workloads`: the two model servers (vLLM), streaming their weights from the
+ *   registry's model bucket under a Pod Identity role, autoscaled by KEDA on queue depth.
+ * The Kubernetes and Helm providers of the last two are configured from the cluster's outputs
+ * (cross-stack references) and authenticate with `aws eks get-token`.
+ *
  * Synthesizes with no credentials: the provider is configured with plain values and no data
  * source is read at synth time.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BudgetAlarm, EksCluster, GpuNetwork, Monitoring, PullThroughCache, Registry } from '../../lib/aws';
-import { Accelerator, Capacity, ModelSpec, Quantization, sizeModel, Tags } from '../../lib/core';
+import {
+  Accelerator,
+  AlertRuleSet,
+  Capacity,
+  ModelSpec,
+  Quantization,
+  SizingResult,
+  sizeModel,
+  Tags,
+} from '../../lib/core';
+import { GpuNodeImage, GpuPlatform, ModelServer, MonitoringStack, WeightsSource } from '../../lib/k8s';
+
+const REGION = 'us-west-2';
+/** Namespace and service account of the model servers (the Pod Identity role is bound to them). */
+const SERVING = { namespace: 'llm', serviceAccount: 'model-server' };
 
 /** The inference platform. */
 export class AwsInferenceStack extends TerraformStack {
+  public readonly cluster: EksCluster;
+  public readonly registry: Registry;
+  public readonly monitoring: Monitoring;
+  public readonly llama70b: SizingResult;
+  public readonly llama8b: SizingResult;
+
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new AwsProvider(this, 'aws', { region: 'us-west-2' });
+    new AwsProvider(this, 'aws', { region: REGION });
     Tags.of(this).setCostAllocationTag('project', 'llm-serving');
 
     const network = new GpuNetwork(this, 'Network', {
       availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
     });
-    const cluster = new EksCluster(this, 'Cluster', {
+    const cluster = (this.cluster = new EksCluster(this, 'Cluster', {
       network,
       clusterName: 'llm-serving',
       endpointPublicAccess: true,
       publicAccessCidrs: ['203.0.113.0/24'],
-    });
+    }));
 
-    const llama70b = sizeModel({
+    const llama70b = (this.llama70b = sizeModel({
       model: ModelSpec.LLAMA_3_1_70B,
       quantization: Quantization.AWQ,
       accelerator: Accelerator.L40S,
-    });
-    const llama8b = sizeModel({
+    }));
+    const llama8b = (this.llama8b = sizeModel({
       model: ModelSpec.LLAMA_3_1_8B,
       quantization: Quantization.INT8,
       accelerator: Accelerator.A10G,
-    });
+    }));
     const l40s = cluster.addInferenceNodeGroup('L40S', {
       accelerator: Accelerator.L40S,
       sizing: llama70b,
@@ -52,7 +86,7 @@ export class AwsInferenceStack extends TerraformStack {
       capacity: Capacity.spot(),
     });
 
-    const registry = new Registry(this, 'Registry', {
+    const registry = (this.registry = new Registry(this, 'Registry', {
       repositories: ['serving/vllm'],
       mutableTagFilters: ['latest'],
       pullThroughCaches: [
@@ -60,17 +94,15 @@ export class AwsInferenceStack extends TerraformStack {
         PullThroughCache.kubernetes(),
         PullThroughCache.quay(),
       ],
-    });
+    }));
     registry.grantPull(cluster.nodeRole);
-    registry.grantReadModels(
-      cluster.addWorkloadRole('ModelServer', { namespace: 'llm', serviceAccount: 'model-server' }),
-    );
+    registry.grantReadModels(cluster.addWorkloadRole('ModelServer', SERVING));
 
-    const monitoring = new Monitoring(this, 'Monitoring', {
+    const monitoring = (this.monitoring = new Monitoring(this, 'Monitoring', {
       cluster,
       emails: ['ml-oncall@example.com'],
       alertRules: { servingMatchers: ['namespace="llm"'] },
-    });
+    }));
     new BudgetAlarm(this, 'Budget', { emails: ['finops@example.com'], topic: monitoring.topic });
 
     new TerraformOutput(this, 'pools', {
@@ -90,9 +122,65 @@ export class AwsInferenceStack extends TerraformStack {
   }
 }
 
+/** A stack whose Kubernetes and Helm providers talk to the EKS cluster of another stack. */
+class EksWorkloadStack extends TerraformStack {
+  constructor(scope: Construct, id: string, cluster: EksCluster) {
+    super(scope, id);
+    const k8s = cluster.kubernetesProviderConfig();
+    new KubernetesProvider(this, 'Kubernetes', { ...k8s, exec: [k8s.exec] });
+    new HelmProvider(this, 'Helm', { kubernetes: k8s });
+  }
+}
+
 /** Adds this example's stacks to `app`. */
 export function build(app: App): TerraformStack[] {
-  return [new AwsInferenceStack(app, 'aws-inference')];
+  const infra = new AwsInferenceStack(app, 'aws-inference');
+
+  const platform = new EksWorkloadStack(app, 'aws-inference-platform', infra.cluster);
+  platform.addDependency(infra);
+  const monitoring = new MonitoringStack(platform, 'Monitoring', {
+    // AMP evaluates the core rules and routes alerts to SNS (aws.Monitoring); in-cluster
+    // Prometheus keeps dashboards and KEDA's queries local and remote-writes everything to AMP.
+    alertRules: AlertRuleSet.defaults({ groups: [] }),
+    remoteWrite: {
+      url: infra.monitoring.remoteWriteUrl,
+      sigv4Region: REGION,
+      serviceAccountName: 'prometheus', // aws.Monitoring's default collector: monitoring/prometheus
+    },
+    prometheusStorageGiB: 50,
+  });
+  const gpu = new GpuPlatform(platform, 'Gpu', {
+    nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT, // AL2023 NVIDIA AMI: driver and toolkit preinstalled
+    monitoring,
+    jobSet: false,
+    kueue: false,
+  });
+
+  const workloads = new EksWorkloadStack(app, 'aws-inference-workloads', infra.cluster);
+  workloads.addDependency(platform);
+  const ns = new NamespaceV1(workloads, 'ServingNamespace', { metadata: { name: SERVING.namespace } });
+  new ServiceAccountV1(workloads, 'ModelServerAccount', {
+    metadata: { name: SERVING.serviceAccount, namespace: SERVING.namespace },
+    dependsOn: [ns],
+  });
+  const models = `s3://${infra.registry.modelBucket!.bucket}`;
+  for (const [id, sizing, weights, maxReplicas] of [
+    ['Llama70B', infra.llama70b, 'llama-3.1-70b-instruct-awq', 6],
+    ['Llama8B', infra.llama8b, 'llama-3.1-8b-instruct-w8a8', 8],
+  ] as const) {
+    new ModelServer(workloads, id, {
+      model: sizing.model,
+      quantization: sizing.quantization,
+      accelerator: sizing.accelerator,
+      weights: WeightsSource.bucket(`${models}/${weights}/`),
+      namespace: SERVING.namespace,
+      serviceAccountName: SERVING.serviceAccount,
+      autoscaling: { maxReplicas },
+      monitoring,
+      platform: gpu,
+    });
+  }
+  return [infra, platform, workloads];
 }
 
 if (require.main === module) {

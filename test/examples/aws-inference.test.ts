@@ -1,16 +1,76 @@
-import { Testing } from 'cdktf';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { TerraformStack, Testing } from 'cdktf';
 import { build } from '../../examples/aws-inference/main';
+import { parse } from 'yaml';
 import { resourcesOf } from '../util';
 
 describe('examples/aws-inference', () => {
-  const [stack] = build(Testing.app());
-  const json = JSON.parse(Testing.synth(stack, true));
+  // A full app synth: only it resolves the cross-stack references into outputs and remote state.
+  const app = Testing.app();
+  const [stack, platform, workloads] = build(app);
+  app.synth();
+  // The local backend's remote-state paths are absolute: make them independent of the checkout.
+  const read = (s: TerraformStack) =>
+    JSON.parse(
+      readFileSync(join(app.outdir, 'stacks', s.node.id, 'cdk.tf.json'), 'utf8')
+        .split(process.cwd())
+        .join('<cwd>'),
+    );
+  const json = read(stack);
+  const platformJson = read(platform);
+  const workloadsJson = read(workloads);
   const groups = Object.fromEntries(
     Object.entries(resourcesOf(json, 'aws_eks_node_group')).map(([k, v]) => [k.split('_')[1], v]),
   );
 
   test('matches the snapshot', () => {
     expect(json).toMatchSnapshot();
+    expect(platformJson).toMatchSnapshot('platform');
+    expect(workloadsJson).toMatchSnapshot('workloads');
+  });
+
+  test('applies infrastructure, then operators, then workloads', () => {
+    expect(platform.dependencies).toContain(stack);
+    expect(workloads.dependencies).toContain(platform);
+  });
+
+  test('configures the Kubernetes provider from the cluster outputs with aws eks get-token', () => {
+    const k8s = workloadsJson.provider.kubernetes[0];
+    expect(k8s.host).toMatch(
+      /terraform_remote_state\.cross-stack-reference-input-aws-inference\.outputs\..*endpoint/,
+    );
+    expect(k8s.exec[0].args).toEqual([
+      'eks',
+      'get-token',
+      '--cluster-name',
+      'llm-serving',
+      '--region',
+      'us-west-2',
+    ]);
+  });
+
+  test('remote-writes in-cluster Prometheus to the AMP workspace as monitoring/prometheus', () => {
+    const release = Object.values(resourcesOf(platformJson, 'helm_release')).find(
+      (r: any) => r.chart === 'kube-prometheus-stack',
+    ) as any;
+    const values = parse(release.values[0]);
+    expect(values.prometheus.serviceAccount.name).toBe('prometheus');
+    expect(values.prometheus.prometheusSpec.remoteWrite[0].sigv4).toEqual({ region: 'us-west-2' });
+    expect(values.prometheus.prometheusSpec.remoteWrite[0].url).toMatch(
+      /prometheus_endpoint\}api\/v1\/remote_write$/,
+    );
+  });
+
+  test('streams the weights from the model bucket under the Pod Identity service account', () => {
+    const deployments = Object.values(resourcesOf(workloadsJson, 'kubernetes_deployment_v1')) as any[];
+    expect(deployments).toHaveLength(2);
+    for (const d of deployments) {
+      expect(d.spec.template.spec.service_account_name).toBe('model-server');
+      expect(d.spec.template.spec.container[0].args.join(' ')).toMatch(
+        /--model s3:\/\/\$\{data\.terraform_remote_state.*ModelBucket.*\}\/llama/,
+      );
+    }
   });
 
   test('serves the AWQ 70B on 4 x L40S nodes (2 replicas per node)', () => {
