@@ -1,4 +1,6 @@
-import { Testing, TerraformStack } from 'cdktf';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { App, Testing, TerraformStack } from 'cdktf';
 
 /** Synthesized Terraform JSON of a stack, with validations run (`Testing.synth(stack, true)`). */
 export interface SynthJson {
@@ -33,4 +35,19 @@ export function testStack(id = 'test'): { app: ReturnType<typeof Testing.app>; s
   const app = Testing.app();
   const stack = new TerraformStack(app, id);
   return { app, stack };
+}
+
+/**
+ * Synthesizes a whole app (only a full synth resolves cross-stack references into outputs and
+ * remote state) and returns a reader of each stack's JSON. Absolute paths of the local backend
+ * are replaced with `<cwd>` so snapshots do not depend on the checkout.
+ */
+export function synthApp(app: App): (stack: TerraformStack) => SynthJson {
+  app.synth();
+  return (stack) =>
+    JSON.parse(
+      readFileSync(join(app.outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8')
+        .split(process.cwd())
+        .join('<cwd>'),
+    );
 }

@@ -8,6 +8,12 @@
  * source is read at synth time.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
+import { PersistentVolumeV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-v1';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
@@ -18,11 +24,22 @@ import {
   Monitoring,
   PullThroughCache,
   Registry,
+  TrainingNodeGroup,
 } from '../../lib/aws';
-import { Accelerator, Capacity, CapacityKind, Tags } from '../../lib/core';
+import { Accelerator, AlertRuleSet, Capacity, CapacityKind, Tags } from '../../lib/core';
+import { GpuNodeImage, GpuPlatform, MonitoringStack, TrainingJob, TrainingQueues } from '../../lib/k8s';
+
+/** Namespace and service account of the trainer pods (the Pod Identity role is bound to them). */
+const TRAINER = { namespace: 'training', serviceAccount: 'trainer' };
 
 /** The training platform. */
 export class AwsTrainingStack extends TerraformStack {
+  public readonly cluster: EksCluster;
+  public readonly checkpoints: CheckpointStore;
+  public readonly h100: TrainingNodeGroup;
+  public readonly registry: Registry;
+  public readonly monitoring: Monitoring;
+
   constructor(
     scope: Construct,
     id: string,
@@ -37,35 +54,36 @@ export class AwsTrainingStack extends TerraformStack {
       availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
       trainingAvailabilityZone: 'us-east-1a', // the AZ the Capacity Block was bought in
     });
-    const cluster = new EksCluster(this, 'Cluster', {
+    const cluster = (this.cluster = new EksCluster(this, 'Cluster', {
       network,
       clusterName: 'llm-training',
       adminPrincipalArns: ['arn:aws:iam::111122223333:role/platform-admin'],
       nodeAutoRepair: true, // replace nodes with GPU (XID) or EFA failures
-    });
-    const checkpoints = new CheckpointStore(this, 'Checkpoints', {
+    }));
+    const checkpoints = (this.checkpoints = new CheckpointStore(this, 'Checkpoints', {
       cluster,
       lustre: { capacityGiB: 4800, throughputMBpsPerTiB: 500 },
-    });
-    const h100 = cluster.addTrainingNodeGroup('H100', {
+    }));
+    const h100 = (this.h100 = cluster.addTrainingNodeGroup('H100', {
       accelerator: Accelerator.H100,
       nodes: 16,
       capacity,
       checkpoints,
       // Checked against the training subnet: a block launches only in the AZ it was bought in.
       ...(capacity.kind === CapacityKind.CAPACITY_BLOCK ? { reservationAvailabilityZone: 'us-east-1a' } : {}),
-    });
-    checkpoints.grantReadWrite(
-      cluster.addWorkloadRole('Trainer', { namespace: 'training', serviceAccount: 'trainer' }),
-    );
+    }));
+    checkpoints.grantReadWrite(cluster.addWorkloadRole('Trainer', TRAINER));
 
-    const registry = new Registry(this, 'Registry', {
+    const registry = (this.registry = new Registry(this, 'Registry', {
       repositories: ['training/pytorch-efa'],
       pullThroughCaches: [PullThroughCache.ecrPublic(), PullThroughCache.kubernetes()],
-    });
+    }));
     registry.grantPull(cluster.nodeRole);
 
-    const monitoring = new Monitoring(this, 'Monitoring', { cluster, emails: ['ml-oncall@example.com'] });
+    const monitoring = (this.monitoring = new Monitoring(this, 'Monitoring', {
+      cluster,
+      emails: ['ml-oncall@example.com'],
+    }));
     monitoring.alarmOnNodeGroupCapacity(h100);
     monitoring.alarmOnFileSystemFreeSpace(checkpoints);
 
@@ -81,9 +99,124 @@ export class AwsTrainingStack extends TerraformStack {
   }
 }
 
+/** A stack whose Kubernetes and Helm providers talk to the EKS cluster of another stack. */
+class EksWorkloadStack extends TerraformStack {
+  constructor(scope: Construct, id: string, cluster: EksCluster) {
+    super(scope, id);
+    const k8s = cluster.kubernetesProviderConfig();
+    new KubernetesProvider(this, 'Kubernetes', { ...k8s, exec: [k8s.exec] });
+    new HelmProvider(this, 'Helm', { kubernetes: k8s });
+  }
+}
+
+/**
+ * The in-cluster stacks: operators (platform) and the training job with its queue and the
+ * Lustre volume (workloads).
+ */
+function buildInCluster(app: App, infra: AwsTrainingStack): TerraformStack[] {
+  const platform = new EksWorkloadStack(app, 'aws-training-platform', infra.cluster);
+  platform.addDependency(infra);
+  const monitoring = new MonitoringStack(platform, 'Monitoring', {
+    // AMP evaluates the core rules and routes alerts to SNS; Prometheus remote-writes to it.
+    alertRules: AlertRuleSet.defaults({ groups: [] }),
+    remoteWrite: {
+      url: infra.monitoring.remoteWriteUrl,
+      sigv4Region: 'us-east-1',
+      serviceAccountName: 'prometheus',
+    },
+    prometheusStorageGiB: 100,
+  });
+  const gpu = new GpuPlatform(platform, 'Gpu', {
+    nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT, // AL2023 NVIDIA AMI
+    efa: true, // the EFA device plugin advertises vpc.amazonaws.com/efa
+    monitoring,
+    keda: false,
+  });
+
+  const workloads = new EksWorkloadStack(app, 'aws-training-workloads', infra.cluster);
+  workloads.addDependency(platform);
+  const ns = new NamespaceV1(workloads, 'TrainingNamespace', { metadata: { name: TRAINER.namespace } });
+  new ServiceAccountV1(workloads, 'TrainerAccount', {
+    metadata: { name: TRAINER.serviceAccount, namespace: TRAINER.namespace },
+    dependsOn: [ns],
+  });
+  // FSx for Lustre as a static volume: the CSI driver cannot create data repository
+  // associations, so the file system is Terraform's and Kubernetes only mounts it.
+  const fs = infra.checkpoints.fileSystem!;
+  const pv = new PersistentVolumeV1(workloads, 'LustreVolume', {
+    metadata: { name: 'checkpoints-lustre' },
+    spec: [
+      {
+        capacity: { storage: `${infra.checkpoints.lustreCapacityGiB}Gi` },
+        accessModes: ['ReadWriteMany'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        storageClassName: '',
+        persistentVolumeSource: {
+          csi: {
+            driver: 'fsx.csi.aws.com',
+            volumeHandle: fs.id,
+            volumeAttributes: { dnsname: fs.dnsName, mountname: fs.mountName },
+          },
+        },
+      },
+    ],
+  });
+  const pvc = new PersistentVolumeClaimV1(workloads, 'LustreClaim', {
+    metadata: { name: 'checkpoints', namespace: TRAINER.namespace },
+    spec: {
+      accessModes: ['ReadWriteMany'],
+      storageClassName: '',
+      volumeName: pv.metadata.name,
+      resources: { requests: { storage: `${infra.checkpoints.lustreCapacityGiB}Gi` } },
+    },
+    waitUntilBound: false,
+    dependsOn: [ns],
+  });
+
+  const g = infra.h100;
+  // Per pod (one per node): every EFA device, and the huge pages AWS's EFA NCCL tests request
+  // (5210Mi, EKS UG node-efa) out of the 5128 x 2 MiB the EFA driver pre-allocates.
+  const efa = { 'vpc.amazonaws.com/efa': g.efaDevicesPerNode, 'hugepages-2Mi': '5210Mi' };
+  const queues = new TrainingQueues(workloads, 'Training', {
+    namespaces: [TRAINER.namespace],
+    platform: gpu,
+    flavors: [
+      {
+        name: 'p5-capacity-block',
+        nodeLabels: g.labels,
+        nodeTaints: g.taints,
+        gpus: g.nodes * g.instanceType.gpuCount,
+        cpus: g.nodes * g.instanceType.vcpus,
+        memoryGiB: g.nodes * g.instanceType.memoryGiB,
+        extraResources: {
+          'vpc.amazonaws.com/efa': g.nodes * g.efaDevicesPerNode,
+          'hugepages-2Mi': `${g.nodes * 5210}Mi`,
+        },
+      },
+    ],
+  });
+  new TrainingJob(workloads, 'LlamaPretrain', {
+    name: 'llama-pretrain',
+    namespace: TRAINER.namespace,
+    serviceAccountName: TRAINER.serviceAccount,
+    image: `${infra.registry.repositories['training/pytorch-efa'].repositoryUrl}:2026.11.1`,
+    command: ['torchrun', '/workspace/train.py', '--config', '/workspace/configs/llama-70b.yaml'],
+    nodes: g.nodes,
+    gpusPerNode: g.instanceType.gpuCount,
+    accelerator: Accelerator.H100,
+    queueName: queues.queueName,
+    checkpoint: { claimName: pvc.metadata.name, uri: `s3://${infra.checkpoints.bucketName}/llama-pretrain/` },
+    extraResourcesPerNode: efa,
+    env: { FI_PROVIDER: 'efa', FI_EFA_USE_DEVICE_RDMA: '1', NCCL_DEBUG: 'WARN' },
+    platform: gpu,
+  });
+  return [platform, workloads];
+}
+
 /** Adds this example's stacks to `app`. */
 export function build(app: App): TerraformStack[] {
-  return [new AwsTrainingStack(app, 'aws-training')];
+  const infra = new AwsTrainingStack(app, 'aws-training');
+  return [infra, ...buildInCluster(app, infra)];
 }
 
 if (require.main === module) {

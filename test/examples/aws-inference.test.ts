@@ -1,22 +1,12 @@
-import { readFileSync } from 'fs';
-import { join } from 'path';
-import { TerraformStack, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import { build } from '../../examples/aws-inference/main';
 import { parse } from 'yaml';
-import { resourcesOf } from '../util';
+import { resourcesOf, synthApp } from '../util';
 
 describe('examples/aws-inference', () => {
-  // A full app synth: only it resolves the cross-stack references into outputs and remote state.
   const app = Testing.app();
   const [stack, platform, workloads] = build(app);
-  app.synth();
-  // The local backend's remote-state paths are absolute: make them independent of the checkout.
-  const read = (s: TerraformStack) =>
-    JSON.parse(
-      readFileSync(join(app.outdir, 'stacks', s.node.id, 'cdk.tf.json'), 'utf8')
-        .split(process.cwd())
-        .join('<cwd>'),
-    );
+  const read = synthApp(app);
   const json = read(stack);
   const platformJson = read(platform);
   const workloadsJson = read(workloads);
@@ -36,7 +26,7 @@ describe('examples/aws-inference', () => {
   });
 
   test('configures the Kubernetes provider from the cluster outputs with aws eks get-token', () => {
-    const k8s = workloadsJson.provider.kubernetes[0];
+    const k8s = workloadsJson.provider!.kubernetes[0];
     expect(k8s.host).toMatch(
       /terraform_remote_state\.cross-stack-reference-input-aws-inference\.outputs\..*endpoint/,
     );

@@ -2,7 +2,7 @@ import { Testing } from 'cdktf';
 import { build } from '../../examples/aws-training/main';
 import { AwsTrainingStack } from '../../examples/aws-training/main';
 import { Capacity } from '../../lib/core';
-import { resourcesOf } from '../util';
+import { resourcesOf, synthApp } from '../util';
 
 function synth(stack: AwsTrainingStack) {
   return JSON.parse(Testing.synth(stack, true));
@@ -10,8 +10,47 @@ function synth(stack: AwsTrainingStack) {
 
 describe('examples/aws-training', () => {
   const app = Testing.app();
-  const [stack] = build(app);
+  const [stack, platform, workloads] = build(app);
   const json = synth(stack as AwsTrainingStack);
+  const read = synthApp(app);
+  const platformJson = read(platform);
+  const workloadsJson = read(workloads);
+  const jobSet = Object.values(resourcesOf(workloadsJson, 'kubernetes_manifest')).find(
+    (m: any) => m.manifest.kind === 'JobSet',
+  ).manifest;
+  const trainer = jobSet.spec.replicatedJobs[0].template.spec.template.spec;
+
+  test('in-cluster stacks match their snapshots', () => {
+    expect(platformJson).toMatchSnapshot('platform');
+    expect(workloadsJson).toMatchSnapshot('workloads');
+  });
+
+  test('runs a 16-node JobSet requesting every EFA device and the EFA huge pages', () => {
+    expect(jobSet.spec.replicatedJobs[0].template.spec.parallelism).toBe(16);
+    expect(jobSet.spec.replicatedJobs[0].template.spec.completions).toBe(16);
+    expect(trainer.containers[0].resources.limits).toMatchObject({
+      'nvidia.com/gpu': '8',
+      'vpc.amazonaws.com/efa': '32',
+      'hugepages-2Mi': '5210Mi',
+    });
+    expect(trainer.serviceAccountName).toBe('trainer');
+  });
+
+  test('mounts FSx for Lustre as a static ReadWriteMany volume', () => {
+    const pv: any = Object.values(resourcesOf(workloadsJson, 'kubernetes_persistent_volume_v1'))[0];
+    expect(pv.spec[0].persistent_volume_source.csi.driver).toBe('fsx.csi.aws.com');
+    expect(pv.spec[0].capacity.storage).toBe('4800Gi');
+    expect(trainer.volumes.map((v: any) => v.persistentVolumeClaim?.claimName).filter(Boolean)).toEqual([
+      '${kubernetes_persistent_volume_claim_v1.LustreClaim.metadata[0].name}',
+    ]);
+  });
+
+  test('installs the EFA device plugin and JobSet/Kueue before the workloads', () => {
+    const charts = Object.values(resourcesOf(platformJson, 'helm_release')).map((r: any) => r.chart);
+    expect(charts).toEqual(expect.arrayContaining(['aws-efa-k8s-device-plugin', 'jobset', 'kueue']));
+    expect(workloads.dependencies).toContain(platform);
+    expect(platform.dependencies).toContain(stack);
+  });
   const gpuGroup = Object.entries(resourcesOf(json, 'aws_eks_node_group')).find(([k]) =>
     k.startsWith('Cluster_H100'),
   )![1];
