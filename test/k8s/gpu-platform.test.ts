@@ -232,12 +232,46 @@ describe('GpuPlatform', () => {
     expect(() => build({ namespace: 'GPU' })).toThrow(/'namespace' \('GPU'\)/);
   });
 
-  test('asks the monitoring stack to scrape the Kueue controller (its ServiceMonitor lacks the release label)', () => {
-    const { json } = build();
+  function additionalServiceMonitors(json: any): any[] {
     const kps: any = (Object.values(resourcesOf(json, 'helm_release')) as any[]).find(
       (r) => r.chart === 'kube-prometheus-stack',
     );
-    const sms = parse(kps.values[0]).prometheus.additionalServiceMonitors;
+    return parse(kps.values[0]).prometheus.additionalServiceMonitors;
+  }
+
+  test('asks the monitoring stack to scrape the JobSet controller (jobset_failed_total feeds the JobSetFailed alert)', () => {
+    // jobset chart 0.12: Service jobset-metrics-service, labels = controller selector labels, port 'https' 8443,
+    // secure controller-runtime metrics; the chart's own ServiceMonitor is off by default (prometheus.enable).
+    const sms = additionalServiceMonitors(build().json);
+    expect(sms).toContainEqual({
+      name: 'jobset-controller-manager',
+      selector: {
+        matchLabels: {
+          'app.kubernetes.io/name': 'jobset',
+          'app.kubernetes.io/component': 'controller',
+        },
+      },
+      namespaceSelector: { matchNames: ['jobset-system'] },
+      endpoints: [
+        {
+          port: 'https',
+          path: '/metrics',
+          interval: '30s',
+          scheme: 'https',
+          bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+          tlsConfig: { insecureSkipVerify: true },
+        },
+      ],
+    });
+  });
+
+  test('does not scrape JobSet or Kueue when they are not installed', () => {
+    const sms = additionalServiceMonitors(build({ jobSet: false, kueue: false }).json);
+    expect(sms).toEqual([]);
+  });
+
+  test('asks the monitoring stack to scrape the Kueue controller (its ServiceMonitor lacks the release label)', () => {
+    const sms = additionalServiceMonitors(build({ jobSet: false }).json);
     expect(sms).toEqual([
       {
         name: 'kueue-controller-manager',
