@@ -23,6 +23,7 @@ import {
   assertCrdInOtherStack,
   assertDnsLabel,
   assertInteger,
+  assertServiceName,
   dependOnStackOf,
   gpuToleration,
   nameFromId,
@@ -108,7 +109,8 @@ export interface ModelServerProps {
    */
   readonly engine?: ServingEngine;
   /**
-   * Base name of the Kubernetes objects; the Deployment is `<name>-vllm` (or `<name>-triton`).
+   * Base name of the Kubernetes objects; the Deployment and Service are `<name>-vllm` (or
+   * `<name>-triton`). At most 48 characters and, as a Service name, starting with a letter.
    * @default - the construct id in kebab case
    */
   readonly name?: string;
@@ -278,7 +280,7 @@ export class ModelServer extends Construct {
     super(scope, id);
     const engine = props.engine ?? ServingEngine.VLLM;
     const name = props.name ?? nameFromId(id);
-    assertDnsLabel(this, 'name', name, 48);
+    assertServiceName(this, 'name', name, 48);
     this.namespace = props.namespace ?? 'default';
     assertDnsLabel(this, 'namespace', this.namespace);
     this.deploymentName = `${name}-${engine}`;

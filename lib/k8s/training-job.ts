@@ -8,6 +8,7 @@ import {
   assertCrdInOtherStack,
   assertDnsLabel,
   assertInteger,
+  assertServiceName,
   dependOnStackOf,
   gpuToleration,
   nameFromId,
@@ -55,7 +56,8 @@ export interface TrainingJobProps {
    */
   readonly accelerator?: Accelerator;
   /**
-   * Name of the JobSet (and its headless Service). At most 40 characters so pod host names fit.
+   * Name of the JobSet (and its headless Service). At most 40 characters so pod host names fit,
+   * starting with a letter (a Service name is an RFC 1035 label).
    * @default - the construct id in kebab case
    */
   readonly name?: string;
@@ -182,7 +184,7 @@ export class TrainingJob extends Construct {
   constructor(scope: Construct, id: string, props: TrainingJobProps) {
     super(scope, id);
     this.jobSetName = props.name ?? nameFromId(id);
-    assertDnsLabel(this, 'name', this.jobSetName, 40);
+    assertServiceName(this, 'name', this.jobSetName, 40);
     this.namespace = props.namespace ?? 'default';
     assertDnsLabel(this, 'namespace', this.namespace);
     assertInteger(this, 'nodes', props.nodes, 1);

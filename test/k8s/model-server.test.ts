@@ -337,6 +337,14 @@ describe('ModelServer (vLLM)', () => {
     expect(() => synthJson(platform as TerraformStack)).toThrow(/needs the CRD at plan time/);
   });
 
+  test('throws on a name starting with a digit (the Service name must be an RFC 1035 label)', () => {
+    expect(() => serve({ name: '8b-chat' })).toThrow(/'name' \('8b-chat'\) .*start with a letter/);
+  });
+
+  test('throws when the construct id gives a name starting with a digit', () => {
+    expect(() => serve({}, '8B')).toThrow(/'name' \('8b'\) .*start with a letter/);
+  });
+
   test('throws on an invalid name', () => {
     expect(() => serve({ name: 'Llama_8B' })).toThrow(/'name' \('Llama_8B'\) must be at most 48/);
   });

@@ -213,6 +213,10 @@ describe('TrainingJob', () => {
     expect(() => train({ command: [] })).toThrow(/'command' is empty/);
   });
 
+  test('throws on a name starting with a digit (it names the headless Service, an RFC 1035 label)', () => {
+    expect(() => train({ name: '70b-pretrain' })).toThrow(/'name' \('70b-pretrain'\) .*start with a letter/);
+  });
+
   test('throws on a name too long for pod host names', () => {
     expect(() => train({ name: 'a'.repeat(41) })).toThrow(/'name' .* at most 40/);
   });

@@ -36,6 +36,25 @@ export function assertDnsLabel(scope: IConstruct, prop: string, value: string, m
   }
 }
 
+const RFC1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Validates a name that becomes a Service name (or a name prefix of one): an RFC 1035 label,
+ * which, unlike other object names, must start with a letter. Unresolved tokens are skipped.
+ */
+export function assertServiceName(scope: IConstruct, prop: string, value: string, maxLength = 63): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  if (!RFC1035_LABEL.test(value) || value.length > maxLength) {
+    throw new ValidationError(
+      `'${prop}' ('${value}') must be at most ${maxLength} lower-case letters, digits or '-', start with a letter and ` +
+        `end with a letter or digit: it names a Kubernetes Service (an RFC 1035 label). For example 'llama-70b'.`,
+      scope,
+    );
+  }
+}
+
 /** Converts a construct id such as `Llama70B` to a Kubernetes name such as `llama70b`. */
 export function nameFromId(id: string): string {
   return id
