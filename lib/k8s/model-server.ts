@@ -516,8 +516,9 @@ export class ModelServer extends Construct {
 
   private vllmArgs(props: ModelServerProps, model: string, drain: number): string[] {
     const s = this.sizing;
+    // The image's entrypoint is `vllm serve`: the model is its positional argument (`--model`
+    // is deprecated there and slated for removal).
     const args = [
-      '--model',
       model,
       '--served-model-name',
       this.servedModelName,

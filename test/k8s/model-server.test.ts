@@ -69,6 +69,15 @@ describe('ModelServer (vLLM)', () => {
     expect(deployment(json).metadata.name).toBe('llama8b-vllm');
   });
 
+  test('passes the model positionally to the image entrypoint `vllm serve`, not with the deprecated --model', () => {
+    // vLLM >= 0.19 warns "With `vllm serve`, you should provide the model as a positional argument ...
+    // The `--model` option will be removed" (vllm/entrypoints/utils argparse_utils.py).
+    const { json } = serve();
+    const args = container(json).args as string[];
+    expect(args[0]).toBe('s3://models/llama-3.1-8b-awq/');
+    expect(args).not.toContain('--model');
+  });
+
   test('defaults to the pinned vLLM image, never latest', () => {
     const { json } = serve();
     expect(container(json).image).toBe('vllm/vllm-openai:v0.23.0');
@@ -202,7 +211,7 @@ describe('ModelServer (vLLM)', () => {
 
   test('streams s3:// weights with runai_streamer by default', () => {
     const { json } = serve();
-    expect(argValue(container(json).args, '--model')).toBe('s3://models/llama-3.1-8b-awq/');
+    expect(container(json).args[0]).toBe('s3://models/llama-3.1-8b-awq/');
     expect(argValue(container(json).args, '--load-format')).toBe('runai_streamer');
   });
 
@@ -217,7 +226,7 @@ describe('ModelServer (vLLM)', () => {
       'gs://models/llama-8b/',
       '/models/weights/',
     ]);
-    expect(argValue(container(json).args, '--model')).toBe('/models/weights');
+    expect(container(json).args[0]).toBe('/models/weights');
     expect(container(json).args).not.toContain('--load-format');
   });
 
@@ -273,7 +282,7 @@ describe('ModelServer (vLLM)', () => {
       name: 'model-weights',
       persistent_volume_claim: { claim_name: 'models', read_only: true },
     });
-    expect(argValue(container(json).args, '--model')).toBe('/models/weights/llama-8b');
+    expect(container(json).args[0]).toBe('/models/weights/llama-8b');
   });
 
   test('throws when a ReadWriteOnce claim is shared by more than one replica', () => {
