@@ -264,7 +264,7 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
           extraVolumeMounts: [
             { name: 'custom-counters', mountPath: '/etc/dcgm-exporter/custom', readOnly: true },
           ],
-          extraEnv: [{ name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' }],
+          // The chart's DaemonSet sets DCGM_EXPORTER_KUBERNETES=true (pod mapping) itself.
           serviceMonitor,
           tolerations: [toleration],
           affinity: gpuNodeAffinity,

@@ -121,7 +121,11 @@ describe('GpuPlatform', () => {
   test('dcgm-exporter maps pods and reads the custom counters CSV', () => {
     const { values, json } = build();
     const v = values('dcgm-exporter');
-    expect(v.extraEnv).toContainEqual({ name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' });
+    // The chart's DaemonSet sets DCGM_EXPORTER_KUBERNETES=true itself (templates/daemonset.yaml); repeating
+    // it in extraEnv duplicates the env entry, which strategic-merge patches on helm upgrade choke on.
+    expect(v.extraEnv ?? []).not.toContainEqual(
+      expect.objectContaining({ name: 'DCGM_EXPORTER_KUBERNETES' }),
+    );
     expect(v.arguments).toEqual(['-f', '/etc/dcgm-exporter/custom/dcgm-metrics.csv']);
     expect(v.extraConfigMapVolumes).toEqual([
       { name: 'custom-counters', configMap: { name: 'dcgm-exporter-counters' } },
