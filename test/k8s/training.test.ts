@@ -362,6 +362,38 @@ describe('TrainingQueues', () => {
     );
   });
 
+  // Kueue v1beta2 CRD limits (apis/kueue/v1beta2/resourceflavor_types.go, clusterqueue_types.go):
+  // the API server rejects more at terraform apply.
+  test('throws on a flavor with more than 8 node labels', () => {
+    const nodeLabels = Object.fromEntries([...Array(9).keys()].map((i) => [`l${i}`, 'x']));
+    expect(() => queues({ flavors: [{ ...QUEUES.flavors[1], nodeLabels }] })).toThrow(
+      /'flavors' 'h100-on-demand': 'nodeLabels' has 9 entries; Kueue allows at most 8/,
+    );
+  });
+
+  test('throws on a flavor with more than 8 node taints', () => {
+    const nodeTaints = [...Array(9).keys()].map((i) => ({ key: `t${i}`, effect: TaintEffect.NO_SCHEDULE }));
+    expect(() => queues({ flavors: [{ ...QUEUES.flavors[1], nodeTaints }] })).toThrow(
+      /'flavors' 'h100-on-demand': 'nodeTaints' has 9 entries; Kueue allows at most 8/,
+    );
+  });
+
+  test('throws on more than 64 flavors', () => {
+    const flavors = [...Array(65).keys()].map((i) => ({ ...QUEUES.flavors[1], name: `f${i}` }));
+    expect(() => queues({ flavors })).toThrow(/'flavors' has 65 entries; Kueue allows at most 64/);
+  });
+
+  test('throws on more than 64 covered resources', () => {
+    const extraResources = Object.fromEntries([...Array(62).keys()].map((i) => [`example.com/r${i}`, 1]));
+    expect(() => queues({ flavors: [{ ...QUEUES.flavors[1], extraResources }] })).toThrow(
+      /65 covered resources \(cpu, memory, nvidia.com\/gpu and 'extraResources'\); Kueue allows at most 64/,
+    );
+  });
+
+  test('throws on an invalid cohort name', () => {
+    expect(() => queues({ cohort: 'ML_Team' })).toThrow(/'cohort' \('ML_Team'\)/);
+  });
+
   test('throws when placed in the stack that installs the Kueue CRDs', () => {
     const { platform } = platformAndWorkloads();
     const gpu = new FakePlatform(platform, 'Gpu');
