@@ -338,7 +338,21 @@ export class TrainingJob extends Construct {
     }
 
     assertCrdInOtherStack(this, 'jobset.x-k8s.io', 'JobSet');
+    // Kueue writes the admitted flavor's node labels and tolerations (and pod labels) into the
+    // JobSet's pod template (RunWithPodSetsInfo): let the cluster own those fields, or every
+    // plan after admission shows a diff the JobSet webhook refuses to apply to a running job.
+    const podTemplate = `spec.replicatedJobs[0].template.spec.template`;
+    const computedFields = props.queueName
+      ? [
+          'metadata.labels',
+          'metadata.annotations',
+          `${podTemplate}.metadata.labels`,
+          ...(podSpec.nodeSelector ? [`${podTemplate}.spec.nodeSelector`] : []),
+          `${podTemplate}.spec.tolerations`,
+        ]
+      : undefined;
     this.resource = new Manifest(this, 'Resource', {
+      computedFields,
       manifest: {
         apiVersion: 'jobset.x-k8s.io/v1alpha2',
         kind: 'JobSet',

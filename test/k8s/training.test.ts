@@ -176,6 +176,31 @@ describe('TrainingJob', () => {
     expect(js.metadata.labels['kueue.x-k8s.io/queue-name']).toBeUndefined();
   });
 
+  function jobSetResource(workloads: any): any {
+    return (Object.values(resourcesOf(synthJson(workloads), 'kubernetes_manifest')) as any[]).find(
+      (m) => m.manifest.kind === 'JobSet',
+    );
+  }
+
+  test('a queued JobSet lets Kueue own the pod template fields it rewrites at admission (no perpetual diff)', () => {
+    // Kueue's JobSet integration (RunWithPodSetsInfo -> podset.Merge) writes the flavor's node labels, tolerations
+    // and pod labels into spec.replicatedJobs[*].template.spec.template when it admits the workload.
+    const { workloads } = train({ queueName: 'training' });
+    const pod = 'spec.replicatedJobs[0].template.spec.template';
+    expect(jobSetResource(workloads).computed_fields).toEqual([
+      'metadata.labels',
+      'metadata.annotations',
+      `${pod}.metadata.labels`,
+      `${pod}.spec.nodeSelector`,
+      `${pod}.spec.tolerations`,
+    ]);
+  });
+
+  test('an unqueued JobSet keeps the provider default computed fields', () => {
+    const { workloads } = train();
+    expect(jobSetResource(workloads).computed_fields).toBeUndefined();
+  });
+
   test('defaults to a 120 s grace period for a just-in-time checkpoint', () => {
     const { pod } = train();
     expect(pod.terminationGracePeriodSeconds).toBe(120);
