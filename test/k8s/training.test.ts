@@ -387,6 +387,12 @@ describe('TrainingQueues', () => {
     );
   });
 
+  test('throws when extraResources sets a resource that has its own quota field', () => {
+    expect(() =>
+      queues({ flavors: [{ ...QUEUES.flavors[1], extraResources: { 'nvidia.com/gpu': 8 } }] }),
+    ).toThrow(/'extraResources' must not set 'nvidia.com\/gpu': use gpus, cpus or memoryGiB/);
+  });
+
   // Kueue v1beta2 CRD limits (apis/kueue/v1beta2/resourceflavor_types.go, clusterqueue_types.go):
   // the API server rejects more at terraform apply.
   test('throws on a flavor with more than 8 node labels', () => {
