@@ -831,7 +831,11 @@ export class ModelServer extends Construct {
           maxReplicaCount: a.maxReplicas,
           ...(scaleToZero
             ? { idleReplicaCount: 0 }
-            : { fallback: { failureThreshold: 3, replicas: minReplicas } }),
+            : {
+                // When Prometheus cannot be queried, keep what runs (KEDA's default 'static'
+                // would drop a loaded server to fallback.replicas, the minimum).
+                fallback: { failureThreshold: 3, replicas: minReplicas, behavior: 'currentReplicasIfHigher' },
+              }),
           pollingInterval: 15,
           cooldownPeriod: a.cooldownSeconds ?? 360,
           advanced: {

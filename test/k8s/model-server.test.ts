@@ -381,7 +381,18 @@ describe('ModelServer autoscaling', () => {
       activationThreshold: '0',
       ignoreNullValues: 'false',
     });
-    expect(so.spec.fallback).toEqual({ failureThreshold: 3, replicas: 1 });
+  });
+
+  test('keeps the current replicas when Prometheus fails (fallback never scales a busy server down)', () => {
+    // KEDA's default fallback behavior 'static' sets the replicas to fallback.replicas (here the minimum, 1)
+    // after 3 failed polls: a Prometheus restart would shrink a loaded server to one replica.
+    const { json } = serve({ autoscaling: { maxReplicas: 4 } });
+    const [so] = manifests(json, 'ScaledObject');
+    expect(so.spec.fallback).toEqual({
+      failureThreshold: 3,
+      replicas: 1,
+      behavior: 'currentReplicasIfHigher',
+    });
   });
 
   test('lets KEDA own the replica count', () => {
