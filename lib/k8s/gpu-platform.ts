@@ -174,8 +174,13 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
         ? [monitoringRelease]
         : [];
 
+    // The driver, toolkit and device-plugin pods and dcgm-exporter (SYS_ADMIN, hostPath) violate the
+    // baseline Pod Security Standard: clusters enforcing it would reject them (GPU Operator install guide).
     this.resource = new NamespaceV1(this, 'Namespace', {
-      metadata: { name: this.namespace, labels: { ...MANAGED_BY } },
+      metadata: {
+        name: this.namespace,
+        labels: { ...MANAGED_BY, 'pod-security.kubernetes.io/enforce': 'privileged' },
+      },
     });
     this.node.defaultChild = this.resource;
 

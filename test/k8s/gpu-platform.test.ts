@@ -232,6 +232,16 @@ describe('GpuPlatform', () => {
     expect(ns.map((n) => n.metadata.name)).toContain('nvidia-gpu');
   });
 
+  test('labels the NVIDIA namespace privileged for Pod Security Admission (hostPath, SYS_ADMIN, driver pods)', () => {
+    // GPU Operator install guide: "kubectl label --overwrite ns gpu-operator pod-security.kubernetes.io/enforce=privileged";
+    // dcgm-exporter's DaemonSet adds SYS_ADMIN and mounts the kubelet pod-resources hostPath.
+    const { json } = build();
+    const ns = (Object.values(resourcesOf(json, 'kubernetes_namespace_v1')) as any[]).find(
+      (n) => n.metadata.name === 'nvidia-gpu',
+    );
+    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged' });
+  });
+
   test('throws on an invalid namespace', () => {
     expect(() => build({ namespace: 'GPU' })).toThrow(/'namespace' \('GPU'\)/);
   });
