@@ -23,6 +23,7 @@ import {
   assertCrdInOtherStack,
   assertDnsLabel,
   assertInteger,
+  assertNodeLabels,
   assertServiceName,
   dependOnStackOf,
   gpuToleration,
@@ -347,6 +348,7 @@ export class ModelServer extends Construct {
     );
     const tolerations = [gpuToleration(), ...(props.tolerations ?? [])];
     const nodeSelector = props.nodeSelector ?? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue };
+    assertNodeLabels(this, `'nodeSelector'`, nodeSelector);
 
     const args =
       engine === ServingEngine.VLLM

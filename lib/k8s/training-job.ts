@@ -8,6 +8,7 @@ import {
   assertCrdInOtherStack,
   assertDnsLabel,
   assertInteger,
+  assertNodeLabels,
   assertServiceName,
   dependOnStackOf,
   gpuToleration,
@@ -288,6 +289,7 @@ export class TrainingJob extends Construct {
       ...(props.accelerator ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue } : {}),
       ...(props.nodeSelector ?? {}),
     };
+    assertNodeLabels(this, `'nodeSelector'`, nodeSelector);
     if (Object.keys(nodeSelector).length === 0) {
       Warnings.add(
         this,

@@ -7,6 +7,7 @@ import {
   MANAGED_BY,
   assertCrdInOtherStack,
   assertDnsLabel,
+  assertNodeLabels,
   dependOnStackOf,
   nameFromId,
 } from './private/common';
@@ -167,6 +168,7 @@ export class TrainingQueues extends Construct {
           this,
         );
       }
+      assertNodeLabels(this, `'flavors' '${f.name}' 'nodeLabels'`, f.nodeLabels);
       for (const [k, n] of [
         ['nodeLabels', Object.keys(f.nodeLabels).length],
         ['nodeTaints', (f.nodeTaints ?? []).length],

@@ -354,6 +354,15 @@ describe('ModelServer (vLLM)', () => {
     expect(() => serve({}, '8B')).toThrow(/'name' \('8b'\) .*start with a letter/);
   });
 
+  test('throws on a node selector the API server would reject', () => {
+    expect(() => serve({ nodeSelector: { 'node type': 'gpu' } })).toThrow(
+      /'nodeSelector' key 'node type' is not a valid Kubernetes label key/,
+    );
+    expect(() => serve({ nodeSelector: { 'cdktf-ai-infra/accelerator': 'L4 GPU' } })).toThrow(
+      /'nodeSelector' value 'L4 GPU' \(key 'cdktf-ai-infra\/accelerator'\) is not a valid Kubernetes label value/,
+    );
+  });
+
   test('throws on an invalid name', () => {
     expect(() => serve({ name: 'Llama_8B' })).toThrow(/'name' \('Llama_8B'\) must be at most 48/);
   });

@@ -242,6 +242,12 @@ describe('TrainingJob', () => {
     expect(() => train({ name: '70b-pretrain' })).toThrow(/'name' \('70b-pretrain'\) .*start with a letter/);
   });
 
+  test('throws on a node selector the API server would reject', () => {
+    expect(() => train({ nodeSelector: { 'pool/': 'a' } })).toThrow(
+      /'nodeSelector' key 'pool\/' is not a valid Kubernetes label key/,
+    );
+  });
+
   test('throws on a name too long for pod host names', () => {
     expect(() => train({ name: 'a'.repeat(41) })).toThrow(/'name' .* at most 40/);
   });
@@ -391,6 +397,14 @@ describe('TrainingQueues', () => {
     expect(() =>
       queues({ flavors: [{ ...QUEUES.flavors[1], extraResources: { 'nvidia.com/gpu': 8 } }] }),
     ).toThrow(/'extraResources' must not set 'nvidia.com\/gpu': use gpus, cpus or memoryGiB/);
+  });
+
+  test('throws on flavor node labels the API server would reject', () => {
+    expect(() =>
+      queues({ flavors: [{ ...QUEUES.flavors[1], nodeLabels: { 'capacity-type': 'on demand' } }] }),
+    ).toThrow(
+      /'flavors' 'h100-on-demand' 'nodeLabels' value 'on demand' \(key 'capacity-type'\) is not a valid/,
+    );
   });
 
   // Kueue v1beta2 CRD limits (apis/kueue/v1beta2/resourceflavor_types.go, clusterqueue_types.go):

@@ -1,7 +1,7 @@
 import { TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { stringify } from 'yaml';
-import { GPU_TAINT, ValidationError } from '../../core';
+import { GPU_TAINT, ValidationError, isValidKubernetesLabelKey } from '../../core';
 import { ApiToleration } from '../interfaces';
 
 /** Label every object of this module carries. */
@@ -52,6 +52,31 @@ export function assertServiceName(scope: IConstruct, prop: string, value: string
         `end with a letter or digit: it names a Kubernetes Service (an RFC 1035 label). For example 'llama-70b'.`,
       scope,
     );
+  }
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * Validates node labels (a node selector or a Kueue flavor's `nodeLabels`): keys and values
+ * the API server accepts. Unresolved tokens are skipped.
+ */
+export function assertNodeLabels(scope: IConstruct, prop: string, labels: Record<string, string>): void {
+  for (const [key, value] of Object.entries(labels)) {
+    if (!Token.isUnresolved(key) && !isValidKubernetesLabelKey(key)) {
+      throw new ValidationError(
+        `${prop} key '${key}' is not a valid Kubernetes label key: an optional DNS-subdomain prefix and '/', then at most ` +
+          `63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (for example 'cdktf-ai-infra/accelerator').`,
+        scope,
+      );
+    }
+    if (!Token.isUnresolved(value) && (value.length > 63 || !LABEL_VALUE.test(value))) {
+      throw new ValidationError(
+        `${prop} value '${value}' (key '${key}') is not a valid Kubernetes label value: at most 63 letters, digits, ` +
+          `'-', '_' or '.', starting and ending with a letter or digit (for example 'h100').`,
+        scope,
+      );
+    }
   }
 }
 
