@@ -235,6 +235,12 @@ describe('MonitoringStack', () => {
     );
   });
 
+  test('throws on a release name starting with a digit (it prefixes the chart Services)', () => {
+    expect(() => build({ releaseName: '1-monitoring' })).toThrow(
+      /'releaseName' \('1-monitoring'\) .*start with a letter/,
+    );
+  });
+
   test('throws when the release name is longer than the chart allows', () => {
     expect(() => build({ releaseName: 'a-very-long-monitoring-release' })).toThrow(
       /'releaseName' .* at most 26/,
