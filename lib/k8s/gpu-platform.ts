@@ -17,6 +17,8 @@ import { dcgmCountersCsv } from './private/dcgm';
 import { HELM_CHARTS, HelmChartVersion, IMAGES } from './versions';
 
 const DCGM_COUNTERS_CONFIGMAP = 'dcgm-exporter-counters';
+const JOBSET_NAMESPACE = 'jobset-system';
+const KUEUE_NAMESPACE = 'kueue-system';
 
 /** What the GPU nodes' OS image already ships. Decides what the platform installs. */
 export enum GpuNodeImage {
@@ -172,8 +174,13 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
         ? [monitoringRelease]
         : [];
 
+    // The driver, toolkit and device-plugin pods and dcgm-exporter (SYS_ADMIN, hostPath) violate the
+    // baseline Pod Security Standard: clusters enforcing it would reject them (GPU Operator install guide).
     this.resource = new NamespaceV1(this, 'Namespace', {
-      metadata: { name: this.namespace, labels: { ...MANAGED_BY } },
+      metadata: {
+        name: this.namespace,
+        labels: { ...MANAGED_BY, 'pod-security.kubernetes.io/enforce': 'privileged' },
+      },
     });
     this.node.defaultChild = this.resource;
 
@@ -262,7 +269,7 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
           extraVolumeMounts: [
             { name: 'custom-counters', mountPath: '/etc/dcgm-exporter/custom', readOnly: true },
           ],
-          extraEnv: [{ name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' }],
+          // The chart's DaemonSet sets DCGM_EXPORTER_KUBERNETES=true (pod mapping) itself.
           serviceMonitor,
           tolerations: [toleration],
           affinity: gpuNodeAffinity,
@@ -300,13 +307,25 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
         'JobSet',
         'jobset',
         HELM_CHARTS.jobSet,
-        'jobset-system',
+        JOBSET_NAMESPACE,
         {},
         [],
         600,
         true,
       );
       crdGroups.push('jobset.x-k8s.io');
+      // The chart's metrics Service (jobset-metrics-service: controller selector labels, port
+      // 'https' 8443, secure controller-runtime endpoint) is always rendered, its ServiceMonitor
+      // only with prometheus.enable and without the release label: scrape it from the monitoring
+      // chart so jobset_failed_total (JobSetFailed alert, training dashboard) exists.
+      monitoring?.addScrapeTarget({
+        name: 'jobset-controller-manager',
+        namespace: JOBSET_NAMESPACE,
+        matchLabels: { 'app.kubernetes.io/name': 'jobset', 'app.kubernetes.io/component': 'controller' },
+        port: 'https',
+        scheme: 'https',
+        serviceAccountAuth: true,
+      });
     }
     if (this.kueueInstalled) {
       // Kueue manages JobSets when their CRD exists at start-up: install it after JobSet.
@@ -315,7 +334,7 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
         'Kueue',
         'kueue',
         HELM_CHARTS.kueue,
-        'kueue-system',
+        KUEUE_NAMESPACE,
         {},
         after,
         600,
@@ -326,7 +345,7 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
       // monitoring chart scrape its secure metrics endpoint (kueue_pending_workloads, ...).
       monitoring?.addScrapeTarget({
         name: 'kueue-controller-manager',
-        namespace: 'kueue-system',
+        namespace: KUEUE_NAMESPACE,
         matchLabels: { 'app.kubernetes.io/name': 'kueue', 'app.kubernetes.io/component': 'metrics-service' },
         port: 'https',
         scheme: 'https',

@@ -23,6 +23,8 @@ import {
   assertCrdInOtherStack,
   assertDnsLabel,
   assertInteger,
+  assertNodeLabels,
+  assertServiceName,
   dependOnStackOf,
   gpuToleration,
   nameFromId,
@@ -108,7 +110,8 @@ export interface ModelServerProps {
    */
   readonly engine?: ServingEngine;
   /**
-   * Base name of the Kubernetes objects; the Deployment is `<name>-vllm` (or `<name>-triton`).
+   * Base name of the Kubernetes objects; the Deployment and Service are `<name>-vllm` (or
+   * `<name>-triton`). At most 48 characters and, as a Service name, starting with a letter.
    * @default - the construct id in kebab case
    */
   readonly name?: string;
@@ -278,7 +281,7 @@ export class ModelServer extends Construct {
     super(scope, id);
     const engine = props.engine ?? ServingEngine.VLLM;
     const name = props.name ?? nameFromId(id);
-    assertDnsLabel(this, 'name', name, 48);
+    assertServiceName(this, 'name', name, 48);
     this.namespace = props.namespace ?? 'default';
     assertDnsLabel(this, 'namespace', this.namespace);
     this.deploymentName = `${name}-${engine}`;
@@ -345,6 +348,7 @@ export class ModelServer extends Construct {
     );
     const tolerations = [gpuToleration(), ...(props.tolerations ?? [])];
     const nodeSelector = props.nodeSelector ?? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue };
+    assertNodeLabels(this, `'nodeSelector'`, nodeSelector);
 
     const args =
       engine === ServingEngine.VLLM
@@ -514,8 +518,9 @@ export class ModelServer extends Construct {
 
   private vllmArgs(props: ModelServerProps, model: string, drain: number): string[] {
     const s = this.sizing;
+    // The image's entrypoint is `vllm serve`: the model is its positional argument (`--model`
+    // is deprecated there and slated for removal).
     const args = [
-      '--model',
       model,
       '--served-model-name',
       this.servedModelName,
@@ -828,7 +833,11 @@ export class ModelServer extends Construct {
           maxReplicaCount: a.maxReplicas,
           ...(scaleToZero
             ? { idleReplicaCount: 0 }
-            : { fallback: { failureThreshold: 3, replicas: minReplicas } }),
+            : {
+                // When Prometheus cannot be queried, keep what runs (KEDA's default 'static'
+                // would drop a loaded server to fallback.replicas, the minimum).
+                fallback: { failureThreshold: 3, replicas: minReplicas, behavior: 'currentReplicasIfHigher' },
+              }),
           pollingInterval: 15,
           cooldownPeriod: a.cooldownSeconds ?? 360,
           advanced: {

@@ -12,7 +12,13 @@ import {
   Warnings,
 } from '../core';
 import { IMonitoringStack, ScrapeTarget } from './interfaces';
-import { MANAGED_BY, assertDnsLabel, registerCrdInstaller, toYaml } from './private/common';
+import {
+  MANAGED_BY,
+  assertDnsLabel,
+  assertServiceName,
+  registerCrdInstaller,
+  toYaml,
+} from './private/common';
 import {
   GpuPrice,
   costDashboard,
@@ -249,7 +255,8 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
   constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
     super(scope, id);
     this.releaseName = props.releaseName ?? 'kube-prometheus-stack';
-    assertDnsLabel(this, 'releaseName', this.releaseName, 26);
+    // It prefixes the chart's Services (<release>-prometheus, ...): an RFC 1035 label.
+    assertServiceName(this, 'releaseName', this.releaseName, 26);
     this.namespace = props.namespace ?? 'monitoring';
     assertDnsLabel(this, 'namespace', this.namespace);
     this.selectorLabels = { release: this.releaseName };

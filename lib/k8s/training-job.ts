@@ -8,6 +8,8 @@ import {
   assertCrdInOtherStack,
   assertDnsLabel,
   assertInteger,
+  assertNodeLabels,
+  assertServiceName,
   dependOnStackOf,
   gpuToleration,
   nameFromId,
@@ -55,7 +57,8 @@ export interface TrainingJobProps {
    */
   readonly accelerator?: Accelerator;
   /**
-   * Name of the JobSet (and its headless Service). At most 40 characters so pod host names fit.
+   * Name of the JobSet (and its headless Service). At most 40 characters so pod host names fit,
+   * starting with a letter (a Service name is an RFC 1035 label).
    * @default - the construct id in kebab case
    */
   readonly name?: string;
@@ -182,7 +185,7 @@ export class TrainingJob extends Construct {
   constructor(scope: Construct, id: string, props: TrainingJobProps) {
     super(scope, id);
     this.jobSetName = props.name ?? nameFromId(id);
-    assertDnsLabel(this, 'name', this.jobSetName, 40);
+    assertServiceName(this, 'name', this.jobSetName, 40);
     this.namespace = props.namespace ?? 'default';
     assertDnsLabel(this, 'namespace', this.namespace);
     assertInteger(this, 'nodes', props.nodes, 1);
@@ -286,6 +289,7 @@ export class TrainingJob extends Construct {
       ...(props.accelerator ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue } : {}),
       ...(props.nodeSelector ?? {}),
     };
+    assertNodeLabels(this, `'nodeSelector'`, nodeSelector);
     if (Object.keys(nodeSelector).length === 0) {
       Warnings.add(
         this,
@@ -336,7 +340,21 @@ export class TrainingJob extends Construct {
     }
 
     assertCrdInOtherStack(this, 'jobset.x-k8s.io', 'JobSet');
+    // Kueue writes the admitted flavor's node labels and tolerations (and pod labels) into the
+    // JobSet's pod template (RunWithPodSetsInfo): let the cluster own those fields, or every
+    // plan after admission shows a diff the JobSet webhook refuses to apply to a running job.
+    const podTemplate = `spec.replicatedJobs[0].template.spec.template`;
+    const computedFields = props.queueName
+      ? [
+          'metadata.labels',
+          'metadata.annotations',
+          `${podTemplate}.metadata.labels`,
+          ...(podSpec.nodeSelector ? [`${podTemplate}.spec.nodeSelector`] : []),
+          `${podTemplate}.spec.tolerations`,
+        ]
+      : undefined;
     this.resource = new Manifest(this, 'Resource', {
+      computedFields,
       manifest: {
         apiVersion: 'jobset.x-k8s.io/v1alpha2',
         kind: 'JobSet',

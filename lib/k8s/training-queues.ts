@@ -1,4 +1,5 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { NVIDIA_GPU_RESOURCE, NodeTaint, ValidationError } from '../core';
 import { IGpuPlatform } from './interfaces';
@@ -6,6 +7,7 @@ import {
   MANAGED_BY,
   assertCrdInOtherStack,
   assertDnsLabel,
+  assertNodeLabels,
   dependOnStackOf,
   nameFromId,
 } from './private/common';
@@ -13,14 +15,24 @@ import {
 /** Kueue API version used for ResourceFlavor, ClusterQueue and LocalQueue (reference §3.1). */
 export const KUEUE_API_VERSION = 'kueue.x-k8s.io/v1beta2';
 
+/** Most flavors, and most covered resources, in one Kueue resource group (v1beta2 CRD). */
+const KUEUE_MAX_FLAVORS = 64;
+/** Most `nodeLabels` / `nodeTaints` of one Kueue ResourceFlavor (v1beta2 CRD). */
+const KUEUE_MAX_FLAVOR_ENTRIES = 8;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function isDnsSubdomain(value: string): boolean {
+  return value.length <= 253 && DNS_SUBDOMAIN.test(value);
+}
+
 /** One kind of GPU capacity (a Kueue ResourceFlavor) and its quota in the cluster queue. */
 export interface GpuFlavor {
   /** ResourceFlavor name, for example `h100-spot`. */
   readonly name: string;
-  /** Node labels that identify this capacity; Kueue adds them as a node selector to admitted pods. */
+  /** Node labels that identify this capacity (at most 8); Kueue adds them as a node selector to admitted pods. */
   readonly nodeLabels: Record<string, string>;
   /**
-   * Taints these nodes carry (for example `spot=true:NoSchedule`); Kueue adds matching
+   * Taints these nodes carry (at most 8, for example `spot=true:NoSchedule`); Kueue adds matching
    * tolerations to admitted pods. The `nvidia.com/gpu` taint need not be listed.
    * @default - none
    */
@@ -42,7 +54,7 @@ export interface GpuFlavor {
 
 /** Properties of {@link TrainingQueues}. */
 export interface TrainingQueuesProps {
-  /** Flavors in order of preference: Kueue tries the first with free quota (put spot first). */
+  /** Flavors in order of preference (at most 64): Kueue tries the first with free quota (put spot first). */
   readonly flavors: GpuFlavor[];
   /** Namespaces that get a LocalQueue pointing at the cluster queue. */
   readonly namespaces: string[];
@@ -104,6 +116,20 @@ export class TrainingQueues extends Construct {
         this,
       );
     }
+    if (props.flavors.length > KUEUE_MAX_FLAVORS) {
+      throw new ValidationError(
+        `'flavors' has ${props.flavors.length} entries; Kueue allows at most ${KUEUE_MAX_FLAVORS} per resource group: ` +
+          `merge capacity types or split them over several TrainingQueues.`,
+        this,
+      );
+    }
+    if (props.cohort !== undefined && !Token.isUnresolved(props.cohort) && !isDnsSubdomain(props.cohort)) {
+      throw new ValidationError(
+        `'cohort' ('${props.cohort}') must be a DNS subdomain: at most 253 lower-case letters, digits, '-' or '.', ` +
+          `starting and ending with a letter or digit, for example 'ml-platform'.`,
+        this,
+      );
+    }
     if (props.namespaces.length === 0) {
       throw new ValidationError(
         `'namespaces' is empty: give the namespaces whose jobs use this queue.`,
@@ -142,12 +168,33 @@ export class TrainingQueues extends Construct {
           this,
         );
       }
+      assertNodeLabels(this, `'flavors' '${f.name}' 'nodeLabels'`, f.nodeLabels);
+      for (const [k, n] of [
+        ['nodeLabels', Object.keys(f.nodeLabels).length],
+        ['nodeTaints', (f.nodeTaints ?? []).length],
+      ] as const) {
+        if (n > KUEUE_MAX_FLAVOR_ENTRIES) {
+          throw new ValidationError(
+            `'flavors' '${f.name}': '${k}' has ${n} entries; Kueue allows at most ${KUEUE_MAX_FLAVOR_ENTRIES}: ` +
+              `keep the ones that tell this capacity apart.`,
+            this,
+          );
+        }
+      }
     }
     const extraKeys = [...new Set(props.flavors.flatMap((f) => Object.keys(f.extraResources ?? {})))].sort();
     for (const k of extraKeys) {
       if (k === NVIDIA_GPU_RESOURCE || k === 'cpu' || k === 'memory') {
         throw new ValidationError(`'extraResources' must not set '${k}': use gpus, cpus or memoryGiB.`, this);
       }
+    }
+    const covered = 3 + extraKeys.length;
+    if (covered > KUEUE_MAX_FLAVORS) {
+      throw new ValidationError(
+        `${covered} covered resources (cpu, memory, ${NVIDIA_GPU_RESOURCE} and 'extraResources'); Kueue allows at most ` +
+          `${KUEUE_MAX_FLAVORS} per resource group: drop resources the jobs do not request.`,
+        this,
+      );
     }
     for (const ns of props.namespaces) {
       assertDnsLabel(this, 'namespaces[]', ns);

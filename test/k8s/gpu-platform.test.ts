@@ -121,7 +121,11 @@ describe('GpuPlatform', () => {
   test('dcgm-exporter maps pods and reads the custom counters CSV', () => {
     const { values, json } = build();
     const v = values('dcgm-exporter');
-    expect(v.extraEnv).toContainEqual({ name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' });
+    // The chart's DaemonSet sets DCGM_EXPORTER_KUBERNETES=true itself (templates/daemonset.yaml); repeating
+    // it in extraEnv duplicates the env entry, which strategic-merge patches on helm upgrade choke on.
+    expect(v.extraEnv ?? []).not.toContainEqual(
+      expect.objectContaining({ name: 'DCGM_EXPORTER_KUBERNETES' }),
+    );
     expect(v.arguments).toEqual(['-f', '/etc/dcgm-exporter/custom/dcgm-metrics.csv']);
     expect(v.extraConfigMapVolumes).toEqual([
       { name: 'custom-counters', configMap: { name: 'dcgm-exporter-counters' } },
@@ -228,16 +232,60 @@ describe('GpuPlatform', () => {
     expect(ns.map((n) => n.metadata.name)).toContain('nvidia-gpu');
   });
 
+  test('labels the NVIDIA namespace privileged for Pod Security Admission (hostPath, SYS_ADMIN, driver pods)', () => {
+    // GPU Operator install guide: "kubectl label --overwrite ns gpu-operator pod-security.kubernetes.io/enforce=privileged";
+    // dcgm-exporter's DaemonSet adds SYS_ADMIN and mounts the kubelet pod-resources hostPath.
+    const { json } = build();
+    const ns = (Object.values(resourcesOf(json, 'kubernetes_namespace_v1')) as any[]).find(
+      (n) => n.metadata.name === 'nvidia-gpu',
+    );
+    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged' });
+  });
+
   test('throws on an invalid namespace', () => {
     expect(() => build({ namespace: 'GPU' })).toThrow(/'namespace' \('GPU'\)/);
   });
 
-  test('asks the monitoring stack to scrape the Kueue controller (its ServiceMonitor lacks the release label)', () => {
-    const { json } = build();
+  function additionalServiceMonitors(json: any): any[] {
     const kps: any = (Object.values(resourcesOf(json, 'helm_release')) as any[]).find(
       (r) => r.chart === 'kube-prometheus-stack',
     );
-    const sms = parse(kps.values[0]).prometheus.additionalServiceMonitors;
+    return parse(kps.values[0]).prometheus.additionalServiceMonitors;
+  }
+
+  test('asks the monitoring stack to scrape the JobSet controller (jobset_failed_total feeds the JobSetFailed alert)', () => {
+    // jobset chart 0.12: Service jobset-metrics-service, labels = controller selector labels, port 'https' 8443,
+    // secure controller-runtime metrics; the chart's own ServiceMonitor is off by default (prometheus.enable).
+    const sms = additionalServiceMonitors(build().json);
+    expect(sms).toContainEqual({
+      name: 'jobset-controller-manager',
+      selector: {
+        matchLabels: {
+          'app.kubernetes.io/name': 'jobset',
+          'app.kubernetes.io/component': 'controller',
+        },
+      },
+      namespaceSelector: { matchNames: ['jobset-system'] },
+      endpoints: [
+        {
+          port: 'https',
+          path: '/metrics',
+          interval: '30s',
+          scheme: 'https',
+          bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+          tlsConfig: { insecureSkipVerify: true },
+        },
+      ],
+    });
+  });
+
+  test('does not scrape JobSet or Kueue when they are not installed', () => {
+    const sms = additionalServiceMonitors(build({ jobSet: false, kueue: false }).json);
+    expect(sms).toEqual([]);
+  });
+
+  test('asks the monitoring stack to scrape the Kueue controller (its ServiceMonitor lacks the release label)', () => {
+    const sms = additionalServiceMonitors(build({ jobSet: false }).json);
     expect(sms).toEqual([
       {
         name: 'kueue-controller-manager',

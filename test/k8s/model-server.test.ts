@@ -69,6 +69,15 @@ describe('ModelServer (vLLM)', () => {
     expect(deployment(json).metadata.name).toBe('llama8b-vllm');
   });
 
+  test('passes the model positionally to the image entrypoint `vllm serve`, not with the deprecated --model', () => {
+    // vLLM >= 0.19 warns "With `vllm serve`, you should provide the model as a positional argument ...
+    // The `--model` option will be removed" (vllm/entrypoints/utils argparse_utils.py).
+    const { json } = serve();
+    const args = container(json).args as string[];
+    expect(args[0]).toBe('s3://models/llama-3.1-8b-awq/');
+    expect(args).not.toContain('--model');
+  });
+
   test('defaults to the pinned vLLM image, never latest', () => {
     const { json } = serve();
     expect(container(json).image).toBe('vllm/vllm-openai:v0.23.0');
@@ -202,7 +211,7 @@ describe('ModelServer (vLLM)', () => {
 
   test('streams s3:// weights with runai_streamer by default', () => {
     const { json } = serve();
-    expect(argValue(container(json).args, '--model')).toBe('s3://models/llama-3.1-8b-awq/');
+    expect(container(json).args[0]).toBe('s3://models/llama-3.1-8b-awq/');
     expect(argValue(container(json).args, '--load-format')).toBe('runai_streamer');
   });
 
@@ -217,7 +226,7 @@ describe('ModelServer (vLLM)', () => {
       'gs://models/llama-8b/',
       '/models/weights/',
     ]);
-    expect(argValue(container(json).args, '--model')).toBe('/models/weights');
+    expect(container(json).args[0]).toBe('/models/weights');
     expect(container(json).args).not.toContain('--load-format');
   });
 
@@ -273,7 +282,7 @@ describe('ModelServer (vLLM)', () => {
       name: 'model-weights',
       persistent_volume_claim: { claim_name: 'models', read_only: true },
     });
-    expect(argValue(container(json).args, '--model')).toBe('/models/weights/llama-8b');
+    expect(container(json).args[0]).toBe('/models/weights/llama-8b');
   });
 
   test('throws when a ReadWriteOnce claim is shared by more than one replica', () => {
@@ -337,6 +346,23 @@ describe('ModelServer (vLLM)', () => {
     expect(() => synthJson(platform as TerraformStack)).toThrow(/needs the CRD at plan time/);
   });
 
+  test('throws on a name starting with a digit (the Service name must be an RFC 1035 label)', () => {
+    expect(() => serve({ name: '8b-chat' })).toThrow(/'name' \('8b-chat'\) .*start with a letter/);
+  });
+
+  test('throws when the construct id gives a name starting with a digit', () => {
+    expect(() => serve({}, '8B')).toThrow(/'name' \('8b'\) .*start with a letter/);
+  });
+
+  test('throws on a node selector the API server would reject', () => {
+    expect(() => serve({ nodeSelector: { 'node type': 'gpu' } })).toThrow(
+      /'nodeSelector' key 'node type' is not a valid Kubernetes label key/,
+    );
+    expect(() => serve({ nodeSelector: { 'cdktf-ai-infra/accelerator': 'L4 GPU' } })).toThrow(
+      /'nodeSelector' value 'L4 GPU' \(key 'cdktf-ai-infra\/accelerator'\) is not a valid Kubernetes label value/,
+    );
+  });
+
   test('throws on an invalid name', () => {
     expect(() => serve({ name: 'Llama_8B' })).toThrow(/'name' \('Llama_8B'\) must be at most 48/);
   });
@@ -364,7 +390,18 @@ describe('ModelServer autoscaling', () => {
       activationThreshold: '0',
       ignoreNullValues: 'false',
     });
-    expect(so.spec.fallback).toEqual({ failureThreshold: 3, replicas: 1 });
+  });
+
+  test('keeps the current replicas when Prometheus fails (fallback never scales a busy server down)', () => {
+    // KEDA's default fallback behavior 'static' sets the replicas to fallback.replicas (here the minimum, 1)
+    // after 3 failed polls: a Prometheus restart would shrink a loaded server to one replica.
+    const { json } = serve({ autoscaling: { maxReplicas: 4 } });
+    const [so] = manifests(json, 'ScaledObject');
+    expect(so.spec.fallback).toEqual({
+      failureThreshold: 3,
+      replicas: 1,
+      behavior: 'currentReplicasIfHigher',
+    });
   });
 
   test('lets KEDA own the replica count', () => {

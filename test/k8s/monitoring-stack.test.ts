@@ -139,6 +139,17 @@ describe('MonitoringStack', () => {
     expect(gpuHourlyPriceOf(shape).price.usd).toBe(2.5);
   });
 
+  test('gpuHourlyPriceOf throws for a shape without a catalogue price', () => {
+    const shape: GpuShape = {
+      name: 'custom-8xl4',
+      accelerator: Accelerator.L4,
+      gpuCount: 8,
+      vcpus: 96,
+      memoryGiB: 384,
+    };
+    expect(() => gpuHourlyPriceOf(shape)).toThrow(/GPU shape 'custom-8xl4' has no onDemandPrice/);
+  });
+
   test('throws on a non-positive GPU price', () => {
     expect(() =>
       build({ gpuHourlyPrices: [{ accelerator: Accelerator.L4, price: { ...PRICE, usd: 0 } }] }),
@@ -221,6 +232,12 @@ describe('MonitoringStack', () => {
   test('throws when email has no recipients', () => {
     expect(() => build({ receivers: { email: { ...RECEIVERS.email!, to: [] } } })).toThrow(
       /'receivers.email.to' is empty/,
+    );
+  });
+
+  test('throws on a release name starting with a digit (it prefixes the chart Services)', () => {
+    expect(() => build({ releaseName: '1-monitoring' })).toThrow(
+      /'releaseName' \('1-monitoring'\) .*start with a letter/,
     );
   });
 

@@ -176,6 +176,31 @@ describe('TrainingJob', () => {
     expect(js.metadata.labels['kueue.x-k8s.io/queue-name']).toBeUndefined();
   });
 
+  function jobSetResource(workloads: any): any {
+    return (Object.values(resourcesOf(synthJson(workloads), 'kubernetes_manifest')) as any[]).find(
+      (m) => m.manifest.kind === 'JobSet',
+    );
+  }
+
+  test('a queued JobSet lets Kueue own the pod template fields it rewrites at admission (no perpetual diff)', () => {
+    // Kueue's JobSet integration (RunWithPodSetsInfo -> podset.Merge) writes the flavor's node labels, tolerations
+    // and pod labels into spec.replicatedJobs[*].template.spec.template when it admits the workload.
+    const { workloads } = train({ queueName: 'training' });
+    const pod = 'spec.replicatedJobs[0].template.spec.template';
+    expect(jobSetResource(workloads).computed_fields).toEqual([
+      'metadata.labels',
+      'metadata.annotations',
+      `${pod}.metadata.labels`,
+      `${pod}.spec.nodeSelector`,
+      `${pod}.spec.tolerations`,
+    ]);
+  });
+
+  test('an unqueued JobSet keeps the provider default computed fields', () => {
+    const { workloads } = train();
+    expect(jobSetResource(workloads).computed_fields).toBeUndefined();
+  });
+
   test('defaults to a 120 s grace period for a just-in-time checkpoint', () => {
     const { pod } = train();
     expect(pod.terminationGracePeriodSeconds).toBe(120);
@@ -211,6 +236,16 @@ describe('TrainingJob', () => {
 
   test('throws on an empty command', () => {
     expect(() => train({ command: [] })).toThrow(/'command' is empty/);
+  });
+
+  test('throws on a name starting with a digit (it names the headless Service, an RFC 1035 label)', () => {
+    expect(() => train({ name: '70b-pretrain' })).toThrow(/'name' \('70b-pretrain'\) .*start with a letter/);
+  });
+
+  test('throws on a node selector the API server would reject', () => {
+    expect(() => train({ nodeSelector: { 'pool/': 'a' } })).toThrow(
+      /'nodeSelector' key 'pool\/' is not a valid Kubernetes label key/,
+    );
   });
 
   test('throws on a name too long for pod host names', () => {
@@ -356,6 +391,52 @@ describe('TrainingQueues', () => {
     expect(() => queues({ flavors: [{ ...QUEUES.flavors[1], nodeLabels: {} }] })).toThrow(
       /'nodeLabels' is empty/,
     );
+  });
+
+  test('throws when extraResources sets a resource that has its own quota field', () => {
+    expect(() =>
+      queues({ flavors: [{ ...QUEUES.flavors[1], extraResources: { 'nvidia.com/gpu': 8 } }] }),
+    ).toThrow(/'extraResources' must not set 'nvidia.com\/gpu': use gpus, cpus or memoryGiB/);
+  });
+
+  test('throws on flavor node labels the API server would reject', () => {
+    expect(() =>
+      queues({ flavors: [{ ...QUEUES.flavors[1], nodeLabels: { 'capacity-type': 'on demand' } }] }),
+    ).toThrow(
+      /'flavors' 'h100-on-demand' 'nodeLabels' value 'on demand' \(key 'capacity-type'\) is not a valid/,
+    );
+  });
+
+  // Kueue v1beta2 CRD limits (apis/kueue/v1beta2/resourceflavor_types.go, clusterqueue_types.go):
+  // the API server rejects more at terraform apply.
+  test('throws on a flavor with more than 8 node labels', () => {
+    const nodeLabels = Object.fromEntries([...Array(9).keys()].map((i) => [`l${i}`, 'x']));
+    expect(() => queues({ flavors: [{ ...QUEUES.flavors[1], nodeLabels }] })).toThrow(
+      /'flavors' 'h100-on-demand': 'nodeLabels' has 9 entries; Kueue allows at most 8/,
+    );
+  });
+
+  test('throws on a flavor with more than 8 node taints', () => {
+    const nodeTaints = [...Array(9).keys()].map((i) => ({ key: `t${i}`, effect: TaintEffect.NO_SCHEDULE }));
+    expect(() => queues({ flavors: [{ ...QUEUES.flavors[1], nodeTaints }] })).toThrow(
+      /'flavors' 'h100-on-demand': 'nodeTaints' has 9 entries; Kueue allows at most 8/,
+    );
+  });
+
+  test('throws on more than 64 flavors', () => {
+    const flavors = [...Array(65).keys()].map((i) => ({ ...QUEUES.flavors[1], name: `f${i}` }));
+    expect(() => queues({ flavors })).toThrow(/'flavors' has 65 entries; Kueue allows at most 64/);
+  });
+
+  test('throws on more than 64 covered resources', () => {
+    const extraResources = Object.fromEntries([...Array(62).keys()].map((i) => [`example.com/r${i}`, 1]));
+    expect(() => queues({ flavors: [{ ...QUEUES.flavors[1], extraResources }] })).toThrow(
+      /65 covered resources \(cpu, memory, nvidia.com\/gpu and 'extraResources'\); Kueue allows at most 64/,
+    );
+  });
+
+  test('throws on an invalid cohort name', () => {
+    expect(() => queues({ cohort: 'ML_Team' })).toThrow(/'cohort' \('ML_Team'\)/);
   });
 
   test('throws when placed in the stack that installs the Kueue CRDs', () => {

@@ -1,7 +1,7 @@
 import { TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { stringify } from 'yaml';
-import { GPU_TAINT, ValidationError } from '../../core';
+import { GPU_TAINT, ValidationError, isValidKubernetesLabelKey } from '../../core';
 import { ApiToleration } from '../interfaces';
 
 /** Label every object of this module carries. */
@@ -33,6 +33,50 @@ export function assertDnsLabel(scope: IConstruct, prop: string, value: string, m
         `with a letter or digit (a Kubernetes DNS label), for example 'llama-70b'.`,
       scope,
     );
+  }
+}
+
+const RFC1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Validates a name that becomes a Service name (or a name prefix of one): an RFC 1035 label,
+ * which, unlike other object names, must start with a letter. Unresolved tokens are skipped.
+ */
+export function assertServiceName(scope: IConstruct, prop: string, value: string, maxLength = 63): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  if (!RFC1035_LABEL.test(value) || value.length > maxLength) {
+    throw new ValidationError(
+      `'${prop}' ('${value}') must be at most ${maxLength} lower-case letters, digits or '-', start with a letter and ` +
+        `end with a letter or digit: it names a Kubernetes Service (an RFC 1035 label). For example 'llama-70b'.`,
+      scope,
+    );
+  }
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * Validates node labels (a node selector or a Kueue flavor's `nodeLabels`): keys and values
+ * the API server accepts. Unresolved tokens are skipped.
+ */
+export function assertNodeLabels(scope: IConstruct, prop: string, labels: Record<string, string>): void {
+  for (const [key, value] of Object.entries(labels)) {
+    if (!Token.isUnresolved(key) && !isValidKubernetesLabelKey(key)) {
+      throw new ValidationError(
+        `${prop} key '${key}' is not a valid Kubernetes label key: an optional DNS-subdomain prefix and '/', then at most ` +
+          `63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (for example 'cdktf-ai-infra/accelerator').`,
+        scope,
+      );
+    }
+    if (!Token.isUnresolved(value) && (value.length > 63 || !LABEL_VALUE.test(value))) {
+      throw new ValidationError(
+        `${prop} value '${value}' (key '${key}') is not a valid Kubernetes label value: at most 63 letters, digits, ` +
+          `'-', '_' or '.', starting and ending with a letter or digit (for example 'h100').`,
+        scope,
+      );
+    }
   }
 }
 
