@@ -58,7 +58,7 @@ describe('examples/aws-inference', () => {
     for (const d of deployments) {
       expect(d.spec.template.spec.service_account_name).toBe('model-server');
       expect(d.spec.template.spec.container[0].args.join(' ')).toMatch(
-        /--model s3:\/\/\$\{data\.terraform_remote_state.*ModelBucket.*\}\/llama/,
+        /^s3:\/\/\$\{data\.terraform_remote_state.*ModelBucket.*\}\/llama/,
       );
     }
   });
