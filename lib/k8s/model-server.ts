@@ -553,7 +553,7 @@ export class ModelServer extends Construct {
         this.triggerAuthentication = addGcpTriggerAuthentication(
           this,
           'TriggerAuthentication',
-          `${this.deploymentName}-gcp`,
+          gcpTriggerAuthName(this.deploymentName),
           this.namespace,
           labels,
         );
@@ -814,20 +814,19 @@ export class ModelServer extends Construct {
     collection: MetricsCollection,
   ): Manifest {
     assertCrdInOtherStack(this, 'keda.sh', 'ScaledObject');
-    const gmp = collection.managed && !a.prometheusUrl;
-    const server = a.prometheusUrl ?? (gmp ? collection.queryUrl! : props.monitoring!.prometheusUrl);
-    const authenticationRef = this.triggerAuthentication ? { name: `${this.deploymentName}-gcp` } : undefined;
-    if (gmp) {
-      if (a.activationQuery && hasBareColonMetric(a.activationQuery)) {
-        Warnings.add(
-          this,
-          'k8s-gmp-colon-metric-name',
-          `'autoscaling.activationQuery' names a metric with a colon ('${a.activationQuery}'): on Managed Prometheus write it as ` +
-            `{__name__="vllm:...", ...} (the form the library uses for its own queries), or it may not match the stored metric.`,
-        );
-      }
-    }
     const managed = collection.managed;
+    const server = a.prometheusUrl ?? (managed ? collection.queryUrl! : props.monitoring!.prometheusUrl);
+    const authenticationRef = this.triggerAuthentication
+      ? { name: gcpTriggerAuthName(this.deploymentName) }
+      : undefined;
+    if (managed && a.activationQuery && hasBareColonMetric(a.activationQuery)) {
+      Warnings.add(
+        this,
+        'k8s-gmp-colon-metric-name',
+        `'autoscaling.activationQuery' names a metric with a colon ('${a.activationQuery}'): on Managed Prometheus write it as ` +
+          `{__name__="vllm:...", ...} (the form the library uses for its own queries), or it may not match the stored metric.`,
+      );
+    }
     const scaleToZero = a.scaleToZero ?? false;
     const ignoreNull = String(a.ignoreNullValues ?? scaleToZero);
     const vllmMatchers = [`namespace="${this.namespace}"`, `model_name="${this.servedModelName}"`];
@@ -920,4 +919,9 @@ export class ModelServer extends Construct {
 function defaultStartupMinutes(weightsGiB: number): number {
   const minutes = 10 + (weightsGiB * 1024) / LOAD_MIB_PER_SECOND / 60;
   return Math.max(15, Math.ceil(minutes / 5) * 5);
+}
+
+/** Name of a server's KEDA TriggerAuthentication for Managed Prometheus. */
+function gcpTriggerAuthName(deploymentName: string): string {
+  return `${deploymentName}-gcp`;
 }
