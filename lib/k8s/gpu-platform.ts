@@ -148,6 +148,8 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
   public readonly kedaInstalled: boolean;
   /** Whether dcgm-exporter is installed. */
   public readonly dcgmExporterInstalled: boolean;
+  /** Annotations on the KEDA operator's service account (`kedaServiceAccountAnnotations`). */
+  public readonly kedaServiceAccountAnnotations: Readonly<Record<string, string>>;
   /** Whether JobSet is installed. */
   public readonly jobSetInstalled: boolean;
   /** Whether Kueue is installed. */
@@ -182,6 +184,7 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
     this.kueueInstalled = props.kueue ?? true;
     this.dcgmExporterInstalled = props.dcgmExporter ?? true;
     const kedaAnnotations = props.kedaServiceAccountAnnotations ?? {};
+    this.kedaServiceAccountAnnotations = { ...kedaAnnotations };
     if (!this.kedaInstalled && Object.keys(kedaAnnotations).length) {
       throw new ValidationError(
         `'kedaServiceAccountAnnotations' is given but 'keda' is false: there is no KEDA service account to annotate. ` +

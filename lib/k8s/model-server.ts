@@ -27,6 +27,7 @@ import {
   gpuToleration,
   nameFromId,
 } from './private/common';
+import { GpuPlatform } from './gpu-platform';
 import { MetricsCollection } from './metrics-collection';
 import {
   addGcpTriggerAuthentication,
@@ -244,6 +245,8 @@ export interface ModelServerProps {
 }
 
 const HTTP_PORT = 8000;
+/** The annotation binding a Kubernetes service account to a Google service account on GKE. */
+const GKE_GSA_ANNOTATION = 'iam.gke.io/gcp-service-account';
 const PRESTOP_SLEEP_SECONDS = 15;
 const PROBE_PERIOD_SECONDS = 10;
 const LOAD_MIB_PER_SECOND = 50;
@@ -557,6 +560,19 @@ export class ModelServer extends Construct {
           this.namespace,
           labels,
         );
+        if (
+          props.platform instanceof GpuPlatform &&
+          !props.platform.kedaServiceAccountAnnotations[GKE_GSA_ANNOTATION]
+        ) {
+          Warnings.add(
+            this,
+            'k8s-keda-without-gcp-identity',
+            `autoscaling queries Managed Prometheus with KEDA's GCP identity, but the GpuPlatform '${props.platform.node.path}' ` +
+              `does not annotate KEDA's service account with '${GKE_GSA_ANNOTATION}': unless its Kubernetes service account ` +
+              `is granted roles/monitoring.viewer directly (Workload Identity Federation), the queries fail with 403. Set ` +
+              `'kedaServiceAccountAnnotations' on the GpuPlatform.`,
+          );
+        }
       }
       this.scaledObject = this.addScaledObject(autoscaling, replicas, engine, labels, props, collection);
     }

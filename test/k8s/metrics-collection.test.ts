@@ -241,6 +241,28 @@ describe('ModelServer autoscaling on Managed Prometheus', () => {
     expect(manifests(json, 'TriggerAuthentication')).toHaveLength(0);
   });
 
+  test('warns when the GpuPlatform gives KEDA no Google service account', () => {
+    const { workloads } = serve({ autoscaling: { maxReplicas: 2 } });
+    expect(warningsOf(workloads).join('\n')).toMatch(/k8s-keda-without-gcp-identity/);
+  });
+
+  test('does not warn when KEDA is annotated for Workload Identity', () => {
+    const { platform, workloads } = platformAndWorkloads();
+    const gpu = new GpuPlatform(platform, 'Gpu', {
+      nodeImage: GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN,
+      dcgmExporter: false,
+      kedaServiceAccountAnnotations: {
+        'iam.gke.io/gcp-service-account': 'keda-operator@acme-ml-serving.iam.gserviceaccount.com',
+      },
+    });
+    new ModelServer(workloads, 'Llama8B', {
+      ...LLAMA_8B_AWQ_L4,
+      platform: gpu,
+      autoscaling: { maxReplicas: 2 },
+    });
+    expect(warningsOf(workloads).join('\n')).not.toMatch(/k8s-keda-without-gcp-identity/);
+  });
+
   test('throws when the TriggerAuthentication lands in the stack that installs the KEDA CRDs', () => {
     const { platform } = platformAndWorkloads();
     new GpuPlatform(platform, 'Gpu', {
