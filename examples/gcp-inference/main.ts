@@ -74,7 +74,7 @@ interface ServedModel {
   /** Value of the pool's `model` node label (the server selects it). */
   readonly poolLabel: string;
   readonly sizing: SizingResult;
-  /** Prefix of the weights in the model bucket. */
+  /** Prefix of the weights in the model bucket, also the served model name. */
   readonly weightsPrefix: string;
   readonly maxNodes: number;
 }
@@ -287,6 +287,8 @@ export class GcpInferenceWorkloadsStack extends InClusterStack {
         accelerator: m.sizing.accelerator,
         weights: WeightsSource.bucket(`gs://${MODEL_BUCKET}/${m.weightsPrefix}/`),
         name: m.poolLabel,
+        // Two servers run Llama 3.1 8B: distinct served names keep their queues (model_name) apart.
+        servedModelName: m.weightsPrefix,
         namespace: SERVING_NAMESPACE,
         serviceAccountName: SERVING_SERVICE_ACCOUNT,
         nodeSelector: { [ACCELERATOR_NODE_LABEL]: m.sizing.accelerator.labelValue, model: m.poolLabel },
