@@ -1,28 +1,94 @@
 /**
- * gcp-inference: GKE node pools for LLM serving on Google Cloud: L4 pools (g2) serving
- * Llama 3.1 8B in AWQ and in INT8 (W8A8), an H100 pool (a3-highgpu, Spot) serving Llama 3.1
- * 70B in FP8, each sized by the core sizing arithmetic and scaling from zero; Artifact Registry
- * with pull-through caches of Docker Hub, GHCR and NVIDIA NGC; Cloud Monitoring alert policies
- * for vLLM and GPUs; and a billing budget. No credentials are needed to synthesize it.
+ * gcp-inference: LLM serving on GKE, in three stacks applied in order (each depends on the
+ * previous one):
+ *
+ * - `gcp-inference` (Google Cloud): L4 pools (g2) serving Llama 3.1 8B in AWQ and in INT8
+ *   (W8A8), an H100 pool (a3-highgpu, Spot) serving Llama 3.1 70B in FP8, each sized by the core
+ *   sizing arithmetic and scaling from zero; Artifact Registry with pull-through caches of Docker
+ *   Hub, GHCR and NVIDIA NGC and a model bucket the serving pods read through Workload Identity;
+ *   Cloud Monitoring alert policies for vLLM and GPUs over Managed Prometheus; a Google service
+ *   account KEDA queries Managed Prometheus with; and a billing budget.
+ * - `gcp-inference-platform` (in-cluster): KEDA with Workload Identity, the `llm` namespace and
+ *   its service account. GKE runs the GPU driver, device plugin and DCGM exporter itself
+ *   (Google-managed drivers, managed DCGM), so no NVIDIA chart is installed.
+ * - `gcp-inference-workloads` (in-cluster custom resources): the three vLLM servers, each with a
+ *   PodMonitoring for Managed Prometheus and a KEDA ScaledObject on queue depth that queries
+ *   Managed Prometheus.
+ *
+ * The Kubernetes and Helm providers of the in-cluster stacks are configured from the cluster's
+ * outputs (cross-stack references) and a short-lived Google access token: plan and apply in one
+ * CI job. No credentials are needed to synthesize it.
  */
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { App, Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
+  ACCELERATOR_NODE_LABEL,
   Accelerator,
   Capacity,
   CostEstimate,
   ModelSpec,
   Quantization,
+  SizingResult,
   Tags,
   sizeModel,
 } from '../../lib/core';
-import { ArtifactRegistry, BudgetAlarm, Monitoring, GkeCluster, GkeNetwork } from '../../lib/gcp';
+import {
+  ArtifactRegistry,
+  BudgetAlarm,
+  GcpPrincipal,
+  GkeCluster,
+  GkeNetwork,
+  Monitoring,
+} from '../../lib/gcp';
+import {
+  GpuNodeImage,
+  GpuPlatform,
+  IMAGES,
+  MetricsCollection,
+  ModelServer,
+  WeightsSource,
+  imageRef,
+} from '../../lib/k8s';
 
 const PROJECT = 'acme-ml-serving';
+const PROJECT_NUMBER = '210987654321';
 const REGION = 'us-central1';
+/** Namespace and Kubernetes service account of the model servers. */
+const SERVING_NAMESPACE = 'llm';
+const SERVING_SERVICE_ACCOUNT = 'vllm';
+const MODEL_BUCKET = 'acme-serving-models';
+
+/** One served model: the sizing that shapes its node pool and server, and where it runs. */
+interface ServedModel {
+  /** Construct id of the node pool and the model server. */
+  readonly id: string;
+  /** Value of the pool's `model` node label (the server selects it). */
+  readonly poolLabel: string;
+  readonly sizing: SizingResult;
+  /** Prefix of the weights in the model bucket, also the served model name. */
+  readonly weightsPrefix: string;
+  readonly maxNodes: number;
+}
 
 export class GcpInferenceStack extends TerraformStack {
+  /** The GKE cluster (its outputs configure the in-cluster stacks' providers). */
+  public readonly cluster: GkeCluster;
+  /** The registry (pull-through cache the servers pull vLLM from). */
+  public readonly registry: ArtifactRegistry;
+  /** The Google service account KEDA's operator impersonates to query Managed Prometheus. */
+  public readonly kedaServiceAccount: ServiceAccount;
+  /** The served models. */
+  public readonly models: ServedModel[];
+
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new GoogleProvider(this, 'google', {
@@ -33,12 +99,12 @@ export class GcpInferenceStack extends TerraformStack {
     Tags.of(this).setCostAllocationTag('cost-center', 'llm-serving');
 
     const network = new GkeNetwork(this, 'Network', { project: PROJECT, region: REGION, name: 'serve' });
-    const cluster = new GkeCluster(this, 'Cluster', {
+    const cluster = (this.cluster = new GkeCluster(this, 'Cluster', {
       network,
       name: 'serve',
       nodeLocations: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
       masterAuthorizedNetworks: [{ cidrBlock: '203.0.113.0/24', displayName: 'ci-runners' }],
-    });
+    }));
 
     const llama8bAwq = sizeModel({
       model: ModelSpec.LLAMA_3_1_8B,
@@ -56,46 +122,87 @@ export class GcpInferenceStack extends TerraformStack {
       accelerator: Accelerator.H100,
     });
 
-    cluster.addInferenceNodePool('L4Awq', {
-      accelerator: Accelerator.L4,
-      sizing: llama8bAwq,
-      maxNodes: 6,
-      labels: { model: 'llama-3-1-8b-awq' },
-    });
-    cluster.addInferenceNodePool('L4Int8', {
-      accelerator: Accelerator.L4,
-      sizing: llama8bInt8,
-      maxNodes: 4,
-      labels: { model: 'llama-3-1-8b-int8' },
-    });
-    cluster.addInferenceNodePool('H100Fp8', {
-      accelerator: Accelerator.H100,
-      sizing: llama70bFp8,
-      minNodes: 0,
-      maxNodes: 3,
-      capacity: Capacity.spot(),
-      labels: { model: 'llama-3-1-70b-fp8' },
-    });
+    this.models = [
+      {
+        id: 'L4Awq',
+        poolLabel: 'llama-3-1-8b-awq',
+        sizing: llama8bAwq,
+        weightsPrefix: 'llama-3.1-8b-awq',
+        maxNodes: 6,
+      },
+      {
+        id: 'L4Int8',
+        poolLabel: 'llama-3-1-8b-int8',
+        sizing: llama8bInt8,
+        weightsPrefix: 'llama-3.1-8b-int8',
+        maxNodes: 4,
+      },
+      {
+        id: 'H100Fp8',
+        poolLabel: 'llama-3-1-70b-fp8',
+        sizing: llama70bFp8,
+        weightsPrefix: 'llama-3.1-70b-fp8',
+        maxNodes: 3,
+      },
+    ];
+    for (const m of this.models) {
+      cluster.addInferenceNodePool(m.id, {
+        accelerator: m.sizing.accelerator,
+        sizing: m.sizing,
+        ...(m.id === 'H100Fp8' ? { minNodes: 0, capacity: Capacity.spot() } : {}),
+        maxNodes: m.maxNodes,
+        labels: { model: m.poolLabel },
+      });
+    }
 
-    const registry = new ArtifactRegistry(this, 'Registry', {
+    const registry = (this.registry = new ArtifactRegistry(this, 'Registry', {
       location: REGION,
       repositoryId: 'serving',
-      modelBucket: { bucketName: 'acme-serving-models' },
+      modelBucket: { bucketName: MODEL_BUCKET },
+    }));
+    // The serving pods' Kubernetes service account reads the weights (Workload Identity
+    // Federation for GKE: the KSA is the IAM principal, no Google service account needed).
+    registry.modelBucket!.grantRead(
+      GcpPrincipal.kubernetesServiceAccount({
+        projectNumber: PROJECT_NUMBER,
+        projectId: PROJECT,
+        namespace: SERVING_NAMESPACE,
+        serviceAccount: SERVING_SERVICE_ACCOUNT,
+      }),
+    );
+
+    // KEDA queries Managed Prometheus as this Google service account (TriggerAuthentication
+    // podIdentity gcp): read-only monitoring access, impersonated by KEDA's operator through
+    // Workload Identity.
+    this.kedaServiceAccount = new ServiceAccount(this, 'KedaServiceAccount', {
+      accountId: 'keda-operator',
+      displayName: 'KEDA operator: queries Managed Prometheus for autoscaling',
+    });
+    new ProjectIamMember(this, 'KedaMonitoringViewer', {
+      project: PROJECT,
+      role: 'roles/monitoring.viewer',
+      member: `serviceAccount:${this.kedaServiceAccount.email}`,
+    });
+    const keda = GpuPlatform.KEDA_OPERATOR_SERVICE_ACCOUNT;
+    new ServiceAccountIamMember(this, 'KedaWorkloadIdentity', {
+      serviceAccountId: this.kedaServiceAccount.name,
+      role: 'roles/iam.workloadIdentityUser',
+      member: `serviceAccount:${cluster.workloadIdentityPool}[${keda.namespace}/${keda.name}]`,
     });
     new Monitoring(this, 'Alerts', {
       project: PROJECT,
       emails: ['llm-oncall@example.com'],
-      rules: { servingMatchers: ['namespace="llm"'] },
+      rules: { servingMatchers: [`namespace="${SERVING_NAMESPACE}"`] },
     });
     new BudgetAlarm(this, 'Budget', {
       billingAccount: '012345-6789AB-CDEF01',
       project: PROJECT,
-      projectNumber: '210987654321',
+      projectNumber: PROJECT_NUMBER,
       emails: ['llm-oncall@example.com'],
     });
 
     new TerraformOutput(this, 'vllm_image', {
-      value: registry.imageUrl('docker-hub', 'vllm/vllm-openai:v0.8.5'),
+      value: registry.imageUrl('docker-hub', imageRef(IMAGES.vllm)),
     });
     new TerraformOutput(this, 'sizing', {
       value: [llama8bAwq, llama8bInt8, llama70bFp8].map((s) => ({
@@ -109,9 +216,98 @@ export class GcpInferenceStack extends TerraformStack {
   }
 }
 
-/** Adds this example's stacks to `app`. */
+/**
+ * A stack of in-cluster resources: the Kubernetes and Helm providers point at the cluster of
+ * `infra` (cross-stack references to its endpoint and CA certificate) with the access token of
+ * the identity running Terraform.
+ */
+class InClusterStack extends TerraformStack {
+  constructor(scope: Construct, id: string, infra: GcpInferenceStack) {
+    super(scope, id);
+    new GoogleProvider(this, 'google', { project: PROJECT, region: REGION });
+    const client = new DataGoogleClientConfig(this, 'ClientConfig');
+    const kubernetes = {
+      host: infra.cluster.endpoint, // already `https://<endpoint>`
+      clusterCaCertificate: Fn.base64decode(infra.cluster.clusterCaCertificate),
+      token: client.accessToken,
+    };
+    new KubernetesProvider(this, 'Kubernetes', kubernetes);
+    new HelmProvider(this, 'Helm', { kubernetes });
+    this.addDependency(infra);
+  }
+}
+
+/**
+ * KEDA (with Workload Identity to the infra stack's Google service account), the serving
+ * namespace and its service account. GKE-managed drivers ship the device plugin and GKE's DCGM
+ * package exports GPU metrics to Managed Prometheus, so no NVIDIA chart and no dcgm-exporter.
+ */
+export class GcpInferencePlatformStack extends InClusterStack {
+  /** The GPU platform (KEDA only on GKE). */
+  public readonly gpu: GpuPlatform;
+  /** The serving pods' Kubernetes service account. */
+  public readonly servingServiceAccount: ServiceAccountV1;
+
+  constructor(scope: Construct, id: string, infra: GcpInferenceStack) {
+    super(scope, id, infra);
+    this.gpu = new GpuPlatform(this, 'Gpu', {
+      nodeImage: GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN,
+      dcgmExporter: false,
+      kedaServiceAccountAnnotations: { 'iam.gke.io/gcp-service-account': infra.kedaServiceAccount.email },
+      jobSet: false,
+      kueue: false,
+    });
+    const ns = new NamespaceV1(this, 'ServingNamespace', { metadata: { name: SERVING_NAMESPACE } });
+    this.servingServiceAccount = new ServiceAccountV1(this, 'ServingServiceAccount', {
+      metadata: { name: SERVING_SERVICE_ACCOUNT, namespace: ns.metadata.name },
+    });
+  }
+}
+
+/**
+ * The three vLLM servers: weights from the model bucket, one pool each, metrics collected by
+ * Managed Prometheus (PodMonitoring) and KEDA scaling on queue depth read from Managed Prometheus.
+ */
+export class GcpInferenceWorkloadsStack extends InClusterStack {
+  /** The model servers by pool id. */
+  public readonly servers: Record<string, ModelServer> = {};
+
+  constructor(scope: Construct, id: string, infra: GcpInferenceStack, platform: GcpInferencePlatformStack) {
+    super(scope, id, infra);
+    this.addDependency(platform);
+    const metricsCollection = MetricsCollection.managedPrometheus({ projectId: PROJECT });
+    const image = {
+      repository: infra.registry.imageUrl('docker-hub', IMAGES.vllm.repository),
+      tag: IMAGES.vllm.tag,
+    };
+    for (const m of infra.models) {
+      this.servers[m.id] = new ModelServer(this, m.id, {
+        model: m.sizing.model,
+        quantization: m.sizing.quantization,
+        accelerator: m.sizing.accelerator,
+        weights: WeightsSource.bucket(`gs://${MODEL_BUCKET}/${m.weightsPrefix}/`),
+        name: m.poolLabel,
+        // Two servers run Llama 3.1 8B: distinct served names keep their queues (model_name) apart.
+        servedModelName: m.weightsPrefix,
+        namespace: SERVING_NAMESPACE,
+        serviceAccountName: SERVING_SERVICE_ACCOUNT,
+        nodeSelector: { [ACCELERATOR_NODE_LABEL]: m.sizing.accelerator.labelValue, model: m.poolLabel },
+        image,
+        metricsCollection,
+        platform: platform.gpu,
+        // Each pool's machine type holds one replica (sized from the same SizingResult).
+        autoscaling: { maxReplicas: m.maxNodes },
+      });
+    }
+  }
+}
+
+/** Adds this example's stacks to `app`: infrastructure, in-cluster platform, workloads. */
 export function build(app: App): TerraformStack[] {
-  return [new GcpInferenceStack(app, 'gcp-inference')];
+  const infra = new GcpInferenceStack(app, 'gcp-inference');
+  const platform = new GcpInferencePlatformStack(app, 'gcp-inference-platform', infra);
+  const workloads = new GcpInferenceWorkloadsStack(app, 'gcp-inference-workloads', infra, platform);
+  return [infra, platform, workloads];
 }
 
 if (require.main === module) {

@@ -67,10 +67,27 @@ export interface GpuPlatformProps {
    */
   readonly efa?: boolean;
   /**
+   * Install dcgm-exporter (the standalone chart, or the GPU Operator's). Turn it off where the
+   * platform exports DCGM metrics itself, for example GKE's managed DCGM package (GkeCluster
+   * `dcgmMonitoring`, Google-managed drivers) feeding Managed Prometheus.
+   * @default true
+   */
+  readonly dcgmExporter?: boolean;
+  /**
    * Install KEDA (needed by ModelServer autoscaling).
    * @default true
    */
   readonly keda?: boolean;
+  /**
+   * Annotations on the KEDA operator's Kubernetes service account
+   * ({@link GpuPlatform.KEDA_OPERATOR_SERVICE_ACCOUNT}), giving KEDA the cloud identity its
+   * pod-identity TriggerAuthentications use: on GKE
+   * `{ 'iam.gke.io/gcp-service-account': '<gsa>@<project>.iam.gserviceaccount.com' }` (Workload
+   * Identity to a Google service account with `roles/monitoring.viewer`, for autoscaling on
+   * Managed Prometheus); on EKS with IRSA `{ 'eks.amazonaws.com/role-arn': '...' }`.
+   * @default - none
+   */
+  readonly kedaServiceAccountAnnotations?: Record<string, string>;
   /**
    * Install JobSet (needed by TrainingJob).
    * @default true
@@ -120,8 +137,21 @@ export type GpuPlatformComponent =
  * new GpuPlatform(platformStack, 'Gpu', { nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT, monitoring, efa: true });
  */
 export class GpuPlatform extends Construct implements IGpuPlatform {
+  /**
+   * The KEDA operator's Kubernetes service account (chart `serviceAccount.operator.name`, pinned
+   * in the values), for Workload Identity or IRSA bindings made outside the cluster.
+   */
+  public static readonly KEDA_OPERATOR_SERVICE_ACCOUNT = {
+    namespace: 'keda',
+    name: 'keda-operator',
+  } as const;
+
   /** Whether KEDA is installed. */
   public readonly kedaInstalled: boolean;
+  /** Whether dcgm-exporter is installed. */
+  public readonly dcgmExporterInstalled: boolean;
+  /** Annotations on the KEDA operator's service account (`kedaServiceAccountAnnotations`). */
+  public readonly kedaServiceAccountAnnotations: Readonly<Record<string, string>>;
   /** Whether JobSet is installed. */
   public readonly jobSetInstalled: boolean;
   /** Whether Kueue is installed. */
@@ -154,11 +184,30 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
     this.kedaInstalled = props.keda ?? true;
     this.jobSetInstalled = props.jobSet ?? true;
     this.kueueInstalled = props.kueue ?? true;
+    this.dcgmExporterInstalled = props.dcgmExporter ?? true;
+    const kedaAnnotations = props.kedaServiceAccountAnnotations ?? {};
+    this.kedaServiceAccountAnnotations = { ...kedaAnnotations };
+    if (!this.kedaInstalled && Object.keys(kedaAnnotations).length) {
+      throw new ValidationError(
+        `'kedaServiceAccountAnnotations' is given but 'keda' is false: there is no KEDA service account to annotate. ` +
+          `Enable keda or drop the annotations.`,
+        this,
+      );
+    }
     const profiling = props.profilingMetrics ?? true;
     const monitoring = props.monitoring;
     if (monitoring) {
       dependOnStackOf(this, monitoring);
-    } else {
+      if (!this.dcgmExporterInstalled) {
+        Warnings.add(
+          this,
+          'k8s-dcgm-exporter-disabled',
+          `'dcgmExporter' is false but a 'monitoring' stack is given: nothing exports DCGM metrics to its Prometheus, so ` +
+            `its GPU alerts and dashboards see nothing. Keep dcgmExporter on, or read GPU metrics where the platform ` +
+            `sends them (GKE managed DCGM: Managed Prometheus and the GCP Monitoring alert policies).`,
+        );
+      }
+    } else if (this.dcgmExporterInstalled) {
       Warnings.add(
         this,
         'k8s-dcgm-unscraped',
@@ -214,11 +263,15 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
         }
       : { enabled: false };
 
-    const counters = new ConfigMapV1(this, 'DcgmCounters', {
-      metadata: { name: DCGM_COUNTERS_CONFIGMAP, namespace: this.namespace, labels: { ...MANAGED_BY } },
-      data: { 'dcgm-metrics.csv': dcgmCountersCsv(profiling) },
-      dependsOn: [this.resource],
-    });
+    const counters = this.dcgmExporterInstalled
+      ? [
+          new ConfigMapV1(this, 'DcgmCounters', {
+            metadata: { name: DCGM_COUNTERS_CONFIGMAP, namespace: this.namespace, labels: { ...MANAGED_BY } },
+            data: { 'dcgm-metrics.csv': dcgmCountersCsv(profiling) },
+            dependsOn: [this.resource],
+          }),
+        ]
+      : [];
 
     if (this.management === GpuManagement.GPU_OPERATOR) {
       const installDriver = props.nodeImage === GpuNodeImage.NO_GPU_SOFTWARE;
@@ -232,20 +285,24 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
           toolkit: { enabled: installDriver },
           devicePlugin: { enabled: props.nodeImage !== GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN },
           daemonsets: { tolerations: [toleration] },
-          dcgmExporter: {
-            enabled: true,
-            config: { name: DCGM_COUNTERS_CONFIGMAP },
-            env: [
-              { name: 'DCGM_EXPORTER_COLLECTORS', value: '/etc/dcgm-exporter/dcgm-metrics.csv' },
-              { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
-            ],
-            serviceMonitor,
-          },
+          dcgmExporter: this.dcgmExporterInstalled
+            ? {
+                enabled: true,
+                config: { name: DCGM_COUNTERS_CONFIGMAP },
+                env: [
+                  { name: 'DCGM_EXPORTER_COLLECTORS', value: '/etc/dcgm-exporter/dcgm-metrics.csv' },
+                  { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
+                ],
+                serviceMonitor,
+              }
+            : { enabled: false },
         },
-        [this.resource, counters, ...afterMonitoring],
+        [this.resource, ...counters, ...afterMonitoring],
         900,
       );
-      this.releases['dcgm-exporter'] = this.releases['gpu-operator'];
+      if (this.dcgmExporterInstalled) {
+        this.releases['dcgm-exporter'] = this.releases['gpu-operator'];
+      }
     } else {
       if (props.nodeImage === GpuNodeImage.DRIVER_AND_TOOLKIT) {
         this.releases['nvidia-device-plugin'] = this.release(
@@ -257,25 +314,29 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
           [this.resource],
         );
       }
-      this.releases['dcgm-exporter'] = this.release(
-        'DcgmExporter',
-        'dcgm-exporter',
-        HELM_CHARTS.dcgmExporter,
-        this.namespace,
-        {
-          image: { repository: IMAGES.dcgmExporter.repository, tag: IMAGES.dcgmExporter.tag },
-          arguments: ['-f', '/etc/dcgm-exporter/custom/dcgm-metrics.csv'],
-          extraConfigMapVolumes: [{ name: 'custom-counters', configMap: { name: DCGM_COUNTERS_CONFIGMAP } }],
-          extraVolumeMounts: [
-            { name: 'custom-counters', mountPath: '/etc/dcgm-exporter/custom', readOnly: true },
-          ],
-          // The chart's DaemonSet sets DCGM_EXPORTER_KUBERNETES=true (pod mapping) itself.
-          serviceMonitor,
-          tolerations: [toleration],
-          affinity: gpuNodeAffinity,
-        },
-        [this.resource, counters, ...afterMonitoring],
-      );
+      if (this.dcgmExporterInstalled) {
+        this.releases['dcgm-exporter'] = this.release(
+          'DcgmExporter',
+          'dcgm-exporter',
+          HELM_CHARTS.dcgmExporter,
+          this.namespace,
+          {
+            image: { repository: IMAGES.dcgmExporter.repository, tag: IMAGES.dcgmExporter.tag },
+            arguments: ['-f', '/etc/dcgm-exporter/custom/dcgm-metrics.csv'],
+            extraConfigMapVolumes: [
+              { name: 'custom-counters', configMap: { name: DCGM_COUNTERS_CONFIGMAP } },
+            ],
+            extraVolumeMounts: [
+              { name: 'custom-counters', mountPath: '/etc/dcgm-exporter/custom', readOnly: true },
+            ],
+            // The chart's DaemonSet sets DCGM_EXPORTER_KUBERNETES=true (pod mapping) itself.
+            serviceMonitor,
+            tolerations: [toleration],
+            affinity: gpuNodeAffinity,
+          },
+          [this.resource, ...counters, ...afterMonitoring],
+        );
+      }
     }
 
     if (props.efa ?? false) {
@@ -299,7 +360,17 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
       crdGroups.push('nvidia.com');
     }
     if (this.kedaInstalled) {
-      this.releases.keda = this.release('Keda', 'keda', HELM_CHARTS.keda, 'keda', {}, [], 600, true);
+      const kedaValues = Object.keys(kedaAnnotations).length
+        ? {
+            serviceAccount: {
+              operator: {
+                name: GpuPlatform.KEDA_OPERATOR_SERVICE_ACCOUNT.name,
+                annotations: kedaAnnotations,
+              },
+            },
+          }
+        : {};
+      this.releases.keda = this.release('Keda', 'keda', HELM_CHARTS.keda, 'keda', kedaValues, [], 600, true);
       crdGroups.push('keda.sh');
     }
     if (this.jobSetInstalled) {

@@ -2,6 +2,7 @@
 export * from './versions';
 export * from './interfaces';
 export * from './weights';
+export * from './metrics-collection';
 export * from './model-server';
 export * from './gpu-platform';
 export * from './monitoring-stack';

@@ -29,6 +29,14 @@ import {
   gpuToleration,
   nameFromId,
 } from './private/common';
+import { GpuPlatform } from './gpu-platform';
+import { MetricsCollection } from './metrics-collection';
+import {
+  addGcpTriggerAuthentication,
+  addPodMonitoring,
+  hasBareColonMetric,
+  promSelector,
+} from './private/metrics';
 import { IMAGES, ImageVersion, imageRef } from './versions';
 import { BucketLoading, VolumeAccessMode, WeightsSource, WeightsSourceKind } from './weights';
 
@@ -89,7 +97,7 @@ export interface ModelServerAutoscaling {
   readonly cooldownSeconds?: number;
   /**
    * Prometheus URL KEDA queries.
-   * @default - `monitoring.prometheusUrl`
+   * @default - `monitoring.prometheusUrl`, or the Managed Prometheus query URL with `MetricsCollection.managedPrometheus(...)`
    */
   readonly prometheusUrl?: string;
 }
@@ -168,6 +176,13 @@ export interface ModelServerProps {
    */
   readonly monitoring?: IMonitoringStack;
   /**
+   * How the server's metrics are collected: a prometheus-operator `ServiceMonitor` (with
+   * `monitoring`), or a Managed Service for Prometheus `PodMonitoring` on GKE, which KEDA then
+   * queries through the Managed Prometheus API with a `TriggerAuthentication` (GCP pod identity).
+   * @default MetricsCollection.prometheusOperator()
+   */
+  readonly metricsCollection?: MetricsCollection;
+  /**
    * Seconds in-flight requests get to finish when a pod stops (`--shutdown-timeout`); the
    * pod also sleeps 15 s in preStop so endpoints drop it first, and the grace period covers
    * both.
@@ -233,6 +248,8 @@ export interface ModelServerProps {
 }
 
 const HTTP_PORT = 8000;
+/** The annotation binding a Kubernetes service account to a Google service account on GKE. */
+const GKE_GSA_ANNOTATION = 'iam.gke.io/gcp-service-account';
 const PRESTOP_SLEEP_SECONDS = 15;
 const PROBE_PERIOD_SECONDS = 10;
 const LOAD_MIB_PER_SECOND = 50;
@@ -240,7 +257,8 @@ const LOAD_MIB_PER_SECOND = 50;
 /**
  * A model server on Kubernetes: vLLM (or Triton with TensorRT-LLM) sized by core
  * `sizeModel`, with GPU requests, probes sized for large models, graceful drain, a Service, a
- * ServiceMonitor, a PodDisruptionBudget and an optional KEDA ScaledObject on queue depth.
+ * ServiceMonitor (or a Managed Prometheus PodMonitoring, see {@link MetricsCollection}), a
+ * PodDisruptionBudget and an optional KEDA ScaledObject on queue depth.
  *
  * Synth-time checks: the model must fit (tensor parallelism is chosen for you), the
  * quantization must run on the GPU, a ReadWriteOnce claim cannot be shared by replicas, and the
@@ -272,8 +290,14 @@ export class ModelServer extends Construct {
   public readonly url: string;
   /** The ServiceMonitor, when `monitoring` is given. */
   public readonly serviceMonitor?: Manifest;
+  /** The Managed Prometheus PodMonitoring, with `MetricsCollection.managedPrometheus(...)`. */
+  public readonly podMonitoring?: Manifest;
   /** The KEDA ScaledObject, when `autoscaling` is given. */
   public readonly scaledObject?: Manifest;
+  /**
+   * The KEDA TriggerAuthentication (GCP pod identity), with autoscaling on Managed Prometheus.
+   */
+  public readonly triggerAuthentication?: Manifest;
   /** The PodDisruptionBudget, unless disabled. */
   public readonly podDisruptionBudget?: PodDisruptionBudgetV1;
 
@@ -479,7 +503,25 @@ export class ModelServer extends Construct {
       });
     }
 
-    if (props.monitoring) {
+    const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
+    if (collection.managed) {
+      this.podMonitoring = addPodMonitoring(this, 'PodMonitoring', {
+        name: this.deploymentName,
+        namespace: this.namespace,
+        labels,
+        selector,
+        port: engine === ServingEngine.VLLM ? 'http' : 'metrics',
+        intervalSeconds: collection.scrapeIntervalSeconds,
+      });
+      if (props.monitoring) {
+        Warnings.add(
+          this,
+          'k8s-model-server-monitoring-unused',
+          `'monitoring' is given but 'metricsCollection' is Managed Prometheus: no ServiceMonitor is created, so the monitoring ` +
+            `stack's Prometheus does not scrape ${this.deploymentName} and KEDA queries Managed Prometheus.`,
+        );
+      }
+    } else if (props.monitoring) {
       assertCrdInOtherStack(this, 'monitoring.coreos.com', 'ServiceMonitor');
       this.serviceMonitor = new Manifest(this, 'ServiceMonitor', {
         manifest: {
@@ -512,7 +554,31 @@ export class ModelServer extends Construct {
     }
 
     if (autoscaling) {
-      this.scaledObject = this.addScaledObject(autoscaling, replicas, engine, labels, props);
+      // On Managed Prometheus KEDA authenticates with the operator's GCP identity, unless
+      // 'autoscaling.prometheusUrl' points it at another Prometheus.
+      if (collection.managed && !autoscaling.prometheusUrl) {
+        this.triggerAuthentication = addGcpTriggerAuthentication(
+          this,
+          'TriggerAuthentication',
+          gcpTriggerAuthName(this.deploymentName),
+          this.namespace,
+          labels,
+        );
+        if (
+          props.platform instanceof GpuPlatform &&
+          !props.platform.kedaServiceAccountAnnotations[GKE_GSA_ANNOTATION]
+        ) {
+          Warnings.add(
+            this,
+            'k8s-keda-without-gcp-identity',
+            `autoscaling queries Managed Prometheus with KEDA's GCP identity, but the GpuPlatform '${props.platform.node.path}' ` +
+              `does not annotate KEDA's service account with '${GKE_GSA_ANNOTATION}': unless its Kubernetes service account ` +
+              `is granted roles/monitoring.viewer directly (Workload Identity Federation), the queries fail with 403. Set ` +
+              `'kedaServiceAccountAnnotations' on the GpuPlatform.`,
+          );
+        }
+      }
+      this.scaledObject = this.addScaledObject(autoscaling, replicas, engine, labels, props, collection);
     }
   }
 
@@ -737,9 +803,10 @@ export class ModelServer extends Construct {
     if (!Token.isUnresolved(target) && !(target > 0)) {
       throw new ValidationError(`'autoscaling.targetQueueDepthPerReplica' (${target}) must be > 0.`, this);
     }
-    if (!a.prometheusUrl && !props.monitoring) {
+    if (!a.prometheusUrl && !props.monitoring && !props.metricsCollection?.managed) {
       throw new ValidationError(
-        `'autoscaling' needs a Prometheus to query: pass 'monitoring' (a MonitoringStack) or 'autoscaling.prometheusUrl'.`,
+        `'autoscaling' needs a Prometheus to query: pass 'monitoring' (a MonitoringStack), ` +
+          `'metricsCollection: MetricsCollection.managedPrometheus(...)' or 'autoscaling.prometheusUrl'.`,
         this,
       );
     }
@@ -765,18 +832,29 @@ export class ModelServer extends Construct {
     engine: ServingEngine,
     labels: Record<string, string>,
     props: ModelServerProps,
+    collection: MetricsCollection,
   ): Manifest {
     assertCrdInOtherStack(this, 'keda.sh', 'ScaledObject');
-    const server = a.prometheusUrl ?? props.monitoring!.prometheusUrl;
+    const managed = collection.managed;
+    const server = a.prometheusUrl ?? (managed ? collection.queryUrl! : props.monitoring!.prometheusUrl);
+    const authenticationRef = this.triggerAuthentication
+      ? { name: gcpTriggerAuthName(this.deploymentName) }
+      : undefined;
+    if (managed && a.activationQuery && hasBareColonMetric(a.activationQuery)) {
+      Warnings.add(
+        this,
+        'k8s-gmp-colon-metric-name',
+        `'autoscaling.activationQuery' names a metric with a colon ('${a.activationQuery}'): on Managed Prometheus write it as ` +
+          `{__name__="vllm:...", ...} (the form the library uses for its own queries), or it may not match the stored metric.`,
+      );
+    }
     const scaleToZero = a.scaleToZero ?? false;
     const ignoreNull = String(a.ignoreNullValues ?? scaleToZero);
-    const sel =
-      engine === ServingEngine.VLLM
-        ? `{namespace="${this.namespace}", model_name="${this.servedModelName}"}`
-        : `{namespace="${this.namespace}", pod=~"${this.deploymentName}-.+"}`;
+    const vllmMatchers = [`namespace="${this.namespace}"`, `model_name="${this.servedModelName}"`];
+    const vllm = (metric: string) => promSelector(metric, vllmMatchers, managed);
     const waiting =
       engine === ServingEngine.VLLM
-        ? `sum(vllm:num_requests_waiting${sel})`
+        ? `sum(${vllm('vllm:num_requests_waiting')})`
         : `sum(nv_trt_llm_request_metrics{namespace="${this.namespace}", pod=~"${this.deploymentName}-.+", request_type="waiting"})`;
     const triggers: Array<Record<string, unknown>> = [
       {
@@ -794,7 +872,7 @@ export class ModelServer extends Construct {
     if (scaleToZero) {
       const inFlight =
         engine === ServingEngine.VLLM
-          ? `sum(vllm:num_requests_running${sel}) + sum(vllm:num_requests_waiting${sel})`
+          ? `sum(${vllm('vllm:num_requests_running')}) + sum(${vllm('vllm:num_requests_waiting')})`
           : `sum(nv_trt_llm_request_metrics{namespace="${this.namespace}", pod=~"${this.deploymentName}-.+", request_type=~"waiting|scheduled"})`;
       triggers.push(
         {
@@ -820,6 +898,11 @@ export class ModelServer extends Construct {
           },
         },
       );
+    }
+    if (authenticationRef) {
+      for (const t of triggers) {
+        t.authenticationRef = authenticationRef;
+      }
     }
     const minReplicas = Math.max(replicas, 1);
     return new Manifest(this, 'ScaledObject', {
@@ -861,4 +944,9 @@ export class ModelServer extends Construct {
 function defaultStartupMinutes(weightsGiB: number): number {
   const minutes = 10 + (weightsGiB * 1024) / LOAD_MIB_PER_SECOND / 60;
   return Math.max(15, Math.ceil(minutes / 5) * 5);
+}
+
+/** Name of a server's KEDA TriggerAuthentication for Managed Prometheus. */
+function gcpTriggerAuthName(deploymentName: string): string {
+  return `${deploymentName}-gcp`;
 }

@@ -1,6 +1,10 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { parse } from 'yaml';
 import { Testing } from 'cdktf';
 import { build } from '../../examples/gcp-inference/main';
-import { resourcesOf } from '../util';
+import { IMAGES } from '../../lib/k8s';
+import { SynthJson, resourcesOf } from '../util';
 
 describe('examples/gcp-inference', () => {
   const app = Testing.app();
@@ -44,6 +48,139 @@ describe('examples/gcp-inference', () => {
     );
     expect(queries.some((q) => q.includes('{__name__="vllm:num_requests_waiting", namespace="llm"}'))).toBe(
       true,
+    );
+  });
+
+  test('outputs the pinned vLLM image through the Docker Hub cache', () => {
+    expect(json.output.vllm_image.value).toMatch(new RegExp(`/vllm/vllm-openai:${IMAGES.vllm.tag}$`));
+  });
+
+  test('KEDA gets a Google service account with monitoring.viewer, impersonated by its operator', () => {
+    expect(resourcesOf(json, 'google_service_account').KedaServiceAccount.account_id).toBe('keda-operator');
+    expect(resourcesOf(json, 'google_project_iam_member').KedaMonitoringViewer).toMatchObject({
+      role: 'roles/monitoring.viewer',
+      member: 'serviceAccount:${google_service_account.KedaServiceAccount.email}',
+    });
+    expect(resourcesOf(json, 'google_service_account_iam_member').KedaWorkloadIdentity).toMatchObject({
+      role: 'roles/iam.workloadIdentityUser',
+      member: 'serviceAccount:acme-ml-serving.svc.id.goog[keda/keda-operator]',
+    });
+  });
+
+  test('the serving service account reads the model bucket through Workload Identity', () => {
+    const grants = Object.values(resourcesOf(json, 'google_storage_bucket_iam_member')) as any[];
+    expect(grants).toContainEqual(
+      expect.objectContaining({
+        role: 'roles/storage.objectViewer',
+        member:
+          'principal://iam.googleapis.com/projects/210987654321/locations/global/workloadIdentityPools/acme-ml-serving.svc.id.goog/subject/ns/llm/sa/vllm',
+      }),
+    );
+  });
+});
+
+/** The whole app synthesized as `cdktf synth` does (cross-stack references resolved). */
+describe('examples/gcp-inference in-cluster stacks', () => {
+  const app = Testing.app();
+  const [infra, platform, workloads] = build(app);
+  app.synth();
+  const read = (id: string): SynthJson =>
+    JSON.parse(
+      readFileSync(join(app.outdir, 'stacks', id, 'cdk.tf.json'), 'utf8')
+        .split(process.cwd())
+        .join('<cwd>'),
+      (k, v) => (k === '//' ? undefined : v),
+    );
+  const platformJson = read('gcp-inference-platform');
+  const workloadsJson = read('gcp-inference-workloads');
+  const manifests = (kind: string) =>
+    Object.values(resourcesOf(workloadsJson, 'kubernetes_manifest'))
+      .map((m: any) => m.manifest)
+      .filter((m: any) => m.kind === kind);
+
+  test('builds the infra, platform and workloads stacks in order', () => {
+    expect([infra, platform, workloads].map((s) => s.node.id)).toEqual([
+      'gcp-inference',
+      'gcp-inference-platform',
+      'gcp-inference-workloads',
+    ]);
+    expect(platform.dependencies).toContain(infra);
+    expect(workloads.dependencies).toContain(platform);
+  });
+
+  test('matches the snapshots', () => {
+    expect(platformJson).toMatchSnapshot('platform');
+    expect(workloadsJson).toMatchSnapshot('workloads');
+  });
+
+  test('configures the Kubernetes and Helm providers from the cluster outputs and a Google access token', () => {
+    for (const j of [platformJson, workloadsJson]) {
+      const k8s = j.provider!.kubernetes[0];
+      expect(k8s.host).toMatch(
+        /^https:\/\/\$\{data\.terraform_remote_state\.cross-stack-reference-input-gcp-inference\.outputs\.[^}]*endpoint\}$/,
+      );
+      expect(k8s.cluster_ca_certificate).toMatch(
+        /^\$\{base64decode\(data\.terraform_remote_state\..*cluster_ca_certificate\)\}$/,
+      );
+      expect(k8s.token).toBe('${data.google_client_config.ClientConfig.access_token}');
+      expect(j.provider!.helm[0].kubernetes).toEqual(k8s);
+    }
+  });
+
+  test('the platform installs only KEDA, annotated with the KEDA Google service account', () => {
+    const releases = Object.values(resourcesOf(platformJson, 'helm_release')) as any[];
+    expect(releases.map((r) => r.name)).toEqual(['keda']);
+    const annotations = parse(releases[0].values[0]).serviceAccount.operator.annotations;
+    expect(annotations['iam.gke.io/gcp-service-account']).toMatch(/KedaServiceAccountemail\}$/);
+  });
+
+  test('the platform creates the llm namespace and the vllm service account', () => {
+    const sa = Object.values(resourcesOf(platformJson, 'kubernetes_service_account_v1'))[0] as any;
+    expect(sa.metadata).toEqual({
+      name: 'vllm',
+      namespace: '${kubernetes_namespace_v1.ServingNamespace.metadata[0].name}',
+    });
+  });
+
+  test('serves the three models from the model bucket, each on its pool, as the vllm service account', () => {
+    const deps = Object.values(resourcesOf(workloadsJson, 'kubernetes_deployment_v1')) as any[];
+    expect(deps.map((d) => d.metadata.name).sort()).toEqual([
+      'llama-3-1-70b-fp8-vllm',
+      'llama-3-1-8b-awq-vllm',
+      'llama-3-1-8b-int8-vllm',
+    ]);
+    for (const d of deps) {
+      const pod = d.spec.template.spec;
+      expect(d.metadata.namespace).toBe('llm');
+      expect(pod.service_account_name).toBe('vllm');
+      expect(pod.node_selector.model).toBe(d.metadata.name.replace(/-vllm$/, ''));
+      expect(pod.init_container[0].command.join(' ')).toMatch(/gs:\/\/acme-serving-models\/llama-3\.1-/);
+      expect(pod.container[0].image).toMatch(
+        new RegExp(`docker\\.pkg\\.dev/.*/vllm/vllm-openai:${IMAGES.vllm.tag}$`),
+      );
+    }
+  });
+
+  test('collects metrics with PodMonitorings and no ServiceMonitor', () => {
+    expect(manifests('PodMonitoring')).toHaveLength(3);
+    expect(manifests('ServiceMonitor')).toHaveLength(0);
+  });
+
+  test('KEDA scales on queue depth read from Managed Prometheus with GCP pod identity', () => {
+    const scaled = manifests('ScaledObject');
+    expect(scaled).toHaveLength(3);
+    for (const so of scaled) {
+      const t = so.spec.triggers[0];
+      expect(t.metadata.serverAddress).toBe(
+        'https://monitoring.googleapis.com/v1/projects/acme-ml-serving/location/global/prometheus',
+      );
+      expect(t.metadata.query).toMatch(/^sum\(\{__name__="vllm:num_requests_waiting", namespace="llm", /);
+      expect(t.authenticationRef).toEqual({ name: `${so.metadata.name}-gcp` });
+    }
+    const queues = scaled.map((so) => /model_name="([^"]+)"/.exec(so.spec.triggers[0].metadata.query)![1]);
+    expect(queues.sort()).toEqual(['llama-3.1-70b-fp8', 'llama-3.1-8b-awq', 'llama-3.1-8b-int8']);
+    expect(manifests('TriggerAuthentication').map((m) => m.spec)).toEqual(
+      Array(3).fill({ podIdentity: { provider: 'gcp' } }),
     );
   });
 });

@@ -1,0 +1,101 @@
+import { Token } from 'cdktf';
+import { ValidationError } from '../core';
+
+/** Which system collects a workload's Prometheus metrics. */
+export enum MetricsCollectionKind {
+  /** prometheus-operator (kube-prometheus-stack): a `ServiceMonitor` selected by the monitoring stack. */
+  PROMETHEUS_OPERATOR = 'prometheus-operator',
+  /**
+   * Google Cloud Managed Service for Prometheus with managed collection: a `PodMonitoring`
+   * (`monitoring.googleapis.com/v1`), read by the collectors GKE runs.
+   */
+  MANAGED_PROMETHEUS = 'managed-prometheus',
+}
+
+/** Options of {@link MetricsCollection.managedPrometheus}. */
+export interface ManagedPrometheusOptions {
+  /**
+   * Project id whose Managed Prometheus data KEDA queries (the cluster's project, or the
+   * scoping project of a metrics scope), as in
+   * `https://monitoring.googleapis.com/v1/projects/<projectId>/location/global/prometheus`.
+   */
+  readonly projectId: string;
+  /**
+   * Scrape interval of the `PodMonitoring` endpoints, seconds. Managed Prometheus bills per
+   * sample ingested, so halving the interval doubles the bill for these series.
+   * @default 30
+   */
+  readonly scrapeIntervalSeconds?: number;
+}
+
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
+/**
+ * How a workload's metrics reach a Prometheus: prometheus-operator `ServiceMonitor`s for an
+ * in-cluster monitoring stack, or Managed Service for Prometheus `PodMonitoring`s on GKE.
+ *
+ * With managed Prometheus, KEDA's Prometheus scaler queries the Managed Prometheus API with a
+ * `TriggerAuthentication` using `podIdentity: { provider: gcp }`: the KEDA operator's Kubernetes
+ * service account needs Workload Identity to a Google service account with
+ * `roles/monitoring.viewer` (GpuPlatform `kedaServiceAccountAnnotations`).
+ *
+ * @see https://github.com/GoogleCloudPlatform/prometheus-engine/blob/main/doc/api.md#podmonitoring
+ * @see https://keda.sh/docs/latest/scalers/prometheus/
+ * @example
+ * new ModelServer(workloads, 'Llama8B', {
+ *   ...,
+ *   metricsCollection: MetricsCollection.managedPrometheus({ projectId: 'acme-ml' }),
+ *   autoscaling: { maxReplicas: 4 },
+ * });
+ */
+export class MetricsCollection {
+  /** A `ServiceMonitor` for prometheus-operator (needs the `monitoring` prop to be scraped). */
+  public static prometheusOperator(): MetricsCollection {
+    return new MetricsCollection(MetricsCollectionKind.PROMETHEUS_OPERATOR, 15);
+  }
+
+  /** A `PodMonitoring` for Google Cloud Managed Service for Prometheus (GKE managed collection). */
+  public static managedPrometheus(options: ManagedPrometheusOptions): MetricsCollection {
+    const project = options.projectId;
+    if (!Token.isUnresolved(project) && !PROJECT_ID.test(project)) {
+      throw new ValidationError(
+        `MetricsCollection.managedPrometheus: 'projectId' ('${project}') is not a Google Cloud project id (6-30 lower-case ` +
+          `letters, digits or '-', starting with a letter), for example 'acme-ml-serving'. Pass the project id, not its number or name.`,
+      );
+    }
+    const interval = options.scrapeIntervalSeconds ?? 30;
+    if (!Token.isUnresolved(interval) && (!Number.isInteger(interval) || interval < 5 || interval > 300)) {
+      throw new ValidationError(
+        `MetricsCollection.managedPrometheus: 'scrapeIntervalSeconds' (${interval}) must be an integer from 5 to 300.`,
+      );
+    }
+    return new MetricsCollection(MetricsCollectionKind.MANAGED_PROMETHEUS, interval, project);
+  }
+
+  /** The collecting system. */
+  public readonly kind: MetricsCollectionKind;
+  /** Scrape interval, seconds. */
+  public readonly scrapeIntervalSeconds: number;
+  /** Project whose Managed Prometheus data is queried (managed Prometheus only). */
+  public readonly projectId?: string;
+  /**
+   * The Prometheus-compatible query URL of Managed Prometheus, KEDA's `serverAddress`
+   * (managed Prometheus only).
+   */
+  public readonly queryUrl?: string;
+
+  private constructor(kind: MetricsCollectionKind, scrapeIntervalSeconds: number, projectId?: string) {
+    this.kind = kind;
+    this.scrapeIntervalSeconds = scrapeIntervalSeconds;
+    this.projectId = projectId;
+    this.queryUrl =
+      projectId === undefined
+        ? undefined
+        : `https://monitoring.googleapis.com/v1/projects/${projectId}/location/global/prometheus`;
+  }
+
+  /** Whether this is Managed Service for Prometheus collection. */
+  public get managed(): boolean {
+    return this.kind === MetricsCollectionKind.MANAGED_PROMETHEUS;
+  }
+}
