@@ -317,6 +317,19 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
       `sum by (namespace, model_name) (rate(${c.metric('vllm:generation_tokens_total')}${c.sel()}[15m] offset 1d))`,
   },
   {
+    name: 'LLMTargetDown',
+    group: AlertGroup.LLM_SERVING,
+    threshold: 0,
+    unit: 'targets up',
+    forSeconds: 180,
+    severity: AlertSeverity.CRITICAL,
+    summary: 'model server target {{ $labels.instance }} ({{ $labels.job }}) is down',
+    runbook:
+      'Prometheus cannot scrape a model server: the pod is crash-looping, still loading weights past its start-up budget, or the node is gone. Check the pod events and logs.',
+    metrics: ['up'],
+    expr: (c) => `${c.metric('up')}${c.sel('job=~".*(vllm|triton).*"')} == ${c.threshold}`,
+  },
+  {
     name: 'GPUIdleWhileAllocated',
     group: AlertGroup.GPU,
     threshold: 5,
@@ -388,7 +401,7 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
       "Look up the XID in NVIDIA's XID catalogue. Counts come from DCGM_EXP_XID_ERRORS_COUNT (enable it in the dcgm-exporter CSV); DCGM_FI_DEV_XID_ERRORS only holds the last XID, so its changes are the fallback.",
     metrics: ['DCGM_EXP_XID_ERRORS_COUNT', 'DCGM_FI_DEV_XID_ERRORS'],
     expr: (c) =>
-      `(sum by (${HOST}) (increase(${c.metric('DCGM_EXP_XID_ERRORS_COUNT')}${c.sel()}[10m])) > ${c.threshold}) ` +
+      `(sum by (${HOST}) (max_over_time(${c.metric('DCGM_EXP_XID_ERRORS_COUNT')}${c.sel()}[10m])) > ${c.threshold}) ` +
       `or (max by (${HOST}) (changes(${c.metric('DCGM_FI_DEV_XID_ERRORS')}${c.sel()}[10m])) > ${c.threshold})`,
   },
   {
@@ -402,7 +415,7 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     runbook: `XIDs ${XID_CRITICAL.join(', ')} usually mean a hardware fault (double-bit ECC, row remapping, NVLink, GPU fell off the bus, GSP); the list is unverified against NVIDIA's catalogue. Cordon and drain the node, then replace it.`,
     metrics: ['DCGM_EXP_XID_ERRORS_COUNT', 'DCGM_FI_DEV_XID_ERRORS'],
     expr: (c) =>
-      `(sum by (${HOST}, xid) (increase(${c.metric('DCGM_EXP_XID_ERRORS_COUNT')}${c.sel(`xid=~"${XID_CRITICAL.join('|')}"`)}[10m])) > ${c.threshold})` +
+      `(sum by (${HOST}, xid) (max_over_time(${c.metric('DCGM_EXP_XID_ERRORS_COUNT')}${c.sel(`xid=~"${XID_CRITICAL.join('|')}"`)}[10m])) > ${c.threshold})` +
       XID_CRITICAL.map((x) => ` or (${c.metric('DCGM_FI_DEV_XID_ERRORS')}${c.sel()} == ${x})`).join(''),
   },
   {

@@ -67,8 +67,16 @@ describe('alert rules', () => {
   test('XID rules tolerate Hostname and hostname and prefer the XID counter', () => {
     const r = byName(AlertRuleSet.defaults());
     expect(r.GPUXidError.expr).toContain('by (Hostname, hostname, gpu)');
-    expect(r.GPUXidError.expr).toContain('increase(DCGM_EXP_XID_ERRORS_COUNT[10m])');
+    expect(r.GPUXidError.expr).toContain('max_over_time(DCGM_EXP_XID_ERRORS_COUNT[10m])'); // a windowed gauge
+    expect(r.GPUXidError.expr).not.toContain('increase(DCGM_EXP');
     expect(r.GPUXidCritical.expr).toContain('xid=~"48|63|64|74|79|94|95|119|120"');
+  });
+
+  test('a model server that cannot be scraped pages (vLLM and Triton jobs)', () => {
+    const r = byName(AlertRuleSet.defaults({ servingMatchers: ['namespace="llm"'] }));
+    expect(r.LLMTargetDown.expr).toBe('up{namespace="llm", job=~".*(vllm|triton).*"} == 0');
+    expect(r.LLMTargetDown.severity).toBe(AlertSeverity.CRITICAL);
+    expect(r.LLMTargetDown.for).toBe('3m');
   });
 
   test('every threshold can be overridden, and rules can be dropped', () => {

@@ -96,7 +96,7 @@ export function gpuDashboard(): object {
     .withPanel(
       panel('XID errors (10 min)', 'short', [
         {
-          expr: `sum by (${host}, xid)(increase(DCGM_EXP_XID_ERRORS_COUNT[10m]))`,
+          expr: `sum by (${host}, xid)(max_over_time(DCGM_EXP_XID_ERRORS_COUNT[10m]))`,
           legend: '{{Hostname}}{{hostname}} gpu {{gpu}} xid {{xid}}',
         },
       ]),
