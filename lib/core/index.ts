@@ -7,4 +7,5 @@ export * from './capacity';
 export * from './shapes';
 export * from './pricing';
 export * from './alerts';
+export * from './promql';
 export * from './tags';

@@ -8,6 +8,7 @@ import {
   ResolvedAlertRule,
   ValidationError,
   Warnings,
+  quoteColonMetricNames,
 } from '../core';
 import { notificationChannel } from './private/channels';
 import { grantId, unresolved } from './private/names';
@@ -72,27 +73,11 @@ const SEVERITY: Record<AlertSeverity, string | undefined> = {
 
 /**
  * Rewrites Prometheus metric names that contain a colon (vLLM's `vllm:num_requests_waiting`)
- * into the `{__name__="..."}` selector form. Cloud Monitoring's PromQL maps a bare name's first
- * colon to the `domain/path` separator of Cloud Monitoring metric names
- * (https://cloud.google.com/monitoring/promql/promql-mapping), so a bare `vllm:x` risks being
- * read as the Cloud Monitoring metric `vllm/x`; the `__name__` matcher names the stored
- * Managed Prometheus metric literally and is valid PromQL everywhere. VERIFY against a live
- * workspace: this is the conservative form, not a confirmed requirement.
+ * into the `{__name__="..."}` selector form Cloud Monitoring's PromQL reads literally (see core
+ * `quoteColonMetricNames` for why; VERIFY against a live workspace).
  */
 export function toCloudMonitoringPromQL(expr: string, metrics: readonly string[] = []): string {
-  let out = expr;
-  const unquoted = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-  const found = unquoted.match(/[A-Za-z_][A-Za-z0-9_]*:[A-Za-z0-9_:]*/g) ?? [];
-  const colonNames = [...new Set([...metrics, ...found].filter((m) => m.includes(':')))].sort(
-    (a, b) => b.length - a.length,
-  );
-  for (const name of colonNames) {
-    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out = out
-      .replace(new RegExp(`(?<![A-Za-z0-9_:"])${esc}\\{`, 'g'), `{__name__="${name}", `)
-      .replace(new RegExp(`(?<![A-Za-z0-9_:"])${esc}(?![A-Za-z0-9_:"])`, 'g'), `{__name__="${name}"}`);
-  }
-  return out;
+  return quoteColonMetricNames(expr, metrics);
 }
 
 /** Turns Prometheus alert templates into Cloud Monitoring documentation variables. */

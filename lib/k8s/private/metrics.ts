@@ -1,30 +1,16 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
+import { hasBareColonMetric, metricSelector } from '../../core';
 
 /**
- * A PromQL instant-vector selector of `metric` with `matchers` (for example
- * `namespace="llm"`). For Managed Prometheus a name with a colon (vLLM's
- * `vllm:num_requests_waiting`) is written `{__name__="vllm:...", ...}`, the form the GCP
- * module's Cloud Monitoring alert policies use (`toCloudMonitoringPromQL`): Monarch maps the
- * first colon of a bare name to the `domain/path` separator of Cloud Monitoring metric names.
- * VERIFY against a live workspace whether the bare form also works through the Prometheus API.
+ * A PromQL selector of `metric`; for Managed Prometheus a name with a colon is quoted as
+ * `{__name__="..."}` (core `metricSelector`, the form the GCP alert policies use too).
  */
 export function promSelector(metric: string, matchers: string[], managedPrometheus: boolean): string {
-  if (managedPrometheus && metric.includes(':')) {
-    return `{${[`__name__="${metric}"`, ...matchers].join(', ')}}`;
-  }
-  return matchers.length ? `${metric}{${matchers.join(', ')}}` : metric;
+  return metricSelector(metric, matchers, managedPrometheus);
 }
 
-/**
- * Whether a PromQL expression names a metric with a colon outside quotes and outside a
- * `__name__` matcher (a bare `vllm:x`), which Managed Prometheus may read as a Cloud Monitoring
- * metric name.
- */
-export function hasBareColonMetric(expr: string): boolean {
-  const unquoted = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\[[^\]]*\]/g, '[]');
-  return /(?<![A-Za-z0-9_:])[A-Za-z_][A-Za-z0-9_]*:[A-Za-z0-9_:]*/.test(unquoted);
-}
+export { hasBareColonMetric };
 
 /** Options of {@link addPodMonitoring}. */
 export interface PodMonitoringOptions {
