@@ -17,9 +17,7 @@
  * source is read at synth time.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -34,6 +32,7 @@ import {
   sizeModel,
   Tags,
 } from '../../lib/core';
+import { EksClusterStack } from '../shared/cluster-stacks';
 import { GpuNodeImage, GpuPlatform, ModelServer, MonitoringStack, WeightsSource } from '../../lib/k8s';
 
 const REGION = 'us-west-2';
@@ -122,21 +121,11 @@ export class AwsInferenceStack extends TerraformStack {
   }
 }
 
-/** A stack whose Kubernetes and Helm providers talk to the EKS cluster of another stack. */
-class EksWorkloadStack extends TerraformStack {
-  constructor(scope: Construct, id: string, cluster: EksCluster) {
-    super(scope, id);
-    const k8s = cluster.kubernetesProviderConfig();
-    new KubernetesProvider(this, 'Kubernetes', { ...k8s, exec: [k8s.exec] });
-    new HelmProvider(this, 'Helm', { kubernetes: k8s });
-  }
-}
-
 /** Adds this example's stacks to `app`. */
 export function build(app: App): TerraformStack[] {
   const infra = new AwsInferenceStack(app, 'aws-inference');
 
-  const platform = new EksWorkloadStack(app, 'aws-inference-platform', infra.cluster);
+  const platform = new EksClusterStack(app, 'aws-inference-platform', infra.cluster);
   platform.addDependency(infra);
   const monitoring = new MonitoringStack(platform, 'Monitoring', {
     // AMP evaluates the core rules and routes alerts to SNS (aws.Monitoring); in-cluster
@@ -156,7 +145,7 @@ export function build(app: App): TerraformStack[] {
     kueue: false,
   });
 
-  const workloads = new EksWorkloadStack(app, 'aws-inference-workloads', infra.cluster);
+  const workloads = new EksClusterStack(app, 'aws-inference-workloads', infra.cluster);
   workloads.addDependency(platform);
   const ns = new NamespaceV1(workloads, 'ServingNamespace', { metadata: { name: SERVING.namespace } });
   new ServiceAccountV1(workloads, 'ModelServerAccount', {

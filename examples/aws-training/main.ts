@@ -8,11 +8,9 @@
  * source is read at synth time.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
 import { PersistentVolumeV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-v1';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -27,6 +25,7 @@ import {
   TrainingNodeGroup,
 } from '../../lib/aws';
 import { Accelerator, AlertRuleSet, Capacity, CapacityKind, Tags } from '../../lib/core';
+import { EksClusterStack } from '../shared/cluster-stacks';
 import { GpuNodeImage, GpuPlatform, MonitoringStack, TrainingJob, TrainingQueues } from '../../lib/k8s';
 
 /** Namespace and service account of the trainer pods (the Pod Identity role is bound to them). */
@@ -99,22 +98,12 @@ export class AwsTrainingStack extends TerraformStack {
   }
 }
 
-/** A stack whose Kubernetes and Helm providers talk to the EKS cluster of another stack. */
-class EksWorkloadStack extends TerraformStack {
-  constructor(scope: Construct, id: string, cluster: EksCluster) {
-    super(scope, id);
-    const k8s = cluster.kubernetesProviderConfig();
-    new KubernetesProvider(this, 'Kubernetes', { ...k8s, exec: [k8s.exec] });
-    new HelmProvider(this, 'Helm', { kubernetes: k8s });
-  }
-}
-
 /**
  * The in-cluster stacks: operators (platform) and the training job with its queue and the
  * Lustre volume (workloads).
  */
 function buildInCluster(app: App, infra: AwsTrainingStack): TerraformStack[] {
-  const platform = new EksWorkloadStack(app, 'aws-training-platform', infra.cluster);
+  const platform = new EksClusterStack(app, 'aws-training-platform', infra.cluster);
   platform.addDependency(infra);
   const monitoring = new MonitoringStack(platform, 'Monitoring', {
     // AMP evaluates the core rules and routes alerts to SNS; Prometheus remote-writes to it.
@@ -133,7 +122,7 @@ function buildInCluster(app: App, infra: AwsTrainingStack): TerraformStack[] {
     keda: false,
   });
 
-  const workloads = new EksWorkloadStack(app, 'aws-training-workloads', infra.cluster);
+  const workloads = new EksClusterStack(app, 'aws-training-workloads', infra.cluster);
   workloads.addDependency(platform);
   const ns = new NamespaceV1(workloads, 'TrainingNamespace', { metadata: { name: TRAINER.namespace } });
   new ServiceAccountV1(workloads, 'TrainerAccount', {

@@ -13,29 +13,15 @@
  * (key `token`) in `llm`; `alerting` (keys `pagerduty`, `slack-url`) and `grafana-admin` in
  * `monitoring`.
  */
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
 import { Accelerator, ModelSpec, Quantization } from '../../lib/core';
 import { GpuNodeImage, GpuPlatform, ModelServer, MonitoringStack, WeightsSource } from '../../lib/k8s';
-
-/** Path of the kubeconfig both providers read. */
-const KUBECONFIG = '~/.kube/config';
-
-/** A stack with the Kubernetes and Helm providers configured from the kubeconfig. */
-class ClusterStack extends TerraformStack {
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    new KubernetesProvider(this, 'Kubernetes', { configPath: KUBECONFIG });
-    new HelmProvider(this, 'Helm', { kubernetes: { configPath: KUBECONFIG } });
-  }
-}
+import { KubeconfigStack } from '../shared/cluster-stacks';
 
 /** Adds this example's stacks to `app`. */
 export function build(app: App): TerraformStack[] {
-  const platform = new ClusterStack(app, 'k8s-serving-platform');
+  const platform = new KubeconfigStack(app, 'k8s-serving-platform');
   const monitoring = new MonitoringStack(platform, 'Monitoring', {
     receivers: {
       pagerDuty: { routingKeySecret: { name: 'alerting', key: 'pagerduty' } },
@@ -52,7 +38,7 @@ export function build(app: App): TerraformStack[] {
   });
   new NamespaceV1(platform, 'ServingNamespace', { metadata: { name: 'llm' } });
 
-  const workloads = new ClusterStack(app, 'k8s-serving-workloads');
+  const workloads = new KubeconfigStack(app, 'k8s-serving-workloads');
   const hfToken = { name: 'hf-token', key: 'token' };
   new ModelServer(workloads, 'Llama8B', {
     model: ModelSpec.LLAMA_3_1_8B,

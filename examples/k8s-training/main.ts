@@ -9,31 +9,18 @@
  *   torchrun over InfiniBand (`rdma/ib` from the cluster's RDMA device plugin), resuming from
  *   the `checkpoints` ReadWriteMany claim.
  */
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
 import { ACCELERATOR_NODE_LABEL, Accelerator, TaintEffect } from '../../lib/core';
 import { GpuNodeImage, GpuPlatform, MonitoringStack, TrainingJob, TrainingQueues } from '../../lib/k8s';
-
-/** Path of the kubeconfig both providers read. */
-const KUBECONFIG = '~/.kube/config';
+import { KubeconfigStack } from '../shared/cluster-stacks';
 
 /** RDMA devices per node as the cluster's RDMA shared-device plugin advertises them. */
 const RDMA_RESOURCE = 'rdma/ib';
 
-class ClusterStack extends TerraformStack {
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    new KubernetesProvider(this, 'Kubernetes', { configPath: KUBECONFIG });
-    new HelmProvider(this, 'Helm', { kubernetes: { configPath: KUBECONFIG } });
-  }
-}
-
 /** Adds this example's stacks to `app`. */
 export function build(app: App): TerraformStack[] {
-  const platform = new ClusterStack(app, 'k8s-training-platform');
+  const platform = new KubeconfigStack(app, 'k8s-training-platform');
   const monitoring = new MonitoringStack(platform, 'Monitoring', {
     receivers: {
       email: {
@@ -54,7 +41,7 @@ export function build(app: App): TerraformStack[] {
   });
   new NamespaceV1(platform, 'ResearchNamespace', { metadata: { name: 'research' } });
 
-  const workloads = new ClusterStack(app, 'k8s-training-workloads');
+  const workloads = new KubeconfigStack(app, 'k8s-training-workloads');
   const h100 = Accelerator.H100.labelValue;
   const queues = new TrainingQueues(workloads, 'Training', {
     namespaces: ['research'],
