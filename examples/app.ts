@@ -10,10 +10,12 @@ import { build as gcpInference } from './gcp-inference/main';
 import { build as gcpTraining } from './gcp-training/main';
 import { build as k8sServing } from './k8s-serving/main';
 import { build as k8sTraining } from './k8s-training/main';
+import { build as quickstart } from './quickstart/main';
 import { build as servingPlan } from './serving-plan/main';
 
 const app = new App();
 servingPlan(app);
+quickstart(app);
 awsTraining(app);
 awsInference(app);
 gcpTraining(app);
