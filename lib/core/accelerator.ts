@@ -10,17 +10,25 @@ export enum GpuInterconnect {
 
 /** NVIDIA GPU architecture generations the catalogue knows. */
 export enum GpuArchitecture {
+  /** SM 7.0 (V100). */
   VOLTA = 'volta',
+  /** SM 7.5 (T4). */
   TURING = 'turing',
+  /** SM 8.0 / 8.6 (A100, A10G). */
   AMPERE = 'ampere',
+  /** SM 8.9 (L4, L40S). */
   ADA_LOVELACE = 'ada-lovelace',
+  /** SM 9.0 (H100, H200). */
   HOPPER = 'hopper',
+  /** SM 10.x (B200). */
   BLACKWELL = 'blackwell',
 }
 
 /** A CUDA compute capability (SM version), for example 8.9 for Ada. */
 export interface ComputeCapability {
+  /** Major version, for example 8. */
   readonly major: number;
+  /** Minor version, for example 9. */
   readonly minor: number;
 }
 
@@ -235,6 +243,7 @@ export class Accelerator {
     return this.id.toUpperCase() === other.id.toUpperCase();
   }
 
+  /** The id. */
   public toString(): string {
     return this.id;
   }

@@ -12,8 +12,11 @@ export enum AlertSeverity {
 
 /** The rule groups. */
 export enum AlertGroup {
+  /** vLLM serving: latency, errors, queue, KV cache, throughput. */
   LLM_SERVING = 'llm-serving',
+  /** GPU health and efficiency from DCGM. */
   GPU = 'gpu',
+  /** Kueue admission and JobSet failures. */
   TRAINING = 'training',
 }
 
@@ -118,32 +121,49 @@ export const SERVING_POD_PATTERN = '.+-(vllm|triton)-.+';
 
 /** A rule after overrides: what backends render. */
 export interface ResolvedAlertRule {
+  /** Alert name. */
   readonly name: string;
+  /** Group. */
   readonly group: AlertGroup;
+  /** The rendered PromQL expression. */
   readonly expr: string;
+  /** Threshold after overrides. */
   readonly threshold: number;
+  /** Unit of the threshold. */
   readonly unit: string;
+  /** `for` duration after overrides, seconds. */
   readonly forSeconds: number;
   /** `for` as a Prometheus duration, for example `10m` (`0s` when immediate). */
   readonly for: string;
+  /** Severity after overrides. */
   readonly severity: AlertSeverity;
+  /** Notification summary (Prometheus template syntax). */
   readonly summary: string;
+  /** What it means and what to do first. */
   readonly runbook: string;
+  /** Metrics the expression reads. */
   readonly metrics: string[];
 }
 
 /** A Prometheus rule group, the shape of PrometheusRule `spec.groups[]` and AMP rule files. */
 export interface PrometheusRuleGroup {
+  /** Group name. */
   readonly name: string;
+  /** The alerting rules. */
   readonly rules: PrometheusAlertingRule[];
 }
 
 /** A Prometheus alerting rule. */
 export interface PrometheusAlertingRule {
+  /** Alert name. */
   readonly alert: string;
+  /** PromQL expression. */
   readonly expr: string;
+  /** How long the condition must hold; absent fires at once. */
   readonly for?: string;
+  /** Labels (`severity` and any extra labels). */
   readonly labels: Record<string, string>;
+  /** `summary` and `runbook`. */
   readonly annotations: Record<string, string>;
 }
 

@@ -143,8 +143,11 @@ function requireId(where: string, id: string): void {
 
 /** Effect of a Kubernetes taint. */
 export enum TaintEffect {
+  /** Pods without a toleration are not scheduled. */
   NO_SCHEDULE = 'NoSchedule',
+  /** The scheduler avoids the node for pods without a toleration. */
   PREFER_NO_SCHEDULE = 'PreferNoSchedule',
+  /** Pods without a toleration are also evicted. */
   NO_EXECUTE = 'NoExecute',
 }
 
@@ -225,7 +228,9 @@ export interface InferenceNodePoolOptions extends GpuNodePoolOptions {
 
 /** Node counts after defaults and validation. */
 export interface ResolvedNodeCounts {
+  /** Fewest nodes. */
   readonly minNodes: number;
+  /** Most nodes. */
   readonly maxNodes: number;
 }
 

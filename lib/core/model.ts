@@ -247,6 +247,7 @@ export class ModelSpec {
     return 2 * this.layers * this.kvHeads * this.headDim * bytesPerElement;
   }
 
+  /** The name. */
   public toString(): string {
     return this.name;
   }

@@ -28,6 +28,7 @@ export interface HourlyPrice {
 
 /** How a cost line is billed. */
 export enum PricingModel {
+  /** Priced at the catalogue's on-demand price. */
   ON_DEMAND = 'ON_DEMAND',
   /** Priced at {@link ASSUMED_SPOT_FRACTION_OF_ON_DEMAND} of on-demand. */
   SPOT = 'SPOT',

@@ -236,6 +236,7 @@ export class Quantization {
     );
   }
 
+  /** The id. */
   public toString(): string {
     return this.id;
   }

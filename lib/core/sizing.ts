@@ -81,13 +81,19 @@ export interface SizingFinding {
 
 /** The result of {@link sizeModel}: the GPUs one replica needs and the arithmetic behind it. */
 export interface SizingResult {
-  /** The inputs, with defaults applied. */
+  /** The model (input). */
   readonly model: ModelSpec;
+  /** The quantization (input). */
   readonly quantization: Quantization;
+  /** The GPU (input). */
   readonly accelerator: Accelerator;
+  /** vLLM `--max-model-len` (input, defaulted). */
   readonly maxModelLen: number;
+  /** Full-length sequences the KV cache must hold (input, defaulted). */
   readonly concurrentSequences: number;
+  /** vLLM `--gpu-memory-utilization` (input, defaulted). */
   readonly gpuMemoryUtilization: number;
+  /** KV-cache precision (input, defaulted). */
   readonly kvCacheDtype: KvCacheDtype;
   /** vLLM `--tensor-parallel-size`. */
   readonly tensorParallelSize: number;

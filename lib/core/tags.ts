@@ -91,6 +91,14 @@ export function normalizeKubernetesLabels(labels: Record<string, string>): Recor
 
 const TAGS = new WeakMap<TerraformStack, Tags>();
 
+/** The tag budgets and cost reports filter on. */
+export interface CostAllocationTag {
+  /** Tag key. */
+  readonly key: string;
+  /** Tag value. */
+  readonly value: string;
+}
+
 /**
  * Google resources whose `labels` attribute is configuration (a notification channel's
  * `email_address`, ...) rather than resource labels; their resource labels are `user_labels`.
@@ -158,7 +166,7 @@ export class Tags {
   }
 
   /** The cost-allocation tag, if one was set. */
-  public get costAllocationTag(): { key: string; value: string } | undefined {
+  public get costAllocationTag(): CostAllocationTag | undefined {
     return this._costKey ? { key: this._costKey, value: this._tags[this._costKey] } : undefined;
   }
 

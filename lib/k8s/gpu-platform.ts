@@ -111,6 +111,14 @@ export interface GpuPlatformProps {
   readonly namespace?: string;
 }
 
+/** A Kubernetes service account by namespace and name. */
+export interface KubernetesServiceAccountRef {
+  /** Namespace. */
+  readonly namespace: string;
+  /** Name. */
+  readonly name: string;
+}
+
 /** A GPU platform chart, as used by {@link GpuPlatform.releases}. */
 export type GpuPlatformComponent =
   | 'nvidia-device-plugin'
@@ -141,10 +149,10 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
    * The KEDA operator's Kubernetes service account (chart `serviceAccount.operator.name`, pinned
    * in the values), for Workload Identity or IRSA bindings made outside the cluster.
    */
-  public static readonly KEDA_OPERATOR_SERVICE_ACCOUNT = {
+  public static readonly KEDA_OPERATOR_SERVICE_ACCOUNT: KubernetesServiceAccountRef = {
     namespace: 'keda',
     name: 'keda-operator',
-  } as const;
+  };
 
   /** Whether KEDA is installed. */
   public readonly kedaInstalled: boolean;

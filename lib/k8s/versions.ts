@@ -24,8 +24,19 @@ export interface ImageVersion {
   readonly tag: string;
 }
 
+/** Names of the pinned Helm charts. */
+export type HelmChartName =
+  | 'gpuOperator'
+  | 'nvidiaDevicePlugin'
+  | 'dcgmExporter'
+  | 'awsEfaDevicePlugin'
+  | 'keda'
+  | 'jobSet'
+  | 'kueue'
+  | 'kubePrometheusStack';
+
 /** The Helm charts, pinned. */
-export const HELM_CHARTS = {
+export const HELM_CHARTS: Readonly<Record<HelmChartName, HelmChartVersion>> = {
   /** NVIDIA GPU Operator v26.7.0 (reference §6; bundles device plugin v0.20.0 and dcgm-exporter 4.6.0-4.8.3). */
   gpuOperator: {
     repository: 'https://helm.ngc.nvidia.com/nvidia',
@@ -81,10 +92,13 @@ export const HELM_CHARTS = {
     chart: 'kube-prometheus-stack',
     version: '88.5.3',
   },
-} as const satisfies Record<string, HelmChartVersion>;
+};
+
+/** Names of the pinned images. */
+export type ImageName = 'vllm' | 'tritonTensorRtLlm' | 'dcgmExporter' | 'awsCli' | 'googleCloudCli';
 
 /** The container images, pinned. */
-export const IMAGES = {
+export const IMAGES: Readonly<Record<ImageName, ImageVersion>> = {
   /**
    * vLLM OpenAI-compatible server. `--shutdown-timeout` needs v0.18+ (reference §7, §14.10).
    * VERIFY: v0.23.0 is inferred from the KServe preset `vllm/vllm-openai-cpu:v0.23.0` (reference §2);
@@ -108,7 +122,7 @@ export const IMAGES = {
    * reference; any recent `-slim` tag works (`gcloud storage rsync`).
    */
   googleCloudCli: { repository: 'google/cloud-sdk', tag: '502.0.0-slim' },
-} as const satisfies Record<string, ImageVersion>;
+};
 
 /** `repository:tag` of an image. */
 export function imageRef(image: ImageVersion): string {
