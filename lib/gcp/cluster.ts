@@ -1,3 +1,4 @@
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
@@ -8,7 +9,7 @@ import { ValidationError, Warnings } from '../core';
 import { InferenceNodePool, InferenceNodePoolOptions } from './inference-node-pool';
 import { GpuDirect } from './machine-types';
 import { GpuDirectNetwork, IGkeNetwork } from './network';
-import { parseCidr, prefixOf } from './private/cidr';
+import { overlaps, parseCidr, prefixOf } from './private/cidr';
 import { defaultName, unresolved, validateGceName } from './private/names';
 import { TrainingNodePool, TrainingNodePoolOptions } from './training-node-pool';
 
@@ -118,6 +119,15 @@ export interface GkeClusterProps {
    * @default '172.16.0.0/28'
    */
   readonly masterIpv4CidrBlock?: string;
+  /**
+   * TCP ports on the nodes the control plane may reach besides the 443 and 10250 GKE opens
+   * itself: admission webhooks and aggregated API servers (KEDA's metrics server on 6443 and
+   * webhooks on 9443, Kueue / JobSet / LeaderWorkerSet webhooks on 9443, 8443). Without this
+   * rule a private cluster's API server times out calling them.
+   * @default [6443, 8443, 9443]
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/private-clusters#add_firewall_rules
+   */
+  readonly controlPlaneToNodePorts?: number[];
   /**
    * Make the control plane reachable only on its private endpoint.
    * @default false - a public endpoint restricted to `masterAuthorizedNetworks`
@@ -230,6 +240,8 @@ export class GkeCluster extends Construct implements IGkeCluster {
   public readonly nodeServiceAccount: ServiceAccount;
   /** The system node pool. */
   public readonly systemNodePool: ContainerNodePool;
+  /** The firewall rule letting the control plane reach webhooks on the nodes, when any port is given. */
+  public readonly controlPlaneFirewall?: ComputeFirewall;
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
@@ -254,6 +266,23 @@ export class GkeCluster extends Construct implements IGkeCluster {
         `'masterIpv4CidrBlock' ('${masterCidr}') must be a /28, for example '172.16.0.0/28'.`,
         this,
       );
+    }
+    for (const r of net.ipv4Ranges ?? []) {
+      if (!unresolved(r) && overlaps(masterCidr, r)) {
+        throw new ValidationError(
+          `'masterIpv4CidrBlock' ('${masterCidr}') overlaps the network's range '${r}': GKE rejects a control-plane range that overlaps a subnet or secondary range of the VPC. Pick a free /28 outside ${(net.ipv4Ranges ?? []).join(', ')}.`,
+          this,
+        );
+      }
+    }
+    const webhookPorts = props.controlPlaneToNodePorts ?? [6443, 8443, 9443];
+    for (const port of webhookPorts) {
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new ValidationError(
+          `'controlPlaneToNodePorts' entry (${port}) must be a TCP port from 1 to 65535.`,
+          this,
+        );
+      }
     }
     for (const n of props.masterAuthorizedNetworks ?? []) {
       if (!unresolved(n.cidrBlock)) {
@@ -388,6 +417,19 @@ export class GkeCluster extends Construct implements IGkeCluster {
         labels: { 'cdktf-ai-infra/pool-role': 'system' },
       },
     });
+
+    if (webhookPorts.length > 0) {
+      this.controlPlaneFirewall = new ComputeFirewall(this, 'ControlPlaneToNodes', {
+        project: net.project,
+        name: `${name}-control-plane-webhooks`,
+        description: `GKE control plane of ${name} to admission webhooks and aggregated APIs on its nodes`,
+        network: net.networkName,
+        direction: 'INGRESS',
+        sourceRanges: [masterCidr],
+        targetServiceAccounts: [this.nodeServiceAccount.email],
+        allow: [{ protocol: 'tcp', ports: [...new Set(webhookPorts)].map(String) }],
+      });
+    }
 
     new TerraformOutput(this, 'Endpoint', {
       value: this.endpoint,

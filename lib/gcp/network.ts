@@ -66,6 +66,12 @@ export interface IGkeNetwork {
   readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
   /** Zone of the RDMA (RoCE) network profile, when `gpuDirect` is RDMA. */
   readonly gpuDirectZone?: string;
+  /**
+   * Every IPv4 range the network's subnets use (node, pod, service and GPUDirect ranges), so a
+   * cluster can refuse a control-plane CIDR that overlaps them.
+   * @default - unknown: no overlap check
+   */
+  readonly ipv4Ranges?: readonly string[];
 }
 
 /** Properties of {@link GkeNetwork}. */
@@ -153,6 +159,8 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
   public readonly podsCidr: string;
   /** Service secondary range CIDR. */
   public readonly servicesCidr: string;
+  /** Node, pod, service and GPUDirect subnet ranges. */
+  public readonly ipv4Ranges: readonly string[];
   /** The cluster VPC. */
   public readonly resource: ComputeNetwork;
   /** The node subnet. */
@@ -242,6 +250,12 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
     });
 
     this.gpuDirectNetworks = this.createGpuDirect(name, cidr, props);
+    this.ipv4Ranges = [
+      this.nodesCidr,
+      this.podsCidr,
+      this.servicesCidr,
+      ...this.gpuDirectNetworks.map((n) => n.cidr),
+    ];
   }
 
   /**

@@ -134,6 +134,51 @@ describe('GkeCluster', () => {
     expect(ep.value).toMatch(/^https:\/\/\$\{google_container_cluster\.\w+\.endpoint\}$/);
   });
 
+  test('throws when the master CIDR overlaps a range of the network', () => {
+    const { stack } = gcpStack();
+    const network = new GkeNetwork(stack, 'Network', {
+      project: 'proj',
+      region: 'us-central1',
+      cidr: '172.16.0.0/12',
+    });
+    expect(() => new GkeCluster(stack, 'Cluster', { network })).toThrow(
+      /'masterIpv4CidrBlock' \('172.16.0.0\/28'\) overlaps the network's range '172.16.0.0\/13'/,
+    );
+  });
+
+  test('throws when the master CIDR overlaps a GPUDirect subnet', () => {
+    expect(() => make({ masterIpv4CidrBlock: '192.168.1.0/28' }, GpuDirect.TCPX)).toThrow(
+      /overlaps the network's range '192.168.1.0\/24'/,
+    );
+  });
+
+  test('defaults to a firewall rule from the control plane to webhook ports on the nodes', () => {
+    const fw = Object.values(resourcesOf(make().json(), 'google_compute_firewall')).find((f: any) =>
+      f.name.endsWith('control-plane-webhooks'),
+    ) as any;
+    expect(fw).toMatchObject({
+      direction: 'INGRESS',
+      source_ranges: ['172.16.0.0/28'],
+      allow: [{ protocol: 'tcp', ports: ['6443', '8443', '9443'] }],
+    });
+    expect(fw.target_service_accounts).toEqual([
+      expect.stringContaining('google_service_account.Cluster_NodeServiceAccount'),
+    ]);
+  });
+
+  test('creates no control-plane firewall rule without ports', () => {
+    const fws = Object.values(
+      resourcesOf(make({ controlPlaneToNodePorts: [] }).json(), 'google_compute_firewall'),
+    ) as any[];
+    expect(fws.some((f) => f.name.endsWith('control-plane-webhooks'))).toBe(false);
+  });
+
+  test('throws for a control-plane port outside 1-65535', () => {
+    expect(() => make({ controlPlaneToNodePorts: [70000] })).toThrow(
+      /'controlPlaneToNodePorts' entry \(70000\) must be a TCP port/,
+    );
+  });
+
   test('throws for a master CIDR that is not a /28', () => {
     expect(() => make({ masterIpv4CidrBlock: '172.16.0.0/24' })).toThrow(
       /'masterIpv4CidrBlock' \('172.16.0.0\/24'\) must be a \/28/,
