@@ -259,6 +259,23 @@ export class GkeCluster extends Construct implements IGkeCluster {
     this.dcgmMonitoring = props.dcgmMonitoring ?? true;
     this.workloadIdentityPool = `${net.project}.svc.id.goog`;
 
+    const region = net.region;
+    if (!unresolved(region) && !unresolved(this.location)) {
+      if (this.location !== region && !this.location.startsWith(`${region}-`)) {
+        throw new ValidationError(
+          `'location' ('${this.location}') is not the network's region '${region}' or a zone of it: a GKE cluster runs in the region of its subnet. Use '${region}' or a zone such as '${region}-a'.`,
+          this,
+        );
+      }
+      for (const z of props.nodeLocations ?? []) {
+        if (!unresolved(z) && !z.startsWith(`${region}-`)) {
+          throw new ValidationError(
+            `'nodeLocations' entry '${z}' is not a zone of the network's region '${region}'.`,
+            this,
+          );
+        }
+      }
+    }
     const masterCidr = props.masterIpv4CidrBlock ?? '172.16.0.0/28';
     const master = ValidationError.withScope(this, () => parseCidr('masterIpv4CidrBlock', masterCidr));
     if (prefixOf(master) !== 28) {

@@ -134,6 +134,22 @@ describe('GkeCluster', () => {
     expect(ep.value).toMatch(/^https:\/\/\$\{google_container_cluster\.\w+\.endpoint\}$/);
   });
 
+  test('throws for a location outside the network region', () => {
+    expect(() => make({ location: 'europe-west4' })).toThrow(
+      /'location' \('europe-west4'\) is not the network's region 'us-central1'/,
+    );
+  });
+
+  test('throws for a node location outside the network region', () => {
+    expect(() => make({ nodeLocations: ['us-central1-a', 'us-east1-b'] })).toThrow(
+      /'nodeLocations' entry 'us-east1-b' is not a zone of the network's region 'us-central1'/,
+    );
+  });
+
+  test('accepts a zonal location in the network region', () => {
+    expect(clusterOf(make({ location: 'us-central1-a' }).json()).location).toBe('us-central1-a');
+  });
+
   test('throws when the master CIDR overlaps a range of the network', () => {
     const { stack } = gcpStack();
     const network = new GkeNetwork(stack, 'Network', {
