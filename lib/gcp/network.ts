@@ -81,7 +81,9 @@ export interface GkeNetworkProps {
   /** Region, for example `us-central1`. */
   readonly region: string;
   /**
-   * Name of the VPC; subnets, router and NAT are named after it.
+   * Name of the VPC; subnets, router, NAT and firewall rules are named after it (at most 48
+   * characters, 46 with RDMA GPUDirect, so that `<name>-allow-internal` and
+   * `<name>-gvnic-1-internal` stay within GCE's 63).
    * @default - the construct id in kebab case, for example `network`
    */
   readonly name?: string;
@@ -173,10 +175,14 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
   constructor(scope: Construct, id: string, props: GkeNetworkProps) {
     super(scope, id);
     const name = props.name ?? defaultName(id);
-    validateGceName('name', name, 50);
     this.project = props.project;
     this.region = props.region;
     this.gpuDirect = props.gpuDirect ?? GpuDirect.NONE;
+    // Every resource name is `<name><suffix>` and at most 63 characters: the longest suffixes
+    // are '-allow-internal' (15) and, for RDMA, '-gvnic-1-internal' (17).
+    ValidationError.withScope(this, () =>
+      validateGceName('name', name, this.gpuDirect === GpuDirect.RDMA ? 46 : 48),
+    );
     this.gpuDirectZone = props.gpuDirectZone;
     const mtu = props.mtu ?? 1460;
     if (!unresolved(mtu) && (!Number.isInteger(mtu) || mtu < 1300 || mtu > 8896)) {
