@@ -232,7 +232,12 @@ export class GkeCluster extends Construct implements IGkeCluster {
   public readonly endpoint: string;
   /** Base64 PEM of the cluster CA. */
   public readonly clusterCaCertificate: string;
-  /** The Workload Identity pool, `<project>.svc.id.goog`. */
+  /**
+   * The Workload Identity pool, `<project>.svc.id.goog`, as a reference to the cluster: IAM
+   * members built from it (`serviceAccount:<pool>[ns/ksa]`, or
+   * `GcpPrincipal.kubernetesServiceAccount({ workloadIdentityPool })`) are created after the
+   * cluster, when the pool exists.
+   */
   public readonly workloadIdentityPool: string;
   /** The cluster. */
   public readonly resource: ContainerCluster;
@@ -257,7 +262,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
     this.kubernetesVersion = props.kubernetesVersion;
     this.multiNetworking = props.multiNetworking ?? net.gpuDirect !== GpuDirect.NONE;
     this.dcgmMonitoring = props.dcgmMonitoring ?? true;
-    this.workloadIdentityPool = `${net.project}.svc.id.goog`;
+    const workloadPool = `${net.project}.svc.id.goog`;
 
     const region = net.region;
     if (!unresolved(region) && !unresolved(this.location)) {
@@ -387,7 +392,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
           displayName: n.displayName ?? n.cidrBlock,
         })),
       },
-      workloadIdentityConfig: { workloadPool: this.workloadIdentityPool },
+      workloadIdentityConfig: { workloadPool },
       enableShieldedNodes: true,
       addonsConfig: {
         gcsFuseCsiDriverConfig: { enabled: true },
@@ -409,6 +414,10 @@ export class GkeCluster extends Construct implements IGkeCluster {
       lifecycle: { ignoreChanges: ['node_config'] },
     });
     this.node.defaultChild = this.resource;
+    // Read back from the cluster, not restated: the pool exists only once the first Workload
+    // Identity cluster of the project does, and IAM bindings naming it fail before that
+    // ("Identity Pool does not exist"); the reference orders them after the cluster.
+    this.workloadIdentityPool = this.resource.workloadIdentityConfig.workloadPool;
     this.clusterName = this.resource.name;
     this.clusterId = this.resource.id;
     this.endpoint = `https://${this.resource.endpoint}`;

@@ -1,7 +1,9 @@
+import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Accelerator } from '../../lib/core';
 import { GkeCluster, GkeClusterProps, ReleaseChannel } from '../../lib/gcp/cluster';
 import { GpuDirect } from '../../lib/gcp/machine-types';
 import { GkeNetwork } from '../../lib/gcp/network';
+import { GcpPrincipal } from '../../lib/gcp/principal';
 import { onlyResource, resourcesOf, synthJson } from '../util';
 import { gcpStack, warningIds } from './helpers';
 
@@ -192,6 +194,24 @@ describe('GkeCluster', () => {
   test('throws for a control-plane port outside 1-65535', () => {
     expect(() => make({ controlPlaneToNodePorts: [70000] })).toThrow(
       /'controlPlaneToNodePorts' entry \(70000\) must be a TCP port/,
+    );
+  });
+
+  test('exposes the Workload Identity pool as a reference to the cluster', () => {
+    const { stack, cluster } = make();
+    const member = GcpPrincipal.kubernetesServiceAccount({
+      projectNumber: '123456789012',
+      projectId: 'proj',
+      namespace: 'keda',
+      serviceAccount: 'keda-operator',
+      workloadIdentityPool: cluster.workloadIdentityPool,
+    }).member;
+    new StorageBucketIamMember(stack, 'Grant', { bucket: 'b', role: 'roles/storage.objectViewer', member });
+    const grant = onlyResource(synthJson(stack), 'google_storage_bucket_iam_member');
+    // Without the reference the grant may be applied before the pool exists:
+    // "Identity Pool does not exist (proj.svc.id.goog)".
+    expect(grant.member).toMatch(
+      /^principal:\/\/iam\.googleapis\.com\/projects\/123456789012\/locations\/global\/workloadIdentityPools\/\$\{google_container_cluster\.Cluster_[A-F0-9]+\.workload_identity_config\[0\]\.workload_pool\}\/subject\/ns\/keda\/sa\/keda-operator$/,
     );
   });
 
