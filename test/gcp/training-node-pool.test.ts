@@ -80,8 +80,8 @@ describe('TrainingNodePool', () => {
         { gpuDriverVersion: GpuDriverVersion.INSTALLATION_DISABLED },
         { gpuDirect: GpuDirect.TCPXO },
         { dcgmMonitoring: false },
-      ).res,
-    ).toBeDefined();
+      ).res.node_config.guest_accelerator[0].gpu_driver_installation_config,
+    ).toEqual({ gpu_driver_version: 'INSTALLATION_DISABLED' });
   });
 
   test('attaches the 8 TCPXO networks in order', () => {

@@ -18,23 +18,25 @@ import {
   gpuPoolTaints,
   normalizeKubernetesLabels,
 } from '../../core';
+import type { IGkeCluster } from '../cluster';
 import { GcpGpuMachineType, GpuDirect, lookupMachineType, machineTypeByName } from '../machine-types';
 import { GpuDirectNetwork } from '../network';
 import { GpuDriverVersion, UpgradeStrategy } from '../node-pool-options';
 import { PoolPlan, ReservationType, poolRuleViolation } from './pool-rules';
 
-/** What a GKE cluster exposes to its node pools. */
-export interface NodePoolClusterContext {
-  readonly clusterId: string;
-  readonly location: string;
-  readonly project: string;
-  readonly nodeServiceAccountEmail: string;
-  readonly multiNetworking: boolean;
-  readonly dcgmMonitoring: boolean;
-  readonly gpuDirect: GpuDirect;
-  readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
-  readonly nodeLocations?: readonly string[];
-}
+/** What a GKE cluster exposes to its node pools (the members of {@link IGkeCluster} they read). */
+export type NodePoolClusterContext = Pick<
+  IGkeCluster,
+  | 'clusterId'
+  | 'location'
+  | 'project'
+  | 'nodeServiceAccountEmail'
+  | 'multiNetworking'
+  | 'dcgmMonitoring'
+  | 'gpuDirect'
+  | 'gpuDirectNetworks'
+  | 'nodeLocations'
+>;
 
 export interface PoolSpec {
   readonly name: string;
