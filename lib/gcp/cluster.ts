@@ -11,6 +11,7 @@ import { GpuDirect } from './machine-types';
 import { GpuDirectNetwork, IGkeNetwork } from './network';
 import { overlaps, parseCidr, prefixOf } from './private/cidr';
 import { defaultName, unresolved, validateGceName } from './private/names';
+import { POOL_ROLE_NODE_LABEL } from './private/node-pool';
 import { TrainingNodePool, TrainingNodePoolOptions } from './training-node-pool';
 
 /** GKE release channel. */
@@ -440,7 +441,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
         workloadMetadataConfig: { mode: 'GKE_METADATA' },
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-        labels: { 'cdktf-ai-infra/pool-role': 'system' },
+        labels: { [POOL_ROLE_NODE_LABEL]: 'system' },
       },
     });
 

@@ -65,6 +65,9 @@ const EFFECT: Record<TaintEffect, string> = {
   [TaintEffect.NO_EXECUTE]: 'NO_EXECUTE',
 };
 
+/** Kubernetes node label naming a pool's role (`system`, `training`, `inference`). */
+export const POOL_ROLE_NODE_LABEL = 'cdktf-ai-infra/pool-role';
+
 /** Reservation affinity key GKE uses for specific reservations. */
 export const RESERVATION_KEY = 'compute.googleapis.com/reservation-name';
 
@@ -150,7 +153,7 @@ export function createGpuNodePool(
 
   const labels: Record<string, string> = {
     [ACCELERATOR_NODE_LABEL]: m.accelerator.labelValue,
-    'cdktf-ai-infra/pool-role': spec.poolRole,
+    [POOL_ROLE_NODE_LABEL]: spec.poolRole,
     ...(plan.queuedProvisioning ? { 'cloud.google.com/gke-queued': 'true' } : {}),
     ...normalizeKubernetesLabels(spec.labels ?? {}),
   };
