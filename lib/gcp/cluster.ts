@@ -431,6 +431,8 @@ export class GkeCluster extends Construct implements IGkeCluster {
       name: 'system',
       autoscaling: { minNodeCount: sysMin, maxNodeCount: sysMax, locationPolicy: 'BALANCED' },
       initialNodeCount: Math.max(1, sysMin),
+      // ForceNew and derived from minNodesPerZone: changing the minimum must not replace the pool.
+      lifecycle: { ignoreChanges: ['initial_node_count'] },
       management: { autoRepair: true, autoUpgrade: true },
       nodeConfig: {
         machineType: sys.machineType ?? 'e2-standard-4',

@@ -65,6 +65,13 @@ describe('GkeCluster', () => {
     });
   });
 
+  test('the system pool ignores later changes of its ForceNew initial_node_count', () => {
+    const pools = Object.values(resourcesOf(make().json(), 'google_container_node_pool')) as any[];
+    expect(pools.find((p) => p.name === 'system').lifecycle).toEqual({
+      ignore_changes: ['initial_node_count'],
+    });
+  });
+
   test('is VPC-native on the network secondary ranges with Dataplane V2', () => {
     const c = clusterOf(make().json());
     expect(c.networking_mode).toBe('VPC_NATIVE');

@@ -232,6 +232,9 @@ export function createGpuNodePool(
         : {}),
     },
     timeouts: { create: '90m', update: '90m' },
+    // initial_node_count forces replacement and is derived from minNodes: without this, raising
+    // minNodes later would destroy and recreate the GPU pool.
+    ...(spec.autoscaling ? { lifecycle: { ignoreChanges: ['initial_node_count'] } } : {}),
   });
 
   const min = spec.staticNodeCount ?? spec.autoscaling!.totalMin;
