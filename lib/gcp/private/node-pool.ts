@@ -87,6 +87,18 @@ export function reservationAffinity(
           scope,
         );
       }
+      if (
+        o.block !== undefined &&
+        o.project !== undefined &&
+        !Token.isUnresolved(o.project) &&
+        !Token.isUnresolved(project) &&
+        o.project !== project
+      ) {
+        throw new ValidationError(
+          `Capacity.reservation('${name}', { project: '${o.project}', block: '${o.block}' }): GKE does not consume blocks of a reservation shared from another project (cluster project '${project}'; Cluster Toolkit gke-node-pool: "Shared extended reservations are not supported by GKE"). Drop 'block' to consume the shared reservation as a whole, or use a reservation of project '${project}'.`,
+          scope,
+        );
+      }
       const value =
         o.block !== undefined || o.project !== undefined
           ? `projects/${o.project ?? project}/reservations/${name}${o.block !== undefined ? `/reservationBlocks/${o.block}` : ''}`
