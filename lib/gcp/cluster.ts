@@ -280,6 +280,12 @@ export class GkeCluster extends Construct implements IGkeCluster {
             this,
           );
         }
+        if (z === this.location) {
+          throw new ValidationError(
+            `'nodeLocations' lists the zonal cluster's own zone '${z}': for a zonal cluster node_locations are the additional zones (provider docs: "omit the cluster's zone"). Remove '${z}' from nodeLocations.`,
+            this,
+          );
+        }
       }
     }
     const masterCidr = props.masterIpv4CidrBlock ?? '172.16.0.0/28';

@@ -155,6 +155,12 @@ describe('GkeCluster', () => {
     );
   });
 
+  test("throws when a zonal cluster's nodeLocations repeat its zone", () => {
+    expect(() =>
+      make({ location: 'us-central1-a', nodeLocations: ['us-central1-a', 'us-central1-b'] }),
+    ).toThrow(/'nodeLocations' lists the zonal cluster's own zone 'us-central1-a'/);
+  });
+
   test('accepts a zonal location in the network region', () => {
     expect(clusterOf(make({ location: 'us-central1-a' }).json()).location).toBe('us-central1-a');
   });
