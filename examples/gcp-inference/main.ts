@@ -166,6 +166,7 @@ export class GcpInferenceStack extends TerraformStack {
       GcpPrincipal.kubernetesServiceAccount({
         projectNumber: PROJECT_NUMBER,
         projectId: PROJECT,
+        workloadIdentityPool: cluster.workloadIdentityPool,
         namespace: SERVING_NAMESPACE,
         serviceAccount: SERVING_SERVICE_ACCOUNT,
       }),

@@ -67,6 +67,7 @@ export class GcpTrainingStack extends TerraformStack {
     const trainer = GcpPrincipal.kubernetesServiceAccount({
       projectNumber: PROJECT_NUMBER,
       projectId: PROJECT,
+      workloadIdentityPool: cluster.workloadIdentityPool,
       namespace: 'training',
       serviceAccount: 'trainer',
     });

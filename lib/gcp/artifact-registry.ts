@@ -165,6 +165,9 @@ export class ArtifactRegistry extends Construct {
         throw new ValidationError(`'remotes' lists '${r.id}' twice: each upstream is mirrored once.`, this);
       }
       seen.add(r.id);
+      ValidationError.withScope(this, () =>
+        validateGceName('repositoryId-<remote id>', `${repoId}-${r.id}`, 63),
+      );
     }
     const preventDestroy = props.protectFromDestroy ?? true;
     const scanning = { enablementConfig: (props.vulnerabilityScanning ?? true) ? 'INHERITED' : 'DISABLED' };

@@ -55,8 +55,8 @@ export interface BudgetAlarmProps {
    */
   readonly labelFilter?: { readonly key: string; readonly value: string };
   /**
-   * Display name.
-   * @default - `<construct path> monthly budget`
+   * Display name, at most 60 characters.
+   * @default - `<construct path> monthly budget`, cut to 60 characters
    */
   readonly displayName?: string;
 }
@@ -145,6 +145,16 @@ export class BudgetAlarm extends Construct {
           this,
         );
       }
+    }
+    if (
+      props.displayName !== undefined &&
+      !unresolved(props.displayName) &&
+      (props.displayName.length === 0 || props.displayName.length > 60)
+    ) {
+      throw new ValidationError(
+        `'displayName' ('${props.displayName}') has ${props.displayName.length} characters; the Budgets API takes 1 to 60. Shorten it.`,
+        this,
+      );
     }
     const emails = props.emails ?? [];
     if (emails.length > 5) {

@@ -1,3 +1,4 @@
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
@@ -8,8 +9,9 @@ import { ValidationError, Warnings } from '../core';
 import { InferenceNodePool, InferenceNodePoolOptions } from './inference-node-pool';
 import { GpuDirect } from './machine-types';
 import { GpuDirectNetwork, IGkeNetwork } from './network';
-import { parseCidr, prefixOf } from './private/cidr';
+import { overlaps, parseCidr, prefixOf } from './private/cidr';
 import { defaultName, unresolved, validateGceName } from './private/names';
+import { POOL_ROLE_NODE_LABEL } from './private/node-pool';
 import { TrainingNodePool, TrainingNodePoolOptions } from './training-node-pool';
 
 /** GKE release channel. */
@@ -119,6 +121,15 @@ export interface GkeClusterProps {
    */
   readonly masterIpv4CidrBlock?: string;
   /**
+   * TCP ports on the nodes the control plane may reach besides the 443 and 10250 GKE opens
+   * itself: admission webhooks and aggregated API servers (KEDA's metrics server on 6443 and
+   * webhooks on 9443, Kueue / JobSet / LeaderWorkerSet webhooks on 9443, 8443). Without this
+   * rule a private cluster's API server times out calling them.
+   * @default [6443, 8443, 9443]
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/private-clusters#add_firewall_rules
+   */
+  readonly controlPlaneToNodePorts?: number[];
+  /**
    * Make the control plane reachable only on its private endpoint.
    * @default false - a public endpoint restricted to `masterAuthorizedNetworks`
    */
@@ -222,7 +233,12 @@ export class GkeCluster extends Construct implements IGkeCluster {
   public readonly endpoint: string;
   /** Base64 PEM of the cluster CA. */
   public readonly clusterCaCertificate: string;
-  /** The Workload Identity pool, `<project>.svc.id.goog`. */
+  /**
+   * The Workload Identity pool, `<project>.svc.id.goog`, as a reference to the cluster: IAM
+   * members built from it (`serviceAccount:<pool>[ns/ksa]`, or
+   * `GcpPrincipal.kubernetesServiceAccount({ workloadIdentityPool })`) are created after the
+   * cluster, when the pool exists.
+   */
   public readonly workloadIdentityPool: string;
   /** The cluster. */
   public readonly resource: ContainerCluster;
@@ -230,6 +246,8 @@ export class GkeCluster extends Construct implements IGkeCluster {
   public readonly nodeServiceAccount: ServiceAccount;
   /** The system node pool. */
   public readonly systemNodePool: ContainerNodePool;
+  /** The firewall rule letting the control plane reach webhooks on the nodes, when any port is given. */
+  public readonly controlPlaneFirewall?: ComputeFirewall;
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
@@ -245,8 +263,31 @@ export class GkeCluster extends Construct implements IGkeCluster {
     this.kubernetesVersion = props.kubernetesVersion;
     this.multiNetworking = props.multiNetworking ?? net.gpuDirect !== GpuDirect.NONE;
     this.dcgmMonitoring = props.dcgmMonitoring ?? true;
-    this.workloadIdentityPool = `${net.project}.svc.id.goog`;
+    const workloadPool = `${net.project}.svc.id.goog`;
 
+    const region = net.region;
+    if (!unresolved(region) && !unresolved(this.location)) {
+      if (this.location !== region && !this.location.startsWith(`${region}-`)) {
+        throw new ValidationError(
+          `'location' ('${this.location}') is not the network's region '${region}' or a zone of it: a GKE cluster runs in the region of its subnet. Use '${region}' or a zone such as '${region}-a'.`,
+          this,
+        );
+      }
+      for (const z of props.nodeLocations ?? []) {
+        if (!unresolved(z) && !z.startsWith(`${region}-`)) {
+          throw new ValidationError(
+            `'nodeLocations' entry '${z}' is not a zone of the network's region '${region}'.`,
+            this,
+          );
+        }
+        if (z === this.location) {
+          throw new ValidationError(
+            `'nodeLocations' lists the zonal cluster's own zone '${z}': for a zonal cluster node_locations are the additional zones (provider docs: "omit the cluster's zone"). Remove '${z}' from nodeLocations.`,
+            this,
+          );
+        }
+      }
+    }
     const masterCidr = props.masterIpv4CidrBlock ?? '172.16.0.0/28';
     const master = ValidationError.withScope(this, () => parseCidr('masterIpv4CidrBlock', masterCidr));
     if (prefixOf(master) !== 28) {
@@ -254,6 +295,23 @@ export class GkeCluster extends Construct implements IGkeCluster {
         `'masterIpv4CidrBlock' ('${masterCidr}') must be a /28, for example '172.16.0.0/28'.`,
         this,
       );
+    }
+    for (const r of net.ipv4Ranges ?? []) {
+      if (!unresolved(r) && overlaps(masterCidr, r)) {
+        throw new ValidationError(
+          `'masterIpv4CidrBlock' ('${masterCidr}') overlaps the network's range '${r}': GKE rejects a control-plane range that overlaps a subnet or secondary range of the VPC. Pick a free /28 outside ${(net.ipv4Ranges ?? []).join(', ')}.`,
+          this,
+        );
+      }
+    }
+    const webhookPorts = props.controlPlaneToNodePorts ?? [6443, 8443, 9443];
+    for (const port of webhookPorts) {
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new ValidationError(
+          `'controlPlaneToNodePorts' entry (${port}) must be a TCP port from 1 to 65535.`,
+          this,
+        );
+      }
     }
     for (const n of props.masterAuthorizedNetworks ?? []) {
       if (!unresolved(n.cidrBlock)) {
@@ -341,7 +399,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
           displayName: n.displayName ?? n.cidrBlock,
         })),
       },
-      workloadIdentityConfig: { workloadPool: this.workloadIdentityPool },
+      workloadIdentityConfig: { workloadPool },
       enableShieldedNodes: true,
       addonsConfig: {
         gcsFuseCsiDriverConfig: { enabled: true },
@@ -363,6 +421,10 @@ export class GkeCluster extends Construct implements IGkeCluster {
       lifecycle: { ignoreChanges: ['node_config'] },
     });
     this.node.defaultChild = this.resource;
+    // Read back from the cluster, not restated: the pool exists only once the first Workload
+    // Identity cluster of the project does, and IAM bindings naming it fail before that
+    // ("Identity Pool does not exist"); the reference orders them after the cluster.
+    this.workloadIdentityPool = this.resource.workloadIdentityConfig.workloadPool;
     this.clusterName = this.resource.name;
     this.clusterId = this.resource.id;
     this.endpoint = `https://${this.resource.endpoint}`;
@@ -375,6 +437,8 @@ export class GkeCluster extends Construct implements IGkeCluster {
       name: 'system',
       autoscaling: { minNodeCount: sysMin, maxNodeCount: sysMax, locationPolicy: 'BALANCED' },
       initialNodeCount: Math.max(1, sysMin),
+      // ForceNew and derived from minNodesPerZone: changing the minimum must not replace the pool.
+      lifecycle: { ignoreChanges: ['initial_node_count'] },
       management: { autoRepair: true, autoUpgrade: true },
       nodeConfig: {
         machineType: sys.machineType ?? 'e2-standard-4',
@@ -385,9 +449,22 @@ export class GkeCluster extends Construct implements IGkeCluster {
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
         workloadMetadataConfig: { mode: 'GKE_METADATA' },
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-        labels: { 'cdktf-ai-infra/pool-role': 'system' },
+        labels: { [POOL_ROLE_NODE_LABEL]: 'system' },
       },
     });
+
+    if (webhookPorts.length > 0) {
+      this.controlPlaneFirewall = new ComputeFirewall(this, 'ControlPlaneToNodes', {
+        project: net.project,
+        name: `${name}-control-plane-webhooks`,
+        description: `GKE control plane of ${name} to admission webhooks and aggregated APIs on its nodes`,
+        network: net.networkName,
+        direction: 'INGRESS',
+        sourceRanges: [masterCidr],
+        targetServiceAccounts: [this.nodeServiceAccount.email],
+        allow: [{ protocol: 'tcp', ports: [...new Set(webhookPorts)].map(String) }],
+      });
+    }
 
     new TerraformOutput(this, 'Endpoint', {
       value: this.endpoint,

@@ -12,6 +12,7 @@ import {
 } from '../core';
 import { notificationChannel } from './private/channels';
 import { grantId, unresolved } from './private/names';
+import { escapeTerraformTemplate } from './private/template';
 
 /** Slack notification channel settings. */
 export interface SlackChannelOptions {
@@ -80,10 +81,17 @@ export function toCloudMonitoringPromQL(expr: string, metrics: readonly string[]
   return quoteColonMetricNames(expr, metrics);
 }
 
-/** Turns Prometheus alert templates into Cloud Monitoring documentation variables. */
+/**
+ * Turns Prometheus alert templates into Cloud Monitoring documentation variables
+ * (`${metric.label.gpu}`), unescaped: {@link escapeTerraformTemplate} makes them literal for
+ * Terraform.
+ */
 function toDocVariables(text: string): string {
   return text
-    .replace(/\{\{\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, '$${metric.label.$1}')
+    .replace(
+      /\{\{\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g,
+      (_m, label: string) => `\${metric.label.${label}}`,
+    )
     .replace(/\{\{\s*\$value[^}]*\}\}/g, 'the observed value');
 }
 
@@ -193,7 +201,7 @@ export class Monitoring extends Construct {
           {
             displayName: rule.name,
             conditionPrometheusQueryLanguage: {
-              query: toCloudMonitoringPromQL(rule.expr, rule.metrics),
+              query: escapeTerraformTemplate(toCloudMonitoringPromQL(rule.expr, rule.metrics)),
               duration: `${rule.forSeconds}s`,
               evaluationInterval: '60s',
               ruleGroup: rule.group,
@@ -204,8 +212,10 @@ export class Monitoring extends Construct {
         ],
         alertStrategy: { autoClose: `${autoClose}s` },
         documentation: {
-          subject: `[${rule.severity}] ${rule.name}`,
-          content: `${toDocVariables(rule.summary)}\n\n${rule.runbook}\n\nMetrics: ${rule.metrics.join(', ')}. Threshold ${rule.threshold} ${rule.unit}.`,
+          subject: escapeTerraformTemplate(`[${rule.severity}] ${rule.name}`),
+          content: escapeTerraformTemplate(
+            `${toDocVariables(rule.summary)}\n\n${rule.runbook}\n\nMetrics: ${rule.metrics.join(', ')}. Threshold ${rule.threshold} ${rule.unit}.`,
+          ),
           mimeType: 'text/markdown',
         },
       });

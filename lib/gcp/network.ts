@@ -66,6 +66,12 @@ export interface IGkeNetwork {
   readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
   /** Zone of the RDMA (RoCE) network profile, when `gpuDirect` is RDMA. */
   readonly gpuDirectZone?: string;
+  /**
+   * Every IPv4 range the network's subnets use (node, pod, service and GPUDirect ranges), so a
+   * cluster can refuse a control-plane CIDR that overlaps them.
+   * @default - unknown: no overlap check
+   */
+  readonly ipv4Ranges?: readonly string[];
 }
 
 /** Properties of {@link GkeNetwork}. */
@@ -75,7 +81,9 @@ export interface GkeNetworkProps {
   /** Region, for example `us-central1`. */
   readonly region: string;
   /**
-   * Name of the VPC; subnets, router and NAT are named after it.
+   * Name of the VPC; subnets, router, NAT and firewall rules are named after it (at most 48
+   * characters, 46 with RDMA GPUDirect, so that `<name>-allow-internal` and
+   * `<name>-gvnic-1-internal` stay within GCE's 63).
    * @default - the construct id in kebab case, for example `network`
    */
   readonly name?: string;
@@ -153,6 +161,8 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
   public readonly podsCidr: string;
   /** Service secondary range CIDR. */
   public readonly servicesCidr: string;
+  /** Node, pod, service and GPUDirect subnet ranges. */
+  public readonly ipv4Ranges: readonly string[];
   /** The cluster VPC. */
   public readonly resource: ComputeNetwork;
   /** The node subnet. */
@@ -165,10 +175,14 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
   constructor(scope: Construct, id: string, props: GkeNetworkProps) {
     super(scope, id);
     const name = props.name ?? defaultName(id);
-    validateGceName('name', name, 50);
     this.project = props.project;
     this.region = props.region;
     this.gpuDirect = props.gpuDirect ?? GpuDirect.NONE;
+    // Every resource name is `<name><suffix>` and at most 63 characters: the longest suffixes
+    // are '-allow-internal' (15) and, for RDMA, '-gvnic-1-internal' (17).
+    ValidationError.withScope(this, () =>
+      validateGceName('name', name, this.gpuDirect === GpuDirect.RDMA ? 46 : 48),
+    );
     this.gpuDirectZone = props.gpuDirectZone;
     const mtu = props.mtu ?? 1460;
     if (!unresolved(mtu) && (!Number.isInteger(mtu) || mtu < 1300 || mtu > 8896)) {
@@ -242,6 +256,12 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
     });
 
     this.gpuDirectNetworks = this.createGpuDirect(name, cidr, props);
+    this.ipv4Ranges = [
+      this.nodesCidr,
+      this.podsCidr,
+      this.servicesCidr,
+      ...this.gpuDirectNetworks.map((n) => n.cidr),
+    ];
   }
 
   /**

@@ -7,6 +7,13 @@ export interface KubernetesServiceAccountPrincipalOptions {
   readonly projectNumber: string;
   /** Project id of the cluster's project (the pool is `<projectId>.svc.id.goog`). */
   readonly projectId: string;
+  /**
+   * The cluster's Workload Identity pool: pass `cluster.workloadIdentityPool` so the grant is
+   * created after the cluster. The pool only exists once the project's first Workload Identity
+   * cluster does; a grant applied before fails with "Identity Pool does not exist".
+   * @default - `<projectId>.svc.id.goog`, with no ordering against the cluster
+   */
+  readonly workloadIdentityPool?: string;
   /** Kubernetes namespace. */
   readonly namespace: string;
   /** Kubernetes service account name. */
@@ -44,8 +51,14 @@ export class GcpPrincipal {
         );
       }
     }
+    const pool = o.workloadIdentityPool ?? `${o.projectId}.svc.id.goog`;
+    if (!unresolved(pool) && pool !== `${o.projectId}.svc.id.goog`) {
+      throw new ValidationError(
+        `GcpPrincipal.kubernetesServiceAccount: 'workloadIdentityPool' ('${pool}') is not the pool of 'projectId' ('${o.projectId}.svc.id.goog'): pass cluster.workloadIdentityPool of a cluster in that project.`,
+      );
+    }
     return new GcpPrincipal(
-      `principal://iam.googleapis.com/projects/${o.projectNumber}/locations/global/workloadIdentityPools/${o.projectId}.svc.id.goog/subject/ns/${o.namespace}/sa/${o.serviceAccount}`,
+      `principal://iam.googleapis.com/projects/${o.projectNumber}/locations/global/workloadIdentityPools/${pool}/subject/ns/${o.namespace}/sa/${o.serviceAccount}`,
     );
   }
 

@@ -63,7 +63,9 @@ describe('examples/gcp-inference', () => {
     });
     expect(resourcesOf(json, 'google_service_account_iam_member').KedaWorkloadIdentity).toMatchObject({
       role: 'roles/iam.workloadIdentityUser',
-      member: 'serviceAccount:acme-ml-serving.svc.id.goog[keda/keda-operator]',
+      // A reference to the cluster, so the binding waits until the pool exists.
+      member:
+        'serviceAccount:${google_container_cluster.Cluster_EB0386A7.workload_identity_config[0].workload_pool}[keda/keda-operator]',
     });
   });
 
@@ -73,7 +75,7 @@ describe('examples/gcp-inference', () => {
       expect.objectContaining({
         role: 'roles/storage.objectViewer',
         member:
-          'principal://iam.googleapis.com/projects/210987654321/locations/global/workloadIdentityPools/acme-ml-serving.svc.id.goog/subject/ns/llm/sa/vllm',
+          'principal://iam.googleapis.com/projects/210987654321/locations/global/workloadIdentityPools/${google_container_cluster.Cluster_EB0386A7.workload_identity_config[0].workload_pool}/subject/ns/llm/sa/vllm',
       }),
     );
   });

@@ -54,7 +54,7 @@ describe('examples/gcp-training', () => {
       (m) => m.member,
     );
     expect(members).toContain(
-      'principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/acme-ml-training.svc.id.goog/subject/ns/training/sa/trainer',
+      'principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/${google_container_cluster.Cluster_EB0386A7.workload_identity_config[0].workload_pool}/subject/ns/training/sa/trainer',
     );
   });
 

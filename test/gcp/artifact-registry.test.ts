@@ -123,6 +123,15 @@ describe('ArtifactRegistry', () => {
     expect(() => registry({ deleteUntaggedAfterDays: 0.5 })).toThrow(/'deleteUntaggedAfterDays' \(0.5\)/);
   });
 
+  test('throws when repositoryId plus a remote id exceeds 63 characters', () => {
+    expect(() =>
+      registry({
+        repositoryId: `r${'x'.repeat(40)}`,
+        remotes: [RemoteRegistry.custom(`q${'y'.repeat(30)}`, 'https://quay.io')],
+      }),
+    ).toThrow(/'repositoryId-<remote id>' \('rx+-qy+'\) must be 1-63 characters/);
+  });
+
   test('throws for an invalid repository id', () => {
     expect(() => registry({ repositoryId: 'My Repo' })).toThrow(/'repositoryId' \('My Repo'\)/);
   });

@@ -132,6 +132,16 @@ describe('BudgetAlarm', () => {
     expect(() => budget({ thresholds: [{ fraction: 0 }] })).toThrow(/fraction \(0\) must be > 0/);
   });
 
+  test('throws for an email entry that is not an address', () => {
+    expect(() => budget({ emails: ['finance'] })).toThrow(/'emails' entry 'finance' is not an email address/);
+  });
+
+  test('throws for a display name over 60 characters', () => {
+    expect(() => budget({ displayName: 'x'.repeat(61) })).toThrow(
+      /'displayName' \('x+'\) has 61 characters; the Budgets API takes 1 to 60/,
+    );
+  });
+
   test('throws for empty thresholds', () => {
     expect(() => budget({ thresholds: [] })).toThrow(/'thresholds' is empty/);
   });

@@ -146,6 +146,20 @@ describe('CheckpointBucket', () => {
     ).toThrow(/'projectNumber' \('acme'\) must be the project number/);
   });
 
+  test('GcpPrincipal throws for a workload identity pool of another project', () => {
+    expect(() =>
+      GcpPrincipal.kubernetesServiceAccount({
+        projectNumber: '123456789012',
+        projectId: 'acme',
+        namespace: 'a',
+        serviceAccount: 'b',
+        workloadIdentityPool: 'other.svc.id.goog',
+      }),
+    ).toThrow(
+      /'workloadIdentityPool' \('other.svc.id.goog'\) is not the pool of 'projectId' \('acme.svc.id.goog'\)/,
+    );
+  });
+
   test('GcpPrincipal throws for an invalid Kubernetes name', () => {
     expect(() =>
       GcpPrincipal.kubernetesServiceAccount({

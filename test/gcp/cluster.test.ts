@@ -1,7 +1,9 @@
+import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Accelerator } from '../../lib/core';
 import { GkeCluster, GkeClusterProps, ReleaseChannel } from '../../lib/gcp/cluster';
 import { GpuDirect } from '../../lib/gcp/machine-types';
 import { GkeNetwork } from '../../lib/gcp/network';
+import { GcpPrincipal } from '../../lib/gcp/principal';
 import { onlyResource, resourcesOf, synthJson } from '../util';
 import { gcpStack, warningIds } from './helpers';
 
@@ -60,6 +62,13 @@ describe('GkeCluster', () => {
       remove_default_node_pool: true,
       initial_node_count: 1,
       deletion_protection: true,
+    });
+  });
+
+  test('the system pool ignores later changes of its ForceNew initial_node_count', () => {
+    const pools = Object.values(resourcesOf(make().json(), 'google_container_node_pool')) as any[];
+    expect(pools.find((p) => p.name === 'system').lifecycle).toEqual({
+      ignore_changes: ['initial_node_count'],
     });
   });
 
@@ -132,6 +141,91 @@ describe('GkeCluster', () => {
     expect(outputs.some((o) => /CaCertificate/.test(o))).toBe(true);
     const ep = Object.entries(j.output!).find(([k]) => /Endpoint/.test(k))![1];
     expect(ep.value).toMatch(/^https:\/\/\$\{google_container_cluster\.\w+\.endpoint\}$/);
+  });
+
+  test('throws for a location outside the network region', () => {
+    expect(() => make({ location: 'europe-west4' })).toThrow(
+      /'location' \('europe-west4'\) is not the network's region 'us-central1'/,
+    );
+  });
+
+  test('throws for a node location outside the network region', () => {
+    expect(() => make({ nodeLocations: ['us-central1-a', 'us-east1-b'] })).toThrow(
+      /'nodeLocations' entry 'us-east1-b' is not a zone of the network's region 'us-central1'/,
+    );
+  });
+
+  test("throws when a zonal cluster's nodeLocations repeat its zone", () => {
+    expect(() =>
+      make({ location: 'us-central1-a', nodeLocations: ['us-central1-a', 'us-central1-b'] }),
+    ).toThrow(/'nodeLocations' lists the zonal cluster's own zone 'us-central1-a'/);
+  });
+
+  test('accepts a zonal location in the network region', () => {
+    expect(clusterOf(make({ location: 'us-central1-a' }).json()).location).toBe('us-central1-a');
+  });
+
+  test('throws when the master CIDR overlaps a range of the network', () => {
+    const { stack } = gcpStack();
+    const network = new GkeNetwork(stack, 'Network', {
+      project: 'proj',
+      region: 'us-central1',
+      cidr: '172.16.0.0/12',
+    });
+    expect(() => new GkeCluster(stack, 'Cluster', { network })).toThrow(
+      /'masterIpv4CidrBlock' \('172.16.0.0\/28'\) overlaps the network's range '172.16.0.0\/13'/,
+    );
+  });
+
+  test('throws when the master CIDR overlaps a GPUDirect subnet', () => {
+    expect(() => make({ masterIpv4CidrBlock: '192.168.1.0/28' }, GpuDirect.TCPX)).toThrow(
+      /overlaps the network's range '192.168.1.0\/24'/,
+    );
+  });
+
+  test('defaults to a firewall rule from the control plane to webhook ports on the nodes', () => {
+    const fw = Object.values(resourcesOf(make().json(), 'google_compute_firewall')).find((f: any) =>
+      f.name.endsWith('control-plane-webhooks'),
+    ) as any;
+    expect(fw).toMatchObject({
+      direction: 'INGRESS',
+      source_ranges: ['172.16.0.0/28'],
+      allow: [{ protocol: 'tcp', ports: ['6443', '8443', '9443'] }],
+    });
+    expect(fw.target_service_accounts).toEqual([
+      expect.stringContaining('google_service_account.Cluster_NodeServiceAccount'),
+    ]);
+  });
+
+  test('creates no control-plane firewall rule without ports', () => {
+    const fws = Object.values(
+      resourcesOf(make({ controlPlaneToNodePorts: [] }).json(), 'google_compute_firewall'),
+    ) as any[];
+    expect(fws.some((f) => f.name.endsWith('control-plane-webhooks'))).toBe(false);
+  });
+
+  test('throws for a control-plane port outside 1-65535', () => {
+    expect(() => make({ controlPlaneToNodePorts: [70000] })).toThrow(
+      /'controlPlaneToNodePorts' entry \(70000\) must be a TCP port/,
+    );
+  });
+
+  test('exposes the Workload Identity pool as a reference to the cluster', () => {
+    const { stack, cluster } = make();
+    const member = GcpPrincipal.kubernetesServiceAccount({
+      projectNumber: '123456789012',
+      projectId: 'proj',
+      namespace: 'keda',
+      serviceAccount: 'keda-operator',
+      workloadIdentityPool: cluster.workloadIdentityPool,
+    }).member;
+    new StorageBucketIamMember(stack, 'Grant', { bucket: 'b', role: 'roles/storage.objectViewer', member });
+    const grant = onlyResource(synthJson(stack), 'google_storage_bucket_iam_member');
+    // Without the reference the grant may be applied before the pool exists:
+    // "Identity Pool does not exist (proj.svc.id.goog)".
+    expect(grant.member).toMatch(
+      /^principal:\/\/iam\.googleapis\.com\/projects\/123456789012\/locations\/global\/workloadIdentityPools\/\$\{google_container_cluster\.Cluster_[A-F0-9]+\.workload_identity_config\[0\]\.workload_pool\}\/subject\/ns\/keda\/sa\/keda-operator$/,
+    );
   });
 
   test('throws for a master CIDR that is not a /28', () => {

@@ -162,6 +162,13 @@ describe('InferenceNodePool initial size', () => {
     ).toBe(2);
   });
 
+  test('ignores later changes of initial_node_count, which would replace the pool', () => {
+    // initial_node_count is ForceNew in google_container_node_pool and follows minNodes.
+    expect(
+      pool({ minNodes: 3, maxNodes: 6, nodeLocations: ['us-central1-a', 'us-central1-b'] }).res.lifecycle,
+    ).toEqual({ ignore_changes: ['initial_node_count'] });
+  });
+
   test('starts at 0 when the zones are GKE-chosen', () => {
     expect(pool({ minNodes: 2 }).res.initial_node_count).toBe(0);
   });

@@ -87,11 +87,22 @@ describe('Monitoring', () => {
     );
   });
 
-  test('turns label templates into documentation variables', () => {
+  test('turns label templates into documentation variables escaped for Terraform', () => {
     const { policies } = alerting();
     const contents = Object.values(policies).map((p: any) => p.documentation.content as string);
-    expect(contents.some((c) => c.includes('${metric.label.'))).toBe(true);
+    // Terraform reads `${...}` in a JSON string as an interpolation ("undeclared resource
+    // metric.label"); Cloud Monitoring needs the literal text, written `$${...}`.
+    expect(contents.some((c) => c.includes('$${metric.label.'))).toBe(true);
+    expect(contents.every((c) => !/(^|[^$])\$\{/.test(c))).toBe(true);
     expect(contents.every((c) => !c.includes('{{'))).toBe(true);
+  });
+
+  test('leaves no Terraform template sequence unescaped in queries or subjects', () => {
+    const { policies } = alerting();
+    for (const p of Object.values(policies) as any[]) {
+      const texts = [p.documentation.subject, p.conditions[0].condition_prometheus_query_language.query];
+      expect(texts.filter((t: string) => /(^|[^$%])[$%]\{/.test(t))).toEqual([]);
+    }
   });
 
   test('creates email, PagerDuty, Slack and webhook channels with secrets as sensitive labels', () => {

@@ -148,6 +148,30 @@ describe('GkeNetwork', () => {
     );
   });
 
+  test('throws for a name too long for the derived firewall rule names', () => {
+    // 49 + '-allow-internal' = 64 characters: GCE rejects it at apply.
+    expect(() => net({ name: `n${'x'.repeat(48)}` })).toThrow(/'name' \('nx+'\) must be 1-48 characters/);
+  });
+
+  test.each([
+    ['TCPXO', { name: `n${'x'.repeat(47)}`, gpuDirect: GpuDirect.TCPXO }],
+    ['RDMA', { name: `n${'x'.repeat(45)}`, gpuDirect: GpuDirect.RDMA, gpuDirectZone: 'us-central1-b' }],
+  ])('accepts the longest %s name and every derived name fits in 63', (_k, props) => {
+    const json = synthJson(net(props).stack);
+    const names = Object.values(json.resource as Record<string, Record<string, any>>)
+      .flatMap((rs) => Object.values(rs))
+      .map((r) => r.name as string)
+      .filter((n) => typeof n === 'string' && !n.includes('${'));
+    expect(names.length).toBeGreaterThan(15);
+    expect(names.filter((n) => n.length > 63)).toEqual([]);
+  });
+
+  test('throws for an RDMA network name over 46 characters', () => {
+    expect(() =>
+      net({ name: `n${'x'.repeat(46)}`, gpuDirect: GpuDirect.RDMA, gpuDirectZone: 'us-central1-b' }),
+    ).toThrow(/must be 1-46 characters/);
+  });
+
   test('throws for an invalid name', () => {
     expect(() => net({ name: 'My_Net' })).toThrow(/'name' \('My_Net'\) must be/);
   });

@@ -80,8 +80,8 @@ describe('TrainingNodePool', () => {
         { gpuDriverVersion: GpuDriverVersion.INSTALLATION_DISABLED },
         { gpuDirect: GpuDirect.TCPXO },
         { dcgmMonitoring: false },
-      ).res,
-    ).toBeDefined();
+      ).res.node_config.guest_accelerator[0].gpu_driver_installation_config,
+    ).toEqual({ gpu_driver_version: 'INSTALLATION_DISABLED' });
   });
 
   test('attaches the 8 TCPXO networks in order', () => {
@@ -202,10 +202,22 @@ describe('TrainingNodePool', () => {
     );
   });
 
-  test('a shared reservation block renders the project/block path', () => {
-    const ra = pool({ capacity: Capacity.reservation('mega-res', { project: 'shared', block: 'block-1' }) })
-      .res.node_config.reservation_affinity;
-    expect(ra.values).toEqual(['projects/shared/reservations/mega-res/reservationBlocks/block-1']);
+  test('throws for a block of a reservation shared from another project', () => {
+    expect(() =>
+      pool({ capacity: Capacity.reservation('mega-res', { project: 'shared', block: 'block-1' }) }),
+    ).toThrow(/GKE does not consume blocks of a reservation shared from another project/);
+  });
+
+  test('a shared reservation renders the project path', () => {
+    const ra = pool({ capacity: Capacity.reservation('mega-res', { project: 'shared' }) }).res.node_config
+      .reservation_affinity;
+    expect(ra.values).toEqual(['projects/shared/reservations/mega-res']);
+  });
+
+  test('a block with the cluster project named explicitly renders the block path', () => {
+    const ra = pool({ capacity: Capacity.reservation('mega-res', { project: 'proj', block: 'b1' }) }).res
+      .node_config.reservation_affinity;
+    expect(ra.values).toEqual(['projects/proj/reservations/mega-res/reservationBlocks/b1']);
   });
 
   test('a reservation block defaults to the cluster project', () => {

@@ -18,23 +18,25 @@ import {
   gpuPoolTaints,
   normalizeKubernetesLabels,
 } from '../../core';
+import type { IGkeCluster } from '../cluster';
 import { GcpGpuMachineType, GpuDirect, lookupMachineType, machineTypeByName } from '../machine-types';
 import { GpuDirectNetwork } from '../network';
 import { GpuDriverVersion, UpgradeStrategy } from '../node-pool-options';
 import { PoolPlan, ReservationType, poolRuleViolation } from './pool-rules';
 
-/** What a GKE cluster exposes to its node pools. */
-export interface NodePoolClusterContext {
-  readonly clusterId: string;
-  readonly location: string;
-  readonly project: string;
-  readonly nodeServiceAccountEmail: string;
-  readonly multiNetworking: boolean;
-  readonly dcgmMonitoring: boolean;
-  readonly gpuDirect: GpuDirect;
-  readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
-  readonly nodeLocations?: readonly string[];
-}
+/** What a GKE cluster exposes to its node pools (the members of {@link IGkeCluster} they read). */
+export type NodePoolClusterContext = Pick<
+  IGkeCluster,
+  | 'clusterId'
+  | 'location'
+  | 'project'
+  | 'nodeServiceAccountEmail'
+  | 'multiNetworking'
+  | 'dcgmMonitoring'
+  | 'gpuDirect'
+  | 'gpuDirectNetworks'
+  | 'nodeLocations'
+>;
 
 export interface PoolSpec {
   readonly name: string;
@@ -63,6 +65,9 @@ const EFFECT: Record<TaintEffect, string> = {
   [TaintEffect.NO_EXECUTE]: 'NO_EXECUTE',
 };
 
+/** Kubernetes node label naming a pool's role (`system`, `training`, `inference`). */
+export const POOL_ROLE_NODE_LABEL = 'cdktf-ai-infra/pool-role';
+
 /** Reservation affinity key GKE uses for specific reservations. */
 export const RESERVATION_KEY = 'compute.googleapis.com/reservation-name';
 
@@ -79,6 +84,18 @@ export function reservationAffinity(
       if (!Token.isUnresolved(name) && !/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
         throw new ValidationError(
           `Capacity.reservation('${name}'): a GCP reservation name is lower case letters, digits and '-', starting with a letter (for example 'a3-mega-res'). Pass the block with { block } and a shared reservation's project with { project }.`,
+          scope,
+        );
+      }
+      if (
+        o.block !== undefined &&
+        o.project !== undefined &&
+        !Token.isUnresolved(o.project) &&
+        !Token.isUnresolved(project) &&
+        o.project !== project
+      ) {
+        throw new ValidationError(
+          `Capacity.reservation('${name}', { project: '${o.project}', block: '${o.block}' }): GKE does not consume blocks of a reservation shared from another project (cluster project '${project}'; Cluster Toolkit gke-node-pool: "Shared extended reservations are not supported by GKE"). Drop 'block' to consume the shared reservation as a whole, or use a reservation of project '${project}'.`,
           scope,
         );
       }
@@ -148,7 +165,7 @@ export function createGpuNodePool(
 
   const labels: Record<string, string> = {
     [ACCELERATOR_NODE_LABEL]: m.accelerator.labelValue,
-    'cdktf-ai-infra/pool-role': spec.poolRole,
+    [POOL_ROLE_NODE_LABEL]: spec.poolRole,
     ...(plan.queuedProvisioning ? { 'cloud.google.com/gke-queued': 'true' } : {}),
     ...normalizeKubernetesLabels(spec.labels ?? {}),
   };
@@ -227,6 +244,9 @@ export function createGpuNodePool(
         : {}),
     },
     timeouts: { create: '90m', update: '90m' },
+    // initial_node_count forces replacement and is derived from minNodes: without this, raising
+    // minNodes later would destroy and recreate the GPU pool.
+    ...(spec.autoscaling ? { lifecycle: { ignoreChanges: ['initial_node_count'] } } : {}),
   });
 
   const min = spec.staticNodeCount ?? spec.autoscaling!.totalMin;
