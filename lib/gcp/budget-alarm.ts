@@ -28,7 +28,7 @@ export interface BudgetThreshold {
 
 /** Properties of {@link BudgetAlarm}. */
 export interface BudgetAlarmProps {
-  /** Billing account id, `XXXXXX-XXXXXX-XXXXXX`. */
+  /** Billing account id: three groups of six hex digits, for example `012345-6789AB-CDEF01`. */
   readonly billingAccount: string;
   /** Project id (for the Pub/Sub topic and the email channels). */
   readonly project: string;

@@ -86,7 +86,7 @@ export function toCloudMonitoringPromQL(expr: string, metrics: readonly string[]
  * (`${metric.label.gpu}`), unescaped: {@link escapeTerraformTemplate} makes them literal for
  * Terraform.
  */
-function toDocVariables(text: string): string {
+function asDocumentationVariables(text: string): string {
   return text
     .replace(
       /\{\{\s*\$labels\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g,
@@ -214,7 +214,7 @@ export class Monitoring extends Construct {
         documentation: {
           subject: escapeTerraformTemplate(`[${rule.severity}] ${rule.name}`),
           content: escapeTerraformTemplate(
-            `${toDocVariables(rule.summary)}\n\n${rule.runbook}\n\nMetrics: ${rule.metrics.join(', ')}. Threshold ${rule.threshold} ${rule.unit}.`,
+            `${asDocumentationVariables(rule.summary)}\n\n${rule.runbook}\n\nMetrics: ${rule.metrics.join(', ')}. Threshold ${rule.threshold} ${rule.unit}.`,
           ),
           mimeType: 'text/markdown',
         },
