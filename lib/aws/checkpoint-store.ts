@@ -64,7 +64,8 @@ export interface LustreOptions {
 export interface CheckpointStoreProps {
   /**
    * The cluster whose nodes mount the file system: the FSx CSI add-on is installed, its nodes
-   * may reach the Lustre ports, and the node role gets read-write access to the bucket.
+   * and the file servers may reach each other on the Lustre ports (rules on the file system's
+   * security group and on the cluster security group), and the node role gets read-write access to the bucket.
    * Required with `lustre`.
    * @default - no cluster; grant access with grantReadWrite
    */
@@ -292,6 +293,16 @@ export class CheckpointStore extends Construct {
           fromPort: from,
           toPort: to,
           description: `Lustre ${name} from EKS nodes`,
+        });
+        // Lustre servers also connect back to their clients: the clients' security group (the
+        // cluster security group on every node) must admit the file servers on the same ports.
+        new VpcSecurityGroupIngressRule(this, `LustreServersToNodes${name}`, {
+          securityGroupId: cluster.clusterSecurityGroupId,
+          referencedSecurityGroupId: sg.id,
+          ipProtocol: 'tcp',
+          fromPort: from,
+          toPort: to,
+          description: `Lustre ${name} from FSx for Lustre ${this.node.path}`,
         });
       }
       new VpcSecurityGroupEgressRule(this, 'LustreEgress', {

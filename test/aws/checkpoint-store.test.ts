@@ -166,12 +166,26 @@ describe('CheckpointStore lustre', () => {
   test('opens 988 and 1018-1023 to itself and to the cluster nodes', () => {
     const rules = Object.values(
       resourcesOf(build({}, {}).json, 'aws_vpc_security_group_ingress_rule'),
-    ).filter((r) => /Lustre/.test(r.description));
+    ).filter((r) => /Checkpoints_FileSystemSecurityGroup/.test(r.security_group_id));
     const ports = rules.map(
       (r) =>
         `${r.from_port}-${r.to_port} ${/cluster_security_group_id/.test(r.referenced_security_group_id) ? 'nodes' : 'self'}`,
     );
     expect(ports.sort()).toEqual(['1018-1023 nodes', '1018-1023 self', '988-988 nodes', '988-988 self']);
+  });
+
+  test('opens 988 and 1018-1023 on the nodes (cluster security group) to the file servers', () => {
+    // FSx LustreGuide "Lustre client VPC security group rules": the clients' security groups
+    // must admit the file servers on both port ranges (servers call back to clients).
+    const rules = Object.values(
+      resourcesOf(build({}, {}).json, 'aws_vpc_security_group_ingress_rule'),
+    ).filter((r) => /cluster_security_group_id/.test(r.security_group_id));
+    const fromServers = rules
+      .filter((r) =>
+        /aws_security_group\.Checkpoints_FileSystemSecurityGroup/.test(r.referenced_security_group_id),
+      )
+      .map((r) => `${r.ip_protocol} ${r.from_port}-${r.to_port}`);
+    expect(fromServers.sort()).toEqual(['tcp 1018-1023', 'tcp 988-988']);
   });
 
   test('links /checkpoints to the bucket with automatic import and export', () => {
