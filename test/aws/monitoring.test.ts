@@ -139,6 +139,21 @@ describe('Monitoring', () => {
     });
   });
 
+  test('alarmOnFileSystemFreeSpace compares the whole file system (Sum per minute), not the fullest storage target', () => {
+    // AWS/FSx FreeDataStorageCapacity: Sum is the file system's free bytes, Minimum the free bytes
+    // of the fullest storage target (FSx LustreGuide fs-metrics); the threshold is a share of the
+    // whole capacity, so only Sum over one reporting interval is comparable.
+    const { stack, cluster, monitoring } = build();
+    const store = new CheckpointStore(stack, 'Ckpt', { cluster, lustre: { capacityGiB: 4800 } });
+    monitoring.alarmOnFileSystemFreeSpace(store);
+    expect(onlyResource(synthJson(stack), 'aws_cloudwatch_metric_alarm')).toMatchObject({
+      statistic: 'Sum',
+      period: 60,
+      evaluation_periods: 15,
+      datapoints_to_alarm: 3,
+    });
+  });
+
   test('alarmOnFileSystemFreeSpace throws for a store without Lustre', () => {
     const { stack, monitoring } = build();
     expect(() => monitoring.alarmOnFileSystemFreeSpace(new CheckpointStore(stack, 'C'))).toThrow(
