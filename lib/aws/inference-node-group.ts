@@ -70,8 +70,9 @@ export interface InferenceNodeGroupOptions extends InferenceNodePoolOptions {
    */
   readonly imdsHopLimit?: number;
   /**
-   * Private subnets of the group.
-   * @default - all private subnets of the network
+   * Private subnets of the group. With `Capacity.reservation()` they must all be in the
+   * reservation's Availability Zone.
+   * @default - all private subnets of the network (an error with a reservation when they span AZs)
    */
   readonly subnets?: NetworkSubnet[];
 }
@@ -199,9 +200,20 @@ export class InferenceNodeGroup extends Construct {
       }
     }
     this.instanceTypes = types.map((t) => t.name);
-    const subnetIds = (props.subnets ?? cluster.network.privateSubnets).map((s) => s.subnetId);
+    const subnets = props.subnets ?? cluster.network.privateSubnets;
+    const subnetIds = subnets.map((s) => s.subnetId);
     if (subnetIds.length === 0) {
       throw new ValidationError(`'subnets' is empty: give at least one private subnet.`, this);
+    }
+    const azs = [...new Set(subnets.map((s) => s.availabilityZone))];
+    if (props.capacity?.kind === CapacityKind.RESERVATION && azs.length > 1) {
+      // Instances that target a capacity reservation launch only in its AZ; an Auto Scaling group
+      // over several AZs keeps failing launches (and rebalancing into) the other ones.
+      throw new ValidationError(
+        `Capacity.reservation('${props.capacity.reservationId}') launches only in the reservation's Availability Zone, but 'subnets' span ${azs.join(', ')}: ` +
+          `pass 'subnets' of the reservation's AZ only.`,
+        this,
+      );
     }
 
     const userData = renderUserData({
