@@ -180,8 +180,13 @@ export interface EksClusterProps {
 
 /** An EKS cluster the node groups and stores attach to. */
 export interface IEksCluster extends IConstruct {
-  /** Cluster name. */
+  /**
+   * Cluster name, known at synth time (a plain string, not a reference): resources that pass it
+   * must also depend on {@link clusterDependency} (or something that does).
+   */
   readonly clusterName: string;
+  /** The cluster resource, for `dependsOn` of resources that only pass `clusterName`. */
+  readonly clusterDependency: ITerraformDependable;
   /** Cluster ARN. */
   readonly clusterArn: string;
   /** API server endpoint URL. */
@@ -264,6 +269,7 @@ export class WorkloadRole extends Construct implements IAwsRole {
       namespace: options.namespace,
       serviceAccount: options.serviceAccount,
       roleArn: role.arn,
+      dependsOn: [cluster.clusterDependency],
     });
   }
 }
@@ -288,6 +294,8 @@ export class EksCluster extends Construct implements IEksCluster {
   public readonly resource: EksClusterResource;
   /** Cluster name. */
   public readonly clusterName: string;
+  /** The `aws_eks_cluster`, for `dependsOn` of resources that only pass `clusterName`. */
+  public readonly clusterDependency: ITerraformDependable;
   /** Cluster ARN. */
   public readonly clusterArn: string;
   /** API server endpoint URL. */
@@ -424,6 +432,7 @@ export class EksCluster extends Construct implements IEksCluster {
       dependsOn: clusterRole.attachments,
     });
     this.node.defaultChild = this.resource;
+    this.clusterDependency = this.resource;
     props.network.tagForCluster(this.clusterName);
 
     this.clusterArn = this.resource.arn;

@@ -267,6 +267,17 @@ describe('EksCluster', () => {
     });
   });
 
+  test('the Pod Identity association waits for the cluster', () => {
+    // The association names the cluster by a plain string; without a dependency Terraform creates
+    // it while the cluster is still being created and EKS answers ResourceNotFoundException.
+    const { stack, cluster: c } = clusterStack();
+    c.addWorkloadRole('Trainer', { namespace: 'training', serviceAccount: 'trainer' });
+    const assoc = onlyResource(synthJson(stack), 'aws_eks_pod_identity_association');
+    expect(`${assoc.cluster_name} ${(assoc.depends_on ?? []).join(' ')}`).toMatch(
+      /aws_eks_cluster\.Cluster_/,
+    );
+  });
+
   test('addWorkloadRole throws for an invalid service account', () => {
     const { cluster: c } = clusterStack();
     expect(() => c.addWorkloadRole('X', { namespace: 'training', serviceAccount: 'Trainer_SA' })).toThrow(
