@@ -123,6 +123,12 @@ describe('BudgetAlarm', () => {
     expect(() => build({ emails: [] })).toThrow(/give 'emails' or 'topic'/);
   });
 
+  test('throws when both threshold lists are empty', () => {
+    expect(() => build({ actualThresholdsPercent: [], forecastedThresholdsPercent: [] })).toThrow(
+      /'actualThresholdsPercent' and 'forecastedThresholdsPercent' are both empty/,
+    );
+  });
+
   test('throws for a repeated or invalid threshold', () => {
     expect(() => build({ actualThresholdsPercent: [80, 80] })).toThrow(/repeats a threshold/);
     expect(() => build({ forecastedThresholdsPercent: [0] })).toThrow(

@@ -1,4 +1,6 @@
 import { CheckpointStore, CheckpointStoreProps, LustreOptions } from '../../lib/aws/checkpoint-store';
+import { EksCluster } from '../../lib/aws/cluster';
+import { GpuNetwork } from '../../lib/aws/network';
 import { onlyResource, resourcesOf, synthJson } from '../util';
 import { awsStack, clusterStack } from './util';
 
@@ -248,6 +250,15 @@ describe('CheckpointStore lustre', () => {
     expect(addon.pod_identity_association).toEqual([
       { role_arn: expect.any(String), service_account: 'fsx-csi-controller-sa' },
     ]);
+  });
+
+  test('throws for lustre without a subnet when the network has no training subnet', () => {
+    const stack = awsStack();
+    const net = new GpuNetwork(stack, 'Net', { availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const cluster = new EksCluster(stack, 'Cluster', { network: net });
+    expect(() => new CheckpointStore(stack, 'C', { cluster, lustre: { capacityGiB: 1200 } })).toThrow(
+      /'lustre.subnet' is required when the network has no training subnet/,
+    );
   });
 
   test('throws for lustre without a cluster', () => {
