@@ -7,6 +7,7 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -412,6 +413,22 @@ export class EksCluster extends Construct implements IEksCluster {
       ['sts:AssumeRole', 'sts:TagSession'],
     );
 
+    // The key policy only delegates to IAM: the cluster role needs an identity policy to use the
+    // key (terraform-aws-modules/terraform-aws-eks attaches the same 'cluster_encryption' policy).
+    const clusterKeyPolicy = new IamRolePolicy(this, 'ClusterRoleSecretsKey', {
+      role: clusterRole.role.name,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
+            Resource: this.secretsKey.arn,
+          },
+        ],
+      }),
+    });
+
     this.resource = new EksClusterResource(this, 'Resource', {
       name: this.clusterName,
       version: this.kubernetesVersion,
@@ -429,7 +446,7 @@ export class EksCluster extends Construct implements IEksCluster {
         authenticationMode: 'API',
         bootstrapClusterCreatorAdminPermissions: props.bootstrapCreatorAdmin ?? true,
       },
-      dependsOn: clusterRole.attachments,
+      dependsOn: [...clusterRole.attachments, clusterKeyPolicy],
     });
     this.node.defaultChild = this.resource;
     this.clusterDependency = this.resource;

@@ -104,7 +104,10 @@ describe('CheckpointStore bucket', () => {
   });
 
   test('grants the cluster node role read-write', () => {
-    const policy = JSON.parse(onlyResource(build().json, 'aws_iam_role_policy').policy);
+    const grant = Object.values(resourcesOf(build().json, 'aws_iam_role_policy')).find((p) =>
+      /Cluster_NodeRole_/.test(p.role),
+    );
+    const policy = JSON.parse(grant.policy);
     expect(policy.Statement[0].Action).toEqual(
       expect.arrayContaining(['s3:PutObject', 's3:GetObject', 's3:ListBucket']),
     );

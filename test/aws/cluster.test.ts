@@ -32,6 +32,24 @@ describe('EksCluster', () => {
     expect(onlyResource(json, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true });
   });
 
+  test('lets the cluster role use the secrets key before the cluster is created', () => {
+    // The key policy only delegates to IAM (account root), so the cluster role needs an identity
+    // policy on the key, as terraform-aws-modules/terraform-aws-eks attaches (cluster_encryption).
+    const { stack } = clusterStack();
+    const json = synthJson(stack);
+    const [id, policy] = Object.entries(resourcesOf(json, 'aws_iam_role_policy')).find(([, p]) =>
+      /Cluster_ClusterRole_/.test(p.role),
+    )!;
+    expect(JSON.parse(policy.policy).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
+        Resource: expect.stringContaining('aws_kms_key.Cluster_SecretsKey_'),
+      },
+    ]);
+    expect(cluster(json).depends_on).toContain(`aws_iam_role_policy.${id}`);
+  });
+
   test('defaults to a private endpoint only', () => {
     const { stack } = clusterStack();
     expect(cluster(synthJson(stack)).vpc_config).toMatchObject({

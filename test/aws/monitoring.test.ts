@@ -77,7 +77,10 @@ describe('Monitoring', () => {
       namespace: 'monitoring',
       service_account: 'prometheus',
     });
-    const policy = JSON.parse(onlyResource(json, 'aws_iam_role_policy').policy);
+    const grant = Object.values(resourcesOf(json, 'aws_iam_role_policy')).find((p) =>
+      /CollectorRole/.test(p.role),
+    );
+    const policy = JSON.parse(grant.policy);
     expect(policy.Statement[0].Action).toContain('aps:RemoteWrite');
     expect(policy.Statement[0].Resource).toContain('aws_prometheus_workspace.');
   });
