@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
@@ -26,6 +27,11 @@ import { TrainingNodeGroup, TrainingNodeGroupOptions } from './training-node-gro
 
 /** The Kubernetes version new clusters get unless `kubernetesVersion` is set. */
 export const DEFAULT_KUBERNETES_VERSION = '1.34';
+
+/** Retention periods CloudWatch Logs accepts, days (`PutRetentionPolicy`). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** Lowest VPC CNI version that supports `efa-only` interfaces (EKS UG `node-efa`). */
 export const MIN_VPC_CNI_FOR_EFA_ONLY = '1.18.5';
@@ -156,6 +162,14 @@ export interface EksClusterProps {
    * @default ['api', 'audit', 'authenticator']
    */
   readonly enabledLogTypes?: string[];
+  /**
+   * Retention of the control-plane log group `/aws/eks/<clusterName>/cluster`, which the
+   * construct creates before the cluster (otherwise EKS creates it, never expiring and unknown
+   * to Terraform). One of the values CloudWatch Logs accepts.
+   * @default 90
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
+   */
+  readonly controlPlaneLogRetentionDays?: number;
   /**
    * Create Terraform outputs `<id>_name`, `_endpoint`, `_certificate_authority_data`,
    * `_oidc_issuer_url`.
@@ -429,12 +443,28 @@ export class EksCluster extends Construct implements IEksCluster {
       }),
     });
 
+    const logTypes = props.enabledLogTypes ?? ['api', 'audit', 'authenticator'];
+    const retention = props.controlPlaneLogRetentionDays ?? 90;
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
+      throw new ValidationError(
+        `'controlPlaneLogRetentionDays' (${retention}) must be one of ${LOG_RETENTION_DAYS.join(', ')} (the retentions CloudWatch Logs accepts).`,
+        this,
+      );
+    }
+    // EKS writes control-plane logs to this name; created first so Terraform owns its retention.
+    const logGroup = logTypes.length
+      ? new CloudwatchLogGroup(this, 'ControlPlaneLogs', {
+          name: `/aws/eks/${this.clusterName}/cluster`,
+          retentionInDays: retention,
+        })
+      : undefined;
+
     this.resource = new EksClusterResource(this, 'Resource', {
       name: this.clusterName,
       version: this.kubernetesVersion,
       roleArn: clusterRole.role.arn,
       bootstrapSelfManagedAddons: false,
-      enabledClusterLogTypes: props.enabledLogTypes ?? ['api', 'audit', 'authenticator'],
+      enabledClusterLogTypes: logTypes,
       vpcConfig: {
         subnetIds: props.network.privateSubnets.map((s) => s.subnetId),
         endpointPrivateAccess: true,
@@ -446,7 +476,7 @@ export class EksCluster extends Construct implements IEksCluster {
         authenticationMode: 'API',
         bootstrapClusterCreatorAdminPermissions: props.bootstrapCreatorAdmin ?? true,
       },
-      dependsOn: [...clusterRole.attachments, clusterKeyPolicy],
+      dependsOn: [...clusterRole.attachments, clusterKeyPolicy, ...(logGroup ? [logGroup] : [])],
     });
     this.node.defaultChild = this.resource;
     this.clusterDependency = this.resource;

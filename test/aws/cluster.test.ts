@@ -368,6 +368,31 @@ describe('EksCluster more defaults', () => {
     expect(cluster(synthJson(stack)).enabled_cluster_log_types).toEqual(['audit']);
   });
 
+  test('creates the control-plane log group with 90-day retention before the cluster', () => {
+    // Without it EKS creates /aws/eks/<name>/cluster itself, never expiring and unknown to Terraform.
+    const { stack } = clusterStack({ clusterName: 'gpu' });
+    const json = synthJson(stack);
+    const [id, group] = Object.entries(resourcesOf(json, 'aws_cloudwatch_log_group'))[0];
+    expect(group).toMatchObject({ name: '/aws/eks/gpu/cluster', retention_in_days: 90 });
+    expect(cluster(json).depends_on).toContain(`aws_cloudwatch_log_group.${id}`);
+  });
+
+  test('controlPlaneLogRetentionDays sets the retention', () => {
+    const { stack } = clusterStack({ controlPlaneLogRetentionDays: 365 });
+    expect(onlyResource(synthJson(stack), 'aws_cloudwatch_log_group').retention_in_days).toBe(365);
+  });
+
+  test('throws for a retention CloudWatch Logs does not offer', () => {
+    expect(() => clusterStack({ controlPlaneLogRetentionDays: 100 })).toThrow(
+      /'controlPlaneLogRetentionDays' \(100\) must be one of 1, 3, 5, 7, 14, 30, 60, 90/,
+    );
+  });
+
+  test('enabledLogTypes: [] creates no log group', () => {
+    const { stack } = clusterStack({ enabledLogTypes: [] });
+    expect(resourcesOf(synthJson(stack), 'aws_cloudwatch_log_group')).toEqual({});
+  });
+
   test('outputs: false leaves the outputs out', () => {
     const { stack } = clusterStack({ outputs: false });
     expect(synthJson(stack).output).toBeUndefined();
