@@ -24,6 +24,7 @@ import {
   awsInstanceTypeByName,
   awsInstanceTypeFor,
   compatibleInstanceTypes,
+  efaTrainingInstanceTypeNames,
   supportsEfaLayout,
 } from './instance-types';
 import { NetworkSubnet } from './network';
@@ -182,7 +183,7 @@ export class TrainingNodeGroup extends Construct {
     const efa = props.efa ?? true;
     if (efa && !supportsEfaLayout(this.instanceType)) {
       throw new ValidationError(
-        `'instanceType' ${this.instanceType.name} has no EFA network-card layout in the catalogue: training groups with EFA need p5.48xlarge, p5e.48xlarge, p5en.48xlarge, p4d.24xlarge or p4de.24xlarge. Set 'efa: false' to train without EFA.`,
+        `'instanceType' ${this.instanceType.name} has no EFA network-card layout in the catalogue: training groups with EFA need one of ${efaTrainingInstanceTypeNames().join(', ')}. Set 'efa: false' to train without EFA.`,
         this,
       );
     }
