@@ -28,6 +28,9 @@ import { TrainingNodeGroup, TrainingNodeGroupOptions } from './training-node-gro
 /** The Kubernetes version new clusters get unless `kubernetesVersion` is set. */
 export const DEFAULT_KUBERNETES_VERSION = '1.34';
 
+/** Control-plane log types EKS can send to CloudWatch Logs (`LogType` of the EKS API). */
+export const EKS_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
+
 /** Retention periods CloudWatch Logs accepts, days (`PutRetentionPolicy`). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -158,7 +161,7 @@ export interface EksClusterProps {
    */
   readonly systemNodeGroup?: SystemNodeGroupOptions;
   /**
-   * Control-plane log types sent to CloudWatch Logs.
+   * Control-plane log types sent to CloudWatch Logs, from `EKS_LOG_TYPES`.
    * @default ['api', 'audit', 'authenticator']
    */
   readonly enabledLogTypes?: string[];
@@ -444,6 +447,14 @@ export class EksCluster extends Construct implements IEksCluster {
     });
 
     const logTypes = props.enabledLogTypes ?? ['api', 'audit', 'authenticator'];
+    for (const t of logTypes) {
+      if (!(EKS_LOG_TYPES as readonly string[]).includes(t)) {
+        throw new ValidationError(
+          `'enabledLogTypes' entry '${t}' is not an EKS control-plane log type: use ${EKS_LOG_TYPES.slice(0, -1).join(', ')} or ${EKS_LOG_TYPES[EKS_LOG_TYPES.length - 1]}.`,
+          this,
+        );
+      }
+    }
     const retention = props.controlPlaneLogRetentionDays ?? 90;
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
       throw new ValidationError(

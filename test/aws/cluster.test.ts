@@ -393,6 +393,12 @@ describe('EksCluster more defaults', () => {
     expect(resourcesOf(synthJson(stack), 'aws_cloudwatch_log_group')).toEqual({});
   });
 
+  test('throws for a control-plane log type EKS does not have', () => {
+    expect(() => clusterStack({ enabledLogTypes: ['audit', 'controller-manager'] })).toThrow(
+      /'enabledLogTypes' entry 'controller-manager' is not an EKS control-plane log type: use api, audit, authenticator, controllerManager or scheduler/,
+    );
+  });
+
   test('outputs: false leaves the outputs out', () => {
     const { stack } = clusterStack({ outputs: false });
     expect(synthJson(stack).output).toBeUndefined();
