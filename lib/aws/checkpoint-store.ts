@@ -16,6 +16,9 @@ import { IAwsRole } from './roles';
 /** Per-unit storage throughput values of PERSISTENT_2 SSD file systems, MB/s per TiB. */
 export const LUSTRE_THROUGHPUTS_MBPS_PER_TIB = [125, 250, 500, 1000] as const;
 
+/** Lustre versions of PERSISTENT_2 file systems (FSx API `FileSystemTypeVersion`; 2.10 is Scratch / PERSISTENT_1 only). */
+export const LUSTRE_PERSISTENT_2_VERSIONS = ['2.12', '2.15'] as const;
+
 /** Most data repository associations one FSx for Lustre file system takes. */
 export const MAX_DATA_REPOSITORY_ASSOCIATIONS = 8;
 
@@ -54,8 +57,9 @@ export interface LustreOptions {
    */
   readonly dataRepositories?: LustreDataRepository[];
   /**
-   * Lustre version.
+   * Lustre version, one of `LUSTRE_PERSISTENT_2_VERSIONS`.
    * @default '2.15'
+   * @see https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystem.html
    */
   readonly fileSystemTypeVersion?: string;
 }
@@ -217,6 +221,13 @@ export class CheckpointStore extends Construct {
           this,
         );
       }
+      const version = l.fileSystemTypeVersion ?? '2.15';
+      if (!(LUSTRE_PERSISTENT_2_VERSIONS as readonly string[]).includes(version)) {
+        throw new ValidationError(
+          `'lustre.fileSystemTypeVersion' ('${version}') must be one of ${LUSTRE_PERSISTENT_2_VERSIONS.join(', ')}: PERSISTENT_2 file systems do not run other Lustre versions.`,
+          this,
+        );
+      }
       const subnet = l.subnet ?? cluster.network.trainingSubnet;
       if (!subnet) {
         throw new ValidationError(
@@ -320,7 +331,7 @@ export class CheckpointStore extends Construct {
         subnetIds: [subnet.subnetId],
         securityGroupIds: [sg.id],
         dataCompressionType: 'LZ4',
-        fileSystemTypeVersion: l.fileSystemTypeVersion ?? '2.15',
+        fileSystemTypeVersion: version,
         kmsKeyId: this.store.key.arn,
         tags: { Name: this.node.path },
         lifecycle: { preventDestroy: protect },

@@ -164,6 +164,13 @@ describe('CheckpointStore lustre', () => {
     expect(() => build({}, { throughputMBpsPerTiB })).not.toThrow();
   });
 
+  test('throws for a Lustre version PERSISTENT_2 does not run', () => {
+    // FSx API FileSystemTypeVersion: 2.10 is Scratch / PERSISTENT_1 only.
+    expect(() => build({}, { fileSystemTypeVersion: '2.10' })).toThrow(
+      /'lustre.fileSystemTypeVersion' \('2.10'\) must be one of 2.12, 2.15/,
+    );
+  });
+
   test('throws for 200 MB/s/TiB (a PERSISTENT_1 value)', () => {
     expect(() => build({}, { throughputMBpsPerTiB: 200 })).toThrow(/must be one of 125, 250, 500, 1000/);
   });
