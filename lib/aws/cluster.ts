@@ -21,7 +21,7 @@ import { ValidationError, Warnings } from '../core';
 import { InferenceNodeGroup, InferenceNodeGroupOptions } from './inference-node-group';
 import { INetwork } from './network';
 import { managedPolicyArn, serviceRole } from './private/iam';
-import { requireIntInRange } from './private/node-group-common';
+import { nodeGroupName, requireIntInRange } from './private/node-group-common';
 import { IAwsRole } from './roles';
 import { TrainingNodeGroup, TrainingNodeGroupOptions } from './training-node-group';
 
@@ -630,7 +630,7 @@ export class EksCluster extends Construct implements IEksCluster {
     });
     this.systemNodeGroup = new EksNodeGroup(this, 'SystemNodeGroup', {
       clusterName: this.resource.name,
-      nodeGroupName: `${this.clusterName}-system`.slice(0, 63),
+      nodeGroupName: nodeGroupName(this, this, this.clusterName, 'system'),
       nodeRoleArn: node.role.arn,
       subnetIds: props.network.privateSubnets.map((s) => s.subnetId),
       amiType: 'AL2023_x86_64_STANDARD',

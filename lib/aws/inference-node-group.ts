@@ -259,7 +259,7 @@ export class InferenceNodeGroup extends Construct {
 
     this.resource = new EksNodeGroup(this, 'Resource', {
       clusterName: cluster.clusterName,
-      nodeGroupName: nodeGroupName(cluster.clusterName, id),
+      nodeGroupName: nodeGroupName(this, cluster, cluster.clusterName, id),
       nodeRoleArn: cluster.nodeRole.roleArn,
       subnetIds,
       amiType,

@@ -382,7 +382,7 @@ export class TrainingNodeGroup extends Construct {
           : 'ON_DEMAND';
     this.resource = new EksNodeGroup(this, 'Resource', {
       clusterName: cluster.clusterName,
-      nodeGroupName: nodeGroupName(cluster.clusterName, id),
+      nodeGroupName: nodeGroupName(this, cluster, cluster.clusterName, id),
       nodeRoleArn: cluster.nodeRole.roleArn,
       subnetIds: [subnet.subnetId],
       amiType,

@@ -186,6 +186,21 @@ describe('InferenceNodeGroup', () => {
     );
   });
 
+  test('throws for two groups whose names are equal once cut to 63 characters', () => {
+    const { cluster } = clusterStack({ clusterName: 'c'.repeat(60) });
+    cluster.addInferenceNodeGroup('L40Sa', { accelerator: Accelerator.L40S });
+    expect(() => cluster.addInferenceNodeGroup('L40Sb', { accelerator: Accelerator.L40S })).toThrow(
+      /node group name 'c{60}-L4' .* is already used by test\/Cluster\/L40Sa/,
+    );
+  });
+
+  test("throws for the id 'system' (the system node group's name)", () => {
+    const { cluster } = clusterStack({ clusterName: 'gpu' });
+    expect(() => cluster.addInferenceNodeGroup('system', { accelerator: Accelerator.L40S })).toThrow(
+      /node group name 'gpu-system' .* is already used by test\/Cluster/,
+    );
+  });
+
   test('throws for a Capacity Block', () => {
     expect(() => build({ capacity: Capacity.capacityBlock('cr-0123456789abcdef0') })).toThrow(
       /CAPACITY_BLOCK is not supported for an autoscaled inference group/,

@@ -216,8 +216,30 @@ export function requireIntInRange(
   }
 }
 
-/** A node group name EKS accepts (1-63 of [A-Za-z0-9_-], starting alphanumeric). */
-export function nodeGroupName(clusterName: string, id: string): string {
+const claimedNodeGroupNames = new WeakMap<object, Map<string, string>>();
+
+/**
+ * A node group name EKS accepts (1-63 of [A-Za-z0-9_-], starting alphanumeric):
+ * `<clusterName>-<id>`, cut to 63 characters. Names are unique per cluster in EKS, so a name
+ * that another node group of the same cluster already has (two ids that only differ after the
+ * cut, or the id 'system') is refused at synth instead of by CreateNodegroup at apply.
+ */
+export function nodeGroupName(scope: IConstruct, cluster: object, clusterName: string, id: string): string {
   const base = `${clusterName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-');
-  return base.length <= 63 ? base : base.slice(0, 63);
+  const name = base.length <= 63 ? base : base.slice(0, 63);
+  let claimed = claimedNodeGroupNames.get(cluster);
+  if (!claimed) {
+    claimed = new Map();
+    claimedNodeGroupNames.set(cluster, claimed);
+  }
+  const owner = claimed.get(name);
+  if (owner !== undefined) {
+    throw new ValidationError(
+      `node group name '${name}' (cluster name + '-' + construct id, cut to EKS's 63 characters) is already used by ${owner}: ` +
+        `use a shorter 'clusterName' or ids that differ in their first characters.`,
+      scope,
+    );
+  }
+  claimed.set(name, scope.node.path);
+  return name;
 }
