@@ -287,34 +287,31 @@ export class CheckpointStore extends Construct {
         tags: { Name: `${this.node.path}/lustre` },
       });
       this.fileSystemSecurityGroup = sg;
-      for (const [from, to] of LUSTRE_PORTS) {
-        const name = from === to ? `${from}` : `${from}-${to}`;
-        new VpcSecurityGroupIngressRule(this, `LustreSelf${name}`, {
-          securityGroupId: sg.id,
-          referencedSecurityGroupId: sg.id,
-          ipProtocol: 'tcp',
-          fromPort: from,
-          toPort: to,
-          description: `Lustre ${name} between file servers`,
-        });
-        new VpcSecurityGroupIngressRule(this, `LustreNodes${name}`, {
-          securityGroupId: sg.id,
-          referencedSecurityGroupId: cluster.clusterSecurityGroupId,
-          ipProtocol: 'tcp',
-          fromPort: from,
-          toPort: to,
-          description: `Lustre ${name} from EKS nodes`,
-        });
-        // Lustre servers also connect back to their clients: the clients' security group (the
-        // cluster security group on every node) must admit the file servers on the same ports.
-        new VpcSecurityGroupIngressRule(this, `LustreServersToNodes${name}`, {
-          securityGroupId: cluster.clusterSecurityGroupId,
-          referencedSecurityGroupId: sg.id,
-          ipProtocol: 'tcp',
-          fromPort: from,
-          toPort: to,
-          description: `Lustre ${name} from FSx for Lustre ${this.node.path}`,
-        });
+      // Both directions (FSx LustreGuide, VPC security group rules): clients reach the file servers,
+      // and Lustre servers connect back to their clients, whose security group is the cluster
+      // security group on every node.
+      const directions = [
+        { id: 'LustreSelf', to: sg.id, from: sg.id, what: 'between file servers' },
+        { id: 'LustreNodes', to: sg.id, from: cluster.clusterSecurityGroupId, what: 'from EKS nodes' },
+        {
+          id: 'LustreServersToNodes',
+          to: cluster.clusterSecurityGroupId,
+          from: sg.id,
+          what: `from FSx for Lustre ${this.node.path}`,
+        },
+      ];
+      for (const [fromPort, toPort] of LUSTRE_PORTS) {
+        const name = fromPort === toPort ? `${fromPort}` : `${fromPort}-${toPort}`;
+        for (const d of directions) {
+          new VpcSecurityGroupIngressRule(this, `${d.id}${name}`, {
+            securityGroupId: d.to,
+            referencedSecurityGroupId: d.from,
+            ipProtocol: 'tcp',
+            fromPort,
+            toPort,
+            description: `Lustre ${name} ${d.what}`,
+          });
+        }
       }
       new VpcSecurityGroupEgressRule(this, 'LustreEgress', {
         securityGroupId: sg.id,
