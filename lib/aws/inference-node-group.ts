@@ -4,12 +4,10 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
 import {
   CapacityKind,
-  CostEstimate,
   gpuPoolTaints,
   InferenceNodePoolOptions,
   NodeTaint,
   NVIDIA_GPU_RESOURCE,
-  PricingModel,
   resolveInferenceGpusPerNode,
   resolveInferenceNodeCounts,
   ValidationError,
@@ -25,13 +23,13 @@ import {
   GPU_INSTANCE_TYPES,
 } from './instance-types';
 import {
-  dataVolumeDevice,
+  addNodeGroupCost,
   eksTaints,
   GpuAmiType,
+  gpuLaunchTemplateBasics,
   gpuNodeLabels,
   nodeGroupName,
   renderUserData,
-  requireIntInRange,
   resolveAmiType,
   taintTemplate,
 } from './private/node-group-common';
@@ -169,24 +167,14 @@ export class InferenceNodeGroup extends Construct {
       Warnings.add(this, f.id, f.message);
     }
     const amiType = resolveAmiType(this, props.amiType);
-    const rootGiB = props.rootVolumeSizeGiB ?? 200;
-    requireIntInRange(
-      this,
-      'rootVolumeSizeGiB',
-      rootGiB,
-      MIN_INFERENCE_ROOT_VOLUME_GIB,
-      16384,
-      'serving images are 10-20 GB compressed and containerd keeps compressed and unpacked layers.',
-    );
-    const hopLimit = props.imdsHopLimit ?? 2;
-    requireIntInRange(
-      this,
-      'imdsHopLimit',
-      hopLimit,
-      1,
-      64,
-      'use 1 to keep pods away from instance metadata, 2 to let them reach it.',
-    );
+    const ltBasics = gpuLaunchTemplateBasics(this, {
+      amiType,
+      rootVolumeSizeGiB: props.rootVolumeSizeGiB,
+      minRootVolumeGiB: MIN_INFERENCE_ROOT_VOLUME_GIB,
+      rootVolumeHint:
+        'serving images are 10-20 GB compressed and containerd keeps compressed and unpacked layers.',
+      imdsHopLimit: props.imdsHopLimit,
+    });
 
     let types = [this.instanceType];
     if (kind === CapacityKind.SPOT) {
@@ -224,13 +212,7 @@ export class InferenceNodeGroup extends Construct {
     this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
       description: `${this.node.path}: ${this.instanceType.name}`,
       updateDefaultVersion: true,
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: hopLimit },
-      blockDeviceMappings: [
-        {
-          deviceName: dataVolumeDevice(amiType),
-          ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
-        },
-      ],
+      ...ltBasics,
       ...(props.capacity?.kind === CapacityKind.RESERVATION
         ? {
             capacityReservationSpecification: {
@@ -290,27 +272,6 @@ export class InferenceNodeGroup extends Construct {
         });
       });
 
-    const price = this.instanceType.onDemandPrice;
-    if (price) {
-      CostEstimate.of(this).add({
-        constructPath: this.node.path,
-        item: this.instanceType.name,
-        minQuantity: this.minNodes,
-        maxQuantity: this.maxNodes,
-        unitPrice: price,
-        pricingModel:
-          kind === CapacityKind.SPOT
-            ? PricingModel.SPOT
-            : kind === CapacityKind.RESERVATION
-              ? PricingModel.RESERVED
-              : PricingModel.ON_DEMAND,
-      });
-    } else {
-      Warnings.add(
-        this,
-        'aws-no-price',
-        `No on-demand price is catalogued for ${this.instanceType.name}: the stack's cost estimate leaves this group out.`,
-      );
-    }
+    addNodeGroupCost(this, this.instanceType, this.minNodes, this.maxNodes, kind);
   }
 }

@@ -1,12 +1,18 @@
+import { LaunchTemplateConfig } from '@cdktf/provider-aws/lib/launch-template';
 import { IConstruct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
   Accelerator,
+  CapacityKind,
+  CostEstimate,
+  GpuShape,
   gpuPoolTaints,
   isValidKubernetesLabelKey,
   NodeTaint,
+  PricingModel,
   TaintEffect,
   ValidationError,
+  Warnings,
 } from '../../core';
 
 /** EKS AMI types for NVIDIA GPU node groups this library supports. */
@@ -242,4 +248,82 @@ export function nodeGroupName(scope: IConstruct, cluster: object, clusterName: s
   }
   claimed.set(name, scope.node.path);
   return name;
+}
+
+/** Options of {@link gpuLaunchTemplateBasics}. */
+export interface GpuLaunchTemplateBasicsOptions {
+  readonly amiType: GpuAmiType;
+  /** `rootVolumeSizeGiB` as the user gave it (default 200). */
+  readonly rootVolumeSizeGiB?: number;
+  /** Smallest root volume the group accepts, GiB. */
+  readonly minRootVolumeGiB: number;
+  /** Why the root volume must be that large (ends the error message). */
+  readonly rootVolumeHint: string;
+  /** `imdsHopLimit` as the user gave it (default 2). */
+  readonly imdsHopLimit?: number;
+}
+
+/**
+ * The launch-template settings every GPU node group shares, validated: IMDSv2 with the hop
+ * limit, and the encrypted gp3 root (AL2023) or data (Bottlerocket) volume.
+ */
+export function gpuLaunchTemplateBasics(
+  scope: IConstruct,
+  o: GpuLaunchTemplateBasicsOptions,
+): Pick<LaunchTemplateConfig, 'metadataOptions' | 'blockDeviceMappings'> {
+  const rootGiB = o.rootVolumeSizeGiB ?? 200;
+  requireIntInRange(scope, 'rootVolumeSizeGiB', rootGiB, o.minRootVolumeGiB, 16384, o.rootVolumeHint);
+  const hopLimit = o.imdsHopLimit ?? 2;
+  requireIntInRange(
+    scope,
+    'imdsHopLimit',
+    hopLimit,
+    1,
+    64,
+    'use 1 to keep pods away from instance metadata, 2 to let them reach it.',
+  );
+  return {
+    metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: hopLimit },
+    blockDeviceMappings: [
+      {
+        deviceName: dataVolumeDevice(o.amiType),
+        ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+      },
+    ],
+  };
+}
+
+/**
+ * Adds a node group to the stack's cost estimate at the instance type's on-demand price (spot
+ * and reservations flagged by pricing model), or warns `aws-no-price` when none is catalogued.
+ */
+export function addNodeGroupCost(
+  scope: IConstruct,
+  type: GpuShape,
+  minQuantity: number,
+  maxQuantity: number,
+  kind: CapacityKind,
+): void {
+  const price = type.onDemandPrice;
+  if (!price) {
+    Warnings.add(
+      scope,
+      'aws-no-price',
+      `No on-demand price is catalogued for ${type.name}: the stack's cost estimate leaves this group out.`,
+    );
+    return;
+  }
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: type.name,
+    minQuantity,
+    maxQuantity,
+    unitPrice: price,
+    pricingModel:
+      kind === CapacityKind.SPOT
+        ? PricingModel.SPOT
+        : kind === CapacityKind.RESERVATION || kind === CapacityKind.CAPACITY_BLOCK
+          ? PricingModel.RESERVED
+          : PricingModel.ON_DEMAND,
+  });
 }
