@@ -338,6 +338,11 @@ export class EksCluster extends Construct implements IEksCluster {
   public readonly nodeAutoRepair: boolean;
   /** The KMS key encrypting Kubernetes secrets. */
   public readonly secretsKey: KmsKey;
+  /**
+   * The control-plane log group `/aws/eks/<clusterName>/cluster`, when log types are enabled.
+   * For a cluster that already sent logs, call `importFrom('/aws/eks/<clusterName>/cluster')` on it.
+   */
+  public readonly controlPlaneLogGroup?: CloudwatchLogGroup;
   /** The system node group. */
   public readonly systemNodeGroup: EksNodeGroup;
   /** The managed add-ons, by add-on name. */
@@ -463,12 +468,12 @@ export class EksCluster extends Construct implements IEksCluster {
       );
     }
     // EKS writes control-plane logs to this name; created first so Terraform owns its retention.
-    const logGroup = logTypes.length
+    const logGroup = (this.controlPlaneLogGroup = logTypes.length
       ? new CloudwatchLogGroup(this, 'ControlPlaneLogs', {
           name: `/aws/eks/${this.clusterName}/cluster`,
           retentionInDays: retention,
         })
-      : undefined;
+      : undefined);
 
     this.resource = new EksClusterResource(this, 'Resource', {
       name: this.clusterName,

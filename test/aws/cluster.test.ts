@@ -370,9 +370,10 @@ describe('EksCluster more defaults', () => {
 
   test('creates the control-plane log group with 90-day retention before the cluster', () => {
     // Without it EKS creates /aws/eks/<name>/cluster itself, never expiring and unknown to Terraform.
-    const { stack } = clusterStack({ clusterName: 'gpu' });
+    const { stack, cluster: c } = clusterStack({ clusterName: 'gpu' });
     const json = synthJson(stack);
     const [id, group] = Object.entries(resourcesOf(json, 'aws_cloudwatch_log_group'))[0];
+    expect(c.controlPlaneLogGroup?.node.path).toBe('test/Cluster/ControlPlaneLogs');
     expect(group).toMatchObject({ name: '/aws/eks/gpu/cluster', retention_in_days: 90 });
     expect(cluster(json).depends_on).toContain(`aws_cloudwatch_log_group.${id}`);
   });
