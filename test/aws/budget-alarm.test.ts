@@ -123,6 +123,12 @@ describe('BudgetAlarm', () => {
     expect(() => build({ emails: [] })).toThrow(/give 'emails' or 'topic'/);
   });
 
+  test('throws for an e-mail listed twice', () => {
+    expect(() => build({ emails: ['finops@example.com', 'finops@example.com'] })).toThrow(
+      /'emails' lists 'finops@example.com' twice/,
+    );
+  });
+
   test('throws when both threshold lists are empty', () => {
     expect(() => build({ actualThresholdsPercent: [], forecastedThresholdsPercent: [] })).toThrow(
       /'actualThresholdsPercent' and 'forecastedThresholdsPercent' are both empty/,

@@ -97,6 +97,12 @@ describe('Monitoring', () => {
     expect(() => new Monitoring(awsStack(), 'M')).toThrow(/'region' is required when no 'cluster' is given/);
   });
 
+  test('throws for an e-mail listed twice (one subscription per endpoint)', () => {
+    expect(
+      () => new AlertTopic(awsStack(), 'T', { emails: ['oncall@example.com', 'oncall@example.com'] }),
+    ).toThrow(/'emails' lists 'oncall@example.com' twice/);
+  });
+
   test('throws for an invalid e-mail', () => {
     expect(() => new Monitoring(awsStack(), 'M', { region: 'us-east-1', emails: ['oncall'] })).toThrow(
       /'emails' entry 'oncall' is not an e-mail address/,
