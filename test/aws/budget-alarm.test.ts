@@ -230,4 +230,21 @@ describe('BudgetAlarm costAllocationTag', () => {
       { name: 'TagKeyValue', values: ['user:team$ml'] },
     ]);
   });
+
+  test('throws for a tag key AWS reserves or does not allow', () => {
+    // AWS-generated tags (aws:...) are not user-defined cost-allocation tags: a user:aws:... filter
+    // matches nothing.
+    expect(() => build({ costAllocationTag: { key: 'aws:createdBy', value: 'x' } })).toThrow(
+      /'costAllocationTag' key 'aws:createdBy' is not a user-defined AWS tag key/,
+    );
+    expect(() => build({ costAllocationTag: { key: 'team!', value: 'ml' } })).toThrow(
+      /'costAllocationTag' key 'team!' is not a user-defined AWS tag key/,
+    );
+  });
+
+  test('throws for a tag value AWS does not allow', () => {
+    expect(() => build({ costAllocationTag: { key: 'team', value: 'ml#1' } })).toThrow(
+      /'costAllocationTag' value 'ml#1' of 'team' is not a valid AWS tag value/,
+    );
+  });
 });
