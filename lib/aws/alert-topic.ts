@@ -6,12 +6,17 @@ import { ValidationError } from '../core';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-/** Throws unless every entry looks like an e-mail address. */
+/** Throws unless every entry looks like an e-mail address and none is listed twice. */
 export function validateEmails(scope: Construct, prop: string, emails: readonly string[]): void {
+  const seen = new Set<string>();
   for (const e of emails) {
     if (!EMAIL.test(e)) {
       throw new ValidationError(`'${prop}' entry '${e}' is not an e-mail address.`, scope);
     }
+    if (seen.has(e.toLowerCase())) {
+      throw new ValidationError(`'${prop}' lists '${e}' twice: give each address once.`, scope);
+    }
+    seen.add(e.toLowerCase());
   }
 }
 

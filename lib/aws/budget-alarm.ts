@@ -166,6 +166,22 @@ export class BudgetAlarm extends Construct {
     }
 
     const tag = props.costAllocationTag ?? Tags.of(this).costAllocationTag;
+    if (tag) {
+      // AWS tag rules (Tagging AWS resources): letters, digits, spaces and _ . : / = + - @; keys
+      // 1-128 characters and not aws: (AWS-generated tags are not user-defined cost tags).
+      if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(tag.key) || /^aws:/i.test(tag.key)) {
+        throw new ValidationError(
+          `'costAllocationTag' key '${tag.key}' is not a user-defined AWS tag key (1-128 letters, digits, spaces and _ . : / = + - @, not starting with 'aws:'): the budget's tag filter would match nothing.`,
+          this,
+        );
+      }
+      if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u.test(tag.value)) {
+        throw new ValidationError(
+          `'costAllocationTag' value '${tag.value}' of '${tag.key}' is not a valid AWS tag value (at most 256 letters, digits, spaces and _ . : / = + - @).`,
+          this,
+        );
+      }
+    }
     if (!tag) {
       Warnings.add(
         this,

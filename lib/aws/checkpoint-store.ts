@@ -16,6 +16,9 @@ import { IAwsRole } from './roles';
 /** Per-unit storage throughput values of PERSISTENT_2 SSD file systems, MB/s per TiB. */
 export const LUSTRE_THROUGHPUTS_MBPS_PER_TIB = [125, 250, 500, 1000] as const;
 
+/** Lustre versions of PERSISTENT_2 file systems (FSx API `FileSystemTypeVersion`; 2.10 is Scratch / PERSISTENT_1 only). */
+export const LUSTRE_PERSISTENT_2_VERSIONS = ['2.12', '2.15'] as const;
+
 /** Most data repository associations one FSx for Lustre file system takes. */
 export const MAX_DATA_REPOSITORY_ASSOCIATIONS = 8;
 
@@ -54,8 +57,9 @@ export interface LustreOptions {
    */
   readonly dataRepositories?: LustreDataRepository[];
   /**
-   * Lustre version.
+   * Lustre version, one of `LUSTRE_PERSISTENT_2_VERSIONS`.
    * @default '2.15'
+   * @see https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystem.html
    */
   readonly fileSystemTypeVersion?: string;
 }
@@ -64,7 +68,8 @@ export interface LustreOptions {
 export interface CheckpointStoreProps {
   /**
    * The cluster whose nodes mount the file system: the FSx CSI add-on is installed, its nodes
-   * may reach the Lustre ports, and the node role gets read-write access to the bucket.
+   * and the file servers may reach each other on the Lustre ports (rules on the file system's
+   * security group and on the cluster security group), and the node role gets read-write access to the bucket.
    * Required with `lustre`.
    * @default - no cluster; grant access with grantReadWrite
    */
@@ -216,6 +221,13 @@ export class CheckpointStore extends Construct {
           this,
         );
       }
+      const version = l.fileSystemTypeVersion ?? '2.15';
+      if (!(LUSTRE_PERSISTENT_2_VERSIONS as readonly string[]).includes(version)) {
+        throw new ValidationError(
+          `'lustre.fileSystemTypeVersion' ('${version}') must be one of ${LUSTRE_PERSISTENT_2_VERSIONS.join(', ')}: PERSISTENT_2 file systems do not run other Lustre versions.`,
+          this,
+        );
+      }
       const subnet = l.subnet ?? cluster.network.trainingSubnet;
       if (!subnet) {
         throw new ValidationError(
@@ -275,24 +287,31 @@ export class CheckpointStore extends Construct {
         tags: { Name: `${this.node.path}/lustre` },
       });
       this.fileSystemSecurityGroup = sg;
-      for (const [from, to] of LUSTRE_PORTS) {
-        const name = from === to ? `${from}` : `${from}-${to}`;
-        new VpcSecurityGroupIngressRule(this, `LustreSelf${name}`, {
-          securityGroupId: sg.id,
-          referencedSecurityGroupId: sg.id,
-          ipProtocol: 'tcp',
-          fromPort: from,
-          toPort: to,
-          description: `Lustre ${name} between file servers`,
-        });
-        new VpcSecurityGroupIngressRule(this, `LustreNodes${name}`, {
-          securityGroupId: sg.id,
-          referencedSecurityGroupId: cluster.clusterSecurityGroupId,
-          ipProtocol: 'tcp',
-          fromPort: from,
-          toPort: to,
-          description: `Lustre ${name} from EKS nodes`,
-        });
+      // Both directions (FSx LustreGuide, VPC security group rules): clients reach the file servers,
+      // and Lustre servers connect back to their clients, whose security group is the cluster
+      // security group on every node.
+      const directions = [
+        { id: 'LustreSelf', to: sg.id, from: sg.id, what: 'between file servers' },
+        { id: 'LustreNodes', to: sg.id, from: cluster.clusterSecurityGroupId, what: 'from EKS nodes' },
+        {
+          id: 'LustreServersToNodes',
+          to: cluster.clusterSecurityGroupId,
+          from: sg.id,
+          what: `from FSx for Lustre ${this.node.path}`,
+        },
+      ];
+      for (const [fromPort, toPort] of LUSTRE_PORTS) {
+        const name = fromPort === toPort ? `${fromPort}` : `${fromPort}-${toPort}`;
+        for (const d of directions) {
+          new VpcSecurityGroupIngressRule(this, `${d.id}${name}`, {
+            securityGroupId: d.to,
+            referencedSecurityGroupId: d.from,
+            ipProtocol: 'tcp',
+            fromPort,
+            toPort,
+            description: `Lustre ${name} ${d.what}`,
+          });
+        }
       }
       new VpcSecurityGroupEgressRule(this, 'LustreEgress', {
         securityGroupId: sg.id,
@@ -309,7 +328,7 @@ export class CheckpointStore extends Construct {
         subnetIds: [subnet.subnetId],
         securityGroupIds: [sg.id],
         dataCompressionType: 'LZ4',
-        fileSystemTypeVersion: l.fileSystemTypeVersion ?? '2.15',
+        fileSystemTypeVersion: version,
         kmsKeyId: this.store.key.arn,
         tags: { Name: this.node.path },
         lifecycle: { preventDestroy: protect },

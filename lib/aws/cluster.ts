@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
@@ -7,6 +8,7 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -19,12 +21,20 @@ import { ValidationError, Warnings } from '../core';
 import { InferenceNodeGroup, InferenceNodeGroupOptions } from './inference-node-group';
 import { INetwork } from './network';
 import { managedPolicyArn, serviceRole } from './private/iam';
-import { requireIntInRange } from './private/node-group-common';
+import { nodeGroupName, requireIntInRange } from './private/node-group-common';
 import { IAwsRole } from './roles';
 import { TrainingNodeGroup, TrainingNodeGroupOptions } from './training-node-group';
 
 /** The Kubernetes version new clusters get unless `kubernetesVersion` is set. */
 export const DEFAULT_KUBERNETES_VERSION = '1.34';
+
+/** Control-plane log types EKS can send to CloudWatch Logs (`LogType` of the EKS API). */
+export const EKS_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
+
+/** Retention periods CloudWatch Logs accepts, days (`PutRetentionPolicy`). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** Lowest VPC CNI version that supports `efa-only` interfaces (EKS UG `node-efa`). */
 export const MIN_VPC_CNI_FOR_EFA_ONLY = '1.18.5';
@@ -151,10 +161,18 @@ export interface EksClusterProps {
    */
   readonly systemNodeGroup?: SystemNodeGroupOptions;
   /**
-   * Control-plane log types sent to CloudWatch Logs.
+   * Control-plane log types sent to CloudWatch Logs, from `EKS_LOG_TYPES`.
    * @default ['api', 'audit', 'authenticator']
    */
   readonly enabledLogTypes?: string[];
+  /**
+   * Retention of the control-plane log group `/aws/eks/<clusterName>/cluster`, which the
+   * construct creates before the cluster (otherwise EKS creates it, never expiring and unknown
+   * to Terraform). One of the values CloudWatch Logs accepts.
+   * @default 90
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
+   */
+  readonly controlPlaneLogRetentionDays?: number;
   /**
    * Create Terraform outputs `<id>_name`, `_endpoint`, `_certificate_authority_data`,
    * `_oidc_issuer_url`.
@@ -180,8 +198,13 @@ export interface EksClusterProps {
 
 /** An EKS cluster the node groups and stores attach to. */
 export interface IEksCluster extends IConstruct {
-  /** Cluster name. */
+  /**
+   * Cluster name, known at synth time (a plain string, not a reference): resources that pass it
+   * must also depend on {@link clusterDependency} (or something that does).
+   */
   readonly clusterName: string;
+  /** The cluster resource, for `dependsOn` of resources that only pass `clusterName`. */
+  readonly clusterDependency: ITerraformDependable;
   /** Cluster ARN. */
   readonly clusterArn: string;
   /** API server endpoint URL. */
@@ -264,6 +287,7 @@ export class WorkloadRole extends Construct implements IAwsRole {
       namespace: options.namespace,
       serviceAccount: options.serviceAccount,
       roleArn: role.arn,
+      dependsOn: [cluster.clusterDependency],
     });
   }
 }
@@ -288,6 +312,8 @@ export class EksCluster extends Construct implements IEksCluster {
   public readonly resource: EksClusterResource;
   /** Cluster name. */
   public readonly clusterName: string;
+  /** The `aws_eks_cluster`, for `dependsOn` of resources that only pass `clusterName`. */
+  public readonly clusterDependency: ITerraformDependable;
   /** Cluster ARN. */
   public readonly clusterArn: string;
   /** API server endpoint URL. */
@@ -312,6 +338,11 @@ export class EksCluster extends Construct implements IEksCluster {
   public readonly nodeAutoRepair: boolean;
   /** The KMS key encrypting Kubernetes secrets. */
   public readonly secretsKey: KmsKey;
+  /**
+   * The control-plane log group `/aws/eks/<clusterName>/cluster`, when log types are enabled.
+   * For a cluster that already sent logs, call `importFrom('/aws/eks/<clusterName>/cluster')` on it.
+   */
+  public readonly controlPlaneLogGroup?: CloudwatchLogGroup;
   /** The system node group. */
   public readonly systemNodeGroup: EksNodeGroup;
   /** The managed add-ons, by add-on name. */
@@ -404,12 +435,52 @@ export class EksCluster extends Construct implements IEksCluster {
       ['sts:AssumeRole', 'sts:TagSession'],
     );
 
+    // The key policy only delegates to IAM: the cluster role needs an identity policy to use the
+    // key (terraform-aws-modules/terraform-aws-eks attaches the same 'cluster_encryption' policy).
+    const clusterKeyPolicy = new IamRolePolicy(this, 'ClusterRoleSecretsKey', {
+      role: clusterRole.role.name,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
+            Resource: this.secretsKey.arn,
+          },
+        ],
+      }),
+    });
+
+    const logTypes = props.enabledLogTypes ?? ['api', 'audit', 'authenticator'];
+    for (const t of logTypes) {
+      if (!(EKS_LOG_TYPES as readonly string[]).includes(t)) {
+        throw new ValidationError(
+          `'enabledLogTypes' entry '${t}' is not an EKS control-plane log type: use ${EKS_LOG_TYPES.slice(0, -1).join(', ')} or ${EKS_LOG_TYPES[EKS_LOG_TYPES.length - 1]}.`,
+          this,
+        );
+      }
+    }
+    const retention = props.controlPlaneLogRetentionDays ?? 90;
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
+      throw new ValidationError(
+        `'controlPlaneLogRetentionDays' (${retention}) must be one of ${LOG_RETENTION_DAYS.join(', ')} (the retentions CloudWatch Logs accepts).`,
+        this,
+      );
+    }
+    // EKS writes control-plane logs to this name; created first so Terraform owns its retention.
+    const logGroup = (this.controlPlaneLogGroup = logTypes.length
+      ? new CloudwatchLogGroup(this, 'ControlPlaneLogs', {
+          name: `/aws/eks/${this.clusterName}/cluster`,
+          retentionInDays: retention,
+        })
+      : undefined);
+
     this.resource = new EksClusterResource(this, 'Resource', {
       name: this.clusterName,
       version: this.kubernetesVersion,
       roleArn: clusterRole.role.arn,
       bootstrapSelfManagedAddons: false,
-      enabledClusterLogTypes: props.enabledLogTypes ?? ['api', 'audit', 'authenticator'],
+      enabledClusterLogTypes: logTypes,
       vpcConfig: {
         subnetIds: props.network.privateSubnets.map((s) => s.subnetId),
         endpointPrivateAccess: true,
@@ -421,9 +492,10 @@ export class EksCluster extends Construct implements IEksCluster {
         authenticationMode: 'API',
         bootstrapClusterCreatorAdminPermissions: props.bootstrapCreatorAdmin ?? true,
       },
-      dependsOn: clusterRole.attachments,
+      dependsOn: [...clusterRole.attachments, clusterKeyPolicy, ...(logGroup ? [logGroup] : [])],
     });
     this.node.defaultChild = this.resource;
+    this.clusterDependency = this.resource;
     props.network.tagForCluster(this.clusterName);
 
     this.clusterArn = this.resource.arn;
@@ -563,7 +635,7 @@ export class EksCluster extends Construct implements IEksCluster {
     });
     this.systemNodeGroup = new EksNodeGroup(this, 'SystemNodeGroup', {
       clusterName: this.resource.name,
-      nodeGroupName: `${this.clusterName}-system`.slice(0, 63),
+      nodeGroupName: nodeGroupName(this, this, this.clusterName, 'system'),
       nodeRoleArn: node.role.arn,
       subnetIds: props.network.privateSubnets.map((s) => s.subnetId),
       amiType: 'AL2023_x86_64_STANDARD',

@@ -1,5 +1,5 @@
 import { ValidationError } from '../core';
-import { AwsGpuInstanceType, supportsEfaLayout } from './instance-types';
+import { AwsGpuInstanceType, efaTrainingInstanceTypeNames, supportsEfaLayout } from './instance-types';
 
 /** `interface_type` of a launch-template network interface. */
 export enum NetworkInterfaceType {
@@ -39,7 +39,7 @@ export function efaInterfaceLayout(type: AwsGpuInstanceType): EfaInterfaceSpec[]
   if (!supportsEfaLayout(type)) {
     throw new ValidationError(
       `'instanceType' ${type.name} has no EFA network-card layout in this library's catalogue (max EFA interfaces: ${type.maxEfaInterfaces}): ` +
-        `use an EFA training shape (p5.48xlarge, p5e.48xlarge, p5en.48xlarge, p4d.24xlarge, p4de.24xlarge) or set 'efa: false'.`,
+        `use an EFA training shape (${efaTrainingInstanceTypeNames().join(', ')}) or set 'efa: false'.`,
     );
   }
   const cards = type.networkCards as number;

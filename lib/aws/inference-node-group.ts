@@ -4,12 +4,10 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
 import {
   CapacityKind,
-  CostEstimate,
   gpuPoolTaints,
   InferenceNodePoolOptions,
   NodeTaint,
   NVIDIA_GPU_RESOURCE,
-  PricingModel,
   resolveInferenceGpusPerNode,
   resolveInferenceNodeCounts,
   ValidationError,
@@ -25,13 +23,13 @@ import {
   GPU_INSTANCE_TYPES,
 } from './instance-types';
 import {
-  dataVolumeDevice,
+  addNodeGroupCost,
   eksTaints,
   GpuAmiType,
+  gpuLaunchTemplateBasics,
   gpuNodeLabels,
   nodeGroupName,
   renderUserData,
-  requireIntInRange,
   resolveAmiType,
   taintTemplate,
 } from './private/node-group-common';
@@ -70,8 +68,9 @@ export interface InferenceNodeGroupOptions extends InferenceNodePoolOptions {
    */
   readonly imdsHopLimit?: number;
   /**
-   * Private subnets of the group.
-   * @default - all private subnets of the network
+   * Private subnets of the group. With `Capacity.reservation()` they must all be in the
+   * reservation's Availability Zone.
+   * @default - all private subnets of the network (an error with a reservation when they span AZs)
    */
   readonly subnets?: NetworkSubnet[];
 }
@@ -168,24 +167,14 @@ export class InferenceNodeGroup extends Construct {
       Warnings.add(this, f.id, f.message);
     }
     const amiType = resolveAmiType(this, props.amiType);
-    const rootGiB = props.rootVolumeSizeGiB ?? 200;
-    requireIntInRange(
-      this,
-      'rootVolumeSizeGiB',
-      rootGiB,
-      MIN_INFERENCE_ROOT_VOLUME_GIB,
-      16384,
-      'serving images are 10-20 GB compressed and containerd keeps compressed and unpacked layers.',
-    );
-    const hopLimit = props.imdsHopLimit ?? 2;
-    requireIntInRange(
-      this,
-      'imdsHopLimit',
-      hopLimit,
-      1,
-      64,
-      'use 1 to keep pods away from instance metadata, 2 to let them reach it.',
-    );
+    const ltBasics = gpuLaunchTemplateBasics(this, {
+      amiType,
+      rootVolumeSizeGiB: props.rootVolumeSizeGiB,
+      minRootVolumeGiB: MIN_INFERENCE_ROOT_VOLUME_GIB,
+      rootVolumeHint:
+        'serving images are 10-20 GB compressed and containerd keeps compressed and unpacked layers.',
+      imdsHopLimit: props.imdsHopLimit,
+    });
 
     let types = [this.instanceType];
     if (kind === CapacityKind.SPOT) {
@@ -199,9 +188,20 @@ export class InferenceNodeGroup extends Construct {
       }
     }
     this.instanceTypes = types.map((t) => t.name);
-    const subnetIds = (props.subnets ?? cluster.network.privateSubnets).map((s) => s.subnetId);
+    const subnets = props.subnets ?? cluster.network.privateSubnets;
+    const subnetIds = subnets.map((s) => s.subnetId);
     if (subnetIds.length === 0) {
       throw new ValidationError(`'subnets' is empty: give at least one private subnet.`, this);
+    }
+    const azs = [...new Set(subnets.map((s) => s.availabilityZone))];
+    if (props.capacity?.kind === CapacityKind.RESERVATION && azs.length > 1) {
+      // Instances that target a capacity reservation launch only in its AZ; an Auto Scaling group
+      // over several AZs keeps failing launches (and rebalancing into) the other ones.
+      throw new ValidationError(
+        `Capacity.reservation('${props.capacity.reservationId}') launches only in the reservation's Availability Zone, but 'subnets' span ${azs.join(', ')}: ` +
+          `pass 'subnets' of the reservation's AZ only.`,
+        this,
+      );
     }
 
     const userData = renderUserData({
@@ -212,13 +212,7 @@ export class InferenceNodeGroup extends Construct {
     this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
       description: `${this.node.path}: ${this.instanceType.name}`,
       updateDefaultVersion: true,
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: hopLimit },
-      blockDeviceMappings: [
-        {
-          deviceName: dataVolumeDevice(amiType),
-          ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
-        },
-      ],
+      ...ltBasics,
       ...(props.capacity?.kind === CapacityKind.RESERVATION
         ? {
             capacityReservationSpecification: {
@@ -247,7 +241,7 @@ export class InferenceNodeGroup extends Construct {
 
     this.resource = new EksNodeGroup(this, 'Resource', {
       clusterName: cluster.clusterName,
-      nodeGroupName: nodeGroupName(cluster.clusterName, id),
+      nodeGroupName: nodeGroupName(this, cluster, cluster.clusterName, id),
       nodeRoleArn: cluster.nodeRole.roleArn,
       subnetIds,
       amiType,
@@ -278,27 +272,6 @@ export class InferenceNodeGroup extends Construct {
         });
       });
 
-    const price = this.instanceType.onDemandPrice;
-    if (price) {
-      CostEstimate.of(this).add({
-        constructPath: this.node.path,
-        item: this.instanceType.name,
-        minQuantity: this.minNodes,
-        maxQuantity: this.maxNodes,
-        unitPrice: price,
-        pricingModel:
-          kind === CapacityKind.SPOT
-            ? PricingModel.SPOT
-            : kind === CapacityKind.RESERVATION
-              ? PricingModel.RESERVED
-              : PricingModel.ON_DEMAND,
-      });
-    } else {
-      Warnings.add(
-        this,
-        'aws-no-price',
-        `No on-demand price is catalogued for ${this.instanceType.name}: the stack's cost estimate leaves this group out.`,
-      );
-    }
+    addNodeGroupCost(this, this.instanceType, this.minNodes, this.maxNodes, kind);
   }
 }

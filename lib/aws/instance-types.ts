@@ -214,6 +214,11 @@ export function supportsEfaLayout(type: AwsGpuInstanceType): boolean {
   return (type.networkCards ?? 0) >= 1 && type.maxEfaInterfaces >= 1;
 }
 
+/** Names of the catalogued instance types with an EFA network-card layout (the EFA training shapes). */
+export function efaTrainingInstanceTypeNames(): string[] {
+  return GPU_INSTANCE_TYPES.filter(supportsEfaLayout).map((t) => t.name);
+}
+
 /**
  * Catalogued instance types that can replace `type` in one node group: the same GPU and GPU
  * count, and (when `sameEfaLayout`) the same network cards and EFA count, so one launch

@@ -201,7 +201,9 @@ export class Monitoring extends Construct {
 
   /**
    * Alarms when the FSx for Lustre file system of a checkpoint store has less than
-   * `thresholdPercent` of its capacity free (`AWS/FSx FreeDataStorageCapacity`).
+   * `thresholdPercent` of its capacity free (`AWS/FSx FreeDataStorageCapacity`, `Sum` over the
+   * storage targets, 3 of 15 one-minute points).
+   * @see https://docs.aws.amazon.com/fsx/latest/LustreGuide/fs-metrics.html
    * @param thresholdPercent default 10
    */
   public alarmOnFileSystemFreeSpace(store: CheckpointStore, thresholdPercent = 10): CloudwatchMetricAlarm {
@@ -224,9 +226,13 @@ export class Monitoring extends Construct {
       namespace: 'AWS/FSx',
       metricName: 'FreeDataStorageCapacity',
       dimensions: { FileSystemId: store.fileSystem.id },
-      statistic: 'Minimum',
-      period: 300,
-      evaluationPeriods: 2,
+      // Sum is the whole file system's free bytes; Minimum would be the fullest storage target's
+      // (FSx LustreGuide fs-metrics). One-minute periods so a Sum never spans two reports; 3 low
+      // points in 15 minutes tolerates both per-minute and sparser reporting.
+      statistic: 'Sum',
+      period: 60,
+      evaluationPeriods: 15,
+      datapointsToAlarm: 3,
       threshold: bytes,
       comparisonOperator: 'LessThanThreshold',
       treatMissingData: 'missing',

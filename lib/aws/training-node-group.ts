@@ -7,10 +7,8 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from 'constructs';
 import {
   CapacityKind,
-  CostEstimate,
   gpuPoolTaints,
   NodeTaint,
-  PricingModel,
   resolveTrainingNodes,
   TrainingNodePoolOptions,
   ValidationError,
@@ -24,13 +22,15 @@ import {
   awsInstanceTypeByName,
   awsInstanceTypeFor,
   compatibleInstanceTypes,
+  efaTrainingInstanceTypeNames,
   supportsEfaLayout,
 } from './instance-types';
 import { NetworkSubnet } from './network';
 import {
-  dataVolumeDevice,
+  addNodeGroupCost,
   eksTaints,
   GpuAmiType,
+  gpuLaunchTemplateBasics,
   gpuNodeLabels,
   nodeGroupName,
   renderUserData,
@@ -182,7 +182,7 @@ export class TrainingNodeGroup extends Construct {
     const efa = props.efa ?? true;
     if (efa && !supportsEfaLayout(this.instanceType)) {
       throw new ValidationError(
-        `'instanceType' ${this.instanceType.name} has no EFA network-card layout in the catalogue: training groups with EFA need p5.48xlarge, p5e.48xlarge, p5en.48xlarge, p4d.24xlarge or p4de.24xlarge. Set 'efa: false' to train without EFA.`,
+        `'instanceType' ${this.instanceType.name} has no EFA network-card layout in the catalogue: training groups with EFA need one of ${efaTrainingInstanceTypeNames().join(', ')}. Set 'efa: false' to train without EFA.`,
         this,
       );
     }
@@ -204,24 +204,13 @@ export class TrainingNodeGroup extends Construct {
       1_000_000,
       `the number of 2 MiB pages, ${EFA_HUGE_PAGES_2MIB} for EFA.`,
     );
-    const rootGiB = props.rootVolumeSizeGiB ?? 200;
-    requireIntInRange(
-      this,
-      'rootVolumeSizeGiB',
-      rootGiB,
-      50,
-      16384,
-      'training images (PyTorch + CUDA + NCCL) are 10-25 GB each.',
-    );
-    const hopLimit = props.imdsHopLimit ?? 2;
-    requireIntInRange(
-      this,
-      'imdsHopLimit',
-      hopLimit,
-      1,
-      64,
-      'use 1 to keep pods away from instance metadata, 2 to let them reach it.',
-    );
+    const ltBasics = gpuLaunchTemplateBasics(this, {
+      amiType,
+      rootVolumeSizeGiB: props.rootVolumeSizeGiB,
+      minRootVolumeGiB: 50,
+      rootVolumeHint: 'training images (PyTorch + CUDA + NCCL) are 10-25 GB each.',
+      imdsHopLimit: props.imdsHopLimit,
+    });
 
     const subnet = props.subnet ?? cluster.network.trainingSubnet;
     if (!subnet) {
@@ -339,13 +328,7 @@ export class TrainingNodeGroup extends Construct {
       description: `${this.node.path}: ${this.instanceType.name}${efa ? `, ${this.efaDevicesPerNode} EFA` : ''}`,
       updateDefaultVersion: true,
       ...(kind === CapacityKind.CAPACITY_BLOCK ? { instanceType: this.instanceType.name } : {}),
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: hopLimit },
-      blockDeviceMappings: [
-        {
-          deviceName: dataVolumeDevice(amiType),
-          ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
-        },
-      ],
+      ...ltBasics,
       ...(efa
         ? {
             networkInterfaces: layout.map((n) => ({
@@ -381,7 +364,7 @@ export class TrainingNodeGroup extends Construct {
           : 'ON_DEMAND';
     this.resource = new EksNodeGroup(this, 'Resource', {
       clusterName: cluster.clusterName,
-      nodeGroupName: nodeGroupName(cluster.clusterName, id),
+      nodeGroupName: nodeGroupName(this, cluster, cluster.clusterName, id),
       nodeRoleArn: cluster.nodeRole.roleArn,
       subnetIds: [subnet.subnetId],
       amiType,
@@ -403,27 +386,6 @@ export class TrainingNodeGroup extends Construct {
     });
     this.node.defaultChild = this.resource;
 
-    const price = this.instanceType.onDemandPrice;
-    if (price) {
-      CostEstimate.of(this).add({
-        constructPath: this.node.path,
-        item: this.instanceType.name,
-        minQuantity: this.nodes,
-        maxQuantity: this.nodes,
-        unitPrice: price,
-        pricingModel:
-          kind === CapacityKind.SPOT
-            ? PricingModel.SPOT
-            : needsReservation
-              ? PricingModel.RESERVED
-              : PricingModel.ON_DEMAND,
-      });
-    } else {
-      Warnings.add(
-        this,
-        'aws-no-price',
-        `No on-demand price is catalogued for ${this.instanceType.name}: the stack's cost estimate leaves this group out.`,
-      );
-    }
+    addNodeGroupCost(this, this.instanceType, this.nodes, this.nodes, kind);
   }
 }

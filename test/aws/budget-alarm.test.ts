@@ -123,6 +123,18 @@ describe('BudgetAlarm', () => {
     expect(() => build({ emails: [] })).toThrow(/give 'emails' or 'topic'/);
   });
 
+  test('throws for an e-mail listed twice', () => {
+    expect(() => build({ emails: ['finops@example.com', 'finops@example.com'] })).toThrow(
+      /'emails' lists 'finops@example.com' twice/,
+    );
+  });
+
+  test('throws when both threshold lists are empty', () => {
+    expect(() => build({ actualThresholdsPercent: [], forecastedThresholdsPercent: [] })).toThrow(
+      /'actualThresholdsPercent' and 'forecastedThresholdsPercent' are both empty/,
+    );
+  });
+
   test('throws for a repeated or invalid threshold', () => {
     expect(() => build({ actualThresholdsPercent: [80, 80] })).toThrow(/repeats a threshold/);
     expect(() => build({ forecastedThresholdsPercent: [0] })).toThrow(
@@ -217,5 +229,22 @@ describe('BudgetAlarm costAllocationTag', () => {
     expect(onlyResource(json, 'aws_budgets_budget').cost_filter).toEqual([
       { name: 'TagKeyValue', values: ['user:team$ml'] },
     ]);
+  });
+
+  test('throws for a tag key AWS reserves or does not allow', () => {
+    // AWS-generated tags (aws:...) are not user-defined cost-allocation tags: a user:aws:... filter
+    // matches nothing.
+    expect(() => build({ costAllocationTag: { key: 'aws:createdBy', value: 'x' } })).toThrow(
+      /'costAllocationTag' key 'aws:createdBy' is not a user-defined AWS tag key/,
+    );
+    expect(() => build({ costAllocationTag: { key: 'team!', value: 'ml' } })).toThrow(
+      /'costAllocationTag' key 'team!' is not a user-defined AWS tag key/,
+    );
+  });
+
+  test('throws for a tag value AWS does not allow', () => {
+    expect(() => build({ costAllocationTag: { key: 'team', value: 'ml#1' } })).toThrow(
+      /'costAllocationTag' value 'ml#1' of 'team' is not a valid AWS tag value/,
+    );
   });
 });

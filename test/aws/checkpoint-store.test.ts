@@ -1,4 +1,6 @@
 import { CheckpointStore, CheckpointStoreProps, LustreOptions } from '../../lib/aws/checkpoint-store';
+import { EksCluster } from '../../lib/aws/cluster';
+import { GpuNetwork } from '../../lib/aws/network';
 import { onlyResource, resourcesOf, synthJson } from '../util';
 import { awsStack, clusterStack } from './util';
 
@@ -102,7 +104,10 @@ describe('CheckpointStore bucket', () => {
   });
 
   test('grants the cluster node role read-write', () => {
-    const policy = JSON.parse(onlyResource(build().json, 'aws_iam_role_policy').policy);
+    const grant = Object.values(resourcesOf(build().json, 'aws_iam_role_policy')).find((p) =>
+      /Cluster_NodeRole_/.test(p.role),
+    );
+    const policy = JSON.parse(grant.policy);
     expect(policy.Statement[0].Action).toEqual(
       expect.arrayContaining(['s3:PutObject', 's3:GetObject', 's3:ListBucket']),
     );
@@ -159,6 +164,13 @@ describe('CheckpointStore lustre', () => {
     expect(() => build({}, { throughputMBpsPerTiB })).not.toThrow();
   });
 
+  test('throws for a Lustre version PERSISTENT_2 does not run', () => {
+    // FSx API FileSystemTypeVersion: 2.10 is Scratch / PERSISTENT_1 only.
+    expect(() => build({}, { fileSystemTypeVersion: '2.10' })).toThrow(
+      /'lustre.fileSystemTypeVersion' \('2.10'\) must be one of 2.12, 2.15/,
+    );
+  });
+
   test('throws for 200 MB/s/TiB (a PERSISTENT_1 value)', () => {
     expect(() => build({}, { throughputMBpsPerTiB: 200 })).toThrow(/must be one of 125, 250, 500, 1000/);
   });
@@ -166,12 +178,26 @@ describe('CheckpointStore lustre', () => {
   test('opens 988 and 1018-1023 to itself and to the cluster nodes', () => {
     const rules = Object.values(
       resourcesOf(build({}, {}).json, 'aws_vpc_security_group_ingress_rule'),
-    ).filter((r) => /Lustre/.test(r.description));
+    ).filter((r) => /Checkpoints_FileSystemSecurityGroup/.test(r.security_group_id));
     const ports = rules.map(
       (r) =>
         `${r.from_port}-${r.to_port} ${/cluster_security_group_id/.test(r.referenced_security_group_id) ? 'nodes' : 'self'}`,
     );
     expect(ports.sort()).toEqual(['1018-1023 nodes', '1018-1023 self', '988-988 nodes', '988-988 self']);
+  });
+
+  test('opens 988 and 1018-1023 on the nodes (cluster security group) to the file servers', () => {
+    // FSx LustreGuide "Lustre client VPC security group rules": the clients' security groups
+    // must admit the file servers on both port ranges (servers call back to clients).
+    const rules = Object.values(
+      resourcesOf(build({}, {}).json, 'aws_vpc_security_group_ingress_rule'),
+    ).filter((r) => /cluster_security_group_id/.test(r.security_group_id));
+    const fromServers = rules
+      .filter((r) =>
+        /aws_security_group\.Checkpoints_FileSystemSecurityGroup/.test(r.referenced_security_group_id),
+      )
+      .map((r) => `${r.ip_protocol} ${r.from_port}-${r.to_port}`);
+    expect(fromServers.sort()).toEqual(['tcp 1018-1023', 'tcp 988-988']);
   });
 
   test('links /checkpoints to the bucket with automatic import and export', () => {
@@ -234,6 +260,15 @@ describe('CheckpointStore lustre', () => {
     expect(addon.pod_identity_association).toEqual([
       { role_arn: expect.any(String), service_account: 'fsx-csi-controller-sa' },
     ]);
+  });
+
+  test('throws for lustre without a subnet when the network has no training subnet', () => {
+    const stack = awsStack();
+    const net = new GpuNetwork(stack, 'Net', { availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const cluster = new EksCluster(stack, 'Cluster', { network: net });
+    expect(() => new CheckpointStore(stack, 'C', { cluster, lustre: { capacityGiB: 1200 } })).toThrow(
+      /'lustre.subnet' is required when the network has no training subnet/,
+    );
   });
 
   test('throws for lustre without a cluster', () => {

@@ -32,6 +32,24 @@ describe('EksCluster', () => {
     expect(onlyResource(json, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true });
   });
 
+  test('lets the cluster role use the secrets key before the cluster is created', () => {
+    // The key policy only delegates to IAM (account root), so the cluster role needs an identity
+    // policy on the key, as terraform-aws-modules/terraform-aws-eks attaches (cluster_encryption).
+    const { stack } = clusterStack();
+    const json = synthJson(stack);
+    const [id, policy] = Object.entries(resourcesOf(json, 'aws_iam_role_policy')).find(([, p]) =>
+      /Cluster_ClusterRole_/.test(p.role),
+    )!;
+    expect(JSON.parse(policy.policy).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
+        Resource: expect.stringContaining('aws_kms_key.Cluster_SecretsKey_'),
+      },
+    ]);
+    expect(cluster(json).depends_on).toContain(`aws_iam_role_policy.${id}`);
+  });
+
   test('defaults to a private endpoint only', () => {
     const { stack } = clusterStack();
     expect(cluster(synthJson(stack)).vpc_config).toMatchObject({
@@ -267,6 +285,17 @@ describe('EksCluster', () => {
     });
   });
 
+  test('the Pod Identity association waits for the cluster', () => {
+    // The association names the cluster by a plain string; without a dependency Terraform creates
+    // it while the cluster is still being created and EKS answers ResourceNotFoundException.
+    const { stack, cluster: c } = clusterStack();
+    c.addWorkloadRole('Trainer', { namespace: 'training', serviceAccount: 'trainer' });
+    const assoc = onlyResource(synthJson(stack), 'aws_eks_pod_identity_association');
+    expect(`${assoc.cluster_name} ${(assoc.depends_on ?? []).join(' ')}`).toMatch(
+      /aws_eks_cluster\.Cluster_/,
+    );
+  });
+
   test('addWorkloadRole throws for an invalid service account', () => {
     const { cluster: c } = clusterStack();
     expect(() => c.addWorkloadRole('X', { namespace: 'training', serviceAccount: 'Trainer_SA' })).toThrow(
@@ -337,6 +366,38 @@ describe('EksCluster more defaults', () => {
   test('enabledLogTypes replaces the log types', () => {
     const { stack } = clusterStack({ enabledLogTypes: ['audit'] });
     expect(cluster(synthJson(stack)).enabled_cluster_log_types).toEqual(['audit']);
+  });
+
+  test('creates the control-plane log group with 90-day retention before the cluster', () => {
+    // Without it EKS creates /aws/eks/<name>/cluster itself, never expiring and unknown to Terraform.
+    const { stack, cluster: c } = clusterStack({ clusterName: 'gpu' });
+    const json = synthJson(stack);
+    const [id, group] = Object.entries(resourcesOf(json, 'aws_cloudwatch_log_group'))[0];
+    expect(c.controlPlaneLogGroup?.node.path).toBe('test/Cluster/ControlPlaneLogs');
+    expect(group).toMatchObject({ name: '/aws/eks/gpu/cluster', retention_in_days: 90 });
+    expect(cluster(json).depends_on).toContain(`aws_cloudwatch_log_group.${id}`);
+  });
+
+  test('controlPlaneLogRetentionDays sets the retention', () => {
+    const { stack } = clusterStack({ controlPlaneLogRetentionDays: 365 });
+    expect(onlyResource(synthJson(stack), 'aws_cloudwatch_log_group').retention_in_days).toBe(365);
+  });
+
+  test('throws for a retention CloudWatch Logs does not offer', () => {
+    expect(() => clusterStack({ controlPlaneLogRetentionDays: 100 })).toThrow(
+      /'controlPlaneLogRetentionDays' \(100\) must be one of 1, 3, 5, 7, 14, 30, 60, 90/,
+    );
+  });
+
+  test('enabledLogTypes: [] creates no log group', () => {
+    const { stack } = clusterStack({ enabledLogTypes: [] });
+    expect(resourcesOf(synthJson(stack), 'aws_cloudwatch_log_group')).toEqual({});
+  });
+
+  test('throws for a control-plane log type EKS does not have', () => {
+    expect(() => clusterStack({ enabledLogTypes: ['audit', 'controller-manager'] })).toThrow(
+      /'enabledLogTypes' entry 'controller-manager' is not an EKS control-plane log type: use api, audit, authenticator, controllerManager or scheduler/,
+    );
   });
 
   test('outputs: false leaves the outputs out', () => {

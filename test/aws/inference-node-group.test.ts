@@ -164,11 +164,41 @@ describe('InferenceNodeGroup', () => {
   });
 
   test('a reservation targets the ODCR', () => {
-    expect(
-      build({ capacity: Capacity.reservation('cr-0abc1234') }).lt.capacity_reservation_specification,
-    ).toEqual({
+    const { stack, cluster } = clusterStack();
+    cluster.addInferenceNodeGroup('L40S', {
+      accelerator: Accelerator.L40S,
+      capacity: Capacity.reservation('cr-0abc1234'),
+      subnets: [cluster.network.privateSubnets[0]],
+    });
+    const lt = Object.values(resourcesOf(synthJson(stack), 'aws_launch_template')).find((t) =>
+      /L40S/.test(t.description),
+    );
+    expect(lt.capacity_reservation_specification).toEqual({
       capacity_reservation_target: { capacity_reservation_id: 'cr-0abc1234' },
     });
+  });
+
+  test('throws for a reservation over subnets in several Availability Zones', () => {
+    // A launch that targets a capacity reservation must be in the reservation's AZ (EC2 UG
+    // capacity-reservations-launch); an Auto Scaling group spread over AZs keeps failing there.
+    expect(() => build({ capacity: Capacity.reservation('cr-0abc1234') })).toThrow(
+      /Capacity.reservation\('cr-0abc1234'\) launches only in the reservation's Availability Zone, but 'subnets' span us-east-1a, us-east-1b/,
+    );
+  });
+
+  test('throws for two groups whose names are equal once cut to 63 characters', () => {
+    const { cluster } = clusterStack({ clusterName: 'c'.repeat(60) });
+    cluster.addInferenceNodeGroup('L40Sa', { accelerator: Accelerator.L40S });
+    expect(() => cluster.addInferenceNodeGroup('L40Sb', { accelerator: Accelerator.L40S })).toThrow(
+      /node group name 'c{60}-L4' .* is already used by test\/Cluster\/L40Sa/,
+    );
+  });
+
+  test("throws for the id 'system' (the system node group's name)", () => {
+    const { cluster } = clusterStack({ clusterName: 'gpu' });
+    expect(() => cluster.addInferenceNodeGroup('system', { accelerator: Accelerator.L40S })).toThrow(
+      /node group name 'gpu-system' .* is already used by test\/Cluster/,
+    );
   });
 
   test('throws for a Capacity Block', () => {

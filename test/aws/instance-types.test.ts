@@ -195,9 +195,9 @@ describe('efaInterfaceLayout', () => {
     expect(layout.filter((l) => l.interfaceType === NetworkInterfaceType.INTERFACE)).toHaveLength(1);
   });
 
-  test('throws for a type without an EFA layout', () => {
+  test("throws for a type without an EFA layout, listing the catalogue's EFA shapes", () => {
     expect(() => efaInterfaceLayout(awsInstanceTypeByName('g5.2xlarge'))).toThrow(
-      /has no EFA network-card layout/,
+      /has no EFA network-card layout.*\(p5\.48xlarge, p5e\.48xlarge, p5en\.48xlarge, p4d\.24xlarge, p4de\.24xlarge\)/,
     );
   });
 });

@@ -77,7 +77,10 @@ describe('Monitoring', () => {
       namespace: 'monitoring',
       service_account: 'prometheus',
     });
-    const policy = JSON.parse(onlyResource(json, 'aws_iam_role_policy').policy);
+    const grant = Object.values(resourcesOf(json, 'aws_iam_role_policy')).find((p) =>
+      /CollectorRole/.test(p.role),
+    );
+    const policy = JSON.parse(grant.policy);
     expect(policy.Statement[0].Action).toContain('aps:RemoteWrite');
     expect(policy.Statement[0].Resource).toContain('aws_prometheus_workspace.');
   });
@@ -92,6 +95,12 @@ describe('Monitoring', () => {
 
   test('throws without a region or cluster', () => {
     expect(() => new Monitoring(awsStack(), 'M')).toThrow(/'region' is required when no 'cluster' is given/);
+  });
+
+  test('throws for an e-mail listed twice (one subscription per endpoint)', () => {
+    expect(
+      () => new AlertTopic(awsStack(), 'T', { emails: ['oncall@example.com', 'oncall@example.com'] }),
+    ).toThrow(/'emails' lists 'oncall@example.com' twice/);
   });
 
   test('throws for an invalid e-mail', () => {
@@ -136,6 +145,21 @@ describe('Monitoring', () => {
       metric_name: 'FreeDataStorageCapacity',
       threshold: Math.floor(2400 * 1024 ** 3 * 0.1),
       comparison_operator: 'LessThanThreshold',
+    });
+  });
+
+  test('alarmOnFileSystemFreeSpace compares the whole file system (Sum per minute), not the fullest storage target', () => {
+    // AWS/FSx FreeDataStorageCapacity: Sum is the file system's free bytes, Minimum the free bytes
+    // of the fullest storage target (FSx LustreGuide fs-metrics); the threshold is a share of the
+    // whole capacity, so only Sum over one reporting interval is comparable.
+    const { stack, cluster, monitoring } = build();
+    const store = new CheckpointStore(stack, 'Ckpt', { cluster, lustre: { capacityGiB: 4800 } });
+    monitoring.alarmOnFileSystemFreeSpace(store);
+    expect(onlyResource(synthJson(stack), 'aws_cloudwatch_metric_alarm')).toMatchObject({
+      statistic: 'Sum',
+      period: 60,
+      evaluation_periods: 15,
+      datapoints_to_alarm: 3,
     });
   });
 

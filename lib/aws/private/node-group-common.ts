@@ -1,12 +1,18 @@
+import { LaunchTemplateConfig } from '@cdktf/provider-aws/lib/launch-template';
 import { IConstruct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
   Accelerator,
+  CapacityKind,
+  CostEstimate,
+  GpuShape,
   gpuPoolTaints,
   isValidKubernetesLabelKey,
   NodeTaint,
+  PricingModel,
   TaintEffect,
   ValidationError,
+  Warnings,
 } from '../../core';
 
 /** EKS AMI types for NVIDIA GPU node groups this library supports. */
@@ -216,8 +222,108 @@ export function requireIntInRange(
   }
 }
 
-/** A node group name EKS accepts (1-63 of [A-Za-z0-9_-], starting alphanumeric). */
-export function nodeGroupName(clusterName: string, id: string): string {
+const claimedNodeGroupNames = new WeakMap<object, Map<string, string>>();
+
+/**
+ * A node group name EKS accepts (1-63 of [A-Za-z0-9_-], starting alphanumeric):
+ * `<clusterName>-<id>`, cut to 63 characters. Names are unique per cluster in EKS, so a name
+ * that another node group of the same cluster already has (two ids that only differ after the
+ * cut, or the id 'system') is refused at synth instead of by CreateNodegroup at apply.
+ */
+export function nodeGroupName(scope: IConstruct, cluster: object, clusterName: string, id: string): string {
   const base = `${clusterName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-');
-  return base.length <= 63 ? base : base.slice(0, 63);
+  const name = base.length <= 63 ? base : base.slice(0, 63);
+  let claimed = claimedNodeGroupNames.get(cluster);
+  if (!claimed) {
+    claimed = new Map();
+    claimedNodeGroupNames.set(cluster, claimed);
+  }
+  const owner = claimed.get(name);
+  if (owner !== undefined) {
+    throw new ValidationError(
+      `node group name '${name}' (cluster name + '-' + construct id, cut to EKS's 63 characters) is already used by ${owner}: ` +
+        `use a shorter 'clusterName' or ids that differ in their first characters.`,
+      scope,
+    );
+  }
+  claimed.set(name, scope.node.path);
+  return name;
+}
+
+/** Options of {@link gpuLaunchTemplateBasics}. */
+export interface GpuLaunchTemplateBasicsOptions {
+  readonly amiType: GpuAmiType;
+  /** `rootVolumeSizeGiB` as the user gave it (default 200). */
+  readonly rootVolumeSizeGiB?: number;
+  /** Smallest root volume the group accepts, GiB. */
+  readonly minRootVolumeGiB: number;
+  /** Why the root volume must be that large (ends the error message). */
+  readonly rootVolumeHint: string;
+  /** `imdsHopLimit` as the user gave it (default 2). */
+  readonly imdsHopLimit?: number;
+}
+
+/**
+ * The launch-template settings every GPU node group shares, validated: IMDSv2 with the hop
+ * limit, and the encrypted gp3 root (AL2023) or data (Bottlerocket) volume.
+ */
+export function gpuLaunchTemplateBasics(
+  scope: IConstruct,
+  o: GpuLaunchTemplateBasicsOptions,
+): Pick<LaunchTemplateConfig, 'metadataOptions' | 'blockDeviceMappings'> {
+  const rootGiB = o.rootVolumeSizeGiB ?? 200;
+  requireIntInRange(scope, 'rootVolumeSizeGiB', rootGiB, o.minRootVolumeGiB, 16384, o.rootVolumeHint);
+  const hopLimit = o.imdsHopLimit ?? 2;
+  requireIntInRange(
+    scope,
+    'imdsHopLimit',
+    hopLimit,
+    1,
+    64,
+    'use 1 to keep pods away from instance metadata, 2 to let them reach it.',
+  );
+  return {
+    metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: hopLimit },
+    blockDeviceMappings: [
+      {
+        deviceName: dataVolumeDevice(o.amiType),
+        ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+      },
+    ],
+  };
+}
+
+/**
+ * Adds a node group to the stack's cost estimate at the instance type's on-demand price (spot
+ * and reservations flagged by pricing model), or warns `aws-no-price` when none is catalogued.
+ */
+export function addNodeGroupCost(
+  scope: IConstruct,
+  type: GpuShape,
+  minQuantity: number,
+  maxQuantity: number,
+  kind: CapacityKind,
+): void {
+  const price = type.onDemandPrice;
+  if (!price) {
+    Warnings.add(
+      scope,
+      'aws-no-price',
+      `No on-demand price is catalogued for ${type.name}: the stack's cost estimate leaves this group out.`,
+    );
+    return;
+  }
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: type.name,
+    minQuantity,
+    maxQuantity,
+    unitPrice: price,
+    pricingModel:
+      kind === CapacityKind.SPOT
+        ? PricingModel.SPOT
+        : kind === CapacityKind.RESERVATION || kind === CapacityKind.CAPACITY_BLOCK
+          ? PricingModel.RESERVED
+          : PricingModel.ON_DEMAND,
+  });
 }
