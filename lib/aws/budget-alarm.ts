@@ -4,7 +4,7 @@ import { CeAnomalySubscription } from '@cdktf/provider-aws/lib/ce-anomaly-subscr
 import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-tag';
 import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { CostEstimate, Tags, ValidationError, Warnings } from '../core';
+import { CostAllocationTag, CostEstimate, Tags, ValidationError, Warnings } from '../core';
 import { AlertTopic, validateEmails } from './alert-topic';
 
 /** Most notifications AWS Budgets allows per budget. */
@@ -58,7 +58,7 @@ export interface BudgetAlarmProps {
    * The cost-allocation tag the budget filters on.
    * @default - the stack's `Tags.of(stack).costAllocationTag`; without one the budget covers the whole account (with a warning)
    */
-  readonly costAllocationTag?: { readonly key: string; readonly value: string };
+  readonly costAllocationTag?: CostAllocationTag;
   /**
    * Activate the cost-allocation tag in Cost Explorer (`aws_ce_cost_allocation_tag`).
    *

@@ -196,6 +196,30 @@ export interface EksClusterProps {
   readonly nodeAutoRepair?: boolean;
 }
 
+/** Exec credential plugin settings for the Kubernetes and Helm providers. */
+export interface EksExecCredential {
+  /** `client.authentication.k8s.io/v1beta1`. */
+  readonly apiVersion: string;
+  /** `aws`. */
+  readonly command: string;
+  /** `eks get-token --cluster-name <name> --region <region>`. */
+  readonly args: string[];
+}
+
+/**
+ * Settings a Kubernetes or Helm provider needs to reach an EKS cluster. The Kubernetes provider
+ * takes `exec` as a list (`exec: [config.exec]`), the Helm provider's `kubernetes` block as an
+ * object.
+ */
+export interface EksKubernetesProviderConfig {
+  /** API server endpoint. */
+  readonly host: string;
+  /** Decoded cluster CA certificate (PEM). */
+  readonly clusterCaCertificate: string;
+  /** `aws eks get-token` exec plugin. */
+  readonly exec: EksExecCredential;
+}
+
 /** An EKS cluster the node groups and stores attach to. */
 export interface IEksCluster extends IConstruct {
   /**
@@ -718,11 +742,7 @@ export class EksCluster extends Construct implements IEksCluster {
    * certificate and an `exec` block running `aws eks get-token` (needs the AWS CLI where
    * Terraform runs). Referencing them from another stack makes cdktf pass them as outputs.
    */
-  public kubernetesProviderConfig(): {
-    host: string;
-    clusterCaCertificate: string;
-    exec: { apiVersion: string; command: string; args: string[] };
-  } {
+  public kubernetesProviderConfig(): EksKubernetesProviderConfig {
     return {
       host: this.endpoint,
       clusterCaCertificate: Fn.base64decode(this.certificateAuthorityData),

@@ -13,6 +13,14 @@ import { IEksCluster, WorkloadRole } from './cluster';
 import { IAwsRole } from './roles';
 import type { TrainingNodeGroup } from './training-node-group';
 
+/** The Kubernetes service account of an in-cluster metrics collector. */
+export interface CollectorServiceAccount {
+  /** Namespace. */
+  readonly namespace: string;
+  /** Service account name. */
+  readonly serviceAccount: string;
+}
+
 /** Properties of a {@link Monitoring}. */
 export interface MonitoringProps {
   /**
@@ -25,7 +33,7 @@ export interface MonitoringProps {
    * Namespace and service account of the in-cluster collector.
    * @default { namespace: 'monitoring', serviceAccount: 'prometheus' }
    */
-  readonly collector?: { readonly namespace: string; readonly serviceAccount: string };
+  readonly collector?: CollectorServiceAccount;
   /**
    * AWS region of the workspace (for the alert manager's SigV4 signing).
    * @default - the cluster's region; required without a cluster

@@ -6,6 +6,26 @@ import { CheckpointBucket } from './checkpoint-bucket';
 import { GcpPrincipal } from './principal';
 import { grantId, unresolved, validateGceName } from './private/names';
 
+/** Where a remote repository pulls from: a public repository enum or a custom URI. */
+export interface RemoteUpstream {
+  /**
+   * Artifact Registry public repository, for example `DOCKER_HUB`.
+   * @default - a custom URI
+   */
+  readonly publicRepository?: string;
+  /**
+   * Custom upstream URI, for example `https://ghcr.io`.
+   * @default - the public repository
+   */
+  readonly uri?: string;
+}
+
+/** A protected model-artifact bucket created next to the registry. */
+export interface ModelBucketOptions {
+  /** Globally unique bucket name. */
+  readonly bucketName: string;
+}
+
 /** An upstream registry an Artifact Registry remote repository mirrors. */
 export class RemoteRegistry {
   /** Docker Hub (vLLM `vllm/vllm-openai`, most community images). */
@@ -44,7 +64,7 @@ export class RemoteRegistry {
     /** Suffix of the remote repository id. */
     public readonly id: string,
     /** Upstream: a public repository enum or a custom URI. */
-    public readonly upstream: { readonly publicRepository?: string; readonly uri?: string },
+    public readonly upstream: RemoteUpstream,
     /** Human name. */
     public readonly description: string,
   ) {}
@@ -100,7 +120,7 @@ export interface ArtifactRegistryProps {
    * Bucket for model artifacts (weights, tokenizers): versioned, protected from destroy.
    * @default - none
    */
-  readonly modelBucket?: { readonly bucketName: string };
+  readonly modelBucket?: ModelBucketOptions;
   /**
    * Principals granted `roles/artifactregistry.reader` on every repository (the cluster's node
    * service account already reads project-wide).

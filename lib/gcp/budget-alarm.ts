@@ -5,6 +5,7 @@ import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { Lazy, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
+  CostAllocationTag,
   CostEstimate,
   Tags,
   ValidationError,
@@ -24,6 +25,14 @@ export interface BudgetThreshold {
    * @default false - actual spend
    */
   readonly forecasted?: boolean;
+}
+
+/** Google provider settings that bill API quota to a project (the Budgets API needs them with user credentials). */
+export interface QuotaProjectProviderSettings {
+  /** `user_project_override`: send the quota project with each request. */
+  readonly userProjectOverride: boolean;
+  /** `billing_project`: the project charged for API quota. */
+  readonly billingProject: string;
 }
 
 /** Properties of {@link BudgetAlarm}. */
@@ -53,7 +62,7 @@ export interface BudgetAlarmProps {
    * Filter on one label (the Budgets API allows one key with one value).
    * @default - the stack's cost-allocation tag (`Tags.of(stack).setCostAllocationTag`), if any
    */
-  readonly labelFilter?: { readonly key: string; readonly value: string };
+  readonly labelFilter?: CostAllocationTag;
   /**
    * Display name, at most 60 characters.
    * @default - `<construct path> monthly budget`, cut to 60 characters
@@ -93,10 +102,7 @@ export class BudgetAlarm extends Construct {
    * Provider settings the Budgets API needs with user credentials: spread them into the
    * `GoogleProvider` config.
    */
-  public static providerSettings(quotaProject: string): {
-    userProjectOverride: boolean;
-    billingProject: string;
-  } {
+  public static providerSettings(quotaProject: string): QuotaProjectProviderSettings {
     return { userProjectOverride: true, billingProject: quotaProject };
   }
 

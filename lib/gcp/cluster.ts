@@ -16,9 +16,13 @@ import { TrainingNodePool, TrainingNodePoolOptions } from './training-node-pool'
 
 /** GKE release channel. */
 export enum ReleaseChannel {
+  /** Newest versions, weeks after upstream release. */
   RAPID = 'RAPID',
+  /** The default: versions qualified in RAPID for a few months. */
   REGULAR = 'REGULAR',
+  /** Versions qualified in REGULAR; slowest upgrades. */
   STABLE = 'STABLE',
+  /** A minor version kept beyond standard support (extra cost). */
   EXTENDED = 'EXTENDED',
 }
 

@@ -34,6 +34,12 @@ export interface GpuDirectNetwork {
   readonly subnetwork: ComputeSubnetwork;
 }
 
+/** Metadata of a cluster-scoped GPUDirect object. */
+export interface GpuDirectManifestMetadata {
+  /** Object name. */
+  readonly name: string;
+}
+
 /** A plain Kubernetes manifest (`GKENetworkParamSet` or `Network`) for the workloads stack. */
 export interface GpuDirectManifest {
   /** `networking.gke.io/v1`. */
@@ -41,7 +47,7 @@ export interface GpuDirectManifest {
   /** `GKENetworkParamSet` or `Network`. */
   readonly kind: string;
   /** Object metadata (cluster-scoped: a name only). */
-  readonly metadata: { readonly name: string };
+  readonly metadata: GpuDirectManifestMetadata;
   /** The object's spec. */
   readonly spec: Record<string, unknown>;
 }
