@@ -16,6 +16,8 @@ import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   BudgetAlarm,
+  EFA_POD_HUGE_PAGES_MIB,
+  EFA_RESOURCE,
   CheckpointStore,
   EksCluster,
   GpuNetwork,
@@ -163,9 +165,8 @@ function buildInCluster(app: App, infra: AwsTrainingStack): TerraformStack[] {
   });
 
   const g = infra.h100;
-  // Per pod (one per node): every EFA device, and the huge pages AWS's EFA NCCL tests request
-  // (5210Mi, EKS UG node-efa) out of the 5128 x 2 MiB the EFA driver pre-allocates.
-  const efa = { 'vpc.amazonaws.com/efa': g.efaDevicesPerNode, 'hugepages-2Mi': '5210Mi' };
+  // Per pod (one per node): every EFA device and the huge pages EFA needs.
+  const efa = g.podExtraResources();
   const queues = new TrainingQueues(workloads, 'Training', {
     namespaces: [TRAINER.namespace],
     platform: gpu,
@@ -178,8 +179,8 @@ function buildInCluster(app: App, infra: AwsTrainingStack): TerraformStack[] {
         cpus: g.nodes * g.instanceType.vcpus,
         memoryGiB: g.nodes * g.instanceType.memoryGiB,
         extraResources: {
-          'vpc.amazonaws.com/efa': g.nodes * g.efaDevicesPerNode,
-          'hugepages-2Mi': `${g.nodes * 5210}Mi`,
+          [EFA_RESOURCE]: g.nodes * g.efaDevicesPerNode,
+          'hugepages-2Mi': `${g.nodes * EFA_POD_HUGE_PAGES_MIB}Mi`,
         },
       },
     ],

@@ -41,6 +41,15 @@ import {
 /** Huge pages the EFA driver pre-allocates (EKS UG `node-efa`). */
 export const EFA_HUGE_PAGES_2MIB = 5128;
 
+/**
+ * `hugepages-2Mi` one EFA pod per node requests, in MiB: the value AWS's EKS NCCL tests use
+ * (EKS UG `node-efa`), within the 5128 x 2 MiB the driver pre-allocates.
+ */
+export const EFA_POD_HUGE_PAGES_MIB = 5210;
+
+/** The EFA device resource the EFA device plugin advertises. */
+export const EFA_RESOURCE = 'vpc.amazonaws.com/efa';
+
 /** Options of {@link EksCluster.addTrainingNodeGroup}: the core training options plus AWS extras. */
 export interface TrainingNodeGroupOptions extends TrainingNodePoolOptions {
   /**
@@ -152,6 +161,18 @@ export class TrainingNodeGroup extends Construct {
   public readonly taints: NodeTaint[];
   /** 2 MiB huge pages each node is set up with (0: the AMI's setting); what EFA pods request as `hugepages-2Mi`. */
   public readonly hugePages2MiB: number;
+
+  /**
+   * Extended resources one pod per node requests to use all of a node's EFA devices:
+   * `vpc.amazonaws.com/efa` and `hugepages-2Mi` (empty without EFA). Pass them to the
+   * Kubernetes layer, for example `k8s.TrainingJob`'s `extraResourcesPerNode`.
+   */
+  public podExtraResources(): Record<string, string | number> {
+    if (this.efaDevicesPerNode === 0) {
+      return {};
+    }
+    return { [EFA_RESOURCE]: this.efaDevicesPerNode, 'hugepages-2Mi': `${EFA_POD_HUGE_PAGES_MIB}Mi` };
+  }
 
   constructor(scope: Construct, id: string, props: TrainingNodeGroupProps) {
     super(scope, id);

@@ -435,6 +435,14 @@ describe('TrainingNodeGroup pod hints', () => {
   test('defaults huge pages to 0 without EFA', () => {
     expect(build({ efa: false }).group.hugePages2MiB).toBe(0);
   });
+
+  test('gives the extended resources one EFA pod per node requests', () => {
+    expect(build().group.podExtraResources()).toEqual({
+      'vpc.amazonaws.com/efa': 32,
+      'hugepages-2Mi': '5210Mi',
+    });
+    expect(build({ efa: false }).group.podExtraResources()).toEqual({});
+  });
 });
 
 describe('TrainingNodeGroup selectors', () => {
