@@ -21,7 +21,15 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { BudgetAlarm, EksCluster, GpuNetwork, Monitoring, PullThroughCache, Registry } from '../../lib/aws';
+import {
+  BudgetAlarm,
+  EksCluster,
+  GpuNetwork,
+  InferenceNodeGroup,
+  Monitoring,
+  PullThroughCache,
+  Registry,
+} from '../../lib/aws';
 import {
   Accelerator,
   AlertRuleSet,
@@ -33,7 +41,14 @@ import {
   Tags,
 } from '../../lib/core';
 import { EksClusterStack } from '../shared/cluster-stacks';
-import { GpuNodeImage, GpuPlatform, ModelServer, MonitoringStack, WeightsSource } from '../../lib/k8s';
+import {
+  GpuNodeImage,
+  GpuPlatform,
+  ModelServer,
+  MonitoringStack,
+  WeightsSource,
+  gpuHourlyPriceOf,
+} from '../../lib/k8s';
 
 const REGION = 'us-west-2';
 /** Namespace and service account of the model servers (the Pod Identity role is bound to them). */
@@ -46,6 +61,7 @@ export class AwsInferenceStack extends TerraformStack {
   public readonly monitoring: Monitoring;
   public readonly llama70b: SizingResult;
   public readonly llama8b: SizingResult;
+  public readonly pools: InferenceNodeGroup[];
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -84,6 +100,7 @@ export class AwsInferenceStack extends TerraformStack {
       maxNodes: 8,
       capacity: Capacity.spot(),
     });
+    this.pools = [l40s, a10g];
 
     const registry = (this.registry = new Registry(this, 'Registry', {
       repositories: ['serving/vllm'],
@@ -137,6 +154,8 @@ export function build(app: App): TerraformStack[] {
       serviceAccountName: 'prometheus', // aws.Monitoring's default collector: monitoring/prometheus
     },
     prometheusStorageGiB: 50,
+    // Cost per 1,000 tokens on the serving dashboard, from the catalogue's dated prices.
+    gpuHourlyPrices: infra.pools.map((p) => gpuHourlyPriceOf(p.instanceType)),
   });
   const gpu = new GpuPlatform(platform, 'Gpu', {
     nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT, // AL2023 NVIDIA AMI: driver and toolkit preinstalled

@@ -52,6 +52,13 @@ describe('examples/aws-inference', () => {
     );
   });
 
+  test('prices the serving dashboard from the catalogue (cost per 1,000 tokens)', () => {
+    const boards = Object.values(resourcesOf(platformJson, 'kubernetes_config_map_v1')).map(
+      (c: any) => c.metadata.name,
+    );
+    expect(boards.some((n: string) => /cost/.test(n))).toBe(true);
+  });
+
   test('streams the weights from the model bucket under the Pod Identity service account', () => {
     const deployments = Object.values(resourcesOf(workloadsJson, 'kubernetes_deployment_v1')) as any[];
     expect(deployments).toHaveLength(2);
