@@ -56,6 +56,9 @@ const project = new typescript.TypeScriptProject({
     '@types/node@^20',
     'typedoc@^0.28',
     'typedoc-plugin-markdown@^4',
+    '@prometheus-io/lezer-promql@^0.315.0',
+    '@lezer/lr@^1.4.2',
+    '@lezer/highlight@^1.2.1',
   ],
   deps: ['yaml@^2.8.0', 'ip-num@^1.6.2', '@grafana/grafana-foundation-sdk@0.0.21'],
   jestOptions: {

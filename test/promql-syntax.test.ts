@@ -1,0 +1,110 @@
+import { App, TerraformStack, Testing } from 'cdktf';
+import { parse as parseYaml } from 'yaml';
+import { build as awsInference } from '../examples/aws-inference/main';
+import { build as awsTraining } from '../examples/aws-training/main';
+import { build as gcpInference } from '../examples/gcp-inference/main';
+import { build as gcpTraining } from '../examples/gcp-training/main';
+import { build as k8sServing } from '../examples/k8s-serving/main';
+import { build as k8sTraining } from '../examples/k8s-training/main';
+import { AlertRuleSet, quoteColonMetricNames } from '../lib/core';
+import { synthApp } from './util';
+
+// Every PromQL expression the library emits, parsed with Prometheus's own grammar
+// (@prometheus-io/lezer-promql): alert rules, AMP rule groups, Cloud Monitoring conditions,
+// KEDA triggers and Grafana panels. A syntax error here would otherwise surface only when a
+// backend rejects the rule or a panel stays empty.
+
+interface LezerNode {
+  readonly type: { readonly isError: boolean };
+  readonly from: number;
+  readonly to: number;
+}
+// The package's CommonJS build (its typings are ESM-only, so they are declared here).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser } = require('@prometheus-io/lezer-promql') as {
+  parser: { parse(input: string): { iterate(spec: { enter(node: LezerNode): void }): void } };
+};
+
+function syntaxErrors(expr: string): string[] {
+  const errors: string[] = [];
+  parser.parse(expr).iterate({
+    enter: (n) => {
+      if (n.type.isError) {
+        errors.push(`at ${n.from}: '${expr.slice(Math.max(0, n.from - 20), n.to + 20)}'`);
+      }
+    },
+  });
+  return errors;
+}
+
+function expectValid(source: string, expr: string): void {
+  expect({ source, expr, errors: syntaxErrors(expr) }).toEqual({ source, expr, errors: [] });
+}
+
+/** Collects PromQL strings from synthesized JSON, including Helm values and dashboard JSON inside strings. */
+function collect(node: unknown, path: string, out: Array<[string, string]>): void {
+  if (typeof node === 'string') {
+    const t = node.trim();
+    if (t.startsWith('{') && t.includes('"panels"')) {
+      collect(JSON.parse(t), `${path}<dashboard>`, out);
+    } else if (
+      path.endsWith('.values[0]') ||
+      path.endsWith('.alertmanager_definition') ||
+      path.endsWith('.data')
+    ) {
+      try {
+        collect(parseYaml(node), `${path}<yaml>`, out);
+      } catch {
+        // not YAML
+      }
+    }
+    return;
+  }
+  if (Array.isArray(node)) {
+    node.forEach((v, i) => collect(v, `${path}[${i}]`, out));
+    return;
+  }
+  if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if ((k === 'expr' || k === 'query') && typeof v === 'string') {
+        out.push([`${path}.${k}`, v.split('$${').join('${')]);
+      } else {
+        collect(v, `${path}.${k}`, out);
+      }
+    }
+  }
+}
+
+describe('PromQL syntax', () => {
+  test.each(
+    AlertRuleSet.defaults({ servingMatchers: ['namespace="llm"'], gpuMatchers: ['cluster="a"'] })
+      .rules()
+      .map((r) => [r.name, r.expr]),
+  )('core rule %s parses, plain and with quoted colon names', (name, expr) => {
+    expectValid(name, expr);
+    expectValid(`${name} (Managed Prometheus form)`, quoteColonMetricNames(expr));
+  });
+
+  const examples: Array<[string, (app: App) => TerraformStack[]]> = [
+    ['aws-inference', awsInference],
+    ['aws-training', awsTraining],
+    ['gcp-inference', gcpInference],
+    ['gcp-training', gcpTraining],
+    ['k8s-serving', k8sServing],
+    ['k8s-training', k8sTraining],
+  ];
+  test.each(examples)('every expression in examples/%s parses', (_name, build) => {
+    const app = Testing.app();
+    const stacks = build(app);
+    const read = synthApp(app);
+    const found: Array<[string, string]> = [];
+    for (const s of stacks) {
+      collect(read(s).resource ?? {}, s.node.id, found);
+    }
+    for (const [source, expr] of found) {
+      expectValid(source, expr);
+    }
+    // Each example emits alert rules or dashboards, KEDA or Cloud Monitoring queries.
+    expect(found.length).toBeGreaterThan(10);
+  });
+});
