@@ -148,6 +148,7 @@ export function build(app: App): TerraformStack[] {
     // AMP evaluates the core rules and routes alerts to SNS (aws.Monitoring); in-cluster
     // Prometheus keeps dashboards and KEDA's queries local and remote-writes everything to AMP.
     alertRules: AlertRuleSet.defaults({ groups: [] }),
+    grafanaAdminSecret: { name: 'grafana-admin' },
     remoteWrite: {
       url: infra.monitoring.remoteWriteUrl,
       sigv4Region: REGION,

@@ -110,6 +110,7 @@ function buildInCluster(app: App, infra: AwsTrainingStack): TerraformStack[] {
   const monitoring = new MonitoringStack(platform, 'Monitoring', {
     // AMP evaluates the core rules and routes alerts to SNS; Prometheus remote-writes to it.
     alertRules: AlertRuleSet.defaults({ groups: [] }),
+    grafanaAdminSecret: { name: 'grafana-admin' },
     remoteWrite: {
       url: infra.monitoring.remoteWriteUrl,
       sigv4Region: 'us-east-1',

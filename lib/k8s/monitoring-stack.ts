@@ -276,7 +276,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     }
 
     const rules = props.alertRules ?? AlertRuleSet.defaults();
-    const alertmanager = this.alertmanagerValues(props.receivers);
+    const alertmanager = this.alertmanagerValues(props.receivers, rules.rules().length > 0);
     if (!props.grafanaAdminSecret) {
       Warnings.add(
         this,
@@ -442,9 +442,14 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     this.scrapeTargets.push(target);
   }
 
-  private alertmanagerValues(receivers: AlertReceivers | undefined): Record<string, unknown> {
+  private alertmanagerValues(
+    receivers: AlertReceivers | undefined,
+    hasRules: boolean,
+  ): Record<string, unknown> {
     const r = receivers ?? {};
-    if (!r.pagerDuty && !r.opsgenie && !r.slack && !r.email) {
+    // No warning when the library's rules are evaluated elsewhere (an empty rule set, for example
+    // with remote write to a managed Prometheus that alerts on its own).
+    if (hasRules && !r.pagerDuty && !r.opsgenie && !r.slack && !r.email) {
       Warnings.add(
         this,
         'k8s-alerts-not-routed',

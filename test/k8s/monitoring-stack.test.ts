@@ -212,6 +212,11 @@ describe('MonitoringStack', () => {
     expect(warningsOf(platform).join('\n')).toMatch(/k8s-alerts-not-routed/);
   });
 
+  test('does not warn about routing when the rules are evaluated elsewhere (empty rule set)', () => {
+    const { platform } = build({ alertRules: AlertRuleSet.defaults({ groups: [] }) });
+    expect(warningsOf(platform).join('\n')).not.toMatch(/k8s-alerts-not-routed/);
+  });
+
   test('warns about the default Grafana password and uses a Secret when given', () => {
     const { platform } = build();
     expect(warningsOf(platform).join('\n')).toMatch(/k8s-grafana-default-password/);
