@@ -32,7 +32,6 @@ import {
 } from '../../lib/aws';
 import {
   Accelerator,
-  AlertRuleSet,
   Capacity,
   ModelSpec,
   Quantization,
@@ -40,15 +39,8 @@ import {
   sizeModel,
   Tags,
 } from '../../lib/core';
-import { EksClusterStack } from '../shared/cluster-stacks';
-import {
-  GpuNodeImage,
-  GpuPlatform,
-  ModelServer,
-  MonitoringStack,
-  WeightsSource,
-  gpuHourlyPriceOf,
-} from '../../lib/k8s';
+import { EksClusterStack, ampRemoteWritingMonitoring } from '../shared/cluster-stacks';
+import { GpuNodeImage, GpuPlatform, ModelServer, WeightsSource, gpuHourlyPriceOf } from '../../lib/k8s';
 
 const REGION = 'us-west-2';
 /** Namespace and service account of the model servers (the Pod Identity role is bound to them). */
@@ -144,20 +136,12 @@ export function build(app: App): TerraformStack[] {
 
   const platform = new EksClusterStack(app, 'aws-inference-platform', infra.cluster);
   platform.addDependency(infra);
-  const monitoring = new MonitoringStack(platform, 'Monitoring', {
-    // AMP evaluates the core rules and routes alerts to SNS (aws.Monitoring); in-cluster
-    // Prometheus keeps dashboards and KEDA's queries local and remote-writes everything to AMP.
-    alertRules: AlertRuleSet.defaults({ groups: [] }),
-    grafanaAdminSecret: { name: 'grafana-admin' },
-    remoteWrite: {
-      url: infra.monitoring.remoteWriteUrl,
-      sigv4Region: REGION,
-      serviceAccountName: 'prometheus', // aws.Monitoring's default collector: monitoring/prometheus
-    },
+  const monitoring = ampRemoteWritingMonitoring(platform, infra.monitoring, {
     prometheusStorageGiB: 50,
     // Cost per 1,000 tokens on the serving dashboard, from the catalogue's dated prices.
     gpuHourlyPrices: infra.pools.map((p) => gpuHourlyPriceOf(p.instanceType)),
   });
+
   const gpu = new GpuPlatform(platform, 'Gpu', {
     nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT, // AL2023 NVIDIA AMI: driver and toolkit preinstalled
     monitoring,

@@ -26,9 +26,9 @@ import {
   Registry,
   TrainingNodeGroup,
 } from '../../lib/aws';
-import { Accelerator, AlertRuleSet, Capacity, CapacityKind, Tags } from '../../lib/core';
-import { EksClusterStack } from '../shared/cluster-stacks';
-import { GpuNodeImage, GpuPlatform, MonitoringStack, TrainingJob, TrainingQueues } from '../../lib/k8s';
+import { Accelerator, Capacity, CapacityKind, Tags } from '../../lib/core';
+import { EksClusterStack, ampRemoteWritingMonitoring } from '../shared/cluster-stacks';
+import { GpuNodeImage, GpuPlatform, TrainingJob, TrainingQueues } from '../../lib/k8s';
 
 /** Namespace and service account of the trainer pods (the Pod Identity role is bound to them). */
 const TRAINER = { namespace: 'training', serviceAccount: 'trainer' };
@@ -107,17 +107,8 @@ export class AwsTrainingStack extends TerraformStack {
 function buildInCluster(app: App, infra: AwsTrainingStack): TerraformStack[] {
   const platform = new EksClusterStack(app, 'aws-training-platform', infra.cluster);
   platform.addDependency(infra);
-  const monitoring = new MonitoringStack(platform, 'Monitoring', {
-    // AMP evaluates the core rules and routes alerts to SNS; Prometheus remote-writes to it.
-    alertRules: AlertRuleSet.defaults({ groups: [] }),
-    grafanaAdminSecret: { name: 'grafana-admin' },
-    remoteWrite: {
-      url: infra.monitoring.remoteWriteUrl,
-      sigv4Region: 'us-east-1',
-      serviceAccountName: 'prometheus',
-    },
-    prometheusStorageGiB: 100,
-  });
+  const monitoring = ampRemoteWritingMonitoring(platform, infra.monitoring, { prometheusStorageGiB: 100 });
+
   const gpu = new GpuPlatform(platform, 'Gpu', {
     nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT, // AL2023 NVIDIA AMI
     efa: true, // the EFA device plugin advertises vpc.amazonaws.com/efa

@@ -6,7 +6,9 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { EksCluster } from '../../lib/aws';
+import { EksCluster, Monitoring } from '../../lib/aws';
+import { AlertRuleSet, ValidationError } from '../../lib/core';
+import { MonitoringStack, MonitoringStackProps } from '../../lib/k8s';
 
 /** A stack deploying into an EKS cluster of another stack (cross-stack outputs, `aws eks get-token`). */
 export class EksClusterStack extends TerraformStack {
@@ -25,4 +27,35 @@ export class KubeconfigStack extends TerraformStack {
     new KubernetesProvider(this, 'Kubernetes', { configPath });
     new HelmProvider(this, 'Helm', { kubernetes: { configPath } });
   }
+}
+
+/**
+ * kube-prometheus-stack for an EKS cluster whose alerting lives in Amazon Managed Prometheus
+ * (`aws.Monitoring`): Prometheus runs under the collector service account that
+ * `aws.Monitoring` created a Pod Identity role for and remote-writes everything to the
+ * workspace, where the core rules alert through SNS; in-cluster it keeps dashboards and the
+ * queries KEDA makes, with no rules of its own.
+ */
+export function ampRemoteWritingMonitoring(
+  scope: TerraformStack,
+  amp: Monitoring,
+  props: Omit<MonitoringStackProps, 'remoteWrite' | 'alertRules' | 'namespace'> = {},
+): MonitoringStack {
+  if (!amp.collector) {
+    throw new ValidationError(
+      `'cluster' is required on aws.Monitoring so it creates the collector role Prometheus runs under.`,
+      amp,
+    );
+  }
+  return new MonitoringStack(scope, 'Monitoring', {
+    ...props,
+    namespace: amp.collector.namespace,
+    alertRules: AlertRuleSet.defaults({ groups: [] }),
+    grafanaAdminSecret: props.grafanaAdminSecret ?? { name: 'grafana-admin' },
+    remoteWrite: {
+      url: amp.remoteWriteUrl,
+      sigv4Region: amp.region,
+      serviceAccountName: amp.collector.serviceAccount,
+    },
+  });
 }

@@ -81,6 +81,13 @@ export class Monitoring extends Construct {
   public readonly topic: AlertTopic;
   /** The collector's role, when `cluster` is given. */
   public readonly collectorRole?: WorkloadRole;
+  /**
+   * The in-cluster collector's service account the role is bound to, when `cluster` is given:
+   * the Prometheus that remote-writes must run under it.
+   */
+  public readonly collector?: CollectorServiceAccount;
+  /** AWS region of the workspace (for SigV4 signing of remote writes). */
+  public readonly region: string;
   /** Remote-write URL for Prometheus `remoteWrite` (SigV4, service `aps`). */
   public readonly remoteWriteUrl: string;
   /** Query URL for Grafana (SigV4). */
@@ -98,6 +105,7 @@ export class Monitoring extends Construct {
         this,
       );
     }
+    this.region = region;
     this.topic = props.topic ?? new AlertTopic(this, 'Topic', { emails: props.emails });
     this.resource = new PrometheusWorkspace(this, 'Resource', {
       alias: props.alias ?? this.node.path.replace(/\//g, '-').slice(-100),
@@ -148,6 +156,7 @@ export class Monitoring extends Construct {
 
     if (props.cluster) {
       const c = props.collector ?? { namespace: 'monitoring', serviceAccount: 'prometheus' };
+      this.collector = c;
       this.collectorRole = new WorkloadRole(this, 'CollectorRole', props.cluster, c);
       this.grantRemoteWrite(this.collectorRole);
     }

@@ -190,10 +190,18 @@ describe('Monitoring collector', () => {
     });
   });
 
+  test('exposes the default collector service account and the region for remote writes', () => {
+    const { stack, cluster } = clusterStack();
+    const m = new Monitoring(stack, 'M', { cluster });
+    expect(m.collector).toEqual({ namespace: 'monitoring', serviceAccount: 'prometheus' });
+    expect(m.region).toBe('us-east-1');
+  });
+
   test('without a cluster no collector role is created', () => {
     const stack = awsStack();
     const m = new Monitoring(stack, 'M', { region: 'us-east-1' });
     expect(m.collectorRole).toBeUndefined();
+    expect(m.collector).toBeUndefined();
     expect(resourcesOf(synthJson(stack), 'aws_iam_role')).toEqual({});
   });
 });
