@@ -17,7 +17,7 @@ const BASE: Array<[string, string, string]> = [
   ['DCGM_FI_DEV_ENC_UTIL', 'gauge', 'Encoder utilization (in %).'],
   ['DCGM_FI_DEV_DEC_UTIL', 'gauge', 'Decoder utilization (in %).'],
   ['DCGM_FI_DEV_XID_ERRORS', 'gauge', 'Value of the last XID error encountered.'],
-  ['DCGM_EXP_XID_ERRORS_COUNT', 'gauge', 'XID errors observed in the configured window, labelled by xid.'],
+  ['DCGM_EXP_XID_ERRORS_COUNT', 'gauge', 'XID errors observed in the configured window by xid.'],
   ['DCGM_FI_DEV_POWER_VIOLATION', 'counter', 'Throttling duration due to power constraints (in us).'],
   ['DCGM_FI_DEV_THERMAL_VIOLATION', 'counter', 'Throttling duration due to thermal constraints (in us).'],
   [
