@@ -6,7 +6,7 @@ import { build as gcpInference } from '../examples/gcp-inference/main';
 import { build as gcpTraining } from '../examples/gcp-training/main';
 import { build as k8sServing } from '../examples/k8s-serving/main';
 import { build as k8sTraining } from '../examples/k8s-training/main';
-import { AlertRuleSet, quoteColonMetricNames } from '../lib/core';
+import { AlertRuleSet, ServiceLevelObjective, SloIndicator, quoteColonMetricNames } from '../lib/core';
 import { synthApp } from './util';
 
 // Every PromQL expression the library emits, parsed with Prometheus's own grammar
@@ -84,6 +84,38 @@ describe('PromQL syntax', () => {
     expectValid(name, expr);
     expectValid(`${name} (Managed Prometheus form)`, quoteColonMetricNames(expr));
   });
+
+  const slos = [
+    new ServiceLevelObjective({
+      name: 'availability',
+      indicator: SloIndicator.AVAILABILITY,
+      model: 'm',
+      objectivePercent: 99.9,
+      matchers: ['namespace="llm"'],
+    }),
+    ...[SloIndicator.TIME_TO_FIRST_TOKEN, SloIndicator.INTER_TOKEN_LATENCY, SloIndicator.E2E_LATENCY].map(
+      (indicator) =>
+        new ServiceLevelObjective({
+          name: indicator,
+          indicator,
+          model: 'm',
+          objectivePercent: 99,
+          latencyThresholdSeconds: 10,
+        }),
+    ),
+  ];
+  test.each(slos.map((s) => [s.name, s]))(
+    'SLO %s: recording rules and alerts parse, inline alerts too',
+    (_n, slo) => {
+      for (const rule of slo.toPrometheusRuleGroup().rules) {
+        expectValid(`${slo.name} ${'record' in rule ? rule.record : rule.alert}`, rule.expr);
+      }
+      for (const rule of slo.toAlertRules()) {
+        expectValid(rule.name, rule.expr);
+        expectValid(`${rule.name} (Managed Prometheus form)`, quoteColonMetricNames(rule.expr, rule.metrics));
+      }
+    },
+  );
 
   const examples: Array<[string, (app: App) => TerraformStack[]]> = [
     ['aws-inference', awsInference],

@@ -6,7 +6,13 @@ import { PrometheusWorkspace } from '@cdktf/provider-aws/lib/prometheus-workspac
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { AlertRuleSet, AlertRuleSetOptions, ValidationError } from '../core';
+import {
+  AlertRuleSet,
+  AlertRuleSetOptions,
+  ServiceLevelObjective,
+  ValidationError,
+  checkSloSet,
+} from '../core';
 import { AlertTopic } from './alert-topic';
 import type { CheckpointStore } from './checkpoint-store';
 import { IEksCluster, WorkloadRole } from './cluster';
@@ -54,6 +60,12 @@ export interface MonitoringProps {
    * @default - all rules with their default thresholds
    */
   readonly alertRules?: AlertRuleSetOptions;
+  /**
+   * Service-level objectives per model: recording rules and multiwindow, multi-burn-rate alerts
+   * in the workspace's rule groups, routed like every other alert.
+   * @default - none
+   */
+  readonly slos?: ServiceLevelObjective[];
   /**
    * Workspace alias.
    * @default - the construct path
@@ -114,9 +126,10 @@ export class Monitoring extends Construct {
     this.remoteWriteUrl = `${this.resource.prometheusEndpoint}api/v1/remote_write`;
     this.queryUrl = `${this.resource.prometheusEndpoint}api/v1/query`;
 
-    const groups = ValidationError.withScope(this, () =>
-      AlertRuleSet.defaults(props.alertRules).toPrometheusRuleGroups(),
-    );
+    const groups = ValidationError.withScope(this, () => [
+      ...AlertRuleSet.defaults(props.alertRules).toPrometheusRuleGroups(),
+      ...checkSloSet(props.slos, 'slos').map((slo) => slo.toPrometheusRuleGroup()),
+    ]);
     this.ruleGroups = new PrometheusRuleGroupNamespace(this, 'RuleGroups', {
       workspaceId: this.resource.id,
       name: 'cdktf-ai-infra',

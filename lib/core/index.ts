@@ -7,5 +7,6 @@ export * from './capacity';
 export * from './shapes';
 export * from './pricing';
 export * from './alerts';
+export * from './slo';
 export * from './promql';
 export * from './tags';

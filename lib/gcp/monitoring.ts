@@ -6,8 +6,10 @@ import {
   AlertRuleSetOptions,
   AlertSeverity,
   ResolvedAlertRule,
+  ServiceLevelObjective,
   ValidationError,
   Warnings,
+  checkSloSet,
   quoteColonMetricNames,
 } from '../core';
 import { notificationChannel } from './private/channels';
@@ -54,6 +56,13 @@ export interface MonitoringProps {
    * @default - every rule with its default threshold
    */
   readonly rules?: AlertRuleSetOptions;
+  /**
+   * Service-level objectives per model, rendered as two alert policies each
+   * (`SLOErrorBudgetBurnFast_<slo>`, `SLOErrorBudgetBurnSlow_<slo>`) whose PromQL conditions
+   * compute the multiwindow burn rates inline (Cloud Monitoring has no recording rules).
+   * @default - none
+   */
+  readonly slos?: ServiceLevelObjective[];
   /**
    * Prefix of the policies' display names.
    * @default 'cdktf-ai-infra'
@@ -186,7 +195,8 @@ export class Monitoring extends Construct {
     }
 
     const set = AlertRuleSet.defaults(props.rules ?? {});
-    this.rules = set.rules();
+    const slos = ValidationError.withScope(this, () => checkSloSet(props.slos, 'slos'));
+    this.rules = [...set.rules(), ...slos.flatMap((slo) => slo.toAlertRules())];
     const channelIds = this.channels.map((c) => c.id);
     for (const rule of this.rules) {
       const severity = SEVERITY[rule.severity];

@@ -8,8 +8,10 @@ import {
   AlertSeverity,
   GpuShape,
   HourlyPrice,
+  ServiceLevelObjective,
   ValidationError,
   Warnings,
+  checkSloSet,
 } from '../core';
 import { IMonitoringStack, ScrapeTarget } from './interfaces';
 import {
@@ -179,6 +181,13 @@ export interface MonitoringStackProps {
    */
   readonly alertRules?: AlertRuleSet;
   /**
+   * Service-level objectives per model, rendered as recording rules and multiwindow,
+   * multi-burn-rate alerts (`SLOErrorBudgetBurnFast` pages, `SLOErrorBudgetBurnSlow` opens a
+   * ticket) in a PrometheusRule of their own.
+   * @default - none
+   */
+  readonly slos?: ServiceLevelObjective[];
+  /**
    * Labels added to every alert (for routing), for example `{ team: 'ml-platform' }`.
    * @default - none
    */
@@ -276,7 +285,20 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     }
 
     const rules = props.alertRules ?? AlertRuleSet.defaults();
-    const alertmanager = this.alertmanagerValues(props.receivers, rules.rules().length > 0);
+    const slos = ValidationError.withScope(this, () => checkSloSet(props.slos, 'slos'));
+    for (const slo of slos) {
+      if (slo.windowDays > retention) {
+        Warnings.add(
+          this,
+          'k8s-slo-window-exceeds-retention',
+          `SLO '${slo.name}' has a ${slo.windowDays}-day window but Prometheus keeps ${retention} days ('retentionDays'): the burn-rate alerts work (they need 3 days), but the error budget over the whole window cannot be computed. Raise 'retentionDays' or use remote storage.`,
+        );
+      }
+    }
+    const alertmanager = this.alertmanagerValues(
+      props.receivers,
+      rules.rules().length > 0 || slos.length > 0,
+    );
     if (!props.grafanaAdminSecret) {
       Warnings.add(
         this,
@@ -341,6 +363,13 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       },
       additionalPrometheusRulesMap: {
         'cdktf-ai-infra': { groups: rules.toPrometheusRuleGroups(props.alertLabels ?? {}) },
+        ...(slos.length
+          ? {
+              'cdktf-ai-infra-slos': {
+                groups: slos.map((slo) => slo.toPrometheusRuleGroup(props.alertLabels ?? {})),
+              },
+            }
+          : {}),
       },
       alertmanager,
       grafana: {
