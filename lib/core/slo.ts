@@ -1,4 +1,4 @@
-import { AlertGroup, AlertSeverity, ResolvedAlertRule, promDuration } from './alerts';
+import { AlertGroup, AlertSeverity, PrometheusAlertingRule, ResolvedAlertRule, promDuration } from './alerts';
 import { ValidationError } from './errors';
 
 /**
@@ -148,15 +148,7 @@ export interface SloRuleGroup {
   /** Evaluation interval. */
   readonly interval: string;
   /** Recording rules first, then alerts. */
-  readonly rules: Array<
-    | PrometheusRecordingRule
-    | {
-        readonly alert: string;
-        readonly expr: string;
-        readonly labels: Record<string, string>;
-        readonly annotations: Record<string, string>;
-      }
-  >;
+  readonly rules: Array<PrometheusRecordingRule | PrometheusAlertingRule>;
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
