@@ -7,6 +7,7 @@ import { build as gcpTraining } from '../examples/gcp-training/main';
 import { build as k8sServing } from '../examples/k8s-serving/main';
 import { build as k8sTraining } from '../examples/k8s-training/main';
 import { AlertRuleSet, ServiceLevelObjective, SloIndicator, quoteColonMetricNames } from '../lib/core';
+import { sloDashboard } from '../lib/k8s/private/dashboards';
 import { synthApp } from './util';
 
 // Every PromQL expression the library emits, parsed with Prometheus's own grammar
@@ -109,6 +110,12 @@ describe('PromQL syntax', () => {
     (_n, slo) => {
       for (const rule of slo.toPrometheusRuleGroup().rules) {
         expectValid(`${slo.name} ${'record' in rule ? rule.record : rule.alert}`, rule.expr);
+      }
+      const board: any = sloDashboard([slo]);
+      for (const p of board.panels) {
+        for (const t of p.targets ?? []) {
+          expectValid(`${slo.name} dashboard ${p.title}`, t.expr);
+        }
       }
       for (const rule of slo.toAlertRules()) {
         expectValid(rule.name, rule.expr);

@@ -26,6 +26,7 @@ import {
   costDashboard,
   gpuDashboard,
   servingDashboard,
+  sloDashboard,
   trainingDashboard,
 } from './private/dashboards';
 import { HELM_CHARTS } from './versions';
@@ -442,6 +443,9 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     }
     if (prices.length) {
       boards.push(['cdktf-ai-cost', costDashboard(prices as GpuPrice[])]);
+    }
+    if (slos.length) {
+      boards.push(['cdktf-ai-slos', sloDashboard(slos)]);
     }
     for (const [uid, json] of boards) {
       this.dashboards[uid] = new ConfigMapV1(this, `Dashboard-${uid}`, {

@@ -202,11 +202,29 @@ describe('SLOs in each backend', () => {
     expect(values.additionalPrometheusRulesMap['cdktf-ai-infra']).toBeDefined();
   });
 
+  test('k8s MonitoringStack: an error-budget dashboard with a row per SLO', () => {
+    const { platform } = platformAndWorkloads();
+    const m = new MonitoringStack(platform, 'Monitoring', { slos: slos() });
+    expect(m.dashboards['cdktf-ai-slos']).toBeDefined();
+    const cm: any = Object.values(resourcesOf(synthJson(platform), 'kubernetes_config_map_v1')).find(
+      (c: any) => c.metadata.name === 'cdktf-ai-slos-dashboard',
+    );
+    const board = JSON.parse(cm.data['cdktf-ai-slos.json']);
+    const rows = board.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title);
+    expect(rows).toEqual(['llama-8b-availability (99.9% over 30d)', 'llama-8b-ttft (99% over 30d)']);
+    const exprs = board.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr));
+    expect(exprs).toContain('1 - avg_over_time(slo:sli_error:ratio_rate5m{slo="llama-8b-ttft"}[30d]) / 0.01');
+    expect(exprs).toContain('slo:sli_error:ratio_rate1h{slo="llama-8b-availability"} / 0.001');
+  });
+
   test('k8s MonitoringStack: no SLO entry by default', () => {
     const { platform } = platformAndWorkloads();
     new MonitoringStack(platform, 'Monitoring');
     const release: any = Object.values(resourcesOf(synthJson(platform), 'helm_release'))[0];
     expect(parse(release.values[0]).additionalPrometheusRulesMap['cdktf-ai-infra-slos']).toBeUndefined();
+    expect(Object.keys(new MonitoringStack(platformAndWorkloads().platform, 'M').dashboards)).not.toContain(
+      'cdktf-ai-slos',
+    );
   });
 
   test('k8s MonitoringStack warns when retention is shorter than the SLO window', () => {

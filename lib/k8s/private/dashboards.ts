@@ -1,7 +1,7 @@
 import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { Accelerator, HourlyPrice, SERVING_POD_PATTERN } from '../../core';
+import { Accelerator, HourlyPrice, SERVING_POD_PATTERN, ServiceLevelObjective } from '../../core';
 
 /** Label kube-state-metrics exports for the pods' accelerator label (allow-listed by MonitoringStack). */
 export const KSM_ACCELERATOR_LABEL = 'label_cdktf_ai_infra_accelerator';
@@ -287,4 +287,56 @@ export function costDashboard(prices: readonly GpuPrice[]): object {
     );
   }
   return d.build();
+}
+
+/**
+ * Error budgets of the SLOs (recording rules `slo:sli_error:ratio_rate*` of
+ * `ServiceLevelObjective.toPrometheusRuleGroup`): a row per SLO with the SLI, the burn rates the
+ * alerts compare, and the budget left over the SLO window. The budget left is the window's mean
+ * of the 5-minute error ratios (the approximation Sloth uses: it weighs quiet and busy periods
+ * alike).
+ */
+export function sloDashboard(slos: readonly ServiceLevelObjective[]): object {
+  const board = dashboard('cdktf-ai-slos', 'SLOs and error budgets', ['llm', 'slo']).time({
+    from: 'now-7d',
+    to: 'now',
+  });
+  for (const slo of slos) {
+    const sel = `{slo="${slo.name}"}`;
+    const budget = slo.errorBudget;
+    board
+      .withRow(new RowBuilder(`${slo.name} (${slo.objectivePercent}% over ${slo.windowDays}d)`))
+      .withPanel(
+        panel('SLI (good events)', 'percentunit', [
+          { expr: `1 - slo:sli_error:ratio_rate1h${sel}`, legend: '1h' },
+          { expr: `1 - slo:sli_error:ratio_rate1d${sel}`, legend: '1d' },
+        ]).span(8),
+      )
+      .withPanel(
+        panel(
+          'Burn rate',
+          'none',
+          [
+            { expr: `slo:sli_error:ratio_rate1h${sel} / ${budget}`, legend: '1h (pages above 14.4 at 30d)' },
+            { expr: `slo:sli_error:ratio_rate6h${sel} / ${budget}`, legend: '6h' },
+            { expr: `slo:sli_error:ratio_rate3d${sel} / ${budget}`, legend: '3d' },
+          ],
+          '1 means the budget lasts exactly the window.',
+        ).span(8),
+      )
+      .withPanel(
+        panel(
+          'Error budget left',
+          'percentunit',
+          [
+            {
+              expr: `1 - avg_over_time(slo:sli_error:ratio_rate5m${sel}[${slo.windowDays}d]) / ${budget}`,
+              legend: 'left',
+            },
+          ],
+          `Needs ${slo.windowDays} days of Prometheus retention.`,
+        ).span(8),
+      );
+  }
+  return board.build();
 }
