@@ -9,3 +9,4 @@ export * from './pricing';
 export * from './alerts';
 export * from './promql';
 export * from './tags';
+export * from './validation';
