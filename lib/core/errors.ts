@@ -22,7 +22,7 @@ export class ValidationError extends Error {
       return fn();
     } catch (e) {
       if (e instanceof ValidationError && e.constructPath === undefined) {
-        throw new ValidationError(e.detail, scope);
+        throw new ValidationError(e.detail, scope, e.code);
       }
       throw e;
     }
@@ -32,13 +32,26 @@ export class ValidationError extends Error {
   public readonly constructPath?: string;
   /** The message without the construct path. */
   public readonly detail: string;
+  /**
+   * A stable, kebab-case code for the rule that failed (for example `k8s-dns-label`,
+   * `aws-s3-bucket-name`), as warnings have ids: tests and tools match on it, never on the text.
+   * The codes of the core validators are listed in `VALIDATION_CODES`; errors raised without a
+   * code carry `invalid-value`.
+   */
+  public readonly code: string;
 
-  constructor(message: string, scope?: IConstruct) {
+  /**
+   * @param message the prop as the user wrote it, the value, what is allowed and how to fix it
+   * @param scope the construct that raised it; its path is prepended to the message
+   * @param code stable code of the rule that failed
+   */
+  constructor(message: string, scope?: IConstruct, code: string = 'invalid-value') {
     const path = scope?.node.path;
     super(path ? `${path}: ${message}` : message);
     this.name = 'ValidationError';
     this.detail = message;
     this.constructPath = path;
+    this.code = code;
     Object.setPrototypeOf(this, ValidationError.prototype);
   }
 }

@@ -10,3 +10,4 @@ export * from './alerts';
 export * from './slo';
 export * from './promql';
 export * from './tags';
+export * from './validation';
