@@ -1,5 +1,6 @@
 import { AlertGroup, AlertSeverity, PrometheusAlertingRule, ResolvedAlertRule, promDuration } from './alerts';
 import { ValidationError } from './errors';
+import { Validate } from './validation';
 
 /**
  * What a service-level indicator measures. The latency indicators read vLLM's request histograms
@@ -152,7 +153,6 @@ export interface SloRuleGroup {
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"$/;
 
 /**
  * A service-level objective for one served model, defined once and rendered by every alerting
@@ -236,19 +236,8 @@ export class ServiceLevelObjective {
         `${where}: 'windowDays' (${windowDays}) is shorter than the 3-day burn-rate window: use at least 3 days.`,
       );
     }
-    const matchers = props.matchers ?? [];
-    if (!Array.isArray(matchers)) {
-      throw new ValidationError(
-        `${where}: 'matchers' must be an array of label matchers such as 'namespace="llm"'.`,
-      );
-    }
-    for (const m of matchers) {
-      if (typeof m !== 'string' || !MATCHER.test(m.trim())) {
-        throw new ValidationError(
-          `${where}: 'matchers' entry ${JSON.stringify(m)} is not a PromQL label matcher: write name="value" (or !=, =~, !~), for example 'namespace="llm"'.`,
-        );
-      }
-    }
+    const matchers = inSlo(where, () => Validate.array<string>(undefined, 'matchers', props.matchers ?? []));
+    matchers.forEach((m, i) => inSlo(where, () => Validate.promqlMatcher(undefined, `matchers[${i}]`, m)));
     if (props.indicator === SloIndicator.AVAILABILITY) {
       if (props.latencyThresholdSeconds !== undefined) {
         throw new ValidationError(
@@ -275,7 +264,7 @@ export class ServiceLevelObjective {
     this.objectivePercent = objective;
     this.windowDays = windowDays;
     this.latencyThresholdSeconds = props.latencyThresholdSeconds;
-    this.matchers = matchers.map((m) => m.trim());
+    this.matchers = matchers;
   }
 
   /** The error budget as a ratio (`1 - objective`), for example 0.001 for 99.9 %. */
@@ -450,6 +439,18 @@ function describe(s: ServiceLevelObjective): string {
       return `inter-token latency of ${s.model} <= ${s.latencyThresholdSeconds}s`;
     default:
       return `end-to-end latency of ${s.model} <= ${s.latencyThresholdSeconds}s`;
+  }
+}
+
+/** Runs a core validator and prefixes its message with the SLO, keeping its code. */
+function inSlo<T>(where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      throw new ValidationError(`${where}: ${e.detail}`, undefined, e.code);
+    }
+    throw e;
   }
 }
 

@@ -155,14 +155,27 @@ describe('ServiceLevelObjective', () => {
     [
       'a malformed matcher',
       { matchers: ['namespace=llm'] },
-      /'matchers' entry "namespace=llm" is not a PromQL label matcher/,
+      /SLO 'llama-8b-availability': 'matchers\[0\]' \('namespace=llm'\) is not a PromQL label matcher/,
     ],
-    ['an empty matcher', { matchers: [''] }, /'matchers' entry ""/],
+    [
+      'an empty matcher',
+      { matchers: [''] },
+      /SLO 'llama-8b-availability': 'matchers\[0\]' must not be empty/,
+    ],
     ['availability without matchers', { matchers: [] }, /availability SLO needs 'matchers'/],
     ['availability with a threshold', { latencyThresholdSeconds: 1 }, /applies to latency indicators only/],
   ])('rejects %s', (_name, patch, message) => {
     expect(() => new ServiceLevelObjective({ ...AVAILABILITY, ...patch })).toThrow(ValidationError);
     expect(() => new ServiceLevelObjective({ ...AVAILABILITY, ...patch })).toThrow(message);
+  });
+
+  test('matcher errors keep the core validator code', () => {
+    try {
+      new ServiceLevelObjective({ ...AVAILABILITY, matchers: ['x'] });
+      throw new Error('no error');
+    } catch (e) {
+      expect((e as ValidationError).code).toBe('promql-matcher');
+    }
   });
 
   test('rejects a latency threshold between histogram buckets and lists the allowed ones', () => {
