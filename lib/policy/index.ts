@@ -1,0 +1,6 @@
+// Re-exports only.
+export * from './rule';
+export * from './rules';
+export * from './report';
+export * from './suppressions';
+export * from './pack';
