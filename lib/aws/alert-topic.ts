@@ -1,8 +1,13 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { ValidationError } from '../core';
+import { ValidationError, Warnings } from '../core';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -20,6 +25,71 @@ export function validateEmails(scope: Construct, prop: string, emails: readonly 
   }
 }
 
+/** A KMS key the topic is encrypted with but the library does not own (referenced by ARN). */
+export interface IKmsKey {
+  /** Key ARN, `arn:<partition>:kms:<region>:<account>:key/<key-id>`. */
+  readonly keyArn: string;
+}
+
+/**
+ * KMS key ARN (any partition; multi-Region keys have an `mrk-` id). Aliases are not accepted:
+ * a key policy belongs to a key, and an alias can be re-pointed.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN
+ */
+const KMS_KEY_ARN =
+  /^arn:aws(-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** Key actions a publisher of an SSE topic needs on the topic's key. */
+export const ALERT_TOPIC_PUBLISHER_KEY_ACTIONS: readonly string[] = ['kms:GenerateDataKey*', 'kms:Decrypt'];
+
+/** What the library knows about an AWS service that publishes to an alert topic. */
+interface Publisher {
+  /** Topic actions the service calls. */
+  readonly topicActions: string[];
+  /**
+   * The `aws:SourceArn` the service sends (ArnLike), when it is the same for every source of the
+   * account; services with one source per resource (AMP workspaces) pass it to allowPublishFrom.
+   */
+  readonly sourceArn?: (partition: string, account: string) => string;
+  /**
+   * Whether the service's documentation scopes the key policy statement with `aws:SourceAccount`
+   * and `aws:SourceArn` too (otherwise only the topic policy carries them).
+   */
+  readonly keyConditions: boolean;
+}
+
+/**
+ * The AWS services the library's constructs send alerts from, with the statements their
+ * documentation gives for SSE-KMS topics:
+ * - AWS Budgets: topic `SNS:Publish` with `aws:SourceAccount` and `aws:SourceArn`
+ *   `arn:<partition>:budgets::<account>:*`; the key statement carries the same conditions
+ *   (https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html).
+ * - Amazon Managed Service for Prometheus alert manager: topic `sns:Publish` and
+ *   `sns:GetTopicAttributes` with `aws:SourceAccount` and `aws:SourceArn` = the workspace ARN;
+ *   `kms:GenerateDataKey*` and `kms:Decrypt` on the key for an SSE topic
+ *   (https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-alertmanager-receiver-AMPpermission.html).
+ * - CloudWatch alarms: topic `sns:Publish`, scoped with `aws:SourceArn`
+ *   `arn:<partition>:cloudwatch:<region>:<account>:alarm:*`; `kms:Decrypt` and
+ *   `kms:GenerateDataKey*` on a customer managed key (the AWS managed `alias/aws/sns` cannot
+ *   admit it) (https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns,
+ *   https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ * For AMP and CloudWatch the documented key statements carry no conditions; the key is
+ * dedicated to one topic, whose policy does carry them.
+ */
+const PUBLISHERS: Record<string, Publisher> = {
+  'budgets.amazonaws.com': {
+    topicActions: ['sns:Publish'],
+    sourceArn: (p, a) => `arn:${p}:budgets::${a}:*`,
+    keyConditions: true,
+  },
+  'aps.amazonaws.com': { topicActions: ['sns:Publish', 'sns:GetTopicAttributes'], keyConditions: false },
+  'cloudwatch.amazonaws.com': {
+    topicActions: ['sns:Publish'],
+    sourceArn: (p, a) => `arn:${p}:cloudwatch:*:${a}:alarm:*`,
+    keyConditions: false,
+  },
+};
+
 /** Properties of an {@link AlertTopic}. */
 export interface AlertTopicProps {
   /**
@@ -27,16 +97,32 @@ export interface AlertTopicProps {
    * @default - none
    */
   readonly emails?: string[];
+  /**
+   * An existing KMS key to encrypt the topic with, instead of a key the topic owns. Its key
+   * policy is not managed here: it must let each publisher (CloudWatch, and AWS Budgets or the
+   * AMP alert manager when a BudgetAlarm or Monitoring uses the topic) call
+   * `kms:GenerateDataKey*` and `kms:Decrypt`, or their messages are dropped; the topic warns
+   * `aws-alert-topic-external-key` once per publisher.
+   * @default - a new customer managed key (rotation on, 30-day deletion window, alias
+   *   `alias/alerts-<suffix>`) whose policy admits every publisher of the topic
+   */
+  readonly encryptionKey?: IKmsKey;
 }
 
 /**
- * An SNS topic for alerts with e-mail subscriptions and a topic policy that lets the AWS
- * services feeding it (Amazon Managed Prometheus alert manager, AWS Budgets, CloudWatch alarms
- * in the account) publish.
+ * An SNS topic for alerts, encrypted at rest with a customer managed KMS key, with e-mail
+ * subscriptions, a topic policy and a key policy that let the AWS services feeding it publish:
+ * CloudWatch alarms of the account always, AWS Budgets and the Amazon Managed Prometheus alert
+ * manager when a {@link BudgetAlarm} or {@link Monitoring} uses the topic. Each publisher gets
+ * `sns:Publish` on the topic and `kms:GenerateDataKey*` + `kms:Decrypt` on the key, scoped with
+ * `aws:SourceAccount` / `aws:SourceArn` where the service documents them. ARNs use the
+ * partition of the provider's account (`aws_partition` data source), so the topic works in
+ * `aws-cn` and `aws-us-gov` too.
  *
- * The topic uses SNS's default (unencrypted at rest) setting: encrypting it needs a customer
- * managed key whose policy admits each publishing service.
+ * The key is not protected from destroy: it encrypts messages in flight only (SNS keeps no data
+ * once delivered), and its 30-day deletion window covers a mistaken destroy.
  *
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html
  * @example
  * const topic = new AlertTopic(stack, 'Alerts', { emails: ['ml-oncall@example.com'] });
  */
@@ -45,15 +131,44 @@ export class AlertTopic extends Construct {
   public readonly resource: SnsTopic;
   /** Topic ARN. */
   public readonly topicArn: string;
+  /** The key the topic owns, unless `encryptionKey` was given. */
+  public readonly key?: KmsKey;
+  /** ARN of the key the topic is encrypted with. */
+  public readonly keyArn: string;
   private readonly policy: SnsTopicPolicy;
-  private readonly statements: unknown[] = [];
-  private readonly allowed = new Set<string>();
+  private readonly partition: string;
+  private readonly account: string;
+  private readonly sources = new Map<string, string[]>();
 
   constructor(scope: Construct, id: string, props: AlertTopicProps = {}) {
     super(scope, id);
     const emails = props.emails ?? [];
     validateEmails(this, 'emails', emails);
-    this.resource = new SnsTopic(this, 'Resource', { namePrefix: 'alerts-' });
+    const external = props.encryptionKey;
+    if (external !== undefined) {
+      const arn = (external as { keyArn?: unknown }).keyArn;
+      if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && !KMS_KEY_ARN.test(arn))) {
+        throw new ValidationError(
+          `'encryptionKey.keyArn' ('${String(arn)}') is not a KMS key ARN: give arn:<partition>:kms:<region>:<account>:key/<key-id> (an alias ARN cannot carry a key policy), or omit encryptionKey to let the topic create its key.`,
+          this,
+        );
+      }
+    }
+    this.partition = new DataAwsPartition(this, 'Partition').partition;
+    this.account = new DataAwsCallerIdentity(this, 'Account').accountId;
+    if (external) {
+      this.keyArn = external.keyArn;
+    } else {
+      this.key = new KmsKey(this, 'Key', {
+        description: `SNS alert topic ${this.node.path}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: '',
+      });
+      new KmsAlias(this, 'KeyAlias', { namePrefix: 'alias/alerts-', targetKeyId: this.key.keyId });
+      this.keyArn = this.key.arn;
+    }
+    this.resource = new SnsTopic(this, 'Resource', { namePrefix: 'alerts-', kmsMasterKeyId: this.keyArn });
     this.node.defaultChild = this.resource;
     this.topicArn = this.resource.arn;
     emails.forEach((endpoint) => {
@@ -68,26 +183,96 @@ export class AlertTopic extends Construct {
   }
 
   /**
-   * Lets an AWS service principal publish to the topic, optionally only from one source ARN.
-   * Idempotent per principal and source.
+   * Lets an AWS service principal publish to the topic: `sns:Publish` on the topic and
+   * `kms:GenerateDataKey*` + `kms:Decrypt` on the topic's key. `sourceArn` restricts the
+   * topic statement to one source (for example an AMP workspace ARN); known services are also
+   * restricted to the account (`aws:SourceAccount`). Idempotent per principal and source.
    */
   public allowPublishFrom(servicePrincipal: string, sourceArn?: string): void {
-    const key = `${servicePrincipal}|${sourceArn ?? ''}`;
-    if (this.allowed.has(key)) {
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/.test(servicePrincipal)) {
+      throw new ValidationError(
+        `allowPublishFrom: '${servicePrincipal}' is not an AWS service principal (for example 'budgets.amazonaws.com').`,
+        this,
+      );
+    }
+    const known = this.sources.get(servicePrincipal);
+    if (known && (sourceArn === undefined || known.includes(sourceArn))) {
       return;
     }
-    this.allowed.add(key);
-    this.statements.push({
-      Sid: `Allow${servicePrincipal.split('.')[0].replace(/[^A-Za-z0-9]/g, '')}${this.statements.length}`,
-      Effect: 'Allow',
-      Principal: { Service: servicePrincipal },
-      Action:
-        servicePrincipal === 'aps.amazonaws.com'
-          ? ['sns:Publish', 'sns:GetTopicAttributes']
-          : ['sns:Publish'],
-      Resource: this.topicArn,
-      ...(sourceArn ? { Condition: { ArnEquals: { 'aws:SourceArn': sourceArn } } } : {}),
-    });
-    this.policy.policy = JSON.stringify({ Version: '2012-10-17', Statement: this.statements });
+    if (!known && this.key === undefined) {
+      Warnings.add(
+        this,
+        'aws-alert-topic-external-key',
+        `The topic is encrypted with a key it does not own ('encryptionKey'): its key policy must allow ${servicePrincipal} ` +
+          `${ALERT_TOPIC_PUBLISHER_KEY_ACTIONS.join(' and ')}, or its messages are dropped (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).`,
+      );
+    }
+    this.sources.set(servicePrincipal, [...(known ?? []), ...(sourceArn !== undefined ? [sourceArn] : [])]);
+    this.policy.policy = JSON.stringify({ Version: '2012-10-17', Statement: this.topicStatements() });
+    if (this.key) {
+      this.key.policy = JSON.stringify({ Version: '2012-10-17', Statement: this.keyStatements() });
+    }
   }
+
+  private topicStatements(): object[] {
+    return [...this.sources].map(([principal, arns]) => {
+      const p = PUBLISHERS[principal];
+      const conditions: Record<string, Record<string, string | string[]>> = {};
+      if (p) {
+        conditions.StringEquals = { 'aws:SourceAccount': this.account };
+      }
+      if (arns.length) {
+        conditions.ArnEquals = { 'aws:SourceArn': arns.length === 1 ? arns[0] : arns };
+      } else if (p?.sourceArn) {
+        conditions.ArnLike = { 'aws:SourceArn': p.sourceArn(this.partition, this.account) };
+      }
+      return {
+        Sid: `Publish${sidOf(principal)}`,
+        Effect: 'Allow',
+        Principal: { Service: principal },
+        Action: p?.topicActions ?? ['sns:Publish'],
+        Resource: this.topicArn,
+        ...(Object.keys(conditions).length ? { Condition: conditions } : {}),
+      };
+    });
+  }
+
+  private keyStatements(): object[] {
+    return [
+      {
+        Sid: 'AccountAdmin',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:${this.partition}:iam::${this.account}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      ...[...this.sources.keys()].map((principal) => {
+        const p = PUBLISHERS[principal];
+        return {
+          Sid: `Publish${sidOf(principal)}`,
+          Effect: 'Allow',
+          Principal: { Service: principal },
+          Action: [...ALERT_TOPIC_PUBLISHER_KEY_ACTIONS],
+          Resource: '*',
+          ...(p?.keyConditions && p.sourceArn
+            ? {
+                Condition: {
+                  StringEquals: { 'aws:SourceAccount': this.account },
+                  ArnLike: { 'aws:SourceArn': p.sourceArn(this.partition, this.account) },
+                },
+              }
+            : {}),
+        };
+      }),
+    ];
+  }
+}
+
+/** `budgets.amazonaws.com` -> `Budgets`: a statement id (letters and digits only). */
+function sidOf(principal: string): string {
+  return principal
+    .replace(/\.amazonaws\.com(\.cn)?$/, '')
+    .split(/[^A-Za-z0-9]+/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }

@@ -281,6 +281,8 @@ export class Registry extends Construct {
       description: `ECR ${this.node.path}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      // Images encrypted with the key are unreadable once it is deleted: protect it like the repositories.
+      lifecycle: { preventDestroy: protect },
     });
     const scanning = props.scanning ?? ImageScanning.BASIC_ON_PUSH;
     const filters = props.mutableTagFilters ?? [];

@@ -30,6 +30,18 @@ describe('CheckpointStore bucket', () => {
     });
   });
 
+  test('protects the bucket key from destroy with the bucket (objects are unreadable without it)', () => {
+    const bucketKey = (json: any) => {
+      const arn = onlyResource(json, 'aws_s3_bucket_server_side_encryption_configuration').rule[0]
+        .apply_server_side_encryption_by_default.kms_master_key_id;
+      return resourcesOf(json, 'aws_kms_key')[/aws_kms_key\.([^.]+)\.arn/.exec(arn)![1]];
+    };
+    expect(bucketKey(build().json).lifecycle).toEqual({ prevent_destroy: true });
+    expect(bucketKey(build({ protectFromDestroy: false }).json).lifecycle).toEqual({
+      prevent_destroy: false,
+    });
+  });
+
   test('is versioned', () => {
     expect(onlyResource(build().json, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({
       status: 'Enabled',

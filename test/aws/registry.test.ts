@@ -125,6 +125,15 @@ describe('Registry', () => {
     });
   });
 
+  test('protects the repository and model-bucket keys from destroy with the stores', () => {
+    const keys = (json: any) => Object.values(resourcesOf(json, 'aws_kms_key')).map((k: any) => k.lifecycle);
+    expect(keys(build().json)).toEqual([{ prevent_destroy: true }, { prevent_destroy: true }]);
+    expect(keys(build({ protectFromDestroy: false }).json)).toEqual([
+      { prevent_destroy: false },
+      { prevent_destroy: false },
+    ]);
+  });
+
   test('grantPull covers repositories and pull-through imports', () => {
     const stack = awsStack();
     const r = new Registry(stack, 'R', {

@@ -46,6 +46,8 @@ export class SecureBucket extends Construct {
       description: o.keyDescription,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      // Objects encrypted with the key are unreadable once it is deleted: protect it like the bucket.
+      lifecycle: { preventDestroy: o.protectFromDestroy },
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
