@@ -105,8 +105,9 @@ const project = new typescript.TypeScriptProject({
   },
 });
 
-// Subpath exports so that an AWS-only user never loads the Google or Kubernetes bindings.
-const SUBPATHS = ['core', 'aws', 'gcp', 'k8s'];
+// Subpath exports so that an AWS-only user never loads the Google or Kubernetes bindings; the
+// policy pack (no provider import) is its own subpath, `cdktf-ai-infra/policy`.
+const SUBPATHS = ['core', 'aws', 'gcp', 'k8s', 'policy'];
 project.package.addField('exports', {
   '.': { types: './dist/index.d.ts', default: './dist/index.js' },
   ...Object.fromEntries(
@@ -138,7 +139,8 @@ const typecheck = project.addTask('typecheck', {
   description: 'Type-check lib, test, examples and scripts',
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
-const ENTRY_POINTS = 'lib/index.ts lib/core/index.ts lib/aws/index.ts lib/gcp/index.ts lib/k8s/index.ts';
+const ENTRY_POINTS =
+  'lib/index.ts lib/core/index.ts lib/aws/index.ts lib/gcp/index.ts lib/k8s/index.ts lib/policy/index.ts';
 const doccheck = project.addTask('doccheck', {
   description: 'Fail when an exported symbol has no TSDoc (typedoc validation, nothing emitted)',
   exec: `typedoc --emit none --validation.notDocumented --treatValidationWarningsAsErrors --disableSources ${ENTRY_POINTS}`,

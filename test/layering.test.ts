@@ -18,12 +18,15 @@ function imports(file: string): string[] {
   ].map((m) => m[1] ?? m[2]);
 }
 
-const modules = ['core', 'aws', 'gcp', 'k8s'];
+const modules = ['core', 'aws', 'gcp', 'k8s', 'policy'];
 const rules: Record<string, { forbidden: RegExp[] }> = {
   core: { forbidden: [/^@cdktf\/provider-/, /^\.\.\/(aws|gcp|k8s)(\/|$)/] },
   aws: { forbidden: [/^@cdktf\/provider-google/, /(^|\/)(gcp|k8s)(\/|$)/] },
   gcp: { forbidden: [/^@cdktf\/provider-aws/, /(^|\/)(aws|k8s)(\/|$)/] },
   k8s: { forbidden: [/^@cdktf\/provider-(aws|google)/, /(^|\/)(aws|gcp)(\/|$)/] },
+  // The policy pack inspects synthesized JSON by Terraform type: it loads no provider binding
+  // and no cloud module, so it applies to stacks of any provider at no import cost.
+  policy: { forbidden: [/^@cdktf\/provider-/, /(^|\/)(aws|gcp|k8s)(\/|$)/] },
 };
 
 describe('layering', () => {
