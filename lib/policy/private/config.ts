@@ -92,8 +92,8 @@ export function podSpecs(root: unknown, typed: boolean): PodSpecRef[] {
       (typed && typeof o[containersKey] === 'object' && o[containersKey])
     ) {
       const containers = [
-        ...blocks(o[containersKey]).map((c, i) => ({ c, at: `${where}.${containersKey}[${i}]` })),
-        ...blocks(o[initKey]).map((c, i) => ({ c, at: `${where}.${initKey}[${i}]` })),
+        ...blocks(o[containersKey]).map((c, i) => ({ c, at: join(where, `${containersKey}[${i}]`) })),
+        ...blocks(o[initKey]).map((c, i) => ({ c, at: join(where, `${initKey}[${i}]`) })),
       ].map(({ c, at }) => ({
         where: at,
         name: typeof c.name === 'string' ? c.name : at,
@@ -104,11 +104,15 @@ export function podSpecs(root: unknown, typed: boolean): PodSpecRef[] {
       return;
     }
     for (const [k, x] of Object.entries(o)) {
-      visit(x, where ? `${where}.${k}` : k);
+      visit(x, join(where, k));
     }
   };
   visit(root, '');
   return found;
+}
+
+function join(where: string, key: string): string {
+  return where ? `${where}.${key}` : key;
 }
 
 /** Kubernetes typed resources (hashicorp/kubernetes) whose arguments hold a pod template or spec. */
