@@ -398,7 +398,7 @@ const CASES: Record<string, Case[]> = {
           ipv6CidrBlocks: ['::/0'],
         });
       },
-      expect: [/aws_security_group_rule\.R admits ::\/0/],
+      expect: [/aws_security_group_rule\.R: admits ::\/0 to the EFA security group/],
     },
     {
       name: 'a VPC ingress rule from 0.0.0.0/0',
@@ -410,7 +410,32 @@ const CASES: Record<string, Case[]> = {
           cidrIpv4: '0.0.0.0/0',
         });
       },
-      expect: [/aws_vpc_security_group_ingress_rule\.R admits 0.0.0.0\/0/],
+      expect: [/aws_vpc_security_group_ingress_rule\.R: admits 0.0.0.0\/0/],
+    },
+    {
+      name: 'a rule opening the EKS cluster security group that EFA interfaces carry',
+      build: (s) => {
+        const cluster = new RawEksCluster(s, 'C', {
+          name: 'c',
+          roleArn: 'r',
+          vpcConfig: { subnetIds: ['s'], endpointPublicAccess: false },
+        });
+        const clusterSg = cluster.vpcConfig.clusterSecurityGroupId;
+        new LaunchTemplate(s, 'Lt', {
+          metadataOptions: { httpTokens: 'required' },
+          networkInterfaces: [{ deviceIndex: 0, interfaceType: 'efa', securityGroups: [clusterSg] }],
+        });
+        new VpcSecurityGroupIngressRule(s, 'R', {
+          securityGroupId: clusterSg,
+          ipProtocol: 'tcp',
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv4: '0.0.0.0/0',
+        });
+      },
+      expect: [
+        /aws_vpc_security_group_ingress_rule\.R: admits 0.0.0.0\/0 to the EFA security group \$\{aws_eks_cluster\.C\.vpc_config\[0\]\.cluster_security_group_id\}/,
+      ],
     },
     {
       name: 'self-referencing only',
