@@ -5,9 +5,8 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { ValidationError, Warnings } from '../core';
+import { Validate, ValidationError, Warnings } from '../core';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -30,14 +29,6 @@ export interface IKmsKey {
   /** Key ARN, `arn:<partition>:kms:<region>:<account>:key/<key-id>`. */
   readonly keyArn: string;
 }
-
-/**
- * KMS key ARN (any partition; multi-Region keys have an `mrk-` id). Aliases are not accepted:
- * a key policy belongs to a key, and an alias can be re-pointed.
- * @see https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN
- */
-const KMS_KEY_ARN =
-  /^arn:aws(-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /** Key actions a publisher of an SSE topic needs on the topic's key. */
 export const ALERT_TOPIC_PUBLISHER_KEY_ACTIONS: readonly string[] = ['kms:GenerateDataKey*', 'kms:Decrypt'];
@@ -146,13 +137,12 @@ export class AlertTopic extends Construct {
     validateEmails(this, 'emails', emails);
     const external = props.encryptionKey;
     if (external !== undefined) {
-      const arn = (external as { keyArn?: unknown }).keyArn;
-      if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && !KMS_KEY_ARN.test(arn))) {
-        throw new ValidationError(
-          `'encryptionKey.keyArn' ('${String(arn)}') is not a KMS key ARN: give arn:<partition>:kms:<region>:<account>:key/<key-id> (an alias ARN cannot carry a key policy), or omit encryptionKey to let the topic create its key.`,
-          this,
-        );
-      }
+      // A key ARN, not an alias: a key policy belongs to a key, and an alias can be re-pointed.
+      // https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN
+      Validate.arn(this, 'encryptionKey.keyArn', (external as { keyArn?: unknown }).keyArn, {
+        service: 'kms',
+        resourcePrefix: 'key/',
+      });
     }
     this.partition = new DataAwsPartition(this, 'Partition').partition;
     this.account = new DataAwsCallerIdentity(this, 'Account').accountId;

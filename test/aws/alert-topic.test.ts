@@ -2,11 +2,21 @@ import { TerraformStack } from 'cdktf';
 import { AlertTopic } from '../../lib/aws/alert-topic';
 import { BudgetAlarm } from '../../lib/aws/budget-alarm';
 import { Monitoring } from '../../lib/aws/monitoring';
+import { ValidationError, VALIDATION_CODES } from '../../lib/core';
 import { PolicyPack } from '../../lib/policy';
 import { onlyResource, resourcesOf, synthJson, SynthJson } from '../util';
 import { awsStack, hasWarning, warnings } from './util';
 
 const KEY_ACTIONS = ['kms:GenerateDataKey*', 'kms:Decrypt'];
+
+function catchError(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an exception');
+}
 
 /** The topic policy and key policy documents of the only alert topic in the stack. */
 function policies(json: SynthJson): { topic: any[]; key: any[] } {
@@ -220,16 +230,24 @@ describe('AlertTopic with an existing key', () => {
     ['a key id', '1234abcd-12ab-34cd-56ef-1234567890ab'],
     ['another service', 'arn:aws:sns:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
     ['a short account', 'arn:aws:kms:us-east-1:1234:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
-    ['an empty string', ''],
+    [
+      'an unknown partition',
+      'arn:aws-mars:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    ],
   ])('throws on %s', (_what, keyArn) => {
-    expect(() => new AlertTopic(awsStack(), 'Alerts', { encryptionKey: { keyArn } })).toThrow(
-      /'encryptionKey.keyArn' \('.*'\) is not a KMS key ARN: give arn:<partition>:kms:<region>:<account>:key\/<key-id>/,
-    );
+    const err = catchError(() => new AlertTopic(awsStack(), 'Alerts', { encryptionKey: { keyArn } }));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).code).toBe(VALIDATION_CODES.AWS_ARN);
+    expect(err.message).toMatch(/'encryptionKey.keyArn' \(.*\) is not an ARN of kms 'key\/...'/);
   });
 
-  test('throws a ValidationError when a JavaScript caller passes no keyArn', () => {
-    expect(() => new AlertTopic(awsStack(), 'Alerts', { encryptionKey: {} as any })).toThrow(
-      /'encryptionKey.keyArn' \('undefined'\) is not a KMS key ARN/,
-    );
+  test.each([
+    ['no keyArn', {}],
+    ['an empty keyArn', { keyArn: '' }],
+    ['a number', { keyArn: 42 }],
+  ])('throws a ValidationError when a JavaScript caller passes %s', (_what, key) => {
+    const err = catchError(() => new AlertTopic(awsStack(), 'Alerts', { encryptionKey: key as any }));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.message).toMatch(/'encryptionKey.keyArn'/);
   });
 });
