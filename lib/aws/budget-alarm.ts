@@ -40,7 +40,8 @@ export interface BudgetAlarmProps {
    */
   readonly emails?: string[];
   /**
-   * SNS topic notified as well; AWS Budgets is allowed to publish to it.
+   * SNS topic notified as well; AWS Budgets is admitted on the topic policy and on the topic's
+   * KMS key policy (`aws:SourceAccount` / `aws:SourceArn` of the account's budgets).
    * @default - none
    */
   readonly topic?: AlertTopic;

@@ -46,8 +46,9 @@ export interface MonitoringProps {
    */
   readonly region?: string;
   /**
-   * The topic alerts go to.
-   * @default - a new AlertTopic with `emails`
+   * The topic alerts go to; the workspace's alert manager is admitted on its topic policy and
+   * its KMS key policy.
+   * @default - a new AlertTopic with `emails` (encrypted with its own KMS key)
    */
   readonly topic?: AlertTopic;
   /**
