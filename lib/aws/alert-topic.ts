@@ -42,6 +42,8 @@ interface Publisher {
    * account; services with one source per resource (AMP workspaces) pass it to allowPublishFrom.
    */
   readonly sourceArn?: (partition: string, account: string) => string;
+  /** Whether the service's documentation scopes the topic statement with `aws:SourceAccount`. */
+  readonly sourceAccount: boolean;
   /**
    * Whether the service's documentation scopes the key policy statement with `aws:SourceAccount`
    * and `aws:SourceArn` too (otherwise only the topic policy carries them).
@@ -59,8 +61,9 @@ interface Publisher {
  *   `sns:GetTopicAttributes` with `aws:SourceAccount` and `aws:SourceArn` = the workspace ARN;
  *   `kms:GenerateDataKey*` and `kms:Decrypt` on the key for an SSE topic
  *   (https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-alertmanager-receiver-AMPpermission.html).
- * - CloudWatch alarms: topic `sns:Publish`, scoped with `aws:SourceArn`
- *   `arn:<partition>:cloudwatch:<region>:<account>:alarm:*`; `kms:Decrypt` and
+ * - CloudWatch alarms: topic `sns:Publish`, scoped with `aws:SourceArn` (ArnLike)
+ *   `arn:<partition>:cloudwatch:<region>:<account>:alarm:*`, which names the account
+ *   (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger); `kms:Decrypt` and
  *   `kms:GenerateDataKey*` on a customer managed key (the AWS managed `alias/aws/sns` cannot
  *   admit it) (https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns,
  *   https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
@@ -71,12 +74,18 @@ const PUBLISHERS: Record<string, Publisher> = {
   'budgets.amazonaws.com': {
     topicActions: ['sns:Publish'],
     sourceArn: (p, a) => `arn:${p}:budgets::${a}:*`,
+    sourceAccount: true,
     keyConditions: true,
   },
-  'aps.amazonaws.com': { topicActions: ['sns:Publish', 'sns:GetTopicAttributes'], keyConditions: false },
+  'aps.amazonaws.com': {
+    topicActions: ['sns:Publish', 'sns:GetTopicAttributes'],
+    sourceAccount: true,
+    keyConditions: false,
+  },
   'cloudwatch.amazonaws.com': {
     topicActions: ['sns:Publish'],
     sourceArn: (p, a) => `arn:${p}:cloudwatch:*:${a}:alarm:*`,
+    sourceAccount: false,
     keyConditions: false,
   },
 };
@@ -175,8 +184,9 @@ export class AlertTopic extends Construct {
   /**
    * Lets an AWS service principal publish to the topic: `sns:Publish` on the topic and
    * `kms:GenerateDataKey*` + `kms:Decrypt` on the topic's key. `sourceArn` restricts the
-   * topic statement to one source (for example an AMP workspace ARN); known services are also
-   * restricted to the account (`aws:SourceAccount`). Idempotent per principal and source.
+   * topic statement to one source (for example an AMP workspace ARN); the services the library
+   * knows are also restricted to the account as their documentation shows (`aws:SourceAccount`,
+   * or an `aws:SourceArn` pattern naming the account). Idempotent per principal and source.
    */
   public allowPublishFrom(servicePrincipal: string, sourceArn?: string): void {
     if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/.test(servicePrincipal)) {
@@ -208,7 +218,7 @@ export class AlertTopic extends Construct {
     return [...this.sources].map(([principal, arns]) => {
       const p = PUBLISHERS[principal];
       const conditions: Record<string, Record<string, string | string[]>> = {};
-      if (p) {
+      if (p?.sourceAccount) {
         conditions.StringEquals = { 'aws:SourceAccount': this.account };
       }
       if (arns.length) {

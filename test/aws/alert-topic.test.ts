@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { TerraformStack } from 'cdktf';
 import { AlertTopic } from '../../lib/aws/alert-topic';
 import { BudgetAlarm } from '../../lib/aws/budget-alarm';
@@ -113,7 +114,6 @@ describe('AlertTopic encryption', () => {
       Action: ['sns:Publish'],
       Resource: expect.stringMatching(/^\$\{aws_sns_topic\..+\.arn\}$/),
       Condition: {
-        StringEquals: { 'aws:SourceAccount': expect.stringMatching(/aws_caller_identity/) },
         ArnLike: {
           'aws:SourceArn': expect.stringMatching(
             /^arn:\$\{data\.aws_partition\..+\}:cloudwatch:\*:\$\{.+account_id\}:alarm:\*$/,
@@ -121,6 +121,8 @@ describe('AlertTopic encryption', () => {
         },
       },
     });
+    // The documented statement scopes by alarm ARN (which names the account), not SourceAccount.
+    expect(Object.keys(byPrincipal(topic, 'cloudwatch.amazonaws.com').Condition)).toEqual(['ArnLike']);
     // CloudWatch's documented key statement has no conditions.
     expect(byPrincipal(key, 'cloudwatch.amazonaws.com').Condition).toBeUndefined();
   });
@@ -249,5 +251,48 @@ describe('AlertTopic with an existing key', () => {
     const err = catchError(() => new AlertTopic(awsStack(), 'Alerts', { encryptionKey: key as any }));
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.message).toMatch(/'encryptionKey.keyArn'/);
+  });
+});
+
+describe('AlertTopic publishers (property)', () => {
+  const PRINCIPALS = [
+    'budgets.amazonaws.com',
+    'aps.amazonaws.com',
+    'cloudwatch.amazonaws.com',
+    'events.amazonaws.com',
+  ];
+  const ARNS = [
+    undefined,
+    'arn:aws:aps:us-east-1:123456789012:workspace/ws-1',
+    'arn:aws:aps:us-east-1:123456789012:workspace/ws-2',
+  ];
+
+  test('whatever publishers are added, in any order, each one the topic admits can use the key', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...PRINCIPALS), fc.constantFrom(...ARNS)), { maxLength: 6 }),
+        (calls) => {
+          const stack = awsStack();
+          const topic = new AlertTopic(stack, 'Alerts');
+          calls.forEach(([p, arn]) => topic.allowPublishFrom(p, arn));
+          const { topic: t, key } = policies(synthJson(stack));
+          const admitted = t.map((s) => s.Principal.Service).sort();
+          const keyUsers = key
+            .filter((s) => s.Principal.Service)
+            .map((s) => s.Principal.Service)
+            .sort();
+          expect(keyUsers).toEqual(admitted);
+          expect(admitted).toEqual(
+            [...new Set(['cloudwatch.amazonaws.com', ...calls.map(([p]) => p)])].sort(),
+          );
+          for (const s of key.filter((x) => x.Principal.Service)) {
+            expect(s.Action).toEqual(KEY_ACTIONS);
+          }
+          expect(new Set(t.map((s) => s.Sid)).size).toBe(t.length);
+          expect(new Set(key.map((s) => s.Sid)).size).toBe(key.length);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 });
