@@ -518,7 +518,7 @@ const CASES: Record<string, Case[]> = {
             },
           },
         }),
-      expect: [/'c' may run as root/],
+      expect: [/pod spec template\.spec has no securityContext on the pod or any container/],
     },
     {
       name: 'a container that turns it off under a non-root pod',

@@ -20,11 +20,17 @@ export const K8S_RUN_AS_NON_ROOT: PolicyRule = {
       const missing = pod.containers.filter(
         (c) => bool(c.securityContext[key]) === false || (!podWide && bool(c.securityContext[key]) !== true),
       );
-      if (missing.length) {
-        problems.push(
-          `pod spec ${pod.where}: ${missing.map((c) => `'${c.name}'`).join(', ')} may run as root (no ${key}: true on the pod or container)`,
-        );
+      if (missing.length === 0) {
+        continue;
       }
+      const bare =
+        Object.keys(pod.securityContext).length === 0 &&
+        pod.containers.every((c) => Object.keys(c.securityContext).length === 0);
+      problems.push(
+        bare
+          ? `pod spec ${pod.where} has no securityContext on the pod or any container: it runs as the image's user, usually root`
+          : `pod spec ${pod.where}: ${missing.map((c) => `'${c.name}'`).join(', ')} may run as root (no ${key}: true on the pod or container)`,
+      );
     }
     return problems;
   },
