@@ -188,8 +188,10 @@ export class PolicyPack implements IAspect {
   }
 
   /**
-   * Aspect entry point: registers the evaluation as a validation of the visited node's stack.
-   * The evaluation runs after every Aspect, so it sees the final configuration.
+   * Aspect entry point: registers the evaluation as a validation of the visited node's stack
+   * (the whole stack, also when the Aspect was added to a construct inside it). The evaluation
+   * runs after every Aspect, so it sees the final configuration. Prefer `applyTo(stack)`, which
+   * also writes the report.
    */
   public visit(node: IConstruct): void {
     const stack = TerraformStack.of(node);
