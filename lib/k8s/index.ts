@@ -9,3 +9,5 @@ export * from './monitoring-stack';
 export * from './training-job';
 export * from './training-queues';
 export * from './gke-device-networks';
+export * from './lora';
+export * from './inference-gateway';

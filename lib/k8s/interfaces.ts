@@ -73,3 +73,42 @@ export interface ApiToleration {
    */
   readonly effect?: string;
 }
+
+/**
+ * What the inference gateway needs to know about a model server to route to it: its pods, its
+ * port, the model name clients send and the engine the endpoint picker scrapes. Implemented by
+ * {@link ModelServerBackend.of} for a {@link ModelServer}; implement it for pods this library
+ * does not create.
+ */
+export interface IInferenceBackend {
+  /** Namespace of the pods (the InferencePool and its endpoint picker go there too). */
+  readonly namespace: string;
+  /** Labels selecting exactly the server's pods (the InferencePool `spec.selector.matchLabels`). */
+  readonly podSelectorLabels: Readonly<Record<string, string>>;
+  /** Container port serving the OpenAI-compatible API and `/metrics` (InferencePool `targetPorts`). */
+  readonly targetPort: number;
+  /** The model name the server answers to (vLLM `--served-model-name`). */
+  readonly servedModelName: string;
+  /**
+   * The engine, as the endpoint picker names it (llm-d-router chart `router.modelServers.type`):
+   * it decides which queue-depth and KV-cache metrics the picker reads (for vLLM
+   * `vllm:num_requests_waiting` and `vllm:kv_cache_usage_perc`).
+   */
+  readonly engine: InferenceEngineType;
+  /** Whether the server's autoscaler may take it to zero replicas. */
+  readonly mayScaleToZero: boolean;
+  /** LoRA adapter names the server loads (requests may name them as `model`). */
+  readonly loraAdapterNames: readonly string[];
+  /** A name for messages and default object names (the Deployment name). */
+  readonly name: string;
+}
+
+/** Model-server engines the pinned endpoint picker knows (llm-d-router v0.10.0 `router.modelServers.type`). */
+export enum InferenceEngineType {
+  /** vLLM. */
+  VLLM = 'vllm',
+  /** Triton Inference Server with the TensorRT-LLM backend. */
+  TRITON_TENSORRT_LLM = 'triton-tensorrt-llm',
+  /** SGLang. */
+  SGLANG = 'sglang',
+}

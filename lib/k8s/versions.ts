@@ -128,3 +128,103 @@ export const IMAGES: Readonly<Record<ImageName, ImageVersion>> = {
 export function imageRef(image: ImageVersion): string {
   return `${image.repository}:${image.tag}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Inference gateway pins (issue 8 §2). Kept in their own block: each entry names its source and
+// the date it was checked.
+// ---------------------------------------------------------------------------------------------
+
+/** Names of the pinned inference-gateway charts. */
+export type GatewayHelmChartName = 'llmdRouterGateway' | 'istioBase' | 'istiod';
+
+/** The inference-gateway Helm charts, pinned. */
+export const GATEWAY_HELM_CHARTS: Readonly<Record<GatewayHelmChartName, HelmChartVersion>> = {
+  /**
+   * llm-d-router v0.10.0, gateway mode: one release per InferencePool renders the
+   * InferencePool (`inference.networking.k8s.io/v1`), the endpoint picker (EPP) Deployment,
+   * Service, RBAC, its EndpointPickerConfig ConfigMap and a ServiceMonitor or PodMonitoring.
+   * Published by `hack/push-chart.sh` with the release tag as chart version and the EPP image
+   * `ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0` as default.
+   * Source: github.com/llm-d/llm-d-router tag v0.10.0, `config/charts/llm-d-router-gateway`,
+   * `config/charts/README.md`; checked 2026-12-03.
+   */
+  llmdRouterGateway: {
+    repository: 'oci://ghcr.io/llm-d/charts',
+    chart: 'llm-d-router-gateway',
+    version: 'v0.10.0',
+  },
+  /**
+   * Istio CRDs and cluster-wide resources. 1.29.2 is the Istio version the llm-d gateway guide
+   * installs with the inference extension enabled (llm-d.ai/docs/resources/gateway/istio,
+   * checked 2026-12-03). The release is applied before `istiod`.
+   */
+  istioBase: {
+    repository: 'https://istio-release.storage.googleapis.com/charts',
+    chart: 'base',
+    version: '1.29.2',
+  },
+  /**
+   * Istio control plane; with `pilot.env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true` it
+   * accepts InferencePool backends and programs Envoy's ext_proc filter towards the EPP
+   * (istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api-inference-extension,
+   * checked 2026-12-03).
+   */
+  istiod: {
+    repository: 'https://istio-release.storage.googleapis.com/charts',
+    chart: 'istiod',
+    version: '1.29.2',
+  },
+};
+
+/** A pinned upstream release asset holding CustomResourceDefinitions (applied, never vendored). */
+export interface CrdBundleVersion {
+  /** Project and version, for messages and docs. */
+  readonly name: string;
+  /** Release asset URL (a multi-document YAML of CRDs). */
+  readonly url: string;
+}
+
+/** Names of the pinned CRD bundles. */
+export type CrdBundleName = 'gatewayApi' | 'inferenceExtension';
+
+/** The CRD bundles the inference gateway needs, pinned. */
+export const GATEWAY_CRD_BUNDLES: Readonly<Record<CrdBundleName, CrdBundleVersion>> = {
+  /**
+   * Gateway API v1.5.1, standard channel (Gateway, GatewayClass, HTTPRoute, GRPCRoute,
+   * ReferenceGrant, BackendTLSPolicy): the version llm-d-router v0.10.0 installs
+   * (`deploy/components/crds-gateway-api/kustomization.yaml` at tag v0.10.0; checked 2026-12-03).
+   */
+  gatewayApi: {
+    name: 'Gateway API v1.5.1 (standard channel)',
+    url: 'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml',
+  },
+  /**
+   * Gateway API Inference Extension v1.5.0, v1 APIs only (`InferencePool`,
+   * `inference.networking.k8s.io/v1`): the version llm-d-router v0.10.0 is tested with
+   * (`deploy/components/crds-gie/kustomization.yaml` at tag v0.10.0; checked 2026-12-03).
+   */
+  inferenceExtension: {
+    name: 'Gateway API Inference Extension v1.5.0 (v1 manifests)',
+    url: 'https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/v1.5.0/v1-manifests.yaml',
+  },
+};
+
+/** A pinned image split as the llm-d-router chart takes it (`registry`, `repository`, `tag`). */
+export interface RegistryImageVersion {
+  /** Registry host and organisation, for example `ghcr.io/llm-d`. */
+  readonly registry: string;
+  /** Repository inside the registry. */
+  readonly repository: string;
+  /** Exact tag (never `latest` or `main`). */
+  readonly tag: string;
+}
+
+/** The inference-gateway images, pinned. */
+export const GATEWAY_IMAGES: Readonly<Record<'endpointPicker', RegistryImageVersion>> = {
+  /**
+   * The llm-d-router endpoint picker (EPP) of release v0.10.0, the image `hack/push-chart.sh`
+   * writes into the released chart (the chart source defaults to `main`, pulled `Always`).
+   * Source: github.com/llm-d/llm-d-router tag v0.10.0, `hack/push-chart.sh`; checked 2026-12-03.
+   */
+  endpointPicker: { registry: 'ghcr.io/llm-d', repository: 'llm-d-router-endpoint-picker', tag: 'v0.10.0' },
+};

@@ -196,8 +196,78 @@ export function servingDashboard(): object {
         },
       ]),
     )
+    .withRow(new RowBuilder('Inference gateway: pools and variants'))
+    .withPanel(
+      panel(
+        'Traffic share per variant (effective weight)',
+        'percentunit',
+        [
+          {
+            expr:
+              `sum by (namespace, model_name, pool)(${EPP_RATE_BY_POOL}) / on (namespace, model_name) group_left ` +
+              `sum by (namespace, model_name)(rate(llm_d_epp_request_total[5m]))`,
+            legend: '{{model_name}} → {{pool}}',
+          },
+        ],
+        'Share of each model’s requests each pool receives: the HTTPRoute weights as traffic actually splits.',
+      ),
+    )
+    .withPanel(
+      panel('Request rate per pool', 'reqps', [
+        { expr: `sum by (namespace, model_name, pool)(${EPP_RATE_BY_POOL})`, legend: '{{model_name}} {{pool}}' },
+      ]),
+    )
+    .withPanel(
+      panel(
+        'Time to first token per pool (p99)',
+        's',
+        [
+          {
+            expr:
+              'histogram_quantile(0.99, sum by (le, namespace, deployment)(label_replace(' +
+              'rate(vllm:time_to_first_token_seconds_bucket[5m]), "deployment", "$1", "pod", "(.+)-[a-z0-9]+-[a-z0-9]+")))',
+            legend: '{{deployment}}',
+          },
+        ],
+        'Per model-server Deployment, so a canary and the stable variant of one model name are told apart.',
+      ),
+    )
+    .withPanel(
+      panel('Ready endpoints per pool', 'short', [
+        { expr: 'max by (namespace, name)(llm_d_epp_ready_endpoints)', legend: '{{name}}' },
+      ]),
+    )
+    .withPanel(
+      panel(
+        'Requests held by flow control',
+        'short',
+        [
+          { expr: 'sum by (namespace, inference_pool)(llm_d_epp_flow_control_queue_size)', legend: '{{inference_pool}}' },
+        ],
+        'Requests waiting in the endpoint picker, for example while a pool scales from zero.',
+      ),
+    )
+    .withPanel(
+      panel('Picker errors and gateway 5xx', 'reqps', [
+        {
+          expr: 'sum by (namespace, model_name, error_code)(rate(llm_d_epp_request_error_total[5m]))',
+          legend: 'picker {{error_code}} {{model_name}}',
+        },
+        {
+          expr: 'sum by (namespace)(rate(istio_requests_total{container="istio-proxy", response_code=~"5.."}[5m]))',
+          legend: 'gateway 5xx {{namespace}}',
+        },
+      ]),
+    )
     .build();
 }
+
+/**
+ * Request rate per endpoint picker, labelled with its pool: each pool has its own picker, whose
+ * scrape job is `<pool>-epp` (ServiceMonitor) or `<pool>` (Managed Prometheus PodMonitoring).
+ */
+const EPP_RATE_BY_POOL =
+  'label_replace(rate(llm_d_epp_request_total[5m]), "pool", "$1", "job", "(.+?)(-epp)?")';
 
 /** Training: GPU use of training pods, Kueue queues and JobSet outcomes. */
 export function trainingDashboard(): object {

@@ -1,0 +1,1244 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+import {
+  ITerraformDependable,
+  Lazy,
+  TerraformDataSource,
+  TerraformIterator,
+  TerraformProvider,
+  TerraformStack,
+  Token,
+} from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { ValidationError, Warnings, metricSelector } from '../core';
+import { IInferenceBackend, IMonitoringStack, InferenceEngineType } from './interfaces';
+import { MetricsCollection } from './metrics-collection';
+import {
+  MANAGED_BY,
+  assertCrdInOtherStack,
+  assertDnsLabel,
+  assertInteger,
+  dependOnStackOf,
+  registerCrdInstaller,
+  toYaml,
+} from './private/common';
+import { CrdBundleVersion, GATEWAY_CRD_BUNDLES, GATEWAY_HELM_CHARTS, GATEWAY_IMAGES, HelmChartVersion } from './versions';
+
+// ---------------------------------------------------------------------------------------------
+// Gateway implementation and listener exposure
+// ---------------------------------------------------------------------------------------------
+
+/** The Gateway API implementation in front of the endpoint pickers. */
+export enum GatewayImplementationKind {
+  /**
+   * GKE's managed Gateway controller (GKE Inference Gateway): Google Cloud application load
+   * balancers call the endpoint picker; nothing runs in the cluster for the data plane.
+   */
+  GKE = 'gke',
+  /**
+   * Istio (Envoy): istiod provisions an Envoy Deployment and Service per Gateway and calls the
+   * endpoint picker through Envoy's ext_proc filter.
+   */
+  ISTIO = 'istio',
+}
+
+/** Options of {@link GatewayImplementation.istio}. */
+export interface IstioGatewayOptions {
+  /**
+   * Namespace of istiod (created).
+   * @default 'istio-system'
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Which Gateway API implementation serves the inference gateway. On GKE use the managed
+ * classes; elsewhere Istio, the Envoy-based implementation the pinned llm-d-router chart
+ * integrates with (`provider.name: istio` renders the DestinationRule its Envoy needs to reach
+ * the endpoint picker over TLS). docs/serving.md compares the alternatives.
+ */
+export class GatewayImplementation {
+  /** GKE Inference Gateway (managed classes `gke-l7-rilb`, `gke-l7-regional-external-managed`). */
+  public static gke(): GatewayImplementation {
+    return new GatewayImplementation(GatewayImplementationKind.GKE, 'gke-system');
+  }
+
+  /** Istio, installed from its pinned Helm charts with the inference extension enabled. */
+  public static istio(options: IstioGatewayOptions = {}): GatewayImplementation {
+    return new GatewayImplementation(GatewayImplementationKind.ISTIO, options.namespace ?? 'istio-system');
+  }
+
+  /** The implementation. */
+  public readonly kind: GatewayImplementationKind;
+  /** Namespace of the implementation's control plane (Istio only; GKE's runs outside the cluster). */
+  public readonly namespace: string;
+
+  private constructor(kind: GatewayImplementationKind, namespace: string) {
+    this.kind = kind;
+    this.namespace = namespace;
+  }
+}
+
+/** How far the gateway's listener is reachable. */
+export enum GatewayExposureKind {
+  /** A ClusterIP Service: reachable from inside the cluster only (Istio). */
+  CLUSTER = 'cluster',
+  /** An internal load balancer in the VPC. */
+  INTERNAL_LOAD_BALANCER = 'internal-load-balancer',
+  /** An internet-facing load balancer. Needs TLS. */
+  EXTERNAL = 'external',
+}
+
+/**
+ * Who may reach the gateway. Internal unless asked: a ClusterIP Service with Istio, an internal
+ * application load balancer (`gke-l7-rilb`) on GKE.
+ */
+export class GatewayExposure {
+  /** Cluster-internal (Istio: a ClusterIP Service; not available with GKE's managed classes). */
+  public static cluster(): GatewayExposure {
+    return new GatewayExposure(GatewayExposureKind.CLUSTER, {});
+  }
+
+  /**
+   * An internal load balancer. On GKE the `gke-l7-rilb` class (needs a proxy-only subnet in the
+   * region). With Istio, the given annotations go on the generated Service (Gateway
+   * `spec.infrastructure.annotations`); see {@link GatewayExposure.awsInternalNlb}.
+   */
+  public static internalLoadBalancer(serviceAnnotations: Record<string, string> = {}): GatewayExposure {
+    return new GatewayExposure(GatewayExposureKind.INTERNAL_LOAD_BALANCER, serviceAnnotations);
+  }
+
+  /**
+   * An internal Network Load Balancer on EKS, provisioned by the AWS Load Balancer Controller
+   * (which the cluster must run; private subnets tagged `kubernetes.io/role/internal-elb=1`):
+   * IP targets, internal scheme.
+   * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/
+   */
+  public static awsInternalNlb(): GatewayExposure {
+    return GatewayExposure.internalLoadBalancer({
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+    });
+  }
+
+  /** An internet-facing load balancer (GKE: `gke-l7-regional-external-managed`). Requires TLS. */
+  public static external(serviceAnnotations: Record<string, string> = {}): GatewayExposure {
+    return new GatewayExposure(GatewayExposureKind.EXTERNAL, serviceAnnotations);
+  }
+
+  /** The exposure. */
+  public readonly kind: GatewayExposureKind;
+  /** Annotations for the implementation's generated Service (Istio). */
+  public readonly serviceAnnotations: Readonly<Record<string, string>>;
+
+  private constructor(kind: GatewayExposureKind, serviceAnnotations: Record<string, string>) {
+    this.kind = kind;
+    this.serviceAnnotations = { ...serviceAnnotations };
+  }
+}
+
+/** GKE managed gateway classes (GKE Inference Gateway docs). */
+export const GKE_GATEWAY_CLASSES = {
+  /** Regional internal application load balancer. */
+  internal: 'gke-l7-rilb',
+  /** Regional external application load balancer. */
+  external: 'gke-l7-regional-external-managed',
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Platform: CRDs and the implementation (platform stack)
+// ---------------------------------------------------------------------------------------------
+
+/** How the Gateway API and Inference Extension CRDs get into the cluster. */
+export enum GatewayCrdInstall {
+  /**
+   * Applied by this construct from the pinned upstream release assets
+   * ({@link GATEWAY_CRD_BUNDLES}), fetched by Terraform's `http` data source at plan time and
+   * applied with server-side apply (`kubernetes_manifest`), protected from destroy: deleting a
+   * CRD deletes every InferencePool and HTTPRoute with it (NVIDIA/aicr#2214).
+   */
+  UPSTREAM_RELEASE = 'upstream-release',
+  /**
+   * The cluster provides them: GKE installs the GA Gateway API and InferencePool CRDs itself
+   * from 1.34.0-gke.1626000 when the Gateway API is enabled on the cluster; or a cluster admin
+   * manages them.
+   */
+  CLUSTER_MANAGED = 'cluster-managed',
+}
+
+/**
+ * The inference-gateway platform as workload constructs see it. Implemented by
+ * {@link InferenceGatewayPlatform}.
+ */
+export interface IInferenceGatewayPlatform extends IConstruct {
+  /** The Gateway API implementation. */
+  readonly implementation: GatewayImplementation;
+}
+
+/** Properties of an {@link InferenceGatewayPlatform}. */
+export interface InferenceGatewayPlatformProps {
+  /** The Gateway API implementation. */
+  readonly implementation: GatewayImplementation;
+  /**
+   * How the CRDs are installed.
+   * @default GatewayCrdInstall.CLUSTER_MANAGED on GKE, GatewayCrdInstall.UPSTREAM_RELEASE otherwise
+   */
+  readonly crds?: GatewayCrdInstall;
+}
+
+/**
+ * The cluster-wide part of the inference gateway: the Gateway API and Inference Extension
+ * CRDs and the Gateway API implementation (Istio with the inference extension, or nothing on
+ * GKE, whose controller is managed). Put it in the platform stack; the gateways, pools and
+ * routes go in a workloads stack that depends on it (passing the platform orders the stacks).
+ *
+ * @see https://gateway-api-inference-extension.sigs.k8s.io/
+ * @example
+ * const gatewayPlatform = new InferenceGatewayPlatform(platformStack, 'InferenceGateway', {
+ *   implementation: GatewayImplementation.istio(),
+ * });
+ */
+export class InferenceGatewayPlatform extends Construct implements IInferenceGatewayPlatform {
+  /** The implementation. */
+  public readonly implementation: GatewayImplementation;
+  /** How the CRDs are installed. */
+  public readonly crdInstall: GatewayCrdInstall;
+  /** The CRD `kubernetes_manifest`s (one `for_each` resource per bundle), with UPSTREAM_RELEASE. */
+  public readonly crds: Manifest[] = [];
+  /** The Istio releases (`base`, `istiod`), with Istio. */
+  public readonly releases: Release[] = [];
+
+  constructor(scope: Construct, id: string, props: InferenceGatewayPlatformProps) {
+    super(scope, id);
+    this.implementation = props.implementation;
+    const gke = this.implementation.kind === GatewayImplementationKind.GKE;
+    this.crdInstall = props.crds ?? (gke ? GatewayCrdInstall.CLUSTER_MANAGED : GatewayCrdInstall.UPSTREAM_RELEASE);
+    if (!gke) {
+      assertDnsLabel(this, 'implementation namespace', this.implementation.namespace);
+    }
+    if (this.crdInstall === GatewayCrdInstall.UPSTREAM_RELEASE) {
+      this.crds.push(
+        this.crdBundle('GatewayApiCrds', GATEWAY_CRD_BUNDLES.gatewayApi),
+        this.crdBundle('InferenceExtensionCrds', GATEWAY_CRD_BUNDLES.inferenceExtension),
+      );
+      registerCrdInstaller(this, ['gateway.networking.k8s.io', 'inference.networking.k8s.io']);
+    }
+    if (!gke) {
+      const base = this.release('IstioBase', 'istio-base', GATEWAY_HELM_CHARTS.istioBase, {}, this.crds);
+      const istiod = this.release(
+        'Istiod',
+        'istiod',
+        GATEWAY_HELM_CHARTS.istiod,
+        { pilot: { env: { ENABLE_GATEWAY_API_INFERENCE_EXTENSION: 'true' } } },
+        [base],
+      );
+      this.releases.push(base, istiod);
+      registerCrdInstaller(this, ['networking.istio.io', 'security.istio.io']);
+    }
+  }
+
+  private crdBundle(id: string, bundle: CrdBundleVersion): Manifest {
+    const source = new TerraformDataSource(this, `${id}Source`, {
+      terraformResourceType: 'http',
+      terraformGeneratorMetadata: { providerName: 'http' },
+    });
+    source.addOverride('url', bundle.url);
+    source.addOverride('request_headers', { Accept: 'application/yaml' });
+    httpProvider(this);
+    // One resource per document, keyed by kind and name (Gateway API's bundle also carries a
+    // ValidatingAdmissionPolicy and its binding under the same name); a generated 'status'
+    // stanza is dropped (the API server owns it).
+    const documents = TerraformIterator.fromMap(
+      Token.asAnyMap(
+        `\${{ for m in provider::kubernetes::manifest_decode_multi(data.http.${source.friendlyUniqueId}.response_body) : "\${m.kind}/\${m.metadata.name}" => { for k, v in m : k => v if k != "status" } }}`,
+      ),
+    );
+    return new Manifest(this, id, {
+      forEach: documents,
+      manifest: documents.value,
+      lifecycle: { preventDestroy: true },
+    });
+  }
+
+  private release(
+    id: string,
+    name: string,
+    chart: HelmChartVersion,
+    values: Record<string, unknown>,
+    dependsOn: ITerraformDependable[],
+  ): Release {
+    return new Release(this, id, {
+      name,
+      namespace: this.implementation.namespace,
+      createNamespace: true,
+      repository: chart.repository,
+      chart: chart.chart,
+      version: chart.version,
+      values: Object.keys(values).length ? [toYaml(values)] : undefined,
+      timeout: 600,
+      atomic: true,
+      cleanupOnFail: true,
+      dependsOn: dependsOn.length ? dependsOn : undefined,
+    });
+  }
+}
+
+/**
+ * The hashicorp/http provider the CRD bundles are fetched with, once per stack (no cdktf
+ * binding exists for it at the pinned cdktf; it takes no configuration).
+ */
+class HttpProvider extends TerraformProvider {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, {
+      terraformResourceType: 'http',
+      terraformGeneratorMetadata: { providerName: 'http', providerVersion: HTTP_PROVIDER_VERSION },
+      terraformProviderSource: 'hashicorp/http',
+    });
+  }
+}
+
+/** terraform-provider-http, pinned (registry.terraform.io/providers/hashicorp/http, 3.5.0; checked 2026-12-03). */
+const HTTP_PROVIDER_VERSION = '3.5.0';
+const HTTP_PROVIDER_ID = 'CdktfAiInfraHttpProvider';
+
+function httpProvider(scope: IConstruct): void {
+  const stack = TerraformStack.of(scope);
+  if (!stack.node.tryFindChild(HTTP_PROVIDER_ID)) {
+    new HttpProvider(stack, HTTP_PROVIDER_ID);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoint picker scheduling
+// ---------------------------------------------------------------------------------------------
+
+/** Weights of the endpoint picker's scorers; a scorer with weight 0 is left out. */
+export interface SchedulingProfileOptions {
+  /**
+   * `queue-scorer`: prefer pods with fewer waiting requests.
+   * @default 2
+   */
+  readonly queueDepth?: number;
+  /**
+   * `kv-cache-utilization-scorer`: prefer pods with free KV cache.
+   * @default 2
+   */
+  readonly kvCacheUtilization?: number;
+  /**
+   * `prefix-cache-scorer`: prefer pods that likely hold the prompt's prefix in cache.
+   * @default 3
+   */
+  readonly prefixCacheAffinity?: number;
+  /**
+   * `lora-affinity-scorer`: prefer pods with the requested adapter loaded (added only when the
+   * pool serves LoRA adapters).
+   * @default 2
+   */
+  readonly loraAffinity?: number;
+}
+
+/**
+ * The endpoint picker's scheduling profile, rendered as the `EndpointPickerConfig`
+ * (`llm-d.ai/v1alpha1`) the pinned llm-d-router reads (fields from
+ * `apix/config/v1alpha1/endpointpickerconfig_types.go` at v0.10.0). The default mirrors the
+ * chart's own `default-plugins.yaml`: queue depth 2, KV-cache utilisation 2, prefix-cache
+ * affinity 3; LoRA affinity is added when adapters are served.
+ */
+export class SchedulingProfile {
+  /** Queue depth + KV-cache utilisation + prefix-cache affinity (+ LoRA affinity with adapters). */
+  public static default(): SchedulingProfile {
+    return new SchedulingProfile({});
+  }
+
+  /** Custom scorer weights. */
+  public static of(options: SchedulingProfileOptions): SchedulingProfile {
+    return new SchedulingProfile(options);
+  }
+
+  /** Scorer weights after defaults. */
+  public readonly weights: Required<SchedulingProfileOptions>;
+
+  private constructor(options: SchedulingProfileOptions) {
+    this.weights = {
+      queueDepth: options.queueDepth ?? 2,
+      kvCacheUtilization: options.kvCacheUtilization ?? 2,
+      prefixCacheAffinity: options.prefixCacheAffinity ?? 3,
+      loraAffinity: options.loraAffinity ?? 2,
+    };
+  }
+
+  /** Validates the weights: whole numbers from 0 to 100, at least one scorer on. */
+  public validate(scope: IConstruct, prop: string): void {
+    for (const [k, v] of Object.entries(this.weights)) {
+      assertInteger(scope, `${prop}.${k}`, v, 0, 100);
+    }
+    const w = this.weights;
+    if (w.queueDepth + w.kvCacheUtilization + w.prefixCacheAffinity === 0) {
+      throw new ValidationError(
+        `'${prop}' turns every load scorer off (queueDepth, kvCacheUtilization and prefixCacheAffinity are 0): the picker ` +
+          `would choose pods at random. Give at least one a weight above 0.`,
+        scope,
+      );
+    }
+  }
+
+  /** The `EndpointPickerConfig` document. */
+  public render(options: EndpointPickerRenderOptions): Record<string, unknown> {
+    const w = this.weights;
+    const scorers: Array<[string, number]> = [
+      ['queue-scorer', w.queueDepth],
+      ['kv-cache-utilization-scorer', w.kvCacheUtilization],
+      ['prefix-cache-scorer', w.prefixCacheAffinity],
+      ['lora-affinity-scorer', options.loraAdapters ? w.loraAffinity : 0],
+    ];
+    const active = scorers.filter(([, weight]) => weight > 0);
+    const plugins: Array<Record<string, unknown>> = [
+      ...active.map(([type]) => ({ type })),
+      { type: 'metrics-data-source', parameters: { scheme: 'http', path: '/metrics', insecureSkipVerify: true } },
+      options.engine === InferenceEngineType.VLLM
+        ? { type: 'core-metrics-extractor' }
+        : { type: 'core-metrics-extractor', parameters: { defaultEngine: options.engine } },
+    ];
+    const config: Record<string, unknown> = {
+      apiVersion: 'llm-d.ai/v1alpha1',
+      kind: 'EndpointPickerConfig',
+    };
+    if (options.flowControl) {
+      config.featureGates = ['flowControl'];
+    }
+    config.plugins = plugins;
+    config.schedulingProfiles = [
+      { name: 'default', plugins: active.map(([type, weight]) => ({ pluginRef: type, weight })) },
+    ];
+    if (options.flowControl) {
+      config.flowControl = { defaultRequestTTL: `${options.flowControl.requestTtlSeconds}s` };
+    }
+    return config;
+  }
+}
+
+/** What {@link SchedulingProfile.render} needs to know about the pool. */
+export interface EndpointPickerRenderOptions {
+  /** The pool's engine. */
+  readonly engine: InferenceEngineType;
+  /** Whether the pool serves LoRA adapters. */
+  readonly loraAdapters: boolean;
+  /**
+   * Flow control, when on.
+   * @default - off
+   */
+  readonly flowControl?: FlowControlOptions;
+}
+
+/** Request buffering in the endpoint picker (llm-d-router flow control). */
+export interface FlowControlOptions {
+  /**
+   * Longest a request waits in the picker's queue before it is shed with a retryable error
+   * (`flowControl.defaultRequestTTL`; the picker's own default is 60 s, shorter than a model's
+   * cold start). Must be below the route's request timeout.
+   * @default 240
+   */
+  readonly requestTtlSeconds: number;
+}
+
+/** What the picker does when it cannot be reached (InferencePool `endpointPickerRef.failureMode`). */
+export enum FailureMode {
+  /**
+   * The gateway routes the request to a pool endpoint without the picker's choice: clients keep
+   * getting answers (without cache affinity or queue awareness, and without flow control).
+   */
+  FAIL_OPEN = 'FailOpen',
+  /** The gateway rejects the request (5xx) while no picker answers. */
+  FAIL_CLOSE = 'FailClose',
+}
+
+// ---------------------------------------------------------------------------------------------
+// InferencePool (workloads stack)
+// ---------------------------------------------------------------------------------------------
+
+/** Properties of an {@link InferencePool}. */
+export interface InferencePoolProps {
+  /** The model server behind the pool ({@link ModelServerBackend.of}). */
+  readonly backend: IInferenceBackend;
+  /** The inference-gateway platform (orders the stacks, picks provider-specific objects). */
+  readonly platform: IInferenceGatewayPlatform;
+  /**
+   * Name of the InferencePool and the Helm release; the picker is `<name>-epp`.
+   * @default - the backend's name
+   */
+  readonly name?: string;
+  /**
+   * The picker's scheduling profile.
+   * @default SchedulingProfile.default()
+   */
+  readonly schedulingProfile?: SchedulingProfile;
+  /**
+   * What the gateway does when the picker is unreachable. FailOpen keeps serving (degraded
+   * routing) during a picker outage; the API's own default, FailClose, turns it into errors.
+   * Terraform owns the value: nothing reverts it behind your back (dynamo#14811).
+   * @default FailureMode.FAIL_OPEN
+   */
+  readonly failureMode?: FailureMode;
+  /**
+   * Picker replicas. Above 1 the chart runs them active-passive with leader election, so a
+   * restart does not leave the pool without a picker (a single picker answers 500 while it is
+   * replaced, GIE #572); a PodDisruptionBudget keeps one up during node drains.
+   * @default 2
+   */
+  readonly eppReplicas?: number;
+  /**
+   * Buffer requests in the picker (flow control). Required when the backend may scale to zero
+   * and the pool carries traffic: requests wait while the first pod loads instead of failing.
+   * @default - on, with a 240 s request TTL, when the backend may scale to zero; off otherwise
+   */
+  readonly flowControl?: FlowControlOptions | false;
+  /**
+   * CPU request of a picker replica.
+   * @default '8' (the chart's default)
+   */
+  readonly eppCpu?: string;
+  /**
+   * Memory request of a picker replica, GiB (the limit is twice this).
+   * @default 8 (the chart's default)
+   */
+  readonly eppMemoryGiB?: number;
+  /**
+   * The monitoring stack: the picker's ServiceMonitor gets its selector labels.
+   * @default - the picker's metrics are not scraped (unless Managed Prometheus collects them)
+   */
+  readonly monitoring?: IMonitoringStack;
+  /**
+   * How the picker's metrics are collected.
+   * @default MetricsCollection.prometheusOperator()
+   */
+  readonly metricsCollection?: MetricsCollection;
+}
+
+/**
+ * An InferencePool (`inference.networking.k8s.io/v1`) over one model server's pods with its
+ * endpoint picker, installed as one release of the pinned `llm-d-router-gateway` chart: the
+ * pool, the picker Deployment (more than one replica, a PodDisruptionBudget), its Service, RBAC,
+ * its `EndpointPickerConfig` (the typed {@link SchedulingProfile}) and a ServiceMonitor or
+ * Managed Prometheus PodMonitoring.
+ *
+ * The InferencePool is a custom resource: the pool cannot share a stack with the
+ * {@link InferenceGatewayPlatform} that installs its CRD.
+ *
+ * @example
+ * const stable = new InferencePool(workloads, 'Llama8BPool', {
+ *   backend: ModelServerBackend.of(llama8b), platform: gatewayPlatform, monitoring,
+ * });
+ */
+export class InferencePool extends Construct {
+  /**
+   * PromQL that is above 0 while the picker holds requests for a pool (flow control), the
+   * activation signal for scaling the pool's server from zero.
+   */
+  public static activationQueryFor(namespace: string, poolName: string, managedPrometheus = false): string {
+    return `sum(${metricSelector(
+      'llm_d_epp_flow_control_queue_size',
+      [`namespace="${namespace}"`, `inference_pool="${poolName}"`],
+      managedPrometheus,
+    )})`;
+  }
+
+  /** The Helm release (pool, picker, config, monitoring objects). */
+  public readonly resource: Release;
+  /** The picker's PodDisruptionBudget (with more than one replica). */
+  public readonly eppDisruptionBudget?: PodDisruptionBudgetV1;
+  /** Name of the InferencePool. */
+  public readonly poolName: string;
+  /** Namespace of the pool. */
+  public readonly namespace: string;
+  /** Name of the picker Deployment and Service. */
+  public readonly eppName: string;
+  /** The backend. */
+  public readonly backend: IInferenceBackend;
+  /** The platform. */
+  public readonly platform: IInferenceGatewayPlatform;
+  /** Flow control in effect, if on. */
+  public readonly flowControl?: FlowControlOptions;
+  /** The failure mode in effect. */
+  public readonly failureMode: FailureMode;
+  /** The rendered `EndpointPickerConfig`. */
+  public readonly endpointPickerConfig: Record<string, unknown>;
+  /** The activation query for the backend's autoscaler (see {@link InferencePool.activationQueryFor}). */
+  public readonly activationQuery: string;
+
+  constructor(scope: Construct, id: string, props: InferencePoolProps) {
+    super(scope, id);
+    const b = props.backend;
+    this.backend = b;
+    this.platform = props.platform;
+    this.namespace = b.namespace;
+    this.poolName = props.name ?? b.name;
+    // The chart truncates the release name to 40 characters before appending '-epp'.
+    assertDnsLabel(this, 'name', this.poolName, 40);
+    this.eppName = `${this.poolName}-epp`;
+    assertCrdInOtherStack(this, 'inference.networking.k8s.io', 'InferencePool');
+    dependOnStackOf(this, props.platform);
+    if (props.monitoring) {
+      dependOnStackOf(this, props.monitoring);
+    }
+    assertInteger(this, 'backend.targetPort', b.targetPort, 1, 65535);
+    if (Object.keys(b.podSelectorLabels).length === 0) {
+      throw new ValidationError(
+        `'backend' ${b.name} has no pod selector labels: the InferencePool would select no pods (or, worse, every pod). ` +
+          `Give the labels that select exactly the server's pods.`,
+        this,
+      );
+    }
+
+    const profile = props.schedulingProfile ?? SchedulingProfile.default();
+    profile.validate(this, 'schedulingProfile');
+    const replicas = props.eppReplicas ?? 2;
+    assertInteger(this, 'eppReplicas', replicas, 1, 10);
+    if (replicas === 1) {
+      Warnings.add(
+        this,
+        'k8s-epp-single-replica',
+        `'eppReplicas' is 1: while the endpoint picker restarts the gateway cannot route this pool ` +
+          `(${props.failureMode ?? FailureMode.FAIL_OPEN}: ${
+            (props.failureMode ?? FailureMode.FAIL_OPEN) === FailureMode.FAIL_CLOSE ? 'clients get 5xx' : 'routing degrades'
+          }; GIE #572). Use 2 or more.`,
+      );
+    }
+    this.failureMode = props.failureMode ?? FailureMode.FAIL_OPEN;
+    if (props.flowControl === false) {
+      this.flowControl = undefined;
+    } else if (props.flowControl) {
+      this.flowControl = props.flowControl;
+    } else if (b.mayScaleToZero) {
+      this.flowControl = { requestTtlSeconds: DEFAULT_FLOW_CONTROL_TTL_SECONDS };
+    }
+    if (this.flowControl) {
+      assertInteger(this, 'flowControl.requestTtlSeconds', this.flowControl.requestTtlSeconds, 1, 3600);
+    }
+    const cpu = props.eppCpu ?? '8';
+    if (!Token.isUnresolved(cpu) && !/^([0-9]+m|[0-9]+(\.[0-9]+)?)$/.test(cpu)) {
+      throw new ValidationError(`'eppCpu' ('${cpu}') must be a CPU quantity such as '2' or '500m'.`, this);
+    }
+    const memoryGiB = props.eppMemoryGiB ?? 8;
+    assertInteger(this, 'eppMemoryGiB', memoryGiB, 1, 256);
+
+    this.endpointPickerConfig = profile.render({
+      engine: b.engine,
+      loraAdapters: b.loraAdapterNames.length > 0,
+      flowControl: this.flowControl,
+    });
+
+    const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
+    this.activationQuery = InferencePool.activationQueryFor(this.namespace, this.poolName, collection.managed);
+    const scraped = collection.managed || props.monitoring !== undefined;
+    if (!scraped) {
+      Warnings.add(
+        this,
+        'k8s-epp-unmonitored',
+        `no 'monitoring' given: the endpoint picker's metrics are not scraped, so the gateway alerts, the pool's dashboard ` +
+          `panels and a scale-from-zero activation query see nothing.`,
+      );
+    }
+    const eppSelector = { 'llm-d-router-gateway': this.eppName };
+    const gke = props.platform.implementation.kind === GatewayImplementationKind.GKE;
+    const values = {
+      provider: { name: gke ? 'gke' : 'istio' },
+      router: {
+        modelServers: {
+          matchLabels: { ...b.podSelectorLabels },
+          type: b.engine,
+          protocol: 'http',
+          targetPorts: [{ number: b.targetPort }],
+        },
+        inferencePool: { create: true, failureMode: this.failureMode },
+        epp: {
+          replicas,
+          image: {
+            registry: GATEWAY_IMAGES.endpointPicker.registry,
+            repository: GATEWAY_IMAGES.endpointPicker.repository,
+            tag: GATEWAY_IMAGES.endpointPicker.tag,
+            pullPolicy: 'IfNotPresent',
+          },
+          resources: { requests: { cpu, memory: `${memoryGiB}Gi` }, limits: { memory: `${memoryGiB * 2}Gi` } },
+          pluginsConfigFile: EPP_CONFIG_FILE,
+          pluginsCustomConfig: { [EPP_CONFIG_FILE]: toYaml(this.endpointPickerConfig) },
+          // Spread the replicas so one node loss does not take every picker.
+          affinity: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  weight: 100,
+                  podAffinityTerm: {
+                    topologyKey: 'kubernetes.io/hostname',
+                    labelSelector: { matchLabels: eppSelector },
+                  },
+                },
+              ],
+            },
+          },
+        },
+        monitoring: {
+          interval: `${collection.scrapeIntervalSeconds}s`,
+          provider: { name: collection.managed ? 'gmp' : 'prometheusoperator' },
+          prometheus: {
+            enabled: scraped,
+            // A per-pool token Secret: the chart's fixed default name collides between two pools
+            // in one namespace.
+            auth: { enabled: true, secretName: `${this.poolName}-epp-metrics-token` },
+            extraLabels: { ...(props.monitoring?.selectorLabels ?? {}) },
+          },
+        },
+      },
+    };
+    this.resource = new Release(this, 'Resource', {
+      name: this.poolName,
+      namespace: this.namespace,
+      repository: GATEWAY_HELM_CHARTS.llmdRouterGateway.repository,
+      chart: GATEWAY_HELM_CHARTS.llmdRouterGateway.chart,
+      version: GATEWAY_HELM_CHARTS.llmdRouterGateway.version,
+      values: [toYaml(values)],
+      timeout: 600,
+      atomic: true,
+      cleanupOnFail: true,
+    });
+    this.node.defaultChild = this.resource;
+
+    if (replicas > 1) {
+      this.eppDisruptionBudget = new PodDisruptionBudgetV1(this, 'EppDisruptionBudget', {
+        metadata: { name: this.eppName, namespace: this.namespace, labels: { ...MANAGED_BY } },
+        spec: { minAvailable: '1', selector: { matchLabels: eppSelector } },
+      });
+    }
+  }
+}
+
+const EPP_CONFIG_FILE = 'cdktf-ai-infra.yaml';
+const DEFAULT_FLOW_CONTROL_TTL_SECONDS = 240;
+
+/**
+ * Adapts a model server to {@link IInferenceBackend}. Reads the server's public members; pass
+ * what the server does not expose.
+ */
+export interface ModelServerBackendSource extends IConstruct {
+  /** Deployment name (`<name>-vllm` or `<name>-triton`). */
+  readonly deploymentName: string;
+  /** Namespace. */
+  readonly namespace: string;
+  /** `--served-model-name`. */
+  readonly servedModelName: string;
+  /** Pod selector labels, when the server exposes them. */
+  readonly podSelectorLabels?: Readonly<Record<string, string>>;
+  /** Whether the server may scale to zero, when it exposes it. */
+  readonly scalesToZero?: boolean;
+}
+
+/** Options of {@link ModelServerBackend.of}. */
+export interface ModelServerBackendOptions {
+  /**
+   * LoRA adapter names the server loads.
+   * @default - none
+   */
+  readonly loraAdapterNames?: string[];
+  /**
+   * Whether the server's autoscaler may take it to zero.
+   * @default - the server's `scalesToZero`, else false
+   */
+  readonly mayScaleToZero?: boolean;
+}
+
+/** Builds {@link IInferenceBackend}s from the library's model servers. */
+export class ModelServerBackend {
+  /**
+   * The backend of a {@link ModelServer}: its pods (`app.kubernetes.io/name` = engine,
+   * `app.kubernetes.io/instance` = name, as the server labels them), port 8000, its served model
+   * name and engine.
+   */
+  public static of(server: ModelServerBackendSource, options: ModelServerBackendOptions = {}): IInferenceBackend {
+    const m = /^(.+)-(vllm|triton)$/.exec(server.deploymentName);
+    if (!m && !server.podSelectorLabels) {
+      throw new ValidationError(
+        `ModelServerBackend.of: '${server.deploymentName}' is not a '<name>-vllm' or '<name>-triton' model server and ` +
+          `exposes no podSelectorLabels; implement IInferenceBackend for it instead.`,
+        server,
+      );
+    }
+    const engine = m?.[2] === 'triton' ? InferenceEngineType.TRITON_TENSORRT_LLM : InferenceEngineType.VLLM;
+    return {
+      name: m ? m[1] : server.deploymentName,
+      namespace: server.namespace,
+      podSelectorLabels: server.podSelectorLabels ?? {
+        'app.kubernetes.io/name': m![2],
+        'app.kubernetes.io/instance': m![1],
+      },
+      targetPort: MODEL_SERVER_HTTP_PORT,
+      servedModelName: server.servedModelName,
+      engine,
+      mayScaleToZero: options.mayScaleToZero ?? server.scalesToZero ?? false,
+      loraAdapterNames: [...(options.loraAdapterNames ?? [])],
+    };
+  }
+}
+
+/** The HTTP port of the library's model servers. */
+const MODEL_SERVER_HTTP_PORT = 8000;
+
+// ---------------------------------------------------------------------------------------------
+// Gateway and routes (workloads stack)
+// ---------------------------------------------------------------------------------------------
+
+/** TLS for the gateway's listener. */
+export interface GatewayTls {
+  /**
+   * A `kubernetes.io/tls` Secret in the gateway's namespace holding the certificate and key
+   * (for example written by cert-manager).
+   */
+  readonly secretName: string;
+}
+
+/** Properties of an {@link InferenceGateway}. */
+export interface InferenceGatewayProps {
+  /** The platform (implementation and CRDs). */
+  readonly platform: IInferenceGatewayPlatform;
+  /**
+   * Name of the Gateway.
+   * @default - the construct id in kebab case
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the Gateway (must exist).
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /**
+   * Who can reach the listener.
+   * @default GatewayExposure.internalLoadBalancer() on GKE (gke-l7-rilb), GatewayExposure.cluster() otherwise
+   */
+  readonly exposure?: GatewayExposure;
+  /**
+   * TLS termination with a certificate from a Secret (listener `https` on 443). Required with
+   * external exposure.
+   * @default - plain HTTP on port 80 (a warning unless the exposure is cluster-internal)
+   */
+  readonly tls?: GatewayTls;
+  /**
+   * The monitoring stack: with Istio the gateway's Envoy pods are scraped (a PodMonitor), so
+   * the gateway 5xx alert and the gateway dashboard panels have data.
+   * @default - the gateway's own metrics are not scraped
+   */
+  readonly monitoring?: IMonitoringStack;
+  /**
+   * How the gateway's metrics are collected (Istio).
+   * @default MetricsCollection.prometheusOperator()
+   */
+  readonly metricsCollection?: MetricsCollection;
+}
+
+/** One pool serving a client-facing model name, with its share of the traffic. */
+export interface ModelVariant {
+  /** The pool. */
+  readonly pool: InferencePool;
+  /**
+   * Integer weight (Gateway API `backendRefs[].weight`, 0 to 1,000,000): the pool gets
+   * weight / sum of weights of the requests. 0 drains a pool while keeping it warm, which is
+   * how a rollback looks.
+   */
+  readonly weight: number;
+}
+
+/** Options of {@link InferenceGateway.addModel}. */
+export interface InferenceModelOptions {
+  /**
+   * The model name clients send; every variant's server must answer to it
+   * (`--served-model-name`).
+   * @default - the first variant's served model name
+   */
+  readonly modelName?: string;
+  /** The pools serving the model, with weights. */
+  readonly variants: ModelVariant[];
+  /**
+   * Host names the route answers (HTTPRoute `hostnames`). Two models on one gateway need
+   * distinct host names: the OpenAI paths are the same for every model.
+   * @default - every host name of the listener
+   */
+  readonly hostnames?: string[];
+  /**
+   * Request timeout at the gateway, seconds (HTTPRoute `timeouts.request`, Istio). Must exceed
+   * the pools' flow-control TTL, or requests held during a scale-from-zero time out first.
+   * @default 300
+   */
+  readonly requestTimeoutSeconds?: number;
+  /**
+   * Path prefixes routed.
+   * @default ['/v1/chat/completions', '/v1/completions']
+   */
+  readonly paths?: string[];
+}
+
+/** A client-facing model on an {@link InferenceGateway}: one HTTPRoute with weighted pools. */
+export class InferenceModelRoute extends Construct {
+  /** The HTTPRoute. */
+  public readonly resource: Manifest;
+  /** The model name clients send. */
+  public readonly modelName: string;
+  /** The variants. */
+  public readonly variants: readonly ModelVariant[];
+  /** Host names, if set. */
+  public readonly hostnames: readonly string[];
+
+  /** @internal */
+  constructor(
+    scope: InferenceGateway,
+    id: string,
+    modelName: string,
+    options: InferenceModelOptions,
+    routeName: string,
+    timeoutSeconds: number,
+  ) {
+    super(scope, id);
+    this.modelName = modelName;
+    this.variants = [...options.variants];
+    this.hostnames = [...(options.hostnames ?? [])];
+    const gke = scope.platform.implementation.kind === GatewayImplementationKind.GKE;
+    const paths = options.paths ?? ['/v1/chat/completions', '/v1/completions'];
+    const namespace = options.variants[0].pool.namespace;
+    this.resource = new Manifest(this, 'Resource', {
+      manifest: {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: routeName, namespace, labels: { ...MANAGED_BY } },
+        spec: {
+          parentRefs: [
+            {
+              group: 'gateway.networking.k8s.io',
+              kind: 'Gateway',
+              name: scope.gatewayName,
+              namespace: scope.namespace,
+            },
+          ],
+          ...(this.hostnames.length ? { hostnames: [...this.hostnames] } : {}),
+          rules: [
+            {
+              matches: paths.map((value) => ({ path: { type: 'PathPrefix', value } })),
+              backendRefs: options.variants.map((v) => ({
+                group: 'inference.networking.k8s.io',
+                kind: 'InferencePool',
+                name: v.pool.poolName,
+                weight: v.weight,
+              })),
+              // GKE takes timeouts from the GCPBackendPolicy the chart renders for the pool.
+              ...(gke ? {} : { timeouts: { request: `${timeoutSeconds}s` } }),
+            },
+          ],
+        },
+      },
+    });
+    this.node.defaultChild = this.resource;
+  }
+}
+
+const PATH_PREFIX = /^\/[A-Za-z0-9._~/-]*$/;
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * A Gateway (`gateway.networking.k8s.io/v1`) for LLM traffic, internal by default, and the
+ * models it serves: each {@link InferenceGateway.addModel} is one HTTPRoute sending the
+ * OpenAI-compatible paths to one or more {@link InferencePool}s with integer weights. A canary
+ * is a small weight; a rollback sets it to 0 (the pool stays warm) — never a reload.
+ *
+ * @example
+ * const gateway = new InferenceGateway(workloads, 'Gateway', { platform: gatewayPlatform });
+ * gateway.addModel('Llama8B', { variants: [{ pool: stable, weight: 90 }, { pool: canary, weight: 10 }] });
+ */
+export class InferenceGateway extends Construct {
+  /** The Gateway. */
+  public readonly resource: Manifest;
+  /** Name of the Gateway. */
+  public readonly gatewayName: string;
+  /** Namespace of the Gateway. */
+  public readonly namespace: string;
+  /** The platform. */
+  public readonly platform: IInferenceGatewayPlatform;
+  /** The exposure in effect. */
+  public readonly exposure: GatewayExposure;
+  /** The gateway class. */
+  public readonly gatewayClassName: string;
+  /** The PodMonitor (or Managed Prometheus PodMonitoring) of the gateway's Envoy pods, with Istio and monitoring. */
+  public readonly podMonitor?: Manifest;
+  private readonly models: InferenceModelRoute[] = [];
+  private readonly routeNamespaces = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: InferenceGatewayProps) {
+    super(scope, id);
+    this.platform = props.platform;
+    this.gatewayName = props.name ?? id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+    assertDnsLabel(this, 'name', this.gatewayName, 63);
+    this.namespace = props.namespace ?? 'default';
+    assertDnsLabel(this, 'namespace', this.namespace);
+    assertCrdInOtherStack(this, 'gateway.networking.k8s.io', 'Gateway');
+    dependOnStackOf(this, props.platform);
+    const gke = props.platform.implementation.kind === GatewayImplementationKind.GKE;
+    this.exposure = props.exposure ?? (gke ? GatewayExposure.internalLoadBalancer() : GatewayExposure.cluster());
+    const kind = this.exposure.kind;
+    if (gke && kind === GatewayExposureKind.CLUSTER) {
+      throw new ValidationError(
+        `'exposure' GatewayExposure.cluster() is not available with GKE's managed gateway classes (they provision a ` +
+          `Google Cloud load balancer). Use GatewayExposure.internalLoadBalancer() (gke-l7-rilb) or external().`,
+        this,
+      );
+    }
+    if (gke && Object.keys(this.exposure.serviceAnnotations).length) {
+      throw new ValidationError(
+        `'exposure' carries Service annotations, but GKE's managed gateway creates no Service: drop them.`,
+        this,
+      );
+    }
+    if (kind === GatewayExposureKind.EXTERNAL && !props.tls) {
+      throw new ValidationError(
+        `'exposure' is external but no 'tls' is given: prompts and completions would cross the internet in clear text. ` +
+          `Give 'tls: { secretName }' (a kubernetes.io/tls Secret in '${this.namespace}').`,
+        this,
+      );
+    }
+    if (!props.tls && kind !== GatewayExposureKind.CLUSTER) {
+      Warnings.add(
+        this,
+        'k8s-gateway-plaintext',
+        `no 'tls': the gateway's load balancer listens on plain HTTP port 80 inside the network. Give 'tls: { secretName }'.`,
+      );
+    }
+    if (props.tls) {
+      assertDnsLabel(this, 'tls.secretName', props.tls.secretName, 253);
+    }
+    this.gatewayClassName = gke
+      ? kind === GatewayExposureKind.EXTERNAL
+        ? GKE_GATEWAY_CLASSES.external
+        : GKE_GATEWAY_CLASSES.internal
+      : 'istio';
+
+    const annotations: Record<string, string> = {};
+    if (!gke && kind === GatewayExposureKind.CLUSTER) {
+      // Istio's generated Service is a LoadBalancer unless told otherwise.
+      annotations['networking.istio.io/service-type'] = 'ClusterIP';
+    }
+    const serviceAnnotations = { ...this.exposure.serviceAnnotations };
+    const listener = props.tls
+      ? {
+          name: 'https',
+          protocol: 'HTTPS',
+          port: 443,
+          tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', group: '', name: props.tls.secretName }] },
+        }
+      : { name: 'http', protocol: 'HTTP', port: 80 };
+    this.resource = new Manifest(this, 'Resource', {
+      manifest: {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: {
+          name: this.gatewayName,
+          namespace: this.namespace,
+          labels: { ...MANAGED_BY },
+          ...(Object.keys(annotations).length ? { annotations } : {}),
+        },
+        spec: {
+          gatewayClassName: this.gatewayClassName,
+          ...(Object.keys(serviceAnnotations).length ? { infrastructure: { annotations: serviceAnnotations } } : {}),
+          listeners: [
+            {
+              ...listener,
+              allowedRoutes: {
+                namespaces: {
+                  from: 'Selector',
+                  selector: {
+                    matchExpressions: [
+                      {
+                        key: 'kubernetes.io/metadata.name',
+                        operator: 'In',
+                        values: Lazy.listValue({
+                          produce: () => (this.routeNamespaces.size ? [...this.routeNamespaces].sort() : [this.namespace]),
+                        }),
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+          ],
+        },
+      },
+    });
+    this.node.defaultChild = this.resource;
+
+    if (!gke && props.monitoring) {
+      dependOnStackOf(this, props.monitoring);
+    }
+    const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
+    if (!gke && (props.monitoring || collection.managed)) {
+      this.podMonitor = this.addEnvoyPodMonitor(collection, props.monitoring);
+    }
+  }
+
+  /**
+   * Serves a client-facing model from one or more pools with integer weights (an HTTPRoute in
+   * the pools' namespace). Checks at synth: weights are integers from 0 to 1,000,000 with a
+   * positive sum; every pool is behind this gateway's platform, in one namespace, answers to
+   * the model name and serves the same LoRA adapters as the others carrying traffic; a pool
+   * carrying traffic that may scale to zero buffers requests (flow control) for less than the
+   * route's timeout; host names do not collide with another model's.
+   */
+  public addModel(id: string, options: InferenceModelOptions): InferenceModelRoute {
+    const variants = options.variants ?? [];
+    if (variants.length === 0) {
+      throw new ValidationError(`addModel('${id}'): 'variants' is empty: give at least one pool.`, this);
+    }
+    const modelName = options.modelName ?? variants[0].pool.backend.servedModelName;
+    let total = 0;
+    const seen = new Set<InferencePool>();
+    for (const [i, v] of variants.entries()) {
+      const where = `addModel('${id}'): 'variants[${i}]'`;
+      if (!Token.isUnresolved(v.weight) && (!Number.isInteger(v.weight) || v.weight < 0 || v.weight > 1_000_000)) {
+        throw new ValidationError(
+          `${where}.weight (${v.weight}) must be an integer from 0 to 1000000 (Gateway API backendRef weight); use whole ` +
+            `numbers such as 90 and 10.`,
+          this,
+        );
+      }
+      total += v.weight;
+      if (seen.has(v.pool)) {
+        throw new ValidationError(`${where} repeats pool '${v.pool.poolName}': list each pool once.`, this);
+      }
+      seen.add(v.pool);
+      if (v.pool.platform !== this.platform) {
+        throw new ValidationError(
+          `${where}: pool '${v.pool.poolName}' belongs to the gateway platform '${v.pool.platform.node.path}', not to ` +
+            `'${this.platform.node.path}' of this gateway: its picker is not wired to this gateway's implementation.`,
+          this,
+        );
+      }
+      if (v.pool.namespace !== variants[0].pool.namespace) {
+        throw new ValidationError(
+          `${where}: pool '${v.pool.poolName}' is in namespace '${v.pool.namespace}', but '${variants[0].pool.poolName}' is in ` +
+            `'${variants[0].pool.namespace}': an HTTPRoute reaches pools in its own namespace only. Put the variants in one namespace.`,
+          this,
+        );
+      }
+      if (v.pool.backend.servedModelName !== modelName) {
+        throw new ValidationError(
+          `${where}: pool '${v.pool.poolName}' serves '${v.pool.backend.servedModelName}', not '${modelName}': its share of ` +
+            `the requests would fail with 404 (model does not exist). Set the server's servedModelName to '${modelName}'.`,
+          this,
+        );
+      }
+      if (v.weight > 0 && v.pool.backend.mayScaleToZero && !v.pool.flowControl) {
+        throw new ValidationError(
+          `${where}: pool '${v.pool.poolName}' carries weight ${v.weight} and may scale to zero, but it has no request ` +
+            `buffering (flowControl: false): requests arriving at zero replicas fail with 503 instead of waiting for the ` +
+            `first pod. Turn flow control on for the pool, keep at least one replica, or give it weight 0.`,
+          this,
+        );
+      }
+    }
+    if (total === 0) {
+      throw new ValidationError(
+        `addModel('${id}'): every variant has weight 0, so no request could be routed. Give at least one a positive weight.`,
+        this,
+      );
+    }
+    const carrying = variants.filter((v) => v.weight > 0);
+    const adapters = (v: ModelVariant) => [...v.pool.backend.loraAdapterNames].sort().join(',');
+    for (const v of carrying) {
+      if (adapters(v) !== adapters(carrying[0])) {
+        throw new ValidationError(
+          `addModel('${id}'): pools '${carrying[0].pool.poolName}' and '${v.pool.poolName}' both carry traffic but serve ` +
+            `different LoRA adapters ([${adapters(carrying[0])}] vs [${adapters(v)}]): a request for an adapter landing on ` +
+            `the pool without it fails with 404. Serve the same adapters on both.`,
+          this,
+        );
+      }
+    }
+    const timeout = options.requestTimeoutSeconds ?? 300;
+    assertInteger(this, `addModel('${id}'): 'requestTimeoutSeconds'`, timeout, 1, 3600);
+    const gke = this.platform.implementation.kind === GatewayImplementationKind.GKE;
+    for (const v of carrying) {
+      const ttl = v.pool.flowControl?.requestTtlSeconds;
+      if (!gke && ttl !== undefined && ttl >= timeout) {
+        throw new ValidationError(
+          `addModel('${id}'): pool '${v.pool.poolName}' holds requests up to ${ttl} s (flowControl.requestTtlSeconds) but the ` +
+            `route times out after ${timeout} s: held requests would time out at the gateway first (504). Raise ` +
+            `'requestTimeoutSeconds' above ${ttl} or lower the TTL.`,
+          this,
+        );
+      }
+    }
+    for (const p of options.paths ?? []) {
+      if (!PATH_PREFIX.test(p)) {
+        throw new ValidationError(`addModel('${id}'): path '${p}' must be an absolute path prefix such as '/v1/chat/completions'.`, this);
+      }
+    }
+    const hostnames = options.hostnames ?? [];
+    for (const h of hostnames) {
+      if (!Token.isUnresolved(h) && (!HOSTNAME.test(h) || h.length > 253)) {
+        throw new ValidationError(
+          `addModel('${id}'): hostname '${h}' must be a lower-case DNS name, optionally starting with '*.', without a port.`,
+          this,
+        );
+      }
+    }
+    for (const other of this.models) {
+      const overlap =
+        other.hostnames.length === 0 || hostnames.length === 0 || other.hostnames.some((h) => hostnames.includes(h));
+      if (overlap) {
+        throw new ValidationError(
+          `addModel('${id}'): model '${modelName}' and model '${other.modelName}' match the same host names on this gateway ` +
+            `(the OpenAI paths are the same for every model), so one route would shadow the other. Give both distinct ` +
+            `'hostnames', or put the second model behind another gateway.`,
+          this,
+        );
+      }
+    }
+    const routeName = `${this.gatewayName}-${variants[0].pool.poolName}`.slice(0, 63).replace(/-+$/, '');
+    this.routeNamespaces.add(variants[0].pool.namespace);
+    const route = new InferenceModelRoute(this, id, modelName, options, routeName, timeout);
+    this.models.push(route);
+    return route;
+  }
+
+  private addEnvoyPodMonitor(collection: MetricsCollection, monitoring?: IMonitoringStack): Manifest {
+    // Istio labels the Envoy pods it deploys for a Gateway with the Gateway's name; their
+    // Envoy serves its statistics (istio_requests_total, ...) on port 'http-envoy-prom'.
+    const selector = { 'gateway.networking.k8s.io/gateway-name': this.gatewayName };
+    const name = `${this.gatewayName}-gateway`;
+    if (collection.managed) {
+      return new Manifest(this, 'PodMonitoring', {
+        manifest: {
+          apiVersion: 'monitoring.googleapis.com/v1',
+          kind: 'PodMonitoring',
+          metadata: { name, namespace: this.namespace, labels: { ...MANAGED_BY } },
+          spec: {
+            selector: { matchLabels: selector },
+            endpoints: [
+              { port: 'http-envoy-prom', path: '/stats/prometheus', interval: `${collection.scrapeIntervalSeconds}s` },
+            ],
+          },
+        },
+      });
+    }
+    assertCrdInOtherStack(this, 'monitoring.coreos.com', 'PodMonitor');
+    return new Manifest(this, 'PodMonitor', {
+      manifest: {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PodMonitor',
+        metadata: {
+          name,
+          namespace: this.namespace,
+          labels: { ...MANAGED_BY, ...(monitoring?.selectorLabels ?? {}) },
+        },
+        spec: {
+          selector: { matchLabels: selector },
+          namespaceSelector: { matchNames: [this.namespace] },
+          podMetricsEndpoints: [{ port: 'http-envoy-prom', path: '/stats/prometheus', interval: '15s' }],
+        },
+      },
+    });
+  }
+}
