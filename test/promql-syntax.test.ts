@@ -7,7 +7,8 @@ import { build as gcpTraining } from '../examples/gcp-training/main';
 import { build as k8sServing } from '../examples/k8s-serving/main';
 import { build as k8sTraining } from '../examples/k8s-training/main';
 import { AlertRuleSet, ServiceLevelObjective, SloIndicator, quoteColonMetricNames } from '../lib/core';
-import { sloDashboard } from '../lib/k8s/private/dashboards';
+import { InferencePool } from '../lib/k8s';
+import { servingDashboard, sloDashboard } from '../lib/k8s/private/dashboards';
 import { synthApp } from './util';
 
 // Every PromQL expression the library emits, parsed with Prometheus's own grammar
@@ -123,6 +124,20 @@ describe('PromQL syntax', () => {
       }
     },
   );
+
+  test('the inference pool activation query parses (plain and Managed Prometheus)', () => {
+    expectValid('activationQuery', InferencePool.activationQueryFor('llm', 'llama-8b'));
+    expectValid('activationQuery (managed)', InferencePool.activationQueryFor('llm', 'llama-8b', true));
+  });
+
+  test('every serving-dashboard panel parses, the gateway panels included', () => {
+    const found: Array<[string, string]> = [];
+    collect(servingDashboard(), 'serving', found);
+    expect(found.some(([, e]) => e.includes('llm_d_epp_ready_endpoints'))).toBe(true);
+    for (const [source, expr] of found) {
+      expectValid(source, expr);
+    }
+  });
 
   const examples: Array<[string, (app: App) => TerraformStack[]]> = [
     ['aws-inference', awsInference],

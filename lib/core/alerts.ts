@@ -361,78 +361,6 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     expr: (c) => `${c.metric('up')}${c.sel('job=~".*(vllm|triton).*"')} == ${c.threshold}`,
   },
   {
-    name: 'InferenceEndpointPickerDown',
-    group: AlertGroup.INFERENCE_GATEWAY,
-    threshold: 0,
-    unit: 'targets up',
-    forSeconds: 120,
-    severity: AlertSeverity.CRITICAL,
-    summary: 'endpoint picker {{ $labels.pod }} in {{ $labels.namespace }} is down',
-    runbook:
-      'The gateway cannot ask this picker where to send requests: with FailOpen the pool is routed without load awareness, with FailClose its requests fail. Check the picker pods (kubectl get pods -l llm-d-router-gateway), their logs and the leader lease; the other replica should take over.',
-    metrics: ['up'],
-    expr: (c) => `${c.metric('up')}${c.sel('container="epp"')} == ${c.threshold}`,
-  },
-  {
-    name: 'InferencePoolNoReadyEndpoints',
-    group: AlertGroup.INFERENCE_GATEWAY,
-    threshold: 1,
-    unit: 'ready endpoints',
-    forSeconds: 600,
-    severity: AlertSeverity.CRITICAL,
-    summary: 'inference pool {{ $labels.name }} in {{ $labels.namespace }} has no ready endpoint',
-    runbook:
-      'No model-server pod of the pool is ready, so its share of the traffic fails or waits. Idle scale-to-zero pools are excluded while their flow-control queue is empty (until the picker has seen a request since it started). Check the Deployment, pending pods (GPU capacity) and the start-up probe budget.',
-    metrics: ['llm_d_epp_ready_endpoints', 'llm_d_epp_flow_control_queue_size'],
-    expr: (c) =>
-      `(max by (namespace, name) (${c.metric('llm_d_epp_ready_endpoints')}${c.sel()}) < ${c.threshold}) ` +
-      `unless on (namespace, name) (max by (namespace, name) (label_replace(${c.metric('llm_d_epp_flow_control_queue_size')}${c.sel()}, "name", "$1", "inference_pool", "(.+)")) == 0)`,
-  },
-  {
-    name: 'InferenceGateway5xxRatioHigh',
-    group: AlertGroup.INFERENCE_GATEWAY,
-    threshold: 0.01,
-    unit: 'ratio',
-    forSeconds: 300,
-    severity: AlertSeverity.CRITICAL,
-    summary: '{{ $value | humanizePercentage }} of gateway responses in {{ $labels.namespace }} are 5xx',
-    runbook:
-      "Clients get server errors from the gateway's Envoy (Istio). 503 with no healthy upstream: the pool has no ready pods; 504: the route timeout is shorter than the model's answer or a scale-from-zero; 500 from the picker: see InferenceEndpointPickerDown. Compare with the engines' own 5xx (LLMHTTP5xxRatioHigh).",
-    metrics: ['istio_requests_total'],
-    expr: (c) =>
-      `sum by (namespace) (rate(${c.metric('istio_requests_total')}${c.sel('container="istio-proxy"', 'response_code=~"5.."')}[5m])) / ` +
-      `clamp_min(sum by (namespace) (rate(${c.metric('istio_requests_total')}${c.sel('container="istio-proxy"')}[5m])), 1e-9) > ${c.threshold}`,
-  },
-  {
-    name: 'InferenceRequestErrorRatioHigh',
-    group: AlertGroup.INFERENCE_GATEWAY,
-    threshold: 0.01,
-    unit: 'ratio',
-    forSeconds: 300,
-    severity: AlertSeverity.WARNING,
-    summary: '{{ $value | humanizePercentage }} of requests for {{ $labels.model_name }} fail in the endpoint picker',
-    runbook:
-      'The picker rejects or cannot schedule requests (error_code tells why: no capacity, queue TTL exceeded, unknown model). Works on every gateway implementation, GKE included.',
-    metrics: ['llm_d_epp_request_error_total', 'llm_d_epp_request_total'],
-    expr: (c) =>
-      `sum by (namespace, model_name) (rate(${c.metric('llm_d_epp_request_error_total')}${c.sel()}[5m])) / ` +
-      `clamp_min(sum by (namespace, model_name) (rate(${c.metric('llm_d_epp_request_total')}${c.sel()}[5m])), 1e-9) > ${c.threshold}`,
-  },
-  {
-    name: 'InferenceRequestQueueTimeHigh',
-    group: AlertGroup.INFERENCE_GATEWAY,
-    threshold: 30,
-    unit: 's',
-    forSeconds: 600,
-    severity: AlertSeverity.WARNING,
-    summary: 'p99 time requests wait in the picker for pool {{ $labels.inference_pool }} is {{ $value | humanizeDuration }}',
-    runbook:
-      'Flow control holds requests because the pool is saturated or scaling from zero. Long waits for minutes mean scale-up is not keeping up: check the ScaledObject, pending pods and maxReplicas. Requests waiting longer than the flow-control TTL are shed.',
-    metrics: ['llm_d_epp_flow_control_request_queue_duration_seconds_bucket'],
-    expr: (c) =>
-      `histogram_quantile(0.99, sum by (le, namespace, inference_pool) (rate(${c.metric('llm_d_epp_flow_control_request_queue_duration_seconds_bucket')}${c.sel()}[5m]))) > ${c.threshold}`,
-  },
-  {
     name: 'GPUIdleWhileAllocated',
     group: AlertGroup.GPU,
     threshold: 5,
@@ -625,6 +553,78 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
       'A training run exhausted its restarts. Check the JobSet status and the last pod logs; preemptions do not count against the budget.',
     metrics: ['jobset_failed_total'],
     expr: (c) => `increase(${c.metric('jobset_failed_total')}[15m]) > ${c.threshold}`,
+  },
+  {
+    name: 'InferenceEndpointPickerDown',
+    group: AlertGroup.INFERENCE_GATEWAY,
+    threshold: 0,
+    unit: 'targets up',
+    forSeconds: 120,
+    severity: AlertSeverity.CRITICAL,
+    summary: 'endpoint picker {{ $labels.pod }} in {{ $labels.namespace }} is down',
+    runbook:
+      'The gateway cannot ask this picker where to send requests: with FailOpen the pool is routed without load awareness, with FailClose its requests fail. Check the picker pods (kubectl get pods -l llm-d-router-gateway), their logs and the leader lease; the other replica should take over.',
+    metrics: ['up'],
+    expr: (c) => `${c.metric('up')}${c.sel('container="epp"')} == ${c.threshold}`,
+  },
+  {
+    name: 'InferencePoolNoReadyEndpoints',
+    group: AlertGroup.INFERENCE_GATEWAY,
+    threshold: 1,
+    unit: 'ready endpoints',
+    forSeconds: 600,
+    severity: AlertSeverity.CRITICAL,
+    summary: 'inference pool {{ $labels.name }} in {{ $labels.namespace }} has no ready endpoint',
+    runbook:
+      'No model-server pod of the pool is ready, so its share of the traffic fails or waits. Idle scale-to-zero pools are excluded while their flow-control queue is empty (until the picker has seen a request since it started). Check the Deployment, pending pods (GPU capacity) and the start-up probe budget.',
+    metrics: ['llm_d_epp_ready_endpoints', 'llm_d_epp_flow_control_queue_size'],
+    expr: (c) =>
+      `(max by (namespace, name) (${c.metric('llm_d_epp_ready_endpoints')}${c.sel()}) < ${c.threshold}) ` +
+      `unless on (namespace, name) (max by (namespace, name) (label_replace(${c.metric('llm_d_epp_flow_control_queue_size')}${c.sel()}, "name", "$1", "inference_pool", "(.+)")) == 0)`,
+  },
+  {
+    name: 'InferenceGateway5xxRatioHigh',
+    group: AlertGroup.INFERENCE_GATEWAY,
+    threshold: 0.01,
+    unit: 'ratio',
+    forSeconds: 300,
+    severity: AlertSeverity.CRITICAL,
+    summary: '{{ $value | humanizePercentage }} of gateway responses in {{ $labels.namespace }} are 5xx',
+    runbook:
+      "Clients get server errors from the gateway's Envoy (Istio). 503 with no healthy upstream: the pool has no ready pods; 504: the route timeout is shorter than the model's answer or a scale-from-zero; 500 from the picker: see InferenceEndpointPickerDown. Compare with the engines' own 5xx (LLMHTTP5xxRatioHigh).",
+    metrics: ['istio_requests_total'],
+    expr: (c) =>
+      `sum by (namespace) (rate(${c.metric('istio_requests_total')}${c.sel('container="istio-proxy"', 'response_code=~"5.."')}[5m])) / ` +
+      `clamp_min(sum by (namespace) (rate(${c.metric('istio_requests_total')}${c.sel('container="istio-proxy"')}[5m])), 1e-9) > ${c.threshold}`,
+  },
+  {
+    name: 'InferenceRequestErrorRatioHigh',
+    group: AlertGroup.INFERENCE_GATEWAY,
+    threshold: 0.01,
+    unit: 'ratio',
+    forSeconds: 300,
+    severity: AlertSeverity.WARNING,
+    summary: '{{ $value | humanizePercentage }} of requests for {{ $labels.model_name }} fail in the endpoint picker',
+    runbook:
+      'The picker rejects or cannot schedule requests (error_code tells why: no capacity, queue TTL exceeded, unknown model). Works on every gateway implementation, GKE included.',
+    metrics: ['llm_d_epp_request_error_total', 'llm_d_epp_request_total'],
+    expr: (c) =>
+      `sum by (namespace, model_name) (rate(${c.metric('llm_d_epp_request_error_total')}${c.sel()}[5m])) / ` +
+      `clamp_min(sum by (namespace, model_name) (rate(${c.metric('llm_d_epp_request_total')}${c.sel()}[5m])), 1e-9) > ${c.threshold}`,
+  },
+  {
+    name: 'InferenceRequestQueueTimeHigh',
+    group: AlertGroup.INFERENCE_GATEWAY,
+    threshold: 30,
+    unit: 's',
+    forSeconds: 600,
+    severity: AlertSeverity.WARNING,
+    summary: 'p99 time requests wait in the picker for pool {{ $labels.inference_pool }} is {{ $value | humanizeDuration }}',
+    runbook:
+      'Flow control holds requests because the pool is saturated or scaling from zero. Long waits for minutes mean scale-up is not keeping up: check the ScaledObject, pending pods and maxReplicas. Requests waiting longer than the flow-control TTL are shed.',
+    metrics: ['llm_d_epp_flow_control_request_queue_duration_seconds_bucket'],
+    expr: (c) =>
+      `histogram_quantile(0.99, sum by (le, namespace, inference_pool) (rate(${c.metric('llm_d_epp_flow_control_request_queue_duration_seconds_bucket')}${c.sel()}[5m]))) > ${c.threshold}`,
   },
 ];
 

@@ -112,7 +112,7 @@ describe('alert rules', () => {
 
   test('renders Prometheus rule groups with severity labels and runbooks', () => {
     const groups = AlertRuleSet.defaults().toPrometheusRuleGroups({ team: 'ml' });
-    expect(groups.map((g) => g.name)).toEqual(['llm-serving', 'gpu', 'training']);
+    expect(groups.map((g) => g.name)).toEqual(['llm-serving', 'gpu', 'training', 'inference-gateway']);
     const ttft = groups[0].rules.find((x) => x.alert === 'LLMTTFTp99High')!;
     expect(ttft.labels).toEqual({ severity: 'warning', team: 'ml' });
     expect(ttft.annotations.runbook).toMatch(/queue depth/);
@@ -140,5 +140,26 @@ describe('alert rules', () => {
     expect(promDuration(90)).toBe('90s');
     expect(promDuration(600)).toBe('10m');
     expect(promDuration(7200)).toBe('2h');
+  });
+
+  test('inference gateway rules read the llm-d-router EPP metrics and take gatewayMatchers', () => {
+    const r = byName(AlertRuleSet.defaults({ gatewayMatchers: ['namespace="llm"'] }));
+    expect(r.InferenceEndpointPickerDown.expr).toBe('up{namespace="llm", container="epp"} == 0');
+    expect(r.InferenceEndpointPickerDown.severity).toBe(AlertSeverity.CRITICAL);
+    expect(r.InferencePoolNoReadyEndpoints.expr).toContain('max by (namespace, name) (llm_d_epp_ready_endpoints{namespace="llm"}) < 1');
+    expect(r.InferencePoolNoReadyEndpoints.expr).toContain('unless on (namespace, name)');
+    expect(r.InferenceGateway5xxRatioHigh.expr).toContain('istio_requests_total{namespace="llm", container="istio-proxy", response_code=~"5.."}');
+    expect(r.InferenceRequestErrorRatioHigh.expr).toContain('llm_d_epp_request_error_total{namespace="llm"}');
+    expect(r.InferenceRequestQueueTimeHigh.expr).toBe(
+      'histogram_quantile(0.99, sum by (le, namespace, inference_pool) (rate(llm_d_epp_flow_control_request_queue_duration_seconds_bucket{namespace="llm"}[5m]))) > 30',
+    );
+    const gatewayOnly = AlertRuleSet.defaults({ groups: [AlertGroup.INFERENCE_GATEWAY] }).rules();
+    expect(gatewayOnly.map((x) => x.name)).toEqual([
+      'InferenceEndpointPickerDown',
+      'InferencePoolNoReadyEndpoints',
+      'InferenceGateway5xxRatioHigh',
+      'InferenceRequestErrorRatioHigh',
+      'InferenceRequestQueueTimeHigh',
+    ]);
   });
 });

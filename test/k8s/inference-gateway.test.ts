@@ -1,0 +1,627 @@
+import { TerraformStack } from 'cdktf';
+import { parse as parseYaml } from 'yaml';
+import { Accelerator, ModelSpec, Quantization, ValidationError } from '../../lib/core';
+import {
+  FailureMode,
+  GATEWAY_CRD_BUNDLES,
+  GATEWAY_HELM_CHARTS,
+  GatewayCrdInstall,
+  GatewayExposure,
+  GatewayImplementation,
+  IInferenceBackend,
+  InferenceEngineType,
+  InferenceGateway,
+  InferenceGatewayPlatform,
+  InferencePool,
+  InferencePoolProps,
+  MetricsCollection,
+  ModelServer,
+  ModelServerBackend,
+  MonitoringStack,
+  SchedulingProfile,
+  WeightsSource,
+} from '../../lib/k8s';
+import { resourcesOf, synthJson } from '../util';
+import { platformAndWorkloads, warningsOf } from './helpers';
+
+function backend(overrides: Partial<IInferenceBackend> = {}): IInferenceBackend {
+  return {
+    name: 'llama-8b',
+    namespace: 'llm',
+    podSelectorLabels: { 'app.kubernetes.io/name': 'vllm', 'app.kubernetes.io/instance': 'llama-8b' },
+    targetPort: 8000,
+    servedModelName: 'llama-3.1-8b',
+    engine: InferenceEngineType.VLLM,
+    mayScaleToZero: false,
+    loraAdapterNames: [],
+    ...overrides,
+  };
+}
+
+function setup(implementation = GatewayImplementation.istio()) {
+  const { app, platform, workloads } = platformAndWorkloads();
+  const gatewayPlatform = new InferenceGatewayPlatform(platform, 'InferenceGateway', { implementation });
+  return { app, platform, workloads, gatewayPlatform };
+}
+
+function pool(workloads: TerraformStack, gp: InferenceGatewayPlatform, id: string, props: Partial<InferencePoolProps> = {}) {
+  return new InferencePool(workloads, id, { backend: backend(), platform: gp, ...props });
+}
+
+/** The helm values of the only llm-d-router release in `stack`, parsed. */
+function poolValues(stack: TerraformStack, id?: string): any {
+  const releases = Object.entries(resourcesOf(synthJson(stack), 'helm_release')).filter(
+    ([k, r]) => r.chart === 'llm-d-router-gateway' && (!id || k.startsWith(id)),
+  );
+  expect(releases).toHaveLength(1);
+  return parseYaml(releases[0][1].values[0]);
+}
+
+function manifests(stack: TerraformStack, kind: string): any[] {
+  return Object.values(resourcesOf(synthJson(stack), 'kubernetes_manifest'))
+    .map((r: any) => r.manifest)
+    .filter((m: any) => m.kind === kind);
+}
+
+describe('InferenceGatewayPlatform', () => {
+  test('with Istio installs the pinned CRD bundles (protected from destroy) and istiod with the inference extension', () => {
+    const { platform } = setup();
+    const json = synthJson(platform);
+    const sources = Object.values(json.data?.http ?? {}).map((d: any) => d.url);
+    expect(sources).toEqual([GATEWAY_CRD_BUNDLES.gatewayApi.url, GATEWAY_CRD_BUNDLES.inferenceExtension.url]);
+    const crds = Object.values(resourcesOf(json, 'kubernetes_manifest'));
+    expect(crds).toHaveLength(2);
+    for (const c of crds as any[]) {
+      expect(c.lifecycle).toEqual({ prevent_destroy: true });
+      expect(c.manifest).toBe('${each.value}');
+      expect(c.for_each).toMatch(/^\$\{\{ for m in provider::kubernetes::manifest_decode_multi\(data\.http\.\S+\.response_body\)/);
+      expect(c.for_each).toContain('if k != "status"');
+    }
+    expect(json.terraform.required_providers.http).toEqual({ source: 'hashicorp/http', version: '3.5.0' });
+    const releases = resourcesOf(json, 'helm_release');
+    const base = Object.values(releases).find((r: any) => r.chart === 'base') as any;
+    const istiod = Object.values(releases).find((r: any) => r.chart === 'istiod') as any;
+    expect(base.version).toBe(GATEWAY_HELM_CHARTS.istioBase.version);
+    expect(base.namespace).toBe('istio-system');
+    expect(base.depends_on).toHaveLength(2);
+    expect(parseYaml(istiod.values[0])).toEqual({ pilot: { env: { ENABLE_GATEWAY_API_INFERENCE_EXTENSION: 'true' } } });
+    expect(istiod.depends_on[0]).toMatch(/^helm_release\.InferenceGateway_IstioBase/);
+  });
+
+  test('on GKE installs nothing by default (the cluster manages the CRDs and the controller)', () => {
+    const { platform, gatewayPlatform } = setup(GatewayImplementation.gke());
+    expect(gatewayPlatform.crdInstall).toBe(GatewayCrdInstall.CLUSTER_MANAGED);
+    const json = synthJson(platform);
+    expect(resourcesOf(json, 'kubernetes_manifest')).toEqual({});
+    expect(resourcesOf(json, 'helm_release')).toEqual({});
+  });
+
+  test('on GKE can still apply the CRDs (clusters older than 1.34.0-gke.1626000)', () => {
+    const { platform } = platformAndWorkloads();
+    new InferenceGatewayPlatform(platform, 'Gw', {
+      implementation: GatewayImplementation.gke(),
+      crds: GatewayCrdInstall.UPSTREAM_RELEASE,
+    });
+    expect(Object.keys(resourcesOf(synthJson(platform), 'kubernetes_manifest'))).toHaveLength(2);
+  });
+
+  test('Istio namespace is validated', () => {
+    const { platform } = platformAndWorkloads();
+    expect(
+      () => new InferenceGatewayPlatform(platform, 'Gw', { implementation: GatewayImplementation.istio({ namespace: 'Istio' }) }),
+    ).toThrow(ValidationError);
+  });
+});
+
+describe('InferencePool', () => {
+  test('defaults: one pinned llm-d-router release, FailOpen, 2 pickers with a PDB, the default scheduling profile', () => {
+    const { workloads, gatewayPlatform } = setup();
+    const p = pool(workloads, gatewayPlatform, 'Pool');
+    const v = poolValues(workloads);
+    const release = Object.values(resourcesOf(synthJson(workloads), 'helm_release'))[0] as any;
+    expect(release).toMatchObject({
+      name: 'llama-8b',
+      namespace: 'llm',
+      repository: 'oci://ghcr.io/llm-d/charts',
+      chart: 'llm-d-router-gateway',
+      version: 'v0.10.0',
+    });
+    expect(v.provider).toEqual({ name: 'istio' });
+    expect(v.router.modelServers).toEqual({
+      matchLabels: { 'app.kubernetes.io/name': 'vllm', 'app.kubernetes.io/instance': 'llama-8b' },
+      type: 'vllm',
+      protocol: 'http',
+      targetPorts: [{ number: 8000 }],
+    });
+    expect(v.router.inferencePool).toEqual({ create: true, failureMode: 'FailOpen' });
+    expect(v.router.epp.replicas).toBe(2);
+    expect(v.router.epp.image).toEqual({
+      registry: 'ghcr.io/llm-d',
+      repository: 'llm-d-router-endpoint-picker',
+      tag: 'v0.10.0',
+      pullPolicy: 'IfNotPresent',
+    });
+    expect(v.router.epp.resources).toEqual({ requests: { cpu: '8', memory: '8Gi' }, limits: { memory: '16Gi' } });
+    const config = parseYaml(v.router.epp.pluginsCustomConfig[v.router.epp.pluginsConfigFile]);
+    expect(config).toEqual(p.endpointPickerConfig);
+    expect(config.schedulingProfiles).toEqual([
+      {
+        name: 'default',
+        plugins: [
+          { pluginRef: 'queue-scorer', weight: 2 },
+          { pluginRef: 'kv-cache-utilization-scorer', weight: 2 },
+          { pluginRef: 'prefix-cache-scorer', weight: 3 },
+        ],
+      },
+    ]);
+    expect(config.featureGates).toBeUndefined();
+    expect(config.flowControl).toBeUndefined();
+    const pdb = Object.values(resourcesOf(synthJson(workloads), 'kubernetes_pod_disruption_budget_v1'))[0] as any;
+    expect(pdb.spec).toEqual({ min_available: '1', selector: { match_labels: { 'llm-d-router-gateway': 'llama-8b-epp' } } });
+    expect(p.failureMode).toBe(FailureMode.FAIL_OPEN);
+    expect(p.eppName).toBe('llama-8b-epp');
+  });
+
+  test('the EndpointPickerConfig uses only fields of llm-d-router v0.10.0 (apix/config/v1alpha1)', () => {
+    const { workloads, gatewayPlatform } = setup();
+    const p = pool(workloads, gatewayPlatform, 'Pool', {
+      backend: backend({ mayScaleToZero: true, loraAdapterNames: ['a'], engine: InferenceEngineType.TRITON_TENSORRT_LLM }),
+    });
+    const c = p.endpointPickerConfig as any;
+    // json tags of EndpointPickerConfig, PluginSpec, SchedulingProfile, SchedulingPlugin, FlowControlConfig.
+    const top = ['apiVersion', 'kind', 'featureGates', 'plugins', 'schedulingProfiles', 'dataLayer', 'flowControl', 'requestHandler', 'saturationDetector', 'parser'];
+    expect(Object.keys(c).every((k) => top.includes(k))).toBe(true);
+    expect(c.apiVersion).toBe('llm-d.ai/v1alpha1');
+    for (const plugin of c.plugins) {
+      expect(Object.keys(plugin).every((k) => ['name', 'type', 'parameters'].includes(k))).toBe(true);
+    }
+    for (const ref of c.schedulingProfiles[0].plugins) {
+      expect(Object.keys(ref).sort()).toEqual(['pluginRef', 'weight']);
+      expect(c.plugins.map((x: any) => x.type)).toContain(ref.pluginRef);
+    }
+    const flowControlTags = ['maxBytes', 'maxRequests', 'defaultRequestTTL', 'defaultPriorityBand', 'defaultNegativePriorityBand', 'priorityBands', 'usageLimitPolicyPluginRef', 'saturationDetector', 'enableEviction'];
+    expect(Object.keys(c.flowControl).every((k) => flowControlTags.includes(k))).toBe(true);
+  });
+
+  test('a backend that may scale to zero gets flow control with a 240 s queue TTL', () => {
+    const { workloads, gatewayPlatform } = setup();
+    const p = pool(workloads, gatewayPlatform, 'Pool', { backend: backend({ mayScaleToZero: true }) });
+    expect(p.flowControl).toEqual({ requestTtlSeconds: 240 });
+    expect(p.endpointPickerConfig.featureGates).toEqual(['flowControl']);
+    expect(p.endpointPickerConfig.flowControl).toEqual({ defaultRequestTTL: '240s' });
+  });
+
+  test('flow control can be set or turned off explicitly', () => {
+    const { workloads, gatewayPlatform } = setup();
+    const on = pool(workloads, gatewayPlatform, 'On', { name: 'on', flowControl: { requestTtlSeconds: 120 } });
+    const off = pool(workloads, gatewayPlatform, 'Off', { name: 'off', backend: backend({ mayScaleToZero: true }), flowControl: false });
+    expect(on.endpointPickerConfig.flowControl).toEqual({ defaultRequestTTL: '120s' });
+    expect(off.flowControl).toBeUndefined();
+  });
+
+  test('LoRA adapters add the lora-affinity scorer; custom weights drop a 0-weight scorer', () => {
+    const { workloads, gatewayPlatform } = setup();
+    const lora = pool(workloads, gatewayPlatform, 'Lora', { name: 'lora', backend: backend({ loraAdapterNames: ['support'] }) });
+    expect((lora.endpointPickerConfig.schedulingProfiles as any)[0].plugins).toContainEqual({
+      pluginRef: 'lora-affinity-scorer',
+      weight: 2,
+    });
+    const custom = pool(workloads, gatewayPlatform, 'Custom', {
+      name: 'custom',
+      schedulingProfile: SchedulingProfile.of({ prefixCacheAffinity: 0, queueDepth: 5 }),
+    });
+    expect((custom.endpointPickerConfig.schedulingProfiles as any)[0].plugins).toEqual([
+      { pluginRef: 'queue-scorer', weight: 5 },
+      { pluginRef: 'kv-cache-utilization-scorer', weight: 2 },
+    ]);
+  });
+
+  test('a non-vLLM engine tells the metrics extractor which metrics to read', () => {
+    const { workloads, gatewayPlatform } = setup();
+    const p = pool(workloads, gatewayPlatform, 'Pool', { backend: backend({ engine: InferenceEngineType.TRITON_TENSORRT_LLM }) });
+    expect(p.endpointPickerConfig.plugins).toContainEqual({
+      type: 'core-metrics-extractor',
+      parameters: { defaultEngine: 'triton-tensorrt-llm' },
+    });
+  });
+
+  test('GKE provider values; FailClose when asked; custom picker size', () => {
+    const { workloads, gatewayPlatform } = setup(GatewayImplementation.gke());
+    pool(workloads, gatewayPlatform, 'Pool', { failureMode: FailureMode.FAIL_CLOSE, eppCpu: '2', eppMemoryGiB: 4 });
+    const v = poolValues(workloads);
+    expect(v.provider).toEqual({ name: 'gke' });
+    expect(v.router.inferencePool.failureMode).toBe('FailClose');
+    expect(v.router.epp.resources).toEqual({ requests: { cpu: '2', memory: '4Gi' }, limits: { memory: '8Gi' } });
+  });
+
+  test('monitoring: a ServiceMonitor with the stack labels and a per-pool token Secret; Managed Prometheus: PodMonitoring', () => {
+    const { platform, workloads, gatewayPlatform } = setup();
+    const monitoring = new MonitoringStack(platform, 'Monitoring', {});
+    pool(workloads, gatewayPlatform, 'Pool', { monitoring });
+    expect(poolValues(workloads).router.monitoring).toEqual({
+      interval: '15s',
+      provider: { name: 'prometheusoperator' },
+      prometheus: {
+        enabled: true,
+        auth: { enabled: true, secretName: 'llama-8b-epp-metrics-token' },
+        extraLabels: monitoring.selectorLabels,
+      },
+    });
+    const { workloads: w2, gatewayPlatform: gp2 } = setup(GatewayImplementation.gke());
+    pool(w2, gp2, 'Pool', { metricsCollection: MetricsCollection.managedPrometheus({ projectId: 'acme-ml' }) });
+    expect(poolValues(w2).router.monitoring.provider).toEqual({ name: 'gmp' });
+    expect(poolValues(w2).router.monitoring.interval).toBe('30s');
+  });
+
+  test('warns when the picker is not scraped and when it runs one replica (no PDB then)', () => {
+    const { workloads, gatewayPlatform } = setup();
+    const p = pool(workloads, gatewayPlatform, 'Pool', { eppReplicas: 1 });
+    const w = warningsOf(workloads).join('\n');
+    expect(w).toMatch(/k8s-epp-unmonitored/);
+    expect(w).toMatch(/k8s-epp-single-replica/);
+    expect(p.eppDisruptionBudget).toBeUndefined();
+  });
+
+  test('the activation query reads the picker’s flow-control queue (plain and Managed Prometheus)', () => {
+    const { workloads, gatewayPlatform } = setup();
+    const p = pool(workloads, gatewayPlatform, 'Pool');
+    expect(p.activationQuery).toBe('sum(llm_d_epp_flow_control_queue_size{namespace="llm", inference_pool="llama-8b"})');
+    expect(InferencePool.activationQueryFor('llm', 'x', true)).toBe(
+      'sum(llm_d_epp_flow_control_queue_size{namespace="llm", inference_pool="x"})',
+    );
+  });
+
+  test('ModelServerBackend.of reads a ModelServer', () => {
+    const { workloads, gatewayPlatform } = setup();
+    const server = new ModelServer(workloads, 'Llama8B', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.BF16,
+      accelerator: Accelerator.L4,
+      weights: WeightsSource.bucket('s3://acme-models/llama/'),
+      namespace: 'llm',
+    });
+    const b = ModelServerBackend.of(server, { loraAdapterNames: ['support'], mayScaleToZero: true });
+    expect(b).toEqual({
+      name: 'llama8b',
+      namespace: 'llm',
+      podSelectorLabels: { 'app.kubernetes.io/name': 'vllm', 'app.kubernetes.io/instance': 'llama8b' },
+      targetPort: 8000,
+      servedModelName: 'llama-3.1-8b',
+      engine: InferenceEngineType.VLLM,
+      mayScaleToZero: true,
+      loraAdapterNames: ['support'],
+    });
+    expect(ModelServerBackend.of(server).mayScaleToZero).toBe(false);
+    new InferencePool(workloads, 'Pool', { backend: b, platform: gatewayPlatform });
+    expect(poolValues(workloads).router.modelServers.matchLabels).toEqual(b.podSelectorLabels);
+  });
+
+  test('ModelServerBackend.of throws for a server that is not named <name>-vllm / <name>-triton', () => {
+    const { workloads } = setup();
+    expect(() =>
+      ModelServerBackend.of({ deploymentName: 'custom', namespace: 'x', servedModelName: 'm', node: workloads.node } as any),
+    ).toThrow(/implement IInferenceBackend/);
+  });
+
+  test.each<[string, Partial<InferencePoolProps>, RegExp]>([
+    ['a name longer than 40 characters', { name: 'a'.repeat(41) }, /'name'/],
+    ['a scheduling weight above 100', { schedulingProfile: SchedulingProfile.of({ queueDepth: 101 }) }, /schedulingProfile.queueDepth/],
+    [
+      'every load scorer off',
+      { schedulingProfile: SchedulingProfile.of({ queueDepth: 0, kvCacheUtilization: 0, prefixCacheAffinity: 0 }) },
+      /turns every load scorer off/,
+    ],
+    ['0 picker replicas', { eppReplicas: 0 }, /'eppReplicas' \(0\)/],
+    ['a bad CPU quantity', { eppCpu: 'two' }, /'eppCpu'/],
+    ['0 GiB of memory', { eppMemoryGiB: 0 }, /'eppMemoryGiB'/],
+    ['a 0 s flow-control TTL', { flowControl: { requestTtlSeconds: 0 } }, /flowControl.requestTtlSeconds/],
+    ['a backend without pod labels', { backend: backend({ podSelectorLabels: {} }) }, /no pod selector labels/],
+    ['a bad target port', { backend: backend({ targetPort: 70000 }) }, /backend.targetPort/],
+  ])('throws on %s', (_name, props, message) => {
+    const { workloads, gatewayPlatform } = setup();
+    expect(() => pool(workloads, gatewayPlatform, 'Pool', props)).toThrow(ValidationError);
+    expect(() => pool(workloads, gatewayPlatform, 'Pool2', props)).toThrow(message);
+  });
+
+  test('throws when the pool is in the stack that installs the InferencePool CRD', () => {
+    const { platform, gatewayPlatform } = setup();
+    expect(() => pool(platform, gatewayPlatform, 'Pool')).toThrow(/InferencePool .* same stack/);
+  });
+
+  test('orders the workloads stack after the platform stack', () => {
+    const { platform, workloads, gatewayPlatform } = setup();
+    pool(workloads, gatewayPlatform, 'Pool');
+    expect(workloads.dependencies).toContain(platform);
+  });
+});
+
+describe('InferenceGateway', () => {
+  test('Istio defaults: cluster-internal (ClusterIP), HTTP listener, routes only from the models’ namespaces', () => {
+    const { workloads, gatewayPlatform } = setup();
+    const gw = new InferenceGateway(workloads, 'LlmGateway', { platform: gatewayPlatform });
+    gw.addModel('Llama', { variants: [{ pool: pool(workloads, gatewayPlatform, 'Pool'), weight: 1 }] });
+    const [g] = manifests(workloads, 'Gateway');
+    expect(g.metadata).toMatchObject({
+      name: 'llm-gateway',
+      namespace: 'default',
+      annotations: { 'networking.istio.io/service-type': 'ClusterIP' },
+    });
+    expect(g.spec.gatewayClassName).toBe('istio');
+    expect(g.spec.infrastructure).toBeUndefined();
+    expect(g.spec.listeners).toEqual([
+      {
+        name: 'http',
+        protocol: 'HTTP',
+        port: 80,
+        allowedRoutes: {
+          namespaces: {
+            from: 'Selector',
+            selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['llm'] }] },
+          },
+        },
+      },
+    ]);
+    expect(warningsOf(workloads).join('\n')).not.toMatch(/k8s-gateway-plaintext/);
+  });
+
+  test('GKE defaults to the internal managed class; external uses the regional external class', () => {
+    const { workloads, gatewayPlatform } = setup(GatewayImplementation.gke());
+    const internal = new InferenceGateway(workloads, 'Internal', { platform: gatewayPlatform, tls: { secretName: 'llm-tls' } });
+    const external = new InferenceGateway(workloads, 'External', {
+      platform: gatewayPlatform,
+      exposure: GatewayExposure.external(),
+      tls: { secretName: 'llm-tls' },
+    });
+    expect(internal.gatewayClassName).toBe('gke-l7-rilb');
+    expect(external.gatewayClassName).toBe('gke-l7-regional-external-managed');
+    const [g] = manifests(workloads, 'Gateway');
+    expect(g.metadata.annotations).toBeUndefined();
+    expect(g.spec.listeners[0]).toMatchObject({
+      name: 'https',
+      protocol: 'HTTPS',
+      port: 443,
+      tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', group: '', name: 'llm-tls' }] },
+    });
+  });
+
+  test('an internal NLB on EKS: AWS Load Balancer Controller annotations on the generated Service', () => {
+    const { workloads, gatewayPlatform } = setup();
+    new InferenceGateway(workloads, 'Gw', {
+      platform: gatewayPlatform,
+      exposure: GatewayExposure.awsInternalNlb(),
+      tls: { secretName: 'llm-tls' },
+    });
+    const [g] = manifests(workloads, 'Gateway');
+    expect(g.spec.infrastructure.annotations).toEqual({
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+    });
+    expect(g.metadata.annotations).toBeUndefined();
+  });
+
+  test('warns on a plain-HTTP load balancer', () => {
+    const { workloads, gatewayPlatform } = setup();
+    new InferenceGateway(workloads, 'Gw', { platform: gatewayPlatform, exposure: GatewayExposure.internalLoadBalancer() });
+    expect(warningsOf(workloads).join('\n')).toMatch(/k8s-gateway-plaintext/);
+  });
+
+  test.each<[string, () => GatewayImplementation, () => GatewayExposure, boolean, RegExp]>([
+    ['external without TLS', () => GatewayImplementation.istio(), () => GatewayExposure.external(), false, /clear text/],
+    ['a ClusterIP on GKE', () => GatewayImplementation.gke(), () => GatewayExposure.cluster(), true, /not available with GKE/],
+    [
+      'Service annotations on GKE',
+      () => GatewayImplementation.gke(),
+      () => GatewayExposure.awsInternalNlb(),
+      true,
+      /GKE's managed gateway creates no Service/,
+    ],
+  ])('throws on %s', (_name, impl, exposure, tls, message) => {
+    const { workloads, gatewayPlatform } = setup(impl());
+    expect(
+      () =>
+        new InferenceGateway(workloads, 'Gw', {
+          platform: gatewayPlatform,
+          exposure: exposure(),
+          tls: tls ? { secretName: 'x' } : undefined,
+        }),
+    ).toThrow(message);
+  });
+
+  test('throws when the Gateway is in the stack that installs the Gateway API CRDs', () => {
+    const { platform, gatewayPlatform } = setup();
+    expect(() => new InferenceGateway(platform, 'Gw', { platform: gatewayPlatform })).toThrow(/Gateway .* same stack/);
+  });
+
+  test('Istio gateway metrics: a PodMonitor with the stack labels, or a Managed Prometheus PodMonitoring', () => {
+    const { platform, workloads, gatewayPlatform } = setup();
+    const monitoring = new MonitoringStack(platform, 'Monitoring', {});
+    const gw = new InferenceGateway(workloads, 'Gw', { platform: gatewayPlatform, monitoring });
+    const [pm] = manifests(workloads, 'PodMonitor');
+    expect(pm.metadata.labels).toMatchObject(monitoring.selectorLabels);
+    expect(pm.spec).toEqual({
+      selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'gw' } },
+      namespaceSelector: { matchNames: ['default'] },
+      podMetricsEndpoints: [{ port: 'http-envoy-prom', path: '/stats/prometheus', interval: '15s' }],
+    });
+    expect(gw.podMonitor).toBeDefined();
+    const { workloads: w2, gatewayPlatform: gp2 } = setup();
+    new InferenceGateway(w2, 'Gw', {
+      platform: gp2,
+      metricsCollection: MetricsCollection.managedPrometheus({ projectId: 'acme-ml' }),
+    });
+    expect(manifests(w2, 'PodMonitoring')[0].spec.endpoints[0]).toEqual({
+      port: 'http-envoy-prom',
+      path: '/stats/prometheus',
+      interval: '30s',
+    });
+  });
+
+  test('a canary: one HTTPRoute with integer weights over two InferencePools and a request timeout', () => {
+    const { workloads, gatewayPlatform } = setup();
+    const gw = new InferenceGateway(workloads, 'Gw', { platform: gatewayPlatform });
+    const stable = pool(workloads, gatewayPlatform, 'Stable', { name: 'llama-stable' });
+    const canary = pool(workloads, gatewayPlatform, 'Canary', { name: 'llama-canary' });
+    const route = gw.addModel('Llama', {
+      variants: [
+        { pool: stable, weight: 90 },
+        { pool: canary, weight: 10 },
+      ],
+      hostnames: ['llm.internal.example.com'],
+    });
+    expect(route.modelName).toBe('llama-3.1-8b');
+    const [r] = manifests(workloads, 'HTTPRoute');
+    expect(r.metadata).toMatchObject({ name: 'gw-llama-stable', namespace: 'llm' });
+    expect(r.spec).toEqual({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw', namespace: 'default' }],
+      hostnames: ['llm.internal.example.com'],
+      rules: [
+        {
+          matches: [
+            { path: { type: 'PathPrefix', value: '/v1/chat/completions' } },
+            { path: { type: 'PathPrefix', value: '/v1/completions' } },
+          ],
+          backendRefs: [
+            { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'llama-stable', weight: 90 },
+            { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'llama-canary', weight: 10 },
+          ],
+          timeouts: { request: '300s' },
+        },
+      ],
+    });
+  });
+
+  test('a rollback keeps the canary warm at weight 0; GKE routes carry no timeouts (GCPBackendPolicy)', () => {
+    const { workloads, gatewayPlatform } = setup(GatewayImplementation.gke());
+    const gw = new InferenceGateway(workloads, 'Gw', { platform: gatewayPlatform, tls: { secretName: 's' } });
+    gw.addModel('Llama', {
+      variants: [
+        { pool: pool(workloads, gatewayPlatform, 'Stable', { name: 'stable' }), weight: 100 },
+        { pool: pool(workloads, gatewayPlatform, 'Canary', { name: 'canary' }), weight: 0 },
+      ],
+      paths: ['/v1/'],
+    });
+    const [r] = manifests(workloads, 'HTTPRoute');
+    expect(r.spec.rules[0].backendRefs.map((b: any) => b.weight)).toEqual([100, 0]);
+    expect(r.spec.rules[0].timeouts).toBeUndefined();
+    expect(r.spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/v1/' } }]);
+  });
+
+  test('two models with distinct host names share a gateway', () => {
+    const { workloads, gatewayPlatform } = setup();
+    const gw = new InferenceGateway(workloads, 'Gw', { platform: gatewayPlatform });
+    gw.addModel('A', { variants: [{ pool: pool(workloads, gatewayPlatform, 'A', { name: 'a' }), weight: 1 }], hostnames: ['a.llm'] });
+    gw.addModel('B', {
+      variants: [{ pool: pool(workloads, gatewayPlatform, 'B', { name: 'b', backend: backend({ namespace: 'other', servedModelName: 'b' }) }), weight: 1 }],
+      hostnames: ['b.llm'],
+    });
+    expect(manifests(workloads, 'HTTPRoute')).toHaveLength(2);
+    const [g] = manifests(workloads, 'Gateway');
+    expect(g.spec.listeners[0].allowedRoutes.namespaces.selector.matchExpressions[0].values).toEqual(['llm', 'other']);
+  });
+
+  describe('addModel validation', () => {
+    function env() {
+      const s = setup();
+      const gw = new InferenceGateway(s.workloads, 'Gw', { platform: s.gatewayPlatform });
+      return { ...s, gw };
+    }
+
+    test.each([1.5, -1, 1_000_001])('throws on weight %p', (weight) => {
+      const { workloads, gatewayPlatform, gw } = env();
+      expect(() => gw.addModel('M', { variants: [{ pool: pool(workloads, gatewayPlatform, 'P'), weight }] })).toThrow(
+        /weight .* must be an integer from 0 to 1000000/,
+      );
+    });
+
+    test('throws when no variant is given', () => {
+      const { gw } = env();
+      expect(() => gw.addModel('M', { variants: [] })).toThrow(/'variants' is empty/);
+    });
+
+    test('throws when every weight is 0', () => {
+      const { workloads, gatewayPlatform, gw } = env();
+      expect(() => gw.addModel('M', { variants: [{ pool: pool(workloads, gatewayPlatform, 'P'), weight: 0 }] })).toThrow(
+        /every variant has weight 0/,
+      );
+    });
+
+    test('throws when a pool is listed twice', () => {
+      const { workloads, gatewayPlatform, gw } = env();
+      const p = pool(workloads, gatewayPlatform, 'P');
+      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }, { pool: p, weight: 1 }] })).toThrow(/repeats pool/);
+    });
+
+    test('throws when a pool belongs to another gateway platform', () => {
+      const { workloads, gw, app } = env();
+      const otherPlatform = new InferenceGatewayPlatform(new TerraformStack(app, 'other'), 'Other', {
+        implementation: GatewayImplementation.istio(),
+      });
+      const p = pool(workloads, otherPlatform, 'P');
+      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }] })).toThrow(/not to .* of this gateway/);
+    });
+
+    test('throws when variants are in different namespaces', () => {
+      const { workloads, gatewayPlatform, gw } = env();
+      const a = pool(workloads, gatewayPlatform, 'A', { name: 'a' });
+      const b = pool(workloads, gatewayPlatform, 'B', { name: 'b', backend: backend({ namespace: 'other' }) });
+      expect(() => gw.addModel('M', { variants: [{ pool: a, weight: 1 }, { pool: b, weight: 1 }] })).toThrow(
+        /in namespace 'other'/,
+      );
+    });
+
+    test('throws when a variant serves another model name', () => {
+      const { workloads, gatewayPlatform, gw } = env();
+      const a = pool(workloads, gatewayPlatform, 'A', { name: 'a' });
+      const b = pool(workloads, gatewayPlatform, 'B', { name: 'b', backend: backend({ servedModelName: 'llama-awq' }) });
+      expect(() => gw.addModel('M', { variants: [{ pool: a, weight: 1 }, { pool: b, weight: 1 }] })).toThrow(
+        /serves 'llama-awq', not 'llama-3.1-8b'/,
+      );
+    });
+
+    test('throws when a weighted pool may scale to zero without flow control', () => {
+      const { workloads, gatewayPlatform, gw } = env();
+      const p = pool(workloads, gatewayPlatform, 'P', { backend: backend({ mayScaleToZero: true }), flowControl: false });
+      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 10 }] })).toThrow(/no request buffering/);
+    });
+
+    test('a scale-to-zero pool without flow control may stay at weight 0', () => {
+      const { workloads, gatewayPlatform, gw } = env();
+      const a = pool(workloads, gatewayPlatform, 'A', { name: 'a' });
+      const b = pool(workloads, gatewayPlatform, 'B', { name: 'b', backend: backend({ mayScaleToZero: true }), flowControl: false });
+      expect(() => gw.addModel('M', { variants: [{ pool: a, weight: 1 }, { pool: b, weight: 0 }] })).not.toThrow();
+    });
+
+    test('throws when weighted pools serve different LoRA adapters', () => {
+      const { workloads, gatewayPlatform, gw } = env();
+      const a = pool(workloads, gatewayPlatform, 'A', { name: 'a', backend: backend({ loraAdapterNames: ['x'] }) });
+      const b = pool(workloads, gatewayPlatform, 'B', { name: 'b' });
+      expect(() => gw.addModel('M', { variants: [{ pool: a, weight: 1 }, { pool: b, weight: 1 }] })).toThrow(
+        /different LoRA adapters/,
+      );
+    });
+
+    test('throws when the flow-control TTL reaches the route timeout', () => {
+      const { workloads, gatewayPlatform, gw } = env();
+      const p = pool(workloads, gatewayPlatform, 'P', { backend: backend({ mayScaleToZero: true }) });
+      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }], requestTimeoutSeconds: 240 })).toThrow(
+        /held requests would time out at the gateway first/,
+      );
+    });
+
+    test('throws on a bad timeout, host name or path', () => {
+      const { workloads, gatewayPlatform, gw } = env();
+      const p = pool(workloads, gatewayPlatform, 'P');
+      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }], requestTimeoutSeconds: 0 })).toThrow(/requestTimeoutSeconds/);
+      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }], hostnames: ['LLM.example.com:443'] })).toThrow(/hostname/);
+      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }], paths: ['v1'] })).toThrow(/absolute path prefix/);
+    });
+
+    test('throws when two models match the same host names', () => {
+      const { workloads, gatewayPlatform, gw } = env();
+      gw.addModel('A', { variants: [{ pool: pool(workloads, gatewayPlatform, 'A', { name: 'a' }), weight: 1 }] });
+      const b = pool(workloads, gatewayPlatform, 'B', { name: 'b', backend: backend({ servedModelName: 'b' }) });
+      expect(() => gw.addModel('B', { variants: [{ pool: b, weight: 1 }], hostnames: ['b.llm'] })).toThrow(/shadow/);
+    });
+  });
+});
