@@ -90,6 +90,16 @@ export enum GatewayExposureKind {
   EXTERNAL = 'external',
 }
 
+/** Options of {@link GatewayExposure.awsInternalNlb}. */
+export interface AwsInternalNlbOptions {
+  /**
+   * Provision the NLB with the AWS Load Balancer Controller (its annotations); false uses the
+   * in-tree service controller's legacy annotations.
+   * @default true
+   */
+  readonly awsLoadBalancerController?: boolean;
+}
+
 /**
  * Who may reach the gateway. Internal unless asked: a ClusterIP Service with Istio, an internal
  * application load balancer (`gke-l7-rilb`) on GKE.
@@ -110,17 +120,26 @@ export class GatewayExposure {
   }
 
   /**
-   * An internal Network Load Balancer on EKS, provisioned by the AWS Load Balancer Controller
-   * (which the cluster must run; private subnets tagged `kubernetes.io/role/internal-elb=1`):
-   * IP targets, internal scheme.
+   * An internal Network Load Balancer on EKS for the gateway's Service. By default through the
+   * AWS Load Balancer Controller, which the cluster must run (IP targets, internal scheme;
+   * private subnets tagged `kubernetes.io/role/internal-elb=1`). With
+   * `awsLoadBalancerController: false`, the legacy in-tree service controller of EKS creates the
+   * NLB (instance targets) and nothing else must be installed.
    * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/
    */
-  public static awsInternalNlb(): GatewayExposure {
-    return GatewayExposure.internalLoadBalancer({
-      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
-      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
-      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
-    });
+  public static awsInternalNlb(options: AwsInternalNlbOptions = {}): GatewayExposure {
+    return GatewayExposure.internalLoadBalancer(
+      (options.awsLoadBalancerController ?? true)
+        ? {
+            'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+            'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+            'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+          }
+        : {
+            'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
+            'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
+          },
+    );
   }
 
   /** An internet-facing load balancer (GKE: `gke-l7-regional-external-managed`). Requires TLS. */

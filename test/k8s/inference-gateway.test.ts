@@ -398,6 +398,10 @@ describe('InferenceGateway', () => {
       'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
     });
     expect(g.metadata.annotations).toBeUndefined();
+    expect(GatewayExposure.awsInternalNlb({ awsLoadBalancerController: false }).serviceAnnotations).toEqual({
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
+      'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
+    });
   });
 
   test('warns on a plain-HTTP load balancer', () => {
