@@ -3,11 +3,16 @@
  *
  * Two stacks, applied in order (the second depends on the first):
  * - `k8s-serving-platform`: kube-prometheus-stack (rules, dashboards, receivers), the GPU
- *   platform (device plugin, dcgm-exporter, KEDA) and the serving namespace. These charts
- *   install CRDs.
+ *   platform (device plugin, dcgm-exporter, KEDA), the inference-gateway platform (Gateway API
+ *   and Inference Extension CRDs, Istio with the inference extension) and the serving
+ *   namespace. These install CRDs.
  * - `k8s-serving-workloads`: Llama-3.1-8B AWQ on one L4 and Llama-3.1-70B AWQ on 2 x L40S,
  *   each with a Service, ServiceMonitor, PodDisruptionBudget and a KEDA ScaledObject on
- *   queue depth (custom resources, so they need the CRDs from the first stack at plan time).
+ *   queue depth (custom resources, so they need the CRDs from the first stack at plan time);
+ *   a cluster-internal inference gateway (Service `llm-gateway-istio.llm`, port 80) in front of
+ *   `llama-3.1-8b`, split 90/10 between the stable server and a canary on a newer vLLM
+ *   release, each pool with its endpoint picker (llm-d-router). Llama-3.1-70B is reached at its
+ *   own Service.
  *
  * Secrets it expects (created outside Terraform so they never land in state): `hf-token`
  * (key `token`) in `llm`; `alerting` (keys `pagerduty`, `slack-url`) and `grafana-admin` in
@@ -16,7 +21,18 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { App, TerraformStack } from 'cdktf';
 import { Accelerator, ModelSpec, Quantization } from '../../lib/core';
-import { GpuNodeImage, GpuPlatform, ModelServer, MonitoringStack, WeightsSource } from '../../lib/k8s';
+import {
+  GatewayImplementation,
+  GpuNodeImage,
+  GpuPlatform,
+  InferenceGateway,
+  InferenceGatewayPlatform,
+  InferencePool,
+  ModelServer,
+  ModelServerBackend,
+  MonitoringStack,
+  WeightsSource,
+} from '../../lib/k8s';
 import { KubeconfigStack } from '../shared/cluster-stacks';
 
 /** Adds this example's stacks to `app`. */
@@ -37,10 +53,13 @@ export function build(app: App): TerraformStack[] {
     kueue: false,
   });
   new NamespaceV1(platform, 'ServingNamespace', { metadata: { name: 'llm' } });
+  const gatewayPlatform = new InferenceGatewayPlatform(platform, 'InferenceGateway', {
+    implementation: GatewayImplementation.istio(),
+  });
 
   const workloads = new KubeconfigStack(app, 'k8s-serving-workloads');
   const hfToken = { name: 'hf-token', key: 'token' };
-  new ModelServer(workloads, 'Llama8B', {
+  const llama8b = new ModelServer(workloads, 'Llama8B', {
     model: ModelSpec.LLAMA_3_1_8B,
     quantization: Quantization.AWQ,
     accelerator: Accelerator.L4,
@@ -63,6 +82,39 @@ export function build(app: App): TerraformStack[] {
     autoscaling: { maxReplicas: 3 },
     monitoring,
     platform: gpu,
+  });
+  // The canary: the same weights and served name on a newer vLLM release (reference/serving.md
+  // §9), at a fixed replica so the stable server's queue-depth autoscaler stays its own.
+  const llama8bCanary = new ModelServer(workloads, 'Llama8BCanary', {
+    model: ModelSpec.LLAMA_3_1_8B,
+    quantization: Quantization.AWQ,
+    accelerator: Accelerator.L4,
+    weights: WeightsSource.huggingFace('hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4', {
+      tokenSecret: hfToken,
+    }),
+    name: 'llama8b-canary',
+    namespace: 'llm',
+    image: { repository: 'vllm/vllm-openai', tag: 'v0.31.0' },
+    monitoring,
+    platform: gpu,
+  });
+
+  const pool = (id: string, server: ModelServer) =>
+    new InferencePool(workloads, id, {
+      backend: ModelServerBackend.of(server),
+      platform: gatewayPlatform,
+      monitoring,
+    });
+  new InferenceGateway(workloads, 'Gateway', {
+    platform: gatewayPlatform,
+    namespace: 'llm',
+    name: 'llm-gateway',
+    monitoring,
+  }).addModel('Llama8B', {
+    variants: [
+      { pool: pool('Llama8BPool', llama8b), weight: 90 },
+      { pool: pool('Llama8BCanaryPool', llama8bCanary), weight: 10 },
+    ],
   });
   return [platform, workloads];
 }

@@ -604,7 +604,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     unit: 'ratio',
     forSeconds: 300,
     severity: AlertSeverity.WARNING,
-    summary: '{{ $value | humanizePercentage }} of requests for {{ $labels.model_name }} fail in the endpoint picker',
+    summary:
+      '{{ $value | humanizePercentage }} of requests for {{ $labels.model_name }} fail in the endpoint picker',
     runbook:
       'The picker rejects or cannot schedule requests (error_code tells why: no capacity, queue TTL exceeded, unknown model). Works on every gateway implementation, GKE included.',
     metrics: ['llm_d_epp_request_error_total', 'llm_d_epp_request_total'],
@@ -619,7 +620,8 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     unit: 's',
     forSeconds: 600,
     severity: AlertSeverity.WARNING,
-    summary: 'p99 time requests wait in the picker for pool {{ $labels.inference_pool }} is {{ $value | humanizeDuration }}',
+    summary:
+      'p99 time requests wait in the picker for pool {{ $labels.inference_pool }} is {{ $value | humanizeDuration }}',
     runbook:
       'Flow control holds requests because the pool is saturated or scaling from zero. Long waits for minutes mean scale-up is not keeping up: check the ScaledObject, pending pods and maxReplicas. Requests waiting longer than the flow-control TTL are shed.',
     metrics: ['llm_d_epp_flow_control_request_queue_duration_seconds_bucket'],

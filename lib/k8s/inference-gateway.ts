@@ -23,7 +23,13 @@ import {
   registerCrdInstaller,
   toYaml,
 } from './private/common';
-import { CrdBundleVersion, GATEWAY_CRD_BUNDLES, GATEWAY_HELM_CHARTS, GATEWAY_IMAGES, HelmChartVersion } from './versions';
+import {
+  CrdBundleVersion,
+  GATEWAY_CRD_BUNDLES,
+  GATEWAY_HELM_CHARTS,
+  GATEWAY_IMAGES,
+  HelmChartVersion,
+} from './versions';
 
 // ---------------------------------------------------------------------------------------------
 // Gateway implementation and listener exposure
@@ -233,7 +239,8 @@ export class InferenceGatewayPlatform extends Construct implements IInferenceGat
     super(scope, id);
     this.implementation = props.implementation;
     const gke = this.implementation.kind === GatewayImplementationKind.GKE;
-    this.crdInstall = props.crds ?? (gke ? GatewayCrdInstall.CLUSTER_MANAGED : GatewayCrdInstall.UPSTREAM_RELEASE);
+    this.crdInstall =
+      props.crds ?? (gke ? GatewayCrdInstall.CLUSTER_MANAGED : GatewayCrdInstall.UPSTREAM_RELEASE);
     if (!gke) {
       assertDnsLabel(this, 'implementation namespace', this.implementation.namespace);
     }
@@ -415,7 +422,10 @@ export class SchedulingProfile {
     const active = scorers.filter(([, weight]) => weight > 0);
     const plugins: Array<Record<string, unknown>> = [
       ...active.map(([type]) => ({ type })),
-      { type: 'metrics-data-source', parameters: { scheme: 'http', path: '/metrics', insecureSkipVerify: true } },
+      {
+        type: 'metrics-data-source',
+        parameters: { scheme: 'http', path: '/metrics', insecureSkipVerify: true },
+      },
       options.engine === InferenceEngineType.VLLM
         ? { type: 'core-metrics-extractor' }
         : { type: 'core-metrics-extractor', parameters: { defaultEngine: options.engine } },
@@ -620,7 +630,9 @@ export class InferencePool extends Construct {
         'k8s-epp-single-replica',
         `'eppReplicas' is 1: while the endpoint picker restarts the gateway cannot route this pool ` +
           `(${props.failureMode ?? FailureMode.FAIL_OPEN}: ${
-            (props.failureMode ?? FailureMode.FAIL_OPEN) === FailureMode.FAIL_CLOSE ? 'clients get 5xx' : 'routing degrades'
+            (props.failureMode ?? FailureMode.FAIL_OPEN) === FailureMode.FAIL_CLOSE
+              ? 'clients get 5xx'
+              : 'routing degrades'
           }; GIE #572). Use 2 or more.`,
       );
     }
@@ -649,7 +661,11 @@ export class InferencePool extends Construct {
     });
 
     const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
-    this.activationQuery = InferencePool.activationQueryFor(this.namespace, this.poolName, collection.managed);
+    this.activationQuery = InferencePool.activationQueryFor(
+      this.namespace,
+      this.poolName,
+      collection.managed,
+    );
     const scraped = collection.managed || props.monitoring !== undefined;
     if (!scraped) {
       Warnings.add(
@@ -679,7 +695,10 @@ export class InferencePool extends Construct {
             tag: GATEWAY_IMAGES.endpointPicker.tag,
             pullPolicy: 'IfNotPresent',
           },
-          resources: { requests: { cpu, memory: `${memoryGiB}Gi` }, limits: { memory: `${memoryGiB * 2}Gi` } },
+          resources: {
+            requests: { cpu, memory: `${memoryGiB}Gi` },
+            limits: { memory: `${memoryGiB * 2}Gi` },
+          },
           pluginsConfigFile: EPP_CONFIG_FILE,
           pluginsCustomConfig: { [EPP_CONFIG_FILE]: toYaml(this.endpointPickerConfig) },
           // Spread the replicas so one node loss does not take every picker.
@@ -773,7 +792,10 @@ export class ModelServerBackend {
    * `app.kubernetes.io/instance` = name, as the server labels them), port 8000, its served model
    * name and engine.
    */
-  public static of(server: ModelServerBackendSource, options: ModelServerBackendOptions = {}): IInferenceBackend {
+  public static of(
+    server: ModelServerBackendSource,
+    options: ModelServerBackendOptions = {},
+  ): IInferenceBackend {
     const m = /^(.+)-(vllm|triton)$/.exec(server.deploymentName);
     if (!m && !server.podSelectorLabels) {
       throw new ValidationError(
@@ -997,7 +1019,8 @@ export class InferenceGateway extends Construct {
     assertCrdInOtherStack(this, 'gateway.networking.k8s.io', 'Gateway');
     dependOnStackOf(this, props.platform);
     const gke = props.platform.implementation.kind === GatewayImplementationKind.GKE;
-    this.exposure = props.exposure ?? (gke ? GatewayExposure.internalLoadBalancer() : GatewayExposure.cluster());
+    this.exposure =
+      props.exposure ?? (gke ? GatewayExposure.internalLoadBalancer() : GatewayExposure.cluster());
     const kind = this.exposure.kind;
     if (gke && kind === GatewayExposureKind.CLUSTER) {
       throw new ValidationError(
@@ -1046,7 +1069,10 @@ export class InferenceGateway extends Construct {
           name: 'https',
           protocol: 'HTTPS',
           port: 443,
-          tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', group: '', name: props.tls.secretName }] },
+          tls: {
+            mode: 'Terminate',
+            certificateRefs: [{ kind: 'Secret', group: '', name: props.tls.secretName }],
+          },
         }
       : { name: 'http', protocol: 'HTTP', port: 80 };
     this.resource = new Manifest(this, 'Resource', {
@@ -1061,7 +1087,9 @@ export class InferenceGateway extends Construct {
         },
         spec: {
           gatewayClassName: this.gatewayClassName,
-          ...(Object.keys(serviceAnnotations).length ? { infrastructure: { annotations: serviceAnnotations } } : {}),
+          ...(Object.keys(serviceAnnotations).length
+            ? { infrastructure: { annotations: serviceAnnotations } }
+            : {}),
           listeners: [
             {
               ...listener,
@@ -1074,7 +1102,8 @@ export class InferenceGateway extends Construct {
                         key: 'kubernetes.io/metadata.name',
                         operator: 'In',
                         values: Lazy.listValue({
-                          produce: () => (this.routeNamespaces.size ? [...this.routeNamespaces].sort() : [this.namespace]),
+                          produce: () =>
+                            this.routeNamespaces.size ? [...this.routeNamespaces].sort() : [this.namespace],
                         }),
                       },
                     ],
@@ -1115,7 +1144,10 @@ export class InferenceGateway extends Construct {
     const seen = new Set<InferencePool>();
     for (const [i, v] of variants.entries()) {
       const where = `addModel('${id}'): 'variants[${i}]'`;
-      if (!Token.isUnresolved(v.weight) && (!Number.isInteger(v.weight) || v.weight < 0 || v.weight > 1_000_000)) {
+      if (
+        !Token.isUnresolved(v.weight) &&
+        (!Number.isInteger(v.weight) || v.weight < 0 || v.weight > 1_000_000)
+      ) {
         throw new ValidationError(
           `${where}.weight (${v.weight}) must be an integer from 0 to 1000000 (Gateway API backendRef weight); use whole ` +
             `numbers such as 90 and 10.`,
@@ -1191,7 +1223,10 @@ export class InferenceGateway extends Construct {
     }
     for (const p of options.paths ?? []) {
       if (!PATH_PREFIX.test(p)) {
-        throw new ValidationError(`addModel('${id}'): path '${p}' must be an absolute path prefix such as '/v1/chat/completions'.`, this);
+        throw new ValidationError(
+          `addModel('${id}'): path '${p}' must be an absolute path prefix such as '/v1/chat/completions'.`,
+          this,
+        );
       }
     }
     const hostnames = options.hostnames ?? [];
@@ -1205,7 +1240,9 @@ export class InferenceGateway extends Construct {
     }
     for (const other of this.models) {
       const overlap =
-        other.hostnames.length === 0 || hostnames.length === 0 || other.hostnames.some((h) => hostnames.includes(h));
+        other.hostnames.length === 0 ||
+        hostnames.length === 0 ||
+        other.hostnames.some((h) => hostnames.includes(h));
       if (overlap) {
         throw new ValidationError(
           `addModel('${id}'): model '${modelName}' and model '${other.modelName}' match the same host names on this gateway ` +
@@ -1236,7 +1273,11 @@ export class InferenceGateway extends Construct {
           spec: {
             selector: { matchLabels: selector },
             endpoints: [
-              { port: 'http-envoy-prom', path: '/stats/prometheus', interval: `${collection.scrapeIntervalSeconds}s` },
+              {
+                port: 'http-envoy-prom',
+                path: '/stats/prometheus',
+                interval: `${collection.scrapeIntervalSeconds}s`,
+              },
             ],
           },
         },

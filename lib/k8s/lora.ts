@@ -66,8 +66,18 @@ export const LORA_MOUNT_ROOT = '/models/lora';
  */
 export class LoraAdapter {
   /** An adapter in a Hugging Face repository (`org/name`), downloaded by vLLM. */
-  public static fromHuggingFace(name: string, repository: string, options: HuggingFaceLoraOptions): LoraAdapter {
-    return new LoraAdapter(name, LoraAdapterSourceKind.HUGGING_FACE, repository, options.rank, options.revision);
+  public static fromHuggingFace(
+    name: string,
+    repository: string,
+    options: HuggingFaceLoraOptions,
+  ): LoraAdapter {
+    return new LoraAdapter(
+      name,
+      LoraAdapterSourceKind.HUGGING_FACE,
+      repository,
+      options.rank,
+      options.revision,
+    );
   }
 
   /** An adapter under an `s3://` or `gs://` prefix, copied to `/models/lora/<name>` before the engine starts. */
@@ -77,7 +87,14 @@ export class LoraAdapter {
 
   /** An adapter on a PersistentVolumeClaim (ReadOnlyMany or ReadWriteMany for several replicas). */
   public static fromVolume(name: string, claimName: string, options: VolumeLoraOptions): LoraAdapter {
-    return new LoraAdapter(name, LoraAdapterSourceKind.VOLUME, claimName, options.rank, undefined, options.path);
+    return new LoraAdapter(
+      name,
+      LoraAdapterSourceKind.VOLUME,
+      claimName,
+      options.rank,
+      undefined,
+      options.path,
+    );
   }
 
   /** Adapter name clients send as `model`. */
@@ -115,7 +132,9 @@ export class LoraAdapter {
    * (the server copies or mounts them there).
    */
   public get modulePath(): string {
-    return this.kind === LoraAdapterSourceKind.HUGGING_FACE ? this.location : `${LORA_MOUNT_ROOT}/${this.name}`;
+    return this.kind === LoraAdapterSourceKind.HUGGING_FACE
+      ? this.location
+      : `${LORA_MOUNT_ROOT}/${this.name}`;
   }
 }
 
@@ -208,7 +227,8 @@ export function loraEngineArgs(adapters: readonly LoraAdapter[], options: LoraEn
     throw new ValidationError(`'maxLoras' (${maxLoras}) must be an integer >= 1 (vLLM --max-loras).`);
   }
   const largest = Math.max(...adapters.map((a) => a.rank));
-  const maxRank = VLLM_MAX_LORA_RANKS.find((r) => r >= largest) ?? VLLM_MAX_LORA_RANKS[VLLM_MAX_LORA_RANKS.length - 1];
+  const maxRank =
+    VLLM_MAX_LORA_RANKS.find((r) => r >= largest) ?? VLLM_MAX_LORA_RANKS[VLLM_MAX_LORA_RANKS.length - 1];
   return [
     '--enable-lora',
     '--max-loras',

@@ -146,9 +146,13 @@ describe('alert rules', () => {
     const r = byName(AlertRuleSet.defaults({ gatewayMatchers: ['namespace="llm"'] }));
     expect(r.InferenceEndpointPickerDown.expr).toBe('up{namespace="llm", container="epp"} == 0');
     expect(r.InferenceEndpointPickerDown.severity).toBe(AlertSeverity.CRITICAL);
-    expect(r.InferencePoolNoReadyEndpoints.expr).toContain('max by (namespace, name) (llm_d_epp_ready_endpoints{namespace="llm"}) < 1');
+    expect(r.InferencePoolNoReadyEndpoints.expr).toContain(
+      'max by (namespace, name) (llm_d_epp_ready_endpoints{namespace="llm"}) < 1',
+    );
     expect(r.InferencePoolNoReadyEndpoints.expr).toContain('unless on (namespace, name)');
-    expect(r.InferenceGateway5xxRatioHigh.expr).toContain('istio_requests_total{namespace="llm", container="istio-proxy", response_code=~"5.."}');
+    expect(r.InferenceGateway5xxRatioHigh.expr).toContain(
+      'istio_requests_total{namespace="llm", container="istio-proxy", response_code=~"5.."}',
+    );
     expect(r.InferenceRequestErrorRatioHigh.expr).toContain('llm_d_epp_request_error_total{namespace="llm"}');
     expect(r.InferenceRequestQueueTimeHigh.expr).toBe(
       'histogram_quantile(0.99, sum by (le, namespace, inference_pool) (rate(llm_d_epp_flow_control_request_queue_duration_seconds_bucket{namespace="llm"}[5m]))) > 30',

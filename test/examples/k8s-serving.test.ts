@@ -18,9 +18,28 @@ describe('examples/k8s-serving', () => {
     expect(workloads.dependencies).toContain(platform);
   });
 
-  test('custom resources only in the workloads stack, charts only in the platform stack', () => {
-    expect(resourcesOf(platformJson, 'kubernetes_manifest')).toEqual({});
-    expect(resourcesOf(workloadsJson, 'helm_release')).toEqual({});
+  test('custom resources only in the workloads stack, CRD-installing charts only in the platform stack', () => {
+    // The platform applies CRDs only (from the pinned upstream bundles, one for_each per bundle).
+    const platformManifests = Object.values(resourcesOf(platformJson, 'kubernetes_manifest')) as any[];
+    expect(platformManifests.map((m) => m.manifest)).toEqual(['${each.value}', '${each.value}']);
+    // The workloads' only charts are the per-pool llm-d-router releases (they render InferencePools).
+    const workloadCharts = (Object.values(resourcesOf(workloadsJson, 'helm_release')) as any[]).map(
+      (r) => r.chart,
+    );
+    expect(workloadCharts).toEqual(['llm-d-router-gateway', 'llm-d-router-gateway']);
+  });
+
+  test('llama-3.1-8b is split 90/10 between the stable pool and the canary pool behind a cluster-internal gateway', () => {
+    const manifests = Object.values(resourcesOf(workloadsJson, 'kubernetes_manifest')).map(
+      (m: any) => m.manifest,
+    );
+    const route = manifests.find((m: any) => m.kind === 'HTTPRoute');
+    expect(route.spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight])).toEqual([
+      ['llama8b', 90],
+      ['llama8b-canary', 10],
+    ]);
+    const gateway = manifests.find((m: any) => m.kind === 'Gateway');
+    expect(gateway.metadata.annotations).toEqual({ 'networking.istio.io/service-type': 'ClusterIP' });
   });
 
   test('Llama-3.1-8B AWQ on one L4, Llama-3.1-70B AWQ on 2 x L40S', () => {
@@ -34,7 +53,11 @@ describe('examples/k8s-serving', () => {
         ],
       ]),
     );
-    expect(gpus).toEqual({ 'llama8b-vllm': ['l4', '1'], 'llama70b-vllm': ['l40s', '2'] });
+    expect(gpus).toEqual({
+      'llama8b-vllm': ['l4', '1'],
+      'llama8b-canary-vllm': ['l4', '1'],
+      'llama70b-vllm': ['l40s', '2'],
+    });
   });
 
   test('autoscales both on the vLLM queue with the model_name label', () => {

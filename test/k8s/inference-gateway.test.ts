@@ -44,7 +44,12 @@ function setup(implementation = GatewayImplementation.istio()) {
   return { app, platform, workloads, gatewayPlatform };
 }
 
-function pool(workloads: TerraformStack, gp: InferenceGatewayPlatform, id: string, props: Partial<InferencePoolProps> = {}) {
+function pool(
+  workloads: TerraformStack,
+  gp: InferenceGatewayPlatform,
+  id: string,
+  props: Partial<InferencePoolProps> = {},
+) {
   return new InferencePool(workloads, id, { backend: backend(), platform: gp, ...props });
 }
 
@@ -74,7 +79,9 @@ describe('InferenceGatewayPlatform', () => {
     for (const c of crds as any[]) {
       expect(c.lifecycle).toEqual({ prevent_destroy: true });
       expect(c.manifest).toBe('${each.value}');
-      expect(c.for_each).toMatch(/^\$\{\{ for m in provider::kubernetes::manifest_decode_multi\(data\.http\.\S+\.response_body\)/);
+      expect(c.for_each).toMatch(
+        /^\$\{\{ for m in provider::kubernetes::manifest_decode_multi\(data\.http\.\S+\.response_body\)/,
+      );
       expect(c.for_each).toContain('if k != "status"');
     }
     expect(json.terraform.required_providers.http).toEqual({ source: 'hashicorp/http', version: '3.5.0' });
@@ -84,7 +91,9 @@ describe('InferenceGatewayPlatform', () => {
     expect(base.version).toBe(GATEWAY_HELM_CHARTS.istioBase.version);
     expect(base.namespace).toBe('istio-system');
     expect(base.depends_on).toHaveLength(2);
-    expect(parseYaml(istiod.values[0])).toEqual({ pilot: { env: { ENABLE_GATEWAY_API_INFERENCE_EXTENSION: 'true' } } });
+    expect(parseYaml(istiod.values[0])).toEqual({
+      pilot: { env: { ENABLE_GATEWAY_API_INFERENCE_EXTENSION: 'true' } },
+    });
     expect(istiod.depends_on[0]).toMatch(/^helm_release\.InferenceGateway_IstioBase/);
   });
 
@@ -108,7 +117,10 @@ describe('InferenceGatewayPlatform', () => {
   test('Istio namespace is validated', () => {
     const { platform } = platformAndWorkloads();
     expect(
-      () => new InferenceGatewayPlatform(platform, 'Gw', { implementation: GatewayImplementation.istio({ namespace: 'Istio' }) }),
+      () =>
+        new InferenceGatewayPlatform(platform, 'Gw', {
+          implementation: GatewayImplementation.istio({ namespace: 'Istio' }),
+        }),
     ).toThrow(ValidationError);
   });
 });
@@ -141,7 +153,10 @@ describe('InferencePool', () => {
       tag: 'v0.10.0',
       pullPolicy: 'IfNotPresent',
     });
-    expect(v.router.epp.resources).toEqual({ requests: { cpu: '8', memory: '8Gi' }, limits: { memory: '16Gi' } });
+    expect(v.router.epp.resources).toEqual({
+      requests: { cpu: '8', memory: '8Gi' },
+      limits: { memory: '16Gi' },
+    });
     const config = parseYaml(v.router.epp.pluginsCustomConfig[v.router.epp.pluginsConfigFile]);
     expect(config).toEqual(p.endpointPickerConfig);
     expect(config.schedulingProfiles).toEqual([
@@ -156,8 +171,13 @@ describe('InferencePool', () => {
     ]);
     expect(config.featureGates).toBeUndefined();
     expect(config.flowControl).toBeUndefined();
-    const pdb = Object.values(resourcesOf(synthJson(workloads), 'kubernetes_pod_disruption_budget_v1'))[0] as any;
-    expect(pdb.spec).toEqual({ min_available: '1', selector: { match_labels: { 'llm-d-router-gateway': 'llama-8b-epp' } } });
+    const pdb = Object.values(
+      resourcesOf(synthJson(workloads), 'kubernetes_pod_disruption_budget_v1'),
+    )[0] as any;
+    expect(pdb.spec).toEqual({
+      min_available: '1',
+      selector: { match_labels: { 'llm-d-router-gateway': 'llama-8b-epp' } },
+    });
     expect(p.failureMode).toBe(FailureMode.FAIL_OPEN);
     expect(p.eppName).toBe('llama-8b-epp');
   });
@@ -165,11 +185,26 @@ describe('InferencePool', () => {
   test('the EndpointPickerConfig uses only fields of llm-d-router v0.10.0 (apix/config/v1alpha1)', () => {
     const { workloads, gatewayPlatform } = setup();
     const p = pool(workloads, gatewayPlatform, 'Pool', {
-      backend: backend({ mayScaleToZero: true, loraAdapterNames: ['a'], engine: InferenceEngineType.TRITON_TENSORRT_LLM }),
+      backend: backend({
+        mayScaleToZero: true,
+        loraAdapterNames: ['a'],
+        engine: InferenceEngineType.TRITON_TENSORRT_LLM,
+      }),
     });
     const c = p.endpointPickerConfig as any;
     // json tags of EndpointPickerConfig, PluginSpec, SchedulingProfile, SchedulingPlugin, FlowControlConfig.
-    const top = ['apiVersion', 'kind', 'featureGates', 'plugins', 'schedulingProfiles', 'dataLayer', 'flowControl', 'requestHandler', 'saturationDetector', 'parser'];
+    const top = [
+      'apiVersion',
+      'kind',
+      'featureGates',
+      'plugins',
+      'schedulingProfiles',
+      'dataLayer',
+      'flowControl',
+      'requestHandler',
+      'saturationDetector',
+      'parser',
+    ];
     expect(Object.keys(c).every((k) => top.includes(k))).toBe(true);
     expect(c.apiVersion).toBe('llm-d.ai/v1alpha1');
     for (const plugin of c.plugins) {
@@ -179,7 +214,17 @@ describe('InferencePool', () => {
       expect(Object.keys(ref).sort()).toEqual(['pluginRef', 'weight']);
       expect(c.plugins.map((x: any) => x.type)).toContain(ref.pluginRef);
     }
-    const flowControlTags = ['maxBytes', 'maxRequests', 'defaultRequestTTL', 'defaultPriorityBand', 'defaultNegativePriorityBand', 'priorityBands', 'usageLimitPolicyPluginRef', 'saturationDetector', 'enableEviction'];
+    const flowControlTags = [
+      'maxBytes',
+      'maxRequests',
+      'defaultRequestTTL',
+      'defaultPriorityBand',
+      'defaultNegativePriorityBand',
+      'priorityBands',
+      'usageLimitPolicyPluginRef',
+      'saturationDetector',
+      'enableEviction',
+    ];
     expect(Object.keys(c.flowControl).every((k) => flowControlTags.includes(k))).toBe(true);
   });
 
@@ -193,15 +238,25 @@ describe('InferencePool', () => {
 
   test('flow control can be set or turned off explicitly', () => {
     const { workloads, gatewayPlatform } = setup();
-    const on = pool(workloads, gatewayPlatform, 'On', { name: 'on', flowControl: { requestTtlSeconds: 120 } });
-    const off = pool(workloads, gatewayPlatform, 'Off', { name: 'off', backend: backend({ mayScaleToZero: true }), flowControl: false });
+    const on = pool(workloads, gatewayPlatform, 'On', {
+      name: 'on',
+      flowControl: { requestTtlSeconds: 120 },
+    });
+    const off = pool(workloads, gatewayPlatform, 'Off', {
+      name: 'off',
+      backend: backend({ mayScaleToZero: true }),
+      flowControl: false,
+    });
     expect(on.endpointPickerConfig.flowControl).toEqual({ defaultRequestTTL: '120s' });
     expect(off.flowControl).toBeUndefined();
   });
 
   test('LoRA adapters add the lora-affinity scorer; custom weights drop a 0-weight scorer', () => {
     const { workloads, gatewayPlatform } = setup();
-    const lora = pool(workloads, gatewayPlatform, 'Lora', { name: 'lora', backend: backend({ loraAdapterNames: ['support'] }) });
+    const lora = pool(workloads, gatewayPlatform, 'Lora', {
+      name: 'lora',
+      backend: backend({ loraAdapterNames: ['support'] }),
+    });
     expect((lora.endpointPickerConfig.schedulingProfiles as any)[0].plugins).toContainEqual({
       pluginRef: 'lora-affinity-scorer',
       weight: 2,
@@ -218,7 +273,9 @@ describe('InferencePool', () => {
 
   test('a non-vLLM engine tells the metrics extractor which metrics to read', () => {
     const { workloads, gatewayPlatform } = setup();
-    const p = pool(workloads, gatewayPlatform, 'Pool', { backend: backend({ engine: InferenceEngineType.TRITON_TENSORRT_LLM }) });
+    const p = pool(workloads, gatewayPlatform, 'Pool', {
+      backend: backend({ engine: InferenceEngineType.TRITON_TENSORRT_LLM }),
+    });
     expect(p.endpointPickerConfig.plugins).toContainEqual({
       type: 'core-metrics-extractor',
       parameters: { defaultEngine: 'triton-tensorrt-llm' },
@@ -227,11 +284,18 @@ describe('InferencePool', () => {
 
   test('GKE provider values; FailClose when asked; custom picker size', () => {
     const { workloads, gatewayPlatform } = setup(GatewayImplementation.gke());
-    pool(workloads, gatewayPlatform, 'Pool', { failureMode: FailureMode.FAIL_CLOSE, eppCpu: '2', eppMemoryGiB: 4 });
+    pool(workloads, gatewayPlatform, 'Pool', {
+      failureMode: FailureMode.FAIL_CLOSE,
+      eppCpu: '2',
+      eppMemoryGiB: 4,
+    });
     const v = poolValues(workloads);
     expect(v.provider).toEqual({ name: 'gke' });
     expect(v.router.inferencePool.failureMode).toBe('FailClose');
-    expect(v.router.epp.resources).toEqual({ requests: { cpu: '2', memory: '4Gi' }, limits: { memory: '8Gi' } });
+    expect(v.router.epp.resources).toEqual({
+      requests: { cpu: '2', memory: '4Gi' },
+      limits: { memory: '8Gi' },
+    });
   });
 
   test('monitoring: a ServiceMonitor with the stack labels and a per-pool token Secret; Managed Prometheus: PodMonitoring', () => {
@@ -248,7 +312,9 @@ describe('InferencePool', () => {
       },
     });
     const { workloads: w2, gatewayPlatform: gp2 } = setup(GatewayImplementation.gke());
-    pool(w2, gp2, 'Pool', { metricsCollection: MetricsCollection.managedPrometheus({ projectId: 'acme-ml' }) });
+    pool(w2, gp2, 'Pool', {
+      metricsCollection: MetricsCollection.managedPrometheus({ projectId: 'acme-ml' }),
+    });
     expect(poolValues(w2).router.monitoring.provider).toEqual({ name: 'gmp' });
     expect(poolValues(w2).router.monitoring.interval).toBe('30s');
   });
@@ -265,7 +331,9 @@ describe('InferencePool', () => {
   test('the activation query reads the picker’s flow-control queue (plain and Managed Prometheus)', () => {
     const { workloads, gatewayPlatform } = setup();
     const p = pool(workloads, gatewayPlatform, 'Pool');
-    expect(p.activationQuery).toBe('sum(llm_d_epp_flow_control_queue_size{namespace="llm", inference_pool="llama-8b"})');
+    expect(p.activationQuery).toBe(
+      'sum(llm_d_epp_flow_control_queue_size{namespace="llm", inference_pool="llama-8b"})',
+    );
     expect(InferencePool.activationQueryFor('llm', 'x', true)).toBe(
       'sum(llm_d_epp_flow_control_queue_size{namespace="llm", inference_pool="x"})',
     );
@@ -299,23 +367,42 @@ describe('InferencePool', () => {
   test('ModelServerBackend.of throws for a server that is not named <name>-vllm / <name>-triton', () => {
     const { workloads } = setup();
     expect(() =>
-      ModelServerBackend.of({ deploymentName: 'custom', namespace: 'x', servedModelName: 'm', node: workloads.node } as any),
+      ModelServerBackend.of({
+        deploymentName: 'custom',
+        namespace: 'x',
+        servedModelName: 'm',
+        node: workloads.node,
+      } as any),
     ).toThrow(/implement IInferenceBackend/);
   });
 
   test.each<[string, Partial<InferencePoolProps>, RegExp]>([
     ['a name longer than 40 characters', { name: 'a'.repeat(41) }, /'name'/],
-    ['a scheduling weight above 100', { schedulingProfile: SchedulingProfile.of({ queueDepth: 101 }) }, /schedulingProfile.queueDepth/],
+    [
+      'a scheduling weight above 100',
+      { schedulingProfile: SchedulingProfile.of({ queueDepth: 101 }) },
+      /schedulingProfile.queueDepth/,
+    ],
     [
       'every load scorer off',
-      { schedulingProfile: SchedulingProfile.of({ queueDepth: 0, kvCacheUtilization: 0, prefixCacheAffinity: 0 }) },
+      {
+        schedulingProfile: SchedulingProfile.of({
+          queueDepth: 0,
+          kvCacheUtilization: 0,
+          prefixCacheAffinity: 0,
+        }),
+      },
       /turns every load scorer off/,
     ],
     ['0 picker replicas', { eppReplicas: 0 }, /'eppReplicas' \(0\)/],
     ['a bad CPU quantity', { eppCpu: 'two' }, /'eppCpu'/],
     ['0 GiB of memory', { eppMemoryGiB: 0 }, /'eppMemoryGiB'/],
     ['a 0 s flow-control TTL', { flowControl: { requestTtlSeconds: 0 } }, /flowControl.requestTtlSeconds/],
-    ['a backend without pod labels', { backend: backend({ podSelectorLabels: {} }) }, /no pod selector labels/],
+    [
+      'a backend without pod labels',
+      { backend: backend({ podSelectorLabels: {} }) },
+      /no pod selector labels/,
+    ],
     ['a bad target port', { backend: backend({ targetPort: 70000 }) }, /backend.targetPort/],
   ])('throws on %s', (_name, props, message) => {
     const { workloads, gatewayPlatform } = setup();
@@ -356,7 +443,9 @@ describe('InferenceGateway', () => {
         allowedRoutes: {
           namespaces: {
             from: 'Selector',
-            selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['llm'] }] },
+            selector: {
+              matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['llm'] }],
+            },
           },
         },
       },
@@ -366,7 +455,10 @@ describe('InferenceGateway', () => {
 
   test('GKE defaults to the internal managed class; external uses the regional external class', () => {
     const { workloads, gatewayPlatform } = setup(GatewayImplementation.gke());
-    const internal = new InferenceGateway(workloads, 'Internal', { platform: gatewayPlatform, tls: { secretName: 'llm-tls' } });
+    const internal = new InferenceGateway(workloads, 'Internal', {
+      platform: gatewayPlatform,
+      tls: { secretName: 'llm-tls' },
+    });
     const external = new InferenceGateway(workloads, 'External', {
       platform: gatewayPlatform,
       exposure: GatewayExposure.external(),
@@ -406,13 +498,28 @@ describe('InferenceGateway', () => {
 
   test('warns on a plain-HTTP load balancer', () => {
     const { workloads, gatewayPlatform } = setup();
-    new InferenceGateway(workloads, 'Gw', { platform: gatewayPlatform, exposure: GatewayExposure.internalLoadBalancer() });
+    new InferenceGateway(workloads, 'Gw', {
+      platform: gatewayPlatform,
+      exposure: GatewayExposure.internalLoadBalancer(),
+    });
     expect(warningsOf(workloads).join('\n')).toMatch(/k8s-gateway-plaintext/);
   });
 
   test.each<[string, () => GatewayImplementation, () => GatewayExposure, boolean, RegExp]>([
-    ['external without TLS', () => GatewayImplementation.istio(), () => GatewayExposure.external(), false, /clear text/],
-    ['a ClusterIP on GKE', () => GatewayImplementation.gke(), () => GatewayExposure.cluster(), true, /not available with GKE/],
+    [
+      'external without TLS',
+      () => GatewayImplementation.istio(),
+      () => GatewayExposure.external(),
+      false,
+      /clear text/,
+    ],
+    [
+      'a ClusterIP on GKE',
+      () => GatewayImplementation.gke(),
+      () => GatewayExposure.cluster(),
+      true,
+      /not available with GKE/,
+    ],
     [
       'Service annotations on GKE',
       () => GatewayImplementation.gke(),
@@ -434,7 +541,9 @@ describe('InferenceGateway', () => {
 
   test('throws when the Gateway is in the stack that installs the Gateway API CRDs', () => {
     const { platform, gatewayPlatform } = setup();
-    expect(() => new InferenceGateway(platform, 'Gw', { platform: gatewayPlatform })).toThrow(/Gateway .* same stack/);
+    expect(() => new InferenceGateway(platform, 'Gw', { platform: gatewayPlatform })).toThrow(
+      /Gateway .* same stack/,
+    );
   });
 
   test('Istio gateway metrics: a PodMonitor with the stack labels, or a Managed Prometheus PodMonitoring', () => {
@@ -514,14 +623,28 @@ describe('InferenceGateway', () => {
   test('two models with distinct host names share a gateway', () => {
     const { workloads, gatewayPlatform } = setup();
     const gw = new InferenceGateway(workloads, 'Gw', { platform: gatewayPlatform });
-    gw.addModel('A', { variants: [{ pool: pool(workloads, gatewayPlatform, 'A', { name: 'a' }), weight: 1 }], hostnames: ['a.llm'] });
+    gw.addModel('A', {
+      variants: [{ pool: pool(workloads, gatewayPlatform, 'A', { name: 'a' }), weight: 1 }],
+      hostnames: ['a.llm'],
+    });
     gw.addModel('B', {
-      variants: [{ pool: pool(workloads, gatewayPlatform, 'B', { name: 'b', backend: backend({ namespace: 'other', servedModelName: 'b' }) }), weight: 1 }],
+      variants: [
+        {
+          pool: pool(workloads, gatewayPlatform, 'B', {
+            name: 'b',
+            backend: backend({ namespace: 'other', servedModelName: 'b' }),
+          }),
+          weight: 1,
+        },
+      ],
       hostnames: ['b.llm'],
     });
     expect(manifests(workloads, 'HTTPRoute')).toHaveLength(2);
     const [g] = manifests(workloads, 'Gateway');
-    expect(g.spec.listeners[0].allowedRoutes.namespaces.selector.matchExpressions[0].values).toEqual(['llm', 'other']);
+    expect(g.spec.listeners[0].allowedRoutes.namespaces.selector.matchExpressions[0].values).toEqual([
+      'llm',
+      'other',
+    ]);
   });
 
   describe('addModel validation', () => {
@@ -533,9 +656,9 @@ describe('InferenceGateway', () => {
 
     test.each([1.5, -1, 1_000_001])('throws on weight %p', (weight) => {
       const { workloads, gatewayPlatform, gw } = env();
-      expect(() => gw.addModel('M', { variants: [{ pool: pool(workloads, gatewayPlatform, 'P'), weight }] })).toThrow(
-        /weight .* must be an integer from 0 to 1000000/,
-      );
+      expect(() =>
+        gw.addModel('M', { variants: [{ pool: pool(workloads, gatewayPlatform, 'P'), weight }] }),
+      ).toThrow(/weight .* must be an integer from 0 to 1000000/);
     });
 
     test('throws when no variant is given', () => {
@@ -545,15 +668,22 @@ describe('InferenceGateway', () => {
 
     test('throws when every weight is 0', () => {
       const { workloads, gatewayPlatform, gw } = env();
-      expect(() => gw.addModel('M', { variants: [{ pool: pool(workloads, gatewayPlatform, 'P'), weight: 0 }] })).toThrow(
-        /every variant has weight 0/,
-      );
+      expect(() =>
+        gw.addModel('M', { variants: [{ pool: pool(workloads, gatewayPlatform, 'P'), weight: 0 }] }),
+      ).toThrow(/every variant has weight 0/);
     });
 
     test('throws when a pool is listed twice', () => {
       const { workloads, gatewayPlatform, gw } = env();
       const p = pool(workloads, gatewayPlatform, 'P');
-      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }, { pool: p, weight: 1 }] })).toThrow(/repeats pool/);
+      expect(() =>
+        gw.addModel('M', {
+          variants: [
+            { pool: p, weight: 1 },
+            { pool: p, weight: 1 },
+          ],
+        }),
+      ).toThrow(/repeats pool/);
     });
 
     test('throws when a pool belongs to another gateway platform', () => {
@@ -562,70 +692,123 @@ describe('InferenceGateway', () => {
         implementation: GatewayImplementation.istio(),
       });
       const p = pool(workloads, otherPlatform, 'P');
-      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }] })).toThrow(/not to .* of this gateway/);
+      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }] })).toThrow(
+        /not to .* of this gateway/,
+      );
     });
 
     test('throws when variants are in different namespaces', () => {
       const { workloads, gatewayPlatform, gw } = env();
       const a = pool(workloads, gatewayPlatform, 'A', { name: 'a' });
-      const b = pool(workloads, gatewayPlatform, 'B', { name: 'b', backend: backend({ namespace: 'other' }) });
-      expect(() => gw.addModel('M', { variants: [{ pool: a, weight: 1 }, { pool: b, weight: 1 }] })).toThrow(
-        /in namespace 'other'/,
-      );
+      const b = pool(workloads, gatewayPlatform, 'B', {
+        name: 'b',
+        backend: backend({ namespace: 'other' }),
+      });
+      expect(() =>
+        gw.addModel('M', {
+          variants: [
+            { pool: a, weight: 1 },
+            { pool: b, weight: 1 },
+          ],
+        }),
+      ).toThrow(/in namespace 'other'/);
     });
 
     test('throws when a variant serves another model name', () => {
       const { workloads, gatewayPlatform, gw } = env();
       const a = pool(workloads, gatewayPlatform, 'A', { name: 'a' });
-      const b = pool(workloads, gatewayPlatform, 'B', { name: 'b', backend: backend({ servedModelName: 'llama-awq' }) });
-      expect(() => gw.addModel('M', { variants: [{ pool: a, weight: 1 }, { pool: b, weight: 1 }] })).toThrow(
-        /serves 'llama-awq', not 'llama-3.1-8b'/,
-      );
+      const b = pool(workloads, gatewayPlatform, 'B', {
+        name: 'b',
+        backend: backend({ servedModelName: 'llama-awq' }),
+      });
+      expect(() =>
+        gw.addModel('M', {
+          variants: [
+            { pool: a, weight: 1 },
+            { pool: b, weight: 1 },
+          ],
+        }),
+      ).toThrow(/serves 'llama-awq', not 'llama-3.1-8b'/);
     });
 
     test('throws when a weighted pool may scale to zero without flow control', () => {
       const { workloads, gatewayPlatform, gw } = env();
-      const p = pool(workloads, gatewayPlatform, 'P', { backend: backend({ mayScaleToZero: true }), flowControl: false });
+      const p = pool(workloads, gatewayPlatform, 'P', {
+        backend: backend({ mayScaleToZero: true }),
+        flowControl: false,
+      });
       expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 10 }] })).toThrow(/no request buffering/);
     });
 
     test('a scale-to-zero pool without flow control may stay at weight 0', () => {
       const { workloads, gatewayPlatform, gw } = env();
       const a = pool(workloads, gatewayPlatform, 'A', { name: 'a' });
-      const b = pool(workloads, gatewayPlatform, 'B', { name: 'b', backend: backend({ mayScaleToZero: true }), flowControl: false });
-      expect(() => gw.addModel('M', { variants: [{ pool: a, weight: 1 }, { pool: b, weight: 0 }] })).not.toThrow();
+      const b = pool(workloads, gatewayPlatform, 'B', {
+        name: 'b',
+        backend: backend({ mayScaleToZero: true }),
+        flowControl: false,
+      });
+      expect(() =>
+        gw.addModel('M', {
+          variants: [
+            { pool: a, weight: 1 },
+            { pool: b, weight: 0 },
+          ],
+        }),
+      ).not.toThrow();
     });
 
     test('throws when weighted pools serve different LoRA adapters', () => {
       const { workloads, gatewayPlatform, gw } = env();
-      const a = pool(workloads, gatewayPlatform, 'A', { name: 'a', backend: backend({ loraAdapterNames: ['x'] }) });
+      const a = pool(workloads, gatewayPlatform, 'A', {
+        name: 'a',
+        backend: backend({ loraAdapterNames: ['x'] }),
+      });
       const b = pool(workloads, gatewayPlatform, 'B', { name: 'b' });
-      expect(() => gw.addModel('M', { variants: [{ pool: a, weight: 1 }, { pool: b, weight: 1 }] })).toThrow(
-        /different LoRA adapters/,
-      );
+      expect(() =>
+        gw.addModel('M', {
+          variants: [
+            { pool: a, weight: 1 },
+            { pool: b, weight: 1 },
+          ],
+        }),
+      ).toThrow(/different LoRA adapters/);
     });
 
     test('throws when the flow-control TTL reaches the route timeout', () => {
       const { workloads, gatewayPlatform, gw } = env();
       const p = pool(workloads, gatewayPlatform, 'P', { backend: backend({ mayScaleToZero: true }) });
-      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }], requestTimeoutSeconds: 240 })).toThrow(
-        /held requests would time out at the gateway first/,
-      );
+      expect(() =>
+        gw.addModel('M', { variants: [{ pool: p, weight: 1 }], requestTimeoutSeconds: 240 }),
+      ).toThrow(/held requests would time out at the gateway first/);
     });
 
     test('throws on a bad timeout, host name or path', () => {
       const { workloads, gatewayPlatform, gw } = env();
       const p = pool(workloads, gatewayPlatform, 'P');
-      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }], requestTimeoutSeconds: 0 })).toThrow(/requestTimeoutSeconds/);
-      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }], hostnames: ['LLM.example.com:443'] })).toThrow(/hostname/);
-      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }], paths: ['v1'] })).toThrow(/absolute path prefix/);
+      expect(() =>
+        gw.addModel('M', { variants: [{ pool: p, weight: 1 }], requestTimeoutSeconds: 0 }),
+      ).toThrow(/requestTimeoutSeconds/);
+      expect(() =>
+        gw.addModel('M', { variants: [{ pool: p, weight: 1 }], hostnames: ['LLM.example.com:443'] }),
+      ).toThrow(/hostname/);
+      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }], paths: ['v1'] })).toThrow(
+        /absolute path prefix/,
+      );
     });
 
     test('throws when two models match the same host names', () => {
       const { workloads, gatewayPlatform, gw } = env();
-      gw.addModel('A', { variants: [{ pool: pool(workloads, gatewayPlatform, 'A', { name: 'a' }), weight: 1 }] });
-      const b = pool(workloads, gatewayPlatform, 'B', { name: 'b', backend: backend({ servedModelName: 'b' }) });
-      expect(() => gw.addModel('B', { variants: [{ pool: b, weight: 1 }], hostnames: ['b.llm'] })).toThrow(/shadow/);
+      gw.addModel('A', {
+        variants: [{ pool: pool(workloads, gatewayPlatform, 'A', { name: 'a' }), weight: 1 }],
+      });
+      const b = pool(workloads, gatewayPlatform, 'B', {
+        name: 'b',
+        backend: backend({ servedModelName: 'b' }),
+      });
+      expect(() => gw.addModel('B', { variants: [{ pool: b, weight: 1 }], hostnames: ['b.llm'] })).toThrow(
+        /shadow/,
+      );
     });
   });
 });

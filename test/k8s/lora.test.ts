@@ -6,7 +6,9 @@ const scope = () => new TerraformStack(Testing.app(), 'lora');
 
 describe('LoraAdapter', () => {
   test('module paths: Hugging Face repository id, bucket and volume under /models/lora/<name>', () => {
-    expect(LoraAdapter.fromHuggingFace('sql', 'acme/llama-sql-lora', { rank: 8 }).modulePath).toBe('acme/llama-sql-lora');
+    expect(LoraAdapter.fromHuggingFace('sql', 'acme/llama-sql-lora', { rank: 8 }).modulePath).toBe(
+      'acme/llama-sql-lora',
+    );
     expect(LoraAdapter.fromBucket('support', 's3://acme-models/lora/support/', { rank: 16 }).modulePath).toBe(
       '/models/lora/support',
     );
@@ -52,23 +54,47 @@ describe('LoraAdapter', () => {
 
   test('valid adapters pass', () => {
     expect(() =>
-      validateLoraAdapters(scope(), 'loraAdapters', [LoraAdapter.fromBucket('ok', 'gs://acme-models/ok/', { rank: 512 })], 'base'),
+      validateLoraAdapters(
+        scope(),
+        'loraAdapters',
+        [LoraAdapter.fromBucket('ok', 'gs://acme-models/ok/', { rank: 512 })],
+        'base',
+      ),
     ).not.toThrow();
   });
 
   test.each<[string, LoraAdapter[], RegExp]>([
-    ['an invalid name', [LoraAdapter.fromHuggingFace('has space', 'acme/a', { rank: 8 })], /adapter name 'has space'/],
+    [
+      'an invalid name',
+      [LoraAdapter.fromHuggingFace('has space', 'acme/a', { rank: 8 })],
+      /adapter name 'has space'/,
+    ],
     ['a name with =', [LoraAdapter.fromHuggingFace('a=b', 'acme/a', { rank: 8 })], /adapter name 'a=b'/],
     [
       'a duplicate name',
-      [LoraAdapter.fromHuggingFace('a', 'acme/a', { rank: 8 }), LoraAdapter.fromHuggingFace('a', 'acme/b', { rank: 8 })],
+      [
+        LoraAdapter.fromHuggingFace('a', 'acme/a', { rank: 8 }),
+        LoraAdapter.fromHuggingFace('a', 'acme/b', { rank: 8 }),
+      ],
       /'a' is used twice/,
     ],
-    ['the base model name', [LoraAdapter.fromHuggingFace('base', 'acme/a', { rank: 8 })], /equals the base model/],
-    ['rank 0', [LoraAdapter.fromHuggingFace('a', 'acme/a', { rank: 0 })], /rank 0; vLLM serves LoRA ranks from 1 to 512/],
+    [
+      'the base model name',
+      [LoraAdapter.fromHuggingFace('base', 'acme/a', { rank: 8 })],
+      /equals the base model/,
+    ],
+    [
+      'rank 0',
+      [LoraAdapter.fromHuggingFace('a', 'acme/a', { rank: 0 })],
+      /rank 0; vLLM serves LoRA ranks from 1 to 512/,
+    ],
     ['rank 513', [LoraAdapter.fromHuggingFace('a', 'acme/a', { rank: 513 })], /rank 513/],
     ['a fractional rank', [LoraAdapter.fromHuggingFace('a', 'acme/a', { rank: 7.5 })], /rank 7.5/],
-    ['a bad repository', [LoraAdapter.fromHuggingFace('a', 'no-slash', { rank: 8 })], /repository id 'org\/name'/],
+    [
+      'a bad repository',
+      [LoraAdapter.fromHuggingFace('a', 'no-slash', { rank: 8 })],
+      /repository id 'org\/name'/,
+    ],
     ['a bad bucket', [LoraAdapter.fromBucket('a', 'https://x/y', { rank: 8 })], /'s3:\/\/bucket\/prefix\/'/],
     ['a bad claim', [LoraAdapter.fromVolume('a', 'Bad_Claim', { rank: 8 })], /PersistentVolumeClaim/],
   ])('throws on %s', (_name, adapters, message) => {

@@ -214,7 +214,10 @@ export function servingDashboard(): object {
     )
     .withPanel(
       panel('Request rate per pool', 'reqps', [
-        { expr: `sum by (namespace, model_name, pool)(${EPP_RATE_BY_POOL})`, legend: '{{model_name}} {{pool}}' },
+        {
+          expr: `sum by (namespace, model_name, pool)(${EPP_RATE_BY_POOL})`,
+          legend: '{{model_name}} {{pool}}',
+        },
       ]),
     )
     .withPanel(
@@ -242,7 +245,10 @@ export function servingDashboard(): object {
         'Requests held by flow control',
         'short',
         [
-          { expr: 'sum by (namespace, inference_pool)(llm_d_epp_flow_control_queue_size)', legend: '{{inference_pool}}' },
+          {
+            expr: 'sum by (namespace, inference_pool)(llm_d_epp_flow_control_queue_size)',
+            legend: '{{inference_pool}}',
+          },
         ],
         'Requests waiting in the endpoint picker, for example while a pool scales from zero.',
       ),
