@@ -16,7 +16,13 @@ describe('docs/serving.md', () => {
   test.each(snippets.map((s, i) => [i, s]))(
     'snippet %i appears verbatim in examples/k8s-serving',
     (_i, snippet) => {
-      expect(example).toContain(snippet);
+      // Compared line by line without indentation (the page is formatted by prettier).
+      const flat = (text: string) =>
+        text
+          .split('\n')
+          .map((l) => l.trim())
+          .join('\n');
+      expect(flat(example)).toContain(flat(snippet).trim());
     },
   );
 
