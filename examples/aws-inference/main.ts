@@ -7,9 +7,13 @@
  * - `aws-inference`: the AWS resources above.
  * - `aws-inference-platform`: in-cluster operators on the EKS cluster (NVIDIA device plugin and
  *   dcgm-exporter, KEDA, kube-prometheus-stack remote-writing to the AMP workspace through the
- *   collector's Pod Identity role). These charts install CRDs.
+ *   collector's Pod Identity role; the Gateway API and Inference Extension CRDs and Istio with
+ *   the inference extension). These install CRDs.
  * - `aws-inference-workloads`: the two model servers (vLLM), streaming their weights from the
- *   registry's model bucket under a Pod Identity role, autoscaled by KEDA on queue depth.
+ *   registry's model bucket under a Pod Identity role, autoscaled by KEDA on queue depth; an
+ *   InferencePool with its endpoint picker per server, behind one inference gateway on an
+ *   internal NLB (created by EKS's in-tree service controller; TLS from the `llm-gateway-tls`
+ *   Secret), each model on its own host name under `llm.internal.acme-ml.example`.
  * The Kubernetes and Helm providers of the last two are configured from the cluster's outputs
  * (cross-stack references) and authenticate with `aws eks get-token`.
  *
@@ -40,11 +44,25 @@ import {
   Tags,
 } from '../../lib/core';
 import { EksClusterStack, ampRemoteWritingMonitoring } from '../shared/cluster-stacks';
-import { GpuNodeImage, GpuPlatform, ModelServer, WeightsSource, gpuHourlyPriceOf } from '../../lib/k8s';
+import {
+  GatewayExposure,
+  GatewayImplementation,
+  GpuNodeImage,
+  GpuPlatform,
+  InferenceGateway,
+  InferenceGatewayPlatform,
+  InferencePool,
+  ModelServer,
+  ModelServerBackend,
+  WeightsSource,
+  gpuHourlyPriceOf,
+} from '../../lib/k8s';
 
 const REGION = 'us-west-2';
 /** Namespace and service account of the model servers (the Pod Identity role is bound to them). */
 const SERVING = { namespace: 'llm', serviceAccount: 'model-server' };
+/** DNS suffix of the models' host names on the internal gateway (a private hosted zone you own). */
+const SERVING_DOMAIN = 'llm.internal.acme-ml.example';
 
 /** The inference platform. */
 export class AwsInferenceStack extends TerraformStack {
@@ -149,6 +167,10 @@ export function build(app: App): TerraformStack[] {
     kueue: false,
   });
 
+  const gatewayPlatform = new InferenceGatewayPlatform(platform, 'InferenceGateway', {
+    implementation: GatewayImplementation.istio(),
+  });
+
   const workloads = new EksClusterStack(app, 'aws-inference-workloads', infra.cluster);
   workloads.addDependency(platform);
   const ns = new NamespaceV1(workloads, 'ServingNamespace', { metadata: { name: SERVING.namespace } });
@@ -157,11 +179,20 @@ export function build(app: App): TerraformStack[] {
     dependsOn: [ns],
   });
   const models = `s3://${infra.registry.modelBucket!.bucket}`;
+  const gateway = new InferenceGateway(workloads, 'Gateway', {
+    platform: gatewayPlatform,
+    name: 'llm-gateway',
+    namespace: SERVING.namespace,
+    // The cluster runs no AWS Load Balancer Controller: EKS's in-tree controller makes the NLB.
+    exposure: GatewayExposure.awsInternalNlb({ awsLoadBalancerController: false }),
+    tls: { secretName: 'llm-gateway-tls' },
+    monitoring,
+  });
   for (const [id, sizing, weights, maxReplicas] of [
     ['Llama70B', infra.llama70b, 'llama-3.1-70b-instruct-awq', 6],
     ['Llama8B', infra.llama8b, 'llama-3.1-8b-instruct-w8a8', 8],
   ] as const) {
-    new ModelServer(workloads, id, {
+    const server = new ModelServer(workloads, id, {
       model: sizing.model,
       quantization: sizing.quantization,
       accelerator: sizing.accelerator,
@@ -171,6 +202,15 @@ export function build(app: App): TerraformStack[] {
       autoscaling: { maxReplicas },
       monitoring,
       platform: gpu,
+    });
+    const pool = new InferencePool(workloads, `${id}Pool`, {
+      backend: ModelServerBackend.of(server),
+      platform: gatewayPlatform,
+      monitoring,
+    });
+    gateway.addModel(id, {
+      variants: [{ pool, weight: 1 }],
+      hostnames: [`${server.servedModelName.replace(/\./g, '-')}.${SERVING_DOMAIN}`],
     });
   }
   return [infra, platform, workloads];

@@ -8,17 +8,24 @@
  *   Hub, GHCR and NVIDIA NGC and a model bucket the serving pods read through Workload Identity;
  *   Cloud Monitoring alert policies for vLLM and GPUs over Managed Prometheus; a Google service
  *   account KEDA queries Managed Prometheus with; and a billing budget.
+ *   The cluster has the Gateway API enabled and the region a proxy-only subnet, for GKE
+ *   Inference Gateway's internal load balancer.
  * - `gcp-inference-platform` (in-cluster): KEDA with Workload Identity, the `llm` namespace and
  *   its service account. GKE runs the GPU driver, device plugin and DCGM exporter itself
- *   (Google-managed drivers, managed DCGM), so no NVIDIA chart is installed.
+ *   (Google-managed drivers, managed DCGM), so no NVIDIA chart is installed; GKE also installs
+ *   the Gateway API and InferencePool CRDs (1.34.0-gke.1626000 and later).
  * - `gcp-inference-workloads` (in-cluster custom resources): the three vLLM servers, each with a
- *   PodMonitoring for Managed Prometheus and a KEDA ScaledObject on queue depth that queries
- *   Managed Prometheus.
+ *   PodMonitoring for Managed Prometheus, a KEDA ScaledObject on queue depth that queries
+ *   Managed Prometheus and an InferencePool with its endpoint picker, behind one GKE Inference
+ *   Gateway (managed class `gke-l7-rilb`, internal, TLS from the `llm-gateway-tls` Secret),
+ *   each model on its own host name under `llm.internal.acme-ml.example`.
  *
  * The Kubernetes and Helm providers of the in-cluster stacks are configured from the cluster's
  * outputs (cross-stack references) and a short-lived Google access token: plan and apply in one
  * CI job. No credentials are needed to synthesize it.
  */
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
@@ -50,11 +57,16 @@ import {
   Monitoring,
 } from '../../lib/gcp';
 import {
+  GatewayImplementation,
   GpuNodeImage,
   GpuPlatform,
   IMAGES,
+  InferenceGateway,
+  InferenceGatewayPlatform,
+  InferencePool,
   MetricsCollection,
   ModelServer,
+  ModelServerBackend,
   WeightsSource,
   imageRef,
 } from '../../lib/k8s';
@@ -66,6 +78,14 @@ const REGION = 'us-central1';
 const SERVING_NAMESPACE = 'llm';
 const SERVING_SERVICE_ACCOUNT = 'vllm';
 const MODEL_BUCKET = 'acme-serving-models';
+/** DNS suffix of the models' host names on the internal gateway (a private zone you own). */
+const SERVING_DOMAIN = 'llm.internal.acme-ml.example';
+/**
+ * The region's proxy-only subnet (internal application load balancers' Envoys): a /23 in the
+ * network's 10.0.0.0/12, outside its pods (10.0.0.0/13), nodes (10.8.0.0/16) and services
+ * (10.9.0.0/16) ranges.
+ */
+const PROXY_ONLY_CIDR = '10.10.0.0/23';
 
 /** One served model: the sizing that shapes its node pool and server, and where it runs. */
 interface ServedModel {
@@ -105,6 +125,25 @@ export class GcpInferenceStack extends TerraformStack {
       nodeLocations: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
       masterAuthorizedNetworks: [{ cidrBlock: '203.0.113.0/24', displayName: 'ci-runners' }],
     }));
+    // GKE Inference Gateway: the Gateway API on the cluster (GkeCluster has no prop for it yet)
+    // and a proxy-only subnet in the region for the internal load balancer's proxies, which
+    // reach the model servers (8000) and the endpoint pickers (9002).
+    cluster.resource.addOverride('gateway_api_config', { channel: 'CHANNEL_STANDARD' });
+    new ComputeSubnetwork(this, 'ProxyOnlySubnet', {
+      name: 'serve-proxy-only',
+      region: REGION,
+      network: network.resource.id,
+      ipCidrRange: PROXY_ONLY_CIDR,
+      purpose: 'REGIONAL_MANAGED_PROXY',
+      role: 'ACTIVE',
+    });
+    new ComputeFirewall(this, 'AllowProxyOnly', {
+      name: 'serve-allow-proxy-only',
+      network: network.resource.id,
+      direction: 'INGRESS',
+      sourceRanges: [PROXY_ONLY_CIDR],
+      allow: [{ protocol: 'tcp', ports: ['8000', '9002'] }],
+    });
 
     const llama8bAwq = sizeModel({
       model: ModelSpec.LLAMA_3_1_8B,
@@ -248,6 +287,8 @@ export class GcpInferencePlatformStack extends InClusterStack {
   public readonly gpu: GpuPlatform;
   /** The serving pods' Kubernetes service account. */
   public readonly servingServiceAccount: ServiceAccountV1;
+  /** GKE Inference Gateway (managed controller and CRDs: nothing installed). */
+  public readonly gatewayPlatform: InferenceGatewayPlatform;
 
   constructor(scope: Construct, id: string, infra: GcpInferenceStack) {
     super(scope, id, infra);
@@ -258,6 +299,9 @@ export class GcpInferencePlatformStack extends InClusterStack {
       jobSet: false,
       kueue: false,
     });
+    this.gatewayPlatform = new InferenceGatewayPlatform(this, 'InferenceGateway', {
+      implementation: GatewayImplementation.gke(),
+    });
     const ns = new NamespaceV1(this, 'ServingNamespace', { metadata: { name: SERVING_NAMESPACE } });
     this.servingServiceAccount = new ServiceAccountV1(this, 'ServingServiceAccount', {
       metadata: { name: SERVING_SERVICE_ACCOUNT, namespace: ns.metadata.name },
@@ -267,11 +311,14 @@ export class GcpInferencePlatformStack extends InClusterStack {
 
 /**
  * The three vLLM servers: weights from the model bucket, one pool each, metrics collected by
- * Managed Prometheus (PodMonitoring) and KEDA scaling on queue depth read from Managed Prometheus.
+ * Managed Prometheus (PodMonitoring) and KEDA scaling on queue depth read from Managed Prometheus;
+ * an InferencePool per server behind one internal GKE Inference Gateway.
  */
 export class GcpInferenceWorkloadsStack extends InClusterStack {
   /** The model servers by pool id. */
   public readonly servers: Record<string, ModelServer> = {};
+  /** The internal inference gateway. */
+  public readonly gateway: InferenceGateway;
 
   constructor(scope: Construct, id: string, infra: GcpInferenceStack, platform: GcpInferencePlatformStack) {
     super(scope, id, infra);
@@ -298,6 +345,23 @@ export class GcpInferenceWorkloadsStack extends InClusterStack {
         platform: platform.gpu,
         // Each pool's machine type holds one replica (sized from the same SizingResult).
         autoscaling: { maxReplicas: m.maxNodes },
+      });
+    }
+    this.gateway = new InferenceGateway(this, 'Gateway', {
+      platform: platform.gatewayPlatform,
+      name: 'llm-gateway',
+      namespace: SERVING_NAMESPACE,
+      tls: { secretName: 'llm-gateway-tls' },
+    });
+    for (const m of infra.models) {
+      const pool = new InferencePool(this, `${m.id}Pool`, {
+        backend: ModelServerBackend.of(this.servers[m.id]),
+        platform: platform.gatewayPlatform,
+        metricsCollection,
+      });
+      this.gateway.addModel(m.id, {
+        variants: [{ pool, weight: 1 }],
+        hostnames: [`${m.poolLabel}.${SERVING_DOMAIN}`],
       });
     }
   }

@@ -20,6 +20,30 @@ describe('examples/aws-inference', () => {
     expect(workloadsJson).toMatchSnapshot('workloads');
   });
 
+  test('an internal NLB in front of Istio routes each model by host name to its InferencePool', () => {
+    const manifests = Object.values(resourcesOf(workloadsJson, 'kubernetes_manifest')).map(
+      (m: any) => m.manifest,
+    );
+    const gateway = manifests.find((m: any) => m.kind === 'Gateway');
+    expect(gateway.spec.gatewayClassName).toBe('istio');
+    expect(gateway.spec.infrastructure.annotations).toEqual({
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
+      'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
+    });
+    expect(gateway.spec.listeners[0]).toMatchObject({ protocol: 'HTTPS', port: 443 });
+    const routes = manifests.filter((m: any) => m.kind === 'HTTPRoute');
+    expect(routes.map((r: any) => [r.spec.hostnames[0], r.spec.rules[0].backendRefs[0].name]).sort()).toEqual(
+      [
+        ['llama-3-1-70b.llm.internal.acme-ml.example', 'llama70b'],
+        ['llama-3-1-8b.llm.internal.acme-ml.example', 'llama8b'],
+      ],
+    );
+    const platformCharts = (Object.values(resourcesOf(platformJson, 'helm_release')) as any[]).map(
+      (r) => r.chart,
+    );
+    expect(platformCharts).toEqual(expect.arrayContaining(['base', 'istiod']));
+  });
+
   test('applies infrastructure, then operators, then workloads', () => {
     expect(platform.dependencies).toContain(stack);
     expect(workloads.dependencies).toContain(platform);

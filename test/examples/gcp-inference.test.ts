@@ -51,6 +51,20 @@ describe('examples/gcp-inference', () => {
     );
   });
 
+  test('GKE Inference Gateway prerequisites: the Gateway API on the cluster, a proxy-only subnet and its firewall', () => {
+    const cluster = Object.values(resourcesOf(json, 'google_container_cluster'))[0] as any;
+    expect(cluster.gateway_api_config).toEqual({ channel: 'CHANNEL_STANDARD' });
+    expect(resourcesOf(json, 'google_compute_subnetwork').ProxyOnlySubnet).toMatchObject({
+      purpose: 'REGIONAL_MANAGED_PROXY',
+      role: 'ACTIVE',
+      ip_cidr_range: '10.10.0.0/23',
+    });
+    expect(resourcesOf(json, 'google_compute_firewall').AllowProxyOnly).toMatchObject({
+      source_ranges: ['10.10.0.0/23'],
+      allow: [{ protocol: 'tcp', ports: ['8000', '9002'] }],
+    });
+  });
+
   test('outputs the pinned vLLM image through the Docker Hub cache', () => {
     expect(json.output.vllm_image.value).toMatch(new RegExp(`/vllm/vllm-openai:${IMAGES.vllm.tag}$`));
   });
@@ -126,6 +140,26 @@ describe('examples/gcp-inference in-cluster stacks', () => {
       );
       expect(k8s.token).toBe('${data.google_client_config.ClientConfig.access_token}');
       expect(j.provider!.helm[0].kubernetes).toEqual(k8s);
+    }
+  });
+
+  test('one internal GKE Inference Gateway routes each model by host name to its InferencePool', () => {
+    const [gateway] = manifests('Gateway');
+    expect(gateway.spec.gatewayClassName).toBe('gke-l7-rilb');
+    expect(gateway.spec.listeners[0]).toMatchObject({ protocol: 'HTTPS', port: 443 });
+    const routes = manifests('HTTPRoute');
+    expect(routes.map((r) => [r.spec.hostnames[0], r.spec.rules[0].backendRefs[0].name]).sort()).toEqual([
+      ['llama-3-1-70b-fp8.llm.internal.acme-ml.example', 'llama-3-1-70b-fp8'],
+      ['llama-3-1-8b-awq.llm.internal.acme-ml.example', 'llama-3-1-8b-awq'],
+      ['llama-3-1-8b-int8.llm.internal.acme-ml.example', 'llama-3-1-8b-int8'],
+    ]);
+    const pools = (Object.values(resourcesOf(workloadsJson, 'helm_release')) as any[]).map((r) =>
+      parse(r.values[0]),
+    );
+    expect(pools).toHaveLength(3);
+    for (const v of pools) {
+      expect(v.provider).toEqual({ name: 'gke' });
+      expect(v.router.monitoring.provider).toEqual({ name: 'gmp' });
     }
   });
 
