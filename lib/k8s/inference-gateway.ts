@@ -20,6 +20,7 @@ import {
   assertDnsLabel,
   assertInteger,
   dependOnStackOf,
+  nameFromId,
   registerCrdInstaller,
   toYaml,
 } from './private/common';
@@ -1012,7 +1013,7 @@ export class InferenceGateway extends Construct {
   constructor(scope: Construct, id: string, props: InferenceGatewayProps) {
     super(scope, id);
     this.platform = props.platform;
-    this.gatewayName = props.name ?? id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+    this.gatewayName = props.name ?? nameFromId(id);
     assertDnsLabel(this, 'name', this.gatewayName, 63);
     this.namespace = props.namespace ?? 'default';
     assertDnsLabel(this, 'namespace', this.namespace);
@@ -1252,7 +1253,14 @@ export class InferenceGateway extends Construct {
         );
       }
     }
-    const routeName = `${this.gatewayName}-${variants[0].pool.poolName}`.slice(0, 63).replace(/-+$/, '');
+    if (this.node.tryFindChild(id)) {
+      throw new ValidationError(
+        `addModel('${id}'): a model with this id is already on the gateway: use another id.`,
+        this,
+      );
+    }
+    const routeName = `${this.gatewayName}-${nameFromId(id)}`;
+    assertDnsLabel(this, `addModel('${id}'): route name`, routeName, 63);
     this.routeNamespaces.add(variants[0].pool.namespace);
     const route = new InferenceModelRoute(this, id, modelName, options, routeName, timeout);
     this.models.push(route);

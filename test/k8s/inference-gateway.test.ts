@@ -584,7 +584,7 @@ describe('InferenceGateway', () => {
     });
     expect(route.modelName).toBe('llama-3.1-8b');
     const [r] = manifests(workloads, 'HTTPRoute');
-    expect(r.metadata).toMatchObject({ name: 'gw-llama-stable', namespace: 'llm' });
+    expect(r.metadata).toMatchObject({ name: 'gw-llama', namespace: 'llm' });
     expect(r.spec).toEqual({
       parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw', namespace: 'default' }],
       hostnames: ['llm.internal.example.com'],
@@ -795,6 +795,32 @@ describe('InferenceGateway', () => {
       expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }], paths: ['v1'] })).toThrow(
         /absolute path prefix/,
       );
+    });
+
+    test('throws when a model id is used twice', () => {
+      const { workloads, gatewayPlatform, gw } = env();
+      const p = pool(workloads, gatewayPlatform, 'P');
+      gw.addModel('M', { variants: [{ pool: p, weight: 1 }], hostnames: ['a.llm'] });
+      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }], hostnames: ['b.llm'] })).toThrow(
+        /already on the gateway/,
+      );
+    });
+
+    test('one pool may serve two models on distinct host names', () => {
+      const { workloads, gatewayPlatform, gw } = env();
+      const p = pool(workloads, gatewayPlatform, 'P');
+      gw.addModel('A', { variants: [{ pool: p, weight: 1 }], hostnames: ['a.llm'] });
+      gw.addModel('B', { variants: [{ pool: p, weight: 1 }], hostnames: ['b.llm'] });
+      expect(manifests(workloads, 'HTTPRoute').map((r) => r.metadata.name)).toEqual(['gw-a', 'gw-b']);
+    });
+
+    test('throws when the route name would exceed 63 characters', () => {
+      const { workloads, gatewayPlatform, gw } = env();
+      expect(() =>
+        gw.addModel('M'.repeat(70), {
+          variants: [{ pool: pool(workloads, gatewayPlatform, 'P'), weight: 1 }],
+        }),
+      ).toThrow(/route name/);
     });
 
     test('throws when two models match the same host names', () => {
