@@ -1,4 +1,5 @@
 import { ValidationError } from './errors';
+import { Validate } from './validation';
 
 /** Alert severity, rendered as the `severity` label. */
 export enum AlertSeverity {
@@ -667,6 +668,14 @@ export class AlertRuleSet {
           `'overrides.${name}.forSeconds' (${o.forSeconds}) must be an integer >= 0.`,
         );
       }
+    }
+    const matcherLists: Array<[string, readonly string[] | undefined]> = [
+      ['servingMatchers', options.servingMatchers],
+      ['gpuMatchers', options.gpuMatchers],
+      ['gatewayMatchers', options.gatewayMatchers],
+    ];
+    for (const [prop, list] of matcherLists) {
+      (list ?? []).forEach((m, i) => Validate.promqlMatcher(undefined, `${prop}[${i}]`, m));
     }
     const groups = options.groups ?? Object.values(AlertGroup);
     this.definitions = ALERT_RULES.filter(

@@ -11,14 +11,12 @@ import {
   Token,
 } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { ValidationError, Warnings, metricSelector } from '../core';
+import { Validate, ValidationError, Warnings, metricSelector } from '../core';
 import { IInferenceBackend, IMonitoringStack, InferenceEngineType } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import {
   MANAGED_BY,
   assertCrdInOtherStack,
-  assertDnsLabel,
-  assertInteger,
   dependOnStackOf,
   nameFromId,
   registerCrdInstaller,
@@ -243,7 +241,9 @@ export class InferenceGatewayPlatform extends Construct implements IInferenceGat
     this.crdInstall =
       props.crds ?? (gke ? GatewayCrdInstall.CLUSTER_MANAGED : GatewayCrdInstall.UPSTREAM_RELEASE);
     if (!gke) {
-      assertDnsLabel(this, 'implementation namespace', this.implementation.namespace);
+      Validate.k8sDnsLabel(this, 'implementation namespace', this.implementation.namespace, {
+        what: 'a namespace',
+      });
     }
     if (this.crdInstall === GatewayCrdInstall.UPSTREAM_RELEASE) {
       this.crds.push(
@@ -399,7 +399,7 @@ export class SchedulingProfile {
   /** Validates the weights: whole numbers from 0 to 100, at least one scorer on. */
   public validate(scope: IConstruct, prop: string): void {
     for (const [k, v] of Object.entries(this.weights)) {
-      assertInteger(scope, `${prop}.${k}`, v, 0, 100);
+      Validate.integer(scope, `${prop}.${k}`, v, { min: 0, max: 100 });
     }
     const w = this.weights;
     if (w.queueDepth + w.kvCacheUtilization + w.prefixCacheAffinity === 0) {
@@ -605,14 +605,17 @@ export class InferencePool extends Construct {
     this.namespace = b.namespace;
     this.poolName = props.name ?? b.name;
     // The chart truncates the release name to 40 characters before appending '-epp'.
-    assertDnsLabel(this, 'name', this.poolName, 40);
+    Validate.k8sDnsLabel(this, 'name', this.poolName, {
+      maxLength: 40,
+      what: 'an InferencePool name (the chart appends -epp)',
+    });
     this.eppName = `${this.poolName}-epp`;
     assertCrdInOtherStack(this, 'inference.networking.k8s.io', 'InferencePool');
     dependOnStackOf(this, props.platform);
     if (props.monitoring) {
       dependOnStackOf(this, props.monitoring);
     }
-    assertInteger(this, 'backend.targetPort', b.targetPort, 1, 65535);
+    Validate.integer(this, 'backend.targetPort', b.targetPort, { min: 1, max: 65535 });
     if (Object.keys(b.podSelectorLabels).length === 0) {
       throw new ValidationError(
         `'backend' ${b.name} has no pod selector labels: the InferencePool would select no pods (or, worse, every pod). ` +
@@ -624,7 +627,7 @@ export class InferencePool extends Construct {
     const profile = props.schedulingProfile ?? SchedulingProfile.default();
     profile.validate(this, 'schedulingProfile');
     const replicas = props.eppReplicas ?? 2;
-    assertInteger(this, 'eppReplicas', replicas, 1, 10);
+    Validate.integer(this, 'eppReplicas', replicas, { min: 1, max: 10 });
     if (replicas === 1) {
       Warnings.add(
         this,
@@ -646,14 +649,15 @@ export class InferencePool extends Construct {
       this.flowControl = { requestTtlSeconds: DEFAULT_FLOW_CONTROL_TTL_SECONDS };
     }
     if (this.flowControl) {
-      assertInteger(this, 'flowControl.requestTtlSeconds', this.flowControl.requestTtlSeconds, 1, 3600);
+      Validate.integer(this, 'flowControl.requestTtlSeconds', this.flowControl.requestTtlSeconds, {
+        min: 1,
+        max: 3600,
+      });
     }
     const cpu = props.eppCpu ?? '8';
-    if (!Token.isUnresolved(cpu) && !/^([0-9]+m|[0-9]+(\.[0-9]+)?)$/.test(cpu)) {
-      throw new ValidationError(`'eppCpu' ('${cpu}') must be a CPU quantity such as '2' or '500m'.`, this);
-    }
+    Validate.k8sQuantity(this, 'eppCpu', cpu);
     const memoryGiB = props.eppMemoryGiB ?? 8;
-    assertInteger(this, 'eppMemoryGiB', memoryGiB, 1, 256);
+    Validate.integer(this, 'eppMemoryGiB', memoryGiB, { min: 1, max: 256 });
 
     this.endpointPickerConfig = profile.render({
       engine: b.engine,
@@ -1014,9 +1018,9 @@ export class InferenceGateway extends Construct {
     super(scope, id);
     this.platform = props.platform;
     this.gatewayName = props.name ?? nameFromId(id);
-    assertDnsLabel(this, 'name', this.gatewayName, 63);
+    Validate.k8sDnsLabel(this, 'name', this.gatewayName, { what: 'a Gateway name' });
     this.namespace = props.namespace ?? 'default';
-    assertDnsLabel(this, 'namespace', this.namespace);
+    Validate.k8sDnsLabel(this, 'namespace', this.namespace, { what: 'a namespace' });
     assertCrdInOtherStack(this, 'gateway.networking.k8s.io', 'Gateway');
     dependOnStackOf(this, props.platform);
     const gke = props.platform.implementation.kind === GatewayImplementationKind.GKE;
@@ -1051,7 +1055,7 @@ export class InferenceGateway extends Construct {
       );
     }
     if (props.tls) {
-      assertDnsLabel(this, 'tls.secretName', props.tls.secretName, 253);
+      Validate.k8sDnsSubdomain(this, 'tls.secretName', props.tls.secretName, { what: 'a Secret name' });
     }
     this.gatewayClassName = gke
       ? kind === GatewayExposureKind.EXTERNAL
@@ -1209,7 +1213,7 @@ export class InferenceGateway extends Construct {
       }
     }
     const timeout = options.requestTimeoutSeconds ?? 300;
-    assertInteger(this, `addModel('${id}'): 'requestTimeoutSeconds'`, timeout, 1, 3600);
+    Validate.integer(this, `addModel('${id}').requestTimeoutSeconds`, timeout, { min: 1, max: 3600 });
     const gke = this.platform.implementation.kind === GatewayImplementationKind.GKE;
     for (const v of carrying) {
       const ttl = v.pool.flowControl?.requestTtlSeconds;
@@ -1260,7 +1264,9 @@ export class InferenceGateway extends Construct {
       );
     }
     const routeName = `${this.gatewayName}-${nameFromId(id)}`;
-    assertDnsLabel(this, `addModel('${id}'): route name`, routeName, 63);
+    Validate.k8sDnsLabel(this, `addModel('${id}'): route name`, routeName, {
+      what: 'an HTTPRoute name (<gateway>-<model id>)',
+    });
     this.routeNamespaces.add(variants[0].pool.namespace);
     const route = new InferenceModelRoute(this, id, modelName, options, routeName, timeout);
     this.models.push(route);

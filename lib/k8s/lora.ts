@@ -1,6 +1,6 @@
 import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { ValidationError } from '../core';
+import { Validate, ValidationError } from '../core';
 
 /** Where a LoRA adapter's weights come from. */
 export enum LoraAdapterSourceKind {
@@ -48,7 +48,6 @@ export const VLLM_MAX_LORA_RANKS: readonly number[] = [1, 8, 16, 32, 64, 128, 25
 const ADAPTER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const HF_REPO = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 const BUCKET_URI = /^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/;
-const CLAIM = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /** Where adapters copied from a bucket or mounted from a volume live inside the server pod. */
 export const LORA_MOUNT_ROOT = '/models/lora';
@@ -194,11 +193,10 @@ export function validateLoraAdapters(
         scope,
       );
     }
-    if (a.kind === LoraAdapterSourceKind.VOLUME && (!CLAIM.test(a.location) || a.location.length > 253)) {
-      throw new ValidationError(
-        `${prop}: adapter '${a.name}' LoraAdapter.fromVolume('${a.location}') must name a PersistentVolumeClaim (a DNS subdomain).`,
-        scope,
-      );
+    if (a.kind === LoraAdapterSourceKind.VOLUME) {
+      Validate.k8sDnsSubdomain(scope, `${prop} adapter '${a.name}' claim`, a.location, {
+        what: 'a PersistentVolumeClaim name',
+      });
     }
   }
 }
@@ -223,9 +221,7 @@ export function loraEngineArgs(adapters: readonly LoraAdapter[], options: LoraEn
     return [];
   }
   const maxLoras = options.maxLoras ?? adapters.length;
-  if (!Token.isUnresolved(maxLoras) && (!Number.isInteger(maxLoras) || maxLoras < 1)) {
-    throw new ValidationError(`'maxLoras' (${maxLoras}) must be an integer >= 1 (vLLM --max-loras).`);
-  }
+  Validate.integer(undefined, 'maxLoras', maxLoras, { min: 1, reason: 'vLLM --max-loras' });
   const largest = Math.max(...adapters.map((a) => a.rank));
   const maxRank =
     VLLM_MAX_LORA_RANKS.find((r) => r >= largest) ?? VLLM_MAX_LORA_RANKS[VLLM_MAX_LORA_RANKS.length - 1];

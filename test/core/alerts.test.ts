@@ -166,4 +166,13 @@ describe('alert rules', () => {
       'InferenceRequestQueueTimeHigh',
     ]);
   });
+
+  test.each(['servingMatchers', 'gpuMatchers', 'gatewayMatchers'])(
+    'throws on a %s entry that is not a PromQL matcher',
+    (prop) => {
+      expect(() => AlertRuleSet.defaults({ [prop]: ['namespace=llm'] })).toThrow(
+        new RegExp(`'${prop}\\[0\\]' .* is not a PromQL label matcher`),
+      );
+    },
+  );
 });

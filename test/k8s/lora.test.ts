@@ -96,7 +96,7 @@ describe('LoraAdapter', () => {
       /repository id 'org\/name'/,
     ],
     ['a bad bucket', [LoraAdapter.fromBucket('a', 'https://x/y', { rank: 8 })], /'s3:\/\/bucket\/prefix\/'/],
-    ['a bad claim', [LoraAdapter.fromVolume('a', 'Bad_Claim', { rank: 8 })], /PersistentVolumeClaim/],
+    ['a bad claim', [LoraAdapter.fromVolume('a', 'Bad_Claim', { rank: 8 })], /PersistentVolumeClaim name/],
   ])('throws on %s', (_name, adapters, message) => {
     const s = scope();
     expect(() => validateLoraAdapters(s, 'loraAdapters', adapters, 'base')).toThrow(ValidationError);
