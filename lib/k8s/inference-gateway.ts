@@ -774,6 +774,8 @@ export interface ModelServerBackendSource extends IConstruct {
   readonly podSelectorLabels?: Readonly<Record<string, string>>;
   /** Whether the server may scale to zero, when it exposes it. */
   readonly scalesToZero?: boolean;
+  /** The server's KEDA ScaledObject, if it autoscales (`idleReplicaCount: 0` means it may scale to zero). */
+  readonly scaledObject?: Manifest;
 }
 
 /** Options of {@link ModelServerBackend.of}. */
@@ -785,7 +787,7 @@ export interface ModelServerBackendOptions {
   readonly loraAdapterNames?: string[];
   /**
    * Whether the server's autoscaler may take it to zero.
-   * @default - the server's `scalesToZero`, else false
+   * @default - the server's `scalesToZero`, else whether its ScaledObject has `idleReplicaCount: 0`
    */
   readonly mayScaleToZero?: boolean;
 }
@@ -820,7 +822,10 @@ export class ModelServerBackend {
       targetPort: MODEL_SERVER_HTTP_PORT,
       servedModelName: server.servedModelName,
       engine,
-      mayScaleToZero: options.mayScaleToZero ?? server.scalesToZero ?? false,
+      mayScaleToZero:
+        options.mayScaleToZero ??
+        server.scalesToZero ??
+        server.scaledObject?.manifestInput?.spec?.idleReplicaCount === 0,
       loraAdapterNames: [...(options.loraAdapterNames ?? [])],
     };
   }

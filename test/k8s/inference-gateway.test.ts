@@ -1,4 +1,5 @@
 import { TerraformStack } from 'cdktf';
+import * as fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { Accelerator, ModelSpec, Quantization, ValidationError } from '../../lib/core';
 import {
@@ -362,6 +363,26 @@ describe('InferencePool', () => {
     expect(ModelServerBackend.of(server).mayScaleToZero).toBe(false);
     new InferencePool(workloads, 'Pool', { backend: b, platform: gatewayPlatform });
     expect(poolValues(workloads).router.modelServers.matchLabels).toEqual(b.podSelectorLabels);
+  });
+
+  test('ModelServerBackend.of reads scale to zero from the server’s ScaledObject', () => {
+    const { platform, workloads } = setup();
+    const monitoring = new MonitoringStack(platform, 'Monitoring', {});
+    const server = new ModelServer(workloads, 'Llama8B', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.BF16,
+      accelerator: Accelerator.L4,
+      weights: WeightsSource.bucket('s3://acme-models/llama/'),
+      namespace: 'llm',
+      replicas: 0,
+      monitoring,
+      autoscaling: {
+        maxReplicas: 2,
+        scaleToZero: true,
+        activationQuery: InferencePool.activationQueryFor('llm', 'llama8b'),
+      },
+    });
+    expect(ModelServerBackend.of(server).mayScaleToZero).toBe(true);
   });
 
   test('ModelServerBackend.of throws for a server that is not named <name>-vllm / <name>-triton', () => {
@@ -834,6 +855,60 @@ describe('InferenceGateway', () => {
       });
       expect(() => gw.addModel('B', { variants: [{ pool: b, weight: 1 }], hostnames: ['b.llm'] })).toThrow(
         /shadow/,
+      );
+    });
+  });
+
+  describe('weights (property)', () => {
+    const { workloads, gatewayPlatform } = setup();
+    const a = pool(workloads, gatewayPlatform, 'A', { name: 'a' });
+    const b = pool(workloads, gatewayPlatform, 'B', { name: 'b' });
+    let n = 0;
+    const gateway = () => new InferenceGateway(workloads, `Gw${n++}`, { platform: gatewayPlatform });
+
+    test('any two whole weights from 0 to 1,000,000 with a positive sum are rendered as given', () => {
+      const expected: Record<string, number[]> = {};
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 1_000_000 }),
+          fc.integer({ min: 1, max: 1_000_000 }),
+          (x, y) => {
+            const g = gateway();
+            g.addModel('M', {
+              variants: [
+                { pool: a, weight: x },
+                { pool: b, weight: y },
+              ],
+            });
+            expected[`${g.gatewayName}-m`] = [x, y];
+          },
+        ),
+        { numRuns: 30 },
+      );
+      const rendered = Object.fromEntries(
+        manifests(workloads, 'HTTPRoute').map((r) => [
+          r.metadata.name,
+          r.spec.rules[0].backendRefs.map((x: any) => x.weight),
+        ]),
+      );
+      expect(rendered).toEqual(expected);
+    });
+
+    test('any weight that is not a whole number in range is a ValidationError', () => {
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            fc.double({ noNaN: false }).filter((d) => !Number.isInteger(d)),
+            fc.integer({ max: -1 }),
+            fc.integer({ min: 1_000_001 }),
+          ),
+          (w) => {
+            expect(() => gateway().addModel('M', { variants: [{ pool: a, weight: w }] })).toThrow(
+              ValidationError,
+            );
+          },
+        ),
+        { numRuns: 100 },
       );
     });
   });

@@ -1,4 +1,5 @@
 import { Testing, TerraformStack } from 'cdktf';
+import * as fc from 'fast-check';
 import { ValidationError } from '../../lib/core';
 import { LoraAdapter, VLLM_MAX_LORA_RANKS, loraEngineArgs, validateLoraAdapters } from '../../lib/k8s';
 
@@ -101,5 +102,19 @@ describe('LoraAdapter', () => {
     const s = scope();
     expect(() => validateLoraAdapters(s, 'loraAdapters', adapters, 'base')).toThrow(ValidationError);
     expect(() => validateLoraAdapters(s, 'loraAdapters', adapters, 'base')).toThrow(message);
+  });
+
+  test('--max-lora-rank is an accepted vLLM value covering every adapter (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 512 }), { minLength: 1, maxLength: 8 }), (ranks) => {
+        const adapters = ranks.map((rank, i) => LoraAdapter.fromHuggingFace(`a${i}`, `acme/a${i}`, { rank }));
+        const args = loraEngineArgs(adapters);
+        const maxRank = Number(args[args.indexOf('--max-lora-rank') + 1]);
+        expect(VLLM_MAX_LORA_RANKS).toContain(maxRank);
+        expect(ranks.every((r) => r <= maxRank)).toBe(true);
+        const below = VLLM_MAX_LORA_RANKS.filter((r) => r < maxRank);
+        expect(below.every((r) => r < Math.max(...ranks))).toBe(true);
+      }),
+    );
   });
 });
