@@ -493,7 +493,12 @@ export class ModelServer extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: this.selectorLabels,
-        port: engine.ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: 'TCP' })),
+        port: engine.ports.map((p) => ({
+          name: p.name,
+          port: p.containerPort,
+          targetPort: p.name,
+          protocol: 'TCP',
+        })),
       },
     });
     this.targetPort = engine.httpPort;
@@ -629,7 +634,9 @@ export class ModelServer extends Construct {
       }
       seen.add(ns);
     }
-    const namespaceSelector = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
+    const namespaceSelector = (ns: string) => ({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
+    });
     const apiPorts = this.engine.ports.map((p) => ({ port: p.name, protocol: 'TCP' }));
     const from = [
       ...((np.allowSameNamespace ?? true) ? [{ podSelector: {} }] : []),

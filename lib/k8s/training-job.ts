@@ -322,7 +322,9 @@ export class TrainingJob extends Construct {
       memoryGiB: memory,
       sharedMemoryGiB: shm,
       extraResources: extra,
-      defaultNodeSelector: props.accelerator ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue } : {},
+      defaultNodeSelector: props.accelerator
+        ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue }
+        : {},
       nodeSelector: props.nodeSelector,
       tolerations: props.tolerations,
       serviceAccountName: props.serviceAccountName,

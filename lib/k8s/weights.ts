@@ -241,7 +241,9 @@ export class BucketWeights extends WeightsSource {
     const engineLoading = c.engine.weightLoading;
     const loading =
       this.options.loading ??
-      (this.location.startsWith('s3://') && engineLoading.streamsS3ByDefault && engineLoading.streamFromBucketArgs
+      (this.location.startsWith('s3://') &&
+      engineLoading.streamsS3ByDefault &&
+      engineLoading.streamFromBucketArgs
         ? BucketLoading.STREAM
         : BucketLoading.INIT_CONTAINER);
     if (loading === BucketLoading.STREAM) {
@@ -316,7 +318,9 @@ export class VolumeWeights extends WeightsSource {
       modelLocation: sub ? `${WEIGHTS_DIR}/${sub}` : WEIGHTS_DIR,
       engineArgs: [],
       env: [],
-      volumes: [{ name: 'model-weights', persistentVolumeClaim: { claimName: this.location, readOnly: true } }],
+      volumes: [
+        { name: 'model-weights', persistentVolumeClaim: { claimName: this.location, readOnly: true } },
+      ],
       volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR, readOnly: true }],
       initContainers: [],
     };

@@ -36,7 +36,12 @@ class EchoEngine extends VllmEngine {
     { name: 'prom', containerPort: 30001 },
   ];
   public readonly httpPort = 30000;
-  public readonly probes = { port: 'api', startupPath: '/ready', readinessPath: '/ready', livenessPath: '/live' };
+  public readonly probes = {
+    port: 'api',
+    startupPath: '/ready',
+    readinessPath: '/ready',
+    livenessPath: '/live',
+  };
   public readonly metrics = {
     port: 'prom',
     path: '/stats',
@@ -95,18 +100,21 @@ describe('ServingEngine catalogue', () => {
     expect(container.image).toBe(`registry.example.com/vllm/vllm-openai:${IMAGES.vllm.tag}`);
   });
 
-  test.each([ServingEngine.VLLM, ServingEngine.TRITON_TENSORRT_LLM])('%p names its signals and a non-root user', (e) => {
-    expect(e.ports[0].containerPort).toBe(e.httpPort);
-    expect(e.ports.map((p) => p.name)).toContain(e.metrics.port);
-    expect(e.ports.map((p) => p.name)).toContain(e.probes.port);
-    expect(e.metrics.queueDepth.name).toBeTruthy();
-    expect(e.metrics.runningRequests.name).toBeTruthy();
-    expect(e.metrics.kvCacheUsage.name).toBeTruthy();
-    expect(e.user.uid).toBeGreaterThan(0);
-    for (const p of e.ports) {
-      expect(p.name).toMatch(/^[a-z0-9-]{1,15}$/);
-    }
-  });
+  test.each([ServingEngine.VLLM, ServingEngine.TRITON_TENSORRT_LLM])(
+    '%p names its signals and a non-root user',
+    (e) => {
+      expect(e.ports[0].containerPort).toBe(e.httpPort);
+      expect(e.ports.map((p) => p.name)).toContain(e.metrics.port);
+      expect(e.ports.map((p) => p.name)).toContain(e.probes.port);
+      expect(e.metrics.queueDepth.name).toBeTruthy();
+      expect(e.metrics.runningRequests.name).toBeTruthy();
+      expect(e.metrics.kvCacheUsage.name).toBeTruthy();
+      expect(e.user.uid).toBeGreaterThan(0);
+      for (const p of e.ports) {
+        expect(p.name).toMatch(/^[a-z0-9-]{1,15}$/);
+      }
+    },
+  );
 
   test('vLLM metric names are the V1 engine gauges', () => {
     expect(ServingEngine.VLLM.metrics.queueDepth.name).toBe('vllm:num_requests_waiting');
@@ -134,7 +142,10 @@ describe('a custom engine (IServingEngine) plugs into ModelServer', () => {
     expect(container.env).toContainEqual({ name: 'HOME', value: '/srv/echo' });
     expect(server.targetPort).toBe(30000);
     expect(server.url).toBe('http://llama8b-echo.default.svc.cluster.local:30000');
-    expect(server.selectorLabels).toEqual({ 'app.kubernetes.io/name': 'echo', 'app.kubernetes.io/instance': 'llama8b' });
+    expect(server.selectorLabels).toEqual({
+      'app.kubernetes.io/name': 'echo',
+      'app.kubernetes.io/instance': 'llama8b',
+    });
   });
 
   test('scrapes its metrics port and path, and scales on its queue metric selected by pod', () => {
@@ -146,7 +157,9 @@ describe('a custom engine (IServingEngine) plugs into ModelServer', () => {
     const sm = manifests.find((m: any) => m.kind === 'ServiceMonitor');
     expect(sm.spec.endpoints).toEqual([{ port: 'prom', path: '/stats', interval: '15s' }]);
     const so = manifests.find((m: any) => m.kind === 'ScaledObject');
-    expect(so.spec.triggers[0].metadata.query).toBe('sum(echo_queue{namespace="default", pod=~"llama8b-echo-.+"})');
+    expect(so.spec.triggers[0].metadata.query).toBe(
+      'sum(echo_queue{namespace="default", pod=~"llama8b-echo-.+"})',
+    );
   });
 
   test('its own validation runs with the construct path', () => {
@@ -184,7 +197,11 @@ describe('ModelServer metric selectors', () => {
     const { manifests } = serve({
       engine: ServingEngine.TRITON_TENSORRT_LLM,
       replicas: 0,
-      autoscaling: { maxReplicas: 2, scaleToZero: true, activationQuery: 'sum(rate(ingress_requests_total[1m]))' },
+      autoscaling: {
+        maxReplicas: 2,
+        scaleToZero: true,
+        activationQuery: 'sum(rate(ingress_requests_total[1m]))',
+      },
     });
     const so = manifests.find((m: any) => m.kind === 'ScaledObject');
     expect(so.spec.triggers[1].metadata.query).toBe(
@@ -219,7 +236,9 @@ describe('ModelServer NetworkPolicy', () => {
   });
 
   test('admits gateway namespaces and can exclude the own namespace', () => {
-    const [np]: any[] = policy({ networkPolicy: { clientNamespaces: ['gateway', 'router'], allowSameNamespace: false } });
+    const [np]: any[] = policy({
+      networkPolicy: { clientNamespaces: ['gateway', 'router'], allowSameNamespace: false },
+    });
     expect(np.spec.ingress[0].from).toEqual([
       { namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'gateway' } } },
       { namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'router' } } },
@@ -233,7 +252,9 @@ describe('ModelServer NetworkPolicy', () => {
   });
 
   test('with Managed Prometheus the scraper is gmp-system', () => {
-    const [np]: any[] = policy({ metricsCollection: MetricsCollection.managedPrometheus({ projectId: 'my-project' }) });
+    const [np]: any[] = policy({
+      metricsCollection: MetricsCollection.managedPrometheus({ projectId: 'my-project' }),
+    });
     expect(np.spec.ingress[1].from[0].namespace_selector.match_labels).toEqual({
       'kubernetes.io/metadata.name': 'gmp-system',
     });

@@ -113,7 +113,8 @@ export function restrictedViolations(spec: any, options: RestrictedCheckOptions 
       v.push(`B7 ${where}: appArmorProfile ${s.appArmorProfile.type}`);
     const se = s.seLinuxOptions;
     if (se) {
-      if (se.type !== undefined && !SELINUX_TYPES.includes(se.type)) v.push(`B8 ${where}: seLinuxOptions.type ${se.type}`);
+      if (se.type !== undefined && !SELINUX_TYPES.includes(se.type))
+        v.push(`B8 ${where}: seLinuxOptions.type ${se.type}`);
       if (se.user !== undefined || se.role !== undefined) v.push(`B8 ${where}: seLinuxOptions.user/role`);
     }
     if (s.seccompProfile?.type === 'Unconfined') v.push(`B10 ${where}: seccompProfile Unconfined`);
@@ -132,7 +133,8 @@ export function restrictedViolations(spec: any, options: RestrictedCheckOptions 
     for (const p of c.ports ?? []) {
       if (p.hostPort) v.push(`B6 ${where}: hostPort ${p.hostPort}`);
     }
-    if (s.procMount !== undefined && s.procMount !== 'Default') v.push(`B9 ${where}: procMount ${s.procMount}`);
+    if (s.procMount !== undefined && s.procMount !== 'Default')
+      v.push(`B9 ${where}: procMount ${s.procMount}`);
     checkShared(where, s);
     const add: string[] = s.capabilities?.add ?? [];
     for (const cap of add) {
@@ -163,7 +165,14 @@ const PROVIDER_LISTS: Record<string, string> = {
   sysctl: 'sysctls',
 };
 /** Single blocks a provider may render as a one-element list. */
-const PROVIDER_SINGLE = ['securityContext', 'capabilities', 'seccompProfile', 'seLinuxOptions', 'windowsOptions', 'appArmorProfile'];
+const PROVIDER_SINGLE = [
+  'securityContext',
+  'capabilities',
+  'seccompProfile',
+  'seLinuxOptions',
+  'windowsOptions',
+  'appArmorProfile',
+];
 
 function camel(k: string): string {
   return k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -61,7 +61,15 @@ describe('the Pod Security Standards checker (test helper)', () => {
     ['R5', (s) => delete s.securityContext.seccompProfile],
     ['R6', (s) => (c0(s).securityContext.capabilities.drop = [])],
     ['R6', (s) => (c0(s).securityContext.capabilities.add = ['CHOWN'])],
-    ['R2', (s) => s.containers.push({ name: 'init', image: 'x/y:1', securityContext: { capabilities: { drop: ['ALL'] } } })],
+    [
+      'R2',
+      (s) =>
+        s.containers.push({
+          name: 'init',
+          image: 'x/y:1',
+          securityContext: { capabilities: { drop: ['ALL'] } },
+        }),
+    ],
   ])('flags rule %s', (rule, mutate) => {
     const spec = compliant();
     mutate(spec);
@@ -102,8 +110,14 @@ describe('ModelServer pods meet Pod Security "restricted"', () => {
   test.each<[string, Partial<ModelServerProps>]>([
     ['vLLM streaming from s3://', {}],
     ['vLLM with a gs:// init container', { weights: WeightsSource.bucket('gs://models/llama/') }],
-    ['vLLM from Hugging Face', { weights: WeightsSource.huggingFace('org/model', { tokenSecret: { name: 'hf', key: 't' } }) }],
-    ['vLLM from a claim', { weights: WeightsSource.volume('models', { accessMode: VolumeAccessMode.READ_ONLY_MANY }) }],
+    [
+      'vLLM from Hugging Face',
+      { weights: WeightsSource.huggingFace('org/model', { tokenSecret: { name: 'hf', key: 't' } }) },
+    ],
+    [
+      'vLLM from a claim',
+      { weights: WeightsSource.volume('models', { accessMode: VolumeAccessMode.READ_ONLY_MANY }) },
+    ],
     ['Triton + TensorRT-LLM', { engine: ServingEngine.TRITON_TENSORRT_LLM, quantization: Quantization.FP8 }],
   ])('%s', (_name, props) => {
     const { server, spec } = serverPods(props);
@@ -150,7 +164,10 @@ describe('ModelServer pods meet Pod Security "restricted"', () => {
   });
 
   test('Triton runs as the image user triton-server (UID 1000, GID 1000)', () => {
-    const { spec } = serverPods({ engine: ServingEngine.TRITON_TENSORRT_LLM, quantization: Quantization.FP8 });
+    const { spec } = serverPods({
+      engine: ServingEngine.TRITON_TENSORRT_LLM,
+      quantization: Quantization.FP8,
+    });
     expect(spec.securityContext.runAsUser).toBe(1000);
     expect(spec.securityContext.runAsGroup).toBe(1000);
     expect(spec.containers[0].env).toContainEqual({ name: 'HOME', value: '/home/triton-server' });
@@ -230,7 +247,7 @@ describe('TrainingJob pods', () => {
     expect(() => jobPods({ runAsUser: uid })).toThrow(/'runAsUser' \(.*\) must be an integer from 1/);
   });
 
-  test.each([{ 'vpc.amazonaws.com/efa': 32 }, { 'rdma/ib': 8 }])(
+  test.each<Record<string, number>>([{ 'vpc.amazonaws.com/efa': 32 }, { 'rdma/ib': 8 }])(
     'with a fabric (%p) add only IPC_LOCK and meet "privileged" (IPC_LOCK is outside Baseline)',
     (extraResourcesPerNode) => {
       const { job, spec } = jobPods({ extraResourcesPerNode });
@@ -248,7 +265,8 @@ describe('nodeSelector has one meaning in ModelServer and TrainingJob', () => {
     const job = jobPods({ nodeSelector: selector }).spec.nodeSelector;
     expect(server).toEqual(selector);
     expect(job).toEqual(selector);
-    const serverAdd = serverPods({ accelerator: Accelerator.H100, nodeSelector: { pool: 'a' } }).spec.nodeSelector;
+    const serverAdd = serverPods({ accelerator: Accelerator.H100, nodeSelector: { pool: 'a' } }).spec
+      .nodeSelector;
     const jobAdd = jobPods({ nodeSelector: { pool: 'a' } }).spec.nodeSelector;
     expect(serverAdd).toEqual({ 'cdktf-ai-infra/accelerator': 'h100', pool: 'a' });
     expect(jobAdd).toEqual(serverAdd);

@@ -44,9 +44,9 @@ const METRICS_PORT = 8002;
  */
 export class TritonTensorRtLlmEngine implements IServingEngine {
   /** `triton`. */
-  public readonly id = 'triton';
+  public readonly id: string = 'triton';
   /** `Triton + TensorRT-LLM`. */
-  public readonly displayName = 'Triton + TensorRT-LLM';
+  public readonly displayName: string = 'Triton + TensorRT-LLM';
   /** The image. */
   public readonly image: ImageVersion;
   /** `http` 8000, `grpc` 8001, `metrics` 8002. */
@@ -56,7 +56,7 @@ export class TritonTensorRtLlmEngine implements IServingEngine {
     { name: 'metrics', containerPort: METRICS_PORT },
   ];
   /** 8000. */
-  public readonly httpPort = HTTP_PORT;
+  public readonly httpPort: number = HTTP_PORT;
   /** `/v2/health/ready` (startup, readiness) and `/v2/health/live` (liveness). */
   public readonly probes: EngineProbes = {
     port: 'http',
@@ -77,13 +77,18 @@ export class TritonTensorRtLlmEngine implements IServingEngine {
     kvCacheUsage: { name: 'nv_trt_llm_kv_cache_block_metrics', matchers: ['kv_cache_block_type="fraction"'] },
   };
   /** The image's `triton-server` user: UID 1000, GID 1000. */
-  public readonly user: EngineUser = { uid: 1000, gid: 1000, name: 'triton-server', home: '/home/triton-server' };
+  public readonly user: EngineUser = {
+    uid: 1000,
+    gid: 1000,
+    name: 'triton-server',
+    home: '/home/triton-server',
+  };
   /** `/tmp` (the Python backend's stubs and TensorRT-LLM's temporary files). */
   public readonly writablePaths: EngineWritablePath[] = [{ volume: 'tmp', path: '/tmp' }];
   /** true. */
-  public readonly readOnlyRootFilesystem = true;
+  public readonly readOnlyRootFilesystem: boolean = true;
   /** 10 minutes: server start and engine deserialisation besides reading the files. */
-  public readonly warmUpMinutes = 10;
+  public readonly warmUpMinutes: number = 10;
   /** Reads a local model repository only. */
   public readonly weightLoading: EngineWeightLoading = {
     streamsS3ByDefault: false,
@@ -104,7 +109,10 @@ export class TritonTensorRtLlmEngine implements IServingEngine {
         scope,
       );
     }
-    if (q.tensorRtLlmMinComputeCapability !== undefined && c.accelerator.sm + 1e-9 < q.tensorRtLlmMinComputeCapability) {
+    if (
+      q.tensorRtLlmMinComputeCapability !== undefined &&
+      c.accelerator.sm + 1e-9 < q.tensorRtLlmMinComputeCapability
+    ) {
       throw new ValidationError(
         `'quantization' ${q.id} needs compute capability >= ${q.tensorRtLlmMinComputeCapability.toFixed(1)} with TensorRT-LLM; ` +
           `${c.accelerator.id} is SM ${c.accelerator.smText}. Use engine ServingEngine.VLLM or another quantization.`,

@@ -46,15 +46,15 @@ const HTTP_PORT = 8000;
  */
 export class VllmEngine implements IServingEngine {
   /** `vllm`. */
-  public readonly id = 'vllm';
+  public readonly id: string = 'vllm';
   /** `vLLM`. */
-  public readonly displayName = 'vLLM';
+  public readonly displayName: string = 'vLLM';
   /** The image. */
   public readonly image: ImageVersion;
   /** `http` 8000 (API, `/health`, `/metrics`). */
   public readonly ports: EnginePort[] = [{ name: 'http', containerPort: HTTP_PORT }];
   /** 8000. */
-  public readonly httpPort = HTTP_PORT;
+  public readonly httpPort: number = HTTP_PORT;
   /** `/health` for all three probes (200 once the engine is up, 503 on EngineDeadError; reference kubernetes.md §7). */
   public readonly probes: EngineProbes = {
     port: 'http',
@@ -76,9 +76,9 @@ export class VllmEngine implements IServingEngine {
   /** `/tmp`. */
   public readonly writablePaths: EngineWritablePath[] = [{ volume: 'tmp', path: '/tmp' }];
   /** true. */
-  public readonly readOnlyRootFilesystem = true;
+  public readonly readOnlyRootFilesystem: boolean = true;
   /** 10 minutes: process start, `torch.compile` and CUDA-graph capture on a cold cache. */
-  public readonly warmUpMinutes = 10;
+  public readonly warmUpMinutes: number = 10;
   /** Streams `s3://` (Run:ai model streamer), downloads Hub repositories, pins revisions. */
   public readonly weightLoading: EngineWeightLoading = {
     streamFromBucketArgs: ['--load-format', 'runai_streamer'],

@@ -205,7 +205,11 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
     volumeMounts: [{ name: 'dshm', mountPath: '/dev/shm' }, ...o.volumeMounts, ...writableMounts],
     securityContext,
     ...(o.probes
-      ? { startupProbe: o.probes.startup, readinessProbe: o.probes.readiness, livenessProbe: o.probes.liveness }
+      ? {
+          startupProbe: o.probes.startup,
+          readinessProbe: o.probes.readiness,
+          livenessProbe: o.probes.liveness,
+        }
       : {}),
     ...(o.preStopSleepSeconds !== undefined
       ? { lifecycle: { preStop: { exec: { command: ['sleep', String(o.preStopSleepSeconds)] } } } }
