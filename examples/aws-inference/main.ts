@@ -40,7 +40,15 @@ import {
   Tags,
 } from '../../lib/core';
 import { EksClusterStack, ampRemoteWritingMonitoring } from '../shared/cluster-stacks';
-import { GpuNodeImage, GpuPlatform, ModelServer, WeightsSource, gpuHourlyPriceOf } from '../../lib/k8s';
+import {
+  GpuNodeImage,
+  GpuPlatform,
+  ModelServer,
+  PodSecurityLevel,
+  WeightsSource,
+  gpuHourlyPriceOf,
+  podSecurityLabels,
+} from '../../lib/k8s';
 
 const REGION = 'us-west-2';
 /** Namespace and service account of the model servers (the Pod Identity role is bound to them). */
@@ -151,7 +159,10 @@ export function build(app: App): TerraformStack[] {
 
   const workloads = new EksClusterStack(app, 'aws-inference-workloads', infra.cluster);
   workloads.addDependency(platform);
-  const ns = new NamespaceV1(workloads, 'ServingNamespace', { metadata: { name: SERVING.namespace } });
+  const ns = new NamespaceV1(workloads, 'ServingNamespace', {
+    // The model servers' pods meet Pod Security "restricted": admission enforces it.
+    metadata: { name: SERVING.namespace, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) },
+  });
   new ServiceAccountV1(workloads, 'ModelServerAccount', {
     metadata: { name: SERVING.serviceAccount, namespace: SERVING.namespace },
     dependsOn: [ns],

@@ -55,8 +55,10 @@ import {
   IMAGES,
   MetricsCollection,
   ModelServer,
+  PodSecurityLevel,
   WeightsSource,
   imageRef,
+  podSecurityLabels,
 } from '../../lib/k8s';
 
 const PROJECT = 'acme-ml-serving';
@@ -258,7 +260,9 @@ export class GcpInferencePlatformStack extends InClusterStack {
       jobSet: false,
       kueue: false,
     });
-    const ns = new NamespaceV1(this, 'ServingNamespace', { metadata: { name: SERVING_NAMESPACE } });
+    const ns = new NamespaceV1(this, 'ServingNamespace', {
+      metadata: { name: SERVING_NAMESPACE, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) },
+    });
     this.servingServiceAccount = new ServiceAccountV1(this, 'ServingServiceAccount', {
       metadata: { name: SERVING_SERVICE_ACCOUNT, namespace: ns.metadata.name },
     });

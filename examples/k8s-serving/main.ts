@@ -16,7 +16,15 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { App, TerraformStack } from 'cdktf';
 import { Accelerator, ModelSpec, Quantization } from '../../lib/core';
-import { GpuNodeImage, GpuPlatform, ModelServer, MonitoringStack, WeightsSource } from '../../lib/k8s';
+import {
+  GpuNodeImage,
+  GpuPlatform,
+  ModelServer,
+  MonitoringStack,
+  PodSecurityLevel,
+  WeightsSource,
+  podSecurityLabels,
+} from '../../lib/k8s';
 import { KubeconfigStack } from '../shared/cluster-stacks';
 
 /** Adds this example's stacks to `app`. */
@@ -36,7 +44,9 @@ export function build(app: App): TerraformStack[] {
     jobSet: false,
     kueue: false,
   });
-  new NamespaceV1(platform, 'ServingNamespace', { metadata: { name: 'llm' } });
+  new NamespaceV1(platform, 'ServingNamespace', {
+    metadata: { name: 'llm', labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) },
+  });
 
   const workloads = new KubeconfigStack(app, 'k8s-serving-workloads');
   const hfToken = { name: 'hf-token', key: 'token' };

@@ -202,6 +202,8 @@ export function providerPodSpecToApi(x: any): any {
 export interface FoundPodSpec {
   /** `<resource type>.<logical id>`. */
   readonly address: string;
+  /** Namespace of the object holding the pod template. */
+  readonly namespace?: string;
   /** Pod spec in API shape. */
   readonly spec: any;
 }
@@ -240,13 +242,56 @@ export function podSpecsOf(json: any): FoundPodSpec[] {
       const api = providerPodSpecToApi(r);
       const specs: Array<{ path: string; spec: any }> = [];
       findApiPodSpecs(api, '', specs);
-      found.push(...specs.map((s) => ({ address: `${type}.${id}${s.path}`, spec: s.spec })));
+      const namespace = api.metadata?.namespace;
+      found.push(...specs.map((s) => ({ address: `${type}.${id}${s.path}`, namespace, spec: s.spec })));
     }
   }
   for (const [id, r] of Object.entries<any>(resources.kubernetes_manifest ?? {})) {
     const specs: Array<{ path: string; spec: any }> = [];
     findApiPodSpecs(r.manifest, '', specs);
-    found.push(...specs.map((s) => ({ address: `kubernetes_manifest.${id}${s.path}`, spec: s.spec })));
+    const namespace = r.manifest?.metadata?.namespace;
+    found.push(...specs.map((s) => ({ address: `kubernetes_manifest.${id}${s.path}`, namespace, spec: s.spec })));
   }
   return found;
+}
+
+const LEVELS = ['restricted', 'baseline', 'privileged'];
+
+/**
+ * Checks every pod the given stacks emit: each meets "restricted" except that fabric pods may
+ * add IPC_LOCK (which makes them "privileged"), and each runs in a namespace, declared in one of
+ * the stacks, whose `pod-security.kubernetes.io/enforce` label admits the pod's level.
+ * Returns the problems found, and how many pods were checked.
+ */
+export function checkPodsOfStacks(jsons: any[]): { pods: number; problems: string[] } {
+  const enforce = new Map<string, string | undefined>();
+  for (const json of jsons) {
+    for (const ns of Object.values<any>(json.resource?.kubernetes_namespace_v1 ?? {})) {
+      enforce.set(ns.metadata.name, ns.metadata.labels?.['pod-security.kubernetes.io/enforce']);
+    }
+  }
+  const problems: string[] = [];
+  let pods = 0;
+  for (const json of jsons) {
+    for (const pod of podSpecsOf(json)) {
+      pods++;
+      const strict = restrictedViolations(pod.spec);
+      const level = strict.length === 0 ? 'restricted' : 'privileged';
+      problems.push(
+        ...restrictedViolations(pod.spec, { allowCapabilities: ['IPC_LOCK'] }).map((v) => `${pod.address}: ${v}`),
+      );
+      const ns = pod.namespace ?? 'default';
+      if (!enforce.has(ns)) {
+        problems.push(`${pod.address}: namespace '${ns}' is not declared in these stacks`);
+        continue;
+      }
+      const label = enforce.get(ns);
+      if (!label) {
+        problems.push(`${pod.address}: namespace '${ns}' has no pod-security.kubernetes.io/enforce label`);
+      } else if (LEVELS.indexOf(label) < LEVELS.indexOf(level)) {
+        problems.push(`${pod.address}: a ${level} pod in namespace '${ns}' enforcing ${label}`);
+      }
+    }
+  }
+  return { pods, problems };
 }
