@@ -250,7 +250,9 @@ export function podSpecsOf(json: any): FoundPodSpec[] {
     const specs: Array<{ path: string; spec: any }> = [];
     findApiPodSpecs(r.manifest, '', specs);
     const namespace = r.manifest?.metadata?.namespace;
-    found.push(...specs.map((s) => ({ address: `kubernetes_manifest.${id}${s.path}`, namespace, spec: s.spec })));
+    found.push(
+      ...specs.map((s) => ({ address: `kubernetes_manifest.${id}${s.path}`, namespace, spec: s.spec })),
+    );
   }
   return found;
 }
@@ -278,7 +280,9 @@ export function checkPodsOfStacks(jsons: any[]): { pods: number; problems: strin
       const strict = restrictedViolations(pod.spec);
       const level = strict.length === 0 ? 'restricted' : 'privileged';
       problems.push(
-        ...restrictedViolations(pod.spec, { allowCapabilities: ['IPC_LOCK'] }).map((v) => `${pod.address}: ${v}`),
+        ...restrictedViolations(pod.spec, { allowCapabilities: ['IPC_LOCK'] }).map(
+          (v) => `${pod.address}: ${v}`,
+        ),
       );
       const ns = pod.namespace ?? 'default';
       if (!enforce.has(ns)) {
