@@ -33,7 +33,38 @@ export interface PodEnvVarSource {
    * A field of the pod, for example `metadata.annotations['batch.kubernetes.io/job-completion-index']`.
    * @default - not from a field
    */
-  readonly fieldRef?: { readonly fieldPath: string };
+  readonly fieldRef?: PodFieldRef;
+}
+
+/** A field of the pod an environment variable reads. */
+export interface PodFieldRef {
+  /** Field path, for example `metadata.name`. */
+  readonly fieldPath: string;
+}
+
+/** A node-local scratch directory. */
+export interface PodEmptyDir {
+  /**
+   * `Memory` for a tmpfs (charged to the container's memory).
+   * @default - the node's disk
+   */
+  readonly medium?: 'Memory';
+  /**
+   * Size limit, for example `20Gi`; the pod is evicted beyond it.
+   * @default - no limit
+   */
+  readonly sizeLimit?: string;
+}
+
+/** A PersistentVolumeClaim used as a volume. */
+export interface PodClaimSource {
+  /** Claim name (in the pod's namespace). */
+  readonly claimName: string;
+  /**
+   * Mount read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 /** A pod volume: an emptyDir or a PersistentVolumeClaim. */
@@ -44,12 +75,12 @@ export interface PodVolume {
    * A node-local scratch directory.
    * @default - not an emptyDir
    */
-  readonly emptyDir?: { readonly medium?: 'Memory'; readonly sizeLimit?: string };
+  readonly emptyDir?: PodEmptyDir;
   /**
    * An existing claim.
    * @default - not a claim
    */
-  readonly persistentVolumeClaim?: { readonly claimName: string; readonly readOnly?: boolean };
+  readonly persistentVolumeClaim?: PodClaimSource;
 }
 
 /** A volume mounted into a container. */
