@@ -32,7 +32,7 @@ import {
   dependOnStackOf,
   nameFromId,
 } from './private/common';
-import { ApiProbe, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import { ApiProbe, GpuPod, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
 import {
   addGcpTriggerAuthentication,
   addPodMonitoring,
@@ -40,7 +40,7 @@ import {
   promSelector,
 } from './private/metrics';
 import { ImageVersion, imageRef } from './versions';
-import { WeightsSource } from './weights';
+import { WeightsBinding, WeightsSource } from './weights';
 
 /** Queue-depth autoscaling with KEDA. */
 export interface ModelServerAutoscaling {
@@ -366,21 +366,7 @@ export class ModelServer extends Construct {
     assertInteger(this, 'replicas', replicas, 0);
     const autoscaling = props.autoscaling;
 
-    // Sizing: core decides TP and validates quantization x GPU; errors carry this path.
-    this.sizing = ValidationError.withScope(this, () =>
-      sizeModel({
-        model: props.model,
-        quantization: props.quantization,
-        accelerator: props.accelerator,
-        maxModelLen: props.maxModelLen,
-        concurrentSequences: props.concurrentSequences,
-        gpuMemoryUtilization: props.gpuMemoryUtilization,
-        kvCacheDtype: props.kvCacheDtype,
-      }),
-    );
-    for (const f of this.sizing.findings) {
-      Warnings.add(this, `k8s-${f.id}`, f.message);
-    }
+    this.sizing = this.size(props);
     engine.validate(this, { ...props, sizing: this.sizing });
     const weights = props.weights.bind(this, {
       engine,
@@ -397,16 +383,6 @@ export class ModelServer extends Construct {
       }
     }
 
-    const drain = props.drainSeconds ?? 120;
-    assertInteger(this, 'drainSeconds', drain, 0, 3600);
-    const startupMinutes =
-      props.startupTimeoutMinutes ?? defaultStartupMinutes(engine.warmUpMinutes, this.sizing.weightsGiB);
-    assertInteger(this, 'startupTimeoutMinutes', startupMinutes, 1, 24 * 60);
-    const shmGiB = props.sharedMemoryGiB ?? (this.sizing.tensorParallelSize > 1 ? 16 : 2);
-    assertInteger(this, 'sharedMemoryGiB', shmGiB, 1);
-    const memoryGiB = props.memoryGiB ?? Math.max(16, Math.ceil(this.sizing.weightsGiB) + 8);
-    assertInteger(this, 'memoryGiB', memoryGiB, 1);
-
     this.selectorLabels = { 'app.kubernetes.io/name': engine.id, 'app.kubernetes.io/instance': name };
     const labels = {
       ...this.selectorLabels,
@@ -415,6 +391,77 @@ export class ModelServer extends Construct {
       [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue,
       'cdktf-ai-infra/model': normalizeKubernetesLabelValue(this.servedModelName),
     };
+    const startupMinutes =
+      props.startupTimeoutMinutes ?? defaultStartupMinutes(engine.warmUpMinutes, this.sizing.weightsGiB);
+    assertInteger(this, 'startupTimeoutMinutes', startupMinutes, 1, 24 * 60);
+    const pod = this.pod(props, weights, startupMinutes);
+    this.podSecurityLevel = pod.podSecurityLevel;
+    this.resource = this.addDeployment(props, pod, labels, replicas, startupMinutes);
+    this.node.defaultChild = this.resource;
+
+    this.service = new ServiceV1(this, 'Service', {
+      metadata: { name: this.deploymentName, namespace: this.namespace, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        port: engine.ports.map((p) => ({
+          name: p.name,
+          port: p.containerPort,
+          targetPort: p.name,
+          protocol: 'TCP',
+        })),
+      },
+    });
+    this.targetPort = engine.httpPort;
+    this.url = `http://${this.deploymentName}.${this.namespace}.svc.cluster.local:${engine.httpPort}`;
+    if (props.podDisruptionBudget ?? true) {
+      this.podDisruptionBudget = new PodDisruptionBudgetV1(this, 'DisruptionBudget', {
+        metadata: { name: this.deploymentName, namespace: this.namespace, labels },
+        spec: { maxUnavailable: '1', selector: { matchLabels: this.selectorLabels } },
+      });
+    }
+
+    const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
+    const scrape = this.addMetricsCollection(props, collection, labels);
+    this.serviceMonitor = scrape.serviceMonitor;
+    this.podMonitoring = scrape.podMonitoring;
+    if (props.networkPolicy?.enabled ?? true) {
+      this.networkPolicy = this.addNetworkPolicy(props, collection, labels);
+    }
+    if (autoscaling) {
+      this.triggerAuthentication = this.addTriggerAuthentication(autoscaling, props, collection, labels);
+      this.scaledObject = this.addScaledObject(autoscaling, replicas, labels, props, collection);
+    }
+  }
+
+  /** Core sizing (TP, quantization x GPU); its errors carry this construct's path, its findings become warnings. */
+  private size(props: ModelServerProps): SizingResult {
+    const sizing = ValidationError.withScope(this, () =>
+      sizeModel({
+        model: props.model,
+        quantization: props.quantization,
+        accelerator: props.accelerator,
+        maxModelLen: props.maxModelLen,
+        concurrentSequences: props.concurrentSequences,
+        gpuMemoryUtilization: props.gpuMemoryUtilization,
+        kvCacheDtype: props.kvCacheDtype,
+      }),
+    );
+    for (const f of sizing.findings) {
+      Warnings.add(this, `k8s-${f.id}`, f.message);
+    }
+    return sizing;
+  }
+
+  /** The GPU pod: the engine's container, the weights' volumes, probes sized for the start-up budget, drain. */
+  private pod(props: ModelServerProps, weights: WeightsBinding, startupMinutes: number): GpuPod {
+    const engine = this.engine;
+    const drain = props.drainSeconds ?? 120;
+    assertInteger(this, 'drainSeconds', drain, 0, 3600);
+    const shmGiB = props.sharedMemoryGiB ?? (this.sizing.tensorParallelSize > 1 ? 16 : 2);
+    assertInteger(this, 'sharedMemoryGiB', shmGiB, 1);
+    const memoryGiB = props.memoryGiB ?? Math.max(16, Math.ceil(this.sizing.weightsGiB) + 8);
+    assertInteger(this, 'memoryGiB', memoryGiB, 1);
     const command = engine.container({
       ...props,
       sizing: this.sizing,
@@ -428,7 +475,7 @@ export class ModelServer extends Construct {
       periodSeconds,
       failureThreshold,
     });
-    const pod = gpuPod(this, {
+    return gpuPod(this, {
       containerName: engine.id,
       image: imageRef(props.image ?? engine.image),
       command: command.command,
@@ -462,18 +509,27 @@ export class ModelServer extends Construct {
       writablePaths: engine.writablePaths,
       readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? engine.readOnlyRootFilesystem,
     });
-    this.podSecurityLevel = pod.podSecurityLevel;
+  }
+
+  private addDeployment(
+    props: ModelServerProps,
+    pod: GpuPod,
+    labels: Record<string, string>,
+    replicas: number,
+    startupMinutes: number,
+  ): DeploymentV1 {
+    const s = this.sizing;
     const rolloutMinutes = startupMinutes + 10;
-    this.resource = new DeploymentV1(this, 'Resource', {
+    return new DeploymentV1(this, 'Resource', {
       metadata: {
         name: this.deploymentName,
         namespace: this.namespace,
         labels,
         annotations: {
           'cdktf-ai-infra/sizing':
-            `${this.sizing.gpusPerReplica} x ${props.accelerator.id} (tensor parallel ${this.sizing.tensorParallelSize}); ` +
-            `weights ${this.sizing.weightsGiB.toFixed(1)} GiB; KV cache ${this.sizing.kvCacheTokens} tokens ` +
-            `= ${this.sizing.maxConcurrentSequences} x ${this.sizing.maxModelLen}`,
+            `${s.gpusPerReplica} x ${props.accelerator.id} (tensor parallel ${s.tensorParallelSize}); ` +
+            `weights ${s.weightsGiB.toFixed(1)} GiB; KV cache ${s.kvCacheTokens} tokens ` +
+            `= ${s.maxConcurrentSequences} x ${s.maxModelLen}`,
         },
       },
       spec: {
@@ -484,67 +540,43 @@ export class ModelServer extends Construct {
         template: { metadata: { labels }, spec: toDeploymentPodSpec(pod.spec) },
       },
       timeouts: { create: `${rolloutMinutes}m`, update: `${rolloutMinutes}m` },
-      lifecycle: autoscaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
+      lifecycle: props.autoscaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
     });
-    this.node.defaultChild = this.resource;
+  }
 
-    this.service = new ServiceV1(this, 'Service', {
-      metadata: { name: this.deploymentName, namespace: this.namespace, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector: this.selectorLabels,
-        port: engine.ports.map((p) => ({
-          name: p.name,
-          port: p.containerPort,
-          targetPort: p.name,
-          protocol: 'TCP',
-        })),
-      },
-    });
-    this.targetPort = engine.httpPort;
-    this.url = `http://${this.deploymentName}.${this.namespace}.svc.cluster.local:${engine.httpPort}`;
-
-    if (props.podDisruptionBudget ?? true) {
-      this.podDisruptionBudget = new PodDisruptionBudgetV1(this, 'DisruptionBudget', {
-        metadata: { name: this.deploymentName, namespace: this.namespace, labels },
-        spec: { maxUnavailable: '1', selector: { matchLabels: this.selectorLabels } },
-      });
+  /**
+   * On Managed Prometheus KEDA authenticates with the operator's GCP identity, unless
+   * 'autoscaling.prometheusUrl' points it at another Prometheus.
+   */
+  private addTriggerAuthentication(
+    autoscaling: ModelServerAutoscaling,
+    props: ModelServerProps,
+    collection: MetricsCollection,
+    labels: Record<string, string>,
+  ): Manifest | undefined {
+    if (!collection.managed || autoscaling.prometheusUrl) {
+      return undefined;
     }
-
-    const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
-    const scrape = this.addMetricsCollection(props, collection, labels);
-    this.serviceMonitor = scrape.serviceMonitor;
-    this.podMonitoring = scrape.podMonitoring;
-    if (props.networkPolicy?.enabled ?? true) {
-      this.networkPolicy = this.addNetworkPolicy(props, collection, labels);
+    if (
+      props.platform instanceof GpuPlatform &&
+      !props.platform.kedaServiceAccountAnnotations[GKE_GSA_ANNOTATION]
+    ) {
+      Warnings.add(
+        this,
+        'k8s-keda-without-gcp-identity',
+        `autoscaling queries Managed Prometheus with KEDA's GCP identity, but the GpuPlatform '${props.platform.node.path}' ` +
+          `does not annotate KEDA's service account with '${GKE_GSA_ANNOTATION}': unless its Kubernetes service account ` +
+          `is granted roles/monitoring.viewer directly (Workload Identity Federation), the queries fail with 403. Set ` +
+          `'kedaServiceAccountAnnotations' on the GpuPlatform.`,
+      );
     }
-    if (autoscaling) {
-      // On Managed Prometheus KEDA authenticates with the operator's GCP identity, unless
-      // 'autoscaling.prometheusUrl' points it at another Prometheus.
-      if (collection.managed && !autoscaling.prometheusUrl) {
-        this.triggerAuthentication = addGcpTriggerAuthentication(
-          this,
-          'TriggerAuthentication',
-          gcpTriggerAuthName(this.deploymentName),
-          this.namespace,
-          labels,
-        );
-        if (
-          props.platform instanceof GpuPlatform &&
-          !props.platform.kedaServiceAccountAnnotations[GKE_GSA_ANNOTATION]
-        ) {
-          Warnings.add(
-            this,
-            'k8s-keda-without-gcp-identity',
-            `autoscaling queries Managed Prometheus with KEDA's GCP identity, but the GpuPlatform '${props.platform.node.path}' ` +
-              `does not annotate KEDA's service account with '${GKE_GSA_ANNOTATION}': unless its Kubernetes service account ` +
-              `is granted roles/monitoring.viewer directly (Workload Identity Federation), the queries fail with 403. Set ` +
-              `'kedaServiceAccountAnnotations' on the GpuPlatform.`,
-          );
-        }
-      }
-      this.scaledObject = this.addScaledObject(autoscaling, replicas, labels, props, collection);
-    }
+    return addGcpTriggerAuthentication(
+      this,
+      'TriggerAuthentication',
+      gcpTriggerAuthName(this.deploymentName),
+      this.namespace,
+      labels,
+    );
   }
 
   /**
