@@ -33,6 +33,7 @@ import {
   nameFromId,
 } from './private/common';
 import { ApiProbe, GpuPod, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import { assertCron, assertTimeZone } from './private/schedule';
 import {
   addGcpTriggerAuthentication,
   addPodMonitoring,
@@ -41,6 +42,27 @@ import {
 } from './private/metrics';
 import { ImageVersion, imageRef } from './versions';
 import { WeightsBinding, WeightsSource } from './weights';
+
+/**
+ * A window of predictable load: KEDA's cron scaler holds at least `minReplicas` from `start` to
+ * `end` (https://keda.sh/docs/2.20/scalers/cron/). The windows and the queue-depth trigger live in
+ * one ScaledObject, and KEDA scales to the highest of them: the baseline is there before the peak,
+ * queue depth adds replicas above it.
+ *
+ * @example
+ * // At least 4 replicas 08:00-20:00 Berlin time on weekdays.
+ * { minReplicas: 4, start: '0 8 * * 1-5', end: '0 20 * * 1-5', timeZone: 'Europe/Berlin' }
+ */
+export interface ScalingWindow {
+  /** Replicas to hold at least while the window is open (`desiredReplicas`), at most `maxReplicas`. */
+  readonly minReplicas: number;
+  /** Cron expression (minute hour day-of-month month day-of-week) opening the window, for example `0 8 * * 1-5`. */
+  readonly start: string;
+  /** Cron expression closing the window, for example `0 20 * * 1-5`; not the same as `start`. */
+  readonly end: string;
+  /** IANA time zone of `start` and `end`, for example `Europe/Berlin` (daylight saving applies). */
+  readonly timeZone: string;
+}
 
 /** Queue-depth autoscaling with KEDA. */
 export interface ModelServerAutoscaling {
@@ -86,6 +108,13 @@ export interface ModelServerAutoscaling {
    * @default 360
    */
   readonly cooldownSeconds?: number;
+  /**
+   * Baseline windows (cron triggers) for load that comes at known times. Start replicas early
+   * enough for the start-up budget: a window opening at 08:00 with a 25-minute model load serves
+   * from about 08:25, so open it at `35 7 * * 1-5`.
+   * @default - no baseline: queue depth only
+   */
+  readonly schedule?: ScalingWindow[];
   /**
    * Prometheus URL KEDA queries.
    * @default - `monitoring.prometheusUrl`, or the Managed Prometheus query URL with `MetricsCollection.managedPrometheus(...)`
@@ -742,6 +771,34 @@ export class ModelServer extends Construct {
           `instead of 0 and the ScaledObject stays degraded until a request arrives.`,
       );
     }
+    this.validateSchedule(a);
+  }
+
+  private validateSchedule(a: ModelServerAutoscaling): void {
+    const windows = a.schedule ?? [];
+    const seen = new Set<string>();
+    windows.forEach((w, i) => {
+      const prop = `autoscaling.schedule[${i}]`;
+      assertInteger(this, `${prop}.minReplicas`, w.minReplicas, 1, a.maxReplicas);
+      assertCron(this, `${prop}.start`, w.start);
+      assertCron(this, `${prop}.end`, w.end);
+      assertTimeZone(this, `${prop}.timeZone`, w.timeZone);
+      if (w.start.trim() === w.end.trim()) {
+        throw new ValidationError(
+          `'${prop}' opens and closes at the same time ('${w.start}'): KEDA's cron scaler needs different start and end.`,
+          this,
+        );
+      }
+      // KEDA names each cron metric from its time zone, start and end: two equal windows collide.
+      const key = `${w.timeZone} ${w.start} ${w.end}`;
+      if (seen.has(key)) {
+        throw new ValidationError(
+          `'${prop}' repeats an earlier window (${w.start} to ${w.end}, ${w.timeZone}): KEDA would name both metrics alike. Keep one.`,
+          this,
+        );
+      }
+      seen.add(key);
+    });
   }
 
   private addScaledObject(
@@ -783,6 +840,18 @@ export class ModelServer extends Construct {
         },
       },
     ];
+    (a.schedule ?? []).forEach((w, i) => {
+      triggers.push({
+        type: 'cron',
+        name: `baseline-${i}`,
+        metadata: {
+          timezone: w.timeZone,
+          start: w.start,
+          end: w.end,
+          desiredReplicas: String(w.minReplicas),
+        },
+      });
+    });
     if (scaleToZero) {
       const inFlight = `${sumOf(metrics.runningRequests)} + ${waiting}`;
       triggers.push(
@@ -811,7 +880,7 @@ export class ModelServer extends Construct {
       );
     }
     if (authenticationRef) {
-      for (const t of triggers) {
+      for (const t of triggers.filter((x) => x.type === 'prometheus')) {
         t.authenticationRef = authenticationRef;
       }
     }
