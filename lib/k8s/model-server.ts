@@ -242,11 +242,17 @@ export interface ModelServerProps {
    */
   readonly drainSeconds?: number;
   /**
-   * Start-up budget in minutes before the startupProbe gives up (download + load + CUDA
-   * graphs).
-   * @default - 10 minutes plus the weights at 50 MiB/s, rounded up to 5 minutes, at least 15
+   * Start-up budget in minutes before the startupProbe gives up (weights load + engine warm-up).
+   * @default - {@link startupBudget}: the engine's warm-up plus the weights read at `weightsLoadMiBPerSecond`, rounded up to 5 minutes, at least 15
    */
   readonly startupTimeoutMinutes?: number;
+  /**
+   * The rate the weights are read at start-up (and copied by an init container), MiB/s: the
+   * slowest link they cross (hub, bucket, file system, node disk). Measure yours from the
+   * engine's "Loading weights took" log line and set it to size the probes tighter.
+   * @default 50
+   */
+  readonly weightsLoadMiBPerSecond?: number;
   /**
    * Node selector, merged over the default `{ 'cdktf-ai-infra/accelerator': accelerator.labelValue }`
    * (the label this library's node pools carry): a key you set replaces that key's default
@@ -319,6 +325,53 @@ const GMP_COLLECTOR_NAMESPACE = 'gmp-system';
 const PRESTOP_SLEEP_SECONDS = 15;
 const PROBE_PERIOD_SECONDS = 10;
 const LOAD_MIB_PER_SECOND = 50;
+
+/** Inputs of {@link startupBudget}. */
+export interface StartupBudgetOptions {
+  /** Size of the weights, GiB (core sizing). */
+  readonly weightsGiB: number;
+  /** The engine's warm-up besides loading weights (`IServingEngine.warmUpMinutes`), minutes. */
+  readonly warmUpMinutes: number;
+  /**
+   * Read (and copy) rate of the weights, MiB/s.
+   * @default 50
+   */
+  readonly loadMiBPerSecond?: number;
+  /**
+   * Whether an init container copies the weights before the server starts (the copy is not in
+   * the startup probe's budget, only in the rollout deadline).
+   * @default false
+   */
+  readonly copiedBeforeStart?: boolean;
+}
+
+/** The start-up budget of a model server. */
+export interface StartupBudget {
+  /** Minutes the startup probe allows: warm-up + load, rounded up to 5, at least 15. */
+  readonly probeMinutes: number;
+  /** Minutes a rollout may take (`progressDeadlineSeconds`, Terraform timeouts): copy + probe budget + 10 for scheduling and the image pull. */
+  readonly rolloutMinutes: number;
+}
+
+/**
+ * The start-up budget formula, from the weights' size, how they are loaded and the engine's
+ * warm-up:
+ *
+ * - load = weightsGiB × 1024 / loadMiBPerSecond / 60 minutes;
+ * - probeMinutes = max(15, ⌈(warmUpMinutes + load) / 5⌉ × 5);
+ * - rolloutMinutes = probeMinutes + (copiedBeforeStart ? ⌈load⌉ : 0) + 10.
+ *
+ * For example Llama-3.1-70B AWQ (~39 GiB) on vLLM (10 minutes of warm-up) at 50 MiB/s: load 13.3
+ * min, probe 25 min; copied by an init container first, the rollout may take 25 + 14 + 10 = 49 min.
+ */
+export function startupBudget(o: StartupBudgetOptions): StartupBudget {
+  const loadMinutes = (o.weightsGiB * 1024) / (o.loadMiBPerSecond ?? LOAD_MIB_PER_SECOND) / 60;
+  const probeMinutes = Math.max(15, Math.ceil((o.warmUpMinutes + loadMinutes) / 5) * 5);
+  return {
+    probeMinutes,
+    rolloutMinutes: probeMinutes + (o.copiedBeforeStart ? Math.ceil(loadMinutes) : 0) + 10,
+  };
+}
 
 /**
  * A model server on Kubernetes: a serving engine (vLLM, Triton with TensorRT-LLM, or your own
@@ -420,12 +473,28 @@ export class ModelServer extends Construct {
       [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue,
       'cdktf-ai-infra/model': normalizeKubernetesLabelValue(this.servedModelName),
     };
-    const startupMinutes =
-      props.startupTimeoutMinutes ?? defaultStartupMinutes(engine.warmUpMinutes, this.sizing.weightsGiB);
+    const loadRate = props.weightsLoadMiBPerSecond ?? LOAD_MIB_PER_SECOND;
+    if (
+      !Token.isUnresolved(loadRate) &&
+      !(Number.isFinite(loadRate) && loadRate > 0 && loadRate <= 100_000)
+    ) {
+      throw new ValidationError(
+        `'weightsLoadMiBPerSecond' (${loadRate}) must be a number above 0 and at most 100000 (MiB/s).`,
+        this,
+      );
+    }
+    const budget = startupBudget({
+      weightsGiB: this.sizing.weightsGiB,
+      warmUpMinutes: engine.warmUpMinutes,
+      loadMiBPerSecond: loadRate,
+      copiedBeforeStart: weights.copiedBeforeStart,
+    });
+    const startupMinutes = props.startupTimeoutMinutes ?? budget.probeMinutes;
     assertInteger(this, 'startupTimeoutMinutes', startupMinutes, 1, 24 * 60);
+    const rolloutMinutes = budget.rolloutMinutes - budget.probeMinutes + startupMinutes;
     const pod = this.pod(props, weights, startupMinutes);
     this.podSecurityLevel = pod.podSecurityLevel;
-    this.resource = this.addDeployment(props, pod, labels, replicas, startupMinutes);
+    this.resource = this.addDeployment(props, pod, labels, replicas, rolloutMinutes);
     this.node.defaultChild = this.resource;
 
     this.service = new ServiceV1(this, 'Service', {
@@ -545,10 +614,9 @@ export class ModelServer extends Construct {
     pod: GpuPod,
     labels: Record<string, string>,
     replicas: number,
-    startupMinutes: number,
+    rolloutMinutes: number,
   ): DeploymentV1 {
     const s = this.sizing;
-    const rolloutMinutes = startupMinutes + 10;
     return new DeploymentV1(this, 'Resource', {
       metadata: {
         name: this.deploymentName,
@@ -918,15 +986,6 @@ export class ModelServer extends Construct {
       },
     });
   }
-}
-
-/**
- * Start-up budget: the engine's warm-up plus the weights at 50 MiB/s, rounded up to 5 minutes,
- * at least 15.
- */
-function defaultStartupMinutes(warmUpMinutes: number, weightsGiB: number): number {
-  const minutes = warmUpMinutes + (weightsGiB * 1024) / LOAD_MIB_PER_SECOND / 60;
-  return Math.max(15, Math.ceil(minutes / 5) * 5);
 }
 
 /** Name of a server's KEDA TriggerAuthentication for Managed Prometheus. */

@@ -110,6 +110,12 @@ export interface WeightsBinding {
   readonly volumeMounts: PodVolumeMount[];
   /** Init containers that run before the server. */
   readonly initContainers: PodInitContainer[];
+  /**
+   * Whether the init containers copy the weights before the server starts: the copy then
+   * counts in the rollout deadline, not in the startup probe's budget.
+   * @default false
+   */
+  readonly copiedBeforeStart?: boolean;
 }
 
 /** Directory weights are copied or mounted to. */
@@ -270,6 +276,7 @@ export class BucketWeights extends WeightsSource {
       env: [],
       volumes: [{ name: 'model-weights', emptyDir: { sizeLimit: cacheSizeLimit(c.weightsGiB) } }],
       volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR, readOnly: true }],
+      copiedBeforeStart: true,
       initContainers: [
         {
           name: 'fetch-weights',

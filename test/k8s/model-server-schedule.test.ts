@@ -8,6 +8,7 @@ import {
   ModelServerProps,
   ScalingWindow,
   WeightsSource,
+  startupBudget,
 } from '../../lib/k8s';
 import { resourcesOf, synthJson } from '../util';
 import { platformAndWorkloads } from './helpers';
@@ -162,6 +163,71 @@ describe('ModelServer scaling windows (KEDA cron baseline + queue depth)', () =>
   test.each([0, 9, 2.5])('rejects minReplicas %p (1 to maxReplicas 8)', (minReplicas) => {
     expect(() => scaledObject({ schedule: [{ ...BERLIN, minReplicas }] })).toThrow(
       /'autoscaling.schedule\[0\].minReplicas' \(.*\) must be an integer from 1 to 8/,
+    );
+  });
+});
+
+describe('start-up budget', () => {
+  test('formula: warm-up + weights at the load rate, rounded up to 5, at least 15; a pre-start copy only lengthens the rollout', () => {
+    expect(startupBudget({ weightsGiB: 39, warmUpMinutes: 10 })).toEqual({
+      probeMinutes: 25,
+      rolloutMinutes: 35,
+    });
+    expect(startupBudget({ weightsGiB: 39, warmUpMinutes: 10, copiedBeforeStart: true })).toEqual({
+      probeMinutes: 25,
+      rolloutMinutes: 49,
+    });
+    expect(startupBudget({ weightsGiB: 5, warmUpMinutes: 10 })).toEqual({
+      probeMinutes: 15,
+      rolloutMinutes: 25,
+    });
+    expect(startupBudget({ weightsGiB: 400, warmUpMinutes: 10, loadMiBPerSecond: 500 }).probeMinutes).toBe(
+      25,
+    );
+  });
+
+  function deployment(props: Partial<ModelServerProps>) {
+    const { workloads } = platformAndWorkloads();
+    const server = new ModelServer(workloads, 'Llama70B', {
+      ...PROPS,
+      model: ModelSpec.LLAMA_3_1_70B,
+      accelerator: Accelerator.L40S,
+      ...props,
+    });
+    const d = Object.values(resourcesOf(synthJson(workloads), 'kubernetes_deployment_v1'))[0] as any;
+    return Object.assign(d, { copyMinutes: Math.ceil((server.sizing.weightsGiB * 1024) / 50 / 60) });
+  }
+
+  test('streamed weights: the probe and the rollout cover the load', () => {
+    const d = deployment({});
+    expect(d.spec.template.spec.container[0].startup_probe.failure_threshold).toBe((25 * 60) / 10);
+    expect(d.spec.progress_deadline_seconds).toBe(35 * 60);
+    expect(d.timeouts).toEqual({ create: '35m', update: '35m' });
+  });
+
+  test('weights copied by an init container: the copy is in the rollout deadline, not in the probe', () => {
+    const d = deployment({ weights: WeightsSource.bucket('gs://models/llama-70b-awq/') });
+    expect(d.spec.template.spec.container[0].startup_probe.failure_threshold).toBe((25 * 60) / 10);
+    expect(d.spec.progress_deadline_seconds).toBe((25 + d.copyMinutes + 10) * 60);
+  });
+
+  test('a faster measured load rate shortens the budget', () => {
+    const d = deployment({ weightsLoadMiBPerSecond: 1000 });
+    expect(d.spec.template.spec.container[0].startup_probe.failure_threshold).toBe((15 * 60) / 10);
+  });
+
+  test('an explicit startupTimeoutMinutes keeps the copy time in the rollout deadline', () => {
+    const d = deployment({
+      weights: WeightsSource.bucket('gs://models/llama-70b-awq/'),
+      startupTimeoutMinutes: 60,
+    });
+    expect(d.spec.template.spec.container[0].startup_probe.failure_threshold).toBe(360);
+    expect(d.spec.progress_deadline_seconds).toBe((60 + d.copyMinutes + 10) * 60);
+  });
+
+  test.each([0, -5, NaN, Infinity, 1e6])('rejects weightsLoadMiBPerSecond %p', (rate) => {
+    expect(() => deployment({ weightsLoadMiBPerSecond: rate })).toThrow(
+      /'weightsLoadMiBPerSecond' \(.*\) must be a number above 0 and at most 100000/,
     );
   });
 });
