@@ -361,8 +361,8 @@ export interface StartupBudget {
  * - probeMinutes = max(15, ⌈(warmUpMinutes + load) / 5⌉ × 5);
  * - rolloutMinutes = probeMinutes + (copiedBeforeStart ? ⌈load⌉ : 0) + 10.
  *
- * For example Llama-3.1-70B AWQ (~39 GiB) on vLLM (10 minutes of warm-up) at 50 MiB/s: load 13.3
- * min, probe 25 min; copied by an init container first, the rollout may take 25 + 14 + 10 = 49 min.
+ * For example Llama-3.1-70B AWQ (~37 GiB) on vLLM (10 minutes of warm-up) at 50 MiB/s: load 12.6
+ * min, probe 25 min; copied by an init container first, the rollout may take 25 + 13 + 10 = 48 min.
  */
 export function startupBudget(o: StartupBudgetOptions): StartupBudget {
   const loadMinutes = (o.weightsGiB * 1024) / (o.loadMiBPerSecond ?? LOAD_MIB_PER_SECOND) / 60;
