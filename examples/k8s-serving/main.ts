@@ -58,7 +58,11 @@ export function build(app: App): TerraformStack[] {
       tokenSecret: hfToken,
     }),
     namespace: 'llm',
-    autoscaling: { maxReplicas: 4 },
+    autoscaling: {
+      maxReplicas: 4,
+      // A baseline before the weekday peak (opens 15 minutes early for the model load), queue depth above it.
+      schedule: [{ minReplicas: 2, start: '45 7 * * 1-5', end: '0 20 * * 1-5', timeZone: 'Europe/Berlin' }],
+    },
     monitoring,
     platform: gpu,
   });

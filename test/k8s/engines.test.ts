@@ -178,6 +178,19 @@ describe('a custom engine (IServingEngine) plugs into ModelServer', () => {
   });
 });
 
+test('a Hugging Face revision is refused by an engine that cannot pin one', () => {
+  class NoRevisionEngine extends VllmEngine {
+    public readonly displayName = 'NoRevision';
+    public readonly weightLoading = { ...new VllmEngine().weightLoading, revisionArgs: undefined };
+  }
+  expect(() =>
+    serve({
+      engine: new NoRevisionEngine(),
+      weights: WeightsSource.huggingFace('org/model', { revision: 'abc123' }),
+    }),
+  ).toThrow(/'weights' revision 'abc123' cannot be pinned with NoRevision/);
+});
+
 describe('ModelServer metric selectors', () => {
   test('vLLM selects by model_name; Triton by pod with the request_type matcher', () => {
     const vllm = serve({}).server;
