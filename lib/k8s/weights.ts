@@ -284,6 +284,17 @@ export class BucketWeights extends WeightsSource {
           command: s3
             ? ['aws', 's3', 'sync', '--only-show-errors', uri, `${WEIGHTS_DIR}/`]
             : ['gcloud', 'storage', 'rsync', '--recursive', uri, `${WEIGHTS_DIR}/`],
+          // gcloud sizes its parallelism from the node's vCPUs (up to 96 processes on large GPU
+          // machines), which the init container's 4 GiB memory limit cannot hold: 4 processes x 8
+          // threads (properties storage/process_count, storage/thread_count) keep 32 transfers.
+          ...(s3
+            ? {}
+            : {
+                env: [
+                  { name: 'CLOUDSDK_STORAGE_PROCESS_COUNT', value: '4' },
+                  { name: 'CLOUDSDK_STORAGE_THREAD_COUNT', value: '8' },
+                ],
+              }),
           volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR }],
         },
       ],

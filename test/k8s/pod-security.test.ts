@@ -186,6 +186,13 @@ describe('ModelServer pods meet Pod Security "restricted"', () => {
     expect(init.env).toContainEqual({ name: 'HOME', value: '/home/vllm' });
     expect(init.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
     expect(init.resources.limits.memory).toBe('4Gi');
+    // gcloud's parallelism is bounded so the copy fits the limit on a many-vCPU GPU node.
+    expect(init.env).toEqual(
+      expect.arrayContaining([
+        { name: 'CLOUDSDK_STORAGE_PROCESS_COUNT', value: '4' },
+        { name: 'CLOUDSDK_STORAGE_THREAD_COUNT', value: '8' },
+      ]),
+    );
   });
 
   test('every container has a memory limit; the server limit adds /dev/shm to the request', () => {
