@@ -12,6 +12,7 @@ import {
   ModelSpec,
   Quantization,
   SizingResult,
+  Validate,
   ValidationError,
   Warnings,
   normalizeKubernetesLabelValue,
@@ -751,18 +752,11 @@ export class ModelServer extends Construct {
     labels: Record<string, string>,
   ): NetworkPolicyV1 {
     const np = props.networkPolicy ?? {};
-    const clients = np.clientNamespaces ?? [];
-    const seen = new Set<string>();
-    for (const ns of clients) {
-      assertDnsLabel(this, 'networkPolicy.clientNamespaces', ns);
-      if (seen.has(ns)) {
-        throw new ValidationError(
-          `'networkPolicy.clientNamespaces' lists '${ns}' twice: list each namespace once.`,
-          this,
-        );
-      }
-      seen.add(ns);
-    }
+    const clients = Validate.array<string>(this, 'networkPolicy.clientNamespaces', np.clientNamespaces ?? []);
+    clients.forEach((ns, i) =>
+      Validate.k8sDnsLabel(this, `networkPolicy.clientNamespaces[${i}]`, ns, { what: 'a namespace name' }),
+    );
+    Validate.unique(this, 'networkPolicy.clientNamespaces', clients);
     const namespaceSelector = (ns: string) => ({
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
     });
@@ -843,7 +837,7 @@ export class ModelServer extends Construct {
   }
 
   private validateSchedule(a: ModelServerAutoscaling): void {
-    const windows = a.schedule ?? [];
+    const windows = Validate.array<ScalingWindow>(this, 'autoscaling.schedule', a.schedule ?? []);
     const seen = new Set<string>();
     windows.forEach((w, i) => {
       const prop = `autoscaling.schedule[${i}]`;

@@ -288,8 +288,13 @@ describe('ModelServer NetworkPolicy', () => {
 
   test('throws on an invalid or repeated client namespace', () => {
     expect(() => policy({ networkPolicy: { clientNamespaces: ['Gateway'] } })).toThrow(
-      /'networkPolicy.clientNamespaces' \('Gateway'\) must be/,
+      /'networkPolicy.clientNamespaces\[0\]' \('Gateway'\) is not valid as a namespace name/,
     );
-    expect(() => policy({ networkPolicy: { clientNamespaces: ['gw', 'gw'] } })).toThrow(/lists 'gw' twice/);
+    expect(() => policy({ networkPolicy: { clientNamespaces: ['gw', 'gw'] } })).toThrow(
+      /'networkPolicy.clientNamespaces' lists 'gw' twice/,
+    );
+    expect(() => policy({ networkPolicy: { clientNamespaces: 'gw' as any } })).toThrow(
+      /'networkPolicy.clientNamespaces' must be an array, got a string/,
+    );
   });
 });

@@ -148,6 +148,12 @@ describe('ModelServer scaling windows (KEDA cron baseline + queue depth)', () =>
     );
   });
 
+  test('rejects a schedule that is not an array (JavaScript apps)', () => {
+    expect(() => scaledObject({ schedule: BERLIN as any })).toThrow(
+      /'autoscaling.schedule' must be an array, got a object/,
+    );
+  });
+
   test('rejects a window that opens and closes at the same time', () => {
     expect(() => scaledObject({ schedule: [{ ...BERLIN, end: BERLIN.start }] })).toThrow(
       /opens and closes at the same time/,
