@@ -145,10 +145,15 @@ export interface TrainingJobProps {
    */
   readonly platform?: IGpuPlatform;
   /**
-   * Non-root UID (and GID) the training container runs as; use the user your image defines.
+   * UID (and GID) the training container runs as; use the user your image defines.
    * `HOME` (`/home/trainer`, an emptyDir) and `USER` (`trainer`) are set, so Python's
    * `getpass.getuser()` (PyTorch's compile caches) works even when the UID has no
    * `/etc/passwd` entry. The image's code must be readable by this UID.
+   *
+   * `0` (root) is accepted only with an RDMA or EFA fabric, for nodes whose container runtime
+   * limits locked memory: Kubernetes grants added capabilities such as IPC_LOCK to root
+   * processes only (no ambient capabilities, kubernetes/kubernetes#56374), so a non-root
+   * process pins memory up to the runtime's `RLIMIT_MEMLOCK` and no further.
    * @default 1000
    */
   readonly runAsUser?: number;
@@ -255,7 +260,7 @@ export class TrainingJob extends Construct {
     this.masterAddress = `${this.jobSetName}-${REPLICATED_JOB}-0-0.${this.jobSetName}`;
 
     const runAsUser = props.runAsUser ?? 1000;
-    assertInteger(this, 'runAsUser', runAsUser, 1, 2147483647);
+    assertInteger(this, 'runAsUser', runAsUser, 0, 2147483647);
     const env: PodEnvVar[] = [
       { name: 'PET_NNODES', value: String(props.nodes) },
       { name: 'PET_NPROC_PER_NODE', value: String(props.gpusPerNode) },
@@ -335,6 +340,21 @@ export class TrainingJob extends Construct {
       readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? false,
     });
     this.podSecurityLevel = pod.podSecurityLevel;
+    if (runAsUser === 0) {
+      if (pod.addedCapabilities.length === 0) {
+        throw new ValidationError(
+          `'runAsUser' 0 (root) is only for RDMA or EFA pods whose fabric needs IPC_LOCK: without 'extraResourcesPerNode' ` +
+            `devices, run as your image's non-root user (for example 1000).`,
+          this,
+        );
+      }
+      Warnings.add(
+        this,
+        'k8s-training-runs-as-root',
+        `'runAsUser' 0: the trainer runs as root so that IPC_LOCK takes effect. Prefer a non-root UID on nodes whose ` +
+          `container runtime sets RLIMIT_MEMLOCK unlimited.`,
+      );
+    }
     const podSpec = pod.spec;
     if (!podSpec.nodeSelector) {
       Warnings.add(

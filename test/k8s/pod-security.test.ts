@@ -13,7 +13,7 @@ import {
 } from '../../lib/k8s';
 import { Testing } from 'cdktf';
 import { synthJson } from '../util';
-import { clusterStack } from './helpers';
+import { clusterStack, warningsOf } from './helpers';
 import { podSpecsOf, providerPodSpecToApi, restrictedViolations } from './pod-security-standards';
 
 /** A pod spec that meets every rule. */
@@ -250,8 +250,30 @@ describe('TrainingJob pods', () => {
     expect(spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
   });
 
-  test.each([0, -1, 1.5])('throws on runAsUser %p', (uid) => {
-    expect(() => jobPods({ runAsUser: uid })).toThrow(/'runAsUser' \(.*\) must be an integer from 1/);
+  test.each([-1, 1.5, 2 ** 31])('throws on runAsUser %p', (uid) => {
+    expect(() => jobPods({ runAsUser: uid })).toThrow(/'runAsUser' \(.*\) must be an integer from 0/);
+  });
+
+  test('runAsUser 0 without a fabric is refused', () => {
+    expect(() => jobPods({ runAsUser: 0 })).toThrow(/'runAsUser' 0 \(root\) is only for RDMA or EFA pods/);
+  });
+
+  test('runAsUser 0 with a fabric runs as root with IPC_LOCK, warns, and is privileged level', () => {
+    const { stack } = testStack();
+    const job = new TrainingJob(stack, 'Train', {
+      ...JOB,
+      runAsUser: 0,
+      extraResourcesPerNode: { 'rdma/ib': 8 },
+    });
+    const [pod] = podSpecsOf(synthJson(stack));
+    expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: false, runAsUser: 0 });
+    expect(pod.spec.containers[0].securityContext).toMatchObject({
+      runAsNonRoot: false,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'], add: ['IPC_LOCK'] },
+    });
+    expect(job.podSecurityLevel).toBe(PodSecurityLevel.PRIVILEGED);
+    expect(warningsOf(stack).join('\n')).toMatch(/k8s-training-runs-as-root/);
   });
 
   test.each<Record<string, number>>([{ 'vpc.amazonaws.com/efa': 32 }, { 'rdma/ib': 8 }])(

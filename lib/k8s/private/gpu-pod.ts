@@ -32,7 +32,7 @@ export interface ApiContainerSecurityContext {
   readonly allowPrivilegeEscalation: false;
   readonly capabilities: { readonly drop: string[]; readonly add?: string[] };
   readonly readOnlyRootFilesystem: boolean;
-  readonly runAsNonRoot: true;
+  readonly runAsNonRoot: boolean;
 }
 
 /** A container in API shape (the fields this module sets). */
@@ -63,7 +63,7 @@ export interface ApiPodSpec {
   readonly nodeSelector?: Record<string, string>;
   readonly tolerations: ApiToleration[];
   readonly securityContext: {
-    readonly runAsNonRoot: true;
+    readonly runAsNonRoot: boolean;
     readonly runAsUser: number;
     readonly runAsGroup: number;
     readonly seccompProfile: { readonly type: 'RuntimeDefault' };
@@ -145,9 +145,12 @@ export function fabricCapabilities(resources: string[]): string[] {
   return resources.some((r) => r.startsWith('rdma/') || r === 'vpc.amazonaws.com/efa') ? ['IPC_LOCK'] : [];
 }
 
-/** The Pod Security level a pod whose containers add `capabilities` (and are otherwise restricted) meets. */
-export function podSecurityLevelOf(capabilities: string[]): PodSecurityLevel {
-  if (capabilities.every((c) => c === 'NET_BIND_SERVICE')) {
+/**
+ * The Pod Security level a pod whose containers add `capabilities` (and are otherwise
+ * restricted) meets; running as root (UID 0) is Baseline at best.
+ */
+export function podSecurityLevelOf(capabilities: string[], root = false): PodSecurityLevel {
+  if (!root && capabilities.every((c) => c === 'NET_BIND_SERVICE')) {
     return PodSecurityLevel.RESTRICTED;
   }
   return capabilities.every((c) => BASELINE_CAPABILITIES.includes(c))
@@ -172,12 +175,15 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
   assertNodeLabels(scope, `'nodeSelector'`, nodeSelector);
 
   const extra = o.extraResources ?? {};
+  // UID 0 only where a construct lets the user ask for it (TrainingJob on fabrics whose
+  // RLIMIT_MEMLOCK is limited: added capabilities reach root processes only).
+  const root = o.user.uid === 0;
   const caps = fabricCapabilities(Object.keys(extra));
   const securityContext: ApiContainerSecurityContext = {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ['ALL'], ...(caps.length ? { add: caps } : {}) },
     readOnlyRootFilesystem: o.readOnlyRootFilesystem,
-    runAsNonRoot: true,
+    runAsNonRoot: !root,
   };
   const identityEnv: PodEnvVar[] = [
     { name: 'HOME', value: o.user.home },
@@ -233,7 +239,7 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
     ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
     tolerations: [gpuToleration(), ...(o.tolerations ?? [])],
     securityContext: {
-      runAsNonRoot: true,
+      runAsNonRoot: !root,
       runAsUser: o.user.uid,
       runAsGroup: o.user.gid,
       seccompProfile: { type: 'RuntimeDefault' },
@@ -246,7 +252,7 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
       ...writable.map((w) => ({ name: w.volume, emptyDir: {} })),
     ],
   };
-  return { spec, podSecurityLevel: podSecurityLevelOf(caps), addedCapabilities: caps };
+  return { spec, podSecurityLevel: podSecurityLevelOf(caps, root), addedCapabilities: caps };
 }
 
 /** A container in the kubernetes provider's `kubernetes_deployment_v1` shape. */
