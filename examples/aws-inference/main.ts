@@ -54,8 +54,10 @@ import {
   InferencePool,
   ModelServer,
   ModelServerBackend,
+  PodSecurityLevel,
   WeightsSource,
   gpuHourlyPriceOf,
+  podSecurityLabels,
 } from '../../lib/k8s';
 
 const REGION = 'us-west-2';
@@ -173,7 +175,10 @@ export function build(app: App): TerraformStack[] {
 
   const workloads = new EksClusterStack(app, 'aws-inference-workloads', infra.cluster);
   workloads.addDependency(platform);
-  const ns = new NamespaceV1(workloads, 'ServingNamespace', { metadata: { name: SERVING.namespace } });
+  const ns = new NamespaceV1(workloads, 'ServingNamespace', {
+    // The model servers' pods meet Pod Security "restricted": admission enforces it.
+    metadata: { name: SERVING.namespace, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) },
+  });
   new ServiceAccountV1(workloads, 'ModelServerAccount', {
     metadata: { name: SERVING.serviceAccount, namespace: SERVING.namespace },
     dependsOn: [ns],

@@ -28,7 +28,14 @@ import {
 } from '../../lib/aws';
 import { Accelerator, Capacity, CapacityKind, Tags } from '../../lib/core';
 import { EksClusterStack, ampRemoteWritingMonitoring } from '../shared/cluster-stacks';
-import { GpuNodeImage, GpuPlatform, TrainingJob, TrainingQueues } from '../../lib/k8s';
+import {
+  GpuNodeImage,
+  GpuPlatform,
+  PodSecurityLevel,
+  TrainingJob,
+  TrainingQueues,
+  podSecurityLabels,
+} from '../../lib/k8s';
 
 /** Namespace and service account of the trainer pods (the Pod Identity role is bound to them). */
 const TRAINER = { namespace: 'training', serviceAccount: 'trainer' };
@@ -118,7 +125,11 @@ function buildInCluster(app: App, infra: AwsTrainingStack): TerraformStack[] {
 
   const workloads = new EksClusterStack(app, 'aws-training-workloads', infra.cluster);
   workloads.addDependency(platform);
-  const ns = new NamespaceV1(workloads, 'TrainingNamespace', { metadata: { name: TRAINER.namespace } });
+  const ns = new NamespaceV1(workloads, 'TrainingNamespace', {
+    // EFA pods add IPC_LOCK, which Pod Security "baseline" does not allow: the level is "privileged"
+    // (TrainingJob.podSecurityLevel says so); everything else in the pod is restricted.
+    metadata: { name: TRAINER.namespace, labels: podSecurityLabels(PodSecurityLevel.PRIVILEGED) },
+  });
   new ServiceAccountV1(workloads, 'TrainerAccount', {
     metadata: { name: TRAINER.serviceAccount, namespace: TRAINER.namespace },
     dependsOn: [ns],

@@ -67,8 +67,10 @@ import {
   MetricsCollection,
   ModelServer,
   ModelServerBackend,
+  PodSecurityLevel,
   WeightsSource,
   imageRef,
+  podSecurityLabels,
 } from '../../lib/k8s';
 
 const PROJECT = 'acme-ml-serving';
@@ -302,7 +304,9 @@ export class GcpInferencePlatformStack extends InClusterStack {
     this.gatewayPlatform = new InferenceGatewayPlatform(this, 'InferenceGateway', {
       implementation: GatewayImplementation.gke(),
     });
-    const ns = new NamespaceV1(this, 'ServingNamespace', { metadata: { name: SERVING_NAMESPACE } });
+    const ns = new NamespaceV1(this, 'ServingNamespace', {
+      metadata: { name: SERVING_NAMESPACE, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) },
+    });
     this.servingServiceAccount = new ServiceAccountV1(this, 'ServingServiceAccount', {
       metadata: { name: SERVING_SERVICE_ACCOUNT, namespace: ns.metadata.name },
     });

@@ -31,7 +31,9 @@ import {
   ModelServer,
   ModelServerBackend,
   MonitoringStack,
+  PodSecurityLevel,
   WeightsSource,
+  podSecurityLabels,
 } from '../../lib/k8s';
 import { KubeconfigStack } from '../shared/cluster-stacks';
 
@@ -52,7 +54,9 @@ export function build(app: App): TerraformStack[] {
     jobSet: false,
     kueue: false,
   });
-  new NamespaceV1(platform, 'ServingNamespace', { metadata: { name: 'llm' } });
+  new NamespaceV1(platform, 'ServingNamespace', {
+    metadata: { name: 'llm', labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) },
+  });
   const gatewayPlatform = new InferenceGatewayPlatform(platform, 'InferenceGateway', {
     implementation: GatewayImplementation.istio(),
   });
@@ -67,7 +71,11 @@ export function build(app: App): TerraformStack[] {
       tokenSecret: hfToken,
     }),
     namespace: 'llm',
-    autoscaling: { maxReplicas: 4 },
+    autoscaling: {
+      maxReplicas: 4,
+      // A baseline before the weekday peak (opens 15 minutes early for the model load), queue depth above it.
+      schedule: [{ minReplicas: 2, start: '45 7 * * 1-5', end: '0 20 * * 1-5', timeZone: 'Europe/Berlin' }],
+    },
     monitoring,
     platform: gpu,
   });

@@ -12,7 +12,15 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { App, TerraformStack } from 'cdktf';
 import { ACCELERATOR_NODE_LABEL, Accelerator, TaintEffect } from '../../lib/core';
-import { GpuNodeImage, GpuPlatform, MonitoringStack, TrainingJob, TrainingQueues } from '../../lib/k8s';
+import {
+  GpuNodeImage,
+  GpuPlatform,
+  MonitoringStack,
+  PodSecurityLevel,
+  TrainingJob,
+  TrainingQueues,
+  podSecurityLabels,
+} from '../../lib/k8s';
 import { KubeconfigStack } from '../shared/cluster-stacks';
 
 /** RDMA devices per node as the cluster's RDMA shared-device plugin advertises them. */
@@ -39,7 +47,10 @@ export function build(app: App): TerraformStack[] {
     monitoring,
     keda: false,
   });
-  new NamespaceV1(platform, 'ResearchNamespace', { metadata: { name: 'research' } });
+  new NamespaceV1(platform, 'ResearchNamespace', {
+    // RDMA pods add IPC_LOCK, outside Pod Security "baseline": the namespace admits "privileged".
+    metadata: { name: 'research', labels: podSecurityLabels(PodSecurityLevel.PRIVILEGED) },
+  });
 
   const workloads = new KubeconfigStack(app, 'k8s-training-workloads');
   const h100 = Accelerator.H100.labelValue;

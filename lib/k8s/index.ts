@@ -1,7 +1,10 @@
 // Re-exports only.
 export * from './versions';
 export * from './interfaces';
+export * from './pod-spec';
+export * from './pod-security';
 export * from './weights';
+export * from './engines';
 export * from './metrics-collection';
 export * from './model-server';
 export * from './gpu-platform';

@@ -772,6 +772,10 @@ export interface ModelServerBackendSource extends IConstruct {
   readonly servedModelName: string;
   /** Pod selector labels, when the server exposes them. */
   readonly podSelectorLabels?: Readonly<Record<string, string>>;
+  /** Labels selecting exactly the server's pods (`ModelServer.selectorLabels`). */
+  readonly selectorLabels?: Readonly<Record<string, string>>;
+  /** The engine's HTTP API port on the pods (`ModelServer.targetPort`). */
+  readonly targetPort?: number;
   /** Whether the server may scale to zero, when it exposes it. */
   readonly scalesToZero?: boolean;
   /** The server's KEDA ScaledObject, if it autoscales (`idleReplicaCount: 0` means it may scale to zero). */
@@ -804,7 +808,8 @@ export class ModelServerBackend {
     options: ModelServerBackendOptions = {},
   ): IInferenceBackend {
     const m = /^(.+)-(vllm|triton)$/.exec(server.deploymentName);
-    if (!m && !server.podSelectorLabels) {
+    const labels = server.podSelectorLabels ?? server.selectorLabels;
+    if (!m && !labels) {
       throw new ValidationError(
         `ModelServerBackend.of: '${server.deploymentName}' is not a '<name>-vllm' or '<name>-triton' model server and ` +
           `exposes no podSelectorLabels; implement IInferenceBackend for it instead.`,
@@ -815,11 +820,11 @@ export class ModelServerBackend {
     return {
       name: m ? m[1] : server.deploymentName,
       namespace: server.namespace,
-      podSelectorLabels: server.podSelectorLabels ?? {
+      podSelectorLabels: labels ?? {
         'app.kubernetes.io/name': m![2],
         'app.kubernetes.io/instance': m![1],
       },
-      targetPort: MODEL_SERVER_HTTP_PORT,
+      targetPort: server.targetPort ?? MODEL_SERVER_HTTP_PORT,
       servedModelName: server.servedModelName,
       engine,
       mayScaleToZero:

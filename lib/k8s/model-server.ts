@@ -1,5 +1,6 @@
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Token } from 'cdktf';
@@ -9,46 +10,59 @@ import {
   Accelerator,
   KvCacheDtype,
   ModelSpec,
-  NVIDIA_GPU_RESOURCE,
   Quantization,
   SizingResult,
+  Validate,
   ValidationError,
   Warnings,
   normalizeKubernetesLabelValue,
   sizeModel,
 } from '../core';
+import { EngineMetric, EngineMetricScope, IServingEngine } from './engines/engine';
+import { ServingEngine } from './engines/serving-engine';
+import { GpuPlatform } from './gpu-platform';
 import { ApiToleration, IGpuPlatform, IMonitoringStack } from './interfaces';
+import { MetricsCollection } from './metrics-collection';
+import { PodSecurityLevel } from './pod-security';
 import {
   MANAGED_BY,
   assertCrdInOtherStack,
   assertDnsLabel,
   assertInteger,
-  assertNodeLabels,
   assertServiceName,
   dependOnStackOf,
-  gpuToleration,
   nameFromId,
 } from './private/common';
-import { GpuPlatform } from './gpu-platform';
-import { MetricsCollection } from './metrics-collection';
+import { ApiProbe, GpuPod, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import { assertCron, assertTimeZone } from './private/schedule';
 import {
   addGcpTriggerAuthentication,
   addPodMonitoring,
   hasBareColonMetric,
   promSelector,
 } from './private/metrics';
-import { IMAGES, ImageVersion, imageRef } from './versions';
-import { BucketLoading, VolumeAccessMode, WeightsSource, WeightsSourceKind } from './weights';
+import { ImageVersion, imageRef } from './versions';
+import { WeightsBinding, WeightsSource } from './weights';
 
-/** The serving engine of a {@link ModelServer}. */
-export enum ServingEngine {
-  /** vLLM's OpenAI-compatible server (`vllm serve`). */
-  VLLM = 'vllm',
-  /**
-   * Triton Inference Server with the TensorRT-LLM backend. The weights must be a Triton model
-   * repository with engines built for this GPU and this TensorRT-LLM version.
-   */
-  TRITON_TENSORRT_LLM = 'triton',
+/**
+ * A window of predictable load: KEDA's cron scaler holds at least `minReplicas` from `start` to
+ * `end` (https://keda.sh/docs/2.20/scalers/cron/). The windows and the queue-depth trigger live in
+ * one ScaledObject, and KEDA scales to the highest of them: the baseline is there before the peak,
+ * queue depth adds replicas above it.
+ *
+ * @example
+ * // At least 4 replicas 08:00-20:00 Berlin time on weekdays.
+ * { minReplicas: 4, start: '0 8 * * 1-5', end: '0 20 * * 1-5', timeZone: 'Europe/Berlin' }
+ */
+export interface ScalingWindow {
+  /** Replicas to hold at least while the window is open (`desiredReplicas`), at most `maxReplicas`. */
+  readonly minReplicas: number;
+  /** Cron expression (minute hour day-of-month month day-of-week) opening the window, for example `0 8 * * 1-5`. */
+  readonly start: string;
+  /** Cron expression closing the window, for example `0 20 * * 1-5`; not the same as `start`. */
+  readonly end: string;
+  /** IANA time zone of `start` and `end`, for example `Europe/Berlin` (daylight saving applies). */
+  readonly timeZone: string;
 }
 
 /** Queue-depth autoscaling with KEDA. */
@@ -96,10 +110,47 @@ export interface ModelServerAutoscaling {
    */
   readonly cooldownSeconds?: number;
   /**
+   * Baseline windows (cron triggers) for load that comes at known times. Start replicas early
+   * enough for the start-up budget: a window opening at 08:00 with a 25-minute model load serves
+   * from about 08:25, so open it at `35 7 * * 1-5`.
+   * @default - no baseline: queue depth only
+   */
+  readonly schedule?: ScalingWindow[];
+  /**
    * Prometheus URL KEDA queries.
    * @default - `monitoring.prometheusUrl`, or the Managed Prometheus query URL with `MetricsCollection.managedPrometheus(...)`
    */
   readonly prometheusUrl?: string;
+}
+
+/**
+ * Who may connect to a model server's pods. With the policy, the pods accept connections only
+ * from the pods of their own namespace (a router or gateway deployed next to them), the
+ * namespaces in `clientNamespaces` (a gateway, a router, callers), and, on the metrics port
+ * only, the scraper: the monitoring stack's namespace (prometheus-operator) or `gmp-system`
+ * (GKE Managed Prometheus). Kubelet probes are not affected: traffic from the pod's own node
+ * is always allowed (Kubernetes "Network Policies"). Egress is not restricted: the pods
+ * download weights from hubs and buckets and resolve DNS, whose addresses are not known at
+ * synth time. A NetworkPolicy only takes effect with a network plugin that enforces it (EKS
+ * VPC CNI with network policy enabled, GKE Dataplane V2, Calico, Cilium).
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export interface ModelServerNetworkPolicy {
+  /**
+   * Create the NetworkPolicy.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Namespaces whose pods may call the server's ports (gateway, router, clients).
+   * @default - none besides the server's own namespace
+   */
+  readonly clientNamespaces?: string[];
+  /**
+   * Whether pods of the server's own namespace may call it.
+   * @default true
+   */
+  readonly allowSameNamespace?: boolean;
 }
 
 /** Properties of a {@link ModelServer}. */
@@ -113,13 +164,15 @@ export interface ModelServerProps {
   /** Where the weights come from. */
   readonly weights: WeightsSource;
   /**
-   * The serving engine.
+   * The serving engine: `ServingEngine.VLLM`, `ServingEngine.TRITON_TENSORRT_LLM`, a factory's
+   * result (`ServingEngine.vllm({...})`) or your own {@link IServingEngine}.
    * @default ServingEngine.VLLM
    */
-  readonly engine?: ServingEngine;
+  readonly engine?: IServingEngine;
   /**
-   * Base name of the Kubernetes objects; the Deployment and Service are `<name>-vllm` (or
-   * `<name>-triton`). At most 48 characters and, as a Service name, starting with a letter.
+   * Base name of the Kubernetes objects; the Deployment and Service are `<name>-<engine id>`
+   * (`<name>-vllm`, `<name>-triton`). At most 48 characters and, as a Service name, starting
+   * with a letter.
    * @default - the construct id in kebab case
    */
   readonly name?: string;
@@ -190,14 +243,22 @@ export interface ModelServerProps {
    */
   readonly drainSeconds?: number;
   /**
-   * Start-up budget in minutes before the startupProbe gives up (download + load + CUDA
-   * graphs).
-   * @default - 10 minutes plus the weights at 50 MiB/s, rounded up to 5 minutes, at least 15
+   * Start-up budget in minutes before the startupProbe gives up (weights load + engine warm-up).
+   * @default - {@link startupBudget}: the engine's warm-up plus the weights read at `weightsLoadMiBPerSecond`, rounded up to 5 minutes, at least 15
    */
   readonly startupTimeoutMinutes?: number;
   /**
-   * Node selector.
-   * @default - `{ 'cdktf-ai-infra/accelerator': accelerator.labelValue }` (the label this library's node pools carry)
+   * The rate the weights are read at start-up (and copied by an init container), MiB/s: the
+   * slowest link they cross (hub, bucket, file system, node disk). Measure yours from the
+   * engine's "Loading weights took" log line and set it to size the probes tighter.
+   * @default 50
+   */
+  readonly weightsLoadMiBPerSecond?: number;
+  /**
+   * Node selector, merged over the default `{ 'cdktf-ai-infra/accelerator': accelerator.labelValue }`
+   * (the label this library's node pools carry): a key you set replaces that key's default
+   * value, other keys are added. `TrainingJob.nodeSelector` merges the same way.
+   * @default - the accelerator label only
    */
   readonly nodeSelector?: Record<string, string>;
   /**
@@ -236,10 +297,21 @@ export interface ModelServerProps {
    */
   readonly env?: Record<string, string>;
   /**
-   * Image.
-   * @default - `IMAGES.vllm` or `IMAGES.tritonTensorRtLlm` from versions.ts
+   * Image (overrides the engine's).
+   * @default - the engine's pinned image (`IMAGES.vllm`, `IMAGES.tritonTensorRtLlm` from versions.ts)
    */
   readonly image?: ImageVersion;
+  /**
+   * Run the server with a read-only root filesystem (writable emptyDirs at `HOME`, `/tmp` and
+   * the engine's cache paths). Turn it off for an image that writes elsewhere.
+   * @default - the engine's choice (true for vLLM and Triton)
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Ingress NetworkPolicy of the server's pods.
+   * @default - enabled: the server's namespace, the metrics scraper and nothing else may connect
+   */
+  readonly networkPolicy?: ModelServerNetworkPolicy;
   /**
    * Create a PodDisruptionBudget (`maxUnavailable: 1`).
    * @default true
@@ -247,23 +319,76 @@ export interface ModelServerProps {
   readonly podDisruptionBudget?: boolean;
 }
 
-const HTTP_PORT = 8000;
 /** The annotation binding a Kubernetes service account to a Google service account on GKE. */
 const GKE_GSA_ANNOTATION = 'iam.gke.io/gcp-service-account';
+/** The namespace of GKE Managed Prometheus' collectors. */
+const GMP_COLLECTOR_NAMESPACE = 'gmp-system';
 const PRESTOP_SLEEP_SECONDS = 15;
 const PROBE_PERIOD_SECONDS = 10;
 const LOAD_MIB_PER_SECOND = 50;
 
+/** Inputs of {@link startupBudget}. */
+export interface StartupBudgetOptions {
+  /** Size of the weights, GiB (core sizing). */
+  readonly weightsGiB: number;
+  /** The engine's warm-up besides loading weights (`IServingEngine.warmUpMinutes`), minutes. */
+  readonly warmUpMinutes: number;
+  /**
+   * Read (and copy) rate of the weights, MiB/s.
+   * @default 50
+   */
+  readonly loadMiBPerSecond?: number;
+  /**
+   * Whether an init container copies the weights before the server starts (the copy is not in
+   * the startup probe's budget, only in the rollout deadline).
+   * @default false
+   */
+  readonly copiedBeforeStart?: boolean;
+}
+
+/** The start-up budget of a model server. */
+export interface StartupBudget {
+  /** Minutes the startup probe allows: warm-up + load, rounded up to 5, at least 15. */
+  readonly probeMinutes: number;
+  /** Minutes a rollout may take (`progressDeadlineSeconds`, Terraform timeouts): copy + probe budget + 10 for scheduling and the image pull. */
+  readonly rolloutMinutes: number;
+}
+
 /**
- * A model server on Kubernetes: vLLM (or Triton with TensorRT-LLM) sized by core
- * `sizeModel`, with GPU requests, probes sized for large models, graceful drain, a Service, a
- * ServiceMonitor (or a Managed Prometheus PodMonitoring, see {@link MetricsCollection}), a
- * PodDisruptionBudget and an optional KEDA ScaledObject on queue depth.
+ * The start-up budget formula, from the weights' size, how they are loaded and the engine's
+ * warm-up:
+ *
+ * - load = weightsGiB × 1024 / loadMiBPerSecond / 60 minutes;
+ * - probeMinutes = max(15, ⌈(warmUpMinutes + load) / 5⌉ × 5);
+ * - rolloutMinutes = probeMinutes + (copiedBeforeStart ? ⌈load⌉ : 0) + 10.
+ *
+ * For example Llama-3.1-70B AWQ (~37 GiB) on vLLM (10 minutes of warm-up) at 50 MiB/s: load 12.6
+ * min, probe 25 min; copied by an init container first, the rollout may take 25 + 13 + 10 = 48 min.
+ */
+export function startupBudget(o: StartupBudgetOptions): StartupBudget {
+  const loadMinutes = (o.weightsGiB * 1024) / (o.loadMiBPerSecond ?? LOAD_MIB_PER_SECOND) / 60;
+  const probeMinutes = Math.max(15, Math.ceil((o.warmUpMinutes + loadMinutes) / 5) * 5);
+  return {
+    probeMinutes,
+    rolloutMinutes: probeMinutes + (o.copiedBeforeStart ? Math.ceil(loadMinutes) : 0) + 10,
+  };
+}
+
+/**
+ * A model server on Kubernetes: a serving engine (vLLM, Triton with TensorRT-LLM, or your own
+ * {@link IServingEngine}) sized by core `sizeModel`, with GPU requests, probes sized for large
+ * models, graceful drain, a Service, a ServiceMonitor (or a Managed Prometheus PodMonitoring, see
+ * {@link MetricsCollection}), a PodDisruptionBudget, an ingress NetworkPolicy and an optional
+ * KEDA ScaledObject on the engine's queue depth.
+ *
+ * The pods meet the Pod Security "restricted" profile: they run as the engine image's non-root
+ * user with `HOME`/`USER` set, no privilege escalation, all capabilities dropped, RuntimeDefault
+ * seccomp and a read-only root filesystem with emptyDirs where the engine writes.
  *
  * Synth-time checks: the model must fit (tensor parallelism is chosen for you), the
- * quantization must run on the GPU, a ReadWriteOnce claim cannot be shared by replicas, and the
- * custom resources (ServiceMonitor, ScaledObject) cannot be in the stack that installs their
- * CRDs.
+ * quantization must run on the GPU and the engine, a ReadWriteOnce claim cannot be shared by
+ * replicas, and the custom resources (ServiceMonitor, ScaledObject) cannot be in the stack that
+ * installs their CRDs.
  *
  * @see https://docs.vllm.ai/en/latest/deployment/k8s.html
  * @example
@@ -276,11 +401,13 @@ const LOAD_MIB_PER_SECOND = 50;
 export class ModelServer extends Construct {
   /** The Deployment. */
   public readonly resource: DeploymentV1;
-  /** The Service (port 8000). */
+  /** The Service (the engine's ports). */
   public readonly service: ServiceV1;
   /** The sizing the server was built from. */
   public readonly sizing: SizingResult;
-  /** Name of the Deployment and Service (`<name>-vllm` / `<name>-triton`). */
+  /** The serving engine. */
+  public readonly engine: IServingEngine;
+  /** Name of the Deployment and Service (`<name>-<engine id>`). */
   public readonly deploymentName: string;
   /** Namespace. */
   public readonly namespace: string;
@@ -288,6 +415,12 @@ export class ModelServer extends Construct {
   public readonly servedModelName: string;
   /** In-cluster base URL of the server. */
   public readonly url: string;
+  /** Labels selecting exactly this server's pods (for an InferencePool or a NetworkPolicy). */
+  public readonly selectorLabels: Record<string, string>;
+  /** The engine's HTTP API port on the pods (the target port of an InferencePool). */
+  public readonly targetPort: number;
+  /** The Pod Security level the server's pods meet (label its namespace with `podSecurityLabels(...)`). */
+  public readonly podSecurityLevel: PodSecurityLevel;
   /** The ServiceMonitor, when `monitoring` is given. */
   public readonly serviceMonitor?: Manifest;
   /** The Managed Prometheus PodMonitoring, with `MetricsCollection.managedPrometheus(...)`. */
@@ -300,23 +433,109 @@ export class ModelServer extends Construct {
   public readonly triggerAuthentication?: Manifest;
   /** The PodDisruptionBudget, unless disabled. */
   public readonly podDisruptionBudget?: PodDisruptionBudgetV1;
+  /** The ingress NetworkPolicy, unless disabled. */
+  public readonly networkPolicy?: NetworkPolicyV1;
 
   constructor(scope: Construct, id: string, props: ModelServerProps) {
     super(scope, id);
-    const engine = props.engine ?? ServingEngine.VLLM;
+    const engine = (this.engine = props.engine ?? ServingEngine.VLLM);
     const name = props.name ?? nameFromId(id);
     assertServiceName(this, 'name', name, 48);
     this.namespace = props.namespace ?? 'default';
     assertDnsLabel(this, 'namespace', this.namespace);
-    this.deploymentName = `${name}-${engine}`;
+    this.deploymentName = `${name}-${engine.id}`;
     this.servedModelName = props.servedModelName ?? props.model.name;
     const replicas = props.replicas ?? 1;
     assertInteger(this, 'replicas', replicas, 0);
     const autoscaling = props.autoscaling;
-    const maxReplicas = autoscaling?.maxReplicas ?? replicas;
 
-    // Sizing: core decides TP and validates quantization x GPU; errors carry this path.
-    this.sizing = ValidationError.withScope(this, () =>
+    this.sizing = this.size(props);
+    engine.validate(this, { ...props, sizing: this.sizing });
+    const weights = props.weights.bind(this, {
+      engine,
+      weightsGiB: this.sizing.weightsGiB,
+      maxReplicas: autoscaling?.maxReplicas ?? replicas,
+      scaleToZero: autoscaling?.scaleToZero ?? false,
+    });
+    if (autoscaling) {
+      this.validateAutoscaling(autoscaling, replicas, props);
+    }
+    for (const dependency of [props.platform, props.monitoring]) {
+      if (dependency) {
+        dependOnStackOf(this, dependency);
+      }
+    }
+
+    this.selectorLabels = { 'app.kubernetes.io/name': engine.id, 'app.kubernetes.io/instance': name };
+    const labels = {
+      ...this.selectorLabels,
+      'app.kubernetes.io/component': 'model-server',
+      ...MANAGED_BY,
+      [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue,
+      'cdktf-ai-infra/model': normalizeKubernetesLabelValue(this.servedModelName),
+    };
+    const loadRate = props.weightsLoadMiBPerSecond ?? LOAD_MIB_PER_SECOND;
+    if (
+      !Token.isUnresolved(loadRate) &&
+      !(Number.isFinite(loadRate) && loadRate > 0 && loadRate <= 100_000)
+    ) {
+      throw new ValidationError(
+        `'weightsLoadMiBPerSecond' (${loadRate}) must be a number above 0 and at most 100000 (MiB/s).`,
+        this,
+      );
+    }
+    const budget = startupBudget({
+      weightsGiB: this.sizing.weightsGiB,
+      warmUpMinutes: engine.warmUpMinutes,
+      loadMiBPerSecond: loadRate,
+      copiedBeforeStart: weights.copiedBeforeStart,
+    });
+    const startupMinutes = props.startupTimeoutMinutes ?? budget.probeMinutes;
+    assertInteger(this, 'startupTimeoutMinutes', startupMinutes, 1, 24 * 60);
+    const rolloutMinutes = budget.rolloutMinutes - budget.probeMinutes + startupMinutes;
+    const pod = this.pod(props, weights, startupMinutes);
+    this.podSecurityLevel = pod.podSecurityLevel;
+    this.resource = this.addDeployment(props, pod, labels, replicas, rolloutMinutes);
+    this.node.defaultChild = this.resource;
+
+    this.service = new ServiceV1(this, 'Service', {
+      metadata: { name: this.deploymentName, namespace: this.namespace, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        port: engine.ports.map((p) => ({
+          name: p.name,
+          port: p.containerPort,
+          targetPort: p.name,
+          protocol: 'TCP',
+        })),
+      },
+    });
+    this.targetPort = engine.httpPort;
+    this.url = `http://${this.deploymentName}.${this.namespace}.svc.cluster.local:${engine.httpPort}`;
+    if (props.podDisruptionBudget ?? true) {
+      this.podDisruptionBudget = new PodDisruptionBudgetV1(this, 'DisruptionBudget', {
+        metadata: { name: this.deploymentName, namespace: this.namespace, labels },
+        spec: { maxUnavailable: '1', selector: { matchLabels: this.selectorLabels } },
+      });
+    }
+
+    const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
+    const scrape = this.addMetricsCollection(props, collection, labels);
+    this.serviceMonitor = scrape.serviceMonitor;
+    this.podMonitoring = scrape.podMonitoring;
+    if (props.networkPolicy?.enabled ?? true) {
+      this.networkPolicy = this.addNetworkPolicy(props, collection, labels);
+    }
+    if (autoscaling) {
+      this.triggerAuthentication = this.addTriggerAuthentication(autoscaling, props, collection, labels);
+      this.scaledObject = this.addScaledObject(autoscaling, replicas, labels, props, collection);
+    }
+  }
+
+  /** Core sizing (TP, quantization x GPU); its errors carry this construct's path, its findings become warnings. */
+  private size(props: ModelServerProps): SizingResult {
+    const sizing = ValidationError.withScope(this, () =>
       sizeModel({
         model: props.model,
         quantization: props.quantization,
@@ -327,190 +546,166 @@ export class ModelServer extends Construct {
         kvCacheDtype: props.kvCacheDtype,
       }),
     );
-    for (const f of this.sizing.findings) {
+    for (const f of sizing.findings) {
       Warnings.add(this, `k8s-${f.id}`, f.message);
     }
-    const tp = this.sizing.tensorParallelSize;
-    if (engine === ServingEngine.TRITON_TENSORRT_LLM) {
-      this.validateTriton(props, tp);
-    }
+    return sizing;
+  }
 
-    // Weights.
-    const weights = this.resolveWeights(props, engine, maxReplicas, autoscaling?.scaleToZero ?? false);
-
-    // Autoscaling checks.
-    if (autoscaling) {
-      this.validateAutoscaling(autoscaling, replicas, props);
-    }
-    if (props.platform) {
-      dependOnStackOf(this, props.platform);
-    }
-    if (props.monitoring) {
-      dependOnStackOf(this, props.monitoring);
-    }
-
+  /** The GPU pod: the engine's container, the weights' volumes, probes sized for the start-up budget, drain. */
+  private pod(props: ModelServerProps, weights: WeightsBinding, startupMinutes: number): GpuPod {
+    const engine = this.engine;
     const drain = props.drainSeconds ?? 120;
     assertInteger(this, 'drainSeconds', drain, 0, 3600);
-    const startupMinutes = props.startupTimeoutMinutes ?? defaultStartupMinutes(this.sizing.weightsGiB);
-    assertInteger(this, 'startupTimeoutMinutes', startupMinutes, 1, 24 * 60);
-    const shmGiB = props.sharedMemoryGiB ?? (tp > 1 ? 16 : 2);
+    const shmGiB = props.sharedMemoryGiB ?? (this.sizing.tensorParallelSize > 1 ? 16 : 2);
     assertInteger(this, 'sharedMemoryGiB', shmGiB, 1);
     const memoryGiB = props.memoryGiB ?? Math.max(16, Math.ceil(this.sizing.weightsGiB) + 8);
     assertInteger(this, 'memoryGiB', memoryGiB, 1);
+    const command = engine.container({
+      ...props,
+      sizing: this.sizing,
+      servedModelName: this.servedModelName,
+      modelLocation: weights.modelLocation,
+      weightsArgs: weights.engineArgs,
+      drainSeconds: drain,
+    });
+    const probe = (path: string, periodSeconds: number, failureThreshold: number): ApiProbe => ({
+      httpGet: { path, port: engine.probes.port },
+      periodSeconds,
+      failureThreshold,
+    });
+    return gpuPod(this, {
+      containerName: engine.id,
+      image: imageRef(props.image ?? engine.image),
+      command: command.command,
+      args: [...command.args, ...(props.extraArgs ?? [])],
+      ports: engine.ports,
+      env: weights.env,
+      userEnv: props.env,
+      volumes: weights.volumes,
+      volumeMounts: weights.volumeMounts,
+      initContainers: weights.initContainers,
+      probes: {
+        startup: probe(
+          engine.probes.startupPath,
+          PROBE_PERIOD_SECONDS,
+          Math.ceil((startupMinutes * 60) / PROBE_PERIOD_SECONDS),
+        ),
+        readiness: probe(engine.probes.readinessPath, 5, 3),
+        liveness: { ...probe(engine.probes.livenessPath, 10, 3), timeoutSeconds: 5 },
+      },
+      preStopSleepSeconds: PRESTOP_SLEEP_SECONDS,
+      gpus: this.sizing.gpusPerReplica,
+      cpu: props.cpu ?? String(2 * this.sizing.gpusPerReplica),
+      memoryGiB,
+      sharedMemoryGiB: shmGiB,
+      defaultNodeSelector: { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue },
+      nodeSelector: props.nodeSelector,
+      tolerations: props.tolerations,
+      serviceAccountName: props.serviceAccountName,
+      terminationGracePeriodSeconds: PRESTOP_SLEEP_SECONDS + drain + 15,
+      user: engine.user,
+      writablePaths: engine.writablePaths,
+      readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? engine.readOnlyRootFilesystem,
+    });
+  }
 
-    const labels = {
-      'app.kubernetes.io/name': engine,
-      'app.kubernetes.io/instance': name,
-      'app.kubernetes.io/component': 'model-server',
-      ...MANAGED_BY,
-      [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue,
-      'cdktf-ai-infra/model': normalizeKubernetesLabelValue(this.servedModelName),
-    };
-    const selector = { 'app.kubernetes.io/name': engine, 'app.kubernetes.io/instance': name };
-    const image = imageRef(
-      props.image ?? (engine === ServingEngine.VLLM ? IMAGES.vllm : IMAGES.tritonTensorRtLlm),
-    );
-    const tolerations = [gpuToleration(), ...(props.tolerations ?? [])];
-    const nodeSelector = props.nodeSelector ?? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue };
-    assertNodeLabels(this, `'nodeSelector'`, nodeSelector);
-
-    const args =
-      engine === ServingEngine.VLLM
-        ? this.vllmArgs(props, weights.modelArg, drain)
-        : [
-            'tritonserver',
-            `--model-repository=${weights.modelArg}`,
-            `--http-port=${HTTP_PORT}`,
-            '--grpc-port=8001',
-            '--metrics-port=8002',
-            `--exit-timeout-secs=${drain}`,
-          ];
-    args.push(...(props.extraArgs ?? []));
-
-    const env = [...weights.env, ...Object.entries(props.env ?? {}).map(([k, v]) => ({ name: k, value: v }))];
-    const healthPath = engine === ServingEngine.VLLM ? '/health' : '/v2/health/ready';
-    const livePath = engine === ServingEngine.VLLM ? '/health' : '/v2/health/live';
-    const ports =
-      engine === ServingEngine.VLLM
-        ? [{ name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' }]
-        : [
-            { name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' },
-            { name: 'grpc', containerPort: 8001, protocol: 'TCP' },
-            { name: 'metrics', containerPort: 8002, protocol: 'TCP' },
-          ];
-    const gpus = String(this.sizing.gpusPerReplica);
-    const startupFailures = Math.ceil((startupMinutes * 60) / PROBE_PERIOD_SECONDS);
-    const grace = PRESTOP_SLEEP_SECONDS + drain + 15;
-    const rolloutMinutes = startupMinutes + 10;
-
-    this.resource = new DeploymentV1(this, 'Resource', {
+  private addDeployment(
+    props: ModelServerProps,
+    pod: GpuPod,
+    labels: Record<string, string>,
+    replicas: number,
+    rolloutMinutes: number,
+  ): DeploymentV1 {
+    const s = this.sizing;
+    return new DeploymentV1(this, 'Resource', {
       metadata: {
         name: this.deploymentName,
         namespace: this.namespace,
         labels,
         annotations: {
           'cdktf-ai-infra/sizing':
-            `${this.sizing.gpusPerReplica} x ${props.accelerator.id} (tensor parallel ${tp}); ` +
-            `weights ${this.sizing.weightsGiB.toFixed(1)} GiB; KV cache ${this.sizing.kvCacheTokens} tokens ` +
-            `= ${this.sizing.maxConcurrentSequences} x ${this.sizing.maxModelLen}`,
+            `${s.gpusPerReplica} x ${props.accelerator.id} (tensor parallel ${s.tensorParallelSize}); ` +
+            `weights ${s.weightsGiB.toFixed(1)} GiB; KV cache ${s.kvCacheTokens} tokens ` +
+            `= ${s.maxConcurrentSequences} x ${s.maxModelLen}`,
         },
       },
       spec: {
         replicas: String(replicas),
         progressDeadlineSeconds: rolloutMinutes * 60,
-        selector: { matchLabels: selector },
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: '1', maxUnavailable: '0' },
-        },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: props.serviceAccountName,
-            terminationGracePeriodSeconds: grace,
-            nodeSelector,
-            toleration: tolerations.map((t) => ({ ...t })),
-            initContainer: weights.initContainer ? [weights.initContainer] : undefined,
-            container: [
-              {
-                name: engine,
-                image,
-                command: engine === ServingEngine.TRITON_TENSORRT_LLM ? [args[0]] : undefined,
-                args: engine === ServingEngine.TRITON_TENSORRT_LLM ? args.slice(1) : args,
-                port: ports,
-                env: env.length ? env : undefined,
-                resources: {
-                  requests: {
-                    cpu: props.cpu ?? String(2 * this.sizing.gpusPerReplica),
-                    memory: `${memoryGiB}Gi`,
-                    [NVIDIA_GPU_RESOURCE]: gpus,
-                  },
-                  limits: { [NVIDIA_GPU_RESOURCE]: gpus },
-                },
-                startupProbe: {
-                  httpGet: { path: healthPath, port: 'http' },
-                  periodSeconds: PROBE_PERIOD_SECONDS,
-                  failureThreshold: startupFailures,
-                },
-                readinessProbe: {
-                  httpGet: { path: healthPath, port: 'http' },
-                  periodSeconds: 5,
-                  failureThreshold: 3,
-                },
-                livenessProbe: {
-                  httpGet: { path: livePath, port: 'http' },
-                  periodSeconds: 10,
-                  failureThreshold: 3,
-                  timeoutSeconds: 5,
-                },
-                lifecycle: {
-                  preStop: [{ exec: { command: ['sleep', String(PRESTOP_SLEEP_SECONDS)] } }],
-                },
-                volumeMount: [{ name: 'dshm', mountPath: '/dev/shm' }, ...weights.mounts],
-              },
-            ],
-            volume: [
-              { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: `${shmGiB}Gi` } },
-              ...weights.volumes,
-            ],
-          },
-        },
+        selector: { matchLabels: this.selectorLabels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
+        template: { metadata: { labels }, spec: toDeploymentPodSpec(pod.spec) },
       },
       timeouts: { create: `${rolloutMinutes}m`, update: `${rolloutMinutes}m` },
-      lifecycle: autoscaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
+      lifecycle: props.autoscaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
     });
-    this.node.defaultChild = this.resource;
+  }
 
-    this.service = new ServiceV1(this, 'Service', {
-      metadata: { name: this.deploymentName, namespace: this.namespace, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        port: ports.map((p) => ({
-          name: p.name,
-          port: p.containerPort,
-          targetPort: p.name,
-          protocol: 'TCP',
-        })),
-      },
-    });
-    this.url = `http://${this.deploymentName}.${this.namespace}.svc.cluster.local:${HTTP_PORT}`;
-
-    if (props.podDisruptionBudget ?? true) {
-      this.podDisruptionBudget = new PodDisruptionBudgetV1(this, 'DisruptionBudget', {
-        metadata: { name: this.deploymentName, namespace: this.namespace, labels },
-        spec: { maxUnavailable: '1', selector: { matchLabels: selector } },
-      });
+  /**
+   * On Managed Prometheus KEDA authenticates with the operator's GCP identity, unless
+   * 'autoscaling.prometheusUrl' points it at another Prometheus.
+   */
+  private addTriggerAuthentication(
+    autoscaling: ModelServerAutoscaling,
+    props: ModelServerProps,
+    collection: MetricsCollection,
+    labels: Record<string, string>,
+  ): Manifest | undefined {
+    if (!collection.managed || autoscaling.prometheusUrl) {
+      return undefined;
     }
+    if (
+      props.platform instanceof GpuPlatform &&
+      !props.platform.kedaServiceAccountAnnotations[GKE_GSA_ANNOTATION]
+    ) {
+      Warnings.add(
+        this,
+        'k8s-keda-without-gcp-identity',
+        `autoscaling queries Managed Prometheus with KEDA's GCP identity, but the GpuPlatform '${props.platform.node.path}' ` +
+          `does not annotate KEDA's service account with '${GKE_GSA_ANNOTATION}': unless its Kubernetes service account ` +
+          `is granted roles/monitoring.viewer directly (Workload Identity Federation), the queries fail with 403. Set ` +
+          `'kedaServiceAccountAnnotations' on the GpuPlatform.`,
+      );
+    }
+    return addGcpTriggerAuthentication(
+      this,
+      'TriggerAuthentication',
+      gcpTriggerAuthName(this.deploymentName),
+      this.namespace,
+      labels,
+    );
+  }
 
-    const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
+  /**
+   * A PromQL selector of one of the engine's metrics for this server's series (by
+   * `model_name` or by pod, as the engine labels them).
+   */
+  public metricSelector(metric: EngineMetric, managedPrometheus = false): string {
+    const scope =
+      this.engine.metrics.scope === EngineMetricScope.MODEL_NAME
+        ? `model_name="${this.servedModelName}"`
+        : `pod=~"${this.deploymentName}-.+"`;
+    return promSelector(
+      metric.name,
+      [`namespace="${this.namespace}"`, scope, ...(metric.matchers ?? [])],
+      managedPrometheus,
+    );
+  }
+
+  private addMetricsCollection(
+    props: ModelServerProps,
+    collection: MetricsCollection,
+    labels: Record<string, string>,
+  ): { serviceMonitor?: Manifest; podMonitoring?: Manifest } {
+    const metrics = this.engine.metrics;
     if (collection.managed) {
-      this.podMonitoring = addPodMonitoring(this, 'PodMonitoring', {
+      const podMonitoring = addPodMonitoring(this, 'PodMonitoring', {
         name: this.deploymentName,
         namespace: this.namespace,
         labels,
-        selector,
-        port: engine === ServingEngine.VLLM ? 'http' : 'metrics',
+        selector: this.selectorLabels,
+        port: metrics.port,
         intervalSeconds: collection.scrapeIntervalSeconds,
       });
       if (props.monitoring) {
@@ -521,9 +716,11 @@ export class ModelServer extends Construct {
             `stack's Prometheus does not scrape ${this.deploymentName} and KEDA queries Managed Prometheus.`,
         );
       }
-    } else if (props.monitoring) {
+      return { podMonitoring };
+    }
+    if (props.monitoring) {
       assertCrdInOtherStack(this, 'monitoring.coreos.com', 'ServiceMonitor');
-      this.serviceMonitor = new Manifest(this, 'ServiceMonitor', {
+      const serviceMonitor = new Manifest(this, 'ServiceMonitor', {
         manifest: {
           apiVersion: 'monitoring.coreos.com/v1',
           kind: 'ServiceMonitor',
@@ -533,248 +730,60 @@ export class ModelServer extends Construct {
             labels: { ...labels, ...props.monitoring.selectorLabels },
           },
           spec: {
-            selector: { matchLabels: selector },
+            selector: { matchLabels: this.selectorLabels },
             namespaceSelector: { matchNames: [this.namespace] },
-            endpoints: [
-              {
-                port: engine === ServingEngine.VLLM ? 'http' : 'metrics',
-                path: '/metrics',
-                interval: '15s',
-              },
-            ],
+            endpoints: [{ port: metrics.port, path: metrics.path, interval: '15s' }],
           },
         },
       });
-    } else {
-      Warnings.add(
-        this,
-        'k8s-model-server-unmonitored',
-        `no 'monitoring' given: no ServiceMonitor is created, so the serving alerts and dashboards see nothing from ${this.deploymentName}.`,
-      );
+      return { serviceMonitor };
     }
-
-    if (autoscaling) {
-      // On Managed Prometheus KEDA authenticates with the operator's GCP identity, unless
-      // 'autoscaling.prometheusUrl' points it at another Prometheus.
-      if (collection.managed && !autoscaling.prometheusUrl) {
-        this.triggerAuthentication = addGcpTriggerAuthentication(
-          this,
-          'TriggerAuthentication',
-          gcpTriggerAuthName(this.deploymentName),
-          this.namespace,
-          labels,
-        );
-        if (
-          props.platform instanceof GpuPlatform &&
-          !props.platform.kedaServiceAccountAnnotations[GKE_GSA_ANNOTATION]
-        ) {
-          Warnings.add(
-            this,
-            'k8s-keda-without-gcp-identity',
-            `autoscaling queries Managed Prometheus with KEDA's GCP identity, but the GpuPlatform '${props.platform.node.path}' ` +
-              `does not annotate KEDA's service account with '${GKE_GSA_ANNOTATION}': unless its Kubernetes service account ` +
-              `is granted roles/monitoring.viewer directly (Workload Identity Federation), the queries fail with 403. Set ` +
-              `'kedaServiceAccountAnnotations' on the GpuPlatform.`,
-          );
-        }
-      }
-      this.scaledObject = this.addScaledObject(autoscaling, replicas, engine, labels, props, collection);
-    }
-  }
-
-  private vllmArgs(props: ModelServerProps, model: string, drain: number): string[] {
-    const s = this.sizing;
-    // The image's entrypoint is `vllm serve`: the model is its positional argument (`--model`
-    // is deprecated there and slated for removal).
-    const args = [
-      model,
-      '--served-model-name',
-      this.servedModelName,
-      '--host',
-      '0.0.0.0',
-      '--port',
-      String(HTTP_PORT),
-      '--tensor-parallel-size',
-      String(s.tensorParallelSize),
-      '--max-model-len',
-      String(s.maxModelLen),
-      '--gpu-memory-utilization',
-      String(s.gpuMemoryUtilization),
-      ...props.quantization.vllmArgs,
-    ];
-    if (s.kvCacheDtype === KvCacheDtype.FP8) {
-      args.push('--kv-cache-dtype', 'fp8');
-    }
-    if (
-      props.weights.kind === WeightsSourceKind.BUCKET &&
-      this.bucketLoading(props.weights, ServingEngine.VLLM) === BucketLoading.STREAM
-    ) {
-      args.push('--load-format', 'runai_streamer');
-    }
-    if (props.weights.kind === WeightsSourceKind.HUGGING_FACE && props.weights.options.revision) {
-      args.push('--revision', props.weights.options.revision);
-    }
-    args.push('--shutdown-timeout', String(drain));
-    return args;
-  }
-
-  private validateTriton(props: ModelServerProps, tp: number): void {
-    const q = props.quantization;
-    if (!q.tensorRtLlmQFormat) {
-      throw new ValidationError(
-        `'quantization' ${q.id} is not supported by TensorRT-LLM: use engine ServingEngine.VLLM, or AWQ / FP8 / INT8 / BF16 / FP16 with Triton.`,
-        this,
-      );
-    }
-    if (props.accelerator.sm + 1e-9 < q.tensorRtLlmMinComputeCapability) {
-      throw new ValidationError(
-        `'quantization' ${q.id} needs compute capability >= ${q.tensorRtLlmMinComputeCapability.toFixed(1)} with TensorRT-LLM; ` +
-          `${props.accelerator.id} is SM ${props.accelerator.smText}. Use engine ServingEngine.VLLM or another quantization.`,
-        this,
-      );
-    }
-    if (tp > 1) {
-      throw new ValidationError(
-        `${props.model.name} in ${q.id} needs tensor parallelism ${tp} on ${props.accelerator.id}; this construct runs ` +
-          `Triton + TensorRT-LLM on one GPU per replica only (multi-GPU engines need an MPI launcher). Use engine ServingEngine.VLLM, ` +
-          `a smaller quantization or a GPU with more memory.`,
-        this,
-      );
-    }
-    if (props.weights.kind === WeightsSourceKind.HUGGING_FACE) {
-      throw new ValidationError(
-        `'weights' WeightsSource.huggingFace(...) cannot feed Triton: TensorRT-LLM needs a model repository with engines built ` +
-          `for ${props.accelerator.id}. Use WeightsSource.bucket(...) or WeightsSource.volume(...) pointing at the model repository.`,
-        this,
-      );
-    }
-  }
-
-  /** Streaming is a vLLM feature and `gs://` streaming depends on the vLLM build: copy otherwise. */
-  private bucketLoading(w: WeightsSource, engine: ServingEngine): BucketLoading {
-    return (
-      w.options.loading ??
-      (w.location.startsWith('s3://') && engine === ServingEngine.VLLM
-        ? BucketLoading.STREAM
-        : BucketLoading.INIT_CONTAINER)
+    Warnings.add(
+      this,
+      'k8s-model-server-unmonitored',
+      `no 'monitoring' given: no ServiceMonitor is created, so the serving alerts and dashboards see nothing from ${this.deploymentName}.`,
     );
+    return {};
   }
 
-  private resolveWeights(
+  private addNetworkPolicy(
     props: ModelServerProps,
-    engine: ServingEngine,
-    maxReplicas: number,
-    scaleToZero: boolean,
-  ) {
-    const w = props.weights;
-    const env: Array<{
-      name: string;
-      value?: string;
-      valueFrom?: { secretKeyRef: { name: string; key: string } };
-    }> = [];
-    const volumes: Array<{
-      name: string;
-      emptyDir?: { sizeLimit: string };
-      persistentVolumeClaim?: { claimName: string; readOnly: boolean };
-    }> = [];
-    const mounts: Array<{ name: string; mountPath: string; readOnly?: boolean }> = [];
-    let initContainer:
-      | {
-          name: string;
-          image: string;
-          command: string[];
-          volumeMount: Array<{ name: string; mountPath: string }>;
-        }
-      | undefined;
-    let modelArg: string;
-    const cacheGiB = Math.ceil(this.sizing.weightsGiB * 1.1) + 5;
-
-    switch (w.kind) {
-      case WeightsSourceKind.HUGGING_FACE: {
-        if (!Token.isUnresolved(w.location) && !/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/.test(w.location)) {
-          throw new ValidationError(
-            `'weights' WeightsSource.huggingFace('${w.location}') needs a repository id 'org/name', for example 'hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4'.`,
-            this,
-          );
-        }
-        modelArg = w.location;
-        env.push({ name: 'HF_HOME', value: '/models/hf' });
-        if (w.options.tokenSecret) {
-          env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { ...w.options.tokenSecret } } });
-        } else {
-          Warnings.add(
-            this,
-            'k8s-hf-no-token',
-            `weights come from Hugging Face without 'tokenSecret': gated models (Llama, Mistral) fail to download and anonymous downloads are rate limited.`,
-          );
-        }
-        volumes.push({ name: 'model-cache', emptyDir: { sizeLimit: `${cacheGiB}Gi` } });
-        mounts.push({ name: 'model-cache', mountPath: '/models' });
-        break;
-      }
-      case WeightsSourceKind.BUCKET: {
-        const m = /^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/.exec(w.location);
-        if (!Token.isUnresolved(w.location) && !m) {
-          throw new ValidationError(
-            `'weights' WeightsSource.bucket('${w.location}') must be an 's3://bucket/prefix/' or 'gs://bucket/prefix/' URI.`,
-            this,
-          );
-        }
-        const loading = this.bucketLoading(w, engine);
-        if (loading === BucketLoading.STREAM) {
-          if (engine !== ServingEngine.VLLM) {
-            throw new ValidationError(
-              `'weights' loading BucketLoading.STREAM is a vLLM feature (--load-format runai_streamer); use BucketLoading.INIT_CONTAINER with Triton.`,
-              this,
-            );
-          }
-          modelArg = w.location;
-        } else {
-          const uri = w.location.endsWith('/') ? w.location : `${w.location}/`;
-          const s3 = uri.startsWith('s3://');
-          initContainer = {
-            name: 'fetch-weights',
-            image: imageRef(s3 ? IMAGES.awsCli : IMAGES.googleCloudCli),
-            command: s3
-              ? ['aws', 's3', 'sync', '--only-show-errors', uri, '/models/weights/']
-              : ['gcloud', 'storage', 'rsync', '--recursive', uri, '/models/weights/'],
-            volumeMount: [{ name: 'model-weights', mountPath: '/models/weights' }],
-          };
-          volumes.push({ name: 'model-weights', emptyDir: { sizeLimit: `${cacheGiB}Gi` } });
-          mounts.push({ name: 'model-weights', mountPath: '/models/weights', readOnly: true });
-          modelArg = '/models/weights';
-        }
-        break;
-      }
-      case WeightsSourceKind.VOLUME: {
-        assertDnsLabel(this, 'weights (claim name)', w.location, 253);
-        const mode = w.options.accessMode;
-        if (mode === VolumeAccessMode.READ_WRITE_ONCE && (maxReplicas > 1 || scaleToZero)) {
-          throw new ValidationError(
-            `'weights' claim '${w.location}' is ReadWriteOnce but the server runs up to ${maxReplicas} replicas: replicas on other ` +
-              `nodes cannot mount it and rolling updates stall (vllm-project/production-stack#107). Use a ReadOnlyMany or ` +
-              `ReadWriteMany volume (EFS, Filestore, NFS), or WeightsSource.bucket(...).`,
-            this,
-          );
-        }
-        if (mode === VolumeAccessMode.READ_WRITE_ONCE) {
-          Warnings.add(
-            this,
-            'k8s-rwo-weights-rollout',
-            `'weights' claim '${w.location}' is ReadWriteOnce: a rolling update's new pod can only start on the node that holds it.`,
-          );
-        }
-        volumes.push({
-          name: 'model-weights',
-          persistentVolumeClaim: { claimName: w.location, readOnly: true },
-        });
-        mounts.push({ name: 'model-weights', mountPath: '/models/weights', readOnly: true });
-        const sub = (w.options.path ?? '').replace(/^\/+|\/+$/g, '');
-        modelArg = sub ? `/models/weights/${sub}` : '/models/weights';
-        break;
-      }
+    collection: MetricsCollection,
+    labels: Record<string, string>,
+  ): NetworkPolicyV1 {
+    const np = props.networkPolicy ?? {};
+    const clients = Validate.array<string>(this, 'networkPolicy.clientNamespaces', np.clientNamespaces ?? []);
+    clients.forEach((ns, i) =>
+      Validate.k8sDnsLabel(this, `networkPolicy.clientNamespaces[${i}]`, ns, { what: 'a namespace name' }),
+    );
+    Validate.unique(this, 'networkPolicy.clientNamespaces', clients);
+    const namespaceSelector = (ns: string) => ({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
+    });
+    const apiPorts = this.engine.ports.map((p) => ({ port: p.name, protocol: 'TCP' }));
+    const from = [
+      ...((np.allowSameNamespace ?? true) ? [{ podSelector: {} }] : []),
+      ...clients.map(namespaceSelector),
+    ];
+    const ingress: Array<Record<string, unknown>> = [];
+    if (from.length) {
+      ingress.push({ from, ports: apiPorts });
     }
-    return { env, volumes, mounts, initContainer, modelArg };
+    const scraper = collection.managed ? GMP_COLLECTOR_NAMESPACE : props.monitoring?.namespace;
+    if (scraper) {
+      ingress.push({
+        from: [namespaceSelector(scraper)],
+        ports: [{ port: this.engine.metrics.port, protocol: 'TCP' }],
+      });
+    }
+    return new NetworkPolicyV1(this, 'NetworkPolicy', {
+      metadata: { name: this.deploymentName, namespace: this.namespace, labels },
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress'],
+        ingress,
+      },
+    });
   }
 
   private validateAutoscaling(a: ModelServerAutoscaling, replicas: number, props: ModelServerProps): void {
@@ -824,12 +833,39 @@ export class ModelServer extends Construct {
           `instead of 0 and the ScaledObject stays degraded until a request arrives.`,
       );
     }
+    this.validateSchedule(a);
+  }
+
+  private validateSchedule(a: ModelServerAutoscaling): void {
+    const windows = Validate.array<ScalingWindow>(this, 'autoscaling.schedule', a.schedule ?? []);
+    const seen = new Set<string>();
+    windows.forEach((w, i) => {
+      const prop = `autoscaling.schedule[${i}]`;
+      assertInteger(this, `${prop}.minReplicas`, w.minReplicas, 1, a.maxReplicas);
+      assertCron(this, `${prop}.start`, w.start);
+      assertCron(this, `${prop}.end`, w.end);
+      assertTimeZone(this, `${prop}.timeZone`, w.timeZone);
+      if (w.start.trim() === w.end.trim()) {
+        throw new ValidationError(
+          `'${prop}' opens and closes at the same time ('${w.start}'): KEDA's cron scaler needs different start and end.`,
+          this,
+        );
+      }
+      // KEDA names each cron metric from its time zone, start and end: two equal windows collide.
+      const key = `${w.timeZone} ${w.start} ${w.end}`;
+      if (seen.has(key)) {
+        throw new ValidationError(
+          `'${prop}' repeats an earlier window (${w.start} to ${w.end}, ${w.timeZone}): KEDA would name both metrics alike. Keep one.`,
+          this,
+        );
+      }
+      seen.add(key);
+    });
   }
 
   private addScaledObject(
     a: ModelServerAutoscaling,
     replicas: number,
-    engine: ServingEngine,
     labels: Record<string, string>,
     props: ModelServerProps,
     collection: MetricsCollection,
@@ -850,12 +886,9 @@ export class ModelServer extends Construct {
     }
     const scaleToZero = a.scaleToZero ?? false;
     const ignoreNull = String(a.ignoreNullValues ?? scaleToZero);
-    const vllmMatchers = [`namespace="${this.namespace}"`, `model_name="${this.servedModelName}"`];
-    const vllm = (metric: string) => promSelector(metric, vllmMatchers, managed);
-    const waiting =
-      engine === ServingEngine.VLLM
-        ? `sum(${vllm('vllm:num_requests_waiting')})`
-        : `sum(nv_trt_llm_request_metrics{namespace="${this.namespace}", pod=~"${this.deploymentName}-.+", request_type="waiting"})`;
+    const metrics = this.engine.metrics;
+    const sumOf = (m: EngineMetric) => `sum(${this.metricSelector(m, managed)})`;
+    const waiting = sumOf(metrics.queueDepth);
     const triggers: Array<Record<string, unknown>> = [
       {
         type: 'prometheus',
@@ -869,11 +902,20 @@ export class ModelServer extends Construct {
         },
       },
     ];
+    (a.schedule ?? []).forEach((w, i) => {
+      triggers.push({
+        type: 'cron',
+        name: `baseline-${i}`,
+        metadata: {
+          timezone: w.timeZone,
+          start: w.start,
+          end: w.end,
+          desiredReplicas: String(w.minReplicas),
+        },
+      });
+    });
     if (scaleToZero) {
-      const inFlight =
-        engine === ServingEngine.VLLM
-          ? `sum(${vllm('vllm:num_requests_running')}) + sum(${vllm('vllm:num_requests_waiting')})`
-          : `sum(nv_trt_llm_request_metrics{namespace="${this.namespace}", pod=~"${this.deploymentName}-.+", request_type=~"waiting|scheduled"})`;
+      const inFlight = `${sumOf(metrics.runningRequests)} + ${waiting}`;
       triggers.push(
         {
           type: 'prometheus',
@@ -900,7 +942,7 @@ export class ModelServer extends Construct {
       );
     }
     if (authenticationRef) {
-      for (const t of triggers) {
+      for (const t of triggers.filter((x) => x.type === 'prometheus')) {
         t.authenticationRef = authenticationRef;
       }
     }
@@ -938,12 +980,6 @@ export class ModelServer extends Construct {
       },
     });
   }
-}
-
-/** Start-up budget: 10 minutes of engine start plus the weights at 50 MiB/s, rounded up to 5, at least 15. */
-function defaultStartupMinutes(weightsGiB: number): number {
-  const minutes = 10 + (weightsGiB * 1024) / LOAD_MIB_PER_SECOND / 60;
-  return Math.max(15, Math.ceil(minutes / 5) * 5);
 }
 
 /** Name of a server's KEDA TriggerAuthentication for Managed Prometheus. */

@@ -3,17 +3,18 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ACCELERATOR_NODE_LABEL, Accelerator, NVIDIA_GPU_RESOURCE, ValidationError, Warnings } from '../core';
 import { ApiToleration, IGpuPlatform } from './interfaces';
+import { PodSecurityLevel } from './pod-security';
+import { PodEnvVar, PodVolume, PodVolumeMount } from './pod-spec';
 import {
   MANAGED_BY,
   assertCrdInOtherStack,
   assertDnsLabel,
   assertInteger,
-  assertNodeLabels,
   assertServiceName,
   dependOnStackOf,
-  gpuToleration,
   nameFromId,
 } from './private/common';
+import { gpuPod } from './private/gpu-pod';
 
 /** The Kueue label a workload uses to join a LocalQueue. */
 export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
@@ -117,7 +118,9 @@ export interface TrainingJobProps {
    */
   readonly masterPort?: number;
   /**
-   * Node selector, merged over the accelerator selector.
+   * Node selector, merged over the default `{ 'cdktf-ai-infra/accelerator': accelerator.labelValue }`
+   * (when `accelerator` is set): a key you set replaces that key's default value, other keys are
+   * added. `ModelServer.nodeSelector` merges the same way.
    * @default - the accelerator selector only
    */
   readonly nodeSelector?: Record<string, string>;
@@ -141,14 +144,29 @@ export interface TrainingJobProps {
    * @default - not checked
    */
   readonly platform?: IGpuPlatform;
+  /**
+   * UID (and GID) the training container runs as; use the user your image defines.
+   * `HOME` (`/home/trainer`, an emptyDir) and `USER` (`trainer`) are set, so Python's
+   * `getpass.getuser()` (PyTorch's compile caches) works even when the UID has no
+   * `/etc/passwd` entry. The image's code must be readable by this UID.
+   *
+   * `0` (root) is accepted only with an RDMA or EFA fabric, for nodes whose container runtime
+   * limits locked memory: Kubernetes grants added capabilities such as IPC_LOCK to root
+   * processes only (no ambient capabilities, kubernetes/kubernetes#56374), so a non-root
+   * process pins memory up to the runtime's `RLIMIT_MEMLOCK` and no further.
+   * @default 1000
+   */
+  readonly runAsUser?: number;
+  /**
+   * Run with a read-only root filesystem (writable emptyDirs at `HOME` and `/tmp`, plus the
+   * checkpoint volume). Off by default because training code commonly writes next to itself.
+   * @default false
+   */
+  readonly readOnlyRootFilesystem?: boolean;
 }
 
 const REPLICATED_JOB = 'node';
 
-/** RDMA (InfiniBand / RoCE) and EFA verbs pin memory: the container needs IPC_LOCK. */
-function needsIpcLock(resources: string[]): boolean {
-  return resources.some((r) => r.startsWith('rdma/') || r === 'vpc.amazonaws.com/efa');
-}
 const COMPLETION_INDEX = "metadata.annotations['batch.kubernetes.io/job-completion-index']";
 
 /**
@@ -181,6 +199,12 @@ export class TrainingJob extends Construct {
   public readonly namespace: string;
   /** torchrun master address (`<name>-node-0-0.<name>`). */
   public readonly masterAddress: string;
+  /**
+   * The Pod Security level the pods meet: restricted, or privileged when the fabric needs
+   * IPC_LOCK (not among the capabilities Baseline allows). Label the namespace with
+   * `podSecurityLabels(job.podSecurityLevel)`.
+   */
+  public readonly podSecurityLevel: PodSecurityLevel;
 
   constructor(scope: Construct, id: string, props: TrainingJobProps) {
     super(scope, id);
@@ -235,17 +259,17 @@ export class TrainingJob extends Construct {
     }
     this.masterAddress = `${this.jobSetName}-${REPLICATED_JOB}-0-0.${this.jobSetName}`;
 
-    const env: Array<Record<string, unknown>> = [
+    const runAsUser = props.runAsUser ?? 1000;
+    assertInteger(this, 'runAsUser', runAsUser, 0, 2147483647);
+    const env: PodEnvVar[] = [
       { name: 'PET_NNODES', value: String(props.nodes) },
       { name: 'PET_NPROC_PER_NODE', value: String(props.gpusPerNode) },
       { name: 'PET_NODE_RANK', valueFrom: { fieldRef: { fieldPath: COMPLETION_INDEX } } },
       { name: 'PET_MASTER_ADDR', value: this.masterAddress },
       { name: 'PET_MASTER_PORT', value: String(port) },
     ];
-    const volumes: Array<Record<string, unknown>> = [
-      { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: `${shm}Gi` } },
-    ];
-    const mounts: Array<Record<string, unknown>> = [{ name: 'dshm', mountPath: '/dev/shm' }];
+    const volumes: PodVolume[] = [];
+    const mounts: PodVolumeMount[] = [];
     const ckpt = props.checkpoint;
     if (ckpt) {
       if (!ckpt.uri && !ckpt.claimName) {
@@ -272,9 +296,7 @@ export class TrainingJob extends Construct {
         `no 'checkpoint': after a preemption or failure the gang restarts from step 0. Give checkpoint.uri or checkpoint.claimName.`,
       );
     }
-    env.push(...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })));
 
-    const gpus = String(props.gpusPerNode);
     const extra: Record<string, string> = {};
     for (const [k, v] of Object.entries(props.extraResourcesPerNode ?? {})) {
       if (k === NVIDIA_GPU_RESOURCE || k === 'cpu' || k === 'memory') {
@@ -285,58 +307,61 @@ export class TrainingJob extends Construct {
       }
       extra[k] = String(v);
     }
-    const nodeSelector = {
-      ...(props.accelerator ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue } : {}),
-      ...(props.nodeSelector ?? {}),
-    };
-    assertNodeLabels(this, `'nodeSelector'`, nodeSelector);
-    if (Object.keys(nodeSelector).length === 0) {
-      Warnings.add(
-        this,
-        'k8s-training-no-node-selector',
-        `neither 'accelerator' nor 'nodeSelector' is set: pods may land on any GPU node, including another GPU model.`,
-      );
-    }
-
     const labels: Record<string, string> = {
       'app.kubernetes.io/name': 'training',
       'app.kubernetes.io/instance': this.jobSetName,
       ...MANAGED_BY,
       ...(props.accelerator ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue } : {}),
     };
-    const podSpec: Record<string, unknown> = {
-      restartPolicy: 'Never',
-      terminationGracePeriodSeconds: grace,
-      tolerations: [gpuToleration(), ...(props.tolerations ?? [])],
-      containers: [
-        {
-          name: 'trainer',
-          image: props.image,
-          command: props.command,
-          env,
-          ports: [{ name: 'rendezvous', containerPort: port }],
-          resources: {
-            requests: {
-              cpu: props.cpu ?? String(8 * props.gpusPerNode),
-              memory: `${memory}Gi`,
-              [NVIDIA_GPU_RESOURCE]: gpus,
-              ...extra,
-            },
-            limits: { memory: `${memory}Gi`, [NVIDIA_GPU_RESOURCE]: gpus, ...extra },
-          },
-          volumeMounts: mounts,
-          ...(needsIpcLock(Object.keys(extra))
-            ? { securityContext: { capabilities: { add: ['IPC_LOCK'] } } }
-            : {}),
-        },
-      ],
+    const pod = gpuPod(this, {
+      containerName: 'trainer',
+      image: props.image,
+      command: props.command,
+      ports: [{ name: 'rendezvous', containerPort: port }],
+      env,
+      userEnv: props.env,
       volumes,
-    };
-    if (Object.keys(nodeSelector).length) {
-      podSpec.nodeSelector = nodeSelector;
+      volumeMounts: mounts,
+      gpus: props.gpusPerNode,
+      cpu: props.cpu ?? String(8 * props.gpusPerNode),
+      memoryGiB: memory,
+      sharedMemoryGiB: shm,
+      extraResources: extra,
+      defaultNodeSelector: props.accelerator
+        ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue }
+        : {},
+      nodeSelector: props.nodeSelector,
+      tolerations: props.tolerations,
+      serviceAccountName: props.serviceAccountName,
+      terminationGracePeriodSeconds: grace,
+      restartPolicy: 'Never',
+      user: { uid: runAsUser, gid: runAsUser, name: 'trainer', home: '/home/trainer' },
+      writablePaths: [{ volume: 'tmp', path: '/tmp' }],
+      readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? false,
+    });
+    this.podSecurityLevel = pod.podSecurityLevel;
+    if (runAsUser === 0) {
+      if (pod.addedCapabilities.length === 0) {
+        throw new ValidationError(
+          `'runAsUser' 0 (root) is only for RDMA or EFA pods whose fabric needs IPC_LOCK: without 'extraResourcesPerNode' ` +
+            `devices, run as your image's non-root user (for example 1000).`,
+          this,
+        );
+      }
+      Warnings.add(
+        this,
+        'k8s-training-runs-as-root',
+        `'runAsUser' 0: the trainer runs as root so that IPC_LOCK takes effect. Prefer a non-root UID on nodes whose ` +
+          `container runtime sets RLIMIT_MEMLOCK unlimited.`,
+      );
     }
-    if (props.serviceAccountName) {
-      podSpec.serviceAccountName = props.serviceAccountName;
+    const podSpec = pod.spec;
+    if (!podSpec.nodeSelector) {
+      Warnings.add(
+        this,
+        'k8s-training-no-node-selector',
+        `neither 'accelerator' nor 'nodeSelector' is set: pods may land on any GPU node, including another GPU model.`,
+      );
     }
 
     assertCrdInOtherStack(this, 'jobset.x-k8s.io', 'JobSet');

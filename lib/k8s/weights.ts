@@ -1,3 +1,11 @@
+import { Token } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { ValidationError, Warnings } from '../core';
+import { IServingEngine } from './engines/engine';
+import { assertDnsLabel } from './private/common';
+import { PodEnvVar, PodInitContainer, PodVolume, PodVolumeMount } from './pod-spec';
+import { IMAGES, imageRef } from './versions';
+
 /** A reference to one key of a Kubernetes Secret. */
 export interface SecretKeyRef {
   /** Secret name (in the workload's namespace). */
@@ -9,9 +17,9 @@ export interface SecretKeyRef {
 /** How a model server gets weights from an object-store bucket. */
 export enum BucketLoading {
   /**
-   * vLLM streams the safetensors straight from the bucket (`--load-format runai_streamer`),
-   * no local copy. Credentials come from the pod's identity (IRSA / EKS Pod Identity / GKE
-   * Workload Identity through `serviceAccountName`).
+   * The engine streams the safetensors straight from the bucket (vLLM
+   * `--load-format runai_streamer`), no local copy. Credentials come from the pod's identity
+   * (IRSA / EKS Pod Identity / GKE Workload Identity through `serviceAccountName`).
    */
   STREAM = 'stream',
   /**
@@ -50,7 +58,7 @@ export interface HuggingFaceWeightsOptions {
 export interface BucketWeightsOptions {
   /**
    * How the weights are read.
-   * @default BucketLoading.STREAM for `s3://` with vLLM, otherwise BucketLoading.INIT_CONTAINER
+   * @default BucketLoading.STREAM for `s3://` with an engine that streams by default (vLLM), otherwise BucketLoading.INIT_CONTAINER
    */
   readonly loading?: BucketLoading;
 }
@@ -76,9 +84,48 @@ export enum WeightsSourceKind {
   VOLUME = 'volume',
 }
 
+/** What a weights source is bound to: the server's engine and sizing. */
+export interface WeightsBindContext {
+  /** The serving engine. */
+  readonly engine: IServingEngine;
+  /** Size of the weights (core sizing), for cache volume sizes. */
+  readonly weightsGiB: number;
+  /** Most replicas the server runs (after autoscaling). */
+  readonly maxReplicas: number;
+  /** Whether the server may scale to zero. */
+  readonly scaleToZero: boolean;
+}
+
+/** What a weights source contributes to a model server's pod. */
+export interface WeightsBinding {
+  /** Where the engine reads the model: a local path, a Hub repository id or a bucket URI. */
+  readonly modelLocation: string;
+  /** Engine arguments (load format, revision). */
+  readonly engineArgs: string[];
+  /** Environment of the server container. */
+  readonly env: PodEnvVar[];
+  /** Pod volumes. */
+  readonly volumes: PodVolume[];
+  /** Mounts of the server container. */
+  readonly volumeMounts: PodVolumeMount[];
+  /** Init containers that run before the server. */
+  readonly initContainers: PodInitContainer[];
+  /**
+   * Whether the init containers copy the weights before the server starts: the copy then
+   * counts in the rollout deadline, not in the startup probe's budget.
+   * @default false
+   */
+  readonly copiedBeforeStart?: boolean;
+}
+
+/** Directory weights are copied or mounted to. */
+const WEIGHTS_DIR = '/models/weights';
+
 /**
  * Where a model server reads its weights: a Hugging Face repository, an `s3://` / `gs://`
- * prefix, or an existing read-many PersistentVolumeClaim.
+ * prefix, or an existing read-many PersistentVolumeClaim. Each source renders its own volumes,
+ * mounts, environment, init containers and engine arguments ({@link WeightsSource.bind});
+ * subclass it for another source.
  *
  * @example
  * WeightsSource.bucket('s3://models/llama-3.1-70b-awq/');
@@ -87,28 +134,213 @@ export enum WeightsSourceKind {
  * });
  * WeightsSource.volume('models-rwx', { accessMode: VolumeAccessMode.READ_ONLY_MANY, path: 'llama-8b-awq' });
  */
-export class WeightsSource {
+export abstract class WeightsSource {
   /** A Hugging Face Hub repository id such as `org/model`; downloaded at start-up into an emptyDir cache. */
   public static huggingFace(repoId: string, options: HuggingFaceWeightsOptions = {}): WeightsSource {
-    return new WeightsSource(WeightsSourceKind.HUGGING_FACE, repoId, options);
+    return new HuggingFaceWeights(repoId, options);
   }
 
   /** An `s3://bucket/prefix/` or `gs://bucket/prefix/` holding safetensors and tokenizer files. */
   public static bucket(uri: string, options: BucketWeightsOptions = {}): WeightsSource {
-    return new WeightsSource(WeightsSourceKind.BUCKET, uri, options);
+    return new BucketWeights(uri, options);
   }
 
   /** An existing PersistentVolumeClaim (in the server's namespace) holding the model directory. */
   public static volume(claimName: string, options: VolumeWeightsOptions): WeightsSource {
-    return new WeightsSource(WeightsSourceKind.VOLUME, claimName, options);
+    return new VolumeWeights(claimName, options);
   }
 
-  private constructor(
+  protected constructor(
     /** The kind of source. */
     public readonly kind: WeightsSourceKind,
     /** Repository id, bucket URI or claim name. */
     public readonly location: string,
-    /** The options given. */
-    public readonly options: HuggingFaceWeightsOptions & BucketWeightsOptions & Partial<VolumeWeightsOptions>,
   ) {}
+
+  /**
+   * Validates the source for this server (errors on `scope`) and renders what it adds to the pod.
+   */
+  public abstract bind(scope: IConstruct, context: WeightsBindContext): WeightsBinding;
+}
+
+/** Emptydir size for a copy or cache of the weights: 10% and 5 GiB of headroom. */
+function cacheSizeLimit(weightsGiB: number): string {
+  return `${Math.ceil(weightsGiB * 1.1) + 5}Gi`;
+}
+
+/** A Hugging Face Hub repository, downloaded by the engine into an emptyDir cache. */
+export class HuggingFaceWeights extends WeightsSource {
+  /** The options given. */
+  public readonly options: HuggingFaceWeightsOptions;
+
+  constructor(repoId: string, options: HuggingFaceWeightsOptions = {}) {
+    super(WeightsSourceKind.HUGGING_FACE, repoId);
+    this.options = options;
+  }
+
+  /** `HF_HOME` on a cache emptyDir, `HF_TOKEN` from the Secret, `--revision` when pinned. */
+  public bind(scope: IConstruct, c: WeightsBindContext): WeightsBinding {
+    if (!Token.isUnresolved(this.location) && !/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/.test(this.location)) {
+      throw new ValidationError(
+        `'weights' WeightsSource.huggingFace('${this.location}') needs a repository id 'org/name', for example 'hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4'.`,
+        scope,
+      );
+    }
+    const loading = c.engine.weightLoading;
+    if (!loading.downloadsFromHuggingFace) {
+      throw new ValidationError(
+        `'weights' WeightsSource.huggingFace(...) cannot feed ${c.engine.displayName}: it needs ${loading.localModelDescription}. ` +
+          `Use WeightsSource.bucket(...) or WeightsSource.volume(...) pointing at it.`,
+        scope,
+      );
+    }
+    const env: PodEnvVar[] = [{ name: 'HF_HOME', value: '/models/hf' }];
+    if (this.options.tokenSecret) {
+      env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { ...this.options.tokenSecret } } });
+    } else {
+      Warnings.add(
+        scope,
+        'k8s-hf-no-token',
+        `weights come from Hugging Face without 'tokenSecret': gated models (Llama, Mistral) fail to download and anonymous downloads are rate limited.`,
+      );
+    }
+    const engineArgs: string[] = [];
+    if (this.options.revision) {
+      if (!loading.revisionArgs) {
+        throw new ValidationError(
+          `'weights' revision '${this.options.revision}' cannot be pinned with ${c.engine.displayName}.`,
+          scope,
+        );
+      }
+      engineArgs.push(...loading.revisionArgs(this.options.revision));
+    }
+    return {
+      modelLocation: this.location,
+      engineArgs,
+      env,
+      volumes: [{ name: 'model-cache', emptyDir: { sizeLimit: cacheSizeLimit(c.weightsGiB) } }],
+      volumeMounts: [{ name: 'model-cache', mountPath: '/models' }],
+      initContainers: [],
+    };
+  }
+}
+
+/** An `s3://` or `gs://` prefix, streamed by the engine or copied by an init container. */
+export class BucketWeights extends WeightsSource {
+  /** The options given. */
+  public readonly options: BucketWeightsOptions;
+
+  constructor(uri: string, options: BucketWeightsOptions = {}) {
+    super(WeightsSourceKind.BUCKET, uri);
+    this.options = options;
+  }
+
+  /** Streaming flags, or an `aws s3 sync` / `gcloud storage rsync` init container and an emptyDir. */
+  public bind(scope: IConstruct, c: WeightsBindContext): WeightsBinding {
+    const uriOk = /^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/.test(this.location);
+    if (!Token.isUnresolved(this.location) && !uriOk) {
+      throw new ValidationError(
+        `'weights' WeightsSource.bucket('${this.location}') must be an 's3://bucket/prefix/' or 'gs://bucket/prefix/' URI.`,
+        scope,
+      );
+    }
+    const engineLoading = c.engine.weightLoading;
+    const loading =
+      this.options.loading ??
+      (this.location.startsWith('s3://') &&
+      engineLoading.streamsS3ByDefault &&
+      engineLoading.streamFromBucketArgs
+        ? BucketLoading.STREAM
+        : BucketLoading.INIT_CONTAINER);
+    if (loading === BucketLoading.STREAM) {
+      if (!engineLoading.streamFromBucketArgs) {
+        throw new ValidationError(
+          `'weights' loading BucketLoading.STREAM is not supported by ${c.engine.displayName}; use BucketLoading.INIT_CONTAINER.`,
+          scope,
+        );
+      }
+      return {
+        modelLocation: this.location,
+        engineArgs: [...engineLoading.streamFromBucketArgs],
+        env: [],
+        volumes: [],
+        volumeMounts: [],
+        initContainers: [],
+      };
+    }
+    const uri = this.location.endsWith('/') ? this.location : `${this.location}/`;
+    const s3 = uri.startsWith('s3://');
+    return {
+      modelLocation: WEIGHTS_DIR,
+      engineArgs: [],
+      env: [],
+      volumes: [{ name: 'model-weights', emptyDir: { sizeLimit: cacheSizeLimit(c.weightsGiB) } }],
+      volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR, readOnly: true }],
+      copiedBeforeStart: true,
+      initContainers: [
+        {
+          name: 'fetch-weights',
+          image: imageRef(s3 ? IMAGES.awsCli : IMAGES.googleCloudCli),
+          command: s3
+            ? ['aws', 's3', 'sync', '--only-show-errors', uri, `${WEIGHTS_DIR}/`]
+            : ['gcloud', 'storage', 'rsync', '--recursive', uri, `${WEIGHTS_DIR}/`],
+          // gcloud sizes its parallelism from the node's vCPUs (up to 96 processes on large GPU
+          // machines), which the init container's 4 GiB memory limit cannot hold: 4 processes x 8
+          // threads (properties storage/process_count, storage/thread_count) keep 32 transfers.
+          ...(s3
+            ? {}
+            : {
+                env: [
+                  { name: 'CLOUDSDK_STORAGE_PROCESS_COUNT', value: '4' },
+                  { name: 'CLOUDSDK_STORAGE_THREAD_COUNT', value: '8' },
+                ],
+              }),
+          volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR }],
+        },
+      ],
+    };
+  }
+}
+
+/** An existing PersistentVolumeClaim holding the model directory, mounted read-only. */
+export class VolumeWeights extends WeightsSource {
+  /** The options given. */
+  public readonly options: VolumeWeightsOptions;
+
+  constructor(claimName: string, options: VolumeWeightsOptions) {
+    super(WeightsSourceKind.VOLUME, claimName);
+    this.options = options;
+  }
+
+  /** The claim mounted read-only at `/models/weights`; a ReadWriteOnce claim cannot serve several replicas. */
+  public bind(scope: IConstruct, c: WeightsBindContext): WeightsBinding {
+    assertDnsLabel(scope, 'weights (claim name)', this.location, 253);
+    const mode = this.options.accessMode;
+    if (mode === VolumeAccessMode.READ_WRITE_ONCE && (c.maxReplicas > 1 || c.scaleToZero)) {
+      throw new ValidationError(
+        `'weights' claim '${this.location}' is ReadWriteOnce but the server runs up to ${c.maxReplicas} replicas: replicas on other ` +
+          `nodes cannot mount it and rolling updates stall (vllm-project/production-stack#107). Use a ReadOnlyMany or ` +
+          `ReadWriteMany volume (EFS, Filestore, NFS), or WeightsSource.bucket(...).`,
+        scope,
+      );
+    }
+    if (mode === VolumeAccessMode.READ_WRITE_ONCE) {
+      Warnings.add(
+        scope,
+        'k8s-rwo-weights-rollout',
+        `'weights' claim '${this.location}' is ReadWriteOnce: a rolling update's new pod can only start on the node that holds it.`,
+      );
+    }
+    const sub = (this.options.path ?? '').replace(/^\/+|\/+$/g, '');
+    return {
+      modelLocation: sub ? `${WEIGHTS_DIR}/${sub}` : WEIGHTS_DIR,
+      engineArgs: [],
+      env: [],
+      volumes: [
+        { name: 'model-weights', persistentVolumeClaim: { claimName: this.location, readOnly: true } },
+      ],
+      volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR, readOnly: true }],
+      initContainers: [],
+    };
+  }
 }

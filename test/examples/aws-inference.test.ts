@@ -2,6 +2,7 @@ import { Testing } from 'cdktf';
 import { build } from '../../examples/aws-inference/main';
 import { parse } from 'yaml';
 import { resourcesOf, synthApp } from '../util';
+import { checkPodsOfStacks } from '../k8s/pod-security-standards';
 
 describe('examples/aws-inference', () => {
   const app = Testing.app();
@@ -114,5 +115,10 @@ describe('examples/aws-inference', () => {
   test('has a budget and AMP rule groups', () => {
     expect(Object.keys(resourcesOf(json, 'aws_budgets_budget'))).toHaveLength(1);
     expect(Object.keys(resourcesOf(json, 'aws_prometheus_rule_group_namespace'))).toHaveLength(1);
+  });
+  test('every pod the k8s module emits meets Pod Security "restricted" (fabric pods: but IPC_LOCK) and its namespace enforces a level that admits it', () => {
+    const { pods, problems } = checkPodsOfStacks([platformJson, workloadsJson]);
+    expect(problems).toEqual([]);
+    expect(pods).toBe(2);
   });
 });

@@ -3,6 +3,7 @@ import { build } from '../../examples/aws-training/main';
 import { AwsTrainingStack } from '../../examples/aws-training/main';
 import { Capacity } from '../../lib/core';
 import { resourcesOf, synthApp } from '../util';
+import { checkPodsOfStacks } from '../k8s/pod-security-standards';
 
 function synth(stack: AwsTrainingStack) {
   return JSON.parse(Testing.synth(stack, true));
@@ -94,5 +95,10 @@ describe('examples/aws-training', () => {
     )![1];
     expect(ng.capacity_type).toBe('SPOT');
     expect(Object.keys(resourcesOf(spot, 'aws_placement_group'))).toHaveLength(1);
+  });
+  test('every pod the k8s module emits meets Pod Security "restricted" (fabric pods: but IPC_LOCK) and its namespace enforces a level that admits it', () => {
+    const { pods, problems } = checkPodsOfStacks([platformJson, workloadsJson]);
+    expect(problems).toEqual([]);
+    expect(pods).toBe(1);
   });
 });

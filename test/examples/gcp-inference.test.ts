@@ -5,6 +5,7 @@ import { Testing } from 'cdktf';
 import { build } from '../../examples/gcp-inference/main';
 import { IMAGES } from '../../lib/k8s';
 import { SynthJson, resourcesOf } from '../util';
+import { checkPodsOfStacks } from '../k8s/pod-security-standards';
 
 describe('examples/gcp-inference', () => {
   const app = Testing.app();
@@ -218,5 +219,10 @@ describe('examples/gcp-inference in-cluster stacks', () => {
     expect(manifests('TriggerAuthentication').map((m) => m.spec)).toEqual(
       Array(3).fill({ podIdentity: { provider: 'gcp' } }),
     );
+  });
+  test('every pod the k8s module emits meets Pod Security "restricted" (fabric pods: but IPC_LOCK) and its namespace enforces a level that admits it', () => {
+    const { pods, problems } = checkPodsOfStacks([platformJson, workloadsJson]);
+    expect(problems).toEqual([]);
+    expect(pods).toBe(3);
   });
 });

@@ -2,6 +2,7 @@ import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { build } from '../../examples/k8s-serving/main';
 import { resourcesOf, synthJson } from '../util';
+import { checkPodsOfStacks } from '../k8s/pod-security-standards';
 
 describe('examples/k8s-serving', () => {
   const app = Testing.app();
@@ -81,5 +82,10 @@ describe('examples/k8s-serving', () => {
     expect(critical.pagerduty_configs[0].routing_key_file).toBe(
       '/etc/alertmanager/secrets/alerting/pagerduty',
     );
+  });
+  test('every pod the k8s module emits meets Pod Security "restricted" (fabric pods: but IPC_LOCK) and its namespace enforces a level that admits it', () => {
+    const { pods, problems } = checkPodsOfStacks([platformJson, workloadsJson]);
+    expect(problems).toEqual([]);
+    expect(pods).toBe(3);
   });
 });

@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { build } from '../../examples/k8s-training/main';
 import { resourcesOf, synthJson } from '../util';
+import { checkPodsOfStacks } from '../k8s/pod-security-standards';
 
 function manifests(json: any, kind: string): any[] {
   return Object.values(resourcesOf(json, 'kubernetes_manifest'))
@@ -37,5 +38,10 @@ describe('examples/k8s-training', () => {
   test('the cluster queue covers the RDMA devices the job requests', () => {
     const [cq] = manifests(workloadsJson, 'ClusterQueue');
     expect(cq.spec.resourceGroups[0].coveredResources).toContain('rdma/ib');
+  });
+  test('every pod the k8s module emits meets Pod Security "restricted" (fabric pods: but IPC_LOCK) and its namespace enforces a level that admits it', () => {
+    const { pods, problems } = checkPodsOfStacks([platformJson, workloadsJson]);
+    expect(problems).toEqual([]);
+    expect(pods).toBe(1);
   });
 });

@@ -144,10 +144,15 @@ describe('ModelServer (vLLM)', () => {
     expect(spec.node_selector).toEqual({ 'cdktf-ai-infra/accelerator': 'l4' });
   });
 
-  test('node selector can be overridden for on-prem labels', () => {
+  test('node selector is merged over the accelerator label (a key set replaces its default value)', () => {
     const { json } = serve({ nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } });
     expect(deployment(json).spec.template.spec.node_selector).toEqual({
+      'cdktf-ai-infra/accelerator': 'l4',
       'nvidia.com/gpu.product': 'NVIDIA-L4',
+    });
+    const { json: json2 } = serve({ nodeSelector: { 'cdktf-ai-infra/accelerator': 'l4-onprem' } });
+    expect(deployment(json2).spec.template.spec.node_selector).toEqual({
+      'cdktf-ai-infra/accelerator': 'l4-onprem',
     });
   });
 
@@ -510,7 +515,7 @@ describe('ModelServer (Triton + TensorRT-LLM)', () => {
         ...triton,
         weights: WeightsSource.bucket('s3://models/repo/', { loading: BucketLoading.STREAM }),
       }),
-    ).toThrow(/BucketLoading.STREAM is a vLLM feature/);
+    ).toThrow(/BucketLoading.STREAM is not supported by Triton \+ TensorRT-LLM/);
   });
 
   test('copies an s3:// model repository with an init container by default', () => {

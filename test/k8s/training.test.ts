@@ -152,12 +152,12 @@ describe('TrainingJob', () => {
   test('requests RDMA devices on InfiniBand clusters, with IPC_LOCK for verbs', () => {
     const { c } = train({ extraResourcesPerNode: { 'rdma/ib': 8 } });
     expect(c.resources.limits['rdma/ib']).toBe('8');
-    expect(c.securityContext).toEqual({ capabilities: { add: ['IPC_LOCK'] } });
+    expect(c.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['IPC_LOCK'] });
   });
 
   test('adds no capabilities without RDMA or EFA', () => {
     const { c } = train();
-    expect(c.securityContext).toBeUndefined();
+    expect(c.securityContext.capabilities).toEqual({ drop: ['ALL'] });
   });
 
   test('throws when extra resources restate the GPU request', () => {
@@ -460,7 +460,8 @@ describe('TrainingJob defaults', () => {
     const { js, c } = train();
     expect(js.metadata.namespace).toBe('default');
     expect(c.resources.requests).toMatchObject({ cpu: '64', memory: '512Gi' });
-    expect(c.resources.limits.memory).toBe('512Gi');
+    // The memory-backed /dev/shm (8 GiB per GPU) is charged to the container: the limit adds it.
+    expect(c.resources.limits.memory).toBe('576Gi');
   });
 
   test('cpu, memory, shm, port and grace period can be overridden', () => {

@@ -1,0 +1,5 @@
+// Re-exports only.
+export * from './engine';
+export * from './vllm';
+export * from './triton-tensorrt-llm';
+export * from './serving-engine';

@@ -1,0 +1,37 @@
+import { IServingEngine } from './engine';
+import { TritonTensorRtLlmEngine, TritonTensorRtLlmEngineOptions } from './triton-tensorrt-llm';
+import { VllmEngine, VllmEngineOptions } from './vllm';
+
+/**
+ * The serving engines, as an enum-like catalogue (like `Accelerator` and `Quantization`): a
+ * static member per engine with its defaults, a factory per engine for options, and any object
+ * implementing {@link IServingEngine} as the escape hatch.
+ *
+ * Why a class and not the former `enum ServingEngine`: an engine is an object that renders its
+ * own container, ports, probes and metrics, so `ModelServer` has no per-engine branch. The
+ * static members keep the enum's spelling, so `engine: ServingEngine.VLLM` and
+ * `engine: ServingEngine.TRITON_TENSORRT_LLM` compile and behave as before; only code that used
+ * the enum's string values (`'vllm'`, `'triton'`) must read `engine.id` instead.
+ *
+ * @example
+ * new ModelServer(workloads, 'Llama8B', { ..., engine: ServingEngine.VLLM });
+ * new ModelServer(workloads, 'Llama8BMirror', { ..., engine: ServingEngine.vllm({ image: mirrored }) });
+ */
+export class ServingEngine {
+  /** vLLM's OpenAI-compatible server with the pinned image. */
+  public static readonly VLLM: IServingEngine = new VllmEngine();
+  /** Triton Inference Server with the TensorRT-LLM backend and the pinned image. */
+  public static readonly TRITON_TENSORRT_LLM: IServingEngine = new TritonTensorRtLlmEngine();
+
+  /** vLLM with options. */
+  public static vllm(options: VllmEngineOptions = {}): IServingEngine {
+    return new VllmEngine(options);
+  }
+
+  /** Triton + TensorRT-LLM with options. */
+  public static tritonTensorRtLlm(options: TritonTensorRtLlmEngineOptions = {}): IServingEngine {
+    return new TritonTensorRtLlmEngine(options);
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,127 @@
+import { IConstruct } from 'constructs';
+import { KvCacheDtype } from '../../core';
+import { IMAGES, ImageVersion } from '../versions';
+import {
+  EngineContainer,
+  EngineContainerContext,
+  EngineMetricScope,
+  EngineMetrics,
+  EnginePort,
+  EngineProbes,
+  EngineUser,
+  EngineValidationContext,
+  EngineWeightLoading,
+  EngineWritablePath,
+  IServingEngine,
+} from './engine';
+
+/** Options of {@link VllmEngine}. */
+export interface VllmEngineOptions {
+  /**
+   * Image (`vllm/vllm-openai` or a mirror of it; its entrypoint must be `vllm serve`).
+   * @default IMAGES.vllm
+   */
+  readonly image?: ImageVersion;
+}
+
+const HTTP_PORT = 8000;
+
+/**
+ * vLLM's OpenAI-compatible server (`vllm serve`): one container, API, health and metrics on
+ * port 8000.
+ *
+ * Runs as the image's `vllm` user (UID 2000, GID 0, home `/home/vllm`), which the CUDA
+ * `vllm/vllm-openai` image ships since vllm-project/vllm PR #40275 (merged 2026-05-25, before
+ * v0.23.0; `docker/Dockerfile`, "Non-root support"). `HOME` and `USER` are set as well, so
+ * PyTorch's `getpass.getuser()` never needs the passwd entry (vllm-project/vllm#44548; the user
+ * may be dropped again, vllm-project/vllm#50149).
+ *
+ * Read-only root filesystem: vLLM, Hugging Face, Triton (the kernel compiler), TorchInductor,
+ * FlashInfer, Numba and Outlines write their caches under `$HOME/.cache` and `$HOME/.config`
+ * (`VLLM_CACHE_ROOT` defaults to `~/.cache/vllm`, `VLLM_CONFIG_ROOT` to `~/.config/vllm`;
+ * vLLM `docs/deployment/docker.md`), and TorchInductor and multiprocessing write to `/tmp`:
+ * both are emptyDirs.
+ *
+ * @see https://docs.vllm.ai/en/latest/deployment/docker.html
+ */
+export class VllmEngine implements IServingEngine {
+  /** `vllm`. */
+  public readonly id: string = 'vllm';
+  /** `vLLM`. */
+  public readonly displayName: string = 'vLLM';
+  /** The image. */
+  public readonly image: ImageVersion;
+  /** `http` 8000 (API, `/health`, `/metrics`). */
+  public readonly ports: EnginePort[] = [{ name: 'http', containerPort: HTTP_PORT }];
+  /** 8000. */
+  public readonly httpPort: number = HTTP_PORT;
+  /** `/health` for all three probes (200 once the engine is up, 503 on EngineDeadError; reference kubernetes.md §7). */
+  public readonly probes: EngineProbes = {
+    port: 'http',
+    startupPath: '/health',
+    readinessPath: '/health',
+    livenessPath: '/health',
+  };
+  /** V1 engine gauges labelled `model_name` (reference kubernetes.md §8). */
+  public readonly metrics: EngineMetrics = {
+    port: 'http',
+    path: '/metrics',
+    scope: EngineMetricScope.MODEL_NAME,
+    queueDepth: { name: 'vllm:num_requests_waiting' },
+    runningRequests: { name: 'vllm:num_requests_running' },
+    kvCacheUsage: { name: 'vllm:kv_cache_usage_perc' },
+  };
+  /** The image's `vllm` user: UID 2000, GID 0, home `/home/vllm`. */
+  public readonly user: EngineUser = { uid: 2000, gid: 0, name: 'vllm', home: '/home/vllm' };
+  /** `/tmp`. */
+  public readonly writablePaths: EngineWritablePath[] = [{ volume: 'tmp', path: '/tmp' }];
+  /** true. */
+  public readonly readOnlyRootFilesystem: boolean = true;
+  /** 10 minutes: process start, `torch.compile` and CUDA-graph capture on a cold cache. */
+  public readonly warmUpMinutes: number = 10;
+  /** Streams `s3://` (Run:ai model streamer), downloads Hub repositories, pins revisions. */
+  public readonly weightLoading: EngineWeightLoading = {
+    streamFromBucketArgs: ['--load-format', 'runai_streamer'],
+    streamsS3ByDefault: true,
+    downloadsFromHuggingFace: true,
+    revisionArgs: (revision) => ['--revision', revision],
+    localModelDescription: 'a Hugging Face model directory (config.json, safetensors, tokenizer)',
+  };
+
+  constructor(options: VllmEngineOptions = {}) {
+    this.image = options.image ?? IMAGES.vllm;
+  }
+
+  /** vLLM runs every quantization core knows and any tensor-parallel degree sizing picks. */
+  public validate(_scope: IConstruct, _context: EngineValidationContext): void {}
+
+  /**
+   * `vllm serve` arguments: the model is the positional argument (the image's entrypoint is
+   * `vllm serve`; `--model` is deprecated there), then the sizing flags, the quantization's
+   * flags, the weights source's flags and `--shutdown-timeout` (v0.18+).
+   */
+  public container(c: EngineContainerContext): EngineContainer {
+    const s = c.sizing;
+    const args = [
+      c.modelLocation,
+      '--served-model-name',
+      c.servedModelName,
+      '--host',
+      '0.0.0.0',
+      '--port',
+      String(HTTP_PORT),
+      '--tensor-parallel-size',
+      String(s.tensorParallelSize),
+      '--max-model-len',
+      String(s.maxModelLen),
+      '--gpu-memory-utilization',
+      String(s.gpuMemoryUtilization),
+      ...c.quantization.vllmArgs,
+    ];
+    if (s.kvCacheDtype === KvCacheDtype.FP8) {
+      args.push('--kv-cache-dtype', 'fp8');
+    }
+    args.push(...c.weightsArgs, '--shutdown-timeout', String(c.drainSeconds));
+    return { args };
+  }
+}

@@ -1,0 +1,117 @@
+import type { SecretKeyRef } from './weights';
+
+/**
+ * Parts of a pod spec in Kubernetes API shape (as in manifests), the vocabulary weights sources
+ * and engines use to contribute to a model server's pod. The library renders them into a
+ * `kubernetes_deployment_v1` or a custom resource's pod template.
+ */
+
+/** A container environment variable. */
+export interface PodEnvVar {
+  /** Variable name. */
+  readonly name: string;
+  /**
+   * Literal value.
+   * @default - from `valueFrom`
+   */
+  readonly value?: string;
+  /**
+   * Value from a Secret key or a field of the pod.
+   * @default - the literal `value`
+   */
+  readonly valueFrom?: PodEnvVarSource;
+}
+
+/** Where an environment variable's value comes from. */
+export interface PodEnvVarSource {
+  /**
+   * A Secret key.
+   * @default - not from a Secret
+   */
+  readonly secretKeyRef?: SecretKeyRef;
+  /**
+   * A field of the pod, for example `metadata.annotations['batch.kubernetes.io/job-completion-index']`.
+   * @default - not from a field
+   */
+  readonly fieldRef?: PodFieldRef;
+}
+
+/** A field of the pod an environment variable reads. */
+export interface PodFieldRef {
+  /** Field path, for example `metadata.name`. */
+  readonly fieldPath: string;
+}
+
+/** A node-local scratch directory. */
+export interface PodEmptyDir {
+  /**
+   * `Memory` for a tmpfs (charged to the container's memory).
+   * @default - the node's disk
+   */
+  readonly medium?: 'Memory';
+  /**
+   * Size limit, for example `20Gi`; the pod is evicted beyond it.
+   * @default - no limit
+   */
+  readonly sizeLimit?: string;
+}
+
+/** A PersistentVolumeClaim used as a volume. */
+export interface PodClaimSource {
+  /** Claim name (in the pod's namespace). */
+  readonly claimName: string;
+  /**
+   * Mount read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/** A pod volume: an emptyDir or a PersistentVolumeClaim. */
+export interface PodVolume {
+  /** Volume name (a DNS label, unique in the pod). */
+  readonly name: string;
+  /**
+   * A node-local scratch directory.
+   * @default - not an emptyDir
+   */
+  readonly emptyDir?: PodEmptyDir;
+  /**
+   * An existing claim.
+   * @default - not a claim
+   */
+  readonly persistentVolumeClaim?: PodClaimSource;
+}
+
+/** A volume mounted into a container. */
+export interface PodVolumeMount {
+  /** Volume name. */
+  readonly name: string;
+  /** Path in the container. */
+  readonly mountPath: string;
+  /**
+   * Mount read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * An init container. The pod template adds the security context, resources and the
+ * writable `/tmp` and `HOME` every container of the pod gets.
+ */
+export interface PodInitContainer {
+  /** Container name. */
+  readonly name: string;
+  /** Image reference with a pinned tag. */
+  readonly image: string;
+  /** Command. */
+  readonly command: string[];
+  /**
+   * Environment.
+   * @default - none
+   */
+  readonly env?: PodEnvVar[];
+  /** Volume mounts. */
+  readonly volumeMounts: PodVolumeMount[];
+}
