@@ -113,7 +113,8 @@ export class Accelerator {
     interconnect: GpuInterconnect.NVLINK,
     memoryType: 'HBM3',
     cudaMemoryGiB: 79.22,
-    cudaMemorySource: 'measured: vLLM logs total_gpu_memory 79.22GiB on H100 80GB (vllm-project/vllm PRs #10511, #12126)',
+    cudaMemorySource:
+      'measured: vLLM logs total_gpu_memory 79.22GiB on H100 80GB (vllm-project/vllm PRs #10511, #12126)',
   });
 
   /** NVIDIA H200 141GB (Hopper, SM 9.0, NVLink). AWS p5e / p5en, GCP a3-ultragpu. */
@@ -279,7 +280,9 @@ export class Accelerator {
    */
   public get vllmBatchDefaults(): VllmBatchDefaults {
     const big = this.cudaMemoryGiB >= 70 && !this.displayName.toLowerCase().includes('a100');
-    return big ? { maxNumBatchedTokens: 8192, maxNumSeqs: 1024 } : { maxNumBatchedTokens: 2048, maxNumSeqs: 256 };
+    return big
+      ? { maxNumBatchedTokens: 8192, maxNumSeqs: 1024 }
+      : { maxNumBatchedTokens: 2048, maxNumSeqs: 256 };
   }
 
   /** Compute capability as a number, for example 8.9. */

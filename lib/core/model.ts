@@ -452,10 +452,14 @@ export class ModelSpec {
    * context (YaRN factor 40 x 4096). Released in FP8. Config:
    * https://huggingface.co/deepseek-ai/DeepSeek-V3/blob/main/config.json
    */
-  public static readonly DEEPSEEK_V3 = new ModelSpec(deepSeekV3Props('deepseek-v3', 'deepseek-ai/DeepSeek-V3'));
+  public static readonly DEEPSEEK_V3 = new ModelSpec(
+    deepSeekV3Props('deepseek-v3', 'deepseek-ai/DeepSeek-V3'),
+  );
 
   /** deepseek-ai/DeepSeek-R1: the DeepSeek-V3 architecture (see {@link ModelSpec.DEEPSEEK_V3}). */
-  public static readonly DEEPSEEK_R1 = new ModelSpec(deepSeekV3Props('deepseek-r1', 'deepseek-ai/DeepSeek-R1'));
+  public static readonly DEEPSEEK_R1 = new ModelSpec(
+    deepSeekV3Props('deepseek-r1', 'deepseek-ai/DeepSeek-R1'),
+  );
 
   /**
    * openai/gpt-oss-20b: 21B total, 3.6B active; 24 layers of 32 experts (top 4), 8 KV heads of
@@ -846,7 +850,10 @@ function validateModelProps(props: ModelSpecProps): void {
     }
   }
   const w = props.slidingWindow;
-  if (w && !(positiveInt(w.tokens) && Number.isInteger(w.layers) && w.layers >= 0 && w.layers <= props.layers)) {
+  if (
+    w &&
+    !(positiveInt(w.tokens) && Number.isInteger(w.layers) && w.layers >= 0 && w.layers <= props.layers)
+  ) {
     throw new ValidationError(
       `ModelSpec '${props.name}': 'slidingWindow' (${JSON.stringify(w)}) needs 'tokens' a positive integer and 'layers' an integer from 0 to 'layers' (${props.layers}).`,
     );
@@ -928,7 +935,9 @@ function ropeFromConfig(c: Json): RopeScaling | undefined {
     return undefined;
   }
   if (!isObject(r)) {
-    throw new ValidationError(`config.json: 'rope_scaling' (${JSON.stringify(r)}) must be an object or null.`);
+    throw new ValidationError(
+      `config.json: 'rope_scaling' (${JSON.stringify(r)}) must be an object or null.`,
+    );
   }
   const typeName = String(r.rope_type ?? r.type ?? '');
   const type = ROPE_TYPES[typeName];
@@ -1022,7 +1031,9 @@ function propsFromHuggingFaceConfig(config: unknown, options: HuggingFaceConfigO
   const kvHeads = configInt(c, 'num_key_value_heads', heads);
   const vocab = configInt(c, 'vocab_size');
   const maxPos = configInt(c, 'max_position_embeddings');
-  const tied = c.tie_word_embeddings === true || (c.tie_word_embeddings === undefined && root.tie_word_embeddings === true);
+  const tied =
+    c.tie_word_embeddings === true ||
+    (c.tie_word_embeddings === undefined && root.tie_word_embeddings === true);
 
   // Attention.
   const kvLoraRank = optionalInt(c, 'kv_lora_rank');
@@ -1036,7 +1047,8 @@ function propsFromHuggingFaceConfig(config: unknown, options: HuggingFaceConfigO
     const qLora = optionalInt(c, 'q_lora_rank');
     mla = { kvLoraRank, qkRopeHeadDim: rope };
     headDim = v;
-    const q = qLora !== undefined ? hidden * qLora + qLora * heads * (nope + rope) : hidden * heads * (nope + rope);
+    const q =
+      qLora !== undefined ? hidden * qLora + qLora * heads * (nope + rope) : hidden * heads * (nope + rope);
     attentionParams = q + hidden * (kvLoraRank + rope) + kvLoraRank * heads * (nope + v) + heads * v * hidden;
   } else {
     headDim = optionalInt(c, 'head_dim') ?? hidden / heads;
@@ -1054,7 +1066,10 @@ function propsFromHuggingFaceConfig(config: unknown, options: HuggingFaceConfigO
   }
 
   // FFN: dense, or experts.
-  const experts = optionalInt(c, 'num_local_experts') ?? optionalInt(c, 'num_experts') ?? optionalInt(c, 'n_routed_experts');
+  const experts =
+    optionalInt(c, 'num_local_experts') ??
+    optionalInt(c, 'num_experts') ??
+    optionalInt(c, 'n_routed_experts');
   let moe: MixtureOfExperts | undefined;
   let ffnParams: number;
   let activeFfnParams: number;
@@ -1068,7 +1083,9 @@ function propsFromHuggingFaceConfig(config: unknown, options: HuggingFaceConfigO
     }
     const isLlama4 = c.intermediate_size_mlp !== undefined || c.interleave_moe_layer_step !== undefined;
     const expertWidth = optionalInt(c, 'moe_intermediate_size') ?? configInt(c, 'intermediate_size');
-    denseWidth = isLlama4 ? configInt(c, 'intermediate_size_mlp') : (optionalInt(c, 'intermediate_size') ?? expertWidth);
+    denseWidth = isLlama4
+      ? configInt(c, 'intermediate_size_mlp')
+      : (optionalInt(c, 'intermediate_size') ?? expertWidth);
     let moeLayers = layers;
     const firstDense = optionalInt(c, 'first_k_dense_replace');
     const step = optionalInt(c, 'interleave_moe_layer_step') ?? optionalInt(c, 'decoder_sparse_step');
@@ -1087,11 +1104,14 @@ function propsFromHuggingFaceConfig(config: unknown, options: HuggingFaceConfigO
     const sharedWidth = optionalInt(c, 'shared_expert_intermediate_size');
     const shared = isLlama4
       ? 1
-      : (optionalInt(c, 'n_shared_experts') ?? (sharedWidth !== undefined ? Math.round(sharedWidth / expertWidth) : 0));
+      : (optionalInt(c, 'n_shared_experts') ??
+        (sharedWidth !== undefined ? Math.round(sharedWidth / expertWidth) : 0));
     const perExpert = 3 * hidden * expertWidth;
     ffnParams =
-      moeLayers * ((experts + shared) * perExpert + hidden * experts) + (layers - moeLayers) * 3 * hidden * denseWidth;
-    activeFfnParams = moeLayers * (perToken + shared) * perExpert + (layers - moeLayers) * 3 * hidden * denseWidth;
+      moeLayers * ((experts + shared) * perExpert + hidden * experts) +
+      (layers - moeLayers) * 3 * hidden * denseWidth;
+    activeFfnParams =
+      moeLayers * (perToken + shared) * perExpert + (layers - moeLayers) * 3 * hidden * denseWidth;
     moe = {
       experts,
       expertsPerToken: perToken,

@@ -127,8 +127,9 @@ export class Quantization {
    * FP8 W8A8 (a pre-quantized FP8 checkpoint). FP8 compute needs FP8 tensor cores: SM 8.9 (Ada,
    * Hopper, Blackwell). On Ampere (SM 8.0 / 8.6) vLLM runs FP8 checkpoints weight-only through
    * FP8 Marlin (vLLM FP8 docs; PR #5975): half the weight memory of BF16, 16-bit compute, and a
-   * `weight-only-quantization` finding. FP8 mixture-of-experts models on Ampere are refused
-   * (no verified Marlin MoE path for FP8: reference/serving.md §4, vllm #7322).
+   * `weight-only-quantization` finding. MoE checkpoints too: GPUStack's performance lab serves
+   * Qwen3-235B-A22B-Instruct-2507-FP8 on 4 x A100 with vLLM
+   * (gpustack/gpustack `docs/performance-lab/qwen3-235b-a22b/a100.md`).
    */
   public static readonly FP8 = new Quantization({
     id: 'FP8',
@@ -406,7 +407,10 @@ export class Quantization {
       return;
     }
     const alternatives = Quantization.all()
-      .filter((q) => q.isSupportedOn(accelerator) && q.id !== 'FP16' && !q.isGguf && !q.runsWeightOnlyOn(accelerator))
+      .filter(
+        (q) =>
+          q.isSupportedOn(accelerator) && q.id !== 'FP16' && !q.isGguf && !q.runsWeightOnlyOn(accelerator),
+      )
       .map((q) => q.id);
     const gpus = Accelerator.all()
       .filter((a) => this.isSupportedOn(a))

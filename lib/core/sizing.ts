@@ -214,11 +214,21 @@ function splitWeights(model: ModelSpec, quantization: Quantization): WeightSplit
     };
   }
   if (!quantization.keepsEmbeddingsIn16Bit) {
-    return { quantizedParams: model.parameters, sixteenBitParams: 0, embeddingMatrixBytes, total: model.parameters * bpp };
+    return {
+      quantizedParams: model.parameters,
+      sixteenBitParams: 0,
+      embeddingMatrixBytes,
+      total: model.parameters * bpp,
+    };
   }
   const embed = Math.min(model.embeddingParameters, model.parameters);
   const body = model.parameters - embed;
-  return { quantizedParams: body, sixteenBitParams: embed, embeddingMatrixBytes, total: body * bpp + embed * embedBpp };
+  return {
+    quantizedParams: body,
+    sixteenBitParams: embed,
+    embeddingMatrixBytes,
+    total: body * bpp + embed * embedBpp,
+  };
 }
 
 /**
@@ -234,7 +244,11 @@ export function weightBytes(model: ModelSpec, quantization: Quantization): numbe
  * Peak activation bytes per GPU of vLLM's profiling run: `maxNumBatchedTokens` x (hidden size +
  * active FFN width) x 8 B + `maxNumSeqs` x vocabulary x 4 B ({@link VLLM_MEMORY_MODEL}).
  */
-export function activationBytesPerGpu(model: ModelSpec, maxNumBatchedTokens: number, maxNumSeqs: number): number {
+export function activationBytesPerGpu(
+  model: ModelSpec,
+  maxNumBatchedTokens: number,
+  maxNumSeqs: number,
+): number {
   const m = VLLM_MEMORY_MODEL;
   return (
     maxNumBatchedTokens * (model.hiddenSize + model.activeFfnWidth) * m.activationBytesPerTokenWidth +
@@ -262,7 +276,11 @@ export function overheadBytesPerGpu(
  * KV bytes per token on one GPU at a tensor-parallel degree, every layer full-attention: KV
  * heads are sharded by TP (and replicated once TP exceeds them); an MLA latent is not sharded.
  */
-export function kvBytesPerTokenPerGpu(model: ModelSpec, tensorParallelSize: number, dtype: KvCacheDtype): number {
+export function kvBytesPerTokenPerGpu(
+  model: ModelSpec,
+  tensorParallelSize: number,
+  dtype: KvCacheDtype,
+): number {
   return model.layers * model.kvBytesPerTokenPerLayer(kvCacheBytesPerElement(dtype), tensorParallelSize);
 }
 
@@ -339,7 +357,9 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
     );
   }
   if (!TENSOR_PARALLEL_DEGREES.includes(gpusPerNode as (typeof TENSOR_PARALLEL_DEGREES)[number])) {
-    throw new ValidationError(`'${gpusProp}' (${gpusPerNode}) must be one of ${TENSOR_PARALLEL_DEGREES.join(', ')}.`);
+    throw new ValidationError(
+      `'${gpusProp}' (${gpusPerNode}) must be one of ${TENSOR_PARALLEL_DEGREES.join(', ')}.`,
+    );
   }
   if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > 64) {
     throw new ValidationError(
@@ -359,16 +379,6 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
     );
   }
   const weightOnly = quantization.runsWeightOnlyOn(accelerator);
-  if (weightOnly && model.isMoe) {
-    throw new ValidationError(
-      `'quantization' ${quantization.id} on ${accelerator.id} (SM ${accelerator.smText}) runs weight-only through ${quantization.weightOnlyKernel}, ` +
-        `and no verified ${quantization.weightOnlyKernel} kernel runs mixture-of-experts layers (reference/serving.md §4, vllm #7322): ${model.name} is a MoE. ` +
-        `Use a GPU of SM ${quantization.nativeMinComputeCapability.toFixed(1)} or later (${Accelerator.all()
-          .filter((a) => a.sm + 1e-9 >= quantization.nativeMinComputeCapability)
-          .map((a) => a.id)
-          .join(', ')}), or a 4-bit scheme with MoE kernels on ${accelerator.id} (AWQ, W4A16).`,
-    );
-  }
 
   const m = VLLM_MEMORY_MODEL;
   const split = splitWeights(model, quantization);
@@ -378,11 +388,16 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
   const activations = activationBytesPerGpu(model, maxNumBatchedTokens, maxNumSeqs);
   const graphs = m.cudaGraphsGiB * GiB;
   const kvElem = kvCacheBytesPerElement(kvCacheDtype);
-  const tpDegrees = TENSOR_PARALLEL_DEGREES.filter((tp) => tp <= gpusPerNode && validTensorParallel(model, tp));
+  const tpDegrees = TENSOR_PARALLEL_DEGREES.filter(
+    (tp) => tp <= gpusPerNode && validTensorParallel(model, tp),
+  );
   const nodeTp = tpDegrees.length > 0 ? tpDegrees[tpDegrees.length - 1] : 1;
   const layouts: Layout[] = [
     ...tpDegrees.map((tp) => ({ tp, pp: 1 })),
-    ...Array.from({ length: Math.max(0, Math.min(maxNodes, model.layers) - 1) }, (_, i) => ({ tp: nodeTp, pp: i + 2 })),
+    ...Array.from({ length: Math.max(0, Math.min(maxNodes, model.layers) - 1) }, (_, i) => ({
+      tp: nodeTp,
+      pp: i + 2,
+    })),
   ];
   const attempts: string[] = [];
 
@@ -497,7 +512,12 @@ function activationsLine(model: ModelSpec, tokens: number, seqs: number, bytes: 
   );
 }
 
-function sizingFindings(options: SizingOptions, tp: number, pp: number, weightOnly: boolean): SizingFinding[] {
+function sizingFindings(
+  options: SizingOptions,
+  tp: number,
+  pp: number,
+  weightOnly: boolean,
+): SizingFinding[] {
   const { model, quantization, accelerator } = options;
   const findings: SizingFinding[] = [];
   if (tp > 2 && !accelerator.hasNvlink) {
@@ -557,7 +577,12 @@ function suggestFixes(options: SizingOptions, s: Shortfall): string {
   };
   const out: string[] = [];
   const split = splitWeights(model, quantization);
-  const weightsPerGpu = weightsPerGpuBytes(model, split, s.nodeTp, s.maxNodes > 1 ? Math.min(s.maxNodes, model.layers) : 1);
+  const weightsPerGpu = weightsPerGpuBytes(
+    model,
+    split,
+    s.nodeTp,
+    s.maxNodes > 1 ? Math.min(s.maxNodes, model.layers) : 1,
+  );
   const weightsFit = s.usable - weightsPerGpu - overheadBytesPerGpu(model, 2, accelerator) > 0;
   if (!weightsFit) {
     out.push(
@@ -568,17 +593,15 @@ function suggestFixes(options: SizingOptions, s: Shortfall): string {
     .filter((a) => a.cudaMemoryGiB > accelerator.cudaMemoryGiB && quantization.isSupportedOn(a))
     .map((a) => ({ a, r: fits({ accelerator: a, maxNumBatchedTokens: undefined, maxNumSeqs: undefined }) }))
     .filter((x) => x.r !== undefined)
-    .map((x) => `${x.r!.nodesPerReplica > 1 ? `${x.r!.nodesPerReplica} nodes x ` : ''}${x.r!.gpusPerNode} x ${x.a.id}`);
+    .map(
+      (x) =>
+        `${x.r!.nodesPerReplica > 1 ? `${x.r!.nodesPerReplica} nodes x ` : ''}${x.r!.gpusPerNode} x ${x.a.id}`,
+    );
   if (gpus.length > 0) {
     out.push(`It fits on ${gpus.join(', ')}.`);
   }
   const quants = [Quantization.FP8, Quantization.INT8, Quantization.AWQ]
-    .filter(
-      (q) =>
-        q.bytesPerParameter < quantization.bytesPerParameter &&
-        q.isSupportedOn(accelerator) &&
-        !(model.isMoe && q.runsWeightOnlyOn(accelerator)),
-    )
+    .filter((q) => q.bytesPerParameter < quantization.bytesPerParameter && q.isSupportedOn(accelerator))
     .map((q) => ({ q, r: fits({ quantization: q }) }))
     .filter((x) => x.r !== undefined)
     .map((x) => `${x.q.id} (${x.r!.gpusPerReplica} GPU${x.r!.gpusPerReplica > 1 ? 's' : ''})`);
@@ -589,7 +612,9 @@ function suggestFixes(options: SizingOptions, s: Shortfall): string {
     if (s.kvCacheDtype === KvCacheDtype.AUTO && fits({ kvCacheDtype: KvCacheDtype.FP8 })) {
       out.push(`An FP8 KV cache (kvCacheDtype: KvCacheDtype.FP8) makes it fit.`);
     }
-    const shorter = [65536, 32768, 16384, 8192, 4096, 2048].find((l) => l < s.maxModelLen && fits({ maxModelLen: l }));
+    const shorter = [65536, 32768, 16384, 8192, 4096, 2048].find(
+      (l) => l < s.maxModelLen && fits({ maxModelLen: l }),
+    );
     if (shorter) {
       out.push(`It fits with maxModelLen ${shorter}.`);
     }
