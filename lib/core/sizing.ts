@@ -455,7 +455,7 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
           `${accelerator.id}: ${accelerator.cudaMemoryGiB.toFixed(2)} GiB CUDA total (${accelerator.cudaMemorySource}) x ${util} utilization = ${fmt(usable)} usable per GPU`,
           activationsLine(model, maxNumBatchedTokens, maxNumSeqs, activations),
           ...attempts,
-          `=> ${nodes > 1 ? `${nodes} nodes x ` : ''}${tp} x ${accelerator.id} (${layoutLong(tp, pp)}); ` +
+          `=> ${nodes > 1 ? `${nodes} nodes of ` : ''}${tp} x ${accelerator.id} (${layoutLong(tp, pp)}); ` +
             `KV cache holds ${kvCacheTokens} tokens = ${maxConcurrentSequences} sequences of ${maxModelLen}`,
         ],
         findings,
@@ -595,7 +595,7 @@ function suggestFixes(options: SizingOptions, s: Shortfall): string {
     .filter((x) => x.r !== undefined)
     .map(
       (x) =>
-        `${x.r!.nodesPerReplica > 1 ? `${x.r!.nodesPerReplica} nodes x ` : ''}${x.r!.gpusPerNode} x ${x.a.id}`,
+        `${x.r!.nodesPerReplica > 1 ? `${x.r!.nodesPerReplica} nodes of ` : ''}${x.r!.gpusPerNode} x ${x.a.id}`,
     );
   if (gpus.length > 0) {
     out.push(`It fits on ${gpus.join(', ')}.`);
@@ -627,7 +627,7 @@ function suggestFixes(options: SizingOptions, s: Shortfall): string {
     if (nodes !== undefined) {
       const r = fits({ maxNodesPerReplica: nodes })!;
       out.push(
-        `Across nodes it fits on ${r.nodesPerReplica} x ${r.gpusPerNode} ${accelerator.id} (tensor parallel ${r.tensorParallelSize}, pipeline parallel ${r.pipelineParallelSize}): set maxNodesPerReplica to ${r.nodesPerReplica}.`,
+        `Across nodes it fits on ${r.nodesPerReplica} nodes of ${r.gpusPerNode} x ${accelerator.id} (tensor parallel ${r.tensorParallelSize}, pipeline parallel ${r.pipelineParallelSize}): set maxNodesPerReplica to ${r.nodesPerReplica}.`,
       );
     }
   }
