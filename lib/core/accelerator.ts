@@ -113,8 +113,7 @@ export class Accelerator {
     interconnect: GpuInterconnect.NVLINK,
     memoryType: 'HBM3',
     cudaMemoryGiB: 79.22,
-    cudaMemorySource:
-      'measured: vLLM logs total_gpu_memory 79.22GiB on H100 80GB (vllm-project/vllm PRs #10511, #12126)',
+    cudaMemorySource: 'measured: total_gpu_memory logged in vLLM PRs #10511 and #12126',
   });
 
   /** NVIDIA H200 141GB (Hopper, SM 9.0, NVLink). AWS p5e / p5en, GCP a3-ultragpu. */
@@ -257,7 +256,7 @@ export class Accelerator {
       props.cudaMemoryGiB ?? Math.floor((props.memoryMiB / 1024) * DERIVED_CUDA_MEMORY_RATIO * 100) / 100;
     this.cudaMemorySource =
       props.cudaMemorySource ??
-      `derived: ${props.memoryMiB} MiB x ${DERIVED_CUDA_MEMORY_RATIO} (no measured CUDA total; below the H100 ratio 79.22/80)`;
+      `derived: ${props.memoryMiB} MiB x ${DERIVED_CUDA_MEMORY_RATIO}, below the measured H100 ratio`;
     if (register) {
       Accelerator.REGISTRY.set(props.id.toUpperCase(), this);
     }
