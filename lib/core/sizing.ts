@@ -2,6 +2,7 @@ import { Accelerator } from './accelerator';
 import { ValidationError } from './errors';
 import { ModelSpec } from './model';
 import { KvCacheDtype, Quantization, QuantizedLayers, kvCacheBytesPerElement } from './quantization';
+import { Validate } from './validation';
 
 const GiB = 1024 ** 3;
 
@@ -338,34 +339,32 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
           : '.'),
     );
   }
-  if (!Number.isInteger(concurrentSequences) || concurrentSequences < 1) {
-    throw new ValidationError(`'concurrentSequences' (${concurrentSequences}) must be a positive integer.`);
-  }
+  Validate.integer(undefined, 'concurrentSequences', concurrentSequences, { min: 1, max: 1_000_000 });
   if (!(util > 0.1 && util <= 0.98)) {
     throw new ValidationError(
       `'gpuMemoryUtilization' (${util}) must be > 0.1 and <= 0.98; vLLM's default is 0.9 and values near 1 leave no room for the CUDA context.`,
     );
   }
-  if (!Number.isInteger(maxNumBatchedTokens) || maxNumBatchedTokens < 1 || maxNumBatchedTokens > 1_048_576) {
-    throw new ValidationError(
-      `'maxNumBatchedTokens' (${maxNumBatchedTokens}) must be an integer from 1 to 1048576; vLLM's default is ${batch.maxNumBatchedTokens} on ${accelerator.id}.`,
-    );
-  }
-  if (!Number.isInteger(maxNumSeqs) || maxNumSeqs < 1 || maxNumSeqs > maxNumBatchedTokens) {
-    throw new ValidationError(
-      `'maxNumSeqs' (${maxNumSeqs}) must be an integer from 1 to 'maxNumBatchedTokens' (${maxNumBatchedTokens}); vLLM's default is ${batch.maxNumSeqs} on ${accelerator.id}.`,
-    );
-  }
+  Validate.integer(undefined, 'maxNumBatchedTokens', maxNumBatchedTokens, {
+    min: 1,
+    max: 1_048_576,
+    reason: `vLLM's default is ${batch.maxNumBatchedTokens} on ${accelerator.id}`,
+  });
+  Validate.integer(undefined, 'maxNumSeqs', maxNumSeqs, {
+    min: 1,
+    max: maxNumBatchedTokens,
+    reason: `at most 'maxNumBatchedTokens'; vLLM's default is ${batch.maxNumSeqs} on ${accelerator.id}`,
+  });
   if (!TENSOR_PARALLEL_DEGREES.includes(gpusPerNode as (typeof TENSOR_PARALLEL_DEGREES)[number])) {
     throw new ValidationError(
       `'${gpusProp}' (${gpusPerNode}) must be one of ${TENSOR_PARALLEL_DEGREES.join(', ')}.`,
     );
   }
-  if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > 64) {
-    throw new ValidationError(
-      `'maxNodesPerReplica' (${maxNodes}) must be an integer from 1 to 64; 1 keeps a replica on one node.`,
-    );
-  }
+  Validate.integer(undefined, 'maxNodesPerReplica', maxNodes, {
+    min: 1,
+    max: 64,
+    reason: '1 keeps a replica on one node',
+  });
   if (quantization.isGguf) {
     throw new ValidationError(
       `'quantization' ${quantization.id} is a GGUF file for llama.cpp; sizeModel sizes vLLM replicas. ` +

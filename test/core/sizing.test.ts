@@ -304,8 +304,19 @@ describe('sizeModel — errors', () => {
         maxNumBatchedTokens: 0,
       }),
     ).toThrow(
-      /'maxNumBatchedTokens' \(0\) must be an integer from 1 to 1048576; vLLM's default is 2048 on L4/,
+      /'maxNumBatchedTokens' \(0\) must be a whole number from 1 to 1048576 \(vLLM's default is 2048 on L4\)/,
     );
+  });
+
+  test('throws a ValidationError, not a crash, for a profiling batch of the wrong type', () => {
+    expect(() =>
+      sizeModel({
+        model: ModelSpec.MISTRAL_7B,
+        quantization: Quantization.AWQ,
+        accelerator: Accelerator.L4,
+        maxNumBatchedTokens: '8192' as unknown as number,
+      }),
+    ).toThrow(ValidationError);
   });
 
   test('throws when maxNumSeqs exceeds maxNumBatchedTokens', () => {
@@ -317,7 +328,7 @@ describe('sizeModel — errors', () => {
         maxNumBatchedTokens: 512,
         maxNumSeqs: 1024,
       }),
-    ).toThrow(/'maxNumSeqs' \(1024\) must be an integer from 1 to 'maxNumBatchedTokens' \(512\)/);
+    ).toThrow(/'maxNumSeqs' \(1024\) must be a whole number from 1 to 512 \(at most 'maxNumBatchedTokens'/);
   });
 
   test('throws when gpusPerNode is not 1, 2, 4 or 8', () => {
@@ -339,7 +350,9 @@ describe('sizeModel — errors', () => {
         accelerator: Accelerator.L4,
         maxNodesPerReplica: n,
       }),
-    ).toThrow(/'maxNodesPerReplica' \(.*\) must be an integer from 1 to 64/);
+    ).toThrow(
+      /'maxNodesPerReplica' \(.*\) must be a whole number from 1 to 64 \(1 keeps a replica on one node\)/,
+    );
   });
 
   test('throws when one node is not enough and maxNodesPerReplica keeps it to one, naming the nodes needed', () => {
