@@ -643,3 +643,41 @@ function round(n: number): string {
 function fmt(bytes: number): string {
   return `${(bytes / GiB).toFixed(1)} GiB`;
 }
+
+/**
+ * The vLLM arguments that make the engine run the layout and memory budget a sizing assumed:
+ * `--tensor-parallel-size`, `--pipeline-parallel-size` (across nodes only), `--max-model-len`,
+ * `--gpu-memory-utilization`, `--max-num-batched-tokens` and `--max-num-seqs` (the profiling batch
+ * the KV budget was computed with), `--kv-cache-dtype fp8` for an FP8 KV cache and
+ * `--hf-overrides` for a rope scaling the checkpoint's config lacks. Quantization arguments come
+ * from {@link Quantization.vllmArgs}; expert parallelism (`--enable-expert-parallel`) is the
+ * caller's choice and does not change the memory per GPU.
+ *
+ * @example
+ * const args = [...vllmSizingArgs(sizing), ...sizing.quantization.vllmArgs];
+ */
+export function vllmSizingArgs(sizing: SizingResult): string[] {
+  const args = [
+    '--tensor-parallel-size',
+    String(sizing.tensorParallelSize),
+    ...(sizing.pipelineParallelSize > 1
+      ? ['--pipeline-parallel-size', String(sizing.pipelineParallelSize)]
+      : []),
+    '--max-model-len',
+    String(sizing.maxModelLen),
+    '--gpu-memory-utilization',
+    String(sizing.gpuMemoryUtilization),
+    '--max-num-batched-tokens',
+    String(sizing.maxNumBatchedTokens),
+    '--max-num-seqs',
+    String(sizing.maxNumSeqs),
+  ];
+  if (sizing.kvCacheDtype === KvCacheDtype.FP8) {
+    args.push('--kv-cache-dtype', 'fp8');
+  }
+  const overrides = sizing.model.vllmHfOverrides;
+  if (overrides) {
+    args.push('--hf-overrides', JSON.stringify(overrides));
+  }
+  return args;
+}

@@ -13,6 +13,7 @@ import {
   activationBytesPerGpu,
   kvBytesPerTokenPerGpu,
   sizeModel,
+  vllmSizingArgs,
   weightBytes,
 } from '../../lib/core';
 
@@ -668,5 +669,57 @@ describe('sizeModel — properties', () => {
         },
       ),
     );
+  });
+});
+
+describe('vllmSizingArgs', () => {
+  test('passes the layout and the profiling batch the sizing assumed', () => {
+    const r = sizeModel({
+      model: ModelSpec.LLAMA_3_1_70B,
+      quantization: Quantization.AWQ,
+      accelerator: Accelerator.L40S,
+    });
+    expect(vllmSizingArgs(r)).toEqual([
+      '--tensor-parallel-size',
+      '2',
+      '--max-model-len',
+      '8192',
+      '--gpu-memory-utilization',
+      '0.9',
+      '--max-num-batched-tokens',
+      '2048',
+      '--max-num-seqs',
+      '256',
+    ]);
+  });
+
+  test('adds pipeline parallelism across nodes, an FP8 KV cache and YaRN overrides', () => {
+    const r = sizeModel({
+      model: ModelSpec.DEEPSEEK_R1,
+      quantization: Quantization.FP8,
+      accelerator: Accelerator.H100,
+      maxNodesPerReplica: 2,
+      kvCacheDtype: KvCacheDtype.FP8,
+    });
+    const args = vllmSizingArgs(r);
+    expect(args.join(' ')).toContain('--tensor-parallel-size 8 --pipeline-parallel-size 2');
+    expect(args.join(' ')).toContain('--kv-cache-dtype fp8');
+    const yarn = sizeModel({
+      model: ModelSpec.QWEN3_8B.withRopeScaling({
+        type: RopeScalingType.YARN,
+        factor: 4,
+        originalMaxPositionEmbeddings: 32768,
+        inCheckpointConfig: false,
+      }),
+      quantization: Quantization.BF16,
+      accelerator: Accelerator.H100,
+      maxModelLen: 131072,
+    });
+    const y = vllmSizingArgs(yarn);
+    expect(JSON.parse(y[y.indexOf('--hf-overrides') + 1])).toEqual({
+      rope_scaling: { rope_type: 'yarn', factor: 4, original_max_position_embeddings: 32768 },
+      max_position_embeddings: 131072,
+    });
+    expect(y[y.indexOf('--max-model-len') + 1]).toBe('131072');
   });
 });
