@@ -312,6 +312,18 @@ export class Quantization {
     ];
   }
 
+  /**
+   * The scheme of a checkpoint from its Hugging Face `config.json` object (no network):
+   * `quantization_config.quant_method` `fp8`, `mxfp4`, `awq`, `gptq`, `compressed-tensors`
+   * (W4A16, INT8 W8A8, FP8 W8A8 or NVFP4 from its `config_groups` / `format`) or `modelopt`
+   * (`quant_algo` FP8 or NVFP4); without `quantization_config`, `torch_dtype` bfloat16 or float16.
+   *
+   * @throws ValidationError naming the config key that is missing or not understood.
+   */
+  public static fromHuggingFaceConfig(config: unknown): Quantization {
+    return quantizationFromConfig(config);
+  }
+
   /** Describes another scheme. */
   public static of(props: QuantizationProps): Quantization {
     return new Quantization(props);
@@ -444,4 +456,79 @@ export function kvCacheBytesPerElement(dtype: KvCacheDtype): number {
 /** Bytes per parameter of a GGUF type from llama.cpp's file size for Llama-3-8B (8.03B parameters). */
 function ggufBytesPerParameter(llama3_8bGiB: number): number {
   return Math.round(((llama3_8bGiB * 1024 ** 3) / 8.03e9) * 10000) / 10000;
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+const QUANT_METHODS = ['fp8', 'mxfp4', 'awq', 'gptq', 'compressed-tensors', 'modelopt'];
+
+function quantizationFromConfig(config: unknown): Quantization {
+  const c = obj(config);
+  if (!c) {
+    throw new ValidationError(
+      `Quantization.fromHuggingFaceConfig: 'config' must be the parsed config.json object, got ${Array.isArray(config) ? 'an array' : typeof config}.`,
+    );
+  }
+  const q = obj(c.quantization_config);
+  if (!q) {
+    const dtype = c.torch_dtype ?? c.dtype ?? obj(c.text_config)?.torch_dtype;
+    if (dtype === 'bfloat16') return Quantization.BF16;
+    if (dtype === 'float16') return Quantization.FP16;
+    throw new ValidationError(
+      `config.json has no 'quantization_config' and 'torch_dtype' (${JSON.stringify(dtype)}) is not 'bfloat16' or 'float16': pass the quantization explicitly.`,
+    );
+  }
+  const method = String(q.quant_method ?? '').toLowerCase();
+  switch (method) {
+    case 'fp8':
+      return Quantization.FP8;
+    case 'mxfp4':
+      return Quantization.MXFP4;
+    case 'awq':
+      return Quantization.AWQ;
+    case 'gptq':
+      return Quantization.GPTQ;
+    case 'modelopt': {
+      const algo = String(q.quant_algo ?? obj(q.quantization)?.quant_algo ?? '').toUpperCase();
+      if (algo === 'FP8') return Quantization.FP8;
+      if (algo === 'NVFP4') return Quantization.NVFP4;
+      throw new ValidationError(
+        `config.json: 'quantization_config.quant_algo' (${JSON.stringify(algo)}) of a modelopt checkpoint must be 'FP8' or 'NVFP4'.`,
+      );
+    }
+    case 'compressed-tensors':
+      return compressedTensorsScheme(q);
+    default:
+      throw new ValidationError(
+        `config.json: 'quantization_config.quant_method' (${JSON.stringify(q.quant_method)}) is not one this library sizes (${QUANT_METHODS.join(', ')}): describe it with Quantization.of({...}).`,
+      );
+  }
+}
+
+function compressedTensorsScheme(q: Record<string, unknown>): Quantization {
+  if (String(q.format ?? '').startsWith('nvfp4')) {
+    return Quantization.NVFP4;
+  }
+  const groups = obj(q.config_groups);
+  const first = groups ? obj(Object.values(groups)[0]) : undefined;
+  const weights = obj(first?.weights);
+  if (!weights) {
+    throw new ValidationError(
+      `config.json: a compressed-tensors 'quantization_config' needs 'config_groups.<group>.weights' (num_bits, type) to tell the scheme.`,
+    );
+  }
+  const bits = weights.num_bits;
+  const type = String(weights.type ?? 'int');
+  const activations = obj(first?.input_activations);
+  if (bits === 4 && type === 'float') return Quantization.NVFP4;
+  if (bits === 4 && !activations) return Quantization.W4A16;
+  if (bits === 8 && activations && type === 'float') return Quantization.FP8;
+  if (bits === 8 && activations && type === 'int') return Quantization.INT8;
+  throw new ValidationError(
+    `config.json: compressed-tensors weights of ${JSON.stringify(bits)} bits (${type})${activations ? ' with quantized activations' : ''} are not a scheme this library sizes (W4A16, W8A8 INT8, W8A8 FP8, NVFP4): describe it with Quantization.of({...}).`,
+  );
 }

@@ -169,3 +169,114 @@ describe('Quantization', () => {
     ).toThrow(/'bytesPerParameter' \(0\) must be > 0 and <= 4/);
   });
 });
+
+describe('Quantization.fromHuggingFaceConfig', () => {
+  test.each([
+    [
+      'fp8 (DeepSeek-V3)',
+      { quantization_config: { quant_method: 'fp8', fmt: 'e4m3', weight_block_size: [128, 128] } },
+      'FP8',
+    ],
+    [
+      'mxfp4 (gpt-oss)',
+      {
+        quantization_config: { quant_method: 'mxfp4', modules_to_not_convert: ['model.layers.*.self_attn'] },
+      },
+      'MXFP4',
+    ],
+    ['awq', { quantization_config: { quant_method: 'awq', bits: 4, group_size: 128 } }, 'AWQ'],
+    ['gptq', { quantization_config: { quant_method: 'gptq', bits: 4 } }, 'GPTQ'],
+    ['modelopt NVFP4', { quantization_config: { quant_method: 'modelopt', quant_algo: 'NVFP4' } }, 'NVFP4'],
+    ['modelopt FP8', { quantization_config: { quant_method: 'modelopt', quant_algo: 'FP8' } }, 'FP8'],
+    [
+      'compressed-tensors W4A16',
+      {
+        quantization_config: {
+          quant_method: 'compressed-tensors',
+          config_groups: { group_0: { weights: { num_bits: 4, type: 'int' } } },
+        },
+      },
+      'W4A16',
+    ],
+    [
+      'compressed-tensors W8A8 INT8',
+      {
+        quantization_config: {
+          quant_method: 'compressed-tensors',
+          config_groups: {
+            group_0: {
+              weights: { num_bits: 8, type: 'int' },
+              input_activations: { num_bits: 8, type: 'int' },
+            },
+          },
+        },
+      },
+      'INT8',
+    ],
+    [
+      'compressed-tensors FP8 dynamic',
+      {
+        quantization_config: {
+          quant_method: 'compressed-tensors',
+          config_groups: {
+            group_0: {
+              weights: { num_bits: 8, type: 'float' },
+              input_activations: { num_bits: 8, type: 'float' },
+            },
+          },
+        },
+      },
+      'FP8',
+    ],
+    [
+      'compressed-tensors nvfp4',
+      { quantization_config: { quant_method: 'compressed-tensors', format: 'nvfp4-pack-quantized' } },
+      'NVFP4',
+    ],
+    ['bfloat16 without quantization_config', { torch_dtype: 'bfloat16' }, 'BF16'],
+    ['float16 without quantization_config', { torch_dtype: 'float16' }, 'FP16'],
+  ])('reads %s', (_name, config, id) => {
+    expect(Quantization.fromHuggingFaceConfig(config).id).toBe(id);
+  });
+
+  test('throws for a method it does not size, naming the key and value', () => {
+    expect(() =>
+      Quantization.fromHuggingFaceConfig({ quantization_config: { quant_method: 'bitsandbytes' } }),
+    ).toThrow(/'quantization_config.quant_method' \("bitsandbytes"\) is not one this library sizes/);
+  });
+
+  test('throws when neither quantization_config nor a 16-bit torch_dtype is there', () => {
+    expect(() => Quantization.fromHuggingFaceConfig({ torch_dtype: 'float32' })).toThrow(
+      /no 'quantization_config' and 'torch_dtype' \("float32"\) is not 'bfloat16' or 'float16'/,
+    );
+    expect(() => Quantization.fromHuggingFaceConfig(null)).toThrow(
+      /'config' must be the parsed config.json object/,
+    );
+  });
+
+  test('throws for a compressed-tensors config without weights or with an unknown scheme', () => {
+    expect(() =>
+      Quantization.fromHuggingFaceConfig({
+        quantization_config: { quant_method: 'compressed-tensors', config_groups: {} },
+      }),
+    ).toThrow(/needs 'config_groups.<group>.weights'/);
+    expect(() =>
+      Quantization.fromHuggingFaceConfig({
+        quantization_config: {
+          quant_method: 'compressed-tensors',
+          config_groups: { g: { weights: { num_bits: 2, type: 'int' } } },
+        },
+      }),
+    ).toThrow(/compressed-tensors weights of 2 bits \(int\) are not a scheme this library sizes/);
+  });
+
+  test('throws for a modelopt algorithm it does not size', () => {
+    expect(() =>
+      Quantization.fromHuggingFaceConfig({
+        quantization_config: { quant_method: 'modelopt', quant_algo: 'W4A8_AWQ' },
+      }),
+    ).toThrow(
+      /'quantization_config.quant_algo' \("W4A8_AWQ"\) of a modelopt checkpoint must be 'FP8' or 'NVFP4'/,
+    );
+  });
+});
