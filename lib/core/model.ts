@@ -1031,9 +1031,10 @@ function propsFromHuggingFaceConfig(config: unknown, options: HuggingFaceConfigO
   const kvHeads = configInt(c, 'num_key_value_heads', heads);
   const vocab = configInt(c, 'vocab_size');
   const maxPos = configInt(c, 'max_position_embeddings');
-  const tied =
-    c.tie_word_embeddings === true ||
-    (c.tie_word_embeddings === undefined && root.tie_word_embeddings === true);
+  // Gemma ties its embeddings by default (transformers' Gemma configs), so configs often omit the key.
+  const tiedDefault = String(c.model_type ?? root.model_type ?? '').startsWith('gemma');
+  const tiedKey = c.tie_word_embeddings ?? root.tie_word_embeddings;
+  const tied = tiedKey === undefined ? tiedDefault : tiedKey === true;
 
   // Attention.
   const kvLoraRank = optionalInt(c, 'kv_lora_rank');

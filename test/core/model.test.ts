@@ -334,6 +334,20 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
     within(m.parametersBillions, 400, 0.01);
   });
 
+  test('Gemma configs without tie_word_embeddings are tied (the transformers default)', () => {
+    const { tie_word_embeddings: _, ...text } = GEMMA_3_27B_CONFIG.text_config;
+    const m = ModelSpec.fromHuggingFaceConfig(
+      { text_config: { ...text, model_type: 'gemma3_text' } },
+      { name: 'g' },
+    );
+    expect(m.tiedEmbeddings).toBe(true);
+    const llama = ModelSpec.fromHuggingFaceConfig({
+      ...LLAMA_3_3_70B_CONFIG,
+      tie_word_embeddings: undefined,
+    });
+    expect(llama.tiedEmbeddings).toBe(false);
+  });
+
   test('takes parametersBillions from the caller when given', () => {
     expect(
       ModelSpec.fromHuggingFaceConfig(LLAMA_3_3_70B_CONFIG, { parametersBillions: 70 }).parametersBillions,
