@@ -51,6 +51,40 @@ export interface AcceleratorProps {
   readonly interconnect: GpuInterconnect;
   /** Memory technology, for docs (HBM3, GDDR6, ...). */
   readonly memoryType: string;
+  /**
+   * Total memory per GPU as CUDA reports it (`torch.cuda.mem_get_info` total, the
+   * `total_gpu_memory` vLLM logs), in GiB. It is below the marketing figure and below the
+   * cloud's MiB label; vLLM multiplies it by `--gpu-memory-utilization`.
+   * @default - derived: memoryMiB / 1024 x 0.989, a little below the ratio measured on H100
+   *   (79.22 GiB of 80 GiB, vLLM PR #12126), so the sizing errs on the safe side
+   */
+  readonly cudaMemoryGiB?: number;
+  /**
+   * Where {@link cudaMemoryGiB} comes from, for docs and the sizing explanation.
+   * @default 'derived'
+   */
+  readonly cudaMemorySource?: string;
+}
+
+/**
+ * Ratio of CUDA-reported to labelled memory used for GPUs without a measured figure: the H100
+ * ratio (79.22 GiB / 80 GiB = 0.990, vLLM PR #12126) less 0.1% so a derived figure is never
+ * above a measured one.
+ */
+export const DERIVED_CUDA_MEMORY_RATIO = 0.989;
+
+/**
+ * vLLM's scheduler defaults for the OpenAI-compatible server (V1), per GPU class: GPUs with at
+ * least 70 GiB whose name does not contain "a100" get `max_num_batched_tokens` 8192 and
+ * `max_num_seqs` 1024, every other GPU 2048 and 256 (`vllm/engine/arg_utils.py`,
+ * `EngineArgs.get_batch_defaults`; A100 excluded by PR #17885). The profiling run that sizes
+ * the KV cache uses this batch.
+ */
+export interface VllmBatchDefaults {
+  /** `--max-num-batched-tokens`: tokens of one scheduler step, and of the profiling run. */
+  readonly maxNumBatchedTokens: number;
+  /** `--max-num-seqs`: sequences of one step (the sampler's profiling batch). */
+  readonly maxNumSeqs: number;
 }
 
 /**
@@ -78,6 +112,8 @@ export class Accelerator {
     architecture: GpuArchitecture.HOPPER,
     interconnect: GpuInterconnect.NVLINK,
     memoryType: 'HBM3',
+    cudaMemoryGiB: 79.22,
+    cudaMemorySource: 'measured: total_gpu_memory logged in vLLM PRs #10511 and #12126',
   });
 
   /** NVIDIA H200 141GB (Hopper, SM 9.0, NVLink). AWS p5e / p5en, GCP a3-ultragpu. */
@@ -87,6 +123,20 @@ export class Accelerator {
     memoryMiB: 144384,
     computeCapability: { major: 9, minor: 0 },
     architecture: GpuArchitecture.HOPPER,
+    interconnect: GpuInterconnect.NVLINK,
+    memoryType: 'HBM3e',
+  });
+
+  /**
+   * NVIDIA B200 (Blackwell, SM 10.0, NVLink). AWS p6-b200 (EC2 label 183359 MiB, reference/aws.md
+   * §3), GCP a4-highgpu-8g. FP4 tensor cores (NVFP4 / MXFP4 compute).
+   */
+  public static readonly B200 = new Accelerator({
+    id: 'B200',
+    displayName: 'NVIDIA B200',
+    memoryMiB: 183359,
+    computeCapability: { major: 10, minor: 0 },
+    architecture: GpuArchitecture.BLACKWELL,
     interconnect: GpuInterconnect.NVLINK,
     memoryType: 'HBM3e',
   });
@@ -188,6 +238,10 @@ export class Accelerator {
   public readonly interconnect: GpuInterconnect;
   /** Memory technology. */
   public readonly memoryType: string;
+  /** Total memory per GPU as CUDA reports it, GiB (what vLLM multiplies by its utilization). */
+  public readonly cudaMemoryGiB: number;
+  /** Where {@link cudaMemoryGiB} comes from (`derived` or a citation). */
+  public readonly cudaMemorySource: string;
 
   private constructor(props: AcceleratorProps, register = true) {
     validateProps(props);
@@ -198,6 +252,11 @@ export class Accelerator {
     this.architecture = props.architecture;
     this.interconnect = props.interconnect;
     this.memoryType = props.memoryType;
+    this.cudaMemoryGiB =
+      props.cudaMemoryGiB ?? Math.floor((props.memoryMiB / 1024) * DERIVED_CUDA_MEMORY_RATIO * 100) / 100;
+    this.cudaMemorySource =
+      props.cudaMemorySource ??
+      `derived: ${props.memoryMiB} MiB x ${DERIVED_CUDA_MEMORY_RATIO}, below the measured H100 ratio`;
     if (register) {
       Accelerator.REGISTRY.set(props.id.toUpperCase(), this);
     }
@@ -211,6 +270,18 @@ export class Accelerator {
   /** Memory per GPU in GiB (2^30 bytes). */
   public get memoryGiB(): number {
     return this.memoryMiB / 1024;
+  }
+
+  /**
+   * vLLM's per-GPU-class defaults for `--max-num-batched-tokens` and `--max-num-seqs` (OpenAI
+   * server, V1): 8192 / 1024 on GPUs of 70 GiB or more that are not an A100 (H100, H200, B200),
+   * 2048 / 256 elsewhere (`vllm/engine/arg_utils.py` `get_batch_defaults`).
+   */
+  public get vllmBatchDefaults(): VllmBatchDefaults {
+    const big = this.cudaMemoryGiB >= 70 && !this.displayName.toLowerCase().includes('a100');
+    return big
+      ? { maxNumBatchedTokens: 8192, maxNumSeqs: 1024 }
+      : { maxNumBatchedTokens: 2048, maxNumSeqs: 256 };
   }
 
   /** Compute capability as a number, for example 8.9. */
@@ -271,6 +342,14 @@ function validateProps(p: AcceleratorProps): void {
   ) {
     throw new ValidationError(
       `Accelerator '${p.id}': 'computeCapability' (${JSON.stringify(cc)}) must be { major, minor } integers such as { major: 8, minor: 9 }.`,
+    );
+  }
+  if (
+    p.cudaMemoryGiB !== undefined &&
+    !(Number.isFinite(p.cudaMemoryGiB) && p.cudaMemoryGiB > 0 && p.cudaMemoryGiB <= p.memoryMiB / 1024)
+  ) {
+    throw new ValidationError(
+      `Accelerator '${p.id}': 'cudaMemoryGiB' (${p.cudaMemoryGiB}) must be a positive number of GiB no larger than memoryMiB / 1024 (${(p.memoryMiB / 1024).toFixed(2)}): use the total_gpu_memory vLLM logs, or omit it.`,
     );
   }
 }

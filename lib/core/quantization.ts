@@ -1,6 +1,22 @@
 import { Accelerator } from './accelerator';
 import { ValidationError } from './errors';
 
+/** Which parameters a {@link Quantization} stores at its reduced precision. */
+export enum QuantizedLayers {
+  /** Every linear layer of the transformer body (embeddings per `keepsEmbeddingsIn16Bit`). */
+  ALL_LINEAR = 'all-linear',
+  /** Only the mixture-of-experts expert weights; everything else stays 16-bit. */
+  EXPERTS_ONLY = 'experts-only',
+}
+
+/** The checkpoint format of a {@link Quantization}, which decides the engine that serves it. */
+export enum WeightFormat {
+  /** Hugging Face safetensors (vLLM, SGLang, TensorRT-LLM). */
+  SAFETENSORS = 'safetensors',
+  /** A single GGUF file (llama.cpp `llama-server`); sized by file size, not by vLLM's profiler. */
+  GGUF = 'gguf',
+}
+
 /** Properties of a {@link Quantization}. */
 export interface QuantizationProps {
   /** Stable id, for example `AWQ`. */
@@ -13,9 +29,34 @@ export interface QuantizationProps {
    */
   readonly bytesPerParameter: number;
   /**
-   * Minimum compute capability of the serving kernels (an error below it).
+   * Minimum compute capability of any serving kernel, weight-only fallbacks included (an error
+   * below it).
    */
   readonly minComputeCapability: number;
+  /**
+   * Minimum compute capability at which the scheme computes in its own precision (FP8 or FP4
+   * tensor cores). Between {@link minComputeCapability} and this, vLLM runs the checkpoint
+   * weight-only (weights dequantized to 16-bit inside a Marlin kernel): same weight memory, no
+   * low-precision compute, and the sizing raises a `weight-only-quantization` finding.
+   * @default - same as minComputeCapability (no weight-only fallback)
+   */
+  readonly nativeMinComputeCapability?: number;
+  /**
+   * Name of the weight-only kernel used below {@link nativeMinComputeCapability}, for messages.
+   * @default 'Marlin'
+   */
+  readonly weightOnlyKernel?: string;
+  /**
+   * Which parameters the scheme quantizes: every linear layer, or only the MoE experts (MXFP4 in
+   * gpt-oss keeps attention, router, embeddings and lm_head in BF16).
+   * @default QuantizedLayers.ALL_LINEAR
+   */
+  readonly quantizedLayers?: QuantizedLayers;
+  /**
+   * The file format and so the engine that serves it.
+   * @default WeightFormat.SAFETENSORS
+   */
+  readonly format?: WeightFormat;
   /**
    * Minimum compute capability of the fast kernels (Marlin); below it the model runs on a slower
    * kernel and a warning is raised.
@@ -83,16 +124,21 @@ export class Quantization {
   });
 
   /**
-   * FP8 W8A8 (a pre-quantized FP8 checkpoint). Needs FP8 tensor cores: SM 8.9 (Ada, Hopper).
-   * On Ampere vLLM would only run it weight-only through FP8 Marlin, which is not what an FP8
-   * deployment is sized for, so it is an error here.
+   * FP8 W8A8 (a pre-quantized FP8 checkpoint). FP8 compute needs FP8 tensor cores: SM 8.9 (Ada,
+   * Hopper, Blackwell). On Ampere (SM 8.0 / 8.6) vLLM runs FP8 checkpoints weight-only through
+   * FP8 Marlin (vLLM FP8 docs; PR #5975): half the weight memory of BF16, 16-bit compute, and a
+   * `weight-only-quantization` finding. MoE checkpoints too: GPUStack's performance lab serves
+   * Qwen3-235B-A22B-Instruct-2507-FP8 on 4 x A100 with vLLM
+   * (gpustack/gpustack `docs/performance-lab/qwen3-235b-a22b/a100.md`).
    */
   public static readonly FP8 = new Quantization({
     id: 'FP8',
     description: 'FP8 W8A8 (8-bit float weights and activations)',
     bytesPerParameter: 1,
-    minComputeCapability: 8.9,
-    supportedOn: 'Ada and Hopper (L4, L40S, H100, H200)',
+    minComputeCapability: 8.0,
+    nativeMinComputeCapability: 8.9,
+    weightOnlyKernel: 'FP8 Marlin',
+    supportedOn: 'Ada, Hopper and Blackwell (L4, L40S, H100, H200, B200); weight-only on Ampere (A10G, A100)',
     vllmArgs: [],
     tensorRtLlmQFormat: 'fp8',
     tensorRtLlmMinComputeCapability: 8.9,
@@ -148,6 +194,106 @@ export class Quantization {
     keepsEmbeddingsIn16Bit: true,
   });
 
+  /**
+   * W4A16 in the `compressed-tensors` format (llm-compressor / Neural Magic / Red Hat 4-bit
+   * checkpoints, group size 128): 4-bit weights, 16-bit activations, run by the Marlin / Machete
+   * kernels vLLM picks from `quantization_config` (SM 8.0 and later).
+   */
+  public static readonly W4A16 = new Quantization({
+    id: 'W4A16',
+    description: 'W4A16 compressed-tensors (4-bit integer weights, 16-bit activations)',
+    bytesPerParameter: 0.515,
+    minComputeCapability: 8.0,
+    supportedOn: 'Ampere and later (Marlin / Machete kernels)',
+    vllmArgs: [],
+    keepsEmbeddingsIn16Bit: true,
+  });
+
+  /**
+   * MXFP4 (OCP microscaling FP4: 4-bit E2M1 values with one 8-bit scale per 32, 4.25 bits per
+   * weight), as gpt-oss ships its MoE experts; attention, router, embeddings and lm_head stay
+   * BF16. vLLM runs it on Blackwell natively, on Hopper with its Triton kernels and on Ampere with
+   * Marlin MXFP4 MoE (vllm-project/recipes `OpenAI/GPT-OSS.md`: "GPT-OSS works on Ampere devices
+   * by default ... Marlin MXFP4 MoE"), so it needs SM 8.0.
+   */
+  public static readonly MXFP4 = new Quantization({
+    id: 'MXFP4',
+    description: 'MXFP4 (4-bit microscaling float MoE experts, 16-bit everything else)',
+    bytesPerParameter: 4.25 / 8,
+    minComputeCapability: 8.0,
+    supportedOn: 'Ampere and later (Marlin MXFP4 on Ampere, Triton on Hopper, native FP4 on Blackwell)',
+    vllmArgs: [],
+    keepsEmbeddingsIn16Bit: true,
+    quantizedLayers: QuantizedLayers.EXPERTS_ONLY,
+  });
+
+  /**
+   * NVFP4 (NVIDIA ModelOpt FP4: 4-bit E2M1 values with one FP8 scale per 16, 4.5 bits per weight).
+   * FP4 compute needs Blackwell FP4 tensor cores (SM 10.0; ModelOpt / TensorRT-LLM support
+   * matrix, reference/kubernetes.md §12). vLLM falls back to Marlin FP4, weight-only, on A100
+   * and H100 (vllm-project/recipes `Mistral/Mistral-Large-3.md`): the memory saving stays, the
+   * speed-up does not.
+   */
+  public static readonly NVFP4 = new Quantization({
+    id: 'NVFP4',
+    description: 'NVFP4 (4-bit float weights and activations, FP8 block scales)',
+    bytesPerParameter: 4.5 / 8,
+    minComputeCapability: 8.0,
+    nativeMinComputeCapability: 10.0,
+    weightOnlyKernel: 'Marlin FP4',
+    supportedOn: 'Blackwell (B200); weight-only through Marlin FP4 on Ampere, Ada and Hopper',
+    vllmArgs: [],
+    tensorRtLlmQFormat: 'nvfp4',
+    tensorRtLlmMinComputeCapability: 10.0,
+    keepsEmbeddingsIn16Bit: true,
+  });
+
+  /**
+   * GGUF Q4_K_M for llama.cpp: 4.58 GiB for Llama-3-8B (8.03B parameters) = 0.612 bytes per
+   * parameter averaged over the whole file, embeddings and output included (llama.cpp
+   * `tools/quantize/quantize.cpp`, `QUANT_OPTIONS`). Served by `llama-server`, not vLLM.
+   */
+  public static readonly GGUF_Q4_K_M = new Quantization({
+    id: 'GGUF_Q4_K_M',
+    description: 'GGUF Q4_K_M (llama.cpp k-quant, mostly 4-bit with 6-bit for sensitive tensors)',
+    bytesPerParameter: ggufBytesPerParameter(4.58),
+    minComputeCapability: 0,
+    supportedOn: 'any CPU or GPU llama.cpp supports',
+    vllmArgs: [],
+    keepsEmbeddingsIn16Bit: false,
+    format: WeightFormat.GGUF,
+  });
+
+  /**
+   * GGUF Q5_K_M for llama.cpp: 5.33 GiB for Llama-3-8B = 0.713 bytes per parameter (llama.cpp
+   * `tools/quantize/quantize.cpp`, `QUANT_OPTIONS`).
+   */
+  public static readonly GGUF_Q5_K_M = new Quantization({
+    id: 'GGUF_Q5_K_M',
+    description: 'GGUF Q5_K_M (llama.cpp k-quant, mostly 5-bit with 6-bit for sensitive tensors)',
+    bytesPerParameter: ggufBytesPerParameter(5.33),
+    minComputeCapability: 0,
+    supportedOn: 'any CPU or GPU llama.cpp supports',
+    vllmArgs: [],
+    keepsEmbeddingsIn16Bit: false,
+    format: WeightFormat.GGUF,
+  });
+
+  /**
+   * GGUF Q8_0 for llama.cpp: 7.96 GiB for Llama-3-8B = 1.064 bytes per parameter (34-byte blocks
+   * of 32 weights; llama.cpp `tools/quantize/quantize.cpp`, `QUANT_OPTIONS`).
+   */
+  public static readonly GGUF_Q8_0 = new Quantization({
+    id: 'GGUF_Q8_0',
+    description: 'GGUF Q8_0 (llama.cpp 8-bit blocks of 32 with one FP16 scale)',
+    bytesPerParameter: ggufBytesPerParameter(7.96),
+    minComputeCapability: 0,
+    supportedOn: 'any CPU or GPU llama.cpp supports',
+    vllmArgs: [],
+    keepsEmbeddingsIn16Bit: false,
+    format: WeightFormat.GGUF,
+  });
+
   /** Every catalogued quantization. */
   public static all(): Quantization[] {
     return [
@@ -157,7 +303,25 @@ export class Quantization {
       Quantization.INT8,
       Quantization.AWQ,
       Quantization.GPTQ,
+      Quantization.W4A16,
+      Quantization.MXFP4,
+      Quantization.NVFP4,
+      Quantization.GGUF_Q4_K_M,
+      Quantization.GGUF_Q5_K_M,
+      Quantization.GGUF_Q8_0,
     ];
+  }
+
+  /**
+   * The scheme of a checkpoint from its Hugging Face `config.json` object (no network):
+   * `quantization_config.quant_method` `fp8`, `mxfp4`, `awq`, `gptq`, `compressed-tensors`
+   * (W4A16, INT8 W8A8, FP8 W8A8 or NVFP4 from its `config_groups` / `format`) or `modelopt`
+   * (`quant_algo` FP8 or NVFP4); without `quantization_config`, `torch_dtype` bfloat16 or float16.
+   *
+   * @throws ValidationError naming the config key that is missing or not understood.
+   */
+  public static fromHuggingFaceConfig(config: unknown): Quantization {
+    return quantizationFromConfig(config);
   }
 
   /** Describes another scheme. */
@@ -175,6 +339,14 @@ export class Quantization {
   public readonly minComputeCapability: number;
   /** Minimum compute capability of the fast (Marlin) kernels. */
   public readonly fastKernelMinComputeCapability: number;
+  /** Minimum compute capability of compute in the scheme's own precision. */
+  public readonly nativeMinComputeCapability: number;
+  /** The weight-only kernel used below the native compute capability. */
+  public readonly weightOnlyKernel: string;
+  /** Which parameters are quantized. */
+  public readonly quantizedLayers: QuantizedLayers;
+  /** Checkpoint format. */
+  public readonly format: WeightFormat;
   /** Where it runs, for messages. */
   public readonly supportedOn: string;
   /** vLLM arguments for a pre-quantized checkpoint. */
@@ -192,6 +364,12 @@ export class Quantization {
         `Quantization '${props.id}': 'bytesPerParameter' (${props.bytesPerParameter}) must be > 0 and <= 4.`,
       );
     }
+    const native = props.nativeMinComputeCapability;
+    if (native !== undefined && !(Number.isFinite(native) && native >= props.minComputeCapability)) {
+      throw new ValidationError(
+        `Quantization '${props.id}': 'nativeMinComputeCapability' (${native}) must be >= 'minComputeCapability' (${props.minComputeCapability}); omit it when the scheme has no weight-only fallback.`,
+      );
+    }
     this.id = props.id;
     this.description = props.description;
     this.bytesPerParameter = props.bytesPerParameter;
@@ -203,6 +381,23 @@ export class Quantization {
     this.tensorRtLlmMinComputeCapability =
       props.tensorRtLlmMinComputeCapability ?? props.minComputeCapability;
     this.keepsEmbeddingsIn16Bit = props.keepsEmbeddingsIn16Bit;
+    this.nativeMinComputeCapability = props.nativeMinComputeCapability ?? props.minComputeCapability;
+    this.weightOnlyKernel = props.weightOnlyKernel ?? 'Marlin';
+    this.quantizedLayers = props.quantizedLayers ?? QuantizedLayers.ALL_LINEAR;
+    this.format = props.format ?? WeightFormat.SAFETENSORS;
+  }
+
+  /** Whether checkpoints in this scheme are GGUF files for llama.cpp. */
+  public get isGguf(): boolean {
+    return this.format === WeightFormat.GGUF;
+  }
+
+  /**
+   * Whether the scheme runs weight-only on `accelerator`: a kernel exists, but the GPU lacks the
+   * tensor cores of the scheme's precision (FP8 or NVFP4 on Ampere).
+   */
+  public runsWeightOnlyOn(accelerator: Accelerator): boolean {
+    return this.isSupportedOn(accelerator) && accelerator.sm + 1e-9 < this.nativeMinComputeCapability;
   }
 
   /** Whether the serving kernels run on `accelerator` at all. */
@@ -224,7 +419,10 @@ export class Quantization {
       return;
     }
     const alternatives = Quantization.all()
-      .filter((q) => q.isSupportedOn(accelerator) && q.id !== 'FP16')
+      .filter(
+        (q) =>
+          q.isSupportedOn(accelerator) && q.id !== 'FP16' && !q.isGguf && !q.runsWeightOnlyOn(accelerator),
+      )
       .map((q) => q.id);
     const gpus = Accelerator.all()
       .filter((a) => this.isSupportedOn(a))
@@ -253,4 +451,84 @@ export enum KvCacheDtype {
 /** Bytes per KV-cache element for a KV-cache dtype. */
 export function kvCacheBytesPerElement(dtype: KvCacheDtype): number {
   return dtype === KvCacheDtype.FP8 ? 1 : 2;
+}
+
+/** Bytes per parameter of a GGUF type from llama.cpp's file size for Llama-3-8B (8.03B parameters). */
+function ggufBytesPerParameter(llama3_8bGiB: number): number {
+  return Math.round(((llama3_8bGiB * 1024 ** 3) / 8.03e9) * 10000) / 10000;
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+const QUANT_METHODS = ['fp8', 'mxfp4', 'awq', 'gptq', 'compressed-tensors', 'modelopt'];
+
+function quantizationFromConfig(config: unknown): Quantization {
+  const c = obj(config);
+  if (!c) {
+    throw new ValidationError(
+      `Quantization.fromHuggingFaceConfig: 'config' must be the parsed config.json object, got ${Array.isArray(config) ? 'an array' : typeof config}.`,
+    );
+  }
+  const q = obj(c.quantization_config);
+  if (!q) {
+    const dtype = c.torch_dtype ?? c.dtype ?? obj(c.text_config)?.torch_dtype;
+    if (dtype === 'bfloat16') return Quantization.BF16;
+    if (dtype === 'float16') return Quantization.FP16;
+    throw new ValidationError(
+      `config.json has no 'quantization_config' and 'torch_dtype' (${JSON.stringify(dtype)}) is not 'bfloat16' or 'float16': pass the quantization explicitly.`,
+    );
+  }
+  const method = String(q.quant_method ?? '').toLowerCase();
+  switch (method) {
+    case 'fp8':
+      return Quantization.FP8;
+    case 'mxfp4':
+      return Quantization.MXFP4;
+    case 'awq':
+      return Quantization.AWQ;
+    case 'gptq':
+      return Quantization.GPTQ;
+    case 'modelopt': {
+      const algo = String(q.quant_algo ?? obj(q.quantization)?.quant_algo ?? '').toUpperCase();
+      if (algo === 'FP8') return Quantization.FP8;
+      if (algo === 'NVFP4') return Quantization.NVFP4;
+      throw new ValidationError(
+        `config.json: 'quantization_config.quant_algo' (${JSON.stringify(algo)}) of a modelopt checkpoint must be 'FP8' or 'NVFP4'.`,
+      );
+    }
+    case 'compressed-tensors':
+      return compressedTensorsScheme(q);
+    default:
+      throw new ValidationError(
+        `config.json: 'quantization_config.quant_method' (${JSON.stringify(q.quant_method)}) is not one this library sizes (${QUANT_METHODS.join(', ')}): describe it with Quantization.of({...}).`,
+      );
+  }
+}
+
+function compressedTensorsScheme(q: Record<string, unknown>): Quantization {
+  if (String(q.format ?? '').startsWith('nvfp4')) {
+    return Quantization.NVFP4;
+  }
+  const groups = obj(q.config_groups);
+  const first = groups ? obj(Object.values(groups)[0]) : undefined;
+  const weights = obj(first?.weights);
+  if (!weights) {
+    throw new ValidationError(
+      `config.json: a compressed-tensors 'quantization_config' needs 'config_groups.<group>.weights' (num_bits, type) to tell the scheme.`,
+    );
+  }
+  const bits = weights.num_bits;
+  const type = String(weights.type ?? 'int');
+  const activations = obj(first?.input_activations);
+  if (bits === 4 && type === 'float') return Quantization.NVFP4;
+  if (bits === 4 && !activations) return Quantization.W4A16;
+  if (bits === 8 && activations && type === 'float') return Quantization.FP8;
+  if (bits === 8 && activations && type === 'int') return Quantization.INT8;
+  throw new ValidationError(
+    `config.json: compressed-tensors weights of ${JSON.stringify(bits)} bits (${type})${activations ? ' with quantized activations' : ''} are not a scheme this library sizes (W4A16, W8A8 INT8, W8A8 FP8, NVFP4): describe it with Quantization.of({...}).`,
+  );
 }

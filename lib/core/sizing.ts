@@ -1,30 +1,46 @@
 import { Accelerator } from './accelerator';
 import { ValidationError } from './errors';
 import { ModelSpec } from './model';
-import { KvCacheDtype, Quantization, kvCacheBytesPerElement } from './quantization';
+import { KvCacheDtype, Quantization, QuantizedLayers, kvCacheBytesPerElement } from './quantization';
+import { Validate } from './validation';
 
 const GiB = 1024 ** 3;
 
 /**
- * Fixed per-GPU overheads the sizing arithmetic assumes (reference/kubernetes.md §13): CUDA
- * graphs ~0.5-2 GiB, NCCL and other non-torch memory ~0.3-1 GiB. Estimates, not measurements:
- * the arithmetic is exposed in {@link SizingResult.explanation} so a user can check it against
- * vLLM's own "Maximum concurrency" log line.
+ * The memory terms of vLLM V1's start-up profile that the sizing reproduces
+ * (`vllm/v1/worker/gpu_worker.py` `determine_available_memory`, reference/serving.md §4):
+ *
+ * KV cache = CUDA total x `gpu_memory_utilization` - weights - peak activations of the profiling
+ * run - non-torch memory - CUDA graphs.
+ *
+ * Calibrated against vLLM's own logs, not guessed: Llama-3-8B BF16 on H100 (vLLM PR #10511)
+ * logged weights 14.96 GiB, non-torch 1.79 GiB (3.58 GiB per GPU at tensor parallel 2) and
+ * activations 1.26 GiB at both TP 1 and TP 2, with an 8192-token, 256-sequence profiling batch.
+ * The arithmetic is exposed in {@link SizingResult.explanation} so a deployment can be compared
+ * with vLLM's "Available KV cache memory" and "Maximum concurrency" start-up lines.
  */
-export const SIZING_OVERHEADS = {
-  /** CUDA graph capture, GiB per GPU. */
-  cudaGraphsGiB: 1.0,
-  /** Non-torch memory (CUDA context, NCCL buffers) with one GPU, GiB. */
-  runtimeGiBSingleGpu: 0.5,
-  /** Non-torch memory with tensor parallelism (NCCL buffers grow), GiB per GPU. */
-  runtimeGiBTensorParallel: 1.0,
-  /** Tokens in the profiling batch (vLLM `max_num_batched_tokens` for online serving). */
-  profilingBatchTokens: 8192,
-  /** Live activation tensors per token per hidden unit during the profiling run (estimate). */
-  activationFactor: 10,
+export const VLLM_MEMORY_MODEL = {
+  /** Non-torch memory (CUDA context, cuBLAS workspaces) of a single-GPU replica, GiB: 1.79 measured (PR #10511). */
+  nonTorchGiBSingleGpu: 1.8,
+  /** Non-torch memory per GPU once NCCL and custom all-reduce buffers exist (TP or PP > 1), GiB: 3.58 measured (PR #10511). */
+  nonTorchGiBMultiGpu: 3.6,
+  /**
+   * CUDA graph memory per GPU, GiB. vLLM profiles it and takes it from the KV budget since about
+   * v0.21; 0.36-0.58 GiB seen in logs (reference/serving.md §4), rounded up.
+   */
+  cudaGraphsGiB: 0.6,
+  /**
+   * Peak activation bytes per profiling token per unit of (hidden size + active FFN width).
+   * Llama-3-8B: 8192 tokens x (4096 + 14336) x 8 B + 256 x 128256 x 4 B = 1.25 GiB, against
+   * 1.26 GiB measured (PR #10511). Not divided by tensor parallelism: the measurement did not
+   * shrink at TP 2.
+   */
+  activationBytesPerTokenWidth: 8,
+  /** Logit bytes per profiled sequence per vocabulary entry (float32 logits of the sampler run). */
+  logitBytesPerSequenceVocab: 4,
 } as const;
 
-/** Tensor-parallel degrees tried, smallest first. */
+/** Tensor-parallel degrees tried within a node, smallest first. */
 export const TENSOR_PARALLEL_DEGREES = [1, 2, 4, 8] as const;
 
 /** Input to {@link sizeModel}. */
@@ -37,7 +53,7 @@ export interface SizingOptions {
   readonly accelerator: Accelerator;
   /**
    * Longest request (prompt + output) in tokens: vLLM `--max-model-len`.
-   * @default - the model's maximum context, capped at 8192
+   * @default - the model's context ({@link ModelSpec.contextLength}), capped at 8192
    */
   readonly maxModelLen?: number;
   /**
@@ -57,10 +73,35 @@ export interface SizingOptions {
    */
   readonly kvCacheDtype?: KvCacheDtype;
   /**
-   * Most GPUs one replica may use (one node; multi-node serving is not sized here).
+   * Tokens per scheduler step (`--max-num-batched-tokens`); the profiling run that sizes the KV
+   * cache uses this batch, so the model server must pass the same value.
+   * @default - vLLM's default for the GPU class: 8192 on H100 / H200 / B200, 2048 elsewhere
+   *   ({@link Accelerator.vllmBatchDefaults})
+   */
+  readonly maxNumBatchedTokens?: number;
+  /**
+   * Sequences per scheduler step (`--max-num-seqs`); sizes the sampler's profiling batch.
+   * @default - vLLM's default for the GPU class: 1024 on H100 / H200 / B200, 256 elsewhere
+   */
+  readonly maxNumSeqs?: number;
+  /**
+   * GPUs of one node (1, 2, 4 or 8): the most a replica uses for tensor parallelism.
+   * @default 8
+   */
+  readonly gpusPerNode?: number;
+  /**
+   * Alias of {@link gpusPerNode}, kept for existing callers.
+   * @deprecated use gpusPerNode
    * @default 8
    */
   readonly maxGpusPerReplica?: number;
+  /**
+   * Most nodes one replica may span. Above one node the replica runs tensor parallel across all
+   * GPUs of each node and pipeline parallel across nodes (the vLLM Llama 3.1 405B layout);
+   * serving it needs multi-node serving (LeaderWorkerSet) and a fast fabric.
+   * @default 1
+   */
+  readonly maxNodesPerReplica?: number;
 }
 
 /** Ids of the advisory findings a sizing can carry; constructs raise them as warnings. */
@@ -69,6 +110,10 @@ export enum SizingAdvice {
   PCIE_TENSOR_PARALLEL = 'pcie-tensor-parallel',
   /** The quantization runs on a slower kernel on this GPU (no Marlin). */
   SLOW_KERNEL = 'slow-quantization-kernel',
+  /** The checkpoint runs weight-only (FP8 / NVFP4 through Marlin): memory saving, not low-precision compute. */
+  WEIGHT_ONLY_QUANTIZATION = 'weight-only-quantization',
+  /** A replica spans several nodes (pipeline parallel): needs multi-node serving and a fast fabric. */
+  MULTI_NODE = 'multi-node-replica',
 }
 
 /** One advisory finding of a sizing. */
@@ -95,27 +140,50 @@ export interface SizingResult {
   readonly gpuMemoryUtilization: number;
   /** KV-cache precision (input, defaulted). */
   readonly kvCacheDtype: KvCacheDtype;
-  /** vLLM `--tensor-parallel-size`. */
+  /** vLLM `--max-num-batched-tokens`: the profiling batch the sizing assumed; pass it to vLLM. */
+  readonly maxNumBatchedTokens: number;
+  /** vLLM `--max-num-seqs`: the sampler batch the sizing assumed; pass it to vLLM. */
+  readonly maxNumSeqs: number;
+  /** vLLM `--tensor-parallel-size` (GPUs of one node a replica uses). */
   readonly tensorParallelSize: number;
-  /** GPUs per replica (equal to the tensor-parallel size). */
+  /** vLLM `--pipeline-parallel-size` (1 within a node; the node count across nodes). */
+  readonly pipelineParallelSize: number;
+  /**
+   * GPUs that hold a share of the MoE experts with `--enable-expert-parallel` (tensor x pipeline
+   * parallel size); 1 for a dense model. Memory per GPU is the same with or without it.
+   */
+  readonly expertParallelSize: number;
+  /** Nodes one replica spans. */
+  readonly nodesPerReplica: number;
+  /** GPUs the replica uses on each node (equal to the tensor-parallel size). */
+  readonly gpusPerNode: number;
+  /** GPUs per replica: tensor parallel x pipeline parallel. */
   readonly gpusPerReplica: number;
   /** Total weight memory, GiB. */
   readonly weightsGiB: number;
-  /** Weight memory per GPU, GiB. */
+  /** Weight memory per GPU (the largest pipeline stage), GiB. */
   readonly weightsPerGpuGiB: number;
-  /** Memory vLLM may use per GPU, GiB. */
+  /** Memory per GPU as CUDA reports it, GiB. */
+  readonly cudaMemoryGiB: number;
+  /** Memory vLLM may use per GPU (CUDA total x utilization), GiB. */
   readonly usablePerGpuGiB: number;
-  /** Estimated fixed overhead per GPU, GiB. */
+  /** Peak activations of the profiling run per GPU, GiB. */
+  readonly activationsPerGpuGiB: number;
+  /** Non-torch memory per GPU, GiB. */
+  readonly nonTorchPerGpuGiB: number;
+  /** CUDA graph memory per GPU, GiB. */
+  readonly cudaGraphsPerGpuGiB: number;
+  /** Activations + non-torch + CUDA graphs per GPU, GiB. */
   readonly overheadPerGpuGiB: number;
-  /** KV cache left per GPU, GiB. */
+  /** KV cache left per GPU, GiB (vLLM's "Available KV cache memory"). */
   readonly kvCachePerGpuGiB: number;
-  /** KV-cache bytes one token needs on one GPU. */
+  /** KV-cache bytes one token of a full-length sequence needs on one GPU (averaged over sliding-window layers). */
   readonly kvBytesPerTokenPerGpu: number;
   /** KV cache one full-length sequence needs per GPU, GiB. */
   readonly kvPerSequencePerGpuGiB: number;
-  /** Tokens the KV cache holds per replica. */
+  /** Tokens the KV cache holds per replica (full-attention layers; vLLM's "GPU KV cache size"). */
   readonly kvCacheTokens: number;
-  /** Full-length sequences the KV cache holds at once. */
+  /** Full-length sequences the KV cache holds at once (vLLM's "Maximum concurrency"). */
   readonly maxConcurrentSequences: number;
   /** The arithmetic, one line per step, for errors, docs and annotations. */
   readonly explanation: string[];
@@ -123,112 +191,235 @@ export interface SizingResult {
   readonly findings: SizingFinding[];
 }
 
-/** Weight memory of `model` in `quantization`, in bytes. Embeddings and lm_head stay 16-bit. */
-export function weightBytes(model: ModelSpec, quantization: Quantization): number {
+/** Weight bytes split into the quantized part and the part kept 16-bit (embeddings, and for expert-only schemes everything but the experts). */
+interface WeightSplit {
+  readonly quantizedParams: number;
+  readonly sixteenBitParams: number;
+  /** Bytes of one embedding matrix (input embedding or lm_head). */
+  readonly embeddingMatrixBytes: number;
+  readonly total: number;
+}
+
+function splitWeights(model: ModelSpec, quantization: Quantization): WeightSplit {
+  const bpp = quantization.bytesPerParameter;
+  const embedBpp = quantization.keepsEmbeddingsIn16Bit ? Math.max(2, bpp) : bpp;
+  const embeddingMatrixBytes = model.vocabSize * model.hiddenSize * embedBpp;
+  if (quantization.quantizedLayers === QuantizedLayers.EXPERTS_ONLY) {
+    const quantizedParams = Math.min(model.expertParameters, model.parameters);
+    const sixteenBitParams = model.parameters - quantizedParams;
+    return {
+      quantizedParams,
+      sixteenBitParams,
+      embeddingMatrixBytes,
+      total: quantizedParams * bpp + sixteenBitParams * Math.max(2, bpp),
+    };
+  }
   if (!quantization.keepsEmbeddingsIn16Bit) {
-    return model.parameters * quantization.bytesPerParameter;
+    return {
+      quantizedParams: model.parameters,
+      sixteenBitParams: 0,
+      embeddingMatrixBytes,
+      total: model.parameters * bpp,
+    };
   }
   const embed = Math.min(model.embeddingParameters, model.parameters);
   const body = model.parameters - embed;
-  return body * quantization.bytesPerParameter + embed * Math.max(2, quantization.bytesPerParameter);
+  return {
+    quantizedParams: body,
+    sixteenBitParams: embed,
+    embeddingMatrixBytes,
+    total: body * bpp + embed * embedBpp,
+  };
 }
 
-/** Estimated fixed per-GPU overhead in bytes for a tensor-parallel degree. */
-export function overheadBytesPerGpu(model: ModelSpec, tensorParallelSize: number): number {
-  const o = SIZING_OVERHEADS;
-  const runtime = tensorParallelSize > 1 ? o.runtimeGiBTensorParallel : o.runtimeGiBSingleGpu;
-  const activations =
-    (o.profilingBatchTokens * model.hiddenSize * 2 * o.activationFactor) / tensorParallelSize;
-  return (o.cudaGraphsGiB + runtime) * GiB + activations;
+/**
+ * Weight memory of `model` in `quantization`, in bytes. Embeddings and lm_head stay 16-bit in
+ * weight-quantized schemes; expert-only schemes (MXFP4) keep everything but the experts 16-bit;
+ * GGUF averages over the whole file (its llama.cpp file size).
+ */
+export function weightBytes(model: ModelSpec, quantization: Quantization): number {
+  return splitWeights(model, quantization).total;
 }
 
-/** KV bytes per token on one GPU: KV heads are sharded by TP, and replicated once TP exceeds them. */
+/**
+ * Peak activation bytes per GPU of vLLM's profiling run: `maxNumBatchedTokens` x (hidden size +
+ * active FFN width) x 8 B + `maxNumSeqs` x vocabulary x 4 B ({@link VLLM_MEMORY_MODEL}).
+ */
+export function activationBytesPerGpu(
+  model: ModelSpec,
+  maxNumBatchedTokens: number,
+  maxNumSeqs: number,
+): number {
+  const m = VLLM_MEMORY_MODEL;
+  return (
+    maxNumBatchedTokens * (model.hiddenSize + model.activeFfnWidth) * m.activationBytesPerTokenWidth +
+    maxNumSeqs * model.vocabSize * m.logitBytesPerSequenceVocab
+  );
+}
+
+/**
+ * Fixed per-GPU overhead in bytes: profiling activations + non-torch memory + CUDA graphs, for a
+ * replica of `gpusPerReplica` GPUs and the accelerator's default profiling batch unless given.
+ */
+export function overheadBytesPerGpu(
+  model: ModelSpec,
+  gpusPerReplica: number,
+  accelerator: Accelerator = Accelerator.H100,
+  maxNumBatchedTokens = accelerator.vllmBatchDefaults.maxNumBatchedTokens,
+  maxNumSeqs = accelerator.vllmBatchDefaults.maxNumSeqs,
+): number {
+  const m = VLLM_MEMORY_MODEL;
+  const nonTorch = gpusPerReplica > 1 ? m.nonTorchGiBMultiGpu : m.nonTorchGiBSingleGpu;
+  return (nonTorch + m.cudaGraphsGiB) * GiB + activationBytesPerGpu(model, maxNumBatchedTokens, maxNumSeqs);
+}
+
+/**
+ * KV bytes per token on one GPU at a tensor-parallel degree, every layer full-attention: KV
+ * heads are sharded by TP (and replicated once TP exceeds them); an MLA latent is not sharded.
+ */
 export function kvBytesPerTokenPerGpu(
   model: ModelSpec,
   tensorParallelSize: number,
   dtype: KvCacheDtype,
 ): number {
-  const headsPerGpu = Math.ceil(model.kvHeads / tensorParallelSize);
-  return 2 * model.layers * headsPerGpu * model.headDim * kvCacheBytesPerElement(dtype);
+  return model.layers * model.kvBytesPerTokenPerLayer(kvCacheBytesPerElement(dtype), tensorParallelSize);
+}
+
+interface Layout {
+  readonly tp: number;
+  readonly pp: number;
+}
+
+function validTensorParallel(model: ModelSpec, tp: number): boolean {
+  return model.attentionHeads % tp === 0 && (model.kvHeads % tp === 0 || tp % model.kvHeads === 0);
 }
 
 /**
- * Sizes one serving replica: the smallest tensor-parallel degree (1, 2, 4 or 8 GPUs) on which
- * the weights, the fixed overheads and the KV cache for `concurrentSequences` sequences of
- * `maxModelLen` tokens fit in `gpuMemoryUtilization` of each GPU.
+ * Sizes one vLLM serving replica: the smallest layout on which the weights, the profiling run's
+ * activations, non-torch memory, CUDA graphs and the KV cache for `concurrentSequences`
+ * sequences of `maxModelLen` tokens fit in `gpuMemoryUtilization` of each GPU's CUDA total.
+ * Within a node it tries tensor parallel 1, 2, 4, 8; when a node is not enough (and
+ * `maxNodesPerReplica` allows) it spans nodes: tensor parallel over every GPU of a node, pipeline
+ * parallel across the smallest number of nodes.
  *
- * Arithmetic (reference/kubernetes.md §13):
- * - weights = body parameters x bytes/param + embedding parameters x 2
- * - KV per token per GPU = 2 x layers x ceil(kvHeads / TP) x headDim x bytes(kv dtype)
- * - KV budget per GPU = utilization x GPU memory - weights / TP - overhead
+ * Arithmetic, per GPU (reference/serving.md §4; {@link VLLM_MEMORY_MODEL}):
+ * - usable = CUDA total x utilization
+ * - weights = (quantized params x bytes/param + 16-bit params x 2) / TP, per pipeline stage
+ * - activations = max-num-batched-tokens x (hidden + active FFN) x 8 B + max-num-seqs x vocab x 4 B
+ * - KV budget = usable - weights - activations - non-torch - CUDA graphs
+ * - KV per sequence = per-layer KV x (full layers x len + sliding layers x min(len, window))
  *
- * @throws ValidationError when the quantization cannot run on the GPU, or when the model does
- *   not fit on `maxGpusPerReplica` GPUs; the message shows the numbers and what to change.
+ * @throws ValidationError when the quantization cannot run on the GPU, when the checkpoint is a
+ *   llama.cpp format, or when the model does not fit on `maxNodesPerReplica` nodes; the message
+ *   shows the numbers and what to change.
  */
 export function sizeModel(options: SizingOptions): SizingResult {
+  return size(options, true);
+}
+
+/** {@link sizeModel}; `suggest` false skips the (recursive) search for fixes in the error. */
+function size(options: SizingOptions, suggest: boolean): SizingResult {
   const { model, quantization, accelerator } = options;
-  const maxModelLen = options.maxModelLen ?? Math.min(model.maxContextLength, 8192);
+  const maxModelLen = options.maxModelLen ?? Math.min(model.contextLength, 8192);
   const concurrentSequences = options.concurrentSequences ?? 1;
   const util = options.gpuMemoryUtilization ?? 0.9;
   const kvCacheDtype = options.kvCacheDtype ?? KvCacheDtype.AUTO;
-  const maxGpus = options.maxGpusPerReplica ?? 8;
+  const batch = accelerator.vllmBatchDefaults;
+  const maxNumBatchedTokens = options.maxNumBatchedTokens ?? batch.maxNumBatchedTokens;
+  const maxNumSeqs = options.maxNumSeqs ?? batch.maxNumSeqs;
+  const gpusProp = options.gpusPerNode !== undefined ? 'gpusPerNode' : 'maxGpusPerReplica';
+  const gpusPerNode = options.gpusPerNode ?? options.maxGpusPerReplica ?? 8;
+  const maxNodes = options.maxNodesPerReplica ?? 1;
 
-  if (!Number.isInteger(maxModelLen) || maxModelLen < 1 || maxModelLen > model.maxContextLength) {
+  if (!Number.isInteger(maxModelLen) || maxModelLen < 1 || maxModelLen > model.contextLength) {
     throw new ValidationError(
-      `'maxModelLen' (${maxModelLen}) must be an integer from 1 to ${model.maxContextLength}, the longest context ${model.name} supports.`,
+      `'maxModelLen' (${maxModelLen}) must be an integer from 1 to ${model.contextLength}, the longest context ${model.name} supports` +
+        (model.ropeScaling === undefined || model.contextLength === model.maxContextLength
+          ? ` (a model extended with rope scaling: model.withRopeScaling({ type: RopeScalingType.YARN, ... })).`
+          : '.'),
     );
   }
-  if (!Number.isInteger(concurrentSequences) || concurrentSequences < 1) {
-    throw new ValidationError(`'concurrentSequences' (${concurrentSequences}) must be a positive integer.`);
-  }
+  Validate.integer(undefined, 'concurrentSequences', concurrentSequences, { min: 1, max: 1_000_000 });
   if (!(util > 0.1 && util <= 0.98)) {
     throw new ValidationError(
       `'gpuMemoryUtilization' (${util}) must be > 0.1 and <= 0.98; vLLM's default is 0.9 and values near 1 leave no room for the CUDA context.`,
     );
   }
-  if (!TENSOR_PARALLEL_DEGREES.includes(maxGpus as (typeof TENSOR_PARALLEL_DEGREES)[number])) {
+  Validate.integer(undefined, 'maxNumBatchedTokens', maxNumBatchedTokens, {
+    min: 1,
+    max: 1_048_576,
+    reason: `vLLM's default is ${batch.maxNumBatchedTokens} on ${accelerator.id}`,
+  });
+  Validate.integer(undefined, 'maxNumSeqs', maxNumSeqs, {
+    min: 1,
+    max: maxNumBatchedTokens,
+    reason: `at most 'maxNumBatchedTokens'; vLLM's default is ${batch.maxNumSeqs} on ${accelerator.id}`,
+  });
+  if (!TENSOR_PARALLEL_DEGREES.includes(gpusPerNode as (typeof TENSOR_PARALLEL_DEGREES)[number])) {
     throw new ValidationError(
-      `'maxGpusPerReplica' (${maxGpus}) must be one of ${TENSOR_PARALLEL_DEGREES.join(', ')}.`,
+      `'${gpusProp}' (${gpusPerNode}) must be one of ${TENSOR_PARALLEL_DEGREES.join(', ')}.`,
+    );
+  }
+  Validate.integer(undefined, 'maxNodesPerReplica', maxNodes, {
+    min: 1,
+    max: 64,
+    reason: '1 keeps a replica on one node',
+  });
+  if (quantization.isGguf) {
+    throw new ValidationError(
+      `'quantization' ${quantization.id} is a GGUF file for llama.cpp; sizeModel sizes vLLM replicas. ` +
+        `Use weightBytes(model, Quantization.${quantization.id}) for the file size llama.cpp loads, or a safetensors scheme (AWQ, W4A16, FP8, BF16) for vLLM.`,
     );
   }
   quantization.assertSupportedOn(accelerator);
+  if (quantization.quantizedLayers === QuantizedLayers.EXPERTS_ONLY && !model.isMoe) {
+    throw new ValidationError(
+      `'quantization' ${quantization.id} quantizes mixture-of-experts weights only, and ${model.name} is a dense model: use AWQ, W4A16 or FP8.`,
+    );
+  }
+  const weightOnly = quantization.runsWeightOnlyOn(accelerator);
 
-  const weights = weightBytes(model, quantization);
-  const embedParams = quantization.keepsEmbeddingsIn16Bit
-    ? Math.min(model.embeddingParameters, model.parameters)
-    : 0;
-  const bodyParams = model.parameters - embedParams;
-  const usable = util * accelerator.memoryBytes;
-  const candidates = TENSOR_PARALLEL_DEGREES.filter((tp) => tp <= maxGpus && model.attentionHeads % tp === 0);
+  const m = VLLM_MEMORY_MODEL;
+  const split = splitWeights(model, quantization);
+  const weights = split.total;
+  const cudaTotal = accelerator.cudaMemoryGiB * GiB;
+  const usable = util * cudaTotal;
+  const activations = activationBytesPerGpu(model, maxNumBatchedTokens, maxNumSeqs);
+  const graphs = m.cudaGraphsGiB * GiB;
+  const kvElem = kvCacheBytesPerElement(kvCacheDtype);
+  const tpDegrees = TENSOR_PARALLEL_DEGREES.filter(
+    (tp) => tp <= gpusPerNode && validTensorParallel(model, tp),
+  );
+  const nodeTp = tpDegrees.length > 0 ? tpDegrees[tpDegrees.length - 1] : 1;
+  const layouts: Layout[] = [
+    ...tpDegrees.map((tp) => ({ tp, pp: 1 })),
+    ...Array.from({ length: Math.max(0, Math.min(maxNodes, model.layers) - 1) }, (_, i) => ({
+      tp: nodeTp,
+      pp: i + 2,
+    })),
+  ];
   const attempts: string[] = [];
 
-  for (const tp of candidates) {
-    const weightsPerGpu = weights / tp;
-    const overhead = overheadBytesPerGpu(model, tp);
+  for (const { tp, pp } of layouts) {
+    const weightsPerGpu = weightsPerGpuBytes(model, split, tp, pp);
+    const nonTorch = (tp * pp > 1 ? m.nonTorchGiBMultiGpu : m.nonTorchGiBSingleGpu) * GiB;
+    const overhead = activations + nonTorch + graphs;
     const kvBudget = usable - weightsPerGpu - overhead;
-    const kvPerToken = kvBytesPerTokenPerGpu(model, tp, kvCacheDtype);
-    const needed = kvPerToken * maxModelLen * concurrentSequences;
+    const perSequence = model.kvCacheBytesPerSequence(maxModelLen, kvElem, tp, pp);
+    const needed = perSequence * concurrentSequences;
+    const nodes = pp;
     attempts.push(
-      `TP ${tp}: ${fmt(usable)} usable - ${fmt(weightsPerGpu)} weights - ${fmt(overhead)} overhead = ${fmt(kvBudget)} KV per GPU; ` +
+      `${layoutText(tp, pp)}: ${fmt(usable)} usable - ${fmt(weightsPerGpu)} weights - ${fmt(activations)} activations - ` +
+        `${fmt(nonTorch)} non-torch - ${fmt(graphs)} CUDA graphs = ${fmt(kvBudget)} KV per GPU; ` +
         `need ${fmt(needed)} for ${concurrentSequences} x ${maxModelLen} tokens`,
     );
     if (kvBudget >= needed && kvBudget > 0) {
-      const kvCacheTokens = Math.floor(kvBudget / kvPerToken);
-      const findings: SizingFinding[] = [];
-      if (tp > 2 && !accelerator.hasNvlink) {
-        findings.push({
-          id: SizingAdvice.PCIE_TENSOR_PARALLEL,
-          message:
-            `${model.name} needs tensor parallelism ${tp} on ${accelerator.id}, which has no NVLink: vLLM disables its custom ` +
-            `all-reduce above 2 PCIe GPUs and latency suffers. Consider a GPU with more memory or a smaller quantization.`,
-        });
-      }
-      if (!quantization.hasFastKernelOn(accelerator)) {
-        findings.push({
-          id: SizingAdvice.SLOW_KERNEL,
-          message: `${quantization.id} runs without the Marlin kernels on ${accelerator.id} (SM ${accelerator.smText} < ${quantization.fastKernelMinComputeCapability.toFixed(1)}): expect lower throughput.`,
-        });
-      }
+      const perLayer = model.kvBytesPerTokenPerLayer(kvElem, tp);
+      const fullLayers = model.layers - (model.slidingWindow?.layers ?? 0);
+      const tokenBytes = perLayer * Math.ceil((fullLayers > 0 ? fullLayers : model.layers) / pp);
+      const kvCacheTokens = Math.floor(kvBudget / tokenBytes);
+      const maxConcurrentSequences = Math.floor(kvBudget / perSequence);
+      const findings = sizingFindings(options, tp, pp, weightOnly);
       return {
         model,
         quantization,
@@ -237,24 +428,34 @@ export function sizeModel(options: SizingOptions): SizingResult {
         concurrentSequences,
         gpuMemoryUtilization: util,
         kvCacheDtype,
+        maxNumBatchedTokens,
+        maxNumSeqs,
         tensorParallelSize: tp,
-        gpusPerReplica: tp,
+        pipelineParallelSize: pp,
+        expertParallelSize: model.isMoe ? tp * pp : 1,
+        nodesPerReplica: nodes,
+        gpusPerNode: tp,
+        gpusPerReplica: tp * pp,
         weightsGiB: weights / GiB,
         weightsPerGpuGiB: weightsPerGpu / GiB,
+        cudaMemoryGiB: accelerator.cudaMemoryGiB,
         usablePerGpuGiB: usable / GiB,
+        activationsPerGpuGiB: activations / GiB,
+        nonTorchPerGpuGiB: nonTorch / GiB,
+        cudaGraphsPerGpuGiB: graphs / GiB,
         overheadPerGpuGiB: overhead / GiB,
         kvCachePerGpuGiB: kvBudget / GiB,
-        kvBytesPerTokenPerGpu: kvPerToken,
-        kvPerSequencePerGpuGiB: (kvPerToken * maxModelLen) / GiB,
+        kvBytesPerTokenPerGpu: perSequence / maxModelLen,
+        kvPerSequencePerGpuGiB: perSequence / GiB,
         kvCacheTokens,
-        maxConcurrentSequences: Math.floor(kvCacheTokens / maxModelLen),
+        maxConcurrentSequences,
         explanation: [
-          `${model.name} in ${quantization.id}: weights ${fmt(weights)} = ${(bodyParams / 1e9).toFixed(2)}B params x ` +
-            `${quantization.bytesPerParameter} B + ${(embedParams / 1e9).toFixed(2)}B embedding params x 2 B`,
-          `${accelerator.id}: ${accelerator.memoryGiB.toFixed(1)} GiB x ${util} utilization = ${fmt(usable)} usable per GPU`,
+          weightsLine(model, quantization, split),
+          `${accelerator.id}: ${accelerator.cudaMemoryGiB.toFixed(2)} GiB CUDA total (${accelerator.cudaMemorySource}) x ${util} utilization = ${fmt(usable)} usable per GPU`,
+          activationsLine(model, maxNumBatchedTokens, maxNumSeqs, activations),
           ...attempts,
-          `=> ${tp} x ${accelerator.id} (tensor parallel ${tp}); KV cache holds ${kvCacheTokens} tokens = ` +
-            `${Math.floor(kvCacheTokens / maxModelLen)} sequences of ${maxModelLen}`,
+          `=> ${nodes > 1 ? `${nodes} nodes of ` : ''}${tp} x ${accelerator.id} (${layoutLong(tp, pp)}); ` +
+            `KV cache holds ${kvCacheTokens} tokens = ${maxConcurrentSequences} sequences of ${maxModelLen}`,
         ],
         findings,
       };
@@ -262,10 +463,94 @@ export function sizeModel(options: SizingOptions): SizingResult {
   }
 
   throw new ValidationError(
-    `${model.name} in ${quantization.id} does not fit on ${maxGpus} x ${accelerator.id} ` +
+    `${model.name} in ${quantization.id} does not fit on ${maxNodes > 1 ? `${maxNodes} nodes of ` : ''}${gpusPerNode} x ${accelerator.id} ` +
       `(weights ${fmt(weights)}; ${fmt(usable)} usable per GPU at gpuMemoryUtilization ${util}). ` +
-      `${attempts.join('. ')}. ${suggestFixes(options, { weights, usable, maxModelLen, concurrentSequences, kvCacheDtype, maxGpus })}`,
+      `${attempts.join('. ')}.` +
+      (suggest
+        ? ` ${suggestFixes(options, { weights, usable, maxModelLen, concurrentSequences, kvCacheDtype, gpusPerNode, maxNodes, nodeTp })}`
+        : ''),
   );
+}
+
+function weightsPerGpuBytes(model: ModelSpec, split: WeightSplit, tp: number, pp: number): number {
+  if (pp === 1) {
+    return split.total / tp;
+  }
+  // Layers split evenly (the largest stage rounded up); the first stage holds the input
+  // embedding and the last lm_head: one embedding matrix on the largest stage.
+  const bodyBytes = split.total - split.embeddingMatrixBytes * (model.tiedEmbeddings ? 1 : 2);
+  const stage = (bodyBytes * Math.ceil(model.layers / pp)) / model.layers + split.embeddingMatrixBytes;
+  return stage / tp;
+}
+
+function layoutText(tp: number, pp: number): string {
+  return pp > 1 ? `TP ${tp} x PP ${pp} (${pp} nodes)` : `TP ${tp}`;
+}
+
+function layoutLong(tp: number, pp: number): string {
+  return pp > 1
+    ? `tensor parallel ${tp} x pipeline parallel ${pp} across ${pp} nodes`
+    : `tensor parallel ${tp}`;
+}
+
+function weightsLine(model: ModelSpec, quantization: Quantization, split: WeightSplit): string {
+  const what = quantization.quantizedLayers === QuantizedLayers.EXPERTS_ONLY ? 'expert' : 'body';
+  const other = quantization.quantizedLayers === QuantizedLayers.EXPERTS_ONLY ? 'non-expert' : 'embedding';
+  return (
+    `${model.name} in ${quantization.id}: weights ${fmt(split.total)} = ${(split.quantizedParams / 1e9).toFixed(2)}B ${what} params x ` +
+    `${round(quantization.bytesPerParameter)} B + ${(split.sixteenBitParams / 1e9).toFixed(2)}B ${other} params x 2 B`
+  );
+}
+
+function activationsLine(model: ModelSpec, tokens: number, seqs: number, bytes: number): string {
+  const m = VLLM_MEMORY_MODEL;
+  return (
+    `profiling batch ${tokens} tokens (--max-num-batched-tokens), ${seqs} sequences (--max-num-seqs): activations = ` +
+    `${tokens} x (${model.hiddenSize} hidden + ${model.activeFfnWidth} FFN) x ${m.activationBytesPerTokenWidth} B + ` +
+    `${seqs} x ${model.vocabSize} vocab x ${m.logitBytesPerSequenceVocab} B = ${fmt(bytes)} per GPU`
+  );
+}
+
+function sizingFindings(
+  options: SizingOptions,
+  tp: number,
+  pp: number,
+  weightOnly: boolean,
+): SizingFinding[] {
+  const { model, quantization, accelerator } = options;
+  const findings: SizingFinding[] = [];
+  if (tp > 2 && !accelerator.hasNvlink) {
+    findings.push({
+      id: SizingAdvice.PCIE_TENSOR_PARALLEL,
+      message:
+        `${model.name} needs tensor parallelism ${tp} on ${accelerator.id}, which has no NVLink: vLLM disables its custom ` +
+        `all-reduce above 2 PCIe GPUs and latency suffers. Consider a GPU with more memory or a smaller quantization.`,
+    });
+  }
+  if (!quantization.hasFastKernelOn(accelerator)) {
+    findings.push({
+      id: SizingAdvice.SLOW_KERNEL,
+      message: `${quantization.id} runs without the Marlin kernels on ${accelerator.id} (SM ${accelerator.smText} < ${quantization.fastKernelMinComputeCapability.toFixed(1)}): expect lower throughput.`,
+    });
+  }
+  if (weightOnly) {
+    findings.push({
+      id: SizingAdvice.WEIGHT_ONLY_QUANTIZATION,
+      message:
+        `${quantization.id} on ${accelerator.id} (SM ${accelerator.smText}) runs weight-only through ${quantization.weightOnlyKernel}: ` +
+        `the weights take ${quantization.id} memory but the math is 16-bit, so it is not ${quantization.id} compute and no faster than BF16 ` +
+        `(${quantization.id} compute needs SM ${quantization.nativeMinComputeCapability.toFixed(1)}).`,
+    });
+  }
+  if (pp > 1) {
+    findings.push({
+      id: SizingAdvice.MULTI_NODE,
+      message:
+        `One replica of ${model.name} (${quantization.id}) spans ${pp} nodes of ${tp} x ${accelerator.id} (tensor parallel ${tp}, pipeline parallel ${pp}): ` +
+        `it needs multi-node serving (LeaderWorkerSet) and the nodes' fast fabric (EFA, GPUDirect or InfiniBand).`,
+    });
+  }
+  return findings;
 }
 
 interface Shortfall {
@@ -274,7 +559,9 @@ interface Shortfall {
   readonly maxModelLen: number;
   readonly concurrentSequences: number;
   readonly kvCacheDtype: KvCacheDtype;
-  readonly maxGpus: number;
+  readonly gpusPerNode: number;
+  readonly maxNodes: number;
+  readonly nodeTp: number;
 }
 
 /** What would make a failed sizing fit: only the changes that actually help. */
@@ -282,24 +569,33 @@ function suggestFixes(options: SizingOptions, s: Shortfall): string {
   const { model, quantization, accelerator } = options;
   const fits = (o: Partial<SizingOptions>): SizingResult | undefined => {
     try {
-      return sizeModel({ ...options, ...o });
+      return size({ ...options, ...o }, false);
     } catch {
       return undefined;
     }
   };
   const out: string[] = [];
-  const maxTp = Math.max(
-    ...TENSOR_PARALLEL_DEGREES.filter((tp) => tp <= s.maxGpus && model.attentionHeads % tp === 0),
+  const split = splitWeights(model, quantization);
+  const weightsPerGpu = weightsPerGpuBytes(
+    model,
+    split,
+    s.nodeTp,
+    s.maxNodes > 1 ? Math.min(s.maxNodes, model.layers) : 1,
   );
-  const weightsFit = s.usable - s.weights / maxTp - overheadBytesPerGpu(model, maxTp) > 0;
+  const weightsFit = s.usable - weightsPerGpu - overheadBytesPerGpu(model, 2, accelerator) > 0;
   if (!weightsFit) {
-    out.push(`The weights alone need ${fmt(s.weights / maxTp)} per GPU at tensor parallel ${maxTp}.`);
+    out.push(
+      `The weights alone need ${fmt(weightsPerGpu)} per GPU at ${layoutLong(s.nodeTp, s.maxNodes > 1 ? Math.min(s.maxNodes, model.layers) : 1)}.`,
+    );
   }
   const gpus = Accelerator.all()
-    .filter((a) => a.memoryMiB > accelerator.memoryMiB && quantization.isSupportedOn(a))
-    .map((a) => ({ a, r: fits({ accelerator: a }) }))
+    .filter((a) => a.cudaMemoryGiB > accelerator.cudaMemoryGiB && quantization.isSupportedOn(a))
+    .map((a) => ({ a, r: fits({ accelerator: a, maxNumBatchedTokens: undefined, maxNumSeqs: undefined }) }))
     .filter((x) => x.r !== undefined)
-    .map((x) => `${x.r!.gpusPerReplica} x ${x.a.id}`);
+    .map(
+      (x) =>
+        `${x.r!.nodesPerReplica > 1 ? `${x.r!.nodesPerReplica} nodes of ` : ''}${x.r!.gpusPerNode} x ${x.a.id}`,
+    );
   if (gpus.length > 0) {
     out.push(`It fits on ${gpus.join(', ')}.`);
   }
@@ -325,12 +621,63 @@ function suggestFixes(options: SizingOptions, s: Shortfall): string {
       out.push(`It fits with fewer concurrentSequences than ${s.concurrentSequences}.`);
     }
   }
+  if (s.maxNodes < 8) {
+    const nodes = [2, 3, 4, 6, 8].find((n) => n > s.maxNodes && fits({ maxNodesPerReplica: n }));
+    if (nodes !== undefined) {
+      const r = fits({ maxNodesPerReplica: nodes })!;
+      out.push(
+        `Across nodes it fits on ${r.nodesPerReplica} nodes of ${r.gpusPerNode} x ${accelerator.id} (tensor parallel ${r.tensorParallelSize}, pipeline parallel ${r.pipelineParallelSize}): set maxNodesPerReplica to ${r.nodesPerReplica}.`,
+      );
+    }
+  }
   if (out.length === (weightsFit ? 0 : 1)) {
-    out.push('Use multi-node serving (not sized by this library) or a smaller model.');
+    out.push('Use a smaller model, a smaller quantization or more nodes.');
   }
   return out.join(' ');
 }
 
+function round(n: number): string {
+  return String(Math.round(n * 10000) / 10000);
+}
+
 function fmt(bytes: number): string {
   return `${(bytes / GiB).toFixed(1)} GiB`;
+}
+
+/**
+ * The vLLM arguments that make the engine run the layout and memory budget a sizing assumed:
+ * `--tensor-parallel-size`, `--pipeline-parallel-size` (across nodes only), `--max-model-len`,
+ * `--gpu-memory-utilization`, `--max-num-batched-tokens` and `--max-num-seqs` (the profiling batch
+ * the KV budget was computed with), `--kv-cache-dtype fp8` for an FP8 KV cache and
+ * `--hf-overrides` for a rope scaling the checkpoint's config lacks. Quantization arguments come
+ * from {@link Quantization.vllmArgs}; expert parallelism (`--enable-expert-parallel`) is the
+ * caller's choice and does not change the memory per GPU.
+ *
+ * @example
+ * const args = [...vllmSizingArgs(sizing), ...sizing.quantization.vllmArgs];
+ */
+export function vllmSizingArgs(sizing: SizingResult): string[] {
+  const args = [
+    '--tensor-parallel-size',
+    String(sizing.tensorParallelSize),
+    ...(sizing.pipelineParallelSize > 1
+      ? ['--pipeline-parallel-size', String(sizing.pipelineParallelSize)]
+      : []),
+    '--max-model-len',
+    String(sizing.maxModelLen),
+    '--gpu-memory-utilization',
+    String(sizing.gpuMemoryUtilization),
+    '--max-num-batched-tokens',
+    String(sizing.maxNumBatchedTokens),
+    '--max-num-seqs',
+    String(sizing.maxNumSeqs),
+  ];
+  if (sizing.kvCacheDtype === KvCacheDtype.FP8) {
+    args.push('--kv-cache-dtype', 'fp8');
+  }
+  const overrides = sizing.model.vllmHfOverrides;
+  if (overrides) {
+    args.push('--hf-overrides', JSON.stringify(overrides));
+  }
+  return args;
 }

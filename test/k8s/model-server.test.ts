@@ -1,4 +1,12 @@
-import { Accelerator, KvCacheDtype, ModelSpec, Quantization, ValidationError } from '../../lib/core';
+import {
+  Accelerator,
+  GpuArchitecture,
+  GpuInterconnect,
+  KvCacheDtype,
+  ModelSpec,
+  Quantization,
+  ValidationError,
+} from '../../lib/core';
 import {
   BucketLoading,
   ModelServer,
@@ -125,11 +133,19 @@ describe('ModelServer (vLLM)', () => {
   });
 
   test('throws when the quantization cannot run on the GPU', () => {
-    expect(() => serve({ quantization: Quantization.FP8, accelerator: Accelerator.A10G })).toThrow(
-      ValidationError,
-    );
-    expect(() => serve({ quantization: Quantization.FP8, accelerator: Accelerator.A10G })).toThrow(
-      /FP8 needs compute capability >= 8.9/,
+    // Every catalogued GPU runs FP8 (weight-only on Ampere); a Turing GPU has no FP8 kernel.
+    const t4 = Accelerator.of({
+      id: 'T4',
+      displayName: 'NVIDIA T4',
+      memoryMiB: 15360,
+      computeCapability: { major: 7, minor: 5 },
+      architecture: GpuArchitecture.TURING,
+      interconnect: GpuInterconnect.PCIE,
+      memoryType: 'GDDR6',
+    });
+    expect(() => serve({ quantization: Quantization.FP8, accelerator: t4 })).toThrow(ValidationError);
+    expect(() => serve({ quantization: Quantization.FP8, accelerator: t4 })).toThrow(
+      /FP8 needs compute capability >= 8.0/,
     );
   });
 

@@ -1,0 +1,483 @@
+import {
+  Accelerator,
+  KvCacheDtype,
+  ModelSpec,
+  Quantization,
+  SizingOptions,
+  ValidationError,
+  sizeModel,
+} from '../../lib/core';
+
+/**
+ * Published deployments, each with its source. `gpus` is the GPU count of one replica in the
+ * source; `minimum` marks rows whose source states (or whose numbers imply) that fewer GPUs do
+ * not work, so the sizing must equal it; `fits: false` rows are deployments the source says do
+ * not fit on that hardware, so the sizing must refuse them. Options are the source's own flags
+ * (`--max-model-len`, `--gpu-memory-utilization`, `--max-num-batched-tokens`, ...); where a source
+ * sets no `--max-model-len` the library default (8192) applies.
+ *
+ * Sources pinned to a commit where they live in a repository:
+ * - vLLM recipes: vllm-project/recipes @ 8959cf64189c71d36e11c6a30335f923f261b1f7
+ * - GPUStack performance lab: gpustack/gpustack @ 47277d79f4a5bae12a2d25e9ecbed2a2177a5f2d
+ */
+interface Row {
+  readonly name: string;
+  readonly source: string;
+  readonly options: SizingOptions;
+  readonly gpus: number;
+  readonly minimum?: boolean;
+  readonly fits?: boolean;
+}
+
+const RECIPES = 'https://github.com/vllm-project/recipes/blob/8959cf64189c71d36e11c6a30335f923f261b1f7';
+const GPUSTACK =
+  'https://github.com/gpustack/gpustack/blob/47277d79f4a5bae12a2d25e9ecbed2a2177a5f2d/docs/performance-lab';
+const VLLM_LLAMA31 = 'https://blog.vllm.ai/2024/07/23/llama31.html';
+const VLLM_LLAMA4 = 'https://blog.vllm.ai/2025/04/05/llama4.html';
+const META_LLAMA4 = 'https://ai.meta.com/blog/llama-4-multimodal-intelligence/';
+const FIXSTARS_LLAMA4 =
+  'https://blog.us.fixstars.com/running-llama-4-scout-on-a-single-nvidia-h100-using-int4-quantization';
+const SGLANG_DEEPSEEK = 'https://docs.sglang.io/docs/basic_usage/deepseek_v3.md';
+const BASETEN_MULTINODE = 'https://baseten.vercel.app/blog/how-multi-node-inference-works-llms-deepseek-r1';
+const DEEPSEEK_AWQ_CARD = 'https://huggingface.co/cognitivecomputations/DeepSeek-V3-AWQ';
+const DZHSURF_DEEPSEEK = 'https://github.com/dzhsurf/deepseek-v3-r1-deploy-and-benchmarks';
+
+const { H100, H200, B200, A100_40GB, A100_80GB, L40S } = Accelerator;
+const M = ModelSpec;
+const Q = Quantization;
+
+export const PUBLISHED_DEPLOYMENTS: Row[] = [
+  // --- vLLM recipes -------------------------------------------------------------------------
+  {
+    name: 'gpt-oss-20b MXFP4 on a single A100 (Marlin MXFP4)',
+    source: `${RECIPES}/OpenAI/GPT-OSS.md#a100`,
+    options: { model: M.GPT_OSS_20B, quantization: Q.MXFP4, accelerator: A100_40GB },
+    gpus: 1,
+    minimum: true,
+  },
+  {
+    name: 'gpt-oss-120b MXFP4 fits a single A100 80GB',
+    source: `${RECIPES}/OpenAI/GPT-OSS.md#a100`,
+    options: { model: M.GPT_OSS_120B, quantization: Q.MXFP4, accelerator: A100_80GB },
+    gpus: 1,
+    minimum: true,
+  },
+  {
+    name: 'gpt-oss-120b MXFP4 at tensor parallel 2 on A100 80GB',
+    source: `${RECIPES}/OpenAI/GPT-OSS.md#a100`,
+    options: { model: M.GPT_OSS_120B, quantization: Q.MXFP4, accelerator: A100_80GB },
+    gpus: 2,
+  },
+  {
+    name: 'gpt-oss-120b MXFP4 on one H100 with --gpu-memory-utilization 0.95 --max-num-batched-tokens 1024',
+    source: `${RECIPES}/OpenAI/GPT-OSS.md#known-limitations`,
+    options: {
+      model: M.GPT_OSS_120B,
+      quantization: Q.MXFP4,
+      accelerator: H100,
+      gpuMemoryUtilization: 0.95,
+      maxNumBatchedTokens: 1024,
+    },
+    gpus: 1,
+    minimum: true,
+  },
+  {
+    name: 'gpt-oss-120b MXFP4 on 8 x H100, 131072 tokens, utilization 0.85, 10240 batched tokens, 128 sequences',
+    source: `${RECIPES}/OpenAI/GPT-OSS.md`,
+    options: {
+      model: M.GPT_OSS_120B,
+      quantization: Q.MXFP4,
+      accelerator: H100,
+      maxModelLen: 131072,
+      gpuMemoryUtilization: 0.85,
+      maxNumBatchedTokens: 10240,
+      maxNumSeqs: 128,
+    },
+    gpus: 8,
+  },
+  {
+    name: 'gpt-oss-120b MXFP4 on one B200 (max-throughput config, FP8 KV cache, 8192 batched tokens)',
+    source: `${RECIPES}/OpenAI/GPT-OSS.md`,
+    options: {
+      model: M.GPT_OSS_120B,
+      quantization: Q.MXFP4,
+      accelerator: B200,
+      kvCacheDtype: KvCacheDtype.FP8,
+      maxNumBatchedTokens: 8192,
+    },
+    gpus: 1,
+    minimum: true,
+  },
+  {
+    name: 'gpt-oss-20b MXFP4 on one Hopper GPU (the 120b instructions "the same for GPT-OSS-20b")',
+    source: `${RECIPES}/OpenAI/GPT-OSS.md`,
+    options: { model: M.GPT_OSS_20B, quantization: Q.MXFP4, accelerator: H100, maxNumBatchedTokens: 8192 },
+    gpus: 1,
+    minimum: true,
+  },
+  {
+    name: 'Llama 3.3 70B FP8 at tensor parallel 1 on B200 (FP8 KV cache)',
+    source: `${RECIPES}/Llama/Llama3.3-70B.md`,
+    options: {
+      model: M.LLAMA_3_3_70B,
+      quantization: Q.FP8,
+      accelerator: B200,
+      kvCacheDtype: KvCacheDtype.FP8,
+    },
+    gpus: 1,
+    minimum: true,
+  },
+  {
+    name: 'Llama 3.3 70B NVFP4 on one B200',
+    source: `${RECIPES}/Llama/Llama3.3-70B.md`,
+    options: {
+      model: M.LLAMA_3_3_70B,
+      quantization: Q.NVFP4,
+      accelerator: B200,
+      kvCacheDtype: KvCacheDtype.FP8,
+    },
+    gpus: 1,
+    minimum: true,
+  },
+  {
+    name: 'Llama 4 Scout NVFP4 on one B200',
+    source: `${RECIPES}/Llama/Llama4-Scout.md`,
+    options: {
+      model: M.LLAMA_4_SCOUT,
+      quantization: Q.NVFP4,
+      accelerator: B200,
+      kvCacheDtype: KvCacheDtype.FP8,
+    },
+    gpus: 1,
+    minimum: true,
+  },
+  {
+    name: 'Llama 4 Scout FP8 at tensor parallel 2 on B200 (max-throughput config for FP8)',
+    source: `${RECIPES}/Llama/Llama4-Scout.md`,
+    options: {
+      model: M.LLAMA_4_SCOUT,
+      quantization: Q.FP8,
+      accelerator: B200,
+      kvCacheDtype: KvCacheDtype.FP8,
+    },
+    gpus: 2,
+  },
+  {
+    name: 'DeepSeek-R1 FP8 on 8 x H200 (TP 8 + EP)',
+    source: `${RECIPES}/DeepSeek/DeepSeek-V3.md`,
+    options: { model: M.DEEPSEEK_R1, quantization: Q.FP8, accelerator: H200 },
+    gpus: 8,
+    minimum: true,
+  },
+  {
+    name: 'DeepSeek-R1 NVFP4 "runnable on 4 or 8" B200',
+    source: `${RECIPES}/DeepSeek/DeepSeek-V3.md`,
+    options: { model: M.DEEPSEEK_R1, quantization: Q.NVFP4, accelerator: B200 },
+    gpus: 4,
+    minimum: true,
+  },
+  // --- vLLM blog: Llama 3.1 ------------------------------------------------------------------
+  {
+    name: 'Llama 3.1 405B FP8 on 8 x H100',
+    source: VLLM_LLAMA31,
+    options: { model: M.LLAMA_3_1_405B, quantization: Q.FP8, accelerator: H100 },
+    gpus: 8,
+    minimum: true,
+  },
+  {
+    name: 'Llama 3.1 405B FP8 on 8 x A100 80GB (weight-only FP8 Marlin)',
+    source: VLLM_LLAMA31,
+    options: { model: M.LLAMA_3_1_405B, quantization: Q.FP8, accelerator: A100_80GB },
+    gpus: 8,
+    minimum: true,
+  },
+  {
+    name: 'Llama 3.1 405B BF16 on a single 8 x H200 machine',
+    source: VLLM_LLAMA31,
+    options: { model: M.LLAMA_3_1_405B, quantization: Q.BF16, accelerator: H200 },
+    gpus: 8,
+    minimum: true,
+  },
+  {
+    name: 'Llama 3.1 405B BF16 across 2 nodes of 8 x H100 (pipeline parallel)',
+    source: VLLM_LLAMA31,
+    options: { model: M.LLAMA_3_1_405B, quantization: Q.BF16, accelerator: H100, maxNodesPerReplica: 2 },
+    gpus: 16,
+    minimum: true,
+  },
+  {
+    name: 'Llama 3.1 405B BF16 does not fit one 8 x H100 node',
+    source: VLLM_LLAMA31,
+    options: { model: M.LLAMA_3_1_405B, quantization: Q.BF16, accelerator: H100 },
+    gpus: 8,
+    fits: false,
+  },
+  {
+    name: 'Llama 3.1 405B BF16 does not fit one 8 x A100 80GB node (only FP8 does)',
+    source: VLLM_LLAMA31,
+    options: { model: M.LLAMA_3_1_405B, quantization: Q.BF16, accelerator: A100_80GB },
+    gpus: 8,
+    fits: false,
+  },
+  // --- vLLM blog: Llama 4 --------------------------------------------------------------------
+  {
+    name: 'Llama 4 Scout BF16 on 8 x H100 with 1M context',
+    source: VLLM_LLAMA4,
+    options: { model: M.LLAMA_4_SCOUT, quantization: Q.BF16, accelerator: H100, maxModelLen: 1_000_000 },
+    gpus: 8,
+  },
+  {
+    name: 'Llama 4 Maverick FP8 on 8 x H100 with 430K context',
+    source: VLLM_LLAMA4,
+    options: { model: M.LLAMA_4_MAVERICK, quantization: Q.FP8, accelerator: H100, maxModelLen: 430_000 },
+    gpus: 8,
+    minimum: true,
+  },
+  {
+    name: 'Llama 4 Scout BF16 on 8 x H200 with 3.6M context',
+    source: VLLM_LLAMA4,
+    options: { model: M.LLAMA_4_SCOUT, quantization: Q.BF16, accelerator: H200, maxModelLen: 3_600_000 },
+    gpus: 8,
+  },
+  {
+    name: 'Llama 4 Maverick FP8 on 8 x H200 with 1M context',
+    source: VLLM_LLAMA4,
+    options: { model: M.LLAMA_4_MAVERICK, quantization: Q.FP8, accelerator: H200, maxModelLen: 1_000_000 },
+    gpus: 8,
+  },
+  // --- Meta, Llama 4 launch and the reference scripts ------------------------------------------
+  {
+    name: 'Llama 4 Scout in int4 fits a single H100',
+    source: META_LLAMA4,
+    options: { model: M.LLAMA_4_SCOUT, quantization: Q.W4A16, accelerator: H100 },
+    gpus: 1,
+    minimum: true,
+  },
+  {
+    name: 'Llama 4 Scout BF16 does not fit a single H100 (int4 is what fits)',
+    source: META_LLAMA4,
+    options: { model: M.LLAMA_4_SCOUT, quantization: Q.BF16, accelerator: H100, gpusPerNode: 1 },
+    gpus: 1,
+    fits: false,
+  },
+  {
+    name: 'Llama 4 Maverick is not single-GPU (FP8 on one H100 does not fit)',
+    source: META_LLAMA4,
+    options: { model: M.LLAMA_4_MAVERICK, quantization: Q.FP8, accelerator: H100, gpusPerNode: 1 },
+    gpus: 1,
+    fits: false,
+  },
+  {
+    name: 'Llama 4 Scout BF16 on 4 x H100 (Meta reference script, NGPUS=4)',
+    source: FIXSTARS_LLAMA4,
+    options: { model: M.LLAMA_4_SCOUT, quantization: Q.BF16, accelerator: H100 },
+    gpus: 4,
+    minimum: true,
+  },
+  {
+    name: 'Llama 4 Scout FP8 on 2 x H100 (Meta reference script, fp8_mixed, NGPUS=2)',
+    source: FIXSTARS_LLAMA4,
+    options: { model: M.LLAMA_4_SCOUT, quantization: Q.FP8, accelerator: H100 },
+    gpus: 2,
+    minimum: true,
+  },
+  // --- vLLM PR #10511: the calibration run -----------------------------------------------------
+  {
+    name: 'Llama-3-8B BF16 on one H100 (the measured profile)',
+    source: 'https://github.com/vllm-project/vllm/pull/10511',
+    options: { model: M.LLAMA_3_1_8B, quantization: Q.BF16, accelerator: H100, maxModelLen: 8192 },
+    gpus: 1,
+    minimum: true,
+  },
+  // --- DeepSeek-V3 / R1 across sources --------------------------------------------------------
+  {
+    name: 'DeepSeek-R1 FP8 does not fit one 8 x H100 node',
+    source: BASETEN_MULTINODE,
+    options: { model: M.DEEPSEEK_R1, quantization: Q.FP8, accelerator: H100 },
+    gpus: 8,
+    fits: false,
+  },
+  {
+    name: 'DeepSeek-R1 FP8 on 2 nodes of 8 x H100',
+    source: BASETEN_MULTINODE,
+    options: { model: M.DEEPSEEK_R1, quantization: Q.FP8, accelerator: H100, maxNodesPerReplica: 2 },
+    gpus: 16,
+    minimum: true,
+  },
+  {
+    name: 'DeepSeek-V3 FP8 (685 GB with MTP) falls short of 8 x H100',
+    source: DZHSURF_DEEPSEEK,
+    options: { model: M.DEEPSEEK_V3, quantization: Q.FP8, accelerator: H100 },
+    gpus: 8,
+    fits: false,
+  },
+  {
+    name: 'DeepSeek-V3 FP8 on 8 x B200',
+    source: SGLANG_DEEPSEEK,
+    options: { model: M.DEEPSEEK_V3, quantization: Q.FP8, accelerator: B200 },
+    gpus: 8,
+    minimum: true,
+  },
+  {
+    name: 'DeepSeek-V3 BF16 on 2 x 8 x H200',
+    source: SGLANG_DEEPSEEK,
+    options: { model: M.DEEPSEEK_V3, quantization: Q.BF16, accelerator: H200, maxNodesPerReplica: 2 },
+    gpus: 16,
+    minimum: true,
+  },
+  {
+    name: 'DeepSeek-V3 BF16 on 4 x 8 x H100',
+    source: SGLANG_DEEPSEEK,
+    options: { model: M.DEEPSEEK_V3, quantization: Q.BF16, accelerator: H100, maxNodesPerReplica: 4 },
+    gpus: 32,
+  },
+  {
+    name: 'DeepSeek-V3 BF16 on 4 x 8 x A100 80GB',
+    source: SGLANG_DEEPSEEK,
+    options: { model: M.DEEPSEEK_V3, quantization: Q.BF16, accelerator: A100_80GB, maxNodesPerReplica: 4 },
+    gpus: 32,
+  },
+  {
+    name: 'DeepSeek-V3 INT8 on 16 x A100 80GB',
+    source: SGLANG_DEEPSEEK,
+    options: { model: M.DEEPSEEK_V3, quantization: Q.INT8, accelerator: A100_80GB, maxNodesPerReplica: 2 },
+    gpus: 16,
+    minimum: true,
+  },
+  {
+    name: 'DeepSeek-V3 INT8 on 32 x L40S',
+    source: SGLANG_DEEPSEEK,
+    options: { model: M.DEEPSEEK_V3, quantization: Q.INT8, accelerator: L40S, maxNodesPerReplica: 4 },
+    gpus: 32,
+  },
+  {
+    name: 'DeepSeek-V3 AWQ on 8 x H100',
+    source: SGLANG_DEEPSEEK,
+    options: { model: M.DEEPSEEK_V3, quantization: Q.AWQ, accelerator: H100 },
+    gpus: 8,
+    minimum: true,
+  },
+  {
+    name: 'DeepSeek-V3 AWQ on 8 x A100 80GB',
+    source: SGLANG_DEEPSEEK,
+    options: { model: M.DEEPSEEK_V3, quantization: Q.AWQ, accelerator: A100_80GB },
+    gpus: 8,
+    minimum: true,
+  },
+  {
+    name: 'DeepSeek-V3 AWQ on 4 x H200, 65536 tokens, utilization 0.95 (vLLM)',
+    source: DEEPSEEK_AWQ_CARD,
+    options: {
+      model: M.DEEPSEEK_V3,
+      quantization: Q.AWQ,
+      accelerator: H200,
+      maxModelLen: 65536,
+      gpuMemoryUtilization: 0.95,
+    },
+    gpus: 4,
+  },
+  {
+    name: 'DeepSeek-V3 AWQ on 8 x A100 80GB, 65536 tokens, utilization 0.95 (vLLM)',
+    source: DEEPSEEK_AWQ_CARD,
+    options: {
+      model: M.DEEPSEEK_V3,
+      quantization: Q.AWQ,
+      accelerator: A100_80GB,
+      maxModelLen: 65536,
+      gpuMemoryUtilization: 0.95,
+    },
+    gpus: 8,
+  },
+  // --- GPUStack performance lab (vLLM / TensorRT-LLM commands on stated hardware) -----------------
+  {
+    name: 'gpt-oss-120b MXFP4 on one A100 80GB, 32768 tokens, 4096 batched tokens',
+    source: `${GPUSTACK}/gpt-oss-120b/a100.md`,
+    options: {
+      model: M.GPT_OSS_120B,
+      quantization: Q.MXFP4,
+      accelerator: A100_80GB,
+      maxModelLen: 32768,
+      maxNumBatchedTokens: 4096,
+    },
+    gpus: 1,
+    minimum: true,
+  },
+  {
+    name: 'gpt-oss-120b MXFP4 at tensor parallel 2 on H100',
+    source: `${GPUSTACK}/gpt-oss-120b/h100.md`,
+    options: { model: M.GPT_OSS_120B, quantization: Q.MXFP4, accelerator: H100 },
+    gpus: 2,
+  },
+  {
+    name: 'gpt-oss-20b MXFP4 on one A100 80GB',
+    source: `${GPUSTACK}/gpt-oss-20b/a100.md`,
+    options: { model: M.GPT_OSS_20B, quantization: Q.MXFP4, accelerator: A100_80GB },
+    gpus: 1,
+    minimum: true,
+  },
+  {
+    name: 'Qwen3-235B-A22B FP8 at tensor parallel 4 on A100 80GB (weight-only FP8 MoE)',
+    source: `${GPUSTACK}/qwen3-235b-a22b/a100.md`,
+    options: { model: M.QWEN3_235B_A22B, quantization: Q.FP8, accelerator: A100_80GB },
+    gpus: 4,
+    minimum: true,
+  },
+  {
+    name: 'Qwen3-235B-A22B FP8 at tensor parallel 4 on H100 with 16384 batched tokens',
+    source: `${GPUSTACK}/qwen3-235b-a22b/h100.md`,
+    options: { model: M.QWEN3_235B_A22B, quantization: Q.FP8, accelerator: H100, maxNumBatchedTokens: 16384 },
+    gpus: 4,
+    minimum: true,
+  },
+  {
+    name: 'Qwen3-235B-A22B BF16 at tensor parallel 8 on H100 (baseline)',
+    source: `${GPUSTACK}/qwen3-235b-a22b/h100.md`,
+    options: { model: M.QWEN3_235B_A22B, quantization: Q.BF16, accelerator: H100 },
+    gpus: 8,
+    minimum: true,
+  },
+  {
+    name: 'Qwen3-235B-A22B BF16 at tensor parallel 8 on A100 80GB (baseline)',
+    source: `${GPUSTACK}/qwen3-235b-a22b/a100.md`,
+    options: { model: M.QWEN3_235B_A22B, quantization: Q.BF16, accelerator: A100_80GB },
+    gpus: 8,
+    minimum: true,
+  },
+  {
+    name: 'Qwen3-8B BF16 on one H100 at its full 40960-token config context',
+    source: `${GPUSTACK}/qwen3-8b/h100-latency.md`,
+    options: { model: M.QWEN3_8B, quantization: Q.BF16, accelerator: H100, maxModelLen: 40960 },
+    gpus: 1,
+    minimum: true,
+  },
+  {
+    name: 'Qwen3-32B FP8 on one H100, 40960 tokens (TensorRT-LLM)',
+    source: `${GPUSTACK}/qwen3-32b/h100.md`,
+    options: { model: M.QWEN3_32B, quantization: Q.FP8, accelerator: H100, maxModelLen: 40960 },
+    gpus: 1,
+    minimum: true,
+  },
+];
+
+describe('sizeModel against published deployments', () => {
+  test('the table has at least 40 rows, each with a source, and some that do not fit', () => {
+    expect(PUBLISHED_DEPLOYMENTS.length).toBeGreaterThanOrEqual(40);
+    for (const row of PUBLISHED_DEPLOYMENTS) {
+      expect(row.source).toMatch(/^https:\/\//);
+    }
+    expect(PUBLISHED_DEPLOYMENTS.filter((r) => r.fits === false).length).toBeGreaterThanOrEqual(5);
+  });
+
+  test.each(PUBLISHED_DEPLOYMENTS.map((r) => [r.name, r] as const))('%s', (_name, row) => {
+    if (row.fits === false) {
+      expect(() => sizeModel(row.options)).toThrow(ValidationError);
+      expect(() => sizeModel(row.options)).toThrow(/does not fit/);
+      return;
+    }
+    const r = sizeModel(row.options);
+    expect(r.gpusPerReplica).toBeLessThanOrEqual(row.gpus);
+    if (row.minimum) {
+      expect(r.gpusPerReplica).toBe(row.gpus);
+    }
+  });
+});
