@@ -59,6 +59,10 @@ const project = new typescript.TypeScriptProject({
     '@prometheus-io/lezer-promql@^0.315.0',
     '@lezer/lr@^1.4.2',
     '@lezer/highlight@^1.2.1',
+    // Consumer checks (test/consumers): Kubernetes 1.33.0 OpenAPI validators (the last CommonJS
+    // release; 5.x is ESM-only and needs Node 22) and a JSON Schema validator for CRD schemas.
+    'kubernetes-models@4.5.1',
+    'ajv@^8',
   ],
   deps: ['yaml@^2.8.0', 'ip-num@^1.6.2', '@grafana/grafana-foundation-sdk@0.0.21'],
   jestOptions: {
