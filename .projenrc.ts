@@ -161,8 +161,12 @@ project.addTask('format', {
   exec: 'prettier --write "lib/**/*.ts" "test/**/*.ts" "examples/**/*.ts"',
 });
 
-// The test task: type-check, lint, then jest writing a JSON report that .ci/run summarises.
+// The test task: Prometheus tools, jest writing a JSON report that .ci/run summarises,
+// type-check, lint.
 project.testTask.reset();
+// promtool and amtool for the consumer checks (Debian packages prometheus and
+// prometheus-alertmanager): installed when missing and running as root with apt-get.
+project.testTask.exec('bash scripts/ensure-prometheus-tools.sh');
 project.testTask.exec('mkdir -p reports');
 project.testTask.exec('jest --ci --json --outputFile=reports/jest.json', { receiveArgs: true });
 project.testTask.spawn(typecheck);
