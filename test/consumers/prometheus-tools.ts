@@ -42,7 +42,6 @@ export function testWithPrometheusTools(): jest.It {
     failing.each = (table: readonly unknown[]) => (name: string) => test.each(table as any[])(name, fail);
     return failing as unknown as jest.It;
   }
-  // eslint-disable-next-line no-console
   console.warn(`SKIPPING promtool/amtool checks: ${message}`);
   return test.skip;
 }
