@@ -217,6 +217,7 @@ const serviceMonitor: CrdSchema = {
       {
         endpoints: list(
           obj({
+            bearerTokenFile: str,
             honorLabels: bool,
             interval: promDuration,
             params: { type: 'object', additionalProperties: strings },
@@ -225,6 +226,15 @@ const serviceMonitor: CrdSchema = {
             scheme: enumOf('http', 'https', 'HTTP', 'HTTPS'),
             scrapeTimeout: promDuration,
             targetPort: intOrString,
+            tlsConfig: obj({
+              caFile: str,
+              certFile: str,
+              insecureSkipVerify: bool,
+              keyFile: str,
+              maxVersion: enumOf('TLS10', 'TLS11', 'TLS12', 'TLS13'),
+              minVersion: enumOf('TLS10', 'TLS11', 'TLS12', 'TLS13'),
+              serverName: str,
+            }),
           }),
         ),
         jobLabel: str,

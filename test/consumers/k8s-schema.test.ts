@@ -1,6 +1,11 @@
 import { constructStacks, exampleStacks } from './fixtures';
 import { CRD_SCHEMAS } from './crd-schemas';
-import { kubernetesObjects, kubernetesSchemaProblems, validateKubernetesObject } from './k8s-schema';
+import {
+  chartRenderedObjects,
+  kubernetesObjects,
+  kubernetesSchemaProblems,
+  validateKubernetesObject,
+} from './k8s-schema';
 import { typedResourceToObject } from './tf-to-k8s';
 
 const meta = { name: 'x', namespace: 'llm' };
@@ -109,6 +114,45 @@ describe('the Kubernetes schema checker', () => {
       expect(source).toMatch(/^[\w.-]+\/[\w.-]+ tag \S+ \([0-9a-f]{8}\) \S+/);
     },
   );
+});
+
+describe('custom resources kube-prometheus-stack renders from its values', () => {
+  const release = (values: string) => ({
+    resource: {
+      helm_release: { Monitoring: { chart: 'kube-prometheus-stack', name: 'kps', values: [values] } },
+    },
+  });
+
+  test('additionalServiceMonitors become ServiceMonitors; a key the template does not read is reported', () => {
+    const json = release(
+      'prometheus:\n  additionalServiceMonitors:\n  - name: jobset\n    interval: 30s\n' +
+        '    selector: {matchLabels: {app: jobset}}\n    endpoints: [{port: https, interval: 30s}]\n',
+    );
+    expect(chartRenderedObjects(json).map((o) => o.object)).toEqual([
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { name: 'jobset' },
+        spec: {
+          selector: { matchLabels: { app: 'jobset' } },
+          endpoints: [{ port: 'https', interval: '30s' }],
+          interval: '30s',
+        },
+      },
+    ]);
+    expect(kubernetesSchemaProblems(json)).toEqual([
+      expect.stringMatching(/ServiceMonitor jobset\) \/spec: must NOT have additional properties 'interval'/),
+    ]);
+  });
+
+  test('additionalPrometheusRulesMap entries become PrometheusRules', () => {
+    const json = release(
+      'additionalPrometheusRulesMap:\n  ai:\n    groups:\n    - name: g\n      rules:\n      - alert: A\n        expr: up == 0\n        for: 5 minutes\n',
+    );
+    expect(kubernetesSchemaProblems(json)).toEqual([
+      expect.stringMatching(/PrometheusRule kps-ai\) \/spec\/groups\/0\/rules\/0\/for: must match pattern/),
+    ]);
+  });
 });
 
 describe('typed resources as the kubernetes provider sends them', () => {
@@ -229,11 +273,12 @@ describe('every Kubernetes object is accepted by the API server schema', () => {
   test('the examples and construct configurations emit every custom resource kind that has a schema', () => {
     const kinds = new Set(
       [...exampleStacks(), ...constructStacks()].flatMap((s) =>
-        kubernetesObjects(s.json).map((o) => `${o.object.apiVersion}/${o.object.kind}`),
+        [...kubernetesObjects(s.json), ...chartRenderedObjects(s.json)].map(
+          (o) => `${o.object.apiVersion}/${o.object.kind}`,
+        ),
       ),
     );
-    // PrometheusRules come from kube-prometheus-stack values (checked with the Helm values).
-    const missing = [...CRD_SCHEMAS.keys()].filter((k) => !kinds.has(k) && !k.endsWith('/PrometheusRule'));
+    const missing = [...CRD_SCHEMAS.keys()].filter((k) => !kinds.has(k));
     expect(missing).toEqual([]);
   });
 });

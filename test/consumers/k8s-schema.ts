@@ -1,4 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { parse } from 'yaml';
 import type { SynthJson } from '../util';
 import { CelRule, CRD_SCHEMAS, Schema } from './crd-schemas';
 import { builtInKind, K8sTypeRef, validateBuiltIn } from './k8s-openapi';
@@ -39,6 +40,82 @@ export function kubernetesObjects(json: SynthJson): KubernetesObject[] {
         out.push({ address, object: typedResourceToObject(type, body) });
       }
     }
+  }
+  return out;
+}
+
+/** Keys kube-prometheus-stack's templates/prometheus/servicemonitors.yaml reads from an entry. */
+const SERVICE_MONITOR_ENTRY_KEYS = [
+  'name',
+  'additionalLabels',
+  'endpoints',
+  'jobLabel',
+  'namespaceSelector',
+  'selector',
+  'targetLabels',
+  'podTargetLabels',
+  'fallbackScrapeProtocol',
+  'attachMetadata',
+  // templates/_helpers.tpl "servicemonitor.scrapeLimits"
+  'sampleLimit',
+  'targetLimit',
+  'labelLimit',
+  'labelNameLengthLimit',
+  'labelValueLengthLimit',
+];
+
+/**
+ * The custom resources kube-prometheus-stack renders from the values this library gives it,
+ * built as its templates build them (prometheus-community/helm-charts tag
+ * kube-prometheus-stack-88.5.3, charts/kube-prometheus-stack/templates/prometheus/
+ * additionalPrometheusRules.yaml and servicemonitors.yaml). A key of an entry the template does
+ * not read is reported as an unknown field: the chart would drop it silently.
+ */
+export function chartRenderedObjects(json: SynthJson): KubernetesObject[] {
+  const out: KubernetesObject[] = [];
+  for (const [name, r] of Object.entries(json.resource?.helm_release ?? {})) {
+    if (r.chart !== 'kube-prometheus-stack') continue;
+    (r.values ?? []).forEach((text: string, i: number) => {
+      const values = parse(text.split('$${').join('${')) ?? {};
+      const address = `helm_release.${name}.values[${i}]`;
+      for (const [key, rule] of Object.entries<any>(values.additionalPrometheusRulesMap ?? {})) {
+        const { groups, additionalLabels, ...unread } = rule;
+        out.push({
+          address: `${address} additionalPrometheusRulesMap.${key}`,
+          object: {
+            apiVersion: 'monitoring.coreos.com/v1',
+            kind: 'PrometheusRule',
+            metadata: {
+              name: `${r.name}-${key}`.slice(0, 63),
+              ...(additionalLabels ? { labels: additionalLabels } : {}),
+            },
+            spec: { groups, ...unread },
+          },
+        });
+      }
+      (values.prometheus?.additionalServiceMonitors ?? []).forEach((sm: any, j: number) => {
+        const unread = Object.fromEntries(
+          Object.entries(sm).filter(([k]) => !SERVICE_MONITOR_ENTRY_KEYS.includes(k)),
+        );
+        const {
+          name: smName,
+          additionalLabels,
+          ...spec
+        } = Object.fromEntries(
+          Object.entries(sm).filter(([k]) => SERVICE_MONITOR_ENTRY_KEYS.includes(k)),
+        ) as Record<string, any>;
+        out.push({
+          address: `${address} prometheus.additionalServiceMonitors[${j}]`,
+          object: {
+            apiVersion: 'monitoring.coreos.com/v1',
+            kind: 'ServiceMonitor',
+            metadata: { name: smName, ...(additionalLabels ? { labels: additionalLabels } : {}) },
+            // Unread keys land in the spec here, where the schema reports them as unknown.
+            spec: { ...spec, ...unread },
+          },
+        });
+      });
+    });
   }
   return out;
 }
@@ -113,9 +190,13 @@ export function validateKubernetesObject(object: Record<string, any>): string[] 
   ];
 }
 
-/** Every schema problem of every Kubernetes object in a stack, as `<address> <pointer>: <message>`. */
+/**
+ * Every schema problem of every Kubernetes object in a stack (its manifests, typed resources and
+ * the custom resources kube-prometheus-stack renders from its values), as
+ * `<address> (<kind> <name>) <pointer>: <message>`.
+ */
 export function kubernetesSchemaProblems(json: SynthJson): string[] {
-  return kubernetesObjects(json).flatMap(({ address, object }) =>
+  return [...kubernetesObjects(json), ...chartRenderedObjects(json)].flatMap(({ address, object }) =>
     validateKubernetesObject(object).map((p) => `${address} (${object.kind} ${object.metadata?.name}) ${p}`),
   );
 }
