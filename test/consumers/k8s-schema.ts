@@ -2,6 +2,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import type { SynthJson } from '../util';
 import { CelRule, CRD_SCHEMAS, Schema } from './crd-schemas';
+import { fieldRuleProblems } from './k8s-field-rules';
 import { builtInKind, K8sTypeRef, validateBuiltIn } from './k8s-openapi';
 import { isTypedKubernetesResource, typedResourceToObject } from './tf-to-k8s';
 
@@ -167,9 +168,15 @@ function validator(key: string, schema: Schema): ValidateFunction {
 
 /**
  * Problems of one Kubernetes object, each as `<json pointer>: <message>`; empty when the API
- * server would accept it. A kind with neither a built-in schema nor a CRD schema is a problem.
+ * server would accept it: its schema (built-in OpenAPI or CRD), then the field rules the API
+ * server checks in code (k8s-field-rules.ts). A kind with no schema is a problem.
  */
 export function validateKubernetesObject(object: Record<string, any>): string[] {
+  const schema = validateAgainstSchema(object);
+  return schema.length ? schema : fieldRuleProblems(object);
+}
+
+function validateAgainstSchema(object: Record<string, any>): string[] {
   const { apiVersion, kind } = object ?? {};
   if (typeof apiVersion !== 'string' || typeof kind !== 'string')
     return ['/: apiVersion and kind are required'];
