@@ -100,6 +100,36 @@ const hpaScalingRules: Schema = obj({
   tolerance: quantity,
 });
 
+const FLOAT = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$';
+/**
+ * The Prometheus scaler's trigger metadata: kedacore/keda tag v2.20.2 (68a5b502)
+ * pkg/scalers/prometheus_scaler.go `prometheusMetadata` (`keda:"name=..., order=triggerMetadata"`
+ * tags) and pkg/scalers/authentication/authentication_types.go (`authModes`, `method`,
+ * `keyParamName`, `apiKey`). Values are strings KEDA parses into the field's Go type.
+ */
+const PROMETHEUS_TRIGGER: Schema = obj(
+  {
+    serverAddress: { type: 'string', pattern: '^https?://' },
+    query: { type: 'string', minLength: 1 },
+    queryParameters: str,
+    threshold: { type: 'string', pattern: FLOAT },
+    activationThreshold: { type: 'string', pattern: FLOAT },
+    namespace: str,
+    customHeaders: str,
+    ignoreNullValues: enumOf('true', 'false'),
+    unsafeSsl: enumOf('true', 'false'),
+    awsRegion: str,
+    timeout: str,
+    identityOwner: str,
+    authModes: str,
+    authMode: str,
+    apiKey: str,
+    method: enumOf('header', 'query'),
+    keyParamName: str,
+  },
+  ['serverAddress', 'query', 'threshold'],
+);
+
 const scaledObject: CrdSchema = {
   apiVersion: 'keda.sh/v1alpha1',
   kind: 'ScaledObject',
@@ -160,6 +190,10 @@ const scaledObject: CrdSchema = {
               useCachedMetrics: bool,
             },
             ['metadata', 'type'],
+            {
+              if: { properties: { type: { const: 'prometheus' } } },
+              then: { properties: { metadata: PROMETHEUS_TRIGGER } },
+            },
           ),
           { minItems: 1 },
         ),

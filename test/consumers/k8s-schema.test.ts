@@ -27,7 +27,15 @@ const scaledObject = (spec: Record<string, unknown>) => ({
   metadata: meta,
   spec: {
     scaleTargetRef: { name: 'x' },
-    triggers: [{ type: 'prometheus', metadata: { query: 'up' } }],
+    triggers: [
+      {
+        type: 'prometheus',
+        metadata: { serverAddress: 'http://prometheus:9090', query: 'up', threshold: '5' } as Record<
+          string,
+          string
+        >,
+      },
+    ],
     ...spec,
   },
 });
@@ -76,6 +84,23 @@ describe('the Kubernetes schema checker', () => {
     expect(validateKubernetesObject(scaledObject({ minReplicaCount: 3, maxReplicaCount: 2 }))).toEqual([
       '/spec: fails x-kubernetes-validations rule !has(self.minReplicaCount) || self.minReplicaCount <= (has(self.maxReplicaCount) ? self.maxReplicaCount : 100)',
     ]);
+  });
+
+  test("rejects Prometheus trigger metadata KEDA's scaler does not read, or cannot parse", () => {
+    const so = scaledObject({});
+    so.spec.triggers[0].metadata = {
+      ...so.spec.triggers[0].metadata,
+      ignoreNullValue: 'false',
+      threshold: '5 requests',
+    } as any;
+    expect(validateKubernetesObject(so)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^\/spec\/triggers\/0\/metadata: must NOT have additional properties 'ignoreNullValue'/,
+        ),
+        expect.stringMatching(/^\/spec\/triggers\/0\/metadata\/threshold: must match pattern/),
+      ]),
+    );
   });
 
   test('checks built-in types embedded in custom resources (JobSet Job templates, metadata)', () => {
