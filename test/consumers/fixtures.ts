@@ -76,7 +76,14 @@ function buildConstructStacks(): SynthesizedStack[] {
       receivers: {
         slack: { webhookUrlSecret: { name: 'alerting', key: 'slack-url' }, channel: '#ml-alerts' },
         pagerDuty: { routingKeySecret: { name: 'alerting', key: 'pagerduty' } },
-        email: { to: ['oncall@example.com'], from: 'alerts@example.com', smarthost: 'smtp.example.com:587' },
+        opsgenie: { apiKeySecret: { name: 'alerting', key: 'opsgenie' } },
+        email: {
+          to: ['oncall@example.com'],
+          from: 'alerts@example.com',
+          smarthost: 'smtp.example.com:587',
+          username: 'alerts',
+          passwordSecret: { name: 'alerting', key: 'smtp-password' },
+        },
       },
     });
     const gpu = new GpuPlatform(platform, 'Gpu', {
