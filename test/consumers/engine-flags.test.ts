@@ -75,6 +75,9 @@ describe('engine flags exist in the pinned engine build', () => {
     const engine = TRITON_FLAGS[IMAGES.tritonTensorRtLlm.tag];
     expect(
       flagProblems(['tritonserver', '--http-port=8000', '--exit-timeout=30', '--grpc-port', 'x'], engine),
-    ).toEqual([expect.stringMatching(/^--exit-timeout: not an option/), "--grpc-port: 'x' is not of type int"]);
+    ).toEqual([
+      expect.stringMatching(/^--exit-timeout: not an option/),
+      "--grpc-port: 'x' is not of type int",
+    ]);
   });
 });
