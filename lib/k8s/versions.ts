@@ -168,8 +168,9 @@ export const IMAGES: Readonly<Record<ImageName, PinnedImage>> = {
   /**
    * Google Cloud CLI for the `gs://` weight-fetch init container (`gcloud storage rsync`), from
    * the registry Google documents (`:VERSION-slim` tags). Google removes image versions older
-   * than one year from its Cloud CLI image repositories ("Package retention policy",
-   * GoogleCloudPlatform/cloud-sdk-docker README): this pin must move at least yearly. The
+   * than one year from its Cloud CLI image repositories ("Package retention policy" in
+   * https://github.com/GoogleCloudPlatform/cloud-sdk-docker/blob/master/README.md, read
+   * 2026-12-03): this pin must move at least yearly. The
    * former pin, Docker Hub `google/cloud-sdk:502.0.0-slim`, was older than that.
    */
   googleCloudCli: {
