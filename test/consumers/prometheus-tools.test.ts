@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { AlertRuleSet, ResolvedAlertRule } from '../../lib/core';
 import { ALERT_SCENARIOS, AlertScenario } from './alert-scenarios';
 import { constructStacks, exampleStacks } from './fixtures';
@@ -163,4 +163,33 @@ describe('every rule group and Alertmanager config the examples and constructs r
   withTools.each(configs)('amtool check-config: %s', (_source, yaml) => {
     expect(amtoolCheckConfig(yaml)).toEqual(ok);
   });
+
+  // amtool does not read `*_file` paths. prometheus-operator mounts each Secret listed in
+  // `alertmanagerSpec.secrets` at /etc/alertmanager/secrets/<secret-name> (Alertmanager CRD
+  // `spec.secrets`, crd-alertmanagers.yaml in kube-prometheus-stack 88.5.3): every file the
+  // config reads must be under one of them.
+  const releases = stacks.flatMap((s) =>
+    Object.entries(s.json.resource?.helm_release ?? {})
+      .filter(([, r]: [string, any]) => r.chart === 'kube-prometheus-stack')
+      .flatMap(([name, r]: [string, any]) =>
+        (r.values ?? []).map((v: string) => [`${s.name}: ${name}`, parse(v)]),
+      ),
+  );
+  test.each(releases)(
+    '%s: every *_file the Alertmanager config reads is in a mounted Secret',
+    (_source, values) => {
+      const files = [
+        ...JSON.stringify(values.alertmanager?.config ?? {}).matchAll(/"\w+_file":"([^"]+)"/g),
+      ].map((m) => m[1]);
+      const mounted: string[] = values.alertmanager?.alertmanagerSpec?.secrets ?? [];
+      for (const f of files) {
+        const m = /^\/etc\/alertmanager\/secrets\/([^/]+)\/[^/]+$/.exec(f);
+        expect({ file: f, secret: m?.[1], mounted: m ? mounted.includes(m[1]) : false }).toEqual({
+          file: f,
+          secret: m?.[1],
+          mounted: true,
+        });
+      }
+    },
+  );
 });
