@@ -175,6 +175,12 @@ describe('every rule group and Alertmanager config the examples and constructs r
         (r.values ?? []).map((v: string) => [`${s.name}: ${name}`, parse(v)]),
       ),
   );
+  test('the receivers read their credentials from files (PagerDuty, Opsgenie, Slack, SMTP)', () => {
+    const all = JSON.stringify(releases.map(([, v]) => v.alertmanager?.config ?? {}));
+    for (const key of ['routing_key_file', 'api_key_file', 'api_url_file', 'auth_password_file']) {
+      expect(all).toContain(`"${key}"`);
+    }
+  });
   test.each(releases)(
     '%s: every *_file the Alertmanager config reads is in a mounted Secret',
     (_source, values) => {
