@@ -59,6 +59,10 @@ const project = new typescript.TypeScriptProject({
     '@prometheus-io/lezer-promql@^0.315.0',
     '@lezer/lr@^1.4.2',
     '@lezer/highlight@^1.2.1',
+    // Consumer checks (test/consumers): Kubernetes 1.33.0 OpenAPI validators (the last CommonJS
+    // release; 5.x is ESM-only and needs Node 22) and a JSON Schema validator for CRD schemas.
+    'kubernetes-models@4.5.1',
+    'ajv@^8',
   ],
   deps: ['yaml@^2.8.0', 'ip-num@^1.6.2', '@grafana/grafana-foundation-sdk@0.0.21'],
   jestOptions: {
@@ -157,8 +161,12 @@ project.addTask('format', {
   exec: 'prettier --write "lib/**/*.ts" "test/**/*.ts" "examples/**/*.ts"',
 });
 
-// The test task: type-check, lint, then jest writing a JSON report that .ci/run summarises.
+// The test task: Prometheus tools, jest writing a JSON report that .ci/run summarises,
+// type-check, lint.
 project.testTask.reset();
+// promtool and amtool for the consumer checks (Debian packages prometheus and
+// prometheus-alertmanager): installed when missing and running as root with apt-get.
+project.testTask.exec('bash scripts/ensure-prometheus-tools.sh');
 project.testTask.exec('mkdir -p reports');
 project.testTask.exec('jest --ci --json --outputFile=reports/jest.json', { receiveArgs: true });
 project.testTask.spawn(typecheck);

@@ -14,7 +14,10 @@ export enum DeviceNetworkMode {
 
 /** One extra node network, as attached to the node pool (`additional_node_network_configs`). */
 export interface DeviceNetwork {
-  /** Name of the `GKENetworkParamSet` and `Network`; pods reference it (for example `vpc1`, `rdma-0`). */
+  /**
+   * Name of the `GKENetworkParamSet` and `Network`; pods reference it (for example `vpc1`, `rdma-0`).
+   * A DNS label of at most 41 characters (GKE limit for Device networks).
+   */
   readonly name: string;
   /** VPC network name. */
   readonly vpc: string;
@@ -78,7 +81,10 @@ export class GkeDeviceNetworks extends Construct {
     }
     const names = new Set<string>();
     for (const n of props.networks) {
-      assertDnsLabel(this, 'networks[].name', n.name);
+      // GKE builds a UNIX domain socket path from a Device network's name and Linux caps those
+      // at 107 bytes: Device network names are at most 41 characters (GKE "Set up multi-network
+      // support for Pods", limitations).
+      assertDnsLabel(this, 'networks[].name', n.name, 41);
       if (names.has(n.name)) {
         throw new ValidationError(`'networks' lists '${n.name}' twice: names must be unique.`, this);
       }

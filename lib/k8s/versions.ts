@@ -1,9 +1,9 @@
 /**
  * Every Helm chart and container image the Kubernetes module deploys, pinned in one place.
  *
- * Source: `reference/kubernetes.md` §5 (images) and §6 (charts), versions as of Aug 2026.
- * Entries marked VERIFY in their doc comment are not confirmed by the reference; check them
- * before a production rollout and override them per construct when needed.
+ * Each pin names the release it was read from (`source`) and the day it was last checked
+ * against the project's release tags (`checked`). Override a pin per construct when needed
+ * (`ModelServerProps.image`); bump it here, with both fields, for everyone.
  */
 
 /** A pinned Helm chart: where it lives, its name and version. */
@@ -24,6 +24,20 @@ export interface ImageVersion {
   readonly tag: string;
 }
 
+/** Where a pin was read and when it was last checked. */
+export interface PinProvenance {
+  /** URL of the release (tag, release page or chart file at the tag) the version was read from. */
+  readonly source: string;
+  /** Day the pin was last checked against the project's release tags, `YYYY-MM-DD`. */
+  readonly checked: string;
+}
+
+/** A Helm chart pinned by this library, with its provenance. */
+export interface PinnedHelmChart extends HelmChartVersion, PinProvenance {}
+
+/** An image pinned by this library, with its provenance. */
+export interface PinnedImage extends ImageVersion, PinProvenance {}
+
 /** Names of the pinned Helm charts. */
 export type HelmChartName =
   | 'gpuOperator'
@@ -36,61 +50,77 @@ export type HelmChartName =
   | 'kubePrometheusStack';
 
 /** The Helm charts, pinned. */
-export const HELM_CHARTS: Readonly<Record<HelmChartName, HelmChartVersion>> = {
-  /** NVIDIA GPU Operator v26.7.0 (reference §6; bundles device plugin v0.20.0 and dcgm-exporter 4.6.0-4.8.3). */
+export const HELM_CHARTS: Readonly<Record<HelmChartName, PinnedHelmChart>> = {
+  /** NVIDIA GPU Operator v26.7.0 (bundles device plugin v0.20.0 and dcgm-exporter 4.6.0-4.8.3). */
   gpuOperator: {
     repository: 'https://helm.ngc.nvidia.com/nvidia',
     chart: 'gpu-operator',
     version: 'v26.7.0',
+    source: 'https://github.com/NVIDIA/gpu-operator/releases/tag/v26.7.0',
+    checked: '2026-12-03',
   },
-  /**
-   * Standalone NVIDIA device plugin. VERIFY: the reference only states that GPU Operator
-   * v26.7.0 bundles device plugin v0.20.0; this pins the standalone chart at the same version
-   * (the chart version follows the plugin version).
-   */
+  /** Standalone NVIDIA device plugin 0.20.0 (`deployments/helm/nvidia-device-plugin/Chart.yaml` at v0.20.0). */
   nvidiaDevicePlugin: {
     repository: 'https://nvidia.github.io/k8s-device-plugin',
     chart: 'nvidia-device-plugin',
     version: '0.20.0',
+    source: 'https://github.com/NVIDIA/k8s-device-plugin/releases/tag/v0.20.0',
+    checked: '2026-12-03',
   },
-  /** Standalone dcgm-exporter chart 4.8.2 (reference §4, §6). */
+  /** Standalone dcgm-exporter chart 4.8.2 (release 4.5.3-4.8.2). */
   dcgmExporter: {
     repository: 'https://nvidia.github.io/dcgm-exporter/helm-charts',
     chart: 'dcgm-exporter',
     version: '4.8.2',
+    source: 'https://github.com/NVIDIA/dcgm-exporter/releases/tag/4.5.3-4.8.2',
+    checked: '2026-12-03',
   },
   /**
-   * AWS EFA device plugin from eks-charts. VERIFY: not in the reference; v0.5.10 is the
-   * minimum the project brief names (eks-charts versions carry a `v` prefix).
+   * AWS EFA device plugin from eks-charts: chart v0.5.30, plugin v0.5.20 (eks-charts versions
+   * carry a `v` prefix).
    */
   awsEfaDevicePlugin: {
     repository: 'https://aws.github.io/eks-charts',
     chart: 'aws-efa-k8s-device-plugin',
-    version: 'v0.5.10',
+    version: 'v0.5.30',
+    source: 'https://github.com/aws/eks-charts/blob/bfe91c4b/stable/aws-efa-k8s-device-plugin/Chart.yaml',
+    checked: '2026-12-03',
   },
-  /** KEDA 2.20.2 (reference §4, §6). */
+  /** KEDA 2.20.2. */
   keda: {
     repository: 'https://kedacore.github.io/charts',
     chart: 'keda',
     version: '2.20.2',
+    source: 'https://github.com/kedacore/charts/releases/tag/v2.20.2',
+    checked: '2026-12-03',
   },
-  /** JobSet 0.12.0 from the Kubernetes OCI registry (reference §6). */
+  /** JobSet 0.12.0 from the Kubernetes OCI registry. */
   jobSet: {
     repository: 'oci://registry.k8s.io/jobset/charts',
     chart: 'jobset',
     version: '0.12.0',
+    source: 'https://github.com/kubernetes-sigs/jobset/releases/tag/v0.12.0',
+    checked: '2026-12-03',
   },
-  /** Kueue 0.19.2 from the Kubernetes OCI registry (reference §3.1, §6). */
+  /** Kueue 0.19.2 from the Kubernetes OCI registry (the last release that serves `v1beta1` too). */
   kueue: {
     repository: 'oci://registry.k8s.io/kueue/charts',
     chart: 'kueue',
     version: '0.19.2',
+    source: 'https://github.com/kubernetes-sigs/kueue/releases/tag/v0.19.2',
+    checked: '2026-12-03',
   },
-  /** kube-prometheus-stack 88.5.3 (reference §4, §6). */
+  /**
+   * kube-prometheus-stack 88.5.3 (prometheus-operator v0.93.1). Newer majors (92.x) were
+   * reported in December 2026 but no tag after 88.5.3 could be read to check the values keys
+   * this library sets, so the pin stays until that check is made.
+   */
   kubePrometheusStack: {
     repository: 'https://prometheus-community.github.io/helm-charts',
     chart: 'kube-prometheus-stack',
     version: '88.5.3',
+    source: 'https://github.com/prometheus-community/helm-charts/releases/tag/kube-prometheus-stack-88.5.3',
+    checked: '2026-12-03',
   },
 };
 
@@ -98,30 +128,57 @@ export const HELM_CHARTS: Readonly<Record<HelmChartName, HelmChartVersion>> = {
 export type ImageName = 'vllm' | 'tritonTensorRtLlm' | 'dcgmExporter' | 'awsCli' | 'googleCloudCli';
 
 /** The container images, pinned. */
-export const IMAGES: Readonly<Record<ImageName, ImageVersion>> = {
+export const IMAGES: Readonly<Record<ImageName, PinnedImage>> = {
   /**
-   * vLLM OpenAI-compatible server. `--shutdown-timeout` needs v0.18+ (reference §7, §14.10).
-   * VERIFY: v0.23.0 is inferred from the KServe preset `vllm/vllm-openai-cpu:v0.23.0` (reference §2);
-   * confirm the GPU tag before rollout.
+   * vLLM OpenAI-compatible server v0.31.0 (v0.23.0 before: it predates security fixes).
+   * `--shutdown-timeout` needs v0.18+; from v0.20 the server needs a UID with a passwd entry
+   * (or `HOME`/`USER` set) when it runs as non-root.
    */
-  vllm: { repository: 'vllm/vllm-openai', tag: 'v0.23.0' },
+  vllm: {
+    repository: 'vllm/vllm-openai',
+    tag: 'v0.31.0',
+    source: 'https://github.com/vllm-project/vllm/releases/tag/v0.31.0',
+    checked: '2026-12-03',
+  },
   /**
-   * Triton Inference Server with the TensorRT-LLM backend (reference §5: tags 24.08, 25.04,
-   * 25.12, 26.03 seen in public code). Engines must be built with the same TensorRT-LLM version.
+   * Triton Inference Server 26.03 (v2.67.0) with the TensorRT-LLM backend. Engines must be
+   * built with the same TensorRT-LLM version, so this pin moves only with the engines users
+   * build: 26.07 (v2.71.0) is the newest release.
    */
-  tritonTensorRtLlm: { repository: 'nvcr.io/nvidia/tritonserver', tag: '26.03-trtllm-python-py3' },
-  /** dcgm-exporter, the standalone chart's default image (reference §5). */
-  dcgmExporter: { repository: 'nvcr.io/nvidia/k8s/dcgm-exporter', tag: '4.5.3-4.8.2-distroless' },
+  tritonTensorRtLlm: {
+    repository: 'nvcr.io/nvidia/tritonserver',
+    tag: '26.03-trtllm-python-py3',
+    source: 'https://github.com/triton-inference-server/server/releases/tag/v2.67.0',
+    checked: '2026-12-03',
+  },
+  /** dcgm-exporter, the standalone chart's default image (`deployment/values.yaml` at 4.5.3-4.8.2). */
+  dcgmExporter: {
+    repository: 'nvcr.io/nvidia/k8s/dcgm-exporter',
+    tag: '4.5.3-4.8.2-distroless',
+    source: 'https://github.com/NVIDIA/dcgm-exporter/blob/4.5.3-4.8.2/deployment/values.yaml',
+    checked: '2026-12-03',
+  },
+  /** AWS CLI v2 for the `s3://` weight-fetch init container (`aws s3 sync`). */
+  awsCli: {
+    repository: 'amazon/aws-cli',
+    tag: '2.36.7',
+    source: 'https://github.com/aws/aws-cli/releases/tag/2.36.7',
+    checked: '2026-12-03',
+  },
   /**
-   * AWS CLI for the `s3://` weight-fetch init container. VERIFY: not in the reference; any
-   * AWS CLI v2 tag works (`aws s3 sync`).
+   * Google Cloud CLI for the `gs://` weight-fetch init container (`gcloud storage rsync`), from
+   * the registry Google documents (`:VERSION-slim` tags). Google removes image versions older
+   * than one year from its Cloud CLI image repositories ("Package retention policy" in
+   * https://github.com/GoogleCloudPlatform/cloud-sdk-docker/blob/master/README.md, read
+   * 2026-12-03): this pin must move at least yearly. The
+   * former pin, Docker Hub `google/cloud-sdk:502.0.0-slim`, was older than that.
    */
-  awsCli: { repository: 'amazon/aws-cli', tag: '2.22.35' },
-  /**
-   * Google Cloud CLI for the `gs://` weight-fetch init container. VERIFY: not in the
-   * reference; any recent `-slim` tag works (`gcloud storage rsync`).
-   */
-  googleCloudCli: { repository: 'google/cloud-sdk', tag: '502.0.0-slim' },
+  googleCloudCli: {
+    repository: 'gcr.io/google.com/cloudsdktool/google-cloud-cli',
+    tag: '573.0.0-slim',
+    source: 'https://github.com/GoogleCloudPlatform/cloud-sdk-docker/blob/47328f70/README.md',
+    checked: '2026-12-03',
+  },
 };
 
 /** `repository:tag` of an image. */

@@ -35,6 +35,17 @@ describe('GkeDeviceNetworks', () => {
     expect(sets[0].apiVersion).toBe('networking.gke.io/v1');
   });
 
+  test('throws for a network name longer than 41 characters (GKE limit for Device networks)', () => {
+    // GKE builds a UNIX domain socket path from a Device network's name; Linux caps socket paths
+    // at 107 bytes, so GKE requires Device network names of at most 41 characters
+    // (cloud.google.com/kubernetes-engine/docs/how-to/setup-multinetwork-support-for-pods, limitations).
+    const ok = 'a'.repeat(41);
+    expect(() => build({ networks: [{ name: ok, vpc: 'v', subnet: 's' }] })).not.toThrow();
+    expect(() => build({ networks: [{ name: `${ok}b`, vpc: 'v', subnet: 's' }] })).toThrow(
+      /'networks\[\]\.name' \('a{41}b'\) must be at most 41/,
+    );
+  });
+
   test('each Network depends on its param set', () => {
     const { all } = build({ networks: MEGA.slice(0, 1) });
     const net = all.find((m) => m.manifest.kind === 'Network');

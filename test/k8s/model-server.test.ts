@@ -88,7 +88,7 @@ describe('ModelServer (vLLM)', () => {
 
   test('defaults to the pinned vLLM image, never latest', () => {
     const { json } = serve();
-    expect(container(json).image).toBe('vllm/vllm-openai:v0.23.0');
+    expect(container(json).image).toBe('vllm/vllm-openai:v0.31.0');
   });
 
   test('passes sizing from core: tensor parallel, max model len, memory utilisation', () => {

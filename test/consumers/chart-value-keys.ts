@@ -1,0 +1,163 @@
+/**
+ * The values keys of each pinned Helm chart that the library sets, checked against the chart's
+ * values.yaml at the pinned version (and, where noted, its templates or subcharts). Helm ignores
+ * a key the chart does not read, silently: a renamed key in a new chart version would drop a
+ * setting without an error. The test (helm-values.test.ts) walks every values document the
+ * examples and constructs render and requires each key path to be listed here; below a
+ * `freeForm` path any keys are allowed (maps the chart passes through, such as
+ * `additionalPrometheusRulesMap` or `nodeSelector`).
+ *
+ * Keyed by `chart@version` as pinned in lib/k8s/versions.ts: bumping a chart makes the test fail
+ * until the keys are re-checked against the new version's values.yaml and this list updated.
+ * Checked 2026-12-03.
+ */
+
+/** The keys of one chart version the library may set. */
+export interface ChartValueKeys {
+  /** Repository, tag, commit and path the keys were checked against. */
+  readonly source: string;
+  /** Dotted key paths that exist at this version. */
+  readonly known: readonly string[];
+  /** Key paths whose value is a map the chart passes through (any keys below). */
+  readonly freeForm: readonly string[];
+  /** Keys the chart reads that its values.yaml does not list, each with where it is read. */
+  readonly notInDefaults?: Readonly<Record<string, string>>;
+}
+
+/** By `chart@version`. */
+export const CHART_VALUE_KEYS: Readonly<Record<string, ChartValueKeys>> = {
+  'dcgm-exporter@4.8.2': {
+    source: 'NVIDIA/dcgm-exporter tag 4.5.3-4.8.2 (691c9276) deployment/values.yaml',
+    known: [
+      'affinity',
+      'arguments',
+      'extraConfigMapVolumes',
+      'extraVolumeMounts',
+      'image',
+      'image.repository',
+      'image.tag',
+      'serviceMonitor',
+      'serviceMonitor.additionalLabels',
+      'serviceMonitor.enabled',
+      'serviceMonitor.honorLabels',
+      'serviceMonitor.interval',
+      'serviceMonitor.relabelings',
+      'tolerations',
+    ],
+    freeForm: ['affinity', 'serviceMonitor.additionalLabels'],
+  },
+  'nvidia-device-plugin@0.20.0': {
+    source:
+      'NVIDIA/k8s-device-plugin tag v0.20.0 (1b826acc) deployments/helm/nvidia-device-plugin/values.yaml',
+    known: [
+      'affinity',
+      'affinity.nodeAffinity',
+      'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution',
+      'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms',
+      'tolerations',
+    ],
+    freeForm: [],
+  },
+  'kube-prometheus-stack@88.5.3': {
+    source:
+      'prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3 (ea930bae) charts/kube-prometheus-stack/values.yaml',
+    known: [
+      'additionalPrometheusRulesMap',
+      'alertmanager',
+      'alertmanager.alertmanagerSpec',
+      'alertmanager.alertmanagerSpec.secrets',
+      'alertmanager.config',
+      'alertmanager.config.receivers',
+      'alertmanager.config.route',
+      'alertmanager.config.route.group_by',
+      'alertmanager.config.route.group_interval',
+      'alertmanager.config.route.group_wait',
+      'alertmanager.config.route.receiver',
+      'alertmanager.config.route.repeat_interval',
+      'alertmanager.config.route.routes',
+      'crds',
+      'crds.enabled',
+      'fullnameOverride',
+      'grafana',
+      'grafana.admin',
+      'grafana.admin.existingSecret',
+      'grafana.admin.passwordKey',
+      'grafana.admin.userKey',
+      'grafana.sidecar',
+      'grafana.sidecar.dashboards',
+      'grafana.sidecar.dashboards.enabled',
+      'grafana.sidecar.dashboards.label',
+      'grafana.sidecar.dashboards.labelValue',
+      'grafana.sidecar.dashboards.searchNamespace',
+      'kube-state-metrics',
+      'prometheus',
+      'prometheus.additionalServiceMonitors',
+      'prometheus.prometheusSpec',
+      'prometheus.prometheusSpec.podMonitorSelectorNilUsesHelmValues',
+      'prometheus.prometheusSpec.probeSelectorNilUsesHelmValues',
+      'prometheus.prometheusSpec.remoteWrite',
+      'prometheus.prometheusSpec.retention',
+      'prometheus.prometheusSpec.ruleNamespaceSelector',
+      'prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues',
+      'prometheus.prometheusSpec.serviceMonitorNamespaceSelector',
+      'prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues',
+      'prometheus.prometheusSpec.storageSpec',
+      'prometheus.serviceAccount',
+      'prometheus.serviceAccount.create',
+      'prometheus.serviceAccount.name',
+    ],
+    freeForm: [
+      'additionalPrometheusRulesMap',
+      'prometheus.prometheusSpec.ruleNamespaceSelector',
+      'prometheus.prometheusSpec.serviceMonitorNamespaceSelector',
+      'prometheus.prometheusSpec.storageSpec',
+    ],
+    notInDefaults: {
+      'kube-state-metrics.metricLabelsAllowlist':
+        'subchart kube-state-metrics 8.4.0 (Chart.yaml dependency), charts/kube-state-metrics/values.yaml at the same tag',
+    },
+  },
+  'aws-efa-k8s-device-plugin@v0.5.30': {
+    source:
+      'aws/eks-charts commit bfe91c4b (chart version v0.5.30) stable/aws-efa-k8s-device-plugin/values.yaml',
+    known: ['tolerations'],
+    freeForm: [],
+  },
+  'keda@2.20.2': {
+    source: 'kedacore/charts tag v2.20.2 (cbb9bb8c) keda/values.yaml',
+    known: [
+      'serviceAccount',
+      'serviceAccount.operator',
+      'serviceAccount.operator.annotations',
+      'serviceAccount.operator.name',
+    ],
+    freeForm: ['serviceAccount.operator.annotations'],
+  },
+  'gpu-operator@v26.7.0': {
+    source: 'NVIDIA/gpu-operator tag v26.7.0 (10ee5b36) deployments/gpu-operator/values.yaml',
+    known: [
+      'daemonsets',
+      'daemonsets.tolerations',
+      'dcgmExporter',
+      'dcgmExporter.enabled',
+      'dcgmExporter.env',
+      'dcgmExporter.serviceMonitor',
+      'dcgmExporter.serviceMonitor.additionalLabels',
+      'dcgmExporter.serviceMonitor.enabled',
+      'dcgmExporter.serviceMonitor.honorLabels',
+      'dcgmExporter.serviceMonitor.interval',
+      'dcgmExporter.serviceMonitor.relabelings',
+      'devicePlugin',
+      'devicePlugin.enabled',
+      'driver',
+      'driver.enabled',
+      'toolkit',
+      'toolkit.enabled',
+    ],
+    freeForm: ['dcgmExporter.serviceMonitor.additionalLabels'],
+    notInDefaults: {
+      'dcgmExporter.config':
+        'not in values.yaml; read by templates/clusterpolicy.yaml (`.Values.dcgmExporter.config.name`) and templates/dcgm_exporter_config.yaml',
+    },
+  },
+};

@@ -1,0 +1,607 @@
+import { K8sTypeRef, OBJECT_META } from './k8s-openapi';
+
+/**
+ * JSON Schemas of the custom resources the library emits, written by hand from the upstream
+ * CustomResourceDefinition at the version the library pins (lib/k8s/versions.ts), for the fields
+ * the library sets. Every object level has `additionalProperties: false`: a field that is not
+ * here is an error, either a real defect (the field does not exist at the pinned version) or a
+ * field the library newly emits, to be added here after reading the upstream CRD at the pin.
+ *
+ * Beyond plain JSON Schema:
+ * - `k8s`: the value is a built-in Kubernetes type (checked by k8s-openapi.ts against the v1.33.0
+ *   OpenAPI), as CRDs embed them (JobSet's Job template, every `metadata`).
+ * - `cel`: the CRD's `x-kubernetes-validations` rules, each as its upstream CEL text and a
+ *   TypeScript predicate that evaluates it for the objects we create (no `oldSelf` rules: those
+ *   only apply to updates).
+ *
+ * No npm package carries these CRDs at our pins (checked with `npm view`, Dec 2026):
+ * `@kubernetes-models/keda` is KEDA 2.19.0 (ESM-only 1.x/2.x) or 2.10.1 (CommonJS 0.x);
+ * `@kubernetes-models/prometheus-operator` is v0.90.1 (ESM-only) or v0.65.1 (CommonJS);
+ * nothing for JobSet, Kueue or Managed Prometheus.
+ */
+
+/** A CEL rule of a CRD and its evaluation for a created object. */
+export interface CelRule {
+  /** The rule as written upstream. */
+  readonly rule: string;
+  /** Evaluates the rule on `self`. */
+  readonly check: (self: any) => boolean;
+}
+
+/** A schema node (JSON Schema plus the `k8s` and `cel` keywords). */
+export type Schema = Record<string, unknown> & { k8s?: K8sTypeRef; cel?: CelRule[] };
+
+/** A custom resource schema and where it was read. */
+export interface CrdSchema {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** Repository, tag, commit and path of the CRD the schema was written from. */
+  readonly source: string;
+  readonly schema: Schema;
+}
+
+// --- building blocks ----------------------------------------------------------------------
+const str: Schema = { type: 'string' };
+const bool: Schema = { type: 'boolean' };
+const int32: Schema = { type: 'integer', minimum: -2147483648, maximum: 2147483647 };
+const int64: Schema = { type: 'integer' };
+const nonNegInt32: Schema = { ...int32, minimum: 0 };
+const strings: Schema = { type: 'array', items: str };
+const stringMap: Schema = { type: 'object', additionalProperties: str };
+/** resource.Quantity as CRDs declare it (`x-kubernetes-int-or-string` with this pattern). */
+const QUANTITY =
+  '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
+const quantity: Schema = { anyOf: [{ type: 'integer' }, { type: 'string', pattern: QUANTITY }] };
+const intOrString: Schema = { anyOf: [{ type: 'integer' }, { type: 'string' }] };
+/** prometheus-operator's monitoringv1.Duration. */
+const PROM_DURATION =
+  '^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$';
+const promDuration: Schema = { type: 'string', pattern: PROM_DURATION };
+/** Kubernetes `format: duration` (Go time.ParseDuration). */
+const goDuration: Schema = { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$' };
+const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+const dnsSubdomain: Schema = { type: 'string', pattern: DNS_SUBDOMAIN, maxLength: 253 };
+const metadata: Schema = { k8s: OBJECT_META };
+const labelSelector: Schema = {
+  k8s: { module: '@kubernetes-models/apimachinery/apis/meta/v1/LabelSelector', name: 'LabelSelector' },
+};
+const enumOf = (...values: string[]): Schema => ({ type: 'string', enum: values });
+
+/** A closed object: only `properties`, `required` ones present. */
+function obj(properties: Record<string, Schema>, required: string[] = [], extra: Schema = {}): Schema {
+  return {
+    type: 'object',
+    properties,
+    additionalProperties: false,
+    ...(required.length ? { required } : {}),
+    ...extra,
+  };
+}
+function list(items: Schema, extra: Schema = {}): Schema {
+  return { type: 'array', items, ...extra };
+}
+/** The top level of a custom resource. */
+function resource(apiVersion: string, kind: string, spec: Schema, required = ['spec']): Schema {
+  return obj({ apiVersion: { const: apiVersion }, kind: { const: kind }, metadata, spec }, [
+    'apiVersion',
+    'kind',
+    'metadata',
+    ...required,
+  ]);
+}
+
+// --- KEDA v2.20.2 (chart keda 2.20.2) -----------------------------------------------------
+const KEDA = 'kedacore/keda tag v2.20.2 (68a5b502) config/crd/bases';
+
+const hpaScalingRules: Schema = obj({
+  policies: list(obj({ periodSeconds: int32, type: str, value: int32 }, ['periodSeconds', 'type', 'value'])),
+  selectPolicy: str,
+  stabilizationWindowSeconds: int32,
+  tolerance: quantity,
+});
+
+const FLOAT = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$';
+/**
+ * The Prometheus scaler's trigger metadata: kedacore/keda tag v2.20.2 (68a5b502)
+ * pkg/scalers/prometheus_scaler.go `prometheusMetadata` (`keda:"name=..., order=triggerMetadata"`
+ * tags) and pkg/scalers/authentication/authentication_types.go (`authModes`, `method`,
+ * `keyParamName`, `apiKey`). Values are strings KEDA parses into the field's Go type.
+ */
+const PROMETHEUS_TRIGGER: Schema = obj(
+  {
+    serverAddress: { type: 'string', pattern: '^https?://' },
+    query: { type: 'string', minLength: 1 },
+    queryParameters: str,
+    threshold: { type: 'string', pattern: FLOAT },
+    activationThreshold: { type: 'string', pattern: FLOAT },
+    namespace: str,
+    customHeaders: str,
+    ignoreNullValues: enumOf('true', 'false'),
+    unsafeSsl: enumOf('true', 'false'),
+    awsRegion: str,
+    timeout: str,
+    identityOwner: str,
+    authModes: str,
+    authMode: str,
+    apiKey: str,
+    method: enumOf('header', 'query'),
+    keyParamName: str,
+  },
+  ['serverAddress', 'query', 'threshold'],
+);
+
+const scaledObject: CrdSchema = {
+  apiVersion: 'keda.sh/v1alpha1',
+  kind: 'ScaledObject',
+  source: `${KEDA}/keda.sh_scaledobjects.yaml`,
+  schema: resource(
+    'keda.sh/v1alpha1',
+    'ScaledObject',
+    obj(
+      {
+        advanced: obj({
+          horizontalPodAutoscalerConfig: obj({
+            behavior: obj({ scaleDown: hpaScalingRules, scaleUp: hpaScalingRules }),
+            name: str,
+          }),
+          restoreToOriginalReplicaCount: bool,
+          scalingModifiers: obj({
+            activationTarget: str,
+            formula: str,
+            metricType: enumOf('AverageValue', 'Value'),
+            target: str,
+          }),
+        }),
+        cooldownPeriod: nonNegInt32,
+        fallback: obj(
+          {
+            behavior: enumOf(
+              'static',
+              'currentReplicas',
+              'currentReplicasIfHigher',
+              'currentReplicasIfLower',
+              'scalingModifiers',
+            ),
+            failureThreshold: nonNegInt32,
+            replicas: nonNegInt32,
+          },
+          ['failureThreshold', 'replicas'],
+        ),
+        idleReplicaCount: nonNegInt32,
+        initialCooldownPeriod: nonNegInt32,
+        maxReplicaCount: { ...int32, minimum: 1 },
+        minReplicaCount: nonNegInt32,
+        pollingInterval: { ...int32, minimum: 1 },
+        scaleTargetRef: obj(
+          { apiVersion: str, envSourceContainerName: str, kind: str, name: { type: 'string', minLength: 1 } },
+          ['name'],
+        ),
+        triggers: list(
+          obj(
+            {
+              authenticationRef: obj(
+                { kind: enumOf('TriggerAuthentication', 'ClusterTriggerAuthentication'), name: str },
+                ['name'],
+              ),
+              metadata: stringMap,
+              metricType: str,
+              name: str,
+              type: { type: 'string', minLength: 1 },
+              useCachedMetrics: bool,
+            },
+            ['metadata', 'type'],
+            {
+              if: { properties: { type: { const: 'prometheus' } } },
+              then: { properties: { metadata: PROMETHEUS_TRIGGER } },
+            },
+          ),
+          { minItems: 1 },
+        ),
+      },
+      ['scaleTargetRef', 'triggers'],
+      {
+        cel: [
+          {
+            rule: '!has(self.minReplicaCount) || self.minReplicaCount <= (has(self.maxReplicaCount) ? self.maxReplicaCount : 100)',
+            check: (s) => s.minReplicaCount === undefined || s.minReplicaCount <= (s.maxReplicaCount ?? 100),
+          },
+        ],
+      },
+    ),
+  ),
+};
+
+const triggerAuthentication: CrdSchema = {
+  apiVersion: 'keda.sh/v1alpha1',
+  kind: 'TriggerAuthentication',
+  source: `${KEDA}/keda.sh_triggerauthentications.yaml`,
+  schema: resource(
+    'keda.sh/v1alpha1',
+    'TriggerAuthentication',
+    obj({
+      podIdentity: obj(
+        {
+          externalID: str,
+          identityAuthorityHost: str,
+          identityId: str,
+          identityOwner: enumOf('keda', 'workload'),
+          identityTenantId: str,
+          provider: enumOf('azure-workload', 'gcp', 'aws', 'aws-eks', 'none'),
+          roleArn: str,
+        },
+        ['provider'],
+      ),
+      secretTargetRef: list(obj({ key: str, name: str, parameter: str }, ['key', 'name', 'parameter'])),
+    }),
+  ),
+};
+
+// --- prometheus-operator v0.93.1 (CRDs shipped by kube-prometheus-stack 88.5.3) ------------
+const PROM_OP =
+  'prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3 (ea930bae) charts/kube-prometheus-stack/charts/crds/crds (prometheus-operator v0.93.1)';
+
+const serviceMonitor: CrdSchema = {
+  apiVersion: 'monitoring.coreos.com/v1',
+  kind: 'ServiceMonitor',
+  source: `${PROM_OP}/crd-servicemonitors.yaml`,
+  schema: resource(
+    'monitoring.coreos.com/v1',
+    'ServiceMonitor',
+    obj(
+      {
+        endpoints: list(
+          obj({
+            bearerTokenFile: str,
+            honorLabels: bool,
+            interval: promDuration,
+            params: { type: 'object', additionalProperties: strings },
+            path: str,
+            port: str,
+            scheme: enumOf('http', 'https', 'HTTP', 'HTTPS'),
+            scrapeTimeout: promDuration,
+            targetPort: intOrString,
+            tlsConfig: obj({
+              caFile: str,
+              certFile: str,
+              insecureSkipVerify: bool,
+              keyFile: str,
+              maxVersion: enumOf('TLS10', 'TLS11', 'TLS12', 'TLS13'),
+              minVersion: enumOf('TLS10', 'TLS11', 'TLS12', 'TLS13'),
+              serverName: str,
+            }),
+          }),
+        ),
+        jobLabel: str,
+        namespaceSelector: obj({ any: bool, matchNames: strings }),
+        podTargetLabels: strings,
+        selector: labelSelector,
+        targetLabels: strings,
+      },
+      ['endpoints', 'selector'],
+    ),
+  ),
+};
+
+/** A PrometheusRule, as kube-prometheus-stack renders `additionalPrometheusRulesMap` entries. */
+const prometheusRule: CrdSchema = {
+  apiVersion: 'monitoring.coreos.com/v1',
+  kind: 'PrometheusRule',
+  source: `${PROM_OP}/crd-prometheusrules.yaml`,
+  schema: resource(
+    'monitoring.coreos.com/v1',
+    'PrometheusRule',
+    obj({
+      groups: list(
+        obj(
+          {
+            interval: promDuration,
+            labels: stringMap,
+            limit: int64,
+            name: { type: 'string', minLength: 1 },
+            query_offset: promDuration,
+            rules: list(
+              obj(
+                {
+                  alert: str,
+                  annotations: stringMap,
+                  expr: intOrString,
+                  for: promDuration,
+                  keep_firing_for: { ...promDuration, minLength: 1 },
+                  labels: stringMap,
+                  record: str,
+                },
+                ['expr'],
+              ),
+            ),
+          },
+          ['name'],
+        ),
+      ),
+    }),
+  ),
+};
+
+// --- Google Cloud Managed Service for Prometheus ------------------------------------------
+const GMP =
+  'GoogleCloudPlatform/prometheus-engine tag v0.17.2 (7920a2a2) charts/operator/crds/monitoring.googleapis.com_podmonitorings.yaml';
+
+const podMonitoring: CrdSchema = {
+  apiVersion: 'monitoring.googleapis.com/v1',
+  kind: 'PodMonitoring',
+  source: GMP,
+  schema: resource(
+    'monitoring.googleapis.com/v1',
+    'PodMonitoring',
+    obj(
+      {
+        endpoints: list(
+          obj(
+            {
+              interval: goDuration,
+              params: { type: 'object', additionalProperties: strings },
+              path: str,
+              port: {
+                anyOf: [
+                  { type: 'integer', not: { const: 0 } },
+                  { type: 'string', minLength: 1, maxLength: 253 },
+                ],
+              },
+              scheme: enumOf('http', 'https'),
+              timeout: goDuration,
+            },
+            ['interval', 'port'],
+            {
+              cel: [
+                {
+                  rule: '!has(self.timeout) || self.timeout <= self.interval',
+                  check: (e) => e.timeout === undefined || goSeconds(e.timeout) <= goSeconds(e.interval),
+                },
+              ],
+            },
+          ),
+          { minItems: 1, maxItems: 10 },
+        ),
+        filterRunning: bool,
+        selector: labelSelector,
+      },
+      ['endpoints', 'selector'],
+    ),
+  ),
+};
+
+function goSeconds(d: string): number {
+  const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };
+  let total = 0;
+  for (const m of d.matchAll(/([0-9.]+)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * unit[m[2]];
+  return total;
+}
+
+// --- JobSet v0.12.0 -----------------------------------------------------------------------
+const JOBSET =
+  'kubernetes-sigs/jobset tag v0.12.0 (f22e565a) config/components/crd/bases/jobset.x-k8s.io_jobsets.yaml';
+
+const jobSet: CrdSchema = {
+  apiVersion: 'jobset.x-k8s.io/v1alpha2',
+  kind: 'JobSet',
+  source: JOBSET,
+  schema: resource(
+    'jobset.x-k8s.io/v1alpha2',
+    'JobSet',
+    obj(
+      {
+        coordinator: obj({ jobIndex: int64, podIndex: int64, replicatedJob: str }, ['replicatedJob']),
+        failurePolicy: obj({
+          maxRestarts: int32,
+          restartStrategy: enumOf('Recreate', 'BlockingRecreate', 'InPlaceRestart'),
+          rules: list(
+            obj(
+              {
+                action: enumOf(
+                  'FailJobSet',
+                  'RestartJobSet',
+                  'RestartJobSetAndIgnoreMaxRestarts',
+                  'RestartJob',
+                  'RestartJobAndIgnoreMaxRestarts',
+                ),
+                name: str,
+                onJobFailureMessagePatterns: strings,
+                onJobFailureReasons: strings,
+                targetReplicatedJobs: strings,
+              },
+              ['action', 'name'],
+            ),
+          ),
+        }),
+        network: obj({ enableDNSHostnames: bool, publishNotReadyAddresses: bool, subdomain: str }),
+        replicatedJobs: list(
+          obj(
+            {
+              groupName: str,
+              name: str,
+              replicas: int32,
+              template: {
+                k8s: { module: 'kubernetes-models/batch/v1/JobTemplateSpec', name: 'JobTemplateSpec' },
+              },
+            },
+            ['name', 'template'],
+          ),
+        ),
+        successPolicy: obj({ operator: enumOf('All', 'Any'), targetReplicatedJobs: strings }, ['operator']),
+        suspend: bool,
+        ttlSecondsAfterFinished: nonNegInt32,
+      },
+      [],
+      {
+        cel: [
+          {
+            rule: "!(has(self.startupPolicy) && self.startupPolicy.startupPolicyOrder == 'InOrder' && self.replicatedJobs.exists(x, has(x.dependsOn)))",
+            check: (s) =>
+              !(
+                s.startupPolicy?.startupPolicyOrder === 'InOrder' &&
+                (s.replicatedJobs ?? []).some((x: any) => x.dependsOn !== undefined)
+              ),
+          },
+        ],
+      },
+    ),
+    [],
+  ),
+};
+
+// --- Kueue v0.19.2, API v1beta2 -----------------------------------------------------------
+const KUEUE = 'kubernetes-sigs/kueue tag v0.19.2 (8eab6877) config/components/crd/bases';
+
+const clusterQueue: CrdSchema = {
+  apiVersion: 'kueue.x-k8s.io/v1beta2',
+  kind: 'ClusterQueue',
+  source: `${KUEUE}/kueue.x-k8s.io_clusterqueues.yaml`,
+  schema: resource(
+    'kueue.x-k8s.io/v1beta2',
+    'ClusterQueue',
+    obj(
+      {
+        cohortName: dnsSubdomain,
+        namespaceSelector: labelSelector,
+        preemption: obj(
+          {
+            reclaimWithinCohort: enumOf('Never', 'LowerPriority', 'Any'),
+            withinClusterQueue: enumOf('Never', 'LowerPriority', 'LowerOrNewerEqualPriority'),
+          },
+          [],
+        ),
+        queueingStrategy: enumOf('StrictFIFO', 'BestEffortFIFO'),
+        resourceGroups: list(
+          obj(
+            {
+              coveredResources: list(str, { minItems: 1, maxItems: 64 }),
+              flavors: list(
+                obj(
+                  {
+                    name: dnsSubdomain,
+                    resources: list(
+                      obj(
+                        {
+                          borrowingLimit: quantity,
+                          lendingLimit: quantity,
+                          name: str,
+                          nominalQuota: quantity,
+                        },
+                        ['name', 'nominalQuota'],
+                      ),
+                      { minItems: 1, maxItems: 64 },
+                    ),
+                  },
+                  ['name', 'resources'],
+                ),
+                { minItems: 1, maxItems: 64 },
+              ),
+            },
+            ['coveredResources', 'flavors'],
+            {
+              cel: [
+                {
+                  rule: 'self.flavors.all(x, size(x.resources) == size(self.coveredResources))',
+                  check: (rg) =>
+                    rg.flavors.every((x: any) => x.resources.length === rg.coveredResources.length),
+                },
+              ],
+            },
+          ),
+          { maxItems: 16 },
+        ),
+      },
+      [],
+      {
+        cel: [
+          {
+            rule: '!has(self.cohortName) && has(self.resourceGroups) ? self.resourceGroups.all(rg, rg.flavors.all(f, f.resources.all(r, !has(r.borrowingLimit)))) : true',
+            check: (s) =>
+              s.cohortName !== undefined ||
+              !s.resourceGroups ||
+              s.resourceGroups.every((rg: any) =>
+                rg.flavors.every((f: any) => f.resources.every((r: any) => r.borrowingLimit === undefined)),
+              ),
+          },
+        ],
+      },
+    ),
+    [],
+  ),
+};
+
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+const resourceFlavor: CrdSchema = {
+  apiVersion: 'kueue.x-k8s.io/v1beta2',
+  kind: 'ResourceFlavor',
+  source: `${KUEUE}/kueue.x-k8s.io_resourceflavors.yaml`,
+  schema: resource(
+    'kueue.x-k8s.io/v1beta2',
+    'ResourceFlavor',
+    obj({
+      nodeLabels: stringMap,
+      nodeTaints: list(obj({ effect: str, key: str, value: str }, ['effect', 'key']), {
+        maxItems: 8,
+        cel: [
+          {
+            rule: "self.all(x, x.effect in ['NoSchedule', 'PreferNoSchedule', 'NoExecute'])",
+            check: (l) => l.every((x: any) => TAINT_EFFECTS.includes(x.effect)),
+          },
+        ],
+      }),
+      tolerations: list(obj({ effect: str, key: str, operator: str, tolerationSeconds: int64, value: str }), {
+        maxItems: 8,
+        cel: [
+          {
+            rule: "self.all(x, !has(x.key) ? x.operator == 'Exists' : true)",
+            check: (l) => l.every((x: any) => x.key !== undefined || x.operator === 'Exists'),
+          },
+          {
+            rule: "self.all(x, has(x.tolerationSeconds) ? x.effect == 'NoExecute' : true)",
+            check: (l) => l.every((x: any) => x.tolerationSeconds === undefined || x.effect === 'NoExecute'),
+          },
+          {
+            rule: "self.all(x, !has(x.operator) || x.operator in ['Equal', 'Exists'])",
+            check: (l) =>
+              l.every((x: any) => x.operator === undefined || ['Equal', 'Exists'].includes(x.operator)),
+          },
+          {
+            rule: "self.all(x, has(x.operator) && x.operator == 'Exists' ? !has(x.value) : true)",
+            check: (l) => l.every((x: any) => x.operator !== 'Exists' || x.value === undefined),
+          },
+          {
+            rule: "self.all(x, !has(x.effect) || x.effect in ['NoSchedule', 'PreferNoSchedule', 'NoExecute'])",
+            check: (l) => l.every((x: any) => x.effect === undefined || TAINT_EFFECTS.includes(x.effect)),
+          },
+        ],
+      }),
+    }),
+    [],
+  ),
+};
+
+const localQueue: CrdSchema = {
+  apiVersion: 'kueue.x-k8s.io/v1beta2',
+  kind: 'LocalQueue',
+  source: `${KUEUE}/kueue.x-k8s.io_localqueues.yaml`,
+  schema: resource(
+    'kueue.x-k8s.io/v1beta2',
+    'LocalQueue',
+    obj({ clusterQueue: dnsSubdomain, stopPolicy: enumOf('None', 'Hold', 'HoldAndDrain') }),
+    [],
+  ),
+};
+
+/** Every custom resource schema, by `apiVersion/kind`. */
+export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
+  [
+    scaledObject,
+    triggerAuthentication,
+    serviceMonitor,
+    prometheusRule,
+    podMonitoring,
+    jobSet,
+    clusterQueue,
+    resourceFlavor,
+    localQueue,
+  ].map((c) => [`${c.apiVersion}/${c.kind}`, c]),
+);

@@ -1,0 +1,125 @@
+/**
+ * Command-line options of the serving engines at the versions lib/k8s/versions.ts pins, written
+ * from each engine's own argument parser, so tests can check every flag the library renders.
+ *
+ * Triton Inference Server 26.03 (`nvcr.io/nvidia/tritonserver:26.03-*`) is server release
+ * v2.67.0: triton-inference-server/server tag v2.67.0 (f72de073), `src/command_line_parser.cc`,
+ * the `*_options_.push_back({OPTION_..., "<name>", Option::Arg<Type>, ...})` tables (every
+ * `TRITON_ENABLE_*` group included: the NGC images are built with HTTP, GRPC, metrics, logging,
+ * tracing, SageMaker and Vertex AI). Options whose argument is a format string
+ * (`<integer>:<integer>`) are listed as `string`.
+ *
+ * vLLM is not listed: its parser at the pinned tag (vllm/engine/arg_utils.py and the config
+ * dataclasses it reads, vllm/entrypoints/openai/cli_args.py) could not be read here, so the
+ * vLLM flags are not checked this way.
+ */
+
+/** The type of an option's argument as the parser reads it. */
+export type EngineFlagType = 'int' | 'float' | 'bool' | 'string' | 'none';
+
+/** The options of one engine build, by image tag. */
+export interface EngineFlags {
+  /** Repository, tag, commit and path of the parser. */
+  readonly source: string;
+  /** Option name (without `--`) to argument type. */
+  readonly flags: Readonly<Record<string, EngineFlagType>>;
+}
+
+/** Triton's options by the image tag of `IMAGES.tritonTensorRtLlm`. */
+export const TRITON_FLAGS: Readonly<Record<string, EngineFlags>> = {
+  '26.03-trtllm-python-py3': {
+    source: 'triton-inference-server/server tag v2.67.0 (f72de073) src/command_line_parser.cc',
+    flags: {
+      'allow-cpu-metrics': 'bool',
+      'allow-gpu-metrics': 'bool',
+      'allow-grpc': 'bool',
+      'allow-http': 'bool',
+      'allow-metrics': 'bool',
+      'allow-sagemaker': 'bool',
+      'allow-vertex-ai': 'bool',
+      'backend-config': 'string',
+      'backend-directory': 'string',
+      'buffer-manager-thread-count': 'int',
+      'cache-config': 'string',
+      'cache-directory': 'string',
+      'cuda-memory-pool-byte-size': 'string',
+      'cuda-virtual-address-size': 'string',
+      'disable-auto-complete-config': 'none',
+      'enable-peer-access': 'bool',
+      'exit-on-error': 'bool',
+      'exit-timeout-secs': 'int',
+      'grpc-address': 'string',
+      'grpc-header-forward-pattern': 'string',
+      'grpc-http2-max-ping-strikes': 'int',
+      'grpc-http2-max-pings-without-data': 'int',
+      'grpc-http2-min-recv-ping-interval-without-data': 'int',
+      'grpc-infer-allocation-pool-size': 'int',
+      'grpc-infer-response-compression-level': 'string',
+      'grpc-infer-thread-count': 'int',
+      'grpc-keepalive-permit-without-calls': 'bool',
+      'grpc-keepalive-time': 'int',
+      'grpc-keepalive-timeout': 'int',
+      'grpc-max-connection-age': 'int',
+      'grpc-max-connection-age-grace': 'int',
+      'grpc-max-response-pool-size': 'int',
+      'grpc-port': 'int',
+      'grpc-restricted-protocol': 'string',
+      'grpc-root-cert': 'string',
+      'grpc-server-cert': 'string',
+      'grpc-server-key': 'string',
+      'grpc-use-ssl': 'bool',
+      'grpc-use-ssl-mutual': 'bool',
+      help: 'none',
+      'host-policy': 'string',
+      'http-address': 'string',
+      'http-header-forward-pattern': 'string',
+      'http-max-input-size': 'int',
+      'http-port': 'int',
+      'http-restricted-api': 'string',
+      'http-thread-count': 'int',
+      id: 'string',
+      'load-model': 'string',
+      'log-error': 'bool',
+      'log-file': 'string',
+      'log-format': 'string',
+      'log-info': 'bool',
+      'log-verbose': 'int',
+      'log-warning': 'bool',
+      'metrics-address': 'string',
+      'metrics-config': 'string',
+      'metrics-interval-ms': 'float',
+      'metrics-port': 'int',
+      'min-supported-compute-capability': 'float',
+      'model-config-name': 'string',
+      'model-control-mode': 'string',
+      'model-load-gpu-limit': 'string',
+      'model-load-retry-count': 'int',
+      'model-load-thread-count': 'int',
+      'model-namespacing': 'bool',
+      'model-repository': 'string',
+      'model-store': 'string',
+      'pinned-memory-pool-byte-size': 'int',
+      'rate-limit': 'string',
+      'rate-limit-resource': 'string',
+      'repoagent-directory': 'string',
+      'repository-poll-secs': 'int',
+      'response-cache-byte-size': 'int',
+      'reuse-grpc-port': 'bool',
+      'reuse-http-port': 'bool',
+      'sagemaker-port': 'int',
+      'sagemaker-safe-port-range': 'string',
+      'sagemaker-thread-count': 'int',
+      'strict-model-config': 'bool',
+      'strict-readiness': 'bool',
+      'trace-config': 'string',
+      'trace-count': 'int',
+      'trace-file': 'string',
+      'trace-level': 'string',
+      'trace-log-frequency': 'int',
+      'trace-rate': 'int',
+      'vertex-ai-default-model': 'string',
+      'vertex-ai-port': 'int',
+      'vertex-ai-thread-count': 'int',
+    },
+  },
+};

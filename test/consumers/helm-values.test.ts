@@ -1,0 +1,101 @@
+import { parse } from 'yaml';
+import { HELM_CHARTS } from '../../lib/k8s';
+import { CHART_VALUE_KEYS } from './chart-value-keys';
+import { constructStacks, exampleStacks } from './fixtures';
+
+/**
+ * Helm values as Helm reads them. Helm parses values files with sigs.k8s.io/yaml, which is
+ * go-yaml v2: YAML 1.1, where unquoted `yes`/`no`/`on`/`off`/`y`/`n` are booleans and `0644` is
+ * an octal number. The library writes values with the `yaml` package (YAML 1.2), so a string
+ * `on` it meant would reach the chart as `true`. Parsing in `version: '1.1'` mode shows what the
+ * chart receives; it must be what the library wrote.
+ */
+function asHelmReadsIt(values: string): unknown {
+  return parse(values, { version: '1.1' });
+}
+function asWritten(values: string): unknown {
+  return parse(values);
+}
+
+interface Release {
+  readonly source: string;
+  readonly chart: string;
+  readonly version: string;
+  readonly values: string[];
+}
+
+const releases: Release[] = [...exampleStacks(), ...constructStacks()].flatMap((s) =>
+  Object.entries(s.json.resource?.helm_release ?? {}).map(([name, r]: [string, any]) => ({
+    source: `${s.name}: helm_release.${name}`,
+    chart: r.chart,
+    version: r.version,
+    values: r.values ?? [],
+  })),
+);
+
+/** Every dotted key path of a values document (arrays are values: not descended). */
+function keyPaths(o: unknown, prefix = ''): string[] {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return [];
+  return Object.entries(o).flatMap(([k, v]) => {
+    const p = prefix ? `${prefix}.${k}` : k;
+    return [p, ...keyPaths(v, p)];
+  });
+}
+
+/** Key paths the chart at that version does not read (see chart-value-keys.ts). */
+function unknownKeys(chart: string, version: string, values: unknown): string[] {
+  const keys = CHART_VALUE_KEYS[`${chart}@${version}`];
+  if (!keys) return [`(no key list for ${chart}@${version}: check the keys against its values.yaml)`];
+  const open = [...keys.freeForm, ...Object.keys(keys.notInDefaults ?? {})];
+  return keyPaths(values).filter(
+    (p) =>
+      !keys.known.includes(p) &&
+      !(keys.notInDefaults && p in keys.notInDefaults) &&
+      !open.some((f) => p.startsWith(`${f}.`)),
+  );
+}
+
+describe('Helm values, read as Helm reads them', () => {
+  test('YAML 1.1 turns what YAML 1.2 writes as strings into booleans and numbers (why this check exists)', () => {
+    const written = 'mode: on\nenabled: yes\nfileMode: 0644\nkept: "on"\n';
+    expect(asWritten(written)).toEqual({ mode: 'on', enabled: 'yes', fileMode: 644, kept: 'on' });
+    expect(asHelmReadsIt(written)).toEqual({ mode: true, enabled: true, fileMode: 0o644, kept: 'on' });
+  });
+
+  test('there are Helm releases with values to check', () => {
+    expect(releases.filter((r) => r.values.length > 0).length).toBeGreaterThan(10);
+  });
+
+  test.each(releases.filter((r) => r.values.length > 0).map((r) => [r.source, r]))(
+    '%s: every value reaches the chart as written',
+    (_source, r) => {
+      for (const v of r.values) expect(asHelmReadsIt(v)).toEqual(asWritten(v));
+    },
+  );
+
+  test.each(releases.filter((r) => r.values.length > 0).map((r) => [r.source, r]))(
+    '%s: every key is one the pinned chart reads',
+    (_source, r) => {
+      for (const v of r.values) expect(unknownKeys(r.chart, r.version, asWritten(v))).toEqual([]);
+    },
+  );
+
+  test('a key the chart does not read is reported', () => {
+    expect(
+      unknownKeys('keda', HELM_CHARTS.keda.version, {
+        serviceAccount: { operator: { name: 'keda-operator', nmae: 'keda-operator' } },
+      }),
+    ).toEqual(['serviceAccount.operator.nmae']);
+  });
+
+  test('every pinned chart that gets values has a key list at its pinned version', () => {
+    const withValues = new Set(
+      releases.filter((r) => r.values.length > 0).map((r) => `${r.chart}@${r.version}`),
+    );
+    const pinned = new Set(Object.values(HELM_CHARTS).map((c) => `${c.chart}@${c.version}`));
+    for (const k of withValues) {
+      expect(pinned.has(k) ? k : `${k} (not a pin)`).toBe(k);
+      expect(Object.keys(CHART_VALUE_KEYS)).toContain(k);
+    }
+  });
+});

@@ -1,0 +1,309 @@
+import { constructStacks, exampleStacks } from './fixtures';
+import { CRD_SCHEMAS } from './crd-schemas';
+import {
+  chartRenderedObjects,
+  kubernetesObjects,
+  kubernetesSchemaProblems,
+  validateKubernetesObject,
+} from './k8s-schema';
+import { typedResourceToObject } from './tf-to-k8s';
+
+const meta = { name: 'x', namespace: 'llm' };
+const deployment = (container: Record<string, unknown>) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: meta,
+  spec: {
+    selector: { matchLabels: { app: 'x' } },
+    template: {
+      metadata: { labels: { app: 'x' } },
+      spec: { containers: [{ name: 'c', image: 'i:1', ...container }] },
+    },
+  },
+});
+const scaledObject = (spec: Record<string, unknown>) => ({
+  apiVersion: 'keda.sh/v1alpha1',
+  kind: 'ScaledObject',
+  metadata: meta,
+  spec: {
+    scaleTargetRef: { name: 'x' },
+    triggers: [
+      {
+        type: 'prometheus',
+        metadata: { serverAddress: 'http://prometheus:9090', query: 'up', threshold: '5' } as Record<
+          string,
+          string
+        >,
+      },
+    ],
+    ...spec,
+  },
+});
+
+describe('the Kubernetes schema checker', () => {
+  test('accepts a valid built-in object', () => {
+    expect(validateKubernetesObject(deployment({ ports: [{ containerPort: 8000, name: 'http' }] }))).toEqual(
+      [],
+    );
+  });
+
+  test('rejects unknown fields of built-in objects at any depth (the API server in Strict field validation)', () => {
+    expect(validateKubernetesObject(deployment({ ports: [{ containerPort: 8000, nme: 'http' }] }))).toEqual([
+      '/spec/template/spec/containers/0/ports/0/nme: unknown field',
+    ]);
+  });
+
+  test('rejects fields added after Kubernetes 1.33 (the oldest supported version)', () => {
+    // Container.restartPolicyRules is new in 1.34.
+    expect(validateKubernetesObject(deployment({ restartPolicyRules: [] }))).toEqual([
+      '/spec/template/spec/containers/0/restartPolicyRules: unknown field',
+    ]);
+  });
+
+  test('rejects wrong types and missing required fields from the OpenAPI', () => {
+    const problems = validateKubernetesObject({ ...deployment({}), spec: { replicas: '2', selector: {} } });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/spec\/replicas: must be integer/),
+        expect.stringMatching(/^\/spec: must have required property template/),
+      ]),
+    );
+  });
+
+  test('rejects unknown fields, bad enums and failed CEL rules of custom resources', () => {
+    expect(validateKubernetesObject(scaledObject({ minReplicas: 1 }))[0]).toMatch(
+      /^\/spec: must NOT have additional properties 'minReplicas' \(unknown field; crd-schemas.ts is written from kedacore\/keda tag v2.20.2/,
+    );
+    expect(
+      validateKubernetesObject(
+        scaledObject({ fallback: { behavior: 'sometimes', failureThreshold: 3, replicas: 1 } }),
+      ),
+    ).toEqual([
+      '/spec/fallback/behavior: must be equal to one of the allowed values ["static","currentReplicas","currentReplicasIfHigher","currentReplicasIfLower","scalingModifiers"]',
+    ]);
+    expect(validateKubernetesObject(scaledObject({ minReplicaCount: 3, maxReplicaCount: 2 }))).toEqual([
+      '/spec: fails x-kubernetes-validations rule !has(self.minReplicaCount) || self.minReplicaCount <= (has(self.maxReplicaCount) ? self.maxReplicaCount : 100)',
+    ]);
+  });
+
+  test("rejects Prometheus trigger metadata KEDA's scaler does not read, or cannot parse", () => {
+    const so = scaledObject({});
+    so.spec.triggers[0].metadata = {
+      ...so.spec.triggers[0].metadata,
+      ignoreNullValue: 'false',
+      threshold: '5 requests',
+    } as any;
+    expect(validateKubernetesObject(so)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^\/spec\/triggers\/0\/metadata: must NOT have additional properties 'ignoreNullValue'/,
+        ),
+        expect.stringMatching(/^\/spec\/triggers\/0\/metadata\/threshold: must match pattern/),
+      ]),
+    );
+  });
+
+  test('checks built-in types embedded in custom resources (JobSet Job templates, metadata)', () => {
+    const jobSet = {
+      apiVersion: 'jobset.x-k8s.io/v1alpha2',
+      kind: 'JobSet',
+      metadata: { ...meta, labelz: {} },
+      spec: {
+        replicatedJobs: [
+          {
+            name: 'node',
+            template: {
+              spec: {
+                template: { spec: { containers: [{ name: 'c', imagePullPolicy: 'Always', gpus: 8 }] } },
+              },
+            },
+          },
+        ],
+      },
+    };
+    expect(validateKubernetesObject(jobSet)).toEqual([
+      '/metadata/labelz: unknown field',
+      '/spec/replicatedJobs/0/template/spec/template/spec/containers/0/gpus: unknown field',
+    ]);
+  });
+
+  test('a kind with no schema is a problem, not a pass', () => {
+    expect(
+      validateKubernetesObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: meta }),
+    ).toEqual([expect.stringMatching(/no schema for example.com\/v1 Widget/)]);
+  });
+
+  test.each([...CRD_SCHEMAS.values()].map((c) => [`${c.apiVersion} ${c.kind}`, c.source]))(
+    'the %s schema cites the upstream CRD it was written from',
+    (_kind, source) => {
+      expect(source).toMatch(/^[\w.-]+\/[\w.-]+ tag \S+ \([0-9a-f]{8}\) \S+/);
+    },
+  );
+});
+
+describe('custom resources kube-prometheus-stack renders from its values', () => {
+  const release = (values: string) => ({
+    resource: {
+      helm_release: { Monitoring: { chart: 'kube-prometheus-stack', name: 'kps', values: [values] } },
+    },
+  });
+
+  test('additionalServiceMonitors become ServiceMonitors; a key the template does not read is reported', () => {
+    const json = release(
+      'prometheus:\n  additionalServiceMonitors:\n  - name: jobset\n    interval: 30s\n' +
+        '    selector: {matchLabels: {app: jobset}}\n    endpoints: [{port: https, interval: 30s}]\n',
+    );
+    expect(chartRenderedObjects(json).map((o) => o.object)).toEqual([
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { name: 'jobset' },
+        spec: {
+          selector: { matchLabels: { app: 'jobset' } },
+          endpoints: [{ port: 'https', interval: '30s' }],
+          interval: '30s',
+        },
+      },
+    ]);
+    expect(kubernetesSchemaProblems(json)).toEqual([
+      expect.stringMatching(/ServiceMonitor jobset\) \/spec: must NOT have additional properties 'interval'/),
+    ]);
+  });
+
+  test('additionalPrometheusRulesMap entries become PrometheusRules', () => {
+    const json = release(
+      'additionalPrometheusRulesMap:\n  ai:\n    groups:\n    - name: g\n      rules:\n      - alert: A\n        expr: up == 0\n        for: 5 minutes\n',
+    );
+    expect(kubernetesSchemaProblems(json)).toEqual([
+      expect.stringMatching(/PrometheusRule kps-ai\) \/spec\/groups\/0\/rules\/0\/for: must match pattern/),
+    ]);
+  });
+});
+
+describe('typed resources as the kubernetes provider sends them', () => {
+  test('a Deployment: plural lists, camelCase, numbers from strings, IntOrString, single lifecycle handlers', () => {
+    const object = typedResourceToObject('kubernetes_deployment_v1', {
+      metadata: { name: 'x', labels: { 'app.kubernetes.io/name': 'x' } },
+      spec: {
+        replicas: '2',
+        selector: { match_labels: { app: 'x' } },
+        strategy: { type: 'RollingUpdate', rolling_update: { max_surge: '1', max_unavailable: '25%' } },
+        template: {
+          metadata: { labels: { app: 'x' } },
+          spec: {
+            security_context: {
+              run_as_user: '1000',
+              fs_group: '2000',
+              seccomp_profile: { type: 'RuntimeDefault' },
+            },
+            container: [
+              {
+                name: 'c',
+                image: 'i:1',
+                port: [{ container_port: 8000, name: 'http' }],
+                readiness_probe: { http_get: { path: '/health', port: '8000' } },
+                lifecycle: { pre_stop: [{ exec: { command: ['sleep', '15'] } }] },
+                volume_mount: [{ name: 'cfg', mount_path: '/etc/cfg' }],
+              },
+            ],
+            volume: [{ name: 'cfg', config_map: { name: 'cfg', default_mode: '0644' } }],
+          },
+        },
+      },
+      wait_for_rollout: false,
+      timeouts: { create: '10m' },
+      lifecycle: { ignore_changes: ['spec[0].replicas'] },
+    });
+    expect(object).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x', labels: { 'app.kubernetes.io/name': 'x' } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'x' } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '25%' } },
+        template: {
+          metadata: { labels: { app: 'x' } },
+          spec: {
+            securityContext: { runAsUser: 1000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [
+              {
+                name: 'c',
+                image: 'i:1',
+                ports: [{ containerPort: 8000, name: 'http' }],
+                readinessProbe: { httpGet: { path: '/health', port: 8000 } },
+                lifecycle: { preStop: { exec: { command: ['sleep', '15'] } } },
+                volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg' }],
+              },
+            ],
+            volumes: [{ name: 'cfg', configMap: { name: 'cfg', defaultMode: 0o644 } }],
+          },
+        },
+      },
+    });
+    expect(validateKubernetesObject(object)).toEqual([]);
+  });
+
+  test("a Service keeps its selector map and a PersistentVolume's source is inlined into its spec", () => {
+    expect(
+      typedResourceToObject('kubernetes_service_v1', {
+        metadata: { name: 's' },
+        spec: {
+          selector: { match_labels: 'a label named match_labels' },
+          port: [{ port: 80, target_port: 'http' }],
+        },
+      }),
+    ).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's' },
+      spec: {
+        selector: { match_labels: 'a label named match_labels' },
+        ports: [{ port: 80, targetPort: 'http' }],
+      },
+    });
+    expect(
+      typedResourceToObject('kubernetes_persistent_volume_v1', {
+        metadata: { name: 'pv' },
+        spec: {
+          capacity: { storage: '1200Gi' },
+          access_modes: ['ReadWriteMany'],
+          persistent_volume_source: [{ csi: { driver: 'fsx.csi.aws.com', volume_handle: 'fs-1' } }],
+        },
+      }),
+    ).toEqual({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'pv' },
+      spec: {
+        capacity: { storage: '1200Gi' },
+        accessModes: ['ReadWriteMany'],
+        csi: { driver: 'fsx.csi.aws.com', volumeHandle: 'fs-1' },
+      },
+    });
+  });
+
+  test('a typed resource type without a conversion fails loudly', () => {
+    expect(() => kubernetesObjects({ resource: { kubernetes_cron_job_v1: { c: {} } } })).toThrow(
+      /no conversion/,
+    );
+  });
+});
+
+describe('every Kubernetes object is accepted by the API server schema', () => {
+  test.each([...exampleStacks(), ...constructStacks()].map((s) => [s.name, s]))('%s', (_name, s) => {
+    expect(kubernetesSchemaProblems(s.json)).toEqual([]);
+  });
+
+  test('the examples and construct configurations emit every custom resource kind that has a schema', () => {
+    const kinds = new Set(
+      [...exampleStacks(), ...constructStacks()].flatMap((s) =>
+        [...kubernetesObjects(s.json), ...chartRenderedObjects(s.json)].map(
+          (o) => `${o.object.apiVersion}/${o.object.kind}`,
+        ),
+      ),
+    );
+    const missing = [...CRD_SCHEMAS.keys()].filter((k) => !kinds.has(k));
+    expect(missing).toEqual([]);
+  });
+});

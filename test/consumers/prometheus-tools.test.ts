@@ -1,0 +1,201 @@
+import { parse, stringify } from 'yaml';
+import { AlertRuleSet, ResolvedAlertRule } from '../../lib/core';
+import { ALERT_SCENARIOS, AlertScenario } from './alert-scenarios';
+import { constructStacks, exampleStacks } from './fixtures';
+import {
+  alertmanagerConfigsOf,
+  amtoolCheckConfig,
+  promtoolCheckRules,
+  promtoolTestRules,
+  ruleFilesOf,
+  testWithPrometheusTools,
+} from './prometheus-tools';
+
+const withTools = testWithPrometheusTools();
+const ok = { ok: true, output: expect.any(String) };
+
+describe('promtool and amtool themselves', () => {
+  // The checks below only mean something if the tools reject what is wrong.
+  withTools('promtool rejects a rule with a bad duration and an unparsable expression', () => {
+    const r = promtoolCheckRules(
+      stringify({ groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up ==', for: '5 minutes' }] }] }),
+    );
+    expect(r.ok).toBe(false);
+  });
+  withTools('amtool rejects a route to a receiver that does not exist', () => {
+    const r = amtoolCheckConfig(
+      stringify({ route: { receiver: 'nobody' }, receivers: [{ name: 'somebody' }] }),
+    );
+    expect(r).toEqual({ ok: false, output: expect.stringMatching(/undefined receiver "nobody"/) });
+  });
+});
+
+describe('core alert rules', () => {
+  const variants: Array<[string, AlertRuleSet]> = [
+    ['defaults', AlertRuleSet.defaults()],
+    [
+      'with matchers and overrides',
+      AlertRuleSet.defaults({
+        servingMatchers: ['namespace="llm"'],
+        gpuMatchers: ['cluster="gpu-a"'],
+        overrides: {
+          LLMQueueBacklog: { threshold: 50, forSeconds: 120 },
+          GPUTemperatureHigh: { threshold: 80 },
+        },
+      }),
+    ],
+  ];
+  withTools.each(variants)('promtool check rules accepts the rule groups (%s)', (_name, rules) => {
+    expect(promtoolCheckRules(stringify({ groups: rules.toPrometheusRuleGroups({ team: 'ml' }) }))).toEqual(
+      ok,
+    );
+  });
+
+  const rules = AlertRuleSet.defaults().rules();
+  test('every core rule has a promtool scenario, and every scenario a rule', () => {
+    expect(Object.keys(ALERT_SCENARIOS).sort()).toEqual(rules.map((r) => r.name).sort());
+  });
+
+  // The overrides move thresholds and durations: the scenarios follow the rule table.
+  const overridden = AlertRuleSet.defaults({
+    overrides: {
+      LLMQueueBacklog: { threshold: 50, forSeconds: 120 },
+      GPUTemperatureHigh: { threshold: 80, forSeconds: 60 },
+      LLMTTFTp99High: { threshold: 5 },
+    },
+  }).rules();
+  const cases = [
+    ...rules.map((r) => [r.name, 'default', r] as const),
+    ...overridden
+      .filter((r) => ['LLMQueueBacklog', 'GPUTemperatureHigh', 'LLMTTFTp99High'].includes(r.name))
+      .map((r) => [r.name, `threshold ${r.threshold}, for ${r.for}`, r] as const),
+  ];
+  withTools('a scenario on the wrong side of the threshold fails (the unit tests can fail)', () => {
+    const rule = rules.find((r) => r.name === 'LLMQueueBacklog')!;
+    const s = ALERT_SCENARIOS.LLMQueueBacklog;
+    const swapped = { ...s, fire: s.quiet, quiet: s.fire };
+    const r = promtoolTestRules(ruleFileFor(rule), unitTestFor(rule, swapped));
+    expect(r.ok).toBe(false);
+    expect(r.output).toMatch(/FAILED/);
+  });
+
+  withTools.each(cases)(
+    'promtool test rules: %s (%s) fires just past its threshold after `for`, and stays quiet short of it',
+    (name, _variant, rule) => {
+      const scenario = ALERT_SCENARIOS[name];
+      const r = promtoolTestRules(ruleFileFor(rule), unitTestFor(rule, scenario));
+      expect(r).toEqual(ok);
+    },
+  );
+});
+
+/**
+ * The rule alone, without annotations: promtool compares expected annotations exactly and they
+ * are templates of the alert value (`promtool check rules` validates them above).
+ */
+function ruleFileFor(rule: ResolvedAlertRule): string {
+  return stringify({
+    groups: [
+      {
+        name: rule.group,
+        rules: [
+          {
+            alert: rule.name,
+            expr: rule.expr,
+            ...(rule.forSeconds > 0 ? { for: rule.for } : {}),
+            labels: { severity: rule.severity },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+function unitTestFor(rule: ResolvedAlertRule, s: AlertScenario): string {
+  const evalMinutes = s.evalMinutes?.(rule) ?? rule.forSeconds / 60 + 30;
+  const alert = { alertname: rule.name };
+  const expected = [{ exp_labels: { ...s.labels, severity: rule.severity } }];
+  const fireTests = [{ eval_time: `${evalMinutes}m`, ...alert, exp_alerts: expected }];
+  if (rule.forSeconds >= 120 && !s.evalMinutes) {
+    // Pending, not firing, before `for` has passed.
+    fireTests.unshift({
+      eval_time: `${Math.floor(rule.forSeconds / 120)}m`,
+      ...alert,
+      exp_alerts: [] as any,
+    });
+  }
+  return stringify({
+    rule_files: ['rules.yaml'],
+    evaluation_interval: '1m',
+    tests: [
+      {
+        name: `${rule.name} at ${s.fire(rule.threshold)} (threshold ${rule.threshold})`,
+        interval: s.interval ?? '1m',
+        input_series: s.series(s.fire(rule.threshold), rule),
+        alert_rule_test: fireTests,
+      },
+      {
+        name: `${rule.name} at ${s.quiet(rule.threshold)} (threshold ${rule.threshold})`,
+        interval: s.interval ?? '1m',
+        input_series: s.series(s.quiet(rule.threshold), rule),
+        alert_rule_test: [{ eval_time: `${evalMinutes}m`, ...alert, exp_alerts: [] }],
+      },
+    ],
+  });
+}
+
+describe('every rule group and Alertmanager config the examples and constructs render', () => {
+  const stacks = [...exampleStacks(), ...constructStacks()];
+  const ruleFiles = stacks.flatMap((s) => ruleFilesOf(s.json).map((f) => [`${s.name}: ${f.source}`, f.yaml]));
+  const configs = stacks.flatMap((s) =>
+    alertmanagerConfigsOf(s.json).map((f) => [`${s.name}: ${f.source}`, f.yaml]),
+  );
+
+  test('there are rule groups and Alertmanager configs to check (AMP and kube-prometheus-stack)', () => {
+    expect(ruleFiles.some(([s]) => s.includes('aws_prometheus_rule_group_namespace'))).toBe(true);
+    expect(ruleFiles.some(([s]) => s.includes('additionalPrometheusRulesMap'))).toBe(true);
+    expect(configs.some(([s]) => s.includes('aws_prometheus_alert_manager_definition'))).toBe(true);
+    expect(configs.some(([s]) => s.includes('alertmanager.config'))).toBe(true);
+  });
+  withTools.each(ruleFiles)('promtool check rules: %s', (_source, yaml) => {
+    expect(promtoolCheckRules(yaml)).toEqual(ok);
+  });
+  withTools.each(configs)('amtool check-config: %s', (_source, yaml) => {
+    expect(amtoolCheckConfig(yaml)).toEqual(ok);
+  });
+
+  // amtool does not read `*_file` paths. prometheus-operator mounts each Secret listed in
+  // `alertmanagerSpec.secrets` at /etc/alertmanager/secrets/<secret-name> (Alertmanager CRD
+  // `spec.secrets`, crd-alertmanagers.yaml in kube-prometheus-stack 88.5.3): every file the
+  // config reads must be under one of them.
+  const releases = stacks.flatMap((s) =>
+    Object.entries(s.json.resource?.helm_release ?? {})
+      .filter(([, r]: [string, any]) => r.chart === 'kube-prometheus-stack')
+      .flatMap(([name, r]: [string, any]) =>
+        (r.values ?? []).map((v: string) => [`${s.name}: ${name}`, parse(v)]),
+      ),
+  );
+  test('the receivers read their credentials from files (PagerDuty, Opsgenie, Slack, SMTP)', () => {
+    const all = JSON.stringify(releases.map(([, v]) => v.alertmanager?.config ?? {}));
+    for (const key of ['routing_key_file', 'api_key_file', 'api_url_file', 'auth_password_file']) {
+      expect(all).toContain(`"${key}"`);
+    }
+  });
+  test.each(releases)(
+    '%s: every *_file the Alertmanager config reads is in a mounted Secret',
+    (_source, values) => {
+      const files = [
+        ...JSON.stringify(values.alertmanager?.config ?? {}).matchAll(/"\w+_file":"([^"]+)"/g),
+      ].map((m) => m[1]);
+      const mounted: string[] = values.alertmanager?.alertmanagerSpec?.secrets ?? [];
+      for (const f of files) {
+        const m = /^\/etc\/alertmanager\/secrets\/([^/]+)\/[^/]+$/.exec(f);
+        expect({ file: f, secret: m?.[1], mounted: m ? mounted.includes(m[1]) : false }).toEqual({
+          file: f,
+          secret: m?.[1],
+          mounted: true,
+        });
+      }
+    },
+  );
+});
