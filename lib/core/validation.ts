@@ -510,6 +510,18 @@ export class Validate {
     return value;
   }
 
+  /** An object (props, options): not `null`, a string, a number or an array. */
+  public static object<T>(scope: IConstruct | undefined, prop: string, value: T | unknown): T {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      fail(
+        scope,
+        VALIDATION_CODES.TYPE,
+        `'${prop}' must be an object, got ${typeName(value)} (${describeValue(value)}).`,
+      );
+    }
+    return value as T;
+  }
+
   /** An array (not `null`, a string or an object); returns it. */
   public static array<T>(scope: IConstruct | undefined, prop: string, value: readonly T[] | unknown): T[] {
     if (!Array.isArray(value)) {

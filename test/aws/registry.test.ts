@@ -77,7 +77,7 @@ describe('Registry', () => {
           PullThroughCache.dockerHub('arn:aws:secretsmanager:us-east-1:111122223333:secret:dockerhub'),
         ],
       }),
-    ).toThrow(/must be a Secrets Manager secret ARN whose name starts with 'ecr-pullthroughcache\/'/);
+    ).toThrow(/is not an ARN of secretsmanager 'secret:ecr-pullthroughcache\/...'/);
     const ok = build({
       pullThroughCaches: [
         PullThroughCache.dockerHub(
