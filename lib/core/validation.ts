@@ -591,18 +591,20 @@ export class Validate {
     why = 'they would become the same resource',
   ): void {
     const seen = new Map<string, T>();
+    const show = (x: T): string =>
+      x !== null && typeof x === 'object' ? describeValue(keyOf(x)) : describeValue(x);
     for (const v of values) {
       if (skip(v)) continue;
       const k = keyOf(v);
       const prev = seen.get(k);
       if (prev !== undefined) {
-        const same = describeValue(prev) === describeValue(v);
+        const same = show(prev) === show(v);
         fail(
           scope,
           VALIDATION_CODES.DUPLICATE,
           same
-            ? `'${prop}' lists ${describeValue(v)} twice: remove the duplicate.`
-            : `'${prop}' lists ${describeValue(prev)} and ${describeValue(v)}: ${why}. Keep one.`,
+            ? `'${prop}' lists ${show(v)} twice: remove the duplicate.`
+            : `'${prop}' lists ${show(prev)} and ${show(v)}: ${why}. Keep one.`,
         );
       }
       seen.set(k, v);
