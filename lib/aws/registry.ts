@@ -141,6 +141,28 @@ export function renderEcrLifecyclePolicy(rules: readonly EcrLifecycleRule[]): st
       `'lifecycleRules' is empty: give at least one rule, or omit it for the defaults.`,
     );
   }
+  Validate.array(undefined, 'lifecycleRules', rules);
+  rules.forEach((r, i) => {
+    Validate.object(undefined, `lifecycleRules[${i}]`, r);
+    Validate.integer(undefined, `lifecycleRules[${i}].rulePriority`, r.rulePriority, { min: 1 });
+    Validate.integer(undefined, `lifecycleRules[${i}].countNumber`, r.countNumber, { min: 1 });
+    Validate.string(undefined, `lifecycleRules[${i}].description`, r.description, {
+      allowEmpty: true,
+      maxLength: 256,
+    });
+    Validate.oneOf(undefined, `lifecycleRules[${i}].tagStatus`, r.tagStatus, ['tagged', 'untagged', 'any']);
+    Validate.oneOf(undefined, `lifecycleRules[${i}].countType`, r.countType, [
+      'imageCountMoreThan',
+      'sinceImagePushed',
+    ]);
+    for (const k of ['tagPatternList', 'tagPrefixList'] as const) {
+      if (r[k] !== undefined) {
+        Validate.array<string>(undefined, `lifecycleRules[${i}].${k}`, r[k]).forEach((t, j) =>
+          Validate.string(undefined, `lifecycleRules[${i}].${k}[${j}]`, t),
+        );
+      }
+    }
+  });
   const priorities = new Set<number>();
   const maxPriority = Math.max(...rules.map((r) => r.rulePriority));
   for (const r of rules) {

@@ -113,6 +113,7 @@ export class TrainingQueues extends Construct {
     Validate.array<string>(this, 'namespaces', props.namespaces);
     // One LocalQueue per namespace, its construct id derived from the namespace.
     Validate.unique(this, 'namespaces', props.namespaces);
+    if (props.cohort !== undefined) Validate.string(this, 'cohort', props.cohort);
     if (props.preemptLowerPriority !== undefined)
       Validate.boolean(this, 'preemptLowerPriority', props.preemptLowerPriority);
     this.queueName = props.name ?? nameFromId(id);

@@ -87,7 +87,9 @@ describe('ArtifactRegistry', () => {
   });
 
   test('throws for a custom remote without https', () => {
-    expect(() => RemoteRegistry.custom('quay', 'quay.io')).toThrow(/'RemoteRegistry.custom uri' \('quay.io'\) is not a https:\/\/ URL/);
+    expect(() => RemoteRegistry.custom('quay', 'quay.io')).toThrow(
+      /'RemoteRegistry.custom uri' \('quay.io'\) is not a https:\/\/ URL/,
+    );
   });
 
   test('protects every repository from destroy by default', () => {

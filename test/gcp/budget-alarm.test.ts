@@ -125,15 +125,21 @@ describe('BudgetAlarm', () => {
   });
 
   test('throws for a non-positive amount', () => {
-    expect(() => budget({ monthlyLimitUsd: 0 })).toThrow(/'monthlyLimitUsd' \(0\) must be a finite number > 0/);
+    expect(() => budget({ monthlyLimitUsd: 0 })).toThrow(
+      /'monthlyLimitUsd' \(0\) must be a finite number > 0/,
+    );
   });
 
   test('throws for an out-of-range threshold', () => {
-    expect(() => budget({ thresholds: [{ fraction: 0 }] })).toThrow(/'thresholds\[0\].fraction' \(0\) must be a finite number > 0/);
+    expect(() => budget({ thresholds: [{ fraction: 0 }] })).toThrow(
+      /'thresholds\[0\].fraction' \(0\) must be a finite number > 0/,
+    );
   });
 
   test('throws for an email entry that is not an address', () => {
-    expect(() => budget({ emails: ['finance'] })).toThrow(/'emails\[0\]' \('finance'\) is not an e-mail address/);
+    expect(() => budget({ emails: ['finance'] })).toThrow(
+      /'emails\[0\]' \('finance'\) is not an e-mail address/,
+    );
   });
 
   test('throws for a display name over 60 characters', () => {
@@ -155,7 +161,10 @@ describe('BudgetAlarm', () => {
     new GoogleProvider(stack, 'google', { project: 'my-proj', ...BudgetAlarm.providerSettings('my-proj') });
     new BudgetAlarm(stack, 'Budget', BASE);
     const json = synthJson(stack);
-    expect(json.provider!.google[0]).toMatchObject({ user_project_override: true, billing_project: 'my-proj' });
+    expect(json.provider!.google[0]).toMatchObject({
+      user_project_override: true,
+      billing_project: 'my-proj',
+    });
     expect(warningIds(stack)).not.toContain('gcp-budget-quota-project');
   });
 

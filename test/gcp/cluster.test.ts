@@ -43,7 +43,9 @@ describe('GkeCluster', () => {
   });
 
   test('defaults to Workload Identity on <project>.svc.id.goog', () => {
-    expect(clusterOf(make().json()).workload_identity_config).toEqual({ workload_pool: 'my-proj.svc.id.goog' });
+    expect(clusterOf(make().json()).workload_identity_config).toEqual({
+      workload_pool: 'my-proj.svc.id.goog',
+    });
   });
 
   test('defaults to the REGULAR release channel', () => {

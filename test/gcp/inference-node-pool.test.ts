@@ -199,6 +199,8 @@ describe('InferenceNodePool capacity', () => {
 
   test('refuses two label keys instead of merging them', () => {
     // normalizeKubernetesLabels turned both into 'team_a'; now neither is a valid key.
-    expect(() => pool({ labels: { 'team a': 'x', 'team_a ': 'y' } })).toThrow(/is not a valid Kubernetes label key/);
+    expect(() => pool({ labels: { 'team a': 'x', 'team_a ': 'y' } })).toThrow(
+      /is not a valid Kubernetes label key/,
+    );
   });
 });

@@ -145,7 +145,9 @@ describe('Monitoring', () => {
   });
 
   test('throws for a malformed email', () => {
-    expect(() => alerting({ emails: ['oncall'] })).toThrow(/'emails\[0\]' \('oncall'\) is not an e-mail address/);
+    expect(() => alerting({ emails: ['oncall'] })).toThrow(
+      /'emails\[0\]' \('oncall'\) is not an e-mail address/,
+    );
   });
 
   test('defaults display names to the cdktf-ai-infra prefix', () => {

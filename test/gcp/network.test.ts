@@ -150,7 +150,9 @@ describe('GkeNetwork', () => {
 
   test('throws for a name too long for the derived firewall rule names', () => {
     // 49 + '-allow-internal' = 64 characters: GCE rejects it at apply.
-    expect(() => net({ name: `n${'x'.repeat(48)}` })).toThrow(/'name' \('nx+'\) must be 1-48 lower-case letters/);
+    expect(() => net({ name: `n${'x'.repeat(48)}` })).toThrow(
+      /'name' \('nx+'\) must be 1-48 lower-case letters/,
+    );
   });
 
   test.each([

@@ -266,7 +266,8 @@ function genericProblems(node: Json, path: string, out: string[]): void {
     // JavaScript number forms that no API reads as a number: NaN, Infinity, 1e+21.
     if (/(^|[^A-Za-z])(NaN|-?Infinity)([^A-Za-z]|$)/.test(node))
       out.push(`${path}: '${node.slice(0, 80)}' has NaN/Infinity`);
-    if (/(^|[^\w.])\d+(\.\d+)?e[+-]\d+/.test(node) && !/sha256|base64/.test(path)) {
+    // Only positive exponents: JavaScript writes numbers >= 1e21 as '1e+21'; '1e-9' is valid PromQL.
+    if (/(^|[^\w.])\d+(\.\d+)?e\+\d+/.test(node) && !/sha256|base64/.test(path)) {
       out.push(`${path}: '${node.slice(0, 80)}' has an exponent number form`);
     }
     if (/\bundefined\b|\[object Object\]/.test(node))

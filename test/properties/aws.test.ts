@@ -54,6 +54,7 @@ const cases: PropertyCase<any>[] = [
       vpcCidr: '10.0.0.0/16',
       privateSubnets: [
         { subnetId: 'subnet-0123456789abcdef0', availabilityZone: 'us-east-1a', cidr: '10.0.0.0/20' },
+        { subnetId: 'subnet-0123456789abcdef1', availabilityZone: 'us-east-1b', cidr: '10.0.16.0/20' },
       ],
     }),
     props: {

@@ -25,7 +25,6 @@ export const HOSTILE: Record<Kind, unknown[]> = {
     '"\'`',
     'a\nb',
     '${}',
-    'NaN',
     null,
     42,
     {},
