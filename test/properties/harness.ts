@@ -77,6 +77,19 @@ export interface PropertyCase<P> {
    * (an empty list for a pure function).
    */
   readonly build: (props: P) => TerraformStack[];
+  /**
+   * A cheap first try: builds the construct into a shared fixture without synthesizing. A
+   * ValidationError there settles the value (most hostile values end here); only a value it
+   * accepts is built again with `build` in a fresh app and synthesized.
+   * @default - every value goes through `build`
+   */
+  readonly probe?: (props: P) => void;
+}
+
+let probeCount = 0;
+/** A fresh construct id for each probe in a shared fixture. */
+export function probeId(prefix: string): string {
+  return `${prefix}${probeCount++}`;
 }
 
 function setPath(obj: any, path: string, value: unknown): any {
@@ -116,6 +129,17 @@ function show(v: unknown): string {
 export function tryValue<P>(c: PropertyCase<P>, path: string, value: unknown): string | undefined {
   const props = setPath(c.base(), path, value);
   let stacks: TerraformStack[];
+  if (c.probe) {
+    try {
+      c.probe(props);
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        return e.code ? undefined : `${path}=${show(value)}: ValidationError without a code`;
+      }
+      const msg = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
+      return `${path}=${show(value)}: threw ${msg.split('\n')[0].slice(0, 200)}`;
+    }
+  }
   try {
     stacks = c.build(props);
     for (const s of stacks) {
