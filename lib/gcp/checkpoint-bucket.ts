@@ -140,9 +140,7 @@ export class CheckpointBucket extends Construct {
       this,
       'softDeleteRetentionSeconds',
       props.softDeleteRetentionSeconds ?? SOFT_DELETE_MIN_SECONDS,
-      {
-        max: SOFT_DELETE_MAX_SECONDS,
-      },
+      {},
     );
     if (
       !unresolved(soft) &&

@@ -247,7 +247,7 @@ describe('renderEcrLifecyclePolicy', () => {
   test('throws for a zero count', () => {
     expect(() =>
       renderEcrLifecyclePolicy([{ ...base, rulePriority: 1, tagStatus: 'untagged', countNumber: 0 }]),
-    ).toThrow(/'countNumber' \(0\)/);
+    ).toThrow(/'lifecycleRules\[0\].countNumber' \(0\)/);
   });
 
   test('throws for no rules', () => {

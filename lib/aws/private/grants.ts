@@ -89,11 +89,11 @@ function roleKey(scope: Construct, role: IAwsRole): string | undefined {
 
 /** `Grant<RoleWord><hash>`: readable, and stable for the same role. */
 function grantPolicyId(key: string): string {
-  const tail =
-    key
-      .replace(/^(construct|name):/, '')
-      .split('/')
-      .pop() ?? '';
+  const body = key.replace(/^(construct|name|ref):/, '');
+  // A reference `aws_iam_role.Cluster_NodeRole_D6BFCFE8.name` reads as `ClusterNodeRole`.
+  const tail = key.startsWith('ref:')
+    ? (body.split('.')[1] ?? '').replace(/_[0-9A-F]{8}$/, '')
+    : (body.split('/').pop() ?? '');
   const word = tail.replace(/[^A-Za-z0-9]/g, '').slice(0, 40);
   return `Grant${word}${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
 }
