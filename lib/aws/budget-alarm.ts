@@ -4,8 +4,8 @@ import { CeAnomalySubscription } from '@cdktf/provider-aws/lib/ce-anomaly-subscr
 import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-tag';
 import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { CostAllocationTag, CostEstimate, Tags, ValidationError, Warnings } from '../core';
-import { AlertTopic, validateEmails } from './alert-topic';
+import { CostAllocationTag, CostEstimate, Tags, Validate, ValidationError, Warnings } from '../core';
+import { AlertTopic } from './alert-topic';
 
 /** Most notifications AWS Budgets allows per budget. */
 export const MAX_BUDGET_NOTIFICATIONS = 10;
@@ -104,8 +104,10 @@ export class BudgetAlarm extends Construct {
 
   constructor(scope: Construct, id: string, props: BudgetAlarmProps) {
     super(scope, id);
-    const emails = props.emails ?? [];
-    validateEmails(this, 'emails', emails);
+    Validate.object(this, 'props', props);
+    const emails = Validate.array<string>(this, 'emails', props.emails ?? []);
+    emails.forEach((e, i) => Validate.email(this, `emails[${i}]`, e));
+    Validate.unique(this, 'emails', emails, (e) => e.toLowerCase(), 'e-mail addresses are case-insensitive');
     if (emails.length > MAX_BUDGET_EMAILS) {
       throw new ValidationError(
         `'emails' has ${emails.length} addresses; AWS Budgets allows ${MAX_BUDGET_EMAILS} per notification: use an AlertTopic for more.`,
@@ -118,12 +120,28 @@ export class BudgetAlarm extends Construct {
         this,
       );
     }
-    const actual = props.actualThresholdsPercent ?? [80, 100];
-    const forecast = props.forecastedThresholdsPercent ?? [100];
+    const actual = Validate.array<number>(
+      this,
+      'actualThresholdsPercent',
+      props.actualThresholdsPercent ?? [80, 100],
+    );
+    const forecast = Validate.array<number>(
+      this,
+      'forecastedThresholdsPercent',
+      props.forecastedThresholdsPercent ?? [100],
+    );
     for (const [prop, list] of [
       ['actualThresholdsPercent', actual],
       ['forecastedThresholdsPercent', forecast],
     ] as const) {
+      list.forEach((t, i) =>
+        Validate.number(this, `${prop}[${i}]`, t, {
+          min: 0,
+          exclusiveMin: true,
+          max: 1000,
+          reason: 'a percentage of the limit',
+        }),
+      );
       for (const t of list) {
         if (!(t > 0 && t <= 1000)) {
           throw new ValidationError(`'${prop}' entry ${t} must be a percentage > 0 and <= 1000.`, this);
@@ -145,6 +163,16 @@ export class BudgetAlarm extends Construct {
         this,
       );
     }
+    if (props.monthlyLimitUsd !== undefined) {
+      // The Budgets API takes the amount as a decimal string; a value past 1e12 is a typo and
+      // past 1e21 would be written in exponent form, which the API rejects.
+      Validate.number(this, 'monthlyLimitUsd', props.monthlyLimitUsd, {
+        min: 0,
+        exclusiveMin: true,
+        max: 1e12,
+        reason: 'USD per month',
+      });
+    }
     if (
       props.monthlyLimitUsd !== undefined &&
       !Token.isUnresolved(props.monthlyLimitUsd) &&
@@ -155,6 +183,8 @@ export class BudgetAlarm extends Construct {
         this,
       );
     }
+    if (props.budgetName !== undefined)
+      Validate.string(this, 'budgetName', props.budgetName, { maxLength: 100 });
     const name = props.budgetName ?? this.node.path.replace(/\//g, '-').slice(-100);
     if (!/^[^:\\]{1,100}$/.test(name)) {
       throw new ValidationError(
@@ -166,6 +196,14 @@ export class BudgetAlarm extends Construct {
       props.topic.allowPublishFrom('budgets.amazonaws.com');
     }
 
+    if (props.costAllocationTag !== undefined) {
+      Validate.object(this, 'costAllocationTag', props.costAllocationTag);
+      Validate.string(this, 'costAllocationTag.key', props.costAllocationTag.key);
+      Validate.string(this, 'costAllocationTag.value', props.costAllocationTag.value, { allowEmpty: true });
+    }
+    if (props.activateCostAllocationTag !== undefined) {
+      Validate.boolean(this, 'activateCostAllocationTag', props.activateCostAllocationTag);
+    }
     const tag = props.costAllocationTag ?? Tags.of(this).costAllocationTag;
     if (tag) {
       // AWS tag rules (Tagging AWS resources): letters, digits, spaces and _ . : / = + - @; keys
@@ -248,8 +286,18 @@ export class BudgetAlarm extends Construct {
     });
     this.node.defaultChild = this.resource;
 
-    if (props.anomalyDetection) {
-      const min = props.anomalyDetection.minImpactUsd ?? 100;
+    if (props.anomalyDetection !== undefined) {
+      Validate.object(this, 'anomalyDetection', props.anomalyDetection);
+      const min = Validate.number(
+        this,
+        'anomalyDetection.minImpactUsd',
+        props.anomalyDetection.minImpactUsd ?? 100,
+        {
+          min: 0,
+          exclusiveMin: true,
+          max: 1e12,
+        },
+      );
       if (!(min > 0)) {
         throw new ValidationError(
           `'anomalyDetection.minImpactUsd' (${min}) must be a positive number of USD.`,
@@ -263,6 +311,12 @@ export class BudgetAlarm extends Construct {
         );
       }
       let monitorArn = props.anomalyDetection.existingMonitorArn;
+      if (monitorArn !== undefined) {
+        Validate.arn(this, 'anomalyDetection.existingMonitorArn', monitorArn, {
+          service: 'ce',
+          resourcePrefix: 'anomalymonitor/',
+        });
+      }
       if (monitorArn !== undefined && !/^arn:aws[a-z-]*:ce::\d{12}:anomalymonitor\/.+/.test(monitorArn)) {
         throw new ValidationError(
           `'anomalyDetection.existingMonitorArn' ('${monitorArn}') must be a Cost Explorer anomaly monitor ARN (arn:aws:ce::<account>:anomalymonitor/<id>).`,

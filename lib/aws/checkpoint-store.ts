@@ -6,10 +6,12 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import { ValidationError } from '../core';
+import { Validate, ValidationError } from '../core';
 import type { IEksCluster } from './cluster';
 import { NetworkSubnet } from './network';
+import { RoleGrants } from './private/grants';
 import { requireIntInRange } from './private/node-group-common';
+import { validateSubnet } from './private/subnets';
 import { SecureBucket } from './private/secure-bucket';
 import { IAwsRole } from './roles';
 
@@ -136,11 +138,15 @@ export class CheckpointStore extends Construct {
   /** Availability Zone of the file system, when `lustre` is set. */
   public readonly lustreAvailabilityZone?: string;
   private readonly store: SecureBucket;
-  private grants = 0;
-  private readonly granted = new Map<IAwsRole, IamRolePolicy>();
+  private readonly grants = new RoleGrants(this);
 
   constructor(scope: Construct, id: string, props: CheckpointStoreProps = {}) {
     super(scope, id);
+    Validate.object(this, 'props', props ?? {});
+    props = props ?? {};
+    if (props.cluster !== undefined) Validate.object(this, 'cluster', props.cluster);
+    if (props.protectFromDestroy !== undefined)
+      Validate.boolean(this, 'protectFromDestroy', props.protectFromDestroy);
     const protect = props.protectFromDestroy ?? true;
     const ia = props.infrequentAccessAfterDays ?? 30;
     const gir = props.glacierInstantRetrievalAfterDays ?? 90;
@@ -172,6 +178,7 @@ export class CheckpointStore extends Construct {
 
     this.store = new SecureBucket(this, 'Bucket', {
       bucketName: props.bucketName,
+      bucketNameProp: 'bucketName',
       bucketPrefix: 'ckpt-',
       protectFromDestroy: protect,
       keyDescription: `Checkpoints ${this.node.path}`,
@@ -198,8 +205,8 @@ export class CheckpointStore extends Construct {
     if (props.cluster) {
       this.grantReadWrite(props.cluster.nodeRole);
     }
-    if (props.lustre) {
-      const l = props.lustre;
+    if (props.lustre !== undefined) {
+      const l = Validate.object<LustreOptions>(this, 'lustre', props.lustre);
       if (!props.cluster) {
         throw new ValidationError(
           `'lustre' needs 'cluster': the file system is placed in the cluster's VPC and opened to its nodes.`,
@@ -207,7 +214,7 @@ export class CheckpointStore extends Construct {
         );
       }
       const cluster = props.cluster;
-      const cap = l.capacityGiB;
+      const cap = Validate.integer(this, 'lustre.capacityGiB', l.capacityGiB, { min: 1, max: 10_000_000 });
       if (!Number.isInteger(cap) || !(cap === 1200 || (cap >= 2400 && cap % 2400 === 0))) {
         throw new ValidationError(
           `'lustre.capacityGiB' (${cap}) must be 1200, 2400 or a multiple of 2400 for PERSISTENT_2 (for example ${Math.max(2400, Math.ceil((Number(cap) || 0) / 2400) * 2400)}).`,
@@ -228,6 +235,7 @@ export class CheckpointStore extends Construct {
           this,
         );
       }
+      if (l.subnet !== undefined) validateSubnet(this, 'lustre.subnet', l.subnet);
       const subnet = l.subnet ?? cluster.network.trainingSubnet;
       if (!subnet) {
         throw new ValidationError(
@@ -236,7 +244,11 @@ export class CheckpointStore extends Construct {
         );
       }
       this.lustreAvailabilityZone = subnet.availabilityZone;
-      const repos = l.dataRepositories ?? [{ fileSystemPath: '/checkpoints', bucketPrefix: 'checkpoints/' }];
+      const repos = Validate.array<LustreDataRepository>(
+        this,
+        'lustre.dataRepositories',
+        l.dataRepositories ?? [{ fileSystemPath: '/checkpoints', bucketPrefix: 'checkpoints/' }],
+      );
       if (repos.length < 1 || repos.length > MAX_DATA_REPOSITORY_ASSOCIATIONS) {
         throw new ValidationError(
           `'lustre.dataRepositories' has ${repos.length} entries; a file system takes 1 to ${MAX_DATA_REPOSITORY_ASSOCIATIONS} data repository associations.`,
@@ -359,19 +371,17 @@ export class CheckpointStore extends Construct {
     }
   }
 
-  /** Grants read and write on the bucket (and its key) to a role; idempotent per role object. */
+  /**
+   * Grants read and write on the bucket (and its key) to a role. All grants to one role are one
+   * inline policy whose construct id derives from the role, so repeating or reordering grants
+   * changes nothing.
+   */
   public grantReadWrite(role: IAwsRole): IamRolePolicy {
-    const existing = this.granted.get(role);
-    if (existing) {
-      return existing;
-    }
-    const policy = this.store.grant(this, `Grant${this.grants++}`, role, true);
-    this.granted.set(role, policy);
-    return policy;
+    return this.grants.add('grantReadWrite', role, this.store.grantStatements(true));
   }
 
-  /** Grants read on the bucket (and its key) to a role. */
+  /** Grants read on the bucket (and its key) to a role (merged into the role's one policy). */
   public grantRead(role: IAwsRole): IamRolePolicy {
-    return this.store.grant(this, `Grant${this.grants++}`, role, false);
+    return this.grants.add('grantRead', role, this.store.grantStatements(false));
   }
 }

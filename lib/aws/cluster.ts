@@ -17,10 +17,11 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Fn, ITerraformDependable, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { IPv4CidrRange } from 'ip-num';
-import { ValidationError, Warnings } from '../core';
+import { Validate, ValidationError, Warnings } from '../core';
 import { InferenceNodeGroup, InferenceNodeGroupOptions } from './inference-node-group';
 import { INetwork } from './network';
 import { managedPolicyArn, serviceRole } from './private/iam';
+import { awsPartition } from './private/partition';
 import { nodeGroupName, requireIntInRange } from './private/node-group-common';
 import { IAwsRole } from './roles';
 import { TrainingNodeGroup, TrainingNodeGroupOptions } from './training-node-group';
@@ -287,18 +288,32 @@ export class WorkloadRole extends Construct implements IAwsRole {
 
   constructor(scope: Construct, id: string, cluster: IEksCluster, options: WorkloadRoleOptions) {
     super(scope, id);
-    for (const [prop, v] of [
-      ['namespace', options.namespace],
-      ['serviceAccount', options.serviceAccount],
-    ] as const) {
-      if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(v ?? '')) {
+    Validate.object(this, 'options', options);
+    Validate.k8sDnsLabel(this, 'namespace', options.namespace, { what: 'a namespace' });
+    Validate.k8sDnsSubdomain(this, 'serviceAccount', options.serviceAccount, {
+      what: 'a service account name',
+    });
+    const policies = Validate.array<string>(this, 'managedPolicies', options.managedPolicies ?? []);
+    policies.forEach((p, i) => {
+      Validate.string(this, `managedPolicies[${i}]`, p);
+      // An AWS managed policy path and name: https://docs.aws.amazon.com/IAM/latest/APIReference/API_Policy.html
+      if (!/^([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/.test(p)) {
         throw new ValidationError(
-          `'${prop}' ('${v}') must be a Kubernetes name (lower-case letters, digits, '-' and '.').`,
+          `'managedPolicies[${i}]' ('${p}') is not an AWS managed policy name: the part after 'arn:aws:iam::aws:policy/', ` +
+            `for example 'AmazonS3ReadOnlyAccess' or 'service-role/AmazonEBSCSIDriverPolicy'.`,
           this,
+          'aws-arn',
         );
       }
-    }
-    const { role } = serviceRole(this, 'Resource', 'pods.eks.amazonaws.com', options.managedPolicies ?? [], [
+    });
+    Validate.unique(
+      this,
+      'managedPolicies',
+      policies,
+      (p) => p.replace(/[^A-Za-z0-9]/g, ''),
+      'they would get the same construct id (Terraform address) for their attachment',
+    );
+    const { role } = serviceRole(this, 'Resource', 'pods.eks.amazonaws.com', policies, [
       'sts:AssumeRole',
       'sts:TagSession',
     ]);
@@ -377,6 +392,22 @@ export class EksCluster extends Construct implements IEksCluster {
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
+    Validate.object(this, 'props', props);
+    Validate.object(this, 'network', props.network);
+    if (props.clusterName !== undefined) Validate.string(this, 'clusterName', props.clusterName);
+    if (props.kubernetesVersion !== undefined)
+      Validate.string(this, 'kubernetesVersion', props.kubernetesVersion);
+    for (const b of [
+      'endpointPublicAccess',
+      'bootstrapCreatorAdmin',
+      'ebsCsiDriver',
+      'outputs',
+      'nodeAutoRepair',
+    ] as const) {
+      if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
+    }
+    if (props.addonVersions !== undefined) Validate.object(this, 'addonVersions', props.addonVersions);
+    if (props.systemNodeGroup !== undefined) Validate.object(this, 'systemNodeGroup', props.systemNodeGroup);
     const stackName = TerraformStack.of(this).node.id;
     this.clusterName =
       props.clusterName ?? `${stackName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 100);
@@ -406,12 +437,18 @@ export class EksCluster extends Construct implements IEksCluster {
     this.validateAddonVersions();
 
     const publicAccess = props.endpointPublicAccess ?? false;
-    const cidrs = props.publicAccessCidrs ?? [];
-    const privateCidrs = props.privateEndpointAccessCidrs ?? [];
+    const cidrs = Validate.array<string>(this, 'publicAccessCidrs', props.publicAccessCidrs ?? []);
+    const privateCidrs = Validate.array<string>(
+      this,
+      'privateEndpointAccessCidrs',
+      props.privateEndpointAccessCidrs ?? [],
+    );
     for (const [prop, list] of [
       ['publicAccessCidrs', cidrs],
       ['privateEndpointAccessCidrs', privateCidrs],
     ] as const) {
+      list.forEach((c, i) => Validate.cidr(this, `${prop}[${i}]`, c));
+      Validate.unique(this, prop, list);
       for (const c of list) {
         if (!isNetworkCidr(c)) {
           throw new ValidationError(
@@ -475,7 +512,12 @@ export class EksCluster extends Construct implements IEksCluster {
       }),
     });
 
-    const logTypes = props.enabledLogTypes ?? ['api', 'audit', 'authenticator'];
+    const logTypes = Validate.array<string>(
+      this,
+      'enabledLogTypes',
+      props.enabledLogTypes ?? ['api', 'audit', 'authenticator'],
+    );
+    Validate.unique(this, 'enabledLogTypes', logTypes);
     for (const t of logTypes) {
       if (!(EKS_LOG_TYPES as readonly string[]).includes(t)) {
         throw new ValidationError(
@@ -485,6 +527,7 @@ export class EksCluster extends Construct implements IEksCluster {
       }
     }
     const retention = props.controlPlaneLogRetentionDays ?? 90;
+    Validate.integer(this, 'controlPlaneLogRetentionDays', retention, { min: 1, max: 3653 });
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
       throw new ValidationError(
         `'controlPlaneLogRetentionDays' (${retention}) must be one of ${LOG_RETENTION_DAYS.join(', ')} (the retentions CloudWatch Logs accepts).`,
@@ -538,13 +581,15 @@ export class EksCluster extends Construct implements IEksCluster {
       });
     });
 
-    const admins = props.adminPrincipalArns ?? [];
-    if (new Set(admins).size !== admins.length) {
-      throw new ValidationError(
-        `'adminPrincipalArns' lists a principal twice: EKS allows one access entry per principal.`,
-        this,
-      );
-    }
+    const admins = Validate.array<string>(this, 'adminPrincipalArns', props.adminPrincipalArns ?? []);
+    admins.forEach((arn, i) => Validate.arn(this, `adminPrincipalArns[${i}]`, arn));
+    Validate.unique(
+      this,
+      'adminPrincipalArns',
+      admins,
+      (a) => a,
+      'EKS allows one access entry per principal',
+    );
     admins.forEach((arn, i) => {
       if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/.test(arn)) {
         throw new ValidationError(
@@ -560,7 +605,7 @@ export class EksCluster extends Construct implements IEksCluster {
       new EksAccessPolicyAssociation(this, `AdminAccess${i}Policy`, {
         clusterName: this.resource.name,
         principalArn: arn,
-        policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+        policyArn: `arn:${awsPartition(this)}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
         accessScope: { type: 'cluster' },
         dependsOn: [entry],
       });
@@ -606,10 +651,10 @@ export class EksCluster extends Construct implements IEksCluster {
     });
     const cniPolicy = new IamRolePolicyAttachment(this, 'VpcCniRoleCniPolicy', {
       role: cniRole.name,
-      policyArn: managedPolicyArn('AmazonEKS_CNI_Policy'),
+      policyArn: managedPolicyArn(this, 'AmazonEKS_CNI_Policy'),
     });
 
-    const cniEnv = props.vpcCniEnv ?? {};
+    const cniEnv = Validate.stringMap(this, 'vpcCniEnv', props.vpcCniEnv ?? {});
     for (const [k, v] of Object.entries(cniEnv)) {
       if (!/^[A-Z][A-Z0-9_]*$/.test(k) || typeof v !== 'string') {
         throw new ValidationError(
@@ -628,6 +673,8 @@ export class EksCluster extends Construct implements IEksCluster {
     this.nodeGroupDependencies = [vpcCni, kubeProxy, ...node.attachments];
 
     const sys = props.systemNodeGroup ?? {};
+    if (sys.instanceType !== undefined)
+      Validate.awsInstanceType(this, 'systemNodeGroup.instanceType', sys.instanceType);
     const sysMin = sys.minNodes ?? 2;
     const sysMax = sys.maxNodes ?? Math.max(4, sysMin);
     requireIntInRange(
@@ -693,7 +740,7 @@ export class EksCluster extends Construct implements IEksCluster {
     }
 
     if (props.outputs ?? true) {
-      const prefix = id.replace(/[^A-Za-z0-9]/g, '_').toLowerCase();
+      const prefix = outputPrefix(this);
       new TerraformOutput(this, 'NameOutput', {
         value: this.resource.name,
         description: 'EKS cluster name',
@@ -800,6 +847,7 @@ export class EksCluster extends Construct implements IEksCluster {
 
   private validateAddonVersions(): void {
     for (const [k, v] of Object.entries(this.addonVersions)) {
+      if (v !== undefined) Validate.string(this, `addonVersions.${k}`, v);
       if (v !== undefined && !/^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$/.test(v)) {
         throw new ValidationError(
           `'addonVersions.${k}' ('${v}') must look like 'v1.20.4-eksbuild.1' (see aws eks describe-addon-versions).`,
@@ -808,6 +856,35 @@ export class EksCluster extends Construct implements IEksCluster {
       }
     }
   }
+}
+
+const OUTPUT_PREFIXES = new WeakMap<TerraformStack, Map<string, string>>();
+
+/**
+ * The prefix of a cluster's Terraform outputs: its construct path below the stack, so two
+ * clusters with the same id under different parents get distinct outputs (a cluster directly
+ * under the stack keeps `<id>_name`, ...). Two paths that only differ in characters an output
+ * name cannot hold are an error rather than a silent overwrite.
+ */
+function outputPrefix(cluster: IConstruct): string {
+  const stack = TerraformStack.of(cluster);
+  const rel = cluster.node.scopes
+    .slice(cluster.node.scopes.indexOf(stack) + 1)
+    .map((c) => c.node.id)
+    .join('_');
+  const prefix = rel.replace(/[^A-Za-z0-9]/g, '_').toLowerCase();
+  const claimed = OUTPUT_PREFIXES.get(stack) ?? new Map<string, string>();
+  OUTPUT_PREFIXES.set(stack, claimed);
+  const owner = claimed.get(prefix);
+  if (owner !== undefined && owner !== cluster.node.path) {
+    throw new ValidationError(
+      `the outputs of this cluster would be named '${prefix}_*', as those of ${owner}: give one of them another construct id.`,
+      cluster,
+      'duplicate',
+    );
+  }
+  claimed.set(prefix, cluster.node.path);
+  return prefix;
 }
 
 /** Whether `c` is an IPv4 CIDR without host bits. */

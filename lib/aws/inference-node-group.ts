@@ -10,15 +10,18 @@ import {
   NVIDIA_GPU_RESOURCE,
   resolveInferenceGpusPerNode,
   resolveInferenceNodeCounts,
+  lookupShape,
+  Validate,
+  validateGpuNodePoolOptions,
   ValidationError,
   Warnings,
 } from '../core';
+import { validateSubnet } from './private/subnets';
 import type { IEksCluster } from './cluster';
 import type { NetworkSubnet } from './network';
 import {
   AwsGpuInstanceType,
   awsInstanceTypeByName,
-  awsInstanceTypeFor,
   compatibleInstanceTypes,
   GPU_INSTANCE_TYPES,
 } from './instance-types';
@@ -115,6 +118,18 @@ export class InferenceNodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: InferenceNodeGroupProps) {
     super(scope, id);
+    Validate.object(this, 'props', props);
+    Validate.object(this, 'cluster', props.cluster);
+    validateGpuNodePoolOptions(this, props);
+    if (props.instanceType !== undefined) Validate.awsInstanceType(this, 'instanceType', props.instanceType);
+    if (props.localStorageRaid0 !== undefined)
+      Validate.boolean(this, 'localStorageRaid0', props.localStorageRaid0);
+    if (props.subnets !== undefined) {
+      Validate.array(this, 'subnets', props.subnets).forEach((sn, i) =>
+        validateSubnet(this, `subnets[${i}]`, sn),
+      );
+      Validate.unique(this, 'subnets', props.subnets, (sn) => sn.subnetId, 'a subnet can be listed once');
+    }
     const cluster = props.cluster;
     const kind = props.capacity?.kind ?? CapacityKind.ON_DEMAND;
     if (kind === CapacityKind.FLEX_START || kind === CapacityKind.QUEUED_PROVISIONING) {
@@ -129,10 +144,10 @@ export class InferenceNodeGroup extends Construct {
         this,
       );
     }
-    const counts = ValidationError.withScope(this, () => resolveInferenceNodeCounts(props));
+    const counts = resolveInferenceNodeCounts(props, this);
     this.minNodes = counts.minNodes;
     this.maxNodes = counts.maxNodes;
-    const needed = ValidationError.withScope(this, () => resolveInferenceGpusPerNode(props));
+    const needed = resolveInferenceGpusPerNode(props, this);
     this.gpusPerNode = needed;
     if (props.gpusPerNode === undefined && props.sizing && props.instanceType === undefined) {
       // A replica may need a GPU count AWS does not sell (2 x L40S): use the next larger shape.
@@ -153,7 +168,18 @@ export class InferenceNodeGroup extends Construct {
     }
     this.instanceType = ValidationError.withScope(this, () => {
       if (props.instanceType === undefined) {
-        return awsInstanceTypeFor(props.accelerator, this.gpusPerNode);
+        return lookupShape(
+          'AWS',
+          GPU_INSTANCE_TYPES,
+          props.accelerator,
+          this.gpusPerNode,
+          [],
+          props.gpusPerNode !== undefined
+            ? 'gpusPerNode'
+            : props.sizing
+              ? 'sizing.gpusPerReplica'
+              : 'gpusPerNode (default 1)',
+        );
       }
       const t = awsInstanceTypeByName(props.instanceType);
       if (!t.accelerator.equals(props.accelerator) || t.gpuCount !== this.gpusPerNode) {

@@ -10,12 +10,14 @@ import {
   AlertRuleSet,
   AlertRuleSetOptions,
   ServiceLevelObjective,
+  Validate,
   ValidationError,
   checkSloSet,
 } from '../core';
 import { AlertTopic } from './alert-topic';
 import type { CheckpointStore } from './checkpoint-store';
 import { IEksCluster, WorkloadRole } from './cluster';
+import { RoleGrants } from './private/grants';
 import { IAwsRole } from './roles';
 import type { TrainingNodeGroup } from './training-node-group';
 
@@ -107,10 +109,20 @@ export class Monitoring extends Construct {
   public readonly queryUrl: string;
   /** The rule group namespace. */
   public readonly ruleGroups: PrometheusRuleGroupNamespace;
-  private grants = 0;
+  private readonly grants = new RoleGrants(this);
 
   constructor(scope: Construct, id: string, props: MonitoringProps = {}) {
     super(scope, id);
+    Validate.object(this, 'props', props);
+    if (props.region !== undefined) Validate.awsRegion(this, 'region', props.region);
+    if (props.alias !== undefined) Validate.string(this, 'alias', props.alias, { maxLength: 100 });
+    if (props.collector !== undefined) {
+      Validate.object(this, 'collector', props.collector);
+      Validate.k8sDnsLabel(this, 'collector.namespace', props.collector.namespace, { what: 'a namespace' });
+      Validate.k8sDnsSubdomain(this, 'collector.serviceAccount', props.collector.serviceAccount, {
+        what: 'a service account name',
+      });
+    }
     const region = props.region ?? props.cluster?.network.region;
     if (!region) {
       throw new ValidationError(
@@ -182,25 +194,19 @@ export class Monitoring extends Construct {
 
   /** Lets a role remote-write to and query the workspace. */
   public grantRemoteWrite(role: IAwsRole): IamRolePolicy {
-    return new IamRolePolicy(this, `RemoteWrite${this.grants++}`, {
-      role: role.roleName,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: [
-              'aps:RemoteWrite',
-              'aps:QueryMetrics',
-              'aps:GetSeries',
-              'aps:GetLabels',
-              'aps:GetMetricMetadata',
-            ],
-            Resource: this.resource.arn,
-          },
+    return this.grants.add('grantRemoteWrite', role, [
+      {
+        Effect: 'Allow',
+        Action: [
+          'aps:RemoteWrite',
+          'aps:QueryMetrics',
+          'aps:GetSeries',
+          'aps:GetLabels',
+          'aps:GetMetricMetadata',
         ],
-      }),
-    });
+        Resource: this.resource.arn,
+      },
+    ]);
   }
 
   /**

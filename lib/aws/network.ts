@@ -12,7 +12,9 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct, IConstruct } from 'constructs';
 import { IPv4CidrRange, IPv4Prefix } from 'ip-num';
-import { ValidationError } from '../core';
+import { Token } from 'cdktf';
+import { Validate, ValidationError } from '../core';
+import { AWS_CIDR_RANGE, assertCidrInside, validateSubnet } from './private/subnets';
 
 /** A subnet of a {@link GpuNetwork}. */
 export interface NetworkSubnet {
@@ -90,7 +92,8 @@ export interface GpuNetworkProps {
   readonly interfaceEndpoints?: string[];
 }
 
-const AZ_PATTERN = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)[a-z]$/;
+/** An Availability Zone (not a Local or Wavelength Zone): the region and one letter. */
+const AZ_PATTERN = /^([a-z]{2}(?:-[a-z]+)?-[a-z]+-\d+)[a-z]$/;
 
 /** Attributes of a VPC the app does not own, for {@link GpuNetwork.fromNetworkAttributes}. */
 export interface NetworkAttributes {
@@ -122,27 +125,35 @@ class ImportedNetwork extends Construct implements INetwork {
 
   constructor(scope: Construct, id: string, attrs: NetworkAttributes) {
     super(scope, id);
-    this.vpcId = attrs.vpcId;
-    this.vpcCidr = attrs.vpcCidr;
-    this.privateSubnets = attrs.privateSubnets ?? [];
-    this.publicSubnets = attrs.publicSubnets ?? [];
+    Validate.object(this, 'attrs', attrs);
+    this.vpcId = Validate.ec2ResourceId(this, 'vpcId', attrs.vpcId, 'vpc');
+    this.vpcCidr = Validate.cidr(this, 'vpcCidr', attrs.vpcCidr, AWS_CIDR_RANGE);
+    this.privateSubnets = Validate.array<NetworkSubnet>(this, 'privateSubnets', attrs.privateSubnets);
+    this.publicSubnets =
+      attrs.publicSubnets === undefined
+        ? []
+        : Validate.array<NetworkSubnet>(this, 'publicSubnets', attrs.publicSubnets);
     this.trainingSubnet = attrs.trainingSubnet;
-    const all = [
-      ...this.privateSubnets,
-      ...this.publicSubnets,
-      ...(attrs.trainingSubnet ? [attrs.trainingSubnet] : []),
+    const named: Array<[string, NetworkSubnet]> = [
+      ...this.privateSubnets.map((sn, i): [string, NetworkSubnet] => [`privateSubnets[${i}]`, sn]),
+      ...this.publicSubnets.map((sn, i): [string, NetworkSubnet] => [`publicSubnets[${i}]`, sn]),
+      ...(attrs.trainingSubnet !== undefined
+        ? [['trainingSubnet', attrs.trainingSubnet] as [string, NetworkSubnet]]
+        : []),
     ];
     const regions = new Set<string>();
-    for (const sn of all) {
-      const m = AZ_PATTERN.exec(sn.availabilityZone);
-      if (!m) {
-        throw new ValidationError(
-          `subnet ${sn.subnetId}: 'availabilityZone' ('${sn.availabilityZone}') is not an Availability Zone name such as 'us-east-1a'.`,
-          this,
-        );
-      }
-      regions.add(m[1]);
+    for (const [prop, sn] of named) {
+      validateSubnet(this, prop, sn);
+      assertCidrInside(this, `${prop}.cidr`, sn.cidr, 'vpcCidr', this.vpcCidr);
+      if (!Token.isUnresolved(sn.availabilityZone)) regions.add(sn.availabilityZone.slice(0, -1));
     }
+    Validate.unique(
+      this,
+      'privateSubnets and publicSubnets',
+      [...this.privateSubnets, ...this.publicSubnets],
+      (sn) => sn.subnetId,
+      'a subnet is either private or public, once',
+    );
     if (new Set(this.privateSubnets.map((sn) => sn.availabilityZone)).size < 2) {
       throw new ValidationError(
         `'privateSubnets' must cover at least two Availability Zones: EKS needs subnets in two.`,
@@ -206,10 +217,20 @@ export class GpuNetwork extends Construct implements INetwork {
 
   constructor(scope: Construct, id: string, props: GpuNetworkProps) {
     super(scope, id);
+    Validate.object(this, 'props', props);
     const cidr = props.cidr ?? '10.0.0.0/16';
     const range = this.parseCidr(cidr);
-    const azs = props.availabilityZones ?? [];
+    const azs = Validate.array<string>(this, 'availabilityZones', props.availabilityZones ?? []);
     this.region = this.validateAzs(azs);
+    if (props.natGatewayPerAz !== undefined) Validate.boolean(this, 'natGatewayPerAz', props.natGatewayPerAz);
+    if (props.trainingAvailabilityZone !== undefined) {
+      Validate.awsAvailabilityZone(
+        this,
+        'trainingAvailabilityZone',
+        props.trainingAvailabilityZone,
+        this.region,
+      );
+    }
     if (props.trainingAvailabilityZone !== undefined && !azs.includes(props.trainingAvailabilityZone)) {
       throw new ValidationError(
         `'trainingAvailabilityZone' ('${props.trainingAvailabilityZone}') must be one of 'availabilityZones' (${azs.join(', ')}): add it there or pick one of them.`,
@@ -316,9 +337,14 @@ export class GpuNetwork extends Construct implements INetwork {
       cidrIpv4: cidr,
       description: 'Responses within the VPC',
     });
-    const services = props.interfaceEndpoints ?? [...DEFAULT_INTERFACE_ENDPOINTS];
+    const services = Validate.array<string>(
+      this,
+      'interfaceEndpoints',
+      props.interfaceEndpoints ?? [...DEFAULT_INTERFACE_ENDPOINTS],
+    );
     const seen = new Set<string>();
     for (const svc of services) {
+      Validate.string(this, 'interfaceEndpoints entry', svc);
       if (!/^[a-z0-9][a-z0-9.-]*$/.test(svc) || seen.has(svc)) {
         throw new ValidationError(
           `'interfaceEndpoints' entry '${svc}' must be a unique service suffix such as 'ecr.api' (the part after 'com.amazonaws.<region>.').`,
@@ -363,6 +389,11 @@ export class GpuNetwork extends Construct implements INetwork {
   }
 
   private parseCidr(cidr: string): IPv4CidrRange {
+    Validate.cidr(this, 'cidr', cidr, {
+      minPrefix: 16,
+      maxPrefix: 20,
+      reason: 'GPU nodes and pods take one VPC IP each, and the subnets are carved from it',
+    });
     let range: IPv4CidrRange;
     try {
       range = IPv4CidrRange.fromCidr(cidr);
@@ -399,7 +430,8 @@ export class GpuNetwork extends Construct implements INetwork {
       );
     }
     const regions = new Set<string>();
-    for (const az of azs) {
+    for (const [i, az] of azs.entries()) {
+      Validate.awsAvailabilityZone(this, `availabilityZones[${i}]`, az);
       const m = AZ_PATTERN.exec(az);
       if (!m) {
         throw new ValidationError(

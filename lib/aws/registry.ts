@@ -6,7 +6,9 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Construct, IConstruct } from 'constructs';
-import { ValidationError, Warnings } from '../core';
+import { Validate, ValidationError, Warnings } from '../core';
+import { PolicyStatement, RoleGrants } from './private/grants';
+import { awsPartition } from './private/partition';
 import { SecureBucket } from './private/secure-bucket';
 import { IAwsRole } from './roles';
 
@@ -51,6 +53,13 @@ export class PullThroughCache {
 
   /** @internal */
   public _validate(scope: IConstruct): void {
+    Validate.string(scope, 'pull-through cache prefix', this.prefix);
+    if (this.credentialArn !== undefined) {
+      Validate.arn(scope, `pull-through cache credentialSecretArn`, this.credentialArn, {
+        service: 'secretsmanager',
+        resourcePrefix: 'secret:ecr-pullthroughcache/',
+      });
+    }
     if (
       !/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(this.prefix) ||
       this.prefix.length < 2 ||
@@ -132,6 +141,28 @@ export function renderEcrLifecyclePolicy(rules: readonly EcrLifecycleRule[]): st
       `'lifecycleRules' is empty: give at least one rule, or omit it for the defaults.`,
     );
   }
+  Validate.array(undefined, 'lifecycleRules', rules);
+  rules.forEach((r, i) => {
+    Validate.object(undefined, `lifecycleRules[${i}]`, r);
+    Validate.integer(undefined, `lifecycleRules[${i}].rulePriority`, r.rulePriority, { min: 1 });
+    Validate.integer(undefined, `lifecycleRules[${i}].countNumber`, r.countNumber, { min: 1 });
+    Validate.string(undefined, `lifecycleRules[${i}].description`, r.description, {
+      allowEmpty: true,
+      maxLength: 256,
+    });
+    Validate.oneOf(undefined, `lifecycleRules[${i}].tagStatus`, r.tagStatus, ['tagged', 'untagged', 'any']);
+    Validate.oneOf(undefined, `lifecycleRules[${i}].countType`, r.countType, [
+      'imageCountMoreThan',
+      'sinceImagePushed',
+    ]);
+    for (const k of ['tagPatternList', 'tagPrefixList'] as const) {
+      if (r[k] !== undefined) {
+        Validate.array<string>(undefined, `lifecycleRules[${i}].${k}`, r[k]).forEach((t, j) =>
+          Validate.string(undefined, `lifecycleRules[${i}].${k}[${j}]`, t),
+        );
+      }
+    }
+  });
   const priorities = new Set<number>();
   const maxPriority = Math.max(...rules.map((r) => r.rulePriority));
   for (const r of rules) {
@@ -263,10 +294,18 @@ export class Registry extends Construct {
   /** Pull-through cache rules. */
   public readonly pullThroughCacheRules: EcrPullThroughCacheRule[] = [];
   private readonly models?: SecureBucket;
-  private grants = 0;
+  private readonly grants = new RoleGrants(this);
 
   constructor(scope: Construct, id: string, props: RegistryProps) {
     super(scope, id);
+    Validate.object(this, 'props', props);
+    if (props.repositories !== undefined) Validate.array(this, 'repositories', props.repositories);
+    if (props.pullThroughCaches !== undefined)
+      Validate.array(this, 'pullThroughCaches', props.pullThroughCaches);
+    if (props.lifecycleRules !== undefined) Validate.array(this, 'lifecycleRules', props.lifecycleRules);
+    for (const b of ['protectFromDestroy', 'modelBucket'] as const) {
+      if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
+    }
     const protect = props.protectFromDestroy ?? true;
     if (!props.repositories?.length && !props.pullThroughCaches?.length) {
       throw new ValidationError(
@@ -285,8 +324,9 @@ export class Registry extends Construct {
       lifecycle: { preventDestroy: protect },
     });
     const scanning = props.scanning ?? ImageScanning.BASIC_ON_PUSH;
-    const filters = props.mutableTagFilters ?? [];
+    const filters = Validate.array<string>(this, 'mutableTagFilters', props.mutableTagFilters ?? []);
     for (const f of filters) {
+      Validate.string(this, 'mutableTagFilters entry', f);
       if (!/^[A-Za-z0-9_.*-]{1,128}$/.test(f)) {
         throw new ValidationError(
           `'mutableTagFilters' entry '${f}' must be a tag with optional '*' wildcards.`,
@@ -295,7 +335,16 @@ export class Registry extends Construct {
       }
     }
     const seen = new Set<string>();
+    // 'a/b' and 'a_b' are both valid repository names but would share the construct id.
+    Validate.unique(
+      this,
+      'repositories',
+      props.repositories ?? [],
+      (n) => String(n).replace(/\//g, '_'),
+      "'/' becomes '_' in the construct id (Terraform address), so both would be one resource",
+    );
     for (const name of props.repositories ?? []) {
+      Validate.string(this, 'repositories entry', name);
       if (
         !/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(name) ||
         name.length < 2 ||
@@ -365,6 +414,7 @@ export class Registry extends Construct {
     if (props.modelBucket ?? true) {
       this.models = new SecureBucket(this, 'ModelBucket', {
         bucketName: props.modelBucketName,
+        bucketNameProp: 'modelBucketName',
         bucketPrefix: 'models-',
         protectFromDestroy: protect,
         keyDescription: `Model artifacts ${this.node.path}`,
@@ -389,7 +439,7 @@ export class Registry extends Construct {
    * and decrypt with the registry key.
    */
   public grantPull(role: IAwsRole): IamRolePolicy {
-    const statements: unknown[] = [
+    const statements: PolicyStatement[] = [
       { Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
       { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [this.key.arn] },
     ];
@@ -412,14 +462,11 @@ export class Registry extends Construct {
           'ecr:CreateRepository',
         ],
         Resource: this.pullThroughCacheRules.map(
-          (r) => `arn:aws:ecr:*:${r.registryId}:repository/${r.ecrRepositoryPrefix}/*`,
+          (r) => `arn:${awsPartition(this)}:ecr:*:${r.registryId}:repository/${r.ecrRepositoryPrefix}/*`,
         ),
       });
     }
-    return new IamRolePolicy(this, `Grant${this.grants++}`, {
-      role: role.roleName,
-      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
-    });
+    return this.grants.add('grantPull', role, statements);
   }
 
   /** Lets a role read model artifacts. */
@@ -430,7 +477,7 @@ export class Registry extends Construct {
         this,
       );
     }
-    return this.models.grant(this, `Grant${this.grants++}`, role, false);
+    return this.grants.add('grantReadModels', role, this.models.grantStatements(false));
   }
 
   /** Lets a role write model artifacts. */
@@ -441,6 +488,6 @@ export class Registry extends Construct {
         this,
       );
     }
-    return this.models.grant(this, `Grant${this.grants++}`, role, true);
+    return this.grants.add('grantWriteModels', role, this.models.grantStatements(true));
   }
 }

@@ -11,16 +11,20 @@ import {
   NodeTaint,
   resolveTrainingNodes,
   TrainingNodePoolOptions,
+  lookupShape,
+  Validate,
+  validateGpuNodePoolOptions,
   ValidationError,
   Warnings,
 } from '../core';
+import { validateSubnet } from './private/subnets';
 import type { CheckpointStore } from './checkpoint-store';
 import type { IEksCluster } from './cluster';
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
 import {
   AwsGpuInstanceType,
   awsInstanceTypeByName,
-  awsInstanceTypeFor,
+  GPU_INSTANCE_TYPES,
   compatibleInstanceTypes,
   efaTrainingInstanceTypeNames,
   supportsEfaLayout,
@@ -176,6 +180,17 @@ export class TrainingNodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: TrainingNodeGroupProps) {
     super(scope, id);
+    Validate.object(this, 'props', props);
+    Validate.object(this, 'cluster', props.cluster);
+    validateGpuNodePoolOptions(this, props);
+    if (props.instanceType !== undefined) Validate.awsInstanceType(this, 'instanceType', props.instanceType);
+    for (const b of ['efa', 'placementGroup', 'localStorageRaid0'] as const) {
+      if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
+    }
+    if (props.subnet !== undefined) validateSubnet(this, 'subnet', props.subnet);
+    if (props.reservationAvailabilityZone !== undefined) {
+      Validate.awsAvailabilityZone(this, 'reservationAvailabilityZone', props.reservationAvailabilityZone);
+    }
     const cluster = props.cluster;
     const capacity = props.capacity;
     const kind = capacity?.kind ?? CapacityKind.ON_DEMAND;
@@ -186,11 +201,18 @@ export class TrainingNodeGroup extends Construct {
         this,
       );
     }
-    this.nodes = ValidationError.withScope(this, () => resolveTrainingNodes(props));
+    this.nodes = resolveTrainingNodes(props, this);
     const gpus = props.gpusPerNode ?? 8;
     this.instanceType = ValidationError.withScope(this, () => {
       if (props.instanceType === undefined) {
-        return awsInstanceTypeFor(props.accelerator, gpus);
+        return lookupShape(
+          'AWS',
+          GPU_INSTANCE_TYPES,
+          props.accelerator,
+          gpus,
+          [],
+          props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
+        );
       }
       const t = awsInstanceTypeByName(props.instanceType);
       if (!t.accelerator.equals(props.accelerator) || t.gpuCount !== gpus) {

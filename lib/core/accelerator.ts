@@ -1,4 +1,5 @@
 import { ValidationError } from './errors';
+import { Validate } from './validation';
 
 /** How the GPUs of one node talk to each other. */
 export enum GpuInterconnect {
@@ -206,6 +207,7 @@ export class Accelerator {
    * @throws ValidationError naming the known ids when `id` is unknown.
    */
   public static fromId(id: string): Accelerator {
+    Validate.string(undefined, 'Accelerator.fromId id', id);
     const found = Accelerator.REGISTRY.get(id.toUpperCase());
     if (!found) {
       throw new ValidationError(

@@ -652,9 +652,49 @@ export class AlertRuleSet {
   private readonly definitions: AlertRuleDefinition[];
 
   private constructor(options: AlertRuleSetOptions) {
+    options = options ?? {};
+    Validate.object(undefined, 'alertRules', options);
     this.options = options;
     const known = new Set(ALERT_RULES.map((r) => r.name));
+    for (const [prop, list] of [
+      ['servingMatchers', options.servingMatchers],
+      ['gpuMatchers', options.gpuMatchers],
+    ] as const) {
+      if (list === undefined) continue;
+      // Each becomes one element of a PromQL selector `{a="b", ...}`: it must be a whole matcher.
+      Validate.array<string>(undefined, prop, list).forEach((m, i) =>
+        Validate.promqlMatcher(undefined, `${prop}[${i}]`, m),
+      );
+    }
+    if (options.servingPodPattern !== undefined) {
+      Validate.string(undefined, 'servingPodPattern', options.servingPodPattern);
+      // It is written into `pod=~"<pattern>"`: that matcher must parse, with an RE2-valid regex.
+      Validate.promqlMatcher(undefined, 'servingPodPattern', `pod=~"${options.servingPodPattern}"`);
+    }
+    if (options.groups !== undefined) {
+      Validate.array<string>(undefined, 'groups', options.groups).forEach((g, i) =>
+        Validate.oneOf(undefined, `groups[${i}]`, g, Object.values(AlertGroup)),
+      );
+    }
+    if (options.overrides !== undefined) Validate.object(undefined, 'overrides', options.overrides);
     for (const [name, o] of Object.entries(options.overrides ?? {})) {
+      Validate.object(undefined, `overrides.${name}`, o);
+      if (o.threshold !== undefined) {
+        // Written into PromQL and Cloud Monitoring as a plain decimal: bounded so it never
+        // takes an exponent form.
+        Validate.number(undefined, `overrides.${name}.threshold`, o.threshold, { min: -1e15, max: 1e15 });
+      }
+      if (o.forSeconds !== undefined) {
+        Validate.integer(undefined, `overrides.${name}.forSeconds`, o.forSeconds, {
+          min: 0,
+          max: 31536000,
+          reason: 'at most a year',
+        });
+      }
+      if (o.severity !== undefined) {
+        Validate.oneOf(undefined, `overrides.${name}.severity`, o.severity, Object.values(AlertSeverity));
+      }
+      if (o.enabled !== undefined) Validate.boolean(undefined, `overrides.${name}.enabled`, o.enabled);
       if (!known.has(name)) {
         throw new ValidationError(
           `'overrides' names unknown alert '${name}'. Known alerts: ${[...known].join(', ')}.`,

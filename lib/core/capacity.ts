@@ -1,6 +1,8 @@
+import { IConstruct } from 'constructs';
 import { Accelerator } from './accelerator';
 import { ValidationError } from './errors';
 import { SizingResult } from './sizing';
+import { Validate, VALIDATION_CODES } from './validation';
 
 /** The kinds of GPU capacity a node pool can draw on. */
 export enum CapacityKind {
@@ -52,7 +54,7 @@ export const FLEX_START_MAX_RUN_SECONDS = 7 * 24 * 3600;
  * @example
  * Capacity.onDemand();
  * Capacity.spot();
- * Capacity.reservation('cr-0abc123');           // AWS ODCR or GCP specific reservation
+ * Capacity.reservation('cr-0abc1234');           // AWS ODCR or GCP specific reservation
  * Capacity.capacityBlock('cr-0123456789abcdef0'); // AWS only
  * Capacity.flexStart({ maxRunDurationSeconds: 86400 }); // GCP only
  */
@@ -73,28 +75,46 @@ export class Capacity {
    */
   public static reservation(id: string, options: ReservationOptions = {}): Capacity {
     requireId('Capacity.reservation', id);
+    if (options === null || typeof options !== 'object') {
+      throw new ValidationError(
+        `Capacity.reservation('${id}'): the options must be an object { project?, block? }, got ${String(options)}.`,
+        undefined,
+        VALIDATION_CODES.TYPE,
+      );
+    }
+    if (options.project !== undefined)
+      Validate.gcpProjectId(undefined, 'Capacity.reservation options.project', options.project);
+    if (options.block !== undefined)
+      Validate.gcpResourceName(undefined, 'Capacity.reservation options.block', options.block);
+    if (/^cr-/.test(id)) {
+      Validate.awsReservationId(undefined, `Capacity.reservation id`, id);
+    } else {
+      // A GCP specific reservation: its name is a Compute Engine resource name
+      // (https://cloud.google.com/compute/docs/instances/reservations-overview).
+      Validate.gcpResourceName(
+        undefined,
+        `Capacity.reservation id (a GCP reservation name or an AWS 'cr-...' id)`,
+        id,
+      );
+    }
     return new Capacity(CapacityKind.RESERVATION, id, options);
   }
 
   /** An AWS EC2 Capacity Block for ML, by its capacity reservation id (`cr-...`). */
   public static capacityBlock(reservationId: string): Capacity {
     requireId('Capacity.capacityBlock', reservationId);
-    if (!/^cr-[0-9a-f]{8,17}$/.test(reservationId)) {
-      throw new ValidationError(
-        `Capacity.capacityBlock('${reservationId}'): a Capacity Block is identified by its capacity reservation id, 'cr-' followed by 8 or 17 hex digits, for example 'cr-0123456789abcdef0'.`,
-      );
-    }
+    Validate.awsReservationId(undefined, 'Capacity.capacityBlock reservation id', reservationId);
     return new Capacity(CapacityKind.CAPACITY_BLOCK, reservationId);
   }
 
   /** GKE flex-start (Dynamic Workload Scheduler). */
   public static flexStart(options: FlexStartOptions = {}): Capacity {
-    const s = options.maxRunDurationSeconds ?? FLEX_START_MAX_RUN_SECONDS;
-    if (!Number.isInteger(s) || s < 600 || s > FLEX_START_MAX_RUN_SECONDS) {
-      throw new ValidationError(
-        `Capacity.flexStart: 'maxRunDurationSeconds' (${s}) must be an integer from 600 to ${FLEX_START_MAX_RUN_SECONDS} (7 days, the flex-start maximum).`,
-      );
-    }
+    const s = (options ?? {}).maxRunDurationSeconds ?? FLEX_START_MAX_RUN_SECONDS;
+    Validate.integer(undefined, 'Capacity.flexStart maxRunDurationSeconds', s, {
+      min: 600,
+      max: FLEX_START_MAX_RUN_SECONDS,
+      reason: '7 days is the flex-start maximum',
+    });
     return new Capacity(CapacityKind.FLEX_START, undefined, {}, s);
   }
 
@@ -136,9 +156,7 @@ export class Capacity {
 }
 
 function requireId(where: string, id: string): void {
-  if (typeof id !== 'string' || id.trim() === '') {
-    throw new ValidationError(`${where}: the reservation id must be a non-empty string, got '${id}'.`);
-  }
+  Validate.string(undefined, `${where} id`, id);
 }
 
 /** Effect of a Kubernetes taint. */
@@ -238,20 +256,24 @@ export interface ResolvedNodeCounts {
  * Validates and defaults an inference pool's node counts.
  * @throws ValidationError for negative, fractional or inverted counts
  */
-export function resolveInferenceNodeCounts(options: InferenceNodePoolOptions): ResolvedNodeCounts {
-  const minNodes = options.minNodes ?? 0;
-  const maxNodes = options.maxNodes ?? Math.max(4, minNodes);
-  if (!Number.isInteger(minNodes) || minNodes < 0) {
-    throw new ValidationError(
-      `'minNodes' (${minNodes}) must be an integer >= 0; use 0 to let the pool scale to zero.`,
-    );
-  }
-  if (!Number.isInteger(maxNodes) || maxNodes < 1) {
-    throw new ValidationError(`'maxNodes' (${maxNodes}) must be an integer >= 1.`);
-  }
+export function resolveInferenceNodeCounts(
+  options: InferenceNodePoolOptions,
+  scope?: IConstruct,
+): ResolvedNodeCounts {
+  const minNodes = Validate.integer(scope, 'minNodes', options.minNodes ?? 0, {
+    min: 0,
+    max: MAX_NODES_PER_POOL,
+    reason: 'use 0 to let the pool scale to zero',
+  });
+  const maxNodes = Validate.integer(scope, 'maxNodes', options.maxNodes ?? Math.max(4, minNodes), {
+    min: 1,
+    max: MAX_NODES_PER_POOL,
+  });
   if (maxNodes < minNodes) {
     throw new ValidationError(
       `'maxNodes' (${maxNodes}) must be >= 'minNodes' (${minNodes}): raise maxNodes or lower minNodes.`,
+      scope,
+      VALIDATION_CODES.NUMBER_RANGE,
     );
   }
   return { minNodes, maxNodes };
@@ -259,39 +281,127 @@ export function resolveInferenceNodeCounts(options: InferenceNodePoolOptions): R
 
 /**
  * Validates a training pool's node count.
- * @throws ValidationError when `nodes` is not a positive integer
+ * @throws ValidationError when `nodes` is not a whole number from 1 to MAX_NODES_PER_POOL
  */
-export function resolveTrainingNodes(options: TrainingNodePoolOptions): number {
-  if (!Number.isInteger(options.nodes) || options.nodes < 1) {
-    throw new ValidationError(
-      `'nodes' (${options.nodes}) must be a positive integer, the number of GPU nodes in the gang.`,
-    );
-  }
-  return options.nodes;
+export function resolveTrainingNodes(options: TrainingNodePoolOptions, scope?: IConstruct): number {
+  return Validate.integer(scope, 'nodes', options.nodes, {
+    min: 1,
+    max: MAX_NODES_PER_POOL,
+    reason: 'the number of GPU nodes in the gang',
+  });
 }
 
 /**
  * GPUs per node of an inference pool: explicit, else from the sizing, else 1.
  * @throws ValidationError when the sizing is for another accelerator or needs more GPUs than given
  */
-export function resolveInferenceGpusPerNode(options: InferenceNodePoolOptions): number {
+export function resolveInferenceGpusPerNode(options: InferenceNodePoolOptions, scope?: IConstruct): number {
   const sizing = options.sizing;
+  if (
+    sizing !== undefined &&
+    (sizing === null || typeof sizing !== 'object' || !(sizing.accelerator instanceof Accelerator))
+  ) {
+    throw new ValidationError(
+      `'sizing' must be the result of sizeModel(...), got ${String(sizing)}.`,
+      scope,
+      VALIDATION_CODES.TYPE,
+    );
+  }
   if (sizing && !sizing.accelerator.equals(options.accelerator)) {
     throw new ValidationError(
       `'sizing' is for ${sizing.accelerator.id} but 'accelerator' is ${options.accelerator.id}: size the model for the pool's GPU.`,
+      scope,
     );
   }
-  const gpus = options.gpusPerNode ?? sizing?.gpusPerReplica ?? 1;
-  if (!Number.isInteger(gpus) || gpus < 1) {
-    throw new ValidationError(`'gpusPerNode' (${gpus}) must be a positive integer.`);
-  }
+  const gpus = Validate.integer(scope, 'gpusPerNode', options.gpusPerNode ?? sizing?.gpusPerReplica ?? 1, {
+    min: 1,
+    max: MAX_GPUS_PER_NODE,
+  });
   if (sizing && gpus < sizing.gpusPerReplica) {
     throw new ValidationError(
       `'gpusPerNode' (${gpus}) is less than the ${sizing.gpusPerReplica} GPUs one replica of ${sizing.model.name} (${sizing.quantization.id}) needs on ${sizing.accelerator.id}: ` +
         `raise gpusPerNode to ${sizing.gpusPerReplica} or omit it.`,
+      scope,
     );
   }
   return gpus;
+}
+
+/**
+ * Most nodes one pool may have: GKE allows 1,000 nodes per node pool per zone
+ * (https://cloud.google.com/kubernetes-engine/quotas) and EKS a default quota of 450 nodes per
+ * managed node group (https://docs.aws.amazon.com/eks/latest/userguide/service-quotas.html, an
+ * adjustable quota); a count above 1,000 is a typo, not a plan.
+ */
+export const MAX_NODES_PER_POOL = 1000;
+
+/** Most GPUs one node of any catalogued shape has (16: a2-megagpu-16g). */
+export const MAX_GPUS_PER_NODE = 16;
+
+/**
+ * Validates node taints: Kubernetes taints whose effect is a `TaintEffect`, each key and effect
+ * at most once.
+ */
+export function validateNodeTaints(scope: IConstruct | undefined, prop: string, value: unknown): NodeTaint[] {
+  const taints = Validate.array<NodeTaint>(scope, prop, value);
+  const effects = Object.values(TaintEffect) as string[];
+  taints.forEach((t, i) => {
+    Validate.k8sTaint(scope, `${prop}[${i}]`, t);
+    if (!effects.includes(t.effect)) {
+      throw new ValidationError(
+        `'${prop}[${i}].effect' ('${String(t.effect)}') must be a TaintEffect: TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE.`,
+        scope,
+        VALIDATION_CODES.K8S_TAINT,
+      );
+    }
+  });
+  Validate.unique(
+    scope,
+    prop,
+    taints,
+    (t) => `${t.key}:${t.effect}`,
+    'a taint key and effect can be set once',
+  );
+  return taints;
+}
+
+/**
+ * Validates the options every GPU node pool shares (AWS node groups and GKE node pools): the
+ * accelerator and capacity are this library's objects, labels are Kubernetes labels, taints
+ * are Kubernetes taints with a `TaintEffect`, and no key is given twice.
+ * @param scope the pool construct, for the error path
+ */
+export function validateGpuNodePoolOptions(scope: IConstruct | undefined, options: GpuNodePoolOptions): void {
+  if (options === null || typeof options !== 'object') {
+    throw new ValidationError(
+      `the node pool options must be an object, got ${String(options)}.`,
+      scope,
+      VALIDATION_CODES.TYPE,
+    );
+  }
+  if (!(options.accelerator instanceof Accelerator)) {
+    throw new ValidationError(
+      `'accelerator' must be an Accelerator (for example Accelerator.H100 or Accelerator.of({...})), got ${String(options.accelerator)}.`,
+      scope,
+      VALIDATION_CODES.TYPE,
+    );
+  }
+  if (options.capacity !== undefined && !(options.capacity instanceof Capacity)) {
+    throw new ValidationError(
+      `'capacity' must be a Capacity (for example Capacity.onDemand() or Capacity.spot()), got ${String(options.capacity)}.`,
+      scope,
+      VALIDATION_CODES.TYPE,
+    );
+  }
+  if (options.gpusPerNode !== undefined) {
+    Validate.integer(scope, 'gpusPerNode', options.gpusPerNode, { min: 1, max: MAX_GPUS_PER_NODE });
+  }
+  if (options.labels !== undefined) {
+    Validate.k8sLabels(scope, 'labels', options.labels);
+  }
+  if (options.taints !== undefined) {
+    validateNodeTaints(scope, 'taints', options.taints);
+  }
 }
 
 /** Merges the GPU taint with user taints, the user's taint winning on the same key and effect. */

@@ -1,5 +1,6 @@
 import { Accelerator } from './accelerator';
 import { ValidationError } from './errors';
+import { VALIDATION_CODES, Validate, describeValue } from './validation';
 import { HourlyPrice } from './pricing';
 
 /**
@@ -48,7 +49,17 @@ export function lookupShape<T extends GpuShape>(
   accelerator: Accelerator,
   gpus: number,
   alternatives: readonly ShapeAlternative[] = [],
+  gpusProp = 'gpusPerNode',
 ): T {
+  Validate.object(undefined, 'accelerator', accelerator);
+  if (!(accelerator instanceof Accelerator)) {
+    throw new ValidationError(
+      `'accelerator' must be an Accelerator (for example Accelerator.H100), got ${describeValue(accelerator)}.`,
+      undefined,
+      VALIDATION_CODES.TYPE,
+    );
+  }
+  Validate.integer(undefined, gpusProp, gpus, { min: 1, max: 64 });
   const sameGpu = shapes.filter((s) => s.accelerator.equals(accelerator));
   if (sameGpu.length === 0) {
     const alt = alternatives.find((a) => a.missing.equals(accelerator));
@@ -71,12 +82,12 @@ export function lookupShape<T extends GpuShape>(
       counts[0],
     );
     throw new ValidationError(
-      `'gpusPerNode' (${gpus}) has no ${cloud} shape with ${accelerator.id}: ` +
+      `'${gpusProp}' (${gpus}) has no ${cloud} shape with ${accelerator.id}: ` +
         `available GPU counts are ${counts.join(', ')} (${sameGpu
           .filter((s) => counts.includes(s.gpuCount))
           .map((s) => `${s.name}: ${s.gpuCount}`)
           .join(', ')}). ` +
-        `Use gpusPerNode: ${nearest}.`,
+        `Use ${gpusProp === 'gpusPerNode' ? `gpusPerNode: ${nearest}` : `a value of ${nearest} GPUs (set gpusPerNode)`}.`,
     );
   }
   return match;
@@ -92,10 +103,11 @@ export function shapeByName<T extends GpuShape>(
   name: string,
   prop: string,
 ): T {
+  Validate.string(undefined, prop, name);
   const found = shapes.find((s) => s.name === name);
   if (!found) {
     throw new ValidationError(
-      `'${prop}' ('${name}') is not a ${cloud} GPU shape this library knows. Known: ${shapes.map((s) => s.name).join(', ')}.`,
+      `'${prop}' (${describeValue(name)}) is not a ${cloud} GPU shape this library knows. Known: ${shapes.map((s) => s.name).join(', ')}.`,
     );
   }
   return found;

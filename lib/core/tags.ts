@@ -1,6 +1,7 @@
 import { Aspects, IAspect, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError } from './errors';
+import { Validate } from './validation';
 
 const GCP_LABEL_MAX = 63;
 
@@ -148,6 +149,25 @@ export class Tags {
 
   /** Adds (or replaces) a tag. */
   public add(key: string, value: string): void {
+    Validate.string(undefined, 'Tags.add key', key);
+    Validate.string(undefined, `Tags.add value of '${key}'`, value, { allowEmpty: true });
+    // AWS tag characters (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html):
+    // letters, digits, spaces and _ . : / = + - @; keys must not start with aws:.
+    const charset = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+    if (!Token.isUnresolved(key) && (!charset.test(key) || /^aws:/i.test(key))) {
+      throw new ValidationError(
+        `Tag key '${key}' has characters AWS tags do not allow (letters, digits, spaces and _ . : / = + - @; not starting with 'aws:').`,
+        undefined,
+        'string',
+      );
+    }
+    if (!Token.isUnresolved(value) && !charset.test(value)) {
+      throw new ValidationError(
+        `Tag value '${value}' of '${key}' has characters AWS tags do not allow (letters, digits, spaces and _ . : / = + - @).`,
+        undefined,
+        'string',
+      );
+    }
     if (!key || key.length > 128 || value.length > 256) {
       throw new ValidationError(
         `Tag '${key}' = '${value}': keys must be 1-128 and values at most 256 characters (AWS tag limits).`,

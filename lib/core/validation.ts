@@ -510,6 +510,18 @@ export class Validate {
     return value;
   }
 
+  /** An object (props, options): not `null`, a string, a number or an array. */
+  public static object<T>(scope: IConstruct | undefined, prop: string, value: T | unknown): T {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      fail(
+        scope,
+        VALIDATION_CODES.TYPE,
+        `'${prop}' must be an object, got ${typeName(value)} (${describeValue(value)}).`,
+      );
+    }
+    return value as T;
+  }
+
   /** An array (not `null`, a string or an object); returns it. */
   public static array<T>(scope: IConstruct | undefined, prop: string, value: readonly T[] | unknown): T[] {
     if (!Array.isArray(value)) {
@@ -579,18 +591,20 @@ export class Validate {
     why = 'they would become the same resource',
   ): void {
     const seen = new Map<string, T>();
+    const show = (x: T): string =>
+      x !== null && typeof x === 'object' ? describeValue(keyOf(x)) : describeValue(x);
     for (const v of values) {
       if (skip(v)) continue;
       const k = keyOf(v);
       const prev = seen.get(k);
       if (prev !== undefined) {
-        const same = describeValue(prev) === describeValue(v);
+        const same = show(prev) === show(v);
         fail(
           scope,
           VALIDATION_CODES.DUPLICATE,
           same
-            ? `'${prop}' lists ${describeValue(v)} twice: remove the duplicate.`
-            : `'${prop}' lists ${describeValue(prev)} and ${describeValue(v)}: ${why}. Keep one.`,
+            ? `'${prop}' lists ${show(v)} twice: remove the duplicate.`
+            : `'${prop}' lists ${show(prev)} and ${show(v)}: ${why}. Keep one.`,
         );
       }
       seen.set(k, v);

@@ -1,10 +1,10 @@
 import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { Construct } from 'constructs';
-import { ValidationError } from '../core';
+import { Validate, ValidationError } from '../core';
 import { CheckpointBucket } from './checkpoint-bucket';
 import { GcpPrincipal } from './principal';
-import { grantId, unresolved, validateGceName } from './private/names';
+import { grantId, unresolved, validateGceName, validateRegistryLocation } from './private/names';
 
 /** Where a remote repository pulls from: a public repository enum or a custom URI. */
 export interface RemoteUpstream {
@@ -52,6 +52,7 @@ export class RemoteRegistry {
   /** Another Docker registry by URI. */
   public static custom(id: string, uri: string): RemoteRegistry {
     validateGceName('RemoteRegistry.custom id', id, 50);
+    Validate.url(undefined, 'RemoteRegistry.custom uri', uri);
     if (!unresolved(uri) && !/^https:\/\/[a-z0-9.-]+(\/[\w./-]*)?$/.test(uri)) {
       throw new ValidationError(
         `RemoteRegistry.custom('${id}', '${uri}'): the upstream must be an https:// registry URI, for example 'https://quay.io'.`,
@@ -165,10 +166,44 @@ export class ArtifactRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ArtifactRegistryProps) {
     super(scope, id);
+    Validate.object(this, 'props', props);
+    validateRegistryLocation(this, 'location', props.location);
+    if (props.project !== undefined) Validate.gcpProjectId(this, 'project', props.project);
+    if (props.labels !== undefined) Validate.gcpLabels(this, 'labels', props.labels);
+    for (const b of [
+      'immutableTags',
+      'cleanupPolicyDryRun',
+      'vulnerabilityScanning',
+      'protectFromDestroy',
+    ] as const) {
+      if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
+    }
+    if (props.modelBucket !== undefined) {
+      Validate.object(this, 'modelBucket', props.modelBucket);
+      Validate.gcsBucketName(this, 'modelBucket.bucketName', props.modelBucket.bucketName);
+    }
+    const readers = Validate.array<GcpPrincipal>(this, 'readers', props.readers ?? []);
+    readers.forEach((p, i) => {
+      if (!(p instanceof GcpPrincipal)) {
+        throw new ValidationError(`'readers[${i}]' must be a GcpPrincipal.`, this, 'type');
+      }
+    });
     const repoId = props.repositoryId ?? 'containers';
-    validateGceName('repositoryId', repoId, 50);
-    const untaggedDays = props.deleteUntaggedAfterDays ?? 7;
-    const keep = props.keepMostRecentVersions ?? 10;
+    validateGceName('repositoryId', repoId, 50, this);
+    // Cleanup policy ages are written as seconds: bound the days so the number stays exact.
+    const untaggedDays = Validate.integer(
+      this,
+      'deleteUntaggedAfterDays',
+      props.deleteUntaggedAfterDays ?? 7,
+      {
+        min: 1,
+        max: 36500,
+      },
+    );
+    const keep = Validate.integer(this, 'keepMostRecentVersions', props.keepMostRecentVersions ?? 10, {
+      min: 1,
+      max: 100000,
+    });
     if (!Number.isInteger(untaggedDays) || untaggedDays < 1) {
       throw new ValidationError(
         `'deleteUntaggedAfterDays' (${untaggedDays}) must be a positive integer.`,
@@ -178,9 +213,20 @@ export class ArtifactRegistry extends Construct {
     if (!Number.isInteger(keep) || keep < 1) {
       throw new ValidationError(`'keepMostRecentVersions' (${keep}) must be a positive integer.`, this);
     }
-    const remotes = props.remotes ?? [RemoteRegistry.DOCKER_HUB, RemoteRegistry.GHCR, RemoteRegistry.NVCR];
+    const remotes = Validate.array<RemoteRegistry>(
+      this,
+      'remotes',
+      props.remotes ?? [RemoteRegistry.DOCKER_HUB, RemoteRegistry.GHCR, RemoteRegistry.NVCR],
+    );
     const seen = new Set<string>();
     for (const r of remotes) {
+      if (!(r instanceof RemoteRegistry)) {
+        throw new ValidationError(
+          `'remotes' entries must be RemoteRegistry values (RemoteRegistry.DOCKER_HUB, RemoteRegistry.custom(...)).`,
+          this,
+          'type',
+        );
+      }
       if (seen.has(r.id)) {
         throw new ValidationError(`'remotes' lists '${r.id}' twice: each upstream is mirrored once.`, this);
       }
@@ -246,7 +292,7 @@ export class ArtifactRegistry extends Construct {
       });
     }
 
-    for (const p of props.readers ?? []) {
+    for (const p of readers) {
       this.grantRead(p);
     }
     if (props.modelBucket) {
@@ -282,19 +328,18 @@ export class ArtifactRegistry extends Construct {
 
   /** Grants `roles/artifactregistry.reader` on the Docker repository and every remote. */
   public grantRead(principal: GcpPrincipal): ArtifactRegistryRepositoryIamMember[] {
+    const id = grantId('roles/artifactregistry.reader', principal.member);
     return [this.resource, ...Object.values(this.remoteRepositories)].map(
       (repo) =>
-        new ArtifactRegistryRepositoryIamMember(
-          repo,
-          grantId('roles/artifactregistry.reader', principal.member),
-          {
-            project: repo.project,
-            location: repo.location,
-            repository: repo.name,
-            role: 'roles/artifactregistry.reader',
-            member: principal.member,
-          },
-        ),
+        // The same grant twice is one binding (the id derives from the grant).
+        (repo.node.tryFindChild(id) as ArtifactRegistryRepositoryIamMember | undefined) ??
+        new ArtifactRegistryRepositoryIamMember(repo, id, {
+          project: repo.project,
+          location: repo.location,
+          repository: repo.name,
+          role: 'roles/artifactregistry.reader',
+          member: principal.member,
+        }),
     );
   }
 }

@@ -8,6 +8,7 @@ import {
   CostAllocationTag,
   CostEstimate,
   Tags,
+  Validate,
   ValidationError,
   Warnings,
   normalizeGcpLabelKey,
@@ -115,6 +116,51 @@ export class BudgetAlarm extends Construct {
 
   constructor(scope: Construct, id: string, props: BudgetAlarmProps) {
     super(scope, id);
+    Validate.object(this, 'props', props);
+    Validate.string(this, 'billingAccount', props.billingAccount);
+    Validate.gcpProjectId(this, 'project', props.project);
+    Validate.string(this, 'projectNumber', props.projectNumber);
+    if (props.monthlyLimitUsd !== undefined) {
+      // Written as whole units of USD: past 1e12 is a typo and past 1e21 an exponent form.
+      Validate.number(this, 'monthlyLimitUsd', props.monthlyLimitUsd, {
+        min: 0,
+        exclusiveMin: true,
+        max: 1e12,
+      });
+    }
+    if (props.displayName !== undefined) Validate.string(this, 'displayName', props.displayName);
+    if (props.labelFilter !== undefined) {
+      Validate.object(this, 'labelFilter', props.labelFilter);
+      Validate.string(this, 'labelFilter.key', props.labelFilter.key);
+      Validate.string(this, 'labelFilter.value', props.labelFilter.value, { allowEmpty: true });
+    }
+    if (props.thresholds !== undefined) {
+      Validate.array<BudgetThreshold>(this, 'thresholds', props.thresholds).forEach((t, i) => {
+        Validate.object(this, `thresholds[${i}]`, t);
+        Validate.number(this, `thresholds[${i}].fraction`, t.fraction, {
+          min: 0,
+          exclusiveMin: true,
+          max: 10,
+        });
+        if (t.forecasted !== undefined) Validate.boolean(this, `thresholds[${i}].forecasted`, t.forecasted);
+      });
+      Validate.unique(
+        this,
+        'thresholds',
+        props.thresholds,
+        (t) => `${t.fraction}:${t.forecasted ?? false}`,
+        'each threshold is one rule',
+      );
+    }
+    const emailList = Validate.array<string>(this, 'emails', props.emails ?? []);
+    emailList.forEach((e, i) => Validate.email(this, `emails[${i}]`, e));
+    Validate.unique(
+      this,
+      'emails',
+      emailList,
+      (e) => e.toLowerCase(),
+      'e-mail addresses are case-insensitive',
+    );
     if (
       !unresolved(props.billingAccount) &&
       !/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/.test(props.billingAccount)
@@ -175,9 +221,6 @@ export class BudgetAlarm extends Construct {
       name: `${defaultName(id)}-notifications`,
     });
     for (const email of emails) {
-      if (!unresolved(email) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-        throw new ValidationError(`'emails' entry '${email}' is not an email address.`, this);
-      }
       this.channels.push(
         notificationChannel(this, grantId('email', email), {
           project: props.project,

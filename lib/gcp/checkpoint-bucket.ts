@@ -1,9 +1,9 @@
 import { StorageBucket, StorageBucketLifecycleRule } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Construct } from 'constructs';
-import { ValidationError } from '../core';
+import { Validate, ValidationError } from '../core';
 import { GcpPrincipal } from './principal';
-import { grantId, unresolved } from './private/names';
+import { grantId, unresolved, validateStorageLocation } from './private/names';
 
 /** Smallest non-zero soft-delete retention GCS accepts: 7 days. */
 export const SOFT_DELETE_MIN_SECONDS = 604800;
@@ -103,7 +103,31 @@ export class CheckpointBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: CheckpointBucketProps) {
     super(scope, id);
-    validateBucketName(this, props.bucketName);
+    Validate.object(this, 'props', props);
+    Validate.gcsBucketName(this, 'bucketName', props.bucketName);
+    validateStorageLocation(this, 'location', props.location);
+    if (props.project !== undefined) Validate.gcpProjectId(this, 'project', props.project);
+    if (props.labels !== undefined) Validate.gcpLabels(this, 'labels', props.labels);
+    for (const b of ['hierarchicalNamespace', 'versioning', 'protectFromDestroy'] as const) {
+      if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
+    }
+    if (props.lifecycleRules !== undefined) Validate.array(this, 'lifecycleRules', props.lifecycleRules);
+    const readWriters = Validate.array<GcpPrincipal>(this, 'readWriters', props.readWriters ?? []);
+    const readers = Validate.array<GcpPrincipal>(this, 'readers', props.readers ?? []);
+    for (const [prop, list] of [
+      ['readWriters', readWriters],
+      ['readers', readers],
+    ] as const) {
+      list.forEach((p, i) => {
+        if (!(p instanceof GcpPrincipal)) {
+          throw new ValidationError(
+            `'${prop}[${i}]' must be a GcpPrincipal (GcpPrincipal.serviceAccount(...) or GcpPrincipal.kubernetesServiceAccount(...)).`,
+            this,
+            'type',
+          );
+        }
+      });
+    }
     const versioning = props.versioning ?? false;
     const hns = props.hierarchicalNamespace ?? !versioning;
     if (hns && versioning) {
@@ -112,7 +136,12 @@ export class CheckpointBucket extends Construct {
         this,
       );
     }
-    const soft = props.softDeleteRetentionSeconds ?? SOFT_DELETE_MIN_SECONDS;
+    const soft = Validate.integer(
+      this,
+      'softDeleteRetentionSeconds',
+      props.softDeleteRetentionSeconds ?? SOFT_DELETE_MIN_SECONDS,
+      {},
+    );
     if (
       !unresolved(soft) &&
       (!Number.isInteger(soft) ||
@@ -124,9 +153,8 @@ export class CheckpointBucket extends Construct {
       );
     }
     const days = (prop: string, v: number | undefined) => {
-      if (v !== undefined && !unresolved(v) && (!Number.isInteger(v) || v < 1)) {
-        throw new ValidationError(`'${prop}' (${v}) must be a positive integer number of days.`, this);
-      }
+      // Object Lifecycle Management ages are whole days; 36500 (100 years) bounds typos.
+      if (v !== undefined) Validate.integer(this, prop, v, { min: 1, max: 36500, reason: 'days' });
     };
     days('deleteObjectsAfterDays', props.deleteObjectsAfterDays);
     days('abortIncompleteUploadsAfterDays', props.abortIncompleteUploadsAfterDays);
@@ -179,10 +207,10 @@ export class CheckpointBucket extends Construct {
     this.node.defaultChild = this.resource;
     this.bucketName = this.resource.name;
     this.url = `gs://${this.resource.name}`;
-    for (const p of props.readWriters ?? []) {
+    for (const p of readWriters) {
       this.grantReadWrite(p);
     }
-    for (const p of props.readers ?? []) {
+    for (const p of readers) {
       this.grantRead(p);
     }
   }
@@ -198,27 +226,14 @@ export class CheckpointBucket extends Construct {
   }
 
   private grant(role: string, principal: GcpPrincipal): StorageBucketIamMember {
-    return new StorageBucketIamMember(this, grantId(role, principal.member), {
+    const id = grantId(role, principal.member);
+    // The same grant twice is one binding (the id derives from the grant), not a duplicate id.
+    const existing = this.node.tryFindChild(id);
+    if (existing) return existing as StorageBucketIamMember;
+    return new StorageBucketIamMember(this, id, {
       bucket: this.resource.name,
       role,
       member: principal.member,
     });
-  }
-}
-
-function validateBucketName(scope: Construct, name: string): void {
-  if (unresolved(name)) {
-    return;
-  }
-  if (
-    !/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/.test(name) ||
-    name.startsWith('goog') ||
-    name.includes('google') ||
-    name.includes('..')
-  ) {
-    throw new ValidationError(
-      `'bucketName' ('${name}') must be 3-63 characters of lower case letters, digits, '-', '_' and '.', start and end with a letter or digit, and not start with 'goog' or contain 'google'.`,
-      scope,
-    );
   }
 }

@@ -5,7 +5,7 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { ValidationError, Warnings } from '../core';
+import { Validate, ValidationError, Warnings } from '../core';
 import { InferenceNodePool, InferenceNodePoolOptions } from './inference-node-pool';
 import { GpuDirect } from './machine-types';
 import { GpuDirectNetwork, IGkeNetwork } from './network';
@@ -255,9 +255,26 @@ export class GkeCluster extends Construct implements IGkeCluster {
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
-    const net = props.network;
+    Validate.object(this, 'props', props);
+    const net = Validate.object<IGkeNetwork>(this, 'network', props.network);
+    if (props.location !== undefined) Validate.gcpLocation(this, 'location', props.location);
+    if (props.releaseChannel !== undefined) {
+      Validate.oneOf(this, 'releaseChannel', props.releaseChannel, Object.values(ReleaseChannel));
+    }
+    for (const b of [
+      'deletionProtection',
+      'privateEndpoint',
+      'multiNetworking',
+      'dcgmMonitoring',
+      'parallelstoreCsi',
+      'lustreCsi',
+    ] as const) {
+      if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
+    }
+    if (props.kubernetesVersion !== undefined)
+      Validate.string(this, 'kubernetesVersion', props.kubernetesVersion);
     const name = props.name ?? defaultName(id);
-    validateGceName('name', name, 40);
+    validateGceName('name', name, 40, this);
     this.network = net;
     this.project = net.project;
     this.location = props.location ?? net.region;
@@ -277,13 +294,10 @@ export class GkeCluster extends Construct implements IGkeCluster {
           this,
         );
       }
-      for (const z of props.nodeLocations ?? []) {
-        if (!unresolved(z) && !z.startsWith(`${region}-`)) {
-          throw new ValidationError(
-            `'nodeLocations' entry '${z}' is not a zone of the network's region '${region}'.`,
-            this,
-          );
-        }
+      const zones = Validate.array<string>(this, 'nodeLocations', props.nodeLocations ?? []);
+      Validate.unique(this, 'nodeLocations', zones);
+      for (const [i, z] of zones.entries()) {
+        Validate.gcpZone(this, `nodeLocations[${i}]`, z, region);
         if (z === this.location) {
           throw new ValidationError(
             `'nodeLocations' lists the zonal cluster's own zone '${z}': for a zonal cluster node_locations are the additional zones (provider docs: "omit the cluster's zone"). Remove '${z}' from nodeLocations.`,
@@ -308,7 +322,15 @@ export class GkeCluster extends Construct implements IGkeCluster {
         );
       }
     }
-    const webhookPorts = props.controlPlaneToNodePorts ?? [6443, 8443, 9443];
+    const webhookPorts = Validate.array<number>(
+      this,
+      'controlPlaneToNodePorts',
+      props.controlPlaneToNodePorts ?? [6443, 8443, 9443],
+    );
+    webhookPorts.forEach((port, i) =>
+      Validate.integer(this, `controlPlaneToNodePorts[${i}]`, port, { min: 1, max: 65535 }),
+    );
+    Validate.unique(this, 'controlPlaneToNodePorts', webhookPorts);
     for (const port of webhookPorts) {
       if (!Number.isInteger(port) || port < 1 || port > 65535) {
         throw new ValidationError(
@@ -317,7 +339,17 @@ export class GkeCluster extends Construct implements IGkeCluster {
         );
       }
     }
-    for (const n of props.masterAuthorizedNetworks ?? []) {
+    const authorized = Validate.array<AuthorizedNetwork>(
+      this,
+      'masterAuthorizedNetworks',
+      props.masterAuthorizedNetworks ?? [],
+    );
+    for (const [i, n] of authorized.entries()) {
+      Validate.object(this, `masterAuthorizedNetworks[${i}]`, n);
+      if (n.displayName !== undefined)
+        Validate.string(this, `masterAuthorizedNetworks[${i}].displayName`, n.displayName, {
+          maxLength: 100,
+        });
       if (!unresolved(n.cidrBlock)) {
         ValidationError.withScope(this, () => parseCidr('masterAuthorizedNetworks.cidrBlock', n.cidrBlock));
       }
@@ -339,9 +371,15 @@ export class GkeCluster extends Construct implements IGkeCluster {
         this,
       );
     }
-    const sys = props.systemNodePool ?? {};
-    const sysMin = sys.minNodesPerZone ?? 1;
-    const sysMax = sys.maxNodesPerZone ?? 3;
+    const sys = Validate.object<SystemNodePoolOptions>(this, 'systemNodePool', props.systemNodePool ?? {});
+    if (sys.machineType !== undefined)
+      Validate.gcpMachineType(this, 'systemNodePool.machineType', sys.machineType);
+    const sysMin = Validate.integer(this, 'systemNodePool.minNodesPerZone', sys.minNodesPerZone ?? 1, {
+      max: 1000,
+    });
+    const sysMax = Validate.integer(this, 'systemNodePool.maxNodesPerZone', sys.maxNodesPerZone ?? 3, {
+      max: 1000,
+    });
     if (
       !Number.isInteger(sysMin) ||
       sysMin < 0 ||

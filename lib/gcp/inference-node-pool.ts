@@ -4,6 +4,7 @@ import {
   Capacity,
   CapacityKind,
   InferenceNodePoolOptions as CoreInferenceNodePoolOptions,
+  Validate,
   ValidationError,
   Warnings,
   resolveInferenceGpusPerNode,
@@ -12,8 +13,14 @@ import {
 import type { IGkeCluster } from './cluster';
 import { GcpGpuMachineType } from './machine-types';
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from './node-pool-options';
-import { defaultName, unresolved, validateGceName } from './private/names';
-import { createGpuNodePool, resolveMachine, validateDisk } from './private/node-pool';
+import { defaultName, validateGceName } from './private/names';
+import {
+  NODE_POOL_NAME_MAX,
+  createGpuNodePool,
+  resolveMachine,
+  validateDisk,
+  validateGcpPoolProps,
+} from './private/node-pool';
 
 /** Options of {@link GkeCluster.addInferenceNodePool}: the core inference options plus GCP extras. */
 export interface InferenceNodePoolOptions extends CoreInferenceNodePoolOptions, GcpNodePoolExtras {
@@ -55,34 +62,33 @@ export class InferenceNodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: InferenceNodePoolProps) {
     super(scope, id);
+    validateGcpPoolProps(this, props);
     const name = props.name ?? defaultName(id);
-    validateGceName('name', name, 40);
-    const counts = ValidationError.withScope(this, () => resolveInferenceNodeCounts(props));
+    validateGceName('name', name, NODE_POOL_NAME_MAX);
+    const counts = resolveInferenceNodeCounts(props, this);
     this.minNodes = counts.minNodes;
     this.maxNodes = counts.maxNodes;
-    const gpus = ValidationError.withScope(this, () => resolveInferenceGpusPerNode(props));
+    const gpus = resolveInferenceGpusPerNode(props, this);
     this.machineType = ValidationError.withScope(this, () =>
       resolveMachine(
         props.accelerator,
         gpus,
         props.machineType,
         props.gpusPerNode ?? props.sizing?.gpusPerReplica,
+        props.gpusPerNode !== undefined
+          ? 'gpusPerNode'
+          : props.sizing
+            ? 'sizing.gpusPerReplica'
+            : 'gpusPerNode (default 1)',
       ),
     );
     this.capacity = props.capacity ?? Capacity.onDemand();
     const kind = this.capacity.kind;
 
-    for (const z of props.nodeLocations ?? []) {
-      if (
-        !unresolved(z) &&
-        !unresolved(props.cluster.network.region) &&
-        !z.startsWith(`${props.cluster.network.region}-`)
-      ) {
-        throw new ValidationError(
-          `'nodeLocations' entry '${z}' is not in the cluster's region '${props.cluster.network.region}'.`,
-          this,
-        );
-      }
+    if (props.nodeLocations !== undefined) {
+      const zones = Validate.array<string>(this, 'nodeLocations', props.nodeLocations);
+      zones.forEach((z, i) => Validate.gcpZone(this, `nodeLocations[${i}]`, z, props.cluster.network.region));
+      Validate.unique(this, 'nodeLocations', zones);
     }
     if (kind === CapacityKind.SPOT && this.maxNodes < 2) {
       Warnings.add(

@@ -7,6 +7,7 @@ import {
   AlertSeverity,
   ResolvedAlertRule,
   ServiceLevelObjective,
+  Validate,
   ValidationError,
   Warnings,
   checkSloSet,
@@ -130,7 +131,25 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps = {}) {
     super(scope, id);
-    const autoClose = props.autoCloseSeconds ?? 1800;
+    Validate.object(this, 'props', props);
+    if (props.project !== undefined) Validate.gcpProjectId(this, 'project', props.project);
+    if (props.displayNamePrefix !== undefined)
+      Validate.string(this, 'displayNamePrefix', props.displayNamePrefix, { maxLength: 200 });
+    const emails = Validate.array<string>(this, 'emails', props.emails ?? []);
+    emails.forEach((e, i) => Validate.email(this, `emails[${i}]`, e));
+    Validate.unique(this, 'emails', emails, (e) => e.toLowerCase(), 'e-mail addresses are case-insensitive');
+    if (props.pagerDutyServiceKey !== undefined)
+      Validate.string(this, 'pagerDutyServiceKey', props.pagerDutyServiceKey);
+    if (props.slack !== undefined) {
+      Validate.object(this, 'slack', props.slack);
+      Validate.string(this, 'slack.channelName', props.slack.channelName);
+      Validate.string(this, 'slack.authToken', props.slack.authToken);
+    }
+    if (props.webhookUrl !== undefined) Validate.url(this, 'webhookUrl', props.webhookUrl);
+    const autoClose = Validate.integer(this, 'autoCloseSeconds', props.autoCloseSeconds ?? 1800, {
+      min: 1800,
+      max: 604800,
+    });
     if (!Number.isInteger(autoClose) || autoClose < 1800 || autoClose > 604800) {
       throw new ValidationError(
         `'autoCloseSeconds' (${autoClose}) must be an integer from 1800 (30 minutes) to 604800 (7 days).`,
@@ -139,10 +158,7 @@ export class Monitoring extends Construct {
     }
     const prefix = props.displayNamePrefix ?? 'cdktf-ai-infra';
 
-    for (const email of props.emails ?? []) {
-      if (!unresolved(email) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-        throw new ValidationError(`'emails' entry '${email}' is not an email address.`, this);
-      }
+    for (const email of emails) {
       this.channels.push(
         notificationChannel(this, grantId('email', email), {
           project: props.project,

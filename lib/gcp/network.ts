@@ -4,7 +4,7 @@ import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { Construct } from 'constructs';
-import { ValidationError, Warnings } from '../core';
+import { Validate, ValidationError, Warnings } from '../core';
 import { GPUDIRECT_MTU, GpuDirect } from './machine-types';
 import { isPrivate, overlaps, parseCidr, prefixOf, subBlock } from './private/cidr';
 import { defaultName, unresolved, validateGceName } from './private/names';
@@ -180,9 +180,16 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
 
   constructor(scope: Construct, id: string, props: GkeNetworkProps) {
     super(scope, id);
+    Validate.object(this, 'props', props);
+    this.project = Validate.gcpProjectId(this, 'project', props.project);
+    this.region = Validate.gcpRegion(this, 'region', props.region);
+    if (props.gpuDirect !== undefined)
+      Validate.oneOf(this, 'gpuDirect', props.gpuDirect, Object.values(GpuDirect));
+    if (props.gpuDirectZone !== undefined)
+      Validate.gcpZone(this, 'gpuDirectZone', props.gpuDirectZone, props.region);
+    if (props.mtu !== undefined)
+      Validate.integer(this, 'mtu', props.mtu, { min: 1300, max: 8896, reason: 'bytes' });
     const name = props.name ?? defaultName(id);
-    this.project = props.project;
-    this.region = props.region;
     this.gpuDirect = props.gpuDirect ?? GpuDirect.NONE;
     // Every resource name is `<name><suffix>` and at most 63 characters: the longest suffixes
     // are '-allow-internal' (15) and, for RDMA, '-gvnic-1-internal' (17).
@@ -191,9 +198,6 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
     );
     this.gpuDirectZone = props.gpuDirectZone;
     const mtu = props.mtu ?? 1460;
-    if (!unresolved(mtu) && (!Number.isInteger(mtu) || mtu < 1300 || mtu > 8896)) {
-      throw new ValidationError(`'mtu' (${mtu}) must be an integer from 1300 to 8896 bytes.`, this);
-    }
 
     const cidr = props.cidr ?? '10.0.0.0/12';
     const range = ValidationError.withScope(this, () => parseCidr('cidr', cidr));

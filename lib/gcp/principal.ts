@@ -1,4 +1,4 @@
-import { ValidationError } from '../core';
+import { Validate, ValidationError } from '../core';
 import { unresolved } from './private/names';
 
 /** Options of {@link GcpPrincipal.kubernetesServiceAccount}. */
@@ -36,6 +36,16 @@ export class GcpPrincipal {
    * `principal://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<project>.svc.id.goog/subject/ns/<ns>/sa/<ksa>`.
    */
   public static kubernetesServiceAccount(o: KubernetesServiceAccountPrincipalOptions): GcpPrincipal {
+    const where = 'GcpPrincipal.kubernetesServiceAccount';
+    Validate.object(undefined, `${where} options`, o);
+    Validate.string(undefined, `${where} projectNumber`, o.projectNumber);
+    Validate.gcpProjectId(undefined, `${where} projectId`, o.projectId);
+    Validate.k8sDnsLabel(undefined, `${where} namespace`, o.namespace, { what: 'a namespace' });
+    Validate.k8sDnsSubdomain(undefined, `${where} serviceAccount`, o.serviceAccount, {
+      what: 'a service account name',
+    });
+    if (o.workloadIdentityPool !== undefined)
+      Validate.string(undefined, `${where} workloadIdentityPool`, o.workloadIdentityPool);
     if (!unresolved(o.projectNumber) && !/^\d{6,20}$/.test(o.projectNumber)) {
       throw new ValidationError(
         `GcpPrincipal.kubernetesServiceAccount: 'projectNumber' ('${o.projectNumber}') must be the project number (digits, for example '123456789012'), not the project id.`,
@@ -64,6 +74,7 @@ export class GcpPrincipal {
 
   /** A Google service account by email. */
   public static serviceAccount(email: string): GcpPrincipal {
+    Validate.email(undefined, 'GcpPrincipal.serviceAccount email', email);
     if (!unresolved(email) && !/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/.test(email)) {
       throw new ValidationError(
         `GcpPrincipal.serviceAccount: '${email}' is not a service account email (<name>@<project>.iam.gserviceaccount.com).`,

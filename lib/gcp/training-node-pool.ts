@@ -4,6 +4,7 @@ import {
   CapacityKind,
   TrainingNodePoolOptions as CoreTrainingNodePoolOptions,
   Capacity,
+  Validate,
   ValidationError,
   Warnings,
   resolveTrainingNodes,
@@ -12,7 +13,13 @@ import type { IGkeCluster } from './cluster';
 import { GcpGpuMachineType, GpuDirect } from './machine-types';
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from './node-pool-options';
 import { defaultName, unresolved, validateGceName } from './private/names';
-import { createGpuNodePool, resolveMachine, validateDisk } from './private/node-pool';
+import {
+  NODE_POOL_NAME_MAX,
+  createGpuNodePool,
+  resolveMachine,
+  validateDisk,
+  validateGcpPoolProps,
+} from './private/node-pool';
 import { FLEX_START_COMPACT_PREFIXES } from './private/pool-rules';
 import { belowGpuDirectFloor } from './private/versions';
 
@@ -71,13 +78,24 @@ export class TrainingNodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: TrainingNodePoolProps) {
     super(scope, id);
+    validateGcpPoolProps(this, props);
+    if (props.zone !== undefined) Validate.gcpZone(this, 'zone', props.zone, props.cluster.network.region);
+    for (const b of ['compactPlacement', 'attachGpuDirectNetworks'] as const) {
+      if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
+    }
     const cluster = props.cluster;
     const name = props.name ?? defaultName(id);
-    validateGceName('name', name, 40);
-    this.nodes = ValidationError.withScope(this, () => resolveTrainingNodes(props));
+    validateGceName('name', name, NODE_POOL_NAME_MAX);
+    this.nodes = resolveTrainingNodes(props, this);
     const gpus = props.gpusPerNode ?? 8;
     this.machineType = ValidationError.withScope(this, () =>
-      resolveMachine(props.accelerator, gpus, props.machineType, props.gpusPerNode),
+      resolveMachine(
+        props.accelerator,
+        gpus,
+        props.machineType,
+        props.gpusPerNode,
+        props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
+      ),
     );
     const m = this.machineType;
     this.capacity = props.capacity ?? Capacity.onDemand();
@@ -153,12 +171,12 @@ export class TrainingNodePool extends Construct {
     if (unresolved(zone)) {
       return zone;
     }
-    if (!unresolved(cluster.network.region) && !zone.startsWith(`${cluster.network.region}-`)) {
-      throw new ValidationError(
-        `'zone' ('${zone}') is not in the cluster's region '${cluster.network.region}'.`,
-        this,
-      );
-    }
+    Validate.gcpZone(
+      this,
+      props.zone !== undefined ? 'zone' : `the cluster's zone`,
+      zone,
+      cluster.network.region,
+    );
     if (rdmaZone && props.attachGpuDirectNetworks !== false && zone !== rdmaZone) {
       throw new ValidationError(
         `'zone' ('${zone}') differs from the network's gpuDirectZone ('${rdmaZone}'): the RoCE VPC's network profile is zonal. Use zone: '${rdmaZone}'.`,

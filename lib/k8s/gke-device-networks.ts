@@ -1,7 +1,7 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { ValidationError, Warnings } from '../core';
+import { Validate, ValidationError, Warnings } from '../core';
 import { MANAGED_BY, assertDnsLabel } from './private/common';
 
 /** How a GKE device network is attached to pods. */
@@ -76,6 +76,16 @@ export class GkeDeviceNetworks extends Construct {
 
   constructor(scope: Construct, id: string, props: GkeDeviceNetworksProps) {
     super(scope, id);
+    Validate.object(this, 'props', props);
+    Validate.array<DeviceNetwork>(this, 'networks', props.networks).forEach((n, i) => {
+      Validate.object(this, `networks[${i}]`, n);
+      // The VPC and subnet names are Compute Engine names (GKENetworkParamSet spec.vpc / vpcSubnet).
+      Validate.gcpResourceName(this, `networks[${i}].vpc`, n.vpc);
+      Validate.gcpResourceName(this, `networks[${i}].subnet`, n.subnet);
+      if (n.deviceMode !== undefined)
+        Validate.oneOf(this, `networks[${i}].deviceMode`, n.deviceMode, Object.values(DeviceNetworkMode));
+    });
+    if (props.machineType !== undefined) Validate.gcpMachineType(this, 'machineType', props.machineType);
     if (props.networks.length === 0) {
       throw new ValidationError(`'networks' is empty: give one entry per extra node network.`, this);
     }

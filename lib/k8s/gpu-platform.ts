@@ -3,7 +3,7 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { ITerraformDependable, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { ACCELERATOR_NODE_LABEL, ValidationError, Warnings } from '../core';
+import { ACCELERATOR_NODE_LABEL, Validate, ValidationError, Warnings } from '../core';
 import { IGpuPlatform, IMonitoringStack } from './interfaces';
 import {
   MANAGED_BY,
@@ -175,6 +175,21 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
 
   constructor(scope: Construct, id: string, props: GpuPlatformProps) {
     super(scope, id);
+    Validate.object(this, 'props', props);
+    Validate.oneOf(this, 'nodeImage', props.nodeImage, Object.values(GpuNodeImage));
+    if (props.management !== undefined)
+      Validate.oneOf(this, 'management', props.management, Object.values(GpuManagement));
+    for (const b of ['efa', 'dcgmExporter', 'keda', 'jobSet', 'kueue', 'profilingMetrics'] as const) {
+      if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
+    }
+    if (props.kedaServiceAccountAnnotations !== undefined) {
+      const ann = Validate.stringMap(
+        this,
+        'kedaServiceAccountAnnotations',
+        props.kedaServiceAccountAnnotations,
+      );
+      Object.keys(ann).forEach((k) => Validate.k8sLabelKey(this, 'kedaServiceAccountAnnotations', k));
+    }
     this.namespace = props.namespace ?? 'nvidia-gpu';
     assertDnsLabel(this, 'namespace', this.namespace);
     this.management =

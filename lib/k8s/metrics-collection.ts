@@ -1,5 +1,5 @@
 import { Token } from 'cdktf';
-import { ValidationError } from '../core';
+import { Validate, ValidationError } from '../core';
 
 /** Which system collects a workload's Prometheus metrics. */
 export enum MetricsCollectionKind {
@@ -56,7 +56,12 @@ export class MetricsCollection {
 
   /** A `PodMonitoring` for Google Cloud Managed Service for Prometheus (GKE managed collection). */
   public static managedPrometheus(options: ManagedPrometheusOptions): MetricsCollection {
-    const project = options.projectId;
+    Validate.object(undefined, 'MetricsCollection.managedPrometheus options', options);
+    const project = Validate.string(
+      undefined,
+      'MetricsCollection.managedPrometheus projectId',
+      options.projectId,
+    );
     if (!Token.isUnresolved(project) && !PROJECT_ID.test(project)) {
       throw new ValidationError(
         `MetricsCollection.managedPrometheus: 'projectId' ('${project}') is not a Google Cloud project id (6-30 lower-case ` +
@@ -64,6 +69,12 @@ export class MetricsCollection {
       );
     }
     const interval = options.scrapeIntervalSeconds ?? 30;
+    if (typeof interval !== 'number') {
+      Validate.integer(undefined, 'MetricsCollection.managedPrometheus scrapeIntervalSeconds', interval, {
+        min: 5,
+        max: 300,
+      });
+    }
     if (!Token.isUnresolved(interval) && (!Number.isInteger(interval) || interval < 5 || interval > 300)) {
       throw new ValidationError(
         `MetricsCollection.managedPrometheus: 'scrapeIntervalSeconds' (${interval}) must be an integer from 5 to 300.`,

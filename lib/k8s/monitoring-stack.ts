@@ -9,6 +9,7 @@ import {
   GpuShape,
   HourlyPrice,
   ServiceLevelObjective,
+  Validate,
   ValidationError,
   Warnings,
   checkSloSet,
@@ -16,6 +17,7 @@ import {
 import { IMonitoringStack, ScrapeTarget } from './interfaces';
 import {
   MANAGED_BY,
+  assertInteger,
   assertDnsLabel,
   assertServiceName,
   registerCrdInstaller,
@@ -264,6 +266,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
     super(scope, id);
+    validateMonitoringStackProps(this, props);
     this.releaseName = props.releaseName ?? 'kube-prometheus-stack';
     // It prefixes the chart's Services (<release>-prometheus, ...): an RFC 1035 label.
     assertServiceName(this, 'releaseName', this.releaseName, 26);
@@ -273,8 +276,13 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     this.prometheusUrl = `http://${this.releaseName}-prometheus.${this.namespace}.svc:9090`;
     const retention = props.retentionDays ?? 15;
     if (!Number.isInteger(retention) || retention < 1) {
-      throw new ValidationError(`'retentionDays' (${retention}) must be an integer >= 1.`, this);
+      throw new ValidationError(
+        `'retentionDays' (${retention}) must be an integer >= 1.`,
+        this,
+        'number-range',
+      );
     }
+    assertInteger(this, 'retentionDays', retention, 1, 36500);
     if (
       props.prometheusStorageGiB !== undefined &&
       !(Number.isInteger(props.prometheusStorageGiB) && props.prometheusStorageGiB >= 1)
@@ -309,6 +317,22 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     }
 
     const rw = props.remoteWrite;
+    if (rw !== undefined) {
+      Validate.object(this, 'remoteWrite', rw);
+      Validate.url(this, 'remoteWrite.url', rw.url, { schemes: ['http', 'https'] });
+      if (rw.sigv4Region !== undefined) Validate.awsRegion(this, 'remoteWrite.sigv4Region', rw.sigv4Region);
+      if (rw.serviceAccountAnnotations !== undefined) {
+        const ann = Validate.stringMap(
+          this,
+          'remoteWrite.serviceAccountAnnotations',
+          rw.serviceAccountAnnotations,
+        );
+        // Annotation keys follow the label-key rule; values are free text.
+        Object.keys(ann).forEach((k) =>
+          Validate.k8sLabelKey(this, 'remoteWrite.serviceAccountAnnotations', k),
+        );
+      }
+    }
     if (rw && !Token.isUnresolved(rw.url) && !/^https?:\/\/[^\s]+$/.test(rw.url)) {
       throw new ValidationError(
         `'remoteWrite.url' ('${rw.url}') must be an http(s) URL, for example the workspace's .../api/v1/remote_write.`,
@@ -465,11 +489,29 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
    * ServiceMonitor is rendered by kube-prometheus-stack (`prometheus.additionalServiceMonitors`).
    */
   public addScrapeTarget(target: ScrapeTarget): void {
+    Validate.object(this, 'addScrapeTarget target', target);
     assertDnsLabel(this, 'addScrapeTarget name', target.name);
+    assertDnsLabel(this, 'addScrapeTarget namespace', target.namespace);
+    Validate.k8sLabels(this, 'addScrapeTarget matchLabels', target.matchLabels);
+    // A named container port: an IANA service name (RFC 6335), at most 15 characters.
+    Validate.string(this, 'addScrapeTarget port', target.port);
+    if (
+      !Token.isUnresolved(target.port) &&
+      !/^(?=.{1,15}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(target.port)
+    ) {
+      throw new ValidationError(
+        `'addScrapeTarget port' ('${target.port}') must be a named port: at most 15 lower-case letters, digits or '-', for example 'metrics'.`,
+        this,
+        'k8s-dns-label',
+      );
+    }
+    if (target.scheme !== undefined)
+      Validate.oneOf(this, 'addScrapeTarget scheme', target.scheme, ['http', 'https']);
     if (this.scrapeTargets.some((t) => t.name === target.name)) {
       throw new ValidationError(
         `addScrapeTarget: a target named '${target.name}' exists already; names must be unique.`,
         this,
+        'duplicate',
       );
     }
     this.scrapeTargets.push(target);
@@ -491,7 +533,9 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     }
     const secrets = new Set<string>();
     const file = (ref: SecretKeyRef) => {
-      assertDnsLabel(this, 'receivers secret name', ref.name, 253);
+      Validate.object(this, 'receivers secret', ref);
+      Validate.k8sDnsSubdomain(this, 'receivers secret name', ref.name, { what: 'a Secret name' });
+      validateSecretKey(this, 'receivers secret key', ref.key);
       secrets.add(ref.name);
       return `/etc/alertmanager/secrets/${ref.name}/${ref.key}`;
     };
@@ -505,6 +549,10 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       pagers.opsgenie_configs = [
         { api_key_file: file(r.opsgenie.apiKeySecret), send_resolved: true, priority: 'P1' },
       ];
+    }
+    if (r.slack) {
+      Validate.object(this, 'receivers.slack', r.slack);
+      Validate.string(this, 'receivers.slack.channel', r.slack.channel, { maxLength: 80 });
     }
     const slack = r.slack
       ? {
@@ -521,6 +569,22 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       : {};
     let email = {};
     if (r.email) {
+      Validate.object(this, 'receivers.email', r.email);
+      Validate.array<string>(this, 'receivers.email.to', r.email.to).forEach((e, i) =>
+        Validate.email(this, `receivers.email.to[${i}]`, e),
+      );
+      Validate.unique(this, 'receivers.email.to', r.email.to, (e) => e.toLowerCase());
+      Validate.email(this, 'receivers.email.from', r.email.from);
+      // Alertmanager's smarthost is host:port (prometheus/alertmanager config.HostPort).
+      Validate.string(this, 'receivers.email.smarthost', r.email.smarthost);
+      if (!Token.isUnresolved(r.email.smarthost) && !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(r.email.smarthost)) {
+        throw new ValidationError(
+          `'receivers.email.smarthost' ('${r.email.smarthost}') must be host:port, for example 'smtp.example.com:587'.`,
+          this,
+          'url',
+        );
+      }
+      if (r.email.username !== undefined) Validate.string(this, 'receivers.email.username', r.email.username);
       if (r.email.to.length === 0) {
         throw new ValidationError(`'receivers.email.to' is empty: give at least one address.`, this);
       }
@@ -596,4 +660,66 @@ function serviceMonitorOf(t: ScrapeTarget): Record<string, unknown> {
       },
     ],
   };
+}
+
+/**
+ * A Secret data key: `[-._a-zA-Z0-9]+`, at most 253 characters (kubernetes/apimachinery
+ * `IsConfigMapKey`).
+ */
+function validateSecretKey(scope: Construct, prop: string, key: unknown): void {
+  const k = Validate.string(scope, prop, key);
+  if (!Token.isUnresolved(k) && (!/^[-._a-zA-Z0-9]+$/.test(k) || k.length > 253 || k === '.' || k === '..')) {
+    throw new ValidationError(
+      `'${prop}' ('${k}') is not a valid Secret key: at most 253 letters, digits, '-', '_' or '.', for example 'routing-key'.`,
+      scope,
+      'k8s-dns-subdomain',
+    );
+  }
+}
+
+/** Type and range checks of the props, before any is used. */
+function validateMonitoringStackProps(scope: Construct, props: MonitoringStackProps): void {
+  Validate.object(scope, 'props', props);
+  if (props.alertRules !== undefined && !(props.alertRules instanceof AlertRuleSet)) {
+    throw new ValidationError(
+      `'alertRules' must be an AlertRuleSet (AlertRuleSet.defaults({...})).`,
+      scope,
+      'type',
+    );
+  }
+  if (props.alertLabels !== undefined) {
+    // Alert labels are Prometheus labels: names [a-zA-Z_][a-zA-Z0-9_]*, values free text.
+    const labels = Validate.stringMap(scope, 'alertLabels', props.alertLabels);
+    Object.keys(labels).forEach((k) => Validate.promLabelName(scope, 'alertLabels key', k));
+  }
+  if (props.receivers !== undefined) Validate.object(scope, 'receivers', props.receivers);
+  if (props.grafanaAdminSecret !== undefined) {
+    const g = Validate.object<GrafanaAdminSecret>(scope, 'grafanaAdminSecret', props.grafanaAdminSecret);
+    Validate.k8sDnsSubdomain(scope, 'grafanaAdminSecret.name', g.name, { what: 'a Secret name' });
+    if (g.userKey !== undefined) validateSecretKey(scope, 'grafanaAdminSecret.userKey', g.userKey);
+    if (g.passwordKey !== undefined)
+      validateSecretKey(scope, 'grafanaAdminSecret.passwordKey', g.passwordKey);
+  }
+  if (props.gpuHourlyPrices !== undefined) {
+    Validate.array<GpuHourlyPrice>(scope, 'gpuHourlyPrices', props.gpuHourlyPrices).forEach((p, i) => {
+      Validate.object(scope, `gpuHourlyPrices[${i}]`, p);
+      if (!(p.accelerator instanceof Accelerator)) {
+        throw new ValidationError(
+          `'gpuHourlyPrices[${i}].accelerator' must be an Accelerator.`,
+          scope,
+          'type',
+        );
+      }
+      Validate.object(scope, `gpuHourlyPrices[${i}].price`, p.price);
+      Validate.number(scope, `gpuHourlyPrices[${i}].price.usd`, p.price.usd, {
+        min: 0,
+        max: 10000,
+        reason: 'USD per GPU-hour',
+      });
+    });
+  }
+  if (props.prometheusStorageGiB !== undefined) {
+    // Rendered as the PVC quantity '<n>Gi'.
+    Validate.integer(scope, 'prometheusStorageGiB', props.prometheusStorageGiB, { min: 1, max: 65536 });
+  }
 }

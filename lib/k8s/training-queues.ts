@@ -1,7 +1,7 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { NVIDIA_GPU_RESOURCE, NodeTaint, ValidationError } from '../core';
+import { NVIDIA_GPU_RESOURCE, NodeTaint, Validate, ValidationError, validateNodeTaints } from '../core';
 import { IGpuPlatform } from './interfaces';
 import {
   MANAGED_BY,
@@ -108,6 +108,14 @@ export class TrainingQueues extends Construct {
 
   constructor(scope: Construct, id: string, props: TrainingQueuesProps) {
     super(scope, id);
+    Validate.object(this, 'props', props);
+    Validate.array(this, 'flavors', props.flavors);
+    Validate.array<string>(this, 'namespaces', props.namespaces);
+    // One LocalQueue per namespace, its construct id derived from the namespace.
+    Validate.unique(this, 'namespaces', props.namespaces);
+    if (props.cohort !== undefined) Validate.string(this, 'cohort', props.cohort);
+    if (props.preemptLowerPriority !== undefined)
+      Validate.boolean(this, 'preemptLowerPriority', props.preemptLowerPriority);
     this.queueName = props.name ?? nameFromId(id);
     assertDnsLabel(this, 'name', this.queueName);
     if (props.flavors.length === 0) {
@@ -147,8 +155,23 @@ export class TrainingQueues extends Construct {
     }
     assertCrdInOtherStack(this, 'kueue.x-k8s.io', 'Kueue queue');
     const seen = new Set<string>();
-    for (const f of props.flavors) {
+    for (const [i, f] of props.flavors.entries()) {
+      Validate.object(this, `flavors[${i}]`, f);
       assertDnsLabel(this, 'flavors[].name', f.name, 253);
+      if (f.nodeTaints !== undefined) validateNodeTaints(this, `flavors[${i}].nodeTaints`, f.nodeTaints);
+      for (const [k, v] of Object.entries(
+        Validate.stringMap(this, `flavors[${i}].nodeLabels`, f.nodeLabels),
+      )) {
+        Validate.k8sLabelValue(this, `flavors[${i}].nodeLabels['${k}']`, v);
+      }
+      if (f.extraResources !== undefined) {
+        Validate.object(this, `flavors[${i}].extraResources`, f.extraResources);
+        for (const [k, q] of Object.entries(f.extraResources)) {
+          // A resource name is a qualified name (vpc.amazonaws.com/efa); its quota a quantity.
+          Validate.k8sLabelKey(this, `flavors[${i}].extraResources`, k);
+          Validate.k8sQuantity(this, `flavors[${i}].extraResources['${k}']`, q);
+        }
+      }
       if (seen.has(f.name)) {
         throw new ValidationError(`'flavors' lists '${f.name}' twice: flavor names must be unique.`, this);
       }
@@ -159,8 +182,14 @@ export class TrainingQueues extends Construct {
         ['memoryGiB', f.memoryGiB],
       ] as const) {
         if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) {
-          throw new ValidationError(`'flavors' '${f.name}': '${k}' (${v}) must be a number >= 0.`, this);
+          throw new ValidationError(
+            `'flavors' '${f.name}': '${k}' (${v}) must be a number >= 0.`,
+            this,
+            'number-range',
+          );
         }
+        // Written as a Kueue nominalQuota: bounded so it never takes an exponent form.
+        Validate.number(this, `flavors[${i}].${k}`, v, { min: 0, max: 1e9 });
       }
       if (Object.keys(f.nodeLabels).length === 0) {
         throw new ValidationError(

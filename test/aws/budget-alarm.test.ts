@@ -102,7 +102,9 @@ describe('BudgetAlarm', () => {
   });
 
   test('throws for a non-positive limit', () => {
-    expect(() => build({ monthlyLimitUsd: 0 })).toThrow(/'monthlyLimitUsd' \(0\) must be a positive number/);
+    expect(() => build({ monthlyLimitUsd: 0 })).toThrow(
+      /'monthlyLimitUsd' \(0\) must be a finite number > 0/,
+    );
   });
 
   test('throws for more than 10 notifications', () => {
@@ -138,7 +140,7 @@ describe('BudgetAlarm', () => {
   test('throws for a repeated or invalid threshold', () => {
     expect(() => build({ actualThresholdsPercent: [80, 80] })).toThrow(/repeats a threshold/);
     expect(() => build({ forecastedThresholdsPercent: [0] })).toThrow(
-      /'forecastedThresholdsPercent' entry 0/,
+      /'forecastedThresholdsPercent\[0\]' \(0\) must be a finite number > 0/,
     );
   });
 

@@ -99,19 +99,19 @@ describe('CheckpointStore bucket', () => {
 
   test('throws for a Standard-IA transition before 30 days', () => {
     expect(() => build({ infrequentAccessAfterDays: 7 })).toThrow(
-      /'infrequentAccessAfterDays' \(7\) must be an integer from 30/,
+      /'infrequentAccessAfterDays' \(7\) must be a whole number from 30/,
     );
   });
 
   test('throws for a Glacier IR transition less than 30 days after Standard-IA', () => {
     expect(() => build({ glacierInstantRetrievalAfterDays: 45 })).toThrow(
-      /'glacierInstantRetrievalAfterDays' \(45\) must be an integer from 60/,
+      /'glacierInstantRetrievalAfterDays' \(45\) must be a whole number from 60/,
     );
   });
 
   test('throws for an invalid bucket name', () => {
     expect(() => build({ bucketName: 'Checkpoints_Bucket' })).toThrow(
-      /'bucketName' \('Checkpoints_Bucket'\) must be 3-63 characters/,
+      /'bucketName' \('Checkpoints_Bucket'\) is not a valid S3 bucket name/,
     );
   });
 

@@ -107,14 +107,15 @@ describe('EksCluster', () => {
     });
     expect(onlyResource(json, 'aws_eks_access_policy_association')).toMatchObject({
       principal_arn: arn,
-      policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      policy_arn:
+        'arn:${data.aws_partition.AwsPartition.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
       access_scope: { type: 'cluster' },
     });
   });
 
   test('throws for an admin principal that is not an IAM ARN', () => {
     expect(() => clusterStack({ adminPrincipalArns: ['platform-admin'] })).toThrow(
-      /'adminPrincipalArns\[0\]' \('platform-admin'\) must be an IAM role or user ARN/,
+      /'adminPrincipalArns\[0\]' \('platform-admin'\) is not an ARN/,
     );
   });
 
@@ -178,8 +179,8 @@ describe('EksCluster', () => {
       .filter((a) => /NodeRole/.test(a.role))
       .map((a) => a.policy_arn);
     expect(arns.sort()).toEqual([
-      'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
-      'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+      'arn:${data.aws_partition.AwsPartition.partition}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
+      'arn:${data.aws_partition.AwsPartition.partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy',
     ]);
   });
 
@@ -219,7 +220,7 @@ describe('EksCluster', () => {
 
   test('throws for a system node group that can scale to zero', () => {
     expect(() => clusterStack({ systemNodeGroup: { minNodes: 0 } })).toThrow(
-      /'systemNodeGroup.minNodes' \(0\) must be an integer from 1/,
+      /'systemNodeGroup.minNodes' \(0\) must be a whole number from 1/,
     );
   });
 
@@ -299,7 +300,7 @@ describe('EksCluster', () => {
   test('addWorkloadRole throws for an invalid service account', () => {
     const { cluster: c } = clusterStack();
     expect(() => c.addWorkloadRole('X', { namespace: 'training', serviceAccount: 'Trainer_SA' })).toThrow(
-      /'serviceAccount' \('Trainer_SA'\) must be a Kubernetes name/,
+      /'serviceAccount' \('Trainer_SA'\) is not valid as a service account name/,
     );
   });
 
@@ -313,13 +314,15 @@ describe('EksCluster', () => {
 describe('EksCluster extra validation', () => {
   test('throws for a public access CIDR that does not parse', () => {
     expect(() => clusterStack({ endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.7'] })).toThrow(
-      /'publicAccessCidrs' entry '203.0.113.7'/,
+      /'publicAccessCidrs\[0\]' \('203.0.113.7'\) is not an IPv4 CIDR block/,
     );
   });
 
   test('throws for a repeated admin principal', () => {
     const arn = 'arn:aws:iam::111122223333:role/a';
-    expect(() => clusterStack({ adminPrincipalArns: [arn, arn] })).toThrow(/lists a principal twice/);
+    expect(() => clusterStack({ adminPrincipalArns: [arn, arn] })).toThrow(
+      /'adminPrincipalArns' lists 'arn:aws:iam::111122223333:role\/a' twice/,
+    );
   });
 });
 
@@ -434,7 +437,7 @@ describe('EksCluster private endpoint access', () => {
 
   test('throws for an invalid private endpoint CIDR', () => {
     expect(() => clusterStack({ privateEndpointAccessCidrs: ['10.100.0.1/16'] })).toThrow(
-      /'privateEndpointAccessCidrs' entry '10.100.0.1\/16'/,
+      /'privateEndpointAccessCidrs\[0\]' \('10.100.0.1\/16'\) has host bits set/,
     );
   });
 });

@@ -137,7 +137,7 @@ describe('InferenceNodeGroup', () => {
 
   test(`throws for a root volume below ${MIN_INFERENCE_ROOT_VOLUME_GIB} GiB`, () => {
     expect(() => build({ rootVolumeSizeGiB: 50 })).toThrow(
-      /'rootVolumeSizeGiB' \(50\) must be an integer from 100/,
+      /'rootVolumeSizeGiB' \(50\) must be a whole number from 100/,
     );
   });
 

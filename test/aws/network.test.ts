@@ -138,13 +138,13 @@ describe('GpuNetwork', () => {
   });
 
   test('throws for a CIDR larger than /16 or smaller than /20', () => {
-    expect(() => network(awsStack(), { cidr: '10.0.0.0/8' })).toThrow(/must be a \/16 to \/20/);
-    expect(() => network(awsStack(), { cidr: '10.0.0.0/24' })).toThrow(/must be a \/16 to \/20/);
+    expect(() => network(awsStack(), { cidr: '10.0.0.0/8' })).toThrow(/must be from \/16 to \/20/);
+    expect(() => network(awsStack(), { cidr: '10.0.0.0/24' })).toThrow(/must be from \/16 to \/20/);
   });
 
   test('throws for a CIDR with host bits', () => {
     expect(() => network(awsStack(), { cidr: '10.0.1.0/16' })).toThrow(
-      /has host bits set: use the network address '10.0.0.0\/16'/,
+      /has host bits set: the network address of that block is '10.0.0.0\/16'/,
     );
   });
 
@@ -167,7 +167,7 @@ describe('GpuNetwork', () => {
 
   test('throws for something that is not an AZ name', () => {
     expect(() => new GpuNetwork(awsStack(), 'N', { availabilityZones: ['use1-az1', 'us-east-1a'] })).toThrow(
-      /'use1-az1' is not an Availability Zone name/,
+      /'availabilityZones\[0\]' \('use1-az1'\) is not an AWS Availability Zone name/,
     );
   });
 
@@ -188,21 +188,21 @@ describe('GpuNetwork', () => {
       /'interfaceEndpoints' entry 'sts'/,
     );
     expect(() => network(awsStack(), { interfaceEndpoints: ['com.amazonaws.us-east-1.sts '] })).toThrow(
-      /'interfaceEndpoints' entry/,
+      /'interfaceEndpoints entry' \('com.amazonaws.us-east-1.sts '\) has leading or trailing whitespace/,
     );
   });
 });
 
 describe('GpuNetwork.fromNetworkAttributes', () => {
   const priv = [
-    { subnetId: 'subnet-a', availabilityZone: 'eu-west-1a', cidr: '10.0.0.0/19' },
-    { subnetId: 'subnet-b', availabilityZone: 'eu-west-1b', cidr: '10.0.32.0/19' },
+    { subnetId: 'subnet-0aaaaaaaaaaaaaaaa', availabilityZone: 'eu-west-1a', cidr: '10.0.0.0/19' },
+    { subnetId: 'subnet-0bbbbbbbbbbbbbbbb', availabilityZone: 'eu-west-1b', cidr: '10.0.32.0/19' },
   ];
 
   test('takes the region from the subnets and creates no resources', () => {
     const stack = awsStack();
     const net = GpuNetwork.fromNetworkAttributes(stack, 'Existing', {
-      vpcId: 'vpc-1',
+      vpcId: 'vpc-0123456789abcdef0',
       vpcCidr: '10.0.0.0/16',
       privateSubnets: priv,
     });
@@ -214,7 +214,7 @@ describe('GpuNetwork.fromNetworkAttributes', () => {
   test('a cluster can use it', () => {
     const stack = awsStack();
     const net = GpuNetwork.fromNetworkAttributes(stack, 'Existing', {
-      vpcId: 'vpc-1',
+      vpcId: 'vpc-0123456789abcdef0',
       vpcCidr: '10.0.0.0/16',
       privateSubnets: priv,
       trainingSubnet: priv[0],
@@ -223,15 +223,15 @@ describe('GpuNetwork.fromNetworkAttributes', () => {
     const group = cluster.addTrainingNodeGroup('H', { accelerator: Accelerator.H100, nodes: 2 });
     expect(group.node.path).toBe('test/C/H');
     expect(onlyResource(synthJson(stack), 'aws_eks_cluster').vpc_config.subnet_ids).toEqual([
-      'subnet-a',
-      'subnet-b',
+      'subnet-0aaaaaaaaaaaaaaaa',
+      'subnet-0bbbbbbbbbbbbbbbb',
     ]);
   });
 
   test('throws for private subnets in one AZ', () => {
     expect(() =>
       GpuNetwork.fromNetworkAttributes(awsStack(), 'E', {
-        vpcId: 'vpc-1',
+        vpcId: 'vpc-0123456789abcdef0',
         vpcCidr: '10.0.0.0/16',
         privateSubnets: [priv[0]],
       }),
@@ -241,24 +241,24 @@ describe('GpuNetwork.fromNetworkAttributes', () => {
   test('throws for a subnet with an AZ id instead of a name', () => {
     expect(() =>
       GpuNetwork.fromNetworkAttributes(awsStack(), 'E', {
-        vpcId: 'vpc-1',
+        vpcId: 'vpc-0123456789abcdef0',
         vpcCidr: '10.0.0.0/16',
         privateSubnets: [
           priv[0],
-          { subnetId: 'subnet-c', availabilityZone: 'euw1-az3', cidr: '10.0.64.0/19' },
+          { subnetId: 'subnet-0cccccccccccccccc', availabilityZone: 'euw1-az3', cidr: '10.0.64.0/19' },
         ],
       }),
-    ).toThrow(/'availabilityZone' \('euw1-az3'\)/);
+    ).toThrow(/'privateSubnets\[1\].availabilityZone' \('euw1-az3'\) is not an AWS Availability Zone name/);
   });
 
   test('throws for subnets of two regions', () => {
     expect(() =>
       GpuNetwork.fromNetworkAttributes(awsStack(), 'E', {
-        vpcId: 'vpc-1',
+        vpcId: 'vpc-0123456789abcdef0',
         vpcCidr: '10.0.0.0/16',
         privateSubnets: [
           priv[0],
-          { subnetId: 'subnet-c', availabilityZone: 'us-east-1a', cidr: '10.0.64.0/19' },
+          { subnetId: 'subnet-0cccccccccccccccc', availabilityZone: 'us-east-1a', cidr: '10.0.64.0/19' },
         ],
       }),
     ).toThrow(/span regions/);

@@ -77,7 +77,7 @@ describe('Registry', () => {
           PullThroughCache.dockerHub('arn:aws:secretsmanager:us-east-1:111122223333:secret:dockerhub'),
         ],
       }),
-    ).toThrow(/must be a Secrets Manager secret ARN whose name starts with 'ecr-pullthroughcache\/'/);
+    ).toThrow(/is not an ARN of secretsmanager 'secret:ecr-pullthroughcache\/...'/);
     const ok = build({
       pullThroughCaches: [
         PullThroughCache.dockerHub(
@@ -247,7 +247,7 @@ describe('renderEcrLifecyclePolicy', () => {
   test('throws for a zero count', () => {
     expect(() =>
       renderEcrLifecyclePolicy([{ ...base, rulePriority: 1, tagStatus: 'untagged', countNumber: 0 }]),
-    ).toThrow(/'countNumber' \(0\)/);
+    ).toThrow(/'lifecycleRules\[0\].countNumber' \(0\)/);
   });
 
   test('throws for no rules', () => {

@@ -93,7 +93,7 @@ describe('TrainingNodeGroup', () => {
 
   test('throws for an invalid taint', () => {
     expect(() => build({ taints: [{ key: 'bad key', effect: TaintEffect.NO_SCHEDULE }] })).toThrow(
-      /'taints' entry .* is not a valid Kubernetes taint/,
+      /'taints\[0\].key' key 'bad key' is not a valid Kubernetes label key/,
     );
   });
 
@@ -137,7 +137,7 @@ describe('TrainingNodeGroup', () => {
 
     test('throws for a hop limit of 0', () => {
       expect(() => build({ imdsHopLimit: 0 })).toThrow(
-        /'imdsHopLimit' \(0\) must be an integer from 1 to 64/,
+        /'imdsHopLimit' \(0\) must be a whole number from 1 to 64/,
       );
     });
 
@@ -230,7 +230,7 @@ describe('TrainingNodeGroup', () => {
 
     test('throws for a root volume below 50 GiB', () => {
       expect(() => build({ rootVolumeSizeGiB: 20 })).toThrow(
-        /'rootVolumeSizeGiB' \(20\) must be an integer from 50/,
+        /'rootVolumeSizeGiB' \(20\) must be a whole number from 50/,
       );
     });
   });
@@ -366,7 +366,9 @@ describe('TrainingNodeGroup', () => {
     });
 
     test('throws for a non-positive node count', () => {
-      expect(() => build({ nodes: 0 })).toThrow(/Cluster\/H100: 'nodes' \(0\) must be a positive integer/);
+      expect(() => build({ nodes: 0 })).toThrow(
+        /Cluster\/H100: 'nodes' \(0\) must be a whole number from 1 to 1000/,
+      );
     });
 
     test('throws when the pinned VPC CNI is too old for efa-only', () => {

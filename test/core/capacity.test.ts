@@ -11,13 +11,17 @@ import {
   resolveInferenceNodeCounts,
   resolveTrainingNodes,
   sizeModel,
+  validateGpuNodePoolOptions,
+  ValidationError,
 } from '../../lib/core';
 
 describe('Capacity', () => {
   test('factories set the kind and ids', () => {
     expect(Capacity.onDemand().kind).toBe(CapacityKind.ON_DEMAND);
     expect(Capacity.spot().isPreemptible).toBe(true);
-    expect(Capacity.reservation('cr-0abc1234', { project: 'p' }).reservationOptions.project).toBe('p');
+    expect(
+      Capacity.reservation('cr-0abc1234', { project: 'shared-res-proj' }).reservationOptions.project,
+    ).toBe('shared-res-proj');
     expect(Capacity.capacityBlock('cr-0123456789abcdef0').reservationId).toBe('cr-0123456789abcdef0');
     expect(Capacity.queuedProvisioning().kind).toBe(CapacityKind.QUEUED_PROVISIONING);
   });
@@ -28,16 +32,18 @@ describe('Capacity', () => {
 
   test('throws when flex-start runs longer than 7 days', () => {
     expect(() => Capacity.flexStart({ maxRunDurationSeconds: 700000 })).toThrow(
-      /'maxRunDurationSeconds' \(700000\) must be an integer from 600 to 604800/,
+      /'Capacity.flexStart maxRunDurationSeconds' \(700000\) must be a whole number from 600 to 604800/,
     );
   });
 
   test('throws when a capacity block id is not a capacity reservation id', () => {
-    expect(() => Capacity.capacityBlock('cb-123')).toThrow(/'cr-' followed by 8 or 17 hex digits/);
+    expect(() => Capacity.capacityBlock('cb-123')).toThrow(
+      /is not an EC2 capacity reservation id: 'cr-' followed by 17/,
+    );
   });
 
   test('throws when a reservation id is empty', () => {
-    expect(() => Capacity.reservation('  ')).toThrow(/non-empty string/);
+    expect(() => Capacity.reservation('  ')).toThrow(/'Capacity.reservation id' must not be empty or blank/);
   });
 });
 
@@ -67,13 +73,13 @@ describe('node pool options', () => {
 
   test('throws when maxNodes is zero', () => {
     expect(() => resolveInferenceNodeCounts({ accelerator: Accelerator.L4, maxNodes: 0 })).toThrow(
-      /'maxNodes' \(0\) must be an integer >= 1/,
+      /'maxNodes' \(0\) must be a whole number from 1 to 1000/,
     );
   });
 
   test('throws when a training pool has no nodes', () => {
     expect(() => resolveTrainingNodes({ accelerator: Accelerator.H100, nodes: 0 })).toThrow(
-      /'nodes' \(0\) must be a positive integer/,
+      /'nodes' \(0\) must be a whole number from 1 to 1000/,
     );
     expect(resolveTrainingNodes({ accelerator: Accelerator.H100, nodes: 16 })).toBe(16);
   });
@@ -124,5 +130,59 @@ describe('node pool options', () => {
     expect(gpuPoolTaints([extra])).toEqual([GPU_TAINT, extra]);
     const own = { key: 'nvidia.com/gpu', value: 'true', effect: TaintEffect.NO_SCHEDULE };
     expect(gpuPoolTaints([own])).toEqual([own]);
+  });
+});
+
+describe('Capacity ids and shared pool options are validated', () => {
+  test('an AWS reservation id must be a capacity reservation id', () => {
+    expect(() => Capacity.reservation('cr-0abc123')).toThrow(/is not an EC2 capacity reservation id/);
+  });
+  test('a GCP reservation must be a Compute Engine name, its project a project id', () => {
+    expect(() => Capacity.reservation('My_Res')).toThrow(/must be 1-63 lower-case letters/);
+    expect(() => Capacity.reservation('mega-res', { project: 'Bad Project' })).toThrow(
+      /is not a Google Cloud project id/,
+    );
+  });
+  test('flex-start rejects NaN and strings with a ValidationError', () => {
+    expect(() => Capacity.flexStart({ maxRunDurationSeconds: NaN })).toThrow(ValidationError);
+    expect(() => Capacity.flexStart({ maxRunDurationSeconds: '3600' as any })).toThrow(ValidationError);
+  });
+  test.each([
+    [{ accelerator: 'H100' }, 'type'],
+    [{ accelerator: Accelerator.H100, capacity: 'spot' }, 'type'],
+    [{ accelerator: Accelerator.H100, labels: { 'a b': 'x' } }, 'k8s-label-key'],
+    [{ accelerator: Accelerator.H100, labels: { pool: null } }, 'type'],
+    [{ accelerator: Accelerator.H100, taints: [{ key: 'a', effect: 'Never' }] }, 'k8s-taint'],
+    [{ accelerator: Accelerator.H100, taints: [{ key: 'a', effect: 'NO_SCHEDULE' }] }, 'k8s-taint'],
+    [
+      {
+        accelerator: Accelerator.H100,
+        taints: [
+          { key: 'a', effect: TaintEffect.NO_SCHEDULE },
+          { key: 'a', value: 'x', effect: TaintEffect.NO_SCHEDULE },
+        ],
+      },
+      'duplicate',
+    ],
+    [{ accelerator: Accelerator.H100, gpusPerNode: 2 ** 31 }, 'number-range'],
+  ])('validateGpuNodePoolOptions refuses %p', (o, code) => {
+    try {
+      validateGpuNodePoolOptions(undefined, o as any);
+      throw new Error('nothing thrown');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).code).toBe(code);
+    }
+  });
+  test('node counts reject 1e21, Infinity and null', () => {
+    expect(() => resolveTrainingNodes({ accelerator: Accelerator.H100, nodes: 1e21 })).toThrow(
+      ValidationError,
+    );
+    expect(() => resolveInferenceNodeCounts({ accelerator: Accelerator.H100, maxNodes: Infinity })).toThrow(
+      ValidationError,
+    );
+    expect(() => resolveTrainingNodes({ accelerator: Accelerator.H100, nodes: null as any })).toThrow(
+      ValidationError,
+    );
   });
 });

@@ -135,7 +135,14 @@ describe('Tags facade', () => {
 
   test('throws when a tag key is empty or too long', () => {
     const { stack } = testStack();
-    expect(() => Tags.of(stack).add('', 'x')).toThrow(/keys must be 1-128/);
-    expect(() => Tags.of(stack).add('k'.repeat(129), 'x')).toThrow(ValidationError);
+    expect(() => Tags.of(stack).add('', 'x')).toThrow(/'Tags.add key' must not be empty/);
+    expect(() => Tags.of(stack).add('k'.repeat(129), 'x')).toThrow(/keys must be 1-128/);
+  });
+
+  test('throws for characters AWS tags do not allow, an aws: key, or a null value', () => {
+    const { stack } = testStack();
+    expect(() => Tags.of(stack).add('cost$center', 'x')).toThrow(/characters AWS tags do not allow/);
+    expect(() => Tags.of(stack).add('aws:owner', 'x')).toThrow(/not starting with 'aws:'/);
+    expect(() => Tags.of(stack).add('team', null as any)).toThrow(ValidationError);
   });
 });

@@ -87,7 +87,9 @@ describe('ArtifactRegistry', () => {
   });
 
   test('throws for a custom remote without https', () => {
-    expect(() => RemoteRegistry.custom('quay', 'quay.io')).toThrow(/must be an https:\/\/ registry URI/);
+    expect(() => RemoteRegistry.custom('quay', 'quay.io')).toThrow(
+      /'RemoteRegistry.custom uri' \('quay.io'\) is not a https:\/\/ URL/,
+    );
   });
 
   test('protects every repository from destroy by default', () => {
@@ -129,7 +131,7 @@ describe('ArtifactRegistry', () => {
         repositoryId: `r${'x'.repeat(40)}`,
         remotes: [RemoteRegistry.custom(`q${'y'.repeat(30)}`, 'https://quay.io')],
       }),
-    ).toThrow(/'repositoryId-<remote id>' \('rx+-qy+'\) must be 1-63 characters/);
+    ).toThrow(/'repositoryId-<remote id>' \('rx+-qy+'\) must be 1-63 lower-case letters/);
   });
 
   test('throws for an invalid repository id', () => {

@@ -9,7 +9,7 @@ import { gcpStack, warningIds } from './helpers';
 
 const BASE: BudgetAlarmProps = {
   billingAccount: '012345-6789AB-CDEF01',
-  project: 'proj',
+  project: 'my-proj',
   projectNumber: '123456789012',
   monthlyLimitUsd: 1000,
 };
@@ -78,7 +78,7 @@ describe('BudgetAlarm', () => {
 
   test('derives the amount from the cost estimate when not given', () => {
     const { stack } = gcpStack();
-    const network = new GkeNetwork(stack, 'Network', { project: 'proj', region: 'us-central1' });
+    const network = new GkeNetwork(stack, 'Network', { project: 'my-proj', region: 'us-central1' });
     const cluster = new GkeCluster(stack, 'Cluster', { network });
     const pool = cluster.addInferenceNodePool('L4', { accelerator: Accelerator.L4, maxNodes: 2 });
     new BudgetAlarm(stack, 'Budget', { ...BASE, monthlyLimitUsd: undefined });
@@ -90,7 +90,7 @@ describe('BudgetAlarm', () => {
 
   test('counts pools added after the budget', () => {
     const { stack } = gcpStack();
-    const network = new GkeNetwork(stack, 'Network', { project: 'proj', region: 'us-central1' });
+    const network = new GkeNetwork(stack, 'Network', { project: 'my-proj', region: 'us-central1' });
     const cluster = new GkeCluster(stack, 'Cluster', { network });
     new BudgetAlarm(stack, 'Budget', { ...BASE, monthlyLimitUsd: undefined });
     cluster.addInferenceNodePool('L4', {
@@ -125,15 +125,21 @@ describe('BudgetAlarm', () => {
   });
 
   test('throws for a non-positive amount', () => {
-    expect(() => budget({ monthlyLimitUsd: 0 })).toThrow(/'monthlyLimitUsd' \(0\) must be a positive number/);
+    expect(() => budget({ monthlyLimitUsd: 0 })).toThrow(
+      /'monthlyLimitUsd' \(0\) must be a finite number > 0/,
+    );
   });
 
   test('throws for an out-of-range threshold', () => {
-    expect(() => budget({ thresholds: [{ fraction: 0 }] })).toThrow(/fraction \(0\) must be > 0/);
+    expect(() => budget({ thresholds: [{ fraction: 0 }] })).toThrow(
+      /'thresholds\[0\].fraction' \(0\) must be a finite number > 0/,
+    );
   });
 
   test('throws for an email entry that is not an address', () => {
-    expect(() => budget({ emails: ['finance'] })).toThrow(/'emails' entry 'finance' is not an email address/);
+    expect(() => budget({ emails: ['finance'] })).toThrow(
+      /'emails\[0\]' \('finance'\) is not an e-mail address/,
+    );
   });
 
   test('throws for a display name over 60 characters', () => {
@@ -152,10 +158,13 @@ describe('BudgetAlarm', () => {
 
   test('providerSettings silence the quota-project warning', () => {
     const { stack } = testStack();
-    new GoogleProvider(stack, 'google', { project: 'proj', ...BudgetAlarm.providerSettings('proj') });
+    new GoogleProvider(stack, 'google', { project: 'my-proj', ...BudgetAlarm.providerSettings('my-proj') });
     new BudgetAlarm(stack, 'Budget', BASE);
     const json = synthJson(stack);
-    expect(json.provider!.google[0]).toMatchObject({ user_project_override: true, billing_project: 'proj' });
+    expect(json.provider!.google[0]).toMatchObject({
+      user_project_override: true,
+      billing_project: 'my-proj',
+    });
     expect(warningIds(stack)).not.toContain('gcp-budget-quota-project');
   });
 

@@ -19,7 +19,7 @@ function bucket(props: Partial<CheckpointBucketProps> = {}) {
 }
 const KSA = GcpPrincipal.kubernetesServiceAccount({
   projectNumber: '123456789012',
-  projectId: 'acme',
+  projectId: 'acme-ml',
   namespace: 'training',
   serviceAccount: 'trainer',
 });
@@ -91,7 +91,7 @@ describe('CheckpointBucket', () => {
 
   test('throws for a non-positive day count', () => {
     expect(() => bucket({ deleteObjectsAfterDays: 0 })).toThrow(
-      /'deleteObjectsAfterDays' \(0\) must be a positive integer/,
+      /'deleteObjectsAfterDays' \(0\) must be a whole number from 1/,
     );
   });
 
@@ -105,7 +105,7 @@ describe('CheckpointBucket', () => {
 
   test('throws for an invalid bucket name', () => {
     expect(() => bucket({ bucketName: 'Google-ckpt' })).toThrow(
-      /'bucketName' \('Google-ckpt'\) must be 3-63 characters/,
+      /'bucketName' \('Google-ckpt'\) is not a valid Cloud Storage bucket name/,
     );
   });
 
@@ -114,7 +114,7 @@ describe('CheckpointBucket', () => {
     const m = Object.values(resourcesOf(json(), 'google_storage_bucket_iam_member'))[0] as any;
     expect(m.role).toBe('roles/storage.objectUser');
     expect(m.member).toBe(
-      'principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/acme.svc.id.goog/subject/ns/training/sa/trainer',
+      'principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/acme-ml.svc.id.goog/subject/ns/training/sa/trainer',
     );
   });
 
@@ -139,7 +139,7 @@ describe('CheckpointBucket', () => {
     expect(() =>
       GcpPrincipal.kubernetesServiceAccount({
         projectNumber: 'acme',
-        projectId: 'acme',
+        projectId: 'acme-ml',
         namespace: 'a',
         serviceAccount: 'b',
       }),
@@ -150,13 +150,13 @@ describe('CheckpointBucket', () => {
     expect(() =>
       GcpPrincipal.kubernetesServiceAccount({
         projectNumber: '123456789012',
-        projectId: 'acme',
+        projectId: 'acme-ml',
         namespace: 'a',
         serviceAccount: 'b',
         workloadIdentityPool: 'other.svc.id.goog',
       }),
     ).toThrow(
-      /'workloadIdentityPool' \('other.svc.id.goog'\) is not the pool of 'projectId' \('acme.svc.id.goog'\)/,
+      /'workloadIdentityPool' \('other.svc.id.goog'\) is not the pool of 'projectId' \('acme-ml.svc.id.goog'\)/,
     );
   });
 
@@ -164,11 +164,11 @@ describe('CheckpointBucket', () => {
     expect(() =>
       GcpPrincipal.kubernetesServiceAccount({
         projectNumber: '123456789012',
-        projectId: 'acme',
+        projectId: 'acme-ml',
         namespace: 'Training',
         serviceAccount: 'b',
       }),
-    ).toThrow(/'namespace' \('Training'\) is not a Kubernetes name/);
+    ).toThrow(/namespace' \('Training'\) is not valid as a namespace/);
   });
 
   test('GcpPrincipal throws for a malformed service account email', () => {

@@ -9,7 +9,7 @@ import { gcpStack, warningIds } from './helpers';
 
 function make(props: Partial<GkeClusterProps> = {}, gpuDirect = GpuDirect.NONE) {
   const { stack } = gcpStack();
-  const network = new GkeNetwork(stack, 'Network', { project: 'proj', region: 'us-central1', gpuDirect });
+  const network = new GkeNetwork(stack, 'Network', { project: 'my-proj', region: 'us-central1', gpuDirect });
   const cluster = new GkeCluster(stack, 'Cluster', { network, ...props });
   return { stack, cluster, json: () => synthJson(stack) };
 }
@@ -43,7 +43,9 @@ describe('GkeCluster', () => {
   });
 
   test('defaults to Workload Identity on <project>.svc.id.goog', () => {
-    expect(clusterOf(make().json()).workload_identity_config).toEqual({ workload_pool: 'proj.svc.id.goog' });
+    expect(clusterOf(make().json()).workload_identity_config).toEqual({
+      workload_pool: 'my-proj.svc.id.goog',
+    });
   });
 
   test('defaults to the REGULAR release channel', () => {
@@ -151,7 +153,7 @@ describe('GkeCluster', () => {
 
   test('throws for a node location outside the network region', () => {
     expect(() => make({ nodeLocations: ['us-central1-a', 'us-east1-b'] })).toThrow(
-      /'nodeLocations' entry 'us-east1-b' is not a zone of the network's region 'us-central1'/,
+      /'nodeLocations\[1\]' \('us-east1-b'\) is in region 'us-east1', not in 'us-central1'/,
     );
   });
 
@@ -168,7 +170,7 @@ describe('GkeCluster', () => {
   test('throws when the master CIDR overlaps a range of the network', () => {
     const { stack } = gcpStack();
     const network = new GkeNetwork(stack, 'Network', {
-      project: 'proj',
+      project: 'my-proj',
       region: 'us-central1',
       cidr: '172.16.0.0/12',
     });
@@ -206,7 +208,7 @@ describe('GkeCluster', () => {
 
   test('throws for a control-plane port outside 1-65535', () => {
     expect(() => make({ controlPlaneToNodePorts: [70000] })).toThrow(
-      /'controlPlaneToNodePorts' entry \(70000\) must be a TCP port/,
+      /'controlPlaneToNodePorts\[0\]' \(70000\) must be a whole number from 1 to 65535/,
     );
   });
 
@@ -214,7 +216,7 @@ describe('GkeCluster', () => {
     const { stack, cluster } = make();
     const member = GcpPrincipal.kubernetesServiceAccount({
       projectNumber: '123456789012',
-      projectId: 'proj',
+      projectId: 'my-proj',
       namespace: 'keda',
       serviceAccount: 'keda-operator',
       workloadIdentityPool: cluster.workloadIdentityPool,
@@ -222,7 +224,7 @@ describe('GkeCluster', () => {
     new StorageBucketIamMember(stack, 'Grant', { bucket: 'b', role: 'roles/storage.objectViewer', member });
     const grant = onlyResource(synthJson(stack), 'google_storage_bucket_iam_member');
     // Without the reference the grant may be applied before the pool exists:
-    // "Identity Pool does not exist (proj.svc.id.goog)".
+    // "Identity Pool does not exist (my-proj.svc.id.goog)".
     expect(grant.member).toMatch(
       /^principal:\/\/iam\.googleapis\.com\/projects\/123456789012\/locations\/global\/workloadIdentityPools\/\$\{google_container_cluster\.Cluster_[A-F0-9]+\.workload_identity_config\[0\]\.workload_pool\}\/subject\/ns\/keda\/sa\/keda-operator$/,
     );

@@ -6,7 +6,7 @@ import { testStack } from '../util';
 /** A test stack with a Google provider (synth validation requires one). */
 export function gcpStack(id = 'test'): { app: ReturnType<typeof testStack>['app']; stack: TerraformStack } {
   const t = testStack(id);
-  new GoogleProvider(t.stack, 'google', { project: 'proj', region: 'us-central1' });
+  new GoogleProvider(t.stack, 'google', { project: 'my-proj', region: 'us-central1' });
   return t;
 }
 

@@ -15,7 +15,7 @@ import { gcpStack, warningIds } from './helpers';
 
 function pool(opts: Partial<InferenceNodePoolOptions> = {}) {
   const { stack } = gcpStack();
-  const network = new GkeNetwork(stack, 'Network', { project: 'proj', region: 'us-central1' });
+  const network = new GkeNetwork(stack, 'Network', { project: 'my-proj', region: 'us-central1' });
   const cluster = new GkeCluster(stack, 'Cluster', { network });
   const p = cluster.addInferenceNodePool('Serve', { accelerator: Accelerator.L4, ...opts });
   const json = synthJson(stack);
@@ -134,7 +134,7 @@ describe('InferenceNodePool', () => {
 
   test('throws for nodeLocations outside the region', () => {
     expect(() => pool({ nodeLocations: ['us-east1-b'] })).toThrow(
-      /'nodeLocations' entry 'us-east1-b' is not in the cluster's region/,
+      /'nodeLocations\[0\]' \('us-east1-b'\) is in region 'us-east1', not in 'us-central1'/,
     );
   });
 
@@ -191,7 +191,16 @@ describe('InferenceNodePool capacity', () => {
     expect(pool({ machineType: 'g2-standard-4' }).res.node_config.machine_type).toBe('g2-standard-4');
   });
 
-  test('normalizes user label values for Kubernetes', () => {
-    expect(pool({ labels: { model: 'Llama 3.1 8B' } }).res.node_config.labels.model).toBe('Llama-3.1-8B');
+  test('refuses a label value Kubernetes rejects instead of changing it silently', () => {
+    expect(() => pool({ labels: { model: 'Llama 3.1 8B' } })).toThrow(
+      /'labels\['model'\]' \('Llama 3.1 8B'\) is not a valid Kubernetes label value/,
+    );
+  });
+
+  test('refuses two label keys instead of merging them', () => {
+    // normalizeKubernetesLabels turned both into 'team_a'; now neither is a valid key.
+    expect(() => pool({ labels: { 'team a': 'x', 'team_a ': 'y' } })).toThrow(
+      /is not a valid Kubernetes label key/,
+    );
   });
 });

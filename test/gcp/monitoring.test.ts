@@ -140,12 +140,14 @@ describe('Monitoring', () => {
 
   test('throws for an autoCloseSeconds below 30 minutes', () => {
     expect(() => alerting({ autoCloseSeconds: 60 })).toThrow(
-      /'autoCloseSeconds' \(60\) must be an integer from 1800/,
+      /'autoCloseSeconds' \(60\) must be a whole number from 1800/,
     );
   });
 
   test('throws for a malformed email', () => {
-    expect(() => alerting({ emails: ['oncall'] })).toThrow(/'emails' entry 'oncall' is not an email address/);
+    expect(() => alerting({ emails: ['oncall'] })).toThrow(
+      /'emails\[0\]' \('oncall'\) is not an e-mail address/,
+    );
   });
 
   test('defaults display names to the cdktf-ai-infra prefix', () => {

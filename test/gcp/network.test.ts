@@ -6,7 +6,7 @@ import { gcpStack, warningIds } from './helpers';
 
 function net(props: Partial<GkeNetworkProps> = {}) {
   const { stack } = gcpStack();
-  const n = new GkeNetwork(stack, 'Network', { project: 'proj', region: 'us-central1', ...props });
+  const n = new GkeNetwork(stack, 'Network', { project: 'my-proj', region: 'us-central1', ...props });
   return { stack, n, json: () => synthJson(stack) };
 }
 
@@ -100,7 +100,7 @@ describe('GkeNetwork', () => {
     expect(vpcs).toHaveLength(3);
     const roce = vpcs.find((v) => v.network_profile);
     expect(roce).toMatchObject({
-      network_profile: 'projects/proj/global/networkProfiles/us-central1-b-vpc-roce',
+      network_profile: 'projects/my-proj/global/networkProfiles/us-central1-b-vpc-roce',
       mtu: 8896,
     });
     expect(n.gpuDirectNetworks).toHaveLength(9);
@@ -117,7 +117,7 @@ describe('GkeNetwork', () => {
 
   test('throws when gpuDirectZone is outside the region', () => {
     expect(() => net({ gpuDirect: GpuDirect.RDMA, gpuDirectZone: 'europe-west4-a' })).toThrow(
-      /'gpuDirectZone' \('europe-west4-a'\) is not in 'region'/,
+      /'gpuDirectZone' \('europe-west4-a'\) is in region 'europe-west4', not in 'us-central1'/,
     );
   });
 
@@ -150,7 +150,9 @@ describe('GkeNetwork', () => {
 
   test('throws for a name too long for the derived firewall rule names', () => {
     // 49 + '-allow-internal' = 64 characters: GCE rejects it at apply.
-    expect(() => net({ name: `n${'x'.repeat(48)}` })).toThrow(/'name' \('nx+'\) must be 1-48 characters/);
+    expect(() => net({ name: `n${'x'.repeat(48)}` })).toThrow(
+      /'name' \('nx+'\) must be 1-48 lower-case letters/,
+    );
   });
 
   test.each([
@@ -169,7 +171,7 @@ describe('GkeNetwork', () => {
   test('throws for an RDMA network name over 46 characters', () => {
     expect(() =>
       net({ name: `n${'x'.repeat(46)}`, gpuDirect: GpuDirect.RDMA, gpuDirectZone: 'us-central1-b' }),
-    ).toThrow(/must be 1-46 characters/);
+    ).toThrow(/must be 1-46 lower-case letters/);
   });
 
   test('throws for an invalid name', () => {
@@ -177,7 +179,7 @@ describe('GkeNetwork', () => {
   });
 
   test('throws for an MTU out of range', () => {
-    expect(() => net({ mtu: 9000 })).toThrow(/'mtu' \(9000\) must be an integer from 1300 to 8896/);
+    expect(() => net({ mtu: 9000 })).toThrow(/'mtu' \(9000\) must be a whole number from 1300 to 8896/);
   });
 
   test('warns when GPUDirect props are set without gpuDirect', () => {

@@ -17,7 +17,7 @@ import { gcpStack, warningIds } from './helpers';
 
 function setup(net: Partial<GkeNetworkProps> = {}, cl: Partial<GkeClusterProps> = {}) {
   const { stack } = gcpStack();
-  const network = new GkeNetwork(stack, 'Network', { project: 'proj', region: 'us-central1', ...net });
+  const network = new GkeNetwork(stack, 'Network', { project: 'my-proj', region: 'us-central1', ...net });
   const cluster = new GkeCluster(stack, 'Cluster', { network, ...cl });
   return { stack, cluster };
 }
@@ -215,20 +215,20 @@ describe('TrainingNodePool', () => {
   });
 
   test('a block with the cluster project named explicitly renders the block path', () => {
-    const ra = pool({ capacity: Capacity.reservation('mega-res', { project: 'proj', block: 'b1' }) }).res
+    const ra = pool({ capacity: Capacity.reservation('mega-res', { project: 'my-proj', block: 'b1' }) }).res
       .node_config.reservation_affinity;
-    expect(ra.values).toEqual(['projects/proj/reservations/mega-res/reservationBlocks/b1']);
+    expect(ra.values).toEqual(['projects/my-proj/reservations/mega-res/reservationBlocks/b1']);
   });
 
   test('a reservation block defaults to the cluster project', () => {
     const ra = pool({ capacity: Capacity.reservation('mega-res', { block: 'b2' }) }).res.node_config
       .reservation_affinity;
-    expect(ra.values).toEqual(['projects/proj/reservations/mega-res/reservationBlocks/b2']);
+    expect(ra.values).toEqual(['projects/my-proj/reservations/mega-res/reservationBlocks/b2']);
   });
 
   test('throws for a reservation name GCE would reject', () => {
     expect(() => pool({ capacity: Capacity.reservation('cr-0123456789abcdef0'.toUpperCase()) })).toThrow(
-      /a GCP reservation name is lower case/,
+      /must be 1-63 lower-case letters, digits and '-'/,
     );
   });
 
@@ -321,7 +321,7 @@ describe('TrainingNodePool', () => {
 
   test('throws for a zone outside the region', () => {
     expect(() => pool({ zone: 'europe-west4-a' })).toThrow(
-      /'zone' \('europe-west4-a'\) is not in the cluster's region/,
+      /'zone' \('europe-west4-a'\) is in region 'europe-west4', not in 'us-central1'/,
     );
   });
 
@@ -338,7 +338,7 @@ describe('TrainingNodePool', () => {
   });
 
   test('throws for nodes below 1', () => {
-    expect(() => pool({ nodes: 0 })).toThrow(/'nodes' \(0\) must be a positive integer/);
+    expect(() => pool({ nodes: 0 })).toThrow(/'nodes' \(0\) must be a whole number from 1/);
   });
 
   test('throws for L40S with GCP alternatives', () => {
@@ -349,7 +349,7 @@ describe('TrainingNodePool', () => {
 
   test('throws for an invalid boot disk size', () => {
     expect(() => pool({ bootDiskSizeGiB: 10 })).toThrow(
-      /'bootDiskSizeGiB' \(10\) must be an integer from 50 to 65536/,
+      /'bootDiskSizeGiB' \(10\) must be a whole number from 50 to 65536/,
     );
   });
 

@@ -92,7 +92,7 @@ describe('GkeDeviceNetworks', () => {
 
   test('throws on an empty subnet', () => {
     expect(() => build({ networks: [{ ...MEGA[0], subnet: '' }] })).toThrow(
-      /'subnet' must be a non-empty name/,
+      /'networks\[0\].subnet' must not be empty or blank/,
     );
   });
 });

@@ -312,7 +312,7 @@ describe('MonitoringStack remote write', () => {
   test('throws when the remote-write URL is not http(s)', () => {
     const { platform } = platformAndWorkloads();
     expect(() => new MonitoringStack(platform, 'M', { remoteWrite: { url: 'ws-1' } })).toThrow(
-      /'remoteWrite.url' \('ws-1'\) must be an http\(s\) URL/,
+      /'remoteWrite.url' \('ws-1'\) is not a http:\/\/ or https:\/\/ URL/,
     );
   });
 

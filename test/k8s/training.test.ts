@@ -403,7 +403,7 @@ describe('TrainingQueues', () => {
     expect(() =>
       queues({ flavors: [{ ...QUEUES.flavors[1], nodeLabels: { 'capacity-type': 'on demand' } }] }),
     ).toThrow(
-      /'flavors' 'h100-on-demand' 'nodeLabels' value 'on demand' \(key 'capacity-type'\) is not a valid/,
+      /'flavors\[0\].nodeLabels\['capacity-type'\]' \('on demand'\) is not a valid Kubernetes label value/,
     );
   });
 

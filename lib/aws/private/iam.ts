@@ -1,10 +1,11 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { awsPartition } from './partition';
 
-/** ARN of an AWS managed policy. */
-export function managedPolicyArn(name: string): string {
-  return `arn:aws:iam::aws:policy/${name}`;
+/** ARN of an AWS managed policy, in the stack's partition. */
+export function managedPolicyArn(scope: IConstruct, name: string): string {
+  return `arn:${awsPartition(scope)}:iam::aws:policy/${name}`;
 }
 
 /** A trust policy letting an AWS service assume a role. */
@@ -31,7 +32,7 @@ export function serviceRole(
     (p) =>
       new IamRolePolicyAttachment(scope, `${id}${p.replace(/[^A-Za-z0-9]/g, '')}`, {
         role: role.name,
-        policyArn: managedPolicyArn(p),
+        policyArn: managedPolicyArn(scope, p),
       }),
   );
   return { role, attachments };

@@ -7,11 +7,12 @@ import {
   CostEstimate,
   GpuShape,
   gpuPoolTaints,
-  isValidKubernetesLabelKey,
   NodeTaint,
   PricingModel,
   TaintEffect,
   ValidationError,
+  Validate,
+  validateNodeTaints,
   Warnings,
 } from '../../core';
 
@@ -57,13 +58,8 @@ export function gpuNodeLabels(
   extra: Record<string, string> | undefined,
   efa: boolean,
 ): Record<string, string> {
+  Validate.k8sLabels(scope, 'labels', extra ?? {});
   for (const k of Object.keys(extra ?? {})) {
-    if (!isValidKubernetesLabelKey(k)) {
-      throw new ValidationError(
-        `'labels' key '${k}' is not a valid Kubernetes label key (optional DNS prefix and '/', then at most 63 characters of [A-Za-z0-9._-]).`,
-        scope,
-      );
-    }
     const prefix = k.includes('/') ? k.split('/')[0] : '';
     const restricted = /(^|\.)(kubernetes\.io|k8s\.io)$/.test(prefix);
     if (restricted && !/^(node|kubelet)\.kubernetes\.io$/.test(prefix)) {
@@ -88,18 +84,7 @@ export function eksTaints(
   scope: IConstruct,
   extra: NodeTaint[] | undefined,
 ): Array<{ key: string; value?: string; effect: string }> {
-  for (const t of extra ?? []) {
-    if (
-      !isValidKubernetesLabelKey(t.key) ||
-      !(t.effect in EKS_TAINT_EFFECT) ||
-      (t.value !== undefined && !/^([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/.test(t.value))
-    ) {
-      throw new ValidationError(
-        `'taints' entry ${JSON.stringify(t)} is not a valid Kubernetes taint: the key must be a label key, the value at most 63 characters of [A-Za-z0-9._-], the effect a TaintEffect.`,
-        scope,
-      );
-    }
-  }
+  validateNodeTaints(scope, 'taints', extra ?? []);
   return gpuPoolTaints(extra ?? []).map((t) => ({
     key: t.key,
     ...(t.value !== undefined ? { value: t.value } : {}),
@@ -214,12 +199,7 @@ export function requireIntInRange(
   max: number,
   hint: string,
 ): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(
-      `'${prop}' (${value}) must be an integer from ${min} to ${max}: ${hint}`,
-      scope,
-    );
-  }
+  Validate.integer(scope, prop, value, { min, max, reason: hint.replace(/\.$/, '') });
 }
 
 const claimedNodeGroupNames = new WeakMap<object, Map<string, string>>();

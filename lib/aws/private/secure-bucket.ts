@@ -1,5 +1,4 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import {
@@ -12,12 +11,15 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import { ValidationError } from '../../core';
-import type { IAwsRole } from '../roles';
+import { Validate } from '../../core';
+import type { PolicyStatement } from './grants';
+import { awsPartition } from './partition';
 
 /** Options of {@link SecureBucket}. */
 export interface SecureBucketOptions {
   readonly bucketName?: string;
+  /** The prop the user set the bucket name with, for messages. */
+  readonly bucketNameProp: string;
   readonly bucketPrefix: string;
   readonly protectFromDestroy: boolean;
   readonly lifecycleRules: S3BucketLifecycleConfigurationRule[];
@@ -35,11 +37,8 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, o: SecureBucketOptions) {
     super(scope, id);
-    if (o.bucketName !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(o.bucketName)) {
-      throw new ValidationError(
-        `'bucketName' ('${o.bucketName}') must be 3-63 characters of lower-case letters, digits, '.' and '-', starting and ending with a letter or digit.`,
-        scope,
-      );
+    if (o.bucketName !== undefined) {
+      Validate.s3BucketName(scope, o.bucketNameProp, o.bucketName);
     }
     const account = new DataAwsCallerIdentity(this, 'Account');
     this.key = new KmsKey(this, 'Key', {
@@ -54,7 +53,7 @@ export class SecureBucket extends Construct {
           {
             Sid: 'AccountAdmin',
             Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${account.accountId}:root` },
+            Principal: { AWS: `arn:${awsPartition(this)}:iam::${account.accountId}:root` },
             Action: 'kms:*',
             Resource: '*',
           },
@@ -133,8 +132,8 @@ export class SecureBucket extends Construct {
     }
   }
 
-  /** Grants read (and optionally write) on the bucket and its key to a role, with an inline policy. */
-  public grant(scope: Construct, id: string, role: IAwsRole, write: boolean): IamRolePolicy {
+  /** The statements that grant read (and optionally write) on the bucket and its key. */
+  public grantStatements(write: boolean): PolicyStatement[] {
     const s3Actions = ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:GetBucketLocation'];
     if (write) {
       s3Actions.push(
@@ -145,15 +144,9 @@ export class SecureBucket extends Construct {
       );
     }
     const kmsActions = write ? ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'] : ['kms:Decrypt'];
-    return new IamRolePolicy(scope, id, {
-      role: role.roleName,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Action: s3Actions, Resource: [this.bucket.arn, `${this.bucket.arn}/*`] },
-          { Effect: 'Allow', Action: kmsActions, Resource: [this.key.arn] },
-        ],
-      }),
-    });
+    return [
+      { Effect: 'Allow', Action: s3Actions, Resource: [this.bucket.arn, `${this.bucket.arn}/*`] },
+      { Effect: 'Allow', Action: kmsActions, Resource: [this.key.arn] },
+    ];
   }
 }

@@ -1,11 +1,12 @@
 import { IPv4, IPv4CidrRange, Validator } from 'ip-num';
-import { ValidationError } from '../../core';
+import { Validate, ValidationError } from '../../core';
 
 /**
  * Parses an IPv4 CIDR and checks it is a network address.
  * @throws ValidationError naming `prop` when the CIDR is malformed or not aligned
  */
 export function parseCidr(prop: string, cidr: string): IPv4CidrRange {
+  Validate.string(undefined, prop, cidr);
   const [valid] = Validator.isValidIPv4CidrNotation(cidr);
   if (!valid) {
     throw new ValidationError(`'${prop}' ('${cidr}') is not an IPv4 CIDR block such as '10.0.0.0/16'.`);

@@ -1,9 +1,7 @@
 import { createHash } from 'crypto';
 import { Token } from 'cdktf';
-import { ValidationError } from '../../core';
-
-/** GCE resource name rule: lower case letter first, then lower case letters, digits, '-'; at most 63. */
-const GCE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+import { IConstruct } from 'constructs';
+import { Validate } from '../../core';
 
 /** Turns a construct id into a GCE-style resource name: `CheckpointBucket` -> `checkpoint-bucket`. */
 export function defaultName(id: string): string {
@@ -23,15 +21,32 @@ export function defaultName(id: string): string {
  * Validates a GCE resource name (networks, subnets, clusters, node pools, repositories).
  * @param maxLength the resource's own limit, when shorter than 63
  */
-export function validateGceName(prop: string, name: string, maxLength = 63): void {
-  if (Token.isUnresolved(name)) {
-    return;
-  }
-  if (!GCE_NAME.test(name) || name.length > maxLength) {
-    throw new ValidationError(
-      `'${prop}' ('${name}') must be 1-${maxLength} characters of lower case letters, digits and '-', starting with a letter and not ending with '-'.`,
-    );
-  }
+export function validateGceName(prop: string, name: string, maxLength = 63, scope?: IConstruct): void {
+  Validate.gcpResourceName(scope, prop, name, maxLength);
+}
+
+/**
+ * Validates a Cloud Storage location: a region (`us-central1`), a multi-region (`US`, `EU`,
+ * `ASIA`) or a predefined dual-region (`NAM4`, `EUR4`, `ASIA1`, ...), case-insensitive
+ * (https://cloud.google.com/storage/docs/locations).
+ */
+export function validateStorageLocation(scope: IConstruct, prop: string, location: unknown): string {
+  const v = Validate.string(scope, prop, location);
+  if (Token.isUnresolved(v)) return v;
+  const l = v.toLowerCase();
+  if (/^(us|eu|asia)$/.test(l) || /^(nam|eur|asia)\d{1,2}$/.test(l)) return v;
+  Validate.gcpRegion(scope, prop, l);
+  return v;
+}
+
+/**
+ * Validates an Artifact Registry location: a region or a multi-region `us`, `europe`, `asia`
+ * (https://cloud.google.com/artifact-registry/docs/repositories/repo-locations).
+ */
+export function validateRegistryLocation(scope: IConstruct, prop: string, location: unknown): string {
+  const v = Validate.string(scope, prop, location);
+  if (Token.isUnresolved(v) || /^(us|europe|asia)$/.test(v)) return v;
+  return Validate.gcpRegion(scope, prop, v);
 }
 
 /** Whether a value is an unresolved token (skip validation). */

@@ -15,13 +15,22 @@ import {
   Accelerator,
   ValidationError,
   Warnings,
+  GpuNodePoolOptions,
   gpuPoolTaints,
-  normalizeKubernetesLabels,
+  lookupShape,
+  Validate,
+  validateGpuNodePoolOptions,
 } from '../../core';
 import type { IGkeCluster } from '../cluster';
-import { GcpGpuMachineType, GpuDirect, lookupMachineType, machineTypeByName } from '../machine-types';
+import {
+  GCP_ACCELERATOR_ALTERNATIVES,
+  GPU_MACHINE_TYPES,
+  GcpGpuMachineType,
+  GpuDirect,
+  machineTypeByName,
+} from '../machine-types';
 import { GpuDirectNetwork } from '../network';
-import { GpuDriverVersion, UpgradeStrategy } from '../node-pool-options';
+import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from '../node-pool-options';
 import { PoolPlan, ReservationType, poolRuleViolation } from './pool-rules';
 
 /** What a GKE cluster exposes to its node pools (the members of {@link IGkeCluster} they read). */
@@ -167,7 +176,8 @@ export function createGpuNodePool(
     [ACCELERATOR_NODE_LABEL]: m.accelerator.labelValue,
     [POOL_ROLE_NODE_LABEL]: spec.poolRole,
     ...(plan.queuedProvisioning ? { 'cloud.google.com/gke-queued': 'true' } : {}),
-    ...normalizeKubernetesLabels(spec.labels ?? {}),
+    // Labels are validated, never normalised: two keys silently merging into one would lose one.
+    ...Validate.k8sLabels(scope, 'labels', spec.labels ?? {}),
   };
   const taints = gpuPoolTaints(spec.taints).map((t) => ({
     key: t.key,
@@ -304,9 +314,17 @@ export function resolveMachine(
   gpus: number,
   machineType: string | undefined,
   explicitGpus: number | undefined,
+  gpusProp = 'gpusPerNode',
 ): GcpGpuMachineType {
   if (machineType === undefined) {
-    return lookupMachineType(accelerator, gpus);
+    return lookupShape(
+      'Google Cloud',
+      GPU_MACHINE_TYPES,
+      accelerator,
+      gpus,
+      GCP_ACCELERATOR_ALTERNATIVES,
+      gpusProp,
+    );
   }
   const m = machineTypeByName(machineType, 'machineType');
   if (!m.accelerator.equals(accelerator)) {
@@ -316,7 +334,7 @@ export function resolveMachine(
   }
   if (explicitGpus !== undefined && m.gpuCount !== explicitGpus) {
     throw new ValidationError(
-      `'machineType' (${machineType}) has ${m.gpuCount} GPUs but 'gpusPerNode' is ${explicitGpus}: drop gpusPerNode or pick a machine type with ${explicitGpus} GPUs.`,
+      `'machineType' (${machineType}) has ${m.gpuCount} GPUs but '${gpusProp}' is ${explicitGpus}: ${gpusProp === 'gpusPerNode' ? 'drop gpusPerNode' : 'set gpusPerNode'} or pick a machine type with ${explicitGpus} GPUs.`,
     );
   }
   return m;
@@ -324,11 +342,34 @@ export function resolveMachine(
 
 /** Validates the boot disk size. */
 export function validateDisk(scope: Construct, size: number | undefined): number {
-  const s = size ?? 200;
-  if (!Number.isInteger(s) || s < 50 || s > 65536) {
-    throw new ValidationError(`'bootDiskSizeGiB' (${s}) must be an integer from 50 to 65536.`, scope);
+  return Validate.integer(scope, 'bootDiskSizeGiB', size ?? 200, { min: 50, max: 65536 });
+}
+
+/** Name of a node pool: a Compute Engine name of at most 40 characters (GKE's node pool limit). */
+export const NODE_POOL_NAME_MAX = 40;
+
+/**
+ * Validates the props every GKE GPU pool takes, before any is used: the shared core options,
+ * the cluster, and the Google Cloud extras.
+ */
+export function validateGcpPoolProps(
+  scope: Construct,
+  props: GpuNodePoolOptions & GcpNodePoolExtras & { readonly cluster: IGkeCluster },
+): void {
+  Validate.object(scope, 'props', props);
+  Validate.object(scope, 'cluster', props.cluster);
+  validateGpuNodePoolOptions(scope, props);
+  if (props.name !== undefined) Validate.gcpResourceName(scope, 'name', props.name, NODE_POOL_NAME_MAX);
+  if (props.machineType !== undefined) Validate.gcpMachineType(scope, 'machineType', props.machineType);
+  if (props.gpuDriverVersion !== undefined) {
+    Validate.oneOf(scope, 'gpuDriverVersion', props.gpuDriverVersion, Object.values(GpuDriverVersion));
   }
-  return s;
+  if (props.upgradeStrategy !== undefined) {
+    Validate.oneOf(scope, 'upgradeStrategy', props.upgradeStrategy, Object.values(UpgradeStrategy));
+  }
+  for (const b of ['autoRepair', 'imageStreaming'] as const) {
+    if (props[b] !== undefined) Validate.boolean(scope, b, props[b]);
+  }
 }
 
 /**

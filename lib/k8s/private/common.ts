@@ -1,7 +1,14 @@
 import { TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { stringify } from 'yaml';
-import { GPU_TAINT, ValidationError, isValidKubernetesLabelKey } from '../../core';
+import {
+  GPU_TAINT,
+  INT32_MAX,
+  VALIDATION_CODES,
+  Validate,
+  ValidationError,
+  isValidKubernetesLabelKey,
+} from '../../core';
 import { ApiToleration } from '../interfaces';
 
 /** Label every object of this module carries. */
@@ -24,6 +31,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * Unresolved tokens are skipped.
  */
 export function assertDnsLabel(scope: IConstruct, prop: string, value: string, maxLength = 63): void {
+  Validate.string(scope, prop, value);
   if (Token.isUnresolved(value)) {
     return;
   }
@@ -32,6 +40,7 @@ export function assertDnsLabel(scope: IConstruct, prop: string, value: string, m
       `'${prop}' ('${value}') must be at most ${maxLength} lower-case letters, digits or '-', starting and ending ` +
         `with a letter or digit (a Kubernetes DNS label), for example 'llama-70b'.`,
       scope,
+      VALIDATION_CODES.K8S_DNS_LABEL,
     );
   }
 }
@@ -43,6 +52,7 @@ const RFC1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
  * which, unlike other object names, must start with a letter. Unresolved tokens are skipped.
  */
 export function assertServiceName(scope: IConstruct, prop: string, value: string, maxLength = 63): void {
+  Validate.string(scope, prop, value);
   if (Token.isUnresolved(value)) {
     return;
   }
@@ -51,6 +61,7 @@ export function assertServiceName(scope: IConstruct, prop: string, value: string
       `'${prop}' ('${value}') must be at most ${maxLength} lower-case letters, digits or '-', start with a letter and ` +
         `end with a letter or digit: it names a Kubernetes Service (an RFC 1035 label). For example 'llama-70b'.`,
       scope,
+      VALIDATION_CODES.K8S_RFC1035_LABEL,
     );
   }
 }
@@ -62,12 +73,14 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
  * the API server accepts. Unresolved tokens are skipped.
  */
 export function assertNodeLabels(scope: IConstruct, prop: string, labels: Record<string, string>): void {
+  Validate.stringMap(scope, prop, labels);
   for (const [key, value] of Object.entries(labels)) {
     if (!Token.isUnresolved(key) && !isValidKubernetesLabelKey(key)) {
       throw new ValidationError(
         `${prop} key '${key}' is not a valid Kubernetes label key: an optional DNS-subdomain prefix and '/', then at most ` +
           `63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (for example 'cdktf-ai-infra/accelerator').`,
         scope,
+        VALIDATION_CODES.K8S_LABEL_KEY,
       );
     }
     if (!Token.isUnresolved(value) && (value.length > 63 || !LABEL_VALUE.test(value))) {
@@ -75,6 +88,7 @@ export function assertNodeLabels(scope: IConstruct, prop: string, labels: Record
         `${prop} value '${value}' (key '${key}') is not a valid Kubernetes label value: at most 63 letters, digits, ` +
           `'-', '_' or '.', starting and ending with a letter or digit (for example 'h100').`,
         scope,
+        VALIDATION_CODES.K8S_LABEL_VALUE,
       );
     }
   }
@@ -97,13 +111,20 @@ export function assertInteger(
   min: number,
   max?: number,
 ): void {
+  if (typeof value !== 'number') {
+    // From JavaScript callers: a string or null is a ValidationError, never a TypeError.
+    Validate.integer(scope, prop, value, { min, max });
+  }
   if (Token.isUnresolved(value)) {
     return;
   }
-  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
+  // Kubernetes integer fields are int32 unless noted (API conventions); 1e21 or 2^31 is a typo.
+  const cap = max ?? INT32_MAX;
+  if (!Number.isSafeInteger(value) || value < min || value > cap) {
     throw new ValidationError(
-      `'${prop}' (${value}) must be an integer ${max === undefined ? `>= ${min}` : `from ${min} to ${max}`}.`,
+      `'${prop}' (${value}) must be an integer ${max === undefined && value <= cap ? `>= ${min}` : `from ${min} to ${cap}`}.`,
       scope,
+      VALIDATION_CODES.NUMBER_RANGE,
     );
   }
 }

@@ -1,0 +1,329 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack, Testing } from 'cdktf';
+import {
+  AlertTopic,
+  BudgetAlarm,
+  CheckpointStore,
+  EksCluster,
+  GpuNetwork,
+  Monitoring,
+  PullThroughCache,
+  Registry,
+} from '../../lib/aws';
+import { Accelerator, Capacity } from '../../lib/core';
+import { PropertyCase, probeId, runCase } from './harness';
+
+// Hostile values for every prop of every public AWS construct (see harness.ts for the values
+// and api-rules.ts for the AWS rules the synthesized values are checked against).
+
+function awsStack(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+  return stack;
+}
+
+function network(stack: TerraformStack): GpuNetwork {
+  return new GpuNetwork(stack, 'Network', {
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    trainingAvailabilityZone: 'us-east-1a',
+  });
+}
+
+/** Shared fixtures for probes: one network, one cluster, built once per test file. */
+let shared: { stack: TerraformStack; net: GpuNetwork; cluster: EksCluster } | undefined;
+function fixture(): { stack: TerraformStack; net: GpuNetwork; cluster: EksCluster } {
+  if (!shared) {
+    const stack = awsStack();
+    const net = network(stack);
+    shared = { stack, net, cluster: new EksCluster(stack, 'Cluster', { network: net }) };
+  }
+  return shared;
+}
+
+const cases: PropertyCase<any>[] = [
+  {
+    name: 'GpuNetwork',
+    base: () => ({ availabilityZones: ['us-east-1a', 'us-east-1b'], trainingAvailabilityZone: 'us-east-1a' }),
+    props: {
+      cidr: 'string',
+      availabilityZones: 'strings',
+      'availabilityZones.0': 'string',
+      trainingAvailabilityZone: 'string',
+      natGatewayPerAz: 'bool',
+      interfaceEndpoints: 'strings',
+    },
+    build: (p) => {
+      const s = awsStack();
+      new GpuNetwork(s, 'Network', p);
+      return [s];
+    },
+  },
+  {
+    name: 'GpuNetwork.fromNetworkAttributes',
+    base: () => ({
+      vpcId: 'vpc-0123456789abcdef0',
+      vpcCidr: '10.0.0.0/16',
+      privateSubnets: [
+        { subnetId: 'subnet-0123456789abcdef0', availabilityZone: 'us-east-1a', cidr: '10.0.0.0/20' },
+        { subnetId: 'subnet-0123456789abcdef1', availabilityZone: 'us-east-1b', cidr: '10.0.16.0/20' },
+      ],
+    }),
+    props: {
+      vpcId: 'string',
+      vpcCidr: 'string',
+      privateSubnets: 'object',
+      'privateSubnets.0.subnetId': 'string',
+      'privateSubnets.0.availabilityZone': 'string',
+      'privateSubnets.0.cidr': 'string',
+      publicSubnets: 'object',
+      trainingSubnet: 'object',
+    },
+    build: (p) => {
+      const s = awsStack();
+      const net = GpuNetwork.fromNetworkAttributes(s, 'Net', p);
+      new EksCluster(s, 'Cluster', { network: net });
+      return [s];
+    },
+  },
+  {
+    name: 'EksCluster',
+    base: () => ({}),
+    props: {
+      clusterName: 'string',
+      kubernetesVersion: 'string',
+      endpointPublicAccess: 'bool',
+      publicAccessCidrs: 'strings',
+      privateEndpointAccessCidrs: 'strings',
+      adminPrincipalArns: 'strings',
+      bootstrapCreatorAdmin: 'bool',
+      'addonVersions.vpcCni': 'string',
+      ebsCsiDriver: 'bool',
+      'systemNodeGroup.instanceType': 'string',
+      'systemNodeGroup.minNodes': 'int',
+      'systemNodeGroup.maxNodes': 'int',
+      enabledLogTypes: 'strings',
+      controlPlaneLogRetentionDays: 'int',
+      outputs: 'bool',
+      vpcCniEnv: 'map',
+      nodeAutoRepair: 'bool',
+    },
+    probe: (p) =>
+      new EksCluster(fixture().stack, probeId('C'), {
+        network: fixture().net,
+        clusterName: probeId('c'),
+        ...p,
+      }),
+    build: (p) => {
+      const s = awsStack();
+      new EksCluster(s, 'Cluster', { network: network(s), ...p });
+      return [s];
+    },
+  },
+  {
+    name: 'EksCluster.addWorkloadRole',
+    base: () => ({ namespace: 'llm', serviceAccount: 'vllm' }),
+    props: { namespace: 'string', serviceAccount: 'string', managedPolicies: 'strings' },
+    probe: (p) => fixture().cluster.addWorkloadRole(probeId('Role'), p),
+    build: (p) => {
+      const s = awsStack();
+      new EksCluster(s, 'Cluster', { network: network(s) }).addWorkloadRole('Role', p);
+      return [s];
+    },
+  },
+  {
+    name: 'TrainingNodeGroup',
+    base: () => ({ accelerator: Accelerator.H100, nodes: 2, capacity: Capacity.onDemand() }),
+    props: {
+      nodes: 'int',
+      gpusPerNode: 'int',
+      instanceType: 'string',
+      efa: 'bool',
+      placementGroup: 'bool',
+      reservationAvailabilityZone: 'string',
+      hugePages2MiB: 'int',
+      localStorageRaid0: 'bool',
+      rootVolumeSizeGiB: 'int',
+      imdsHopLimit: 'int',
+      labels: 'map',
+      taints: 'object',
+      'taints.0.key': 'string',
+      'taints.0.value': 'string',
+      'taints.0.effect': 'string',
+      subnet: 'object',
+    },
+    probe: (p) => fixture().cluster.addTrainingNodeGroup(probeId('T'), p),
+    build: (p) => {
+      const s = awsStack();
+      new EksCluster(s, 'Cluster', { network: network(s) }).addTrainingNodeGroup('H100', p);
+      return [s];
+    },
+  },
+  {
+    name: 'InferenceNodeGroup',
+    base: () => ({ accelerator: Accelerator.L40S, minNodes: 0, maxNodes: 4 }),
+    props: {
+      minNodes: 'int',
+      maxNodes: 'int',
+      gpusPerNode: 'int',
+      instanceType: 'string',
+      rootVolumeSizeGiB: 'int',
+      imdsHopLimit: 'int',
+      localStorageRaid0: 'bool',
+      labels: 'map',
+      taints: 'object',
+      'taints.0.key': 'string',
+      'taints.0.effect': 'string',
+      subnets: 'object',
+      accelerator: 'object',
+      capacity: 'object',
+    },
+    probe: (p) => fixture().cluster.addInferenceNodeGroup(probeId('I'), p),
+    build: (p) => {
+      const s = awsStack();
+      new EksCluster(s, 'Cluster', { network: network(s) }).addInferenceNodeGroup('L40S', p);
+      return [s];
+    },
+  },
+  {
+    name: 'CheckpointStore',
+    base: () => ({ lustre: { capacityGiB: 1200 } }),
+    props: {
+      bucketName: 'string',
+      protectFromDestroy: 'bool',
+      infrequentAccessAfterDays: 'int',
+      glacierInstantRetrievalAfterDays: 'int',
+      noncurrentVersionExpirationDays: 'int',
+      lustre: 'object',
+      'lustre.capacityGiB': 'int',
+      'lustre.throughputMBpsPerTiB': 'int',
+      'lustre.fileSystemTypeVersion': 'string',
+      'lustre.dataRepositories': 'object',
+      'lustre.dataRepositories.0.fileSystemPath': 'string',
+      'lustre.dataRepositories.0.bucketPrefix': 'string',
+    },
+    probe: (p) => new CheckpointStore(fixture().stack, probeId('S'), { cluster: fixture().cluster, ...p }),
+    build: (p) => {
+      const s = awsStack();
+      const cluster = new EksCluster(s, 'Cluster', { network: network(s) });
+      new CheckpointStore(s, 'Checkpoints', { cluster, ...p });
+      return [s];
+    },
+  },
+  {
+    name: 'Registry',
+    base: () => ({ repositories: ['serving'] }),
+    props: {
+      repositories: 'strings',
+      'repositories.0': 'string',
+      mutableTagFilters: 'strings',
+      modelBucket: 'bool',
+      modelBucketName: 'string',
+      protectFromDestroy: 'bool',
+      lifecycleRules: 'object',
+      'lifecycleRules.0.rulePriority': 'int',
+      'lifecycleRules.0.countNumber': 'int',
+      'lifecycleRules.0.description': 'string',
+      'lifecycleRules.0.tagPatternList': 'strings',
+    },
+    build: (p) => {
+      const s = awsStack();
+      const props =
+        p.lifecycleRules && Array.isArray(p.lifecycleRules) && p.lifecycleRules.length
+          ? {
+              ...p,
+              lifecycleRules: [
+                {
+                  rulePriority: 1,
+                  description: 'expire',
+                  tagStatus: 'tagged',
+                  tagPatternList: ['v*'],
+                  countType: 'imageCountMoreThan',
+                  countNumber: 10,
+                  ...p.lifecycleRules[0],
+                },
+              ],
+            }
+          : p;
+      new Registry(s, 'Registry', props);
+      return [s];
+    },
+  },
+  {
+    name: 'PullThroughCache',
+    base: () => ({
+      arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker',
+      prefix: 'docker-hub',
+    }),
+    props: { arn: 'string', prefix: 'string' },
+    build: (p) => {
+      const s = awsStack();
+      new Registry(s, 'Registry', {
+        repositories: ['serving'],
+        pullThroughCaches: [
+          PullThroughCache.dockerHub(p.arn, p.prefix),
+          PullThroughCache.quay(p.prefix === 'quay' ? 'q' : 'quay'),
+        ],
+      });
+      return [s];
+    },
+  },
+  {
+    name: 'Monitoring',
+    base: () => ({ emails: ['oncall@example.com'] }),
+    props: {
+      region: 'string',
+      emails: 'strings',
+      alias: 'string',
+      'alertRules.servingMatchers': 'strings',
+      'alertRules.gpuMatchers': 'strings',
+      'alertRules.servingPodPattern': 'string',
+      'collector.namespace': 'string',
+      'collector.serviceAccount': 'string',
+    },
+    probe: (p) => new Monitoring(fixture().stack, probeId('M'), { cluster: fixture().cluster, ...p }),
+    build: (p) => {
+      const s = awsStack();
+      const cluster = new EksCluster(s, 'Cluster', { network: network(s) });
+      new Monitoring(s, 'Monitoring', { cluster, ...p });
+      return [s];
+    },
+  },
+  {
+    name: 'BudgetAlarm',
+    base: () => ({ monthlyLimitUsd: 1000, emails: ['finops@example.com'] }),
+    props: {
+      monthlyLimitUsd: 'number',
+      emails: 'strings',
+      'emails.0': 'string',
+      actualThresholdsPercent: 'ints',
+      forecastedThresholdsPercent: 'ints',
+      'costAllocationTag.key': 'string',
+      'costAllocationTag.value': 'string',
+      activateCostAllocationTag: 'bool',
+      'anomalyDetection.minImpactUsd': 'number',
+      'anomalyDetection.existingMonitorArn': 'string',
+      budgetName: 'string',
+    },
+    build: (p) => {
+      const s = awsStack();
+      new BudgetAlarm(s, 'Budget', p);
+      return [s];
+    },
+  },
+  {
+    name: 'AlertTopic',
+    base: () => ({ emails: ['oncall@example.com'] }),
+    props: { emails: 'strings', 'emails.0': 'string' },
+    build: (p) => {
+      const s = awsStack();
+      new AlertTopic(s, 'Topic', p);
+      return [s];
+    },
+  },
+];
+
+describe('property: every AWS construct and prop, hostile values', () => {
+  test.each(cases.map((c) => [c.name, c]))('%s: only ValidationError, no value the API rejects', (_n, c) => {
+    expect(runCase(c, 5)).toEqual([]);
+  });
+});

@@ -1,0 +1,248 @@
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { TerraformStack, Testing } from 'cdktf';
+import { Accelerator } from '../../lib/core';
+import { ArtifactRegistry } from '../../lib/gcp/artifact-registry';
+import { BudgetAlarm } from '../../lib/gcp/budget-alarm';
+import { CheckpointBucket } from '../../lib/gcp/checkpoint-bucket';
+import { GkeCluster } from '../../lib/gcp/cluster';
+import { Monitoring } from '../../lib/gcp/monitoring';
+import { GkeNetwork } from '../../lib/gcp/network';
+import { GcpPrincipal } from '../../lib/gcp/principal';
+import { PropertyCase, probeId, runCase } from './harness';
+
+// Hostile values for every prop of every public Google Cloud construct (see harness.ts for the
+// values and api-rules.ts for the Google Cloud rules the synthesized values are checked against).
+
+function gcpStack(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new GoogleProvider(stack, 'google', { project: 'my-proj', region: 'us-central1' });
+  return stack;
+}
+
+function cluster(stack: TerraformStack): GkeCluster {
+  const network = new GkeNetwork(stack, 'Network', { project: 'my-proj', region: 'us-central1' });
+  return new GkeCluster(stack, 'Cluster', { network });
+}
+
+/** Shared fixture for probes: one network and cluster per test file. */
+let shared: { stack: TerraformStack; network: GkeNetwork; cluster: GkeCluster } | undefined;
+function fixture(): { stack: TerraformStack; network: GkeNetwork; cluster: GkeCluster } {
+  if (!shared) {
+    const stack = gcpStack();
+    const network = new GkeNetwork(stack, 'Network', { project: 'my-proj', region: 'us-central1' });
+    shared = { stack, network, cluster: new GkeCluster(stack, 'Cluster', { network }) };
+  }
+  return shared;
+}
+
+const cases: PropertyCase<any>[] = [
+  {
+    name: 'GkeNetwork',
+    base: () => ({ project: 'my-proj', region: 'us-central1' }),
+    props: {
+      project: 'string',
+      region: 'string',
+      name: 'string',
+      cidr: 'string',
+      mtu: 'int',
+      gpuDirectZone: 'string',
+      gpuDirectCidr: 'string',
+    },
+    build: (p) => {
+      const s = gcpStack();
+      new GkeNetwork(s, 'Network', p);
+      return [s];
+    },
+  },
+  {
+    name: 'GkeCluster',
+    base: () => ({}),
+    props: {
+      name: 'string',
+      location: 'string',
+      nodeLocations: 'strings',
+      kubernetesVersion: 'string',
+      deletionProtection: 'bool',
+      masterIpv4CidrBlock: 'string',
+      controlPlaneToNodePorts: 'ints',
+      privateEndpoint: 'bool',
+      masterAuthorizedNetworks: 'object',
+      'masterAuthorizedNetworks.0.cidrBlock': 'string',
+      'masterAuthorizedNetworks.0.displayName': 'string',
+      'systemNodePool.machineType': 'string',
+      'systemNodePool.minNodesPerZone': 'int',
+      'systemNodePool.maxNodesPerZone': 'int',
+    },
+    probe: (p) =>
+      new GkeCluster(fixture().stack, probeId('C'), { network: fixture().network, name: probeId('c'), ...p }),
+    build: (p) => {
+      const s = gcpStack();
+      const network = new GkeNetwork(s, 'Network', { project: 'my-proj', region: 'us-central1' });
+      new GkeCluster(s, 'Cluster', { network, ...p });
+      return [s];
+    },
+  },
+  {
+    name: 'TrainingNodePool',
+    base: () => ({ accelerator: Accelerator.H100, nodes: 2, zone: 'us-central1-a' }),
+    props: {
+      nodes: 'int',
+      gpusPerNode: 'int',
+      zone: 'string',
+      name: 'string',
+      machineType: 'string',
+      bootDiskSizeGiB: 'int',
+      labels: 'map',
+      'taints.0.key': 'string',
+      'taints.0.effect': 'string',
+      compactPlacement: 'bool',
+      accelerator: 'object',
+      capacity: 'object',
+    },
+    probe: (p) => fixture().cluster.addTrainingNodePool(probeId('T'), p),
+    build: (p) => {
+      const s = gcpStack();
+      cluster(s).addTrainingNodePool('Train', p);
+      return [s];
+    },
+  },
+  {
+    name: 'InferenceNodePool',
+    base: () => ({ accelerator: Accelerator.L4, minNodes: 0, maxNodes: 2 }),
+    props: {
+      minNodes: 'int',
+      maxNodes: 'int',
+      gpusPerNode: 'int',
+      nodeLocations: 'strings',
+      name: 'string',
+      labels: 'map',
+      'taints.0.key': 'string',
+      'taints.0.value': 'string',
+      bootDiskSizeGiB: 'int',
+      autoRepair: 'bool',
+    },
+    probe: (p) => fixture().cluster.addInferenceNodePool(probeId('S'), p),
+    build: (p) => {
+      const s = gcpStack();
+      cluster(s).addInferenceNodePool('Serve', p);
+      return [s];
+    },
+  },
+  {
+    name: 'CheckpointBucket',
+    base: () => ({ bucketName: 'acme-ckpt', location: 'US' }),
+    props: {
+      bucketName: 'string',
+      location: 'string',
+      project: 'string',
+      versioning: 'bool',
+      noncurrentVersionRetentionDays: 'int',
+      softDeleteRetentionSeconds: 'int',
+      deleteObjectsAfterDays: 'int',
+      abortIncompleteUploadsAfterDays: 'int',
+      labels: 'map',
+      readers: 'object',
+    },
+    build: (p) => {
+      const s = gcpStack();
+      new CheckpointBucket(s, 'Bucket', p);
+      return [s];
+    },
+  },
+  {
+    name: 'ArtifactRegistry',
+    base: () => ({ location: 'us-central1' }),
+    props: {
+      location: 'string',
+      project: 'string',
+      repositoryId: 'string',
+      deleteUntaggedAfterDays: 'int',
+      keepMostRecentVersions: 'int',
+      labels: 'map',
+      'modelBucket.bucketName': 'string',
+      remotes: 'object',
+    },
+    build: (p) => {
+      const s = gcpStack();
+      new ArtifactRegistry(s, 'Registry', p);
+      return [s];
+    },
+  },
+  {
+    name: 'BudgetAlarm',
+    base: () => ({
+      billingAccount: '012345-6789AB-CDEF01',
+      project: 'my-proj',
+      projectNumber: '123456789012',
+      monthlyLimitUsd: 100,
+    }),
+    props: {
+      billingAccount: 'string',
+      project: 'string',
+      projectNumber: 'string',
+      monthlyLimitUsd: 'number',
+      emails: 'strings',
+      'thresholds.0.fraction': 'number',
+      displayName: 'string',
+      'labelFilter.key': 'string',
+      'labelFilter.value': 'string',
+    },
+    build: (p) => {
+      const s = gcpStack();
+      new BudgetAlarm(s, 'Budget', p);
+      return [s];
+    },
+  },
+  {
+    name: 'Monitoring',
+    base: () => ({ emails: ['oncall@example.com'] }),
+    props: {
+      project: 'string',
+      emails: 'strings',
+      pagerDutyServiceKey: 'string',
+      'slack.channelName': 'string',
+      'slack.authToken': 'string',
+      webhookUrl: 'string',
+      displayNamePrefix: 'string',
+      autoCloseSeconds: 'int',
+      'rules.servingMatchers': 'strings',
+      'rules.servingPodPattern': 'string',
+    },
+    build: (p) => {
+      const s = gcpStack();
+      new Monitoring(s, 'Monitoring', p);
+      return [s];
+    },
+  },
+  {
+    name: 'GcpPrincipal',
+    base: () => ({
+      projectNumber: '123456789012',
+      projectId: 'my-proj',
+      namespace: 'training',
+      serviceAccount: 'trainer',
+    }),
+    props: {
+      projectNumber: 'string',
+      projectId: 'string',
+      namespace: 'string',
+      serviceAccount: 'string',
+      workloadIdentityPool: 'string',
+    },
+    build: (p) => {
+      const s = gcpStack();
+      new CheckpointBucket(s, 'Bucket', {
+        bucketName: 'acme-ckpt',
+        location: 'US',
+        readers: [GcpPrincipal.kubernetesServiceAccount(p)],
+      });
+      return [s];
+    },
+  },
+];
+
+describe('property: every Google Cloud construct and prop, hostile values', () => {
+  test.each(cases.map((c) => [c.name, c]))('%s: only ValidationError, no value the API rejects', (_n, c) => {
+    expect(runCase(c, 5)).toEqual([]);
+  });
+});

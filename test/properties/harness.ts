@@ -1,0 +1,198 @@
+import { Testing, TerraformStack } from 'cdktf';
+import * as fc from 'fast-check';
+import { ValidationError } from '../../lib/core';
+import { apiRuleProblems } from './api-rules';
+
+/** What kind of value a prop takes: picks the hostile values it is tried with. */
+export type Kind = 'string' | 'int' | 'number' | 'bool' | 'strings' | 'map' | 'ints' | 'object';
+
+/**
+ * Hostile values per kind: empty, whitespace, unicode, very long, special characters, NaN,
+ * Infinity, negatives, 1e21, 2^31, null and the wrong JavaScript type (apps written in
+ * JavaScript get no type check).
+ */
+export const HOSTILE: Record<Kind, unknown[]> = {
+  string: [
+    '',
+    ' ',
+    ' x ',
+    'é',
+    'A B',
+    'a/b',
+    'a_b',
+    '../x',
+    'x'.repeat(300),
+    '"\'`',
+    'a\nb',
+    '${}',
+    null,
+    42,
+    {},
+  ],
+  int: [NaN, Infinity, -Infinity, -1, 1e21, 2 ** 31, 0.5, 0, null, '3', {}],
+  number: [NaN, Infinity, -Infinity, -1, 1e21, 2 ** 31, 0, null, '1'],
+  bool: [null, 'true', 1],
+  strings: [null, 'x', [], [''], [' '], ['é'], ['x'.repeat(300)], ['a', 'a'], ['a/b', 'a_b'], [null], [42]],
+  ints: [null, 5, [NaN], [Infinity], [-1], [1e21], [0.5], ['3'], [50, 50]],
+  map: [
+    null,
+    'x',
+    { '': 'v' },
+    { 'A B': 'x' },
+    { k: ' ' },
+    { k: 'x'.repeat(100) },
+    { k: null },
+    { K: 'v', k: 'v' },
+    { 'a/b/c': 'v' },
+  ],
+  object: [null, 'x', 42, {}],
+};
+
+/** Random values per kind from fast-check, on top of the fixed list. */
+export const ARBITRARY: Record<Kind, fc.Arbitrary<unknown>> = {
+  string: fc.oneof(
+    fc.string({ maxLength: 80 }),
+    fc.string({ unit: 'grapheme', maxLength: 20 }),
+    fc.constantFrom('-', '.', '..'),
+  ),
+  int: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(2 ** 31 - 1, 2 ** 53, -(2 ** 31))),
+  number: fc.double(),
+  bool: fc.anything(),
+  strings: fc.array(fc.string({ maxLength: 30 }), { maxLength: 4 }),
+  ints: fc.array(fc.double(), { maxLength: 3 }),
+  map: fc.dictionary(fc.string({ maxLength: 20 }), fc.string({ maxLength: 70 }), { maxKeys: 3 }),
+  object: fc.anything(),
+};
+
+/** One construct (or function) under test. */
+export interface PropertyCase<P> {
+  /** A name for the report. */
+  readonly name: string;
+  /** Props that synthesize cleanly. */
+  readonly base: () => P;
+  /** Each prop path (dot-separated, numeric parts index arrays) with its kind. */
+  readonly props: Record<string, Kind>;
+  /**
+   * Builds the construct with `props` in a fresh stack and returns every stack to synthesize
+   * (an empty list for a pure function).
+   */
+  readonly build: (props: P) => TerraformStack[];
+  /**
+   * A cheap first try: builds the construct into a shared fixture without synthesizing. A
+   * ValidationError there settles the value (most hostile values end here); only a value it
+   * accepts is built again with `build` in a fresh app and synthesized.
+   * @default - every value goes through `build`
+   */
+  readonly probe?: (props: P) => void;
+}
+
+let probeCount = 0;
+/** A fresh construct id for each probe in a shared fixture. */
+export function probeId(prefix: string): string {
+  return `${prefix}${probeCount++}`;
+}
+
+function setPath(obj: any, path: string, value: unknown): any {
+  const parts = path.split('.');
+  const root = Array.isArray(obj) ? [...obj] : { ...obj };
+  let cur: any = root;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const next = cur[parts[i]];
+    const empty = /^\d+$/.test(parts[i + 1]) ? [] : {};
+    cur[parts[i]] = Array.isArray(next) ? [...next] : next && typeof next === 'object' ? { ...next } : empty;
+    cur = cur[parts[i]];
+  }
+  cur[parts[parts.length - 1]] = value;
+  return root;
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 20)}...(${v.length})` : v);
+  if (typeof v === 'number') return String(v);
+  try {
+    return (
+      JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x))?.slice(
+        0,
+        60,
+      ) ?? String(v)
+    );
+  } catch {
+    return String(v);
+  }
+}
+
+/**
+ * Tries one value: the outcome is fine when building throws a ValidationError (with a code and
+ * a message naming the prop), or when it builds and every synthesized value passes the API
+ * rules. Returns a problem line otherwise.
+ */
+export function tryValue<P>(c: PropertyCase<P>, path: string, value: unknown): string | undefined {
+  const props = setPath(c.base(), path, value);
+  let stacks: TerraformStack[];
+  if (c.probe) {
+    try {
+      c.probe(props);
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        return e.code ? undefined : `${path}=${show(value)}: ValidationError without a code`;
+      }
+      const msg = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
+      return `${path}=${show(value)}: threw ${msg.split('\n')[0].slice(0, 200)}`;
+    }
+  }
+  try {
+    stacks = c.build(props);
+    for (const s of stacks) {
+      const problems = apiRuleProblems(JSON.parse(Testing.synth(s, true)));
+      if (problems.length) return `${path}=${show(value)}: synthesized ${problems.slice(0, 3).join('; ')}`;
+    }
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      if (!e.code) return `${path}=${show(value)}: ValidationError without a code`;
+      return undefined;
+    }
+    const msg = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
+    // cdktf node validations (Testing.synth(stack, true)) report as plain Errors; the library's
+    // own synth-time validations are written `<path>: <message>` and are accepted.
+    if (/Validation failed with the following errors/.test(msg)) return undefined;
+    return `${path}=${show(value)}: threw ${msg.split('\n')[0].slice(0, 200)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Runs every fixed hostile value of every prop, then `numRuns` random (prop, value) pairs from
+ * fast-check, and returns every problem found.
+ */
+export function runCase<P>(c: PropertyCase<P>, numRuns = 25): string[] {
+  const problems: string[] = [];
+  try {
+    for (const s of c.build(c.base())) {
+      const base = apiRuleProblems(JSON.parse(Testing.synth(s, true)));
+      if (base.length) problems.push(`base props: ${base.slice(0, 3).join('; ')}`);
+    }
+  } catch (e) {
+    problems.push(`base props threw ${String(e).slice(0, 200)}`);
+  }
+  for (const [path, kind] of Object.entries(c.props)) {
+    for (const v of HOSTILE[kind]) {
+      const p = tryValue(c, path, v);
+      if (p) problems.push(p);
+    }
+  }
+  const entries = Object.entries(c.props);
+  if (entries.length && numRuns > 0) {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...entries).chain(([path, kind]) => fc.tuple(fc.constant(path), ARBITRARY[kind])),
+        ([path, value]) => {
+          const p = tryValue(c, path, value);
+          if (p) problems.push(p);
+          return true;
+        },
+      ),
+      { numRuns, seed: 20261203 },
+    );
+  }
+  return [...new Set(problems)];
+}

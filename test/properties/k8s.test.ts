@@ -1,0 +1,254 @@
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { Accelerator, ModelSpec, Quantization, TaintEffect } from '../../lib/core';
+import {
+  GkeDeviceNetworks,
+  GpuNodeImage,
+  GpuPlatform,
+  MetricsCollection,
+  ModelServer,
+  MonitoringStack,
+  TrainingJob,
+  TrainingQueues,
+  WeightsSource,
+} from '../../lib/k8s';
+import { PropertyCase, runCase } from './harness';
+
+// Hostile values for every prop of every public Kubernetes construct. The Kubernetes rules the
+// synthesized objects are checked against (names, labels, quantities, env names, tolerations,
+// rule durations and PromQL) are in api-rules.ts.
+
+function stacks(): { app: App; platform: TerraformStack; workloads: TerraformStack } {
+  const app = Testing.app();
+  const mk = (id: string) => {
+    const s = new TerraformStack(app, id);
+    new KubernetesProvider(s, 'Kubernetes', { configPath: '~/.kube/config' });
+    new HelmProvider(s, 'Helm', { kubernetes: { configPath: '~/.kube/config' } });
+    return s;
+  };
+  return { app, platform: mk('platform'), workloads: mk('workloads') };
+}
+
+const FLAVOR = {
+  name: 'h100',
+  nodeLabels: { 'cdktf-ai-infra/accelerator': 'h100' },
+  gpus: 16,
+  cpus: 180,
+  memoryGiB: 1800,
+};
+
+const cases: PropertyCase<any>[] = [
+  {
+    name: 'GpuPlatform',
+    base: () => ({ nodeImage: GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN }),
+    props: {
+      nodeImage: 'string',
+      management: 'string',
+      namespace: 'string',
+      efa: 'bool',
+      keda: 'bool',
+      kedaServiceAccountAnnotations: 'map',
+      profilingMetrics: 'bool',
+    },
+    build: (p) => {
+      const { platform } = stacks();
+      new GpuPlatform(platform, 'Gpu', p);
+      return [platform];
+    },
+  },
+  {
+    name: 'MonitoringStack',
+    base: () => ({}),
+    props: {
+      releaseName: 'string',
+      namespace: 'string',
+      alertLabels: 'map',
+      retentionDays: 'int',
+      prometheusStorageGiB: 'int',
+      'grafanaAdminSecret.name': 'string',
+      'grafanaAdminSecret.passwordKey': 'string',
+      'remoteWrite.url': 'string',
+      'remoteWrite.sigv4Region': 'string',
+      'receivers.slack.channel': 'string',
+      'receivers.slack.webhookUrlSecret.name': 'string',
+      'receivers.slack.webhookUrlSecret.key': 'string',
+      'receivers.email.to': 'strings',
+      'receivers.email.smarthost': 'string',
+      gpuHourlyPrices: 'object',
+    },
+    build: (p) => {
+      const { platform } = stacks();
+      const props = { ...p };
+      if (props.receivers?.slack)
+        props.receivers = {
+          slack: {
+            channel: '#alerts',
+            webhookUrlSecret: { name: 'slack', key: 'url' },
+            ...props.receivers.slack,
+          },
+        };
+      if (props.receivers?.email) {
+        props.receivers = {
+          email: {
+            to: ['a@example.com'],
+            from: 'am@example.com',
+            smarthost: 'smtp.example.com:587',
+            ...props.receivers.email,
+          },
+        };
+      }
+      if (props.grafanaAdminSecret)
+        props.grafanaAdminSecret = { name: 'grafana-admin', ...props.grafanaAdminSecret };
+      if (props.remoteWrite)
+        props.remoteWrite = { url: 'https://aps.example.com/api/v1/remote_write', ...props.remoteWrite };
+      new MonitoringStack(platform, 'Monitoring', props);
+      return [platform];
+    },
+  },
+  {
+    name: 'TrainingQueues',
+    base: () => ({ flavors: [FLAVOR], namespaces: ['research'] }),
+    props: {
+      name: 'string',
+      cohort: 'string',
+      namespaces: 'strings',
+      'namespaces.0': 'string',
+      'flavors.0.name': 'string',
+      'flavors.0.nodeLabels': 'map',
+      'flavors.0.gpus': 'number',
+      'flavors.0.memoryGiB': 'number',
+      'flavors.0.nodeTaints': 'object',
+      'flavors.0.extraResources': 'map',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new TrainingQueues(workloads, 'Queues', p);
+      return [workloads];
+    },
+  },
+  {
+    name: 'GkeDeviceNetworks',
+    base: () => ({ networks: [{ name: 'gpu-1', vpc: 'gpu-net-1', subnet: 'gpu-subnet-1' }] }),
+    props: {
+      'networks.0.name': 'string',
+      'networks.0.vpc': 'string',
+      'networks.0.subnet': 'string',
+      machineType: 'string',
+      networks: 'object',
+    },
+    build: (p) => {
+      const { platform } = stacks();
+      new GkeDeviceNetworks(platform, 'Nets', p);
+      return [platform];
+    },
+  },
+  {
+    name: 'MetricsCollection.managedPrometheus',
+    base: () => ({ projectId: 'my-proj' }),
+    props: { projectId: 'string', scrapeIntervalSeconds: 'int' },
+    build: (p) => {
+      MetricsCollection.managedPrometheus(p);
+      return [];
+    },
+  },
+];
+
+/**
+ * Constructs other engineers own (engine and sizing refactors in progress): covered through
+ * their public props only. What the suite found there is reported to their owners and listed
+ * here so a new finding still fails; remove an entry when its owner fixes it.
+ */
+const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
+  {
+    name: 'ModelServer',
+    base: () => ({
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.AWQ,
+      accelerator: Accelerator.L4,
+      weights: WeightsSource.bucket('s3://models/llama-3.1-8b-awq/'),
+    }),
+    props: {
+      name: 'string',
+      namespace: 'string',
+      servedModelName: 'string',
+      maxModelLen: 'int',
+      gpuMemoryUtilization: 'number',
+      replicas: 'int',
+      drainSeconds: 'int',
+      nodeSelector: 'map',
+      'tolerations.0.key': 'string',
+      serviceAccountName: 'string',
+      cpu: 'string',
+      memoryGiB: 'number',
+      extraArgs: 'strings',
+      env: 'map',
+      'autoscaling.maxReplicas': 'int',
+      'autoscaling.activationQuery': 'string',
+      'autoscaling.prometheusUrl': 'string',
+    },
+    // Reported to the owner of lib/k8s/model-server.ts (engine refactor in progress).
+    known: [/^servedModelName=(42|\{\}): threw TypeError/],
+    build: (p) => {
+      const { workloads } = stacks();
+      new ModelServer(workloads, 'Llama8B', p);
+      return [workloads];
+    },
+  },
+  {
+    name: 'TrainingJob',
+    base: () => ({
+      image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
+      command: ['torchrun', 'train.py'],
+      nodes: 2,
+      gpusPerNode: 8,
+      accelerator: Accelerator.H100,
+      checkpoint: { uri: 's3://ckpt/llama/' },
+    }),
+    props: {
+      image: 'string',
+      command: 'strings',
+      nodes: 'int',
+      gpusPerNode: 'int',
+      name: 'string',
+      namespace: 'string',
+      queueName: 'string',
+      'checkpoint.uri': 'string',
+      maxRestarts: 'int',
+      extraResourcesPerNode: 'map',
+      cpu: 'string',
+      memoryGiB: 'number',
+      masterPort: 'int',
+    },
+    // Reported to the owner of lib/k8s/training-job.ts: a TypeError for an image or command of
+    // the wrong type, and resource quantities (cpu, extraResourcesPerNode) written unchecked.
+    known: [
+      /^image=(null|42|\{\}): threw TypeError/,
+      /^command=null: threw TypeError/,
+      /^extraResourcesPerNode=.*: synthesized .*resources\.(requests|limits)/,
+      /^cpu=.*: synthesized .*resources\.requests\.cpu: quantity/,
+    ],
+    build: (p) => {
+      const { workloads } = stacks();
+      new TrainingJob(workloads, 'Train', p);
+      return [workloads];
+    },
+  },
+];
+
+describe('property: every Kubernetes construct and prop, hostile values', () => {
+  test.each(cases.map((c) => [c.name, c]))(
+    '%s: only ValidationError, no value the API server rejects',
+    (_n, c) => {
+      expect(runCase(c, 10)).toEqual([]);
+    },
+  );
+  test.each(OWNED_ELSEWHERE.map((c) => [c.name, c]))('%s: no finding beyond the reported ones', (_n, c) => {
+    const found = runCase(c, 5);
+    expect(found.filter((f) => !c.known.some((k) => k.test(f)))).toEqual([]);
+  });
+});
+
+test('taint effects in the fixtures are the core enum', () => {
+  expect(TaintEffect.NO_SCHEDULE).toBe('NoSchedule');
+});
