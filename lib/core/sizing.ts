@@ -2,7 +2,7 @@ import { Accelerator } from './accelerator';
 import { ValidationError } from './errors';
 import { ModelSpec } from './model';
 import { KvCacheDtype, Quantization, QuantizedLayers, kvCacheBytesPerElement } from './quantization';
-import { Validate } from './validation';
+import { VALIDATION_CODES, Validate, describeValue } from './validation';
 
 const GiB = 1024 ** 3;
 
@@ -319,7 +319,36 @@ export function sizeModel(options: SizingOptions): SizingResult {
 
 /** {@link sizeModel}; `suggest` false skips the (recursive) search for fixes in the error. */
 function size(options: SizingOptions, suggest: boolean): SizingResult {
+  if (options === null || typeof options !== 'object') {
+    throw new ValidationError(
+      `sizeModel needs an options object with 'model', 'quantization' and 'accelerator'.`,
+    );
+  }
   const { model, quantization, accelerator } = options;
+  const expect = (prop: string, value: unknown, ok: boolean, type: string, example: string) => {
+    if (!ok) {
+      throw new ValidationError(
+        `'${prop}' (${describeValue(value)}) must be ${type}, for example ${example}.`,
+        undefined,
+        VALIDATION_CODES.TYPE,
+      );
+    }
+  };
+  expect('model', model, model instanceof ModelSpec, 'a ModelSpec', 'ModelSpec.LLAMA_3_1_8B');
+  expect(
+    'quantization',
+    quantization,
+    quantization instanceof Quantization,
+    'a Quantization',
+    'Quantization.AWQ',
+  );
+  expect(
+    'accelerator',
+    accelerator,
+    accelerator instanceof Accelerator,
+    'an Accelerator',
+    'Accelerator.L40S',
+  );
   const maxModelLen = options.maxModelLen ?? Math.min(model.contextLength, 8192);
   const concurrentSequences = options.concurrentSequences ?? 1;
   const util = options.gpuMemoryUtilization ?? 0.9;

@@ -723,3 +723,16 @@ describe('vllmSizingArgs', () => {
     expect(y[y.indexOf('--max-model-len') + 1]).toBe('131072');
   });
 });
+
+describe('sizeModel argument types (JavaScript callers)', () => {
+  test('throws a ValidationError with code type when accelerator is not an Accelerator', () => {
+    const call = () =>
+      sizeModel({
+        model: ModelSpec.LLAMA_3_1_8B,
+        quantization: Quantization.BF16,
+        accelerator: 'L4' as unknown as Accelerator,
+      });
+    expect(call).toThrow(/'accelerator' \('L4'\) must be an Accelerator, for example Accelerator.L40S/);
+    expect(call).toThrow(expect.objectContaining({ code: 'type' }));
+  });
+});
