@@ -13,7 +13,7 @@ const ROLES: ReadonlyArray<{ readonly role: string; readonly match: RegExp }> = 
   {
     role: 'identity and keys',
     match:
-      /^(aws_iam_|aws_kms_|aws_eks_access_|aws_eks_pod_identity_|google_service_account|google_project_iam_|google_kms_|.*_iam_member$|.*_iam_binding$)/,
+      /^(aws_iam_|aws_kms_|aws_eks_access_|aws_eks_pod_identity_|aws_caller_identity$|aws_partition$|aws_region$|google_service_account|google_project_iam_|google_kms_|google_client_config$|.*_iam_member$|.*_iam_binding$)/,
   },
   {
     role: 'network',

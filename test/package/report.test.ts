@@ -118,6 +118,7 @@ describe('report', () => {
     ['aws_nat_gateway', 'network'],
     ['aws_iam_role', 'identity and keys'],
     ['google_storage_bucket_iam_member', 'identity and keys'],
+    ['aws_caller_identity', 'identity and keys'],
     ['google_container_node_pool', 'compute'],
     ['aws_fsx_lustre_file_system', 'storage and registries'],
     ['google_monitoring_alert_policy', 'observability'],
