@@ -69,6 +69,8 @@ describe('docs/ci/github-actions.yml', () => {
       /for stack in \$\(npx cdktf-ai-infra-report cdktf.out --list\).*\n.*cdktf diff "\$stack"/,
     );
     expect(review.steps.some((s) => s.uses?.startsWith('actions/github-script@'))).toBe(true);
+    expect(review.steps.some((s) => s.uses?.startsWith('actions/upload-artifact@'))).toBe(true);
+    expect(text).toContain('cdktf.out/stacks/*/policy-report.json');
     expect(runs(deploy)).toMatch(
       /for stack in \$\(npx cdktf-ai-infra-report cdktf.out --list\); do\n.*\n\s*npx cdktf deploy "\$stack" --skip-synth --auto-approve/,
     );
