@@ -1,6 +1,6 @@
 /**
  * The package's runtime root entry (`require('cdktf-ai-infra')`). Its types are those of
- * `index.ts`; this file differs only in loading the `aws`, `gcp` and `k8s` namespaces on first
+ * `index.ts`; this file differs only in loading the `aws`, `gcp`, `k8s` and `policy` namespaces on first
  * use, so an app pays for (and needs to install) only the provider packages of the namespaces it
  * touches. A namespace whose provider packages are missing throws a {@link ValidationError}
  * naming them.
