@@ -2,12 +2,13 @@ import { renderPullRequestComment } from './pull-request';
 import { readSynthOutput } from './synth-output';
 
 const USAGE =
-  'usage: cdktf-ai-infra-report [outdir (default cdktf.out)] [--stacks a,b] [--no-cost] [--no-diagram] [--title text] [--list]';
+  'usage: cdktf-ai-infra-report [outdir (default cdktf.out)] [--stacks a,b] [--no-cost] [--no-diagram] [--title text] [--base base-outdir] [--list]';
 
 /**
  * `cdktf-ai-infra-report [outdir] [--stacks a,b] [--no-cost] [--no-diagram] [--title text]`:
  * writes the pull-request Markdown (cost tables and Mermaid diagram) of a synthesized app.
- * With `--list` it writes the stack names instead, one per line in deployment order (a stack
+ * With `--base <outdir>` (the base branch's synth output) it adds the monthly cost change per
+ * stack. With `--list` it writes the stack names instead, one per line in deployment order (a stack
  * after the stacks it depends on), for a CI loop of `cdktf diff` or `cdktf deploy`.
  *
  * @param argv the arguments after the command name
@@ -26,10 +27,12 @@ export function runReportCommand(
   let diagram = true;
   let title: string | undefined;
   let list = false;
+  let baseOutdir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--stacks' && argv[i + 1]) stacks = argv[++i].split(',').filter(Boolean);
     else if (a === '--title' && argv[i + 1]) title = argv[++i];
+    else if (a === '--base' && argv[i + 1]) baseOutdir = argv[++i];
     else if (a === '--no-cost') cost = false;
     else if (a === '--no-diagram') diagram = false;
     else if (a === '--list') list = true;
@@ -47,7 +50,12 @@ export function runReportCommand(
     out(
       list
         ? synthesized.map((s) => `${s.name}\n`).join('')
-        : renderPullRequestComment(synthesized, { cost, diagram, title }),
+        : renderPullRequestComment(synthesized, {
+            cost,
+            diagram,
+            title,
+            base: baseOutdir === undefined ? undefined : readSynthOutput(baseOutdir),
+          }),
     );
     return 0;
   } catch (e) {

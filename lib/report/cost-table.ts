@@ -30,6 +30,61 @@ function assumptions(line: CostLineSummary, spotFraction: number): string {
   return parts.join('; ');
 }
 
+function signedUsd(n: number): string {
+  const r = Math.round(n);
+  return r === 0 ? '$0' : `${r > 0 ? '+' : '-'}${usd(Math.abs(r))}`;
+}
+
+function totals(stacks: readonly SynthesizedStack[]): Map<string, { min: number; max: number }> {
+  return new Map(stacks.map((s) => [s.name, s.costEstimate?.monthlyUsd ?? { min: 0, max: 0 }]));
+}
+
+/**
+ * A Markdown table of the monthly cost change between two synthesized versions of an app (the
+ * base branch and a pull request), per stack and in total, at minimum and maximum scale. Stacks
+ * only in one version count as zero in the other.
+ *
+ * @param stacks the changed app, read by {@link readSynthOutput}
+ * @param base the app before the change, read by {@link readSynthOutput}
+ */
+export function renderCostChange(
+  stacks: readonly SynthesizedStack[],
+  base: readonly SynthesizedStack[],
+): string {
+  const before = totals(base);
+  const after = totals(stacks);
+  const names = [...new Set([...base.map((s) => s.name), ...stacks.map((s) => s.name)])];
+  const rows: string[] = [];
+  const sum = { bMin: 0, bMax: 0, aMin: 0, aMax: 0 };
+  for (const name of names) {
+    const b = before.get(name) ?? { min: 0, max: 0 };
+    const a = after.get(name) ?? { min: 0, max: 0 };
+    sum.bMin += b.min;
+    sum.bMax += b.max;
+    sum.aMin += a.min;
+    sum.aMax += a.max;
+    if (Math.round(a.min - b.min) === 0 && Math.round(a.max - b.max) === 0) continue;
+    const status = !before.has(name) ? ' (new)' : !after.has(name) ? ' (removed)' : '';
+    rows.push(
+      `| \`${name}\`${status} | ${range(b.min, b.max, usd)} | ${range(a.min, a.max, usd)} | ` +
+        `${signedUsd(a.min - b.min)} / ${signedUsd(a.max - b.max)} |`,
+    );
+  }
+  if (rows.length === 0) {
+    return `**Monthly cost change: none** (${range(sum.aMin, sum.aMax, usd)} before and after)\n`;
+  }
+  return [
+    `**Monthly cost change: ${signedUsd(sum.aMin - sum.bMin)} / ${signedUsd(sum.aMax - sum.bMax)}** (minimum / maximum scale)`,
+    '',
+    '| stack | before | after | change (min / max) |',
+    '|---|---|---|---|',
+    ...rows,
+    `| **total** | ${range(sum.bMin, sum.bMax, usd)} | ${range(sum.aMin, sum.aMax, usd)} | ` +
+      `**${signedUsd(sum.aMin - sum.bMin)} / ${signedUsd(sum.aMax - sum.bMax)}** |`,
+    '',
+  ].join('\n');
+}
+
 /**
  * A Markdown cost table per stack, in the manner of infracost's pull-request comment: one row
  * per cost line (resource, quantity, unit price, monthly total at minimum and maximum scale,

@@ -1,4 +1,4 @@
-import { renderCostTables } from './cost-table';
+import { renderCostChange, renderCostTables } from './cost-table';
 import { renderDiagram } from './diagram';
 import type { SynthesizedStack } from './synth-output';
 
@@ -14,6 +14,11 @@ export interface PullRequestCommentOptions {
    * @default true
    */
   readonly diagram?: boolean;
+  /**
+   * The app before the change (the base branch's synth output): adds the cost change per stack.
+   * @default - no comparison
+   */
+  readonly base?: readonly SynthesizedStack[];
   /**
    * A heading for the comment.
    * @default 'cdktf-ai-infra: cost and architecture'
@@ -33,6 +38,9 @@ export function renderPullRequestComment(
 ): string {
   const parts = [`### ${options.title ?? 'cdktf-ai-infra: cost and architecture'}`, ''];
   if (options.cost ?? true) {
+    if (options.base) {
+      parts.push(renderCostChange(stacks, options.base));
+    }
     parts.push(renderCostTables(stacks));
   }
   if (options.diagram ?? true) {

@@ -10,6 +10,7 @@ import { COST_ESTIMATE_METADATA_PATH, CostEstimate, PricingModel, ValidationErro
 import {
   SynthesizedStack,
   readSynthOutput,
+  renderCostChange,
   renderCostTables,
   renderDiagram,
   renderPullRequestComment,
@@ -99,6 +100,26 @@ describe('report', () => {
     expect(renderCostTables([apps])).toBe('No cost estimate: no stack (`apps`) defines a priced resource.\n');
   });
 
+  test('cost change against a base: per stack and total, new and removed stacks, unchanged ones left out', () => {
+    const stackOf = (name: string, min: number, max: number): SynthesizedStack => ({
+      name,
+      dependencies: [],
+      terraform: {},
+      costEstimate: { spotFractionOfOnDemand: 0.4, lines: [], monthlyUsd: { min, max } },
+    });
+    const base = [stackOf('infra', 7300, 10000), stackOf('old', 100, 100), { ...apps }];
+    const md = renderCostChange(stacks, base);
+    expect(md).toContain('**Monthly cost change: -$100 / +$12,384** (minimum / maximum scale)');
+    expect(md).toContain('| `infra` | $7,300 - $10,000 | $7,300 - $22,484 | $0 / +$12,484 |');
+    expect(md).toContain('| `old` (removed) | $100 | $0 | -$100 / -$100 |');
+    expect(md).not.toContain('`apps`');
+    expect(md).toContain('| **total** | $7,400 - $10,100 | $7,300 - $22,484 | **-$100 / +$12,384** |');
+    expect(renderCostChange(stacks, stacks)).toBe(
+      '**Monthly cost change: none** ($7,300 - $22,484 before and after)\n',
+    );
+    expect(renderPullRequestComment(stacks, { base })).toContain('**Monthly cost change:');
+  });
+
   test('diagram: stacks and roles as subgraphs, references and deployment order as arrows', () => {
     const d = renderDiagram(stacks);
     expect(d.split('\n')[0]).toBe('flowchart TB');
@@ -156,6 +177,7 @@ describe('report', () => {
     expect(missing.status).toBe(2);
     expect(missing.err).toContain('has no manifest.json');
     expect(cli('--bogus')).toMatchObject({ status: 2, err: expect.stringContaining('usage:') });
+    expect(cli(outdir, '--base', outdir).out).toContain('**Monthly cost change: none**');
     expect(cli(outdir, '--list')).toMatchObject({ status: 0, out: 'infra\napps\n' });
     expect(cli('--help')).toMatchObject({ status: 0, out: expect.stringContaining('usage:') });
   });

@@ -64,7 +64,8 @@ describe('docs/ci/github-actions.yml', () => {
     const [review, deploy] = parsed.jobs;
     const runs = (j: Parsed['jobs'][number]) => j.steps.map((s) => s.run ?? '').join('\n');
     expect(runs(review)).toContain('npx cdktf synth');
-    expect(runs(review)).toContain('npx cdktf-ai-infra-report cdktf.out');
+    expect(runs(review)).toContain('npx cdktf-ai-infra-report cdktf.out "${base[@]}"');
+    expect(runs(review)).toContain('git worktree add --detach ../base "$BASE_SHA"');
     expect(runs(review)).toMatch(
       /for stack in \$\(npx cdktf-ai-infra-report cdktf.out --list\).*\n.*cdktf diff "\$stack"/,
     );
