@@ -25,13 +25,7 @@ function measure(script, args = [], extraEnv = {}) {
     const importsOut = path.join(outdir, 'imports-ms');
     const hook = path.join(__dirname, 'bench-imports.js');
     const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--require', hook, script, ...args], {
-      env: {
-        ...process.env,
-        CDKTF_OUTDIR: outdir,
-        CHECKPOINT_DISABLE: '1',
-        BENCH_IMPORTS_OUT: importsOut,
-        ...extraEnv,
-      },
+      env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1', BENCH_IMPORTS_OUT: importsOut, ...extraEnv },
       encoding: 'utf8',
     });
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -63,34 +57,17 @@ for (const name of fs.readdirSync(built).sort()) {
   const main = path.join(built, name, 'main.js');
   if (!fs.existsSync(main)) continue;
   const m = measure(main);
-  console.log(
-    JSON.stringify({
-      example: name,
-      runs,
-      ...m,
-      node: process.version,
-      date: new Date().toISOString().slice(0, 10),
-    }),
-  );
+  console.log(JSON.stringify({ example: name, runs, ...m, node: process.version, date: new Date().toISOString().slice(0, 10) }));
 }
 
 // Scaling scenarios: scripts in .build/examples/bench/*.js take a count argument.
 const scaling = path.join(built, 'bench');
 if (fs.existsSync(scaling)) {
-  for (const f of fs
-    .readdirSync(scaling)
-    .filter((f) => f.endsWith('.js'))
-    .sort()) {
+  for (const f of fs.readdirSync(scaling).filter((f) => f.endsWith('.js')).sort()) {
     const results = {};
     for (const n of [10, 100]) results[n] = measure(path.join(scaling, f), [String(n)]);
     console.log(
-      JSON.stringify({
-        scenario: f.replace(/\.js$/, ''),
-        runs,
-        n10: results[10],
-        n100: results[100],
-        ratio: +(results[100].wallMs / results[10].wallMs).toFixed(2),
-      }),
+      JSON.stringify({ scenario: f.replace(/\.js$/, ''), runs, n10: results[10], n100: results[100], ratio: +(results[100].wallMs / results[10].wallMs).toFixed(2) }),
     );
   }
 }
