@@ -1,3 +1,4 @@
+import { readFileSync } from 'fs';
 import { javascript, typescript } from 'projen';
 
 /**
@@ -5,6 +6,14 @@ import { javascript, typescript } from 'projen';
  * package.json, tsconfig*.json, .projen/tasks.json and the other generated files.
  */
 const CDKTF = '0.21.0';
+// The version is the newest released section of CHANGELOG.md (`## 0.1.0 - 2026-12-03`), so the two
+// cannot disagree; `npm run release -- minor` writes a new section, then this file rewrites package.json.
+const VERSION = /^## (\d+\.\d+\.\d+) - \d{4}-\d{2}-\d{2}$/m.exec(readFileSync('CHANGELOG.md', 'utf8'))?.[1];
+if (!VERSION) {
+  throw new Error('CHANGELOG.md has no released section "## x.y.z - YYYY-MM-DD"');
+}
+// The public repository. The lead confirms the URL before the first publish (see CHANGELOG.md).
+const REPOSITORY = 'https://github.com/cdktf-ai-infra/cdktf-ai-infra';
 const PROVIDERS = {
   '@cdktf/provider-aws': '^21.22.1',
   '@cdktf/provider-google': '^16.12.1',
@@ -23,6 +32,9 @@ const project = new typescript.TypeScriptProject({
     'CDK for Terraform constructs for production AI infrastructure on AWS, Google Cloud and Kubernetes: GPU training clusters, inference pools, registries, monitoring and budgets.',
   keywords: ['cdktf', 'terraform', 'gpu', 'llm', 'vllm', 'eks', 'gke', 'kubernetes', 'mlops'],
   license: 'Apache-2.0',
+  repository: `git+${REPOSITORY}.git`,
+  homepage: `${REPOSITORY}#readme`,
+  bugsUrl: `${REPOSITORY}/issues`,
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
@@ -31,7 +43,10 @@ const project = new typescript.TypeScriptProject({
   srcdir: 'lib',
   libdir: 'dist',
   testdir: 'test',
-  entrypoint: 'dist/index.js',
+  // The runtime entry loads the aws, gcp and k8s namespaces on first use (lib/root.ts); the types
+  // entry declares them as namespaces (lib/index.ts). test/package/root-import.test.ts keeps the two equal.
+  entrypoint: 'dist/root.js',
+  entrypointTypes: 'dist/index.d.ts',
   // No GitHub workflows, release machinery or generated eslint config: CI is `.ci/run`,
   // and eslint is configured in eslint.config.mjs (projen's config pulls in
   // eslint-import-resolver-typescript, whose platform packages break `npm ci` here).
@@ -63,6 +78,8 @@ const project = new typescript.TypeScriptProject({
     // release; 5.x is ESM-only and needs Node 22) and a JSON Schema validator for CRD schemas.
     'kubernetes-models@4.5.1',
     'ajv@^8',
+    // GitHub's own workflow parser and schema (actions/languageservices): checks docs/ci/github-actions.yml.
+    '@actions/workflow-parser@0.3.61',
   ],
   deps: ['yaml@^2.8.0', 'ip-num@^1.6.2', '@grafana/grafana-foundation-sdk@0.0.21'],
   jestOptions: {
@@ -92,7 +109,8 @@ const project = new typescript.TypeScriptProject({
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     include: ['lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
-    exclude: ['node_modules', 'dist', '.build', 'cdktf.out'],
+    // The consumer apps compile in their own install against the packed tarball (test:consumers).
+    exclude: ['node_modules', 'dist', '.build', 'cdktf.out', 'test/package/consumer/apps'],
     compilerOptions: {
       // ts-jest then transpiles each file alone (fast); the typecheck task type-checks everything.
       isolatedModules: true,
@@ -104,16 +122,37 @@ const project = new typescript.TypeScriptProject({
     },
   },
   gitignore: ['cdktf.out/', '.build/', 'reports/', '.gen/', 'terraform.*.tfstate*', '.terraform/'],
-  npmIgnoreOptions: {
-    ignorePatterns: ['examples/', 'docs/', 'scripts/', '.ci/', 'cdktf.json', '.build/', 'reports/'],
-  },
+  // The tarball is a whitelist (`files` below), not a blacklist: nothing else can slip in.
+  npmignoreEnabled: false,
 });
 
+// What `npm pack` ships: the compiled library, its types, the docs the README links to (so the
+// links resolve in node_modules/cdktf-ai-infra) and the copyable CI workflow. npm adds
+// package.json, README.md and LICENSE itself. test/package/files.test.ts checks `npm pack --dry-run`.
+project.package.addField('files', [
+  'dist/**/*.js',
+  'dist/**/*.d.ts',
+  'docs/**/*.md',
+  'docs/ci/*.yml',
+  'CHANGELOG.md',
+]);
+project.package.addField('version', VERSION);
+project.addBins({ 'cdktf-ai-infra-report': 'dist/report/cli.js' });
+
+// Markdown is written for readers (aligned tables and comments); its ```ts blocks are checked
+// by a type-check instead (test/package/docs-snippets.test.ts). docs/api is generated.
+project.prettier?.addIgnorePattern('*.md');
+project.prettier?.addIgnorePattern('docs/api/');
+// Files projen writes (its own JSON layout).
+for (const generated of ['.projen/', 'tsconfig.json', 'tsconfig.dev.json', 'projenrc/tsconfig.json']) {
+  project.prettier?.addIgnorePattern(generated);
+}
+
 // Subpath exports so that an AWS-only user never loads the Google or Kubernetes bindings; the
-// policy pack (no provider import) is its own subpath, `cdktf-ai-infra/policy`.
-const SUBPATHS = ['core', 'aws', 'gcp', 'k8s', 'policy'];
+// policy pack and the review report (no provider import) are their own subpaths.
+const SUBPATHS = ['core', 'aws', 'gcp', 'k8s', 'policy', 'report'];
 project.package.addField('exports', {
-  '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+  '.': { types: './dist/index.d.ts', default: './dist/root.js' },
   ...Object.fromEntries(
     SUBPATHS.map((s) => [`./${s}`, { types: `./dist/${s}/index.d.ts`, default: `./dist/${s}/index.js` }]),
   ),
@@ -144,7 +183,7 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
 const ENTRY_POINTS =
-  'lib/index.ts lib/core/index.ts lib/aws/index.ts lib/gcp/index.ts lib/k8s/index.ts lib/policy/index.ts';
+  'lib/index.ts lib/core/index.ts lib/aws/index.ts lib/gcp/index.ts lib/k8s/index.ts lib/policy/index.ts lib/report/index.ts';
 const doccheck = project.addTask('doccheck', {
   description: 'Fail when an exported symbol has no TSDoc (typedoc validation, nothing emitted)',
   exec: `typedoc --emit none --validation.notDocumented --treatValidationWarningsAsErrors --disableSources ${ENTRY_POINTS}`,
@@ -177,9 +216,11 @@ const buildExamples = project.addTask('build:examples', {
   description: 'Compile lib and examples to .build/ (plain node, no ts-node at synth time)',
   exec: 'tsc -p tsconfig.examples.json',
 });
+// cdktf.json's app compiles first (`npx projen build:examples && node .build/examples/app.js`), so
+// plain `npx cdktf synth` works in a fresh clone too.
 project.addTask('synth', {
   description: 'Synthesize every example app with the real cdktf CLI',
-  steps: [{ spawn: buildExamples.name }, { exec: 'cdktf synth --output cdktf.out' }],
+  steps: [{ exec: 'cdktf synth --output cdktf.out' }],
   env: { CHECKPOINT_DISABLE: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' },
 });
 project.addTask('bench', {
@@ -189,6 +230,32 @@ project.addTask('bench', {
 project.addTask('docgen', {
   description: 'Generate API.md from the TSDoc comments',
   exec: `typedoc --plugin typedoc-plugin-markdown --disableSources --out docs/api --readme none ${ENTRY_POINTS}`,
+});
+
+// Reviews: Mermaid diagrams and cost tables of the synthesized stacks (lib/report).
+project.addTask('report', {
+  description: 'Markdown for a pull request: cost table per stack and a Mermaid diagram of cdktf.out/',
+  exec: 'node dist/report/cli.js cdktf.out',
+  receiveArgs: true,
+});
+project.addTask('docs:architectures', {
+  description: 'Regenerate docs/architectures.md (diagrams and cost tables of every example)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/architectures.ts --write',
+});
+
+// The consumer test: npm pack, then AWS-, GCP- and Kubernetes-only apps laid out as `cdktf init`
+// lays them out, each installed, type-checked, synthesized and tested (.ci/run runs it).
+project.addTask('test:consumers', {
+  description: 'Pack the library and install, type-check, synth and test three fresh cdktf apps',
+  steps: [{ spawn: 'compile' }, { exec: 'node test/package/consumer/run.js' }],
+  receiveArgs: true,
+});
+
+// Releases: semantic versions from CHANGELOG.md (scripts/release.js; docs in CHANGELOG.md).
+project.addTask('release', {
+  description: 'Turn the Unreleased section of CHANGELOG.md into a version (major|minor|patch), tag it',
+  exec: 'node scripts/release.js',
+  receiveArgs: true,
 });
 
 project.synth();

@@ -1,4 +1,4 @@
-import { TerraformStack } from 'cdktf';
+import { Lazy, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError } from './errors';
 
@@ -57,6 +57,44 @@ export interface CostLine {
   readonly hoursPerMonth?: number;
 }
 
+/** Monthly US dollars at minimum and maximum scale. */
+export interface MonthlyUsdRange {
+  /** Every pool at its minimum size. */
+  readonly min: number;
+  /** Every pool at its maximum size. */
+  readonly max: number;
+}
+
+/** One line of a {@link CostEstimateSummary}: the line as added, with its monthly cost. */
+export interface CostLineSummary extends CostLine {
+  /** Hours per month the units run (the line's value or {@link HOURS_PER_MONTH}). */
+  readonly hoursPerMonth: number;
+  /** Monthly USD at minimum and maximum scale, after the spot assumption, rounded to cents. */
+  readonly monthlyUsd: MonthlyUsdRange;
+}
+
+/**
+ * A stack's cost estimate as plain data. Every stack with an estimate writes it into its
+ * synthesized `cdk.tf.json` under the comment key `//` (which Terraform ignores), at
+ * {@link COST_ESTIMATE_METADATA_PATH}, so tools such as `cdktf-ai-infra-report` read it from
+ * `cdktf.out/` without running the app.
+ */
+export interface CostEstimateSummary {
+  /** Spot price as a fraction of on-demand assumed by the spot lines. */
+  readonly spotFractionOfOnDemand: number;
+  /** The lines, in the order they were added. */
+  readonly lines: readonly CostLineSummary[];
+  /** Monthly USD of the whole stack at minimum and maximum scale, rounded to cents. */
+  readonly monthlyUsd: MonthlyUsdRange;
+}
+
+/** Where a stack's {@link CostEstimateSummary} is in its synthesized JSON (dot-separated keys). */
+export const COST_ESTIMATE_METADATA_PATH = '//.cdktf-ai-infra.costEstimate';
+
+function cents(usd: number): number {
+  return Math.round(usd * 100) / 100;
+}
+
 const ESTIMATES = new WeakMap<TerraformStack, CostEstimate>();
 
 /**
@@ -79,6 +117,8 @@ export class CostEstimate {
     if (!e) {
       e = new CostEstimate();
       ESTIMATES.set(stack, e);
+      const estimate = e;
+      stack.addOverride(COST_ESTIMATE_METADATA_PATH, Lazy.anyValue({ produce: () => estimate.summary() }));
     }
     return e;
   }
@@ -114,6 +154,19 @@ export class CostEstimate {
   /** Total monthly USD with every pool at its minimum (`'min'`) or maximum (`'max'`) size. */
   public monthlyUsd(at: 'min' | 'max' = 'max'): number {
     return this._lines.reduce((sum, l) => sum + this.lineMonthlyUsd(l, at), 0);
+  }
+
+  /** The estimate as plain data (what the synthesized stack carries). */
+  public summary(): CostEstimateSummary {
+    return {
+      spotFractionOfOnDemand: this.spotFractionOfOnDemand,
+      lines: this._lines.map((l) => ({
+        ...l,
+        hoursPerMonth: l.hoursPerMonth ?? HOURS_PER_MONTH,
+        monthlyUsd: { min: cents(this.lineMonthlyUsd(l, 'min')), max: cents(this.lineMonthlyUsd(l, 'max')) },
+      })),
+      monthlyUsd: { min: cents(this.monthlyUsd('min')), max: cents(this.monthlyUsd('max')) },
+    };
   }
 
   /** A Markdown table of the estimate, with price sources and dates. */

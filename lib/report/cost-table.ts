@@ -1,0 +1,148 @@
+import type { CostLineSummary } from '../core/pricing';
+import type { SynthesizedStack } from './synth-output';
+
+function usd(n: number): string {
+  return `$${Math.round(n).toLocaleString('en-US')}`;
+}
+
+function range(min: number, max: number, fmt: (n: number) => string): string {
+  return min === max ? fmt(min) : `${fmt(min)} - ${fmt(max)}`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function assumptions(line: CostLineSummary, spotFraction: number): string {
+  const parts: string[] = [];
+  if (line.pricingModel === 'SPOT') {
+    parts.push(`spot at ${Math.round(spotFraction * 100)}% of on-demand (an assumption, not a quote)`);
+  } else if (line.pricingModel === 'RESERVED') {
+    parts.push('reserved or capacity block: billed whether used or not');
+  } else {
+    parts.push('on-demand');
+  }
+  parts.push(`${line.hoursPerMonth} h/month`);
+  if (line.minQuantity !== line.maxQuantity) {
+    parts.push(`${line.minQuantity} at minimum scale, ${line.maxQuantity} at maximum`);
+  }
+  parts.push(`${line.unitPrice.region} price of ${line.unitPrice.asOf}`);
+  return parts.join('; ');
+}
+
+function signedUsd(n: number): string {
+  const r = Math.round(n);
+  return r === 0 ? '$0' : `${r > 0 ? '+' : '-'}${usd(Math.abs(r))}`;
+}
+
+function totals(stacks: readonly SynthesizedStack[]): Map<string, { min: number; max: number }> {
+  return new Map(stacks.map((s) => [s.name, s.costEstimate?.monthlyUsd ?? { min: 0, max: 0 }]));
+}
+
+/**
+ * A Markdown table of the monthly cost change between two synthesized versions of an app (the
+ * base branch and a pull request), per stack and in total, at minimum and maximum scale. Stacks
+ * only in one version count as zero in the other.
+ *
+ * @param stacks the changed app, read by {@link readSynthOutput}
+ * @param base the app before the change, read by {@link readSynthOutput}
+ */
+export function renderCostChange(
+  stacks: readonly SynthesizedStack[],
+  base: readonly SynthesizedStack[],
+): string {
+  const before = totals(base);
+  const after = totals(stacks);
+  const names = [...new Set([...base.map((s) => s.name), ...stacks.map((s) => s.name)])];
+  const rows: string[] = [];
+  const sum = { bMin: 0, bMax: 0, aMin: 0, aMax: 0 };
+  for (const name of names) {
+    const b = before.get(name) ?? { min: 0, max: 0 };
+    const a = after.get(name) ?? { min: 0, max: 0 };
+    sum.bMin += b.min;
+    sum.bMax += b.max;
+    sum.aMin += a.min;
+    sum.aMax += a.max;
+    if (Math.round(a.min - b.min) === 0 && Math.round(a.max - b.max) === 0) continue;
+    const status = !before.has(name) ? ' (new)' : !after.has(name) ? ' (removed)' : '';
+    rows.push(
+      `| \`${name}\`${status} | ${range(b.min, b.max, usd)} | ${range(a.min, a.max, usd)} | ` +
+        `${signedUsd(a.min - b.min)} / ${signedUsd(a.max - b.max)} |`,
+    );
+  }
+  if (rows.length === 0) {
+    return `**Monthly cost change: none** (${range(sum.aMin, sum.aMax, usd)} before and after)\n`;
+  }
+  return [
+    `**Monthly cost change: ${signedUsd(sum.aMin - sum.bMin)} / ${signedUsd(sum.aMax - sum.bMax)}** (minimum / maximum scale)`,
+    '',
+    '| stack | before | after | change (min / max) |',
+    '|---|---|---|---|',
+    ...rows,
+    `| **total** | ${range(sum.bMin, sum.bMax, usd)} | ${range(sum.aMin, sum.aMax, usd)} | ` +
+      `**${signedUsd(sum.aMin - sum.bMin)} / ${signedUsd(sum.aMax - sum.bMax)}** |`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * A Markdown cost table per stack, in the manner of infracost's pull-request comment: one row
+ * per cost line (resource, quantity, unit price, monthly total at minimum and maximum scale,
+ * assumptions), a total per stack and for all stacks, and the dated price sources as numbered
+ * notes. Stacks without a cost estimate are listed as such.
+ *
+ * @param stacks stacks read by {@link readSynthOutput}
+ */
+export function renderCostTables(stacks: readonly SynthesizedStack[]): string {
+  const sources: string[] = [];
+  const sourceNo = (s: string): number => {
+    const i = sources.indexOf(s);
+    if (i >= 0) return i + 1;
+    sources.push(s);
+    return sources.length;
+  };
+  const out: string[] = [];
+  let totalMin = 0;
+  let totalMax = 0;
+  const unpriced: string[] = [];
+  for (const stack of stacks) {
+    const est = stack.costEstimate;
+    if (!est || est.lines.length === 0) {
+      unpriced.push(stack.name);
+      continue;
+    }
+    totalMin += est.monthlyUsd.min;
+    totalMax += est.monthlyUsd.max;
+    out.push(
+      `#### ${stack.name}: ${range(est.monthlyUsd.min, est.monthlyUsd.max, usd)} per month`,
+      '',
+      '| resource | quantity | unit price | monthly | assumptions |',
+      '|---|---|---|---|---|',
+    );
+    for (const l of est.lines) {
+      const path = l.constructPath.startsWith(`${stack.name}/`)
+        ? l.constructPath.slice(stack.name.length + 1)
+        : l.constructPath;
+      out.push(
+        `| ${cell(`\`${path}\` ${l.item}`)} | ${range(l.minQuantity, l.maxQuantity, String)} | ` +
+          `$${l.unitPrice.usd.toFixed(3)}/h [${sourceNo(l.unitPrice.source)}] | ` +
+          `${range(l.monthlyUsd.min, l.monthlyUsd.max, usd)} | ${cell(assumptions(l, est.spotFractionOfOnDemand))} |`,
+      );
+    }
+    out.push(`| **total** | | | **${range(est.monthlyUsd.min, est.monthlyUsd.max, usd)}** | |`, '');
+  }
+  if (unpriced.length === stacks.length) {
+    return `No cost estimate: no stack (${stacks.map((s) => `\`${s.name}\``).join(', ')}) defines a priced resource.\n`;
+  }
+  const head = [
+    `**Monthly cost estimate: ${range(totalMin, totalMax, usd)}** (minimum - maximum scale of every pool)`,
+    '',
+  ];
+  const notes = [
+    'Only what the tables list is priced; anything without a row (data transfer, requests, managed-service fees not listed) is not in the totals.',
+    ...(unpriced.length > 0 ? [`No cost lines: ${unpriced.map((s) => `\`${s}\``).join(', ')}.`] : []),
+    '',
+    ...sources.map((s, i) => `[${i + 1}] ${s}`),
+  ];
+  return [...head, ...out, ...notes].join('\n').trimEnd() + '\n';
+}
