@@ -258,7 +258,10 @@ export class InferenceGatewayPlatform extends Construct implements IInferenceGat
         'Istiod',
         'istiod',
         GATEWAY_HELM_CHARTS.istiod,
-        { pilot: { env: { ENABLE_GATEWAY_API_INFERENCE_EXTENSION: 'true' } } },
+        // The istiod chart's Deployment reads top-level `env` (`pilot.env` is the istioctl
+        // IstioOperator form; Helm would drop it silently): istio/istio tag 1.29.2,
+        // manifests/charts/istio-control/istio-discovery/templates/deployment.yaml.
+        { env: { ENABLE_GATEWAY_API_INFERENCE_EXTENSION: 'true' } },
         [base],
       );
       this.releases.push(base, istiod);

@@ -221,7 +221,7 @@ export const GATEWAY_HELM_CHARTS: Readonly<Record<GatewayHelmChartName, HelmChar
     version: '1.29.2',
   },
   /**
-   * Istio control plane; with `pilot.env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true` it
+   * Istio control plane; with the chart value `env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true` it
    * accepts InferencePool backends and programs Envoy's ext_proc filter towards the EPP
    * (istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api-inference-extension,
    * checked 2026-12-03).

@@ -274,4 +274,66 @@ export const ALERT_SCENARIOS: Record<string, AlertScenario> = {
     labels: { namespace: 'training', jobset_name: 'llama' },
     evalMinutes: () => 10,
   },
+  InferenceEndpointPickerDown: {
+    series: (v) => [
+      gauge('up{container="epp", namespace="llm", pod="llama8b-epp-0", job="llm/llama8b-epp"}', v),
+    ],
+    fire: same,
+    quiet: plusOne,
+    labels: { container: 'epp', namespace: 'llm', pod: 'llama8b-epp-0', job: 'llm/llama8b-epp' },
+  },
+  InferencePoolNoReadyEndpoints: {
+    series: (v) => [
+      gauge('llm_d_epp_ready_endpoints{namespace="llm", name="llama8b"}', v),
+      // Requests are waiting for this pool: no ready endpoint is an outage.
+      gauge('llm_d_epp_flow_control_queue_size{namespace="llm", inference_pool="llama8b"}', 3),
+      // An idle scale-to-zero pool with an empty queue: never an alert.
+      gauge('llm_d_epp_ready_endpoints{namespace="llm", name="idle"}', 0),
+      gauge('llm_d_epp_flow_control_queue_size{namespace="llm", inference_pool="idle"}', 0),
+    ],
+    fire: (t) => t - 1,
+    quiet: same,
+    labels: { namespace: 'llm', name: 'llama8b' },
+  },
+  InferenceGateway5xxRatioHigh: {
+    // v: the share of 5xx responses among 10 requests/s.
+    series: (v) => [
+      counter('istio_requests_total{container="istio-proxy", namespace="llm", response_code="503"}', 10 * v),
+      counter(
+        'istio_requests_total{container="istio-proxy", namespace="llm", response_code="200"}',
+        10 * (1 - v),
+      ),
+    ],
+    fire: above,
+    quiet: below,
+    labels: { namespace: 'llm' },
+  },
+  InferenceRequestErrorRatioHigh: {
+    // v: the share of failed requests among 10 requests/s.
+    series: (v) => [
+      counter(
+        'llm_d_epp_request_error_total{namespace="llm", model_name="llama-3.1-8b", error_code="InferencePoolResourceExhausted"}',
+        10 * v,
+      ),
+      counter('llm_d_epp_request_total{namespace="llm", model_name="llama-3.1-8b"}', 10),
+    ],
+    fire: above,
+    quiet: below,
+    labels: { namespace: 'llm', model_name: 'llama-3.1-8b' },
+  },
+  InferenceRequestQueueTimeHigh: {
+    series: (v, rule) => {
+      const q = Number(/histogram_quantile\((0\.\d+)/.exec(rule.expr)?.[1]);
+      // All waits in the first bucket (0, le]: the q-quantile interpolates to le * q.
+      const metric = 'llm_d_epp_flow_control_request_queue_duration_seconds_bucket';
+      const labels = 'namespace="llm", inference_pool="llama8b", pod="llama8b-epp-0"';
+      return [
+        counter(`${metric}{${labels}, le="${fmt(v / q)}"}`, 1),
+        counter(`${metric}{${labels}, le="+Inf"}`, 1),
+      ];
+    },
+    fire: above,
+    quiet: below,
+    labels: { namespace: 'llm', inference_pool: 'llama8b' },
+  },
 };

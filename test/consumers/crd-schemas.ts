@@ -321,6 +321,34 @@ const prometheusRule: CrdSchema = {
   ),
 };
 
+/** A PodMonitor (the Envoy statistics of the inference gateway's pods). */
+const podMonitor: CrdSchema = {
+  apiVersion: 'monitoring.coreos.com/v1',
+  kind: 'PodMonitor',
+  source: `${PROM_OP}/crd-podmonitors.yaml`,
+  schema: resource(
+    'monitoring.coreos.com/v1',
+    'PodMonitor',
+    obj(
+      {
+        namespaceSelector: obj({ any: bool, matchNames: strings }),
+        podMetricsEndpoints: list(
+          obj({
+            honorLabels: bool,
+            interval: promDuration,
+            path: str,
+            port: str,
+            portNumber: { ...int32, minimum: 1, maximum: 65535 },
+            scheme: enumOf('http', 'https', 'HTTP', 'HTTPS'),
+          }),
+        ),
+        selector: labelSelector,
+      },
+      ['selector'],
+    ),
+  ),
+};
+
 // --- Google Cloud Managed Service for Prometheus ------------------------------------------
 const GMP =
   'GoogleCloudPlatform/prometheus-engine tag v0.17.2 (7920a2a2) charts/operator/crds/monitoring.googleapis.com_podmonitorings.yaml';
@@ -592,12 +620,300 @@ const localQueue: CrdSchema = {
 };
 
 /** Every custom resource schema, by `apiVersion/kind`. */
+// --- Gateway API v1.5.1, standard channel (GATEWAY_CRD_BUNDLES.gatewayApi) ------------------
+const GATEWAY_API = 'kubernetes-sigs/gateway-api tag v1.5.1 (e7677b70) config/crd/standard';
+/** Gateway API's Group, Kind, Namespace and object-name types. */
+const GROUP = '^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+const gwGroup: Schema = { type: 'string', maxLength: 253, pattern: GROUP };
+const gwKind: Schema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 63,
+  pattern: '^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$',
+};
+const gwNamespace: Schema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 63,
+  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+};
+const gwObjectName: Schema = { type: 'string', minLength: 1, maxLength: 253 };
+const gwSectionName: Schema = { ...dnsSubdomain, minLength: 1 };
+const gwPort: Schema = { type: 'integer', minimum: 1, maximum: 65535 };
+const gwHostname: Schema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 253,
+  pattern: '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+};
+/** Label and annotation keys (the `self.all(key, key.matches(...))` rules of `infrastructure`). */
+const QUALIFIED_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$/;
+const qualifiedKeys: CelRule[] = [
+  {
+    rule: 'self.all(key, key.matches(r"""^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$"""))',
+    check: (m) => Object.keys(m).every((k) => QUALIFIED_KEY.test(k)),
+  },
+  {
+    rule: 'self.all(key, key.split("/")[0].size() < 253)',
+    check: (m) => Object.keys(m).every((k) => k.split('/')[0].length < 253),
+  },
+];
+const GW_DURATION = '^([0-9]{1,5}(h|m|s|ms)){1,4}$';
+/** Gateway API Duration (GEP-2257) in seconds, for the CEL `duration()` comparisons. */
+function gwSeconds(d: string): number {
+  const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+  return [...d.matchAll(/([0-9]+)(h|ms|m|s)/g)].reduce((t, [, n, u]) => t + Number(n) * unit[u], 0);
+}
+
+const gateway: CrdSchema = {
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'Gateway',
+  source: `${GATEWAY_API}/gateway.networking.k8s.io_gateways.yaml`,
+  schema: resource(
+    'gateway.networking.k8s.io/v1',
+    'Gateway',
+    obj(
+      {
+        gatewayClassName: { type: 'string', minLength: 1, maxLength: 253 },
+        infrastructure: obj({
+          annotations: {
+            type: 'object',
+            additionalProperties: { type: 'string', maxLength: 4096 },
+            maxProperties: 8,
+            cel: qualifiedKeys,
+          },
+          labels: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+              maxLength: 63,
+              pattern: '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$',
+            },
+            maxProperties: 8,
+            cel: qualifiedKeys,
+          },
+        }),
+        listeners: list(
+          obj(
+            {
+              allowedRoutes: obj({
+                kinds: list(obj({ group: gwGroup, kind: gwKind }, ['kind']), { maxItems: 8 }),
+                namespaces: obj({
+                  from: enumOf('All', 'Selector', 'Same'),
+                  selector: obj({
+                    matchExpressions: list(
+                      obj({ key: str, operator: str, values: strings }, ['key', 'operator']),
+                    ),
+                    matchLabels: stringMap,
+                  }),
+                }),
+              }),
+              hostname: gwHostname,
+              name: gwSectionName,
+              port: gwPort,
+              protocol: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 255,
+                pattern:
+                  '^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9]+$',
+              },
+              tls: obj(
+                {
+                  certificateRefs: list(
+                    obj({ group: gwGroup, kind: gwKind, name: gwObjectName, namespace: gwNamespace }, [
+                      'name',
+                    ]),
+                    { maxItems: 64 },
+                  ),
+                  mode: enumOf('Terminate', 'Passthrough'),
+                  options: {
+                    type: 'object',
+                    additionalProperties: { type: 'string', maxLength: 4096 },
+                    maxProperties: 16,
+                  },
+                },
+                [],
+                {
+                  cel: [
+                    {
+                      // `mode` defaults to Terminate before the rule runs.
+                      rule: "self.mode == 'Terminate' ? size(self.certificateRefs) > 0 || size(self.options) > 0 : true",
+                      check: (t) =>
+                        (t.mode ?? 'Terminate') !== 'Terminate' ||
+                        (t.certificateRefs ?? []).length > 0 ||
+                        Object.keys(t.options ?? {}).length > 0,
+                    },
+                  ],
+                },
+              ),
+            },
+            ['name', 'port', 'protocol'],
+          ),
+          {
+            minItems: 1,
+            maxItems: 64,
+            cel: [
+              {
+                rule: "self.all(l, l.protocol in ['HTTP', 'TCP', 'UDP'] ? !has(l.tls) : true)",
+                check: (ls) =>
+                  ls.every((l: any) => !['HTTP', 'TCP', 'UDP'].includes(l.protocol) || l.tls === undefined),
+              },
+              {
+                rule: "self.all(l, (l.protocol == 'HTTPS' && has(l.tls)) ? (l.tls.mode == '' || l.tls.mode == 'Terminate') : true)",
+                check: (ls) =>
+                  ls.every(
+                    (l: any) =>
+                      !(l.protocol === 'HTTPS' && l.tls) || [undefined, '', 'Terminate'].includes(l.tls.mode),
+                  ),
+              },
+              {
+                rule: 'self.all(l1, self.exists_one(l2, l1.name == l2.name))',
+                check: (ls) =>
+                  ls.every((l1: any) => ls.filter((l2: any) => l1.name === l2.name).length === 1),
+              },
+              {
+                rule: 'self.all(l1, self.exists_one(l2, l1.port == l2.port && l1.protocol == l2.protocol && (has(l1.hostname) && has(l2.hostname) ? l1.hostname == l2.hostname : !has(l1.hostname) && !has(l2.hostname))))',
+                check: (ls) =>
+                  ls.every(
+                    (l1: any) =>
+                      ls.filter(
+                        (l2: any) =>
+                          l1.port === l2.port && l1.protocol === l2.protocol && l1.hostname === l2.hostname,
+                      ).length === 1,
+                  ),
+              },
+            ],
+          },
+        ),
+      },
+      ['gatewayClassName', 'listeners'],
+    ),
+  ),
+};
+
+/** Characters the CEL rule of HTTPPathMatch allows in Exact and PathPrefix values. */
+const PATH_CHARS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/;
+const httpRoute: CrdSchema = {
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'HTTPRoute',
+  source: `${GATEWAY_API}/gateway.networking.k8s.io_httproutes.yaml`,
+  schema: resource(
+    'gateway.networking.k8s.io/v1',
+    'HTTPRoute',
+    obj({
+      hostnames: list(gwHostname, { maxItems: 16 }),
+      parentRefs: list(
+        obj(
+          {
+            group: gwGroup,
+            kind: gwKind,
+            name: gwObjectName,
+            namespace: gwNamespace,
+            port: gwPort,
+            sectionName: gwSectionName,
+          },
+          ['name'],
+        ),
+        { maxItems: 32 },
+      ),
+      rules: list(
+        obj({
+          backendRefs: list(
+            obj(
+              {
+                group: gwGroup,
+                kind: gwKind,
+                name: gwObjectName,
+                namespace: gwNamespace,
+                port: gwPort,
+                weight: { type: 'integer', minimum: 0, maximum: 1000000 },
+              },
+              ['name'],
+              {
+                cel: [
+                  {
+                    // `group` defaults to "" and `kind` to Service before the rule runs.
+                    rule: "(size(self.group) == 0 && self.kind == 'Service') ? has(self.port) : true",
+                    check: (b) => !(!b.group && (b.kind ?? 'Service') === 'Service') || b.port !== undefined,
+                  },
+                ],
+              },
+            ),
+            { maxItems: 16 },
+          ),
+          matches: list(
+            obj({
+              path: obj(
+                {
+                  type: enumOf('Exact', 'PathPrefix', 'RegularExpression'),
+                  value: { type: 'string', maxLength: 1024 },
+                },
+                [],
+                {
+                  cel: [
+                    {
+                      rule: "(self.type in ['Exact','PathPrefix']) ? self.value.startsWith('/') : true",
+                      check: (p) => p.type === 'RegularExpression' || (p.value ?? '/').startsWith('/'),
+                    },
+                    {
+                      rule: "(self.type in ['Exact','PathPrefix']) ? !self.value.contains('//') : true (and the same rules for '/./', '/../', '%2f', '%2F', '#', and for '/..' and '/.' at the end)",
+                      check: (p) =>
+                        p.type === 'RegularExpression' ||
+                        !(
+                          ['//', '/./', '/../', '%2f', '%2F', '#'].some((x) =>
+                            (p.value ?? '/').includes(x),
+                          ) || /\/\.\.?$/.test(p.value ?? '/')
+                        ),
+                    },
+                    {
+                      rule: '(self.type in [\'Exact\',\'PathPrefix\']) ? self.value.matches(r"""^(?:[-A-Za-z0-9/._~!$&\'()*+,;=:@]|[%][0-9a-fA-F]{2})+$""") : true',
+                      check: (p) => p.type === 'RegularExpression' || PATH_CHARS.test(p.value ?? '/'),
+                    },
+                  ],
+                },
+              ),
+            }),
+            { maxItems: 64 },
+          ),
+          timeouts: obj(
+            {
+              backendRequest: { type: 'string', pattern: GW_DURATION },
+              request: { type: 'string', pattern: GW_DURATION },
+            },
+            [],
+            {
+              cel: [
+                {
+                  rule: "!(has(self.request) && has(self.backendRequest) && duration(self.request) != duration('0s') && duration(self.backendRequest) > duration(self.request))",
+                  check: (t) =>
+                    !(
+                      t.request !== undefined &&
+                      t.backendRequest !== undefined &&
+                      gwSeconds(t.request) !== 0 &&
+                      gwSeconds(t.backendRequest) > gwSeconds(t.request)
+                    ),
+                },
+              ],
+            },
+          ),
+        }),
+        { minItems: 1, maxItems: 16 },
+      ),
+    }),
+  ),
+};
+
 export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
   [
     scaledObject,
     triggerAuthentication,
     serviceMonitor,
     prometheusRule,
+    podMonitor,
+    gateway,
+    httpRoute,
     podMonitoring,
     jobSet,
     clusterQueue,

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { HELM_CHARTS } from '../../lib/k8s';
+import { GATEWAY_HELM_CHARTS, HELM_CHARTS } from '../../lib/k8s';
 import { CHART_VALUE_KEYS } from './chart-value-keys';
 import { constructStacks, exampleStacks } from './fixtures';
 
@@ -88,11 +88,27 @@ describe('Helm values, read as Helm reads them', () => {
     ).toEqual(['serviceAccount.operator.nmae']);
   });
 
+  test('istiod reads `env`, not the istioctl form `pilot.env` (regression: the inference extension was never enabled)', () => {
+    const { istiod } = GATEWAY_HELM_CHARTS;
+    expect(
+      unknownKeys(istiod.chart, istiod.version, {
+        pilot: { env: { ENABLE_GATEWAY_API_INFERENCE_EXTENSION: 'true' } },
+      }),
+    ).toEqual(['pilot', 'pilot.env', 'pilot.env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION']);
+    expect(
+      unknownKeys(istiod.chart, istiod.version, { env: { ENABLE_GATEWAY_API_INFERENCE_EXTENSION: 'true' } }),
+    ).toEqual([]);
+  });
+
   test('every pinned chart that gets values has a key list at its pinned version', () => {
     const withValues = new Set(
       releases.filter((r) => r.values.length > 0).map((r) => `${r.chart}@${r.version}`),
     );
-    const pinned = new Set(Object.values(HELM_CHARTS).map((c) => `${c.chart}@${c.version}`));
+    const pinned = new Set(
+      [...Object.values(HELM_CHARTS), ...Object.values(GATEWAY_HELM_CHARTS)].map(
+        (c) => `${c.chart}@${c.version}`,
+      ),
+    );
     for (const k of withValues) {
       expect(pinned.has(k) ? k : `${k} (not a pin)`).toBe(k);
       expect(Object.keys(CHART_VALUE_KEYS)).toContain(k);

@@ -1,5 +1,5 @@
 import { parse, stringify } from 'yaml';
-import { AlertRuleSet, ResolvedAlertRule } from '../../lib/core';
+import { AlertRuleSet, ResolvedAlertRule, ServiceLevelObjective, SloIndicator } from '../../lib/core';
 import { ALERT_SCENARIOS, AlertScenario } from './alert-scenarios';
 import { constructStacks, exampleStacks } from './fixtures';
 import {
@@ -198,4 +198,83 @@ describe('every rule group and Alertmanager config the examples and constructs r
       }
     },
   );
+});
+
+describe('SLO rule groups (ServiceLevelObjective.toPrometheusRuleGroup)', () => {
+  const availability = new ServiceLevelObjective({
+    name: 'llama8b-availability',
+    indicator: SloIndicator.AVAILABILITY,
+    model: 'llama-3.1-8b',
+    objectivePercent: 99.9,
+    matchers: ['namespace="llm"'],
+  });
+  const ttft = new ServiceLevelObjective({
+    name: 'llama8b-ttft',
+    indicator: SloIndicator.TIME_TO_FIRST_TOKEN,
+    model: 'llama-3.1-8b',
+    objectivePercent: 99,
+    latencyThresholdSeconds: 2.5,
+    windowDays: 28,
+  });
+  withTools.each([
+    ['availability', availability],
+    ['time to first token', ttft],
+  ])('promtool check rules accepts the %s SLO group', (_name, slo) => {
+    expect(promtoolCheckRules(stringify({ groups: [slo.toPrometheusRuleGroup({ team: 'ml' })] }))).toEqual(
+      ok,
+    );
+  });
+
+  /**
+   * Availability at `multiple` times the error budget (0.1% for 99.9%), 10 requests/s, for 70
+   * minutes: the 1 h and 5 min windows of the page are filled.
+   */
+  function burnTest(multiple: number, firing: boolean) {
+    const ratio = multiple * availability.errorBudget;
+    const perMinute = (perSecond: number) => `0+${Number((perSecond * 60).toPrecision(12))}x300`;
+    const series = (status: string, perSecond: number) => ({
+      series: `http_requests_total{namespace="llm", handler="/v1/chat/completions", status="${status}"}`,
+      values: perMinute(perSecond),
+    });
+    return {
+      name: `availability at ${multiple}x the error budget`,
+      interval: '1m',
+      input_series: [series('5xx', 10 * ratio), series('2xx', 10 * (1 - ratio))],
+      alert_rule_test: [
+        {
+          eval_time: '70m',
+          alertname: 'SLOErrorBudgetBurnFast',
+          exp_alerts: firing ? [{ exp_labels: { ...availability.labels, severity: 'critical' } }] : [],
+        },
+      ],
+    };
+  }
+  // Annotations are left out: promtool compares expected annotations exactly (checked above).
+  const group = availability.toPrometheusRuleGroup();
+  const ruleFile = stringify({
+    groups: [{ ...group, rules: group.rules.map(({ annotations: _a, ...r }: any) => r) }],
+  });
+
+  withTools(
+    'promtool test rules: SLOErrorBudgetBurnFast fires at 20x the budget and stays quiet at 5x',
+    () => {
+      const tests = stringify({
+        rule_files: ['rules.yaml'],
+        evaluation_interval: '1m',
+        tests: [burnTest(20, true), burnTest(5, false)],
+      });
+      expect(promtoolTestRules(ruleFile, tests)).toEqual(ok);
+    },
+  );
+
+  withTools('the burn scenario can fail: 5x expected to page is reported', () => {
+    const tests = stringify({
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [burnTest(5, true)],
+    });
+    const r = promtoolTestRules(ruleFile, tests);
+    expect(r.ok).toBe(false);
+    expect(r.output).toMatch(/FAILED/);
+  });
 });

@@ -93,7 +93,7 @@ describe('InferenceGatewayPlatform', () => {
     expect(base.namespace).toBe('istio-system');
     expect(base.depends_on).toHaveLength(2);
     expect(parseYaml(istiod.values[0])).toEqual({
-      pilot: { env: { ENABLE_GATEWAY_API_INFERENCE_EXTENSION: 'true' } },
+      env: { ENABLE_GATEWAY_API_INFERENCE_EXTENSION: 'true' },
     });
     expect(istiod.depends_on[0]).toMatch(/^helm_release\.InferenceGateway_IstioBase/);
   });
