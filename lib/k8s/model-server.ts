@@ -546,6 +546,12 @@ export class ModelServer extends Construct {
         kvCacheDtype: props.kvCacheDtype,
       }),
     );
+    if (sizing.nodesPerReplica > 1) {
+      throw new ValidationError(
+        `The sizing of '${props.model.name}' on ${props.accelerator.id} spans ${sizing.nodesPerReplica} nodes per replica (tensor parallel ${sizing.tensorParallelSize}, pipeline parallel ${sizing.pipelineParallelSize}): ModelServer serves one node per replica, and multi-node serving (LeaderWorkerSet) does not exist in this library yet. Pick a larger accelerator, a smaller 'quantization', or a shorter 'maxModelLen'.`,
+        this,
+      );
+    }
     for (const f of sizing.findings) {
       Warnings.add(this, `k8s-${f.id}`, f.message);
     }
@@ -578,7 +584,7 @@ export class ModelServer extends Construct {
       containerName: engine.id,
       image: imageRef(props.image ?? engine.image),
       command: command.command,
-      args: [...command.args, ...(props.extraArgs ?? [])],
+      args: [...command.args, ...this.extraArgs(props.extraArgs, command.args)],
       ports: engine.ports,
       env: weights.env,
       userEnv: props.env,
@@ -608,6 +614,23 @@ export class ModelServer extends Construct {
       writablePaths: engine.writablePaths,
       readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? engine.readOnlyRootFilesystem,
     });
+  }
+
+  /** `extraArgs`, refused where they repeat a flag the library already sets (the engine would see it twice). */
+  private extraArgs(extraArgs: string[] | undefined, libraryArgs: string[]): string[] {
+    const flagName = (arg: string): string | undefined =>
+      !Token.isUnresolved(arg) && arg.startsWith('-') ? arg.split('=')[0] : undefined;
+    const libraryFlags = new Set(libraryArgs.map(flagName).filter((f): f is string => f !== undefined));
+    for (const arg of extraArgs ?? []) {
+      const flag = flagName(arg);
+      if (flag !== undefined && libraryFlags.has(flag)) {
+        throw new ValidationError(
+          `'extraArgs' repeats ${flag} (${JSON.stringify(arg)}), which ModelServer already passes to ${this.engine.displayName} from its props and sizing. Remove it from extraArgs and set the matching prop instead (e.g. maxModelLen, gpuMemoryUtilization, concurrentSequences, kvCacheDtype, quantization).`,
+          this,
+        );
+      }
+    }
+    return extraArgs ?? [];
   }
 
   private addDeployment(

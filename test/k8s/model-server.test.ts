@@ -5,8 +5,11 @@ import {
   KvCacheDtype,
   ModelSpec,
   Quantization,
+  RopeScalingType,
   ValidationError,
+  vllmSizingArgs,
 } from '../../lib/core';
+import * as sizingModule from '../../lib/core/sizing';
 import {
   BucketLoading,
   ModelServer,
@@ -104,6 +107,48 @@ describe('ModelServer (vLLM)', () => {
     expect(argValue(args, '--gpu-memory-utilization')).toBe('0.9');
     expect(container(json).resources.limits['nvidia.com/gpu']).toBe('2');
     expect(container(json).resources.requests['nvidia.com/gpu']).toBe('2');
+  });
+
+  test('renders the sizing flags with vllmSizingArgs: batch token and sequence limits reach vLLM, no flag twice', () => {
+    const { json, server } = serve();
+    const args: string[] = container(json).args;
+    expect(args).toEqual(expect.arrayContaining(vllmSizingArgs(server.sizing)));
+    expect(argValue(args, '--max-num-batched-tokens')).toBe(String(server.sizing.maxNumBatchedTokens));
+    expect(argValue(args, '--max-num-seqs')).toBe(String(server.sizing.maxNumSeqs));
+    const flags = args.filter((a) => a.startsWith('--'));
+    expect(new Set(flags).size).toBe(flags.length);
+  });
+
+  test('passes --hf-overrides when the checkpoint lacks the rope scaling', () => {
+    const model = ModelSpec.QWEN3_8B.withRopeScaling({
+      type: RopeScalingType.YARN,
+      factor: 4,
+      originalMaxPositionEmbeddings: 32768,
+      inCheckpointConfig: false,
+    });
+    const { json } = serve({ model, quantization: Quantization.BF16, accelerator: Accelerator.H100 });
+    expect(JSON.parse(argValue(container(json).args, '--hf-overrides')!)).toEqual(model.vllmHfOverrides);
+  });
+
+  test('throws when extraArgs repeat a flag the library sets, in either form', () => {
+    expect(() => serve({ extraArgs: ['--max-num-seqs', '8'] })).toThrow(ValidationError);
+    expect(() => serve({ extraArgs: ['--max-num-seqs', '8'] })).toThrow(/'extraArgs' repeats --max-num-seqs/);
+    expect(() => serve({ extraArgs: ['--max-model-len=4096'] })).toThrow(
+      /'extraArgs' repeats --max-model-len/,
+    );
+  });
+
+  test('refuses a sizing that spans nodes: no multi-node serving (LeaderWorkerSet) yet', () => {
+    const original = sizingModule.sizeModel;
+    const spy = jest
+      .spyOn(sizingModule, 'sizeModel')
+      .mockImplementation((options) => ({ ...original(options), nodesPerReplica: 2 }));
+    try {
+      expect(() => serve()).toThrow(ValidationError);
+      expect(() => serve()).toThrow(/spans 2 nodes per replica.*LeaderWorkerSet\) does not exist/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('does not force a quantization kernel for a pre-quantized AWQ checkpoint', () => {
