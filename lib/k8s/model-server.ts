@@ -18,7 +18,7 @@ import {
   normalizeKubernetesLabelValue,
   sizeModel,
 } from '../core';
-import { EngineMetric, EngineMetricScope, IServingEngine } from './engines/engine';
+import { EngineMetric, IServingEngine } from './engines/engine';
 import { ServingEngine } from './engines/serving-engine';
 import { GpuPlatform } from './gpu-platform';
 import { ApiToleration, IGpuPlatform, IMonitoringStack } from './interfaces';
@@ -701,17 +701,22 @@ export class ModelServer extends Construct {
   }
 
   /**
-   * A PromQL selector of one of the engine's metrics for this server's series (by
-   * `model_name` or by pod, as the engine labels them).
+   * A PromQL selector of one of the engine's metrics for this server's own series: its
+   * namespace and the scrape job of its ServiceMonitor or PodMonitoring, so two servers with
+   * the same served model name (gateway variants, stable and canary) each see only their pods.
+   *
+   * Both scrapes set `job` to {@link deploymentName}: prometheus-operator names the job after
+   * the scraped Service when the ServiceMonitor has no `jobLabel` (ServiceMonitorSpec.jobLabel,
+   * prometheus-operator `Documentation/api-reference/api.md`), and Managed Service for
+   * Prometheus names it after the PodMonitoring (GoogleCloudPlatform/prometheus-engine
+   * `doc/api.md`, "job"); the Service and the PodMonitoring are both named
+   * {@link deploymentName}. The pod name is not used: Kubernetes truncates generated pod names
+   * to 58 characters before the random suffix, so a long Deployment name need not prefix them.
    */
   public metricSelector(metric: EngineMetric, managedPrometheus = false): string {
-    const scope =
-      this.engine.metrics.scope === EngineMetricScope.MODEL_NAME
-        ? `model_name="${this.servedModelName}"`
-        : `pod=~"${this.deploymentName}-.+"`;
     return promSelector(
       metric.name,
-      [`namespace="${this.namespace}"`, scope, ...(metric.matchers ?? [])],
+      [`namespace="${this.namespace}"`, `job="${this.deploymentName}"`, ...(metric.matchers ?? [])],
       managedPrometheus,
     );
   }

@@ -439,7 +439,7 @@ describe('ModelServer autoscaling', () => {
     const { json } = serve({ autoscaling: { maxReplicas: 4 } });
     const [so] = manifests(json, 'ScaledObject');
     expect(so.spec.triggers[0].metadata.query).toBe(
-      'sum(vllm:num_requests_waiting{namespace="default", model_name="llama-3.1-8b"})',
+      'sum(vllm:num_requests_waiting{namespace="default", job="llama8b-vllm"})',
     );
     expect(so.spec.triggers[0].metadata.serverAddress).toBe(
       'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
@@ -653,10 +653,27 @@ describe('ModelServer defaults', () => {
     expect(container(json).env).toContainEqual({ name: 'VLLM_LOGGING_LEVEL', value: 'INFO' });
   });
 
-  test('a served model name sets the arg and the autoscaler label', () => {
-    const { json } = serve({ servedModelName: 'chat', autoscaling: { maxReplicas: 2 } });
+  test('a served model name sets the arg; the autoscaler selects the server by its scrape job, not the name', () => {
+    const { platform, workloads } = platformAndWorkloads();
+    const monitoring = new FakeMonitoring(platform, 'Monitoring');
+    const variant = {
+      ...LLAMA_8B_AWQ_L4,
+      monitoring,
+      servedModelName: 'chat',
+      autoscaling: { maxReplicas: 2 },
+    };
+    new ModelServer(workloads, 'Stable', variant);
+    new ModelServer(workloads, 'Canary', variant);
+    const json = synthJson(workloads);
     expect(argValue(container(json).args, '--served-model-name')).toBe('chat');
-    expect(manifests(json, 'ScaledObject')[0].spec.triggers[0].metadata.query).toContain('model_name="chat"');
+    const queries = manifests(json, 'ScaledObject').map((so: any) => so.spec.triggers[0].metadata.query);
+    expect(queries.sort()).toEqual([
+      'sum(vllm:num_requests_waiting{namespace="default", job="canary-vllm"})',
+      'sum(vllm:num_requests_waiting{namespace="default", job="stable-vllm"})',
+    ]);
+    const jobs = manifests(json, 'ServiceMonitor').map((sm: any) => sm.metadata.name);
+    expect(jobs.sort()).toEqual(['canary-vllm', 'stable-vllm']);
+    expect(manifests(json, 'ServiceMonitor')[0].spec.jobLabel).toBeUndefined();
   });
 
   test('throws on an out-of-range drain time', () => {
