@@ -34,6 +34,7 @@ import {
   nameFromId,
 } from './private/common';
 import { ApiProbe, GpuPod, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import { assertPromqlExpression } from './private/promql-expression';
 import { assertCron, assertTimeZone } from './private/schedule';
 import {
   addGcpTriggerAuthentication,
@@ -444,7 +445,10 @@ export class ModelServer extends Construct {
     this.namespace = props.namespace ?? 'default';
     assertDnsLabel(this, 'namespace', this.namespace);
     this.deploymentName = `${name}-${engine.id}`;
-    this.servedModelName = props.servedModelName ?? props.model.name;
+    this.servedModelName =
+      props.servedModelName === undefined
+        ? props.model.name
+        : Validate.string(this, 'servedModelName', props.servedModelName, { maxLength: 256 });
     const replicas = props.replicas ?? 1;
     assertInteger(this, 'replicas', replicas, 0);
     const autoscaling = props.autoscaling;
@@ -602,7 +606,10 @@ export class ModelServer extends Construct {
       },
       preStopSleepSeconds: PRESTOP_SLEEP_SECONDS,
       gpus: this.sizing.gpusPerReplica,
-      cpu: props.cpu ?? String(2 * this.sizing.gpusPerReplica),
+      cpu:
+        props.cpu === undefined
+          ? String(2 * this.sizing.gpusPerReplica)
+          : Validate.k8sQuantity(this, 'cpu', props.cpu),
       memoryGiB,
       sharedMemoryGiB: shmGiB,
       defaultNodeSelector: { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue },
@@ -621,6 +628,15 @@ export class ModelServer extends Construct {
     const flagName = (arg: string): string | undefined =>
       !Token.isUnresolved(arg) && arg.startsWith('-') ? arg.split('=')[0] : undefined;
     const libraryFlags = new Set(libraryArgs.map(flagName).filter((f): f is string => f !== undefined));
+    if (extraArgs !== undefined && !Array.isArray(extraArgs)) {
+      throw new ValidationError(
+        `'extraArgs' must be an array of strings, for example ['--enable-prefix-caching'], got ${JSON.stringify(extraArgs)}.`,
+        this,
+      );
+    }
+    (extraArgs ?? []).forEach((arg, i) =>
+      Validate.string(this, `extraArgs[${i}]`, arg, { allowEmpty: true }),
+    );
     for (const arg of extraArgs ?? []) {
       const flag = flagName(arg);
       if (flag !== undefined && libraryFlags.has(flag)) {
@@ -821,6 +837,9 @@ export class ModelServer extends Construct {
         `'autoscaling.maxReplicas' (${a.maxReplicas}) must be >= 'replicas' (${replicas}): raise maxReplicas or lower replicas.`,
         this,
       );
+    }
+    if (a.activationQuery !== undefined) {
+      assertPromqlExpression(this, 'autoscaling.activationQuery', a.activationQuery);
     }
     if (a.scaleToZero && !a.activationQuery) {
       throw new ValidationError(

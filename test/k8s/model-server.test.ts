@@ -130,6 +130,15 @@ describe('ModelServer (vLLM)', () => {
     expect(JSON.parse(argValue(container(json).args, '--hf-overrides')!)).toEqual(model.vllmHfOverrides);
   });
 
+  test('throws a ValidationError on an extraArgs element that is not a string', () => {
+    expect(() => serve({ extraArgs: [42 as unknown as string] })).toThrow(
+      /'extraArgs\[0\]' must be a string/,
+    );
+    expect(() => serve({ extraArgs: 'x' as unknown as string[] })).toThrow(
+      /'extraArgs' must be an array of strings/,
+    );
+  });
+
   test('throws when extraArgs repeat a flag the library sets, in either form', () => {
     expect(() => serve({ extraArgs: ['--max-num-seqs', '8'] })).toThrow(ValidationError);
     expect(() => serve({ extraArgs: ['--max-num-seqs', '8'] })).toThrow(/'extraArgs' repeats --max-num-seqs/);
@@ -495,6 +504,32 @@ describe('ModelServer autoscaling', () => {
     ]);
     expect(so.spec.triggers[1].metadata.query).toContain('vllm:num_requests_running');
     expect(so.spec.triggers[0].metadata.ignoreNullValues).toBe('true');
+  });
+
+  test.each([
+    ['sum(rate(x[1m])', /'\(' at character 4 is not closed/],
+    ['sum(x{namespace="llm})', /string starting at character 17 is not closed/],
+    ['sum(x{namespace=llm})', /selector "x\{namespace=llm\}" is not valid/],
+    ['sum(x]', /unmatched '\]'/],
+    ['sum(x); drop', /character ";"/],
+    ['  ', /must not be empty or blank/],
+    [42, /must be a string, got a number/],
+  ])('throws a ValidationError on an activationQuery that is not PromQL: %p', (query, message) => {
+    const props = { autoscaling: { maxReplicas: 2, scaleToZero: true, activationQuery: query as string } };
+    expect(() => serve(props)).toThrow(ValidationError);
+    expect(() => serve(props)).toThrow(message);
+  });
+
+  test('throws a ValidationError on a servedModelName that is not a string', () => {
+    expect(() => serve({ servedModelName: 42 as unknown as string })).toThrow(ValidationError);
+    expect(() => serve({ servedModelName: {} as unknown as string })).toThrow(
+      /'servedModelName' must be a string/,
+    );
+  });
+
+  test('throws a ValidationError on a cpu that is not a Kubernetes quantity', () => {
+    expect(() => serve({ cpu: '2 cores' })).toThrow(ValidationError);
+    expect(() => serve({ cpu: '2 cores' })).toThrow(/'cpu'/);
   });
 
   test('throws when scaling to zero without an activation query', () => {
