@@ -10,6 +10,7 @@ import { AlertRuleSet, ServiceLevelObjective, SloIndicator, quoteColonMetricName
 import { InferencePool } from '../lib/k8s';
 import { servingDashboard, sloDashboard } from '../lib/k8s/private/dashboards';
 import { synthApp } from './util';
+import { assertPromqlExpression } from '../lib/k8s/private/promql-expression';
 
 // Every PromQL expression the library emits, parsed with Prometheus's own grammar
 // (@prometheus-io/lezer-promql): alert rules, AMP rule groups, Cloud Monitoring conditions,
@@ -160,5 +161,28 @@ describe('PromQL syntax', () => {
     }
     // Each example emits alert rules or dashboards, KEDA or Cloud Monitoring queries.
     expect(found.length).toBeGreaterThan(10);
+  });
+
+  // The structural check of a user's activationQuery agrees with the grammar on these.
+  test.each([
+    ['sum(rate(nginx_ingress_controller_requests[1m]))', true],
+    ['sum({__name__="vllm:num_requests_waiting", namespace="llm"}) + 1', true],
+    ['sum by (pod) (rate(x{a=~"b|c"}[5m] offset 1m)) > bool 0', true],
+    ['sum(rate(x[1m])', false],
+    ['sum(x{a="b})', false],
+    ['sum(x{a=b})', false],
+    ['sum(x]', false],
+    ['sum(x); drop', false],
+  ])('activationQuery check and the PromQL grammar agree on %p', (expr, valid) => {
+    const scope = Testing.app();
+    const accepted = (() => {
+      try {
+        assertPromqlExpression(scope, 'q', expr);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    expect({ accepted, parses: syntaxErrors(expr).length === 0 }).toEqual({ accepted: valid, parses: valid });
   });
 });

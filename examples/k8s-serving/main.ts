@@ -92,7 +92,8 @@ export function build(app: App): TerraformStack[] {
     platform: gpu,
   });
   // The canary: the same weights and served name on a newer vLLM release (reference/serving.md
-  // §9), at a fixed replica so the stable server's queue-depth autoscaler stays its own.
+  // §9). Each server's autoscaler reads only its own pods' queue (its scrape job), so the
+  // canary scales on the share of traffic the gateway sends it.
   const llama8bCanary = new ModelServer(workloads, 'Llama8BCanary', {
     model: ModelSpec.LLAMA_3_1_8B,
     quantization: Quantization.AWQ,
@@ -103,6 +104,7 @@ export function build(app: App): TerraformStack[] {
     name: 'llama8b-canary',
     namespace: 'llm',
     image: { repository: 'vllm/vllm-openai', tag: 'v0.31.0' },
+    autoscaling: { maxReplicas: 2 },
     monitoring,
     platform: gpu,
   });

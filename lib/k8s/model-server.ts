@@ -18,7 +18,7 @@ import {
   normalizeKubernetesLabelValue,
   sizeModel,
 } from '../core';
-import { EngineMetric, EngineMetricScope, IServingEngine } from './engines/engine';
+import { EngineMetric, IServingEngine } from './engines/engine';
 import { ServingEngine } from './engines/serving-engine';
 import { GpuPlatform } from './gpu-platform';
 import { ApiToleration, IGpuPlatform, IMonitoringStack } from './interfaces';
@@ -34,6 +34,7 @@ import {
   nameFromId,
 } from './private/common';
 import { ApiProbe, GpuPod, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import { assertPromqlExpression } from './private/promql-expression';
 import { assertCron, assertTimeZone } from './private/schedule';
 import {
   addGcpTriggerAuthentication,
@@ -444,7 +445,10 @@ export class ModelServer extends Construct {
     this.namespace = props.namespace ?? 'default';
     assertDnsLabel(this, 'namespace', this.namespace);
     this.deploymentName = `${name}-${engine.id}`;
-    this.servedModelName = props.servedModelName ?? props.model.name;
+    this.servedModelName =
+      props.servedModelName === undefined
+        ? props.model.name
+        : Validate.string(this, 'servedModelName', props.servedModelName, { maxLength: 256 });
     const replicas = props.replicas ?? 1;
     assertInteger(this, 'replicas', replicas, 0);
     const autoscaling = props.autoscaling;
@@ -546,6 +550,12 @@ export class ModelServer extends Construct {
         kvCacheDtype: props.kvCacheDtype,
       }),
     );
+    if (sizing.nodesPerReplica > 1) {
+      throw new ValidationError(
+        `The sizing of '${props.model.name}' on ${props.accelerator.id} spans ${sizing.nodesPerReplica} nodes per replica (tensor parallel ${sizing.tensorParallelSize}, pipeline parallel ${sizing.pipelineParallelSize}): ModelServer serves one node per replica, and multi-node serving (LeaderWorkerSet) does not exist in this library yet. Pick a larger accelerator, a smaller 'quantization', or a shorter 'maxModelLen'.`,
+        this,
+      );
+    }
     for (const f of sizing.findings) {
       Warnings.add(this, `k8s-${f.id}`, f.message);
     }
@@ -578,7 +588,7 @@ export class ModelServer extends Construct {
       containerName: engine.id,
       image: imageRef(props.image ?? engine.image),
       command: command.command,
-      args: [...command.args, ...(props.extraArgs ?? [])],
+      args: [...command.args, ...this.extraArgs(props.extraArgs, command.args)],
       ports: engine.ports,
       env: weights.env,
       userEnv: props.env,
@@ -596,7 +606,10 @@ export class ModelServer extends Construct {
       },
       preStopSleepSeconds: PRESTOP_SLEEP_SECONDS,
       gpus: this.sizing.gpusPerReplica,
-      cpu: props.cpu ?? String(2 * this.sizing.gpusPerReplica),
+      cpu:
+        props.cpu === undefined
+          ? String(2 * this.sizing.gpusPerReplica)
+          : Validate.k8sQuantity(this, 'cpu', props.cpu),
       memoryGiB,
       sharedMemoryGiB: shmGiB,
       defaultNodeSelector: { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue },
@@ -608,6 +621,32 @@ export class ModelServer extends Construct {
       writablePaths: engine.writablePaths,
       readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? engine.readOnlyRootFilesystem,
     });
+  }
+
+  /** `extraArgs`, refused where they repeat a flag the library already sets (the engine would see it twice). */
+  private extraArgs(extraArgs: string[] | undefined, libraryArgs: string[]): string[] {
+    const flagName = (arg: string): string | undefined =>
+      !Token.isUnresolved(arg) && arg.startsWith('-') ? arg.split('=')[0] : undefined;
+    const libraryFlags = new Set(libraryArgs.map(flagName).filter((f): f is string => f !== undefined));
+    if (extraArgs !== undefined && !Array.isArray(extraArgs)) {
+      throw new ValidationError(
+        `'extraArgs' must be an array of strings, for example ['--enable-prefix-caching'], got ${JSON.stringify(extraArgs)}.`,
+        this,
+      );
+    }
+    (extraArgs ?? []).forEach((arg, i) =>
+      Validate.string(this, `extraArgs[${i}]`, arg, { allowEmpty: true }),
+    );
+    for (const arg of extraArgs ?? []) {
+      const flag = flagName(arg);
+      if (flag !== undefined && libraryFlags.has(flag)) {
+        throw new ValidationError(
+          `'extraArgs' repeats ${flag} (${JSON.stringify(arg)}), which ModelServer already passes to ${this.engine.displayName} from its props and sizing. Remove it from extraArgs and set the matching prop instead (e.g. maxModelLen, gpuMemoryUtilization, concurrentSequences, kvCacheDtype, quantization).`,
+          this,
+        );
+      }
+    }
+    return extraArgs ?? [];
   }
 
   private addDeployment(
@@ -678,17 +717,22 @@ export class ModelServer extends Construct {
   }
 
   /**
-   * A PromQL selector of one of the engine's metrics for this server's series (by
-   * `model_name` or by pod, as the engine labels them).
+   * A PromQL selector of one of the engine's metrics for this server's own series: its
+   * namespace and the scrape job of its ServiceMonitor or PodMonitoring, so two servers with
+   * the same served model name (gateway variants, stable and canary) each see only their pods.
+   *
+   * Both scrapes set `job` to {@link deploymentName}: prometheus-operator names the job after
+   * the scraped Service when the ServiceMonitor has no `jobLabel` (ServiceMonitorSpec.jobLabel,
+   * prometheus-operator `Documentation/api-reference/api.md`), and Managed Service for
+   * Prometheus names it after the PodMonitoring (GoogleCloudPlatform/prometheus-engine
+   * `doc/api.md`, "job"); the Service and the PodMonitoring are both named
+   * {@link deploymentName}. The pod name is not used: Kubernetes truncates generated pod names
+   * to 58 characters before the random suffix, so a long Deployment name need not prefix them.
    */
   public metricSelector(metric: EngineMetric, managedPrometheus = false): string {
-    const scope =
-      this.engine.metrics.scope === EngineMetricScope.MODEL_NAME
-        ? `model_name="${this.servedModelName}"`
-        : `pod=~"${this.deploymentName}-.+"`;
     return promSelector(
       metric.name,
-      [`namespace="${this.namespace}"`, scope, ...(metric.matchers ?? [])],
+      [`namespace="${this.namespace}"`, `job="${this.deploymentName}"`, ...(metric.matchers ?? [])],
       managedPrometheus,
     );
   }
@@ -793,6 +837,9 @@ export class ModelServer extends Construct {
         `'autoscaling.maxReplicas' (${a.maxReplicas}) must be >= 'replicas' (${replicas}): raise maxReplicas or lower replicas.`,
         this,
       );
+    }
+    if (a.activationQuery !== undefined) {
+      assertPromqlExpression(this, 'autoscaling.activationQuery', a.activationQuery);
     }
     if (a.scaleToZero && !a.activationQuery) {
       throw new ValidationError(

@@ -1,7 +1,14 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { ACCELERATOR_NODE_LABEL, Accelerator, NVIDIA_GPU_RESOURCE, ValidationError, Warnings } from '../core';
+import {
+  ACCELERATOR_NODE_LABEL,
+  Accelerator,
+  NVIDIA_GPU_RESOURCE,
+  Validate,
+  ValidationError,
+  Warnings,
+} from '../core';
 import { ApiToleration, IGpuPlatform } from './interfaces';
 import { PodSecurityLevel } from './pod-security';
 import { PodEnvVar, PodVolume, PodVolumeMount } from './pod-spec';
@@ -224,6 +231,14 @@ export class TrainingJob extends Construct {
     assertInteger(this, 'sharedMemoryGiB', shm, 1);
     const memory = props.memoryGiB ?? 64 * props.gpusPerNode;
     assertInteger(this, 'memoryGiB', memory, 1);
+    Validate.string(this, 'image', props.image);
+    if (!Array.isArray(props.command)) {
+      throw new ValidationError(
+        `'command' must be an array of strings, for example ['torchrun', 'train.py'], got ${props.command === null ? 'null' : typeof props.command}.`,
+        this,
+      );
+    }
+    props.command.forEach((c, i) => Validate.string(this, `command[${i}]`, c, { allowEmpty: true }));
     if (props.command.length === 0) {
       throw new ValidationError(
         `'command' is empty: give the training command, for example ['torchrun', 'train.py'].`,
@@ -305,7 +320,8 @@ export class TrainingJob extends Construct {
           this,
         );
       }
-      extra[k] = String(v);
+      Validate.k8sLabelKey(this, `extraResourcesPerNode key '${k}'`, k);
+      extra[k] = Validate.k8sQuantity(this, `extraResourcesPerNode['${k}']`, v);
     }
     const labels: Record<string, string> = {
       'app.kubernetes.io/name': 'training',
@@ -323,7 +339,10 @@ export class TrainingJob extends Construct {
       volumes,
       volumeMounts: mounts,
       gpus: props.gpusPerNode,
-      cpu: props.cpu ?? String(8 * props.gpusPerNode),
+      cpu:
+        props.cpu === undefined
+          ? String(8 * props.gpusPerNode)
+          : Validate.k8sQuantity(this, 'cpu', props.cpu),
       memoryGiB: memory,
       sharedMemoryGiB: shm,
       extraResources: extra,

@@ -214,8 +214,9 @@ describe('examples/gcp-inference in-cluster stacks', () => {
       expect(t.metadata.query).toMatch(/^sum\(\{__name__="vllm:num_requests_waiting", namespace="llm", /);
       expect(t.authenticationRef).toEqual({ name: `${so.metadata.name}-gcp` });
     }
-    const queues = scaled.map((so) => /model_name="([^"]+)"/.exec(so.spec.triggers[0].metadata.query)![1]);
-    expect(queues.sort()).toEqual(['llama-3.1-70b-fp8', 'llama-3.1-8b-awq', 'llama-3.1-8b-int8']);
+    const jobs = scaled.map((so) => /job="([^"]+)"/.exec(so.spec.triggers[0].metadata.query)![1]);
+    expect(jobs).toEqual(scaled.map((so) => so.metadata.name));
+    expect(new Set(jobs).size).toBe(3);
     expect(manifests('TriggerAuthentication').map((m) => m.spec)).toEqual(
       Array(3).fill({ podIdentity: { provider: 'gcp' } }),
     );

@@ -61,15 +61,16 @@ describe('examples/k8s-serving', () => {
     });
   });
 
-  test('autoscales both on the vLLM queue with the model_name label', () => {
+  test('autoscales each server on its own vLLM queue (its scrape job), the canary too', () => {
     const queries = Object.values(resourcesOf(workloadsJson, 'kubernetes_manifest'))
       .map((m: any) => m.manifest)
       .filter((m: any) => m.kind === 'ScaledObject')
       .map((m: any) => m.spec.triggers[0].metadata.query)
       .sort();
     expect(queries).toEqual([
-      'sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-3.1-70b"})',
-      'sum(vllm:num_requests_waiting{namespace="llm", model_name="llama-3.1-8b"})',
+      'sum(vllm:num_requests_waiting{namespace="llm", job="llama70b-vllm"})',
+      'sum(vllm:num_requests_waiting{namespace="llm", job="llama8b-canary-vllm"})',
+      'sum(vllm:num_requests_waiting{namespace="llm", job="llama8b-vllm"})',
     ]);
   });
 

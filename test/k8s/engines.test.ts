@@ -148,7 +148,7 @@ describe('a custom engine (IServingEngine) plugs into ModelServer', () => {
     });
   });
 
-  test('scrapes its metrics port and path, and scales on its queue metric selected by pod', () => {
+  test('scrapes its metrics port and path, and scales on its queue metric selected by scrape job', () => {
     const { manifests } = serve({
       engine,
       weights: WeightsSource.bucket('gs://models/x/'),
@@ -158,7 +158,7 @@ describe('a custom engine (IServingEngine) plugs into ModelServer', () => {
     expect(sm.spec.endpoints).toEqual([{ port: 'prom', path: '/stats', interval: '15s' }]);
     const so = manifests.find((m: any) => m.kind === 'ScaledObject');
     expect(so.spec.triggers[0].metadata.query).toBe(
-      'sum(echo_queue{namespace="default", pod=~"llama8b-echo-.+"})',
+      'sum(echo_queue{namespace="default", job="llama8b-echo"})',
     );
   });
 
@@ -192,17 +192,17 @@ test('a Hugging Face revision is refused by an engine that cannot pin one', () =
 });
 
 describe('ModelServer metric selectors', () => {
-  test('vLLM selects by model_name; Triton by pod with the request_type matcher', () => {
+  test('both select by namespace and scrape job; Triton adds the request_type matcher', () => {
     const vllm = serve({}).server;
     expect(vllm.metricSelector(vllm.engine.metrics.queueDepth)).toBe(
-      'vllm:num_requests_waiting{namespace="default", model_name="llama-3.1-8b"}',
+      'vllm:num_requests_waiting{namespace="default", job="llama8b-vllm"}',
     );
     const triton = serve({ engine: ServingEngine.TRITON_TENSORRT_LLM }).server;
     expect(triton.metricSelector(triton.engine.metrics.queueDepth)).toBe(
-      'nv_trt_llm_request_metrics{namespace="default", pod=~"llama8b-triton-.+", request_type="waiting"}',
+      'nv_trt_llm_request_metrics{namespace="default", job="llama8b-triton", request_type="waiting"}',
     );
     expect(triton.metricSelector(triton.engine.metrics.kvCacheUsage)).toBe(
-      'nv_trt_llm_kv_cache_block_metrics{namespace="default", pod=~"llama8b-triton-.+", kv_cache_block_type="fraction"}',
+      'nv_trt_llm_kv_cache_block_metrics{namespace="default", job="llama8b-triton", kv_cache_block_type="fraction"}',
     );
   });
 
@@ -218,8 +218,8 @@ describe('ModelServer metric selectors', () => {
     });
     const so = manifests.find((m: any) => m.kind === 'ScaledObject');
     expect(so.spec.triggers[1].metadata.query).toBe(
-      'sum(nv_trt_llm_request_metrics{namespace="default", pod=~"llama8b-triton-.+", request_type="scheduled"}) + ' +
-        'sum(nv_trt_llm_request_metrics{namespace="default", pod=~"llama8b-triton-.+", request_type="waiting"})',
+      'sum(nv_trt_llm_request_metrics{namespace="default", job="llama8b-triton", request_type="scheduled"}) + ' +
+        'sum(nv_trt_llm_request_metrics{namespace="default", job="llama8b-triton", request_type="waiting"})',
     );
   });
 });

@@ -175,8 +175,10 @@ describe('ModelServer autoscaling on Managed Prometheus', () => {
     const { json } = serve({ autoscaling: { maxReplicas: 4 } });
     const [so] = manifests(json, 'ScaledObject');
     expect(so.spec.triggers[0].metadata.query).toBe(
-      'sum({__name__="vllm:num_requests_waiting", namespace="llm", model_name="llama-3.1-8b"})',
+      'sum({__name__="vllm:num_requests_waiting", namespace="llm", job="llama8b-vllm"})',
     );
+    // Managed Prometheus names the job after the PodMonitoring.
+    expect(manifests(json, 'PodMonitoring')[0].metadata.name).toBe('llama8b-vllm');
   });
 
   test('creates a TriggerAuthentication with GCP pod identity and references it from every trigger', () => {
@@ -199,8 +201,8 @@ describe('ModelServer autoscaling on Managed Prometheus', () => {
       expect(t.authenticationRef).toEqual({ name: 'llama8b-vllm-gcp' });
     }
     expect(so.spec.triggers[1].metadata.query).toBe(
-      'sum({__name__="vllm:num_requests_running", namespace="llm", model_name="llama-3.1-8b"}) + ' +
-        'sum({__name__="vllm:num_requests_waiting", namespace="llm", model_name="llama-3.1-8b"})',
+      'sum({__name__="vllm:num_requests_running", namespace="llm", job="llama8b-vllm"}) + ' +
+        'sum({__name__="vllm:num_requests_waiting", namespace="llm", job="llama8b-vllm"})',
     );
     expect(server.triggerAuthentication).toBeDefined();
   });

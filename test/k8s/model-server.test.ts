@@ -5,8 +5,11 @@ import {
   KvCacheDtype,
   ModelSpec,
   Quantization,
+  RopeScalingType,
   ValidationError,
+  vllmSizingArgs,
 } from '../../lib/core';
+import * as sizingModule from '../../lib/core/sizing';
 import {
   BucketLoading,
   ModelServer,
@@ -104,6 +107,57 @@ describe('ModelServer (vLLM)', () => {
     expect(argValue(args, '--gpu-memory-utilization')).toBe('0.9');
     expect(container(json).resources.limits['nvidia.com/gpu']).toBe('2');
     expect(container(json).resources.requests['nvidia.com/gpu']).toBe('2');
+  });
+
+  test('renders the sizing flags with vllmSizingArgs: batch token and sequence limits reach vLLM, no flag twice', () => {
+    const { json, server } = serve();
+    const args: string[] = container(json).args;
+    expect(args).toEqual(expect.arrayContaining(vllmSizingArgs(server.sizing)));
+    expect(argValue(args, '--max-num-batched-tokens')).toBe(String(server.sizing.maxNumBatchedTokens));
+    expect(argValue(args, '--max-num-seqs')).toBe(String(server.sizing.maxNumSeqs));
+    const flags = args.filter((a) => a.startsWith('--'));
+    expect(new Set(flags).size).toBe(flags.length);
+  });
+
+  test('passes --hf-overrides when the checkpoint lacks the rope scaling', () => {
+    const model = ModelSpec.QWEN3_8B.withRopeScaling({
+      type: RopeScalingType.YARN,
+      factor: 4,
+      originalMaxPositionEmbeddings: 32768,
+      inCheckpointConfig: false,
+    });
+    const { json } = serve({ model, quantization: Quantization.BF16, accelerator: Accelerator.H100 });
+    expect(JSON.parse(argValue(container(json).args, '--hf-overrides')!)).toEqual(model.vllmHfOverrides);
+  });
+
+  test('throws a ValidationError on an extraArgs element that is not a string', () => {
+    expect(() => serve({ extraArgs: [42 as unknown as string] })).toThrow(
+      /'extraArgs\[0\]' must be a string/,
+    );
+    expect(() => serve({ extraArgs: 'x' as unknown as string[] })).toThrow(
+      /'extraArgs' must be an array of strings/,
+    );
+  });
+
+  test('throws when extraArgs repeat a flag the library sets, in either form', () => {
+    expect(() => serve({ extraArgs: ['--max-num-seqs', '8'] })).toThrow(ValidationError);
+    expect(() => serve({ extraArgs: ['--max-num-seqs', '8'] })).toThrow(/'extraArgs' repeats --max-num-seqs/);
+    expect(() => serve({ extraArgs: ['--max-model-len=4096'] })).toThrow(
+      /'extraArgs' repeats --max-model-len/,
+    );
+  });
+
+  test('refuses a sizing that spans nodes: no multi-node serving (LeaderWorkerSet) yet', () => {
+    const original = sizingModule.sizeModel;
+    const spy = jest
+      .spyOn(sizingModule, 'sizeModel')
+      .mockImplementation((options) => ({ ...original(options), nodesPerReplica: 2 }));
+    try {
+      expect(() => serve()).toThrow(ValidationError);
+      expect(() => serve()).toThrow(/spans 2 nodes per replica.*LeaderWorkerSet\) does not exist/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('does not force a quantization kernel for a pre-quantized AWQ checkpoint', () => {
@@ -394,7 +448,7 @@ describe('ModelServer autoscaling', () => {
     const { json } = serve({ autoscaling: { maxReplicas: 4 } });
     const [so] = manifests(json, 'ScaledObject');
     expect(so.spec.triggers[0].metadata.query).toBe(
-      'sum(vllm:num_requests_waiting{namespace="default", model_name="llama-3.1-8b"})',
+      'sum(vllm:num_requests_waiting{namespace="default", job="llama8b-vllm"})',
     );
     expect(so.spec.triggers[0].metadata.serverAddress).toBe(
       'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
@@ -450,6 +504,32 @@ describe('ModelServer autoscaling', () => {
     ]);
     expect(so.spec.triggers[1].metadata.query).toContain('vllm:num_requests_running');
     expect(so.spec.triggers[0].metadata.ignoreNullValues).toBe('true');
+  });
+
+  test.each([
+    ['sum(rate(x[1m])', /'\(' at character 4 is not closed/],
+    ['sum(x{namespace="llm})', /string starting at character 17 is not closed/],
+    ['sum(x{namespace=llm})', /selector "x\{namespace=llm\}" is not valid/],
+    ['sum(x]', /unmatched '\]'/],
+    ['sum(x); drop', /character ";"/],
+    ['  ', /must not be empty or blank/],
+    [42, /must be a string, got a number/],
+  ])('throws a ValidationError on an activationQuery that is not PromQL: %p', (query, message) => {
+    const props = { autoscaling: { maxReplicas: 2, scaleToZero: true, activationQuery: query as string } };
+    expect(() => serve(props)).toThrow(ValidationError);
+    expect(() => serve(props)).toThrow(message);
+  });
+
+  test('throws a ValidationError on a servedModelName that is not a string', () => {
+    expect(() => serve({ servedModelName: 42 as unknown as string })).toThrow(ValidationError);
+    expect(() => serve({ servedModelName: {} as unknown as string })).toThrow(
+      /'servedModelName' must be a string/,
+    );
+  });
+
+  test('throws a ValidationError on a cpu that is not a Kubernetes quantity', () => {
+    expect(() => serve({ cpu: '2 cores' })).toThrow(ValidationError);
+    expect(() => serve({ cpu: '2 cores' })).toThrow(/'cpu'/);
   });
 
   test('throws when scaling to zero without an activation query', () => {
@@ -608,10 +688,27 @@ describe('ModelServer defaults', () => {
     expect(container(json).env).toContainEqual({ name: 'VLLM_LOGGING_LEVEL', value: 'INFO' });
   });
 
-  test('a served model name sets the arg and the autoscaler label', () => {
-    const { json } = serve({ servedModelName: 'chat', autoscaling: { maxReplicas: 2 } });
+  test('a served model name sets the arg; the autoscaler selects the server by its scrape job, not the name', () => {
+    const { platform, workloads } = platformAndWorkloads();
+    const monitoring = new FakeMonitoring(platform, 'Monitoring');
+    const variant = {
+      ...LLAMA_8B_AWQ_L4,
+      monitoring,
+      servedModelName: 'chat',
+      autoscaling: { maxReplicas: 2 },
+    };
+    new ModelServer(workloads, 'Stable', variant);
+    new ModelServer(workloads, 'Canary', variant);
+    const json = synthJson(workloads);
     expect(argValue(container(json).args, '--served-model-name')).toBe('chat');
-    expect(manifests(json, 'ScaledObject')[0].spec.triggers[0].metadata.query).toContain('model_name="chat"');
+    const queries = manifests(json, 'ScaledObject').map((so: any) => so.spec.triggers[0].metadata.query);
+    expect(queries.sort()).toEqual([
+      'sum(vllm:num_requests_waiting{namespace="default", job="canary-vllm"})',
+      'sum(vllm:num_requests_waiting{namespace="default", job="stable-vllm"})',
+    ]);
+    const jobs = manifests(json, 'ServiceMonitor').map((sm: any) => sm.metadata.name);
+    expect(jobs.sort()).toEqual(['canary-vllm', 'stable-vllm']);
+    expect(manifests(json, 'ServiceMonitor')[0].spec.jobLabel).toBeUndefined();
   });
 
   test('throws on an out-of-range drain time', () => {

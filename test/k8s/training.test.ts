@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Accelerator, TaintEffect } from '../../lib/core';
+import { Accelerator, TaintEffect, ValidationError } from '../../lib/core';
 import {
   IGpuPlatform,
   TrainingJob,
@@ -452,6 +452,24 @@ describe('TrainingQueues', () => {
     expect(() => new TrainingQueues(workloads, 'Q', { ...QUEUES, platform: gpu })).toThrow(
       /has kueue disabled/,
     );
+  });
+});
+
+describe('TrainingJob props of the wrong type or form', () => {
+  test.each([
+    [{ image: 42 as unknown as string }, /'image' must be a string, got a number/],
+    [{ image: null as unknown as string }, /'image' must be a string/],
+    [{ command: null as unknown as string[] }, /'command' must be an array of strings/],
+    [{ command: [42] as unknown as string[] }, /'command\[0\]' must be a string/],
+    [{ cpu: '8 cores' }, /'cpu'/],
+    [
+      { extraResourcesPerNode: { 'vpc.amazonaws.com/efa': '32 devices' } },
+      /extraResourcesPerNode\['vpc.amazonaws.com\/efa'\]/,
+    ],
+    [{ extraResourcesPerNode: { 'bad key!': 1 } }, /extraResourcesPerNode key 'bad key!'/],
+  ])('throws a ValidationError for %p', (props, message) => {
+    expect(() => train(props)).toThrow(ValidationError);
+    expect(() => train(props)).toThrow(message);
   });
 });
 

@@ -187,8 +187,7 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       'autoscaling.activationQuery': 'string',
       'autoscaling.prometheusUrl': 'string',
     },
-    // Reported to the owner of lib/k8s/model-server.ts (engine refactor in progress).
-    known: [/^servedModelName=(42|\{\}): threw TypeError/],
+    known: [],
     build: (p) => {
       const { workloads } = stacks();
       new ModelServer(workloads, 'Llama8B', p);
@@ -220,14 +219,7 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       memoryGiB: 'number',
       masterPort: 'int',
     },
-    // Reported to the owner of lib/k8s/training-job.ts: a TypeError for an image or command of
-    // the wrong type, and resource quantities (cpu, extraResourcesPerNode) written unchecked.
-    known: [
-      /^image=(null|42|\{\}): threw TypeError/,
-      /^command=null: threw TypeError/,
-      /^extraResourcesPerNode=.*: synthesized .*resources\.(requests|limits)/,
-      /^cpu=.*: synthesized .*resources\.requests\.cpu: quantity/,
-    ],
+    known: [],
     build: (p) => {
       const { workloads } = stacks();
       new TrainingJob(workloads, 'Train', p);

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { KvCacheDtype } from '../../core';
+import { vllmSizingArgs } from '../../core';
 import { IMAGES, ImageVersion } from '../versions';
 import {
   EngineContainer,
@@ -97,11 +97,12 @@ export class VllmEngine implements IServingEngine {
 
   /**
    * `vllm serve` arguments: the model is the positional argument (the image's entrypoint is
-   * `vllm serve`; `--model` is deprecated there), then the sizing flags, the quantization's
-   * flags, the weights source's flags and `--shutdown-timeout` (v0.18+).
+   * `vllm serve`; `--model` is deprecated there), then core's sizing flags
+   * ({@link vllmSizingArgs}: parallelism, context length, memory utilisation, batch token and
+   * sequence limits, KV-cache dtype, `--hf-overrides`), the quantization's flags, the weights
+   * source's flags and `--shutdown-timeout` (v0.18+).
    */
   public container(c: EngineContainerContext): EngineContainer {
-    const s = c.sizing;
     const args = [
       c.modelLocation,
       '--served-model-name',
@@ -110,18 +111,12 @@ export class VllmEngine implements IServingEngine {
       '0.0.0.0',
       '--port',
       String(HTTP_PORT),
-      '--tensor-parallel-size',
-      String(s.tensorParallelSize),
-      '--max-model-len',
-      String(s.maxModelLen),
-      '--gpu-memory-utilization',
-      String(s.gpuMemoryUtilization),
+      ...vllmSizingArgs(c.sizing),
       ...c.quantization.vllmArgs,
+      ...c.weightsArgs,
+      '--shutdown-timeout',
+      String(c.drainSeconds),
     ];
-    if (s.kvCacheDtype === KvCacheDtype.FP8) {
-      args.push('--kv-cache-dtype', 'fp8');
-    }
-    args.push(...c.weightsArgs, '--shutdown-timeout', String(c.drainSeconds));
     return { args };
   }
 }
