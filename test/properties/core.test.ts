@@ -6,6 +6,9 @@ import {
   Capacity,
   ModelSpec,
   Quantization,
+  ServiceLevelObjective,
+  ServiceLevelObjectiveProps,
+  SloIndicator,
   Tags,
   ValidationError,
   metricSelector,
@@ -136,5 +139,48 @@ describe('property: core functions', () => {
       }),
     );
     expect(found).toEqual([]);
+  });
+
+  test('ServiceLevelObjective: every prop, only ValidationError, and accepted SLOs render PromQL that parses', () => {
+    const base: ServiceLevelObjectiveProps = {
+      name: 'slo',
+      indicator: SloIndicator.TIME_TO_FIRST_TOKEN,
+      model: 'm',
+      objectivePercent: 99,
+      latencyThresholdSeconds: 1,
+      matchers: ['namespace="llm"'],
+    };
+    const problems: string[] = [];
+    const check = (what: string, patch: Record<string, unknown>) => {
+      const p = outcome(what, () => {
+        const slo = new ServiceLevelObjective({ ...base, ...patch } as ServiceLevelObjectiveProps);
+        for (const r of [...slo.toPrometheusRuleGroup().rules, ...slo.toAlertRules()]) {
+          if (!promqlParses(r.expr)) throw new Error(`PromQL does not parse: ${r.expr}`);
+        }
+      });
+      if (p) problems.push(p);
+    };
+    const props: Array<[keyof ServiceLevelObjectiveProps, Kind]> = [
+      ['name', 'string'],
+      ['indicator', 'string'],
+      ['model', 'string'],
+      ['objectivePercent', 'number'],
+      ['windowDays', 'int'],
+      ['latencyThresholdSeconds', 'number'],
+      ['matchers', 'strings'],
+    ];
+    for (const [prop, kind] of props) {
+      for (const v of [...HOSTILE[kind], ...HOSTILE.object]) {
+        check(`SLO ${prop}(${String(v).slice(0, 30)})`, { [prop]: v });
+      }
+      fc.assert(
+        fc.property(ARBITRARY[kind], (v) => {
+          check(`SLO ${prop}(${String(v).slice(0, 30)})`, { [prop]: v });
+          return true;
+        }),
+        { numRuns: 40, seed: 20261203 },
+      );
+    }
+    expect(problems).toEqual([]);
   });
 });
