@@ -1247,9 +1247,9 @@ export class InferenceGateway extends Construct {
         );
       }
     }
-    const hostnames = options.hostnames ?? [];
+    const hostnames = Validate.array<string>(this, `addModel('${id}') hostnames`, options.hostnames ?? []);
     for (const h of hostnames) {
-      if (!Token.isUnresolved(h) && (!HOSTNAME.test(h) || h.length > 253)) {
+      if (typeof h !== 'string' || (!Token.isUnresolved(h) && (!HOSTNAME.test(h) || h.length > 253))) {
         throw new ValidationError(
           `addModel('${id}'): hostname '${h}' must be a lower-case DNS name, optionally starting with '*.', without a port.`,
           this,

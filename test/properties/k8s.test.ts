@@ -3,11 +3,16 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { Accelerator, ModelSpec, Quantization, TaintEffect } from '../../lib/core';
 import {
+  GatewayImplementation,
   GkeDeviceNetworks,
   GpuNodeImage,
   GpuPlatform,
+  InferenceGateway,
+  InferenceGatewayPlatform,
+  InferencePool,
   MetricsCollection,
   ModelServer,
+  ModelServerBackend,
   MonitoringStack,
   TrainingJob,
   TrainingQueues,
@@ -38,7 +43,67 @@ const FLAVOR = {
   memoryGiB: 1800,
 };
 
+/** A platform with the gateway and a model server in the workloads stack, for the gateway cases. */
+function gatewayFixture() {
+  const { app, platform, workloads } = stacks();
+  const gatewayPlatform = new InferenceGatewayPlatform(platform, 'InferenceGateway', {
+    implementation: GatewayImplementation.istio(),
+  });
+  const server = new ModelServer(workloads, 'Llama8B', {
+    model: ModelSpec.LLAMA_3_1_8B,
+    quantization: Quantization.AWQ,
+    accelerator: Accelerator.L4,
+    weights: WeightsSource.bucket('s3://models/llama-3.1-8b-awq/'),
+    namespace: 'llm',
+  });
+  return { app, platform, workloads, gatewayPlatform, server };
+}
+
 const cases: PropertyCase<any>[] = [
+  {
+    name: 'InferencePool',
+    base: () => ({}),
+    props: { name: 'string', eppReplicas: 'int', eppCpu: 'string', eppMemoryGiB: 'number' },
+    build: (p) => {
+      const { platform, workloads, gatewayPlatform, server } = gatewayFixture();
+      new InferencePool(workloads, 'Pool', {
+        ...p,
+        backend: ModelServerBackend.of(server),
+        platform: gatewayPlatform,
+      });
+      return [platform, workloads];
+    },
+  },
+  {
+    name: 'InferenceGateway and addModel',
+    base: () => ({ namespace: 'llm', model: { weight: 100 } }),
+    props: {
+      name: 'string',
+      namespace: 'string',
+      'model.modelName': 'string',
+      'model.weight': 'int',
+      'model.hostnames': 'strings',
+      'model.requestTimeoutSeconds': 'int',
+      'model.paths': 'strings',
+    },
+    build: (p) => {
+      const { platform, workloads, gatewayPlatform, server } = gatewayFixture();
+      const { model, ...gatewayProps } = p;
+      const pool = new InferencePool(workloads, 'Pool', {
+        backend: ModelServerBackend.of(server),
+        platform: gatewayPlatform,
+      });
+      const { weight, ...modelOptions } = model ?? {};
+      new InferenceGateway(workloads, 'Gateway', { ...gatewayProps, platform: gatewayPlatform }).addModel(
+        'Llama8B',
+        {
+          ...modelOptions,
+          variants: [{ pool, weight }],
+        },
+      );
+      return [platform, workloads];
+    },
+  },
   {
     name: 'GpuPlatform',
     base: () => ({ nodeImage: GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN }),
