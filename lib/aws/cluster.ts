@@ -23,6 +23,7 @@ import { INetwork } from './network';
 import { managedPolicyArn, serviceRole } from './private/iam';
 import { awsPartition } from './private/partition';
 import { nodeGroupName, requireIntInRange } from './private/node-group-common';
+import { EksNodeRepairOptions, eksNodeRepairConfig } from './node-repair';
 import { IAwsRole } from './roles';
 import { TrainingNodeGroup, TrainingNodeGroupOptions } from './training-node-group';
 
@@ -195,6 +196,14 @@ export interface EksClusterProps {
    * @see https://docs.aws.amazon.com/eks/latest/userguide/node-health.html
    */
   readonly nodeAutoRepair?: boolean;
+  /**
+   * Pace, limits and overrides of node auto repair on the GPU node groups (node groups may set
+   * their own). Setting it turns `nodeAutoRepair` on unless that is `false`, which is an error.
+   * The library always adds a `NoAction` override for `DCGMError` ({@link DCGM_ERROR_OVERRIDE}).
+   * @default - one node repaired at a time, no unhealthy threshold, the DCGMError override
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/node-repair.html
+   */
+  readonly nodeRepair?: EksNodeRepairOptions;
 }
 
 /** Exec credential plugin settings for the Kubernetes and Helm providers. */
@@ -252,6 +261,11 @@ export interface IEksCluster extends IConstruct {
   readonly nodeGroupDependencies: ITerraformDependable[];
   /** Whether GPU node groups turn on EKS node auto repair. */
   readonly nodeAutoRepair: boolean;
+  /**
+   * The cluster's node auto repair options, which GPU node groups use unless they set their own.
+   * @default - the defaults of {@link EksNodeRepairOptions}
+   */
+  readonly nodeRepair?: EksNodeRepairOptions;
   /** Installs the FSx for Lustre CSI driver add-on (idempotent). */
   enableFsxCsiDriver(): void;
   /** Throws unless the cluster's VPC CNI supports `efa-only` interfaces. */
@@ -375,6 +389,8 @@ export class EksCluster extends Construct implements IEksCluster {
   public readonly nodeGroupDependencies: ITerraformDependable[];
   /** Whether GPU node groups turn on EKS node auto repair. */
   public readonly nodeAutoRepair: boolean;
+  /** The node auto repair options GPU node groups use unless they set their own. */
+  public readonly nodeRepair?: EksNodeRepairOptions;
   /** The KMS key encrypting Kubernetes secrets. */
   public readonly secretsKey: KmsKey;
   /**
@@ -721,7 +737,17 @@ export class EksCluster extends Construct implements IEksCluster {
     });
 
     this.addon('coredns', this.addonVersions.coredns, { dependsOn: [this.systemNodeGroup] });
-    this.nodeAutoRepair = props.nodeAutoRepair ?? false;
+    if (props.nodeRepair !== undefined) {
+      if (props.nodeAutoRepair === false) {
+        throw new ValidationError(
+          `'nodeRepair' is set but 'nodeAutoRepair' is false: the repair options apply only with auto repair. Remove 'nodeRepair' or set nodeAutoRepair: true.`,
+          this,
+        );
+      }
+      eksNodeRepairConfig(this, 'nodeRepair', props.nodeRepair);
+      this.nodeRepair = props.nodeRepair;
+    }
+    this.nodeAutoRepair = props.nodeAutoRepair ?? props.nodeRepair !== undefined;
     if (this.nodeAutoRepair) {
       this.addon('eks-node-monitoring-agent', undefined, { dependsOn: [this.systemNodeGroup] });
     }

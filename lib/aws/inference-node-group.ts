@@ -1,6 +1,7 @@
 import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { EksNodeRepairOptions, nodeGroupRepairConfig } from './node-repair';
 import { Construct } from 'constructs';
 import {
   CapacityKind,
@@ -76,6 +77,11 @@ export interface InferenceNodeGroupOptions extends InferenceNodePoolOptions {
    * @default - all private subnets of the network (an error with a reservation when they span AZs)
    */
   readonly subnets?: NetworkSubnet[];
+  /**
+   * Node auto repair options of this group, when the cluster has `nodeAutoRepair` on.
+   * @default - the cluster's `nodeRepair`
+   */
+  readonly nodeRepair?: EksNodeRepairOptions;
 }
 
 /** Properties of an {@link InferenceNodeGroup}. */
@@ -279,7 +285,7 @@ export class InferenceNodeGroup extends Construct {
       labels,
       taint: eksTaints(this, props.taints),
       tags: caTags,
-      ...(cluster.nodeAutoRepair ? { nodeRepairConfig: { enabled: true } } : {}),
+      ...nodeGroupRepairConfig(this, cluster, props.nodeRepair),
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn: cluster.nodeGroupDependencies,
     });

@@ -4,6 +4,7 @@ import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { EksNodeRepairOptions, nodeGroupRepairConfig } from './node-repair';
 import { Construct } from 'constructs';
 import {
   CapacityKind,
@@ -117,6 +118,11 @@ export interface TrainingNodeGroupOptions extends TrainingNodePoolOptions {
    * @default - none
    */
   readonly checkpoints?: CheckpointStore;
+  /**
+   * Node auto repair options of this group, when the cluster has `nodeAutoRepair` on.
+   * @default - the cluster's `nodeRepair`
+   */
+  readonly nodeRepair?: EksNodeRepairOptions;
 }
 
 /** Properties of a {@link TrainingNodeGroup}. */
@@ -423,7 +429,7 @@ export class TrainingNodeGroup extends Construct {
       launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
       labels: this.labels,
       taint: eksTaints(this, props.taints),
-      ...(cluster.nodeAutoRepair ? { nodeRepairConfig: { enabled: true } } : {}),
+      ...nodeGroupRepairConfig(this, cluster, props.nodeRepair),
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn: cluster.nodeGroupDependencies,
     });

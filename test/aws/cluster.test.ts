@@ -356,7 +356,7 @@ describe('EksCluster VPC CNI env and node auto repair', () => {
     const ng = Object.entries(resourcesOf(json, 'aws_eks_node_group')).find(([k]) =>
       k.startsWith('Cluster_L4'),
     )![1];
-    expect(ng.node_repair_config).toEqual({ enabled: true });
+    expect(ng.node_repair_config).toMatchObject({ enabled: true, max_parallel_nodes_repaired_count: 1 });
   });
 });
 

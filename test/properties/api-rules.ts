@@ -177,6 +177,38 @@ const RESOURCE_RULES: Record<string, Record<string, Rule>> = {
     tags: awsTags,
     'taint[].key': (v) => (typeof v === 'string' && k8sLabelKeyOk(v) ? undefined : 'taint key'),
     'taint[].value': (v) => (v === undefined || k8sLabelValueOk(v) ? undefined : 'taint value'),
+    // API_NodeRepairConfig.html: counts >= 1, percentages 1-100, a count or a percentage (never
+    // both); API_NodeRepairConfigOverrides.html: every field set, action Replace|Reboot|NoAction.
+    node_repair_config: (v) => {
+      if (v === undefined) return undefined;
+      const int = (x: unknown, max = 2147483647) =>
+        x === undefined || (Number.isSafeInteger(x) && (x as number) >= 1 && (x as number) <= max);
+      if (!int(v.max_parallel_nodes_repaired_count) || !int(v.max_unhealthy_node_threshold_count))
+        return 'repair count';
+      if (
+        !int(v.max_parallel_nodes_repaired_percentage, 100) ||
+        !int(v.max_unhealthy_node_threshold_percentage, 100)
+      )
+        return 'repair percentage';
+      if (
+        v.max_parallel_nodes_repaired_count !== undefined &&
+        v.max_parallel_nodes_repaired_percentage !== undefined
+      )
+        return 'parallel count and percentage';
+      if (
+        v.max_unhealthy_node_threshold_count !== undefined &&
+        v.max_unhealthy_node_threshold_percentage !== undefined
+      )
+        return 'threshold count and percentage';
+      for (const o of v.node_repair_config_overrides ?? []) {
+        if (!['Replace', 'Reboot', 'NoAction'].includes(o.repair_action)) return 'repair action';
+        if (typeof o.node_monitoring_condition !== 'string' || typeof o.node_unhealthy_reason !== 'string')
+          return 'override condition and reason';
+        if (!int(o.min_repair_wait_time_mins) || o.min_repair_wait_time_mins === undefined)
+          return 'override wait';
+      }
+      return undefined;
+    },
   },
   aws_cloudwatch_log_group: {
     retention_in_days: (v) =>

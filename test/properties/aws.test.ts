@@ -5,6 +5,8 @@ import {
   BudgetAlarm,
   CheckpointStore,
   EksCluster,
+  EksNodeCondition,
+  EksNodeRepairAction,
   GpuNetwork,
   Monitoring,
   PullThroughCache,
@@ -116,6 +118,51 @@ const cases: PropertyCase<any>[] = [
     build: (p) => {
       const s = awsStack();
       new EksCluster(s, 'Cluster', { network: network(s), ...p });
+      return [s];
+    },
+  },
+  {
+    name: 'EksCluster nodeRepair',
+    base: () => ({
+      nodeAutoRepair: true,
+      nodeRepair: {
+        maxParallelRepairs: 2,
+        maxUnhealthyNodes: 3,
+        overrides: [
+          {
+            condition: EksNodeCondition.ACCELERATED_HARDWARE_READY,
+            reason: 'NvidiaXID79Error',
+            action: EksNodeRepairAction.REPLACE,
+            minRepairWaitMinutes: 5,
+          },
+        ],
+      },
+    }),
+    props: {
+      nodeAutoRepair: 'bool',
+      nodeRepair: 'object',
+      'nodeRepair.maxParallelRepairs': 'int',
+      'nodeRepair.maxParallelRepairPercentage': 'int',
+      'nodeRepair.maxUnhealthyNodes': 'int',
+      'nodeRepair.maxUnhealthyNodePercentage': 'int',
+      'nodeRepair.overrides': 'object',
+      'nodeRepair.overrides.0': 'object',
+      'nodeRepair.overrides.0.condition': 'string',
+      'nodeRepair.overrides.0.reason': 'string',
+      'nodeRepair.overrides.0.action': 'string',
+      'nodeRepair.overrides.0.minRepairWaitMinutes': 'int',
+    },
+    probe: (p) =>
+      new EksCluster(fixture().stack, probeId('C'), {
+        network: fixture().net,
+        clusterName: probeId('c'),
+        ...p,
+      }),
+    build: (p) => {
+      const s = awsStack();
+      new EksCluster(s, 'Cluster', { network: network(s), ...p }).addInferenceNodeGroup('L4', {
+        accelerator: Accelerator.L4,
+      });
       return [s];
     },
   },
