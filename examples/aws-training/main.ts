@@ -33,7 +33,9 @@ import {
   GpuPlatform,
   PodSecurityLevel,
   TrainingJob,
+  TopologyPlacement,
   TrainingQueues,
+  TrainingTopology,
   podSecurityLabels,
 } from '../../lib/k8s';
 
@@ -173,6 +175,9 @@ function buildInCluster(app: App, infra: AwsTrainingStack): TerraformStack[] {
   const queues = new TrainingQueues(workloads, 'Training', {
     namespaces: [TRAINER.namespace],
     platform: gpu,
+    // EKS labels p5 nodes with their place in the EC2 network hierarchy: Kueue places the gang
+    // by it (topology-aware scheduling).
+    topology: TrainingTopology.eks(),
     flavors: [
       {
         name: 'p5-capacity-block',
@@ -198,6 +203,12 @@ function buildInCluster(app: App, infra: AwsTrainingStack): TerraformStack[] {
     gpusPerNode: g.instanceType.gpuCount,
     accelerator: Accelerator.H100,
     queueName: queues.queueName,
+    // Prefer one bottom-layer network node (fewest hops for NCCL); fall back to a broader layer.
+    topology: {
+      level: 'topology.k8s.aws/network-node-layer-3',
+      placement: TopologyPlacement.PREFERRED,
+      levels: queues.topologyLevels,
+    },
     checkpoint: { claimName: pvc.metadata.name, uri: `s3://${infra.checkpoints.bucketName}/llama-pretrain/` },
     extraResourcesPerNode: efa,
     env: { FI_PROVIDER: 'efa', FI_EFA_USE_DEVICE_RDMA: '1', NCCL_DEBUG: 'WARN' },

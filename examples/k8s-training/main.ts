@@ -7,7 +7,8 @@
  * - `k8s-training-workloads`: Kueue flavors for preemptible and dedicated H100 nodes with GPU,
  *   CPU, memory and RDMA quotas; a LocalQueue in `research`; and a 4 x 8 H100 JobSet wired for
  *   torchrun over InfiniBand (`rdma/ib` from the cluster's RDMA device plugin), resuming from
- *   the `checkpoints` ReadWriteMany claim.
+ *   the `checkpoints` ReadWriteMany claim, its four nodes kept under one leaf switch by Kueue
+ *   topology-aware scheduling.
  */
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { App, TerraformStack } from 'cdktf';
@@ -15,10 +16,12 @@ import { ACCELERATOR_NODE_LABEL, Accelerator, TaintEffect } from '../../lib/core
 import {
   GpuNodeImage,
   GpuPlatform,
+  HOSTNAME_LABEL,
   MonitoringStack,
   PodSecurityLevel,
   TrainingJob,
   TrainingQueues,
+  TrainingTopology,
   podSecurityLabels,
 } from '../../lib/k8s';
 import { KubeconfigStack } from '../shared/cluster-stacks';
@@ -57,6 +60,15 @@ export function build(app: App): TerraformStack[] {
   const queues = new TrainingQueues(workloads, 'Training', {
     namespaces: ['research'],
     platform: gpu,
+    // The InfiniBand fabric as node labels, broadest first: spine (tier 1), leaf switch (tier 0),
+    // node. These are the labels NVIDIA Topograph v1.1.0's Kubernetes engine writes
+    // (docs.nvidia.com/topograph/v1.1.0, "Node labels and annotations"); label the nodes by hand
+    // with the same keys where Topograph does not run.
+    topology: TrainingTopology.custom([
+      'fabric.topograph.run/tier-1',
+      'fabric.topograph.run/tier-0',
+      HOSTNAME_LABEL,
+    ]),
     flavors: [
       {
         name: 'h100-preemptible',
@@ -86,6 +98,8 @@ export function build(app: App): TerraformStack[] {
     gpusPerNode: 8,
     accelerator: Accelerator.H100,
     queueName: queues.queueName,
+    // All four nodes under one leaf switch, or the job waits: cross-leaf all-reduce halves bandwidth.
+    topology: { level: 'fabric.topograph.run/tier-0', levels: queues.topologyLevels },
     checkpoint: { claimName: 'checkpoints' },
     extraResourcesPerNode: { [RDMA_RESOURCE]: 8 },
     env: { NCCL_IB_HCA: 'mlx5', NCCL_DEBUG: 'WARN' },

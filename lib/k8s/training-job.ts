@@ -46,6 +46,40 @@ export interface TrainingCheckpoint {
   readonly mountPath?: string;
 }
 
+/** How strictly a TrainingJob's pods must share a topology domain. */
+export enum TopologyPlacement {
+  /** All pods in one domain of the level, or the job waits (`podset-required-topology`). */
+  REQUIRED = 'required',
+  /**
+   * One domain of the level if it fits, else the next level up, else spread
+   * (`podset-preferred-topology`).
+   */
+  PREFERRED = 'preferred',
+}
+
+/** A TrainingJob's topology request to Kueue. */
+export interface TrainingJobTopology {
+  /** The level: one of the queue's TrainingTopology levels (a node label). */
+  readonly level: string;
+  /**
+   * Required or preferred.
+   * @default TopologyPlacement.REQUIRED
+   */
+  readonly placement?: TopologyPlacement;
+  /**
+   * The queue's topology levels, to check `level` against at synth time (pass
+   * `queues.topologyLevels`).
+   * @default - `level` is checked as a label key only
+   */
+  readonly levels?: readonly string[];
+}
+
+/** Kueue's pod-template annotations for a topology request (kueue v0.19.2 `apis/kueue/v1beta2/topology_types.go`). */
+const TOPOLOGY_ANNOTATION: Record<TopologyPlacement, string> = {
+  [TopologyPlacement.REQUIRED]: 'kueue.x-k8s.io/podset-required-topology',
+  [TopologyPlacement.PREFERRED]: 'kueue.x-k8s.io/podset-preferred-topology',
+};
+
 /** Properties of a {@link TrainingJob}. */
 export interface TrainingJobProps {
   /** Training image with a pinned tag or digest, for example `pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime`. */
@@ -80,6 +114,13 @@ export interface TrainingJobProps {
    * @default - not queued: the pods are created at once
    */
   readonly queueName?: string;
+  /**
+   * Topology-aware placement of the gang by Kueue: all pods in one domain of `level` (a node
+   * label of the queue's TrainingTopology, for example `topology.k8s.aws/network-node-layer-3`).
+   * Needs `queueName` of a TrainingQueues with a `topology`.
+   * @default - no topology request (the queue's TAS flavors still place pods, unconstrained)
+   */
+  readonly topology?: TrainingJobTopology;
   /**
    * Checkpoint location (`CHECKPOINT_URI`) and optional shared volume.
    * @default - none (a warning is raised: every restart starts from scratch)
@@ -272,6 +313,31 @@ export class TrainingJob extends Construct {
     if (props.queueName) {
       assertDnsLabel(this, 'queueName', props.queueName);
     }
+    const topologyAnnotations: Record<string, string> = {};
+    if (props.topology !== undefined) {
+      const t = Validate.object<TrainingJobTopology>(this, 'topology', props.topology);
+      if (!props.queueName) {
+        throw new ValidationError(
+          `'topology' needs 'queueName': Kueue places the gang by topology only for jobs it admits. Set queueName to a TrainingQueues with a topology, or remove 'topology'.`,
+          this,
+        );
+      }
+      Validate.k8sLabelKey(this, 'topology.level', t.level);
+      const placement =
+        t.placement === undefined
+          ? TopologyPlacement.REQUIRED
+          : Validate.oneOf(this, 'topology.placement', t.placement, Object.values(TopologyPlacement));
+      if (t.levels !== undefined) {
+        const levels = Validate.array<string>(this, 'topology.levels', t.levels as string[]);
+        if (!levels.includes(t.level)) {
+          throw new ValidationError(
+            `'topology.level' ('${t.level}') is not a level of the queue's topology (${levels.map((l) => `'${l}'`).join(', ')}): pick one of those.`,
+            this,
+          );
+        }
+      }
+      topologyAnnotations[TOPOLOGY_ANNOTATION[placement]] = t.level;
+    }
     this.masterAddress = `${this.jobSetName}-${REPLICATED_JOB}-0-0.${this.jobSetName}`;
 
     const runAsUser = props.runAsUser ?? 1000;
@@ -393,6 +459,7 @@ export class TrainingJob extends Construct {
           'metadata.labels',
           'metadata.annotations',
           `${podTemplate}.metadata.labels`,
+          ...(props.topology ? [`${podTemplate}.metadata.annotations`] : []),
           ...(podSpec.nodeSelector ? [`${podTemplate}.spec.nodeSelector`] : []),
           `${podTemplate}.spec.tolerations`,
         ]
@@ -434,7 +501,15 @@ export class TrainingJob extends Construct {
                       { action: 'FailJob', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
                     ],
                   },
-                  template: { metadata: { labels }, spec: podSpec },
+                  template: {
+                    metadata: {
+                      labels,
+                      ...(Object.keys(topologyAnnotations).length
+                        ? { annotations: topologyAnnotations }
+                        : {}),
+                    },
+                    spec: podSpec,
+                  },
                 },
               },
             },

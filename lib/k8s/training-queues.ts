@@ -25,6 +25,87 @@ function isDnsSubdomain(value: string): boolean {
   return value.length <= 253 && DNS_SUBDOMAIN.test(value);
 }
 
+/** Most levels of one Kueue Topology (v1beta2 CRD `spec.levels` maxItems). */
+const KUEUE_MAX_TOPOLOGY_LEVELS = 16;
+/** The node label Kueue may use only as the lowest topology level (Topology CRD CEL rule). */
+export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+
+/**
+ * The levels of a data center's network hierarchy, broadest first, as node labels: Kueue's
+ * topology-aware scheduling (TAS) places a job's pods inside one domain of a level. A level
+ * whose label a node lacks keeps that node out of TAS, so list only labels every node of the
+ * queue's flavors carries.
+ *
+ * @see https://kueue.sigs.k8s.io/docs/concepts/topology_aware_scheduling/
+ */
+export class TrainingTopology {
+  /**
+   * EKS network topology labels: `topology.k8s.aws/network-node-layer-1` (broadest) to `-3`
+   * (most selective on most instance types), then the node. EKS sets them on instance types
+   * that the EC2 instance topology API covers (p4d, p5, p6, trn1/2 among them).
+   * @param options.layer4 add `network-node-layer-4`, present only on instance types whose
+   *   topology has four layers (a node without it is left out of TAS)
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/ml-workload-topology.html
+   */
+  public static eks(options: { readonly layer4?: boolean } = {}): TrainingTopology {
+    const layers = options.layer4 ? [1, 2, 3, 4] : [1, 2, 3];
+    return new TrainingTopology([
+      ...layers.map((n) => `topology.k8s.aws/network-node-layer-${n}`),
+      HOSTNAME_LABEL,
+    ]);
+  }
+
+  /**
+   * GKE compact-placement labels: `cloud.google.com/gce-topology-block`, `-subblock`, `-host`,
+   * then the node. GKE sets them on nodes of reservations with compact placement (A3 Ultra, A4,
+   * A4X and later).
+   * @see https://cloud.google.com/ai-hypercomputer/docs/workloads/schedule-gke-workloads-tas
+   */
+  public static gke(): TrainingTopology {
+    return new TrainingTopology([
+      'cloud.google.com/gce-topology-block',
+      'cloud.google.com/gce-topology-subblock',
+      'cloud.google.com/gce-topology-host',
+      HOSTNAME_LABEL,
+    ]);
+  }
+
+  /**
+   * Levels given as node labels, broadest first (on-prem: for example `example.com/block`,
+   * `example.com/rack`, then `kubernetes.io/hostname`). Checked when a TrainingQueues uses them.
+   */
+  public static custom(levels: string[]): TrainingTopology {
+    // Copied when an array; anything else is refused by validate() with the prop's name.
+    return new TrainingTopology(Array.isArray(levels) ? [...levels] : levels);
+  }
+
+  private constructor(
+    /** The node labels of the levels, broadest first. */
+    public readonly levels: readonly string[],
+  ) {}
+
+  /** Throws a ValidationError unless the levels are what the Kueue Topology CRD accepts. */
+  public validate(scope: Construct, prop: string): void {
+    const levels = Validate.array<string>(scope, prop, this.levels as string[]);
+    if (levels.length === 0 || levels.length > KUEUE_MAX_TOPOLOGY_LEVELS) {
+      throw new ValidationError(
+        `'${prop}' has ${levels.length} levels; a Kueue Topology takes 1 to ${KUEUE_MAX_TOPOLOGY_LEVELS}, broadest first.`,
+        scope,
+        'number-range',
+      );
+    }
+    levels.forEach((l, i) => Validate.k8sLabelKey(scope, `${prop}[${i}]`, l));
+    Validate.unique(scope, prop, levels);
+    const host = levels.indexOf(HOSTNAME_LABEL);
+    if (host !== -1 && host !== levels.length - 1) {
+      throw new ValidationError(
+        `'${prop}' lists '${HOSTNAME_LABEL}' at level ${host + 1} of ${levels.length}: Kueue allows it only as the lowest (last) level.`,
+        scope,
+      );
+    }
+  }
+}
+
 /** One kind of GPU capacity (a Kueue ResourceFlavor) and its quota in the cluster queue. */
 export interface GpuFlavor {
   /** ResourceFlavor name, for example `h100-spot`. */
@@ -74,6 +155,14 @@ export interface TrainingQueuesProps {
    */
   readonly preemptLowerPriority?: boolean;
   /**
+   * Topology-aware scheduling: a Kueue `Topology` (named like the queue) with these levels,
+   * referenced by every flavor (`topologyName`), so TrainingJobs can ask for their pods in one
+   * network domain (TrainingJob `topology`). Kueue counts only nodes that exist and are ready:
+   * flavors whose nodes scale from zero admit no TAS job until the nodes are there.
+   * @default - no topology
+   */
+  readonly topology?: TrainingTopology;
+  /**
    * The GPU platform; checked for Kueue and used to order the stacks.
    * @default - not checked
    */
@@ -105,6 +194,10 @@ export class TrainingQueues extends Construct {
   public readonly flavors: Record<string, Manifest> = {};
   /** LocalQueues by namespace. */
   public readonly localQueues: Record<string, Manifest> = {};
+  /** The Kueue Topology, when `topology` is given. */
+  public readonly topology?: Manifest;
+  /** The topology levels (node labels, broadest first), when `topology` is given. */
+  public readonly topologyLevels?: readonly string[];
 
   constructor(scope: Construct, id: string, props: TrainingQueuesProps) {
     super(scope, id);
@@ -229,6 +322,26 @@ export class TrainingQueues extends Construct {
       assertDnsLabel(this, 'namespaces[]', ns);
     }
 
+    if (props.topology !== undefined) {
+      if (!(props.topology instanceof TrainingTopology)) {
+        throw new ValidationError(
+          `'topology' must be a TrainingTopology (TrainingTopology.eks(), .gke() or .custom([...])), got ${typeof props.topology}.`,
+          this,
+          'type',
+        );
+      }
+      props.topology.validate(this, 'topology.levels');
+      this.topologyLevels = [...props.topology.levels];
+      this.topology = new Manifest(this, 'Topology', {
+        manifest: {
+          apiVersion: KUEUE_API_VERSION,
+          kind: 'Topology',
+          metadata: { name: this.queueName, labels: { ...MANAGED_BY } },
+          spec: { levels: this.topologyLevels.map((nodeLabel) => ({ nodeLabel })) },
+        },
+      });
+    }
+
     for (const f of props.flavors) {
       const taints = (f.nodeTaints ?? []).map((t) => ({
         key: t.key,
@@ -242,6 +355,7 @@ export class TrainingQueues extends Construct {
           metadata: { name: f.name, labels: { ...MANAGED_BY } },
           spec: {
             nodeLabels: f.nodeLabels,
+            ...(this.topology ? { topologyName: this.queueName } : {}),
             ...(taints.length
               ? {
                   nodeTaints: taints,
@@ -250,6 +364,7 @@ export class TrainingQueues extends Construct {
               : {}),
           },
         },
+        ...(this.topology ? { dependsOn: [this.topology] } : {}),
       });
     }
 

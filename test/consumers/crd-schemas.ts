@@ -565,45 +565,101 @@ const resourceFlavor: CrdSchema = {
   schema: resource(
     'kueue.x-k8s.io/v1beta2',
     'ResourceFlavor',
-    obj({
-      nodeLabels: stringMap,
-      nodeTaints: list(obj({ effect: str, key: str, value: str }, ['effect', 'key']), {
-        maxItems: 8,
+    obj(
+      {
+        nodeLabels: stringMap,
+        topologyName: { ...dnsSubdomain },
+        nodeTaints: list(obj({ effect: str, key: str, value: str }, ['effect', 'key']), {
+          maxItems: 8,
+          cel: [
+            {
+              rule: "self.all(x, x.effect in ['NoSchedule', 'PreferNoSchedule', 'NoExecute'])",
+              check: (l) => l.every((x: any) => TAINT_EFFECTS.includes(x.effect)),
+            },
+          ],
+        }),
+        tolerations: list(
+          obj({ effect: str, key: str, operator: str, tolerationSeconds: int64, value: str }),
+          {
+            maxItems: 8,
+            cel: [
+              {
+                rule: "self.all(x, !has(x.key) ? x.operator == 'Exists' : true)",
+                check: (l) => l.every((x: any) => x.key !== undefined || x.operator === 'Exists'),
+              },
+              {
+                rule: "self.all(x, has(x.tolerationSeconds) ? x.effect == 'NoExecute' : true)",
+                check: (l) =>
+                  l.every((x: any) => x.tolerationSeconds === undefined || x.effect === 'NoExecute'),
+              },
+              {
+                rule: "self.all(x, !has(x.operator) || x.operator in ['Equal', 'Exists'])",
+                check: (l) =>
+                  l.every((x: any) => x.operator === undefined || ['Equal', 'Exists'].includes(x.operator)),
+              },
+              {
+                rule: "self.all(x, has(x.operator) && x.operator == 'Exists' ? !has(x.value) : true)",
+                check: (l) => l.every((x: any) => x.operator !== 'Exists' || x.value === undefined),
+              },
+              {
+                rule: "self.all(x, !has(x.effect) || x.effect in ['NoSchedule', 'PreferNoSchedule', 'NoExecute'])",
+                check: (l) => l.every((x: any) => x.effect === undefined || TAINT_EFFECTS.includes(x.effect)),
+              },
+            ],
+          },
+        ),
+      },
+      [],
+      {
         cel: [
           {
-            rule: "self.all(x, x.effect in ['NoSchedule', 'PreferNoSchedule', 'NoExecute'])",
-            check: (l) => l.every((x: any) => TAINT_EFFECTS.includes(x.effect)),
+            rule: '!has(self.topologyName) || self.nodeLabels.size() >= 1',
+            check: (spec: any) =>
+              spec.topologyName === undefined || Object.keys(spec.nodeLabels ?? {}).length >= 1,
           },
         ],
-      }),
-      tolerations: list(obj({ effect: str, key: str, operator: str, tolerationSeconds: int64, value: str }), {
-        maxItems: 8,
-        cel: [
-          {
-            rule: "self.all(x, !has(x.key) ? x.operator == 'Exists' : true)",
-            check: (l) => l.every((x: any) => x.key !== undefined || x.operator === 'Exists'),
-          },
-          {
-            rule: "self.all(x, has(x.tolerationSeconds) ? x.effect == 'NoExecute' : true)",
-            check: (l) => l.every((x: any) => x.tolerationSeconds === undefined || x.effect === 'NoExecute'),
-          },
-          {
-            rule: "self.all(x, !has(x.operator) || x.operator in ['Equal', 'Exists'])",
-            check: (l) =>
-              l.every((x: any) => x.operator === undefined || ['Equal', 'Exists'].includes(x.operator)),
-          },
-          {
-            rule: "self.all(x, has(x.operator) && x.operator == 'Exists' ? !has(x.value) : true)",
-            check: (l) => l.every((x: any) => x.operator !== 'Exists' || x.value === undefined),
-          },
-          {
-            rule: "self.all(x, !has(x.effect) || x.effect in ['NoSchedule', 'PreferNoSchedule', 'NoExecute'])",
-            check: (l) => l.every((x: any) => x.effect === undefined || TAINT_EFFECTS.includes(x.effect)),
-          },
-        ],
-      }),
-    }),
+      },
+    ),
     [],
+  ),
+};
+
+/** Kueue's Topology level node label (v1beta2 CRD pattern, a qualified name). */
+const TOPOLOGY_NODE_LABEL =
+  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$';
+const topology: CrdSchema = {
+  apiVersion: 'kueue.x-k8s.io/v1beta2',
+  kind: 'Topology',
+  source: `${KUEUE}/kueue.x-k8s.io_topologies.yaml`,
+  schema: resource(
+    'kueue.x-k8s.io/v1beta2',
+    'Topology',
+    obj(
+      {
+        levels: list(
+          obj({ nodeLabel: { type: 'string', minLength: 1, maxLength: 316, pattern: TOPOLOGY_NODE_LABEL } }, [
+            'nodeLabel',
+          ]),
+          {
+            minItems: 1,
+            maxItems: 16,
+            cel: [
+              {
+                rule: 'size(self.filter(i, size(self.filter(j, j == i)) > 1)) == 0',
+                check: (l: any[]) => new Set(l.map((x) => x.nodeLabel)).size === l.length,
+              },
+              {
+                rule: "size(self.filter(i, i.nodeLabel == 'kubernetes.io/hostname')) == 0 || self[size(self) - 1].nodeLabel == 'kubernetes.io/hostname'",
+                check: (l: any[]) =>
+                  !l.some((x) => x.nodeLabel === 'kubernetes.io/hostname') ||
+                  l[l.length - 1].nodeLabel === 'kubernetes.io/hostname',
+              },
+            ],
+          },
+        ),
+      },
+      ['levels'],
+    ),
   ),
 };
 
@@ -918,6 +974,7 @@ export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
     jobSet,
     clusterQueue,
     resourceFlavor,
+    topology,
     localQueue,
   ].map((c) => [`${c.apiVersion}/${c.kind}`, c]),
 );

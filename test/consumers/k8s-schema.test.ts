@@ -87,6 +87,41 @@ describe('the Kubernetes schema checker', () => {
     ]);
   });
 
+  test('rejects Kueue Topology and TAS ResourceFlavor objects the API server would reject', () => {
+    const topo = (levels: string[]) => ({
+      apiVersion: 'kueue.x-k8s.io/v1beta2',
+      kind: 'Topology',
+      metadata: { name: 'training' },
+      spec: { levels: levels.map((nodeLabel) => ({ nodeLabel })) },
+    });
+    expect(validateKubernetesObject(topo(['example.com/rack', 'kubernetes.io/hostname']))).toEqual([]);
+    expect(validateKubernetesObject(topo(['kubernetes.io/hostname', 'example.com/rack']))[0]).toMatch(
+      /^\/spec\/levels: fails x-kubernetes-validations rule size\(self.filter\(i, i.nodeLabel == 'kubernetes.io\/hostname'\)\)/,
+    );
+    expect(validateKubernetesObject(topo(['example.com/rack', 'example.com/rack']))[0]).toMatch(
+      /must be unique|size\(self.filter\(i, size/,
+    );
+    expect(validateKubernetesObject(topo([]))[0]).toMatch(
+      /^\/spec\/levels: must NOT have fewer than 1 items/,
+    );
+    expect(validateKubernetesObject(topo(['bad label!']))[0]).toMatch(
+      /^\/spec\/levels\/0\/nodeLabel: must match pattern/,
+    );
+    const flavor = {
+      apiVersion: 'kueue.x-k8s.io/v1beta2',
+      kind: 'ResourceFlavor',
+      metadata: { name: 'h100' },
+    };
+    expect(
+      validateKubernetesObject({ ...flavor, spec: { topologyName: 'training', nodeLabels: {} } }),
+    ).toEqual([
+      '/spec: fails x-kubernetes-validations rule !has(self.topologyName) || self.nodeLabels.size() >= 1',
+    ]);
+    expect(
+      validateKubernetesObject({ ...flavor, spec: { topologyName: 'training', nodeLabels: { a: 'b' } } }),
+    ).toEqual([]);
+  });
+
   test('rejects Gateway API and PodMonitor objects the API server would reject (gateway fields)', () => {
     const gw = (listener: Record<string, unknown>) => ({
       apiVersion: 'gateway.networking.k8s.io/v1',

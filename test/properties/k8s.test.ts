@@ -14,8 +14,10 @@ import {
   ModelServer,
   ModelServerBackend,
   MonitoringStack,
+  TopologyPlacement,
   TrainingJob,
   TrainingQueues,
+  TrainingTopology,
   WeightsSource,
 } from '../../lib/k8s';
 import { PropertyCase, runCase } from './harness';
@@ -189,6 +191,49 @@ const cases: PropertyCase<any>[] = [
     build: (p) => {
       const { workloads } = stacks();
       new TrainingQueues(workloads, 'Queues', p);
+      return [workloads];
+    },
+  },
+  {
+    name: 'TrainingQueues topology levels (TrainingTopology.custom)',
+    base: () => ({ levels: ['example.com/block', 'example.com/rack', 'kubernetes.io/hostname'] }),
+    props: { levels: 'strings', 'levels.0': 'string', 'levels.2': 'string' },
+    build: (p) => {
+      const { workloads } = stacks();
+      new TrainingQueues(workloads, 'Queues', {
+        flavors: [FLAVOR],
+        namespaces: ['research'],
+        topology: TrainingTopology.custom(p.levels),
+      });
+      return [workloads];
+    },
+  },
+  {
+    name: 'TrainingJob topology',
+    base: () => ({
+      image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
+      command: ['torchrun', 'train.py'],
+      nodes: 2,
+      gpusPerNode: 8,
+      accelerator: Accelerator.H100,
+      checkpoint: { uri: 's3://ckpt/llama/' },
+      queueName: 'training',
+      topology: {
+        level: 'example.com/rack',
+        placement: TopologyPlacement.PREFERRED,
+        levels: ['example.com/block', 'example.com/rack'],
+      },
+    }),
+    props: {
+      topology: 'object',
+      'topology.level': 'string',
+      'topology.placement': 'string',
+      'topology.levels': 'strings',
+      queueName: 'string',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new TrainingJob(workloads, 'Train', p);
       return [workloads];
     },
   },
