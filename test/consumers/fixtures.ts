@@ -160,10 +160,10 @@ function buildConstructStacks(): SynthesizedStack[] {
       },
     ],
     [
-      'Triton + TensorRT-LLM on 2 GPUs (MPI)',
+      'Triton + TensorRT-LLM on 4 GPUs (MPI)',
       {
         engine: ServingEngine.TRITON_TENSORRT_LLM,
-        weights: WeightsSource.bucket('s3://models/llama-3.1-70b-fp8-trtllm-tp2-l40s/'),
+        weights: WeightsSource.bucket('s3://models/llama-3.1-70b-fp8-trtllm-tp4-l40s/'),
         model: ModelSpec.LLAMA_3_1_70B,
         quantization: Quantization.FP8,
         accelerator: Accelerator.L40S,
