@@ -223,4 +223,15 @@ export class TritonTensorRtLlmEngine implements IServingEngine {
     }
     return { command: ['mpirun'], args };
   }
+
+  /**
+   * `extraArgs` go to every `tritonserver`: at the end of each rank's segment under `mpirun`
+   * (`:` separates the ranks), at the end of the one command line otherwise.
+   */
+  public applyExtraArgs(args: string[], extraArgs: string[]): string[] {
+    if (extraArgs.length === 0 || !args.includes(':')) {
+      return [...args, ...extraArgs];
+    }
+    return [...args.flatMap((a) => (a === ':' ? [...extraArgs, ':'] : [a])), ...extraArgs];
+  }
 }

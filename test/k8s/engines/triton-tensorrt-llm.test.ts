@@ -146,3 +146,25 @@ describe('Triton + TensorRT-LLM on more than one GPU', () => {
     );
   });
 });
+
+test('extraArgs reach every rank under mpirun, and the single command line once', () => {
+  const { container } = serve({ extraArgs: ['--log-verbose=1'] });
+  const segments = ranks(container.args);
+  expect(segments.length).toBeGreaterThan(1);
+  for (const seg of segments) {
+    expect(seg[seg.length - 1]).toBe('--log-verbose=1');
+  }
+  expect(container.args.filter((a: string) => a === '--log-verbose=1')).toHaveLength(segments.length);
+  const one = serve({
+    model: ModelSpec.LLAMA_3_1_8B,
+    quantization: Quantization.AWQ,
+    accelerator: Accelerator.L4,
+    extraArgs: ['--log-verbose=1'],
+  }).container;
+  expect(one.args.slice(-1)).toEqual(['--log-verbose=1']);
+  expect(one.args.filter((a: string) => a === '--log-verbose=1')).toHaveLength(1);
+});
+
+test('extraArgs repeating a flag the library renders are still refused under mpirun', () => {
+  expect(() => serve({ extraArgs: ['--http-port=9000'] })).toThrow(/'extraArgs' repeats --http-port/);
+});
