@@ -148,6 +148,7 @@ export const SGLANG_FLAGS: Readonly<Record<string, EngineFlagsWithChoices>> = {
       dtype: 'string',
       'enable-metrics': 'none',
       host: 'string',
+      'json-model-override-args': 'string',
       'kv-cache-dtype': 'string',
       'max-running-requests': 'int',
       'mem-fraction-static': 'float',

@@ -46,7 +46,10 @@ export function sglangMemFractionStatic(sizing: SizingResult): number {
  * Flags are SGLang's own (`python/sglang/srt/server_args.py`, the `ServerArgs` dataclass whose
  * fields become `--kebab-case` options): `--model-path`, `--served-model-name`, `--host`,
  * `--port`, `--tp-size`, `--pp-size`, `--context-length`, `--mem-fraction-static`,
- * `--max-running-requests`, `--kv-cache-dtype`, `--dtype`, `--revision`, `--enable-metrics`.
+ * `--max-running-requests`, `--kv-cache-dtype`, `--dtype`, `--revision`, `--enable-metrics`,
+ * and `--json-model-override-args` (merged into the checkpoint's `config.json`) for a rope
+ * scaling the checkpoint's config lacks (`ModelSpec.vllmHfOverrides`, the same JSON vLLM gets
+ * as `--hf-overrides`; Qwen's documented way to serve Qwen3 at 131072 tokens with SGLang).
  * A pre-quantized checkpoint (FP8, AWQ, GPTQ, compressed-tensors, ModelOpt FP4, MXFP4) is
  * recognised from its `config.json`, so no `--quantization` is passed.
  *
@@ -148,7 +151,7 @@ export class SglangEngine implements IServingEngine {
    * `python3 -m sglang.launch_server` with the model, the served name, the sizing's
    * parallelism, context length, static memory share ({@link sglangMemFractionStatic}) and
    * concurrent-sequence limit, the KV-cache dtype, the checkpoint dtype for 16-bit weights,
-   * the weights source's flags and `--enable-metrics`.
+   * config overrides for rope scaling, the weights source's flags and `--enable-metrics`.
    */
   public container(c: EngineContainerContext): EngineContainer {
     const s = c.sizing;
@@ -173,6 +176,9 @@ export class SglangEngine implements IServingEngine {
       String(s.maxNumSeqs),
       ...(s.kvCacheDtype === KvCacheDtype.FP8 ? ['--kv-cache-dtype', 'fp8_e4m3'] : []),
       ...(dtype[c.quantization.id] ? ['--dtype', dtype[c.quantization.id]] : []),
+      ...(c.model.vllmHfOverrides
+        ? ['--json-model-override-args', JSON.stringify(c.model.vllmHfOverrides)]
+        : []),
       ...c.weightsArgs,
       '--enable-metrics',
     ];

@@ -1,5 +1,12 @@
 import { Construct } from 'constructs';
-import { Accelerator, KvCacheDtype, ModelSpec, Quantization, sizeModel } from '../../../lib/core';
+import {
+  Accelerator,
+  KvCacheDtype,
+  ModelSpec,
+  Quantization,
+  RopeScalingType,
+  sizeModel,
+} from '../../../lib/core';
 import {
   IMAGES,
   IMonitoringStack,
@@ -143,6 +150,21 @@ describe('SglangEngine defaults', () => {
     expect(f).toBeGreaterThan(exact - 0.01);
     expect(f).toBeLessThan(s.gpuMemoryUtilization);
   });
+});
+
+test('a rope scaling the checkpoint lacks goes to --json-model-override-args; none otherwise', () => {
+  const model = ModelSpec.QWEN3_8B.withRopeScaling({
+    type: RopeScalingType.YARN,
+    factor: 4,
+    originalMaxPositionEmbeddings: 32768,
+    inCheckpointConfig: false,
+  });
+  const { container } = serve({ model, quantization: Quantization.BF16, accelerator: Accelerator.H100 });
+  expect(JSON.parse(argValue(container.args, '--json-model-override-args')!)).toEqual({
+    rope_scaling: { rope_type: 'yarn', factor: 4, original_max_position_embeddings: 32768 },
+    max_position_embeddings: 131072,
+  });
+  expect(serve().container.args).not.toContain('--json-model-override-args');
 });
 
 describe('SglangEngine validation', () => {
