@@ -41,7 +41,9 @@ export function sglangMemFractionStatic(sizing: SizingResult): number {
 
 /**
  * SGLang's OpenAI-compatible server (`python3 -m sglang.launch_server`): API, `/health` and
- * `/metrics` on port 30000.
+ * `/metrics` on port 30000 (the command, port and `/health` probe of SGLang's own Kubernetes
+ * example, `docker/k8s-sglang-service.yaml`; its `hostIPC: true` is not needed: tensor
+ * parallelism gets a memory-backed `/dev/shm` instead, which Pod Security "restricted" allows).
  *
  * Flags are SGLang's own (`python/sglang/srt/server_args.py`, the `ServerArgs` dataclass whose
  * fields become `--kebab-case` options): `--model-path`, `--served-model-name`, `--host`,
