@@ -588,7 +588,9 @@ export class ModelServer extends Construct {
       containerName: engine.id,
       image: imageRef(props.image ?? engine.image),
       command: command.command,
-      args: [...command.args, ...this.extraArgs(props.extraArgs, command.args)],
+      args: engine.applyExtraArgs
+        ? engine.applyExtraArgs(command.args, this.extraArgs(props.extraArgs, command.args))
+        : [...command.args, ...this.extraArgs(props.extraArgs, command.args)],
       ports: engine.ports,
       env: weights.env,
       userEnv: props.env,

@@ -125,7 +125,8 @@ export const HELM_CHARTS: Readonly<Record<HelmChartName, PinnedHelmChart>> = {
 };
 
 /** Names of the pinned images. */
-export type ImageName = 'vllm' | 'tritonTensorRtLlm' | 'dcgmExporter' | 'awsCli' | 'googleCloudCli';
+export type ImageName =
+  'vllm' | 'tritonTensorRtLlm' | 'dcgmExporter' | 'awsCli' | 'googleCloudCli' | 'sglang';
 
 /** The container images, pinned. */
 export const IMAGES: Readonly<Record<ImageName, PinnedImage>> = {
@@ -177,6 +178,16 @@ export const IMAGES: Readonly<Record<ImageName, PinnedImage>> = {
     repository: 'gcr.io/google.com/cloudsdktool/google-cloud-cli',
     tag: '573.0.0-slim',
     source: 'https://github.com/GoogleCloudPlatform/cloud-sdk-docker/blob/47328f70/README.md',
+    checked: '2026-12-03',
+  },
+  /**
+   * SGLang v0.5.20, the CUDA image from Docker Hub (`-cu130` tags are the CUDA 13 builds). The image defines no non-root user (`docker/Dockerfile` has no `USER`):
+   * `SglangEngine` runs it as UID 1000 with `HOME` and `USER` set.
+   */
+  sglang: {
+    repository: 'lmsysorg/sglang',
+    tag: 'v0.5.20',
+    source: 'https://github.com/sgl-project/sglang/releases/tag/v0.5.20',
     checked: '2026-12-03',
   },
 };

@@ -1,5 +1,5 @@
 import { IMAGES } from '../../lib/k8s';
-import { EngineFlags, TRITON_FLAGS } from './engine-flags';
+import { EngineFlags, EngineFlagsWithChoices, SGLANG_FLAGS, TRITON_FLAGS } from './engine-flags';
 import { constructStacks, exampleStacks } from './fixtures';
 import { kubernetesObjects } from './k8s-schema';
 
@@ -9,14 +9,14 @@ function flagProblems(args: string[], engine: EngineFlags): string[] {
   for (let i = 1; i < args.length; i++) {
     const a = args[i];
     if (!a.startsWith('--')) {
-      problems.push(`'${a}': not an option (tritonserver takes no positional arguments)`);
+      problems.push(`'${a}': not an option (the engine takes no positional arguments here)`);
       continue;
     }
     const eq = a.indexOf('=');
     const name = a.slice(2, eq < 0 ? undefined : eq);
     const type = engine.flags[name];
     if (!type) {
-      problems.push(`--${name}: not an option of this Triton build (${engine.source})`);
+      problems.push(`--${name}: not an option of this engine build (${engine.source})`);
       continue;
     }
     if (type === 'none') continue;
@@ -31,17 +31,48 @@ function flagProblems(args: string[], engine: EngineFlags): string[] {
             ? /^(true|false|1|0|on|off)$/i.test(value)
             : value.length > 0);
     if (!ok) problems.push(`--${name}: '${value}' is not of type ${type}`);
+    const choices = (engine as Partial<EngineFlagsWithChoices>).choices?.[name];
+    if (ok && choices && !choices.includes(value)) {
+      problems.push(`--${name}: '${value}' is not one of ${choices.join(', ')}`);
+    }
   }
   return problems;
 }
 
-/** Every container of every pod template whose command line starts with `tritonserver`. */
-function tritonCommandLines(): Array<[string, string, string[]]> {
+/**
+ * The `tritonserver` command lines of a container: the command itself, or, under
+ * `mpirun -n 1 tritonserver ... : -n 1 tritonserver ...` (leader mode), one per rank. Anything
+ * else in an mpirun line is reported.
+ */
+function tritonLines(command: string[]): { lines: string[][]; problems: string[] } {
+  if (command[0] === 'tritonserver') return { lines: [command], problems: [] };
+  const lines: string[][] = [];
+  const problems: string[] = [];
+  let segment: string[] = [];
+  for (const a of [...command.slice(1), ':']) {
+    if (a !== ':') {
+      segment.push(a);
+      continue;
+    }
+    if (segment[0] !== '-n' || !/^[1-9]\d*$/.test(segment[1] ?? '') || segment[2] !== 'tritonserver') {
+      problems.push(
+        `mpirun segment ${JSON.stringify(segment.slice(0, 3))}: expected '-n <count> tritonserver'`,
+      );
+    } else {
+      lines.push(segment.slice(2));
+    }
+    segment = [];
+  }
+  return { lines, problems };
+}
+
+/** Every container of every pod template whose command line starts with one of `commands`. */
+function commandLines(commands: string[]): Array<[string, string, string[]]> {
   return [...exampleStacks(), ...constructStacks()].flatMap((s) =>
     kubernetesObjects(s.json).flatMap(({ address, object }) => {
       const containers: any[] = object.spec?.template?.spec?.containers ?? [];
       return containers
-        .filter((c) => (c.command ?? c.args ?? [])[0] === 'tritonserver')
+        .filter((c) => commands.includes((c.command ?? c.args ?? [])[0]))
         .map((c): [string, string, string[]] => [
           `${s.name}: ${address}`,
           c.image,
@@ -50,6 +81,8 @@ function tritonCommandLines(): Array<[string, string, string[]]> {
     }),
   );
 }
+
+const tritonCommandLines = () => commandLines(['tritonserver', 'mpirun']);
 
 describe('engine flags exist in the pinned engine build', () => {
   const lines = tritonCommandLines();
@@ -67,9 +100,25 @@ describe('engine flags exist in the pinned engine build', () => {
     (_source, image, args) => {
       const tag = image.slice(image.lastIndexOf(':') + 1);
       const engine = TRITON_FLAGS[tag];
-      expect(engine ? flagProblems(args, engine) : [`no flag table for ${tag}`]).toEqual([]);
+      const { lines: ranks, problems } = tritonLines(args);
+      expect(ranks.length).toBeGreaterThan(0);
+      expect(
+        engine
+          ? [...problems, ...ranks.flatMap((r) => flagProblems(r, engine))]
+          : [`no flag table for ${tag}`],
+      ).toEqual([]);
     },
   );
+
+  test('an mpirun-launched Triton (more than one GPU) is among the checked lines', () => {
+    expect(lines.some(([, , args]) => args[0] === 'mpirun' && tritonLines(args).lines.length > 1)).toBe(true);
+  });
+
+  test('an mpirun line that does not launch tritonserver per rank is reported', () => {
+    expect(
+      tritonLines(['mpirun', '-n', '1', 'tritonserver', '--http-port=8000', ':', '-n', '1', 'bash']).problems,
+    ).toEqual([`mpirun segment ["-n","1","bash"]: expected '-n <count> tritonserver'`]);
+  });
 
   test('an option Triton does not have, or a value of the wrong type, is reported', () => {
     const engine = TRITON_FLAGS[IMAGES.tritonTensorRtLlm.tag];
@@ -78,6 +127,49 @@ describe('engine flags exist in the pinned engine build', () => {
     ).toEqual([
       expect.stringMatching(/^--exit-timeout: not an option/),
       "--grpc-port: 'x' is not of type int",
+    ]);
+  });
+});
+
+describe('SGLang flags exist in the pinned SGLang build', () => {
+  const lines = commandLines(['python3']).filter(([, , args]) => args[2] === 'sglang.launch_server');
+
+  test('there are SGLang command lines to check, for the pinned image', () => {
+    expect(lines.length).toBeGreaterThan(0);
+    expect(Object.keys(SGLANG_FLAGS)).toContain(IMAGES.sglang.tag);
+  });
+
+  test.each(lines)(
+    '%s (%s): every launch_server option exists, with a value of its type',
+    (_source, image, args) => {
+      const tag = image.slice(image.lastIndexOf(':') + 1);
+      const engine = SGLANG_FLAGS[tag];
+      // python3 -m sglang.launch_server: the options start after the module name.
+      expect(engine ? flagProblems(args.slice(2), engine) : [`no flag table for ${tag}`]).toEqual([]);
+    },
+  );
+
+  test('an option SGLang does not have, a wrong type or a value outside its choices is reported', () => {
+    const engine = SGLANG_FLAGS[IMAGES.sglang.tag];
+    expect(
+      flagProblems(
+        [
+          'sglang.launch_server',
+          '--tensor-parallel',
+          '2',
+          '--port',
+          'x',
+          '--kv-cache-dtype',
+          'fp8',
+          '--enable-metrics',
+        ],
+        engine,
+      ),
+    ).toEqual([
+      expect.stringMatching(/^--tensor-parallel: not an option/),
+      "'2': not an option (the engine takes no positional arguments here)",
+      "--port: 'x' is not of type int",
+      "--kv-cache-dtype: 'fp8' is not one of auto, fp8_e5m2, fp8_e4m3, bf16, bfloat16, fp4_e2m1",
     ]);
   });
 });

@@ -9,6 +9,14 @@
  * tracing, SageMaker and Vertex AI). Options whose argument is a format string
  * (`<integer>:<integer>`) are listed as `string`.
  *
+ * SGLang v0.5.20 (`lmsysorg/sglang:v0.5.20`): `python/sglang/srt/server_args.py`, the
+ * `ServerArgs` dataclass, whose fields become `--kebab-case` options through
+ * `add_cli_args_from_dataclass` (`A[type, help]` annotations; a `bool` field is a store-true
+ * flag; `choices` from its `Arg(...)`). Only the options this library renders are listed, each
+ * read field by field with its type and choices. The v0.5.20 tag itself could not be opened here:
+ * the fields were read from main of sgl-project/sglang as stored in December 2026 (after
+ * v0.5.20), where all of them have existed unchanged since well before the tag.
+ *
  * vLLM is not listed: its parser at the pinned tag (vllm/engine/arg_utils.py and the config
  * dataclasses it reads, vllm/entrypoints/openai/cli_args.py) could not be read here, so the
  * vLLM flags are not checked this way.
@@ -120,6 +128,40 @@ export const TRITON_FLAGS: Readonly<Record<string, EngineFlags>> = {
       'vertex-ai-default-model': 'string',
       'vertex-ai-port': 'int',
       'vertex-ai-thread-count': 'int',
+    },
+  },
+};
+
+/** Options of an engine whose parser restricts some values to choices. */
+export interface EngineFlagsWithChoices extends EngineFlags {
+  /** Option name (without `--`) to its allowed values. */
+  readonly choices: Readonly<Record<string, readonly string[]>>;
+}
+
+/** SGLang's options this library renders, by the image tag of `IMAGES.sglang`. */
+export const SGLANG_FLAGS: Readonly<Record<string, EngineFlagsWithChoices>> = {
+  'v0.5.20': {
+    source:
+      'sgl-project/sglang python/sglang/srt/server_args.py, ServerArgs fields (main, Dec 2026; pin v0.5.20)',
+    flags: {
+      'context-length': 'int',
+      dtype: 'string',
+      'enable-metrics': 'none',
+      host: 'string',
+      'json-model-override-args': 'string',
+      'kv-cache-dtype': 'string',
+      'max-running-requests': 'int',
+      'mem-fraction-static': 'float',
+      'model-path': 'string',
+      port: 'int',
+      'pp-size': 'int',
+      revision: 'string',
+      'served-model-name': 'string',
+      'tp-size': 'int',
+    },
+    choices: {
+      dtype: ['auto', 'half', 'float16', 'bfloat16', 'float', 'float32'],
+      'kv-cache-dtype': ['auto', 'fp8_e5m2', 'fp8_e4m3', 'bf16', 'bfloat16', 'fp4_e2m1'],
     },
   },
 };

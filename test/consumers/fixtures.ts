@@ -1,5 +1,5 @@
 import { App, TerraformStack, Testing } from 'cdktf';
-import { Accelerator, ModelSpec, Quantization, TaintEffect } from '../../lib/core';
+import { Accelerator, KvCacheDtype, ModelSpec, Quantization, TaintEffect } from '../../lib/core';
 import {
   GpuManagement,
   GpuNodeImage,
@@ -157,6 +157,27 @@ function buildConstructStacks(): SynthesizedStack[] {
         engine: ServingEngine.TRITON_TENSORRT_LLM,
         weights: WeightsSource.bucket('s3://models/llama-3.1-8b-trtllm-l40s/'),
         accelerator: Accelerator.L40S,
+      },
+    ],
+    [
+      'Triton + TensorRT-LLM on 4 GPUs (MPI)',
+      {
+        engine: ServingEngine.TRITON_TENSORRT_LLM,
+        weights: WeightsSource.bucket('s3://models/llama-3.1-70b-fp8-trtllm-tp4-l40s/'),
+        model: ModelSpec.LLAMA_3_1_70B,
+        quantization: Quantization.FP8,
+        accelerator: Accelerator.L40S,
+      },
+    ],
+    [
+      'SGLang, Hugging Face weights, FP8 KV cache, autoscaling',
+      {
+        engine: ServingEngine.SGLANG,
+        weights: WeightsSource.huggingFace('meta-llama/Llama-3.1-8B-Instruct', { revision: 'main' }),
+        quantization: Quantization.BF16,
+        accelerator: Accelerator.L40S,
+        kvCacheDtype: KvCacheDtype.FP8,
+        autoscaling: { maxReplicas: 3 },
       },
     ],
   ];

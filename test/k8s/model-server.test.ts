@@ -630,15 +630,14 @@ describe('ModelServer (Triton + TensorRT-LLM)', () => {
     );
   });
 
-  test('throws when the model needs tensor parallelism', () => {
-    expect(() =>
-      serve({
-        ...triton,
-        model: ModelSpec.LLAMA_3_1_70B,
-        accelerator: Accelerator.L40S,
-        weights: WeightsSource.volume('m', { accessMode: VolumeAccessMode.READ_ONLY_MANY }),
-      }),
-    ).toThrow(/runs Triton \+ TensorRT-LLM on one GPU per replica only/);
+  test('a model that needs tensor parallelism runs under MPI (test/k8s/engines/triton-tensorrt-llm.test.ts)', () => {
+    const { json } = serve({
+      ...triton,
+      model: ModelSpec.LLAMA_3_1_70B,
+      accelerator: Accelerator.L40S,
+      weights: WeightsSource.volume('m', { accessMode: VolumeAccessMode.READ_ONLY_MANY }),
+    });
+    expect(container(json).command).toEqual(['mpirun']);
   });
 });
 

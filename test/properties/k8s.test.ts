@@ -14,10 +14,12 @@ import {
   ModelServer,
   ModelServerBackend,
   MonitoringStack,
+  ServingEngine,
   TopologyPlacement,
   TrainingJob,
   TrainingQueues,
   TrainingTopology,
+  VolumeAccessMode,
   WeightsSource,
 } from '../../lib/k8s';
 import { PropertyCase, runCase } from './harness';
@@ -251,6 +253,46 @@ const cases: PropertyCase<any>[] = [
       const { platform } = stacks();
       new GkeDeviceNetworks(platform, 'Nets', p);
       return [platform];
+    },
+  },
+  {
+    name: 'ModelServer with ServingEngine.SGLANG',
+    base: () => ({
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.AWQ,
+      accelerator: Accelerator.L4,
+      engine: ServingEngine.SGLANG,
+      weights: WeightsSource.huggingFace('hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4'),
+    }),
+    props: {
+      servedModelName: 'string',
+      maxModelLen: 'int',
+      gpuMemoryUtilization: 'number',
+      concurrentSequences: 'int',
+      kvCacheDtype: 'string',
+      extraArgs: 'strings',
+      'autoscaling.maxReplicas': 'int',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new ModelServer(workloads, 'Llama8B', p);
+      return [workloads];
+    },
+  },
+  {
+    name: 'ServingEngine.tritonTensorRtLlm (multi-GPU options)',
+    base: () => ({ tensorParallelSize: 4 }),
+    props: { tensorParallelSize: 'int', pipelineParallelSize: 'int' },
+    build: (p) => {
+      const { workloads } = stacks();
+      new ModelServer(workloads, 'Llama70B', {
+        model: ModelSpec.LLAMA_3_1_70B,
+        quantization: Quantization.FP8,
+        accelerator: Accelerator.L40S,
+        engine: ServingEngine.tritonTensorRtLlm(p),
+        weights: WeightsSource.volume('trtllm', { accessMode: VolumeAccessMode.READ_ONLY_MANY }),
+      });
+      return [workloads];
     },
   },
   {

@@ -196,4 +196,11 @@ export interface IServingEngine {
   validate(scope: IConstruct, context: EngineValidationContext): void;
   /** The container command and arguments. */
   container(context: EngineContainerContext): EngineContainer;
+  /**
+   * Places the user's `extraArgs` (already validated) into the arguments `container()`
+   * rendered, for engines whose command line is more than one process (Triton under `mpirun`
+   * gives them to every rank).
+   * @default - appended at the end
+   */
+  applyExtraArgs?(args: string[], extraArgs: string[]): string[];
 }

@@ -2,4 +2,5 @@
 export * from './engine';
 export * from './vllm';
 export * from './triton-tensorrt-llm';
+export * from './sglang';
 export * from './serving-engine';

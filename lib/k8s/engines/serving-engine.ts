@@ -1,4 +1,5 @@
 import { IServingEngine } from './engine';
+import { SglangEngine, SglangEngineOptions } from './sglang';
 import { TritonTensorRtLlmEngine, TritonTensorRtLlmEngineOptions } from './triton-tensorrt-llm';
 import { VllmEngine, VllmEngineOptions } from './vllm';
 
@@ -22,6 +23,8 @@ export class ServingEngine {
   public static readonly VLLM: IServingEngine = new VllmEngine();
   /** Triton Inference Server with the TensorRT-LLM backend and the pinned image. */
   public static readonly TRITON_TENSORRT_LLM: IServingEngine = new TritonTensorRtLlmEngine();
+  /** SGLang's OpenAI-compatible server with the pinned image. */
+  public static readonly SGLANG: IServingEngine = new SglangEngine();
 
   /** vLLM with options. */
   public static vllm(options: VllmEngineOptions = {}): IServingEngine {
@@ -31,6 +34,11 @@ export class ServingEngine {
   /** Triton + TensorRT-LLM with options. */
   public static tritonTensorRtLlm(options: TritonTensorRtLlmEngineOptions = {}): IServingEngine {
     return new TritonTensorRtLlmEngine(options);
+  }
+
+  /** SGLang with options. */
+  public static sglang(options: SglangEngineOptions = {}): IServingEngine {
+    return new SglangEngine(options);
   }
 
   private constructor() {}

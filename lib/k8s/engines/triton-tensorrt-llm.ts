@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { ValidationError } from '../../core';
+import { SizingResult, ValidationError } from '../../core';
 import { IMAGES, ImageVersion } from '../versions';
 import {
   EngineContainer,
@@ -23,11 +23,24 @@ export interface TritonTensorRtLlmEngineOptions {
    * @default IMAGES.tritonTensorRtLlm
    */
   readonly image?: ImageVersion;
+  /**
+   * Tensor-parallel size the TensorRT-LLM engines were built with (`--tp_size` of
+   * `trtllm-build`, `mapping.tp_size` in the engine's `config.json`).
+   * @default - the sizing's tensor-parallel size (the GPUs of one replica)
+   */
+  readonly tensorParallelSize?: number;
+  /**
+   * Pipeline-parallel size the engines were built with (`--pp_size`, `mapping.pp_size`).
+   * @default 1
+   */
+  readonly pipelineParallelSize?: number;
 }
 
 const HTTP_PORT = 8000;
 const GRPC_PORT = 8001;
 const METRICS_PORT = 8002;
+/** Name of the TensorRT-LLM model in the repository the worker ranks load (the launcher's default). */
+const TRT_LLM_MODEL = 'tensorrt_llm';
 
 /**
  * Triton Inference Server with the TensorRT-LLM backend: HTTP 8000, gRPC 8001, metrics 8002,
@@ -39,8 +52,17 @@ const METRICS_PORT = 8002;
  * be used to run triton as non-root"). `useradd` there makes no home directory, so `HOME` is an
  * emptyDir.
  *
- * One GPU per replica: multi-GPU TensorRT-LLM engines need an MPI launcher this engine does
- * not render yet (validated).
+ * More than one GPU: engines built for a world size of tensor parallel x pipeline parallel
+ * ranks run one `tritonserver` process per rank under MPI in leader mode, as the backend's
+ * launcher builds the command line (triton-inference-server/tensorrtllm_backend tag v0.19.0,
+ * `scripts/launch_triton_server.py`, `get_cmd`; the launcher moved into the TensorRT-LLM
+ * repository at v1.0.0, README "Serving with Triton"): `mpirun -n 1 tritonserver ... : -n 1
+ * tritonserver ...`, every rank with the model repository, the three ports,
+ * `--disable-auto-complete-config` and its own Python-backend shared-memory prefix
+ * (`--backend-config=python,shm-region-prefix-name=prefix<rank>_`); ranks after the first
+ * load only the `tensorrt_llm` model (`--model-control-mode=explicit --load-model=tensorrt_llm`).
+ * The launcher's `--allow-run-as-root` is left out: the pod runs as UID 1000. The world size
+ * must equal the GPUs of the replica (validated).
  */
 export class TritonTensorRtLlmEngine implements IServingEngine {
   /** `triton`. */
@@ -96,11 +118,27 @@ export class TritonTensorRtLlmEngine implements IServingEngine {
     localModelDescription: 'a Triton model repository with TensorRT-LLM engines built for this GPU',
   };
 
+  private readonly tensorParallelSize?: number;
+  private readonly pipelineParallelSize?: number;
+
   constructor(options: TritonTensorRtLlmEngineOptions = {}) {
     this.image = options.image ?? IMAGES.tritonTensorRtLlm;
+    this.tensorParallelSize = options.tensorParallelSize;
+    this.pipelineParallelSize = options.pipelineParallelSize;
   }
 
-  /** TensorRT-LLM's quantization formats and compute capabilities; one GPU per replica. */
+  /**
+   * The MPI world size: tensor parallel x pipeline parallel of the engines (the options, or
+   * the sizing's tensor-parallel size and 1).
+   */
+  public worldSize(sizing: SizingResult): number {
+    return (this.tensorParallelSize ?? sizing.tensorParallelSize) * (this.pipelineParallelSize ?? 1);
+  }
+
+  /**
+   * TensorRT-LLM's quantization formats and compute capabilities; the engines' world size
+   * (TP x PP) must equal the replica's GPUs, on one node.
+   */
   public validate(scope: IConstruct, c: EngineValidationContext): void {
     const q = c.quantization;
     if (!q.tensorRtLlmQFormat) {
@@ -119,29 +157,81 @@ export class TritonTensorRtLlmEngine implements IServingEngine {
         scope,
       );
     }
-    const tp = c.sizing.tensorParallelSize;
-    if (tp > 1) {
+    for (const [prop, value] of [
+      ['tensorParallelSize', this.tensorParallelSize],
+      ['pipelineParallelSize', this.pipelineParallelSize],
+    ] as const) {
+      if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= 64)) {
+        throw new ValidationError(
+          `'engine' ServingEngine.tritonTensorRtLlm({ ${prop}: ${JSON.stringify(value)} }): must be an integer from 1 to 64, ` +
+            `the ${prop === 'tensorParallelSize' ? 'tp_size' : 'pp_size'} the TensorRT-LLM engines were built with.`,
+          scope,
+        );
+      }
+    }
+    const s = c.sizing;
+    if (s.nodesPerReplica > 1) {
       throw new ValidationError(
-        `${c.model.name} in ${q.id} needs tensor parallelism ${tp} on ${c.accelerator.id}; this construct runs ` +
-          `Triton + TensorRT-LLM on one GPU per replica only (multi-GPU engines need an MPI launcher). Use engine ServingEngine.VLLM, ` +
-          `a smaller quantization or a GPU with more memory.`,
+        `${c.model.name} in ${q.id} on ${c.accelerator.id} spans ${s.nodesPerReplica} nodes per replica; this construct runs ` +
+          `Triton + TensorRT-LLM with MPI inside one pod. Use a larger accelerator, a smaller 'quantization' or a shorter 'maxModelLen'.`,
+        scope,
+      );
+    }
+    const world = this.worldSize(s);
+    if (world !== s.gpusPerReplica) {
+      throw new ValidationError(
+        `'engine' TensorRT-LLM engines built for tensor parallel ${this.tensorParallelSize ?? s.tensorParallelSize} x pipeline ` +
+          `parallel ${this.pipelineParallelSize ?? 1} = ${world} GPUs, but the sizing of ${c.model.name} in ${q.id} on ` +
+          `${c.accelerator.id} gives each replica ${s.gpusPerReplica} GPU(s) (tensor parallel ${s.tensorParallelSize}): the MPI ` +
+          `world size must equal the GPUs. Rebuild the engines with tp_size x pp_size = ${s.gpusPerReplica}, or change ` +
+          `tensorParallelSize / pipelineParallelSize to match.`,
         scope,
       );
     }
   }
 
-  /** `tritonserver --model-repository=<dir>` with the three ports and `--exit-timeout-secs`. */
+  /**
+   * One GPU: `tritonserver --model-repository=<dir>` with the three ports and
+   * `--exit-timeout-secs`. More GPUs: `mpirun` with one `tritonserver` per rank (see the class
+   * documentation).
+   */
   public container(c: EngineContainerContext): EngineContainer {
-    return {
-      command: ['tritonserver'],
-      args: [
-        `--model-repository=${c.modelLocation}`,
-        `--http-port=${HTTP_PORT}`,
-        `--grpc-port=${GRPC_PORT}`,
-        `--metrics-port=${METRICS_PORT}`,
-        `--exit-timeout-secs=${c.drainSeconds}`,
-        ...c.weightsArgs,
-      ],
-    };
+    const world = this.worldSize(c.sizing);
+    const common = [
+      `--model-repository=${c.modelLocation}`,
+      `--http-port=${HTTP_PORT}`,
+      `--grpc-port=${GRPC_PORT}`,
+      `--metrics-port=${METRICS_PORT}`,
+      `--exit-timeout-secs=${c.drainSeconds}`,
+      ...c.weightsArgs,
+    ];
+    if (world === 1) {
+      return { command: ['tritonserver'], args: common };
+    }
+    const args: string[] = [];
+    for (let rank = 0; rank < world; rank++) {
+      args.push(
+        ...(rank > 0 ? [':'] : []),
+        '-n',
+        '1',
+        'tritonserver',
+        ...common,
+        ...(rank > 0 ? ['--model-control-mode=explicit', `--load-model=${TRT_LLM_MODEL}`] : []),
+        '--disable-auto-complete-config',
+        `--backend-config=python,shm-region-prefix-name=prefix${rank}_`,
+      );
+    }
+    return { command: ['mpirun'], args };
+  }
+
+  /**
+   * `extraArgs` go to every `tritonserver`: at the end of each rank's segment under `mpirun`
+   * (`:` separates the ranks), at the end of the one command line otherwise.
+   */
+  public applyExtraArgs(args: string[], extraArgs: string[]): string[] {
+    if (extraArgs.length === 0 || !args.includes(':')) {
+      return [...args, ...extraArgs];
+    }
+    return [...args.flatMap((a) => (a === ':' ? [...extraArgs, ':'] : [a])), ...extraArgs];
   }
 }
