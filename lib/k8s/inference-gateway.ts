@@ -783,13 +783,15 @@ export interface ModelServerBackendSource extends IConstruct {
   readonly scalesToZero?: boolean;
   /** The server's KEDA ScaledObject, if it autoscales (`idleReplicaCount: 0` means it may scale to zero). */
   readonly scaledObject?: Manifest;
+  /** Names of the LoRA adapters the server loads (`ModelServer.loraAdapterNames`), when it exposes them. */
+  readonly loraAdapterNames?: readonly string[];
 }
 
 /** Options of {@link ModelServerBackend.of}. */
 export interface ModelServerBackendOptions {
   /**
    * LoRA adapter names the server loads.
-   * @default - none
+   * @default - the server's `loraAdapterNames` (a {@link ModelServer}'s `loraAdapters`), else none
    */
   readonly loraAdapterNames?: string[];
   /**
@@ -834,7 +836,7 @@ export class ModelServerBackend {
         options.mayScaleToZero ??
         server.scalesToZero ??
         server.scaledObject?.manifestInput?.spec?.idleReplicaCount === 0,
-      loraAdapterNames: [...(options.loraAdapterNames ?? [])],
+      loraAdapterNames: [...(options.loraAdapterNames ?? server.loraAdapterNames ?? [])],
     };
   }
 }

@@ -6,9 +6,9 @@ import { LoraAdapter, VLLM_MAX_LORA_RANKS, loraEngineArgs, validateLoraAdapters 
 const scope = () => new TerraformStack(Testing.app(), 'lora');
 
 describe('LoraAdapter', () => {
-  test('module paths: Hugging Face repository id, bucket and volume under /models/lora/<name>', () => {
+  test('module paths: every source under /models/lora/<name> (downloaded, copied or mounted before the engine starts)', () => {
     expect(LoraAdapter.fromHuggingFace('sql', 'acme/llama-sql-lora', { rank: 8 }).modulePath).toBe(
-      'acme/llama-sql-lora',
+      '/models/lora/sql',
     );
     expect(LoraAdapter.fromBucket('support', 's3://acme-models/lora/support/', { rank: 16 }).modulePath).toBe(
       '/models/lora/support',
@@ -31,7 +31,7 @@ describe('LoraAdapter', () => {
       '16',
       '--lora-modules',
       'a=/models/lora/a',
-      'b=acme/b',
+      'b=/models/lora/b',
     ]);
     expect(loraEngineArgs([LoraAdapter.fromHuggingFace('c', 'acme/c', { rank: 300 })])).toContain('320');
   });
