@@ -7,7 +7,9 @@ import {
   sizeModel,
 } from '../../lib/core';
 import {
+  GatewayImplementation,
   IMAGES,
+  InferenceGatewayPlatform,
   InferencePool,
   LoraAdapter,
   ModelServer,
@@ -202,8 +204,8 @@ describe('ModelServer LoRA adapters', () => {
     expect(server.loraAdapterNames).toEqual(['llama-support']);
     const backend = ModelServerBackend.of(server);
     expect(backend.loraAdapterNames).toEqual(['llama-support']);
-    const gatewayPlatform = new (require('../../lib/k8s').InferenceGatewayPlatform)(platform, 'Gw', {
-      implementation: require('../../lib/k8s').GatewayImplementation.istio(),
+    const gatewayPlatform = new InferenceGatewayPlatform(platform, 'Gw', {
+      implementation: GatewayImplementation.istio(),
     });
     const pool = new InferencePool(workloads, 'Pool', { backend, platform: gatewayPlatform });
     expect((pool.endpointPickerConfig.schedulingProfiles as any)[0].plugins).toContainEqual({
