@@ -4,6 +4,7 @@ import {
   GpuManagement,
   GpuNodeImage,
   GpuPlatform,
+  LoraAdapter,
   MetricsCollection,
   ModelServer,
   ModelServerProps,
@@ -149,6 +150,17 @@ function buildConstructStacks(): SynthesizedStack[] {
           accessMode: VolumeAccessMode.READ_WRITE_MANY,
           path: 'llama-3.1-8b',
         }),
+      },
+    ],
+    [
+      'vLLM, LoRA adapters from a bucket, Hugging Face and a volume',
+      {
+        loraAdapters: [
+          LoraAdapter.fromBucket('support', 's3://acme-models/lora/support/', { rank: 16 }),
+          LoraAdapter.fromHuggingFace('sql', 'acme/llama-sql-lora', { rank: 8, revision: 'main' }),
+          LoraAdapter.fromVolume('legal', 'lora-adapters', { rank: 32, path: 'legal/v2' }),
+        ],
+        maxLoras: 2,
       },
     ],
     [
