@@ -946,6 +946,14 @@ export class InferenceModelRoute extends Construct {
   public readonly variants: readonly ModelVariant[];
   /** Host names, if set. */
   public readonly hostnames: readonly string[];
+  /**
+   * Every model name clients may send on this route: {@link modelName} and the LoRA adapters the
+   * pools carrying traffic serve. The route matches paths, not names (the pinned charts route on
+   * the pool, not on the request body), so each name reaches the pools, whose engines answer for
+   * the base model or load the adapter; the picker prefers pods with the adapter loaded (LoRA
+   * affinity).
+   */
+  public readonly modelNames: readonly string[];
 
   /** @internal */
   constructor(
@@ -960,6 +968,8 @@ export class InferenceModelRoute extends Construct {
     this.modelName = modelName;
     this.variants = [...options.variants];
     this.hostnames = [...(options.hostnames ?? [])];
+    const carrying = options.variants.find((v) => v.weight > 0) ?? options.variants[0];
+    this.modelNames = [modelName, ...carrying.pool.backend.loraAdapterNames];
     const gke = scope.platform.implementation.kind === GatewayImplementationKind.GKE;
     const paths = options.paths ?? ['/v1/chat/completions', '/v1/completions'];
     const namespace = options.variants[0].pool.namespace;

@@ -9,6 +9,7 @@ import {
 import {
   GatewayImplementation,
   IMAGES,
+  InferenceGateway,
   InferenceGatewayPlatform,
   InferencePool,
   LoraAdapter,
@@ -212,6 +213,25 @@ describe('ModelServer LoRA adapters', () => {
       pluginRef: 'lora-affinity-scorer',
       weight: 2,
     });
+  });
+
+  test("the gateway route answers the base model and the pools' adapters (InferenceModelRoute.modelNames)", () => {
+    const { workloads, platform } = platformAndWorkloads();
+    const gatewayPlatform = new InferenceGatewayPlatform(platform, 'Gw', {
+      implementation: GatewayImplementation.istio(),
+    });
+    const server = new ModelServer(workloads, 'Llama8B', { ...BASE, loraAdapters: [SUPPORT, SQL] });
+    const pool = new InferencePool(workloads, 'Pool', {
+      backend: ModelServerBackend.of(server),
+      platform: gatewayPlatform,
+    });
+    const route = new InferenceGateway(workloads, 'Gateway', { platform: gatewayPlatform }).addModel(
+      'Llama',
+      {
+        variants: [{ pool, weight: 1 }],
+      },
+    );
+    expect(route.modelNames).toEqual(['llama-3.1-8b', 'llama-support', 'llama-sql']);
   });
 
   test('the Deployment annotation states the LoRA reservation', () => {
