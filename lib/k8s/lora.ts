@@ -88,6 +88,7 @@ export class LoraAdapter {
     repository: string,
     options: HuggingFaceLoraOptions,
   ): LoraAdapter {
+    Validate.object(undefined, `LoraAdapter.fromHuggingFace('${name}') options`, options);
     return new LoraAdapter(name, LoraAdapterSourceKind.HUGGING_FACE, repository, options, options.revision);
   }
 
@@ -97,6 +98,7 @@ export class LoraAdapter {
    * through the server's `serviceAccountName`, as bucket weights are).
    */
   public static fromBucket(name: string, uri: string, options: LoraAdapterOptions): LoraAdapter {
+    Validate.object(undefined, `LoraAdapter.fromBucket('${name}') options`, options);
     return new LoraAdapter(name, LoraAdapterSourceKind.BUCKET, uri, options);
   }
 
@@ -105,6 +107,7 @@ export class LoraAdapter {
    * or ReadWriteMany for several replicas).
    */
   public static fromVolume(name: string, claimName: string, options: VolumeLoraOptions): LoraAdapter {
+    Validate.object(undefined, `LoraAdapter.fromVolume('${name}') options`, options);
     return new LoraAdapter(name, LoraAdapterSourceKind.VOLUME, claimName, options, undefined, options.path);
   }
 
@@ -136,9 +139,9 @@ export class LoraAdapter {
     this.name = name;
     this.kind = kind;
     this.location = location;
-    this.rank = options?.rank;
-    this.baseModel = options?.baseModel;
-    this.tokenSecret = options?.tokenSecret;
+    this.rank = options.rank;
+    this.baseModel = options.baseModel;
+    this.tokenSecret = options.tokenSecret;
     this.revision = revision;
     this.subPath = subPath;
   }
@@ -210,6 +213,12 @@ export function validateLoraAdapters(
       throw new ValidationError(
         `${prop}: adapter '${a.name}' has rank ${a.rank}; vLLM serves LoRA ranks from 1 to ${maxRank} (--max-lora-rank ` +
           `takes ${VLLM_MAX_LORA_RANKS.join(', ')}). Use the 'r' of the adapter's adapter_config.json.`,
+        scope,
+      );
+    }
+    if (a.baseModel !== undefined && !(a.baseModel instanceof ModelSpec)) {
+      throw new ValidationError(
+        `${prop}: adapter '${a.name}' baseModel must be a ModelSpec, for example ModelSpec.LLAMA_3_1_8B.`,
         scope,
       );
     }

@@ -118,3 +118,41 @@ describe('LoraAdapter', () => {
     );
   });
 });
+
+describe('LoraAdapter factories and options', () => {
+  test.each<[string, () => unknown, RegExp]>([
+    [
+      'fromHuggingFace without options',
+      () => LoraAdapter.fromHuggingFace('a', 'acme/a', null as any),
+      /'LoraAdapter.fromHuggingFace\('a'\) options' must be an object/,
+    ],
+    [
+      'fromBucket without options',
+      () => LoraAdapter.fromBucket('a', 's3://acme-models/a/', undefined as any),
+      /'LoraAdapter.fromBucket\('a'\) options' must be an object/,
+    ],
+    [
+      'fromVolume without options',
+      () => LoraAdapter.fromVolume('a', 'claim', 'x' as any),
+      /'LoraAdapter.fromVolume\('a'\) options' must be an object/,
+    ],
+  ])('throws on %s', (_w, f, message) => {
+    expect(f).toThrow(ValidationError);
+    expect(f).toThrow(message);
+  });
+
+  test('a baseModel that is not a ModelSpec is refused', () => {
+    const a = LoraAdapter.fromBucket('a', 's3://acme-models/a/', { rank: 8, baseModel: 'llama' as any });
+    expect(() => validateLoraAdapters(scope(), 'loraAdapters', [a], 'base')).toThrow(
+      /adapter 'a' baseModel must be a ModelSpec/,
+    );
+  });
+
+  test('--max-cpu-loras holds every adapter when there are fewer GPU slots', () => {
+    const adapters = ['a', 'b', 'c'].map((n) =>
+      LoraAdapter.fromBucket(n, `s3://acme-models/${n}/`, { rank: 8 }),
+    );
+    expect(loraEngineArgs(adapters, { maxLoras: 2 })).toContain('--max-cpu-loras');
+    expect(loraEngineArgs(adapters)).not.toContain('--max-cpu-loras');
+  });
+});
