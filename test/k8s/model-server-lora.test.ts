@@ -304,7 +304,7 @@ describe('ModelServer LoRA adapters', () => {
         accelerator: Accelerator.H200,
         loraAdapters: [SUPPORT],
       },
-      /'lora' \(LoRA adapters\) on qwen3-235b-a22b: .* mixture-of-experts .* not modelled/,
+      /'loraAdapters' on qwen3-235b-a22b: .* mixture-of-experts .* not modelled/,
     ],
   ])('throws on %s', (_what, props, message) => {
     expect(() => serve(props)).toThrow(ValidationError);
@@ -359,6 +359,17 @@ describe('core sizing of LoRA slots', () => {
     expect(lora.maxLoraRank).toBe(64);
     expect(lora.loraSlotsPerGpuGiB).toBeCloseTo((4 * loraSlotBytesPerGpu(o.model, 1, 64)) / 1024 ** 3, 9);
     expect(plain.kvCachePerGpuGiB - lora.kvCachePerGpuGiB).toBeCloseTo(lora.loraSlotsPerGpuGiB, 9);
+  });
+
+  test('sizeModel refuses LoRA on a mixture-of-experts model', () => {
+    expect(() =>
+      sizeModel({
+        model: ModelSpec.QWEN3_235B_A22B,
+        quantization: Quantization.FP8,
+        accelerator: Accelerator.H200,
+        lora: { maxLoras: 1, maxLoraRank: 16 },
+      }),
+    ).toThrow(/'lora' \(LoRA adapters\) on qwen3-235b-a22b/);
   });
 
   test.each<[string, object, RegExp]>([

@@ -68,6 +68,14 @@ export function serverLora(scope: IConstruct, o: ServerLoraOptions): ServerLora 
       scope,
     );
   }
+  if (o.model.isMoe || o.model.mla) {
+    throw new ValidationError(
+      `'loraAdapters' on ${o.model.name}: the GPU memory vLLM reserves for LoRA on ${o.model.isMoe ? 'mixture-of-experts' : 'latent-attention'} ` +
+        `layers is not modelled by this library's sizing, so the KV-cache budget could not be trusted. Serve the adapters ` +
+        `on a dense model, or merge the adapter into the weights.`,
+      scope,
+    );
+  }
   validateLoraAdapters(scope, 'loraAdapters', adapters, o.servedModelName, o.model);
   const largestAccepted = Math.max(...support.maxLoraRanks);
   for (const a of adapters) {
