@@ -11,8 +11,10 @@
  *   queue depth (custom resources, so they need the CRDs from the first stack at plan time);
  *   a cluster-internal inference gateway (Service `llm-gateway-istio.llm`, port 80) in front of
  *   `llama-3.1-8b`, split 90/10 between the stable server and a canary on a newer vLLM
- *   release, each pool with its endpoint picker (llm-d-router). Llama-3.1-70B is reached at its
- *   own Service.
+ *   release, each pool with its endpoint picker (llm-d-router). Both 8B variants serve the LoRA
+ *   adapter `food-review` next to the base model: clients send `"model": "food-review"` to the
+ *   same gateway, the pickers prefer pods with the adapter loaded (LoRA affinity), and the
+ *   adapter follows the same 90/10 split. Llama-3.1-70B is reached at its own Service.
  *
  * Secrets it expects (created outside Terraform so they never land in state): `hf-token`
  * (key `token`) in `llm`; `alerting` (keys `pagerduty`, `slack-url`) and `grafana-admin` in
@@ -28,6 +30,7 @@ import {
   InferenceGateway,
   InferenceGatewayPlatform,
   InferencePool,
+  LoraAdapter,
   ModelServer,
   ModelServerBackend,
   MonitoringStack,
@@ -63,6 +66,15 @@ export function build(app: App): TerraformStack[] {
 
   const workloads = new KubeconfigStack(app, 'k8s-serving-workloads');
   const hfToken = { name: 'hf-token', key: 'token' };
+  // A public rank-8 LoRA adapter for meta-llama/Llama-3.1-8B-Instruct, the one the Gateway API
+  // Inference Extension's guides serve as `food-review` (kubernetes-sigs/gateway-api-inference-extension
+  // v0.3-v1.0, config/manifests/vllm/gpu-deployment.yaml: --max-lora-rank 8 --lora-modules
+  // food-review-1=Kawon/llama3.1-food-finetune_v14_r8). Downloaded by an init container of every
+  // pod with the weights' token. Pin `revision` to a commit of the repository before production.
+  const foodReview = LoraAdapter.fromHuggingFace('food-review', 'Kawon/llama3.1-food-finetune_v14_r8', {
+    rank: 8,
+    baseModel: ModelSpec.LLAMA_3_1_8B,
+  });
   const llama8b = new ModelServer(workloads, 'Llama8B', {
     model: ModelSpec.LLAMA_3_1_8B,
     quantization: Quantization.AWQ,
@@ -71,6 +83,7 @@ export function build(app: App): TerraformStack[] {
       tokenSecret: hfToken,
     }),
     namespace: 'llm',
+    loraAdapters: [foodReview],
     autoscaling: {
       maxReplicas: 4,
       // A baseline before the weekday peak (opens 15 minutes early for the model load), queue depth above it.
@@ -93,7 +106,9 @@ export function build(app: App): TerraformStack[] {
   });
   // The canary: the same weights and served name on a newer vLLM release (reference/serving.md
   // §9). Each server's autoscaler reads only its own pods' queue (its scrape job), so the
-  // canary scales on the share of traffic the gateway sends it.
+  // canary scales on the share of traffic the gateway sends it. It serves the same adapter:
+  // both pools carry traffic for every model name the route answers (addModel checks it), so
+  // an adapter only on the stable pool would fail 10% of its requests.
   const llama8bCanary = new ModelServer(workloads, 'Llama8BCanary', {
     model: ModelSpec.LLAMA_3_1_8B,
     quantization: Quantization.AWQ,
@@ -103,6 +118,7 @@ export function build(app: App): TerraformStack[] {
     }),
     name: 'llama8b-canary',
     namespace: 'llm',
+    loraAdapters: [foodReview],
     image: { repository: 'vllm/vllm-openai', tag: 'v0.31.0' },
     autoscaling: { maxReplicas: 2 },
     monitoring,

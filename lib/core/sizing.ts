@@ -102,6 +102,20 @@ export interface SizingOptions {
    * @default 1
    */
   readonly maxNodesPerReplica?: number;
+  /**
+   * LoRA adapter slots vLLM reserves on every GPU (`--enable-lora`): their memory is allocated
+   * when the model loads, so it comes out of the KV-cache budget ({@link loraSlotBytesPerGpu}).
+   * @default - no LoRA
+   */
+  readonly lora?: LoraSizingOptions;
+}
+
+/** The LoRA slots of a vLLM replica, for {@link SizingOptions.lora}. */
+export interface LoraSizingOptions {
+  /** Adapters held on the GPU at once (`--max-loras`), at least 1. */
+  readonly maxLoras: number;
+  /** Rank every slot is sized for (`--max-lora-rank`), 1 to 512. */
+  readonly maxLoraRank: number;
 }
 
 /** Ids of the advisory findings a sizing can carry; constructs raise them as warnings. */
@@ -175,6 +189,12 @@ export interface SizingResult {
   readonly cudaGraphsPerGpuGiB: number;
   /** Activations + non-torch + CUDA graphs per GPU, GiB. */
   readonly overheadPerGpuGiB: number;
+  /** LoRA slots (`--max-loras` x {@link loraSlotBytesPerGpu}) per GPU, GiB; 0 without LoRA. */
+  readonly loraSlotsPerGpuGiB: number;
+  /** `--max-loras` the sizing reserved; 0 without LoRA. */
+  readonly maxLoras: number;
+  /** `--max-lora-rank` the slots are sized for; 0 without LoRA. */
+  readonly maxLoraRank: number;
   /** KV cache left per GPU, GiB (vLLM's "Available KV cache memory"). */
   readonly kvCachePerGpuGiB: number;
   /** KV-cache bytes one token of a full-length sequence needs on one GPU (averaged over sliding-window layers). */
@@ -283,6 +303,66 @@ export function kvBytesPerTokenPerGpu(
   dtype: KvCacheDtype,
 ): number {
   return model.layers * model.kvBytesPerTokenPerLayer(kvCacheBytesPerElement(dtype), tensorParallelSize);
+}
+
+/**
+ * Bytes of the LoRA weights vLLM stores per adapter element: `lora_dtype` "auto" is the model's
+ * dtype, 16-bit for every checkpoint core sizes (quantized checkpoints run 16-bit activations).
+ */
+export const LORA_BYTES_PER_ELEMENT = 2;
+
+/**
+ * Memory one LoRA slot takes on one GPU, bytes, as vLLM's LoRA manager allocates it when the
+ * model loads: every attention and MLP projection of the decoder is wrapped, and each wrapper
+ * allocates `lora_a_stacked` `[max_loras, 1, max_lora_rank, input]` and `lora_b_stacked`
+ * `[max_loras, 1, output, max_lora_rank]` per packed slice, in the model dtype
+ * (`create_lora_weights` in vllm-project/vllm `vllm/lora/layers/base_linear.py`,
+ * `column_parallel_linear.py`, `row_parallel_linear.py`; the same shapes from v0.11 to the
+ * v0.2x releases, re-exported under `vllm/runtime/modeling/lora` later). With tensor
+ * parallelism (not fully sharded, vLLM's default) a column-parallel layer keeps A whole and
+ * shards B's output; a row-parallel layer shards A's input and keeps B whole. Per layer and
+ * rank unit:
+ *
+ * - `qkv_proj` (3 slices): A 3 x hidden, B heads x head dim / TP + 2 x ceil(KV heads / TP) x head dim;
+ * - `o_proj`: A heads x head dim / TP, B hidden;
+ * - `gate_up_proj` (2 slices): A 2 x hidden, B 2 x FFN / TP;
+ * - `down_proj`: A FFN / TP, B hidden.
+ *
+ * Llama-3.1-8B at rank 16, TP 1: 32 layers x 81,920 x 16 x 2 B = 80 MiB per slot (the known
+ * 42M parameters of an all-linear rank-16 adapter). Pipeline parallelism divides the layers.
+ * Mixture-of-experts and latent-attention models wrap other layers and are refused by
+ * {@link sizeModel} with LoRA.
+ */
+export function loraSlotBytesPerGpu(
+  model: ModelSpec,
+  tensorParallelSize: number,
+  maxLoraRank: number,
+  pipelineParallelSize = 1,
+): number {
+  const tp = tensorParallelSize;
+  const h = model.hiddenSize;
+  const q = model.attentionHeads * model.headDim;
+  const kvPerRank = Math.ceil(model.kvHeads / tp) * model.headDim;
+  const ffn = model.intermediateSize;
+  const perLayerPerRank =
+    3 * h +
+    (q / tp + 2 * kvPerRank) + // qkv_proj: A per slice, B sharded
+    q / tp +
+    h + // o_proj (row parallel)
+    2 * h +
+    (2 * ffn) / tp + // gate_up_proj
+    ffn / tp +
+    h; // down_proj (row parallel)
+  const layers = Math.ceil(model.layers / pipelineParallelSize);
+  return layers * perLayerPerRank * maxLoraRank * LORA_BYTES_PER_ELEMENT;
+}
+
+/**
+ * Bytes of one adapter of `rank` in memory (all decoder projections, unsharded): what vLLM's CPU
+ * adapter cache (`--max-cpu-loras`) holds per adapter.
+ */
+export function loraAdapterBytes(model: ModelSpec, rank: number): number {
+  return loraSlotBytesPerGpu(model, 1, rank);
 }
 
 interface Layout {
@@ -407,6 +487,22 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
     );
   }
   const weightOnly = quantization.runsWeightOnlyOn(accelerator);
+  const lora = options.lora;
+  if (lora !== undefined) {
+    Validate.integer(undefined, 'maxLoras', lora.maxLoras, { min: 1, max: 1024, reason: 'vLLM --max-loras' });
+    Validate.integer(undefined, 'maxLoraRank', lora.maxLoraRank, {
+      min: 1,
+      max: 512,
+      reason: 'vLLM --max-lora-rank',
+    });
+    if (model.isMoe || model.mla) {
+      throw new ValidationError(
+        `'lora' (LoRA adapters) on ${model.name}: the memory vLLM reserves for LoRA on ${model.isMoe ? 'mixture-of-experts' : 'latent-attention'} ` +
+          `layers is not modelled by this library's sizing, so the KV-cache budget could not be trusted. Serve the adapters on a ` +
+          `dense model, or merge the adapter into the weights.`,
+      );
+    }
+  }
 
   const m = VLLM_MEMORY_MODEL;
   const split = splitWeights(model, quantization);
@@ -433,12 +529,15 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
     const weightsPerGpu = weightsPerGpuBytes(model, split, tp, pp);
     const nonTorch = (tp * pp > 1 ? m.nonTorchGiBMultiGpu : m.nonTorchGiBSingleGpu) * GiB;
     const overhead = activations + nonTorch + graphs;
-    const kvBudget = usable - weightsPerGpu - overhead;
+    const loraSlots = lora ? lora.maxLoras * loraSlotBytesPerGpu(model, tp, lora.maxLoraRank, pp) : 0;
+    const kvBudget = usable - weightsPerGpu - loraSlots - overhead;
     const perSequence = model.kvCacheBytesPerSequence(maxModelLen, kvElem, tp, pp);
     const needed = perSequence * concurrentSequences;
     const nodes = pp;
     attempts.push(
-      `${layoutText(tp, pp)}: ${fmt(usable)} usable - ${fmt(weightsPerGpu)} weights - ${fmt(activations)} activations - ` +
+      `${layoutText(tp, pp)}: ${fmt(usable)} usable - ${fmt(weightsPerGpu)} weights - ` +
+        (lora ? `${fmt(loraSlots)} LoRA (${lora.maxLoras} x rank ${lora.maxLoraRank}) - ` : '') +
+        `${fmt(activations)} activations - ` +
         `${fmt(nonTorch)} non-torch - ${fmt(graphs)} CUDA graphs = ${fmt(kvBudget)} KV per GPU; ` +
         `need ${fmt(needed)} for ${concurrentSequences} x ${maxModelLen} tokens`,
     );
@@ -473,6 +572,9 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
         nonTorchPerGpuGiB: nonTorch / GiB,
         cudaGraphsPerGpuGiB: graphs / GiB,
         overheadPerGpuGiB: overhead / GiB,
+        loraSlotsPerGpuGiB: loraSlots / GiB,
+        maxLoras: lora?.maxLoras ?? 0,
+        maxLoraRank: lora?.maxLoraRank ?? 0,
         kvCachePerGpuGiB: kvBudget / GiB,
         kvBytesPerTokenPerGpu: perSequence / maxModelLen,
         kvPerSequencePerGpuGiB: perSequence / GiB,

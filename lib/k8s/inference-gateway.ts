@@ -783,13 +783,15 @@ export interface ModelServerBackendSource extends IConstruct {
   readonly scalesToZero?: boolean;
   /** The server's KEDA ScaledObject, if it autoscales (`idleReplicaCount: 0` means it may scale to zero). */
   readonly scaledObject?: Manifest;
+  /** Names of the LoRA adapters the server loads (`ModelServer.loraAdapterNames`), when it exposes them. */
+  readonly loraAdapterNames?: readonly string[];
 }
 
 /** Options of {@link ModelServerBackend.of}. */
 export interface ModelServerBackendOptions {
   /**
    * LoRA adapter names the server loads.
-   * @default - none
+   * @default - the server's `loraAdapterNames` (a {@link ModelServer}'s `loraAdapters`), else none
    */
   readonly loraAdapterNames?: string[];
   /**
@@ -834,7 +836,7 @@ export class ModelServerBackend {
         options.mayScaleToZero ??
         server.scalesToZero ??
         server.scaledObject?.manifestInput?.spec?.idleReplicaCount === 0,
-      loraAdapterNames: [...(options.loraAdapterNames ?? [])],
+      loraAdapterNames: [...(options.loraAdapterNames ?? server.loraAdapterNames ?? [])],
     };
   }
 }
@@ -944,6 +946,14 @@ export class InferenceModelRoute extends Construct {
   public readonly variants: readonly ModelVariant[];
   /** Host names, if set. */
   public readonly hostnames: readonly string[];
+  /**
+   * Every model name clients may send on this route: {@link modelName} and the LoRA adapters the
+   * pools carrying traffic serve. The route matches paths, not names (the pinned charts route on
+   * the pool, not on the request body), so each name reaches the pools, whose engines answer for
+   * the base model or load the adapter; the picker prefers pods with the adapter loaded (LoRA
+   * affinity).
+   */
+  public readonly modelNames: readonly string[];
 
   /** @internal */
   constructor(
@@ -958,6 +968,8 @@ export class InferenceModelRoute extends Construct {
     this.modelName = modelName;
     this.variants = [...options.variants];
     this.hostnames = [...(options.hostnames ?? [])];
+    const carrying = options.variants.find((v) => v.weight > 0) ?? options.variants[0];
+    this.modelNames = [modelName, ...carrying.pool.backend.loraAdapterNames];
     const gke = scope.platform.implementation.kind === GatewayImplementationKind.GKE;
     const paths = options.paths ?? ['/v1/chat/completions', '/v1/completions'];
     const namespace = options.variants[0].pool.namespace;

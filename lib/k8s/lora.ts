@@ -1,10 +1,13 @@
 import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { Validate, ValidationError } from '../core';
+import { ModelSpec, Validate, ValidationError, loraAdapterBytes } from '../core';
+import type { PodEnvVar, PodInitContainer, PodVolume, PodVolumeMount } from './pod-spec';
+import { IMAGES, imageRef } from './versions';
+import type { SecretKeyRef } from './weights';
 
 /** Where a LoRA adapter's weights come from. */
 export enum LoraAdapterSourceKind {
-  /** A Hugging Face repository, downloaded by vLLM itself. */
+  /** A Hugging Face repository, downloaded to `/models/lora/<name>` before the engine starts. */
   HUGGING_FACE = 'hugging-face',
   /** An `s3://` or `gs://` prefix, copied into the pod before the engine starts. */
   BUCKET = 'bucket',
@@ -19,15 +22,30 @@ export interface LoraAdapterOptions {
    * whose rank exceeds `--max-lora-rank`, so the server's flag is derived from the largest rank.
    */
   readonly rank: number;
+  /**
+   * The model the adapter was trained on (`base_model_name_or_path` of its
+   * `adapter_config.json`). A server of another model refuses the adapter at synth time: vLLM
+   * would fail to load it at start (shape mismatch) and the pod would crash-loop. A quantized
+   * checkpoint of the same model (AWQ, FP8) is the same model.
+   * @default - not checked
+   */
+  readonly baseModel?: ModelSpec;
 }
 
 /** Options of {@link LoraAdapter.fromHuggingFace}. */
 export interface HuggingFaceLoraOptions extends LoraAdapterOptions {
   /**
-   * Git revision (branch, tag or commit) to pin.
+   * Git revision (branch, tag or commit) to pin. Pin a commit: a branch moves, and replicas
+   * started later would load another adapter than the first ones.
    * @default - the repository's default branch
    */
   readonly revision?: string;
+  /**
+   * Secret key holding a Hugging Face token, passed as `HF_TOKEN` to the download (private or
+   * gated adapter repositories).
+   * @default - the weights' `tokenSecret` when the weights come from Hugging Face, else none
+   */
+  readonly tokenSecret?: SecretKeyRef;
 }
 
 /** Options of {@link LoraAdapter.fromVolume}. */
@@ -70,30 +88,27 @@ export class LoraAdapter {
     repository: string,
     options: HuggingFaceLoraOptions,
   ): LoraAdapter {
-    return new LoraAdapter(
-      name,
-      LoraAdapterSourceKind.HUGGING_FACE,
-      repository,
-      options.rank,
-      options.revision,
-    );
+    Validate.object(undefined, `LoraAdapter.fromHuggingFace('${name}') options`, options);
+    return new LoraAdapter(name, LoraAdapterSourceKind.HUGGING_FACE, repository, options, options.revision);
   }
 
-  /** An adapter under an `s3://` or `gs://` prefix, copied to `/models/lora/<name>` before the engine starts. */
+  /**
+   * An adapter under an `s3://` or `gs://` prefix, copied to `/models/lora/<name>` before the
+   * engine starts with the pod's identity (IRSA / EKS Pod Identity / GKE Workload Identity
+   * through the server's `serviceAccountName`, as bucket weights are).
+   */
   public static fromBucket(name: string, uri: string, options: LoraAdapterOptions): LoraAdapter {
-    return new LoraAdapter(name, LoraAdapterSourceKind.BUCKET, uri, options.rank);
+    Validate.object(undefined, `LoraAdapter.fromBucket('${name}') options`, options);
+    return new LoraAdapter(name, LoraAdapterSourceKind.BUCKET, uri, options);
   }
 
-  /** An adapter on a PersistentVolumeClaim (ReadOnlyMany or ReadWriteMany for several replicas). */
+  /**
+   * An adapter on a PersistentVolumeClaim, mounted read-only at `/models/lora/<name>` (ReadOnlyMany
+   * or ReadWriteMany for several replicas).
+   */
   public static fromVolume(name: string, claimName: string, options: VolumeLoraOptions): LoraAdapter {
-    return new LoraAdapter(
-      name,
-      LoraAdapterSourceKind.VOLUME,
-      claimName,
-      options.rank,
-      undefined,
-      options.path,
-    );
+    Validate.object(undefined, `LoraAdapter.fromVolume('${name}') options`, options);
+    return new LoraAdapter(name, LoraAdapterSourceKind.VOLUME, claimName, options, undefined, options.path);
   }
 
   /** Adapter name clients send as `model`. */
@@ -108,32 +123,37 @@ export class LoraAdapter {
   public readonly revision?: string;
   /** Directory inside a volume claim. */
   public readonly subPath?: string;
+  /** The base model the adapter was trained on, if given. */
+  public readonly baseModel?: ModelSpec;
+  /** Hugging Face token Secret key, if given. */
+  public readonly tokenSecret?: SecretKeyRef;
 
   private constructor(
     name: string,
     kind: LoraAdapterSourceKind,
     location: string,
-    rank: number,
+    options: LoraAdapterOptions & { readonly tokenSecret?: SecretKeyRef },
     revision?: string,
     subPath?: string,
   ) {
     this.name = name;
     this.kind = kind;
     this.location = location;
-    this.rank = rank;
+    this.rank = options.rank;
+    this.baseModel = options.baseModel;
+    this.tokenSecret = options.tokenSecret;
     this.revision = revision;
     this.subPath = subPath;
   }
 
   /**
    * The path vLLM loads the adapter from, the right-hand side of `--lora-modules name=path`:
-   * the repository id for Hugging Face, `/models/lora/<name>` for bucket and volume adapters
-   * (the server copies or mounts them there).
+   * `/models/lora/<name>`, where the server downloads, copies or mounts it before the engine
+   * starts. A local path (not a Hub id that vLLM would resolve at start) means every pod, also
+   * those scale-up adds, has the files before vLLM reads its flags.
    */
   public get modulePath(): string {
-    return this.kind === LoraAdapterSourceKind.HUGGING_FACE
-      ? this.location
-      : `${LORA_MOUNT_ROOT}/${this.name}`;
+    return `${LORA_MOUNT_ROOT}/${this.name}`;
   }
 }
 
@@ -147,10 +167,25 @@ export function validateLoraAdapters(
   prop: string,
   adapters: readonly LoraAdapter[],
   servedModelName: string,
+  model?: ModelSpec,
 ): void {
   const seen = new Set<string>();
   const maxRank = VLLM_MAX_LORA_RANKS[VLLM_MAX_LORA_RANKS.length - 1];
+  Validate.array<LoraAdapter>(scope, prop, adapters as LoraAdapter[]).forEach((a, i) => {
+    if (!(a instanceof LoraAdapter)) {
+      throw new ValidationError(
+        `${prop}[${i}] must be a LoraAdapter, for example LoraAdapter.fromBucket('support', 's3://acme-models/lora/support/', { rank: 16 }).`,
+        scope,
+      );
+    }
+  });
   for (const a of adapters) {
+    if (typeof a.name !== 'string') {
+      throw new ValidationError(
+        `${prop}: an adapter name must be a string, got ${JSON.stringify(a.name)}.`,
+        scope,
+      );
+    }
     if (!Token.isUnresolved(a.name) && !ADAPTER_NAME.test(a.name)) {
       throw new ValidationError(
         `${prop}: adapter name '${a.name}' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit ` +
@@ -171,12 +206,54 @@ export function validateLoraAdapters(
         scope,
       );
     }
-    if (!Token.isUnresolved(a.rank) && (!Number.isInteger(a.rank) || a.rank < 1 || a.rank > maxRank)) {
+    if (
+      !Token.isUnresolved(a.rank) &&
+      (typeof a.rank !== 'number' || !Number.isInteger(a.rank) || a.rank < 1 || a.rank > maxRank)
+    ) {
       throw new ValidationError(
         `${prop}: adapter '${a.name}' has rank ${a.rank}; vLLM serves LoRA ranks from 1 to ${maxRank} (--max-lora-rank ` +
           `takes ${VLLM_MAX_LORA_RANKS.join(', ')}). Use the 'r' of the adapter's adapter_config.json.`,
         scope,
       );
+    }
+    if (a.baseModel !== undefined && !(a.baseModel instanceof ModelSpec)) {
+      throw new ValidationError(
+        `${prop}: adapter '${a.name}' baseModel must be a ModelSpec, for example ModelSpec.LLAMA_3_1_8B.`,
+        scope,
+      );
+    }
+    if (model && a.baseModel && a.baseModel.name !== model.name) {
+      throw new ValidationError(
+        `${prop}: adapter '${a.name}' was trained on ${a.baseModel.name} (baseModel), but the server serves ${model.name}: ` +
+          `vLLM cannot load it (its A/B matrices have the other model's shapes). Serve it on a ${a.baseModel.name} server.`,
+        scope,
+      );
+    }
+    if (typeof a.location !== 'string') {
+      throw new ValidationError(
+        `${prop}: adapter '${a.name}' source must be a string, got ${JSON.stringify(a.location)}.`,
+        scope,
+      );
+    }
+    if (a.revision !== undefined) {
+      Validate.string(scope, `${prop} adapter '${a.name}' revision`, a.revision, { maxLength: 255 });
+    }
+    if (a.tokenSecret !== undefined) {
+      Validate.k8sDnsSubdomain(scope, `${prop} adapter '${a.name}' tokenSecret.name`, a.tokenSecret?.name, {
+        what: 'a Secret name',
+      });
+      Validate.string(scope, `${prop} adapter '${a.name}' tokenSecret.key`, a.tokenSecret.key, {
+        maxLength: 253,
+      });
+    }
+    if (a.subPath !== undefined) {
+      Validate.string(scope, `${prop} adapter '${a.name}' path`, a.subPath, { maxLength: 1024 });
+      if (a.subPath.split('/').includes('..')) {
+        throw new ValidationError(
+          `${prop}: adapter '${a.name}' path '${a.subPath}' must stay inside the claim (no '..').`,
+          scope,
+        );
+      }
     }
     if (Token.isUnresolved(a.location)) {
       continue;
@@ -211,10 +288,18 @@ export interface LoraEngineOptions {
   readonly maxLoras?: number;
 }
 
+/** The smallest `--max-lora-rank` vLLM accepts ({@link VLLM_MAX_LORA_RANKS}) that covers every adapter's rank. */
+export function vllmMaxLoraRank(adapters: readonly LoraAdapter[]): number {
+  const largest = Math.max(...adapters.map((a) => a.rank));
+  return VLLM_MAX_LORA_RANKS.find((r) => r >= largest) ?? VLLM_MAX_LORA_RANKS[VLLM_MAX_LORA_RANKS.length - 1];
+}
+
 /**
  * The vLLM flags serving `adapters`: `--enable-lora`, `--max-loras`, `--max-lora-rank` (the
- * smallest value vLLM accepts that covers the largest adapter rank) and one `--lora-modules`
- * per adapter. Empty when there are no adapters.
+ * smallest value vLLM accepts that covers the largest adapter rank), `--max-cpu-loras` with the
+ * number of adapters when there are more adapters than GPU slots (vLLM's CPU cache defaults to
+ * `max_loras` entries, `vllm/config/lora.py`; a smaller cache re-reads evicted adapters from
+ * disk), and one `--lora-modules name=path` per adapter. Empty when there are no adapters.
  */
 export function loraEngineArgs(adapters: readonly LoraAdapter[], options: LoraEngineOptions = {}): string[] {
   if (adapters.length === 0) {
@@ -222,16 +307,126 @@ export function loraEngineArgs(adapters: readonly LoraAdapter[], options: LoraEn
   }
   const maxLoras = options.maxLoras ?? adapters.length;
   Validate.integer(undefined, 'maxLoras', maxLoras, { min: 1, reason: 'vLLM --max-loras' });
-  const largest = Math.max(...adapters.map((a) => a.rank));
-  const maxRank =
-    VLLM_MAX_LORA_RANKS.find((r) => r >= largest) ?? VLLM_MAX_LORA_RANKS[VLLM_MAX_LORA_RANKS.length - 1];
   return [
     '--enable-lora',
     '--max-loras',
     String(maxLoras),
     '--max-lora-rank',
-    String(maxRank),
+    String(vllmMaxLoraRank(adapters)),
+    ...(adapters.length > maxLoras ? ['--max-cpu-loras', String(adapters.length)] : []),
     '--lora-modules',
     ...adapters.map((a) => `${a.name}=${a.modulePath}`),
   ];
+}
+
+/** What {@link loraAdapterBinding} needs from the server. */
+export interface LoraBindContext {
+  /** The served model, for the size of the adapters' scratch volume. */
+  readonly model: ModelSpec;
+  /** The engine image (the Hugging Face download runs `huggingface_hub` from it: no extra image to pull). */
+  readonly engineImage: string;
+  /**
+   * Hugging Face token of the weights, used for adapters without their own `tokenSecret`.
+   * @default - none
+   */
+  readonly hfTokenSecret?: SecretKeyRef;
+}
+
+/** What the adapters add to the server's pod. */
+export interface LoraBinding {
+  /** Pod volumes: the adapters' emptyDir and the claims of volume adapters. */
+  readonly volumes: PodVolume[];
+  /** Mounts of the server container: each adapter read-only at `/models/lora/<name>`. */
+  readonly volumeMounts: PodVolumeMount[];
+  /** One init container per downloaded or copied adapter. */
+  readonly initContainers: PodInitContainer[];
+}
+
+/** Name of the emptyDir adapters are downloaded or copied into. */
+const LORA_VOLUME = 'lora-adapters';
+
+/**
+ * A Python one-liner for `huggingface_hub.snapshot_download(repo_id, revision, local_dir)`, the
+ * API every huggingface_hub release since 0.14 has (the `hf` / `huggingface-cli` command names
+ * changed across releases, the function did not).
+ */
+const HF_DOWNLOAD =
+  'import sys; from huggingface_hub import snapshot_download; ' +
+  'snapshot_download(repo_id=sys.argv[1], revision=sys.argv[2] or None, local_dir=sys.argv[3])';
+
+/**
+ * The pod parts that put every adapter at `/models/lora/<name>` before the engine starts, on
+ * every pod the Deployment creates (the first ones and those scale-up adds: aibrix #1095):
+ *
+ * - Hugging Face: an init container running `huggingface_hub.snapshot_download` from the engine
+ *   image, at the pinned revision, with `HF_TOKEN` from the adapter's or the weights' Secret;
+ * - bucket: an init container running `aws s3 sync` or `gcloud storage rsync` (the pinned CLI
+ *   images the weights use) with the pod's identity, as bucket weights are fetched;
+ * - volume: the claim mounted read-only at `/models/lora/<name>` (its `path` as subPath).
+ *
+ * Downloads and copies go to one emptyDir (`lora-adapters`, sized at twice the adapters' 16-bit
+ * size plus 1 GiB, for adapters saved in float32) that the server mounts read-only, one subPath per adapter.
+ */
+export function loraAdapterBinding(adapters: readonly LoraAdapter[], context: LoraBindContext): LoraBinding {
+  const volumes: PodVolume[] = [];
+  const volumeMounts: PodVolumeMount[] = [];
+  const initContainers: PodInitContainer[] = [];
+  const copied = adapters.filter((a) => a.kind !== LoraAdapterSourceKind.VOLUME);
+  if (copied.length) {
+    const bytes = copied.reduce((sum, a) => sum + loraAdapterBytes(context.model, a.rank), 0);
+    volumes.push({
+      name: LORA_VOLUME,
+      emptyDir: { sizeLimit: `${Math.ceil((2 * bytes) / 1024 ** 3) + 1}Gi` },
+    });
+  }
+  adapters.forEach((a, i) => {
+    const dir = a.modulePath;
+    if (a.kind === LoraAdapterSourceKind.VOLUME) {
+      const volume = `lora-claim-${i}`;
+      volumes.push({ name: volume, persistentVolumeClaim: { claimName: a.location, readOnly: true } });
+      const sub = (a.subPath ?? '').replace(/^\/+|\/+$/g, '');
+      volumeMounts.push({ name: volume, mountPath: dir, readOnly: true, ...(sub ? { subPath: sub } : {}) });
+      return;
+    }
+    volumeMounts.push({ name: LORA_VOLUME, mountPath: dir, readOnly: true, subPath: a.name });
+    const mounts: PodVolumeMount[] = [{ name: LORA_VOLUME, mountPath: LORA_MOUNT_ROOT }];
+    const name = `fetch-lora-${i}`;
+    if (a.kind === LoraAdapterSourceKind.HUGGING_FACE) {
+      const token = a.tokenSecret ?? context.hfTokenSecret;
+      const env: PodEnvVar[] = [{ name: 'HF_HUB_DISABLE_TELEMETRY', value: '1' }];
+      if (token) {
+        env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { ...token } } });
+      }
+      initContainers.push({
+        name,
+        image: context.engineImage,
+        command: ['python3', '-c', HF_DOWNLOAD, a.location, a.revision ?? '', dir],
+        env,
+        volumeMounts: mounts,
+      });
+      return;
+    }
+    const uri = a.location.endsWith('/') ? a.location : `${a.location}/`;
+    if (uri.startsWith('s3://')) {
+      initContainers.push({
+        name,
+        image: imageRef(IMAGES.awsCli),
+        command: ['aws', 's3', 'sync', '--only-show-errors', uri, `${dir}/`],
+        volumeMounts: mounts,
+      });
+    } else {
+      initContainers.push({
+        name,
+        image: imageRef(IMAGES.googleCloudCli),
+        command: ['gcloud', 'storage', 'rsync', '--recursive', uri, `${dir}/`],
+        // As for bucket weights: bound gcloud's parallelism to the init container's memory limit.
+        env: [
+          { name: 'CLOUDSDK_STORAGE_PROCESS_COUNT', value: '4' },
+          { name: 'CLOUDSDK_STORAGE_THREAD_COUNT', value: '8' },
+        ],
+        volumeMounts: mounts,
+      });
+    }
+  });
+  return { volumes, volumeMounts, initContainers };
 }

@@ -42,8 +42,10 @@ import {
   hasBareColonMetric,
   promSelector,
 } from './private/metrics';
+import { LoraAdapter } from './lora';
+import { ServerLora, serverLora } from './private/server-lora';
 import { ImageVersion, imageRef } from './versions';
-import { WeightsBinding, WeightsSource } from './weights';
+import { HuggingFaceWeights, WeightsBinding, WeightsSource } from './weights';
 
 /**
  * A window of predictable load: KEDA's cron scaler holds at least `minReplicas` from `start` to
@@ -279,7 +281,7 @@ export interface ModelServerProps {
   readonly cpu?: string;
   /**
    * Memory request of the server container, GiB.
-   * @default - weights + 8 GiB, at least 16 GiB
+   * @default - weights + LoRA adapters (the engine's CPU adapter cache) + 8 GiB, at least 16 GiB
    */
   readonly memoryGiB?: number;
   /**
@@ -318,6 +320,21 @@ export interface ModelServerProps {
    * @default true
    */
   readonly podDisruptionBudget?: boolean;
+  /**
+   * LoRA adapters served next to the base model (vLLM only; other engines refuse them). Clients
+   * select one by sending its name as `model`. Each adapter is downloaded, copied or mounted to
+   * `/models/lora/<name>` before the engine starts, on every pod (also those scale-up adds), and
+   * loaded with `--lora-modules`; the GPU memory of the LoRA slots is reserved in the sizing
+   * (core `loraSlotBytesPerGpu`) and the CPU adapter cache is added to the memory request.
+   * @default - none
+   */
+  readonly loraAdapters?: LoraAdapter[];
+  /**
+   * Adapters held on the GPU at once (`--max-loras`), from 1 to the number of adapters. Each
+   * slot reserves GPU memory at the largest rank, whether an adapter uses it or not.
+   * @default - the number of adapters
+   */
+  readonly maxLoras?: number;
 }
 
 /** The annotation binding a Kubernetes service account to a Google service account on GKE. */
@@ -436,6 +453,11 @@ export class ModelServer extends Construct {
   public readonly podDisruptionBudget?: PodDisruptionBudgetV1;
   /** The ingress NetworkPolicy, unless disabled. */
   public readonly networkPolicy?: NetworkPolicyV1;
+  /** The LoRA adapters the server loads. */
+  public readonly loraAdapters: readonly LoraAdapter[];
+  /** Names of the LoRA adapters (model names clients may send besides {@link servedModelName}). */
+  public readonly loraAdapterNames: string[];
+  private readonly lora: ServerLora;
 
   constructor(scope: Construct, id: string, props: ModelServerProps) {
     super(scope, id);
@@ -453,6 +475,18 @@ export class ModelServer extends Construct {
     assertInteger(this, 'replicas', replicas, 0);
     const autoscaling = props.autoscaling;
 
+    this.lora = serverLora(this, {
+      adapters: props.loraAdapters,
+      maxLoras: props.maxLoras,
+      engine,
+      model: props.model,
+      servedModelName: this.servedModelName,
+      engineImage: imageRef(props.image ?? engine.image),
+      hfTokenSecret:
+        props.weights instanceof HuggingFaceWeights ? props.weights.options.tokenSecret : undefined,
+    });
+    this.loraAdapters = this.lora.adapters;
+    this.loraAdapterNames = this.lora.adapters.map((a) => a.name);
     this.sizing = this.size(props);
     engine.validate(this, { ...props, sizing: this.sizing });
     const weights = props.weights.bind(this, {
@@ -548,6 +582,7 @@ export class ModelServer extends Construct {
         concurrentSequences: props.concurrentSequences,
         gpuMemoryUtilization: props.gpuMemoryUtilization,
         kvCacheDtype: props.kvCacheDtype,
+        lora: this.lora.sizing,
       }),
     );
     if (sizing.nodesPerReplica > 1) {
@@ -565,11 +600,13 @@ export class ModelServer extends Construct {
   /** The GPU pod: the engine's container, the weights' volumes, probes sized for the start-up budget, drain. */
   private pod(props: ModelServerProps, weights: WeightsBinding, startupMinutes: number): GpuPod {
     const engine = this.engine;
+    const lora = this.lora;
     const drain = props.drainSeconds ?? 120;
     assertInteger(this, 'drainSeconds', drain, 0, 3600);
     const shmGiB = props.sharedMemoryGiB ?? (this.sizing.tensorParallelSize > 1 ? 16 : 2);
     assertInteger(this, 'sharedMemoryGiB', shmGiB, 1);
-    const memoryGiB = props.memoryGiB ?? Math.max(16, Math.ceil(this.sizing.weightsGiB) + 8);
+    const memoryGiB =
+      props.memoryGiB ?? Math.max(16, Math.ceil(this.sizing.weightsGiB + this.lora.cpuCacheGiB) + 8);
     assertInteger(this, 'memoryGiB', memoryGiB, 1);
     const command = engine.container({
       ...props,
@@ -588,15 +625,24 @@ export class ModelServer extends Construct {
       containerName: engine.id,
       image: imageRef(props.image ?? engine.image),
       command: command.command,
+      // LoRA flags join the engine's own (extraArgs may not repeat them); an engine that
+      // places extra arguments itself (applyExtraArgs) gets them with its command.
       args: engine.applyExtraArgs
-        ? engine.applyExtraArgs(command.args, this.extraArgs(props.extraArgs, command.args))
-        : [...command.args, ...this.extraArgs(props.extraArgs, command.args)],
+        ? engine.applyExtraArgs(
+            [...command.args, ...lora.args],
+            this.extraArgs(props.extraArgs, [...command.args, ...lora.args]),
+          )
+        : [
+            ...command.args,
+            ...lora.args,
+            ...this.extraArgs(props.extraArgs, [...command.args, ...lora.args]),
+          ],
       ports: engine.ports,
       env: weights.env,
       userEnv: props.env,
-      volumes: weights.volumes,
-      volumeMounts: weights.volumeMounts,
-      initContainers: weights.initContainers,
+      volumes: [...weights.volumes, ...lora.binding.volumes],
+      volumeMounts: [...weights.volumeMounts, ...lora.binding.volumeMounts],
+      initContainers: [...weights.initContainers, ...lora.binding.initContainers],
       probes: {
         startup: probe(
           engine.probes.startupPath,
@@ -668,7 +714,10 @@ export class ModelServer extends Construct {
           'cdktf-ai-infra/sizing':
             `${s.gpusPerReplica} x ${props.accelerator.id} (tensor parallel ${s.tensorParallelSize}); ` +
             `weights ${s.weightsGiB.toFixed(1)} GiB; KV cache ${s.kvCacheTokens} tokens ` +
-            `= ${s.maxConcurrentSequences} x ${s.maxModelLen}`,
+            `= ${s.maxConcurrentSequences} x ${s.maxModelLen}` +
+            (s.maxLoras
+              ? `; LoRA ${s.maxLoras} x rank ${s.maxLoraRank} = ${s.loraSlotsPerGpuGiB.toFixed(2)} GiB per GPU`
+              : ''),
         },
       },
       spec: {

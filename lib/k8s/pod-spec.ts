@@ -94,6 +94,11 @@ export interface PodVolumeMount {
    * @default false
    */
   readonly readOnly?: boolean;
+  /**
+   * Directory inside the volume to mount instead of its root.
+   * @default - the volume's root
+   */
+  readonly subPath?: string;
 }
 
 /**

@@ -203,7 +203,7 @@ export function imageRef(image: ImageVersion): string {
 // ---------------------------------------------------------------------------------------------
 
 /** Names of the pinned inference-gateway charts. */
-export type GatewayHelmChartName = 'llmdRouterGateway' | 'istioBase' | 'istiod';
+export type GatewayHelmChartName = 'llmdRouterGateway' | 'istioBase' | 'istiod' | 'llmdRouterStandalone';
 
 /** The inference-gateway Helm charts, pinned. */
 export const GATEWAY_HELM_CHARTS: Readonly<Record<GatewayHelmChartName, HelmChartVersion>> = {
@@ -241,6 +241,22 @@ export const GATEWAY_HELM_CHARTS: Readonly<Record<GatewayHelmChartName, HelmChar
     repository: 'https://istio-release.storage.googleapis.com/charts',
     chart: 'istiod',
     version: '1.29.2',
+  },
+  /**
+   * llm-d-router v0.10.0, standalone mode: the endpoint picker with an Envoy proxy in front of
+   * it (a sidecar in the EPP pod, or its own Deployment and Service), no Gateway API. With
+   * `router.inferencePool.create: false` the EPP selects the model-server pods itself
+   * (`--endpoint-selector`), so no CRD is needed. Envoy comes from the chart's `envoy` preset
+   * (`docker.io/envoyproxy/envoy:distroless-v1.33.2` at this tag). Published by the same
+   * `hack/push-chart.sh` (`CHART=llm-d-router-standalone`, `make helm-push-standalone`) with the
+   * release tag as version. Source: github.com/llm-d/llm-d-router tag v0.10.0 (71f4f099),
+   * `config/charts/llm-d-router-standalone`, `config/charts/README.md` ("Standalone Mode"),
+   * `.github/ISSUE_TEMPLATE/new-release.md`; checked 2026-12-03.
+   */
+  llmdRouterStandalone: {
+    repository: 'oci://ghcr.io/llm-d/charts',
+    chart: 'llm-d-router-standalone',
+    version: 'v0.10.0',
   },
 };
 

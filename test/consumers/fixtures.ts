@@ -4,11 +4,15 @@ import {
   GpuManagement,
   GpuNodeImage,
   GpuPlatform,
+  LoraAdapter,
   MetricsCollection,
   ModelServer,
+  ModelServerBackend,
   ModelServerProps,
   MonitoringStack,
   ServingEngine,
+  StandaloneInferencePool,
+  StandaloneProxyMode,
   TrainingQueues,
   VolumeAccessMode,
   WeightsSource,
@@ -152,6 +156,17 @@ function buildConstructStacks(): SynthesizedStack[] {
       },
     ],
     [
+      'vLLM, LoRA adapters from a bucket, Hugging Face and a volume',
+      {
+        loraAdapters: [
+          LoraAdapter.fromBucket('support', 's3://acme-models/lora/support/', { rank: 16 }),
+          LoraAdapter.fromHuggingFace('sql', 'acme/llama-sql-lora', { rank: 8, revision: 'main' }),
+          LoraAdapter.fromVolume('legal', 'lora-adapters', { rank: 32, path: 'legal/v2' }),
+        ],
+        maxLoras: 2,
+      },
+    ],
+    [
       'Triton + TensorRT-LLM',
       {
         engine: ServingEngine.TRITON_TENSORRT_LLM,
@@ -194,6 +209,25 @@ function buildConstructStacks(): SynthesizedStack[] {
       ...props,
     });
     synth(`ModelServer: ${name}`, workloads);
+  }
+  for (const proxyMode of [StandaloneProxyMode.SIDECAR, StandaloneProxyMode.SERVICE]) {
+    const { platform, workloads } = platformAndWorkloads();
+    const monitoring = new MonitoringStack(platform, 'Monitoring');
+    const server = new ModelServer(workloads, 'Server', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.AWQ,
+      accelerator: Accelerator.L4,
+      monitoring,
+      namespace: 'llm',
+      weights: WeightsSource.bucket('s3://models/llama-3.1-8b-awq/'),
+      loraAdapters: [LoraAdapter.fromBucket('support', 's3://acme-models/lora/support/', { rank: 16 })],
+    });
+    new StandaloneInferencePool(workloads, 'Router', {
+      backend: ModelServerBackend.of(server),
+      monitoring,
+      proxyMode,
+    });
+    synth(`StandaloneInferencePool (${proxyMode})`, workloads);
   }
   return out;
 }

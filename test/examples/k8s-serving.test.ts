@@ -43,6 +43,45 @@ describe('examples/k8s-serving', () => {
     expect(gateway.metadata.annotations).toEqual({ 'networking.istio.io/service-type': 'ClusterIP' });
   });
 
+  test('both 8B variants serve the food-review LoRA adapter, downloaded by every pod; their pickers score LoRA affinity', () => {
+    const deployments = Object.values(resourcesOf(workloadsJson, 'kubernetes_deployment_v1')) as any[];
+    for (const name of ['llama8b-vllm', 'llama8b-canary-vllm']) {
+      const spec = deployments.find((d) => d.metadata.name === name).spec.template.spec;
+      const args: string[] = spec.container[0].args;
+      expect(args.slice(args.indexOf('--enable-lora'))).toEqual([
+        '--enable-lora',
+        '--max-loras',
+        '1',
+        '--max-lora-rank',
+        '8',
+        '--lora-modules',
+        'food-review=/models/lora/food-review',
+      ]);
+      const fetch = spec.init_container.find((c: any) => c.name === 'fetch-lora-0');
+      expect(fetch.command.slice(3)).toEqual([
+        'Kawon/llama3.1-food-finetune_v14_r8',
+        '',
+        '/models/lora/food-review',
+      ]);
+      expect(fetch.env).toContainEqual({
+        name: 'HF_TOKEN',
+        value_from: { secret_key_ref: { name: 'hf-token', key: 'token' } },
+      });
+    }
+    const llama70b = deployments.find((d) => d.metadata.name === 'llama70b-vllm');
+    expect(llama70b.spec.template.spec.container[0].args).not.toContain('--enable-lora');
+    const configs = (Object.values(resourcesOf(workloadsJson, 'helm_release')) as any[]).map((r) => {
+      const epp = parse(r.values[0]).router.epp;
+      return parse(epp.pluginsCustomConfig[epp.pluginsConfigFile]);
+    });
+    for (const config of configs) {
+      expect(config.schedulingProfiles[0].plugins).toContainEqual({
+        pluginRef: 'lora-affinity-scorer',
+        weight: 2,
+      });
+    }
+  });
+
   test('Llama-3.1-8B AWQ on one L4, Llama-3.1-70B AWQ on 2 x L40S', () => {
     const deployments = Object.values(resourcesOf(workloadsJson, 'kubernetes_deployment_v1')) as any[];
     const gpus = Object.fromEntries(

@@ -6,9 +6,9 @@ import { LoraAdapter, VLLM_MAX_LORA_RANKS, loraEngineArgs, validateLoraAdapters 
 const scope = () => new TerraformStack(Testing.app(), 'lora');
 
 describe('LoraAdapter', () => {
-  test('module paths: Hugging Face repository id, bucket and volume under /models/lora/<name>', () => {
+  test('module paths: every source under /models/lora/<name> (downloaded, copied or mounted before the engine starts)', () => {
     expect(LoraAdapter.fromHuggingFace('sql', 'acme/llama-sql-lora', { rank: 8 }).modulePath).toBe(
-      'acme/llama-sql-lora',
+      '/models/lora/sql',
     );
     expect(LoraAdapter.fromBucket('support', 's3://acme-models/lora/support/', { rank: 16 }).modulePath).toBe(
       '/models/lora/support',
@@ -31,7 +31,7 @@ describe('LoraAdapter', () => {
       '16',
       '--lora-modules',
       'a=/models/lora/a',
-      'b=acme/b',
+      'b=/models/lora/b',
     ]);
     expect(loraEngineArgs([LoraAdapter.fromHuggingFace('c', 'acme/c', { rank: 300 })])).toContain('320');
   });
@@ -116,5 +116,43 @@ describe('LoraAdapter', () => {
         expect(below.every((r) => r < Math.max(...ranks))).toBe(true);
       }),
     );
+  });
+});
+
+describe('LoraAdapter factories and options', () => {
+  test.each<[string, () => unknown, RegExp]>([
+    [
+      'fromHuggingFace without options',
+      () => LoraAdapter.fromHuggingFace('a', 'acme/a', null as any),
+      /'LoraAdapter.fromHuggingFace\('a'\) options' must be an object/,
+    ],
+    [
+      'fromBucket without options',
+      () => LoraAdapter.fromBucket('a', 's3://acme-models/a/', undefined as any),
+      /'LoraAdapter.fromBucket\('a'\) options' must be an object/,
+    ],
+    [
+      'fromVolume without options',
+      () => LoraAdapter.fromVolume('a', 'claim', 'x' as any),
+      /'LoraAdapter.fromVolume\('a'\) options' must be an object/,
+    ],
+  ])('throws on %s', (_w, f, message) => {
+    expect(f).toThrow(ValidationError);
+    expect(f).toThrow(message);
+  });
+
+  test('a baseModel that is not a ModelSpec is refused', () => {
+    const a = LoraAdapter.fromBucket('a', 's3://acme-models/a/', { rank: 8, baseModel: 'llama' as any });
+    expect(() => validateLoraAdapters(scope(), 'loraAdapters', [a], 'base')).toThrow(
+      /adapter 'a' baseModel must be a ModelSpec/,
+    );
+  });
+
+  test('--max-cpu-loras holds every adapter when there are fewer GPU slots', () => {
+    const adapters = ['a', 'b', 'c'].map((n) =>
+      LoraAdapter.fromBucket(n, `s3://acme-models/${n}/`, { rank: 8 }),
+    );
+    expect(loraEngineArgs(adapters, { maxLoras: 2 })).toContain('--max-cpu-loras');
+    expect(loraEngineArgs(adapters)).not.toContain('--max-cpu-loras');
   });
 });

@@ -10,11 +10,13 @@ import {
   InferenceGateway,
   InferenceGatewayPlatform,
   InferencePool,
+  LoraAdapter,
   MetricsCollection,
   ModelServer,
   ModelServerBackend,
   MonitoringStack,
   ServingEngine,
+  StandaloneInferencePool,
   TopologyPlacement,
   TrainingJob,
   TrainingQueues,
@@ -63,7 +65,93 @@ function gatewayFixture() {
   return { app, platform, workloads, gatewayPlatform, server };
 }
 
+const LORA_SERVER = {
+  model: ModelSpec.LLAMA_3_1_8B,
+  quantization: Quantization.AWQ,
+  accelerator: Accelerator.L4,
+  weights: WeightsSource.bucket('s3://models/llama-3.1-8b-awq/'),
+};
+
+/** A model server with one adapter built by `adapter` from hostile options. */
+function loraServer(adapter: () => LoraAdapter): TerraformStack[] {
+  const { workloads } = stacks();
+  new ModelServer(workloads, 'Llama8B', { ...LORA_SERVER, loraAdapters: [adapter()] });
+  return [workloads];
+}
+
 const cases: PropertyCase<any>[] = [
+  {
+    name: 'ModelServer loraAdapters and maxLoras',
+    base: () => ({
+      loraAdapters: [
+        LoraAdapter.fromBucket('support', 's3://acme-models/lora/support/', { rank: 16 }),
+        LoraAdapter.fromBucket('sql', 'gs://acme-models/lora/sql/', { rank: 8 }),
+      ],
+    }),
+    props: { loraAdapters: 'object', maxLoras: 'int', 'loraAdapters.0': 'object' },
+    build: (p) => {
+      const { workloads } = stacks();
+      new ModelServer(workloads, 'Llama8B', { ...LORA_SERVER, ...p });
+      return [workloads];
+    },
+  },
+  {
+    name: 'LoraAdapter.fromHuggingFace',
+    base: () => ({ name: 'sql', repo: 'acme/llama-sql-lora', options: { rank: 8 } }),
+    props: {
+      name: 'string',
+      repo: 'string',
+      'options.rank': 'int',
+      'options.revision': 'string',
+      'options.tokenSecret.name': 'string',
+      'options.tokenSecret.key': 'string',
+      options: 'object',
+    },
+    build: (p) => loraServer(() => LoraAdapter.fromHuggingFace(p.name, p.repo, p.options)),
+  },
+  {
+    name: 'LoraAdapter.fromBucket',
+    base: () => ({ name: 'support', uri: 's3://acme-models/lora/support/', options: { rank: 16 } }),
+    props: {
+      name: 'string',
+      uri: 'string',
+      'options.rank': 'int',
+      'options.baseModel': 'object',
+      options: 'object',
+    },
+    build: (p) => loraServer(() => LoraAdapter.fromBucket(p.name, p.uri, p.options)),
+  },
+  {
+    name: 'LoraAdapter.fromVolume',
+    base: () => ({ name: 'legal', claim: 'lora-claim', options: { rank: 32, path: 'legal/v2' } }),
+    props: {
+      name: 'string',
+      claim: 'string',
+      'options.rank': 'int',
+      'options.path': 'string',
+      options: 'object',
+    },
+    build: (p) => loraServer(() => LoraAdapter.fromVolume(p.name, p.claim, p.options)),
+  },
+  {
+    name: 'StandaloneInferencePool',
+    base: () => ({}),
+    props: {
+      name: 'string',
+      eppReplicas: 'int',
+      eppCpu: 'string',
+      eppMemoryGiB: 'number',
+      proxyMode: 'string',
+      proxyReplicas: 'int',
+      failureMode: 'string',
+      'flowControl.requestTtlSeconds': 'int',
+    },
+    build: (p) => {
+      const { workloads, server } = gatewayFixture();
+      new StandaloneInferencePool(workloads, 'Router', { ...p, backend: ModelServerBackend.of(server) });
+      return [workloads];
+    },
+  },
   {
     name: 'InferencePool',
     base: () => ({}),

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Accelerator, ModelSpec, Quantization, SizingResult } from '../../core';
+import type { LoraAdapter, LoraEngineOptions } from '../lora';
 import { ImageVersion } from '../versions';
 
 /** A named container port of an engine. */
@@ -152,6 +153,17 @@ export interface EngineValidationContext {
 }
 
 /**
+ * How an engine serves LoRA adapters next to its base model. Engines without it refuse
+ * `loraAdapters` at synth time.
+ */
+export interface EngineLoraSupport {
+  /** The values the engine accepts as its largest LoRA rank (vLLM `MaxLoRARanks`). */
+  readonly maxLoraRanks: readonly number[];
+  /** Engine arguments loading `adapters` from their `modulePath`s at start. */
+  args(adapters: readonly LoraAdapter[], options: LoraEngineOptions): string[];
+}
+
+/**
  * A serving engine as an object: everything `ModelServer` needs from it. Adding an engine is
  * adding one class implementing this interface (see `engines/vllm.ts`); `ModelServer` has no
  * engine-specific branch.
@@ -189,6 +201,11 @@ export interface IServingEngine {
   readonly warmUpMinutes: number;
   /** What the engine can load weights from. */
   readonly weightLoading: EngineWeightLoading;
+  /**
+   * LoRA adapter serving.
+   * @default - the engine serves no LoRA adapters
+   */
+  readonly lora?: EngineLoraSupport;
   /**
    * Fails with a `ValidationError` on `scope` when the engine cannot serve this combination
    * (for example a quantization it lacks, or tensor parallelism it cannot launch).

@@ -1,7 +1,9 @@
 import { IConstruct } from 'constructs';
 import { vllmSizingArgs } from '../../core';
+import { VLLM_MAX_LORA_RANKS, loraEngineArgs } from '../lora';
 import { IMAGES, ImageVersion } from '../versions';
 import {
+  EngineLoraSupport,
   EngineContainer,
   EngineContainerContext,
   EngineMetricScope,
@@ -87,6 +89,12 @@ export class VllmEngine implements IServingEngine {
     revisionArgs: (revision) => ['--revision', revision],
     localModelDescription: 'a Hugging Face model directory (config.json, safetensors, tokenizer)',
   };
+
+  /**
+   * Static LoRA adapters: `--enable-lora`, `--max-loras`, `--max-lora-rank`, `--max-cpu-loras` and
+   * `--lora-modules name=path` ({@link loraEngineArgs}); ranks up to 512.
+   */
+  public readonly lora: EngineLoraSupport = { maxLoraRanks: VLLM_MAX_LORA_RANKS, args: loraEngineArgs };
 
   constructor(options: VllmEngineOptions = {}) {
     this.image = options.image ?? IMAGES.vllm;

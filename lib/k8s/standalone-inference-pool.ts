@@ -1,0 +1,319 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+import { Construct } from 'constructs';
+import { Validate, ValidationError, Warnings } from '../core';
+import { FailureMode, FlowControlOptions, SchedulingProfile } from './inference-gateway';
+import { IInferenceBackend, IMonitoringStack } from './interfaces';
+import { MetricsCollection } from './metrics-collection';
+import { MANAGED_BY, dependOnStackOf, toYaml } from './private/common';
+import { GATEWAY_HELM_CHARTS, GATEWAY_IMAGES } from './versions';
+
+/** Where the standalone router's Envoy runs. */
+export enum StandaloneProxyMode {
+  /**
+   * In each endpoint-picker pod, calling its picker over loopback (the chart's default). With
+   * more than one picker replica only the leader is ready, so the leader's Envoy carries all
+   * traffic and a failover interrupts it briefly.
+   */
+  SIDECAR = 'sidecar',
+  /**
+   * Its own Deployment and Service, reaching the picker through the picker's Service: Envoy
+   * scales on its own and keeps serving (fail-open) while the pickers fail over.
+   */
+  SERVICE = 'service',
+}
+
+/** Properties of a {@link StandaloneInferencePool}. */
+export interface StandaloneInferencePoolProps {
+  /** The model server behind the router ({@link ModelServerBackend.of}). */
+  readonly backend: IInferenceBackend;
+  /**
+   * Name of the Helm release; the picker is `<name>-epp` and, in service mode, the proxy
+   * `<name>-proxy`. At most 40 characters.
+   * @default - the backend's name
+   */
+  readonly name?: string;
+  /**
+   * Where Envoy runs.
+   * @default StandaloneProxyMode.SIDECAR
+   */
+  readonly proxyMode?: StandaloneProxyMode;
+  /**
+   * Envoy replicas with {@link StandaloneProxyMode.SERVICE}.
+   * @default 2
+   */
+  readonly proxyReplicas?: number;
+  /**
+   * The picker's scheduling profile (LoRA affinity is added when the backend serves adapters).
+   * @default SchedulingProfile.default()
+   */
+  readonly schedulingProfile?: SchedulingProfile;
+  /**
+   * What Envoy does when the picker does not answer: FailOpen forwards the request to a pod of
+   * the pool without the picker's choice (Envoy ext_proc `failure_mode_allow`), FailClose
+   * answers 5xx.
+   * @default FailureMode.FAIL_OPEN
+   */
+  readonly failureMode?: FailureMode;
+  /**
+   * Picker replicas (active-passive with leader election above 1; a PodDisruptionBudget keeps
+   * one during node drains).
+   * @default 2
+   */
+  readonly eppReplicas?: number;
+  /**
+   * Buffer requests in the picker (flow control), for a backend that may scale to zero.
+   * @default - on, with a 240 s request TTL, when the backend may scale to zero; off otherwise
+   */
+  readonly flowControl?: FlowControlOptions | false;
+  /**
+   * CPU request of a picker replica.
+   * @default '8' (the chart's default)
+   */
+  readonly eppCpu?: string;
+  /**
+   * Memory request of a picker replica, GiB (the limit is twice this).
+   * @default 8 (the chart's default)
+   */
+  readonly eppMemoryGiB?: number;
+  /**
+   * The monitoring stack: the picker's ServiceMonitor gets its selector labels.
+   * @default - the picker's metrics are not scraped (unless Managed Prometheus collects them)
+   */
+  readonly monitoring?: IMonitoringStack;
+  /**
+   * How the picker's metrics are collected.
+   * @default MetricsCollection.prometheusOperator()
+   */
+  readonly metricsCollection?: MetricsCollection;
+}
+
+/** Port of the standalone Envoy listener (the chart's `envoy` preset, listener `vllm`). */
+export const STANDALONE_PROXY_PORT = 8081;
+const DEFAULT_FLOW_CONTROL_TTL_SECONDS = 240;
+const EPP_CONFIG_FILE = 'cdktf-ai-infra.yaml';
+
+/**
+ * LLM-aware routing without the Gateway API: the endpoint picker of the pinned
+ * `llm-d-router-standalone` chart with an Envoy proxy in front of it, as one Helm release per
+ * model server. Clients call {@link StandaloneInferencePool.url} (the OpenAI-compatible API);
+ * Envoy asks the picker (ext_proc, bodies streamed) which pod serves each request, with the
+ * same typed {@link SchedulingProfile} as the gateway's pools (queue depth, KV-cache use,
+ * prefix-cache affinity, LoRA affinity with adapters) and flow control for scale from zero.
+ *
+ * The picker selects the model server's pods itself (`router.inferencePool.create: false`,
+ * `--endpoint-selector`): no InferencePool object, no Gateway API or Inference Extension CRDs,
+ * no Gateway implementation. One model server per router; for weighted variants across pools
+ * use {@link InferenceGateway}.
+ *
+ * Security: the picker runs as the chart renders it; the Envoy container gets
+ * `allowPrivilegeEscalation: false`, every capability dropped and RuntimeDefault seccomp
+ * (it listens on 8081 and needs none). The chart does not expose a pod-level security context,
+ * so the pods do not carry `runAsNonRoot`: label the namespace `baseline`, not `restricted`.
+ *
+ * @see https://github.com/llm-d/llm-d-router/tree/v0.10.0/config/charts
+ * @example
+ * const router = new StandaloneInferencePool(workloads, 'Llama8BRouter', {
+ *   backend: ModelServerBackend.of(llama8b), monitoring,
+ * });
+ * // clients: router.url + '/v1/chat/completions'
+ */
+export class StandaloneInferencePool extends Construct {
+  /** The Helm release (picker, Envoy, config, RBAC, Service, monitoring objects). */
+  public readonly resource: Release;
+  /** The picker's PodDisruptionBudget (with more than one replica). */
+  public readonly eppDisruptionBudget?: PodDisruptionBudgetV1;
+  /** Release name. */
+  public readonly poolName: string;
+  /** Namespace (the backend's). */
+  public readonly namespace: string;
+  /** Name of the picker Deployment and Service (`<name>-epp`). */
+  public readonly eppName: string;
+  /** Name of the Service clients call: the picker's (sidecar) or the proxy's (service mode). */
+  public readonly serviceName: string;
+  /** In-cluster base URL of the OpenAI-compatible API behind the router. */
+  public readonly url: string;
+  /** The backend. */
+  public readonly backend: IInferenceBackend;
+  /** Where Envoy runs. */
+  public readonly proxyMode: StandaloneProxyMode;
+  /** The failure mode in effect. */
+  public readonly failureMode: FailureMode;
+  /** Flow control in effect, if on. */
+  public readonly flowControl?: FlowControlOptions;
+  /** The rendered `EndpointPickerConfig`. */
+  public readonly endpointPickerConfig: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, props: StandaloneInferencePoolProps) {
+    super(scope, id);
+    const b = props.backend;
+    this.backend = b;
+    this.namespace = b.namespace;
+    this.poolName = props.name ?? b.name;
+    // The chart truncates the release name to 40 characters before appending '-epp'/'-proxy'.
+    Validate.k8sDnsLabel(this, 'name', this.poolName, {
+      maxLength: 40,
+      what: 'a router release name (the chart appends -epp and -proxy)',
+    });
+    this.eppName = `${this.poolName}-epp`;
+    if (props.monitoring) {
+      dependOnStackOf(this, props.monitoring);
+    }
+    Validate.integer(this, 'backend.targetPort', b.targetPort, { min: 1, max: 65535 });
+    const labels = Object.entries(b.podSelectorLabels ?? {});
+    if (labels.length === 0) {
+      throw new ValidationError(
+        `'backend' ${b.name} has no pod selector labels: the picker's --endpoint-selector would be empty and it refuses to ` +
+          `start. Give the labels that select exactly the server's pods.`,
+        this,
+      );
+    }
+    this.proxyMode = props.proxyMode ?? StandaloneProxyMode.SIDECAR;
+    Validate.oneOf(this, 'proxyMode', this.proxyMode, Object.values(StandaloneProxyMode));
+    const proxyReplicas = props.proxyReplicas ?? 2;
+    Validate.integer(this, 'proxyReplicas', proxyReplicas, { min: 1, max: 100 });
+    if (props.proxyReplicas !== undefined && this.proxyMode !== StandaloneProxyMode.SERVICE) {
+      throw new ValidationError(
+        `'proxyReplicas' (${props.proxyReplicas}) applies to StandaloneProxyMode.SERVICE only: a sidecar Envoy runs in each ` +
+          `picker pod ('eppReplicas'). Set 'proxyMode: StandaloneProxyMode.SERVICE' or drop 'proxyReplicas'.`,
+        this,
+      );
+    }
+    this.serviceName =
+      this.proxyMode === StandaloneProxyMode.SERVICE ? `${this.poolName}-proxy` : this.eppName;
+    this.url = `http://${this.serviceName}.${this.namespace}.svc.cluster.local:${STANDALONE_PROXY_PORT}`;
+
+    const profile = props.schedulingProfile ?? SchedulingProfile.default();
+    profile.validate(this, 'schedulingProfile');
+    const replicas = props.eppReplicas ?? 2;
+    Validate.integer(this, 'eppReplicas', replicas, { min: 1, max: 10 });
+    this.failureMode = props.failureMode ?? FailureMode.FAIL_OPEN;
+    Validate.oneOf(this, 'failureMode', this.failureMode, Object.values(FailureMode));
+    if (replicas === 1) {
+      Warnings.add(
+        this,
+        'k8s-epp-single-replica',
+        `'eppReplicas' is 1: while the endpoint picker restarts ${
+          this.proxyMode === StandaloneProxyMode.SIDECAR
+            ? 'its pod, Envoy included, is gone and clients get connection errors'
+            : this.failureMode === FailureMode.FAIL_OPEN
+              ? 'routing degrades'
+              : 'clients get 5xx'
+        } (GIE #572). Use 2 or more.`,
+      );
+    }
+    if (props.flowControl === false) {
+      this.flowControl = undefined;
+    } else if (props.flowControl) {
+      this.flowControl = props.flowControl;
+    } else if (b.mayScaleToZero) {
+      this.flowControl = { requestTtlSeconds: DEFAULT_FLOW_CONTROL_TTL_SECONDS };
+    }
+    if (this.flowControl) {
+      Validate.integer(this, 'flowControl.requestTtlSeconds', this.flowControl.requestTtlSeconds, {
+        min: 1,
+        max: 3600,
+      });
+    }
+    const cpu = props.eppCpu ?? '8';
+    Validate.k8sQuantity(this, 'eppCpu', cpu);
+    const memoryGiB = props.eppMemoryGiB ?? 8;
+    Validate.integer(this, 'eppMemoryGiB', memoryGiB, { min: 1, max: 256 });
+
+    this.endpointPickerConfig = profile.render({
+      engine: b.engine,
+      loraAdapters: b.loraAdapterNames.length > 0,
+      flowControl: this.flowControl,
+    });
+    const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
+    const scraped = collection.managed || props.monitoring !== undefined;
+    if (!scraped) {
+      Warnings.add(
+        this,
+        'k8s-epp-unmonitored',
+        `no 'monitoring' given: the endpoint picker's metrics are not scraped, so the routing alerts and a scale-from-zero ` +
+          `activation query see nothing.`,
+      );
+    }
+    // The chart's standalone selector label (routerlib _helpers.tpl "llm-d-router.selectorLabels").
+    const eppSelector = { 'llm-d-router-standalone': this.eppName };
+    const values = {
+      router: {
+        modelServers: {
+          matchLabels: { ...b.podSelectorLabels },
+          type: b.engine,
+          protocol: 'http',
+          targetPorts: [{ number: b.targetPort }],
+        },
+        inferencePool: { create: false },
+        proxy: {
+          enabled: true,
+          proxyType: 'envoy',
+          mode: this.proxyMode,
+          ...(this.proxyMode === StandaloneProxyMode.SERVICE ? { replicas: proxyReplicas } : {}),
+          failOpen: this.failureMode === FailureMode.FAIL_OPEN,
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'] },
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+        },
+        epp: {
+          replicas,
+          image: {
+            registry: GATEWAY_IMAGES.endpointPicker.registry,
+            repository: GATEWAY_IMAGES.endpointPicker.repository,
+            tag: GATEWAY_IMAGES.endpointPicker.tag,
+            pullPolicy: 'IfNotPresent',
+          },
+          resources: {
+            requests: { cpu, memory: `${memoryGiB}Gi` },
+            limits: { memory: `${memoryGiB * 2}Gi` },
+          },
+          pluginsConfigFile: EPP_CONFIG_FILE,
+          pluginsCustomConfig: { [EPP_CONFIG_FILE]: toYaml(this.endpointPickerConfig) },
+          affinity: {
+            podAntiAffinity: {
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  weight: 100,
+                  podAffinityTerm: {
+                    topologyKey: 'kubernetes.io/hostname',
+                    labelSelector: { matchLabels: eppSelector },
+                  },
+                },
+              ],
+            },
+          },
+        },
+        monitoring: {
+          interval: `${collection.scrapeIntervalSeconds}s`,
+          provider: { name: collection.managed ? 'gmp' : 'prometheusoperator' },
+          prometheus: {
+            enabled: scraped,
+            auth: { enabled: true, secretName: `${this.poolName}-epp-metrics-token` },
+            extraLabels: { ...(props.monitoring?.selectorLabels ?? {}) },
+          },
+        },
+      },
+    };
+    this.resource = new Release(this, 'Resource', {
+      name: this.poolName,
+      namespace: this.namespace,
+      repository: GATEWAY_HELM_CHARTS.llmdRouterStandalone.repository,
+      chart: GATEWAY_HELM_CHARTS.llmdRouterStandalone.chart,
+      version: GATEWAY_HELM_CHARTS.llmdRouterStandalone.version,
+      values: [toYaml(values)],
+      timeout: 600,
+      atomic: true,
+      cleanupOnFail: true,
+    });
+    this.node.defaultChild = this.resource;
+    if (replicas > 1) {
+      this.eppDisruptionBudget = new PodDisruptionBudgetV1(this, 'EppDisruptionBudget', {
+        metadata: { name: this.eppName, namespace: this.namespace, labels: { ...MANAGED_BY } },
+        spec: { minAvailable: '1', selector: { matchLabels: eppSelector } },
+      });
+    }
+  }
+}
