@@ -175,6 +175,10 @@ pkg.addOverride('jest.transform', {
 });
 pkg.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
 pkg.addOverride('jest.setupFilesAfterEnv', ['<rootDir>/test/setup.ts']);
+// One synthesis cache per run, shared by the workers (test/synth-cache.ts): every example app
+// is synthesized once per run, not once per test file that reads it.
+pkg.addOverride('jest.globalSetup', '<rootDir>/test/jest-global-setup.js');
+pkg.addOverride('jest.globalTeardown', '<rootDir>/test/jest-global-teardown.js');
 
 // --- tasks -------------------------------------------------------------------------------
 // Type-check of lib, test and examples (ts-jest runs isolatedModules and does not type-check).
