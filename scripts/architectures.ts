@@ -34,8 +34,14 @@ function firstParagraph(name: string): string {
   return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }
 
-/** Synthesizes one example into a temporary directory and renders its section. */
-export function renderExample(name: string): string {
+/** Where an example was synthesized: its cdktf output directory and its stack ids in `build` order. */
+export interface SynthesizedExample {
+  readonly outdir: string;
+  readonly stackIds: string[];
+}
+
+/** Synthesizes one example into a temporary directory, calls `use` with it, then removes it. */
+function synthesizeExample<T>(name: string, use: (s: SynthesizedExample) => T): T {
   const outdir = mkdtempSync(join(tmpdir(), `arch-${name}-`));
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -45,31 +51,40 @@ export function renderExample(name: string): string {
     const app = new App({ outdir });
     const stacks = build(app);
     app.synth();
-    const synthesized = readSynthOutput(
-      outdir,
-      stacks.map((s) => s.node.id),
-    );
-    return [
-      `## ${name}`,
-      '',
-      firstParagraph(name),
-      '',
-      `Stacks: ${synthesized.map((s) => `\`${s.name}\``).join(', ')}. Source: \`examples/${name}/main.ts\`.`,
-      '',
-      '```mermaid',
-      renderDiagram(synthesized).trimEnd(),
-      '```',
-      '',
-      renderCostTables(synthesized).trimEnd(),
-      '',
-    ].join('\n');
+    return use({ outdir, stackIds: stacks.map((s) => s.node.id) });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-/** The whole of docs/architectures.md. */
-export function renderArchitectures(): string {
+/**
+ * Renders the section of one example. `synthesized` is where it was synthesized; by default it
+ * is synthesized into a temporary directory (the test passes the jest run's shared synthesis).
+ */
+export function renderExample(name: string, synthesized?: SynthesizedExample): string {
+  if (!synthesized) return synthesizeExample(name, (s) => renderExample(name, s));
+  const stacks = readSynthOutput(synthesized.outdir, synthesized.stackIds);
+  return [
+    `## ${name}`,
+    '',
+    firstParagraph(name),
+    '',
+    `Stacks: ${stacks.map((s) => `\`${s.name}\``).join(', ')}. Source: \`examples/${name}/main.ts\`.`,
+    '',
+    '```mermaid',
+    renderDiagram(stacks).trimEnd(),
+    '```',
+    '',
+    renderCostTables(stacks).trimEnd(),
+    '',
+  ].join('\n');
+}
+
+/**
+ * The whole of docs/architectures.md. `synthesize` returns where an example was synthesized
+ * (default: a fresh synthesis into a temporary directory per example).
+ */
+export function renderArchitectures(synthesize?: (name: string) => SynthesizedExample): string {
   const names = exampleNames();
   return [
     '# Reference architectures',
@@ -91,7 +106,7 @@ export function renderArchitectures(): string {
     '',
     ...names.map((n) => `- [${n}](#${n})`),
     '',
-    ...names.map(renderExample),
+    ...names.map((n) => renderExample(n, synthesize?.(n))),
   ].join('\n');
 }
 

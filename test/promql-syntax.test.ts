@@ -1,15 +1,9 @@
-import { App, TerraformStack, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import { parse as parseYaml } from 'yaml';
-import { build as awsInference } from '../examples/aws-inference/main';
-import { build as awsTraining } from '../examples/aws-training/main';
-import { build as gcpInference } from '../examples/gcp-inference/main';
-import { build as gcpTraining } from '../examples/gcp-training/main';
-import { build as k8sServing } from '../examples/k8s-serving/main';
-import { build as k8sTraining } from '../examples/k8s-training/main';
 import { AlertRuleSet, ServiceLevelObjective, SloIndicator, quoteColonMetricNames } from '../lib/core';
 import { InferencePool } from '../lib/k8s';
 import { servingDashboard, sloDashboard } from '../lib/k8s/private/dashboards';
-import { synthApp } from './util';
+import { exampleJson } from './synth-cache';
 import { assertPromqlExpression } from '../lib/k8s/private/promql-expression';
 
 // Every PromQL expression the library emits, parsed with Prometheus's own grammar
@@ -140,21 +134,19 @@ describe('PromQL syntax', () => {
     }
   });
 
-  const examples: Array<[string, (app: App) => TerraformStack[]]> = [
-    ['aws-inference', awsInference],
-    ['aws-training', awsTraining],
-    ['gcp-inference', gcpInference],
-    ['gcp-training', gcpTraining],
-    ['k8s-serving', k8sServing],
-    ['k8s-training', k8sTraining],
+  // The examples as synthesized once for the whole jest run (test/synth-cache.ts).
+  const examples = [
+    'aws-inference',
+    'aws-training',
+    'gcp-inference',
+    'gcp-training',
+    'k8s-serving',
+    'k8s-training',
   ];
-  test.each(examples)('every expression in examples/%s parses', (_name, build) => {
-    const app = Testing.app();
-    const stacks = build(app);
-    const read = synthApp(app);
+  test.each(examples)('every expression in examples/%s parses', (name) => {
     const found: Array<[string, string]> = [];
-    for (const s of stacks) {
-      collect(read(s).resource ?? {}, s.node.id, found);
+    for (const s of exampleJson(name)) {
+      collect(s.json.resource ?? {}, s.id, found);
     }
     for (const [source, expr] of found) {
       expectValid(source, expr);

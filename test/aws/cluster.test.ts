@@ -11,20 +11,33 @@ function addons(json: ReturnType<typeof synthJson>): Record<string, any> {
   return Object.fromEntries(Object.values(resourcesOf(json, 'aws_eks_addon')).map((a) => [a.addon_name, a]));
 }
 
+/**
+ * The default cluster (`clusterStack()` with no props) and its synthesized JSON, built once for
+ * the tests that only read them (none of them adds to the stack or changes the JSON).
+ */
+let defaults:
+  { stack: ReturnType<typeof clusterStack>['stack']; json: ReturnType<typeof synthJson> } | undefined;
+function defaultCluster(): NonNullable<typeof defaults> {
+  if (!defaults) {
+    const { stack } = clusterStack();
+    defaults = { stack, json: synthJson(stack) };
+  }
+  return defaults;
+}
+
 describe('EksCluster', () => {
   test(`defaults to Kubernetes ${DEFAULT_KUBERNETES_VERSION}`, () => {
-    const { stack } = clusterStack();
-    expect(cluster(synthJson(stack)).version).toBe('1.34');
+    const { json } = defaultCluster();
+    expect(cluster(json).version).toBe('1.34');
   });
 
   test('defaults the name to <stack>-<id>', () => {
-    const { stack } = clusterStack();
-    expect(cluster(synthJson(stack)).name).toBe('test-Cluster');
+    const { json } = defaultCluster();
+    expect(cluster(json).name).toBe('test-Cluster');
   });
 
   test('encrypts secrets with a rotating KMS key', () => {
-    const { stack } = clusterStack();
-    const json = synthJson(stack);
+    const { json } = defaultCluster();
     expect(cluster(json).encryption_config).toEqual({
       resources: ['secrets'],
       provider: { key_arn: expect.stringContaining('aws_kms_key.') },
@@ -35,8 +48,7 @@ describe('EksCluster', () => {
   test('lets the cluster role use the secrets key before the cluster is created', () => {
     // The key policy only delegates to IAM (account root), so the cluster role needs an identity
     // policy on the key, as terraform-aws-modules/terraform-aws-eks attaches (cluster_encryption).
-    const { stack } = clusterStack();
-    const json = synthJson(stack);
+    const { json } = defaultCluster();
     const [id, policy] = Object.entries(resourcesOf(json, 'aws_iam_role_policy')).find(([, p]) =>
       /Cluster_ClusterRole_/.test(p.role),
     )!;
@@ -51,12 +63,12 @@ describe('EksCluster', () => {
   });
 
   test('defaults to a private endpoint only', () => {
-    const { stack } = clusterStack();
-    expect(cluster(synthJson(stack)).vpc_config).toMatchObject({
+    const { json } = defaultCluster();
+    expect(cluster(json).vpc_config).toMatchObject({
       endpoint_private_access: true,
       endpoint_public_access: false,
     });
-    expect(cluster(synthJson(stack)).vpc_config.public_access_cidrs).toBeUndefined();
+    expect(cluster(json).vpc_config.public_access_cidrs).toBeUndefined();
   });
 
   test('a public endpoint carries the CIDR allowlist', () => {
@@ -85,8 +97,8 @@ describe('EksCluster', () => {
   });
 
   test('uses API authentication and bootstraps the creator as admin by default', () => {
-    const { stack } = clusterStack();
-    expect(cluster(synthJson(stack)).access_config).toEqual({
+    const { json } = defaultCluster();
+    expect(cluster(json).access_config).toEqual({
       authentication_mode: 'API',
       bootstrap_cluster_creator_admin_permissions: true,
     });
@@ -120,16 +132,15 @@ describe('EksCluster', () => {
   });
 
   test('creates an IAM OIDC provider for IRSA', () => {
-    const { stack } = clusterStack();
-    expect(onlyResource(synthJson(stack), 'aws_iam_openid_connect_provider')).toMatchObject({
+    const { json } = defaultCluster();
+    expect(onlyResource(json, 'aws_iam_openid_connect_provider')).toMatchObject({
       client_id_list: ['sts.amazonaws.com'],
       url: expect.stringContaining('identity[0].oidc[0].issuer'),
     });
   });
 
   test('installs the core add-ons without self-managed bootstrap', () => {
-    const { stack } = clusterStack();
-    const json = synthJson(stack);
+    const { json } = defaultCluster();
     expect(cluster(json).bootstrap_self_managed_addons).toBe(false);
     expect(Object.keys(addons(json)).sort()).toEqual([
       'aws-ebs-csi-driver',
@@ -141,8 +152,8 @@ describe('EksCluster', () => {
   });
 
   test('defaults add-on versions to EKS defaults (no pin)', () => {
-    const { stack } = clusterStack();
-    expect(Object.values(addons(synthJson(stack))).every((a) => a.addon_version === undefined)).toBe(true);
+    const { json } = defaultCluster();
+    expect(Object.values(addons(json)).every((a) => a.addon_version === undefined)).toBe(true);
   });
 
   test('pins add-on versions when given', () => {
@@ -157,8 +168,7 @@ describe('EksCluster', () => {
   });
 
   test('the VPC CNI uses an IRSA role with AmazonEKS_CNI_Policy, not the node role', () => {
-    const { stack } = clusterStack();
-    const json = synthJson(stack);
+    const { json } = defaultCluster();
     expect(addons(json)['vpc-cni'].service_account_role_arn).toMatch(/aws_iam_role\.Cluster_VpcCniRole/);
     const attachments = Object.values(resourcesOf(json, 'aws_iam_role_policy_attachment'));
     const cni = attachments.filter((a) => a.policy_arn.endsWith('AmazonEKS_CNI_Policy'));
@@ -174,8 +184,8 @@ describe('EksCluster', () => {
   });
 
   test('the node role has the worker-node and ECR pull-only policies', () => {
-    const { stack } = clusterStack();
-    const arns = Object.values(resourcesOf(synthJson(stack), 'aws_iam_role_policy_attachment'))
+    const { json } = defaultCluster();
+    const arns = Object.values(resourcesOf(json, 'aws_iam_role_policy_attachment'))
       .filter((a) => /NodeRole/.test(a.role))
       .map((a) => a.policy_arn);
     expect(arns.sort()).toEqual([
@@ -185,8 +195,8 @@ describe('EksCluster', () => {
   });
 
   test('the EBS CSI driver uses Pod Identity', () => {
-    const { stack } = clusterStack();
-    expect(addons(synthJson(stack))['aws-ebs-csi-driver'].pod_identity_association).toEqual([
+    const { json } = defaultCluster();
+    expect(addons(json)['aws-ebs-csi-driver'].pod_identity_association).toEqual([
       { role_arn: expect.stringContaining('EbsCsiRole'), service_account: 'ebs-csi-controller-sa' },
     ]);
   });
@@ -197,8 +207,7 @@ describe('EksCluster', () => {
   });
 
   test('defaults to a 2-4 node m6i.large AL2023 system node group with IMDSv2', () => {
-    const { stack } = clusterStack();
-    const json = synthJson(stack);
+    const { json } = defaultCluster();
     const ng = onlyResource(json, 'aws_eks_node_group');
     expect(ng).toMatchObject({
       ami_type: 'AL2023_x86_64_STANDARD',
@@ -212,8 +221,8 @@ describe('EksCluster', () => {
   });
 
   test('CoreDNS waits for the system node group', () => {
-    const { stack } = clusterStack();
-    expect(addons(synthJson(stack)).coredns.depends_on).toEqual([
+    const { json } = defaultCluster();
+    expect(addons(json).coredns.depends_on).toEqual([
       expect.stringMatching(/^aws_eks_node_group\.Cluster_SystemNodeGroup_/),
     ]);
   });
@@ -231,8 +240,8 @@ describe('EksCluster', () => {
   });
 
   test('outputs name, endpoint, CA data and OIDC issuer', () => {
-    const { stack } = clusterStack();
-    expect(Object.keys(synthJson(stack).output ?? {}).sort()).toEqual([
+    const { json } = defaultCluster();
+    expect(Object.keys(json.output ?? {}).sort()).toEqual([
       'cluster_certificate_authority_data',
       'cluster_endpoint',
       'cluster_name',
@@ -250,8 +259,8 @@ describe('EksCluster', () => {
   });
 
   test('tags the network subnets for the cluster', () => {
-    const { stack } = clusterStack();
-    const subnets = Object.values(resourcesOf(synthJson(stack), 'aws_subnet'));
+    const { json } = defaultCluster();
+    const subnets = Object.values(resourcesOf(json, 'aws_subnet'));
     expect(subnets.every((s) => s.tags['kubernetes.io/cluster/test-Cluster'] === 'shared')).toBe(true);
   });
 
@@ -335,8 +344,8 @@ describe('EksCluster VPC CNI env and node auto repair', () => {
   });
 
   test('defaults to no VPC CNI configuration', () => {
-    const { stack } = clusterStack();
-    expect(addons(synthJson(stack))['vpc-cni'].configuration_values).toBeUndefined();
+    const { json } = defaultCluster();
+    expect(addons(json)['vpc-cni'].configuration_values).toBeUndefined();
   });
 
   test('throws for an invalid VPC CNI variable', () => {
@@ -344,8 +353,8 @@ describe('EksCluster VPC CNI env and node auto repair', () => {
   });
 
   test('defaults to no node auto repair', () => {
-    const { stack } = clusterStack();
-    expect(addons(synthJson(stack))['eks-node-monitoring-agent']).toBeUndefined();
+    const { json } = defaultCluster();
+    expect(addons(json)['eks-node-monitoring-agent']).toBeUndefined();
   });
 
   test('nodeAutoRepair installs the monitoring agent and enables repair on GPU groups', () => {
@@ -362,8 +371,8 @@ describe('EksCluster VPC CNI env and node auto repair', () => {
 
 describe('EksCluster more defaults', () => {
   test('defaults control-plane logs to api, audit and authenticator', () => {
-    const { stack } = clusterStack();
-    expect(cluster(synthJson(stack)).enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator']);
+    const { json } = defaultCluster();
+    expect(cluster(json).enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator']);
   });
 
   test('enabledLogTypes replaces the log types', () => {
@@ -409,8 +418,8 @@ describe('EksCluster more defaults', () => {
   });
 
   test('defaults to no admin access entries', () => {
-    const { stack } = clusterStack();
-    expect(resourcesOf(synthJson(stack), 'aws_eks_access_entry')).toEqual({});
+    const { json } = defaultCluster();
+    expect(resourcesOf(json, 'aws_eks_access_entry')).toEqual({});
   });
 
   test('systemNodeGroup.instanceType sets the system instance type', () => {

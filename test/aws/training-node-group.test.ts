@@ -29,27 +29,33 @@ function build(options: Partial<TrainingNodeGroupOptions> = {}) {
   return { stack, cluster, group, json, ng, lt };
 }
 
+/** `defaultGroup()` with no options, built once for the tests that only read it (none changes it). */
+let defaults: ReturnType<typeof build> | undefined;
+function defaultGroup(): ReturnType<typeof build> {
+  return (defaults ??= build());
+}
+
 function userData(lt: any): string {
   return Buffer.from(lt.user_data, 'base64').toString('utf8');
 }
 
 describe('TrainingNodeGroup', () => {
   test('defaults to p5.48xlarge for 8 x H100', () => {
-    const { ng, group } = build();
+    const { ng, group } = defaultGroup();
     expect(ng.instance_types).toEqual(['p5.48xlarge']);
     expect(group.instanceType.name).toBe('p5.48xlarge');
   });
 
   test('is a fixed gang: min = max = desired = nodes', () => {
-    expect(build().ng.scaling_config).toEqual({ min_size: 4, max_size: 4, desired_size: 4 });
+    expect(defaultGroup().ng.scaling_config).toEqual({ min_size: 4, max_size: 4, desired_size: 4 });
   });
 
   test('ignores desired_size drift', () => {
-    expect(build().ng.lifecycle).toEqual({ ignore_changes: ['scaling_config[0].desired_size'] });
+    expect(defaultGroup().ng.lifecycle).toEqual({ ignore_changes: ['scaling_config[0].desired_size'] });
   });
 
   test('defaults to the AL2023 NVIDIA AMI', () => {
-    expect(build().ng.ami_type).toBe('AL2023_x86_64_NVIDIA');
+    expect(defaultGroup().ng.ami_type).toBe('AL2023_x86_64_NVIDIA');
   });
 
   test('supports the Bottlerocket NVIDIA AMI with TOML settings on the data volume', () => {
@@ -68,7 +74,7 @@ describe('TrainingNodeGroup', () => {
   });
 
   test('uses one single-AZ subnet, the network training subnet', () => {
-    const { ng } = build();
+    const { ng } = defaultGroup();
     expect(ng.subnet_ids).toEqual([expect.stringContaining('Network_TrainingSubnet')]);
   });
 
@@ -124,7 +130,7 @@ describe('TrainingNodeGroup', () => {
 
   describe('launch template', () => {
     test('requires IMDSv2 with hop limit 2 by default', () => {
-      expect(build().lt.metadata_options).toEqual({
+      expect(defaultGroup().lt.metadata_options).toEqual({
         http_endpoint: 'enabled',
         http_tokens: 'required',
         http_put_response_hop_limit: 2,
@@ -142,7 +148,7 @@ describe('TrainingNodeGroup', () => {
     });
 
     test('has 32 EFA devices on p5.48xlarge: interface + efa-only on card 0, efa-only elsewhere', () => {
-      const nics = build().lt.network_interfaces;
+      const nics = defaultGroup().lt.network_interfaces;
       expect(nics).toHaveLength(33);
       expect(nics[0]).toMatchObject({ network_card_index: 0, device_index: 0, interface_type: 'interface' });
       expect(nics[1]).toMatchObject({ network_card_index: 0, device_index: 1, interface_type: 'efa-only' });
@@ -162,7 +168,7 @@ describe('TrainingNodeGroup', () => {
     });
 
     test('puts the node SG and the cluster SG on every interface and none at the top level', () => {
-      const { lt } = build();
+      const { lt } = defaultGroup();
       for (const n of lt.network_interfaces) {
         expect(n.security_groups).toEqual([
           expect.stringContaining('aws_security_group.Cluster_H100_SecurityGroup'),
@@ -175,7 +181,7 @@ describe('TrainingNodeGroup', () => {
     });
 
     test('the node SG allows all traffic to and from itself', () => {
-      const { json } = build();
+      const { json } = defaultGroup();
       const sgRef = expect.stringContaining('aws_security_group.Cluster_H100_SecurityGroup');
       const ingress = Object.values(resourcesOf(json, 'aws_vpc_security_group_ingress_rule'));
       const egress = Object.values(resourcesOf(json, 'aws_vpc_security_group_egress_rule'));
@@ -203,7 +209,7 @@ describe('TrainingNodeGroup', () => {
     });
 
     test('AL2023 user data is a MIME multipart NodeConfig with RAID0 and huge pages', () => {
-      const ud = userData(build().lt);
+      const ud = userData(defaultGroup().lt);
       expect(ud).toContain('Content-Type: multipart/mixed; boundary=');
       expect(ud).toContain('Content-Type: application/node.eks.aws');
       expect(ud).toContain('kind: NodeConfig');
@@ -220,7 +226,7 @@ describe('TrainingNodeGroup', () => {
     });
 
     test('defaults to an encrypted 200 GiB gp3 root volume', () => {
-      expect(build().lt.block_device_mappings).toEqual([
+      expect(defaultGroup().lt.block_device_mappings).toEqual([
         {
           device_name: '/dev/xvda',
           ebs: { volume_size: 200, volume_type: 'gp3', encrypted: 'true', delete_on_termination: 'true' },
@@ -237,7 +243,7 @@ describe('TrainingNodeGroup', () => {
 
   describe('placement group', () => {
     test('on-demand groups launch in a cluster placement group', () => {
-      const { json, lt } = build();
+      const { json, lt } = defaultGroup();
       const pg = Object.values(resourcesOf(json, 'aws_placement_group'))[0];
       expect(pg).toMatchObject({ strategy: 'cluster', name: 'test-Cluster-H100' });
       expect(lt.placement).toEqual({ group_name: expect.stringContaining('aws_placement_group.') });
@@ -270,7 +276,7 @@ describe('TrainingNodeGroup', () => {
 
   describe('capacity', () => {
     test('defaults to ON_DEMAND', () => {
-      expect(build().ng.capacity_type).toBe('ON_DEMAND');
+      expect(defaultGroup().ng.capacity_type).toBe('ON_DEMAND');
     });
 
     test('a Capacity Block sets every rule EKS requires', () => {
@@ -381,7 +387,7 @@ describe('TrainingNodeGroup', () => {
 
   describe('cost', () => {
     test('adds an on-demand line for every node', () => {
-      const { stack } = build();
+      const { stack } = defaultGroup();
       const line = CostEstimate.of(stack).lines.find((l) => l.item === 'p5.48xlarge')!;
       expect(line).toMatchObject({ minQuantity: 4, maxQuantity: 4, pricingModel: PricingModel.ON_DEMAND });
     });
@@ -429,7 +435,7 @@ describe('TrainingNodeGroup checkpoints', () => {
 
 describe('TrainingNodeGroup pod hints', () => {
   test('exposes EFA devices and huge pages per node for pod requests', () => {
-    const { group } = build();
+    const { group } = defaultGroup();
     expect(group.efaDevicesPerNode).toBe(32);
     expect(group.hugePages2MiB).toBe(5128);
   });
@@ -439,7 +445,7 @@ describe('TrainingNodeGroup pod hints', () => {
   });
 
   test('gives the extended resources one EFA pod per node requests', () => {
-    expect(build().group.podExtraResources()).toEqual({
+    expect(defaultGroup().group.podExtraResources()).toEqual({
       'vpc.amazonaws.com/efa': 32,
       'hugepages-2Mi': '5210Mi',
     });
@@ -449,7 +455,7 @@ describe('TrainingNodeGroup pod hints', () => {
 
 describe('TrainingNodeGroup selectors', () => {
   test('exposes the node labels and taints for workloads', () => {
-    const { group, ng } = build();
+    const { group, ng } = defaultGroup();
     expect(group.labels).toEqual(ng.labels);
     expect(group.taints[0]).toEqual({
       key: 'nvidia.com/gpu',

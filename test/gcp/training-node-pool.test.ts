@@ -42,9 +42,15 @@ function pool(
   return { ...s, p, res };
 }
 
+/** `pool()` with no options, built once for the tests that only read it (none changes it). */
+let defaults: ReturnType<typeof pool> | undefined;
+function defaultPool(): ReturnType<typeof pool> {
+  return (defaults ??= pool());
+}
+
 describe('TrainingNodePool', () => {
   test('uses the exact accelerator string of a3-megagpu-8g', () => {
-    expect(pool().res.node_config.guest_accelerator).toEqual([
+    expect(defaultPool().res.node_config.guest_accelerator).toEqual([
       {
         type: 'nvidia-h100-mega-80gb',
         count: 8,
@@ -85,7 +91,7 @@ describe('TrainingNodePool', () => {
   });
 
   test('attaches the 8 TCPXO networks in order', () => {
-    const cfgs = pool().res.network_config.additional_node_network_configs;
+    const cfgs = defaultPool().res.network_config.additional_node_network_configs;
     expect(cfgs).toHaveLength(8);
     expect(cfgs[0].network).toMatch(/google_compute_network\.Network_GpuDirectVpc1_\w+\.name/);
     expect(cfgs[7].subnetwork).toMatch(/google_compute_subnetwork\.Network_GpuDirectSubnet8_\w+\.name/);
@@ -142,7 +148,7 @@ describe('TrainingNodePool', () => {
   });
 
   test('defaults to COMPACT placement in one zone with a static size', () => {
-    const { res } = pool();
+    const { res } = defaultPool();
     expect(res.placement_policy).toEqual({ type: 'COMPACT' });
     expect(res.node_locations).toEqual(['us-central1-a']);
     expect(res.node_count).toBe(4);
@@ -150,7 +156,7 @@ describe('TrainingNodePool', () => {
   });
 
   test('carries the GPU taint and the accelerator label', () => {
-    const nc = pool().res.node_config;
+    const nc = defaultPool().res.node_config;
     expect(nc.taint).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' }]);
     expect(nc.labels[ACCELERATOR_NODE_LABEL]).toBe('h100');
   });
@@ -165,7 +171,7 @@ describe('TrainingNodePool', () => {
   });
 
   test('defaults to gVNIC, GKE_METADATA, image streaming and Shielded nodes', () => {
-    const nc = pool().res.node_config;
+    const nc = defaultPool().res.node_config;
     expect(nc.gvnic).toEqual({ enabled: true });
     expect(nc.workload_metadata_config).toEqual({ mode: 'GKE_METADATA' });
     expect(nc.gcfs_config).toEqual({ enabled: true });
@@ -176,13 +182,17 @@ describe('TrainingNodePool', () => {
   });
 
   test('defaults to on-demand consuming any matching reservation', () => {
-    const nc = pool().res.node_config;
+    const nc = defaultPool().res.node_config;
     expect(nc.reservation_affinity).toEqual({ consume_reservation_type: 'ANY_RESERVATION' });
     expect(nc.spot).toBeUndefined();
   });
 
   test('defaults to surge upgrades without extra GPU nodes', () => {
-    expect(pool().res.upgrade_settings).toEqual({ strategy: 'SURGE', max_surge: 0, max_unavailable: 1 });
+    expect(defaultPool().res.upgrade_settings).toEqual({
+      strategy: 'SURGE',
+      max_surge: 0,
+      max_unavailable: 1,
+    });
   });
 
   test('spot sets spot and NO_RESERVATION and warns about the gang', () => {
@@ -369,7 +379,7 @@ describe('TrainingNodePool', () => {
   });
 
   test('adds an on-demand line to the cost estimate', () => {
-    const { stack } = pool();
+    const { stack } = defaultPool();
     const line = CostEstimate.of(stack).lines.find((l) => l.item === 'a3-megagpu-8g')!;
     expect(line).toMatchObject({ minQuantity: 4, maxQuantity: 4, pricingModel: PricingModel.ON_DEMAND });
   });
@@ -388,16 +398,16 @@ describe('TrainingNodePool', () => {
   });
 
   test('sets the pool as the default child', () => {
-    const { p } = pool();
+    const { p } = defaultPool();
     expect(p.node.defaultChild).toBe(p.resource);
   });
 
   test('defaults the pool name to the construct id in kebab case', () => {
-    expect(pool().res.name).toBe('train');
+    expect(defaultPool().res.name).toBe('train');
   });
 
   test('defaults to a 200 GiB pd-ssd boot disk on COS', () => {
-    expect(pool().res.node_config).toMatchObject({
+    expect(defaultPool().res.node_config).toMatchObject({
       disk_size_gb: 200,
       disk_type: 'pd-ssd',
       image_type: 'COS_CONTAINERD',
@@ -405,11 +415,11 @@ describe('TrainingNodePool', () => {
   });
 
   test('defaults to auto-repair and auto-upgrade on', () => {
-    expect(pool().res.management).toEqual({ auto_repair: true, auto_upgrade: true });
+    expect(defaultPool().res.management).toEqual({ auto_repair: true, auto_upgrade: true });
   });
 
   test('runs as the cluster node service account with the cloud-platform scope', () => {
-    const nc = pool().res.node_config;
+    const nc = defaultPool().res.node_config;
     expect(nc.service_account).toMatch(/google_service_account\.\w+\.email/);
     expect(nc.oauth_scopes).toEqual(['https://www.googleapis.com/auth/cloud-platform']);
   });
