@@ -252,7 +252,7 @@ export interface ModelServerProps {
    * The rate the weights are read at start-up (and copied by an init container), MiB/s: the
    * slowest link they cross (hub, bucket, file system, node disk). Measure yours from the
    * engine's "Loading weights took" log line and set it to size the probes tighter.
-   * @default 50
+   * @default - the weights source's rate when it knows one (a cache with provisioned throughput, shared by `maxReplicas`), otherwise 50
    */
   readonly weightsLoadMiBPerSecond?: number;
   /**
@@ -460,6 +460,7 @@ export class ModelServer extends Construct {
       weightsGiB: this.sizing.weightsGiB,
       maxReplicas: autoscaling?.maxReplicas ?? replicas,
       scaleToZero: autoscaling?.scaleToZero ?? false,
+      namespace: this.namespace,
     });
     if (autoscaling) {
       this.validateAutoscaling(autoscaling, replicas, props);
@@ -478,7 +479,7 @@ export class ModelServer extends Construct {
       [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue,
       'cdktf-ai-infra/model': normalizeKubernetesLabelValue(this.servedModelName),
     };
-    const loadRate = props.weightsLoadMiBPerSecond ?? LOAD_MIB_PER_SECOND;
+    const loadRate = props.weightsLoadMiBPerSecond ?? weights.loadMiBPerSecond ?? LOAD_MIB_PER_SECOND;
     if (
       !Token.isUnresolved(loadRate) &&
       !(Number.isFinite(loadRate) && loadRate > 0 && loadRate <= 100_000)
@@ -499,7 +500,7 @@ export class ModelServer extends Construct {
     const rolloutMinutes = budget.rolloutMinutes - budget.probeMinutes + startupMinutes;
     const pod = this.pod(props, weights, startupMinutes);
     this.podSecurityLevel = pod.podSecurityLevel;
-    this.resource = this.addDeployment(props, pod, labels, replicas, rolloutMinutes);
+    this.resource = this.addDeployment(props, pod, labels, replicas, rolloutMinutes, weights.podAnnotations);
     this.node.defaultChild = this.resource;
 
     this.service = new ServiceV1(this, 'Service', {
@@ -655,6 +656,7 @@ export class ModelServer extends Construct {
     labels: Record<string, string>,
     replicas: number,
     rolloutMinutes: number,
+    podAnnotations: Record<string, string> = {},
   ): DeploymentV1 {
     const s = this.sizing;
     return new DeploymentV1(this, 'Resource', {
@@ -674,7 +676,13 @@ export class ModelServer extends Construct {
         progressDeadlineSeconds: rolloutMinutes * 60,
         selector: { matchLabels: this.selectorLabels },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
-        template: { metadata: { labels }, spec: toDeploymentPodSpec(pod.spec) },
+        template: {
+          metadata: {
+            labels,
+            ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}),
+          },
+          spec: toDeploymentPodSpec(pod.spec),
+        },
       },
       timeouts: { create: `${rolloutMinutes}m`, update: `${rolloutMinutes}m` },
       lifecycle: props.autoscaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,

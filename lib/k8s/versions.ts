@@ -125,7 +125,7 @@ export const HELM_CHARTS: Readonly<Record<HelmChartName, PinnedHelmChart>> = {
 };
 
 /** Names of the pinned images. */
-export type ImageName = 'vllm' | 'tritonTensorRtLlm' | 'dcgmExporter' | 'awsCli' | 'googleCloudCli';
+export type ImageName = 'vllm' | 'tritonTensorRtLlm' | 'dcgmExporter' | 'awsCli' | 'googleCloudCli' | 'pause';
 
 /** The container images, pinned. */
 export const IMAGES: Readonly<Record<ImageName, PinnedImage>> = {
@@ -177,6 +177,16 @@ export const IMAGES: Readonly<Record<ImageName, PinnedImage>> = {
     repository: 'gcr.io/google.com/cloudsdktool/google-cloud-cli',
     tag: '573.0.0-slim',
     source: 'https://github.com/GoogleCloudPlatform/cloud-sdk-docker/blob/47328f70/README.md',
+    checked: '2026-12-03',
+  },
+  /**
+   * The Kubernetes pause image 3.10 (the sandbox image of Kubernetes 1.31+, `build/pause`): the
+   * main container of `ImagePrePuller`, which only has to stay alive. It runs as UID 65535.
+   */
+  pause: {
+    repository: 'registry.k8s.io/pause',
+    tag: '3.10',
+    source: 'https://github.com/kubernetes/kubernetes/blob/v1.31.0/build/pause/CHANGELOG.md',
     checked: '2026-12-03',
   },
 };
