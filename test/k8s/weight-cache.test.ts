@@ -17,6 +17,7 @@ import {
 } from '../../lib/k8s';
 import { resourcesOf, synthJson } from '../util';
 import { platformAndWorkloads } from './helpers';
+import { podSpecsOf, restrictedViolations } from './pod-security-standards';
 
 const SERVER: Omit<ModelServerProps, 'weights'> = {
   model: ModelSpec.LLAMA_3_1_8B,
@@ -482,5 +483,32 @@ describe('ImagePrePuller', () => {
           ...bad,
         } as any),
     ).toThrow(message);
+  });
+});
+
+describe('cache and pre-pull pods meet Pod Security "restricted"', () => {
+  test('the fill Job, the pre-puller and a server reading a cache', () => {
+    const { workloads } = platformAndWorkloads();
+    const cache = new PrefetchedWeightCache(workloads, 'C', {
+      namespace: 'llm',
+      source: 'gs://models-123/llama-8b/',
+      storageClassName: 'filestore',
+      sizeGiB: 40,
+    });
+    new ModelServer(workloads, 'Llama', { ...SERVER, weights: cache.weights() });
+    new ImagePrePuller(workloads, 'PrePull', {
+      images: [IMAGES.vllm],
+      accelerator: Accelerator.L4,
+      namespace: 'llm',
+    });
+    const pods = podSpecsOf(synthJson(workloads));
+    expect(pods.map((p) => p.address.split('.')[0]).sort()).toEqual([
+      'kubernetes_daemon_set_v1',
+      'kubernetes_deployment_v1',
+      'kubernetes_job_v1',
+    ]);
+    for (const pod of pods) {
+      expect([pod.address, restrictedViolations(pod.spec)]).toEqual([pod.address, []]);
+    }
   });
 });
