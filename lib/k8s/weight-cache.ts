@@ -95,15 +95,24 @@ export interface GcsFuseVolumeOptions {
 }
 
 /** What a {@link WeightVolumeSource} renders into a PersistentVolume and the reading pods. */
-interface VolumeSourceSpec {
+export interface WeightVolumeSpec {
+  /** CSI driver name, for example `s3.csi.aws.com`. */
   readonly driver: string;
+  /** CSI volume handle (unique per PersistentVolume for drivers that require it). */
   readonly volumeHandle: string;
+  /** CSI volume attributes. */
   readonly volumeAttributes: Record<string, string>;
+  /** Mount options of the PersistentVolume. */
   readonly mountOptions: string[];
+  /** Access mode of the volume and its claim. */
   readonly accessMode: VolumeAccessMode;
+  /** How fast replicas read it. */
   readonly readRate: WeightCacheReadRate;
+  /** Annotations the reading pods need. */
   readonly podAnnotations: Record<string, string>;
+  /** Extra volumes the reading pods need. */
   readonly podVolumes: PodVolume[];
+  /** One line describing the storage, for messages. */
   readonly description: string;
 }
 
@@ -146,7 +155,7 @@ export abstract class WeightVolumeSource {
   }
 
   /** Validates the options on `scope` and renders the volume; `pvName` is the PersistentVolume's name. */
-  public abstract render(scope: Construct, pvName: string): VolumeSourceSpec;
+  public abstract render(scope: Construct, pvName: string): WeightVolumeSpec;
 }
 
 function requireRate(scope: Construct, prop: string, value: number): number {
@@ -165,7 +174,7 @@ class FsxLustreSource extends WeightVolumeSource {
     super();
   }
 
-  public render(scope: Construct, _pvName: string): VolumeSourceSpec {
+  public render(scope: Construct, _pvName: string): WeightVolumeSpec {
     const o = Validate.object<FsxLustreVolumeOptions>(scope, 'source', this.o);
     Validate.ec2ResourceId(scope, 'source.fileSystemId', o.fileSystemId, 'fs');
     Validate.string(scope, 'source.dnsName', o.dnsName);
@@ -202,7 +211,7 @@ class S3MountpointSource extends WeightVolumeSource {
     super();
   }
 
-  public render(scope: Construct, pvName: string): VolumeSourceSpec {
+  public render(scope: Construct, pvName: string): WeightVolumeSpec {
     const o = Validate.object<S3MountpointVolumeOptions>(scope, 'source', this.o);
     Validate.s3BucketName(scope, 'source.bucketName', o.bucketName);
     Validate.awsRegion(scope, 'source.region', o.region);
@@ -251,7 +260,7 @@ class GcsFuseSource extends WeightVolumeSource {
     super();
   }
 
-  public render(scope: Construct, _pvName: string): VolumeSourceSpec {
+  public render(scope: Construct, _pvName: string): WeightVolumeSpec {
     const o = Validate.object<GcsFuseVolumeOptions>(scope, 'source', this.o);
     Validate.gcsBucketName(scope, 'source.bucketName', o.bucketName);
     if (
