@@ -448,8 +448,8 @@ export interface PrefetchedWeightCacheProps {
   readonly sizeGiB: number;
   /**
    * Read throughput of the volume, MiB/s, and whether the replicas share it: a file system's
-   * provisioned throughput (Filestore, EFS) is shared.
-   * @default { mibPerSecond: UNMEASURED_READ_MIB_PER_SECOND, sharedByReplicas: true, source: 'unmeasured default' }
+   * provisioned throughput (Filestore, EFS) is shared. Give your StorageClass's figure.
+   * @default { mibPerSecond: UNMEASURED_READ_MIB_PER_SECOND, sharedByReplicas: false, source: 'unmeasured default' } (the per-replica floor every other source gets)
    */
   readonly readRate?: WeightCacheReadRate;
   /**
@@ -536,7 +536,7 @@ export class PrefetchedWeightCache extends Construct implements IWeightCache {
     }
     const rate = props.readRate ?? {
       mibPerSecond: UNMEASURED_READ_MIB_PER_SECOND,
-      sharedByReplicas: true,
+      sharedByReplicas: false,
       source: 'unmeasured default',
     };
     Validate.object(this, 'readRate', rate);

@@ -372,7 +372,7 @@ describe('PrefetchedWeightCache', () => {
     expect(cache.accessMode).toBe(VolumeAccessMode.READ_WRITE_MANY);
     expect(cache.readRate).toEqual({
       mibPerSecond: 50,
-      sharedByReplicas: true,
+      sharedByReplicas: false,
       source: 'unmeasured default',
     });
   });
