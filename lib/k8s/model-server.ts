@@ -3,7 +3,7 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { Token } from 'cdktf';
+import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
@@ -500,7 +500,19 @@ export class ModelServer extends Construct {
     const rolloutMinutes = budget.rolloutMinutes - budget.probeMinutes + startupMinutes;
     const pod = this.pod(props, weights, startupMinutes);
     this.podSecurityLevel = pod.podSecurityLevel;
-    this.resource = this.addDeployment(props, pod, labels, replicas, rolloutMinutes, weights.podAnnotations);
+    const sameStack = (weights.dependsOn ?? []).filter(
+      (d) => TerraformStack.of(d) === TerraformStack.of(this),
+    );
+    (weights.dependsOn ?? []).forEach((d) => dependOnStackOf(this, d));
+    this.resource = this.addDeployment(
+      props,
+      pod,
+      labels,
+      replicas,
+      rolloutMinutes,
+      weights.podAnnotations,
+      sameStack,
+    );
     this.node.defaultChild = this.resource;
 
     this.service = new ServiceV1(this, 'Service', {
@@ -657,6 +669,7 @@ export class ModelServer extends Construct {
     replicas: number,
     rolloutMinutes: number,
     podAnnotations: Record<string, string> = {},
+    dependsOn: ITerraformDependable[] = [],
   ): DeploymentV1 {
     const s = this.sizing;
     return new DeploymentV1(this, 'Resource', {
@@ -686,6 +699,7 @@ export class ModelServer extends Construct {
       },
       timeouts: { create: `${rolloutMinutes}m`, update: `${rolloutMinutes}m` },
       lifecycle: props.autoscaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
+      ...(dependsOn.length ? { dependsOn } : {}),
     });
   }
 

@@ -492,6 +492,8 @@ export class PrefetchedWeightCache extends Construct implements IWeightCache {
   public readonly resource: PersistentVolumeClaimV1;
   /** The fill Job. */
   public readonly job: JobV1;
+  /** The fill Job: servers reading the cache start after it completed. */
+  public readonly filledBy: JobV1;
   /** Claim name. */
   public readonly claimName: string;
   /** Namespace of the claim. */
@@ -621,6 +623,7 @@ export class PrefetchedWeightCache extends Construct implements IWeightCache {
       timeouts: { create: `${fillMinutes}m`, update: `${fillMinutes}m` },
       dependsOn: [this.resource],
     });
+    this.filledBy = this.job;
   }
 
   /** The weights source reading this cache (the model directory at `path`). */

@@ -1,4 +1,4 @@
-import { Token } from 'cdktf';
+import { TerraformResource, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError, Warnings } from '../core';
 import { IServingEngine } from './engines/engine';
@@ -119,6 +119,11 @@ export interface IWeightCache {
   readonly podVolumes: PodVolume[];
   /** One line describing the cache, for messages. */
   readonly description: string;
+  /**
+   * The resource that fills the cache (a Job Terraform waits for): servers start after it.
+   * @default - the cache is filled outside Terraform's order
+   */
+  readonly filledBy?: TerraformResource;
 }
 
 /** Options of {@link WeightsSource.cache}. */
@@ -180,6 +185,12 @@ export interface WeightsBinding {
    * @default - none
    */
   readonly podAnnotations?: Record<string, string>;
+  /**
+   * Resources the server's Deployment must wait for (a cache's fill Job): a dependency in the
+   * server's stack, or an order between the stacks.
+   * @default - none
+   */
+  readonly dependsOn?: TerraformResource[];
 }
 
 /** Directory weights are copied or mounted to. */
@@ -476,6 +487,7 @@ export class CachedWeights extends WeightsSource {
       initContainers: [],
       loadMiBPerSecond: rate.sharedByReplicas ? rate.mibPerSecond / replicasReading : rate.mibPerSecond,
       podAnnotations: { ...cache.podAnnotations },
+      ...(cache.filledBy ? { dependsOn: [cache.filledBy] } : {}),
     };
   }
 }

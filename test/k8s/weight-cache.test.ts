@@ -1,3 +1,4 @@
+import { TerraformStack } from 'cdktf';
 import { Accelerator, ModelSpec, Quantization, ValidationError } from '../../lib/core';
 import {
   IMAGES,
@@ -375,6 +376,18 @@ describe('PrefetchedWeightCache', () => {
       sharedByReplicas: false,
       source: 'unmeasured default',
     });
+  });
+
+  test('a server in the same stack starts after the fill Job; in another stack, after that stack', () => {
+    const { app, platform, workloads } = platformAndWorkloads();
+    const cache = new PrefetchedWeightCache(workloads, 'C', props);
+    new ModelServer(workloads, 'Llama', { ...SERVER, weights: cache.weights() });
+    const d = deploymentOf(synthJson(workloads));
+    expect(d.depends_on).toEqual([expect.stringMatching(/^kubernetes_job_v1\.C_Fill_/)]);
+    const other = new PrefetchedWeightCache(platform, 'P', props);
+    const third = new TerraformStack(app, 'third');
+    new ModelServer(third, 'Other', { ...SERVER, weights: other.weights() });
+    expect(third.dependencies).toContain(platform);
   });
 
   test('copies gs:// prefixes with gcloud storage rsync and a writable config directory', () => {
