@@ -67,6 +67,15 @@ export interface InferenceNodeGroupOptions extends InferenceNodePoolOptions {
    */
   readonly localStorageRaid0?: boolean;
   /**
+   * EBS snapshot (`snap-...`) of a Bottlerocket data volume with the serving images already
+   * pulled, the data volume of every new node is created from: the images are on disk when the
+   * node joins, so a pod skips the pull (ai-on-eks `bottlerocket_data_disk_snapshot_id`). Needs
+   * `amiType` Bottlerocket; `rootVolumeSizeGiB` must be at least the snapshot's size. Building
+   * the snapshot is out of scope (aws-samples/bottlerocket-images-cache `snapshot.sh` builds one).
+   * @default - an empty data volume: images are pulled after scheduling
+   */
+  readonly dataVolumeSnapshotId?: string;
+  /**
    * IMDSv2 hop limit (2 lets pods reach instance metadata, 1 blocks them).
    * @default 2
    */
@@ -206,6 +215,7 @@ export class InferenceNodeGroup extends Construct {
       rootVolumeHint:
         'serving images are 10-20 GB compressed and containerd keeps compressed and unpacked layers.',
       imdsHopLimit: props.imdsHopLimit,
+      dataVolumeSnapshotId: props.dataVolumeSnapshotId,
     });
 
     let types = [this.instanceType];

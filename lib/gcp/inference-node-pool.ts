@@ -1,4 +1,5 @@
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   Capacity,
@@ -22,8 +23,43 @@ import {
   validateGcpPoolProps,
 } from './private/node-pool';
 
+/** How GKE uses a secondary boot disk (`node_config.secondary_boot_disks.mode`). */
+export enum SecondaryBootDiskMode {
+  /** The disk holds containerd image layers: pods start from the preloaded images (needs image streaming). */
+  CONTAINER_IMAGE_CACHE = 'CONTAINER_IMAGE_CACHE',
+  /** The disk holds data (for example model weights) that GKE mounts read-only on the node, under `/mnt/disks/gke-secondary-disks/`. */
+  DATA = 'MODE_UNSPECIFIED',
+}
+
+/**
+ * A secondary boot disk created on every node from an existing Compute Engine disk image, for
+ * example one built by `gke-disk-image-builder` (GoogleCloudPlatform/ai-on-gke) with the serving
+ * image preloaded. Building the disk image is out of scope: pass its path.
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/data-container-image-preloading
+ */
+export interface SecondaryBootDisk {
+  /**
+   * The disk image: `global/images/<name>` in the cluster's project, or
+   * `projects/<project>/global/images/<name>` in another one (grant the node service account
+   * `roles/compute.imageUser` there).
+   */
+  readonly diskImage: string;
+  /**
+   * How the disk is used.
+   * @default SecondaryBootDiskMode.CONTAINER_IMAGE_CACHE
+   */
+  readonly mode?: SecondaryBootDiskMode;
+}
+
 /** Options of {@link GkeCluster.addInferenceNodePool}: the core inference options plus GCP extras. */
 export interface InferenceNodePoolOptions extends CoreInferenceNodePoolOptions, GcpNodePoolExtras {
+  /**
+   * Secondary boot disks with preloaded container images (or data), created with each node in
+   * parallel with its provisioning: pods skip the image pull. Container-image caches need
+   * `imageStreaming` (on by default) and GKE 1.30.1-gke.1329000 or later on COS.
+   * @default - none
+   */
+  readonly secondaryBootDisks?: SecondaryBootDisk[];
   /**
    * Zones of the pool. A specific reservation needs them (the reservation's zone).
    * @default - the cluster's node zones
@@ -98,6 +134,12 @@ export class InferenceNodePool extends Construct {
       );
     }
 
+    const secondaryBootDisks = validateSecondaryBootDisks(
+      this,
+      props.secondaryBootDisks,
+      props.imageStreaming ?? true,
+    );
+
     this.resource = createGpuNodePool(this, props.cluster, {
       name,
       machine: this.machineType,
@@ -116,7 +158,47 @@ export class InferenceNodePool extends Construct {
       imageStreaming: props.imageStreaming ?? true,
       diskSizeGb: validateDisk(this, props.bootDiskSizeGiB),
       poolRole: 'inference',
+      secondaryBootDisks,
     });
     this.node.defaultChild = this.resource;
   }
+}
+
+/** GCE image path of a secondary boot disk: `global/images/<name>` or `projects/<project>/global/images/<name>`. */
+const DISK_IMAGE =
+  /^(projects\/[a-z][-a-z0-9.:]{4,61}[a-z0-9]\/)?global\/images\/[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function validateSecondaryBootDisks(
+  scope: Construct,
+  disks: SecondaryBootDisk[] | undefined,
+  imageStreaming: boolean,
+): Array<{ diskImage: string; mode: string }> {
+  const list = Validate.array<SecondaryBootDisk>(scope, 'secondaryBootDisks', disks ?? []);
+  const out = list.map((d, i) => {
+    Validate.object(scope, `secondaryBootDisks[${i}]`, d);
+    const image = Validate.string(scope, `secondaryBootDisks[${i}].diskImage`, d.diskImage);
+    if (!Token.isUnresolved(image) && !DISK_IMAGE.test(image)) {
+      throw new ValidationError(
+        `'secondaryBootDisks[${i}].diskImage' ('${image}') must be an existing disk image path: 'global/images/<name>' or ` +
+          `'projects/<project>/global/images/<name>' (a lower-case name of at most 63 characters), for example 'global/images/vllm-v0-31-0'.`,
+        scope,
+      );
+    }
+    const mode = d.mode ?? SecondaryBootDiskMode.CONTAINER_IMAGE_CACHE;
+    Validate.oneOf(scope, `secondaryBootDisks[${i}].mode`, mode, Object.values(SecondaryBootDiskMode));
+    if (mode === SecondaryBootDiskMode.CONTAINER_IMAGE_CACHE && !imageStreaming) {
+      throw new ValidationError(
+        `'secondaryBootDisks[${i}]' is a container image cache but 'imageStreaming' is false: GKE reads preloaded images through ` +
+          `image streaming. Leave imageStreaming on, or use SecondaryBootDiskMode.DATA.`,
+        scope,
+      );
+    }
+    return { diskImage: image, mode };
+  });
+  Validate.unique(
+    scope,
+    'secondaryBootDisks',
+    out.map((d) => d.diskImage),
+  );
+  return out;
 }

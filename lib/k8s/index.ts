@@ -4,6 +4,8 @@ export * from './interfaces';
 export * from './pod-spec';
 export * from './pod-security';
 export * from './weights';
+export * from './weight-cache';
+export * from './image-pre-puller';
 export * from './engines';
 export * from './metrics-collection';
 export * from './model-server';

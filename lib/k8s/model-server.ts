@@ -3,7 +3,7 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { Token } from 'cdktf';
+import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
@@ -254,7 +254,7 @@ export interface ModelServerProps {
    * The rate the weights are read at start-up (and copied by an init container), MiB/s: the
    * slowest link they cross (hub, bucket, file system, node disk). Measure yours from the
    * engine's "Loading weights took" log line and set it to size the probes tighter.
-   * @default 50
+   * @default - the weights source's rate when it knows one (a cache with provisioned throughput, shared by `maxReplicas`), otherwise 50
    */
   readonly weightsLoadMiBPerSecond?: number;
   /**
@@ -494,6 +494,7 @@ export class ModelServer extends Construct {
       weightsGiB: this.sizing.weightsGiB,
       maxReplicas: autoscaling?.maxReplicas ?? replicas,
       scaleToZero: autoscaling?.scaleToZero ?? false,
+      namespace: this.namespace,
     });
     if (autoscaling) {
       this.validateAutoscaling(autoscaling, replicas, props);
@@ -512,7 +513,7 @@ export class ModelServer extends Construct {
       [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue,
       'cdktf-ai-infra/model': normalizeKubernetesLabelValue(this.servedModelName),
     };
-    const loadRate = props.weightsLoadMiBPerSecond ?? LOAD_MIB_PER_SECOND;
+    const loadRate = props.weightsLoadMiBPerSecond ?? weights.loadMiBPerSecond ?? LOAD_MIB_PER_SECOND;
     if (
       !Token.isUnresolved(loadRate) &&
       !(Number.isFinite(loadRate) && loadRate > 0 && loadRate <= 100_000)
@@ -533,7 +534,19 @@ export class ModelServer extends Construct {
     const rolloutMinutes = budget.rolloutMinutes - budget.probeMinutes + startupMinutes;
     const pod = this.pod(props, weights, startupMinutes);
     this.podSecurityLevel = pod.podSecurityLevel;
-    this.resource = this.addDeployment(props, pod, labels, replicas, rolloutMinutes);
+    const sameStack = (weights.dependsOn ?? []).filter(
+      (d) => TerraformStack.of(d) === TerraformStack.of(this),
+    );
+    (weights.dependsOn ?? []).forEach((d) => dependOnStackOf(this, d));
+    this.resource = this.addDeployment(
+      props,
+      pod,
+      labels,
+      replicas,
+      rolloutMinutes,
+      weights.podAnnotations,
+      sameStack,
+    );
     this.node.defaultChild = this.resource;
 
     this.service = new ServiceV1(this, 'Service', {
@@ -703,6 +716,8 @@ export class ModelServer extends Construct {
     labels: Record<string, string>,
     replicas: number,
     rolloutMinutes: number,
+    podAnnotations: Record<string, string> = {},
+    dependsOn: ITerraformDependable[] = [],
   ): DeploymentV1 {
     const s = this.sizing;
     return new DeploymentV1(this, 'Resource', {
@@ -725,10 +740,17 @@ export class ModelServer extends Construct {
         progressDeadlineSeconds: rolloutMinutes * 60,
         selector: { matchLabels: this.selectorLabels },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
-        template: { metadata: { labels }, spec: toDeploymentPodSpec(pod.spec) },
+        template: {
+          metadata: {
+            labels,
+            ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}),
+          },
+          spec: toDeploymentPodSpec(pod.spec),
+        },
       },
       timeouts: { create: `${rolloutMinutes}m`, update: `${rolloutMinutes}m` },
       lifecycle: props.autoscaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
+      ...(dependsOn.length ? { dependsOn } : {}),
     });
   }
 

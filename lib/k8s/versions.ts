@@ -126,7 +126,7 @@ export const HELM_CHARTS: Readonly<Record<HelmChartName, PinnedHelmChart>> = {
 
 /** Names of the pinned images. */
 export type ImageName =
-  'vllm' | 'tritonTensorRtLlm' | 'dcgmExporter' | 'awsCli' | 'googleCloudCli' | 'sglang';
+  'vllm' | 'tritonTensorRtLlm' | 'dcgmExporter' | 'awsCli' | 'googleCloudCli' | 'sglang' | 'pause';
 
 /** The container images, pinned. */
 export const IMAGES: Readonly<Record<ImageName, PinnedImage>> = {
@@ -188,6 +188,16 @@ export const IMAGES: Readonly<Record<ImageName, PinnedImage>> = {
     repository: 'lmsysorg/sglang',
     tag: 'v0.5.20',
     source: 'https://github.com/sgl-project/sglang/releases/tag/v0.5.20',
+    checked: '2026-12-03',
+  },
+  /**
+   * The Kubernetes pause image 3.10 (the sandbox image of Kubernetes 1.31+, `build/pause`): the
+   * main container of `ImagePrePuller`, which only has to stay alive. It runs as UID 65535.
+   */
+  pause: {
+    repository: 'registry.k8s.io/pause',
+    tag: '3.10',
+    source: 'https://github.com/kubernetes/kubernetes/blob/v1.31.0/build/pause/CHANGELOG.md',
     checked: '2026-12-03',
   },
 };

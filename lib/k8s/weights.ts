@@ -1,4 +1,4 @@
-import { Token } from 'cdktf';
+import { TerraformResource, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError, Warnings } from '../core';
 import { IServingEngine } from './engines/engine';
@@ -82,6 +82,57 @@ export enum WeightsSourceKind {
   BUCKET = 'bucket',
   /** A PersistentVolumeClaim. */
   VOLUME = 'volume',
+  /** A weight cache ({@link IWeightCache}). */
+  CACHE = 'cache',
+}
+
+/** How a {@link IWeightCache} serves reads: its throughput and whether replicas share it. */
+export interface WeightCacheReadRate {
+  /** Read throughput, MiB/s: per client, or for the whole volume when `sharedByReplicas`. */
+  readonly mibPerSecond: number;
+  /**
+   * Whether replicas starting together divide `mibPerSecond` between them (a file system's
+   * provisioned throughput) rather than each getting it (a per-node client of a bucket).
+   */
+  readonly sharedByReplicas: boolean;
+  /** Where the figure comes from, for docs and the sizing annotation. */
+  readonly source: string;
+}
+
+/**
+ * A volume of model weights filled once and read by many replicas: the contract between a
+ * cache construct (`WeightVolume`, `PrefetchedWeightCache`) and `ModelServer`
+ * ({@link WeightsSource.cache}).
+ */
+export interface IWeightCache {
+  /** The PersistentVolumeClaim holding the weights. */
+  readonly claimName: string;
+  /** Namespace of the claim (the server must run there). */
+  readonly namespace: string;
+  /** Access mode of the claim, as created. */
+  readonly accessMode: VolumeAccessMode;
+  /** How fast replicas read it. */
+  readonly readRate: WeightCacheReadRate;
+  /** Annotations the reading pods need (for example the GCS FUSE sidecar's). */
+  readonly podAnnotations: Record<string, string>;
+  /** Extra pod volumes the reading pods need (for example the GCS FUSE file cache). */
+  readonly podVolumes: PodVolume[];
+  /** One line describing the cache, for messages. */
+  readonly description: string;
+  /**
+   * The resource that fills the cache (a Job Terraform waits for): servers start after it.
+   * @default - the cache is filled outside Terraform's order
+   */
+  readonly filledBy?: TerraformResource;
+}
+
+/** Options of {@link WeightsSource.cache}. */
+export interface CachedWeightsOptions {
+  /**
+   * Directory of the model inside the cache.
+   * @default - the cache root
+   */
+  readonly path?: string;
 }
 
 /** What a weights source is bound to: the server's engine and sizing. */
@@ -94,6 +145,11 @@ export interface WeightsBindContext {
   readonly maxReplicas: number;
   /** Whether the server may scale to zero. */
   readonly scaleToZero: boolean;
+  /**
+   * Namespace of the server's pods (a claim must be in the same namespace).
+   * @default - not checked
+   */
+  readonly namespace?: string;
 }
 
 /** What a weights source contributes to a model server's pod. */
@@ -116,6 +172,25 @@ export interface WeightsBinding {
    * @default false
    */
   readonly copiedBeforeStart?: boolean;
+  /**
+   * The rate one replica reads the weights at start-up from this source, MiB/s, when the source
+   * knows it (a cache with provisioned throughput); `ModelServerProps.weightsLoadMiBPerSecond`
+   * overrides it.
+   * @default - the server's default rate (50 MiB/s)
+   */
+  readonly loadMiBPerSecond?: number;
+  /**
+   * Annotations of the server's pods (for example `gke-gcsfuse/volumes: "true"`, which makes GKE
+   * inject the Cloud Storage FUSE sidecar).
+   * @default - none
+   */
+  readonly podAnnotations?: Record<string, string>;
+  /**
+   * Resources the server's Deployment must wait for (a cache's fill Job): a dependency in the
+   * server's stack, or an order between the stacks.
+   * @default - none
+   */
+  readonly dependsOn?: TerraformResource[];
 }
 
 /** Directory weights are copied or mounted to. */
@@ -148,6 +223,16 @@ export abstract class WeightsSource {
   /** An existing PersistentVolumeClaim (in the server's namespace) holding the model directory. */
   public static volume(claimName: string, options: VolumeWeightsOptions): WeightsSource {
     return new VolumeWeights(claimName, options);
+  }
+
+  /**
+   * A weight cache filled once (a prefetched read-many claim, an FSx for Lustre, Mountpoint for
+   * S3 or Cloud Storage FUSE volume: see `WeightVolume` and `PrefetchedWeightCache`), mounted
+   * read-only. Its access mode is checked against the server's replicas and its read rate sizes
+   * the start-up budget.
+   */
+  public static cache(cache: IWeightCache, options: CachedWeightsOptions = {}): WeightsSource {
+    return new CachedWeights(cache, options);
   }
 
   protected constructor(
@@ -341,6 +426,68 @@ export class VolumeWeights extends WeightsSource {
       ],
       volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR, readOnly: true }],
       initContainers: [],
+    };
+  }
+}
+
+/** A weight cache filled once ({@link IWeightCache}), mounted read-only. */
+export class CachedWeights extends WeightsSource {
+  /** The cache. */
+  public readonly cache: IWeightCache;
+  /** The options given. */
+  public readonly options: CachedWeightsOptions;
+
+  constructor(cache: IWeightCache, options: CachedWeightsOptions = {}) {
+    super(WeightsSourceKind.CACHE, cache.claimName);
+    this.cache = cache;
+    this.options = options;
+  }
+
+  /**
+   * The cache's claim mounted read-only at `/models/weights`, its pod annotations and volumes,
+   * and the per-replica read rate: the cache's throughput, divided by the replicas that may start
+   * together when they share it.
+   */
+  public bind(scope: IConstruct, c: WeightsBindContext): WeightsBinding {
+    const cache = this.cache;
+    if (c.namespace !== undefined && !Token.isUnresolved(c.namespace) && c.namespace !== cache.namespace) {
+      throw new ValidationError(
+        `'weights' cache ${cache.description} holds claim '${cache.claimName}' in namespace '${cache.namespace}', but the server runs in ` +
+          `'${c.namespace}': a pod can only mount claims of its own namespace. Create the cache with namespace '${c.namespace}'.`,
+        scope,
+      );
+    }
+    if (cache.accessMode === VolumeAccessMode.READ_WRITE_ONCE && (c.maxReplicas > 1 || c.scaleToZero)) {
+      throw new ValidationError(
+        `'weights' cache ${cache.description} is ReadWriteOnce but the server runs up to ${c.maxReplicas} replicas: replicas on ` +
+          `other nodes cannot mount it. Use a ReadOnlyMany or ReadWriteMany cache.`,
+        scope,
+      );
+    }
+    const path = this.options.path ?? '';
+    if (!Token.isUnresolved(path) && (path.includes('..') || !/^[A-Za-z0-9._/-]*$/.test(path))) {
+      throw new ValidationError(
+        `'weights' cache path '${path}' must be a relative directory of letters, digits, '.', '_', '-' and '/', without '..', ` +
+          `for example 'llama-3.1-8b'.`,
+        scope,
+      );
+    }
+    const sub = path.replace(/^\/+|\/+$/g, '');
+    const rate = cache.readRate;
+    const replicasReading = Math.max(1, c.maxReplicas);
+    return {
+      modelLocation: sub ? `${WEIGHTS_DIR}/${sub}` : WEIGHTS_DIR,
+      engineArgs: [],
+      env: [],
+      volumes: [
+        { name: 'model-weights', persistentVolumeClaim: { claimName: cache.claimName, readOnly: true } },
+        ...cache.podVolumes,
+      ],
+      volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR, readOnly: true }],
+      initContainers: [],
+      loadMiBPerSecond: rate.sharedByReplicas ? rate.mibPerSecond / replicasReading : rate.mibPerSecond,
+      podAnnotations: { ...cache.podAnnotations },
+      ...(cache.filledBy ? { dependsOn: [cache.filledBy] } : {}),
     };
   }
 }

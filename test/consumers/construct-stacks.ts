@@ -4,17 +4,22 @@ import {
   GpuManagement,
   GpuNodeImage,
   GpuPlatform,
+  IMAGES,
+  ImagePrePuller,
   LoraAdapter,
   MetricsCollection,
   ModelServer,
   ModelServerBackend,
   ModelServerProps,
   MonitoringStack,
+  PrefetchedWeightCache,
   ServingEngine,
   StandaloneInferencePool,
   StandaloneProxyMode,
   TrainingQueues,
   VolumeAccessMode,
+  WeightVolume,
+  WeightVolumeSource,
   WeightsSource,
 } from '../../lib/k8s';
 import { platformAndWorkloads } from '../k8s/helpers';
@@ -184,6 +189,54 @@ export function buildConstructStacks(): SynthesizedStack[] {
       proxyMode,
     });
     synth(`StandaloneInferencePool (${proxyMode})`, workloads);
+  }
+
+  // Weight caches and the image pre-puller (issue 9 section 4): every volume source, a prefetched
+  // claim, and a server reading a Cloud Storage FUSE volume with a file cache.
+  {
+    const { workloads } = platformAndWorkloads();
+    const gcs = new WeightVolume(workloads, 'GcsModels', {
+      namespace: 'llm',
+      source: WeightVolumeSource.gcsFuse({ bucketName: 'models-123', onlyDir: 'llama', fileCacheGiB: 40 }),
+    });
+    new WeightVolume(workloads, 'S3Models', {
+      namespace: 'llm',
+      source: WeightVolumeSource.s3Mountpoint({
+        bucketName: 'models-123',
+        region: 'us-east-1',
+        prefix: 'llama/',
+      }),
+    });
+    new WeightVolume(workloads, 'LustreModels', {
+      namespace: 'llm',
+      source: WeightVolumeSource.fsxLustre({
+        fileSystemId: 'fs-0123456789abcdef0',
+        dnsName: 'fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com',
+        mountName: 'abcdefgh',
+        subPath: '/models',
+        throughputMBps: 600,
+      }),
+    });
+    new PrefetchedWeightCache(workloads, 'Prefetched', {
+      namespace: 'llm',
+      source: 's3://models-123/llama-8b/',
+      storageClassName: 'efs-sc',
+      sizeGiB: 40,
+      serviceAccountName: 'model-reader',
+    });
+    new ImagePrePuller(workloads, 'PrePull', {
+      images: [IMAGES.vllm],
+      accelerator: Accelerator.L4,
+      namespace: 'llm',
+    });
+    new ModelServer(workloads, 'Server', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.AWQ,
+      accelerator: Accelerator.L4,
+      namespace: 'llm',
+      weights: gcs.weights({ path: 'llama-3.1-8b' }),
+    });
+    synth('Weight caches + ImagePrePuller', workloads);
   }
   return out;
 }

@@ -25,8 +25,11 @@
  * - map-valued attributes (labels, annotations, data, node_selector, resource lists, a
  *   Service's `selector`) keep their keys as written;
  * - a PersistentVolume's `persistent_volume_source` block is flattened into its spec;
+ * - a DaemonSet's `strategy` block is its `updateStrategy` (`structures_daemonset.go`
+ *   `expandDaemonSetSpec`);
  * - Terraform meta-arguments and provider-only attributes (`lifecycle`, `timeouts`,
- *   `depends_on`, `wait_for_rollout`, `wait_for_load_balancer`, ...) are not sent.
+ *   `depends_on`, `wait_for_rollout`, `wait_for_load_balancer`, `wait_for_completion`, ...) are
+ *   not sent.
  */
 
 /** A typed resource and the kind the provider creates from it. */
@@ -63,6 +66,7 @@ const NOT_SENT = new Set([
   'wait_for_default_service_account',
   'wait_for_load_balancer',
   'wait_until_bound',
+  'wait_for_completion',
 ]);
 
 /** Terraform names whose API name is not the plain camelCase (repeated blocks, initialisms). */
@@ -163,6 +167,15 @@ export function typedResourceToObject(type: string, body: Record<string, any>): 
       // A Service's selector is a plain map (expandServiceSpec), unlike workload selectors.
       const { selector, ...rest } = v as Record<string, unknown>;
       obj.spec = { ...(convert(rest, 'spec') as object), ...(selector ? { selector } : {}) };
+    } else if (type === 'kubernetes_daemon_set_v1' && k === 'spec') {
+      // expandDaemonSetSpec (structures_daemonset.go) sends the `strategy` block as updateStrategy.
+      const { strategy, ...rest } = v as Record<string, unknown>;
+      obj.spec = {
+        ...(convert(rest, 'spec') as object),
+        ...(strategy
+          ? { updateStrategy: convert(Array.isArray(strategy) ? strategy[0] : strategy, 'strategy') }
+          : {}),
+      };
     } else if (type === 'kubernetes_persistent_volume_v1' && k === 'spec') {
       // expandPersistentVolumeSpec inlines the source block into the spec.
       const { persistent_volume_source: source, ...rest } = v as Record<string, unknown>;

@@ -8,7 +8,9 @@ import {
   EksNodeCondition,
   EksNodeRepairAction,
   GpuNetwork,
+  LustreWeightCache,
   Monitoring,
+  MountpointS3CsiDriver,
   PullThroughCache,
   Registry,
 } from '../../lib/aws';
@@ -216,6 +218,7 @@ const cases: PropertyCase<any>[] = [
       rootVolumeSizeGiB: 'int',
       imdsHopLimit: 'int',
       localStorageRaid0: 'bool',
+      dataVolumeSnapshotId: 'string',
       labels: 'map',
       taints: 'object',
       'taints.0.key': 'string',
@@ -228,6 +231,50 @@ const cases: PropertyCase<any>[] = [
     build: (p) => {
       const s = awsStack();
       new EksCluster(s, 'Cluster', { network: network(s) }).addInferenceNodeGroup('L40S', p);
+      return [s];
+    },
+  },
+  {
+    name: 'LustreWeightCache',
+    base: () => ({ bucketName: 'models-123' }),
+    props: {
+      bucketName: 'string',
+      bucketPrefix: 'string',
+      fileSystemPath: 'string',
+      capacityGiB: 'int',
+      throughputMBpsPerTiB: 'int',
+      fileSystemTypeVersion: 'string',
+      protectFromDestroy: 'bool',
+      subnet: 'object',
+    },
+    probe: (p) => new LustreWeightCache(fixture().stack, probeId('L'), { ...p, cluster: fixture().cluster }),
+    build: (p) => {
+      const s = awsStack();
+      new LustreWeightCache(s, 'Cache', {
+        ...p,
+        cluster: new EksCluster(s, 'Cluster', { network: network(s) }),
+      });
+      return [s];
+    },
+  },
+  {
+    name: 'MountpointS3CsiDriver',
+    base: () => ({ buckets: [{ bucketName: 'models-123', prefix: 'llama/' }] }),
+    props: {
+      buckets: 'object',
+      'buckets.0.bucketName': 'string',
+      'buckets.0.prefix': 'string',
+      'buckets.0.kmsKeyArn': 'string',
+      addonVersion: 'string',
+    },
+    probe: (p) =>
+      new MountpointS3CsiDriver(fixture().stack, probeId('M'), { ...p, cluster: fixture().cluster }),
+    build: (p) => {
+      const s = awsStack();
+      new MountpointS3CsiDriver(s, 'S3Csi', {
+        ...p,
+        cluster: new EksCluster(s, 'Cluster', { network: network(s) }),
+      });
       return [s];
     },
   },

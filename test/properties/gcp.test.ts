@@ -120,6 +120,10 @@ const cases: PropertyCase<any>[] = [
       'taints.0.value': 'string',
       bootDiskSizeGiB: 'int',
       autoRepair: 'bool',
+      secondaryBootDisks: 'object',
+      'secondaryBootDisks.0.diskImage': 'string',
+      'secondaryBootDisks.0.mode': 'string',
+      imageStreaming: 'bool',
     },
     probe: (p) => fixture().cluster.addInferenceNodePool(probeId('S'), p),
     build: (p) => {

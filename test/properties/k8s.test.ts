@@ -22,6 +22,11 @@ import {
   TrainingQueues,
   TrainingTopology,
   VolumeAccessMode,
+  IMAGES,
+  ImagePrePuller,
+  PrefetchedWeightCache,
+  WeightVolume,
+  WeightVolumeSource,
   WeightsSource,
 } from '../../lib/k8s';
 import { PropertyCase, runCase } from './harness';
@@ -80,6 +85,121 @@ function loraServer(adapter: () => LoraAdapter): TerraformStack[] {
 }
 
 const cases: PropertyCase<any>[] = [
+  {
+    name: 'WeightVolume (Mountpoint for S3)',
+    base: () => ({
+      namespace: 'llm',
+      source: { bucketName: 'models-123', region: 'us-east-1', prefix: 'llama/' },
+    }),
+    props: {
+      namespace: 'string',
+      name: 'string',
+      'source.bucketName': 'string',
+      'source.region': 'string',
+      'source.prefix': 'string',
+      'source.readMiBPerSecond': 'number',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new WeightVolume(workloads, 'Models', { ...p, source: WeightVolumeSource.s3Mountpoint(p.source) });
+      return [workloads];
+    },
+  },
+  {
+    name: 'WeightVolume (Cloud Storage FUSE)',
+    base: () => ({
+      namespace: 'llm',
+      source: { bucketName: 'models-123', onlyDir: 'llama', fileCacheGiB: 10 },
+    }),
+    props: {
+      'source.bucketName': 'string',
+      'source.onlyDir': 'string',
+      'source.fileCacheGiB': 'int',
+      'source.readMiBPerSecond': 'number',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      const v = new WeightVolume(workloads, 'Models', { ...p, source: WeightVolumeSource.gcsFuse(p.source) });
+      new ModelServer(workloads, 'Server', {
+        model: ModelSpec.LLAMA_3_1_8B,
+        quantization: Quantization.AWQ,
+        accelerator: Accelerator.L4,
+        namespace: 'llm',
+        weights: v.weights({ path: 'llama' }),
+      });
+      return [workloads];
+    },
+  },
+  {
+    name: 'WeightVolume (FSx for Lustre)',
+    base: () => ({
+      namespace: 'llm',
+      source: {
+        fileSystemId: 'fs-0123456789abcdef0',
+        dnsName: 'fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com',
+        mountName: 'abcdefgh',
+        subPath: '/models',
+        throughputMBps: 600,
+      },
+    }),
+    props: {
+      'source.fileSystemId': 'string',
+      'source.dnsName': 'string',
+      'source.mountName': 'string',
+      'source.subPath': 'string',
+      'source.throughputMBps': 'number',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new WeightVolume(workloads, 'Models', { ...p, source: WeightVolumeSource.fsxLustre(p.source) });
+      return [workloads];
+    },
+  },
+  {
+    name: 'PrefetchedWeightCache',
+    base: () => ({
+      namespace: 'llm',
+      source: 's3://models-123/llama/',
+      storageClassName: 'efs-sc',
+      sizeGiB: 40,
+    }),
+    props: {
+      namespace: 'string',
+      name: 'string',
+      source: 'string',
+      storageClassName: 'string',
+      sizeGiB: 'int',
+      serviceAccountName: 'string',
+      protectFromDestroy: 'bool',
+      readRate: 'object',
+      'readRate.mibPerSecond': 'number',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new PrefetchedWeightCache(workloads, 'Cache', p);
+      return [workloads];
+    },
+  },
+  {
+    name: 'ImagePrePuller',
+    base: () => ({ images: [IMAGES.vllm], accelerator: Accelerator.L4, namespace: 'llm' }),
+    props: {
+      images: 'object',
+      'images.0.repository': 'string',
+      'images.0.tag': 'string',
+      namespace: 'string',
+      name: 'string',
+      nodeSelector: 'map',
+      tolerations: 'object',
+      'tolerations.0.key': 'string',
+      accelerator: 'object',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new ImagePrePuller(workloads, 'PrePull', p);
+      return [workloads];
+    },
+  },
   {
     name: 'ModelServer loraAdapters and maxLoras',
     base: () => ({

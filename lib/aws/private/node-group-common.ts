@@ -241,6 +241,8 @@ export interface GpuLaunchTemplateBasicsOptions {
   readonly rootVolumeHint: string;
   /** `imdsHopLimit` as the user gave it (default 2). */
   readonly imdsHopLimit?: number;
+  /** `dataVolumeSnapshotId` as the user gave it (Bottlerocket only). */
+  readonly dataVolumeSnapshotId?: string;
 }
 
 /**
@@ -262,12 +264,29 @@ export function gpuLaunchTemplateBasics(
     64,
     'use 1 to keep pods away from instance metadata, 2 to let them reach it.',
   );
+  const snapshot = o.dataVolumeSnapshotId;
+  if (snapshot !== undefined) {
+    Validate.ec2ResourceId(scope, 'dataVolumeSnapshotId', snapshot, 'snap');
+    if (o.amiType !== GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA) {
+      throw new ValidationError(
+        `'dataVolumeSnapshotId' (${snapshot}) needs 'amiType' GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA: only Bottlerocket keeps ` +
+          `containerd's images on a separate data volume (/dev/xvdb) that a snapshot of pre-pulled images can seed.`,
+        scope,
+      );
+    }
+  }
   return {
     metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: hopLimit },
     blockDeviceMappings: [
       {
         deviceName: dataVolumeDevice(o.amiType),
-        ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+        ebs: {
+          volumeSize: rootGiB,
+          volumeType: 'gp3',
+          encrypted: 'true',
+          deleteOnTermination: 'true',
+          ...(snapshot !== undefined ? { snapshotId: snapshot } : {}),
+        },
       },
     ],
   };

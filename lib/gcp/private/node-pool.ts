@@ -66,6 +66,8 @@ export interface PoolSpec {
   readonly imageStreaming: boolean;
   readonly diskSizeGb: number;
   readonly poolRole: 'training' | 'inference';
+  /** Secondary boot disks (validated by the pool). */
+  readonly secondaryBootDisks?: ReadonlyArray<{ readonly diskImage: string; readonly mode: string }>;
 }
 
 const EFFECT: Record<TaintEffect, string> = {
@@ -243,6 +245,14 @@ export function createGpuNodePool(
       ],
       gvnic: { enabled: true },
       gcfsConfig: { enabled: spec.imageStreaming },
+      ...(spec.secondaryBootDisks?.length
+        ? {
+            secondaryBootDisks: spec.secondaryBootDisks.map((d) => ({
+              diskImage: d.diskImage,
+              mode: d.mode,
+            })),
+          }
+        : {}),
       workloadMetadataConfig: { mode: 'GKE_METADATA' },
       shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
       labels,
