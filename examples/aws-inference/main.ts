@@ -5,15 +5,16 @@
  *
  * Three stacks, applied in order:
  * - `aws-inference`: the AWS resources above.
- * - `aws-inference-platform`: in-cluster operators on the EKS cluster (NVIDIA device plugin and
- *   dcgm-exporter, KEDA, kube-prometheus-stack remote-writing to the AMP workspace through the
+ * - `aws-inference-platform`: in-cluster operators on the EKS cluster (the AWS Load Balancer
+ *   Controller, whose IAM role and Pod Identity association live in `aws-inference`; NVIDIA
+ *   device plugin and dcgm-exporter, KEDA, kube-prometheus-stack remote-writing to the AMP workspace through the
  *   collector's Pod Identity role; the Gateway API and Inference Extension CRDs and Istio with
  *   the inference extension). These install CRDs.
  * - `aws-inference-workloads`: the two model servers (vLLM), streaming their weights from the
  *   registry's model bucket under a Pod Identity role, autoscaled by KEDA on queue depth; an
  *   InferencePool with its endpoint picker per server, behind one inference gateway on an
- *   internal NLB (created by EKS's in-tree service controller; TLS from the `llm-gateway-tls`
- *   Secret), each model on its own host name under `llm.internal.acme-ml.example`.
+ *   internal NLB (IP targets, created by the AWS Load Balancer Controller; TLS from the
+ *   `llm-gateway-tls` Secret), each model on its own host name under `llm.internal.acme-ml.example`.
  * The Kubernetes and Helm providers of the last two are configured from the cluster's outputs
  * (cross-stack references) and authenticate with `aws eks get-token`.
  *
@@ -26,6 +27,7 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
+  AwsLoadBalancerController,
   BudgetAlarm,
   EksCluster,
   GpuNetwork,
@@ -169,6 +171,8 @@ export function build(app: App): TerraformStack[] {
     kueue: false,
   });
 
+  // Provisions the gateway's internal NLB (IP targets) from its Service annotations.
+  new AwsLoadBalancerController(platform, 'LoadBalancerController', { cluster: infra.cluster });
   const gatewayPlatform = new InferenceGatewayPlatform(platform, 'InferenceGateway', {
     implementation: GatewayImplementation.istio(),
   });
@@ -188,8 +192,8 @@ export function build(app: App): TerraformStack[] {
     platform: gatewayPlatform,
     name: 'llm-gateway',
     namespace: SERVING.namespace,
-    // The cluster runs no AWS Load Balancer Controller: EKS's in-tree controller makes the NLB.
-    exposure: GatewayExposure.awsInternalNlb({ awsLoadBalancerController: false }),
+    // An internal NLB with IP targets, made by the AWS Load Balancer Controller installed above.
+    exposure: GatewayExposure.awsInternalNlb(),
     tls: { secretName: 'llm-gateway-tls' },
     monitoring,
   });

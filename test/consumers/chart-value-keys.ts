@@ -215,4 +215,24 @@ export const CHART_VALUE_KEYS: Readonly<Record<string, ChartValueKeys>> = {
         'commented out as REQUIRED in config/charts/llm-d-router-gateway/values.yaml; documented in config/charts/README.md (`router.modelServers.matchLabels`)',
     },
   },
+  'aws-load-balancer-controller@3.5.0': {
+    source:
+      'kubernetes-sigs/aws-load-balancer-controller tag v3.5.0 (11eb202c) helm/aws-load-balancer-controller/values.yaml',
+    known: [
+      'clusterName',
+      'podDisruptionBudget',
+      'podSecurityContext',
+      'region',
+      'replicaCount',
+      'securityContext',
+      'serviceAccount',
+      'serviceAccount.create',
+      'serviceAccount.name',
+      'serviceMutatorWebhookConfig',
+      'serviceMutatorWebhookConfig.failurePolicy',
+      'vpcId',
+    ],
+    // Passed through with toYaml by templates/deployment.yaml and templates/pdb.yaml.
+    freeForm: ['podDisruptionBudget', 'podSecurityContext', 'securityContext'],
+  },
 };
