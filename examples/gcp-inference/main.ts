@@ -289,7 +289,11 @@ export class GcpInferencePlatformStack extends InClusterStack {
       kueue: false,
     });
     this.gatewayPlatform = new InferenceGatewayPlatform(this, 'InferenceGateway', {
-      implementation: GatewayImplementation.gke(),
+      // The load balancer's proxies connect from this subnet: each InferencePool admits it (and
+      // Google's health checks) to its model server's NetworkPolicy, enforced by Dataplane V2.
+      implementation: GatewayImplementation.gke({
+        proxyOnlySubnetCidr: infra.cluster.network.proxyOnlySubnetCidr,
+      }),
     });
     const ns = new NamespaceV1(this, 'ServingNamespace', {
       metadata: { name: SERVING_NAMESPACE, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) },

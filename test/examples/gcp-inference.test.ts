@@ -113,6 +113,19 @@ describe('examples/gcp-inference in-cluster stacks', () => {
     );
   const platformJson = read('gcp-inference-platform');
   const workloadsJson = read('gcp-inference-workloads');
+
+  test("each model server's NetworkPolicy admits the gateway's proxy-only subnet and Google's health checks", () => {
+    const policies = Object.values(resourcesOf(workloadsJson, 'kubernetes_network_policy_v1')) as any[];
+    expect(policies).toHaveLength(3);
+    for (const p of policies) {
+      const blocks = p.spec.ingress.flatMap((r: any) => r.from).filter((f: any) => f.ip_block);
+      expect(blocks.map((f: any) => f.ip_block.cidr)).toEqual([
+        '10.10.0.0/23',
+        '35.191.0.0/16',
+        '130.211.0.0/22',
+      ]);
+    }
+  });
   const manifests = (kind: string) =>
     Object.values(resourcesOf(workloadsJson, 'kubernetes_manifest'))
       .map((m: any) => m.manifest)
