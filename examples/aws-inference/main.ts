@@ -57,6 +57,7 @@ import {
   ModelServer,
   ModelServerBackend,
   PodSecurityLevel,
+  ENDPOINT_PICKER_POD_SECURITY_LEVEL,
   WeightsSource,
   gpuHourlyPriceOf,
   podSecurityLabels,
@@ -180,8 +181,12 @@ export function build(app: App): TerraformStack[] {
   const workloads = new EksClusterStack(app, 'aws-inference-workloads', infra.cluster);
   workloads.addDependency(platform);
   const ns = new NamespaceV1(workloads, 'ServingNamespace', {
-    // The model servers' pods meet Pod Security "restricted": admission enforces it.
-    metadata: { name: SERVING.namespace, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) },
+    // The model servers meet "restricted", the endpoint pickers (chart without securityContext
+    // values) "baseline": enforce baseline, audit and warn at restricted.
+    metadata: {
+      name: SERVING.namespace,
+      labels: podSecurityLabels(ENDPOINT_PICKER_POD_SECURITY_LEVEL, PodSecurityLevel.RESTRICTED),
+    },
   });
   new ServiceAccountV1(workloads, 'ModelServerAccount', {
     metadata: { name: SERVING.serviceAccount, namespace: SERVING.namespace },

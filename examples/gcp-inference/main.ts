@@ -67,6 +67,7 @@ import {
   ModelServer,
   ModelServerBackend,
   PodSecurityLevel,
+  ENDPOINT_PICKER_POD_SECURITY_LEVEL,
   WeightsSource,
   imageRef,
   podSecurityLabels,
@@ -296,7 +297,12 @@ export class GcpInferencePlatformStack extends InClusterStack {
       }),
     });
     const ns = new NamespaceV1(this, 'ServingNamespace', {
-      metadata: { name: SERVING_NAMESPACE, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) },
+      // The model servers meet "restricted", the endpoint pickers (chart without securityContext
+      // values) "baseline": enforce baseline, audit and warn at restricted.
+      metadata: {
+        name: SERVING_NAMESPACE,
+        labels: podSecurityLabels(ENDPOINT_PICKER_POD_SECURITY_LEVEL, PodSecurityLevel.RESTRICTED),
+      },
     });
     this.servingServiceAccount = new ServiceAccountV1(this, 'ServingServiceAccount', {
       metadata: { name: SERVING_SERVICE_ACCOUNT, namespace: ns.metadata.name },
