@@ -1107,6 +1107,25 @@ export class InferenceGateway extends Construct {
         this,
       );
     }
+    // Gateway API v1 GatewayInfrastructure.annotations: qualified-name keys (as annotation keys),
+    // at most 8 entries, values at most 4096 characters (sigs.k8s.io/gateway-api apis/v1/gateway_types.go).
+    const infraAnnotations = Validate.stringMap(
+      this,
+      'exposure annotations',
+      this.exposure.serviceAnnotations,
+    );
+    for (const [k, v] of Object.entries(infraAnnotations)) {
+      Validate.k8sLabelKey(this, 'exposure annotations', k);
+      Validate.string(this, `exposure annotations['${k}']`, v, { allowEmpty: true, maxLength: 4096 });
+    }
+    if (Object.keys(infraAnnotations).length > 8) {
+      throw new ValidationError(
+        `'exposure' carries ${Object.keys(infraAnnotations).length} Service annotations; the Gateway API allows at most 8 ` +
+          `(spec.infrastructure.annotations). Drop some.`,
+        this,
+        'number-range',
+      );
+    }
     if (gke && Object.keys(this.exposure.serviceAnnotations).length) {
       throw new ValidationError(
         `'exposure' carries Service annotations, but GKE's managed gateway creates no Service: drop them.`,
