@@ -91,6 +91,8 @@ export class AwsInferenceStack extends TerraformStack {
       clusterName: 'llm-serving',
       endpointPublicAccess: true,
       publicAccessCidrs: ['203.0.113.0/24'],
+      // Enforce the model servers' NetworkPolicies (VPC CNI network policy agent).
+      networkPolicy: true,
     }));
 
     const llama70b = (this.llama70b = sizeModel({
