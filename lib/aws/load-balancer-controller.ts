@@ -1,8 +1,7 @@
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Release } from '@cdktf/provider-helm/lib/release';
-import { TerraformStack } from 'cdktf';
+import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Validate, ValidationError } from '../core';
@@ -38,10 +37,18 @@ export const AWS_LOAD_BALANCER_CONTROLLER_CHART: AwsPinnedHelmChart = {
 };
 
 /** Namespace and service account the controller runs under (the Pod Identity association's). */
-export const AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = {
+export const AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT: ControllerServiceAccount = {
   namespace: 'kube-system',
   name: 'aws-load-balancer-controller',
-} as const;
+};
+
+/** A Kubernetes service account by namespace and name. */
+export interface ControllerServiceAccount {
+  /** Namespace. */
+  readonly namespace: string;
+  /** Service account name. */
+  readonly name: string;
+}
 
 /** One statement of an IAM policy document. */
 export interface IamPolicyStatement {
@@ -375,8 +382,11 @@ export interface AwsLoadBalancerControllerProps {
  * new AwsLoadBalancerController(platformStack, 'LoadBalancerController', { cluster });
  */
 export class AwsLoadBalancerController extends Construct {
-  /** The Helm release. */
-  public readonly resource: Release;
+  /**
+   * The `helm_release` (a plain `TerraformResource` of the helm provider: the AWS module does not
+   * load the helm provider binding, so an AWS-only install keeps working).
+   */
+  public readonly resource: TerraformResource;
   /** The controller's IAM role and Pod Identity association (in the cluster's stack). */
   public readonly identity: LoadBalancerControllerIdentity;
   /** The values passed to the chart. */
@@ -421,7 +431,7 @@ export class AwsLoadBalancerController extends Construct {
       serviceMutatorWebhookConfig: { failurePolicy: 'Ignore' },
     };
     const chart = AWS_LOAD_BALANCER_CONTROLLER_CHART;
-    this.resource = new Release(this, 'Resource', {
+    this.resource = new HelmReleaseResource(this, 'Resource', {
       name: 'aws-load-balancer-controller',
       namespace: sa.namespace,
       repository: chart.repository,
@@ -430,8 +440,29 @@ export class AwsLoadBalancerController extends Construct {
       values: [stringify(this.values, { lineWidth: 0 })],
       timeout: 600,
       atomic: true,
-      cleanupOnFail: true,
+      cleanup_on_fail: true,
     });
     this.node.defaultChild = this.resource;
+  }
+}
+
+/**
+ * A `helm_release` of the hashicorp/helm provider written without its cdktf binding: the AWS
+ * module must load with `@cdktf/provider-aws` alone. Attributes are given as Terraform names.
+ */
+class HelmReleaseResource extends TerraformResource {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly attributes: Record<string, unknown>,
+  ) {
+    super(scope, id, {
+      terraformResourceType: 'helm_release',
+      terraformGeneratorMetadata: { providerName: 'helm' },
+    });
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { ...this.attributes };
   }
 }
