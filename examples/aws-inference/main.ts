@@ -5,15 +5,16 @@
  *
  * Three stacks, applied in order:
  * - `aws-inference`: the AWS resources above.
- * - `aws-inference-platform`: in-cluster operators on the EKS cluster (NVIDIA device plugin and
- *   dcgm-exporter, KEDA, kube-prometheus-stack remote-writing to the AMP workspace through the
+ * - `aws-inference-platform`: in-cluster operators on the EKS cluster (the AWS Load Balancer
+ *   Controller, whose IAM role and Pod Identity association live in `aws-inference`; NVIDIA
+ *   device plugin and dcgm-exporter, KEDA, kube-prometheus-stack remote-writing to the AMP workspace through the
  *   collector's Pod Identity role; the Gateway API and Inference Extension CRDs and Istio with
  *   the inference extension). These install CRDs.
  * - `aws-inference-workloads`: the two model servers (vLLM), streaming their weights from the
  *   registry's model bucket under a Pod Identity role, autoscaled by KEDA on queue depth; an
  *   InferencePool with its endpoint picker per server, behind one inference gateway on an
- *   internal NLB (created by EKS's in-tree service controller; TLS from the `llm-gateway-tls`
- *   Secret), each model on its own host name under `llm.internal.acme-ml.example`.
+ *   internal NLB (IP targets, created by the AWS Load Balancer Controller; TLS from the
+ *   `llm-gateway-tls` Secret), each model on its own host name under `llm.internal.acme-ml.example`.
  * The Kubernetes and Helm providers of the last two are configured from the cluster's outputs
  * (cross-stack references) and authenticate with `aws eks get-token`.
  *
@@ -26,6 +27,7 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
+  AwsLoadBalancerController,
   BudgetAlarm,
   EksCluster,
   GpuNetwork,
@@ -55,6 +57,7 @@ import {
   ModelServer,
   ModelServerBackend,
   PodSecurityLevel,
+  ENDPOINT_PICKER_POD_SECURITY_LEVEL,
   WeightsSource,
   gpuHourlyPriceOf,
   podSecurityLabels,
@@ -88,6 +91,8 @@ export class AwsInferenceStack extends TerraformStack {
       clusterName: 'llm-serving',
       endpointPublicAccess: true,
       publicAccessCidrs: ['203.0.113.0/24'],
+      // Enforce the model servers' NetworkPolicies (VPC CNI network policy agent).
+      networkPolicy: true,
     }));
 
     const llama70b = (this.llama70b = sizeModel({
@@ -169,6 +174,8 @@ export function build(app: App): TerraformStack[] {
     kueue: false,
   });
 
+  // Provisions the gateway's internal NLB (IP targets) from its Service annotations.
+  new AwsLoadBalancerController(platform, 'LoadBalancerController', { cluster: infra.cluster });
   const gatewayPlatform = new InferenceGatewayPlatform(platform, 'InferenceGateway', {
     implementation: GatewayImplementation.istio(),
   });
@@ -176,8 +183,12 @@ export function build(app: App): TerraformStack[] {
   const workloads = new EksClusterStack(app, 'aws-inference-workloads', infra.cluster);
   workloads.addDependency(platform);
   const ns = new NamespaceV1(workloads, 'ServingNamespace', {
-    // The model servers' pods meet Pod Security "restricted": admission enforces it.
-    metadata: { name: SERVING.namespace, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) },
+    // The model servers meet "restricted", the endpoint pickers (chart without securityContext
+    // values) "baseline": enforce baseline, audit and warn at restricted.
+    metadata: {
+      name: SERVING.namespace,
+      labels: podSecurityLabels(ENDPOINT_PICKER_POD_SECURITY_LEVEL, PodSecurityLevel.RESTRICTED),
+    },
   });
   new ServiceAccountV1(workloads, 'ModelServerAccount', {
     metadata: { name: SERVING.serviceAccount, namespace: SERVING.namespace },
@@ -188,8 +199,8 @@ export function build(app: App): TerraformStack[] {
     platform: gatewayPlatform,
     name: 'llm-gateway',
     namespace: SERVING.namespace,
-    // The cluster runs no AWS Load Balancer Controller: EKS's in-tree controller makes the NLB.
-    exposure: GatewayExposure.awsInternalNlb({ awsLoadBalancerController: false }),
+    // An internal NLB with IP targets, made by the AWS Load Balancer Controller installed above.
+    exposure: GatewayExposure.awsInternalNlb(),
     tls: { secretName: 'llm-gateway-tls' },
     monitoring,
   });

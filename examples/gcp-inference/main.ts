@@ -24,8 +24,6 @@
  * outputs (cross-stack references) and a short-lived Google access token: plan and apply in one
  * CI job. No credentials are needed to synthesize it.
  */
-import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
-import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
@@ -51,6 +49,7 @@ import {
 import {
   ArtifactRegistry,
   BudgetAlarm,
+  GatewayApiChannel,
   GcpPrincipal,
   GkeCluster,
   GkeNetwork,
@@ -68,6 +67,7 @@ import {
   ModelServer,
   ModelServerBackend,
   PodSecurityLevel,
+  ENDPOINT_PICKER_POD_SECURITY_LEVEL,
   WeightsSource,
   imageRef,
   podSecurityLabels,
@@ -120,33 +120,21 @@ export class GcpInferenceStack extends TerraformStack {
     });
     Tags.of(this).setCostAllocationTag('cost-center', 'llm-serving');
 
-    const network = new GkeNetwork(this, 'Network', { project: PROJECT, region: REGION, name: 'serve' });
+    // GKE Inference Gateway: a proxy-only subnet in the region for the internal load balancer's
+    // proxies, which reach the model servers (8000) and the endpoint pickers (9002).
+    const network = new GkeNetwork(this, 'Network', {
+      project: PROJECT,
+      region: REGION,
+      name: 'serve',
+      proxyOnlySubnet: { cidr: PROXY_ONLY_CIDR },
+    });
     const cluster = (this.cluster = new GkeCluster(this, 'Cluster', {
       network,
       name: 'serve',
       nodeLocations: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
       masterAuthorizedNetworks: [{ cidrBlock: '203.0.113.0/24', displayName: 'ci-runners' }],
+      gatewayApi: GatewayApiChannel.STANDARD,
     }));
-    // GKE Inference Gateway: the Gateway API on the cluster (GkeCluster has no prop for it yet)
-    // and a proxy-only subnet in the region for the internal load balancer's proxies, which
-    // reach the model servers (8000) and the endpoint pickers (9002).
-    cluster.resource.addOverride('gateway_api_config', { channel: 'CHANNEL_STANDARD' });
-    new ComputeSubnetwork(this, 'ProxyOnlySubnet', {
-      name: 'serve-proxy-only',
-      region: REGION,
-      network: network.resource.id,
-      ipCidrRange: PROXY_ONLY_CIDR,
-      purpose: 'REGIONAL_MANAGED_PROXY',
-      role: 'ACTIVE',
-    });
-    new ComputeFirewall(this, 'AllowProxyOnly', {
-      name: 'serve-allow-proxy-only',
-      network: network.resource.id,
-      direction: 'INGRESS',
-      sourceRanges: [PROXY_ONLY_CIDR],
-      allow: [{ protocol: 'tcp', ports: ['8000', '9002'] }],
-    });
-
     const llama8bAwq = sizeModel({
       model: ModelSpec.LLAMA_3_1_8B,
       quantization: Quantization.AWQ,
@@ -302,10 +290,19 @@ export class GcpInferencePlatformStack extends InClusterStack {
       kueue: false,
     });
     this.gatewayPlatform = new InferenceGatewayPlatform(this, 'InferenceGateway', {
-      implementation: GatewayImplementation.gke(),
+      // The load balancer's proxies connect from this subnet: each InferencePool admits it (and
+      // Google's health checks) to its model server's NetworkPolicy, enforced by Dataplane V2.
+      implementation: GatewayImplementation.gke({
+        proxyOnlySubnetCidr: infra.cluster.network.proxyOnlySubnetCidr,
+      }),
     });
     const ns = new NamespaceV1(this, 'ServingNamespace', {
-      metadata: { name: SERVING_NAMESPACE, labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) },
+      // The model servers meet "restricted", the endpoint pickers (chart without securityContext
+      // values) "baseline": enforce baseline, audit and warn at restricted.
+      metadata: {
+        name: SERVING_NAMESPACE,
+        labels: podSecurityLabels(ENDPOINT_PICKER_POD_SECURITY_LEVEL, PodSecurityLevel.RESTRICTED),
+      },
     });
     this.servingServiceAccount = new ServiceAccountV1(this, 'ServingServiceAccount', {
       metadata: { name: SERVING_SERVICE_ACCOUNT, namespace: ns.metadata.name },

@@ -35,6 +35,7 @@ import {
   ModelServerBackend,
   MonitoringStack,
   PodSecurityLevel,
+  ENDPOINT_PICKER_POD_SECURITY_LEVEL,
   WeightsSource,
   podSecurityLabels,
 } from '../../lib/k8s';
@@ -58,7 +59,12 @@ export function build(app: App): TerraformStack[] {
     kueue: false,
   });
   new NamespaceV1(platform, 'ServingNamespace', {
-    metadata: { name: 'llm', labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) },
+    // The model servers meet "restricted", the endpoint pickers (chart without securityContext
+    // values) "baseline": enforce baseline, audit and warn at restricted.
+    metadata: {
+      name: 'llm',
+      labels: podSecurityLabels(ENDPOINT_PICKER_POD_SECURITY_LEVEL, PodSecurityLevel.RESTRICTED),
+    },
   });
   const gatewayPlatform = new InferenceGatewayPlatform(platform, 'InferenceGateway', {
     implementation: GatewayImplementation.istio(),

@@ -197,6 +197,15 @@ export interface EksClusterProps {
    */
   readonly nodeAutoRepair?: boolean;
   /**
+   * Turn on Kubernetes NetworkPolicy enforcement in the VPC CNI add-on (its configuration value
+   * `enableNetworkPolicy: "true"`; VPC CNI 1.14+ runs the network policy agent, EKS the
+   * controller). Without it EKS stores NetworkPolicies, such as the model servers' ingress
+   * policies of the Kubernetes module, but nothing enforces them.
+   * @default false
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy.html
+   */
+  readonly networkPolicy?: boolean;
+  /**
    * Pace, limits and overrides of node auto repair on the GPU node groups (node groups may set
    * their own). Setting it turns `nodeAutoRepair` on unless that is `false`, which is an error.
    * The library always adds a `NoAction` override for `DCGMError` ({@link DCGM_ERROR_OVERRIDE}).
@@ -419,6 +428,7 @@ export class EksCluster extends Construct implements IEksCluster {
       'ebsCsiDriver',
       'outputs',
       'nodeAutoRepair',
+      'networkPolicy',
     ] as const) {
       if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
     }
@@ -680,7 +690,14 @@ export class EksCluster extends Construct implements IEksCluster {
       }
     }
     const vpcCni = this.addon('vpc-cni', this.addonVersions.vpcCni, {
-      ...(Object.keys(cniEnv).length ? { configurationValues: JSON.stringify({ env: cniEnv }) } : {}),
+      ...(Object.keys(cniEnv).length || props.networkPolicy
+        ? {
+            configurationValues: JSON.stringify({
+              ...(Object.keys(cniEnv).length ? { env: cniEnv } : {}),
+              ...(props.networkPolicy ? { enableNetworkPolicy: 'true' } : {}),
+            }),
+          }
+        : {}),
       serviceAccountRoleArn: cniRole.arn,
       dependsOn: [cniPolicy],
     });

@@ -83,6 +83,12 @@ export const VALIDATION_CODES = {
   PROMQL_MATCHER: 'promql-matcher',
   /** PromQL metric selector. */
   PROMQL_SELECTOR: 'promql-selector',
+  /** A policy rule id that is malformed or not one of the pack's rules. */
+  POLICY_RULE_ID: 'policy-rule-id',
+  /** A policy suppression without a reason long enough to record. */
+  POLICY_SUPPRESSION_REASON: 'policy-suppression-reason',
+  /** A policy report file name that is not a plain `.json` file name, or one already written. */
+  POLICY_REPORT_FILE: 'policy-report-file',
 } as const;
 
 /** One of the codes in `VALIDATION_CODES`. */

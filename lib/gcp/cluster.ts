@@ -26,6 +26,22 @@ export enum ReleaseChannel {
   EXTENDED = 'EXTENDED',
 }
 
+/**
+ * Gateway API channel of a GKE cluster (`gateway_api_config.channel`): GKE installs the Gateway
+ * API CRDs of the channel and runs its managed Gateway controller (the GatewayClasses
+ * `gke-l7-rilb`, `gke-l7-regional-external-managed`, ...). GKE Inference Gateway needs STANDARD
+ * and, from 1.34.0-gke.1626000, GKE also installs the InferencePool CRD.
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/deploying-gateways#enable-gateway
+ */
+export enum GatewayApiChannel {
+  /** The GA Gateway API resources. */
+  STANDARD = 'CHANNEL_STANDARD',
+  /** Standard plus experimental resources (deprecated by GKE for new clusters). */
+  EXPERIMENTAL = 'CHANNEL_EXPERIMENTAL',
+  /** Gateway API off. */
+  DISABLED = 'CHANNEL_DISABLED',
+}
+
 /** A CIDR block allowed to reach the control plane. */
 export interface AuthorizedNetwork {
   /** CIDR block, for example `203.0.113.0/24`. */
@@ -168,6 +184,13 @@ export interface GkeClusterProps {
    * @default false
    */
   readonly lustreCsi?: boolean;
+  /**
+   * The Gateway API channel (GKE's managed Gateway controller and CRDs), for GKE Inference
+   * Gateway (`GatewayImplementation.gke()` of the Kubernetes module). Its regional gateway
+   * classes also need a proxy-only subnet in the region (`GkeNetworkProps.proxyOnlySubnet`).
+   * @default - not set: GKE's default, Gateway API off
+   */
+  readonly gatewayApi?: GatewayApiChannel;
 }
 
 /** Roles of the node service account (least privilege for GKE nodes + image pulls). */
@@ -250,6 +273,8 @@ export class GkeCluster extends Construct implements IGkeCluster {
   public readonly nodeServiceAccount: ServiceAccount;
   /** The system node pool. */
   public readonly systemNodePool: ContainerNodePool;
+  /** The Gateway API channel, when set. */
+  public readonly gatewayApi?: GatewayApiChannel;
   /** The firewall rule letting the control plane reach webhooks on the nodes, when any port is given. */
   public readonly controlPlaneFirewall?: ComputeFirewall;
 
@@ -273,6 +298,23 @@ export class GkeCluster extends Construct implements IGkeCluster {
     }
     if (props.kubernetesVersion !== undefined)
       Validate.string(this, 'kubernetesVersion', props.kubernetesVersion);
+    if (props.gatewayApi !== undefined) {
+      Validate.oneOf(this, 'gatewayApi', props.gatewayApi, Object.values(GatewayApiChannel));
+    }
+    this.gatewayApi = props.gatewayApi;
+    if (
+      props.gatewayApi !== undefined &&
+      props.gatewayApi !== GatewayApiChannel.DISABLED &&
+      !net.proxyOnlySubnetCidr
+    ) {
+      Warnings.add(
+        this,
+        'gcp-gateway-no-proxy-only-subnet',
+        `'gatewayApi' is on but the network has no proxy-only subnet: GKE's regional gateway classes (gke-l7-rilb, ` +
+          `gke-l7-regional-external-managed) stay unprogrammed without one in the region. Set 'proxyOnlySubnet' on the ` +
+          `GkeNetwork, unless the VPC already has one.`,
+      );
+    }
     const name = props.name ?? defaultName(id);
     validateGceName('name', name, 40, this);
     this.network = net;
@@ -454,6 +496,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         managedPrometheus: { enabled: true },
       },
       costManagementConfig: { enabled: true },
+      ...(props.gatewayApi !== undefined ? { gatewayApiConfig: { channel: props.gatewayApi } } : {}),
       nodeConfig: {
         serviceAccount: this.nodeServiceAccount.email,
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],

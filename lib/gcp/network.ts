@@ -78,6 +78,34 @@ export interface IGkeNetwork {
    * @default - unknown: no overlap check
    */
   readonly ipv4Ranges?: readonly string[];
+  /**
+   * CIDR of the region's proxy-only subnet (`REGIONAL_MANAGED_PROXY`), the source address of
+   * every connection a regional Envoy-based load balancer (GKE's `gke-l7-rilb` and
+   * `gke-l7-regional-external-managed` gateways) opens to the pods.
+   * @default - none known
+   */
+  readonly proxyOnlySubnetCidr?: string;
+}
+
+/**
+ * The region's proxy-only subnet: the addresses the Envoy proxies of regional internal and
+ * external Application Load Balancers connect to backends from. GKE's regional gateway classes
+ * need one in the cluster's region.
+ * @see https://cloud.google.com/load-balancing/docs/proxy-only-subnets
+ */
+export interface ProxyOnlySubnetOptions {
+  /**
+   * The subnet's range: a private block of /26 or larger (Google's minimum; /23 recommended),
+   * disjoint from the node, pod, service and GPUDirect ranges.
+   */
+  readonly cidr: string;
+  /**
+   * TCP ports on the VPC's instances the proxies may connect to (a firewall rule from the
+   * subnet's range): the model servers' HTTP port 8000 and the endpoint pickers' ext_proc port
+   * 9002 of the Kubernetes module. An empty list creates no rule.
+   * @default [8000, 9002]
+   */
+  readonly allowedPorts?: number[];
 }
 
 /** Properties of {@link GkeNetwork}. */
@@ -123,6 +151,13 @@ export interface GkeNetworkProps {
    * @default - none
    */
   readonly gpuDirectZone?: string;
+  /**
+   * A proxy-only subnet (`purpose: REGIONAL_MANAGED_PROXY`, `role: ACTIVE`) in the region, for
+   * GKE Inference Gateway's regional load balancers, and a firewall rule letting its proxies
+   * reach the serving ports. One per region and VPC: leave it out when the VPC already has one.
+   * @default - none
+   */
+  readonly proxyOnlySubnet?: ProxyOnlySubnetOptions;
 }
 
 /**
@@ -167,8 +202,14 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
   public readonly podsCidr: string;
   /** Service secondary range CIDR. */
   public readonly servicesCidr: string;
-  /** Node, pod, service and GPUDirect subnet ranges. */
+  /** Node, pod, service, GPUDirect and proxy-only subnet ranges. */
   public readonly ipv4Ranges: readonly string[];
+  /** The proxy-only subnet's range, when one is created. */
+  public readonly proxyOnlySubnetCidr?: string;
+  /** The proxy-only subnet, when created. */
+  public readonly proxyOnlySubnet?: ComputeSubnetwork;
+  /** The firewall rule admitting the proxy-only subnet to the serving ports, when created. */
+  public readonly proxyOnlyFirewall?: ComputeFirewall;
   /** The cluster VPC. */
   public readonly resource: ComputeNetwork;
   /** The node subnet. */
@@ -193,8 +234,13 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
     this.gpuDirect = props.gpuDirect ?? GpuDirect.NONE;
     // Every resource name is `<name><suffix>` and at most 63 characters: the longest suffixes
     // are '-allow-internal' (15) and, for RDMA, '-gvnic-1-internal' (17).
+    // '-allow-proxy-only' (17) with a proxy-only subnet.
     ValidationError.withScope(this, () =>
-      validateGceName('name', name, this.gpuDirect === GpuDirect.RDMA ? 46 : 48),
+      validateGceName(
+        'name',
+        name,
+        this.gpuDirect === GpuDirect.RDMA || props.proxyOnlySubnet !== undefined ? 46 : 48,
+      ),
     );
     this.gpuDirectZone = props.gpuDirectZone;
     const mtu = props.mtu ?? 1460;
@@ -266,12 +312,84 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
     });
 
     this.gpuDirectNetworks = this.createGpuDirect(name, cidr, props);
-    this.ipv4Ranges = [
+    const ranges = [
       this.nodesCidr,
       this.podsCidr,
       this.servicesCidr,
       ...this.gpuDirectNetworks.map((n) => n.cidr),
     ];
+    if (props.proxyOnlySubnet !== undefined) {
+      const proxy = this.createProxyOnlySubnet(name, props, ranges);
+      this.proxyOnlySubnetCidr = proxy.cidr;
+      this.proxyOnlySubnet = proxy.subnet;
+      this.proxyOnlyFirewall = proxy.firewall;
+      ranges.push(proxy.cidr);
+    }
+    this.ipv4Ranges = ranges;
+  }
+
+  private createProxyOnlySubnet(
+    name: string,
+    props: GkeNetworkProps,
+    taken: string[],
+  ): { cidr: string; subnet: ComputeSubnetwork; firewall?: ComputeFirewall } {
+    const opts = Validate.object<ProxyOnlySubnetOptions>(this, 'proxyOnlySubnet', props.proxyOnlySubnet);
+    const cidr = Validate.string(this, 'proxyOnlySubnet.cidr', opts.cidr);
+    const range = ValidationError.withScope(this, () => parseCidr('proxyOnlySubnet.cidr', cidr));
+    if (prefixOf(range) > 26 || prefixOf(range) < 8) {
+      throw new ValidationError(
+        `'proxyOnlySubnet.cidr' ('${cidr}') must be /8 to /26: Google requires at least 64 addresses for the proxies ` +
+          `(a /26) and recommends a /23.`,
+        this,
+        'number-range',
+      );
+    }
+    if (!isPrivate(range)) {
+      throw new ValidationError(
+        `'proxyOnlySubnet.cidr' ('${cidr}') is not a private range: use a block inside 10.0.0.0/8, 172.16.0.0/12, ` +
+          `192.168.0.0/16 or 100.64.0.0/10.`,
+        this,
+      );
+    }
+    for (const r of taken) {
+      if (overlaps(cidr, r)) {
+        throw new ValidationError(
+          `'proxyOnlySubnet.cidr' ('${cidr}') overlaps the network's range '${r}' (nodes ${this.nodesCidr}, pods ` +
+            `${this.podsCidr}, services ${this.servicesCidr}${this.gpuDirectNetworks.length ? ', GPUDirect subnets' : ''}): ` +
+            `subnets of one VPC cannot overlap. Pick a free block, for example the /23 after the services range.`,
+          this,
+        );
+      }
+    }
+    const ports = Validate.array<number>(
+      this,
+      'proxyOnlySubnet.allowedPorts',
+      opts.allowedPorts ?? [8000, 9002],
+    );
+    ports.forEach((port, i) =>
+      Validate.integer(this, `proxyOnlySubnet.allowedPorts[${i}]`, port, { min: 1, max: 65535 }),
+    );
+    Validate.unique(this, 'proxyOnlySubnet.allowedPorts', ports);
+    const subnet = new ComputeSubnetwork(this, 'ProxyOnlySubnet', {
+      project: props.project,
+      name: `${name}-proxy-only`,
+      region: props.region,
+      network: this.resource.id,
+      ipCidrRange: cidr,
+      purpose: 'REGIONAL_MANAGED_PROXY',
+      role: 'ACTIVE',
+    });
+    const firewall = ports.length
+      ? new ComputeFirewall(this, 'AllowProxyOnly', {
+          project: props.project,
+          name: `${name}-allow-proxy-only`,
+          network: this.resource.id,
+          direction: 'INGRESS',
+          sourceRanges: [cidr],
+          allow: [{ protocol: 'tcp', ports: ports.map(String) }],
+        })
+      : undefined;
+    return { cidr, subnet, firewall };
   }
 
   /**

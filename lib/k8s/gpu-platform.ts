@@ -13,6 +13,7 @@ import {
   registerCrdInstaller,
   toYaml,
 } from './private/common';
+import { PodSecurityLevel, podSecurityLabels } from './pod-security';
 import { dcgmCountersCsv } from './private/dcgm';
 import { HELM_CHARTS, HelmChartVersion, IMAGES } from './versions';
 
@@ -170,6 +171,11 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
   public readonly management: GpuManagement;
   /** The Helm releases, by component. */
   public readonly releases: Partial<Record<GpuPlatformComponent, Release>> = {};
+  /**
+   * The namespaces this construct creates for KEDA, JobSet and Kueue (by name), labelled with
+   * the Pod Security level their pinned charts' pods meet ("restricted").
+   */
+  public readonly namespaces: Record<string, NamespaceV1> = {};
   /** The NVIDIA namespace. */
   public readonly resource: NamespaceV1;
 
@@ -393,19 +399,24 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
             },
           }
         : {};
-      this.releases.keda = this.release('Keda', 'keda', HELM_CHARTS.keda, 'keda', kedaValues, [], 600, true);
+      // kedacore/charts v2.20.2 (cbb9bb8c) keda/values.yaml: operator, metrics server and webhooks run
+      // with runAsNonRoot, every capability dropped, no privilege escalation and RuntimeDefault seccomp.
+      const ns = this.restrictedNamespace('KedaNamespace', 'keda');
+      this.releases.keda = this.release('Keda', 'keda', HELM_CHARTS.keda, 'keda', kedaValues, [ns], 600);
       crdGroups.push('keda.sh');
     }
     if (this.jobSetInstalled) {
+      // kubernetes-sigs/jobset v0.12.0 (f22e565a) charts/jobset/values.yaml: controller.podSecurityContext
+      // runAsNonRoot + RuntimeDefault seccomp, controller.securityContext drops ALL, no escalation.
+      const ns = this.restrictedNamespace('JobSetNamespace', JOBSET_NAMESPACE);
       this.releases.jobset = this.release(
         'JobSet',
         'jobset',
         HELM_CHARTS.jobSet,
         JOBSET_NAMESPACE,
         {},
-        [],
+        [ns],
         600,
-        true,
       );
       crdGroups.push('jobset.x-k8s.io');
       // The chart's metrics Service (jobset-metrics-service: controller selector labels, port
@@ -424,15 +435,18 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
     if (this.kueueInstalled) {
       // Kueue manages JobSets when their CRD exists at start-up: install it after JobSet.
       const after = this.releases.jobset ? [this.releases.jobset] : [];
+      // kubernetes-sigs/kueue v0.19.2 (8eab6877) charts/kueue/values.yaml: controllerManager.manager
+      // podSecurityContext runAsNonRoot + RuntimeDefault seccomp, containerSecurityContext drops ALL,
+      // no escalation (KueueViz, off by default, the same).
+      const ns = this.restrictedNamespace('KueueNamespace', KUEUE_NAMESPACE);
       this.releases.kueue = this.release(
         'Kueue',
         'kueue',
         HELM_CHARTS.kueue,
         KUEUE_NAMESPACE,
         {},
-        after,
+        [ns, ...after],
         600,
-        true,
       );
       crdGroups.push('kueue.x-k8s.io');
       // Kueue's own ServiceMonitor cannot carry the monitoring stack's release label: let the
@@ -447,6 +461,18 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
       });
     }
     registerCrdInstaller(this, crdGroups);
+  }
+
+  /**
+   * A namespace for a chart whose pods all meet Pod Security "restricted" as the pinned chart
+   * ships them, created here (not by Helm) so it carries the labels that enforce that level.
+   */
+  private restrictedNamespace(id: string, name: string): NamespaceV1 {
+    const ns = new NamespaceV1(this, id, {
+      metadata: { name, labels: { ...MANAGED_BY, ...podSecurityLabels(PodSecurityLevel.RESTRICTED) } },
+    });
+    this.namespaces[name] = ns;
+    return ns;
   }
 
   private release(

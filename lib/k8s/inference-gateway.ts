@@ -48,6 +48,25 @@ export enum GatewayImplementationKind {
   ISTIO = 'istio',
 }
 
+/** Options of {@link GatewayImplementation.gke}. */
+export interface GkeGatewayOptions {
+  /**
+   * The region's proxy-only subnet (`GkeNetwork.proxyOnlySubnetCidr`). GKE's regional load
+   * balancers connect to the model servers from it, and Google's health checks from
+   * {@link GOOGLE_HEALTH_CHECK_RANGES}: each {@link InferencePool} admits both to its server's
+   * NetworkPolicy. Without it a server's NetworkPolicy refuses the load balancer wherever
+   * NetworkPolicy is enforced (Dataplane V2, which `GkeCluster` turns on).
+   * @default - unknown: the pools warn and leave the servers' NetworkPolicies as they are
+   */
+  readonly proxyOnlySubnetCidr?: string;
+}
+
+/**
+ * Source ranges of Google Cloud health-check probes, which reach load-balanced pods directly.
+ * @see https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges
+ */
+export const GOOGLE_HEALTH_CHECK_RANGES: readonly string[] = ['35.191.0.0/16', '130.211.0.0/22'];
+
 /** Options of {@link GatewayImplementation.istio}. */
 export interface IstioGatewayOptions {
   /**
@@ -65,8 +84,15 @@ export interface IstioGatewayOptions {
  */
 export class GatewayImplementation {
   /** GKE Inference Gateway (managed classes `gke-l7-rilb`, `gke-l7-regional-external-managed`). */
-  public static gke(): GatewayImplementation {
-    return new GatewayImplementation(GatewayImplementationKind.GKE, 'gke-system');
+  public static gke(options: GkeGatewayOptions = {}): GatewayImplementation {
+    if (options.proxyOnlySubnetCidr !== undefined) {
+      Validate.cidr(undefined, 'proxyOnlySubnetCidr', options.proxyOnlySubnetCidr, { maxPrefix: 26 });
+    }
+    return new GatewayImplementation(
+      GatewayImplementationKind.GKE,
+      'gke-system',
+      options.proxyOnlySubnetCidr,
+    );
   }
 
   /** Istio, installed from its pinned Helm charts with the inference extension enabled. */
@@ -78,10 +104,23 @@ export class GatewayImplementation {
   public readonly kind: GatewayImplementationKind;
   /** Namespace of the implementation's control plane (Istio only; GKE's runs outside the cluster). */
   public readonly namespace: string;
+  /** The region's proxy-only subnet (GKE), when given. */
+  public readonly proxyOnlySubnetCidr?: string;
 
-  private constructor(kind: GatewayImplementationKind, namespace: string) {
+  private constructor(kind: GatewayImplementationKind, namespace: string, proxyOnlySubnetCidr?: string) {
     this.kind = kind;
     this.namespace = namespace;
+    this.proxyOnlySubnetCidr = proxyOnlySubnetCidr;
+  }
+
+  /**
+   * The addresses the implementation's load balancer connects to the pods from, outside the pod
+   * network: on GKE the proxy-only subnet and Google's health-check ranges; none for Istio
+   * (its Envoy pods are in the cluster).
+   */
+  public loadBalancerSourceCidrs(): string[] {
+    if (this.kind !== GatewayImplementationKind.GKE || this.proxyOnlySubnetCidr === undefined) return [];
+    return [this.proxyOnlySubnetCidr, ...GOOGLE_HEALTH_CHECK_RANGES];
   }
 }
 
@@ -685,6 +724,20 @@ export class InferencePool extends Construct {
     }
     const eppSelector = { 'llm-d-router-gateway': this.eppName };
     const gke = props.platform.implementation.kind === GatewayImplementationKind.GKE;
+    if (gke && b.allowIngressFromCidrs) {
+      const sources = props.platform.implementation.loadBalancerSourceCidrs();
+      if (sources.length) {
+        b.allowIngressFromCidrs(sources);
+      } else {
+        Warnings.add(
+          this,
+          'k8s-gke-gateway-network-policy',
+          `backend '${b.name}' has a NetworkPolicy, but the GKE gateway's proxy-only subnet is unknown: where ` +
+            `NetworkPolicy is enforced (Dataplane V2) the load balancer's connections are refused. Pass ` +
+            `GatewayImplementation.gke({ proxyOnlySubnetCidr }) or admit the subnet with networkPolicy.clientCidrs.`,
+        );
+      }
+    }
     const values = {
       provider: { name: gke ? 'gke' : 'istio' },
       router: {
@@ -785,6 +838,10 @@ export interface ModelServerBackendSource extends IConstruct {
   readonly scaledObject?: Manifest;
   /** Names of the LoRA adapters the server loads (`ModelServer.loraAdapterNames`), when it exposes them. */
   readonly loraAdapterNames?: readonly string[];
+  /** The server's NetworkPolicy, if any (`ModelServer.networkPolicy`). */
+  readonly networkPolicy?: unknown;
+  /** Widens the server's NetworkPolicy (`ModelServer.allowIngressFromCidrs`). */
+  allowIngressFromCidrs?(cidrs: readonly string[]): void;
 }
 
 /** Options of {@link ModelServerBackend.of}. */
@@ -837,6 +894,9 @@ export class ModelServerBackend {
         server.scalesToZero ??
         server.scaledObject?.manifestInput?.spec?.idleReplicaCount === 0,
       loraAdapterNames: [...(options.loraAdapterNames ?? server.loraAdapterNames ?? [])],
+      ...(server.networkPolicy !== undefined && server.allowIngressFromCidrs
+        ? { allowIngressFromCidrs: (cidrs: readonly string[]) => server.allowIngressFromCidrs!(cidrs) }
+        : {}),
     };
   }
 }
@@ -1057,6 +1117,25 @@ export class InferenceGateway extends Construct {
         `'exposure' GatewayExposure.cluster() is not available with GKE's managed gateway classes (they provision a ` +
           `Google Cloud load balancer). Use GatewayExposure.internalLoadBalancer() (gke-l7-rilb) or external().`,
         this,
+      );
+    }
+    // Gateway API v1 GatewayInfrastructure.annotations: qualified-name keys (as annotation keys),
+    // at most 8 entries, values at most 4096 characters (sigs.k8s.io/gateway-api apis/v1/gateway_types.go).
+    const infraAnnotations = Validate.stringMap(
+      this,
+      'exposure annotations',
+      this.exposure.serviceAnnotations,
+    );
+    for (const [k, v] of Object.entries(infraAnnotations)) {
+      Validate.k8sLabelKey(this, 'exposure annotations', k);
+      Validate.string(this, `exposure annotations['${k}']`, v, { allowEmpty: true, maxLength: 4096 });
+    }
+    if (Object.keys(infraAnnotations).length > 8) {
+      throw new ValidationError(
+        `'exposure' carries ${Object.keys(infraAnnotations).length} Service annotations; the Gateway API allows at most 8 ` +
+          `(spec.infrastructure.annotations). Drop some.`,
+        this,
+        'number-range',
       );
     }
     if (gke && Object.keys(this.exposure.serviceAnnotations).length) {

@@ -101,6 +101,12 @@ export interface IInferenceBackend {
   readonly loraAdapterNames: readonly string[];
   /** A name for messages and default object names (the Deployment name). */
   readonly name: string;
+  /**
+   * Admits IPv4 CIDR blocks to the server's API ports in its NetworkPolicy, for a gateway whose
+   * load balancer connects from outside the pod network (GKE's proxy-only subnet). Absent when
+   * the server has no NetworkPolicy to widen.
+   */
+  allowIngressFromCidrs?(cidrs: readonly string[]): void;
 }
 
 /** Model-server engines the pinned endpoint picker knows (llm-d-router v0.10.0 `router.modelServers.type`). */

@@ -3,7 +3,7 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
+import { ITerraformDependable, Lazy, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
@@ -154,6 +154,14 @@ export interface ModelServerNetworkPolicy {
    * @default true
    */
   readonly allowSameNamespace?: boolean;
+  /**
+   * IPv4 CIDR blocks whose connections may reach the server's API ports (`ipBlock` sources):
+   * callers outside the cluster's pod network, such as the client addresses an NLB preserves.
+   * An `InferencePool` behind GKE's managed gateway adds the region's proxy-only subnet and
+   * Google's health-check ranges itself (see {@link ModelServer.allowIngressFromCidrs}).
+   * @default - none
+   */
+  readonly clientCidrs?: string[];
 }
 
 /** Properties of a {@link ModelServer}. */
@@ -458,6 +466,7 @@ export class ModelServer extends Construct {
   /** Names of the LoRA adapters (model names clients may send besides {@link servedModelName}). */
   public readonly loraAdapterNames: string[];
   private readonly lora: ServerLora;
+  private readonly ingressCidrs: string[] = [];
 
   constructor(scope: Construct, id: string, props: ModelServerProps) {
     super(scope, id);
@@ -863,36 +872,60 @@ export class ModelServer extends Construct {
     return {};
   }
 
+  /**
+   * Lets connections from IPv4 CIDR blocks reach the server's API ports through its
+   * NetworkPolicy (`ipBlock` sources, deduplicated), for load balancers that connect from
+   * addresses outside the pod network. Does nothing when the NetworkPolicy is disabled.
+   */
+  public allowIngressFromCidrs(cidrs: readonly string[]): void {
+    Validate.array<string>(this, 'allowIngressFromCidrs', cidrs).forEach((c, i) => {
+      Validate.cidr(this, `allowIngressFromCidrs[${i}]`, c);
+      if (!this.ingressCidrs.includes(c)) this.ingressCidrs.push(c);
+    });
+  }
+
   private addNetworkPolicy(
     props: ModelServerProps,
     collection: MetricsCollection,
     labels: Record<string, string>,
   ): NetworkPolicyV1 {
     const np = props.networkPolicy ?? {};
+    const cidrs = Validate.array<string>(this, 'networkPolicy.clientCidrs', np.clientCidrs ?? []);
+    cidrs.forEach((c, i) => Validate.cidr(this, `networkPolicy.clientCidrs[${i}]`, c));
+    Validate.unique(this, 'networkPolicy.clientCidrs', cidrs);
+    this.ingressCidrs.push(...cidrs);
     const clients = Validate.array<string>(this, 'networkPolicy.clientNamespaces', np.clientNamespaces ?? []);
     clients.forEach((ns, i) =>
       Validate.k8sDnsLabel(this, `networkPolicy.clientNamespaces[${i}]`, ns, { what: 'a namespace name' }),
     );
     Validate.unique(this, 'networkPolicy.clientNamespaces', clients);
+    // Terraform's block names (snake_case): the list is produced at synth, after every
+    // allowIngressFromCidrs call, so the provider binding does not map its keys.
     const namespaceSelector = (ns: string) => ({
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
+      namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': ns } },
     });
     const apiPorts = this.engine.ports.map((p) => ({ port: p.name, protocol: 'TCP' }));
     const from = [
-      ...((np.allowSameNamespace ?? true) ? [{ podSelector: {} }] : []),
+      ...((np.allowSameNamespace ?? true) ? [{ pod_selector: {} }] : []),
       ...clients.map(namespaceSelector),
     ];
-    const ingress: Array<Record<string, unknown>> = [];
-    if (from.length) {
-      ingress.push({ from, ports: apiPorts });
-    }
     const scraper = collection.managed ? GMP_COLLECTOR_NAMESPACE : props.monitoring?.namespace;
-    if (scraper) {
-      ingress.push({
-        from: [namespaceSelector(scraper)],
-        ports: [{ port: this.engine.metrics.port, protocol: 'TCP' }],
-      });
-    }
+    const ingress = Lazy.anyValue({
+      produce: () => {
+        const rules: Array<Record<string, unknown>> = [];
+        const sources = [...from, ...this.ingressCidrs.map((cidr) => ({ ip_block: { cidr } }))];
+        if (sources.length) {
+          rules.push({ from: sources, ports: apiPorts });
+        }
+        if (scraper) {
+          rules.push({
+            from: [namespaceSelector(scraper)],
+            ports: [{ port: this.engine.metrics.port, protocol: 'TCP' }],
+          });
+        }
+        return rules;
+      },
+    });
     return new NetworkPolicyV1(this, 'NetworkPolicy', {
       metadata: { name: this.deploymentName, namespace: this.namespace, labels },
       spec: {

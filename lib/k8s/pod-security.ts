@@ -27,17 +27,33 @@ export const POD_SECURITY_VERSION = 'v1.33';
 const PREFIX = 'pod-security.kubernetes.io';
 
 /**
- * Namespace labels that enforce, audit and warn at `level` with the rules of
- * {@link POD_SECURITY_VERSION}.
+ * Namespace labels that enforce `level` and audit and warn at `auditLevel` (by default the same),
+ * with the rules of {@link POD_SECURITY_VERSION}. A stricter `auditLevel` reports the pods that
+ * fall short of it without refusing them: for a namespace shared by restricted model servers and
+ * the endpoint pickers of an `InferencePool`, which meet baseline only
+ * ({@link ENDPOINT_PICKER_POD_SECURITY_LEVEL}), enforce BASELINE and audit RESTRICTED.
  *
  * @example
  * new NamespaceV1(stack, 'Serving', { metadata: { name: 'llm', labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) } });
  */
-export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+export function podSecurityLabels(
+  level: PodSecurityLevel,
+  auditLevel: PodSecurityLevel = level,
+): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const mode of ['enforce', 'audit', 'warn']) {
-    labels[`${PREFIX}/${mode}`] = level;
+    labels[`${PREFIX}/${mode}`] = mode === 'enforce' ? level : auditLevel;
     labels[`${PREFIX}/${mode}-version`] = POD_SECURITY_VERSION;
   }
   return labels;
 }
+
+/**
+ * The Pod Security level the endpoint-picker pods of an `InferencePool` meet: baseline. The
+ * pinned llm-d-router chart (v0.10.0, commit 71f4f099, `config/charts/routerlib/templates/_deployment.yaml`)
+ * renders the `epp` container and its pod with no securityContext and exposes no value to set one
+ * (only its optional proxy sidecar has `securityContext`), so the pods lack what "restricted" requires
+ * (runAsNonRoot, seccomp RuntimeDefault, capabilities dropped, no privilege escalation) and a
+ * namespace enforcing "restricted" refuses them.
+ */
+export const ENDPOINT_PICKER_POD_SECURITY_LEVEL = PodSecurityLevel.BASELINE;

@@ -14,7 +14,7 @@ import {
   Tokenization,
 } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { ValidationError } from '../core';
+import { VALIDATION_CODES, ValidationError } from '../core';
 import { PolicyFinding, PolicyReport } from './report';
 import { PolicyResource, PolicyRule, PolicySeverity, PolicyStackView } from './rule';
 import { RULES } from './rules';
@@ -118,6 +118,8 @@ export class PolicyPack implements IAspect {
       if (!known.has(id)) {
         throw new ValidationError(
           `PolicyPack.aiInfra: rule id '${id}' (in 'severities' or 'exclude') is not one of the pack's rules: ${[...known].join(', ')}.`,
+          undefined,
+          VALIDATION_CODES.POLICY_RULE_ID,
         );
       }
     }
@@ -139,7 +141,11 @@ export class PolicyPack implements IAspect {
     const seen = new Set<string>();
     for (const e of entries) {
       if (seen.has(e.rule.id)) {
-        throw new ValidationError(`PolicyPack '${name}': rule id '${e.rule.id}' is listed twice.`);
+        throw new ValidationError(
+          `PolicyPack '${name}': rule id '${e.rule.id}' is listed twice.`,
+          undefined,
+          VALIDATION_CODES.DUPLICATE,
+        );
       }
       seen.add(e.rule.id);
     }
@@ -160,6 +166,7 @@ export class PolicyPack implements IAspect {
       throw new ValidationError(
         `'reportFileName' ('${file}') must be a plain file name ending in .json (letters, digits, '.', '_', '-').`,
         stack,
+        VALIDATION_CODES.POLICY_REPORT_FILE,
       );
     }
     const applied = APPLIED.get(stack) ?? new Set<string>();
@@ -167,6 +174,7 @@ export class PolicyPack implements IAspect {
       throw new ValidationError(
         `a policy pack already writes '${file}' for this stack: give the second pack another 'reportFileName'.`,
         stack,
+        VALIDATION_CODES.POLICY_REPORT_FILE,
       );
     }
     Aspects.of(stack).add(this);

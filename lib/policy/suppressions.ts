@@ -1,6 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { ValidationError } from '../core';
+import { VALIDATION_CODES, ValidationError } from '../core';
 
 /** Construct metadata type under which a suppression is recorded. */
 export const POLICY_SUPPRESSION_METADATA = 'cdktf-ai-infra:policy-suppression';
@@ -63,12 +63,14 @@ export class PolicySuppressions {
       throw new ValidationError(
         `policy suppression rule id '${String(ruleId)}' is not a rule id: use the kebab-case id from the finding, for example 's3-public-access'.`,
         scope,
+        VALIDATION_CODES.POLICY_RULE_ID,
       );
     }
     if (typeof reason !== 'string' || reason.trim().length < MIN_SUPPRESSION_REASON_LENGTH) {
       throw new ValidationError(
         `suppression of '${ruleId}' needs a 'reason' of at least ${MIN_SUPPRESSION_REASON_LENGTH} characters, got '${String(reason ?? '')}': say why the rule does not apply here.`,
         scope,
+        VALIDATION_CODES.POLICY_SUPPRESSION_REASON,
       );
     }
   }

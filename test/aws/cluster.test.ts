@@ -450,3 +450,32 @@ describe('EksCluster private endpoint access', () => {
     );
   });
 });
+
+describe('EksCluster networkPolicy', () => {
+  const vpcCni = (props: Parameters<typeof clusterStack>[0] = {}) => {
+    const { stack } = clusterStack(props);
+    return Object.values(resourcesOf(synthJson(stack), 'aws_eks_addon')).find(
+      (a: any) => a.addon_name === 'vpc-cni',
+    ) as any;
+  };
+
+  test('defaults to the VPC CNI without NetworkPolicy enforcement (no configuration values)', () => {
+    expect(vpcCni().configuration_values).toBeUndefined();
+  });
+
+  test('networkPolicy: true turns on enableNetworkPolicy in the VPC CNI configuration', () => {
+    expect(JSON.parse(vpcCni({ networkPolicy: true }).configuration_values)).toEqual({
+      enableNetworkPolicy: 'true',
+    });
+  });
+
+  test('keeps vpcCniEnv next to it', () => {
+    expect(
+      JSON.parse(vpcCni({ networkPolicy: true, vpcCniEnv: { WARM_IP_TARGET: '5' } }).configuration_values),
+    ).toEqual({ env: { WARM_IP_TARGET: '5' }, enableNetworkPolicy: 'true' });
+  });
+
+  test('throws when networkPolicy is not a boolean', () => {
+    expect(() => clusterStack({ networkPolicy: 'yes' as any })).toThrow(/'networkPolicy'/);
+  });
+});

@@ -269,4 +269,24 @@ export const CHART_VALUE_KEYS: Readonly<Record<string, ChartValueKeys>> = {
         'merged over the selected preset (routerlib _helpers.tpl "llm-d-router.proxy") and rendered as the Envoy container securityContext by routerlib templates/_deployment.yaml (sidecar) and _proxy-deployment.yaml (service)',
     },
   },
+  'aws-load-balancer-controller@3.5.0': {
+    source:
+      'kubernetes-sigs/aws-load-balancer-controller tag v3.5.0 (11eb202c) helm/aws-load-balancer-controller/values.yaml',
+    known: [
+      'clusterName',
+      'podDisruptionBudget',
+      'podSecurityContext',
+      'region',
+      'replicaCount',
+      'securityContext',
+      'serviceAccount',
+      'serviceAccount.create',
+      'serviceAccount.name',
+      'serviceMutatorWebhookConfig',
+      'serviceMutatorWebhookConfig.failurePolicy',
+      'vpcId',
+    ],
+    // Passed through with toYaml by templates/deployment.yaml and templates/pdb.yaml.
+    freeForm: ['podDisruptionBudget', 'podSecurityContext', 'securityContext'],
+  },
 };

@@ -1,5 +1,12 @@
 import { parse } from 'yaml';
-import { GATEWAY_HELM_CHARTS, HELM_CHARTS } from '../../lib/k8s';
+import { AWS_LOAD_BALANCER_CONTROLLER_CHART } from '../../lib/aws/load-balancer-controller';
+import {
+  ENDPOINT_PICKER_POD_SECURITY_LEVEL,
+  GATEWAY_HELM_CHARTS,
+  HELM_CHARTS,
+  PodSecurityLevel,
+  podSecurityLabels,
+} from '../../lib/k8s';
 import { CHART_VALUE_KEYS } from './chart-value-keys';
 import { constructStacks, exampleStacks } from './fixtures';
 
@@ -105,13 +112,91 @@ describe('Helm values, read as Helm reads them', () => {
       releases.filter((r) => r.values.length > 0).map((r) => `${r.chart}@${r.version}`),
     );
     const pinned = new Set(
-      [...Object.values(HELM_CHARTS), ...Object.values(GATEWAY_HELM_CHARTS)].map(
-        (c) => `${c.chart}@${c.version}`,
-      ),
+      [
+        ...Object.values(HELM_CHARTS),
+        ...Object.values(GATEWAY_HELM_CHARTS),
+        AWS_LOAD_BALANCER_CONTROLLER_CHART,
+      ].map((c) => `${c.chart}@${c.version}`),
     );
     for (const k of withValues) {
       expect(pinned.has(k) ? k : `${k} (not a pin)`).toBe(k);
       expect(Object.keys(CHART_VALUE_KEYS)).toContain(k);
     }
+  });
+});
+
+// Pod Security labels of the namespaces Helm releases go to (same synthesized examples).
+/** Pod Security levels from least to most strict. */
+const ORDER = ['privileged', 'baseline', 'restricted'];
+const stacks = exampleStacks();
+const namespaces = new Map<string, Record<string, string>>();
+for (const s of stacks) {
+  for (const ns of Object.values(s.json.resource?.kubernetes_namespace_v1 ?? {}) as any[]) {
+    namespaces.set(`${s.name.split(' ')[0]} ${ns.metadata.name}`, ns.metadata.labels ?? {});
+  }
+}
+const examplesReleases = stacks.flatMap((s) =>
+  (Object.values(s.json.resource?.helm_release ?? {}) as any[]).map((r) => ({
+    example: s.name.split(' ')[0],
+    ...r,
+  })),
+);
+
+describe('namespaces of Helm releases carry Pod Security labels', () => {
+  test.each([
+    [HELM_CHARTS.keda.chart, 'keda'],
+    [HELM_CHARTS.jobSet.chart, 'jobset-system'],
+    [HELM_CHARTS.kueue.chart, 'kueue-system'],
+  ])(
+    '%s: the library creates %s enforcing "restricted" (the level the pinned chart\'s pods meet)',
+    (chart, ns) => {
+      const found = examplesReleases.filter((r) => r.chart === chart);
+      expect(found.length).toBeGreaterThan(0);
+      for (const r of found) {
+        expect(r.namespace).toBe(ns);
+        expect(r.create_namespace).toBe(false);
+        expect(r.depends_on.some((d: string) => d.startsWith('kubernetes_namespace_v1.'))).toBe(true);
+        expect(namespaces.get(`${r.example} ${ns}`)).toMatchObject(
+          podSecurityLabels(PodSecurityLevel.RESTRICTED),
+        );
+      }
+    },
+  );
+
+  test('every namespace holding an endpoint picker enforces a level its pods meet (baseline), and audits restricted', () => {
+    const pools = examplesReleases.filter((r) => r.chart === 'llm-d-router-gateway');
+    expect(pools.length).toBeGreaterThan(3);
+    for (const r of pools) {
+      const labels = namespaces.get(`${r.example} ${r.namespace}`);
+      expect(labels).toBeDefined();
+      const enforce = labels!['pod-security.kubernetes.io/enforce'];
+      expect(ORDER.indexOf(enforce)).toBeLessThanOrEqual(ORDER.indexOf(ENDPOINT_PICKER_POD_SECURITY_LEVEL));
+      expect(labels!['pod-security.kubernetes.io/audit']).toBe('restricted');
+    }
+  });
+});
+
+describe('podSecurityLabels', () => {
+  test('defaults the audit and warn level to the enforced one', () => {
+    expect(podSecurityLabels(PodSecurityLevel.BASELINE)).toEqual({
+      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/enforce-version': 'v1.33',
+      'pod-security.kubernetes.io/audit': 'baseline',
+      'pod-security.kubernetes.io/audit-version': 'v1.33',
+      'pod-security.kubernetes.io/warn': 'baseline',
+      'pod-security.kubernetes.io/warn-version': 'v1.33',
+    });
+  });
+
+  test('audits and warns at a stricter level than it enforces', () => {
+    expect(podSecurityLabels(PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED)).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    });
+  });
+
+  test('the endpoint pickers meet baseline only (the pinned chart sets no securityContext)', () => {
+    expect(ENDPOINT_PICKER_POD_SECURITY_LEVEL).toBe(PodSecurityLevel.BASELINE);
   });
 });

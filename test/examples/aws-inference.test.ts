@@ -21,15 +21,16 @@ describe('examples/aws-inference', () => {
     expect(workloadsJson).toMatchSnapshot('workloads');
   });
 
-  test('an internal NLB in front of Istio routes each model by host name to its InferencePool', () => {
+  test('an internal NLB made by the AWS Load Balancer Controller in front of Istio routes each model by host name to its InferencePool', () => {
     const manifests = Object.values(resourcesOf(workloadsJson, 'kubernetes_manifest')).map(
       (m: any) => m.manifest,
     );
     const gateway = manifests.find((m: any) => m.kind === 'Gateway');
     expect(gateway.spec.gatewayClassName).toBe('istio');
     expect(gateway.spec.infrastructure.annotations).toEqual({
-      'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
-      'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
     });
     expect(gateway.spec.listeners[0]).toMatchObject({ protocol: 'HTTPS', port: 443 });
     const routes = manifests.filter((m: any) => m.kind === 'HTTPRoute');
@@ -42,7 +43,22 @@ describe('examples/aws-inference', () => {
     const platformCharts = (Object.values(resourcesOf(platformJson, 'helm_release')) as any[]).map(
       (r) => r.chart,
     );
-    expect(platformCharts).toEqual(expect.arrayContaining(['base', 'istiod']));
+    expect(platformCharts).toEqual(
+      expect.arrayContaining(['base', 'istiod', 'aws-load-balancer-controller']),
+    );
+    // Its role is bound to the service account the chart creates, in the infrastructure stack.
+    const associations = Object.values(resourcesOf(json, 'aws_eks_pod_identity_association')) as any[];
+    expect(associations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          namespace: 'kube-system',
+          service_account: 'aws-load-balancer-controller',
+        }),
+      ]),
+    );
+    // The private subnets it places the internal NLB in carry the tag it looks for.
+    const subnets = Object.values(resourcesOf(json, 'aws_subnet')) as any[];
+    expect(subnets.filter((s) => s.tags?.['kubernetes.io/role/internal-elb'] === '1').length).toBe(3);
   });
 
   test('applies infrastructure, then operators, then workloads', () => {

@@ -55,12 +55,15 @@ describe('examples/gcp-inference', () => {
   test('GKE Inference Gateway prerequisites: the Gateway API on the cluster, a proxy-only subnet and its firewall', () => {
     const cluster = Object.values(resourcesOf(json, 'google_container_cluster'))[0] as any;
     expect(cluster.gateway_api_config).toEqual({ channel: 'CHANNEL_STANDARD' });
-    expect(resourcesOf(json, 'google_compute_subnetwork').ProxyOnlySubnet).toMatchObject({
+    // GkeCluster's gatewayApi and GkeNetwork's proxyOnlySubnet (no overrides in the example).
+    const byName = (type: string, name: string) =>
+      Object.values(resourcesOf(json, type)).find((r: any) => r.name === name);
+    expect(byName('google_compute_subnetwork', 'serve-proxy-only')).toMatchObject({
       purpose: 'REGIONAL_MANAGED_PROXY',
       role: 'ACTIVE',
       ip_cidr_range: '10.10.0.0/23',
     });
-    expect(resourcesOf(json, 'google_compute_firewall').AllowProxyOnly).toMatchObject({
+    expect(byName('google_compute_firewall', 'serve-allow-proxy-only')).toMatchObject({
       source_ranges: ['10.10.0.0/23'],
       allow: [{ protocol: 'tcp', ports: ['8000', '9002'] }],
     });
@@ -110,6 +113,19 @@ describe('examples/gcp-inference in-cluster stacks', () => {
     );
   const platformJson = read('gcp-inference-platform');
   const workloadsJson = read('gcp-inference-workloads');
+
+  test("each model server's NetworkPolicy admits the gateway's proxy-only subnet and Google's health checks", () => {
+    const policies = Object.values(resourcesOf(workloadsJson, 'kubernetes_network_policy_v1')) as any[];
+    expect(policies).toHaveLength(3);
+    for (const p of policies) {
+      const blocks = p.spec.ingress.flatMap((r: any) => r.from).filter((f: any) => f.ip_block);
+      expect(blocks.map((f: any) => f.ip_block.cidr)).toEqual([
+        '10.10.0.0/23',
+        '35.191.0.0/16',
+        '130.211.0.0/22',
+      ]);
+    }
+  });
   const manifests = (kind: string) =>
     Object.values(resourcesOf(workloadsJson, 'kubernetes_manifest'))
       .map((m: any) => m.manifest)

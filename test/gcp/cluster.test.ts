@@ -1,6 +1,6 @@
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Accelerator } from '../../lib/core';
-import { GkeCluster, GkeClusterProps, ReleaseChannel } from '../../lib/gcp/cluster';
+import { GatewayApiChannel, GkeCluster, GkeClusterProps, ReleaseChannel } from '../../lib/gcp/cluster';
 import { GpuDirect } from '../../lib/gcp/machine-types';
 import { GkeNetwork } from '../../lib/gcp/network';
 import { GcpPrincipal } from '../../lib/gcp/principal';
@@ -304,5 +304,38 @@ describe('GkeCluster', () => {
   test('sets the network resource as the default child of the network and the cluster', () => {
     const { cluster } = make();
     expect(cluster.node.defaultChild).toBe(cluster.resource);
+  });
+});
+
+describe('GkeCluster Gateway API', () => {
+  test('defaults to no gateway_api_config (GKE: Gateway API off) and Dataplane V2', () => {
+    const c = clusterOf(make().json());
+    expect(c.gateway_api_config).toBeUndefined();
+    // Dataplane V2 enforces NetworkPolicy (the model servers' ingress policies take effect).
+    expect(c.datapath_provider).toBe('ADVANCED_DATAPATH');
+  });
+
+  test('gatewayApi sets the channel', () => {
+    const { stack } = gcpStack();
+    const network = new GkeNetwork(stack, 'Network', {
+      project: 'my-proj',
+      region: 'us-central1',
+      proxyOnlySubnet: { cidr: '10.10.0.0/23' },
+    });
+    const cluster = new GkeCluster(stack, 'Cluster', { network, gatewayApi: GatewayApiChannel.STANDARD });
+    expect(clusterOf(synthJson(stack)).gateway_api_config).toEqual({ channel: 'CHANNEL_STANDARD' });
+    expect(cluster.gatewayApi).toBe(GatewayApiChannel.STANDARD);
+    expect(warningIds(stack)).not.toContain('gcp-gateway-no-proxy-only-subnet');
+  });
+
+  test('warns when the Gateway API is on and the network has no proxy-only subnet', () => {
+    const { stack } = make({ gatewayApi: GatewayApiChannel.STANDARD });
+    expect(warningIds(stack)).toContain('gcp-gateway-no-proxy-only-subnet');
+    const off = make({ gatewayApi: GatewayApiChannel.DISABLED });
+    expect(warningIds(off.stack)).not.toContain('gcp-gateway-no-proxy-only-subnet');
+  });
+
+  test('throws for a channel GKE does not know', () => {
+    expect(() => make({ gatewayApi: 'STANDARD' as GatewayApiChannel })).toThrow(/'gatewayApi'/);
   });
 });

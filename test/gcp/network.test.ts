@@ -221,3 +221,84 @@ describe('GkeNetwork.gpuDirectKubernetesManifests', () => {
     expect(net().n.gpuDirectKubernetesManifests()).toEqual([]);
   });
 });
+
+describe('GkeNetwork proxy-only subnet', () => {
+  test('defaults to none', () => {
+    const { n, json } = net();
+    expect(n.proxyOnlySubnetCidr).toBeUndefined();
+    expect(
+      Object.values(resourcesOf(json(), 'google_compute_subnetwork')).map((s: any) => s.purpose),
+    ).toEqual([undefined]);
+  });
+
+  test('creates a REGIONAL_MANAGED_PROXY subnet in the region and admits it to ports 8000 and 9002 by default', () => {
+    const { n, json } = net({ name: 'serve', proxyOnlySubnet: { cidr: '10.10.0.0/23' } });
+    const j = json();
+    const subnet = Object.values(resourcesOf(j, 'google_compute_subnetwork')).find(
+      (s: any) => s.purpose === 'REGIONAL_MANAGED_PROXY',
+    );
+    expect(subnet).toMatchObject({
+      name: 'serve-proxy-only',
+      region: 'us-central1',
+      role: 'ACTIVE',
+      ip_cidr_range: '10.10.0.0/23',
+    });
+    const fw = Object.values(resourcesOf(j, 'google_compute_firewall')).find(
+      (f: any) => f.name === 'serve-allow-proxy-only',
+    );
+    expect(fw).toMatchObject({
+      direction: 'INGRESS',
+      source_ranges: ['10.10.0.0/23'],
+      allow: [{ protocol: 'tcp', ports: ['8000', '9002'] }],
+    });
+    expect(n.proxyOnlySubnetCidr).toBe('10.10.0.0/23');
+    expect(n.ipv4Ranges).toContain('10.10.0.0/23');
+  });
+
+  test('allowedPorts sets the firewall ports; an empty list creates no rule', () => {
+    const custom = net({ proxyOnlySubnet: { cidr: '10.10.0.0/23', allowedPorts: [8080] } }).json();
+    expect(
+      Object.values(resourcesOf(custom, 'google_compute_firewall')).find((f: any) =>
+        /proxy-only/.test(f.name),
+      ),
+    ).toMatchObject({ allow: [{ protocol: 'tcp', ports: ['8080'] }] });
+    const none = net({ proxyOnlySubnet: { cidr: '10.10.0.0/23', allowedPorts: [] } });
+    expect(none.n.proxyOnlyFirewall).toBeUndefined();
+  });
+
+  test.each([
+    ['10.10.0.0/27', /\/8 to \/26/],
+    ['8.8.0.0/23', /not a private range/],
+    ['10.9.0.0/23', /overlaps the network's range '10.9.0.0\/16'/],
+    ['10.0.0.0/23', /overlaps the network's range '10.0.0.0\/13'/],
+    ['10.10.0.1/23', /proxyOnlySubnet.cidr/],
+    ['not-a-cidr', /proxyOnlySubnet.cidr/],
+  ])('throws for cidr %s', (cidr, message) => {
+    expect(() => net({ proxyOnlySubnet: { cidr } })).toThrow(ValidationError);
+    expect(() => net({ proxyOnlySubnet: { cidr } })).toThrow(message);
+  });
+
+  test('throws when it overlaps a GPUDirect subnet', () => {
+    expect(() =>
+      net({
+        gpuDirect: GpuDirect.TCPX,
+        gpuDirectCidr: '192.168.0.0/16',
+        proxyOnlySubnet: { cidr: '192.168.0.0/23' },
+      }),
+    ).toThrow(/overlaps the network's range '192.168.0.0\/24'/);
+  });
+
+  test('throws for a port outside 1-65535 or listed twice', () => {
+    expect(() => net({ proxyOnlySubnet: { cidr: '10.10.0.0/23', allowedPorts: [0] } })).toThrow(
+      /allowedPorts\[0\]/,
+    );
+    expect(() => net({ proxyOnlySubnet: { cidr: '10.10.0.0/23', allowedPorts: [8000, 8000] } })).toThrow(
+      /allowedPorts/,
+    );
+  });
+
+  test('limits the network name to 46 characters ("<name>-allow-proxy-only" stays within 63)', () => {
+    expect(() => net({ name: 'a'.repeat(47), proxyOnlySubnet: { cidr: '10.10.0.0/23' } })).toThrow(/'name'/);
+    expect(() => net({ name: 'a'.repeat(46), proxyOnlySubnet: { cidr: '10.10.0.0/23' } })).not.toThrow();
+  });
+});

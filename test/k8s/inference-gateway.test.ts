@@ -359,6 +359,8 @@ describe('InferencePool', () => {
       engine: InferenceEngineType.VLLM,
       mayScaleToZero: true,
       loraAdapterNames: ['support'],
+      // The server has a NetworkPolicy a GKE gateway's pools widen.
+      allowIngressFromCidrs: expect.any(Function),
     });
     expect(ModelServerBackend.of(server).mayScaleToZero).toBe(false);
     new InferencePool(workloads, 'Pool', { backend: b, platform: gatewayPlatform });

@@ -60,6 +60,26 @@ const k8sLabels: Rule = (m) => {
   }
   return undefined;
 };
+// https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/#syntax-and-character-set:
+// keys are qualified names like label keys, values any string. Gateway API v1
+// GatewayInfrastructure.annotations (sigs.k8s.io/gateway-api apis/v1/gateway_types.go): at most 8
+// entries, values at most 4096 characters.
+const k8sAnnotations: Rule = (m) => {
+  if (m === undefined || m === null) return undefined;
+  for (const [k, v] of Object.entries(m as Record<string, unknown>)) {
+    if (!k8sLabelKeyOk(k)) return `annotation key '${k}'`;
+    if (typeof v !== 'string') return `annotation value of '${k}' is not a string`;
+  }
+  return undefined;
+};
+const gatewayInfrastructureAnnotations: Rule = (m) => {
+  const base = k8sAnnotations(m);
+  if (base) return base;
+  const entries = Object.entries((m ?? {}) as Record<string, string>);
+  if (entries.length > 8) return `${entries.length} infrastructure annotations (max 8)`;
+  const long = entries.find(([, v]) => v.length > 4096);
+  return long ? `annotation '${long[0]}' longer than 4096` : undefined;
+};
 // https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
 const QUANTITY = /^[+]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 const quantity: Rule = (v) =>
@@ -335,6 +355,14 @@ function kubeObjectProblems(obj: Json, path: string, out: string[]): void {
     );
     check('metadata.namespace', k8sLabel, obj.metadata.namespace);
     check('metadata.labels', k8sLabels, obj.metadata.labels);
+    check('metadata.annotations', k8sAnnotations, obj.metadata.annotations);
+    if (obj.kind === 'Gateway') {
+      check(
+        'spec.infrastructure.annotations',
+        gatewayInfrastructureAnnotations,
+        obj.spec?.infrastructure?.annotations,
+      );
+    }
   }
   for (const key of ['requests', 'limits']) {
     if (obj[key] && typeof obj[key] === 'object' && !Array.isArray(obj[key])) {
