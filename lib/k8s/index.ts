@@ -6,6 +6,7 @@ export * from './pod-security';
 export * from './weights';
 export * from './engines';
 export * from './metrics-collection';
+export * from './fabric';
 export * from './model-server';
 export * from './gpu-platform';
 export * from './monitoring-stack';
