@@ -490,9 +490,10 @@ export class ModelServer extends Construct {
     const autoscaling = props.autoscaling;
 
     this.sizing = this.size(props);
-    engine.validate(this, { ...props, sizing: this.sizing });
     const nodes = this.sizing.nodesPerReplica;
+    // Before the engine's own checks: "cannot serve across nodes" is the clearer message.
     const fabric = this.validateMultiNode(props, nodes, autoscaling?.maxReplicas ?? replicas);
+    engine.validate(this, { ...props, sizing: this.sizing });
     const weights = props.weights.bind(this, {
       engine,
       weightsGiB: this.sizing.weightsGiB,
