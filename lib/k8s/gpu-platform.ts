@@ -143,7 +143,8 @@ export type GpuPlatformComponent =
  * The in-cluster GPU platform: the NVIDIA device plugin or GPU Operator (driver and toolkit
  * only where the node image lacks them), the EFA device plugin when asked, dcgm-exporter with
  * the counters the alert rules need and a ServiceMonitor the monitoring stack selects, KEDA,
- * JobSet and Kueue. All Helm releases, pinned in `versions.ts`.
+ * JobSet and Kueue, and LeaderWorkerSet when asked (multi-node model servers). All Helm releases,
+ * pinned in `versions.ts`.
  *
  * These charts install CRDs: put the GpuPlatform in a "platform" stack and the custom
  * resources that use them (ModelServer autoscaling, TrainingJob, TrainingQueues) in a later
