@@ -1,10 +1,15 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { Accelerator, ModelSpec, Quantization, ValidationError } from '../../lib/core';
+import { parse as parseYaml } from 'yaml';
 import {
+  GatewayImplementation,
   GpuNodeImage,
   GpuPlatform,
   HELM_CHARTS,
+  InferenceGatewayPlatform,
+  InferencePool,
+  ModelServerBackend,
   ModelServer,
   ModelServerProps,
   PodSecurityLevel,
@@ -225,6 +230,26 @@ describe('ModelServer across nodes (LeaderWorkerSet)', () => {
     expect(Object.keys(resourcesOf(json, 'kubernetes_deployment_v1'))).toHaveLength(1);
     expect(manifests(json, 'LeaderWorkerSet')).toEqual([]);
     expect(warningsOf(workloads).join('\n')).toMatch(/k8s-fabric-unused/);
+  });
+});
+
+describe('ModelServer across nodes behind the inference gateway', () => {
+  test('the InferencePool selects the group leaders only (workers serve no API)', () => {
+    const { platform, workloads } = platformAndWorkloads();
+    const gatewayPlatform = new InferenceGatewayPlatform(platform, 'InferenceGateway', {
+      implementation: GatewayImplementation.istio(),
+    });
+    const server = new ModelServer(workloads, 'Llama405B', { ...LLAMA_405B, namespace: 'llm' });
+    new InferencePool(workloads, 'Pool', {
+      backend: ModelServerBackend.of(server),
+      platform: gatewayPlatform,
+    });
+    const release: any = Object.values(resourcesOf(synthJson(workloads), 'helm_release')).find(
+      (r: any) => r.chart === 'llm-d-router-gateway',
+    );
+    const values = parseYaml(release.values[0]);
+    expect(JSON.stringify(values)).toContain('"cdktf-ai-infra/role":"leader"');
+    expect(ModelServerBackend.of(server).podSelectorLabels).toEqual(server.selectorLabels);
   });
 });
 

@@ -126,9 +126,12 @@ export class VllmEngine implements IServingEngine {
 
   /**
    * vLLM's native multi-node launch (no Ray), as vLLM documents it for tensor parallel 8 x
-   * pipeline parallel 2 on two nodes (`docs/serving/parallelism_scaling.md`, "Running vLLM with
-   * MultiProcessing"; `ParallelConfig.nnodes`, `node_rank`, `master_addr`, `master_port` in
-   * `vllm/config/parallel.py`): every node runs `vllm serve` with the same model and parallel
+   * pipeline parallel 2 on two nodes (`docs/serving/parallelism_scaling.md` at vllm-project/vllm
+   * 096bd6a4, "Running vLLM with MultiProcessing"; `ParallelConfig.nnodes`, `node_rank`,
+   * `master_addr`, `master_port` (default 29501) in `vllm/config/parallel.py` at 00193b82: "To
+   * use mp you must also set nnodes"). Both were read on vLLM's main branch; the v0.31.0 tag
+   * itself could not be opened here (VERIFY the flags against `vllm serve --help` of the pinned
+   * image when bumping it). Every node runs `vllm serve` with the same model and parallel
    * flags plus `--nnodes N --node-rank R --master-addr <leader>`; node 0 (the LeaderWorkerSet
    * leader) serves the OpenAI API, the others run `--headless` (engine only, no API server).
    * The Ray-based variant of the LeaderWorkerSet vLLM example (`docs/examples/vllm/GPU/lws.yaml`
