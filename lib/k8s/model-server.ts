@@ -408,6 +408,12 @@ export function startupBudget(o: StartupBudgetOptions): StartupBudget {
  * {@link MetricsCollection}), a PodDisruptionBudget, an ingress NetworkPolicy and an optional
  * KEDA ScaledObject on the engine's queue depth.
  *
+ * A model that needs more than one node per replica (`maxNodesPerReplica` above 1, core sizing:
+ * tensor parallel within a node, pipeline parallel across nodes) is served as a LeaderWorkerSet
+ * instead of the Deployment: one group of `nodesPerReplica` pods per replica, the leader serving
+ * the API behind the Service, the workers joining it over `fabric` (EFA, GKE device networks,
+ * RDMA or Ethernet).
+ *
  * The pods meet the Pod Security "restricted" profile: they run as the engine image's non-root
  * user with `HOME`/`USER` set, no privilege escalation, all capabilities dropped, RuntimeDefault
  * seccomp and a read-only root filesystem with emptyDirs where the engine writes.
