@@ -1,6 +1,8 @@
 /**
  * aws-inference: EKS inference pools sized from the models they serve: Llama 3.1 70B in AWQ on
- * L40S (g6e) and Llama 3.1 8B in INT8 on A10G (g5), both scaling from zero; an ECR registry
+ * L40S (g6e) and Llama 3.1 8B in INT8 on A10G (g5), both scaling from zero, and Llama 3.1 405B
+ * in BF16 across two p5.48xlarge per replica (tensor parallel 8 x pipeline parallel 2, a
+ * LeaderWorkerSet over EFA in a cluster placement group, from zero nodes); an ECR registry
  * with pull-through caches and a model bucket; Amazon Managed Prometheus alerting; a budget.
  *
  * Three stacks, applied in order:
@@ -58,6 +60,7 @@ import {
   ModelServerBackend,
   PodSecurityLevel,
   ENDPOINT_PICKER_POD_SECURITY_LEVEL,
+  ServingFabric,
   WeightsSource,
   gpuHourlyPriceOf,
   podSecurityLabels,
@@ -66,6 +69,13 @@ import {
 const REGION = 'us-west-2';
 /** Namespace and service account of the model servers (the Pod Identity role is bound to them). */
 const SERVING = { namespace: 'llm', serviceAccount: 'model-server' };
+/**
+ * Namespace and service account of the multi-node server: its pods add IPC_LOCK for EFA, which
+ * Pod Security "restricted" refuses, so they get a namespace of their own.
+ */
+const MULTI_NODE = { namespace: 'llm-multinode', serviceAccount: 'model-server' };
+/** Tag of the vLLM image with the EFA installer and aws-ofi-nccl, built into the registry's `serving/vllm`. */
+const VLLM_EFA_TAG = 'v0.31.0-efa';
 /** DNS suffix of the models' host names on the internal gateway (a private hosted zone you own). */
 const SERVING_DOMAIN = 'llm.internal.acme-ml.example';
 
@@ -76,6 +86,8 @@ export class AwsInferenceStack extends TerraformStack {
   public readonly monitoring: Monitoring;
   public readonly llama70b: SizingResult;
   public readonly llama8b: SizingResult;
+  public readonly llama405b: SizingResult;
+  public readonly h100: InferenceNodeGroup;
   public readonly pools: InferenceNodeGroup[];
 
   constructor(scope: Construct, id: string) {
@@ -85,6 +97,8 @@ export class AwsInferenceStack extends TerraformStack {
 
     const network = new GpuNetwork(this, 'Network', {
       availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+      // The multi-node pool's nodes share one AZ (EFA, cluster placement group).
+      trainingAvailabilityZone: 'us-west-2a',
     });
     const cluster = (this.cluster = new EksCluster(this, 'Cluster', {
       network,
@@ -117,7 +131,19 @@ export class AwsInferenceStack extends TerraformStack {
       maxNodes: 8,
       capacity: Capacity.spot(),
     });
-    this.pools = [l40s, a10g];
+    // Llama 3.1 405B BF16 does not fit 8 x H100: 2 nodes of 8 (the vLLM Llama 3.1 blog layout).
+    const llama405b = (this.llama405b = sizeModel({
+      model: ModelSpec.LLAMA_3_1_405B,
+      quantization: Quantization.BF16,
+      accelerator: Accelerator.H100,
+      maxNodesPerReplica: 2,
+    }));
+    const h100 = (this.h100 = cluster.addInferenceNodeGroup('H100', {
+      accelerator: Accelerator.H100,
+      sizing: llama405b,
+      maxNodes: 2 * llama405b.nodesPerReplica,
+    }));
+    this.pools = [l40s, a10g, h100];
 
     const registry = (this.registry = new Registry(this, 'Registry', {
       repositories: ['serving/vllm'],
@@ -130,6 +156,7 @@ export class AwsInferenceStack extends TerraformStack {
     }));
     registry.grantPull(cluster.nodeRole);
     registry.grantReadModels(cluster.addWorkloadRole('ModelServer', SERVING));
+    registry.grantReadModels(cluster.addWorkloadRole('MultiNodeModelServer', MULTI_NODE));
 
     const monitoring = (this.monitoring = new Monitoring(this, 'Monitoring', {
       cluster,
@@ -149,6 +176,13 @@ export class AwsInferenceStack extends TerraformStack {
           instance_types: a10g.instanceTypes,
           gpus_per_node: a10g.gpusPerNode,
           tensor_parallel_size: llama8b.tensorParallelSize,
+        },
+        h100: {
+          instance_types: h100.instanceTypes,
+          gpus_per_node: h100.gpusPerNode,
+          nodes_per_replica: h100.nodesPerReplica,
+          tensor_parallel_size: llama405b.tensorParallelSize,
+          pipeline_parallel_size: llama405b.pipelineParallelSize,
         },
       },
     });
@@ -172,6 +206,8 @@ export function build(app: App): TerraformStack[] {
     monitoring,
     jobSet: false,
     kueue: false,
+    efa: true,
+    leaderWorkerSet: true,
   });
 
   // Provisions the gateway's internal NLB (IP targets) from its Service annotations.
@@ -229,6 +265,41 @@ export function build(app: App): TerraformStack[] {
       hostnames: [`${server.servedModelName.replace(/\./g, '-')}.${SERVING_DOMAIN}`],
     });
   }
+
+  // Llama 3.1 405B across two p5.48xlarge per replica: a LeaderWorkerSet group over EFA.
+  const multiNodeNs = new NamespaceV1(workloads, 'MultiNodeNamespace', {
+    metadata: { name: MULTI_NODE.namespace, labels: podSecurityLabels(PodSecurityLevel.PRIVILEGED) },
+  });
+  new ServiceAccountV1(workloads, 'MultiNodeModelServerAccount', {
+    metadata: { name: MULTI_NODE.serviceAccount, namespace: MULTI_NODE.namespace },
+    dependsOn: [multiNodeNs],
+  });
+  const llama405b = new ModelServer(workloads, 'Llama405B', {
+    model: infra.llama405b.model,
+    quantization: infra.llama405b.quantization,
+    accelerator: infra.llama405b.accelerator,
+    maxNodesPerReplica: infra.llama405b.nodesPerReplica,
+    fabric: ServingFabric.efa({ devicesPerNode: infra.h100.efaDevicesPerNode }),
+    image: { repository: infra.registry.repositories['serving/vllm'].repositoryUrl, tag: VLLM_EFA_TAG },
+    weights: WeightsSource.bucket(`${models}/llama-3.1-405b-instruct/`),
+    namespace: MULTI_NODE.namespace,
+    serviceAccountName: MULTI_NODE.serviceAccount,
+    // 756 GiB read from S3 by both nodes: measure the rate and set it to size the probes tighter.
+    weightsLoadMiBPerSecond: 500,
+    autoscaling: { maxReplicas: infra.h100.maxNodes / infra.llama405b.nodesPerReplica },
+    monitoring,
+    platform: gpu,
+    networkPolicy: { clientNamespaces: [SERVING.namespace] },
+  });
+  const llama405bPool = new InferencePool(workloads, 'Llama405BPool', {
+    backend: ModelServerBackend.of(llama405b),
+    platform: gatewayPlatform,
+    monitoring,
+  });
+  gateway.addModel('Llama405B', {
+    variants: [{ pool: llama405bPool, weight: 1 }],
+    hostnames: [`${llama405b.servedModelName.replace(/\./g, '-')}.${SERVING_DOMAIN}`],
+  });
   return [infra, platform, workloads];
 }
 

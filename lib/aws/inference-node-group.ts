@@ -1,6 +1,10 @@
 import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { EksNodeRepairOptions, nodeGroupRepairConfig } from './node-repair';
 import { Construct } from 'constructs';
 import {
@@ -20,12 +24,16 @@ import {
 import { validateSubnet } from './private/subnets';
 import type { IEksCluster } from './cluster';
 import type { NetworkSubnet } from './network';
+import { efaDeviceCount, efaInterfaceLayout } from './efa';
 import {
   AwsGpuInstanceType,
   awsInstanceTypeByName,
   compatibleInstanceTypes,
+  efaTrainingInstanceTypeNames,
   GPU_INSTANCE_TYPES,
+  supportsEfaLayout,
 } from './instance-types';
+import { EFA_HUGE_PAGES_2MIB, EFA_RESOURCE } from './training-node-group';
 import {
   addNodeGroupCost,
   eksTaints,
@@ -91,6 +99,18 @@ export interface InferenceNodeGroupOptions extends InferenceNodePoolOptions {
    * @default - the cluster's `nodeRepair`
    */
   readonly nodeRepair?: EksNodeRepairOptions;
+  /**
+   * Give the nodes every EFA device of the instance (the layout of {@link efaInterfaceLayout}),
+   * a security group open to itself and the EFA driver's huge pages: the fabric of a replica
+   * that spans nodes.
+   * @default - true when `sizing` spans nodes (`nodesPerReplica` above 1), else false
+   */
+  readonly efa?: boolean;
+  /**
+   * Launch the nodes in a `cluster` placement group (one AZ, close together for NCCL).
+   * @default - true when `sizing` spans nodes and the capacity is on-demand or spot, else false
+   */
+  readonly placementGroup?: boolean;
 }
 
 /** Properties of an {@link InferenceNodeGroup}. */
@@ -130,6 +150,14 @@ export class InferenceNodeGroup extends Construct {
   public readonly taints: NodeTaint[];
   /** Most nodes. */
   public readonly maxNodes: number;
+  /** Nodes one replica spans (`sizing.nodesPerReplica`, 1 without a sizing). */
+  public readonly nodesPerReplica: number;
+  /** EFA devices per node (0 without EFA): what pods request as `vpc.amazonaws.com/efa` (`ServingFabric.efa({ devicesPerNode })`). */
+  public readonly efaDevicesPerNode: number;
+  /** The placement group, when one is used. */
+  public readonly placementGroup?: PlacementGroup;
+  /** The EFA security group (all traffic to and from itself), with EFA. */
+  public readonly securityGroup?: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: InferenceNodeGroupProps) {
     super(scope, id);
@@ -162,9 +190,14 @@ export class InferenceNodeGroup extends Construct {
     const counts = resolveInferenceNodeCounts(props, this);
     this.minNodes = counts.minNodes;
     this.maxNodes = counts.maxNodes;
+    for (const b of ['efa', 'placementGroup'] as const) {
+      if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
+    }
+    this.nodesPerReplica = props.sizing?.nodesPerReplica ?? 1;
+    const multiNode = this.nodesPerReplica > 1;
     const needed = resolveInferenceGpusPerNode(props, this);
     this.gpusPerNode = needed;
-    if (props.gpusPerNode === undefined && props.sizing && props.instanceType === undefined) {
+    if (props.gpusPerNode === undefined && props.sizing && props.instanceType === undefined && !multiNode) {
       // A replica may need a GPU count AWS does not sell (2 x L40S): use the next larger shape.
       const counts = [
         ...new Set(
@@ -192,7 +225,9 @@ export class InferenceNodeGroup extends Construct {
           props.gpusPerNode !== undefined
             ? 'gpusPerNode'
             : props.sizing
-              ? 'sizing.gpusPerReplica'
+              ? multiNode
+                ? 'sizing.gpusPerNode'
+                : 'sizing.gpusPerReplica'
               : 'gpusPerNode (default 1)',
         );
       }
@@ -218,9 +253,27 @@ export class InferenceNodeGroup extends Construct {
       dataVolumeSnapshotId: props.dataVolumeSnapshotId,
     });
 
+    const efa = props.efa ?? multiNode;
+    if (efa && !supportsEfaLayout(this.instanceType)) {
+      throw new ValidationError(
+        `'efa' is ${props.efa === undefined ? `on because one replica spans ${this.nodesPerReplica} nodes` : 'true'}, but ${this.instanceType.name} has no EFA network-card layout in the catalogue: ` +
+          `use one of ${efaTrainingInstanceTypeNames().join(', ')}, or set 'efa: false' to accept TCP between the nodes.`,
+        this,
+      );
+    }
+    if (multiNode && !efa) {
+      Warnings.add(
+        this,
+        'aws-multi-node-without-efa',
+        `'efa' is false but one replica spans ${this.nodesPerReplica} nodes: its pipeline-parallel traffic crosses the nodes over TCP, many times slower than EFA.`,
+      );
+    }
+    const usePg =
+      props.placementGroup ?? (multiNode && (kind === CapacityKind.ON_DEMAND || kind === CapacityKind.SPOT));
+
     let types = [this.instanceType];
     if (kind === CapacityKind.SPOT) {
-      types = compatibleInstanceTypes(this.instanceType, false);
+      types = compatibleInstanceTypes(this.instanceType, efa);
       if (this.maxNodes < 2) {
         Warnings.add(
           this,
@@ -230,7 +283,13 @@ export class InferenceNodeGroup extends Construct {
       }
     }
     this.instanceTypes = types.map((t) => t.name);
-    const subnets = props.subnets ?? cluster.network.privateSubnets;
+    // A cluster placement group and EFA keep to one AZ: the network's training subnet by default.
+    const oneAz = efa || usePg;
+    const subnets =
+      props.subnets ??
+      (oneAz && cluster.network.trainingSubnet
+        ? [cluster.network.trainingSubnet]
+        : cluster.network.privateSubnets);
     const subnetIds = subnets.map((s) => s.subnetId);
     if (subnetIds.length === 0) {
       throw new ValidationError(`'subnets' is empty: give at least one private subnet.`, this);
@@ -246,15 +305,67 @@ export class InferenceNodeGroup extends Construct {
       );
     }
 
+    if (oneAz && azs.length > 1) {
+      throw new ValidationError(
+        `${efa ? 'EFA' : `'placementGroup'`} keeps a multi-node group in one Availability Zone, but 'subnets' span ${azs.join(', ')}: ` +
+          `pass the subnets of one AZ (or set 'trainingAvailabilityZone' on the GpuNetwork and omit 'subnets').`,
+        this,
+      );
+    }
+
+    const layout = efa ? efaInterfaceLayout(this.instanceType) : [];
+    this.efaDevicesPerNode = efaDeviceCount(layout);
+    let sgs: string[] = [];
+    if (efa) {
+      cluster.requireEfaOnlySupport(this);
+      this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+        vpcId: cluster.network.vpcId,
+        description: `EFA node group ${this.node.path}: all traffic to and from itself`,
+        tags: { Name: this.node.path },
+      });
+      new VpcSecurityGroupIngressRule(this, 'EfaSelfIngress', {
+        securityGroupId: this.securityGroup.id,
+        referencedSecurityGroupId: this.securityGroup.id,
+        ipProtocol: '-1',
+        description: 'EFA: all traffic from itself',
+      });
+      new VpcSecurityGroupEgressRule(this, 'EfaSelfEgress', {
+        securityGroupId: this.securityGroup.id,
+        referencedSecurityGroupId: this.securityGroup.id,
+        ipProtocol: '-1',
+        description: 'EFA: all traffic to itself',
+      });
+      sgs = [this.securityGroup.id, cluster.clusterSecurityGroupId];
+    }
+    if (usePg) {
+      this.placementGroup = new PlacementGroup(this, 'PlacementGroup', {
+        name: `${cluster.clusterName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255),
+        strategy: 'cluster',
+      });
+    }
+
     const userData = renderUserData({
       amiType,
       localStorageRaid0: (props.localStorageRaid0 ?? true) && this.instanceType.localNvmeGB > 0,
-      hugePages2MiB: 0,
+      hugePages2MiB: efa ? EFA_HUGE_PAGES_2MIB : 0,
     });
     this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
-      description: `${this.node.path}: ${this.instanceType.name}`,
+      description: `${this.node.path}: ${this.instanceType.name}${efa ? `, ${this.efaDevicesPerNode} EFA` : ''}`,
       updateDefaultVersion: true,
       ...ltBasics,
+      ...(efa
+        ? {
+            networkInterfaces: layout.map((n) => ({
+              networkCardIndex: n.networkCardIndex,
+              deviceIndex: n.deviceIndex,
+              interfaceType: n.interfaceType,
+              securityGroups: sgs,
+              deleteOnTermination: 'true',
+              description: `card ${n.networkCardIndex} device ${n.deviceIndex} ${n.interfaceType}`,
+            })),
+          }
+        : {}),
+      ...(this.placementGroup ? { placement: { groupName: this.placementGroup.name } } : {}),
       ...(props.capacity?.kind === CapacityKind.RESERVATION
         ? {
             capacityReservationSpecification: {
@@ -265,7 +376,7 @@ export class InferenceNodeGroup extends Construct {
       ...(userData ? { userData } : {}),
     });
 
-    const labels = gpuNodeLabels(this, id, props.accelerator, props.labels, false);
+    const labels = gpuNodeLabels(this, id, props.accelerator, props.labels, efa);
     const taints = gpuPoolTaints(props.taints ?? []);
     this.labels = labels;
     this.taints = taints;
@@ -273,6 +384,14 @@ export class InferenceNodeGroup extends Construct {
       'k8s.io/cluster-autoscaler/enabled': 'true',
       [`k8s.io/cluster-autoscaler/${cluster.clusterName}`]: 'owned',
       [`k8s.io/cluster-autoscaler/node-template/resources/${NVIDIA_GPU_RESOURCE}`]: `${this.gpusPerNode}`,
+      // Pods of a multi-node group request EFA devices and huge pages: cluster-autoscaler scales
+      // a group from zero only when the node template offers them.
+      ...(efa
+        ? {
+            [`k8s.io/cluster-autoscaler/node-template/resources/${EFA_RESOURCE}`]: `${this.efaDevicesPerNode}`,
+            'k8s.io/cluster-autoscaler/node-template/resources/hugepages-2Mi': `${EFA_HUGE_PAGES_2MIB * 2}Mi`,
+          }
+        : {}),
     };
     for (const [k, v] of Object.entries(labels)) {
       caTags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;

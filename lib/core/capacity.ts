@@ -237,8 +237,11 @@ export interface InferenceNodePoolOptions extends GpuNodePoolOptions {
    */
   readonly maxNodes?: number;
   /**
-   * A sizing result; when given, GPUs per node default to its GPUs per replica, and its
-   * accelerator must match `accelerator`.
+   * A sizing result; when given, GPUs per node default to its GPUs per node (per replica for a
+   * one-node replica), and its accelerator must match `accelerator`. A sizing that spans nodes
+   * (`nodesPerReplica` above 1) makes the pool a multi-node pool: `maxNodes` must hold at least
+   * one replica's nodes, and the clouds add their fabric and placement (EFA and a cluster
+   * placement group on AWS, COMPACT placement and GPUDirect networks on GKE).
    * @default - none
    */
   readonly sizing?: SizingResult;
@@ -272,6 +275,16 @@ export function resolveInferenceNodeCounts(
   if (maxNodes < minNodes) {
     throw new ValidationError(
       `'maxNodes' (${maxNodes}) must be >= 'minNodes' (${minNodes}): raise maxNodes or lower minNodes.`,
+      scope,
+      VALIDATION_CODES.NUMBER_RANGE,
+    );
+  }
+  const nodes = options.sizing?.nodesPerReplica ?? 1;
+  if (nodes > 1 && maxNodes < nodes) {
+    throw new ValidationError(
+      `'maxNodes' (${maxNodes}) is less than the ${nodes} nodes one replica of ${options.sizing!.model.name} (${options.sizing!.quantization.id}) spans ` +
+        `(tensor parallel ${options.sizing!.tensorParallelSize} x pipeline parallel ${options.sizing!.pipelineParallelSize}): no replica could ever start. ` +
+        `Set maxNodes to a multiple of ${nodes}, for example ${nodes * 2} for two replicas.`,
       scope,
       VALIDATION_CODES.NUMBER_RANGE,
     );
@@ -313,14 +326,14 @@ export function resolveInferenceGpusPerNode(options: InferenceNodePoolOptions, s
       scope,
     );
   }
-  const gpus = Validate.integer(scope, 'gpusPerNode', options.gpusPerNode ?? sizing?.gpusPerReplica ?? 1, {
+  const gpus = Validate.integer(scope, 'gpusPerNode', options.gpusPerNode ?? sizing?.gpusPerNode ?? 1, {
     min: 1,
     max: MAX_GPUS_PER_NODE,
   });
-  if (sizing && gpus < sizing.gpusPerReplica) {
+  if (sizing && gpus < sizing.gpusPerNode) {
     throw new ValidationError(
-      `'gpusPerNode' (${gpus}) is less than the ${sizing.gpusPerReplica} GPUs one replica of ${sizing.model.name} (${sizing.quantization.id}) needs on ${sizing.accelerator.id}: ` +
-        `raise gpusPerNode to ${sizing.gpusPerReplica} or omit it.`,
+      `'gpusPerNode' (${gpus}) is less than the ${sizing.gpusPerNode} GPUs one replica of ${sizing.model.name} (${sizing.quantization.id}) needs on ${sizing.accelerator.id}` +
+        `${sizing.nodesPerReplica > 1 ? ` on each of its ${sizing.nodesPerReplica} nodes` : ''}: raise gpusPerNode to ${sizing.gpusPerNode} or omit it.`,
       scope,
     );
   }

@@ -12,9 +12,10 @@ import {
   resolveInferenceNodeCounts,
 } from '../core';
 import type { IGkeCluster } from './cluster';
-import { GcpGpuMachineType } from './machine-types';
+import { GcpGpuMachineType, GpuDirect } from './machine-types';
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from './node-pool-options';
 import { defaultName, validateGceName } from './private/names';
+import { FLEX_START_COMPACT_PREFIXES } from './private/pool-rules';
 import {
   NODE_POOL_NAME_MAX,
   createGpuNodePool,
@@ -65,6 +66,19 @@ export interface InferenceNodePoolOptions extends CoreInferenceNodePoolOptions, 
    * @default - the cluster's node zones
    */
   readonly nodeLocations?: string[];
+  /**
+   * COMPACT placement (`placement_policy.type = COMPACT`): the nodes of a multi-node replica close
+   * together for NCCL. Needs exactly one zone in `nodeLocations`.
+   * @default - true when `sizing` spans nodes (except where GKE refuses it: queued provisioning, flex-start outside a3-ultragpu / a4), else false
+   */
+  readonly compactPlacement?: boolean;
+  /**
+   * Attach the cluster network's GPUDirect networks (`additional_node_network_configs`) to the
+   * nodes, for the pipeline-parallel traffic of a multi-node replica; pods attach them with
+   * `ServingFabric.gkeDeviceNetworks(...)`.
+   * @default - true when `sizing` spans nodes and the machine type has GPUDirect, else false
+   */
+  readonly attachGpuDirectNetworks?: boolean;
 }
 
 /** Properties of {@link InferenceNodePool}. */
@@ -93,6 +107,8 @@ export class InferenceNodePool extends Construct {
   public readonly maxNodes: number;
   /** The capacity. */
   public readonly capacity: Capacity;
+  /** Nodes one replica spans (`sizing.nodesPerReplica`, 1 without a sizing). */
+  public readonly nodesPerReplica: number;
   /** The node pool. */
   public readonly resource: ContainerNodePool;
 
@@ -110,11 +126,13 @@ export class InferenceNodePool extends Construct {
         props.accelerator,
         gpus,
         props.machineType,
-        props.gpusPerNode ?? props.sizing?.gpusPerReplica,
+        props.gpusPerNode ?? props.sizing?.gpusPerNode,
         props.gpusPerNode !== undefined
           ? 'gpusPerNode'
           : props.sizing
-            ? 'sizing.gpusPerReplica'
+            ? props.sizing.nodesPerReplica > 1
+              ? 'sizing.gpusPerNode'
+              : 'sizing.gpusPerReplica'
             : 'gpusPerNode (default 1)',
       ),
     );
@@ -126,6 +144,32 @@ export class InferenceNodePool extends Construct {
       zones.forEach((z, i) => Validate.gcpZone(this, `nodeLocations[${i}]`, z, props.cluster.network.region));
       Validate.unique(this, 'nodeLocations', zones);
     }
+    for (const b of ['compactPlacement', 'attachGpuDirectNetworks'] as const) {
+      if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
+    }
+    const multiNode = (props.sizing?.nodesPerReplica ?? 1) > 1;
+    this.nodesPerReplica = props.sizing?.nodesPerReplica ?? 1;
+    const m = this.machineType;
+    const compactDefault =
+      multiNode &&
+      kind !== CapacityKind.QUEUED_PROVISIONING &&
+      !(kind === CapacityKind.FLEX_START && !FLEX_START_COMPACT_PREFIXES.some((p) => m.name.startsWith(p)));
+    const compact = props.compactPlacement ?? compactDefault;
+    if (compact && (props.nodeLocations === undefined || props.nodeLocations.length !== 1)) {
+      throw new ValidationError(
+        `${multiNode && props.compactPlacement === undefined ? `One replica of ${props.sizing!.model.name} spans ${this.nodesPerReplica} nodes, so the pool uses COMPACT placement, which` : `'compactPlacement' (true)`} needs exactly one zone: ` +
+          `set 'nodeLocations' to the one zone of your capacity, for example ['${props.cluster.network.region}-a'].`,
+        this,
+      );
+    }
+    if (multiNode && props.compactPlacement === undefined && !compactDefault) {
+      Warnings.add(
+        this,
+        'gcp-multi-node-no-compact-placement',
+        `One replica spans ${this.nodesPerReplica} nodes but COMPACT placement is off: GKE does not allow it with ${kind}${kind === CapacityKind.FLEX_START ? ` on ${m.name}` : ''}. The nodes may land far apart.`,
+      );
+    }
+    const gpuDirect = props.attachGpuDirectNetworks ?? (multiNode && m.gpuDirect !== GpuDirect.NONE);
     if (kind === CapacityKind.SPOT && this.maxNodes < 2) {
       Warnings.add(
         this,
@@ -147,14 +191,14 @@ export class InferenceNodePool extends Construct {
       nodeLocations: props.nodeLocations,
       autoscaling: { totalMin: this.minNodes, totalMax: this.maxNodes },
       autoRepair: props.autoRepair ?? kind !== CapacityKind.FLEX_START,
-      compactPlacement: false,
+      compactPlacement: compact,
       upgradeStrategy: props.upgradeStrategy ?? UpgradeStrategy.SURGE,
       maxSurge: 1,
       maxUnavailable: 0,
       driverVersion: props.gpuDriverVersion ?? GpuDriverVersion.DEFAULT,
       labels: props.labels,
       taints: props.taints,
-      attachGpuDirect: false,
+      attachGpuDirect: gpuDirect,
       imageStreaming: props.imageStreaming ?? true,
       diskSizeGb: validateDisk(this, props.bootDiskSizeGiB),
       poolRole: 'inference',

@@ -20,6 +20,8 @@ import { HELM_CHARTS, HelmChartVersion, IMAGES } from './versions';
 const DCGM_COUNTERS_CONFIGMAP = 'dcgm-exporter-counters';
 const JOBSET_NAMESPACE = 'jobset-system';
 const KUEUE_NAMESPACE = 'kueue-system';
+/** The namespace LeaderWorkerSet's installation guide uses (`--namespace lws-system`). */
+const LWS_NAMESPACE = 'lws-system';
 
 /** What the GPU nodes' OS image already ships. Decides what the platform installs. */
 export enum GpuNodeImage {
@@ -100,6 +102,13 @@ export interface GpuPlatformProps {
    */
   readonly kueue?: boolean;
   /**
+   * Install LeaderWorkerSet (needed by a ModelServer whose replica spans several nodes,
+   * `maxNodesPerReplica` above 1): the controller, its webhook and the
+   * `leaderworkerset.x-k8s.io` CRD, in the `lws-system` namespace.
+   * @default false
+   */
+  readonly leaderWorkerSet?: boolean;
+  /**
    * Export DCGM profiling metrics (`DCGM_FI_PROF_*`: tensor-core and DRAM activity). Some GPUs
    * and environments do not support them and the exporter fails (reference §14.7).
    * @default true
@@ -128,13 +137,15 @@ export type GpuPlatformComponent =
   | 'aws-efa-device-plugin'
   | 'keda'
   | 'jobset'
-  | 'kueue';
+  | 'kueue'
+  | 'lws';
 
 /**
  * The in-cluster GPU platform: the NVIDIA device plugin or GPU Operator (driver and toolkit
  * only where the node image lacks them), the EFA device plugin when asked, dcgm-exporter with
  * the counters the alert rules need and a ServiceMonitor the monitoring stack selects, KEDA,
- * JobSet and Kueue. All Helm releases, pinned in `versions.ts`.
+ * JobSet and Kueue, and LeaderWorkerSet when asked (multi-node model servers). All Helm releases,
+ * pinned in `versions.ts`.
  *
  * These charts install CRDs: put the GpuPlatform in a "platform" stack and the custom
  * resources that use them (ModelServer autoscaling, TrainingJob, TrainingQueues) in a later
@@ -165,6 +176,8 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
   public readonly jobSetInstalled: boolean;
   /** Whether Kueue is installed. */
   public readonly kueueInstalled: boolean;
+  /** Whether LeaderWorkerSet is installed. */
+  public readonly leaderWorkerSetInstalled: boolean;
   /** Namespace of the NVIDIA components. */
   public readonly namespace: string;
   /** The management mode in effect. */
@@ -185,7 +198,15 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
     Validate.oneOf(this, 'nodeImage', props.nodeImage, Object.values(GpuNodeImage));
     if (props.management !== undefined)
       Validate.oneOf(this, 'management', props.management, Object.values(GpuManagement));
-    for (const b of ['efa', 'dcgmExporter', 'keda', 'jobSet', 'kueue', 'profilingMetrics'] as const) {
+    for (const b of [
+      'efa',
+      'dcgmExporter',
+      'keda',
+      'jobSet',
+      'kueue',
+      'leaderWorkerSet',
+      'profilingMetrics',
+    ] as const) {
       if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
     }
     if (props.kedaServiceAccountAnnotations !== undefined) {
@@ -213,6 +234,7 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
     this.kedaInstalled = props.keda ?? true;
     this.jobSetInstalled = props.jobSet ?? true;
     this.kueueInstalled = props.kueue ?? true;
+    this.leaderWorkerSetInstalled = props.leaderWorkerSet ?? false;
     this.dcgmExporterInstalled = props.dcgmExporter ?? true;
     const kedaAnnotations = props.kedaServiceAccountAnnotations ?? {};
     this.kedaServiceAccountAnnotations = { ...kedaAnnotations };
@@ -459,6 +481,21 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
         scheme: 'https',
         serviceAccountAuth: true,
       });
+    }
+    if (this.leaderWorkerSetInstalled) {
+      // The chart's own values pin the controller image to the release (hack/push-chart.sh
+      // rewrites image.manager.tag when it packages a release), so nothing is overridden.
+      this.releases.lws = this.release(
+        'LeaderWorkerSet',
+        'lws',
+        HELM_CHARTS.leaderWorkerSet,
+        LWS_NAMESPACE,
+        {},
+        [],
+        600,
+        true,
+      );
+      crdGroups.push('leaderworkerset.x-k8s.io');
     }
     registerCrdInstaller(this, crdGroups);
   }

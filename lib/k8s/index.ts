@@ -8,6 +8,7 @@ export * from './weight-cache';
 export * from './image-pre-puller';
 export * from './engines';
 export * from './metrics-collection';
+export * from './fabric';
 export * from './model-server';
 export * from './gpu-platform';
 export * from './monitoring-stack';

@@ -11,6 +11,11 @@ export interface IGpuPlatform extends IConstruct {
   readonly jobSetInstalled: boolean;
   /** Whether Kueue is installed (queues work). */
   readonly kueueInstalled: boolean;
+  /**
+   * Whether LeaderWorkerSet is installed (multi-node model servers work).
+   * @default - unknown: not checked
+   */
+  readonly leaderWorkerSetInstalled?: boolean;
 }
 
 /**

@@ -20,6 +20,7 @@ import {
 } from '../core';
 import { EngineMetric, IServingEngine } from './engines/engine';
 import { ServingEngine } from './engines/serving-engine';
+import { ServingFabric, ServingFabricKind } from './fabric';
 import { GpuPlatform } from './gpu-platform';
 import { ApiToleration, IGpuPlatform, IMonitoringStack } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
@@ -33,7 +34,16 @@ import {
   dependOnStackOf,
   nameFromId,
 } from './private/common';
-import { ApiProbe, GpuPod, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import { ApiProbe, GpuPod, GpuPodOptions, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import {
+  LWS_API_VERSION,
+  LWS_LEADER_ADDRESS,
+  LWS_NAME_SUFFIX,
+  LWS_WORKER_INDEX,
+  MAX_STATEFULSET_NAME,
+  ROLE_LABEL,
+  addLeaderWorkerSet,
+} from './private/leader-worker-set';
 import { assertPromqlExpression } from './private/promql-expression';
 import { assertCron, assertTimeZone } from './private/schedule';
 import {
@@ -284,12 +294,12 @@ export interface ModelServerProps {
   readonly serviceAccountName?: string;
   /**
    * CPU request of the server container.
-   * @default - 2 per GPU
+   * @default - 2 per GPU of the pod
    */
   readonly cpu?: string;
   /**
    * Memory request of the server container, GiB.
-   * @default - weights + LoRA adapters (the engine's CPU adapter cache) + 8 GiB, at least 16 GiB
+   * @default - weights (per pod: divided by the nodes of a multi-node replica) + LoRA adapters (the engine's CPU adapter cache) + 8 GiB, at least 16 GiB
    */
   readonly memoryGiB?: number;
   /**
@@ -343,6 +353,22 @@ export interface ModelServerProps {
    * @default - the number of adapters
    */
   readonly maxLoras?: number;
+  /**
+   * Most nodes one replica may span when the model does not fit one node (core sizing
+   * `maxNodesPerReplica`: tensor parallel over the GPUs of a node, pipeline parallel across
+   * nodes). A replica that spans nodes is served as a LeaderWorkerSet (installed by
+   * `GpuPlatform` with `leaderWorkerSet: true`) and needs `fabric`.
+   * @default 1
+   */
+  readonly maxNodesPerReplica?: number;
+  /**
+   * The network between the nodes of a multi-node replica: `ServingFabric.efa(...)` (AWS),
+   * `ServingFabric.gkeDeviceNetworks(...)` (GKE GPUDirect / RDMA), `ServingFabric.rdma(...)`
+   * (on-prem InfiniBand / RoCE) or `ServingFabric.ethernet()` (TCP, with a warning). Required
+   * when the sizing spans nodes; unused otherwise.
+   * @default - none
+   */
+  readonly fabric?: ServingFabric;
 }
 
 /** The annotation binding a Kubernetes service account to a Google service account on GKE. */
@@ -407,6 +433,12 @@ export function startupBudget(o: StartupBudgetOptions): StartupBudget {
  * {@link MetricsCollection}), a PodDisruptionBudget, an ingress NetworkPolicy and an optional
  * KEDA ScaledObject on the engine's queue depth.
  *
+ * A model that needs more than one node per replica (`maxNodesPerReplica` above 1, core sizing:
+ * tensor parallel within a node, pipeline parallel across nodes) is served as a LeaderWorkerSet
+ * instead of the Deployment: one group of `nodesPerReplica` pods per replica, the leader serving
+ * the API behind the Service, the workers joining it over `fabric` (EFA, GKE device networks,
+ * RDMA or Ethernet).
+ *
  * The pods meet the Pod Security "restricted" profile: they run as the engine image's non-root
  * user with `HOME`/`USER` set, no privilege escalation, all capabilities dropped, RuntimeDefault
  * seccomp and a read-only root filesystem with emptyDirs where the engine writes.
@@ -425,8 +457,13 @@ export function startupBudget(o: StartupBudgetOptions): StartupBudget {
  * });
  */
 export class ModelServer extends Construct {
-  /** The Deployment. */
-  public readonly resource: DeploymentV1;
+  /**
+   * The Deployment, or the LeaderWorkerSet (a `kubernetes_manifest`) when a replica spans nodes.
+   * Both have the construct id `Resource`.
+   */
+  public readonly resource: DeploymentV1 | Manifest;
+  /** The LeaderWorkerSet, when a replica spans nodes (`sizing.nodesPerReplica` above 1). */
+  public readonly leaderWorkerSet?: Manifest;
   /** The Service (the engine's ports). */
   public readonly service: ServiceV1;
   /** The sizing the server was built from. */
@@ -441,8 +478,13 @@ export class ModelServer extends Construct {
   public readonly servedModelName: string;
   /** In-cluster base URL of the server. */
   public readonly url: string;
-  /** Labels selecting exactly this server's pods (for an InferencePool or a NetworkPolicy). */
+  /**
+   * Labels selecting exactly the pods that serve this server's API (for an InferencePool, the
+   * Service and the scrape): all its pods, or only the group leaders when a replica spans nodes.
+   */
   public readonly selectorLabels: Record<string, string>;
+  /** Labels selecting every pod of this server (leaders and workers alike). */
+  public readonly podLabels: Record<string, string>;
   /** The engine's HTTP API port on the pods (the target port of an InferencePool). */
   public readonly targetPort: number;
   /** The Pod Security level the server's pods meet (label its namespace with `podSecurityLabels(...)`). */
@@ -497,11 +539,15 @@ export class ModelServer extends Construct {
     this.loraAdapters = this.lora.adapters;
     this.loraAdapterNames = this.lora.adapters.map((a) => a.name);
     this.sizing = this.size(props);
+    const nodes = this.sizing.nodesPerReplica;
+    // Before the engine's own checks: "cannot serve across nodes" is the clearer message.
+    const fabric = this.validateMultiNode(props, nodes, autoscaling?.maxReplicas ?? replicas);
     engine.validate(this, { ...props, sizing: this.sizing });
     const weights = props.weights.bind(this, {
       engine,
       weightsGiB: this.sizing.weightsGiB,
-      maxReplicas: autoscaling?.maxReplicas ?? replicas,
+      // Every pod of a multi-node group mounts the weights.
+      maxReplicas: (autoscaling?.maxReplicas ?? replicas) * nodes,
       scaleToZero: autoscaling?.scaleToZero ?? false,
       namespace: this.namespace,
     });
@@ -514,9 +560,10 @@ export class ModelServer extends Construct {
       }
     }
 
-    this.selectorLabels = { 'app.kubernetes.io/name': engine.id, 'app.kubernetes.io/instance': name };
+    this.podLabels = { 'app.kubernetes.io/name': engine.id, 'app.kubernetes.io/instance': name };
+    this.selectorLabels = nodes > 1 ? { ...this.podLabels, [ROLE_LABEL]: 'leader' } : this.podLabels;
     const labels = {
-      ...this.selectorLabels,
+      ...this.podLabels,
       'app.kubernetes.io/component': 'model-server',
       ...MANAGED_BY,
       [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue,
@@ -541,25 +588,53 @@ export class ModelServer extends Construct {
     const startupMinutes = props.startupTimeoutMinutes ?? budget.probeMinutes;
     assertInteger(this, 'startupTimeoutMinutes', startupMinutes, 1, 24 * 60);
     const rolloutMinutes = budget.rolloutMinutes - budget.probeMinutes + startupMinutes;
-    const pod = this.pod(props, weights, startupMinutes);
-    this.podSecurityLevel = pod.podSecurityLevel;
     const sameStack = (weights.dependsOn ?? []).filter(
       (d) => TerraformStack.of(d) === TerraformStack.of(this),
     );
     (weights.dependsOn ?? []).forEach((d) => dependOnStackOf(this, d));
-    this.resource = this.addDeployment(
-      props,
-      pod,
-      labels,
-      replicas,
-      rolloutMinutes,
-      weights.podAnnotations,
-      sameStack,
-    );
+    if (nodes > 1) {
+      const group = this.multiNodePods(props, weights, startupMinutes, fabric!);
+      this.podSecurityLevel = group.leader.podSecurityLevel;
+      this.leaderWorkerSet = addLeaderWorkerSet(this, {
+        name: `${this.deploymentName}${LWS_NAME_SUFFIX}`,
+        namespace: this.namespace,
+        labels,
+        annotations: { 'cdktf-ai-infra/sizing': this.sizingAnnotation() },
+        size: nodes,
+        replicas: autoscaling ? undefined : replicas,
+        leader: {
+          labels: { ...labels, [ROLE_LABEL]: 'leader' },
+          annotations: { ...group.annotations, ...weights.podAnnotations },
+          spec: group.leader.spec,
+        },
+        worker: {
+          labels: { ...labels, [ROLE_LABEL]: 'worker' },
+          annotations: { ...group.annotations, ...weights.podAnnotations },
+          spec: group.worker.spec,
+        },
+      });
+      this.resource = this.leaderWorkerSet;
+    } else {
+      const pod = this.pod(props, weights, startupMinutes);
+      this.podSecurityLevel = pod.podSecurityLevel;
+      this.resource = this.addDeployment(
+        props,
+        pod,
+        labels,
+        replicas,
+        rolloutMinutes,
+        weights.podAnnotations,
+        sameStack,
+      );
+    }
     this.node.defaultChild = this.resource;
 
     this.service = new ServiceV1(this, 'Service', {
-      metadata: { name: this.deploymentName, namespace: this.namespace, labels },
+      metadata: {
+        name: this.deploymentName,
+        namespace: this.namespace,
+        labels: { ...labels, ...this.selectorLabels },
+      },
       spec: {
         type: 'ClusterIP',
         selector: this.selectorLabels,
@@ -576,7 +651,8 @@ export class ModelServer extends Construct {
     if (props.podDisruptionBudget ?? true) {
       this.podDisruptionBudget = new PodDisruptionBudgetV1(this, 'DisruptionBudget', {
         metadata: { name: this.deploymentName, namespace: this.namespace, labels },
-        spec: { maxUnavailable: '1', selector: { matchLabels: this.selectorLabels } },
+        // All pods: evicting any pod of a multi-node group restarts the group.
+        spec: { maxUnavailable: '1', selector: { matchLabels: this.podLabels } },
       });
     }
 
@@ -605,14 +681,9 @@ export class ModelServer extends Construct {
         gpuMemoryUtilization: props.gpuMemoryUtilization,
         kvCacheDtype: props.kvCacheDtype,
         lora: this.lora.sizing,
+        maxNodesPerReplica: props.maxNodesPerReplica,
       }),
     );
-    if (sizing.nodesPerReplica > 1) {
-      throw new ValidationError(
-        `The sizing of '${props.model.name}' on ${props.accelerator.id} spans ${sizing.nodesPerReplica} nodes per replica (tensor parallel ${sizing.tensorParallelSize}, pipeline parallel ${sizing.pipelineParallelSize}): ModelServer serves one node per replica, and multi-node serving (LeaderWorkerSet) does not exist in this library yet. Pick a larger accelerator, a smaller 'quantization', or a shorter 'maxModelLen'.`,
-        this,
-      );
-    }
     for (const f of sizing.findings) {
       Warnings.add(this, `k8s-${f.id}`, f.message);
     }
@@ -621,14 +692,70 @@ export class ModelServer extends Construct {
 
   /** The GPU pod: the engine's container, the weights' volumes, probes sized for the start-up budget, drain. */
   private pod(props: ModelServerProps, weights: WeightsBinding, startupMinutes: number): GpuPod {
+    return gpuPod(this, this.podOptions(props, weights, startupMinutes));
+  }
+
+  /**
+   * The pods of a multi-node group: the leader runs the engine's API server with the probes,
+   * the workers join it (no API, no HTTP probes); both request the fabric's devices and carry its
+   * annotations. The startup probe's budget covers the whole group forming, since the leader's
+   * engine is up only once every worker has loaded its pipeline stage.
+   */
+  private multiNodePods(
+    props: ModelServerProps,
+    weights: WeightsBinding,
+    startupMinutes: number,
+    fabric: ServingFabric,
+  ): { leader: GpuPod; worker: GpuPod; annotations: Record<string, string> } {
+    const engine = this.engine;
+    const base = this.podOptions(props, weights, startupMinutes);
+    const settings = fabric.podSettings(this);
+    const containers = engine.multiNodeContainers!({
+      ...props,
+      sizing: this.sizing,
+      servedModelName: this.servedModelName,
+      modelLocation: weights.modelLocation,
+      weightsArgs: weights.engineArgs,
+      drainSeconds: props.drainSeconds ?? 120,
+      nodes: this.sizing.nodesPerReplica,
+      leaderAddress: LWS_LEADER_ADDRESS,
+      podIndex: LWS_WORKER_INDEX,
+    });
+    const extra = this.extraArgs(props.extraArgs, [...containers.leader.args, ...containers.worker.args]);
+    const leader = gpuPod(this, {
+      ...base,
+      command: containers.leader.command,
+      args: [...containers.leader.args, ...extra],
+      extraResources: settings.resources,
+    });
+    const worker = gpuPod(this, {
+      ...base,
+      command: containers.worker.command,
+      args: [...containers.worker.args, ...extra],
+      ports: [],
+      probes: undefined,
+      preStopSleepSeconds: undefined,
+      extraResources: settings.resources,
+    });
+    return { leader, worker, annotations: settings.annotations };
+  }
+
+  /** The options of the server's GPU pod (single node, or the base of a multi-node group's pods). */
+  private podOptions(
+    props: ModelServerProps,
+    weights: WeightsBinding,
+    startupMinutes: number,
+  ): GpuPodOptions {
     const engine = this.engine;
     const lora = this.lora;
     const drain = props.drainSeconds ?? 120;
     assertInteger(this, 'drainSeconds', drain, 0, 3600);
     const shmGiB = props.sharedMemoryGiB ?? (this.sizing.tensorParallelSize > 1 ? 16 : 2);
     assertInteger(this, 'sharedMemoryGiB', shmGiB, 1);
+    // Per pod: a multi-node replica's pods each hold one pipeline stage (weights / nodes).
+    const nodes = this.sizing.nodesPerReplica;
     const memoryGiB =
-      props.memoryGiB ?? Math.max(16, Math.ceil(this.sizing.weightsGiB + this.lora.cpuCacheGiB) + 8);
+      props.memoryGiB ?? Math.max(16, Math.ceil(this.sizing.weightsGiB / nodes + this.lora.cpuCacheGiB) + 8);
     assertInteger(this, 'memoryGiB', memoryGiB, 1);
     const command = engine.container({
       ...props,
@@ -643,7 +770,7 @@ export class ModelServer extends Construct {
       periodSeconds,
       failureThreshold,
     });
-    return gpuPod(this, {
+    return {
       containerName: engine.id,
       image: imageRef(props.image ?? engine.image),
       command: command.command,
@@ -675,10 +802,10 @@ export class ModelServer extends Construct {
         liveness: { ...probe(engine.probes.livenessPath, 10, 3), timeoutSeconds: 5 },
       },
       preStopSleepSeconds: PRESTOP_SLEEP_SECONDS,
-      gpus: this.sizing.gpusPerReplica,
+      gpus: this.sizing.gpusPerNode,
       cpu:
         props.cpu === undefined
-          ? String(2 * this.sizing.gpusPerReplica)
+          ? String(2 * this.sizing.gpusPerNode)
           : Validate.k8sQuantity(this, 'cpu', props.cpu),
       memoryGiB,
       sharedMemoryGiB: shmGiB,
@@ -690,7 +817,99 @@ export class ModelServer extends Construct {
       user: engine.user,
       writablePaths: engine.writablePaths,
       readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? engine.readOnlyRootFilesystem,
-    });
+    };
+  }
+
+  /** The `cdktf-ai-infra/sizing` annotation: the layout and memory budget the server was sized for. */
+  private sizingAnnotation(): string {
+    const s = this.sizing;
+    const layout =
+      s.nodesPerReplica > 1
+        ? `${s.nodesPerReplica} nodes x ${s.gpusPerNode} x ${s.accelerator.id} (tensor parallel ${s.tensorParallelSize}, pipeline parallel ${s.pipelineParallelSize})`
+        : `${s.gpusPerReplica} x ${s.accelerator.id} (tensor parallel ${s.tensorParallelSize})`;
+    return (
+      `${layout}; weights ${s.weightsGiB.toFixed(1)} GiB; KV cache ${s.kvCacheTokens} tokens ` +
+      `= ${s.maxConcurrentSequences} x ${s.maxModelLen}` +
+      (s.maxLoras
+        ? `; LoRA ${s.maxLoras} x rank ${s.maxLoraRank} = ${s.loraSlotsPerGpuGiB.toFixed(2)} GiB per GPU`
+        : '')
+    );
+  }
+
+  /**
+   * Checks what a replica spanning nodes needs (an engine that can launch across nodes,
+   * LeaderWorkerSet on the platform, a fabric, names short enough for LeaderWorkerSet's
+   * StatefulSets) and returns the fabric; warns about a fabric given to a one-node server.
+   */
+  private validateMultiNode(
+    props: ModelServerProps,
+    nodes: number,
+    maxReplicas: number,
+  ): ServingFabric | undefined {
+    const fabric = props.fabric;
+    if (fabric !== undefined && !(fabric instanceof ServingFabric)) {
+      throw new ValidationError(
+        `'fabric' must be a ServingFabric (ServingFabric.efa(...), .gkeDeviceNetworks(...), .rdma(...) or .ethernet()), got ${JSON.stringify(fabric)}.`,
+        this,
+      );
+    }
+    const s = this.sizing;
+    const layout = `${nodes} nodes of ${s.gpusPerNode} x ${s.accelerator.id} (tensor parallel ${s.tensorParallelSize}, pipeline parallel ${s.pipelineParallelSize})`;
+    if (nodes === 1) {
+      if (fabric !== undefined) {
+        Warnings.add(
+          this,
+          'k8s-fabric-unused',
+          `'fabric' is given but one replica of ${props.model.name} fits one node: the fabric is not used. Drop it, or raise 'maxNodesPerReplica' only if the model needs more nodes.`,
+        );
+      }
+      return undefined;
+    }
+    if (!this.engine.multiNodeContainers) {
+      throw new ValidationError(
+        `'engine' ${this.engine.displayName} cannot serve a replica across nodes, and ${props.model.name} (${props.quantization.id}) needs ${layout}. ` +
+          `Use ServingEngine.VLLM, a larger accelerator or a smaller quantization, or set 'maxNodesPerReplica' to 1 to see what fits one node.`,
+        this,
+      );
+    }
+    if (props.platform && props.platform.leaderWorkerSetInstalled === false) {
+      throw new ValidationError(
+        `${props.model.name} (${props.quantization.id}) needs ${layout} per replica, served as a LeaderWorkerSet, but the GpuPlatform '${props.platform.node.path}' does not install LeaderWorkerSet: set 'leaderWorkerSet: true' on it.`,
+        this,
+      );
+    }
+    if (fabric === undefined) {
+      throw new ValidationError(
+        `'fabric' is required: one replica of ${props.model.name} (${props.quantization.id}) spans ${layout}, and its pipeline stages talk across nodes. ` +
+          `Pass ServingFabric.efa({ devicesPerNode }) on AWS, ServingFabric.gkeDeviceNetworks({ networks }) on GKE, ServingFabric.rdma({ 'rdma/ib': 8 }) on InfiniBand / RoCE, or ServingFabric.ethernet() to accept TCP.`,
+        this,
+      );
+    }
+    if (fabric.kind === ServingFabricKind.EFA && props.image === undefined) {
+      Warnings.add(
+        this,
+        'k8s-efa-stock-image',
+        `'fabric' is EFA but 'image' is the engine's pinned image (${imageRef(this.engine.image)}), which carries no libfabric / aws-ofi-nccl plugin: NCCL would fall back to TCP sockets. ` +
+          `Build the image with the EFA installer and aws-ofi-nccl (as aws-ia/terraform-aws-eks-blueprints patterns/multi-node-vllm does) and pass it as 'image'.`,
+      );
+    }
+    if (fabric.kind === ServingFabricKind.ETHERNET) {
+      Warnings.add(
+        this,
+        'k8s-multi-node-ethernet',
+        `${props.model.name} spans ${layout} over plain Ethernet (ServingFabric.ethernet()): every token's pipeline activations and NCCL traffic cross the node NIC over TCP, many times slower than EFA, GPUDirect or RDMA.`,
+      );
+    }
+    // LeaderWorkerSet names the workers' StatefulSet of group i `<lws>-<i>`.
+    const workers = `${this.deploymentName}${LWS_NAME_SUFFIX}-${Math.max(maxReplicas, 1) - 1}`;
+    if (workers.length > MAX_STATEFULSET_NAME) {
+      throw new ValidationError(
+        `'name' makes the LeaderWorkerSet's StatefulSet names too long ('${workers}', ${workers.length} characters; at most ${MAX_STATEFULSET_NAME} so the pods' controller-revision-hash label fits 63). Shorten 'name' by ${workers.length - MAX_STATEFULSET_NAME} characters.`,
+        this,
+      );
+    }
+    assertCrdInOtherStack(this, 'leaderworkerset.x-k8s.io', 'LeaderWorkerSet');
+    return fabric;
   }
 
   /** `extraArgs`, refused where they repeat a flag the library already sets (the engine would see it twice). */
@@ -728,21 +947,12 @@ export class ModelServer extends Construct {
     podAnnotations: Record<string, string> = {},
     dependsOn: ITerraformDependable[] = [],
   ): DeploymentV1 {
-    const s = this.sizing;
     return new DeploymentV1(this, 'Resource', {
       metadata: {
         name: this.deploymentName,
         namespace: this.namespace,
         labels,
-        annotations: {
-          'cdktf-ai-infra/sizing':
-            `${s.gpusPerReplica} x ${props.accelerator.id} (tensor parallel ${s.tensorParallelSize}); ` +
-            `weights ${s.weightsGiB.toFixed(1)} GiB; KV cache ${s.kvCacheTokens} tokens ` +
-            `= ${s.maxConcurrentSequences} x ${s.maxModelLen}` +
-            (s.maxLoras
-              ? `; LoRA ${s.maxLoras} x rank ${s.maxLoraRank} = ${s.loraSlotsPerGpuGiB.toFixed(2)} GiB per GPU`
-              : ''),
-        },
+        annotations: { 'cdktf-ai-infra/sizing': this.sizingAnnotation() },
       },
       spec: {
         replicas: String(replicas),
@@ -923,13 +1133,18 @@ export class ModelServer extends Construct {
             ports: [{ port: this.engine.metrics.port, protocol: 'TCP' }],
           });
         }
+        if (this.leaderWorkerSet) {
+          // The pods of a group reach each other on every port: the engine's rendezvous (vLLM's
+          // master port), NCCL and Gloo pick ports at run time.
+          rules.push({ from: [{ pod_selector: { match_labels: this.podLabels } }] });
+        }
         return rules;
       },
     });
     return new NetworkPolicyV1(this, 'NetworkPolicy', {
       metadata: { name: this.deploymentName, namespace: this.namespace, labels },
       spec: {
-        podSelector: { matchLabels: this.selectorLabels },
+        podSelector: { matchLabels: this.podLabels },
         policyTypes: ['Ingress'],
         ingress,
       },
@@ -1106,7 +1321,15 @@ export class ModelServer extends Construct {
         kind: 'ScaledObject',
         metadata: { name: this.deploymentName, namespace: this.namespace, labels },
         spec: {
-          scaleTargetRef: { name: this.deploymentName },
+          // A LeaderWorkerSet scales by groups through its scale subresource (lws v0.10.0 CRD
+          // `subresources.scale`); KEDA needs its API version and kind.
+          scaleTargetRef: this.leaderWorkerSet
+            ? {
+                apiVersion: LWS_API_VERSION,
+                kind: 'LeaderWorkerSet',
+                name: `${this.deploymentName}${LWS_NAME_SUFFIX}`,
+              }
+            : { name: this.deploymentName },
           minReplicaCount: minReplicas,
           maxReplicaCount: a.maxReplicas,
           ...(scaleToZero

@@ -47,7 +47,8 @@ export type HelmChartName =
   | 'keda'
   | 'jobSet'
   | 'kueue'
-  | 'kubePrometheusStack';
+  | 'kubePrometheusStack'
+  | 'leaderWorkerSet';
 
 /** The Helm charts, pinned. */
 export const HELM_CHARTS: Readonly<Record<HelmChartName, PinnedHelmChart>> = {
@@ -120,6 +121,22 @@ export const HELM_CHARTS: Readonly<Record<HelmChartName, PinnedHelmChart>> = {
     chart: 'kube-prometheus-stack',
     version: '88.5.3',
     source: 'https://github.com/prometheus-community/helm-charts/releases/tag/kube-prometheus-stack-88.5.3',
+    checked: '2026-12-03',
+  },
+  /**
+   * LeaderWorkerSet v0.10.0 (controller `registry.k8s.io/lws/lws:v0.10.0`, API
+   * `leaderworkerset.x-k8s.io/v1`) from the Kubernetes OCI registry, as its installation guide
+   * installs it (`site/content/en/docs/installation/_index.md` at tag v0.10.0, commit 2161f38f:
+   * `helm install lws oci://registry.k8s.io/lws/charts/lws --version=0.10.0 --namespace
+   * lws-system`). Since v0.8.0 the CRDs ship in the chart's `crds/` directory: Helm installs them
+   * on the first install and never upgrades them, so a later chart bump needs the CRDs applied
+   * first (same guide, "Upgrade by Helm").
+   */
+  leaderWorkerSet: {
+    repository: 'oci://registry.k8s.io/lws/charts',
+    chart: 'lws',
+    version: '0.10.0',
+    source: 'https://github.com/kubernetes-sigs/lws/releases/tag/v0.10.0',
     checked: '2026-12-03',
   },
 };

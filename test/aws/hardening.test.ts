@@ -143,7 +143,7 @@ describe('messages name the prop the user set', () => {
       quantization: Quantization.BF16,
       accelerator: Accelerator.H100,
     });
-    const odd = { ...sizing, gpusPerReplica: 3 };
+    const odd = { ...sizing, gpusPerReplica: 3, gpusPerNode: 3 };
     expect(() =>
       cluster.addInferenceNodeGroup('G', {
         accelerator: Accelerator.H100,

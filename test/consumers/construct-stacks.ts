@@ -14,6 +14,7 @@ import {
   MonitoringStack,
   PrefetchedWeightCache,
   ServingEngine,
+  ServingFabric,
   StandaloneInferencePool,
   StandaloneProxyMode,
   TrainingQueues,
@@ -55,6 +56,7 @@ export function buildConstructStacks(): SynthesizedStack[] {
       nodeImage,
       ...(management ? { management } : {}),
       monitoring,
+      leaderWorkerSet: true,
     });
     new TrainingQueues(workloads, 'Queues', {
       platform: gpu,
@@ -156,6 +158,24 @@ export function buildConstructStacks(): SynthesizedStack[] {
         autoscaling: { maxReplicas: 3 },
       },
     ],
+    ...(
+      [
+        ['EFA, autoscaled', ServingFabric.efa({ devicesPerNode: 32 }), { maxReplicas: 2 }],
+        ['GKE device networks', ServingFabric.gkeDeviceNetworks({ networks: ['vpc1', 'vpc2'] }), undefined],
+        ['on-prem RDMA', ServingFabric.rdma({ 'rdma/ib': 8 }), undefined],
+      ] as const
+    ).map(([fabricName, fabric, autoscaling]): [string, Partial<ModelServerProps>] => [
+      `vLLM across 2 nodes (LeaderWorkerSet), ${fabricName}`,
+      {
+        model: ModelSpec.LLAMA_3_1_405B,
+        quantization: Quantization.BF16,
+        accelerator: Accelerator.H100,
+        weights: WeightsSource.bucket('s3://models/llama-3.1-405b/'),
+        maxNodesPerReplica: 2,
+        fabric,
+        ...(autoscaling ? { autoscaling } : {}),
+      },
+    ]),
   ];
   for (const [name, props] of servers) {
     const { platform, workloads } = platformAndWorkloads();

@@ -476,6 +476,87 @@ const jobSet: CrdSchema = {
   ),
 };
 
+// --- LeaderWorkerSet v0.10.0 ------------------------------------------------------------
+const LWS =
+  'kubernetes-sigs/lws tag v0.10.0 (2161f38f) config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml';
+const podTemplateSpec: Schema = {
+  k8s: { module: 'kubernetes-models/v1/PodTemplateSpec', name: 'PodTemplateSpec' },
+};
+
+/**
+ * The whole `spec` of the CRD (it has no `x-kubernetes-validations`); the pod templates are
+ * core PodTemplateSpecs. `rollingUpdateConfiguration`'s int-or-percent and the "maxSurge and
+ * maxUnavailable not both 0" rule are the validating webhook's (`pkg/webhooks/leaderworkerset_webhook.go`),
+ * checked here as a CEL-style rule for created objects.
+ */
+const leaderWorkerSet: CrdSchema = {
+  apiVersion: 'leaderworkerset.x-k8s.io/v1',
+  kind: 'LeaderWorkerSet',
+  source: LWS,
+  schema: resource(
+    'leaderworkerset.x-k8s.io/v1',
+    'LeaderWorkerSet',
+    obj(
+      {
+        leaderWorkerTemplate: obj(
+          {
+            leaderTemplate: podTemplateSpec,
+            persistentVolumeClaimRetentionPolicy: obj({ whenDeleted: str, whenScaled: str }),
+            restartPolicy: enumOf('Default', 'RecreateGroupOnPodRestart', 'RecreateGroupAfterStart', 'None'),
+            size: { ...int32, minimum: 1 },
+            subGroupPolicy: obj({
+              subGroupPolicyType: enumOf('LeaderWorker', 'LeaderExcluded'),
+              subGroupSize: int32,
+            }),
+            volumeClaimTemplates: list({
+              k8s: { module: 'kubernetes-models/v1/PersistentVolumeClaim', name: 'PersistentVolumeClaim' },
+            }),
+            workerTemplate: podTemplateSpec,
+          },
+          ['workerTemplate'],
+        ),
+        networkConfig: obj({ subdomainPolicy: enumOf('Shared', 'UniquePerReplica') }, ['subdomainPolicy']),
+        replicas: { ...int32, minimum: 0, maximum: 1000000 },
+        rolloutStrategy: obj(
+          {
+            rollingUpdateConfiguration: obj({
+              maxSurge: {
+                anyOf: [
+                  { type: 'integer', minimum: 0 },
+                  { type: 'string', pattern: '^[0-9]+%$' },
+                ],
+              },
+              maxUnavailable: {
+                anyOf: [
+                  { type: 'integer', minimum: 0 },
+                  { type: 'string', pattern: '^[0-9]+%$' },
+                ],
+              },
+              partition: int32,
+            }),
+            type: enumOf('RollingUpdate'),
+          },
+          ['type'],
+          {
+            cel: [
+              {
+                rule: 'webhook: maxUnavailable and maxSurge are not both 0 (replicas > 0)',
+                check: (r) =>
+                  !(
+                    (r.rollingUpdateConfiguration?.maxUnavailable ?? 1) === 0 &&
+                    (r.rollingUpdateConfiguration?.maxSurge ?? 0) === 0
+                  ),
+              },
+            ],
+          },
+        ),
+        startupPolicy: enumOf('LeaderCreated', 'LeaderReady'),
+      },
+      ['leaderWorkerTemplate'],
+    ),
+  ),
+};
+
 // --- Kueue v0.19.2, API v1beta2 -----------------------------------------------------------
 const KUEUE = 'kubernetes-sigs/kueue tag v0.19.2 (8eab6877) config/components/crd/bases';
 
@@ -972,6 +1053,7 @@ export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
     httpRoute,
     podMonitoring,
     jobSet,
+    leaderWorkerSet,
     clusterQueue,
     resourceFlavor,
     topology,

@@ -206,6 +206,40 @@ describe('the Kubernetes schema checker', () => {
     ]);
   });
 
+  test('checks LeaderWorkerSets: enums, the webhook rollout rule and the embedded pod templates', () => {
+    const lws = (spec: Record<string, unknown>, template: Record<string, unknown> = {}) => ({
+      apiVersion: 'leaderworkerset.x-k8s.io/v1',
+      kind: 'LeaderWorkerSet',
+      metadata: meta,
+      spec: {
+        leaderWorkerTemplate: {
+          size: 2,
+          workerTemplate: { spec: { containers: [{ name: 'c', image: 'i:1', ...template }] } },
+        },
+        ...spec,
+      },
+    });
+    expect(validateKubernetesObject(lws({ startupPolicy: 'LeaderCreated' }))).toEqual([]);
+    expect(validateKubernetesObject(lws({ startupPolicy: 'WorkersFirst' }))[0]).toMatch(
+      /^\/spec\/startupPolicy: must be equal to one of the allowed values/,
+    );
+    expect(
+      validateKubernetesObject(
+        lws({
+          rolloutStrategy: {
+            type: 'RollingUpdate',
+            rollingUpdateConfiguration: { maxSurge: 0, maxUnavailable: 0 },
+          },
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(/^\/spec\/rolloutStrategy: fails x-kubernetes-validations rule webhook/),
+    ]);
+    expect(validateKubernetesObject(lws({}, { gpus: 8 }))).toEqual([
+      '/spec/leaderWorkerTemplate/workerTemplate/spec/containers/0/gpus: unknown field',
+    ]);
+  });
+
   test('a kind with no schema is a problem, not a pass', () => {
     expect(
       validateKubernetesObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: meta }),

@@ -36,6 +36,7 @@ describe('examples/aws-inference', () => {
     const routes = manifests.filter((m: any) => m.kind === 'HTTPRoute');
     expect(routes.map((r: any) => [r.spec.hostnames[0], r.spec.rules[0].backendRefs[0].name]).sort()).toEqual(
       [
+        ['llama-3-1-405b.llm.internal.acme-ml.example', 'llama405b'],
         ['llama-3-1-70b.llm.internal.acme-ml.example', 'llama70b'],
         ['llama-3-1-8b.llm.internal.acme-ml.example', 'llama8b'],
       ],
@@ -135,6 +136,39 @@ describe('examples/aws-inference', () => {
   test('every pod the k8s module emits meets Pod Security "restricted" (fabric pods: but IPC_LOCK) and its namespace enforces a level that admits it', () => {
     const { pods, problems } = checkPodsOfStacks([platformJson, workloadsJson]);
     expect(problems).toEqual([]);
-    expect(pods).toBe(2);
+    // Two Deployments, and the leader and worker templates of the 405B LeaderWorkerSet.
+    expect(pods).toBe(4);
+  });
+
+  test('serves Llama 3.1 405B BF16 on 2 x p5.48xlarge per replica: EFA, a placement group, from zero nodes', () => {
+    expect(groups.H100.instance_types).toEqual(['p5.48xlarge']);
+    expect(groups.H100.scaling_config).toEqual({ min_size: 0, max_size: 4, desired_size: 0 });
+    expect(groups.H100.subnet_ids).toHaveLength(1);
+    expect(Object.values(resourcesOf(json, 'aws_placement_group')).map((p: any) => p.strategy)).toEqual([
+      'cluster',
+    ]);
+    const lt: any = Object.entries(resourcesOf(json, 'aws_launch_template')).find(([k]) =>
+      k.startsWith('Cluster_H100'),
+    )![1];
+    expect(lt.network_interfaces.filter((n: any) => n.interface_type === 'efa-only')).toHaveLength(32);
+  });
+
+  test('the 405B server is a LeaderWorkerSet of 2 pods (TP 8 x PP 2) over EFA, from the EFA image, scaled by KEDA', () => {
+    const manifests = Object.values(resourcesOf(workloadsJson, 'kubernetes_manifest')).map(
+      (m: any) => m.manifest,
+    );
+    const lws = manifests.find((m: any) => m.kind === 'LeaderWorkerSet');
+    expect(lws.metadata.namespace).toBe('llm-multinode');
+    expect(lws.spec.leaderWorkerTemplate.size).toBe(2);
+    const leader = lws.spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0];
+    expect(leader.image).toMatch(/serving\/vllm.*:v0\.31\.0-efa$|:v0\.31\.0-efa$/);
+    expect(leader.args.join(' ')).toMatch(/--tensor-parallel-size 8 --pipeline-parallel-size 2 /);
+    expect(leader.resources.limits['vpc.amazonaws.com/efa']).toBe('32');
+    const so = manifests.find(
+      (m: any) => m.kind === 'ScaledObject' && m.spec.scaleTargetRef.kind === 'LeaderWorkerSet',
+    );
+    expect(so.spec.maxReplicaCount).toBe(2);
+    const charts = (Object.values(resourcesOf(platformJson, 'helm_release')) as any[]).map((r) => r.chart);
+    expect(charts).toEqual(expect.arrayContaining(['lws', 'aws-efa-k8s-device-plugin']));
   });
 });

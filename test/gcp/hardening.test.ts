@@ -152,6 +152,7 @@ test("a GPU count from the sizing is named 'sizing.gpusPerReplica'", () => {
       accelerator: Accelerator.L4,
     }),
     gpusPerReplica: 3,
+    gpusPerNode: 3,
   };
   expect(() => c.addInferenceNodePool('S', { accelerator: Accelerator.L4, sizing })).toThrow(
     /'sizing.gpusPerReplica' \(3\) has no Google Cloud shape with L4/,

@@ -9,7 +9,6 @@ import {
   ValidationError,
   vllmSizingArgs,
 } from '../../lib/core';
-import * as sizingModule from '../../lib/core/sizing';
 import {
   BucketLoading,
   ModelServer,
@@ -145,19 +144,6 @@ describe('ModelServer (vLLM)', () => {
     expect(() => serve({ extraArgs: ['--max-model-len=4096'] })).toThrow(
       /'extraArgs' repeats --max-model-len/,
     );
-  });
-
-  test('refuses a sizing that spans nodes: no multi-node serving (LeaderWorkerSet) yet', () => {
-    const original = sizingModule.sizeModel;
-    const spy = jest
-      .spyOn(sizingModule, 'sizeModel')
-      .mockImplementation((options) => ({ ...original(options), nodesPerReplica: 2 }));
-    try {
-      expect(() => serve()).toThrow(ValidationError);
-      expect(() => serve()).toThrow(/spans 2 nodes per replica.*LeaderWorkerSet\) does not exist/);
-    } finally {
-      spy.mockRestore();
-    }
   });
 
   test('does not force a quantization kernel for a pre-quantized AWQ checkpoint', () => {

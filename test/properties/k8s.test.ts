@@ -16,6 +16,7 @@ import {
   ModelServerBackend,
   MonitoringStack,
   ServingEngine,
+  ServingFabric,
   StandaloneInferencePool,
   TopologyPlacement,
   TrainingJob,
@@ -45,6 +46,16 @@ function stacks(): { app: App; platform: TerraformStack; workloads: TerraformSta
   };
   return { app, platform: mk('platform'), workloads: mk('workloads') };
 }
+
+/** Llama 3.1 405B BF16 on 2 nodes of 8 x H100, over EFA. */
+const MULTI_NODE = {
+  model: ModelSpec.LLAMA_3_1_405B,
+  quantization: Quantization.BF16,
+  accelerator: Accelerator.H100,
+  weights: WeightsSource.bucket('s3://models/llama-3.1-405b/'),
+  maxNodesPerReplica: 2,
+  fabric: ServingFabric.efa({ devicesPerNode: 32 }),
+};
 
 const FLAVOR = {
   name: 'h100',
@@ -85,6 +96,53 @@ function loraServer(adapter: () => LoraAdapter): TerraformStack[] {
 }
 
 const cases: PropertyCase<any>[] = [
+  {
+    name: 'ModelServer across nodes',
+    base: () => ({ ...MULTI_NODE }),
+    props: {
+      name: 'string',
+      maxNodesPerReplica: 'int',
+      fabric: 'object',
+      replicas: 'int',
+      'autoscaling.maxReplicas': 'int',
+      'autoscaling.prometheusUrl': 'string',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new ModelServer(workloads, 'Llama405B', p);
+      return [workloads];
+    },
+  },
+  {
+    name: 'ServingFabric.efa',
+    base: () => ({ devicesPerNode: 32 }),
+    props: { devicesPerNode: 'int', hugePages2MiB: 'int' },
+    build: (p) => {
+      const { workloads } = stacks();
+      new ModelServer(workloads, 'Llama405B', { ...MULTI_NODE, fabric: ServingFabric.efa(p) });
+      return [workloads];
+    },
+  },
+  {
+    name: 'ServingFabric.gkeDeviceNetworks',
+    base: () => ({ networks: ['vpc1', 'vpc2'] }),
+    props: { networks: 'strings' },
+    build: (p) => {
+      const { workloads } = stacks();
+      new ModelServer(workloads, 'Llama405B', { ...MULTI_NODE, fabric: ServingFabric.gkeDeviceNetworks(p) });
+      return [workloads];
+    },
+  },
+  {
+    name: 'ServingFabric.rdma',
+    base: () => ({ resources: { 'rdma/ib': 8 } }),
+    props: { resources: 'map' },
+    build: (p) => {
+      const { workloads } = stacks();
+      new ModelServer(workloads, 'Llama405B', { ...MULTI_NODE, fabric: ServingFabric.rdma(p.resources) });
+      return [workloads];
+    },
+  },
   {
     name: 'WeightVolume (Mountpoint for S3)',
     base: () => ({
@@ -325,6 +383,7 @@ const cases: PropertyCase<any>[] = [
       namespace: 'string',
       efa: 'bool',
       keda: 'bool',
+      leaderWorkerSet: 'bool',
       kedaServiceAccountAnnotations: 'map',
       profilingMetrics: 'bool',
     },
@@ -546,6 +605,8 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       'autoscaling.maxReplicas': 'int',
       'autoscaling.activationQuery': 'string',
       'autoscaling.prometheusUrl': 'string',
+      maxNodesPerReplica: 'int',
+      fabric: 'object',
     },
     known: [],
     build: (p) => {

@@ -140,6 +140,31 @@ export interface EngineContainer {
   readonly args: string[];
 }
 
+/**
+ * Everything an engine needs to render the containers of a replica that spans nodes (a
+ * LeaderWorkerSet group): the single-node context plus the group's size and the expressions
+ * Kubernetes expands to the group's addresses at run time.
+ */
+export interface MultiNodeContainerContext extends EngineContainerContext {
+  /** Pods (one per node) in one replica: the leader and `nodes - 1` workers. */
+  readonly nodes: number;
+  /**
+   * Container-argument expression of the leader's stable DNS name: `$(LWS_LEADER_ADDRESS)`, the
+   * variable LeaderWorkerSet injects into every container (`<lws>-<group>.<lws>.<namespace>`).
+   */
+  readonly leaderAddress: string;
+  /** Container-argument expression of the pod's index in its group (0 on the leader): `$(LWS_WORKER_INDEX)`. */
+  readonly podIndex: string;
+}
+
+/** The containers of a replica spanning nodes. */
+export interface MultiNodeContainers {
+  /** The leader: runs the engine's API server (probes, Service, metrics point at it). */
+  readonly leader: EngineContainer;
+  /** A worker: joins the leader, serves no API, has no HTTP probes. */
+  readonly worker: EngineContainer;
+}
+
 /** What an engine validates at synth time. */
 export interface EngineValidationContext {
   /** The model. */
@@ -220,4 +245,11 @@ export interface IServingEngine {
    * @default - appended at the end
    */
   applyExtraArgs?(args: string[], extraArgs: string[]): string[];
+  /**
+   * The leader and worker containers of a replica that spans nodes (pipeline parallel across
+   * nodes). Engines without it cannot serve a sizing that needs more than one node, and
+   * `ModelServer` says so at synth time.
+   * @default - the engine serves one node per replica only
+   */
+  multiNodeContainers?(context: MultiNodeContainerContext): MultiNodeContainers;
 }

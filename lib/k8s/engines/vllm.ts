@@ -15,6 +15,8 @@ import {
   EngineWeightLoading,
   EngineWritablePath,
   IServingEngine,
+  MultiNodeContainerContext,
+  MultiNodeContainers,
 } from './engine';
 
 /** Options of {@link VllmEngine}. */
@@ -27,6 +29,8 @@ export interface VllmEngineOptions {
 }
 
 const HTTP_PORT = 8000;
+/** `ParallelConfig.master_port`'s default in vLLM: the port the node-rank-0 process listens on for the other nodes. */
+const MASTER_PORT = 29501;
 
 /**
  * vLLM's OpenAI-compatible server (`vllm serve`): one container, API, health and metrics on
@@ -126,5 +130,37 @@ export class VllmEngine implements IServingEngine {
       String(c.drainSeconds),
     ];
     return { args };
+  }
+
+  /**
+   * vLLM's native multi-node launch (no Ray), as vLLM documents it for tensor parallel 8 x
+   * pipeline parallel 2 on two nodes (`docs/serving/parallelism_scaling.md` at vllm-project/vllm
+   * 096bd6a4, "Running vLLM with MultiProcessing"; `ParallelConfig.nnodes`, `node_rank`,
+   * `master_addr`, `master_port` (default 29501) in `vllm/config/parallel.py` at 00193b82: "To
+   * use mp you must also set nnodes"). Both were read on vLLM's main branch; the v0.31.0 tag
+   * itself could not be opened here (VERIFY the flags against `vllm serve --help` of the pinned
+   * image when bumping it). Every node runs `vllm serve` with the same model and parallel
+   * flags plus `--nnodes N --node-rank R --master-addr <leader>`; node 0 (the LeaderWorkerSet
+   * leader) serves the OpenAI API, the others run `--headless` (engine only, no API server).
+   * The Ray-based variant of the LeaderWorkerSet vLLM example (`docs/examples/vllm/GPU/lws.yaml`
+   * at lws v0.10.0) needs a shell wrapper and a script shipped inside the image; this one keeps
+   * the image's `vllm serve` entrypoint unchanged.
+   */
+  public multiNodeContainers(c: MultiNodeContainerContext): MultiNodeContainers {
+    const base = this.container(c).args;
+    const group = (rank: string) => [
+      '--nnodes',
+      String(c.nodes),
+      '--node-rank',
+      rank,
+      '--master-addr',
+      c.leaderAddress,
+      '--master-port',
+      String(MASTER_PORT),
+    ];
+    return {
+      leader: { args: [...base, ...group('0')] },
+      worker: { args: [...base, ...group(c.podIndex), '--headless'] },
+    };
   }
 }

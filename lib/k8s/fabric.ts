@@ -1,0 +1,186 @@
+import { IConstruct } from 'constructs';
+import { Validate, ValidationError } from '../core';
+
+/** The kind of network a multi-node model server's replicas talk over. */
+export enum ServingFabricKind {
+  /** AWS Elastic Fabric Adapter (`vpc.amazonaws.com/efa` devices from the EFA device plugin). */
+  EFA = 'efa',
+  /** GKE multi-networking: the GPUDirect (TCPX, TCPXO) or RDMA node networks attached to the pods. */
+  GKE_DEVICE_NETWORKS = 'gke-device-networks',
+  /** RDMA devices advertised by a device plugin (InfiniBand or RoCE on-prem, for example `rdma/ib`). */
+  RDMA = 'rdma',
+  /** The pod network only (TCP over Ethernet): works, many times slower across nodes. */
+  ETHERNET = 'ethernet',
+}
+
+/** Options of {@link ServingFabric.efa}. */
+export interface EfaServingFabricOptions {
+  /**
+   * EFA devices per node: all of them (32 on p5 / p5e, 16 on p5en, 4 on p4d); an EKS training or
+   * multi-node inference node group reports it as `efaDevicesPerNode`.
+   */
+  readonly devicesPerNode: number;
+  /**
+   * `hugepages-2Mi` each pod requests, MiB: the EFA driver pre-allocates 5128 x 2 MiB pages on
+   * the node, and AWS's EKS NCCL tests request 5210 MiB per pod (EKS User Guide `node-efa`).
+   * @default 5210
+   */
+  readonly hugePages2MiB?: number;
+}
+
+/** Options of {@link ServingFabric.gkeDeviceNetworks}. */
+export interface GkeDeviceNetworksFabricOptions {
+  /**
+   * Names of the GKE `Network` objects (type `Device`) to attach, in NIC order: the names given
+   * to {@link GkeDeviceNetworks} (for example `vpc1` ... `vpc8` on A3 Mega, `gvnic-1` and
+   * `rdma-0` ... `rdma-7` on A3 Ultra).
+   */
+  readonly networks: string[];
+}
+
+/** What a fabric adds to each pod of a multi-node group. */
+export interface ServingFabricPodSettings {
+  /** Extended resources requested and limited per pod (EFA devices, huge pages, RDMA devices). */
+  readonly resources: Record<string, string>;
+  /** Pod annotations (GKE multi-networking). */
+  readonly annotations: Record<string, string>;
+}
+
+const GKE_DEFAULT_INTERFACE = 'networking.gke.io/default-interface';
+const GKE_INTERFACES = 'networking.gke.io/interfaces';
+const EFA_RESOURCE = 'vpc.amazonaws.com/efa';
+const EFA_POD_HUGE_PAGES_MIB = 5210;
+
+/**
+ * The fast network a model server whose replica spans nodes (tensor parallel inside a node,
+ * pipeline parallel across nodes) uses between its leader and worker pods, the same fabric a
+ * `TrainingJob` uses: EFA on AWS, the GPUDirect / RDMA device networks on GKE, RDMA devices on
+ * prem, or plain Ethernet (accepted, with a warning).
+ *
+ * The fabric decides what each pod requests; the NCCL transport that uses it must be in the
+ * image: the aws-ofi-nccl plugin for EFA (the stock `vllm/vllm-openai` image does not carry it:
+ * aws-ia/terraform-aws-eks-blueprints `patterns/multi-node-vllm/Dockerfile` builds one), the
+ * GPUDirect-TCPX/TCPXO or gIB plugins for GKE (installed by their DaemonSets, reference gcp.md §5).
+ *
+ * RDMA and EFA pin memory and need `IPC_LOCK`, which the Pod Security "restricted" and
+ * "baseline" levels refuse: the pods of such a server are "privileged" in the Pod Security
+ * sense ({@link ModelServer.podSecurityLevel}); everything else stays restricted.
+ *
+ * @example
+ * ServingFabric.efa({ devicesPerNode: 32 })                  // 2 x p5.48xlarge
+ * ServingFabric.gkeDeviceNetworks({ networks: ['vpc1', 'vpc2', 'vpc3', 'vpc4'] })
+ * ServingFabric.rdma({ 'rdma/ib': 8 })                        // on-prem InfiniBand
+ */
+export class ServingFabric {
+  /**
+   * AWS EFA: every EFA device of the node and the huge pages the EFA driver needs.
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/node-efa.html
+   */
+  public static efa(options: EfaServingFabricOptions): ServingFabric {
+    return new ServingFabric(ServingFabricKind.EFA, (scope) => {
+      Validate.object(scope, 'fabric (efa options)', options);
+      const devices = Validate.integer(scope, 'fabric.devicesPerNode', options.devicesPerNode, {
+        min: 1,
+        max: 32,
+        reason: '32 on p5 / p5e, 16 on p5en, 4 on p4d',
+      });
+      const hugePages = Validate.integer(
+        scope,
+        'fabric.hugePages2MiB',
+        options.hugePages2MiB ?? EFA_POD_HUGE_PAGES_MIB,
+        { min: 0, max: 1_048_576 },
+      );
+      return {
+        resources: {
+          [EFA_RESOURCE]: String(devices),
+          ...(hugePages > 0 ? { 'hugepages-2Mi': `${hugePages}Mi` } : {}),
+        },
+        annotations: {},
+      };
+    });
+  }
+
+  /**
+   * GKE multi-networking: attaches the node pool's extra networks to every pod of the group
+   * (`networking.gke.io/interfaces`, eth0 on the default network, then one interface per network
+   * in order), as GKE's GPUDirect-TCPX / TCPXO / RDMA guides do. The `Network` objects come from
+   * {@link GkeDeviceNetworks}; the NCCL plugin DaemonSets are not installed by this library.
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/gpu-bandwidth-gpudirect-tcpx
+   */
+  public static gkeDeviceNetworks(options: GkeDeviceNetworksFabricOptions): ServingFabric {
+    return new ServingFabric(ServingFabricKind.GKE_DEVICE_NETWORKS, (scope) => {
+      Validate.object(scope, 'fabric (GKE device network options)', options);
+      const networks = Validate.array<string>(scope, 'fabric.networks', options.networks);
+      if (networks.length === 0 || networks.length > 9) {
+        throw new ValidationError(
+          `'fabric.networks' has ${networks.length} entries: give the 1 to 9 device networks of the node pool (4 on a3-highgpu-8g, 8 on a3-megagpu-8g, 9 on a3-ultragpu-8g and a4-highgpu-8g).`,
+          scope,
+        );
+      }
+      // GKE caps Device network names at 41 characters (GkeDeviceNetworks checks the same).
+      networks.forEach((n, i) =>
+        Validate.k8sDnsLabel(scope, `fabric.networks[${i}]`, n, {
+          maxLength: 41,
+          what: 'a GKE Network name',
+        }),
+      );
+      Validate.unique(scope, 'fabric.networks', networks);
+      const interfaces = [
+        { interfaceName: 'eth0', network: 'default' },
+        ...networks.map((network, i) => ({ interfaceName: `eth${i + 1}`, network })),
+      ];
+      return {
+        resources: {},
+        annotations: { [GKE_DEFAULT_INTERFACE]: 'eth0', [GKE_INTERFACES]: JSON.stringify(interfaces) },
+      };
+    });
+  }
+
+  /**
+   * RDMA devices from a device plugin, for example `{ 'rdma/ib': 8 }` (NVIDIA Network Operator's
+   * RDMA shared device plugin) or `{ 'rdma/rdma_shared_device_a': 1 }`.
+   */
+  public static rdma(resourcesPerPod: Record<string, number>): ServingFabric {
+    return new ServingFabric(ServingFabricKind.RDMA, (scope) => {
+      const entries = Object.entries(
+        Validate.object<Record<string, number>>(scope, 'fabric (RDMA resources)', resourcesPerPod),
+      );
+      if (entries.length === 0) {
+        throw new ValidationError(
+          `'fabric' ServingFabric.rdma({}) names no resource: give the device plugin's resource and count, for example { 'rdma/ib': 8 }.`,
+          scope,
+        );
+      }
+      const resources: Record<string, string> = {};
+      for (const [key, count] of entries) {
+        if (!/^rdma\/[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/.test(key)) {
+          throw new ValidationError(
+            `'fabric' resource '${key}' is not an RDMA device-plugin resource: use 'rdma/<name>', for example 'rdma/ib'.`,
+            scope,
+          );
+        }
+        resources[key] = String(Validate.integer(scope, `fabric['${key}']`, count, { min: 1, max: 64 }));
+      }
+      return { resources, annotations: {} };
+    });
+  }
+
+  /**
+   * No fast fabric: the group talks TCP over the pod network. Legal, and a synth-time warning
+   * says what it costs (pipeline-parallel activations and NCCL all-reduces cross the node NIC).
+   */
+  public static ethernet(): ServingFabric {
+    return new ServingFabric(ServingFabricKind.ETHERNET, () => ({ resources: {}, annotations: {} }));
+  }
+
+  private constructor(
+    /** The fabric kind. */
+    public readonly kind: ServingFabricKind,
+    private readonly render: (scope: IConstruct) => ServingFabricPodSettings,
+  ) {}
+
+  /** What each pod of the group requests and carries; validates the options on `scope`. */
+  public podSettings(scope: IConstruct): ServingFabricPodSettings {
+    return this.render(scope);
+  }
+}
