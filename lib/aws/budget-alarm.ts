@@ -5,7 +5,7 @@ import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-
 import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { CostAllocationTag, CostEstimate, Tags, Validate, ValidationError, Warnings } from '../core';
-import { AlertTopic } from './alert-topic';
+import { IAlertTopic } from './interfaces';
 
 /** Most notifications AWS Budgets allows per budget. */
 export const MAX_BUDGET_NOTIFICATIONS = 10;
@@ -44,7 +44,7 @@ export interface BudgetAlarmProps {
    * KMS key policy (`aws:SourceAccount` / `aws:SourceArn` of the account's budgets).
    * @default - none
    */
-  readonly topic?: AlertTopic;
+  readonly topic?: IAlertTopic;
   /**
    * ACTUAL-spend notification thresholds, percent of the limit.
    * @default [80, 100]

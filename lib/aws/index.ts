@@ -1,7 +1,7 @@
 // Re-exports only.
 export * from './instance-types';
 export * from './efa';
-export * from './roles';
+export * from './interfaces';
 export * from './network';
 export * from './cluster';
 export * from './node-repair';

@@ -18,8 +18,7 @@ import {
   Warnings,
 } from '../core';
 import { validateSubnet } from './private/subnets';
-import type { IEksCluster } from './cluster';
-import type { NetworkSubnet } from './network';
+import { IEksCluster, NetworkSubnet } from './interfaces';
 import {
   AwsGpuInstanceType,
   awsInstanceTypeByName,

@@ -10,7 +10,7 @@ import { Validate, ValidationError, Warnings } from '../core';
 import { PolicyStatement, RoleGrants } from './private/grants';
 import { awsPartition } from './private/partition';
 import { SecureBucket } from './private/secure-bucket';
-import { IAwsRole } from './roles';
+import { IAwsRole } from './interfaces';
 
 /** An upstream registry ECR can cache through a pull-through cache rule. */
 export class PullThroughCache {

@@ -19,8 +19,7 @@ import {
   Warnings,
 } from '../core';
 import { validateSubnet } from './private/subnets';
-import type { CheckpointStore } from './checkpoint-store';
-import type { IEksCluster } from './cluster';
+import { ICheckpointStore, IEksCluster, NetworkSubnet } from './interfaces';
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
 import {
   AwsGpuInstanceType,
@@ -30,7 +29,6 @@ import {
   efaTrainingInstanceTypeNames,
   supportsEfaLayout,
 } from './instance-types';
-import { NetworkSubnet } from './network';
 import {
   addNodeGroupCost,
   eksTaints,
@@ -117,7 +115,7 @@ export interface TrainingNodeGroupOptions extends TrainingNodePoolOptions {
    * warning is raised when its Lustre file system is in another AZ than the group.
    * @default - none
    */
-  readonly checkpoints?: CheckpointStore;
+  readonly checkpoints?: ICheckpointStore;
   /**
    * Node auto repair options of this group, when the cluster has `nodeAutoRepair` on.
    * @default - the cluster's `nodeRepair`
