@@ -19,9 +19,9 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Fn, ITerraformDependable, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { IPv4CidrRange } from 'ip-num';
-import { Validate, ValidationError, Warnings } from '../core';
+import { KubernetesProviderConfig, Validate, ValidationError, Warnings } from '../core';
 import { InferenceNodeGroup, InferenceNodeGroupOptions } from './inference-node-group';
-import { EksKubernetesProviderConfig, IAwsRole, IEksCluster, INetwork } from './interfaces';
+import { IAwsRole, IEksCluster, INetwork } from './interfaces';
 import { managedPolicyArn, serviceRole } from './private/iam';
 import { awsPartition } from './private/partition';
 import { nodeGroupName, requireIntInRange } from './private/node-group-common';
@@ -431,7 +431,7 @@ class ImportedEksCluster extends Construct implements IEksCluster {
     checkEfaOnlyCni(scope, 'vpcCniVersion', this.vpcCniVersion, this.clusterName);
   }
 
-  public kubernetesProviderConfig(): EksKubernetesProviderConfig {
+  public kubernetesProviderConfig(): KubernetesProviderConfig {
     return eksProviderConfig(this);
   }
 }
@@ -908,7 +908,7 @@ export class EksCluster extends Construct implements IEksCluster {
    * certificate and an `exec` block running `aws eks get-token` (needs the AWS CLI where
    * Terraform runs). Referencing them from another stack makes cdktf pass them as outputs.
    */
-  public kubernetesProviderConfig(): EksKubernetesProviderConfig {
+  public kubernetesProviderConfig(): KubernetesProviderConfig {
     return eksProviderConfig(this);
   }
 
@@ -1005,7 +1005,7 @@ function checkEfaOnlyCni(
 }
 
 /** Kubernetes / Helm provider settings of a cluster (owned or imported). */
-function eksProviderConfig(cluster: IEksCluster): EksKubernetesProviderConfig {
+function eksProviderConfig(cluster: IEksCluster): KubernetesProviderConfig {
   return {
     host: cluster.endpoint,
     clusterCaCertificate: Fn.base64decode(cluster.certificateAuthorityData),

@@ -1,6 +1,7 @@
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { ITerraformDependable } from 'cdktf';
 import { IConstruct } from 'constructs';
+import type { KubernetesExecCredential, KubernetesProviderConfig } from '../core';
 import type { EksNodeRepairOptions } from './node-repair';
 
 // The seams of the AWS module: what one construct needs to know about another, whether the app
@@ -60,29 +61,17 @@ export interface IKmsKey {
   readonly keyArn: string;
 }
 
-/** Exec credential plugin settings for the Kubernetes and Helm providers. */
-export interface EksExecCredential {
-  /** `client.authentication.k8s.io/v1beta1`. */
-  readonly apiVersion: string;
-  /** `aws`. */
-  readonly command: string;
-  /** `eks get-token --cluster-name <name> --region <region>`. */
-  readonly args: string[];
-}
+/**
+ * Exec credential plugin settings for the Kubernetes and Helm providers.
+ * @deprecated the same type as core `KubernetesExecCredential`, its name in every module; removed in the next minor release
+ */
+export type EksExecCredential = KubernetesExecCredential;
 
 /**
- * Settings a Kubernetes or Helm provider needs to reach an EKS cluster. The Kubernetes provider
- * takes `exec` as a list (`exec: [config.exec]`), the Helm provider's `kubernetes` block as an
- * object.
+ * Settings a Kubernetes or Helm provider needs to reach an EKS cluster.
+ * @deprecated the same type as core `KubernetesProviderConfig`, its name in every module; removed in the next minor release
  */
-export interface EksKubernetesProviderConfig {
-  /** API server endpoint. */
-  readonly host: string;
-  /** Decoded cluster CA certificate (PEM). */
-  readonly clusterCaCertificate: string;
-  /** `aws eks get-token` exec plugin. */
-  readonly exec: EksExecCredential;
-}
+export type EksKubernetesProviderConfig = KubernetesProviderConfig;
 
 /**
  * An EKS cluster the node groups, stores and workloads attach to. Implemented by `EksCluster`
@@ -133,7 +122,7 @@ export interface IEksCluster extends IConstruct {
    * Kubernetes / Helm provider settings for a stack that deploys into this cluster: host, CA
    * certificate and an `exec` block running `aws eks get-token`.
    */
-  kubernetesProviderConfig(): EksKubernetesProviderConfig;
+  kubernetesProviderConfig(): KubernetesProviderConfig;
 }
 
 /**

@@ -1,4 +1,5 @@
 // Re-exports only; internals live in private/.
+export * from './interfaces';
 export * from './machine-types';
 export * from './network';
 export * from './node-pool-options';

@@ -11,7 +11,7 @@ import {
   resolveInferenceGpusPerNode,
   resolveInferenceNodeCounts,
 } from '../core';
-import type { IGkeCluster } from './cluster';
+import type { IGkeCluster } from './interfaces';
 import { GcpGpuMachineType } from './machine-types';
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from './node-pool-options';
 import { defaultName, validateGceName } from './private/names';

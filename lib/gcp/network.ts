@@ -7,32 +7,8 @@ import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../core';
 import { GPUDIRECT_MTU, GpuDirect } from './machine-types';
 import { isPrivate, overlaps, parseCidr, prefixOf, subBlock } from './private/cidr';
+import { GpuDirectNetwork, IGkeNetwork } from './interfaces';
 import { defaultName, unresolved, validateGceName } from './private/names';
-
-/**
- * One extra network a GPUDirect node pool attaches (`additional_node_network_configs`), with
- * what the Kubernetes layer needs to create its `GKENetworkParamSet` and `Network` objects.
- */
-export interface GpuDirectNetwork {
-  /**
-   * Name of the Kubernetes `Network` / `GKENetworkParamSet` objects for this NIC, as pods
-   * request it in `networking.gke.io/interfaces`: `vpc1`..`vpc8` (TCPX / TCPXO), `gvnic-1`
-   * and `rdma-0`..`rdma-7` (RDMA), following Cluster Toolkit.
-   */
-  readonly kubernetesName: string;
-  /** VPC name (the `GKENetworkParamSet.spec.vpc`). */
-  readonly vpcName: string;
-  /** Subnetwork name (the `GKENetworkParamSet.spec.vpcSubnet`). */
-  readonly subnetName: string;
-  /** `GKENetworkParamSet.spec.deviceMode`: `NetDevice` (TCPX, TCPXO, gVNIC) or `RDMA`. */
-  readonly deviceMode: 'NetDevice' | 'RDMA';
-  /** Subnet CIDR. */
-  readonly cidr: string;
-  /** The VPC. */
-  readonly network: ComputeNetwork;
-  /** The subnetwork. */
-  readonly subnetwork: ComputeSubnetwork;
-}
 
 /** Metadata of a cluster-scoped GPUDirect object. */
 export interface GpuDirectManifestMetadata {
@@ -50,34 +26,6 @@ export interface GpuDirectManifest {
   readonly metadata: GpuDirectManifestMetadata;
   /** The object's spec. */
   readonly spec: Record<string, unknown>;
-}
-
-/** A VPC a GKE cluster can run in. */
-export interface IGkeNetwork {
-  /** Project id. */
-  readonly project: string;
-  /** Region of the node subnet. */
-  readonly region: string;
-  /** The VPC name. */
-  readonly networkName: string;
-  /** The node subnet name. */
-  readonly subnetworkName: string;
-  /** Secondary range name for pods. */
-  readonly podsRangeName: string;
-  /** Secondary range name for services. */
-  readonly servicesRangeName: string;
-  /** The GPUDirect networks this VPC set provides, or NONE. */
-  readonly gpuDirect: GpuDirect;
-  /** The extra networks GPUDirect node pools attach, in NIC order. */
-  readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
-  /** Zone of the RDMA (RoCE) network profile, when `gpuDirect` is RDMA. */
-  readonly gpuDirectZone?: string;
-  /**
-   * Every IPv4 range the network's subnets use (node, pod, service and GPUDirect ranges), so a
-   * cluster can refuse a control-plane CIDR that overlaps them.
-   * @default - unknown: no overlap check
-   */
-  readonly ipv4Ranges?: readonly string[];
 }
 
 /** Properties of {@link GkeNetwork}. */

@@ -21,7 +21,7 @@ import {
   Validate,
   validateGpuNodePoolOptions,
 } from '../../core';
-import type { IGkeCluster } from '../cluster';
+import type { GpuDirectNetwork, IGkeCluster } from '../interfaces';
 import {
   GCP_ACCELERATOR_ALTERNATIVES,
   GPU_MACHINE_TYPES,
@@ -29,7 +29,6 @@ import {
   GpuDirect,
   machineTypeByName,
 } from '../machine-types';
-import { GpuDirectNetwork } from '../network';
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from '../node-pool-options';
 import { PoolPlan, ReservationType, poolRuleViolation } from './pool-rules';
 
@@ -223,8 +222,9 @@ export function createGpuNodePool(
       ? {
           networkConfig: {
             additionalNodeNetworkConfigs: gpuDirectNetworks.map((n) => ({
-              network: n.network.name,
-              subnetwork: n.subnetwork.name,
+              // The owned network's reference (an implicit dependency), else the name given.
+              network: n.network?.name ?? n.vpcName,
+              subnetwork: n.subnetwork?.name ?? n.subnetName,
             })),
           },
         }
