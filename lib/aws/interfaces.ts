@@ -166,3 +166,16 @@ export interface IAlertTopic extends IConstruct {
    */
   allowPublishFrom(servicePrincipal: string, sourceArn?: string): void;
 }
+
+/**
+ * A container registry (and model-artifact bucket) workloads pull from. Implemented by `Registry`
+ * and `Registry.fromRegistryAttributes`.
+ */
+export interface IContainerRegistry extends IConstruct {
+  /** Lets a role pull images from the registry's repositories. */
+  grantPull(role: IAwsRole): IamRolePolicy;
+  /** Lets a role read model artifacts (throws without a model bucket). */
+  grantReadModels(role: IAwsRole): IamRolePolicy;
+  /** Lets a role write model artifacts (throws without a model bucket). */
+  grantWriteModels(role: IAwsRole): IamRolePolicy;
+}

@@ -124,3 +124,14 @@ export interface ICheckpointBucket {
   /** Grants `roles/storage.objectViewer`. */
   grantRead(principal: GcpPrincipal): unknown;
 }
+
+/**
+ * A container registry workloads pull images from. Implemented by `ArtifactRegistry` and
+ * `ArtifactRegistry.fromRepositoryAttributes`.
+ */
+export interface IContainerRegistry {
+  /** `<location>-docker.pkg.dev/<project>/<repositoryId>` of the Docker repository. */
+  readonly repositoryUrl: string;
+  /** Grants `roles/artifactregistry.reader` (pull images) on the registry's repositories. */
+  grantPull(principal: GcpPrincipal): unknown;
+}

@@ -5,6 +5,7 @@ import { CheckpointStore } from '../../lib/aws/checkpoint-store';
 import { EksCluster, EksClusterAttributes } from '../../lib/aws/cluster';
 import { InferenceNodeGroup } from '../../lib/aws/inference-node-group';
 import { Monitoring } from '../../lib/aws/monitoring';
+import { Registry } from '../../lib/aws/registry';
 import { GpuNetwork } from '../../lib/aws/network';
 import { TrainingNodeGroup } from '../../lib/aws/training-node-group';
 import { Accelerator, ValidationError } from '../../lib/core';
@@ -279,6 +280,73 @@ describe('AlertTopic.fromTopicAttributes', () => {
   test('throws a ValidationError for a bad publisher', () => {
     const t = AlertTopic.fromTopicAttributes(awsStack(), 'A', { topicArn: arn });
     expect(() => t.allowPublishFrom('budgets')).toThrow(/is not an AWS service principal/);
+  });
+});
+
+describe('Registry.fromRegistryAttributes', () => {
+  const role = { roleName: 'nodes', roleArn: 'arn:aws:iam::111122223333:role/nodes' };
+  const repo = 'arn:aws:ecr:us-east-1:111122223333:repository/vllm-serving';
+
+  test('grantPull reads the given repositories (and decrypts with their key)', () => {
+    const s = awsStack();
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    Registry.fromRegistryAttributes(s, 'Images', { repositoryArns: [repo], kmsKeyArn: key }).grantPull(role);
+    expect(JSON.parse(onlyResource(synthJson(s), 'aws_iam_role_policy').policy).Statement).toEqual([
+      { Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [key] },
+      {
+        Effect: 'Allow',
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+        Resource: [repo],
+      },
+    ]);
+  });
+
+  test('model grants use the model bucket ARN in the provider partition', () => {
+    const s = awsStack();
+    Registry.fromRegistryAttributes(s, 'Images', { modelBucketName: 'acme-models' }).grantReadModels(role);
+    const st = JSON.parse(onlyResource(synthJson(s), 'aws_iam_role_policy').policy).Statement;
+    expect(st[0].Resource).toEqual([
+      'arn:${data.aws_partition.AwsPartition.partition}:s3:::acme-models',
+      'arn:${data.aws_partition.AwsPartition.partition}:s3:::acme-models/*',
+    ]);
+  });
+
+  test.each<[string, () => void, RegExp]>([
+    [
+      'repositoryArns',
+      () => Registry.fromRegistryAttributes(awsStack(), 'R', { repositoryArns: ['arn:aws:s3:::x'] }),
+      /'repositoryArns\[0\]'/,
+    ],
+    [
+      'empty',
+      () => Registry.fromRegistryAttributes(awsStack(), 'R', {}),
+      /give 'repositoryArns' or 'modelBucketName'/,
+    ],
+    [
+      'modelBucketKmsKeyArn',
+      () =>
+        Registry.fromRegistryAttributes(awsStack(), 'R', {
+          repositoryArns: [repo],
+          modelBucketKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        }),
+      /'modelBucketKmsKeyArn' is set without 'modelBucketName'/,
+    ],
+    [
+      'grantWriteModels',
+      () =>
+        Registry.fromRegistryAttributes(awsStack(), 'R', { repositoryArns: [repo] }).grantWriteModels(role),
+      /grantWriteModels: this registry has no model bucket/,
+    ],
+    [
+      'grantPull',
+      () =>
+        Registry.fromRegistryAttributes(awsStack(), 'R', { modelBucketName: 'acme-models' }).grantPull(role),
+      /grantPull: this registry has no 'repositoryArns'/,
+    ],
+  ])('throws a ValidationError for %s', (_p, build, message) => {
+    expect(build).toThrow(ValidationError);
+    expect(build).toThrow(message);
   });
 });
 
