@@ -13,3 +13,4 @@ export * from './tags';
 export * from './validation';
 export * from './provider-config';
 export * from './deprecation';
+export * from './budget';

@@ -190,4 +190,24 @@ describe('BudgetAlarm label filter timing', () => {
   test('renders no label filter without a cost tag', () => {
     expect(budget().res.budget_filter.labels).toEqual({});
   });
+
+  describe('costAllocationTag (one name with the AWS BudgetAlarm)', () => {
+    test('filters on the given tag without a warning', () => {
+      const b = budget({ costAllocationTag: { key: 'team', value: 'ml' } });
+      expect(b.res.budget_filter.labels).toEqual({ team: 'ml' });
+      expect(warningIds(b.stack)).not.toContain('deprecated-api');
+    });
+
+    test("the deprecated 'labelFilter' still filters, with a deprecated-api warning", () => {
+      const b = budget({ labelFilter: { key: 'team', value: 'ml' } });
+      expect(b.res.budget_filter.labels).toEqual({ team: 'ml' });
+      expect(warningIds(b.stack)).toContain('deprecated-api');
+    });
+
+    test("throws when 'labelFilter' and 'costAllocationTag' are both set", () => {
+      expect(() =>
+        budget({ labelFilter: { key: 'a', value: 'b' }, costAllocationTag: { key: 'a', value: 'b' } }),
+      ).toThrow(/'labelFilter' and 'costAllocationTag' are both set/);
+    });
+  });
 });
