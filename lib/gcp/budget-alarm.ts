@@ -17,6 +17,7 @@ import {
   normalizeGcpLabelKey,
   normalizeGcpLabelValue,
 } from '../core';
+import { INotificationChannel } from './interfaces';
 import { notificationChannel } from './private/channels';
 import { defaultName, grantId, unresolved } from './private/names';
 
@@ -57,6 +58,12 @@ export interface BudgetAlarmProps {
    * @default - none: only the billing account's default recipients
    */
   readonly emails?: string[];
+  /**
+   * Notification channels the app does not own, notified besides the `emails` channels (at most 5
+   * channels in all).
+   * @default - none
+   */
+  readonly notificationChannels?: INotificationChannel[];
   /**
    * The cost-allocation label the budget filters on (the Budgets API allows one key with one value).
    * @default - the stack's cost-allocation tag (`Tags.of(stack).setCostAllocationTag`), if any
@@ -182,9 +189,25 @@ export class BudgetAlarm extends Construct {
       );
     }
     const emails = props.emails ?? [];
-    if (emails.length > 5) {
+    const external = Validate.array<INotificationChannel>(
+      this,
+      'notificationChannels',
+      props.notificationChannels ?? [],
+    );
+    external.forEach((c, i) => {
+      Validate.object(this, `notificationChannels[${i}]`, c);
+      Validate.string(this, `notificationChannels[${i}].channelId`, c.channelId);
+    });
+    Validate.unique(
+      this,
+      'notificationChannels',
+      external,
+      (c) => c.channelId,
+      'each channel is notified once',
+    );
+    if (emails.length + external.length > 5) {
       throw new ValidationError(
-        `'emails' has ${emails.length} addresses; a budget notifies at most 5 Cloud Monitoring channels. Use a group address or the Pub/Sub topic.`,
+        `'emails' (${emails.length}) and 'notificationChannels' (${external.length}) make ${emails.length + external.length} channels; a budget notifies at most 5 Cloud Monitoring channels. Use a group address or the Pub/Sub topic.`,
         this,
       );
     }
@@ -248,7 +271,10 @@ export class BudgetAlarm extends Construct {
       allUpdatesRule: {
         pubsubTopic: this.topic.id,
         schemaVersion: '1.0',
-        monitoringNotificationChannels: this.channels.map((c) => c.id),
+        monitoringNotificationChannels: [
+          ...this.channels.map((c) => c.id),
+          ...external.map((c) => c.channelId),
+        ],
         disableDefaultIamRecipients: false,
       },
     });

@@ -10,4 +10,5 @@ export * from './principal';
 export * from './checkpoint-bucket';
 export * from './artifact-registry';
 export * from './monitoring';
+export * from './notification-channel';
 export * from './budget-alarm';

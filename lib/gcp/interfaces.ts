@@ -135,3 +135,13 @@ export interface IContainerRegistry {
   /** Grants `roles/artifactregistry.reader` (pull images) on the registry's repositories. */
   grantPull(principal: GcpPrincipal): unknown;
 }
+
+/**
+ * A Cloud Monitoring notification channel alerts and budgets notify: one the library creates
+ * (`emails`, PagerDuty, Slack, webhook) or one the app does not own
+ * (`NotificationChannelReference.fromChannelId`).
+ */
+export interface INotificationChannel {
+  /** Channel resource name, `projects/<project>/notificationChannels/<id>`. */
+  readonly channelId: string;
+}
