@@ -5,6 +5,7 @@ export * from './interfaces';
 export * from './network';
 export * from './cluster';
 export * from './node-repair';
+export * from './placement-group';
 export * from './training-node-group';
 export * from './inference-node-group';
 export { GpuAmiType, NODE_POOL_LABEL } from './private/node-group-common';

@@ -179,3 +179,13 @@ export interface IContainerRegistry extends IConstruct {
   /** Lets a role write model artifacts (throws without a model bucket). */
   grantWriteModels(role: IAwsRole): IamRolePolicy;
 }
+
+/**
+ * An EC2 `cluster` placement group nodes launch in. Implemented by
+ * `PlacementGroupReference.fromPlacementGroupName` for one the app does not own (the one an
+ * On-Demand Capacity Reservation was created in).
+ */
+export interface IPlacementGroup {
+  /** Placement group name. */
+  readonly placementGroupName: string;
+}

@@ -7,8 +7,9 @@ import { InferenceNodeGroup } from '../../lib/aws/inference-node-group';
 import { Monitoring } from '../../lib/aws/monitoring';
 import { Registry } from '../../lib/aws/registry';
 import { GpuNetwork } from '../../lib/aws/network';
+import { PlacementGroupReference } from '../../lib/aws/placement-group';
 import { TrainingNodeGroup } from '../../lib/aws/training-node-group';
-import { Accelerator, ValidationError } from '../../lib/core';
+import { Accelerator, Capacity, ValidationError } from '../../lib/core';
 import { onlyResource, resourcesOf, synthJson } from '../util';
 import { awsStack, hasWarning } from './util';
 
@@ -347,6 +348,58 @@ describe('Registry.fromRegistryAttributes', () => {
   ])('throws a ValidationError for %s', (_p, build, message) => {
     expect(build).toThrow(ValidationError);
     expect(build).toThrow(message);
+  });
+});
+
+describe('existingPlacementGroup', () => {
+  const odcr = Capacity.reservation('cr-0123456789abcdef0');
+
+  test('launches in the existing group, creates none and does not warn for its reservation', () => {
+    const s = awsStack();
+    const c = imported(s);
+    const g = new TrainingNodeGroup(s, 'H100', {
+      cluster: c,
+      accelerator: Accelerator.H100,
+      nodes: 2,
+      capacity: odcr,
+      existingPlacementGroup: PlacementGroupReference.fromPlacementGroupName('h100-odcr'),
+    });
+    const j = synthJson(s);
+    expect(onlyResource(j, 'aws_launch_template').placement).toEqual({ group_name: 'h100-odcr' });
+    expect(resourcesOf(j, 'aws_placement_group')).toEqual({});
+    expect(g.placementGroupName).toBe('h100-odcr');
+    expect(hasWarning(s, 'aws-reservation-placement-group')).toBe(false);
+  });
+
+  test('defaults to no placement group for a reservation', () => {
+    const s = awsStack();
+    const g = new TrainingNodeGroup(s, 'H100', {
+      cluster: imported(s),
+      accelerator: Accelerator.H100,
+      nodes: 2,
+      capacity: odcr,
+    });
+    expect(g.placementGroupName).toBeUndefined();
+    expect(onlyResource(synthJson(s), 'aws_launch_template').placement).toBeUndefined();
+  });
+
+  test('throws with placementGroup: false', () => {
+    const s = awsStack();
+    expect(
+      () =>
+        new TrainingNodeGroup(s, 'H100', {
+          cluster: imported(s),
+          accelerator: Accelerator.H100,
+          nodes: 2,
+          placementGroup: false,
+          existingPlacementGroup: PlacementGroupReference.fromPlacementGroupName('pg'),
+        }),
+    ).toThrow(/'existingPlacementGroup' is set but 'placementGroup' is false/);
+  });
+
+  test('PlacementGroupReference.fromPlacementGroupName throws a ValidationError for an empty or non-ASCII name', () => {
+    expect(() => PlacementGroupReference.fromPlacementGroupName('')).toThrow(ValidationError);
+    expect(() => PlacementGroupReference.fromPlacementGroupName('gruppe-ü')).toThrow(/printable ASCII/);
   });
 });
 
