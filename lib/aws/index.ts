@@ -6,6 +6,7 @@ export * from './network';
 export * from './cluster';
 export * from './node-repair';
 export * from './placement-group';
+export * from './spot-fallback';
 export * from './training-node-group';
 export * from './inference-node-group';
 export { GpuAmiType, NODE_POOL_LABEL } from './private/node-group-common';

@@ -18,7 +18,7 @@ import {
   Warnings,
 } from '../core';
 import { validateSubnet } from './private/subnets';
-import { IEksCluster, NetworkSubnet } from './interfaces';
+import { IAutoscaledNodeGroup, IEksCluster, NetworkSubnet } from './interfaces';
 import {
   AwsGpuInstanceType,
   awsInstanceTypeByName,
@@ -110,9 +110,11 @@ export interface InferenceNodeGroupProps extends InferenceNodeGroupOptions {
  * const sizing = sizeModel({ model: ModelSpec.LLAMA_3_1_70B, quantization: Quantization.AWQ, accelerator: Accelerator.L40S });
  * cluster.addInferenceNodeGroup('L40S', { accelerator: Accelerator.L40S, sizing, maxNodes: 6 });
  */
-export class InferenceNodeGroup extends Construct {
+export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGroup {
   /** The `aws_eks_node_group`. */
   public readonly resource: EksNodeGroup;
+  /** Name of the group's Auto Scaling group (for cluster-autoscaler's priority expander, `priorityExpanderConfigMap`). */
+  public readonly autoScalingGroupName: string;
   /** The launch template. */
   public readonly launchTemplate: LaunchTemplate;
   /** The preferred instance type. */
@@ -303,7 +305,9 @@ export class InferenceNodeGroup extends Construct {
     // Managed node groups do not copy their tags to the Auto Scaling group; cluster-autoscaler
     // reads the node-template tags there to scale a group up from zero. EKS itself puts the two
     // discovery tags on the Auto Scaling group, so only the node-template tags are copied.
-    const asgName = this.resource.resources.get(0).autoscalingGroups.get(0).name;
+    const asgName = (this.autoScalingGroupName = this.resource.resources
+      .get(0)
+      .autoscalingGroups.get(0).name);
     Object.entries(caTags)
       .filter(([key]) => key.startsWith('k8s.io/cluster-autoscaler/node-template/'))
       .forEach(([key, value]) => {

@@ -189,3 +189,9 @@ export interface IPlacementGroup {
   /** Placement group name. */
   readonly placementGroupName: string;
 }
+
+/** A node group cluster-autoscaler scales through its Auto Scaling group. Implemented by `InferenceNodeGroup`. */
+export interface IAutoscaledNodeGroup extends IConstruct {
+  /** Name of the group's Auto Scaling group (a reference to the node group's `resources`). */
+  readonly autoScalingGroupName: string;
+}
