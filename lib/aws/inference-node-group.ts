@@ -9,6 +9,7 @@ import {
   InferenceNodePoolOptions,
   NodeTaint,
   NVIDIA_GPU_RESOURCE,
+  raiseSizingFindings,
   resolveInferenceGpusPerNode,
   resolveInferenceNodeCounts,
   lookupShape,
@@ -205,9 +206,7 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
       }
       return t;
     });
-    for (const f of props.sizing?.findings ?? []) {
-      Warnings.add(this, f.id, f.message);
-    }
+    raiseSizingFindings(this, props.sizing);
     const amiType = resolveAmiType(this, props.amiType);
     const ltBasics = gpuLaunchTemplateBasics(this, {
       amiType,

@@ -14,3 +14,4 @@ export * from './validation';
 export * from './provider-config';
 export * from './deprecation';
 export * from './budget';
+export * from './pool-common';

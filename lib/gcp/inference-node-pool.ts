@@ -3,6 +3,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   Capacity,
+  raiseSizingFindings,
   CapacityKind,
   InferenceNodePoolOptions as CoreInferenceNodePoolOptions,
   Validate,
@@ -118,6 +119,7 @@ export class InferenceNodePool extends Construct {
             : 'gpusPerNode (default 1)',
       ),
     );
+    raiseSizingFindings(this, props.sizing);
     this.capacity = props.capacity ?? Capacity.onDemand();
     const kind = this.capacity.kind;
 

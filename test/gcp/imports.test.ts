@@ -1,5 +1,12 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
-import { Accelerator, ValidationError } from '../../lib/core';
+import {
+  Accelerator,
+  ModelSpec,
+  Quantization,
+  SizingAdvice,
+  ValidationError,
+  sizeModel,
+} from '../../lib/core';
 import { ArtifactRegistry } from '../../lib/gcp/artifact-registry';
 import { CheckpointBucket } from '../../lib/gcp/checkpoint-bucket';
 import { GkeCluster, GkeClusterAttributes } from '../../lib/gcp/cluster';
@@ -297,5 +304,24 @@ describe('deprecated GCP names', () => {
     expect(synthJson(a.stack).resource).toEqual(synthJson(b.stack).resource);
     expect(warningIds(a.stack)).toContain('deprecated-api');
     expect(warningIds(b.stack)).not.toContain('deprecated-api');
+  });
+});
+
+describe('GKE inference pools raise sizing findings as AWS node groups do', () => {
+  test('FP8 on A100 warns weight-only-quantization on the pool', () => {
+    const { stack } = gcpStack();
+    const sizing = sizeModel({
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.FP8,
+      accelerator: Accelerator.A100_80GB,
+    });
+    expect(sizing.findings.map((f) => f.id)).toContain(SizingAdvice.WEIGHT_ONLY_QUANTIZATION);
+    new InferenceNodePool(stack, 'A100', {
+      cluster: imported(stack),
+      accelerator: Accelerator.A100_80GB,
+      sizing,
+      maxNodes: 2,
+    });
+    expect(warningIds(stack)).toContain(SizingAdvice.WEIGHT_ONLY_QUANTIZATION);
   });
 });

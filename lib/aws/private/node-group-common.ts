@@ -8,7 +8,7 @@ import {
   GpuShape,
   gpuPoolTaints,
   NodeTaint,
-  PricingModel,
+  pricingModelOf,
   TaintEffect,
   ValidationError,
   Validate,
@@ -318,11 +318,6 @@ export function addNodeGroupCost(
     minQuantity,
     maxQuantity,
     unitPrice: price,
-    pricingModel:
-      kind === CapacityKind.SPOT
-        ? PricingModel.SPOT
-        : kind === CapacityKind.RESERVATION || kind === CapacityKind.CAPACITY_BLOCK
-          ? PricingModel.RESERVED
-          : PricingModel.ON_DEMAND,
+    pricingModel: pricingModelOf(kind),
   });
 }

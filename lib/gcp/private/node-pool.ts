@@ -10,7 +10,7 @@ import {
   CapacityKind,
   CostEstimate,
   NodeTaint,
-  PricingModel,
+  pricingModelOf,
   TaintEffect,
   Accelerator,
   ValidationError,
@@ -278,11 +278,7 @@ export function createGpuNodePool(
       minQuantity: min,
       maxQuantity: max,
       unitPrice: m.onDemandPrice,
-      pricingModel: plan.spot
-        ? PricingModel.SPOT
-        : kind === CapacityKind.RESERVATION
-          ? PricingModel.RESERVED
-          : PricingModel.ON_DEMAND,
+      pricingModel: pricingModelOf(kind),
     });
   }
   return pool;
