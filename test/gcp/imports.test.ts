@@ -325,3 +325,33 @@ describe('GKE inference pools raise sizing findings as AWS node groups do', () =
     expect(warningIds(stack)).toContain(SizingAdvice.WEIGHT_ONLY_QUANTIZATION);
   });
 });
+
+describe('GKE pool labels follow the AWS rule (core mergeNodeLabels)', () => {
+  test('a user label may not redefine the pool-role label (it used to win silently)', () => {
+    const { stack } = gcpStack();
+    expect(
+      errorOf(
+        () =>
+          new InferenceNodePool(stack, 'L4', {
+            cluster: imported(stack),
+            accelerator: Accelerator.L4,
+            labels: { 'cdktf-ai-infra/pool-role': 'custom' },
+          }),
+      ).message,
+    ).toMatch(/'labels' sets 'cdktf-ai-infra\/pool-role', a label the library sets to 'inference'/);
+  });
+
+  test('a kubernetes.io label is refused on GKE as on EKS (NodeRestriction)', () => {
+    const { stack } = gcpStack();
+    expect(
+      errorOf(
+        () =>
+          new InferenceNodePool(stack, 'L4', {
+            cluster: imported(stack),
+            accelerator: Accelerator.L4,
+            labels: { 'node-role.kubernetes.io/gpu': 'true' },
+          }),
+      ).message,
+    ).toMatch(/NodeRestriction/);
+  });
+});

@@ -11,6 +11,7 @@ import {
   CostEstimate,
   NodeTaint,
   pricingModelOf,
+  mergeNodeLabels,
   TaintEffect,
   Accelerator,
   ValidationError,
@@ -173,13 +174,18 @@ export function createGpuNodePool(
   const gpuDirectNetworks =
     spec.attachGpuDirect && m.gpuDirect !== GpuDirect.NONE ? attachedNetworks(scope, cluster, m) : [];
 
-  const labels: Record<string, string> = {
-    [ACCELERATOR_NODE_LABEL]: m.accelerator.labelValue,
-    [POOL_ROLE_NODE_LABEL]: spec.poolRole,
-    ...(plan.queuedProvisioning ? { 'cloud.google.com/gke-queued': 'true' } : {}),
-    // Labels are validated, never normalised: two keys silently merging into one would lose one.
-    ...Validate.k8sLabels(scope, 'labels', spec.labels ?? {}),
-  };
+  // Labels are validated, never normalised (two keys silently merging into one would lose one),
+  // with the rule every cloud's pools share.
+  const labels = mergeNodeLabels(
+    scope,
+    'labels',
+    {
+      [ACCELERATOR_NODE_LABEL]: m.accelerator.labelValue,
+      [POOL_ROLE_NODE_LABEL]: spec.poolRole,
+      ...(plan.queuedProvisioning ? { 'cloud.google.com/gke-queued': 'true' } : {}),
+    },
+    spec.labels,
+  );
   const taints = gpuPoolTaints(spec.taints).map((t) => ({
     key: t.key,
     value: t.value ?? '',
