@@ -130,7 +130,7 @@ export class GcpInferenceStack extends TerraformStack {
     });
     const cluster = (this.cluster = new GkeCluster(this, 'Cluster', {
       network,
-      name: 'serve',
+      clusterName: 'serve',
       nodeLocations: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
       masterAuthorizedNetworks: [{ cidrBlock: '203.0.113.0/24', displayName: 'ci-runners' }],
       gatewayApi: GatewayApiChannel.STANDARD,
@@ -222,7 +222,7 @@ export class GcpInferenceStack extends TerraformStack {
     new Monitoring(this, 'Alerts', {
       project: PROJECT,
       emails: ['llm-oncall@example.com'],
-      rules: { servingMatchers: [`namespace="${SERVING_NAMESPACE}"`] },
+      alertRules: { servingMatchers: [`namespace="${SERVING_NAMESPACE}"`] },
     });
     new BudgetAlarm(this, 'Budget', {
       billingAccount: '012345-6789AB-CDEF01',

@@ -44,7 +44,7 @@ export class GcpTrainingStack extends TerraformStack {
     });
     const cluster = new GkeCluster(this, 'Cluster', {
       network,
-      name: 'train',
+      clusterName: 'train',
       kubernetesVersion: '1.32.11-gke.1174000',
       masterAuthorizedNetworks: [{ cidrBlock: '203.0.113.0/24', displayName: 'ci-runners' }],
     });
@@ -93,7 +93,7 @@ export class GcpTrainingStack extends TerraformStack {
       project: PROJECT,
       emails: ['ml-oncall@example.com'],
       pagerDutyServiceKey: pagerDuty.stringValue,
-      rules: { groups: [AlertGroup.GPU, AlertGroup.TRAINING] },
+      alertRules: { groups: [AlertGroup.GPU, AlertGroup.TRAINING] },
     });
     new BudgetAlarm(this, 'Budget', {
       billingAccount: '012345-6789AB-CDEF01',

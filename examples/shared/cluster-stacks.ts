@@ -6,13 +6,13 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { EksCluster, Monitoring } from '../../lib/aws';
+import { IEksCluster, Monitoring } from '../../lib/aws';
 import { AlertRuleSet, ValidationError } from '../../lib/core';
 import { MonitoringStack, MonitoringStackProps } from '../../lib/k8s';
 
 /** A stack deploying into an EKS cluster of another stack (cross-stack outputs, `aws eks get-token`). */
 export class EksClusterStack extends TerraformStack {
-  constructor(scope: Construct, id: string, cluster: EksCluster) {
+  constructor(scope: Construct, id: string, cluster: IEksCluster) {
     super(scope, id);
     const k8s = cluster.kubernetesProviderConfig();
     new KubernetesProvider(this, 'Kubernetes', { ...k8s, exec: [k8s.exec] });

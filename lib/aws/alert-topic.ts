@@ -7,6 +7,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../core';
+import { IAlertTopic, IKmsKey } from './interfaces';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -24,10 +25,21 @@ export function validateEmails(scope: Construct, prop: string, emails: readonly 
   }
 }
 
-/** A KMS key the topic is encrypted with but the library does not own (referenced by ARN). */
-export interface IKmsKey {
-  /** Key ARN, `arn:<partition>:kms:<region>:<account>:key/<key-id>`. */
-  readonly keyArn: string;
+/**
+ * KMS keys the app does not own, referenced by ARN.
+ * @example
+ * new AlertTopic(stack, 'Alerts', { encryptionKey: KmsKeyReference.fromKeyArn('arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab') });
+ */
+export class KmsKeyReference {
+  /**
+   * A key by its ARN (`arn:<partition>:kms:<region>:<account>:key/<key-id>`), validated. An alias
+   * ARN is refused: a key policy belongs to a key, and an alias can be re-pointed.
+   */
+  public static fromKeyArn(keyArn: string): IKmsKey {
+    return { keyArn: Validate.arn(undefined, 'keyArn', keyArn, { service: 'kms', resourcePrefix: 'key/' }) };
+  }
+
+  private constructor() {}
 }
 
 /** Key actions a publisher of an SSE topic needs on the topic's key. */
@@ -109,6 +121,61 @@ export interface AlertTopicProps {
   readonly encryptionKey?: IKmsKey;
 }
 
+/** Attributes of an SNS topic the app does not own, for {@link AlertTopic.fromTopicAttributes}. */
+export interface AlertTopicAttributes {
+  /** Topic ARN, `arn:<partition>:sns:<region>:<account>:<name>`. */
+  readonly topicArn: string;
+  /**
+   * ARN of the KMS key the topic is encrypted with, if any (named in the warnings about what its
+   * key policy must allow).
+   * @default - the topic is not encrypted with a customer managed key
+   */
+  readonly keyArn?: string;
+}
+
+/** An SNS topic the app does not own: its policies are not managed, so each publisher is a warning. */
+class ImportedAlertTopic extends Construct implements IAlertTopic {
+  public readonly topicArn: string;
+  private readonly keyArn?: string;
+  private readonly warned = new Set<string>();
+
+  constructor(scope: Construct, id: string, attrs: AlertTopicAttributes) {
+    super(scope, id);
+    Validate.object(this, 'attrs', attrs);
+    this.topicArn = Validate.arn(this, 'topicArn', attrs.topicArn, { service: 'sns' });
+    if (attrs.keyArn !== undefined) {
+      this.keyArn = Validate.arn(this, 'keyArn', attrs.keyArn, { service: 'kms', resourcePrefix: 'key/' });
+    }
+  }
+
+  public allowPublishFrom(servicePrincipal: string, sourceArn?: string): void {
+    checkServicePrincipal(this, servicePrincipal);
+    if (this.warned.has(servicePrincipal)) return;
+    this.warned.add(servicePrincipal);
+    const actions = (PUBLISHERS[servicePrincipal]?.topicActions ?? ['sns:Publish']).join(' and ');
+    Warnings.add(
+      this,
+      'aws-alert-topic-imported',
+      `The topic ${this.topicArn} is not owned by this app, so its policies are not managed here: its topic policy must allow ${servicePrincipal} ${actions}` +
+        (sourceArn !== undefined ? ` (aws:SourceArn ${sourceArn})` : '') +
+        (this.keyArn !== undefined
+          ? ` and the policy of key ${this.keyArn} ${ALERT_TOPIC_PUBLISHER_KEY_ACTIONS.join(' and ')}`
+          : '') +
+        `, or its messages are dropped (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html).`,
+    );
+  }
+}
+
+/** Throws unless `p` is an AWS service principal. */
+function checkServicePrincipal(scope: Construct, p: string): void {
+  if (typeof p !== 'string' || !/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/.test(p)) {
+    throw new ValidationError(
+      `allowPublishFrom: '${String(p)}' is not an AWS service principal (for example 'budgets.amazonaws.com').`,
+      scope,
+    );
+  }
+}
+
 /**
  * An SNS topic for alerts, encrypted at rest with a customer managed KMS key, with e-mail
  * subscriptions, a topic policy and a key policy that let the AWS services feeding it publish:
@@ -126,7 +193,19 @@ export interface AlertTopicProps {
  * @example
  * const topic = new AlertTopic(stack, 'Alerts', { emails: ['ml-oncall@example.com'] });
  */
-export class AlertTopic extends Construct {
+export class AlertTopic extends Construct implements IAlertTopic {
+  /**
+   * An SNS topic the app does not own, for budgets and monitoring to notify. Its topic and key
+   * policies are not managed here: each publisher a construct admits raises warning
+   * `aws-alert-topic-imported` with the statement the topic's owner must add.
+   * @example
+   * const topic = AlertTopic.fromTopicAttributes(stack, 'Alerts', { topicArn: 'arn:aws:sns:us-east-1:111122223333:ml-alerts' });
+   * new BudgetAlarm(stack, 'Budget', { monthlyLimitUsd: 40_000, topic });
+   */
+  public static fromTopicAttributes(scope: Construct, id: string, attrs: AlertTopicAttributes): IAlertTopic {
+    return new ImportedAlertTopic(scope, id, attrs);
+  }
+
   /** The topic. */
   public readonly resource: SnsTopic;
   /** Topic ARN. */
@@ -189,12 +268,7 @@ export class AlertTopic extends Construct {
    * or an `aws:SourceArn` pattern naming the account). Idempotent per principal and source.
    */
   public allowPublishFrom(servicePrincipal: string, sourceArn?: string): void {
-    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/.test(servicePrincipal)) {
-      throw new ValidationError(
-        `allowPublishFrom: '${servicePrincipal}' is not an AWS service principal (for example 'budgets.amazonaws.com').`,
-        this,
-      );
-    }
+    checkServicePrincipal(this, servicePrincipal);
     const known = this.sources.get(servicePrincipal);
     if (known && (sourceArn === undefined || known.includes(sourceArn))) {
       return;

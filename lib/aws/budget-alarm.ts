@@ -4,8 +4,18 @@ import { CeAnomalySubscription } from '@cdktf/provider-aws/lib/ce-anomaly-subscr
 import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-tag';
 import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { CostAllocationTag, CostEstimate, Tags, Validate, ValidationError, Warnings } from '../core';
-import { AlertTopic } from './alert-topic';
+import {
+  BudgetThreshold,
+  CostAllocationTag,
+  CostEstimate,
+  DEPRECATED_WARNING_ID,
+  resolveBudgetThresholds,
+  Tags,
+  Validate,
+  ValidationError,
+  Warnings,
+} from '../core';
+import { IAlertTopic } from './interfaces';
 
 /** Most notifications AWS Budgets allows per budget. */
 export const MAX_BUDGET_NOTIFICATIONS = 10;
@@ -44,15 +54,23 @@ export interface BudgetAlarmProps {
    * KMS key policy (`aws:SourceAccount` / `aws:SourceArn` of the account's budgets).
    * @default - none
    */
-  readonly topic?: AlertTopic;
+  readonly topic?: IAlertTopic;
+  /**
+   * Notification thresholds (the same type and default in every module): each is one ACTUAL or
+   * FORECASTED notification at a percentage of the limit.
+   * @default DEFAULT_BUDGET_THRESHOLDS - 50%, 90% and 100% of actual spend, 100% of forecasted spend
+   */
+  readonly thresholds?: BudgetThreshold[];
   /**
    * ACTUAL-spend notification thresholds, percent of the limit.
-   * @default [80, 100]
+   * @deprecated use `thresholds` (`{ fraction: 0.8 }`); warns `deprecated-api`, removed in the next minor release
+   * @default [80, 100] when `forecastedThresholdsPercent` is set, else unused
    */
   readonly actualThresholdsPercent?: number[];
   /**
    * FORECASTED-spend notification thresholds, percent of the limit.
-   * @default [100]
+   * @deprecated use `thresholds` (`{ fraction: 1, forecasted: true }`); warns `deprecated-api`, removed in the next minor release
+   * @default [100] when `actualThresholdsPercent` is set, else unused
    */
   readonly forecastedThresholdsPercent?: number[];
   /**
@@ -120,49 +138,7 @@ export class BudgetAlarm extends Construct {
         this,
       );
     }
-    const actual = Validate.array<number>(
-      this,
-      'actualThresholdsPercent',
-      props.actualThresholdsPercent ?? [80, 100],
-    );
-    const forecast = Validate.array<number>(
-      this,
-      'forecastedThresholdsPercent',
-      props.forecastedThresholdsPercent ?? [100],
-    );
-    for (const [prop, list] of [
-      ['actualThresholdsPercent', actual],
-      ['forecastedThresholdsPercent', forecast],
-    ] as const) {
-      list.forEach((t, i) =>
-        Validate.number(this, `${prop}[${i}]`, t, {
-          min: 0,
-          exclusiveMin: true,
-          max: 1000,
-          reason: 'a percentage of the limit',
-        }),
-      );
-      for (const t of list) {
-        if (!(t > 0 && t <= 1000)) {
-          throw new ValidationError(`'${prop}' entry ${t} must be a percentage > 0 and <= 1000.`, this);
-        }
-      }
-      if (new Set(list).size !== list.length) {
-        throw new ValidationError(`'${prop}' (${list.join(', ')}) repeats a threshold.`, this);
-      }
-    }
-    if (actual.length + forecast.length > MAX_BUDGET_NOTIFICATIONS) {
-      throw new ValidationError(
-        `${actual.length + forecast.length} notifications ('actualThresholdsPercent' + 'forecastedThresholdsPercent'); AWS Budgets allows ${MAX_BUDGET_NOTIFICATIONS} per budget.`,
-        this,
-      );
-    }
-    if (actual.length + forecast.length === 0) {
-      throw new ValidationError(
-        `'actualThresholdsPercent' and 'forecastedThresholdsPercent' are both empty: the budget would never notify.`,
-        this,
-      );
-    }
+    const { actual, forecast } = this.thresholds(props);
     if (props.monthlyLimitUsd !== undefined) {
       // The Budgets API takes the amount as a decimal string; a value past 1e12 is a typo and
       // past 1e21 would be written in exponent form, which the API rejects.
@@ -359,6 +335,75 @@ export class BudgetAlarm extends Construct {
       });
     }
   }
+
+  /** ACTUAL and FORECASTED percentages from `thresholds`, or from the deprecated percent arrays. */
+  private thresholds(props: BudgetAlarmProps): { actual: number[]; forecast: number[] } {
+    const legacy =
+      props.actualThresholdsPercent !== undefined || props.forecastedThresholdsPercent !== undefined;
+    if (!legacy) {
+      const list = resolveBudgetThresholds(this, 'thresholds', props.thresholds, MAX_BUDGET_NOTIFICATIONS);
+      return {
+        actual: list.filter((t) => !t.forecasted).map((t) => percentOf(t.fraction)),
+        forecast: list.filter((t) => t.forecasted).map((t) => percentOf(t.fraction)),
+      };
+    }
+    if (props.thresholds !== undefined) {
+      throw new ValidationError(
+        `'thresholds' and the deprecated 'actualThresholdsPercent' / 'forecastedThresholdsPercent' are both set: keep 'thresholds' only.`,
+        this,
+      );
+    }
+    Warnings.add(
+      this,
+      DEPRECATED_WARNING_ID,
+      `'actualThresholdsPercent' and 'forecastedThresholdsPercent' are deprecated and will be removed in the next minor release: ` +
+        `use 'thresholds' ([{ fraction: 0.8 }, { fraction: 1, forecasted: true }]), the same type as the GCP BudgetAlarm's.`,
+    );
+    const actual = Validate.array<number>(
+      this,
+      'actualThresholdsPercent',
+      props.actualThresholdsPercent ?? [80, 100],
+    );
+    const forecast = Validate.array<number>(
+      this,
+      'forecastedThresholdsPercent',
+      props.forecastedThresholdsPercent ?? [100],
+    );
+    for (const [prop, list] of [
+      ['actualThresholdsPercent', actual],
+      ['forecastedThresholdsPercent', forecast],
+    ] as const) {
+      list.forEach((t, i) =>
+        Validate.number(this, `${prop}[${i}]`, t, {
+          min: 0,
+          exclusiveMin: true,
+          max: 1000,
+          reason: 'a percentage of the limit',
+        }),
+      );
+      if (new Set(list).size !== list.length) {
+        throw new ValidationError(`'${prop}' (${list.join(', ')}) repeats a threshold.`, this);
+      }
+    }
+    if (actual.length + forecast.length > MAX_BUDGET_NOTIFICATIONS) {
+      throw new ValidationError(
+        `${actual.length + forecast.length} notifications ('actualThresholdsPercent' + 'forecastedThresholdsPercent'); AWS Budgets allows ${MAX_BUDGET_NOTIFICATIONS} per budget.`,
+        this,
+      );
+    }
+    if (actual.length + forecast.length === 0) {
+      throw new ValidationError(
+        `'actualThresholdsPercent' and 'forecastedThresholdsPercent' are both empty: the budget would never notify.`,
+        this,
+      );
+    }
+    return { actual, forecast };
+  }
+}
+
+/** A percentage of the limit from a fraction, without binary noise (0.29 -> 29, not 28.999999999999996). */
+function percentOf(fraction: number): number {
+  return Math.round(fraction * 100 * 1e6) / 1e6;
 }
 
 /**

@@ -7,13 +7,12 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { Validate, ValidationError } from '../core';
-import type { IEksCluster } from './cluster';
-import { NetworkSubnet } from './network';
+import { IAwsRole, ICheckpointStore, IEksCluster, NetworkSubnet } from './interfaces';
 import { RoleGrants } from './private/grants';
 import { requireIntInRange } from './private/node-group-common';
 import { validateSubnet } from './private/subnets';
-import { SecureBucket } from './private/secure-bucket';
-import { IAwsRole } from './roles';
+import { awsPartition } from './private/partition';
+import { bucketGrantStatements, SecureBucket } from './private/secure-bucket';
 
 /** Per-unit storage throughput values of PERSISTENT_2 SSD file systems, MB/s per TiB. */
 export const LUSTRE_THROUGHPUTS_MBPS_PER_TIB = [125, 250, 500, 1000] as const;
@@ -109,6 +108,80 @@ export interface CheckpointStoreProps {
   readonly lustre?: LustreOptions;
 }
 
+/** The FSx for Lustre file system of a checkpoint store the app does not own. */
+export interface LustreFileSystemAttributes {
+  /** File system id, `fs-` and 17 hex digits. */
+  readonly fileSystemId: string;
+  /** Storage capacity, GiB (for the free-space alarm). */
+  readonly capacityGiB: number;
+  /** Availability Zone of the file system (checked against training node groups). */
+  readonly availabilityZone: string;
+}
+
+/** Attributes of a checkpoint bucket (and file system) the app does not own, for {@link CheckpointStore.fromStoreAttributes}. */
+export interface CheckpointStoreAttributes {
+  /** Name of the existing S3 bucket. */
+  readonly bucketName: string;
+  /**
+   * ARN of the KMS key the bucket is encrypted with (SSE-KMS): grants then include the key
+   * actions S3 needs (`kms:Decrypt`, and `kms:GenerateDataKey` / `kms:Encrypt` to write).
+   * @default - no key statement (SSE-S3, or a key whose policy already admits the roles)
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * The FSx for Lustre file system in front of the bucket.
+   * @default - none
+   */
+  readonly lustre?: LustreFileSystemAttributes;
+}
+
+/** A checkpoint store the app does not own. */
+class ImportedCheckpointStore extends Construct implements ICheckpointStore {
+  public readonly bucketName: string;
+  public readonly bucketArn: string;
+  public readonly fileSystemId?: string;
+  public readonly lustreCapacityGiB: number;
+  public readonly lustreAvailabilityZone?: string;
+  private readonly keyArn?: string;
+  private readonly grants = new RoleGrants(this);
+
+  constructor(scope: Construct, id: string, attrs: CheckpointStoreAttributes) {
+    super(scope, id);
+    Validate.object(this, 'attrs', attrs);
+    this.bucketName = Validate.s3BucketName(this, 'bucketName', attrs.bucketName);
+    if (attrs.kmsKeyArn !== undefined) {
+      this.keyArn = Validate.arn(this, 'kmsKeyArn', attrs.kmsKeyArn, {
+        service: 'kms',
+        resourcePrefix: 'key/',
+      });
+    }
+    this.bucketArn = `arn:${awsPartition(this)}:s3:::${this.bucketName}`;
+    if (attrs.lustre !== undefined) {
+      const l = Validate.object<LustreFileSystemAttributes>(this, 'lustre', attrs.lustre);
+      this.fileSystemId = Validate.ec2ResourceId(this, 'lustre.fileSystemId', l.fileSystemId, 'fs');
+      this.lustreCapacityGiB = Validate.integer(this, 'lustre.capacityGiB', l.capacityGiB, {
+        min: 1200,
+        max: 10_000_000,
+      });
+      this.lustreAvailabilityZone = Validate.awsAvailabilityZone(
+        this,
+        'lustre.availabilityZone',
+        l.availabilityZone,
+      );
+    } else {
+      this.lustreCapacityGiB = 0;
+    }
+  }
+
+  public grantReadWrite(role: IAwsRole): IamRolePolicy {
+    return this.grants.add('grantReadWrite', role, bucketGrantStatements(this.bucketArn, this.keyArn, true));
+  }
+
+  public grantRead(role: IAwsRole): IamRolePolicy {
+    return this.grants.add('grantRead', role, bucketGrantStatements(this.bucketArn, this.keyArn, false));
+  }
+}
+
 /**
  * Durable checkpoints: an S3 bucket (versioned, KMS-encrypted, public access blocked,
  * TLS-only, lifecycle to cheaper tiers, old versions expired, protected from destroy) and
@@ -120,7 +193,28 @@ export interface CheckpointStoreProps {
  * const ckpt = new CheckpointStore(stack, 'Checkpoints', { cluster, lustre: { capacityGiB: 4800 } });
  * ckpt.grantReadWrite(cluster.addWorkloadRole('Trainer', { namespace: 'training', serviceAccount: 'trainer' }));
  */
-export class CheckpointStore extends Construct {
+export class CheckpointStore extends Construct implements ICheckpointStore {
+  /**
+   * A checkpoint bucket (and FSx for Lustre file system) the app does not own: training node
+   * groups write to it and `grant*` give roles access, with ARNs in the provider's partition.
+   * Nothing is created for the bucket itself.
+   * @example
+   * const ckpt = CheckpointStore.fromStoreAttributes(stack, 'Checkpoints', { bucketName: 'acme-ckpt', kmsKeyArn });
+   * ckpt.grantReadWrite(trainerRole);
+   */
+  public static fromStoreAttributes(
+    scope: Construct,
+    id: string,
+    attrs: CheckpointStoreAttributes,
+  ): ICheckpointStore {
+    return new ImportedCheckpointStore(scope, id, attrs);
+  }
+
+  /** An existing S3 bucket (SSE-S3, no file system) as a checkpoint store; see {@link fromStoreAttributes}. */
+  public static fromBucketName(scope: Construct, id: string, bucketName: string): ICheckpointStore {
+    return new ImportedCheckpointStore(scope, id, { bucketName });
+  }
+
   /** The bucket. */
   public readonly resource: S3Bucket;
   /** Bucket name. */
@@ -129,6 +223,8 @@ export class CheckpointStore extends Construct {
   public readonly bucketArn: string;
   /** The file system, when `lustre` is set. */
   public readonly fileSystem?: FsxLustreFileSystem;
+  /** Id of the file system, when `lustre` is set. */
+  public readonly fileSystemId?: string;
   /** The data repository associations, in creation order. */
   public readonly dataRepositoryAssociations: FsxDataRepositoryAssociation[] = [];
   /** Security group of the file system. */
@@ -345,6 +441,7 @@ export class CheckpointStore extends Construct {
         tags: { Name: this.node.path },
         lifecycle: { preventDestroy: protect },
       });
+      this.fileSystemId = this.fileSystem.id;
       cluster.enableFsxCsiDriver();
 
       // Parallel DRAs fail with "Amazon FSx does not have the required permissions for the S3 bucket"

@@ -3,6 +3,8 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
@@ -14,17 +16,16 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Fn, ITerraformDependable, TerraformOutput, TerraformStack } from 'cdktf';
+import { Fn, ITerraformDependable, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { IPv4CidrRange } from 'ip-num';
-import { Validate, ValidationError, Warnings } from '../core';
+import { KubernetesProviderConfig, Validate, ValidationError, Warnings } from '../core';
 import { InferenceNodeGroup, InferenceNodeGroupOptions } from './inference-node-group';
-import { INetwork } from './network';
+import { IAwsRole, IEksCluster, INetwork } from './interfaces';
 import { managedPolicyArn, serviceRole } from './private/iam';
 import { awsPartition } from './private/partition';
 import { nodeGroupName, requireIntInRange } from './private/node-group-common';
 import { EksNodeRepairOptions, eksNodeRepairConfig } from './node-repair';
-import { IAwsRole } from './roles';
 import { TrainingNodeGroup, TrainingNodeGroupOptions } from './training-node-group';
 
 /** The Kubernetes version new clusters get unless `kubernetesVersion` is set. */
@@ -215,72 +216,6 @@ export interface EksClusterProps {
   readonly nodeRepair?: EksNodeRepairOptions;
 }
 
-/** Exec credential plugin settings for the Kubernetes and Helm providers. */
-export interface EksExecCredential {
-  /** `client.authentication.k8s.io/v1beta1`. */
-  readonly apiVersion: string;
-  /** `aws`. */
-  readonly command: string;
-  /** `eks get-token --cluster-name <name> --region <region>`. */
-  readonly args: string[];
-}
-
-/**
- * Settings a Kubernetes or Helm provider needs to reach an EKS cluster. The Kubernetes provider
- * takes `exec` as a list (`exec: [config.exec]`), the Helm provider's `kubernetes` block as an
- * object.
- */
-export interface EksKubernetesProviderConfig {
-  /** API server endpoint. */
-  readonly host: string;
-  /** Decoded cluster CA certificate (PEM). */
-  readonly clusterCaCertificate: string;
-  /** `aws eks get-token` exec plugin. */
-  readonly exec: EksExecCredential;
-}
-
-/** An EKS cluster the node groups and stores attach to. */
-export interface IEksCluster extends IConstruct {
-  /**
-   * Cluster name, known at synth time (a plain string, not a reference): resources that pass it
-   * must also depend on {@link clusterDependency} (or something that does).
-   */
-  readonly clusterName: string;
-  /** The cluster resource, for `dependsOn` of resources that only pass `clusterName`. */
-  readonly clusterDependency: ITerraformDependable;
-  /** Cluster ARN. */
-  readonly clusterArn: string;
-  /** API server endpoint URL. */
-  readonly endpoint: string;
-  /** Base64 PEM of the cluster CA (as EKS returns it). */
-  readonly certificateAuthorityData: string;
-  /** OIDC issuer URL (`https://oidc.eks...`). */
-  readonly oidcIssuerUrl: string;
-  /** ARN of the IAM OIDC provider for IRSA. */
-  readonly oidcProviderArn: string;
-  /** The cluster security group EKS creates; the library puts it on every node interface. */
-  readonly clusterSecurityGroupId: string;
-  /** The node role of every node group. */
-  readonly nodeRole: IAwsRole;
-  /** The network. */
-  readonly network: INetwork;
-  /** Kubernetes version. */
-  readonly kubernetesVersion: string;
-  /** Resources node groups must wait for (the VPC CNI and kube-proxy add-ons). */
-  readonly nodeGroupDependencies: ITerraformDependable[];
-  /** Whether GPU node groups turn on EKS node auto repair. */
-  readonly nodeAutoRepair: boolean;
-  /**
-   * The cluster's node auto repair options, which GPU node groups use unless they set their own.
-   * @default - the defaults of {@link EksNodeRepairOptions}
-   */
-  readonly nodeRepair?: EksNodeRepairOptions;
-  /** Installs the FSx for Lustre CSI driver add-on (idempotent). */
-  enableFsxCsiDriver(): void;
-  /** Throws unless the cluster's VPC CNI supports `efa-only` interfaces. */
-  requireEfaOnlySupport(scope: IConstruct): void;
-}
-
 /** Options of {@link EksCluster.addWorkloadRole}. */
 export interface WorkloadRoleOptions {
   /** Namespace of the service account. */
@@ -355,6 +290,162 @@ export class WorkloadRole extends Construct implements IAwsRole {
 }
 
 /**
+ * Attributes of an EKS cluster the app does not own, for {@link EksCluster.fromClusterAttributes}.
+ * What EKS can tell (endpoint, CA, OIDC issuer, cluster security group) is read at plan time
+ * from an `aws_eks_cluster` data source; what it cannot (the node role, the network's subnets)
+ * is given here.
+ */
+export interface EksClusterAttributes {
+  /** Cluster name. */
+  readonly clusterName: string;
+  /** The cluster's VPC (`GpuNetwork.fromNetworkAttributes` for one the app does not own). */
+  readonly network: INetwork;
+  /**
+   * ARN of the IAM role new node groups run as (`arn:<partition>:iam::<account>:role/<name>`),
+   * with `AmazonEKSWorkerNodePolicy` and `AmazonEC2ContainerRegistryPullOnly` attached. EKS
+   * creates the node group's access entry for it.
+   */
+  readonly nodeRoleArn: string;
+  /**
+   * Kubernetes version of the control plane, `1.<minor>` (1.33 or later).
+   * @default - read from the data source (not checked at synth time)
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * The cluster security group EKS created.
+   * @default - read from the data source (`vpc_config[0].cluster_security_group_id`)
+   */
+  readonly clusterSecurityGroupId?: string;
+  /**
+   * ARN of the cluster's IAM OIDC provider.
+   * @default - `arn:<partition>:iam::<account>:oidc-provider/<issuer without https://>`, the ARN
+   *   IAM gives the provider of the cluster's issuer, in the provider's account
+   */
+  readonly oidcProviderArn?: string;
+  /**
+   * Version of the cluster's `vpc-cni` add-on, for example `v1.20.4-eksbuild.1`; EFA training
+   * node groups with `efa-only` interfaces need v1.18.5 or later.
+   * @default - not checked
+   */
+  readonly vpcCniVersion?: string;
+  /**
+   * Whether the `aws-fsx-csi-driver` add-on is installed (a checkpoint store with Lustre needs it).
+   * @default false - a checkpoint store with Lustre on this cluster is refused
+   */
+  readonly fsxCsiDriverInstalled?: boolean;
+  /**
+   * Whether new GPU node groups turn on EKS node auto repair (the cluster must run the
+   * `eks-node-monitoring-agent` add-on).
+   * @default false
+   */
+  readonly nodeAutoRepair?: boolean;
+}
+
+/** An EKS cluster the app does not own. */
+class ImportedEksCluster extends Construct implements IEksCluster {
+  public readonly clusterName: string;
+  public readonly clusterDependency: ITerraformDependable;
+  public readonly clusterArn: string;
+  public readonly endpoint: string;
+  public readonly certificateAuthorityData: string;
+  public readonly oidcIssuerUrl: string;
+  public readonly clusterSecurityGroupId: string;
+  public readonly nodeRole: IAwsRole;
+  public readonly network: INetwork;
+  public readonly region: string;
+  public readonly kubernetesVersion: string;
+  public readonly nodeGroupDependencies: ITerraformDependable[] = [];
+  public readonly nodeAutoRepair: boolean;
+  /** The `aws_eks_cluster` data source. */
+  public readonly resource: DataAwsEksCluster;
+  private readonly givenOidcProviderArn?: string;
+  private readonly vpcCniVersion?: string;
+  private readonly fsxCsiDriverInstalled: boolean;
+  private derivedOidcProviderArn?: string;
+
+  constructor(scope: Construct, id: string, attrs: EksClusterAttributes) {
+    super(scope, id);
+    Validate.object(this, 'attrs', attrs);
+    checkClusterName(this, 'clusterName', attrs.clusterName);
+    this.network = Validate.object<INetwork>(this, 'network', attrs.network);
+    Validate.string(this, 'network.region', this.network.region);
+    Validate.arn(this, 'nodeRoleArn', attrs.nodeRoleArn, { service: 'iam', resourcePrefix: 'role/' });
+    if (attrs.kubernetesVersion !== undefined) checkKubernetesVersion(this, attrs.kubernetesVersion);
+    if (attrs.clusterSecurityGroupId !== undefined)
+      Validate.ec2ResourceId(this, 'clusterSecurityGroupId', attrs.clusterSecurityGroupId, 'sg');
+    if (attrs.oidcProviderArn !== undefined)
+      Validate.arn(this, 'oidcProviderArn', attrs.oidcProviderArn, {
+        service: 'iam',
+        resourcePrefix: 'oidc-provider/',
+      });
+    if (attrs.vpcCniVersion !== undefined) {
+      Validate.string(this, 'vpcCniVersion', attrs.vpcCniVersion);
+      if (
+        !Token.isUnresolved(attrs.vpcCniVersion) &&
+        !/^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$/.test(attrs.vpcCniVersion)
+      ) {
+        throw new ValidationError(
+          `'vpcCniVersion' ('${attrs.vpcCniVersion}') must look like 'v1.20.4-eksbuild.1' (aws eks describe-addon --addon-name vpc-cni).`,
+          this,
+        );
+      }
+    }
+    for (const b of ['fsxCsiDriverInstalled', 'nodeAutoRepair'] as const) {
+      if (attrs[b] !== undefined) Validate.boolean(this, b, attrs[b]);
+    }
+    this.clusterName = attrs.clusterName;
+    this.region = this.network.region;
+    this.resource = new DataAwsEksCluster(this, 'Resource', { name: attrs.clusterName });
+    this.node.defaultChild = this.resource;
+    this.clusterDependency = this.resource;
+    this.clusterArn = this.resource.arn;
+    this.endpoint = this.resource.endpoint;
+    this.certificateAuthorityData = this.resource.certificateAuthority.get(0).data;
+    this.oidcIssuerUrl = this.resource.identity.get(0).oidc.get(0).issuer;
+    this.clusterSecurityGroupId =
+      attrs.clusterSecurityGroupId ?? this.resource.vpcConfig.get(0).clusterSecurityGroupId;
+    this.kubernetesVersion = attrs.kubernetesVersion ?? this.resource.version;
+    // A role ARN is `arn:<partition>:iam::<account>:role/<path/>name`; the name is the last segment.
+    this.nodeRole = {
+      roleArn: attrs.nodeRoleArn,
+      roleName: Token.isUnresolved(attrs.nodeRoleArn)
+        ? Fn.element(Fn.split('/', attrs.nodeRoleArn), -1)
+        : attrs.nodeRoleArn.split('/').pop()!,
+    };
+    this.givenOidcProviderArn = attrs.oidcProviderArn;
+    this.vpcCniVersion = attrs.vpcCniVersion;
+    this.fsxCsiDriverInstalled = attrs.fsxCsiDriverInstalled ?? false;
+    this.nodeAutoRepair = attrs.nodeAutoRepair ?? false;
+  }
+
+  public get oidcProviderArn(): string {
+    if (this.givenOidcProviderArn !== undefined) return this.givenOidcProviderArn;
+    if (this.derivedOidcProviderArn === undefined) {
+      const account = new DataAwsCallerIdentity(this, 'Account').accountId;
+      this.derivedOidcProviderArn = `arn:${awsPartition(this)}:iam::${account}:oidc-provider/${Fn.replace(this.oidcIssuerUrl, 'https://', '')}`;
+    }
+    return this.derivedOidcProviderArn;
+  }
+
+  public enableFsxCsiDriver(): void {
+    if (!this.fsxCsiDriverInstalled) {
+      throw new ValidationError(
+        `cluster ${this.clusterName} is not owned by this app and 'fsxCsiDriverInstalled' is not true: install the aws-fsx-csi-driver add-on where the cluster is defined, then set fsxCsiDriverInstalled: true in its attributes.`,
+        this,
+      );
+    }
+  }
+
+  public requireEfaOnlySupport(scope: IConstruct): void {
+    checkEfaOnlyCni(scope, 'vpcCniVersion', this.vpcCniVersion, this.clusterName);
+  }
+
+  public kubernetesProviderConfig(): KubernetesProviderConfig {
+    return eksProviderConfig(this);
+  }
+}
+
+/**
  * An EKS cluster for GPU workloads: KMS-encrypted secrets, private API endpoint by default,
  * access entries (API authentication mode), an IAM OIDC provider for IRSA and the Pod
  * Identity agent, the core add-ons as EKS managed add-ons (VPC CNI with its own IRSA role,
@@ -370,6 +461,25 @@ export class WorkloadRole extends Construct implements IAwsRole {
  * cluster.addInferenceNodeGroup('L40S', { accelerator: Accelerator.L40S, maxNodes: 8 });
  */
 export class EksCluster extends Construct implements IEksCluster {
+  /**
+   * An EKS cluster the app does not own, for node groups, checkpoint stores, monitoring and the
+   * provider configuration of a workloads stack. Endpoint, CA, OIDC issuer and cluster security
+   * group come from an `aws_eks_cluster` data source; the attributes are validated like the
+   * props of an owned cluster.
+   * @example
+   * const cluster = EksCluster.fromClusterAttributes(stack, 'Cluster', {
+   *   clusterName: 'ml-prod', network: net, nodeRoleArn: 'arn:aws:iam::111122223333:role/ml-prod-nodes',
+   * });
+   * new InferenceNodeGroup(stack, 'L40S', { cluster, accelerator: Accelerator.L40S, maxNodes: 8 });
+   */
+  public static fromClusterAttributes(
+    scope: Construct,
+    id: string,
+    attrs: EksClusterAttributes,
+  ): IEksCluster {
+    return new ImportedEksCluster(scope, id, attrs);
+  }
+
   /** The `aws_eks_cluster`. Use `addOverride` on it for settings this construct does not expose. */
   public readonly resource: EksClusterResource;
   /** Cluster name. */
@@ -437,26 +547,9 @@ export class EksCluster extends Construct implements IEksCluster {
     const stackName = TerraformStack.of(this).node.id;
     this.clusterName =
       props.clusterName ?? `${stackName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 100);
-    if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(this.clusterName)) {
-      throw new ValidationError(
-        `'clusterName' ('${this.clusterName}') must be 1-100 characters of letters, digits, '-' and '_', starting with a letter or digit.`,
-        this,
-      );
-    }
+    checkClusterName(this, 'clusterName', this.clusterName);
     this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-    const m = /^1\.(\d+)$/.exec(this.kubernetesVersion);
-    if (!m) {
-      throw new ValidationError(
-        `'kubernetesVersion' ('${this.kubernetesVersion}') must look like '1.34'.`,
-        this,
-      );
-    }
-    if (Number(m[1]) < 33) {
-      throw new ValidationError(
-        `'kubernetesVersion' (${this.kubernetesVersion}) is older than 1.33: this library targets AL2023 / Bottlerocket NVIDIA AMIs on 1.33+ (AL2 GPU AMIs ended with 1.32). Use '${DEFAULT_KUBERNETES_VERSION}'.`,
-        this,
-      );
-    }
+    checkKubernetesVersion(this, this.kubernetesVersion);
     this.network = props.network;
     this.region = props.network.region;
     this.addonVersions = props.addonVersions ?? {};
@@ -832,16 +925,8 @@ export class EksCluster extends Construct implements IEksCluster {
    * certificate and an `exec` block running `aws eks get-token` (needs the AWS CLI where
    * Terraform runs). Referencing them from another stack makes cdktf pass them as outputs.
    */
-  public kubernetesProviderConfig(): EksKubernetesProviderConfig {
-    return {
-      host: this.endpoint,
-      clusterCaCertificate: Fn.base64decode(this.certificateAuthorityData),
-      exec: {
-        apiVersion: 'client.authentication.k8s.io/v1beta1',
-        command: 'aws',
-        args: ['eks', 'get-token', '--cluster-name', this.clusterName, '--region', this.region],
-      },
-    };
+  public kubernetesProviderConfig(): KubernetesProviderConfig {
+    return eksProviderConfig(this);
   }
 
   public enableFsxCsiDriver(): void {
@@ -862,13 +947,7 @@ export class EksCluster extends Construct implements IEksCluster {
   }
 
   public requireEfaOnlySupport(scope: IConstruct): void {
-    const v = this.addonVersions.vpcCni;
-    if (v !== undefined && compareVersions(v, MIN_VPC_CNI_FOR_EFA_ONLY) < 0) {
-      throw new ValidationError(
-        `'addonVersions.vpcCni' (${v}) of cluster ${this.clusterName} is older than v${MIN_VPC_CNI_FOR_EFA_ONLY}, the first VPC CNI that supports 'efa-only' interfaces: raise it or leave it unset.`,
-        scope,
-      );
-    }
+    checkEfaOnlyCni(scope, 'addonVersions.vpcCni', this.addonVersions.vpcCni, this.clusterName);
   }
 
   private addon(
@@ -899,6 +978,60 @@ export class EksCluster extends Construct implements IEksCluster {
       }
     }
   }
+}
+
+/** Throws unless `name` is a valid EKS cluster name. */
+function checkClusterName(scope: IConstruct, prop: string, name: string): void {
+  Validate.string(scope, prop, name);
+  if (!Token.isUnresolved(name) && !/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(name)) {
+    throw new ValidationError(
+      `'${prop}' ('${name}') must be 1-100 characters of letters, digits, '-' and '_', starting with a letter or digit.`,
+      scope,
+    );
+  }
+}
+
+/** Throws unless `version` is a Kubernetes version `1.<minor>` the library supports (1.33+). */
+function checkKubernetesVersion(scope: IConstruct, version: string): void {
+  Validate.string(scope, 'kubernetesVersion', version);
+  const m = /^1\.(\d+)$/.exec(version);
+  if (!m) {
+    throw new ValidationError(`'kubernetesVersion' ('${version}') must look like '1.34'.`, scope);
+  }
+  if (Number(m[1]) < 33) {
+    throw new ValidationError(
+      `'kubernetesVersion' (${version}) is older than 1.33: this library targets AL2023 / Bottlerocket NVIDIA AMIs on 1.33+ (AL2 GPU AMIs ended with 1.32). Use '${DEFAULT_KUBERNETES_VERSION}'.`,
+      scope,
+    );
+  }
+}
+
+/** Throws when a known VPC CNI version is older than the first one with `efa-only` interfaces. */
+function checkEfaOnlyCni(
+  scope: IConstruct,
+  prop: string,
+  version: string | undefined,
+  clusterName: string,
+): void {
+  if (version !== undefined && compareVersions(version, MIN_VPC_CNI_FOR_EFA_ONLY) < 0) {
+    throw new ValidationError(
+      `'${prop}' (${version}) of cluster ${clusterName} is older than v${MIN_VPC_CNI_FOR_EFA_ONLY}, the first VPC CNI that supports 'efa-only' interfaces: raise it or leave it unset.`,
+      scope,
+    );
+  }
+}
+
+/** Kubernetes / Helm provider settings of a cluster (owned or imported). */
+function eksProviderConfig(cluster: IEksCluster): KubernetesProviderConfig {
+  return {
+    host: cluster.endpoint,
+    clusterCaCertificate: Fn.base64decode(cluster.certificateAuthorityData),
+    exec: {
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      command: 'aws',
+      args: ['eks', 'get-token', '--cluster-name', cluster.clusterName, '--region', cluster.region],
+    },
+  };
 }
 
 const OUTPUT_PREFIXES = new WeakMap<TerraformStack, Map<string, string>>();

@@ -1,11 +1,13 @@
 // Re-exports only.
 export * from './instance-types';
 export * from './efa';
-export * from './roles';
+export * from './interfaces';
 export * from './network';
 export * from './cluster';
 export * from './node-repair';
 export * from './load-balancer-controller';
+export * from './placement-group';
+export * from './spot-fallback';
 export * from './training-node-group';
 export * from './inference-node-group';
 export { GpuAmiType, NODE_POOL_LABEL } from './private/node-group-common';

@@ -13,6 +13,7 @@ import {
   InferenceNodePoolOptions,
   NodeTaint,
   NVIDIA_GPU_RESOURCE,
+  raiseSizingFindings,
   resolveInferenceGpusPerNode,
   resolveInferenceNodeCounts,
   lookupShape,
@@ -22,9 +23,8 @@ import {
   Warnings,
 } from '../core';
 import { validateSubnet } from './private/subnets';
-import type { IEksCluster } from './cluster';
-import type { NetworkSubnet } from './network';
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
+import { IAutoscaledNodeGroup, IEksCluster, NetworkSubnet } from './interfaces';
 import {
   AwsGpuInstanceType,
   awsInstanceTypeByName,
@@ -131,9 +131,11 @@ export interface InferenceNodeGroupProps extends InferenceNodeGroupOptions {
  * const sizing = sizeModel({ model: ModelSpec.LLAMA_3_1_70B, quantization: Quantization.AWQ, accelerator: Accelerator.L40S });
  * cluster.addInferenceNodeGroup('L40S', { accelerator: Accelerator.L40S, sizing, maxNodes: 6 });
  */
-export class InferenceNodeGroup extends Construct {
+export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGroup {
   /** The `aws_eks_node_group`. */
   public readonly resource: EksNodeGroup;
+  /** Name of the group's Auto Scaling group (for cluster-autoscaler's priority expander, `priorityExpanderConfigMap`). */
+  public readonly autoScalingGroupName: string;
   /** The launch template. */
   public readonly launchTemplate: LaunchTemplate;
   /** The preferred instance type. */
@@ -239,9 +241,7 @@ export class InferenceNodeGroup extends Construct {
       }
       return t;
     });
-    for (const f of props.sizing?.findings ?? []) {
-      Warnings.add(this, f.id, f.message);
-    }
+    raiseSizingFindings(this, props.sizing);
     const amiType = resolveAmiType(this, props.amiType);
     const ltBasics = gpuLaunchTemplateBasics(this, {
       amiType,
@@ -423,7 +423,9 @@ export class InferenceNodeGroup extends Construct {
     // Managed node groups do not copy their tags to the Auto Scaling group; cluster-autoscaler
     // reads the node-template tags there to scale a group up from zero. EKS itself puts the two
     // discovery tags on the Auto Scaling group, so only the node-template tags are copied.
-    const asgName = this.resource.resources.get(0).autoscalingGroups.get(0).name;
+    const asgName = (this.autoScalingGroupName = this.resource.resources
+      .get(0)
+      .autoscalingGroups.get(0).name);
     Object.entries(caTags)
       .filter(([key]) => key.startsWith('k8s.io/cluster-autoscaler/node-template/'))
       .forEach(([key, value]) => {

@@ -15,10 +15,9 @@ import {
   checkSloSet,
 } from '../core';
 import { AlertTopic } from './alert-topic';
-import type { CheckpointStore } from './checkpoint-store';
-import { IEksCluster, WorkloadRole } from './cluster';
+import { WorkloadRole } from './cluster';
+import { IAlertTopic, IAwsRole, ICheckpointStore, IEksCluster } from './interfaces';
 import { RoleGrants } from './private/grants';
-import { IAwsRole } from './roles';
 import type { TrainingNodeGroup } from './training-node-group';
 
 /** The Kubernetes service account of an in-cluster metrics collector. */
@@ -52,7 +51,7 @@ export interface MonitoringProps {
    * its KMS key policy.
    * @default - a new AlertTopic with `emails` (encrypted with its own KMS key)
    */
-  readonly topic?: AlertTopic;
+  readonly topic?: IAlertTopic;
   /**
    * E-mail addresses for a new topic (ignored when `topic` is given).
    * @default - none
@@ -93,7 +92,7 @@ export class Monitoring extends Construct {
   /** The workspace. */
   public readonly resource: PrometheusWorkspace;
   /** The alert topic. */
-  public readonly topic: AlertTopic;
+  public readonly topic: IAlertTopic;
   /** The collector's role, when `cluster` is given. */
   public readonly collectorRole?: WorkloadRole;
   /**
@@ -243,8 +242,9 @@ export class Monitoring extends Construct {
    * @see https://docs.aws.amazon.com/fsx/latest/LustreGuide/fs-metrics.html
    * @param thresholdPercent default 10
    */
-  public alarmOnFileSystemFreeSpace(store: CheckpointStore, thresholdPercent = 10): CloudwatchMetricAlarm {
-    if (!store.fileSystem) {
+  public alarmOnFileSystemFreeSpace(store: ICheckpointStore, thresholdPercent = 10): CloudwatchMetricAlarm {
+    const fileSystemId = store.fileSystemId;
+    if (fileSystemId === undefined) {
       throw new ValidationError(
         `alarmOnFileSystemFreeSpace: checkpoint store ${store.node.path} has no FSx for Lustre file system ('lustre' is not set).`,
         this,
@@ -262,7 +262,7 @@ export class Monitoring extends Construct {
       alarmDescription: `FSx for Lustre of ${store.node.path} has less than ${thresholdPercent}% of ${store.lustreCapacityGiB} GiB free.`,
       namespace: 'AWS/FSx',
       metricName: 'FreeDataStorageCapacity',
-      dimensions: { FileSystemId: store.fileSystem.id },
+      dimensions: { FileSystemId: fileSystemId },
       // Sum is the whole file system's free bytes; Minimum would be the fullest storage target's
       // (FSx LustreGuide fs-metrics). One-minute periods so a Sum never spans two reports; 3 low
       // points in 15 minutes tolerates both per-minute and sparser reporting.

@@ -10,42 +10,12 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { IPv4CidrRange, IPv4Prefix } from 'ip-num';
 import { Token } from 'cdktf';
 import { Validate, ValidationError } from '../core';
+import { INetwork, NetworkSubnet } from './interfaces';
 import { AWS_CIDR_RANGE, assertCidrInside, validateSubnet } from './private/subnets';
-
-/** A subnet of a {@link GpuNetwork}. */
-export interface NetworkSubnet {
-  /** Subnet id. */
-  readonly subnetId: string;
-  /** Availability Zone name, for example `us-east-1a`. */
-  readonly availabilityZone: string;
-  /** IPv4 CIDR. */
-  readonly cidr: string;
-}
-
-/** A VPC the EKS constructs can place nodes in. */
-export interface INetwork extends IConstruct {
-  /** VPC id. */
-  readonly vpcId: string;
-  /** VPC IPv4 CIDR. */
-  readonly vpcCidr: string;
-  /** AWS region the network is in. */
-  readonly region: string;
-  /** Private subnets for nodes, one per Availability Zone. */
-  readonly privateSubnets: NetworkSubnet[];
-  /** Public subnets for internet-facing load balancers, one per Availability Zone. */
-  readonly publicSubnets: NetworkSubnet[];
-  /**
-   * The single-AZ private subnet for EFA training node groups.
-   * @default - none; training node groups then need an explicit subnet
-   */
-  readonly trainingSubnet?: NetworkSubnet;
-  /** Tags the subnets for an EKS cluster (`kubernetes.io/cluster/<name>: shared`). */
-  tagForCluster(clusterName: string): void;
-}
 
 /** Interface VPC endpoints {@link GpuNetwork} creates by default. */
 export const DEFAULT_INTERFACE_ENDPOINTS: readonly string[] = [

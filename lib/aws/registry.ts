@@ -9,8 +9,8 @@ import { Construct, IConstruct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../core';
 import { PolicyStatement, RoleGrants } from './private/grants';
 import { awsPartition } from './private/partition';
-import { SecureBucket } from './private/secure-bucket';
-import { IAwsRole } from './roles';
+import { bucketGrantStatements, SecureBucket } from './private/secure-bucket';
+import { IAwsRole, IContainerRegistry } from './interfaces';
 
 /** An upstream registry ECR can cache through a pull-through cache rule. */
 export class PullThroughCache {
@@ -270,6 +270,117 @@ export interface RegistryProps {
   readonly protectFromDestroy?: boolean;
 }
 
+/** Attributes of ECR repositories and a model bucket the app does not own, for {@link Registry.fromRegistryAttributes}. */
+export interface RegistryAttributes {
+  /**
+   * ARNs of the ECR repositories to pull from (`arn:<partition>:ecr:<region>:<account>:repository/<name>`).
+   * @default - none
+   */
+  readonly repositoryArns?: string[];
+  /**
+   * ARN of the KMS key the repositories are encrypted with, when it is a customer managed key.
+   * @default - no key statement (AES256 or an AWS managed key)
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Name of the model-artifact S3 bucket.
+   * @default - no model bucket; grantReadModels / grantWriteModels throw
+   */
+  readonly modelBucketName?: string;
+  /**
+   * ARN of the KMS key of the model bucket (SSE-KMS).
+   * @default - no key statement
+   */
+  readonly modelBucketKmsKeyArn?: string;
+}
+
+/** ECR repositories and a model bucket the app does not own. */
+class ImportedRegistry extends Construct implements IContainerRegistry {
+  private readonly grants = new RoleGrants(this);
+  private readonly repositoryArns: string[];
+  private readonly keyArn?: string;
+  private readonly modelBucketArn?: string;
+  private readonly modelKeyArn?: string;
+
+  constructor(scope: Construct, id: string, attrs: RegistryAttributes) {
+    super(scope, id);
+    Validate.object(this, 'attrs', attrs);
+    this.repositoryArns = Validate.array<string>(this, 'repositoryArns', attrs.repositoryArns ?? []);
+    this.repositoryArns.forEach((a, i) =>
+      Validate.arn(this, `repositoryArns[${i}]`, a, { service: 'ecr', resourcePrefix: 'repository/' }),
+    );
+    Validate.unique(this, 'repositoryArns', this.repositoryArns);
+    if (attrs.kmsKeyArn !== undefined)
+      this.keyArn = Validate.arn(this, 'kmsKeyArn', attrs.kmsKeyArn, {
+        service: 'kms',
+        resourcePrefix: 'key/',
+      });
+    if (attrs.modelBucketKmsKeyArn !== undefined)
+      this.modelKeyArn = Validate.arn(this, 'modelBucketKmsKeyArn', attrs.modelBucketKmsKeyArn, {
+        service: 'kms',
+        resourcePrefix: 'key/',
+      });
+    if (attrs.modelBucketName !== undefined) {
+      Validate.s3BucketName(this, 'modelBucketName', attrs.modelBucketName);
+      this.modelBucketArn = `arn:${awsPartition(this)}:s3:::${attrs.modelBucketName}`;
+    } else if (attrs.modelBucketKmsKeyArn !== undefined) {
+      throw new ValidationError(
+        `'modelBucketKmsKeyArn' is set without 'modelBucketName': name the bucket or drop the key.`,
+        this,
+      );
+    }
+    if (this.repositoryArns.length === 0 && attrs.modelBucketName === undefined) {
+      throw new ValidationError(
+        `give 'repositoryArns' or 'modelBucketName': an empty registry grants nothing.`,
+        this,
+      );
+    }
+  }
+
+  public grantPull(role: IAwsRole): IamRolePolicy {
+    if (this.repositoryArns.length === 0) {
+      throw new ValidationError(`grantPull: this registry has no 'repositoryArns'.`, this);
+    }
+    return this.grants.add('grantPull', role, [
+      { Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+      ...(this.keyArn !== undefined
+        ? [{ Effect: 'Allow' as const, Action: ['kms:Decrypt'], Resource: [this.keyArn] }]
+        : []),
+      {
+        Effect: 'Allow',
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+        Resource: this.repositoryArns,
+      },
+    ]);
+  }
+
+  public grantReadModels(role: IAwsRole): IamRolePolicy {
+    return this.grants.add(
+      'grantReadModels',
+      role,
+      bucketGrantStatements(this.requireModels('grantReadModels'), this.modelKeyArn, false),
+    );
+  }
+
+  public grantWriteModels(role: IAwsRole): IamRolePolicy {
+    return this.grants.add(
+      'grantWriteModels',
+      role,
+      bucketGrantStatements(this.requireModels('grantWriteModels'), this.modelKeyArn, true),
+    );
+  }
+
+  private requireModels(method: string): string {
+    if (this.modelBucketArn === undefined) {
+      throw new ValidationError(
+        `${method}: this registry has no model bucket ('modelBucketName' is not set).`,
+        this,
+      );
+    }
+    return this.modelBucketArn;
+  }
+}
+
 /**
  * Container and model registry: ECR repositories (immutable tags, scan on push or registry-wide
  * enhanced scanning, KMS, lifecycle rules checked against ECR's ordering rules), pull-through
@@ -284,7 +395,23 @@ export interface RegistryProps {
  * });
  * registry.grantPull(cluster.nodeRole);
  */
-export class Registry extends Construct {
+export class Registry extends Construct implements IContainerRegistry {
+  /**
+   * ECR repositories and a model bucket the app does not own, for pull and model grants with
+   * ARNs in the provider's partition. Nothing is created for them.
+   * @example
+   * Registry.fromRegistryAttributes(stack, 'Images', {
+   *   repositoryArns: ['arn:aws:ecr:us-east-1:111122223333:repository/vllm-serving'], modelBucketName: 'acme-models',
+   * }).grantPull(cluster.nodeRole);
+   */
+  public static fromRegistryAttributes(
+    scope: Construct,
+    id: string,
+    attrs: RegistryAttributes,
+  ): IContainerRegistry {
+    return new ImportedRegistry(scope, id, attrs);
+  }
+
   /** Repositories by name. */
   public readonly repositories: Record<string, EcrRepository> = {};
   /** The key encrypting the repositories. */

@@ -19,8 +19,7 @@ import {
   Warnings,
 } from '../core';
 import { validateSubnet } from './private/subnets';
-import type { CheckpointStore } from './checkpoint-store';
-import type { IEksCluster } from './cluster';
+import { ICheckpointStore, IEksCluster, IPlacementGroup, NetworkSubnet } from './interfaces';
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
 import {
   AwsGpuInstanceType,
@@ -30,7 +29,6 @@ import {
   efaTrainingInstanceTypeNames,
   supportsEfaLayout,
 } from './instance-types';
-import { NetworkSubnet } from './network';
 import {
   addNodeGroupCost,
   eksTaints,
@@ -80,6 +78,12 @@ export interface TrainingNodeGroupOptions extends TrainingNodePoolOptions {
    */
   readonly placementGroup?: boolean;
   /**
+   * Launch the nodes in a placement group the app does not own instead of creating one: the
+   * `cluster` placement group an On-Demand Capacity Reservation was created in.
+   * @default - none; `placementGroup` decides
+   */
+  readonly existingPlacementGroup?: IPlacementGroup;
+  /**
    * The single-AZ subnet of the group (EFA traffic stays within one AZ; a reservation or
    * Capacity Block is in one AZ).
    * @default - the network's `trainingSubnet`
@@ -117,7 +121,7 @@ export interface TrainingNodeGroupOptions extends TrainingNodePoolOptions {
    * warning is raised when its Lustre file system is in another AZ than the group.
    * @default - none
    */
-  readonly checkpoints?: CheckpointStore;
+  readonly checkpoints?: ICheckpointStore;
   /**
    * Node auto repair options of this group, when the cluster has `nodeAutoRepair` on.
    * @default - the cluster's `nodeRepair`
@@ -155,8 +159,10 @@ export class TrainingNodeGroup extends Construct {
   public readonly launchTemplate: LaunchTemplate;
   /** The node security group with the EFA self rules. */
   public readonly securityGroup: SecurityGroup;
-  /** The placement group, when one is used. */
+  /** The placement group, when the group creates one. */
   public readonly placementGroup?: PlacementGroup;
+  /** Name of the placement group the nodes launch in, when one is used (created or existing). */
+  public readonly placementGroupName?: string;
   /** The instance type (the first, when spot diversifies). */
   public readonly instanceType: AwsGpuInstanceType;
   /** Instance types the group may launch. */
@@ -299,7 +305,18 @@ export class TrainingNodeGroup extends Construct {
 
     // Placement group policy tied to the capacity source.
     const pgDefault = kind === CapacityKind.ON_DEMAND || kind === CapacityKind.SPOT;
-    const usePg = props.placementGroup ?? pgDefault;
+    const existingPg = props.existingPlacementGroup;
+    if (existingPg !== undefined) {
+      Validate.object(this, 'existingPlacementGroup', existingPg);
+      Validate.string(this, 'existingPlacementGroup.placementGroupName', existingPg.placementGroupName);
+      if (props.placementGroup === false) {
+        throw new ValidationError(
+          `'existingPlacementGroup' is set but 'placementGroup' is false: drop one of them.`,
+          this,
+        );
+      }
+    }
+    const usePg = existingPg !== undefined || (props.placementGroup ?? pgDefault);
     if (usePg && kind === CapacityKind.CAPACITY_BLOCK) {
       Warnings.add(
         this,
@@ -307,7 +324,7 @@ export class TrainingNodeGroup extends Construct {
         `'placementGroup' is true with a Capacity Block: blocks are already co-located in an UltraCluster, and a placement group the block was not created in can fail launches with InsufficientInstanceCapacity.`,
       );
     }
-    if (usePg && kind === CapacityKind.RESERVATION) {
+    if (usePg && existingPg === undefined && kind === CapacityKind.RESERVATION) {
       Warnings.add(
         this,
         'aws-reservation-placement-group',
@@ -353,11 +370,14 @@ export class TrainingNodeGroup extends Construct {
     });
     const sgs = [this.securityGroup.id, cluster.clusterSecurityGroupId];
 
-    if (usePg) {
+    if (existingPg !== undefined) {
+      this.placementGroupName = existingPg.placementGroupName;
+    } else if (usePg) {
       this.placementGroup = new PlacementGroup(this, 'PlacementGroup', {
         name: `${cluster.clusterName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255),
         strategy: 'cluster',
       });
+      this.placementGroupName = this.placementGroup.name;
     }
 
     const layout = efa ? efaInterfaceLayout(this.instanceType) : [];
@@ -390,7 +410,7 @@ export class TrainingNodeGroup extends Construct {
             })),
           }
         : { vpcSecurityGroupIds: sgs }),
-      ...(this.placementGroup ? { placement: { groupName: this.placementGroup.name } } : {}),
+      ...(this.placementGroupName !== undefined ? { placement: { groupName: this.placementGroupName } } : {}),
       ...(needsReservation
         ? {
             capacityReservationSpecification: {

@@ -14,8 +14,7 @@ import {
   LUSTRE_PORTS,
   LUSTRE_THROUGHPUTS_MBPS_PER_TIB,
 } from './checkpoint-store';
-import type { IEksCluster } from './cluster';
-import type { NetworkSubnet } from './network';
+import type { IEksCluster, NetworkSubnet } from './interfaces';
 import { serviceRole } from './private/iam';
 import { awsPartition } from './private/partition';
 import { validateSubnet } from './private/subnets';

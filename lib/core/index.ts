@@ -11,3 +11,7 @@ export * from './slo';
 export * from './promql';
 export * from './tags';
 export * from './validation';
+export * from './provider-config';
+export * from './deprecation';
+export * from './budget';
+export * from './pool-common';

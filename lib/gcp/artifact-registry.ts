@@ -1,8 +1,9 @@
 import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { Construct } from 'constructs';
-import { Validate, ValidationError } from '../core';
+import { renamedMethod, Validate, ValidationError } from '../core';
 import { CheckpointBucket } from './checkpoint-bucket';
+import { IContainerRegistry } from './interfaces';
 import { GcpPrincipal } from './principal';
 import { grantId, unresolved, validateGceName, validateRegistryLocation } from './private/names';
 
@@ -140,6 +141,47 @@ export interface ArtifactRegistryProps {
   readonly labels?: Record<string, string>;
 }
 
+/** Attributes of a Docker repository the app does not own, for {@link ArtifactRegistry.fromRepositoryAttributes}. */
+export interface ArtifactRegistryAttributes {
+  /** Project id of the repository. */
+  readonly project: string;
+  /** Region (or multi-region `us`, `europe`, `asia`) of the repository. */
+  readonly location: string;
+  /** Repository id. */
+  readonly repositoryId: string;
+}
+
+/** An Artifact Registry repository the app does not own. */
+class ImportedArtifactRegistry extends Construct implements IContainerRegistry {
+  public readonly repositoryUrl: string;
+  private readonly attrs: ArtifactRegistryAttributes;
+
+  constructor(scope: Construct, id: string, attrs: ArtifactRegistryAttributes) {
+    super(scope, id);
+    Validate.object(this, 'attrs', attrs);
+    Validate.gcpProjectId(this, 'project', attrs.project);
+    validateRegistryLocation(this, 'location', attrs.location);
+    validateGceName('repositoryId', attrs.repositoryId, 63, this);
+    this.attrs = attrs;
+    this.repositoryUrl = `${attrs.location}-docker.pkg.dev/${attrs.project}/${attrs.repositoryId}`;
+  }
+
+  public grantPull(principal: GcpPrincipal): ArtifactRegistryRepositoryIamMember[] {
+    const id = grantId('roles/artifactregistry.reader', principal.member);
+    const existing = this.node.tryFindChild(id) as ArtifactRegistryRepositoryIamMember | undefined;
+    return [
+      existing ??
+        new ArtifactRegistryRepositoryIamMember(this, id, {
+          project: this.attrs.project,
+          location: this.attrs.location,
+          repository: this.attrs.repositoryId,
+          role: 'roles/artifactregistry.reader',
+          member: principal.member,
+        }),
+    ];
+  }
+}
+
 /**
  * Artifact Registry for serving and training images: a Docker repository with cleanup policies
  * (delete untagged after 7 days, keep the 10 most recent versions), immutable tags and
@@ -154,7 +196,21 @@ export interface ArtifactRegistryProps {
  * });
  * registry.imageUrl('docker-hub', 'vllm/vllm-openai:v0.8.5');
  */
-export class ArtifactRegistry extends Construct {
+export class ArtifactRegistry extends Construct implements IContainerRegistry {
+  /**
+   * A Docker repository the app does not own, for pull grants and image URLs.
+   * @example
+   * ArtifactRegistry.fromRepositoryAttributes(stack, 'Images', { project: 'acme-ml', location: 'us-central1', repositoryId: 'serving' })
+   *   .grantPull(GcpPrincipal.serviceAccount('ml-prod-nodes@acme-ml.iam.gserviceaccount.com'));
+   */
+  public static fromRepositoryAttributes(
+    scope: Construct,
+    id: string,
+    attrs: ArtifactRegistryAttributes,
+  ): IContainerRegistry {
+    return new ImportedArtifactRegistry(scope, id, attrs);
+  }
+
   /** `<location>-docker.pkg.dev/<project>/<repositoryId>`. */
   public readonly repositoryUrl: string;
   /** The Docker repository. */
@@ -293,7 +349,7 @@ export class ArtifactRegistry extends Construct {
     }
 
     for (const p of readers) {
-      this.grantRead(p);
+      this.grantPull(p);
     }
     if (props.modelBucket) {
       this.modelBucket = new CheckpointBucket(this, 'ModelBucket', {
@@ -326,8 +382,17 @@ export class ArtifactRegistry extends Construct {
     return `${repoUrl(remote)}/${image}`;
   }
 
-  /** Grants `roles/artifactregistry.reader` on the Docker repository and every remote. */
+  /**
+   * Grants `roles/artifactregistry.reader` on the Docker repository and every remote.
+   * @deprecated renamed `grantPull` (its name in every module); warns `deprecated-api`, removed in the next minor release
+   */
   public grantRead(principal: GcpPrincipal): ArtifactRegistryRepositoryIamMember[] {
+    renamedMethod(this, 'grantRead', 'grantPull');
+    return this.grantPull(principal);
+  }
+
+  /** Grants `roles/artifactregistry.reader` (pull images) on the Docker repository and every remote. */
+  public grantPull(principal: GcpPrincipal): ArtifactRegistryRepositoryIamMember[] {
     const id = grantId('roles/artifactregistry.reader', principal.member);
     return [this.resource, ...Object.values(this.remoteRepositories)].map(
       (repo) =>

@@ -5,8 +5,11 @@ import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { Lazy, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
+  BudgetThreshold as CoreBudgetThreshold,
   CostAllocationTag,
   CostEstimate,
+  renamedProp,
+  resolveBudgetThresholds,
   Tags,
   Validate,
   ValidationError,
@@ -14,19 +17,15 @@ import {
   normalizeGcpLabelKey,
   normalizeGcpLabelValue,
 } from '../core';
+import { INotificationChannel } from './interfaces';
 import { notificationChannel } from './private/channels';
 import { defaultName, grantId, unresolved } from './private/names';
 
-/** A budget threshold: a fraction of the amount on actual or forecasted spend. */
-export interface BudgetThreshold {
-  /** Fraction of the budget, for example 0.9 for 90% (up to 10, 1000%). */
-  readonly fraction: number;
-  /**
-   * Actual spend (`CURRENT_SPEND`) or the month-end forecast (`FORECASTED_SPEND`).
-   * @default false - actual spend
-   */
-  readonly forecasted?: boolean;
-}
+/**
+ * A budget threshold.
+ * @deprecated the same type as the core `BudgetThreshold` (one type for every cloud); import it from the core module. Removed in the next minor release.
+ */
+export type BudgetThreshold = CoreBudgetThreshold;
 
 /** Google provider settings that bill API quota to a project (the Budgets API needs them with user credentials). */
 export interface QuotaProjectProviderSettings {
@@ -50,18 +49,30 @@ export interface BudgetAlarmProps {
    */
   readonly monthlyLimitUsd?: number;
   /**
-   * Thresholds.
-   * @default - 50%, 90% and 100% of actual spend, 100% of forecasted spend
+   * Thresholds (the same type and default in every module).
+   * @default DEFAULT_BUDGET_THRESHOLDS - 50%, 90% and 100% of actual spend, 100% of forecasted spend
    */
-  readonly thresholds?: BudgetThreshold[];
+  readonly thresholds?: CoreBudgetThreshold[];
   /**
    * Email addresses notified through Cloud Monitoring email channels (at most 5).
    * @default - none: only the billing account's default recipients
    */
   readonly emails?: string[];
   /**
-   * Filter on one label (the Budgets API allows one key with one value).
+   * Notification channels the app does not own, notified besides the `emails` channels (at most 5
+   * channels in all).
+   * @default - none
+   */
+  readonly notificationChannels?: INotificationChannel[];
+  /**
+   * The cost-allocation label the budget filters on (the Budgets API allows one key with one value).
    * @default - the stack's cost-allocation tag (`Tags.of(stack).setCostAllocationTag`), if any
+   */
+  readonly costAllocationTag?: CostAllocationTag;
+  /**
+   * Filter on one label.
+   * @deprecated renamed `costAllocationTag` (its name in every module); warns `deprecated-api`, removed in the next minor release
+   * @default - the stack's cost-allocation tag, if any
    */
   readonly labelFilter?: CostAllocationTag;
   /**
@@ -70,13 +81,6 @@ export interface BudgetAlarmProps {
    */
   readonly displayName?: string;
 }
-
-const DEFAULT_THRESHOLDS: BudgetThreshold[] = [
-  { fraction: 0.5 },
-  { fraction: 0.9 },
-  { fraction: 1.0 },
-  { fraction: 1.0, forecasted: true },
-];
 
 /**
  * A Cloud Billing budget for the project, filtered on the stack's cost label, with CURRENT and
@@ -129,29 +133,20 @@ export class BudgetAlarm extends Construct {
       });
     }
     if (props.displayName !== undefined) Validate.string(this, 'displayName', props.displayName);
-    if (props.labelFilter !== undefined) {
-      Validate.object(this, 'labelFilter', props.labelFilter);
-      Validate.string(this, 'labelFilter.key', props.labelFilter.key);
-      Validate.string(this, 'labelFilter.value', props.labelFilter.value, { allowEmpty: true });
+    const labelFilter = renamedProp(
+      this,
+      'labelFilter',
+      props.labelFilter,
+      'costAllocationTag',
+      props.costAllocationTag,
+    );
+    const labelProp = props.labelFilter !== undefined ? 'labelFilter' : 'costAllocationTag';
+    if (labelFilter !== undefined) {
+      Validate.object(this, labelProp, labelFilter);
+      Validate.string(this, `${labelProp}.key`, labelFilter.key);
+      Validate.string(this, `${labelProp}.value`, labelFilter.value, { allowEmpty: true });
     }
-    if (props.thresholds !== undefined) {
-      Validate.array<BudgetThreshold>(this, 'thresholds', props.thresholds).forEach((t, i) => {
-        Validate.object(this, `thresholds[${i}]`, t);
-        Validate.number(this, `thresholds[${i}].fraction`, t.fraction, {
-          min: 0,
-          exclusiveMin: true,
-          max: 10,
-        });
-        if (t.forecasted !== undefined) Validate.boolean(this, `thresholds[${i}].forecasted`, t.forecasted);
-      });
-      Validate.unique(
-        this,
-        'thresholds',
-        props.thresholds,
-        (t) => `${t.fraction}:${t.forecasted ?? false}`,
-        'each threshold is one rule',
-      );
-    }
+    const thresholds = resolveBudgetThresholds(this, 'thresholds', props.thresholds);
     const emailList = Validate.array<string>(this, 'emails', props.emails ?? []);
     emailList.forEach((e, i) => Validate.email(this, `emails[${i}]`, e));
     Validate.unique(
@@ -183,21 +178,6 @@ export class BudgetAlarm extends Construct {
         this,
       );
     }
-    const thresholds = props.thresholds ?? DEFAULT_THRESHOLDS;
-    if (thresholds.length === 0) {
-      throw new ValidationError(
-        `'thresholds' is empty: give at least one, for example { fraction: 0.9 }.`,
-        this,
-      );
-    }
-    for (const t of thresholds) {
-      if (!(Number.isFinite(t.fraction) && t.fraction > 0 && t.fraction <= 10)) {
-        throw new ValidationError(
-          `'thresholds' fraction (${t.fraction}) must be > 0 and <= 10 (1000%).`,
-          this,
-        );
-      }
-    }
     if (
       props.displayName !== undefined &&
       !unresolved(props.displayName) &&
@@ -209,9 +189,25 @@ export class BudgetAlarm extends Construct {
       );
     }
     const emails = props.emails ?? [];
-    if (emails.length > 5) {
+    const external = Validate.array<INotificationChannel>(
+      this,
+      'notificationChannels',
+      props.notificationChannels ?? [],
+    );
+    external.forEach((c, i) => {
+      Validate.object(this, `notificationChannels[${i}]`, c);
+      Validate.string(this, `notificationChannels[${i}].channelId`, c.channelId);
+    });
+    Validate.unique(
+      this,
+      'notificationChannels',
+      external,
+      (c) => c.channelId,
+      'each channel is notified once',
+    );
+    if (emails.length + external.length > 5) {
       throw new ValidationError(
-        `'emails' has ${emails.length} addresses; a budget notifies at most 5 Cloud Monitoring channels. Use a group address or the Pub/Sub topic.`,
+        `'emails' (${emails.length}) and 'notificationChannels' (${external.length}) make ${emails.length + external.length} channels; a budget notifies at most 5 Cloud Monitoring channels. Use a group address or the Pub/Sub topic.`,
         this,
       );
     }
@@ -262,7 +258,7 @@ export class BudgetAlarm extends Construct {
         labels: Token.asStringMap(
           Lazy.anyValue({
             produce: () => {
-              const label = props.labelFilter ?? tags.costAllocationTag;
+              const label = labelFilter ?? tags.costAllocationTag;
               return label ? { [normalizeGcpLabelKey(label.key)]: normalizeGcpLabelValue(label.value) } : {};
             },
           }),
@@ -275,7 +271,10 @@ export class BudgetAlarm extends Construct {
       allUpdatesRule: {
         pubsubTopic: this.topic.id,
         schemaVersion: '1.0',
-        monitoringNotificationChannels: this.channels.map((c) => c.id),
+        monitoringNotificationChannels: [
+          ...this.channels.map((c) => c.id),
+          ...external.map((c) => c.channelId),
+        ],
         disableDefaultIamRecipients: false,
       },
     });

@@ -2,6 +2,7 @@ import { StorageBucket, StorageBucketLifecycleRule } from '@cdktf/provider-googl
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Construct } from 'constructs';
 import { Validate, ValidationError } from '../core';
+import { ICheckpointBucket } from './interfaces';
 import { GcpPrincipal } from './principal';
 import { grantId, unresolved, validateStorageLocation } from './private/names';
 
@@ -80,6 +81,46 @@ export interface CheckpointBucketProps {
   readonly labels?: Record<string, string>;
 }
 
+/** A GCS bucket the app does not own: grants are bucket IAM members on it. */
+class ImportedCheckpointBucket extends Construct implements ICheckpointBucket {
+  public readonly bucketName: string;
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, bucketName: string) {
+    super(scope, id);
+    this.bucketName = Validate.gcsBucketName(this, 'bucketName', bucketName);
+    this.url = `gs://${this.bucketName}`;
+  }
+
+  public grantReadWrite(principal: GcpPrincipal): StorageBucketIamMember {
+    return bucketGrant(this, this.bucketName, 'roles/storage.objectUser', principal);
+  }
+
+  public grantRead(principal: GcpPrincipal): StorageBucketIamMember {
+    return bucketGrant(this, this.bucketName, 'roles/storage.objectViewer', principal);
+  }
+}
+
+/** One IAM member on a bucket, its construct id derived from the grant (the same grant twice is one binding). */
+function bucketGrant(
+  scope: Construct,
+  bucket: string,
+  role: string,
+  principal: GcpPrincipal,
+): StorageBucketIamMember {
+  if (!(principal instanceof GcpPrincipal)) {
+    throw new ValidationError(
+      `the principal must be a GcpPrincipal (GcpPrincipal.serviceAccount(...) or GcpPrincipal.kubernetesServiceAccount(...)).`,
+      scope,
+      'type',
+    );
+  }
+  const id = grantId(role, principal.member);
+  const existing = scope.node.tryFindChild(id);
+  if (existing) return existing as StorageBucketIamMember;
+  return new StorageBucketIamMember(scope, id, { bucket, role, member: principal.member });
+}
+
 /**
  * A GCS bucket for training checkpoints (also used for model artifacts): uniform bucket-level
  * access, public access prevention enforced, a hierarchical namespace or versioning (never
@@ -93,7 +134,17 @@ export interface CheckpointBucketProps {
  *   projectNumber: '123456789012', projectId: 'acme-ml', namespace: 'training', serviceAccount: 'trainer',
  * }));
  */
-export class CheckpointBucket extends Construct {
+export class CheckpointBucket extends Construct implements ICheckpointBucket {
+  /**
+   * A bucket the app does not own (checkpoints or model weights), for grants through Workload
+   * Identity. Nothing is created for the bucket itself; the name is validated.
+   * @example
+   * CheckpointBucket.fromBucketName(stack, 'Models', 'acme-models').grantRead(servingPrincipal);
+   */
+  public static fromBucketName(scope: Construct, id: string, bucketName: string): ICheckpointBucket {
+    return new ImportedCheckpointBucket(scope, id, bucketName);
+  }
+
   /** The bucket name. */
   public readonly bucketName: string;
   /** `gs://<name>`. */
@@ -226,14 +277,6 @@ export class CheckpointBucket extends Construct {
   }
 
   private grant(role: string, principal: GcpPrincipal): StorageBucketIamMember {
-    const id = grantId(role, principal.member);
-    // The same grant twice is one binding (the id derives from the grant), not a duplicate id.
-    const existing = this.node.tryFindChild(id);
-    if (existing) return existing as StorageBucketIamMember;
-    return new StorageBucketIamMember(this, id, {
-      bucket: this.resource.name,
-      role,
-      member: principal.member,
-    });
+    return bucketGrant(this, this.resource.name, role, principal);
   }
 }

@@ -1,14 +1,15 @@
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { TerraformOutput } from 'cdktf';
+import { Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { Validate, ValidationError, Warnings } from '../core';
+import { KubernetesProviderConfig, renamedProp, Validate, ValidationError, Warnings } from '../core';
 import { InferenceNodePool, InferenceNodePoolOptions } from './inference-node-pool';
 import { GpuDirect } from './machine-types';
-import { GpuDirectNetwork, IGkeNetwork } from './network';
+import { GpuDirectNetwork, IGkeCluster, IGkeNetwork } from './interfaces';
 import { overlaps, parseCidr, prefixOf } from './private/cidr';
 import { defaultName, unresolved, validateGceName } from './private/names';
 import { POOL_ROLE_NODE_LABEL } from './private/node-pool';
@@ -72,40 +73,18 @@ export interface SystemNodePoolOptions {
   readonly maxNodesPerZone?: number;
 }
 
-/** A GKE cluster node pools can join. */
-export interface IGkeCluster {
-  /** Cluster id (`projects/<p>/locations/<l>/clusters/<name>`), the node pools' `cluster`. */
-  readonly clusterId: string;
-  /** Region or zone of the cluster. */
-  readonly location: string;
-  /** Project id. */
-  readonly project: string;
-  /** Email of the node service account GPU pools run as. */
-  readonly nodeServiceAccountEmail: string;
-  /** Whether multi-networking (+ ADVANCED_DATAPATH) is on: GPUDirect pools need it. */
-  readonly multiNetworking: boolean;
-  /** Whether GKE's DCGM metrics are on (GPU pools then need Google-managed drivers). */
-  readonly dcgmMonitoring: boolean;
-  /** The GPUDirect technology of the cluster's network. */
-  readonly gpuDirect: GpuDirect;
-  /** The GPUDirect networks GPU pools can attach. */
-  readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
-  /** The network the cluster runs in. */
-  readonly network: IGkeNetwork;
-  /** Cluster name. */
-  readonly clusterName: string;
-  /** Zones of a regional cluster's nodes, when given. */
-  readonly nodeLocations?: readonly string[];
-  /** The GKE version the cluster was pinned to, when given (for GPUDirect version floors). */
-  readonly kubernetesVersion?: string;
-}
-
 /** Properties of {@link GkeCluster}. */
 export interface GkeClusterProps {
   /** The VPC (a {@link GkeNetwork}). */
   readonly network: IGkeNetwork;
   /**
+   * Cluster name (1-40 characters: lower-case letters, digits and `-`).
+   * @default - the construct id in kebab case
+   */
+  readonly clusterName?: string;
+  /**
    * Cluster name.
+   * @deprecated renamed `clusterName` (its name in every module); warns `deprecated-api`, removed in the next minor release
    * @default - the construct id in kebab case
    */
   readonly name?: string;
@@ -216,6 +195,141 @@ export const MONITORING_COMPONENTS = [
 ];
 
 /**
+ * Attributes of a GKE cluster the app does not own, for {@link GkeCluster.fromClusterAttributes}.
+ * Endpoint, CA certificate and Workload Identity pool are read at plan time from a
+ * `google_container_cluster` data source.
+ */
+export interface GkeClusterAttributes {
+  /** The cluster's network (`GkeNetwork.fromNetworkAttributes` for one the app does not own). */
+  readonly network: IGkeNetwork;
+  /** Cluster name. */
+  readonly clusterName: string;
+  /**
+   * Region or zone of the cluster.
+   * @default - the network's region
+   */
+  readonly location?: string;
+  /** Email of the service account new GPU node pools run as (`<name>@<project>.iam.gserviceaccount.com`). */
+  readonly nodeServiceAccountEmail: string;
+  /**
+   * Whether the cluster has multi-networking (+ ADVANCED_DATAPATH) on: GPUDirect pools need it.
+   * @default false
+   */
+  readonly multiNetworking?: boolean;
+  /**
+   * Whether GKE's DCGM metrics are on (GPU pools then need Google-managed drivers).
+   * @default false
+   */
+  readonly dcgmMonitoring?: boolean;
+  /**
+   * Zones of a regional cluster's nodes.
+   * @default - not known; node pools name their own zones
+   */
+  readonly nodeLocations?: string[];
+  /**
+   * The cluster's minimum GKE version, for GPUDirect version floors (`1.32` or `1.32.11-gke.1174000`).
+   * @default - not known; the floors are not checked
+   */
+  readonly kubernetesVersion?: string;
+}
+
+/** A GKE cluster the app does not own. */
+class ImportedGkeCluster extends Construct implements IGkeCluster {
+  public readonly network: IGkeNetwork;
+  public readonly clusterName: string;
+  public readonly clusterId: string;
+  public readonly location: string;
+  public readonly project: string;
+  public readonly nodeServiceAccountEmail: string;
+  public readonly multiNetworking: boolean;
+  public readonly dcgmMonitoring: boolean;
+  public readonly gpuDirect: GpuDirect;
+  public readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
+  public readonly nodeLocations?: readonly string[];
+  public readonly kubernetesVersion?: string;
+  public readonly endpoint: string;
+  public readonly clusterCaCertificate: string;
+  public readonly workloadIdentityPool: string;
+  /** The `google_container_cluster` data source. */
+  public readonly resource: DataGoogleContainerCluster;
+
+  constructor(scope: Construct, id: string, attrs: GkeClusterAttributes) {
+    super(scope, id);
+    Validate.object(this, 'attrs', attrs);
+    const net = Validate.object<IGkeNetwork>(this, 'network', attrs.network);
+    validateGceName('clusterName', attrs.clusterName, 40, this);
+    this.location = attrs.location ?? net.region;
+    if (attrs.location !== undefined) {
+      Validate.gcpLocation(this, 'location', attrs.location);
+      checkLocationInRegion(this, attrs.location, net.region);
+    }
+    Validate.email(this, 'nodeServiceAccountEmail', attrs.nodeServiceAccountEmail);
+    if (
+      !unresolved(attrs.nodeServiceAccountEmail) &&
+      !/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/.test(attrs.nodeServiceAccountEmail)
+    ) {
+      throw new ValidationError(
+        `'nodeServiceAccountEmail' ('${attrs.nodeServiceAccountEmail}') is not a service account email (<name>@<project>.iam.gserviceaccount.com): GPU node pools run as a dedicated service account, not the Compute Engine default one.`,
+        this,
+      );
+    }
+    for (const b of ['multiNetworking', 'dcgmMonitoring'] as const) {
+      if (attrs[b] !== undefined) Validate.boolean(this, b, attrs[b]);
+    }
+    const zones = Validate.array<string>(this, 'nodeLocations', attrs.nodeLocations ?? []);
+    zones.forEach((z, i) => Validate.gcpZone(this, `nodeLocations[${i}]`, z, net.region));
+    Validate.unique(this, 'nodeLocations', zones);
+    if (attrs.kubernetesVersion !== undefined) checkGkeVersion(this, attrs.kubernetesVersion);
+    this.network = net;
+    this.project = net.project;
+    this.clusterName = attrs.clusterName;
+    this.nodeServiceAccountEmail = attrs.nodeServiceAccountEmail;
+    this.multiNetworking = attrs.multiNetworking ?? false;
+    this.dcgmMonitoring = attrs.dcgmMonitoring ?? false;
+    this.gpuDirect = net.gpuDirect;
+    this.gpuDirectNetworks = net.gpuDirectNetworks;
+    this.nodeLocations = attrs.nodeLocations;
+    this.kubernetesVersion = attrs.kubernetesVersion;
+    this.clusterId = `projects/${net.project}/locations/${this.location}/clusters/${attrs.clusterName}`;
+    this.resource = new DataGoogleContainerCluster(this, 'Resource', {
+      project: net.project,
+      location: this.location,
+      name: attrs.clusterName,
+    });
+    this.node.defaultChild = this.resource;
+    this.endpoint = `https://${this.resource.endpoint}`;
+    this.clusterCaCertificate = this.resource.masterAuth.get(0).clusterCaCertificate;
+    this.workloadIdentityPool = this.resource.workloadIdentityConfig.get(0).workloadPool;
+  }
+
+  public kubernetesProviderConfig(): KubernetesProviderConfig {
+    return gkeProviderConfig(this);
+  }
+}
+
+/** Throws unless `location` is `region` or one of its zones. */
+function checkLocationInRegion(scope: Construct, location: string, region: string): void {
+  if (unresolved(region) || unresolved(location)) return;
+  if (location !== region && !location.startsWith(`${region}-`)) {
+    throw new ValidationError(
+      `'location' ('${location}') is not the network's region '${region}' or a zone of it: a GKE cluster runs in the region of its subnet. Use '${region}' or a zone such as '${region}-a'.`,
+      scope,
+    );
+  }
+}
+
+/** Throws unless `v` looks like a GKE version. */
+function checkGkeVersion(scope: Construct, v: string): void {
+  Validate.string(scope, 'kubernetesVersion', v);
+  if (!unresolved(v) && !/^\d+\.\d+(\.\d+(-gke\.\d+)?)?$/.test(v)) {
+    throw new ValidationError(
+      `'kubernetesVersion' ('${v}') must look like '1.32' or '1.32.11-gke.1174000'.`,
+      scope,
+    );
+  }
+}
+
+/**
  * A GKE Standard cluster for GPU workloads: private nodes, Workload Identity, a release
  * channel, the default node pool removed in favour of a small system pool, Dataplane V2,
  * Managed Prometheus with GKE's DCGM metrics, the GCS FUSE CSI driver, GKE cost allocation,
@@ -232,6 +346,24 @@ export const MONITORING_COMPONENTS = [
  * cluster.addTrainingNodePool('H100', { accelerator: Accelerator.H100, nodes: 4, zone: 'us-central1-a' });
  */
 export class GkeCluster extends Construct implements IGkeCluster {
+  /**
+   * A GKE cluster the app does not own, for node pools, buckets and the provider configuration of
+   * a workloads stack. Endpoint, CA and Workload Identity pool come from a
+   * `google_container_cluster` data source; the attributes are validated like owned props.
+   * @example
+   * const cluster = GkeCluster.fromClusterAttributes(stack, 'Cluster', {
+   *   network: net, clusterName: 'ml-prod', nodeServiceAccountEmail: 'ml-prod-nodes@acme-ml.iam.gserviceaccount.com',
+   * });
+   * new InferenceNodePool(stack, 'L4', { cluster, accelerator: Accelerator.L4, maxNodes: 8 });
+   */
+  public static fromClusterAttributes(
+    scope: Construct,
+    id: string,
+    attrs: GkeClusterAttributes,
+  ): IGkeCluster {
+    return new ImportedGkeCluster(scope, id, attrs);
+  }
+
   /** The network the cluster runs in. */
   public readonly network: IGkeNetwork;
   /** Cluster name. */
@@ -315,8 +447,9 @@ export class GkeCluster extends Construct implements IGkeCluster {
           `GkeNetwork, unless the VPC already has one.`,
       );
     }
-    const name = props.name ?? defaultName(id);
-    validateGceName('name', name, 40, this);
+    const given = renamedProp(this, 'name', props.name, 'clusterName', props.clusterName);
+    const name = given ?? defaultName(id);
+    validateGceName(props.name !== undefined ? 'name' : 'clusterName', name, 40, this);
     this.network = net;
     this.project = net.project;
     this.location = props.location ?? net.region;
@@ -330,12 +463,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
 
     const region = net.region;
     if (!unresolved(region) && !unresolved(this.location)) {
-      if (this.location !== region && !this.location.startsWith(`${region}-`)) {
-        throw new ValidationError(
-          `'location' ('${this.location}') is not the network's region '${region}' or a zone of it: a GKE cluster runs in the region of its subnet. Use '${region}' or a zone such as '${region}-a'.`,
-          this,
-        );
-      }
+      checkLocationInRegion(this, this.location, region);
       const zones = Validate.array<string>(this, 'nodeLocations', props.nodeLocations ?? []);
       Validate.unique(this, 'nodeLocations', zones);
       for (const [i, z] of zones.entries()) {
@@ -403,16 +531,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         `No 'masterAuthorizedNetworks': the control plane accepts connections only from the VPC. Add your CI runners' or VPN's CIDR blocks, or terraform/kubectl from outside the VPC cannot reach the cluster.`,
       );
     }
-    if (
-      props.kubernetesVersion !== undefined &&
-      !unresolved(props.kubernetesVersion) &&
-      !/^\d+\.\d+(\.\d+(-gke\.\d+)?)?$/.test(props.kubernetesVersion)
-    ) {
-      throw new ValidationError(
-        `'kubernetesVersion' ('${props.kubernetesVersion}') must look like '1.32' or '1.32.11-gke.1174000'.`,
-        this,
-      );
-    }
+    if (props.kubernetesVersion !== undefined) checkGkeVersion(this, props.kubernetesVersion);
     const sys = Validate.object<SystemNodePoolOptions>(this, 'systemNodePool', props.systemNodePool ?? {});
     if (sys.machineType !== undefined)
       Validate.gcpMachineType(this, 'systemNodePool.machineType', sys.machineType);
@@ -564,6 +683,17 @@ export class GkeCluster extends Construct implements IGkeCluster {
   }
 
   /**
+   * Kubernetes / Helm provider settings for a stack that deploys into this cluster: host, CA
+   * certificate and an `exec` block running `gke-gcloud-auth-plugin` (needs the gcloud CLI and
+   * the plugin where Terraform runs). Referencing them from another stack makes cdktf pass them
+   * as outputs.
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin
+   */
+  public kubernetesProviderConfig(): KubernetesProviderConfig {
+    return gkeProviderConfig(this);
+  }
+
+  /**
    * Adds a GPU training node pool (A3 High / Mega / Ultra, A2) with compact placement in one
    * zone and the GPUDirect networks the machine type needs.
    */
@@ -575,4 +705,13 @@ export class GkeCluster extends Construct implements IGkeCluster {
   public addInferenceNodePool(id: string, options: InferenceNodePoolOptions): InferenceNodePool {
     return new InferenceNodePool(this, id, { ...options, cluster: this });
   }
+}
+
+/** Kubernetes / Helm provider settings of a GKE cluster (owned or imported). */
+function gkeProviderConfig(cluster: IGkeCluster): KubernetesProviderConfig {
+  return {
+    host: cluster.endpoint,
+    clusterCaCertificate: Fn.base64decode(cluster.clusterCaCertificate),
+    exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: [] },
+  };
 }

@@ -1,4 +1,5 @@
 // Re-exports only; internals live in private/.
+export * from './interfaces';
 export * from './machine-types';
 export * from './network';
 export * from './node-pool-options';
@@ -9,4 +10,5 @@ export * from './principal';
 export * from './checkpoint-bucket';
 export * from './artifact-registry';
 export * from './monitoring';
+export * from './notification-channel';
 export * from './budget-alarm';

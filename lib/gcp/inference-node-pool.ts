@@ -3,6 +3,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   Capacity,
+  raiseSizingFindings,
   CapacityKind,
   InferenceNodePoolOptions as CoreInferenceNodePoolOptions,
   Validate,
@@ -11,7 +12,7 @@ import {
   resolveInferenceGpusPerNode,
   resolveInferenceNodeCounts,
 } from '../core';
-import type { IGkeCluster } from './cluster';
+import type { IGkeCluster } from './interfaces';
 import { GcpGpuMachineType, GpuDirect } from './machine-types';
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from './node-pool-options';
 import { defaultName, validateGceName } from './private/names';
@@ -136,6 +137,7 @@ export class InferenceNodePool extends Construct {
             : 'gpusPerNode (default 1)',
       ),
     );
+    raiseSizingFindings(this, props.sizing);
     this.capacity = props.capacity ?? Capacity.onDemand();
     const kind = this.capacity.kind;
 

@@ -12,7 +12,9 @@ import {
   Warnings,
   checkSloSet,
   quoteColonMetricNames,
+  renamedProp,
 } from '../core';
+import { INotificationChannel } from './interfaces';
 import { notificationChannel } from './private/channels';
 import { grantId, unresolved } from './private/names';
 import { escapeTerraformTemplate } from './private/template';
@@ -53,7 +55,20 @@ export interface MonitoringProps {
    */
   readonly webhookUrl?: string;
   /**
-   * Which core alert rules, thresholds and matchers (`AlertRuleSet.defaults(...)`).
+   * Notification channels the app does not own, notified by every policy besides the ones
+   * created here.
+   * @default - none
+   */
+  readonly notificationChannels?: INotificationChannel[];
+  /**
+   * Which core alert rules, thresholds and matchers (`AlertRuleSet.defaults(...)`), the same
+   * option as the AWS `Monitoring`'s.
+   * @default - every rule with its default threshold
+   */
+  readonly alertRules?: AlertRuleSetOptions;
+  /**
+   * Which core alert rules, thresholds and matchers.
+   * @deprecated renamed `alertRules` (its name in every module); warns `deprecated-api`, removed in the next minor release
    * @default - every rule with its default threshold
    */
   readonly rules?: AlertRuleSetOptions;
@@ -118,7 +133,7 @@ function asDocumentationVariables(text: string): string {
  * @example
  * new Monitoring(stack, 'Alerts', {
  *   emails: ['ml-oncall@example.com'],
- *   rules: { servingMatchers: ['namespace="llm"'] },
+ *   alertRules: { servingMatchers: ['namespace="llm"'] },
  * });
  */
 export class Monitoring extends Construct {
@@ -202,18 +217,36 @@ export class Monitoring extends Construct {
         }),
       );
     }
-    if (this.channels.length === 0) {
+    const external = Validate.array<INotificationChannel>(
+      this,
+      'notificationChannels',
+      props.notificationChannels ?? [],
+    );
+    external.forEach((c, i) => {
+      Validate.object(this, `notificationChannels[${i}]`, c);
+      Validate.string(this, `notificationChannels[${i}].channelId`, c.channelId);
+    });
+    Validate.unique(
+      this,
+      'notificationChannels',
+      external,
+      (c) => c.channelId,
+      'each channel is notified once',
+    );
+    if (this.channels.length === 0 && external.length === 0) {
       Warnings.add(
         this,
         'gcp-alerts-without-channels',
-        `No notification channel ('emails', 'pagerDutyServiceKey', 'slack', 'webhookUrl'): alert policies open incidents in Cloud Monitoring but notify no one.`,
+        `No notification channel ('emails', 'pagerDutyServiceKey', 'slack', 'webhookUrl', 'notificationChannels'): alert policies open incidents in Cloud Monitoring but notify no one.`,
       );
     }
 
-    const set = AlertRuleSet.defaults(props.rules ?? {});
+    const set = AlertRuleSet.defaults(
+      renamedProp(this, 'rules', props.rules, 'alertRules', props.alertRules) ?? {},
+    );
     const slos = ValidationError.withScope(this, () => checkSloSet(props.slos, 'slos'));
     this.rules = [...set.rules(), ...slos.flatMap((slo) => slo.toAlertRules())];
-    const channelIds = this.channels.map((c) => c.id);
+    const channelIds = [...this.channels.map((c) => c.id), ...external.map((c) => c.channelId)];
     for (const rule of this.rules) {
       const severity = SEVERITY[rule.severity];
       this.policies[rule.name] = new MonitoringAlertPolicy(this, rule.name, {

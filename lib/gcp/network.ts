@@ -7,32 +7,8 @@ import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../core';
 import { GPUDIRECT_MTU, GpuDirect } from './machine-types';
 import { isPrivate, overlaps, parseCidr, prefixOf, subBlock } from './private/cidr';
+import { GpuDirectNetwork, IGkeNetwork } from './interfaces';
 import { defaultName, unresolved, validateGceName } from './private/names';
-
-/**
- * One extra network a GPUDirect node pool attaches (`additional_node_network_configs`), with
- * what the Kubernetes layer needs to create its `GKENetworkParamSet` and `Network` objects.
- */
-export interface GpuDirectNetwork {
-  /**
-   * Name of the Kubernetes `Network` / `GKENetworkParamSet` objects for this NIC, as pods
-   * request it in `networking.gke.io/interfaces`: `vpc1`..`vpc8` (TCPX / TCPXO), `gvnic-1`
-   * and `rdma-0`..`rdma-7` (RDMA), following Cluster Toolkit.
-   */
-  readonly kubernetesName: string;
-  /** VPC name (the `GKENetworkParamSet.spec.vpc`). */
-  readonly vpcName: string;
-  /** Subnetwork name (the `GKENetworkParamSet.spec.vpcSubnet`). */
-  readonly subnetName: string;
-  /** `GKENetworkParamSet.spec.deviceMode`: `NetDevice` (TCPX, TCPXO, gVNIC) or `RDMA`. */
-  readonly deviceMode: 'NetDevice' | 'RDMA';
-  /** Subnet CIDR. */
-  readonly cidr: string;
-  /** The VPC. */
-  readonly network: ComputeNetwork;
-  /** The subnetwork. */
-  readonly subnetwork: ComputeSubnetwork;
-}
 
 /** Metadata of a cluster-scoped GPUDirect object. */
 export interface GpuDirectManifestMetadata {
@@ -50,41 +26,6 @@ export interface GpuDirectManifest {
   readonly metadata: GpuDirectManifestMetadata;
   /** The object's spec. */
   readonly spec: Record<string, unknown>;
-}
-
-/** A VPC a GKE cluster can run in. */
-export interface IGkeNetwork {
-  /** Project id. */
-  readonly project: string;
-  /** Region of the node subnet. */
-  readonly region: string;
-  /** The VPC name. */
-  readonly networkName: string;
-  /** The node subnet name. */
-  readonly subnetworkName: string;
-  /** Secondary range name for pods. */
-  readonly podsRangeName: string;
-  /** Secondary range name for services. */
-  readonly servicesRangeName: string;
-  /** The GPUDirect networks this VPC set provides, or NONE. */
-  readonly gpuDirect: GpuDirect;
-  /** The extra networks GPUDirect node pools attach, in NIC order. */
-  readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
-  /** Zone of the RDMA (RoCE) network profile, when `gpuDirect` is RDMA. */
-  readonly gpuDirectZone?: string;
-  /**
-   * Every IPv4 range the network's subnets use (node, pod, service and GPUDirect ranges), so a
-   * cluster can refuse a control-plane CIDR that overlaps them.
-   * @default - unknown: no overlap check
-   */
-  readonly ipv4Ranges?: readonly string[];
-  /**
-   * CIDR of the region's proxy-only subnet (`REGIONAL_MANAGED_PROXY`), the source address of
-   * every connection a regional Envoy-based load balancer (GKE's `gke-l7-rilb` and
-   * `gke-l7-regional-external-managed` gateways) opens to the pods.
-   * @default - none known
-   */
-  readonly proxyOnlySubnetCidr?: string;
 }
 
 /**
@@ -160,6 +101,148 @@ export interface GkeNetworkProps {
   readonly proxyOnlySubnet?: ProxyOnlySubnetOptions;
 }
 
+/** One GPUDirect subnet of a network the app does not own, in NIC order. */
+export interface GpuDirectSubnetAttributes {
+  /** VPC name. */
+  readonly vpcName: string;
+  /** Subnetwork name. */
+  readonly subnetName: string;
+  /** Subnet IPv4 CIDR. */
+  readonly cidr: string;
+}
+
+/** Attributes of a VPC the app does not own, for {@link GkeNetwork.fromNetworkAttributes}. */
+export interface GkeNetworkAttributes {
+  /** Project id of the VPC (a Shared VPC host project works too). */
+  readonly project: string;
+  /** Region of the node subnet. */
+  readonly region: string;
+  /** VPC name. */
+  readonly networkName: string;
+  /** Node subnet name. */
+  readonly subnetworkName: string;
+  /** Name of the node subnet's secondary range for pods. */
+  readonly podsRangeName: string;
+  /** Name of the node subnet's secondary range for services. */
+  readonly servicesRangeName: string;
+  /**
+   * Every IPv4 range of the VPC (node, pod, service, GPUDirect), so clusters refuse a control-plane
+   * range that overlaps them.
+   * @default - the GPUDirect subnet CIDRs only
+   */
+  readonly ipv4Ranges?: string[];
+  /**
+   * The GPUDirect technology the VPC set provides.
+   * @default GpuDirect.NONE
+   */
+  readonly gpuDirect?: GpuDirect;
+  /**
+   * The GPUDirect subnets in NIC order: 4 for TCPX (`vpc1`..`vpc4`), 8 for TCPXO, 9 for RDMA
+   * (the gVNIC subnet, then the 8 RoCE subnets `rdma-0`..`rdma-7`).
+   * @default - none (required with `gpuDirect`)
+   */
+  readonly gpuDirectSubnets?: GpuDirectSubnetAttributes[];
+  /**
+   * Zone of the RoCE network profile; required with RDMA.
+   * @default - none
+   */
+  readonly gpuDirectZone?: string;
+}
+
+/** A GKE network the app does not own. */
+class ImportedGkeNetwork extends Construct implements IGkeNetwork {
+  public readonly project: string;
+  public readonly region: string;
+  public readonly networkName: string;
+  public readonly subnetworkName: string;
+  public readonly podsRangeName: string;
+  public readonly servicesRangeName: string;
+  public readonly gpuDirect: GpuDirect;
+  public readonly gpuDirectNetworks: readonly GpuDirectNetwork[];
+  public readonly gpuDirectZone?: string;
+  public readonly ipv4Ranges: readonly string[];
+
+  constructor(scope: Construct, id: string, attrs: GkeNetworkAttributes) {
+    super(scope, id);
+    Validate.object(this, 'attrs', attrs);
+    this.project = Validate.gcpProjectId(this, 'project', attrs.project);
+    this.region = Validate.gcpRegion(this, 'region', attrs.region);
+    for (const prop of ['networkName', 'subnetworkName'] as const) {
+      validateGceName(prop, attrs[prop], 63, this);
+    }
+    for (const prop of ['podsRangeName', 'servicesRangeName'] as const) {
+      validateGceName(prop, attrs[prop], 63, this);
+    }
+    this.networkName = attrs.networkName;
+    this.subnetworkName = attrs.subnetworkName;
+    this.podsRangeName = attrs.podsRangeName;
+    this.servicesRangeName = attrs.servicesRangeName;
+    if (attrs.gpuDirect !== undefined)
+      Validate.oneOf(this, 'gpuDirect', attrs.gpuDirect, Object.values(GpuDirect));
+    this.gpuDirect = attrs.gpuDirect ?? GpuDirect.NONE;
+    if (attrs.gpuDirectZone !== undefined)
+      Validate.gcpZone(this, 'gpuDirectZone', attrs.gpuDirectZone, attrs.region);
+    this.gpuDirectZone = attrs.gpuDirectZone;
+    if (this.gpuDirect === GpuDirect.RDMA && attrs.gpuDirectZone === undefined) {
+      throw new ValidationError(
+        `'gpuDirectZone' is required when 'gpuDirect' is RDMA: A3 Ultra pools must run in the zone of the RoCE network profile.`,
+        this,
+      );
+    }
+    const subnets = Validate.array<GpuDirectSubnetAttributes>(
+      this,
+      'gpuDirectSubnets',
+      attrs.gpuDirectSubnets ?? [],
+    );
+    const names = gpuDirectNicNames(this.gpuDirect);
+    if (subnets.length !== names.length) {
+      throw new ValidationError(
+        `'gpuDirectSubnets' has ${subnets.length} entries but GPUDirect-${this.gpuDirect} attaches ${names.length} extra networks: list them in NIC order.`,
+        this,
+      );
+    }
+    this.gpuDirectNetworks = subnets.map((sn, i) => {
+      Validate.object(this, `gpuDirectSubnets[${i}]`, sn);
+      validateGceName(`gpuDirectSubnets[${i}].vpcName`, sn.vpcName, 63, this);
+      validateGceName(`gpuDirectSubnets[${i}].subnetName`, sn.subnetName, 63, this);
+      if (!unresolved(sn.cidr)) {
+        ValidationError.withScope(this, () => parseCidr(`gpuDirectSubnets[${i}].cidr`, sn.cidr));
+      }
+      return { ...names[i], vpcName: sn.vpcName, subnetName: sn.subnetName, cidr: sn.cidr };
+    });
+    const ranges = Validate.array<string>(this, 'ipv4Ranges', attrs.ipv4Ranges ?? []);
+    ranges.forEach((r, i) => {
+      if (!unresolved(r)) ValidationError.withScope(this, () => parseCidr(`ipv4Ranges[${i}]`, r));
+    });
+    this.ipv4Ranges = [
+      ...ranges,
+      ...this.gpuDirectNetworks.map((n) => n.cidr).filter((c) => !ranges.includes(c)),
+    ];
+  }
+}
+
+/** Kubernetes names and device modes of the extra NICs of a GPUDirect technology, in NIC order. */
+function gpuDirectNicNames(g: GpuDirect): Array<Pick<GpuDirectNetwork, 'kubernetesName' | 'deviceMode'>> {
+  switch (g) {
+    case GpuDirect.TCPX:
+    case GpuDirect.TCPXO:
+      return Array.from({ length: g === GpuDirect.TCPX ? 4 : 8 }, (_, i) => ({
+        kubernetesName: `vpc${i + 1}`,
+        deviceMode: 'NetDevice' as const,
+      }));
+    case GpuDirect.RDMA:
+      return [
+        { kubernetesName: 'gvnic-1', deviceMode: 'NetDevice' },
+        ...Array.from({ length: 8 }, (_, i) => ({
+          kubernetesName: `rdma-${i}`,
+          deviceMode: 'RDMA' as const,
+        })),
+      ];
+    default:
+      return [];
+  }
+}
+
 /**
  * The VPC of a GKE GPU cluster: a custom-mode VPC with a node subnet and secondary ranges for
  * pods and services, private Google access, Cloud Router + Cloud NAT for egress from private
@@ -178,6 +261,23 @@ export interface GkeNetworkProps {
  * });
  */
 export class GkeNetwork extends Construct implements IGkeNetwork {
+  /**
+   * A VPC the app does not own (for example a Shared VPC), with its node subnet, secondary ranges
+   * and, for A3 training, its GPUDirect subnets. Nothing is created; names and ranges are validated.
+   * @example
+   * const net = GkeNetwork.fromNetworkAttributes(stack, 'Vpc', {
+   *   project: 'acme-net', region: 'us-central1', networkName: 'shared', subnetworkName: 'gke-nodes',
+   *   podsRangeName: 'pods', servicesRangeName: 'services',
+   * });
+   */
+  public static fromNetworkAttributes(
+    scope: Construct,
+    id: string,
+    attrs: GkeNetworkAttributes,
+  ): IGkeNetwork {
+    return new ImportedGkeNetwork(scope, id, attrs);
+  }
+
   /** Project id. */
   public readonly project: string;
   /** Region of the node subnet. */

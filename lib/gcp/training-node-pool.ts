@@ -9,7 +9,7 @@ import {
   Warnings,
   resolveTrainingNodes,
 } from '../core';
-import type { IGkeCluster } from './cluster';
+import type { IGkeCluster } from './interfaces';
 import { GcpGpuMachineType, GpuDirect } from './machine-types';
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from './node-pool-options';
 import { defaultName, unresolved, validateGceName } from './private/names';

@@ -51,12 +51,13 @@ describe('BudgetAlarm', () => {
     expect(hasWarning(stack, 'aws-budget-unfiltered')).toBe(true);
   });
 
-  test('defaults to ACTUAL at 80% and 100% and FORECASTED at 100%', () => {
+  test('defaults to DEFAULT_BUDGET_THRESHOLDS: ACTUAL at 50%, 90% and 100% and FORECASTED at 100%', () => {
     const n = onlyResource(build().json, 'aws_budgets_budget').notification;
     expect(
       n.map((x: any) => `${x.notification_type} ${x.threshold} ${x.threshold_type} ${x.comparison_operator}`),
     ).toEqual([
-      'ACTUAL 80 PERCENTAGE GREATER_THAN',
+      'ACTUAL 50 PERCENTAGE GREATER_THAN',
+      'ACTUAL 90 PERCENTAGE GREATER_THAN',
       'ACTUAL 100 PERCENTAGE GREATER_THAN',
       'FORECASTED 100 PERCENTAGE GREATER_THAN',
     ]);
@@ -248,5 +249,51 @@ describe('BudgetAlarm costAllocationTag', () => {
     expect(() => build({ costAllocationTag: { key: 'team', value: 'ml#1' } })).toThrow(
       /'costAllocationTag' value 'ml#1' of 'team' is not a valid AWS tag value/,
     );
+  });
+
+  describe('thresholds (one type with the GCP BudgetAlarm)', () => {
+    function summary(props: Partial<BudgetAlarmProps>) {
+      const { stack, json } = build(props);
+      const n = onlyResource(json, 'aws_budgets_budget').notification;
+      return { stack, n: n.map((x: any) => `${x.notification_type} ${x.threshold}`) };
+    }
+
+    test('renders each threshold as one notification, percent without binary noise', () => {
+      expect(summary({ thresholds: [{ fraction: 0.29 }, { fraction: 1.1, forecasted: true }] }).n).toEqual([
+        'ACTUAL 29',
+        'FORECASTED 110',
+      ]);
+    });
+
+    test('the deprecated percent arrays still work, with a deprecated-api warning', () => {
+      const { stack, n } = summary({ actualThresholdsPercent: [75] });
+      expect(n).toEqual(['ACTUAL 75', 'FORECASTED 100']);
+      expect(hasWarning(stack, 'deprecated-api')).toBe(true);
+    });
+
+    test('thresholds raise no deprecated-api warning', () => {
+      expect(hasWarning(summary({ thresholds: [{ fraction: 0.8 }] }).stack, 'deprecated-api')).toBe(false);
+    });
+
+    test('throws when thresholds and a deprecated array are both set', () => {
+      expect(() => build({ thresholds: [{ fraction: 0.8 }], forecastedThresholdsPercent: [100] })).toThrow(
+        /'thresholds' and the deprecated 'actualThresholdsPercent' \/ 'forecastedThresholdsPercent' are both set/,
+      );
+    });
+
+    test('throws for more than 10 thresholds (AWS Budgets notifications per budget)', () => {
+      const many = Array.from({ length: 11 }, (_, i) => ({ fraction: (i + 1) / 10 }));
+      expect(() => build({ thresholds: many })).toThrow(
+        /'thresholds' has 11 thresholds; a budget takes at most 10/,
+      );
+    });
+
+    test('throws for a fraction above 10 (1000%)', () => {
+      expect(() => build({ thresholds: [{ fraction: 80 }] })).toThrow(/'thresholds\[0\]\.fraction'/);
+    });
+
+    test('throws for an empty list', () => {
+      expect(() => build({ thresholds: [] })).toThrow(/'thresholds' is empty/);
+    });
   });
 });

@@ -2,6 +2,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Testing } from 'cdktf';
 import { Accelerator, Capacity, Tags } from '../../lib/core';
 import { BudgetAlarm, BudgetAlarmProps } from '../../lib/gcp/budget-alarm';
+import { NotificationChannelReference } from '../../lib/gcp/notification-channel';
 import { GkeCluster } from '../../lib/gcp/cluster';
 import { GkeNetwork } from '../../lib/gcp/network';
 import { onlyResource, resourcesOf, synthJson, testStack } from '../util';
@@ -189,5 +190,43 @@ describe('BudgetAlarm label filter timing', () => {
 
   test('renders no label filter without a cost tag', () => {
     expect(budget().res.budget_filter.labels).toEqual({});
+  });
+
+  describe('costAllocationTag (one name with the AWS BudgetAlarm)', () => {
+    test('filters on the given tag without a warning', () => {
+      const b = budget({ costAllocationTag: { key: 'team', value: 'ml' } });
+      expect(b.res.budget_filter.labels).toEqual({ team: 'ml' });
+      expect(warningIds(b.stack)).not.toContain('deprecated-api');
+    });
+
+    test("the deprecated 'labelFilter' still filters, with a deprecated-api warning", () => {
+      const b = budget({ labelFilter: { key: 'team', value: 'ml' } });
+      expect(b.res.budget_filter.labels).toEqual({ team: 'ml' });
+      expect(warningIds(b.stack)).toContain('deprecated-api');
+    });
+
+    test("throws when 'labelFilter' and 'costAllocationTag' are both set", () => {
+      expect(() =>
+        budget({ labelFilter: { key: 'a', value: 'b' }, costAllocationTag: { key: 'a', value: 'b' } }),
+      ).toThrow(/'labelFilter' and 'costAllocationTag' are both set/);
+    });
+  });
+
+  describe('notificationChannels', () => {
+    const ref = (n: number) =>
+      NotificationChannelReference.fromChannelId(`projects/acme-ops/notificationChannels/${n}`);
+
+    test('notifies existing channels after the email channels', () => {
+      const b = budget({ emails: ['a@example.com'], notificationChannels: [ref(1)] });
+      const ids = b.res.all_updates_rule.monitoring_notification_channels;
+      expect(ids).toHaveLength(2);
+      expect(ids[1]).toBe('projects/acme-ops/notificationChannels/1');
+    });
+
+    test('throws for more than 5 channels in all', () => {
+      expect(() =>
+        budget({ emails: ['a@example.com', 'b@example.com'], notificationChannels: [1, 2, 3, 4].map(ref) }),
+      ).toThrow(/make 6 channels; a budget notifies at most 5/);
+    });
   });
 });

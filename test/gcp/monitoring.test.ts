@@ -1,6 +1,7 @@
 import { TerraformVariable } from 'cdktf';
 import { AlertGroup, AlertRuleSet, Tags } from '../../lib/core';
 import { Monitoring, MonitoringProps, toCloudMonitoringPromQL } from '../../lib/gcp/monitoring';
+import { NotificationChannelReference } from '../../lib/gcp/notification-channel';
 import { resourcesOf, synthJson } from '../util';
 import { gcpStack, warningIds } from './helpers';
 
@@ -81,7 +82,7 @@ describe('Monitoring', () => {
   });
 
   test('applies rule options from the core rule set', () => {
-    const { policies } = alerting({ emails: ['a@example.com'], rules: { groups: [AlertGroup.GPU] } });
+    const { policies } = alerting({ emails: ['a@example.com'], alertRules: { groups: [AlertGroup.GPU] } });
     expect(Object.keys(policies).length).toBe(
       AlertRuleSet.defaults({ groups: [AlertGroup.GPU] }).rules().length,
     );
@@ -166,5 +167,57 @@ describe('Monitoring', () => {
     )[0] as any;
     expect(ch.labels).toEqual({ email_address: 'oncall@example.com' });
     expect(ch.user_labels).toEqual({ 'cost-center': 'llm' });
+  });
+});
+
+describe('Monitoring alertRules and notificationChannels', () => {
+  const gpuOnly = { groups: [AlertGroup.GPU] };
+
+  test("'alertRules' selects the rules (the AWS Monitoring's option name) without a warning", () => {
+    const a = alerting({ emails: ['a@example.com'], alertRules: gpuOnly });
+    const b = alerting({ emails: ['a@example.com'], rules: gpuOnly });
+    expect(Object.keys(a.policies)).toEqual(Object.keys(b.policies));
+    expect(a.a.rules.every((r) => r.group === b.a.rules[0].group)).toBe(true);
+    expect(warningIds(a.stack)).not.toContain('deprecated-api');
+    expect(warningIds(b.stack)).toContain('deprecated-api');
+  });
+
+  test("throws when 'rules' and 'alertRules' are both set", () => {
+    expect(() => alerting({ rules: gpuOnly, alertRules: gpuOnly })).toThrow(
+      /'rules' and 'alertRules' are both set/,
+    );
+  });
+
+  test('existing channels are notified by every policy, and count as channels', () => {
+    const id = 'projects/acme-ops/notificationChannels/1234567890';
+    const { stack, policies, channels } = alerting({
+      notificationChannels: [NotificationChannelReference.fromChannelId(id)],
+    });
+    expect(channels).toEqual([]);
+    for (const p of Object.values(policies)) {
+      expect(p.notification_channels).toEqual([id]);
+    }
+    expect(warningIds(stack)).not.toContain('gcp-alerts-without-channels');
+  });
+
+  test('throws for a repeated channel', () => {
+    const c = NotificationChannelReference.fromChannelId('projects/acme-ops/notificationChannels/1');
+    expect(() => alerting({ notificationChannels: [c, c] })).toThrow(/'notificationChannels'/);
+  });
+
+  test.each([
+    'projects/acme-ops/notificationChannels/abc',
+    '1234567890',
+    'projects/Bad_Project/notificationChannels/1',
+  ])('NotificationChannelReference.fromChannelId throws a ValidationError for %s', (id) => {
+    expect(() => NotificationChannelReference.fromChannelId(id)).toThrow(/channel/);
+  });
+
+  test('NotificationChannelReference.fromChannelId accepts a project number', () => {
+    expect(
+      NotificationChannelReference.fromChannelId('projects/123456789012/notificationChannels/42'),
+    ).toEqual({
+      channelId: 'projects/123456789012/notificationChannels/42',
+    });
   });
 });

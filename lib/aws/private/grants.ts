@@ -4,7 +4,7 @@ import { Construct as ConstructClass } from 'constructs';
 import { Construct } from 'constructs';
 import { DefaultTokenResolver, Lazy, StringConcat, TerraformStack, Token, Tokenization } from 'cdktf';
 import { Validate, ValidationError } from '../../core';
-import type { IAwsRole } from '../roles';
+import type { IAwsRole } from '../interfaces';
 
 /** An IAM policy statement. */
 export interface PolicyStatement {

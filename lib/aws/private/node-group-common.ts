@@ -8,7 +8,8 @@ import {
   GpuShape,
   gpuPoolTaints,
   NodeTaint,
-  PricingModel,
+  pricingModelOf,
+  mergeNodeLabels,
   TaintEffect,
   ValidationError,
   Validate,
@@ -50,7 +51,7 @@ export function resolveAmiType(scope: IConstruct, amiType: GpuAmiType | undefine
   return t;
 }
 
-/** Node labels of a GPU node group: user labels, then the library's (which win). */
+/** Node labels of a GPU node group: the library's and the user's (core `mergeNodeLabels`: a user label may not redefine a library one). */
 export function gpuNodeLabels(
   scope: IConstruct,
   pool: string,
@@ -58,25 +59,17 @@ export function gpuNodeLabels(
   extra: Record<string, string> | undefined,
   efa: boolean,
 ): Record<string, string> {
-  Validate.k8sLabels(scope, 'labels', extra ?? {});
-  for (const k of Object.keys(extra ?? {})) {
-    const prefix = k.includes('/') ? k.split('/')[0] : '';
-    const restricted = /(^|\.)(kubernetes\.io|k8s\.io)$/.test(prefix);
-    if (restricted && !/^(node|kubelet)\.kubernetes\.io$/.test(prefix)) {
-      throw new ValidationError(
-        `'labels' key '${k}' is in the ${prefix} namespace, which the kubelet may not set on its own node (NodeRestriction): ` +
-          `use your own prefix, or node.kubernetes.io/ / kubelet.kubernetes.io/.`,
-        scope,
-      );
-    }
-  }
-  return {
-    ...(extra ?? {}),
-    [ACCELERATOR_NODE_LABEL]: accelerator.labelValue,
-    [NODE_POOL_LABEL]: pool,
-    'nvidia.com/gpu.present': 'true',
-    ...(efa ? { 'vpc.amazonaws.com/efa.present': 'true' } : {}),
-  };
+  return mergeNodeLabels(
+    scope,
+    'labels',
+    {
+      [ACCELERATOR_NODE_LABEL]: accelerator.labelValue,
+      [NODE_POOL_LABEL]: pool,
+      'nvidia.com/gpu.present': 'true',
+      ...(efa ? { 'vpc.amazonaws.com/efa.present': 'true' } : {}),
+    },
+    extra,
+  );
 }
 
 /** Taints of a GPU node group in the EKS API shape (the GPU taint always included). */
@@ -318,11 +311,6 @@ export function addNodeGroupCost(
     minQuantity,
     maxQuantity,
     unitPrice: price,
-    pricingModel:
-      kind === CapacityKind.SPOT
-        ? PricingModel.SPOT
-        : kind === CapacityKind.RESERVATION || kind === CapacityKind.CAPACITY_BLOCK
-          ? PricingModel.RESERVED
-          : PricingModel.ON_DEMAND,
+    pricingModel: pricingModelOf(kind),
   });
 }

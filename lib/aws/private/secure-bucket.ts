@@ -134,19 +134,31 @@ export class SecureBucket extends Construct {
 
   /** The statements that grant read (and optionally write) on the bucket and its key. */
   public grantStatements(write: boolean): PolicyStatement[] {
-    const s3Actions = ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:GetBucketLocation'];
-    if (write) {
-      s3Actions.push(
-        's3:PutObject',
-        's3:DeleteObject',
-        's3:AbortMultipartUpload',
-        's3:ListMultipartUploadParts',
-      );
-    }
-    const kmsActions = write ? ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'] : ['kms:Decrypt'];
-    return [
-      { Effect: 'Allow', Action: s3Actions, Resource: [this.bucket.arn, `${this.bucket.arn}/*`] },
-      { Effect: 'Allow', Action: kmsActions, Resource: [this.key.arn] },
-    ];
+    return bucketGrantStatements(this.bucket.arn, this.key.arn, write);
   }
+}
+
+/**
+ * The statements of a read (or read-write) grant on a bucket and, when given, its KMS key: one
+ * implementation for the buckets the library owns and the ones it imports.
+ */
+export function bucketGrantStatements(
+  bucketArn: string,
+  keyArn: string | undefined,
+  write: boolean,
+): PolicyStatement[] {
+  const s3Actions = ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:GetBucketLocation'];
+  if (write) {
+    s3Actions.push(
+      's3:PutObject',
+      's3:DeleteObject',
+      's3:AbortMultipartUpload',
+      's3:ListMultipartUploadParts',
+    );
+  }
+  const kmsActions = write ? ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'] : ['kms:Decrypt'];
+  return [
+    { Effect: 'Allow', Action: s3Actions, Resource: [bucketArn, `${bucketArn}/*`] },
+    ...(keyArn !== undefined ? [{ Effect: 'Allow' as const, Action: kmsActions, Resource: [keyArn] }] : []),
+  ];
 }

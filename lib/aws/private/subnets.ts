@@ -1,7 +1,7 @@
 import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Validate, ValidationError } from '../../core';
-import type { NetworkSubnet } from '../network';
+import type { NetworkSubnet } from '../interfaces';
 
 /**
  * AWS subnet sizes: a subnet's CIDR is /16 to /28

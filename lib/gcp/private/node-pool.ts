@@ -10,7 +10,8 @@ import {
   CapacityKind,
   CostEstimate,
   NodeTaint,
-  PricingModel,
+  pricingModelOf,
+  mergeNodeLabels,
   TaintEffect,
   Accelerator,
   ValidationError,
@@ -21,7 +22,7 @@ import {
   Validate,
   validateGpuNodePoolOptions,
 } from '../../core';
-import type { IGkeCluster } from '../cluster';
+import type { GpuDirectNetwork, IGkeCluster } from '../interfaces';
 import {
   GCP_ACCELERATOR_ALTERNATIVES,
   GPU_MACHINE_TYPES,
@@ -29,7 +30,6 @@ import {
   GpuDirect,
   machineTypeByName,
 } from '../machine-types';
-import { GpuDirectNetwork } from '../network';
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from '../node-pool-options';
 import { PoolPlan, ReservationType, poolRuleViolation } from './pool-rules';
 
@@ -174,13 +174,18 @@ export function createGpuNodePool(
   const gpuDirectNetworks =
     spec.attachGpuDirect && m.gpuDirect !== GpuDirect.NONE ? attachedNetworks(scope, cluster, m) : [];
 
-  const labels: Record<string, string> = {
-    [ACCELERATOR_NODE_LABEL]: m.accelerator.labelValue,
-    [POOL_ROLE_NODE_LABEL]: spec.poolRole,
-    ...(plan.queuedProvisioning ? { 'cloud.google.com/gke-queued': 'true' } : {}),
-    // Labels are validated, never normalised: two keys silently merging into one would lose one.
-    ...Validate.k8sLabels(scope, 'labels', spec.labels ?? {}),
-  };
+  // Labels are validated, never normalised (two keys silently merging into one would lose one),
+  // with the rule every cloud's pools share.
+  const labels = mergeNodeLabels(
+    scope,
+    'labels',
+    {
+      [ACCELERATOR_NODE_LABEL]: m.accelerator.labelValue,
+      [POOL_ROLE_NODE_LABEL]: spec.poolRole,
+      ...(plan.queuedProvisioning ? { 'cloud.google.com/gke-queued': 'true' } : {}),
+    },
+    spec.labels,
+  );
   const taints = gpuPoolTaints(spec.taints).map((t) => ({
     key: t.key,
     value: t.value ?? '',
@@ -223,8 +228,9 @@ export function createGpuNodePool(
       ? {
           networkConfig: {
             additionalNodeNetworkConfigs: gpuDirectNetworks.map((n) => ({
-              network: n.network.name,
-              subnetwork: n.subnetwork.name,
+              // The owned network's reference (an implicit dependency), else the name given.
+              network: n.network?.name ?? n.vpcName,
+              subnetwork: n.subnetwork?.name ?? n.subnetName,
             })),
           },
         }
@@ -278,11 +284,7 @@ export function createGpuNodePool(
       minQuantity: min,
       maxQuantity: max,
       unitPrice: m.onDemandPrice,
-      pricingModel: plan.spot
-        ? PricingModel.SPOT
-        : kind === CapacityKind.RESERVATION
-          ? PricingModel.RESERVED
-          : PricingModel.ON_DEMAND,
+      pricingModel: pricingModelOf(kind),
     });
   }
   return pool;
