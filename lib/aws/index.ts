@@ -13,3 +13,4 @@ export * from './checkpoint-store';
 export * from './registry';
 export * from './monitoring';
 export * from './budget-alarm';
+export * from './trace-export';

@@ -10,3 +10,4 @@ export * from './checkpoint-bucket';
 export * from './artifact-registry';
 export * from './monitoring';
 export * from './budget-alarm';
+export * from './trace-export';

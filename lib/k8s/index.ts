@@ -14,3 +14,4 @@ export * from './training-queues';
 export * from './gke-device-networks';
 export * from './lora';
 export * from './inference-gateway';
+export * from './tracing';

@@ -21,7 +21,7 @@ import {
 import { EngineMetric, IServingEngine } from './engines/engine';
 import { ServingEngine } from './engines/serving-engine';
 import { GpuPlatform } from './gpu-platform';
-import { ApiToleration, IGpuPlatform, IMonitoringStack } from './interfaces';
+import { ApiToleration, IGpuPlatform, IMonitoringStack, ITraceCollector } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import { PodSecurityLevel } from './pod-security';
 import {
@@ -42,6 +42,7 @@ import {
   hasBareColonMetric,
   promSelector,
 } from './private/metrics';
+import { engineTracing } from './private/tracing-hook';
 import { ImageVersion, imageRef } from './versions';
 import { WeightsBinding, WeightsSource } from './weights';
 
@@ -236,6 +237,19 @@ export interface ModelServerProps {
    * @default MetricsCollection.prometheusOperator()
    */
   readonly metricsCollection?: MetricsCollection;
+  /**
+   * Send the engine's OpenTelemetry traces to this collector (vLLM `--otlp-traces-endpoint`,
+   * sampled by the collector's `samplingRatio` through `OTEL_TRACES_SAMPLER`). The spans carry
+   * `service.name` = the served model name, which the serving dashboard's trace links search.
+   * @default - no traces
+   */
+  readonly tracing?: ITraceCollector;
+  /**
+   * With `tracing`: also the engine's detailed spans (vLLM `--collect-detailed-traces all`),
+   * which cost throughput; for investigations, not for steady state.
+   * @default false
+   */
+  readonly detailedTraces?: boolean;
   /**
    * Seconds in-flight requests get to finish when a pod stops (`--shutdown-timeout`); the
    * pod also sleeps 15 s in preStop so endpoints drop it first, and the grace period covers
@@ -584,15 +598,21 @@ export class ModelServer extends Construct {
       periodSeconds,
       failureThreshold,
     });
+    const tracing = engineTracing(this, engine, props, {
+      serviceName: this.servedModelName,
+      namespace: this.namespace,
+      deploymentName: this.deploymentName,
+    });
+    const args = [...command.args, ...tracing.args];
     return gpuPod(this, {
       containerName: engine.id,
       image: imageRef(props.image ?? engine.image),
       command: command.command,
       args: engine.applyExtraArgs
-        ? engine.applyExtraArgs(command.args, this.extraArgs(props.extraArgs, command.args))
-        : [...command.args, ...this.extraArgs(props.extraArgs, command.args)],
+        ? engine.applyExtraArgs(args, this.extraArgs(props.extraArgs, args))
+        : [...args, ...this.extraArgs(props.extraArgs, args)],
       ports: engine.ports,
-      env: weights.env,
+      env: [...weights.env, ...tracing.env],
       userEnv: props.env,
       volumes: weights.volumes,
       volumeMounts: weights.volumeMounts,

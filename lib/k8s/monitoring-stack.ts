@@ -165,6 +165,20 @@ export interface PrometheusRemoteWrite {
   readonly serviceAccountAnnotations?: Record<string, string>;
 }
 
+/** A Grafana Tempo data source (see {@link MonitoringStack.addTraceDataSource}). */
+export interface TraceDataSourceOptions {
+  /** Tempo's HTTP query URL, for example `http://tempo-query-frontend.tracing.svc:3200`. */
+  readonly url: string;
+  /**
+   * Data source name shown in Grafana.
+   * @default 'Tempo'
+   */
+  readonly name?: string;
+}
+
+/** Grafana uid of the Tempo data source {@link MonitoringStack.addTraceDataSource} provisions. */
+export const TEMPO_DATASOURCE_UID = 'tempo';
+
 /** Properties of a {@link MonitoringStack}. */
 export interface MonitoringStackProps {
   /**
@@ -262,6 +276,8 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
   public readonly selectorLabels: Record<string, string>;
   /** The dashboard ConfigMaps, by dashboard uid. */
   public readonly dashboards: Record<string, ConfigMapV1> = {};
+  /** The Grafana data source ConfigMap of the trace backend, once added. */
+  public traceDataSource?: ConfigMapV1;
   private readonly scrapeTargets: ScrapeTarget[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
@@ -445,7 +461,10 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
 
     const boards: Array<[string, object]> = [
       ['cdktf-ai-gpus', gpuDashboard()],
-      ['cdktf-ai-serving', servingDashboard()],
+      [
+        'cdktf-ai-serving',
+        { toJSON: () => servingDashboard({ traces: this.traceDataSource !== undefined }) },
+      ],
       ['cdktf-ai-training', trainingDashboard()],
     ];
     const prices = props.gpuHourlyPrices ?? [];
@@ -478,7 +497,10 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
           namespace: this.namespace,
           labels: { grafana_dashboard: '1', ...MANAGED_BY },
         },
-        data: { [`${uid}.json`]: JSON.stringify(json) },
+        // Grafana's `${...}` variables must reach the ConfigMap literally: Terraform reads `$${` as `${`.
+        data: {
+          [`${uid}.json`]: Lazy.stringValue({ produce: () => JSON.stringify(json).split('${').join('$${') }),
+        },
         dependsOn: [this.resource],
       });
     }
@@ -515,6 +537,51 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       );
     }
     this.scrapeTargets.push(target);
+  }
+
+  /**
+   * Provisions a Grafana Tempo data source (uid {@link TEMPO_DATASOURCE_UID}, a ConfigMap labelled
+   * `grafana_datasource: "1"` that the chart's Grafana sidecar reads in this namespace) and links
+   * the serving dashboard to the traces of the model it shows. `TraceCollector` calls it for a
+   * Tempo backend with a `queryUrl`.
+   */
+  public addTraceDataSource(options: TraceDataSourceOptions): ConfigMapV1 {
+    Validate.object(this, 'addTraceDataSource options', options);
+    Validate.url(this, 'addTraceDataSource url', options.url, { schemes: ['http', 'https'] });
+    const name = Validate.string(this, 'addTraceDataSource name', options.name ?? 'Tempo', {
+      maxLength: 190,
+    });
+    if (this.traceDataSource) {
+      throw new ValidationError(
+        `addTraceDataSource: a trace data source exists already (one Tempo per monitoring stack).`,
+        this,
+        'duplicate',
+      );
+    }
+    this.traceDataSource = new ConfigMapV1(this, 'TraceDataSource', {
+      metadata: {
+        name: 'cdktf-ai-tempo-datasource',
+        namespace: this.namespace,
+        labels: { grafana_datasource: '1', ...MANAGED_BY },
+      },
+      data: {
+        'tempo-datasource.yaml': toYaml({
+          apiVersion: 1,
+          datasources: [
+            {
+              name,
+              type: 'tempo',
+              uid: TEMPO_DATASOURCE_UID,
+              access: 'proxy',
+              url: options.url,
+              jsonData: { serviceMap: { datasourceUid: 'prometheus' }, nodeGraph: { enabled: true } },
+            },
+          ],
+        }),
+      },
+      dependsOn: [this.resource],
+    });
+    return this.traceDataSource;
   }
 
   private alertmanagerValues(

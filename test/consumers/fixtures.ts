@@ -9,6 +9,8 @@ import {
   ModelServerProps,
   MonitoringStack,
   ServingEngine,
+  TraceBackend,
+  TraceCollector,
   TrainingQueues,
   VolumeAccessMode,
   WeightsSource,
@@ -194,6 +196,36 @@ function buildConstructStacks(): SynthesizedStack[] {
       ...props,
     });
     synth(`ModelServer: ${name}`, workloads);
+  }
+
+  {
+    // Traces: a collector exporting to every backend, scraped, with a Tempo data source, and a
+    // traced model server.
+    const { platform, workloads } = platformAndWorkloads();
+    const monitoring = new MonitoringStack(platform, 'Monitoring');
+    const traces = new TraceCollector(platform, 'Traces', {
+      monitoring,
+      backends: [
+        TraceBackend.tempo({
+          otlpEndpoint: 'tempo-distributor.tracing.svc:4317',
+          queryUrl: 'http://tempo-query-frontend.tracing.svc:3200',
+        }),
+        TraceBackend.awsXRay({ region: 'us-east-1' }),
+        TraceBackend.googleCloudTrace({ projectId: 'acme-ml' }),
+      ],
+    });
+    new ModelServer(workloads, 'Server', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.AWQ,
+      accelerator: Accelerator.L4,
+      monitoring,
+      namespace: 'llm',
+      weights: WeightsSource.huggingFace('hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4'),
+      tracing: traces,
+      detailedTraces: true,
+    });
+    synth('TraceCollector + MonitoringStack', platform);
+    synth('ModelServer: vLLM, traced', workloads);
   }
   return out;
 }
