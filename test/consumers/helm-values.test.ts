@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { GATEWAY_HELM_CHARTS, HELM_CHARTS } from '../../lib/k8s';
+import { GATEWAY_HELM_CHARTS, HELM_CHARTS, OPS_HELM_CHARTS } from '../../lib/k8s';
 import { CHART_VALUE_KEYS } from './chart-value-keys';
 import { constructStacks, exampleStacks } from './fixtures';
 
@@ -105,9 +105,11 @@ describe('Helm values, read as Helm reads them', () => {
       releases.filter((r) => r.values.length > 0).map((r) => `${r.chart}@${r.version}`),
     );
     const pinned = new Set(
-      [...Object.values(HELM_CHARTS), ...Object.values(GATEWAY_HELM_CHARTS)].map(
-        (c) => `${c.chart}@${c.version}`,
-      ),
+      [
+        ...Object.values(HELM_CHARTS),
+        ...Object.values(GATEWAY_HELM_CHARTS),
+        ...Object.values(OPS_HELM_CHARTS),
+      ].map((c) => `${c.chart}@${c.version}`),
     );
     for (const k of withValues) {
       expect(pinned.has(k) ? k : `${k} (not a pin)`).toBe(k);
