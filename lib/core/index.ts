@@ -8,6 +8,7 @@ export * from './shapes';
 export * from './pricing';
 export * from './alerts';
 export * from './slo';
+export * from './cost-allocation';
 export * from './promql';
 export * from './tags';
 export * from './validation';
