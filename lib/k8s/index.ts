@@ -15,3 +15,4 @@ export * from './gke-device-networks';
 export * from './lora';
 export * from './inference-gateway';
 export * from './tracing';
+export * from './opencost';

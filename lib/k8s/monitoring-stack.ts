@@ -12,7 +12,9 @@ import {
   Validate,
   ValidationError,
   Warnings,
+  CostAllocationRuleOptions,
   checkSloSet,
+  costAllocationRuleGroup,
 } from '../core';
 import { IMonitoringStack, ScrapeTarget } from './interfaces';
 import {
@@ -25,6 +27,7 @@ import {
 } from './private/common';
 import {
   GpuPrice,
+  costAllocationDashboard,
   costDashboard,
   gpuDashboard,
   servingDashboard,
@@ -205,6 +208,14 @@ export interface MonitoringStackProps {
    */
   readonly slos?: ServiceLevelObjective[];
   /**
+   * Cost allocation: the recording rules of core `costAllocationRuleGroup` (cost per pod,
+   * namespace, model and team, `llm_cost_per_million_tokens`) in a PrometheusRule of their own,
+   * kube-state-metrics exporting the namespaces' team label, and a cost-allocation dashboard.
+   * The cost series come from OpenCost (`k8s.OpenCost`), which Prometheus must scrape.
+   * @default - no cost-allocation rules
+   */
+  readonly costAllocation?: CostAllocationRuleOptions;
+  /**
    * Labels added to every alert (for routing), for example `{ team: 'ml-platform' }`.
    * @default - none
    */
@@ -310,6 +321,10 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     }
 
     const rules = props.alertRules ?? AlertRuleSet.defaults();
+    const costRules =
+      props.costAllocation === undefined
+        ? undefined
+        : ValidationError.withScope(this, () => costAllocationRuleGroup(props.costAllocation));
     const slos = ValidationError.withScope(this, () => checkSloSet(props.slos, 'slos'));
     for (const slo of slos) {
       if (slo.windowDays > retention) {
@@ -411,6 +426,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
               },
             }
           : {}),
+        ...(costRules ? { 'cdktf-ai-infra-cost': { groups: [costRules] } } : {}),
       },
       alertmanager,
       grafana: {
@@ -429,7 +445,11 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       },
       'kube-state-metrics': {
         // kube_pod_labels{label_cdktf_ai_infra_accelerator} joins GPU requests to prices (cost dashboard).
-        metricLabelsAllowlist: ['pods=[cdktf-ai-infra/accelerator,app.kubernetes.io/instance]'],
+        // kube_namespace_labels{label_<team>} joins namespaces to teams (cost allocation).
+        metricLabelsAllowlist: [
+          'pods=[cdktf-ai-infra/accelerator,app.kubernetes.io/instance]',
+          ...(costRules ? [`namespaces=[${props.costAllocation?.teamLabel ?? 'team'}]`] : []),
+        ],
       },
     };
 
@@ -486,6 +506,9 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     }
     if (prices.length) {
       boards.push(['cdktf-ai-cost', costDashboard(prices as GpuPrice[])]);
+    }
+    if (costRules) {
+      boards.push(['cdktf-ai-cost-allocation', costAllocationDashboard()]);
     }
     if (slos.length) {
       boards.push(['cdktf-ai-slos', sloDashboard(slos)]);

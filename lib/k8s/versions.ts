@@ -303,7 +303,7 @@ export const GATEWAY_IMAGES: Readonly<Record<'endpointPicker', RegistryImageVers
 // ---------------------------------------------------------------------------------------------
 
 /** Names of the pinned operations charts. */
-export type OpsHelmChartName = 'openTelemetryCollector';
+export type OpsHelmChartName = 'openTelemetryCollector' | 'openCost';
 
 /** The operations Helm charts (traces, logs, cost), pinned. */
 export const OPS_HELM_CHARTS: Readonly<Record<OpsHelmChartName, PinnedHelmChart>> = {
@@ -318,6 +318,17 @@ export const OPS_HELM_CHARTS: Readonly<Record<OpsHelmChartName, PinnedHelmChart>
     version: '0.170.0',
     source:
       'https://github.com/open-telemetry/opentelemetry-helm-charts/releases/tag/opentelemetry-collector-0.170.0',
+    checked: '2026-12-03',
+  },
+  /**
+   * OpenCost chart 2.5.17 (OpenCost 1.120.1, `appVersion` in its Chart.yaml; the chart's default
+   * image is pinned by digest). The newest chart tag that could be read to check its values keys.
+   */
+  openCost: {
+    repository: 'https://opencost.github.io/opencost-helm-chart',
+    chart: 'opencost',
+    version: '2.5.17',
+    source: 'https://github.com/opencost/opencost-helm-chart/releases/tag/opencost-2.5.17',
     checked: '2026-12-03',
   },
 };

@@ -8,6 +8,7 @@ import {
   ModelServer,
   ModelServerProps,
   MonitoringStack,
+  OpenCost,
   ServingEngine,
   TraceBackend,
   TraceCollector,
@@ -202,7 +203,17 @@ function buildConstructStacks(): SynthesizedStack[] {
     // Traces: a collector exporting to every backend, scraped, with a Tempo data source, and a
     // traced model server.
     const { platform, workloads } = platformAndWorkloads();
-    const monitoring = new MonitoringStack(platform, 'Monitoring');
+    const monitoring = new MonitoringStack(platform, 'Monitoring', { costAllocation: { teamLabel: 'team' } });
+    new OpenCost(platform, 'OpenCost', {
+      monitoring,
+      gpuHourlyPrices: [
+        {
+          accelerator: Accelerator.L4,
+          price: { usd: 0.8, region: 'us-east-1', asOf: '2026-08-01', source: 'fixture' },
+        },
+      ],
+      billingExportSecret: 'opencost-cloud-integration',
+    });
     const traces = new TraceCollector(platform, 'Traces', {
       monitoring,
       backends: [
@@ -224,7 +235,7 @@ function buildConstructStacks(): SynthesizedStack[] {
       tracing: traces,
       detailedTraces: true,
     });
-    synth('TraceCollector + MonitoringStack', platform);
+    synth('TraceCollector + OpenCost + MonitoringStack with cost allocation', platform);
     synth('ModelServer: vLLM, traced', workloads);
   }
   return out;

@@ -6,7 +6,13 @@ import {
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { Accelerator, HourlyPrice, SERVING_POD_PATTERN, ServiceLevelObjective } from '../../core';
+import {
+  Accelerator,
+  COST_ALLOCATION_SERIES,
+  HourlyPrice,
+  SERVING_POD_PATTERN,
+  ServiceLevelObjective,
+} from '../../core';
 
 /** Label kube-state-metrics exports for the pods' accelerator label (allow-listed by MonitoringStack). */
 export const KSM_ACCELERATOR_LABEL = 'label_cdktf_ai_infra_accelerator';
@@ -428,6 +434,54 @@ export function costDashboard(prices: readonly GpuPrice[]): object {
     );
   }
   return d.build();
+}
+
+/**
+ * Cost allocation from the recording rules of core `costAllocationRuleGroup` (OpenCost allocation
+ * joined with the vLLM token counters): cost per million tokens per model and team, spend per
+ * hour per model, namespace and team.
+ */
+export function costAllocationDashboard(): object {
+  const S = COST_ALLOCATION_SERIES;
+  return dashboard('cdktf-ai-cost-allocation', 'Cost per model and team', ['cost', 'llm'])
+    .withRow(new RowBuilder('Per model'))
+    .withPanel(
+      panel(
+        'USD per million tokens',
+        'currencyUSD',
+        [{ expr: S.modelCostPerMillionTokens, legend: '{{namespace}}/{{model_name}}' }],
+        'Cost of the model-server pods (GPUs, cores, memory as allocated) over prompt plus generated tokens. Absent while a model serves nothing.',
+      ),
+    )
+    .withPanel(
+      panel('Spend per hour', 'currencyUSD', [{ expr: S.modelCost, legend: '{{namespace}}/{{model_name}}' }]),
+    )
+    .withPanel(
+      panel('Tokens per second', 'short', [{ expr: S.modelTokens, legend: '{{namespace}}/{{model_name}}' }]),
+    )
+    .withRow(new RowBuilder('Per team and namespace'))
+    .withPanel(
+      panel('Team: USD per million tokens', 'currencyUSD', [
+        { expr: S.teamCostPerMillionTokens, legend: '{{team}}' },
+      ]),
+    )
+    .withPanel(
+      panel(
+        'Team: spend per hour',
+        'currencyUSD',
+        [
+          { expr: S.teamCost, legend: '{{team}} all' },
+          { expr: S.teamServingCost, legend: '{{team}} serving' },
+        ],
+        'All pods of the team’s namespaces (by the namespace label), and its model servers alone.',
+      ),
+    )
+    .withPanel(
+      panel('Namespace: spend per hour', 'currencyUSD', [
+        { expr: `sort_desc(${S.namespaceCost})`, legend: '{{namespace}}' },
+      ]),
+    )
+    .build();
 }
 
 /**
