@@ -14,3 +14,4 @@ export * from './registry';
 export * from './monitoring';
 export * from './budget-alarm';
 export * from './trace-export';
+export * from './team-budget-alarms';

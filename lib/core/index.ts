@@ -9,6 +9,7 @@ export * from './pricing';
 export * from './alerts';
 export * from './slo';
 export * from './cost-allocation';
+export * from './team-budgets';
 export * from './promql';
 export * from './tags';
 export * from './validation';

@@ -11,3 +11,4 @@ export * from './artifact-registry';
 export * from './monitoring';
 export * from './budget-alarm';
 export * from './trace-export';
+export * from './team-budget-alarms';
