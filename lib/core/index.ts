@@ -10,6 +10,7 @@ export * from './alerts';
 export * from './slo';
 export * from './cost-allocation';
 export * from './team-budgets';
+export * from './log-alerts';
 export * from './promql';
 export * from './tags';
 export * from './validation';

@@ -12,3 +12,4 @@ export * from './monitoring';
 export * from './budget-alarm';
 export * from './trace-export';
 export * from './team-budget-alarms';
+export * from './log-management';
