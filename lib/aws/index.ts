@@ -15,3 +15,4 @@ export * from './monitoring';
 export * from './budget-alarm';
 export * from './trace-export';
 export * from './team-budget-alarms';
+export * from './container-logs';

@@ -18,9 +18,11 @@ export interface LogAlertDefinition {
   /** Where the lines come from. */
   readonly source: LogAlertSource;
   /**
-   * RE2 regular expression a matching line contains (container output) or the event `reason`
-   * (pod events), matched case-sensitively.
+   * Literal texts a matching line contains (any of them), or the event `reason` (pod events),
+   * matched case-sensitively. Backends with term filters (CloudWatch Logs) use them as written.
    */
+  readonly terms: readonly string[];
+  /** The terms as one RE2 regular expression (alternation of the escaped terms). */
   readonly pattern: string;
   /** Severity. */
   readonly severity: AlertSeverity;
@@ -30,6 +32,11 @@ export interface LogAlertDefinition {
   readonly runbook: string;
   /** Where the pattern was read. */
   readonly reference: string;
+}
+
+/** `terms` and the RE2 `pattern` that matches any of them. */
+function terms(...t: string[]): { terms: string[]; pattern: string } {
+  return { terms: t, pattern: t.map((x) => x.replace(/[.*+?^$()[\]{}|\\]/g, '\\$&')).join('|') };
 }
 
 /**
@@ -46,7 +53,7 @@ export const LOG_ALERT_RULES: readonly LogAlertDefinition[] = [
   {
     name: 'EngineCudaOutOfMemory',
     source: LogAlertSource.CONTAINER,
-    pattern: 'CUDA out of memory|CUDA error: out of memory|torch\\.OutOfMemoryError',
+    ...terms('CUDA out of memory', 'CUDA error: out of memory', 'torch.OutOfMemoryError'),
     severity: AlertSeverity.WARNING,
     summary: 'a container ran out of GPU memory (CUDA OOM)',
     runbook:
@@ -56,8 +63,14 @@ export const LOG_ALERT_RULES: readonly LogAlertDefinition[] = [
   {
     name: 'NcclError',
     source: LogAlertSource.CONTAINER,
-    pattern:
-      'NCCL error|ncclSystemError|ncclInternalError|ncclUnhandledCudaError|ncclRemoteError|Watchdog caught collective operation timeout',
+    ...terms(
+      'NCCL error',
+      'ncclSystemError',
+      'ncclInternalError',
+      'ncclUnhandledCudaError',
+      'ncclRemoteError',
+      'Watchdog caught collective operation timeout',
+    ),
     severity: AlertSeverity.CRITICAL,
     summary: 'a collective (NCCL) failed or timed out',
     runbook:
@@ -67,7 +80,7 @@ export const LOG_ALERT_RULES: readonly LogAlertDefinition[] = [
   {
     name: 'ContainerCrashLooping',
     source: LogAlertSource.POD_EVENTS,
-    pattern: 'BackOff',
+    ...terms('BackOff'),
     severity: AlertSeverity.WARNING,
     summary: 'a container is crash looping (kubelet BackOff)',
     runbook:

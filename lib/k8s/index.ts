@@ -16,3 +16,4 @@ export * from './lora';
 export * from './inference-gateway';
 export * from './tracing';
 export * from './opencost';
+export * from './log-shipper';

@@ -303,7 +303,7 @@ export const GATEWAY_IMAGES: Readonly<Record<'endpointPicker', RegistryImageVers
 // ---------------------------------------------------------------------------------------------
 
 /** Names of the pinned operations charts. */
-export type OpsHelmChartName = 'openTelemetryCollector' | 'openCost';
+export type OpsHelmChartName = 'openTelemetryCollector' | 'openCost' | 'fluentBit';
 
 /** The operations Helm charts (traces, logs, cost), pinned. */
 export const OPS_HELM_CHARTS: Readonly<Record<OpsHelmChartName, PinnedHelmChart>> = {
@@ -329,6 +329,14 @@ export const OPS_HELM_CHARTS: Readonly<Record<OpsHelmChartName, PinnedHelmChart>
     chart: 'opencost',
     version: '2.5.17',
     source: 'https://github.com/opencost/opencost-helm-chart/releases/tag/opencost-2.5.17',
+    checked: '2026-12-03',
+  },
+  /** Fluent Bit chart 0.58.1 (Fluent Bit 5.1.1, `appVersion` in its Chart.yaml), a DaemonSet. */
+  fluentBit: {
+    repository: 'https://fluent.github.io/helm-charts',
+    chart: 'fluent-bit',
+    version: '0.58.1',
+    source: 'https://github.com/fluent/helm-charts/releases/tag/fluent-bit-0.58.1',
     checked: '2026-12-03',
   },
 };

@@ -317,4 +317,24 @@ export const CHART_VALUE_KEYS: Readonly<Record<string, ChartValueKeys>> = {
       'opencost.metrics.serviceMonitor.additionalLabels',
     ],
   },
+  'fluent-bit@0.58.1': {
+    source: 'fluent/helm-charts tag fluent-bit-0.58.1 (22a564dc) charts/fluent-bit/values.yaml',
+    known: [
+      'config',
+      'config.outputs',
+      'fullnameOverride',
+      'securityContext',
+      'serviceAccount',
+      'serviceAccount.create',
+      'serviceAccount.name',
+      'serviceMonitor',
+      'serviceMonitor.enabled',
+      'tolerations',
+    ],
+    freeForm: ['securityContext'],
+    notInDefaults: {
+      'serviceMonitor.selector':
+        'commented out in values.yaml; read by templates/servicemonitor.yaml (`.Values.serviceMonitor.selector`, written into the labels)',
+    },
+  },
 };

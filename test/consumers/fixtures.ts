@@ -6,6 +6,8 @@ import {
   GpuPlatform,
   MetricsCollection,
   ModelServer,
+  LogDestination,
+  LogShipper,
   ModelServerProps,
   MonitoringStack,
   OpenCost,
@@ -214,6 +216,13 @@ function buildConstructStacks(): SynthesizedStack[] {
       ],
       billingExportSecret: 'opencost-cloud-integration',
     });
+    new LogShipper(platform, 'Logs', {
+      monitoring,
+      destinations: [
+        LogDestination.cloudWatch({ region: 'us-east-1', logGroupName: '/aws/eks/gpu/containers' }),
+        LogDestination.loki({ host: 'loki-gateway.loki.svc' }),
+      ],
+    });
     const traces = new TraceCollector(platform, 'Traces', {
       monitoring,
       backends: [
@@ -235,7 +244,7 @@ function buildConstructStacks(): SynthesizedStack[] {
       tracing: traces,
       detailedTraces: true,
     });
-    synth('TraceCollector + OpenCost + MonitoringStack with cost allocation', platform);
+    synth('TraceCollector + OpenCost + LogShipper + MonitoringStack with cost allocation', platform);
     synth('ModelServer: vLLM, traced', workloads);
   }
   return out;
