@@ -25,7 +25,7 @@ export interface OpenCostProps {
   readonly monitoring: IMonitoringStack;
   /**
    * Per-GPU list prices, for OpenCost's custom pricing (`GPU`): give the prices of the GPUs the
-   * cluster runs, for example `[gpuHourlyPriceOf(GpuShape.AWS_G6E_XLARGE)]` (the shape's on-demand
+   * cluster runs, for example `[gpuHourlyPriceOf(shape)]` (the shape's on-demand
    * price divided by its GPUs, from core pricing). OpenCost's custom pricing has one GPU price for
    * the cluster: with several accelerators the highest is used (a warning says so); use a billing
    * export for per-instance prices.
@@ -84,7 +84,7 @@ export interface OpenCostProps {
  * @example
  * new OpenCost(platform, 'OpenCost', {
  *   monitoring,
- *   gpuHourlyPrices: [gpuHourlyPriceOf(GpuShape.AWS_G6E_XLARGE)],
+ *   gpuHourlyPrices: [gpuHourlyPriceOf(shape)],
  * });
  */
 export class OpenCost extends Construct {
@@ -102,7 +102,7 @@ export class OpenCost extends Construct {
     const prices = Validate.array<GpuHourlyPrice>(this, 'gpuHourlyPrices', props.gpuHourlyPrices);
     if (prices.length === 0) {
       throw new ValidationError(
-        `'gpuHourlyPrices' is empty: give the per-GPU price of the cluster's accelerators, for example [gpuHourlyPriceOf(GpuShape.AWS_G6E_XLARGE)].`,
+        `'gpuHourlyPrices' is empty: give the per-GPU price of the cluster's accelerators, for example [gpuHourlyPriceOf(shape)] with the GPU shape of your pool.`,
         this,
       );
     }
