@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { LOG_ALERT_RULES, LogAlertDefinition, LogAlertSource, Validate, ValidationError } from '../core';
 import { AlertTopic } from './alert-topic';
 import { IEksCluster, WorkloadRole } from './cluster';
+import type { CollectorServiceAccount } from './monitoring';
 
 /** CloudWatch Logs retention periods the API accepts, days (`PutRetentionPolicy`). */
 export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
@@ -36,7 +37,7 @@ export interface ContainerLogsProps {
    * Namespace and service account of the log shipper (the k8s `LogShipper` defaults).
    * @default { namespace: 'logging', serviceAccount: 'fluent-bit' }
    */
-  readonly shipper?: { readonly namespace: string; readonly serviceAccount: string };
+  readonly shipper?: CollectorServiceAccount;
   /**
    * Keep `terraform destroy` from deleting the group and its logs (`lifecycle.prevent_destroy`).
    * @default true

@@ -13,7 +13,18 @@ import { OPS_HELM_CHARTS } from './versions';
  * prices based on GCP us-central1"): USD per vCPU-hour and per GiB-hour of memory. Used for CPU
  * and memory when no price is given; GPU prices come from the library's catalogue instead.
  */
-export const OPENCOST_DEFAULT_PRICES = { cpuCoreHourlyUsd: 0.031611, memoryGiBHourlyUsd: 0.004237 } as const;
+export const OPENCOST_DEFAULT_PRICES: OpenCostDefaultPrices = {
+  cpuCoreHourlyUsd: 0.031611,
+  memoryGiBHourlyUsd: 0.004237,
+};
+
+/** CPU and memory list prices (see {@link OPENCOST_DEFAULT_PRICES}). */
+export interface OpenCostDefaultPrices {
+  /** USD per vCPU-hour. */
+  readonly cpuCoreHourlyUsd: number;
+  /** USD per GiB-hour of memory. */
+  readonly memoryGiBHourlyUsd: number;
+}
 
 /** Properties of an {@link OpenCost}. */
 export interface OpenCostProps {
