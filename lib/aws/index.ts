@@ -17,3 +17,6 @@ export * from './registry';
 export * from './monitoring';
 export * from './budget-alarm';
 export * from './weight-cache';
+export * from './trace-export';
+export * from './team-budget-alarms';
+export * from './container-logs';

@@ -12,3 +12,6 @@ export * from './artifact-registry';
 export * from './monitoring';
 export * from './notification-channel';
 export * from './budget-alarm';
+export * from './trace-export';
+export * from './team-budget-alarms';
+export * from './log-management';

@@ -18,3 +18,6 @@ export * from './gke-device-networks';
 export * from './lora';
 export * from './inference-gateway';
 export * from './standalone-inference-pool';
+export * from './tracing';
+export * from './opencost';
+export * from './log-shipper';

@@ -12,7 +12,7 @@ import {
 } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { Validate, ValidationError, Warnings, metricSelector } from '../core';
-import { IInferenceBackend, IMonitoringStack, InferenceEngineType } from './interfaces';
+import { IInferenceBackend, IMonitoringStack, ITraceCollector, InferenceEngineType } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import {
   MANAGED_BY,
@@ -586,6 +586,13 @@ export interface InferencePoolProps {
    * @default MetricsCollection.prometheusOperator()
    */
   readonly metricsCollection?: MetricsCollection;
+  /**
+   * Send the endpoint picker's OpenTelemetry traces (request routing, endpoint scoring) to this
+   * collector, sampled like the model servers (the chart's `router.tracing`: llm-d-router v0.10.0
+   * `config/charts/routerlib/values.yaml` and `templates/_deployment.yaml`).
+   * @default - the picker exports no traces
+   */
+  readonly tracing?: ITraceCollector;
 }
 
 /**
@@ -777,6 +784,27 @@ export class InferencePool extends Construct {
             },
           },
         },
+        ...(props.tracing
+          ? {
+              tracing: {
+                enabled: true,
+                otelExporterEndpoint: Validate.string(
+                  this,
+                  'tracing.otlpGrpcEndpoint',
+                  props.tracing.otlpGrpcEndpoint,
+                ),
+                sampling: {
+                  sampler: 'parentbased_traceidratio',
+                  samplerArg: String(
+                    Validate.number(this, 'tracing.samplingRatio', props.tracing.samplingRatio, {
+                      min: 0,
+                      max: 1,
+                    }),
+                  ),
+                },
+              },
+            }
+          : {}),
         monitoring: {
           interval: `${collection.scrapeIntervalSeconds}s`,
           provider: { name: collection.managed ? 'gmp' : 'prometheusoperator' },

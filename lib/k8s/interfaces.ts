@@ -123,3 +123,20 @@ export enum InferenceEngineType {
   /** SGLang. */
   SGLANG = 'sglang',
 }
+
+/**
+ * An OpenTelemetry trace collector workloads send spans to (implemented by `TraceCollector`).
+ * Model servers, endpoint pickers and training jobs read it as plain values, so the cluster's
+ * backend (Tempo, AWS X-Ray, Cloud Trace) stays the collector's concern.
+ */
+export interface ITraceCollector extends IConstruct {
+  /** OTLP/gRPC endpoint, `http://<service>.<namespace>.svc:4317`. */
+  readonly otlpGrpcEndpoint: string;
+  /** OTLP/HTTP base endpoint, `http://<service>.<namespace>.svc:4318`. */
+  readonly otlpHttpEndpoint: string;
+  /**
+   * Fraction of new traces the workloads sample (`parentbased_traceidratio`): a request that
+   * arrives with a sampled `traceparent` is always traced.
+   */
+  readonly samplingRatio: number;
+}

@@ -22,7 +22,7 @@ import { EngineMetric, IServingEngine } from './engines/engine';
 import { ServingEngine } from './engines/serving-engine';
 import { ServingFabric, ServingFabricKind } from './fabric';
 import { GpuPlatform } from './gpu-platform';
-import { ApiToleration, IGpuPlatform, IMonitoringStack } from './interfaces';
+import { ApiToleration, IGpuPlatform, IMonitoringStack, ITraceCollector } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import { PodSecurityLevel } from './pod-security';
 import {
@@ -54,6 +54,7 @@ import {
 } from './private/metrics';
 import { LoraAdapter } from './lora';
 import { ServerLora, serverLora } from './private/server-lora';
+import { engineTracing } from './private/tracing-hook';
 import { ImageVersion, imageRef } from './versions';
 import { HuggingFaceWeights, WeightsBinding, WeightsSource } from './weights';
 
@@ -256,6 +257,19 @@ export interface ModelServerProps {
    * @default MetricsCollection.prometheusOperator()
    */
   readonly metricsCollection?: MetricsCollection;
+  /**
+   * Send the engine's OpenTelemetry traces to this collector (vLLM `--otlp-traces-endpoint`,
+   * sampled by the collector's `samplingRatio` through `OTEL_TRACES_SAMPLER`). The spans carry
+   * `service.name` = the served model name, which the serving dashboard's trace links search.
+   * @default - no traces
+   */
+  readonly tracing?: ITraceCollector;
+  /**
+   * With `tracing`: also the engine's detailed spans (vLLM `--collect-detailed-traces all`),
+   * which cost throughput; for investigations, not for steady state.
+   * @default false
+   */
+  readonly detailedTraces?: boolean;
   /**
    * Seconds in-flight requests get to finish when a pod stops (`--shutdown-timeout`); the
    * pod also sleeps 15 s in preStop so endpoints drop it first, and the grace period covers
@@ -770,6 +784,12 @@ export class ModelServer extends Construct {
       periodSeconds,
       failureThreshold,
     });
+    const tracing = engineTracing(this, engine, props, {
+      serviceName: this.servedModelName,
+      namespace: this.namespace,
+      deploymentName: this.deploymentName,
+    });
+    const args = [...command.args, ...lora.args, ...tracing.args];
     return {
       containerName: engine.id,
       image: imageRef(props.image ?? engine.image),
@@ -777,17 +797,10 @@ export class ModelServer extends Construct {
       // LoRA flags join the engine's own (extraArgs may not repeat them); an engine that
       // places extra arguments itself (applyExtraArgs) gets them with its command.
       args: engine.applyExtraArgs
-        ? engine.applyExtraArgs(
-            [...command.args, ...lora.args],
-            this.extraArgs(props.extraArgs, [...command.args, ...lora.args]),
-          )
-        : [
-            ...command.args,
-            ...lora.args,
-            ...this.extraArgs(props.extraArgs, [...command.args, ...lora.args]),
-          ],
+        ? engine.applyExtraArgs(args, this.extraArgs(props.extraArgs, args))
+        : [...args, ...this.extraArgs(props.extraArgs, args)],
       ports: engine.ports,
-      env: weights.env,
+      env: [...weights.env, ...tracing.env],
       userEnv: props.env,
       volumes: [...weights.volumes, ...lora.binding.volumes],
       volumeMounts: [...weights.volumeMounts, ...lora.binding.volumeMounts],

@@ -12,7 +12,9 @@ import {
   Validate,
   ValidationError,
   Warnings,
+  CostAllocationRuleOptions,
   checkSloSet,
+  costAllocationRuleGroup,
 } from '../core';
 import { IMonitoringStack, ScrapeTarget } from './interfaces';
 import {
@@ -25,6 +27,7 @@ import {
 } from './private/common';
 import {
   GpuPrice,
+  costAllocationDashboard,
   costDashboard,
   gpuDashboard,
   servingDashboard,
@@ -165,6 +168,20 @@ export interface PrometheusRemoteWrite {
   readonly serviceAccountAnnotations?: Record<string, string>;
 }
 
+/** A Grafana Tempo data source (see {@link MonitoringStack.addTraceDataSource}). */
+export interface TraceDataSourceOptions {
+  /** Tempo's HTTP query URL, for example `http://tempo-query-frontend.tracing.svc:3200`. */
+  readonly url: string;
+  /**
+   * Data source name shown in Grafana.
+   * @default 'Tempo'
+   */
+  readonly name?: string;
+}
+
+/** Grafana uid of the Tempo data source {@link MonitoringStack.addTraceDataSource} provisions. */
+export const TEMPO_DATASOURCE_UID = 'tempo';
+
 /** Properties of a {@link MonitoringStack}. */
 export interface MonitoringStackProps {
   /**
@@ -190,6 +207,14 @@ export interface MonitoringStackProps {
    * @default - none
    */
   readonly slos?: ServiceLevelObjective[];
+  /**
+   * Cost allocation: the recording rules of core `costAllocationRuleGroup` (cost per pod,
+   * namespace, model and team, `llm_cost_per_million_tokens`) in a PrometheusRule of their own,
+   * kube-state-metrics exporting the namespaces' team label, and a cost-allocation dashboard.
+   * The cost series come from OpenCost (`k8s.OpenCost`), which Prometheus must scrape.
+   * @default - no cost-allocation rules
+   */
+  readonly costAllocation?: CostAllocationRuleOptions;
   /**
    * Labels added to every alert (for routing), for example `{ team: 'ml-platform' }`.
    * @default - none
@@ -262,6 +287,8 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
   public readonly selectorLabels: Record<string, string>;
   /** The dashboard ConfigMaps, by dashboard uid. */
   public readonly dashboards: Record<string, ConfigMapV1> = {};
+  /** The Grafana data source ConfigMap of the trace backend, once added. */
+  public traceDataSource?: ConfigMapV1;
   private readonly scrapeTargets: ScrapeTarget[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
@@ -294,6 +321,10 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     }
 
     const rules = props.alertRules ?? AlertRuleSet.defaults();
+    const costRules =
+      props.costAllocation === undefined
+        ? undefined
+        : ValidationError.withScope(this, () => costAllocationRuleGroup(props.costAllocation));
     const slos = ValidationError.withScope(this, () => checkSloSet(props.slos, 'slos'));
     for (const slo of slos) {
       if (slo.windowDays > retention) {
@@ -395,6 +426,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
               },
             }
           : {}),
+        ...(costRules ? { 'cdktf-ai-infra-cost': { groups: [costRules] } } : {}),
       },
       alertmanager,
       grafana: {
@@ -413,7 +445,11 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       },
       'kube-state-metrics': {
         // kube_pod_labels{label_cdktf_ai_infra_accelerator} joins GPU requests to prices (cost dashboard).
-        metricLabelsAllowlist: ['pods=[cdktf-ai-infra/accelerator,app.kubernetes.io/instance]'],
+        // kube_namespace_labels{label_<team>} joins namespaces to teams (cost allocation).
+        metricLabelsAllowlist: [
+          'pods=[cdktf-ai-infra/accelerator,app.kubernetes.io/instance]',
+          ...(costRules ? [`namespaces=[${props.costAllocation?.teamLabel ?? 'team'}]`] : []),
+        ],
       },
     };
 
@@ -445,7 +481,10 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
 
     const boards: Array<[string, object]> = [
       ['cdktf-ai-gpus', gpuDashboard()],
-      ['cdktf-ai-serving', servingDashboard()],
+      [
+        'cdktf-ai-serving',
+        { toJSON: () => servingDashboard({ traces: this.traceDataSource !== undefined }) },
+      ],
       ['cdktf-ai-training', trainingDashboard()],
     ];
     const prices = props.gpuHourlyPrices ?? [];
@@ -468,6 +507,9 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     if (prices.length) {
       boards.push(['cdktf-ai-cost', costDashboard(prices as GpuPrice[])]);
     }
+    if (costRules) {
+      boards.push(['cdktf-ai-cost-allocation', costAllocationDashboard()]);
+    }
     if (slos.length) {
       boards.push(['cdktf-ai-slos', sloDashboard(slos)]);
     }
@@ -478,7 +520,10 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
           namespace: this.namespace,
           labels: { grafana_dashboard: '1', ...MANAGED_BY },
         },
-        data: { [`${uid}.json`]: JSON.stringify(json) },
+        // Grafana's `${...}` variables must reach the ConfigMap literally: Terraform reads `$${` as `${`.
+        data: {
+          [`${uid}.json`]: Lazy.stringValue({ produce: () => JSON.stringify(json).split('${').join('$${') }),
+        },
         dependsOn: [this.resource],
       });
     }
@@ -515,6 +560,51 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       );
     }
     this.scrapeTargets.push(target);
+  }
+
+  /**
+   * Provisions a Grafana Tempo data source (uid {@link TEMPO_DATASOURCE_UID}, a ConfigMap labelled
+   * `grafana_datasource: "1"` that the chart's Grafana sidecar reads in this namespace) and links
+   * the serving dashboard to the traces of the model it shows. `TraceCollector` calls it for a
+   * Tempo backend with a `queryUrl`.
+   */
+  public addTraceDataSource(options: TraceDataSourceOptions): ConfigMapV1 {
+    Validate.object(this, 'addTraceDataSource options', options);
+    Validate.url(this, 'addTraceDataSource url', options.url, { schemes: ['http', 'https'] });
+    const name = Validate.string(this, 'addTraceDataSource name', options.name ?? 'Tempo', {
+      maxLength: 190,
+    });
+    if (this.traceDataSource) {
+      throw new ValidationError(
+        `addTraceDataSource: a trace data source exists already (one Tempo per monitoring stack).`,
+        this,
+        'duplicate',
+      );
+    }
+    this.traceDataSource = new ConfigMapV1(this, 'TraceDataSource', {
+      metadata: {
+        name: 'cdktf-ai-tempo-datasource',
+        namespace: this.namespace,
+        labels: { grafana_datasource: '1', ...MANAGED_BY },
+      },
+      data: {
+        'tempo-datasource.yaml': toYaml({
+          apiVersion: 1,
+          datasources: [
+            {
+              name,
+              type: 'tempo',
+              uid: TEMPO_DATASOURCE_UID,
+              access: 'proxy',
+              url: options.url,
+              jsonData: { serviceMap: { datasourceUid: 'prometheus' }, nodeGraph: { enabled: true } },
+            },
+          ],
+        }),
+      },
+      dependsOn: [this.resource],
+    });
+    return this.traceDataSource;
   }
 
   private alertmanagerValues(

@@ -9,7 +9,7 @@ import {
   ValidationError,
   Warnings,
 } from '../core';
-import { ApiToleration, IGpuPlatform } from './interfaces';
+import { ApiToleration, IGpuPlatform, ITraceCollector } from './interfaces';
 import { PodSecurityLevel } from './pod-security';
 import { PodEnvVar, PodVolume, PodVolumeMount } from './pod-spec';
 import {
@@ -22,6 +22,7 @@ import {
   nameFromId,
 } from './private/common';
 import { gpuPod } from './private/gpu-pod';
+import { otelEnv } from './tracing';
 
 /** The Kueue label a workload uses to join a LocalQueue. */
 export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
@@ -182,6 +183,14 @@ export interface TrainingJobProps {
    * @default - none
    */
   readonly env?: Record<string, string>;
+  /**
+   * Give the trainer the OpenTelemetry SDK environment of this collector (`OTEL_SERVICE_NAME` =
+   * the JobSet name, the OTLP/gRPC traces endpoint, the collector's sampler and resource
+   * attributes). Spans exist only where the training code is instrumented (an OpenTelemetry SDK
+   * with the OTLP exporter, or `opentelemetry-instrument`): PyTorch emits none by itself.
+   * @default - no OpenTelemetry environment
+   */
+  readonly tracing?: ITraceCollector;
   /**
    * Service account (for bucket access through IRSA, Pod Identity or Workload Identity).
    * @default - the namespace's default service account
@@ -349,6 +358,15 @@ export class TrainingJob extends Construct {
       { name: 'PET_MASTER_ADDR', value: this.masterAddress },
       { name: 'PET_MASTER_PORT', value: String(port) },
     ];
+    if (props.tracing !== undefined) {
+      env.push(
+        ...otelEnv(this, props.tracing, {
+          serviceName: this.jobSetName,
+          protocol: 'grpc',
+          resourceAttributes: { 'k8s.namespace.name': this.namespace, 'k8s.jobset.name': this.jobSetName },
+        }),
+      );
+    }
     const volumes: PodVolume[] = [];
     const mounts: PodVolumeMount[] = [];
     const ckpt = props.checkpoint;

@@ -339,3 +339,66 @@ export const GATEWAY_IMAGES: Readonly<Record<'endpointPicker', RegistryImageVers
    */
   endpointPicker: { registry: 'ghcr.io/llm-d', repository: 'llm-d-router-endpoint-picker', tag: 'v0.10.0' },
 };
+
+// ---------------------------------------------------------------------------------------------
+// Operations pins (issue 12: traces, logs, cost). Kept in their own block: each entry names its
+// source and the date it was checked.
+// ---------------------------------------------------------------------------------------------
+
+/** Names of the pinned operations charts. */
+export type OpsHelmChartName = 'openTelemetryCollector' | 'openCost' | 'fluentBit';
+
+/** The operations Helm charts (traces, logs, cost), pinned. */
+export const OPS_HELM_CHARTS: Readonly<Record<OpsHelmChartName, PinnedHelmChart>> = {
+  /**
+   * OpenTelemetry Collector chart 0.170.0 (collector 0.158.0, `appVersion` in its Chart.yaml). Newer
+   * chart releases (0.184.0) were announced by December 2026, but 0.170.0 is the newest tag whose
+   * values.yaml and templates could be read to check the keys this library sets.
+   */
+  openTelemetryCollector: {
+    repository: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
+    chart: 'opentelemetry-collector',
+    version: '0.170.0',
+    source:
+      'https://github.com/open-telemetry/opentelemetry-helm-charts/releases/tag/opentelemetry-collector-0.170.0',
+    checked: '2026-12-03',
+  },
+  /**
+   * OpenCost chart 2.5.17 (OpenCost 1.120.1, `appVersion` in its Chart.yaml; the chart's default
+   * image is pinned by digest). The newest chart tag that could be read to check its values keys.
+   */
+  openCost: {
+    repository: 'https://opencost.github.io/opencost-helm-chart',
+    chart: 'opencost',
+    version: '2.5.17',
+    source: 'https://github.com/opencost/opencost-helm-chart/releases/tag/opencost-2.5.17',
+    checked: '2026-12-03',
+  },
+  /** Fluent Bit chart 0.58.1 (Fluent Bit 5.1.1, `appVersion` in its Chart.yaml), a DaemonSet. */
+  fluentBit: {
+    repository: 'https://fluent.github.io/helm-charts',
+    chart: 'fluent-bit',
+    version: '0.58.1',
+    source: 'https://github.com/fluent/helm-charts/releases/tag/fluent-bit-0.58.1',
+    checked: '2026-12-03',
+  },
+};
+
+/** Names of the pinned operations images. */
+export type OpsImageName = 'openTelemetryCollectorContrib';
+
+/** The operations images, pinned. */
+export const OPS_IMAGES: Readonly<Record<OpsImageName, PinnedImage>> = {
+  /**
+   * The collector's contrib distribution 0.158.0, the `appVersion` of the pinned chart. The
+   * contrib build carries the `awsxray` and `googlecloud` exporters; the chart has no default
+   * image, so it is set explicitly (`image.repository`).
+   */
+  openTelemetryCollectorContrib: {
+    repository: 'otel/opentelemetry-collector-contrib',
+    tag: '0.158.0',
+    source:
+      'https://github.com/open-telemetry/opentelemetry-helm-charts/blob/opentelemetry-collector-0.170.0/charts/opentelemetry-collector/Chart.yaml',
+    checked: '2026-12-03',
+  },
+};

@@ -21,6 +21,11 @@ import {
   VolumeAccessMode,
   WeightVolume,
   WeightVolumeSource,
+  LogDestination,
+  LogShipper,
+  OpenCost,
+  TraceBackend,
+  TraceCollector,
   WeightsSource,
 } from '../../lib/k8s';
 import { platformAndWorkloads } from '../k8s/helpers';
@@ -257,6 +262,53 @@ export function buildConstructStacks(): SynthesizedStack[] {
       weights: gcs.weights({ path: 'llama-3.1-8b' }),
     });
     synth('Weight caches + ImagePrePuller', workloads);
+  }
+
+  {
+    // Traces: a collector exporting to every backend, scraped, with a Tempo data source, and a
+    // traced model server.
+    const { platform, workloads } = platformAndWorkloads();
+    const monitoring = new MonitoringStack(platform, 'Monitoring', { costAllocation: { teamLabel: 'team' } });
+    new OpenCost(platform, 'OpenCost', {
+      monitoring,
+      gpuHourlyPrices: [
+        {
+          accelerator: Accelerator.L4,
+          price: { usd: 0.8, region: 'us-east-1', asOf: '2026-08-01', source: 'fixture' },
+        },
+      ],
+      billingExportSecret: 'opencost-cloud-integration',
+    });
+    new LogShipper(platform, 'Logs', {
+      monitoring,
+      destinations: [
+        LogDestination.cloudWatch({ region: 'us-east-1', logGroupName: '/aws/eks/gpu/containers' }),
+        LogDestination.loki({ host: 'loki-gateway.loki.svc' }),
+      ],
+    });
+    const traces = new TraceCollector(platform, 'Traces', {
+      monitoring,
+      backends: [
+        TraceBackend.tempo({
+          otlpEndpoint: 'tempo-distributor.tracing.svc:4317',
+          queryUrl: 'http://tempo-query-frontend.tracing.svc:3200',
+        }),
+        TraceBackend.awsXRay({ region: 'us-east-1' }),
+        TraceBackend.googleCloudTrace({ projectId: 'acme-ml' }),
+      ],
+    });
+    new ModelServer(workloads, 'Server', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.AWQ,
+      accelerator: Accelerator.L4,
+      monitoring,
+      namespace: 'llm',
+      weights: WeightsSource.huggingFace('hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4'),
+      tracing: traces,
+      detailedTraces: true,
+    });
+    synth('TraceCollector + OpenCost + LogShipper + MonitoringStack with cost allocation', platform);
+    synth('ModelServer: vLLM, traced', workloads);
   }
   return out;
 }

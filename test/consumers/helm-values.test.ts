@@ -4,6 +4,7 @@ import {
   ENDPOINT_PICKER_POD_SECURITY_LEVEL,
   GATEWAY_HELM_CHARTS,
   HELM_CHARTS,
+  OPS_HELM_CHARTS,
   PodSecurityLevel,
   podSecurityLabels,
 } from '../../lib/k8s';
@@ -116,6 +117,7 @@ describe('Helm values, read as Helm reads them', () => {
         ...Object.values(HELM_CHARTS),
         ...Object.values(GATEWAY_HELM_CHARTS),
         AWS_LOAD_BALANCER_CONTROLLER_CHART,
+        ...Object.values(OPS_HELM_CHARTS),
       ].map((c) => `${c.chart}@${c.version}`),
     );
     for (const k of withValues) {

@@ -165,6 +165,19 @@ export interface MultiNodeContainers {
   readonly worker: EngineContainer;
 }
 
+/**
+ * How an engine exports OpenTelemetry traces over OTLP. The sampler and the service name reach
+ * the engine through the standard `OTEL_*` environment, which {@link ModelServer} sets.
+ */
+export interface EngineTracing {
+  /** Arguments that send the engine's spans to an OTLP/gRPC endpoint (`http://host:4317`). */
+  args(otlpGrpcEndpoint: string): string[];
+  /** Arguments that add the engine's detailed (per-step, per-module) spans, which cost throughput. */
+  readonly detailedArgs: string[];
+  /** Where the arguments were read (repository, tag or commit, path), for docs and reviews. */
+  readonly source: string;
+}
+
 /** What an engine validates at synth time. */
 export interface EngineValidationContext {
   /** The model. */
@@ -252,4 +265,9 @@ export interface IServingEngine {
    * @default - the engine serves one node per replica only
    */
   multiNodeContainers?(context: MultiNodeContainerContext): MultiNodeContainers;
+  /**
+   * How the engine exports traces.
+   * @default - the engine exports no traces: a `ModelServer` given a trace collector warns
+   */
+  readonly tracing?: EngineTracing;
 }

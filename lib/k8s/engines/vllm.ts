@@ -10,6 +10,7 @@ import {
   EngineMetrics,
   EnginePort,
   EngineProbes,
+  EngineTracing,
   EngineUser,
   EngineValidationContext,
   EngineWeightLoading,
@@ -99,6 +100,17 @@ export class VllmEngine implements IServingEngine {
    * `--lora-modules name=path` ({@link loraEngineArgs}); ranks up to 512.
    */
   public readonly lora: EngineLoraSupport = { maxLoraRanks: VLLM_MAX_LORA_RANKS, args: loraEngineArgs };
+  /**
+   * `--otlp-traces-endpoint` (OTLP/gRPC unless `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` says
+   * `http/protobuf`; gRPC without TLS) and `--collect-detailed-traces all`. Which vLLM versions
+   * send complete traces: see docs/operations.md (vllm #9952, #56696).
+   */
+  public readonly tracing: EngineTracing = {
+    args: (endpoint) => ['--otlp-traces-endpoint', endpoint],
+    detailedArgs: ['--collect-detailed-traces', 'all'],
+    source:
+      'vllm-project/vllm vllm/tracing/otel.py (commit 40eeb0c5: init_tracer, get_span_exporter) and vllm/config/observability.py',
+  };
 
   constructor(options: VllmEngineOptions = {}) {
     this.image = options.image ?? IMAGES.vllm;

@@ -1,7 +1,18 @@
-import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  DashboardBuilder,
+  DashboardLinkBuilder,
+  DashboardLinkType,
+  RowBuilder,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { Accelerator, HourlyPrice, SERVING_POD_PATTERN, ServiceLevelObjective } from '../../core';
+import {
+  Accelerator,
+  COST_ALLOCATION_SERIES,
+  HourlyPrice,
+  SERVING_POD_PATTERN,
+  ServiceLevelObjective,
+} from '../../core';
 
 /** Label kube-state-metrics exports for the pods' accelerator label (allow-listed by MonitoringStack). */
 export const KSM_ACCELERATOR_LABEL = 'label_cdktf_ai_infra_accelerator';
@@ -129,11 +140,69 @@ export function gpuDashboard(): object {
 }
 
 /** LLM serving: latency, throughput, queue and KV cache (vLLM V1 metric names, reference §8). */
-export function servingDashboard(): object {
+/** Grafana uid of the Tempo data source the monitoring stack provisions. */
+const TEMPO_UID = 'tempo';
+/** The Grafana data-link variable holding the series' `model_name` label. */
+const MODEL_VAR = '$' + '{__field.labels.model_name}';
+
+/**
+ * A Grafana Explore URL searching the Tempo data source with a TraceQL query (Explore's
+ * `panes` URL state, Grafana 10+).
+ */
+export function tempoExploreUrl(traceql: string): string {
+  const panes = {
+    a: {
+      datasource: TEMPO_UID,
+      queries: [
+        {
+          refId: 'A',
+          datasource: { type: 'tempo', uid: TEMPO_UID },
+          queryType: 'traceql',
+          query: traceql,
+          limit: 20,
+        },
+      ],
+      range: { from: 'now-1h', to: 'now' },
+    },
+  };
+  // Grafana interpolates `${...}` variables in the URL before it opens it: keep them unencoded.
+  return `/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify(panes)).replace(
+    /%24%7B([A-Za-z0-9_.]+)%7D/g,
+    (_m, v: string) => `\${${v}}`,
+  )}`;
+}
+
+/** Options of {@link servingDashboard}. */
+export interface ServingDashboardOptions {
+  /** Link the dashboard and its latency panels to the Tempo traces of each model. */
+  readonly traces?: boolean;
+}
+
+export function servingDashboard(options: ServingDashboardOptions = {}): object {
   const by = 'namespace, model_name';
   const q = (metric: string, quantile: number) =>
     `histogram_quantile(${quantile}, sum by (le, ${by})(rate(${metric}_bucket[5m])))`;
-  return dashboard('cdktf-ai-serving', 'LLM serving (vLLM)', ['llm', 'vllm'])
+  const board = dashboard('cdktf-ai-serving', 'LLM serving (vLLM)', ['llm', 'vllm']);
+  if (options.traces) {
+    // Model servers report `service.name` = the served model name (ModelServer sets OTEL_SERVICE_NAME).
+    board.link(
+      new DashboardLinkBuilder('Traces (Tempo)')
+        .type(DashboardLinkType.Link)
+        .icon('external link')
+        .url(tempoExploreUrl('{}'))
+        .keepTime(true)
+        .targetBlank(true),
+    );
+  }
+  const traced = (p: PanelBuilder): PanelBuilder =>
+    options.traces
+      ? p.dataLinks([
+          new DashboardLinkBuilder(`Traces of ${MODEL_VAR}`)
+            .url(tempoExploreUrl(`{resource.service.name="${MODEL_VAR}"}`))
+            .targetBlank(true),
+        ])
+      : p;
+  return board
     .withRow(new RowBuilder('Latency'))
     .withPanel(
       panel('Time to first token', 's', [
@@ -148,10 +217,12 @@ export function servingDashboard(): object {
       ]),
     )
     .withPanel(
-      panel('End-to-end request latency', 's', [
-        { expr: q('vllm:e2e_request_latency_seconds', 0.5), legend: 'p50 {{model_name}}' },
-        { expr: q('vllm:e2e_request_latency_seconds', 0.99), legend: 'p99 {{model_name}}' },
-      ]),
+      traced(
+        panel('End-to-end request latency', 's', [
+          { expr: q('vllm:e2e_request_latency_seconds', 0.5), legend: 'p50 {{model_name}}' },
+          { expr: q('vllm:e2e_request_latency_seconds', 0.99), legend: 'p99 {{model_name}}' },
+        ]),
+      ),
     )
     .withPanel(
       panel('Queue time', 's', [
@@ -363,6 +434,54 @@ export function costDashboard(prices: readonly GpuPrice[]): object {
     );
   }
   return d.build();
+}
+
+/**
+ * Cost allocation from the recording rules of core `costAllocationRuleGroup` (OpenCost allocation
+ * joined with the vLLM token counters): cost per million tokens per model and team, spend per
+ * hour per model, namespace and team.
+ */
+export function costAllocationDashboard(): object {
+  const S = COST_ALLOCATION_SERIES;
+  return dashboard('cdktf-ai-cost-allocation', 'Cost per model and team', ['cost', 'llm'])
+    .withRow(new RowBuilder('Per model'))
+    .withPanel(
+      panel(
+        'USD per million tokens',
+        'currencyUSD',
+        [{ expr: S.modelCostPerMillionTokens, legend: '{{namespace}}/{{model_name}}' }],
+        'Cost of the model-server pods (GPUs, cores, memory as allocated) over prompt plus generated tokens. Absent while a model serves nothing.',
+      ),
+    )
+    .withPanel(
+      panel('Spend per hour', 'currencyUSD', [{ expr: S.modelCost, legend: '{{namespace}}/{{model_name}}' }]),
+    )
+    .withPanel(
+      panel('Tokens per second', 'short', [{ expr: S.modelTokens, legend: '{{namespace}}/{{model_name}}' }]),
+    )
+    .withRow(new RowBuilder('Per team and namespace'))
+    .withPanel(
+      panel('Team: USD per million tokens', 'currencyUSD', [
+        { expr: S.teamCostPerMillionTokens, legend: '{{team}}' },
+      ]),
+    )
+    .withPanel(
+      panel(
+        'Team: spend per hour',
+        'currencyUSD',
+        [
+          { expr: S.teamCost, legend: '{{team}} all' },
+          { expr: S.teamServingCost, legend: '{{team}} serving' },
+        ],
+        'All pods of the team’s namespaces (by the namespace label), and its model servers alone.',
+      ),
+    )
+    .withPanel(
+      panel('Namespace: spend per hour', 'currencyUSD', [
+        { expr: `sort_desc(${S.namespaceCost})`, legend: '{{namespace}}' },
+      ]),
+    )
+    .build();
 }
 
 /**

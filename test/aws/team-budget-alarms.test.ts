@@ -1,0 +1,49 @@
+import { TeamBudgetAlarms } from '../../lib/aws';
+import { TeamBudgets, ValidationError } from '../../lib/core';
+import { resourcesOf, synthJson } from '../util';
+import { awsStack } from './util';
+
+const BUDGETS = TeamBudgets.declare({
+  teams: [
+    { team: 'search', monthlyLimitUsd: 20000, emails: ['search-leads@example.com'] },
+    { team: 'research', monthlyLimitUsd: 60000, emails: ['research-leads@example.com'] },
+  ],
+});
+
+describe('aws TeamBudgetAlarms', () => {
+  test('one budget per team, filtered on the team tag, ids from the team names', () => {
+    const stack = awsStack();
+    new TeamBudgetAlarms(stack, 'TeamBudgets', { budgets: BUDGETS });
+    const budgets = resourcesOf(synthJson(stack), 'aws_budgets_budget');
+    const byTeam = Object.fromEntries(
+      Object.entries(budgets).map(([k, b]: [string, any]) => [
+        k.includes('Team-research') ? 'research' : 'search',
+        b,
+      ]),
+    );
+    expect(Object.keys(budgets).some((k) => k.includes('Team-search'))).toBe(true);
+    expect(byTeam.search).toMatchObject({
+      limit_amount: '20000.00',
+      cost_filter: [{ name: 'TagKeyValue', values: ['user:team$search'] }],
+    });
+    expect(byTeam.research.cost_filter[0].values).toEqual(['user:team$research']);
+    expect(byTeam.search.notification[0].subscriber_email_addresses).toEqual(['search-leads@example.com']);
+  });
+
+  test('activates the tag once when asked (default: not at all)', () => {
+    const off = awsStack();
+    new TeamBudgetAlarms(off, 'TeamBudgets', { budgets: BUDGETS });
+    expect(resourcesOf(synthJson(off), 'aws_ce_cost_allocation_tag')).toEqual({});
+    const on = awsStack();
+    new TeamBudgetAlarms(on, 'TeamBudgets', { budgets: BUDGETS, activateCostAllocationTag: true });
+    expect(Object.values(resourcesOf(synthJson(on), 'aws_ce_cost_allocation_tag'))).toEqual([
+      { tag_key: 'team', status: 'Active' },
+    ]);
+  });
+
+  test('throws a ValidationError when budgets is not a TeamBudgets', () => {
+    expect(() => new TeamBudgetAlarms(awsStack(), 'T', { budgets: {} as TeamBudgets })).toThrow(
+      ValidationError,
+    );
+  });
+});
