@@ -1,5 +1,12 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { Accelerator, KvCacheDtype, ModelSpec, Quantization, TaintEffect } from '../../lib/core';
+import {
+  Accelerator,
+  KvCacheDtype,
+  ModelSpec,
+  Quantization,
+  RopeScalingType,
+  TaintEffect,
+} from '../../lib/core';
 import {
   GpuManagement,
   GpuNodeImage,
@@ -121,6 +128,21 @@ export function buildConstructStacks(): SynthesizedStack[] {
           accessMode: VolumeAccessMode.READ_WRITE_MANY,
           path: 'llama-3.1-8b',
         }),
+      },
+    ],
+    [
+      'vLLM, FP8 KV cache, YaRN rope scaling the checkpoint lacks',
+      {
+        model: ModelSpec.QWEN3_8B.withRopeScaling({
+          type: RopeScalingType.YARN,
+          factor: 4,
+          originalMaxPositionEmbeddings: 32768,
+          inCheckpointConfig: false,
+        }),
+        weights: WeightsSource.huggingFace('Qwen/Qwen3-8B', { revision: 'main' }),
+        quantization: Quantization.BF16,
+        accelerator: Accelerator.H100,
+        kvCacheDtype: KvCacheDtype.FP8,
       },
     ],
     [

@@ -1,5 +1,13 @@
 import { IMAGES } from '../../lib/k8s';
-import { EngineFlags, EngineFlagsWithChoices, SGLANG_FLAGS, TRITON_FLAGS } from './engine-flags';
+import { LWS_WORKER_INDEX } from '../../lib/k8s/private/leader-worker-set';
+import {
+  EngineFlags,
+  EngineFlagsWithChoices,
+  EngineFlagsWithUnverified,
+  SGLANG_FLAGS,
+  TRITON_FLAGS,
+  VLLM_FLAGS,
+} from './engine-flags';
 import { constructStacks, exampleStacks } from './fixtures';
 import { kubernetesObjects } from './k8s-schema';
 
@@ -20,6 +28,15 @@ function flagProblems(args: string[], engine: EngineFlags): string[] {
       continue;
     }
     if (type === 'none') continue;
+    if (type === 'list' && eq < 0) {
+      // argparse nargs="+": one or more values, up to the next option.
+      const values: string[] = [];
+      while (i + 1 < args.length && !args[i + 1].startsWith('--')) values.push(args[++i]);
+      if (values.length === 0 || values.some((v) => v.length === 0)) {
+        problems.push(`--${name}: expects one or more values, got ${JSON.stringify(values)}`);
+      }
+      continue;
+    }
     const value = eq < 0 ? args[++i] : a.slice(eq + 1);
     const ok =
       value !== undefined &&
@@ -171,5 +188,138 @@ describe('SGLang flags exist in the pinned SGLang build', () => {
       "--port: 'x' is not of type int",
       "--kv-cache-dtype: 'fp8' is not one of auto, fp8_e5m2, fp8_e4m3, bf16, bfloat16, fp4_e2m1",
     ]);
+  });
+});
+
+/**
+ * `vllm serve` arguments of a container (the image's entrypoint is `vllm serve`, the container
+ * has only `args`): the positional model, then options. Options the flag table marks unverified
+ * are taken out (with their value) and returned, so the test can report them by name.
+ */
+function vllmProblems(
+  args: string[],
+  engine: EngineFlagsWithUnverified,
+): { problems: string[]; unverified: string[] } {
+  const rest: string[] = [];
+  const unverified: string[] = [];
+  // The kubelet expands `$(LWS_WORKER_INDEX)` from the variable the LeaderWorkerSet webhook sets
+  // on every pod of a group (lib/k8s/private/leader-worker-set.ts): a worker's index, 1 or more.
+  args = args.map((a) => (a === LWS_WORKER_INDEX ? '1' : a));
+  for (let i = 1; i < args.length; i++) {
+    const name = args[i].startsWith('--') ? args[i].slice(2).split('=')[0] : undefined;
+    if (name !== undefined && engine.unverified[name] !== undefined) {
+      unverified.push(name);
+      if (!args[i].includes('=') && i + 1 < args.length && !args[i + 1].startsWith('--')) i++;
+      continue;
+    }
+    rest.push(args[i]);
+  }
+  const model = args[0];
+  const problems =
+    model === undefined || model.startsWith('-')
+      ? [`'${model}': the first argument must be the model (vllm serve's positional model_tag)`]
+      : [];
+  // flagProblems skips its first element (the command name): pass the model there.
+  return { problems: [...problems, ...flagProblems([model ?? '', ...rest], engine)], unverified };
+}
+
+/** Every container running the pinned vLLM image (by repository), in any pod template. */
+function vllmCommandLines(): Array<[string, string, string[]]> {
+  const repository = `${IMAGES.vllm.repository}:`;
+  return [...exampleStacks(), ...constructStacks()].flatMap((s) =>
+    kubernetesObjects(s.json).flatMap(({ address, object }) => {
+      const lws = object.spec?.leaderWorkerTemplate;
+      const templates: Array<[string, any]> = [
+        ['', object.spec?.template?.spec],
+        [' (leader)', lws?.leaderTemplate?.spec],
+        [' (worker)', lws?.workerTemplate?.spec],
+      ];
+      return templates.flatMap(([role, spec]) =>
+        ((spec?.containers ?? []) as any[])
+          .filter((c) => typeof c.image === 'string' && c.image.includes(repository) && !c.command)
+          .map((c): [string, string, string[]] => [`${s.name}: ${address}${role}`, c.image, c.args ?? []]),
+      );
+    }),
+  );
+}
+
+describe('vLLM flags exist in the pinned vLLM build', () => {
+  const lines = vllmCommandLines();
+  const tagOf = (image: string) => image.slice(image.lastIndexOf(':') + 1).replace(/-efa$/, '');
+  const allFlags = new Set(lines.flatMap(([, , args]) => args.filter((a) => a.startsWith('--'))));
+
+  test('there are vLLM command lines to check, for the pinned image', () => {
+    expect(lines.length).toBeGreaterThan(0);
+    expect(Object.keys(VLLM_FLAGS)).toContain(IMAGES.vllm.tag);
+    expect(new Set(lines.map(([, image]) => tagOf(image)))).toEqual(new Set([IMAGES.vllm.tag]));
+  });
+
+  test.each([
+    ['single node', '--served-model-name'],
+    ['LoRA', '--lora-modules'],
+    ['LoRA CPU cache', '--max-cpu-loras'],
+    ['multi-node', '--node-rank'],
+    ['multi-node worker', '--headless'],
+    ['tracing', '--collect-detailed-traces'],
+    ['weights streaming', '--load-format'],
+    ['pinned revision', '--revision'],
+    ['pipeline parallel', '--pipeline-parallel-size'],
+    ['quantization dtype', '--dtype'],
+    ['FP8 KV cache', '--kv-cache-dtype'],
+    ['rope scaling', '--hf-overrides'],
+  ])('the checked lines include a %s line (%s)', (_what, flag) => {
+    expect(allFlags).toContain(flag);
+  });
+
+  test.each(lines)(
+    '%s (%s): every vllm serve option exists, with a value of its type',
+    (_source, image, args) => {
+      const engine = VLLM_FLAGS[tagOf(image)];
+      expect(engine ? vllmProblems(args, engine).problems : [`no flag table for ${tagOf(image)}`]).toEqual(
+        [],
+      );
+    },
+  );
+
+  test('the options rendered but not found in the vLLM parser read are exactly the listed ones', () => {
+    const engine = VLLM_FLAGS[IMAGES.vllm.tag];
+    const seen = new Set(lines.flatMap(([, , args]) => vllmProblems(args, engine).unverified));
+    // Reported, not dropped: see VLLM_FLAGS unverified (check against `vllm serve --help`).
+    expect([...seen].sort()).toEqual(Object.keys(engine.unverified).sort());
+    expect([...seen]).toEqual(['shutdown-timeout']);
+  });
+
+  test('a misspelled option, a wrong type, a value outside its choices or a missing model is reported', () => {
+    const engine = VLLM_FLAGS[IMAGES.vllm.tag];
+    expect(
+      vllmProblems(
+        [
+          '/models/llama',
+          '--tensor-parallel',
+          '2',
+          '--max-num-seqs',
+          'many',
+          '--kv-cache-dtype',
+          'fp4',
+          '--gpu-memory-utilization=0.9x',
+          '--lora-modules',
+          '--enable-lora',
+          '--shutdown-timeout',
+          '30',
+        ],
+        engine,
+      ),
+    ).toEqual({
+      problems: [
+        expect.stringMatching(/^--tensor-parallel: not an option/),
+        "'2': not an option (the engine takes no positional arguments here)",
+        "--max-num-seqs: 'many' is not of type int",
+        "--kv-cache-dtype: 'fp4' is not one of auto, bfloat16, fp8, fp8_e4m3, fp8_e5m2, fp8_inc, fp8_ds_mla",
+        "--gpu-memory-utilization: '0.9x' is not of type float",
+        '--lora-modules: expects one or more values, got []',
+      ],
+      unverified: ['shutdown-timeout'],
+    });
+    expect(vllmProblems(['--port', '8000'], engine).problems[0]).toMatch(/first argument must be the model/);
   });
 });

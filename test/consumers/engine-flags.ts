@@ -17,13 +17,14 @@
  * the fields were read from main of sgl-project/sglang as stored in December 2026 (after
  * v0.5.20), where all of them have existed unchanged since well before the tag.
  *
- * vLLM is not listed: its parser at the pinned tag (vllm/engine/arg_utils.py and the config
- * dataclasses it reads, vllm/entrypoints/openai/cli_args.py) could not be read here, so the
- * vLLM flags are not checked this way.
+ * vLLM v0.31.0 (`vllm/vllm-openai:v0.31.0`, entrypoint `vllm serve`): see {@link VLLM_FLAGS}.
  */
 
-/** The type of an option's argument as the parser reads it. */
-export type EngineFlagType = 'int' | 'float' | 'bool' | 'string' | 'none';
+/**
+ * The type of an option's argument as the parser reads it: `none` takes no value (a store-true
+ * or `BooleanOptionalAction` flag), `list` takes one or more values (argparse `nargs="+"`).
+ */
+export type EngineFlagType = 'int' | 'float' | 'bool' | 'string' | 'list' | 'none';
 
 /** The options of one engine build, by image tag. */
 export interface EngineFlags {
@@ -162,6 +163,92 @@ export const SGLANG_FLAGS: Readonly<Record<string, EngineFlagsWithChoices>> = {
     choices: {
       dtype: ['auto', 'half', 'float16', 'bfloat16', 'float', 'float32'],
       'kv-cache-dtype': ['auto', 'fp8_e5m2', 'fp8_e4m3', 'bf16', 'bfloat16', 'fp4_e2m1'],
+    },
+  },
+};
+
+/** Options of an engine some of whose rendered options could not be found in the parser read. */
+export interface EngineFlagsWithUnverified extends EngineFlagsWithChoices {
+  /** Option name (without `--`) the library renders but the parser read lacks, to why. */
+  readonly unverified: Readonly<Record<string, string>>;
+}
+
+/**
+ * vLLM's `vllm serve` options this library renders, by the image tag of `IMAGES.vllm`.
+ *
+ * Read from vllm-project/vllm with the stored-file tools; the v0.31.0 tag could NOT be opened
+ * here, so these are NOT the tag's files but the newest versions the index held:
+ * - `vllm/engine/arg_utils.py` at commit 99d7eb5d6a512cfcc5a2b104f24ebf2d6cda772b:
+ *   `EngineArgs.add_cli_args` registers each option from a config dataclass field through
+ *   `get_kwargs` (`bool` field: `BooleanOptionalAction`, no value; `Literal`: `choices`, unless
+ *   the type also admits `str`; `list[...]`: `nargs="+"`; `int`/`float`: that type, with
+ *   `--max-model-len` and `--max-num-batched-tokens` as `human_readable_int`; `dict | str`:
+ *   JSON or a string). `--enable-lora` is `BooleanOptionalAction`.
+ * - `vllm/entrypoints/openai/cli_args.py` at commit 005223338608bc94fd165a4f976c102a57bd1fc4:
+ *   `make_arg_parser` (positional `model_tag`, `--headless` store-true) and `FrontendArgs`
+ *   (`--host`, `--port`, `--lora-modules` as `nargs="+"` `name=path` or JSON).
+ * - choices: `ModelDType` (`vllm/config/model.py`), `CacheDType` (`vllm/config/cache.py`, the
+ *   values every stored version shares), `DetailedTraceModules` (`vllm/config/observability.py`;
+ *   `add_cli_args` also accepts every comma-joined pair).
+ * - `--nnodes`, `--node-rank`, `--master-addr`, `--master-port`: `ParallelConfig.nnodes`,
+ *   `node_rank`, `master_addr`, `master_port` (`vllm/config/parallel.py` at 00193b82, as cited in
+ *   lib/k8s/engines/vllm.ts); they are NOT registered in arg_utils.py at 99d7eb5d (older than
+ *   that field), but are in later stored copies of arg_utils.py
+ *   (`parallel_group.add_argument("--nnodes", "-n", **parallel_kwargs["nnodes"])`), whose
+ *   commit the index does not name.
+ */
+export const VLLM_FLAGS: Readonly<Record<string, EngineFlagsWithUnverified>> = {
+  'v0.31.0': {
+    source:
+      'vllm-project/vllm vllm/engine/arg_utils.py (99d7eb5d) + vllm/entrypoints/openai/cli_args.py (00522333); NOT tag v0.31.0',
+    flags: {
+      'collect-detailed-traces': 'string',
+      dtype: 'string',
+      'enable-lora': 'none',
+      'gpu-memory-utilization': 'float',
+      headless: 'none',
+      'hf-overrides': 'string',
+      host: 'string',
+      'kv-cache-dtype': 'string',
+      'load-format': 'string',
+      'lora-modules': 'list',
+      'master-addr': 'string',
+      'master-port': 'int',
+      'max-cpu-loras': 'int',
+      'max-lora-rank': 'int',
+      'max-loras': 'int',
+      'max-model-len': 'int',
+      'max-num-batched-tokens': 'int',
+      'max-num-seqs': 'int',
+      model: 'string',
+      nnodes: 'int',
+      'node-rank': 'int',
+      'otlp-traces-endpoint': 'string',
+      'pipeline-parallel-size': 'int',
+      port: 'int',
+      quantization: 'string',
+      revision: 'string',
+      'served-model-name': 'list',
+      'tensor-parallel-size': 'int',
+    },
+    choices: {
+      'collect-detailed-traces': [
+        'all',
+        'model',
+        'worker',
+        'model,worker',
+        'model,all',
+        'worker,model',
+        'worker,all',
+        'all,model',
+        'all,worker',
+      ],
+      dtype: ['auto', 'half', 'float16', 'bfloat16', 'float', 'float32'],
+      'kv-cache-dtype': ['auto', 'bfloat16', 'fp8', 'fp8_e4m3', 'fp8_e5m2', 'fp8_inc', 'fp8_ds_mla'],
+    },
+    unverified: {
+      'shutdown-timeout':
+        'not registered in arg_utils.py (99d7eb5d) or cli_args.py (00522333) as read; lib/k8s/engines/vllm.ts says v0.18+. Check `vllm serve --help` of the pinned image.',
     },
   },
 };
