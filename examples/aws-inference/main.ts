@@ -266,9 +266,14 @@ export function build(app: App): TerraformStack[] {
     });
   }
 
-  // Llama 3.1 405B across two p5.48xlarge per replica: a LeaderWorkerSet group over EFA.
+  // Llama 3.1 405B across two p5.48xlarge per replica: a LeaderWorkerSet group over EFA. EFA pods
+  // add IPC_LOCK, outside "baseline": the namespace enforces "privileged" and audits and warns at
+  // "restricted", so anything else that loosens a pod shows up.
   const multiNodeNs = new NamespaceV1(workloads, 'MultiNodeNamespace', {
-    metadata: { name: MULTI_NODE.namespace, labels: podSecurityLabels(PodSecurityLevel.PRIVILEGED) },
+    metadata: {
+      name: MULTI_NODE.namespace,
+      labels: podSecurityLabels(PodSecurityLevel.PRIVILEGED, PodSecurityLevel.RESTRICTED),
+    },
   });
   new ServiceAccountV1(workloads, 'MultiNodeModelServerAccount', {
     metadata: { name: MULTI_NODE.serviceAccount, namespace: MULTI_NODE.namespace },

@@ -229,6 +229,7 @@ export const VLLM_FLAGS: Readonly<Record<string, EngineFlagsWithUnverified>> = {
       quantization: 'string',
       revision: 'string',
       'served-model-name': 'list',
+      'shutdown-timeout': 'int',
       'tensor-parallel-size': 'int',
     },
     choices: {
@@ -246,9 +247,8 @@ export const VLLM_FLAGS: Readonly<Record<string, EngineFlagsWithUnverified>> = {
       dtype: ['auto', 'half', 'float16', 'bfloat16', 'float', 'float32'],
       'kv-cache-dtype': ['auto', 'bfloat16', 'fp8', 'fp8_e4m3', 'fp8_e5m2', 'fp8_inc', 'fp8_ds_mla'],
     },
-    unverified: {
-      'shutdown-timeout':
-        'not registered in arg_utils.py (99d7eb5d) or cli_args.py (00522333) as read; lib/k8s/engines/vllm.ts says v0.18+. Check `vllm serve --help` of the pinned image.',
-    },
+    // --shutdown-timeout: added to EngineArgs by vllm-project/vllm PR #36666 (merged 2026-03-13, after
+    // the 99d7eb5d copy read above; released in v0.18), 0 = abort in-flight requests at SIGTERM.
+    unverified: {},
   },
 };
