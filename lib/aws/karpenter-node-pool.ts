@@ -169,9 +169,9 @@ export class KarpenterGpuNodePool extends Construct {
   /** The EC2NodeClass `kubernetes_manifest`. */
   public readonly nodeClass: TerraformResource;
   /** The NodePool manifest. */
-  public readonly nodePoolManifest: Record<string, any>;
+  public readonly nodePoolManifest: Record<string, unknown>;
   /** The EC2NodeClass manifest. */
-  public readonly nodeClassManifest: Record<string, any>;
+  public readonly nodeClassManifest: Record<string, unknown>;
   /** Instance types the pool may launch. */
   public readonly instanceTypes: string[];
   /** EFA devices per node (0 without EFA): what a pod requests as `vpc.amazonaws.com/efa`. */
@@ -360,7 +360,14 @@ export class KarpenterGpuNodePool extends Construct {
       );
     }
     const hugePages = props.hugePages2MiB ?? (efa ? EFA_HUGE_PAGES_2MIB : 0);
-    requireIntInRange(this, 'hugePages2MiB', hugePages, 0, 1_000_000, `the number of 2 MiB pages, ${EFA_HUGE_PAGES_2MIB} for EFA.`);
+    requireIntInRange(
+      this,
+      'hugePages2MiB',
+      hugePages,
+      0,
+      1_000_000,
+      `the number of 2 MiB pages, ${EFA_HUGE_PAGES_2MIB} for EFA.`,
+    );
     const basics = gpuLaunchTemplateBasics(this, {
       amiType,
       rootVolumeSizeGiB: props.rootVolumeSizeGiB,

@@ -52,16 +52,17 @@ export const KARPENTER_DO_NOT_DISRUPT_ANNOTATION = 'karpenter.sh/do-not-disrupt'
  * detail-type (aws/karpenter-provider-aws v1.14.1
  * `website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml`).
  */
-export const KARPENTER_INTERRUPTION_EVENTS: Readonly<Record<string, { source: string; detailType: string }>> = {
-  ScheduledChange: { source: 'aws.health', detailType: 'AWS Health Event' },
-  SpotInterruption: { source: 'aws.ec2', detailType: 'EC2 Spot Instance Interruption Warning' },
-  Rebalance: { source: 'aws.ec2', detailType: 'EC2 Instance Rebalance Recommendation' },
-  InstanceStateChange: { source: 'aws.ec2', detailType: 'EC2 Instance State-change Notification' },
-  CapacityReservationInterruption: {
-    source: 'aws.ec2',
-    detailType: 'EC2 Capacity Reservation Instance Interruption Warning',
-  },
-};
+export const KARPENTER_INTERRUPTION_EVENTS: Readonly<Record<string, { source: string; detailType: string }>> =
+  {
+    ScheduledChange: { source: 'aws.health', detailType: 'AWS Health Event' },
+    SpotInterruption: { source: 'aws.ec2', detailType: 'EC2 Spot Instance Interruption Warning' },
+    Rebalance: { source: 'aws.ec2', detailType: 'EC2 Instance Rebalance Recommendation' },
+    InstanceStateChange: { source: 'aws.ec2', detailType: 'EC2 Instance State-change Notification' },
+    CapacityReservationInterruption: {
+      source: 'aws.ec2',
+      detailType: 'EC2 Capacity Reservation Instance Interruption Warning',
+    },
+  };
 
 /** What {@link karpenterControllerPolicy} scopes the controller's permissions to. */
 export interface KarpenterPolicyScope {
@@ -95,9 +96,14 @@ export function karpenterControllerPolicy(s: KarpenterPolicyScope): Record<strin
     [`aws:RequestTag/kubernetes.io/cluster/${s.clusterName}`]: 'owned',
     'aws:RequestTag/eks:eks-cluster-name': s.clusterName,
   };
-  const launched = ['fleet', 'instance', 'volume', 'network-interface', 'launch-template', 'spot-instances-request'].map(
-    (t) => ec2(t),
-  );
+  const launched = [
+    'fleet',
+    'instance',
+    'volume',
+    'network-interface',
+    'launch-template',
+    'spot-instances-request',
+  ].map((t) => ec2(t));
   const profiles = `arn:${s.partition}:iam::${s.accountId}:instance-profile/*`;
   const clusterArn = `arn:${s.partition}:eks:${s.region}:${s.accountId}:cluster/${s.clusterName}`;
   return {
@@ -158,7 +164,9 @@ export function karpenterControllerPolicy(s: KarpenterPolicyScope): Record<strin
           StringEquals: owned,
           StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
           StringEqualsIfExists: { 'aws:RequestTag/eks:eks-cluster-name': s.clusterName },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'] },
+          'ForAllValues:StringEquals': {
+            'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'],
+          },
         },
       },
       {
@@ -209,7 +217,11 @@ export function karpenterControllerPolicy(s: KarpenterPolicyScope): Record<strin
       {
         Sid: 'AllowScopedInstanceProfileActions',
         Effect: 'Allow',
-        Action: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
+        Action: [
+          'iam:AddRoleToInstanceProfile',
+          'iam:RemoveRoleFromInstanceProfile',
+          'iam:DeleteInstanceProfile',
+        ],
         Resource: profiles,
         Condition: {
           StringEquals: { ...owned, 'aws:ResourceTag/topology.kubernetes.io/region': s.region },

@@ -90,7 +90,11 @@ describe('Karpenter', () => {
     const { app, infra } = setup();
     const json = synthApp(app)(infra);
     const queue = Object.values(resourcesOf(json, 'aws_sqs_queue'))[0] as any;
-    expect(queue).toMatchObject({ name: 'karpenter-gpu', message_retention_seconds: 300, sqs_managed_sse_enabled: true });
+    expect(queue).toMatchObject({
+      name: 'karpenter-gpu',
+      message_retention_seconds: 300,
+      sqs_managed_sse_enabled: true,
+    });
     const rules = Object.values(resourcesOf(json, 'aws_cloudwatch_event_rule')).map((r: any) =>
       JSON.parse(r.event_pattern),
     );
@@ -104,7 +108,10 @@ describe('Karpenter', () => {
     const policy = JSON.parse((Object.values(resourcesOf(json, 'aws_sqs_queue_policy'))[0] as any).policy);
     expect(policy.Statement[0].Principal).toEqual({ Service: 'events.amazonaws.com' });
     expect(policy.Statement[0].Condition.ArnEquals['aws:SourceArn']).toHaveLength(5);
-    expect(policy.Statement[1]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    expect(policy.Statement[1]).toMatchObject({
+      Effect: 'Deny',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
   });
 
   test('gives the controller a Pod Identity role with its scoped policy', () => {
@@ -114,14 +121,19 @@ describe('Karpenter', () => {
       k.includes('Karpenter'),
     )![1] as any;
     expect(assoc).toMatchObject({ namespace: 'kube-system', service_account: 'karpenter' });
-    const role = Object.entries(resourcesOf(json, 'aws_iam_role')).find(([k]) => k.includes('Karpenter'))![1] as any;
+    const role = Object.entries(resourcesOf(json, 'aws_iam_role')).find(([k]) =>
+      k.includes('Karpenter'),
+    )![1] as any;
     expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({
       Principal: { Service: 'pods.eks.amazonaws.com' },
       Action: ['sts:AssumeRole', 'sts:TagSession'],
     });
     const doc = JSON.parse(
-      (Object.entries(resourcesOf(json, 'aws_iam_role_policy')).find(([k]) => k.includes('Karpenter'))![1] as any)
-        .policy,
+      (
+        Object.entries(resourcesOf(json, 'aws_iam_role_policy')).find(([k]) =>
+          k.includes('Karpenter'),
+        )![1] as any
+      ).policy,
     );
     const sids = doc.Statement.map((s: any) => s.Sid);
     expect(sids).toEqual(
@@ -154,7 +166,11 @@ describe('Karpenter', () => {
 
 describe('KarpenterGpuNodePool', () => {
   test('an EFA Capacity Block pool with on-demand fallback: one type, reserved first, 32 EFA interfaces', () => {
-    const { app, workloads, pool: p } = pool({
+    const {
+      app,
+      workloads,
+      pool: p,
+    } = pool({
       capacity: Capacity.capacityBlock(CB),
       fallbackCapacity: [Capacity.onDemand()],
       reservationAvailabilityZone: 'us-east-1a',
@@ -165,7 +181,11 @@ describe('KarpenterGpuNodePool', () => {
     expect(requirement(nodePool, 'topology.kubernetes.io/zone').values).toEqual(['us-east-1a']);
     expect(nodeClass.spec.capacityReservationSelectorTerms).toEqual([{ id: CB }]);
     expect(nodeClass.spec.networkInterfaces).toHaveLength(33);
-    expect(nodeClass.spec.networkInterfaces[0]).toEqual({ networkCardIndex: 0, deviceIndex: 0, interfaceType: 'interface' });
+    expect(nodeClass.spec.networkInterfaces[0]).toEqual({
+      networkCardIndex: 0,
+      deviceIndex: 0,
+      interfaceType: 'interface',
+    });
     expect(p.efaDevicesPerNode).toBe(32);
     expect(nodeClass.spec.securityGroupSelectorTerms).toHaveLength(2);
     expect(nodeClass.spec.subnetSelectorTerms).toHaveLength(1);
@@ -178,7 +198,11 @@ describe('KarpenterGpuNodePool', () => {
     expect(nodePool.spec.disruption).toEqual({ consolidationPolicy: 'WhenEmpty', consolidateAfter: '10m' });
     expect(nodePool.spec.template.spec.expireAfter).toBe('Never');
     expect(nodePool.spec.limits).toEqual({ 'nvidia.com/gpu': 64 });
-    expect(nodePool.spec.template.spec.taints[0]).toEqual({ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' });
+    expect(nodePool.spec.template.spec.taints[0]).toEqual({
+      key: 'nvidia.com/gpu',
+      value: 'present',
+      effect: 'NoSchedule',
+    });
   });
 
   test('defaults: on-demand, EFA, AL2023 latest, 200 GiB encrypted gp3, RAID0, huge pages, IMDSv2 hop 2, name from id', () => {
@@ -186,7 +210,11 @@ describe('KarpenterGpuNodePool', () => {
     const { nodePool, nodeClass } = manifests(synthApp(app)(workloads));
     expect(nodePool.metadata.name).toBe('train');
     expect(nodeClass.metadata.name).toBe('train');
-    expect(nodePool.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'train' });
+    expect(nodePool.spec.template.spec.nodeClassRef).toEqual({
+      group: 'karpenter.k8s.aws',
+      kind: 'EC2NodeClass',
+      name: 'train',
+    });
     expect(requirement(nodePool, 'karpenter.sh/capacity-type').values).toEqual(['on-demand']);
     expect(nodeClass.spec.amiSelectorTerms).toEqual([{ alias: 'al2023@latest' }]);
     expect(nodeClass.spec.blockDeviceMappings[0]).toEqual({
@@ -196,13 +224,20 @@ describe('KarpenterGpuNodePool', () => {
     });
     expect(nodeClass.spec.instanceStorePolicy).toBe('RAID0');
     expect(nodeClass.spec.userData).toContain(`want=${EFA_HUGE_PAGES_2MIB}`);
-    expect(nodeClass.spec.metadataOptions).toMatchObject({ httpTokens: 'required', httpPutResponseHopLimit: 2 });
+    expect(nodeClass.spec.metadataOptions).toMatchObject({
+      httpTokens: 'required',
+      httpPutResponseHopLimit: 2,
+    });
     expect(nodeClass.spec.role).toMatch(/\$\{/);
     expect(p.efaDevicesPerNode).toBe(32);
   });
 
   test('spot pools diversify over compatible types; Bottlerocket, pinned AMI, no RAID0, no huge pages', () => {
-    const { app, workloads, pool: p } = pool({
+    const {
+      app,
+      workloads,
+      pool: p,
+    } = pool({
       accelerator: Accelerator.H200,
       capacity: Capacity.spot(),
       fallbackCapacity: [Capacity.onDemand()],
@@ -221,7 +256,10 @@ describe('KarpenterGpuNodePool', () => {
     expect(nodeClass.spec.networkInterfaces).toBeUndefined();
     expect(nodeClass.spec.instanceStorePolicy).toBeUndefined();
     expect(nodeClass.spec.userData).toBeUndefined();
-    expect(nodeClass.spec.blockDeviceMappings[0]).toMatchObject({ deviceName: '/dev/xvdb', rootVolume: false });
+    expect(nodeClass.spec.blockDeviceMappings[0]).toMatchObject({
+      deviceName: '/dev/xvdb',
+      rootVolume: false,
+    });
   });
 
   test('a monthly budget becomes a GPU limit of whole nodes at the most expensive type', () => {
@@ -230,15 +268,23 @@ describe('KarpenterGpuNodePool', () => {
     expect(probe.pool.instanceTypes).toEqual(['p5.48xlarge']);
     const { pool: p } = pool({ maxGpus: undefined, monthlyBudgetUsd: price * HOURS_PER_MONTH * 3.5 });
     expect(p.maxGpus).toBe(24);
-    expect(() => pool({ maxGpus: undefined, monthlyBudgetUsd: 1000 })).toThrow(/does not pay for one p5\.48xlarge/);
+    expect(() => pool({ maxGpus: undefined, monthlyBudgetUsd: 1000 })).toThrow(
+      /does not pay for one p5\.48xlarge/,
+    );
   });
 
   test('every emitted NodePool and EC2NodeClass passes the CRD schemas and CEL rules', () => {
     for (const props of [
       {},
-      { capacity: Capacity.capacityBlock(CB), fallbackCapacity: [Capacity.reservation(ODCR), Capacity.spot()] },
+      {
+        capacity: Capacity.capacityBlock(CB),
+        fallbackCapacity: [Capacity.reservation(ODCR), Capacity.spot()],
+      },
       { efa: false, accelerator: Accelerator.L40S, gpusPerNode: 1, maxGpus: 8, labels: { team: 'ml' } },
-      { amiType: GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA, taints: [{ key: 'team', value: 'a', effect: TaintEffect.NO_SCHEDULE }] },
+      {
+        amiType: GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA,
+        taints: [{ key: 'team', value: 'a', effect: TaintEffect.NO_SCHEDULE }],
+      },
     ] as Partial<KarpenterGpuNodePoolProps>[]) {
       const { app, workloads } = pool(props);
       const json = synthApp(app)(workloads);
@@ -262,7 +308,11 @@ describe('KarpenterGpuNodePool', () => {
 
   test('EFA and non-EFA pools of one cluster may not share an instance type', () => {
     const s = setup();
-    new KarpenterGpuNodePool(s.workloads, 'Efa', { karpenter: s.karpenter, accelerator: Accelerator.H100, maxGpus: 64 });
+    new KarpenterGpuNodePool(s.workloads, 'Efa', {
+      karpenter: s.karpenter,
+      accelerator: Accelerator.H100,
+      maxGpus: 64,
+    });
     expect(
       () =>
         new KarpenterGpuNodePool(s.workloads, 'Plain', {
@@ -283,19 +333,47 @@ describe('KarpenterGpuNodePool', () => {
   });
 
   test.each<[string, Partial<KarpenterGpuNodePoolProps>, RegExp]>([
-    ['on-demand before spot', { capacity: Capacity.onDemand(), fallbackCapacity: [Capacity.spot()] }, /'fallbackCapacity\[0\]' \(SPOT\) comes after ON_DEMAND/],
+    [
+      'on-demand before spot',
+      { capacity: Capacity.onDemand(), fallbackCapacity: [Capacity.spot()] },
+      /'fallbackCapacity\[0\]' \(SPOT\) comes after ON_DEMAND/,
+    ],
     ['spot twice', { capacity: Capacity.spot(), fallbackCapacity: [Capacity.spot()] }, /each at most once/],
-    ['a GCP kind', { capacity: Capacity.flexStart() }, /'capacity' FLEX_START is a Google Cloud capacity kind/],
-    ['a non-Capacity fallback', { fallbackCapacity: ['spot' as any] }, /'fallbackCapacity\[0\]' must be a Capacity/],
-    ['a reservation twice', { capacity: Capacity.reservation(ODCR), fallbackCapacity: [Capacity.reservation(ODCR)] }, /'capacity'/],
+    [
+      'a GCP kind',
+      { capacity: Capacity.flexStart() },
+      /'capacity' FLEX_START is a Google Cloud capacity kind/,
+    ],
+    [
+      'a non-Capacity fallback',
+      { fallbackCapacity: ['spot' as any] },
+      /'fallbackCapacity\[0\]' must be a Capacity/,
+    ],
+    [
+      'a reservation twice',
+      { capacity: Capacity.reservation(ODCR), fallbackCapacity: [Capacity.reservation(ODCR)] },
+      /'capacity'/,
+    ],
     ['no limit', { maxGpus: undefined }, /exactly one of 'maxGpus' and 'monthlyBudgetUsd' \(got neither\)/],
     ['two limits', { monthlyBudgetUsd: 1e7 }, /\(got both\)/],
     ['fewer GPUs than a node', { maxGpus: 4 }, /'maxGpus' \(4\)/],
     ['a negative budget', { maxGpus: undefined, monthlyBudgetUsd: -1 }, /'monthlyBudgetUsd'/],
     ['EFA on a shape without it', { gpusPerNode: 1 }, /p5\.4xlarge has no EFA network-card layout/],
-    ['an instance type of another GPU', { instanceType: 'p5e.48xlarge' }, /'instanceType' p5e\.48xlarge has 8 x H200/],
-    ['a reservation AZ without a reservation', { reservationAvailabilityZone: 'us-east-1a' }, /only applies to those/],
-    ['a reservation in another AZ', { capacity: Capacity.reservation(ODCR), reservationAvailabilityZone: 'us-east-1b' }, /differs from the subnet's Availability Zone \(us-east-1a\)/],
+    [
+      'an instance type of another GPU',
+      { instanceType: 'p5e.48xlarge' },
+      /'instanceType' p5e\.48xlarge has 8 x H200/,
+    ],
+    [
+      'a reservation AZ without a reservation',
+      { reservationAvailabilityZone: 'us-east-1a' },
+      /only applies to those/,
+    ],
+    [
+      'a reservation in another AZ',
+      { capacity: Capacity.reservation(ODCR), reservationAvailabilityZone: 'us-east-1b' },
+      /differs from the subnet's Availability Zone \(us-east-1a\)/,
+    ],
     ['a bad AMI version', { amiVersion: 'newest' }, /'amiVersion' \('newest'\)/],
     ['an AL2 AMI', { amiType: 'AL2_x86_64_GPU' as any }, /end of support/],
     ['a bad consolidateAfter', { consolidateAfter: '10 minutes' }, /'consolidateAfter' \('10 minutes'\)/],
@@ -318,10 +396,20 @@ describe('KarpenterGpuNodePool', () => {
   test('refuses the stack of the Karpenter chart and a non-Karpenter', () => {
     const s = setup();
     expect(
-      () => new KarpenterGpuNodePool(s.platform, 'P', { karpenter: s.karpenter, accelerator: Accelerator.H100, maxGpus: 8 }),
+      () =>
+        new KarpenterGpuNodePool(s.platform, 'P', {
+          karpenter: s.karpenter,
+          accelerator: Accelerator.H100,
+          maxGpus: 8,
+        }),
     ).toThrow(/same stack as .*Karpenter/);
     expect(
-      () => new KarpenterGpuNodePool(s.workloads, 'Q', { karpenter: {} as any, accelerator: Accelerator.H100, maxGpus: 8 }),
+      () =>
+        new KarpenterGpuNodePool(s.workloads, 'Q', {
+          karpenter: {} as any,
+          accelerator: Accelerator.H100,
+          maxGpus: 8,
+        }),
     ).toThrow(/'karpenter' must be a Karpenter/);
   });
 

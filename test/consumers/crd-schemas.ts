@@ -1097,7 +1097,11 @@ function restrictedKeyRules(all: boolean): CelRule[] {
   return [
     {
       rule: `${all ? 'self.all(x, x' : 'self'} in ["karpenter.sh/capacity-type", "karpenter.sh/nodepool"] || !${all ? 'x' : 'self'}.find("^([^/]+)").endsWith("karpenter.sh")${close}`,
-      check: each((k) => ['karpenter.sh/capacity-type', 'karpenter.sh/nodepool'].includes(k) || !keyDomain(k).endsWith('karpenter.sh')),
+      check: each(
+        (k) =>
+          ['karpenter.sh/capacity-type', 'karpenter.sh/nodepool'].includes(k) ||
+          !keyDomain(k).endsWith('karpenter.sh'),
+      ),
     },
     { rule: `${x} != "karpenter.sh/nodepool"${close}`, check: each((k) => k !== 'karpenter.sh/nodepool') },
     { rule: `${x} != "kubernetes.io/hostname"${close}`, check: each((k) => k !== 'kubernetes.io/hostname') },
@@ -1142,14 +1146,20 @@ const nodePool: CrdSchema = {
             }),
             spec: obj(
               {
-                nodeClassRef: obj(
-                  { group: nonEmpty(), kind: nonEmpty(), name: nonEmpty() },
-                  ['group', 'kind', 'name'],
-                ),
+                nodeClassRef: obj({ group: nonEmpty(), kind: nonEmpty(), name: nonEmpty() }, [
+                  'group',
+                  'kind',
+                  'name',
+                ]),
                 requirements: list(
                   obj(
                     {
-                      key: { type: 'string', maxLength: 316, pattern: K8S_QUALIFIED_KEY, cel: restrictedKeyRules(false) },
+                      key: {
+                        type: 'string',
+                        maxLength: 316,
+                        pattern: K8S_QUALIFIED_KEY,
+                        cel: restrictedKeyRules(false),
+                      },
                       operator: enumOf('Gte', 'Lte', 'In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'),
                       values: list({ type: 'string', maxLength: 63, pattern: K8S_LABEL_VALUE }),
                       minValues: { type: 'integer', minimum: 1, maximum: 50 },
@@ -1161,7 +1171,8 @@ const nodePool: CrdSchema = {
                     cel: [
                       {
                         rule: "self.all(x, x.operator == 'In' ? x.values.size() != 0 : true)",
-                        check: (l: any[]) => l.every((x) => x.operator !== 'In' || (x.values ?? []).length !== 0),
+                        check: (l: any[]) =>
+                          l.every((x) => x.operator !== 'In' || (x.values ?? []).length !== 0),
                       },
                       {
                         rule: "self.all(x, (x.operator == 'Gt' || x.operator == 'Lt' || x.operator == 'Gte' || x.operator == 'Lte') ? (x.values.size() == 1 && int(x.values[0]) >= 0) : true)",
@@ -1175,7 +1186,12 @@ const nodePool: CrdSchema = {
                       {
                         rule: "self.all(x, (x.operator == 'In' && has(x.minValues)) ? x.values.size() >= x.minValues : true)",
                         check: (l: any[]) =>
-                          l.every((x) => x.operator !== 'In' || x.minValues === undefined || x.values.length >= x.minValues),
+                          l.every(
+                            (x) =>
+                              x.operator !== 'In' ||
+                              x.minValues === undefined ||
+                              x.values.length >= x.minValues,
+                          ),
                       },
                     ],
                   },
@@ -1207,7 +1223,8 @@ const nodePool: CrdSchema = {
                 cel: [
                   {
                     rule: 'self.all(x, has(x.schedule) == has(x.duration))',
-                    check: (l: any[]) => l.every((x) => (x.schedule === undefined) === (x.duration === undefined)),
+                    check: (l: any[]) =>
+                      l.every((x) => (x.schedule === undefined) === (x.duration === undefined)),
                   },
                 ],
               },
@@ -1273,18 +1290,31 @@ const ec2NodeClass: CrdSchema = {
       {
         role: nonEmpty(),
         instanceProfile: str,
-        amiFamily: enumOf('AL2', 'AL2023', 'Bottlerocket', 'Custom', 'Windows2019', 'Windows2022', 'Windows2025'),
+        amiFamily: enumOf(
+          'AL2',
+          'AL2023',
+          'Bottlerocket',
+          'Custom',
+          'Windows2019',
+          'Windows2022',
+          'Windows2025',
+        ),
         amiSelectorTerms: list(
           obj({
             alias: {
               type: 'string',
               maxLength: 30,
               cel: [
-                { rule: "self.matches('^[a-zA-Z0-9]+@.+$')", check: (v: string) => /^[a-zA-Z0-9]+@.+$/.test(v) },
+                {
+                  rule: "self.matches('^[a-zA-Z0-9]+@.+$')",
+                  check: (v: string) => /^[a-zA-Z0-9]+@.+$/.test(v),
+                },
                 {
                   rule: "self.split('@')[0] in ['al2','al2023','bottlerocket','windows2019','windows2022','windows2025']",
                   check: (v: string) =>
-                    ['al2', 'al2023', 'bottlerocket', 'windows2019', 'windows2022', 'windows2025'].includes(v.split('@')[0]),
+                    ['al2', 'al2023', 'bottlerocket', 'windows2019', 'windows2022', 'windows2025'].includes(
+                      v.split('@')[0],
+                    ),
                 },
               ],
             },
@@ -1295,7 +1325,7 @@ const ec2NodeClass: CrdSchema = {
             maxItems: 30,
             cel: [
               {
-                rule: "!self.exists(x, has(x.alias) && (has(x.id) || has(x.tags) || has(x.name) || has(x.owner)))",
+                rule: '!self.exists(x, has(x.alias) && (has(x.id) || has(x.tags) || has(x.name) || has(x.owner)))',
                 check: (l: any[]) => !l.some((x) => x.alias !== undefined && Object.keys(x).length > 1),
               },
               {
@@ -1310,11 +1340,14 @@ const ec2NodeClass: CrdSchema = {
           maxItems: 30,
           cel: selectorRules(['tags', 'id'], ['tags']),
         }),
-        securityGroupSelectorTerms: list(obj({ id: idOrExpression('sg-[0-9a-z]+'), name: str, tags: tagMap }), {
-          minItems: 1,
-          maxItems: 30,
-          cel: selectorRules(['tags', 'id', 'name'], ['tags', 'name']),
-        }),
+        securityGroupSelectorTerms: list(
+          obj({ id: idOrExpression('sg-[0-9a-z]+'), name: str, tags: tagMap }),
+          {
+            minItems: 1,
+            maxItems: 30,
+            cel: selectorRules(['tags', 'id', 'name'], ['tags', 'name']),
+          },
+        ),
         capacityReservationSelectorTerms: list(
           obj({
             id: { type: 'string', pattern: '^cr-[0-9a-z]+$' },
@@ -1322,7 +1355,13 @@ const ec2NodeClass: CrdSchema = {
             ownerID: { type: 'string', pattern: '^[0-9]{12}$' },
             tags: tagMap,
           }),
-          { maxItems: 30, cel: selectorRules(['tags', 'id', 'instanceMatchCriteria'], ['tags', 'ownerID', 'instanceMatchCriteria']) },
+          {
+            maxItems: 30,
+            cel: selectorRules(
+              ['tags', 'id', 'instanceMatchCriteria'],
+              ['tags', 'ownerID', 'instanceMatchCriteria'],
+            ),
+          },
         ),
         networkInterfaces: list(
           obj(
@@ -1340,18 +1379,22 @@ const ec2NodeClass: CrdSchema = {
                 rule: "self.size() == 0 || self.exists(x, x.deviceIndex == 0 && x.networkCardIndex == 0 && x.interfaceType == 'interface')",
                 check: (l: any[]) =>
                   l.length === 0 ||
-                  l.some((x) => x.deviceIndex === 0 && x.networkCardIndex === 0 && x.interfaceType === 'interface'),
+                  l.some(
+                    (x) => x.deviceIndex === 0 && x.networkCardIndex === 0 && x.interfaceType === 'interface',
+                  ),
               },
               {
                 rule: "self.all(x, self.filter(y, x.networkCardIndex == y.networkCardIndex && x.deviceIndex == y.deviceIndex).size() == 1 && (x.interfaceType != 'efa-only' || self.filter(y, x.networkCardIndex == y.networkCardIndex && y.interfaceType == 'efa-only').size() == 1))",
                 check: (l: any[]) =>
                   l.every(
                     (x) =>
-                      l.filter((y) => x.networkCardIndex === y.networkCardIndex && x.deviceIndex === y.deviceIndex)
-                        .length === 1 &&
+                      l.filter(
+                        (y) => x.networkCardIndex === y.networkCardIndex && x.deviceIndex === y.deviceIndex,
+                      ).length === 1 &&
                       (x.interfaceType !== 'efa-only' ||
-                        l.filter((y) => x.networkCardIndex === y.networkCardIndex && y.interfaceType === 'efa-only')
-                          .length === 1),
+                        l.filter(
+                          (y) => x.networkCardIndex === y.networkCardIndex && y.interfaceType === 'efa-only',
+                        ).length === 1),
                   ),
               },
             ],
@@ -1438,19 +1481,19 @@ const ec2NodeClass: CrdSchema = {
       {
         cel: [
           {
-            rule: "(has(self.role) && !has(self.instanceProfile)) || (!has(self.role) && has(self.instanceProfile))",
+            rule: '(has(self.role) && !has(self.instanceProfile)) || (!has(self.role) && has(self.instanceProfile))',
             check: (s: any) => (s.role !== undefined) !== (s.instanceProfile !== undefined),
           },
           {
-            rule: "self.amiSelectorTerms.exists(x, has(x.alias)) ? true : has(self.amiFamily)",
-            check: (s: any) => s.amiSelectorTerms.some((x: any) => x.alias !== undefined) || s.amiFamily !== undefined,
+            rule: 'self.amiSelectorTerms.exists(x, has(x.alias)) ? true : has(self.amiFamily)',
+            check: (s: any) =>
+              s.amiSelectorTerms.some((x: any) => x.alias !== undefined) || s.amiFamily !== undefined,
           },
         ],
       },
     ),
   ),
 };
-
 
 export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
   [
