@@ -41,13 +41,6 @@ export const KARPENTER_NAMESPACE = 'kube-system';
 export const KARPENTER_SERVICE_ACCOUNT = 'karpenter';
 
 /**
- * Pod annotation that stops Karpenter from voluntarily disrupting (consolidating, expiring,
- * drifting) the node a pod runs on. Put it on training pods: a replaced node stops the whole
- * gang. Karpenter docs `concepts/disruption.md` ("Pod-Level Controls") at v1.14.1.
- */
-export const KARPENTER_DO_NOT_DISRUPT_ANNOTATION = 'karpenter.sh/do-not-disrupt';
-
-/**
  * EventBridge events Karpenter's interruption handling consumes, by rule id: source and
  * detail-type (aws/karpenter-provider-aws v1.14.1
  * `website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml`).
