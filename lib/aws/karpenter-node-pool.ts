@@ -153,7 +153,7 @@ const EFA_BY_TYPE = new WeakMap<object, Map<string, { efa: boolean; path: string
  * limit from a GPU count or a monthly budget; GPU labels and the `nvidia.com/gpu` taint; IMDSv2,
  * an encrypted gp3 root volume, local NVMe as RAID0 and huge pages.
  *
- * Put {@link KARPENTER_DO_NOT_DISRUPT_ANNOTATION} on training pods.
+ * Put `karpenter.sh/do-not-disrupt` on training pods (`TrainingJob` `doNotDisrupt: true`).
  *
  * @see https://karpenter.sh/docs/concepts/nodepools/
  * @see https://karpenter.sh/docs/concepts/nodeclasses/

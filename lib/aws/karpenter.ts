@@ -40,22 +40,29 @@ export const KARPENTER_NAMESPACE = 'kube-system';
 /** Service account of the Karpenter controller (the Pod Identity association's). */
 export const KARPENTER_SERVICE_ACCOUNT = 'karpenter';
 
+/** An EventBridge event by its source and detail-type. */
+export interface KarpenterInterruptionEvent {
+  /** Event `source`, for example `aws.ec2`. */
+  readonly source: string;
+  /** Event `detail-type`. */
+  readonly detailType: string;
+}
+
 /**
  * EventBridge events Karpenter's interruption handling consumes, by rule id: source and
  * detail-type (aws/karpenter-provider-aws v1.14.1
  * `website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml`).
  */
-export const KARPENTER_INTERRUPTION_EVENTS: Readonly<Record<string, { source: string; detailType: string }>> =
-  {
-    ScheduledChange: { source: 'aws.health', detailType: 'AWS Health Event' },
-    SpotInterruption: { source: 'aws.ec2', detailType: 'EC2 Spot Instance Interruption Warning' },
-    Rebalance: { source: 'aws.ec2', detailType: 'EC2 Instance Rebalance Recommendation' },
-    InstanceStateChange: { source: 'aws.ec2', detailType: 'EC2 Instance State-change Notification' },
-    CapacityReservationInterruption: {
-      source: 'aws.ec2',
-      detailType: 'EC2 Capacity Reservation Instance Interruption Warning',
-    },
-  };
+export const KARPENTER_INTERRUPTION_EVENTS: Readonly<Record<string, KarpenterInterruptionEvent>> = {
+  ScheduledChange: { source: 'aws.health', detailType: 'AWS Health Event' },
+  SpotInterruption: { source: 'aws.ec2', detailType: 'EC2 Spot Instance Interruption Warning' },
+  Rebalance: { source: 'aws.ec2', detailType: 'EC2 Instance Rebalance Recommendation' },
+  InstanceStateChange: { source: 'aws.ec2', detailType: 'EC2 Instance State-change Notification' },
+  CapacityReservationInterruption: {
+    source: 'aws.ec2',
+    detailType: 'EC2 Capacity Reservation Instance Interruption Warning',
+  },
+};
 
 /** What {@link karpenterControllerPolicy} scopes the controller's permissions to. */
 export interface KarpenterPolicyScope {
