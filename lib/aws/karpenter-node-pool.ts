@@ -410,10 +410,21 @@ export class KarpenterGpuNodePool extends Construct {
           httpPutResponseHopLimit: basics.metadataOptions!.httpPutResponseHopLimit,
           httpTokens: 'required',
         },
+        // The kubelet's volume (`rootVolume`): the root on AL2023, the data volume on
+        // Bottlerocket, whose 4 GiB OS volume is listed too so it is encrypted gp3 as well
+        // (Karpenter's defaults per AMI family, docs/concepts/nodeclasses.md at v1.14.1).
         blockDeviceMappings: [
+          ...(amiType === GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA
+            ? [
+                {
+                  deviceName: '/dev/xvda',
+                  ebs: { volumeSize: '4Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
+                },
+              ]
+            : []),
           {
             deviceName: dataVolumeDevice(amiType),
-            rootVolume: amiType !== GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA,
+            rootVolume: true,
             ebs: {
               volumeSize: `${props.rootVolumeSizeGiB ?? 200}Gi`,
               volumeType: 'gp3',

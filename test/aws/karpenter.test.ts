@@ -256,10 +256,17 @@ describe('KarpenterGpuNodePool', () => {
     expect(nodeClass.spec.networkInterfaces).toBeUndefined();
     expect(nodeClass.spec.instanceStorePolicy).toBeUndefined();
     expect(nodeClass.spec.userData).toBeUndefined();
-    expect(nodeClass.spec.blockDeviceMappings[0]).toMatchObject({
-      deviceName: '/dev/xvdb',
-      rootVolume: false,
-    });
+    expect(nodeClass.spec.blockDeviceMappings).toEqual([
+      {
+        deviceName: '/dev/xvda',
+        ebs: { volumeSize: '4Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
+      },
+      {
+        deviceName: '/dev/xvdb',
+        rootVolume: true,
+        ebs: { volumeSize: '200Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
+      },
+    ]);
   });
 
   test('a monthly budget becomes a GPU limit of whole nodes at the most expensive type', () => {
