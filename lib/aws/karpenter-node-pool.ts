@@ -22,7 +22,7 @@ import {
   supportsEfaLayout,
 } from './instance-types';
 import { Karpenter } from './karpenter';
-import { NetworkSubnet } from './network';
+import { NetworkSubnet } from './interfaces';
 import {
   addNodeGroupCost,
   dataVolumeDevice,

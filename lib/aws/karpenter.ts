@@ -14,26 +14,10 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Validate, ValidationError } from '../core';
 import { EksCluster } from './cluster';
+import type { AwsPinnedHelmChart } from './load-balancer-controller';
 import { serviceTrustPolicy } from './private/iam';
 import { awsPartition } from './private/partition';
 import { RawTerraformResource } from './private/raw-resource';
-
-/**
- * A Helm chart the AWS module pins (the same fields as the Kubernetes module's
- * `PinnedHelmChart`; the AWS module does not import the Kubernetes one).
- */
-export interface AwsChartPin {
-  /** Chart repository URL, `https://...` or `oci://...`. */
-  readonly repository: string;
-  /** Chart name. */
-  readonly chart: string;
-  /** Exact chart version. */
-  readonly version: string;
-  /** URL of the release the version was read from. */
-  readonly source: string;
-  /** Day the pin was last checked, `YYYY-MM-DD`. */
-  readonly checked: string;
-}
 
 /**
  * The Karpenter chart: `oci://public.ecr.aws/karpenter/karpenter` 1.14.1 (controller image
@@ -42,7 +26,7 @@ export interface AwsChartPin {
  * `crds/` directory. The release tag's own `charts/karpenter/Chart.yaml` still reads 1.13.0:
  * the release job stamps the version when it publishes to the OCI registry.
  */
-export const KARPENTER_CHART: AwsChartPin = {
+export const KARPENTER_CHART: AwsPinnedHelmChart = {
   repository: 'oci://public.ecr.aws/karpenter',
   chart: 'karpenter',
   version: '1.14.1',
