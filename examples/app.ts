@@ -6,6 +6,7 @@
 import { App } from 'cdktf';
 import { build as awsInference } from './aws-inference/main';
 import { build as awsTraining } from './aws-training/main';
+import { build as awsTrainingKarpenter } from './aws-training-karpenter/main';
 import { build as gcpInference } from './gcp-inference/main';
 import { build as gcpTraining } from './gcp-training/main';
 import { build as k8sServing } from './k8s-serving/main';
@@ -17,6 +18,7 @@ const app = new App();
 servingPlan(app);
 quickstart(app);
 awsTraining(app);
+awsTrainingKarpenter(app);
 awsInference(app);
 gcpTraining(app);
 gcpInference(app);

@@ -20,3 +20,5 @@ export * from './weight-cache';
 export * from './trace-export';
 export * from './team-budget-alarms';
 export * from './container-logs';
+export * from './karpenter';
+export * from './karpenter-node-pool';

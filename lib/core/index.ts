@@ -18,3 +18,4 @@ export * from './provider-config';
 export * from './deprecation';
 export * from './budget';
 export * from './pool-common';
+export * from './disruption';

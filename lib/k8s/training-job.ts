@@ -6,6 +6,7 @@ import {
   Accelerator,
   NVIDIA_GPU_RESOURCE,
   Validate,
+  KARPENTER_DO_NOT_DISRUPT_ANNOTATION,
   ValidationError,
   Warnings,
 } from '../core';
@@ -122,6 +123,14 @@ export interface TrainingJobProps {
    * @default - no topology request (the queue's TAS flavors still place pods, unconstrained)
    */
   readonly topology?: TrainingJobTopology;
+  /**
+   * Annotate the pods `karpenter.sh/do-not-disrupt: "true"`, so Karpenter (and EKS Auto Mode)
+   * never drains their nodes for consolidation, drift or expiry while the job runs: one
+   * replaced node stops the whole gang. Harmless on nodes Karpenter does not manage.
+   * @default false
+   * @see https://karpenter.sh/docs/concepts/disruption/
+   */
+  readonly doNotDisrupt?: boolean;
   /**
    * Checkpoint location (`CHECKPOINT_URI`) and optional shared volume.
    * @default - none (a warning is raised: every restart starts from scratch)
@@ -323,6 +332,7 @@ export class TrainingJob extends Construct {
       assertDnsLabel(this, 'queueName', props.queueName);
     }
     const topologyAnnotations: Record<string, string> = {};
+    if (props.doNotDisrupt !== undefined) Validate.boolean(this, 'doNotDisrupt', props.doNotDisrupt);
     if (props.topology !== undefined) {
       const t = Validate.object<TrainingJobTopology>(this, 'topology', props.topology);
       if (!props.queueName) {
@@ -347,6 +357,10 @@ export class TrainingJob extends Construct {
       }
       topologyAnnotations[TOPOLOGY_ANNOTATION[placement]] = t.level;
     }
+    const podAnnotations: Record<string, string> = {
+      ...topologyAnnotations,
+      ...(props.doNotDisrupt ? { [KARPENTER_DO_NOT_DISRUPT_ANNOTATION]: 'true' } : {}),
+    };
     this.masterAddress = `${this.jobSetName}-${REPLICATED_JOB}-0-0.${this.jobSetName}`;
 
     const runAsUser = props.runAsUser ?? 1000;
@@ -522,9 +536,7 @@ export class TrainingJob extends Construct {
                   template: {
                     metadata: {
                       labels,
-                      ...(Object.keys(topologyAnnotations).length
-                        ? { annotations: topologyAnnotations }
-                        : {}),
+                      ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}),
                     },
                     spec: podSpec,
                   },

@@ -411,4 +411,21 @@ export const CHART_VALUE_KEYS: Readonly<Record<string, ChartValueKeys>> = {
         'commented out in values.yaml; read by templates/servicemonitor.yaml (`.Values.serviceMonitor.selector`, written into the labels)',
     },
   },
+  'karpenter@1.14.1': {
+    source: 'aws/karpenter-provider-aws tag v1.14.1 (bde00654) charts/karpenter/values.yaml',
+    known: [
+      'replicas',
+      'serviceAccount',
+      'serviceAccount.create',
+      'serviceAccount.name',
+      'settings',
+      'settings.clusterName',
+      'settings.interruptionQueue',
+      'settings.featureGates',
+      'settings.featureGates.reservedCapacity',
+      'controller',
+      'controller.resources',
+    ],
+    freeForm: ['controller.resources'],
+  },
 };

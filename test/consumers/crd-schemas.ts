@@ -1042,6 +1042,459 @@ const httpRoute: CrdSchema = {
   ),
 };
 
+// --- Karpenter v1.14.1 (KARPENTER_CHART) ---------------------------------------------------
+const KARPENTER = 'aws/karpenter-provider-aws tag v1.14.1 (bde00654) pkg/apis/crds';
+/**
+ * A Terraform expression (`${...}`) in place of an id the cloud assigns at apply (a subnet or
+ * security group made in the same apply): its value is only known then, so the pattern is
+ * checked on literal ids only.
+ */
+const tfExpression: Schema = { type: 'string', pattern: '^\\$\\{[\\s\\S]*\\}$' };
+const idOrExpression = (pattern: string): Schema => ({
+  anyOf: [{ type: 'string', pattern }, tfExpression],
+});
+const K8S_LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
+const K8S_QUALIFIED_KEY =
+  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(\\/))?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$';
+/** The label keys of the karpenter.k8s.aws domain a NodePool may use (NodePool CRD v1.14.1). */
+const KARPENTER_AWS_LABELS = [
+  'karpenter.k8s.aws/instance-tenancy',
+  'karpenter.k8s.aws/capacity-reservation-type',
+  'karpenter.k8s.aws/capacity-reservation-id',
+  'karpenter.k8s.aws/capacity-reservation-interruptible',
+  'karpenter.k8s.aws/ec2nodeclass',
+  'karpenter.k8s.aws/instance-encryption-in-transit-supported',
+  'karpenter.k8s.aws/instance-category',
+  'karpenter.k8s.aws/instance-hypervisor',
+  'karpenter.k8s.aws/instance-family',
+  'karpenter.k8s.aws/instance-generation',
+  'karpenter.k8s.aws/instance-local-nvme',
+  'karpenter.k8s.aws/instance-size',
+  'karpenter.k8s.aws/instance-cpu',
+  'karpenter.k8s.aws/instance-cpu-manufacturer',
+  'karpenter.k8s.aws/instance-cpu-sustained-clock-speed-mhz',
+  'karpenter.k8s.aws/instance-memory',
+  'karpenter.k8s.aws/instance-ebs-bandwidth',
+  'karpenter.k8s.aws/instance-network-bandwidth',
+  'karpenter.k8s.aws/instance-gpu-name',
+  'karpenter.k8s.aws/instance-gpu-manufacturer',
+  'karpenter.k8s.aws/instance-gpu-count',
+  'karpenter.k8s.aws/instance-gpu-memory',
+  'karpenter.k8s.aws/instance-accelerator-name',
+  'karpenter.k8s.aws/instance-accelerator-manufacturer',
+  'karpenter.k8s.aws/instance-accelerator-count',
+  'karpenter.k8s.aws/instance-capability-flex',
+  'karpenter.k8s.aws/placement-group-id',
+  'karpenter.k8s.aws/placement-group-partition',
+];
+const keyDomain = (k: string): string => /^([^/]+)/.exec(k)![1];
+/** The restricted-key rules, on one key (requirements) or every key of a map (labels). */
+function restrictedKeyRules(all: boolean): CelRule[] {
+  const each = (f: (k: string) => boolean) => (self: any) =>
+    all ? Object.keys(self).every(f) : f(self as string);
+  const x = all ? 'self.all(x, x' : 'self';
+  const close = all ? ')' : '';
+  return [
+    {
+      rule: `${all ? 'self.all(x, x' : 'self'} in ["karpenter.sh/capacity-type", "karpenter.sh/nodepool"] || !${all ? 'x' : 'self'}.find("^([^/]+)").endsWith("karpenter.sh")${close}`,
+      check: each(
+        (k) =>
+          ['karpenter.sh/capacity-type', 'karpenter.sh/nodepool'].includes(k) ||
+          !keyDomain(k).endsWith('karpenter.sh'),
+      ),
+    },
+    { rule: `${x} != "karpenter.sh/nodepool"${close}`, check: each((k) => k !== 'karpenter.sh/nodepool') },
+    { rule: `${x} != "kubernetes.io/hostname"${close}`, check: each((k) => k !== 'kubernetes.io/hostname') },
+    {
+      rule: `${all ? 'self.all(x, x' : 'self'} in [${KARPENTER_AWS_LABELS.map((l) => `"${l}"`).join(', ')}] || !${all ? 'x' : 'self'}.find("^([^/]+)").endsWith("karpenter.k8s.aws")${close}`,
+      check: each((k) => KARPENTER_AWS_LABELS.includes(k) || !keyDomain(k).endsWith('karpenter.k8s.aws')),
+    },
+  ];
+}
+const karpenterTaint: Schema = obj(
+  {
+    key: { type: 'string', minLength: 1, pattern: K8S_QUALIFIED_KEY },
+    value: { type: 'string', pattern: K8S_QUALIFIED_KEY },
+    effect: enumOf(...TAINT_EFFECTS),
+    timeAdded: { type: 'string' },
+  },
+  ['key', 'effect'],
+);
+const nonEmpty = (rule = "self != ''"): Schema => ({
+  type: 'string',
+  cel: [{ rule, check: (v: string) => v !== '' }],
+});
+const nodePool: CrdSchema = {
+  apiVersion: 'karpenter.sh/v1',
+  kind: 'NodePool',
+  source: `${KARPENTER}/karpenter.sh_nodepools.yaml`,
+  schema: resource(
+    'karpenter.sh/v1',
+    'NodePool',
+    obj(
+      {
+        template: obj(
+          {
+            metadata: obj({
+              annotations: stringMap,
+              labels: {
+                type: 'object',
+                additionalProperties: { type: 'string', maxLength: 63, pattern: K8S_LABEL_VALUE },
+                maxProperties: 100,
+                cel: restrictedKeyRules(true),
+              },
+            }),
+            spec: obj(
+              {
+                nodeClassRef: obj({ group: nonEmpty(), kind: nonEmpty(), name: nonEmpty() }, [
+                  'group',
+                  'kind',
+                  'name',
+                ]),
+                requirements: list(
+                  obj(
+                    {
+                      key: {
+                        type: 'string',
+                        maxLength: 316,
+                        pattern: K8S_QUALIFIED_KEY,
+                        cel: restrictedKeyRules(false),
+                      },
+                      operator: enumOf('Gte', 'Lte', 'In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'),
+                      values: list({ type: 'string', maxLength: 63, pattern: K8S_LABEL_VALUE }),
+                      minValues: { type: 'integer', minimum: 1, maximum: 50 },
+                    },
+                    ['key', 'operator'],
+                  ),
+                  {
+                    maxItems: 100,
+                    cel: [
+                      {
+                        rule: "self.all(x, x.operator == 'In' ? x.values.size() != 0 : true)",
+                        check: (l: any[]) =>
+                          l.every((x) => x.operator !== 'In' || (x.values ?? []).length !== 0),
+                      },
+                      {
+                        rule: "self.all(x, (x.operator == 'Gt' || x.operator == 'Lt' || x.operator == 'Gte' || x.operator == 'Lte') ? (x.values.size() == 1 && int(x.values[0]) >= 0) : true)",
+                        check: (l: any[]) =>
+                          l.every(
+                            (x) =>
+                              !['Gt', 'Lt', 'Gte', 'Lte'].includes(x.operator) ||
+                              ((x.values ?? []).length === 1 && /^[0-9]+$/.test(x.values[0])),
+                          ),
+                      },
+                      {
+                        rule: "self.all(x, (x.operator == 'In' && has(x.minValues)) ? x.values.size() >= x.minValues : true)",
+                        check: (l: any[]) =>
+                          l.every(
+                            (x) =>
+                              x.operator !== 'In' ||
+                              x.minValues === undefined ||
+                              x.values.length >= x.minValues,
+                          ),
+                      },
+                    ],
+                  },
+                ),
+                taints: list(karpenterTaint),
+                startupTaints: list(karpenterTaint),
+                expireAfter: { type: 'string', pattern: '^(([0-9]+(s|m|h))+|Never)$' },
+                terminationGracePeriod: { type: 'string', pattern: '^([0-9]+(s|m|h))+$' },
+              },
+              ['nodeClassRef', 'requirements'],
+            ),
+          },
+          ['spec'],
+        ),
+        disruption: obj(
+          {
+            budgets: list(
+              obj(
+                {
+                  nodes: { type: 'string', pattern: '^((100|[0-9]{1,2})%|[0-9]+)$' },
+                  reasons: list(enumOf('Underutilized', 'Empty', 'Drifted'), { maxItems: 50 }),
+                  schedule: { type: 'string' },
+                  duration: { type: 'string', pattern: '^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$' },
+                },
+                ['nodes'],
+              ),
+              {
+                maxItems: 50,
+                cel: [
+                  {
+                    rule: 'self.all(x, has(x.schedule) == has(x.duration))',
+                    check: (l: any[]) =>
+                      l.every((x) => (x.schedule === undefined) === (x.duration === undefined)),
+                  },
+                ],
+              },
+            ),
+            consolidateAfter: { type: 'string', pattern: '^(([0-9]+(s|m|h))+|Never)$' },
+            consolidationPolicy: enumOf('WhenEmpty', 'WhenEmptyOrUnderutilized', 'Balanced'),
+          },
+          ['consolidateAfter'],
+        ),
+        limits: { type: 'object', additionalProperties: quantity },
+        weight: { type: 'integer', minimum: 1, maximum: 100 },
+        replicas: { type: 'integer', minimum: 0 },
+      },
+      ['template'],
+      {
+        cel: [
+          {
+            rule: "!has(self.replicas) || (!has(self.limits) || size(self.limits) == 0 || (size(self.limits) == 1 && 'nodes' in self.limits))",
+            check: (s: any) =>
+              s.replicas === undefined ||
+              s.limits === undefined ||
+              Object.keys(s.limits).length === 0 ||
+              (Object.keys(s.limits).length === 1 && 'nodes' in s.limits),
+          },
+          {
+            rule: '!has(self.replicas) || !has(self.weight)',
+            check: (s: any) => s.replicas === undefined || s.weight === undefined,
+          },
+        ],
+      },
+    ),
+  ),
+};
+const selectorRules = (fields: string[], idExclusive: string[]): CelRule[] => [
+  {
+    rule: `self.all(x, ${fields.map((f) => `has(x.${f})`).join(' || ')})`,
+    check: (l: any[]) => l.every((x) => fields.some((f) => x[f] !== undefined)),
+  },
+  {
+    rule: `!self.all(x, has(x.id) && (${idExclusive.map((f) => `has(x.${f})`).join(' || ')}))`,
+    check: (l: any[]) => !l.every((x) => x.id !== undefined && idExclusive.some((f) => x[f] !== undefined)),
+  },
+];
+const tagMap: Schema = {
+  type: 'object',
+  additionalProperties: str,
+  maxProperties: 20,
+  cel: [
+    {
+      rule: "self.all(k, k != '' && self[k] != '')",
+      check: (m: Record<string, string>) => Object.entries(m).every(([k, v]) => k !== '' && v !== ''),
+    },
+  ],
+};
+const ec2NodeClass: CrdSchema = {
+  apiVersion: 'karpenter.k8s.aws/v1',
+  kind: 'EC2NodeClass',
+  source: `${KARPENTER}/karpenter.k8s.aws_ec2nodeclasses.yaml`,
+  schema: resource(
+    'karpenter.k8s.aws/v1',
+    'EC2NodeClass',
+    obj(
+      {
+        role: nonEmpty(),
+        instanceProfile: str,
+        amiFamily: enumOf(
+          'AL2',
+          'AL2023',
+          'Bottlerocket',
+          'Custom',
+          'Windows2019',
+          'Windows2022',
+          'Windows2025',
+        ),
+        amiSelectorTerms: list(
+          obj({
+            alias: {
+              type: 'string',
+              maxLength: 30,
+              cel: [
+                {
+                  rule: "self.matches('^[a-zA-Z0-9]+@.+$')",
+                  check: (v: string) => /^[a-zA-Z0-9]+@.+$/.test(v),
+                },
+                {
+                  rule: "self.split('@')[0] in ['al2','al2023','bottlerocket','windows2019','windows2022','windows2025']",
+                  check: (v: string) =>
+                    ['al2', 'al2023', 'bottlerocket', 'windows2019', 'windows2022', 'windows2025'].includes(
+                      v.split('@')[0],
+                    ),
+                },
+              ],
+            },
+            id: { type: 'string', pattern: 'ami-[0-9a-z]+' },
+          }),
+          {
+            minItems: 1,
+            maxItems: 30,
+            cel: [
+              {
+                rule: '!self.exists(x, has(x.alias) && (has(x.id) || has(x.tags) || has(x.name) || has(x.owner)))',
+                check: (l: any[]) => !l.some((x) => x.alias !== undefined && Object.keys(x).length > 1),
+              },
+              {
+                rule: '!(self.exists(x, has(x.alias)) && self.size() != 1)',
+                check: (l: any[]) => !(l.some((x) => x.alias !== undefined) && l.length !== 1),
+              },
+            ],
+          },
+        ),
+        subnetSelectorTerms: list(obj({ id: idOrExpression('subnet-[0-9a-z]+'), tags: tagMap }), {
+          minItems: 1,
+          maxItems: 30,
+          cel: selectorRules(['tags', 'id'], ['tags']),
+        }),
+        securityGroupSelectorTerms: list(
+          obj({ id: idOrExpression('sg-[0-9a-z]+'), name: str, tags: tagMap }),
+          {
+            minItems: 1,
+            maxItems: 30,
+            cel: selectorRules(['tags', 'id', 'name'], ['tags', 'name']),
+          },
+        ),
+        capacityReservationSelectorTerms: list(
+          obj({
+            id: { type: 'string', pattern: '^cr-[0-9a-z]+$' },
+            instanceMatchCriteria: enumOf('open', 'targeted'),
+            ownerID: { type: 'string', pattern: '^[0-9]{12}$' },
+            tags: tagMap,
+          }),
+          {
+            maxItems: 30,
+            cel: selectorRules(
+              ['tags', 'id', 'instanceMatchCriteria'],
+              ['tags', 'ownerID', 'instanceMatchCriteria'],
+            ),
+          },
+        ),
+        networkInterfaces: list(
+          obj(
+            {
+              networkCardIndex: nonNegInt32,
+              deviceIndex: nonNegInt32,
+              interfaceType: enumOf('interface', 'efa-only'),
+            },
+            ['deviceIndex', 'interfaceType', 'networkCardIndex'],
+          ),
+          {
+            maxItems: 150,
+            cel: [
+              {
+                rule: "self.size() == 0 || self.exists(x, x.deviceIndex == 0 && x.networkCardIndex == 0 && x.interfaceType == 'interface')",
+                check: (l: any[]) =>
+                  l.length === 0 ||
+                  l.some(
+                    (x) => x.deviceIndex === 0 && x.networkCardIndex === 0 && x.interfaceType === 'interface',
+                  ),
+              },
+              {
+                rule: "self.all(x, self.filter(y, x.networkCardIndex == y.networkCardIndex && x.deviceIndex == y.deviceIndex).size() == 1 && (x.interfaceType != 'efa-only' || self.filter(y, x.networkCardIndex == y.networkCardIndex && y.interfaceType == 'efa-only').size() == 1))",
+                check: (l: any[]) =>
+                  l.every(
+                    (x) =>
+                      l.filter(
+                        (y) => x.networkCardIndex === y.networkCardIndex && x.deviceIndex === y.deviceIndex,
+                      ).length === 1 &&
+                      (x.interfaceType !== 'efa-only' ||
+                        l.filter(
+                          (y) => x.networkCardIndex === y.networkCardIndex && y.interfaceType === 'efa-only',
+                        ).length === 1),
+                  ),
+              },
+            ],
+          },
+        ),
+        metadataOptions: obj({
+          httpEndpoint: enumOf('enabled', 'disabled'),
+          httpProtocolIPv6: enumOf('enabled', 'disabled'),
+          httpPutResponseHopLimit: { type: 'integer', minimum: 1, maximum: 64 },
+          httpTokens: enumOf('required', 'optional'),
+        }),
+        blockDeviceMappings: list(
+          obj({
+            deviceName: str,
+            rootVolume: bool,
+            ebs: obj(
+              {
+                deleteOnTermination: bool,
+                encrypted: bool,
+                iops: int64,
+                kmsKeyID: str,
+                snapshotID: str,
+                throughput: int64,
+                volumeSize: {
+                  type: 'string',
+                  pattern:
+                    '^((?:[1-9][0-9]{0,3}|[1-4][0-9]{4}|[5][0-8][0-9]{3}|59000)Gi|(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|[6][0-3][0-9]{3}|64000)G|([1-9]||[1-5][0-7]|58)Ti|([1-9]||[1-5][0-9]|6[0-3]|64)T)$',
+                },
+                volumeType: enumOf('standard', 'io1', 'io2', 'gp2', 'sc1', 'st1', 'gp3'),
+              },
+              [],
+              {
+                cel: [
+                  {
+                    rule: 'has(self.snapshotID) || has(self.volumeSize)',
+                    check: (e: any) => e.snapshotID !== undefined || e.volumeSize !== undefined,
+                  },
+                ],
+              },
+            ),
+          }),
+          {
+            maxItems: 50,
+            cel: [
+              {
+                rule: 'self.filter(x, has(x.rootVolume)?x.rootVolume==true:false).size() <= 1',
+                check: (l: any[]) => l.filter((x) => x.rootVolume === true).length <= 1,
+              },
+            ],
+          },
+        ),
+        instanceStorePolicy: enumOf('RAID0'),
+        placementGroupSelector: obj({ id: { type: 'string', pattern: '^pg-[0-9a-z]+$' }, name: str }),
+        userData: str,
+        tags: {
+          type: 'object',
+          additionalProperties: str,
+          cel: [
+            { rule: "self.all(k, k != '')", check: (m: any) => Object.keys(m).every((k) => k !== '') },
+            {
+              rule: "self.all(k, k !='eks:eks-cluster-name')",
+              check: (m: any) => Object.keys(m).every((k) => k !== 'eks:eks-cluster-name'),
+            },
+            {
+              rule: "self.all(k, !k.startsWith('kubernetes.io/cluster') )",
+              check: (m: any) => Object.keys(m).every((k) => !k.startsWith('kubernetes.io/cluster')),
+            },
+            {
+              rule: "self.all(k, k != 'karpenter.sh/nodepool')",
+              check: (m: any) => Object.keys(m).every((k) => k !== 'karpenter.sh/nodepool'),
+            },
+            {
+              rule: "self.all(k, k !='karpenter.sh/nodeclaim')",
+              check: (m: any) => Object.keys(m).every((k) => k !== 'karpenter.sh/nodeclaim'),
+            },
+            {
+              rule: "self.all(k, k !='karpenter.k8s.aws/ec2nodeclass')",
+              check: (m: any) => Object.keys(m).every((k) => k !== 'karpenter.k8s.aws/ec2nodeclass'),
+            },
+          ],
+        },
+      },
+      ['amiSelectorTerms', 'securityGroupSelectorTerms', 'subnetSelectorTerms'],
+      {
+        cel: [
+          {
+            rule: '(has(self.role) && !has(self.instanceProfile)) || (!has(self.role) && has(self.instanceProfile))',
+            check: (s: any) => (s.role !== undefined) !== (s.instanceProfile !== undefined),
+          },
+          {
+            rule: 'self.amiSelectorTerms.exists(x, has(x.alias)) ? true : has(self.amiFamily)',
+            check: (s: any) =>
+              s.amiSelectorTerms.some((x: any) => x.alias !== undefined) || s.amiFamily !== undefined,
+          },
+        ],
+      },
+    ),
+  ),
+};
+
 export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
   [
     scaledObject,
@@ -1058,5 +1511,7 @@ export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
     resourceFlavor,
     topology,
     localQueue,
+    nodePool,
+    ec2NodeClass,
   ].map((c) => [`${c.apiVersion}/${c.kind}`, c]),
 );

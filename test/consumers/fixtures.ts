@@ -10,6 +10,7 @@ export interface SynthesizedStack {
 const EXAMPLES = [
   'aws-inference',
   'aws-training',
+  'aws-training-karpenter',
   'gcp-inference',
   'gcp-training',
   'k8s-serving',

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { KARPENTER_CHART } from '../../lib/aws/karpenter';
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART } from '../../lib/aws/load-balancer-controller';
 import {
   ENDPOINT_PICKER_POD_SECURITY_LEVEL,
@@ -117,6 +118,7 @@ describe('Helm values, read as Helm reads them', () => {
         ...Object.values(HELM_CHARTS),
         ...Object.values(GATEWAY_HELM_CHARTS),
         AWS_LOAD_BALANCER_CONTROLLER_CHART,
+        KARPENTER_CHART,
         ...Object.values(OPS_HELM_CHARTS),
       ].map((c) => `${c.chart}@${c.version}`),
     );

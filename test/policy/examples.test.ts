@@ -1,6 +1,7 @@
 import { App, TerraformResource, TerraformStack, Testing } from 'cdktf';
 import { build as awsInference } from '../../examples/aws-inference/main';
 import { build as awsTraining } from '../../examples/aws-training/main';
+import { build as awsTrainingKarpenter } from '../../examples/aws-training-karpenter/main';
 import { build as gcpInference } from '../../examples/gcp-inference/main';
 import { build as gcpTraining } from '../../examples/gcp-training/main';
 import { build as k8sServing } from '../../examples/k8s-serving/main';
@@ -21,6 +22,7 @@ const ACCEPTED: { ruleId: string; resource: RegExp; reason: string }[] = [];
 const EXAMPLES: Record<string, (app: App) => unknown> = {
   'aws-inference': awsInference,
   'aws-training': awsTraining,
+  'aws-training-karpenter': awsTrainingKarpenter,
   'gcp-inference': gcpInference,
   'gcp-training': gcpTraining,
   'k8s-serving': k8sServing,

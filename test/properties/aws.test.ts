@@ -1,4 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import {
   AlertTopic,
@@ -8,6 +10,8 @@ import {
   EksNodeCondition,
   EksNodeRepairAction,
   GpuNetwork,
+  Karpenter,
+  KarpenterGpuNodePool,
   LustreWeightCache,
   Monitoring,
   MountpointS3CsiDriver,
@@ -43,6 +47,28 @@ function fixture(): { stack: TerraformStack; net: GpuNetwork; cluster: EksCluste
   }
   return shared;
 }
+
+/** A cluster stack, a platform stack with Karpenter and a workloads stack, in one fresh app. */
+function karpenterStacks(replicas?: number): {
+  infra: TerraformStack;
+  platform: TerraformStack;
+  workloads: TerraformStack;
+  karpenter: Karpenter;
+} {
+  const infra = awsStack();
+  const app = infra.node.root as any;
+  const cluster = new EksCluster(infra, 'Cluster', { network: network(infra) });
+  const platform = new TerraformStack(app, 'platform');
+  new HelmProvider(platform, 'helm', {});
+  const karpenter = new Karpenter(platform, 'Karpenter', {
+    cluster,
+    ...(replicas !== undefined ? { replicas } : {}),
+  });
+  const workloads = new TerraformStack(app, 'workloads');
+  new KubernetesProvider(workloads, 'kubernetes', {});
+  return { infra, platform, workloads, karpenter };
+}
+let sharedKarpenter: ReturnType<typeof karpenterStacks> | undefined;
 
 const cases: PropertyCase<any>[] = [
   {
@@ -412,6 +438,47 @@ const cases: PropertyCase<any>[] = [
       const s = awsStack();
       new AlertTopic(s, 'Topic', p);
       return [s];
+    },
+  },
+  {
+    name: 'Karpenter',
+    base: () => ({}),
+    props: { replicas: 'int' },
+    build: (p) => {
+      const k = karpenterStacks(p.replicas);
+      return [k.infra, k.platform];
+    },
+  },
+  {
+    name: 'KarpenterGpuNodePool',
+    base: () => ({ accelerator: Accelerator.H100, maxGpus: 64 }),
+    props: {
+      gpusPerNode: 'int',
+      maxGpus: 'int',
+      monthlyBudgetUsd: 'number',
+      name: 'string',
+      instanceType: 'string',
+      efa: 'bool',
+      consolidateAfter: 'string',
+      reservationAvailabilityZone: 'string',
+      amiVersion: 'string',
+      rootVolumeSizeGiB: 'int',
+      imdsHopLimit: 'int',
+      localStorageRaid0: 'bool',
+      hugePages2MiB: 'int',
+      labels: 'map',
+    },
+    probe: (p) => {
+      sharedKarpenter ??= karpenterStacks();
+      new KarpenterGpuNodePool(sharedKarpenter.workloads, probeId('P'), {
+        karpenter: sharedKarpenter.karpenter,
+        ...p,
+      });
+    },
+    build: (p) => {
+      const k = karpenterStacks();
+      new KarpenterGpuNodePool(k.workloads, 'Pool', { karpenter: k.karpenter, ...p });
+      return [k.infra, k.platform, k.workloads];
     },
   },
 ];
