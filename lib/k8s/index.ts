@@ -21,3 +21,4 @@ export * from './standalone-inference-pool';
 export * from './tracing';
 export * from './opencost';
 export * from './log-shipper';
+export * from './mpi-job';
