@@ -22,3 +22,4 @@ export * from './tracing';
 export * from './opencost';
 export * from './log-shipper';
 export * from './mpi-job';
+export * from './nccl-test';
