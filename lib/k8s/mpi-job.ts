@@ -279,6 +279,10 @@ export class MpiJob extends Construct {
     if (props.queueName) {
       assertDnsLabel(this, 'queueName', props.queueName);
     }
+    if (props.env !== undefined) {
+      const env = Validate.stringMap(this, 'env', props.env);
+      Object.keys(env).forEach((k) => Validate.envVarName(this, `env key '${k}'`, k));
+    }
     const extra = extraResources(
       this,
       'extraResourcesPerWorker',

@@ -75,9 +75,9 @@ export class NcclTest extends Construct {
     super(scope, id);
     Validate.object(this, 'props', props);
     const min = Validate.number(this, 'minBusBandwidthGBps', props.minBusBandwidthGBps);
-    if (!(min > 0) || !Number.isFinite(min)) {
+    if (!(min > 0) || !(min <= 10000)) {
       throw new ValidationError(
-        `'minBusBandwidthGBps' must be a positive number of GB/s, got ${min}: take it from the instance type's published nccl-tests results.`,
+        `'minBusBandwidthGBps' must be a number of GB/s above 0 and at most 10000, got ${min}: take it from a run on a cluster you trust or a fraction of the per-node network bandwidth.`,
         this,
       );
     }

@@ -166,6 +166,8 @@ describe('MpiJob', () => {
       /must not set 'nvidia.com\/gpu'/,
     ],
     ['bad queue name', { queueName: 'Training' }, /'queueName'/],
+    ['env name with a space', { env: { 'A B': 'x' } }, /env key 'A B'/],
+    ['env not a map', { env: 'x' as any }, /'env'/],
   ])('refuses %s', (_n, props, message) => {
     expect(() => mpi(props)).toThrow(ValidationError);
     expect(() => mpi(props)).toThrow(message);

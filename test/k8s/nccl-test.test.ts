@@ -96,8 +96,9 @@ describe('NcclTest', () => {
   });
 
   test.each<[string, Partial<NcclTestProps>, RegExp]>([
-    ['zero threshold', { minBusBandwidthGBps: 0 }, /'minBusBandwidthGBps' must be a positive number/],
+    ['zero threshold', { minBusBandwidthGBps: 0 }, /'minBusBandwidthGBps' must be a number of GB\/s above 0/],
     ['infinite threshold', { minBusBandwidthGBps: Infinity }, /'minBusBandwidthGBps'/],
+    ['threshold above any fabric', { minBusBandwidthGBps: 1e21 }, /at most 10000/],
     ['string threshold', { minBusBandwidthGBps: '300' as any }, /'minBusBandwidthGBps'/],
     ['binary with shell characters', { binary: 'all_reduce_perf; rm -rf /' }, /'binary' .* plain path/],
     ['bad size', { minBytes: '1GB' }, /'minBytes' \('1GB'\) must be a size/],
