@@ -15,7 +15,8 @@ import {
 } from './private/common';
 import { PodSecurityLevel, podSecurityLabels } from './pod-security';
 import { dcgmCountersCsv } from './private/dcgm';
-import { HELM_CHARTS, HelmChartVersion, IMAGES } from './versions';
+import { AppliedBundle, applyManifestBundle } from './private/manifest-bundle';
+import { HELM_CHARTS, HelmChartVersion, IMAGES, MPI_OPERATOR } from './versions';
 
 const DCGM_COUNTERS_CONFIGMAP = 'dcgm-exporter-counters';
 const JOBSET_NAMESPACE = 'jobset-system';
@@ -109,6 +110,13 @@ export interface GpuPlatformProps {
    */
   readonly leaderWorkerSet?: boolean;
   /**
+   * Install the Kubeflow MPI Operator ({@link MPI_OPERATOR}: the MPIJob CRD, its RBAC and the
+   * controller in namespace `mpi-operator`), needed by MpiJob and NcclTest. Installed before
+   * Kueue so that Kueue manages MPIJobs.
+   * @default false
+   */
+  readonly mpiOperator?: boolean;
+  /**
    * Export DCGM profiling metrics (`DCGM_FI_PROF_*`: tensor-core and DRAM activity). Some GPUs
    * and environments do not support them and the exporter fails (reference §14.7).
    * @default true
@@ -178,6 +186,8 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
   public readonly kueueInstalled: boolean;
   /** Whether LeaderWorkerSet is installed. */
   public readonly leaderWorkerSetInstalled: boolean;
+  /** Whether the MPI Operator is installed. */
+  public readonly mpiOperatorInstalled: boolean;
   /** Namespace of the NVIDIA components. */
   public readonly namespace: string;
   /** The management mode in effect. */
@@ -205,6 +215,7 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
       'jobSet',
       'kueue',
       'leaderWorkerSet',
+      'mpiOperator',
       'profilingMetrics',
     ] as const) {
       if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
@@ -235,6 +246,7 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
     this.jobSetInstalled = props.jobSet ?? true;
     this.kueueInstalled = props.kueue ?? true;
     this.leaderWorkerSetInstalled = props.leaderWorkerSet ?? false;
+    this.mpiOperatorInstalled = props.mpiOperator ?? false;
     this.dcgmExporterInstalled = props.dcgmExporter ?? true;
     const kedaAnnotations = props.kedaServiceAccountAnnotations ?? {};
     this.kedaServiceAccountAnnotations = { ...kedaAnnotations };
@@ -454,9 +466,17 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
         serviceAccountAuth: true,
       });
     }
+    let mpiOperator: AppliedBundle | undefined;
+    if (this.mpiOperatorInstalled) {
+      mpiOperator = applyManifestBundle(this, 'MpiOperator', MPI_OPERATOR.url);
+      crdGroups.push('kubeflow.org');
+    }
     if (this.kueueInstalled) {
-      // Kueue manages JobSets when their CRD exists at start-up: install it after JobSet.
-      const after = this.releases.jobset ? [this.releases.jobset] : [];
+      // Kueue manages JobSets (and MPIJobs) when their CRD exists at start-up: install it after them.
+      const after: ITerraformDependable[] = [
+        ...(this.releases.jobset ? [this.releases.jobset] : []),
+        ...(mpiOperator ? [mpiOperator.objects] : []),
+      ];
       // kubernetes-sigs/kueue v0.19.2 (8eab6877) charts/kueue/values.yaml: controllerManager.manager
       // podSecurityContext runAsNonRoot + RuntimeDefault seccomp, containerSecurityContext drops ALL,
       // no escalation (KueueViz, off by default, the same).

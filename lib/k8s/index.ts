@@ -21,3 +21,5 @@ export * from './standalone-inference-pool';
 export * from './tracing';
 export * from './opencost';
 export * from './log-shipper';
+export * from './mpi-job';
+export * from './nccl-test';

@@ -16,6 +16,8 @@ export interface IGpuPlatform extends IConstruct {
    * @default - unknown: not checked
    */
   readonly leaderWorkerSetInstalled?: boolean;
+  /** Whether the MPI Operator is installed (MpiJob works); absent means not installed. */
+  readonly mpiOperatorInstalled?: boolean;
 }
 
 /**

@@ -236,9 +236,20 @@ const REPLICATED_JOB = 'node';
 const COMPLETION_INDEX = "metadata.annotations['batch.kubernetes.io/job-completion-index']";
 
 /**
+ * The annotation (and label) JobSet puts on every pod with the gang's restart attempt, 0 on the
+ * first run (`RestartsKey`, kubernetes-sigs/jobset tag v0.12.0, `pkg/constants/constants.go`;
+ * checked 2026-12-03). Exported to the trainer as `JOBSET_RESTART_ATTEMPT`.
+ */
+const RESTART_ATTEMPT = "metadata.annotations['jobset.sigs.k8s.io/restart-attempt']";
+
+/**
  * A multi-node PyTorch training job as a JobSet: one Indexed Job of `nodes` pods wired for
  * torchrun like Kubeflow Trainer (`PET_NNODES`, `PET_NPROC_PER_NODE`, `PET_NODE_RANK` from the
  * completion index, `PET_MASTER_ADDR` = the first pod's stable DNS name, `PET_MASTER_PORT`).
+ *
+ * Resume contract: the trainer reads `CHECKPOINT_URI` (and `CHECKPOINT_DIR` when a volume is
+ * mounted), resumes from the newest complete checkpoint there and starts from step 0 only when
+ * there is none; `JOBSET_RESTART_ATTEMPT` (0 on the first run) tells a restart from a first run.
  *
  * Restarts: a pod disrupted by preemption, eviction or node loss (`DisruptionTarget`) fails its
  * Job through `podFailurePolicy`, and the JobSet restarts the whole gang with
@@ -371,6 +382,7 @@ export class TrainingJob extends Construct {
       { name: 'PET_NODE_RANK', valueFrom: { fieldRef: { fieldPath: COMPLETION_INDEX } } },
       { name: 'PET_MASTER_ADDR', value: this.masterAddress },
       { name: 'PET_MASTER_PORT', value: String(port) },
+      { name: 'JOBSET_RESTART_ATTEMPT', valueFrom: { fieldRef: { fieldPath: RESTART_ATTEMPT } } },
     ];
     if (props.tracing !== undefined) {
       env.push(

@@ -402,3 +402,25 @@ export const OPS_IMAGES: Readonly<Record<OpsImageName, PinnedImage>> = {
     checked: '2026-12-03',
   },
 };
+
+// Training schedulers (issue 13 §4). Each entry names its source and the date it was checked.
+
+/** A pinned upstream release manifest (a multi-document YAML applied as is, never vendored). */
+export interface PinnedManifestBundle extends PinProvenance {
+  /** Project and version, for messages and docs. */
+  readonly name: string;
+  /** URL of the manifest at the release tag. */
+  readonly url: string;
+}
+
+/**
+ * The Kubeflow MPI Operator v0.8.0 (`kubeflow.org/v2beta1` MPIJob): the release's single-file
+ * install, which holds the `mpi-operator` Namespace, the MPIJob CRD, RBAC and the controller
+ * Deployment (image `mpioperator/mpi-operator:0.8.0`). The project ships no Helm chart.
+ */
+export const MPI_OPERATOR: PinnedManifestBundle = {
+  name: 'Kubeflow MPI Operator v0.8.0',
+  url: 'https://raw.githubusercontent.com/kubeflow/mpi-operator/v0.8.0/deploy/v2beta1/mpi-operator.yaml',
+  source: 'https://github.com/kubeflow/mpi-operator/releases/tag/v0.8.0',
+  checked: '2026-12-03',
+};

@@ -19,6 +19,7 @@ import {
   ModelServerBackend,
   ModelServerProps,
   MonitoringStack,
+  MpiJob,
   PrefetchedWeightCache,
   ServingEngine,
   ServingFabric,
@@ -69,6 +70,7 @@ export function buildConstructStacks(): SynthesizedStack[] {
       ...(management ? { management } : {}),
       monitoring,
       leaderWorkerSet: true,
+      mpiOperator: management !== undefined,
     });
     new TrainingQueues(workloads, 'Queues', {
       platform: gpu,
@@ -92,6 +94,20 @@ export function buildConstructStacks(): SynthesizedStack[] {
         },
       ],
     });
+    if (gpu.mpiOperatorInstalled) {
+      new MpiJob(workloads, 'DeepSpeed', {
+        platform: gpu,
+        image: 'registry.example.com/ds-train:2026.12.1',
+        command: ['deepspeed', '--hostfile', '/etc/mpi/hostfile', 'train.py'],
+        workers: 2,
+        gpusPerWorker: 8,
+        accelerator: Accelerator.H100,
+        namespace: 'training',
+        queueName: 'training',
+        activeDeadlineSeconds: 86400,
+        extraResourcesPerWorker: { 'vpc.amazonaws.com/efa': 32, 'hugepages-2Mi': '5120Mi' },
+      });
+    }
     synth(`GpuPlatform + MonitoringStack (${mode})`, platform);
     synth(`TrainingQueues (${mode})`, workloads);
   }

@@ -1495,6 +1495,62 @@ const ec2NodeClass: CrdSchema = {
   ),
 };
 
+// --- Kubeflow MPI Operator v0.8.0 ---------------------------------------------------------
+const MPI_OPERATOR =
+  'kubeflow/mpi-operator tag v0.8.0 (101db144) manifests/base/kubeflow.org_mpijobs.yaml, with the ' +
+  "controller's checks of pkg/apis/kubeflow/validation/validation.go and the enum of pkg/apis/kubeflow/v2beta1/types.go";
+
+/** A replica spec as the operator accepts it (validateReplicaSpec: replicas and restartPolicy set). */
+const mpiReplicaSpec = (replicas: Schema): Schema =>
+  obj(
+    {
+      replicas,
+      restartPolicy: enumOf('Never', 'OnFailure'),
+      template: { k8s: { module: 'kubernetes-models/v1/PodTemplateSpec', name: 'PodTemplateSpec' } },
+    },
+    ['replicas', 'restartPolicy', 'template'],
+  );
+
+const mpiJob: CrdSchema = {
+  apiVersion: 'kubeflow.org/v2beta1',
+  kind: 'MPIJob',
+  source: MPI_OPERATOR,
+  schema: resource(
+    'kubeflow.org/v2beta1',
+    'MPIJob',
+    obj(
+      {
+        // types.go declares AtStartup | WaitForWorkersReady (its kubebuilder enum marker is malformed,
+        // so the CRD itself does not enforce it: the controller treats any other value as AtStartup).
+        launcherCreationPolicy: enumOf('AtStartup', 'WaitForWorkersReady'),
+        mpiImplementation: enumOf('OpenMPI', 'Intel', 'MPICH'),
+        mpiReplicaSpecs: obj(
+          {
+            Launcher: mpiReplicaSpec({ const: 1 }),
+            Worker: mpiReplicaSpec({ ...int32, minimum: 1 }),
+          },
+          ['Launcher'],
+        ),
+        runLauncherAsWorker: bool,
+        runPolicy: obj(
+          {
+            activeDeadlineSeconds: { ...int64, minimum: 0 },
+            backoffLimit: nonNegInt32,
+            cleanPodPolicy: enumOf('None', 'Running', 'All'),
+            managedBy: enumOf('kubeflow.org/mpi-operator', 'kueue.x-k8s.io/multikueue'),
+            suspend: bool,
+            ttlSecondsAfterFinished: nonNegInt32,
+          },
+          ['cleanPodPolicy'],
+        ),
+        slotsPerWorker: nonNegInt32,
+        sshAuthMountPath: { type: 'string', minLength: 1 },
+      },
+      ['mpiReplicaSpecs', 'slotsPerWorker', 'runPolicy', 'sshAuthMountPath'],
+    ),
+  ),
+};
+
 export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
   [
     scaledObject,
@@ -1513,5 +1569,6 @@ export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
     localQueue,
     nodePool,
     ec2NodeClass,
+    mpiJob,
   ].map((c) => [`${c.apiVersion}/${c.kind}`, c]),
 );

@@ -79,6 +79,14 @@ describe('TrainingJob', () => {
     expect(env.PET_MASTER_PORT).toBe('29500');
   });
 
+  test('resume contract: the JobSet restart attempt reaches the trainer next to CHECKPOINT_URI', () => {
+    const { env } = train();
+    expect(env.JOBSET_RESTART_ATTEMPT).toEqual({
+      fieldRef: { fieldPath: "metadata.annotations['jobset.sigs.k8s.io/restart-attempt']" },
+    });
+    expect(env.CHECKPOINT_URI).toBe('s3://ckpt/llama/');
+  });
+
   test('preemptions restart the gang without counting against maxRestarts', () => {
     const { js, rj, pod } = train();
     expect(js.spec.failurePolicy).toEqual({

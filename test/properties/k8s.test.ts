@@ -22,6 +22,8 @@ import {
   TrainingJob,
   TrainingQueues,
   TrainingTopology,
+  MpiJob,
+  NcclTest,
   VolumeAccessMode,
   IMAGES,
   ImagePrePuller,
@@ -503,6 +505,73 @@ const cases: PropertyCase<any>[] = [
     build: (p) => {
       const { workloads } = stacks();
       new TrainingJob(workloads, 'Train', p);
+      return [workloads];
+    },
+  },
+  {
+    name: 'MpiJob',
+    base: () => ({
+      image: 'registry.example.com/ds-train:2026.12.1',
+      command: ['deepspeed', '--hostfile', '/etc/mpi/hostfile', 'train.py'],
+      workers: 2,
+      gpusPerWorker: 8,
+      accelerator: Accelerator.H100,
+      queueName: 'training',
+      extraResourcesPerWorker: { 'vpc.amazonaws.com/efa': 32 },
+    }),
+    props: {
+      image: 'string',
+      command: 'strings',
+      workers: 'int',
+      gpusPerWorker: 'int',
+      name: 'string',
+      namespace: 'string',
+      queueName: 'string',
+      mpiImplementation: 'string',
+      backoffLimit: 'int',
+      activeDeadlineSeconds: 'int',
+      extraResourcesPerWorker: 'map',
+      cpu: 'string',
+      memoryGiB: 'number',
+      sharedMemoryGiB: 'int',
+      nodeSelector: 'map',
+      env: 'map',
+      runAsUser: 'int',
+      sshAuthMountPath: 'string',
+      workerCommand: 'strings',
+      terminationGracePeriodSeconds: 'int',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new MpiJob(workloads, 'Mpi', p);
+      return [workloads];
+    },
+  },
+  {
+    name: 'NcclTest',
+    base: () => ({
+      image: 'registry.example.com/nccl-tests:2.27.7-efa',
+      workers: 2,
+      gpusPerWorker: 8,
+      accelerator: Accelerator.H100,
+      minBusBandwidthGBps: 300,
+    }),
+    props: {
+      image: 'string',
+      workers: 'int',
+      gpusPerWorker: 'int',
+      minBusBandwidthGBps: 'number',
+      binary: 'string',
+      minBytes: 'string',
+      maxBytes: 'string',
+      iterations: 'int',
+      timeoutSeconds: 'int',
+      env: 'map',
+      name: 'string',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new NcclTest(workloads, 'Nccl', p);
       return [workloads];
     },
   },

@@ -104,6 +104,11 @@ export interface GpuPodOptions {
   readonly user: EngineUser;
   readonly writablePaths: EngineWritablePath[];
   readonly readOnlyRootFilesystem: boolean;
+  /**
+   * Capabilities the main container adds beyond the fabric's, from those Restricted allows
+   * (`NET_BIND_SERVICE`): the MPI worker's sshd binary carries it as a file capability.
+   */
+  readonly restrictedCapabilities?: Array<'NET_BIND_SERVICE'>;
 }
 
 /** A rendered GPU pod. */
@@ -178,7 +183,7 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
   // UID 0 only where a construct lets the user ask for it (TrainingJob on fabrics whose
   // RLIMIT_MEMLOCK is limited: added capabilities reach root processes only).
   const root = o.user.uid === 0;
-  const caps = fabricCapabilities(Object.keys(extra));
+  const caps = [...fabricCapabilities(Object.keys(extra)), ...(o.restrictedCapabilities ?? [])];
   const securityContext: ApiContainerSecurityContext = {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ['ALL'], ...(caps.length ? { add: caps } : {}) },

@@ -1,0 +1,69 @@
+import { Token } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { NVIDIA_GPU_RESOURCE, Validate, ValidationError } from '../../core';
+import { IGpuPlatform } from '../interfaces';
+
+/** Checks a batch image carries a pinned tag or digest: a restarted gang must run the same code. */
+export function assertPinnedImage(scope: IConstruct, prop: string, image: string): void {
+  Validate.string(scope, prop, image);
+  if (
+    !Token.isUnresolved(image) &&
+    (!/[:@]/.test(image.split('/').pop() ?? '') || image.endsWith(':latest'))
+  ) {
+    throw new ValidationError(
+      `'${prop}' ('${image}') must carry a pinned tag or digest, not 'latest' or none: a restarted gang must run the same code.`,
+      scope,
+    );
+  }
+}
+
+/** Checks a command is a non-empty array of strings. */
+export function assertCommand(scope: IConstruct, prop: string, command: unknown, example: string): string[] {
+  if (!Array.isArray(command)) {
+    throw new ValidationError(
+      `'${prop}' must be an array of strings, for example ${example}, got ${command === null ? 'null' : typeof command}.`,
+      scope,
+    );
+  }
+  command.forEach((c, i) => Validate.string(scope, `${prop}[${i}]`, c, { allowEmpty: true }));
+  if (command.length === 0) {
+    throw new ValidationError(`'${prop}' is empty: give the command, for example ${example}.`, scope);
+  }
+  return command as string[];
+}
+
+/** Validates per-node extra resources (EFA, RDMA, huge pages) into quantities. */
+export function extraResources(
+  scope: IConstruct,
+  prop: string,
+  resources: Record<string, string | number> | undefined,
+  hint: string,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(resources ?? {})) {
+    if (k === NVIDIA_GPU_RESOURCE || k === 'cpu' || k === 'memory') {
+      throw new ValidationError(`'${prop}' must not set '${k}': use ${hint}.`, scope);
+    }
+    Validate.k8sLabelKey(scope, `${prop} key '${k}'`, k);
+    out[k] = Validate.k8sQuantity(scope, `${prop}['${k}']`, v);
+  }
+  return out;
+}
+
+/** Checks the platform installs what a batch workload needs (`what` names the component). */
+export function assertPlatformHas(
+  scope: IConstruct,
+  platform: IGpuPlatform,
+  construct: string,
+  installed: boolean | undefined,
+  component: string,
+  prop: string,
+): void {
+  if (!installed) {
+    throw new ValidationError(
+      `${construct} needs the ${component}, but the GpuPlatform '${platform.node.path}' does not install it: set ` +
+        `'${prop}: true' on the GpuPlatform.`,
+      scope,
+    );
+  }
+}
