@@ -523,6 +523,8 @@ export class ModelServer extends Construct {
   public readonly loraAdapterNames: string[];
   private readonly lora: ServerLora;
   private readonly ingressCidrs: string[] = [];
+  /** The engine's tracing arguments, rendered once by podOptions (multi-node leaders reuse them). */
+  private tracingArgs: string[] = [];
 
   constructor(scope: Construct, id: string, props: ModelServerProps) {
     super(scope, id);
@@ -722,6 +724,14 @@ export class ModelServer extends Construct {
     fabric: ServingFabric,
   ): { leader: GpuPod; worker: GpuPod; annotations: Record<string, string> } {
     const engine = this.engine;
+    if (this.loraAdapters.length > 0) {
+      throw new ValidationError(
+        `'loraAdapters' (${this.loraAdapters.length}) on a model whose sizing spans ${this.sizing.nodesPerReplica} nodes per replica: ` +
+          `LoRA is not wired into multi-node (LeaderWorkerSet) serving yet, so the adapters would never load. ` +
+          `Serve the adapters on a one-node variant (a larger accelerator or a smaller quantization), or remove 'loraAdapters'.`,
+        this,
+      );
+    }
     const base = this.podOptions(props, weights, startupMinutes);
     const settings = fabric.podSettings(this);
     const containers = engine.multiNodeContainers!({
@@ -739,7 +749,8 @@ export class ModelServer extends Construct {
     const leader = gpuPod(this, {
       ...base,
       command: containers.leader.command,
-      args: [...containers.leader.args, ...extra],
+      // The leader runs the API server and the engine core, where vLLM's spans start.
+      args: [...containers.leader.args, ...this.tracingArgs, ...extra],
       extraResources: settings.resources,
     });
     const worker = gpuPod(this, {
@@ -789,6 +800,7 @@ export class ModelServer extends Construct {
       namespace: this.namespace,
       deploymentName: this.deploymentName,
     });
+    this.tracingArgs = tracing.args;
     const args = [...command.args, ...lora.args, ...tracing.args];
     return {
       containerName: engine.id,

@@ -16,6 +16,10 @@ import {
   ServingEngine,
   ServingFabric,
   ServingFabricKind,
+  LoraAdapter,
+  MonitoringStack,
+  TraceBackend,
+  TraceCollector,
   WeightsSource,
 } from '../../lib/k8s';
 import { IGpuPlatform } from '../../lib/k8s/interfaces';
@@ -366,5 +370,33 @@ describe('GpuPlatform installs LeaderWorkerSet', () => {
       atomic: true,
     });
     expect(HELM_CHARTS.leaderWorkerSet.version).toBe('0.10.0');
+  });
+});
+
+describe('ModelServer across nodes: LoRA and tracing', () => {
+  test('LoRA adapters on a multi-node sizing are refused (they would never load)', () => {
+    expect(() =>
+      serve({ loraAdapters: [LoraAdapter.fromBucket('support', 's3://acme/lora/support/', { rank: 16 })] }),
+    ).toThrow(/'loraAdapters' \(1\) on a model whose sizing spans 2 nodes per replica/);
+  });
+
+  test('the leader, not the workers, gets the OTLP trace flags', () => {
+    const { platform, workloads } = platformAndWorkloads();
+    const monitoring = new MonitoringStack(platform, 'Monitoring');
+    const traces = new TraceCollector(platform, 'Traces', {
+      monitoring,
+      backends: [
+        TraceBackend.tempo({
+          otlpEndpoint: 'tempo-distributor.tracing.svc:4317',
+          queryUrl: 'http://tempo-query-frontend.tracing.svc:3200',
+        }),
+      ],
+    });
+    new ModelServer(workloads, 'Llama405B', { ...LLAMA_405B, tracing: traces });
+    const json = synthJson(workloads);
+    expect(argValue(leader(json).spec.containers[0].args, '--otlp-traces-endpoint')).toMatch(
+      /^http:\/\/.+:4317$/,
+    );
+    expect(worker(json).spec.containers[0].args).not.toContain('--otlp-traces-endpoint');
   });
 });
