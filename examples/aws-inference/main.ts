@@ -43,7 +43,9 @@ import {
   Capacity,
   ModelSpec,
   Quantization,
+  ServiceLevelObjective,
   SizingResult,
+  SloIndicator,
   sizeModel,
   Tags,
 } from '../../lib/core';
@@ -162,6 +164,24 @@ export class AwsInferenceStack extends TerraformStack {
       cluster,
       emails: ['ml-oncall@example.com'],
       alertRules: { servingMatchers: ['namespace="llm"'] },
+      // Error-budget alerts (multiwindow, multi-burn-rate) as AMP recording and alerting rules.
+      slos: [
+        new ServiceLevelObjective({
+          name: 'llama-70b-availability',
+          indicator: SloIndicator.AVAILABILITY,
+          model: ModelSpec.LLAMA_3_1_70B.name,
+          objectivePercent: 99.9,
+          matchers: ['namespace="llm"'],
+        }),
+        new ServiceLevelObjective({
+          name: 'llama-70b-ttft',
+          indicator: SloIndicator.TIME_TO_FIRST_TOKEN,
+          model: ModelSpec.LLAMA_3_1_70B.name,
+          objectivePercent: 99,
+          latencyThresholdSeconds: 1, // a bucket boundary of vllm:time_to_first_token_seconds
+          matchers: ['namespace="llm"'],
+        }),
+      ],
     }));
     new BudgetAlarm(this, 'Budget', { emails: ['finops@example.com'], topic: monitoring.topic });
 

@@ -42,7 +42,9 @@ import {
   CostEstimate,
   ModelSpec,
   Quantization,
+  ServiceLevelObjective,
   SizingResult,
+  SloIndicator,
   Tags,
   sizeModel,
 } from '../../lib/core';
@@ -223,6 +225,16 @@ export class GcpInferenceStack extends TerraformStack {
       project: PROJECT,
       emails: ['llm-oncall@example.com'],
       alertRules: { servingMatchers: [`namespace="${SERVING_NAMESPACE}"`] },
+      // Error-budget alerts (multiwindow, multi-burn-rate), computed inline by Cloud Monitoring.
+      slos: [
+        new ServiceLevelObjective({
+          name: 'llama-8b-availability',
+          indicator: SloIndicator.AVAILABILITY,
+          model: 'llama-3.1-8b-awq',
+          objectivePercent: 99.9,
+          matchers: [`namespace="${SERVING_NAMESPACE}"`],
+        }),
+      ],
     });
     new BudgetAlarm(this, 'Budget', {
       billingAccount: '012345-6789AB-CDEF01',
