@@ -1,10 +1,9 @@
+import { addLustreSecurityRules } from './private/lustre-rules';
 import { FsxDataRepositoryAssociation } from '@cdktf/provider-aws/lib/fsx-data-repository-association';
 import { FsxLustreFileSystem } from '@cdktf/provider-aws/lib/fsx-lustre-file-system';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { Validate, ValidationError } from '../core';
 import { IAwsRole, ICheckpointStore, IEksCluster, NetworkSubnet } from './interfaces';
@@ -395,37 +394,12 @@ export class CheckpointStore extends Construct implements ICheckpointStore {
         tags: { Name: `${this.node.path}/lustre` },
       });
       this.fileSystemSecurityGroup = sg;
-      // Both directions (FSx LustreGuide, VPC security group rules): clients reach the file servers,
-      // and Lustre servers connect back to their clients, whose security group is the cluster
-      // security group on every node.
-      const directions = [
-        { id: 'LustreSelf', to: sg.id, from: sg.id, what: 'between file servers' },
-        { id: 'LustreNodes', to: sg.id, from: cluster.clusterSecurityGroupId, what: 'from EKS nodes' },
-        {
-          id: 'LustreServersToNodes',
-          to: cluster.clusterSecurityGroupId,
-          from: sg.id,
-          what: `from FSx for Lustre ${this.node.path}`,
-        },
-      ];
-      for (const [fromPort, toPort] of LUSTRE_PORTS) {
-        const name = fromPort === toPort ? `${fromPort}` : `${fromPort}-${toPort}`;
-        for (const d of directions) {
-          new VpcSecurityGroupIngressRule(this, `${d.id}${name}`, {
-            securityGroupId: d.to,
-            referencedSecurityGroupId: d.from,
-            ipProtocol: 'tcp',
-            fromPort,
-            toPort,
-            description: `Lustre ${name} ${d.what}`,
-          });
-        }
-      }
-      new VpcSecurityGroupEgressRule(this, 'LustreEgress', {
-        securityGroupId: sg.id,
-        ipProtocol: '-1',
-        cidrIpv4: cluster.network.vpcCidr,
-        description: 'Lustre replies within the VPC',
+      addLustreSecurityRules(this, {
+        fileSystemSecurityGroupId: sg.id,
+        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+        vpcCidr: cluster.network.vpcCidr,
+        ports: LUSTRE_PORTS,
+        serversWhat: `from FSx for Lustre ${this.node.path}`,
       });
 
       this.fileSystem = new FsxLustreFileSystem(this, 'FileSystem', {

@@ -1,11 +1,10 @@
+import { addLustreSecurityRules } from './private/lustre-rules';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { FsxDataRepositoryAssociation } from '@cdktf/provider-aws/lib/fsx-data-repository-association';
 import { FsxLustreFileSystem } from '@cdktf/provider-aws/lib/fsx-lustre-file-system';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validate, ValidationError } from '../core';
@@ -186,36 +185,12 @@ export class LustreWeightCache extends Construct {
       tags: { Name: `${this.node.path}/lustre` },
     });
     this.securityGroup = sg;
-    // Both directions (FSx LustreGuide, "File system access control with Amazon VPC"): clients
-    // reach the file servers, the servers call back their clients (the cluster security group).
-    const directions = [
-      { id: 'LustreSelf', to: sg.id, from: sg.id, what: 'between file servers' },
-      { id: 'LustreNodes', to: sg.id, from: cluster.clusterSecurityGroupId, what: 'from EKS nodes' },
-      {
-        id: 'LustreServersToNodes',
-        to: cluster.clusterSecurityGroupId,
-        from: sg.id,
-        what: `from ${this.node.path}`,
-      },
-    ];
-    for (const [fromPort, toPort] of LUSTRE_PORTS) {
-      const name = fromPort === toPort ? `${fromPort}` : `${fromPort}-${toPort}`;
-      for (const d of directions) {
-        new VpcSecurityGroupIngressRule(this, `${d.id}${name}`, {
-          securityGroupId: d.to,
-          referencedSecurityGroupId: d.from,
-          ipProtocol: 'tcp',
-          fromPort,
-          toPort,
-          description: `Lustre ${name} ${d.what}`,
-        });
-      }
-    }
-    new VpcSecurityGroupEgressRule(this, 'LustreEgress', {
-      securityGroupId: sg.id,
-      ipProtocol: '-1',
-      cidrIpv4: cluster.network.vpcCidr,
-      description: 'Lustre replies within the VPC',
+    addLustreSecurityRules(this, {
+      fileSystemSecurityGroupId: sg.id,
+      clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+      vpcCidr: cluster.network.vpcCidr,
+      ports: LUSTRE_PORTS,
+      serversWhat: `from ${this.node.path}`,
     });
 
     this.resource = new FsxLustreFileSystem(this, 'Resource', {
