@@ -295,7 +295,11 @@ describe('TraceCollector', () => {
       /queryUrl/,
     ],
     ['an invalid AWS region', () => TraceBackend.awsXRay({ region: 'us-east' }), /region/],
-    ['an invalid project id', () => TraceBackend.googleCloudTrace({ project: 'Acme' }), /googleCloudTrace project/],
+    [
+      'an invalid project id',
+      () => TraceBackend.googleCloudTrace({ project: 'Acme' }),
+      /googleCloudTrace project/,
+    ],
   ])('TraceBackend throws a ValidationError on %s', (_name, make, message) => {
     expect(make).toThrow(ValidationError);
     expect(make).toThrow(message);

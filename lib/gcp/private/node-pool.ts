@@ -77,7 +77,6 @@ const EFFECT: Record<TaintEffect, string> = {
   [TaintEffect.NO_EXECUTE]: 'NO_EXECUTE',
 };
 
-
 /** Reservation affinity key GKE uses for specific reservations. */
 export const RESERVATION_KEY = 'compute.googleapis.com/reservation-name';
 
