@@ -196,7 +196,7 @@ export class GcpInferenceStack extends TerraformStack {
     registry.modelBucket!.grantRead(
       GcpPrincipal.kubernetesServiceAccount({
         projectNumber: PROJECT_NUMBER,
-        projectId: PROJECT,
+        project: PROJECT,
         workloadIdentityPool: cluster.workloadIdentityPool,
         namespace: SERVING_NAMESPACE,
         serviceAccount: SERVING_SERVICE_ACCOUNT,
@@ -336,7 +336,7 @@ export class GcpInferenceWorkloadsStack extends InClusterStack {
   constructor(scope: Construct, id: string, infra: GcpInferenceStack, platform: GcpInferencePlatformStack) {
     super(scope, id, infra);
     this.addDependency(platform);
-    const metricsCollection = MetricsCollection.managedPrometheus({ projectId: PROJECT });
+    const metricsCollection = MetricsCollection.managedPrometheus({ project: PROJECT });
     const image = {
       repository: infra.registry.imageUrl('docker-hub', IMAGES.vllm.repository),
       tag: IMAGES.vllm.tag,

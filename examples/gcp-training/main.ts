@@ -66,7 +66,7 @@ export class GcpTrainingStack extends TerraformStack {
 
     const trainer = GcpPrincipal.kubernetesServiceAccount({
       projectNumber: PROJECT_NUMBER,
-      projectId: PROJECT,
+      project: PROJECT,
       workloadIdentityPool: cluster.workloadIdentityPool,
       namespace: 'training',
       serviceAccount: 'trainer',

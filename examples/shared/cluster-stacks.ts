@@ -7,7 +7,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { IEksCluster, Monitoring } from '../../lib/aws';
-import { AlertRuleSet, ValidationError } from '../../lib/core';
+import { ValidationError } from '../../lib/core';
 import { MonitoringStack, MonitoringStackProps } from '../../lib/k8s';
 
 /** A stack deploying into an EKS cluster of another stack (cross-stack outputs, `aws eks get-token`). */
@@ -50,7 +50,7 @@ export function ampRemoteWritingMonitoring(
   return new MonitoringStack(scope, 'Monitoring', {
     ...props,
     namespace: amp.collector.namespace,
-    alertRules: AlertRuleSet.defaults({ groups: [] }),
+    alertRules: { groups: [] },
     grafanaAdminSecret: props.grafanaAdminSecret ?? { name: 'grafana-admin' },
     remoteWrite: {
       url: amp.remoteWriteUrl,

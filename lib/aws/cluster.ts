@@ -19,7 +19,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Fn, ITerraformDependable, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { IPv4CidrRange } from 'ip-num';
-import { KubernetesProviderConfig, Validate, ValidationError, Warnings } from '../core';
+import { KubernetesProviderConfig, poolNodeLabels, Validate, ValidationError, Warnings } from '../core';
 import { InferenceNodeGroup, InferenceNodeGroupOptions } from './inference-node-group';
 import { IAwsRole, IEksCluster, INetwork } from './interfaces';
 import { managedPolicyArn, serviceRole } from './private/iam';
@@ -841,7 +841,7 @@ export class EksCluster extends Construct implements IEksCluster {
       scalingConfig: { minSize: sysMin, maxSize: sysMax, desiredSize: sysMin },
       updateConfig: { maxUnavailable: 1 },
       launchTemplate: { id: sysLt.id, version: `${sysLt.latestVersion}` },
-      labels: { 'cdktf-ai-infra/node-pool': 'system' },
+      labels: poolNodeLabels(this, 'system node group', 'system', 'system'),
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn: this.nodeGroupDependencies,
     });

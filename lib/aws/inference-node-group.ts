@@ -376,7 +376,7 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
       ...(userData ? { userData } : {}),
     });
 
-    const labels = gpuNodeLabels(this, id, props.accelerator, props.labels, efa);
+    const labels = gpuNodeLabels(this, id, props.accelerator, props.labels, efa, 'inference');
     const taints = gpuPoolTaints(props.taints ?? []);
     this.labels = labels;
     this.taints = taints;

@@ -379,7 +379,7 @@ export class KarpenterGpuNodePool extends Construct {
     const layout = efa ? efaInterfaceLayout(primary) : [];
     if (efa) cluster.requireEfaOnlySupport(this);
     this.efaDevicesPerNode = efaDeviceCount(layout);
-    this.labels = gpuNodeLabels(this, name, props.accelerator, props.labels, efa);
+    this.labels = gpuNodeLabels(this, name, props.accelerator, props.labels, efa, undefined, "'name'");
     this.taints = gpuPoolTaints(props.taints ?? []);
     const consolidateAfter = props.consolidateAfter ?? '10m';
     Validate.string(this, 'consolidateAfter', consolidateAfter);

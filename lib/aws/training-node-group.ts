@@ -385,7 +385,7 @@ export class TrainingNodeGroup extends Construct {
       cluster.requireEfaOnlySupport(this);
     }
     this.efaDevicesPerNode = efaDeviceCount(layout);
-    this.labels = gpuNodeLabels(this, id, props.accelerator, props.labels, efa);
+    this.labels = gpuNodeLabels(this, id, props.accelerator, props.labels, efa, 'training');
     this.taints = gpuPoolTaints(props.taints ?? []);
     const userData = renderUserData({
       amiType,

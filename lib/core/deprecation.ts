@@ -40,3 +40,55 @@ export function renamedMethod(scope: IConstruct, oldName: string, newName: strin
     `${oldName}() is deprecated and will be removed in the next minor release: call ${newName}() (same behaviour).`,
   );
 }
+
+const DEFERRED = new WeakMap<object, string[]>();
+
+/** What {@link renamedOption} resolved. */
+export interface RenamedOption<T> {
+  /** The value to use (the new name's, else the old name's). */
+  readonly value: T | undefined;
+  /** The deprecation message when the old name was used. */
+  readonly deprecation?: string;
+}
+
+/**
+ * Resolves a renamed option of a static factory (`MetricsCollection.managedPrometheus`,
+ * `GcpPrincipal.kubernetesServiceAccount`, ...), which has no construct to warn on: the new name
+ * wins; both at once is an error; the old name works for one release and the warning is kept
+ * for the construct that uses the object ({@link raiseDeferredDeprecations}).
+ * @param where the factory, as the user calls it
+ * @returns the value to use, and the deprecation message when the old name was used
+ */
+export function renamedOption<T>(
+  where: string,
+  oldName: string,
+  oldValue: T | undefined,
+  newName: string,
+  newValue: T | undefined,
+): RenamedOption<T> {
+  if (oldValue === undefined) return { value: newValue };
+  if (newValue !== undefined) {
+    throw new ValidationError(
+      `${where}: '${oldName}' and '${newName}' are both set: '${oldName}' is the deprecated name of '${newName}'. Keep '${newName}' only.`,
+    );
+  }
+  return {
+    value: oldValue,
+    deprecation: `${where}: '${oldName}' is deprecated and will be removed in the next minor release: rename it to '${newName}' (same type and meaning).`,
+  };
+}
+
+/** Records a deprecation on an object made without a construct, to be raised where it is used. */
+export function deferDeprecation(obj: object, message: string | undefined): void {
+  if (message === undefined) return;
+  DEFERRED.set(obj, [...(DEFERRED.get(obj) ?? []), message]);
+}
+
+/**
+ * Raises the deprecations recorded on `obj` (by {@link deferDeprecation}) as warning
+ * `deprecated-api` on `scope`, the construct that uses it. Safe for any value.
+ */
+export function raiseDeferredDeprecations(scope: IConstruct, obj: unknown): void {
+  if (typeof obj !== 'object' || obj === null) return;
+  for (const m of DEFERRED.get(obj) ?? []) Warnings.add(scope, DEPRECATED_WARNING_ID, m);
+}

@@ -8,6 +8,48 @@ import { Validate } from './validation';
 // Rules every cloud's GPU node pools share (issue 11 §2: one implementation in core).
 
 /**
+ * Node label naming the node group or node pool a node belongs to, the same key on every cloud:
+ * the EKS node group's construct id, the Karpenter NodePool's name, or the GKE node pool's name
+ * (`system` for the clusters' system pools).
+ */
+export const NODE_POOL_LABEL = 'cdktf-ai-infra/node-pool';
+
+/** Node label naming a pool's role ({@link PoolRole}), the same key on every cloud. */
+export const POOL_ROLE_LABEL = 'cdktf-ai-infra/pool-role';
+
+/** What a node pool is for: the value of {@link POOL_ROLE_LABEL}. */
+export type PoolRole = 'system' | 'training' | 'inference';
+
+/**
+ * The pool labels the library puts on every node of a pool, on every cloud:
+ * {@link NODE_POOL_LABEL} and, when the pool has one, {@link POOL_ROLE_LABEL}.
+ * @param what how the user set the pool name, for the error (`construct id`, `'name'`)
+ * @throws ValidationError when the name is not a Kubernetes label value (1-63 characters of
+ * `[A-Za-z0-9._-]`, alphanumeric at both ends), which the cloud's API would refuse as a node label
+ */
+export function poolNodeLabels(
+  scope: IConstruct,
+  what: string,
+  pool: string,
+  role: PoolRole | undefined,
+): Record<string, string> {
+  if (!/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/.test(pool)) {
+    throw new ValidationError(
+      `${what} '${pool}' names the pool in the node label ${NODE_POOL_LABEL}, so it must be a Kubernetes label value: ` +
+        `1-63 characters of letters, digits, '.', '_' and '-', beginning and ending with a letter or digit. ` +
+        `Rename it (for example '${
+          pool
+            .replace(/[^A-Za-z0-9._-]/g, '-')
+            .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '')
+            .slice(0, 63) || 'gpu'
+        }').`,
+      scope,
+    );
+  }
+  return { [NODE_POOL_LABEL]: pool, ...(role !== undefined ? { [POOL_ROLE_LABEL]: role } : {}) };
+}
+
+/**
  * How a capacity kind is priced in the cost estimate, the same on every cloud: spot at the
  * assumed spot fraction; reservations and Capacity Blocks as `RESERVED` (paid whether used or
  * not); on-demand, flex-start and queued provisioning at the on-demand price.

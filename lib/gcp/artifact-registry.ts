@@ -1,7 +1,7 @@
 import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { Construct } from 'constructs';
-import { renamedMethod, Validate, ValidationError } from '../core';
+import { raiseDeferredDeprecations, renamedMethod, Validate, ValidationError } from '../core';
 import { CheckpointBucket } from './checkpoint-bucket';
 import { IContainerRegistry } from './interfaces';
 import { GcpPrincipal } from './principal';
@@ -167,6 +167,7 @@ class ImportedArtifactRegistry extends Construct implements IContainerRegistry {
   }
 
   public grantPull(principal: GcpPrincipal): ArtifactRegistryRepositoryIamMember[] {
+    raiseDeferredDeprecations(this, principal);
     const id = grantId('roles/artifactregistry.reader', principal.member);
     const existing = this.node.tryFindChild(id) as ArtifactRegistryRepositoryIamMember | undefined;
     return [
@@ -243,6 +244,7 @@ export class ArtifactRegistry extends Construct implements IContainerRegistry {
       if (!(p instanceof GcpPrincipal)) {
         throw new ValidationError(`'readers[${i}]' must be a GcpPrincipal.`, this, 'type');
       }
+      raiseDeferredDeprecations(this, p);
     });
     const repoId = props.repositoryId ?? 'containers';
     validateGceName('repositoryId', repoId, 50, this);
@@ -393,6 +395,7 @@ export class ArtifactRegistry extends Construct implements IContainerRegistry {
 
   /** Grants `roles/artifactregistry.reader` (pull images) on the Docker repository and every remote. */
   public grantPull(principal: GcpPrincipal): ArtifactRegistryRepositoryIamMember[] {
+    raiseDeferredDeprecations(this, principal);
     const id = grantId('roles/artifactregistry.reader', principal.member);
     return [this.resource, ...Object.values(this.remoteRepositories)].map(
       (repo) =>

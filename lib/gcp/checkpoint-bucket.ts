@@ -1,7 +1,7 @@
 import { StorageBucket, StorageBucketLifecycleRule } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Construct } from 'constructs';
-import { Validate, ValidationError } from '../core';
+import { raiseDeferredDeprecations, Validate, ValidationError } from '../core';
 import { ICheckpointBucket } from './interfaces';
 import { GcpPrincipal } from './principal';
 import { grantId, unresolved, validateStorageLocation } from './private/names';
@@ -115,6 +115,7 @@ function bucketGrant(
       'type',
     );
   }
+  raiseDeferredDeprecations(scope, principal);
   const id = grantId(role, principal.member);
   const existing = scope.node.tryFindChild(id);
   if (existing) return existing as StorageBucketIamMember;
@@ -131,7 +132,7 @@ function bucketGrant(
  * @example
  * const ckpt = new CheckpointBucket(stack, 'Checkpoints', { bucketName: 'acme-llm-ckpt', location: 'us-central1' });
  * ckpt.grantReadWrite(GcpPrincipal.kubernetesServiceAccount({
- *   projectNumber: '123456789012', projectId: 'acme-ml', namespace: 'training', serviceAccount: 'trainer',
+ *   projectNumber: '123456789012', project: 'acme-ml', namespace: 'training', serviceAccount: 'trainer',
  * }));
  */
 export class CheckpointBucket extends Construct implements ICheckpointBucket {
@@ -177,6 +178,7 @@ export class CheckpointBucket extends Construct implements ICheckpointBucket {
             'type',
           );
         }
+        raiseDeferredDeprecations(this, p);
       });
     }
     const versioning = props.versioning ?? false;

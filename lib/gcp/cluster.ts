@@ -6,13 +6,19 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { KubernetesProviderConfig, renamedProp, Validate, ValidationError, Warnings } from '../core';
+import {
+  KubernetesProviderConfig,
+  poolNodeLabels,
+  renamedProp,
+  Validate,
+  ValidationError,
+  Warnings,
+} from '../core';
 import { InferenceNodePool, InferenceNodePoolOptions } from './inference-node-pool';
 import { GpuDirect } from './machine-types';
 import { GpuDirectNetwork, IGkeCluster, IGkeNetwork } from './interfaces';
 import { overlaps, parseCidr, prefixOf } from './private/cidr';
 import { defaultName, unresolved, validateGceName } from './private/names';
-import { POOL_ROLE_NODE_LABEL } from './private/node-pool';
 import { TrainingNodePool, TrainingNodePoolOptions } from './training-node-pool';
 
 /** GKE release channel. */
@@ -653,7 +659,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
         workloadMetadataConfig: { mode: 'GKE_METADATA' },
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-        labels: { [POOL_ROLE_NODE_LABEL]: 'system' },
+        labels: poolNodeLabels(this, 'system pool', 'system', 'system'),
       },
     });
 

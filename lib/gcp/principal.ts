@@ -1,17 +1,25 @@
-import { Validate, ValidationError } from '../core';
+import { deferDeprecation, renamedOption, Validate, ValidationError } from '../core';
 import { unresolved } from './private/names';
 
 /** Options of {@link GcpPrincipal.kubernetesServiceAccount}. */
 export interface KubernetesServiceAccountPrincipalOptions {
   /** Project number (digits) of the cluster's project: the Workload Identity principal uses it. */
   readonly projectNumber: string;
-  /** Project id of the cluster's project (the pool is `<projectId>.svc.id.goog`). */
-  readonly projectId: string;
+  /**
+   * Project id of the cluster's project (the pool is `<project>.svc.id.goog`). Required (or its
+   * deprecated alias `projectId`).
+   */
+  readonly project?: string;
+  /**
+   * @deprecated renamed `project` (its name in every module); warns `deprecated-api` on the
+   * construct the principal is granted by, removed in the next minor release
+   */
+  readonly projectId?: string;
   /**
    * The cluster's Workload Identity pool: pass `cluster.workloadIdentityPool` so the grant is
    * created after the cluster. The pool only exists once the project's first Workload Identity
    * cluster does; a grant applied before fails with "Identity Pool does not exist".
-   * @default - `<projectId>.svc.id.goog`, with no ordering against the cluster
+   * @default - `<project>.svc.id.goog`, with no ordering against the cluster
    */
   readonly workloadIdentityPool?: string;
   /** Kubernetes namespace. */
@@ -27,7 +35,7 @@ export interface KubernetesServiceAccountPrincipalOptions {
  * @see https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity
  * @example
  * bucket.grantReadWrite(GcpPrincipal.kubernetesServiceAccount({
- *   projectNumber: '123456789012', projectId: 'my-project', namespace: 'training', serviceAccount: 'trainer',
+ *   projectNumber: '123456789012', project: 'my-project', namespace: 'training', serviceAccount: 'trainer',
  * }));
  */
 export class GcpPrincipal {
@@ -39,7 +47,8 @@ export class GcpPrincipal {
     const where = 'GcpPrincipal.kubernetesServiceAccount';
     Validate.object(undefined, `${where} options`, o);
     Validate.string(undefined, `${where} projectNumber`, o.projectNumber);
-    Validate.gcpProjectId(undefined, `${where} projectId`, o.projectId);
+    const renamed = renamedOption(where, 'projectId', o.projectId, 'project', o.project);
+    const project = Validate.gcpProjectId(undefined, `${where} project`, renamed.value);
     Validate.k8sDnsLabel(undefined, `${where} namespace`, o.namespace, { what: 'a namespace' });
     Validate.k8sDnsSubdomain(undefined, `${where} serviceAccount`, o.serviceAccount, {
       what: 'a service account name',
@@ -61,15 +70,17 @@ export class GcpPrincipal {
         );
       }
     }
-    const pool = o.workloadIdentityPool ?? `${o.projectId}.svc.id.goog`;
-    if (!unresolved(pool) && pool !== `${o.projectId}.svc.id.goog`) {
+    const pool = o.workloadIdentityPool ?? `${project}.svc.id.goog`;
+    if (!unresolved(pool) && pool !== `${project}.svc.id.goog`) {
       throw new ValidationError(
-        `GcpPrincipal.kubernetesServiceAccount: 'workloadIdentityPool' ('${pool}') is not the pool of 'projectId' ('${o.projectId}.svc.id.goog'): pass cluster.workloadIdentityPool of a cluster in that project.`,
+        `GcpPrincipal.kubernetesServiceAccount: 'workloadIdentityPool' ('${pool}') is not the pool of 'project' ('${project}.svc.id.goog'): pass cluster.workloadIdentityPool of a cluster in that project.`,
       );
     }
-    return new GcpPrincipal(
+    const principal = new GcpPrincipal(
       `principal://iam.googleapis.com/projects/${o.projectNumber}/locations/global/workloadIdentityPools/${pool}/subject/ns/${o.namespace}/sa/${o.serviceAccount}`,
     );
+    deferDeprecation(principal, renamed.deprecation);
+    return principal;
   }
 
   /** A Google service account by email. */

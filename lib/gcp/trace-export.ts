@@ -1,6 +1,6 @@
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { Construct } from 'constructs';
-import { Validate, ValidationError } from '../core';
+import { raiseDeferredDeprecations, Validate, ValidationError } from '../core';
 import { GcpPrincipal } from './principal';
 
 /**
@@ -12,7 +12,7 @@ export const CLOUD_TRACE_AGENT_ROLE = 'roles/cloudtrace.agent';
 
 /** Properties of a {@link TraceExportGrant}. */
 export interface TraceExportGrantProps {
-  /** Project the traces are written to (the k8s `TraceBackend.googleCloudTrace` `projectId`). */
+  /** Project the traces are written to (the k8s `TraceBackend.googleCloudTrace` `project`). */
   readonly project: string;
   /**
    * The collector's identity: its Kubernetes service account through Workload Identity, for
@@ -30,7 +30,7 @@ export interface TraceExportGrantProps {
  * new TraceExportGrant(stack, 'TraceExport', {
  *   project: 'acme-ml',
  *   principal: GcpPrincipal.kubernetesServiceAccount({
- *     projectNumber: '123456789012', projectId: 'acme-ml', namespace: 'observability', serviceAccount: 'otel-collector',
+ *     projectNumber: '123456789012', project: 'acme-ml', namespace: 'observability', serviceAccount: 'otel-collector',
  *   }),
  * });
  */
@@ -49,6 +49,7 @@ export class TraceExportGrant extends Construct {
         'type',
       );
     }
+    raiseDeferredDeprecations(this, props.principal);
     this.resource = new ProjectIamMember(this, 'Resource', {
       project: props.project,
       role: CLOUD_TRACE_AGENT_ROLE,

@@ -11,7 +11,7 @@ import {
   Token,
 } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { Validate, ValidationError, Warnings, metricSelector } from '../core';
+import { raiseDeferredDeprecations, Validate, ValidationError, Warnings, metricSelector } from '../core';
 import { IInferenceBackend, IMonitoringStack, ITraceCollector, InferenceEngineType } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import {
@@ -715,6 +715,8 @@ export class InferencePool extends Construct {
     });
 
     const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
+
+    raiseDeferredDeprecations(this, collection);
     this.activationQuery = InferencePool.activationQueryFor(
       this.namespace,
       this.poolName,
@@ -1258,6 +1260,7 @@ export class InferenceGateway extends Construct {
       dependOnStackOf(this, props.monitoring);
     }
     const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
+    raiseDeferredDeprecations(this, collection);
     if (!gke && (props.monitoring || collection.managed)) {
       this.podMonitor = this.addEnvoyPodMonitor(collection, props.monitoring);
     }

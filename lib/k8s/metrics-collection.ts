@@ -1,5 +1,5 @@
 import { Token } from 'cdktf';
-import { Validate, ValidationError } from '../core';
+import { deferDeprecation, renamedOption, Validate, ValidationError } from '../core';
 
 /** Which system collects a workload's Prometheus metrics. */
 export enum MetricsCollectionKind {
@@ -17,9 +17,15 @@ export interface ManagedPrometheusOptions {
   /**
    * Project id whose Managed Prometheus data KEDA queries (the cluster's project, or the
    * scoping project of a metrics scope), as in
-   * `https://monitoring.googleapis.com/v1/projects/<projectId>/location/global/prometheus`.
+   * `https://monitoring.googleapis.com/v1/projects/<project>/location/global/prometheus`.
+   * Required (or its deprecated alias `projectId`).
    */
-  readonly projectId: string;
+  readonly project?: string;
+  /**
+   * @deprecated renamed `project` (its name in every module); warns `deprecated-api` on the
+   * construct that uses the collection, removed in the next minor release
+   */
+  readonly projectId?: string;
   /**
    * Scrape interval of the `PodMonitoring` endpoints, seconds. Managed Prometheus bills per
    * sample ingested, so halving the interval doubles the bill for these series.
@@ -44,7 +50,7 @@ const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
  * @example
  * new ModelServer(workloads, 'Llama8B', {
  *   ...,
- *   metricsCollection: MetricsCollection.managedPrometheus({ projectId: 'acme-ml' }),
+ *   metricsCollection: MetricsCollection.managedPrometheus({ project: 'acme-ml' }),
  *   autoscaling: { maxReplicas: 4 },
  * });
  */
@@ -57,14 +63,17 @@ export class MetricsCollection {
   /** A `PodMonitoring` for Google Cloud Managed Service for Prometheus (GKE managed collection). */
   public static managedPrometheus(options: ManagedPrometheusOptions): MetricsCollection {
     Validate.object(undefined, 'MetricsCollection.managedPrometheus options', options);
-    const project = Validate.string(
-      undefined,
-      'MetricsCollection.managedPrometheus projectId',
+    const renamed = renamedOption(
+      'MetricsCollection.managedPrometheus',
+      'projectId',
       options.projectId,
+      'project',
+      options.project,
     );
+    const project = Validate.string(undefined, 'MetricsCollection.managedPrometheus project', renamed.value);
     if (!Token.isUnresolved(project) && !PROJECT_ID.test(project)) {
       throw new ValidationError(
-        `MetricsCollection.managedPrometheus: 'projectId' ('${project}') is not a Google Cloud project id (6-30 lower-case ` +
+        `MetricsCollection.managedPrometheus: 'project' ('${project}') is not a Google Cloud project id (6-30 lower-case ` +
           `letters, digits or '-', starting with a letter), for example 'acme-ml-serving'. Pass the project id, not its number or name.`,
       );
     }
@@ -80,7 +89,9 @@ export class MetricsCollection {
         `MetricsCollection.managedPrometheus: 'scrapeIntervalSeconds' (${interval}) must be an integer from 5 to 300.`,
       );
     }
-    return new MetricsCollection(MetricsCollectionKind.MANAGED_PROMETHEUS, interval, project);
+    const collection = new MetricsCollection(MetricsCollectionKind.MANAGED_PROMETHEUS, interval, project);
+    deferDeprecation(collection, renamed.deprecation);
+    return collection;
   }
 
   /** The collecting system. */
@@ -88,6 +99,11 @@ export class MetricsCollection {
   /** Scrape interval, seconds. */
   public readonly scrapeIntervalSeconds: number;
   /** Project whose Managed Prometheus data is queried (managed Prometheus only). */
+  public readonly project?: string;
+  /**
+   * Project whose Managed Prometheus data is queried (managed Prometheus only).
+   * @deprecated renamed `project`; removed in the next minor release
+   */
   public readonly projectId?: string;
   /**
    * The Prometheus-compatible query URL of Managed Prometheus, KEDA's `serverAddress`
@@ -95,14 +111,15 @@ export class MetricsCollection {
    */
   public readonly queryUrl?: string;
 
-  private constructor(kind: MetricsCollectionKind, scrapeIntervalSeconds: number, projectId?: string) {
+  private constructor(kind: MetricsCollectionKind, scrapeIntervalSeconds: number, project?: string) {
     this.kind = kind;
     this.scrapeIntervalSeconds = scrapeIntervalSeconds;
-    this.projectId = projectId;
+    this.project = project;
+    this.projectId = project;
     this.queryUrl =
-      projectId === undefined
+      project === undefined
         ? undefined
-        : `https://monitoring.googleapis.com/v1/projects/${projectId}/location/global/prometheus`;
+        : `https://monitoring.googleapis.com/v1/projects/${project}/location/global/prometheus`;
   }
 
   /** Whether this is Managed Service for Prometheus collection. */

@@ -11,6 +11,7 @@ import {
   KvCacheDtype,
   ModelSpec,
   Quantization,
+  raiseDeferredDeprecations,
   SizingResult,
   Validate,
   ValidationError,
@@ -528,6 +529,15 @@ export class ModelServer extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelServerProps) {
     super(scope, id);
+    Validate.object(this, 'props', props);
+    if (!(props.weights instanceof WeightsSource)) {
+      throw new ValidationError(
+        `'weights' (${props.weights === undefined ? 'not set' : typeof props.weights}) must be a WeightsSource: ` +
+          `WeightsSource.huggingFace('org/model'), .bucket('s3://bucket/prefix/'), .volume('claim', { ... }) or .cache(cache).`,
+        this,
+        'type',
+      );
+    }
     const engine = (this.engine = props.engine ?? ServingEngine.VLLM);
     const name = props.name ?? nameFromId(id);
     assertServiceName(this, 'name', name, 48);
@@ -673,6 +683,8 @@ export class ModelServer extends Construct {
     }
 
     const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
+
+    raiseDeferredDeprecations(this, collection);
     const scrape = this.addMetricsCollection(props, collection, labels);
     this.serviceMonitor = scrape.serviceMonitor;
     this.podMonitoring = scrape.podMonitoring;

@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 import {
   Accelerator,
   AlertRuleSet,
+  AlertRuleSetOptions,
+  DEPRECATED_WARNING_ID,
   AlertSeverity,
   GpuShape,
   HourlyPrice,
@@ -196,10 +198,13 @@ export interface MonitoringStackProps {
    */
   readonly namespace?: string;
   /**
-   * The alert rules, rendered as PrometheusRules by the chart.
-   * @default AlertRuleSet.defaults()
+   * Options of the library's alert rules, rendered as PrometheusRules by the chart: the same
+   * type and name as `alertRules` of the AWS and GCP monitoring constructs.
+   * Passing an `AlertRuleSet` (`AlertRuleSet.defaults({...})`) still works for one release and
+   * warns `deprecated-api`: pass its options instead.
+   * @default {} (every rule with its default threshold)
    */
-  readonly alertRules?: AlertRuleSet;
+  readonly alertRules?: AlertRuleSetOptions | AlertRuleSet;
   /**
    * Service-level objectives per model, rendered as recording rules and multiwindow,
    * multi-burn-rate alerts (`SLOErrorBudgetBurnFast` pages, `SLOErrorBudgetBurnSlow` opens a
@@ -320,7 +325,20 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       );
     }
 
-    const rules = props.alertRules ?? AlertRuleSet.defaults();
+    let rules: AlertRuleSet;
+    if (props.alertRules instanceof AlertRuleSet) {
+      Warnings.add(
+        this,
+        DEPRECATED_WARNING_ID,
+        `'alertRules' as an AlertRuleSet is deprecated and will be removed in the next minor release: pass its options ` +
+          `(alertRules: { ... }, the type 'alertRules' has in every module) instead of AlertRuleSet.defaults({ ... }).`,
+      );
+      rules = props.alertRules;
+    } else {
+      rules = ValidationError.withScope(this, () =>
+        AlertRuleSet.defaults(props.alertRules as AlertRuleSetOptions),
+      );
+    }
     const costRules =
       props.costAllocation === undefined
         ? undefined
@@ -771,11 +789,7 @@ function validateSecretKey(scope: Construct, prop: string, key: unknown): void {
 function validateMonitoringStackProps(scope: Construct, props: MonitoringStackProps): void {
   Validate.object(scope, 'props', props);
   if (props.alertRules !== undefined && !(props.alertRules instanceof AlertRuleSet)) {
-    throw new ValidationError(
-      `'alertRules' must be an AlertRuleSet (AlertRuleSet.defaults({...})).`,
-      scope,
-      'type',
-    );
+    Validate.object(scope, 'alertRules', props.alertRules);
   }
   if (props.alertLabels !== undefined) {
     // Alert labels are Prometheus labels: names [a-zA-Z_][a-zA-Z0-9_]*, values free text.

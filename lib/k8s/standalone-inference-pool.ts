@@ -1,7 +1,7 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { Construct } from 'constructs';
-import { Validate, ValidationError, Warnings } from '../core';
+import { raiseDeferredDeprecations, Validate, ValidationError, Warnings } from '../core';
 import { FailureMode, FlowControlOptions, SchedulingProfile } from './inference-gateway';
 import { IInferenceBackend, IMonitoringStack } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
@@ -226,6 +226,7 @@ export class StandaloneInferencePool extends Construct {
       flowControl: this.flowControl,
     });
     const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
+    raiseDeferredDeprecations(this, collection);
     const scraped = collection.managed || props.monitoring !== undefined;
     if (!scraped) {
       Warnings.add(

@@ -2,7 +2,13 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { Validate, ValidationError } from '../core';
+import {
+  deferDeprecation,
+  raiseDeferredDeprecations,
+  renamedOption,
+  Validate,
+  ValidationError,
+} from '../core';
 import { IMonitoringStack, ITraceCollector } from './interfaces';
 import type { MonitoringStack } from './monitoring-stack';
 import { PodSecurityLevel, podSecurityLabels } from './pod-security';
@@ -48,8 +54,13 @@ export interface AwsXRayBackendOptions {
 
 /** Options of {@link TraceBackend.googleCloudTrace}. */
 export interface GoogleCloudTraceBackendOptions {
-  /** Project id the traces are written to. */
-  readonly projectId: string;
+  /** Project id the traces are written to. Required (or its deprecated alias `projectId`). */
+  readonly project?: string;
+  /**
+   * @deprecated renamed `project` (its name in every module); warns `deprecated-api` on the
+   * collector that uses the backend, removed in the next minor release
+   */
+  readonly projectId?: string;
 }
 
 /**
@@ -100,10 +111,19 @@ export class TraceBackend {
   /** Google Cloud Trace (GKE with Workload Identity). */
   public static googleCloudTrace(options: GoogleCloudTraceBackendOptions): TraceBackend {
     Validate.object(undefined, 'TraceBackend.googleCloudTrace options', options);
-    Validate.gcpProjectId(undefined, 'TraceBackend.googleCloudTrace projectId', options.projectId);
-    return new TraceBackend(TraceBackendKind.GOOGLE_CLOUD_TRACE, 'googlecloud', {
-      project: options.projectId,
+    const renamed = renamedOption(
+      'TraceBackend.googleCloudTrace',
+      'projectId',
+      options.projectId,
+      'project',
+      options.project,
+    );
+    Validate.gcpProjectId(undefined, 'TraceBackend.googleCloudTrace project', renamed.value);
+    const backend = new TraceBackend(TraceBackendKind.GOOGLE_CLOUD_TRACE, 'googlecloud', {
+      project: renamed.value,
     });
+    deferDeprecation(backend, renamed.deprecation);
+    return backend;
   }
 
   private constructor(
@@ -218,6 +238,7 @@ export class TraceCollector extends Construct implements ITraceCollector {
           'type',
         );
       }
+      raiseDeferredDeprecations(this, b);
     });
     if (backends.length === 0) {
       throw new ValidationError(

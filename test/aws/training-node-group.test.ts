@@ -87,11 +87,12 @@ describe('TrainingNodeGroup', () => {
     );
   });
 
-  test('labels nodes with the accelerator, pool, GPU and EFA', () => {
+  test('labels nodes with the accelerator, pool, role, GPU and EFA', () => {
     expect(build({ labels: { team: 'llm' } }).ng.labels).toEqual({
       team: 'llm',
       [ACCELERATOR_NODE_LABEL]: 'h100',
       'cdktf-ai-infra/node-pool': 'H100',
+      'cdktf-ai-infra/pool-role': 'training',
       'nvidia.com/gpu.present': 'true',
       'vpc.amazonaws.com/efa.present': 'true',
     });

@@ -133,7 +133,7 @@ export function buildConstructStacks(): SynthesizedStack[] {
         model: ModelSpec.LLAMA_3_1_70B,
         quantization: Quantization.FP8,
         accelerator: Accelerator.H100,
-        metricsCollection: MetricsCollection.managedPrometheus({ projectId: 'my-project' }),
+        metricsCollection: MetricsCollection.managedPrometheus({ project: 'my-project' }),
         autoscaling: { maxReplicas: 2 },
       },
     ],
@@ -332,7 +332,7 @@ export function buildConstructStacks(): SynthesizedStack[] {
           queryUrl: 'http://tempo-query-frontend.tracing.svc:3200',
         }),
         TraceBackend.awsXRay({ region: 'us-east-1' }),
-        TraceBackend.googleCloudTrace({ projectId: 'acme-ml' }),
+        TraceBackend.googleCloudTrace({ project: 'acme-ml' }),
       ],
     });
     new ModelServer(workloads, 'Server', {

@@ -19,7 +19,7 @@ function bucket(props: Partial<CheckpointBucketProps> = {}) {
 }
 const KSA = GcpPrincipal.kubernetesServiceAccount({
   projectNumber: '123456789012',
-  projectId: 'acme-ml',
+  project: 'acme-ml',
   namespace: 'training',
   serviceAccount: 'trainer',
 });
@@ -139,7 +139,7 @@ describe('CheckpointBucket', () => {
     expect(() =>
       GcpPrincipal.kubernetesServiceAccount({
         projectNumber: 'acme',
-        projectId: 'acme-ml',
+        project: 'acme-ml',
         namespace: 'a',
         serviceAccount: 'b',
       }),
@@ -150,13 +150,13 @@ describe('CheckpointBucket', () => {
     expect(() =>
       GcpPrincipal.kubernetesServiceAccount({
         projectNumber: '123456789012',
-        projectId: 'acme-ml',
+        project: 'acme-ml',
         namespace: 'a',
         serviceAccount: 'b',
         workloadIdentityPool: 'other.svc.id.goog',
       }),
     ).toThrow(
-      /'workloadIdentityPool' \('other.svc.id.goog'\) is not the pool of 'projectId' \('acme-ml.svc.id.goog'\)/,
+      /'workloadIdentityPool' \('other.svc.id.goog'\) is not the pool of 'project' \('acme-ml.svc.id.goog'\)/,
     );
   });
 
@@ -164,7 +164,7 @@ describe('CheckpointBucket', () => {
     expect(() =>
       GcpPrincipal.kubernetesServiceAccount({
         projectNumber: '123456789012',
-        projectId: 'acme-ml',
+        project: 'acme-ml',
         namespace: 'Training',
         serviceAccount: 'b',
       }),

@@ -216,7 +216,7 @@ describe('GkeCluster', () => {
     const { stack, cluster } = make();
     const member = GcpPrincipal.kubernetesServiceAccount({
       projectNumber: '123456789012',
-      projectId: 'my-proj',
+      project: 'my-proj',
       namespace: 'keda',
       serviceAccount: 'keda-operator',
       workloadIdentityPool: cluster.workloadIdentityPool,

@@ -5,7 +5,7 @@ import { gcpStack } from './helpers';
 
 const COLLECTOR = GcpPrincipal.kubernetesServiceAccount({
   projectNumber: '123456789012',
-  projectId: 'acme-ml',
+  project: 'acme-ml',
   namespace: 'observability',
   serviceAccount: 'otel-collector',
 });

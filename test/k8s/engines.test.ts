@@ -266,7 +266,7 @@ describe('ModelServer NetworkPolicy', () => {
 
   test('with Managed Prometheus the scraper is gmp-system', () => {
     const [np]: any[] = policy({
-      metricsCollection: MetricsCollection.managedPrometheus({ projectId: 'my-project' }),
+      metricsCollection: MetricsCollection.managedPrometheus({ project: 'my-project' }),
     });
     expect(np.spec.ingress[1].from[0].namespace_selector.match_labels).toEqual({
       'kubernetes.io/metadata.name': 'gmp-system',

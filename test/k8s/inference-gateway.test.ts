@@ -314,7 +314,7 @@ describe('InferencePool', () => {
     });
     const { workloads: w2, gatewayPlatform: gp2 } = setup(GatewayImplementation.gke());
     pool(w2, gp2, 'Pool', {
-      metricsCollection: MetricsCollection.managedPrometheus({ projectId: 'acme-ml' }),
+      metricsCollection: MetricsCollection.managedPrometheus({ project: 'acme-ml' }),
     });
     expect(poolValues(w2).router.monitoring.provider).toEqual({ name: 'gmp' });
     expect(poolValues(w2).router.monitoring.interval).toBe('30s');
@@ -584,7 +584,7 @@ describe('InferenceGateway', () => {
     const { workloads: w2, gatewayPlatform: gp2 } = setup();
     new InferenceGateway(w2, 'Gw', {
       platform: gp2,
-      metricsCollection: MetricsCollection.managedPrometheus({ projectId: 'acme-ml' }),
+      metricsCollection: MetricsCollection.managedPrometheus({ project: 'acme-ml' }),
     });
     expect(manifests(w2, 'PodMonitoring')[0].spec.endpoints[0]).toEqual({
       port: 'http-envoy-prom',

@@ -14,7 +14,7 @@ import { hasBareColonMetric, promSelector } from '../../lib/k8s/private/metrics'
 import { resourcesOf, synthJson } from '../util';
 import { platformAndWorkloads, warningsOf } from './helpers';
 
-const GMP = MetricsCollection.managedPrometheus({ projectId: 'acme-ml-serving' });
+const GMP = MetricsCollection.managedPrometheus({ project: 'acme-ml-serving' });
 const GMP_URL = 'https://monitoring.googleapis.com/v1/projects/acme-ml-serving/location/global/prometheus';
 
 const LLAMA_8B_AWQ_L4: ModelServerProps = {
@@ -60,18 +60,18 @@ describe('MetricsCollection', () => {
   });
 
   test('throws on a project number instead of a project id', () => {
-    expect(() => MetricsCollection.managedPrometheus({ projectId: '210987654321' })).toThrow(ValidationError);
-    expect(() => MetricsCollection.managedPrometheus({ projectId: '210987654321' })).toThrow(
-      /'projectId' \('210987654321'\) is not a Google Cloud project id/,
+    expect(() => MetricsCollection.managedPrometheus({ project: '210987654321' })).toThrow(ValidationError);
+    expect(() => MetricsCollection.managedPrometheus({ project: '210987654321' })).toThrow(
+      /'project' \('210987654321'\) is not a Google Cloud project id/,
     );
   });
 
   test('throws on a scrape interval outside 5-300 s', () => {
     expect(() =>
-      MetricsCollection.managedPrometheus({ projectId: 'acme-ml', scrapeIntervalSeconds: 1 }),
+      MetricsCollection.managedPrometheus({ project: 'acme-ml', scrapeIntervalSeconds: 1 }),
     ).toThrow(/'scrapeIntervalSeconds' \(1\) must be an integer from 5 to 300/);
     expect(() =>
-      MetricsCollection.managedPrometheus({ projectId: 'acme-ml', scrapeIntervalSeconds: 12.5 }),
+      MetricsCollection.managedPrometheus({ project: 'acme-ml', scrapeIntervalSeconds: 12.5 }),
     ).toThrow(ValidationError);
   });
 });
@@ -135,7 +135,7 @@ describe('ModelServer on Managed Prometheus', () => {
   test('honours the scrape interval', () => {
     const { json } = serve({
       metricsCollection: MetricsCollection.managedPrometheus({
-        projectId: 'acme-ml',
+        project: 'acme-ml',
         scrapeIntervalSeconds: 60,
       }),
     });

@@ -93,7 +93,7 @@ describe('ModelServer scaling windows (KEDA cron baseline + queue depth)', () =>
   test('on Managed Prometheus only the Prometheus triggers authenticate', () => {
     const so = scaledObject(
       { schedule: [BERLIN] },
-      { metricsCollection: MetricsCollection.managedPrometheus({ projectId: 'my-project' }) },
+      { metricsCollection: MetricsCollection.managedPrometheus({ project: 'my-project' }) },
     );
     const cron = so.spec.triggers.find((t: any) => t.type === 'cron');
     expect(cron.authenticationRef).toBeUndefined();

@@ -166,7 +166,7 @@ describe('TraceCollector', () => {
     const { values } = collector({
       backends: [
         TraceBackend.awsXRay({ region: 'us-east-1' }),
-        TraceBackend.googleCloudTrace({ projectId: 'acme-ml' }),
+        TraceBackend.googleCloudTrace({ project: 'acme-ml' }),
       ],
     });
     const config = values.alternateConfig;
@@ -295,7 +295,11 @@ describe('TraceCollector', () => {
       /queryUrl/,
     ],
     ['an invalid AWS region', () => TraceBackend.awsXRay({ region: 'us-east' }), /region/],
-    ['an invalid project id', () => TraceBackend.googleCloudTrace({ projectId: 'Acme' }), /projectId/],
+    [
+      'an invalid project id',
+      () => TraceBackend.googleCloudTrace({ project: 'Acme' }),
+      /googleCloudTrace project/,
+    ],
   ])('TraceBackend throws a ValidationError on %s', (_name, make, message) => {
     expect(make).toThrow(ValidationError);
     expect(make).toThrow(message);

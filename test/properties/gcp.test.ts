@@ -222,12 +222,13 @@ const cases: PropertyCase<any>[] = [
     name: 'GcpPrincipal',
     base: () => ({
       projectNumber: '123456789012',
-      projectId: 'my-proj',
+      project: 'my-proj',
       namespace: 'training',
       serviceAccount: 'trainer',
     }),
     props: {
       projectNumber: 'string',
+      project: 'string',
       projectId: 'string',
       namespace: 'string',
       serviceAccount: 'string',

@@ -633,8 +633,8 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'MetricsCollection.managedPrometheus',
-    base: () => ({ projectId: 'my-proj' }),
-    props: { projectId: 'string', scrapeIntervalSeconds: 'int' },
+    base: () => ({ project: 'my-proj' }),
+    props: { project: 'string', projectId: 'string', scrapeIntervalSeconds: 'int' },
     build: (p) => {
       MetricsCollection.managedPrometheus(p);
       return [];

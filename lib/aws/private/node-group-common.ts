@@ -10,6 +10,9 @@ import {
   NodeTaint,
   pricingModelOf,
   mergeNodeLabels,
+  NODE_POOL_LABEL as CORE_NODE_POOL_LABEL,
+  PoolRole,
+  poolNodeLabels,
   TaintEffect,
   ValidationError,
   Validate,
@@ -25,8 +28,11 @@ export enum GpuAmiType {
   BOTTLEROCKET_X86_64_NVIDIA = 'BOTTLEROCKET_x86_64_NVIDIA',
 }
 
-/** Node label marking the node group a node belongs to. */
-export const NODE_POOL_LABEL = 'cdktf-ai-infra/node-pool';
+/**
+ * Node label marking the node group a node belongs to (core's, the same key on GKE).
+ * @deprecated import `NODE_POOL_LABEL` from `cdktf-ai-infra/core`; this alias goes in the next release.
+ */
+export const NODE_POOL_LABEL = CORE_NODE_POOL_LABEL;
 
 const EKS_TAINT_EFFECT: Record<TaintEffect, string> = {
   [TaintEffect.NO_SCHEDULE]: 'NO_SCHEDULE',
@@ -58,13 +64,15 @@ export function gpuNodeLabels(
   accelerator: Accelerator,
   extra: Record<string, string> | undefined,
   efa: boolean,
+  role: PoolRole | undefined,
+  what = 'construct id',
 ): Record<string, string> {
   return mergeNodeLabels(
     scope,
     'labels',
     {
       [ACCELERATOR_NODE_LABEL]: accelerator.labelValue,
-      [NODE_POOL_LABEL]: pool,
+      ...poolNodeLabels(scope, what, pool, role),
       'nvidia.com/gpu.present': 'true',
       ...(efa ? { 'vpc.amazonaws.com/efa.present': 'true' } : {}),
     },

@@ -12,6 +12,7 @@ import {
   NodeTaint,
   pricingModelOf,
   mergeNodeLabels,
+  poolNodeLabels,
   TaintEffect,
   Accelerator,
   ValidationError,
@@ -75,9 +76,6 @@ const EFFECT: Record<TaintEffect, string> = {
   [TaintEffect.PREFER_NO_SCHEDULE]: 'PREFER_NO_SCHEDULE',
   [TaintEffect.NO_EXECUTE]: 'NO_EXECUTE',
 };
-
-/** Kubernetes node label naming a pool's role (`system`, `training`, `inference`). */
-export const POOL_ROLE_NODE_LABEL = 'cdktf-ai-infra/pool-role';
 
 /** Reservation affinity key GKE uses for specific reservations. */
 export const RESERVATION_KEY = 'compute.googleapis.com/reservation-name';
@@ -181,7 +179,7 @@ export function createGpuNodePool(
     'labels',
     {
       [ACCELERATOR_NODE_LABEL]: m.accelerator.labelValue,
-      [POOL_ROLE_NODE_LABEL]: spec.poolRole,
+      ...poolNodeLabels(scope, "'name'", spec.name, spec.poolRole),
       ...(plan.queuedProvisioning ? { 'cloud.google.com/gke-queued': 'true' } : {}),
     },
     spec.labels,
