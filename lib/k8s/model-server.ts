@@ -11,7 +11,9 @@ import {
   KvCacheDtype,
   ModelSpec,
   Quantization,
+  DEPRECATED_WARNING_ID,
   raiseDeferredDeprecations,
+  raiseSizingFindings,
   SizingResult,
   Validate,
   ValidationError,
@@ -697,7 +699,7 @@ export class ModelServer extends Construct {
     }
   }
 
-  /** Core sizing (TP, quantization x GPU); its errors carry this construct's path, its findings become warnings. */
+  /** Core sizing (TP, quantization x GPU); its errors carry this construct's path, its findings become warnings with their own ids. */
   private size(props: ModelServerProps): SizingResult {
     const sizing = ValidationError.withScope(this, () =>
       sizeModel({
@@ -712,9 +714,18 @@ export class ModelServer extends Construct {
         maxNodesPerReplica: props.maxNodesPerReplica,
       }),
     );
-    for (const f of sizing.findings) {
-      Warnings.add(this, `k8s-${f.id}`, f.message);
-    }
+    // The finding's own id, as AWS node groups and GKE pools raise it (core raiseSizingFindings).
+    // The old `k8s-<id>` ids still silence it for one release.
+    const findings = sizing.findings.filter((f) => {
+      if (!Warnings.isSuppressed(this, `k8s-${f.id}`)) return true;
+      Warnings.add(
+        this,
+        DEPRECATED_WARNING_ID,
+        `warning id 'k8s-${f.id}' is deprecated and will be removed in the next minor release: suppress '${f.id}' (the id it has on every construct).`,
+      );
+      return false;
+    });
+    raiseSizingFindings(this, { ...sizing, findings });
     return sizing;
   }
 

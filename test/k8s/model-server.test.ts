@@ -7,6 +7,7 @@ import {
   Quantization,
   RopeScalingType,
   ValidationError,
+  Warnings,
   vllmSizingArgs,
 } from '../../lib/core';
 import {
@@ -733,6 +734,22 @@ describe('ModelServer defaults', () => {
       quantization: Quantization.BF16,
       accelerator: Accelerator.L40S,
     });
-    expect(warningsOf(workloads).join('\n')).toMatch(/k8s-pcie-tensor-parallel/);
+    expect(warningsOf(workloads).join('\n')).toMatch(/\[cdktf-ai-infra:pcie-tensor-parallel\]/);
+  });
+
+  test("the old 'k8s-<finding>' id still silences a finding, with a deprecation warning", () => {
+    const { workloads } = platformAndWorkloads();
+    Warnings.suppress(workloads, 'k8s-pcie-tensor-parallel', 'TP 4 on L40S measured acceptable');
+    new ModelServer(workloads, 'Llama70B', {
+      ...LLAMA_8B_AWQ_L4,
+      model: ModelSpec.LLAMA_3_1_70B,
+      quantization: Quantization.BF16,
+      accelerator: Accelerator.L40S,
+    });
+    const all = warningsOf(workloads).join('\n');
+    expect(all).not.toMatch(/\[cdktf-ai-infra:pcie-tensor-parallel\]/);
+    expect(all).toMatch(
+      /\[cdktf-ai-infra:deprecated-api\] warning id 'k8s-pcie-tensor-parallel' is deprecated/,
+    );
   });
 });
