@@ -23,12 +23,13 @@ import {
   toYaml,
 } from './private/common';
 import {
-  CrdBundleVersion,
-  GATEWAY_CRD_BUNDLES,
-  GATEWAY_HELM_CHARTS,
-  GATEWAY_IMAGES,
-  HelmChartVersion,
-} from './versions';
+  eppDisruptionBudget,
+  eppModelServersValues,
+  eppMonitoringValues,
+  eppSettings,
+  eppValues,
+} from './private/epp';
+import { CrdBundleVersion, GATEWAY_CRD_BUNDLES, GATEWAY_HELM_CHARTS, HelmChartVersion } from './versions';
 
 // ---------------------------------------------------------------------------------------------
 // Gateway implementation and listener exposure
@@ -690,47 +691,23 @@ export class InferencePool extends Construct {
       );
     }
     this.failureMode = props.failureMode ?? FailureMode.FAIL_OPEN;
-    if (props.flowControl === false) {
-      this.flowControl = undefined;
-    } else if (props.flowControl) {
-      this.flowControl = props.flowControl;
-    } else if (b.mayScaleToZero) {
-      this.flowControl = { requestTtlSeconds: DEFAULT_FLOW_CONTROL_TTL_SECONDS };
-    }
-    if (this.flowControl) {
-      Validate.integer(this, 'flowControl.requestTtlSeconds', this.flowControl.requestTtlSeconds, {
-        min: 1,
-        max: 3600,
-      });
-    }
-    const cpu = props.eppCpu ?? '8';
-    Validate.k8sQuantity(this, 'eppCpu', cpu);
-    const memoryGiB = props.eppMemoryGiB ?? 8;
-    Validate.integer(this, 'eppMemoryGiB', memoryGiB, { min: 1, max: 256 });
+    const epp = eppSettings(
+      this,
+      props,
+      "the gateway alerts, the pool's dashboard panels and a scale-from-zero activation query",
+    );
+    this.flowControl = epp.flowControl;
 
     this.endpointPickerConfig = profile.render({
       engine: b.engine,
       loraAdapters: b.loraAdapterNames.length > 0,
       flowControl: this.flowControl,
     });
-
-    const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
-
-    raiseDeferredDeprecations(this, collection);
     this.activationQuery = InferencePool.activationQueryFor(
       this.namespace,
       this.poolName,
-      collection.managed,
+      epp.collection.managed,
     );
-    const scraped = collection.managed || props.monitoring !== undefined;
-    if (!scraped) {
-      Warnings.add(
-        this,
-        'k8s-epp-unmonitored',
-        `no 'monitoring' given: the endpoint picker's metrics are not scraped, so the gateway alerts, the pool's dashboard ` +
-          `panels and a scale-from-zero activation query see nothing.`,
-      );
-    }
     const eppSelector = { 'llm-d-router-gateway': this.eppName };
     const gke = props.platform.implementation.kind === GatewayImplementationKind.GKE;
     if (gke && b.allowIngressFromCidrs) {
@@ -750,42 +727,14 @@ export class InferencePool extends Construct {
     const values = {
       provider: { name: gke ? 'gke' : 'istio' },
       router: {
-        modelServers: {
-          matchLabels: { ...b.podSelectorLabels },
-          type: b.engine,
-          protocol: 'http',
-          targetPorts: [{ number: b.targetPort }],
-        },
+        modelServers: eppModelServersValues(b),
         inferencePool: { create: true, failureMode: this.failureMode },
-        epp: {
+        epp: eppValues({
           replicas,
-          image: {
-            registry: GATEWAY_IMAGES.endpointPicker.registry,
-            repository: GATEWAY_IMAGES.endpointPicker.repository,
-            tag: GATEWAY_IMAGES.endpointPicker.tag,
-            pullPolicy: 'IfNotPresent',
-          },
-          resources: {
-            requests: { cpu, memory: `${memoryGiB}Gi` },
-            limits: { memory: `${memoryGiB * 2}Gi` },
-          },
-          pluginsConfigFile: EPP_CONFIG_FILE,
-          pluginsCustomConfig: { [EPP_CONFIG_FILE]: toYaml(this.endpointPickerConfig) },
-          // Spread the replicas so one node loss does not take every picker.
-          affinity: {
-            podAntiAffinity: {
-              preferredDuringSchedulingIgnoredDuringExecution: [
-                {
-                  weight: 100,
-                  podAffinityTerm: {
-                    topologyKey: 'kubernetes.io/hostname',
-                    labelSelector: { matchLabels: eppSelector },
-                  },
-                },
-              ],
-            },
-          },
-        },
+          settings: epp,
+          endpointPickerConfig: this.endpointPickerConfig,
+          selector: eppSelector,
+        }),
         ...(props.tracing
           ? {
               tracing: {
@@ -807,17 +756,7 @@ export class InferencePool extends Construct {
               },
             }
           : {}),
-        monitoring: {
-          interval: `${collection.scrapeIntervalSeconds}s`,
-          provider: { name: collection.managed ? 'gmp' : 'prometheusoperator' },
-          prometheus: {
-            enabled: scraped,
-            // A per-pool token Secret: the chart's fixed default name collides between two pools
-            // in one namespace.
-            auth: { enabled: true, secretName: `${this.poolName}-epp-metrics-token` },
-            extraLabels: { ...(props.monitoring?.selectorLabels ?? {}) },
-          },
-        },
+        monitoring: eppMonitoringValues(epp, this.poolName, props.monitoring),
       },
     };
     this.resource = new Release(this, 'Resource', {
@@ -833,17 +772,14 @@ export class InferencePool extends Construct {
     });
     this.node.defaultChild = this.resource;
 
-    if (replicas > 1) {
-      this.eppDisruptionBudget = new PodDisruptionBudgetV1(this, 'EppDisruptionBudget', {
-        metadata: { name: this.eppName, namespace: this.namespace, labels: { ...MANAGED_BY } },
-        spec: { minAvailable: '1', selector: { matchLabels: eppSelector } },
-      });
-    }
+    this.eppDisruptionBudget = eppDisruptionBudget(this, {
+      replicas,
+      name: this.eppName,
+      namespace: this.namespace,
+      selector: eppSelector,
+    });
   }
 }
-
-const EPP_CONFIG_FILE = 'cdktf-ai-infra.yaml';
-const DEFAULT_FLOW_CONTROL_TTL_SECONDS = 240;
 
 /**
  * Adapts a model server to {@link IInferenceBackend}. Reads the server's public members; pass

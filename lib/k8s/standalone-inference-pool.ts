@@ -1,12 +1,19 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { Construct } from 'constructs';
-import { raiseDeferredDeprecations, Validate, ValidationError, Warnings } from '../core';
+import { Validate, ValidationError, Warnings } from '../core';
 import { FailureMode, FlowControlOptions, SchedulingProfile } from './inference-gateway';
 import { IInferenceBackend, IMonitoringStack } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
-import { MANAGED_BY, dependOnStackOf, toYaml } from './private/common';
-import { GATEWAY_HELM_CHARTS, GATEWAY_IMAGES } from './versions';
+import { dependOnStackOf, toYaml } from './private/common';
+import {
+  eppDisruptionBudget,
+  eppModelServersValues,
+  eppMonitoringValues,
+  eppSettings,
+  eppValues,
+} from './private/epp';
+import { GATEWAY_HELM_CHARTS } from './versions';
 
 /** Where the standalone router's Envoy runs. */
 export enum StandaloneProxyMode {
@@ -90,8 +97,6 @@ export interface StandaloneInferencePoolProps {
 
 /** Port of the standalone Envoy listener (the chart's `envoy` preset, listener `vllm`). */
 export const STANDALONE_PROXY_PORT = 8081;
-const DEFAULT_FLOW_CONTROL_TTL_SECONDS = 240;
-const EPP_CONFIG_FILE = 'cdktf-ai-infra.yaml';
 
 /**
  * LLM-aware routing without the Gateway API: the endpoint picker of the pinned
@@ -202,50 +207,18 @@ export class StandaloneInferencePool extends Construct {
         } (GIE #572). Use 2 or more.`,
       );
     }
-    if (props.flowControl === false) {
-      this.flowControl = undefined;
-    } else if (props.flowControl) {
-      this.flowControl = props.flowControl;
-    } else if (b.mayScaleToZero) {
-      this.flowControl = { requestTtlSeconds: DEFAULT_FLOW_CONTROL_TTL_SECONDS };
-    }
-    if (this.flowControl) {
-      Validate.integer(this, 'flowControl.requestTtlSeconds', this.flowControl.requestTtlSeconds, {
-        min: 1,
-        max: 3600,
-      });
-    }
-    const cpu = props.eppCpu ?? '8';
-    Validate.k8sQuantity(this, 'eppCpu', cpu);
-    const memoryGiB = props.eppMemoryGiB ?? 8;
-    Validate.integer(this, 'eppMemoryGiB', memoryGiB, { min: 1, max: 256 });
-
+    const epp = eppSettings(this, props, 'the routing alerts and a scale-from-zero activation query');
+    this.flowControl = epp.flowControl;
     this.endpointPickerConfig = profile.render({
       engine: b.engine,
       loraAdapters: b.loraAdapterNames.length > 0,
       flowControl: this.flowControl,
     });
-    const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
-    raiseDeferredDeprecations(this, collection);
-    const scraped = collection.managed || props.monitoring !== undefined;
-    if (!scraped) {
-      Warnings.add(
-        this,
-        'k8s-epp-unmonitored',
-        `no 'monitoring' given: the endpoint picker's metrics are not scraped, so the routing alerts and a scale-from-zero ` +
-          `activation query see nothing.`,
-      );
-    }
     // The chart's standalone selector label (routerlib _helpers.tpl "llm-d-router.selectorLabels").
     const eppSelector = { 'llm-d-router-standalone': this.eppName };
     const values = {
       router: {
-        modelServers: {
-          matchLabels: { ...b.podSelectorLabels },
-          type: b.engine,
-          protocol: 'http',
-          targetPorts: [{ number: b.targetPort }],
-        },
+        modelServers: eppModelServersValues(b),
         inferencePool: { create: false },
         proxy: {
           enabled: true,
@@ -259,43 +232,13 @@ export class StandaloneInferencePool extends Construct {
             seccompProfile: { type: 'RuntimeDefault' },
           },
         },
-        epp: {
+        epp: eppValues({
           replicas,
-          image: {
-            registry: GATEWAY_IMAGES.endpointPicker.registry,
-            repository: GATEWAY_IMAGES.endpointPicker.repository,
-            tag: GATEWAY_IMAGES.endpointPicker.tag,
-            pullPolicy: 'IfNotPresent',
-          },
-          resources: {
-            requests: { cpu, memory: `${memoryGiB}Gi` },
-            limits: { memory: `${memoryGiB * 2}Gi` },
-          },
-          pluginsConfigFile: EPP_CONFIG_FILE,
-          pluginsCustomConfig: { [EPP_CONFIG_FILE]: toYaml(this.endpointPickerConfig) },
-          affinity: {
-            podAntiAffinity: {
-              preferredDuringSchedulingIgnoredDuringExecution: [
-                {
-                  weight: 100,
-                  podAffinityTerm: {
-                    topologyKey: 'kubernetes.io/hostname',
-                    labelSelector: { matchLabels: eppSelector },
-                  },
-                },
-              ],
-            },
-          },
-        },
-        monitoring: {
-          interval: `${collection.scrapeIntervalSeconds}s`,
-          provider: { name: collection.managed ? 'gmp' : 'prometheusoperator' },
-          prometheus: {
-            enabled: scraped,
-            auth: { enabled: true, secretName: `${this.poolName}-epp-metrics-token` },
-            extraLabels: { ...(props.monitoring?.selectorLabels ?? {}) },
-          },
-        },
+          settings: epp,
+          endpointPickerConfig: this.endpointPickerConfig,
+          selector: eppSelector,
+        }),
+        monitoring: eppMonitoringValues(epp, this.poolName, props.monitoring),
       },
     };
     this.resource = new Release(this, 'Resource', {
@@ -310,11 +253,11 @@ export class StandaloneInferencePool extends Construct {
       cleanupOnFail: true,
     });
     this.node.defaultChild = this.resource;
-    if (replicas > 1) {
-      this.eppDisruptionBudget = new PodDisruptionBudgetV1(this, 'EppDisruptionBudget', {
-        metadata: { name: this.eppName, namespace: this.namespace, labels: { ...MANAGED_BY } },
-        spec: { minAvailable: '1', selector: { matchLabels: eppSelector } },
-      });
-    }
+    this.eppDisruptionBudget = eppDisruptionBudget(this, {
+      replicas,
+      name: this.eppName,
+      namespace: this.namespace,
+      selector: eppSelector,
+    });
   }
 }

@@ -1,0 +1,161 @@
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+import { Construct } from 'constructs';
+import { raiseDeferredDeprecations, Validate, Warnings } from '../../core';
+import { IInferenceBackend, IMonitoringStack } from '../interfaces';
+import { MetricsCollection } from '../metrics-collection';
+import { GATEWAY_IMAGES } from '../versions';
+import { MANAGED_BY, toYaml } from './common';
+
+// The endpoint picker (EPP) settings InferencePool (llm-d-router-gateway chart) and
+// StandaloneInferencePool (llm-d-router-standalone chart) share: both charts take the same
+// `router.epp` and `router.monitoring` values (routerlib).
+
+/** Name of the EndpointPickerConfig file in the chart's plugins ConfigMap. */
+const EPP_CONFIG_FILE = 'cdktf-ai-infra.yaml';
+/** Queue TTL of flow control when a backend may scale to zero: a cold start of a few minutes. */
+export const DEFAULT_FLOW_CONTROL_TTL_SECONDS = 240;
+
+/** The props both pools take for their endpoint picker. */
+export interface EppProps<F extends { readonly requestTtlSeconds: number }> {
+  readonly backend: IInferenceBackend;
+  readonly flowControl?: F | false;
+  readonly eppCpu?: string;
+  readonly eppMemoryGiB?: number;
+  readonly metricsCollection?: MetricsCollection;
+  readonly monitoring?: IMonitoringStack;
+}
+
+/** What {@link eppSettings} resolved. */
+export interface EppSettings<F> {
+  readonly flowControl?: F;
+  readonly cpu: string;
+  readonly memoryGiB: number;
+  readonly collection: MetricsCollection;
+  /** Whether anything scrapes the picker (managed collection, or a monitoring stack). */
+  readonly scraped: boolean;
+}
+
+/**
+ * Flow control (on by default for a backend that may scale to zero), the picker's resources and
+ * its metrics collection, validated; warns `k8s-epp-unmonitored` when nothing scrapes it.
+ * @param unscrapedEffect what goes blind without scraping, for the warning
+ */
+export function eppSettings<F extends { readonly requestTtlSeconds: number }>(
+  scope: Construct,
+  props: EppProps<F>,
+  unscrapedEffect: string,
+): EppSettings<F> {
+  let flowControl: F | undefined;
+  if (props.flowControl === false) {
+    flowControl = undefined;
+  } else if (props.flowControl) {
+    flowControl = props.flowControl;
+  } else if (props.backend.mayScaleToZero) {
+    flowControl = { requestTtlSeconds: DEFAULT_FLOW_CONTROL_TTL_SECONDS } as F;
+  }
+  if (flowControl) {
+    Validate.integer(scope, 'flowControl.requestTtlSeconds', flowControl.requestTtlSeconds, {
+      min: 1,
+      max: 3600,
+    });
+  }
+  const cpu = props.eppCpu ?? '8';
+  Validate.k8sQuantity(scope, 'eppCpu', cpu);
+  const memoryGiB = props.eppMemoryGiB ?? 8;
+  Validate.integer(scope, 'eppMemoryGiB', memoryGiB, { min: 1, max: 256 });
+  const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
+  raiseDeferredDeprecations(scope, collection);
+  const scraped = collection.managed || props.monitoring !== undefined;
+  if (!scraped) {
+    Warnings.add(
+      scope,
+      'k8s-epp-unmonitored',
+      `no 'monitoring' given: the endpoint picker's metrics are not scraped, so ${unscrapedEffect} see nothing.`,
+    );
+  }
+  return { flowControl, cpu, memoryGiB, collection, scraped };
+}
+
+/** The chart's `router.modelServers` values for a backend. */
+export function eppModelServersValues(b: IInferenceBackend): Record<string, unknown> {
+  return {
+    matchLabels: { ...b.podSelectorLabels },
+    type: b.engine,
+    protocol: 'http',
+    targetPorts: [{ number: b.targetPort }],
+  };
+}
+
+/** The chart's `router.epp` values: pinned image, resources, our config file, spread replicas. */
+export function eppValues(o: {
+  readonly replicas: number;
+  readonly settings: EppSettings<unknown>;
+  readonly endpointPickerConfig: Record<string, unknown>;
+  readonly selector: Record<string, string>;
+}): Record<string, unknown> {
+  return {
+    replicas: o.replicas,
+    image: {
+      registry: GATEWAY_IMAGES.endpointPicker.registry,
+      repository: GATEWAY_IMAGES.endpointPicker.repository,
+      tag: GATEWAY_IMAGES.endpointPicker.tag,
+      pullPolicy: 'IfNotPresent',
+    },
+    resources: {
+      requests: { cpu: o.settings.cpu, memory: `${o.settings.memoryGiB}Gi` },
+      limits: { memory: `${o.settings.memoryGiB * 2}Gi` },
+    },
+    pluginsConfigFile: EPP_CONFIG_FILE,
+    pluginsCustomConfig: { [EPP_CONFIG_FILE]: toYaml(o.endpointPickerConfig) },
+    // Spread the replicas so one node loss does not take every picker.
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            podAffinityTerm: {
+              topologyKey: 'kubernetes.io/hostname',
+              labelSelector: { matchLabels: o.selector },
+            },
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** The chart's `router.monitoring` values. */
+export function eppMonitoringValues(
+  settings: EppSettings<unknown>,
+  poolName: string,
+  monitoring: IMonitoringStack | undefined,
+): Record<string, unknown> {
+  return {
+    interval: `${settings.collection.scrapeIntervalSeconds}s`,
+    provider: { name: settings.collection.managed ? 'gmp' : 'prometheusoperator' },
+    prometheus: {
+      enabled: settings.scraped,
+      // A per-pool token Secret: the chart's fixed default name collides between two pools
+      // in one namespace.
+      auth: { enabled: true, secretName: `${poolName}-epp-metrics-token` },
+      extraLabels: { ...(monitoring?.selectorLabels ?? {}) },
+    },
+  };
+}
+
+/** A PodDisruptionBudget keeping one picker up through drains, when there is more than one. */
+export function eppDisruptionBudget(
+  scope: Construct,
+  o: {
+    readonly replicas: number;
+    readonly name: string;
+    readonly namespace: string;
+    readonly selector: Record<string, string>;
+  },
+): PodDisruptionBudgetV1 | undefined {
+  if (o.replicas <= 1) return undefined;
+  return new PodDisruptionBudgetV1(scope, 'EppDisruptionBudget', {
+    metadata: { name: o.name, namespace: o.namespace, labels: { ...MANAGED_BY } },
+    spec: { minAvailable: '1', selector: { matchLabels: o.selector } },
+  });
+}
