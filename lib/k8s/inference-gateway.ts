@@ -1,15 +1,7 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
-import {
-  ITerraformDependable,
-  Lazy,
-  TerraformDataSource,
-  TerraformIterator,
-  TerraformProvider,
-  TerraformStack,
-  Token,
-} from 'cdktf';
+import { ITerraformDependable, Lazy, TerraformIterator, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { raiseDeferredDeprecations, Validate, ValidationError, Warnings, metricSelector } from '../core';
 import { IInferenceBackend, IMonitoringStack, ITraceCollector, InferenceEngineType } from './interfaces';
@@ -22,6 +14,7 @@ import {
   registerCrdInstaller,
   toYaml,
 } from './private/common';
+import { fetchedManifestDocuments } from './private/manifest-bundle';
 import {
   eppDisruptionBudget,
   eppModelServersValues,
@@ -310,19 +303,13 @@ export class InferenceGatewayPlatform extends Construct implements IInferenceGat
   }
 
   private crdBundle(id: string, bundle: CrdBundleVersion): Manifest {
-    const source = new TerraformDataSource(this, `${id}Source`, {
-      terraformResourceType: 'http',
-      terraformGeneratorMetadata: { providerName: 'http' },
-    });
-    source.addOverride('url', bundle.url);
-    source.addOverride('request_headers', { Accept: 'application/yaml' });
-    httpProvider(this);
+    const body = fetchedManifestDocuments(this, id, bundle.url);
     // One resource per document, keyed by kind and name (Gateway API's bundle also carries a
     // ValidatingAdmissionPolicy and its binding under the same name); a generated 'status'
     // stanza is dropped (the API server owns it).
     const documents = TerraformIterator.fromMap(
       Token.asAnyMap(
-        `\${{ for m in provider::kubernetes::manifest_decode_multi(data.http.${source.friendlyUniqueId}.response_body) : "\${m.kind}/\${m.metadata.name}" => { for k, v in m : k => v if k != "status" } }}`,
+        `\${{ for m in ${body} : "\${m.kind}/\${m.metadata.name}" => { for k, v in m : k => v if k != "status" } }}`,
       ),
     );
     return new Manifest(this, id, {
@@ -352,31 +339,6 @@ export class InferenceGatewayPlatform extends Construct implements IInferenceGat
       cleanupOnFail: true,
       dependsOn: dependsOn.length ? dependsOn : undefined,
     });
-  }
-}
-
-/**
- * The hashicorp/http provider the CRD bundles are fetched with, once per stack (no cdktf
- * binding exists for it at the pinned cdktf; it takes no configuration).
- */
-class HttpProvider extends TerraformProvider {
-  constructor(scope: Construct, id: string) {
-    super(scope, id, {
-      terraformResourceType: 'http',
-      terraformGeneratorMetadata: { providerName: 'http', providerVersion: HTTP_PROVIDER_VERSION },
-      terraformProviderSource: 'hashicorp/http',
-    });
-  }
-}
-
-/** terraform-provider-http, pinned (registry.terraform.io/providers/hashicorp/http, 3.5.0; checked 2026-12-03). */
-const HTTP_PROVIDER_VERSION = '3.5.0';
-const HTTP_PROVIDER_ID = 'CdktfAiInfraHttpProvider';
-
-function httpProvider(scope: IConstruct): void {
-  const stack = TerraformStack.of(scope);
-  if (!stack.node.tryFindChild(HTTP_PROVIDER_ID)) {
-    new HttpProvider(stack, HTTP_PROVIDER_ID);
   }
 }
 

@@ -2,10 +2,7 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { TerraformDataSource, TerraformIterator, TerraformProvider, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 
-/**
- * terraform-provider-http, pinned as InferenceGateway pins it (registry.terraform.io/providers/
- * hashicorp/http, 3.5.0; checked 2026-12-03), under the same per-stack id so the two share it.
- */
+/** terraform-provider-http, pinned (registry.terraform.io/providers/hashicorp/http, 3.5.0; checked 2026-12-03). */
 const HTTP_PROVIDER_VERSION = '3.5.0';
 const HTTP_PROVIDER_ID = 'CdktfAiInfraHttpProvider';
 
@@ -27,6 +24,21 @@ function httpProvider(scope: IConstruct): void {
   }
 }
 
+/**
+ * A pinned multi-document YAML manifest read at plan time by the `http` data source `<id>Source`
+ * (the stack's one http provider added): the Terraform expression of its decoded documents.
+ */
+export function fetchedManifestDocuments(scope: Construct, id: string, url: string): string {
+  const source = new TerraformDataSource(scope, `${id}Source`, {
+    terraformResourceType: 'http',
+    terraformGeneratorMetadata: { providerName: 'http' },
+  });
+  source.addOverride('url', url);
+  source.addOverride('request_headers', { Accept: 'application/yaml' });
+  httpProvider(scope);
+  return `provider::kubernetes::manifest_decode_multi(data.http.${source.friendlyUniqueId}.response_body)`;
+}
+
 /** The two halves of an applied upstream manifest bundle. */
 export interface AppliedBundle {
   /** The CustomResourceDefinitions (protected from destroy). */
@@ -42,14 +54,7 @@ export interface AppliedBundle {
  * kind); the rest depends on them. A generated `status` stanza is dropped.
  */
 export function applyManifestBundle(scope: Construct, id: string, url: string): AppliedBundle {
-  const source = new TerraformDataSource(scope, `${id}Source`, {
-    terraformResourceType: 'http',
-    terraformGeneratorMetadata: { providerName: 'http' },
-  });
-  source.addOverride('url', url);
-  source.addOverride('request_headers', { Accept: 'application/yaml' });
-  httpProvider(scope);
-  const body = `provider::kubernetes::manifest_decode_multi(data.http.${source.friendlyUniqueId}.response_body)`;
+  const body = fetchedManifestDocuments(scope, id, url);
   const select = (cond: string) =>
     TerraformIterator.fromMap(
       Token.asAnyMap(
