@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { Accelerator, ValidationError } from '../../lib/core';
+import { Accelerator, ModelSpec, Quantization, ValidationError } from '../../lib/core';
 import {
   IMAGES,
   MLFLOW_PORT,
@@ -7,12 +7,14 @@ import {
   MlflowPermission,
   MlflowServer,
   MlflowServerProps,
+  ModelServer,
   TrainingJob,
+  WeightsSource,
   imageRef,
 } from '../../lib/k8s';
 import { MLFLOW_LAUNCHER_PY } from '../../lib/k8s/private/mlflow-launcher';
 import { onlyResource, resourcesOf, synthJson } from '../util';
-import { platformAndWorkloads } from './helpers';
+import { platformAndWorkloads, warningsOf } from './helpers';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-0a1b2c3d-AbCdEf';
 const DB = MlflowDatabase.awsSecretsManager({
@@ -388,5 +390,70 @@ describe('TrainingJob tracking', () => {
   ])('throws a ValidationError on bad tracking %#', (tracking, message) => {
     expect(() => job(tracking)).toThrow(ValidationError);
     expect(() => job(tracking)).toThrow(message);
+  });
+});
+
+describe('WeightsSource.mlflowModel', () => {
+  const TRACKING = {
+    server: { trackingUri: 'http://mlflow.mlflow.svc.cluster.local:5000' },
+    credentialsSecretName: 'mlflow-reader',
+  };
+  function serve(weights: WeightsSource) {
+    const { workloads } = platformAndWorkloads();
+    new ModelServer(workloads, 'Llama8B', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.AWQ,
+      accelerator: Accelerator.L4,
+      weights,
+    });
+    return workloads;
+  }
+  function podOf(stack: any) {
+    return onlyResource(synthJson(stack), 'kubernetes_deployment_v1').spec.template.spec;
+  }
+
+  test('downloads a registered model version through the tracking server before the engine starts', () => {
+    const pod = podOf(
+      serve(WeightsSource.mlflowModel('models:/llama-3.1-8b-sft/3', { tracking: TRACKING, path: 'model' })),
+    );
+    const init = pod.init_container[0];
+    expect(init.image).toBe(imageRef(IMAGES.mlflow));
+    expect(init.command.slice(0, 2)).toEqual(['python3', '-c']);
+    expect(init.command.slice(3)).toEqual(['models:/llama-3.1-8b-sft/3/model', '/models/weights/']);
+    const env = Object.fromEntries(init.env.map((e: any) => [e.name, e.value ?? e.value_from]));
+    expect(env.MLFLOW_TRACKING_URI).toBe('http://mlflow.mlflow.svc.cluster.local:5000');
+    expect(env.MLFLOW_TRACKING_PASSWORD).toEqual({
+      secret_key_ref: { name: 'mlflow-reader', key: 'password' },
+    });
+    expect(env.MLFLOW_EXPERIMENT_NAME).toBeUndefined();
+    expect(pod.container[0].args[0]).toBe('/models/weights/model');
+  });
+
+  test('the root of the version when no path is given', () => {
+    const pod = podOf(serve(WeightsSource.mlflowModel('models:/llama-3.1-8b-sft/3', { tracking: TRACKING })));
+    expect(pod.init_container[0].command[3]).toBe('models:/llama-3.1-8b-sft/3');
+    expect(pod.container[0].args[0]).toBe('/models/weights');
+  });
+
+  test('warns on an alias', () => {
+    const stack = serve(
+      WeightsSource.mlflowModel('models:/llama-3.1-8b-sft@champion', { tracking: TRACKING }),
+    );
+    expect(warningsOf(stack).join('\n')).toMatch(/k8s-mlflow-model-alias/);
+  });
+
+  test.each([
+    ['runs:/abc/model', {}, /must be 'models:\/<name>\/<version>'/],
+    ['models:/llama', {}, /must be 'models:\/<name>\/<version>'/],
+    ['models:/llama/1', { path: '../secrets' }, /path '..\/secrets'/],
+    [
+      'models:/llama/1',
+      { tracking: { server: { trackingUri: 'mlflow' } } },
+      /'weights tracking.server.trackingUri'/,
+    ],
+  ])('throws a ValidationError on %s %j', (uri, extra, message) => {
+    const w = WeightsSource.mlflowModel(uri, { tracking: TRACKING, ...(extra as object) });
+    expect(() => serve(w)).toThrow(ValidationError);
+    expect(() => serve(w)).toThrow(message);
   });
 });
