@@ -203,7 +203,7 @@ export class MlflowStore extends Construct {
     const serviceAccount = props.serviceAccount ?? 'mlflow';
     const principal = GcpPrincipal.kubernetesServiceAccount({
       projectNumber: props.projectNumber,
-      projectId: cluster.project,
+      project: cluster.project,
       workloadIdentityPool: cluster.workloadIdentityPool,
       namespace,
       serviceAccount,
