@@ -316,6 +316,36 @@ describe('the MLflow launcher', () => {
     expect(r.status).toBe(0);
   });
 
+  (python ? test : test.skip)(
+    'writes a basic-auth file MLflow reads back (configparser with interpolation) and a URI with the password quoted',
+    () => {
+      // Runs the launcher's own functions: the URI quoting and the '%' doubling that MLflow's
+      // read_auth_config (configparser.ConfigParser(), BasicInterpolation) undoes.
+      const script = [
+        'import configparser, os, sys, tempfile',
+        'ns = {"__name__": "launcher"}',
+        'exec(sys.stdin.read(), ns)',
+        'd = tempfile.mkdtemp()',
+        'ns["AUTH_INI"] = os.path.join(d, "basic_auth.ini")',
+        'os.environ.update(MLFLOW_DB_HOST="db.internal", MLFLOW_DB_PORT="5432", MLFLOW_AUTH_DB_NAME="mlflow_auth",',
+        '  MLFLOW_AUTH_DEFAULT_PERMISSION="READ", MLFLOW_AUTH_ADMIN_USERNAME="admin", MLFLOW_AUTH_ADMIN_PASSWORD="a%b:c")',
+        'ns["write_auth_config"]("mlflow", "p@ss%w/rd:")',
+        'c = configparser.ConfigParser()',
+        'c.read(ns["AUTH_INI"])',
+        'print(c["mlflow"]["database_uri"])',
+        'print(c["mlflow"]["admin_password"])',
+        'print(oct(os.stat(ns["AUTH_INI"]).st_mode & 0o777))',
+      ].join('\n');
+      const r = spawnSync('python3', ['-c', script], { input: MLFLOW_LAUNCHER_PY });
+      expect(r.stderr.toString()).toBe('');
+      expect(r.stdout.toString().trim().split('\n')).toEqual([
+        'postgresql+psycopg2://mlflow:p%40ss%25w%2Frd%3A@db.internal:5432/mlflow_auth?sslmode=require',
+        'a%b:c',
+        '0o600',
+      ]);
+    },
+  );
+
   test('reads the environment variables the construct sets', () => {
     const { stack } = server({
       database: MlflowDatabase.kubernetesSecret({ host: 'db', secretName: 'mlflow-db' }),
