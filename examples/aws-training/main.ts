@@ -1,8 +1,9 @@
 /**
  * aws-training: a production EKS training platform for 16 x p5.48xlarge (128 H100) on an EC2
  * Capacity Block, with 32 EFA devices per node, FSx for Lustre in front of an S3 checkpoint
- * bucket, an ECR registry, Amazon Managed Prometheus alerting and a budget derived from the
- * stack's cost estimate. Pass `Capacity.spot()` to `AwsTrainingStack` for the spot variant.
+ * bucket, an ECR registry, Amazon Managed Prometheus alerting, an MLflow tracking server (RDS for
+ * PostgreSQL, an artifact bucket, basic auth) the training job logs to, and a budget derived from
+ * the stack's cost estimate. Pass `Capacity.spot()` to `AwsTrainingStack` for the spot variant.
  *
  * Synthesizes with no credentials: the provider is configured with plain values and no data
  * source is read at synth time.
@@ -21,6 +22,7 @@ import {
   CheckpointStore,
   EksCluster,
   GpuNetwork,
+  MlflowStore,
   Monitoring,
   PullThroughCache,
   Registry,
@@ -31,6 +33,8 @@ import { EksClusterStack, ampRemoteWritingMonitoring } from '../shared/cluster-s
 import {
   GpuNodeImage,
   GpuPlatform,
+  MlflowDatabase,
+  MlflowServer,
   PodSecurityLevel,
   TrainingJob,
   TopologyPlacement,
@@ -49,6 +53,7 @@ export class AwsTrainingStack extends TerraformStack {
   public readonly h100: TrainingNodeGroup;
   public readonly registry: Registry;
   public readonly monitoring: Monitoring;
+  public readonly mlflow: MlflowStore;
 
   constructor(
     scope: Construct,
@@ -96,6 +101,10 @@ export class AwsTrainingStack extends TerraformStack {
     }));
     monitoring.alarmOnNodeGroupCapacity(h100);
     monitoring.alarmOnFileSystemFreeSpace(checkpoints);
+
+    // Experiment tracking: RDS for PostgreSQL reachable from the cluster only, an artifact bucket
+    // and the MLflow server's Pod Identity role (namespace and service account 'mlflow').
+    this.mlflow = new MlflowStore(this, 'Mlflow', { cluster, identifier: 'llm-training-mlflow' });
 
     new BudgetAlarm(this, 'Budget', {
       emails: ['finops@example.com'],
@@ -193,6 +202,23 @@ function buildInCluster(app: App, infra: AwsTrainingStack): TerraformStack[] {
       },
     ],
   });
+  // MLflow in its own restricted namespace. Secrets created once by the operator (not by Terraform,
+  // so they never enter the state): 'mlflow-admin' (username, password, flask-secret-key) in
+  // 'mlflow', and 'mlflow-trainer' (username, password of an MLflow user with EDIT) in 'training'.
+  const mlflowNs = new NamespaceV1(workloads, 'MlflowNamespace', {
+    metadata: { name: 'mlflow', labels: podSecurityLabels(PodSecurityLevel.RESTRICTED) },
+  });
+  const mlflow = new MlflowServer(workloads, 'Mlflow', {
+    database: MlflowDatabase.awsSecretsManager({
+      host: infra.mlflow.databaseAddress,
+      secretArn: infra.mlflow.masterUserSecretArn,
+      region: 'us-east-1',
+    }),
+    artifactsDestination: infra.mlflow.artifactsDestination,
+    adminSecretName: 'mlflow-admin',
+  });
+  mlflow.node.addDependency(mlflowNs);
+
   new TrainingJob(workloads, 'LlamaPretrain', {
     name: 'llama-pretrain',
     namespace: TRAINER.namespace,
@@ -212,6 +238,7 @@ function buildInCluster(app: App, infra: AwsTrainingStack): TerraformStack[] {
     checkpoint: { claimName: pvc.metadata.name, uri: `s3://${infra.checkpoints.bucketName}/llama-pretrain/` },
     extraResourcesPerNode: efa,
     env: { FI_PROVIDER: 'efa', FI_EFA_USE_DEVICE_RDMA: '1', NCCL_DEBUG: 'WARN' },
+    tracking: { server: mlflow, credentialsSecretName: 'mlflow-trainer' },
     platform: gpu,
   });
   return [platform, workloads];

@@ -15,3 +15,4 @@ export * from './budget-alarm';
 export * from './trace-export';
 export * from './team-budget-alarms';
 export * from './log-management';
+export * from './mlflow';

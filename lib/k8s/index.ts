@@ -23,3 +23,4 @@ export * from './opencost';
 export * from './log-shipper';
 export * from './mpi-job';
 export * from './nccl-test';
+export * from './mlflow';

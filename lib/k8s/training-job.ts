@@ -23,6 +23,7 @@ import {
   nameFromId,
 } from './private/common';
 import { gpuPod } from './private/gpu-pod';
+import { MlflowTracking, mlflowClientEnv } from './mlflow';
 import { otelEnv } from './tracing';
 
 /** The Kueue label a workload uses to join a LocalQueue. */
@@ -200,6 +201,12 @@ export interface TrainingJobProps {
    * @default - no OpenTelemetry environment
    */
   readonly tracing?: ITraceCollector;
+  /**
+   * Log runs to MLflow: the trainer gets `MLFLOW_TRACKING_URI`, `MLFLOW_EXPERIMENT_NAME` (default
+   * the JobSet name) and the basic-auth credentials from a Secret.
+   * @default - no MLflow environment
+   */
+  readonly tracking?: MlflowTracking;
   /**
    * Service account (for bucket access through IRSA, Pod Identity or Workload Identity).
    * @default - the namespace's default service account
@@ -392,6 +399,9 @@ export class TrainingJob extends Construct {
           resourceAttributes: { 'k8s.namespace.name': this.namespace, 'k8s.jobset.name': this.jobSetName },
         }),
       );
+    }
+    if (props.tracking !== undefined) {
+      env.push(...mlflowClientEnv(this, 'tracking', props.tracking, this.jobSetName));
     }
     const volumes: PodVolume[] = [];
     const mounts: PodVolumeMount[] = [];

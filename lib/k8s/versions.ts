@@ -143,7 +143,7 @@ export const HELM_CHARTS: Readonly<Record<HelmChartName, PinnedHelmChart>> = {
 
 /** Names of the pinned images. */
 export type ImageName =
-  'vllm' | 'tritonTensorRtLlm' | 'dcgmExporter' | 'awsCli' | 'googleCloudCli' | 'sglang' | 'pause';
+  'vllm' | 'tritonTensorRtLlm' | 'dcgmExporter' | 'awsCli' | 'googleCloudCli' | 'sglang' | 'pause' | 'mlflow';
 
 /** The container images, pinned. */
 export const IMAGES: Readonly<Record<ImageName, PinnedImage>> = {
@@ -215,6 +215,22 @@ export const IMAGES: Readonly<Record<ImageName, PinnedImage>> = {
     repository: 'registry.k8s.io/pause',
     tag: '3.10',
     source: 'https://github.com/kubernetes/kubernetes/blob/v1.31.0/build/pause/CHANGELOG.md',
+    checked: '2026-12-03',
+  },
+  /**
+   * MLflow 3.16.1, the `-full` variant (`docker/Dockerfile.full`: `pip install
+   * mlflow[extras,azure,db,gateway,genai,auth]`, so psycopg2, boto3, google-cloud-storage and the
+   * basic-auth app are in it; the plain tag has none of them, `docker/README.md`; `-full` exists
+   * from v3.9.0). The base is `python:3.11-slim` with no `USER`: `MlflowServer` runs it as UID
+   * 1000 with `HOME=/tmp`. 3.16.0 was the current release on 2026-09-12 and 3.16.1 its patch.
+   * The `mlflow server` flags the library passes were checked against the click definitions in
+   * `mlflow/cli/__init__.py` and `mlflow/utils/cli_args.py` (mlflow/mlflow commits 00747dbb and
+   * 004d7de0).
+   */
+  mlflow: {
+    repository: 'ghcr.io/mlflow/mlflow',
+    tag: 'v3.16.1-full',
+    source: 'https://github.com/mlflow/mlflow/releases/tag/v3.16.1',
     checked: '2026-12-03',
   },
 };

@@ -2,6 +2,7 @@ import { TerraformResource, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError, Warnings } from '../core';
 import { IServingEngine } from './engines/engine';
+import { MlflowTracking, mlflowClientEnv } from './mlflow';
 import { assertDnsLabel } from './private/common';
 import { PodEnvVar, PodInitContainer, PodVolume, PodVolumeMount } from './pod-spec';
 import { IMAGES, imageRef } from './versions';
@@ -84,6 +85,24 @@ export enum WeightsSourceKind {
   VOLUME = 'volume',
   /** A weight cache ({@link IWeightCache}). */
   CACHE = 'cache',
+  /** A model version in an MLflow Model Registry (`models:/<name>/<version>`). */
+  MLFLOW_MODEL = 'mlflow-model',
+}
+
+/** Options of {@link WeightsSource.mlflowModel}. */
+export interface MlflowModelWeightsOptions {
+  /**
+   * The registry's tracking server and the credentials of a user with READ on the model
+   * (`credentialsSecretName`; `experimentName` is not used).
+   */
+  readonly tracking: MlflowTracking;
+  /**
+   * Directory inside the model version's artifacts that holds the weights as the engine reads
+   * them (config, safetensors, tokenizer): for a model logged with `mlflow.transformers.log_model`
+   * that is `model`; for weights logged as plain artifacts, where they were logged.
+   * @default - the root of the model version's artifacts
+   */
+  readonly path?: string;
 }
 
 /** How a {@link IWeightCache} serves reads: its throughput and whether replicas share it. */
@@ -233,6 +252,20 @@ export abstract class WeightsSource {
    */
   public static cache(cache: IWeightCache, options: CachedWeightsOptions = {}): WeightsSource {
     return new CachedWeights(cache, options);
+  }
+
+  /**
+   * A model version in an MLflow Model Registry, `models:/<name>/<version>`: an init container
+   * of the pinned MLflow image resolves the version through the registry and downloads its
+   * artifacts through the tracking server (`mlflow.artifacts.download_artifacts`; with
+   * `--serve-artifacts` the pod needs no bucket credentials) into a node-local `emptyDir` before
+   * the server starts. The registry is read when the pod starts, not at synth time: the library
+   * cannot reach it, and the artifact location of a version is known only to the registry.
+   * `models:/<name>@<alias>` is accepted with a warning: each new pod reads whatever the alias
+   * points to then.
+   */
+  public static mlflowModel(modelUri: string, options: MlflowModelWeightsOptions): WeightsSource {
+    return new MlflowModelWeights(modelUri, options);
   }
 
   protected constructor(
@@ -488,6 +521,78 @@ export class CachedWeights extends WeightsSource {
       loadMiBPerSecond: rate.sharedByReplicas ? rate.mibPerSecond / replicasReading : rate.mibPerSecond,
       podAnnotations: { ...cache.podAnnotations },
       ...(cache.filledBy ? { dependsOn: [cache.filledBy] } : {}),
+    };
+  }
+}
+
+/** A model version in an MLflow Model Registry, downloaded by an init container. */
+export class MlflowModelWeights extends WeightsSource {
+  /** The options given. */
+  public readonly options: MlflowModelWeightsOptions;
+
+  constructor(modelUri: string, options: MlflowModelWeightsOptions) {
+    super(WeightsSourceKind.MLFLOW_MODEL, modelUri);
+    this.options = options;
+  }
+
+  /** An init container downloading the version's artifacts (or `path` of them) into an emptyDir. */
+  public bind(scope: IConstruct, c: WeightsBindContext): WeightsBinding {
+    const uri = this.location;
+    // Registered model names: MLflow refuses '/' and ':' in them (mlflow/utils/validation.py).
+    const pinned = /^models:\/[^/:@\s]+\/\d+$/;
+    const aliased = /^models:\/[^/:@\s]+@[A-Za-z0-9_-]+$/;
+    if (!Token.isUnresolved(uri) && !pinned.test(uri) && !aliased.test(uri)) {
+      throw new ValidationError(
+        `'weights' WeightsSource.mlflowModel('${uri}') must be 'models:/<name>/<version>' (for example 'models:/llama-3.1-8b-sft/3') ` +
+          `or 'models:/<name>@<alias>'.`,
+        scope,
+      );
+    }
+    if (!Token.isUnresolved(uri) && aliased.test(uri)) {
+      Warnings.add(
+        scope,
+        'k8s-mlflow-model-alias',
+        `'weights' ${uri} is an alias: each pod downloads the version the alias points to when it starts, so replicas can serve ` +
+          `different versions after the alias moves. Pin 'models:/<name>/<version>' and roll out a new version deliberately.`,
+      );
+    }
+    const path = this.options.path ?? '';
+    if (!Token.isUnresolved(path) && (path.includes('..') || !/^[A-Za-z0-9._/-]*$/.test(path))) {
+      throw new ValidationError(
+        `'weights' mlflowModel path '${path}' must be a relative directory of letters, digits, '.', '_', '-' and '/', without '..', for example 'model'.`,
+        scope,
+      );
+    }
+    const sub = path.replace(/^\/+|\/+$/g, '');
+    const env = mlflowClientEnv(scope, 'weights tracking', this.options.tracking, 'unused').filter(
+      (e) => e.name !== 'MLFLOW_EXPERIMENT_NAME',
+    );
+    // `models:/<name>/<version>/<path>` splits into the version root and `<path>`, which the
+    // repository downloads to `<dst>/<path>` (`_get_root_uri_and_artifact_path`,
+    // mlflow/tracking/artifact_utils.py); the root itself lands in `<dst>`.
+    const artifactUri = sub ? `${uri}/${sub}` : uri;
+    return {
+      modelLocation: sub ? `${WEIGHTS_DIR}/${sub}` : WEIGHTS_DIR,
+      engineArgs: [],
+      env: [],
+      volumes: [{ name: 'model-weights', emptyDir: { sizeLimit: cacheSizeLimit(c.weightsGiB) } }],
+      volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR, readOnly: true }],
+      copiedBeforeStart: true,
+      initContainers: [
+        {
+          name: 'fetch-weights',
+          image: imageRef(IMAGES.mlflow),
+          command: [
+            'python3',
+            '-c',
+            'import sys, mlflow.artifacts; mlflow.artifacts.download_artifacts(artifact_uri=sys.argv[1], dst_path=sys.argv[2])',
+            artifactUri,
+            `${WEIGHTS_DIR}/`,
+          ],
+          env: [...env, { name: 'MLFLOW_DISABLE_TELEMETRY', value: 'true' }],
+          volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR }],
+        },
+      ],
     };
   }
 }

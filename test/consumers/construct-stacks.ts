@@ -31,6 +31,8 @@ import {
   WeightVolumeSource,
   LogDestination,
   LogShipper,
+  MlflowDatabase,
+  MlflowServer,
   OpenCost,
   TraceBackend,
   TraceCollector,
@@ -347,6 +349,30 @@ export function buildConstructStacks(): SynthesizedStack[] {
     });
     synth('TraceCollector + OpenCost + LogShipper + MonitoringStack with cost allocation', platform);
     synth('ModelServer: vLLM, traced', workloads);
+  }
+  {
+    const { workloads } = platformAndWorkloads();
+    const mlflow = new MlflowServer(workloads, 'Mlflow', {
+      database: MlflowDatabase.kubernetesSecret({ host: '10.20.0.3', secretName: 'mlflow-db' }),
+      artifactsDestination: 'gs://acme-mlflow-artifacts/artifacts',
+      adminSecretName: 'mlflow-admin',
+      route: {
+        gatewayName: 'internal',
+        gatewayNamespace: 'gateway',
+        hostnames: ['mlflow.internal.example.com'],
+      },
+    });
+    new ModelServer(workloads, 'Registered', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.AWQ,
+      accelerator: Accelerator.L4,
+      namespace: 'llm',
+      weights: WeightsSource.mlflowModel('models:/llama-3.1-8b-awq/2', {
+        tracking: { server: mlflow, credentialsSecretName: 'mlflow-reader' },
+        path: 'model',
+      }),
+    });
+    synth('MlflowServer with an HTTPRoute + ModelServer from a registered model', workloads);
   }
   return out;
 }

@@ -94,8 +94,12 @@ const RENAMES: Record<string, string> = {
 /** Renamed only when the value is a list of blocks (the same name is a scalar elsewhere). */
 const LIST_RENAMES: Record<string, string> = { port: 'ports', secret: 'secrets', env_from: 'envFrom' };
 
-/** Blocks the API holds as one struct that the provider schema declares as a list. */
-const SINGLE_IN_API = new Set(['pre_stop', 'post_start']);
+/**
+ * Blocks the API holds as one struct that the provider schema declares as a list
+ * (`label_selector` of topology spread constraints and affinity terms: `expandLabelSelector`
+ * reads element 0 into one `*metav1.LabelSelector`, `structures_pod.go`/`structures.go`).
+ */
+const SINGLE_IN_API = new Set(['pre_stop', 'post_start', 'label_selector']);
 
 /** Attributes whose value is a map with user keys (never renamed). */
 const MAPS = new Set([

@@ -37,6 +37,30 @@ describe('examples/aws-training', () => {
     expect(trainer.serviceAccountName).toBe('trainer');
   });
 
+  test('runs an MLflow server on the RDS store and gives the trainer its tracking URI', () => {
+    const env = Object.fromEntries(
+      trainer.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]),
+    );
+    expect(env.MLFLOW_TRACKING_URI).toBe('http://mlflow.mlflow.svc.cluster.local:5000');
+    expect(env.MLFLOW_TRACKING_USERNAME).toEqual({
+      secretKeyRef: { name: 'mlflow-trainer', key: 'username' },
+    });
+    const server: any = Object.values(resourcesOf(workloadsJson, 'kubernetes_deployment_v1')).find(
+      (d: any) => d.metadata.name === 'mlflow',
+    );
+    const mlflowEnv = Object.fromEntries(
+      server.spec.template.spec.container[0].env.map((e: any) => [e.name, e.value ?? e.value_from]),
+    );
+    expect(mlflowEnv.MLFLOW_DB_CREDENTIALS).toBe('aws-secrets-manager');
+    expect(mlflowEnv.MLFLOW_DB_HOST).toMatch(/remote_state|aws_db_instance/);
+    const db: any = Object.values(resourcesOf(json, 'aws_db_instance'))[0];
+    expect(db).toMatchObject({
+      identifier: 'llm-training-mlflow',
+      deletion_protection: true,
+      publicly_accessible: false,
+    });
+  });
+
   test('mounts FSx for Lustre as a static ReadWriteMany volume', () => {
     const pv: any = Object.values(resourcesOf(workloadsJson, 'kubernetes_persistent_volume_v1'))[0];
     expect(pv.spec[0].persistent_volume_source.csi.driver).toBe('fsx.csi.aws.com');
@@ -99,6 +123,6 @@ describe('examples/aws-training', () => {
   test('every pod the k8s module emits meets Pod Security "restricted" (fabric pods: but IPC_LOCK) and its namespace enforces a level that admits it', () => {
     const { pods, problems } = checkPodsOfStacks([platformJson, workloadsJson]);
     expect(problems).toEqual([]);
-    expect(pods).toBe(1);
+    expect(pods).toBe(2); // the trainer and the MLflow server
   });
 });

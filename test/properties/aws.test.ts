@@ -13,10 +13,12 @@ import {
   Karpenter,
   KarpenterGpuNodePool,
   LustreWeightCache,
+  MlflowStore,
   Monitoring,
   MountpointS3CsiDriver,
   PullThroughCache,
   Registry,
+  SageMakerMlflow,
 } from '../../lib/aws';
 import { Accelerator, Capacity } from '../../lib/core';
 import { PropertyCase, probeId, runCase } from './harness';
@@ -479,6 +481,54 @@ const cases: PropertyCase<any>[] = [
       const k = karpenterStacks();
       new KarpenterGpuNodePool(k.workloads, 'Pool', { karpenter: k.karpenter, ...p });
       return [k.infra, k.platform, k.workloads];
+    },
+  },
+  {
+    name: 'MlflowStore',
+    base: () => ({}),
+    props: {
+      namespace: 'string',
+      serviceAccount: 'string',
+      identifier: 'string',
+      instanceClass: 'string',
+      allocatedStorageGiB: 'int',
+      maxAllocatedStorageGiB: 'int',
+      multiAz: 'bool',
+      backupRetentionDays: 'int',
+      iamAuthentication: 'bool',
+      protectFromDestroy: 'bool',
+      bucketName: 'string',
+      noncurrentVersionExpirationDays: 'int',
+    },
+    probe: (p) => {
+      const f = fixture();
+      new MlflowStore(f.stack, probeId('Mlflow'), { cluster: f.cluster, ...p });
+    },
+    build: (p) => {
+      const stack = awsStack();
+      new MlflowStore(stack, 'Mlflow', {
+        cluster: new EksCluster(stack, 'Cluster', { network: network(stack) }),
+        ...p,
+      });
+      return [stack];
+    },
+  },
+  {
+    name: 'SageMakerMlflow',
+    base: () => ({ trackingServerName: 'llm' }),
+    props: {
+      trackingServerName: 'string',
+      size: 'string',
+      mlflowVersion: 'string',
+      automaticModelRegistration: 'bool',
+      weeklyMaintenanceWindowStart: 'string',
+      protectFromDestroy: 'bool',
+      bucketName: 'string',
+    },
+    build: (p) => {
+      const stack = awsStack();
+      new SageMakerMlflow(stack, 'Mlflow', p);
+      return [stack];
     },
   },
 ];

@@ -1,10 +1,11 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { TerraformStack, Testing } from 'cdktf';
+import { Lazy, TerraformStack, Testing } from 'cdktf';
 import { Accelerator } from '../../lib/core';
 import { ArtifactRegistry } from '../../lib/gcp/artifact-registry';
 import { BudgetAlarm } from '../../lib/gcp/budget-alarm';
 import { CheckpointBucket } from '../../lib/gcp/checkpoint-bucket';
 import { GkeCluster } from '../../lib/gcp/cluster';
+import { MlflowStore } from '../../lib/gcp/mlflow';
 import { Monitoring } from '../../lib/gcp/monitoring';
 import { GkeNetwork } from '../../lib/gcp/network';
 import { GcpPrincipal } from '../../lib/gcp/principal';
@@ -241,6 +242,38 @@ const cases: PropertyCase<any>[] = [
         location: 'US',
         readers: [GcpPrincipal.kubernetesServiceAccount(p)],
       });
+      return [s];
+    },
+  },
+  {
+    name: 'MlflowStore',
+    base: () => ({
+      projectNumber: '123456789012',
+      bucketName: 'acme-mlflow-artifacts',
+      databasePassword: Lazy.stringValue({ produce: () => '${var.mlflow_db_password}' }),
+    }),
+    props: {
+      projectNumber: 'string',
+      bucketName: 'string',
+      databasePasswordVersion: 'int',
+      namespace: 'string',
+      serviceAccount: 'string',
+      instanceName: 'string',
+      tier: 'string',
+      diskSizeGiB: 'int',
+      highAvailability: 'bool',
+      pointInTimeRecoveryDays: 'int',
+      kmsKeyName: 'string',
+      createPrivateServiceAccess: 'bool',
+      protectFromDestroy: 'bool',
+    },
+    probe: (p) => {
+      const f = fixture();
+      new MlflowStore(f.stack, probeId('Mlflow'), { cluster: f.cluster, ...p });
+    },
+    build: (p) => {
+      const s = gcpStack();
+      new MlflowStore(s, 'Mlflow', { cluster: cluster(s), ...p });
       return [s];
     },
   },

@@ -12,6 +12,8 @@ import {
   InferencePool,
   LoraAdapter,
   MetricsCollection,
+  MlflowDatabase,
+  MlflowServer,
   ModelServer,
   ModelServerBackend,
   MonitoringStack,
@@ -713,6 +715,75 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
     build: (p) => {
       const { workloads } = stacks();
       new TrainingJob(workloads, 'Train', p);
+      return [workloads];
+    },
+  },
+  {
+    name: 'MlflowServer',
+    base: () => ({
+      database: MlflowDatabase.awsSecretsManager({
+        host: 'mlflow.abc123.us-east-1.rds.amazonaws.com',
+        secretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-0a1b2c3d-AbCdEf',
+        region: 'us-east-1',
+      }),
+      artifactsDestination: 's3://acme-mlflow/artifacts',
+      adminSecretName: 'mlflow-admin',
+      route: { gatewayName: 'internal', gatewayNamespace: 'gateway', hostnames: ['mlflow.example.com'] },
+    }),
+    props: {
+      artifactsDestination: 'string',
+      adminSecretName: 'string',
+      defaultPermission: 'string',
+      namespace: 'string',
+      name: 'string',
+      replicas: 'int',
+      workers: 'int',
+      cpu: 'string',
+      memory: 'string',
+      'route.gatewayName': 'string',
+      'route.gatewayNamespace': 'string',
+      'route.hostnames': 'strings',
+    },
+    known: [],
+    build: (p) => {
+      const { workloads } = stacks();
+      new MlflowServer(workloads, 'Mlflow', p);
+      return [workloads];
+    },
+  },
+  {
+    name: 'MlflowDatabase.kubernetesSecret',
+    base: () => ({ host: '10.20.0.3', secretName: 'mlflow-db' }),
+    props: { host: 'string', port: 'int', database: 'string', authDatabase: 'string', secretName: 'string' },
+    known: [],
+    build: (p) => {
+      const { workloads } = stacks();
+      new MlflowServer(workloads, 'Mlflow', {
+        database: MlflowDatabase.kubernetesSecret(p),
+        artifactsDestination: 'gs://acme-mlflow/artifacts',
+        adminSecretName: 'mlflow-admin',
+      });
+      return [workloads];
+    },
+  },
+  {
+    name: 'TrainingJob tracking',
+    base: () => ({
+      server: { trackingUri: 'http://mlflow.mlflow.svc.cluster.local:5000' },
+      credentialsSecretName: 'mlflow-trainer',
+    }),
+    props: { 'server.trackingUri': 'string', credentialsSecretName: 'string', experimentName: 'string' },
+    known: [],
+    build: (p) => {
+      const { workloads } = stacks();
+      new TrainingJob(workloads, 'Train', {
+        image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
+        command: ['torchrun', 'train.py'],
+        nodes: 1,
+        gpusPerNode: 8,
+        checkpoint: { uri: 's3://ckpt/llama/' },
+        tracking: p,
+      });
       return [workloads];
     },
   },
