@@ -15,3 +15,5 @@ export * from './budget-alarm';
 export * from './trace-export';
 export * from './team-budget-alarms';
 export * from './log-management';
+export * from './cpu-machine-types';
+export * from './cpu-inference-node-pool';
