@@ -136,6 +136,7 @@ export class CpuInferenceNodeGroup extends Construct {
         this,
       );
     }
+    if (props.sizing !== undefined) Validate.object(this, 'sizing', props.sizing);
     const s = props.sizing;
     if (s === undefined && props.instanceType === undefined) {
       throw new ValidationError(

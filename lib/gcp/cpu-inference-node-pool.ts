@@ -129,6 +129,7 @@ export class CpuInferenceNodePool extends Construct {
         this,
       );
     }
+    if (props.sizing !== undefined) Validate.object(this, 'sizing', props.sizing);
     const s = props.sizing;
     if (s === undefined && props.machineType === undefined) {
       throw new ValidationError(
