@@ -16,6 +16,9 @@ export interface GgmlBlockType {
   readonly bytesPerBlock: number;
 }
 
+/** Names of the ggml block types in {@link GGML_BLOCK_TYPES}. */
+export type GgmlBlockTypeName = 'F16' | 'Q4_0' | 'Q4_K' | 'Q5_K' | 'Q6_K' | 'Q8_0';
+
 /** Where the block layouts were read. */
 export const GGML_BLOCK_TYPES_SOURCE =
   'ggml-org/llama.cpp ggml/src/ggml-common.h @ 01243c587feceaa5d6a6c2305535ef2f549c48b8 (block_* static_asserts)';
@@ -25,7 +28,7 @@ export const GGML_BLOCK_TYPES_SOURCE =
  * per tensor: a `_M` file keeps some attention and FFN-down tensors one type up, and the output
  * tensor at `q6_K`).
  */
-export const GGML_BLOCK_TYPES = {
+export const GGML_BLOCK_TYPES: Readonly<Record<GgmlBlockTypeName, GgmlBlockType>> = {
   /** 16-bit float: one `ggml_half` per weight. */
   F16: { name: 'f16', weightsPerBlock: 1, bytesPerBlock: 2 },
   /** `block_q4_0`: one `ggml_half` scale + 32 nibbles = 18 bytes per 32 weights (4.5 bits). */
@@ -38,7 +41,7 @@ export const GGML_BLOCK_TYPES = {
   Q6_K: { name: 'q6_K', weightsPerBlock: 256, bytesPerBlock: 2 + 256 / 16 + (3 * 256) / 4 },
   /** `block_q8_0`: one `ggml_half` scale + 32 int8 = 34 bytes per 32 weights (8.5 bits). */
   Q8_0: { name: 'q8_0', weightsPerBlock: 32, bytesPerBlock: 2 + 32 },
-} as const satisfies Record<string, GgmlBlockType>;
+};
 
 /** Bytes per weight of a ggml block type (`bytesPerBlock / weightsPerBlock`). */
 export function ggmlBytesPerWeight(type: GgmlBlockType): number {
