@@ -17,18 +17,14 @@ import {
   allocatable,
   lookupCpuShape,
   mergeNodeLabels,
+  poolNodeLabels,
   pricingModelOf,
   validateNodeTaints,
 } from '../core';
 import { CPU_INSTANCE_TYPES, cpuInstanceTypeByName } from './cpu-instance-types';
 import { IEksCluster } from './interfaces';
 import { nodeGroupRepairConfig } from './node-repair';
-import {
-  NODE_POOL_LABEL,
-  nodeGroupName,
-  requireIntInRange,
-  taintTemplate,
-} from './private/node-group-common';
+import { nodeGroupName, requireIntInRange, taintTemplate } from './private/node-group-common';
 
 /** EKS AMI type of the CPU inference nodes: Amazon Linux 2023, x86-64, no GPU drivers. */
 export const CPU_AMI_TYPE = 'AL2023_x86_64_STANDARD';
@@ -198,7 +194,7 @@ export class CpuInferenceNodeGroup extends Construct {
     this.labels = mergeNodeLabels(
       this,
       'labels',
-      { [CPU_INFERENCE_NODE_LABEL]: 'true', [NODE_POOL_LABEL]: id },
+      { [CPU_INFERENCE_NODE_LABEL]: 'true', ...poolNodeLabels(this, 'construct id', id, 'inference') },
       props.labels,
     );
     validateNodeTaints(this, 'taints', props.taints ?? []);

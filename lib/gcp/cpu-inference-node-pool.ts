@@ -15,13 +15,14 @@ import {
   allocatable,
   lookupCpuShape,
   mergeNodeLabels,
+  poolNodeLabels,
   pricingModelOf,
   validateNodeTaints,
 } from '../core';
 import { CPU_MACHINE_TYPES, cpuMachineTypeByName } from './cpu-machine-types';
 import type { IGkeCluster } from './interfaces';
 import { defaultName, validateGceName } from './private/names';
-import { NODE_POOL_NAME_MAX, POOL_ROLE_NODE_LABEL } from './private/node-pool';
+import { NODE_POOL_NAME_MAX } from './private/node-pool';
 
 /** Properties of a {@link CpuInferenceNodePool}. */
 export interface CpuInferenceNodePoolProps {
@@ -174,7 +175,7 @@ export class CpuInferenceNodePool extends Construct {
     const labels = mergeNodeLabels(
       this,
       'labels',
-      { [CPU_INFERENCE_NODE_LABEL]: 'true', [POOL_ROLE_NODE_LABEL]: 'inference' },
+      { [CPU_INFERENCE_NODE_LABEL]: 'true', ...poolNodeLabels(this, "'name'", name, 'inference') },
       props.labels,
     );
     validateNodeTaints(this, 'taints', props.taints ?? []);

@@ -58,6 +58,7 @@ describe('CpuInferenceNodeGroup defaults', () => {
     expect(ng.labels).toEqual({
       'cdktf-ai-infra/cpu-inference': 'true',
       'cdktf-ai-infra/node-pool': 'CpuInference',
+      'cdktf-ai-infra/pool-role': 'inference',
     });
     expect(ng.taint).toEqual([{ key: 'cdktf-ai-infra/cpu-inference', value: 'true', effect: 'NO_SCHEDULE' }]);
     expect(asgTags).toContainEqual({

@@ -63,6 +63,7 @@ describe('CpuInferenceNodePool defaults', () => {
   test('the CPU inference label and taint', () => {
     expect(res.node_config.labels).toEqual({
       'cdktf-ai-infra/cpu-inference': 'true',
+      'cdktf-ai-infra/node-pool': 'cpu-serve',
       'cdktf-ai-infra/pool-role': 'inference',
     });
     expect(res.node_config.taint).toEqual([
