@@ -15,6 +15,12 @@
  *   adapter `food-review` next to the base model: clients send `"model": "food-review"` to the
  *   same gateway, the pickers prefer pods with the adapter loaded (LoRA affinity), and the
  *   adapter follows the same 90/10 split. Llama-3.1-70B is reached at its own Service.
+ *   Llama-3.1-8B also runs on CPU nodes as a GGUF file (Q4_K_M) in llama.cpp's `llama-server`,
+ *   4 slots, for the low-cost internal tier (Service `llama8b-cpu-llama-cpp.llm`, port 8080).
+ *   It reads the file from the read-many claim `gguf-models` (filled once, outside this stack)
+ *   and runs on nodes labelled and tainted `cdktf-ai-infra/cpu-inference=true` (label and taint
+ *   the cluster's CPU inference nodes so; on EKS / GKE `CpuInferenceNodeGroup` /
+ *   `CpuInferenceNodePool` do it).
  *
  * Secrets it expects (created outside Terraform so they never land in state): `hf-token`
  * (key `token`) in `llm`; `alerting` (keys `pagerduty`, `slack-url`) and `grafana-admin` in
@@ -30,12 +36,14 @@ import {
   InferenceGateway,
   InferenceGatewayPlatform,
   InferencePool,
+  LlamaCppServer,
   LoraAdapter,
   ModelServer,
   ModelServerBackend,
   MonitoringStack,
   PodSecurityLevel,
   ENDPOINT_PICKER_POD_SECURITY_LEVEL,
+  VolumeAccessMode,
   WeightsSource,
   podSecurityLabels,
 } from '../../lib/k8s';
@@ -129,6 +137,20 @@ export function build(app: App): TerraformStack[] {
     autoscaling: { maxReplicas: 2 },
     monitoring,
     platform: gpu,
+  });
+
+  // The CPU tier: a GGUF file in llama.cpp, sized from the file (memory = file + KV cache of 4
+  // slots x 8192 tokens + compute buffer), no GPU.
+  new LlamaCppServer(workloads, 'Llama8BCpu', {
+    model: ModelSpec.LLAMA_3_1_8B,
+    quantization: Quantization.GGUF_Q4_K_M,
+    weights: WeightsSource.volume('gguf-models', { accessMode: VolumeAccessMode.READ_ONLY_MANY }),
+    ggufFile: 'Llama-3.1-8B-Instruct-Q4_K_M.gguf',
+    name: 'llama8b-cpu',
+    namespace: 'llm',
+    parallel: 4,
+    replicas: 2,
+    monitoring,
   });
 
   const pool = (id: string, server: ModelServer) =>

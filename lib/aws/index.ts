@@ -24,3 +24,5 @@ export * from './karpenter';
 export * from './karpenter-node-pool';
 export * from './mlflow';
 export * from './mlflow-sagemaker';
+export * from './cpu-instance-types';
+export * from './cpu-inference-node-group';

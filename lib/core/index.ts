@@ -19,3 +19,6 @@ export * from './deprecation';
 export * from './budget';
 export * from './pool-common';
 export * from './disruption';
+export * from './gguf';
+export * from './llama-cpp-sizing';
+export * from './cpu-shapes';

@@ -477,7 +477,7 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
   if (quantization.isGguf) {
     throw new ValidationError(
       `'quantization' ${quantization.id} is a GGUF file for llama.cpp; sizeModel sizes vLLM replicas. ` +
-        `Use weightBytes(model, Quantization.${quantization.id}) for the file size llama.cpp loads, or a safetensors scheme (AWQ, W4A16, FP8, BF16) for vLLM.`,
+        `Serve it with llama.cpp (k8s LlamaCppServer, sized by sizeLlamaCpp: file size, KV cache, layers on the GPU), or use a safetensors scheme (AWQ, W4A16, FP8, BF16) for vLLM.`,
     );
   }
   quantization.assertSupportedOn(accelerator);

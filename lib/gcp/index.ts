@@ -16,3 +16,5 @@ export * from './trace-export';
 export * from './team-budget-alarms';
 export * from './log-management';
 export * from './mlflow';
+export * from './cpu-machine-types';
+export * from './cpu-inference-node-pool';

@@ -10,6 +10,7 @@ export * from './engines';
 export * from './metrics-collection';
 export * from './fabric';
 export * from './model-server';
+export * from './llama-cpp-server';
 export * from './gpu-platform';
 export * from './monitoring-stack';
 export * from './training-job';

@@ -143,7 +143,16 @@ export const HELM_CHARTS: Readonly<Record<HelmChartName, PinnedHelmChart>> = {
 
 /** Names of the pinned images. */
 export type ImageName =
-  'vllm' | 'tritonTensorRtLlm' | 'dcgmExporter' | 'awsCli' | 'googleCloudCli' | 'sglang' | 'pause' | 'mlflow';
+  | 'vllm'
+  | 'tritonTensorRtLlm'
+  | 'dcgmExporter'
+  | 'awsCli'
+  | 'googleCloudCli'
+  | 'sglang'
+  | 'pause'
+  | 'mlflow'
+  | 'llamaCppServer'
+  | 'llamaCppServerCuda';
 
 /** The container images, pinned. */
 export const IMAGES: Readonly<Record<ImageName, PinnedImage>> = {
@@ -231,6 +240,27 @@ export const IMAGES: Readonly<Record<ImageName, PinnedImage>> = {
     repository: 'ghcr.io/mlflow/mlflow',
     tag: 'v3.16.1-full',
     source: 'https://github.com/mlflow/mlflow/releases/tag/v3.16.1',
+    checked: '2026-12-03',
+  },
+  /**
+   * llama.cpp `llama-server` for CPU nodes, build b9994: the `server-b<build>` tag that
+   * ggml-org/llama.cpp's `.github/workflows/docker.yml` pushes for every master build (CPU
+   * variant: no type suffix). The tag was seen pinned, with its digest, by public consumers of
+   * the image in 2026; the release is https://github.com/ggml-org/llama.cpp/releases/tag/b9994.
+   * The image's entrypoint is `/app/llama-server`; it defines no user (`LlamaCppEngine` runs it
+   * as UID 1000).
+   */
+  llamaCppServer: {
+    repository: 'ghcr.io/ggml-org/llama.cpp',
+    tag: 'server-b9994',
+    source: 'https://github.com/ggml-org/llama.cpp/releases/tag/b9994',
+    checked: '2026-12-03',
+  },
+  /** The CUDA build of the same llama.cpp release (`server-cuda-b<build>`), for layers offloaded to a GPU. */
+  llamaCppServerCuda: {
+    repository: 'ghcr.io/ggml-org/llama.cpp',
+    tag: 'server-cuda-b9994',
+    source: 'https://github.com/ggml-org/llama.cpp/releases/tag/b9994',
     checked: '2026-12-03',
   },
 };

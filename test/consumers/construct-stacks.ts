@@ -2,6 +2,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import {
   Accelerator,
   KvCacheDtype,
+  LlamaCppCacheType,
   ModelSpec,
   Quantization,
   RopeScalingType,
@@ -13,6 +14,8 @@ import {
   GpuPlatform,
   IMAGES,
   ImagePrePuller,
+  LlamaCppServer,
+  LlamaCppServerProps,
   LoraAdapter,
   MetricsCollection,
   ModelServer,
@@ -235,6 +238,41 @@ export function buildConstructStacks(): SynthesizedStack[] {
       ...props,
     });
     synth(`ModelServer: ${name}`, workloads);
+  }
+  // llama.cpp (issue 9 section 3): GGUF on CPU nodes, on a small GPU (all layers and part of
+  // them), with a q8_0 KV cache and several slots.
+  for (const [name, props] of [
+    ['CPU, defaults', {}],
+    [
+      'CPU, 4 slots, q8_0 KV cache, from a volume',
+      {
+        parallel: 4,
+        cacheType: LlamaCppCacheType.Q8_0,
+        weights: WeightsSource.volume('gguf-models', { accessMode: VolumeAccessMode.READ_ONLY_MANY }),
+      },
+    ],
+    ['L4, every layer offloaded', { accelerator: Accelerator.L4 }],
+    [
+      'L4, 70B partly offloaded',
+      {
+        model: ModelSpec.LLAMA_3_1_70B,
+        accelerator: Accelerator.L4,
+        ggufFile: 'Llama-3.1-70B-Instruct-Q4_K_M.gguf',
+      },
+    ],
+  ] as Array<[string, Partial<LlamaCppServerProps>]>) {
+    const { platform, workloads } = platformAndWorkloads();
+    const monitoring = new MonitoringStack(platform, 'Monitoring');
+    new LlamaCppServer(workloads, 'Server', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.GGUF_Q4_K_M,
+      weights: WeightsSource.bucket('s3://models/llama-3.1-8b-gguf/'),
+      ggufFile: 'Llama-3.1-8B-Instruct-Q4_K_M.gguf',
+      namespace: 'llm',
+      monitoring,
+      ...props,
+    });
+    synth(`LlamaCppServer: ${name}`, workloads);
   }
   for (const proxyMode of [StandaloneProxyMode.SIDECAR, StandaloneProxyMode.SERVICE]) {
     const { platform, workloads } = platformAndWorkloads();

@@ -4,6 +4,7 @@ import {
   EngineFlags,
   EngineFlagsWithChoices,
   EngineFlagsWithUnverified,
+  LLAMA_SERVER_FLAGS,
   SGLANG_FLAGS,
   TRITON_FLAGS,
   VLLM_FLAGS,
@@ -321,5 +322,58 @@ describe('vLLM flags exist in the pinned vLLM build', () => {
       unverified: [],
     });
     expect(vllmProblems(['--port', '8000'], engine).problems[0]).toMatch(/first argument must be the model/);
+  });
+});
+
+/** Every container running a pinned llama.cpp image (by repository), in any pod template. */
+function llamaServerCommandLines(): Array<[string, string, string[]]> {
+  const repository = `${IMAGES.llamaCppServer.repository}:`;
+  return [...exampleStacks(), ...constructStacks()].flatMap((s) =>
+    kubernetesObjects(s.json).flatMap(({ address, object }) =>
+      ((object.spec?.template?.spec?.containers ?? []) as any[])
+        .filter((c) => typeof c.image === 'string' && c.image.startsWith(repository))
+        .map((c): [string, string, string[]] => [`${s.name}: ${address}`, c.image, c.args ?? []]),
+    ),
+  );
+}
+
+describe('llama-server flags exist in the pinned llama.cpp build', () => {
+  const lines = llamaServerCommandLines();
+  /** The CUDA image is the same build: `server-cuda-b9994` reads the table of `server-b9994`. */
+  const tableOf = (image: string) =>
+    LLAMA_SERVER_FLAGS[image.slice(image.lastIndexOf(':') + 1).replace('server-cuda-', 'server-')];
+
+  test('there are llama-server command lines to check, CPU and CUDA, for the pinned images', () => {
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.some(([, image]) => image.endsWith(`:${IMAGES.llamaCppServer.tag}`))).toBe(true);
+    expect(lines.some(([, image]) => image.endsWith(`:${IMAGES.llamaCppServerCuda.tag}`))).toBe(true);
+    expect(Object.keys(LLAMA_SERVER_FLAGS)).toContain(IMAGES.llamaCppServer.tag);
+    expect(IMAGES.llamaCppServerCuda.tag.replace('server-cuda-', 'server-')).toBe(IMAGES.llamaCppServer.tag);
+  });
+
+  test.each(lines)(
+    '%s (%s): every llama-server option exists, with a value of its type',
+    (_source, image, args) => {
+      const engine = tableOf(image);
+      // The image's entrypoint is llama-server: the container has only args.
+      expect(
+        engine ? flagProblems(['llama-server', ...args], engine) : [`no flag table for ${image}`],
+      ).toEqual([]);
+    },
+  );
+
+  test('an option llama-server does not have, a wrong type or a value outside its choices is reported', () => {
+    const engine = LLAMA_SERVER_FLAGS[IMAGES.llamaCppServer.tag];
+    expect(
+      flagProblems(
+        ['llama-server', '--n-gpu-layer', '33', '--ctx-size', '8k', '--cache-type-k', 'fp8', '--metrics'],
+        engine,
+      ),
+    ).toEqual([
+      expect.stringMatching(/^--n-gpu-layer: not an option/),
+      "'33': not an option (the engine takes no positional arguments here)",
+      "--ctx-size: '8k' is not of type int",
+      "--cache-type-k: 'fp8' is not one of f32, f16, bf16, q8_0, q4_0, q4_1, iq4_nl, q5_0, q5_1",
+    ]);
   });
 });

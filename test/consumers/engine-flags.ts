@@ -252,3 +252,50 @@ export const VLLM_FLAGS: Readonly<Record<string, EngineFlagsWithUnverified>> = {
     unverified: {},
   },
 };
+
+/**
+ * llama.cpp `llama-server` options, by the image tag of `IMAGES.llamaCppServer` /
+ * `IMAGES.llamaCppServerCuda`: the options the library renders plus the ones users commonly add,
+ * each read from `common_params_parser_init` in ggml-org/llama.cpp `common/arg.cpp` (commit
+ * 145b6280d6aa1890e22457143dad0badb3fd6820, the version the index holds; the b9994 tag itself
+ * could not be opened here). An option registered as `{"--x"}, {"--no-x"}` (a bool handler) or
+ * with no value hint is `none`; one with a value hint `N` and an int handler is `int`.
+ * Short aliases are listed under their long name only: the library renders long names.
+ */
+export const LLAMA_SERVER_FLAGS: Readonly<Record<string, EngineFlagsWithChoices>> = {
+  'server-b9994': {
+    source: 'ggml-org/llama.cpp common/arg.cpp @ 145b6280 (common_params_parser_init, LLAMA_EXAMPLE_SERVER)',
+    flags: {
+      alias: 'string',
+      'batch-size': 'int',
+      'cache-type-k': 'string',
+      'cache-type-v': 'string',
+      'cont-batching': 'none',
+      'ctx-size': 'int',
+      'flash-attn': 'string',
+      host: 'string',
+      jinja: 'none',
+      'kv-unified': 'none',
+      metrics: 'none',
+      mlock: 'none',
+      model: 'string',
+      'n-gpu-layers': 'int',
+      'no-mmap': 'none',
+      'no-slots': 'none',
+      'no-webui': 'none',
+      parallel: 'int',
+      port: 'int',
+      threads: 'int',
+      'threads-batch': 'int',
+      timeout: 'int',
+      'ubatch-size': 'int',
+    },
+    choices: {
+      // kv_cache_types in common/arg.cpp, as ggml_type_name prints them.
+      'cache-type-k': ['f32', 'f16', 'bf16', 'q8_0', 'q4_0', 'q4_1', 'iq4_nl', 'q5_0', 'q5_1'],
+      'cache-type-v': ['f32', 'f16', 'bf16', 'q8_0', 'q4_0', 'q4_1', 'iq4_nl', 'q5_0', 'q5_1'],
+      // is_truthy / is_falsey / is_autoy.
+      'flash-attn': ['on', 'off', 'auto', 'enabled', 'disabled', 'true', 'false', '1', '0', '-1'],
+    },
+  },
+};

@@ -1,6 +1,14 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { ALERT_RULES, Accelerator, ModelSpec, Quantization, promDuration, sizeModel } from '../../lib/core';
+import {
+  ALERT_RULES,
+  Accelerator,
+  ModelSpec,
+  Quantization,
+  promDuration,
+  sizeLlamaCpp,
+  sizeModel,
+} from '../../lib/core';
 
 // docs/core.md lists every alert rule with its default threshold; this keeps the table true.
 describe('docs/core.md', () => {
@@ -51,6 +59,19 @@ describe('docs/core.md sizing examples', () => {
     expect(documented.length).toBeGreaterThan(10);
     for (const line of documented) {
       expect(produced).toContain(line);
+    }
+  });
+});
+
+// The llama.cpp worked examples in docs/core.md are sizeLlamaCpp's own explanation, line for line.
+describe('docs/core.md llama.cpp sizing examples', () => {
+  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'core.md'), 'utf8');
+  test.each([
+    [{ model: ModelSpec.LLAMA_3_1_8B, quantization: Quantization.GGUF_Q4_K_M, parallel: 4 }],
+    [{ model: ModelSpec.LLAMA_3_1_70B, quantization: Quantization.GGUF_Q4_K_M, accelerator: Accelerator.L4 }],
+  ])('%o is documented line for line', (options) => {
+    for (const line of sizeLlamaCpp(options).explanation) {
+      expect(doc).toContain(`${line}\n`);
     }
   });
 });

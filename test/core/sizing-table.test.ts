@@ -27,7 +27,22 @@ interface Row {
   readonly gpus: number;
   readonly minimum?: boolean;
   readonly fits?: boolean;
+  /**
+   * Why the source's count is above the sizing's, when it is a layout the library does not use
+   * (checked by the "rows that differ" tests below).
+   */
+  readonly differs?: 'tensor-parallel-across-nodes';
 }
+
+/**
+ * SGLang's DeepSeek-V3 multi-node commands (`--tp 32 --nnodes 4`, SGLANG_DEEPSEEK) shard every
+ * layer over all GPUs of all nodes: tensor parallelism must divide the 128 attention heads, so
+ * the node counts are powers of two (8 x nodes GPUs). The sizing uses vLLM's layout (tensor
+ * parallel within a node, pipeline parallel across nodes: the vLLM Llama 3.1 405B layout), where
+ * three nodes are valid and fit. The rows' 32 GPUs are the smallest tensor-parallel-only layout,
+ * not a memory shortfall of 24.
+ */
+const DEEPSEEK_ATTENTION_HEADS = ModelSpec.DEEPSEEK_V3.attentionHeads;
 
 const RECIPES = 'https://github.com/vllm-project/recipes/blob/8959cf64189c71d36e11c6a30335f923f261b1f7';
 const GPUSTACK =
@@ -330,12 +345,14 @@ export const PUBLISHED_DEPLOYMENTS: Row[] = [
     source: SGLANG_DEEPSEEK,
     options: { model: M.DEEPSEEK_V3, quantization: Q.BF16, accelerator: H100, maxNodesPerReplica: 4 },
     gpus: 32,
+    differs: 'tensor-parallel-across-nodes',
   },
   {
     name: 'DeepSeek-V3 BF16 on 4 x 8 x A100 80GB',
     source: SGLANG_DEEPSEEK,
     options: { model: M.DEEPSEEK_V3, quantization: Q.BF16, accelerator: A100_80GB, maxNodesPerReplica: 4 },
     gpus: 32,
+    differs: 'tensor-parallel-across-nodes',
   },
   {
     name: 'DeepSeek-V3 INT8 on 16 x A100 80GB',
@@ -349,6 +366,7 @@ export const PUBLISHED_DEPLOYMENTS: Row[] = [
     source: SGLANG_DEEPSEEK,
     options: { model: M.DEEPSEEK_V3, quantization: Q.INT8, accelerator: L40S, maxNodesPerReplica: 4 },
     gpus: 32,
+    differs: 'tensor-parallel-across-nodes',
   },
   {
     name: 'DeepSeek-V3 AWQ on 8 x H100',
@@ -480,4 +498,43 @@ describe('sizeModel against published deployments', () => {
       expect(r.gpusPerReplica).toBe(row.gpus);
     }
   });
+});
+
+describe('published rows that differ from the sizing, and why', () => {
+  const rows = PUBLISHED_DEPLOYMENTS.filter((r) => r.differs === 'tensor-parallel-across-nodes');
+
+  test('the three SGLang DeepSeek-V3 rows across 4 nodes are the rows that differ', () => {
+    expect(rows.map((r) => r.name)).toEqual([
+      'DeepSeek-V3 BF16 on 4 x 8 x H100',
+      'DeepSeek-V3 BF16 on 4 x 8 x A100 80GB',
+      'DeepSeek-V3 INT8 on 32 x L40S',
+    ]);
+  });
+
+  test.each(rows.map((r) => [r.name, r] as const))(
+    '%s: 3 nodes (tensor parallel 8 x pipeline parallel 3) fit; 2 do not; with tensor parallelism across all GPUs the smallest is the published 32',
+    (_name, row) => {
+      const r = sizeModel(row.options);
+      expect(r.nodesPerReplica).toBe(3);
+      expect(r.tensorParallelSize).toBe(8);
+      expect(r.pipelineParallelSize).toBe(3);
+      expect(() => sizeModel({ ...row.options, maxNodesPerReplica: 2 })).toThrow(/does not fit/);
+      // Tensor parallel only: the GPU count must divide the attention heads.
+      const tpOnly = [1, 2, 4, 8].find(
+        (nodes) =>
+          DEEPSEEK_ATTENTION_HEADS % (8 * nodes) === 0 &&
+          (() => {
+            try {
+              sizeModel({ ...row.options, maxNodesPerReplica: nodes });
+              return true;
+            } catch {
+              return false;
+            }
+          })(),
+      );
+      expect(tpOnly).toBe(4);
+      expect(8 * tpOnly!).toBe(row.gpus);
+      expect(DEEPSEEK_ATTENTION_HEADS % (8 * 3)).not.toBe(0);
+    },
+  );
 });

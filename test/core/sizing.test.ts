@@ -283,7 +283,7 @@ describe('sizeModel — errors', () => {
         quantization: Quantization.GGUF_Q4_K_M,
         accelerator: Accelerator.L4,
       }),
-    ).toThrow(/'quantization' GGUF_Q4_K_M is a GGUF file for llama.cpp.*weightBytes/);
+    ).toThrow(/'quantization' GGUF_Q4_K_M is a GGUF file for llama.cpp.*sizeLlamaCpp/);
   });
 
   test('throws when an expert-only scheme is asked of a dense model', () => {

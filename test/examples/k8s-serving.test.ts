@@ -85,19 +85,36 @@ describe('examples/k8s-serving', () => {
   test('Llama-3.1-8B AWQ on one L4, Llama-3.1-70B AWQ on 2 x L40S', () => {
     const deployments = Object.values(resourcesOf(workloadsJson, 'kubernetes_deployment_v1')) as any[];
     const gpus = Object.fromEntries(
-      deployments.map((d) => [
-        d.metadata.name,
-        [
-          d.spec.template.spec.node_selector['cdktf-ai-infra/accelerator'],
-          d.spec.template.spec.container[0].resources.limits['nvidia.com/gpu'],
-        ],
-      ]),
+      deployments
+        .filter((d) => d.metadata.name.endsWith('-vllm'))
+        .map((d) => [
+          d.metadata.name,
+          [
+            d.spec.template.spec.node_selector['cdktf-ai-infra/accelerator'],
+            d.spec.template.spec.container[0].resources.limits['nvidia.com/gpu'],
+          ],
+        ]),
     );
     expect(gpus).toEqual({
       'llama8b-vllm': ['l4', '1'],
       'llama8b-canary-vllm': ['l4', '1'],
       'llama70b-vllm': ['l40s', '2'],
     });
+  });
+
+  test('Llama-3.1-8B Q4_K_M on CPU nodes in llama.cpp: no GPU, 4 slots, sized memory, the CPU inference nodes', () => {
+    const d = (Object.values(resourcesOf(workloadsJson, 'kubernetes_deployment_v1')) as any[]).find(
+      (x) => x.metadata.name === 'llama8b-cpu-llama-cpp',
+    );
+    const spec = d.spec.template.spec;
+    const c = spec.container[0];
+    expect(c.image).toBe('ghcr.io/ggml-org/llama.cpp:server-b9994');
+    expect(c.resources.limits['nvidia.com/gpu']).toBeUndefined();
+    expect(c.args).toEqual(
+      expect.arrayContaining(['--parallel', '4', '--ctx-size', '32768', '--n-gpu-layers', '0']),
+    );
+    expect(spec.node_selector).toEqual({ 'cdktf-ai-infra/cpu-inference': 'true' });
+    expect(c.resources.requests.memory).toBe('10Gi');
   });
 
   test('autoscales each server on its own vLLM queue (its scrape job), the canary too', () => {
@@ -126,6 +143,6 @@ describe('examples/k8s-serving', () => {
   test('every pod the k8s module emits meets Pod Security "restricted" (fabric pods: but IPC_LOCK) and its namespace enforces a level that admits it', () => {
     const { pods, problems } = checkPodsOfStacks([platformJson, workloadsJson]);
     expect(problems).toEqual([]);
-    expect(pods).toBe(3);
+    expect(pods).toBe(4);
   });
 });

@@ -108,7 +108,7 @@ describe('ServingEngine catalogue', () => {
       expect(e.ports.map((p) => p.name)).toContain(e.probes.port);
       expect(e.metrics.queueDepth.name).toBeTruthy();
       expect(e.metrics.runningRequests.name).toBeTruthy();
-      expect(e.metrics.kvCacheUsage.name).toBeTruthy();
+      expect(e.metrics.kvCacheUsage?.name).toBeTruthy();
       expect(e.user.uid).toBeGreaterThan(0);
       for (const p of e.ports) {
         expect(p.name).toMatch(/^[a-z0-9-]{1,15}$/);
@@ -119,7 +119,7 @@ describe('ServingEngine catalogue', () => {
   test('vLLM metric names are the V1 engine gauges', () => {
     expect(ServingEngine.VLLM.metrics.queueDepth.name).toBe('vllm:num_requests_waiting');
     expect(ServingEngine.VLLM.metrics.runningRequests.name).toBe('vllm:num_requests_running');
-    expect(ServingEngine.VLLM.metrics.kvCacheUsage.name).toBe('vllm:kv_cache_usage_perc');
+    expect(ServingEngine.VLLM.metrics.kvCacheUsage!.name).toBe('vllm:kv_cache_usage_perc');
   });
 });
 
@@ -201,7 +201,7 @@ describe('ModelServer metric selectors', () => {
     expect(triton.metricSelector(triton.engine.metrics.queueDepth)).toBe(
       'nv_trt_llm_request_metrics{namespace="default", job="llama8b-triton", request_type="waiting"}',
     );
-    expect(triton.metricSelector(triton.engine.metrics.kvCacheUsage)).toBe(
+    expect(triton.metricSelector(triton.engine.metrics.kvCacheUsage!)).toBe(
       'nv_trt_llm_kv_cache_block_metrics{namespace="default", job="llama8b-triton", kv_cache_block_type="fraction"}',
     );
   });

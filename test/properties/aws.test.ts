@@ -6,6 +6,7 @@ import {
   AlertTopic,
   BudgetAlarm,
   CheckpointStore,
+  CpuInferenceNodeGroup,
   EksCluster,
   EksNodeCondition,
   EksNodeRepairAction,
@@ -20,7 +21,7 @@ import {
   Registry,
   SageMakerMlflow,
 } from '../../lib/aws';
-import { Accelerator, Capacity } from '../../lib/core';
+import { Accelerator, Capacity, ModelSpec, Quantization, sizeLlamaCpp } from '../../lib/core';
 import { PropertyCase, probeId, runCase } from './harness';
 
 // Hostile values for every prop of every public AWS construct (see harness.ts for the values
@@ -259,6 +260,34 @@ const cases: PropertyCase<any>[] = [
     build: (p) => {
       const s = awsStack();
       new EksCluster(s, 'Cluster', { network: network(s) }).addInferenceNodeGroup('L40S', p);
+      return [s];
+    },
+  },
+  {
+    name: 'CpuInferenceNodeGroup',
+    base: () => ({
+      sizing: sizeLlamaCpp({ model: ModelSpec.LLAMA_3_1_8B, quantization: Quantization.GGUF_Q4_K_M }),
+    }),
+    props: {
+      minNodes: 'int',
+      maxNodes: 'int',
+      instanceType: 'string',
+      rootVolumeSizeGiB: 'int',
+      labels: 'map',
+      taints: 'object',
+      'taints.0.key': 'string',
+      'taints.0.effect': 'string',
+      capacity: 'object',
+      sizing: 'object',
+    },
+    probe: (p) =>
+      new CpuInferenceNodeGroup(fixture().stack, probeId('C'), { cluster: fixture().cluster, ...p }),
+    build: (p) => {
+      const s = awsStack();
+      new CpuInferenceNodeGroup(s, 'Cpu', {
+        cluster: new EksCluster(s, 'Cluster', { network: network(s) }),
+        ...p,
+      });
       return [s];
     },
   },

@@ -14,7 +14,12 @@ import {
   metricSelector,
   promDuration,
   sizeModel,
+  LLAMA_CPP_MEMORY_MODEL,
+  allocatable,
+  lookupCpuShape,
+  sizeLlamaCpp,
 } from '../../lib/core';
+import { CPU_INSTANCE_TYPES } from '../../lib/aws/cpu-instance-types';
 import { promqlParses } from './api-rules';
 import { ARBITRARY, HOSTILE, Kind } from './harness';
 
@@ -182,5 +187,103 @@ describe('property: core functions', () => {
       );
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe('property: llama.cpp sizing', () => {
+  const GGUF = Quantization.all().filter((q) => q.isGguf);
+  const MODELS = [
+    ModelSpec.LLAMA_3_1_8B,
+    ModelSpec.QWEN3_8B,
+    ModelSpec.MISTRAL_7B,
+    ModelSpec.GEMMA_3_27B,
+    ModelSpec.LLAMA_3_1_70B,
+  ];
+
+  test('sizeLlamaCpp with hostile options: only a ValidationError', () => {
+    expect([
+      ...each('int', 'sizeLlamaCpp maxModelLen', (v) =>
+        sizeLlamaCpp({
+          model: ModelSpec.LLAMA_3_1_8B,
+          quantization: Quantization.GGUF_Q4_K_M,
+          maxModelLen: v as number,
+        }),
+      ),
+      ...each('int', 'sizeLlamaCpp parallel', (v) =>
+        sizeLlamaCpp({
+          model: ModelSpec.LLAMA_3_1_8B,
+          quantization: Quantization.GGUF_Q4_K_M,
+          parallel: v as number,
+        }),
+      ),
+      ...each('int', 'sizeLlamaCpp vcpus', (v) =>
+        sizeLlamaCpp({
+          model: ModelSpec.LLAMA_3_1_8B,
+          quantization: Quantization.GGUF_Q4_K_M,
+          vcpus: v as number,
+        }),
+      ),
+      ...each('object', 'sizeLlamaCpp accelerator', (v) =>
+        sizeLlamaCpp({
+          model: ModelSpec.LLAMA_3_1_8B,
+          quantization: Quantization.GGUF_Q4_K_M,
+          accelerator: v as Accelerator,
+        }),
+      ),
+      ...each('object', 'sizeLlamaCpp quantization', (v) =>
+        sizeLlamaCpp({ model: ModelSpec.LLAMA_3_1_8B, quantization: v as Quantization }),
+      ),
+    ]).toEqual([]);
+  });
+
+  test('memory holds the file and the KV cache on the CPU, grows with slots, and the GPU holds no more than it has', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MODELS),
+        fc.constantFrom(...GGUF),
+        fc.integer({ min: 1, max: 32768 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.constantFrom(undefined, Accelerator.L4, Accelerator.A10G, Accelerator.L40S),
+        (model, quantization, maxModelLen, parallel, accelerator) => {
+          let s;
+          try {
+            s = sizeLlamaCpp({ model, quantization, maxModelLen, parallel, accelerator });
+          } catch (e) {
+            return e instanceof ValidationError && accelerator !== undefined;
+          }
+          const more = sizeLlamaCpp({ model, quantization, maxModelLen, parallel: parallel + 1 });
+          const cpu = sizeLlamaCpp({ model, quantization, maxModelLen, parallel });
+          return (
+            s.ctxSize === maxModelLen * parallel &&
+            cpu.memoryGiB >= cpu.fileGiB + cpu.kvCacheGiB &&
+            more.memoryGiB >= cpu.memoryGiB &&
+            s.gpuLayers >= 0 &&
+            s.gpuLayers <= model.layers &&
+            (accelerator === undefined
+              ? s.gpuLayers === 0
+              : s.gpuMemoryGiB <= accelerator.cudaMemoryGiB * LLAMA_CPP_MEMORY_MODEL.gpuMemoryFraction + 1e-9)
+          );
+        },
+      ),
+      { numRuns: 200, seed: 20261203 },
+    );
+  });
+
+  test('lookupCpuShape: the shape it returns holds the pod, or it throws a ValidationError', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.5, max: 600, noNaN: true }),
+        fc.integer({ min: 1, max: 80 }),
+        (memoryGiB, vcpus) => {
+          try {
+            const s = lookupCpuShape('AWS', CPU_INSTANCE_TYPES, { memoryGiB, vcpus });
+            return allocatable(s).memoryGiB >= memoryGiB && allocatable(s).vcpus >= vcpus;
+          } catch (e) {
+            return e instanceof ValidationError;
+          }
+        },
+      ),
+      { numRuns: 200, seed: 20261203 },
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Lazy, TerraformStack, Testing } from 'cdktf';
-import { Accelerator } from '../../lib/core';
+import { Accelerator, ModelSpec, Quantization, sizeLlamaCpp } from '../../lib/core';
+import { CpuInferenceNodePool } from '../../lib/gcp/cpu-inference-node-pool';
 import { ArtifactRegistry } from '../../lib/gcp/artifact-registry';
 import { BudgetAlarm } from '../../lib/gcp/budget-alarm';
 import { CheckpointBucket } from '../../lib/gcp/checkpoint-bucket';
@@ -130,6 +131,31 @@ const cases: PropertyCase<any>[] = [
     build: (p) => {
       const s = gcpStack();
       cluster(s).addInferenceNodePool('Serve', p);
+      return [s];
+    },
+  },
+  {
+    name: 'CpuInferenceNodePool',
+    base: () => ({
+      sizing: sizeLlamaCpp({ model: ModelSpec.LLAMA_3_1_8B, quantization: Quantization.GGUF_Q4_K_M }),
+    }),
+    props: {
+      minNodes: 'int',
+      maxNodes: 'int',
+      machineType: 'string',
+      name: 'string',
+      diskSizeGb: 'int',
+      labels: 'map',
+      'taints.0.key': 'string',
+      'taints.0.value': 'string',
+      capacity: 'object',
+      sizing: 'object',
+    },
+    probe: (p) =>
+      new CpuInferenceNodePool(fixture().stack, probeId('C'), { cluster: fixture().cluster, ...p }),
+    build: (p) => {
+      const s = gcpStack();
+      new CpuInferenceNodePool(s, 'CpuServe', { cluster: cluster(s), ...p });
       return [s];
     },
   },

@@ -10,6 +10,7 @@ import {
   InferenceGateway,
   InferenceGatewayPlatform,
   InferencePool,
+  LlamaCppServer,
   LoraAdapter,
   MetricsCollection,
   MlflowDatabase,
@@ -114,6 +115,38 @@ const cases: PropertyCase<any>[] = [
     build: (p) => {
       const { workloads } = stacks();
       new ModelServer(workloads, 'Llama405B', p);
+      return [workloads];
+    },
+  },
+  {
+    name: 'LlamaCppServer',
+    base: () => ({
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.GGUF_Q4_K_M,
+      weights: WeightsSource.bucket('s3://models/llama-3.1-8b-gguf/'),
+      ggufFile: 'Llama-3.1-8B-Instruct-Q4_K_M.gguf',
+    }),
+    props: {
+      ggufFile: 'string',
+      name: 'string',
+      namespace: 'string',
+      servedModelName: 'string',
+      maxModelLen: 'int',
+      parallel: 'int',
+      vcpus: 'int',
+      memoryGiB: 'int',
+      replicas: 'int',
+      startupTimeoutMinutes: 'int',
+      extraArgs: 'strings',
+      env: 'map',
+      nodeSelector: 'map',
+      accelerator: 'object',
+      cacheType: 'string',
+      quantization: 'object',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new LlamaCppServer(workloads, 'Llama8BCpu', p);
       return [workloads];
     },
   },

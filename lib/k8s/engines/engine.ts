@@ -57,8 +57,11 @@ export interface EngineMetrics {
   readonly queueDepth: EngineMetric;
   /** Requests being processed. */
   readonly runningRequests: EngineMetric;
-  /** KV-cache usage, 0 to 1. */
-  readonly kvCacheUsage: EngineMetric;
+  /**
+   * KV-cache usage, 0 to 1.
+   * @default - the engine exports none (llama.cpp's `llama-server` has no KV-cache gauge)
+   */
+  readonly kvCacheUsage?: EngineMetric;
 }
 
 /**

@@ -88,9 +88,11 @@ export interface GpuPodOptions {
   readonly initContainers?: PodInitContainer[];
   readonly probes?: { readonly startup: ApiProbe; readonly readiness: ApiProbe; readonly liveness: ApiProbe };
   readonly preStopSleepSeconds?: number;
+  /** GPUs requested; 0 renders a CPU pod (no `nvidia.com/gpu` resource, no GPU toleration). */
   readonly gpus: number;
   readonly cpu: string;
   readonly memoryGiB: number;
+  /** Size of the memory-backed `/dev/shm`; 0 mounts none. */
   readonly sharedMemoryGiB: number;
   /** Extra resources, requested and limited (EFA devices, RDMA, huge pages). */
   readonly extraResources?: Record<string, string>;
@@ -198,7 +200,8 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
   const writable = [{ volume: 'home', path: o.user.home }, ...o.writablePaths];
   const writableMounts: PodVolumeMount[] = writable.map((w) => ({ name: w.volume, mountPath: w.path }));
 
-  const gpus = String(o.gpus);
+  const gpuResource: Record<string, string> = o.gpus > 0 ? { [NVIDIA_GPU_RESOURCE]: String(o.gpus) } : {};
+  const shm = o.sharedMemoryGiB > 0;
   // A memory-backed emptyDir (/dev/shm) is charged to the container's memory cgroup: the limit
   // adds it so a full /dev/shm does not OOM-kill a process within its own request.
   const memoryLimit = `${o.memoryGiB + o.sharedMemoryGiB}Gi`;
@@ -210,10 +213,14 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
     ...(o.ports.length ? { ports: o.ports.map((p) => ({ ...p, protocol: 'TCP' as const })) } : {}),
     env: mergeEnv(identityEnv, o.env, userEnv),
     resources: {
-      requests: { cpu: o.cpu, memory: `${o.memoryGiB}Gi`, [NVIDIA_GPU_RESOURCE]: gpus, ...extra },
-      limits: { memory: memoryLimit, [NVIDIA_GPU_RESOURCE]: gpus, ...extra },
+      requests: { cpu: o.cpu, memory: `${o.memoryGiB}Gi`, ...gpuResource, ...extra },
+      limits: { memory: memoryLimit, ...gpuResource, ...extra },
     },
-    volumeMounts: [{ name: 'dshm', mountPath: '/dev/shm' }, ...o.volumeMounts, ...writableMounts],
+    volumeMounts: [
+      ...(shm ? [{ name: 'dshm', mountPath: '/dev/shm' }] : []),
+      ...o.volumeMounts,
+      ...writableMounts,
+    ],
     securityContext,
     ...(o.probes
       ? {
@@ -242,7 +249,7 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
     ...(o.serviceAccountName ? { serviceAccountName: o.serviceAccountName } : {}),
     terminationGracePeriodSeconds: o.terminationGracePeriodSeconds,
     ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
-    tolerations: [gpuToleration(), ...(o.tolerations ?? [])],
+    tolerations: [...(o.gpus > 0 ? [gpuToleration()] : []), ...(o.tolerations ?? [])],
     securityContext: {
       runAsNonRoot: !root,
       runAsUser: o.user.uid,
@@ -252,7 +259,9 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
     ...(inits.length ? { initContainers: inits } : {}),
     containers: [main],
     volumes: [
-      { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: `${o.sharedMemoryGiB}Gi` } },
+      ...(shm
+        ? [{ name: 'dshm', emptyDir: { medium: 'Memory' as const, sizeLimit: `${o.sharedMemoryGiB}Gi` } }]
+        : []),
       ...o.volumes,
       ...writable.map((w) => ({ name: w.volume, emptyDir: {} })),
     ],

@@ -67,7 +67,7 @@ describe('SglangEngine defaults', () => {
 
   test("metrics are SGLang's scheduler gauges, labelled by model name", () => {
     const m = ServingEngine.SGLANG.metrics;
-    expect([m.queueDepth.name, m.runningRequests.name, m.kvCacheUsage.name]).toEqual([
+    expect([m.queueDepth.name, m.runningRequests.name, m.kvCacheUsage!.name]).toEqual([
       'sglang:num_queue_reqs',
       'sglang:num_running_reqs',
       'sglang:token_usage',

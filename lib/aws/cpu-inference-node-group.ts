@@ -1,0 +1,278 @@
+import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Construct } from 'constructs';
+import {
+  Capacity,
+  CapacityKind,
+  CostEstimate,
+  CPU_INFERENCE_NODE_LABEL,
+  CPU_INFERENCE_TAINT,
+  CpuShape,
+  LlamaCppSizing,
+  NodeTaint,
+  Validate,
+  ValidationError,
+  Warnings,
+  allocatable,
+  lookupCpuShape,
+  mergeNodeLabels,
+  poolNodeLabels,
+  pricingModelOf,
+  validateNodeTaints,
+} from '../core';
+import { CPU_INSTANCE_TYPES, cpuInstanceTypeByName } from './cpu-instance-types';
+import { IEksCluster } from './interfaces';
+import { nodeGroupRepairConfig } from './node-repair';
+import { nodeGroupName, requireIntInRange, taintTemplate } from './private/node-group-common';
+
+/** EKS AMI type of the CPU inference nodes: Amazon Linux 2023, x86-64, no GPU drivers. */
+export const CPU_AMI_TYPE = 'AL2023_x86_64_STANDARD';
+
+/** Properties of a {@link CpuInferenceNodeGroup}. */
+export interface CpuInferenceNodeGroupProps {
+  /** The cluster. */
+  readonly cluster: IEksCluster;
+  /**
+   * The llama.cpp sizing the nodes hold (core `sizeLlamaCpp`, or `LlamaCppServer.sizing`): the
+   * instance type is the cheapest whose allocatable memory and vCPUs hold one replica.
+   * @default - none: give `instanceType`
+   */
+  readonly sizing?: LlamaCppSizing;
+  /**
+   * Instance type, one of `CPU_INSTANCE_TYPES` (M7i, R7i).
+   * @default - the cheapest catalogued type that holds one replica of `sizing`
+   */
+  readonly instanceType?: string;
+  /**
+   * Fewest nodes (0 lets the group scale to zero; the first request then waits for a node).
+   * @default 0
+   */
+  readonly minNodes?: number;
+  /**
+   * Most nodes.
+   * @default - the larger of 2 and minNodes
+   */
+  readonly maxNodes?: number;
+  /**
+   * Capacity: `Capacity.onDemand()` or `Capacity.spot()` (diversified over the same size of both
+   * families).
+   * @default Capacity.onDemand()
+   */
+  readonly capacity?: Capacity;
+  /**
+   * Extra node labels.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Extra taints (the CPU inference taint is always set).
+   * @default - none
+   */
+  readonly taints?: NodeTaint[];
+  /**
+   * Root volume, GiB: the image, and the GGUF file the weights init container copies onto the
+   * node (an emptyDir) for each replica on it.
+   * @default - 30 GiB plus 1.2 x the GGUF file per replica that fits the node (at least 50)
+   */
+  readonly rootVolumeSizeGiB?: number;
+}
+
+/**
+ * An autoscaled EKS managed node group of CPU instances for llama.cpp servers (GGUF on CPU):
+ * M7i or R7i sized from the GGUF file (core `sizeLlamaCpp`), Amazon Linux 2023, IMDSv2, an
+ * encrypted gp3 root volume, the `cdktf-ai-infra/cpu-inference` label and taint (which
+ * `LlamaCppServer` selects and tolerates), cluster-autoscaler scale-from-zero tags and a cost
+ * line.
+ *
+ * @example
+ * const sizing = sizeLlamaCpp({ model: ModelSpec.LLAMA_3_1_8B, quantization: Quantization.GGUF_Q4_K_M, parallel: 4 });
+ * new CpuInferenceNodeGroup(stack, 'CpuInference', { cluster, sizing, maxNodes: 3 });
+ */
+export class CpuInferenceNodeGroup extends Construct {
+  /** The `aws_eks_node_group`. */
+  public readonly resource: EksNodeGroup;
+  /** The launch template. */
+  public readonly launchTemplate: LaunchTemplate;
+  /** The instance type. */
+  public readonly instanceType: CpuShape;
+  /** Instance types the group may launch (several with spot). */
+  public readonly instanceTypes: string[];
+  /** Fewest nodes. */
+  public readonly minNodes: number;
+  /** Most nodes. */
+  public readonly maxNodes: number;
+  /** Replicas of `sizing` one node holds (1 without a sizing). */
+  public readonly replicasPerNode: number;
+  /** Node labels. */
+  public readonly labels: Record<string, string>;
+  /** Node taints (the CPU inference taint first). */
+  public readonly taints: NodeTaint[];
+
+  constructor(scope: Construct, id: string, props: CpuInferenceNodeGroupProps) {
+    super(scope, id);
+    Validate.object(this, 'props', props);
+    Validate.object(this, 'cluster', props.cluster);
+    const cluster = props.cluster;
+    const kind = props.capacity?.kind ?? CapacityKind.ON_DEMAND;
+    if (kind !== CapacityKind.ON_DEMAND && kind !== CapacityKind.SPOT) {
+      throw new ValidationError(
+        `'capacity' ${kind} is not offered for CPU inference groups: use Capacity.onDemand() or Capacity.spot().`,
+        this,
+      );
+    }
+    this.minNodes = Validate.integer(this, 'minNodes', props.minNodes ?? 0, { min: 0, max: 1000 });
+    this.maxNodes = Validate.integer(this, 'maxNodes', props.maxNodes ?? Math.max(2, this.minNodes), {
+      min: 1,
+      max: 1000,
+    });
+    if (this.maxNodes < this.minNodes) {
+      throw new ValidationError(
+        `'maxNodes' (${this.maxNodes}) must be >= 'minNodes' (${this.minNodes}): raise maxNodes or lower minNodes.`,
+        this,
+      );
+    }
+    if (props.sizing !== undefined) Validate.object(this, 'sizing', props.sizing);
+    const s = props.sizing;
+    if (s === undefined && props.instanceType === undefined) {
+      throw new ValidationError(
+        `Give 'sizing' (sizeLlamaCpp(...) or LlamaCppServer.sizing) to pick the instance type, or 'instanceType' (one of ${CPU_INSTANCE_TYPES.map((t) => t.name).join(', ')}).`,
+        this,
+      );
+    }
+    if (s?.accelerator) {
+      throw new ValidationError(
+        `'sizing' offloads layers to ${s.accelerator.id}: that replica needs a GPU node group (EksCluster.addInferenceNodeGroup), not CPU nodes.`,
+        this,
+      );
+    }
+    this.instanceType = ValidationError.withScope(this, () => {
+      if (props.instanceType !== undefined) {
+        const t = cpuInstanceTypeByName(props.instanceType);
+        if (s) {
+          const a = allocatable(t);
+          if (a.memoryGiB < s.memoryGiB || a.vcpus < s.vcpus) {
+            throw new ValidationError(
+              `'instanceType' ${t.name} leaves ${a.memoryGiB.toFixed(1)} GiB and ${a.vcpus} vCPUs to pods, less than one replica of ${s.model.name} (${s.quantization.id}) needs ` +
+                `(${s.memoryGiB} GiB, ${s.vcpus} vCPUs): choose a larger type or omit instanceType.`,
+            );
+          }
+        }
+        return t;
+      }
+      return lookupCpuShape('AWS', CPU_INSTANCE_TYPES, { memoryGiB: s!.memoryGiB, vcpus: s!.vcpus });
+    });
+    const a = allocatable(this.instanceType);
+    this.replicasPerNode = s
+      ? Math.max(1, Math.min(Math.floor(a.memoryGiB / s.memoryGiB), Math.floor(a.vcpus / s.vcpus)))
+      : 1;
+    const rootGiB =
+      props.rootVolumeSizeGiB ?? Math.max(50, 30 + Math.ceil(1.2 * (s?.fileGiB ?? 0) * this.replicasPerNode));
+    requireIntInRange(
+      this,
+      'rootVolumeSizeGiB',
+      rootGiB,
+      s ? 20 + Math.ceil(s.fileGiB) : 20,
+      16384,
+      'the node keeps the llama.cpp image and a copy of the GGUF file per replica.',
+    );
+    const size = this.instanceType.name.split('.')[1];
+    this.instanceTypes =
+      kind === CapacityKind.SPOT
+        ? CPU_INSTANCE_TYPES.filter(
+            (t) => t.name.endsWith(`.${size}`) && allocatable(t).memoryGiB >= a.memoryGiB,
+          ).map((t) => t.name)
+        : [this.instanceType.name];
+    if (kind === CapacityKind.SPOT && this.maxNodes < 2) {
+      Warnings.add(
+        this,
+        'aws-spot-single-node',
+        `Spot with 'maxNodes' ${this.maxNodes}: one interruption takes the model offline. Allow at least 2 nodes.`,
+      );
+    }
+
+    this.labels = mergeNodeLabels(
+      this,
+      'labels',
+      { [CPU_INFERENCE_NODE_LABEL]: 'true', ...poolNodeLabels(this, 'construct id', id, 'inference') },
+      props.labels,
+    );
+    validateNodeTaints(this, 'taints', props.taints ?? []);
+    this.taints = [
+      CPU_INFERENCE_TAINT,
+      ...(props.taints ?? []).filter((t) => t.key !== CPU_INFERENCE_TAINT.key),
+    ];
+
+    this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
+      description: `${this.node.path}: ${this.instanceType.name} CPU inference`,
+      updateDefaultVersion: true,
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 },
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+        },
+      ],
+    });
+
+    const effect: Record<string, string> = {
+      NoSchedule: 'NO_SCHEDULE',
+      NoExecute: 'NO_EXECUTE',
+      PreferNoSchedule: 'PREFER_NO_SCHEDULE',
+    };
+    const caTags: Record<string, string> = {
+      'k8s.io/cluster-autoscaler/enabled': 'true',
+      [`k8s.io/cluster-autoscaler/${cluster.clusterName}`]: 'owned',
+    };
+    for (const [k, v] of Object.entries(this.labels)) {
+      caTags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
+    }
+    for (const t of this.taints) {
+      caTags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = taintTemplate(t);
+    }
+    this.resource = new EksNodeGroup(this, 'Resource', {
+      clusterName: cluster.clusterName,
+      nodeGroupName: nodeGroupName(this, cluster, cluster.clusterName, id),
+      nodeRoleArn: cluster.nodeRole.roleArn,
+      subnetIds: cluster.network.privateSubnets.map((sn) => sn.subnetId),
+      amiType: CPU_AMI_TYPE,
+      capacityType: kind === CapacityKind.SPOT ? 'SPOT' : 'ON_DEMAND',
+      instanceTypes: this.instanceTypes,
+      scalingConfig: { minSize: this.minNodes, maxSize: this.maxNodes, desiredSize: this.minNodes },
+      updateConfig: { maxUnavailablePercentage: 33 },
+      launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
+      labels: this.labels,
+      taint: this.taints.map((t) => ({
+        key: t.key,
+        ...(t.value !== undefined ? { value: t.value } : {}),
+        effect: effect[t.effect],
+      })),
+      tags: caTags,
+      ...nodeGroupRepairConfig(this, cluster, undefined),
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      dependsOn: cluster.nodeGroupDependencies,
+    });
+    this.node.defaultChild = this.resource;
+
+    // Managed node groups do not copy tags to the Auto Scaling group, where cluster-autoscaler
+    // reads the node-template tags to scale from zero (as InferenceNodeGroup does).
+    const asgName = this.resource.resources.get(0).autoscalingGroups.get(0).name;
+    Object.entries(caTags)
+      .filter(([key]) => key.startsWith('k8s.io/cluster-autoscaler/node-template/'))
+      .forEach(([key, value]) => {
+        new AutoscalingGroupTagA(this, `AsgTag-${key.replace(/\//g, '_')}`, {
+          autoscalingGroupName: asgName,
+          tag: { key, value, propagateAtLaunch: false },
+        });
+      });
+
+    CostEstimate.of(this).add({
+      constructPath: this.node.path,
+      item: this.instanceType.name,
+      minQuantity: this.minNodes,
+      maxQuantity: this.maxNodes,
+      unitPrice: this.instanceType.onDemandPrice,
+      pricingModel: pricingModelOf(kind),
+    });
+  }
+}

@@ -1,0 +1,228 @@
+import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { Construct } from 'constructs';
+import {
+  Capacity,
+  CapacityKind,
+  CostEstimate,
+  CPU_INFERENCE_NODE_LABEL,
+  CPU_INFERENCE_TAINT,
+  CpuShape,
+  LlamaCppSizing,
+  NodeTaint,
+  TaintEffect,
+  Validate,
+  ValidationError,
+  allocatable,
+  lookupCpuShape,
+  mergeNodeLabels,
+  poolNodeLabels,
+  pricingModelOf,
+  validateNodeTaints,
+} from '../core';
+import { CPU_MACHINE_TYPES, cpuMachineTypeByName } from './cpu-machine-types';
+import type { IGkeCluster } from './interfaces';
+import { defaultName, validateGceName } from './private/names';
+import { NODE_POOL_NAME_MAX } from './private/node-pool';
+
+/** Properties of a {@link CpuInferenceNodePool}. */
+export interface CpuInferenceNodePoolProps {
+  /** The cluster. */
+  readonly cluster: IGkeCluster;
+  /**
+   * The llama.cpp sizing the nodes hold (core `sizeLlamaCpp`, or `LlamaCppServer.sizing`): the
+   * machine type is the cheapest whose allocatable memory and vCPUs hold one replica.
+   * @default - none: give `machineType`
+   */
+  readonly sizing?: LlamaCppSizing;
+  /**
+   * Machine type, one of `CPU_MACHINE_TYPES` (N2 standard, N2 high-memory).
+   * @default - the cheapest catalogued type that holds one replica of `sizing`
+   */
+  readonly machineType?: string;
+  /**
+   * Node pool name (at most 40 characters).
+   * @default - the construct id in kebab case
+   */
+  readonly name?: string;
+  /**
+   * Fewest nodes in the pool (all zones; 0 lets it scale to zero).
+   * @default 0
+   */
+  readonly minNodes?: number;
+  /**
+   * Most nodes in the pool (all zones).
+   * @default - the larger of 2 and minNodes
+   */
+  readonly maxNodes?: number;
+  /**
+   * Capacity: `Capacity.onDemand()` or `Capacity.spot()`.
+   * @default Capacity.onDemand()
+   */
+  readonly capacity?: Capacity;
+  /**
+   * Extra node labels.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Extra taints (the CPU inference taint is always set).
+   * @default - none
+   */
+  readonly taints?: NodeTaint[];
+  /**
+   * Boot disk, GB: the image, and the GGUF file the weights init container copies onto the node
+   * (an emptyDir) for each replica on it.
+   * @default - 30 GB plus 1.2 x the GGUF file per replica that fits the node (at least 50)
+   */
+  readonly diskSizeGb?: number;
+}
+
+const EFFECT: Record<TaintEffect, string> = {
+  [TaintEffect.NO_SCHEDULE]: 'NO_SCHEDULE',
+  [TaintEffect.PREFER_NO_SCHEDULE]: 'PREFER_NO_SCHEDULE',
+  [TaintEffect.NO_EXECUTE]: 'NO_EXECUTE',
+};
+
+/**
+ * An autoscaled GKE node pool of CPU machines for llama.cpp servers (GGUF on CPU): N2 standard or
+ * high-memory sized from the GGUF file (core `sizeLlamaCpp`), Container-Optimized OS, Workload
+ * Identity metadata, Shielded VM, gVNIC, the `cdktf-ai-infra/cpu-inference` label and taint
+ * (which `LlamaCppServer` selects and tolerates) and a cost line.
+ *
+ * @example
+ * const sizing = sizeLlamaCpp({ model: ModelSpec.LLAMA_3_1_8B, quantization: Quantization.GGUF_Q4_K_M, parallel: 4 });
+ * new CpuInferenceNodePool(stack, 'CpuInference', { cluster, sizing, maxNodes: 3 });
+ */
+export class CpuInferenceNodePool extends Construct {
+  /** The node pool. */
+  public readonly resource: ContainerNodePool;
+  /** The machine type. */
+  public readonly machineType: CpuShape;
+  /** Fewest nodes. */
+  public readonly minNodes: number;
+  /** Most nodes. */
+  public readonly maxNodes: number;
+  /** Replicas of `sizing` one node holds (1 without a sizing). */
+  public readonly replicasPerNode: number;
+
+  constructor(scope: Construct, id: string, props: CpuInferenceNodePoolProps) {
+    super(scope, id);
+    Validate.object(this, 'props', props);
+    Validate.object(this, 'cluster', props.cluster);
+    const cluster = props.cluster;
+    const name = props.name ?? defaultName(id);
+    validateGceName('name', name, NODE_POOL_NAME_MAX, this);
+    const kind = props.capacity?.kind ?? CapacityKind.ON_DEMAND;
+    if (kind !== CapacityKind.ON_DEMAND && kind !== CapacityKind.SPOT) {
+      throw new ValidationError(
+        `'capacity' ${kind} is not offered for CPU inference pools: use Capacity.onDemand() or Capacity.spot().`,
+        this,
+      );
+    }
+    this.minNodes = Validate.integer(this, 'minNodes', props.minNodes ?? 0, { min: 0, max: 1000 });
+    this.maxNodes = Validate.integer(this, 'maxNodes', props.maxNodes ?? Math.max(2, this.minNodes), {
+      min: 1,
+      max: 1000,
+    });
+    if (this.maxNodes < this.minNodes) {
+      throw new ValidationError(
+        `'maxNodes' (${this.maxNodes}) must be >= 'minNodes' (${this.minNodes}): raise maxNodes or lower minNodes.`,
+        this,
+      );
+    }
+    if (props.sizing !== undefined) Validate.object(this, 'sizing', props.sizing);
+    const s = props.sizing;
+    if (s === undefined && props.machineType === undefined) {
+      throw new ValidationError(
+        `Give 'sizing' (sizeLlamaCpp(...) or LlamaCppServer.sizing) to pick the machine type, or 'machineType' (one of ${CPU_MACHINE_TYPES.map((t) => t.name).join(', ')}).`,
+        this,
+      );
+    }
+    if (s?.accelerator) {
+      throw new ValidationError(
+        `'sizing' offloads layers to ${s.accelerator.id}: that replica needs a GPU node pool (GkeCluster.addInferenceNodePool), not CPU nodes.`,
+        this,
+      );
+    }
+    this.machineType = ValidationError.withScope(this, () => {
+      if (props.machineType !== undefined) {
+        const t = cpuMachineTypeByName(props.machineType);
+        if (s) {
+          const a = allocatable(t);
+          if (a.memoryGiB < s.memoryGiB || a.vcpus < s.vcpus) {
+            throw new ValidationError(
+              `'machineType' ${t.name} leaves ${a.memoryGiB.toFixed(1)} GiB and ${a.vcpus} vCPUs to pods, less than one replica of ${s.model.name} (${s.quantization.id}) needs ` +
+                `(${s.memoryGiB} GiB, ${s.vcpus} vCPUs): choose a larger type or omit machineType.`,
+            );
+          }
+        }
+        return t;
+      }
+      return lookupCpuShape('Google Cloud', CPU_MACHINE_TYPES, { memoryGiB: s!.memoryGiB, vcpus: s!.vcpus });
+    });
+    const a = allocatable(this.machineType);
+    this.replicasPerNode = s
+      ? Math.max(1, Math.min(Math.floor(a.memoryGiB / s.memoryGiB), Math.floor(a.vcpus / s.vcpus)))
+      : 1;
+    const disk =
+      props.diskSizeGb ?? Math.max(50, 30 + Math.ceil(1.2 * (s?.fileGiB ?? 0) * this.replicasPerNode));
+    Validate.integer(this, 'diskSizeGb', disk, {
+      min: s ? 20 + Math.ceil(s.fileGiB) : 20,
+      max: 65536,
+      reason: 'the node keeps the llama.cpp image and a copy of the GGUF file per replica',
+    });
+
+    const labels = mergeNodeLabels(
+      this,
+      'labels',
+      { [CPU_INFERENCE_NODE_LABEL]: 'true', ...poolNodeLabels(this, "'name'", name, 'inference') },
+      props.labels,
+    );
+    validateNodeTaints(this, 'taints', props.taints ?? []);
+    const taints = [
+      CPU_INFERENCE_TAINT,
+      ...(props.taints ?? []).filter((t) => t.key !== CPU_INFERENCE_TAINT.key),
+    ];
+
+    this.resource = new ContainerNodePool(this, 'Resource', {
+      project: cluster.project,
+      cluster: cluster.clusterId,
+      location: cluster.location,
+      name,
+      initialNodeCount: Math.ceil(this.minNodes / Math.max(1, cluster.nodeLocations?.length ?? 1)),
+      autoscaling: {
+        totalMinNodeCount: this.minNodes,
+        totalMaxNodeCount: this.maxNodes,
+        locationPolicy: kind === CapacityKind.SPOT ? 'ANY' : 'BALANCED',
+      },
+      management: { autoRepair: true, autoUpgrade: true },
+      upgradeSettings: { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
+      nodeConfig: {
+        machineType: this.machineType.name,
+        imageType: 'COS_CONTAINERD',
+        diskType: 'pd-balanced',
+        diskSizeGb: disk,
+        serviceAccount: cluster.nodeServiceAccountEmail,
+        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+        gvnic: { enabled: true },
+        workloadMetadataConfig: { mode: 'GKE_METADATA' },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        labels,
+        taint: taints.map((t) => ({ key: t.key, value: t.value ?? '', effect: EFFECT[t.effect] })),
+        ...(kind === CapacityKind.SPOT ? { spot: true } : {}),
+      },
+      // initial_node_count forces replacement and is derived from minNodes.
+      lifecycle: { ignoreChanges: ['initial_node_count'] },
+    });
+    this.node.defaultChild = this.resource;
+
+    CostEstimate.of(this).add({
+      constructPath: this.node.path,
+      item: this.machineType.name,
+      minQuantity: this.minNodes,
+      maxQuantity: this.maxNodes,
+      unitPrice: this.machineType.onDemandPrice,
+      pricingModel: pricingModelOf(kind),
+    });
+  }
+}

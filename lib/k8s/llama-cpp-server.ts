@@ -1,0 +1,436 @@
+import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { Construct } from 'constructs';
+import {
+  ACCELERATOR_NODE_LABEL,
+  Accelerator,
+  CPU_INFERENCE_NODE_LABEL,
+  CPU_INFERENCE_TAINT,
+  LlamaCppCacheType,
+  LlamaCppSizing,
+  ModelSpec,
+  Quantization,
+  Validate,
+  ValidationError,
+  Warnings,
+  normalizeKubernetesLabelValue,
+  sizeLlamaCpp,
+} from '../core';
+import { LlamaCppEngine } from './engines/llama-cpp';
+import { ApiToleration, IMonitoringStack } from './interfaces';
+import { startupBudget } from './model-server';
+import { PodSecurityLevel } from './pod-security';
+import {
+  MANAGED_BY,
+  assertCrdInOtherStack,
+  assertDnsLabel,
+  assertInteger,
+  assertServiceName,
+  dependOnStackOf,
+  nameFromId,
+} from './private/common';
+import { ApiProbe, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import { ImageVersion, imageRef } from './versions';
+import { WeightsSource } from './weights';
+
+/** Properties of a {@link LlamaCppServer}. */
+export interface LlamaCppServerProps {
+  /** The model, for sizing (parameters, layers, KV heads, vocabulary). */
+  readonly model: ModelSpec;
+  /** The GGUF quantization of the file (`Quantization.GGUF_Q4_K_M`, `GGUF_Q5_K_M`, `GGUF_Q8_0`). */
+  readonly quantization: Quantization;
+  /**
+   * Where the GGUF file comes from: `WeightsSource.bucket('s3://...')` / `('gs://...')` (copied
+   * by an init container) or `WeightsSource.volume(claim)`. llama.cpp does not download from
+   * the Hugging Face Hub here.
+   */
+  readonly weights: WeightsSource;
+  /** File name of the GGUF file inside the weights location, for example `Llama-3.1-8B-Instruct-Q4_K_M.gguf`. */
+  readonly ggufFile: string;
+  /**
+   * An NVIDIA GPU to offload layers to (the CUDA image, one `nvidia.com/gpu`, the GPU nodes'
+   * taint tolerated): every layer when the file fits, otherwise as many as fit (a warning).
+   * @default - none: CPU nodes (selects and tolerates the CPU inference node group / pool)
+   */
+  readonly accelerator?: Accelerator;
+  /**
+   * Longest request (prompt + output) of one slot, tokens.
+   * @default - the model's context, capped at 8192
+   */
+  readonly maxModelLen?: number;
+  /**
+   * Requests decoded at once (`--parallel`); `--ctx-size` is `maxModelLen` x `parallel`.
+   * @default 1
+   */
+  readonly parallel?: number;
+  /**
+   * KV-cache element type.
+   * @default LlamaCppCacheType.F16
+   */
+  readonly cacheType?: LlamaCppCacheType;
+  /**
+   * vCPUs of the container (request); `--threads` is half, `--threads-batch` all of them.
+   * @default - 8 on CPU, 4 with an accelerator
+   */
+  readonly vcpus?: number;
+  /**
+   * Memory request and limit, GiB.
+   * @default - the sizing's memory (file + KV cache + compute buffer + process margin)
+   */
+  readonly memoryGiB?: number;
+  /**
+   * The engine (its images and defaults).
+   * @default new LlamaCppEngine()
+   */
+  readonly engine?: LlamaCppEngine;
+  /**
+   * Image, replacing the engine's CPU or CUDA image.
+   * @default - the engine's image for the node kind
+   */
+  readonly image?: ImageVersion;
+  /**
+   * Base name of the Kubernetes objects: the Deployment and Service are `<name>-llama-cpp`. At
+   * most 48 characters, starting with a letter.
+   * @default - the construct id in kebab case
+   */
+  readonly name?: string;
+  /**
+   * Namespace.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /**
+   * The model name clients send (`--alias`).
+   * @default - the model's name
+   */
+  readonly servedModelName?: string;
+  /**
+   * Replicas.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Node selector, merged over the default (`cdktf-ai-infra/cpu-inference: 'true'` on CPU, the
+   * accelerator label with a GPU).
+   * @default - the default only
+   */
+  readonly nodeSelector?: Record<string, string>;
+  /**
+   * Extra tolerations (the CPU inference taint on CPU, or the `nvidia.com/gpu` taint with a GPU,
+   * is always tolerated).
+   * @default - none
+   */
+  readonly tolerations?: ApiToleration[];
+  /**
+   * Extra `llama-server` arguments. A flag the server already renders from its props is refused.
+   * @default - none
+   */
+  readonly extraArgs?: string[];
+  /**
+   * Extra environment variables.
+   * @default - none
+   */
+  readonly env?: Record<string, string>;
+  /**
+   * Minutes the startup probe allows for copying nothing, mapping the file and warming up.
+   * @default - from the file size at 50 MiB/s plus the engine's warm-up, at least 15
+   */
+  readonly startupTimeoutMinutes?: number;
+  /**
+   * The monitoring stack whose Prometheus scrapes `/metrics` (a ServiceMonitor); installs the
+   * ServiceMonitor CRD in another stack.
+   * @default - no ServiceMonitor (a warning)
+   */
+  readonly monitoring?: IMonitoringStack;
+}
+
+const PROBE_PERIOD_SECONDS = 10;
+const PRESTOP_SLEEP_SECONDS = 5;
+const DRAIN_SECONDS = 30;
+
+/**
+ * A llama.cpp `llama-server` for a GGUF file: on CPU nodes (the memory-sized node groups
+ * `aws.CpuInferenceNodeGroup` and `gcp.CpuInferenceNodePool` make) or with layers on one small
+ * GPU. A Deployment with a restricted pod (UID 1000, read-only root, no capabilities), requests
+ * from core `sizeLlamaCpp` (memory = file + KV cache + compute buffer), `/health` probes sized for
+ * the file, a ClusterIP Service and, with `monitoring`, a ServiceMonitor for `/metrics`.
+ *
+ * The autoscaling signal is `llamacpp:requests_deferred` (requests waiting for one of the
+ * `parallel` slots); llama.cpp exports no KV-cache usage.
+ *
+ * @example
+ * new LlamaCppServer(workloads, 'Llama8BCpu', {
+ *   model: ModelSpec.LLAMA_3_1_8B, quantization: Quantization.GGUF_Q4_K_M,
+ *   weights: WeightsSource.bucket('s3://models/llama-3.1-8b-gguf/'),
+ *   ggufFile: 'Llama-3.1-8B-Instruct-Q4_K_M.gguf', parallel: 4,
+ * });
+ */
+export class LlamaCppServer extends Construct {
+  /** The Deployment. */
+  public readonly resource: DeploymentV1;
+  /** The ClusterIP Service. */
+  public readonly service: ServiceV1;
+  /** The ServiceMonitor, with `monitoring`. */
+  public readonly serviceMonitor?: Manifest;
+  /** The sizing the server was built from. */
+  public readonly sizing: LlamaCppSizing;
+  /** The engine. */
+  public readonly engine: LlamaCppEngine;
+  /** Name of the Deployment and Service (`<name>-llama-cpp`). */
+  public readonly deploymentName: string;
+  /** Namespace. */
+  public readonly namespace: string;
+  /** The model name clients send. */
+  public readonly servedModelName: string;
+  /** In-cluster URL of the OpenAI-compatible API. */
+  public readonly url: string;
+  /** The Pod Security level the pods meet. */
+  public readonly podSecurityLevel: PodSecurityLevel;
+
+  constructor(scope: Construct, id: string, props: LlamaCppServerProps) {
+    super(scope, id);
+    Validate.object(this, 'props', props);
+    const engine = (this.engine = props.engine ?? new LlamaCppEngine());
+    const name = props.name ?? nameFromId(id);
+    assertServiceName(this, 'name', name, 48);
+    this.namespace = props.namespace ?? 'default';
+    assertDnsLabel(this, 'namespace', this.namespace);
+    this.deploymentName = `${name}-${engine.id}`;
+    this.servedModelName =
+      props.servedModelName === undefined
+        ? props.model.name
+        : Validate.string(this, 'servedModelName', props.servedModelName, { maxLength: 256 });
+    const replicas = props.replicas ?? 1;
+    assertInteger(this, 'replicas', replicas, 0);
+    const file = Validate.string(this, 'ggufFile', props.ggufFile, { maxLength: 255 });
+    if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*\.gguf$/.test(file)) {
+      throw new ValidationError(
+        `'ggufFile' (${JSON.stringify(file)}) must be the name of a .gguf file in the weights location (letters, digits, '.', '_', '+', '-'; no '/'), ` +
+          `for example 'Llama-3.1-8B-Instruct-Q4_K_M.gguf'.`,
+        this,
+      );
+    }
+
+    this.sizing = ValidationError.withScope(this, () =>
+      sizeLlamaCpp({
+        model: props.model,
+        quantization: props.quantization,
+        accelerator: props.accelerator,
+        maxModelLen: props.maxModelLen,
+        parallel: props.parallel,
+        cacheType: props.cacheType,
+        vcpus: props.vcpus,
+      }),
+    );
+    const s = this.sizing;
+    if (props.accelerator && !s.fullyOffloaded) {
+      Warnings.add(
+        this,
+        'k8s-llama-cpp-partial-offload',
+        `${s.gpuLayers} of ${props.model.layers} layers of ${props.model.name} (${props.quantization.id}) fit on ${props.accelerator.id}; ` +
+          `the rest run on the CPU and set the speed. A larger GPU, a smaller GGUF type or a shorter context puts every layer on the GPU.`,
+      );
+    }
+    const memoryGiB = props.memoryGiB ?? s.memoryGiB;
+    assertInteger(this, 'memoryGiB', memoryGiB, 1, 4096);
+    if (memoryGiB < Math.ceil(s.fileGiB)) {
+      throw new ValidationError(
+        `'memoryGiB' (${memoryGiB}) is below the ${s.fileGiB.toFixed(1)} GiB GGUF file llama-server maps: the pages would be evicted and re-read on every token. ` +
+          `Omit memoryGiB (the sizing asks for ${s.memoryGiB}) or give at least ${Math.ceil(s.fileGiB)}.`,
+        this,
+      );
+    }
+    const weights = props.weights.bind(this, {
+      engine,
+      weightsGiB: s.fileGiB,
+      maxReplicas: replicas,
+      scaleToZero: replicas === 0,
+      namespace: this.namespace,
+    });
+    (weights.dependsOn ?? []).forEach((d) => dependOnStackOf(this, d));
+    if (props.monitoring) {
+      dependOnStackOf(this, props.monitoring);
+    }
+    const budget = startupBudget({
+      weightsGiB: s.fileGiB,
+      warmUpMinutes: engine.warmUpMinutes,
+      loadMiBPerSecond: weights.loadMiBPerSecond,
+      copiedBeforeStart: weights.copiedBeforeStart,
+    });
+    const startupMinutes = props.startupTimeoutMinutes ?? budget.probeMinutes;
+    assertInteger(this, 'startupTimeoutMinutes', startupMinutes, 1, 24 * 60);
+    const rolloutMinutes = budget.rolloutMinutes - budget.probeMinutes + startupMinutes;
+
+    const args = engine.serverArgs({
+      sizing: s,
+      modelPath: `${weights.modelLocation.replace(/\/+$/, '')}/${file}`,
+      servedModelName: this.servedModelName,
+    });
+    const extra = this.extraArgs(props.extraArgs, args);
+    const probe = (path: string, periodSeconds: number, failureThreshold: number): ApiProbe => ({
+      httpGet: { path, port: engine.probes.port },
+      periodSeconds,
+      failureThreshold,
+    });
+    const gpu = props.accelerator !== undefined;
+    const pod = gpuPod(this, {
+      containerName: engine.id,
+      image: imageRef(props.image ?? (gpu ? engine.cudaImage : engine.image)),
+      args: [...args, ...extra, ...weights.engineArgs],
+      ports: engine.ports,
+      env: weights.env,
+      userEnv: props.env,
+      volumes: weights.volumes,
+      volumeMounts: weights.volumeMounts,
+      initContainers: weights.initContainers,
+      probes: {
+        startup: probe(
+          engine.probes.startupPath,
+          PROBE_PERIOD_SECONDS,
+          Math.ceil((startupMinutes * 60) / PROBE_PERIOD_SECONDS),
+        ),
+        readiness: probe(engine.probes.readinessPath, 5, 3),
+        liveness: { ...probe(engine.probes.livenessPath, 10, 3), timeoutSeconds: 5 },
+      },
+      preStopSleepSeconds: PRESTOP_SLEEP_SECONDS,
+      gpus: gpu ? 1 : 0,
+      cpu: String(s.vcpus),
+      memoryGiB,
+      sharedMemoryGiB: 0,
+      defaultNodeSelector: gpu
+        ? { [ACCELERATOR_NODE_LABEL]: props.accelerator!.labelValue }
+        : { [CPU_INFERENCE_NODE_LABEL]: 'true' },
+      nodeSelector: props.nodeSelector,
+      tolerations: [
+        ...(gpu
+          ? []
+          : [
+              {
+                key: CPU_INFERENCE_TAINT.key,
+                operator: 'Equal' as const,
+                value: CPU_INFERENCE_TAINT.value,
+                effect: CPU_INFERENCE_TAINT.effect,
+              },
+            ]),
+        ...(props.tolerations ?? []),
+      ],
+      terminationGracePeriodSeconds: PRESTOP_SLEEP_SECONDS + DRAIN_SECONDS,
+      user: engine.user,
+      writablePaths: engine.writablePaths,
+      readOnlyRootFilesystem: engine.readOnlyRootFilesystem,
+    });
+    this.podSecurityLevel = pod.podSecurityLevel;
+
+    const podLabels = { 'app.kubernetes.io/name': engine.id, 'app.kubernetes.io/instance': name };
+    const labels: Record<string, string> = {
+      ...podLabels,
+      'app.kubernetes.io/component': 'model-server',
+      ...MANAGED_BY,
+      ...(gpu ? { [ACCELERATOR_NODE_LABEL]: props.accelerator!.labelValue } : {}),
+      'cdktf-ai-infra/model': normalizeKubernetesLabelValue(this.servedModelName),
+    };
+    const annotation =
+      `${gpu ? `${s.gpuLayers}/${props.model.layers} layers on ${props.accelerator!.id}` : 'CPU'}; ` +
+      `GGUF ${s.fileGiB.toFixed(1)} GiB; KV cache ${s.kvCacheGiB.toFixed(2)} GiB (${s.parallel} x ${s.maxModelLen} tokens, ${s.cacheType}); ` +
+      `memory ${memoryGiB} GiB; ${s.vcpus} vCPUs, ${s.threads} threads`;
+    this.resource = new DeploymentV1(this, 'Resource', {
+      metadata: {
+        name: this.deploymentName,
+        namespace: this.namespace,
+        labels,
+        annotations: { 'cdktf-ai-infra/sizing': annotation },
+      },
+      spec: {
+        replicas: String(replicas),
+        progressDeadlineSeconds: rolloutMinutes * 60,
+        selector: { matchLabels: podLabels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
+        template: {
+          metadata: {
+            labels,
+            ...(weights.podAnnotations && Object.keys(weights.podAnnotations).length
+              ? { annotations: weights.podAnnotations }
+              : {}),
+          },
+          spec: toDeploymentPodSpec(pod.spec),
+        },
+      },
+      timeouts: { create: `${rolloutMinutes}m`, update: `${rolloutMinutes}m` },
+    });
+    this.node.defaultChild = this.resource;
+
+    this.service = new ServiceV1(this, 'Service', {
+      metadata: { name: this.deploymentName, namespace: this.namespace, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: podLabels,
+        port: engine.ports.map((p) => ({
+          name: p.name,
+          port: p.containerPort,
+          targetPort: p.name,
+          protocol: 'TCP',
+        })),
+      },
+    });
+    this.url = `http://${this.deploymentName}.${this.namespace}.svc.cluster.local:${engine.httpPort}`;
+
+    if (props.monitoring) {
+      assertCrdInOtherStack(this, 'monitoring.coreos.com', 'ServiceMonitor');
+      this.serviceMonitor = new Manifest(this, 'ServiceMonitor', {
+        manifest: {
+          apiVersion: 'monitoring.coreos.com/v1',
+          kind: 'ServiceMonitor',
+          metadata: {
+            name: this.deploymentName,
+            namespace: this.namespace,
+            labels: { ...labels, ...props.monitoring.selectorLabels },
+          },
+          spec: {
+            selector: { matchLabels: podLabels },
+            namespaceSelector: { matchNames: [this.namespace] },
+            endpoints: [{ port: engine.metrics.port, path: engine.metrics.path, interval: '15s' }],
+          },
+        },
+      });
+    } else {
+      Warnings.add(
+        this,
+        'k8s-llama-cpp-unmonitored',
+        `no 'monitoring' given: no ServiceMonitor is created, so Prometheus does not scrape ${this.deploymentName}'s /metrics.`,
+      );
+    }
+  }
+
+  /** The user's extra arguments, refusing a flag the server already renders. */
+  private extraArgs(extraArgs: string[] | undefined, rendered: string[]): string[] {
+    const extra = Validate.array<string>(this, 'extraArgs', extraArgs ?? []);
+    const aliases: Record<string, string> = {
+      '-m': '--model',
+      '-a': '--alias',
+      '-c': '--ctx-size',
+      '-np': '--parallel',
+      '-t': '--threads',
+      '-tb': '--threads-batch',
+      '-ngl': '--n-gpu-layers',
+      '--gpu-layers': '--n-gpu-layers',
+      '-ctk': '--cache-type-k',
+      '-ctv': '--cache-type-v',
+      '-fa': '--flash-attn',
+    };
+    const owned = new Set(rendered.filter((a) => a.startsWith('-')));
+    extra.forEach((arg, i) => {
+      Validate.string(this, `extraArgs[${i}]`, arg, { allowEmpty: false });
+      const flag = arg.split('=')[0];
+      const canonical = aliases[flag] ?? flag;
+      if (owned.has(canonical)) {
+        throw new ValidationError(
+          `'extraArgs' repeats ${canonical} (${JSON.stringify(arg)}), which LlamaCppServer already passes to llama-server from its props and sizing. ` +
+            `Remove it and set the matching prop (maxModelLen, parallel, vcpus, cacheType, accelerator, servedModelName, ggufFile).`,
+          this,
+        );
+      }
+    });
+    return extra;
+  }
+}
