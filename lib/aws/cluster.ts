@@ -336,9 +336,22 @@ export interface EksClusterAttributes {
   /**
    * Whether new GPU node groups turn on EKS node auto repair (the cluster must run the
    * `eks-node-monitoring-agent` add-on).
-   * @default false
+   * @default - true when `nodeRepair` is set, else false
    */
   readonly nodeAutoRepair?: boolean;
+  /**
+   * Pace, limits and overrides of node auto repair that GPU node groups on this cluster use
+   * unless they set their own, validated as `EksCluster`'s `nodeRepair`. Setting it turns
+   * `nodeAutoRepair` on unless that is `false`, which is an error.
+   * @default - the defaults of `EksNodeRepairOptions`
+   */
+  readonly nodeRepair?: EksNodeRepairOptions;
+  /**
+   * Whether the cluster runs EKS Auto Mode. GPU capacity then comes from `AutoModeGpuNodePool`;
+   * managed node groups, `Karpenter` and `AwsLoadBalancerController` are refused.
+   * @default false
+   */
+  readonly autoMode?: boolean;
 }
 
 /** An EKS cluster the app does not own. */
@@ -356,6 +369,8 @@ class ImportedEksCluster extends Construct implements IEksCluster {
   public readonly kubernetesVersion: string;
   public readonly nodeGroupDependencies: ITerraformDependable[] = [];
   public readonly nodeAutoRepair: boolean;
+  public readonly nodeRepair?: EksNodeRepairOptions;
+  public readonly autoMode: boolean;
   /** The `aws_eks_cluster` data source. */
   public readonly resource: DataAwsEksCluster;
   private readonly givenOidcProviderArn?: string;
@@ -390,8 +405,18 @@ class ImportedEksCluster extends Construct implements IEksCluster {
         );
       }
     }
-    for (const b of ['fsxCsiDriverInstalled', 'nodeAutoRepair'] as const) {
+    for (const b of ['fsxCsiDriverInstalled', 'nodeAutoRepair', 'autoMode'] as const) {
       if (attrs[b] !== undefined) Validate.boolean(this, b, attrs[b]);
+    }
+    if (attrs.nodeRepair !== undefined) {
+      if (attrs.nodeAutoRepair === false) {
+        throw new ValidationError(
+          `'nodeRepair' is set but 'nodeAutoRepair' is false: the repair options apply only with auto repair. Remove 'nodeRepair' or set nodeAutoRepair: true.`,
+          this,
+        );
+      }
+      eksNodeRepairConfig(this, 'nodeRepair', attrs.nodeRepair);
+      this.nodeRepair = attrs.nodeRepair;
     }
     this.clusterName = attrs.clusterName;
     this.region = this.network.region;
@@ -415,7 +440,8 @@ class ImportedEksCluster extends Construct implements IEksCluster {
     this.givenOidcProviderArn = attrs.oidcProviderArn;
     this.vpcCniVersion = attrs.vpcCniVersion;
     this.fsxCsiDriverInstalled = attrs.fsxCsiDriverInstalled ?? false;
-    this.nodeAutoRepair = attrs.nodeAutoRepair ?? false;
+    this.nodeAutoRepair = attrs.nodeAutoRepair ?? attrs.nodeRepair !== undefined;
+    this.autoMode = attrs.autoMode ?? false;
   }
 
   public get oidcProviderArn(): string {
