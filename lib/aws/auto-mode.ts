@@ -1,0 +1,144 @@
+import { EksClusterComputeConfig } from '@cdktf/provider-aws/lib/eks-cluster';
+import { IConstruct } from 'constructs';
+import { Validate, ValidationError } from '../core';
+
+// EKS Auto Mode facts, from the Amazon EKS User Guide (awsdocs/amazon-eks-user-guide, checked
+// 2026-12-03): `automode/create-auto.adoc`, `security/iam-reference/auto-cluster-iam-role.adoc`,
+// `security/iam-reference/auto-create-node-role.adoc`, `automode/create-node-class.adoc`
+// ("Create node class access entry"), `automode/set-builtin-node-pools.adoc` and the release notes
+// `automode/auto-change.adoc`; the Terraform shape from the pinned binding
+// (@cdktf/provider-aws 21.22.1, hashicorp/aws 6.25.0 `aws_eks_cluster`: `compute_config`,
+// `storage_config.block_storage`, `kubernetes_network_config.elastic_load_balancing`).
+
+/**
+ * The built-in node pools of EKS Auto Mode (`compute_config.node_pools`): AWS owns them and they
+ * cannot be edited, only turned on or off.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/set-builtin-node-pools.html
+ */
+export enum AutoModeBuiltInNodePool {
+  /** On-demand C, M and R instances for ordinary workloads (the monitoring stack, operators). */
+  GENERAL_PURPOSE = 'general-purpose',
+  /** Nodes tainted `CriticalAddonsOnly` for cluster-critical add-ons. */
+  SYSTEM = 'system',
+}
+
+/**
+ * Managed policies of the cluster role of an Auto Mode cluster, besides `AmazonEKSClusterPolicy`:
+ * Auto Mode launches instances, volumes, load balancers and network interfaces as the cluster role.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/auto-cluster-iam-role.html
+ */
+export const AUTO_MODE_CLUSTER_POLICIES: readonly string[] = [
+  'AmazonEKSComputePolicy',
+  'AmazonEKSBlockStoragePolicy',
+  'AmazonEKSLoadBalancingPolicy',
+  'AmazonEKSNetworkingPolicy',
+];
+
+/**
+ * Managed policies of the node role of Auto Mode nodes (no CNI policy: Auto Mode networking runs
+ * with the cluster role).
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/auto-create-node-role.html
+ */
+export const AUTO_MODE_NODE_POLICIES: readonly string[] = [
+  'AmazonEKSWorkerNodeMinimalPolicy',
+  'AmazonEC2ContainerRegistryPullOnly',
+];
+
+/**
+ * The EKS access policy the node role's `EC2` access entry needs so Auto Mode nodes of a custom
+ * NodeClass can join. EKS creates that entry itself when a built-in node pool is on; without one
+ * it must be created (terraform-aws-modules/terraform-aws-eks#3578).
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-class.html
+ */
+export const AUTO_MODE_NODE_ACCESS_POLICY = 'AmazonEKSAutoNodePolicy';
+
+/**
+ * Longest life of an Auto Mode node: AWS replaces every Auto Mode instance within 21 days
+ * (`expireAfter` of a NodePool may shorten it, not lengthen it).
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/automode.html
+ */
+export const AUTO_MODE_MAX_NODE_LIFETIME = '504h';
+
+/** Options of EKS Auto Mode on an `EksCluster` (`autoMode`). */
+export interface EksAutoModeOptions {
+  /**
+   * Built-in node pools to turn on. With none, the cluster runs only the pools you add
+   * (`AutoModeGpuNodePool`), and the library creates the node role's `EC2` access entry that EKS
+   * would otherwise create. Cluster add-ons (the monitoring stack, Kueue, JobSet) need a pool
+   * that is not tainted for GPUs: keep `general-purpose` unless you add one.
+   * @default [AutoModeBuiltInNodePool.SYSTEM, AutoModeBuiltInNodePool.GENERAL_PURPOSE]
+   */
+  readonly builtInNodePools?: AutoModeBuiltInNodePool[];
+}
+
+/** The validated Auto Mode options. @internal */
+export interface ResolvedAutoMode {
+  /** Built-in node pools, in the order given. */
+  readonly builtInNodePools: AutoModeBuiltInNodePool[];
+}
+
+/** Validates `autoMode` and applies its defaults. @internal */
+export function resolveAutoMode(scope: IConstruct, options: EksAutoModeOptions): ResolvedAutoMode {
+  Validate.object(scope, 'autoMode', options);
+  const pools = Validate.array<AutoModeBuiltInNodePool>(
+    scope,
+    'autoMode.builtInNodePools',
+    options.builtInNodePools ?? [AutoModeBuiltInNodePool.SYSTEM, AutoModeBuiltInNodePool.GENERAL_PURPOSE],
+  );
+  pools.forEach((p, i) =>
+    Validate.oneOf(scope, `autoMode.builtInNodePools[${i}]`, p, Object.values(AutoModeBuiltInNodePool)),
+  );
+  Validate.unique(scope, 'autoMode.builtInNodePools', pools);
+  return { builtInNodePools: [...pools] };
+}
+
+/**
+ * `compute_config` of an Auto Mode cluster. EKS rejects a node role without node pools
+ * ("nodeRoleArn ... nodePools", terraform-aws-modules/terraform-aws-eks#3238) and node pools
+ * without a node role (#3366), so the role is passed only with built-in pools. @internal
+ */
+export function autoModeComputeConfig(mode: ResolvedAutoMode, nodeRoleArn: string): EksClusterComputeConfig {
+  return {
+    enabled: true,
+    nodePools: mode.builtInNodePools,
+    ...(mode.builtInNodePools.length ? { nodeRoleArn } : {}),
+  };
+}
+
+/**
+ * Throws for props of an `EksCluster` that configure what Auto Mode replaces: the system managed
+ * node group, the self-managed add-ons (VPC CNI, kube-proxy, CoreDNS, Pod Identity agent, EBS CSI
+ * driver: Auto Mode runs them on every node) and node auto repair (Auto Mode repairs its nodes
+ * itself). @internal
+ */
+export function refuseReplacedByAutoMode(
+  scope: IConstruct,
+  given: Record<string, unknown>,
+  addonVersions: Record<string, unknown>,
+): void {
+  const reasons: Record<string, string> = {
+    systemNodeGroup: 'Auto Mode runs system workloads on its built-in system node pool',
+    vpcCniEnv: 'Auto Mode nodes run their own pod networking, not the VPC CNI add-on',
+    networkPolicy:
+      'Auto Mode enforces NetworkPolicies itself (NodeClass networkPolicy; enable it in the amazon-vpc-cni ConfigMap)',
+    ebsCsiDriver: 'Auto Mode has block storage built in (StorageClass provisioner ebs.csi.eks.amazonaws.com)',
+    nodeAutoRepair: 'Auto Mode monitors and repairs its nodes itself',
+    nodeRepair: 'Auto Mode monitors and repairs its nodes itself',
+  };
+  for (const [prop, reason] of Object.entries(reasons)) {
+    if (given[prop] !== undefined && given[prop] !== false) {
+      throw new ValidationError(
+        `'${prop}' is set with 'autoMode': ${reason}. Remove '${prop}', or remove 'autoMode' to run managed node groups.`,
+        scope,
+      );
+    }
+  }
+  for (const k of ['vpcCni', 'coredns', 'kubeProxy', 'podIdentityAgent', 'ebsCsiDriver']) {
+    if (addonVersions[k] !== undefined) {
+      throw new ValidationError(
+        `'addonVersions.${k}' is set with 'autoMode': Auto Mode runs that component on its nodes and the cluster installs no such add-on. Remove it.`,
+        scope,
+      );
+    }
+  }
+}
