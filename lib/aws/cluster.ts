@@ -24,14 +24,16 @@ import {
   AUTO_MODE_CLUSTER_POLICIES,
   AUTO_MODE_NODE_ACCESS_POLICY,
   AUTO_MODE_NODE_POLICIES,
-  autoModeComputeConfig,
   EksAutoModeOptions,
-  refuseReplacedByAutoMode,
-  resolveAutoMode,
-  ResolvedAutoMode,
 } from './auto-mode';
 import { InferenceNodeGroup, InferenceNodeGroupOptions } from './inference-node-group';
 import { IAwsRole, IEksCluster, INetwork } from './interfaces';
+import {
+  autoModeComputeConfig,
+  refuseReplacedByAutoMode,
+  resolveAutoMode,
+  ResolvedAutoMode,
+} from './private/auto-mode-rules';
 import { managedPolicyArn, serviceRole } from './private/iam';
 import { awsPartition } from './private/partition';
 import { nodeGroupName, requireIntInRange } from './private/node-group-common';
@@ -685,7 +687,9 @@ export class EksCluster extends Construct implements IEksCluster {
       this,
       'NodeRole',
       'ec2.amazonaws.com',
-      autoMode ? [...AUTO_MODE_NODE_POLICIES] : ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'],
+      autoMode
+        ? [...AUTO_MODE_NODE_POLICIES]
+        : ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'],
     );
     this.nodeRole = { roleName: node.role.name, roleArn: node.role.arn };
 

@@ -22,3 +22,5 @@ export * from './team-budget-alarms';
 export * from './container-logs';
 export * from './karpenter';
 export * from './karpenter-node-pool';
+export * from './auto-mode';
+export * from './auto-mode-node-pool';

@@ -1,5 +1,7 @@
+import { EksClusterComputeConfig } from '@cdktf/provider-aws/lib/eks-cluster';
 import { Construct, IConstruct } from 'constructs';
-import { ValidationError } from '../../core';
+import { Validate, ValidationError } from '../../core';
+import { AutoModeBuiltInNodePool, EksAutoModeOptions } from '../auto-mode';
 import { IEksCluster } from '../interfaces';
 
 /**
@@ -36,4 +38,76 @@ export function requireEksCluster(scope: IConstruct, prop: string, value: unknow
     );
   }
   return c;
+}
+
+/** The validated Auto Mode options. */
+export interface ResolvedAutoMode {
+  /** Built-in node pools, in the order given. */
+  readonly builtInNodePools: AutoModeBuiltInNodePool[];
+}
+
+/** Validates `autoMode` and applies its defaults. */
+export function resolveAutoMode(scope: IConstruct, options: EksAutoModeOptions): ResolvedAutoMode {
+  Validate.object(scope, 'autoMode', options);
+  const pools = Validate.array<AutoModeBuiltInNodePool>(
+    scope,
+    'autoMode.builtInNodePools',
+    options.builtInNodePools ?? [AutoModeBuiltInNodePool.SYSTEM, AutoModeBuiltInNodePool.GENERAL_PURPOSE],
+  );
+  pools.forEach((p, i) =>
+    Validate.oneOf(scope, `autoMode.builtInNodePools[${i}]`, p, Object.values(AutoModeBuiltInNodePool)),
+  );
+  Validate.unique(scope, 'autoMode.builtInNodePools', pools);
+  return { builtInNodePools: [...pools] };
+}
+
+/**
+ * `compute_config` of an Auto Mode cluster. EKS rejects a node role without node pools
+ * ("nodeRoleArn ... nodePools", terraform-aws-modules/terraform-aws-eks#3238) and node pools
+ * without a node role (#3366), so the role is passed only with built-in pools. @internal
+ */
+export function autoModeComputeConfig(mode: ResolvedAutoMode, nodeRoleArn: string): EksClusterComputeConfig {
+  return {
+    enabled: true,
+    nodePools: mode.builtInNodePools,
+    ...(mode.builtInNodePools.length ? { nodeRoleArn } : {}),
+  };
+}
+
+/**
+ * Throws for props of an `EksCluster` that configure what Auto Mode replaces: the system managed
+ * node group, the self-managed add-ons (VPC CNI, kube-proxy, CoreDNS, Pod Identity agent, EBS CSI
+ * driver: Auto Mode runs them on every node) and node auto repair (Auto Mode repairs its nodes
+ * itself). @internal
+ */
+export function refuseReplacedByAutoMode(
+  scope: IConstruct,
+  given: Record<string, unknown>,
+  addonVersions: Record<string, unknown>,
+): void {
+  const reasons: Record<string, string> = {
+    systemNodeGroup: 'Auto Mode runs system workloads on its built-in system node pool',
+    vpcCniEnv: 'Auto Mode nodes run their own pod networking, not the VPC CNI add-on',
+    networkPolicy:
+      'Auto Mode enforces NetworkPolicies itself (NodeClass networkPolicy; enable it in the amazon-vpc-cni ConfigMap)',
+    ebsCsiDriver: 'Auto Mode has block storage built in (StorageClass provisioner ebs.csi.eks.amazonaws.com)',
+    nodeAutoRepair: 'Auto Mode monitors and repairs its nodes itself',
+    nodeRepair: 'Auto Mode monitors and repairs its nodes itself',
+  };
+  for (const [prop, reason] of Object.entries(reasons)) {
+    if (given[prop] !== undefined && given[prop] !== false) {
+      throw new ValidationError(
+        `'${prop}' is set with 'autoMode': ${reason}. Remove '${prop}', or remove 'autoMode' to run managed node groups.`,
+        scope,
+      );
+    }
+  }
+  for (const k of ['vpcCni', 'coredns', 'kubeProxy', 'podIdentityAgent', 'ebsCsiDriver']) {
+    if (addonVersions[k] !== undefined) {
+      throw new ValidationError(
+        `'addonVersions.${k}' is set with 'autoMode': Auto Mode runs that component on its nodes and the cluster installs no such add-on. Remove it.`,
+        scope,
+      );
+    }
+  }
 }
