@@ -143,9 +143,10 @@ export interface AutoModeGpuNodePoolProps extends GpuNodePoolOptions {
  * an optional placement group; consolidation only when empty; a GPU limit from a GPU count or a
  * monthly budget; GPU labels and the `nvidia.com/gpu` taint.
  *
- * Auto Mode brings the NVIDIA driver, the NVIDIA device plugin and EFA support on its nodes: do
- * not install the GPU Operator's driver, toolkit or device plugin there (they would compete with
- * Auto Mode's). It refuses custom AMIs, user data (so no huge pages: set the Kubernetes fabric's
+ * Auto Mode's AMI brings the NVIDIA driver and device plugin and the EFA device plugin
+ * (awsdocs/amazon-eks-user-guide#914, aws/eks-charts#1359): run the Kubernetes module's
+ * `GpuPlatform` with `GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN`, never the GPU Operator's
+ * driver, toolkit or device plugin, on these nodes. It refuses custom AMIs, user data (so no huge pages: set the Kubernetes fabric's
  * `hugePages2MiB: 0`), node auto repair options and DRA drivers ({@link AUTO_MODE_REFUSED_POOL_PROPS}).
  * Auto Mode replaces every node within 21 days ({@link AUTO_MODE_MAX_NODE_LIFETIME}): training
  * runs must checkpoint and resume.
