@@ -10,7 +10,7 @@ import {
   ValidationError,
   Warnings,
 } from '../core';
-import { AUTO_MODE_MAX_NODE_LIFETIME } from './auto-mode';
+import { AUTO_MODE_GPU_INSTANCE_FAMILIES, AUTO_MODE_MAX_NODE_LIFETIME } from './auto-mode';
 import { EFA_RESOURCE } from './training-node-group';
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
 import { IEksCluster, IPlacementGroup, NetworkSubnet } from './interfaces';
@@ -230,6 +230,17 @@ export class AutoModeGpuNodePool extends Construct {
     const efa = props.efa ?? true;
     const it = resolveElasticInstanceTypes(this, props, efa, capacity);
     this.instanceTypes = it.types.map((t) => t.name);
+    const unlisted = this.instanceTypes.filter(
+      (t) => !AUTO_MODE_GPU_INSTANCE_FAMILIES.includes(t.split('.')[0]),
+    );
+    if (unlisted.length) {
+      Warnings.add(
+        this,
+        'aws-auto-mode-instance-family',
+        `${unlisted.join(', ')} ${unlisted.length > 1 ? 'are' : 'is'} not in the GPU families the EKS User Guide lists for Auto Mode ` +
+          `(${AUTO_MODE_GPU_INSTANCE_FAMILIES.join(', ')}): check the current list, or Auto Mode will not launch ${unlisted.length > 1 ? 'them' : 'it'}.`,
+      );
+    }
     claimElasticInstanceTypes(this, cluster, this.instanceTypes, efa);
     this.placementGroupName = resolveElasticPlacementGroup(this, cluster, name, props, capacity);
     const singleAz = efa || reserved || this.placementGroupName !== undefined;

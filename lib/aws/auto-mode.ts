@@ -66,3 +66,28 @@ export interface EksAutoModeOptions {
    */
   readonly builtInNodePools?: AutoModeBuiltInNodePool[];
 }
+
+/**
+ * GPU instance families EKS Auto Mode launches: the accelerated families of the EKS User Guide's
+ * "Supported instance reference" (`automode/automode-learn-instances.adoc`: p5, p4d, p3, p3dn,
+ * gr6, g6, g6e, g5g, g5, g4dn) and those the Auto Mode release notes added on 2026-04-10 (p6-b200,
+ * p6-b300, p5e, p5en). A pool of another family warns `aws-auto-mode-instance-family`: AWS may
+ * have added it since, or Auto Mode will not launch it.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/automode-learn-instances.html
+ */
+export const AUTO_MODE_GPU_INSTANCE_FAMILIES: readonly string[] = [
+  'p6-b300',
+  'p6-b200',
+  'p5en',
+  'p5e',
+  'p5',
+  'p4d',
+  'p3dn',
+  'p3',
+  'gr6',
+  'g6e',
+  'g6',
+  'g5g',
+  'g5',
+  'g4dn',
+];

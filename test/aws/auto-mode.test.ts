@@ -2,6 +2,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from 'cdktf';
 import {
   AUTO_MODE_CLUSTER_POLICIES,
+  AUTO_MODE_GPU_INSTANCE_FAMILIES,
   AUTO_MODE_MAX_NODE_LIFETIME,
   AUTO_MODE_NODE_POLICIES,
   AUTO_MODE_REFUSED_POOL_PROPS,
@@ -78,6 +79,15 @@ describe('EksCluster autoMode', () => {
     ]);
     expect(cluster.systemNodeGroup).toBeUndefined();
     expect(cluster.nodeAutoRepair).toBe(false);
+  });
+
+  test('keeps the cluster outputs a workloads stack is configured from', () => {
+    expect(Object.keys(json.output ?? {}).sort()).toEqual([
+      'cluster_certificate_authority_data',
+      'cluster_endpoint',
+      'cluster_name',
+      'cluster_oidc_issuer_url',
+    ]);
   });
 
   test('with built-in pools, leaves the node access entry to EKS', () => {
@@ -271,6 +281,15 @@ describe('AutoModeGpuNodePool', () => {
     expect(np.spec.template.spec.expireAfter).toBe(AUTO_MODE_MAX_NODE_LIFETIME);
     expect(AUTO_MODE_MAX_NODE_LIFETIME).toBe('504h');
     expect(np.spec.limits).toEqual({ 'nvidia.com/gpu': 64 });
+  });
+
+  test('warns for an instance type outside the GPU families Auto Mode lists', () => {
+    expect(hasWarning(d.workloads, 'aws-auto-mode-instance-family')).toBe(false);
+    // p4de is not in the list (p4d is).
+    const s = pool({ accelerator: Accelerator.A100_80GB, maxGpus: 8 });
+    expect(s.pool.instanceTypes).toEqual(['p4de.24xlarge']);
+    expect(AUTO_MODE_GPU_INSTANCE_FAMILIES).not.toContain('p4de');
+    expect(hasWarning(s.workloads, 'aws-auto-mode-instance-family')).toBe(true);
   });
 
   test('warns that nodes are replaced within 21 days', () => {
