@@ -20,8 +20,20 @@ import { Fn, ITerraformDependable, TerraformOutput, TerraformStack, Token } from
 import { Construct, IConstruct } from 'constructs';
 import { IPv4CidrRange } from 'ip-num';
 import { KubernetesProviderConfig, poolNodeLabels, Validate, ValidationError, Warnings } from '../core';
+import {
+  AUTO_MODE_CLUSTER_POLICIES,
+  AUTO_MODE_NODE_ACCESS_POLICY,
+  AUTO_MODE_NODE_POLICIES,
+  EksAutoModeOptions,
+} from './auto-mode';
 import { InferenceNodeGroup, InferenceNodeGroupOptions } from './inference-node-group';
 import { IAwsRole, IEksCluster, INetwork } from './interfaces';
+import {
+  autoModeComputeConfig,
+  refuseReplacedByAutoMode,
+  resolveAutoMode,
+  ResolvedAutoMode,
+} from './private/auto-mode-rules';
 import { managedPolicyArn, serviceRole } from './private/iam';
 import { awsPartition } from './private/partition';
 import { nodeGroupName, requireIntInRange } from './private/node-group-common';
@@ -214,6 +226,21 @@ export interface EksClusterProps {
    * @see https://docs.aws.amazon.com/eks/latest/userguide/node-repair.html
    */
   readonly nodeRepair?: EksNodeRepairOptions;
+  /**
+   * Run EKS Auto Mode (set it, even to `{}`): `compute_config`, `storage_config.block_storage`
+   * and `kubernetes_network_config.elastic_load_balancing` all enabled (EKS requires the three
+   * together), `bootstrap_self_managed_addons` false, the cluster role with the Auto Mode
+   * policies, and a node role with `AmazonEKSWorkerNodeMinimalPolicy` and
+   * `AmazonEC2ContainerRegistryPullOnly`. Auto Mode replaces the system node group and the VPC
+   * CNI, kube-proxy, CoreDNS, Pod Identity agent and EBS CSI add-ons, so the props that configure
+   * them (and node auto repair) are errors with it. GPU capacity comes from `AutoModeGpuNodePool`;
+   * managed node groups, `Karpenter` and `AwsLoadBalancerController` refuse an Auto Mode cluster.
+   * Changing it on an existing cluster updates the cluster in place; turning it off again needs
+   * `compute_config.enabled = false` applied before the block is removed.
+   * @default - no Auto Mode: a system managed node group and the self-managed add-ons
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/automode.html
+   */
+  readonly autoMode?: EksAutoModeOptions;
 }
 
 /** Options of {@link EksCluster.addWorkloadRole}. */
@@ -336,9 +363,22 @@ export interface EksClusterAttributes {
   /**
    * Whether new GPU node groups turn on EKS node auto repair (the cluster must run the
    * `eks-node-monitoring-agent` add-on).
-   * @default false
+   * @default - true when `nodeRepair` is set, else false
    */
   readonly nodeAutoRepair?: boolean;
+  /**
+   * Pace, limits and overrides of node auto repair that GPU node groups on this cluster use
+   * unless they set their own, validated as `EksCluster`'s `nodeRepair`. Setting it turns
+   * `nodeAutoRepair` on unless that is `false`, which is an error.
+   * @default - the defaults of `EksNodeRepairOptions`
+   */
+  readonly nodeRepair?: EksNodeRepairOptions;
+  /**
+   * Whether the cluster runs EKS Auto Mode. GPU capacity then comes from `AutoModeGpuNodePool`;
+   * managed node groups, `Karpenter` and `AwsLoadBalancerController` are refused.
+   * @default false
+   */
+  readonly autoMode?: boolean;
 }
 
 /** An EKS cluster the app does not own. */
@@ -356,6 +396,8 @@ class ImportedEksCluster extends Construct implements IEksCluster {
   public readonly kubernetesVersion: string;
   public readonly nodeGroupDependencies: ITerraformDependable[] = [];
   public readonly nodeAutoRepair: boolean;
+  public readonly nodeRepair?: EksNodeRepairOptions;
+  public readonly autoMode: boolean;
   /** The `aws_eks_cluster` data source. */
   public readonly resource: DataAwsEksCluster;
   private readonly givenOidcProviderArn?: string;
@@ -390,8 +432,18 @@ class ImportedEksCluster extends Construct implements IEksCluster {
         );
       }
     }
-    for (const b of ['fsxCsiDriverInstalled', 'nodeAutoRepair'] as const) {
+    for (const b of ['fsxCsiDriverInstalled', 'nodeAutoRepair', 'autoMode'] as const) {
       if (attrs[b] !== undefined) Validate.boolean(this, b, attrs[b]);
+    }
+    if (attrs.nodeRepair !== undefined) {
+      if (attrs.nodeAutoRepair === false) {
+        throw new ValidationError(
+          `'nodeRepair' is set but 'nodeAutoRepair' is false: the repair options apply only with auto repair. Remove 'nodeRepair' or set nodeAutoRepair: true.`,
+          this,
+        );
+      }
+      eksNodeRepairConfig(this, 'nodeRepair', attrs.nodeRepair);
+      this.nodeRepair = attrs.nodeRepair;
     }
     this.clusterName = attrs.clusterName;
     this.region = this.network.region;
@@ -415,7 +467,8 @@ class ImportedEksCluster extends Construct implements IEksCluster {
     this.givenOidcProviderArn = attrs.oidcProviderArn;
     this.vpcCniVersion = attrs.vpcCniVersion;
     this.fsxCsiDriverInstalled = attrs.fsxCsiDriverInstalled ?? false;
-    this.nodeAutoRepair = attrs.nodeAutoRepair ?? false;
+    this.nodeAutoRepair = attrs.nodeAutoRepair ?? attrs.nodeRepair !== undefined;
+    this.autoMode = attrs.autoMode ?? false;
   }
 
   public get oidcProviderArn(): string {
@@ -517,8 +570,12 @@ export class EksCluster extends Construct implements IEksCluster {
    * For a cluster that already sent logs, call `importFrom('/aws/eks/<clusterName>/cluster')` on it.
    */
   public readonly controlPlaneLogGroup?: CloudwatchLogGroup;
-  /** The system node group. */
-  public readonly systemNodeGroup: EksNodeGroup;
+  /** The system node group (none with Auto Mode, whose built-in `system` pool takes its place). */
+  public readonly systemNodeGroup?: EksNodeGroup;
+  /** Whether the cluster runs EKS Auto Mode (`autoMode`). */
+  public readonly autoMode: boolean;
+  /** The Auto Mode built-in node pools that are on (empty without Auto Mode). */
+  public readonly autoModeNodePools: string[];
   /** The managed add-ons, by add-on name. */
   public readonly addons: Record<string, EksAddon> = {};
   /** The AWS region of the cluster. */
@@ -542,6 +599,17 @@ export class EksCluster extends Construct implements IEksCluster {
     ] as const) {
       if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
     }
+    const autoMode: ResolvedAutoMode | undefined =
+      props.autoMode === undefined ? undefined : resolveAutoMode(this, props.autoMode);
+    if (autoMode) {
+      refuseReplacedByAutoMode(
+        this,
+        props as unknown as Record<string, unknown>,
+        (props.addonVersions ?? {}) as Record<string, unknown>,
+      );
+    }
+    this.autoMode = autoMode !== undefined;
+    this.autoModeNodePools = autoMode ? [...autoMode.builtInNodePools] : [];
     if (props.addonVersions !== undefined) Validate.object(this, 'addonVersions', props.addonVersions);
     if (props.systemNodeGroup !== undefined) Validate.object(this, 'systemNodeGroup', props.systemNodeGroup);
     const stackName = TerraformStack.of(this).node.id;
@@ -611,9 +679,19 @@ export class EksCluster extends Construct implements IEksCluster {
       this,
       'ClusterRole',
       'eks.amazonaws.com',
-      ['AmazonEKSClusterPolicy'],
+      ['AmazonEKSClusterPolicy', ...(autoMode ? AUTO_MODE_CLUSTER_POLICIES : [])],
       ['sts:AssumeRole', 'sts:TagSession'],
     );
+    // Auto Mode nodes need only the minimal worker policy (their networking runs as the cluster role).
+    const node = serviceRole(
+      this,
+      'NodeRole',
+      'ec2.amazonaws.com',
+      autoMode
+        ? [...AUTO_MODE_NODE_POLICIES]
+        : ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'],
+    );
+    this.nodeRole = { roleName: node.role.name, roleArn: node.role.arn };
 
     // The key policy only delegates to IAM: the cluster role needs an identity policy to use the
     // key (terraform-aws-modules/terraform-aws-eks attaches the same 'cluster_encryption' policy).
@@ -678,7 +756,19 @@ export class EksCluster extends Construct implements IEksCluster {
         authenticationMode: 'API',
         bootstrapClusterCreatorAdminPermissions: props.bootstrapCreatorAdmin ?? true,
       },
-      dependsOn: [...clusterRole.attachments, clusterKeyPolicy, ...(logGroup ? [logGroup] : [])],
+      ...(autoMode
+        ? {
+            computeConfig: autoModeComputeConfig(autoMode, node.role.arn),
+            storageConfig: { blockStorage: { enabled: true } },
+            kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
+          }
+        : {}),
+      dependsOn: [
+        ...clusterRole.attachments,
+        clusterKeyPolicy,
+        ...(logGroup ? [logGroup] : []),
+        ...(autoMode ? node.attachments : []),
+      ],
     });
     this.node.defaultChild = this.resource;
     this.clusterDependency = this.resource;
@@ -736,11 +826,27 @@ export class EksCluster extends Construct implements IEksCluster {
     });
     this.oidcProviderArn = oidc.arn;
 
-    const node = serviceRole(this, 'NodeRole', 'ec2.amazonaws.com', [
-      'AmazonEKSWorkerNodePolicy',
-      'AmazonEC2ContainerRegistryPullOnly',
-    ]);
-    this.nodeRole = { roleName: node.role.name, roleArn: node.role.arn };
+    if (autoMode) {
+      this.nodeAutoRepair = false;
+      this.nodeGroupDependencies = [...node.attachments];
+      if (autoMode.builtInNodePools.length === 0) {
+        // EKS creates this entry itself only for the node role of the built-in pools.
+        const entry = new EksAccessEntry(this, 'AutoModeNodeAccess', {
+          clusterName: this.resource.name,
+          principalArn: node.role.arn,
+          type: 'EC2',
+        });
+        new EksAccessPolicyAssociation(this, 'AutoModeNodeAccessPolicy', {
+          clusterName: this.resource.name,
+          principalArn: node.role.arn,
+          policyArn: `arn:${awsPartition(this)}:eks::aws:cluster-access-policy/${AUTO_MODE_NODE_ACCESS_POLICY}`,
+          accessScope: { type: 'cluster' },
+          dependsOn: [entry],
+        });
+      }
+      this.addOutputs(props);
+      return;
+    }
 
     // VPC CNI with its own IRSA role (AmazonEKS_CNI_Policy is not on the node role).
     const cniTrust = new DataAwsIamPolicyDocument(this, 'VpcCniTrust', {
@@ -875,6 +981,10 @@ export class EksCluster extends Construct implements IEksCluster {
       });
     }
 
+    this.addOutputs(props);
+  }
+
+  private addOutputs(props: EksClusterProps): void {
     if (props.outputs ?? true) {
       const prefix = outputPrefix(this);
       new TerraformOutput(this, 'NameOutput', {
@@ -942,7 +1052,11 @@ export class EksCluster extends Construct implements IEksCluster {
     );
     this.addon('aws-fsx-csi-driver', this.addonVersions.fsxCsiDriver, {
       podIdentityAssociation: [{ roleArn: role.role.arn, serviceAccount: 'fsx-csi-controller-sa' }],
-      dependsOn: [this.systemNodeGroup, this.addons['eks-pod-identity-agent'], ...role.attachments],
+      // On Auto Mode the Pod Identity agent runs on every node; there is no add-on to wait for.
+      dependsOn: [
+        ...(this.systemNodeGroup ? [this.systemNodeGroup, this.addons['eks-pod-identity-agent']] : []),
+        ...role.attachments,
+      ],
     });
   }
 

@@ -26,3 +26,5 @@ export * from './mlflow';
 export * from './mlflow-sagemaker';
 export * from './cpu-instance-types';
 export * from './cpu-inference-node-group';
+export * from './auto-mode';
+export * from './auto-mode-node-pool';

@@ -45,6 +45,7 @@ import {
   resolveAmiType,
   taintTemplate,
 } from './private/node-group-common';
+import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
 
 /** Smallest root volume an inference node group accepts, GiB. */
 export const MIN_INFERENCE_ROOT_VOLUME_GIB = 100;
@@ -165,6 +166,7 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
     super(scope, id);
     Validate.object(this, 'props', props);
     Validate.object(this, 'cluster', props.cluster);
+    refuseManagedGroupOnAutoMode(this, props.cluster, 'inference');
     validateGpuNodePoolOptions(this, props);
     if (props.instanceType !== undefined) Validate.awsInstanceType(this, 'instanceType', props.instanceType);
     if (props.localStorageRaid0 !== undefined)

@@ -110,6 +110,12 @@ export interface IEksCluster extends IConstruct {
   /** Whether GPU node groups turn on EKS node auto repair. */
   readonly nodeAutoRepair: boolean;
   /**
+   * Whether the cluster runs EKS Auto Mode (`compute_config`): its nodes come from Auto Mode
+   * NodePools, not managed node groups, and it has its own Karpenter and load balancing.
+   * @default false
+   */
+  readonly autoMode?: boolean;
+  /**
    * The cluster's node auto repair options, which GPU node groups use unless they set their own.
    * @default - the defaults of `EksNodeRepairOptions`
    */

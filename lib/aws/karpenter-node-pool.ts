@@ -2,27 +2,26 @@ import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   Capacity,
-  CapacityKind,
   GpuNodePoolOptions,
   gpuPoolTaints,
-  HOURS_PER_MONTH,
-  lookupShape,
   NodeTaint,
   Validate,
   validateGpuNodePoolOptions,
   ValidationError,
 } from '../core';
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
-import {
-  AwsGpuInstanceType,
-  awsInstanceTypeByName,
-  compatibleInstanceTypes,
-  efaTrainingInstanceTypeNames,
-  GPU_INSTANCE_TYPES,
-  supportsEfaLayout,
-} from './instance-types';
+import { IPlacementGroup, NetworkSubnet } from './interfaces';
 import { Karpenter } from './karpenter';
-import { NetworkSubnet } from './interfaces';
+import {
+  claimElasticInstanceTypes,
+  ELASTIC_CAPACITY_TYPE,
+  resolveElasticCapacity,
+  resolveElasticInstanceTypes,
+  resolveElasticPlacementGroup,
+  resolveElasticSubnets,
+  resolveGpuLimit,
+  validateConsolidateAfter,
+} from './private/elastic-pool';
 import {
   addNodeGroupCost,
   dataVolumeDevice,
@@ -36,21 +35,6 @@ import {
 import { RawTerraformResource } from './private/raw-resource';
 import { validateSubnet } from './private/subnets';
 import { EFA_HUGE_PAGES_2MIB } from './training-node-group';
-
-/** Karpenter's order of preference between capacity types (reserved, then spot, then on-demand). */
-const KARPENTER_CAPACITY_RANK: Partial<Record<CapacityKind, number>> = {
-  [CapacityKind.CAPACITY_BLOCK]: 0,
-  [CapacityKind.RESERVATION]: 0,
-  [CapacityKind.SPOT]: 1,
-  [CapacityKind.ON_DEMAND]: 2,
-};
-
-const KARPENTER_CAPACITY_TYPE: Partial<Record<CapacityKind, string>> = {
-  [CapacityKind.CAPACITY_BLOCK]: 'reserved',
-  [CapacityKind.RESERVATION]: 'reserved',
-  [CapacityKind.SPOT]: 'spot',
-  [CapacityKind.ON_DEMAND]: 'on-demand',
-};
 
 /** Properties of a {@link KarpenterGpuNodePool}: the shared GPU pool options plus Karpenter's. */
 export interface KarpenterGpuNodePoolProps extends GpuNodePoolOptions {
@@ -140,9 +124,22 @@ export interface KarpenterGpuNodePoolProps extends GpuNodePoolOptions {
    * @default EFA_HUGE_PAGES_2MIB (5128) with EFA, else 0
    */
   readonly hugePages2MiB?: number;
+  /**
+   * Launch every node of the pool in one new `cluster` placement group (EC2NodeClass
+   * `placementGroupSelector`, Karpenter v1.14.1 `pkg/apis/crds/karpenter.k8s.aws_ec2nodeclasses.yaml`),
+   * created in the cluster's stack as `<cluster>/PlacementGroup-<name>`. The pool then stays in
+   * one AZ. One placement group holds every node of the pool, so an elastic pool in one group
+   * finds capacity less often; Capacity Blocks are co-located already (a warning).
+   * @default false
+   */
+  readonly placementGroup?: boolean;
+  /**
+   * Launch every node in a placement group the app does not own (the `cluster` placement group an
+   * On-Demand Capacity Reservation was created in).
+   * @default - none; `placementGroup` decides
+   */
+  readonly existingPlacementGroup?: IPlacementGroup;
 }
-
-const EFA_BY_TYPE = new WeakMap<object, Map<string, { efa: boolean; path: string }>>();
 
 /**
  * A Karpenter GPU NodePool and its EC2NodeClass, from the same options as the managed node
@@ -182,6 +179,8 @@ export class KarpenterGpuNodePool extends Construct {
   public readonly labels: Record<string, string>;
   /** Taints of the nodes; the GPU taint first. */
   public readonly taints: NodeTaint[];
+  /** Name of the placement group every node launches in (none unless asked). */
+  public readonly placementGroupName?: string;
 
   constructor(scope: Construct, id: string, props: KarpenterGpuNodePoolProps) {
     super(scope, id);
@@ -211,143 +210,33 @@ export class KarpenterGpuNodePool extends Construct {
     Validate.k8sDnsSubdomain(this, 'name', name, { what: 'a NodePool name' });
 
     // Capacity in priority order.
-    const fallbacks = Validate.array<Capacity>(this, 'fallbackCapacity', props.fallbackCapacity ?? []);
-    const capacities = [props.capacity ?? Capacity.onDemand(), ...fallbacks];
-    capacities.forEach((c, i) => {
-      const prop = i === 0 ? 'capacity' : `fallbackCapacity[${i - 1}]`;
-      if (!(c instanceof Capacity)) {
-        throw new ValidationError(`'${prop}' must be a Capacity (Capacity.spot(), ...).`, this, 'type');
-      }
-      if (KARPENTER_CAPACITY_RANK[c.kind] === undefined) {
-        throw new ValidationError(
-          `'${prop}' ${c.kind} is a Google Cloud capacity kind: Karpenter pools take Capacity.reservation('cr-...'), ` +
-            `Capacity.capacityBlock('cr-...'), Capacity.spot() or Capacity.onDemand().`,
-          this,
-        );
-      }
-      if (i > 0) {
-        const prev = capacities[i - 1];
-        const rank = KARPENTER_CAPACITY_RANK[c.kind]!;
-        const prevRank = KARPENTER_CAPACITY_RANK[prev.kind]!;
-        if (rank < prevRank || (rank === prevRank && rank > 0)) {
-          throw new ValidationError(
-            `'${prop}' (${c}) comes after ${prev}: Karpenter always prefers reserved capacity, then spot, then on-demand, ` +
-              `each at most once, so list them in that order (reservations and Capacity Blocks may repeat).`,
-            this,
-          );
-        }
-      }
-    });
-    const kinds = capacities.map((c) => c.kind);
-    const reservationIds = capacities.filter((c) => c.reservationId).map((c) => c.reservationId as string);
-    Validate.unique(this, 'capacity', reservationIds, (x) => x, 'a reservation is listed twice');
+    const capacity = resolveElasticCapacity(this, props.capacity, props.fallbackCapacity, 'Karpenter pools');
+    const kinds = capacity.kinds;
+    const reservationIds = capacity.reservationIds;
     const reserved = reservationIds.length > 0;
 
     // Instance types.
-    const gpus = props.gpusPerNode ?? 8;
-    const primary: AwsGpuInstanceType = ValidationError.withScope(this, () => {
-      if (props.instanceType === undefined) {
-        return lookupShape(
-          'AWS',
-          GPU_INSTANCE_TYPES,
-          props.accelerator,
-          gpus,
-          [],
-          props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
-        );
-      }
-      const t = awsInstanceTypeByName(props.instanceType);
-      if (!t.accelerator.equals(props.accelerator) || t.gpuCount !== gpus) {
-        throw new ValidationError(
-          `'instanceType' ${t.name} has ${t.gpuCount} x ${t.accelerator.id}, not ${gpus} x ${props.accelerator.id} ('accelerator', 'gpusPerNode'): make them agree or omit instanceType.`,
-        );
-      }
-      return t;
-    });
     const efa = props.efa ?? true;
-    if (efa && !supportsEfaLayout(primary)) {
-      throw new ValidationError(
-        `'instanceType' ${primary.name} has no EFA network-card layout in the catalogue: EFA pools need one of ` +
-          `${efaTrainingInstanceTypeNames().join(', ')}. Set 'efa: false' for a pool without EFA.`,
-        this,
-      );
-    }
-    // A reservation or Capacity Block is for one instance type; spot / on-demand diversify.
-    const types = reserved ? [primary] : compatibleInstanceTypes(primary, efa);
-    if (reserved && kinds.some((k) => k === CapacityKind.SPOT || k === CapacityKind.ON_DEMAND)) {
-      // Fallback capacity may use the compatible types as well; the reservation matches its own.
-      types.push(...compatibleInstanceTypes(primary, efa).slice(1));
-    }
+    const it = resolveElasticInstanceTypes(this, props, efa, capacity);
+    const { primary, types, gpus } = it;
     this.instanceTypes = types.map((t) => t.name);
-    this.claimInstanceTypes(cluster, efa);
+    claimElasticInstanceTypes(this, cluster, this.instanceTypes, efa);
 
-    // Subnets and AZ.
-    const singleAz = efa || reserved;
-    const subnets = props.subnet
-      ? [props.subnet]
-      : singleAz
-        ? cluster.network.trainingSubnet
-          ? [cluster.network.trainingSubnet]
-          : []
-        : cluster.network.privateSubnets;
-    if (!subnets.length) {
-      throw new ValidationError(
-        `an EFA or reserved Karpenter pool needs one single-AZ subnet: set 'trainingAvailabilityZone' on the GpuNetwork or pass 'subnet'.`,
-        this,
-      );
-    }
-    if (props.reservationAvailabilityZone !== undefined) {
-      if (!reserved) {
-        throw new ValidationError(
-          `'reservationAvailabilityZone' is set but no capacity is a reservation or Capacity Block: it only applies to those.`,
-          this,
-        );
-      }
-      if (props.reservationAvailabilityZone !== subnets[0].availabilityZone) {
-        throw new ValidationError(
-          `'reservationAvailabilityZone' (${props.reservationAvailabilityZone}) differs from the subnet's Availability Zone ` +
-            `(${subnets[0].availabilityZone}): reserved instances launch only in their AZ. Set the network's trainingAvailabilityZone ` +
-            `to ${props.reservationAvailabilityZone} or pass a subnet there.`,
-          this,
-        );
-      }
-    }
+    // Placement group, subnets and AZ.
+    const placementGroupName = resolveElasticPlacementGroup(this, cluster, name, props, capacity);
+    this.placementGroupName = placementGroupName;
+    const singleAz = efa || reserved || placementGroupName !== undefined;
+    const subnets = resolveElasticSubnets(
+      this,
+      cluster,
+      props.subnet,
+      singleAz,
+      props.reservationAvailabilityZone,
+      reserved,
+    );
 
     // Limits.
-    if ((props.maxGpus === undefined) === (props.monthlyBudgetUsd === undefined)) {
-      throw new ValidationError(
-        `set exactly one of 'maxGpus' and 'monthlyBudgetUsd' (got ${props.maxGpus === undefined ? 'neither' : 'both'}): ` +
-          `a Karpenter GPU pool without a limit can launch GPUs without bound.`,
-        this,
-      );
-    }
-    if (props.maxGpus !== undefined) {
-      this.maxGpus = Validate.integer(this, 'maxGpus', props.maxGpus, {
-        min: gpus,
-        max: 100_000,
-        reason: `at least one node of ${gpus} GPUs`,
-      });
-    } else {
-      const budget = Validate.number(this, 'monthlyBudgetUsd', props.monthlyBudgetUsd, { min: 0 });
-      const priced = types.filter((t) => t.onDemandPrice);
-      if (priced.length !== types.length) {
-        const missing = types.filter((t) => !t.onDemandPrice).map((t) => t.name);
-        throw new ValidationError(
-          `'monthlyBudgetUsd' needs a catalogued on-demand price for every instance type of the pool, and ${missing.join(', ')} has none: set 'maxGpus' instead.`,
-          this,
-        );
-      }
-      const worst = Math.max(...priced.map((t) => t.onDemandPrice!.usd));
-      const nodes = Math.floor(budget / (worst * HOURS_PER_MONTH));
-      if (nodes < 1) {
-        throw new ValidationError(
-          `'monthlyBudgetUsd' (${budget}) does not pay for one ${primary.name}-class node for a month ` +
-            `(${(worst * HOURS_PER_MONTH).toFixed(0)} USD at $${worst}/h x ${HOURS_PER_MONTH} h): raise it or set 'maxGpus'.`,
-          this,
-        );
-      }
-      this.maxGpus = nodes * gpus;
-    }
+    this.maxGpus = resolveGpuLimit(this, props.maxGpus, props.monthlyBudgetUsd, it);
 
     // Node settings shared with the launch templates.
     const amiType = resolveAmiType(this, props.amiType);
@@ -381,14 +270,7 @@ export class KarpenterGpuNodePool extends Construct {
     this.efaDevicesPerNode = efaDeviceCount(layout);
     this.labels = gpuNodeLabels(this, name, props.accelerator, props.labels, efa, undefined, "'name'");
     this.taints = gpuPoolTaints(props.taints ?? []);
-    const consolidateAfter = props.consolidateAfter ?? '10m';
-    Validate.string(this, 'consolidateAfter', consolidateAfter);
-    if (!/^(([0-9]+(s|m|h))+|Never)$/.test(consolidateAfter)) {
-      throw new ValidationError(
-        `'consolidateAfter' ('${consolidateAfter}') must be a duration of s, m and h such as '10m' or '1h30m', or 'Never' (NodePool CRD pattern).`,
-        this,
-      );
-    }
+    const consolidateAfter = validateConsolidateAfter(this, props.consolidateAfter ?? '10m');
 
     const aws = karpenter.aws;
     const securityGroups = [cluster.clusterSecurityGroupId, ...(efa ? [aws.efaSecurityGroup.id] : [])];
@@ -404,6 +286,7 @@ export class KarpenterGpuNodePool extends Construct {
         securityGroupSelectorTerms: securityGroups.map((sg) => ({ id: sg })),
         ...(reserved ? { capacityReservationSelectorTerms: reservationIds.map((r) => ({ id: r })) } : {}),
         ...(efa ? { networkInterfaces: layout.map((n) => ({ ...n })) } : {}),
+        ...(placementGroupName !== undefined ? { placementGroupSelector: { name: placementGroupName } } : {}),
         metadataOptions: {
           httpEndpoint: 'enabled',
           httpProtocolIPv6: 'disabled',
@@ -445,7 +328,7 @@ export class KarpenterGpuNodePool extends Construct {
       {
         key: 'karpenter.sh/capacity-type',
         operator: 'In',
-        values: [...new Set(kinds.map((k) => KARPENTER_CAPACITY_TYPE[k] as string))],
+        values: [...new Set(kinds.map((k) => ELASTIC_CAPACITY_TYPE[k] as string))],
       },
       ...(singleAz || props.subnet
         ? [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [subnets[0].availabilityZone] }]
@@ -481,26 +364,5 @@ export class KarpenterGpuNodePool extends Construct {
     });
     this.node.defaultChild = this.nodePool;
     addNodeGroupCost(this, primary, 0, this.maxGpus / gpus, kinds[0]);
-  }
-
-  private claimInstanceTypes(cluster: object, efa: boolean): void {
-    let claimed = EFA_BY_TYPE.get(cluster);
-    if (!claimed) {
-      claimed = new Map();
-      EFA_BY_TYPE.set(cluster, claimed);
-    }
-    for (const t of this.instanceTypes) {
-      const other = claimed.get(t);
-      if (other && other.efa !== efa) {
-        throw new ValidationError(
-          `instance type ${t} is in the ${efa ? 'EFA' : 'non-EFA'} pool '${this.node.path}' and in the ${other.efa ? 'EFA' : 'non-EFA'} pool '${other.path}' of the same cluster: ` +
-            `a training pod could land on a node without EFA and NCCL would fall back to TCP. Give the pools disjoint instance types ('instanceType', 'gpusPerNode') or the same 'efa'.`,
-          this,
-        );
-      }
-    }
-    for (const t of this.instanceTypes) {
-      if (!claimed.has(t)) claimed.set(t, { efa, path: this.node.path });
-    }
   }
 }

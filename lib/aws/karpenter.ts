@@ -13,7 +13,8 @@ import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Validate, ValidationError } from '../core';
-import { EksCluster } from './cluster';
+import { IEksCluster } from './interfaces';
+import { requireEksCluster } from './private/auto-mode-rules';
 import type { AwsPinnedHelmChart } from './load-balancer-controller';
 import { serviceTrustPolicy } from './private/iam';
 import { awsPartition } from './private/partition';
@@ -282,7 +283,7 @@ export function karpenterControllerPolicy(s: KarpenterPolicyScope): Record<strin
   };
 }
 
-const AWS_RESOURCES = new WeakMap<EksCluster, KarpenterAwsResources>();
+const AWS_RESOURCES = new WeakMap<IEksCluster, KarpenterAwsResources>();
 
 /**
  * What Karpenter needs in AWS, created once per cluster in the cluster's stack (under
@@ -296,8 +297,8 @@ const AWS_RESOURCES = new WeakMap<EksCluster, KarpenterAwsResources>();
  * managed node group, which uses the same role, lets them join.
  */
 export class KarpenterAwsResources extends Construct {
-  /** The resources of `cluster`, created on first use. */
-  public static of(cluster: EksCluster): KarpenterAwsResources {
+  /** The resources of `cluster` (owned or imported), created on first use. */
+  public static of(cluster: IEksCluster): KarpenterAwsResources {
     let r = AWS_RESOURCES.get(cluster);
     if (!r) {
       r = new KarpenterAwsResources(cluster, 'Karpenter', cluster);
@@ -315,9 +316,9 @@ export class KarpenterAwsResources extends Construct {
   /** Security group with the self-referencing all-traffic rules EFA needs. */
   public readonly efaSecurityGroup: SecurityGroup;
   /** The cluster. */
-  public readonly cluster: EksCluster;
+  public readonly cluster: IEksCluster;
 
-  private constructor(scope: Construct, id: string, cluster: EksCluster) {
+  private constructor(scope: Construct, id: string, cluster: IEksCluster) {
     super(scope, id);
     this.cluster = cluster;
     const partition = awsPartition(this);
@@ -412,8 +413,13 @@ export class KarpenterAwsResources extends Construct {
 
 /** Properties of {@link Karpenter}. */
 export interface KarpenterProps {
-  /** The cluster (an EksCluster of this library: its AWS resources are created in its stack). */
-  readonly cluster: EksCluster;
+  /**
+   * The cluster: an `EksCluster`, or one the app does not own (`EksCluster.fromClusterAttributes`).
+   * Karpenter's AWS resources are created in the cluster's stack, under the cluster's construct.
+   * On an imported cluster, Karpenter nodes join through the node role's existing EKS access
+   * entry (EKS creates one of type `EC2_LINUX` for every managed node group that uses the role).
+   */
+  readonly cluster: IEksCluster;
   /**
    * Controller replicas (leader-elected; 2 keeps provisioning going through a node drain).
    * @default 2
@@ -442,21 +448,21 @@ export class Karpenter extends Construct {
   /** The AWS resources in the cluster's stack. */
   public readonly aws: KarpenterAwsResources;
   /** The cluster. */
-  public readonly cluster: EksCluster;
+  public readonly cluster: IEksCluster;
   /** The values passed to the chart. */
   public readonly values: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, props: KarpenterProps) {
     super(scope, id);
     Validate.object(this, 'props', props);
-    if (!(props.cluster instanceof EksCluster)) {
+    const cluster = requireEksCluster(this, 'cluster', props.cluster);
+    if (cluster.autoMode) {
       throw new ValidationError(
-        `'cluster' must be an EksCluster of this library (Karpenter's IAM role and interruption queue are created in its stack).`,
+        `'cluster' ${cluster.clusterName} runs EKS Auto Mode, whose built-in Karpenter already owns the karpenter.sh NodePool CRD: ` +
+          `a second Karpenter would fight it over every NodePool. Use AutoModeGpuNodePool for GPU pools on an Auto Mode cluster.`,
         this,
-        'type',
       );
     }
-    const cluster = props.cluster;
     this.cluster = cluster;
     const replicas = Validate.integer(this, 'replicas', props.replicas ?? 2, { min: 1, max: 10 });
     if (TerraformStack.of(this) === TerraformStack.of(cluster)) {

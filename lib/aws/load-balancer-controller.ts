@@ -5,7 +5,8 @@ import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Validate, ValidationError } from '../core';
-import { EksCluster } from './cluster';
+import { IEksCluster } from './interfaces';
+import { requireEksCluster } from './private/auto-mode-rules';
 import { serviceTrustPolicy } from './private/iam';
 import { awsPartition } from './private/partition';
 
@@ -306,7 +307,7 @@ export class LoadBalancerControllerIdentity extends Construct {
    * The identity of `cluster`, created under it (construct id `LoadBalancerController`) on the
    * first call.
    */
-  public static of(cluster: EksCluster): LoadBalancerControllerIdentity {
+  public static of(cluster: IEksCluster): LoadBalancerControllerIdentity {
     const found = cluster.node.tryFindChild(IDENTITY_ID);
     if (found instanceof LoadBalancerControllerIdentity) {
       return found;
@@ -321,7 +322,7 @@ export class LoadBalancerControllerIdentity extends Construct {
   /** The Pod Identity association of the controller's service account. */
   public readonly podIdentity: EksPodIdentityAssociation;
 
-  private constructor(scope: Construct, id: string, cluster: EksCluster) {
+  private constructor(scope: Construct, id: string, cluster: IEksCluster) {
     super(scope, id);
     this.role = new IamRole(this, 'Role', {
       assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
@@ -346,11 +347,12 @@ const IDENTITY_ID = 'LoadBalancerController';
 /** Properties of an {@link AwsLoadBalancerController}. */
 export interface AwsLoadBalancerControllerProps {
   /**
-   * The cluster. Its stack gets the controller's IAM role and Pod Identity association
-   * ({@link LoadBalancerControllerIdentity}); this construct's stack (a stack whose Helm provider
-   * points at the cluster) gets the Helm release.
+   * The cluster: an `EksCluster`, or one the app does not own (`EksCluster.fromClusterAttributes`,
+   * which must run the `eks-pod-identity-agent` add-on). Its stack gets the controller's IAM role
+   * and Pod Identity association ({@link LoadBalancerControllerIdentity}); this construct's stack
+   * (a stack whose Helm provider points at the cluster) gets the Helm release.
    */
-  readonly cluster: EksCluster;
+  readonly cluster: IEksCluster;
   /**
    * Controller replicas (leader election; a PodDisruptionBudget keeps one during drains).
    * @default 2
@@ -395,12 +397,12 @@ export class AwsLoadBalancerController extends Construct {
   constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerProps) {
     super(scope, id);
     Validate.object(this, 'props', props);
-    const cluster = props.cluster;
-    if (!(cluster instanceof EksCluster)) {
+    const cluster = requireEksCluster(this, 'cluster', props.cluster);
+    if (cluster.autoMode) {
       throw new ValidationError(
-        `'cluster' must be an EksCluster of this library (the controller's IAM role is created in its stack).`,
+        `'cluster' ${cluster.clusterName} runs EKS Auto Mode, which has its own load balancing: it provisions the NLBs of Services ` +
+          `with loadBalancerClass 'eks.amazonaws.com/nlb' and the ALBs of IngressClass 'eks.amazonaws.com/alb'. Remove the AwsLoadBalancerController.`,
         this,
-        'type',
       );
     }
     const replicas = Validate.integer(this, 'replicas', props.replicas ?? 2, { min: 1, max: 10 });

@@ -40,6 +40,7 @@ import {
   requireIntInRange,
   resolveAmiType,
 } from './private/node-group-common';
+import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
 
 /** Huge pages the EFA driver pre-allocates (EKS UG `node-efa`). */
 export const EFA_HUGE_PAGES_2MIB = 5128;
@@ -194,6 +195,7 @@ export class TrainingNodeGroup extends Construct {
     super(scope, id);
     Validate.object(this, 'props', props);
     Validate.object(this, 'cluster', props.cluster);
+    refuseManagedGroupOnAutoMode(this, props.cluster, 'training');
     validateGpuNodePoolOptions(this, props);
     if (props.instanceType !== undefined) Validate.awsInstanceType(this, 'instanceType', props.instanceType);
     for (const b of ['efa', 'placementGroup', 'localStorageRaid0'] as const) {

@@ -1,6 +1,7 @@
 import { TerraformStack, Testing } from 'cdktf';
 import {
   Accelerator,
+  Capacity,
   KvCacheDtype,
   LlamaCppCacheType,
   ModelSpec,
@@ -41,8 +42,13 @@ import {
   TraceCollector,
   WeightsSource,
 } from '../../lib/k8s';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { AutoModeGpuNodePool } from '../../lib/aws/auto-mode-node-pool';
+import { EksCluster } from '../../lib/aws/cluster';
+import { GpuNetwork } from '../../lib/aws/network';
 import { platformAndWorkloads } from '../k8s/helpers';
-import { SynthJson } from '../util';
+import { SynthJson, synthApp } from '../util';
 import type { SynthesizedStack } from './fixtures';
 
 /** Builds and synthesizes the configurations of `constructStacks()` (test/consumers/fixtures.ts). */
@@ -411,6 +417,39 @@ export function buildConstructStacks(): SynthesizedStack[] {
       }),
     });
     synth('MlflowServer with an HTTPRoute + ModelServer from a registered model', workloads);
+  }
+
+  {
+    // EKS Auto Mode: an EFA H100 pool on a Capacity Block with on-demand fallback in a placement
+    // group, and an L40S pool without EFA (NodeClass eks.amazonaws.com/v1 + NodePool).
+    const app = Testing.app();
+    const infra = new TerraformStack(app, 'infra');
+    new AwsProvider(infra, 'aws', { region: 'us-east-1' });
+    const network = new GpuNetwork(infra, 'Network', {
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      trainingAvailabilityZone: 'us-east-1a',
+    });
+    const cluster = new EksCluster(infra, 'Cluster', { network, autoMode: {} });
+    const workloads = new TerraformStack(app, 'workloads');
+    new KubernetesProvider(workloads, 'kubernetes', {});
+    new AutoModeGpuNodePool(workloads, 'H100', {
+      cluster,
+      accelerator: Accelerator.H100,
+      capacity: Capacity.capacityBlock('cr-0123456789abcdef0'),
+      fallbackCapacity: [Capacity.onDemand()],
+      placementGroup: true,
+      maxGpus: 64,
+    });
+    new AutoModeGpuNodePool(workloads, 'L40S', {
+      cluster,
+      accelerator: Accelerator.L40S,
+      gpusPerNode: 1,
+      efa: false,
+      capacity: Capacity.spot(),
+      fallbackCapacity: [Capacity.onDemand()],
+      maxGpus: 8,
+    });
+    out.push({ name: 'AutoModeGpuNodePool (EKS Auto Mode)', json: synthApp(app)(workloads) });
   }
   return out;
 }

@@ -1551,6 +1551,174 @@ const mpiJob: CrdSchema = {
   ),
 };
 
+// --- EKS Auto Mode NodeClass (eks.amazonaws.com/v1) ----------------------------------------
+// AWS publishes no CRD for it: written from the Amazon EKS User Guide, whose source is
+// awsdocs/amazon-eks-user-guide (branch mainline): latest/ug/ml/device-management-efa.adoc at
+// 43d79bdb ("EKS Auto Mode": advancedNetworking.networkInterfaces, placementGroupSelector),
+// latest/ug/automode/create-node-class.adoc at 0026c9df ("Node Class Specification": role,
+// selector terms, snatPolicy, networkPolicy, ephemeralStorage ranges, advancedNetworking proxy
+// fields, certificateBundles, restricted tags), latest/ug/automode/auto-odcr.adoc at 4f3d5005
+// (capacityReservationSelectorTerms id / tags / owner), and the release notes
+// (docs.aws.amazon.com/eks/latest/userguide/auto-change.html, to 2026-08-12: instanceProfile
+// exclusive with role, associatePublicIPAddress, podSubnetSelectorTerms /
+// podSecurityGroupSelectorTerms, advancedSecurity.fips, ipv4PrefixSize). The `cel` entries state
+// the documented constraints (there is no upstream CEL text to quote).
+const EKS_AUTO_MODE =
+  'awsdocs/amazon-eks-user-guide branch mainline (43d79bdb) latest/ug/ml/device-management-efa.adoc, ' +
+  'latest/ug/automode/create-node-class.adoc (0026c9df), latest/ug/automode/auto-odcr.adoc (4f3d5005)';
+const AUTO_MODE_RESTRICTED_TAGS = [
+  'karpenter.sh/provisioner-name',
+  'karpenter.sh/nodepool',
+  'karpenter.sh/nodeclaim',
+  'karpenter.sh/managed-by',
+  'eks.amazonaws.com/nodeclass',
+];
+const autoModeInterface: Schema = obj(
+  {
+    networkCardIndex: nonNegInt32,
+    deviceIndex: nonNegInt32,
+    interfaceType: enumOf('interface', 'efa-only'),
+    secondaryIPv4Count: { type: 'integer', minimum: 1 },
+    secondaryIPv4PrefixCount: { type: 'integer', minimum: 1 },
+  },
+  ['networkCardIndex', 'deviceIndex', 'interfaceType'],
+  {
+    cel: [
+      {
+        rule: 'only one of secondaryIPv4Count and secondaryIPv4PrefixCount per interface',
+        check: (x: any) => x.secondaryIPv4Count === undefined || x.secondaryIPv4PrefixCount === undefined,
+      },
+      {
+        rule: 'secondary IPv4 addresses and prefixes only on networkCardIndex 0 and never on efa-only interfaces',
+        check: (x: any) =>
+          (x.secondaryIPv4Count === undefined && x.secondaryIPv4PrefixCount === undefined) ||
+          (x.networkCardIndex === 0 && x.interfaceType !== 'efa-only'),
+      },
+    ],
+  },
+);
+const autoModeNodeClass: CrdSchema = {
+  apiVersion: 'eks.amazonaws.com/v1',
+  kind: 'NodeClass',
+  source: EKS_AUTO_MODE,
+  schema: resource(
+    'eks.amazonaws.com/v1',
+    'NodeClass',
+    obj(
+      {
+        role: nonEmpty(),
+        instanceProfile: str,
+        subnetSelectorTerms: list(obj({ id: idOrExpression('subnet-[0-9a-z]+'), tags: tagMap }), {
+          minItems: 1,
+          cel: selectorRules(['tags', 'id'], ['tags']),
+        }),
+        securityGroupSelectorTerms: list(
+          obj({ id: idOrExpression('sg-[0-9a-z]+'), name: str, tags: tagMap }),
+          { minItems: 1, cel: selectorRules(['tags', 'id', 'name'], ['tags', 'name']) },
+        ),
+        podSubnetSelectorTerms: list(obj({ id: idOrExpression('subnet-[0-9a-z]+'), tags: tagMap })),
+        podSecurityGroupSelectorTerms: list(
+          obj({ id: idOrExpression('sg-[0-9a-z]+'), name: str, tags: tagMap }),
+        ),
+        capacityReservationSelectorTerms: list(
+          obj({
+            id: { type: 'string', pattern: '^cr-[0-9a-z]+$' },
+            tags: tagMap,
+            owner: { type: 'string', pattern: '^[0-9]{12}$' },
+          }),
+          { cel: selectorRules(['tags', 'id'], ['tags', 'owner']) },
+        ),
+        placementGroupSelector: obj(
+          { id: { type: 'string', pattern: '^pg-[0-9a-z]+$' }, name: { type: 'string', minLength: 1 } },
+          [],
+          {
+            cel: [
+              {
+                rule: 'exactly one of name and id',
+                check: (x: any) => (x.name === undefined) !== (x.id === undefined),
+              },
+            ],
+          },
+        ),
+        snatPolicy: enumOf('Random', 'Disabled'),
+        networkPolicy: enumOf('DefaultAllow', 'DefaultDeny'),
+        networkPolicyEventLogs: enumOf('Disabled', 'Enabled'),
+        ephemeralStorage: obj({
+          size: {
+            type: 'string',
+            pattern:
+              '^((?:[1-9][0-9]{0,3}|[1-4][0-9]{4}|[5][0-8][0-9]{3}|59000)Gi|(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|[6][0-3][0-9]{3}|64000)G|([1-9]||[1-5][0-7]|58)Ti|([1-9]||[1-5][0-9]|6[0-3]|64)T)$',
+          },
+          iops: { type: 'integer', minimum: 3000, maximum: 16000 },
+          throughput: { type: 'integer', minimum: 125, maximum: 1000 },
+          kmsKeyID: str,
+        }),
+        advancedNetworking: obj(
+          {
+            httpsProxy: { type: 'string', maxLength: 255 },
+            noProxy: list({ type: 'string', maxLength: 255 }, { maxItems: 50 }),
+            associatePublicIPAddress: bool,
+            ipv4PrefixSize: enumOf('Auto', '32'),
+            enableV4Egress: bool,
+            networkInterfaces: list(autoModeInterface, {
+              cel: [
+                {
+                  rule: "the primary interface (networkCardIndex 0, deviceIndex 0) has interfaceType 'interface'",
+                  check: (l: any[]) =>
+                    l.length === 0 ||
+                    l.some(
+                      (x) =>
+                        x.networkCardIndex === 0 && x.deviceIndex === 0 && x.interfaceType === 'interface',
+                    ),
+                },
+                {
+                  rule: 'no two interfaces on one networkCardIndex and deviceIndex',
+                  check: (l: any[]) =>
+                    new Set(l.map((x) => `${x.networkCardIndex}/${x.deviceIndex}`)).size === l.length,
+                },
+              ],
+            }),
+          },
+          [],
+          {
+            cel: [
+              {
+                rule: 'associatePublicIPAddress is not compatible with more than one network interface',
+                check: (a: any) =>
+                  a.associatePublicIPAddress !== true || (a.networkInterfaces ?? []).length <= 1,
+              },
+            ],
+          },
+        ),
+        certificateBundles: list(obj({ name: str, data: str }, ['name', 'data'])),
+        advancedSecurity: obj({ fips: bool }),
+        tags: {
+          type: 'object',
+          additionalProperties: str,
+          cel: [
+            {
+              rule: `no kubernetes.io/cluster/* key and none of ${AUTO_MODE_RESTRICTED_TAGS.join(', ')}`,
+              check: (m: Record<string, string>) =>
+                Object.keys(m).every(
+                  (k) => !k.startsWith('kubernetes.io/cluster') && !AUTO_MODE_RESTRICTED_TAGS.includes(k),
+                ),
+            },
+          ],
+        },
+      },
+      ['subnetSelectorTerms', 'securityGroupSelectorTerms'],
+      {
+        cel: [
+          {
+            rule: 'exactly one of role and instanceProfile',
+            check: (s: any) => (s.role !== undefined) !== (s.instanceProfile !== undefined),
+          },
+        ],
+      },
+    ),
+  ),
+};
+
 export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
   [
     scaledObject,
@@ -1570,5 +1738,6 @@ export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
     nodePool,
     ec2NodeClass,
     mpiJob,
+    autoModeNodeClass,
   ].map((c) => [`${c.apiVersion}/${c.kind}`, c]),
 );

@@ -249,7 +249,7 @@ describe('the Kubernetes schema checker', () => {
   test.each([...CRD_SCHEMAS.values()].map((c) => [`${c.apiVersion} ${c.kind}`, c.source]))(
     'the %s schema cites the upstream CRD it was written from',
     (_kind, source) => {
-      expect(source).toMatch(/^[\w.-]+\/[\w.-]+ tag \S+ \([0-9a-f]{8}\) \S+/);
+      expect(source).toMatch(/^[\w.-]+\/[\w.-]+ (tag|branch) \S+ \([0-9a-f]{8}\) \S+/);
     },
   );
 });

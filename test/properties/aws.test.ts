@@ -4,6 +4,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import {
   AlertTopic,
+  AutoModeGpuNodePool,
   BudgetAlarm,
   CheckpointStore,
   CpuInferenceNodeGroup,
@@ -11,6 +12,7 @@ import {
   EksNodeCondition,
   EksNodeRepairAction,
   GpuNetwork,
+  InferenceNodeGroup,
   Karpenter,
   KarpenterGpuNodePool,
   LustreWeightCache,
@@ -72,6 +74,16 @@ function karpenterStacks(replicas?: number): {
   return { infra, platform, workloads, karpenter };
 }
 let sharedKarpenter: ReturnType<typeof karpenterStacks> | undefined;
+
+/** An Auto Mode cluster stack and a workloads stack, for AutoModeGpuNodePool probes. */
+function autoModeStacks(): { cluster: EksCluster; workloads: TerraformStack } {
+  const infra = awsStack();
+  const cluster = new EksCluster(infra, 'Cluster', { network: network(infra), autoMode: {} });
+  const workloads = new TerraformStack(infra.node.root as any, 'workloads');
+  new KubernetesProvider(workloads, 'kubernetes', {});
+  return { cluster, workloads };
+}
+let sharedAutoMode: ReturnType<typeof autoModeStacks> | undefined;
 
 const cases: PropertyCase<any>[] = [
   {
@@ -498,6 +510,9 @@ const cases: PropertyCase<any>[] = [
       localStorageRaid0: 'bool',
       hugePages2MiB: 'int',
       labels: 'map',
+      placementGroup: 'bool',
+      existingPlacementGroup: 'object',
+      'existingPlacementGroup.placementGroupName': 'string',
     },
     probe: (p) => {
       sharedKarpenter ??= karpenterStacks();
@@ -558,6 +573,85 @@ const cases: PropertyCase<any>[] = [
       const stack = awsStack();
       new SageMakerMlflow(stack, 'Mlflow', p);
       return [stack];
+    },
+  },
+  {
+    name: 'EksCluster autoMode',
+    base: () => ({ autoMode: {} }),
+    props: {
+      autoMode: 'object',
+      'autoMode.builtInNodePools': 'strings',
+      'autoMode.builtInNodePools.0': 'string',
+      ebsCsiDriver: 'bool',
+      nodeAutoRepair: 'bool',
+      networkPolicy: 'bool',
+    },
+    build: (p) => {
+      const s = awsStack();
+      new EksCluster(s, 'Cluster', { network: network(s), ...p });
+      return [s];
+    },
+  },
+  {
+    name: 'EksCluster.fromClusterAttributes',
+    base: () => ({ clusterName: 'ml-prod', nodeRoleArn: 'arn:aws:iam::111122223333:role/nodes' }),
+    props: {
+      clusterName: 'string',
+      nodeRoleArn: 'string',
+      kubernetesVersion: 'string',
+      clusterSecurityGroupId: 'string',
+      oidcProviderArn: 'string',
+      vpcCniVersion: 'string',
+      fsxCsiDriverInstalled: 'bool',
+      nodeAutoRepair: 'bool',
+      autoMode: 'bool',
+      nodeRepair: 'object',
+      'nodeRepair.maxParallelRepairs': 'int',
+      'nodeRepair.maxUnhealthyNodePercentage': 'int',
+    },
+    build: (p) => {
+      const s = awsStack();
+      const cluster = EksCluster.fromClusterAttributes(s, 'Cluster', { network: network(s), ...p });
+      if (!cluster.autoMode) {
+        new InferenceNodeGroup(s, 'L4', { cluster, accelerator: Accelerator.L4 });
+      }
+      return [s];
+    },
+  },
+  {
+    name: 'AutoModeGpuNodePool',
+    base: () => ({ accelerator: Accelerator.H100, maxGpus: 64 }),
+    props: {
+      gpusPerNode: 'int',
+      maxGpus: 'int',
+      monthlyBudgetUsd: 'number',
+      name: 'string',
+      instanceType: 'string',
+      efa: 'bool',
+      podIpv4Prefixes: 'int',
+      consolidateAfter: 'string',
+      reservationAvailabilityZone: 'string',
+      ephemeralStorageGiB: 'int',
+      placementGroup: 'bool',
+      existingPlacementGroup: 'object',
+      'existingPlacementGroup.placementGroupName': 'string',
+      labels: 'map',
+    },
+    probe: (p) => {
+      sharedAutoMode ??= autoModeStacks();
+      new AutoModeGpuNodePool(sharedAutoMode.workloads, probeId('A'), {
+        cluster: sharedAutoMode.cluster,
+        ...p,
+      });
+    },
+    build: (p) => {
+      const infra = awsStack();
+      const app = infra.node.root as any;
+      const cluster = new EksCluster(infra, 'Cluster', { network: network(infra), autoMode: {} });
+      const workloads = new TerraformStack(app, 'workloads');
+      new KubernetesProvider(workloads, 'kubernetes', {});
+      new AutoModeGpuNodePool(workloads, 'Pool', { cluster, ...p });
+      return [infra, workloads];
     },
   },
 ];

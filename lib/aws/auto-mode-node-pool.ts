@@ -1,0 +1,376 @@
+import { TerraformResource, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  Capacity,
+  GpuNodePoolOptions,
+  gpuPoolTaints,
+  NodeTaint,
+  Validate,
+  validateGpuNodePoolOptions,
+  ValidationError,
+  Warnings,
+} from '../core';
+import { AUTO_MODE_GPU_INSTANCE_FAMILIES, AUTO_MODE_MAX_NODE_LIFETIME } from './auto-mode';
+import { EFA_RESOURCE } from './training-node-group';
+import { efaDeviceCount, efaInterfaceLayout } from './efa';
+import { IEksCluster, IPlacementGroup, NetworkSubnet } from './interfaces';
+import { requireEksCluster } from './private/auto-mode-rules';
+import {
+  claimElasticInstanceTypes,
+  efaSelfSecurityGroup,
+  ELASTIC_CAPACITY_TYPE,
+  resolveElasticCapacity,
+  resolveElasticInstanceTypes,
+  resolveElasticPlacementGroup,
+  resolveElasticSubnets,
+  resolveGpuLimit,
+  validateConsolidateAfter,
+} from './private/elastic-pool';
+import { addNodeGroupCost, gpuNodeLabels, requireIntInRange } from './private/node-group-common';
+import { RawTerraformResource } from './private/raw-resource';
+import { validateSubnet } from './private/subnets';
+
+/**
+ * Props of the managed node groups and `KarpenterGpuNodePool` that an Auto Mode pool refuses,
+ * with why: Auto Mode owns the AMI, the operating system, the NVIDIA driver and device plugin, and
+ * the node's disks (EKS UG `create-node-class`: the NodeClass has no `amiSelectorTerms`,
+ * `userData`, `blockDeviceMappings`, `metadataOptions`, `kubelet` or `instanceStorePolicy`).
+ */
+export const AUTO_MODE_REFUSED_POOL_PROPS: Readonly<Record<string, string>> = {
+  amiType:
+    'Auto Mode picks and patches the AMI itself (a Bottlerocket-based image with the NVIDIA driver); no custom AMI',
+  amiVersion: 'Auto Mode picks and patches the AMI itself; no AMI pinning',
+  userData: 'Auto Mode nodes take no user data (read-only root file system, no SSH or SSM)',
+  hugePages2MiB: 'Auto Mode nodes take no user data or sysctl settings, so huge pages cannot be reserved',
+  imdsHopLimit: 'Auto Mode sets the instance metadata options of its nodes',
+  localStorageRaid0:
+    'Auto Mode formats local NVMe itself (RAID0 when ephemeralStorage is smaller than the NVMe)',
+  launchTemplate: 'Auto Mode launches its nodes without your launch templates',
+  nodeRepair: 'Auto Mode monitors and repairs its nodes itself',
+  draDriver: 'EKS Auto Mode does not support Dynamic Resource Allocation (NVIDIA or EFA DRA drivers)',
+};
+
+/** Properties of an {@link AutoModeGpuNodePool}: the shared GPU pool options plus Auto Mode's. */
+export interface AutoModeGpuNodePoolProps extends GpuNodePoolOptions {
+  /** The cluster; it must run EKS Auto Mode (`EksCluster` `autoMode`, or imported with `autoMode: true`). */
+  readonly cluster: IEksCluster;
+  /**
+   * Capacity to fall back to, after `capacity`, in Karpenter's own order of preference:
+   * reservations and Capacity Blocks first, then spot, then on-demand.
+   * @default - none: only `capacity`
+   */
+  readonly fallbackCapacity?: Capacity[];
+  /**
+   * Name of the NodePool and NodeClass (a DNS subdomain; not `default`, which Auto Mode owns).
+   * @default - the construct id, lower-cased
+   */
+  readonly name?: string;
+  /**
+   * Instance type; must have `accelerator` and `gpusPerNode` GPUs. Spot and on-demand pools also
+   * allow the catalogue's compatible types (same GPUs, and the same EFA layout with EFA).
+   * @default - the catalogue's preferred type for the accelerator and GPU count
+   */
+  readonly instanceType?: string;
+  /**
+   * EFA interfaces on every network card, from {@link efaInterfaceLayout} (NodeClass
+   * `advancedNetworking.networkInterfaces`, Auto Mode since 2026-07-21), with an EFA security
+   * group (all traffic to and from itself). Auto Mode then adds no IPs or interfaces after launch:
+   * pods get the addresses of `podIpv4Prefixes`. An EFA pool and a non-EFA pool may not share an
+   * instance type.
+   * @default true
+   */
+  readonly efa?: boolean;
+  /**
+   * /28 prefixes (16 pod IPs each) on the primary interface of an EFA node
+   * (`secondaryIPv4PrefixCount`): with static interfaces, Auto Mode assigns pod IPs only from
+   * these.
+   * @default 1
+   */
+  readonly podIpv4Prefixes?: number;
+  /**
+   * Most GPUs the pool may hold (`spec.limits` `nvidia.com/gpu`). Set this or `monthlyBudgetUsd`.
+   * @default - from `monthlyBudgetUsd`
+   */
+  readonly maxGpus?: number;
+  /**
+   * Monthly budget (US dollars, 730 hours) the pool may spend at the catalogued on-demand price
+   * of its most expensive instance type; the GPU limit is the whole nodes that fit.
+   * @default - `maxGpus` must be set
+   */
+  readonly monthlyBudgetUsd?: number;
+  /**
+   * How long an empty node stays before Auto Mode removes it (`consolidateAfter`, with
+   * `consolidationPolicy: WhenEmpty`).
+   * @default '10m'
+   */
+  readonly consolidateAfter?: string;
+  /**
+   * The single-AZ subnet (EFA, reservations, Capacity Blocks and a placement group live in one AZ).
+   * @default - the network's `trainingSubnet` with EFA, reserved capacity or a placement group, else all private subnets
+   */
+  readonly subnet?: NetworkSubnet;
+  /**
+   * Availability Zone of the capacity reservation or Capacity Block, checked against the subnet.
+   * @default - not checked
+   */
+  readonly reservationAvailabilityZone?: string;
+  /**
+   * Node ephemeral storage (the encrypted gp3 data volume, NodeClass `ephemeralStorage.size`), GiB.
+   * @default 200
+   */
+  readonly ephemeralStorageGiB?: number;
+  /**
+   * Launch every node in one new `cluster` placement group (NodeClass `placementGroupSelector`,
+   * Auto Mode since 2026-05-05), created in the cluster's stack as
+   * `<cluster>/PlacementGroup-<name>`. The pool then stays in one AZ.
+   * @default false
+   */
+  readonly placementGroup?: boolean;
+  /**
+   * Launch every node in a placement group the app does not own (the one an On-Demand Capacity
+   * Reservation was created in).
+   * @default - none; `placementGroup` decides
+   */
+  readonly existingPlacementGroup?: IPlacementGroup;
+}
+
+/**
+ * A GPU NodePool on EKS Auto Mode: a `karpenter.sh/v1` NodePool and an `eks.amazonaws.com/v1`
+ * NodeClass, from the same options as the managed node groups and `KarpenterGpuNodePool`:
+ * accelerator and GPU count to instance types (`node.kubernetes.io/instance-type`); capacity types
+ * in priority order (reservations and Capacity Blocks through `capacityReservationSelectorTerms`,
+ * spot, on-demand); EFA interfaces from {@link efaInterfaceLayout} with an EFA security group;
+ * an optional placement group; consolidation only when empty; a GPU limit from a GPU count or a
+ * monthly budget; GPU labels and the `nvidia.com/gpu` taint.
+ *
+ * Auto Mode's AMI brings the NVIDIA driver and device plugin and the EFA device plugin
+ * (awsdocs/amazon-eks-user-guide#914, aws/eks-charts#1359): run the Kubernetes module's
+ * `GpuPlatform` with `GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN`, never the GPU Operator's
+ * driver, toolkit or device plugin, on these nodes. It refuses custom AMIs, user data (so no huge pages: set the Kubernetes fabric's
+ * `hugePages2MiB: 0`), node auto repair options and DRA drivers ({@link AUTO_MODE_REFUSED_POOL_PROPS}).
+ * Auto Mode replaces every node within 21 days ({@link AUTO_MODE_MAX_NODE_LIFETIME}): training
+ * runs must checkpoint and resume.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-class.html
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/auto-odcr.html
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/device-management-efa.html
+ * @example
+ * new AutoModeGpuNodePool(workloads, 'H100', {
+ *   cluster, accelerator: Accelerator.H100, maxGpus: 64,
+ *   capacity: Capacity.capacityBlock('cr-0123456789abcdef0'), fallbackCapacity: [Capacity.onDemand()],
+ * });
+ */
+export class AutoModeGpuNodePool extends Construct {
+  /** The NodePool `kubernetes_manifest`. */
+  public readonly nodePool: TerraformResource;
+  /** The NodeClass `kubernetes_manifest`. */
+  public readonly nodeClass: TerraformResource;
+  /** The NodePool manifest. */
+  public readonly nodePoolManifest: Record<string, unknown>;
+  /** The NodeClass manifest. */
+  public readonly nodeClassManifest: Record<string, unknown>;
+  /** Instance types the pool may launch. */
+  public readonly instanceTypes: string[];
+  /** EFA devices per node (0 without EFA): what a pod requests as `vpc.amazonaws.com/efa`. */
+  public readonly efaDevicesPerNode: number;
+  /** Most GPUs the pool holds. */
+  public readonly maxGpus: number;
+  /** Labels of the nodes. */
+  public readonly labels: Record<string, string>;
+  /** Taints of the nodes; the GPU taint first. */
+  public readonly taints: NodeTaint[];
+  /** Name of the placement group every node launches in (none unless asked). */
+  public readonly placementGroupName?: string;
+
+  constructor(scope: Construct, id: string, props: AutoModeGpuNodePoolProps) {
+    super(scope, id);
+    Validate.object(this, 'props', props);
+    const cluster = requireEksCluster(this, 'cluster', props.cluster);
+    if (!cluster.autoMode) {
+      throw new ValidationError(
+        `'cluster' ${cluster.clusterName} does not run EKS Auto Mode: set 'autoMode' on the EksCluster (or 'autoMode: true' on an ` +
+          `imported one), or use KarpenterGpuNodePool / a managed node group.`,
+        this,
+      );
+    }
+    const given = props as unknown as Record<string, unknown>;
+    for (const [prop, reason] of Object.entries(AUTO_MODE_REFUSED_POOL_PROPS)) {
+      if (given[prop] !== undefined) {
+        throw new ValidationError(
+          `'${prop}' is set on an EKS Auto Mode pool: ${reason}. Remove it, or use KarpenterGpuNodePool or a managed node group for this pool.`,
+          this,
+        );
+      }
+    }
+    validateGpuNodePoolOptions(this, props);
+    if (TerraformStack.of(this) === TerraformStack.of(cluster)) {
+      throw new ValidationError(
+        `the NodePool is a kubernetes_manifest in the stack of the EKS cluster '${cluster.node.path}': the Kubernetes provider ` +
+          `is configured from that cluster's outputs, so put the pool in a stack that depends on it (the workloads stack).`,
+        this,
+      );
+    }
+    if (props.efa !== undefined) Validate.boolean(this, 'efa', props.efa);
+    if (props.instanceType !== undefined) Validate.awsInstanceType(this, 'instanceType', props.instanceType);
+    if (props.subnet !== undefined) validateSubnet(this, 'subnet', props.subnet);
+    if (props.reservationAvailabilityZone !== undefined) {
+      Validate.awsAvailabilityZone(this, 'reservationAvailabilityZone', props.reservationAvailabilityZone);
+    }
+    const name = props.name ?? id.toLowerCase();
+    Validate.k8sDnsSubdomain(this, 'name', name, { what: 'a NodePool name' });
+    if (name === 'default' || name === 'general-purpose' || name === 'system') {
+      throw new ValidationError(
+        `'name' ('${name}') is the name of an Auto Mode built-in NodeClass or NodePool, which Auto Mode owns: choose another name.`,
+        this,
+      );
+    }
+
+    const capacity = resolveElasticCapacity(this, props.capacity, props.fallbackCapacity, 'Auto Mode pools');
+    const reserved = capacity.reservationIds.length > 0;
+    const efa = props.efa ?? true;
+    const it = resolveElasticInstanceTypes(this, props, efa, capacity);
+    this.instanceTypes = it.types.map((t) => t.name);
+    const unlisted = this.instanceTypes.filter(
+      (t) => !AUTO_MODE_GPU_INSTANCE_FAMILIES.includes(t.split('.')[0]),
+    );
+    if (unlisted.length) {
+      Warnings.add(
+        this,
+        'aws-auto-mode-instance-family',
+        `${unlisted.join(', ')} ${unlisted.length > 1 ? 'are' : 'is'} not in the GPU families the EKS User Guide lists for Auto Mode ` +
+          `(${AUTO_MODE_GPU_INSTANCE_FAMILIES.join(', ')}): check the current list, or Auto Mode will not launch ${unlisted.length > 1 ? 'them' : 'it'}.`,
+      );
+    }
+    claimElasticInstanceTypes(this, cluster, this.instanceTypes, efa);
+    this.placementGroupName = resolveElasticPlacementGroup(this, cluster, name, props, capacity);
+    const singleAz = efa || reserved || this.placementGroupName !== undefined;
+    const subnets = resolveElasticSubnets(
+      this,
+      cluster,
+      props.subnet,
+      singleAz,
+      props.reservationAvailabilityZone,
+      reserved,
+    );
+    this.maxGpus = resolveGpuLimit(this, props.maxGpus, props.monthlyBudgetUsd, it);
+
+    const storage = props.ephemeralStorageGiB ?? 200;
+    requireIntInRange(
+      this,
+      'ephemeralStorageGiB',
+      storage,
+      50,
+      59_000,
+      'training images (PyTorch + CUDA + NCCL) are 10-25 GB each; Auto Mode accepts up to 59000Gi.',
+    );
+    const prefixes = props.podIpv4Prefixes ?? 1;
+    if (props.podIpv4Prefixes !== undefined && !efa) {
+      throw new ValidationError(
+        `'podIpv4Prefixes' is set on a pool without EFA: Auto Mode assigns pod IPs dynamically unless the NodeClass has static ` +
+          `network interfaces. Remove it.`,
+        this,
+      );
+    }
+    requireIntInRange(this, 'podIpv4Prefixes', prefixes, 1, 64, 'each /28 prefix gives 16 pod IPs.');
+    const layout = efa ? efaInterfaceLayout(it.primary) : [];
+    this.efaDevicesPerNode = efaDeviceCount(layout);
+    this.labels = gpuNodeLabels(this, name, props.accelerator, props.labels, efa, undefined, "'name'");
+    this.taints = gpuPoolTaints(props.taints ?? []);
+    const consolidateAfter = validateConsolidateAfter(this, props.consolidateAfter ?? '10m');
+    Warnings.add(
+      this,
+      'aws-auto-mode-node-lifetime',
+      `EKS Auto Mode replaces every node within 21 days (expireAfter ${AUTO_MODE_MAX_NODE_LIFETIME}), busy or not: training runs on '${name}' must checkpoint and resume.`,
+    );
+
+    const securityGroups = [
+      cluster.clusterSecurityGroupId,
+      ...(efa
+        ? [
+            efaSelfSecurityGroup(
+              cluster,
+              'AutoModeEfaSecurityGroup',
+              `EKS Auto Mode EFA nodes of ${cluster.clusterName}: all traffic to and from itself`,
+            ).id,
+          ]
+        : []),
+    ];
+    this.nodeClassManifest = {
+      apiVersion: 'eks.amazonaws.com/v1',
+      kind: 'NodeClass',
+      metadata: { name },
+      spec: {
+        role: cluster.nodeRole.roleName,
+        subnetSelectorTerms: subnets.map((s) => ({ id: s.subnetId })),
+        securityGroupSelectorTerms: securityGroups.map((sg) => ({ id: sg })),
+        ...(reserved
+          ? { capacityReservationSelectorTerms: capacity.reservationIds.map((r) => ({ id: r })) }
+          : {}),
+        ...(this.placementGroupName !== undefined
+          ? { placementGroupSelector: { name: this.placementGroupName } }
+          : {}),
+        ephemeralStorage: { size: `${storage}Gi` },
+        ...(efa
+          ? {
+              advancedNetworking: {
+                networkInterfaces: layout.map((n, i) => ({
+                  ...n,
+                  ...(i === 0 ? { secondaryIPv4PrefixCount: prefixes } : {}),
+                })),
+              },
+            }
+          : {}),
+        tags: { 'cdktf-ai-infra/node-pool': name },
+      },
+    };
+    const requirements: Array<Record<string, unknown>> = [
+      { key: 'node.kubernetes.io/instance-type', operator: 'In', values: this.instanceTypes },
+      {
+        key: 'karpenter.sh/capacity-type',
+        operator: 'In',
+        values: [...new Set(capacity.kinds.map((k) => ELASTIC_CAPACITY_TYPE[k] as string))],
+      },
+      ...(singleAz || props.subnet
+        ? [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [subnets[0].availabilityZone] }]
+        : []),
+    ];
+    this.nodePoolManifest = {
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name },
+      spec: {
+        template: {
+          metadata: { labels: this.labels },
+          spec: {
+            nodeClassRef: { group: 'eks.amazonaws.com', kind: 'NodeClass', name },
+            requirements,
+            taints: this.taints.map((t) => ({
+              key: t.key,
+              ...(t.value !== undefined ? { value: t.value } : {}),
+              effect: t.effect,
+            })),
+            expireAfter: AUTO_MODE_MAX_NODE_LIFETIME,
+          },
+        },
+        disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter },
+        limits: { 'nvidia.com/gpu': this.maxGpus },
+      },
+    };
+    this.nodeClass = new RawTerraformResource(this, 'NodeClass', 'kubernetes_manifest', 'kubernetes', {
+      manifest: this.nodeClassManifest,
+    });
+    this.nodePool = new RawTerraformResource(this, 'Resource', 'kubernetes_manifest', 'kubernetes', {
+      manifest: this.nodePoolManifest,
+    });
+    this.node.defaultChild = this.nodePool;
+    addNodeGroupCost(this, it.primary, 0, this.maxGpus / it.gpus, capacity.kinds[0]);
+  }
+
+  /**
+   * Extended resources an EFA training pod on this pool requests per node
+   * (`{ 'vpc.amazonaws.com/efa': n }`, no huge pages: Auto Mode reserves none).
+   */
+  public efaPodResources(): Record<string, number> {
+    return this.efaDevicesPerNode ? { [EFA_RESOURCE]: this.efaDevicesPerNode } : {};
+  }
+}
