@@ -188,6 +188,21 @@ describe('SlurmCluster', () => {
     expect(m.Controller.spec.jwtKeyRef).toEqual({ name: 'research-auth-jwt', key: 'jwt.key' });
   });
 
+  test('authKeys: existing Secrets are referenced and nothing is generated (the keys stay out of the state)', () => {
+    const { c, json, m } = cluster({
+      authKeys: {
+        slurmKey: { name: 'research-auth', key: 'slurm.key' },
+        jwtKey: { name: 'research-auth', key: 'jwt.key' },
+      },
+    });
+    expect(resourcesOf(json, 'random_password')).toEqual({});
+    expect(resourcesOf(json, 'kubernetes_secret_v1')).toEqual({});
+    expect(json.terraform.required_providers.random).toBeUndefined();
+    expect(c.slurmKeySecret).toBeUndefined();
+    expect(m.Controller.spec.slurmKeyRef).toEqual({ name: 'research-auth', key: 'slurm.key' });
+    expect(m.Controller.spec.jwtKeyRef).toEqual({ name: 'research-auth', key: 'jwt.key' });
+  });
+
   test('GPUs register: gres.conf AutoDetect=nvidia referenced before the Controller exists, GresTypes=gpu, Gres on the node', () => {
     const { json, m } = cluster();
     const cm = Object.values(resourcesOf(json, 'kubernetes_config_map_v1'))[0] as any;
@@ -456,6 +471,11 @@ describe('SlurmCluster', () => {
       'a bad service annotation key',
       { login: { rootAuthorizedKeys: [KEY], serviceAnnotations: { 'bad key': 'x' } } },
       /serviceAnnotations/,
+    ],
+    [
+      'a bad auth key Secret',
+      { authKeys: { slurmKey: { name: 'Auth', key: 'slurm.key' }, jwtKey: { name: 'a', key: 'k' } } },
+      /'authKeys.slurmKey.name'/,
     ],
     ['a bad sssd Secret key', { login: { sssdConf: { name: 'x', key: 'a/b' } } }, /'login.sssdConf.key'/],
     [

@@ -601,6 +601,7 @@ const cases: PropertyCase<any>[] = [
       sharedVolume: { claimName: 'checkpoints' },
       slurmConf: { SchedulerParameters: 'bf_continue' },
       stateStorage: { sizeGiB: 8 },
+      authKeys: { slurmKey: { name: 'auth', key: 'slurm.key' }, jwtKey: { name: 'auth', key: 'jwt.key' } },
     }),
     props: {
       name: 'string',
@@ -623,6 +624,8 @@ const cases: PropertyCase<any>[] = [
       'sharedVolume.claimName': 'string',
       'sharedVolume.mountPath': 'string',
       slurmConf: 'map',
+      'authKeys.slurmKey.name': 'string',
+      'authKeys.jwtKey.key': 'string',
     },
     build: (p) => {
       const { workloads } = stacks();
