@@ -6,10 +6,10 @@
  *   image: it installs driver and toolkit) and the slurm-operator with its CRDs (v1.2.1). No
  *   JobSet, Kueue or KEDA: Slurm schedules the GPUs.
  * - `k8s-training-slurm-workloads`: the `research` Slurm cluster: slurmctld with its state on a
- *   protected claim, two login pods behind a ClusterIP Service (administrators' keys, site users
- *   through the site's sssd.conf), accounting in the site's MariaDB, and a 4 x 8 H100 NodeSet on
- *   the InfiniBand nodes whose GPUs register as `gpu:h100:8`, with the `checkpoints` claim
- *   mounted on every node and login pod.
+ *   protected claim and its metrics scraped, two login pods behind a ClusterIP Service
+ *   (administrators' keys, site users through the site's sssd.conf), accounting in the site's
+ *   MariaDB, and a 4 x 8 H100 NodeSet on the InfiniBand nodes whose GPUs register as
+ *   `gpu:h100:8`, with the `checkpoints` claim mounted on every node and login pod.
  *
  * Before the first apply, in namespace `research`: the Secrets `research-auth` (keys
  * `slurm.key`, `jwt.key`), `research-sssd` (key `sssd.conf`) and `slurm-db` (key `password`), and
@@ -51,6 +51,7 @@ export function build(app: App): TerraformStack[] {
   const workloads = new KubeconfigStack(app, 'k8s-training-slurm-workloads');
   const research = new SlurmCluster(workloads, 'Research', {
     operator,
+    monitoring,
     namespace: 'research',
     authKeys: {
       slurmKey: { name: 'research-auth', key: 'slurm.key' },

@@ -13,7 +13,7 @@ import {
   ValidationError,
   Warnings,
 } from '../core';
-import { ApiToleration, ISlurmOperator } from './interfaces';
+import { ApiToleration, IMonitoringStack, ISlurmOperator } from './interfaces';
 import { PodSecurityLevel, podSecurityLabels } from './pod-security';
 import {
   MANAGED_BY,
@@ -251,6 +251,13 @@ export interface SlurmClusterProps {
    */
   readonly sharedVolume?: SlurmSharedVolume;
   /**
+   * The monitoring stack: slurmctld serves its OpenMetrics endpoints (`MetricsType=metrics/openmetrics`,
+   * Slurm 25.11+) and the operator creates a ServiceMonitor for `/metrics/jobs`, `/metrics/nodes`,
+   * `/metrics/partitions` and `/metrics/scheduler` carrying the stack's selector labels.
+   * @default - no Slurm metrics
+   */
+  readonly monitoring?: IMonitoringStack;
+  /**
    * Extra `slurm.conf` parameters (`Key: value`), appended to what the operator writes, for
    * example `{ SchedulerParameters: 'bf_continue', PriorityType: 'priority/multifactor' }`.
    * `GresTypes` is set by this construct.
@@ -387,7 +394,10 @@ export class SlurmCluster extends Construct {
     assertDnsLabel(this, 'namespace', this.namespace);
     this.clusterName = props.clusterName ?? this.name;
     Validate.string(this, 'clusterName', this.clusterName);
-    if (!/^[a-z][a-z0-9_-]*$/.test(this.clusterName) || this.clusterName.length > MAX_CLUSTER_NAME) {
+    if (
+      !Token.isUnresolved(this.clusterName) &&
+      (!/^[a-z][a-z0-9_-]*$/.test(this.clusterName) || this.clusterName.length > MAX_CLUSTER_NAME)
+    ) {
       throw new ValidationError(
         `'clusterName' ('${this.clusterName}') must be at most ${MAX_CLUSTER_NAME} lower-case letters, digits, '_' or ` +
           `'-', starting with a letter (the operator's webhook refuses longer names; Slurm lower-cases them). ` +
@@ -417,6 +427,7 @@ export class SlurmCluster extends Construct {
       }
     }
 
+    if (props.monitoring) dependOnStackOf(this, props.monitoring);
     const state = props.stateStorage ?? {};
     Validate.object(this, 'stateStorage', state);
     const stateGiB = state.sizeGiB ?? 8;
@@ -524,6 +535,18 @@ export class SlurmCluster extends Construct {
           logfile: hardenedContainer(SLURM_IMAGES.slurmctld, { cpu: '50m', memory: '64Mi' }),
           template: { spec: { securityContext: { seccompProfile: { type: 'RuntimeDefault' } } } },
           persistence: { enabled: true, existingClaim: `${this.name}-statesave` },
+          ...(props.monitoring
+            ? {
+                metrics: {
+                  enabled: true,
+                  serviceMonitor: {
+                    enabled: true,
+                    labels: { ...props.monitoring.selectorLabels },
+                    interval: '30s',
+                  },
+                },
+              }
+            : {}),
         },
       },
       dependsOn: [
@@ -595,6 +618,16 @@ export class SlurmNodeSet extends Construct {
     // Slurm node names are the pod names `<name>-<ordinal>` (RFC 1035: they are host names too).
     assertServiceName(this, 'name', this.name, 40);
     cluster._claimNodeSetName(this, this.name);
+    // The operator labels each pod with its revision, `<resource name>-<10-character hash>`
+    // (controller-revision-hash, a label value of at most 63 characters), as StatefulSets do.
+    const resourceName = `${cluster.name}-${this.name}`;
+    if (resourceName.length > 52) {
+      throw new ValidationError(
+        `the NodeSet resource name '${resourceName}' (cluster name + '-' + 'name') is ${resourceName.length} characters; ` +
+          `at most 52 fit the operator's revision label: shorten 'name' or the cluster's name.`,
+        this,
+      );
+    }
     assertInteger(this, 'replicas', options.replicas, 0, 1024);
     assertInteger(this, 'gpusPerNode', options.gpusPerNode, 1, 16);
     const gpus = options.gpusPerNode;
@@ -670,7 +703,7 @@ export class SlurmNodeSet extends Construct {
       manifest: {
         apiVersion: API_VERSION,
         kind: 'NodeSet',
-        metadata: { name: `${cluster.name}-${this.name}`, namespace: cluster.namespace, labels },
+        metadata: { name: resourceName, namespace: cluster.namespace, labels },
         spec: {
           controllerRef: { name: cluster.name },
           replicas: options.replicas,

@@ -1583,7 +1583,9 @@ const slinkyPodTemplate: Schema = obj({
     nodeSelector: stringMap,
     tolerations: list({ k8s: { module: 'kubernetes-models/v1/Toleration', name: 'Toleration' } }),
     volumes: list({ k8s: { module: 'kubernetes-models/v1/Volume', name: 'Volume' } }),
-    securityContext: { k8s: { module: 'kubernetes-models/v1/PodSecurityContext', name: 'PodSecurityContext' } },
+    securityContext: {
+      k8s: { module: 'kubernetes-models/v1/PodSecurityContext', name: 'PodSecurityContext' },
+    },
     priorityClassName: str,
   }),
 });
@@ -1643,6 +1645,19 @@ const slinkyController: CrdSchema = {
           ['enabled'],
         ),
         service: slinkyService,
+        metrics: obj({
+          enabled: bool,
+          serviceMonitor: obj({
+            enabled: bool,
+            labels: stringMap,
+            annotations: stringMap,
+            interval: promDuration,
+            scrapeTimeout: promDuration,
+            endpoints: list(
+              obj({ path: str, interval: promDuration, scrapeTimeout: promDuration }, ['path']),
+            ),
+          }),
+        }),
       },
       [],
       { cel: slinkyAuthCel },
@@ -1672,7 +1687,12 @@ const slinkyNodeSet: CrdSchema = {
           type: enumOf('RollingUpdate', 'OnDelete', 'ScheduledUpdate'),
           // nodeset_webhook.go: maxUnavailable must be above 0 (or a non-zero percentage).
           rollingUpdate: obj({
-            maxUnavailable: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^[1-9][0-9]*%$' }] },
+            maxUnavailable: {
+              anyOf: [
+                { type: 'integer', minimum: 1 },
+                { type: 'string', pattern: '^[1-9][0-9]*%$' },
+              ],
+            },
           }),
         }),
         minReadySeconds: nonNegInt32,
@@ -1704,7 +1724,10 @@ const slinkyLoginSet: CrdSchema = {
         rootSshAuthorizedKeys: str,
         extraSshdConfig: str,
         // loginset_webhook.go: sssdConfRef.name must not be empty.
-        sssdConfRef: obj({ key: str, name: { type: 'string', minLength: 1 }, optional: bool }, ['key', 'name']),
+        sssdConfRef: obj({ key: str, name: { type: 'string', minLength: 1 }, optional: bool }, [
+          'key',
+          'name',
+        ]),
         service: slinkyService,
       },
       ['controllerRef', 'sssdConfRef'],

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Accelerator, ValidationError } from '../../lib/core';
 import {
   ISlurmOperator,
+  MonitoringStack,
   PodSecurityLevel,
   SLURM_GRES_CONF,
   SLURM_HELM_CHARTS,
@@ -377,6 +378,22 @@ describe('SlurmCluster', () => {
     expect(validateKubernetesObject(m.Controller)).toEqual([]);
   });
 
+  test('monitoring: slurmctld metrics and a ServiceMonitor with the stack selector labels', () => {
+    const app = Testing.app();
+    const platform = clusterStack(app, 'platform');
+    const workloads = clusterStack(app, 'workloads');
+    const monitoring = new MonitoringStack(platform, 'Monitoring', {});
+    new SlurmCluster(workloads, 'Research', { monitoring });
+    const m = manifests(workloads);
+    expect(m.Controller.spec.metrics).toEqual({
+      enabled: true,
+      serviceMonitor: { enabled: true, labels: monitoring.selectorLabels, interval: '30s' },
+    });
+    expect(validateKubernetesObject(m.Controller)).toEqual([]);
+    expect(workloads.dependencies).toContain(platform);
+    expect(cluster().m.Controller.spec.metrics).toBeUndefined();
+  });
+
   test('slurmConf lines are appended after GresTypes', () => {
     const { m } = cluster({
       slurmConf: { SchedulerParameters: 'bf_continue', PriorityType: 'priority/multifactor' },
@@ -549,6 +566,15 @@ describe('SlurmCluster', () => {
     const c = new SlurmCluster(workloads, 'Research');
     expect(() => c.addNodeSet('H100', { ...H100, ...options })).toThrow(ValidationError);
     expect(() => c.addNodeSet('H100b', { ...H100, ...options })).toThrow(message);
+  });
+
+  test('addNodeSet throws when cluster and NodeSet names together exceed the revision label', () => {
+    const { workloads } = platformAndWorkloads();
+    const c = new SlurmCluster(workloads, 'Research', { name: 'r'.repeat(20) });
+    expect(() => c.addNodeSet('H100', { ...H100, name: 'n'.repeat(32) })).toThrow(
+      /is 53 characters; at most 52/,
+    );
+    expect(() => c.addNodeSet('Ok', { ...H100, name: 'n'.repeat(31) })).not.toThrow();
   });
 
   test('addNodeSet throws on two NodeSets with the same name', () => {
