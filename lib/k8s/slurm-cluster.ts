@@ -646,7 +646,8 @@ export class SlurmNodeSet extends Construct {
     Validate.string(this, 'gresType', gresType);
     if (!/^[a-z0-9][a-z0-9_.-]*$/i.test(gresType) || gresType.length > 64) {
       throw new ValidationError(
-        `'gresType' ('${gresType}') must be letters, digits, '_', '.' or '-' (no spaces or ':'), for example 'h100'.`,
+        `'gresType' ('${gresType}'${options.gresType === undefined ? `, derived from the accelerator '${options.accelerator.labelValue}'` : ''}) ` +
+          `must be letters, digits, '_', '.' or '-' (no spaces or ':'), for example 'h100': set 'gresType'.`,
         this,
       );
     }
