@@ -11,6 +11,7 @@ import { build as gcpInference } from './gcp-inference/main';
 import { build as gcpTraining } from './gcp-training/main';
 import { build as k8sServing } from './k8s-serving/main';
 import { build as k8sTraining } from './k8s-training/main';
+import { build as k8sTrainingSlurm } from './k8s-training-slurm/main';
 import { build as quickstart } from './quickstart/main';
 import { build as servingPlan } from './serving-plan/main';
 
@@ -24,4 +25,5 @@ gcpTraining(app);
 gcpInference(app);
 k8sServing(app);
 k8sTraining(app);
+k8sTrainingSlurm(app);
 app.synth();

@@ -142,6 +142,7 @@ describe('PromQL syntax', () => {
     'gcp-training',
     'k8s-serving',
     'k8s-training',
+    'k8s-training-slurm',
   ];
   test.each(examples)('every expression in examples/%s parses', (name) => {
     const found: Array<[string, string]> = [];

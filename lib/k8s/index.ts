@@ -25,3 +25,5 @@ export * from './log-shipper';
 export * from './mpi-job';
 export * from './nccl-test';
 export * from './mlflow';
+export * from './slurm-operator';
+export * from './slurm-cluster';

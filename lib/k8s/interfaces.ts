@@ -142,3 +142,17 @@ export interface ITraceCollector extends IConstruct {
    */
   readonly samplingRatio: number;
 }
+
+/**
+ * The Slinky slurm-operator (CRDs, operator and admission webhook) as a Slurm cluster sees it.
+ * Implemented by {@link SlurmOperator}.
+ */
+export interface ISlurmOperator extends IConstruct {
+  /** The `slinky.slurm.net` API version the installed CRDs serve, for example `v1beta1`. */
+  readonly apiVersion: string;
+  /**
+   * Namespaces the operator reconciles; empty means every namespace.
+   * @default - every namespace
+   */
+  readonly watchedNamespaces?: readonly string[];
+}

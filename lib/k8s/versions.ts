@@ -470,3 +470,73 @@ export const MPI_OPERATOR: PinnedManifestBundle = {
   source: 'https://github.com/kubeflow/mpi-operator/releases/tag/v0.8.0',
   checked: '2026-12-03',
 };
+
+/** Names of the pinned Slinky (Slurm on Kubernetes) charts. */
+export type SlurmHelmChartName = 'slurmOperatorCrds' | 'slurmOperator';
+
+/**
+ * SchedMD's Slinky slurm-operator v1.2.1 (API `slinky.slurm.net/v1beta1`), the newest release
+ * tag on 2026-12-03 (tag v1.2.1, commit 87313dac). The installation guide (`docs/installation.md`
+ * at the tag) installs the two charts from `oci://ghcr.io/slinkyproject/charts`: the CRDs first,
+ * then the operator and its admission webhook. The operator chart leaves its image tags empty and
+ * uses its own chart version (`helm/slurm-operator/Chart.yaml`: version and appVersion 1.2.1), so
+ * the chart pin pins the operator and webhook images too.
+ */
+export const SLURM_HELM_CHARTS: Readonly<Record<SlurmHelmChartName, PinnedHelmChart>> = {
+  /** The six CRDs (`helm/slurm-operator-crds`, CRDs under `templates/`, so Helm upgrades them). */
+  slurmOperatorCrds: {
+    repository: 'oci://ghcr.io/slinkyproject/charts',
+    chart: 'slurm-operator-crds',
+    version: '1.2.1',
+    source: 'https://github.com/SlinkyProject/slurm-operator/blob/v1.2.1/helm/slurm-operator-crds/Chart.yaml',
+    checked: '2026-12-03',
+  },
+  /** The operator (`ghcr.io/slinkyproject/slurm-operator:1.2.1`) and webhook (`slurm-operator-webhook:1.2.1`). */
+  slurmOperator: {
+    repository: 'oci://ghcr.io/slinkyproject/charts',
+    chart: 'slurm-operator',
+    version: '1.2.1',
+    source: 'https://github.com/SlinkyProject/slurm-operator/blob/v1.2.1/helm/slurm-operator/Chart.yaml',
+    checked: '2026-12-03',
+  },
+};
+
+/** Names of the pinned Slurm daemon images. */
+export type SlurmImageName = 'slurmctld' | 'slurmd' | 'login' | 'slurmdbd';
+
+/**
+ * The Slurm daemon images SchedMD builds for Slinky, at the defaults of the `slurm` chart of the
+ * pinned release (`helm/slurm/values.yaml` at tag v1.2.1: `26.05-ubuntu26.04`, Slurm 26.05; the
+ * operator chart asks for Slurm 25.11 or newer, `slinky.slurm.net/minimum-slurm-version`).
+ * The daemons of one cluster must run the same Slurm version: bump the four together.
+ */
+export const SLURM_IMAGES: Readonly<Record<SlurmImageName, PinnedImage>> = {
+  /** The controller daemon (runs as the `slurm` user, UID 401). */
+  slurmctld: {
+    repository: 'ghcr.io/slinkyproject/slurmctld',
+    tag: '26.05-ubuntu26.04',
+    source: 'https://github.com/SlinkyProject/slurm-operator/blob/v1.2.1/helm/slurm/values.yaml',
+    checked: '2026-12-03',
+  },
+  /** The compute-node daemon (runs as root in a privileged container). */
+  slurmd: {
+    repository: 'ghcr.io/slinkyproject/slurmd',
+    tag: '26.05-ubuntu26.04',
+    source: 'https://github.com/SlinkyProject/slurm-operator/blob/v1.2.1/helm/slurm/values.yaml',
+    checked: '2026-12-03',
+  },
+  /** The login node (sshd, sackd and the Slurm client commands). */
+  login: {
+    repository: 'ghcr.io/slinkyproject/login',
+    tag: '26.05-ubuntu26.04',
+    source: 'https://github.com/SlinkyProject/slurm-operator/blob/v1.2.1/helm/slurm/values.yaml',
+    checked: '2026-12-03',
+  },
+  /** The accounting daemon (runs as the `slurm` user, UID 401). */
+  slurmdbd: {
+    repository: 'ghcr.io/slinkyproject/slurmdbd',
+    tag: '26.05-ubuntu26.04',
+    source: 'https://github.com/SlinkyProject/slurm-operator/blob/v1.2.1/helm/slurm/values.yaml',
+    checked: '2026-12-03',
+  },
+};

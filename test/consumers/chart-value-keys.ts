@@ -428,4 +428,26 @@ export const CHART_VALUE_KEYS: Readonly<Record<string, ChartValueKeys>> = {
     ],
     freeForm: ['controller.resources'],
   },
+  'slurm-operator@1.2.1': {
+    source: 'SlinkyProject/slurm-operator tag v1.2.1 (87313dac) helm/slurm-operator/values.yaml',
+    known: [
+      'certManager',
+      'certManager.enabled',
+      'operator',
+      'operator.namespaces',
+      'operator.podSecurityContext',
+      'operator.securityContext',
+      'webhook',
+      'webhook.namespaces',
+      'webhook.podSecurityContext',
+      'webhook.securityContext',
+    ],
+    // Rendered with toYaml into the Deployments (templates/operator/deployment.yaml, templates/webhook/deployment.yaml).
+    freeForm: [
+      'operator.podSecurityContext',
+      'operator.securityContext',
+      'webhook.podSecurityContext',
+      'webhook.securityContext',
+    ],
+  },
 };

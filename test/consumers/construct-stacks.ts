@@ -38,6 +38,9 @@ import {
   MlflowDatabase,
   MlflowServer,
   OpenCost,
+  SlurmCluster,
+  SlurmLoginServiceType,
+  SlurmOperator,
   TraceBackend,
   TraceCollector,
   WeightsSource,
@@ -450,6 +453,41 @@ export function buildConstructStacks(): SynthesizedStack[] {
       maxGpus: 8,
     });
     out.push({ name: 'AutoModeGpuNodePool (EKS Auto Mode)', json: synthApp(app)(workloads) });
+  }
+  {
+    // Slurm on Kubernetes: the operator, and a cluster with every option (login, accounting, two NodeSets).
+    const { platform, workloads } = platformAndWorkloads();
+    const operator = new SlurmOperator(platform, 'Slurm', { watchNamespaces: ['slurm'] });
+    const slurm = new SlurmCluster(workloads, 'Research', {
+      operator,
+      login: {
+        rootAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ2x3kq alice@example.com'],
+        serviceType: SlurmLoginServiceType.LOAD_BALANCER,
+        serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' },
+      },
+      accounting: {
+        host: 'slurm-db.example.internal',
+        username: 'slurm',
+        passwordSecret: { name: 'slurm-db', key: 'password' },
+      },
+      sharedVolume: { claimName: 'checkpoints' },
+      slurmConf: { SchedulerParameters: 'bf_continue' },
+    });
+    slurm.addNodeSet('H100', {
+      accelerator: Accelerator.H100,
+      replicas: 2,
+      gpusPerNode: 8,
+      defaultPartition: true,
+      extraResourcesPerNode: { 'vpc.amazonaws.com/efa': 32 },
+    });
+    slurm.addNodeSet('L40S', {
+      accelerator: Accelerator.L40S,
+      replicas: 1,
+      gpusPerNode: 4,
+      partition: false,
+    });
+    synth('SlurmOperator', platform);
+    synth('SlurmCluster: login, accounting, two NodeSets', workloads);
   }
   return out;
 }

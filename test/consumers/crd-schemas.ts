@@ -1719,6 +1719,223 @@ const autoModeNodeClass: CrdSchema = {
   ),
 };
 
+// --- Slinky slurm-operator v1.2.1 ---------------------------------------------------------
+const SLINKY =
+  'SlinkyProject/slurm-operator tag v1.2.1 (87313dac) config/crd/bases/slinky.slurm.net_*.yaml, the Go types of ' +
+  'api/v1beta1/*_types.go and the admission checks of internal/webhook/*_webhook.go';
+
+/** A Secret or ConfigMap key selector as the CRDs declare it (corev1.SecretKeySelector). */
+const slinkyKeyRef: Schema = obj({ key: str, name: str, optional: bool }, ['key']);
+const slinkyLocalRef: Schema = obj({ name: str });
+/**
+ * The `slurmctld`, `slurmd`, `login`, `logfile`, ... fields: `x-kubernetes-preserve-unknown-fields`
+ * in the CRD, unmarshalled into a corev1.Container the operator merges over its own
+ * (api/v1beta1/base_types.go ContainerWrapper, internal/builder/common/container.go). Go's
+ * unmarshalling drops unknown fields silently, so the subset the library sets is closed here.
+ */
+const slinkyContainer: Schema = obj({
+  image: { type: 'string', minLength: 1 },
+  imagePullPolicy: enumOf('Always', 'IfNotPresent', 'Never'),
+  args: strings,
+  env: list({ k8s: { module: 'kubernetes-models/v1/EnvVar', name: 'EnvVar' } }),
+  resources: { k8s: { module: 'kubernetes-models/v1/ResourceRequirements', name: 'ResourceRequirements' } },
+  securityContext: { k8s: { module: 'kubernetes-models/v1/SecurityContext', name: 'SecurityContext' } },
+  volumeMounts: list({ k8s: { module: 'kubernetes-models/v1/VolumeMount', name: 'VolumeMount' } }),
+});
+/** `template`: metadata plus a corev1.PodSpec merged over the operator's (the subset the library sets). */
+const slinkyPodTemplate: Schema = obj({
+  metadata: obj({ labels: stringMap, annotations: stringMap }),
+  spec: obj({
+    // nodeset_webhook.go: NameIsDNSSubdomain(hostname, prefix=true), so a trailing '-' is allowed.
+    hostname: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*)?$', maxLength: 253 },
+    nodeSelector: stringMap,
+    tolerations: list({ k8s: { module: 'kubernetes-models/v1/Toleration', name: 'Toleration' } }),
+    volumes: list({ k8s: { module: 'kubernetes-models/v1/Volume', name: 'Volume' } }),
+    securityContext: {
+      k8s: { module: 'kubernetes-models/v1/PodSecurityContext', name: 'PodSecurityContext' },
+    },
+    priorityClassName: str,
+  }),
+});
+const slinkyService: Schema = obj({
+  metadata: obj({ labels: stringMap, annotations: stringMap }),
+  spec: obj({ type: enumOf('ClusterIP', 'LoadBalancer', 'NodePort'), loadBalancerSourceRanges: strings }),
+  port: int64,
+  nodePort: int64,
+});
+const slinkyAuthCel = [
+  {
+    rule: '!self.external ? has(self.slurmKeyRef) : true',
+    check: (s: any) => s.external === true || s.slurmKeyRef !== undefined,
+  },
+  {
+    rule: '!self.external ? has(self.jwtKeyRef) || has(self.jwtHs256KeyRef) : true',
+    check: (s: any) => s.external === true || s.jwtKeyRef !== undefined || s.jwtHs256KeyRef !== undefined,
+  },
+  {
+    rule: 'self.external ? has(self.externalConfig) : true',
+    check: (s: any) => s.external !== true || s.externalConfig !== undefined,
+  },
+];
+
+const slinkyController: CrdSchema = {
+  apiVersion: 'slinky.slurm.net/v1beta1',
+  kind: 'Controller',
+  source: SLINKY,
+  schema: resource(
+    'slinky.slurm.net/v1beta1',
+    'Controller',
+    obj(
+      {
+        // controller_webhook.go ValidateCreate: ClusterName at most 40 characters.
+        clusterName: { type: 'string', minLength: 1, maxLength: 40 },
+        slurmKeyRef: slinkyKeyRef,
+        jwtKeyRef: slinkyKeyRef,
+        accountingRef: slinkyLocalRef,
+        external: bool,
+        configFileRefs: list(slinkyLocalRef),
+        prologScriptRefs: list(slinkyLocalRef),
+        epilogScriptRefs: list(slinkyLocalRef),
+        extraConf: str,
+        inplaceReconfigure: bool,
+        slurmctld: slinkyContainer,
+        reconfigure: slinkyContainer,
+        logfile: slinkyContainer,
+        template: slinkyPodTemplate,
+        persistence: obj(
+          {
+            enabled: bool,
+            existingClaim: str,
+            accessModes: strings,
+            storageClassName: str,
+            resources: obj({ requests: { type: 'object', additionalProperties: quantity } }),
+          },
+          ['enabled'],
+        ),
+        service: slinkyService,
+        metrics: obj({
+          enabled: bool,
+          serviceMonitor: obj({
+            enabled: bool,
+            labels: stringMap,
+            annotations: stringMap,
+            interval: promDuration,
+            scrapeTimeout: promDuration,
+            endpoints: list(
+              obj({ path: str, interval: promDuration, scrapeTimeout: promDuration }, ['path']),
+            ),
+          }),
+        }),
+      },
+      [],
+      { cel: slinkyAuthCel },
+    ),
+  ),
+};
+
+const slinkyNodeSet: CrdSchema = {
+  apiVersion: 'slinky.slurm.net/v1beta1',
+  kind: 'NodeSet',
+  source: SLINKY,
+  schema: resource(
+    'slinky.slurm.net/v1beta1',
+    'NodeSet',
+    obj(
+      {
+        controllerRef: obj({ name: { type: 'string', minLength: 1 } }, ['name']),
+        replicas: { ...int32, minimum: 0 },
+        scalingMode: enumOf('DaemonSet', 'StatefulSet'),
+        slurmd: slinkyContainer,
+        logfile: slinkyContainer,
+        template: slinkyPodTemplate,
+        // worker_app.go slurmdConfArgs: split on single spaces, every item `Key=Value` (else a panic).
+        extraConf: { type: 'string', pattern: '^[A-Za-z]+=[^ =\\n]+( [A-Za-z]+=[^ =\\n]+)*$' },
+        partition: obj({ enabled: bool, config: { type: 'string', pattern: '^[^\\n]+$' } }, ['enabled']),
+        updateStrategy: obj({
+          type: enumOf('RollingUpdate', 'OnDelete', 'ScheduledUpdate'),
+          // nodeset_webhook.go: maxUnavailable must be above 0 (or a non-zero percentage).
+          rollingUpdate: obj({
+            maxUnavailable: {
+              anyOf: [
+                { type: 'integer', minimum: 1 },
+                { type: 'string', pattern: '^[1-9][0-9]*%$' },
+              ],
+            },
+          }),
+        }),
+        minReadySeconds: nonNegInt32,
+        ordinalPadding: { type: 'integer', minimum: 0 },
+        pinToNode: bool,
+        workloadDisruptionProtection: bool,
+        pruneSlurmNodeRecords: enumOf('Never', 'NodeNotFound'),
+        oversubscribeNode: bool,
+      },
+      ['controllerRef'],
+    ),
+  ),
+};
+
+const slinkyLoginSet: CrdSchema = {
+  apiVersion: 'slinky.slurm.net/v1beta1',
+  kind: 'LoginSet',
+  source: SLINKY,
+  schema: resource(
+    'slinky.slurm.net/v1beta1',
+    'LoginSet',
+    obj(
+      {
+        controllerRef: obj({ name: { type: 'string', minLength: 1 } }, ['name']),
+        replicas: { ...int32, minimum: 0 },
+        login: slinkyContainer,
+        initconf: slinkyContainer,
+        template: slinkyPodTemplate,
+        rootSshAuthorizedKeys: str,
+        extraSshdConfig: str,
+        // loginset_webhook.go: sssdConfRef.name must not be empty.
+        sssdConfRef: obj({ key: str, name: { type: 'string', minLength: 1 }, optional: bool }, [
+          'key',
+          'name',
+        ]),
+        service: slinkyService,
+      },
+      ['controllerRef', 'sssdConfRef'],
+    ),
+  ),
+};
+
+const slinkyAccounting: CrdSchema = {
+  apiVersion: 'slinky.slurm.net/v1beta1',
+  kind: 'Accounting',
+  source: SLINKY,
+  schema: resource(
+    'slinky.slurm.net/v1beta1',
+    'Accounting',
+    obj(
+      {
+        slurmKeyRef: slinkyKeyRef,
+        jwtKeyRef: slinkyKeyRef,
+        external: bool,
+        slurmdbd: slinkyContainer,
+        template: slinkyPodTemplate,
+        storageConfig: obj(
+          {
+            host: { type: 'string', minLength: 1 },
+            port: { type: 'integer', minimum: 1, maximum: 65535 },
+            database: str,
+            username: str,
+            passwordKeyRef: slinkyKeyRef,
+          },
+          ['host', 'passwordKeyRef'],
+        ),
+        extraConf: str,
+        service: slinkyService,
+      },
+      [],
+      { cel: slinkyAuthCel },
+    ),
+  ),
+};
+
 export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
   [
     scaledObject,
@@ -1739,5 +1956,9 @@ export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
     ec2NodeClass,
     mpiJob,
     autoModeNodeClass,
+    slinkyController,
+    slinkyNodeSet,
+    slinkyLoginSet,
+    slinkyAccounting,
   ].map((c) => [`${c.apiVersion}/${c.kind}`, c]),
 );

@@ -15,6 +15,7 @@ const EXAMPLES = [
   'gcp-training',
   'k8s-serving',
   'k8s-training',
+  'k8s-training-slurm',
   'quickstart',
   'serving-plan',
 ];

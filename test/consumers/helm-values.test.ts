@@ -7,6 +7,7 @@ import {
   HELM_CHARTS,
   OPS_HELM_CHARTS,
   PodSecurityLevel,
+  SLURM_HELM_CHARTS,
   podSecurityLabels,
 } from '../../lib/k8s';
 import { CHART_VALUE_KEYS } from './chart-value-keys';
@@ -120,6 +121,7 @@ describe('Helm values, read as Helm reads them', () => {
         AWS_LOAD_BALANCER_CONTROLLER_CHART,
         KARPENTER_CHART,
         ...Object.values(OPS_HELM_CHARTS),
+        ...Object.values(SLURM_HELM_CHARTS),
       ].map((c) => `${c.chart}@${c.version}`),
     );
     for (const k of withValues) {

@@ -78,6 +78,14 @@ const PRELOAD: K8sTypeRef[] = [
     'ServiceAccount',
     'PersistentVolume',
     'PersistentVolumeClaim',
+    // Embedded in the Slinky schemas (crd-schemas.ts).
+    'Toleration',
+    'Volume',
+    'VolumeMount',
+    'ResourceRequirements',
+    'SecurityContext',
+    'PodSecurityContext',
+    'EnvVar',
   ].map((name) => ({ module: `kubernetes-models/v1/${name}`, name })),
   ...['Deployment', 'DaemonSet', 'StatefulSet'].map((name) => ({
     module: `kubernetes-models/apps/v1/${name}`,

@@ -185,6 +185,16 @@ export function typedResourceToObject(type: string, body: Record<string, any>): 
       const { persistent_volume_source: source, ...rest } = v as Record<string, unknown>;
       const single = Array.isArray(source) ? source[0] : source;
       obj.spec = { ...(convert(rest, 'spec') as object), ...(convert(single ?? {}, 'spec') as object) };
+    } else if (type === 'kubernetes_secret_v1' && k === 'data') {
+      // The provider takes plain text in `data` and sends it base64-encoded (terraform-provider-kubernetes
+      // v2.38.0 kubernetes/resource_kubernetes_secret_v1.go, expandStringMapToByteMap); `binary_data` is
+      // already base64.
+      obj.data = Object.fromEntries(
+        Object.entries(v as Record<string, string>).map(([key, text]) => [
+          key,
+          Buffer.from(text).toString('base64'),
+        ]),
+      );
     } else {
       obj[camel(k)] = MAPS.has(k) ? v : convert(v, k);
     }

@@ -1,10 +1,20 @@
-import { HELM_CHARTS, IMAGES, OPS_HELM_CHARTS, OPS_IMAGES, imageRef } from '../../lib/k8s';
+import {
+  HELM_CHARTS,
+  IMAGES,
+  OPS_HELM_CHARTS,
+  OPS_IMAGES,
+  SLURM_HELM_CHARTS,
+  SLURM_IMAGES,
+  imageRef,
+} from '../../lib/k8s';
 
 const pins = [
   ...Object.entries(HELM_CHARTS).map(([name, c]) => [`chart ${name}`, c.version, c] as const),
   ...Object.entries(IMAGES).map(([name, i]) => [`image ${name}`, i.tag, i] as const),
   ...Object.entries(OPS_HELM_CHARTS).map(([name, c]) => [`chart ${name}`, c.version, c] as const),
   ...Object.entries(OPS_IMAGES).map(([name, i]) => [`image ${name}`, i.tag, i] as const),
+  ...Object.entries(SLURM_HELM_CHARTS).map(([name, c]) => [`chart ${name}`, c.version, c] as const),
+  ...Object.entries(SLURM_IMAGES).map(([name, i]) => [`image ${name}`, i.tag, i] as const),
 ];
 
 describe('pinned versions (lib/k8s/versions.ts)', () => {
@@ -33,5 +43,11 @@ describe('pinned versions (lib/k8s/versions.ts)', () => {
 
   test('imageRef joins repository and tag', () => {
     expect(imageRef(IMAGES.vllm)).toBe(`vllm/vllm-openai:${IMAGES.vllm.tag}`);
+  });
+
+  test('the Slurm charts are one release and the four daemon images one Slurm version', () => {
+    expect(new Set(Object.values(SLURM_HELM_CHARTS).map((c) => c.version)).size).toBe(1);
+    expect(new Set(Object.values(SLURM_IMAGES).map((i) => i.tag)).size).toBe(1);
+    for (const c of Object.values(SLURM_HELM_CHARTS)) expect(c.source).toContain(`/v${c.version}/`);
   });
 });

@@ -6,6 +6,7 @@ import { build as gcpInference } from '../../examples/gcp-inference/main';
 import { build as gcpTraining } from '../../examples/gcp-training/main';
 import { build as k8sServing } from '../../examples/k8s-serving/main';
 import { build as k8sTraining } from '../../examples/k8s-training/main';
+import { build as k8sTrainingSlurm } from '../../examples/k8s-training-slurm/main';
 import { build as quickstart } from '../../examples/quickstart/main';
 import { build as servingPlan } from '../../examples/serving-plan/main';
 import { PolicyPack, PolicySuppressions, RULES } from '../../lib/policy';
@@ -27,6 +28,7 @@ const EXAMPLES: Record<string, (app: App) => unknown> = {
   'gcp-training': gcpTraining,
   'k8s-serving': k8sServing,
   'k8s-training': k8sTraining,
+  'k8s-training-slurm': k8sTrainingSlurm,
   quickstart,
   'serving-plan': servingPlan,
 };

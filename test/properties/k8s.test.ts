@@ -27,6 +27,8 @@ import {
   TrainingTopology,
   MpiJob,
   NcclTest,
+  SlurmCluster,
+  SlurmOperator,
   VolumeAccessMode,
   IMAGES,
   ImagePrePuller,
@@ -607,6 +609,91 @@ const cases: PropertyCase<any>[] = [
     build: (p) => {
       const { workloads } = stacks();
       new NcclTest(workloads, 'Nccl', p);
+      return [workloads];
+    },
+  },
+  {
+    name: 'SlurmOperator',
+    base: () => ({ watchNamespaces: ['slurm'] }),
+    props: { namespace: 'string', watchNamespaces: 'strings', certManager: 'bool' },
+    build: (p) => {
+      const { platform } = stacks();
+      new SlurmOperator(platform, 'Slurm', p);
+      return [platform];
+    },
+  },
+  {
+    name: 'SlurmCluster',
+    base: () => ({
+      login: { rootAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ2x3kq alice@example.com'] },
+      accounting: {
+        host: 'slurm-db.example.internal',
+        username: 'slurm',
+        passwordSecret: { name: 'db', key: 'pw' },
+      },
+      sharedVolume: { claimName: 'checkpoints' },
+      slurmConf: { SchedulerParameters: 'bf_continue' },
+      stateStorage: { sizeGiB: 8 },
+      authKeys: { slurmKey: { name: 'auth', key: 'slurm.key' }, jwtKey: { name: 'auth', key: 'jwt.key' } },
+    }),
+    props: {
+      name: 'string',
+      clusterName: 'string',
+      namespace: 'string',
+      createNamespace: 'bool',
+      'stateStorage.sizeGiB': 'int',
+      'stateStorage.storageClassName': 'string',
+      'stateStorage.protectFromDestroy': 'bool',
+      'login.rootAuthorizedKeys': 'strings',
+      'login.replicas': 'int',
+      'login.serviceType': 'string',
+      'login.serviceAnnotations': 'map',
+      'accounting.host': 'string',
+      'accounting.port': 'int',
+      'accounting.database': 'string',
+      'accounting.username': 'string',
+      'accounting.passwordSecret.name': 'string',
+      'accounting.passwordSecret.key': 'string',
+      'sharedVolume.claimName': 'string',
+      'sharedVolume.mountPath': 'string',
+      slurmConf: 'map',
+      'authKeys.slurmKey.name': 'string',
+      'authKeys.jwtKey.key': 'string',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new SlurmCluster(workloads, 'Slurm', p).addNodeSet('H100', {
+        accelerator: Accelerator.H100,
+        replicas: 2,
+        gpusPerNode: 8,
+      });
+      return [workloads];
+    },
+  },
+  {
+    name: 'SlurmCluster.addNodeSet',
+    base: () => ({
+      accelerator: Accelerator.H100,
+      replicas: 2,
+      gpusPerNode: 8,
+      extraResourcesPerNode: { 'vpc.amazonaws.com/efa': 32 },
+    }),
+    props: {
+      replicas: 'int',
+      gpusPerNode: 'int',
+      name: 'string',
+      partition: 'bool',
+      defaultPartition: 'bool',
+      cpu: 'string',
+      memoryGiB: 'int',
+      sharedMemoryGiB: 'int',
+      extraResourcesPerNode: 'map',
+      nodeSelector: 'map',
+      gresType: 'string',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new SlurmCluster(workloads, 'Slurm').addNodeSet('H100', p);
       return [workloads];
     },
   },
