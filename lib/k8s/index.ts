@@ -23,3 +23,6 @@ export * from './opencost';
 export * from './log-shipper';
 export * from './mpi-job';
 export * from './nccl-test';
+export * from './telemetry-storage';
+export * from './tempo';
+export * from './loki';

@@ -184,6 +184,20 @@ export interface TraceDataSourceOptions {
 /** Grafana uid of the Tempo data source {@link MonitoringStack.addTraceDataSource} provisions. */
 export const TEMPO_DATASOURCE_UID = 'tempo';
 
+/** A Grafana Loki data source (see {@link MonitoringStack.addLogDataSource}). */
+export interface LogDataSourceOptions {
+  /** Loki's HTTP URL, for example `http://loki.loki.svc:3100`. */
+  readonly url: string;
+  /**
+   * Data source name shown in Grafana.
+   * @default 'Loki'
+   */
+  readonly name?: string;
+}
+
+/** Grafana uid of the Loki data source {@link MonitoringStack.addLogDataSource} provisions. */
+export const LOKI_DATASOURCE_UID = 'loki';
+
 /** Properties of a {@link MonitoringStack}. */
 export interface MonitoringStackProps {
   /**
@@ -294,6 +308,10 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
   public readonly dashboards: Record<string, ConfigMapV1> = {};
   /** The Grafana data source ConfigMap of the trace backend, once added. */
   public traceDataSource?: ConfigMapV1;
+  /** The Grafana data source ConfigMap of the log backend (Loki), once added. */
+  public logDataSource?: ConfigMapV1;
+  /** In-cluster URL of the chart's Alertmanager (Loki's ruler sends its alerts there). */
+  public readonly alertmanagerUrl: string;
   private readonly scrapeTargets: ScrapeTarget[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
@@ -306,6 +324,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     assertDnsLabel(this, 'namespace', this.namespace);
     this.selectorLabels = { release: this.releaseName };
     this.prometheusUrl = `http://${this.releaseName}-prometheus.${this.namespace}.svc:9090`;
+    this.alertmanagerUrl = `http://${this.releaseName}-alertmanager.${this.namespace}.svc:9093`;
     const retention = props.retentionDays ?? 15;
     if (!Number.isInteger(retention) || retention < 1) {
       throw new ValidationError(
@@ -623,6 +642,39 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       dependsOn: [this.resource],
     });
     return this.traceDataSource;
+  }
+
+  /**
+   * Provisions a Grafana Loki data source (uid {@link LOKI_DATASOURCE_UID}, a ConfigMap labelled
+   * `grafana_datasource: "1"` that the chart's Grafana sidecar reads in this namespace). `Loki`
+   * calls it when given this monitoring stack.
+   */
+  public addLogDataSource(options: LogDataSourceOptions): ConfigMapV1 {
+    Validate.object(this, 'addLogDataSource options', options);
+    Validate.url(this, 'addLogDataSource url', options.url, { schemes: ['http', 'https'] });
+    const name = Validate.string(this, 'addLogDataSource name', options.name ?? 'Loki', { maxLength: 190 });
+    if (this.logDataSource) {
+      throw new ValidationError(
+        `addLogDataSource: a log data source exists already (one Loki per monitoring stack).`,
+        this,
+        'duplicate',
+      );
+    }
+    this.logDataSource = new ConfigMapV1(this, 'LogDataSource', {
+      metadata: {
+        name: 'cdktf-ai-loki-datasource',
+        namespace: this.namespace,
+        labels: { grafana_datasource: '1', ...MANAGED_BY },
+      },
+      data: {
+        'loki-datasource.yaml': toYaml({
+          apiVersion: 1,
+          datasources: [{ name, type: 'loki', uid: LOKI_DATASOURCE_UID, access: 'proxy', url: options.url }],
+        }),
+      },
+      dependsOn: [this.resource],
+    });
+    return this.logDataSource;
   }
 
   private alertmanagerValues(
