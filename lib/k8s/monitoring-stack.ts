@@ -198,6 +198,18 @@ export interface LogDataSourceOptions {
 /** Grafana uid of the Loki data source {@link MonitoringStack.addLogDataSource} provisions. */
 export const LOKI_DATASOURCE_UID = 'loki';
 
+/** Options of `MonitoringStackProps.costAllocation`. */
+export interface MonitoringCostAllocationOptions extends CostAllocationRuleOptions {
+  /**
+   * Evaluate the cost recording rules in this Prometheus (a PrometheusRule, and the dashboard that
+   * reads their series). `false` when a managed Prometheus evaluates them on the remote-written
+   * series (`aws.Monitoring` `costAllocation`): evaluating both would remote-write every cost
+   * series twice. kube-state-metrics exports the team label either way.
+   * @default true
+   */
+  readonly recordingRules?: boolean;
+}
+
 /** Properties of a {@link MonitoringStack}. */
 export interface MonitoringStackProps {
   /**
@@ -233,7 +245,7 @@ export interface MonitoringStackProps {
    * The cost series come from OpenCost (`k8s.OpenCost`), which Prometheus must scrape.
    * @default - no cost-allocation rules
    */
-  readonly costAllocation?: CostAllocationRuleOptions;
+  readonly costAllocation?: MonitoringCostAllocationOptions;
   /**
    * Labels added to every alert (for routing), for example `{ team: 'ml-platform' }`.
    * @default - none
@@ -358,10 +370,14 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
         AlertRuleSet.defaults(props.alertRules as AlertRuleSetOptions),
       );
     }
-    const costRules =
+    if (props.costAllocation?.recordingRules !== undefined) {
+      Validate.boolean(this, 'costAllocation.recordingRules', props.costAllocation.recordingRules);
+    }
+    const costAllocation =
       props.costAllocation === undefined
         ? undefined
         : ValidationError.withScope(this, () => costAllocationRuleGroup(props.costAllocation));
+    const costRules = props.costAllocation?.recordingRules === false ? undefined : costAllocation;
     const slos = ValidationError.withScope(this, () => checkSloSet(props.slos, 'slos'));
     for (const slo of slos) {
       if (slo.windowDays > retention) {
@@ -485,7 +501,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
         // kube_namespace_labels{label_<team>} joins namespaces to teams (cost allocation).
         metricLabelsAllowlist: [
           'pods=[cdktf-ai-infra/accelerator,app.kubernetes.io/instance]',
-          ...(costRules ? [`namespaces=[${props.costAllocation?.teamLabel ?? 'team'}]`] : []),
+          ...(costAllocation ? [`namespaces=[${props.costAllocation?.teamLabel ?? 'team'}]`] : []),
         ],
       },
     };
