@@ -366,7 +366,7 @@ export class GcpInferencePlatformStack extends InClusterStack {
     });
     // Spans from the model servers and endpoint pickers to Cloud Trace (10% of new traces).
     this.traces = new TraceCollector(this, 'Traces', {
-      backends: [TraceBackend.googleCloudTrace({ projectId: PROJECT })],
+      backends: [TraceBackend.googleCloudTrace({ project: PROJECT })],
       namespace: TRACING.namespace,
       releaseName: TRACING.serviceAccount,
     });
