@@ -74,6 +74,9 @@ const project = new typescript.TypeScriptProject({
     '@prometheus-io/lezer-promql@^0.315.0',
     '@lezer/lr@^1.4.2',
     '@lezer/highlight@^1.2.1',
+    // Grafana's LogQL grammar: checks the Loki ruler rules the library renders. 0.3.0, not 0.4.x:
+    // 0.4.x declares Node >= 24 and peer-pins @lezer/lr to exactly 1.4.10.
+    '@grafana/lezer-logql@0.3.0',
     // Consumer checks (test/consumers): Kubernetes 1.33.0 OpenAPI validators (the last CommonJS
     // release; 5.x is ESM-only and needs Node 22) and a JSON Schema validator for CRD schemas.
     'kubernetes-models@4.5.1',

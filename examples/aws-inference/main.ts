@@ -3,7 +3,8 @@
  * L40S (g6e) and Llama 3.1 8B in INT8 on A10G (g5), both scaling from zero, and Llama 3.1 405B
  * in BF16 across two p5.48xlarge per replica (tensor parallel 8 x pipeline parallel 2, a
  * LeaderWorkerSet over EFA in a cluster placement group, from zero nodes); an ECR registry
- * with pull-through caches and a model bucket; Amazon Managed Prometheus alerting; a budget.
+ * with pull-through caches and a model bucket; Amazon Managed Prometheus alerting, SLOs and
+ * cost-allocation rules; traces to X-Ray; container logs in CloudWatch Logs with alarms; a budget.
  *
  * Three stacks, applied in order:
  * - `aws-inference`: the AWS resources above.
@@ -11,7 +12,8 @@
  *   Controller, whose IAM role and Pod Identity association live in `aws-inference`; NVIDIA
  *   device plugin and dcgm-exporter, KEDA, kube-prometheus-stack remote-writing to the AMP workspace through the
  *   collector's Pod Identity role; the Gateway API and Inference Extension CRDs and Istio with
- *   the inference extension). These install CRDs.
+ *   the inference extension). These install CRDs. Also OpenCost (GPU-aware list prices), an
+ *   OpenTelemetry Collector exporting to X-Ray and Fluent Bit shipping to CloudWatch Logs.
  * - `aws-inference-workloads`: the two model servers (vLLM), streaming their weights from the
  *   registry's model bucket under a Pod Identity role, autoscaled by KEDA on queue depth; an
  *   InferencePool with its endpoint picker per server, behind one inference gateway on an
@@ -33,10 +35,12 @@ import {
   BudgetAlarm,
   EksCluster,
   GpuNetwork,
+  ContainerLogs,
   InferenceNodeGroup,
   Monitoring,
   PullThroughCache,
   Registry,
+  TraceExportRole,
 } from '../../lib/aws';
 import {
   Accelerator,
@@ -58,11 +62,16 @@ import {
   InferenceGateway,
   InferenceGatewayPlatform,
   InferencePool,
+  LogDestination,
+  LogShipper,
   ModelServer,
   ModelServerBackend,
+  OpenCost,
   PodSecurityLevel,
   ENDPOINT_PICKER_POD_SECURITY_LEVEL,
   ServingFabric,
+  TraceBackend,
+  TraceCollector,
   WeightsSource,
   gpuHourlyPriceOf,
   podSecurityLabels,
@@ -80,12 +89,15 @@ const MULTI_NODE = { namespace: 'llm-multinode', serviceAccount: 'model-server' 
 const VLLM_EFA_TAG = 'v0.31.0-efa';
 /** DNS suffix of the models' host names on the internal gateway (a private hosted zone you own). */
 const SERVING_DOMAIN = 'llm.internal.acme-ml.example';
+/** The namespace label that names the owning team (cost allocation). */
+const TEAM_LABEL = 'team';
 
 /** The inference platform. */
 export class AwsInferenceStack extends TerraformStack {
   public readonly cluster: EksCluster;
   public readonly registry: Registry;
   public readonly monitoring: Monitoring;
+  public readonly containerLogs: ContainerLogs;
   public readonly llama70b: SizingResult;
   public readonly llama8b: SizingResult;
   public readonly llama405b: SizingResult;
@@ -182,8 +194,21 @@ export class AwsInferenceStack extends TerraformStack {
           matchers: ['namespace="llm"'],
         }),
       ],
+      // Cost per model, namespace and team, recorded by the workspace from the remote-written
+      // OpenCost, vLLM and kube-state-metrics series.
+      costAllocation: { teamLabel: TEAM_LABEL, servingMatchers: ['namespace="llm"'] },
     }));
     new BudgetAlarm(this, 'Budget', { emails: ['finops@example.com'], topic: monitoring.topic });
+
+    // Traces: the collector's Pod Identity role, allowed to write X-Ray segments only.
+    new TraceExportRole(this, 'TraceExport', { cluster });
+    // Logs: a KMS-encrypted log group with 30 days of retention, the shipper's Pod Identity role
+    // and an alarm per engine failure pattern (CUDA OOM, NCCL errors) to the on-call topic.
+    this.containerLogs = new ContainerLogs(this, 'ContainerLogs', {
+      cluster,
+      retentionDays: 30,
+      topic: monitoring.topic,
+    });
 
     new TerraformOutput(this, 'pools', {
       value: {
@@ -219,6 +244,27 @@ export function build(app: App): TerraformStack[] {
     prometheusStorageGiB: 50,
     // Cost per 1,000 tokens on the serving dashboard, from the catalogue's dated prices.
     gpuHourlyPrices: infra.pools.map((p) => gpuHourlyPriceOf(p.instanceType)),
+    // The workspace records the cost series; kube-state-metrics exports the team label.
+    costAllocation: { teamLabel: TEAM_LABEL, recordingRules: false },
+  });
+  // OpenCost's custom pricing holds one GPU price per cluster: with three GPU types every GPU is
+  // priced at the highest (warning k8s-opencost-one-gpu-price) until a billing export is set.
+  new OpenCost(platform, 'OpenCost', {
+    monitoring,
+    gpuHourlyPrices: infra.pools.map((p) => gpuHourlyPriceOf(p.instanceType)),
+    clusterId: infra.cluster.clusterName,
+  });
+  // Spans from the model servers and endpoint pickers to X-Ray (10% of new traces).
+  const traces = new TraceCollector(platform, 'Traces', {
+    backends: [TraceBackend.awsXRay({ region: REGION })],
+    monitoring,
+  });
+  // Container logs to the CloudWatch log group of the infrastructure stack.
+  new LogShipper(platform, 'Logs', {
+    destinations: [
+      LogDestination.cloudWatch({ region: REGION, logGroupName: infra.containerLogs.logGroupName }),
+    ],
+    monitoring,
   });
 
   const gpu = new GpuPlatform(platform, 'Gpu', {
@@ -274,11 +320,13 @@ export function build(app: App): TerraformStack[] {
       autoscaling: { maxReplicas },
       monitoring,
       platform: gpu,
+      tracing: traces,
     });
     const pool = new InferencePool(workloads, `${id}Pool`, {
       backend: ModelServerBackend.of(server),
       platform: gatewayPlatform,
       monitoring,
+      tracing: traces,
     });
     gateway.addModel(id, {
       variants: [{ pool, weight: 1 }],
@@ -315,11 +363,13 @@ export function build(app: App): TerraformStack[] {
     monitoring,
     platform: gpu,
     networkPolicy: { clientNamespaces: [SERVING.namespace] },
+    tracing: traces,
   });
   const llama405bPool = new InferencePool(workloads, 'Llama405BPool', {
     backend: ModelServerBackend.of(llama405b),
     platform: gatewayPlatform,
     monitoring,
+    tracing: traces,
   });
   gateway.addModel('Llama405B', {
     variants: [{ pool: llama405bPool, weight: 1 }],

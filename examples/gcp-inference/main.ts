@@ -7,11 +7,12 @@
  *   sizing arithmetic and scaling from zero; Artifact Registry with pull-through caches of Docker
  *   Hub, GHCR and NVIDIA NGC and a model bucket the serving pods read through Workload Identity;
  *   Cloud Monitoring alert policies for vLLM and GPUs over Managed Prometheus; a Google service
- *   account KEDA queries Managed Prometheus with; and a billing budget.
+ *   account KEDA queries Managed Prometheus with; a billing budget and budgets per team; Cloud
+ *   Logging retention, exclusions and log-based alerts; the Cloud Trace grant of the collector.
  *   The cluster has the Gateway API enabled and the region a proxy-only subnet, for GKE
  *   Inference Gateway's internal load balancer.
  * - `gcp-inference-platform` (in-cluster): KEDA with Workload Identity, the `llm` namespace and
- *   its service account. GKE runs the GPU driver, device plugin and DCGM exporter itself
+ *   its service account, an OpenTelemetry Collector exporting to Cloud Trace. GKE runs the GPU driver, device plugin and DCGM exporter itself
  *   (Google-managed drivers, managed DCGM), so no NVIDIA chart is installed; GKE also installs
  *   the Gateway API and InferencePool CRDs (1.34.0-gke.1626000 and later).
  * - `gcp-inference-workloads` (in-cluster custom resources): the three vLLM servers, each with a
@@ -46,6 +47,7 @@ import {
   SizingResult,
   SloIndicator,
   Tags,
+  TeamBudgets,
   sizeModel,
 } from '../../lib/core';
 import {
@@ -55,7 +57,10 @@ import {
   GcpPrincipal,
   GkeCluster,
   GkeNetwork,
+  LogManagement,
   Monitoring,
+  TeamBudgetAlarms,
+  TraceExportGrant,
 } from '../../lib/gcp';
 import {
   GatewayImplementation,
@@ -70,6 +75,8 @@ import {
   ModelServerBackend,
   PodSecurityLevel,
   ENDPOINT_PICKER_POD_SECURITY_LEVEL,
+  TraceBackend,
+  TraceCollector,
   WeightsSource,
   imageRef,
   podSecurityLabels,
@@ -90,6 +97,8 @@ const SERVING_DOMAIN = 'llm.internal.acme-ml.example';
  * (10.9.0.0/16) ranges.
  */
 const PROXY_ONLY_CIDR = '10.10.0.0/23';
+/** Namespace and Kubernetes service account of the OpenTelemetry Collector (the k8s defaults). */
+const TRACING = { namespace: 'observability', serviceAccount: 'otel-collector' };
 
 /** One served model: the sizing that shapes its node pool and server, and where it runs. */
 interface ServedModel {
@@ -221,7 +230,7 @@ export class GcpInferenceStack extends TerraformStack {
       role: 'roles/iam.workloadIdentityUser',
       member: `serviceAccount:${cluster.workloadIdentityPool}[${keda.namespace}/${keda.name}]`,
     });
-    new Monitoring(this, 'Alerts', {
+    const alerts = new Monitoring(this, 'Alerts', {
       project: PROJECT,
       emails: ['llm-oncall@example.com'],
       alertRules: { servingMatchers: [`namespace="${SERVING_NAMESPACE}"`] },
@@ -241,6 +250,40 @@ export class GcpInferenceStack extends TerraformStack {
       project: PROJECT,
       projectNumber: PROJECT_NUMBER,
       emails: ['llm-oncall@example.com'],
+    });
+    // Budgets per team, filtered on the `team` billing label (GKE cost allocation, on in
+    // GkeCluster, breaks the cluster's cost down by namespace and label in the billing export).
+    new TeamBudgetAlarms(this, 'TeamBudgets', {
+      budgets: TeamBudgets.declare({
+        teams: [
+          { team: 'search', monthlyLimitUsd: 15_000, emails: ['search-leads@example.com'] },
+          { team: 'assistant', monthlyLimitUsd: 30_000, emails: ['assistant-leads@example.com'] },
+        ],
+      }),
+      billingAccount: '012345-6789AB-CDEF01',
+      project: PROJECT,
+      projectNumber: PROJECT_NUMBER,
+    });
+
+    // Traces: the collector's Kubernetes service account may write spans to Cloud Trace
+    // (Workload Identity, no Google service account).
+    new TraceExportGrant(this, 'TraceExport', {
+      project: PROJECT,
+      principal: GcpPrincipal.kubernetesServiceAccount({
+        projectNumber: PROJECT_NUMBER,
+        projectId: PROJECT,
+        workloadIdentityPool: cluster.workloadIdentityPool,
+        ...TRACING,
+      }),
+    });
+    // Logs: GKE ships container logs and events to Cloud Logging; 30 days of retention, probe
+    // and scrape access lines dropped, and an alert policy per engine failure pattern (CUDA OOM,
+    // NCCL errors, crash loops) in the serving namespace, to the on-call channels.
+    new LogManagement(this, 'Logs', {
+      project: PROJECT,
+      retentionDays: 30,
+      namespaces: [SERVING_NAMESPACE],
+      notificationChannelIds: alerts.channels.map((c) => c.id),
     });
 
     new TerraformOutput(this, 'vllm_image', {
@@ -291,6 +334,8 @@ export class GcpInferencePlatformStack extends InClusterStack {
   public readonly servingServiceAccount: ServiceAccountV1;
   /** GKE Inference Gateway (managed controller and CRDs: nothing installed). */
   public readonly gatewayPlatform: InferenceGatewayPlatform;
+  /** The OpenTelemetry Collector exporting to Cloud Trace. */
+  public readonly traces: TraceCollector;
 
   constructor(scope: Construct, id: string, infra: GcpInferenceStack) {
     super(scope, id, infra);
@@ -318,6 +363,12 @@ export class GcpInferencePlatformStack extends InClusterStack {
     });
     this.servingServiceAccount = new ServiceAccountV1(this, 'ServingServiceAccount', {
       metadata: { name: SERVING_SERVICE_ACCOUNT, namespace: ns.metadata.name },
+    });
+    // Spans from the model servers and endpoint pickers to Cloud Trace (10% of new traces).
+    this.traces = new TraceCollector(this, 'Traces', {
+      backends: [TraceBackend.googleCloudTrace({ project: PROJECT })],
+      namespace: TRACING.namespace,
+      releaseName: TRACING.serviceAccount,
     });
   }
 }
@@ -358,6 +409,7 @@ export class GcpInferenceWorkloadsStack extends InClusterStack {
         platform: platform.gpu,
         // Each pool's machine type holds one replica (sized from the same SizingResult).
         autoscaling: { maxReplicas: m.maxNodes },
+        tracing: platform.traces,
       });
     }
     this.gateway = new InferenceGateway(this, 'Gateway', {
@@ -371,6 +423,7 @@ export class GcpInferenceWorkloadsStack extends InClusterStack {
         backend: ModelServerBackend.of(this.servers[m.id]),
         platform: platform.gatewayPlatform,
         metricsCollection,
+        tracing: platform.traces,
       });
       this.gateway.addModel(m.id, {
         variants: [{ pool, weight: 1 }],

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { LOG_ALERT_RULES, LogAlertDefinition, LogAlertSource, Validate, ValidationError } from '../core';
 import { AlertTopic } from './alert-topic';
 import { WorkloadRole } from './cluster';
-import { IEksCluster } from './interfaces';
+import { IAlertTopic, IEksCluster } from './interfaces';
 import type { CollectorServiceAccount } from './monitoring';
 
 /** CloudWatch Logs retention periods the API accepts, days (`PutRetentionPolicy`). */
@@ -30,10 +30,11 @@ export interface ContainerLogsProps {
    */
   readonly retentionDays?: number;
   /**
-   * Where the log alarms go.
+   * Where the log alarms go (for example `Monitoring.topic`); CloudWatch alarms are admitted to
+   * publish to it.
    * @default - a new AlertTopic (no subscriptions)
    */
-  readonly topic?: AlertTopic;
+  readonly topic?: IAlertTopic;
   /**
    * Namespace and service account of the log shipper (the k8s `LogShipper` defaults).
    * @default { namespace: 'logging', serviceAccount: 'fluent-bit' }
@@ -76,7 +77,7 @@ export class ContainerLogs extends Construct {
   /** The shipper's role. */
   public readonly shipperRole: WorkloadRole;
   /** The alarm topic. */
-  public readonly topic: AlertTopic;
+  public readonly topic: IAlertTopic;
   /** The alarms by log alert name. */
   public readonly alarms: Record<string, CloudwatchMetricAlarm> = {};
 
@@ -161,6 +162,7 @@ export class ContainerLogs extends Construct {
     });
 
     this.topic = props.topic ?? new AlertTopic(this, 'Topic', {});
+    this.topic.allowPublishFrom('cloudwatch.amazonaws.com');
     for (const rule of LOG_ALERT_RULES.filter((r) => r.source === LogAlertSource.CONTAINER)) {
       const filter = new CloudwatchLogMetricFilter(this, `Filter-${rule.name}`, {
         name: `${rule.name}`,

@@ -9,10 +9,12 @@ import { stringify } from 'yaml';
 import {
   AlertRuleSet,
   AlertRuleSetOptions,
+  CostAllocationRuleOptions,
   ServiceLevelObjective,
   Validate,
   ValidationError,
   checkSloSet,
+  costAllocationRuleGroup,
 } from '../core';
 import { AlertTopic } from './alert-topic';
 import { WorkloadRole } from './cluster';
@@ -69,6 +71,15 @@ export interface MonitoringProps {
    */
   readonly slos?: ServiceLevelObjective[];
   /**
+   * Cost allocation: the recording rules of core `costAllocationRuleGroup` (cost per pod,
+   * namespace, model and team, `llm_cost_per_million_tokens`) evaluated by the workspace on the
+   * remote-written OpenCost, vLLM and kube-state-metrics series. The in-cluster monitoring stack
+   * then sets `costAllocation: { ..., recordingRules: false }`: it exports the team label but
+   * records nothing itself, so no cost series arrives twice.
+   * @default - no cost-allocation rules
+   */
+  readonly costAllocation?: CostAllocationRuleOptions;
+  /**
    * Workspace alias.
    * @default - the construct path
    */
@@ -77,7 +88,7 @@ export interface MonitoringProps {
 
 /**
  * Amazon Managed Prometheus for GPU clusters: a workspace, rule groups rendered from the
- * library's core alert rules (LLM serving, GPU health, training), an alert manager definition
+ * library's core alert rules (LLM serving, GPU health, training), SLOs and cost allocation, an alert manager definition
  * that routes to SNS (SigV4) with e-mail subscriptions, the Pod Identity role an in-cluster
  * collector needs to remote-write, and CloudWatch alarms for what Prometheus cannot see
  * (training nodes that never launched, FSx free space).
@@ -141,6 +152,7 @@ export class Monitoring extends Construct {
     const groups = ValidationError.withScope(this, () => [
       ...AlertRuleSet.defaults(props.alertRules).toPrometheusRuleGroups(),
       ...checkSloSet(props.slos, 'slos').map((slo) => slo.toPrometheusRuleGroup()),
+      ...(props.costAllocation === undefined ? [] : [costAllocationRuleGroup(props.costAllocation)]),
     ]);
     this.ruleGroups = new PrometheusRuleGroupNamespace(this, 'RuleGroups', {
       workspaceId: this.resource.id,

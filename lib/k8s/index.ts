@@ -27,3 +27,6 @@ export * from './nccl-test';
 export * from './mlflow';
 export * from './slurm-operator';
 export * from './slurm-cluster';
+export * from './telemetry-storage';
+export * from './tempo';
+export * from './loki';

@@ -8,6 +8,12 @@ import { PodSecurityLevel, podSecurityLabels } from './pod-security';
 import { MANAGED_BY, assertDnsLabel, assertServiceName, toYaml } from './private/common';
 import { OPS_HELM_CHARTS } from './versions';
 
+/**
+ * The stream labels `LogDestination.loki` gives every line: `job` (this value), `namespace`, `pod`
+ * and `container`. Loki's ruler rules select on them.
+ */
+export const LOKI_STREAM_JOB = 'fluent-bit';
+
 /** Options of {@link LogDestination.cloudWatch}. */
 export interface CloudWatchLogDestinationOptions {
   /** AWS region of the group. */
@@ -95,7 +101,7 @@ export class LogDestination {
       ...(options.tenantId ? ([['tenant_id', options.tenantId]] as Array<[string, string]>) : []),
       [
         'labels',
-        "job=fluent-bit, namespace=$kubernetes['namespace_name'], pod=$kubernetes['pod_name'], container=$kubernetes['container_name']",
+        `job=${LOKI_STREAM_JOB}, namespace=$kubernetes['namespace_name'], pod=$kubernetes['pod_name'], container=$kubernetes['container_name']`,
       ],
       ['line_format', 'json'],
     ]);

@@ -184,6 +184,32 @@ export interface TraceDataSourceOptions {
 /** Grafana uid of the Tempo data source {@link MonitoringStack.addTraceDataSource} provisions. */
 export const TEMPO_DATASOURCE_UID = 'tempo';
 
+/** A Grafana Loki data source (see {@link MonitoringStack.addLogDataSource}). */
+export interface LogDataSourceOptions {
+  /** Loki's HTTP URL, for example `http://loki.loki.svc:3100`. */
+  readonly url: string;
+  /**
+   * Data source name shown in Grafana.
+   * @default 'Loki'
+   */
+  readonly name?: string;
+}
+
+/** Grafana uid of the Loki data source {@link MonitoringStack.addLogDataSource} provisions. */
+export const LOKI_DATASOURCE_UID = 'loki';
+
+/** Options of `MonitoringStackProps.costAllocation`. */
+export interface MonitoringCostAllocationOptions extends CostAllocationRuleOptions {
+  /**
+   * Evaluate the cost recording rules in this Prometheus (a PrometheusRule, and the dashboard that
+   * reads their series). `false` when a managed Prometheus evaluates them on the remote-written
+   * series (`aws.Monitoring` `costAllocation`): evaluating both would remote-write every cost
+   * series twice. kube-state-metrics exports the team label either way.
+   * @default true
+   */
+  readonly recordingRules?: boolean;
+}
+
 /** Properties of a {@link MonitoringStack}. */
 export interface MonitoringStackProps {
   /**
@@ -219,7 +245,7 @@ export interface MonitoringStackProps {
    * The cost series come from OpenCost (`k8s.OpenCost`), which Prometheus must scrape.
    * @default - no cost-allocation rules
    */
-  readonly costAllocation?: CostAllocationRuleOptions;
+  readonly costAllocation?: MonitoringCostAllocationOptions;
   /**
    * Labels added to every alert (for routing), for example `{ team: 'ml-platform' }`.
    * @default - none
@@ -294,6 +320,10 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
   public readonly dashboards: Record<string, ConfigMapV1> = {};
   /** The Grafana data source ConfigMap of the trace backend, once added. */
   public traceDataSource?: ConfigMapV1;
+  /** The Grafana data source ConfigMap of the log backend (Loki), once added. */
+  public logDataSource?: ConfigMapV1;
+  /** In-cluster URL of the chart's Alertmanager (Loki's ruler sends its alerts there). */
+  public readonly alertmanagerUrl: string;
   private readonly scrapeTargets: ScrapeTarget[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
@@ -306,6 +336,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     assertDnsLabel(this, 'namespace', this.namespace);
     this.selectorLabels = { release: this.releaseName };
     this.prometheusUrl = `http://${this.releaseName}-prometheus.${this.namespace}.svc:9090`;
+    this.alertmanagerUrl = `http://${this.releaseName}-alertmanager.${this.namespace}.svc:9093`;
     const retention = props.retentionDays ?? 15;
     if (!Number.isInteger(retention) || retention < 1) {
       throw new ValidationError(
@@ -339,10 +370,14 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
         AlertRuleSet.defaults(props.alertRules as AlertRuleSetOptions),
       );
     }
-    const costRules =
+    if (props.costAllocation?.recordingRules !== undefined) {
+      Validate.boolean(this, 'costAllocation.recordingRules', props.costAllocation.recordingRules);
+    }
+    const costAllocation =
       props.costAllocation === undefined
         ? undefined
         : ValidationError.withScope(this, () => costAllocationRuleGroup(props.costAllocation));
+    const costRules = props.costAllocation?.recordingRules === false ? undefined : costAllocation;
     const slos = ValidationError.withScope(this, () => checkSloSet(props.slos, 'slos'));
     for (const slo of slos) {
       if (slo.windowDays > retention) {
@@ -466,7 +501,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
         // kube_namespace_labels{label_<team>} joins namespaces to teams (cost allocation).
         metricLabelsAllowlist: [
           'pods=[cdktf-ai-infra/accelerator,app.kubernetes.io/instance]',
-          ...(costRules ? [`namespaces=[${props.costAllocation?.teamLabel ?? 'team'}]`] : []),
+          ...(costAllocation ? [`namespaces=[${props.costAllocation?.teamLabel ?? 'team'}]`] : []),
         ],
       },
     };
@@ -623,6 +658,39 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       dependsOn: [this.resource],
     });
     return this.traceDataSource;
+  }
+
+  /**
+   * Provisions a Grafana Loki data source (uid {@link LOKI_DATASOURCE_UID}, a ConfigMap labelled
+   * `grafana_datasource: "1"` that the chart's Grafana sidecar reads in this namespace). `Loki`
+   * calls it when given this monitoring stack.
+   */
+  public addLogDataSource(options: LogDataSourceOptions): ConfigMapV1 {
+    Validate.object(this, 'addLogDataSource options', options);
+    Validate.url(this, 'addLogDataSource url', options.url, { schemes: ['http', 'https'] });
+    const name = Validate.string(this, 'addLogDataSource name', options.name ?? 'Loki', { maxLength: 190 });
+    if (this.logDataSource) {
+      throw new ValidationError(
+        `addLogDataSource: a log data source exists already (one Loki per monitoring stack).`,
+        this,
+        'duplicate',
+      );
+    }
+    this.logDataSource = new ConfigMapV1(this, 'LogDataSource', {
+      metadata: {
+        name: 'cdktf-ai-loki-datasource',
+        namespace: this.namespace,
+        labels: { grafana_datasource: '1', ...MANAGED_BY },
+      },
+      data: {
+        'loki-datasource.yaml': toYaml({
+          apiVersion: 1,
+          datasources: [{ name, type: 'loki', uid: LOKI_DATASOURCE_UID, access: 'proxy', url: options.url }],
+        }),
+      },
+      dependsOn: [this.resource],
+    });
+    return this.logDataSource;
   }
 
   private alertmanagerValues(

@@ -392,7 +392,7 @@ export const GATEWAY_IMAGES: Readonly<Record<'endpointPicker', RegistryImageVers
 // ---------------------------------------------------------------------------------------------
 
 /** Names of the pinned operations charts. */
-export type OpsHelmChartName = 'openTelemetryCollector' | 'openCost' | 'fluentBit';
+export type OpsHelmChartName = 'openTelemetryCollector' | 'openCost' | 'fluentBit' | 'tempo' | 'loki';
 
 /** The operations Helm charts (traces, logs, cost), pinned. */
 export const OPS_HELM_CHARTS: Readonly<Record<OpsHelmChartName, PinnedHelmChart>> = {
@@ -426,6 +426,32 @@ export const OPS_HELM_CHARTS: Readonly<Record<OpsHelmChartName, PinnedHelmChart>
     chart: 'fluent-bit',
     version: '0.58.1',
     source: 'https://github.com/fluent/helm-charts/releases/tag/fluent-bit-0.58.1',
+    checked: '2026-12-03',
+  },
+  /**
+   * Grafana Tempo single-binary chart 2.2.4 (Tempo 2.10.8, `appVersion` in its Chart.yaml), from
+   * grafana-community/helm-charts, where Grafana moved its Tempo charts in January 2026
+   * (grafana/helm-charts `charts/tempo` is deprecated since 1.24.4). Single binary, not
+   * `tempo-distributed` 3.x: that chart runs Tempo 3.0, whose ingest path needs a Kafka-compatible
+   * queue, and about ten Deployments, for the few spans per request a sampled LLM service sends.
+   */
+  tempo: {
+    repository: 'https://grafana-community.github.io/helm-charts',
+    chart: 'tempo',
+    version: '2.2.4',
+    source: 'https://github.com/grafana-community/helm-charts/tree/tempo-2.2.4/charts/tempo',
+    checked: '2026-12-03',
+  },
+  /**
+   * Grafana Loki chart 18.11.0 (Loki 3.7.6, `appVersion` in its Chart.yaml), from
+   * grafana-community/helm-charts, where the OSS chart moved in March 2026 (grafana/loki
+   * `production/helm/loki` is now for Grafana Enterprise Logs only, per its README).
+   */
+  loki: {
+    repository: 'https://grafana-community.github.io/helm-charts',
+    chart: 'loki',
+    version: '18.11.0',
+    source: 'https://github.com/grafana-community/helm-charts/tree/loki-18.11.0/charts/loki',
     checked: '2026-12-03',
   },
 };

@@ -1,7 +1,12 @@
-import { ContainerLogs, LOG_ALERT_METRIC_NAMESPACE, cloudWatchFilterPattern } from '../../lib/aws';
+import {
+  AlertTopic,
+  ContainerLogs,
+  LOG_ALERT_METRIC_NAMESPACE,
+  cloudWatchFilterPattern,
+} from '../../lib/aws';
 import { LOG_ALERT_RULES, LogAlertSource, ValidationError } from '../../lib/core';
 import { resourcesOf, synthJson } from '../util';
-import { clusterStack } from './util';
+import { clusterStack, hasWarning } from './util';
 
 function build(props = {}) {
   const { stack, cluster } = clusterStack();
@@ -10,6 +15,19 @@ function build(props = {}) {
 }
 
 describe('aws ContainerLogs', () => {
+  test('alarms to a topic the app does not own, naming what its policy must allow', () => {
+    const { stack, cluster } = clusterStack();
+    const topic = AlertTopic.fromTopicAttributes(stack, 'Oncall', {
+      topicArn: 'arn:aws:sns:us-east-1:123456789012:oncall',
+    });
+    new ContainerLogs(stack, 'Logs', { cluster, topic });
+    const json = synthJson(stack);
+    expect(Object.keys(resourcesOf(json, 'aws_sns_topic'))).toHaveLength(0);
+    const alarm: any = Object.values(resourcesOf(json, 'aws_cloudwatch_metric_alarm'))[0];
+    expect(alarm.alarm_actions).toEqual(['arn:aws:sns:us-east-1:123456789012:oncall']);
+    expect(hasWarning(stack, 'aws-alert-topic-imported')).toBe(true);
+  });
+
   test('a KMS-encrypted log group with 30 days retention, protected from destroy', () => {
     const { json } = build();
     const group: any = Object.values(resourcesOf(json, 'aws_cloudwatch_log_group')).find((g: any) =>

@@ -2,7 +2,7 @@ import { parse } from 'yaml';
 import { AlertTopic } from '../../lib/aws/alert-topic';
 import { CheckpointStore } from '../../lib/aws/checkpoint-store';
 import { Monitoring } from '../../lib/aws/monitoring';
-import { Accelerator, ALERT_RULES, Capacity } from '../../lib/core';
+import { Accelerator, ALERT_RULES, Capacity, COST_ALLOCATION_SERIES, ValidationError } from '../../lib/core';
 import { onlyResource, resourcesOf, synthJson } from '../util';
 import { awsStack, clusterStack } from './util';
 
@@ -30,6 +30,42 @@ describe('Monitoring', () => {
     new Monitoring(stack, 'M', { cluster, alertRules: { overrides: { GPUSaturated: { enabled: false } } } });
     const data = parse(onlyResource(synthJson(stack), 'aws_prometheus_rule_group_namespace').data);
     expect(data.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert))).not.toContain('GPUSaturated');
+  });
+
+  test('defaults to no cost-allocation rules', () => {
+    const { stack } = build();
+    const data = parse(onlyResource(synthJson(stack), 'aws_prometheus_rule_group_namespace').data);
+    expect(data.groups.map((g: any) => g.name)).not.toContain('cost-allocation');
+  });
+
+  test('records cost per model, namespace and team in the workspace with costAllocation', () => {
+    const { stack, cluster } = clusterStack();
+    new Monitoring(stack, 'M', {
+      cluster,
+      costAllocation: { teamLabel: 'acme.io/team', servingMatchers: ['namespace="llm"'] },
+    });
+    const data = parse(onlyResource(synthJson(stack), 'aws_prometheus_rule_group_namespace').data);
+    const cost = data.groups.find((g: any) => g.name === 'cost-allocation');
+    expect(cost.interval).toBe('1m');
+    expect(cost.rules.map((r: any) => r.record)).toEqual(Object.values(COST_ALLOCATION_SERIES));
+    expect(cost.rules.find((r: any) => r.record === COST_ALLOCATION_SERIES.teamCost).expr).toContain(
+      'label_acme_io_team',
+    );
+    expect(cost.rules.find((r: any) => r.record === COST_ALLOCATION_SERIES.modelTokens).expr).toContain(
+      'vllm:prompt_tokens_total{namespace="llm"}',
+    );
+    // The alert groups stay.
+    expect(data.groups.length).toBeGreaterThan(1);
+  });
+
+  test('throws on an invalid cost-allocation team label or matcher', () => {
+    const { stack, cluster } = clusterStack();
+    expect(() => new Monitoring(stack, 'A', { cluster, costAllocation: { teamLabel: 'a b' } })).toThrow(
+      ValidationError,
+    );
+    expect(
+      () => new Monitoring(stack, 'B', { cluster, costAllocation: { servingMatchers: ['namespace=llm'] } }),
+    ).toThrow(/^test\/B: /);
   });
 
   test('throws with the construct path for an unknown override', () => {

@@ -44,6 +44,9 @@ import {
   TraceBackend,
   TraceCollector,
   WeightsSource,
+  Loki,
+  TelemetryStorage,
+  Tempo,
 } from '../../lib/k8s';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -488,6 +491,33 @@ export function buildConstructStacks(): SynthesizedStack[] {
     });
     synth('SlurmOperator', platform);
     synth('SlurmCluster: login, accounting, two NodeSets', workloads);
+  }
+
+  {
+    // Tempo and Loki installed by the library: object storage (S3, GCS) and volume-only.
+    const { platform, workloads } = platformAndWorkloads();
+    const monitoring = new MonitoringStack(platform, 'Monitoring');
+    const tempo = new Tempo(platform, 'Tempo', {
+      storage: TelemetryStorage.s3({ bucket: 'acme-traces', region: 'us-west-2' }),
+      monitoring,
+    });
+    const loki = new Loki(platform, 'Loki', {
+      storage: TelemetryStorage.gcs({ bucket: 'acme-logs' }),
+      replicas: 3,
+      monitoring,
+      logAlerts: { matchers: ['namespace=~"llm|training"'] },
+    });
+    new TraceCollector(platform, 'Traces', { monitoring, backends: [tempo.traceBackend()] });
+    new LogShipper(platform, 'Logs', { monitoring, destinations: [loki.logDestination()] });
+    synth('Tempo (S3) + Loki (GCS, 3 replicas) + TraceCollector + LogShipper + MonitoringStack', platform);
+    new Tempo(workloads, 'Tempo', { storage: TelemetryStorage.volume(), storageClassName: 'gp3' });
+    new Loki(workloads, 'Loki', {
+      storage: TelemetryStorage.volume(),
+      storageClassName: 'gp3',
+      alertmanagerUrl: 'http://alertmanager.ops.svc:9093',
+      serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/loki' },
+    });
+    synth('Tempo + Loki on volumes', workloads);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { build } from '../../examples/aws-inference/main';
 import { parse } from 'yaml';
-import { resourcesOf, synthApp } from '../util';
+import { onlyResource, resourcesOf, synthApp } from '../util';
 import { checkPodsOfStacks } from '../k8s/pod-security-standards';
 
 describe('examples/aws-inference', () => {
@@ -170,5 +170,57 @@ describe('examples/aws-inference', () => {
     expect(so.spec.maxReplicaCount).toBe(2);
     const charts = (Object.values(resourcesOf(platformJson, 'helm_release')) as any[]).map((r) => r.chart);
     expect(charts).toEqual(expect.arrayContaining(['lws', 'aws-efa-k8s-device-plugin']));
+  });
+
+  test("traces go to X-Ray through the collector's Pod Identity role, from every model server and endpoint picker", () => {
+    const associations = Object.values(resourcesOf(json, 'aws_eks_pod_identity_association')) as any[];
+    expect(associations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ namespace: 'observability', service_account: 'otel-collector' }),
+        expect.objectContaining({ namespace: 'logging', service_account: 'fluent-bit' }),
+      ]),
+    );
+    const collector = (Object.values(resourcesOf(platformJson, 'helm_release')) as any[]).find(
+      (r) => r.chart === 'opentelemetry-collector',
+    );
+    expect(parse(collector.values[0]).alternateConfig.exporters).toEqual({
+      awsxray: { region: 'us-west-2' },
+    });
+    const deployments = Object.values(resourcesOf(workloadsJson, 'kubernetes_deployment_v1')) as any[];
+    const servers = deployments.filter(
+      (d) => d.metadata.namespace === 'llm' && /llama/.test(d.metadata.name),
+    );
+    expect(servers.length).toBe(2);
+    for (const d of servers) {
+      expect(d.spec.template.spec.container[0].args).toContain('--otlp-traces-endpoint');
+    }
+  });
+
+  test('container logs go to a KMS-encrypted CloudWatch group with retention and alarms to the on-call topic', () => {
+    const group: any = Object.values(resourcesOf(json, 'aws_cloudwatch_log_group')).find((g: any) =>
+      String(g.name).endsWith('/containers'),
+    );
+    expect(group.retention_in_days).toBe(30);
+    expect(group.kms_key_id).toBeDefined();
+    const alarms = Object.values(resourcesOf(json, 'aws_cloudwatch_metric_alarm')) as any[];
+    const topic = Object.keys(resourcesOf(json, 'aws_sns_topic'));
+    expect(topic).toHaveLength(1);
+    expect(alarms.filter((a) => String(a.alarm_name).includes('NcclError'))[0].alarm_actions[0]).toContain(
+      `aws_sns_topic.${topic[0]}.arn`,
+    );
+    const fluentBit = (Object.values(resourcesOf(platformJson, 'helm_release')) as any[]).find(
+      (r) => r.chart === 'fluent-bit',
+    );
+    expect(parse(fluentBit.values[0]).config.outputs).toContain('Name cloudwatch_logs');
+  });
+
+  test('cost per model and team: OpenCost in the cluster, the recording rules in the AMP workspace only', () => {
+    const ampRules = parse(onlyResource(json, 'aws_prometheus_rule_group_namespace').data);
+    expect(ampRules.groups.map((g: any) => g.name)).toContain('cost-allocation');
+    const releases = Object.values(resourcesOf(platformJson, 'helm_release')) as any[];
+    expect(releases.map((r) => r.chart)).toContain('opencost');
+    const kps = parse(releases.find((r) => r.chart === 'kube-prometheus-stack').values[0]);
+    expect(kps.additionalPrometheusRulesMap['cdktf-ai-infra-cost']).toBeUndefined();
+    expect(kps['kube-state-metrics'].metricLabelsAllowlist).toContain('namespaces=[team]');
   });
 });

@@ -44,9 +44,9 @@ describe('examples/gcp-inference', () => {
   });
 
   test('alert policies query vLLM metrics with the __name__ selector', () => {
-    const queries = (Object.values(resourcesOf(json, 'google_monitoring_alert_policy')) as any[]).map(
-      (p) => p.conditions[0].condition_prometheus_query_language.query as string,
-    );
+    const queries = (Object.values(resourcesOf(json, 'google_monitoring_alert_policy')) as any[])
+      .filter((p) => p.conditions[0].condition_prometheus_query_language)
+      .map((p) => p.conditions[0].condition_prometheus_query_language.query as string);
     expect(queries.some((q) => q.includes('{__name__="vllm:num_requests_waiting", namespace="llm"}'))).toBe(
       true,
     );
@@ -113,6 +113,7 @@ describe('examples/gcp-inference in-cluster stacks', () => {
     );
   const platformJson = read('gcp-inference-platform');
   const workloadsJson = read('gcp-inference-workloads');
+  const infraJson = read('gcp-inference');
 
   test("each model server's NetworkPolicy admits the gateway's proxy-only subnet and Google's health checks", () => {
     const policies = Object.values(resourcesOf(workloadsJson, 'kubernetes_network_policy_v1')) as any[];
@@ -180,9 +181,9 @@ describe('examples/gcp-inference in-cluster stacks', () => {
     }
   });
 
-  test('the platform installs only KEDA, annotated with the KEDA Google service account', () => {
+  test('the platform installs only KEDA, annotated with the KEDA Google service account, and the trace collector', () => {
     const releases = Object.values(resourcesOf(platformJson, 'helm_release')) as any[];
-    expect(releases.map((r) => r.name)).toEqual(['keda']);
+    expect(releases.map((r) => r.name)).toEqual(['keda', 'otel-collector']);
     const annotations = parse(releases[0].values[0]).serviceAccount.operator.annotations;
     expect(annotations['iam.gke.io/gcp-service-account']).toMatch(/KedaServiceAccountemail\}$/);
   });
@@ -241,5 +242,41 @@ describe('examples/gcp-inference in-cluster stacks', () => {
     const { pods, problems } = checkPodsOfStacks([platformJson, workloadsJson]);
     expect(problems).toEqual([]);
     expect(pods).toBe(3);
+  });
+
+  test("traces go to Cloud Trace: the collector's Kubernetes service account holds the Cloud Trace agent role", () => {
+    const grant: any = Object.values(resourcesOf(infraJson, 'google_project_iam_member')).find(
+      (m: any) => m.role === 'roles/cloudtrace.agent',
+    );
+    expect(grant.member).toMatch(/\/subject\/ns\/observability\/sa\/otel-collector$/);
+    const collector = (Object.values(resourcesOf(platformJson, 'helm_release')) as any[]).find(
+      (r) => r.chart === 'opentelemetry-collector',
+    );
+    expect(parse(collector.values[0]).alternateConfig.exporters).toEqual({
+      googlecloud: { project: 'acme-ml-serving' },
+    });
+    const deployments = Object.values(resourcesOf(workloadsJson, 'kubernetes_deployment_v1')) as any[];
+    const servers = deployments.filter(
+      (d) => d.metadata.namespace === 'llm' && d.spec.template.spec.container[0].args,
+    );
+    expect(servers.length).toBeGreaterThanOrEqual(3);
+    expect(
+      servers.filter((d) => d.spec.template.spec.container[0].args.includes('--otlp-traces-endpoint')).length,
+    ).toBe(3);
+  });
+
+  test('logs: 30 days in the _Default bucket, probe lines excluded, log alerts in the serving namespace to the on-call channel', () => {
+    const bucket: any = Object.values(resourcesOf(infraJson, 'google_logging_project_bucket_config'))[0];
+    expect(bucket).toMatchObject({ bucket_id: '_Default', retention_days: 30 });
+    const policies = (
+      Object.values(resourcesOf(infraJson, 'google_monitoring_alert_policy')) as any[]
+    ).filter((p) => JSON.stringify(p.conditions).includes('logging.googleapis.com/user/'));
+    expect(policies.length).toBeGreaterThan(0);
+    for (const p of policies) expect(p.notification_channels.length).toBeGreaterThan(0);
+  });
+
+  test('cost: a budget per team on the team billing label', () => {
+    const budgets = Object.values(resourcesOf(infraJson, 'google_billing_budget')) as any[];
+    expect(budgets.filter((b) => JSON.stringify(b.budget_filter).includes('team')).length).toBe(2);
   });
 });

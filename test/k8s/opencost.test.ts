@@ -134,4 +134,23 @@ describe('MonitoringStack costAllocation', () => {
   test('throws a ValidationError on an invalid team label', () => {
     expect(() => build({}, { costAllocation: { teamLabel: 'a b' } })).toThrow(ValidationError);
   });
+
+  test('with recordingRules false (a managed Prometheus records), exports the team label but records nothing', () => {
+    const { kps, json } = build({}, { costAllocation: { teamLabel: 'team', recordingRules: false } });
+    expect(kps.additionalPrometheusRulesMap['cdktf-ai-infra-cost']).toBeUndefined();
+    expect(kps['kube-state-metrics'].metricLabelsAllowlist).toContain('namespaces=[team]');
+    const maps = Object.values(resourcesOf(json, 'kubernetes_config_map_v1')) as any[];
+    expect(maps.map((m) => m.metadata.name)).not.toContain('cdktf-ai-cost-allocation-dashboard');
+  });
+
+  test('recordingRules defaults to true', () => {
+    const { kps } = build({}, { costAllocation: {} });
+    expect(kps.additionalPrometheusRulesMap['cdktf-ai-infra-cost']).toBeDefined();
+  });
+
+  test('throws a ValidationError on a recordingRules that is not a boolean', () => {
+    expect(() => build({}, { costAllocation: { recordingRules: 'no' as unknown as boolean } })).toThrow(
+      ValidationError,
+    );
+  });
 });

@@ -442,6 +442,8 @@ const cases: PropertyCase<any>[] = [
       'alertRules.servingPodPattern': 'string',
       'collector.namespace': 'string',
       'collector.serviceAccount': 'string',
+      'costAllocation.teamLabel': 'string',
+      'costAllocation.servingMatchers': 'strings',
     },
     probe: (p) => new Monitoring(fixture().stack, probeId('M'), { cluster: fixture().cluster, ...p }),
     build: (p) => {

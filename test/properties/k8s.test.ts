@@ -36,6 +36,9 @@ import {
   WeightVolume,
   WeightVolumeSource,
   WeightsSource,
+  Loki,
+  TelemetryStorage,
+  Tempo,
 } from '../../lib/k8s';
 import { PropertyCase, runCase } from './harness';
 
@@ -760,6 +763,58 @@ const cases: PropertyCase<any>[] = [
     build: (p) => {
       MetricsCollection.managedPrometheus(p);
       return [];
+    },
+  },
+  {
+    name: 'TelemetryStorage.s3 and .gcs',
+    base: () => ({ bucket: 'acme-telemetry', region: 'us-west-2' }),
+    props: { bucket: 'string', region: 'string' },
+    build: (p) => {
+      TelemetryStorage.s3(p);
+      TelemetryStorage.gcs({ bucket: p.bucket });
+      return [];
+    },
+  },
+  {
+    name: 'Tempo',
+    base: () => ({ storage: TelemetryStorage.s3({ bucket: 'acme-traces', region: 'us-west-2' }) }),
+    props: {
+      storage: 'object',
+      retentionDays: 'int',
+      namespace: 'string',
+      releaseName: 'string',
+      volumeSizeGiB: 'int',
+      storageClassName: 'string',
+      memoryMiB: 'int',
+      serviceAccountAnnotations: 'map',
+    },
+    build: (p) => {
+      const { platform } = stacks();
+      new Tempo(platform, 'Tempo', p);
+      return [platform];
+    },
+  },
+  {
+    name: 'Loki',
+    base: () => ({ storage: TelemetryStorage.gcs({ bucket: 'acme-logs' }) }),
+    props: {
+      storage: 'object',
+      retentionDays: 'int',
+      replicas: 'int',
+      namespace: 'string',
+      releaseName: 'string',
+      volumeSizeGiB: 'int',
+      storageClassName: 'string',
+      memoryMiB: 'int',
+      alertmanagerUrl: 'string',
+      'logAlerts.matchers': 'strings',
+      'logAlerts.windowMinutes': 'int',
+      serviceAccountAnnotations: 'map',
+    },
+    build: (p) => {
+      const { platform } = stacks();
+      new Loki(platform, 'Loki', p);
+      return [platform];
     },
   },
 ];
