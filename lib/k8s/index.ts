@@ -24,3 +24,4 @@ export * from './log-shipper';
 export * from './mpi-job';
 export * from './nccl-test';
 export * from './mlflow';
+export * from './nvsentinel';

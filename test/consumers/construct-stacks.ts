@@ -37,6 +37,7 @@ import {
   TraceBackend,
   TraceCollector,
   WeightsSource,
+  NvSentinel,
 } from '../../lib/k8s';
 import { platformAndWorkloads } from '../k8s/helpers';
 import { SynthJson } from '../util';
@@ -373,6 +374,20 @@ export function buildConstructStacks(): SynthesizedStack[] {
       }),
     });
     synth('MlflowServer with an HTTPRoute + ModelServer from a registered model', workloads);
+  }
+  {
+    // GPU failure remediation: the GPU Operator with its standalone DCGM host engine, NVSentinel
+    // (cert-manager installed with it) and its PodMonitor on the monitoring stack.
+    const { platform } = platformAndWorkloads();
+    const monitoring = new MonitoringStack(platform, 'Monitoring');
+    const gpu = new GpuPlatform(platform, 'Gpu', {
+      nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT,
+      management: GpuManagement.GPU_OPERATOR,
+      standaloneDcgm: true,
+      monitoring,
+    });
+    new NvSentinel(platform, 'NvSentinel', { platform: gpu, monitoring, trainingNamespaces: ['training'] });
+    synth('NvSentinel + GpuPlatform (standalone DCGM)', platform);
   }
   return out;
 }

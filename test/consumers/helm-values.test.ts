@@ -6,6 +6,7 @@ import {
   GATEWAY_HELM_CHARTS,
   HELM_CHARTS,
   OPS_HELM_CHARTS,
+  REMEDIATION_HELM_CHARTS,
   PodSecurityLevel,
   podSecurityLabels,
 } from '../../lib/k8s';
@@ -120,6 +121,7 @@ describe('Helm values, read as Helm reads them', () => {
         AWS_LOAD_BALANCER_CONTROLLER_CHART,
         KARPENTER_CHART,
         ...Object.values(OPS_HELM_CHARTS),
+        ...Object.values(REMEDIATION_HELM_CHARTS),
       ].map((c) => `${c.chart}@${c.version}`),
     );
     for (const k of withValues) {
