@@ -25,3 +25,4 @@ export * from './mpi-job';
 export * from './nccl-test';
 export * from './mlflow';
 export * from './nvsentinel';
+export * from './preflight';
