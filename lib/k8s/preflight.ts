@@ -66,7 +66,9 @@ export interface PreflightChecks {
    * An NCCL init check across the whole gang: every rank creates the NCCL communicator over the
    * job's fabric (the trainer's image, GPUs, devices and environment) and all-reduces one value,
    * so a node whose GPUs, NVLink, EFA or RDMA cannot join fails before the training starts.
-   * @default true
+   * TrainingJob only: in an MpiJob the launcher's `mpirun` is the job (accept a fabric with
+   * NcclTest), and setting it there is an error.
+   * @default true in a TrainingJob, false in an MpiJob
    */
   readonly ncclInit?: boolean;
   /**

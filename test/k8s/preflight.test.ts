@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Accelerator, ValidationError } from '../../lib/core';
 import {
   IGpuPlatform,
+  MpiJob,
   PodSecurityLevel,
   PreflightDcgm,
   PreflightDcgmMode,
@@ -227,5 +228,50 @@ describe('TrainingJob preflight', () => {
     test('throws when preflight is not an object', () => {
       expect(() => train({ preflight: 'yes' as unknown as object })).toThrow(/'preflight' must be an object/);
     });
+  });
+});
+
+describe('MpiJob preflight', () => {
+  function mpi(preflight: (gpu: FakePlatform) => any) {
+    const { platform, workloads } = platformAndWorkloads();
+    const gpu = new FakePlatform(platform, 'Gpu', 'nvidia-dcgm.nvidia-gpu.svc:5555');
+    const job = new MpiJob(workloads, 'Ds', {
+      image: 'registry.example.com/ds-train:2026.12.1',
+      command: ['deepspeed', 'train.py'],
+      workers: 2,
+      gpusPerWorker: 8,
+      accelerator: Accelerator.H100,
+      preflight: preflight(gpu),
+    });
+    const json = synthJson(workloads);
+    const m = (Object.values(resourcesOf(json, 'kubernetes_manifest')) as any[])
+      .map((r) => r.manifest)
+      .find((r) => r.kind === 'MPIJob');
+    return { job, m, workloads };
+  }
+
+  test('workers run the DCGM diagnostic only (no NCCL init check by default), the launcher nothing', () => {
+    const { m, job } = mpi((gpu) => ({ dcgm: PreflightDcgm.hostEngine(gpu) }));
+    const worker = m.spec.mpiReplicaSpecs.Worker.template.spec;
+    expect(worker.initContainers.map((c: any) => c.name)).toEqual(['preflight-dcgm-diag']);
+    expect(worker.initContainers[0].command).toContain('nvidia-dcgm.nvidia-gpu.svc');
+    expect(m.spec.mpiReplicaSpecs.Launcher.template.spec.initContainers).toBeUndefined();
+    expect(job.podSecurityLevel).toBe(PodSecurityLevel.RESTRICTED);
+  });
+
+  test('the in-pod diagnostic makes the workers privileged', () => {
+    const { job, workloads } = mpi(() => ({ dcgm: PreflightDcgm.inPod() }));
+    expect(job.podSecurityLevel).toBe(PodSecurityLevel.PRIVILEGED);
+    expect(warningsOf(workloads).join('\n')).toMatch(/k8s-preflight-dcgm-privileged/);
+  });
+
+  test('throws on ncclInit: the NCCL init check is TrainingJob only', () => {
+    expect(() => mpi((gpu) => ({ dcgm: PreflightDcgm.hostEngine(gpu), ncclInit: true }))).toThrow(
+      /'preflight.ncclInit' is not available in an MpiJob/,
+    );
+  });
+
+  test('throws when nothing would run', () => {
+    expect(() => mpi(() => ({}))).toThrow(/'preflight' runs nothing/);
   });
 });

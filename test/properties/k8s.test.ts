@@ -5,8 +5,11 @@ import { Accelerator, ModelSpec, Quantization, TaintEffect } from '../../lib/cor
 import {
   GatewayImplementation,
   GkeDeviceNetworks,
+  GpuManagement,
   GpuNodeImage,
   GpuPlatform,
+  NvSentinel,
+  PreflightDcgm,
   InferenceGateway,
   InferenceGatewayPlatform,
   InferencePool,
@@ -390,6 +393,7 @@ const cases: PropertyCase<any>[] = [
       leaderWorkerSet: 'bool',
       kedaServiceAccountAnnotations: 'map',
       profilingMetrics: 'bool',
+      standaloneDcgm: 'bool',
     },
     build: (p) => {
       const { platform } = stacks();
@@ -642,6 +646,51 @@ const cases: PropertyCase<any>[] = [
       return [];
     },
   },
+  {
+    name: 'NvSentinel',
+    base: () => ({ trainingNamespaces: ['training'] }),
+    props: {
+      namespace: 'string',
+      dryRun: 'bool',
+      installCertManager: 'bool',
+      trainingNamespaces: 'strings',
+      defaultEvictionMode: 'string',
+    },
+    build: (p) => {
+      const { platform } = stacks();
+      const gpu = new GpuPlatform(platform, 'Gpu', {
+        nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT,
+        management: GpuManagement.GPU_OPERATOR,
+        standaloneDcgm: true,
+      });
+      new NvSentinel(platform, 'NvSentinel', { ...p, platform: gpu });
+      return [platform];
+    },
+  },
+  {
+    name: 'TrainingJob.preflight (DCGM host engine)',
+    base: () => ({ ncclInit: true, timeoutSeconds: 300 }),
+    props: { ncclInit: 'bool', timeoutSeconds: 'int' },
+    build: (p) => {
+      const { platform, workloads } = stacks();
+      const gpu = new GpuPlatform(platform, 'Gpu', {
+        nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT,
+        management: GpuManagement.GPU_OPERATOR,
+        standaloneDcgm: true,
+      });
+      new TrainingJob(workloads, 'Train', {
+        image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
+        command: ['torchrun', 'train.py'],
+        nodes: 2,
+        gpusPerNode: 8,
+        accelerator: Accelerator.H100,
+        checkpoint: { uri: 's3://ckpt/llama/' },
+        platform: gpu,
+        preflight: { ...p, dcgm: PreflightDcgm.hostEngine(gpu) },
+      });
+      return [workloads];
+    },
+  },
 ];
 
 /**
@@ -710,6 +759,8 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       cpu: 'string',
       memoryGiB: 'number',
       masterPort: 'int',
+      'preflight.ncclInit': 'bool',
+      'preflight.timeoutSeconds': 'int',
     },
     known: [],
     build: (p) => {

@@ -46,7 +46,9 @@ export function addPreflight(
   const timeout = checks.timeoutSeconds ?? 600;
   Validate.integer(scope, 'preflight.timeoutSeconds', timeout, { min: 30, max: 86400 });
   const nccl =
-    checks.ncclInit === undefined ? true : Validate.boolean(scope, 'preflight.ncclInit', checks.ncclInit);
+    checks.ncclInit === undefined
+      ? opts.nccl
+      : Validate.boolean(scope, 'preflight.ncclInit', checks.ncclInit);
   if (checks.dcgm !== undefined && !(checks.dcgm instanceof PreflightDcgm)) {
     throw new ValidationError(
       `'preflight.dcgm' must be PreflightDcgm.hostEngine(platform) or PreflightDcgm.inPod().`,
@@ -62,8 +64,8 @@ export function addPreflight(
   }
   if (nccl && !opts.nccl) {
     throw new ValidationError(
-      `'preflight.ncclInit' is not available here: the NCCL init check runs under torchrun in a TrainingJob. ` +
-        `Set ncclInit: false (accept a fabric with NcclTest).`,
+      `'preflight.ncclInit' is not available in an MpiJob: the NCCL init check runs under torchrun in a TrainingJob ` +
+        `(an MpiJob's own mpirun exercises the fabric; accept a new fabric with NcclTest). Drop ncclInit.`,
       scope,
     );
   }
