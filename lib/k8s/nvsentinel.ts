@@ -98,9 +98,11 @@ const CERT_MANAGER_NAMESPACE = 'cert-manager';
  * breaker of fault quarantine (chart default) stops cordoning once half the nodes were cordoned
  * within five minutes; `NVSentinelQuarantineBreakerTripped` alerts on it.
  *
- * Costs: about 5.5 vCPU and 7 GiB requested on system nodes (three MongoDB members at 1 vCPU and
- * 1.5 GiB, fault quarantine 1 vCPU and 1 GiB, the other controllers less) plus three 8 GiB volumes,
- * and a small DaemonSet pod per GPU node.
+ * Costs (requests, chart defaults at 26d39eb): about 4.3 vCPU and 6 GiB for the controllers
+ * (three MongoDB members at 1 vCPU and 1.5 GiB each, fault quarantine 1 vCPU and 1 GiB, the node
+ * drainer 0.2 vCPU and 300 MiB, the labeler 0.1 vCPU and 128 MiB) plus three 8 GiB volumes; on
+ * every node the platform connector (0.2 vCPU, 512 MiB; it tolerates every taint); on each GPU
+ * node the GPU and syslog health monitors and the metadata collector (0.1 vCPU, 128 MiB each).
  *
  * The MongoDB images are the chart's Bitnami images (`bitnamilegacy/mongodb`), built for amd64
  * only: system nodes must be amd64.
