@@ -3,12 +3,16 @@
  * and checkpoints on a shared volume.
  *
  * - `k8s-training-platform`: kube-prometheus-stack, the GPU Operator (the nodes run a plain OS
- *   image, so it installs driver and toolkit), JobSet, Kueue, and the `research` namespace.
+ *   image, so it installs driver and toolkit; DCGM runs as a standalone host engine), JobSet,
+ *   Kueue, NVIDIA NVSentinel (quarantines and drains a node on a fatal GPU fault; `research` pods
+ *   are evicted at once so the gang restarts from its checkpoint) with cert-manager, and the
+ *   `research` namespace.
  * - `k8s-training-workloads`: Kueue flavors for preemptible and dedicated H100 nodes with GPU,
  *   CPU, memory and RDMA quotas; a LocalQueue in `research`; and a 4 x 8 H100 JobSet wired for
  *   torchrun over InfiniBand (`rdma/ib` from the cluster's RDMA device plugin), resuming from
  *   the `checkpoints` ReadWriteMany claim, its four nodes kept under one leaf switch by Kueue
- *   topology-aware scheduling.
+ *   topology-aware scheduling, each pod checking its GPUs (DCGM level 1) and the gang's NCCL
+ *   communicator before training starts.
  */
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { App, TerraformStack } from 'cdktf';
@@ -18,7 +22,9 @@ import {
   GpuPlatform,
   HOSTNAME_LABEL,
   MonitoringStack,
+  NvSentinel,
   PodSecurityLevel,
+  PreflightDcgm,
   TrainingJob,
   TrainingQueues,
   TrainingTopology,
@@ -49,7 +55,9 @@ export function build(app: App): TerraformStack[] {
     nodeImage: GpuNodeImage.NO_GPU_SOFTWARE,
     monitoring,
     keda: false,
+    standaloneDcgm: true,
   });
+  new NvSentinel(platform, 'NvSentinel', { platform: gpu, monitoring, trainingNamespaces: ['research'] });
   new NamespaceV1(platform, 'ResearchNamespace', {
     // RDMA pods add IPC_LOCK, outside Pod Security "baseline": the namespace admits "privileged".
     metadata: { name: 'research', labels: podSecurityLabels(PodSecurityLevel.PRIVILEGED) },
@@ -104,6 +112,7 @@ export function build(app: App): TerraformStack[] {
     extraResourcesPerNode: { [RDMA_RESOURCE]: 8 },
     env: { NCCL_IB_HCA: 'mlx5', NCCL_DEBUG: 'WARN' },
     platform: gpu,
+    preflight: { dcgm: PreflightDcgm.hostEngine(gpu) },
   });
   return [platform, workloads];
 }

@@ -24,6 +24,12 @@ export enum AlertGroup {
    * and the gateway's Envoy (`istio_requests_total`).
    */
   INFERENCE_GATEWAY = 'inference-gateway',
+  /**
+   * GPU failure remediation: nodes NVIDIA NVSentinel quarantined (its `fault_quarantine_*`
+   * metrics) and the fatal-fault node conditions it sets (kube-state-metrics
+   * `kube_node_status_condition`).
+   */
+  GPU_REMEDIATION = 'gpu-remediation',
 }
 
 /** What an expression template receives when a backend renders it. */
@@ -178,6 +184,16 @@ export interface PrometheusAlertingRule {
   /** `summary` and `runbook`. */
   readonly annotations: Record<string, string>;
 }
+
+/**
+ * The node conditions NVSentinel's platform connector sets on a fatal fault, as a regular
+ * expression over the condition type. The type is the health check's name (kernel-log checks
+ * `SysLogsXIDError`, `SysLogsSXIDError`, `SysLogsGPUFallenOff`; DCGM watches `GpuMemWatch`,
+ * `GpuNvlinkWatch`, `GpuThermalWatch`, `GpuPowerWatch`, `GpuInforomWatch`, ...), and only fatal
+ * events become conditions, non-fatal ones Kubernetes events
+ * (`platform-connectors/pkg/connectors/kubernetes/process_node_events.go` at NVSentinel 26d39eb).
+ */
+export const NVSENTINEL_FATAL_CONDITION_PATTERN = 'SysLogs.+|Gpu.+Watch';
 
 const XID_CRITICAL = ['48', '63', '64', '74', '79', '94', '95', '119', '120'];
 const HOST = 'Hostname, hostname, gpu';
@@ -628,6 +644,56 @@ export const ALERT_RULES: readonly AlertRuleDefinition[] = [
     metrics: ['llm_d_epp_flow_control_request_queue_duration_seconds_bucket'],
     expr: (c) =>
       `histogram_quantile(0.99, sum by (le, namespace, inference_pool) (rate(${c.metric('llm_d_epp_flow_control_request_queue_duration_seconds_bucket')}${c.sel()}[5m]))) > ${c.threshold}`,
+  },
+  {
+    name: 'GPUNodeQuarantined',
+    group: AlertGroup.GPU_REMEDIATION,
+    threshold: 0,
+    unit: 'nodes',
+    forSeconds: 0,
+    severity: AlertSeverity.WARNING,
+    summary: 'NVSentinel quarantined node {{ $labels.node }} after a fatal GPU fault',
+    runbook:
+      'The node is cordoned and its pods are being drained; training gangs restart from their newest checkpoint elsewhere. ' +
+      'Read the fault from the node conditions (kubectl describe node) and let the cloud repair or replace the node; ' +
+      'uncordon it only after a passing DCGM diagnostic (dcgmi diag -r 3).',
+    // NVSentinel fault-quarantine `pkg/metrics/metrics.go` at 26d39eb (`node` label, 1 while quarantined).
+    metrics: ['fault_quarantine_current_quarantined_nodes'],
+    expr: (c) =>
+      `max by (node) (${c.metric('fault_quarantine_current_quarantined_nodes')}${c.sel()}) > ${c.threshold}`,
+  },
+  {
+    name: 'NVSentinelQuarantineBreakerTripped',
+    group: AlertGroup.GPU_REMEDIATION,
+    threshold: 0,
+    unit: 'tripped',
+    forSeconds: 0,
+    severity: AlertSeverity.CRITICAL,
+    summary: 'NVSentinel stopped quarantining nodes: its circuit breaker tripped',
+    runbook:
+      'Too many nodes were cordoned in a short time (by default half of them within five minutes), so fault quarantine ' +
+      'stops acting. That is a cluster-wide cause (driver or firmware rollout, fabric outage) or a false-positive storm: ' +
+      'find it before resetting the breaker (NVSentinel circuit-breaker runbook).',
+    // NVSentinel fault-quarantine `pkg/breaker/breaker.go` at 26d39eb: state CLOSED or TRIPPED, set to 1.
+    metrics: ['fault_quarantine_breaker_state'],
+    expr: (c) =>
+      `max(${c.metric('fault_quarantine_breaker_state')}${c.sel('state="TRIPPED"')}) > ${c.threshold}`,
+  },
+  {
+    name: 'GPUNodeFaultCondition',
+    group: AlertGroup.GPU_REMEDIATION,
+    threshold: 0,
+    unit: 'conditions',
+    forSeconds: 0,
+    severity: AlertSeverity.WARNING,
+    summary: 'node {{ $labels.node }} reports the fatal GPU fault {{ $labels.condition }}',
+    runbook:
+      'NVSentinel set a fatal-fault node condition (XID or SXID from the kernel log, or a DCGM memory, NVLink, thermal, power ' +
+      'or InfoROM watch). Unless dry-run is on, the node is quarantined too; the condition message names the GPU and the ' +
+      'recommended action.',
+    metrics: ['kube_node_status_condition'],
+    expr: (c) =>
+      `max by (node, condition) (${c.metric('kube_node_status_condition')}${c.sel(`condition=~"${NVSENTINEL_FATAL_CONDITION_PATTERN}"`, 'status="true"')}) > ${c.threshold}`,
   },
 ];
 

@@ -117,6 +117,16 @@ export interface GpuPlatformProps {
    */
   readonly mpiOperator?: boolean;
   /**
+   * Run DCGM's host engine as its own DaemonSet (GPU Operator `dcgm.enabled`, Service
+   * `nvidia-dcgm` on port 5555 with `internalTrafficPolicy: Local`, so a client reaches the host
+   * engine of its own node) instead of embedded in dcgm-exporter. NVSentinel's GPU health monitor
+   * and the preflight DCGM diagnostics connect to it ({@link GpuPlatform.dcgmHostEngineAddress}).
+   * Needs `management` GPU_OPERATOR.
+   * @see https://github.com/NVIDIA/gpu-operator/blob/v26.7.0/assets/state-dcgm/0500_service.yaml
+   * @default false
+   */
+  readonly standaloneDcgm?: boolean;
+  /**
    * Export DCGM profiling metrics (`DCGM_FI_PROF_*`: tensor-core and DRAM activity). Some GPUs
    * and environments do not support them and the exporter fails (reference §14.7).
    * @default true
@@ -190,6 +200,11 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
   public readonly mpiOperatorInstalled: boolean;
   /** Namespace of the NVIDIA components. */
   public readonly namespace: string;
+  /**
+   * `host:port` of the standalone DCGM host engine (`standaloneDcgm`), for example
+   * `nvidia-dcgm.nvidia-gpu.svc:5555`; absent when DCGM runs embedded in dcgm-exporter.
+   */
+  public readonly dcgmHostEngineAddress?: string;
   /** The management mode in effect. */
   public readonly management: GpuManagement;
   /** The Helm releases, by component. */
@@ -217,6 +232,7 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
       'leaderWorkerSet',
       'mpiOperator',
       'profilingMetrics',
+      'standaloneDcgm',
     ] as const) {
       if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
     }
@@ -242,6 +258,14 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
         this,
       );
     }
+    if (props.standaloneDcgm && this.management !== GpuManagement.GPU_OPERATOR) {
+      throw new ValidationError(
+        `'standaloneDcgm' needs 'management' GPU_OPERATOR (it is the GPU Operator's \`dcgm.enabled\`), got '${this.management}'. ` +
+          `Set management: GpuManagement.GPU_OPERATOR or drop standaloneDcgm.`,
+        this,
+      );
+    }
+    if (props.standaloneDcgm) this.dcgmHostEngineAddress = `nvidia-dcgm.${this.namespace}.svc:5555`;
     this.kedaInstalled = props.keda ?? true;
     this.jobSetInstalled = props.jobSet ?? true;
     this.kueueInstalled = props.kueue ?? true;
@@ -347,6 +371,7 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
           driver: { enabled: installDriver },
           toolkit: { enabled: installDriver },
           devicePlugin: { enabled: props.nodeImage !== GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN },
+          ...(props.standaloneDcgm ? { dcgm: { enabled: true } } : {}),
           daemonsets: { tolerations: [toleration] },
           dcgmExporter: this.dcgmExporterInstalled
             ? {

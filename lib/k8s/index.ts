@@ -30,3 +30,5 @@ export * from './slurm-cluster';
 export * from './telemetry-storage';
 export * from './tempo';
 export * from './loki';
+export * from './nvsentinel';
+export * from './preflight';

@@ -18,6 +18,12 @@ export interface IGpuPlatform extends IConstruct {
   readonly leaderWorkerSetInstalled?: boolean;
   /** Whether the MPI Operator is installed (MpiJob works); absent means not installed. */
   readonly mpiOperatorInstalled?: boolean;
+  /**
+   * `host:port` of a standalone DCGM host engine reachable from pods on every GPU node (the GPU
+   * Operator's `nvidia-dcgm` Service); absent when there is none.
+   * @default - no standalone host engine
+   */
+  readonly dcgmHostEngineAddress?: string;
 }
 
 /**

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ACCELERATOR_NODE_LABEL, Accelerator, Validate, ValidationError, Warnings } from '../core';
 import { ApiToleration, IGpuPlatform } from './interfaces';
 import { PodSecurityLevel } from './pod-security';
+import { PreflightChecks } from './preflight';
 import { PodEnvVar } from './pod-spec';
 import {
   MANAGED_BY,
@@ -15,6 +16,7 @@ import {
   nameFromId,
 } from './private/common';
 import { ApiPodSpec, gpuPod } from './private/gpu-pod';
+import { addPreflight } from './private/preflight';
 import {
   assertCommand,
   assertPinnedImage,
@@ -114,6 +116,13 @@ export interface MpiJobProps {
    * @default - none
    */
   readonly extraResourcesPerWorker?: Record<string, string | number>;
+  /**
+   * Checks each worker runs before it starts (init containers): DCGM diagnostics level 1
+   * ({@link PreflightChecks.dcgm}); a failing check fails the worker and the job. The NCCL init
+   * check is TrainingJob only.
+   * @default - no preflight checks
+   */
+  readonly preflight?: PreflightChecks;
   /**
    * CPU request per worker.
    * @default - 8 per GPU
@@ -330,7 +339,10 @@ export class MpiJob extends Construct {
       // exec fails with EPERM when the bounding set lacks it, so the workers keep it (Restricted allows it).
       restrictedCapabilities: ['NET_BIND_SERVICE'],
     });
-    this.podSecurityLevel = worker.podSecurityLevel;
+    const checked = props.preflight
+      ? addPreflight(this, props.preflight, worker.spec, worker.podSecurityLevel, { nccl: false })
+      : worker;
+    this.podSecurityLevel = checked.podSecurityLevel;
     if (!worker.spec.nodeSelector) {
       Warnings.add(
         this,
@@ -391,7 +403,7 @@ export class MpiJob extends Construct {
               restartPolicy: 'Never',
               template: {
                 metadata: { labels: { ...labels, 'app.kubernetes.io/component': 'worker' } },
-                spec: worker.spec,
+                spec: checked.spec,
               },
             },
           },

@@ -22,8 +22,10 @@ import {
   dependOnStackOf,
   nameFromId,
 } from './private/common';
-import { gpuPod } from './private/gpu-pod';
 import { MlflowTracking, mlflowClientEnv } from './mlflow';
+import { PreflightChecks } from './preflight';
+import { gpuPod } from './private/gpu-pod';
+import { addPreflight } from './private/preflight';
 import { otelEnv } from './tracing';
 
 /** The Kueue label a workload uses to join a LocalQueue. */
@@ -236,6 +238,14 @@ export interface TrainingJobProps {
    * @default false
    */
   readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Health checks every pod runs before the trainer starts (init containers, see
+   * {@link PreflightChecks}): DCGM diagnostics level 1 and an NCCL init check across the gang.
+   * A failing check fails its pod, so the JobSet restarts the gang (counted in `maxRestarts`)
+   * instead of training on a broken GPU or fabric.
+   * @default - no preflight checks
+   */
+  readonly preflight?: PreflightChecks;
 }
 
 const REPLICATED_JOB = 'node';
@@ -478,7 +488,13 @@ export class TrainingJob extends Construct {
       writablePaths: [{ volume: 'tmp', path: '/tmp' }],
       readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? false,
     });
-    this.podSecurityLevel = pod.podSecurityLevel;
+    const checked = props.preflight
+      ? addPreflight(this, props.preflight, pod.spec, pod.podSecurityLevel, {
+          rendezvousPort: port,
+          nccl: true,
+        })
+      : pod;
+    this.podSecurityLevel = checked.podSecurityLevel;
     if (runAsUser === 0) {
       if (pod.addedCapabilities.length === 0) {
         throw new ValidationError(
@@ -494,7 +510,7 @@ export class TrainingJob extends Construct {
           `container runtime sets RLIMIT_MEMLOCK unlimited.`,
       );
     }
-    const podSpec = pod.spec;
+    const podSpec = checked.spec;
     if (!podSpec.nodeSelector) {
       Warnings.add(
         this,

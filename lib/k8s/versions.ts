@@ -527,6 +527,49 @@ export const SLURM_HELM_CHARTS: Readonly<Record<SlurmHelmChartName, PinnedHelmCh
   },
 };
 
+// ---------------------------------------------------------------------------------------------
+// GPU failure remediation pins (issue 12 §5, issue 13 §5). Kept in their own block: each entry
+// names its source and the date it was checked.
+// ---------------------------------------------------------------------------------------------
+
+/** Names of the pinned remediation charts. */
+export type RemediationHelmChartName = 'nvSentinel' | 'certManager';
+
+/** The GPU-remediation Helm charts (NVSentinel and its cert-manager prerequisite), pinned. */
+export const REMEDIATION_HELM_CHARTS: Readonly<Record<RemediationHelmChartName, PinnedHelmChart>> = {
+  /**
+   * NVIDIA NVSentinel v1.14.0, the umbrella chart `nvsentinel` from GitHub's OCI registry (the
+   * release workflow packages `distros/kubernetes/nvsentinel` with the tag as chart version and
+   * rewrites `global.image.tag` to the tag, `distros/kubernetes/Makefile` target `helm-publish`).
+   * v1.14.0 was released on 2026-07-13 (the `chore(fern): register v1.14.0` commit 1abd31d that
+   * moved the README's install command to it); the values keys this library sets were read at
+   * 26d39eb, the last commit of `main` before that registration. NVIDIA's documentation site lists
+   * releases up to v1.31.0 by December 2026, but no later chart source could be read here to check
+   * the keys: bump this pin only with `test/consumers/chart-value-keys.ts` re-checked.
+   */
+  nvSentinel: {
+    repository: 'oci://ghcr.io/nvidia',
+    chart: 'nvsentinel',
+    version: 'v1.14.0',
+    source: 'https://github.com/NVIDIA/NVSentinel/releases/tag/v1.14.0',
+    checked: '2026-12-03',
+  },
+  /**
+   * cert-manager v1.21.1 (2026-07-29), the newest release tag: NVSentinel's MongoDB store issues
+   * its TLS certificates through cert-manager (`docs/configuration/mongodb-store.md` at 26d39eb:
+   * "cert-manager must be installed in the cluster before deploying mongodb-store"). Its pods run
+   * non-root with every capability dropped and RuntimeDefault seccomp
+   * (`deploy/charts/cert-manager/values.yaml` at v1.21.1, 24e33194).
+   */
+  certManager: {
+    repository: 'https://charts.jetstack.io',
+    chart: 'cert-manager',
+    version: 'v1.21.1',
+    source: 'https://github.com/cert-manager/cert-manager/releases/tag/v1.21.1',
+    checked: '2026-12-03',
+  },
+};
+
 /** Names of the pinned Slurm daemon images. */
 export type SlurmImageName = 'slurmctld' | 'slurmd' | 'login' | 'slurmdbd';
 
@@ -563,6 +606,24 @@ export const SLURM_IMAGES: Readonly<Record<SlurmImageName, PinnedImage>> = {
     repository: 'ghcr.io/slinkyproject/slurmdbd',
     tag: '26.05-ubuntu26.04',
     source: 'https://github.com/SlinkyProject/slurm-operator/blob/v1.2.1/helm/slurm/values.yaml',
+    checked: '2026-12-03',
+  },
+};
+
+/** Names of the pinned remediation images. */
+export type RemediationImageName = 'dcgm';
+
+/** The images of the preflight checks, pinned. */
+export const REMEDIATION_IMAGES: Readonly<Record<RemediationImageName, PinnedImage>> = {
+  /**
+   * DCGM 4.6.0 (`dcgmi`, `nv-hostengine`), the image and tag the pinned GPU Operator v26.7.0 runs
+   * as its standalone host engine (`deployments/gpu-operator/values.yaml`, `dcgm.repository`,
+   * `dcgm.image`, `dcgm.version`), so the preflight's `dcgmi` client matches the host engine.
+   */
+  dcgm: {
+    repository: 'nvcr.io/nvidia/cloud-native/dcgm',
+    tag: '4.6.0-1-ubuntu24.04',
+    source: 'https://github.com/NVIDIA/gpu-operator/blob/v26.7.0/deployments/gpu-operator/values.yaml',
     checked: '2026-12-03',
   },
 };

@@ -336,4 +336,47 @@ export const ALERT_SCENARIOS: Record<string, AlertScenario> = {
     quiet: below,
     labels: { namespace: 'llm', inference_pool: 'llama8b' },
   },
+  GPUNodeQuarantined: {
+    series: (v) => [
+      gauge(
+        'fault_quarantine_current_quarantined_nodes{node="gpu-node-1", namespace="nvsentinel", pod="fault-quarantine-0"}',
+        v,
+      ),
+      gauge(
+        'fault_quarantine_current_quarantined_nodes{node="gpu-node-2", namespace="nvsentinel", pod="fault-quarantine-0"}',
+        0,
+      ),
+    ],
+    fire: above,
+    quiet: same,
+    labels: { node: 'gpu-node-1' },
+  },
+  NVSentinelQuarantineBreakerTripped: {
+    // v: the TRIPPED state gauge; the CLOSED one is held at 1 and never fires.
+    series: (v) => [
+      gauge(
+        'fault_quarantine_breaker_state{state="TRIPPED", namespace="nvsentinel", pod="fault-quarantine-0"}',
+        v,
+      ),
+      gauge(
+        'fault_quarantine_breaker_state{state="CLOSED", namespace="nvsentinel", pod="fault-quarantine-0"}',
+        1,
+      ),
+    ],
+    fire: above,
+    quiet: same,
+    labels: {},
+  },
+  GPUNodeFaultCondition: {
+    // v: the `status="true"` series of an NVSentinel condition; a healthy condition and a
+    // non-NVSentinel condition (Ready) are held at 1 and never fire.
+    series: (v) => [
+      gauge('kube_node_status_condition{node="gpu-node-1", condition="SysLogsXIDError", status="true"}', v),
+      gauge('kube_node_status_condition{node="gpu-node-1", condition="GpuMemWatch", status="false"}', 1),
+      gauge('kube_node_status_condition{node="gpu-node-1", condition="Ready", status="true"}', 1),
+    ],
+    fire: above,
+    quiet: same,
+    labels: { node: 'gpu-node-1', condition: 'SysLogsXIDError' },
+  },
 };

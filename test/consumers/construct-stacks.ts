@@ -47,6 +47,9 @@ import {
   Loki,
   TelemetryStorage,
   Tempo,
+  NvSentinel,
+  PreflightDcgm,
+  TrainingJob,
 } from '../../lib/k8s';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -518,6 +521,40 @@ export function buildConstructStacks(): SynthesizedStack[] {
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/loki' },
     });
     synth('Tempo + Loki on volumes', workloads);
+  }
+  {
+    // GPU failure remediation: the GPU Operator with its standalone DCGM host engine, NVSentinel
+    // (cert-manager installed with it) and its PodMonitor on the monitoring stack.
+    const { platform, workloads } = platformAndWorkloads();
+    const monitoring = new MonitoringStack(platform, 'Monitoring');
+    const gpu = new GpuPlatform(platform, 'Gpu', {
+      nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT,
+      management: GpuManagement.GPU_OPERATOR,
+      standaloneDcgm: true,
+      monitoring,
+    });
+    new NvSentinel(platform, 'NvSentinel', { platform: gpu, monitoring, trainingNamespaces: ['training'] });
+    synth('NvSentinel + GpuPlatform (standalone DCGM)', platform);
+    // Preflight checks: DCGM level 1 through the host engine, then the NCCL init check; and the
+    // privileged in-pod DCGM variant.
+    for (const [name, dcgm] of [
+      ['host engine', PreflightDcgm.hostEngine(gpu)],
+      ['in pod', PreflightDcgm.inPod()],
+    ] as const) {
+      new TrainingJob(workloads, `Preflight${name === 'in pod' ? 'InPod' : 'HostEngine'}`, {
+        image: 'nvcr.io/nvidia/pytorch:25.08-py3',
+        command: ['torchrun', 'train.py'],
+        nodes: 2,
+        gpusPerNode: 8,
+        accelerator: Accelerator.H100,
+        namespace: 'training',
+        platform: gpu,
+        checkpoint: { uri: 's3://ckpt/llama/' },
+        extraResourcesPerNode: { 'vpc.amazonaws.com/efa': 32 },
+        preflight: { dcgm },
+      });
+    }
+    synth('TrainingJob with preflight checks', workloads);
   }
   return out;
 }

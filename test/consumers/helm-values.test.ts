@@ -6,6 +6,7 @@ import {
   GATEWAY_HELM_CHARTS,
   HELM_CHARTS,
   OPS_HELM_CHARTS,
+  REMEDIATION_HELM_CHARTS,
   PodSecurityLevel,
   SLURM_HELM_CHARTS,
   podSecurityLabels,
@@ -122,6 +123,7 @@ describe('Helm values, read as Helm reads them', () => {
         KARPENTER_CHART,
         ...Object.values(OPS_HELM_CHARTS),
         ...Object.values(SLURM_HELM_CHARTS),
+        ...Object.values(REMEDIATION_HELM_CHARTS),
       ].map((c) => `${c.chart}@${c.version}`),
     );
     for (const k of withValues) {

@@ -112,7 +112,13 @@ describe('alert rules', () => {
 
   test('renders Prometheus rule groups with severity labels and runbooks', () => {
     const groups = AlertRuleSet.defaults().toPrometheusRuleGroups({ team: 'ml' });
-    expect(groups.map((g) => g.name)).toEqual(['llm-serving', 'gpu', 'training', 'inference-gateway']);
+    expect(groups.map((g) => g.name)).toEqual([
+      'llm-serving',
+      'gpu',
+      'training',
+      'inference-gateway',
+      'gpu-remediation',
+    ]);
     const ttft = groups[0].rules.find((x) => x.alert === 'LLMTTFTp99High')!;
     expect(ttft.labels).toEqual({ severity: 'warning', team: 'ml' });
     expect(ttft.annotations.runbook).toMatch(/queue depth/);

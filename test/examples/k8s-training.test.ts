@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { parse } from 'yaml';
 import { build } from '../../examples/k8s-training/main';
 import { resourcesOf, synthJson } from '../util';
 import { checkPodsOfStacks } from '../k8s/pod-security-standards';
@@ -24,7 +25,29 @@ describe('examples/k8s-training', () => {
     const charts = (Object.values(resourcesOf(platformJson, 'helm_release')) as any[])
       .map((r) => r.chart)
       .sort();
-    expect(charts).toEqual(['gpu-operator', 'jobset', 'kube-prometheus-stack', 'kueue']);
+    expect(charts).toEqual([
+      'cert-manager',
+      'gpu-operator',
+      'jobset',
+      'kube-prometheus-stack',
+      'kueue',
+      'nvsentinel',
+    ]);
+  });
+
+  test('NVSentinel quarantines GPU faults and evicts the research pods at once; pods run the preflight checks', () => {
+    const nvs = (Object.values(resourcesOf(platformJson, 'helm_release')) as any[]).find(
+      (r) => r.chart === 'nvsentinel',
+    );
+    expect(parse(nvs.values[0])['node-drainer'].userNamespaces).toContainEqual({
+      name: 'research',
+      mode: 'Immediate',
+    });
+    const [js] = manifests(workloadsJson, 'JobSet');
+    const inits = js.spec.replicatedJobs[0].template.spec.template.spec.initContainers.map(
+      (c: any) => c.name,
+    );
+    expect(inits).toEqual(['preflight-dcgm-diag', 'preflight-nccl-init']);
   });
 
   test('the JobSet requests RDMA devices, joins the Kueue queue and checkpoints to the shared claim', () => {

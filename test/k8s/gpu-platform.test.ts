@@ -334,4 +334,39 @@ describe('GpuPlatform', () => {
         }),
     ).toThrow(/ScaledObject \(keda.sh\) is a kubernetes_manifest in the same stack as 'platform\/Gpu'/);
   });
+
+  describe('standaloneDcgm', () => {
+    test('defaults to DCGM embedded in dcgm-exporter: no dcgm value, no host engine address', () => {
+      const { gpu, values } = build({ management: GpuManagement.GPU_OPERATOR });
+      expect(values('gpu-operator').dcgm).toBeUndefined();
+      expect(gpu.dcgmHostEngineAddress).toBeUndefined();
+    });
+
+    test('runs the GPU Operator host engine and exposes its Service address', () => {
+      const { gpu, values } = build({ management: GpuManagement.GPU_OPERATOR, standaloneDcgm: true });
+      expect(values('gpu-operator').dcgm).toEqual({ enabled: true });
+      expect(gpu.dcgmHostEngineAddress).toBe('nvidia-dcgm.nvidia-gpu.svc:5555');
+    });
+
+    test('the address follows the namespace', () => {
+      const { gpu } = build({
+        management: GpuManagement.GPU_OPERATOR,
+        standaloneDcgm: true,
+        namespace: 'gpu',
+      });
+      expect(gpu.dcgmHostEngineAddress).toBe('nvidia-dcgm.gpu.svc:5555');
+    });
+
+    test('throws without the GPU Operator', () => {
+      expect(() => build({ standaloneDcgm: true })).toThrow(
+        /'standaloneDcgm' needs 'management' GPU_OPERATOR .*got 'device-plugin'/,
+      );
+    });
+
+    test('throws when not a boolean', () => {
+      expect(() =>
+        build({ management: GpuManagement.GPU_OPERATOR, standaloneDcgm: 'yes' as unknown as boolean }),
+      ).toThrow(/'standaloneDcgm' must be true or false/);
+    });
+  });
 });

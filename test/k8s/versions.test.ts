@@ -5,6 +5,8 @@ import {
   OPS_IMAGES,
   SLURM_HELM_CHARTS,
   SLURM_IMAGES,
+  REMEDIATION_HELM_CHARTS,
+  REMEDIATION_IMAGES,
   imageRef,
 } from '../../lib/k8s';
 
@@ -15,6 +17,8 @@ const pins = [
   ...Object.entries(OPS_IMAGES).map(([name, i]) => [`image ${name}`, i.tag, i] as const),
   ...Object.entries(SLURM_HELM_CHARTS).map(([name, c]) => [`chart ${name}`, c.version, c] as const),
   ...Object.entries(SLURM_IMAGES).map(([name, i]) => [`image ${name}`, i.tag, i] as const),
+  ...Object.entries(REMEDIATION_HELM_CHARTS).map(([name, c]) => [`chart ${name}`, c.version, c] as const),
+  ...Object.entries(REMEDIATION_IMAGES).map(([name, i]) => [`image ${name}`, i.tag, i] as const),
 ];
 
 describe('pinned versions (lib/k8s/versions.ts)', () => {
@@ -29,7 +33,11 @@ describe('pinned versions (lib/k8s/versions.ts)', () => {
   });
 
   test('chart sources name the pinned version', () => {
-    for (const c of [...Object.values(HELM_CHARTS), ...Object.values(OPS_HELM_CHARTS)]) {
+    for (const c of [
+      ...Object.values(HELM_CHARTS),
+      ...Object.values(OPS_HELM_CHARTS),
+      ...Object.values(REMEDIATION_HELM_CHARTS),
+    ]) {
       const v = c.version.replace(/^v/, '');
       // eks-charts has no per-chart tags: its source is the Chart.yaml at a commit.
       if (!c.source.endsWith('/Chart.yaml')) expect(c.source).toContain(v);

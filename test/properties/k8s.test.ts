@@ -5,8 +5,11 @@ import { Accelerator, ModelSpec, Quantization, TaintEffect } from '../../lib/cor
 import {
   GatewayImplementation,
   GkeDeviceNetworks,
+  GpuManagement,
   GpuNodeImage,
   GpuPlatform,
+  NvSentinel,
+  PreflightDcgm,
   InferenceGateway,
   InferenceGatewayPlatform,
   InferencePool,
@@ -428,6 +431,7 @@ const cases: PropertyCase<any>[] = [
       leaderWorkerSet: 'bool',
       kedaServiceAccountAnnotations: 'map',
       profilingMetrics: 'bool',
+      standaloneDcgm: 'bool',
     },
     build: (p) => {
       const { platform } = stacks();
@@ -795,6 +799,27 @@ const cases: PropertyCase<any>[] = [
     },
   },
   {
+    name: 'NvSentinel',
+    base: () => ({ trainingNamespaces: ['training'] }),
+    props: {
+      namespace: 'string',
+      dryRun: 'bool',
+      installCertManager: 'bool',
+      trainingNamespaces: 'strings',
+      defaultEvictionMode: 'string',
+    },
+    build: (p) => {
+      const { platform } = stacks();
+      const gpu = new GpuPlatform(platform, 'Gpu', {
+        nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT,
+        management: GpuManagement.GPU_OPERATOR,
+        standaloneDcgm: true,
+      });
+      new NvSentinel(platform, 'NvSentinel', { ...p, platform: gpu });
+      return [platform];
+    },
+  },
+  {
     name: 'Loki',
     base: () => ({ storage: TelemetryStorage.gcs({ bucket: 'acme-logs' }) }),
     props: {
@@ -815,6 +840,30 @@ const cases: PropertyCase<any>[] = [
       const { platform } = stacks();
       new Loki(platform, 'Loki', p);
       return [platform];
+    },
+  },
+  {
+    name: 'TrainingJob.preflight (DCGM host engine)',
+    base: () => ({ ncclInit: true, timeoutSeconds: 300 }),
+    props: { ncclInit: 'bool', timeoutSeconds: 'int' },
+    build: (p) => {
+      const { platform, workloads } = stacks();
+      const gpu = new GpuPlatform(platform, 'Gpu', {
+        nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT,
+        management: GpuManagement.GPU_OPERATOR,
+        standaloneDcgm: true,
+      });
+      new TrainingJob(workloads, 'Train', {
+        image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
+        command: ['torchrun', 'train.py'],
+        nodes: 2,
+        gpusPerNode: 8,
+        accelerator: Accelerator.H100,
+        checkpoint: { uri: 's3://ckpt/llama/' },
+        platform: gpu,
+        preflight: { ...p, dcgm: PreflightDcgm.hostEngine(gpu) },
+      });
+      return [workloads];
     },
   },
 ];
@@ -885,6 +934,8 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       cpu: 'string',
       memoryGiB: 'number',
       masterPort: 'int',
+      'preflight.ncclInit': 'bool',
+      'preflight.timeoutSeconds': 'int',
     },
     known: [],
     build: (p) => {
