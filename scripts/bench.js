@@ -17,6 +17,8 @@ if (!fs.existsSync(built)) {
   process.exit(2);
 }
 const runs = Number(process.env.BENCH_RUNS || 3);
+// BENCH_ONLY=aws-inference,quickstart: only these examples (and no scaling scenario).
+const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : undefined;
 
 /** One run of `script`: wall and CPU time (user + system) and peak memory of the child. */
 function runOnce(script, args, outdir, extraEnv) {
@@ -92,7 +94,7 @@ const floorDir = path.join(root, '.build', 'floor');
 fs.mkdirSync(floorDir, { recursive: true });
 for (const name of fs.readdirSync(built).sort()) {
   const main = path.join(built, name, 'main.js');
-  if (!fs.existsSync(main)) continue;
+  if (!fs.existsSync(main) || (only && !only.includes(name))) continue;
   const libOut = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`));
   const floorOut = fs.mkdtempSync(path.join(os.tmpdir(), `bench-floor-${name}-`));
   const floor = path.join(floorDir, `${name}.js`);
@@ -128,7 +130,7 @@ for (const name of fs.readdirSync(built).sort()) {
 
 // Scaling scenarios: scripts in .build/examples/bench/*.js take a count argument.
 const scaling = path.join(built, 'bench');
-if (fs.existsSync(scaling)) {
+if (fs.existsSync(scaling) && !only) {
   for (const f of fs
     .readdirSync(scaling)
     .filter((f) => f.endsWith('.js'))

@@ -12,6 +12,7 @@ import { requireIntInRange } from './private/node-group-common';
 import { validateSubnet } from './private/subnets';
 import { awsPartition } from './private/partition';
 import { bucketGrantStatements, SecureBucket } from './private/secure-bucket';
+import { addLustreCost, addS3BucketAssumption } from './private/service-prices';
 
 /** Per-unit storage throughput values of PERSISTENT_2 SSD file systems, MB/s per TiB. */
 export const LUSTRE_THROUGHPUTS_MBPS_PER_TIB = [125, 250, 500, 1000] as const;
@@ -293,6 +294,7 @@ export class CheckpointStore extends Construct implements ICheckpointStore {
     });
     this.resource = this.store.bucket;
     this.node.defaultChild = this.resource;
+    addS3BucketAssumption(this.resource);
     this.bucketName = this.resource.bucket;
     this.bucketArn = this.resource.arn;
     this.lustreCapacityGiB = props.lustre?.capacityGiB ?? 0;
@@ -416,6 +418,7 @@ export class CheckpointStore extends Construct implements ICheckpointStore {
         lifecycle: { preventDestroy: protect },
       });
       this.fileSystemId = this.fileSystem.id;
+      addLustreCost(this.fileSystem, cap, tp);
       cluster.enableFsxCsiDriver();
 
       // Parallel DRAs fail with "Amazon FSx does not have the required permissions for the S3 bucket"

@@ -37,6 +37,7 @@ import {
 import { managedPolicyArn, serviceRole } from './private/iam';
 import { awsPartition } from './private/partition';
 import { nodeGroupName, requireIntInRange } from './private/node-group-common';
+import { addEksClusterCost, addSystemNodesCost } from './private/service-prices';
 import { EksNodeRepairOptions, eksNodeRepairConfig } from './node-repair';
 import { TrainingNodeGroup, TrainingNodeGroupOptions } from './training-node-group';
 
@@ -932,6 +933,7 @@ export class EksCluster extends Construct implements IEksCluster {
       blockDeviceMappings: [
         {
           deviceName: '/dev/xvda',
+          // 50 GiB: also the root volume size of the cost estimate's system-node line below.
           ebs: { volumeSize: 50, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
         },
       ],
@@ -951,6 +953,8 @@ export class EksCluster extends Construct implements IEksCluster {
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn: this.nodeGroupDependencies,
     });
+    addEksClusterCost(this);
+    addSystemNodesCost(this.systemNodeGroup, sys.instanceType ?? 'm6i.large', sysMin, sysMax, 50);
 
     this.addon('coredns', this.addonVersions.coredns, { dependsOn: [this.systemNodeGroup] });
     if (props.nodeRepair !== undefined) {

@@ -15,6 +15,7 @@ import { IPv4CidrRange, IPv4Prefix } from 'ip-num';
 import { Token } from 'cdktf';
 import { Validate, ValidationError } from '../core';
 import { INetwork, NetworkSubnet } from './interfaces';
+import { addNatGatewayCost } from './private/service-prices';
 import { AWS_CIDR_RANGE, assertCidrInside, validateSubnet } from './private/subnets';
 
 /** Interface VPC endpoints {@link GpuNetwork} creates by default. */
@@ -269,6 +270,7 @@ export class GpuNetwork extends Construct implements INetwork {
         routeTableId: rt.id,
       });
     });
+    addNatGatewayCost(this, nats.length);
 
     if (props.trainingAvailabilityZone !== undefined) {
       const az = props.trainingAvailabilityZone;

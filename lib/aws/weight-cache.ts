@@ -16,6 +16,7 @@ import {
 import type { IEksCluster, NetworkSubnet } from './interfaces';
 import { serviceRole } from './private/iam';
 import { awsPartition } from './private/partition';
+import { addLustreCost } from './private/service-prices';
 import { validateSubnet } from './private/subnets';
 
 /**
@@ -207,6 +208,7 @@ export class LustreWeightCache extends Construct {
       lifecycle: { preventDestroy: protect },
     });
     this.node.defaultChild = this.resource;
+    addLustreCost(this.resource, cap, tp);
     cluster.enableFsxCsiDriver();
 
     this.dataRepositoryAssociation = new FsxDataRepositoryAssociation(this, 'DataRepository', {

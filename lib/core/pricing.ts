@@ -1,6 +1,7 @@
 import { Lazy, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError } from './errors';
+import { formatHourlyUsd } from './price-format';
 
 /** Hours in an average month (8760 / 12), the convention of the AWS and GCP calculators. */
 export const HOURS_PER_MONTH = 730;
@@ -55,6 +56,12 @@ export interface CostLine {
    * @default HOURS_PER_MONTH
    */
   readonly hoursPerMonth?: number;
+  /**
+   * What the line assumes or leaves out, shown with it in cost tables (for example a usage-based
+   * charge that is not estimated).
+   * @default - none
+   */
+  readonly assumption?: string;
 }
 
 /** Monthly US dollars at minimum and maximum scale. */
@@ -101,8 +108,10 @@ const ESTIMATES = new WeakMap<TerraformStack, CostEstimate>();
  * The monthly cost estimate of what one stack defines. Node pools and stores contribute lines;
  * budget alarms read the total when no limit is given.
  *
- * Estimates cover compute (GPU nodes) from the catalogues' dated on-demand prices; storage,
- * network egress, managed-service fees and taxes are not included.
+ * Estimates cover what a stack provisions at a fixed hourly price, from the catalogues' dated
+ * on-demand prices: GPU and system nodes, their root volumes, NAT gateways, cluster fees and
+ * file systems. Usage-based charges (data processed and transferred, requests, bytes stored in
+ * buckets) are not in the totals: buckets appear as assumption lines with quantity 0.
  *
  * @example
  * const estimate = CostEstimate.of(stack);
@@ -173,7 +182,7 @@ export class CostEstimate {
   public renderTable(): string {
     const rows = this._lines.map(
       (l) =>
-        `| ${l.constructPath} | ${l.item} | ${l.minQuantity}-${l.maxQuantity} | ${l.pricingModel} | $${l.unitPrice.usd.toFixed(3)}/h (${l.unitPrice.region}, ${l.unitPrice.asOf}) | ` +
+        `| ${l.constructPath} | ${l.item} | ${l.minQuantity}-${l.maxQuantity} | ${l.pricingModel} | $${formatHourlyUsd(l.unitPrice.usd)}/h (${l.unitPrice.region}, ${l.unitPrice.asOf}) | ` +
         `$${Math.round(this.lineMonthlyUsd(l, 'min'))} - $${Math.round(this.lineMonthlyUsd(l, 'max'))} |`,
     );
     return [
@@ -182,7 +191,7 @@ export class CostEstimate {
       ...rows,
       `| total | | | | | $${Math.round(this.monthlyUsd('min'))} - $${Math.round(this.monthlyUsd('max'))} |`,
       '',
-      `Spot lines assume ${Math.round(this.spotFractionOfOnDemand * 100)}% of the on-demand price (an assumption, not a quote). Compute only: storage, egress and managed-service fees are not included.`,
+      `Spot lines assume ${Math.round(this.spotFractionOfOnDemand * 100)}% of the on-demand price (an assumption, not a quote). Usage-based charges (data processed and transferred, requests, bytes stored in buckets) are not included.`,
     ].join('\n');
   }
 }

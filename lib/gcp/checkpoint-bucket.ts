@@ -5,6 +5,7 @@ import { raiseDeferredDeprecations, Validate, ValidationError } from '../core';
 import { ICheckpointBucket } from './interfaces';
 import { GcpPrincipal } from './principal';
 import { grantId, unresolved, validateStorageLocation } from './private/names';
+import { addGcsBucketAssumption } from './private/service-prices';
 
 /** Smallest non-zero soft-delete retention GCS accepts: 7 days. */
 export const SOFT_DELETE_MIN_SECONDS = 604800;
@@ -258,6 +259,7 @@ export class CheckpointBucket extends Construct implements ICheckpointBucket {
       lifecycle: { preventDestroy: props.protectFromDestroy ?? true },
     });
     this.node.defaultChild = this.resource;
+    addGcsBucketAssumption(this.resource, props.location);
     this.bucketName = this.resource.name;
     this.url = `gs://${this.resource.name}`;
     for (const p of readWriters) {

@@ -19,6 +19,7 @@ import { GpuDirect } from './machine-types';
 import { GpuDirectNetwork, IGkeCluster, IGkeNetwork } from './interfaces';
 import { overlaps, parseCidr, prefixOf } from './private/cidr';
 import { defaultName, unresolved, validateGceName } from './private/names';
+import { addGkeClusterCost, addSystemNodesCost } from './private/service-prices';
 import { TrainingNodePool, TrainingNodePoolOptions } from './training-node-pool';
 
 /** GKE release channel. */
@@ -654,7 +655,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         machineType: sys.machineType ?? 'e2-standard-4',
         imageType: 'COS_CONTAINERD',
         diskType: 'pd-balanced',
-        diskSizeGb: 100,
+        diskSizeGb: 100, // also the boot disk size of the cost estimate's system-pool line below
         serviceAccount: this.nodeServiceAccount.email,
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
         workloadMetadataConfig: { mode: 'GKE_METADATA' },
@@ -662,6 +663,22 @@ export class GkeCluster extends Construct implements IGkeCluster {
         labels: poolNodeLabels(this, 'system pool', 'system', 'system'),
       },
     });
+    addGkeClusterCost(this.resource);
+    {
+      // Node counts are per zone: a zonal cluster's zone plus its nodeLocations; a regional one's
+      // nodeLocations, or the 3 zones GKE picks in most regions when none are given.
+      const regional = this.location === region;
+      const given = props.nodeLocations?.length ?? 0;
+      const zones = regional ? given || 3 : 1 + given;
+      addSystemNodesCost(
+        this.systemNodePool,
+        sys.machineType ?? 'e2-standard-4',
+        sysMin * zones,
+        sysMax * zones,
+        100,
+        regional && given === 0 ? '3 zones assumed (the region picks them)' : `${zones} zone(s)`,
+      );
+    }
 
     if (webhookPorts.length > 0) {
       this.controlPlaneFirewall = new ComputeFirewall(this, 'ControlPlaneToNodes', {

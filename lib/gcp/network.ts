@@ -9,6 +9,7 @@ import { GPUDIRECT_MTU, GpuDirect } from './machine-types';
 import { isPrivate, overlaps, parseCidr, prefixOf, subBlock } from './private/cidr';
 import { GpuDirectNetwork, IGkeNetwork } from './interfaces';
 import { defaultName, unresolved, validateGceName } from './private/names';
+import { addCloudNatCost } from './private/service-prices';
 
 /** Metadata of a cluster-scoped GPUDirect object. */
 export interface GpuDirectManifestMetadata {
@@ -402,6 +403,7 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
       sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
       logConfig: { enable: true, filter: 'ERRORS_ONLY' },
     });
+    addCloudNatCost(this.nat);
     new ComputeFirewall(this, 'AllowInternal', {
       project: props.project,
       name: `${name}-allow-internal`,

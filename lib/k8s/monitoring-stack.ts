@@ -291,8 +291,9 @@ export interface MonitoringStackProps {
  *   `release: <releaseName>` (this library labels its own; reference §14.9);
  * - the core alert rules rendered into PrometheusRules through `additionalPrometheusRulesMap`
  *   (no custom resource in Terraform, so no plan-time CRD problem);
- * - Grafana dashboards for GPUs, serving, training and cost per 1,000 tokens, generated with
- *   the Grafana foundation SDK and shipped as ConfigMaps labelled `grafana_dashboard: "1"`;
+ * - Grafana dashboards for GPUs, serving, training and cost per 1,000 tokens (the JSON the
+ *   Grafana foundation SDK builds, checked against it in the tests) shipped as ConfigMaps
+ *   labelled `grafana_dashboard: "1"`;
  * - Alertmanager receivers for PagerDuty, Opsgenie, Slack and email, credentials mounted from
  *   Secrets and referenced with `*_file` fields, routed by severity.
  *

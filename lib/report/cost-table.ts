@@ -1,3 +1,4 @@
+import { formatHourlyUsd } from '../core/price-format';
 import type { CostLineSummary } from '../core/pricing';
 import type { SynthesizedStack } from './synth-output';
 
@@ -27,6 +28,7 @@ function assumptions(line: CostLineSummary, spotFraction: number): string {
     parts.push(`${line.minQuantity} at minimum scale, ${line.maxQuantity} at maximum`);
   }
   parts.push(`${line.unitPrice.region} price of ${line.unitPrice.asOf}`);
+  if (line.assumption) parts.push(line.assumption);
   return parts.join('; ');
 }
 
@@ -125,7 +127,7 @@ export function renderCostTables(stacks: readonly SynthesizedStack[]): string {
         : l.constructPath;
       out.push(
         `| ${cell(`\`${path}\` ${l.item}`)} | ${range(l.minQuantity, l.maxQuantity, String)} | ` +
-          `$${l.unitPrice.usd.toFixed(3)}/h [${sourceNo(l.unitPrice.source)}] | ` +
+          `$${formatHourlyUsd(l.unitPrice.usd)}/h [${sourceNo(l.unitPrice.source)}] | ` +
           `${range(l.monthlyUsd.min, l.monthlyUsd.max, usd)} | ${cell(assumptions(l, est.spotFractionOfOnDemand))} |`,
       );
     }

@@ -395,7 +395,9 @@ describe('TrainingNodeGroup', () => {
 
     test('prices a Capacity Block as reserved', () => {
       const { stack } = build({ capacity: Capacity.capacityBlock(CB) });
-      expect(CostEstimate.of(stack).lines[0].pricingModel).toBe(PricingModel.RESERVED);
+      expect(CostEstimate.of(stack).lines.find((l) => l.item === 'p5.48xlarge')!.pricingModel).toBe(
+        PricingModel.RESERVED,
+      );
     });
 
     test('warns when the type has no catalogued price', () => {

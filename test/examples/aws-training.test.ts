@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { build } from '../../examples/aws-training/main';
 import { AwsTrainingStack } from '../../examples/aws-training/main';
-import { Capacity } from '../../lib/core';
+import { Capacity, CostEstimate } from '../../lib/core';
 import { resourcesOf, synthApp } from '../util';
 import { checkPodsOfStacks } from '../k8s/pod-security-standards';
 
@@ -109,7 +109,11 @@ describe('examples/aws-training', () => {
 
   test('derives the budget from 16 p5.48xlarge at the catalogue price', () => {
     const budget = Object.values(resourcesOf(json, 'aws_budgets_budget'))[0];
-    expect(Number(budget.limit_amount)).toBeCloseTo(16 * 55.04 * 730, 0);
+    // plus the network's, the cluster's, the system nodes' and FSx's lines: the whole estimate
+    const estimate = CostEstimate.of(stack);
+    const gpu = estimate.lines.find((l) => l.item === 'p5.48xlarge')!;
+    expect(estimate.lineMonthlyUsd(gpu, 'max')).toBeCloseTo(16 * 55.04 * 730, 6);
+    expect(Number(budget.limit_amount)).toBeCloseTo(estimate.monthlyUsd('max'), 0);
   });
 
   test('the spot variant uses SPOT with a placement group', () => {

@@ -1,6 +1,6 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Testing } from 'cdktf';
-import { Accelerator, Capacity, Tags } from '../../lib/core';
+import { Accelerator, Capacity, CostEstimate, Tags } from '../../lib/core';
 import { BudgetAlarm, BudgetAlarmProps } from '../../lib/gcp/budget-alarm';
 import { NotificationChannelReference } from '../../lib/gcp/notification-channel';
 import { GkeCluster } from '../../lib/gcp/cluster';
@@ -83,7 +83,13 @@ describe('BudgetAlarm', () => {
     const cluster = new GkeCluster(stack, 'Cluster', { network });
     const pool = cluster.addInferenceNodePool('L4', { accelerator: Accelerator.L4, maxNodes: 2 });
     new BudgetAlarm(stack, 'Budget', { ...BASE, monthlyLimitUsd: undefined });
-    const expected = Math.ceil(2 * pool.machineType.onDemandPrice!.usd * 730);
+    // The whole estimate: the pool at its maximum plus the network's and cluster's own lines
+    // (Cloud NAT, cluster fee, system pool).
+    const estimate = CostEstimate.of(stack);
+    const gpu = estimate.lines.find((l) => l.item === pool.machineType.name)!;
+    expect(estimate.lineMonthlyUsd(gpu, 'max')).toBeCloseTo(2 * pool.machineType.onDemandPrice!.usd * 730, 6);
+    const expected = Math.ceil(estimate.monthlyUsd('max'));
+    expect(expected).toBeGreaterThan(Math.ceil(2 * pool.machineType.onDemandPrice!.usd * 730));
     expect(onlyResource(synthJson(stack), 'google_billing_budget').amount.specified_amount.units).toBe(
       String(expected),
     );

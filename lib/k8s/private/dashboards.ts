@@ -1,18 +1,18 @@
 import {
-  DashboardBuilder,
-  DashboardLinkBuilder,
-  DashboardLinkType,
-  RowBuilder,
-} from '@grafana/grafana-foundation-sdk/dashboard';
-import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
-import { PanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import {
   Accelerator,
   COST_ALLOCATION_SERIES,
   HourlyPrice,
   SERVING_POD_PATTERN,
   ServiceLevelObjective,
 } from '../../core';
+
+// Dashboards are plain JSON built by the small typed builders below. They write the objects
+// the Grafana foundation SDK (@grafana/grafana-foundation-sdk 0.0.21, `DashboardBuilder`,
+// `RowBuilder`, timeseries `PanelBuilder`, prometheus `DataqueryBuilder`, `DashboardLinkBuilder`)
+// writes for the same calls, key for key, with its defaults and its grid layout: the SDK costs
+// about 140 ms of CPU to load, more than every other module of an app with a MonitoringStack
+// (issue 11). test/consumers/grafana-dashboards.test.ts rebuilds every dashboard with the SDK
+// and compares.
 
 /** Label kube-state-metrics exports for the pods' accelerator label (allow-listed by MonitoringStack). */
 export const KSM_ACCELERATOR_LABEL = 'label_cdktf_ai_infra_accelerator';
@@ -28,37 +28,217 @@ interface Query {
   readonly legend: string;
 }
 
-function panel(title: string, unit: string, queries: Query[], description?: string): PanelBuilder {
-  const p = new PanelBuilder().title(title).unit(unit).height(8).span(12);
-  if (description) {
-    p.description(description);
-  }
-  for (const q of queries) {
-    p.withTarget(new DataqueryBuilder().expr(q.expr).legendFormat(q.legend));
-  }
-  return p;
+/** Grafana's grid: 24 columns; `h` in rows of 30 px. */
+interface GridPos {
+  h: number;
+  w: number;
+  x: number;
+  y: number;
 }
 
-function dashboard(uid: string, title: string, tags: string[]): DashboardBuilder {
-  return new DashboardBuilder(title)
-    .uid(uid)
-    .tags(['cdktf-ai-infra', ...tags])
-    .refresh('30s')
-    .time({ from: 'now-6h', to: 'now' })
-    .timezone('browser');
+/** A dashboard link (`links`) or a field data link (`fieldConfig.defaults.links`). */
+interface Link {
+  readonly title: string;
+  readonly type: 'link';
+  readonly icon: string;
+  readonly tooltip: '';
+  readonly tags: readonly string[];
+  readonly asDropdown: false;
+  readonly placement: 'inControlsMenu';
+  readonly targetBlank: boolean;
+  readonly includeVars: false;
+  readonly keepTime: boolean;
+  readonly url: string;
+}
+
+/** A timeseries panel with Prometheus targets. */
+interface TimeseriesPanel {
+  readonly type: 'timeseries';
+  readonly transparent: false;
+  readonly repeatDirection: 'h';
+  readonly options: {
+    readonly legend: {
+      readonly displayMode: 'list';
+      readonly placement: 'bottom';
+      readonly showLegend: false;
+      readonly calcs: readonly string[];
+    };
+    readonly tooltip: { readonly mode: 'single'; readonly sort: 'asc' };
+  };
+  readonly fieldConfig: {
+    readonly defaults: { readonly custom: object; readonly unit: string; links?: readonly Link[] };
+    readonly overrides: readonly object[];
+  };
+  readonly title: string;
+  readonly gridPos: GridPos;
+  readonly description?: string;
+  readonly targets: ReadonlyArray<{ readonly expr: string; readonly legendFormat: string }>;
+}
+
+/** A row: an expanded row with its panels after it (not nested). */
+interface RowPanel {
+  readonly type: 'row';
+  readonly collapsed: false;
+  readonly id: 0;
+  readonly panels: readonly [];
+  readonly title: string;
+  readonly gridPos: { readonly x: 0; readonly y: number; readonly h: 1; readonly w: 24 };
+}
+
+/** The dashboard JSON model (schemaVersion 42). */
+export interface DashboardJson {
+  readonly timezone: 'browser';
+  readonly editable: true;
+  readonly graphTooltip: 0;
+  readonly fiscalYearStartMonth: 0;
+  readonly schemaVersion: 42;
+  readonly templating: object;
+  readonly annotations: object;
+  readonly title: string;
+  readonly uid: string;
+  readonly tags: readonly string[];
+  readonly refresh: string;
+  readonly time: { readonly from: string; readonly to: string };
+  readonly links?: readonly Link[];
+  readonly panels: ReadonlyArray<RowPanel | TimeseriesPanel>;
+}
+
+function link(title: string, url: string, options: { icon?: string; keepTime?: boolean } = {}): Link {
+  return {
+    title,
+    type: 'link',
+    icon: options.icon ?? '',
+    tooltip: '',
+    tags: [],
+    asDropdown: false,
+    placement: 'inControlsMenu',
+    targetBlank: true,
+    includeVars: false,
+    keepTime: options.keepTime ?? false,
+    url,
+  };
+}
+
+/** A timeseries panel 12 columns wide (`span`) and 8 rows high; the board places it. */
+function panel(
+  title: string,
+  unit: string,
+  queries: Query[],
+  description?: string,
+  options: { span?: number; dataLinks?: readonly Link[] } = {},
+): TimeseriesPanel {
+  return {
+    type: 'timeseries',
+    transparent: false,
+    repeatDirection: 'h',
+    options: {
+      legend: { displayMode: 'list', placement: 'bottom', showLegend: false, calcs: [] },
+      tooltip: { mode: 'single', sort: 'asc' },
+    },
+    fieldConfig: {
+      defaults: { custom: {}, unit, ...(options.dataLinks ? { links: options.dataLinks } : {}) },
+      overrides: [],
+    },
+    title,
+    gridPos: { h: 8, w: options.span ?? 12, x: 0, y: 0 },
+    ...(description ? { description } : {}),
+    targets: queries.map((q) => ({ expr: q.expr, legendFormat: q.legend })),
+  };
+}
+
+/**
+ * A dashboard under construction. Panels flow left to right and wrap at 24 columns; a row starts
+ * below the tallest panel of the line before it (the SDK's `withRow` / `withPanel` layout).
+ */
+class Board {
+  private readonly panels: Array<RowPanel | TimeseriesPanel> = [];
+  private readonly links: Link[] = [];
+  private time = { from: 'now-6h', to: 'now' };
+  private x = 0;
+  private y = 0;
+  private lastHeight = 0;
+
+  constructor(
+    private readonly uid: string,
+    private readonly title: string,
+    private readonly tags: string[],
+  ) {}
+
+  public timeRange(from: string, to: string): this {
+    this.time = { from, to };
+    return this;
+  }
+
+  public link(l: Link): this {
+    this.links.push(l);
+    return this;
+  }
+
+  public row(title: string): this {
+    const y = this.y + this.lastHeight;
+    this.panels.push({
+      type: 'row',
+      collapsed: false,
+      id: 0,
+      panels: [],
+      title,
+      gridPos: { x: 0, y, h: 1, w: 24 },
+    });
+    this.x = 0;
+    this.y = y + 1;
+    this.lastHeight = 0;
+    return this;
+  }
+
+  public panel(p: TimeseriesPanel): this {
+    p.gridPos.x = this.x;
+    p.gridPos.y = this.y;
+    this.panels.push(p);
+    this.x += p.gridPos.w;
+    this.lastHeight = Math.max(this.lastHeight, p.gridPos.h);
+    if (this.x >= 24) {
+      this.x = 0;
+      this.y += this.lastHeight;
+      this.lastHeight = 0;
+    }
+    return this;
+  }
+
+  public build(): DashboardJson {
+    return {
+      timezone: 'browser',
+      editable: true,
+      graphTooltip: 0,
+      fiscalYearStartMonth: 0,
+      schemaVersion: 42,
+      templating: {},
+      annotations: {},
+      title: this.title,
+      uid: this.uid,
+      tags: ['cdktf-ai-infra', ...this.tags],
+      refresh: '30s',
+      time: this.time,
+      ...(this.links.length ? { links: this.links } : {}),
+      panels: this.panels,
+    };
+  }
+}
+
+function dashboard(uid: string, title: string, tags: string[]): Board {
+  return new Board(uid, title, tags);
 }
 
 /** GPU health and utilisation from dcgm-exporter (both `Hostname` and `hostname` label spellings). */
-export function gpuDashboard(): object {
+export function gpuDashboard(): DashboardJson {
   const host = 'Hostname, hostname, gpu';
   return dashboard('cdktf-ai-gpus', 'GPUs (DCGM)', ['gpu', 'dcgm'])
-    .withRow(new RowBuilder('Utilisation'))
-    .withPanel(
+    .row('Utilisation')
+    .panel(
       panel('GPU utilisation', 'percent', [
         { expr: `avg by (${host})(DCGM_FI_DEV_GPU_UTIL)`, legend: '{{Hostname}}{{hostname}} gpu {{gpu}}' },
       ]),
     )
-    .withPanel(
+    .panel(
       panel(
         'Tensor core active',
         'percentunit',
@@ -71,7 +251,7 @@ export function gpuDashboard(): object {
         'Needs the DCGM profiling metrics (GpuPlatform profilingMetrics).',
       ),
     )
-    .withPanel(
+    .panel(
       panel(
         'Framebuffer used',
         'percentunit',
@@ -84,13 +264,13 @@ export function gpuDashboard(): object {
         'vLLM pre-allocates gpu-memory-utilization (0.9 by default): high values on serving GPUs are expected.',
       ),
     )
-    .withPanel(
+    .panel(
       panel('GPU utilisation by pod', 'percent', [
         { expr: 'avg by (namespace, pod)(DCGM_FI_DEV_GPU_UTIL{pod!=""})', legend: '{{namespace}}/{{pod}}' },
       ]),
     )
-    .withRow(new RowBuilder('Health'))
-    .withPanel(
+    .row('Health')
+    .panel(
       panel('Temperature', 'celsius', [
         { expr: `max by (${host})(DCGM_FI_DEV_GPU_TEMP)`, legend: 'gpu {{Hostname}}{{hostname}} {{gpu}}' },
         {
@@ -99,12 +279,12 @@ export function gpuDashboard(): object {
         },
       ]),
     )
-    .withPanel(
+    .panel(
       panel('Power', 'watt', [
         { expr: `sum by (${host})(DCGM_FI_DEV_POWER_USAGE)`, legend: '{{Hostname}}{{hostname}} gpu {{gpu}}' },
       ]),
     )
-    .withPanel(
+    .panel(
       panel('XID errors (10 min)', 'short', [
         {
           expr: `sum by (${host}, xid)(max_over_time(DCGM_EXP_XID_ERRORS_COUNT[10m]))`,
@@ -112,7 +292,7 @@ export function gpuDashboard(): object {
         },
       ]),
     )
-    .withPanel(
+    .panel(
       panel('Throttling (ns/s)', 'ns', [
         {
           expr: `sum by (${host})(rate(DCGM_FI_DEV_THERMAL_VIOLATION[5m]))`,
@@ -124,7 +304,7 @@ export function gpuDashboard(): object {
         },
       ]),
     )
-    .withPanel(
+    .panel(
       panel('ECC double-bit errors and row-remap failures', 'short', [
         {
           expr: `sum by (${host})(increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[1h]))`,
@@ -178,59 +358,51 @@ export interface ServingDashboardOptions {
   readonly traces?: boolean;
 }
 
-export function servingDashboard(options: ServingDashboardOptions = {}): object {
+export function servingDashboard(options: ServingDashboardOptions = {}): DashboardJson {
   const by = 'namespace, model_name';
   const q = (metric: string, quantile: number) =>
     `histogram_quantile(${quantile}, sum by (le, ${by})(rate(${metric}_bucket[5m])))`;
   const board = dashboard('cdktf-ai-serving', 'LLM serving (vLLM)', ['llm', 'vllm']);
   if (options.traces) {
     // Model servers report `service.name` = the served model name (ModelServer sets OTEL_SERVICE_NAME).
-    board.link(
-      new DashboardLinkBuilder('Traces (Tempo)')
-        .type(DashboardLinkType.Link)
-        .icon('external link')
-        .url(tempoExploreUrl('{}'))
-        .keepTime(true)
-        .targetBlank(true),
-    );
+    board.link(link('Traces (Tempo)', tempoExploreUrl('{}'), { icon: 'external link', keepTime: true }));
   }
-  const traced = (p: PanelBuilder): PanelBuilder =>
-    options.traces
-      ? p.dataLinks([
-          new DashboardLinkBuilder(`Traces of ${MODEL_VAR}`)
-            .url(tempoExploreUrl(`{resource.service.name="${MODEL_VAR}"}`))
-            .targetBlank(true),
-        ])
-      : p;
+  const dataLinks = options.traces
+    ? [link(`Traces of ${MODEL_VAR}`, tempoExploreUrl(`{resource.service.name="${MODEL_VAR}"}`))]
+    : undefined;
   return board
-    .withRow(new RowBuilder('Latency'))
-    .withPanel(
+    .row('Latency')
+    .panel(
       panel('Time to first token', 's', [
         { expr: q('vllm:time_to_first_token_seconds', 0.5), legend: 'p50 {{model_name}}' },
         { expr: q('vllm:time_to_first_token_seconds', 0.99), legend: 'p99 {{model_name}}' },
       ]),
     )
-    .withPanel(
+    .panel(
       panel('Inter-token latency', 's', [
         { expr: q('vllm:inter_token_latency_seconds', 0.5), legend: 'p50 {{model_name}}' },
         { expr: q('vllm:inter_token_latency_seconds', 0.99), legend: 'p99 {{model_name}}' },
       ]),
     )
-    .withPanel(
-      traced(
-        panel('End-to-end request latency', 's', [
+    .panel(
+      panel(
+        'End-to-end request latency',
+        's',
+        [
           { expr: q('vllm:e2e_request_latency_seconds', 0.5), legend: 'p50 {{model_name}}' },
           { expr: q('vllm:e2e_request_latency_seconds', 0.99), legend: 'p99 {{model_name}}' },
-        ]),
+        ],
+        undefined,
+        { dataLinks },
       ),
     )
-    .withPanel(
+    .panel(
       panel('Queue time', 's', [
         { expr: q('vllm:request_queue_time_seconds', 0.99), legend: 'p99 {{model_name}}' },
       ]),
     )
-    .withRow(new RowBuilder('Throughput and load'))
-    .withPanel(
+    .row('Throughput and load')
+    .panel(
       panel('Tokens per second', 'short', [
         {
           expr: `sum by (${by})(rate(vllm:generation_tokens_total[5m]))`,
@@ -239,7 +411,7 @@ export function servingDashboard(options: ServingDashboardOptions = {}): object 
         { expr: `sum by (${by})(rate(vllm:prompt_tokens_total[5m]))`, legend: 'prompt {{model_name}}' },
       ]),
     )
-    .withPanel(
+    .panel(
       panel(
         'Requests running and waiting',
         'short',
@@ -250,12 +422,12 @@ export function servingDashboard(options: ServingDashboardOptions = {}): object 
         'Waiting requests drive the KEDA autoscaler.',
       ),
     )
-    .withPanel(
+    .panel(
       panel('KV cache usage', 'percentunit', [
         { expr: 'max by (namespace, pod, model_name)(vllm:kv_cache_usage_perc)', legend: '{{pod}}' },
       ]),
     )
-    .withPanel(
+    .panel(
       panel('Preemptions and HTTP 5xx', 'reqps', [
         {
           expr: `sum by (${by})(rate(vllm:num_preemptions_total[5m]))`,
@@ -267,8 +439,8 @@ export function servingDashboard(options: ServingDashboardOptions = {}): object 
         },
       ]),
     )
-    .withRow(new RowBuilder('Inference gateway: pools and variants'))
-    .withPanel(
+    .row('Inference gateway: pools and variants')
+    .panel(
       panel(
         'Traffic share per variant (effective weight)',
         'percentunit',
@@ -283,7 +455,7 @@ export function servingDashboard(options: ServingDashboardOptions = {}): object 
         'Share of each model’s requests each pool receives: the HTTPRoute weights as traffic actually splits.',
       ),
     )
-    .withPanel(
+    .panel(
       panel('Request rate per pool', 'reqps', [
         {
           expr: `sum by (namespace, model_name, pool)(${EPP_RATE_BY_POOL})`,
@@ -291,7 +463,7 @@ export function servingDashboard(options: ServingDashboardOptions = {}): object 
         },
       ]),
     )
-    .withPanel(
+    .panel(
       panel(
         'Time to first token per pool (p99)',
         's',
@@ -306,12 +478,12 @@ export function servingDashboard(options: ServingDashboardOptions = {}): object 
         'Per model-server Deployment, so a canary and the stable variant of one model name are told apart.',
       ),
     )
-    .withPanel(
+    .panel(
       panel('Ready endpoints per pool', 'short', [
         { expr: 'max by (namespace, name)(llm_d_epp_ready_endpoints)', legend: '{{name}}' },
       ]),
     )
-    .withPanel(
+    .panel(
       panel(
         'Requests held by flow control',
         'short',
@@ -324,7 +496,7 @@ export function servingDashboard(options: ServingDashboardOptions = {}): object 
         'Requests waiting in the endpoint picker, for example while a pool scales from zero.',
       ),
     )
-    .withPanel(
+    .panel(
       panel('Picker errors and gateway 5xx', 'reqps', [
         {
           expr: 'sum by (namespace, model_name, error_code)(rate(llm_d_epp_request_error_total[5m]))',
@@ -347,11 +519,11 @@ const EPP_RATE_BY_POOL =
   'label_replace(rate(llm_d_epp_request_total[5m]), "pool", "$1", "job", "(.+?)(-epp)?")';
 
 /** Training: GPU use of training pods, Kueue queues and JobSet outcomes. */
-export function trainingDashboard(): object {
+export function trainingDashboard(): DashboardJson {
   const training = `pod!="", pod!~"${SERVING_POD_PATTERN}"`;
   return dashboard('cdktf-ai-training', 'Training (JobSet + Kueue)', ['training', 'kueue', 'jobset'])
-    .withRow(new RowBuilder('GPUs'))
-    .withPanel(
+    .row('GPUs')
+    .panel(
       panel('GPU utilisation by training pod', 'percent', [
         {
           expr: `avg by (namespace, pod)(DCGM_FI_DEV_GPU_UTIL{${training}})`,
@@ -359,7 +531,7 @@ export function trainingDashboard(): object {
         },
       ]),
     )
-    .withPanel(
+    .panel(
       panel('NVLink bandwidth', 'Bps', [
         {
           expr: 'sum by (Hostname, hostname)(rate(DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL[5m]))',
@@ -367,8 +539,8 @@ export function trainingDashboard(): object {
         },
       ]),
     )
-    .withRow(new RowBuilder('Queues and jobs'))
-    .withPanel(
+    .row('Queues and jobs')
+    .panel(
       panel('Pending workloads', 'short', [
         {
           expr: 'sum by (cluster_queue, status)(kueue_pending_workloads)',
@@ -376,7 +548,7 @@ export function trainingDashboard(): object {
         },
       ]),
     )
-    .withPanel(
+    .panel(
       panel('Admission wait p90', 's', [
         {
           expr: 'histogram_quantile(0.9, sum by (le, cluster_queue)(rate(kueue_admission_wait_time_seconds_bucket[15m])))',
@@ -384,7 +556,7 @@ export function trainingDashboard(): object {
         },
       ]),
     )
-    .withPanel(
+    .panel(
       panel('GPU quota used', 'short', [
         {
           expr: 'sum by (cluster_queue, flavor)(kueue_cluster_queue_resource_usage{resource="nvidia.com/gpu"})',
@@ -396,7 +568,7 @@ export function trainingDashboard(): object {
         },
       ]),
     )
-    .withPanel(
+    .panel(
       panel('JobSets completed and failed (1h)', 'short', [
         { expr: 'sum(increase(jobset_completed_total[1h]))', legend: 'completed' },
         { expr: 'sum(increase(jobset_failed_total[1h]))', legend: 'failed' },
@@ -410,16 +582,16 @@ export function trainingDashboard(): object {
  * Cost per 1,000 generated tokens for each priced accelerator:
  * `price per GPU-hour / 3600 x GPUs requested by serving pods / generated tokens per second x 1000`.
  */
-export function costDashboard(prices: readonly GpuPrice[]): object {
-  const d = dashboard('cdktf-ai-cost', 'LLM serving cost', ['cost', 'llm']).withRow(
-    new RowBuilder('Cost per 1,000 generated tokens'),
+export function costDashboard(prices: readonly GpuPrice[]): DashboardJson {
+  const d = dashboard('cdktf-ai-cost', 'LLM serving cost', ['cost', 'llm']).row(
+    'Cost per 1,000 generated tokens',
   );
   for (const { accelerator, price } of prices) {
     const onAccel = `on (namespace, pod) group_left() kube_pod_labels{${KSM_ACCELERATOR_LABEL}="${accelerator.labelValue}"}`;
     const gpus = `sum(kube_pod_container_resource_requests{resource="nvidia_com_gpu", pod=~"${SERVING_POD_PATTERN}"} * ${onAccel})`;
     const tokens = `sum(rate(vllm:generation_tokens_total[5m]) * ${onAccel})`;
     const perSecond = `(${price.usd} / 3600)`;
-    d.withPanel(
+    d.panel(
       panel(
         `${accelerator.id}: USD per 1,000 generated tokens`,
         'currencyUSD',
@@ -427,7 +599,7 @@ export function costDashboard(prices: readonly GpuPrice[]): object {
         `At $${price.usd}/GPU-hour (${price.region}, ${price.asOf}; ${price.source}). GPU time of idle replicas counts.`,
       ),
     );
-    d.withPanel(
+    d.panel(
       panel(`${accelerator.id}: serving spend per hour`, 'currencyUSD', [
         { expr: `${price.usd} * ${gpus}`, legend: `${accelerator.id} USD/h` },
       ]),
@@ -441,11 +613,11 @@ export function costDashboard(prices: readonly GpuPrice[]): object {
  * joined with the vLLM token counters): cost per million tokens per model and team, spend per
  * hour per model, namespace and team.
  */
-export function costAllocationDashboard(): object {
+export function costAllocationDashboard(): DashboardJson {
   const S = COST_ALLOCATION_SERIES;
   return dashboard('cdktf-ai-cost-allocation', 'Cost per model and team', ['cost', 'llm'])
-    .withRow(new RowBuilder('Per model'))
-    .withPanel(
+    .row('Per model')
+    .panel(
       panel(
         'USD per million tokens',
         'currencyUSD',
@@ -453,19 +625,19 @@ export function costAllocationDashboard(): object {
         'Cost of the model-server pods (GPUs, cores, memory as allocated) over prompt plus generated tokens. Absent while a model serves nothing.',
       ),
     )
-    .withPanel(
+    .panel(
       panel('Spend per hour', 'currencyUSD', [{ expr: S.modelCost, legend: '{{namespace}}/{{model_name}}' }]),
     )
-    .withPanel(
+    .panel(
       panel('Tokens per second', 'short', [{ expr: S.modelTokens, legend: '{{namespace}}/{{model_name}}' }]),
     )
-    .withRow(new RowBuilder('Per team and namespace'))
-    .withPanel(
+    .row('Per team and namespace')
+    .panel(
       panel('Team: USD per million tokens', 'currencyUSD', [
         { expr: S.teamCostPerMillionTokens, legend: '{{team}}' },
       ]),
     )
-    .withPanel(
+    .panel(
       panel(
         'Team: spend per hour',
         'currencyUSD',
@@ -476,7 +648,7 @@ export function costAllocationDashboard(): object {
         'All pods of the team’s namespaces (by the namespace label), and its model servers alone.',
       ),
     )
-    .withPanel(
+    .panel(
       panel('Namespace: spend per hour', 'currencyUSD', [
         { expr: `sort_desc(${S.namespaceCost})`, legend: '{{namespace}}' },
       ]),
@@ -491,23 +663,29 @@ export function costAllocationDashboard(): object {
  * of the 5-minute error ratios (the approximation Sloth uses: it weighs quiet and busy periods
  * alike).
  */
-export function sloDashboard(slos: readonly ServiceLevelObjective[]): object {
-  const board = dashboard('cdktf-ai-slos', 'SLOs and error budgets', ['llm', 'slo']).time({
-    from: 'now-7d',
-    to: 'now',
-  });
+export function sloDashboard(slos: readonly ServiceLevelObjective[]): DashboardJson {
+  const board = dashboard('cdktf-ai-slos', 'SLOs and error budgets', ['llm', 'slo']).timeRange(
+    'now-7d',
+    'now',
+  );
   for (const slo of slos) {
     const sel = `{slo="${slo.name}"}`;
     const budget = slo.errorBudget;
     board
-      .withRow(new RowBuilder(`${slo.name} (${slo.objectivePercent}% over ${slo.windowDays}d)`))
-      .withPanel(
-        panel('SLI (good events)', 'percentunit', [
-          { expr: `1 - slo:sli_error:ratio_rate1h${sel}`, legend: '1h' },
-          { expr: `1 - slo:sli_error:ratio_rate1d${sel}`, legend: '1d' },
-        ]).span(8),
+      .row(`${slo.name} (${slo.objectivePercent}% over ${slo.windowDays}d)`)
+      .panel(
+        panel(
+          'SLI (good events)',
+          'percentunit',
+          [
+            { expr: `1 - slo:sli_error:ratio_rate1h${sel}`, legend: '1h' },
+            { expr: `1 - slo:sli_error:ratio_rate1d${sel}`, legend: '1d' },
+          ],
+          undefined,
+          { span: 8 },
+        ),
       )
-      .withPanel(
+      .panel(
         panel(
           'Burn rate',
           'none',
@@ -517,9 +695,10 @@ export function sloDashboard(slos: readonly ServiceLevelObjective[]): object {
             { expr: `slo:sli_error:ratio_rate3d${sel} / ${budget}`, legend: '3d' },
           ],
           '1 means the budget lasts exactly the window.',
-        ).span(8),
+          { span: 8 },
+        ),
       )
-      .withPanel(
+      .panel(
         panel(
           'Error budget left',
           'percentunit',
@@ -530,7 +709,8 @@ export function sloDashboard(slos: readonly ServiceLevelObjective[]): object {
             },
           ],
           `Needs ${slo.windowDays} days of Prometheus retention.`,
-        ).span(8),
+          { span: 8 },
+        ),
       );
   }
   return board.build();

@@ -1,0 +1,200 @@
+import { IConstruct } from 'constructs';
+import { CostEstimate, HOURS_PER_MONTH, HourlyPrice, PricingModel, Warnings } from '../../core';
+
+// Prices of what an AWS stack runs besides its GPU nodes (issue 11 §4): NAT gateways and their
+// public IPv4 addresses, the EKS control plane, the system node group, gp3 root volumes, FSx for
+// Lustre and S3. us-east-1 list prices, on-demand. Per-GB-month prices become an hourly price of
+// the whole volume or file system (GB-month price x GB / 730 h), so every line is hourly.
+
+const READ = '2026-12-03';
+/** Best-known public price, not re-read on the date given (as the G-family GPU prices). */
+const KNOWN = '2025-06-01';
+
+function price(usd: number, asOf: string, source: string): HourlyPrice {
+  return { usd, region: 'us-east-1', asOf, source };
+}
+
+const VPC_PRICING = 'https://aws.amazon.com/vpc/pricing/';
+
+/** NAT gateway, per gateway-hour (data processing, $0.045/GB, is usage-based and not estimated). */
+export const NAT_GATEWAY_HOURLY = price(
+  0.045,
+  READ,
+  `AWS VPC pricing, NAT gateway hour (${VPC_PRICING}); as republished by cloudburn.io and basavytix.com (2026)`,
+);
+
+/** A public IPv4 address (the NAT gateway's Elastic IP), per hour, charged since 2024-02-01. */
+export const PUBLIC_IPV4_HOURLY = price(
+  0.005,
+  READ,
+  `AWS VPC pricing, public IPv4 address hour (${VPC_PRICING}); as republished by cloudburn.io (2026)`,
+);
+
+/** An EKS cluster in standard support, per hour (extended support is $0.60). */
+export const EKS_CLUSTER_HOURLY = price(
+  0.1,
+  KNOWN,
+  'VERIFY: https://aws.amazon.com/eks/pricing/ (cluster in standard Kubernetes version support); best-known public price, not re-read',
+);
+
+/** gp3 storage, per GB-month (the 3,000 IOPS and 125 MB/s baseline included). */
+export const GP3_GB_MONTH_USD = 0.08;
+const GP3_SOURCE =
+  'VERIFY: https://aws.amazon.com/ebs/pricing/ (gp3 storage $0.08 per GB-month, baseline IOPS and throughput included); best-known public price, not re-read';
+
+/** S3 Standard storage, per GB-month (first 50 TB). */
+export const S3_STANDARD_GB_MONTH_USD = 0.023;
+const S3_SOURCE =
+  'VERIFY: https://aws.amazon.com/s3/pricing/ (S3 Standard, first 50 TB per month); best-known public price, not re-read';
+
+/** FSx for Lustre PERSISTENT_2 SSD storage, per GB-month, by throughput tier (MB/s per TiB). */
+export const FSX_LUSTRE_PERSISTENT_2_GB_MONTH_USD: Readonly<Record<number, number>> = {
+  125: 0.145,
+  250: 0.21,
+  500: 0.34,
+  1000: 0.6,
+};
+const FSX_SOURCE =
+  'VERIFY: https://aws.amazon.com/fsx/lustre/pricing/ (PERSISTENT_2 SSD per GB-month by throughput tier; 125 MB/s/TiB = $0.145 as republished by c3x.dev); best-known public prices, not re-read';
+
+const EC2_ON_DEMAND = 'https://aws.amazon.com/ec2/pricing/on-demand/';
+/** On-demand Linux prices of the general-purpose types a system node group is likely to use. */
+const GENERAL_PURPOSE_HOURLY: Readonly<Record<string, number>> = {
+  'm5.large': 0.096,
+  'm5.xlarge': 0.192,
+  'm5.2xlarge': 0.384,
+  'm6i.large': 0.096,
+  'm6i.xlarge': 0.192,
+  'm6i.2xlarge': 0.384,
+  'm7i.large': 0.1008,
+  'm7i.xlarge': 0.2016,
+  'm7i.2xlarge': 0.4032,
+};
+
+/** The on-demand price of a general-purpose instance type, or `undefined` when not catalogued. */
+export function generalPurposeInstancePrice(instanceType: string): HourlyPrice | undefined {
+  const usd = GENERAL_PURPOSE_HOURLY[instanceType];
+  return usd === undefined
+    ? undefined
+    : price(
+        usd,
+        KNOWN,
+        `VERIFY: AWS EC2 On-Demand pricing, Linux (${EC2_ON_DEMAND}); best-known public price, not re-read`,
+      );
+}
+
+/** Hourly price of one gp3 volume of `gib` GiB. */
+export function gp3VolumeHourly(gib: number): HourlyPrice {
+  return price((GP3_GB_MONTH_USD * gib) / HOURS_PER_MONTH, KNOWN, GP3_SOURCE);
+}
+
+/** Adds the NAT gateways of a VPC (gateway hour plus its Elastic IP) to the stack's estimate. */
+export function addNatGatewayCost(scope: IConstruct, gateways: number): void {
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: 'NAT gateway',
+    minQuantity: gateways,
+    maxQuantity: gateways,
+    unitPrice: NAT_GATEWAY_HOURLY,
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: 'data processed ($0.045/GB) and egress are usage-based and not included',
+  });
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: 'public IPv4 address (NAT gateway Elastic IP)',
+    minQuantity: gateways,
+    maxQuantity: gateways,
+    unitPrice: PUBLIC_IPV4_HOURLY,
+    pricingModel: PricingModel.ON_DEMAND,
+  });
+}
+
+/** Adds the EKS control plane fee. */
+export function addEksClusterCost(scope: IConstruct): void {
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: 'EKS cluster (standard support)',
+    minQuantity: 1,
+    maxQuantity: 1,
+    unitPrice: EKS_CLUSTER_HOURLY,
+    pricingModel: PricingModel.ON_DEMAND,
+  });
+}
+
+/**
+ * Adds a non-GPU node group: its instances (or a warning `aws-no-price` when the type is not
+ * catalogued) and one gp3 root volume per node.
+ */
+export function addSystemNodesCost(
+  scope: IConstruct,
+  instanceType: string,
+  minNodes: number,
+  maxNodes: number,
+  rootVolumeGiB: number,
+): void {
+  const estimate = CostEstimate.of(scope);
+  const p = generalPurposeInstancePrice(instanceType);
+  if (p) {
+    estimate.add({
+      constructPath: scope.node.path,
+      item: instanceType,
+      minQuantity: minNodes,
+      maxQuantity: maxNodes,
+      unitPrice: p,
+      pricingModel: PricingModel.ON_DEMAND,
+    });
+  } else {
+    Warnings.add(
+      scope,
+      'aws-no-price',
+      `No on-demand price is catalogued for the system node type ${instanceType}: the stack's cost estimate leaves its instances out.`,
+    );
+  }
+  estimate.add({
+    constructPath: scope.node.path,
+    item: `gp3 root volume, ${rootVolumeGiB} GiB`,
+    minQuantity: minNodes,
+    maxQuantity: maxNodes,
+    unitPrice: gp3VolumeHourly(rootVolumeGiB),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: `$${GP3_GB_MONTH_USD}/GB-month`,
+  });
+}
+
+/** Adds an FSx for Lustre PERSISTENT_2 SSD file system of `capacityGiB` at `throughput` MB/s/TiB. */
+export function addLustreCost(scope: IConstruct, capacityGiB: number, throughput: number): void {
+  const perGb = FSX_LUSTRE_PERSISTENT_2_GB_MONTH_USD[throughput];
+  if (perGb === undefined) {
+    Warnings.add(
+      scope,
+      'aws-no-price',
+      `No FSx for Lustre price is catalogued for ${throughput} MB/s/TiB: the stack's cost estimate leaves the file system out.`,
+    );
+    return;
+  }
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: `FSx for Lustre PERSISTENT_2, ${capacityGiB} GiB at ${throughput} MB/s/TiB`,
+    minQuantity: 1,
+    maxQuantity: 1,
+    unitPrice: price((perGb * capacityGiB) / HOURS_PER_MONTH, KNOWN, FSX_SOURCE),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: `$${perGb}/GB-month; backups and data transfer not included`,
+  });
+}
+
+/**
+ * An assumption line for an S3 bucket: the price of 1,000 GB stored, quantity 0 (what a bucket
+ * holds is not known at synth time, so it adds nothing to the totals).
+ */
+export function addS3BucketAssumption(scope: IConstruct): void {
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: 'S3 Standard, per 1,000 GB stored',
+    minQuantity: 0,
+    maxQuantity: 0,
+    unitPrice: price((S3_STANDARD_GB_MONTH_USD * 1000) / HOURS_PER_MONTH, KNOWN, S3_SOURCE),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: `usage-based, not in the totals: $${S3_STANDARD_GB_MONTH_USD * 1000} per month per 1,000 GB stored, plus requests`,
+  });
+}

@@ -1,0 +1,168 @@
+import { IConstruct } from 'constructs';
+import { CostEstimate, HOURS_PER_MONTH, HourlyPrice, PricingModel, Warnings } from '../../core';
+
+// Prices of what a Google Cloud stack runs besides its GPU nodes (issue 11 §4): Cloud NAT and its
+// external IP, the GKE cluster fee, the system node pool and its boot disks, Cloud Storage.
+// us-central1 list prices, on-demand. Per-GB-month prices become an hourly price of the whole
+// disk (GB-month price x GB / 730 h), so every line is hourly.
+
+const READ = '2026-12-03';
+/** Best-known public price, not re-read on the date given (as the GPU machine prices). */
+const KNOWN = '2025-06-01';
+
+function price(usd: number, asOf: string, source: string): HourlyPrice {
+  return { usd, region: 'us-central1', asOf, source };
+}
+
+const NAT_PRICING = 'https://cloud.google.com/nat/pricing';
+
+/** A Cloud NAT gateway serving more than 32 VMs, per hour (below: $0.0014 per VM-hour). */
+export const CLOUD_NAT_GATEWAY_HOURLY = price(
+  0.044,
+  READ,
+  `${NAT_PRICING} (Public NAT, more than 32 VM instances; the same in every region)`,
+);
+
+/** An external IP address used by a Cloud NAT gateway, per hour. */
+export const CLOUD_NAT_IP_HOURLY = price(
+  0.005,
+  READ,
+  `${NAT_PRICING} (static or ephemeral external IP address used by a NAT gateway)`,
+);
+
+/** The GKE cluster management fee (Standard and Autopilot), per cluster-hour. */
+export const GKE_CLUSTER_HOURLY = price(
+  0.1,
+  KNOWN,
+  'VERIFY: https://cloud.google.com/kubernetes-engine/pricing (cluster management fee); best-known public price, not re-read',
+);
+
+/** Balanced persistent disk, per GB-month. */
+export const PD_BALANCED_GB_MONTH_USD = 0.1;
+const PD_SOURCE =
+  'VERIFY: https://cloud.google.com/compute/disks-image-pricing (pd-balanced, us-central1, per GB-month); best-known public price, not re-read';
+
+/** Cloud Storage Standard, per GB-month: a region, and a multi-region (`US`, `EU`, `ASIA`). */
+export const GCS_STANDARD_GB_MONTH_USD = { region: 0.02, multiRegion: 0.026 } as const;
+const GCS_SOURCE =
+  'VERIFY: https://cloud.google.com/storage/pricing (Standard storage, us-central1 region / US multi-region, per GB-month); best-known public price, not re-read';
+
+/** On-demand prices of the general-purpose machine types a system pool is likely to use. */
+const GENERAL_PURPOSE_HOURLY: Readonly<Record<string, number>> = {
+  'e2-standard-2': 0.067006,
+  'e2-standard-4': 0.134012,
+  'e2-standard-8': 0.268024,
+  'n2-standard-2': 0.097118,
+  'n2-standard-4': 0.194236,
+  'n2-standard-8': 0.388472,
+};
+
+/** The on-demand price of a general-purpose machine type, or `undefined` when not catalogued. */
+export function generalPurposeMachinePrice(machineType: string): HourlyPrice | undefined {
+  const usd = GENERAL_PURPOSE_HOURLY[machineType];
+  return usd === undefined
+    ? undefined
+    : price(
+        usd,
+        KNOWN,
+        'VERIFY: https://cloud.google.com/compute/vm-instance-pricing#general-purpose (us-central1 on-demand); best-known public price, not re-read',
+      );
+}
+
+/** Adds a Cloud NAT gateway and its external IP (at least one with automatic allocation). */
+export function addCloudNatCost(scope: IConstruct): void {
+  const estimate = CostEstimate.of(scope);
+  estimate.add({
+    constructPath: scope.node.path,
+    item: 'Cloud NAT gateway',
+    minQuantity: 1,
+    maxQuantity: 1,
+    unitPrice: CLOUD_NAT_GATEWAY_HOURLY,
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption:
+      'priced at its 32-VM ceiling (below 32 VMs $0.0014 per VM-hour); data processed ($0.045/GiB) and egress not included',
+  });
+  estimate.add({
+    constructPath: scope.node.path,
+    item: 'external IP address (Cloud NAT)',
+    minQuantity: 1,
+    maxQuantity: 1,
+    unitPrice: CLOUD_NAT_IP_HOURLY,
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: 'automatic allocation adds addresses as the VMs need ports; one is counted',
+  });
+}
+
+/** Adds the GKE cluster management fee. */
+export function addGkeClusterCost(scope: IConstruct): void {
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: 'GKE cluster management fee',
+    minQuantity: 1,
+    maxQuantity: 1,
+    unitPrice: GKE_CLUSTER_HOURLY,
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: "the free tier's monthly credit (one cluster per billing account) is not deducted",
+  });
+}
+
+/**
+ * Adds a non-GPU node pool: its machines (or a warning `gcp-no-price` when the type is not
+ * catalogued) and one pd-balanced boot disk per node.
+ */
+export function addSystemNodesCost(
+  scope: IConstruct,
+  machineType: string,
+  minNodes: number,
+  maxNodes: number,
+  bootDiskGb: number,
+  zones: string,
+): void {
+  const estimate = CostEstimate.of(scope);
+  const p = generalPurposeMachinePrice(machineType);
+  if (p) {
+    estimate.add({
+      constructPath: scope.node.path,
+      item: machineType,
+      minQuantity: minNodes,
+      maxQuantity: maxNodes,
+      unitPrice: p,
+      pricingModel: PricingModel.ON_DEMAND,
+      assumption: zones,
+    });
+  } else {
+    Warnings.add(
+      scope,
+      'gcp-no-price',
+      `No on-demand price is catalogued for the system pool's machine type ${machineType}: the stack's cost estimate leaves its machines out.`,
+    );
+  }
+  estimate.add({
+    constructPath: scope.node.path,
+    item: `pd-balanced boot disk, ${bootDiskGb} GB`,
+    minQuantity: minNodes,
+    maxQuantity: maxNodes,
+    unitPrice: price((PD_BALANCED_GB_MONTH_USD * bootDiskGb) / HOURS_PER_MONTH, KNOWN, PD_SOURCE),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: `$${PD_BALANCED_GB_MONTH_USD}/GB-month`,
+  });
+}
+
+/**
+ * An assumption line for a Cloud Storage bucket: the price of 1,000 GB stored, quantity 0 (what
+ * a bucket holds is not known at synth time, so it adds nothing to the totals).
+ */
+export function addGcsBucketAssumption(scope: IConstruct, location: string): void {
+  const multi = ['US', 'EU', 'ASIA'].includes(location.toUpperCase());
+  const perGb = multi ? GCS_STANDARD_GB_MONTH_USD.multiRegion : GCS_STANDARD_GB_MONTH_USD.region;
+  const per1000 = Math.round(perGb * 1000);
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: `Cloud Storage Standard (${multi ? 'multi-region' : 'region'}), per 1,000 GB stored`,
+    minQuantity: 0,
+    maxQuantity: 0,
+    unitPrice: price(per1000 / HOURS_PER_MONTH, KNOWN, GCS_SOURCE),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: `usage-based, not in the totals: $${per1000} per month per 1,000 GB stored, plus operations`,
+  });
+}
