@@ -23,3 +23,4 @@ export * from './gguf';
 export * from './llama-cpp-sizing';
 export * from './cpu-shapes';
 export * from './gke-device-networks';
+export * from './node-class';

@@ -9,6 +9,7 @@ import {
   KARPENTER_DO_NOT_DISRUPT_ANNOTATION,
   ValidationError,
   Warnings,
+  INodeClass,
 } from '../core';
 import { ApiToleration, IGpuPlatform, ITraceCollector } from './interfaces';
 import { PodSecurityLevel } from './pod-security';
@@ -24,6 +25,7 @@ import {
 } from './private/common';
 import { gpuPod } from './private/gpu-pod';
 import { MlflowTracking, mlflowClientEnv } from './mlflow';
+import { nodeClassPlacement } from './private/node-class';
 import { otelEnv } from './tracing';
 
 /** The Kueue label a workload uses to join a LocalQueue. */
@@ -188,6 +190,13 @@ export interface TrainingJobProps {
    * @default - none
    */
   readonly tolerations?: ApiToleration[];
+  /**
+   * A node class to run on (a GKE `ComputeClass` of the GCP module): its node selector
+   * (`cloud.google.com/compute-class: <name>`) is merged into the pods' and its taints are
+   * tolerated. Its GPU model must be 'accelerator' and its nodes must have the GPUs a pod requests.
+   * @default - none: the pods select the accelerator label of the library's node pools
+   */
+  readonly nodeClass?: INodeClass;
   /**
    * Extra environment variables.
    * @default - none
@@ -449,6 +458,10 @@ export class TrainingJob extends Construct {
       ...MANAGED_BY,
       ...(props.accelerator ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue } : {}),
     };
+    const placement = nodeClassPlacement(this, props.nodeClass, {
+      accelerator: props.accelerator,
+      gpusPerPod: props.gpusPerNode,
+    });
     const pod = gpuPod(this, {
       containerName: 'trainer',
       image: props.image,
@@ -469,8 +482,8 @@ export class TrainingJob extends Construct {
       defaultNodeSelector: props.accelerator
         ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue }
         : {},
-      nodeSelector: props.nodeSelector,
-      tolerations: props.tolerations,
+      nodeSelector: { ...placement.nodeSelector, ...props.nodeSelector },
+      tolerations: [...placement.tolerations, ...(props.tolerations ?? [])],
       serviceAccountName: props.serviceAccountName,
       terminationGracePeriodSeconds: grace,
       restartPolicy: 'Never',

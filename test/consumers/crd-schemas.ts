@@ -1551,6 +1551,117 @@ const mpiJob: CrdSchema = {
   ),
 };
 
+// --- GKE ComputeClass (cloud.google.com/v1) ------------------------------------------------
+// GKE ships the CRD itself; no repository carries it. Written from the GKE reference page
+// https://cloud.google.com/kubernetes-engine/docs/reference/crds/computeclass (read 2026-12-03)
+// for the fields the library sets and their documented neighbours.
+const GKE_CCC = 'GKE reference docs kubernetes-engine/docs/reference/crds/computeclass (read 2026-12-03)';
+const cccTaint: Schema = obj(
+  { key: str, value: str, effect: enumOf('NoSchedule', 'PreferNoSchedule', 'NoExecute') },
+  ['key', 'effect'],
+);
+const cccPriority: Schema = obj({
+  machineFamily: str,
+  machineType: str,
+  minCores: nonNegInt32,
+  minMemoryGb: nonNegInt32,
+  spot: bool,
+  gpu: obj({ type: str, count: { ...int32, minimum: 1 }, driverVersion: enumOf('default', 'latest') }, [
+    'type',
+    'count',
+  ]),
+  reservations: obj(
+    {
+      affinity: enumOf('Specific', 'AnyBestEffort', 'None'),
+      specific: list(
+        obj({ name: str, project: str, reservationBlock: obj({ name: str }, ['name']) }, ['name']),
+        {
+          minItems: 1,
+        },
+      ),
+    },
+    ['affinity'],
+  ),
+  flexStart: obj({ enabled: bool, nodeRecycling: obj({ leadTimeSeconds: nonNegInt32 }) }, ['enabled']),
+  maxRunDurationSeconds: { ...int64, minimum: 1 },
+  location: obj({ zones: strings, locationPolicy: enumOf('ANY', 'BALANCED') }),
+  placement: obj({ policyName: str }),
+  nodepools: strings,
+});
+const computeClass: CrdSchema = {
+  apiVersion: 'cloud.google.com/v1',
+  kind: 'ComputeClass',
+  source: GKE_CCC,
+  schema: resource(
+    'cloud.google.com/v1',
+    'ComputeClass',
+    obj(
+      {
+        description: str,
+        priorities: list(cccPriority, { minItems: 1 }),
+        priorityDefaults: obj({ location: obj({ zones: strings }) }),
+        nodePoolAutoCreation: obj({ enabled: bool }),
+        nodePoolConfig: obj({
+          imageType: enumOf('cos_containerd', 'ubuntu_containerd'),
+          serviceAccount: str,
+          nodeLabels: stringMap,
+          taints: list(cccTaint),
+          gvnic: obj({ enabled: bool }),
+          imageStreaming: obj({ enabled: bool }),
+          autoRepair: bool,
+          autoUpgrade: bool,
+        }),
+        activeMigration: obj({ optimizeRulePriority: bool }, ['optimizeRulePriority']),
+        autoscalingPolicy: obj({
+          consolidationDelayMinutes: nonNegInt32,
+          consolidationThreshold: nonNegInt32,
+          gpuConsolidationThreshold: nonNegInt32,
+        }),
+        whenUnsatisfiable: enumOf('DoNotScaleUp', 'ScaleUpAnyway'),
+      },
+      ['priorities'],
+    ),
+  ),
+};
+
+// --- GKE multi-networking (networking.gke.io/v1) ------------------------------------------
+// GKE installs these CRDs when multi-networking is on. Written from
+// https://cloud.google.com/kubernetes-engine/docs/how-to/setup-multinetwork-support-for-pods
+// (read 2026-12-03), the fields of Device networks.
+const GKE_MN = 'GKE docs kubernetes-engine/docs/how-to/setup-multinetwork-support-for-pods (read 2026-12-03)';
+const gkeNetworkParamSet: CrdSchema = {
+  apiVersion: 'networking.gke.io/v1',
+  kind: 'GKENetworkParamSet',
+  source: GKE_MN,
+  schema: resource(
+    'networking.gke.io/v1',
+    'GKENetworkParamSet',
+    obj({ vpc: str, vpcSubnet: str, deviceMode: enumOf('NetDevice', 'RDMA', 'DPDK-VFIO') }, [
+      'vpc',
+      'vpcSubnet',
+    ]),
+  ),
+};
+const gkeNetwork: CrdSchema = {
+  apiVersion: 'networking.gke.io/v1',
+  kind: 'Network',
+  source: GKE_MN,
+  schema: resource(
+    'networking.gke.io/v1',
+    'Network',
+    obj(
+      {
+        type: enumOf('L3', 'Device'),
+        parametersRef: obj(
+          { group: { const: 'networking.gke.io' }, kind: { const: 'GKENetworkParamSet' }, name: str },
+          ['group', 'kind', 'name'],
+        ),
+      },
+      ['type'],
+    ),
+  ),
+};
+
 export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
   [
     scaledObject,
@@ -1570,5 +1681,8 @@ export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
     nodePool,
     ec2NodeClass,
     mpiJob,
+    computeClass,
+    gkeNetworkParamSet,
+    gkeNetwork,
   ].map((c) => [`${c.apiVersion}/${c.kind}`, c]),
 );
