@@ -810,20 +810,22 @@ function napLimits(scope: Construct, o: NodeAutoProvisioningOptions): NodeAutoPr
     const machines = GPU_MACHINE_TYPES.filter((m) => m.accelerator.equals(g.accelerator));
     if (machines.length === 0) {
       throw new ValidationError(
-        `'nodeAutoProvisioning.gpus[${i}].accelerator' (${g.accelerator.id}) has no Google Cloud machine type in the catalogue: use a GPU Google Cloud offers (L4, A100, H100, H200, B200).`,
+        `'nodeAutoProvisioning.gpus[${i}].accelerator' (${g.accelerator.id}) has no Google Cloud machine type in the catalogue: use one of ${[...new Set(GPU_MACHINE_TYPES.map((m) => m.accelerator.id))].join(', ')}.`,
         scope,
       );
     }
-    for (const m of machines) {
-      if (gpuLimits[m.acceleratorType] !== undefined) {
+    for (const type of new Set(machines.map((m) => m.acceleratorType))) {
+      if (gpuLimits[type] !== undefined) {
         throw new ValidationError(
-          `'nodeAutoProvisioning.gpus' names ${g.accelerator.id} (${m.acceleratorType}) twice: give each GPU model once.`,
+          `'nodeAutoProvisioning.gpus' names ${g.accelerator.id} (${type}) twice: give each GPU model once.`,
           scope,
         );
       }
-      gpuLimits[m.acceleratorType] = max;
+      gpuLimits[type] = max;
     }
-    const smallest = machines.reduce((a, b) => (a.gpuCount <= b.gpuCount ? a : b));
+    const smallest = machines.reduce((a, b) =>
+      a.gpuCount < b.gpuCount || (a.gpuCount === b.gpuCount && a.vcpus <= b.vcpus) ? a : b,
+    );
     if (smallest.gpuCount > max) {
       throw new ValidationError(
         `'nodeAutoProvisioning.gpus[${i}].maxGpus' (${max}) is below the ${smallest.gpuCount} GPUs of the smallest ${g.accelerator.id} machine (${smallest.name}): no node could be created. Raise maxGpus.`,

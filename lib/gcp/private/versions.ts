@@ -58,7 +58,12 @@ export function gkeVersionBelow(version: string, floor: string): boolean | undef
   const f = parseGkeVersion(floor);
   const m = /^(\d+)\.(\d+)(?:\.(\d+)(?:-gke\.(\d+))?)?$/.exec(version);
   if (!f || !m) return undefined;
-  const v = [Number(m[1]), Number(m[2]), m[3] === undefined ? undefined : Number(m[3]), m[4] === undefined ? undefined : Number(m[4])];
+  const v = [
+    Number(m[1]),
+    Number(m[2]),
+    m[3] === undefined ? undefined : Number(m[3]),
+    m[4] === undefined ? undefined : Number(m[4]),
+  ];
   for (let i = 0; i < 4; i++) {
     if (v[i] === undefined) return undefined;
     if (v[i] !== f[i]) return v[i]! < f[i];
