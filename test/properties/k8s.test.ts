@@ -5,6 +5,7 @@ import { Accelerator, ModelSpec, Quantization, TaintEffect } from '../../lib/cor
 import {
   GatewayImplementation,
   GkeDeviceNetworks,
+  GkeNcclPlugin,
   GpuNodeImage,
   GpuPlatform,
   InferenceGateway,
@@ -608,6 +609,16 @@ const cases: PropertyCase<any>[] = [
       const { workloads } = stacks();
       new NcclTest(workloads, 'Nccl', p);
       return [workloads];
+    },
+  },
+  {
+    name: 'GkeNcclPlugin',
+    base: () => ({ transport: 'RDMA' }),
+    props: { transport: 'string' },
+    build: (p) => {
+      const { platform } = stacks();
+      new GkeNcclPlugin(platform, 'Nccl', p);
+      return [platform];
     },
   },
   {
