@@ -34,6 +34,14 @@ export interface DeviceNetwork {
   readonly deviceMode?: DeviceNetworkMode;
 }
 
+/** Metadata of a cluster-scoped GKE networking object. */
+export interface GkeNetworkObjectMetadata {
+  /** Object name (the device network's name). */
+  readonly name: string;
+  /** Labels: the library's `app.kubernetes.io/managed-by`. */
+  readonly labels: Record<string, string>;
+}
+
 /** A cluster-scoped GKE networking object (`GKENetworkParamSet` or `Network`) as a plain manifest. */
 export interface GkeNetworkObject {
   /** `networking.gke.io/v1`. */
@@ -41,7 +49,7 @@ export interface GkeNetworkObject {
   /** `GKENetworkParamSet` or `Network`. */
   readonly kind: string;
   /** Object metadata: the name and the library's `app.kubernetes.io/managed-by` label. */
-  readonly metadata: { readonly name: string; readonly labels: Record<string, string> };
+  readonly metadata: GkeNetworkObjectMetadata;
   /** The object's spec. */
   readonly spec: Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
@@ -148,7 +149,7 @@ export class ComputeClass extends Construct implements INodeClass {
   /** The ComputeClass object as applied. */
   public readonly manifest: Record<string, unknown>;
   /** The `kubernetes_manifest` resource. */
-  public readonly resource: RawTerraformResource;
+  public readonly resource: TerraformResource;
 
   constructor(scope: Construct, id: string, props: ComputeClassProps) {
     super(scope, id);
