@@ -1,7 +1,7 @@
 import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
 import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
 import { PersistentVolumeV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-v1';
-import { Token } from 'cdktf';
+import { ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validate, ValidationError } from '../core';
 import { MANAGED_BY, nameFromId, assertDnsLabel, assertInteger } from './private/common';
@@ -560,67 +560,14 @@ export class PrefetchedWeightCache extends Construct implements IWeightCache {
     });
     this.node.defaultChild = this.resource;
 
-    const src = uri.endsWith('/') ? uri : `${uri}/`;
-    const s3 = src.startsWith('s3://');
-    const dir = '/cache';
-    // The copy at the unmeasured rate, plus 10 minutes for scheduling and the image pull.
-    const fillMinutes = Math.ceil((props.sizeGiB * 1024) / UNMEASURED_READ_MIB_PER_SECOND / 60) + 10;
-    const uid = '1000';
-    this.job = new JobV1(this, 'Fill', {
-      metadata: { name: `${this.claimName}-fill`, namespace: this.namespace, labels },
-      spec: {
-        backoffLimit: 3,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: 'Never',
-            ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: uid,
-              runAsGroup: uid,
-              fsGroup: uid,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            container: [
-              {
-                name: 'fill',
-                image: imageRef(s3 ? IMAGES.awsCli : IMAGES.googleCloudCli),
-                command: s3
-                  ? ['aws', 's3', 'sync', '--only-show-errors', src, `${dir}/`]
-                  : ['gcloud', 'storage', 'rsync', '--recursive', src, `${dir}/`],
-                env: [
-                  { name: 'HOME', value: '/tmp' },
-                  ...(s3
-                    ? []
-                    : [
-                        { name: 'CLOUDSDK_CONFIG', value: '/tmp/gcloud' },
-                        { name: 'CLOUDSDK_STORAGE_PROCESS_COUNT', value: '4' },
-                        { name: 'CLOUDSDK_STORAGE_THREAD_COUNT', value: '8' },
-                      ]),
-                ],
-                resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '4Gi' } },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  capabilities: { drop: ['ALL'] },
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                },
-                volumeMount: [
-                  { name: 'cache', mountPath: dir },
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-              },
-            ],
-            volume: [
-              { name: 'cache', persistentVolumeClaim: { claimName: this.claimName } },
-              { name: 'tmp', emptyDir: {} },
-            ],
-          },
-        },
-      },
-      waitForCompletion: true,
-      timeouts: { create: `${fillMinutes}m`, update: `${fillMinutes}m` },
+    this.job = fillJob(this, 'Fill', {
+      name: `${this.claimName}-fill`,
+      namespace: this.namespace,
+      claimName: this.claimName,
+      labels,
+      source: uri,
+      sizeGiB: props.sizeGiB,
+      serviceAccountName: props.serviceAccountName,
       dependsOn: [this.resource],
     });
     this.filledBy = this.job;
@@ -630,4 +577,87 @@ export class PrefetchedWeightCache extends Construct implements IWeightCache {
   public weights(options: CachedWeightsOptions = {}): WeightsSource {
     return WeightsSource.cache(this, options);
   }
+}
+
+/** What {@link fillJob} copies where. */
+interface FillJobOptions {
+  readonly name: string;
+  readonly namespace: string;
+  readonly claimName: string;
+  readonly labels: Record<string, string>;
+  /** `s3://` or `gs://` prefix (validated by the caller). */
+  readonly source: string;
+  readonly sizeGiB: number;
+  readonly serviceAccountName?: string;
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/**
+ * The Job that copies a bucket prefix into a claim once (AWS CLI `aws s3 sync` or `gcloud storage
+ * rsync`), under Pod Security "restricted"; Terraform waits for it to complete.
+ */
+function fillJob(scope: Construct, id: string, o: FillJobOptions): JobV1 {
+  const src = o.source.endsWith('/') ? o.source : `${o.source}/`;
+  const s3 = src.startsWith('s3://');
+  const dir = '/cache';
+  // The copy at the unmeasured rate, plus 10 minutes for scheduling and the image pull.
+  const fillMinutes = Math.ceil((o.sizeGiB * 1024) / UNMEASURED_READ_MIB_PER_SECOND / 60) + 10;
+  const uid = '1000';
+  return new JobV1(scope, id, {
+    metadata: { name: o.name, namespace: o.namespace, labels: o.labels },
+    spec: {
+      backoffLimit: 3,
+      template: {
+        metadata: { labels: o.labels },
+        spec: {
+          restartPolicy: 'Never',
+          ...(o.serviceAccountName ? { serviceAccountName: o.serviceAccountName } : {}),
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: uid,
+            runAsGroup: uid,
+            fsGroup: uid,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          container: [
+            {
+              name: 'fill',
+              image: imageRef(s3 ? IMAGES.awsCli : IMAGES.googleCloudCli),
+              command: s3
+                ? ['aws', 's3', 'sync', '--only-show-errors', src, `${dir}/`]
+                : ['gcloud', 'storage', 'rsync', '--recursive', src, `${dir}/`],
+              env: [
+                { name: 'HOME', value: '/tmp' },
+                ...(s3
+                  ? []
+                  : [
+                      { name: 'CLOUDSDK_CONFIG', value: '/tmp/gcloud' },
+                      { name: 'CLOUDSDK_STORAGE_PROCESS_COUNT', value: '4' },
+                      { name: 'CLOUDSDK_STORAGE_THREAD_COUNT', value: '8' },
+                    ]),
+              ],
+              resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '4Gi' } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ['ALL'] },
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+              },
+              volumeMount: [
+                { name: 'cache', mountPath: dir },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+          volume: [
+            { name: 'cache', persistentVolumeClaim: { claimName: o.claimName } },
+            { name: 'tmp', emptyDir: {} },
+          ],
+        },
+      },
+    },
+    waitForCompletion: true,
+    timeouts: { create: `${fillMinutes}m`, update: `${fillMinutes}m` },
+    dependsOn: o.dependsOn,
+  });
 }
