@@ -1662,6 +1662,48 @@ const gkeNetwork: CrdSchema = {
   ),
 };
 
+// --- CSI volume snapshots (snapshot.storage.k8s.io/v1) -------------------------------------
+// GKE installs the snapshot CRDs. Written from kubernetes-csi/external-snapshotter
+// client/config/crd (volumesnapshots @ 03682631, volumesnapshotclasses @ 1c8e6b39).
+const SNAP = 'kubernetes-csi/external-snapshotter client/config/crd';
+const volumeSnapshotClass: CrdSchema = {
+  apiVersion: 'snapshot.storage.k8s.io/v1',
+  kind: 'VolumeSnapshotClass',
+  source: `${SNAP}/snapshot.storage.k8s.io_volumesnapshotclasses.yaml (1c8e6b39)`,
+  schema: obj(
+    {
+      apiVersion: { const: 'snapshot.storage.k8s.io/v1' },
+      kind: { const: 'VolumeSnapshotClass' },
+      metadata,
+      driver: str,
+      deletionPolicy: enumOf('Delete', 'Retain'),
+      parameters: stringMap,
+    },
+    ['apiVersion', 'kind', 'metadata', 'driver', 'deletionPolicy'],
+  ),
+};
+const volumeSnapshot: CrdSchema = {
+  apiVersion: 'snapshot.storage.k8s.io/v1',
+  kind: 'VolumeSnapshot',
+  source: `${SNAP}/snapshot.storage.k8s.io_volumesnapshots.yaml (03682631)`,
+  schema: resource(
+    'snapshot.storage.k8s.io/v1',
+    'VolumeSnapshot',
+    obj(
+      {
+        source: obj({ persistentVolumeClaimName: str, volumeSnapshotContentName: str }, [], {
+          oneOf: [
+            { properties: { persistentVolumeClaimName: str }, required: ['persistentVolumeClaimName'] },
+            { properties: { volumeSnapshotContentName: str }, required: ['volumeSnapshotContentName'] },
+          ],
+        }),
+        volumeSnapshotClassName: { type: 'string', minLength: 1 },
+      },
+      ['source'],
+    ),
+  ),
+};
+
 export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
   [
     scaledObject,
@@ -1684,5 +1726,7 @@ export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
     computeClass,
     gkeNetworkParamSet,
     gkeNetwork,
+    volumeSnapshotClass,
+    volumeSnapshot,
   ].map((c) => [`${c.apiVersion}/${c.kind}`, c]),
 );
