@@ -6,6 +6,7 @@ import {
   GatewayImplementation,
   GkeDeviceNetworks,
   GkeNcclPlugin,
+  HyperdiskMlWeightCache,
   GpuNodeImage,
   GpuPlatform,
   InferenceGateway,
@@ -248,6 +249,25 @@ const cases: PropertyCase<any>[] = [
     build: (p) => {
       const { workloads } = stacks();
       new WeightVolume(workloads, 'Models', { ...p, source: WeightVolumeSource.fsxLustre(p.source) });
+      return [workloads];
+    },
+  },
+  {
+    name: 'HyperdiskMlWeightCache',
+    base: () => ({ namespace: 'llm', source: 'gs://models-123/llama/', sizeGiB: 40 }),
+    props: {
+      namespace: 'string',
+      name: 'string',
+      source: 'string',
+      sizeGiB: 'int',
+      throughputMiBPerSecond: 'int',
+      zones: 'strings',
+      serviceAccountName: 'string',
+      protectFromDestroy: 'bool',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new HyperdiskMlWeightCache(workloads, 'Cache', p);
       return [workloads];
     },
   },
