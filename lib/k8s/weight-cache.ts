@@ -672,9 +672,6 @@ function fillJob(scope: Construct, id: string, o: FillJobOptions): JobV1 {
  */
 export const HYPERDISK_ML_MAX_MIB_PER_SECOND = Math.floor(1.2e12 / 2 ** 20);
 
-/** The most nodes one Hyperdisk ML volume attaches to read-only (same source). */
-export const HYPERDISK_ML_MAX_READERS = 2500;
-
 /** Properties of a {@link HyperdiskMlWeightCache}. */
 export interface HyperdiskMlWeightCacheProps {
   /** Namespace of the claims, the Job and the snapshot (the model servers' namespace; it must exist). */
