@@ -85,6 +85,7 @@ describe('ComputeClass', () => {
     expect(m.spec.nodePoolConfig.serviceAccount).toMatch(/NodeServiceAccount.*email/);
     expect(m.spec.nodePoolConfig.nodeLabels).toEqual({
       'cdktf-ai-infra/accelerator': 'h100',
+      'cdktf-ai-infra/node-pool': 'h100-train',
       'cdktf-ai-infra/pool-role': 'training',
     });
     expect(m.spec.nodePoolConfig.taints).toBeUndefined();
