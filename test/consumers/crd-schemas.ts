@@ -1555,7 +1555,8 @@ const mpiJob: CrdSchema = {
 // GKE ships the CRD itself; no repository carries it. Written from the GKE reference page
 // https://cloud.google.com/kubernetes-engine/docs/reference/crds/computeclass (read 2026-12-03)
 // for the fields the library sets and their documented neighbours.
-const GKE_CCC = 'GKE reference docs kubernetes-engine/docs/reference/crds/computeclass (read 2026-12-03)';
+const GKE_CCC =
+  'GKE docs https://cloud.google.com/kubernetes-engine/docs/reference/crds/computeclass (read 2026-12-03)';
 const cccTaint: Schema = obj(
   { key: str, value: str, effect: enumOf('NoSchedule', 'PreferNoSchedule', 'NoExecute') },
   ['key', 'effect'],
@@ -1628,7 +1629,8 @@ const computeClass: CrdSchema = {
 // GKE installs these CRDs when multi-networking is on. Written from
 // https://cloud.google.com/kubernetes-engine/docs/how-to/setup-multinetwork-support-for-pods
 // (read 2026-12-03), the fields of Device networks.
-const GKE_MN = 'GKE docs kubernetes-engine/docs/how-to/setup-multinetwork-support-for-pods (read 2026-12-03)';
+const GKE_MN =
+  'GKE docs https://cloud.google.com/kubernetes-engine/docs/how-to/setup-multinetwork-support-for-pods (read 2026-12-03)';
 const gkeNetworkParamSet: CrdSchema = {
   apiVersion: 'networking.gke.io/v1',
   kind: 'GKENetworkParamSet',
@@ -1665,11 +1667,11 @@ const gkeNetwork: CrdSchema = {
 // --- CSI volume snapshots (snapshot.storage.k8s.io/v1) -------------------------------------
 // GKE installs the snapshot CRDs. Written from kubernetes-csi/external-snapshotter
 // client/config/crd (volumesnapshots @ 03682631, volumesnapshotclasses @ 1c8e6b39).
-const SNAP = 'kubernetes-csi/external-snapshotter client/config/crd';
+const SNAP = 'kubernetes-csi/external-snapshotter commit';
 const volumeSnapshotClass: CrdSchema = {
   apiVersion: 'snapshot.storage.k8s.io/v1',
   kind: 'VolumeSnapshotClass',
-  source: `${SNAP}/snapshot.storage.k8s.io_volumesnapshotclasses.yaml (1c8e6b39)`,
+  source: `${SNAP} (1c8e6b39) client/config/crd/snapshot.storage.k8s.io_volumesnapshotclasses.yaml`,
   schema: obj(
     {
       apiVersion: { const: 'snapshot.storage.k8s.io/v1' },
@@ -1685,7 +1687,7 @@ const volumeSnapshotClass: CrdSchema = {
 const volumeSnapshot: CrdSchema = {
   apiVersion: 'snapshot.storage.k8s.io/v1',
   kind: 'VolumeSnapshot',
-  source: `${SNAP}/snapshot.storage.k8s.io_volumesnapshots.yaml (03682631)`,
+  source: `${SNAP} (03682631) client/config/crd/snapshot.storage.k8s.io_volumesnapshots.yaml`,
   schema: resource(
     'snapshot.storage.k8s.io/v1',
     'VolumeSnapshot',
