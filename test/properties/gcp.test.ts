@@ -3,8 +3,6 @@ import { Lazy, TerraformStack, Testing } from 'cdktf';
 import { Accelerator, ModelSpec, Quantization, sizeLlamaCpp } from '../../lib/core';
 import { CpuInferenceNodePool } from '../../lib/gcp/cpu-inference-node-pool';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { TerraformStack, Testing } from 'cdktf';
-import { Accelerator } from '../../lib/core';
 import { ArtifactRegistry } from '../../lib/gcp/artifact-registry';
 import { BudgetAlarm } from '../../lib/gcp/budget-alarm';
 import { CheckpointBucket } from '../../lib/gcp/checkpoint-bucket';
