@@ -1,25 +1,40 @@
 /**
- * gcp-training: a GKE training cluster on Google Cloud for a 4-node A3 Mega (8 x H100 Mega per
- * node) gang with GPUDirect-TCPXO (8 extra VPCs), COMPACT placement in one zone and capacity
- * from a specific reservation, plus a flex-start pool for short experiments; a hierarchical-
- * namespace checkpoint bucket the trainer's Kubernetes service account writes through Workload
- * Identity; Artifact Registry; Cloud Monitoring alert policies; and a billing budget derived
- * from the cost estimate. No credentials are needed to synthesize it.
+ * gcp-training: GKE training on Google Cloud, in two stacks applied in order:
+ *
+ * - `gcp-training` (Google Cloud): a cluster for a 4-node A3 Mega (8 x H100 Mega per node) gang
+ *   with GPUDirect-TCPXO (8 extra VPCs), COMPACT placement in one zone and capacity from a
+ *   specific reservation, plus a flex-start pool for short multi-node experiments; node
+ *   auto-provisioning limits for H100 nodes created on demand; a hierarchical-namespace
+ *   checkpoint bucket the trainer's Kubernetes service account writes through Workload Identity;
+ *   Artifact Registry; Cloud Monitoring alert policies; and a billing budget derived from the
+ *   cost estimate.
+ * - `gcp-training-platform` (in-cluster): the GPUDirect `GKENetworkParamSet` / `Network` objects
+ *   of the 8 TCPXO networks, Google's TCPXO NCCL plugin installer and NRI device injector
+ *   (pinned), and a `ComputeClass` for single-node fine-tuning and evaluation jobs on
+ *   a3-highgpu-8g: Spot first, then flex-start for up to a day, in node pools GKE creates and
+ *   removes itself. A `TrainingJob` selects it with `nodeClass`.
+ *
+ * No credentials are needed to synthesize it.
  */
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Accelerator, AlertGroup, Capacity, CostEstimate, Tags } from '../../lib/core';
 import {
   ArtifactRegistry,
   CheckpointBucket,
   BudgetAlarm,
+  ComputeClass,
   GcpPrincipal,
   Monitoring,
   GkeCluster,
   GkeNetwork,
   GpuDirect,
 } from '../../lib/gcp';
+import { GkeDeviceNetworks, GkeNcclPlugin } from '../../lib/k8s';
 
 const PROJECT = 'acme-ml-training';
 const PROJECT_NUMBER = '123456789012';
@@ -27,6 +42,11 @@ const REGION = 'us-central1';
 const ZONE = 'us-central1-a';
 
 export class GcpTrainingStack extends TerraformStack {
+  /** The network (its GPUDirect networks feed the platform stack). */
+  public readonly network: GkeNetwork;
+  /** The cluster. */
+  public readonly cluster: GkeCluster;
+
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new GoogleProvider(this, 'google', {
@@ -36,18 +56,26 @@ export class GcpTrainingStack extends TerraformStack {
     });
     Tags.of(this).setCostAllocationTag('cost-center', 'llm-pretraining');
 
-    const network = new GkeNetwork(this, 'Network', {
+    const network = (this.network = new GkeNetwork(this, 'Network', {
       project: PROJECT,
       region: REGION,
       name: 'train',
       gpuDirect: GpuDirect.TCPXO,
-    });
-    const cluster = new GkeCluster(this, 'Cluster', {
+    }));
+    const cluster = (this.cluster = new GkeCluster(this, 'Cluster', {
       network,
       clusterName: 'train',
       kubernetesVersion: '1.32.11-gke.1174000',
       masterAuthorizedNetworks: [{ cidrBlock: '203.0.113.0/24', displayName: 'ci-runners' }],
-    });
+      // GKE 1.32 creates a ComputeClass's node pools through node auto-provisioning. The limits
+      // cap the whole cluster: the reserved gang (4 x a3-megagpu-8g: 32 GPUs, 832 vCPUs, 7.5 TB),
+      // the flex pool (2 more) and up to 2 experiment nodes (a3-highgpu-8g), system pool included.
+      nodeAutoProvisioning: {
+        gpus: [{ accelerator: Accelerator.H100, maxGpus: 64 }],
+        maxCpus: 1700,
+        maxMemoryGb: 16000,
+      },
+    }));
 
     cluster.addTrainingNodePool('H100Mega', {
       accelerator: Accelerator.H100,
@@ -103,18 +131,54 @@ export class GcpTrainingStack extends TerraformStack {
     });
 
     new TerraformOutput(this, 'checkpoint_url', { value: checkpoints.url });
-    new TerraformOutput(this, 'gpudirect_manifests', {
-      description:
-        'GKENetworkParamSet / Network objects the workloads stack must apply (kubernetes_manifest)',
-      value: network.gpuDirectKubernetesManifests(),
-    });
     new TerraformOutput(this, 'monthly_cost_estimate', { value: CostEstimate.of(this).renderTable() });
+  }
+}
+
+/**
+ * The in-cluster platform of the training cluster: the GPUDirect objects, the NCCL plugin
+ * installers and the experiments compute class. Its Kubernetes and Helm providers point at the
+ * cluster of `infra` with the access token of the identity running Terraform.
+ */
+export class GcpTrainingPlatformStack extends TerraformStack {
+  /** The compute class of single-node experiments (a `TrainingJob`'s `nodeClass`). */
+  public readonly experiments: ComputeClass;
+
+  constructor(scope: Construct, id: string, infra: GcpTrainingStack) {
+    super(scope, id);
+    new GoogleProvider(this, 'google', { project: PROJECT, region: REGION });
+    const client = new DataGoogleClientConfig(this, 'ClientConfig');
+    const kubernetes = {
+      host: infra.cluster.endpoint,
+      clusterCaCertificate: Fn.base64decode(infra.cluster.clusterCaCertificate),
+      token: client.accessToken,
+    };
+    new KubernetesProvider(this, 'Kubernetes', kubernetes);
+    new HelmProvider(this, 'Helm', { kubernetes });
+    this.addDependency(infra);
+
+    new GkeDeviceNetworks(this, 'GpuDirect', {
+      networks: infra.network.deviceNetworks,
+      machineType: 'a3-megagpu-8g',
+    });
+    new GkeNcclPlugin(this, 'NcclPlugin', { transport: infra.network.gpuDirect });
+    this.experiments = new ComputeClass(this, 'Experiments', {
+      cluster: infra.cluster,
+      name: 'h100-experiments',
+      accelerator: Accelerator.H100,
+      gpusPerNode: 8,
+      poolRole: 'training',
+      capacity: Capacity.spot(),
+      fallbackCapacity: [Capacity.flexStart({ maxRunDurationSeconds: 86400 })],
+      zones: [ZONE],
+    });
   }
 }
 
 /** Adds this example's stacks to `app`. */
 export function build(app: App): TerraformStack[] {
-  return [new GcpTrainingStack(app, 'gcp-training')];
+  const infra = new GcpTrainingStack(app, 'gcp-training');
+  return [infra, new GcpTrainingPlatformStack(app, 'gcp-training-platform', infra)];
 }
 
 if (require.main === module) {

@@ -22,3 +22,5 @@ export * from './disruption';
 export * from './gguf';
 export * from './llama-cpp-sizing';
 export * from './cpu-shapes';
+export * from './gke-device-networks';
+export * from './node-class';

@@ -7,6 +7,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import {
+  Accelerator,
   KubernetesProviderConfig,
   poolNodeLabels,
   renamedProp,
@@ -15,8 +16,8 @@ import {
   Warnings,
 } from '../core';
 import { InferenceNodePool, InferenceNodePoolOptions } from './inference-node-pool';
-import { GpuDirect } from './machine-types';
-import { GpuDirectNetwork, IGkeCluster, IGkeNetwork } from './interfaces';
+import { GPU_MACHINE_TYPES, GpuDirect } from './machine-types';
+import { GpuDirectNetwork, IGkeCluster, IGkeNetwork, NodeAutoProvisioningLimits } from './interfaces';
 import { overlaps, parseCidr, prefixOf } from './private/cidr';
 import { defaultName, unresolved, validateGceName } from './private/names';
 import { addGkeClusterCost, addSystemNodesCost } from './private/service-prices';
@@ -78,6 +79,31 @@ export interface SystemNodePoolOptions {
    * @default 3
    */
   readonly maxNodesPerZone?: number;
+}
+
+/** A GPU model node auto-provisioning may create nodes with, and how many GPUs at most. */
+export interface AutoProvisionedGpuLimit {
+  /** The GPU model: every GCE accelerator type of it is allowed (H100: `nvidia-h100-80gb` and `nvidia-h100-mega-80gb`). */
+  readonly accelerator: Accelerator;
+  /** Most GPUs of this model in the cluster (1 to 100,000). */
+  readonly maxGpus: number;
+}
+
+/**
+ * Cluster-level node auto-provisioning (`cluster_autoscaling`): GKE creates node pools for
+ * pending pods within these limits, as the cluster's node service account (never the Compute
+ * Engine default one), with auto-repair, auto-upgrade and Shielded nodes. GKE clusters before
+ * 1.33.3-gke.1136000 need it for a ComputeClass to create node pools; later ones do not.
+ * The limits cap the whole cluster, the system pool and every manual pool included.
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/node-auto-provisioning
+ */
+export interface NodeAutoProvisioningOptions {
+  /** The GPU models auto-provisioned nodes may carry; at least one. */
+  readonly gpus: AutoProvisionedGpuLimit[];
+  /** Most vCPUs of all nodes of the cluster (`resource_limits` `cpu`). */
+  readonly maxCpus: number;
+  /** Most memory of all nodes of the cluster, GB (`resource_limits` `memory`). */
+  readonly maxMemoryGb: number;
 }
 
 /** Properties of {@link GkeCluster}. */
@@ -177,6 +203,12 @@ export interface GkeClusterProps {
    * @default - not set: GKE's default, Gateway API off
    */
   readonly gatewayApi?: GatewayApiChannel;
+  /**
+   * Node auto-provisioning with its resource limits, for ComputeClasses on GKE before
+   * 1.33.3-gke.1136000 or for pods that name a GPU model without a class.
+   * @default - off: GPU nodes come from node pools and ComputeClasses
+   */
+  readonly nodeAutoProvisioning?: NodeAutoProvisioningOptions;
 }
 
 /** Roles of the node service account (least privilege for GKE nodes + image pulls). */
@@ -416,6 +448,8 @@ export class GkeCluster extends Construct implements IGkeCluster {
   public readonly gatewayApi?: GatewayApiChannel;
   /** The firewall rule letting the control plane reach webhooks on the nodes, when any port is given. */
   public readonly controlPlaneFirewall?: ComputeFirewall;
+  /** The node auto-provisioning limits, when on. */
+  public readonly nodeAutoProvisioning?: NodeAutoProvisioningLimits;
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
@@ -454,6 +488,8 @@ export class GkeCluster extends Construct implements IGkeCluster {
           `GkeNetwork, unless the VPC already has one.`,
       );
     }
+    this.nodeAutoProvisioning =
+      props.nodeAutoProvisioning !== undefined ? napLimits(this, props.nodeAutoProvisioning) : undefined;
     const given = renamedProp(this, 'name', props.name, 'clusterName', props.clusterName);
     const name = given ?? defaultName(id);
     validateGceName(props.name !== undefined ? 'name' : 'clusterName', name, 40, this);
@@ -622,6 +658,30 @@ export class GkeCluster extends Construct implements IGkeCluster {
         managedPrometheus: { enabled: true },
       },
       costManagementConfig: { enabled: true },
+      ...(this.nodeAutoProvisioning
+        ? {
+            clusterAutoscaling: {
+              enabled: true,
+              resourceLimits: [
+                { resourceType: 'cpu', minimum: 0, maximum: this.nodeAutoProvisioning.maxCpus },
+                { resourceType: 'memory', minimum: 0, maximum: this.nodeAutoProvisioning.maxMemoryGb },
+                ...Object.entries(this.nodeAutoProvisioning.gpuLimits).map(([resourceType, maximum]) => ({
+                  resourceType,
+                  minimum: 0,
+                  maximum,
+                })),
+              ],
+              autoProvisioningDefaults: {
+                serviceAccount: this.nodeServiceAccount.email,
+                oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+                imageType: 'COS_CONTAINERD',
+                diskType: 'pd-balanced',
+                management: { autoRepair: true, autoUpgrade: true },
+                shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+              },
+            },
+          }
+        : {}),
       ...(props.gatewayApi !== undefined ? { gatewayApiConfig: { channel: props.gatewayApi } } : {}),
       nodeConfig: {
         serviceAccount: this.nodeServiceAccount.email,
@@ -728,6 +788,77 @@ export class GkeCluster extends Construct implements IGkeCluster {
   public addInferenceNodePool(id: string, options: InferenceNodePoolOptions): InferenceNodePool {
     return new InferenceNodePool(this, id, { ...options, cluster: this });
   }
+}
+
+/**
+ * Validates node auto-provisioning options and derives the limits GKE takes: one per GCE
+ * accelerator type of each GPU model, and CPU and memory that hold at least one node of each.
+ */
+function napLimits(scope: Construct, o: NodeAutoProvisioningOptions): NodeAutoProvisioningLimits {
+  Validate.object(scope, 'nodeAutoProvisioning', o);
+  const gpus = Validate.array<AutoProvisionedGpuLimit>(scope, 'nodeAutoProvisioning.gpus', o.gpus);
+  if (gpus.length === 0) {
+    throw new ValidationError(
+      `'nodeAutoProvisioning.gpus' is empty: name the GPU models auto-provisioned nodes may carry, for example [{ accelerator: Accelerator.L4, maxGpus: 16 }].`,
+      scope,
+    );
+  }
+  const maxCpus = Validate.integer(scope, 'nodeAutoProvisioning.maxCpus', o.maxCpus, {
+    min: 1,
+    max: 1_000_000,
+  });
+  const maxMemoryGb = Validate.integer(scope, 'nodeAutoProvisioning.maxMemoryGb', o.maxMemoryGb, {
+    min: 1,
+    max: 100_000_000,
+  });
+  const gpuLimits: Record<string, number> = {};
+  gpus.forEach((g, i) => {
+    Validate.object(scope, `nodeAutoProvisioning.gpus[${i}]`, g);
+    if (!(g.accelerator instanceof Accelerator)) {
+      throw new ValidationError(
+        `'nodeAutoProvisioning.gpus[${i}].accelerator' must be an Accelerator (for example Accelerator.H100), got ${String(g.accelerator)}.`,
+        scope,
+      );
+    }
+    const max = Validate.integer(scope, `nodeAutoProvisioning.gpus[${i}].maxGpus`, g.maxGpus, {
+      min: 1,
+      max: 100_000,
+    });
+    const machines = GPU_MACHINE_TYPES.filter((m) => m.accelerator.equals(g.accelerator));
+    if (machines.length === 0) {
+      throw new ValidationError(
+        `'nodeAutoProvisioning.gpus[${i}].accelerator' (${g.accelerator.id}) has no Google Cloud machine type in the catalogue: use one of ${[...new Set(GPU_MACHINE_TYPES.map((m) => m.accelerator.id))].join(', ')}.`,
+        scope,
+      );
+    }
+    for (const type of new Set(machines.map((m) => m.acceleratorType))) {
+      if (gpuLimits[type] !== undefined) {
+        throw new ValidationError(
+          `'nodeAutoProvisioning.gpus' names ${g.accelerator.id} (${type}) twice: give each GPU model once.`,
+          scope,
+        );
+      }
+      gpuLimits[type] = max;
+    }
+    const smallest = machines.reduce((a, b) =>
+      a.gpuCount < b.gpuCount || (a.gpuCount === b.gpuCount && a.vcpus <= b.vcpus) ? a : b,
+    );
+    if (smallest.gpuCount > max) {
+      throw new ValidationError(
+        `'nodeAutoProvisioning.gpus[${i}].maxGpus' (${max}) is below the ${smallest.gpuCount} GPUs of the smallest ${g.accelerator.id} machine (${smallest.name}): no node could be created. Raise maxGpus.`,
+        scope,
+      );
+    }
+    if (smallest.vcpus > maxCpus || Math.ceil(smallest.memoryGiB * 1.073741824) > maxMemoryGb) {
+      throw new ValidationError(
+        `'nodeAutoProvisioning' maxCpus (${maxCpus}) / maxMemoryGb (${maxMemoryGb}) cannot hold one ${smallest.name} ` +
+          `(${smallest.vcpus} vCPUs, ${Math.ceil(smallest.memoryGiB * 1.073741824)} GB): GKE would never create a ${g.accelerator.id} node. ` +
+          `The limits cap the whole cluster, system pool included: raise them.`,
+        scope,
+      );
+    }
+  });
+  return { gpuLimits, maxCpus, maxMemoryGb };
 }
 
 /** Kubernetes / Helm provider settings of a GKE cluster (owned or imported). */

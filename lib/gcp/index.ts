@@ -18,3 +18,4 @@ export * from './log-management';
 export * from './mlflow';
 export * from './cpu-machine-types';
 export * from './cpu-inference-node-pool';
+export * from './compute-class';

@@ -75,6 +75,16 @@ export interface IGkeNetwork {
   readonly proxyOnlySubnetCidr?: string;
 }
 
+/** The resource limits of a cluster's node auto-provisioning, as rendered. */
+export interface NodeAutoProvisioningLimits {
+  /** Most GPUs per GCE accelerator type (`nvidia-h100-mega-80gb`: 64). */
+  readonly gpuLimits: Readonly<Record<string, number>>;
+  /** Most vCPUs of all nodes. */
+  readonly maxCpus: number;
+  /** Most memory of all nodes, GB. */
+  readonly maxMemoryGb: number;
+}
+
 /**
  * A GKE cluster node pools, buckets and workloads attach to. Implemented by `GkeCluster` and by
  * `GkeCluster.fromClusterAttributes` for a cluster the app does not own.
@@ -104,6 +114,12 @@ export interface IGkeCluster {
   readonly nodeLocations?: readonly string[];
   /** The GKE version the cluster was pinned to, when given (for GPUDirect version floors). */
   readonly kubernetesVersion?: string;
+  /**
+   * The cluster's node auto-provisioning limits, when it is on (`cluster_autoscaling`): a
+   * ComputeClass checks its accelerator type is among them.
+   * @default - off, or not known for an imported cluster
+   */
+  readonly nodeAutoProvisioning?: NodeAutoProvisioningLimits;
   /** `https://<endpoint>` of the control plane. */
   readonly endpoint: string;
   /** Base64 PEM of the cluster CA. */

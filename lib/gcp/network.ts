@@ -4,30 +4,28 @@ import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { Construct } from 'constructs';
-import { Validate, ValidationError, Warnings } from '../core';
+import {
+  DeviceNetwork,
+  DeviceNetworkMode,
+  GkeNetworkObject,
+  gkeDeviceNetworkObjects,
+  DEPRECATED_WARNING_ID,
+  Validate,
+  ValidationError,
+  Warnings,
+} from '../core';
 import { GPUDIRECT_MTU, GpuDirect } from './machine-types';
 import { isPrivate, overlaps, parseCidr, prefixOf, subBlock } from './private/cidr';
 import { GpuDirectNetwork, IGkeNetwork } from './interfaces';
 import { defaultName, unresolved, validateGceName } from './private/names';
 import { addCloudNatCost } from './private/service-prices';
 
-/** Metadata of a cluster-scoped GPUDirect object. */
-export interface GpuDirectManifestMetadata {
-  /** Object name. */
-  readonly name: string;
-}
-
-/** A plain Kubernetes manifest (`GKENetworkParamSet` or `Network`) for the workloads stack. */
-export interface GpuDirectManifest {
-  /** `networking.gke.io/v1`. */
-  readonly apiVersion: string;
-  /** `GKENetworkParamSet` or `Network`. */
-  readonly kind: string;
-  /** Object metadata (cluster-scoped: a name only). */
-  readonly metadata: GpuDirectManifestMetadata;
-  /** The object's spec. */
-  readonly spec: Record<string, unknown>;
-}
+/**
+ * A plain Kubernetes manifest (`GKENetworkParamSet` or `Network`) for the workloads stack.
+ * @deprecated the objects are rendered by the Kubernetes module's `GkeDeviceNetworks` from
+ * {@link GkeNetwork.deviceNetworks}; removed in the next minor release
+ */
+export type GpuDirectManifest = GkeNetworkObject;
 
 /**
  * The region's proxy-only subnet: the addresses the Envoy proxies of regional internal and
@@ -495,30 +493,36 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
   }
 
   /**
-   * The in-cluster objects the GPUDirect networks need, as plain manifests for the Kubernetes
-   * layer (`kubernetes_manifest`): per network a `GKENetworkParamSet` (`vpc`, `vpcSubnet`,
-   * `deviceMode`) and a `Network` (`type: Device`) of the same name (reference/gcp.md §1.3, §5).
-   * Empty without GPUDirect. The NCCL plugin installer, NRI device injector and RxDM sidecar are
-   * not included.
+   * The GPUDirect networks in the shape the Kubernetes module's `GkeDeviceNetworks` takes (its
+   * `networks` prop): per network the Kubernetes name pods request (`vpc1`.., `gvnic-1`,
+   * `rdma-0`..), the VPC, the subnet and the device mode. Empty without GPUDirect.
+   * @example
+   * new k8s.GkeDeviceNetworks(workloads, 'GpuDirect', { networks: network.deviceNetworks, machineType: 'a3-megagpu-8g' });
+   */
+  public get deviceNetworks(): DeviceNetwork[] {
+    return this.gpuDirectNetworks.map((n) => ({
+      name: n.kubernetesName,
+      vpc: n.vpcName,
+      subnet: n.subnetName,
+      deviceMode: n.deviceMode === 'RDMA' ? DeviceNetworkMode.RDMA : DeviceNetworkMode.NET_DEVICE,
+    }));
+  }
+
+  /**
+   * The in-cluster objects the GPUDirect networks need, as plain manifests: per network a
+   * `GKENetworkParamSet` and a `Network` of the same name. Empty without GPUDirect.
+   * @deprecated apply them with the Kubernetes module's `GkeDeviceNetworks` and
+   * {@link GkeNetwork.deviceNetworks} (the same objects, rendered once); warns `deprecated-api`,
+   * removed in the next minor release
    */
   public gpuDirectKubernetesManifests(): GpuDirectManifest[] {
-    return this.gpuDirectNetworks.flatMap((n) => [
-      {
-        apiVersion: 'networking.gke.io/v1',
-        kind: 'GKENetworkParamSet',
-        metadata: { name: n.kubernetesName },
-        spec: { vpc: n.vpcName, vpcSubnet: n.subnetName, deviceMode: n.deviceMode },
-      },
-      {
-        apiVersion: 'networking.gke.io/v1',
-        kind: 'Network',
-        metadata: { name: n.kubernetesName },
-        spec: {
-          type: 'Device',
-          parametersRef: { group: 'networking.gke.io', kind: 'GKENetworkParamSet', name: n.kubernetesName },
-        },
-      },
-    ]);
+    Warnings.add(
+      this,
+      DEPRECATED_WARNING_ID,
+      `gpuDirectKubernetesManifests() is deprecated and will be removed in the next minor release: apply the objects with ` +
+        `new k8s.GkeDeviceNetworks(workloads, 'GpuDirect', { networks: network.deviceNetworks }) in the workloads stack.`,
+    );
+    return gkeDeviceNetworkObjects(this.deviceNetworks).flatMap((o) => [o.paramSet, o.network]);
   }
 
   private createGpuDirect(name: string, mainCidr: string, props: GkeNetworkProps): GpuDirectNetwork[] {

@@ -104,7 +104,7 @@ export class ServingFabric {
    * GKE multi-networking: attaches the node pool's extra networks to every pod of the group
    * (`networking.gke.io/interfaces`, eth0 on the default network, then one interface per network
    * in order), as GKE's GPUDirect-TCPX / TCPXO / RDMA guides do. The `Network` objects come from
-   * {@link GkeDeviceNetworks}; the NCCL plugin DaemonSets are not installed by this library.
+   * {@link GkeDeviceNetworks}; the NCCL plugin installers are {@link GkeNcclPlugin}.
    * @see https://cloud.google.com/kubernetes-engine/docs/how-to/gpu-bandwidth-gpudirect-tcpx
    */
   public static gkeDeviceNetworks(options: GkeDeviceNetworksFabricOptions): ServingFabric {

@@ -16,6 +16,7 @@ export * from './monitoring-stack';
 export * from './training-job';
 export * from './training-queues';
 export * from './gke-device-networks';
+export * from './gke-nccl-plugin';
 export * from './lora';
 export * from './inference-gateway';
 export * from './standalone-inference-pool';

@@ -20,6 +20,7 @@ import {
   Warnings,
   normalizeKubernetesLabelValue,
   sizeModel,
+  INodeClass,
 } from '../core';
 import { EngineMetric, IServingEngine } from './engines/engine';
 import { ServingEngine } from './engines/serving-engine';
@@ -38,6 +39,7 @@ import {
   nameFromId,
 } from './private/common';
 import { ApiProbe, GpuPod, GpuPodOptions, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import { nodeClassPlacement } from './private/node-class';
 import {
   LWS_API_VERSION,
   LWS_LEADER_ADDRESS,
@@ -304,6 +306,13 @@ export interface ModelServerProps {
    * @default - none
    */
   readonly tolerations?: ApiToleration[];
+  /**
+   * A node class to run on (a GKE `ComputeClass` of the GCP module): its node selector
+   * (`cloud.google.com/compute-class: <name>`) is merged into the pods' and its taints are
+   * tolerated. Its GPU model must be 'accelerator' and its nodes must have the GPUs a pod requests.
+   * @default - none: the pods select the accelerator label of the library's node pools
+   */
+  readonly nodeClass?: INodeClass;
   /**
    * Service account (for bucket access through IRSA, Pod Identity or Workload Identity).
    * @default - the namespace's default service account
@@ -825,6 +834,10 @@ export class ModelServer extends Construct {
     });
     this.tracingArgs = tracing.args;
     const args = [...command.args, ...lora.args, ...tracing.args];
+    const placement = nodeClassPlacement(this, props.nodeClass, {
+      accelerator: props.accelerator,
+      gpusPerPod: this.sizing.gpusPerNode,
+    });
     return {
       containerName: engine.id,
       image: imageRef(props.image ?? engine.image),
@@ -858,8 +871,8 @@ export class ModelServer extends Construct {
       memoryGiB,
       sharedMemoryGiB: shmGiB,
       defaultNodeSelector: { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue },
-      nodeSelector: props.nodeSelector,
-      tolerations: props.tolerations,
+      nodeSelector: { ...placement.nodeSelector, ...props.nodeSelector },
+      tolerations: [...placement.tolerations, ...(props.tolerations ?? [])],
       serviceAccountName: props.serviceAccountName,
       terminationGracePeriodSeconds: PRESTOP_SLEEP_SECONDS + drain + 15,
       user: engine.user,

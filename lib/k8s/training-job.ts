@@ -9,6 +9,7 @@ import {
   KARPENTER_DO_NOT_DISRUPT_ANNOTATION,
   ValidationError,
   Warnings,
+  INodeClass,
 } from '../core';
 import { ApiToleration, IGpuPlatform, ITraceCollector } from './interfaces';
 import { PodSecurityLevel } from './pod-security';
@@ -26,6 +27,7 @@ import { MlflowTracking, mlflowClientEnv } from './mlflow';
 import { PreflightChecks } from './preflight';
 import { gpuPod } from './private/gpu-pod';
 import { addPreflight } from './private/preflight';
+import { nodeClassPlacement } from './private/node-class';
 import { otelEnv } from './tracing';
 
 /** The Kueue label a workload uses to join a LocalQueue. */
@@ -190,6 +192,13 @@ export interface TrainingJobProps {
    * @default - none
    */
   readonly tolerations?: ApiToleration[];
+  /**
+   * A node class to run on (a GKE `ComputeClass` of the GCP module): its node selector
+   * (`cloud.google.com/compute-class: <name>`) is merged into the pods' and its taints are
+   * tolerated. Its GPU model must be 'accelerator' and its nodes must have the GPUs a pod requests.
+   * @default - none: the pods select the accelerator label of the library's node pools
+   */
+  readonly nodeClass?: INodeClass;
   /**
    * Extra environment variables.
    * @default - none
@@ -459,6 +468,10 @@ export class TrainingJob extends Construct {
       ...MANAGED_BY,
       ...(props.accelerator ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue } : {}),
     };
+    const placement = nodeClassPlacement(this, props.nodeClass, {
+      accelerator: props.accelerator,
+      gpusPerPod: props.gpusPerNode,
+    });
     const pod = gpuPod(this, {
       containerName: 'trainer',
       image: props.image,
@@ -479,8 +492,8 @@ export class TrainingJob extends Construct {
       defaultNodeSelector: props.accelerator
         ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue }
         : {},
-      nodeSelector: props.nodeSelector,
-      tolerations: props.tolerations,
+      nodeSelector: { ...placement.nodeSelector, ...props.nodeSelector },
+      tolerations: [...placement.tolerations, ...(props.tolerations ?? [])],
       serviceAccountName: props.serviceAccountName,
       terminationGracePeriodSeconds: grace,
       restartPolicy: 'Never',

@@ -627,3 +627,60 @@ export const REMEDIATION_IMAGES: Readonly<Record<RemediationImageName, PinnedIma
     checked: '2026-12-03',
   },
 };
+
+// GKE GPUDirect (issue 9 §2, issue 11 §2). Google publishes these as single-file manifests on the
+// default branch of GoogleCloudPlatform/container-engine-accelerators (its tags stop in 2022) and
+// GKE's guides apply them from there: pinned here to one commit of that branch.
+
+/** The commit of GoogleCloudPlatform/container-engine-accelerators the GPUDirect manifests are pinned to (2026-06-11). */
+export const GKE_ACCELERATORS_COMMIT = '992db81257553607f1477945f1b3219632991829';
+
+const gkeAccelerators = (path: string): string =>
+  `https://raw.githubusercontent.com/GoogleCloudPlatform/container-engine-accelerators/${GKE_ACCELERATORS_COMMIT}/${path}`;
+
+/** Names of the pinned GKE GPUDirect manifests. */
+export type GkeGpuDirectManifestName =
+  'ncclTcpxInstaller' | 'ncclTcpxoInstaller' | 'ncclRdmaInstaller' | 'nriDeviceInjector';
+
+/**
+ * The GKE GPUDirect node-side installers, each a privileged DaemonSet in `kube-system` that
+ * selects its nodes by `cloud.google.com/gke-accelerator` (read at the pinned commit).
+ */
+export const GKE_GPUDIRECT_MANIFESTS: Readonly<Record<GkeGpuDirectManifestName, PinnedManifestBundle>> = {
+  /** GPUDirect-TCPX NCCL plugin v3.1.9 for `a3-highgpu-8g` (`nccl-plugin-gpudirecttcpx-dev:v3.1.9`; nodes `nvidia-h100-80gb`). */
+  ncclTcpxInstaller: {
+    name: 'GKE nccl-tcpx-installer (nccl-plugin-gpudirecttcpx v3.1.9)',
+    url: gkeAccelerators('gpudirect-tcpx/nccl-tcpx-installer.yaml'),
+    source: `https://github.com/GoogleCloudPlatform/container-engine-accelerators/blob/${GKE_ACCELERATORS_COMMIT}/gpudirect-tcpx/nccl-tcpx-installer.yaml`,
+    checked: '2026-12-03',
+  },
+  /**
+   * GPUDirect-TCPXO NCCL plugin v1.0.15 for `a3-megagpu-8g` (nodes `nvidia-h100-mega-80gb`). Its
+   * pre-installation init container runs the image `ubuntu` without a tag (upstream's choice,
+   * inside the pinned file): it only runs `nsenter` into the host.
+   */
+  ncclTcpxoInstaller: {
+    name: 'GKE nccl-tcpxo-installer (nccl-plugin-gpudirecttcpx v1.0.15)',
+    url: gkeAccelerators('gpudirect-tcpxo/nccl-tcpxo-installer.yaml'),
+    source: `https://github.com/GoogleCloudPlatform/container-engine-accelerators/blob/${GKE_ACCELERATORS_COMMIT}/gpudirect-tcpxo/nccl-tcpxo-installer.yaml`,
+    checked: '2026-12-03',
+  },
+  /** gIB (GPUDirect RDMA) NCCL plugin v1.1.1 for `a3-ultragpu-8g` and `a4-highgpu-8g` (nodes `nvidia-h200-141gb`, `nvidia-b200`). */
+  ncclRdmaInstaller: {
+    name: 'GKE nccl-rdma-installer (nccl-plugin-gib v1.1.1)',
+    url: gkeAccelerators('gpudirect-rdma/nccl-rdma-installer.yaml'),
+    source: `https://github.com/GoogleCloudPlatform/container-engine-accelerators/blob/${GKE_ACCELERATORS_COMMIT}/gpudirect-rdma/nccl-rdma-installer.yaml`,
+    checked: '2026-12-03',
+  },
+  /**
+   * The NRI device injector (image `gcr.io/gke-release/nri-device-injector` by digest) that
+   * TCPX and TCPXO pods need to get GPU devices into their RxDM sidecar (nodes `nvidia-h100-80gb`,
+   * `nvidia-h100-mega-80gb`, RTX PRO 6000).
+   */
+  nriDeviceInjector: {
+    name: 'GKE NRI device injector',
+    url: gkeAccelerators('nri_device_injector/nri-device-injector.yaml'),
+    source: `https://github.com/GoogleCloudPlatform/container-engine-accelerators/blob/${GKE_ACCELERATORS_COMMIT}/nri_device_injector/nri-device-injector.yaml`,
+    checked: '2026-12-03',
+  },
+};

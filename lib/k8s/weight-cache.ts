@@ -1,7 +1,9 @@
 import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
 import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { PersistentVolumeV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-v1';
-import { Token } from 'cdktf';
+import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
+import { ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validate, ValidationError } from '../core';
 import { MANAGED_BY, nameFromId, assertDnsLabel, assertInteger } from './private/common';
@@ -560,70 +562,327 @@ export class PrefetchedWeightCache extends Construct implements IWeightCache {
     });
     this.node.defaultChild = this.resource;
 
-    const src = uri.endsWith('/') ? uri : `${uri}/`;
-    const s3 = src.startsWith('s3://');
-    const dir = '/cache';
-    // The copy at the unmeasured rate, plus 10 minutes for scheduling and the image pull.
-    const fillMinutes = Math.ceil((props.sizeGiB * 1024) / UNMEASURED_READ_MIB_PER_SECOND / 60) + 10;
-    const uid = '1000';
-    this.job = new JobV1(this, 'Fill', {
-      metadata: { name: `${this.claimName}-fill`, namespace: this.namespace, labels },
-      spec: {
-        backoffLimit: 3,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: 'Never',
-            ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName } : {}),
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: uid,
-              runAsGroup: uid,
-              fsGroup: uid,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            container: [
-              {
-                name: 'fill',
-                image: imageRef(s3 ? IMAGES.awsCli : IMAGES.googleCloudCli),
-                command: s3
-                  ? ['aws', 's3', 'sync', '--only-show-errors', src, `${dir}/`]
-                  : ['gcloud', 'storage', 'rsync', '--recursive', src, `${dir}/`],
-                env: [
-                  { name: 'HOME', value: '/tmp' },
-                  ...(s3
-                    ? []
-                    : [
-                        { name: 'CLOUDSDK_CONFIG', value: '/tmp/gcloud' },
-                        { name: 'CLOUDSDK_STORAGE_PROCESS_COUNT', value: '4' },
-                        { name: 'CLOUDSDK_STORAGE_THREAD_COUNT', value: '8' },
-                      ]),
-                ],
-                resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '4Gi' } },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  capabilities: { drop: ['ALL'] },
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                },
-                volumeMount: [
-                  { name: 'cache', mountPath: dir },
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-              },
-            ],
-            volume: [
-              { name: 'cache', persistentVolumeClaim: { claimName: this.claimName } },
-              { name: 'tmp', emptyDir: {} },
-            ],
-          },
-        },
-      },
-      waitForCompletion: true,
-      timeouts: { create: `${fillMinutes}m`, update: `${fillMinutes}m` },
+    this.job = fillJob(this, 'Fill', {
+      name: `${this.claimName}-fill`,
+      namespace: this.namespace,
+      claimName: this.claimName,
+      labels,
+      source: uri,
+      sizeGiB: props.sizeGiB,
+      serviceAccountName: props.serviceAccountName,
       dependsOn: [this.resource],
     });
     this.filledBy = this.job;
+  }
+
+  /** The weights source reading this cache (the model directory at `path`). */
+  public weights(options: CachedWeightsOptions = {}): WeightsSource {
+    return WeightsSource.cache(this, options);
+  }
+}
+
+/** What {@link fillJob} copies where. */
+interface FillJobOptions {
+  readonly name: string;
+  readonly namespace: string;
+  readonly claimName: string;
+  readonly labels: Record<string, string>;
+  /** `s3://` or `gs://` prefix (validated by the caller). */
+  readonly source: string;
+  readonly sizeGiB: number;
+  readonly serviceAccountName?: string;
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/**
+ * The Job that copies a bucket prefix into a claim once (AWS CLI `aws s3 sync` or `gcloud storage
+ * rsync`), under Pod Security "restricted"; Terraform waits for it to complete.
+ */
+function fillJob(scope: Construct, id: string, o: FillJobOptions): JobV1 {
+  const src = o.source.endsWith('/') ? o.source : `${o.source}/`;
+  const s3 = src.startsWith('s3://');
+  const dir = '/cache';
+  // The copy at the unmeasured rate, plus 10 minutes for scheduling and the image pull.
+  const fillMinutes = Math.ceil((o.sizeGiB * 1024) / UNMEASURED_READ_MIB_PER_SECOND / 60) + 10;
+  const uid = '1000';
+  return new JobV1(scope, id, {
+    metadata: { name: o.name, namespace: o.namespace, labels: o.labels },
+    spec: {
+      backoffLimit: 3,
+      template: {
+        metadata: { labels: o.labels },
+        spec: {
+          restartPolicy: 'Never',
+          ...(o.serviceAccountName ? { serviceAccountName: o.serviceAccountName } : {}),
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: uid,
+            runAsGroup: uid,
+            fsGroup: uid,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          container: [
+            {
+              name: 'fill',
+              image: imageRef(s3 ? IMAGES.awsCli : IMAGES.googleCloudCli),
+              command: s3
+                ? ['aws', 's3', 'sync', '--only-show-errors', src, `${dir}/`]
+                : ['gcloud', 'storage', 'rsync', '--recursive', src, `${dir}/`],
+              env: [
+                { name: 'HOME', value: '/tmp' },
+                ...(s3
+                  ? []
+                  : [
+                      { name: 'CLOUDSDK_CONFIG', value: '/tmp/gcloud' },
+                      { name: 'CLOUDSDK_STORAGE_PROCESS_COUNT', value: '4' },
+                      { name: 'CLOUDSDK_STORAGE_THREAD_COUNT', value: '8' },
+                    ]),
+              ],
+              resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '4Gi' } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ['ALL'] },
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+              },
+              volumeMount: [
+                { name: 'cache', mountPath: dir },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+          volume: [
+            { name: 'cache', persistentVolumeClaim: { claimName: o.claimName } },
+            { name: 'tmp', emptyDir: {} },
+          ],
+        },
+      },
+    },
+    waitForCompletion: true,
+    timeouts: { create: `${fillMinutes}m`, update: `${fillMinutes}m` },
+    dependsOn: o.dependsOn,
+  });
+}
+
+/**
+ * The most read throughput one Hyperdisk ML volume serves, MiB/s: "up to 2,500 concurrent nodes
+ * at 1.2 TB/s" (GKE, "Accelerate AI/ML data loading with Hyperdisk ML",
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/persistent-volumes/hyperdisk-ml, read
+ * 2026-12-03), in MiB/s.
+ */
+export const HYPERDISK_ML_MAX_MIB_PER_SECOND = Math.floor(1.2e12 / 2 ** 20);
+
+/** Properties of a {@link HyperdiskMlWeightCache}. */
+export interface HyperdiskMlWeightCacheProps {
+  /** Namespace of the claims, the Job and the snapshot (the model servers' namespace; it must exist). */
+  readonly namespace: string;
+  /**
+   * Bucket prefix copied into the cache once: `gs://bucket/prefix/` (`gcloud storage rsync`) or
+   * `s3://bucket/prefix/`. The Job's service account must be allowed to read it (Workload Identity).
+   */
+  readonly source: string;
+  /** Size of the volume, GiB: the weights plus headroom. */
+  readonly sizeGiB: number;
+  /**
+   * Provisioned read throughput of the read-only volume, MiB/s (`provisioned-throughput-on-create`),
+   * shared by every node that reads it; billed per MiB/s. It sizes the server's start-up budget.
+   * @default 2400 (GKE's Hyperdisk ML guide's example StorageClass)
+   */
+  readonly throughputMiBPerSecond?: number;
+  /**
+   * Zones the volumes may be created in (the StorageClass's `allowedTopologies`): a Hyperdisk ML
+   * volume is zonal, so its readers must run in its zone.
+   * @default - the zone of the fill Job's node
+   */
+  readonly zones?: string[];
+  /**
+   * Name of the read-only claim the servers mount; the fill claim is `<name>-fill`, the snapshot
+   * `<name>`, the StorageClass `<name>-hdml` and the VolumeSnapshotClass `<name>-image`.
+   * @default - the construct id in kebab case
+   */
+  readonly name?: string;
+  /**
+   * Service account of the fill Job (its bucket credentials).
+   * @default - the namespace's default service account
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Keep `terraform destroy` from deleting the read-only claim.
+   * @default true
+   */
+  readonly protectFromDestroy?: boolean;
+}
+
+/**
+ * A Hyperdisk ML weight cache on GKE, the flow of GKE's "Accelerate AI/ML data loading with
+ * Hyperdisk ML" guide: a Job copies the weights from a bucket into a Hyperdisk ML claim once; a
+ * `VolumeSnapshot` of it is taken as a disk image (VolumeSnapshotClass `snapshot-type: images`);
+ * a ReadOnlyMany claim restored from that image is what every replica mounts, up to 2,500 nodes
+ * reading at once. Terraform waits for the Job and for the snapshot to be ready, so servers
+ * created in the same apply start on a full cache.
+ *
+ * The read rate `ModelServer` sizes its start-up probe with is the provisioned throughput,
+ * shared by the replicas that start together. Each node also reads at most its machine type's
+ * Hyperdisk throughput limit (Compute Engine "Hyperdisk performance limits"), which the budget
+ * does not model: set `ModelServer.weightsLoadMiBPerSecond` when yours is lower.
+ *
+ * Needs the Compute Engine Persistent Disk CSI driver (on by default; `GkeCluster` enables it) and
+ * nodes whose machine type supports Hyperdisk ML (A3, A2 Ultra, G2 and others; see Compute
+ * Engine's machine type support table). Everything runs under Pod Security "restricted".
+ *
+ * Refresh the weights: replace the Job, then the snapshot and the read-only claim
+ * (`terraform apply -replace=...` on each); servers pick the new claim up on their next rollout.
+ *
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/persistent-volumes/hyperdisk-ml
+ * @example
+ * const cache = new HyperdiskMlWeightCache(workloads, 'Llama70BCache', {
+ *   namespace: 'llm', source: 'gs://acme-models/llama-3.1-70b-awq/', sizeGiB: 60,
+ *   serviceAccountName: 'model-reader', zones: ['us-central1-a'],
+ * });
+ * new ModelServer(workloads, 'Llama70B', { ...props, namespace: 'llm', weights: cache.weights() });
+ */
+export class HyperdiskMlWeightCache extends Construct implements IWeightCache {
+  /** The ReadOnlyMany claim the servers mount (restored from the snapshot). */
+  public readonly resource: Manifest;
+  /** The claim the Job fills (ReadWriteOnce). */
+  public readonly fillClaim: PersistentVolumeClaimV1;
+  /** The Hyperdisk ML StorageClass. */
+  public readonly storageClass: StorageClassV1;
+  /** The fill Job. */
+  public readonly job: JobV1;
+  /** The disk-image snapshot of the filled claim (`snapshot.storage.k8s.io/v1`). */
+  public readonly snapshot: Manifest;
+  /** The VolumeSnapshotClass that takes disk images. */
+  public readonly snapshotClass: Manifest;
+  /** The snapshot: servers reading the cache start after it is ready. */
+  public readonly filledBy: Manifest;
+  /** Name of the read-only claim. */
+  public readonly claimName: string;
+  /** Namespace of the claims. */
+  public readonly namespace: string;
+  /** Access mode of the servers' claim (ReadOnlyMany). */
+  public readonly accessMode = VolumeAccessMode.READ_ONLY_MANY;
+  /** How fast replicas read it: the provisioned throughput, shared. */
+  public readonly readRate: WeightCacheReadRate;
+  /** Annotations the reading pods get (none). */
+  public readonly podAnnotations: Record<string, string> = {};
+  /** Extra volumes the reading pods get (none). */
+  public readonly podVolumes: PodVolume[] = [];
+  /** One line describing the cache. */
+  public readonly description: string;
+  /** The Pod Security level of the fill Job. */
+  public readonly podSecurityLevel = PodSecurityLevel.RESTRICTED;
+
+  constructor(scope: Construct, id: string, props: HyperdiskMlWeightCacheProps) {
+    super(scope, id);
+    Validate.object(this, 'props', props);
+    assertDnsLabel(this, 'namespace', props.namespace);
+    this.namespace = props.namespace;
+    this.claimName = props.name ?? nameFromId(id);
+    assertDnsLabel(this, 'name', this.claimName, 57);
+    assertInteger(this, 'sizeGiB', props.sizeGiB, 1, 65536);
+    const throughput = props.throughputMiBPerSecond ?? 2400;
+    assertInteger(this, 'throughputMiBPerSecond', throughput, 1, HYPERDISK_ML_MAX_MIB_PER_SECOND);
+    if (props.serviceAccountName !== undefined) {
+      Validate.k8sDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName, {
+        what: 'a service account name',
+      });
+    }
+    if (props.protectFromDestroy !== undefined)
+      Validate.boolean(this, 'protectFromDestroy', props.protectFromDestroy);
+    const zones = Validate.array<string>(this, 'zones', props.zones ?? []);
+    zones.forEach((z, i) => Validate.gcpZone(this, `zones[${i}]`, z));
+    Validate.unique(this, 'zones', zones);
+    const uri = Validate.string(this, 'source', props.source);
+    if (!Token.isUnresolved(uri) && !/^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/.test(uri)) {
+      throw new ValidationError(
+        `'source' ('${uri}') must be a 'gs://bucket/prefix/' (or 's3://bucket/prefix/') URI.`,
+        this,
+      );
+    }
+    this.readRate = {
+      mibPerSecond: throughput,
+      sharedByReplicas: true,
+      source: `Hyperdisk ML provisioned throughput (${throughput} MiB/s)`,
+    };
+    this.description = `'${this.node.path}' (Hyperdisk ML image of ${uri})`;
+
+    const labels = { ...MANAGED_BY, 'app.kubernetes.io/component': 'model-weights' };
+    const scName = `${this.claimName}-hdml`;
+    this.storageClass = new StorageClassV1(this, 'StorageClass', {
+      metadata: { name: scName, labels },
+      storageProvisioner: 'pd.csi.storage.gke.io',
+      parameters: { type: 'hyperdisk-ml', 'provisioned-throughput-on-create': `${throughput}Mi` },
+      volumeBindingMode: 'WaitForFirstConsumer',
+      reclaimPolicy: 'Delete',
+      allowVolumeExpansion: false,
+      ...(zones.length
+        ? { allowedTopologies: { matchLabelExpressions: [{ key: 'topology.gke.io/zone', values: zones }] } }
+        : {}),
+    });
+    const fillName = `${this.claimName}-fill`;
+    this.fillClaim = new PersistentVolumeClaimV1(this, 'FillClaim', {
+      metadata: { name: fillName, namespace: this.namespace, labels },
+      spec: {
+        accessModes: [VolumeAccessMode.READ_WRITE_ONCE],
+        storageClassName: scName,
+        resources: { requests: { storage: `${props.sizeGiB}Gi` } },
+      },
+      waitUntilBound: false,
+      dependsOn: [this.storageClass],
+    });
+    this.job = fillJob(this, 'Fill', {
+      name: fillName,
+      namespace: this.namespace,
+      claimName: fillName,
+      labels,
+      source: uri,
+      sizeGiB: props.sizeGiB,
+      serviceAccountName: props.serviceAccountName,
+      dependsOn: [this.fillClaim],
+    });
+    this.snapshotClass = new Manifest(this, 'SnapshotClass', {
+      manifest: {
+        apiVersion: 'snapshot.storage.k8s.io/v1',
+        kind: 'VolumeSnapshotClass',
+        metadata: { name: `${this.claimName}-image`, labels },
+        driver: 'pd.csi.storage.gke.io',
+        deletionPolicy: 'Delete',
+        parameters: { 'snapshot-type': 'images' },
+      },
+    });
+    this.snapshot = new Manifest(this, 'Snapshot', {
+      manifest: {
+        apiVersion: 'snapshot.storage.k8s.io/v1',
+        kind: 'VolumeSnapshot',
+        metadata: { name: this.claimName, namespace: this.namespace, labels },
+        spec: {
+          volumeSnapshotClassName: `${this.claimName}-image`,
+          source: { persistentVolumeClaimName: fillName },
+        },
+      },
+      wait: { fields: { 'status.readyToUse': 'true' } },
+      timeouts: { create: '60m', update: '60m' },
+      dependsOn: [this.job, this.snapshotClass],
+    });
+    this.filledBy = this.snapshot;
+    // A kubernetes_manifest: the provider's typed claim has no `dataSource`.
+    this.resource = new Manifest(this, 'Resource', {
+      manifest: {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: this.claimName, namespace: this.namespace, labels },
+        spec: {
+          accessModes: [VolumeAccessMode.READ_ONLY_MANY],
+          storageClassName: scName,
+          resources: { requests: { storage: `${props.sizeGiB}Gi` } },
+          dataSource: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: this.claimName },
+        },
+      },
+      lifecycle: { preventDestroy: props.protectFromDestroy ?? true },
+      dependsOn: [this.snapshot],
+    });
+    this.node.defaultChild = this.resource;
   }
 
   /** The weights source reading this cache (the model directory at `path`). */

@@ -25,6 +25,7 @@ import {
   MonitoringStack,
   MpiJob,
   PrefetchedWeightCache,
+  HyperdiskMlWeightCache,
   ServingEngine,
   ServingFabric,
   StandaloneInferencePool,
@@ -340,6 +341,13 @@ export function buildConstructStacks(): SynthesizedStack[] {
       source: 's3://models-123/llama-8b/',
       storageClassName: 'efs-sc',
       sizeGiB: 40,
+      serviceAccountName: 'model-reader',
+    });
+    new HyperdiskMlWeightCache(workloads, 'HyperdiskMl', {
+      namespace: 'llm',
+      source: 'gs://models-123/llama-8b/',
+      sizeGiB: 40,
+      zones: ['us-central1-a'],
       serviceAccountName: 'model-reader',
     });
     new ImagePrePuller(workloads, 'PrePull', {

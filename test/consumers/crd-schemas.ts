@@ -1875,6 +1875,80 @@ const slinkyNodeSet: CrdSchema = {
   ),
 };
 
+// --- GKE ComputeClass (cloud.google.com/v1) ------------------------------------------------
+// GKE ships the CRD itself; no repository carries it. Written from the GKE reference page
+// https://cloud.google.com/kubernetes-engine/docs/reference/crds/computeclass (read 2026-12-03)
+// for the fields the library sets and their documented neighbours.
+const GKE_CCC =
+  'GKE docs https://cloud.google.com/kubernetes-engine/docs/reference/crds/computeclass (read 2026-12-03)';
+const cccTaint: Schema = obj(
+  { key: str, value: str, effect: enumOf('NoSchedule', 'PreferNoSchedule', 'NoExecute') },
+  ['key', 'effect'],
+);
+const cccPriority: Schema = obj({
+  machineFamily: str,
+  machineType: str,
+  minCores: nonNegInt32,
+  minMemoryGb: nonNegInt32,
+  spot: bool,
+  gpu: obj({ type: str, count: { ...int32, minimum: 1 }, driverVersion: enumOf('default', 'latest') }, [
+    'type',
+    'count',
+  ]),
+  reservations: obj(
+    {
+      affinity: enumOf('Specific', 'AnyBestEffort', 'None'),
+      specific: list(
+        obj({ name: str, project: str, reservationBlock: obj({ name: str }, ['name']) }, ['name']),
+        {
+          minItems: 1,
+        },
+      ),
+    },
+    ['affinity'],
+  ),
+  flexStart: obj({ enabled: bool, nodeRecycling: obj({ leadTimeSeconds: nonNegInt32 }) }, ['enabled']),
+  maxRunDurationSeconds: { ...int64, minimum: 1 },
+  location: obj({ zones: strings, locationPolicy: enumOf('ANY', 'BALANCED') }),
+  placement: obj({ policyName: str }),
+  nodepools: strings,
+});
+const computeClass: CrdSchema = {
+  apiVersion: 'cloud.google.com/v1',
+  kind: 'ComputeClass',
+  source: GKE_CCC,
+  schema: resource(
+    'cloud.google.com/v1',
+    'ComputeClass',
+    obj(
+      {
+        description: str,
+        priorities: list(cccPriority, { minItems: 1 }),
+        priorityDefaults: obj({ location: obj({ zones: strings }) }),
+        nodePoolAutoCreation: obj({ enabled: bool }),
+        nodePoolConfig: obj({
+          imageType: enumOf('cos_containerd', 'ubuntu_containerd'),
+          serviceAccount: str,
+          nodeLabels: stringMap,
+          taints: list(cccTaint),
+          gvnic: obj({ enabled: bool }),
+          imageStreaming: obj({ enabled: bool }),
+          autoRepair: bool,
+          autoUpgrade: bool,
+        }),
+        activeMigration: obj({ optimizeRulePriority: bool }, ['optimizeRulePriority']),
+        autoscalingPolicy: obj({
+          consolidationDelayMinutes: nonNegInt32,
+          consolidationThreshold: nonNegInt32,
+          gpuConsolidationThreshold: nonNegInt32,
+        }),
+        whenUnsatisfiable: enumOf('DoNotScaleUp', 'ScaleUpAnyway'),
+      },
+      ['priorities'],
+    ),
+  ),
+};
+
 const slinkyLoginSet: CrdSchema = {
   apiVersion: 'slinky.slurm.net/v1beta1',
   kind: 'LoginSet',
@@ -1936,6 +2010,87 @@ const slinkyAccounting: CrdSchema = {
   ),
 };
 
+// --- GKE multi-networking (networking.gke.io/v1) ------------------------------------------
+// GKE installs these CRDs when multi-networking is on. Written from
+// https://cloud.google.com/kubernetes-engine/docs/how-to/setup-multinetwork-support-for-pods
+// (read 2026-12-03), the fields of Device networks.
+const GKE_MN =
+  'GKE docs https://cloud.google.com/kubernetes-engine/docs/how-to/setup-multinetwork-support-for-pods (read 2026-12-03)';
+const gkeNetworkParamSet: CrdSchema = {
+  apiVersion: 'networking.gke.io/v1',
+  kind: 'GKENetworkParamSet',
+  source: GKE_MN,
+  schema: resource(
+    'networking.gke.io/v1',
+    'GKENetworkParamSet',
+    obj({ vpc: str, vpcSubnet: str, deviceMode: enumOf('NetDevice', 'RDMA', 'DPDK-VFIO') }, [
+      'vpc',
+      'vpcSubnet',
+    ]),
+  ),
+};
+const gkeNetwork: CrdSchema = {
+  apiVersion: 'networking.gke.io/v1',
+  kind: 'Network',
+  source: GKE_MN,
+  schema: resource(
+    'networking.gke.io/v1',
+    'Network',
+    obj(
+      {
+        type: enumOf('L3', 'Device'),
+        parametersRef: obj(
+          { group: { const: 'networking.gke.io' }, kind: { const: 'GKENetworkParamSet' }, name: str },
+          ['group', 'kind', 'name'],
+        ),
+      },
+      ['type'],
+    ),
+  ),
+};
+
+// --- CSI volume snapshots (snapshot.storage.k8s.io/v1) -------------------------------------
+// GKE installs the snapshot CRDs. Written from kubernetes-csi/external-snapshotter
+// client/config/crd (volumesnapshots @ 03682631, volumesnapshotclasses @ 1c8e6b39).
+const SNAP = 'kubernetes-csi/external-snapshotter commit';
+const volumeSnapshotClass: CrdSchema = {
+  apiVersion: 'snapshot.storage.k8s.io/v1',
+  kind: 'VolumeSnapshotClass',
+  source: `${SNAP} (1c8e6b39) client/config/crd/snapshot.storage.k8s.io_volumesnapshotclasses.yaml`,
+  schema: obj(
+    {
+      apiVersion: { const: 'snapshot.storage.k8s.io/v1' },
+      kind: { const: 'VolumeSnapshotClass' },
+      metadata,
+      driver: str,
+      deletionPolicy: enumOf('Delete', 'Retain'),
+      parameters: stringMap,
+    },
+    ['apiVersion', 'kind', 'metadata', 'driver', 'deletionPolicy'],
+  ),
+};
+const volumeSnapshot: CrdSchema = {
+  apiVersion: 'snapshot.storage.k8s.io/v1',
+  kind: 'VolumeSnapshot',
+  source: `${SNAP} (03682631) client/config/crd/snapshot.storage.k8s.io_volumesnapshots.yaml`,
+  schema: resource(
+    'snapshot.storage.k8s.io/v1',
+    'VolumeSnapshot',
+    obj(
+      {
+        source: obj({ persistentVolumeClaimName: str, volumeSnapshotContentName: str }, [], {
+          oneOf: [
+            { properties: { persistentVolumeClaimName: str }, required: ['persistentVolumeClaimName'] },
+            { properties: { volumeSnapshotContentName: str }, required: ['volumeSnapshotContentName'] },
+          ],
+        }),
+        volumeSnapshotClassName: { type: 'string', minLength: 1 },
+      },
+      ['source'],
+    ),
+  ),
+};
+
 export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
   [
     scaledObject,
@@ -1960,5 +2115,10 @@ export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
     slinkyNodeSet,
     slinkyLoginSet,
     slinkyAccounting,
+    computeClass,
+    gkeNetworkParamSet,
+    gkeNetwork,
+    volumeSnapshotClass,
+    volumeSnapshot,
   ].map((c) => [`${c.apiVersion}/${c.kind}`, c]),
 );

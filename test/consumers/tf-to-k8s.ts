@@ -49,6 +49,7 @@ const KINDS: Record<string, { apiVersion: string; kind: string }> = {
   kubernetes_network_policy_v1: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
   kubernetes_role_v1: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
   kubernetes_role_binding_v1: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
+  kubernetes_storage_class_v1: { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' },
 };
 
 /** Terraform meta-arguments and provider-side attributes that are not part of the object. */
@@ -113,6 +114,7 @@ const MAPS = new Set([
   'requests',
   'capacity',
   'volume_attributes',
+  'parameters',
 ]);
 
 const INT_FROM_STRING = new Set(['replicas', 'runAsUser', 'runAsGroup', 'fsGroup']);
@@ -180,6 +182,13 @@ export function typedResourceToObject(type: string, body: Record<string, any>): 
           ? { updateStrategy: convert(Array.isArray(strategy) ? strategy[0] : strategy, 'strategy') }
           : {}),
       };
+    } else if (type === 'kubernetes_storage_class_v1' && k === 'storage_provisioner') {
+      // resource_kubernetes_storage_class_v1.go sends storage_provisioner as `provisioner`.
+      obj.provisioner = v;
+    } else if (type === 'kubernetes_storage_class_v1' && k === 'allowed_topologies') {
+      // expandStorageClassAllowedTopologies: the one block becomes a list of TopologySelectorTerms.
+      const term = Array.isArray(v) ? v[0] : v;
+      obj.allowedTopologies = [convert(term, 'allowed_topologies')];
     } else if (type === 'kubernetes_persistent_volume_v1' && k === 'spec') {
       // expandPersistentVolumeSpec inlines the source block into the spec.
       const { persistent_volume_source: source, ...rest } = v as Record<string, unknown>;

@@ -1,16 +1,26 @@
 import { Testing } from 'cdktf';
 import { build } from '../../examples/gcp-training/main';
+import { GKE_GPUDIRECT_MANIFESTS } from '../../lib/k8s';
+import { kubernetesSchemaProblems } from '../consumers/k8s-schema';
 import { resourcesOf } from '../util';
 
 describe('examples/gcp-training', () => {
   const app = Testing.app();
-  const [stack] = build(app);
+  const [stack, platform] = build(app);
   const json = JSON.parse(Testing.synth(stack, true));
+  const platformJson = JSON.parse(Testing.synth(platform, true));
+  const platformManifests = Object.values(resourcesOf(platformJson, 'kubernetes_manifest')).map(
+    (r: any) => r.manifest,
+  );
   const pools = Object.values(resourcesOf(json, 'google_container_node_pool')) as any[];
   const mega = pools.find((p) => p.name === 'h100-mega')!;
 
   test('matches the snapshot', () => {
     expect(json).toMatchSnapshot();
+  });
+
+  test('the platform stack matches the snapshot', () => {
+    expect(platformJson).toMatchSnapshot();
   });
 
   test('a3-megagpu-8g gang uses the mega accelerator string, 8 TCPXO networks and compact placement', () => {
@@ -64,12 +74,50 @@ describe('examples/gcp-training', () => {
     expect(budget.budget_filter.labels).toEqual({ 'cost-center': 'llm-pretraining' });
   });
 
-  test('outputs the GKENetworkParamSet / Network manifests for the workloads stack', () => {
-    const manifests = json.output.gpudirect_manifests.value;
-    expect(manifests).toHaveLength(16);
-    expect(manifests[0]).toMatchObject({
-      kind: 'GKENetworkParamSet',
+  test('the platform stack applies a GKENetworkParamSet and a Network per TCPXO network', () => {
+    const sets = platformManifests.filter((m) => m.kind === 'GKENetworkParamSet');
+    expect(sets).toHaveLength(8);
+    expect(sets[0]).toMatchObject({
+      metadata: { name: 'vpc1' },
       spec: { vpc: 'train-vpc1', deviceMode: 'NetDevice' },
     });
+    expect(platformManifests.filter((m) => m.kind === 'Network')).toHaveLength(8);
+  });
+
+  test('the platform stack installs the pinned TCPXO NCCL plugin and the NRI device injector', () => {
+    const urls = Object.values(platformJson.data.http).map((d: any) => d.url);
+    expect(urls.sort()).toEqual(
+      [GKE_GPUDIRECT_MANIFESTS.ncclTcpxoInstaller.url, GKE_GPUDIRECT_MANIFESTS.nriDeviceInjector.url].sort(),
+    );
+  });
+
+  test('the experiments compute class tries Spot, then flex-start for a day, on a3-highgpu-8g', () => {
+    const cc = platformManifests.find((m) => m.kind === 'ComputeClass');
+    expect(cc.metadata.name).toBe('h100-experiments');
+    expect(
+      cc.spec.priorities.map((p: any) => [
+        p.machineType,
+        p.spot,
+        p.flexStart?.enabled,
+        p.maxRunDurationSeconds,
+      ]),
+    ).toEqual([
+      ['a3-highgpu-8g', true, undefined, undefined],
+      ['a3-highgpu-8g', undefined, true, 86400],
+    ]);
+    expect(cc.spec.nodePoolAutoCreation).toEqual({ enabled: true });
+  });
+
+  test('node auto-provisioning lets GKE 1.32 create the class nodes within H100 limits', () => {
+    const cluster = Object.values(resourcesOf(json, 'google_container_cluster'))[0] as any;
+    expect(cluster.cluster_autoscaling.resource_limits).toContainEqual({
+      resource_type: 'nvidia-h100-80gb',
+      minimum: 0,
+      maximum: 64,
+    });
+  });
+
+  test('every in-cluster object passes its schema', () => {
+    expect(kubernetesSchemaProblems(platformJson)).toEqual([]);
   });
 });

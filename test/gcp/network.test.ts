@@ -188,19 +188,45 @@ describe('GkeNetwork', () => {
   });
 });
 
-describe('GkeNetwork.gpuDirectKubernetesManifests', () => {
-  test('renders a GKENetworkParamSet and a Network per GPUDirect network', () => {
+describe('GkeNetwork.deviceNetworks', () => {
+  test('describes each GPUDirect network in the shape GkeDeviceNetworks takes', () => {
     const { n } = net({ gpuDirect: GpuDirect.TCPX });
+    expect(n.deviceNetworks).toHaveLength(4);
+    expect(n.deviceNetworks[0]).toEqual({
+      name: 'vpc1',
+      vpc: 'network-vpc1',
+      subnet: 'network-vpc1-subnet',
+      deviceMode: 'NetDevice',
+    });
+  });
+
+  test('uses deviceMode RDMA for the RoCE subnets', () => {
+    const { n } = net({ gpuDirect: GpuDirect.RDMA, gpuDirectZone: 'us-central1-b' });
+    expect(n.deviceNetworks.map((x) => x.deviceMode)).toEqual(['NetDevice', ...Array(8).fill('RDMA')]);
+    expect(n.deviceNetworks[1]).toMatchObject({
+      name: 'rdma-0',
+      vpc: 'network-rdma',
+      subnet: 'network-rdma-subnet-0',
+    });
+  });
+
+  test('is empty without GPUDirect', () => {
+    expect(net().n.deviceNetworks).toEqual([]);
+  });
+});
+
+describe('GkeNetwork.gpuDirectKubernetesManifests (deprecated)', () => {
+  test('renders the objects GkeDeviceNetworks renders, and warns deprecated-api', () => {
+    const { n, stack } = net({ gpuDirect: GpuDirect.TCPX });
     const m = n.gpuDirectKubernetesManifests();
     expect(m).toHaveLength(8);
     expect(m[0]).toEqual({
       apiVersion: 'networking.gke.io/v1',
       kind: 'GKENetworkParamSet',
-      metadata: { name: 'vpc1' },
+      metadata: { name: 'vpc1', labels: { 'app.kubernetes.io/managed-by': 'cdktf-ai-infra' } },
       spec: { vpc: 'network-vpc1', vpcSubnet: 'network-vpc1-subnet', deviceMode: 'NetDevice' },
     });
-    expect(m[1]).toEqual({
-      apiVersion: 'networking.gke.io/v1',
+    expect(m[1]).toMatchObject({
       kind: 'Network',
       metadata: { name: 'vpc1' },
       spec: {
@@ -208,17 +234,7 @@ describe('GkeNetwork.gpuDirectKubernetesManifests', () => {
         parametersRef: { group: 'networking.gke.io', kind: 'GKENetworkParamSet', name: 'vpc1' },
       },
     });
-  });
-
-  test('uses deviceMode RDMA for the RoCE subnets', () => {
-    const { n } = net({ gpuDirect: GpuDirect.RDMA, gpuDirectZone: 'us-central1-b' });
-    const sets = n.gpuDirectKubernetesManifests().filter((x) => x.kind === 'GKENetworkParamSet');
-    expect(sets.map((x) => x.spec.deviceMode)).toEqual(['NetDevice', ...Array(8).fill('RDMA')]);
-    expect(sets[1].spec).toMatchObject({ vpc: 'network-rdma', vpcSubnet: 'network-rdma-subnet-0' });
-  });
-
-  test('is empty without GPUDirect', () => {
-    expect(net().n.gpuDirectKubernetesManifests()).toEqual([]);
+    expect(warningIds(stack)).toContain('deprecated-api');
   });
 });
 

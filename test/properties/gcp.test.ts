@@ -2,11 +2,13 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Lazy, TerraformStack, Testing } from 'cdktf';
 import { Accelerator, ModelSpec, Quantization, sizeLlamaCpp } from '../../lib/core';
 import { CpuInferenceNodePool } from '../../lib/gcp/cpu-inference-node-pool';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ArtifactRegistry } from '../../lib/gcp/artifact-registry';
 import { BudgetAlarm } from '../../lib/gcp/budget-alarm';
 import { CheckpointBucket } from '../../lib/gcp/checkpoint-bucket';
 import { GkeCluster } from '../../lib/gcp/cluster';
 import { MlflowStore } from '../../lib/gcp/mlflow';
+import { ComputeClass } from '../../lib/gcp/compute-class';
 import { Monitoring } from '../../lib/gcp/monitoring';
 import { GkeNetwork } from '../../lib/gcp/network';
 import { GcpPrincipal } from '../../lib/gcp/principal';
@@ -38,6 +40,33 @@ function fixture(): { stack: TerraformStack; network: GkeNetwork; cluster: GkeCl
 }
 
 const cases: PropertyCase<any>[] = [
+  {
+    name: 'ComputeClass',
+    base: () => ({ accelerator: Accelerator.L4, gpusPerNode: 1 }),
+    props: {
+      name: 'string',
+      machineType: 'string',
+      gpusPerNode: 'int',
+      zones: 'strings',
+      labels: 'map',
+      'taints.0.key': 'string',
+      'taints.0.effect': 'string',
+      nodePoolAutoCreation: 'bool',
+      activeMigration: 'bool',
+      whenUnsatisfiable: 'string',
+      poolRole: 'string',
+      capacity: 'object',
+      fallbackCapacity: 'object',
+      accelerator: 'object',
+    },
+    probe: (p) => new ComputeClass(fixture().stack, probeId('K'), { cluster: fixture().cluster, ...p }),
+    build: (p) => {
+      const s = gcpStack();
+      new KubernetesProvider(s, 'kubernetes', {});
+      new ComputeClass(s, 'Class', { cluster: cluster(s), ...p });
+      return [s];
+    },
+  },
   {
     name: 'GkeNetwork',
     base: () => ({ project: 'my-proj', region: 'us-central1' }),
@@ -74,6 +103,10 @@ const cases: PropertyCase<any>[] = [
       'systemNodePool.machineType': 'string',
       'systemNodePool.minNodesPerZone': 'int',
       'systemNodePool.maxNodesPerZone': 'int',
+      nodeAutoProvisioning: 'object',
+      'nodeAutoProvisioning.maxCpus': 'int',
+      'nodeAutoProvisioning.maxMemoryGb': 'int',
+      'nodeAutoProvisioning.gpus': 'object',
     },
     probe: (p) =>
       new GkeCluster(fixture().stack, probeId('C'), { network: fixture().network, name: probeId('c'), ...p }),

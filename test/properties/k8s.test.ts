@@ -6,6 +6,8 @@ import {
   GatewayImplementation,
   GkeDeviceNetworks,
   GpuManagement,
+  GkeNcclPlugin,
+  HyperdiskMlWeightCache,
   GpuNodeImage,
   GpuPlatform,
   NvSentinel,
@@ -255,6 +257,25 @@ const cases: PropertyCase<any>[] = [
     build: (p) => {
       const { workloads } = stacks();
       new WeightVolume(workloads, 'Models', { ...p, source: WeightVolumeSource.fsxLustre(p.source) });
+      return [workloads];
+    },
+  },
+  {
+    name: 'HyperdiskMlWeightCache',
+    base: () => ({ namespace: 'llm', source: 'gs://models-123/llama/', sizeGiB: 40 }),
+    props: {
+      namespace: 'string',
+      name: 'string',
+      source: 'string',
+      sizeGiB: 'int',
+      throughputMiBPerSecond: 'int',
+      zones: 'strings',
+      serviceAccountName: 'string',
+      protectFromDestroy: 'bool',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new HyperdiskMlWeightCache(workloads, 'Cache', p);
       return [workloads];
     },
   },
@@ -626,6 +647,16 @@ const cases: PropertyCase<any>[] = [
     build: (p) => {
       const { platform } = stacks();
       new SlurmOperator(platform, 'Slurm', p);
+      return [platform];
+    },
+  },
+  {
+    name: 'GkeNcclPlugin',
+    base: () => ({ transport: 'RDMA' }),
+    props: { transport: 'string' },
+    build: (p) => {
+      const { platform } = stacks();
+      new GkeNcclPlugin(platform, 'Nccl', p);
       return [platform];
     },
   },

@@ -49,3 +49,24 @@ export function belowGpuDirectFloor(kind: GpuDirect, version: string): string | 
   }
   return cmp(v, parsed[0]) < 0 ? floors[0] : undefined;
 }
+
+/**
+ * Whether a GKE version (`1.33`, `1.33.3` or `1.33.3-gke.1136000`) is older than a full floor
+ * version; undefined when it cannot be told (a token, or a shorter version of the floor's minor).
+ */
+export function gkeVersionBelow(version: string, floor: string): boolean | undefined {
+  const f = parseGkeVersion(floor);
+  const m = /^(\d+)\.(\d+)(?:\.(\d+)(?:-gke\.(\d+))?)?$/.exec(version);
+  if (!f || !m) return undefined;
+  const v = [
+    Number(m[1]),
+    Number(m[2]),
+    m[3] === undefined ? undefined : Number(m[3]),
+    m[4] === undefined ? undefined : Number(m[4]),
+  ];
+  for (let i = 0; i < 4; i++) {
+    if (v[i] === undefined) return undefined;
+    if (v[i] !== f[i]) return v[i]! < f[i];
+  }
+  return false;
+}
