@@ -27,7 +27,7 @@ import {
   validateConsolidateAfter,
 } from './private/elastic-pool';
 import { addNodeGroupCost, gpuNodeLabels, requireIntInRange } from './private/node-group-common';
-import { RawTerraformResource } from './private/raw-resource';
+import { RawTerraformResource } from '../core/private/raw-resource';
 import { validateSubnet } from './private/subnets';
 
 /**

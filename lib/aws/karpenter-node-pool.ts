@@ -32,7 +32,7 @@ import {
   requireIntInRange,
   resolveAmiType,
 } from './private/node-group-common';
-import { RawTerraformResource } from './private/raw-resource';
+import { RawTerraformResource } from '../core/private/raw-resource';
 import { validateSubnet } from './private/subnets';
 import { EFA_HUGE_PAGES_2MIB } from './training-node-group';
 

@@ -18,7 +18,7 @@ import { requireEksCluster } from './private/auto-mode-rules';
 import type { AwsPinnedHelmChart } from './load-balancer-controller';
 import { serviceTrustPolicy } from './private/iam';
 import { awsPartition } from './private/partition';
-import { RawTerraformResource } from './private/raw-resource';
+import { HelmReleaseResource } from '../core/private/raw-resource';
 
 /**
  * The Karpenter chart: `oci://public.ecr.aws/karpenter/karpenter` 1.14.1 (controller image
@@ -499,11 +499,5 @@ export class Karpenter extends Construct {
       cleanup_on_fail: true,
     });
     this.node.defaultChild = this.resource;
-  }
-}
-
-class HelmReleaseResource extends RawTerraformResource {
-  constructor(scope: Construct, id: string, attributes: Record<string, unknown>) {
-    super(scope, id, 'helm_release', 'helm', attributes);
   }
 }

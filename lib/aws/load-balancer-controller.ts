@@ -5,6 +5,7 @@ import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Validate, ValidationError } from '../core';
+import { HelmReleaseResource } from '../core/private/raw-resource';
 import { IEksCluster } from './interfaces';
 import { requireEksCluster } from './private/auto-mode-rules';
 import { serviceTrustPolicy } from './private/iam';
@@ -445,26 +446,5 @@ export class AwsLoadBalancerController extends Construct {
       cleanup_on_fail: true,
     });
     this.node.defaultChild = this.resource;
-  }
-}
-
-/**
- * A `helm_release` of the hashicorp/helm provider written without its cdktf binding: the AWS
- * module must load with `@cdktf/provider-aws` alone. Attributes are given as Terraform names.
- */
-class HelmReleaseResource extends TerraformResource {
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly attributes: Record<string, unknown>,
-  ) {
-    super(scope, id, {
-      terraformResourceType: 'helm_release',
-      terraformGeneratorMetadata: { providerName: 'helm' },
-    });
-  }
-
-  protected synthesizeAttributes(): Record<string, unknown> {
-    return { ...this.attributes };
   }
 }

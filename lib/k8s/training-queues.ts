@@ -133,6 +133,36 @@ export interface GpuFlavor {
   readonly extraResources?: Record<string, number | string>;
 }
 
+/** Controller name of Kueue's MultiKueue admission check (kueue v0.19.2 `MultiKueueControllerName`). */
+export const MULTIKUEUE_CONTROLLER_NAME = 'kueue.x-k8s.io/multikueue';
+
+/** Most worker clusters of one MultiKueueConfig (v1beta2 CRD `spec.clusters` maxItems). */
+const MULTIKUEUE_MAX_CLUSTERS = 20;
+
+/** A worker cluster MultiKueue dispatches this queue's jobs to. */
+export interface MultiKueueWorker {
+  /** Name of the `MultiKueueCluster` object (cluster-scoped; a DNS subdomain). */
+  readonly name: string;
+  /**
+   * Secret in Kueue's namespace (`kueue-system`) holding the worker's kubeconfig under the key
+   * `kubeconfig`. Kueue 0.19 refuses a kubeconfig with an exec plugin (`aws eks get-token`,
+   * `gke-gcloud-auth-plugin`), a token file or skipped TLS verification: use a service-account
+   * token of the worker cluster and its CA.
+   */
+  readonly kubeconfigSecretName: string;
+}
+
+/**
+ * MultiKueue: this (manager) cluster admits jobs into the queue and dispatches each to one of the
+ * worker clusters, which run it. Every worker runs the same queues (the same `TrainingQueues`,
+ * name and namespaces) and the job's CRDs (JobSet); the manager needs the CRDs only.
+ * @see https://kueue.sigs.k8s.io/docs/concepts/multikueue/
+ */
+export interface MultiKueueOptions {
+  /** The worker clusters, most preferred first (the incremental dispatcher follows this order); 1 to 20. */
+  readonly workers: MultiKueueWorker[];
+}
+
 /** Properties of {@link TrainingQueues}. */
 export interface TrainingQueuesProps {
   /** Flavors in order of preference (at most 64): Kueue tries the first with free quota (put spot first). */
@@ -167,6 +197,12 @@ export interface TrainingQueuesProps {
    * @default - not checked
    */
   readonly platform?: IGpuPlatform;
+  /**
+   * Dispatch the queue's jobs to worker clusters with MultiKueue: a `MultiKueueCluster` per
+   * worker, a `MultiKueueConfig` and an `AdmissionCheck`, referenced by the ClusterQueue.
+   * @default - jobs run in this cluster
+   */
+  readonly multiKueue?: MultiKueueOptions;
 }
 
 /**
@@ -198,6 +234,10 @@ export class TrainingQueues extends Construct {
   public readonly topology?: Manifest;
   /** The topology levels (node labels, broadest first), when `topology` is given. */
   public readonly topologyLevels?: readonly string[];
+  /** The MultiKueue admission check, when `multiKueue` is given. */
+  public readonly admissionCheck?: Manifest;
+  /** The MultiKueueCluster objects by worker name, when `multiKueue` is given. */
+  public readonly multiKueueClusters: Record<string, Manifest> = {};
 
   constructor(scope: Construct, id: string, props: TrainingQueuesProps) {
     super(scope, id);
@@ -368,6 +408,10 @@ export class TrainingQueues extends Construct {
       });
     }
 
+    if (props.multiKueue !== undefined) {
+      this.admissionCheck = this.renderMultiKueue(props.multiKueue);
+    }
+
     this.resource = new Manifest(this, 'Resource', {
       manifest: {
         apiVersion: KUEUE_API_VERSION,
@@ -377,6 +421,9 @@ export class TrainingQueues extends Construct {
           namespaceSelector: {},
           ...(props.cohort ? { cohortName: props.cohort } : {}),
           queueingStrategy: 'BestEffortFIFO',
+          ...(this.admissionCheck
+            ? { admissionChecksStrategy: { admissionChecks: [{ name: `${this.queueName}-multikueue` }] } }
+            : {}),
           ...((props.preemptLowerPriority ?? true)
             ? { preemption: { withinClusterQueue: 'LowerPriority', reclaimWithinCohort: 'Any' } }
             : {}),
@@ -396,7 +443,7 @@ export class TrainingQueues extends Construct {
           ],
         },
       },
-      dependsOn: Object.values(this.flavors),
+      dependsOn: [...Object.values(this.flavors), ...(this.admissionCheck ? [this.admissionCheck] : [])],
     });
     this.node.defaultChild = this.resource;
 
@@ -411,5 +458,79 @@ export class TrainingQueues extends Construct {
         dependsOn: [this.resource],
       });
     }
+  }
+
+  /** The MultiKueueClusters, the MultiKueueConfig and the AdmissionCheck; returns the check. */
+  private renderMultiKueue(options: MultiKueueOptions): Manifest {
+    Validate.object(this, 'multiKueue', options);
+    const workers = Validate.array<MultiKueueWorker>(this, 'multiKueue.workers', options.workers);
+    if (workers.length === 0 || workers.length > MULTIKUEUE_MAX_CLUSTERS) {
+      throw new ValidationError(
+        `'multiKueue.workers' has ${workers.length} clusters; a MultiKueueConfig takes 1 to ${MULTIKUEUE_MAX_CLUSTERS}: ` +
+          `give the worker clusters to dispatch to, or drop 'multiKueue' to run jobs here.`,
+        this,
+      );
+    }
+    workers.forEach((w, i) => {
+      Validate.object(this, `multiKueue.workers[${i}]`, w);
+      Validate.k8sDnsSubdomain(this, `multiKueue.workers[${i}].name`, w.name, {
+        what: 'a MultiKueueCluster name',
+      });
+      Validate.k8sDnsSubdomain(
+        this,
+        `multiKueue.workers[${i}].kubeconfigSecretName`,
+        w.kubeconfigSecretName,
+        {
+          what: 'a Secret name',
+        },
+      );
+    });
+    Validate.unique(
+      this,
+      'multiKueue.workers[].name',
+      workers.map((w) => w.name),
+    );
+    const configName = `${this.queueName}-multikueue`;
+    if (configName.length > 63) {
+      throw new ValidationError(
+        `'name' ('${this.queueName}', ${this.queueName.length} characters) is too long for MultiKueue: the AdmissionCheck's ` +
+          `parameters name the MultiKueueConfig '${configName}', and Kueue allows at most 63 characters there ` +
+          `(a DNS label). Use a queue name of at most 52 characters.`,
+        this,
+      );
+    }
+    for (const w of workers) {
+      this.multiKueueClusters[w.name] = new Manifest(this, `MultiKueueCluster-${w.name}`, {
+        manifest: {
+          apiVersion: KUEUE_API_VERSION,
+          kind: 'MultiKueueCluster',
+          metadata: { name: w.name, labels: { ...MANAGED_BY } },
+          spec: {
+            clusterSource: { kubeConfig: { locationType: 'Secret', location: w.kubeconfigSecretName } },
+          },
+        },
+      });
+    }
+    const config = new Manifest(this, 'MultiKueueConfig', {
+      manifest: {
+        apiVersion: KUEUE_API_VERSION,
+        kind: 'MultiKueueConfig',
+        metadata: { name: configName, labels: { ...MANAGED_BY } },
+        spec: { clusters: workers.map((w) => w.name) },
+      },
+      dependsOn: Object.values(this.multiKueueClusters),
+    });
+    return new Manifest(this, 'AdmissionCheck', {
+      manifest: {
+        apiVersion: KUEUE_API_VERSION,
+        kind: 'AdmissionCheck',
+        metadata: { name: configName, labels: { ...MANAGED_BY } },
+        spec: {
+          controllerName: MULTIKUEUE_CONTROLLER_NAME,
+          parameters: { apiGroup: 'kueue.x-k8s.io', kind: 'MultiKueueConfig', name: configName },
+        },
+      },
+      dependsOn: [config],
+    });
   }
 }

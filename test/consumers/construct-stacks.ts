@@ -564,5 +564,28 @@ export function buildConstructStacks(): SynthesizedStack[] {
     }
     synth('TrainingJob with preflight checks', workloads);
   }
+  {
+    // MultiKueue: a manager queue dispatching to two worker clusters.
+    const { workloads } = platformAndWorkloads();
+    new TrainingQueues(workloads, 'Global', {
+      namespaces: ['research'],
+      flavors: [
+        {
+          name: 'h100',
+          nodeLabels: { 'cdktf-ai-infra/accelerator': 'h100' },
+          gpus: 128,
+          cpus: 3072,
+          memoryGiB: 32768,
+        },
+      ],
+      multiKueue: {
+        workers: [
+          { name: 'us-east-1-h100', kubeconfigSecretName: 'worker-us-east-1' },
+          { name: 'europe-west4-h100', kubeconfigSecretName: 'worker-europe-west4' },
+        ],
+      },
+    });
+    synth('TrainingQueues with MultiKueue', workloads);
+  }
   return out;
 }

@@ -579,6 +579,21 @@ const clusterQueue: CrdSchema = {
           [],
         ),
         queueingStrategy: enumOf('StrictFIFO', 'BestEffortFIFO'),
+        admissionChecksStrategy: obj(
+          {
+            admissionChecks: list(
+              obj(
+                {
+                  name: { type: 'string', minLength: 1, maxLength: 316 },
+                  onFlavors: list(dnsSubdomain, { maxItems: 64 }),
+                },
+                ['name'],
+              ),
+              { minItems: 1, maxItems: 64 },
+            ),
+          },
+          ['admissionChecks'],
+        ),
         resourceGroups: list(
           obj(
             {
@@ -753,6 +768,95 @@ const localQueue: CrdSchema = {
     'LocalQueue',
     obj({ clusterQueue: dnsSubdomain, stopPolicy: enumOf('None', 'Hold', 'HoldAndDrain') }),
     [],
+  ),
+};
+
+const multiKueueCluster: CrdSchema = {
+  apiVersion: 'kueue.x-k8s.io/v1beta2',
+  kind: 'MultiKueueCluster',
+  source: `${KUEUE}/kueue.x-k8s.io_multikueueclusters.yaml`,
+  schema: resource(
+    'kueue.x-k8s.io/v1beta2',
+    'MultiKueueCluster',
+    obj(
+      {
+        clusterSource: obj(
+          {
+            kubeConfig: obj(
+              {
+                location: { type: 'string', minLength: 1, maxLength: 256 },
+                locationType: enumOf('Secret', 'Path'),
+              },
+              ['location'],
+            ),
+            clusterProfileRef: obj({ name: { type: 'string', minLength: 1, maxLength: 256 } }, ['name']),
+          },
+          [],
+          {
+            cel: [
+              {
+                rule: 'exactly one of kubeConfig and clusterProfileRef',
+                check: (c: any) => (c.kubeConfig !== undefined) !== (c.clusterProfileRef !== undefined),
+              },
+            ],
+          },
+        ),
+      },
+      ['clusterSource'],
+    ),
+  ),
+};
+
+const multiKueueConfig: CrdSchema = {
+  apiVersion: 'kueue.x-k8s.io/v1beta2',
+  kind: 'MultiKueueConfig',
+  source: `${KUEUE}/kueue.x-k8s.io_multikueueconfigs.yaml`,
+  schema: resource(
+    'kueue.x-k8s.io/v1beta2',
+    'MultiKueueConfig',
+    obj(
+      {
+        clusters: list(
+          { type: 'string', maxLength: 256 },
+          {
+            minItems: 1,
+            maxItems: 20,
+            cel: [{ rule: 'unique items', check: (l: string[]) => new Set(l).size === l.length }],
+          },
+        ),
+        quotaManagement: enumOf('Manual', 'Automated'),
+      },
+      ['clusters'],
+    ),
+  ),
+};
+
+const admissionCheck: CrdSchema = {
+  apiVersion: 'kueue.x-k8s.io/v1beta2',
+  kind: 'AdmissionCheck',
+  source: `${KUEUE}/kueue.x-k8s.io_admissionchecks.yaml`,
+  schema: resource(
+    'kueue.x-k8s.io/v1beta2',
+    'AdmissionCheck',
+    obj(
+      {
+        controllerName: { type: 'string', minLength: 1, maxLength: 253 },
+        parameters: obj(
+          {
+            apiGroup: { type: 'string', minLength: 1, maxLength: 253, pattern: DNS_SUBDOMAIN },
+            kind: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 63,
+              pattern: '^[A-Za-z]([-A-Za-z0-9]*[A-Za-z0-9])?$',
+            },
+            name: { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
+          },
+          ['apiGroup', 'kind', 'name'],
+        ),
+      },
+      ['controllerName'],
+    ),
   ),
 };
 
@@ -2107,6 +2211,9 @@ export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
     resourceFlavor,
     topology,
     localQueue,
+    multiKueueCluster,
+    multiKueueConfig,
+    admissionCheck,
     nodePool,
     ec2NodeClass,
     mpiJob,

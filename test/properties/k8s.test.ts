@@ -531,6 +531,24 @@ const cases: PropertyCase<any>[] = [
     },
   },
   {
+    name: 'TrainingQueues multiKueue',
+    base: () => ({
+      multiKueue: { workers: [{ name: 'us-east-1-h100', kubeconfigSecretName: 'worker-us-east-1' }] },
+    }),
+    props: {
+      name: 'string',
+      multiKueue: 'object',
+      'multiKueue.workers': 'object',
+      'multiKueue.workers.0.name': 'string',
+      'multiKueue.workers.0.kubeconfigSecretName': 'string',
+    },
+    build: (p) => {
+      const { workloads } = stacks();
+      new TrainingQueues(workloads, 'Queues', { flavors: [FLAVOR], namespaces: ['research'], ...p });
+      return [workloads];
+    },
+  },
+  {
     name: 'TrainingQueues topology levels (TrainingTopology.custom)',
     base: () => ({ levels: ['example.com/block', 'example.com/rack', 'kubernetes.io/hostname'] }),
     props: { levels: 'strings', 'levels.0': 'string', 'levels.2': 'string' },

@@ -2,9 +2,9 @@ import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 
 /**
- * A resource of a provider whose cdktf binding a cloud module does not load (a `kubernetes_manifest`
- * from the GCP module, which must work with `@cdktf/provider-google` alone). Attributes are given
- * by their Terraform names. The AWS module has its own copy in `lib/aws/private/raw-resource.ts`.
+ * A resource of a provider whose cdktf binding a cloud module does not load (`helm_release` or
+ * `kubernetes_manifest` from the AWS or GCP module, which must work with its own provider package
+ * alone). Attributes are given by their Terraform names.
  */
 export class RawTerraformResource extends TerraformResource {
   constructor(
@@ -19,5 +19,12 @@ export class RawTerraformResource extends TerraformResource {
 
   protected synthesizeAttributes(): Record<string, unknown> {
     return { ...this.attributes };
+  }
+}
+
+/** A `helm_release` of the hashicorp/helm provider, written without its cdktf binding. */
+export class HelmReleaseResource extends RawTerraformResource {
+  constructor(scope: Construct, id: string, attributes: Record<string, unknown>) {
+    super(scope, id, 'helm_release', 'helm', attributes);
   }
 }
