@@ -99,6 +99,9 @@ const project = new typescript.TypeScriptProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testEnvironment: 'node',
       collectCoverage: false,
+      // Jest's default is one worker fewer than the CPUs: one worker on a 2-CPU machine. Measured
+      // on an idle 2-CPU machine (2026-12-03): 221 s with 1 worker, 145 s with 2 (4,077 tests).
+      maxWorkers: '100%',
     },
   },
   // node16 resolution honours package "exports" (subpath-only packages such as the Grafana
