@@ -12,13 +12,12 @@ import {
   LlamaCppSizing,
   NodeTaint,
   Validate,
-  ValidationError,
   Warnings,
   allocatable,
-  lookupCpuShape,
   mergeNodeLabels,
   poolNodeLabels,
   pricingModelOf,
+  resolveCpuPool,
   validateNodeTaints,
 } from '../core';
 import { CPU_INSTANCE_TYPES, cpuInstanceTypeByName } from './cpu-instance-types';
@@ -114,58 +113,26 @@ export class CpuInferenceNodeGroup extends Construct {
     Validate.object(this, 'props', props);
     Validate.object(this, 'cluster', props.cluster);
     const cluster = props.cluster;
-    const kind = props.capacity?.kind ?? CapacityKind.ON_DEMAND;
-    if (kind !== CapacityKind.ON_DEMAND && kind !== CapacityKind.SPOT) {
-      throw new ValidationError(
-        `'capacity' ${kind} is not offered for CPU inference groups: use Capacity.onDemand() or Capacity.spot().`,
-        this,
-      );
-    }
-    this.minNodes = Validate.integer(this, 'minNodes', props.minNodes ?? 0, { min: 0, max: 1000 });
-    this.maxNodes = Validate.integer(this, 'maxNodes', props.maxNodes ?? Math.max(2, this.minNodes), {
-      min: 1,
-      max: 1000,
+    const pool = resolveCpuPool(this, {
+      cloud: 'AWS',
+      poolNoun: 'group',
+      gpuPoolHint: 'EksCluster.addInferenceNodeGroup',
+      shapeProp: 'instanceType',
+      catalogue: CPU_INSTANCE_TYPES,
+      byName: cpuInstanceTypeByName,
+      capacity: props.capacity,
+      minNodes: props.minNodes,
+      maxNodes: props.maxNodes,
+      sizing: props.sizing,
+      shapeName: props.instanceType,
     });
-    if (this.maxNodes < this.minNodes) {
-      throw new ValidationError(
-        `'maxNodes' (${this.maxNodes}) must be >= 'minNodes' (${this.minNodes}): raise maxNodes or lower minNodes.`,
-        this,
-      );
-    }
-    if (props.sizing !== undefined) Validate.object(this, 'sizing', props.sizing);
+    const kind = pool.capacityKind;
     const s = props.sizing;
-    if (s === undefined && props.instanceType === undefined) {
-      throw new ValidationError(
-        `Give 'sizing' (sizeLlamaCpp(...) or LlamaCppServer.sizing) to pick the instance type, or 'instanceType' (one of ${CPU_INSTANCE_TYPES.map((t) => t.name).join(', ')}).`,
-        this,
-      );
-    }
-    if (s?.accelerator) {
-      throw new ValidationError(
-        `'sizing' offloads layers to ${s.accelerator.id}: that replica needs a GPU node group (EksCluster.addInferenceNodeGroup), not CPU nodes.`,
-        this,
-      );
-    }
-    this.instanceType = ValidationError.withScope(this, () => {
-      if (props.instanceType !== undefined) {
-        const t = cpuInstanceTypeByName(props.instanceType);
-        if (s) {
-          const a = allocatable(t);
-          if (a.memoryGiB < s.memoryGiB || a.vcpus < s.vcpus) {
-            throw new ValidationError(
-              `'instanceType' ${t.name} leaves ${a.memoryGiB.toFixed(1)} GiB and ${a.vcpus} vCPUs to pods, less than one replica of ${s.model.name} (${s.quantization.id}) needs ` +
-                `(${s.memoryGiB} GiB, ${s.vcpus} vCPUs): choose a larger type or omit instanceType.`,
-            );
-          }
-        }
-        return t;
-      }
-      return lookupCpuShape('AWS', CPU_INSTANCE_TYPES, { memoryGiB: s!.memoryGiB, vcpus: s!.vcpus });
-    });
+    this.minNodes = pool.minNodes;
+    this.maxNodes = pool.maxNodes;
+    this.instanceType = pool.shape;
+    this.replicasPerNode = pool.replicasPerNode;
     const a = allocatable(this.instanceType);
-    this.replicasPerNode = s
-      ? Math.max(1, Math.min(Math.floor(a.memoryGiB / s.memoryGiB), Math.floor(a.vcpus / s.vcpus)))
-      : 1;
     const rootGiB =
       props.rootVolumeSizeGiB ?? Math.max(50, 30 + Math.ceil(1.2 * (s?.fileGiB ?? 0) * this.replicasPerNode));
     requireIntInRange(

@@ -22,5 +22,6 @@ export * from './disruption';
 export * from './gguf';
 export * from './llama-cpp-sizing';
 export * from './cpu-shapes';
+export * from './cpu-pool';
 export * from './gke-device-networks';
 export * from './node-class';

@@ -11,12 +11,10 @@ import {
   NodeTaint,
   TaintEffect,
   Validate,
-  ValidationError,
-  allocatable,
-  lookupCpuShape,
   mergeNodeLabels,
   poolNodeLabels,
   pricingModelOf,
+  resolveCpuPool,
   validateNodeTaints,
 } from '../core';
 import { CPU_MACHINE_TYPES, cpuMachineTypeByName } from './cpu-machine-types';
@@ -112,58 +110,25 @@ export class CpuInferenceNodePool extends Construct {
     const cluster = props.cluster;
     const name = props.name ?? defaultName(id);
     validateGceName('name', name, NODE_POOL_NAME_MAX, this);
-    const kind = props.capacity?.kind ?? CapacityKind.ON_DEMAND;
-    if (kind !== CapacityKind.ON_DEMAND && kind !== CapacityKind.SPOT) {
-      throw new ValidationError(
-        `'capacity' ${kind} is not offered for CPU inference pools: use Capacity.onDemand() or Capacity.spot().`,
-        this,
-      );
-    }
-    this.minNodes = Validate.integer(this, 'minNodes', props.minNodes ?? 0, { min: 0, max: 1000 });
-    this.maxNodes = Validate.integer(this, 'maxNodes', props.maxNodes ?? Math.max(2, this.minNodes), {
-      min: 1,
-      max: 1000,
+    const pool = resolveCpuPool(this, {
+      cloud: 'Google Cloud',
+      poolNoun: 'pool',
+      gpuPoolHint: 'GkeCluster.addInferenceNodePool',
+      shapeProp: 'machineType',
+      catalogue: CPU_MACHINE_TYPES,
+      byName: cpuMachineTypeByName,
+      capacity: props.capacity,
+      minNodes: props.minNodes,
+      maxNodes: props.maxNodes,
+      sizing: props.sizing,
+      shapeName: props.machineType,
     });
-    if (this.maxNodes < this.minNodes) {
-      throw new ValidationError(
-        `'maxNodes' (${this.maxNodes}) must be >= 'minNodes' (${this.minNodes}): raise maxNodes or lower minNodes.`,
-        this,
-      );
-    }
-    if (props.sizing !== undefined) Validate.object(this, 'sizing', props.sizing);
+    const kind = pool.capacityKind;
     const s = props.sizing;
-    if (s === undefined && props.machineType === undefined) {
-      throw new ValidationError(
-        `Give 'sizing' (sizeLlamaCpp(...) or LlamaCppServer.sizing) to pick the machine type, or 'machineType' (one of ${CPU_MACHINE_TYPES.map((t) => t.name).join(', ')}).`,
-        this,
-      );
-    }
-    if (s?.accelerator) {
-      throw new ValidationError(
-        `'sizing' offloads layers to ${s.accelerator.id}: that replica needs a GPU node pool (GkeCluster.addInferenceNodePool), not CPU nodes.`,
-        this,
-      );
-    }
-    this.machineType = ValidationError.withScope(this, () => {
-      if (props.machineType !== undefined) {
-        const t = cpuMachineTypeByName(props.machineType);
-        if (s) {
-          const a = allocatable(t);
-          if (a.memoryGiB < s.memoryGiB || a.vcpus < s.vcpus) {
-            throw new ValidationError(
-              `'machineType' ${t.name} leaves ${a.memoryGiB.toFixed(1)} GiB and ${a.vcpus} vCPUs to pods, less than one replica of ${s.model.name} (${s.quantization.id}) needs ` +
-                `(${s.memoryGiB} GiB, ${s.vcpus} vCPUs): choose a larger type or omit machineType.`,
-            );
-          }
-        }
-        return t;
-      }
-      return lookupCpuShape('Google Cloud', CPU_MACHINE_TYPES, { memoryGiB: s!.memoryGiB, vcpus: s!.vcpus });
-    });
-    const a = allocatable(this.machineType);
-    this.replicasPerNode = s
-      ? Math.max(1, Math.min(Math.floor(a.memoryGiB / s.memoryGiB), Math.floor(a.vcpus / s.vcpus)))
-      : 1;
+    this.minNodes = pool.minNodes;
+    this.maxNodes = pool.maxNodes;
+    this.machineType = pool.shape;
+    this.replicasPerNode = pool.replicasPerNode;
     const disk =
       props.diskSizeGb ?? Math.max(50, 30 + Math.ceil(1.2 * (s?.fileGiB ?? 0) * this.replicasPerNode));
     Validate.integer(this, 'diskSizeGb', disk, {

@@ -1,0 +1,111 @@
+import { IConstruct } from 'constructs';
+import { Capacity, CapacityKind } from './capacity';
+import { CpuShape, allocatable, lookupCpuShape } from './cpu-shapes';
+import { ValidationError } from './errors';
+import { LlamaCppSizing } from './llama-cpp-sizing';
+import { Validate } from './validation';
+
+// What AWS CPU inference node groups and GKE CPU inference node pools decide the same way
+// (issue 11 §2: one implementation in core).
+
+/** Options of {@link resolveCpuPool}: the props as the user gave them and the cloud's catalogue. */
+export interface CpuPoolOptions<T extends CpuShape> {
+  /** Cloud name for messages (`AWS`, `Google Cloud`). */
+  readonly cloud: string;
+  /** What the cloud calls a pool (`group`, `pool`), for messages. */
+  readonly poolNoun: string;
+  /** How to add a GPU pool on this cloud (`EksCluster.addInferenceNodeGroup`), for messages. */
+  readonly gpuPoolHint: string;
+  /** The prop naming the shape (`instanceType`, `machineType`). */
+  readonly shapeProp: string;
+  /** The cloud's CPU catalogue. */
+  readonly catalogue: readonly T[];
+  /** Looks a shape up by name; throws a ValidationError for an unknown one. */
+  readonly byName: (name: string) => T;
+  /** `capacity` as given. */
+  readonly capacity?: Capacity;
+  /** `minNodes` as given. */
+  readonly minNodes?: number;
+  /** `maxNodes` as given. */
+  readonly maxNodes?: number;
+  /** `sizing` as given. */
+  readonly sizing?: LlamaCppSizing;
+  /** The shape prop's value as given. */
+  readonly shapeName?: string;
+}
+
+/** What {@link resolveCpuPool} decided. */
+export interface CpuPool<T extends CpuShape> {
+  /** On-demand or spot. */
+  readonly capacityKind: CapacityKind;
+  /** Fewest nodes. */
+  readonly minNodes: number;
+  /** Most nodes. */
+  readonly maxNodes: number;
+  /** The shape: the one named, else the cheapest whose allocatable resources hold one replica. */
+  readonly shape: T;
+  /** Replicas of `sizing` one node holds (1 without a sizing). */
+  readonly replicasPerNode: number;
+}
+
+/**
+ * Validates a CPU inference pool's capacity, node counts and sizing, and picks its shape:
+ * on-demand or spot only; a sizing that offloads to a GPU is refused; a named shape must hold one
+ * replica; without one, the cheapest catalogue shape that does.
+ */
+export function resolveCpuPool<T extends CpuShape>(scope: IConstruct, o: CpuPoolOptions<T>): CpuPool<T> {
+  const capacityKind = o.capacity?.kind ?? CapacityKind.ON_DEMAND;
+  if (capacityKind !== CapacityKind.ON_DEMAND && capacityKind !== CapacityKind.SPOT) {
+    throw new ValidationError(
+      `'capacity' ${capacityKind} is not offered for CPU inference ${o.poolNoun}s: use Capacity.onDemand() or Capacity.spot().`,
+      scope,
+    );
+  }
+  const minNodes = Validate.integer(scope, 'minNodes', o.minNodes ?? 0, { min: 0, max: 1000 });
+  const maxNodes = Validate.integer(scope, 'maxNodes', o.maxNodes ?? Math.max(2, minNodes), {
+    min: 1,
+    max: 1000,
+  });
+  if (maxNodes < minNodes) {
+    throw new ValidationError(
+      `'maxNodes' (${maxNodes}) must be >= 'minNodes' (${minNodes}): raise maxNodes or lower minNodes.`,
+      scope,
+    );
+  }
+  if (o.sizing !== undefined) Validate.object(scope, 'sizing', o.sizing);
+  const s = o.sizing;
+  const prop = o.shapeProp;
+  if (s === undefined && o.shapeName === undefined) {
+    throw new ValidationError(
+      `Give 'sizing' (sizeLlamaCpp(...) or LlamaCppServer.sizing) to pick the ${prop === 'instanceType' ? 'instance' : 'machine'} type, or '${prop}' (one of ${o.catalogue.map((t) => t.name).join(', ')}).`,
+      scope,
+    );
+  }
+  if (s?.accelerator) {
+    throw new ValidationError(
+      `'sizing' offloads layers to ${s.accelerator.id}: that replica needs a GPU node ${o.poolNoun} (${o.gpuPoolHint}), not CPU nodes.`,
+      scope,
+    );
+  }
+  const shape = ValidationError.withScope(scope, () => {
+    if (o.shapeName !== undefined) {
+      const t = o.byName(o.shapeName);
+      if (s) {
+        const a = allocatable(t);
+        if (a.memoryGiB < s.memoryGiB || a.vcpus < s.vcpus) {
+          throw new ValidationError(
+            `'${prop}' ${t.name} leaves ${a.memoryGiB.toFixed(1)} GiB and ${a.vcpus} vCPUs to pods, less than one replica of ${s.model.name} (${s.quantization.id}) needs ` +
+              `(${s.memoryGiB} GiB, ${s.vcpus} vCPUs): choose a larger type or omit ${prop}.`,
+          );
+        }
+      }
+      return t;
+    }
+    return lookupCpuShape(o.cloud, o.catalogue, { memoryGiB: s!.memoryGiB, vcpus: s!.vcpus });
+  });
+  const a = allocatable(shape);
+  const replicasPerNode = s
+    ? Math.max(1, Math.min(Math.floor(a.memoryGiB / s.memoryGiB), Math.floor(a.vcpus / s.vcpus)))
+    : 1;
+  return { capacityKind, minNodes, maxNodes, shape, replicasPerNode };
+}
