@@ -6,6 +6,7 @@ import {
   EngineFlagsWithChoices,
   LLAMA_SERVER_FLAGS,
   SGLANG_FLAGS,
+  TRITON_BACKEND_SETTINGS,
   TRITON_FLAGS,
   VLLM_FLAGS,
 } from './engine-flags';
@@ -195,11 +196,35 @@ export function engineOptionLines(c: EngineContainer): { lines: string[][]; prob
   }
 }
 
+/**
+ * Problems of Triton's `--backend-config=<backend>,<setting>=<value>` options: a backend whose
+ * settings are not known here, or a setting the backend does not read.
+ */
+export function backendConfigProblems(options: readonly string[]): string[] {
+  return options
+    .filter((a) => a.startsWith('--backend-config='))
+    .flatMap((a) => {
+      const m = /^--backend-config=([^,]+),([^=]+)=(.+)$/.exec(a);
+      if (!m) return [`${a}: expected --backend-config=<backend>,<setting>=<value>`];
+      const backend = TRITON_BACKEND_SETTINGS[m[1]];
+      if (!backend) return [`${a}: no settings known for backend '${m[1]}'`];
+      return backend.settings.includes(m[2])
+        ? []
+        : [`${a}: '${m[2]}' is not a setting of the ${m[1]} backend (${backend.source})`];
+    });
+}
+
 /** Every problem of an engine container's command line against the pinned table. */
 export function containerProblems(c: EngineContainer): string[] {
   const table = pinnedTable(c.engine);
   const { lines, problems } = engineOptionLines(c);
-  return [...problems, ...lines.flatMap((l) => optionProblems(l, table))];
+  return [
+    ...problems,
+    ...lines.flatMap((l) => [
+      ...optionProblems(l, table),
+      ...(c.engine === 'triton' ? backendConfigProblems(l) : []),
+    ]),
+  ];
 }
 
 /** The option names (without `--`) of an engine container's command line. */

@@ -208,7 +208,7 @@ describe('the checker reports what each engine parser would refuse', () => {
     ]);
   });
 
-  test('Triton: a bool it does not read, an unknown model control mode, a bad mpirun segment', () => {
+  test('Triton: a bool it does not read, an unknown model control mode, unknown backend settings, a bad mpirun segment', () => {
     expect(
       containerProblems(
         line('triton', [
@@ -218,6 +218,8 @@ describe('the checker reports what each engine parser would refuse', () => {
           'tritonserver',
           '--strict-readiness=yes',
           '--model-control-mode=manual',
+          '--backend-config=python,shm-region-prefix=prefix0_',
+          '--backend-config=tensorrtllm,foo=1',
           ':',
           '-n',
           '1',
@@ -228,6 +230,10 @@ describe('the checker reports what each engine parser would refuse', () => {
       'mpirun segment ["-n","1","bash"]: expected -n <count> tritonserver',
       "--strict-readiness: 'yes' does not parse as bool",
       "--model-control-mode: 'manual' is not one of none, poll, explicit",
+      expect.stringMatching(
+        /^--backend-config=python,shm-region-prefix=prefix0_: 'shm-region-prefix' is not a setting/,
+      ),
+      "--backend-config=tensorrtllm,foo=1: no settings known for backend 'tensorrtllm'",
     ]);
   });
 

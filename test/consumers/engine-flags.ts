@@ -159,6 +159,32 @@ export const TRITON_FLAGS: Readonly<Record<string, EngineFlagsWithChoices>> = {
   },
 };
 
+/**
+ * The settings each Triton backend reads from `--backend-config=<backend>,<setting>=<value>`, by
+ * backend, at the backend release of `IMAGES.tritonTensorRtLlm` (26.03): the Python backend (which
+ * runs the TensorRT-LLM pre/post-processing models) reads them with `cmdline.Find("<setting>")` in
+ * `src/python_be.cc` on triton-inference-server/python_backend branch r26.03 (tip
+ * 65529b0307b7df9590c6bb51d1872d0773340086, 2026-03-09; read from a git checkout on 2026-12-03).
+ * `shm-region-prefix-name` per MPI rank is what tensorrtllm_backend's README (branch r26.03,
+ * 9736c4df) passes for leader-mode launches.
+ */
+export const TRITON_BACKEND_SETTINGS: Readonly<
+  Record<string, { readonly source: string; readonly settings: readonly string[] }>
+> = {
+  python: {
+    source: 'triton-inference-server/python_backend r26.03 (65529b03) src/python_be.cc',
+    settings: [
+      'backend-directory',
+      'shm-default-byte-size',
+      'shm-growth-byte-size',
+      'shm-region-prefix-name',
+      'shm_message_queue_size',
+      'stub-timeout-seconds',
+      'thread-pool-size',
+    ],
+  },
+};
+
 /** SGLang's options this library renders, by the image tag of `IMAGES.sglang`. */
 export const SGLANG_FLAGS: Readonly<Record<string, EngineFlagsWithChoices>> = {
   'v0.5.20': {
