@@ -240,6 +240,21 @@ export function buildConstructStacks(): SynthesizedStack[] {
         ...(autoscaling ? { autoscaling } : {}),
       },
     ]),
+    [
+      'SGLang, YaRN rope scaling the checkpoint lacks (--json-model-override-args)',
+      {
+        engine: ServingEngine.SGLANG,
+        model: ModelSpec.QWEN3_8B.withRopeScaling({
+          type: RopeScalingType.YARN,
+          factor: 4,
+          originalMaxPositionEmbeddings: 32768,
+          inCheckpointConfig: false,
+        }),
+        weights: WeightsSource.huggingFace('Qwen/Qwen3-8B', { revision: 'main' }),
+        quantization: Quantization.BF16,
+        accelerator: Accelerator.H100,
+      },
+    ],
   ];
   for (const [name, props] of servers) {
     const { platform, workloads } = platformAndWorkloads();

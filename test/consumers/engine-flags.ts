@@ -1,21 +1,29 @@
 /**
  * Command-line options of the serving engines at the versions lib/k8s/versions.ts pins, written
  * from each engine's own argument parser, so tests can check every flag the library renders.
+ * Each table says whether it was read at the pinned tag itself ({@link EngineFlags.atPinnedTag})
+ * and, where it was not, exactly which sources were read instead.
  *
  * Triton Inference Server 26.03 (`nvcr.io/nvidia/tritonserver:26.03-*`) is server release
- * v2.67.0: triton-inference-server/server tag v2.67.0 (f72de073), `src/command_line_parser.cc`,
- * the `*_options_.push_back({OPTION_..., "<name>", Option::Arg<Type>, ...})` tables (every
+ * v2.67.0: triton-inference-server/server tag v2.67.0 (commit
+ * f72de0733e63cb7ada8bd374930de1a86ba9fe6b, 2026-03-24), `src/command_line_parser.cc`, the
+ * `*_options_.push_back({OPTION_..., "<name>", Option::Arg<Type>, ...})` tables (every
  * `TRITON_ENABLE_*` group included: the NGC images are built with HTTP, GRPC, metrics, logging,
  * tracing, SageMaker and Vertex AI). Options whose argument is a format string
- * (`<integer>:<integer>`) are listed as `string`.
+ * (`<integer>:<integer>`) are listed as `string`. Re-read from a git checkout of the tag on
+ * 2026-12-03: the 90 options and their argument types equal this table.
  *
- * SGLang v0.5.20 (`lmsysorg/sglang:v0.5.20`): `python/sglang/srt/server_args.py`, the
- * `ServerArgs` dataclass, whose fields become `--kebab-case` options through
- * `add_cli_args_from_dataclass` (`A[type, help]` annotations; a `bool` field is a store-true
- * flag; `choices` from its `Arg(...)`). Only the options this library renders are listed, each
- * read field by field with its type and choices. The v0.5.20 tag itself could not be opened here:
- * the fields were read from main of sgl-project/sglang as stored in December 2026 (after
- * v0.5.20), where all of them have existed unchanged since well before the tag.
+ * SGLang v0.5.20 (`lmsysorg/sglang:v0.5.20`): NOT read at the tag (no snapshot of
+ * sgl-project/sglang small enough to fetch here, and the stored-file index holds main-branch
+ * copies only). Every option listed was read in two main-branch copies, and exists with the same
+ * type in both: `python/sglang/srt/server_args.py` at 469c63e5 (the `ServerArgs` dataclass, whose
+ * fields become `--kebab-case` options through `add_cli_args_from_dataclass`: `A[type, help]`
+ * annotations; a `bool` field is a store-true flag; `choices` from its `Arg(...)`), and the later
+ * split of those fields into `python/sglang/srt/arg_groups/fields/*.py` (`model.py` 6074b7d5:
+ * model-path, context-length, revision, json-model-override-args, dtype, kv-cache-dtype;
+ * `parallel.py` 04817247: tp-size; `schedule.py` 144437f1: mem-fraction-static,
+ * max-running-requests; `serving.py` 1ac331b7: host, port, served-model-name;
+ * `observability.py` d39ef3c6: enable-metrics). Choices are the values both copies accept.
  *
  * vLLM v0.31.0 (`vllm/vllm-openai:v0.31.0`, entrypoint `vllm serve`): see {@link VLLM_FLAGS}.
  */
@@ -30,14 +38,27 @@ export type EngineFlagType = 'int' | 'float' | 'bool' | 'string' | 'list' | 'non
 export interface EngineFlags {
   /** Repository, tag, commit and path of the parser. */
   readonly source: string;
+  /**
+   * Whether the parser was read at the tag the image is built from. `false`: it was read at other
+   * commits, named in `source`, and the table is evidence, not proof, for the pinned image.
+   */
+  readonly atPinnedTag: boolean;
   /** Option name (without `--`) to argument type. */
   readonly flags: Readonly<Record<string, EngineFlagType>>;
 }
 
+/** Options of an engine whose parser restricts some values to choices. */
+export interface EngineFlagsWithChoices extends EngineFlags {
+  /** Option name (without `--`) to its allowed values. */
+  readonly choices: Readonly<Record<string, readonly string[]>>;
+}
+
 /** Triton's options by the image tag of `IMAGES.tritonTensorRtLlm`. */
-export const TRITON_FLAGS: Readonly<Record<string, EngineFlags>> = {
+export const TRITON_FLAGS: Readonly<Record<string, EngineFlagsWithChoices>> = {
   '26.03-trtllm-python-py3': {
-    source: 'triton-inference-server/server tag v2.67.0 (f72de073) src/command_line_parser.cc',
+    source:
+      'triton-inference-server/server tag v2.67.0 (f72de0733e63cb7ada8bd374930de1a86ba9fe6b) src/command_line_parser.cc',
+    atPinnedTag: true,
     flags: {
       'allow-cpu-metrics': 'bool',
       'allow-gpu-metrics': 'bool',
@@ -130,20 +151,46 @@ export const TRITON_FLAGS: Readonly<Record<string, EngineFlags>> = {
       'vertex-ai-port': 'int',
       'vertex-ai-thread-count': 'int',
     },
+    choices: {
+      // The string comparisons of CLParser::Parse (OPTION_MODEL_CONTROL_MODE, OPTION_LOG_FORMAT).
+      'model-control-mode': ['none', 'poll', 'explicit'],
+      'log-format': ['default', 'ISO8601'],
+    },
   },
 };
 
-/** Options of an engine whose parser restricts some values to choices. */
-export interface EngineFlagsWithChoices extends EngineFlags {
-  /** Option name (without `--`) to its allowed values. */
-  readonly choices: Readonly<Record<string, readonly string[]>>;
-}
+/**
+ * The settings each Triton backend reads from `--backend-config=<backend>,<setting>=<value>`, by
+ * backend, at the backend release of `IMAGES.tritonTensorRtLlm` (26.03): the Python backend (which
+ * runs the TensorRT-LLM pre/post-processing models) reads them with `cmdline.Find("<setting>")` in
+ * `src/python_be.cc` on triton-inference-server/python_backend branch r26.03 (tip
+ * 65529b0307b7df9590c6bb51d1872d0773340086, 2026-03-09; read from a git checkout on 2026-12-03).
+ * `shm-region-prefix-name` per MPI rank is what tensorrtllm_backend's README (branch r26.03,
+ * 9736c4df) passes for leader-mode launches.
+ */
+export const TRITON_BACKEND_SETTINGS: Readonly<
+  Record<string, { readonly source: string; readonly settings: readonly string[] }>
+> = {
+  python: {
+    source: 'triton-inference-server/python_backend r26.03 (65529b03) src/python_be.cc',
+    settings: [
+      'backend-directory',
+      'shm-default-byte-size',
+      'shm-growth-byte-size',
+      'shm-region-prefix-name',
+      'shm_message_queue_size',
+      'stub-timeout-seconds',
+      'thread-pool-size',
+    ],
+  },
+};
 
 /** SGLang's options this library renders, by the image tag of `IMAGES.sglang`. */
 export const SGLANG_FLAGS: Readonly<Record<string, EngineFlagsWithChoices>> = {
   'v0.5.20': {
     source:
-      'sgl-project/sglang python/sglang/srt/server_args.py, ServerArgs fields (main, Dec 2026; pin v0.5.20)',
+      'sgl-project/sglang python/sglang/srt/server_args.py (469c63e5) + python/sglang/srt/arg_groups/fields/*.py (main, Dec 2026); NOT tag v0.5.20',
+    atPinnedTag: false,
     flags: {
       'context-length': 'int',
       dtype: 'string',
@@ -155,7 +202,6 @@ export const SGLANG_FLAGS: Readonly<Record<string, EngineFlagsWithChoices>> = {
       'mem-fraction-static': 'float',
       'model-path': 'string',
       port: 'int',
-      'pp-size': 'int',
       revision: 'string',
       'served-model-name': 'string',
       'tp-size': 'int',
@@ -196,11 +242,22 @@ export interface EngineFlagsWithUnverified extends EngineFlagsWithChoices {
  *   that field), but are in later stored copies of arg_utils.py
  *   (`parallel_group.add_argument("--nnodes", "-n", **parallel_kwargs["nnodes"])`), whose
  *   commit the index does not name.
+ *
+ * Checked again on 2026-12-03 for the pin: no snapshot of vllm-project/vllm small enough to fetch
+ * here, and no stored copy of these files at the v0.31.0 tag (the stored arg_utils.py copies are
+ * main-branch commits, the newest named one 99d7eb5d, about v0.17). The `vllm serve` page
+ * docs.vllm.ai publishes per release (generated from the parser by
+ * `docs/mkdocs/hooks/generate_argparse.py`) was read for the newest release stored: v0.30.0 lists `--headless` and `--shutdown-timeout` (integer,
+ * "0 = abort, >0 = wait"); the v0.26.0 API page of `vllm/config/lora.py` has `max_cpu_loras`,
+ * `max_loras` and `max_lora_rank`. Nothing read shows an option of this table removed or renamed
+ * between those versions and v0.31.0, but that is evidence, not the tag's parser
+ * (`atPinnedTag: false`): run `vllm serve --help=all` in the pinned image to close it.
  */
 export const VLLM_FLAGS: Readonly<Record<string, EngineFlagsWithUnverified>> = {
   'v0.31.0': {
     source:
       'vllm-project/vllm vllm/engine/arg_utils.py (99d7eb5d) + vllm/entrypoints/openai/cli_args.py (00522333); NOT tag v0.31.0',
+    atPinnedTag: false,
     flags: {
       'collect-detailed-traces': 'string',
       dtype: 'string',
@@ -226,7 +283,6 @@ export const VLLM_FLAGS: Readonly<Record<string, EngineFlagsWithUnverified>> = {
       'otlp-traces-endpoint': 'string',
       'pipeline-parallel-size': 'int',
       port: 'int',
-      quantization: 'string',
       revision: 'string',
       'served-model-name': 'list',
       'shutdown-timeout': 'int',
@@ -264,7 +320,9 @@ export const VLLM_FLAGS: Readonly<Record<string, EngineFlagsWithUnverified>> = {
  */
 export const LLAMA_SERVER_FLAGS: Readonly<Record<string, EngineFlagsWithChoices>> = {
   'server-b9994': {
-    source: 'ggml-org/llama.cpp common/arg.cpp @ 145b6280 (common_params_parser_init, LLAMA_EXAMPLE_SERVER)',
+    source:
+      'ggml-org/llama.cpp common/arg.cpp @ 145b6280 (common_params_parser_init, LLAMA_EXAMPLE_SERVER); NOT tag b9994',
+    atPinnedTag: false,
     flags: {
       alias: 'string',
       'batch-size': 'int',
@@ -298,4 +356,21 @@ export const LLAMA_SERVER_FLAGS: Readonly<Record<string, EngineFlagsWithChoices>
       'flash-attn': ['on', 'off', 'auto', 'enabled', 'disabled', 'true', 'false', '1', '0', '-1'],
     },
   },
+};
+
+/**
+ * The engine-specific environment variables (by prefix) the library may set on an engine
+ * container, by engine id (the container's name), with the names that exist at the pinned version.
+ * The library sets none today: engine behaviour is configured through the flags above, and the
+ * containers carry only `HOME`, `USER`, `HF_*` and `OTEL_*` variables. A variable added here must
+ * be read in the engine's own list at the pinned tag (vLLM `vllm/envs.py`, SGLang
+ * `python/sglang/srt/environ.py`, llama.cpp `LLAMA_ARG_*` in `common/arg.cpp`, Triton none) and cited.
+ */
+export const ENGINE_ENV: Readonly<
+  Record<string, { readonly prefixes: readonly string[]; readonly names: Readonly<Record<string, string>> }>
+> = {
+  vllm: { prefixes: ['VLLM_'], names: {} },
+  sglang: { prefixes: ['SGLANG_', 'SGL_'], names: {} },
+  'llama-cpp': { prefixes: ['LLAMA_ARG_', 'LLAMA_'], names: {} },
+  triton: { prefixes: ['TRITON_', 'TRTLLM_', 'TLLM_'], names: {} },
 };

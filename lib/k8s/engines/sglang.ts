@@ -46,8 +46,8 @@ export function sglangMemFractionStatic(sizing: SizingResult): number {
  * parallelism gets a memory-backed `/dev/shm` instead, which Pod Security "restricted" allows).
  *
  * Flags are SGLang's own (`python/sglang/srt/server_args.py`, the `ServerArgs` dataclass whose
- * fields become `--kebab-case` options): `--model-path`, `--served-model-name`, `--host`,
- * `--port`, `--tp-size`, `--pp-size`, `--context-length`, `--mem-fraction-static`,
+ * fields become `--kebab-case` options; checked in test/consumers/engine-flags.ts): `--model-path`,
+ * `--served-model-name`, `--host`, `--port`, `--tp-size`, `--context-length`, `--mem-fraction-static`,
  * `--max-running-requests`, `--kv-cache-dtype`, `--dtype`, `--revision`, `--enable-metrics`,
  * and `--json-model-override-args` (merged into the checkpoint's `config.json`) for a rope
  * scaling the checkpoint's config lacks (`ModelSpec.vllmHfOverrides`, the same JSON vLLM gets
@@ -150,8 +150,9 @@ export class SglangEngine implements IServingEngine {
   }
 
   /**
-   * `python3 -m sglang.launch_server` with the model, the served name, the sizing's
-   * parallelism, context length, static memory share ({@link sglangMemFractionStatic}) and
+   * `python3 -m sglang.launch_server` with the model, the served name, the sizing's tensor
+   * parallel degree (a replica is one node, and sizing splits into pipeline stages only across
+   * nodes, so there is no `--pp-size`), context length, static memory share ({@link sglangMemFractionStatic}) and
    * concurrent-sequence limit, the KV-cache dtype, the checkpoint dtype for 16-bit weights,
    * config overrides for rope scaling, the weights source's flags and `--enable-metrics`.
    */
@@ -169,7 +170,6 @@ export class SglangEngine implements IServingEngine {
       String(HTTP_PORT),
       '--tp-size',
       String(s.tensorParallelSize),
-      ...(s.pipelineParallelSize > 1 ? ['--pp-size', String(s.pipelineParallelSize)] : []),
       '--context-length',
       String(s.maxModelLen),
       '--mem-fraction-static',
