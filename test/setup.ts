@@ -3,14 +3,36 @@ import { Testing } from 'cdktf';
 // cdktf's jest matchers: toHaveResource, toHaveResourceWithProperties, toHaveDataSource, ...
 Testing.setupJest();
 
-// cdktf records where every token was created: each Intrinsic (every attribute reference)
-// captures a full stack trace into a plain object and reads its `stack`. Under jest that string
-// is built by source-map-support, which maps every frame through the source maps: more than half
-// of the CPU time of the property suites. Those traces are only shown when a token fails to
-// resolve, so they are formatted by V8 unmapped here (JavaScript positions). Real errors (an
-// Error instance: a failing test, a thrown ValidationError) still go through the mapping.
+// cdktf and constructs record where every token was created: each Intrinsic and Lazy (every
+// attribute reference) and each metadata entry captures a stack trace into a plain object
+// (`{ stack: '' }`) with `Error.stackTraceLimit` raised to Number.MAX_SAFE_INTEGER, and reads its
+// `stack`. Collecting and formatting those frames was the largest single CPU cost of the
+// property suites (`node --cpu-prof` of properties/aws.test.ts, 2026-12-03: V8's capture plus
+// the formatting about 30% of the file's CPU; properties/gcp.test.ts 10.4-11.1 CPU s with every
+// frame, 7.2-9.6 without). The traces are only shown when a token fails to resolve, so in tests:
+// - a capture into a plain object keeps no frames (CDKTF_AI_INFRA_TOKEN_STACKS=<n> keeps the n
+//   innermost, for debugging such a failure; `all` keeps every frame, as cdktf does);
+// - frames that are kept are formatted by V8 unmapped (JavaScript positions), not through jest's
+//   source-map-support, which maps every frame through the source maps.
+// Real errors (an Error instance: a failing test, a thrown ValidationError) keep the usual
+// stack depth and the source mapping.
+const kept = process.env.CDKTF_AI_INFRA_TOKEN_STACKS;
+const CREATION_FRAMES = kept === 'all' ? Infinity : Number(kept) >= 0 ? Number(kept) : 0;
+const capture = Error.captureStackTrace;
+Error.captureStackTrace = function captureStackTrace(...[target, below]: Parameters<typeof capture>): void {
+  if (target instanceof Error) return capture(target, below);
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Math.min(limit, CREATION_FRAMES);
+  try {
+    capture(target, below);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+};
 const mapped = Error.prepareStackTrace;
 if (mapped) {
   Error.prepareStackTrace = (error: unknown, frames: NodeJS.CallSite[]) =>
-    error instanceof Error ? mapped(error, frames) : `Error\n${frames.map((f) => `    at ${f}`).join('\n')}`;
+    error instanceof Error
+      ? mapped(error, frames)
+      : ['Error', ...frames.map((f) => `    at ${f}`)].join('\n');
 }

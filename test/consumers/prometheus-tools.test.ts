@@ -5,10 +5,13 @@ import { constructStacks, exampleStacks } from './fixtures';
 import {
   alertmanagerConfigsOf,
   amtoolCheckConfig,
+  amtoolCheckConfigBatch,
   promtoolCheckRules,
+  promtoolCheckRulesBatch,
   promtoolTestRules,
   ruleFilesOf,
   testWithPrometheusTools,
+  ToolResult,
 } from './prometheus-tools';
 
 const withTools = testWithPrometheusTools();
@@ -157,11 +160,19 @@ describe('every rule group and Alertmanager config the examples and constructs r
     expect(configs.some(([s]) => s.includes('aws_prometheus_alert_manager_definition'))).toBe(true);
     expect(configs.some(([s]) => s.includes('alertmanager.config'))).toBe(true);
   });
-  withTools.each(ruleFiles)('promtool check rules: %s', (_source, yaml) => {
-    expect(promtoolCheckRules(yaml)).toEqual(ok);
-  });
-  withTools.each(configs)('amtool check-config: %s', (_source, yaml) => {
-    expect(amtoolCheckConfig(yaml)).toEqual(ok);
+  // One promtool and one amtool process for all of them (checked on first use), not one per file.
+  let ruleResults: ToolResult[] | undefined;
+  let configResults: ToolResult[] | undefined;
+  withTools.each(ruleFiles.map(([source], i) => [source, i] as const))(
+    'promtool check rules: %s',
+    (_s, i) => {
+      ruleResults ??= promtoolCheckRulesBatch(ruleFiles.map(([, yaml]) => yaml));
+      expect(ruleResults[i]).toEqual(ok);
+    },
+  );
+  withTools.each(configs.map(([source], i) => [source, i] as const))('amtool check-config: %s', (_s, i) => {
+    configResults ??= amtoolCheckConfigBatch(configs.map(([, yaml]) => yaml));
+    expect(configResults[i]).toEqual(ok);
   });
 
   // amtool does not read `*_file` paths. prometheus-operator mounts each Secret listed in

@@ -79,6 +79,44 @@ export function amtoolCheckConfig(configYaml: string): ToolResult {
   return run('amtool', ['check-config', 'alertmanager.yaml'], { 'alertmanager.yaml': configYaml });
 }
 
+/**
+ * One `promtool check rules` (or `amtool check-config`) over many files instead of one process
+ * per file: each file's section of the output (`Checking <file>` ... `SUCCESS`) says whether it
+ * passed. A file whose section has no SUCCESS is checked again on its own, so a failure carries
+ * exactly the result of {@link promtoolCheckRules} / {@link amtoolCheckConfig} for that file.
+ */
+function runBatch(
+  tool: PrometheusTool,
+  args: string[],
+  texts: readonly string[],
+  alone: (text: string) => ToolResult,
+): ToolResult[] {
+  if (texts.length === 0) return [];
+  const names = texts.map((_t, i) => `f${i}.yaml`);
+  const all = run(tool, [...args, ...names], Object.fromEntries(names.map((n, i) => [n, texts[i]])));
+  const sections = new Map<string, string>();
+  for (const part of all.output.split(/^Checking /m).slice(1)) {
+    const name = /^'?(f\d+\.yaml)'?/.exec(part)?.[1];
+    if (name) sections.set(name, `Checking ${part}`.trim());
+  }
+  return names.map((n, i) => {
+    const section = sections.get(n);
+    return section && /\bSUCCESS\b/.test(section) && !/\bFAILED\b/.test(section)
+      ? { ok: true, output: section }
+      : alone(texts[i]);
+  });
+}
+
+/** {@link promtoolCheckRules} on many rule files, in one promtool process when they all pass. */
+export function promtoolCheckRulesBatch(rulesYamls: readonly string[]): ToolResult[] {
+  return runBatch('promtool', ['check', 'rules'], rulesYamls, promtoolCheckRules);
+}
+
+/** {@link amtoolCheckConfig} on many configurations, in one amtool process when they all pass. */
+export function amtoolCheckConfigBatch(configYamls: readonly string[]): ToolResult[] {
+  return runBatch('amtool', ['check-config'], configYamls, amtoolCheckConfig);
+}
+
 /** A rule file or Alertmanager config found in a stack, and where. */
 export interface RenderedConfig {
   readonly source: string;
