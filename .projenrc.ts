@@ -190,9 +190,12 @@ pkg.addOverride('jest.globalSetup', '<rootDir>/test/jest-global-setup.js');
 pkg.addOverride('jest.globalTeardown', '<rootDir>/test/jest-global-teardown.js');
 
 // --- tasks -------------------------------------------------------------------------------
-// The compiled aws, gcp and k8s index files load each construct on first use (scripts/lazy-index.js):
-// an app pays only for the constructs and provider submodules it uses (issue 11 section 5).
+// The compiled core, aws, gcp and k8s index files load each construct on first use
+// (scripts/lazy-index.js), and each compiled module requires its imports on first use
+// (scripts/lazy-require.js): an app pays only for the constructs, helpers and provider submodules
+// it uses (issue 11 section 5).
 project.compileTask.exec('node scripts/lazy-index.js dist');
+project.compileTask.exec('node scripts/lazy-require.js dist');
 // Type-check of lib, test and examples (ts-jest runs isolatedModules and does not type-check).
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check lib, test, examples and scripts',
@@ -230,7 +233,11 @@ project.testTask.spawn(lint);
 // Compile the examples (and the library they import) to .build/ for `cdktf synth` and the benchmark.
 const buildExamples = project.addTask('build:examples', {
   description: 'Compile lib and examples to .build/ (plain node, no ts-node at synth time)',
-  steps: [{ exec: 'tsc -p tsconfig.examples.json' }, { exec: 'node scripts/lazy-index.js .build/lib' }],
+  steps: [
+    { exec: 'tsc -p tsconfig.examples.json' },
+    { exec: 'node scripts/lazy-index.js .build/lib' },
+    { exec: 'node scripts/lazy-require.js .build/lib' },
+  ],
 });
 // cdktf.json's app compiles first (`npx projen build:examples && node .build/examples/app.js`), so
 // plain `npx cdktf synth` works in a fresh clone too.

@@ -47,6 +47,7 @@ const MAPS = new Set([
   'capacity',
   'metadata_startup_script',
   'settings',
+  'label_extractors',
 ]);
 
 function camel(s) {
@@ -55,7 +56,9 @@ function camel(s) {
 
 /** Terraform JSON (snake_case) -> L1 config (camelCase), keeping the keys of map arguments. */
 function toConfig(value, key) {
-  if (Array.isArray(value)) return value.map((v) => toConfig(v, key));
+  // A map argument is an object; a list under the same name (GCP metric descriptor `labels`) is
+  // a list of blocks.
+  if (Array.isArray(value)) return value.map((v) => toConfig(v, MAPS.has(key) ? '' : key));
   if (value === null || typeof value !== 'object') return value;
   if (MAPS.has(key)) return value;
   // An object with a key no argument could have (upper case, '/', '.', '-') is a map.
