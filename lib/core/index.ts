@@ -2,6 +2,7 @@ export * from './errors';
 export * from './accelerator';
 export * from './quantization';
 export * from './model';
+export * from './kv-cache';
 export * from './sizing';
 export * from './capacity';
 export * from './shapes';

@@ -32,11 +32,28 @@ export interface RopeScaling {
   readonly inCheckpointConfig?: boolean;
 }
 
-/** Sliding-window (or chunked local) attention: layers that keep only the last `tokens` of KV. */
+/**
+ * Sliding-window attention (Mistral, Gemma 2/3, gpt-oss): layers whose queries attend to the
+ * last `tokens` positions only, so those layers need at most the window in the KV cache.
+ */
 export interface SlidingWindow {
-  /** Window (or chunk) size in tokens (`sliding_window`, `attention_chunk_size`). */
+  /** Window size in tokens (`sliding_window`). */
   readonly tokens: number;
   /** How many of the model's layers use the window; the others attend to the whole context. */
+  readonly layers: number;
+}
+
+/**
+ * Chunked local attention (Llama 4 `attention_chunk_size`): the sequence is cut into chunks of
+ * `tokens` and a query attends only to the earlier tokens of its own chunk. Like a sliding
+ * window it bounds those layers' KV cache, but vLLM accounts it differently (a chunk plus the
+ * scheduler batch, and only with its hybrid KV-cache manager on: {@link vllmKvCachePlan}).
+ * Llama 4's other layers (every 4th, NoPE) attend to the whole context.
+ */
+export interface ChunkedAttention {
+  /** Chunk size in tokens (`attention_chunk_size`; 8192 on Llama 4). */
+  readonly tokens: number;
+  /** How many of the model's layers use chunked attention (Llama 4: 36 of 48). */
   readonly layers: number;
 }
 
@@ -119,10 +136,15 @@ export interface ModelSpecProps {
    */
   readonly ropeScaling?: RopeScaling;
   /**
-   * Sliding-window or chunked local attention layers.
-   * @default - every layer attends to the whole context
+   * Sliding-window attention layers.
+   * @default - no sliding-window layers
    */
   readonly slidingWindow?: SlidingWindow;
+  /**
+   * Chunked local attention layers (Llama 4).
+   * @default - no chunked-attention layers
+   */
+  readonly chunkedAttention?: ChunkedAttention;
   /**
    * Mixture-of-experts numbers.
    * @default - a dense model
@@ -254,7 +276,7 @@ export class ModelSpec {
     vocabSize: 202048,
     maxContextLength: 10485760,
     intermediateSize: 16384,
-    slidingWindow: { tokens: 8192, layers: 36 },
+    chunkedAttention: { tokens: 8192, layers: 36 },
     moe: {
       experts: 16,
       expertsPerToken: 1,
@@ -282,7 +304,7 @@ export class ModelSpec {
     vocabSize: 202048,
     maxContextLength: 1048576,
     intermediateSize: 16384,
-    slidingWindow: { tokens: 8192, layers: 36 },
+    chunkedAttention: { tokens: 8192, layers: 36 },
     moe: {
       experts: 128,
       expertsPerToken: 1,
@@ -597,6 +619,8 @@ export class ModelSpec {
   public readonly ropeScaling?: RopeScaling;
   /** Sliding-window attention, if any. */
   public readonly slidingWindow?: SlidingWindow;
+  /** Chunked local attention, if any. */
+  public readonly chunkedAttention?: ChunkedAttention;
   /** Mixture-of-experts numbers, if a MoE. */
   public readonly moe?: MixtureOfExperts;
   /** Multi-head latent attention, if any. */
@@ -622,6 +646,7 @@ export class ModelSpec {
     this.intermediateSize = props.intermediateSize ?? Math.round(props.hiddenSize * 3.5);
     this.ropeScaling = props.ropeScaling;
     this.slidingWindow = props.slidingWindow;
+    this.chunkedAttention = props.chunkedAttention;
     this.moe = props.moe;
     this.mla = props.mla;
   }
@@ -730,11 +755,18 @@ export class ModelSpec {
     return this.layers * this.kvBytesPerTokenPerLayer(bytesPerElement);
   }
 
+  /** Layers that attend to the whole context: all but the sliding-window and chunked-attention ones. */
+  public get fullAttentionLayers(): number {
+    return this.layers - (this.slidingWindow?.layers ?? 0) - (this.chunkedAttention?.layers ?? 0);
+  }
+
   /**
-   * KV-cache bytes one sequence of `tokens` needs on one GPU of a replica with the given tensor-
-   * and pipeline-parallel sizes: full-attention layers hold every token, sliding-window layers
-   * at most the window (vLLM's hybrid KV-cache manager); a pipeline stage holds its share of the
-   * layers (rounded up).
+   * The lower bound of the KV cache one sequence of `tokens` needs on one GPU of a replica with
+   * the given tensor- and pipeline-parallel sizes: full-attention layers hold every token,
+   * sliding-window and chunked-attention layers at most their window or chunk; a pipeline stage
+   * holds its share of each kind of layer (rounded up). llama.cpp's iSWA cache sizes this way;
+   * vLLM allocates more (the scheduler batch on top of the window, whole KV-cache groups, and
+   * every token in every layer without its hybrid KV-cache manager): {@link vllmKvCachePlan}.
    */
   public kvCacheBytesPerSequence(
     tokens: number,
@@ -743,12 +775,14 @@ export class ModelSpec {
     pipelineParallelSize = 1,
   ): number {
     const perLayer = this.kvBytesPerTokenPerLayer(bytesPerElement, tensorParallelSize);
-    const sliding = this.slidingWindow?.layers ?? 0;
-    const full = this.layers - sliding;
-    const window = this.slidingWindow ? Math.min(tokens, this.slidingWindow.tokens) : 0;
+    const stage = (n: number) => Math.ceil(n / pipelineParallelSize);
+    const sw = this.slidingWindow;
+    const ca = this.chunkedAttention;
     return (
       perLayer *
-      (Math.ceil(full / pipelineParallelSize) * tokens + Math.ceil(sliding / pipelineParallelSize) * window)
+      (stage(this.fullAttentionLayers) * tokens +
+        (sw ? stage(sw.layers) * Math.min(tokens, sw.tokens) : 0) +
+        (ca ? stage(ca.layers) * Math.min(tokens, ca.tokens) : 0))
     );
   }
 
@@ -858,6 +892,20 @@ function validateModelProps(props: ModelSpecProps): void {
       `ModelSpec '${props.name}': 'slidingWindow' (${JSON.stringify(w)}) needs 'tokens' a positive integer and 'layers' an integer from 0 to 'layers' (${props.layers}).`,
     );
   }
+  const ch = props.chunkedAttention;
+  if (
+    ch &&
+    !(positiveInt(ch.tokens) && Number.isInteger(ch.layers) && ch.layers >= 0 && ch.layers <= props.layers)
+  ) {
+    throw new ValidationError(
+      `ModelSpec '${props.name}': 'chunkedAttention' (${JSON.stringify(ch)}) needs 'tokens' a positive integer (config.json 'attention_chunk_size') and 'layers' an integer from 0 to 'layers' (${props.layers}).`,
+    );
+  }
+  if (w && ch && w.layers + ch.layers > props.layers) {
+    throw new ValidationError(
+      `ModelSpec '${props.name}': 'slidingWindow.layers' (${w.layers}) + 'chunkedAttention.layers' (${ch.layers}) must be at most 'layers' (${props.layers}): a layer uses one kind of attention.`,
+    );
+  }
   const m = props.moe;
   if (m) {
     const moeLayers = m.moeLayers ?? props.layers;
@@ -960,25 +1008,37 @@ function ropeFromConfig(c: Json): RopeScaling | undefined {
   return { type, factor, originalMaxPositionEmbeddings: original as number | undefined };
 }
 
-function slidingFromConfig(c: Json, layers: number): SlidingWindow | undefined {
+interface LocalAttention {
+  readonly slidingWindow?: SlidingWindow;
+  readonly chunkedAttention?: ChunkedAttention;
+}
+
+function localAttentionFromConfig(c: Json, layers: number): LocalAttention {
   const types = c.layer_types;
-  const window = optionalInt(c, 'sliding_window') ?? optionalInt(c, 'attention_chunk_size');
   if (Array.isArray(types)) {
     if (types.length !== layers) {
       throw new ValidationError(
         `config.json: 'layer_types' has ${types.length} entries but 'num_hidden_layers' is ${layers}.`,
       );
     }
-    const local = types.filter((t) => t === 'sliding_attention' || t === 'chunked_attention').length;
-    if (local === 0) {
-      return undefined;
-    }
-    if (window === undefined) {
+    const sliding = types.filter((t) => t === 'sliding_attention').length;
+    const chunked = types.filter((t) => t === 'chunked_attention').length;
+    const window = sliding > 0 ? optionalInt(c, 'sliding_window') : undefined;
+    const chunk = chunked > 0 ? optionalInt(c, 'attention_chunk_size') : undefined;
+    if (sliding > 0 && window === undefined) {
       throw new ValidationError(
-        `config.json: 'layer_types' lists ${local} sliding-window layers but 'sliding_window' is missing; it must be a positive integer.`,
+        `config.json: 'layer_types' lists ${sliding} sliding-window layers but 'sliding_window' is missing; it must be a positive integer.`,
       );
     }
-    return { tokens: window, layers: local };
+    if (chunked > 0 && chunk === undefined) {
+      throw new ValidationError(
+        `config.json: 'layer_types' lists ${chunked} chunked-attention layers but 'attention_chunk_size' is missing; it must be a positive integer.`,
+      );
+    }
+    return {
+      slidingWindow: window !== undefined ? { tokens: window, layers: sliding } : undefined,
+      chunkedAttention: chunk !== undefined ? { tokens: chunk, layers: chunked } : undefined,
+    };
   }
   const chunk = optionalInt(c, 'attention_chunk_size');
   if (chunk !== undefined) {
@@ -988,15 +1048,15 @@ function slidingFromConfig(c: Json, layers: number): SlidingWindow | undefined {
       Array.isArray(noRope) && noRope.length === layers
         ? noRope.filter((x) => x === 1 || x === true).length
         : layers - Math.floor(layers / 4);
-    return local > 0 ? { tokens: chunk, layers: local } : undefined;
+    return local > 0 ? { chunkedAttention: { tokens: chunk, layers: local } } : {};
   }
   const sw = optionalInt(c, 'sliding_window');
   if (sw === undefined || c.use_sliding_window === false) {
-    return undefined;
+    return {};
   }
   const pattern = optionalInt(c, 'sliding_window_pattern');
   const local = pattern !== undefined ? layers - Math.floor(layers / pattern) : layers;
-  return local > 0 ? { tokens: sw, layers: local } : undefined;
+  return local > 0 ? { slidingWindow: { tokens: sw, layers: local } } : {};
 }
 
 /** Builds ModelSpec props from a Hugging Face config.json object, validating every key it reads. */
@@ -1154,7 +1214,7 @@ function propsFromHuggingFaceConfig(config: unknown, options: HuggingFaceConfigO
     tiedEmbeddings: tied,
     intermediateSize: denseWidth,
     ropeScaling: ropeFromConfig(c),
-    slidingWindow: slidingFromConfig(c, layers),
+    ...localAttentionFromConfig(c, layers),
     moe,
     mla,
   };

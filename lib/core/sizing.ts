@@ -1,5 +1,6 @@
 import { Accelerator } from './accelerator';
 import { ValidationError } from './errors';
+import { VLLM_HYBRID_KV_CACHE, VllmKvCachePlan, vllmKvCachePlan } from './kv-cache';
 import { ModelSpec } from './model';
 import { KvCacheDtype, Quantization, QuantizedLayers, kvCacheBytesPerElement } from './quantization';
 import { VALIDATION_CODES, Validate, describeValue } from './validation';
@@ -38,6 +39,15 @@ export const VLLM_MEMORY_MODEL = {
   activationBytesPerTokenWidth: 8,
   /** Logit bytes per profiled sequence per vocabulary entry (float32 logits of the sampler run). */
   logitBytesPerSequenceVocab: 4,
+  /**
+   * Bytes per position per rotary dimension of the rotary-embedding cos/sin cache: vLLM's
+   * `RotaryEmbedding` precomputes `[max_position, rotary_dim]` in the model dtype when the model
+   * loads, one cache shared by every layer and replicated on every GPU
+   * (`vllm/model_executor/layers/rotary_embedding`). Negligible at 128k positions (32 MiB for
+   * Llama 3.1), 2.5 GiB per GPU for Llama 4 Scout's 10,485,760 (measured KV budget: see
+   * `VLLM_HYBRID_KV_CACHE`).
+   */
+  ropeCacheBytesPerElement: 2,
 } as const;
 
 /** Tensor-parallel degrees tried within a node, smallest first. */
@@ -108,6 +118,25 @@ export interface SizingOptions {
    * @default - no LoRA
    */
   readonly lora?: LoraSizingOptions;
+  /**
+   * Whether vLLM's hybrid KV-cache manager sizes the KV cache of a model with sliding-window or
+   * chunked-attention layers (Gemma 3, gpt-oss, Llama 4): those layers then keep their window or
+   * chunk plus one scheduler batch instead of every token ({@link vllmKvCachePlan}). The pinned
+   * vLLM runs it by default, also for Llama 4's chunked attention ({@link VLLM_HYBRID_KV_CACHE});
+   * set false when the deployment turns it off (EAGLE speculative decoding on Llama 4, a KV
+   * connector without hybrid support, `VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=0`):
+   * the sizing then keeps every token in every layer and {@link vllmSizingArgs} passes
+   * `--disable-hybrid-kv-cache-manager`, so the engine runs what was sized.
+   * @default true
+   */
+  readonly hybridKvCacheManager?: boolean;
+  /**
+   * Tensor-parallel degree to size for instead of the smallest that fits: a published layout or
+   * a throughput choice (more GPUs, more KV cache). The sizing checks it fits and reports its KV
+   * cache. With `maxNodesPerReplica` above 1 the layouts across nodes keep this degree.
+   * @default - the smallest degree of 1, 2, 4, 8 that fits
+   */
+  readonly tensorParallelSize?: number;
 }
 
 /** The LoRA slots of a vLLM replica, for {@link SizingOptions.lora}. */
@@ -187,7 +216,9 @@ export interface SizingResult {
   readonly nonTorchPerGpuGiB: number;
   /** CUDA graph memory per GPU, GiB. */
   readonly cudaGraphsPerGpuGiB: number;
-  /** Activations + non-torch + CUDA graphs per GPU, GiB. */
+  /** Rotary-embedding cos/sin cache per GPU, GiB ({@link ropeCacheBytesPerGpu}). */
+  readonly ropeCachePerGpuGiB: number;
+  /** Activations + non-torch + CUDA graphs + rotary cache per GPU, GiB. */
   readonly overheadPerGpuGiB: number;
   /** LoRA slots (`--max-loras` x {@link loraSlotBytesPerGpu}) per GPU, GiB; 0 without LoRA. */
   readonly loraSlotsPerGpuGiB: number;
@@ -195,13 +226,17 @@ export interface SizingResult {
   readonly maxLoras: number;
   /** `--max-lora-rank` the slots are sized for; 0 without LoRA. */
   readonly maxLoraRank: number;
+  /** Whether vLLM's hybrid KV-cache manager runs (input, defaulted; see {@link SizingOptions.hybridKvCacheManager}). */
+  readonly hybridKvCacheManager: boolean;
+  /** The KV cache of one GPU as vLLM lays it out: groups by kind of layer, tokens and bytes per sequence. */
+  readonly kvCache: VllmKvCachePlan;
   /** KV cache left per GPU, GiB (vLLM's "Available KV cache memory"). */
   readonly kvCachePerGpuGiB: number;
-  /** KV-cache bytes one token of a full-length sequence needs on one GPU (averaged over sliding-window layers). */
+  /** KV-cache bytes one token of a full-length sequence needs on one GPU (averaged over local-attention layers and padding). */
   readonly kvBytesPerTokenPerGpu: number;
   /** KV cache one full-length sequence needs per GPU, GiB. */
   readonly kvPerSequencePerGpuGiB: number;
-  /** Tokens the KV cache holds per replica (full-attention layers; vLLM's "GPU KV cache size"). */
+  /** vLLM's "GPU KV cache size" in tokens: the KV budget / {@link VllmKvCachePlan.bytesPerCacheToken}. */
   readonly kvCacheTokens: number;
   /** Full-length sequences the KV cache holds at once (vLLM's "Maximum concurrency"). */
   readonly maxConcurrentSequences: number;
@@ -278,7 +313,18 @@ export function activationBytesPerGpu(
 }
 
 /**
- * Fixed per-GPU overhead in bytes: profiling activations + non-torch memory + CUDA graphs, for a
+ * Bytes of the rotary-embedding cos/sin cache on every GPU: the model's position limit
+ * ({@link ModelSpec.contextLength}) x rotary dimension (head dim, or the MLA rope key) x 2 B
+ * ({@link VLLM_MEMORY_MODEL}).
+ */
+export function ropeCacheBytesPerGpu(model: ModelSpec): number {
+  const rotaryDim = model.mla ? model.mla.qkRopeHeadDim : model.headDim;
+  return model.contextLength * rotaryDim * VLLM_MEMORY_MODEL.ropeCacheBytesPerElement;
+}
+
+/**
+ * Fixed per-GPU overhead in bytes: profiling activations + non-torch memory + CUDA graphs + the
+ * rotary cache ({@link ropeCacheBytesPerGpu}), for a
  * replica of `gpusPerReplica` GPUs and the accelerator's default profiling batch unless given.
  */
 export function overheadBytesPerGpu(
@@ -290,7 +336,11 @@ export function overheadBytesPerGpu(
 ): number {
   const m = VLLM_MEMORY_MODEL;
   const nonTorch = gpusPerReplica > 1 ? m.nonTorchGiBMultiGpu : m.nonTorchGiBSingleGpu;
-  return (nonTorch + m.cudaGraphsGiB) * GiB + activationBytesPerGpu(model, maxNumBatchedTokens, maxNumSeqs);
+  return (
+    (nonTorch + m.cudaGraphsGiB) * GiB +
+    activationBytesPerGpu(model, maxNumBatchedTokens, maxNumSeqs) +
+    ropeCacheBytesPerGpu(model)
+  );
 }
 
 /**
@@ -386,8 +436,11 @@ function validTensorParallel(model: ModelSpec, tp: number): boolean {
  * - usable = CUDA total x utilization
  * - weights = (quantized params x bytes/param + 16-bit params x 2) / TP, per pipeline stage
  * - activations = max-num-batched-tokens x (hidden + active FFN) x 8 B + max-num-seqs x vocab x 4 B
- * - KV budget = usable - weights - activations - non-torch - CUDA graphs
- * - KV per sequence = per-layer KV x (full layers x len + sliding layers x min(len, window))
+ * - KV budget = usable - weights - activations - non-torch - CUDA graphs - rotary cache
+ * - KV per sequence = per-layer KV x group size x the tokens of each KV-cache group: full
+ *   attention len, sliding window min(window - 1 + batched tokens, len), chunked attention
+ *   min(chunk + batched tokens, len), padding included; every layer x len without the hybrid
+ *   KV-cache manager ({@link vllmKvCachePlan})
  *
  * @throws ValidationError when the quantization cannot run on the GPU, when the checkpoint is a
  *   llama.cpp format, or when the model does not fit on `maxNodesPerReplica` nodes; the message
@@ -439,6 +492,14 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
   const gpusProp = options.gpusPerNode !== undefined ? 'gpusPerNode' : 'maxGpusPerReplica';
   const gpusPerNode = options.gpusPerNode ?? options.maxGpusPerReplica ?? 8;
   const maxNodes = options.maxNodesPerReplica ?? 1;
+  const hybridKvCacheManager = options.hybridKvCacheManager ?? true;
+  if (typeof hybridKvCacheManager !== 'boolean') {
+    throw new ValidationError(
+      `'hybridKvCacheManager' (${describeValue(hybridKvCacheManager)}) must be true or false: false when vLLM runs with ${VLLM_HYBRID_KV_CACHE.disableArg}.`,
+      undefined,
+      VALIDATION_CODES.TYPE,
+    );
+  }
 
   if (!Number.isInteger(maxModelLen) || maxModelLen < 1 || maxModelLen > model.contextLength) {
     throw new ValidationError(
@@ -474,6 +535,23 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
     max: 64,
     reason: '1 keeps a replica on one node',
   });
+  const fixedTp = options.tensorParallelSize;
+  if (fixedTp !== undefined) {
+    if (
+      !TENSOR_PARALLEL_DEGREES.includes(fixedTp as (typeof TENSOR_PARALLEL_DEGREES)[number]) ||
+      fixedTp > gpusPerNode
+    ) {
+      throw new ValidationError(
+        `'tensorParallelSize' (${describeValue(fixedTp)}) must be one of ${TENSOR_PARALLEL_DEGREES.filter((t) => t <= gpusPerNode).join(', ')} ` +
+          `(at most '${gpusProp}', ${gpusPerNode}): raise ${gpusProp} or pick a smaller degree.`,
+      );
+    }
+    if (!validTensorParallel(model, fixedTp)) {
+      throw new ValidationError(
+        `'tensorParallelSize' (${fixedTp}) must divide ${model.name}'s ${model.attentionHeads} attention heads and divide or be a multiple of its ${model.kvHeads} KV heads: pick another degree.`,
+      );
+    }
+  }
   if (quantization.isGguf) {
     throw new ValidationError(
       `'quantization' ${quantization.id} is a GGUF file for llama.cpp; sizeModel sizes vLLM replicas. ` +
@@ -511,10 +589,12 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
   const usable = util * cudaTotal;
   const activations = activationBytesPerGpu(model, maxNumBatchedTokens, maxNumSeqs);
   const graphs = m.cudaGraphsGiB * GiB;
+  const rope = ropeCacheBytesPerGpu(model);
   const kvElem = kvCacheBytesPerElement(kvCacheDtype);
-  const tpDegrees = TENSOR_PARALLEL_DEGREES.filter(
-    (tp) => tp <= gpusPerNode && validTensorParallel(model, tp),
-  );
+  const tpDegrees =
+    fixedTp !== undefined
+      ? [fixedTp]
+      : TENSOR_PARALLEL_DEGREES.filter((tp) => tp <= gpusPerNode && validTensorParallel(model, tp));
   const nodeTp = tpDegrees.length > 0 ? tpDegrees[tpDegrees.length - 1] : 1;
   const layouts: Layout[] = [
     ...tpDegrees.map((tp) => ({ tp, pp: 1 })),
@@ -528,24 +608,29 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
   for (const { tp, pp } of layouts) {
     const weightsPerGpu = weightsPerGpuBytes(model, split, tp, pp);
     const nonTorch = (tp * pp > 1 ? m.nonTorchGiBMultiGpu : m.nonTorchGiBSingleGpu) * GiB;
-    const overhead = activations + nonTorch + graphs;
+    const overhead = activations + nonTorch + graphs + rope;
     const loraSlots = lora ? lora.maxLoras * loraSlotBytesPerGpu(model, tp, lora.maxLoraRank, pp) : 0;
     const kvBudget = usable - weightsPerGpu - loraSlots - overhead;
-    const perSequence = model.kvCacheBytesPerSequence(maxModelLen, kvElem, tp, pp);
+    const plan = vllmKvCachePlan(model, {
+      maxModelLen,
+      maxNumBatchedTokens,
+      bytesPerElement: kvElem,
+      tensorParallelSize: tp,
+      pipelineParallelSize: pp,
+      hybridKvCacheManager,
+    });
+    const perSequence = plan.bytesPerSequence;
     const needed = perSequence * concurrentSequences;
     const nodes = pp;
     attempts.push(
       `${layoutText(tp, pp)}: ${fmt(usable)} usable - ${fmt(weightsPerGpu)} weights - ` +
         (lora ? `${fmt(loraSlots)} LoRA (${lora.maxLoras} x rank ${lora.maxLoraRank}) - ` : '') +
         `${fmt(activations)} activations - ` +
-        `${fmt(nonTorch)} non-torch - ${fmt(graphs)} CUDA graphs = ${fmt(kvBudget)} KV per GPU; ` +
+        `${fmt(nonTorch)} non-torch - ${fmt(graphs)} CUDA graphs - ${fmt(rope)} rotary cache = ${fmt(kvBudget)} KV per GPU; ` +
         `need ${fmt(needed)} for ${concurrentSequences} x ${maxModelLen} tokens`,
     );
     if (kvBudget >= needed && kvBudget > 0) {
-      const perLayer = model.kvBytesPerTokenPerLayer(kvElem, tp);
-      const fullLayers = model.layers - (model.slidingWindow?.layers ?? 0);
-      const tokenBytes = perLayer * Math.ceil((fullLayers > 0 ? fullLayers : model.layers) / pp);
-      const kvCacheTokens = Math.floor(kvBudget / tokenBytes);
+      const kvCacheTokens = Math.floor(kvBudget / plan.bytesPerCacheToken);
       const maxConcurrentSequences = Math.floor(kvBudget / perSequence);
       const findings = sizingFindings(options, tp, pp, weightOnly);
       return {
@@ -571,10 +656,13 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
         activationsPerGpuGiB: activations / GiB,
         nonTorchPerGpuGiB: nonTorch / GiB,
         cudaGraphsPerGpuGiB: graphs / GiB,
+        ropeCachePerGpuGiB: rope / GiB,
         overheadPerGpuGiB: overhead / GiB,
         loraSlotsPerGpuGiB: loraSlots / GiB,
         maxLoras: lora?.maxLoras ?? 0,
         maxLoraRank: lora?.maxLoraRank ?? 0,
+        hybridKvCacheManager,
+        kvCache: plan,
         kvCachePerGpuGiB: kvBudget / GiB,
         kvBytesPerTokenPerGpu: perSequence / maxModelLen,
         kvPerSequencePerGpuGiB: perSequence / GiB,
@@ -585,6 +673,7 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
           `${accelerator.id}: ${accelerator.cudaMemoryGiB.toFixed(2)} GiB CUDA total (${accelerator.cudaMemorySource}) x ${util} utilization = ${fmt(usable)} usable per GPU`,
           activationsLine(model, maxNumBatchedTokens, maxNumSeqs, activations),
           ...attempts,
+          plan.explanation,
           `=> ${nodes > 1 ? `${nodes} nodes of ` : ''}${tp} x ${accelerator.id} (${layoutLong(tp, pp)}); ` +
             `KV cache holds ${kvCacheTokens} tokens = ${maxConcurrentSequences} sequences of ${maxModelLen}`,
         ],
@@ -779,7 +868,9 @@ function fmt(bytes: number): string {
  * The vLLM arguments that make the engine run the layout and memory budget a sizing assumed:
  * `--tensor-parallel-size`, `--pipeline-parallel-size` (across nodes only), `--max-model-len`,
  * `--gpu-memory-utilization`, `--max-num-batched-tokens` and `--max-num-seqs` (the profiling batch
- * the KV budget was computed with), `--kv-cache-dtype fp8` for an FP8 KV cache and
+ * the KV budget was computed with), `--kv-cache-dtype fp8` for an FP8 KV cache,
+ * `--disable-hybrid-kv-cache-manager` when the sizing assumed vLLM's hybrid KV-cache manager off
+ * for a model with sliding-window or chunked-attention layers, and
  * `--hf-overrides` for a rope scaling the checkpoint's config lacks. Quantization arguments come
  * from {@link Quantization.vllmArgs}; expert parallelism (`--enable-expert-parallel`) is the
  * caller's choice and does not change the memory per GPU.
@@ -805,6 +896,10 @@ export function vllmSizingArgs(sizing: SizingResult): string[] {
   ];
   if (sizing.kvCacheDtype === KvCacheDtype.FP8) {
     args.push('--kv-cache-dtype', 'fp8');
+  }
+  const m = sizing.model;
+  if (!sizing.hybridKvCacheManager && (m.slidingWindow !== undefined || m.chunkedAttention !== undefined)) {
+    args.push(VLLM_HYBRID_KV_CACHE.disableArg);
   }
   const overrides = sizing.model.vllmHfOverrides;
   if (overrides) {

@@ -58,6 +58,7 @@ import {
   promSelector,
 } from './private/metrics';
 import { LoraAdapter } from './lora';
+import { hybridKvCacheConflict } from './private/hybrid-kv-cache';
 import { ServerLora, serverLora } from './private/server-lora';
 import { engineTracing } from './private/tracing-hook';
 import { ImageVersion, imageRef } from './versions';
@@ -234,6 +235,15 @@ export interface ModelServerProps {
    * @default KvCacheDtype.AUTO
    */
   readonly kvCacheDtype?: KvCacheDtype;
+  /**
+   * Whether vLLM's hybrid KV-cache manager runs (core `SizingOptions.hybridKvCacheManager`):
+   * models with sliding-window or chunked-attention layers (Gemma 3, gpt-oss, Llama 4) then need
+   * KV for their window or chunk only. Set false to size and run without it
+   * (`--disable-hybrid-kv-cache-manager`); `extraArgs` that turn it off while it is assumed on
+   * are refused.
+   * @default true
+   */
+  readonly hybridKvCacheManager?: boolean;
   /**
    * Replicas (the minimum when autoscaling).
    * @default 1
@@ -719,6 +729,7 @@ export class ModelServer extends Construct {
         concurrentSequences: props.concurrentSequences,
         gpuMemoryUtilization: props.gpuMemoryUtilization,
         kvCacheDtype: props.kvCacheDtype,
+        hybridKvCacheManager: props.hybridKvCacheManager,
         lora: this.lora.sizing,
         maxNodesPerReplica: props.maxNodesPerReplica,
       }),
@@ -987,6 +998,16 @@ export class ModelServer extends Construct {
     (extraArgs ?? []).forEach((arg, i) =>
       Validate.string(this, `extraArgs[${i}]`, arg, { allowEmpty: true }),
     );
+    const conflict =
+      this.engine.id === 'vllm' ? hybridKvCacheConflict(this.sizing, extraArgs ?? []) : undefined;
+    if (conflict !== undefined) {
+      throw new ValidationError(
+        `'extraArgs' turn vLLM's hybrid KV-cache manager off (${conflict}), but the sizing assumed it on and reserved KV for ` +
+          `the local-attention layers' window or chunk only. Set 'hybridKvCacheManager: false' so the sizing reserves every ` +
+          `token in every layer (and passes --disable-hybrid-kv-cache-manager itself).`,
+        this,
+      );
+    }
     for (const arg of extraArgs ?? []) {
       const flag = flagName(arg);
       if (flag !== undefined && libraryFlags.has(flag)) {

@@ -330,7 +330,8 @@ describe('ModelSpec.fromHuggingFaceConfig', () => {
     expect(m.name).toBe('llama-4-maverick-17b-128e-instruct');
     expect(m.moe).toMatchObject({ experts: 128, expertsPerToken: 1, moeLayers: 24, sharedExperts: 1 });
     expect(m.intermediateSize).toBe(16384);
-    expect(m.slidingWindow).toEqual({ tokens: 8192, layers: 36 });
+    expect(m.chunkedAttention).toEqual({ tokens: 8192, layers: 36 });
+    expect(m.slidingWindow).toBeUndefined();
     within(m.parametersBillions, 400, 0.01);
   });
 

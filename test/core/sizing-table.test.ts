@@ -28,10 +28,15 @@ interface Row {
   readonly minimum?: boolean;
   readonly fits?: boolean;
   /**
-   * Why the source's count is above the sizing's, when it is a layout the library does not use
-   * (checked by the "rows that differ" tests below).
+   * Why the source's count is above the sizing's (checked by the "rows that differ" tests below):
+   * a layout the library does not use (`tensor-parallel-across-nodes`); a count that was the
+   * minimum for the source's vLLM, which kept every token in every chunked-attention layer, and
+   * is a choice at the pinned one (`hybrid-kv-cache`); or a count the source chose without
+   * needing it (`deployment-choice`).
    */
-  readonly differs?: 'tensor-parallel-across-nodes';
+  readonly differs?: 'tensor-parallel-across-nodes' | 'hybrid-kv-cache' | 'deployment-choice';
+  /** Why the row is what it is, when the numbers alone do not say. */
+  readonly note?: string;
 }
 
 /**
@@ -56,6 +61,12 @@ const SGLANG_DEEPSEEK = 'https://docs.sglang.io/docs/basic_usage/deepseek_v3.md'
 const BASETEN_MULTINODE = 'https://baseten.vercel.app/blog/how-multi-node-inference-works-llms-deepseek-r1';
 const DEEPSEEK_AWQ_CARD = 'https://huggingface.co/cognitivecomputations/DeepSeek-V3-AWQ';
 const DZHSURF_DEEPSEEK = 'https://github.com/dzhsurf/deepseek-v3-r1-deploy-and-benchmarks';
+const SCOUT_H200_LONG =
+  'https://github.com/fuhengwu2021/coderepo/blob/eba66958577f6ec037fc696281edf20ce58f7823/extra/README.md';
+const RECIPES_SCOUT_HOPPER =
+  'https://github.com/vllm-project/recipes/blob/07a41636fa3138153f4003433189100bbc7f1404/Llama/Llama4-Scout.md';
+const GEMMA_3_LAUNCH = 'https://deepmind.google/blog/introducing-gemma-3/';
+const GPT_OSS_L4 = 'https://ai-navigate-news.com/ja/articles/3ec30937-24f8-4cc5-9e8c-e90eb48d807b';
 
 const { H100, H200, B200, A100_40GB, A100_80GB, L40S } = Accelerator;
 const M = ModelSpec;
@@ -240,6 +251,10 @@ export const PUBLISHED_DEPLOYMENTS: Row[] = [
     source: VLLM_LLAMA4,
     options: { model: M.LLAMA_4_SCOUT, quantization: Q.BF16, accelerator: H100, maxModelLen: 1_000_000 },
     gpus: 8,
+    note:
+      '8 also at the pinned vLLM with its hybrid KV-cache manager: at TP 4 the 50.8 GiB of weights and the 2.5 GiB ' +
+      'rotary cache leave 11.8 GiB per GPU for the 12.0 GiB one 1M-token sequence needs (one full group of 12 layers ' +
+      'x 1M tokens + three chunked groups x 16,384 tokens).',
   },
   {
     name: 'Llama 4 Maverick FP8 on 8 x H100 with 430K context',
@@ -253,12 +268,60 @@ export const PUBLISHED_DEPLOYMENTS: Row[] = [
     source: VLLM_LLAMA4,
     options: { model: M.LLAMA_4_SCOUT, quantization: Q.BF16, accelerator: H200, maxModelLen: 3_600_000 },
     gpus: 8,
+    differs: 'hybrid-kv-cache',
+    note:
+      'The blog ran vLLM v0.8.3, which allocated 3.6M tokens in all 48 layers (82.4 GiB per GPU at TP 8, so TP 4 did ' +
+      'not fit). The pinned vLLM keeps a chunk + one batch in the 36 chunked layers by default (VLLM_HYBRID_KV_CACHE): ' +
+      '41.8 GiB per GPU at TP 4, which fits; 8 GPUs is then a throughput choice.',
   },
   {
     name: 'Llama 4 Maverick FP8 on 8 x H200 with 1M context',
     source: VLLM_LLAMA4,
     options: { model: M.LLAMA_4_MAVERICK, quantization: Q.FP8, accelerator: H200, maxModelLen: 1_000_000 },
     gpus: 8,
+    differs: 'hybrid-kv-cache',
+    note:
+      'vLLM v0.8.3 needed 45.8 GiB per GPU at TP 4 for 1M tokens in all 48 layers (more than the 25 GiB left beside ' +
+      'the FP8 weights); with the hybrid KV-cache manager one sequence takes 12.0 GiB and TP 4 fits.',
+  },
+  {
+    name: 'Llama 4 Scout BF16 on 8 x H200 with 8,388,608 tokens (vLLM, hybrid KV-cache manager on)',
+    source: SCOUT_H200_LONG,
+    options: { model: M.LLAMA_4_SCOUT, quantization: Q.BF16, accelerator: H200, maxModelLen: 8_388_608 },
+    gpus: 8,
+    note: 'Logged 89.71 GiB KV per GPU and 1.86x concurrency (test/core/kv-cache.test.ts); TP 4 leaves 66 GiB for 96.6.',
+  },
+  {
+    name: 'Llama 4 Scout BF16 on 8 x H200 with 10,000,000 tokens and an FP8 KV cache (hybrid manager on)',
+    source: SCOUT_H200_LONG,
+    options: {
+      model: M.LLAMA_4_SCOUT,
+      quantization: Q.BF16,
+      accelerator: H200,
+      maxModelLen: 10_000_000,
+      kvCacheDtype: KvCacheDtype.FP8,
+    },
+    gpus: 8,
+    differs: 'deployment-choice',
+    note:
+      'The source kept its 8-GPU test rig (3.12x concurrency logged); one 10M-token sequence in FP8 takes 57.5 GiB per ' +
+      'GPU at TP 4, where 66 GiB are left.',
+  },
+  {
+    name: 'Llama 4 Scout FP8 at tensor parallel 1 on Hopper, 10240 tokens, FP8 KV, 512 sequences (only the H200 holds it)',
+    source: RECIPES_SCOUT_HOPPER,
+    options: {
+      model: M.LLAMA_4_SCOUT,
+      quantization: Q.FP8,
+      accelerator: H200,
+      maxModelLen: 10240,
+      kvCacheDtype: KvCacheDtype.FP8,
+      maxNumBatchedTokens: 8192,
+      maxNumSeqs: 512,
+    },
+    gpus: 1,
+    minimum: true,
+    note: 'The recipe says Hopper with --tensor-parallel-size 1; 103 GiB of FP8 weights fit the 141 GB H200, not the 80 GB H100.',
   },
   // --- Meta, Llama 4 launch and the reference scripts ------------------------------------------
   {
@@ -294,6 +357,26 @@ export const PUBLISHED_DEPLOYMENTS: Row[] = [
     source: FIXSTARS_LLAMA4,
     options: { model: M.LLAMA_4_SCOUT, quantization: Q.FP8, accelerator: H100 },
     gpus: 2,
+    minimum: true,
+  },
+  // --- Sliding-window models under the hybrid KV-cache manager ----------------------------------
+  {
+    name: 'Gemma 3 27B BF16 on a single H100',
+    source: GEMMA_3_LAUNCH,
+    options: { model: M.GEMMA_3_27B, quantization: Q.BF16, accelerator: H100 },
+    gpus: 1,
+    minimum: true,
+  },
+  {
+    name: 'gpt-oss-20b MXFP4 on a single L4 with 128,000 tokens',
+    source: GPT_OSS_L4,
+    options: {
+      model: M.GPT_OSS_20B,
+      quantization: Q.MXFP4,
+      accelerator: Accelerator.L4,
+      maxModelLen: 128000,
+    },
+    gpus: 1,
     minimum: true,
   },
   // --- vLLM PR #10511: the calibration run -----------------------------------------------------
@@ -497,6 +580,49 @@ describe('sizeModel against published deployments', () => {
     if (row.minimum) {
       expect(r.gpusPerReplica).toBe(row.gpus);
     }
+  });
+});
+
+describe('Llama 4 rows: the hybrid KV-cache manager of the pinned vLLM against the published counts', () => {
+  const hybridRows = PUBLISHED_DEPLOYMENTS.filter((r) => r.differs === 'hybrid-kv-cache');
+  const choiceRows = PUBLISHED_DEPLOYMENTS.filter((r) => r.differs === 'deployment-choice');
+
+  test('the rows are the two long-context vLLM blog rows on H200 and the 10M FP8 row', () => {
+    expect(hybridRows.map((r) => r.name)).toEqual([
+      'Llama 4 Scout BF16 on 8 x H200 with 3.6M context',
+      'Llama 4 Maverick FP8 on 8 x H200 with 1M context',
+    ]);
+    expect(choiceRows).toHaveLength(1);
+    for (const r of [...hybridRows, ...choiceRows]) {
+      expect(r.note).toBeDefined();
+    }
+  });
+
+  test.each([...hybridRows, ...choiceRows].map((r) => [r.name, r] as const))(
+    '%s: our minimum is below the published count and fits; the published count fits too',
+    (_name, row) => {
+      const ours = sizeModel(row.options);
+      expect(ours.gpusPerReplica).toBeLessThan(row.gpus);
+      const published = sizeModel({ ...row.options, tensorParallelSize: row.gpus });
+      expect(published.gpusPerReplica).toBe(row.gpus);
+      expect(published.maxConcurrentSequences).toBeGreaterThanOrEqual(1);
+    },
+  );
+
+  test.each(hybridRows.map((r) => [r.name, r] as const))(
+    "%s: without the hybrid manager (the blog's vLLM v0.8.3) the published count is the minimum",
+    (_name, row) => {
+      expect(sizeModel({ ...row.options, hybridKvCacheManager: false }).gpusPerReplica).toBe(row.gpus);
+    },
+  );
+
+  test('Scout 1M on H100 needs 8 GPUs with or without the hybrid manager', () => {
+    const row = PUBLISHED_DEPLOYMENTS.find(
+      (r) => r.name === 'Llama 4 Scout BF16 on 8 x H100 with 1M context',
+    )!;
+    expect(sizeModel(row.options).gpusPerReplica).toBe(8);
+    expect(sizeModel({ ...row.options, hybridKvCacheManager: false }).gpusPerReplica).toBe(8);
+    expect(() => sizeModel({ ...row.options, tensorParallelSize: 4 })).toThrow(/does not fit/);
   });
 });
 
