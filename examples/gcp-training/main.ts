@@ -1,5 +1,5 @@
 /**
- * gcp-training: GKE training on Google Cloud, in two stacks applied in order:
+ * gcp-training: GKE training on Google Cloud, in three stacks applied in order:
  *
  * - `gcp-training` (Google Cloud): a cluster for a 4-node A3 Mega (8 x H100 Mega per node) gang
  *   with GPUDirect-TCPXO (8 extra VPCs), COMPACT placement in one zone and capacity from a
