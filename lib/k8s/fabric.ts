@@ -91,7 +91,9 @@ const EFA_POD_HUGE_PAGES_MIB = 5210;
  *
  * RDMA and EFA pin memory and need `IPC_LOCK`, which the Pod Security "restricted" and
  * "baseline" levels refuse: the pods of such a server are "privileged" in the Pod Security
- * sense ({@link ModelServer.podSecurityLevel}); everything else stays restricted.
+ * sense ({@link ModelServer.podSecurityLevel}); everything else stays restricted. So are GKE
+ * GPUDirect pods (`gkeDeviceNetworks` with `machineType`): they mount the NCCL plugin's host paths
+ * and, on A3 High / Mega, run Google's RxDM sidecar as root with NET_ADMIN.
  *
  * @example
  * ServingFabric.efa({ devicesPerNode: 32 })                  // 2 x p5.48xlarge
@@ -131,7 +133,11 @@ export class ServingFabric {
    * GKE multi-networking: attaches the node pool's extra networks to every pod of the group
    * (`networking.gke.io/interfaces`, eth0 on the default network, then one interface per network
    * in order), as GKE's GPUDirect-TCPX / TCPXO / RDMA guides do. The `Network` objects come from
-   * {@link GkeDeviceNetworks}; the NCCL plugin installers are {@link GkeNcclPlugin}.
+   * {@link GkeDeviceNetworks}; the NCCL plugin installers are {@link GkeNcclPlugin}. With
+   * `machineType` (and the matching `ncclPlugin`) the pods also get what that machine's GPUDirect
+   * needs: the RxDM sidecar, host mounts and NCCL environment of TCPX (a3-highgpu-8g) or TCPXO
+   * (a3-megagpu-8g), or the gIB mounts (a3-ultragpu-8g, a4-highgpu-8g), from Google's manifests at
+   * the pinned container-engine-accelerators commit; each pod must take all 8 GPUs of its node.
    * @see https://cloud.google.com/kubernetes-engine/docs/how-to/gpu-bandwidth-gpudirect-tcpx
    */
   public static gkeDeviceNetworks(options: GkeDeviceNetworksFabricOptions): ServingFabric {

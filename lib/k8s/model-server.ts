@@ -390,7 +390,8 @@ export interface ModelServerProps {
   readonly maxNodesPerReplica?: number;
   /**
    * The network between the nodes of a multi-node replica: `ServingFabric.efa(...)` (AWS),
-   * `ServingFabric.gkeDeviceNetworks(...)` (GKE GPUDirect / RDMA), `ServingFabric.rdma(...)`
+   * `ServingFabric.gkeDeviceNetworks(...)` (GKE GPUDirect / RDMA; with `machineType` and
+   * `ncclPlugin` the pods get the RxDM sidecar or gIB mounts they need), `ServingFabric.rdma(...)`
    * (on-prem InfiniBand / RoCE) or `ServingFabric.ethernet()` (TCP, with a warning). Required
    * when the sizing spans nodes; unused otherwise.
    * @default - none

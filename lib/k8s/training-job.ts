@@ -317,8 +317,8 @@ export class TrainingJob extends Construct {
   public readonly masterAddress: string;
   /**
    * The Pod Security level the pods meet: restricted, or privileged when the fabric needs
-   * IPC_LOCK (not among the capabilities Baseline allows). Label the namespace with
-   * `podSecurityLabels(job.podSecurityLevel)`.
+   * IPC_LOCK (not among the capabilities Baseline allows) or GKE GPUDirect (host paths, the root
+   * RxDM sidecar). Label the namespace with `podSecurityLabels(job.podSecurityLevel)`.
    */
   public readonly podSecurityLevel: PodSecurityLevel;
 
