@@ -1,5 +1,5 @@
 /**
- * gcp-training: GKE training on Google Cloud, in two stacks applied in order:
+ * gcp-training: GKE training on Google Cloud, in three stacks applied in order:
  *
  * - `gcp-training` (Google Cloud): a cluster for a 4-node A3 Mega (8 x H100 Mega per node) gang
  *   with GPUDirect-TCPXO (8 extra VPCs), COMPACT placement in one zone and capacity from a
@@ -12,7 +12,12 @@
  *   of the 8 TCPXO networks, Google's TCPXO NCCL plugin installer and NRI device injector
  *   (pinned), and a `ComputeClass` for single-node fine-tuning and evaluation jobs on
  *   a3-highgpu-8g: Spot first, then flex-start for up to a day, in node pools GKE creates and
- *   removes itself. A `TrainingJob` selects it with `nodeClass`.
+ *   removes itself. A `TrainingJob` selects it with `nodeClass`. JobSet (through `GpuPlatform`;
+ *   GKE's managed drivers bring the device plugin).
+ * - `gcp-training-workloads` (in-cluster): the `training` namespace (Pod Security "privileged":
+ *   GPUDirect-TCPXO pods mount host paths and run Google's RxDM sidecar as root) and a 4-node
+ *   `TrainingJob` on the reserved A3 Mega gang, whose pods get the TCPXO RxDM sidecar, host
+ *   mounts, NCCL environment and the 8 GPUDirect networks from `ServingFabric.gkeDeviceNetworks`.
  *
  * No credentials are needed to synthesize it.
  */
@@ -34,12 +39,28 @@ import {
   GkeNetwork,
   GpuDirect,
 } from '../../lib/gcp';
-import { GkeDeviceNetworks, GkeNcclPlugin } from '../../lib/k8s';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import {
+  GkeDeviceNetworks,
+  GkeNcclPlugin,
+  GpuNodeImage,
+  GpuPlatform,
+  PodSecurityLevel,
+  ServingFabric,
+  TrainingJob,
+  podSecurityLabels,
+} from '../../lib/k8s';
 
 const PROJECT = 'acme-ml-training';
 const PROJECT_NUMBER = '123456789012';
 const REGION = 'us-central1';
 const ZONE = 'us-central1-a';
+/** The trainer pods' namespace and Kubernetes service account (Workload Identity to the checkpoints). */
+const CHECKPOINT_BUCKET = 'acme-llm-checkpoints';
+const TRAINER = { namespace: 'training', serviceAccount: 'trainer' };
+/** The gang's node pool: machine type and size. */
+const GANG = { machineType: 'a3-megagpu-8g', nodes: 4 };
 
 export class GcpTrainingStack extends TerraformStack {
   /** The network (its GPUDirect networks feed the platform stack). */
@@ -79,8 +100,8 @@ export class GcpTrainingStack extends TerraformStack {
 
     cluster.addTrainingNodePool('H100Mega', {
       accelerator: Accelerator.H100,
-      machineType: 'a3-megagpu-8g',
-      nodes: 4,
+      machineType: GANG.machineType,
+      nodes: GANG.nodes,
       zone: ZONE,
       capacity: Capacity.reservation('a3-mega-train', { block: 'block-0001' }),
     });
@@ -96,11 +117,11 @@ export class GcpTrainingStack extends TerraformStack {
       projectNumber: PROJECT_NUMBER,
       project: PROJECT,
       workloadIdentityPool: cluster.workloadIdentityPool,
-      namespace: 'training',
-      serviceAccount: 'trainer',
+      namespace: TRAINER.namespace,
+      serviceAccount: TRAINER.serviceAccount,
     });
     const checkpoints = new CheckpointBucket(this, 'Checkpoints', {
-      bucketName: 'acme-llm-checkpoints',
+      bucketName: CHECKPOINT_BUCKET,
       location: REGION,
       deleteObjectsAfterDays: 60,
       readWriters: [trainer],
@@ -136,32 +157,49 @@ export class GcpTrainingStack extends TerraformStack {
 }
 
 /**
+ * Kubernetes and Helm providers pointed at the cluster of `infra` with the access token of the
+ * identity running Terraform.
+ */
+function connectToCluster(stack: TerraformStack, infra: GcpTrainingStack): void {
+  new GoogleProvider(stack, 'google', { project: PROJECT, region: REGION });
+  const client = new DataGoogleClientConfig(stack, 'ClientConfig');
+  const kubernetes = {
+    host: infra.cluster.endpoint,
+    clusterCaCertificate: Fn.base64decode(infra.cluster.clusterCaCertificate),
+    token: client.accessToken,
+  };
+  new KubernetesProvider(stack, 'Kubernetes', kubernetes);
+  new HelmProvider(stack, 'Helm', { kubernetes });
+  stack.addDependency(infra);
+}
+
+/**
  * The in-cluster platform of the training cluster: the GPUDirect objects, the NCCL plugin
- * installers and the experiments compute class. Its Kubernetes and Helm providers point at the
- * cluster of `infra` with the access token of the identity running Terraform.
+ * installers, JobSet and the experiments compute class.
  */
 export class GcpTrainingPlatformStack extends TerraformStack {
   /** The compute class of single-node experiments (a `TrainingJob`'s `nodeClass`). */
   public readonly experiments: ComputeClass;
+  /** The TCPXO NCCL plugin installer (a GPUDirect fabric's `ncclPlugin`). */
+  public readonly ncclPlugin: GkeNcclPlugin;
+  /** JobSet (GKE's managed drivers bring the device plugin; GKE's DCGM package exports GPU metrics). */
+  public readonly gpu: GpuPlatform;
 
   constructor(scope: Construct, id: string, infra: GcpTrainingStack) {
     super(scope, id);
-    new GoogleProvider(this, 'google', { project: PROJECT, region: REGION });
-    const client = new DataGoogleClientConfig(this, 'ClientConfig');
-    const kubernetes = {
-      host: infra.cluster.endpoint,
-      clusterCaCertificate: Fn.base64decode(infra.cluster.clusterCaCertificate),
-      token: client.accessToken,
-    };
-    new KubernetesProvider(this, 'Kubernetes', kubernetes);
-    new HelmProvider(this, 'Helm', { kubernetes });
-    this.addDependency(infra);
+    connectToCluster(this, infra);
 
     new GkeDeviceNetworks(this, 'GpuDirect', {
       networks: infra.network.deviceNetworks,
-      machineType: 'a3-megagpu-8g',
+      machineType: GANG.machineType,
     });
-    new GkeNcclPlugin(this, 'NcclPlugin', { transport: infra.network.gpuDirect });
+    this.ncclPlugin = new GkeNcclPlugin(this, 'NcclPlugin', { transport: infra.network.gpuDirect });
+    this.gpu = new GpuPlatform(this, 'Gpu', {
+      nodeImage: GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN,
+      dcgmExporter: false,
+      keda: false,
+      kueue: false,
+    });
     this.experiments = new ComputeClass(this, 'Experiments', {
       cluster: infra.cluster,
       name: 'h100-experiments',
@@ -175,10 +213,55 @@ export class GcpTrainingPlatformStack extends TerraformStack {
   }
 }
 
+/**
+ * The training workloads: the trainer namespace and service account, and the pretraining gang on
+ * the reserved A3 Mega pool over GPUDirect-TCPXO.
+ */
+export class GcpTrainingWorkloadsStack extends TerraformStack {
+  /** The pretraining job. */
+  public readonly pretrain: TrainingJob;
+
+  constructor(scope: Construct, id: string, infra: GcpTrainingStack, platform: GcpTrainingPlatformStack) {
+    super(scope, id);
+    connectToCluster(this, infra);
+    const ns = new NamespaceV1(this, 'TrainingNamespace', {
+      // TCPXO pods mount host paths (the NCCL plugin, sysfs, the aperture devices) and run the
+      // RxDM sidecar as root with NET_ADMIN: Pod Security "privileged" (TrainingJob.podSecurityLevel).
+      metadata: { name: TRAINER.namespace, labels: podSecurityLabels(PodSecurityLevel.PRIVILEGED) },
+    });
+    new ServiceAccountV1(this, 'TrainerAccount', {
+      metadata: { name: TRAINER.serviceAccount, namespace: TRAINER.namespace },
+      dependsOn: [ns],
+    });
+    this.pretrain = new TrainingJob(this, 'LlamaPretrain', {
+      name: 'llama-pretrain',
+      namespace: TRAINER.namespace,
+      serviceAccountName: TRAINER.serviceAccount,
+      image: 'nvcr.io/nvidia/pytorch:25.08-py3',
+      command: ['torchrun', '/workspace/train.py', '--config', '/workspace/configs/llama-70b.yaml'],
+      nodes: GANG.nodes,
+      gpusPerNode: 8,
+      accelerator: Accelerator.H100,
+      // The reserved gang, not the flex-start pool or the experiments' a3-highgpu-8g nodes.
+      nodeSelector: { 'cdktf-ai-infra/node-pool': 'h100-mega' },
+      checkpoint: { uri: `gs://${CHECKPOINT_BUCKET}/llama-pretrain/` },
+      fabric: ServingFabric.gkeDeviceNetworks({
+        networks: infra.network.deviceNetworks.map((n) => n.name),
+        machineType: GANG.machineType,
+        ncclPlugin: platform.ncclPlugin,
+      }),
+      preflight: {},
+      platform: platform.gpu,
+    });
+    this.pretrain.node.addDependency(ns);
+  }
+}
+
 /** Adds this example's stacks to `app`. */
 export function build(app: App): TerraformStack[] {
   const infra = new GcpTrainingStack(app, 'gcp-training');
-  return [infra, new GcpTrainingPlatformStack(app, 'gcp-training-platform', infra)];
+  const platform = new GcpTrainingPlatformStack(app, 'gcp-training-platform', infra);
+  return [infra, platform, new GcpTrainingWorkloadsStack(app, 'gcp-training-workloads', infra, platform)];
 }
 
 if (require.main === module) {

@@ -176,3 +176,16 @@ export function gkeDeviceNetworkObjects(networks: readonly DeviceNetwork[]): Gke
     },
   }));
 }
+
+/**
+ * The GPUDirect transport each GKE GPU machine type's pods use across nodes (reference/gcp.md §5):
+ * GPUDirect-TCPX on A3 High, GPUDirect-TCPXO on A3 Mega (both need the RxDM sidecar in every pod),
+ * GPUDirect RDMA with the gIB NCCL plugin on A3 Ultra and A4. The values equal the Kubernetes
+ * module's `GkeGpuDirectTransport` and the GCP module's `GpuDirect`.
+ */
+export const GKE_GPUDIRECT_MACHINE_TRANSPORTS: Readonly<Record<string, 'TCPX' | 'TCPXO' | 'RDMA'>> = {
+  'a3-highgpu-8g': 'TCPX',
+  'a3-megagpu-8g': 'TCPXO',
+  'a3-ultragpu-8g': 'RDMA',
+  'a4-highgpu-8g': 'RDMA',
+};

@@ -1,5 +1,12 @@
 import { IConstruct } from 'constructs';
-import { Validate, ValidationError } from '../core';
+import {
+  GKE_GPUDIRECT_MACHINE_TRANSPORTS,
+  GKE_GPUDIRECT_NETWORK_LAYOUTS,
+  Validate,
+  ValidationError,
+  Warnings,
+} from '../core';
+import type { GkeNcclPlugin } from './gke-nccl-plugin';
 
 /** The kind of network a multi-node model server's replicas talk over. */
 export enum ServingFabricKind {
@@ -36,6 +43,20 @@ export interface GkeDeviceNetworksFabricOptions {
    * `rdma-0` ... `rdma-7` on A3 Ultra).
    */
   readonly networks: string[];
+  /**
+   * The GPU machine type of the node pool the pods run on (`a3-highgpu-8g`, `a3-megagpu-8g`,
+   * `a3-ultragpu-8g`, `a4-highgpu-8g`). It decides what each pod needs for GPUDirect: the RxDM
+   * sidecar, host mounts and NCCL environment of TCPX (A3 High) or TCPXO (A3 Mega), or the gIB
+   * mounts and environment (A3 Ultra, A4); `ncclPlugin` must then be the matching installer.
+   * @default - the transport of `ncclPlugin`; with neither, only the networks are attached
+   */
+  readonly machineType?: string;
+  /**
+   * The NCCL plugin installer of the cluster ({@link GkeNcclPlugin}): its transport must be the
+   * machine type's. Required with a GPUDirect `machineType`.
+   * @default - none: with `machineType` an error, without it only the networks are attached
+   */
+  readonly ncclPlugin?: GkeNcclPlugin;
 }
 
 /** What a fabric adds to each pod of a multi-node group. */
@@ -44,6 +65,12 @@ export interface ServingFabricPodSettings {
   readonly resources: Record<string, string>;
   /** Pod annotations (GKE multi-networking). */
   readonly annotations: Record<string, string>;
+  /**
+   * The GKE GPUDirect transport whose pod parts the group gets on top (TCPX or TCPXO: the RxDM
+   * sidecar, host mounts and NCCL environment; RDMA: the gIB mounts and environment).
+   * @default - none
+   */
+  readonly gkeGpuDirect?: 'TCPX' | 'TCPXO' | 'RDMA';
 }
 
 const GKE_DEFAULT_INTERFACE = 'networking.gke.io/default-interface';
@@ -64,7 +91,9 @@ const EFA_POD_HUGE_PAGES_MIB = 5210;
  *
  * RDMA and EFA pin memory and need `IPC_LOCK`, which the Pod Security "restricted" and
  * "baseline" levels refuse: the pods of such a server are "privileged" in the Pod Security
- * sense ({@link ModelServer.podSecurityLevel}); everything else stays restricted.
+ * sense ({@link ModelServer.podSecurityLevel}); everything else stays restricted. So are GKE
+ * GPUDirect pods (`gkeDeviceNetworks` with `machineType`): they mount the NCCL plugin's host paths
+ * and, on A3 High / Mega, run Google's RxDM sidecar as root with NET_ADMIN.
  *
  * @example
  * ServingFabric.efa({ devicesPerNode: 32 })                  // 2 x p5.48xlarge
@@ -104,7 +133,11 @@ export class ServingFabric {
    * GKE multi-networking: attaches the node pool's extra networks to every pod of the group
    * (`networking.gke.io/interfaces`, eth0 on the default network, then one interface per network
    * in order), as GKE's GPUDirect-TCPX / TCPXO / RDMA guides do. The `Network` objects come from
-   * {@link GkeDeviceNetworks}; the NCCL plugin installers are {@link GkeNcclPlugin}.
+   * {@link GkeDeviceNetworks}; the NCCL plugin installers are {@link GkeNcclPlugin}. With
+   * `machineType` (and the matching `ncclPlugin`) the pods also get what that machine's GPUDirect
+   * needs: the RxDM sidecar, host mounts and NCCL environment of TCPX (a3-highgpu-8g) or TCPXO
+   * (a3-megagpu-8g), or the gIB mounts (a3-ultragpu-8g, a4-highgpu-8g), from Google's manifests at
+   * the pinned container-engine-accelerators commit; each pod must take all 8 GPUs of its node.
    * @see https://cloud.google.com/kubernetes-engine/docs/how-to/gpu-bandwidth-gpudirect-tcpx
    */
   public static gkeDeviceNetworks(options: GkeDeviceNetworksFabricOptions): ServingFabric {
@@ -125,6 +158,7 @@ export class ServingFabric {
         }),
       );
       Validate.unique(scope, 'fabric.networks', networks);
+      const gkeGpuDirect = gpuDirectTransport(scope, options, networks.length);
       const interfaces = [
         { interfaceName: 'eth0', network: 'default' },
         ...networks.map((network, i) => ({ interfaceName: `eth${i + 1}`, network })),
@@ -132,6 +166,7 @@ export class ServingFabric {
       return {
         resources: {},
         annotations: { [GKE_DEFAULT_INTERFACE]: 'eth0', [GKE_INTERFACES]: JSON.stringify(interfaces) },
+        ...(gkeGpuDirect ? { gkeGpuDirect } : {}),
       };
     });
   }
@@ -183,4 +218,79 @@ export class ServingFabric {
   public podSettings(scope: IConstruct): ServingFabricPodSettings {
     return this.render(scope);
   }
+}
+
+/**
+ * The GPUDirect transport a GKE device-network fabric's pods need: the machine type's (which
+ * requires the matching `ncclPlugin`), else the plugin's; none when neither is given (warned).
+ * The NCCL environment names the interfaces eth1..ethN, so the network count must be the machine's.
+ */
+function gpuDirectTransport(
+  scope: IConstruct,
+  options: GkeDeviceNetworksFabricOptions,
+  networkCount: number,
+): 'TCPX' | 'TCPXO' | 'RDMA' | undefined {
+  const kinds = ['TCPX', 'TCPXO', 'RDMA'] as const;
+  let required: 'TCPX' | 'TCPXO' | 'RDMA' | undefined;
+  if (options.machineType !== undefined) {
+    const machine = Validate.gcpMachineType(scope, 'fabric.machineType', options.machineType);
+    required = GKE_GPUDIRECT_MACHINE_TRANSPORTS[machine];
+    if (!required) {
+      throw new ValidationError(
+        `'fabric.machineType' ('${machine}') has no GKE GPUDirect transport: use one of ${Object.keys(GKE_GPUDIRECT_MACHINE_TRANSPORTS).join(', ')}, or omit machineType to attach the networks only.`,
+        scope,
+      );
+    }
+  }
+  const plugin = options.ncclPlugin;
+  let installed: 'TCPX' | 'TCPXO' | 'RDMA' | undefined;
+  if (plugin !== undefined) {
+    const transport = (plugin as { transport?: unknown } | null)?.transport;
+    if (!kinds.includes(transport as (typeof kinds)[number])) {
+      throw new ValidationError(
+        `'fabric.ncclPlugin' must be a GkeNcclPlugin (new GkeNcclPlugin(platform, 'NcclPlugin', { transport })), got ${typeof plugin === 'object' ? JSON.stringify(transport) : typeof plugin}.`,
+        scope,
+        'type',
+      );
+    }
+    installed = transport as 'TCPX' | 'TCPXO' | 'RDMA';
+  }
+  if (required && installed === undefined) {
+    throw new ValidationError(
+      `'fabric.ncclPlugin' is missing: '${options.machineType}' pods reach each other over GPUDirect-${required} only with the NCCL plugin ` +
+        `GkeNcclPlugin installs on the nodes. Create new GkeNcclPlugin(platform, 'NcclPlugin', { transport: GkeGpuDirectTransport.${required} }) ` +
+        `in the platform stack and pass it as 'fabric.ncclPlugin'.`,
+      scope,
+    );
+  }
+  if (required && installed !== required) {
+    throw new ValidationError(
+      `'fabric.ncclPlugin' installs the ${installed} plugin, but '${options.machineType}' uses GPUDirect-${required}: ` +
+        `create the GkeNcclPlugin with transport GkeGpuDirectTransport.${required} (the GkeNetwork's gpuDirect), or fix 'fabric.machineType'.`,
+      scope,
+    );
+  }
+  const kind = required ?? installed;
+  if (kind === undefined) {
+    Warnings.add(
+      scope,
+      'k8s-gpudirect-networks-only',
+      `'fabric' attaches ${networkCount} GKE device networks but names neither 'machineType' nor 'ncclPlugin': the pods get the ` +
+        `interfaces only, no RxDM sidecar (TCPX, TCPXO) or gIB environment, so NCCL does not use GPUDirect. Give both.`,
+    );
+    return undefined;
+  }
+  const machine =
+    options.machineType ??
+    Object.keys(GKE_GPUDIRECT_MACHINE_TRANSPORTS).find((m) => GKE_GPUDIRECT_MACHINE_TRANSPORTS[m] === kind)!;
+  const layout = GKE_GPUDIRECT_NETWORK_LAYOUTS[machine];
+  const expected = layout[0] + layout[1];
+  if (networkCount !== expected) {
+    throw new ValidationError(
+      `'fabric.networks' has ${networkCount} entries, but GPUDirect-${kind} pods use ${expected} (${layout[0]} NetDevice` +
+        `${layout[1] ? ` + ${layout[1]} RDMA` : ''} networks, eth1..eth${expected} in the NCCL environment): give every device network of the node pool, in NIC order.`,
+      scope,
+    );
+  }
+  return kind;
 }

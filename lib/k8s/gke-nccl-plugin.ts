@@ -47,9 +47,11 @@ const INSTALLS: Record<GkeGpuDirectTransport, { installer: PinnedManifestBundle;
  * manifests put them, which must stay at the Pod Security "privileged" level (GKE's default: no
  * enforce label). Workload namespaces keep their own levels.
  *
- * Pair it with {@link GkeDeviceNetworks} (the `Network` objects the pods attach). Pods of
- * TCPX / TCPXO still need the RxDM sidecar (`tcpgpudmarxd`), which this library does not add: use
- * RDMA (A3 Ultra, A4), or add the sidecar from GKE's guide.
+ * Pair it with {@link GkeDeviceNetworks} (the `Network` objects the pods attach). The pods' side
+ * comes with their fabric: pass this construct as `ncclPlugin` to
+ * `ServingFabric.gkeDeviceNetworks({ networks, machineType, ncclPlugin })` of a `TrainingJob` or
+ * multi-node `ModelServer`, which adds the RxDM sidecar (`tcpgpudmarxd`, TCPX / TCPXO), host mounts
+ * and NCCL environment of this plugin's version, or the gIB mounts (RDMA).
  *
  * @see https://cloud.google.com/kubernetes-engine/docs/how-to/gpu-bandwidth-gpudirect-tcpx
  * @see https://cloud.google.com/ai-hypercomputer/docs/create/gke-ai-hypercompute-custom

@@ -38,6 +38,7 @@ import {
   dependOnStackOf,
   nameFromId,
 } from './private/common';
+import { withGkeGpuDirect } from './private/gke-gpudirect';
 import { ApiProbe, GpuPod, GpuPodOptions, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
 import { nodeClassPlacement } from './private/node-class';
 import {
@@ -399,7 +400,8 @@ export interface ModelServerProps {
   readonly maxNodesPerReplica?: number;
   /**
    * The network between the nodes of a multi-node replica: `ServingFabric.efa(...)` (AWS),
-   * `ServingFabric.gkeDeviceNetworks(...)` (GKE GPUDirect / RDMA), `ServingFabric.rdma(...)`
+   * `ServingFabric.gkeDeviceNetworks(...)` (GKE GPUDirect / RDMA; with `machineType` and
+   * `ncclPlugin` the pods get the RxDM sidecar or gIB mounts they need), `ServingFabric.rdma(...)`
    * (on-prem InfiniBand / RoCE) or `ServingFabric.ethernet()` (TCP, with a warning). Required
    * when the sizing spans nodes; unused otherwise.
    * @default - none
@@ -789,23 +791,37 @@ export class ModelServer extends Construct {
       podIndex: LWS_WORKER_INDEX,
     });
     const extra = this.extraArgs(props.extraArgs, [...containers.leader.args, ...containers.worker.args]);
-    const leader = gpuPod(this, {
-      ...base,
-      command: containers.leader.command,
-      // The leader runs the API server and the engine core, where vLLM's spans start.
-      args: [...containers.leader.args, ...this.tracingArgs, ...extra],
-      extraResources: settings.resources,
-    });
-    const worker = gpuPod(this, {
-      ...base,
-      command: containers.worker.command,
-      args: [...containers.worker.args, ...extra],
-      ports: [],
-      probes: undefined,
-      preStopSleepSeconds: undefined,
-      extraResources: settings.resources,
-    });
-    return { leader, worker, annotations: settings.annotations };
+    // GKE GPUDirect: the RxDM sidecar, host mounts and NCCL environment of the pool's transport.
+    const annotations = { ...settings.annotations };
+    const withFabric = (options: GpuPodOptions): GpuPodOptions => {
+      if (!settings.gkeGpuDirect) return options;
+      const gpuDirect = withGkeGpuDirect(this, settings.gkeGpuDirect, options, 'accelerator (GPUs per node)');
+      Object.assign(annotations, gpuDirect.annotations);
+      return gpuDirect.options;
+    };
+    const leader = gpuPod(
+      this,
+      withFabric({
+        ...base,
+        command: containers.leader.command,
+        // The leader runs the API server and the engine core, where vLLM's spans start.
+        args: [...containers.leader.args, ...this.tracingArgs, ...extra],
+        extraResources: settings.resources,
+      }),
+    );
+    const worker = gpuPod(
+      this,
+      withFabric({
+        ...base,
+        command: containers.worker.command,
+        args: [...containers.worker.args, ...extra],
+        ports: [],
+        probes: undefined,
+        preStopSleepSeconds: undefined,
+        extraResources: settings.resources,
+      }),
+    );
+    return { leader, worker, annotations };
   }
 
   /** The options of the server's GPU pod (single node, or the base of a multi-node group's pods). */

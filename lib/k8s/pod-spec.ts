@@ -67,7 +67,36 @@ export interface PodClaimSource {
   readonly readOnly?: boolean;
 }
 
-/** A pod volume: an emptyDir or a PersistentVolumeClaim. */
+/**
+ * The kind a `hostPath` volume's path must have on the node (`HostPathType`); the kubelet checks
+ * it before mounting.
+ * @see https://kubernetes.io/docs/concepts/storage/volumes/#hostpath-volume-types
+ */
+export enum PodHostPathType {
+  /** A directory that must exist. */
+  DIRECTORY = 'Directory',
+  /** A directory, created (0755, owned by the kubelet) when missing. */
+  DIRECTORY_OR_CREATE = 'DirectoryOrCreate',
+  /** A character device that must exist. */
+  CHAR_DEVICE = 'CharDevice',
+}
+
+/**
+ * A file or directory of the node mounted into the pod. A pod with one meets the Pod Security
+ * "privileged" level only (Baseline forbids hostPath volumes); the library uses them only where
+ * the node's software requires them (the GKE GPUDirect NCCL plugins and their RxDM sidecar).
+ */
+export interface PodHostPathSource {
+  /** Absolute path on the node. */
+  readonly path: string;
+  /**
+   * What must exist at `path`.
+   * @default - no check (the kubelet mounts whatever is there, creating nothing)
+   */
+  readonly type?: PodHostPathType;
+}
+
+/** A pod volume: an emptyDir, a PersistentVolumeClaim or a path of the node. */
 export interface PodVolume {
   /** Volume name (a DNS label, unique in the pod). */
   readonly name: string;
@@ -81,6 +110,11 @@ export interface PodVolume {
    * @default - not a claim
    */
   readonly persistentVolumeClaim?: PodClaimSource;
+  /**
+   * A path of the node (makes the pod Pod Security "privileged").
+   * @default - not a host path
+   */
+  readonly hostPath?: PodHostPathSource;
 }
 
 /** A volume mounted into a container. */

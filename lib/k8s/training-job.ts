@@ -25,7 +25,9 @@ import {
 } from './private/common';
 import { MlflowTracking, mlflowClientEnv } from './mlflow';
 import { PreflightChecks } from './preflight';
-import { gpuPod } from './private/gpu-pod';
+import { ServingFabric } from './fabric';
+import { GIB_NCCL_ENV_SCRIPT, withGkeGpuDirect } from './private/gke-gpudirect';
+import { GpuPodOptions, gpuPod } from './private/gpu-pod';
 import { addPreflight } from './private/preflight';
 import { nodeClassPlacement } from './private/node-class';
 import { otelEnv } from './tracing';
@@ -160,6 +162,17 @@ export interface TrainingJobProps {
    * @default - none
    */
   readonly extraResourcesPerNode?: Record<string, string | number>;
+  /**
+   * The network between the nodes, the same objects a multi-node `ModelServer` takes: on GKE
+   * `ServingFabric.gkeDeviceNetworks({ networks, machineType, ncclPlugin })` attaches the GPUDirect
+   * networks and adds what the machine type needs (A3 High / Mega: the RxDM sidecar, its host
+   * mounts and the TCPX / TCPXO NCCL environment; A3 Ultra / A4: the gIB mounts, and the command
+   * run after sourcing `set_nccl_env.sh`); `ServingFabric.efa(...)` and `ServingFabric.rdma(...)`
+   * request their devices (as `extraResourcesPerNode` does). Pods with the GKE GPUDirect parts are
+   * Pod Security "privileged" (host paths, a root sidecar with NET_ADMIN).
+   * @default - no fabric: the pod network, plus `extraResourcesPerNode`
+   */
+  readonly fabric?: ServingFabric;
   /**
    * CPU request per node.
    * @default - 8 per GPU
@@ -304,8 +317,8 @@ export class TrainingJob extends Construct {
   public readonly masterAddress: string;
   /**
    * The Pod Security level the pods meet: restricted, or privileged when the fabric needs
-   * IPC_LOCK (not among the capabilities Baseline allows). Label the namespace with
-   * `podSecurityLabels(job.podSecurityLevel)`.
+   * IPC_LOCK (not among the capabilities Baseline allows) or GKE GPUDirect (host paths, the root
+   * RxDM sidecar). Label the namespace with `podSecurityLabels(job.podSecurityLevel)`.
    */
   public readonly podSecurityLevel: PodSecurityLevel;
 
@@ -472,7 +485,10 @@ export class TrainingJob extends Construct {
       accelerator: props.accelerator,
       gpusPerPod: props.gpusPerNode,
     });
-    const pod = gpuPod(this, {
+    const fabric = this.fabricSettings(props.fabric, extra);
+    Object.assign(extra, fabric?.resources);
+    Object.assign(podAnnotations, fabric?.annotations);
+    let podOptions: GpuPodOptions = {
       containerName: 'trainer',
       image: props.image,
       command: props.command,
@@ -500,11 +516,18 @@ export class TrainingJob extends Construct {
       user: { uid: runAsUser, gid: runAsUser, name: 'trainer', home: '/home/trainer' },
       writablePaths: [{ volume: 'tmp', path: '/tmp' }],
       readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? false,
-    });
+    };
+    if (fabric?.gkeGpuDirect) {
+      const gpuDirect = withGkeGpuDirect(this, fabric.gkeGpuDirect, podOptions, 'gpusPerNode');
+      podOptions = gpuDirect.options;
+      Object.assign(podAnnotations, gpuDirect.annotations);
+    }
+    const pod = gpuPod(this, podOptions);
     const checked = props.preflight
       ? addPreflight(this, props.preflight, pod.spec, pod.podSecurityLevel, {
           rendezvousPort: port,
           nccl: true,
+          envScript: fabric?.gkeGpuDirect === 'RDMA' ? GIB_NCCL_ENV_SCRIPT : undefined,
         })
       : pod;
     this.podSecurityLevel = checked.podSecurityLevel;
@@ -599,5 +622,27 @@ export class TrainingJob extends Construct {
       },
     });
     this.node.defaultChild = this.resource;
+  }
+
+  /** The fabric's pod settings; its devices may not repeat a key of `extraResourcesPerNode`. */
+  private fabricSettings(fabric: ServingFabric | undefined, extra: Record<string, string>) {
+    if (fabric === undefined) return undefined;
+    if (!(fabric instanceof ServingFabric)) {
+      throw new ValidationError(
+        `'fabric' must be a ServingFabric (ServingFabric.gkeDeviceNetworks(...), .efa(...), .rdma(...) or .ethernet()), got ${JSON.stringify(fabric)}.`,
+        this,
+        'type',
+      );
+    }
+    const settings = fabric.podSettings(this);
+    for (const key of Object.keys(settings.resources)) {
+      if (key in extra) {
+        throw new ValidationError(
+          `'extraResourcesPerNode' sets '${key}', which 'fabric' (${fabric.kind}) already requests: drop it from extraResourcesPerNode.`,
+          this,
+        );
+      }
+    }
+    return settings;
   }
 }

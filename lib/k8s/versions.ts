@@ -684,3 +684,38 @@ export const GKE_GPUDIRECT_MANIFESTS: Readonly<Record<GkeGpuDirectManifestName, 
     checked: '2026-12-03',
   },
 };
+
+/** Names of the pinned GKE GPUDirect sidecar images. */
+export type GkeGpuDirectImageName = 'tcpxRxdm' | 'tcpxoRxdm';
+
+/**
+ * The Receive Data Path Manager (RxDM, `tcpgpudmarxd`) every TCPX / TCPXO pod runs as a sidecar,
+ * each the version Google pairs with the NCCL plugin {@link GKE_GPUDIRECT_MANIFESTS} installs
+ * (an RxDM and a plugin of different releases are not supported together).
+ */
+export const GKE_GPUDIRECT_IMAGES: Readonly<Record<GkeGpuDirectImageName, PinnedImage>> = {
+  /**
+   * RxDM v2.0.12 for GPUDirect-TCPX (`a3-highgpu-8g`), the one paired with the plugin v3.1.9
+   * (Cluster Toolkit `modules/compute/gke-node-pool/gpu_direct.tf`: `rxdm_version = "v2.0.12" #
+   * matching nccl-tcpx-installer version v3.1.9`; the pinned commit's `gpudirect-tcpx/nccl-test-latest.yaml`
+   * runs it).
+   */
+  tcpxRxdm: {
+    repository: 'us-docker.pkg.dev/gce-ai-infra/gpudirect-tcpx/tcpgpudmarxd-dev',
+    tag: 'v2.0.12',
+    source: `https://github.com/GoogleCloudPlatform/container-engine-accelerators/blob/${GKE_ACCELERATORS_COMMIT}/gpudirect-tcpx/nccl-test-latest.yaml`,
+    checked: '2026-12-03',
+  },
+  /**
+   * RxDM ("TCPXO-daemon") v1.0.21 for GPUDirect-TCPXO (`a3-megagpu-8g`), the release paired
+   * with the plugin v1.0.15 (`gpudirect-tcpxo/README.md`, release of Jan 9, 2026, at the pinned
+   * commit, whose last change bumped it: "bump tcpxo-daemon version to 1.0.21 and remove
+   * deprecated flags").
+   */
+  tcpxoRxdm: {
+    repository: 'us-docker.pkg.dev/gce-ai-infra/gpudirect-tcpxo/tcpgpudmarxd-dev',
+    tag: 'v1.0.21',
+    source: `https://github.com/GoogleCloudPlatform/container-engine-accelerators/blob/${GKE_ACCELERATORS_COMMIT}/gpudirect-tcpxo/README.md`,
+    checked: '2026-12-03',
+  },
+};

@@ -51,6 +51,8 @@ import {
   NvSentinel,
   PreflightDcgm,
   TrainingJob,
+  GkeGpuDirectTransport,
+  GkeNcclPlugin,
 } from '../../lib/k8s';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -578,6 +580,49 @@ export function buildConstructStacks(): SynthesizedStack[] {
       });
     }
     synth('TrainingJob with preflight checks', workloads);
+  }
+  {
+    // GKE GPUDirect (issue 9 section 2): a TrainingJob per transport (TCPX RxDM, TCPXO RxDM with
+    // the preflight NCCL check, gIB sourcing set_nccl_env.sh) and a LeaderWorkerSet on A3 Mega.
+    const gkeGpuDirect = [
+      ['TCPX', 'a3-highgpu-8g', 4, Accelerator.H100],
+      ['TCPXO', 'a3-megagpu-8g', 8, Accelerator.H100],
+      ['RDMA', 'a3-ultragpu-8g', 9, Accelerator.H200],
+    ] as const;
+    for (const [transport, machineType, nics, accelerator] of gkeGpuDirect) {
+      const { platform, workloads } = platformAndWorkloads();
+      const ncclPlugin = new GkeNcclPlugin(platform, 'NcclPlugin', {
+        transport: GkeGpuDirectTransport[transport],
+      });
+      const networks = Array.from({ length: nics }, (_, i) => `vpc${i + 1}`);
+      const fabric = ServingFabric.gkeDeviceNetworks({ networks, machineType, ncclPlugin });
+      new TrainingJob(workloads, 'Pretrain', {
+        image: 'nvcr.io/nvidia/pytorch:25.08-py3',
+        command: ['torchrun', 'train.py'],
+        nodes: 4,
+        gpusPerNode: 8,
+        accelerator,
+        namespace: 'training',
+        checkpoint: { uri: 'gs://ckpt/llama/' },
+        fabric,
+        ...(transport === 'TCPXO' ? { preflight: {} } : {}),
+      });
+      if (transport === 'TCPXO') {
+        new ModelServer(workloads, 'Llama405B', {
+          model: ModelSpec.LLAMA_3_1_405B,
+          quantization: Quantization.BF16,
+          accelerator: Accelerator.H100,
+          weights: WeightsSource.bucket('gs://models/llama-3.1-405b/'),
+          maxNodesPerReplica: 2,
+          namespace: 'llm-multinode',
+          fabric,
+        });
+      }
+      synth(
+        `GKE GPUDirect-${transport}: TrainingJob${transport === 'TCPXO' ? ' + multi-node ModelServer' : ''}`,
+        workloads,
+      );
+    }
   }
   {
     // MultiKueue: a manager queue dispatching to two worker clusters.

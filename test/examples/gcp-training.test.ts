@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { build } from '../../examples/gcp-training/main';
-import { GKE_GPUDIRECT_MANIFESTS } from '../../lib/k8s';
+import { GKE_GPUDIRECT_IMAGES, GKE_GPUDIRECT_MANIFESTS, PodSecurityLevel, imageRef } from '../../lib/k8s';
+import { restrictedViolations } from '../k8s/pod-security-standards';
 import { kubernetesSchemaProblems } from '../consumers/k8s-schema';
 import { resourcesOf } from '../util';
 
@@ -119,5 +120,47 @@ describe('examples/gcp-training', () => {
 
   test('every in-cluster object passes its schema', () => {
     expect(kubernetesSchemaProblems(platformJson)).toEqual([]);
+  });
+});
+
+describe('examples/gcp-training: the workloads stack (GPUDirect-TCPXO training)', () => {
+  const app = Testing.app();
+  const stacks = build(app);
+  const workloads = stacks[2];
+  const json = JSON.parse(Testing.synth(workloads, true));
+  const jobSet = (Object.values(resourcesOf(json, 'kubernetes_manifest')) as any[])
+    .map((r) => r.manifest)
+    .find((m) => m.kind === 'JobSet');
+  const template = jobSet.spec.replicatedJobs[0].template.spec.template;
+
+  test('matches the snapshot', () => {
+    expect(json).toMatchSnapshot();
+  });
+
+  test('the gang runs on the reserved A3 Mega pool with the TCPXO RxDM sidecar, 8 networks and the NCCL environment', () => {
+    expect(template.spec.nodeSelector['cdktf-ai-infra/node-pool']).toBe('h100-mega');
+    expect(template.spec.initContainers.map((c: any) => c.name)).toEqual([
+      'tcpxo-daemon',
+      'preflight-nccl-init',
+    ]);
+    expect(template.spec.initContainers[0].image).toBe(imageRef(GKE_GPUDIRECT_IMAGES.tcpxoRxdm));
+    expect(JSON.parse(template.metadata.annotations['networking.gke.io/interfaces'])).toHaveLength(9);
+    const env = Object.fromEntries(template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env.NCCL_FASTRAK_IFNAME).toBe('eth1,eth2,eth3,eth4,eth5,eth6,eth7,eth8');
+    expect(env.CHECKPOINT_URI).toBe('gs://acme-llm-checkpoints/llama-pretrain/');
+  });
+
+  test('the pods break Pod Security "restricted" only where GPUDirect needs it, in a namespace enforcing privileged', () => {
+    const ns = Object.values(resourcesOf(json, 'kubernetes_namespace_v1'))[0] as any;
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe(PodSecurityLevel.PRIVILEGED);
+    const violations = restrictedViolations(template.spec);
+    expect(violations.length).toBeGreaterThan(0);
+    for (const v of violations) {
+      expect(v).toMatch(/^(B5 volume gpudirect-|[A-Z]\d+ initContainers\[tcpxo-daemon\])/);
+    }
+  });
+
+  test('every in-cluster object passes its schema', () => {
+    expect(kubernetesSchemaProblems(json)).toEqual([]);
   });
 });

@@ -191,6 +191,37 @@ const cases: PropertyCase<any>[] = [
     },
   },
   {
+    name: 'TrainingJob over GKE GPUDirect (ServingFabric.gkeDeviceNetworks machineType / ncclPlugin)',
+    base: () => ({
+      networks: [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `vpc${i}`),
+      machineType: 'a3-megagpu-8g',
+      ncclPlugin: 'installed',
+      gpusPerNode: 8,
+    }),
+    props: { networks: 'strings', machineType: 'string', ncclPlugin: 'object', gpusPerNode: 'int' },
+    build: (p) => {
+      const { platform, workloads } = stacks();
+      const ncclPlugin =
+        p.ncclPlugin === 'installed'
+          ? new GkeNcclPlugin(platform, 'NcclPlugin', { transport: 'TCPXO' })
+          : p.ncclPlugin;
+      new TrainingJob(workloads, 'Train', {
+        image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
+        command: ['torchrun', 'train.py'],
+        nodes: 2,
+        gpusPerNode: p.gpusPerNode,
+        accelerator: Accelerator.H100,
+        checkpoint: { uri: 'gs://ckpt/llama/' },
+        fabric: ServingFabric.gkeDeviceNetworks({
+          networks: p.networks,
+          machineType: p.machineType,
+          ncclPlugin,
+        }),
+      });
+      return [workloads];
+    },
+  },
+  {
     name: 'WeightVolume (Mountpoint for S3)',
     base: () => ({
       namespace: 'llm',
@@ -985,6 +1016,7 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       masterPort: 'int',
       'preflight.ncclInit': 'bool',
       'preflight.timeoutSeconds': 'int',
+      fabric: 'object',
     },
     known: [],
     build: (p) => {

@@ -27,12 +27,27 @@ export interface ApiProbe {
   readonly timeoutSeconds?: number;
 }
 
-/** A container security context in API shape. */
+/** An exec probe in API shape (a sidecar's start-up check). */
+export interface ApiExecProbe {
+  readonly exec: { readonly command: string[] };
+  readonly initialDelaySeconds: number;
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly successThreshold: number;
+  readonly failureThreshold: number;
+}
+
+/**
+ * A container security context in API shape. The workload containers set every field (Pod
+ * Security "restricted"); a node-software sidecar (the GKE RxDM) sets what its vendor's manifest
+ * sets and runs as root.
+ */
 export interface ApiContainerSecurityContext {
-  readonly allowPrivilegeEscalation: false;
-  readonly capabilities: { readonly drop: string[]; readonly add?: string[] };
-  readonly readOnlyRootFilesystem: boolean;
+  readonly allowPrivilegeEscalation?: false;
+  readonly capabilities: { readonly drop?: string[]; readonly add?: string[] };
+  readonly readOnlyRootFilesystem?: boolean;
   readonly runAsNonRoot: boolean;
+  readonly runAsUser?: number;
 }
 
 /** A container in API shape (the fields this module sets). */
@@ -49,7 +64,9 @@ export interface ApiContainer {
   };
   readonly volumeMounts: PodVolumeMount[];
   readonly securityContext: ApiContainerSecurityContext;
-  readonly startupProbe?: ApiProbe;
+  /** `Always` on an init container makes it a native sidecar (Kubernetes 1.29+): it starts first and stops with the pod. */
+  readonly restartPolicy?: 'Always';
+  readonly startupProbe?: ApiProbe | ApiExecProbe;
   readonly readinessProbe?: ApiProbe;
   readonly livenessProbe?: ApiProbe;
   readonly lifecycle?: { readonly preStop: { readonly exec: { readonly command: string[] } } };
@@ -107,10 +124,18 @@ export interface GpuPodOptions {
   readonly writablePaths: EngineWritablePath[];
   readonly readOnlyRootFilesystem: boolean;
   /**
+   * Native sidecars (init containers with `restartPolicy: Always`, rendered before any other init
+   * container so they run during the preflight checks too), for example the GKE RxDM. Their
+   * capabilities and the pod's hostPath volumes count in the pod's Pod Security level.
+   */
+  readonly sidecars?: ApiContainer[];
+  /**
    * Capabilities the main container adds beyond the fabric's, from those Restricted allows
    * (`NET_BIND_SERVICE`): the MPI worker's sshd binary carries it as a file capability.
    */
   readonly restrictedCapabilities?: Array<'NET_BIND_SERVICE'>;
+  /** Capabilities the main container adds for a fabric that requests no device (GKE GPUDirect-TCPX: IPC_LOCK). */
+  readonly fabricCapabilities?: string[];
 }
 
 /** A rendered GPU pod. */
@@ -185,7 +210,13 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
   // UID 0 only where a construct lets the user ask for it (TrainingJob on fabrics whose
   // RLIMIT_MEMLOCK is limited: added capabilities reach root processes only).
   const root = o.user.uid === 0;
-  const caps = [...fabricCapabilities(Object.keys(extra)), ...(o.restrictedCapabilities ?? [])];
+  const caps = [
+    ...new Set([
+      ...fabricCapabilities(Object.keys(extra)),
+      ...(o.fabricCapabilities ?? []),
+      ...(o.restrictedCapabilities ?? []),
+    ]),
+  ];
   const securityContext: ApiContainerSecurityContext = {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ['ALL'], ...(caps.length ? { add: caps } : {}) },
@@ -244,6 +275,7 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
     securityContext: { ...securityContext, capabilities: { drop: ['ALL'] } },
   }));
 
+  const sidecars = o.sidecars ?? [];
   const spec: ApiPodSpec = {
     ...(o.restartPolicy ? { restartPolicy: o.restartPolicy } : {}),
     ...(o.serviceAccountName ? { serviceAccountName: o.serviceAccountName } : {}),
@@ -256,7 +288,7 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
       runAsGroup: o.user.gid,
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    ...(inits.length ? { initContainers: inits } : {}),
+    ...(sidecars.length + inits.length ? { initContainers: [...sidecars, ...inits] } : {}),
     containers: [main],
     volumes: [
       ...(shm
@@ -266,7 +298,26 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
       ...writable.map((w) => ({ name: w.volume, emptyDir: {} })),
     ],
   };
-  return { spec, podSecurityLevel: podSecurityLevelOf(caps, root), addedCapabilities: caps };
+  return {
+    spec,
+    podSecurityLevel: nodeAccessLevel(spec, podSecurityLevelOf(caps, root)),
+    addedCapabilities: caps,
+  };
+}
+
+/**
+ * `level`, lowered to "privileged" when the pod mounts a path of the node or a sidecar adds a
+ * capability Baseline does not allow (Pod Security Standards, "HostPath Volumes", "Capabilities").
+ */
+function nodeAccessLevel(spec: ApiPodSpec, level: PodSecurityLevel): PodSecurityLevel {
+  const hostPath = spec.volumes.some((v) => v.hostPath !== undefined);
+  const sidecarCaps = (spec.initContainers ?? [])
+    .filter((c) => c.restartPolicy === 'Always')
+    .flatMap((c) => c.securityContext.capabilities.add ?? []);
+  if (hostPath || sidecarCaps.some((c) => !BASELINE_CAPABILITIES.includes(c))) {
+    return PodSecurityLevel.PRIVILEGED;
+  }
+  return level;
 }
 
 /** A container in the kubernetes provider's `kubernetes_deployment_v1` shape. */
@@ -293,7 +344,11 @@ function providerContainer(c: ApiContainer) {
   };
 }
 
-/** The pod spec in the kubernetes provider's `kubernetes_deployment_v1` template shape. */
+/**
+ * The pod spec in the kubernetes provider's `kubernetes_deployment_v1` template shape. Native
+ * sidecars have no field there (hashicorp/kubernetes 2.38.0 `init_container` has no
+ * `restart_policy`): only custom-resource pods (JobSet, LeaderWorkerSet) carry them.
+ */
 export function toDeploymentPodSpec(spec: ApiPodSpec): DeploymentV1SpecTemplateSpec {
   return {
     serviceAccountName: spec.serviceAccountName,
@@ -312,6 +367,7 @@ export function toDeploymentPodSpec(spec: ApiPodSpec): DeploymentV1SpecTemplateS
       name: v.name,
       emptyDir: v.emptyDir ? { ...v.emptyDir } : undefined,
       persistentVolumeClaim: v.persistentVolumeClaim ? { ...v.persistentVolumeClaim } : undefined,
+      hostPath: v.hostPath ? { ...v.hostPath } : undefined,
     })),
   };
 }

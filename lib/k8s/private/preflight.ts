@@ -3,6 +3,7 @@ import { NVIDIA_GPU_RESOURCE, Validate, ValidationError, Warnings } from '../../
 import { PodSecurityLevel } from '../pod-security';
 import { PreflightChecks, PreflightDcgm, PreflightDcgmMode } from '../preflight';
 import { REMEDIATION_IMAGES, imageRef } from '../versions';
+import { sourceEnvScript } from './gke-gpudirect';
 import { ApiContainer, ApiContainerSecurityContext, ApiPodSpec } from './gpu-pod';
 
 /** What the preflight adds to a pod. */
@@ -40,7 +41,12 @@ export function addPreflight(
   checks: PreflightChecks,
   spec: ApiPodSpec,
   podSecurityLevel: PodSecurityLevel,
-  opts: { readonly rendezvousPort?: number; readonly nccl: boolean },
+  opts: {
+    readonly rendezvousPort?: number;
+    readonly nccl: boolean;
+    /** A script the NCCL check sources first, as the trainer does (gIB's `set_nccl_env.sh`). */
+    readonly envScript?: string;
+  },
 ): PreflightResult {
   Validate.object(scope, 'preflight', checks);
   const timeout = checks.timeoutSeconds ?? 600;
@@ -149,7 +155,13 @@ export function addPreflight(
       name: 'preflight-nccl-init',
       // torchrun takes --nnodes, --nproc-per-node, --node-rank and the master address and port
       // from the pod's PET_* variables, as the trainer does.
-      command: ['torchrun', '--no-python', 'python3', '-c', ncclInitProgram(timeout)],
+      command: ((c: string[]) => (opts.envScript ? sourceEnvScript(opts.envScript, c) : c))([
+        'torchrun',
+        '--no-python',
+        'python3',
+        '-c',
+        ncclInitProgram(timeout),
+      ]),
       args: undefined,
       env: [
         ...main.env.filter((e) => e.name !== 'PET_MASTER_PORT'),
