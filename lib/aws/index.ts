@@ -28,3 +28,4 @@ export * from './cpu-instance-types';
 export * from './cpu-inference-node-group';
 export * from './auto-mode';
 export * from './auto-mode-node-pool';
+export * from './ebs-storage-class';

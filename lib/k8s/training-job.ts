@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
   Accelerator,
-  NVIDIA_GPU_RESOURCE,
   Validate,
   KARPENTER_DO_NOT_DISRUPT_ANNOTATION,
   ValidationError,
@@ -29,6 +28,7 @@ import { gpuPod } from './private/gpu-pod';
 import { addPreflight } from './private/preflight';
 import { nodeClassPlacement } from './private/node-class';
 import { otelEnv } from './tracing';
+import { extraResources } from './private/training-common';
 
 /** The Kueue label a workload uses to join a LocalQueue. */
 export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
@@ -160,6 +160,12 @@ export interface TrainingJobProps {
    * @default - none
    */
   readonly extraResourcesPerNode?: Record<string, string | number>;
+  /**
+   * The pods run on EKS Auto Mode nodes (an `AutoModeGpuNodePool` of the AWS module): huge pages
+   * in `extraResourcesPerNode` are then refused, since Auto Mode nodes reserve none.
+   * @default false
+   */
+  readonly eksAutoMode?: boolean;
   /**
    * CPU request per node.
    * @default - 8 per GPU
@@ -451,17 +457,14 @@ export class TrainingJob extends Construct {
       );
     }
 
-    const extra: Record<string, string> = {};
-    for (const [k, v] of Object.entries(props.extraResourcesPerNode ?? {})) {
-      if (k === NVIDIA_GPU_RESOURCE || k === 'cpu' || k === 'memory') {
-        throw new ValidationError(
-          `'extraResourcesPerNode' must not set '${k}': use gpusPerNode, cpu or memoryGiB.`,
-          this,
-        );
-      }
-      Validate.k8sLabelKey(this, `extraResourcesPerNode key '${k}'`, k);
-      extra[k] = Validate.k8sQuantity(this, `extraResourcesPerNode['${k}']`, v);
-    }
+    if (props.eksAutoMode !== undefined) Validate.boolean(this, 'eksAutoMode', props.eksAutoMode);
+    const extra = extraResources(
+      this,
+      'extraResourcesPerNode',
+      props.extraResourcesPerNode,
+      'gpusPerNode, cpu or memoryGiB',
+      props.eksAutoMode ?? false,
+    );
     const labels: Record<string, string> = {
       'app.kubernetes.io/name': 'training',
       'app.kubernetes.io/instance': this.jobSetName,
