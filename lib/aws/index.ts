@@ -20,6 +20,7 @@ export * from './weight-cache';
 export * from './trace-export';
 export * from './team-budget-alarms';
 export * from './container-logs';
+export * from './elastic-gpu-node-pool';
 export * from './karpenter';
 export * from './karpenter-node-pool';
 export * from './mlflow';
