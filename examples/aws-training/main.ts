@@ -216,8 +216,6 @@ function buildInCluster(app: App, infra: AwsTrainingStack): TerraformStack[] {
     }),
     artifactsDestination: infra.mlflow.artifactsDestination,
     adminSecretName: 'mlflow-admin',
-    // The trainer logs runs from its own namespace; nothing else may call the server.
-    networkPolicy: { clients: [{ namespace: TRAINER.namespace }] },
   });
   mlflow.node.addDependency(mlflowNs);
 

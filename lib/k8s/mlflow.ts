@@ -5,7 +5,7 @@ import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { Token } from 'cdktf';
+import { Lazy, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { Validate, ValidationError } from '../core';
 import { MANAGED_BY, assertDnsLabel, assertInteger, assertServiceName } from './private/common';
@@ -368,6 +368,8 @@ export class MlflowServer extends Construct implements IMlflowTrackingServer {
   public readonly serverArgs: string[];
   /** The Pod Security level the pods meet. */
   public readonly podSecurityLevel = PodSecurityLevel.RESTRICTED;
+  private readonly clientNamespaces: string[] = [];
+  private allowSameNamespace = true;
 
   constructor(scope: Construct, id: string, props: MlflowServerProps) {
     super(scope, id);
@@ -587,7 +589,7 @@ export class MlflowServer extends Construct implements IMlflowTrackingServer {
       Validate.boolean(this, 'networkPolicy.allowSameNamespace', np.allowSameNamespace);
     }
     const endpoint = props.database.endpoint;
-    const rules = mlflowPolicyRules(this, MLFLOW_PORT, {
+    const rules = mlflowPolicyRules(this, {
       clients: Validate.array<MlflowNetworkClient>(this, 'networkPolicy.clients', np.clients ?? []),
       allowSameNamespace: np.allowSameNamespace ?? true,
       clientCidrs: Validate.array<string>(this, 'networkPolicy.clientCidrs', np.clientCidrs ?? []),
@@ -601,13 +603,25 @@ export class MlflowServer extends Construct implements IMlflowTrackingServer {
         np.extraEgress ?? [],
       ),
     });
+    this.allowSameNamespace = np.allowSameNamespace ?? true;
     if (np.enabled ?? true) {
+      // The clients' namespaces arrive until synth (allowClientNamespace), so the ingress list is
+      // produced then, with Terraform's block names (the binding does not map a lazy value's keys).
+      const clientPeer = (ns: string) => ({
+        namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': ns } },
+      });
+      const ingress = Lazy.anyValue({
+        produce: () => {
+          const from = [...rules.ingressFrom, ...this.clientNamespaces.map(clientPeer)];
+          return from.length ? [{ from, ports: [{ port: String(MLFLOW_PORT), protocol: 'TCP' }] }] : [];
+        },
+      });
       this.networkPolicy = new NetworkPolicyV1(this, 'NetworkPolicy', {
         metadata: { name, namespace, labels },
         spec: {
           podSelector: { matchLabels: selector },
           policyTypes: ['Ingress', 'Egress'],
-          ingress: rules.ingress,
+          ingress,
           egress: rules.egress,
         },
       });
@@ -647,6 +661,18 @@ export class MlflowServer extends Construct implements IMlflowTrackingServer {
   public clientEnv(): Record<string, string> {
     return { MLFLOW_TRACKING_URI: this.trackingUri };
   }
+
+  /**
+   * Lets every pod of `namespace` call the server (an ingress source of its NetworkPolicy).
+   * Training jobs and `WeightsSource.mlflowModel` servers that name this server call it with their
+   * namespace; call it for other clients. Does nothing for the server's own namespace (unless
+   * `allowSameNamespace` is false), a namespace already allowed, or without a NetworkPolicy.
+   */
+  public allowClientNamespace(namespace: string): void {
+    Validate.k8sDnsLabel(this, 'allowClientNamespace', namespace, { what: 'a namespace name' });
+    if (namespace === this.namespace && this.allowSameNamespace) return;
+    if (!this.clientNamespaces.includes(namespace)) this.clientNamespaces.push(namespace);
+  }
 }
 
 /**
@@ -657,6 +683,12 @@ export class MlflowServer extends Construct implements IMlflowTrackingServer {
 export interface IMlflowTrackingServer {
   /** `MLFLOW_TRACKING_URI`: an `http(s)://` URL or a SageMaker MLflow tracking server ARN. */
   readonly trackingUri: string;
+  /**
+   * Lets the pods of `namespace` call the server through its NetworkPolicy. Training jobs and
+   * MLflow weights sources call it with their own namespace.
+   * @default - not implemented: the server has no NetworkPolicy of this library
+   */
+  allowClientNamespace?(namespace: string): void;
 }
 
 /** Where a training job logs its runs (`TrainingJobProps.tracking`). */
@@ -686,9 +718,13 @@ export function mlflowClientEnv(
   prop: string,
   tracking: MlflowTracking,
   defaultExperiment: string,
+  clientNamespace?: string,
 ): PodEnvVar[] {
   const t = Validate.object<MlflowTracking>(scope, prop, tracking);
   const server = Validate.object<IMlflowTrackingServer>(scope, `${prop}.server`, t.server);
+  if (clientNamespace !== undefined && typeof server.allowClientNamespace === 'function') {
+    server.allowClientNamespace(clientNamespace);
+  }
   const uri = Validate.string(scope, `${prop}.server.trackingUri`, server.trackingUri);
   const arn = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:mlflow-tracking-server\/[A-Za-z0-9-]{1,256}$/;
   if (!Token.isUnresolved(uri) && !arn.test(uri)) {

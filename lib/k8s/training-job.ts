@@ -426,7 +426,7 @@ export class TrainingJob extends Construct {
       );
     }
     if (props.tracking !== undefined) {
-      env.push(...mlflowClientEnv(this, 'tracking', props.tracking, this.jobSetName));
+      env.push(...mlflowClientEnv(this, 'tracking', props.tracking, this.jobSetName, this.namespace));
     }
     const volumes: PodVolume[] = [];
     const mounts: PodVolumeMount[] = [];

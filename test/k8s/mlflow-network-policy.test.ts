@@ -1,5 +1,12 @@
-import { ValidationError } from '../../lib/core';
-import { MlflowDatabase, MlflowServer, MlflowServerProps } from '../../lib/k8s';
+import { Accelerator, ModelSpec, Quantization, ValidationError } from '../../lib/core';
+import {
+  MlflowDatabase,
+  MlflowServer,
+  MlflowServerProps,
+  ModelServer,
+  TrainingJob,
+  WeightsSource,
+} from '../../lib/k8s';
 import { onlyResource, resourcesOf, synthJson } from '../util';
 import { platformAndWorkloads } from './helpers';
 
@@ -186,5 +193,71 @@ describe('MlflowServer NetworkPolicy', () => {
   ])('throws on %s', (_what, props, message) => {
     expect(build(props)).toThrow(ValidationError);
     expect(build(props)).toThrow(message);
+  });
+});
+
+describe('MlflowServer NetworkPolicy clients that name the server', () => {
+  const ingressOf = (workloads: any) =>
+    (Object.values(resourcesOf(synthJson(workloads), 'kubernetes_network_policy_v1')) as any[])
+      .find((p) => p.metadata.name === 'mlflow')
+      .spec.ingress[0].from.map(
+        (f: any) => f.namespace_selector?.match_labels['kubernetes.io/metadata.name'] ?? 'own',
+      );
+
+  test("a TrainingJob that logs to the server adds its namespace; a model server's mlflowModel weights add theirs", () => {
+    const { workloads } = platformAndWorkloads();
+    const server = new MlflowServer(workloads, 'Mlflow', {
+      database: RDS,
+      artifactsDestination: 's3://acme-mlflow-artifacts/artifacts',
+      adminSecretName: 'mlflow-admin',
+    });
+    const job = (id: string, namespace?: string) =>
+      new TrainingJob(workloads, id, {
+        image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
+        command: ['torchrun', 'train.py'],
+        nodes: 1,
+        gpusPerNode: 8,
+        checkpoint: { uri: 's3://ckpt/a/' },
+        ...(namespace ? { namespace } : {}),
+        tracking: { server, credentialsSecretName: 'mlflow-trainer' },
+      });
+    job('A', 'training');
+    job('B', 'training');
+    job('C');
+    new ModelServer(workloads, 'Registered', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.AWQ,
+      accelerator: Accelerator.L4,
+      namespace: 'llm',
+      weights: WeightsSource.mlflowModel('models:/llama-3.1-8b-awq/2', {
+        tracking: { server, credentialsSecretName: 'mlflow-reader' },
+      }),
+    });
+    expect(ingressOf(workloads)).toEqual(['own', 'training', 'default', 'llm']);
+  });
+
+  test('allowClientNamespace skips the own namespace and repeats; adds it when allowSameNamespace is false', () => {
+    const { workloads } = platformAndWorkloads();
+    const server = new MlflowServer(workloads, 'Mlflow', {
+      database: RDS,
+      artifactsDestination: 's3://acme-mlflow-artifacts/artifacts',
+      adminSecretName: 'mlflow-admin',
+      networkPolicy: { allowSameNamespace: false },
+    });
+    server.allowClientNamespace('mlflow');
+    server.allowClientNamespace('ci');
+    server.allowClientNamespace('ci');
+    expect(ingressOf(workloads)).toEqual(['mlflow', 'ci']);
+  });
+
+  test('allowClientNamespace throws on a bad namespace', () => {
+    const { workloads } = platformAndWorkloads();
+    const server = new MlflowServer(workloads, 'Mlflow', {
+      database: RDS,
+      artifactsDestination: 's3://acme-mlflow-artifacts/artifacts',
+      adminSecretName: 'mlflow-admin',
+    });
+    expect(() => server.allowClientNamespace('Not_A_Namespace')).toThrow(ValidationError);
+    expect(() => server.allowClientNamespace('Not_A_Namespace')).toThrow(/'allowClientNamespace'/);
   });
 });

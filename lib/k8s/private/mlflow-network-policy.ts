@@ -36,9 +36,12 @@ export interface MlflowPolicyInputs {
   readonly extraEgress: readonly NetworkPolicyEgressInput[];
 }
 
-/** The NetworkPolicy `spec.ingress` and `spec.egress` lists (provider binding names). */
+/**
+ * The ingress sources of the port (Terraform block names: they go into a lazy value) and the
+ * `spec.egress` list (provider binding names).
+ */
 export interface MlflowPolicyRules {
-  readonly ingress: Array<Record<string, unknown>>;
+  readonly ingressFrom: Array<Record<string, unknown>>;
   readonly egress: Array<Record<string, unknown>>;
 }
 
@@ -46,17 +49,13 @@ const IPV4_LITERAL = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d
 
 /**
  * Validates the inputs (errors name `networkPolicy.*` props) and renders the rules:
- * ingress to the HTTP port from the same namespace, the named namespaces / pods, the gateway's
+ * ingress sources of the HTTP port: the same namespace, the named namespaces / pods, the gateway's
  * namespace and CIDRs; egress to DNS, the database, HTTPS (object store, Secrets Manager, STS)
  * and the credential endpoints.
  */
-export function mlflowPolicyRules(
-  scope: IConstruct,
-  port: number,
-  inputs: MlflowPolicyInputs,
-): MlflowPolicyRules {
+export function mlflowPolicyRules(scope: IConstruct, inputs: MlflowPolicyInputs): MlflowPolicyRules {
   const peers: Array<Record<string, unknown>> = [];
-  if (inputs.allowSameNamespace) peers.push({ podSelector: {} });
+  if (inputs.allowSameNamespace) peers.push({ pod_selector: {} });
   const seen = new Set<string>();
   inputs.clients.forEach((c, i) => {
     const prop = `networkPolicy.clients[${i}]`;
@@ -73,22 +72,20 @@ export function mlflowPolicyRules(
     }
     seen.add(key);
     peers.push({
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
-      ...(labels && Object.keys(labels).length ? { podSelector: { matchLabels: labels } } : {}),
+      namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': ns } },
+      ...(labels && Object.keys(labels).length ? { pod_selector: { match_labels: labels } } : {}),
     });
   });
   if (inputs.gatewayNamespace !== undefined) {
     peers.push({
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': inputs.gatewayNamespace } },
+      namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': inputs.gatewayNamespace } },
     });
   }
   Validate.unique(scope, 'networkPolicy.clientCidrs', [...inputs.clientCidrs]);
   inputs.clientCidrs.forEach((c, i) => {
     Validate.cidr(scope, `networkPolicy.clientCidrs[${i}]`, c);
-    peers.push({ ipBlock: { cidr: c } });
+    peers.push({ ip_block: { cidr: c } });
   });
-  const ingress: Array<Record<string, unknown>> = [];
-  if (peers.length) ingress.push({ from: peers, ports: [{ port: String(port), protocol: 'TCP' }] });
 
   let dbCidrs: string[];
   if (inputs.databaseCidrs !== undefined) {
@@ -138,5 +135,5 @@ export function mlflowPolicyRules(
     },
     ...extraRules,
   ];
-  return { ingress, egress };
+  return { ingressFrom: peers, egress };
 }
