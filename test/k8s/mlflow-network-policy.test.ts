@@ -15,15 +15,20 @@ const RDS = MlflowDatabase.kubernetesSecret({
   secretName: 'mlflow-db',
 });
 
-function policy(props: Partial<MlflowServerProps> = {}): any {
+/** A server in a fresh workloads stack. */
+function server(props: Partial<MlflowServerProps> = {}) {
   const { workloads } = platformAndWorkloads();
-  new MlflowServer(workloads, 'Mlflow', {
+  const s = new MlflowServer(workloads, 'Mlflow', {
     database: RDS,
     artifactsDestination: 's3://acme-mlflow-artifacts/artifacts',
     adminSecretName: 'mlflow-admin',
     ...props,
   });
-  return resourcesOf(synthJson(workloads), 'kubernetes_network_policy_v1');
+  return { workloads, server: s };
+}
+
+function policy(props: Partial<MlflowServerProps> = {}): any {
+  return resourcesOf(synthJson(server(props).workloads), 'kubernetes_network_policy_v1');
 }
 
 function only(props: Partial<MlflowServerProps> = {}): any {
@@ -33,15 +38,7 @@ function only(props: Partial<MlflowServerProps> = {}): any {
 }
 
 function build(props: Partial<MlflowServerProps>): () => void {
-  return () => {
-    const { workloads } = platformAndWorkloads();
-    new MlflowServer(workloads, 'Mlflow', {
-      database: RDS,
-      artifactsDestination: 's3://acme-mlflow-artifacts/artifacts',
-      adminSecretName: 'mlflow-admin',
-      ...props,
-    });
-  };
+  return () => server(props);
 }
 
 const DNS = {
@@ -136,12 +133,7 @@ describe('MlflowServer NetworkPolicy', () => {
   });
 
   test('the NetworkPolicy is exposed and selects the Deployment pods', () => {
-    const { workloads } = platformAndWorkloads();
-    const s = new MlflowServer(workloads, 'Mlflow', {
-      database: RDS,
-      artifactsDestination: 's3://acme-mlflow-artifacts/artifacts',
-      adminSecretName: 'mlflow-admin',
-    });
+    const { workloads, server: s } = server();
     expect(s.networkPolicy).toBeDefined();
     const json = synthJson(workloads);
     const np = onlyResource(json, 'kubernetes_network_policy_v1');
@@ -205,12 +197,7 @@ describe('MlflowServer NetworkPolicy clients that name the server', () => {
       );
 
   test("a TrainingJob that logs to the server adds its namespace; a model server's mlflowModel weights add theirs", () => {
-    const { workloads } = platformAndWorkloads();
-    const server = new MlflowServer(workloads, 'Mlflow', {
-      database: RDS,
-      artifactsDestination: 's3://acme-mlflow-artifacts/artifacts',
-      adminSecretName: 'mlflow-admin',
-    });
+    const { workloads, server: mlflow } = server();
     const job = (id: string, namespace?: string) =>
       new TrainingJob(workloads, id, {
         image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
@@ -219,7 +206,7 @@ describe('MlflowServer NetworkPolicy clients that name the server', () => {
         gpusPerNode: 8,
         checkpoint: { uri: 's3://ckpt/a/' },
         ...(namespace ? { namespace } : {}),
-        tracking: { server, credentialsSecretName: 'mlflow-trainer' },
+        tracking: { server: mlflow, credentialsSecretName: 'mlflow-trainer' },
       });
     job('A', 'training');
     job('B', 'training');
@@ -230,34 +217,23 @@ describe('MlflowServer NetworkPolicy clients that name the server', () => {
       accelerator: Accelerator.L4,
       namespace: 'llm',
       weights: WeightsSource.mlflowModel('models:/llama-3.1-8b-awq/2', {
-        tracking: { server, credentialsSecretName: 'mlflow-reader' },
+        tracking: { server: mlflow, credentialsSecretName: 'mlflow-reader' },
       }),
     });
     expect(ingressOf(workloads)).toEqual(['own', 'training', 'default', 'llm']);
   });
 
   test('allowClientNamespace skips the own namespace and repeats; adds it when allowSameNamespace is false', () => {
-    const { workloads } = platformAndWorkloads();
-    const server = new MlflowServer(workloads, 'Mlflow', {
-      database: RDS,
-      artifactsDestination: 's3://acme-mlflow-artifacts/artifacts',
-      adminSecretName: 'mlflow-admin',
-      networkPolicy: { allowSameNamespace: false },
-    });
-    server.allowClientNamespace('mlflow');
-    server.allowClientNamespace('ci');
-    server.allowClientNamespace('ci');
+    const { workloads, server: s } = server({ networkPolicy: { allowSameNamespace: false } });
+    s.allowClientNamespace('mlflow');
+    s.allowClientNamespace('ci');
+    s.allowClientNamespace('ci');
     expect(ingressOf(workloads)).toEqual(['mlflow', 'ci']);
   });
 
   test('allowClientNamespace throws on a bad namespace', () => {
-    const { workloads } = platformAndWorkloads();
-    const server = new MlflowServer(workloads, 'Mlflow', {
-      database: RDS,
-      artifactsDestination: 's3://acme-mlflow-artifacts/artifacts',
-      adminSecretName: 'mlflow-admin',
-    });
-    expect(() => server.allowClientNamespace('Not_A_Namespace')).toThrow(ValidationError);
-    expect(() => server.allowClientNamespace('Not_A_Namespace')).toThrow(/'allowClientNamespace'/);
+    const { server: s } = server();
+    expect(() => s.allowClientNamespace('Not_A_Namespace')).toThrow(ValidationError);
+    expect(() => s.allowClientNamespace('Not_A_Namespace')).toThrow(/'allowClientNamespace'/);
   });
 });
