@@ -28,7 +28,7 @@ import { gpuPod } from './private/gpu-pod';
 import { addPreflight } from './private/preflight';
 import { nodeClassPlacement } from './private/node-class';
 import { otelEnv } from './tracing';
-import { extraResources } from './private/training-common';
+import { assertCommand, assertPinnedImage, extraResources } from './private/training-common';
 
 /** The Kueue label a workload uses to join a LocalQueue. */
 export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
@@ -334,28 +334,8 @@ export class TrainingJob extends Construct {
     const memory = props.memoryGiB ?? 64 * props.gpusPerNode;
     assertInteger(this, 'memoryGiB', memory, 1);
     Validate.string(this, 'image', props.image);
-    if (!Array.isArray(props.command)) {
-      throw new ValidationError(
-        `'command' must be an array of strings, for example ['torchrun', 'train.py'], got ${props.command === null ? 'null' : typeof props.command}.`,
-        this,
-      );
-    }
-    props.command.forEach((c, i) => Validate.string(this, `command[${i}]`, c, { allowEmpty: true }));
-    if (props.command.length === 0) {
-      throw new ValidationError(
-        `'command' is empty: give the training command, for example ['torchrun', 'train.py'].`,
-        this,
-      );
-    }
-    if (
-      !Token.isUnresolved(props.image) &&
-      (!/[:@]/.test(props.image.split('/').pop() ?? '') || props.image.endsWith(':latest'))
-    ) {
-      throw new ValidationError(
-        `'image' ('${props.image}') must carry a pinned tag or digest, not 'latest' or none: a restarted gang must run the same code.`,
-        this,
-      );
-    }
+    assertCommand(this, 'command', props.command, `['torchrun', 'train.py']`);
+    assertPinnedImage(this, 'image', props.image);
     if (props.platform) {
       dependOnStackOf(this, props.platform);
       if (!props.platform.jobSetInstalled) {
