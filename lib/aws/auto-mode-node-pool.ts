@@ -1,8 +1,6 @@
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
-  Capacity,
-  GpuNodePoolOptions,
   gpuPoolTaints,
   NodeTaint,
   Validate,
@@ -13,7 +11,8 @@ import {
 import { AUTO_MODE_GPU_INSTANCE_FAMILIES, AUTO_MODE_MAX_NODE_LIFETIME } from './auto-mode';
 import { EFA_RESOURCE } from './training-node-group';
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
-import { IEksCluster, IPlacementGroup, NetworkSubnet } from './interfaces';
+import { ElasticGpuNodePoolOptions } from './elastic-gpu-node-pool';
+import { IEksCluster } from './interfaces';
 import { requireEksCluster } from './private/auto-mode-rules';
 import {
   claimElasticInstanceTypes,
@@ -50,88 +49,23 @@ export const AUTO_MODE_REFUSED_POOL_PROPS: Readonly<Record<string, string>> = {
   draDriver: 'EKS Auto Mode does not support Dynamic Resource Allocation (NVIDIA or EFA DRA drivers)',
 };
 
-/** Properties of an {@link AutoModeGpuNodePool}: the shared GPU pool options plus Auto Mode's. */
-export interface AutoModeGpuNodePoolProps extends GpuNodePoolOptions {
+/** Properties of an {@link AutoModeGpuNodePool}: the elastic GPU pool options plus Auto Mode's. */
+export interface AutoModeGpuNodePoolProps extends ElasticGpuNodePoolOptions {
   /** The cluster; it must run EKS Auto Mode (`EksCluster` `autoMode`, or imported with `autoMode: true`). */
   readonly cluster: IEksCluster;
   /**
-   * Capacity to fall back to, after `capacity`, in Karpenter's own order of preference:
-   * reservations and Capacity Blocks first, then spot, then on-demand.
-   * @default - none: only `capacity`
-   */
-  readonly fallbackCapacity?: Capacity[];
-  /**
-   * Name of the NodePool and NodeClass (a DNS subdomain; not `default`, which Auto Mode owns).
-   * @default - the construct id, lower-cased
-   */
-  readonly name?: string;
-  /**
-   * Instance type; must have `accelerator` and `gpusPerNode` GPUs. Spot and on-demand pools also
-   * allow the catalogue's compatible types (same GPUs, and the same EFA layout with EFA).
-   * @default - the catalogue's preferred type for the accelerator and GPU count
-   */
-  readonly instanceType?: string;
-  /**
-   * EFA interfaces on every network card, from {@link efaInterfaceLayout} (NodeClass
-   * `advancedNetworking.networkInterfaces`, Auto Mode since 2026-07-21), with an EFA security
-   * group (all traffic to and from itself). Auto Mode then adds no IPs or interfaces after launch:
-   * pods get the addresses of `podIpv4Prefixes`. An EFA pool and a non-EFA pool may not share an
-   * instance type.
-   * @default true
-   */
-  readonly efa?: boolean;
-  /**
    * /28 prefixes (16 pod IPs each) on the primary interface of an EFA node
-   * (`secondaryIPv4PrefixCount`): with static interfaces, Auto Mode assigns pod IPs only from
-   * these.
+   * (`secondaryIPv4PrefixCount`): with static interfaces (NodeClass
+   * `advancedNetworking.networkInterfaces`, Auto Mode since 2026-07-21), Auto Mode adds no IPs or
+   * interfaces after launch and assigns pod IPs only from these.
    * @default 1
    */
   readonly podIpv4Prefixes?: number;
-  /**
-   * Most GPUs the pool may hold (`spec.limits` `nvidia.com/gpu`). Set this or `monthlyBudgetUsd`.
-   * @default - from `monthlyBudgetUsd`
-   */
-  readonly maxGpus?: number;
-  /**
-   * Monthly budget (US dollars, 730 hours) the pool may spend at the catalogued on-demand price
-   * of its most expensive instance type; the GPU limit is the whole nodes that fit.
-   * @default - `maxGpus` must be set
-   */
-  readonly monthlyBudgetUsd?: number;
-  /**
-   * How long an empty node stays before Auto Mode removes it (`consolidateAfter`, with
-   * `consolidationPolicy: WhenEmpty`).
-   * @default '10m'
-   */
-  readonly consolidateAfter?: string;
-  /**
-   * The single-AZ subnet (EFA, reservations, Capacity Blocks and a placement group live in one AZ).
-   * @default - the network's `trainingSubnet` with EFA, reserved capacity or a placement group, else all private subnets
-   */
-  readonly subnet?: NetworkSubnet;
-  /**
-   * Availability Zone of the capacity reservation or Capacity Block, checked against the subnet.
-   * @default - not checked
-   */
-  readonly reservationAvailabilityZone?: string;
   /**
    * Node ephemeral storage (the encrypted gp3 data volume, NodeClass `ephemeralStorage.size`), GiB.
    * @default 200
    */
   readonly ephemeralStorageGiB?: number;
-  /**
-   * Launch every node in one new `cluster` placement group (NodeClass `placementGroupSelector`,
-   * Auto Mode since 2026-05-05), created in the cluster's stack as
-   * `<cluster>/PlacementGroup-<name>`. The pool then stays in one AZ.
-   * @default false
-   */
-  readonly placementGroup?: boolean;
-  /**
-   * Launch every node in a placement group the app does not own (the one an On-Demand Capacity
-   * Reservation was created in).
-   * @default - none; `placementGroup` decides
-   */
-  readonly existingPlacementGroup?: IPlacementGroup;
 }
 
 /**

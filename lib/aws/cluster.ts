@@ -362,6 +362,12 @@ export interface EksClusterAttributes {
    */
   readonly fsxCsiDriverInstalled?: boolean;
   /**
+   * Whether the `aws-ebs-csi-driver` add-on is installed (an `EbsStorageClass` with the
+   * `ebs.csi.aws.com` provisioner needs it). Ignored with `autoMode`.
+   * @default - not known: an `EbsStorageClass` on this cluster is not checked against it
+   */
+  readonly ebsCsiDriverInstalled?: boolean;
+  /**
    * Whether new GPU node groups turn on EKS node auto repair (the cluster must run the
    * `eks-node-monitoring-agent` add-on).
    * @default - true when `nodeRepair` is set, else false
@@ -399,6 +405,7 @@ class ImportedEksCluster extends Construct implements IEksCluster {
   public readonly nodeAutoRepair: boolean;
   public readonly nodeRepair?: EksNodeRepairOptions;
   public readonly autoMode: boolean;
+  public readonly ebsCsiDriverInstalled?: boolean;
   /** The `aws_eks_cluster` data source. */
   public readonly resource: DataAwsEksCluster;
   private readonly givenOidcProviderArn?: string;
@@ -433,7 +440,12 @@ class ImportedEksCluster extends Construct implements IEksCluster {
         );
       }
     }
-    for (const b of ['fsxCsiDriverInstalled', 'nodeAutoRepair', 'autoMode'] as const) {
+    for (const b of [
+      'fsxCsiDriverInstalled',
+      'ebsCsiDriverInstalled',
+      'nodeAutoRepair',
+      'autoMode',
+    ] as const) {
       if (attrs[b] !== undefined) Validate.boolean(this, b, attrs[b]);
     }
     if (attrs.nodeRepair !== undefined) {
@@ -470,6 +482,7 @@ class ImportedEksCluster extends Construct implements IEksCluster {
     this.fsxCsiDriverInstalled = attrs.fsxCsiDriverInstalled ?? false;
     this.nodeAutoRepair = attrs.nodeAutoRepair ?? attrs.nodeRepair !== undefined;
     this.autoMode = attrs.autoMode ?? false;
+    this.ebsCsiDriverInstalled = this.autoMode ? false : attrs.ebsCsiDriverInstalled;
   }
 
   public get oidcProviderArn(): string {
@@ -577,6 +590,8 @@ export class EksCluster extends Construct implements IEksCluster {
   public readonly autoMode: boolean;
   /** The Auto Mode built-in node pools that are on (empty without Auto Mode). */
   public readonly autoModeNodePools: string[];
+  /** Whether the `aws-ebs-csi-driver` add-on is installed (`ebsCsiDriver`; never with Auto Mode). */
+  public readonly ebsCsiDriverInstalled: boolean;
   /** The managed add-ons, by add-on name. */
   public readonly addons: Record<string, EksAddon> = {};
   /** The AWS region of the cluster. */
@@ -611,6 +626,7 @@ export class EksCluster extends Construct implements IEksCluster {
     }
     this.autoMode = autoMode !== undefined;
     this.autoModeNodePools = autoMode ? [...autoMode.builtInNodePools] : [];
+    this.ebsCsiDriverInstalled = !autoMode && (props.ebsCsiDriver ?? true);
     if (props.addonVersions !== undefined) Validate.object(this, 'addonVersions', props.addonVersions);
     if (props.systemNodeGroup !== undefined) Validate.object(this, 'systemNodeGroup', props.systemNodeGroup);
     const stackName = TerraformStack.of(this).node.id;
@@ -971,7 +987,7 @@ export class EksCluster extends Construct implements IEksCluster {
     if (this.nodeAutoRepair) {
       this.addon('eks-node-monitoring-agent', undefined, { dependsOn: [this.systemNodeGroup] });
     }
-    if (props.ebsCsiDriver ?? true) {
+    if (this.ebsCsiDriverInstalled) {
       const ebsRole = serviceRole(
         this,
         'EbsCsiRole',

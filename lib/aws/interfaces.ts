@@ -116,6 +116,12 @@ export interface IEksCluster extends IConstruct {
    */
   readonly autoMode?: boolean;
   /**
+   * Whether the EBS CSI driver add-on (provisioner `ebs.csi.aws.com`) runs on the cluster; Auto
+   * Mode clusters provision EBS volumes with their own `ebs.csi.eks.amazonaws.com` instead.
+   * @default - not known (an imported cluster without `ebsCsiDriverInstalled`)
+   */
+  readonly ebsCsiDriverInstalled?: boolean;
+  /**
    * The cluster's node auto repair options, which GPU node groups use unless they set their own.
    * @default - the defaults of `EksNodeRepairOptions`
    */

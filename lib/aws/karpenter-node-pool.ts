@@ -1,16 +1,8 @@
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  Capacity,
-  GpuNodePoolOptions,
-  gpuPoolTaints,
-  NodeTaint,
-  Validate,
-  validateGpuNodePoolOptions,
-  ValidationError,
-} from '../core';
+import { gpuPoolTaints, NodeTaint, Validate, validateGpuNodePoolOptions, ValidationError } from '../core';
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
-import { IPlacementGroup, NetworkSubnet } from './interfaces';
+import { ElasticGpuNodePoolOptions } from './elastic-gpu-node-pool';
 import { Karpenter } from './karpenter';
 import {
   claimElasticInstanceTypes,
@@ -36,62 +28,10 @@ import { RawTerraformResource } from '../core/private/raw-resource';
 import { validateSubnet } from './private/subnets';
 import { EFA_HUGE_PAGES_2MIB } from './training-node-group';
 
-/** Properties of a {@link KarpenterGpuNodePool}: the shared GPU pool options plus Karpenter's. */
-export interface KarpenterGpuNodePoolProps extends GpuNodePoolOptions {
+/** Properties of a {@link KarpenterGpuNodePool}: the elastic GPU pool options plus Karpenter's. */
+export interface KarpenterGpuNodePoolProps extends ElasticGpuNodePoolOptions {
   /** The Karpenter installation (in another stack: the NodePool's CRD must exist at plan time). */
   readonly karpenter: Karpenter;
-  /**
-   * Capacity to fall back to, after `capacity`, in Karpenter's own order of preference:
-   * reservations and Capacity Blocks first, then spot, then on-demand. Karpenter always tries
-   * them in that order, so a list in another order is refused.
-   * @default - none: only `capacity`
-   */
-  readonly fallbackCapacity?: Capacity[];
-  /**
-   * Name of the NodePool and EC2NodeClass (a DNS subdomain).
-   * @default - the construct id, lower-cased
-   */
-  readonly name?: string;
-  /**
-   * Instance type; must have `accelerator` and `gpusPerNode` GPUs. Spot and on-demand pools
-   * also allow the catalogue's compatible types (same GPUs, and the same EFA layout with EFA).
-   * @default - the catalogue's preferred type for the accelerator and GPU count
-   */
-  readonly instanceType?: string;
-  /**
-   * EFA interfaces on every network card (the layout of {@link efaInterfaceLayout}). An EFA
-   * pool and a non-EFA pool of one cluster may not share an instance type: a pod could land on
-   * the non-EFA node and NCCL would fall back to TCP.
-   * @default true
-   */
-  readonly efa?: boolean;
-  /**
-   * Most GPUs the pool may hold (`spec.limits` `nvidia.com/gpu`). Set this or `monthlyBudgetUsd`.
-   * @default - from `monthlyBudgetUsd`
-   */
-  readonly maxGpus?: number;
-  /**
-   * Monthly budget (US dollars, 730 hours) the pool may spend at the catalogued on-demand price
-   * of its most expensive instance type; the GPU limit is the whole nodes that fit.
-   * @default - `maxGpus` must be set
-   */
-  readonly monthlyBudgetUsd?: number;
-  /**
-   * How long an empty node stays before Karpenter removes it (`consolidateAfter`). GPU pools
-   * consolidate only when empty (`WhenEmpty`): busy GPU nodes are never packed tighter.
-   * @default '10m'
-   */
-  readonly consolidateAfter?: string;
-  /**
-   * The single-AZ subnet (EFA, reservations and Capacity Blocks live in one AZ).
-   * @default - the network's `trainingSubnet` with EFA or reserved capacity, else all private subnets
-   */
-  readonly subnet?: NetworkSubnet;
-  /**
-   * Availability Zone of the capacity reservation or Capacity Block, checked against the subnet.
-   * @default - not checked
-   */
-  readonly reservationAvailabilityZone?: string;
   /**
    * AMI family.
    * @default GpuAmiType.AL2023_X86_64_NVIDIA
@@ -124,21 +64,6 @@ export interface KarpenterGpuNodePoolProps extends GpuNodePoolOptions {
    * @default EFA_HUGE_PAGES_2MIB (5128) with EFA, else 0
    */
   readonly hugePages2MiB?: number;
-  /**
-   * Launch every node of the pool in one new `cluster` placement group (EC2NodeClass
-   * `placementGroupSelector`, Karpenter v1.14.1 `pkg/apis/crds/karpenter.k8s.aws_ec2nodeclasses.yaml`),
-   * created in the cluster's stack as `<cluster>/PlacementGroup-<name>`. The pool then stays in
-   * one AZ. One placement group holds every node of the pool, so an elastic pool in one group
-   * finds capacity less often; Capacity Blocks are co-located already (a warning).
-   * @default false
-   */
-  readonly placementGroup?: boolean;
-  /**
-   * Launch every node in a placement group the app does not own (the `cluster` placement group an
-   * On-Demand Capacity Reservation was created in).
-   * @default - none; `placementGroup` decides
-   */
-  readonly existingPlacementGroup?: IPlacementGroup;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   Warnings,
 } from '../core';
 import type { GkeNcclPlugin } from './gke-nccl-plugin';
+import { refuseHugePagesOnEksAutoMode } from './private/training-common';
 
 /** The kind of network a multi-node model server's replicas talk over. */
 export enum ServingFabricKind {
@@ -30,9 +31,15 @@ export interface EfaServingFabricOptions {
   /**
    * `hugepages-2Mi` each pod requests, MiB: the EFA driver pre-allocates 5128 x 2 MiB pages on
    * the node, and AWS's EKS NCCL tests request 5210 MiB per pod (EKS User Guide `node-efa`).
-   * @default 5210
+   * @default 5210, or 0 with `eksAutoMode`
    */
   readonly hugePages2MiB?: number;
+  /**
+   * The pods run on EKS Auto Mode nodes (an `AutoModeGpuNodePool` of the AWS module), which
+   * reserve no huge pages: none are requested, and `hugePages2MiB` above 0 is refused.
+   * @default false
+   */
+  readonly eksAutoMode?: boolean;
 }
 
 /** Options of {@link ServingFabric.gkeDeviceNetworks}. */
@@ -113,12 +120,18 @@ export class ServingFabric {
         max: 32,
         reason: '32 on p5 / p5e, 16 on p5en, 4 on p4d',
       });
+      if (options.eksAutoMode !== undefined)
+        Validate.boolean(scope, 'fabric.eksAutoMode', options.eksAutoMode);
+      const autoMode = options.eksAutoMode ?? false;
       const hugePages = Validate.integer(
         scope,
         'fabric.hugePages2MiB',
-        options.hugePages2MiB ?? EFA_POD_HUGE_PAGES_MIB,
+        options.hugePages2MiB ?? (autoMode ? 0 : EFA_POD_HUGE_PAGES_MIB),
         { min: 0, max: 1_048_576 },
       );
+      if (autoMode && hugePages > 0) {
+        refuseHugePagesOnEksAutoMode(scope, 'fabric.hugePages2MiB', ['hugepages-2Mi']);
+      }
       return {
         resources: {
           [EFA_RESOURCE]: String(devices),

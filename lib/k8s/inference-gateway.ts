@@ -136,6 +136,17 @@ export interface AwsInternalNlbOptions {
    * @default true
    */
   readonly awsLoadBalancerController?: boolean;
+  /**
+   * The cluster runs EKS Auto Mode (pass `cluster.autoMode` of the AWS module's `EksCluster`):
+   * Auto Mode's own load balancing creates the NLB (`loadBalancerClass: eks.amazonaws.com/nlb`,
+   * the cluster default for `LoadBalancer` Services), which does not support the
+   * `aws-load-balancer-type` and `aws-load-balancer-internal` annotations: the Service carries
+   * only `aws-load-balancer-scheme: internal` and `aws-load-balancer-nlb-target-type: ip`. Not
+   * combinable with `awsLoadBalancerController` (Auto Mode clusters run no controller).
+   * @default false
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/auto-configure-nlb.html
+   */
+  readonly eksAutoMode?: boolean;
 }
 
 /**
@@ -166,6 +177,23 @@ export class GatewayExposure {
    * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/
    */
   public static awsInternalNlb(options: AwsInternalNlbOptions = {}): GatewayExposure {
+    Validate.object(undefined, 'awsInternalNlb options', options);
+    if (options.eksAutoMode !== undefined) Validate.boolean(undefined, 'eksAutoMode', options.eksAutoMode);
+    if (options.eksAutoMode) {
+      if (options.awsLoadBalancerController !== undefined) {
+        throw new ValidationError(
+          `GatewayExposure.awsInternalNlb: 'awsLoadBalancerController' is set with 'eksAutoMode': an Auto Mode cluster's NLBs are ` +
+            `made by Auto Mode's own load balancing (loadBalancerClass eks.amazonaws.com/nlb), not by the AWS Load Balancer ` +
+            `Controller or the in-tree controller. Remove 'awsLoadBalancerController'.`,
+        );
+      }
+      // EKS UG `automode/auto-configure-nlb.adoc`: scheme and target type are supported; the type
+      // and internal annotations are not (loadBalancerClass replaces them, and is the default).
+      return GatewayExposure.internalLoadBalancer({
+        'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+        'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+      });
+    }
     return GatewayExposure.internalLoadBalancer(
       (options.awsLoadBalancerController ?? true)
         ? {

@@ -1,14 +1,16 @@
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { Token } from 'cdktf';
+import { Lazy, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { Validate, ValidationError } from '../core';
 import { MANAGED_BY, assertDnsLabel, assertInteger, assertServiceName } from './private/common';
 import { MLFLOW_LAUNCHER_PY } from './private/mlflow-launcher';
+import { mlflowPolicyRules } from './private/mlflow-network-policy';
 import { PodSecurityLevel } from './pod-security';
 import type { PodEnvVar } from './pod-spec';
 import { IMAGES, ImageVersion, imageRef } from './versions';
@@ -180,6 +182,74 @@ export interface MlflowGatewayRoute {
   readonly hostnames: string[];
 }
 
+/** A client of the MLflow server: the pods of a namespace, or those of its pods with given labels. */
+export interface MlflowNetworkClient {
+  /** Namespace of the clients (a training or serving namespace). */
+  readonly namespace: string;
+  /**
+   * Labels the client pods carry (`podSelector.matchLabels` within `namespace`).
+   * @default - every pod of the namespace
+   */
+  readonly podLabels?: Record<string, string>;
+}
+
+/** A TCP destination the MLflow server may also connect to. */
+export interface MlflowNetworkEgress {
+  /** IPv4 CIDR block. */
+  readonly cidr: string;
+  /** TCP port. */
+  readonly port: number;
+}
+
+/**
+ * The MLflow server's NetworkPolicy (ingress and egress). Ingress to port 5000 from the server's
+ * own namespace, the `clients`, the route's gateway namespace and `clientCidrs`; egress to DNS
+ * (port 53, UDP and TCP), the database port (the host's /32 when it is an IPv4 address, else any
+ * address, or `databaseCidrs`), HTTPS (443, any address: the artifact bucket, AWS Secrets Manager,
+ * STS and Google's APIs have public, changing addresses) and port 80 of the credential endpoints
+ * (`169.254.170.23`, the EKS Pod Identity Agent; `169.254.169.254`, the metadata server of GKE's
+ * Workload Identity Federation). Everything else is denied. Kubelet probes from the pod's node
+ * are always allowed. Enforced only by a network plugin that enforces NetworkPolicies (EKS VPC
+ * CNI with `networkPolicy`, EKS Auto Mode with its NodeClass `networkPolicy`, GKE Dataplane V2,
+ * Calico, Cilium).
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export interface MlflowNetworkPolicy {
+  /**
+   * Create the NetworkPolicy.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Namespaces (and pods in them) that may call the server: where training jobs and model
+   * servers that log to or load from MLflow run.
+   * @default - none besides the server's own namespace and the route's gateway
+   */
+  readonly clients?: MlflowNetworkClient[];
+  /**
+   * Whether pods of the server's own namespace may call it.
+   * @default true
+   */
+  readonly allowSameNamespace?: boolean;
+  /**
+   * IPv4 CIDR blocks whose connections may reach the server (`ipBlock` sources): callers outside
+   * the pod network, such as a GKE gateway's proxy-only subnet.
+   * @default - none
+   */
+  readonly clientCidrs?: string[];
+  /**
+   * IPv4 CIDR blocks the database is in (its subnets), to narrow the database egress rule.
+   * @default - the database host's /32 when it is an IPv4 address, else any address on the database port
+   */
+  readonly databaseCidrs?: string[];
+  /**
+   * Further TCP destinations the server may connect to (a proxy, a private endpoint on
+   * another port, a GKE Dataplane V2 metadata address).
+   * @default - none
+   */
+  readonly extraEgress?: MlflowNetworkEgress[];
+}
+
 /** Properties of an {@link MlflowServer}. */
 export interface MlflowServerProps {
   /** The PostgreSQL backend store. */
@@ -245,6 +315,11 @@ export interface MlflowServerProps {
    * @default - reachable inside the cluster only, through the ClusterIP Service
    */
   readonly route?: MlflowGatewayRoute;
+  /**
+   * The server's NetworkPolicy: who may call it and where it may connect.
+   * @default - a NetworkPolicy allowing the own namespace and the gateway in, and DNS, the database, HTTPS and the credential endpoints out
+   */
+  readonly networkPolicy?: MlflowNetworkPolicy;
 }
 
 /**
@@ -281,6 +356,8 @@ export class MlflowServer extends Construct implements IMlflowTrackingServer {
   public readonly podDisruptionBudget: PodDisruptionBudgetV1;
   /** The HTTPRoute, when `route` is set. */
   public readonly route?: Manifest;
+  /** The NetworkPolicy, unless `networkPolicy.enabled` is false. */
+  public readonly networkPolicy?: NetworkPolicyV1;
   /** Namespace. */
   public readonly namespace: string;
   /** Name of the Deployment, Service and ServiceAccount. */
@@ -291,6 +368,8 @@ export class MlflowServer extends Construct implements IMlflowTrackingServer {
   public readonly serverArgs: string[];
   /** The Pod Security level the pods meet. */
   public readonly podSecurityLevel = PodSecurityLevel.RESTRICTED;
+  private readonly clientNamespaces: string[] = [];
+  private allowSameNamespace = true;
 
   constructor(scope: Construct, id: string, props: MlflowServerProps) {
     super(scope, id);
@@ -504,6 +583,49 @@ export class MlflowServer extends Construct implements IMlflowTrackingServer {
       spec: { maxUnavailable: '1', selector: { matchLabels: selector } },
     });
     this.trackingUri = `http://${name}.${namespace}.svc.cluster.local:${MLFLOW_PORT}`;
+    const np = Validate.object<MlflowNetworkPolicy>(this, 'networkPolicy', props.networkPolicy ?? {});
+    if (np.enabled !== undefined) Validate.boolean(this, 'networkPolicy.enabled', np.enabled);
+    if (np.allowSameNamespace !== undefined) {
+      Validate.boolean(this, 'networkPolicy.allowSameNamespace', np.allowSameNamespace);
+    }
+    const endpoint = props.database.endpoint;
+    const rules = mlflowPolicyRules(this, {
+      clients: Validate.array<MlflowNetworkClient>(this, 'networkPolicy.clients', np.clients ?? []),
+      allowSameNamespace: np.allowSameNamespace ?? true,
+      clientCidrs: Validate.array<string>(this, 'networkPolicy.clientCidrs', np.clientCidrs ?? []),
+      gatewayNamespace: props.route?.gatewayNamespace,
+      databaseHost: endpoint.host,
+      databasePort: endpoint.port ?? 5432,
+      databaseCidrs: np.databaseCidrs,
+      extraEgress: Validate.array<MlflowNetworkEgress>(
+        this,
+        'networkPolicy.extraEgress',
+        np.extraEgress ?? [],
+      ),
+    });
+    this.allowSameNamespace = np.allowSameNamespace ?? true;
+    if (np.enabled ?? true) {
+      // The clients' namespaces arrive until synth (allowClientNamespace), so the ingress list is
+      // produced then, with Terraform's block names (the binding does not map a lazy value's keys).
+      const clientPeer = (ns: string) => ({
+        namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': ns } },
+      });
+      const ingress = Lazy.anyValue({
+        produce: () => {
+          const from = [...rules.ingressFrom, ...this.clientNamespaces.map(clientPeer)];
+          return from.length ? [{ from, ports: [{ port: String(MLFLOW_PORT), protocol: 'TCP' }] }] : [];
+        },
+      });
+      this.networkPolicy = new NetworkPolicyV1(this, 'NetworkPolicy', {
+        metadata: { name, namespace, labels },
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress,
+          egress: rules.egress,
+        },
+      });
+    }
     if (props.route !== undefined) {
       this.route = new Manifest(this, 'Route', {
         manifest: {
@@ -539,6 +661,18 @@ export class MlflowServer extends Construct implements IMlflowTrackingServer {
   public clientEnv(): Record<string, string> {
     return { MLFLOW_TRACKING_URI: this.trackingUri };
   }
+
+  /**
+   * Lets every pod of `namespace` call the server (an ingress source of its NetworkPolicy).
+   * Training jobs and `WeightsSource.mlflowModel` servers that name this server call it with their
+   * namespace; call it for other clients. Does nothing for the server's own namespace (unless
+   * `allowSameNamespace` is false), a namespace already allowed, or without a NetworkPolicy.
+   */
+  public allowClientNamespace(namespace: string): void {
+    Validate.k8sDnsLabel(this, 'allowClientNamespace', namespace, { what: 'a namespace name' });
+    if (namespace === this.namespace && this.allowSameNamespace) return;
+    if (!this.clientNamespaces.includes(namespace)) this.clientNamespaces.push(namespace);
+  }
 }
 
 /**
@@ -549,6 +683,12 @@ export class MlflowServer extends Construct implements IMlflowTrackingServer {
 export interface IMlflowTrackingServer {
   /** `MLFLOW_TRACKING_URI`: an `http(s)://` URL or a SageMaker MLflow tracking server ARN. */
   readonly trackingUri: string;
+  /**
+   * Lets the pods of `namespace` call the server through its NetworkPolicy. Training jobs and
+   * MLflow weights sources call it with their own namespace.
+   * @default - not implemented: the server has no NetworkPolicy of this library
+   */
+  allowClientNamespace?(namespace: string): void;
 }
 
 /** Where a training job logs its runs (`TrainingJobProps.tracking`). */
@@ -578,9 +718,13 @@ export function mlflowClientEnv(
   prop: string,
   tracking: MlflowTracking,
   defaultExperiment: string,
+  clientNamespace?: string,
 ): PodEnvVar[] {
   const t = Validate.object<MlflowTracking>(scope, prop, tracking);
   const server = Validate.object<IMlflowTrackingServer>(scope, `${prop}.server`, t.server);
+  if (clientNamespace !== undefined && typeof server.allowClientNamespace === 'function') {
+    server.allowClientNamespace(clientNamespace);
+  }
   const uri = Validate.string(scope, `${prop}.server.trackingUri`, server.trackingUri);
   const arn = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:mlflow-tracking-server\/[A-Za-z0-9-]{1,256}$/;
   if (!Token.isUnresolved(uri) && !arn.test(uri)) {

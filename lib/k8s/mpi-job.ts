@@ -117,6 +117,12 @@ export interface MpiJobProps {
    */
   readonly extraResourcesPerWorker?: Record<string, string | number>;
   /**
+   * The workers run on EKS Auto Mode nodes (an `AutoModeGpuNodePool` of the AWS module): huge
+   * pages in `extraResourcesPerWorker` are then refused, since Auto Mode nodes reserve none.
+   * @default false
+   */
+  readonly eksAutoMode?: boolean;
+  /**
    * Checks each worker runs before it starts (init containers): DCGM diagnostics level 1
    * ({@link PreflightChecks.dcgm}); a failing check fails the worker and the job. The NCCL init
    * check is TrainingJob only.
@@ -292,11 +298,13 @@ export class MpiJob extends Construct {
       const env = Validate.stringMap(this, 'env', props.env);
       Object.keys(env).forEach((k) => Validate.envVarName(this, `env key '${k}'`, k));
     }
+    if (props.eksAutoMode !== undefined) Validate.boolean(this, 'eksAutoMode', props.eksAutoMode);
     const extra = extraResources(
       this,
       'extraResourcesPerWorker',
       props.extraResourcesPerWorker,
       'gpusPerWorker, cpu or memoryGiB',
+      props.eksAutoMode ?? false,
     );
 
     const labels: Record<string, string> = {

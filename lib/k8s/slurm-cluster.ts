@@ -3,7 +3,7 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { ITerraformDependable, Token } from 'cdktf';
+import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
@@ -33,6 +33,31 @@ import { ImageVersion, SLURM_IMAGES, imageRef } from './versions';
 import { SecretKeyRef } from './weights';
 
 const API_VERSION = `${SLINKY_API_GROUP}/${SLINKY_API_VERSION}`;
+
+/** Names claimed per stack and namespace by the SlurmClusters in it (`<kind>/<namespace>/<name>` to the claimant's path). */
+const NAMESPACE_CLAIMS = new WeakMap<TerraformStack, Map<string, string>>();
+
+/**
+ * Claims a cluster or NodeSet name in the cluster's namespace within its stack (one stack
+ * deploys to one Kubernetes cluster); returns the path of the SlurmCluster that holds it already.
+ */
+function claimInNamespace(
+  cluster: SlurmCluster,
+  kind: 'cluster' | 'nodeset',
+  name: string,
+): string | undefined {
+  const stack = TerraformStack.of(cluster);
+  let claims = NAMESPACE_CLAIMS.get(stack);
+  if (claims === undefined) {
+    claims = new Map();
+    NAMESPACE_CLAIMS.set(stack, claims);
+  }
+  const key = `${kind}/${cluster.namespace}/${name}`;
+  const holder = claims.get(key);
+  if (holder !== undefined && holder !== cluster.node.path) return holder;
+  claims.set(key, cluster.node.path);
+  return undefined;
+}
 
 /**
  * What the operator v1.2.1 builds around the custom resources, as this construct relies on it
@@ -392,6 +417,14 @@ export class SlurmCluster extends Construct {
     assertServiceName(this, 'name', this.name, 63 - '-controller-0'.length);
     this.namespace = props.namespace ?? 'slurm';
     assertDnsLabel(this, 'namespace', this.namespace);
+    const sameName = claimInNamespace(this, 'cluster', this.name);
+    if (sameName !== undefined) {
+      throw new ValidationError(
+        `SlurmCluster '${sameName}' already has the name '${this.name}' in namespace '${this.namespace}' of the same stack: ` +
+          `their Controller, Secrets and NodeSets would be the same objects. Give this cluster another 'name' or 'namespace'.`,
+        this,
+      );
+    }
     this.clusterName = props.clusterName ?? this.name;
     Validate.string(this, 'clusterName', this.clusterName);
     if (
@@ -584,6 +617,15 @@ export class SlurmCluster extends Construct {
     if (this.nodeSetNames.has(name)) {
       throw new ValidationError(
         `a NodeSet named '${name}' already exists in SlurmCluster '${this.node.path}': give each NodeSet its own 'name'.`,
+        scope,
+      );
+    }
+    const other = claimInNamespace(this, 'nodeset', name);
+    if (other !== undefined) {
+      throw new ValidationError(
+        `a NodeSet named '${name}' already exists in SlurmCluster '${other}', in the same namespace '${this.namespace}' of the ` +
+          `same stack: both clusters' pods would take the host names '${name}-0', '${name}-1', ... (the Slurm node names). ` +
+          `Give this NodeSet another 'name' (for example '${this.name}-${name}'), or put the clusters in different namespaces.`,
         scope,
       );
     }

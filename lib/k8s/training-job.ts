@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
   Accelerator,
-  NVIDIA_GPU_RESOURCE,
   Validate,
   KARPENTER_DO_NOT_DISRUPT_ANNOTATION,
   ValidationError,
@@ -31,6 +30,7 @@ import { GpuPodOptions, gpuPod } from './private/gpu-pod';
 import { addPreflight } from './private/preflight';
 import { nodeClassPlacement } from './private/node-class';
 import { otelEnv } from './tracing';
+import { assertCommand, assertPinnedImage, extraResources } from './private/training-common';
 
 /** The Kueue label a workload uses to join a LocalQueue. */
 export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
@@ -173,6 +173,12 @@ export interface TrainingJobProps {
    * @default - no fabric: the pod network, plus `extraResourcesPerNode`
    */
   readonly fabric?: ServingFabric;
+  /**
+   * The pods run on EKS Auto Mode nodes (an `AutoModeGpuNodePool` of the AWS module): huge pages
+   * in `extraResourcesPerNode` are then refused, since Auto Mode nodes reserve none.
+   * @default false
+   */
+  readonly eksAutoMode?: boolean;
   /**
    * CPU request per node.
    * @default - 8 per GPU
@@ -341,28 +347,8 @@ export class TrainingJob extends Construct {
     const memory = props.memoryGiB ?? 64 * props.gpusPerNode;
     assertInteger(this, 'memoryGiB', memory, 1);
     Validate.string(this, 'image', props.image);
-    if (!Array.isArray(props.command)) {
-      throw new ValidationError(
-        `'command' must be an array of strings, for example ['torchrun', 'train.py'], got ${props.command === null ? 'null' : typeof props.command}.`,
-        this,
-      );
-    }
-    props.command.forEach((c, i) => Validate.string(this, `command[${i}]`, c, { allowEmpty: true }));
-    if (props.command.length === 0) {
-      throw new ValidationError(
-        `'command' is empty: give the training command, for example ['torchrun', 'train.py'].`,
-        this,
-      );
-    }
-    if (
-      !Token.isUnresolved(props.image) &&
-      (!/[:@]/.test(props.image.split('/').pop() ?? '') || props.image.endsWith(':latest'))
-    ) {
-      throw new ValidationError(
-        `'image' ('${props.image}') must carry a pinned tag or digest, not 'latest' or none: a restarted gang must run the same code.`,
-        this,
-      );
-    }
+    assertCommand(this, 'command', props.command, `['torchrun', 'train.py']`);
+    assertPinnedImage(this, 'image', props.image);
     if (props.platform) {
       dependOnStackOf(this, props.platform);
       if (!props.platform.jobSetInstalled) {
@@ -433,7 +419,7 @@ export class TrainingJob extends Construct {
       );
     }
     if (props.tracking !== undefined) {
-      env.push(...mlflowClientEnv(this, 'tracking', props.tracking, this.jobSetName));
+      env.push(...mlflowClientEnv(this, 'tracking', props.tracking, this.jobSetName, this.namespace));
     }
     const volumes: PodVolume[] = [];
     const mounts: PodVolumeMount[] = [];
@@ -464,17 +450,14 @@ export class TrainingJob extends Construct {
       );
     }
 
-    const extra: Record<string, string> = {};
-    for (const [k, v] of Object.entries(props.extraResourcesPerNode ?? {})) {
-      if (k === NVIDIA_GPU_RESOURCE || k === 'cpu' || k === 'memory') {
-        throw new ValidationError(
-          `'extraResourcesPerNode' must not set '${k}': use gpusPerNode, cpu or memoryGiB.`,
-          this,
-        );
-      }
-      Validate.k8sLabelKey(this, `extraResourcesPerNode key '${k}'`, k);
-      extra[k] = Validate.k8sQuantity(this, `extraResourcesPerNode['${k}']`, v);
-    }
+    if (props.eksAutoMode !== undefined) Validate.boolean(this, 'eksAutoMode', props.eksAutoMode);
+    const extra = extraResources(
+      this,
+      'extraResourcesPerNode',
+      props.extraResourcesPerNode,
+      'gpusPerNode, cpu or memoryGiB',
+      props.eksAutoMode ?? false,
+    );
     const labels: Record<string, string> = {
       'app.kubernetes.io/name': 'training',
       'app.kubernetes.io/instance': this.jobSetName,

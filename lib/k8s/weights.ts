@@ -564,9 +564,13 @@ export class MlflowModelWeights extends WeightsSource {
       );
     }
     const sub = path.replace(/^\/+|\/+$/g, '');
-    const env = mlflowClientEnv(scope, 'weights tracking', this.options.tracking, 'unused').filter(
-      (e) => e.name !== 'MLFLOW_EXPERIMENT_NAME',
-    );
+    const env = mlflowClientEnv(
+      scope,
+      'weights tracking',
+      this.options.tracking,
+      'unused',
+      c.namespace,
+    ).filter((e) => e.name !== 'MLFLOW_EXPERIMENT_NAME');
     // `models:/<name>/<version>/<path>` splits into the version root and `<path>`, which the
     // repository downloads to `<dst>/<path>` (`_get_root_uri_and_artifact_path`,
     // mlflow/tracking/artifact_utils.py); the root itself lands in `<dst>`.

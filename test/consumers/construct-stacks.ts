@@ -59,6 +59,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { AutoModeGpuNodePool } from '../../lib/aws/auto-mode-node-pool';
 import { EksCluster } from '../../lib/aws/cluster';
 import { GpuNetwork } from '../../lib/aws/network';
+import { EbsStorageClass, VolumeReclaimPolicy } from '../../lib/aws/ebs-storage-class';
 import { platformAndWorkloads } from '../k8s/helpers';
 import { SynthJson, synthApp } from '../util';
 import type { SynthesizedStack } from './fixtures';
@@ -646,6 +647,45 @@ export function buildConstructStacks(): SynthesizedStack[] {
       },
     });
     synth('TrainingQueues with MultiKueue', workloads);
+  }
+  {
+    // EBS StorageClasses: Auto Mode's provisioner and the EBS CSI driver add-on's.
+    const app = Testing.app();
+    const infra = new TerraformStack(app, 'infra');
+    new AwsProvider(infra, 'aws', { region: 'us-east-1' });
+    const network = new GpuNetwork(infra, 'Network', {
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      trainingAvailabilityZone: 'us-east-1a',
+    });
+    const auto = new EksCluster(infra, 'Auto', { network, autoMode: {} });
+    const managed = new EksCluster(infra, 'Managed', { network });
+    const platform = new TerraformStack(app, 'platform');
+    new KubernetesProvider(platform, 'kubernetes', {});
+    new EbsStorageClass(platform, 'AutoGp3', { cluster: auto, name: 'auto-gp3' });
+    new EbsStorageClass(platform, 'ManagedGp3', {
+      cluster: managed,
+      defaultClass: false,
+      reclaimPolicy: VolumeReclaimPolicy.DELETE,
+      kmsKey: { keyArn: 'arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789' },
+    });
+    out.push({ name: 'EbsStorageClass (Auto Mode and EBS CSI driver)', json: synthApp(app)(platform) });
+  }
+  {
+    // MlflowServer NetworkPolicy with every option, and a training job that adds its namespace.
+    const { workloads } = platformAndWorkloads();
+    const server = new MlflowServer(workloads, 'Mlflow', {
+      database: MlflowDatabase.kubernetesSecret({ host: '10.20.0.3', secretName: 'mlflow-db' }),
+      artifactsDestination: 's3://acme-mlflow-artifacts/artifacts',
+      adminSecretName: 'mlflow-admin',
+      networkPolicy: {
+        clients: [{ namespace: 'llm', podLabels: { 'app.kubernetes.io/name': 'loader' } }],
+        clientCidrs: ['10.1.0.0/24'],
+        databaseCidrs: ['10.0.64.0/20'],
+        extraEgress: [{ cidr: '169.254.169.252/32', port: 988 }],
+      },
+    });
+    server.allowClientNamespace('training');
+    synth('MlflowServer NetworkPolicy', workloads);
   }
   return out;
 }

@@ -8,6 +8,7 @@ import {
   BudgetAlarm,
   CheckpointStore,
   CpuInferenceNodeGroup,
+  EbsStorageClass,
   EksCluster,
   EksNodeCondition,
   EksNodeRepairAction,
@@ -607,6 +608,7 @@ const cases: PropertyCase<any>[] = [
       fsxCsiDriverInstalled: 'bool',
       nodeAutoRepair: 'bool',
       autoMode: 'bool',
+      ebsCsiDriverInstalled: 'bool',
       nodeRepair: 'object',
       'nodeRepair.maxParallelRepairs': 'int',
       'nodeRepair.maxUnhealthyNodePercentage': 'int',
@@ -654,6 +656,34 @@ const cases: PropertyCase<any>[] = [
       new KubernetesProvider(workloads, 'kubernetes', {});
       new AutoModeGpuNodePool(workloads, 'Pool', { cluster, ...p });
       return [infra, workloads];
+    },
+  },
+  {
+    name: 'EbsStorageClass',
+    base: () => ({
+      kmsKey: { keyArn: 'arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789' },
+    }),
+    props: {
+      name: 'string',
+      provisioner: 'string',
+      defaultClass: 'bool',
+      volumeType: 'string',
+      reclaimPolicy: 'string',
+      fsType: 'string',
+      kmsKey: 'object',
+      'kmsKey.keyArn': 'string',
+    },
+    probe: (p) => {
+      sharedAutoMode ??= autoModeStacks();
+      new EbsStorageClass(sharedAutoMode.workloads, probeId('S'), { cluster: sharedAutoMode.cluster, ...p });
+    },
+    build: (p) => {
+      const infra = awsStack();
+      const cluster = new EksCluster(infra, 'Cluster', { network: network(infra), autoMode: {} });
+      const platform = new TerraformStack(infra.node.root as any, 'platform');
+      new KubernetesProvider(platform, 'kubernetes', {});
+      new EbsStorageClass(platform, 'Gp3', { cluster, ...p });
+      return [infra, platform];
     },
   },
 ];

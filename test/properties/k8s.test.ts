@@ -1094,6 +1094,56 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       return [workloads];
     },
   },
+  {
+    name: 'MlflowServer networkPolicy',
+    base: () => ({
+      clients: [{ namespace: 'training', podLabels: { app: 'trainer' } }],
+      clientCidrs: ['10.1.0.0/24'],
+      databaseCidrs: ['10.0.64.0/20'],
+      extraEgress: [{ cidr: '10.2.0.0/16', port: 8443 }],
+    }),
+    props: {
+      enabled: 'bool',
+      allowSameNamespace: 'bool',
+      clients: 'object',
+      'clients.0.namespace': 'string',
+      'clients.0.podLabels': 'map',
+      clientCidrs: 'strings',
+      databaseCidrs: 'strings',
+      extraEgress: 'object',
+      'extraEgress.0.cidr': 'string',
+      'extraEgress.0.port': 'int',
+    },
+    known: [],
+    build: (p) => {
+      const { workloads } = stacks();
+      new MlflowServer(workloads, 'Mlflow', {
+        database: MlflowDatabase.kubernetesSecret({ host: '10.20.0.3', secretName: 'mlflow-db' }),
+        artifactsDestination: 'gs://acme-mlflow/artifacts',
+        adminSecretName: 'mlflow-admin',
+        networkPolicy: p,
+      });
+      return [workloads];
+    },
+  },
+  {
+    name: 'TrainingJob on EKS Auto Mode',
+    base: () => ({ eksAutoMode: true, extraResourcesPerNode: { 'vpc.amazonaws.com/efa': 32 } }),
+    props: { eksAutoMode: 'bool', extraResourcesPerNode: 'map' },
+    known: [],
+    build: (p) => {
+      const { workloads } = stacks();
+      new TrainingJob(workloads, 'Train', {
+        image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
+        command: ['torchrun', 'train.py'],
+        nodes: 2,
+        gpusPerNode: 8,
+        checkpoint: { uri: 's3://ckpt/llama/' },
+        ...p,
+      });
+      return [workloads];
+    },
+  },
 ];
 
 describe('property: every Kubernetes construct and prop, hostile values', () => {

@@ -32,12 +32,16 @@ export function assertCommand(scope: IConstruct, prop: string, command: unknown,
   return command as string[];
 }
 
-/** Validates per-node extra resources (EFA, RDMA, huge pages) into quantities. */
+/**
+ * Validates per-node extra resources (EFA, RDMA, huge pages) into quantities. With `eksAutoMode`
+ * a huge-page request is refused: see {@link refuseHugePagesOnEksAutoMode}.
+ */
 export function extraResources(
   scope: IConstruct,
   prop: string,
   resources: Record<string, string | number> | undefined,
   hint: string,
+  eksAutoMode = false,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(resources ?? {})) {
@@ -47,7 +51,31 @@ export function extraResources(
     Validate.k8sLabelKey(scope, `${prop} key '${k}'`, k);
     out[k] = Validate.k8sQuantity(scope, `${prop}['${k}']`, v);
   }
+  if (eksAutoMode) refuseHugePagesOnEksAutoMode(scope, prop, Object.keys(out));
   return out;
+}
+
+/**
+ * Throws when pods for EKS Auto Mode nodes request huge pages (`hugepages-<size>`). Auto Mode
+ * nodes reserve none and cannot be told to: the NodeClass has no user data, sysctl or kubelet
+ * settings (EKS User Guide `automode/create-node-class.adoc`; `automode-learn-instances.adoc`: no
+ * software or configuration on the managed instances), so a pod requesting them never
+ * schedules. EFA works without them (libfabric falls back to regular pages).
+ */
+export function refuseHugePagesOnEksAutoMode(
+  scope: IConstruct,
+  prop: string,
+  resourceNames: readonly string[],
+): void {
+  const huge = resourceNames.filter((k) => k.startsWith('hugepages-'));
+  if (huge.length) {
+    throw new ValidationError(
+      `'${prop}' requests ${huge.map((k) => `'${k}'`).join(', ')} on EKS Auto Mode nodes ('eksAutoMode'): Auto Mode reserves no ` +
+        `huge pages and takes no user data or sysctl settings, so the pods would never schedule. Remove the huge-page request ` +
+        `(AutoModeGpuNodePool.efaPodResources() of the AWS module gives the EFA request alone).`,
+      scope,
+    );
+  }
 }
 
 /** Checks the platform installs what a batch workload needs (`what` names the component). */
