@@ -48,7 +48,6 @@ import {
   ROLE_LABEL,
   addLeaderWorkerSet,
 } from './private/leader-worker-set';
-import { promSelector } from './private/metrics';
 import {
   ServerOpsContext,
   addServerDisruptionBudget,
@@ -57,6 +56,7 @@ import {
   addServerScaledObject,
   addServerTriggerAuthentication,
   scraperNamespace,
+  serverMetricSelector,
   validateServerAutoscaling,
 } from './private/server-ops';
 import { LoraAdapter } from './lora';
@@ -93,9 +93,9 @@ export interface ModelServerAutoscaling {
    */
   readonly maxReplicas: number;
   /**
-   * Waiting requests per replica KEDA aims for (`threshold` of the Prometheus trigger on
-   * `vllm:num_requests_waiting`).
-   * @default 5
+   * Waiting requests per replica KEDA aims for (`threshold` of the Prometheus trigger on the
+   * engine's queue gauge: `vllm:num_requests_waiting`, `llamacpp:requests_deferred`).
+   * @default 5 on a ModelServer; on a LlamaCppServer its `parallel` slots
    */
   readonly targetQueueDepthPerReplica?: number;
   /**
@@ -1091,11 +1091,7 @@ export class ModelServer extends Construct {
    * to 58 characters before the random suffix, so a long Deployment name need not prefix them.
    */
   public metricSelector(metric: EngineMetric, managedPrometheus = false): string {
-    return promSelector(
-      metric.name,
-      [`namespace="${this.namespace}"`, `job="${this.deploymentName}"`, ...(metric.matchers ?? [])],
-      managedPrometheus,
-    );
+    return serverMetricSelector(this.namespace, this.deploymentName, metric, managedPrometheus);
   }
 
   /**

@@ -8,7 +8,7 @@ import { EngineMetric, EngineMetrics, EnginePort } from '../engines/engine';
 import { IGpuPlatform, IMonitoringStack } from '../interfaces';
 import { MetricsCollection } from '../metrics-collection';
 import { assertCrdInOtherStack, assertInteger } from './common';
-import { addGcpTriggerAuthentication, addPodMonitoring, hasBareColonMetric } from './metrics';
+import { addGcpTriggerAuthentication, addPodMonitoring, hasBareColonMetric, promSelector } from './metrics';
 import { assertPromqlExpression } from './promql-expression';
 import { assertCron, assertTimeZone } from './schedule';
 
@@ -22,12 +22,7 @@ const GKE_GSA_ANNOTATION = 'iam.gke.io/gcp-service-account';
 /** The namespace of GKE Managed Prometheus' collectors. */
 export const GMP_COLLECTOR_NAMESPACE = 'gmp-system';
 
-/**
- * A window of predictable load: KEDA's cron scaler holds at least `minReplicas` from `start` to
- * `end` (https://keda.sh/docs/2.20/scalers/cron/). The windows and the queue-depth trigger live in
- * one ScaledObject, and KEDA scales to the highest of them: the baseline is there before the peak,
- * queue depth adds replicas above it.
- */
+/** A baseline window (ModelServer `ScalingWindow`). */
 export interface ServerScalingWindow {
   readonly minReplicas: number;
   readonly start: string;
@@ -69,6 +64,24 @@ export interface ServerOpsContext {
   readonly selectorLabels: Record<string, string>;
   /** The engine's ports (all are API ports) and metrics. */
   readonly engine: { readonly ports: EnginePort[]; readonly metrics: EngineMetrics };
+}
+
+/**
+ * A PromQL selector of one of the engine's metrics for one server's own series: its namespace and
+ * the scrape job, which both the ServiceMonitor (prometheus-operator names the job after the
+ * scraped Service) and the PodMonitoring (named after the Deployment) set to the Deployment name.
+ */
+export function serverMetricSelector(
+  namespace: string,
+  deploymentName: string,
+  metric: EngineMetric,
+  managedPrometheus: boolean,
+): string {
+  return promSelector(
+    metric.name,
+    [`namespace="${namespace}"`, `job="${deploymentName}"`, ...(metric.matchers ?? [])],
+    managedPrometheus,
+  );
 }
 
 /** Name of a server's KEDA TriggerAuthentication for Managed Prometheus. */
