@@ -1493,8 +1493,9 @@ export class InferenceGateway extends Construct {
           );
         }
       }
-      if (!gke && b.allowIngressFromNamespaces) {
-        // Istio deploys the Gateway's Envoy pods in the Gateway's namespace.
+      if (!gke && b.allowIngressFromNamespaces && b.namespace !== this.namespace) {
+        // Istio deploys the Gateway's Envoy pods in the Gateway's namespace (its own namespace is
+        // admitted already, unless the server turned that off).
         b.allowIngressFromNamespaces([this.namespace]);
       }
       this.serviceBackends.add(`${b.namespace}/${b.serviceName}`);
