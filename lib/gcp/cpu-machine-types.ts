@@ -10,7 +10,9 @@ export const N2_ON_DEMAND_RATES = {
   vcpuUsd: 0.031611,
   /** Per GiB-hour of memory. */
   memoryGiBUsd: 0.004237,
+  /** The region of the rates. */
   region: 'us-central1',
+  /** Where the rates come from, and when they were read. */
   source:
     'N2 on-demand us-central1 rates $0.031611 per vCPU-hour and $0.004237 per GiB-hour, as OpenCost ships them for ' +
     'GCP us-central1 (opencost/opencost configs/default.json @ 0d1f69cc, "Default prices based on GCP us-central1", ' +
