@@ -141,7 +141,9 @@ export function build(app: App): TerraformStack[] {
 
   // The CPU tier: a GGUF file in llama.cpp, sized from the file (memory = file + KV cache of 4
   // slots x 8192 tokens + compute buffer), no GPU.
-  new LlamaCppServer(workloads, 'Llama8BCpu', {
+  // Two replicas at least, up to 6 on llama-server's queue (requests waiting for one of the 4
+  // slots); reached through the gateway on its own host name, an HTTPRoute to its Service.
+  const llama8bCpu = new LlamaCppServer(workloads, 'Llama8BCpu', {
     model: ModelSpec.LLAMA_3_1_8B,
     quantization: Quantization.GGUF_Q4_K_M,
     weights: WeightsSource.volume('gguf-models', { accessMode: VolumeAccessMode.READ_ONLY_MANY }),
@@ -150,6 +152,8 @@ export function build(app: App): TerraformStack[] {
     namespace: 'llm',
     parallel: 4,
     replicas: 2,
+    autoscaling: { maxReplicas: 6 },
+    platform: gpu,
     monitoring,
   });
 
@@ -159,16 +163,24 @@ export function build(app: App): TerraformStack[] {
       platform: gatewayPlatform,
       monitoring,
     });
-  new InferenceGateway(workloads, 'Gateway', {
+  const gateway = new InferenceGateway(workloads, 'Gateway', {
     platform: gatewayPlatform,
     namespace: 'llm',
     name: 'llm-gateway',
     monitoring,
-  }).addModel('Llama8B', {
+  });
+  // Two models on one gateway answer distinct host names (the OpenAI paths are the same).
+  gateway.addModel('Llama8B', {
     variants: [
       { pool: pool('Llama8BPool', llama8b), weight: 90 },
       { pool: pool('Llama8BCanaryPool', llama8bCanary), weight: 10 },
     ],
+    hostnames: ['llama-8b.llm.internal'],
+  });
+  gateway.addServiceModel('Llama8BCpu', {
+    variants: [{ backend: llama8bCpu, weight: 100 }],
+    hostnames: ['llama-8b-cpu.llm.internal'],
+    requestTimeoutSeconds: 600,
   });
   return [platform, workloads];
 }

@@ -1,38 +1,60 @@
 import { CpuArchitecture, CpuShape, HourlyPrice, ValidationError } from '../core';
 
-const PRICING_PAGE = 'https://cloud.google.com/compute/vm-instance-pricing';
-
 /**
- * Prices of the CPU machine types: best-known public on-demand prices (us-central1), not re-read
- * from the price list for this release; check them before relying on the estimate.
+ * Compute Engine prices a predefined N2 machine type as its vCPUs times the N2 vCPU rate plus
+ * its memory (GiB) times the N2 memory rate (https://cloud.google.com/compute/vm-instance-pricing,
+ * "N2 machine types"). The on-demand rates in us-central1, USD per hour.
  */
-function price(usd: number): HourlyPrice {
+export const N2_ON_DEMAND_RATES = {
+  /** Per vCPU-hour. */
+  vcpuUsd: 0.031611,
+  /** Per GiB-hour of memory. */
+  memoryGiBUsd: 0.004237,
+  /** The region of the rates. */
+  region: 'us-central1',
+  /** Where the rates come from, and when they were read. */
+  source:
+    'N2 on-demand us-central1 rates $0.031611 per vCPU-hour and $0.004237 per GiB-hour, as OpenCost ships them for ' +
+    'GCP us-central1 (opencost/opencost configs/default.json @ 0d1f69cc, "Default prices based on GCP us-central1", ' +
+    'read 2026-12-03); machine price = vCPUs x vCPU rate + GiB x memory rate (https://cloud.google.com/compute/vm-instance-pricing)',
+} as const;
+
+/** The on-demand hourly price of an N2 shape from {@link N2_ON_DEMAND_RATES}, to the micro-dollar. */
+function price(vcpus: number, memoryGiB: number): HourlyPrice {
+  const r = N2_ON_DEMAND_RATES;
   return {
-    usd,
-    region: 'us-central1',
+    usd: Math.round((vcpus * r.vcpuUsd + memoryGiB * r.memoryGiBUsd) * 1e6) / 1e6,
+    region: r.region,
     asOf: '2026-12-03',
-    source: `VERIFY: Compute Engine VM instance pricing, N2 (${PRICING_PAGE}); best-known public price, not re-read`,
+    source: r.source,
   };
 }
 
-function t(name: string, vcpus: number, memoryGiB: number, usd: number): CpuShape {
-  return { name, vcpus, memoryGiB, architecture: CpuArchitecture.X86_64, onDemandPrice: price(usd) };
+function t(name: string, vcpus: number, memoryGiB: number): CpuShape {
+  return {
+    name,
+    vcpus,
+    memoryGiB,
+    architecture: CpuArchitecture.X86_64,
+    onDemandPrice: price(vcpus, memoryGiB),
+  };
 }
 
 /**
  * GCE machine types for CPU inference (llama.cpp on GGUF files): N2 standard (4 GB per vCPU) and
  * N2 high-memory (8 GB per vCPU), Intel Xeon with AVX-512. Compute Engine's "GB" is 2^30 bytes,
  * so the memory is in GiB. vCPUs and memory from
- * https://cloud.google.com/compute/docs/general-purpose-machines#n2_machine_types.
+ * https://cloud.google.com/compute/docs/general-purpose-machines#n2_machine_types; prices from
+ * {@link N2_ON_DEMAND_RATES}.
  */
 export const CPU_MACHINE_TYPES: readonly CpuShape[] = [
-  t('n2-standard-8', 8, 32, 0.388472),
-  t('n2-standard-16', 16, 64, 0.776944),
-  t('n2-standard-32', 32, 128, 1.553888),
-  t('n2-highmem-8', 8, 64, 0.524056),
-  t('n2-highmem-16', 16, 128, 1.048112),
-  t('n2-highmem-32', 32, 256, 2.096224),
-  t('n2-highmem-64', 64, 512, 4.192448),
+  t('n2-standard-8', 8, 32),
+  t('n2-standard-16', 16, 64),
+  t('n2-standard-32', 32, 128),
+  t('n2-highmem-8', 8, 64),
+  t('n2-highmem-16', 16, 128),
+  t('n2-highmem-32', 32, 256),
+  t('n2-highmem-64', 64, 512),
 ];
 
 /**

@@ -4,7 +4,13 @@ import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disrup
 import { ITerraformDependable, Lazy, TerraformIterator, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { raiseDeferredDeprecations, Validate, ValidationError, Warnings, metricSelector } from '../core';
-import { IInferenceBackend, IMonitoringStack, ITraceCollector, InferenceEngineType } from './interfaces';
+import {
+  IInferenceBackend,
+  IMonitoringStack,
+  IServiceBackend,
+  ITraceCollector,
+  InferenceEngineType,
+} from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import {
   MANAGED_BY,
@@ -987,40 +993,188 @@ export class InferenceModelRoute extends Construct {
     const carrying = options.variants.find((v) => v.weight > 0) ?? options.variants[0];
     this.modelNames = [modelName, ...carrying.pool.backend.loraAdapterNames];
     const gke = scope.platform.implementation.kind === GatewayImplementationKind.GKE;
-    const paths = options.paths ?? ['/v1/chat/completions', '/v1/completions'];
-    const namespace = options.variants[0].pool.namespace;
-    this.resource = new Manifest(this, 'Resource', {
-      manifest: {
-        apiVersion: 'gateway.networking.k8s.io/v1',
-        kind: 'HTTPRoute',
-        metadata: { name: routeName, namespace, labels: { ...MANAGED_BY } },
-        spec: {
-          parentRefs: [
-            {
-              group: 'gateway.networking.k8s.io',
-              kind: 'Gateway',
-              name: scope.gatewayName,
-              namespace: scope.namespace,
-            },
-          ],
-          ...(this.hostnames.length ? { hostnames: [...this.hostnames] } : {}),
-          rules: [
-            {
-              matches: paths.map((value) => ({ path: { type: 'PathPrefix', value } })),
-              backendRefs: options.variants.map((v) => ({
-                group: 'inference.networking.k8s.io',
-                kind: 'InferencePool',
-                name: v.pool.poolName,
-                weight: v.weight,
-              })),
-              // GKE takes timeouts from the GCPBackendPolicy the chart renders for the pool.
-              ...(gke ? {} : { timeouts: { request: `${timeoutSeconds}s` } }),
-            },
-          ],
-        },
-      },
+    this.resource = httpRoute(this, scope, {
+      routeName,
+      namespace: options.variants[0].pool.namespace,
+      hostnames: this.hostnames,
+      paths: options.paths,
+      backendRefs: options.variants.map((v) => ({
+        group: 'inference.networking.k8s.io',
+        kind: 'InferencePool',
+        name: v.pool.poolName,
+        weight: v.weight,
+      })),
+      // GKE takes timeouts from the GCPBackendPolicy the chart renders for the pool.
+      timeoutSeconds: gke ? undefined : timeoutSeconds,
     });
     this.node.defaultChild = this.resource;
+  }
+}
+
+/** What {@link httpRoute} renders. */
+interface HttpRouteOptions {
+  readonly routeName: string;
+  readonly namespace: string;
+  readonly hostnames: readonly string[];
+  readonly paths?: string[];
+  readonly backendRefs: Array<Record<string, unknown>>;
+  readonly timeoutSeconds?: number;
+}
+
+/** The HTTPRoute (construct id `Resource`) sending the OpenAI paths from the gateway to the backends. */
+function httpRoute(scope: Construct, gateway: InferenceGateway, o: HttpRouteOptions): Manifest {
+  const paths = o.paths ?? ['/v1/chat/completions', '/v1/completions'];
+  return new Manifest(scope, 'Resource', {
+    manifest: {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: o.routeName, namespace: o.namespace, labels: { ...MANAGED_BY } },
+      spec: {
+        parentRefs: [
+          {
+            group: 'gateway.networking.k8s.io',
+            kind: 'Gateway',
+            name: gateway.gatewayName,
+            namespace: gateway.namespace,
+          },
+        ],
+        ...(o.hostnames.length ? { hostnames: [...o.hostnames] } : {}),
+        rules: [
+          {
+            matches: paths.map((value) => ({ path: { type: 'PathPrefix', value } })),
+            backendRefs: o.backendRefs,
+            ...(o.timeoutSeconds !== undefined ? { timeouts: { request: `${o.timeoutSeconds}s` } } : {}),
+          },
+        ],
+      },
+    },
+  });
+}
+
+/** One Service serving a client-facing model, with its share of the traffic. */
+export interface ServiceVariant {
+  /** The server, reached through its Service (a {@link LlamaCppServer}). */
+  readonly backend: IServiceBackend;
+  /**
+   * Integer weight (Gateway API `backendRefs[].weight`, 0 to 1,000,000): the Service gets
+   * weight / sum of weights of the requests; 0 drains it.
+   */
+  readonly weight: number;
+}
+
+/** Options of {@link InferenceGateway.addServiceModel}. */
+export interface ServiceModelOptions {
+  /**
+   * The model name clients send; every variant's server must answer to it.
+   * @default - the first variant's served model name
+   */
+  readonly modelName?: string;
+  /** The Services serving the model, with weights. */
+  readonly variants: ServiceVariant[];
+  /**
+   * Host names the route answers (HTTPRoute `hostnames`); two models on one gateway need
+   * distinct host names.
+   * @default - every host name of the listener
+   */
+  readonly hostnames?: string[];
+  /**
+   * Request timeout at the gateway, seconds: HTTPRoute `timeouts.request` with Istio, the
+   * backend service timeout (a `GCPBackendPolicy`, default 30 s otherwise) on GKE. A completion
+   * on a CPU runs for minutes.
+   * @default 300
+   */
+  readonly requestTimeoutSeconds?: number;
+  /**
+   * Path prefixes routed.
+   * @default ['/v1/chat/completions', '/v1/completions']
+   */
+  readonly paths?: string[];
+}
+
+/**
+ * A client-facing model on an {@link InferenceGateway} served by plain Services (no endpoint
+ * picker): one HTTPRoute with weighted Service backends and, on GKE, per Service a
+ * `HealthCheckPolicy` on the server's health path (GKE's default health check asks `/`) and a
+ * `GCPBackendPolicy` with the request timeout.
+ */
+export class ServiceModelRoute extends Construct {
+  /** The HTTPRoute. */
+  public readonly resource: Manifest;
+  /** The model name clients send. */
+  public readonly modelName: string;
+  /** The variants. */
+  public readonly variants: readonly ServiceVariant[];
+  /** Host names, if set. */
+  public readonly hostnames: readonly string[];
+  /** GKE's HealthCheckPolicy per Service (GKE only). */
+  public readonly healthCheckPolicies: Manifest[] = [];
+  /** GKE's GCPBackendPolicy per Service (GKE only). */
+  public readonly backendPolicies: Manifest[] = [];
+
+  /** @internal */
+  constructor(
+    scope: InferenceGateway,
+    id: string,
+    modelName: string,
+    options: ServiceModelOptions,
+    routeName: string,
+    timeoutSeconds: number,
+  ) {
+    super(scope, id);
+    this.modelName = modelName;
+    this.variants = [...options.variants];
+    this.hostnames = [...(options.hostnames ?? [])];
+    const gke = scope.platform.implementation.kind === GatewayImplementationKind.GKE;
+    const namespace = options.variants[0].backend.namespace;
+    this.resource = httpRoute(this, scope, {
+      routeName,
+      namespace,
+      hostnames: this.hostnames,
+      paths: options.paths,
+      backendRefs: options.variants.map((v) => ({
+        group: '',
+        kind: 'Service',
+        name: v.backend.serviceName,
+        port: v.backend.servicePort,
+        weight: v.weight,
+      })),
+      timeoutSeconds: gke ? undefined : timeoutSeconds,
+    });
+    this.node.defaultChild = this.resource;
+    if (gke) {
+      // networking.gke.io/v1 (GoogleCloudPlatform/gke-gateway-api apis/networking/v1
+      // healthcheck_types.go and gcpbackendpolicy_types.go): one policy of each kind per Service.
+      for (const v of options.variants) {
+        const b = v.backend;
+        const targetRef = { group: '', kind: 'Service', name: b.serviceName };
+        const labels = { ...MANAGED_BY };
+        this.healthCheckPolicies.push(
+          new Manifest(this, `HealthCheckPolicy-${b.serviceName}`, {
+            manifest: {
+              apiVersion: 'networking.gke.io/v1',
+              kind: 'HealthCheckPolicy',
+              metadata: { name: b.serviceName, namespace, labels },
+              spec: {
+                targetRef,
+                default: {
+                  config: { type: 'HTTP', httpHealthCheck: { requestPath: b.healthCheckPath } },
+                },
+              },
+            },
+          }),
+        );
+        this.backendPolicies.push(
+          new Manifest(this, `BackendPolicy-${b.serviceName}`, {
+            manifest: {
+              apiVersion: 'networking.gke.io/v1',
+              kind: 'GCPBackendPolicy',
+              metadata: { name: b.serviceName, namespace, labels },
+              spec: { targetRef, default: { timeoutSec: timeoutSeconds } },
+            },
+          }),
+        );
+      }
+    }
   }
 }
 
@@ -1052,7 +1206,8 @@ export class InferenceGateway extends Construct {
   public readonly gatewayClassName: string;
   /** The PodMonitor (or Managed Prometheus PodMonitoring) of the gateway's Envoy pods, with Istio and monitoring. */
   public readonly podMonitor?: Manifest;
-  private readonly models: InferenceModelRoute[] = [];
+  private readonly models: Array<{ readonly modelName: string; readonly hostnames: readonly string[] }> = [];
+  private readonly serviceBackends = new Set<string>();
   private readonly routeNamespaces = new Set<string>();
 
   constructor(scope: Construct, id: string, props: InferenceGatewayProps) {
@@ -1210,16 +1365,7 @@ export class InferenceGateway extends Construct {
     const seen = new Set<InferencePool>();
     for (const [i, v] of variants.entries()) {
       const where = `addModel('${id}'): 'variants[${i}]'`;
-      if (
-        !Token.isUnresolved(v.weight) &&
-        (!Number.isInteger(v.weight) || v.weight < 0 || v.weight > 1_000_000)
-      ) {
-        throw new ValidationError(
-          `${where}.weight (${v.weight}) must be an integer from 0 to 1000000 (Gateway API backendRef weight); use whole ` +
-            `numbers such as 90 and 10.`,
-          this,
-        );
-      }
+      this.checkWeight(where, v.weight);
       total += v.weight;
       if (seen.has(v.pool)) {
         throw new ValidationError(`${where} repeats pool '${v.pool.poolName}': list each pool once.`, this);
@@ -1255,12 +1401,7 @@ export class InferenceGateway extends Construct {
         );
       }
     }
-    if (total === 0) {
-      throw new ValidationError(
-        `addModel('${id}'): every variant has weight 0, so no request could be routed. Give at least one a positive weight.`,
-        this,
-      );
-    }
+    this.checkTotalWeight('addModel', id, total);
     const carrying = variants.filter((v) => v.weight > 0);
     const adapters = (v: ModelVariant) => [...v.pool.backend.loraAdapterNames].sort().join(',');
     for (const v of carrying) {
@@ -1287,19 +1428,151 @@ export class InferenceGateway extends Construct {
         );
       }
     }
-    for (const p of options.paths ?? []) {
-      if (!PATH_PREFIX.test(p)) {
+    const { routeName, hostnames } = this.routeMatch('addModel', id, modelName, options);
+    this.routeNamespaces.add(variants[0].pool.namespace);
+    const route = new InferenceModelRoute(this, id, modelName, options, routeName, timeout);
+    this.models.push({ modelName, hostnames });
+    return route;
+  }
+
+  /**
+   * Serves a client-facing model from servers reached through their Services, with integer
+   * weights: an HTTPRoute with Service backends in the servers' namespace, for engines an
+   * endpoint picker cannot score (a {@link LlamaCppServer}: llama.cpp exports no KV-cache gauge).
+   * The gateway balances requests over the Service's endpoints without looking at queues.
+   *
+   * Each server's NetworkPolicy admits the gateway: with Istio the gateway's namespace (where
+   * its Envoy pods run), on GKE the proxy-only subnet and Google's health-check ranges. On GKE
+   * each Service also gets a HealthCheckPolicy on the server's health path and a
+   * GCPBackendPolicy carrying the request timeout.
+   *
+   * Checks at synth, besides those of {@link addModel} (weights, host names, paths, the
+   * timeout): the Services are in one namespace, each answers to the model name, none carrying
+   * traffic may scale to zero (nothing buffers requests in front of a Service), and a Service is
+   * on one route of the gateway only (GKE attaches one policy of each kind per Service).
+   */
+  public addServiceModel(id: string, options: ServiceModelOptions): ServiceModelRoute {
+    const variants = options.variants ?? [];
+    if (variants.length === 0) {
+      throw new ValidationError(
+        `addServiceModel('${id}'): 'variants' is empty: give at least one server.`,
+        this,
+      );
+    }
+    const modelName = options.modelName ?? variants[0].backend.servedModelName;
+    const namespace = variants[0].backend.namespace;
+    let total = 0;
+    const seen = new Set<string>();
+    for (const [i, v] of variants.entries()) {
+      const where = `addServiceModel('${id}'): 'variants[${i}]'`;
+      const b = v.backend;
+      this.checkWeight(where, v.weight);
+      total += v.weight;
+      const key = `${b.namespace}/${b.serviceName}`;
+      if (seen.has(key) || this.serviceBackends.has(key)) {
         throw new ValidationError(
-          `addModel('${id}'): path '${p}' must be an absolute path prefix such as '/v1/chat/completions'.`,
+          `${where}: Service '${key}' is already a backend ${seen.has(key) ? 'of this model' : 'of another model on this gateway'}: ` +
+            `list each Service once (GKE attaches one health check and one backend policy per Service).`,
+          this,
+        );
+      }
+      seen.add(key);
+      if (b.namespace !== namespace) {
+        throw new ValidationError(
+          `${where}: Service '${b.serviceName}' is in namespace '${b.namespace}', but '${variants[0].backend.serviceName}' is in ` +
+            `'${namespace}': an HTTPRoute reaches Services in its own namespace only. Put the variants in one namespace.`,
+          this,
+        );
+      }
+      if (b.servedModelName !== modelName) {
+        throw new ValidationError(
+          `${where}: Service '${b.serviceName}' serves '${b.servedModelName}', not '${modelName}': its share of the requests ` +
+            `would fail with 404 (model does not exist). Set the server's servedModelName to '${modelName}'.`,
+          this,
+        );
+      }
+      if (v.weight > 0 && b.mayScaleToZero) {
+        throw new ValidationError(
+          `${where}: Service '${b.serviceName}' carries weight ${v.weight} and may scale to zero, but nothing buffers requests in ` +
+            `front of a Service: requests arriving at zero replicas fail with 503. Keep at least one replica ` +
+            `(autoscaling.scaleToZero: false) or give it weight 0.`,
           this,
         );
       }
     }
-    const hostnames = Validate.array<string>(this, `addModel('${id}') hostnames`, options.hostnames ?? []);
+    this.checkTotalWeight('addServiceModel', id, total);
+    const timeout = options.requestTimeoutSeconds ?? 300;
+    Validate.integer(this, `addServiceModel('${id}').requestTimeoutSeconds`, timeout, { min: 1, max: 3600 });
+    const { routeName, hostnames } = this.routeMatch('addServiceModel', id, modelName, options);
+    const gke = this.platform.implementation.kind === GatewayImplementationKind.GKE;
+    const sources = gke ? this.platform.implementation.loadBalancerSourceCidrs() : [];
+    for (const v of variants) {
+      const b = v.backend;
+      if (gke && b.allowIngressFromCidrs) {
+        if (sources.length) {
+          b.allowIngressFromCidrs(sources);
+        } else {
+          Warnings.add(
+            this,
+            'k8s-gke-gateway-network-policy',
+            `Service '${b.serviceName}' has a NetworkPolicy, but the GKE gateway's proxy-only subnet is unknown: where ` +
+              `NetworkPolicy is enforced (Dataplane V2) the load balancer's connections are refused. Pass ` +
+              `GatewayImplementation.gke({ proxyOnlySubnetCidr }) or admit the subnet with networkPolicy.clientCidrs.`,
+          );
+        }
+      }
+      if (!gke && b.allowIngressFromNamespaces && b.namespace !== this.namespace) {
+        // Istio deploys the Gateway's Envoy pods in the Gateway's namespace (its own namespace is
+        // admitted already, unless the server turned that off).
+        b.allowIngressFromNamespaces([this.namespace]);
+      }
+      this.serviceBackends.add(`${b.namespace}/${b.serviceName}`);
+    }
+    this.routeNamespaces.add(namespace);
+    const route = new ServiceModelRoute(this, id, modelName, options, routeName, timeout);
+    this.models.push({ modelName, hostnames });
+    return route;
+  }
+
+  private checkWeight(where: string, weight: number): void {
+    if (!Token.isUnresolved(weight) && (!Number.isInteger(weight) || weight < 0 || weight > 1_000_000)) {
+      throw new ValidationError(
+        `${where}.weight (${weight}) must be an integer from 0 to 1000000 (Gateway API backendRef weight); use whole ` +
+          `numbers such as 90 and 10.`,
+        this,
+      );
+    }
+  }
+
+  private checkTotalWeight(method: string, id: string, total: number): void {
+    if (total === 0) {
+      throw new ValidationError(
+        `${method}('${id}'): every variant has weight 0, so no request could be routed. Give at least one a positive weight.`,
+        this,
+      );
+    }
+  }
+
+  /** Checks the route's paths, host names (distinct from every other model's) and id; names the route. */
+  private routeMatch(
+    method: string,
+    id: string,
+    modelName: string,
+    options: { readonly paths?: string[]; readonly hostnames?: string[] },
+  ): { routeName: string; hostnames: string[] } {
+    for (const p of options.paths ?? []) {
+      if (!PATH_PREFIX.test(p)) {
+        throw new ValidationError(
+          `${method}('${id}'): path '${p}' must be an absolute path prefix such as '/v1/chat/completions'.`,
+          this,
+        );
+      }
+    }
+    const hostnames = Validate.array<string>(this, `${method}('${id}') hostnames`, options.hostnames ?? []);
     for (const h of hostnames) {
       if (typeof h !== 'string' || (!Token.isUnresolved(h) && (!HOSTNAME.test(h) || h.length > 253))) {
         throw new ValidationError(
-          `addModel('${id}'): hostname '${h}' must be a lower-case DNS name, optionally starting with '*.', without a port.`,
+          `${method}('${id}'): hostname '${h}' must be a lower-case DNS name, optionally starting with '*.', without a port.`,
           this,
         );
       }
@@ -1311,7 +1584,7 @@ export class InferenceGateway extends Construct {
         other.hostnames.some((h) => hostnames.includes(h));
       if (overlap) {
         throw new ValidationError(
-          `addModel('${id}'): model '${modelName}' and model '${other.modelName}' match the same host names on this gateway ` +
+          `${method}('${id}'): model '${modelName}' and model '${other.modelName}' match the same host names on this gateway ` +
             `(the OpenAI paths are the same for every model), so one route would shadow the other. Give both distinct ` +
             `'hostnames', or put the second model behind another gateway.`,
           this,
@@ -1320,18 +1593,15 @@ export class InferenceGateway extends Construct {
     }
     if (this.node.tryFindChild(id)) {
       throw new ValidationError(
-        `addModel('${id}'): a model with this id is already on the gateway: use another id.`,
+        `${method}('${id}'): a model with this id is already on the gateway: use another id.`,
         this,
       );
     }
     const routeName = `${this.gatewayName}-${nameFromId(id)}`;
-    Validate.k8sDnsLabel(this, `addModel('${id}'): route name`, routeName, {
+    Validate.k8sDnsLabel(this, `${method}('${id}'): route name`, routeName, {
       what: 'an HTTPRoute name (<gateway>-<model id>)',
     });
-    this.routeNamespaces.add(variants[0].pool.namespace);
-    const route = new InferenceModelRoute(this, id, modelName, options, routeName, timeout);
-    this.models.push(route);
-    return route;
+    return { routeName, hostnames };
   }
 
   private addEnvoyPodMonitor(collection: MetricsCollection, monitoring?: IMonitoringStack): Manifest {

@@ -122,6 +122,37 @@ export interface IInferenceBackend {
   allowIngressFromCidrs?(cidrs: readonly string[]): void;
 }
 
+/**
+ * A model server a gateway reaches through its Service, with no endpoint picker in between: for
+ * engines the picker cannot score (llama.cpp exports no KV-cache gauge, which the Inference
+ * Extension's model server protocol requires). Implemented by {@link LlamaCppServer}; see
+ * `InferenceGateway.addServiceModel`.
+ */
+export interface IServiceBackend {
+  /** Namespace of the Service (the HTTPRoute goes there too). */
+  readonly namespace: string;
+  /** Name of the Service. */
+  readonly serviceName: string;
+  /** The Service port serving the OpenAI-compatible API. */
+  readonly servicePort: number;
+  /** The model name the server answers to. */
+  readonly servedModelName: string;
+  /** An HTTP path answering 200 once the server serves (a load balancer's health check). */
+  readonly healthCheckPath: string;
+  /** Whether the server's autoscaler may take it to zero replicas. */
+  readonly mayScaleToZero: boolean;
+  /**
+   * Admits IPv4 CIDR blocks to the server's API port in its NetworkPolicy (GKE's proxy-only
+   * subnet and health-check ranges). Absent when the server has no NetworkPolicy.
+   */
+  allowIngressFromCidrs?(cidrs: readonly string[]): void;
+  /**
+   * Admits the pods of namespaces to the server's API port in its NetworkPolicy (the gateway's
+   * Envoy pods with Istio). Absent when the server has no NetworkPolicy.
+   */
+  allowIngressFromNamespaces?(namespaces: readonly string[]): void;
+}
+
 /** Model-server engines the pinned endpoint picker knows (llm-d-router v0.10.0 `router.modelServers.type`). */
 export enum InferenceEngineType {
   /** vLLM. */

@@ -1,5 +1,7 @@
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Construct } from 'constructs';
 import {
@@ -17,13 +19,14 @@ import {
   normalizeKubernetesLabelValue,
   sizeLlamaCpp,
 } from '../core';
+import { EngineMetric } from './engines/engine';
 import { LlamaCppEngine } from './engines/llama-cpp';
-import { ApiToleration, IMonitoringStack } from './interfaces';
-import { startupBudget } from './model-server';
+import { ApiToleration, IGpuPlatform, IMonitoringStack, IServiceBackend } from './interfaces';
+import { MetricsCollection } from './metrics-collection';
+import { ModelServerAutoscaling, ModelServerNetworkPolicy, startupBudget } from './model-server';
 import { PodSecurityLevel } from './pod-security';
 import {
   MANAGED_BY,
-  assertCrdInOtherStack,
   assertDnsLabel,
   assertInteger,
   assertServiceName,
@@ -31,6 +34,17 @@ import {
   nameFromId,
 } from './private/common';
 import { ApiProbe, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import {
+  ServerOpsContext,
+  addServerDisruptionBudget,
+  addServerMetricsCollection,
+  addServerNetworkPolicy,
+  addServerScaledObject,
+  addServerTriggerAuthentication,
+  scraperNamespace,
+  serverMetricSelector,
+  validateServerAutoscaling,
+} from './private/server-ops';
 import { ImageVersion, imageRef } from './versions';
 import { WeightsSource } from './weights';
 
@@ -106,7 +120,7 @@ export interface LlamaCppServerProps {
    */
   readonly servedModelName?: string;
   /**
-   * Replicas.
+   * Replicas (the minimum when autoscaling; 0 only with `autoscaling.scaleToZero`).
    * @default 1
    */
   readonly replicas?: number;
@@ -138,11 +152,45 @@ export interface LlamaCppServerProps {
    */
   readonly startupTimeoutMinutes?: number;
   /**
-   * The monitoring stack whose Prometheus scrapes `/metrics` (a ServiceMonitor); installs the
-   * ServiceMonitor CRD in another stack.
+   * The monitoring stack whose Prometheus scrapes `/metrics` (a ServiceMonitor with its
+   * `release` label) and which KEDA queries; installs the ServiceMonitor CRD in another stack.
    * @default - no ServiceMonitor (a warning)
    */
   readonly monitoring?: IMonitoringStack;
+  /**
+   * How the server's metrics are collected: a prometheus-operator `ServiceMonitor` (with
+   * `monitoring`), or a Managed Service for Prometheus `PodMonitoring` on GKE, which KEDA then
+   * queries through the Managed Prometheus API with a `TriggerAuthentication` (GCP pod identity).
+   * @default MetricsCollection.prometheusOperator()
+   */
+  readonly metricsCollection?: MetricsCollection;
+  /**
+   * Autoscaling with KEDA on llama-server's queue: the sum over the server's pods of
+   * `llamacpp:requests_deferred` (requests waiting for one of the `parallel` slots), so a replica
+   * is added for every `targetQueueDepthPerReplica` waiting requests, which defaults to `parallel`
+   * here (about one more round of requests queued per replica). Baseline windows, scale to zero
+   * and the fallback work as on ModelServer. Needs KEDA (GpuPlatform) and a Prometheus.
+   * @default - a fixed number of replicas
+   */
+  readonly autoscaling?: ModelServerAutoscaling;
+  /**
+   * The GPU platform: checked for KEDA with `autoscaling`, and used to order the stacks.
+   * @default - not checked
+   */
+  readonly platform?: IGpuPlatform;
+  /**
+   * Ingress NetworkPolicy of the server's pods: the server's namespace, `clientNamespaces`,
+   * `clientCidrs` and a gateway hooked up with `InferenceGateway.addServiceModel` reach the API
+   * port; the metrics scraper's namespace reaches it too, since llama-server serves `/metrics` on
+   * the API port. Egress is not restricted (the init container copies the file from a bucket).
+   * @default - enabled: the server's namespace, the metrics scraper and nothing else may connect
+   */
+  readonly networkPolicy?: ModelServerNetworkPolicy;
+  /**
+   * Create a PodDisruptionBudget (`maxUnavailable: 1`), so a node drain evicts one pod at a time.
+   * @default true
+   */
+  readonly podDisruptionBudget?: boolean;
 }
 
 const PROBE_PERIOD_SECONDS = 10;
@@ -154,10 +202,15 @@ const DRAIN_SECONDS = 30;
  * `aws.CpuInferenceNodeGroup` and `gcp.CpuInferenceNodePool` make) or with layers on one small
  * GPU. A Deployment with a restricted pod (UID 1000, read-only root, no capabilities), requests
  * from core `sizeLlamaCpp` (memory = file + KV cache + compute buffer), `/health` probes sized for
- * the file, a ClusterIP Service and, with `monitoring`, a ServiceMonitor for `/metrics`.
+ * the file, a ClusterIP Service, a ServiceMonitor (or Managed Prometheus PodMonitoring) for
+ * `/metrics`, a PodDisruptionBudget, an ingress NetworkPolicy and an optional KEDA ScaledObject
+ * on `llamacpp:requests_deferred` (requests waiting for one of the `parallel` slots) — the same
+ * objects, from the same code, as ModelServer's.
  *
- * The autoscaling signal is `llamacpp:requests_deferred` (requests waiting for one of the
- * `parallel` slots); llama.cpp exports no KV-cache usage.
+ * It is reached through its Service, not through an InferencePool: llama.cpp exports no KV-cache
+ * gauge, which the Inference Extension's model server protocol requires and the endpoint
+ * picker's scorers read, and the pinned picker knows no llama.cpp metrics. Put it behind a
+ * gateway with `InferenceGateway.addServiceModel` (an HTTPRoute to the Service).
  *
  * @example
  * new LlamaCppServer(workloads, 'Llama8BCpu', {
@@ -166,13 +219,33 @@ const DRAIN_SECONDS = 30;
  *   ggufFile: 'Llama-3.1-8B-Instruct-Q4_K_M.gguf', parallel: 4,
  * });
  */
-export class LlamaCppServer extends Construct {
+export class LlamaCppServer extends Construct implements IServiceBackend {
   /** The Deployment. */
   public readonly resource: DeploymentV1;
   /** The ClusterIP Service. */
   public readonly service: ServiceV1;
   /** The ServiceMonitor, with `monitoring`. */
   public readonly serviceMonitor?: Manifest;
+  /** The Managed Prometheus PodMonitoring, with `MetricsCollection.managedPrometheus(...)`. */
+  public readonly podMonitoring?: Manifest;
+  /** The KEDA ScaledObject, with `autoscaling`. */
+  public readonly scaledObject?: Manifest;
+  /** The KEDA TriggerAuthentication (GCP pod identity), with autoscaling on Managed Prometheus. */
+  public readonly triggerAuthentication?: Manifest;
+  /** The PodDisruptionBudget, unless disabled. */
+  public readonly podDisruptionBudget?: PodDisruptionBudgetV1;
+  /** The ingress NetworkPolicy, unless disabled. */
+  public readonly networkPolicy?: NetworkPolicyV1;
+  /** Labels selecting the server's pods. */
+  public readonly podLabels: Record<string, string>;
+  /** Name of the Service (the Deployment's name). */
+  public readonly serviceName: string;
+  /** The Service port of the API and `/metrics` (8080). */
+  public readonly servicePort: number;
+  /** `/health`: 200 once the model is loaded. */
+  public readonly healthCheckPath: string;
+  /** Whether the autoscaler may take the server to zero replicas. */
+  public readonly mayScaleToZero: boolean;
   /** The sizing the server was built from. */
   public readonly sizing: LlamaCppSizing;
   /** The engine. */
@@ -187,6 +260,8 @@ export class LlamaCppServer extends Construct {
   public readonly url: string;
   /** The Pod Security level the pods meet. */
   public readonly podSecurityLevel: PodSecurityLevel;
+  private readonly ingressCidrs: string[] = [];
+  private readonly ingressNamespaces: string[] = [];
 
   constructor(scope: Construct, id: string, props: LlamaCppServerProps) {
     super(scope, id);
@@ -203,6 +278,11 @@ export class LlamaCppServer extends Construct {
         : Validate.string(this, 'servedModelName', props.servedModelName, { maxLength: 256 });
     const replicas = props.replicas ?? 1;
     assertInteger(this, 'replicas', replicas, 0);
+    const autoscaling = props.autoscaling;
+    this.serviceName = this.deploymentName;
+    this.servicePort = engine.httpPort;
+    this.healthCheckPath = engine.probes.readinessPath;
+    this.mayScaleToZero = autoscaling?.scaleToZero ?? false;
     const file = Validate.string(this, 'ggufFile', props.ggufFile, { maxLength: 255 });
     if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*\.gguf$/.test(file)) {
       throw new ValidationError(
@@ -244,13 +324,35 @@ export class LlamaCppServer extends Construct {
     const weights = props.weights.bind(this, {
       engine,
       weightsGiB: s.fileGiB,
-      maxReplicas: replicas,
-      scaleToZero: replicas === 0,
+      maxReplicas: autoscaling?.maxReplicas ?? replicas,
+      scaleToZero: this.mayScaleToZero || replicas === 0,
       namespace: this.namespace,
     });
+    if (autoscaling) {
+      validateServerAutoscaling(this, autoscaling, {
+        replicas,
+        monitoring: props.monitoring,
+        metricsCollection: props.metricsCollection,
+        platform: props.platform,
+        activationExample:
+          `sum(rate(istio_requests_total{destination_service_namespace="${this.namespace}", ` +
+          `destination_service_name="${this.deploymentName}"}[1m]))`,
+      });
+      if (autoscaling.scaleToZero) {
+        Warnings.add(
+          this,
+          'k8s-llama-cpp-scale-to-zero-unbuffered',
+          `'autoscaling.scaleToZero': requests that arrive while ${this.deploymentName} has no replica fail (503) until the first pod ` +
+            `has loaded the file: nothing in front of a llama.cpp Service holds them (the endpoint picker's flow control needs an ` +
+            `InferencePool, which llama.cpp cannot use). Keep one replica where clients do not retry.`,
+        );
+      }
+    }
     (weights.dependsOn ?? []).forEach((d) => dependOnStackOf(this, d));
-    if (props.monitoring) {
-      dependOnStackOf(this, props.monitoring);
+    for (const dependency of [props.platform, props.monitoring]) {
+      if (dependency) {
+        dependOnStackOf(this, dependency);
+      }
     }
     const budget = startupBudget({
       weightsGiB: s.fileGiB,
@@ -323,6 +425,7 @@ export class LlamaCppServer extends Construct {
     this.podSecurityLevel = pod.podSecurityLevel;
 
     const podLabels = { 'app.kubernetes.io/name': engine.id, 'app.kubernetes.io/instance': name };
+    this.podLabels = podLabels;
     const labels: Record<string, string> = {
       ...podLabels,
       'app.kubernetes.io/component': 'model-server',
@@ -357,6 +460,8 @@ export class LlamaCppServer extends Construct {
         },
       },
       timeouts: { create: `${rolloutMinutes}m`, update: `${rolloutMinutes}m` },
+      // KEDA owns the replica count.
+      lifecycle: autoscaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
     });
     this.node.defaultChild = this.resource;
 
@@ -375,31 +480,81 @@ export class LlamaCppServer extends Construct {
     });
     this.url = `http://${this.deploymentName}.${this.namespace}.svc.cluster.local:${engine.httpPort}`;
 
-    if (props.monitoring) {
-      assertCrdInOtherStack(this, 'monitoring.coreos.com', 'ServiceMonitor');
-      this.serviceMonitor = new Manifest(this, 'ServiceMonitor', {
-        manifest: {
-          apiVersion: 'monitoring.coreos.com/v1',
-          kind: 'ServiceMonitor',
-          metadata: {
-            name: this.deploymentName,
-            namespace: this.namespace,
-            labels: { ...labels, ...props.monitoring.selectorLabels },
-          },
-          spec: {
-            selector: { matchLabels: podLabels },
-            namespaceSelector: { matchNames: [this.namespace] },
-            endpoints: [{ port: engine.metrics.port, path: engine.metrics.path, interval: '15s' }],
-          },
-        },
-      });
-    } else {
-      Warnings.add(
-        this,
-        'k8s-llama-cpp-unmonitored',
-        `no 'monitoring' given: no ServiceMonitor is created, so Prometheus does not scrape ${this.deploymentName}'s /metrics.`,
-      );
+    const ops: ServerOpsContext = {
+      deploymentName: this.deploymentName,
+      namespace: this.namespace,
+      labels,
+      podLabels,
+      selectorLabels: podLabels,
+      engine,
+    };
+    if (props.podDisruptionBudget ?? true) {
+      this.podDisruptionBudget = addServerDisruptionBudget(this, ops);
     }
+    const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
+    const scrape = addServerMetricsCollection(this, ops, collection, props.monitoring, {
+      unmonitoredId: 'k8s-llama-cpp-unmonitored',
+      unmonitoredEffect: 'Prometheus does not scrape /metrics and dashboards and autoscaling see nothing',
+      monitoringUnusedId: 'k8s-llama-cpp-monitoring-unused',
+    });
+    this.serviceMonitor = scrape.serviceMonitor;
+    this.podMonitoring = scrape.podMonitoring;
+    if (props.networkPolicy?.enabled ?? true) {
+      this.networkPolicy = addServerNetworkPolicy(this, props.networkPolicy ?? {}, ops, {
+        scraperNamespace: scraperNamespace(collection, props.monitoring),
+        ingressCidrs: this.ingressCidrs,
+        ingressNamespaces: this.ingressNamespaces,
+      });
+    }
+    if (autoscaling) {
+      this.triggerAuthentication = addServerTriggerAuthentication(
+        this,
+        autoscaling,
+        ops,
+        collection,
+        props.platform,
+      );
+      this.scaledObject = addServerScaledObject(this, autoscaling, ops, {
+        replicas,
+        defaultTarget: s.parallel,
+        monitoring: props.monitoring,
+        collection,
+        authenticated: this.triggerAuthentication !== undefined,
+        scaleTargetRef: { name: this.deploymentName },
+        selector: (m, managed) => this.metricSelector(m, managed),
+      });
+    }
+  }
+
+  /**
+   * A PromQL selector of one of the engine's metrics for this server's own series (its namespace
+   * and the scrape job, which the ServiceMonitor and the PodMonitoring both name after the
+   * Deployment; llama-server's series carry no model label).
+   */
+  public metricSelector(metric: EngineMetric, managedPrometheus = false): string {
+    return serverMetricSelector(this.namespace, this.deploymentName, metric, managedPrometheus);
+  }
+
+  /**
+   * Lets connections from IPv4 CIDR blocks reach the server's port through its NetworkPolicy
+   * (`ipBlock` sources, deduplicated). Does nothing when the NetworkPolicy is disabled.
+   */
+  public allowIngressFromCidrs(cidrs: readonly string[]): void {
+    Validate.array<string>(this, 'allowIngressFromCidrs', cidrs).forEach((c, i) => {
+      Validate.cidr(this, `allowIngressFromCidrs[${i}]`, c);
+      if (!this.ingressCidrs.includes(c)) this.ingressCidrs.push(c);
+    });
+  }
+
+  /**
+   * Lets the pods of namespaces reach the server's port through its NetworkPolicy (a gateway's
+   * Envoy pods). Does nothing when the NetworkPolicy is disabled.
+   */
+  public allowIngressFromNamespaces(namespaces: readonly string[]): void {
+    Validate.array<string>(this, 'allowIngressFromNamespaces', namespaces).forEach((ns, i) => {
+      Validate.k8sDnsLabel(this, `allowIngressFromNamespaces[${i}]`, ns, { what: 'a namespace name' });
+      if (!this.ingressNamespaces.includes(ns)) this.ingressNamespaces.push(ns);
+    });
   }
 
   /** The user's extra arguments, refusing a flag the server already renders. */

@@ -3,7 +3,7 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { ITerraformDependable, Lazy, TerraformStack, Token } from 'cdktf';
+import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
@@ -25,7 +25,6 @@ import {
 import { EngineMetric, IServingEngine } from './engines/engine';
 import { ServingEngine } from './engines/serving-engine';
 import { ServingFabric, ServingFabricKind } from './fabric';
-import { GpuPlatform } from './gpu-platform';
 import { ApiToleration, IGpuPlatform, IMonitoringStack, ITraceCollector } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import { PodSecurityLevel } from './pod-security';
@@ -50,14 +49,17 @@ import {
   ROLE_LABEL,
   addLeaderWorkerSet,
 } from './private/leader-worker-set';
-import { assertPromqlExpression } from './private/promql-expression';
-import { assertCron, assertTimeZone } from './private/schedule';
 import {
-  addGcpTriggerAuthentication,
-  addPodMonitoring,
-  hasBareColonMetric,
-  promSelector,
-} from './private/metrics';
+  ServerOpsContext,
+  addServerDisruptionBudget,
+  addServerMetricsCollection,
+  addServerNetworkPolicy,
+  addServerScaledObject,
+  addServerTriggerAuthentication,
+  scraperNamespace,
+  serverMetricSelector,
+  validateServerAutoscaling,
+} from './private/server-ops';
 import { LoraAdapter } from './lora';
 import { hybridKvCacheConflict } from './private/hybrid-kv-cache';
 import { ServerLora, serverLora } from './private/server-lora';
@@ -93,9 +95,9 @@ export interface ModelServerAutoscaling {
    */
   readonly maxReplicas: number;
   /**
-   * Waiting requests per replica KEDA aims for (`threshold` of the Prometheus trigger on
-   * `vllm:num_requests_waiting`).
-   * @default 5
+   * Waiting requests per replica KEDA aims for (`threshold` of the Prometheus trigger on the
+   * engine's queue gauge: `vllm:num_requests_waiting`, `llamacpp:requests_deferred`).
+   * @default 5 on a ModelServer; on a LlamaCppServer its `parallel` slots
    */
   readonly targetQueueDepthPerReplica?: number;
   /**
@@ -409,10 +411,6 @@ export interface ModelServerProps {
   readonly fabric?: ServingFabric;
 }
 
-/** The annotation binding a Kubernetes service account to a Google service account on GKE. */
-const GKE_GSA_ANNOTATION = 'iam.gke.io/gcp-service-account';
-/** The namespace of GKE Managed Prometheus' collectors. */
-const GMP_COLLECTOR_NAMESPACE = 'gmp-system';
 const PRESTOP_SLEEP_SECONDS = 15;
 const PROBE_PERIOD_SECONDS = 10;
 const LOAD_MIB_PER_SECOND = 50;
@@ -601,7 +599,13 @@ export class ModelServer extends Construct {
       namespace: this.namespace,
     });
     if (autoscaling) {
-      this.validateAutoscaling(autoscaling, replicas, props);
+      validateServerAutoscaling(this, autoscaling, {
+        replicas,
+        monitoring: props.monitoring,
+        metricsCollection: props.metricsCollection,
+        platform: props.platform,
+        activationExample: `sum(rate(vllm:num_incoming_requests_total{model="${this.servedModelName}"}[1m]))`,
+      });
     }
     for (const dependency of [props.platform, props.monitoring]) {
       if (dependency) {
@@ -697,26 +701,65 @@ export class ModelServer extends Construct {
     });
     this.targetPort = engine.httpPort;
     this.url = `http://${this.deploymentName}.${this.namespace}.svc.cluster.local:${engine.httpPort}`;
+    const ops: ServerOpsContext = {
+      deploymentName: this.deploymentName,
+      namespace: this.namespace,
+      labels,
+      podLabels: this.podLabels,
+      selectorLabels: this.selectorLabels,
+      engine,
+    };
     if (props.podDisruptionBudget ?? true) {
-      this.podDisruptionBudget = new PodDisruptionBudgetV1(this, 'DisruptionBudget', {
-        metadata: { name: this.deploymentName, namespace: this.namespace, labels },
-        // All pods: evicting any pod of a multi-node group restarts the group.
-        spec: { maxUnavailable: '1', selector: { matchLabels: this.podLabels } },
-      });
+      // All pods: evicting any pod of a multi-node group restarts the group.
+      this.podDisruptionBudget = addServerDisruptionBudget(this, ops);
     }
 
     const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
 
     raiseDeferredDeprecations(this, collection);
-    const scrape = this.addMetricsCollection(props, collection, labels);
+    const scrape = addServerMetricsCollection(this, ops, collection, props.monitoring, {
+      unmonitoredId: 'k8s-model-server-unmonitored',
+      unmonitoredEffect: 'the serving alerts and dashboards see nothing',
+      monitoringUnusedId: 'k8s-model-server-monitoring-unused',
+    });
     this.serviceMonitor = scrape.serviceMonitor;
     this.podMonitoring = scrape.podMonitoring;
     if (props.networkPolicy?.enabled ?? true) {
-      this.networkPolicy = this.addNetworkPolicy(props, collection, labels);
+      this.networkPolicy = addServerNetworkPolicy(this, props.networkPolicy ?? {}, ops, {
+        scraperNamespace: scraperNamespace(collection, props.monitoring),
+        ingressCidrs: this.ingressCidrs,
+        ingressNamespaces: [],
+        // The pods of a group reach each other on every port: the engine's rendezvous (vLLM's
+        // master port), NCCL and Gloo pick ports at run time.
+        extraRules: () =>
+          this.leaderWorkerSet ? [{ from: [{ pod_selector: { match_labels: this.podLabels } }] }] : [],
+      });
     }
     if (autoscaling) {
-      this.triggerAuthentication = this.addTriggerAuthentication(autoscaling, props, collection, labels);
-      this.scaledObject = this.addScaledObject(autoscaling, replicas, labels, props, collection);
+      this.triggerAuthentication = addServerTriggerAuthentication(
+        this,
+        autoscaling,
+        ops,
+        collection,
+        props.platform,
+      );
+      this.scaledObject = addServerScaledObject(this, autoscaling, ops, {
+        replicas,
+        defaultTarget: 5,
+        monitoring: props.monitoring,
+        collection,
+        authenticated: this.triggerAuthentication !== undefined,
+        // A LeaderWorkerSet scales by groups through its scale subresource (lws v0.10.0 CRD
+        // `subresources.scale`); KEDA needs its API version and kind.
+        scaleTargetRef: this.leaderWorkerSet
+          ? {
+              apiVersion: LWS_API_VERSION,
+              kind: 'LeaderWorkerSet',
+              name: `${this.deploymentName}${LWS_NAME_SUFFIX}`,
+            }
+          : { name: this.deploymentName },
+        selector: (m, managed) => this.metricSelector(m, managed),
+      });
     }
   }
 
@@ -1072,41 +1115,6 @@ export class ModelServer extends Construct {
   }
 
   /**
-   * On Managed Prometheus KEDA authenticates with the operator's GCP identity, unless
-   * 'autoscaling.prometheusUrl' points it at another Prometheus.
-   */
-  private addTriggerAuthentication(
-    autoscaling: ModelServerAutoscaling,
-    props: ModelServerProps,
-    collection: MetricsCollection,
-    labels: Record<string, string>,
-  ): Manifest | undefined {
-    if (!collection.managed || autoscaling.prometheusUrl) {
-      return undefined;
-    }
-    if (
-      props.platform instanceof GpuPlatform &&
-      !props.platform.kedaServiceAccountAnnotations[GKE_GSA_ANNOTATION]
-    ) {
-      Warnings.add(
-        this,
-        'k8s-keda-without-gcp-identity',
-        `autoscaling queries Managed Prometheus with KEDA's GCP identity, but the GpuPlatform '${props.platform.node.path}' ` +
-          `does not annotate KEDA's service account with '${GKE_GSA_ANNOTATION}': unless its Kubernetes service account ` +
-          `is granted roles/monitoring.viewer directly (Workload Identity Federation), the queries fail with 403. Set ` +
-          `'kedaServiceAccountAnnotations' on the GpuPlatform.`,
-      );
-    }
-    return addGcpTriggerAuthentication(
-      this,
-      'TriggerAuthentication',
-      gcpTriggerAuthName(this.deploymentName),
-      this.namespace,
-      labels,
-    );
-  }
-
-  /**
    * A PromQL selector of one of the engine's metrics for this server's own series: its
    * namespace and the scrape job of its ServiceMonitor or PodMonitoring, so two servers with
    * the same served model name (gateway variants, stable and canary) each see only their pods.
@@ -1120,64 +1128,7 @@ export class ModelServer extends Construct {
    * to 58 characters before the random suffix, so a long Deployment name need not prefix them.
    */
   public metricSelector(metric: EngineMetric, managedPrometheus = false): string {
-    return promSelector(
-      metric.name,
-      [`namespace="${this.namespace}"`, `job="${this.deploymentName}"`, ...(metric.matchers ?? [])],
-      managedPrometheus,
-    );
-  }
-
-  private addMetricsCollection(
-    props: ModelServerProps,
-    collection: MetricsCollection,
-    labels: Record<string, string>,
-  ): { serviceMonitor?: Manifest; podMonitoring?: Manifest } {
-    const metrics = this.engine.metrics;
-    if (collection.managed) {
-      const podMonitoring = addPodMonitoring(this, 'PodMonitoring', {
-        name: this.deploymentName,
-        namespace: this.namespace,
-        labels,
-        selector: this.selectorLabels,
-        port: metrics.port,
-        intervalSeconds: collection.scrapeIntervalSeconds,
-      });
-      if (props.monitoring) {
-        Warnings.add(
-          this,
-          'k8s-model-server-monitoring-unused',
-          `'monitoring' is given but 'metricsCollection' is Managed Prometheus: no ServiceMonitor is created, so the monitoring ` +
-            `stack's Prometheus does not scrape ${this.deploymentName} and KEDA queries Managed Prometheus.`,
-        );
-      }
-      return { podMonitoring };
-    }
-    if (props.monitoring) {
-      assertCrdInOtherStack(this, 'monitoring.coreos.com', 'ServiceMonitor');
-      const serviceMonitor = new Manifest(this, 'ServiceMonitor', {
-        manifest: {
-          apiVersion: 'monitoring.coreos.com/v1',
-          kind: 'ServiceMonitor',
-          metadata: {
-            name: this.deploymentName,
-            namespace: this.namespace,
-            labels: { ...labels, ...props.monitoring.selectorLabels },
-          },
-          spec: {
-            selector: { matchLabels: this.selectorLabels },
-            namespaceSelector: { matchNames: [this.namespace] },
-            endpoints: [{ port: metrics.port, path: metrics.path, interval: '15s' }],
-          },
-        },
-      });
-      return { serviceMonitor };
-    }
-    Warnings.add(
-      this,
-      'k8s-model-server-unmonitored',
-      `no 'monitoring' given: no ServiceMonitor is created, so the serving alerts and dashboards see nothing from ${this.deploymentName}.`,
-    );
-    return {};
+    return serverMetricSelector(this.namespace, this.deploymentName, metric, managedPrometheus);
   }
 
   /**
@@ -1191,272 +1142,4 @@ export class ModelServer extends Construct {
       if (!this.ingressCidrs.includes(c)) this.ingressCidrs.push(c);
     });
   }
-
-  private addNetworkPolicy(
-    props: ModelServerProps,
-    collection: MetricsCollection,
-    labels: Record<string, string>,
-  ): NetworkPolicyV1 {
-    const np = props.networkPolicy ?? {};
-    const cidrs = Validate.array<string>(this, 'networkPolicy.clientCidrs', np.clientCidrs ?? []);
-    cidrs.forEach((c, i) => Validate.cidr(this, `networkPolicy.clientCidrs[${i}]`, c));
-    Validate.unique(this, 'networkPolicy.clientCidrs', cidrs);
-    this.ingressCidrs.push(...cidrs);
-    const clients = Validate.array<string>(this, 'networkPolicy.clientNamespaces', np.clientNamespaces ?? []);
-    clients.forEach((ns, i) =>
-      Validate.k8sDnsLabel(this, `networkPolicy.clientNamespaces[${i}]`, ns, { what: 'a namespace name' }),
-    );
-    Validate.unique(this, 'networkPolicy.clientNamespaces', clients);
-    // Terraform's block names (snake_case): the list is produced at synth, after every
-    // allowIngressFromCidrs call, so the provider binding does not map its keys.
-    const namespaceSelector = (ns: string) => ({
-      namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': ns } },
-    });
-    const apiPorts = this.engine.ports.map((p) => ({ port: p.name, protocol: 'TCP' }));
-    const from = [
-      ...((np.allowSameNamespace ?? true) ? [{ pod_selector: {} }] : []),
-      ...clients.map(namespaceSelector),
-    ];
-    const scraper = collection.managed ? GMP_COLLECTOR_NAMESPACE : props.monitoring?.namespace;
-    const ingress = Lazy.anyValue({
-      produce: () => {
-        const rules: Array<Record<string, unknown>> = [];
-        const sources = [...from, ...this.ingressCidrs.map((cidr) => ({ ip_block: { cidr } }))];
-        if (sources.length) {
-          rules.push({ from: sources, ports: apiPorts });
-        }
-        if (scraper) {
-          rules.push({
-            from: [namespaceSelector(scraper)],
-            ports: [{ port: this.engine.metrics.port, protocol: 'TCP' }],
-          });
-        }
-        if (this.leaderWorkerSet) {
-          // The pods of a group reach each other on every port: the engine's rendezvous (vLLM's
-          // master port), NCCL and Gloo pick ports at run time.
-          rules.push({ from: [{ pod_selector: { match_labels: this.podLabels } }] });
-        }
-        return rules;
-      },
-    });
-    return new NetworkPolicyV1(this, 'NetworkPolicy', {
-      metadata: { name: this.deploymentName, namespace: this.namespace, labels },
-      spec: {
-        podSelector: { matchLabels: this.podLabels },
-        policyTypes: ['Ingress'],
-        ingress,
-      },
-    });
-  }
-
-  private validateAutoscaling(a: ModelServerAutoscaling, replicas: number, props: ModelServerProps): void {
-    assertInteger(this, 'autoscaling.maxReplicas', a.maxReplicas, 1);
-    if (a.maxReplicas < Math.max(replicas, 1)) {
-      throw new ValidationError(
-        `'autoscaling.maxReplicas' (${a.maxReplicas}) must be >= 'replicas' (${replicas}): raise maxReplicas or lower replicas.`,
-        this,
-      );
-    }
-    if (a.activationQuery !== undefined) {
-      assertPromqlExpression(this, 'autoscaling.activationQuery', a.activationQuery);
-    }
-    if (a.scaleToZero && !a.activationQuery) {
-      throw new ValidationError(
-        `'autoscaling.scaleToZero' needs 'autoscaling.activationQuery': at zero replicas the engine exports no metrics, so ` +
-          `nothing would ever wake it. Give a PromQL request rate measured in front of it (router, gateway or ingress), for example ` +
-          `'sum(rate(vllm:num_incoming_requests_total{model="${this.servedModelName}"}[1m]))'.`,
-        this,
-      );
-    }
-    if (!a.scaleToZero && replicas < 1) {
-      throw new ValidationError(
-        `'replicas' (0) with autoscaling needs 'autoscaling.scaleToZero: true'; otherwise set replicas >= 1.`,
-        this,
-      );
-    }
-    const target = a.targetQueueDepthPerReplica ?? 5;
-    if (!Token.isUnresolved(target) && !(target > 0)) {
-      throw new ValidationError(`'autoscaling.targetQueueDepthPerReplica' (${target}) must be > 0.`, this);
-    }
-    if (!a.prometheusUrl && !props.monitoring && !props.metricsCollection?.managed) {
-      throw new ValidationError(
-        `'autoscaling' needs a Prometheus to query: pass 'monitoring' (a MonitoringStack), ` +
-          `'metricsCollection: MetricsCollection.managedPrometheus(...)' or 'autoscaling.prometheusUrl'.`,
-        this,
-      );
-    }
-    if (props.platform && !props.platform.kedaInstalled) {
-      throw new ValidationError(
-        `'autoscaling' needs KEDA, but the GpuPlatform '${props.platform.node.path}' has keda disabled: enable it or drop autoscaling.`,
-        this,
-      );
-    }
-    if (a.scaleToZero && a.ignoreNullValues === false) {
-      Warnings.add(
-        this,
-        'k8s-scale-to-zero-null-values',
-        `'ignoreNullValues: false' with scale to zero: at zero replicas the engine query is empty, KEDA reports an error ` +
-          `instead of 0 and the ScaledObject stays degraded until a request arrives.`,
-      );
-    }
-    this.validateSchedule(a);
-  }
-
-  private validateSchedule(a: ModelServerAutoscaling): void {
-    const windows = Validate.array<ScalingWindow>(this, 'autoscaling.schedule', a.schedule ?? []);
-    const seen = new Set<string>();
-    windows.forEach((w, i) => {
-      const prop = `autoscaling.schedule[${i}]`;
-      assertInteger(this, `${prop}.minReplicas`, w.minReplicas, 1, a.maxReplicas);
-      assertCron(this, `${prop}.start`, w.start);
-      assertCron(this, `${prop}.end`, w.end);
-      assertTimeZone(this, `${prop}.timeZone`, w.timeZone);
-      if (w.start.trim() === w.end.trim()) {
-        throw new ValidationError(
-          `'${prop}' opens and closes at the same time ('${w.start}'): KEDA's cron scaler needs different start and end.`,
-          this,
-        );
-      }
-      // KEDA names each cron metric from its time zone, start and end: two equal windows collide.
-      const key = `${w.timeZone} ${w.start} ${w.end}`;
-      if (seen.has(key)) {
-        throw new ValidationError(
-          `'${prop}' repeats an earlier window (${w.start} to ${w.end}, ${w.timeZone}): KEDA would name both metrics alike. Keep one.`,
-          this,
-        );
-      }
-      seen.add(key);
-    });
-  }
-
-  private addScaledObject(
-    a: ModelServerAutoscaling,
-    replicas: number,
-    labels: Record<string, string>,
-    props: ModelServerProps,
-    collection: MetricsCollection,
-  ): Manifest {
-    assertCrdInOtherStack(this, 'keda.sh', 'ScaledObject');
-    const managed = collection.managed;
-    const server = a.prometheusUrl ?? (managed ? collection.queryUrl! : props.monitoring!.prometheusUrl);
-    const authenticationRef = this.triggerAuthentication
-      ? { name: gcpTriggerAuthName(this.deploymentName) }
-      : undefined;
-    if (managed && a.activationQuery && hasBareColonMetric(a.activationQuery)) {
-      Warnings.add(
-        this,
-        'k8s-gmp-colon-metric-name',
-        `'autoscaling.activationQuery' names a metric with a colon ('${a.activationQuery}'): on Managed Prometheus write it as ` +
-          `{__name__="vllm:...", ...} (the form the library uses for its own queries), or it may not match the stored metric.`,
-      );
-    }
-    const scaleToZero = a.scaleToZero ?? false;
-    const ignoreNull = String(a.ignoreNullValues ?? scaleToZero);
-    const metrics = this.engine.metrics;
-    const sumOf = (m: EngineMetric) => `sum(${this.metricSelector(m, managed)})`;
-    const waiting = sumOf(metrics.queueDepth);
-    const triggers: Array<Record<string, unknown>> = [
-      {
-        type: 'prometheus',
-        name: 'queue-depth',
-        metadata: {
-          serverAddress: server,
-          query: waiting,
-          threshold: String(a.targetQueueDepthPerReplica ?? 5),
-          activationThreshold: String(a.activationQueueDepth ?? 0),
-          ignoreNullValues: ignoreNull,
-        },
-      },
-    ];
-    (a.schedule ?? []).forEach((w, i) => {
-      triggers.push({
-        type: 'cron',
-        name: `baseline-${i}`,
-        metadata: {
-          timezone: w.timeZone,
-          start: w.start,
-          end: w.end,
-          desiredReplicas: String(w.minReplicas),
-        },
-      });
-    });
-    if (scaleToZero) {
-      const inFlight = `${sumOf(metrics.runningRequests)} + ${waiting}`;
-      triggers.push(
-        {
-          type: 'prometheus',
-          name: 'keepalive-in-flight',
-          metadata: {
-            serverAddress: server,
-            query: inFlight,
-            threshold: '1000000',
-            activationThreshold: '0',
-            ignoreNullValues: ignoreNull,
-          },
-        },
-        {
-          type: 'prometheus',
-          name: 'activation',
-          metadata: {
-            serverAddress: server,
-            query: a.activationQuery!,
-            threshold: '1000000',
-            activationThreshold: '0',
-            ignoreNullValues: 'true',
-          },
-        },
-      );
-    }
-    if (authenticationRef) {
-      for (const t of triggers.filter((x) => x.type === 'prometheus')) {
-        t.authenticationRef = authenticationRef;
-      }
-    }
-    const minReplicas = Math.max(replicas, 1);
-    return new Manifest(this, 'ScaledObject', {
-      manifest: {
-        apiVersion: 'keda.sh/v1alpha1',
-        kind: 'ScaledObject',
-        metadata: { name: this.deploymentName, namespace: this.namespace, labels },
-        spec: {
-          // A LeaderWorkerSet scales by groups through its scale subresource (lws v0.10.0 CRD
-          // `subresources.scale`); KEDA needs its API version and kind.
-          scaleTargetRef: this.leaderWorkerSet
-            ? {
-                apiVersion: LWS_API_VERSION,
-                kind: 'LeaderWorkerSet',
-                name: `${this.deploymentName}${LWS_NAME_SUFFIX}`,
-              }
-            : { name: this.deploymentName },
-          minReplicaCount: minReplicas,
-          maxReplicaCount: a.maxReplicas,
-          ...(scaleToZero
-            ? { idleReplicaCount: 0 }
-            : {
-                // When Prometheus cannot be queried, keep what runs (KEDA's default 'static'
-                // would drop a loaded server to fallback.replicas, the minimum).
-                fallback: { failureThreshold: 3, replicas: minReplicas, behavior: 'currentReplicasIfHigher' },
-              }),
-          pollingInterval: 15,
-          cooldownPeriod: a.cooldownSeconds ?? 360,
-          advanced: {
-            horizontalPodAutoscalerConfig: {
-              behavior: {
-                scaleDown: {
-                  stabilizationWindowSeconds: 300,
-                  policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }],
-                },
-              },
-            },
-          },
-          triggers,
-        },
-      },
-    });
-  }
-}
-
-/** Name of a server's KEDA TriggerAuthentication for Managed Prometheus. */
-function gcpTriggerAuthName(deploymentName: string): string {
-  return `${deploymentName}-gcp`;
 }

@@ -15,6 +15,9 @@ import {
   GpuPlatform,
   IMAGES,
   ImagePrePuller,
+  GatewayImplementation,
+  InferenceGateway,
+  InferenceGatewayPlatform,
   LlamaCppServer,
   LlamaCppServerProps,
   LoraAdapter,
@@ -307,6 +310,43 @@ export function buildConstructStacks(): SynthesizedStack[] {
       ...props,
     });
     synth(`LlamaCppServer: ${name}`, workloads);
+  }
+  // llama.cpp with the operations objects (autoscaling, NetworkPolicy, PDB) behind a gateway's
+  // plain HTTPRoute: Istio with a ServiceMonitor, GKE with Managed Prometheus and the GKE policies.
+  for (const gke of [false, true]) {
+    const { platform, workloads } = platformAndWorkloads();
+    const monitoring = gke ? undefined : new MonitoringStack(platform, 'Monitoring');
+    const gpu = new GpuPlatform(platform, 'Gpu', { nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT, monitoring });
+    const gatewayPlatform = new InferenceGatewayPlatform(platform, 'InferenceGateway', {
+      implementation: gke
+        ? GatewayImplementation.gke({ proxyOnlySubnetCidr: '10.129.0.0/23' })
+        : GatewayImplementation.istio(),
+    });
+    const server = new LlamaCppServer(workloads, 'Server', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.GGUF_Q4_K_M,
+      weights: WeightsSource.bucket(
+        gke ? 'gs://models/llama-3.1-8b-gguf/' : 's3://models/llama-3.1-8b-gguf/',
+      ),
+      ggufFile: 'Llama-3.1-8B-Instruct-Q4_K_M.gguf',
+      namespace: 'llm',
+      parallel: 4,
+      monitoring,
+      platform: gpu,
+      ...(gke ? { metricsCollection: MetricsCollection.managedPrometheus({ project: 'acme-ml' }) } : {}),
+      autoscaling: {
+        maxReplicas: 6,
+        schedule: [{ minReplicas: 2, start: '0 8 * * 1-5', end: '0 20 * * 1-5', timeZone: 'Europe/Berlin' }],
+      },
+      networkPolicy: { clientNamespaces: ['apps'] },
+    });
+    const gateway = new InferenceGateway(workloads, 'Gateway', {
+      platform: gatewayPlatform,
+      namespace: 'gateway',
+      ...(gke ? {} : { monitoring }),
+    });
+    gateway.addServiceModel('Llama8BCpu', { variants: [{ backend: server, weight: 100 }] });
+    synth(`LlamaCppServer behind ${gke ? 'a GKE' : 'an Istio'} gateway, autoscaled`, workloads);
   }
   for (const proxyMode of [StandaloneProxyMode.SIDECAR, StandaloneProxyMode.SERVICE]) {
     const { platform, workloads } = platformAndWorkloads();

@@ -2195,6 +2195,82 @@ const volumeSnapshot: CrdSchema = {
   ),
 };
 
+// --- GKE Gateway policies (networking.gke.io/v1) -------------------------------------------
+// GKE installs these CRDs with the Gateway API. Written from GoogleCloudPlatform/gke-gateway-api
+// apis/networking/v1/healthcheck_types.go (@ 530c0624) and gcpbackendpolicy_types.go
+// (@ 067db6f1), the fields the library sets; targetRef is gateway-api v1alpha2
+// PolicyTargetReference.
+const gkePolicyTargetRef: Schema = obj(
+  {
+    group: { type: 'string', maxLength: 253 },
+    kind: { type: 'string', minLength: 1, maxLength: 63 },
+    name: { type: 'string', minLength: 1, maxLength: 253 },
+    namespace: str,
+  },
+  ['group', 'kind', 'name'],
+);
+const gkeHttpHealthCheck: Schema = obj({
+  portSpecification: enumOf('USE_FIXED_PORT', 'USE_NAMED_PORT', 'USE_SERVING_PORT'),
+  port: { type: 'integer', minimum: 1, maximum: 65535 },
+  portName: { type: 'string', maxLength: 63 },
+  host: { type: 'string', maxLength: 2048 },
+  requestPath: { type: 'string', maxLength: 2048, pattern: "\\/[A-Za-z0-9\\/\\-._~%!?$&'()*+,;=:]*$" },
+  proxyHeader: enumOf('NONE', 'PROXY_V1'),
+  response: { type: 'string', maxLength: 1024 },
+});
+const healthCheckPolicy: CrdSchema = {
+  apiVersion: 'networking.gke.io/v1',
+  kind: 'HealthCheckPolicy',
+  source: 'GoogleCloudPlatform/gke-gateway-api commit (530c0624) apis/networking/v1/healthcheck_types.go',
+  schema: resource(
+    'networking.gke.io/v1',
+    'HealthCheckPolicy',
+    obj(
+      {
+        targetRef: gkePolicyTargetRef,
+        default: obj({
+          checkIntervalSec: { type: 'integer', minimum: 1, maximum: 300 },
+          timeoutSec: { type: 'integer', minimum: 1, maximum: 300 },
+          unhealthyThreshold: { type: 'integer', minimum: 1, maximum: 10 },
+          healthyThreshold: { type: 'integer', minimum: 1, maximum: 10 },
+          // A union: the type and the one matching protocol block (MinProperties = MaxProperties = 2).
+          config: obj(
+            { type: enumOf('TCP', 'HTTP', 'HTTPS', 'HTTP2', 'GRPC'), httpHealthCheck: gkeHttpHealthCheck },
+            [],
+            {
+              minProperties: 2,
+              maxProperties: 2,
+            },
+          ),
+          logConfig: obj({ enabled: bool }),
+        }),
+      },
+      ['targetRef'],
+    ),
+  ),
+};
+const gcpBackendPolicy: CrdSchema = {
+  apiVersion: 'networking.gke.io/v1',
+  kind: 'GCPBackendPolicy',
+  source:
+    'GoogleCloudPlatform/gke-gateway-api commit (067db6f1) apis/networking/v1/gcpbackendpolicy_types.go',
+  schema: resource(
+    'networking.gke.io/v1',
+    'GCPBackendPolicy',
+    obj(
+      {
+        targetRef: gkePolicyTargetRef,
+        default: obj({
+          timeoutSec: { type: 'integer', minimum: 1, maximum: 2147483647 },
+          connectionDraining: obj({ drainingTimeoutSec: { type: 'integer', minimum: 0, maximum: 3600 } }),
+          maxRatePerEndpoint: { type: 'integer', minimum: 1, maximum: 1000000000 },
+        }),
+      },
+      ['targetRef'],
+    ),
+  ),
+};
+
 export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
   [
     scaledObject,
@@ -2227,5 +2303,7 @@ export const CRD_SCHEMAS: ReadonlyMap<string, CrdSchema> = new Map(
     gkeNetwork,
     volumeSnapshotClass,
     volumeSnapshot,
+    healthCheckPolicy,
+    gcpBackendPolicy,
   ].map((c) => [`${c.apiVersion}/${c.kind}`, c]),
 );

@@ -34,11 +34,14 @@ describe('examples/k8s-serving', () => {
     const manifests = Object.values(resourcesOf(workloadsJson, 'kubernetes_manifest')).map(
       (m: any) => m.manifest,
     );
-    const route = manifests.find((m: any) => m.kind === 'HTTPRoute');
+    const route = manifests.find(
+      (m: any) => m.kind === 'HTTPRoute' && m.metadata.name === 'llm-gateway-llama8b',
+    );
     expect(route.spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight])).toEqual([
       ['llama8b', 90],
       ['llama8b-canary', 10],
     ]);
+    expect(route.spec.hostnames).toEqual(['llama-8b.llm.internal']);
     const gateway = manifests.find((m: any) => m.kind === 'Gateway');
     expect(gateway.metadata.annotations).toEqual({ 'networking.istio.io/service-type': 'ClusterIP' });
   });
@@ -117,13 +120,25 @@ describe('examples/k8s-serving', () => {
     expect(c.resources.requests.memory).toBe('10Gi');
   });
 
-  test('autoscales each server on its own vLLM queue (its scrape job), the canary too', () => {
+  test('the CPU tier is a plain HTTPRoute to the llama.cpp Service on its own host name (no endpoint picker)', () => {
+    const route = Object.values(resourcesOf(workloadsJson, 'kubernetes_manifest'))
+      .map((m: any) => m.manifest)
+      .find((m: any) => m.kind === 'HTTPRoute' && m.metadata.name === 'llm-gateway-llama8bcpu');
+    expect(route.spec.hostnames).toEqual(['llama-8b-cpu.llm.internal']);
+    expect(route.spec.rules[0].backendRefs).toEqual([
+      { group: '', kind: 'Service', name: 'llama8b-cpu-llama-cpp', port: 8080, weight: 100 },
+    ]);
+    expect(route.spec.rules[0].timeouts).toEqual({ request: '600s' });
+  });
+
+  test('autoscales each server on its own queue (its scrape job), the canary too', () => {
     const queries = Object.values(resourcesOf(workloadsJson, 'kubernetes_manifest'))
       .map((m: any) => m.manifest)
       .filter((m: any) => m.kind === 'ScaledObject')
       .map((m: any) => m.spec.triggers[0].metadata.query)
       .sort();
     expect(queries).toEqual([
+      'sum(llamacpp:requests_deferred{namespace="llm", job="llama8b-cpu-llama-cpp"})',
       'sum(vllm:num_requests_waiting{namespace="llm", job="llama70b-vllm"})',
       'sum(vllm:num_requests_waiting{namespace="llm", job="llama8b-canary-vllm"})',
       'sum(vllm:num_requests_waiting{namespace="llm", job="llama8b-vllm"})',

@@ -1,0 +1,524 @@
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+import { Lazy, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { Validate, ValidationError, Warnings } from '../../core';
+import { EngineMetric, EngineMetrics, EnginePort } from '../engines/engine';
+import { IGpuPlatform, IMonitoringStack } from '../interfaces';
+import { MetricsCollection } from '../metrics-collection';
+import { assertCrdInOtherStack, assertInteger } from './common';
+import { addGcpTriggerAuthentication, addPodMonitoring, hasBareColonMetric, promSelector } from './metrics';
+import { assertPromqlExpression } from './promql-expression';
+import { assertCron, assertTimeZone } from './schedule';
+
+// The operations objects every model server carries (ModelServer, LlamaCppServer): the KEDA
+// ScaledObject on the engine's queue gauge, the metrics scrape, the ingress NetworkPolicy and the
+// PodDisruptionBudget. Each helper creates its object under the server's scope with the construct
+// id ModelServer always used, so the Terraform addresses do not depend on which server made it.
+
+/** The annotation binding a Kubernetes service account to a Google service account on GKE. */
+const GKE_GSA_ANNOTATION = 'iam.gke.io/gcp-service-account';
+/** The namespace of GKE Managed Prometheus' collectors. */
+export const GMP_COLLECTOR_NAMESPACE = 'gmp-system';
+
+/** A baseline window (ModelServer `ScalingWindow`). */
+export interface ServerScalingWindow {
+  readonly minReplicas: number;
+  readonly start: string;
+  readonly end: string;
+  readonly timeZone: string;
+}
+
+/** Queue-depth autoscaling as both servers take it (ModelServerAutoscaling). */
+export interface ServerAutoscaling {
+  readonly maxReplicas: number;
+  readonly targetQueueDepthPerReplica?: number;
+  readonly activationQueueDepth?: number;
+  readonly scaleToZero?: boolean;
+  readonly activationQuery?: string;
+  readonly ignoreNullValues?: boolean;
+  readonly cooldownSeconds?: number;
+  readonly schedule?: ServerScalingWindow[];
+  readonly prometheusUrl?: string;
+}
+
+/** Who may connect to a server's pods, as both servers take it (ModelServerNetworkPolicy). */
+export interface ServerNetworkPolicyOptions {
+  readonly enabled?: boolean;
+  readonly clientNamespaces?: string[];
+  readonly allowSameNamespace?: boolean;
+  readonly clientCidrs?: string[];
+}
+
+/** What the helpers need to know about the server. */
+export interface ServerOpsContext {
+  /** Name of the Deployment, Service and of every object here. */
+  readonly deploymentName: string;
+  readonly namespace: string;
+  /** Labels of the objects. */
+  readonly labels: Record<string, string>;
+  /** Labels selecting every pod of the server (NetworkPolicy, PodDisruptionBudget). */
+  readonly podLabels: Record<string, string>;
+  /** Labels selecting the pods that serve the API and `/metrics` (scrape). */
+  readonly selectorLabels: Record<string, string>;
+  /** The engine's ports (all are API ports) and metrics. */
+  readonly engine: { readonly ports: EnginePort[]; readonly metrics: EngineMetrics };
+}
+
+/**
+ * A PromQL selector of one of the engine's metrics for one server's own series: its namespace and
+ * the scrape job, which both the ServiceMonitor (prometheus-operator names the job after the
+ * scraped Service) and the PodMonitoring (named after the Deployment) set to the Deployment name.
+ */
+export function serverMetricSelector(
+  namespace: string,
+  deploymentName: string,
+  metric: EngineMetric,
+  managedPrometheus: boolean,
+): string {
+  return promSelector(
+    metric.name,
+    [`namespace="${namespace}"`, `job="${deploymentName}"`, ...(metric.matchers ?? [])],
+    managedPrometheus,
+  );
+}
+
+/** Name of a server's KEDA TriggerAuthentication for Managed Prometheus. */
+export function gcpTriggerAuthName(deploymentName: string): string {
+  return `${deploymentName}-gcp`;
+}
+
+/** What {@link validateServerAutoscaling} checks against. */
+export interface ServerAutoscalingChecks {
+  readonly replicas: number;
+  readonly monitoring?: IMonitoringStack;
+  readonly metricsCollection?: MetricsCollection;
+  readonly platform?: IGpuPlatform;
+  /** An activation query to suggest in the scale-to-zero message. */
+  readonly activationExample: string;
+}
+
+/**
+ * Validates queue-depth autoscaling: maxReplicas against replicas, the activation query (PromQL,
+ * required with scale to zero), the target, a Prometheus to query, KEDA on the platform, and the
+ * baseline windows (cron, time zone, distinct).
+ */
+export function validateServerAutoscaling(
+  scope: Construct,
+  a: ServerAutoscaling,
+  c: ServerAutoscalingChecks,
+): void {
+  const replicas = c.replicas;
+  assertInteger(scope, 'autoscaling.maxReplicas', a.maxReplicas, 1);
+  if (a.maxReplicas < Math.max(replicas, 1)) {
+    throw new ValidationError(
+      `'autoscaling.maxReplicas' (${a.maxReplicas}) must be >= 'replicas' (${replicas}): raise maxReplicas or lower replicas.`,
+      scope,
+    );
+  }
+  if (a.activationQuery !== undefined) {
+    assertPromqlExpression(scope, 'autoscaling.activationQuery', a.activationQuery);
+  }
+  if (a.scaleToZero && !a.activationQuery) {
+    throw new ValidationError(
+      `'autoscaling.scaleToZero' needs 'autoscaling.activationQuery': at zero replicas the engine exports no metrics, so ` +
+        `nothing would ever wake it. Give a PromQL request rate measured in front of it (router, gateway or ingress), for example ` +
+        `'${c.activationExample}'.`,
+      scope,
+    );
+  }
+  if (!a.scaleToZero && replicas < 1) {
+    throw new ValidationError(
+      `'replicas' (0) with autoscaling needs 'autoscaling.scaleToZero: true'; otherwise set replicas >= 1.`,
+      scope,
+    );
+  }
+  const target = a.targetQueueDepthPerReplica;
+  if (target !== undefined && !Token.isUnresolved(target) && !(target > 0)) {
+    throw new ValidationError(`'autoscaling.targetQueueDepthPerReplica' (${target}) must be > 0.`, scope);
+  }
+  if (!a.prometheusUrl && !c.monitoring && !c.metricsCollection?.managed) {
+    throw new ValidationError(
+      `'autoscaling' needs a Prometheus to query: pass 'monitoring' (a MonitoringStack), ` +
+        `'metricsCollection: MetricsCollection.managedPrometheus(...)' or 'autoscaling.prometheusUrl'.`,
+      scope,
+    );
+  }
+  if (c.platform && !c.platform.kedaInstalled) {
+    throw new ValidationError(
+      `'autoscaling' needs KEDA, but the GpuPlatform '${c.platform.node.path}' has keda disabled: enable it or drop autoscaling.`,
+      scope,
+    );
+  }
+  if (a.scaleToZero && a.ignoreNullValues === false) {
+    Warnings.add(
+      scope,
+      'k8s-scale-to-zero-null-values',
+      `'ignoreNullValues: false' with scale to zero: at zero replicas the engine query is empty, KEDA reports an error ` +
+        `instead of 0 and the ScaledObject stays degraded until a request arrives.`,
+    );
+  }
+  const windows = Validate.array<ServerScalingWindow>(scope, 'autoscaling.schedule', a.schedule ?? []);
+  const seen = new Set<string>();
+  windows.forEach((w, i) => {
+    const prop = `autoscaling.schedule[${i}]`;
+    assertInteger(scope, `${prop}.minReplicas`, w.minReplicas, 1, a.maxReplicas);
+    assertCron(scope, `${prop}.start`, w.start);
+    assertCron(scope, `${prop}.end`, w.end);
+    assertTimeZone(scope, `${prop}.timeZone`, w.timeZone);
+    if (w.start.trim() === w.end.trim()) {
+      throw new ValidationError(
+        `'${prop}' opens and closes at the same time ('${w.start}'): KEDA's cron scaler needs different start and end.`,
+        scope,
+      );
+    }
+    // KEDA names each cron metric from its time zone, start and end: two equal windows collide.
+    const key = `${w.timeZone} ${w.start} ${w.end}`;
+    if (seen.has(key)) {
+      throw new ValidationError(
+        `'${prop}' repeats an earlier window (${w.start} to ${w.end}, ${w.timeZone}): KEDA would name both metrics alike. Keep one.`,
+        scope,
+      );
+    }
+    seen.add(key);
+  });
+}
+
+/** Options of {@link addServerScaledObject}. */
+export interface ServerScaledObjectOptions {
+  readonly replicas: number;
+  /** The default of `targetQueueDepthPerReplica`. */
+  readonly defaultTarget: number;
+  readonly monitoring?: IMonitoringStack;
+  readonly collection: MetricsCollection;
+  /** Whether a TriggerAuthentication (GCP pod identity) was created. */
+  readonly authenticated: boolean;
+  /** The scale target (`scaleTargetRef`). */
+  readonly scaleTargetRef: Record<string, string>;
+  /** The PromQL selector of one of the engine's metrics for this server's own series. */
+  readonly selector: (metric: EngineMetric, managed: boolean) => string;
+}
+
+/**
+ * The KEDA ScaledObject (construct id `ScaledObject`): a Prometheus trigger on the sum of the
+ * engine's queue gauge, the baseline windows as cron triggers and, with scale to zero, the
+ * in-flight keep-alive and the activation query; a `currentReplicasIfHigher` fallback otherwise,
+ * and a slow scale-down.
+ */
+export function addServerScaledObject(
+  scope: Construct,
+  a: ServerAutoscaling,
+  ctx: ServerOpsContext,
+  o: ServerScaledObjectOptions,
+): Manifest {
+  assertCrdInOtherStack(scope, 'keda.sh', 'ScaledObject');
+  const managed = o.collection.managed;
+  const server = a.prometheusUrl ?? (managed ? o.collection.queryUrl! : o.monitoring!.prometheusUrl);
+  const authenticationRef = o.authenticated ? { name: gcpTriggerAuthName(ctx.deploymentName) } : undefined;
+  if (managed && a.activationQuery && hasBareColonMetric(a.activationQuery)) {
+    Warnings.add(
+      scope,
+      'k8s-gmp-colon-metric-name',
+      `'autoscaling.activationQuery' names a metric with a colon ('${a.activationQuery}'): on Managed Prometheus write it as ` +
+        `{__name__="vllm:...", ...} (the form the library uses for its own queries), or it may not match the stored metric.`,
+    );
+  }
+  const scaleToZero = a.scaleToZero ?? false;
+  const ignoreNull = String(a.ignoreNullValues ?? scaleToZero);
+  const metrics = ctx.engine.metrics;
+  const sumOf = (m: EngineMetric) => `sum(${o.selector(m, managed)})`;
+  const waiting = sumOf(metrics.queueDepth);
+  const triggers: Array<Record<string, unknown>> = [
+    {
+      type: 'prometheus',
+      name: 'queue-depth',
+      metadata: {
+        serverAddress: server,
+        query: waiting,
+        threshold: String(a.targetQueueDepthPerReplica ?? o.defaultTarget),
+        activationThreshold: String(a.activationQueueDepth ?? 0),
+        ignoreNullValues: ignoreNull,
+      },
+    },
+  ];
+  (a.schedule ?? []).forEach((w, i) => {
+    triggers.push({
+      type: 'cron',
+      name: `baseline-${i}`,
+      metadata: {
+        timezone: w.timeZone,
+        start: w.start,
+        end: w.end,
+        desiredReplicas: String(w.minReplicas),
+      },
+    });
+  });
+  if (scaleToZero) {
+    const inFlight = `${sumOf(metrics.runningRequests)} + ${waiting}`;
+    triggers.push(
+      {
+        type: 'prometheus',
+        name: 'keepalive-in-flight',
+        metadata: {
+          serverAddress: server,
+          query: inFlight,
+          threshold: '1000000',
+          activationThreshold: '0',
+          ignoreNullValues: ignoreNull,
+        },
+      },
+      {
+        type: 'prometheus',
+        name: 'activation',
+        metadata: {
+          serverAddress: server,
+          query: a.activationQuery!,
+          threshold: '1000000',
+          activationThreshold: '0',
+          ignoreNullValues: 'true',
+        },
+      },
+    );
+  }
+  if (authenticationRef) {
+    for (const t of triggers.filter((x) => x.type === 'prometheus')) {
+      t.authenticationRef = authenticationRef;
+    }
+  }
+  const minReplicas = Math.max(o.replicas, 1);
+  return new Manifest(scope, 'ScaledObject', {
+    manifest: {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: ctx.deploymentName, namespace: ctx.namespace, labels: ctx.labels },
+      spec: {
+        scaleTargetRef: o.scaleTargetRef,
+        minReplicaCount: minReplicas,
+        maxReplicaCount: a.maxReplicas,
+        ...(scaleToZero
+          ? { idleReplicaCount: 0 }
+          : {
+              // When Prometheus cannot be queried, keep what runs (KEDA's default 'static'
+              // would drop a loaded server to fallback.replicas, the minimum).
+              fallback: { failureThreshold: 3, replicas: minReplicas, behavior: 'currentReplicasIfHigher' },
+            }),
+        pollingInterval: 15,
+        cooldownPeriod: a.cooldownSeconds ?? 360,
+        advanced: {
+          horizontalPodAutoscalerConfig: {
+            behavior: {
+              scaleDown: {
+                stabilizationWindowSeconds: 300,
+                policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }],
+              },
+            },
+          },
+        },
+        triggers,
+      },
+    },
+  });
+}
+
+/**
+ * On Managed Prometheus KEDA authenticates with the operator's GCP identity (a
+ * TriggerAuthentication, construct id `TriggerAuthentication`), unless 'autoscaling.prometheusUrl'
+ * points it at another Prometheus. Warns when the GpuPlatform's KEDA service account carries no
+ * Google service account.
+ */
+export function addServerTriggerAuthentication(
+  scope: Construct,
+  a: ServerAutoscaling,
+  ctx: ServerOpsContext,
+  collection: MetricsCollection,
+  platform: IGpuPlatform | undefined,
+): Manifest | undefined {
+  if (!collection.managed || a.prometheusUrl) {
+    return undefined;
+  }
+  // GpuPlatform exposes the annotations it puts on KEDA's service account; an imported platform does not.
+  const annotations = (platform as { kedaServiceAccountAnnotations?: Record<string, string> } | undefined)
+    ?.kedaServiceAccountAnnotations;
+  if (platform && annotations && !annotations[GKE_GSA_ANNOTATION]) {
+    Warnings.add(
+      scope,
+      'k8s-keda-without-gcp-identity',
+      `autoscaling queries Managed Prometheus with KEDA's GCP identity, but the GpuPlatform '${platform.node.path}' ` +
+        `does not annotate KEDA's service account with '${GKE_GSA_ANNOTATION}': unless its Kubernetes service account ` +
+        `is granted roles/monitoring.viewer directly (Workload Identity Federation), the queries fail with 403. Set ` +
+        `'kedaServiceAccountAnnotations' on the GpuPlatform.`,
+    );
+  }
+  return addGcpTriggerAuthentication(
+    scope,
+    'TriggerAuthentication',
+    gcpTriggerAuthName(ctx.deploymentName),
+    ctx.namespace,
+    ctx.labels,
+  );
+}
+
+/** The warning ids and subject of {@link addServerMetricsCollection}'s warnings. */
+export interface ServerScrapeWarnings {
+  /** Id of the warning when nothing scrapes the server. */
+  readonly unmonitoredId: string;
+  /** What goes blind when nothing scrapes the server. */
+  readonly unmonitoredEffect: string;
+  /** Id of the warning when `monitoring` is given but Managed Prometheus collects. */
+  readonly monitoringUnusedId: string;
+}
+
+/**
+ * The server's scrape: a Managed Prometheus PodMonitoring (construct id `PodMonitoring`), or a
+ * prometheus-operator ServiceMonitor (construct id `ServiceMonitor`) labelled for the monitoring
+ * stack's Prometheus, or a warning that nothing scrapes it.
+ */
+export function addServerMetricsCollection(
+  scope: Construct,
+  ctx: ServerOpsContext,
+  collection: MetricsCollection,
+  monitoring: IMonitoringStack | undefined,
+  w: ServerScrapeWarnings,
+): { serviceMonitor?: Manifest; podMonitoring?: Manifest } {
+  const metrics = ctx.engine.metrics;
+  if (collection.managed) {
+    const podMonitoring = addPodMonitoring(scope, 'PodMonitoring', {
+      name: ctx.deploymentName,
+      namespace: ctx.namespace,
+      labels: ctx.labels,
+      selector: ctx.selectorLabels,
+      port: metrics.port,
+      intervalSeconds: collection.scrapeIntervalSeconds,
+    });
+    if (monitoring) {
+      Warnings.add(
+        scope,
+        w.monitoringUnusedId,
+        `'monitoring' is given but 'metricsCollection' is Managed Prometheus: no ServiceMonitor is created, so the monitoring ` +
+          `stack's Prometheus does not scrape ${ctx.deploymentName} and KEDA queries Managed Prometheus.`,
+      );
+    }
+    return { podMonitoring };
+  }
+  if (monitoring) {
+    assertCrdInOtherStack(scope, 'monitoring.coreos.com', 'ServiceMonitor');
+    const serviceMonitor = new Manifest(scope, 'ServiceMonitor', {
+      manifest: {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: {
+          name: ctx.deploymentName,
+          namespace: ctx.namespace,
+          labels: { ...ctx.labels, ...monitoring.selectorLabels },
+        },
+        spec: {
+          selector: { matchLabels: ctx.selectorLabels },
+          namespaceSelector: { matchNames: [ctx.namespace] },
+          endpoints: [{ port: metrics.port, path: metrics.path, interval: '15s' }],
+        },
+      },
+    });
+    return { serviceMonitor };
+  }
+  Warnings.add(
+    scope,
+    w.unmonitoredId,
+    `no 'monitoring' given: no ServiceMonitor is created, so ${w.unmonitoredEffect} from ${ctx.deploymentName}.`,
+  );
+  return {};
+}
+
+/** Options of {@link addServerNetworkPolicy}. */
+export interface ServerNetworkPolicyContext {
+  /** The namespace of the metrics scraper, if any: it may reach the metrics port only. */
+  readonly scraperNamespace?: string;
+  /**
+   * The IPv4 blocks admitted to the API ports, read at synth: the caller keeps appending to it
+   * (`allowIngressFromCidrs`) after the policy is created.
+   */
+  readonly ingressCidrs: string[];
+  /**
+   * Namespaces admitted to the API ports besides `clientNamespaces`, read at synth (a gateway
+   * hooked up after the policy is created).
+   */
+  readonly ingressNamespaces: string[];
+  /** Further rules, read at synth (the pods of a multi-node group reaching each other). */
+  readonly extraRules?: () => Array<Record<string, unknown>>;
+}
+
+/**
+ * Validates `networkPolicy` and creates the ingress NetworkPolicy (construct id
+ * `NetworkPolicy`): the server's own namespace (unless `allowSameNamespace: false`), the
+ * `clientNamespaces`, the admitted CIDR blocks on the API ports, and the scraper's namespace on
+ * the metrics port. Egress is not restricted.
+ */
+export function addServerNetworkPolicy(
+  scope: Construct,
+  np: ServerNetworkPolicyOptions,
+  ctx: ServerOpsContext,
+  o: ServerNetworkPolicyContext,
+): NetworkPolicyV1 {
+  const cidrs = Validate.array<string>(scope, 'networkPolicy.clientCidrs', np.clientCidrs ?? []);
+  cidrs.forEach((c, i) => Validate.cidr(scope, `networkPolicy.clientCidrs[${i}]`, c));
+  Validate.unique(scope, 'networkPolicy.clientCidrs', cidrs);
+  o.ingressCidrs.push(...cidrs);
+  const clients = Validate.array<string>(scope, 'networkPolicy.clientNamespaces', np.clientNamespaces ?? []);
+  clients.forEach((ns, i) =>
+    Validate.k8sDnsLabel(scope, `networkPolicy.clientNamespaces[${i}]`, ns, { what: 'a namespace name' }),
+  );
+  Validate.unique(scope, 'networkPolicy.clientNamespaces', clients);
+  // Terraform's block names (snake_case): the list is produced at synth, after every
+  // allowIngressFromCidrs call, so the provider binding does not map its keys.
+  const namespaceSelector = (ns: string) => ({
+    namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': ns } },
+  });
+  const apiPorts = ctx.engine.ports.map((p) => ({ port: p.name, protocol: 'TCP' }));
+  const sameNamespace = np.allowSameNamespace ?? true;
+  const ingress = Lazy.anyValue({
+    produce: () => {
+      const rules: Array<Record<string, unknown>> = [];
+      const namespaces = [...clients, ...o.ingressNamespaces.filter((ns) => !clients.includes(ns))];
+      const sources = [
+        ...(sameNamespace ? [{ pod_selector: {} }] : []),
+        ...namespaces.map(namespaceSelector),
+        ...o.ingressCidrs.map((cidr) => ({ ip_block: { cidr } })),
+      ];
+      if (sources.length) {
+        rules.push({ from: sources, ports: apiPorts });
+      }
+      if (o.scraperNamespace) {
+        rules.push({
+          from: [namespaceSelector(o.scraperNamespace)],
+          ports: [{ port: ctx.engine.metrics.port, protocol: 'TCP' }],
+        });
+      }
+      rules.push(...(o.extraRules?.() ?? []));
+      return rules;
+    },
+  });
+  return new NetworkPolicyV1(scope, 'NetworkPolicy', {
+    metadata: { name: ctx.deploymentName, namespace: ctx.namespace, labels: ctx.labels },
+    spec: {
+      podSelector: { matchLabels: ctx.podLabels },
+      policyTypes: ['Ingress'],
+      ingress,
+    },
+  });
+}
+
+/** The namespace whose scraper reaches the metrics port: `gmp-system` on Managed Prometheus, else the monitoring stack's. */
+export function scraperNamespace(
+  collection: MetricsCollection,
+  monitoring: IMonitoringStack | undefined,
+): string | undefined {
+  return collection.managed ? GMP_COLLECTOR_NAMESPACE : monitoring?.namespace;
+}
+
+/** A PodDisruptionBudget over every pod of the server, `maxUnavailable: 1` (construct id `DisruptionBudget`). */
+export function addServerDisruptionBudget(scope: Construct, ctx: ServerOpsContext): PodDisruptionBudgetV1 {
+  return new PodDisruptionBudgetV1(scope, 'DisruptionBudget', {
+    metadata: { name: ctx.deploymentName, namespace: ctx.namespace, labels: ctx.labels },
+    spec: { maxUnavailable: '1', selector: { matchLabels: ctx.podLabels } },
+  });
+}
