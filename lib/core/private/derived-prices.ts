@@ -102,17 +102,24 @@ const LINES: Record<DerivedLoadBalancerKind, { item: string; price: HourlyPrice;
 
 /**
  * The load balancer a `Service` of type LoadBalancer gets, read from its annotations: the AWS
- * Load Balancer Controller's (`aws-load-balancer-type: external` or `nlb-ip`) and the in-tree
- * `nlb` type make an NLB, other `service.beta.kubernetes.io/aws-load-balancer-*` annotations a
- * Classic Load Balancer, GKE's (`networking.gke.io/load-balancer-type`, `cloud.google.com/l4-rbs`)
- * a passthrough NLB. `undefined` when the annotations name no cloud.
+ * Load Balancer Controller's (`aws-load-balancer-type: external` or `nlb-ip`,
+ * `aws-load-balancer-scheme`, `aws-load-balancer-nlb-target-type`) and the in-tree `nlb` type
+ * make an NLB, other `service.beta.kubernetes.io/aws-load-balancer-*` annotations (the in-tree
+ * controller's) a Classic Load Balancer, GKE's (`networking.gke.io/load-balancer-type`,
+ * `cloud.google.com/l4-rbs`) a passthrough NLB. `undefined` when the annotations name no cloud.
  */
 export function loadBalancerOfService(
   annotations: Readonly<Record<string, string>>,
 ): DerivedLoadBalancerKind | undefined {
   const keys = Object.keys(annotations);
   const awsType = annotations['service.beta.kubernetes.io/aws-load-balancer-type'];
-  if (awsType !== undefined && ['external', 'nlb-ip', 'nlb'].includes(awsType)) {
+  const lbcOnly = ['aws-load-balancer-scheme', 'aws-load-balancer-nlb-target-type'].map(
+    (k) => `service.beta.kubernetes.io/${k}`,
+  );
+  if (
+    (awsType !== undefined && ['external', 'nlb-ip', 'nlb'].includes(awsType)) ||
+    keys.some((k) => lbcOnly.includes(k))
+  ) {
     return DerivedLoadBalancerKind.AWS_NLB;
   }
   if (keys.some((k) => k.startsWith('service.beta.kubernetes.io/aws-load-balancer-'))) {
