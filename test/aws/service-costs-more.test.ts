@@ -16,7 +16,7 @@ import {
   sizeLlamaCpp,
 } from '../../lib/core';
 import { renderCostTables } from '../../lib/report';
-import { clusterStack, hasWarning, warnings } from './util';
+import { awsStack, clusterStack, hasWarning, network, warnings } from './util';
 
 // Cost lines added for issue 11 §4 (second part): GPU and CPU node volumes, KMS keys, the RDS
 // database of MLflow and its managed secret, CloudWatch Logs and Managed Prometheus ingestion as
@@ -210,5 +210,26 @@ describe('the cost table with the new lines (AWS)', () => {
       /`Cluster\/SecretsKey` KMS key \(Kubernetes secrets\) \| 1 \| \$0\.00137\/h \[\d+\] \| \$1 \|/,
     );
     expect(md).toMatch(/\[\d+\] https:\/\/aws\.amazon\.com\/kms\/pricing\//);
+  });
+});
+
+describe('interface VPC endpoints (AWS)', () => {
+  test('each default interface endpoint is billed in each private subnet AZ; the S3 gateway endpoint is free', () => {
+    const { stack } = clusterStack();
+    const l = lineOf(CostEstimate.of(stack).lines, 'interface VPC endpoint-AZ (7 endpoints x 2 AZs)');
+    expect(l).toMatchObject({
+      constructPath: 'test/Network',
+      minQuantity: 14,
+      maxQuantity: 14,
+      unitPrice: { usd: 0.01, region: 'us-east-1', asOf: '2026-12-03' },
+    });
+    expect(monthly(l)).toBeCloseTo(14 * 7.3, 6);
+    expect(l.assumption).toMatch(/the S3 gateway endpoint is free/);
+  });
+
+  test('interfaceEndpoints: [] adds no line', () => {
+    const s = awsStack();
+    network(s, { interfaceEndpoints: [] });
+    expect(CostEstimate.of(s).lines.some((l) => l.item.startsWith('interface VPC endpoint'))).toBe(false);
   });
 });

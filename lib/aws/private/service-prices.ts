@@ -391,3 +391,27 @@ export function addAmpIngestionAssumption(scope: IConstruct): void {
       'plus storage and query samples; the free tier (40 million samples) not deducted',
   });
 }
+
+/** An interface VPC endpoint in one Availability Zone, per hour. */
+export const INTERFACE_ENDPOINT_AZ_HOURLY = price(
+  0.01,
+  READ,
+  'AWS PrivateLink pricing, interface endpoint hour per Availability Zone (https://aws.amazon.com/privatelink/pricing/); as republished by awsnegotiations.com (May 2026)',
+);
+
+/**
+ * Adds the interface VPC endpoints of a network: each endpoint is billed per hour in each
+ * Availability Zone it has a subnet in. The S3 gateway endpoint is free.
+ */
+export function addInterfaceEndpointsCost(scope: IConstruct, endpoints: number, zones: number): void {
+  if (endpoints === 0) return;
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: `interface VPC endpoint-AZ (${endpoints} endpoints x ${zones} AZs)`,
+    minQuantity: endpoints * zones,
+    maxQuantity: endpoints * zones,
+    unitPrice: INTERFACE_ENDPOINT_AZ_HOURLY,
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: 'data processed ($0.01/GB, first PB) not included; the S3 gateway endpoint is free',
+  });
+}
