@@ -12,12 +12,14 @@ import { GkeCluster } from '../../lib/gcp/cluster';
 import { CpuInferenceNodePool } from '../../lib/gcp/cpu-inference-node-pool';
 import { GpuDirect } from '../../lib/gcp/machine-types';
 import { MlflowStore, MlflowStoreProps } from '../../lib/gcp/mlflow';
+import { LogManagement } from '../../lib/gcp/log-management';
+import { Monitoring } from '../../lib/gcp/monitoring';
 import { GkeNetwork } from '../../lib/gcp/network';
 import { bootDiskGbMonthUsd } from '../../lib/gcp/private/service-prices';
 import { gcpStack, warningIds } from './helpers';
 
 // Cost lines added for issue 11 §4 (second part): boot disks of GPU and CPU pools, and the Cloud
-// SQL database of MLflow.
+// SQL database of MLflow, Cloud Logging and Managed Service for Prometheus as assumption lines.
 
 const lineOf = (lines: readonly CostLine[], item: string) => {
   const l = lines.find((x) => x.item === item);
@@ -150,5 +152,30 @@ describe('MLflow on Cloud SQL for PostgreSQL (Google Cloud)', () => {
     expect(lines.some((l) => l.item.startsWith('Cloud SQL for PostgreSQL'))).toBe(false);
     expect(lineOf(lines, 'Cloud SQL SSD storage, 20 GB')).toBeDefined();
     expect(warningIds(s)).toContain('gcp-no-price');
+  });
+});
+
+describe('Cloud Logging and Managed Service for Prometheus ingestion (Google Cloud)', () => {
+  test('LogManagement: an assumption line at the _Default bucket, $50 per 100 GiB, nothing in the totals', () => {
+    const { stack } = gcpStack();
+    new LogManagement(stack, 'Logs', { project: 'acme-ml' });
+    const l = lineOf(CostEstimate.of(stack).lines, 'Cloud Logging ingestion, per 100 GiB');
+    expect(l).toMatchObject({ constructPath: 'test/Logs/DefaultBucket', minQuantity: 0, maxQuantity: 0 });
+    expect(l.unitPrice.usd * HOURS_PER_MONTH).toBeCloseTo(50, 6);
+    expect(l.unitPrice).toMatchObject({ asOf: '2026-12-03', region: 'us-central1' });
+    expect(l.unitPrice.source).toMatch(/^https:\/\/cloud\.google\.com\/stackdriver\/pricing/);
+    expect(l.assumption).toMatch(/beyond the free 50 GiB per project/);
+    expect(CostEstimate.of(stack).monthlyUsd('max')).toBe(0);
+  });
+
+  test('Monitoring: Managed Service for Prometheus samples as an assumption line, $150 per billion', () => {
+    const { stack } = gcpStack();
+    new Monitoring(stack, 'Alerts', { emails: ['oncall@example.com'] });
+    const l = lineOf(
+      CostEstimate.of(stack).lines,
+      'Managed Service for Prometheus samples ingested, per billion',
+    );
+    expect(l).toMatchObject({ constructPath: 'test/Alerts', minQuantity: 0, maxQuantity: 0 });
+    expect(l.unitPrice.usd * HOURS_PER_MONTH).toBeCloseTo(150, 6);
   });
 });

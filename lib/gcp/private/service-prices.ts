@@ -278,3 +278,50 @@ export function addCloudSqlPostgresCost(
       'backups and point-in-time-recovery logs are billed as used, not included',
   });
 }
+
+const OBSERVABILITY_PRICING = 'https://cloud.google.com/stackdriver/pricing';
+/** Cloud Logging storage (ingestion), per GiB, first 50 GiB per project and month free. */
+export const CLOUD_LOGGING_GIB_USD = 0.5;
+/** Managed Service for Prometheus, per million samples ingested (first 50 billion a month). */
+export const MANAGED_PROMETHEUS_PER_MILLION_SAMPLES_USD = 0.15;
+
+/**
+ * An assumption line for Cloud Logging: the price of 100 GiB ingested into log buckets, quantity
+ * 0 (what the cluster logs is not known at synth time).
+ */
+export function addCloudLoggingAssumption(scope: IConstruct): void {
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: 'Cloud Logging ingestion, per 100 GiB',
+    minQuantity: 0,
+    maxQuantity: 0,
+    unitPrice: price(
+      (CLOUD_LOGGING_GIB_USD * 100) / HOURS_PER_MONTH,
+      READ,
+      `${OBSERVABILITY_PRICING} (Cloud Logging storage $0.50/GiB, one-time, 30 days included; first 50 GiB per project and month free)`,
+    ),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: `usage-based, not in the totals: $${CLOUD_LOGGING_GIB_USD * 100} per 100 GiB beyond the free 50 GiB per project, plus $0.01/GiB-month retained beyond 30 days`,
+  });
+}
+
+/**
+ * An assumption line for Managed Service for Prometheus: the price of 1 billion samples
+ * ingested, quantity 0 (the series count is not known at synth time).
+ */
+export function addManagedPrometheusAssumption(scope: IConstruct): void {
+  const perBillion = MANAGED_PROMETHEUS_PER_MILLION_SAMPLES_USD * 1000;
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: 'Managed Service for Prometheus samples ingested, per billion',
+    minQuantity: 0,
+    maxQuantity: 0,
+    unitPrice: price(
+      perBillion / HOURS_PER_MONTH,
+      READ,
+      `${OBSERVABILITY_PRICING} (Managed Service for Prometheus $0.15 per million samples, first 50 billion a month)`,
+    ),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: `usage-based, not in the totals: $${perBillion} per billion samples (one series every 30 s is ~87,600 a month), GKE's DCGM and control-plane metrics included`,
+  });
+}
