@@ -8,6 +8,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../core';
 import { IAlertTopic, IKmsKey } from './interfaces';
+import { addKmsKeyCost } from './private/service-prices';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -243,6 +244,7 @@ export class AlertTopic extends Construct implements IAlertTopic {
         deletionWindowInDays: 30,
         policy: '',
       });
+      addKmsKeyCost(this.key, 'alert topic');
       new KmsAlias(this, 'KeyAlias', { namePrefix: 'alias/alerts-', targetKeyId: this.key.keyId });
       this.keyArn = this.key.arn;
     }

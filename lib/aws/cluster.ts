@@ -37,7 +37,12 @@ import {
 import { managedPolicyArn, serviceRole } from './private/iam';
 import { awsPartition } from './private/partition';
 import { nodeGroupName, requireIntInRange } from './private/node-group-common';
-import { addEksClusterCost, addSystemNodesCost } from './private/service-prices';
+import {
+  addEksClusterCost,
+  addSystemNodesCost,
+  addKmsKeyCost,
+  addCloudWatchLogsAssumption,
+} from './private/service-prices';
 import { EksNodeRepairOptions, eksNodeRepairConfig } from './node-repair';
 import { TrainingNodeGroup, TrainingNodeGroupOptions } from './training-node-group';
 
@@ -687,6 +692,7 @@ export class EksCluster extends Construct implements IEksCluster {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
     });
+    addKmsKeyCost(this.secretsKey, 'Kubernetes secrets');
     new KmsAlias(this, 'SecretsKeyAlias', {
       name: `alias/eks/${this.clusterName}`,
       targetKeyId: this.secretsKey.keyId,
@@ -755,6 +761,7 @@ export class EksCluster extends Construct implements IEksCluster {
           retentionInDays: retention,
         })
       : undefined);
+    if (logGroup) addCloudWatchLogsAssumption(logGroup, 'EKS control plane');
 
     this.resource = new EksClusterResource(this, 'Resource', {
       name: this.clusterName,

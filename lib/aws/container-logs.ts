@@ -11,6 +11,7 @@ import { AlertTopic } from './alert-topic';
 import { WorkloadRole } from './cluster';
 import { IAlertTopic, IEksCluster } from './interfaces';
 import type { CollectorServiceAccount } from './monitoring';
+import { addCloudWatchLogsAssumption, addKmsKeyCost } from './private/service-prices';
 
 /** CloudWatch Logs retention periods the API accepts, days (`PutRetentionPolicy`). */
 export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
@@ -145,6 +146,8 @@ export class ContainerLogs extends Construct {
       lifecycle: { preventDestroy: protect },
     });
     this.node.defaultChild = this.resource;
+    addKmsKeyCost(this.key, 'container logs');
+    addCloudWatchLogsAssumption(this.resource, 'container logs');
 
     this.shipperRole = new WorkloadRole(this, 'ShipperRole', props.cluster, shipper);
     new IamRolePolicy(this, 'ShipperWrite', {

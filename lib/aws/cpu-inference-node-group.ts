@@ -24,6 +24,7 @@ import { CPU_INSTANCE_TYPES, cpuInstanceTypeByName } from './cpu-instance-types'
 import { IEksCluster } from './interfaces';
 import { nodeGroupRepairConfig } from './node-repair';
 import { nodeGroupName, requireIntInRange, taintTemplate } from './private/node-group-common';
+import { addNodeVolumeCost } from './private/service-prices';
 
 /** EKS AMI type of the CPU inference nodes: Amazon Linux 2023, x86-64, no GPU drivers. */
 export const CPU_AMI_TYPE = 'AL2023_x86_64_STANDARD';
@@ -240,6 +241,10 @@ export class CpuInferenceNodeGroup extends Construct {
       maxQuantity: this.maxNodes,
       unitPrice: this.instanceType.onDemandPrice,
       pricingModel: pricingModelOf(kind),
+    });
+    addNodeVolumeCost(this, rootGiB, this.minNodes, this.maxNodes, {
+      raid0InstanceStore: false,
+      bottlerocket: false,
     });
   }
 }

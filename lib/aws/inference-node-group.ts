@@ -46,6 +46,7 @@ import {
   taintTemplate,
 } from './private/node-group-common';
 import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
+import { addNodeVolumeCost } from './private/service-prices';
 
 /** Smallest root volume an inference node group accepts, GiB. */
 export const MIN_INFERENCE_ROOT_VOLUME_GIB = 100;
@@ -438,5 +439,9 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
       });
 
     addNodeGroupCost(this, this.instanceType, this.minNodes, this.maxNodes, kind);
+    addNodeVolumeCost(this, props.rootVolumeSizeGiB ?? 200, this.minNodes, this.maxNodes, {
+      raid0InstanceStore: (props.localStorageRaid0 ?? true) && this.instanceType.localNvmeGB > 0,
+      bottlerocket: amiType === GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA,
+    });
   }
 }

@@ -12,6 +12,7 @@ import { WorkloadRole } from './cluster';
 import { IEksCluster } from './interfaces';
 import { requireIntInRange } from './private/node-group-common';
 import { SecureBucket } from './private/secure-bucket';
+import { addKmsKeyCost, addRdsPostgresCost, addSecretCost } from './private/service-prices';
 
 /**
  * The PostgreSQL major version of the MLflow backend store: 17, in RDS standard support until
@@ -234,6 +235,7 @@ export class MlflowStore extends Construct {
       deletionWindowInDays: 30,
       lifecycle: { preventDestroy: protect },
     });
+    addKmsKeyCost(this.databaseKey, 'MLflow database');
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       vpcId: cluster.network.vpcId,
       description: `MLflow database ${this.node.path}: PostgreSQL from the cluster`,
@@ -284,6 +286,14 @@ export class MlflowStore extends Construct {
       lifecycle: { preventDestroy: protect },
     });
     this.node.defaultChild = this.resource;
+    addRdsPostgresCost(this.resource, {
+      instanceClass,
+      multiAz: props.multiAz ?? false,
+      allocatedGiB: storage,
+      maxAllocatedGiB: maxStorage,
+      backupRetentionDays: backups,
+    });
+    addSecretCost(this.resource, 'RDS-managed master user password');
     this.databaseAddress = this.resource.address;
     this.masterUserSecretArn = this.resource.masterUserSecret.get(0).secretArn;
 

@@ -21,6 +21,7 @@ import { WorkloadRole } from './cluster';
 import { IAlertTopic, IAwsRole, ICheckpointStore, IEksCluster } from './interfaces';
 import { RoleGrants } from './private/grants';
 import type { TrainingNodeGroup } from './training-node-group';
+import { addAmpIngestionAssumption } from './private/service-prices';
 
 /** The Kubernetes service account of an in-cluster metrics collector. */
 export interface CollectorServiceAccount {
@@ -146,6 +147,7 @@ export class Monitoring extends Construct {
       alias: props.alias ?? this.node.path.replace(/\//g, '-').slice(-100),
     });
     this.node.defaultChild = this.resource;
+    addAmpIngestionAssumption(this.resource);
     this.remoteWriteUrl = `${this.resource.prometheusEndpoint}api/v1/remote_write`;
     this.queryUrl = `${this.resource.prometheusEndpoint}api/v1/query`;
 

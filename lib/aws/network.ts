@@ -15,7 +15,7 @@ import { IPv4CidrRange, IPv4Prefix } from 'ip-num';
 import { Token } from 'cdktf';
 import { Validate, ValidationError } from '../core';
 import { INetwork, NetworkSubnet } from './interfaces';
-import { addNatGatewayCost } from './private/service-prices';
+import { addInterfaceEndpointsCost, addNatGatewayCost } from './private/service-prices';
 import { AWS_CIDR_RANGE, assertCidrInside, validateSubnet } from './private/subnets';
 
 /** Interface VPC endpoints {@link GpuNetwork} creates by default. */
@@ -334,6 +334,7 @@ export class GpuNetwork extends Construct implements INetwork {
         tags: { Name: `${this.node.path}/${svc}` },
       });
     }
+    addInterfaceEndpointsCost(this, services.length, this.privateSubnets.length);
   }
 
   public tagForCluster(clusterName: string): void {

@@ -11,6 +11,7 @@ import { PolicyStatement, RoleGrants } from './private/grants';
 import { awsPartition } from './private/partition';
 import { bucketGrantStatements, SecureBucket } from './private/secure-bucket';
 import { IAwsRole, IContainerRegistry } from './interfaces';
+import { addKmsKeyCost } from './private/service-prices';
 
 /** An upstream registry ECR can cache through a pull-through cache rule. */
 export class PullThroughCache {
@@ -450,6 +451,7 @@ export class Registry extends Construct implements IContainerRegistry {
       // Images encrypted with the key are unreadable once it is deleted: protect it like the repositories.
       lifecycle: { preventDestroy: protect },
     });
+    addKmsKeyCost(this.key, 'ECR images');
     const scanning = props.scanning ?? ImageScanning.BASIC_ON_PUSH;
     const filters = Validate.array<string>(this, 'mutableTagFilters', props.mutableTagFilters ?? []);
     for (const f of filters) {

@@ -41,6 +41,7 @@ import {
   resolveAmiType,
 } from './private/node-group-common';
 import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
+import { addNodeVolumeCost } from './private/service-prices';
 
 /** Huge pages the EFA driver pre-allocates (EKS UG `node-efa`). */
 export const EFA_HUGE_PAGES_2MIB = 5128;
@@ -458,5 +459,9 @@ export class TrainingNodeGroup extends Construct {
     this.node.defaultChild = this.resource;
 
     addNodeGroupCost(this, this.instanceType, this.nodes, this.nodes, kind);
+    addNodeVolumeCost(this, props.rootVolumeSizeGiB ?? 200, this.nodes, this.nodes, {
+      raid0InstanceStore: (props.localStorageRaid0 ?? true) && this.instanceType.localNvmeGB > 0,
+      bottlerocket: amiType === GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA,
+    });
   }
 }

@@ -16,7 +16,7 @@ import {
 import type { IEksCluster, NetworkSubnet } from './interfaces';
 import { serviceRole } from './private/iam';
 import { awsPartition } from './private/partition';
-import { addLustreCost } from './private/service-prices';
+import { addLustreCost, addKmsKeyCost } from './private/service-prices';
 import { validateSubnet } from './private/subnets';
 
 /**
@@ -180,6 +180,7 @@ export class LustreWeightCache extends Construct {
       deletionWindowInDays: 30,
       lifecycle: { preventDestroy: protect },
     });
+    addKmsKeyCost(this.key, 'FSx for Lustre');
     const sg = new SecurityGroup(this, 'SecurityGroup', {
       vpcId: cluster.network.vpcId,
       description: `FSx for Lustre weight cache ${this.node.path}: ports 988 and 1018-1023`,

@@ -21,6 +21,7 @@ import { CPU_MACHINE_TYPES, cpuMachineTypeByName } from './cpu-machine-types';
 import type { IGkeCluster } from './interfaces';
 import { defaultName, validateGceName } from './private/names';
 import { NODE_POOL_NAME_MAX } from './private/node-pool';
+import { addNodeBootDiskCost } from './private/service-prices';
 
 /** Properties of a {@link CpuInferenceNodePool}. */
 export interface CpuInferenceNodePoolProps {
@@ -189,5 +190,6 @@ export class CpuInferenceNodePool extends Construct {
       unitPrice: this.machineType.onDemandPrice,
       pricingModel: pricingModelOf(kind),
     });
+    addNodeBootDiskCost(this, 'pd-balanced', disk, this.minNodes, this.maxNodes);
   }
 }

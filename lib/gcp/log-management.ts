@@ -13,6 +13,7 @@ import {
   Warnings,
 } from '../core';
 import { escapeTerraformTemplate } from './private/template';
+import { addCloudLoggingAssumption } from './private/service-prices';
 
 /** A Cloud Logging exclusion: matching entries are dropped before they are stored (and billed). */
 export interface LogExclusion {
@@ -134,6 +135,7 @@ export class LogManagement extends Construct {
       bucketId: '_Default',
       retentionDays: retention,
     });
+    addCloudLoggingAssumption(this.bucket);
 
     const exclusions: LogExclusion[] = [
       ...((props.excludeProbeAccessLogs ?? true)

@@ -10,6 +10,7 @@ import { Validate, ValidationError } from '../core';
 import { CheckpointBucket } from './checkpoint-bucket';
 import { IGkeCluster } from './interfaces';
 import { GcpPrincipal } from './principal';
+import { addCloudSqlPostgresCost } from './private/service-prices';
 
 /**
  * The Cloud SQL database version of the MLflow backend store: PostgreSQL 17 (`POSTGRES_17`,
@@ -264,6 +265,11 @@ export class MlflowStore extends Construct {
       ...(this.privateServiceAccess ? { dependsOn: [this.privateServiceAccess] } : {}),
     });
     this.node.defaultChild = this.resource;
+    addCloudSqlPostgresCost(this.resource, {
+      tier,
+      highAvailability: props.highAvailability ?? false,
+      diskGb: disk,
+    });
     this.databaseAddress = this.resource.privateIpAddress;
     for (const [cid, db] of [
       ['TrackingDatabase', this.databaseName],

@@ -18,6 +18,7 @@ import { INotificationChannel } from './interfaces';
 import { notificationChannel } from './private/channels';
 import { grantId, unresolved } from './private/names';
 import { escapeTerraformTemplate } from './private/template';
+import { addManagedPrometheusAssumption } from './private/service-prices';
 
 /** Slack notification channel settings. */
 export interface SlackChannelOptions {
@@ -246,6 +247,7 @@ export class Monitoring extends Construct {
     );
     const slos = ValidationError.withScope(this, () => checkSloSet(props.slos, 'slos'));
     this.rules = [...set.rules(), ...slos.flatMap((slo) => slo.toAlertRules())];
+    addManagedPrometheusAssumption(this);
     const channelIds = [...this.channels.map((c) => c.id), ...external.map((c) => c.channelId)];
     for (const rule of this.rules) {
       const severity = SEVERITY[rule.severity];

@@ -5,6 +5,11 @@ import { ITerraformDependable, Lazy, TerraformIterator, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { raiseDeferredDeprecations, Validate, ValidationError, Warnings, metricSelector } from '../core';
 import {
+  addDerivedLoadBalancerCost,
+  DerivedLoadBalancerKind,
+  loadBalancerOfService,
+} from '../core/private/derived-prices';
+import {
   IInferenceBackend,
   IMonitoringStack,
   IServiceBackend,
@@ -1277,6 +1282,17 @@ export class InferenceGateway extends Construct {
         ? GKE_GATEWAY_CLASSES.external
         : GKE_GATEWAY_CLASSES.internal
       : 'istio';
+    if (kind !== GatewayExposureKind.CLUSTER) {
+      addDerivedLoadBalancerCost(
+        this,
+        gke
+          ? kind === GatewayExposureKind.EXTERNAL
+            ? DerivedLoadBalancerKind.GCP_EXTERNAL_ALB
+            : DerivedLoadBalancerKind.GCP_INTERNAL_ALB
+          : loadBalancerOfService(this.exposure.serviceAnnotations),
+        `Gateway '${this.namespace}/${this.gatewayName}' (${this.gatewayClassName})`,
+      );
+    }
 
     const annotations: Record<string, string> = {};
     if (!gke && kind === GatewayExposureKind.CLUSTER) {

@@ -13,6 +13,7 @@ import {
   ValidationError,
   Warnings,
 } from '../core';
+import { addDerivedLoadBalancerCost, loadBalancerOfService } from '../core/private/derived-prices';
 import { ApiToleration, IMonitoringStack, ISlurmOperator } from './interfaces';
 import { PodSecurityLevel, podSecurityLabels } from './pod-security';
 import {
@@ -1011,6 +1012,13 @@ function loginResource(
   Object.keys(annotations).forEach((k) =>
     Validate.k8sLabelKey(scope, `login.serviceAnnotations key '${k}'`, k),
   );
+  if (serviceType === SlurmLoginServiceType.LOAD_BALANCER) {
+    addDerivedLoadBalancerCost(
+      scope,
+      loadBalancerOfService(annotations),
+      `the Slurm login Service '${cluster.name}-login'`,
+    );
+  }
 
   const deps: ITerraformDependable[] = [...prerequisites, cluster.resource];
   let sssdRef = login.sssdConf ? { name: login.sssdConf.name, key: login.sssdConf.key } : undefined;

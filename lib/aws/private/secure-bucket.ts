@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { Validate } from '../../core';
 import type { PolicyStatement } from './grants';
 import { awsPartition } from './partition';
+import { addKmsKeyCost } from './service-prices';
 
 /** Options of {@link SecureBucket}. */
 export interface SecureBucketOptions {
@@ -77,6 +78,7 @@ export class SecureBucket extends Construct {
         ],
       }),
     });
+    addKmsKeyCost(this.key, 'S3 objects');
     this.bucket = new S3Bucket(this, 'Resource', {
       ...(o.bucketName ? { bucket: o.bucketName } : { bucketPrefix: o.bucketPrefix }),
       forceDestroy: false,

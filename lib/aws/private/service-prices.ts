@@ -198,3 +198,220 @@ export function addS3BucketAssumption(scope: IConstruct): void {
     assumption: `usage-based, not in the totals: $${S3_STANDARD_GB_MONTH_USD * 1000} per month per 1,000 GB stored, plus requests`,
   });
 }
+
+/**
+ * Adds the gp3 volume each node boots with (`rootVolumeSizeGiB`: the root on AL2023, the
+ * data volume on Bottlerocket), one per node at the group's minimum and maximum. Local NVMe
+ * instance store, RAID0-ed for containerd and the kubelet, is part of the instance price.
+ */
+export function addNodeVolumeCost(
+  scope: IConstruct,
+  volumeGiB: number,
+  minNodes: number,
+  maxNodes: number,
+  options: { readonly raid0InstanceStore: boolean; readonly bottlerocket: boolean },
+): void {
+  const notes = [`$${GP3_GB_MONTH_USD}/GB-month, baseline 3,000 IOPS and 125 MB/s`];
+  if (options.bottlerocket) notes.push("Bottlerocket's small OS volume not counted");
+  if (options.raid0InstanceStore) notes.push('the RAID0 local NVMe instance store is in the instance price');
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: `gp3 ${options.bottlerocket ? 'data' : 'root'} volume, ${volumeGiB} GiB`,
+    minQuantity: minNodes,
+    maxQuantity: maxNodes,
+    unitPrice: gp3VolumeHourly(volumeGiB),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: notes.join('; '),
+  });
+}
+
+/** A customer managed KMS key, per month ($1, prorated hourly). */
+export const KMS_KEY_MONTHLY_USD = 1;
+const KMS_SOURCE =
+  'https://aws.amazon.com/kms/pricing/ (each KMS key $1/month prorated hourly; each automatic rotation adds $1/month)';
+
+/**
+ * Adds a customer managed KMS key. The library turns yearly rotation on, and each rotation adds
+ * $1/month: the line counts the first year.
+ */
+export function addKmsKeyCost(scope: IConstruct, purpose: string): void {
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: `KMS key (${purpose})`,
+    minQuantity: 1,
+    maxQuantity: 1,
+    unitPrice: price(KMS_KEY_MONTHLY_USD / HOURS_PER_MONTH, READ, KMS_SOURCE),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption:
+      'first year: each yearly rotation adds $1/month; requests beyond the free 20,000 a month ($0.03 per 10,000) not included',
+  });
+}
+
+/** A Secrets Manager secret, per month. */
+export const SECRETS_MANAGER_SECRET_MONTHLY_USD = 0.4;
+const SECRETS_SOURCE =
+  'AWS Secrets Manager pricing, $0.40 per secret per month (https://aws.amazon.com/secrets-manager/pricing/); as republished by hivebook.wiki (2026)';
+
+/** Adds one Secrets Manager secret (for example an RDS-managed master user password). */
+export function addSecretCost(scope: IConstruct, what: string): void {
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: `Secrets Manager secret (${what})`,
+    minQuantity: 1,
+    maxQuantity: 1,
+    unitPrice: price(SECRETS_MANAGER_SECRET_MONTHLY_USD / HOURS_PER_MONTH, READ, SECRETS_SOURCE),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: 'API calls ($0.05 per 10,000) not included',
+  });
+}
+
+const RDS_PRICING = 'https://aws.amazon.com/rds/postgresql/pricing/';
+/** RDS for PostgreSQL on-demand Single-AZ prices by instance class (Multi-AZ is twice). */
+const RDS_POSTGRES_HOURLY: Readonly<Record<string, number>> = {
+  'db.t4g.micro': 0.016,
+  'db.t4g.small': 0.032,
+  'db.t4g.medium': 0.065,
+};
+/** RDS gp3 storage, per GB-month (Single-AZ). */
+export const RDS_GP3_GB_MONTH_USD = 0.115;
+/** RDS backup storage beyond the free allowance (100% of the provisioned storage), per GB-month. */
+export const RDS_BACKUP_GB_MONTH_USD = 0.095;
+
+/** The on-demand Single-AZ price of an RDS for PostgreSQL instance class, or `undefined`. */
+export function rdsPostgresInstancePrice(instanceClass: string): HourlyPrice | undefined {
+  const usd = RDS_POSTGRES_HOURLY[instanceClass];
+  return usd === undefined
+    ? undefined
+    : price(
+        usd,
+        READ,
+        `Amazon RDS for PostgreSQL on-demand, Single-AZ (${RDS_PRICING}); as republished by infratally.com (2026)`,
+      );
+}
+
+/**
+ * Adds an RDS for PostgreSQL instance: the instance (twice with Multi-AZ; a warning
+ * `aws-no-price` when the class is not catalogued) and its gp3 storage from the allocated size
+ * (minimum) to the autoscaling limit (maximum).
+ */
+export function addRdsPostgresCost(
+  scope: IConstruct,
+  o: {
+    readonly instanceClass: string;
+    readonly multiAz: boolean;
+    readonly allocatedGiB: number;
+    readonly maxAllocatedGiB: number;
+    readonly backupRetentionDays: number;
+  },
+): void {
+  const estimate = CostEstimate.of(scope);
+  const copies = o.multiAz ? 2 : 1;
+  const az = o.multiAz ? 'Multi-AZ: primary and standby' : 'Single-AZ';
+  const p = rdsPostgresInstancePrice(o.instanceClass);
+  if (p) {
+    estimate.add({
+      constructPath: scope.node.path,
+      item: `RDS for PostgreSQL ${o.instanceClass}`,
+      minQuantity: copies,
+      maxQuantity: copies,
+      unitPrice: p,
+      pricingModel: PricingModel.ON_DEMAND,
+      assumption: az,
+    });
+  } else {
+    Warnings.add(
+      scope,
+      'aws-no-price',
+      `No RDS for PostgreSQL price is catalogued for ${o.instanceClass}: the stack's cost estimate leaves the instance out (its storage is priced).`,
+    );
+  }
+  estimate.add({
+    constructPath: scope.node.path,
+    item: 'RDS gp3 storage, per GiB',
+    minQuantity: o.allocatedGiB * copies,
+    maxQuantity: o.maxAllocatedGiB * copies,
+    unitPrice: price(
+      RDS_GP3_GB_MONTH_USD / HOURS_PER_MONTH,
+      READ,
+      `Amazon RDS gp3 storage, $${RDS_GP3_GB_MONTH_USD} per GB-month (${RDS_PRICING}); as republished by usage.ai (June 2026)`,
+    ),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption:
+      `${az}; from the allocated size to the storage-autoscaling limit; automated backups (${o.backupRetentionDays} days) ` +
+      `free up to the provisioned size, beyond it $${RDS_BACKUP_GB_MONTH_USD}/GB-month, not included`,
+  });
+}
+
+const CLOUDWATCH_PRICING = 'https://aws.amazon.com/cloudwatch/pricing/';
+/** CloudWatch Logs ingestion (Standard log class), per GB. */
+export const CLOUDWATCH_LOGS_INGEST_GB_USD = 0.5;
+
+/**
+ * An assumption line for a CloudWatch log group: the price of 100 GB ingested, quantity 0 (how
+ * much is logged is not known at synth time).
+ */
+export function addCloudWatchLogsAssumption(scope: IConstruct, what: string): void {
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: `CloudWatch Logs ingestion (${what}), per 100 GB`,
+    minQuantity: 0,
+    maxQuantity: 0,
+    unitPrice: price(
+      (CLOUDWATCH_LOGS_INGEST_GB_USD * 100) / HOURS_PER_MONTH,
+      READ,
+      `Amazon CloudWatch Logs ingestion, Standard log class, $0.50 per GB (${CLOUDWATCH_PRICING}); as republished by factualminds.com (2026)`,
+    ),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: `usage-based, not in the totals: $${CLOUDWATCH_LOGS_INGEST_GB_USD * 100} per 100 GB ingested, plus storage ($0.03/GB-month) beyond the free 5 GB`,
+  });
+}
+
+/** Amazon Managed Service for Prometheus, per 10 million samples ingested (first 2 billion a month). */
+export const AMP_INGEST_PER_10M_SAMPLES_USD = 0.9;
+
+/**
+ * An assumption line for an Amazon Managed Service for Prometheus workspace: the price of
+ * 1 billion samples ingested, quantity 0 (the series count is not known at synth time).
+ */
+export function addAmpIngestionAssumption(scope: IConstruct): void {
+  const perBillion = AMP_INGEST_PER_10M_SAMPLES_USD * 100;
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: 'Managed Prometheus samples ingested, per billion',
+    minQuantity: 0,
+    maxQuantity: 0,
+    unitPrice: price(
+      perBillion / HOURS_PER_MONTH,
+      KNOWN,
+      'VERIFY: https://aws.amazon.com/prometheus/pricing/ ($0.90 per 10 million samples ingested, first 2 billion a month); best-known public price, not re-read',
+    ),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption:
+      `usage-based, not in the totals: $${perBillion} per billion samples (one series scraped every 30 s is ~87,600 a month), ` +
+      'plus storage and query samples; the free tier (40 million samples) not deducted',
+  });
+}
+
+/** An interface VPC endpoint in one Availability Zone, per hour. */
+export const INTERFACE_ENDPOINT_AZ_HOURLY = price(
+  0.01,
+  READ,
+  'AWS PrivateLink pricing, interface endpoint hour per Availability Zone (https://aws.amazon.com/privatelink/pricing/); as republished by awsnegotiations.com (May 2026)',
+);
+
+/**
+ * Adds the interface VPC endpoints of a network: each endpoint is billed per hour in each
+ * Availability Zone it has a subnet in. The S3 gateway endpoint is free.
+ */
+export function addInterfaceEndpointsCost(scope: IConstruct, endpoints: number, zones: number): void {
+  if (endpoints === 0) return;
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: `interface VPC endpoint-AZ (${endpoints} endpoints x ${zones} AZs)`,
+    minQuantity: endpoints * zones,
+    maxQuantity: endpoints * zones,
+    unitPrice: INTERFACE_ENDPOINT_AZ_HOURLY,
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: 'data processed ($0.01/GB, first PB) not included; the S3 gateway endpoint is free',
+  });
+}

@@ -33,6 +33,7 @@ import {
 } from '../machine-types';
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from '../node-pool-options';
 import { PoolPlan, ReservationType, poolRuleViolation } from './pool-rules';
+import { addNodeBootDiskCost } from './service-prices';
 
 /** What a GKE cluster exposes to its node pools (the members of {@link IGkeCluster} they read). */
 export type NodePoolClusterContext = Pick<
@@ -285,6 +286,7 @@ export function createGpuNodePool(
       pricingModel: pricingModelOf(kind),
     });
   }
+  addNodeBootDiskCost(scope, m.bootDiskType, spec.diskSizeGb, min, max);
   return pool;
 }
 

@@ -166,3 +166,162 @@ export function addGcsBucketAssumption(scope: IConstruct, location: string): voi
     assumption: `usage-based, not in the totals: $${per1000} per month per 1,000 GB stored, plus operations`,
   });
 }
+
+const DISK_PRICING = 'https://cloud.google.com/compute/disks-image-pricing';
+/** Boot disk prices per GB-month by disk type, us-central1, with their sources. */
+const BOOT_DISK_GB_MONTH: Readonly<Record<string, { usd: number; asOf: string; source: string }>> = {
+  'pd-balanced': { usd: PD_BALANCED_GB_MONTH_USD, asOf: KNOWN, source: PD_SOURCE },
+  'pd-ssd': {
+    usd: 0.17,
+    asOf: READ,
+    source: `${DISK_PRICING} (SSD Persistent Disk: "a 200 GB SSD Persistent Disk volume would cost $34.00 for the whole month", US)`,
+  },
+  'hyperdisk-balanced': {
+    usd: 0.08,
+    asOf: KNOWN,
+    source: `VERIFY: ${DISK_PRICING} (Hyperdisk Balanced capacity per GiB-month; 3,000 IOPS and 140 MiB/s included); best-known public price, not re-read`,
+  },
+};
+
+/** The price of a boot disk type per GB-month, or `undefined` when not catalogued. */
+export function bootDiskGbMonthUsd(diskType: string): number | undefined {
+  return BOOT_DISK_GB_MONTH[diskType]?.usd;
+}
+
+/**
+ * Adds the boot disk of each node of a pool (`bootDiskSizeGiB` of the machine series' disk
+ * type), at the pool's minimum and maximum node counts. Local SSDs that come with A3 and A2
+ * Ultra machines are in the machine price.
+ */
+export function addNodeBootDiskCost(
+  scope: IConstruct,
+  diskType: string,
+  diskGb: number,
+  minNodes: number,
+  maxNodes: number,
+): void {
+  const p = BOOT_DISK_GB_MONTH[diskType];
+  if (!p) {
+    Warnings.add(
+      scope,
+      'gcp-no-price',
+      `No price is catalogued for the boot disk type ${diskType}: the stack's cost estimate leaves the boot disks out.`,
+    );
+    return;
+  }
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: `${diskType} boot disk, ${diskGb} GB`,
+    minQuantity: minNodes,
+    maxQuantity: maxNodes,
+    unitPrice: price((p.usd * diskGb) / HOURS_PER_MONTH, p.asOf, p.source),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: `$${p.usd}/GB-month; local SSDs bundled with the machine type are in its price`,
+  });
+}
+
+const CLOUD_SQL_PRICING = 'https://cloud.google.com/sql/pricing';
+/** Cloud SQL for PostgreSQL, Enterprise edition, dedicated core: per vCPU-hour and per GB of memory-hour. */
+export const CLOUD_SQL_ENTERPRISE = { vcpuHourUsd: 0.0413, memoryGbHourUsd: 0.007 } as const;
+/** Cloud SQL SSD storage, per GB-month. */
+export const CLOUD_SQL_SSD_GB_MONTH_USD = 0.17;
+
+/**
+ * Adds a Cloud SQL for PostgreSQL Enterprise edition instance of a `db-custom-<vCPUs>-<MB>` tier
+ * (its vCPUs and memory; twice with high availability) and its SSD storage. A tier that is an
+ * unresolved token adds only the storage, with a warning `gcp-no-price`.
+ */
+export function addCloudSqlPostgresCost(
+  scope: IConstruct,
+  o: { readonly tier: string; readonly highAvailability: boolean; readonly diskGb: number },
+): void {
+  const estimate = CostEstimate.of(scope);
+  const copies = o.highAvailability ? 2 : 1;
+  const ha = o.highAvailability ? 'high availability (REGIONAL): primary and standby' : 'zonal';
+  const m = /^db-custom-(\d+)-(\d+)$/.exec(o.tier);
+  if (m) {
+    const vcpus = Number(m[1]);
+    const memoryGb = Number(m[2]) / 1024;
+    estimate.add({
+      constructPath: scope.node.path,
+      item: `Cloud SQL for PostgreSQL ${o.tier} (Enterprise)`,
+      minQuantity: copies,
+      maxQuantity: copies,
+      unitPrice: price(
+        vcpus * CLOUD_SQL_ENTERPRISE.vcpuHourUsd + memoryGb * CLOUD_SQL_ENTERPRISE.memoryGbHourUsd,
+        READ,
+        `Cloud SQL Enterprise edition, $${CLOUD_SQL_ENTERPRISE.vcpuHourUsd} per vCPU-hour and $${CLOUD_SQL_ENTERPRISE.memoryGbHourUsd} per GB-hour of memory (${CLOUD_SQL_PRICING}); as republished by usage.ai (May 2026)`,
+      ),
+      pricingModel: PricingModel.ON_DEMAND,
+      assumption: `${vcpus} vCPU and ${memoryGb} GB memory; ${ha}`,
+    });
+  } else {
+    Warnings.add(
+      scope,
+      'gcp-no-price',
+      `The Cloud SQL tier ${o.tier} is not known at synth time: the stack's cost estimate leaves the instance out (its storage is priced).`,
+    );
+  }
+  estimate.add({
+    constructPath: scope.node.path,
+    item: `Cloud SQL SSD storage, ${o.diskGb} GB`,
+    minQuantity: copies,
+    maxQuantity: copies,
+    unitPrice: price(
+      (CLOUD_SQL_SSD_GB_MONTH_USD * o.diskGb) / HOURS_PER_MONTH,
+      KNOWN,
+      `VERIFY: ${CLOUD_SQL_PRICING} (SSD storage capacity per GB-month, us-central1); best-known public price, not re-read`,
+    ),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption:
+      `$${CLOUD_SQL_SSD_GB_MONTH_USD}/GB-month; ${ha}; automatic storage increases grow it; ` +
+      'backups and point-in-time-recovery logs are billed as used, not included',
+  });
+}
+
+const OBSERVABILITY_PRICING = 'https://cloud.google.com/stackdriver/pricing';
+/** Cloud Logging storage (ingestion), per GiB, first 50 GiB per project and month free. */
+export const CLOUD_LOGGING_GIB_USD = 0.5;
+/** Managed Service for Prometheus, per million samples ingested (first 50 billion a month). */
+export const MANAGED_PROMETHEUS_PER_MILLION_SAMPLES_USD = 0.15;
+
+/**
+ * An assumption line for Cloud Logging: the price of 100 GiB ingested into log buckets, quantity
+ * 0 (what the cluster logs is not known at synth time).
+ */
+export function addCloudLoggingAssumption(scope: IConstruct): void {
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: 'Cloud Logging ingestion, per 100 GiB',
+    minQuantity: 0,
+    maxQuantity: 0,
+    unitPrice: price(
+      (CLOUD_LOGGING_GIB_USD * 100) / HOURS_PER_MONTH,
+      READ,
+      `${OBSERVABILITY_PRICING} (Cloud Logging storage $0.50/GiB, one-time, 30 days included; first 50 GiB per project and month free)`,
+    ),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: `usage-based, not in the totals: $${CLOUD_LOGGING_GIB_USD * 100} per 100 GiB beyond the free 50 GiB per project, plus $0.01/GiB-month retained beyond 30 days`,
+  });
+}
+
+/**
+ * An assumption line for Managed Service for Prometheus: the price of 1 billion samples
+ * ingested, quantity 0 (the series count is not known at synth time).
+ */
+export function addManagedPrometheusAssumption(scope: IConstruct): void {
+  const perBillion = MANAGED_PROMETHEUS_PER_MILLION_SAMPLES_USD * 1000;
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: 'Managed Service for Prometheus samples ingested, per billion',
+    minQuantity: 0,
+    maxQuantity: 0,
+    unitPrice: price(
+      perBillion / HOURS_PER_MONTH,
+      READ,
+      `${OBSERVABILITY_PRICING} (Managed Service for Prometheus $0.15 per million samples, first 50 billion a month)`,
+    ),
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: `usage-based, not in the totals: $${perBillion} per billion samples (one series every 30 s is ~87,600 a month), GKE's DCGM and control-plane metrics included`,
+  });
+}

@@ -1,0 +1,163 @@
+import { IConstruct } from 'constructs';
+import { Warnings } from '../errors';
+import { CostEstimate, HourlyPrice, PricingModel } from '../pricing';
+
+// Prices of cloud resources that a controller in the cluster creates from what the library
+// synthesizes (issue 11 §4): the load balancer behind a `Service` of type LoadBalancer or a
+// Gateway of a managed class. Terraform does not define them, so their lines are marked
+// "derived". They live in core because the Kubernetes module derives them and may import no
+// cloud module. us-east-1 and us-central1 list prices, on-demand.
+
+const READ = '2026-12-03';
+/** Best-known public price, not re-read on the date given. */
+const KNOWN = '2025-06-01';
+
+const ELB_PRICING = 'https://aws.amazon.com/elasticloadbalancing/pricing/';
+const GCP_LB_PRICING = 'https://cloud.google.com/load-balancing/pricing';
+
+/** A Network Load Balancer, per hour (us-east-1). */
+export const AWS_NLB_HOURLY: HourlyPrice = {
+  usd: 0.0225,
+  region: 'us-east-1',
+  asOf: READ,
+  source: `AWS Elastic Load Balancing pricing, Network Load Balancer hour (${ELB_PRICING}); as republished by awsnegotiations.com (May 2026)`,
+};
+/** A Network Load Balancer Capacity Unit, per hour (usage-based: an assumption line). */
+export const AWS_NLCU_HOURLY_USD = 0.006;
+
+/** A Classic Load Balancer (what EKS's in-tree controller creates without an NLB annotation), per hour. */
+export const AWS_CLB_HOURLY: HourlyPrice = {
+  usd: 0.025,
+  region: 'us-east-1',
+  asOf: KNOWN,
+  source: `VERIFY: ${ELB_PRICING} (Classic Load Balancer hour, $0.008 per GB processed); best-known public price, not re-read`,
+};
+
+/**
+ * A Google Cloud forwarding rule, per hour: the first five in a project (each further rule
+ * $0.01). Passthrough Network Load Balancers and regional external Application Load Balancers
+ * are billed by their forwarding rules.
+ */
+export const GCP_FORWARDING_RULE_HOURLY: HourlyPrice = {
+  usd: 0.025,
+  region: 'us-central1',
+  asOf: READ,
+  source: `${GCP_LB_PRICING} (forwarding rules: first 5 $0.025 per hour, each additional $0.01; data processed $0.008 per GiB in and out)`,
+};
+/** Data processed by a Google Cloud load balancer, per GiB, inbound and outbound alike. */
+export const GCP_LB_DATA_PROCESSED_GIB_USD = 0.008;
+
+/**
+ * The regional internal Application Load Balancer (`gke-l7-rilb`): the pricing page bills it in a
+ * section of its own (proxy instances) that was not found; priced at one forwarding rule.
+ */
+export const GCP_INTERNAL_ALB_HOURLY: HourlyPrice = {
+  usd: 0.025,
+  region: 'us-central1',
+  asOf: KNOWN,
+  source: `VERIFY: ${GCP_LB_PRICING} (regional internal Application Load Balancer: its proxy-instance charge was not found; priced at one forwarding rule)`,
+};
+
+/** A load balancer a controller in the cluster creates. */
+export enum DerivedLoadBalancerKind {
+  /** AWS Network Load Balancer (AWS Load Balancer Controller, or the in-tree controller's `nlb` type). */
+  AWS_NLB = 'AWS_NLB',
+  /** AWS Classic Load Balancer (EKS's in-tree controller without an NLB annotation). */
+  AWS_CLB = 'AWS_CLB',
+  /** Google Cloud passthrough Network Load Balancer (a LoadBalancer Service on GKE). */
+  GCP_PASSTHROUGH_NLB = 'GCP_PASSTHROUGH_NLB',
+  /** Google Cloud regional internal Application Load Balancer (`gke-l7-rilb`). */
+  GCP_INTERNAL_ALB = 'GCP_INTERNAL_ALB',
+  /** Google Cloud regional external Application Load Balancer (`gke-l7-regional-external-managed`). */
+  GCP_EXTERNAL_ALB = 'GCP_EXTERNAL_ALB',
+}
+
+const LINES: Record<DerivedLoadBalancerKind, { item: string; price: HourlyPrice; usage: string }> = {
+  AWS_NLB: {
+    item: 'Network Load Balancer (derived)',
+    price: AWS_NLB_HOURLY,
+    usage: `NLCU-hours ($${AWS_NLCU_HOURLY_USD} each: 800 new TCP flows/s, 100,000 active flows or 1 GB/h) and data transfer are usage-based and not included`,
+  },
+  AWS_CLB: {
+    item: 'Classic Load Balancer (derived)',
+    price: AWS_CLB_HOURLY,
+    usage: 'data processed ($0.008/GB) is usage-based and not included',
+  },
+  GCP_PASSTHROUGH_NLB: {
+    item: 'passthrough Network Load Balancer forwarding rule (derived)',
+    price: GCP_FORWARDING_RULE_HOURLY,
+    usage: `data processed ($${GCP_LB_DATA_PROCESSED_GIB_USD}/GiB in and out) is usage-based and not included; $0.01/h per rule beyond a project's first five`,
+  },
+  GCP_INTERNAL_ALB: {
+    item: 'regional internal Application Load Balancer, gke-l7-rilb (derived)',
+    price: GCP_INTERNAL_ALB_HOURLY,
+    usage: `proxy instances (scaled with traffic) and data processed ($${GCP_LB_DATA_PROCESSED_GIB_USD}/GiB) are usage-based and not included`,
+  },
+  GCP_EXTERNAL_ALB: {
+    item: 'regional external Application Load Balancer forwarding rule, gke-l7-regional-external-managed (derived)',
+    price: GCP_FORWARDING_RULE_HOURLY,
+    usage: `data processed ($${GCP_LB_DATA_PROCESSED_GIB_USD}/GiB in and out) and internet egress are usage-based and not included`,
+  },
+};
+
+/**
+ * The load balancer a `Service` of type LoadBalancer gets, read from its annotations: the AWS
+ * Load Balancer Controller's (`aws-load-balancer-type: external` or `nlb-ip`,
+ * `aws-load-balancer-scheme`, `aws-load-balancer-nlb-target-type`) and the in-tree `nlb` type
+ * make an NLB, other `service.beta.kubernetes.io/aws-load-balancer-*` annotations (the in-tree
+ * controller's) a Classic Load Balancer, GKE's (`networking.gke.io/load-balancer-type`,
+ * `cloud.google.com/l4-rbs`) a passthrough NLB. `undefined` when the annotations name no cloud.
+ */
+export function loadBalancerOfService(
+  annotations: Readonly<Record<string, string>>,
+): DerivedLoadBalancerKind | undefined {
+  const keys = Object.keys(annotations);
+  const awsType = annotations['service.beta.kubernetes.io/aws-load-balancer-type'];
+  const lbcOnly = ['aws-load-balancer-scheme', 'aws-load-balancer-nlb-target-type'].map(
+    (k) => `service.beta.kubernetes.io/${k}`,
+  );
+  if (
+    (awsType !== undefined && ['external', 'nlb-ip', 'nlb'].includes(awsType)) ||
+    keys.some((k) => lbcOnly.includes(k))
+  ) {
+    return DerivedLoadBalancerKind.AWS_NLB;
+  }
+  if (keys.some((k) => k.startsWith('service.beta.kubernetes.io/aws-load-balancer-'))) {
+    return DerivedLoadBalancerKind.AWS_CLB;
+  }
+  if (keys.some((k) => k === 'networking.gke.io/load-balancer-type' || k === 'cloud.google.com/l4-rbs')) {
+    return DerivedLoadBalancerKind.GCP_PASSTHROUGH_NLB;
+  }
+  return undefined;
+}
+
+/**
+ * Adds the load balancer a controller creates for `what` (a Service or a Gateway) to the stack's
+ * estimate, marked derived; with `kind` undefined (no cloud can be read from the object) warns
+ * `k8s-no-price` instead.
+ */
+export function addDerivedLoadBalancerCost(
+  scope: IConstruct,
+  kind: DerivedLoadBalancerKind | undefined,
+  what: string,
+): void {
+  if (kind === undefined) {
+    Warnings.add(
+      scope,
+      'k8s-no-price',
+      `${what} gets a cloud load balancer, but its annotations name no cloud (AWS Load Balancer Controller or GKE annotations): ` +
+        `the stack's cost estimate leaves the load balancer out.`,
+    );
+    return;
+  }
+  const l = LINES[kind];
+  CostEstimate.of(scope).add({
+    constructPath: scope.node.path,
+    item: l.item,
+    minQuantity: 1,
+    maxQuantity: 1,
+    unitPrice: l.price,
+    pricingModel: PricingModel.ON_DEMAND,
+    assumption: `derived: created by a controller in the cluster for ${what}, not by Terraform; ${l.usage}`,
+  });
+}
