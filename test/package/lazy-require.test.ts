@@ -37,7 +37,11 @@ function compiled(files: Record<string, string>): string {
 
 /** Runs `script` in a plain node process (jest's registry would keep what a test loaded). */
 function run(script: string): any {
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  // The modules live in a temporary directory: 'cdktf' resolves from this package's node_modules.
+  const r = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
 }
