@@ -686,7 +686,8 @@ export interface IMlflowTrackingServer {
   /**
    * Lets the pods of `namespace` call the server through its NetworkPolicy. Training jobs and
    * MLflow weights sources call it with their own namespace.
-   * @default - not implemented: the server has no NetworkPolicy of this library
+   * @default - absent for a server the app does not own (`{ trackingUri }`): its network rules are
+   *   managed where that server runs
    */
   allowClientNamespace?(namespace: string): void;
 }
