@@ -261,6 +261,16 @@ export function buildConstructStacks(): SynthesizedStack[] {
         accelerator: Accelerator.H100,
       },
     ],
+    [
+      'vLLM, Llama 4 Scout with the hybrid KV-cache manager off (--disable-hybrid-kv-cache-manager)',
+      {
+        model: ModelSpec.LLAMA_4_SCOUT,
+        quantization: Quantization.FP8,
+        accelerator: Accelerator.H200,
+        weights: WeightsSource.bucket('s3://models/llama-4-scout-fp8/'),
+        hybridKvCacheManager: false,
+      },
+    ],
   ];
   for (const [name, props] of servers) {
     const { platform, workloads } = platformAndWorkloads();

@@ -260,6 +260,8 @@ export const VLLM_FLAGS: Readonly<Record<string, EngineFlagsWithUnverified>> = {
     atPinnedTag: false,
     flags: {
       'collect-detailed-traces': 'string',
+      // SchedulerConfig.disable_hybrid_kv_cache_manager, a bool field: BooleanOptionalAction, no value.
+      'disable-hybrid-kv-cache-manager': 'none',
       dtype: 'string',
       'enable-lora': 'none',
       'gpu-memory-utilization': 'float',

@@ -982,6 +982,7 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       'autoscaling.prometheusUrl': 'string',
       maxNodesPerReplica: 'int',
       fabric: 'object',
+      hybridKvCacheManager: 'bool',
     },
     known: [],
     build: (p) => {
