@@ -153,6 +153,13 @@ const cases: PropertyCase<any>[] = [
       accelerator: 'object',
       cacheType: 'string',
       quantization: 'object',
+      'autoscaling.maxReplicas': 'int',
+      'autoscaling.prometheusUrl': 'string',
+      'networkPolicy.enabled': 'bool',
+      'networkPolicy.clientNamespaces': 'strings',
+      'networkPolicy.allowSameNamespace': 'bool',
+      'networkPolicy.clientCidrs': 'strings',
+      podDisruptionBudget: 'bool',
     },
     build: (p) => {
       const { workloads } = stacks();
