@@ -479,6 +479,33 @@ const cases: PropertyCase<any>[] = [
     },
   },
   {
+    name: 'InferenceGateway and addServiceModel (a llama.cpp server)',
+    base: () => ({ weight: 100 }),
+    props: {
+      modelName: 'string',
+      weight: 'int',
+      hostnames: 'strings',
+      requestTimeoutSeconds: 'int',
+      paths: 'strings',
+    },
+    build: (p) => {
+      const { platform, workloads, gatewayPlatform } = gatewayFixture();
+      const { weight, ...modelOptions } = p;
+      const backend = new LlamaCppServer(workloads, 'Llama8BCpu', {
+        model: ModelSpec.LLAMA_3_1_8B,
+        quantization: Quantization.GGUF_Q4_K_M,
+        weights: WeightsSource.bucket('s3://models/llama-3.1-8b-gguf/'),
+        ggufFile: 'Llama-3.1-8B-Instruct-Q4_K_M.gguf',
+        namespace: 'llm',
+      });
+      new InferenceGateway(workloads, 'Gateway', {
+        namespace: 'llm',
+        platform: gatewayPlatform,
+      }).addServiceModel('Llama8BCpu', { ...modelOptions, variants: [{ backend, weight }] });
+      return [platform, workloads];
+    },
+  },
+  {
     name: 'GpuPlatform',
     base: () => ({ nodeImage: GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN }),
     props: {
