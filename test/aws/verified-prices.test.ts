@@ -2,15 +2,20 @@ import { Testing, TerraformStack } from 'cdktf';
 import { awsInstanceTypeByName, CPU_INSTANCE_PRICE_SOURCE, GPU_INSTANCE_TYPES } from '../../lib/aws';
 import { EC2_PRICE_TABLE_DATE, EC2_PRICE_TABLE_SOURCE } from '../../lib/aws/private/price-tables';
 import {
+  addCloudWatchLogsAssumption,
+  addKmsKeyCost,
   addS3BucketAssumption,
+  addSecretCost,
   EKS_CLUSTER_HOURLY,
+  INTERFACE_ENDPOINT_AZ_HOURLY,
+  NAT_GATEWAY_HOURLY,
   generalPurposeInstancePrice,
   gp3VolumeHourly,
   GP3_GB_MONTH_USD,
   S3_STANDARD_GB_MONTH_USD,
 } from '../../lib/aws/private/service-prices';
 import { CostEstimate } from '../../lib/core';
-import { AWS_CLB_HOURLY } from '../../lib/core/private/derived-prices';
+import { AWS_CLB_HOURLY, AWS_NLB_HOURLY } from '../../lib/core/private/derived-prices';
 
 // The AWS prices re-read from machine-readable sources (issue 11 §4), pinned row by row. The EC2
 // rows are aws/karpenter-provider-aws pkg/providers/pricing/zz_generated.pricing_aws.go @ 031e72b6
@@ -118,6 +123,43 @@ describe('AWS service prices from infracost golden files', () => {
     expect(line.unitPrice.asOf).toBe('2026-08-21');
     expect(line.unitPrice.source.startsWith(golden('s3_bucket_test'))).toBe(true);
     expect(line.unitPrice.source).toContain('"Standard Storage 10,000 GB $230.00"');
+  });
+
+  test.each([
+    ['NAT gateway', () => NAT_GATEWAY_HOURLY, 0.045, 'nat_gateway_test', '"NAT gateway 730 hours $32.85"'],
+    [
+      'interface endpoint per AZ',
+      () => INTERFACE_ENDPOINT_AZ_HOURLY,
+      0.01,
+      'vpc_endpoint_test',
+      '"Endpoint (Interface) 730 hours $7.30"',
+    ],
+    [
+      'Network Load Balancer',
+      () => AWS_NLB_HOURLY,
+      0.0225,
+      'lb_test',
+      '"Network load balancer 730 hours $16.43"',
+    ],
+  ])('%s: pinned with its golden file', (_what, p, usd, file, quote) => {
+    expect(p()).toMatchObject({ usd, region: 'us-east-1', asOf: '2026-08-21' });
+    expect(p().source.startsWith(golden(file))).toBe(true);
+    expect(p().source).toContain(quote);
+  });
+
+  test('KMS key ($1/month), Secrets Manager secret ($0.40/month), CloudWatch Logs ingestion ($0.50/GB)', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    addKmsKeyCost(stack, 'k');
+    addSecretCost(stack, 's');
+    addCloudWatchLogsAssumption(stack, 'l');
+    const [kms, secret, logs] = CostEstimate.of(stack).lines;
+    expect(kms.unitPrice.usd * 730).toBeCloseTo(1, 9);
+    expect(kms.unitPrice.source.startsWith(golden('kms_key_test'))).toBe(true);
+    expect(secret.unitPrice.usd * 730).toBeCloseTo(0.4, 9);
+    expect(secret.unitPrice.source.startsWith(golden('secretsmanager_secret_test'))).toBe(true);
+    expect(logs.unitPrice.usd * 730).toBeCloseTo(50, 9);
+    expect(logs.unitPrice.source.startsWith(golden('cloudwatch_log_group_test'))).toBe(true);
+    for (const l of [kms, secret, logs]) expect(l.unitPrice.asOf).toBe('2026-08-21');
   });
 
   test('Classic Load Balancer: $0.025 an hour', () => {

@@ -135,7 +135,7 @@ describe('Google Cloud service prices', () => {
     );
   });
 
-  test('Cloud SQL SSD storage: $0.17 per GB-month, zonal (infracost golden)', () => {
+  test('Cloud SQL: vCPU and memory rates, SSD storage $0.17 per GB-month, zonal (infracost golden)', () => {
     const disk = lines((s) =>
       addCloudSqlPostgresCost(s, { tier: 'db-custom-2-7680', highAvailability: false, diskGb: 10 }),
     )[1];

@@ -20,8 +20,8 @@ const VPC_PRICING = 'https://aws.amazon.com/vpc/pricing/';
 /** NAT gateway, per gateway-hour (data processing, $0.045/GB, is usage-based and not estimated). */
 export const NAT_GATEWAY_HOURLY = price(
   0.045,
-  READ,
-  `AWS VPC pricing, NAT gateway hour (${VPC_PRICING}); as republished by cloudburn.io and basavytix.com (2026)`,
+  INFRACOST_SNAPSHOT_DATE,
+  infracostAwsGolden('nat_gateway_test', '2024-07-01', `"NAT gateway 730 hours $32.85"; ${VPC_PRICING}`),
 );
 
 /** A public IPv4 address (the NAT gateway's Elastic IP), per hour, charged since 2024-02-01. */
@@ -236,8 +236,11 @@ export function addNodeVolumeCost(
 
 /** A customer managed KMS key, per month ($1, prorated hourly). */
 export const KMS_KEY_MONTHLY_USD = 1;
-const KMS_SOURCE =
-  'https://aws.amazon.com/kms/pricing/ (each KMS key $1/month prorated hourly; each automatic rotation adds $1/month)';
+const KMS_SOURCE = infracostAwsGolden(
+  'kms_key_test',
+  '2024-07-01',
+  '"Customer master key 1 months $1.00"; https://aws.amazon.com/kms/pricing/ (prorated hourly; each automatic rotation adds $1/month)',
+);
 
 /**
  * Adds a customer managed KMS key. The library turns yearly rotation on, and each rotation adds
@@ -249,7 +252,7 @@ export function addKmsKeyCost(scope: IConstruct, purpose: string): void {
     item: `KMS key (${purpose})`,
     minQuantity: 1,
     maxQuantity: 1,
-    unitPrice: price(KMS_KEY_MONTHLY_USD / HOURS_PER_MONTH, READ, KMS_SOURCE),
+    unitPrice: price(KMS_KEY_MONTHLY_USD / HOURS_PER_MONTH, INFRACOST_SNAPSHOT_DATE, KMS_SOURCE),
     pricingModel: PricingModel.ON_DEMAND,
     assumption:
       'first year: each yearly rotation adds $1/month; requests beyond the free 20,000 a month ($0.03 per 10,000) not included',
@@ -258,8 +261,11 @@ export function addKmsKeyCost(scope: IConstruct, purpose: string): void {
 
 /** A Secrets Manager secret, per month. */
 export const SECRETS_MANAGER_SECRET_MONTHLY_USD = 0.4;
-const SECRETS_SOURCE =
-  'AWS Secrets Manager pricing, $0.40 per secret per month (https://aws.amazon.com/secrets-manager/pricing/); as republished by hivebook.wiki (2026)';
+const SECRETS_SOURCE = infracostAwsGolden(
+  'secretsmanager_secret_test',
+  '2024-07-01',
+  '"Secret 1 months $0.40"; https://aws.amazon.com/secrets-manager/pricing/',
+);
 
 /** Adds one Secrets Manager secret (for example an RDS-managed master user password). */
 export function addSecretCost(scope: IConstruct, what: string): void {
@@ -268,7 +274,11 @@ export function addSecretCost(scope: IConstruct, what: string): void {
     item: `Secrets Manager secret (${what})`,
     minQuantity: 1,
     maxQuantity: 1,
-    unitPrice: price(SECRETS_MANAGER_SECRET_MONTHLY_USD / HOURS_PER_MONTH, READ, SECRETS_SOURCE),
+    unitPrice: price(
+      SECRETS_MANAGER_SECRET_MONTHLY_USD / HOURS_PER_MONTH,
+      INFRACOST_SNAPSHOT_DATE,
+      SECRETS_SOURCE,
+    ),
     pricingModel: PricingModel.ON_DEMAND,
     assumption: 'API calls ($0.05 per 10,000) not included',
   });
@@ -367,8 +377,12 @@ export function addCloudWatchLogsAssumption(scope: IConstruct, what: string): vo
     maxQuantity: 0,
     unitPrice: price(
       (CLOUDWATCH_LOGS_INGEST_GB_USD * 100) / HOURS_PER_MONTH,
-      READ,
-      `Amazon CloudWatch Logs ingestion, Standard log class, $0.50 per GB (${CLOUDWATCH_PRICING}); as republished by factualminds.com (2026)`,
+      INFRACOST_SNAPSHOT_DATE,
+      infracostAwsGolden(
+        'cloudwatch_log_group_test',
+        '2024-07-01',
+        `"Data ingested ... $0.50 per GB" (Standard log class); ${CLOUDWATCH_PRICING}`,
+      ),
     ),
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `usage-based, not in the totals: $${CLOUDWATCH_LOGS_INGEST_GB_USD * 100} per 100 GB ingested, plus storage ($0.03/GB-month) beyond the free 5 GB`,
@@ -404,8 +418,12 @@ export function addAmpIngestionAssumption(scope: IConstruct): void {
 /** An interface VPC endpoint in one Availability Zone, per hour. */
 export const INTERFACE_ENDPOINT_AZ_HOURLY = price(
   0.01,
-  READ,
-  'AWS PrivateLink pricing, interface endpoint hour per Availability Zone (https://aws.amazon.com/privatelink/pricing/); as republished by awsnegotiations.com (May 2026)',
+  INFRACOST_SNAPSHOT_DATE,
+  infracostAwsGolden(
+    'vpc_endpoint_test',
+    '2024-10-18',
+    '"Endpoint (Interface) 730 hours $7.30" per subnet (Availability Zone); https://aws.amazon.com/privatelink/pricing/',
+  ),
 );
 
 /**

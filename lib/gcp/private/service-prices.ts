@@ -264,8 +264,13 @@ export function addCloudSqlPostgresCost(
       maxQuantity: copies,
       unitPrice: price(
         vcpus * CLOUD_SQL_ENTERPRISE.vcpuHourUsd + memoryGb * CLOUD_SQL_ENTERPRISE.memoryGbHourUsd,
-        READ,
-        `Cloud SQL Enterprise edition, $${CLOUD_SQL_ENTERPRISE.vcpuHourUsd} per vCPU-hour and $${CLOUD_SQL_ENTERPRISE.memoryGbHourUsd} per GB-hour of memory (${CLOUD_SQL_PRICING}); as republished by usage.ai (May 2026)`,
+        INFRACOST_SNAPSHOT_DATE,
+        infracostGoogleGolden(
+          'sql_database_instance_test',
+          '2024-07-01',
+          `"vCPUs (96, regional) 70,080 hours $5,788.61" and "Memory (360 GB, regional) 360 GB $3,679.20", half of each zonal: ` +
+            `$${CLOUD_SQL_ENTERPRISE.vcpuHourUsd} per vCPU-hour and $${CLOUD_SQL_ENTERPRISE.memoryGbHourUsd} per GB-hour (${CLOUD_SQL_PRICING})`,
+        ),
       ),
       pricingModel: PricingModel.ON_DEMAND,
       assumption: `${vcpus} vCPU and ${memoryGb} GB memory; ${ha}`,
