@@ -27,6 +27,7 @@ import {
 } from './private/elastic-pool';
 import { addNodeGroupCost, gpuNodeLabels, requireIntInRange } from './private/node-group-common';
 import { RawTerraformResource } from '../core/private/raw-resource';
+import { addNodeVolumeCost } from './private/service-prices';
 import { validateSubnet } from './private/subnets';
 
 /**
@@ -48,6 +49,13 @@ export const AUTO_MODE_REFUSED_POOL_PROPS: Readonly<Record<string, string>> = {
   nodeRepair: 'Auto Mode monitors and repairs its nodes itself',
   draDriver: 'EKS Auto Mode does not support Dynamic Resource Allocation (NVIDIA or EFA DRA drivers)',
 };
+
+// The NodeClass's ephemeral storage is an EBS gp3 volume, 80Gi, 3,000 IOPS and 125 MB/s when
+// unset (EKS User Guide, awsdocs/amazon-eks-user-guide @ 4d52b4d0
+// latest/ug/automode/create-node-class.adoc, "shown with default values"); the pool always writes
+// `ephemeralStorageGiB` (default 200), so the cost line prices the size written.
+const AUTO_MODE_VOLUME_NOTE =
+  "Auto Mode's ephemeral storage volume (its own default 80Gi; this pool writes the size); Auto Mode's per-instance management fee not included";
 
 /** Properties of an {@link AutoModeGpuNodePool}: the elastic GPU pool options plus Auto Mode's. */
 export interface AutoModeGpuNodePoolProps extends ElasticGpuNodePoolOptions {
@@ -298,6 +306,11 @@ export class AutoModeGpuNodePool extends Construct {
     });
     this.node.defaultChild = this.nodePool;
     addNodeGroupCost(this, it.primary, 0, this.maxGpus / it.gpus, capacity.kinds[0]);
+    addNodeVolumeCost(this, storage, 0, this.maxGpus / it.gpus, {
+      raid0InstanceStore: false,
+      bottlerocket: true,
+      note: AUTO_MODE_VOLUME_NOTE,
+    });
   }
 
   /**

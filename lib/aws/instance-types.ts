@@ -1,4 +1,5 @@
-import { Accelerator, GpuShape, HourlyPrice, lookupShape, shapeByName } from '../core';
+import { Accelerator, GpuShape, lookupShape, shapeByName } from '../core';
+import { ec2OnDemandPrice } from './private/price-tables';
 
 /**
  * An EC2 GPU instance type: the shared {@link GpuShape} plus the AWS facts the node groups
@@ -22,33 +23,6 @@ export interface AwsGpuInstanceType extends GpuShape {
   readonly baselineBandwidthGbps: number;
 }
 
-const ON_DEMAND_PAGE = 'https://aws.amazon.com/ec2/pricing/on-demand/';
-
-/**
- * P4 / P5 prices after AWS's June 2025 price reduction (up to 45% on P4d, P4de, P5, P5en),
- * read from public on-demand rate copies in November 2026.
- */
-function pPrice(usd: number, where: string): HourlyPrice {
-  return {
-    usd,
-    region: 'us-east-1',
-    asOf: '2026-11-22',
-    source: `AWS EC2 On-Demand pricing, Linux (${ON_DEMAND_PAGE}); as republished by ${where}`,
-  };
-}
-
-/** G-family prices: best-known public on-demand prices, not re-read for this release. */
-function gPrice(usd: number): HourlyPrice {
-  return {
-    usd,
-    region: 'us-east-1',
-    asOf: '2025-06-01',
-    source: `VERIFY: AWS EC2 On-Demand pricing, Linux (${ON_DEMAND_PAGE}); best-known public price, not re-read`,
-  };
-}
-
-const DATARECEIPTS = 'datareceipts/data-receipts 109-gpu-pricing/hyperscalers.json (retrieved 2026-11-09)';
-
 function g(
   name: string,
   accelerator: Accelerator,
@@ -69,7 +43,7 @@ function g(
     baselineBandwidthGbps,
     maxEfaInterfaces,
     localNvmeGB,
-    onDemandPrice: gPrice(usd),
+    onDemandPrice: ec2OnDemandPrice(usd),
   };
 }
 
@@ -84,9 +58,11 @@ function g(
  *
  * Network cards: p5 / p5e 32, p5en 16, p4d / p4de 4 (reference/aws.md §3.2, §5.1).
  *
- * Prices: us-east-1 Linux on-demand. p4d, p4de, p5 and p5en carry the June 2025 reduction;
- * p5e (sold mainly through Capacity Blocks) and p5.4xlarge have no on-demand price known to this
- * library, so cost estimates leave them out with a warning. G-family prices are marked VERIFY.
+ * Prices: us-east-1 Linux on-demand, each row as Karpenter's generated price table lists it
+ * (`CPU_INSTANCE_PRICE_SOURCE`: aws/karpenter-provider-aws `zz_generated.pricing_aws.go` @ 031e72b6,
+ * generated 2026-01-19 from the AWS Price List API); P4 and P5 carry AWS's June 2025 reduction.
+ * p5e.48xlarge (sold through Capacity Blocks) has no on-demand row there, so cost estimates leave
+ * it out with a warning.
  *
  * @see https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html
  */
@@ -101,10 +77,10 @@ export const GPU_INSTANCE_TYPES: readonly AwsGpuInstanceType[] = [
     maxEfaInterfaces: 32,
     localNvmeGB: 30400,
     baselineBandwidthGbps: 3200,
-    onDemandPrice: pPrice(55.04, DATARECEIPTS),
+    onDemandPrice: ec2OnDemandPrice(55.04),
   },
   {
-    // The only sub-8-GPU P5 size: one H100 for inference. No public price known to the catalogue.
+    // The only sub-8-GPU P5 size: one H100 for inference.
     name: 'p5.4xlarge',
     accelerator: Accelerator.H100,
     gpuCount: 1,
@@ -113,6 +89,7 @@ export const GPU_INSTANCE_TYPES: readonly AwsGpuInstanceType[] = [
     maxEfaInterfaces: 1,
     localNvmeGB: 3800,
     baselineBandwidthGbps: 100,
+    onDemandPrice: ec2OnDemandPrice(6.88),
   },
   {
     name: 'p5e.48xlarge',
@@ -135,7 +112,7 @@ export const GPU_INSTANCE_TYPES: readonly AwsGpuInstanceType[] = [
     maxEfaInterfaces: 16,
     localNvmeGB: 30400,
     baselineBandwidthGbps: 3200,
-    onDemandPrice: pPrice(63.296, 'dstackai/dstack#4110 (Aug 2026, us-east-1 offer)'),
+    onDemandPrice: ec2OnDemandPrice(63.296),
   },
   {
     name: 'p4d.24xlarge',
@@ -147,7 +124,7 @@ export const GPU_INSTANCE_TYPES: readonly AwsGpuInstanceType[] = [
     maxEfaInterfaces: 4,
     localNvmeGB: 8000,
     baselineBandwidthGbps: 400,
-    onDemandPrice: pPrice(21.957642, DATARECEIPTS),
+    onDemandPrice: ec2OnDemandPrice(21.957642),
   },
   {
     name: 'p4de.24xlarge',
@@ -159,7 +136,7 @@ export const GPU_INSTANCE_TYPES: readonly AwsGpuInstanceType[] = [
     maxEfaInterfaces: 4,
     localNvmeGB: 8000,
     baselineBandwidthGbps: 400,
-    onDemandPrice: pPrice(27.44705, DATARECEIPTS),
+    onDemandPrice: ec2OnDemandPrice(27.44705),
   },
   // L40S (g6e): preferred first per GPU count.
   g('g6e.2xlarge', Accelerator.L40S, 1, 8, 64, 5, 0, 450, 2.24208),

@@ -25,6 +25,7 @@ import {
   resolveAmiType,
 } from './private/node-group-common';
 import { RawTerraformResource } from '../core/private/raw-resource';
+import { addNodeVolumeCost } from './private/service-prices';
 import { validateSubnet } from './private/subnets';
 import { EFA_HUGE_PAGES_2MIB } from './training-node-group';
 
@@ -200,6 +201,7 @@ export class KarpenterGpuNodePool extends Construct {
     const aws = karpenter.aws;
     const securityGroups = [cluster.clusterSecurityGroupId, ...(efa ? [aws.efaSecurityGroup.id] : [])];
     const family = amiType === GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA ? 'bottlerocket' : 'al2023';
+    const raid0 = (props.localStorageRaid0 ?? true) && types.every((t) => t.localNvmeGB > 0);
     this.nodeClassManifest = {
       apiVersion: 'karpenter.k8s.aws/v1',
       kind: 'EC2NodeClass',
@@ -241,9 +243,7 @@ export class KarpenterGpuNodePool extends Construct {
             },
           },
         ],
-        ...((props.localStorageRaid0 ?? true) && types.every((t) => t.localNvmeGB > 0)
-          ? { instanceStorePolicy: 'RAID0' }
-          : {}),
+        ...(raid0 ? { instanceStorePolicy: 'RAID0' } : {}),
         ...(userData ? { userData: Buffer.from(userData, 'base64').toString('utf8') } : {}),
         tags: { 'cdktf-ai-infra/node-pool': name },
       },
@@ -289,5 +289,9 @@ export class KarpenterGpuNodePool extends Construct {
     });
     this.node.defaultChild = this.nodePool;
     addNodeGroupCost(this, primary, 0, this.maxGpus / gpus, kinds[0]);
+    addNodeVolumeCost(this, props.rootVolumeSizeGiB ?? 200, 0, this.maxGpus / gpus, {
+      raid0InstanceStore: raid0,
+      bottlerocket: amiType === GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA,
+    });
   }
 }

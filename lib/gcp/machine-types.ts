@@ -1,4 +1,5 @@
 import { Accelerator, GpuShape, HourlyPrice, ShapeAlternative, lookupShape, shapeByName } from '../core';
+import { CYCLENERD_PRICE_TABLE, CYCLENERD_PRICE_TABLE_DATE } from './private/price-tables';
 
 /** How the GPUs of different nodes talk to each other over the network. */
 export enum GpuDirect {
@@ -38,12 +39,27 @@ export interface GcpGpuMachineType extends GpuShape {
   readonly bootDiskType: string;
 }
 
-const ASOF = '2026-11-22';
-const PRICE_SOURCE =
-  'https://cloud.google.com/compute/vm-instance-pricing#accelerator-optimized (us-central1 on-demand, GPUs included in the machine price; VERIFY: best-known public price, not re-read on the date given)';
+/**
+ * Where the GPU machine prices come from: the us-central1 on-demand machine prices (GPUs
+ * included) of the table Cyclenerd's cost calculator generates weekly from the Cloud Billing
+ * Catalog API.
+ */
+export const GCP_MACHINE_PRICE_SOURCE: string =
+  `${CYCLENERD_PRICE_TABLE}: compute.instance.<machine type>.cost.<region>.hour, on-demand, GPUs included; ` +
+  'the rate card is https://cloud.google.com/compute/vm-instance-pricing#accelerator-optimized';
 
-function price(usd: number): HourlyPrice {
-  return { usd, region: 'us-central1', asOf: ASOF, source: PRICE_SOURCE };
+/** A3 Ultra is not in {@link GCP_MACHINE_PRICE_SOURCE}: its price is the best-known public one. */
+const A3_ULTRA_PRICE: HourlyPrice = {
+  usd: 84.81,
+  region: 'us-central1',
+  asOf: '2026-11-22',
+  source:
+    'VERIFY: https://cloud.google.com/compute/vm-instance-pricing#accelerator-optimized (a3-ultragpu-8g, us-central1 on-demand, ' +
+    'GPUs included); best-known public price, not re-read: the machine type is not in the generated price table',
+};
+
+function price(usd: number, region = 'us-central1'): HourlyPrice {
+  return { usd, region, asOf: CYCLENERD_PRICE_TABLE_DATE, source: GCP_MACHINE_PRICE_SOURCE };
 }
 
 interface Row {
@@ -53,7 +69,10 @@ interface Row {
   readonly gpuCount: number;
   readonly vcpus: number;
   readonly memoryGiB: number;
-  readonly usd: number;
+  /** On-demand hourly price from {@link GCP_MACHINE_PRICE_SOURCE}, or a price of its own. */
+  readonly usd: number | HourlyPrice;
+  /** Region of the price, when the table has no us-central1 row. */
+  readonly priceRegion?: string;
   readonly gpuDirect?: GpuDirect;
   readonly onDemandAvailable?: boolean;
   readonly bootDiskType?: string;
@@ -83,7 +102,7 @@ function row(r: Row): GcpGpuMachineType {
     gpuCount: r.gpuCount,
     vcpus: r.vcpus,
     memoryGiB: r.memoryGiB,
-    onDemandPrice: price(r.usd),
+    onDemandPrice: typeof r.usd === 'number' ? price(r.usd, r.priceRegion) : r.usd,
     gpuDirect: gd,
     additionalNetworks: ADDITIONAL_NETWORKS[gd],
     gpuDirectMtu: GPUDIRECT_MTU[gd],
@@ -102,7 +121,9 @@ const L4 = Accelerator.L4;
  * picks it. For L4 the preferred 1-GPU shape is `g2-standard-8` (32 GB host RAM: room to load
  * 8B-class weights) rather than `g2-standard-4` (16 GB).
  *
- * Prices are us-central1 on-demand, GPUs included, marked VERIFY (see the `source` string).
+ * Prices are on-demand, GPUs included, from {@link GCP_MACHINE_PRICE_SOURCE}: us-central1, except
+ * `a3-megagpu-8g` (the table lists it in us-east4 and other regions, not us-central1) and
+ * `a3-ultragpu-8g` (not in the table: a best-known price marked VERIFY).
  *
  * @see https://cloud.google.com/compute/docs/gpus
  */
@@ -125,7 +146,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 1,
     vcpus: 26,
     memoryGiB: 234,
-    usd: 11.06,
+    usd: 11.06125,
     onDemandAvailable: false,
   }),
   row({
@@ -135,7 +156,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 2,
     vcpus: 52,
     memoryGiB: 468,
-    usd: 22.12,
+    usd: 22.1225,
     onDemandAvailable: false,
   }),
   row({
@@ -145,7 +166,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 4,
     vcpus: 104,
     memoryGiB: 936,
-    usd: 44.25,
+    usd: 44.245,
     onDemandAvailable: false,
   }),
   // A3 Mega: H100 80GB Mega, its own accelerator string.
@@ -156,7 +177,8 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 8,
     vcpus: 208,
     memoryGiB: 1872,
-    usd: 92.47,
+    usd: 92.937588,
+    priceRegion: 'us-east4',
     gpuDirect: GpuDirect.TCPXO,
   }),
   // A3 Ultra: H200 141GB, RDMA.
@@ -167,7 +189,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 8,
     vcpus: 224,
     memoryGiB: 2952,
-    usd: 84.81,
+    usd: A3_ULTRA_PRICE,
     gpuDirect: GpuDirect.RDMA,
     onDemandAvailable: false,
     bootDiskType: 'hyperdisk-balanced',
@@ -180,7 +202,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 1,
     vcpus: 12,
     memoryGiB: 85,
-    usd: 3.67,
+    usd: 3.673385,
   }),
   row({
     name: 'a2-highgpu-2g',
@@ -189,7 +211,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 2,
     vcpus: 24,
     memoryGiB: 170,
-    usd: 7.35,
+    usd: 7.34677,
   }),
   row({
     name: 'a2-highgpu-4g',
@@ -198,7 +220,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 4,
     vcpus: 48,
     memoryGiB: 340,
-    usd: 14.69,
+    usd: 14.69354,
   }),
   row({
     name: 'a2-highgpu-8g',
@@ -207,7 +229,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 8,
     vcpus: 96,
     memoryGiB: 680,
-    usd: 29.39,
+    usd: 29.38708,
   }),
   row({
     name: 'a2-megagpu-16g',
@@ -216,7 +238,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 16,
     vcpus: 96,
     memoryGiB: 1360,
-    usd: 55.74,
+    usd: 55.739504,
   }),
   // A2 Ultra: A100 80GB, `nvidia-a100-80gb` (CT's machine_mappings.json has this wrong).
   row({
@@ -226,7 +248,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 1,
     vcpus: 12,
     memoryGiB: 170,
-    usd: 5.07,
+    usd: 5.068798,
   }),
   row({
     name: 'a2-ultragpu-2g',
@@ -235,7 +257,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 2,
     vcpus: 24,
     memoryGiB: 340,
-    usd: 10.14,
+    usd: 10.137596,
   }),
   row({
     name: 'a2-ultragpu-4g',
@@ -244,7 +266,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 4,
     vcpus: 48,
     memoryGiB: 680,
-    usd: 20.28,
+    usd: 20.275192,
   }),
   row({
     name: 'a2-ultragpu-8g',
@@ -253,7 +275,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 8,
     vcpus: 96,
     memoryGiB: 1360,
-    usd: 40.55,
+    usd: 40.550383,
   }),
   // G2: L4. Preferred 1-GPU shape first.
   row({
@@ -263,7 +285,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 1,
     vcpus: 8,
     memoryGiB: 32,
-    usd: 0.8536,
+    usd: 0.853624,
   }),
   row({
     name: 'g2-standard-4',
@@ -272,7 +294,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 1,
     vcpus: 4,
     memoryGiB: 16,
-    usd: 0.7068,
+    usd: 0.706832,
   }),
   row({
     name: 'g2-standard-12',
@@ -281,7 +303,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 1,
     vcpus: 12,
     memoryGiB: 48,
-    usd: 1.0003,
+    usd: 1.000416,
   }),
   row({
     name: 'g2-standard-16',
@@ -290,7 +312,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 1,
     vcpus: 16,
     memoryGiB: 64,
-    usd: 1.1471,
+    usd: 1.147208,
   }),
   row({
     name: 'g2-standard-32',
@@ -299,7 +321,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 1,
     vcpus: 32,
     memoryGiB: 128,
-    usd: 1.734,
+    usd: 1.734376,
   }),
   row({
     name: 'g2-standard-24',
@@ -308,7 +330,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 2,
     vcpus: 24,
     memoryGiB: 96,
-    usd: 2.0007,
+    usd: 2.000833,
   }),
   row({
     name: 'g2-standard-48',
@@ -317,7 +339,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 4,
     vcpus: 48,
     memoryGiB: 192,
-    usd: 4.0014,
+    usd: 4.001665,
   }),
   row({
     name: 'g2-standard-96',
@@ -326,7 +348,7 @@ export const GPU_MACHINE_TYPES: readonly GcpGpuMachineType[] = [
     gpuCount: 8,
     vcpus: 96,
     memoryGiB: 384,
-    usd: 8.0027,
+    usd: 8.00333,
   }),
 ];
 

@@ -5,7 +5,7 @@ import { PersistentVolumeV1 } from '@cdktf/provider-kubernetes/lib/persistent-vo
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 import { ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { Validate, ValidationError } from '../core';
+import { Validate, ValidationError, Warnings } from '../core';
 import { MANAGED_BY, nameFromId, assertDnsLabel, assertInteger } from './private/common';
 import { PodSecurityLevel } from './pod-security';
 import { PodVolume } from './pod-spec';
@@ -883,6 +883,13 @@ export class HyperdiskMlWeightCache extends Construct implements IWeightCache {
       dependsOn: [this.snapshot],
     });
     this.node.defaultChild = this.resource;
+    Warnings.add(
+      this,
+      'k8s-no-price',
+      `The Hyperdisk ML volumes of '${this.claimName}' (the fill volume and the read-only volume, ${props.sizeGiB} GiB at ` +
+        `${throughput} MiB/s each, plus the disk image) are created by the GKE CSI driver: no dated Hyperdisk ML capacity or ` +
+        `throughput price is catalogued, so the stack's cost estimate leaves them out (https://cloud.google.com/compute/disks-image-pricing).`,
+    );
   }
 
   /** The weights source reading this cache (the model directory at `path`). */

@@ -382,6 +382,18 @@ describe('AutoModeGpuNodePool', () => {
     expect(CostEstimate.of(s.workloads).lines.some((l) => l.item === 'p5.48xlarge')).toBe(true);
   });
 
+  test('adds one gp3 ephemeral storage volume per node (the size written, default 200 GiB), 0 to the node limit', () => {
+    const line = CostEstimate.of(pool().workloads).lines.find((l) => l.item === 'gp3 data volume, 200 GiB')!;
+    expect(line).toMatchObject({ constructPath: 'workloads/H100', minQuantity: 0, maxQuantity: 8 });
+    expect(line.unitPrice.usd * 730).toBeCloseTo(200 * 0.08, 9);
+    expect(line.assumption).toMatch(
+      /Auto Mode's ephemeral storage volume \(its own default 80Gi; this pool writes the size\)/,
+    );
+    expect(line.assumption).toMatch(/management fee not included/);
+    const sized = CostEstimate.of(pool({ ephemeralStorageGiB: 500 }).workloads).lines;
+    expect(sized.some((l) => l.item === 'gp3 data volume, 500 GiB')).toBe(true);
+  });
+
   test('works on an imported Auto Mode cluster', () => {
     const infra = awsStack('infra');
     const net = GpuNetwork.fromNetworkAttributes(infra, 'Vpc', {

@@ -441,4 +441,24 @@ describe('KarpenterGpuNodePool', () => {
     const line = CostEstimate.of(workloads).lines.find((l) => l.item === 'p5.48xlarge')!;
     expect(line).toMatchObject({ minQuantity: 0, maxQuantity: 8, pricingModel: PricingModel.SPOT });
   });
+
+  test('adds one gp3 root volume per node (default 200 GiB), 0 to the node limit; RAID0 NVMe in the instance price', () => {
+    const { workloads } = pool();
+    const line = CostEstimate.of(workloads).lines.find((l) => l.item === 'gp3 root volume, 200 GiB')!;
+    expect(line).toMatchObject({
+      constructPath: 'workloads/H100',
+      minQuantity: 0,
+      maxQuantity: 8,
+      pricingModel: PricingModel.ON_DEMAND,
+    });
+    expect(line.unitPrice.usd * 730).toBeCloseTo(200 * 0.08, 9);
+    expect(line.assumption).toMatch(/RAID0 local NVMe instance store is in the instance price/);
+  });
+
+  test('prices the rootVolumeSizeGiB set, as a data volume on Bottlerocket', () => {
+    const { workloads } = pool({ rootVolumeSizeGiB: 500, amiType: GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA });
+    const line = CostEstimate.of(workloads).lines.find((l) => l.item === 'gp3 data volume, 500 GiB')!;
+    expect(line).toMatchObject({ minQuantity: 0, maxQuantity: 8 });
+    expect(line.assumption).toMatch(/Bottlerocket's small OS volume not counted/);
+  });
 });

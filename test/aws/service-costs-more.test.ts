@@ -101,7 +101,7 @@ describe('KMS keys, logs and metrics (AWS)', () => {
     );
     for (const k of keys) {
       expect(monthly(k)).toBeCloseTo(1, 6);
-      expect(k.unitPrice).toMatchObject({ asOf: '2026-12-03', region: 'us-east-1' });
+      expect(k.unitPrice).toMatchObject({ asOf: '2026-08-21', region: 'us-east-1' });
       expect(k.unitPrice.source).toContain('https://aws.amazon.com/kms/pricing/');
     }
     expect(lineOf(lines, 'KMS key (Kubernetes secrets)').assumption).toMatch(
@@ -209,7 +209,9 @@ describe('the cost table with the new lines (AWS)', () => {
     expect(md).toMatch(
       /`Cluster\/SecretsKey` KMS key \(Kubernetes secrets\) \| 1 \| \$0\.00137\/h \[\d+\] \| \$1 \|/,
     );
-    expect(md).toMatch(/\[\d+\] https:\/\/aws\.amazon\.com\/kms\/pricing\//);
+    expect(md).toMatch(
+      /\[\d+\] infracost\/infracost @ 95ba4f49 .*kms_key_test\.golden .*https:\/\/aws\.amazon\.com\/kms\/pricing\//,
+    );
   });
 });
 
@@ -221,7 +223,7 @@ describe('interface VPC endpoints (AWS)', () => {
       constructPath: 'test/Network',
       minQuantity: 14,
       maxQuantity: 14,
-      unitPrice: { usd: 0.01, region: 'us-east-1', asOf: '2026-12-03' },
+      unitPrice: { usd: 0.01, region: 'us-east-1', asOf: '2026-08-21' },
     });
     expect(monthly(l)).toBeCloseTo(14 * 7.3, 6);
     expect(l.assumption).toMatch(/the S3 gateway endpoint is free/);

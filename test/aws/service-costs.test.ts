@@ -21,7 +21,7 @@ describe('AWS cost lines besides the GPU nodes', () => {
       constructPath: 'test/Network',
       minQuantity: 2,
       maxQuantity: 2,
-      unitPrice: { usd: 0.045, region: 'us-east-1', asOf: '2026-12-03' },
+      unitPrice: { usd: 0.045, region: 'us-east-1', asOf: '2026-08-21' },
       pricingModel: 'ON_DEMAND',
     });
     expect(lineOf(lines, 'NAT gateway').assumption).toMatch(/data processed .* not included/);

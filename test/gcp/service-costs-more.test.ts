@@ -131,7 +131,9 @@ describe('MLflow on Cloud SQL for PostgreSQL (Google Cloud)', () => {
     expect(db.assumption).toBe('2 vCPU and 7.5 GB memory; zonal');
     const disk = lineOf(lines, 'Cloud SQL SSD storage, 20 GB');
     expect(monthly(disk)).toBeCloseTo(20 * 0.17, 6);
-    expect(disk.unitPrice.source).toMatch(/^VERIFY: https:\/\/cloud\.google\.com\/sql\/pricing/);
+    expect(disk.unitPrice.source).toMatch(
+      /sql_database_instance_test\.golden .*https:\/\/cloud\.google\.com\/sql\/pricing$/,
+    );
     expect(disk.assumption).toMatch(
       /backups and point-in-time-recovery logs are billed as used, not included/,
     );

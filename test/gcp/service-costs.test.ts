@@ -44,7 +44,7 @@ describe('Google Cloud cost lines besides the GPU nodes', () => {
       constructPath: 'test/Cluster/SystemPool',
       minQuantity: 3,
       maxQuantity: 9,
-      unitPrice: { usd: 0.134012 },
+      unitPrice: { usd: 0.134023 },
       assumption: '3 zones assumed (the region picks them)',
     });
     const disk = lineOf(lines, 'pd-balanced boot disk, 100 GB');

@@ -1,4 +1,4 @@
-import { Accelerator, ModelSpec, Quantization } from '../../lib/core';
+import { Accelerator, CostEstimate, ModelSpec, Quantization } from '../../lib/core';
 import {
   HYPERDISK_ML_MAX_MIB_PER_SECOND,
   HyperdiskMlWeightCache,
@@ -10,7 +10,7 @@ import {
 } from '../../lib/k8s';
 import { kubernetesSchemaProblems } from '../consumers/k8s-schema';
 import { resourcesOf, synthJson } from '../util';
-import { platformAndWorkloads } from './helpers';
+import { platformAndWorkloads, warningsOf } from './helpers';
 import { podSpecsOf, restrictedViolations } from './pod-security-standards';
 
 const PROPS: HyperdiskMlWeightCacheProps = {
@@ -149,5 +149,17 @@ describe('HyperdiskMlWeightCache', () => {
     const sc: any = Object.values(resourcesOf(json, 'kubernetes_storage_class_v1'))[0];
     expect(sc.parameters['provisioned-throughput-on-create']).toBe('2400Mi');
     expect(sc.allowed_topologies).toBeUndefined();
+  });
+
+  test('warns k8s-no-price: no Hyperdisk ML price is catalogued, so the estimate leaves the volumes out', () => {
+    const { workloads } = build({ throughputMiBPerSecond: 4800 });
+    const w = warningsOf(workloads).filter((m) => m.includes('k8s-no-price'));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(
+      /Hyperdisk ML volumes of 'llama70bcache' .*60 GiB at 4800 MiB\/s each.* leaves them out/,
+    );
+    expect(CostEstimate.of(workloads).lines.filter((l) => l.constructPath.includes('Llama70BCache'))).toEqual(
+      [],
+    );
   });
 });

