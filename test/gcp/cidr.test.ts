@@ -1,3 +1,4 @@
+import { ValidationError } from '../../lib/core';
 import { overlaps, parseCidr, subBlock } from '../../lib/gcp/private/cidr';
 
 describe('cidr helpers', () => {
@@ -24,5 +25,12 @@ describe('cidr helpers', () => {
   test('overlaps detects nested ranges only', () => {
     expect(overlaps('172.16.0.0/28', '172.16.0.0/13')).toBe(true);
     expect(overlaps('172.16.0.0/28', '10.0.0.0/8')).toBe(false);
+  });
+
+  test('overlaps names a CIDR it cannot read', () => {
+    expect(() => overlaps('10.0.0.0/33', '10.0.0.0/8')).toThrow(ValidationError);
+    expect(() => overlaps('10.0.0.0/8', 'ten')).toThrow(
+      /'ten' is not an IPv4 CIDR block such as '10.0.0.0\/16'/,
+    );
   });
 });
