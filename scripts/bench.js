@@ -46,8 +46,15 @@ function runOnce(script, args, outdir, extraEnv) {
   }
   const lines = r.stderr.trim().split('\n');
   const [kib, user, sys] = lines[lines.length - 1].split(' ').map(Number);
-  const frameworkImportMs = fs.existsSync(importsOut) ? Number(fs.readFileSync(importsOut, 'utf8')) : NaN;
-  return { wallMs, cpuMs: (user + sys) * 1000, peakMiB: kib / 1024, frameworkImportMs };
+  const imports = fs.existsSync(importsOut) ? JSON.parse(fs.readFileSync(importsOut, 'utf8')) : {};
+  return {
+    wallMs,
+    cpuMs: (user + sys) * 1000,
+    peakMiB: kib / 1024,
+    frameworkImportMs: imports.ms ?? NaN,
+    modules: imports.modules ?? NaN,
+    moduleKiB: imports.kib ?? NaN,
+  };
 }
 
 function summary(samples) {
@@ -61,6 +68,9 @@ function summary(samples) {
     peakMiB: Math.round(Math.max(...samples.map((s) => s.peakMiB))),
     // time loading cdktf, constructs and provider bindings: the rest is node start-up and this library
     frameworkImportMs: median('frameworkImportMs'),
+    // modules compiled (the app script included) and their source size: the same on every run
+    modules: median('modules'),
+    moduleKiB: median('moduleKiB'),
   };
 }
 
@@ -118,6 +128,7 @@ for (const name of fs.readdirSync(built).sort()) {
         blocks: same.blocks,
         wallRatio: +(m.wallMs / f.wallMs).toFixed(2),
         cpuRatio: +(m.cpuMs / f.cpuMs).toFixed(2),
+        extraModules: m.modules - f.modules,
         node: process.version,
         date: new Date().toISOString().slice(0, 10),
       }),

@@ -18,7 +18,6 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Fn, ITerraformDependable, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { IPv4CidrRange } from 'ip-num';
 import { KubernetesProviderConfig, poolNodeLabels, Validate, ValidationError, Warnings } from '../core';
 import {
   AUTO_MODE_CLUSTER_POLICIES,
@@ -45,6 +44,7 @@ import {
 } from './private/service-prices';
 import { EksNodeRepairOptions, eksNodeRepairConfig } from './node-repair';
 import { TrainingNodeGroup, TrainingNodeGroupOptions } from './training-node-group';
+import { parseIpv4Cidr } from '../core/private/ipv4';
 
 /** The Kubernetes version new clusters get unless `kubernetesVersion` is set. */
 export const DEFAULT_KUBERNETES_VERSION = '1.34';
@@ -1206,11 +1206,8 @@ function outputPrefix(cluster: IConstruct): string {
 
 /** Whether `c` is an IPv4 CIDR without host bits. */
 function isNetworkCidr(c: string): boolean {
-  try {
-    return IPv4CidrRange.fromCidr(c).getFirst().toString() === c.split('/')[0];
-  } catch {
-    return false;
-  }
+  const parsed = parseIpv4Cidr(c);
+  return parsed !== undefined && parsed.address === parsed.first;
 }
 
 /** Compares `v1.2.3[-eksbuild.N]` with `1.2.3`. */

@@ -11,7 +11,6 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { Validate, ValidationError } from '../core';
 import { IEksCluster } from './interfaces';
 import { requireEksCluster } from './private/auto-mode-rules';
@@ -19,6 +18,7 @@ import type { AwsPinnedHelmChart } from './load-balancer-controller';
 import { serviceTrustPolicy } from './private/iam';
 import { awsPartition } from './private/partition';
 import { HelmReleaseResource } from '../core/private/raw-resource';
+import { toYaml } from '../core/private/yaml';
 
 /**
  * The Karpenter chart: `oci://public.ecr.aws/karpenter/karpenter` 1.14.1 (controller image
@@ -493,7 +493,7 @@ export class Karpenter extends Construct {
       repository: KARPENTER_CHART.repository,
       chart: KARPENTER_CHART.chart,
       version: KARPENTER_CHART.version,
-      values: [stringify(this.values, { lineWidth: 0 })],
+      values: [toYaml(this.values)],
       timeout: 600,
       atomic: true,
       cleanup_on_fail: true,

@@ -3,13 +3,13 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { Validate, ValidationError } from '../core';
 import { HelmReleaseResource } from '../core/private/raw-resource';
 import { IEksCluster } from './interfaces';
 import { requireEksCluster } from './private/auto-mode-rules';
 import { serviceTrustPolicy } from './private/iam';
 import { awsPartition } from './private/partition';
+import { toYaml } from '../core/private/yaml';
 
 /** A Helm chart pinned by the AWS module, with where it was read and when it was checked. */
 export interface AwsPinnedHelmChart {
@@ -440,7 +440,7 @@ export class AwsLoadBalancerController extends Construct {
       repository: chart.repository,
       chart: chart.chart,
       version: chart.version,
-      values: [stringify(this.values, { lineWidth: 0 })],
+      values: [toYaml(this.values)],
       timeout: 600,
       atomic: true,
       cleanup_on_fail: true,

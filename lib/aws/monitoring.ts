@@ -5,7 +5,6 @@ import { PrometheusRuleGroupNamespace } from '@cdktf/provider-aws/lib/prometheus
 import { PrometheusWorkspace } from '@cdktf/provider-aws/lib/prometheus-workspace';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import {
   AlertRuleSet,
   AlertRuleSetOptions,
@@ -22,6 +21,7 @@ import { IAlertTopic, IAwsRole, ICheckpointStore, IEksCluster } from './interfac
 import { RoleGrants } from './private/grants';
 import type { TrainingNodeGroup } from './training-node-group';
 import { addAmpIngestionAssumption } from './private/service-prices';
+import { toYaml } from '../core/private/yaml';
 
 /** The Kubernetes service account of an in-cluster metrics collector. */
 export interface CollectorServiceAccount {
@@ -159,7 +159,7 @@ export class Monitoring extends Construct {
     this.ruleGroups = new PrometheusRuleGroupNamespace(this, 'RuleGroups', {
       workspaceId: this.resource.id,
       name: 'cdktf-ai-infra',
-      data: stringify({ groups }, { lineWidth: 0 }),
+      data: toYaml({ groups }),
     });
 
     this.topic.allowPublishFrom('aps.amazonaws.com', this.resource.arn);
@@ -187,10 +187,7 @@ export class Monitoring extends Construct {
     };
     new PrometheusAlertManagerDefinition(this, 'AlertManager', {
       workspaceId: this.resource.id,
-      definition: stringify(
-        { alertmanager_config: stringify(alertmanager, { lineWidth: 0 }) },
-        { lineWidth: 0 },
-      ),
+      definition: toYaml({ alertmanager_config: toYaml(alertmanager) }),
     });
 
     if (props.cluster) {

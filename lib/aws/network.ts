@@ -11,12 +11,12 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import { IPv4CidrRange, IPv4Prefix } from 'ip-num';
 import { Token } from 'cdktf';
 import { Validate, ValidationError } from '../core';
 import { INetwork, NetworkSubnet } from './interfaces';
 import { addInterfaceEndpointsCost, addNatGatewayCost } from './private/service-prices';
 import { AWS_CIDR_RANGE, assertCidrInside, validateSubnet } from './private/subnets';
+import { Ipv4Block, cidrString, nthSubBlock, parseIpv4Cidr } from '../core/private/ipv4';
 
 /** Interface VPC endpoints {@link GpuNetwork} creates by default. */
 export const DEFAULT_INTERFACE_ENDPOINTS: readonly string[] = [
@@ -209,9 +209,12 @@ export class GpuNetwork extends Construct implements INetwork {
       );
     }
 
-    const prefix = Number(range.cidrPrefix.getValue());
-    const blocks = range.splitInto(new IPv4Prefix(BigInt(prefix + 3)));
-    const publicBlocks = blocks[7].splitInto(new IPv4Prefix(BigInt(prefix + 8)));
+    // Eight equal blocks (/prefix+3): one private subnet per AZ from the first six, the training
+    // subnet from the seventh, and the last cut into /prefix+8 public subnets.
+    const prefix = range.prefix;
+    const block = (i: number): string => cidrString(nthSubBlock(range, prefix + 3, i));
+    const publicBlock = (i: number): string =>
+      cidrString(nthSubBlock(nthSubBlock(range, prefix + 3, 7), prefix + 8, i));
 
     this.resource = new Vpc(this, 'Resource', {
       cidrBlock: cidr,
@@ -236,7 +239,7 @@ export class GpuNetwork extends Construct implements INetwork {
     const privateRts: RouteTable[] = [];
     azs.forEach((az, i) => {
       const suffix = azSuffix(az);
-      const pub = this.subnet(`PublicSubnet${suffix}`, az, publicBlocks[i].toCidrString(), true, {
+      const pub = this.subnet(`PublicSubnet${suffix}`, az, publicBlock(i), true, {
         'kubernetes.io/role/elb': '1',
       });
       this.publicSubnets.push(pub);
@@ -261,7 +264,7 @@ export class GpuNetwork extends Construct implements INetwork {
         natGatewayId: nats[perAz ? i : 0].id,
       });
       privateRts.push(rt);
-      const priv = this.subnet(`PrivateSubnet${suffix}`, az, blocks[i].toCidrString(), false, {
+      const priv = this.subnet(`PrivateSubnet${suffix}`, az, block(i), false, {
         'kubernetes.io/role/internal-elb': '1',
       });
       this.privateSubnets.push(priv);
@@ -275,7 +278,7 @@ export class GpuNetwork extends Construct implements INetwork {
     if (props.trainingAvailabilityZone !== undefined) {
       const az = props.trainingAvailabilityZone;
       const i = azs.indexOf(az);
-      this.trainingSubnet = this.subnet('TrainingSubnet', az, blocks[6].toCidrString(), false, {});
+      this.trainingSubnet = this.subnet('TrainingSubnet', az, block(6), false, {});
       new RouteTableAssociation(this, 'TrainingSubnetRouteTable', {
         subnetId: this.trainingSubnet.subnetId,
         routeTableId: privateRts[i].id,
@@ -361,32 +364,30 @@ export class GpuNetwork extends Construct implements INetwork {
     return { subnetId: s.id, availabilityZone: az, cidr };
   }
 
-  private parseCidr(cidr: string): IPv4CidrRange {
+  private parseCidr(cidr: string): Ipv4Block {
     Validate.cidr(this, 'cidr', cidr, {
       minPrefix: 16,
       maxPrefix: 20,
       reason: 'GPU nodes and pods take one VPC IP each, and the subnets are carved from it',
     });
-    let range: IPv4CidrRange;
-    try {
-      range = IPv4CidrRange.fromCidr(cidr);
-    } catch {
+    const range = parseIpv4Cidr(cidr);
+    if (!range) {
       throw new ValidationError(`'cidr' ('${cidr}') is not an IPv4 CIDR: use the form '10.0.0.0/16'.`, this);
     }
-    const prefix = Number(range.cidrPrefix.getValue());
+    const prefix = range.prefix;
     if (prefix < 16 || prefix > 20) {
       throw new ValidationError(
         `'cidr' ('${cidr}') must be a /16 to /20: GPU nodes and pods take one VPC IP each, and the subnets are carved from it. Use for example '10.0.0.0/16'.`,
         this,
       );
     }
-    if (range.getFirst().toString() !== cidr.split('/')[0]) {
+    if (range.address !== range.first) {
       throw new ValidationError(
-        `'cidr' ('${cidr}') has host bits set: use the network address '${range.getFirst().toString()}/${prefix}'.`,
+        `'cidr' ('${cidr}') has host bits set: use the network address '${cidrString(range)}'.`,
         this,
       );
     }
-    return range;
+    return { first: range.first, prefix };
   }
 
   private validateAzs(azs: string[]): string {

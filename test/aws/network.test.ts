@@ -21,7 +21,7 @@ describe('GpuNetwork', () => {
     });
   });
 
-  test('carves private /19s, a training /19 and public /24s with ip-num', () => {
+  test('carves private /19s, a training /19 and public /24s', () => {
     const stack = awsStack();
     network(stack);
     const cidrs = subnets(synthJson(stack)).map(

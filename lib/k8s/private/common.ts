@@ -1,6 +1,5 @@
 import { TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { stringify } from 'yaml';
 import {
   GPU_TAINT,
   INT32_MAX,
@@ -14,10 +13,8 @@ import { ApiToleration } from '../interfaces';
 /** Label every object of this module carries. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdktf-ai-infra' };
 
-/** Helm values as YAML, with stable key order and no line folding. */
-export function toYaml(values: unknown): string {
-  return stringify(values, { lineWidth: 0 });
-}
+/** Helm values as YAML, with stable key order and no line folding (core's shared emitter). */
+export { toYaml } from '../../core/private/yaml';
 
 /** The toleration for the GPU taint every GPU pool of this library carries (core GPU_TAINT). */
 export function gpuToleration(): ApiToleration {
