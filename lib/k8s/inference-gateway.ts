@@ -809,6 +809,8 @@ export interface ModelServerBackendSource extends IConstruct {
   readonly networkPolicy?: unknown;
   /** Widens the server's NetworkPolicy (`ModelServer.allowIngressFromCidrs`). */
   allowIngressFromCidrs?(cidrs: readonly string[]): void;
+  /** Widens the server's NetworkPolicy (`ModelServer.allowIngressFromNamespaces`). */
+  allowIngressFromNamespaces?(namespaces: readonly string[]): void;
 }
 
 /** Options of {@link ModelServerBackend.of}. */
@@ -863,6 +865,12 @@ export class ModelServerBackend {
       loraAdapterNames: [...(options.loraAdapterNames ?? server.loraAdapterNames ?? [])],
       ...(server.networkPolicy !== undefined && server.allowIngressFromCidrs
         ? { allowIngressFromCidrs: (cidrs: readonly string[]) => server.allowIngressFromCidrs!(cidrs) }
+        : {}),
+      ...(server.networkPolicy !== undefined && server.allowIngressFromNamespaces
+        ? {
+            allowIngressFromNamespaces: (namespaces: readonly string[]) =>
+              server.allowIngressFromNamespaces!(namespaces),
+          }
         : {}),
     };
   }
@@ -1370,6 +1378,10 @@ export class InferenceGateway extends Construct {
    * the model name and serves the same LoRA adapters as the others carrying traffic; a pool
    * carrying traffic that may scale to zero buffers requests (flow control) for less than the
    * route's timeout; host names do not collide with another model's.
+   *
+   * Each pool's server NetworkPolicy admits the gateway on its HTTP API port: with Istio the
+   * gateway's namespace (where its Envoy pods run), when it differs from the pools'; on GKE the
+   * proxy-only subnet and Google's health-check ranges, which each {@link InferencePool} admits.
    */
   public addModel(id: string, options: InferenceModelOptions): InferenceModelRoute {
     const variants = options.variants ?? [];
@@ -1445,6 +1457,12 @@ export class InferenceGateway extends Construct {
       }
     }
     const { routeName, hostnames } = this.routeMatch('addModel', id, modelName, options);
+    // Istio's Envoy pods run in the Gateway's namespace and connect to the pods the picker
+    // chooses; GKE's load balancer connects from the ranges each InferencePool admitted.
+    const istioNamespace = !gke && variants[0].pool.namespace !== this.namespace ? this.namespace : undefined;
+    for (const v of variants) {
+      if (istioNamespace) v.pool.backend.allowIngressFromNamespaces?.([istioNamespace]);
+    }
     this.routeNamespaces.add(variants[0].pool.namespace);
     const route = new InferenceModelRoute(this, id, modelName, options, routeName, timeout);
     this.models.push({ modelName, hostnames });

@@ -545,6 +545,7 @@ export class ModelServer extends Construct {
   public readonly loraAdapterNames: string[];
   private readonly lora: ServerLora;
   private readonly ingressCidrs: string[] = [];
+  private readonly ingressNamespaces: string[] = [];
   /** The engine's tracing arguments, rendered once by podOptions (multi-node leaders reuse them). */
   private tracingArgs: string[] = [];
 
@@ -728,7 +729,7 @@ export class ModelServer extends Construct {
       this.networkPolicy = addServerNetworkPolicy(this, props.networkPolicy ?? {}, ops, {
         scraperNamespace: scraperNamespace(collection, props.monitoring),
         ingressCidrs: this.ingressCidrs,
-        ingressNamespaces: [],
+        ingressNamespaces: this.ingressNamespaces,
         // The pods of a group reach each other on every port: the engine's rendezvous (vLLM's
         // master port), NCCL and Gloo pick ports at run time.
         extraRules: () =>
@@ -1132,14 +1133,27 @@ export class ModelServer extends Construct {
   }
 
   /**
-   * Lets connections from IPv4 CIDR blocks reach the server's API ports through its
-   * NetworkPolicy (`ipBlock` sources, deduplicated), for load balancers that connect from
-   * addresses outside the pod network. Does nothing when the NetworkPolicy is disabled.
+   * Lets connections from IPv4 CIDR blocks reach the server's HTTP API port (the one a gateway
+   * connects to) through its NetworkPolicy (`ipBlock` sources, deduplicated), for load balancers
+   * that connect from addresses outside the pod network (GKE's proxy-only subnet). Does nothing
+   * when the NetworkPolicy is disabled.
    */
   public allowIngressFromCidrs(cidrs: readonly string[]): void {
     Validate.array<string>(this, 'allowIngressFromCidrs', cidrs).forEach((c, i) => {
       Validate.cidr(this, `allowIngressFromCidrs[${i}]`, c);
       if (!this.ingressCidrs.includes(c)) this.ingressCidrs.push(c);
+    });
+  }
+
+  /**
+   * Lets the pods of namespaces reach the server's HTTP API port through its NetworkPolicy (a
+   * gateway's Envoy pods, which `InferenceGateway.addModel` admits with Istio). Does nothing when
+   * the NetworkPolicy is disabled.
+   */
+  public allowIngressFromNamespaces(namespaces: readonly string[]): void {
+    Validate.array<string>(this, 'allowIngressFromNamespaces', namespaces).forEach((ns, i) => {
+      Validate.k8sDnsLabel(this, `allowIngressFromNamespaces[${i}]`, ns, { what: 'a namespace name' });
+      if (!this.ingressNamespaces.includes(ns)) this.ingressNamespaces.push(ns);
     });
   }
 }
