@@ -1459,9 +1459,8 @@ export class InferenceGateway extends Construct {
     const { routeName, hostnames } = this.routeMatch('addModel', id, modelName, options);
     // Istio's Envoy pods run in the Gateway's namespace and connect to the pods the picker
     // chooses; GKE's load balancer connects from the ranges each InferencePool admitted.
-    const istioNamespace = !gke && variants[0].pool.namespace !== this.namespace ? this.namespace : undefined;
-    for (const v of variants) {
-      if (istioNamespace) v.pool.backend.allowIngressFromNamespaces?.([istioNamespace]);
+    if (!gke && variants[0].pool.namespace !== this.namespace) {
+      for (const v of variants) v.pool.backend.allowIngressFromNamespaces?.([this.namespace]);
     }
     this.routeNamespaces.add(variants[0].pool.namespace);
     const route = new InferenceModelRoute(this, id, modelName, options, routeName, timeout);
