@@ -710,6 +710,8 @@ export class InferencePool extends Construct {
       epp.collection.managed,
     );
     const eppSelector = { 'llm-d-router-gateway': this.eppName };
+    // The picker runs in the server's namespace and scrapes every pod's metrics.
+    b.allowIngressFromPods?.(eppSelector);
     const gke = props.platform.implementation.kind === GatewayImplementationKind.GKE;
     if (gke && b.allowIngressFromCidrs) {
       const sources = props.platform.implementation.loadBalancerSourceCidrs();
@@ -811,6 +813,8 @@ export interface ModelServerBackendSource extends IConstruct {
   allowIngressFromCidrs?(cidrs: readonly string[]): void;
   /** Widens the server's NetworkPolicy (`ModelServer.allowIngressFromNamespaces`). */
   allowIngressFromNamespaces?(namespaces: readonly string[]): void;
+  /** Widens the server's NetworkPolicy (`ModelServer.allowIngressFromPods`). */
+  allowIngressFromPods?(labels: Readonly<Record<string, string>>): void;
 }
 
 /** Options of {@link ModelServerBackend.of}. */
@@ -870,6 +874,12 @@ export class ModelServerBackend {
         ? {
             allowIngressFromNamespaces: (namespaces: readonly string[]) =>
               server.allowIngressFromNamespaces!(namespaces),
+          }
+        : {}),
+      ...(server.networkPolicy !== undefined && server.allowIngressFromPods
+        ? {
+            allowIngressFromPods: (labels: Readonly<Record<string, string>>) =>
+              server.allowIngressFromPods!(labels),
           }
         : {}),
     };

@@ -126,6 +126,12 @@ export interface IInferenceBackend {
    * server has no NetworkPolicy to widen.
    */
   allowIngressFromNamespaces?(namespaces: readonly string[]): void;
+  /**
+   * Admits pods of the server's namespace with these labels (the InferencePool's endpoint
+   * picker, which scrapes the engine's metrics) to the server's HTTP API and metrics ports, where
+   * the policy does not admit the whole namespace. Absent when the server has no NetworkPolicy.
+   */
+  allowIngressFromPods?(labels: Readonly<Record<string, string>>): void;
 }
 
 /**

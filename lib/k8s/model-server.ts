@@ -546,6 +546,7 @@ export class ModelServer extends Construct {
   private readonly lora: ServerLora;
   private readonly ingressCidrs: string[] = [];
   private readonly ingressNamespaces: string[] = [];
+  private readonly ingressPods: Array<Record<string, string>> = [];
   /** The engine's tracing arguments, rendered once by podOptions (multi-node leaders reuse them). */
   private tracingArgs: string[] = [];
 
@@ -730,6 +731,7 @@ export class ModelServer extends Construct {
         scraperNamespace: scraperNamespace(collection, props.monitoring),
         ingressCidrs: this.ingressCidrs,
         ingressNamespaces: this.ingressNamespaces,
+        ingressPods: this.ingressPods,
         // The pods of a group reach each other on every port: the engine's rendezvous (vLLM's
         // master port), NCCL and Gloo pick ports at run time.
         extraRules: () =>
@@ -1155,5 +1157,26 @@ export class ModelServer extends Construct {
       Validate.k8sDnsLabel(this, `allowIngressFromNamespaces[${i}]`, ns, { what: 'a namespace name' });
       if (!this.ingressNamespaces.includes(ns)) this.ingressNamespaces.push(ns);
     });
+  }
+
+  /**
+   * Lets the pods of the server's namespace carrying `labels` reach its HTTP API and metrics
+   * ports through its NetworkPolicy (an `InferencePool`'s endpoint picker, which reads the
+   * engine's queue and KV-cache metrics from every pod). Only needed, and only rendered, with
+   * `networkPolicy.allowSameNamespace: false`; does nothing when the NetworkPolicy is disabled.
+   */
+  public allowIngressFromPods(labels: Readonly<Record<string, string>>): void {
+    const map = Validate.k8sLabels(this, 'allowIngressFromPods', labels);
+    if (Object.keys(map).length === 0) {
+      throw new ValidationError(
+        `'allowIngressFromPods' got no labels: an empty selector would admit every pod of '${this.namespace}'. ` +
+          `Give the labels of the pods to admit, or set networkPolicy.allowSameNamespace.`,
+        this,
+      );
+    }
+    const key = JSON.stringify(Object.entries(map).sort());
+    if (!this.ingressPods.some((p) => JSON.stringify(Object.entries(p).sort()) === key)) {
+      this.ingressPods.push({ ...map });
+    }
   }
 }

@@ -160,6 +160,54 @@ describe('InferenceGateway.addModel on GKE admits the load balancer ranges', () 
   });
 });
 
+describe("InferencePool admits its endpoint picker where the server's namespace is not admitted", () => {
+  const epp = { pod_selector: { match_labels: { 'llm-d-router-gateway': 'llama8b-epp' } } };
+
+  test('by default the own namespace admits the picker already: no rule is added', () => {
+    const { workloads, serve } = setup(GatewayImplementation.istio());
+    serve('Llama8B');
+    expect(ingress(workloads)['llama8b-vllm']).toEqual([{ from: [{ pod_selector: {} }], ports: HTTP }]);
+  });
+
+  test.each([
+    ['Istio', GatewayImplementation.istio()],
+    ['GKE', GatewayImplementation.gke({ proxyOnlySubnetCidr: '10.129.0.0/23' })],
+  ])(
+    '%s, allowSameNamespace false: the picker pods reach the HTTP port (vLLM serves /metrics there)',
+    (_n, impl) => {
+      const { workloads, serve } = setup(impl);
+      serve('Llama8B', { networkPolicy: { allowSameNamespace: false } });
+      expect(ingress(workloads)['llama8b-vllm']).toContainEqual({ from: [epp], ports: HTTP });
+    },
+  );
+
+  test('Triton, allowSameNamespace false: the picker pods reach the HTTP and metrics ports', () => {
+    const { workloads, serve } = setup(GatewayImplementation.istio());
+    serve('Llama8B', { ...TRITON, networkPolicy: { allowSameNamespace: false } });
+    expect(ingress(workloads)['llama8b-triton']).toContainEqual({
+      from: [{ pod_selector: { match_labels: { 'llm-d-router-gateway': 'llama8b-epp' } } }],
+      ports: [
+        { port: 'http', protocol: 'TCP' },
+        { port: 'metrics', protocol: 'TCP' },
+      ],
+    });
+  });
+
+  test('allowIngressFromPods adds each label set once and refuses an empty or invalid one', () => {
+    const { workloads, serve } = setup(GatewayImplementation.istio());
+    const { server } = serve('Llama8B', { networkPolicy: { allowSameNamespace: false } });
+    server.allowIngressFromPods({ 'llm-d-router-gateway': 'llama8b-epp' });
+    server.allowIngressFromPods({ app: 'router' });
+    expect(ingress(workloads)['llama8b-vllm']).toContainEqual({
+      from: [epp, { pod_selector: { match_labels: { app: 'router' } } }],
+      ports: HTTP,
+    });
+    expect(() => server.allowIngressFromPods({})).toThrow(ValidationError);
+    expect(() => server.allowIngressFromPods({})).toThrow(/'allowIngressFromPods' got no labels/);
+    expect(() => server.allowIngressFromPods({ 'bad key!': 'x' })).toThrow(/allowIngressFromPods/);
+  });
+});
+
 describe('ModelServer.allowIngressFromNamespaces', () => {
   test('adds namespaces after construction, once each', () => {
     const { workloads, serve } = setup(GatewayImplementation.istio());

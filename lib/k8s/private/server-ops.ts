@@ -443,6 +443,12 @@ export interface ServerNetworkPolicyContext {
    * port only, read at synth (a gateway hooked up after the policy is created).
    */
   readonly ingressNamespaces: string[];
+  /**
+   * Label sets of pods of the server's own namespace (an endpoint picker, which reads the
+   * engine's metrics) admitted to the HTTP API and metrics ports when the own namespace is not,
+   * read at synth.
+   */
+  readonly ingressPods?: Array<Record<string, string>>;
   /** Further rules, read at synth (the pods of a multi-node group reaching each other). */
   readonly extraRules?: () => Array<Record<string, unknown>>;
 }
@@ -452,8 +458,9 @@ export interface ServerNetworkPolicyContext {
  * `NetworkPolicy`): the server's own namespace (unless `allowSameNamespace: false`), the
  * `clientNamespaces` and the `clientCidrs` on every API port; a gateway's namespaces and load
  * balancer blocks on the HTTP API port (the first engine port, the one a gateway connects to);
- * the scraper's namespace on the metrics port. With a single API port, clients and gateway
- * share one rule. Egress is not restricted.
+ * the scraper's namespace on the metrics port; with `allowSameNamespace: false`, the
+ * `ingressPods` of the own namespace on the HTTP API and metrics ports. With a single API port,
+ * clients and gateway share one rule. Egress is not restricted.
  */
 export function addServerNetworkPolicy(
   scope: Construct,
@@ -497,6 +504,14 @@ export function addServerNetworkPolicy(
         if (sources.length) rules.push({ from: sources, ports: apiPorts });
         const gateway = [...gatewaySources, ...gatewayBlocks];
         if (gateway.length) rules.push({ from: gateway, ports: gatewayPorts });
+      }
+      const pods = o.ingressPods ?? [];
+      if (!sameNamespace && pods.length) {
+        const ports = [...new Set([ctx.engine.ports[0].name, ctx.engine.metrics.port])];
+        rules.push({
+          from: pods.map((labels) => ({ pod_selector: { match_labels: { ...labels } } })),
+          ports: ports.map((port) => ({ port, protocol: 'TCP' })),
+        });
       }
       if (o.scraperNamespace) {
         rules.push({
