@@ -214,8 +214,12 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
    * the Pod Security level their pinned charts' pods meet ("restricted").
    */
   public readonly namespaces: Record<string, NamespaceV1> = {};
-  /** The NVIDIA namespace. */
-  public readonly resource: NamespaceV1;
+  /**
+   * The NVIDIA namespace, when something is deployed into it (the GPU Operator, the device
+   * plugin or dcgm-exporter); absent otherwise, for example on GKE with Google-managed drivers
+   * and `dcgmExporter: false`.
+   */
+  public readonly resource?: NamespaceV1;
 
   constructor(scope: Construct, id: string, props: GpuPlatformProps) {
     super(scope, id);
@@ -312,13 +316,23 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
 
     // The driver, toolkit and device-plugin pods and dcgm-exporter (SYS_ADMIN, hostPath) violate the
     // baseline Pod Security Standard: clusters enforcing it would reject them (GPU Operator install guide).
-    this.resource = new NamespaceV1(this, 'Namespace', {
-      metadata: {
-        name: this.namespace,
-        labels: { ...MANAGED_BY, 'pod-security.kubernetes.io/enforce': 'privileged' },
-      },
-    });
-    this.node.defaultChild = this.resource;
+    // Created only when one of them is deployed: an empty privileged namespace is a place where any
+    // pod may run privileged.
+    const devicePlugin =
+      this.management === GpuManagement.DEVICE_PLUGIN && props.nodeImage === GpuNodeImage.DRIVER_AND_TOOLKIT;
+    const nvidiaComponents =
+      this.management === GpuManagement.GPU_OPERATOR || devicePlugin || this.dcgmExporterInstalled;
+    const namespace = nvidiaComponents
+      ? new NamespaceV1(this, 'Namespace', {
+          metadata: {
+            name: this.namespace,
+            labels: { ...MANAGED_BY, 'pod-security.kubernetes.io/enforce': 'privileged' },
+          },
+        })
+      : undefined;
+    this.resource = namespace;
+    if (namespace) this.node.defaultChild = namespace;
+    const inNamespace: ITerraformDependable[] = namespace ? [namespace] : [];
 
     const toleration = gpuToleration();
     const gpuNodeAffinity = {
@@ -355,7 +369,7 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
           new ConfigMapV1(this, 'DcgmCounters', {
             metadata: { name: DCGM_COUNTERS_CONFIGMAP, namespace: this.namespace, labels: { ...MANAGED_BY } },
             data: { 'dcgm-metrics.csv': dcgmCountersCsv(profiling) },
-            dependsOn: [this.resource],
+            dependsOn: inNamespace,
           }),
         ]
       : [];
@@ -385,21 +399,21 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
               }
             : { enabled: false },
         },
-        [this.resource, ...counters, ...afterMonitoring],
+        [...inNamespace, ...counters, ...afterMonitoring],
         900,
       );
       if (this.dcgmExporterInstalled) {
         this.releases['dcgm-exporter'] = this.releases['gpu-operator'];
       }
     } else {
-      if (props.nodeImage === GpuNodeImage.DRIVER_AND_TOOLKIT) {
+      if (devicePlugin) {
         this.releases['nvidia-device-plugin'] = this.release(
           'DevicePlugin',
           'nvidia-device-plugin',
           HELM_CHARTS.nvidiaDevicePlugin,
           this.namespace,
           { tolerations: [toleration], affinity: gpuNodeAffinity },
-          [this.resource],
+          inNamespace,
         );
       }
       if (this.dcgmExporterInstalled) {
@@ -422,7 +436,7 @@ export class GpuPlatform extends Construct implements IGpuPlatform {
             tolerations: [toleration],
             affinity: gpuNodeAffinity,
           },
-          [this.resource, ...counters, ...afterMonitoring],
+          [...inNamespace, ...counters, ...afterMonitoring],
         );
       }
     }

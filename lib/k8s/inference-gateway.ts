@@ -710,6 +710,8 @@ export class InferencePool extends Construct {
       epp.collection.managed,
     );
     const eppSelector = { 'llm-d-router-gateway': this.eppName };
+    // The picker runs in the server's namespace and scrapes every pod's metrics.
+    b.allowIngressFromPods?.(eppSelector);
     const gke = props.platform.implementation.kind === GatewayImplementationKind.GKE;
     if (gke && b.allowIngressFromCidrs) {
       const sources = props.platform.implementation.loadBalancerSourceCidrs();
@@ -809,6 +811,10 @@ export interface ModelServerBackendSource extends IConstruct {
   readonly networkPolicy?: unknown;
   /** Widens the server's NetworkPolicy (`ModelServer.allowIngressFromCidrs`). */
   allowIngressFromCidrs?(cidrs: readonly string[]): void;
+  /** Widens the server's NetworkPolicy (`ModelServer.allowIngressFromNamespaces`). */
+  allowIngressFromNamespaces?(namespaces: readonly string[]): void;
+  /** Widens the server's NetworkPolicy (`ModelServer.allowIngressFromPods`). */
+  allowIngressFromPods?(labels: Readonly<Record<string, string>>): void;
 }
 
 /** Options of {@link ModelServerBackend.of}. */
@@ -863,6 +869,18 @@ export class ModelServerBackend {
       loraAdapterNames: [...(options.loraAdapterNames ?? server.loraAdapterNames ?? [])],
       ...(server.networkPolicy !== undefined && server.allowIngressFromCidrs
         ? { allowIngressFromCidrs: (cidrs: readonly string[]) => server.allowIngressFromCidrs!(cidrs) }
+        : {}),
+      ...(server.networkPolicy !== undefined && server.allowIngressFromNamespaces
+        ? {
+            allowIngressFromNamespaces: (namespaces: readonly string[]) =>
+              server.allowIngressFromNamespaces!(namespaces),
+          }
+        : {}),
+      ...(server.networkPolicy !== undefined && server.allowIngressFromPods
+        ? {
+            allowIngressFromPods: (labels: Readonly<Record<string, string>>) =>
+              server.allowIngressFromPods!(labels),
+          }
         : {}),
     };
   }
@@ -1370,6 +1388,10 @@ export class InferenceGateway extends Construct {
    * the model name and serves the same LoRA adapters as the others carrying traffic; a pool
    * carrying traffic that may scale to zero buffers requests (flow control) for less than the
    * route's timeout; host names do not collide with another model's.
+   *
+   * Each pool's server NetworkPolicy admits the gateway on its HTTP API port: with Istio the
+   * gateway's namespace (where its Envoy pods run), when it differs from the pools'; on GKE the
+   * proxy-only subnet and Google's health-check ranges, which each {@link InferencePool} admits.
    */
   public addModel(id: string, options: InferenceModelOptions): InferenceModelRoute {
     const variants = options.variants ?? [];
@@ -1445,6 +1467,11 @@ export class InferenceGateway extends Construct {
       }
     }
     const { routeName, hostnames } = this.routeMatch('addModel', id, modelName, options);
+    // Istio's Envoy pods run in the Gateway's namespace and connect to the pods the picker
+    // chooses; GKE's load balancer connects from the ranges each InferencePool admitted.
+    if (!gke && variants[0].pool.namespace !== this.namespace) {
+      for (const v of variants) v.pool.backend.allowIngressFromNamespaces?.([this.namespace]);
+    }
     this.routeNamespaces.add(variants[0].pool.namespace);
     const route = new InferenceModelRoute(this, id, modelName, options, routeName, timeout);
     this.models.push({ modelName, hostnames });

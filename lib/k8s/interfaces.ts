@@ -115,11 +115,23 @@ export interface IInferenceBackend {
   /** A name for messages and default object names (the Deployment name). */
   readonly name: string;
   /**
-   * Admits IPv4 CIDR blocks to the server's API ports in its NetworkPolicy, for a gateway whose
-   * load balancer connects from outside the pod network (GKE's proxy-only subnet). Absent when
-   * the server has no NetworkPolicy to widen.
+   * Admits IPv4 CIDR blocks to the server's HTTP API port in its NetworkPolicy, for a gateway
+   * whose load balancer connects from outside the pod network (GKE's proxy-only subnet). Absent
+   * when the server has no NetworkPolicy to widen.
    */
   allowIngressFromCidrs?(cidrs: readonly string[]): void;
+  /**
+   * Admits the pods of namespaces to the server's HTTP API port in its NetworkPolicy (the
+   * gateway's Envoy pods with Istio, admitted by `InferenceGateway.addModel`). Absent when the
+   * server has no NetworkPolicy to widen.
+   */
+  allowIngressFromNamespaces?(namespaces: readonly string[]): void;
+  /**
+   * Admits pods of the server's namespace with these labels (the InferencePool's endpoint
+   * picker, which scrapes the engine's metrics) to the server's HTTP API and metrics ports, where
+   * the policy does not admit the whole namespace. Absent when the server has no NetworkPolicy.
+   */
+  allowIngressFromPods?(labels: Readonly<Record<string, string>>): void;
 }
 
 /**

@@ -545,6 +545,8 @@ export class ModelServer extends Construct {
   public readonly loraAdapterNames: string[];
   private readonly lora: ServerLora;
   private readonly ingressCidrs: string[] = [];
+  private readonly ingressNamespaces: string[] = [];
+  private readonly ingressPods: Array<Record<string, string>> = [];
   /** The engine's tracing arguments, rendered once by podOptions (multi-node leaders reuse them). */
   private tracingArgs: string[] = [];
 
@@ -728,7 +730,8 @@ export class ModelServer extends Construct {
       this.networkPolicy = addServerNetworkPolicy(this, props.networkPolicy ?? {}, ops, {
         scraperNamespace: scraperNamespace(collection, props.monitoring),
         ingressCidrs: this.ingressCidrs,
-        ingressNamespaces: [],
+        ingressNamespaces: this.ingressNamespaces,
+        ingressPods: this.ingressPods,
         // The pods of a group reach each other on every port: the engine's rendezvous (vLLM's
         // master port), NCCL and Gloo pick ports at run time.
         extraRules: () =>
@@ -1132,14 +1135,48 @@ export class ModelServer extends Construct {
   }
 
   /**
-   * Lets connections from IPv4 CIDR blocks reach the server's API ports through its
-   * NetworkPolicy (`ipBlock` sources, deduplicated), for load balancers that connect from
-   * addresses outside the pod network. Does nothing when the NetworkPolicy is disabled.
+   * Lets connections from IPv4 CIDR blocks reach the server's HTTP API port (the one a gateway
+   * connects to) through its NetworkPolicy (`ipBlock` sources, deduplicated), for load balancers
+   * that connect from addresses outside the pod network (GKE's proxy-only subnet). Does nothing
+   * when the NetworkPolicy is disabled.
    */
   public allowIngressFromCidrs(cidrs: readonly string[]): void {
     Validate.array<string>(this, 'allowIngressFromCidrs', cidrs).forEach((c, i) => {
       Validate.cidr(this, `allowIngressFromCidrs[${i}]`, c);
       if (!this.ingressCidrs.includes(c)) this.ingressCidrs.push(c);
     });
+  }
+
+  /**
+   * Lets the pods of namespaces reach the server's HTTP API port through its NetworkPolicy (a
+   * gateway's Envoy pods, which `InferenceGateway.addModel` admits with Istio). Does nothing when
+   * the NetworkPolicy is disabled.
+   */
+  public allowIngressFromNamespaces(namespaces: readonly string[]): void {
+    Validate.array<string>(this, 'allowIngressFromNamespaces', namespaces).forEach((ns, i) => {
+      Validate.k8sDnsLabel(this, `allowIngressFromNamespaces[${i}]`, ns, { what: 'a namespace name' });
+      if (!this.ingressNamespaces.includes(ns)) this.ingressNamespaces.push(ns);
+    });
+  }
+
+  /**
+   * Lets the pods of the server's namespace carrying `labels` reach its HTTP API and metrics
+   * ports through its NetworkPolicy (an `InferencePool`'s endpoint picker, which reads the
+   * engine's queue and KV-cache metrics from every pod). Only needed, and only rendered, with
+   * `networkPolicy.allowSameNamespace: false`; does nothing when the NetworkPolicy is disabled.
+   */
+  public allowIngressFromPods(labels: Readonly<Record<string, string>>): void {
+    const map = Validate.k8sLabels(this, 'allowIngressFromPods', labels);
+    if (Object.keys(map).length === 0) {
+      throw new ValidationError(
+        `'allowIngressFromPods' got no labels: an empty selector would admit every pod of '${this.namespace}'. ` +
+          `Give the labels of the pods to admit, or set networkPolicy.allowSameNamespace.`,
+        this,
+      );
+    }
+    const key = JSON.stringify(Object.entries(map).sort());
+    if (!this.ingressPods.some((p) => JSON.stringify(Object.entries(p).sort()) === key)) {
+      this.ingressPods.push({ ...map });
+    }
   }
 }

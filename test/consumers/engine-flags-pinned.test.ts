@@ -4,12 +4,14 @@ import {
   EngineId,
   containerProblems,
   engineContainers,
+  engineOptionLines,
   envProblems,
   isPinnedBuild,
   optionProblems,
   pinnedTable,
   renderedOptions,
 } from './engine-flag-check';
+import { IMAGES } from '../../lib/k8s';
 import { ENGINE_ENV, SGLANG_FLAGS, VLLM_FLAGS } from './engine-flags';
 import { constructStacks, exampleStacks } from './fixtures';
 
@@ -88,9 +90,11 @@ describe('every option path of every engine is rendered and checked', () => {
     );
   });
 
-  test('Triton: one GPU and the mpirun launch with explicit model control are checked', () => {
+  test('Triton: one GPU and the mpirun launch (more than one rank) with explicit model control are checked', () => {
     expect(of('triton').some((c) => c.argv[0] === 'tritonserver')).toBe(true);
-    expect(of('triton').some((c) => c.argv[0] === 'mpirun')).toBe(true);
+    expect(of('triton').some((c) => c.argv[0] === 'mpirun' && engineOptionLines(c).lines.length > 1)).toBe(
+      true,
+    );
     expect(rendered('triton')).toEqual(
       new Set([
         'model-repository',
@@ -104,6 +108,14 @@ describe('every option path of every engine is rendered and checked', () => {
         'backend-config',
       ]),
     );
+  });
+
+  test('llama.cpp: the CPU and the CUDA image are both checked, and the CUDA image is the same build', () => {
+    const images = of('llama-cpp').map((c) => c.image);
+    expect(images.some((i) => i.endsWith(`:${IMAGES.llamaCppServer.tag}`))).toBe(true);
+    expect(images.some((i) => i.endsWith(`:${IMAGES.llamaCppServerCuda.tag}`))).toBe(true);
+    // pinnedTable('llama-cpp') checks both against the CPU image's table.
+    expect(IMAGES.llamaCppServerCuda.tag.replace('server-cuda-', 'server-')).toBe(IMAGES.llamaCppServer.tag);
   });
 });
 
@@ -119,6 +131,8 @@ describe('what the flag tables were read at', () => {
       expect(t.source).toMatch(/[0-9a-f]{8}/);
       expect(t.source).toMatch(t.atPinnedTag ? /\btag v\d/ : /NOT tag/);
     }
+    // Every option vLLM is given was found in the parser read: none is only "unverified".
+    expect(VLLM_FLAGS[IMAGES.vllm.tag].unverified).toEqual({});
   });
 
   test('the library sets no engine-specific environment variable; every table of them is empty', () => {
@@ -152,6 +166,10 @@ describe('the checker reports what each engine parser would refuse', () => {
           '--kv-cache-dtype',
           'fp4',
           '--headless=yes',
+          '--lora-modules',
+          '--enable-lora',
+          '--shutdown-timeout',
+          '30',
           '--served-model-name',
         ]),
       ),
@@ -161,6 +179,7 @@ describe('the checker reports what each engine parser would refuse', () => {
       "--max-num-seqs: 'many' does not parse as int",
       "--kv-cache-dtype: 'fp4' is not one of auto, bfloat16, fp8, fp8_e4m3, fp8_e5m2, fp8_inc, fp8_ds_mla",
       "--headless: takes no value, got 'yes'",
+      '--lora-modules: expects a value (list), got none',
       '--served-model-name: expects a value (list), got none',
     ]);
     expect(containerProblems(line('vllm', ['--port', '8000']))[0]).toMatch(
@@ -181,6 +200,9 @@ describe('the checker reports what each engine parser would refuse', () => {
           '1.5',
           '--kv-cache-dtype',
           'fp8',
+          '--port',
+          'x',
+          '--enable-metrics',
         ]),
       ),
     ).toEqual([
@@ -188,6 +210,7 @@ describe('the checker reports what each engine parser would refuse', () => {
       "'2': a positional argument where only options are taken",
       "--max-running-requests: '1.5' does not parse as int",
       "--kv-cache-dtype: 'fp8' is not one of auto, fp8_e5m2, fp8_e4m3, bf16, bfloat16, fp4_e2m1",
+      "--port: 'x' does not parse as int",
     ]);
     expect(containerProblems(line('sglang', ['python3', '-m', 'sglang.launch']))).toEqual([
       '["python3","-m","sglang.launch"]: expected python3 -m sglang.launch_server',
@@ -197,7 +220,16 @@ describe('the checker reports what each engine parser would refuse', () => {
   test('llama.cpp: a short alias spelled long, a suffixed size, an unknown cache type, a missing value', () => {
     expect(
       containerProblems(
-        line('llama-cpp', ['--n-gpu-layer', '99', '--ctx-size', '8k', '--cache-type-k', 'fp8', '--port']),
+        line('llama-cpp', [
+          '--n-gpu-layer',
+          '99',
+          '--ctx-size',
+          '8k',
+          '--cache-type-k',
+          'fp8',
+          '--metrics',
+          '--port',
+        ]),
       ),
     ).toEqual([
       expect.stringMatching(/^--n-gpu-layer: not an option at the pinned version/),
@@ -218,6 +250,9 @@ describe('the checker reports what each engine parser would refuse', () => {
           'tritonserver',
           '--strict-readiness=yes',
           '--model-control-mode=manual',
+          '--exit-timeout=30',
+          '--grpc-port',
+          'x',
           '--backend-config=python,shm-region-prefix=prefix0_',
           '--backend-config=tensorrtllm,foo=1',
           ':',
@@ -230,6 +265,8 @@ describe('the checker reports what each engine parser would refuse', () => {
       'mpirun segment ["-n","1","bash"]: expected -n <count> tritonserver',
       "--strict-readiness: 'yes' does not parse as bool",
       "--model-control-mode: 'manual' is not one of none, poll, explicit",
+      expect.stringMatching(/^--exit-timeout: not an option at the pinned version/),
+      "--grpc-port: 'x' does not parse as int",
       expect.stringMatching(
         /^--backend-config=python,shm-region-prefix=prefix0_: 'shm-region-prefix' is not a setting/,
       ),

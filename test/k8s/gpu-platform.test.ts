@@ -370,3 +370,59 @@ describe('GpuPlatform', () => {
     });
   });
 });
+
+describe('GpuPlatform NVIDIA namespace: created only when something is deployed into it', () => {
+  const nvidiaNamespace = (json: any) =>
+    (Object.values(resourcesOf(json, 'kubernetes_namespace_v1')) as any[]).filter(
+      (n) => n.metadata.name === 'nvidia-gpu',
+    );
+
+  test.each<[string, Partial<GpuPlatformProps>, string[]]>([
+    [
+      'the device plugin alone',
+      { nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT, dcgmExporter: false },
+      ['nvidia-device-plugin'],
+    ],
+    [
+      'dcgm-exporter alone (the image ships the device plugin)',
+      { nodeImage: GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN },
+      ['dcgm-exporter'],
+    ],
+    [
+      'the GPU Operator (driver, toolkit, GPU feature discovery)',
+      { nodeImage: GpuNodeImage.NO_GPU_SOFTWARE, dcgmExporter: false },
+      ['gpu-operator'],
+    ],
+    [
+      'the GPU Operator on an image with the device plugin (feature discovery, validator)',
+      {
+        nodeImage: GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN,
+        management: GpuManagement.GPU_OPERATOR,
+        dcgmExporter: false,
+      },
+      ['gpu-operator'],
+    ],
+  ])('created for %s, which depends on it', (_name, props, releases) => {
+    const { json, releases: all, gpu } = build(props);
+    expect(nvidiaNamespace(json)).toHaveLength(1);
+    expect(gpu.resource).toBeDefined();
+    expect(gpu.node.defaultChild).toBe(gpu.resource);
+    const inNamespace = all.filter((r) => r.namespace === 'nvidia-gpu');
+    expect(inNamespace.map((r) => r.name).sort()).toEqual(releases);
+    for (const r of inNamespace)
+      expect(r.depends_on.join(' ')).toMatch(/kubernetes_namespace_v1\.Gpu_Namespace_/);
+  });
+
+  test('not created when neither the device plugin nor dcgm-exporter nor the GPU Operator is deployed', () => {
+    const { json, releases, gpu } = build(
+      { nodeImage: GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN, dcgmExporter: false },
+      false,
+    );
+    expect(nvidiaNamespace(json)).toEqual([]);
+    expect(resourcesOf(json, 'kubernetes_config_map_v1')).toEqual({});
+    expect(releases.filter((r) => r.namespace === 'nvidia-gpu')).toEqual([]);
+    expect(gpu.resource).toBeUndefined();
+    // The name is still reported (other constructs list it as a system namespace).
+    expect(gpu.namespace).toBe('nvidia-gpu');
+  });
+});

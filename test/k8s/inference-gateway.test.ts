@@ -359,8 +359,10 @@ describe('InferencePool', () => {
       engine: InferenceEngineType.VLLM,
       mayScaleToZero: true,
       loraAdapterNames: ['support'],
-      // The server has a NetworkPolicy a GKE gateway's pools widen.
+      // The server has a NetworkPolicy a GKE gateway's pools and an Istio gateway's routes widen.
       allowIngressFromCidrs: expect.any(Function),
+      allowIngressFromNamespaces: expect.any(Function),
+      allowIngressFromPods: expect.any(Function),
     });
     expect(ModelServerBackend.of(server).mayScaleToZero).toBe(false);
     new InferencePool(workloads, 'Pool', { backend: b, platform: gatewayPlatform });

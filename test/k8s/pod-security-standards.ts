@@ -260,12 +260,92 @@ export function podSpecsOf(json: any): FoundPodSpec[] {
 const LEVELS = ['restricted', 'baseline', 'privileged'];
 
 /**
- * Checks every pod the given stacks emit: each meets "restricted" except that fabric pods may
- * add IPC_LOCK (which makes them "privileged"), and each runs in a namespace, declared in one of
- * the stacks, whose `pod-security.kubernetes.io/enforce` label admits the pod's level.
- * Returns the problems found, and how many pods were checked.
+ * A named exception to "restricted" for one kind of pod: which pods it covers, which violations
+ * (as {@link restrictedViolations} reports them, `<rule> <where>: <what>`) it tolerates in them,
+ * and why. A covered pod is still checked against every other rule, and its namespace must admit
+ * the level its violations put it at (baseline when only restricted rules are broken, else
+ * privileged).
  */
-export function checkPodsOfStacks(jsons: any[]): { pods: number; problems: string[] } {
+export interface PodSecurityAllowance {
+  /** A name for messages. */
+  readonly name: string;
+  /** Why these pods need it, with the source. */
+  readonly reason: string;
+  /** Whether the allowance covers a pod. */
+  readonly covers: (pod: FoundPodSpec) => boolean;
+  /** The violations tolerated in a covered pod. */
+  readonly tolerates: readonly RegExp[];
+}
+
+/** Every container of a pod spec (API shape): containers, init containers and ephemeral containers. */
+function allContainers(spec: any): any[] {
+  return [...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])];
+}
+
+/** Whether a container of the pod requests (or limits) a resource whose name passes `test`. */
+function requestsResource(spec: any, test: (name: string) => boolean): boolean {
+  return allContainers(spec).some((c) =>
+    [c.resources?.requests, c.resources?.limits].some((r) => Object.keys(r ?? {}).some(test)),
+  );
+}
+
+/** Whether the pod mounts GKE GPUDirect volumes (lib/k8s/private/gke-gpudirect.ts names them `gpudirect-*`). */
+function hasGpuDirectVolumes(spec: any): boolean {
+  return (spec.volumes ?? []).some((v: any) => typeof v.name === 'string' && v.name.startsWith('gpudirect-'));
+}
+
+/**
+ * Fabric pods may add `IPC_LOCK` (which makes them "privileged"): pods requesting EFA
+ * (`vpc.amazonaws.com/efa`) or RDMA devices (`rdma/*`), and GKE GPUDirect pods (TCPX adds it to
+ * the workload as Google's manifests do). NCCL over EFA and RDMA pins memory (lib/k8s/fabric.ts,
+ * ServingFabric; AWS EKS user guide "node-efa"; gpudirect-tcpx/nccl-test-latest.yaml).
+ */
+export const FABRIC_IPC_LOCK: PodSecurityAllowance = {
+  name: 'fabric IPC_LOCK',
+  reason: 'NCCL over EFA, RDMA and GPUDirect-TCPX pins memory (IPC_LOCK)',
+  covers: (pod) =>
+    hasGpuDirectVolumes(pod.spec) ||
+    requestsResource(pod.spec, (r) => r === 'vpc.amazonaws.com/efa' || r.startsWith('rdma/')),
+  tolerates: [/^B4 [a-zA-Z]+\[[^\]]+\]: adds IPC_LOCK$/],
+};
+
+/**
+ * GKE GPUDirect pods (TCPX, TCPXO, RDMA/gIB) mount the NCCL plugin's and the node's host paths
+ * (`gpudirect-*` hostPath volumes) and, on A3 High / Mega, run Google's RxDM sidecar
+ * (`tcpx-daemon`, `tcpxo-daemon`) as root with NET_ADMIN (and NET_BIND_SERVICE), as Google's
+ * manifests do (reference gcp.md §5; lib/k8s/private/gke-gpudirect.ts). Everything else in the pod,
+ * the workload container included, is still checked.
+ */
+export const GKE_GPUDIRECT: PodSecurityAllowance = {
+  name: 'GKE GPUDirect',
+  reason: "GPUDirect needs the plugin's host paths and the RxDM sidecar runs as root with NET_ADMIN",
+  covers: (pod) => hasGpuDirectVolumes(pod.spec),
+  tolerates: [/^B5 volume gpudirect-[a-z-]+: hostPath$/, /^[BR]\d+ initContainers\[tcpxo?-daemon\]: /],
+};
+
+/** The allowances {@link checkPodsOfStacks} applies unless given others. */
+export const DEFAULT_POD_SECURITY_ALLOWANCES: readonly PodSecurityAllowance[] = [
+  FABRIC_IPC_LOCK,
+  GKE_GPUDIRECT,
+];
+
+/** The Pod Security level a pod's violations put it at. */
+function levelOf(violations: readonly string[]): string {
+  if (violations.length === 0) return 'restricted';
+  return violations.every((v) => v.startsWith('R')) ? 'baseline' : 'privileged';
+}
+
+/**
+ * Checks every pod the given stacks emit: each meets "restricted" but for the violations an
+ * allowance covering it tolerates (by default {@link DEFAULT_POD_SECURITY_ALLOWANCES}: fabric pods
+ * may add IPC_LOCK, GKE GPUDirect pods their host paths and RxDM sidecar), and each runs in a
+ * namespace, declared in one of the stacks, whose `pod-security.kubernetes.io/enforce` label
+ * admits the pod's level. Returns the problems found, and how many pods were checked.
+ */
+export function checkPodsOfStacks(
+  jsons: any[],
+  allowances: readonly PodSecurityAllowance[] = DEFAULT_POD_SECURITY_ALLOWANCES,
+): { pods: number; problems: string[] } {
   const enforce = new Map<string, string | undefined>();
   for (const json of jsons) {
     for (const ns of Object.values<any>(json.resource?.kubernetes_namespace_v1 ?? {})) {
@@ -277,12 +357,13 @@ export function checkPodsOfStacks(jsons: any[]): { pods: number; problems: strin
   for (const json of jsons) {
     for (const pod of podSpecsOf(json)) {
       pods++;
-      const strict = restrictedViolations(pod.spec);
-      const level = strict.length === 0 ? 'restricted' : 'privileged';
+      const violations = restrictedViolations(pod.spec);
+      const level = levelOf(violations);
+      const covering = allowances.filter((a) => a.covers(pod));
       problems.push(
-        ...restrictedViolations(pod.spec, { allowCapabilities: ['IPC_LOCK'] }).map(
-          (v) => `${pod.address}: ${v}`,
-        ),
+        ...violations
+          .filter((v) => !covering.some((a) => a.tolerates.some((t) => t.test(v))))
+          .map((v) => `${pod.address}: ${v}`),
       );
       const ns = pod.namespace ?? 'default';
       if (!enforce.has(ns)) {

@@ -339,14 +339,27 @@ export function resolveMachine(
     );
   }
   const m = machineTypeByName(machineType, 'machineType');
+  const carrying = GPU_MACHINE_TYPES.filter((x) => x.accelerator.equals(accelerator));
+  const list = (ms: readonly GcpGpuMachineType[]) =>
+    ms.map((x) => `${x.name} (${x.gpuCount} GPU${x.gpuCount === 1 ? '' : 's'})`).join(', ');
   if (!m.accelerator.equals(accelerator)) {
     throw new ValidationError(
-      `'machineType' (${machineType}) carries ${m.accelerator.id}, not 'accelerator' ${accelerator.id}: pick a ${accelerator.id} machine type or change accelerator.`,
+      `'machineType' (${machineType}) carries ${m.accelerator.id}, not 'accelerator' ${accelerator.id}: the allowed ` +
+        `accelerator for ${machineType} is ${m.accelerator.id}. Set 'accelerator' to ${m.accelerator.id}` +
+        (carrying.length
+          ? `, or pick one of the ${accelerator.id} machine types: ${list(carrying)}.`
+          : `: no Google Cloud machine type in the catalogue carries ${accelerator.id}.`),
     );
   }
   if (explicitGpus !== undefined && m.gpuCount !== explicitGpus) {
+    const same = carrying.filter((x) => x.gpuCount === explicitGpus);
+    const fix =
+      gpusProp === 'gpusPerNode' ? 'drop gpusPerNode (the machine type sets it)' : 'set gpusPerNode';
     throw new ValidationError(
-      `'machineType' (${machineType}) has ${m.gpuCount} GPUs but '${gpusProp}' is ${explicitGpus}: ${gpusProp === 'gpusPerNode' ? 'drop gpusPerNode' : 'set gpusPerNode'} or pick a machine type with ${explicitGpus} GPUs.`,
+      `'machineType' (${machineType}) has ${m.gpuCount} GPUs but '${gpusProp}' is ${explicitGpus}: ${fix} or pick ` +
+        (same.length
+          ? `one of the ${accelerator.id} machine types with ${explicitGpus} GPU${explicitGpus === 1 ? '' : 's'}: ${list(same)}.`
+          : `another count: ${accelerator.id} machine types are ${list(carrying)}.`),
     );
   }
   return m;

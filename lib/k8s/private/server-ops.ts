@@ -434,15 +434,21 @@ export interface ServerNetworkPolicyContext {
   /** The namespace of the metrics scraper, if any: it may reach the metrics port only. */
   readonly scraperNamespace?: string;
   /**
-   * The IPv4 blocks admitted to the API ports, read at synth: the caller keeps appending to it
-   * (`allowIngressFromCidrs`) after the policy is created.
+   * IPv4 blocks a gateway's load balancer connects from (`allowIngressFromCidrs`), admitted to
+   * the HTTP API port only, read at synth: the caller keeps appending after the policy is created.
    */
   readonly ingressCidrs: string[];
   /**
-   * Namespaces admitted to the API ports besides `clientNamespaces`, read at synth (a gateway
-   * hooked up after the policy is created).
+   * Namespaces of a gateway's proxies (`allowIngressFromNamespaces`), admitted to the HTTP API
+   * port only, read at synth (a gateway hooked up after the policy is created).
    */
   readonly ingressNamespaces: string[];
+  /**
+   * Label sets of pods of the server's own namespace (an endpoint picker, which reads the
+   * engine's metrics) admitted to the HTTP API and metrics ports when the own namespace is not,
+   * read at synth.
+   */
+  readonly ingressPods?: Array<Record<string, string>>;
   /** Further rules, read at synth (the pods of a multi-node group reaching each other). */
   readonly extraRules?: () => Array<Record<string, unknown>>;
 }
@@ -450,8 +456,11 @@ export interface ServerNetworkPolicyContext {
 /**
  * Validates `networkPolicy` and creates the ingress NetworkPolicy (construct id
  * `NetworkPolicy`): the server's own namespace (unless `allowSameNamespace: false`), the
- * `clientNamespaces`, the admitted CIDR blocks on the API ports, and the scraper's namespace on
- * the metrics port. Egress is not restricted.
+ * `clientNamespaces` and the `clientCidrs` on every API port; a gateway's namespaces and load
+ * balancer blocks on the HTTP API port (the first engine port, the one a gateway connects to);
+ * the scraper's namespace on the metrics port; with `allowSameNamespace: false`, the
+ * `ingressPods` of the own namespace on the HTTP API and metrics ports. With a single API port,
+ * clients and gateway share one rule. Egress is not restricted.
  */
 export function addServerNetworkPolicy(
   scope: Construct,
@@ -462,30 +471,47 @@ export function addServerNetworkPolicy(
   const cidrs = Validate.array<string>(scope, 'networkPolicy.clientCidrs', np.clientCidrs ?? []);
   cidrs.forEach((c, i) => Validate.cidr(scope, `networkPolicy.clientCidrs[${i}]`, c));
   Validate.unique(scope, 'networkPolicy.clientCidrs', cidrs);
-  o.ingressCidrs.push(...cidrs);
   const clients = Validate.array<string>(scope, 'networkPolicy.clientNamespaces', np.clientNamespaces ?? []);
   clients.forEach((ns, i) =>
     Validate.k8sDnsLabel(scope, `networkPolicy.clientNamespaces[${i}]`, ns, { what: 'a namespace name' }),
   );
   Validate.unique(scope, 'networkPolicy.clientNamespaces', clients);
   // Terraform's block names (snake_case): the list is produced at synth, after every
-  // allowIngressFromCidrs call, so the provider binding does not map its keys.
+  // allowIngressFrom* call, so the provider binding does not map its keys.
   const namespaceSelector = (ns: string) => ({
     namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': ns } },
   });
   const apiPorts = ctx.engine.ports.map((p) => ({ port: p.name, protocol: 'TCP' }));
+  const gatewayPorts = apiPorts.slice(0, 1);
   const sameNamespace = np.allowSameNamespace ?? true;
   const ingress = Lazy.anyValue({
     produce: () => {
       const rules: Array<Record<string, unknown>> = [];
-      const namespaces = [...clients, ...o.ingressNamespaces.filter((ns) => !clients.includes(ns))];
-      const sources = [
+      const gatewayNamespaces = o.ingressNamespaces.filter((ns) => !clients.includes(ns));
+      const gatewayCidrs = o.ingressCidrs.filter((c) => !cidrs.includes(c));
+      const clientSources = [
         ...(sameNamespace ? [{ pod_selector: {} }] : []),
-        ...namespaces.map(namespaceSelector),
-        ...o.ingressCidrs.map((cidr) => ({ ip_block: { cidr } })),
+        ...clients.map(namespaceSelector),
       ];
-      if (sources.length) {
-        rules.push({ from: sources, ports: apiPorts });
+      const gatewaySources = gatewayNamespaces.map(namespaceSelector);
+      const clientBlocks = cidrs.map((cidr) => ({ ip_block: { cidr } }));
+      const gatewayBlocks = gatewayCidrs.map((cidr) => ({ ip_block: { cidr } }));
+      if (apiPorts.length === 1) {
+        const sources = [...clientSources, ...gatewaySources, ...clientBlocks, ...gatewayBlocks];
+        if (sources.length) rules.push({ from: sources, ports: apiPorts });
+      } else {
+        const sources = [...clientSources, ...clientBlocks];
+        if (sources.length) rules.push({ from: sources, ports: apiPorts });
+        const gateway = [...gatewaySources, ...gatewayBlocks];
+        if (gateway.length) rules.push({ from: gateway, ports: gatewayPorts });
+      }
+      const pods = o.ingressPods ?? [];
+      if (!sameNamespace && pods.length) {
+        const ports = [...new Set([ctx.engine.ports[0].name, ctx.engine.metrics.port])];
+        rules.push({
+          from: pods.map((labels) => ({ pod_selector: { match_labels: { ...labels } } })),
+          ports: ports.map((port) => ({ port, protocol: 'TCP' })),
+        });
       }
       if (o.scraperNamespace) {
         rules.push({
