@@ -67,8 +67,8 @@ function openApiErrors(ref: K8sTypeRef, value: unknown): string[] {
 
 /**
  * The types whose field sets are built once per jest run (see {@link fieldGraph}): the kinds the
- * library emits and the types CRD schemas embed. Another type is built in the process that asks
- * for it, the same way.
+ * library emits and the types CRD schemas embed. Another type is built, the same way, in the test
+ * file that asks for it.
  */
 const PRELOAD: K8sTypeRef[] = [
   ...[
@@ -206,7 +206,7 @@ const others = new Map<string, LoadedGraph>();
 /**
  * The field graph that has `ref` as a root: the {@link PRELOAD} types are built once per jest run
  * and shared by the workers (test/synth-cache.ts; building them is most of what a TypeScript
- * program over the declarations costs); any other type once per process.
+ * program over the declarations costs); any other type once per test file.
  */
 function fieldGraph(ref: K8sTypeRef): { graph: LoadedGraph; root: number } {
   const key = refKey(ref);
