@@ -9,6 +9,7 @@ import {
   promtoolCheckRules,
   promtoolCheckRulesBatch,
   promtoolTestRules,
+  promtoolTestRulesBatch,
   ruleFilesOf,
   testWithPrometheusTools,
   ToolResult,
@@ -82,12 +83,33 @@ describe('core alert rules', () => {
     expect(r.output).toMatch(/FAILED/);
   });
 
-  withTools.each(cases)(
+  withTools(
+    'in one promtool process, a failing case is reported as failing and a passing one as passing',
+    () => {
+      const rule = rules.find((r) => r.name === 'LLMQueueBacklog')!;
+      const s = ALERT_SCENARIOS.LLMQueueBacklog;
+      const [passing, failing] = promtoolTestRulesBatch([
+        { rulesYaml: ruleFileFor(rule), testYaml: unitTestFor(rule, s) },
+        { rulesYaml: ruleFileFor(rule), testYaml: unitTestFor(rule, { ...s, fire: s.quiet, quiet: s.fire }) },
+      ]);
+      expect(passing).toEqual(ok);
+      expect(failing.ok).toBe(false);
+      expect(failing.output).toMatch(/FAILED/);
+    },
+  );
+
+  // One promtool process for every case (run on first use; a failing case is run again alone).
+  let caseResults: ToolResult[] | undefined;
+  withTools.each(cases.map(([name, variant], i) => [name, variant, i] as const))(
     'promtool test rules: %s (%s) fires just past its threshold after `for`, and stays quiet short of it',
-    (name, _variant, rule) => {
-      const scenario = ALERT_SCENARIOS[name];
-      const r = promtoolTestRules(ruleFileFor(rule), unitTestFor(rule, scenario));
-      expect(r).toEqual(ok);
+    (_name, _variant, i) => {
+      caseResults ??= promtoolTestRulesBatch(
+        cases.map(([name, , rule]) => ({
+          rulesYaml: ruleFileFor(rule),
+          testYaml: unitTestFor(rule, ALERT_SCENARIOS[name]),
+        })),
+      );
+      expect(caseResults[i]).toEqual(ok);
     },
   );
 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { parse, stringify } from 'yaml';
 import type { SynthJson } from '../util';
 
@@ -55,7 +55,10 @@ export interface ToolResult {
 function run(tool: PrometheusTool, args: string[], files: Record<string, string>): ToolResult {
   const dir = mkdtempSync(join(tmpdir(), `${tool}-`));
   try {
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
     const r = spawnSync(tool, args, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
     if (r.error) throw r.error;
     return { ok: r.status === 0, output: `${r.stdout}${r.stderr}`.trim() };
@@ -80,41 +83,79 @@ export function amtoolCheckConfig(configYaml: string): ToolResult {
 }
 
 /**
- * One `promtool check rules` (or `amtool check-config`) over many files instead of one process
- * per file: each file's section of the output (`Checking <file>` ... `SUCCESS`) says whether it
- * passed. A file whose section has no SUCCESS is checked again on its own, so a failure carries
- * exactly the result of {@link promtoolCheckRules} / {@link amtoolCheckConfig} for that file.
+ * One `promtool check rules` (or `amtool check-config`, or `promtool test rules`) over many
+ * inputs instead of one process per input: each input's section of the output (`Checking <file>`
+ * or `Unit Testing: <file>` ... `SUCCESS`) says whether it passed. An input whose section has no
+ * SUCCESS is run again on its own, so a failure carries exactly the result of
+ * {@link promtoolCheckRules} / {@link amtoolCheckConfig} / {@link promtoolTestRules} for it.
  */
-function runBatch(
+function runBatch<T>(
   tool: PrometheusTool,
   args: string[],
-  texts: readonly string[],
-  alone: (text: string) => ToolResult,
+  header: 'Checking' | 'Unit Testing:',
+  inputs: readonly T[],
+  files: (input: T, i: number) => { arg: string; files: Record<string, string> },
+  alone: (input: T) => ToolResult,
 ): ToolResult[] {
-  if (texts.length === 0) return [];
-  const names = texts.map((_t, i) => `f${i}.yaml`);
-  const all = run(tool, [...args, ...names], Object.fromEntries(names.map((n, i) => [n, texts[i]])));
+  if (inputs.length === 0) return [];
+  const each = inputs.map(files);
+  const all = run(tool, [...args, ...each.map((e) => e.arg)], Object.assign({}, ...each.map((e) => e.files)));
   const sections = new Map<string, string>();
-  for (const part of all.output.split(/^Checking /m).slice(1)) {
-    const name = /^'?(f\d+\.yaml)'?/.exec(part)?.[1];
-    if (name) sections.set(name, `Checking ${part}`.trim());
+  for (const part of all.output.split(new RegExp(`^${header}\\s+`, 'm')).slice(1)) {
+    const name = /^'?([\w/.-]+\.yaml)'?/.exec(part)?.[1];
+    if (name) sections.set(name, `${header} ${part}`.trim());
   }
-  return names.map((n, i) => {
-    const section = sections.get(n);
+  return each.map((e, i) => {
+    const section = sections.get(e.arg);
     return section && /\bSUCCESS\b/.test(section) && !/\bFAILED\b/.test(section)
       ? { ok: true, output: section }
-      : alone(texts[i]);
+      : alone(inputs[i]);
   });
 }
 
 /** {@link promtoolCheckRules} on many rule files, in one promtool process when they all pass. */
 export function promtoolCheckRulesBatch(rulesYamls: readonly string[]): ToolResult[] {
-  return runBatch('promtool', ['check', 'rules'], rulesYamls, promtoolCheckRules);
+  return runBatch(
+    'promtool',
+    ['check', 'rules'],
+    'Checking',
+    rulesYamls,
+    (text, i) => ({ arg: `f${i}.yaml`, files: { [`f${i}.yaml`]: text } }),
+    promtoolCheckRules,
+  );
 }
 
 /** {@link amtoolCheckConfig} on many configurations, in one amtool process when they all pass. */
 export function amtoolCheckConfigBatch(configYamls: readonly string[]): ToolResult[] {
-  return runBatch('amtool', ['check-config'], configYamls, amtoolCheckConfig);
+  return runBatch(
+    'amtool',
+    ['check-config'],
+    'Checking',
+    configYamls,
+    (text, i) => ({ arg: `f${i}.yaml`, files: { [`f${i}.yaml`]: text } }),
+    amtoolCheckConfig,
+  );
+}
+
+/**
+ * {@link promtoolTestRules} on many (rule file, unit-test file) pairs, in one promtool process
+ * when they all pass: each pair in a directory of its own, where its `rule_files: [rules.yaml]`
+ * resolves (promtool reads rule files relative to the test file).
+ */
+export function promtoolTestRulesBatch(
+  pairs: ReadonlyArray<{ readonly rulesYaml: string; readonly testYaml: string }>,
+): ToolResult[] {
+  return runBatch(
+    'promtool',
+    ['test', 'rules'],
+    'Unit Testing:',
+    pairs,
+    (p, i) => ({
+      arg: `c${i}/test.yaml`,
+      files: { [`c${i}/rules.yaml`]: p.rulesYaml, [`c${i}/test.yaml`]: p.testYaml },
+    }),
+    (p) => promtoolTestRules(p.rulesYaml, p.testYaml),
+  );
 }
 
 /** A rule file or Alertmanager config found in a stack, and where. */

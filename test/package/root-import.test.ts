@@ -30,10 +30,29 @@ function providerImports(dir: string): Set<string> {
   return found;
 }
 
-function runWithout(blocked: string[], namespaces: string[]): Record<string, any> {
-  const r = spawnSync(process.execPath, [FIXTURE, blocked.join(','), ...namespaces], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`fixture failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout);
+/** Installs without some packages: the blocked packages and the namespaces touched, in order. */
+const INSTALLS = {
+  awsOnly: {
+    blocked: ['@cdktf/provider-google', '@cdktf/provider-kubernetes', '@cdktf/provider-helm'],
+    namespaces: ['aws', 'gcp', 'k8s'],
+  },
+  withoutHelm: { blocked: ['@cdktf/provider-helm'], namespaces: ['k8s', 'gcp'] },
+};
+
+type Install = keyof typeof INSTALLS;
+let installs: Record<Install, Record<string, any>> | undefined;
+/** What each namespace did in `install`; every install runs in one child process, on first use. */
+function runWithout(install: Install): Record<string, any> {
+  if (!installs) {
+    const names = Object.keys(INSTALLS) as Install[];
+    const r = spawnSync(process.execPath, [FIXTURE, JSON.stringify(names.map((n) => INSTALLS[n]))], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`fixture failed (${r.status}): ${r.stderr}`);
+    const out = JSON.parse(r.stdout) as Array<Record<string, any>>;
+    installs = Object.fromEntries(names.map((n, i) => [n, out[i]])) as Record<Install, Record<string, any>>;
+  }
+  return installs[install];
 }
 
 describe('package root', () => {
@@ -59,10 +78,7 @@ describe('package root', () => {
   );
 
   test('an AWS-only install: aws and core load, gcp and k8s fail with a ValidationError naming their packages', () => {
-    const out = runWithout(
-      ['@cdktf/provider-google', '@cdktf/provider-kubernetes', '@cdktf/provider-helm'],
-      ['aws', 'gcp', 'k8s'],
-    );
+    const out = runWithout('awsOnly');
     expect(out.core).toBe(true);
     expect(out.aws).toEqual({ loaded: true, exports: Object.keys(index.aws).length });
     expect(out.gcp).toMatchObject({ loaded: false, name: 'ValidationError', validationError: true });
@@ -77,7 +93,7 @@ describe('package root', () => {
   }, 60_000);
 
   test('names only the missing package (helm) when the other one of a namespace is installed', () => {
-    const out = runWithout(['@cdktf/provider-helm'], ['k8s', 'gcp']);
+    const out = runWithout('withoutHelm');
     expect(out.gcp.loaded).toBe(true);
     expect(out.k8s.validationError).toBe(true);
     expect(out.k8s.message).toContain(

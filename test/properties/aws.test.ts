@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import {
   AlertTopic,
   AutoModeGpuNodePool,
@@ -25,13 +25,13 @@ import {
   SageMakerMlflow,
 } from '../../lib/aws';
 import { Accelerator, Capacity, ModelSpec, Quantization, sizeLlamaCpp } from '../../lib/core';
-import { PropertyCase, probeId, runCase } from './harness';
+import { probeId, propertyApp, PropertyCase, runCase } from './harness';
 
 // Hostile values for every prop of every public AWS construct (see harness.ts for the values
 // and api-rules.ts for the AWS rules the synthesized values are checked against).
 
 function awsStack(): TerraformStack {
-  const stack = new TerraformStack(Testing.app(), 'test');
+  const stack = new TerraformStack(propertyApp(), 'test');
   new AwsProvider(stack, 'aws', { region: 'us-east-1' });
   return stack;
 }

@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import * as fc from 'fast-check';
 import {
   Accelerator,
@@ -21,7 +21,7 @@ import {
 } from '../../lib/core';
 import { CPU_INSTANCE_TYPES } from '../../lib/aws/cpu-instance-types';
 import { promqlParses } from './api-rules';
-import { ARBITRARY, HOSTILE, Kind } from './harness';
+import { ARBITRARY, HOSTILE, Kind, propertyApp } from './harness';
 
 // Core functions with hostile arguments: only a ValidationError, and what they return is valid
 // for its consumer (PromQL that parses, durations Prometheus reads).
@@ -120,7 +120,7 @@ describe('property: core functions', () => {
   test('Tags: keys and values of the wrong type or shape are ValidationErrors', () => {
     const problems: string[] = [];
     for (const v of HOSTILE.string) {
-      const stack = new TerraformStack(Testing.app(), 's');
+      const stack = new TerraformStack(propertyApp(), 's');
       const p1 = outcome(`Tags.add key ${String(v)}`, () => Tags.of(stack).add(v as string, 'x'));
       const p2 = outcome(`Tags.add value ${String(v)}`, () => Tags.of(stack).add('team', v as string));
       const p3 = outcome(`setCostAllocationTag ${String(v)}`, () =>

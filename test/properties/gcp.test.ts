@@ -1,5 +1,5 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { Lazy, TerraformStack, Testing } from 'cdktf';
+import { Lazy, TerraformStack } from 'cdktf';
 import { Accelerator, ModelSpec, Quantization, sizeLlamaCpp } from '../../lib/core';
 import { CpuInferenceNodePool } from '../../lib/gcp/cpu-inference-node-pool';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -12,13 +12,13 @@ import { ComputeClass } from '../../lib/gcp/compute-class';
 import { Monitoring } from '../../lib/gcp/monitoring';
 import { GkeNetwork } from '../../lib/gcp/network';
 import { GcpPrincipal } from '../../lib/gcp/principal';
-import { PropertyCase, probeId, runCase } from './harness';
+import { probeId, propertyApp, PropertyCase, runCase } from './harness';
 
 // Hostile values for every prop of every public Google Cloud construct (see harness.ts for the
 // values and api-rules.ts for the Google Cloud rules the synthesized values are checked against).
 
 function gcpStack(): TerraformStack {
-  const stack = new TerraformStack(Testing.app(), 'test');
+  const stack = new TerraformStack(propertyApp(), 'test');
   new GoogleProvider(stack, 'google', { project: 'my-proj', region: 'us-central1' });
   return stack;
 }

@@ -1,4 +1,7 @@
-import { Testing, TerraformStack } from 'cdktf';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Testing, TerraformStack } from 'cdktf';
 import * as fc from 'fast-check';
 import { ValidationError } from '../../lib/core';
 import { apiRuleProblems } from './api-rules';
@@ -84,6 +87,19 @@ export interface PropertyCase<P> {
    * @default - every value goes through `build`
    */
   readonly probe?: (props: P) => void;
+}
+
+let outdir: string | undefined;
+/**
+ * A fresh app (`Testing.app()`) for one tried value. Every app of the process shares one output
+ * directory: the harness synthesizes with `Testing.synth`, which writes nothing there, and
+ * `Testing.app()` without one makes (and leaves) a new directory under the system temp
+ * directory for each of the thousands of values a suite tries, about a millisecond of file
+ * system work each in a temp directory that holds many.
+ */
+export function propertyApp(): App {
+  outdir ??= mkdtempSync(join(tmpdir(), 'cdktf-ai-infra-properties-'));
+  return Testing.app({ outdir });
 }
 
 let probeCount = 0;

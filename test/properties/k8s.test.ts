@@ -1,6 +1,6 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { App, TerraformStack, Testing } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { Accelerator, ModelSpec, Quantization, TaintEffect } from '../../lib/core';
 import {
   GatewayImplementation,
@@ -45,14 +45,14 @@ import {
   TelemetryStorage,
   Tempo,
 } from '../../lib/k8s';
-import { PropertyCase, runCase } from './harness';
+import { propertyApp, PropertyCase, runCase } from './harness';
 
 // Hostile values for every prop of every public Kubernetes construct. The Kubernetes rules the
 // synthesized objects are checked against (names, labels, quantities, env names, tolerations,
 // rule durations and PromQL) are in api-rules.ts.
 
 function stacks(): { app: App; platform: TerraformStack; workloads: TerraformStack } {
-  const app = Testing.app();
+  const app = propertyApp();
   const mk = (id: string) => {
     const s = new TerraformStack(app, id);
     new KubernetesProvider(s, 'Kubernetes', { configPath: '~/.kube/config' });

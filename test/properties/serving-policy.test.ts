@@ -1,6 +1,6 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { App, TerraformStack, Testing } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Accelerator, ModelSpec, Quantization, VALIDATION_CODES, ValidationError } from '../../lib/core';
 import {
@@ -18,7 +18,7 @@ import {
   validateLoraAdapters,
 } from '../../lib/k8s';
 import { PolicyPack, PolicySuppressions } from '../../lib/policy';
-import { PropertyCase, runCase } from './harness';
+import { propertyApp, PropertyCase, runCase } from './harness';
 
 // Hostile values for the factories whose products constructs consume (LoraAdapter,
 // GatewayExposure, SchedulingProfile) and for the policy pack's suppressions and options. A
@@ -26,7 +26,7 @@ import { PropertyCase, runCase } from './harness';
 // builds the construct that renders it.
 
 function stacks(): { app: App; platform: TerraformStack; workloads: TerraformStack } {
-  const app = Testing.app();
+  const app = propertyApp();
   const mk = (id: string) => {
     const s = new TerraformStack(app, id);
     new KubernetesProvider(s, 'Kubernetes', { configPath: '~/.kube/config' });
