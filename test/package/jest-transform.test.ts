@@ -1,4 +1,4 @@
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Validate } from '../../lib/core/validation';
 
@@ -31,5 +31,65 @@ describe('jest transform (test/jest-transform.js)', () => {
       .split('\n')
       .findIndex((l) => l.includes("new Error('here')"));
     expect(here).toContain(`${__filename}:${line + 1}:`);
+  });
+});
+
+describe('lazy requires of lib/ sources (test/jest-transform.js)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { process: transform, lazyRequires } = require('../jest-transform') as {
+    process: (source: string, filename: string) => { code: string };
+    lazyRequires: (code: string) => string;
+  };
+  const lib = join(__dirname, '..', '..', 'lib', 'x', 'm.ts');
+  const source = [
+    "import { Construct } from 'constructs';",
+    "import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';",
+    "import { LIST, helper } from './list';",
+    "import { passed } from './passed';",
+    "import def from './def';",
+    "export * from './star';",
+    'export const all = [...LIST, helper(1), new SnsTopic(null as any, "t", {}), def];',
+    'export const f = (c: unknown) => [c instanceof Construct, passed];',
+  ].join('\n');
+
+  test('a named import read only as `_x.Name` (spread and calls too) becomes getters', () => {
+    const code = transform(source, lib).code;
+    expect(code).toMatch(
+      /var _snstopic = \{ get SnsTopic\(\) \{ return \(_snstopic\$lazy \?\?= require\("@cdktf\/provider-aws\/lib\/sns-topic"\)\)\.SnsTopic; \} \};/,
+    );
+    expect(code).toMatch(/var _list = \{ get LIST\(\) .*, get helper\(\) /);
+  });
+
+  test('cdktf/constructs, a binding used as a value, default and `export *` imports stay eager', () => {
+    const code = transform(source, lib).code;
+    expect(code).toContain("var _constructs = require('constructs');");
+    expect(code).toContain("var _def = require('./def');");
+    expect(code).toContain("var _star = require('./star'); _createStarExport(_star);");
+    // `passed` is read as `_passed.passed`: lazy. A bare use of the binding keeps it eager:
+    expect(lazyRequires("var _p = require('./p'); f(_p); _p.x;")).toBe(
+      "var _p = require('./p'); f(_p); _p.x;",
+    );
+  });
+
+  test('line count is unchanged, and files outside lib/ are not rewritten', () => {
+    expect(transform(source, lib).code.split('\n')).toHaveLength(source.split('\n').length);
+    expect(transform(source, join(__dirname, 'm.ts')).code).toContain(
+      "var _snstopic = require('@cdktf/provider-aws/lib/sns-topic');",
+    );
+  });
+});
+
+describe('test sequencer durations (test/durations.json)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const durations = require('../durations.json') as Record<string, number>;
+  const root = join(__dirname, '..', '..');
+
+  test('names existing test files with positive durations in ms', () => {
+    const entries = Object.entries(durations);
+    expect(entries.length).toBeGreaterThan(100);
+    for (const [file, ms] of entries) {
+      expect([file, existsSync(join(root, file)) && file.endsWith('.test.ts')]).toEqual([file, true]);
+      expect(Number.isInteger(ms) && ms > 0).toBe(true);
+    }
   });
 });
