@@ -89,7 +89,7 @@ const project = new typescript.TypeScriptProject({
     // IPv4 CIDR notation and arithmetic: test/core/ipv4.test.ts checks the library's own
     // (lib/core/private/ipv4.ts, which saves loading ip-num at synth time) against it.
     'ip-num@^1.6.2',
-    // jest's transform (test/jest-transform.js): strips types ~20x faster than ts-jest, pure JS.
+    // jest's transform (test/jest-transform.js): strips types about 7x faster than TypeScript's transpile, pure JS.
     'sucrase@^3.35.1',
     // jest's default sequencer, extended by test/jest-sequencer.js (committed durations).
     '@jest/test-sequencer@^29',
@@ -128,7 +128,7 @@ const project = new typescript.TypeScriptProject({
     // The consumer apps compile in their own install against the packed tarball (test:consumers).
     exclude: ['node_modules', 'dist', '.build', 'cdktf.out', 'test/package/consumer/apps'],
     compilerOptions: {
-      // ts-jest then transpiles each file alone (fast); the typecheck task type-checks everything.
+      // Each file compiles alone (jest's sucrase transform needs that); the typecheck task type-checks everything.
       isolatedModules: true,
       lib: ['es2022'],
       target: 'ES2022',
@@ -208,7 +208,7 @@ pkg.addOverride('jest.globalTeardown', '<rootDir>/test/jest-global-teardown.js')
 // it uses (issue 11 section 5).
 project.compileTask.exec('node scripts/lazy-index.js dist');
 project.compileTask.exec('node scripts/lazy-require.js dist');
-// Type-check of lib, test and examples (ts-jest runs isolatedModules and does not type-check).
+// Type-check of lib, test and examples (jest's transform strips types and does not type-check).
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check lib, test, examples and scripts',
   exec: 'tsc --noEmit -p tsconfig.dev.json',
