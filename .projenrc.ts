@@ -89,6 +89,10 @@ const project = new typescript.TypeScriptProject({
     // IPv4 CIDR notation and arithmetic: test/core/ipv4.test.ts checks the library's own
     // (lib/core/private/ipv4.ts, which saves loading ip-num at synth time) against it.
     'ip-num@^1.6.2',
+    // jest's transform (test/jest-transform.js): strips types about 7x faster than TypeScript's transpile, pure JS.
+    'sucrase@^3.35.1',
+    // jest's default sequencer, extended by test/jest-sequencer.js (committed durations).
+    '@jest/test-sequencer@^29',
   ],
   deps: ['yaml@^2.8.0'],
   jestOptions: {
@@ -124,7 +128,7 @@ const project = new typescript.TypeScriptProject({
     // The consumer apps compile in their own install against the packed tarball (test:consumers).
     exclude: ['node_modules', 'dist', '.build', 'cdktf.out', 'test/package/consumer/apps'],
     compilerOptions: {
-      // ts-jest then transpiles each file alone (fast); the typecheck task type-checks everything.
+      // Each file compiles alone (jest's sucrase transform needs that); the typecheck task type-checks everything.
       isolatedModules: true,
       lib: ['es2022'],
       target: 'ES2022',
@@ -180,12 +184,17 @@ project.package.addField('peerDependenciesMeta', {
   '@cdktf/provider-helm': { optional: true },
 });
 
-// One ts-jest transform, isolatedModules for speed (the typecheck task type-checks tests).
+// TypeScript in tests is type-stripped by sucrase (test/jest-transform.js), not compiled by ts-jest:
+// a cold jest cache transforms every test, lib and example file once per run, and ts-jest spent
+// about a third of a cold run's CPU doing it (docs/benchmarks.md, "Test suite"). The typecheck
+// task type-checks tests, as before.
 const pkg = project.tryFindObjectFile('package.json')!;
 pkg.addOverride('jest.transform', {
-  '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }],
+  '^.+\\.[t]sx?$': '<rootDir>/test/jest-transform.js',
 });
 pkg.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
+// Longest test files first on a fresh clone too (test/durations.json, `test:durations`).
+pkg.addOverride('jest.testSequencer', '<rootDir>/test/jest-sequencer.js');
 pkg.addOverride('jest.setupFilesAfterEnv', ['<rootDir>/test/setup.ts']);
 // One synthesis cache per run, shared by the workers (test/synth-cache.ts): every example app
 // is synthesized once per run, not once per test file that reads it.
@@ -199,7 +208,7 @@ pkg.addOverride('jest.globalTeardown', '<rootDir>/test/jest-global-teardown.js')
 // it uses (issue 11 section 5).
 project.compileTask.exec('node scripts/lazy-index.js dist');
 project.compileTask.exec('node scripts/lazy-require.js dist');
-// Type-check of lib, test and examples (ts-jest runs isolatedModules and does not type-check).
+// Type-check of lib, test and examples (jest's transform strips types and does not type-check).
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check lib, test, examples and scripts',
   exec: 'tsc --noEmit -p tsconfig.dev.json',
@@ -210,7 +219,7 @@ const doccheck = project.addTask('doccheck', {
   description: 'Fail when an exported symbol has no TSDoc (typedoc validation, nothing emitted)',
   exec: `typedoc --emit none --validation.notDocumented --treatValidationWarningsAsErrors --disableSources ${ENTRY_POINTS}`,
 });
-const lint = project.addTask('lint', {
+project.addTask('lint', {
   description: 'eslint (bans root imports of provider packages), prettier --check, TSDoc coverage',
   steps: [
     { spawn: doccheck.name },
@@ -223,15 +232,31 @@ project.addTask('format', {
 });
 
 // The test task: Prometheus tools, jest writing a JSON report that .ci/run summarises,
-// type-check, lint.
+// type-check, lint (the checks of the `typecheck` and `lint` tasks).
 project.testTask.reset();
 // promtool and amtool for the consumer checks (Debian packages prometheus and
 // prometheus-alertmanager): installed when missing and running as root with apt-get.
 project.testTask.exec('bash scripts/ensure-prometheus-tools.sh');
 project.testTask.exec('mkdir -p reports');
 project.testTask.exec('jest --ci --json --outputFile=reports/jest.json', { receiveArgs: true });
-project.testTask.spawn(typecheck);
-project.testTask.spawn(lint);
+// Then the type-check, the TSDoc check, eslint and prettier side by side (scripts/parallel.js),
+// one per CPU: each is a single-threaded process of 10-20 CPU s, so on 2 CPUs this halves their
+// wall time against running them one after another (docs/benchmarks.md, "Test suite").
+project.testTask.exec(
+  [
+    'node scripts/parallel.js',
+    `'${typecheck.steps[0].exec}'`,
+    `'${doccheck.steps[0].exec}'`,
+    "'eslint lib test examples'",
+    `'prettier --check "lib/**/*.ts" "test/**/*.ts" "examples/**/*.ts"'`,
+  ].join(' '),
+);
+
+// Refreshes test/durations.json from the last jest run's report (reports/jest.json).
+project.addTask('test:durations', {
+  description: "Write test/durations.json from reports/jest.json (the sequencer's durations)",
+  exec: 'node scripts/test-durations.js reports/jest.json',
+});
 
 // Compile the examples (and the library they import) to .build/ for `cdktf synth` and the benchmark.
 const buildExamples = project.addTask('build:examples', {
