@@ -15,6 +15,7 @@ import {
   Quantization,
   sizeLlamaCpp,
 } from '../../lib/core';
+import { rdsPostgresInstancePrice } from '../../lib/aws/private/service-prices';
 import { renderCostTables } from '../../lib/report';
 import { awsStack, clusterStack, hasWarning, network, warnings } from './util';
 
@@ -170,14 +171,37 @@ describe('MLflow on RDS for PostgreSQL (AWS)', () => {
     expect(monthly(secret)).toBeCloseTo(0.4, 6);
   });
 
-  test('Multi-AZ doubles the instance and its storage', () => {
+  test('Multi-AZ: one instance at the listed Multi-AZ price, storage billed for primary and standby', () => {
     const { lines } = store({ multiAz: true, allocatedStorageGiB: 50, maxAllocatedStorageGiB: 200 });
-    expect(lineOf(lines, 'RDS for PostgreSQL db.t4g.medium')).toMatchObject({
-      minQuantity: 2,
-      maxQuantity: 2,
+    expect(lines.some((l) => l.item === 'RDS for PostgreSQL db.t4g.medium')).toBe(false);
+    const instance = lineOf(lines, 'RDS for PostgreSQL db.t4g.medium (Multi-AZ)');
+    expect(instance).toMatchObject({
+      minQuantity: 1,
+      maxQuantity: 1,
+      unitPrice: { usd: 0.13, region: 'us-east-1', asOf: '2026-12-03' },
+      assumption: 'Multi-AZ: primary and standby',
     });
-    expect(lineOf(lines, 'RDS gp3 storage, per GiB')).toMatchObject({ minQuantity: 100, maxQuantity: 400 });
+    expect(instance.unitPrice.source).toMatch(
+      /^Amazon RDS for PostgreSQL on-demand, Multi-AZ \(primary and standby\)/,
+    );
+    const storage = lineOf(lines, 'RDS gp3 storage, per GiB');
+    expect(storage).toMatchObject({ minQuantity: 100, maxQuantity: 400 });
+    expect(storage.assumption).toMatch(/\$46\.00 Single-AZ, \$92\.00 Multi-AZ/);
   });
+
+  test.each([
+    ['db.t4g.micro', 0.016, 0.032],
+    ['db.t4g.small', 0.032, 0.064],
+    ['db.t4g.medium', 0.065, 0.13],
+  ])(
+    '%s: Single-AZ $%s/h, Multi-AZ $%s/h (PostgreSQL rows, not the MySQL ones)',
+    (instanceClass, single, multi) => {
+      expect(rdsPostgresInstancePrice(instanceClass)?.usd).toBe(single);
+      expect(rdsPostgresInstancePrice(instanceClass, false)?.usd).toBe(single);
+      expect(rdsPostgresInstancePrice(instanceClass, true)?.usd).toBe(multi);
+      expect(rdsPostgresInstancePrice(instanceClass, true)?.source).toMatch(/infratally\.com/);
+    },
+  );
 
   test('an instance class without a catalogued price: warning aws-no-price, storage still priced', () => {
     const { stack, lines } = store({ instanceClass: 'db.r7g.large' });

@@ -2,6 +2,7 @@ import { CostEstimate, CostLine, HOURS_PER_MONTH } from '../../lib/core';
 import { CheckpointBucket } from '../../lib/gcp/checkpoint-bucket';
 import { GkeCluster, GkeClusterProps } from '../../lib/gcp/cluster';
 import { GkeNetwork } from '../../lib/gcp/network';
+import { CLOUD_NAT_VM_CAP, CLOUD_NAT_VM_HOURLY_USD } from '../../lib/gcp/private/service-prices';
 import { gcpStack, warningIds } from './helpers';
 
 // Cost lines besides the GPU nodes (issue 11 §4): Cloud NAT and its IP, the GKE cluster fee, the
@@ -19,14 +20,26 @@ const monthly = (l: CostLine) => l.maxQuantity * l.unitPrice.usd * HOURS_PER_MON
 describe('Google Cloud cost lines besides the GPU nodes', () => {
   const { stack, lines } = make();
 
-  test('Cloud NAT at its 32-VM ceiling and one external IP', () => {
-    expect(lineOf(lines, 'Cloud NAT gateway')).toMatchObject({
+  test('Cloud NAT at its 32-VM cap ($0.0014 x 32 = $0.0448/h, the generated table) and one external IP', () => {
+    const nat = lineOf(lines, 'Cloud NAT gateway');
+    expect(nat).toMatchObject({
       constructPath: 'test/Network/Nat',
       minQuantity: 1,
       maxQuantity: 1,
-      unitPrice: { usd: 0.044, region: 'us-central1', asOf: '2026-12-03' },
+      unitPrice: { usd: 0.0448, region: 'us-central1', asOf: '2026-07-30' },
     });
-    expect(lineOf(lines, 'Cloud NAT gateway').assumption).toMatch(/\$0\.0014 per VM-hour/);
+    expect(nat.unitPrice.usd).toBeCloseTo(CLOUD_NAT_VM_HOURLY_USD * CLOUD_NAT_VM_CAP, 9);
+    expect(nat.unitPrice.source).toMatch(
+      /pricing\.yml @ fd66b26f.*compute\.network\.nat\.gateway\.cost\.us-central1\.hour/,
+    );
+    expect(nat.unitPrice.source).toMatch(
+      /compute_router_nat_test\.golden .*"Assigned VMs \(first 32\) 23,360 VM-hours \$32\.70"/,
+    );
+    expect(nat.assumption).toMatch(
+      /^assumes the gateway serves 32 or more VMs \(nodes\), where the charge is capped; with fewer it is \$0\.0014 per VM-hour/,
+    );
+    // infracost's golden output: 32 VMs x 730 h at $0.0014 is $32.70 a month.
+    expect(CLOUD_NAT_VM_HOURLY_USD * 32 * HOURS_PER_MONTH).toBeCloseTo(32.704, 6);
     expect(lineOf(lines, 'external IP address (Cloud NAT)')).toMatchObject({ unitPrice: { usd: 0.005 } });
   });
 

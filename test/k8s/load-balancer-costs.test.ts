@@ -1,5 +1,11 @@
+import { Testing, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { CostEstimate, CostLine, HOURS_PER_MONTH } from '../../lib/core';
-import { DerivedLoadBalancerKind, loadBalancerOfService } from '../../lib/core/private/derived-prices';
+import {
+  addDerivedLoadBalancerCost,
+  DerivedLoadBalancerKind,
+  loadBalancerOfService,
+} from '../../lib/core/private/derived-prices';
 import {
   GatewayExposure,
   GatewayImplementation,
@@ -161,5 +167,62 @@ describe('loadBalancerOfService', () => {
     [{ 'example.com/owner': 'ml' }, undefined],
   ])('%j -> %s', (annotations, kind) => {
     expect(loadBalancerOfService(annotations)).toBe(kind);
+  });
+});
+
+describe('Google Cloud forwarding rules of a stack (first five as one block, then $0.01/h each)', () => {
+  function rules(n: number, others: DerivedLoadBalancerKind[] = []) {
+    const stack = new TerraformStack(Testing.app(), 'workloads');
+    for (const kind of others) addDerivedLoadBalancerCost(new Construct(stack, `Other${kind}`), kind, kind);
+    for (let i = 1; i <= n; i++) {
+      const kind =
+        i % 2 ? DerivedLoadBalancerKind.GCP_PASSTHROUGH_NLB : DerivedLoadBalancerKind.GCP_EXTERNAL_ALB;
+      addDerivedLoadBalancerCost(new Construct(stack, `Lb${i}`), kind, `Service ${i}`);
+    }
+    const estimate = CostEstimate.of(stack);
+    return { estimate, lines: estimate.lines.filter((l) => l.constructPath.startsWith('workloads/Lb')) };
+  }
+
+  test.each([
+    [1, [0.025], 18.25],
+    [5, [0.025, 0, 0, 0, 0], 18.25],
+    [7, [0.025, 0, 0, 0, 0, 0.01, 0.01], 32.85],
+  ])('%i rules: hourly prices %j, $%d a month', (n, prices, monthly) => {
+    const { estimate, lines } = rules(n);
+    expect(lines.map((l) => l.unitPrice.usd)).toEqual(prices);
+    expect(estimate.monthlyUsd('max')).toBeCloseTo(monthly, 6);
+    expect(lines[0].assumption).toMatch(
+      /forwarding rule 1 of the stack: the block of a project and region's first 5 rules \(\$0\.025\/h together\)/,
+    );
+    for (const l of lines) {
+      expect(l.unitPrice).toMatchObject({ region: 'us-central1', asOf: '2026-12-03' });
+      expect(l.unitPrice.source).toMatch(/^https:\/\/cloud\.google\.com\/load-balancing\/pricing/);
+      expect(l.unitPrice.source).toMatch(/compute_forwarding_rule_test\.golden/);
+      expect(l.assumption).toMatch(/only ones in their project and region/);
+    }
+    if (n >= 2)
+      expect(lines[1].assumption).toMatch(
+        /forwarding rule 2 of the stack: in the first-5 block priced on workloads\/Lb1's line/,
+      );
+    if (n >= 6)
+      expect(lines[5].assumption).toMatch(/forwarding rule 6 of the stack: beyond the first 5, \$0\.01\/h/);
+  });
+
+  test('AWS load balancers and the internal Application Load Balancer (billed apart) do not count', () => {
+    const { lines } = rules(1, [
+      DerivedLoadBalancerKind.GCP_INTERNAL_ALB,
+      DerivedLoadBalancerKind.AWS_NLB,
+      DerivedLoadBalancerKind.AWS_CLB,
+    ]);
+    expect(lines.map((l) => l.unitPrice.usd)).toEqual([0.025]);
+  });
+
+  test('each stack counts its own rules', () => {
+    const app = Testing.app();
+    const a = new TerraformStack(app, 'a');
+    const b = new TerraformStack(app, 'b');
+    addDerivedLoadBalancerCost(a, DerivedLoadBalancerKind.GCP_PASSTHROUGH_NLB, 'a');
+    addDerivedLoadBalancerCost(b, DerivedLoadBalancerKind.GCP_PASSTHROUGH_NLB, 'b');
+    expect(CostEstimate.of(b).lines[0].unitPrice.usd).toBe(0.025);
   });
 });

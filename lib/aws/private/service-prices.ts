@@ -285,33 +285,43 @@ export function addSecretCost(scope: IConstruct, what: string): void {
 }
 
 const RDS_PRICING = 'https://aws.amazon.com/rds/postgresql/pricing/';
-/** RDS for PostgreSQL on-demand Single-AZ prices by instance class (Multi-AZ is twice). */
-const RDS_POSTGRES_HOURLY: Readonly<Record<string, number>> = {
-  'db.t4g.micro': 0.016,
-  'db.t4g.small': 0.032,
-  'db.t4g.medium': 0.065,
-};
+/**
+ * RDS for PostgreSQL on-demand prices by instance class, Single-AZ and Multi-AZ (one Multi-AZ
+ * instance-hour bills the primary and its standby), as listed side by side in the cited table.
+ * infracost's golden output @ 95ba4f49 has a Multi-AZ row for MySQL only (db.t4g.small $0.065/h
+ * against $0.032/h Single-AZ), none for PostgreSQL: MySQL's rate is not used here.
+ */
+const RDS_POSTGRES_HOURLY: Readonly<Record<string, { readonly singleAz: number; readonly multiAz: number }>> =
+  {
+    'db.t4g.micro': { singleAz: 0.016, multiAz: 0.032 },
+    'db.t4g.small': { singleAz: 0.032, multiAz: 0.064 },
+    'db.t4g.medium': { singleAz: 0.065, multiAz: 0.13 },
+  };
 /** RDS gp3 storage, per GB-month (Single-AZ). */
 export const RDS_GP3_GB_MONTH_USD = 0.115;
 /** RDS backup storage beyond the free allowance (100% of the provisioned storage), per GB-month. */
 export const RDS_BACKUP_GB_MONTH_USD = 0.095;
 
-/** The on-demand Single-AZ price of an RDS for PostgreSQL instance class, or `undefined`. */
-export function rdsPostgresInstancePrice(instanceClass: string): HourlyPrice | undefined {
-  const usd = RDS_POSTGRES_HOURLY[instanceClass];
-  return usd === undefined
+/**
+ * The on-demand price of an RDS for PostgreSQL instance class, Single-AZ or Multi-AZ (primary and
+ * standby together), or `undefined` when the class is not catalogued.
+ */
+export function rdsPostgresInstancePrice(instanceClass: string, multiAz = false): HourlyPrice | undefined {
+  const row = RDS_POSTGRES_HOURLY[instanceClass];
+  return row === undefined
     ? undefined
     : price(
-        usd,
+        multiAz ? row.multiAz : row.singleAz,
         READ,
-        `Amazon RDS for PostgreSQL on-demand, Single-AZ (${RDS_PRICING}); as republished by infratally.com (2026)`,
+        `Amazon RDS for PostgreSQL on-demand, ${multiAz ? 'Multi-AZ (primary and standby)' : 'Single-AZ'} (${RDS_PRICING}); ` +
+          'as republished by infratally.com, "AWS RDS pricing explained (2026)", us-east-1 t4g table',
       );
 }
 
 /**
- * Adds an RDS for PostgreSQL instance: the instance (twice with Multi-AZ; a warning
+ * Adds an RDS for PostgreSQL instance: the instance at its Single-AZ or Multi-AZ price (a warning
  * `aws-no-price` when the class is not catalogued) and its gp3 storage from the allocated size
- * (minimum) to the autoscaling limit (maximum).
+ * (minimum) to the autoscaling limit (maximum), twice with Multi-AZ (the standby's copy).
  */
 export function addRdsPostgresCost(
   scope: IConstruct,
@@ -326,13 +336,13 @@ export function addRdsPostgresCost(
   const estimate = CostEstimate.of(scope);
   const copies = o.multiAz ? 2 : 1;
   const az = o.multiAz ? 'Multi-AZ: primary and standby' : 'Single-AZ';
-  const p = rdsPostgresInstancePrice(o.instanceClass);
+  const p = rdsPostgresInstancePrice(o.instanceClass, o.multiAz);
   if (p) {
     estimate.add({
       constructPath: scope.node.path,
-      item: `RDS for PostgreSQL ${o.instanceClass}`,
-      minQuantity: copies,
-      maxQuantity: copies,
+      item: `RDS for PostgreSQL ${o.instanceClass}${o.multiAz ? ' (Multi-AZ)' : ''}`,
+      minQuantity: 1,
+      maxQuantity: 1,
       unitPrice: p,
       pricingModel: PricingModel.ON_DEMAND,
       assumption: az,
@@ -356,7 +366,8 @@ export function addRdsPostgresCost(
     ),
     pricingModel: PricingModel.ON_DEMAND,
     assumption:
-      `${az}; from the allocated size to the storage-autoscaling limit; automated backups (${o.backupRetentionDays} days) ` +
+      `${o.multiAz ? `${az}, storage billed for both (infracost @ 95ba4f49 db_instance_test.golden: gp3 400 GB $46.00 Single-AZ, $92.00 Multi-AZ)` : az}; ` +
+      `from the allocated size to the storage-autoscaling limit; automated backups (${o.backupRetentionDays} days) ` +
       `free up to the provisioned size, beyond it $${RDS_BACKUP_GB_MONTH_USD}/GB-month, not included`,
   });
 }

