@@ -601,7 +601,9 @@ export class GkeCluster extends Construct implements IGkeCluster {
       accountId: `${name.slice(0, 23).replace(/-+$/, '')}-nodes`,
       displayName: `GKE nodes of ${name}`,
     });
+    // Attributes are read once (each read creates a cdktf token): the email through nodeServiceAccountEmail.
     this.nodeServiceAccountEmail = this.nodeServiceAccount.email;
+    const member = this.nodeServiceAccount.member;
     NODE_SERVICE_ACCOUNT_ROLES.forEach((role) => {
       new ProjectIamMember(
         this,
@@ -609,7 +611,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         {
           project: net.project,
           role,
-          member: this.nodeServiceAccount.member,
+          member,
         },
       );
     });
@@ -672,7 +674,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
                 })),
               ],
               autoProvisioningDefaults: {
-                serviceAccount: this.nodeServiceAccount.email,
+                serviceAccount: this.nodeServiceAccountEmail,
                 oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
                 imageType: 'COS_CONTAINERD',
                 diskType: 'pd-balanced',
@@ -684,7 +686,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         : {}),
       ...(props.gatewayApi !== undefined ? { gatewayApiConfig: { channel: props.gatewayApi } } : {}),
       nodeConfig: {
-        serviceAccount: this.nodeServiceAccount.email,
+        serviceAccount: this.nodeServiceAccountEmail,
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
         workloadMetadataConfig: { mode: 'GKE_METADATA' },
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
@@ -703,7 +705,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
 
     this.systemNodePool = new ContainerNodePool(this, 'SystemPool', {
       project: net.project,
-      cluster: this.resource.id,
+      cluster: this.clusterId,
       location: this.location,
       name: 'system',
       autoscaling: { minNodeCount: sysMin, maxNodeCount: sysMax, locationPolicy: 'BALANCED' },
@@ -716,7 +718,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         imageType: 'COS_CONTAINERD',
         diskType: 'pd-balanced',
         diskSizeGb: 100, // also the boot disk size of the cost estimate's system-pool line below
-        serviceAccount: this.nodeServiceAccount.email,
+        serviceAccount: this.nodeServiceAccountEmail,
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
         workloadMetadataConfig: { mode: 'GKE_METADATA' },
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
@@ -748,7 +750,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         network: net.networkName,
         direction: 'INGRESS',
         sourceRanges: [masterCidr],
-        targetServiceAccounts: [this.nodeServiceAccount.email],
+        targetServiceAccounts: [this.nodeServiceAccountEmail],
         allow: [{ protocol: 'tcp', ports: [...new Set(webhookPorts)].map(String) }],
       });
     }
