@@ -15,6 +15,7 @@ import {
   ValidationError,
   Warnings,
 } from '../core';
+import { readOnce } from '../core/private/read-once';
 import { InferenceNodePool, InferenceNodePoolOptions } from './inference-node-pool';
 import { GPU_MACHINE_TYPES, GpuDirect } from './machine-types';
 import { GpuDirectNetwork, IGkeCluster, IGkeNetwork, NodeAutoProvisioningLimits } from './interfaces';
@@ -867,7 +868,8 @@ function napLimits(scope: Construct, o: NodeAutoProvisioningOptions): NodeAutoPr
 function gkeProviderConfig(cluster: IGkeCluster): KubernetesProviderConfig {
   return {
     host: cluster.endpoint,
-    clusterCaCertificate: Fn.base64decode(cluster.clusterCaCertificate),
+    // Built once per cluster: every `Fn` call creates a cdktf token.
+    clusterCaCertificate: readOnce(cluster, 'decodedCa', (c) => Fn.base64decode(c.clusterCaCertificate)),
     exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: [] },
   };
 }
