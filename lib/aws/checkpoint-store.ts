@@ -296,7 +296,7 @@ export class CheckpointStore extends Construct implements ICheckpointStore {
     this.node.defaultChild = this.resource;
     addS3BucketAssumption(this.resource);
     this.bucketName = this.resource.bucket;
-    this.bucketArn = this.resource.arn;
+    this.bucketArn = this.store.bucketArn;
     this.lustreCapacityGiB = props.lustre?.capacityGiB ?? 0;
 
     if (props.cluster) {
@@ -396,8 +396,9 @@ export class CheckpointStore extends Construct implements ICheckpointStore {
         tags: { Name: `${this.node.path}/lustre` },
       });
       this.fileSystemSecurityGroup = sg;
+      const sgId = sg.id; // read once: each attribute read creates a cdktf token
       addLustreSecurityRules(this, {
-        fileSystemSecurityGroupId: sg.id,
+        fileSystemSecurityGroupId: sgId,
         clusterSecurityGroupId: cluster.clusterSecurityGroupId,
         vpcCidr: cluster.network.vpcCidr,
         ports: LUSTRE_PORTS,
@@ -410,14 +411,15 @@ export class CheckpointStore extends Construct implements ICheckpointStore {
         storageCapacity: cap,
         perUnitStorageThroughput: tp,
         subnetIds: [subnet.subnetId],
-        securityGroupIds: [sg.id],
+        securityGroupIds: [sgId],
         dataCompressionType: 'LZ4',
         fileSystemTypeVersion: version,
-        kmsKeyId: this.store.key.arn,
+        kmsKeyId: this.store.keyArn,
         tags: { Name: this.node.path },
         lifecycle: { preventDestroy: protect },
       });
-      this.fileSystemId = this.fileSystem.id;
+      const fileSystemId = this.fileSystem.id;
+      this.fileSystemId = fileSystemId;
       addLustreCost(this.fileSystem, cap, tp);
       cluster.enableFsxCsiDriver();
 
@@ -430,7 +432,7 @@ export class CheckpointStore extends Construct implements ICheckpointStore {
           this,
           `DataRepository${i}`,
           {
-            fileSystemId: this.fileSystem!.id,
+            fileSystemId,
             fileSystemPath: r.fileSystemPath,
             dataRepositoryPath: `s3://${this.bucketName}/${r.bucketPrefix}`,
             batchImportMetaDataOnCreate: true,

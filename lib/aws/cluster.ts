@@ -304,19 +304,19 @@ export class WorkloadRole extends Construct implements IAwsRole {
       (p) => p.replace(/[^A-Za-z0-9]/g, ''),
       'they would get the same construct id (Terraform address) for their attachment',
     );
-    const { role } = serviceRole(this, 'Resource', 'pods.eks.amazonaws.com', policies, [
+    const { role, name } = serviceRole(this, 'Resource', 'pods.eks.amazonaws.com', policies, [
       'sts:AssumeRole',
       'sts:TagSession',
     ]);
     this.resource = role;
     this.node.defaultChild = role;
-    this.roleName = role.name;
+    this.roleName = name;
     this.roleArn = role.arn;
     new EksPodIdentityAssociation(this, 'PodIdentity', {
       clusterName: cluster.clusterName,
       namespace: options.namespace,
       serviceAccount: options.serviceAccount,
-      roleArn: role.arn,
+      roleArn: this.roleArn,
       dependsOn: [cluster.clusterDependency],
     });
   }
@@ -602,6 +602,8 @@ export class EksCluster extends Construct implements IEksCluster {
   /** The AWS region of the cluster. */
   public readonly region: string;
   private readonly addonVersions: EksAddonVersions;
+  /** `resource.name`, read once: each attribute read creates a cdktf token. */
+  private readonly resourceName: string;
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
@@ -714,19 +716,21 @@ export class EksCluster extends Construct implements IEksCluster {
         ? [...AUTO_MODE_NODE_POLICIES]
         : ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'],
     );
-    this.nodeRole = { roleName: node.role.name, roleArn: node.role.arn };
+    // Attributes are read once (each read creates a cdktf token): the node role's through nodeRole.
+    this.nodeRole = { roleName: node.name, roleArn: node.role.arn };
+    const secretsKeyArn = this.secretsKey.arn;
 
     // The key policy only delegates to IAM: the cluster role needs an identity policy to use the
     // key (terraform-aws-modules/terraform-aws-eks attaches the same 'cluster_encryption' policy).
     const clusterKeyPolicy = new IamRolePolicy(this, 'ClusterRoleSecretsKey', {
-      role: clusterRole.role.name,
+      role: clusterRole.name,
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
           {
             Effect: 'Allow',
             Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
-            Resource: this.secretsKey.arn,
+            Resource: secretsKeyArn,
           },
         ],
       }),
@@ -775,14 +779,14 @@ export class EksCluster extends Construct implements IEksCluster {
         endpointPublicAccess: publicAccess,
         ...(publicAccess ? { publicAccessCidrs: cidrs } : {}),
       },
-      encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.secretsKey.arn } },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: secretsKeyArn } },
       accessConfig: {
         authenticationMode: 'API',
         bootstrapClusterCreatorAdminPermissions: props.bootstrapCreatorAdmin ?? true,
       },
       ...(autoMode
         ? {
-            computeConfig: autoModeComputeConfig(autoMode, node.role.arn),
+            computeConfig: autoModeComputeConfig(autoMode, this.nodeRole.roleArn),
             storageConfig: { blockStorage: { enabled: true } },
             kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
           }
@@ -796,6 +800,7 @@ export class EksCluster extends Construct implements IEksCluster {
     });
     this.node.defaultChild = this.resource;
     this.clusterDependency = this.resource;
+    this.resourceName = this.resource.name;
     props.network.tagForCluster(this.clusterName);
 
     this.clusterArn = this.resource.arn;
@@ -831,12 +836,12 @@ export class EksCluster extends Construct implements IEksCluster {
         );
       }
       const entry = new EksAccessEntry(this, `AdminAccess${i}`, {
-        clusterName: this.resource.name,
+        clusterName: this.resourceName,
         principalArn: arn,
         type: 'STANDARD',
       });
       new EksAccessPolicyAssociation(this, `AdminAccess${i}Policy`, {
-        clusterName: this.resource.name,
+        clusterName: this.resourceName,
         principalArn: arn,
         policyArn: `arn:${awsPartition(this)}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
         accessScope: { type: 'cluster' },
@@ -856,13 +861,13 @@ export class EksCluster extends Construct implements IEksCluster {
       if (autoMode.builtInNodePools.length === 0) {
         // EKS creates this entry itself only for the node role of the built-in pools.
         const entry = new EksAccessEntry(this, 'AutoModeNodeAccess', {
-          clusterName: this.resource.name,
-          principalArn: node.role.arn,
+          clusterName: this.resourceName,
+          principalArn: this.nodeRole.roleArn,
           type: 'EC2',
         });
         new EksAccessPolicyAssociation(this, 'AutoModeNodeAccessPolicy', {
-          clusterName: this.resource.name,
-          principalArn: node.role.arn,
+          clusterName: this.resourceName,
+          principalArn: this.nodeRole.roleArn,
           policyArn: `arn:${awsPartition(this)}:eks::aws:cluster-access-policy/${AUTO_MODE_NODE_ACCESS_POLICY}`,
           accessScope: { type: 'cluster' },
           dependsOn: [entry],
@@ -878,7 +883,7 @@ export class EksCluster extends Construct implements IEksCluster {
         {
           effect: 'Allow',
           actions: ['sts:AssumeRoleWithWebIdentity'],
-          principals: [{ type: 'Federated', identifiers: [oidc.arn] }],
+          principals: [{ type: 'Federated', identifiers: [this.oidcProviderArn] }],
           condition: [
             {
               test: 'StringEquals',
@@ -962,9 +967,9 @@ export class EksCluster extends Construct implements IEksCluster {
       ],
     });
     this.systemNodeGroup = new EksNodeGroup(this, 'SystemNodeGroup', {
-      clusterName: this.resource.name,
+      clusterName: this.resourceName,
       nodeGroupName: nodeGroupName(this, this, this.clusterName, 'system'),
-      nodeRoleArn: node.role.arn,
+      nodeRoleArn: this.nodeRole.roleArn,
       subnetIds: props.network.privateSubnets.map((s) => s.subnetId),
       amiType: 'AL2023_x86_64_STANDARD',
       capacityType: 'ON_DEMAND',
@@ -1015,7 +1020,7 @@ export class EksCluster extends Construct implements IEksCluster {
     if (props.outputs ?? true) {
       const prefix = outputPrefix(this);
       new TerraformOutput(this, 'NameOutput', {
-        value: this.resource.name,
+        value: this.resourceName,
         description: 'EKS cluster name',
       }).overrideLogicalId(`${prefix}_name`);
       new TerraformOutput(this, 'EndpointOutput', {
@@ -1097,7 +1102,7 @@ export class EksCluster extends Construct implements IEksCluster {
     extra: Partial<ConstructorParameters<typeof EksAddon>[2]> = {},
   ): EksAddon {
     const a = new EksAddon(this, `Addon-${name}`, {
-      clusterName: this.resource.name,
+      clusterName: this.resourceName,
       addonName: name,
       ...(version ? { addonVersion: version } : {}),
       resolveConflictsOnCreate: 'OVERWRITE',
@@ -1162,11 +1167,19 @@ function checkEfaOnlyCni(
   }
 }
 
+// The decoded CA of each cluster, built once: every `Fn` call creates a cdktf token.
+const DECODED_CA = new WeakMap<IEksCluster, string>();
+
 /** Kubernetes / Helm provider settings of a cluster (owned or imported). */
 function eksProviderConfig(cluster: IEksCluster): KubernetesProviderConfig {
+  let ca = DECODED_CA.get(cluster);
+  if (ca === undefined) {
+    ca = Fn.base64decode(cluster.certificateAuthorityData);
+    DECODED_CA.set(cluster, ca);
+  }
   return {
     host: cluster.endpoint,
-    clusterCaCertificate: Fn.base64decode(cluster.certificateAuthorityData),
+    clusterCaCertificate: ca,
     exec: {
       apiVersion: 'client.authentication.k8s.io/v1beta1',
       command: 'aws',

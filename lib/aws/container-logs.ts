@@ -166,10 +166,11 @@ export class ContainerLogs extends Construct {
 
     this.topic = props.topic ?? new AlertTopic(this, 'Topic', {});
     this.topic.allowPublishFrom('cloudwatch.amazonaws.com');
+    const logGroupName = this.resource.name; // read once: each attribute read creates a cdktf token
     for (const rule of LOG_ALERT_RULES.filter((r) => r.source === LogAlertSource.CONTAINER)) {
       const filter = new CloudwatchLogMetricFilter(this, `Filter-${rule.name}`, {
         name: `${rule.name}`,
-        logGroupName: this.resource.name,
+        logGroupName,
         pattern: cloudWatchFilterPattern(rule),
         metricTransformation: {
           namespace: LOG_ALERT_METRIC_NAMESPACE,

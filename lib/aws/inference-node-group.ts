@@ -326,19 +326,20 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
         description: `EFA node group ${this.node.path}: all traffic to and from itself`,
         tags: { Name: this.node.path },
       });
+      const sgId = this.securityGroup.id; // read once: each read creates a cdktf token
       new VpcSecurityGroupIngressRule(this, 'EfaSelfIngress', {
-        securityGroupId: this.securityGroup.id,
-        referencedSecurityGroupId: this.securityGroup.id,
+        securityGroupId: sgId,
+        referencedSecurityGroupId: sgId,
         ipProtocol: '-1',
         description: 'EFA: all traffic from itself',
       });
       new VpcSecurityGroupEgressRule(this, 'EfaSelfEgress', {
-        securityGroupId: this.securityGroup.id,
-        referencedSecurityGroupId: this.securityGroup.id,
+        securityGroupId: sgId,
+        referencedSecurityGroupId: sgId,
         ipProtocol: '-1',
         description: 'EFA: all traffic to itself',
       });
-      sgs = [this.securityGroup.id, cluster.clusterSecurityGroupId];
+      sgs = [sgId, cluster.clusterSecurityGroupId];
     }
     if (usePg) {
       this.placementGroup = new PlacementGroup(this, 'PlacementGroup', {

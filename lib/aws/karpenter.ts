@@ -329,6 +329,7 @@ export class KarpenterAwsResources extends Construct {
       messageRetentionSeconds: 300,
       sqsManagedSseEnabled: true,
     });
+    const queueArn = this.queue.arn; // read once: each attribute read creates a cdktf token
     for (const [ruleId, e] of Object.entries(KARPENTER_INTERRUPTION_EVENTS)) {
       const rule = new CloudwatchEventRule(this, `${ruleId}Rule`, {
         description: `Karpenter interruption handling of ${cluster.clusterName}: ${e.detailType}`,
@@ -337,7 +338,7 @@ export class KarpenterAwsResources extends Construct {
       new CloudwatchEventTarget(this, `${ruleId}Target`, {
         rule: rule.name,
         targetId: 'KarpenterInterruptionQueueTarget',
-        arn: this.queue.arn,
+        arn: queueArn,
       });
       this.rules[ruleId] = rule;
     }
@@ -352,7 +353,7 @@ export class KarpenterAwsResources extends Construct {
             Effect: 'Allow',
             Principal: { Service: 'events.amazonaws.com' },
             Action: 'sqs:SendMessage',
-            Resource: this.queue.arn,
+            Resource: queueArn,
             Condition: { ArnEquals: { 'aws:SourceArn': Object.values(this.rules).map((r) => r.arn) } },
           },
           {
@@ -360,7 +361,7 @@ export class KarpenterAwsResources extends Construct {
             Effect: 'Deny',
             Principal: '*',
             Action: 'sqs:*',
-            Resource: this.queue.arn,
+            Resource: queueArn,
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
           },
         ],
@@ -380,7 +381,7 @@ export class KarpenterAwsResources extends Construct {
           accountId: account.accountId,
           clusterName: cluster.clusterName,
           nodeRoleArn: cluster.nodeRole.roleArn,
-          interruptionQueueArn: this.queue.arn,
+          interruptionQueueArn: queueArn,
         }),
       ),
     });
@@ -396,15 +397,16 @@ export class KarpenterAwsResources extends Construct {
       description: `Karpenter EFA nodes of ${cluster.clusterName}: all traffic to and from itself`,
       tags: { Name: `${this.node.path}/EfaSecurityGroup` },
     });
+    const efaSgId = this.efaSecurityGroup.id;
     new VpcSecurityGroupIngressRule(this, 'EfaSelfIngress', {
-      securityGroupId: this.efaSecurityGroup.id,
-      referencedSecurityGroupId: this.efaSecurityGroup.id,
+      securityGroupId: efaSgId,
+      referencedSecurityGroupId: efaSgId,
       ipProtocol: '-1',
       description: 'EFA: all traffic from itself',
     });
     new VpcSecurityGroupEgressRule(this, 'EfaSelfEgress', {
-      securityGroupId: this.efaSecurityGroup.id,
-      referencedSecurityGroupId: this.efaSecurityGroup.id,
+      securityGroupId: efaSgId,
+      referencedSecurityGroupId: efaSgId,
       ipProtocol: '-1',
       description: 'EFA: all traffic to itself',
     });

@@ -189,7 +189,7 @@ export class SageMakerMlflow extends Construct {
    */
   public grantAccess(role: IAwsRole): IamRolePolicy {
     return this.grants.add('grantAccess', role, [
-      { Effect: 'Allow', Action: ['sagemaker-mlflow:*'], Resource: [this.resource.arn] },
+      { Effect: 'Allow', Action: ['sagemaker-mlflow:*'], Resource: [this.trackingUri] },
       ...this.bucket.grantStatements(true),
     ]);
   }

@@ -236,13 +236,16 @@ export class MlflowStore extends Construct {
       lifecycle: { preventDestroy: protect },
     });
     addKmsKeyCost(this.databaseKey, 'MLflow database');
+    // Attributes read more than once are read once: each read creates a cdktf token.
+    const databaseKeyArn = this.databaseKey.arn;
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       vpcId: cluster.network.vpcId,
       description: `MLflow database ${this.node.path}: PostgreSQL from the cluster`,
       tags: { Name: `${this.node.path}/database` },
     });
+    const securityGroupId = this.securityGroup.id;
     new VpcSecurityGroupIngressRule(this, 'FromCluster', {
-      securityGroupId: this.securityGroup.id,
+      securityGroupId,
       referencedSecurityGroupId: cluster.clusterSecurityGroupId,
       ipProtocol: 'tcp',
       fromPort: 5432,
@@ -265,14 +268,14 @@ export class MlflowStore extends Construct {
       maxAllocatedStorage: maxStorage,
       storageType: 'gp3',
       storageEncrypted: true,
-      kmsKeyId: this.databaseKey.arn,
+      kmsKeyId: databaseKeyArn,
       dbName: this.databaseName,
       username: 'mlflow',
       manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: this.databaseKey.arn,
+      masterUserSecretKmsKeyId: databaseKeyArn,
       iamDatabaseAuthenticationEnabled: props.iamAuthentication ?? false,
       dbSubnetGroupName: subnetGroup.name,
-      vpcSecurityGroupIds: [this.securityGroup.id],
+      vpcSecurityGroupIds: [securityGroupId],
       publiclyAccessible: false,
       multiAz: props.multiAz ?? false,
       port: this.databasePort,
@@ -314,7 +317,7 @@ export class MlflowStore extends Construct {
       ],
     });
     this.bucketName = this.bucket.bucket.bucket;
-    this.bucketArn = this.bucket.bucket.arn;
+    this.bucketArn = this.bucket.bucketArn;
     this.artifactsDestination = `s3://${this.bucketName}/artifacts`;
 
     this.role = new WorkloadRole(this, 'ServerRole', cluster, { namespace, serviceAccount });
@@ -329,7 +332,7 @@ export class MlflowStore extends Construct {
             Action: ['secretsmanager:GetSecretValue'],
             Resource: [this.masterUserSecretArn],
           },
-          { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [this.databaseKey.arn] },
+          { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [databaseKeyArn] },
         ],
       }),
     });

@@ -121,6 +121,8 @@ export class Monitoring extends Construct {
   /** The rule group namespace. */
   public readonly ruleGroups: PrometheusRuleGroupNamespace;
   private readonly grants = new RoleGrants(this);
+  /** `resource.arn`, read once: each attribute read creates a cdktf token. */
+  private readonly workspaceArn: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps = {}) {
     super(scope, id);
@@ -148,8 +150,11 @@ export class Monitoring extends Construct {
     });
     this.node.defaultChild = this.resource;
     addAmpIngestionAssumption(this.resource);
-    this.remoteWriteUrl = `${this.resource.prometheusEndpoint}api/v1/remote_write`;
-    this.queryUrl = `${this.resource.prometheusEndpoint}api/v1/query`;
+    const endpoint = this.resource.prometheusEndpoint;
+    const workspaceId = this.resource.id;
+    this.workspaceArn = this.resource.arn;
+    this.remoteWriteUrl = `${endpoint}api/v1/remote_write`;
+    this.queryUrl = `${endpoint}api/v1/query`;
 
     const groups = ValidationError.withScope(this, () => [
       ...AlertRuleSet.defaults(props.alertRules).toPrometheusRuleGroups(),
@@ -157,12 +162,12 @@ export class Monitoring extends Construct {
       ...(props.costAllocation === undefined ? [] : [costAllocationRuleGroup(props.costAllocation)]),
     ]);
     this.ruleGroups = new PrometheusRuleGroupNamespace(this, 'RuleGroups', {
-      workspaceId: this.resource.id,
+      workspaceId,
       name: 'cdktf-ai-infra',
       data: toYaml({ groups }),
     });
 
-    this.topic.allowPublishFrom('aps.amazonaws.com', this.resource.arn);
+    this.topic.allowPublishFrom('aps.amazonaws.com', this.workspaceArn);
     const alertmanager = {
       route: {
         receiver: 'sns',
@@ -186,7 +191,7 @@ export class Monitoring extends Construct {
       ],
     };
     new PrometheusAlertManagerDefinition(this, 'AlertManager', {
-      workspaceId: this.resource.id,
+      workspaceId,
       definition: toYaml({ alertmanager_config: toYaml(alertmanager) }),
     });
 
@@ -214,7 +219,7 @@ export class Monitoring extends Construct {
           'aps:GetLabels',
           'aps:GetMetricMetadata',
         ],
-        Resource: this.resource.arn,
+        Resource: this.workspaceArn,
       },
     ]);
   }

@@ -227,16 +227,17 @@ export class GpuNetwork extends Construct implements INetwork {
     this.vpcCidr = cidr;
 
     const igw = new InternetGateway(this, 'InternetGateway', { vpcId: this.vpcId });
-    const publicRt = new RouteTable(this, 'PublicRouteTable', { vpcId: this.vpcId });
+    // Each attribute read below is read once: every read creates a cdktf token.
+    const publicRtId = new RouteTable(this, 'PublicRouteTable', { vpcId: this.vpcId }).id;
     new Route(this, 'PublicDefaultRoute', {
-      routeTableId: publicRt.id,
+      routeTableId: publicRtId,
       destinationCidrBlock: '0.0.0.0/0',
       gatewayId: igw.id,
     });
 
     const perAz = props.natGatewayPerAz ?? true;
     const nats: NatGateway[] = [];
-    const privateRts: RouteTable[] = [];
+    const privateRtIds: string[] = [];
     azs.forEach((az, i) => {
       const suffix = azSuffix(az);
       const pub = this.subnet(`PublicSubnet${suffix}`, az, publicBlock(i), true, {
@@ -245,7 +246,7 @@ export class GpuNetwork extends Construct implements INetwork {
       this.publicSubnets.push(pub);
       new RouteTableAssociation(this, `PublicSubnet${suffix}RouteTable`, {
         subnetId: pub.subnetId,
-        routeTableId: publicRt.id,
+        routeTableId: publicRtId,
       });
       if (perAz || i === 0) {
         const eip = new Eip(this, `NatEip${suffix}`, { domain: 'vpc', dependsOn: [igw] });
@@ -257,20 +258,20 @@ export class GpuNetwork extends Construct implements INetwork {
           }),
         );
       }
-      const rt = new RouteTable(this, `PrivateRouteTable${suffix}`, { vpcId: this.vpcId });
+      const rtId = new RouteTable(this, `PrivateRouteTable${suffix}`, { vpcId: this.vpcId }).id;
       new Route(this, `PrivateDefaultRoute${suffix}`, {
-        routeTableId: rt.id,
+        routeTableId: rtId,
         destinationCidrBlock: '0.0.0.0/0',
         natGatewayId: nats[perAz ? i : 0].id,
       });
-      privateRts.push(rt);
+      privateRtIds.push(rtId);
       const priv = this.subnet(`PrivateSubnet${suffix}`, az, block(i), false, {
         'kubernetes.io/role/internal-elb': '1',
       });
       this.privateSubnets.push(priv);
       new RouteTableAssociation(this, `PrivateSubnet${suffix}RouteTable`, {
         subnetId: priv.subnetId,
-        routeTableId: rt.id,
+        routeTableId: rtId,
       });
     });
     addNatGatewayCost(this, nats.length);
@@ -281,7 +282,7 @@ export class GpuNetwork extends Construct implements INetwork {
       this.trainingSubnet = this.subnet('TrainingSubnet', az, block(6), false, {});
       new RouteTableAssociation(this, 'TrainingSubnetRouteTable', {
         subnetId: this.trainingSubnet.subnetId,
-        routeTableId: privateRts[i].id,
+        routeTableId: privateRtIds[i],
       });
     }
 
@@ -289,7 +290,7 @@ export class GpuNetwork extends Construct implements INetwork {
       vpcId: this.vpcId,
       serviceName: `com.amazonaws.${this.region}.s3`,
       vpcEndpointType: 'Gateway',
-      routeTableIds: privateRts.map((r) => r.id),
+      routeTableIds: privateRtIds,
       tags: { Name: `${this.node.path}/s3` },
     });
 
@@ -298,8 +299,9 @@ export class GpuNetwork extends Construct implements INetwork {
       description: 'HTTPS from the VPC to interface VPC endpoints',
       tags: { Name: `${this.node.path}/endpoints` },
     });
+    const endpointSgId = this.endpointSecurityGroup.id;
     new VpcSecurityGroupIngressRule(this, 'EndpointHttpsIngress', {
-      securityGroupId: this.endpointSecurityGroup.id,
+      securityGroupId: endpointSgId,
       ipProtocol: 'tcp',
       fromPort: 443,
       toPort: 443,
@@ -307,7 +309,7 @@ export class GpuNetwork extends Construct implements INetwork {
       description: 'HTTPS from the VPC',
     });
     new VpcSecurityGroupEgressRule(this, 'EndpointEgress', {
-      securityGroupId: this.endpointSecurityGroup.id,
+      securityGroupId: endpointSgId,
       ipProtocol: '-1',
       cidrIpv4: cidr,
       description: 'Responses within the VPC',
@@ -333,7 +335,7 @@ export class GpuNetwork extends Construct implements INetwork {
         vpcEndpointType: 'Interface',
         privateDnsEnabled: true,
         subnetIds: this.privateSubnets.map((s) => s.subnetId),
-        securityGroupIds: [this.endpointSecurityGroup.id],
+        securityGroupIds: [endpointSgId],
         tags: { Name: `${this.node.path}/${svc}` },
       });
     }

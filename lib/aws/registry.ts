@@ -423,6 +423,8 @@ export class Registry extends Construct implements IContainerRegistry {
   public readonly pullThroughCacheRules: EcrPullThroughCacheRule[] = [];
   private readonly models?: SecureBucket;
   private readonly grants = new RoleGrants(this);
+  /** The ARNs grantPull grants on, read once for every grant (each attribute read creates a cdktf token). */
+  private pullArns?: { readonly key: string; readonly repositories: string[]; readonly caches: string[] };
 
   constructor(scope: Construct, id: string, props: RegistryProps) {
     super(scope, id);
@@ -568,11 +570,18 @@ export class Registry extends Construct implements IContainerRegistry {
    * and decrypt with the registry key.
    */
   public grantPull(role: IAwsRole): IamRolePolicy {
+    this.pullArns ??= {
+      key: this.key.arn,
+      repositories: Object.values(this.repositories).map((r) => r.arn),
+      caches: this.pullThroughCacheRules.map(
+        (r) => `arn:${awsPartition(this)}:ecr:*:${r.registryId}:repository/${r.ecrRepositoryPrefix}/*`,
+      ),
+    };
     const statements: PolicyStatement[] = [
       { Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
-      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [this.key.arn] },
+      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [this.pullArns.key] },
     ];
-    const repoArns = Object.values(this.repositories).map((r) => r.arn);
+    const repoArns = this.pullArns.repositories;
     if (repoArns.length) {
       statements.push({
         Effect: 'Allow',
@@ -580,7 +589,7 @@ export class Registry extends Construct implements IContainerRegistry {
         Resource: repoArns,
       });
     }
-    if (this.pullThroughCacheRules.length) {
+    if (this.pullArns.caches.length) {
       statements.push({
         Effect: 'Allow',
         Action: [
@@ -590,9 +599,7 @@ export class Registry extends Construct implements IContainerRegistry {
           'ecr:BatchImportUpstreamImage',
           'ecr:CreateRepository',
         ],
-        Resource: this.pullThroughCacheRules.map(
-          (r) => `arn:${awsPartition(this)}:ecr:*:${r.registryId}:repository/${r.ecrRepositoryPrefix}/*`,
-        ),
+        Resource: this.pullArns.caches,
       });
     }
     return this.grants.add('grantPull', role, statements);

@@ -359,19 +359,20 @@ export class TrainingNodeGroup extends Construct {
       description: `EFA node group ${this.node.path}: all traffic to and from itself`,
       tags: { Name: this.node.path },
     });
+    const sgId = this.securityGroup.id; // read once: each read creates a cdktf token
     new VpcSecurityGroupIngressRule(this, 'EfaSelfIngress', {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: this.securityGroup.id,
+      securityGroupId: sgId,
+      referencedSecurityGroupId: sgId,
       ipProtocol: '-1',
       description: 'EFA: all traffic from itself',
     });
     new VpcSecurityGroupEgressRule(this, 'EfaSelfEgress', {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: this.securityGroup.id,
+      securityGroupId: sgId,
+      referencedSecurityGroupId: sgId,
       ipProtocol: '-1',
       description: 'EFA: all traffic to itself',
     });
-    const sgs = [this.securityGroup.id, cluster.clusterSecurityGroupId];
+    const sgs = [sgId, cluster.clusterSecurityGroupId];
 
     if (existingPg !== undefined) {
       this.placementGroupName = existingPg.placementGroupName;

@@ -321,7 +321,7 @@ export class MountpointS3CsiDriver extends Construct {
       objects.push(`arn:${partition}:s3:::${b.bucketName}/${b.prefix ?? ''}*`);
       if (b.kmsKeyArn) keys.push(b.kmsKeyArn);
     });
-    const { role } = serviceRole(
+    const { role, name } = serviceRole(
       this,
       'Role',
       'pods.eks.amazonaws.com',
@@ -331,7 +331,7 @@ export class MountpointS3CsiDriver extends Construct {
     this.roleArn = role.arn;
     // Mountpoint's read-only permissions (awslabs/mountpoint-s3 doc/CONFIGURATION.md, IAM permissions).
     this.policy = new IamRolePolicy(this, 'Policy', {
-      role: role.name,
+      role: name,
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [

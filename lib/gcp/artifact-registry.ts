@@ -6,6 +6,7 @@ import { CheckpointBucket } from './checkpoint-bucket';
 import { IContainerRegistry } from './interfaces';
 import { GcpPrincipal } from './principal';
 import { grantId, unresolved, validateGceName, validateRegistryLocation } from './private/names';
+import { readOnce } from '../core/private/read-once';
 
 /** Where a remote repository pulls from: a public repository enum or a custom URI. */
 export interface RemoteUpstream {
@@ -168,7 +169,7 @@ class ImportedArtifactRegistry extends Construct implements IContainerRegistry {
 
   public grantPull(principal: GcpPrincipal): ArtifactRegistryRepositoryIamMember[] {
     raiseDeferredDeprecations(this, principal);
-    const id = grantId('roles/artifactregistry.reader', principal.member);
+    const id = grantId(this, 'roles/artifactregistry.reader', principal.member);
     const existing = this.node.tryFindChild(id) as ArtifactRegistryRepositoryIamMember | undefined;
     return [
       existing ??
@@ -396,15 +397,15 @@ export class ArtifactRegistry extends Construct implements IContainerRegistry {
   /** Grants `roles/artifactregistry.reader` (pull images) on the Docker repository and every remote. */
   public grantPull(principal: GcpPrincipal): ArtifactRegistryRepositoryIamMember[] {
     raiseDeferredDeprecations(this, principal);
-    const id = grantId('roles/artifactregistry.reader', principal.member);
+    const id = grantId(this, 'roles/artifactregistry.reader', principal.member);
     return [this.resource, ...Object.values(this.remoteRepositories)].map(
       (repo) =>
         // The same grant twice is one binding (the id derives from the grant).
         (repo.node.tryFindChild(id) as ArtifactRegistryRepositoryIamMember | undefined) ??
         new ArtifactRegistryRepositoryIamMember(repo, id, {
-          project: repo.project,
-          location: repo.location,
-          repository: repo.name,
+          project: readOnce(repo, 'project', (r) => r.project),
+          location: readOnce(repo, 'location', (r) => r.location),
+          repository: readOnce(repo, 'name', (r) => r.name),
           role: 'roles/artifactregistry.reader',
           member: principal.member,
         }),
@@ -412,6 +413,9 @@ export class ArtifactRegistry extends Construct implements IContainerRegistry {
   }
 }
 
+// Attributes are read once per repository (readOnce): each read creates a cdktf token.
 function repoUrl(repo: ArtifactRegistryRepository): string {
-  return `${repo.location}-docker.pkg.dev/${repo.project}/${repo.repositoryId}`;
+  const location = readOnce(repo, 'location', (r) => r.location);
+  const project = readOnce(repo, 'project', (r) => r.project);
+  return readOnce(repo, 'url', (r) => `${location}-docker.pkg.dev/${project}/${r.repositoryId}`);
 }

@@ -218,7 +218,7 @@ export class BudgetAlarm extends Construct {
     });
     for (const email of emails) {
       this.channels.push(
-        notificationChannel(this, grantId('email', email), {
+        notificationChannel(this, grantId(this, 'email', email), {
           project: props.project,
           displayName: `budget ${email}`,
           type: 'email',

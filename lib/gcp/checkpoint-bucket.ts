@@ -117,7 +117,7 @@ function bucketGrant(
     );
   }
   raiseDeferredDeprecations(scope, principal);
-  const id = grantId(role, principal.member);
+  const id = grantId(scope, role, principal.member);
   const existing = scope.node.tryFindChild(id);
   if (existing) return existing as StorageBucketIamMember;
   return new StorageBucketIamMember(scope, id, { bucket, role, member: principal.member });
@@ -261,7 +261,7 @@ export class CheckpointBucket extends Construct implements ICheckpointBucket {
     this.node.defaultChild = this.resource;
     addGcsBucketAssumption(this.resource, props.location);
     this.bucketName = this.resource.name;
-    this.url = `gs://${this.resource.name}`;
+    this.url = `gs://${this.bucketName}`;
     for (const p of readWriters) {
       this.grantReadWrite(p);
     }
@@ -281,6 +281,6 @@ export class CheckpointBucket extends Construct implements ICheckpointBucket {
   }
 
   private grant(role: string, principal: GcpPrincipal): StorageBucketIamMember {
-    return bucketGrant(this, this.resource.name, role, principal);
+    return bucketGrant(this, this.bucketName, role, principal);
   }
 }

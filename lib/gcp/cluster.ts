@@ -15,6 +15,7 @@ import {
   ValidationError,
   Warnings,
 } from '../core';
+import { readOnce } from '../core/private/read-once';
 import { InferenceNodePool, InferenceNodePoolOptions } from './inference-node-pool';
 import { GPU_MACHINE_TYPES, GpuDirect } from './machine-types';
 import { GpuDirectNetwork, IGkeCluster, IGkeNetwork, NodeAutoProvisioningLimits } from './interfaces';
@@ -601,7 +602,9 @@ export class GkeCluster extends Construct implements IGkeCluster {
       accountId: `${name.slice(0, 23).replace(/-+$/, '')}-nodes`,
       displayName: `GKE nodes of ${name}`,
     });
+    // Attributes are read once (each read creates a cdktf token): the email through nodeServiceAccountEmail.
     this.nodeServiceAccountEmail = this.nodeServiceAccount.email;
+    const member = this.nodeServiceAccount.member;
     NODE_SERVICE_ACCOUNT_ROLES.forEach((role) => {
       new ProjectIamMember(
         this,
@@ -609,7 +612,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         {
           project: net.project,
           role,
-          member: this.nodeServiceAccount.member,
+          member,
         },
       );
     });
@@ -672,7 +675,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
                 })),
               ],
               autoProvisioningDefaults: {
-                serviceAccount: this.nodeServiceAccount.email,
+                serviceAccount: this.nodeServiceAccountEmail,
                 oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
                 imageType: 'COS_CONTAINERD',
                 diskType: 'pd-balanced',
@@ -684,7 +687,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         : {}),
       ...(props.gatewayApi !== undefined ? { gatewayApiConfig: { channel: props.gatewayApi } } : {}),
       nodeConfig: {
-        serviceAccount: this.nodeServiceAccount.email,
+        serviceAccount: this.nodeServiceAccountEmail,
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
         workloadMetadataConfig: { mode: 'GKE_METADATA' },
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
@@ -703,7 +706,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
 
     this.systemNodePool = new ContainerNodePool(this, 'SystemPool', {
       project: net.project,
-      cluster: this.resource.id,
+      cluster: this.clusterId,
       location: this.location,
       name: 'system',
       autoscaling: { minNodeCount: sysMin, maxNodeCount: sysMax, locationPolicy: 'BALANCED' },
@@ -716,7 +719,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         imageType: 'COS_CONTAINERD',
         diskType: 'pd-balanced',
         diskSizeGb: 100, // also the boot disk size of the cost estimate's system-pool line below
-        serviceAccount: this.nodeServiceAccount.email,
+        serviceAccount: this.nodeServiceAccountEmail,
         oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
         workloadMetadataConfig: { mode: 'GKE_METADATA' },
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
@@ -748,7 +751,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         network: net.networkName,
         direction: 'INGRESS',
         sourceRanges: [masterCidr],
-        targetServiceAccounts: [this.nodeServiceAccount.email],
+        targetServiceAccounts: [this.nodeServiceAccountEmail],
         allow: [{ protocol: 'tcp', ports: [...new Set(webhookPorts)].map(String) }],
       });
     }
@@ -865,7 +868,8 @@ function napLimits(scope: Construct, o: NodeAutoProvisioningOptions): NodeAutoPr
 function gkeProviderConfig(cluster: IGkeCluster): KubernetesProviderConfig {
   return {
     host: cluster.endpoint,
-    clusterCaCertificate: Fn.base64decode(cluster.clusterCaCertificate),
+    // Built once per cluster: every `Fn` call creates a cdktf token.
+    clusterCaCertificate: readOnce(cluster, 'decodedCa', (c) => Fn.base64decode(c.clusterCaCertificate)),
     exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: [] },
   };
 }

@@ -176,7 +176,7 @@ export class Monitoring extends Construct {
 
     for (const email of emails) {
       this.channels.push(
-        notificationChannel(this, grantId('email', email), {
+        notificationChannel(this, grantId(this, 'email', email), {
           project: props.project,
           displayName: `${prefix} ${email}`,
           type: 'email',

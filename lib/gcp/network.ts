@@ -317,6 +317,8 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
   public readonly router: ComputeRouter;
   /** Cloud NAT for egress from private nodes. */
   public readonly nat: ComputeRouterNat;
+  /** `resource.id`, read once: each attribute read creates a cdktf token. */
+  private readonly networkId: string;
 
   constructor(scope: Construct, id: string, props: GkeNetworkProps) {
     super(scope, id);
@@ -370,11 +372,12 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
       routingMode: 'REGIONAL',
       mtu,
     });
+    this.networkId = this.resource.id;
     this.subnetwork = new ComputeSubnetwork(this, 'Nodes', {
       project: props.project,
       name: `${name}-nodes`,
       region: props.region,
-      network: this.resource.id,
+      network: this.networkId,
       ipCidrRange: this.nodesCidr,
       privateIpGoogleAccess: true,
       secondaryIpRange: [
@@ -390,7 +393,7 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
       project: props.project,
       name: `${name}-router`,
       region: props.region,
-      network: this.resource.id,
+      network: this.networkId,
     });
     this.nat = new ComputeRouterNat(this, 'Nat', {
       project: props.project,
@@ -405,7 +408,7 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
     new ComputeFirewall(this, 'AllowInternal', {
       project: props.project,
       name: `${name}-allow-internal`,
-      network: this.resource.id,
+      network: this.networkId,
       direction: 'INGRESS',
       sourceRanges: [this.nodesCidr, this.podsCidr, this.servicesCidr],
       allow: [{ protocol: 'tcp' }, { protocol: 'udp' }, { protocol: 'icmp' }],
@@ -474,7 +477,7 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
       project: props.project,
       name: `${name}-proxy-only`,
       region: props.region,
-      network: this.resource.id,
+      network: this.networkId,
       ipCidrRange: cidr,
       purpose: 'REGIONAL_MANAGED_PROXY',
       role: 'ACTIVE',
@@ -483,7 +486,7 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
       ? new ComputeFirewall(this, 'AllowProxyOnly', {
           project: props.project,
           name: `${name}-allow-proxy-only`,
-          network: this.resource.id,
+          network: this.networkId,
           direction: 'INGRESS',
           sourceRanges: [cidr],
           allow: [{ protocol: 'tcp', ports: ports.map(String) }],
@@ -566,19 +569,20 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
         routingMode: 'REGIONAL',
         mtu,
       });
+      const networkId = network.id;
       const cidr = subBlock(gdRange, 24, index);
       const subnetName = `${vpcName}-subnet`;
       const subnetwork = new ComputeSubnetwork(this, `GpuDirectSubnet${idSuffix}`, {
         project: props.project,
         name: subnetName,
         region: props.region,
-        network: network.id,
+        network: networkId,
         ipCidrRange: cidr,
       });
       new ComputeFirewall(this, `GpuDirectAllowInternal${idSuffix}`, {
         project: props.project,
         name: `${vpcName}-internal`,
-        network: network.id,
+        network: networkId,
         direction: 'INGRESS',
         sourceRanges: [cidr],
         allow: [{ protocol: 'tcp' }, { protocol: 'udp' }, { protocol: 'icmp' }],

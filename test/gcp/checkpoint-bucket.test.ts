@@ -1,3 +1,4 @@
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { CheckpointBucket, CheckpointBucketProps } from '../../lib/gcp/checkpoint-bucket';
 import { GcpPrincipal } from '../../lib/gcp/principal';
 import { onlyResource, resourcesOf, synthJson } from '../util';
@@ -133,6 +134,24 @@ describe('CheckpointBucket', () => {
     const other = GcpPrincipal.serviceAccount('x@acme.iam.gserviceaccount.com');
     const b = bucket({ readWriters: [other, KSA] }).b.node.children.map((c) => c.node.id);
     expect(b).toEqual(expect.arrayContaining(a));
+  });
+
+  test('a grant to a member with references keeps its id when the app creates more tokens before it', () => {
+    // The id hashes the references the member resolves to, not its token text (token numbers).
+    const grantIds = (extraTokens: number) => {
+      const { stack } = gcpStack();
+      const sa = new ServiceAccount(stack, 'Trainer', { accountId: 'trainer' });
+      for (let i = 0; i < extraTokens; i++) void sa.uniqueId;
+      const b = new CheckpointBucket(stack, 'Checkpoints', {
+        bucketName: 'acme-ckpt',
+        location: 'us-central1',
+      });
+      b.grantReadWrite(GcpPrincipal.serviceAccount(sa.email));
+      return b.node.children.map((c) => c.node.id).filter((id) => id.startsWith('ObjectUser'));
+    };
+    const ids = grantIds(0);
+    expect(ids).toHaveLength(1);
+    expect(grantIds(3)).toEqual(ids);
   });
 
   test('GcpPrincipal throws for a project id in place of the number', () => {

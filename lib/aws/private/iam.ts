@@ -16,24 +16,28 @@ export function serviceTrustPolicy(service: string, actions: string[] = ['sts:As
   });
 }
 
-/** A role for an AWS service with managed policies attached; returns the role and attachments. */
+/**
+ * A role for an AWS service with managed policies attached; returns the role, its name (read
+ * once: every attribute read creates a cdktf token) and the attachments.
+ */
 export function serviceRole(
   scope: Construct,
   id: string,
   service: string,
   managedPolicies: string[],
   actions?: string[],
-): { role: IamRole; attachments: IamRolePolicyAttachment[] } {
+): { role: IamRole; name: string; attachments: IamRolePolicyAttachment[] } {
   const role = new IamRole(scope, id, {
     assumeRolePolicy: serviceTrustPolicy(service, actions),
     description: `${scope.node.path}/${id}`.slice(0, 1000),
   });
+  const name = role.name;
   const attachments = managedPolicies.map(
     (p) =>
       new IamRolePolicyAttachment(scope, `${id}${p.replace(/[^A-Za-z0-9]/g, '')}`, {
-        role: role.name,
+        role: name,
         policyArn: managedPolicyArn(scope, p),
       }),
   );
-  return { role, attachments };
+  return { role, name, attachments };
 }

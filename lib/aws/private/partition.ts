@@ -2,7 +2,9 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 
-const PARTITIONS = new WeakMap<TerraformStack, DataAwsPartition>();
+// One data source per stack, and its `partition` reference read once: every read of an attribute
+// creates a cdktf token, which captures a stack trace.
+const PARTITIONS = new WeakMap<TerraformStack, string>();
 
 /**
  * The AWS partition of the stack's provider (`aws`, `aws-cn`, `aws-us-gov`, ...) as a Terraform
@@ -12,10 +14,10 @@ const PARTITIONS = new WeakMap<TerraformStack, DataAwsPartition>();
  */
 export function awsPartition(scope: IConstruct): string {
   const stack = TerraformStack.of(scope);
-  let p = PARTITIONS.get(stack);
-  if (!p) {
-    p = new DataAwsPartition(stack, 'AwsPartition');
-    PARTITIONS.set(stack, p);
+  let partition = PARTITIONS.get(stack);
+  if (partition === undefined) {
+    partition = new DataAwsPartition(stack, 'AwsPartition').partition;
+    PARTITIONS.set(stack, partition);
   }
-  return p.partition;
+  return partition;
 }

@@ -35,13 +35,20 @@ export interface SecureBucketOptions {
 export class SecureBucket extends Construct {
   public readonly bucket: S3Bucket;
   public readonly key: KmsKey;
+  // The attributes read more than once, each read once (every read creates a cdktf token).
+  /** `bucket.id`. */
+  public readonly bucketId: string;
+  /** `bucket.arn`. */
+  public readonly bucketArn: string;
+  /** `key.arn`. */
+  public readonly keyArn: string;
 
   constructor(scope: Construct, id: string, o: SecureBucketOptions) {
     super(scope, id);
     if (o.bucketName !== undefined) {
       Validate.s3BucketName(scope, o.bucketNameProp, o.bucketName);
     }
-    const account = new DataAwsCallerIdentity(this, 'Account');
+    const accountId = new DataAwsCallerIdentity(this, 'Account').accountId;
     this.key = new KmsKey(this, 'Key', {
       description: o.keyDescription,
       enableKeyRotation: true,
@@ -54,7 +61,7 @@ export class SecureBucket extends Construct {
           {
             Sid: 'AccountAdmin',
             Effect: 'Allow',
-            Principal: { AWS: `arn:${awsPartition(this)}:iam::${account.accountId}:root` },
+            Principal: { AWS: `arn:${awsPartition(this)}:iam::${accountId}:root` },
             Action: 'kms:*',
             Resource: '*',
           },
@@ -71,7 +78,7 @@ export class SecureBucket extends Construct {
             ],
             Resource: '*',
             Condition: {
-              StringEquals: { 'kms:CallerAccount': account.accountId },
+              StringEquals: { 'kms:CallerAccount': accountId },
               StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' },
             },
           },
@@ -84,33 +91,36 @@ export class SecureBucket extends Construct {
       forceDestroy: false,
       lifecycle: { preventDestroy: o.protectFromDestroy },
     });
+    this.bucketId = this.bucket.id;
+    this.bucketArn = this.bucket.arn;
+    this.keyArn = this.key.arn;
     new S3BucketOwnershipControls(this, 'Ownership', {
-      bucket: this.bucket.id,
+      bucket: this.bucketId,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
     new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
-      bucket: this.bucket.id,
+      bucket: this.bucketId,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
     const versioning = new S3BucketVersioningA(this, 'Versioning', {
-      bucket: this.bucket.id,
+      bucket: this.bucketId,
       versioningConfiguration: { status: 'Enabled' },
       lifecycle: { preventDestroy: o.protectFromDestroy },
     });
     new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
-      bucket: this.bucket.id,
+      bucket: this.bucketId,
       rule: [
         {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.key.arn },
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.keyArn },
           bucketKeyEnabled: true,
         },
       ],
     });
     new S3BucketPolicy(this, 'Policy', {
-      bucket: this.bucket.id,
+      bucket: this.bucketId,
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
@@ -119,7 +129,7 @@ export class SecureBucket extends Construct {
             Effect: 'Deny',
             Principal: '*',
             Action: 's3:*',
-            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+            Resource: [this.bucketArn, `${this.bucketArn}/*`],
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
           },
         ],
@@ -127,7 +137,7 @@ export class SecureBucket extends Construct {
     });
     if (o.lifecycleRules.length) {
       new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
-        bucket: this.bucket.id,
+        bucket: this.bucketId,
         rule: o.lifecycleRules,
         dependsOn: [versioning],
       });
@@ -136,7 +146,7 @@ export class SecureBucket extends Construct {
 
   /** The statements that grant read (and optionally write) on the bucket and its key. */
   public grantStatements(write: boolean): PolicyStatement[] {
-    return bucketGrantStatements(this.bucket.arn, this.key.arn, write);
+    return bucketGrantStatements(this.bucketArn, this.keyArn, write);
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Token } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformStack, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Validate } from '../../core';
 
@@ -56,12 +56,31 @@ export function unresolved(v: unknown): boolean {
 
 /**
  * A stable construct id for an IAM grant: the role's last word plus a short hash of the member,
- * so adding or reordering grants never renames (and so replaces) existing ones.
+ * so adding or reordering grants never renames (and so replaces) existing ones. A member with
+ * unresolved values (a service account's email, a cluster's workload pool) is hashed as the
+ * Terraform expressions it resolves to, not as its token text, whose token numbers change
+ * whenever the app creates more or fewer tokens before it.
  */
-export function grantId(role: string, member: string): string {
+export function grantId(scope: IConstruct, role: string, member: string): string {
   const word = role
     .split(/[/.]/)
     .pop()!
     .replace(/^[a-z]/, (c) => c.toUpperCase());
-  return `${word}${createHash('sha256').update(member).digest('hex').slice(0, 10)}`;
+  return `${word}${createHash('sha256').update(stableText(scope, member)).digest('hex').slice(0, 10)}`;
+}
+
+/** `value` with its tokens resolved (without preparing cross-stack references), else as given. */
+function stableText(scope: IConstruct, value: string): string {
+  if (!Token.isUnresolved(value)) return value;
+  try {
+    const resolved: unknown = Tokenization.resolve(value, {
+      scope: TerraformStack.of(scope),
+      preparing: false,
+      resolver: new DefaultTokenResolver(new StringConcat()),
+    });
+    return typeof resolved === 'string' ? resolved : JSON.stringify(resolved);
+  } catch {
+    // A value that cannot be resolved yet (a lazy value whose producer fails now): its text.
+    return value;
+  }
 }

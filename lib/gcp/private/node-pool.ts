@@ -34,6 +34,7 @@ import {
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from '../node-pool-options';
 import { PoolPlan, ReservationType, poolRuleViolation } from './pool-rules';
 import { addNodeBootDiskCost } from './service-prices';
+import { readOnce } from '../../core/private/read-once';
 
 /** What a GKE cluster exposes to its node pools (the members of {@link IGkeCluster} they read). */
 export type NodePoolClusterContext = Pick<
@@ -228,8 +229,9 @@ export function createGpuNodePool(
           networkConfig: {
             additionalNodeNetworkConfigs: gpuDirectNetworks.map((n) => ({
               // The owned network's reference (an implicit dependency), else the name given.
-              network: n.network?.name ?? n.vpcName,
-              subnetwork: n.subnetwork?.name ?? n.subnetName,
+              // Read once per network for every pool attaching it (each read creates a token).
+              network: n.network ? readOnce(n.network, 'name', (r) => r.name) : n.vpcName,
+              subnetwork: n.subnetwork ? readOnce(n.subnetwork, 'name', (r) => r.name) : n.subnetName,
             })),
           },
         }
