@@ -36,6 +36,8 @@ import {
 import { ApiProbe, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
 import {
   ServerOpsContext,
+  admitIngressCidrs,
+  admitIngressNamespaces,
   addServerDisruptionBudget,
   addServerMetricsCollection,
   addServerNetworkPolicy,
@@ -540,10 +542,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
    * (`ipBlock` sources, deduplicated). Does nothing when the NetworkPolicy is disabled.
    */
   public allowIngressFromCidrs(cidrs: readonly string[]): void {
-    Validate.array<string>(this, 'allowIngressFromCidrs', cidrs).forEach((c, i) => {
-      Validate.cidr(this, `allowIngressFromCidrs[${i}]`, c);
-      if (!this.ingressCidrs.includes(c)) this.ingressCidrs.push(c);
-    });
+    admitIngressCidrs(this, this.ingressCidrs, cidrs);
   }
 
   /**
@@ -551,10 +550,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
    * Envoy pods). Does nothing when the NetworkPolicy is disabled.
    */
   public allowIngressFromNamespaces(namespaces: readonly string[]): void {
-    Validate.array<string>(this, 'allowIngressFromNamespaces', namespaces).forEach((ns, i) => {
-      Validate.k8sDnsLabel(this, `allowIngressFromNamespaces[${i}]`, ns, { what: 'a namespace name' });
-      if (!this.ingressNamespaces.includes(ns)) this.ingressNamespaces.push(ns);
-    });
+    admitIngressNamespaces(this, this.ingressNamespaces, namespaces);
   }
 
   /** The user's extra arguments, refusing a flag the server already renders. */

@@ -51,6 +51,7 @@ import {
 } from './private/leader-worker-set';
 import {
   ServerOpsContext,
+  admitIngressCidrs,
   addServerDisruptionBudget,
   addServerMetricsCollection,
   addServerNetworkPolicy,
@@ -1141,10 +1142,7 @@ export class ModelServer extends Construct {
    * when the NetworkPolicy is disabled.
    */
   public allowIngressFromCidrs(cidrs: readonly string[]): void {
-    Validate.array<string>(this, 'allowIngressFromCidrs', cidrs).forEach((c, i) => {
-      Validate.cidr(this, `allowIngressFromCidrs[${i}]`, c);
-      if (!this.ingressCidrs.includes(c)) this.ingressCidrs.push(c);
-    });
+    admitIngressCidrs(this, this.ingressCidrs, cidrs);
   }
 
   /**

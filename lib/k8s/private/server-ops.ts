@@ -533,6 +533,33 @@ export function addServerNetworkPolicy(
   });
 }
 
+/**
+ * Admits IPv4 CIDR blocks to a server's NetworkPolicy (`allowIngressFromCidrs` of ModelServer and
+ * LlamaCppServer): validates each under the method's name and appends the new ones to `admitted`,
+ * the list {@link addServerNetworkPolicy} reads at synth.
+ */
+export function admitIngressCidrs(scope: Construct, admitted: string[], cidrs: readonly string[]): void {
+  Validate.array<string>(scope, 'allowIngressFromCidrs', cidrs).forEach((c, i) => {
+    Validate.cidr(scope, `allowIngressFromCidrs[${i}]`, c);
+    if (!admitted.includes(c)) admitted.push(c);
+  });
+}
+
+/**
+ * Admits the pods of namespaces to a server's NetworkPolicy (`allowIngressFromNamespaces`):
+ * validates each name and appends the new ones to `admitted`, read at synth.
+ */
+export function admitIngressNamespaces(
+  scope: Construct,
+  admitted: string[],
+  namespaces: readonly string[],
+): void {
+  Validate.array<string>(scope, 'allowIngressFromNamespaces', namespaces).forEach((ns, i) => {
+    Validate.k8sDnsLabel(scope, `allowIngressFromNamespaces[${i}]`, ns, { what: 'a namespace name' });
+    if (!admitted.includes(ns)) admitted.push(ns);
+  });
+}
+
 /** The namespace whose scraper reaches the metrics port: `gmp-system` on Managed Prometheus, else the monitoring stack's. */
 export function scraperNamespace(
   collection: MetricsCollection,
