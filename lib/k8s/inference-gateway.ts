@@ -952,16 +952,17 @@ export interface ModelVariant {
   readonly weight: number;
 }
 
-/** Options of {@link InferenceGateway.addModel}. */
-export interface InferenceModelOptions {
+/**
+ * What a client-facing model's route takes on either kind of backend: the options
+ * {@link InferenceModelOptions} (pools) and {@link ServiceModelOptions} (Services) share.
+ */
+export interface ModelRouteOptions {
   /**
    * The model name clients send; every variant's server must answer to it
    * (`--served-model-name`).
    * @default - the first variant's served model name
    */
   readonly modelName?: string;
-  /** The pools serving the model, with weights. */
-  readonly variants: ModelVariant[];
   /**
    * Host names the route answers (HTTPRoute `hostnames`). Two models on one gateway need
    * distinct host names: the OpenAI paths are the same for every model.
@@ -969,8 +970,11 @@ export interface InferenceModelOptions {
    */
   readonly hostnames?: string[];
   /**
-   * Request timeout at the gateway, seconds (HTTPRoute `timeouts.request`, Istio). Must exceed
-   * the pools' flow-control TTL, or requests held during a scale-from-zero time out first.
+   * Request timeout at the gateway, seconds: HTTPRoute `timeouts.request` with Istio. On GKE,
+   * Services get it as the backend service timeout of a `GCPBackendPolicy` (default 30 s
+   * otherwise; a completion on a CPU runs for minutes), while pools take theirs from the
+   * `GCPBackendPolicy` their chart renders. With Istio and pools it must exceed the pools'
+   * flow-control TTL, or requests held during a scale-from-zero time out first.
    * @default 300
    */
   readonly requestTimeoutSeconds?: number;
@@ -979,6 +983,12 @@ export interface InferenceModelOptions {
    * @default ['/v1/chat/completions', '/v1/completions']
    */
   readonly paths?: string[];
+}
+
+/** Options of {@link InferenceGateway.addModel}. */
+export interface InferenceModelOptions extends ModelRouteOptions {
+  /** The pools serving the model, with weights. */
+  readonly variants: ModelVariant[];
 }
 
 /** A client-facing model on an {@link InferenceGateway}: one HTTPRoute with weighted pools. */
@@ -1086,32 +1096,9 @@ export interface ServiceVariant {
 }
 
 /** Options of {@link InferenceGateway.addServiceModel}. */
-export interface ServiceModelOptions {
-  /**
-   * The model name clients send; every variant's server must answer to it.
-   * @default - the first variant's served model name
-   */
-  readonly modelName?: string;
+export interface ServiceModelOptions extends ModelRouteOptions {
   /** The Services serving the model, with weights. */
   readonly variants: ServiceVariant[];
-  /**
-   * Host names the route answers (HTTPRoute `hostnames`); two models on one gateway need
-   * distinct host names.
-   * @default - every host name of the listener
-   */
-  readonly hostnames?: string[];
-  /**
-   * Request timeout at the gateway, seconds: HTTPRoute `timeouts.request` with Istio, the
-   * backend service timeout (a `GCPBackendPolicy`, default 30 s otherwise) on GKE. A completion
-   * on a CPU runs for minutes.
-   * @default 300
-   */
-  readonly requestTimeoutSeconds?: number;
-  /**
-   * Path prefixes routed.
-   * @default ['/v1/chat/completions', '/v1/completions']
-   */
-  readonly paths?: string[];
 }
 
 /**
@@ -1601,7 +1588,7 @@ export class InferenceGateway extends Construct {
     method: string,
     id: string,
     modelName: string,
-    options: { readonly paths?: string[]; readonly hostnames?: string[] },
+    options: ModelRouteOptions,
   ): { routeName: string; hostnames: string[] } {
     for (const p of options.paths ?? []) {
       if (!PATH_PREFIX.test(p)) {
