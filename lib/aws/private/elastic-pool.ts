@@ -9,6 +9,7 @@ import {
   GpuNodePoolOptions,
   HOURS_PER_MONTH,
   lookupShape,
+  NodeTaint,
   Validate,
   ValidationError,
   Warnings,
@@ -22,6 +23,7 @@ import {
   supportsEfaLayout,
 } from '../instance-types';
 import { IEksCluster, IPlacementGroup, NetworkSubnet } from '../interfaces';
+import { validateSubnet } from './subnets';
 
 // What a Karpenter NodePool and an EKS Auto Mode NodePool (the same karpenter.sh/v1 API behind
 // two node classes) derive alike from the shared GPU pool options: capacity types in priority
@@ -371,4 +373,93 @@ export function efaSelfSecurityGroup(cluster: IEksCluster, id: string, descripti
     description: 'EFA: all traffic to itself',
   });
   return sg;
+}
+
+/**
+ * Validates the props both elastic pools check alike (`instanceType`, `subnet`,
+ * `reservationAvailabilityZone`) and returns the pool's name (`name`, else the construct id
+ * lower-cased), a DNS subdomain.
+ */
+export function validateElasticPoolProps(
+  scope: IConstruct,
+  id: string,
+  props: {
+    readonly name?: string;
+    readonly instanceType?: string;
+    readonly subnet?: NetworkSubnet;
+    readonly reservationAvailabilityZone?: string;
+  },
+): string {
+  if (props.instanceType !== undefined) Validate.awsInstanceType(scope, 'instanceType', props.instanceType);
+  if (props.subnet !== undefined) validateSubnet(scope, 'subnet', props.subnet);
+  if (props.reservationAvailabilityZone !== undefined) {
+    Validate.awsAvailabilityZone(scope, 'reservationAvailabilityZone', props.reservationAvailabilityZone);
+  }
+  const name = props.name ?? id.toLowerCase();
+  Validate.k8sDnsSubdomain(scope, 'name', name, { what: 'a NodePool name' });
+  return name;
+}
+
+/** What {@link elasticNodePoolManifest} renders. */
+export interface ElasticNodePoolSpec {
+  /** NodePool (and node class) name. */
+  readonly name: string;
+  /** The node class: `karpenter.k8s.aws` `EC2NodeClass` or `eks.amazonaws.com` `NodeClass`. */
+  readonly nodeClassRef: { readonly group: string; readonly kind: string };
+  /** Instance types, in the pool's order. */
+  readonly instanceTypes: string[];
+  /** Capacity kinds in priority order. */
+  readonly capacityKinds: CapacityKind[];
+  /** The one zone the pool is pinned to, if any. */
+  readonly zone?: string;
+  /** Node labels. */
+  readonly labels: Record<string, string>;
+  /** Node taints. */
+  readonly taints: NodeTaint[];
+  /** `expireAfter` of the nodes. */
+  readonly expireAfter: string;
+  /** `consolidateAfter` (consolidation only when empty). */
+  readonly consolidateAfter: string;
+  /** `limits` `nvidia.com/gpu`. */
+  readonly maxGpus: number;
+}
+
+/**
+ * The `karpenter.sh/v1` NodePool of an elastic GPU pool: instance-type, capacity-type and
+ * (when pinned) zone requirements, labels and taints, consolidation only when empty, a GPU limit.
+ */
+export function elasticNodePoolManifest(o: ElasticNodePoolSpec): Record<string, unknown> {
+  const requirements: Array<Record<string, unknown>> = [
+    { key: 'node.kubernetes.io/instance-type', operator: 'In', values: o.instanceTypes },
+    {
+      key: 'karpenter.sh/capacity-type',
+      operator: 'In',
+      values: [...new Set(o.capacityKinds.map((k) => ELASTIC_CAPACITY_TYPE[k] as string))],
+    },
+    ...(o.zone !== undefined
+      ? [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [o.zone] }]
+      : []),
+  ];
+  return {
+    apiVersion: 'karpenter.sh/v1',
+    kind: 'NodePool',
+    metadata: { name: o.name },
+    spec: {
+      template: {
+        metadata: { labels: o.labels },
+        spec: {
+          nodeClassRef: { group: o.nodeClassRef.group, kind: o.nodeClassRef.kind, name: o.name },
+          requirements,
+          taints: o.taints.map((t) => ({
+            key: t.key,
+            ...(t.value !== undefined ? { value: t.value } : {}),
+            effect: t.effect,
+          })),
+          expireAfter: o.expireAfter,
+        },
+      },
+      disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter: o.consolidateAfter },
+      limits: { 'nvidia.com/gpu': o.maxGpus },
+    },
+  };
 }
