@@ -52,14 +52,9 @@ import {
 import {
   ServerOpsContext,
   admitIngressCidrs,
-  addServerDisruptionBudget,
-  addServerMetricsCollection,
-  addServerNetworkPolicy,
-  addServerScaledObject,
-  addServerTriggerAuthentication,
-  scraperNamespace,
   serverMetricSelector,
   validateServerAutoscaling,
+  addServerOperations,
 } from './private/server-ops';
 import { LoraAdapter } from './lora';
 import { hybridKvCacheConflict } from './private/hybrid-kv-cache';
@@ -712,24 +707,22 @@ export class ModelServer extends Construct {
       selectorLabels: this.selectorLabels,
       engine,
     };
-    if (props.podDisruptionBudget ?? true) {
-      // All pods: evicting any pod of a multi-node group restarts the group.
-      this.podDisruptionBudget = addServerDisruptionBudget(this, ops);
-    }
-
     const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
-
     raiseDeferredDeprecations(this, collection);
-    const scrape = addServerMetricsCollection(this, ops, collection, props.monitoring, {
-      unmonitoredId: 'k8s-model-server-unmonitored',
-      unmonitoredEffect: 'the serving alerts and dashboards see nothing',
-      monitoringUnusedId: 'k8s-model-server-monitoring-unused',
-    });
-    this.serviceMonitor = scrape.serviceMonitor;
-    this.podMonitoring = scrape.podMonitoring;
-    if (props.networkPolicy?.enabled ?? true) {
-      this.networkPolicy = addServerNetworkPolicy(this, props.networkPolicy ?? {}, ops, {
-        scraperNamespace: scraperNamespace(collection, props.monitoring),
+    // The PodDisruptionBudget covers all pods: evicting any pod of a multi-node group restarts the group.
+    const serverOps = addServerOperations(this, ops, {
+      podDisruptionBudget: props.podDisruptionBudget,
+      networkPolicy: props.networkPolicy,
+      monitoring: props.monitoring,
+      collection,
+      autoscaling,
+      platform: props.platform,
+      scrapeWarnings: {
+        unmonitoredId: 'k8s-model-server-unmonitored',
+        unmonitoredEffect: 'the serving alerts and dashboards see nothing',
+        monitoringUnusedId: 'k8s-model-server-monitoring-unused',
+      },
+      ingress: {
         ingressCidrs: this.ingressCidrs,
         ingressNamespaces: this.ingressNamespaces,
         ingressPods: this.ingressPods,
@@ -737,22 +730,10 @@ export class ModelServer extends Construct {
         // master port), NCCL and Gloo pick ports at run time.
         extraRules: () =>
           this.leaderWorkerSet ? [{ from: [{ pod_selector: { match_labels: this.podLabels } }] }] : [],
-      });
-    }
-    if (autoscaling) {
-      this.triggerAuthentication = addServerTriggerAuthentication(
-        this,
-        autoscaling,
-        ops,
-        collection,
-        props.platform,
-      );
-      this.scaledObject = addServerScaledObject(this, autoscaling, ops, {
+      },
+      scaling: {
         replicas,
         defaultTarget: 5,
-        monitoring: props.monitoring,
-        collection,
-        authenticated: this.triggerAuthentication !== undefined,
         // A LeaderWorkerSet scales by groups through its scale subresource (lws v0.10.0 CRD
         // `subresources.scale`); KEDA needs its API version and kind.
         scaleTargetRef: this.leaderWorkerSet
@@ -763,8 +744,14 @@ export class ModelServer extends Construct {
             }
           : { name: this.deploymentName },
         selector: (m, managed) => this.metricSelector(m, managed),
-      });
-    }
+      },
+    });
+    this.podDisruptionBudget = serverOps.podDisruptionBudget;
+    this.serviceMonitor = serverOps.serviceMonitor;
+    this.podMonitoring = serverOps.podMonitoring;
+    this.networkPolicy = serverOps.networkPolicy;
+    this.triggerAuthentication = serverOps.triggerAuthentication;
+    this.scaledObject = serverOps.scaledObject;
   }
 
   /** Core sizing (TP, quantization x GPU); its errors carry this construct's path, its findings become warnings with their own ids. */
