@@ -3,10 +3,9 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { EksNodeRepairOptions, nodeGroupRepairConfig } from './node-repair';
 import { Construct } from 'constructs';
+import { addEfaSecurityGroup } from './private/efa-security-group';
 import {
   CapacityKind,
   gpuPoolTaints,
@@ -321,24 +320,14 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
     let sgs: string[] = [];
     if (efa) {
       cluster.requireEfaOnlySupport(this);
-      this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      this.securityGroup = addEfaSecurityGroup(this, {
+        id: 'SecurityGroup',
+        rulePrefix: 'Efa',
         vpcId: cluster.network.vpcId,
         description: `EFA node group ${this.node.path}: all traffic to and from itself`,
-        tags: { Name: this.node.path },
+        name: this.node.path,
       });
       const sgId = this.securityGroup.id; // read once: each read creates a cdktf token
-      new VpcSecurityGroupIngressRule(this, 'EfaSelfIngress', {
-        securityGroupId: sgId,
-        referencedSecurityGroupId: sgId,
-        ipProtocol: '-1',
-        description: 'EFA: all traffic from itself',
-      });
-      new VpcSecurityGroupEgressRule(this, 'EfaSelfEgress', {
-        securityGroupId: sgId,
-        referencedSecurityGroupId: sgId,
-        ipProtocol: '-1',
-        description: 'EFA: all traffic to itself',
-      });
       sgs = [sgId, cluster.clusterSecurityGroupId];
     }
     if (usePg) {

@@ -1,7 +1,6 @@
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { addEfaSecurityGroup } from './efa-security-group';
 import { Construct, IConstruct } from 'constructs';
 import {
   Capacity,
@@ -354,25 +353,13 @@ export function resolveElasticPlacementGroup(
 export function efaSelfSecurityGroup(cluster: IEksCluster, id: string, description: string): SecurityGroup {
   const found = cluster.node.tryFindChild(id);
   if (found instanceof SecurityGroup) return found;
-  const scope = cluster as unknown as Construct;
-  const sg = new SecurityGroup(scope, id, {
+  return addEfaSecurityGroup(cluster as unknown as Construct, {
+    id,
+    rulePrefix: id,
     vpcId: cluster.network.vpcId,
     description,
-    tags: { Name: `${cluster.node.path}/${id}` },
+    name: `${cluster.node.path}/${id}`,
   });
-  new VpcSecurityGroupIngressRule(scope, `${id}SelfIngress`, {
-    securityGroupId: sg.id,
-    referencedSecurityGroupId: sg.id,
-    ipProtocol: '-1',
-    description: 'EFA: all traffic from itself',
-  });
-  new VpcSecurityGroupEgressRule(scope, `${id}SelfEgress`, {
-    securityGroupId: sg.id,
-    referencedSecurityGroupId: sg.id,
-    ipProtocol: '-1',
-    description: 'EFA: all traffic to itself',
-  });
-  return sg;
 }
 
 /**
