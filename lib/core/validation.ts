@@ -649,19 +649,17 @@ export class Validate {
     value: unknown,
     options: NameOptions = {},
   ): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
     const max = options.maxLength ?? 63;
-    if (!DNS1123_LABEL.test(v) || v.length > max) {
-      fail(
-        scope,
-        VALIDATION_CODES.K8S_DNS_LABEL,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.K8S_DNS_LABEL,
+      (v) => DNS1123_LABEL.test(v) && v.length <= max,
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not valid as ${options.what ?? 'a Kubernetes object name'}: it must be at most ${max} ` +
-          `lower-case letters, digits or '-', starting and ending with a letter or digit (an RFC 1123 label), for example 'llama-70b'.`,
-      );
-    }
-    return v;
+        `lower-case letters, digits or '-', starting and ending with a letter or digit (an RFC 1123 label), for example 'llama-70b'.`,
+    );
   }
 
   /**
@@ -675,19 +673,17 @@ export class Validate {
     value: unknown,
     options: NameOptions = {},
   ): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
     const max = options.maxLength ?? 253;
-    if (!DNS1123_SUBDOMAIN.test(v) || v.length > max) {
-      fail(
-        scope,
-        VALIDATION_CODES.K8S_DNS_SUBDOMAIN,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.K8S_DNS_SUBDOMAIN,
+      (v) => DNS1123_SUBDOMAIN.test(v) && v.length <= max,
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not valid as ${options.what ?? 'a Kubernetes object name'}: it must be at most ${max} ` +
-          `lower-case letters, digits, '-' or '.', starting and ending with a letter or digit (an RFC 1123 subdomain), for example 'hf-token'.`,
-      );
-    }
-    return v;
+        `lower-case letters, digits, '-' or '.', starting and ending with a letter or digit (an RFC 1123 subdomain), for example 'hf-token'.`,
+    );
   }
 
   /**
@@ -700,19 +696,17 @@ export class Validate {
     value: unknown,
     options: NameOptions = {},
   ): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
     const max = options.maxLength ?? 63;
-    if (!DNS1035_LABEL.test(v) || v.length > max) {
-      fail(
-        scope,
-        VALIDATION_CODES.K8S_RFC1035_LABEL,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.K8S_RFC1035_LABEL,
+      (v) => DNS1035_LABEL.test(v) && v.length <= max,
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not valid as ${options.what ?? 'a Kubernetes Service name'}: it must be at most ${max} ` +
-          `lower-case letters, digits or '-', start with a letter and end with a letter or digit (an RFC 1035 label), for example 'llama-70b'.`,
-      );
-    }
-    return v;
+        `lower-case letters, digits or '-', start with a letter and end with a letter or digit (an RFC 1035 label), for example 'llama-70b'.`,
+    );
   }
 
   /**
