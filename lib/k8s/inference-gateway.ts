@@ -532,29 +532,19 @@ export enum FailureMode {
 // InferencePool (workloads stack)
 // ---------------------------------------------------------------------------------------------
 
-/** Properties of an {@link InferencePool}. */
-export interface InferencePoolProps {
+/**
+ * What every endpoint picker takes, behind a gateway ({@link InferencePoolProps}) or in front of
+ * its own Envoy (`StandaloneInferencePoolProps`): the backend, the scheduling profile, the
+ * picker's replicas and resources, flow control and metrics.
+ */
+export interface EndpointPickerOptions {
   /** The model server behind the pool ({@link ModelServerBackend.of}). */
   readonly backend: IInferenceBackend;
-  /** The inference-gateway platform (orders the stacks, picks provider-specific objects). */
-  readonly platform: IInferenceGatewayPlatform;
   /**
-   * Name of the InferencePool and the Helm release; the picker is `<name>-epp`.
-   * @default - the backend's name
-   */
-  readonly name?: string;
-  /**
-   * The picker's scheduling profile.
+   * The picker's scheduling profile (LoRA affinity is added when the backend serves adapters).
    * @default SchedulingProfile.default()
    */
   readonly schedulingProfile?: SchedulingProfile;
-  /**
-   * What the gateway does when the picker is unreachable. FailOpen keeps serving (degraded
-   * routing) during a picker outage; the API's own default, FailClose, turns it into errors.
-   * Terraform owns the value: nothing reverts it behind your back (dynamo#14811).
-   * @default FailureMode.FAIL_OPEN
-   */
-  readonly failureMode?: FailureMode;
   /**
    * Picker replicas. Above 1 the chart runs them active-passive with leader election, so a
    * restart does not leave the pool without a picker (a single picker answers 500 while it is
@@ -588,6 +578,24 @@ export interface InferencePoolProps {
    * @default MetricsCollection.prometheusOperator()
    */
   readonly metricsCollection?: MetricsCollection;
+}
+
+/** Properties of an {@link InferencePool}. */
+export interface InferencePoolProps extends EndpointPickerOptions {
+  /** The inference-gateway platform (orders the stacks, picks provider-specific objects). */
+  readonly platform: IInferenceGatewayPlatform;
+  /**
+   * Name of the InferencePool and the Helm release; the picker is `<name>-epp`.
+   * @default - the backend's name
+   */
+  readonly name?: string;
+  /**
+   * What the gateway does when the picker is unreachable. FailOpen keeps serving (degraded
+   * routing) during a picker outage; the API's own default, FailClose, turns it into errors.
+   * Terraform owns the value: nothing reverts it behind your back (dynamo#14811).
+   * @default FailureMode.FAIL_OPEN
+   */
+  readonly failureMode?: FailureMode;
   /**
    * Send the endpoint picker's OpenTelemetry traces (request routing, endpoint scoring) to this
    * collector, sampled like the model servers (the chart's `router.tracing`: llm-d-router v0.10.0
@@ -692,6 +700,7 @@ export class InferencePool extends Construct {
       );
     }
     this.failureMode = props.failureMode ?? FailureMode.FAIL_OPEN;
+    Validate.oneOf(this, 'failureMode', this.failureMode, Object.values(FailureMode));
     const epp = eppSettings(
       this,
       props,
