@@ -15,7 +15,6 @@ import {
   raiseSizingFindings,
   resolveInferenceGpusPerNode,
   resolveInferenceNodeCounts,
-  lookupShape,
   Validate,
   validateGpuNodePoolOptions,
   ValidationError,
@@ -26,7 +25,6 @@ import { efaDeviceCount, efaInterfaceLayout } from './efa';
 import { IAutoscaledNodeGroup, IEksCluster, NetworkSubnet } from './interfaces';
 import {
   AwsGpuInstanceType,
-  awsInstanceTypeByName,
   compatibleInstanceTypes,
   efaTrainingInstanceTypeNames,
   GPU_INSTANCE_TYPES,
@@ -43,6 +41,7 @@ import {
   renderUserData,
   resolveAmiType,
   taintTemplate,
+  resolveGpuInstanceType,
 } from './private/node-group-common';
 import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
 import { addNodeVolumeCost } from './private/service-prices';
@@ -218,30 +217,19 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
         );
       }
     }
-    this.instanceType = ValidationError.withScope(this, () => {
-      if (props.instanceType === undefined) {
-        return lookupShape(
-          'AWS',
-          GPU_INSTANCE_TYPES,
-          props.accelerator,
-          this.gpusPerNode,
-          [],
-          props.gpusPerNode !== undefined
-            ? 'gpusPerNode'
-            : props.sizing
-              ? multiNode
-                ? 'sizing.gpusPerNode'
-                : 'sizing.gpusPerReplica'
-              : 'gpusPerNode (default 1)',
-        );
-      }
-      const t = awsInstanceTypeByName(props.instanceType);
-      if (!t.accelerator.equals(props.accelerator) || t.gpuCount !== this.gpusPerNode) {
-        throw new ValidationError(
-          `'instanceType' ${t.name} has ${t.gpuCount} x ${t.accelerator.id}, not ${this.gpusPerNode} x ${props.accelerator.id} ('accelerator', 'gpusPerNode' or 'sizing'): make them agree or omit instanceType.`,
-        );
-      }
-      return t;
+    this.instanceType = resolveGpuInstanceType(this, {
+      accelerator: props.accelerator,
+      gpus: this.gpusPerNode,
+      instanceType: props.instanceType,
+      gpusFrom:
+        props.gpusPerNode !== undefined
+          ? 'gpusPerNode'
+          : props.sizing
+            ? multiNode
+              ? 'sizing.gpusPerNode'
+              : 'sizing.gpusPerReplica'
+            : 'gpusPerNode (default 1)',
+      agreeWith: "'accelerator', 'gpusPerNode' or 'sizing'",
     });
     raiseSizingFindings(this, props.sizing);
     const amiType = resolveAmiType(this, props.amiType);

@@ -11,7 +11,6 @@ import {
   NodeTaint,
   resolveTrainingNodes,
   TrainingNodePoolOptions,
-  lookupShape,
   Validate,
   validateGpuNodePoolOptions,
   ValidationError,
@@ -22,8 +21,6 @@ import { ICheckpointStore, IEksCluster, IPlacementGroup, NetworkSubnet } from '.
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
 import {
   AwsGpuInstanceType,
-  awsInstanceTypeByName,
-  GPU_INSTANCE_TYPES,
   compatibleInstanceTypes,
   efaTrainingInstanceTypeNames,
   supportsEfaLayout,
@@ -38,6 +35,7 @@ import {
   renderUserData,
   requireIntInRange,
   resolveAmiType,
+  resolveGpuInstanceType,
 } from './private/node-group-common';
 import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
 import { addNodeVolumeCost } from './private/service-prices';
@@ -217,24 +215,12 @@ export class TrainingNodeGroup extends Construct {
     }
     this.nodes = resolveTrainingNodes(props, this);
     const gpus = props.gpusPerNode ?? 8;
-    this.instanceType = ValidationError.withScope(this, () => {
-      if (props.instanceType === undefined) {
-        return lookupShape(
-          'AWS',
-          GPU_INSTANCE_TYPES,
-          props.accelerator,
-          gpus,
-          [],
-          props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
-        );
-      }
-      const t = awsInstanceTypeByName(props.instanceType);
-      if (!t.accelerator.equals(props.accelerator) || t.gpuCount !== gpus) {
-        throw new ValidationError(
-          `'instanceType' ${t.name} has ${t.gpuCount} x ${t.accelerator.id}, not ${gpus} x ${props.accelerator.id} ('accelerator', 'gpusPerNode'): make them agree or omit instanceType.`,
-        );
-      }
-      return t;
+    this.instanceType = resolveGpuInstanceType(this, {
+      accelerator: props.accelerator,
+      gpus,
+      instanceType: props.instanceType,
+      gpusFrom: props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
+      agreeWith: "'accelerator', 'gpusPerNode'",
     });
     const efa = props.efa ?? true;
     if (efa && !supportsEfaLayout(this.instanceType)) {

@@ -7,18 +7,16 @@ import {
   CapacityKind,
   GpuNodePoolOptions,
   HOURS_PER_MONTH,
-  lookupShape,
   NodeTaint,
   Validate,
   ValidationError,
   Warnings,
 } from '../../core';
+import { resolveGpuInstanceType } from './node-group-common';
 import {
   AwsGpuInstanceType,
-  awsInstanceTypeByName,
   compatibleInstanceTypes,
   efaTrainingInstanceTypeNames,
-  GPU_INSTANCE_TYPES,
   supportsEfaLayout,
 } from '../instance-types';
 import { IEksCluster, IPlacementGroup, NetworkSubnet } from '../interfaces';
@@ -114,24 +112,12 @@ export function resolveElasticInstanceTypes(
   capacity: ElasticCapacity,
 ): ElasticInstanceTypes {
   const gpus = props.gpusPerNode ?? 8;
-  const primary: AwsGpuInstanceType = ValidationError.withScope(scope, () => {
-    if (props.instanceType === undefined) {
-      return lookupShape(
-        'AWS',
-        GPU_INSTANCE_TYPES,
-        props.accelerator,
-        gpus,
-        [],
-        props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
-      );
-    }
-    const t = awsInstanceTypeByName(props.instanceType);
-    if (!t.accelerator.equals(props.accelerator) || t.gpuCount !== gpus) {
-      throw new ValidationError(
-        `'instanceType' ${t.name} has ${t.gpuCount} x ${t.accelerator.id}, not ${gpus} x ${props.accelerator.id} ('accelerator', 'gpusPerNode'): make them agree or omit instanceType.`,
-      );
-    }
-    return t;
+  const primary = resolveGpuInstanceType(scope, {
+    accelerator: props.accelerator,
+    gpus,
+    instanceType: props.instanceType,
+    gpusFrom: props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
+    agreeWith: "'accelerator', 'gpusPerNode'",
   });
   if (efa && !supportsEfaLayout(primary)) {
     throw new ValidationError(
