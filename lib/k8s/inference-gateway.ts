@@ -25,6 +25,7 @@ import {
   registerCrdInstaller,
   toYaml,
 } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
 import { fetchedManifestDocuments } from './private/manifest-bundle';
 import {
   eppDisruptionBudget,
@@ -771,16 +772,11 @@ export class InferencePool extends Construct {
         monitoring: eppMonitoringValues(epp, this.poolName, props.monitoring),
       },
     };
-    this.resource = new Release(this, 'Resource', {
+    this.resource = addPinnedRelease(this, {
       name: this.poolName,
       namespace: this.namespace,
-      repository: GATEWAY_HELM_CHARTS.llmdRouterGateway.repository,
-      chart: GATEWAY_HELM_CHARTS.llmdRouterGateway.chart,
-      version: GATEWAY_HELM_CHARTS.llmdRouterGateway.version,
-      values: [toYaml(values)],
-      timeout: 600,
-      atomic: true,
-      cleanupOnFail: true,
+      chart: GATEWAY_HELM_CHARTS.llmdRouterGateway,
+      values: toYaml(values),
     });
     this.node.defaultChild = this.resource;
 

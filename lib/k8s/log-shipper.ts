@@ -5,7 +5,8 @@ import { Validate, ValidationError } from '../core';
 import { IMonitoringStack } from './interfaces';
 import { PodSecurityLevel } from './pod-security';
 import { toYaml } from './private/common';
-import { opsHelmRelease, opsNamespace, opsReleaseNames } from './private/telemetry';
+import { addPinnedRelease } from './private/helm-release';
+import { opsNamespace, opsReleaseNames } from './private/telemetry';
 import { OPS_HELM_CHARTS } from './versions';
 
 /**
@@ -202,7 +203,13 @@ export class LogShipper extends Construct {
         ? { serviceMonitor: { enabled: true, selector: { ...props.monitoring.selectorLabels } } }
         : {}),
     };
-    this.resource = opsHelmRelease(this, names, OPS_HELM_CHARTS.fluentBit, toYaml(values), [ns]);
+    this.resource = addPinnedRelease(this, {
+      name: names.release,
+      namespace: names.namespace,
+      chart: OPS_HELM_CHARTS.fluentBit,
+      values: toYaml(values),
+      dependsOn: [ns],
+    });
     this.node.defaultChild = this.resource;
   }
 }

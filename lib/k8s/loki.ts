@@ -7,9 +7,9 @@ import { LOKI_STREAM_JOB, LogDestination } from './log-shipper';
 import type { MonitoringStack } from './monitoring-stack';
 import { PodSecurityLevel } from './pod-security';
 import { MANAGED_BY, toYaml } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
 import {
   checkTelemetryStorage,
-  opsHelmRelease,
   opsNamespace,
   opsReleaseNames,
   opsResources,
@@ -349,14 +349,14 @@ export class Loki extends Construct {
           }
         : {}),
     };
-    this.resource = opsHelmRelease(
-      this,
-      names,
-      OPS_HELM_CHARTS.loki,
+    this.resource = addPinnedRelease(this, {
+      name: names.release,
+      namespace: names.namespace,
+      chart: OPS_HELM_CHARTS.loki,
       // YAML 1.1 quoting: Helm reads values as YAML 1.1, where the unquoted schema date would be a timestamp.
-      stringify(values, { lineWidth: 0, version: '1.1' }),
-      this.rules ? [ns, this.rules] : [ns],
-    );
+      values: stringify(values, { lineWidth: 0, version: '1.1' }),
+      dependsOn: this.rules ? [ns, this.rules] : [ns],
+    });
     this.node.defaultChild = this.resource;
 
     props.monitoring?.addLogDataSource({ url: this.url });

@@ -10,6 +10,7 @@ import {
 } from './inference-gateway';
 import { IInferenceBackend } from './interfaces';
 import { dependOnStackOf, toYaml } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
 import {
   eppDisruptionBudget,
   eppModelServersValues,
@@ -207,16 +208,11 @@ export class StandaloneInferencePool extends Construct {
         monitoring: eppMonitoringValues(epp, this.poolName, props.monitoring),
       },
     };
-    this.resource = new Release(this, 'Resource', {
+    this.resource = addPinnedRelease(this, {
       name: this.poolName,
       namespace: this.namespace,
-      repository: GATEWAY_HELM_CHARTS.llmdRouterStandalone.repository,
-      chart: GATEWAY_HELM_CHARTS.llmdRouterStandalone.chart,
-      version: GATEWAY_HELM_CHARTS.llmdRouterStandalone.version,
-      values: [toYaml(values)],
-      timeout: 600,
-      atomic: true,
-      cleanupOnFail: true,
+      chart: GATEWAY_HELM_CHARTS.llmdRouterStandalone,
+      values: toYaml(values),
     });
     this.node.defaultChild = this.resource;
     this.eppDisruptionBudget = eppDisruptionBudget(this, {

@@ -4,9 +4,9 @@ import { Validate } from '../core';
 import { IMonitoringStack } from './interfaces';
 import { PodSecurityLevel } from './pod-security';
 import { toYaml } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
 import {
   checkTelemetryStorage,
-  opsHelmRelease,
   opsNamespace,
   opsReleaseNames,
   opsResources,
@@ -173,7 +173,13 @@ export class Tempo extends Construct {
         ? { serviceMonitor: { enabled: true, additionalLabels: { ...props.monitoring.selectorLabels } } }
         : {}),
     };
-    this.resource = opsHelmRelease(this, names, OPS_HELM_CHARTS.tempo, toYaml(values), [ns]);
+    this.resource = addPinnedRelease(this, {
+      name: names.release,
+      namespace: names.namespace,
+      chart: OPS_HELM_CHARTS.tempo,
+      values: toYaml(values),
+      dependsOn: [ns],
+    });
     this.node.defaultChild = this.resource;
   }
 

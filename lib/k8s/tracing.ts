@@ -13,8 +13,8 @@ import type { MonitoringStack } from './monitoring-stack';
 import { PodSecurityLevel } from './pod-security';
 import { PodEnvVar } from './pod-spec';
 import { toYaml } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
 import {
-  opsHelmRelease,
   opsNamespace,
   opsReleaseNames,
   opsResources,
@@ -322,7 +322,13 @@ export class TraceCollector extends Construct implements ITraceCollector {
         ? { serviceMonitor: { enabled: true, extraLabels: { ...monitoring.selectorLabels } } }
         : {}),
     };
-    this.resource = opsHelmRelease(this, names, OPS_HELM_CHARTS.openTelemetryCollector, toYaml(values), [ns]);
+    this.resource = addPinnedRelease(this, {
+      name: names.release,
+      namespace: names.namespace,
+      chart: OPS_HELM_CHARTS.openTelemetryCollector,
+      values: toYaml(values),
+      dependsOn: [ns],
+    });
     this.node.defaultChild = this.resource;
 
     const tempo = backends.find((b) => b.kind === TraceBackendKind.TEMPO && b.queryUrl !== undefined);

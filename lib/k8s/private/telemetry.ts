@@ -1,11 +1,9 @@
-import { Release } from '@cdktf/provider-helm/lib/release';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { ITerraformDependable, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { Validate, ValidationError } from '../../core';
 import { PodSecurityLevel, podSecurityLabels } from '../pod-security';
 import { TelemetryStorage } from '../telemetry-storage';
-import { HelmChartVersion } from '../versions';
 import { MANAGED_BY, assertDnsLabel, assertServiceName } from './common';
 
 /** Validates a `storage` prop: a {@link TelemetryStorage}. */
@@ -31,7 +29,7 @@ export function retentionHours(scope: IConstruct, days: number): string {
 
 // The parts every operations component installed from a pinned chart shares (Loki, Tempo, the
 // OpenTelemetry collector, the Fluent Bit log shipper): its names, namespace, service account,
-// volume, resources and Helm release.
+// volume and resources.
 
 /** Namespace and Helm release name of an operations component, validated. */
 export interface OpsReleaseNames {
@@ -110,30 +108,5 @@ export function opsResources(cpu: string, memoryMiB: number): Record<string, unk
 export function opsNamespace(scope: Construct, name: string, level: PodSecurityLevel): NamespaceV1 {
   return new NamespaceV1(scope, 'Namespace', {
     metadata: { name, labels: { ...podSecurityLabels(level), ...MANAGED_BY } },
-  });
-}
-
-/**
- * The component's Helm release (construct id `Resource`) of a pinned chart: atomic, cleaned up on
- * failure, ten minutes to become ready.
- */
-export function opsHelmRelease(
-  scope: Construct,
-  names: OpsReleaseNames,
-  chart: HelmChartVersion,
-  values: string,
-  dependsOn: ITerraformDependable[],
-): Release {
-  return new Release(scope, 'Resource', {
-    name: names.release,
-    namespace: names.namespace,
-    repository: chart.repository,
-    chart: chart.chart,
-    version: chart.version,
-    values: [values],
-    timeout: 600,
-    atomic: true,
-    cleanupOnFail: true,
-    dependsOn,
   });
 }
