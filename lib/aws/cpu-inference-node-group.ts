@@ -95,19 +95,17 @@ export class CpuInferenceNodeGroup extends Construct {
       shapeName: props.instanceType,
     });
     const kind = pool.capacityKind;
-    const s = props.sizing;
     this.minNodes = pool.minNodes;
     this.maxNodes = pool.maxNodes;
     this.instanceType = pool.shape;
     this.replicasPerNode = pool.replicasPerNode;
     const a = allocatable(this.instanceType);
-    const rootGiB =
-      props.rootVolumeSizeGiB ?? Math.max(50, 30 + Math.ceil(1.2 * (s?.fileGiB ?? 0) * this.replicasPerNode));
+    const rootGiB = props.rootVolumeSizeGiB ?? pool.defaultDiskGiB;
     requireIntInRange(
       this,
       'rootVolumeSizeGiB',
       rootGiB,
-      s ? 20 + Math.ceil(s.fileGiB) : 20,
+      pool.minDiskGiB,
       16384,
       'the node keeps the llama.cpp image and a copy of the GGUF file per replica.',
     );

@@ -87,6 +87,13 @@ export interface CpuPool<T extends CpuShape> {
   readonly shape: T;
   /** Replicas of `sizing` one node holds (1 without a sizing). */
   readonly replicasPerNode: number;
+  /**
+   * The node disk when the user gives none, GiB: 30 for the image plus 1.2 x the GGUF file per
+   * replica on the node (each copies the file into an emptyDir), at least 50.
+   */
+  readonly defaultDiskGiB: number;
+  /** The smallest node disk accepted, GiB: 20 plus the GGUF file. */
+  readonly minDiskGiB: number;
 }
 
 /**
@@ -148,5 +155,14 @@ export function resolveCpuPool<T extends CpuShape>(scope: IConstruct, o: CpuPool
   const replicasPerNode = s
     ? Math.max(1, Math.min(Math.floor(a.memoryGiB / s.memoryGiB), Math.floor(a.vcpus / s.vcpus)))
     : 1;
-  return { capacityKind, minNodes, maxNodes, shape, replicasPerNode };
+  const fileGiB = s?.fileGiB ?? 0;
+  return {
+    capacityKind,
+    minNodes,
+    maxNodes,
+    shape,
+    replicasPerNode,
+    defaultDiskGiB: Math.max(50, 30 + Math.ceil(1.2 * fileGiB * replicasPerNode)),
+    minDiskGiB: 20 + Math.ceil(fileGiB),
+  };
 }

@@ -92,15 +92,13 @@ export class CpuInferenceNodePool extends Construct {
       shapeName: props.machineType,
     });
     const kind = pool.capacityKind;
-    const s = props.sizing;
     this.minNodes = pool.minNodes;
     this.maxNodes = pool.maxNodes;
     this.machineType = pool.shape;
     this.replicasPerNode = pool.replicasPerNode;
-    const disk =
-      props.diskSizeGb ?? Math.max(50, 30 + Math.ceil(1.2 * (s?.fileGiB ?? 0) * this.replicasPerNode));
+    const disk = props.diskSizeGb ?? pool.defaultDiskGiB;
     Validate.integer(this, 'diskSizeGb', disk, {
-      min: s ? 20 + Math.ceil(s.fileGiB) : 20,
+      min: pool.minDiskGiB,
       max: 65536,
       reason: 'the node keeps the llama.cpp image and a copy of the GGUF file per replica',
     });
