@@ -22,12 +22,11 @@ import {
   gpuLaunchTemplateBasics,
   gpuNodeLabels,
   renderUserData,
-  requireIntInRange,
   resolveAmiType,
+  resolveHugePages2MiB,
 } from './private/node-group-common';
 import { RawTerraformResource } from '../core/private/raw-resource';
 import { addNodeVolumeCost } from './private/service-prices';
-import { EFA_HUGE_PAGES_2MIB } from './training-node-group';
 
 /** Properties of a {@link KarpenterGpuNodePool}: the elastic GPU pool options plus Karpenter's. */
 export interface KarpenterGpuNodePoolProps extends ElasticGpuNodePoolOptions {
@@ -158,15 +157,7 @@ export class KarpenterGpuNodePool extends Construct implements IElasticGpuNodePo
         this,
       );
     }
-    const hugePages = props.hugePages2MiB ?? (efa ? EFA_HUGE_PAGES_2MIB : 0);
-    requireIntInRange(
-      this,
-      'hugePages2MiB',
-      hugePages,
-      0,
-      1_000_000,
-      `the number of 2 MiB pages, ${EFA_HUGE_PAGES_2MIB} for EFA.`,
-    );
+    const hugePages = resolveHugePages2MiB(this, props.hugePages2MiB, efa);
     const basics = gpuLaunchTemplateBasics(this, {
       amiType,
       rootVolumeSizeGiB: props.rootVolumeSizeGiB,

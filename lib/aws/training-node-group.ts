@@ -33,15 +33,14 @@ import {
   gpuNodeLabels,
   nodeGroupName,
   renderUserData,
-  requireIntInRange,
   resolveAmiType,
   resolveGpuInstanceType,
+  resolveHugePages2MiB,
 } from './private/node-group-common';
 import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
 import { addNodeVolumeCost } from './private/service-prices';
 
-/** Huge pages the EFA driver pre-allocates (EKS UG `node-efa`). */
-export const EFA_HUGE_PAGES_2MIB = 5128;
+export { EFA_HUGE_PAGES_2MIB } from './private/node-group-common';
 
 /**
  * `hugepages-2Mi` one EFA pod per node requests, in MiB: the value AWS's EKS NCCL tests use
@@ -237,16 +236,8 @@ export class TrainingNodeGroup extends Construct {
       );
     }
     const amiType = resolveAmiType(this, props.amiType);
-    const hugePages = props.hugePages2MiB ?? (efa ? EFA_HUGE_PAGES_2MIB : 0);
+    const hugePages = resolveHugePages2MiB(this, props.hugePages2MiB, efa);
     this.hugePages2MiB = hugePages;
-    requireIntInRange(
-      this,
-      'hugePages2MiB',
-      hugePages,
-      0,
-      1_000_000,
-      `the number of 2 MiB pages, ${EFA_HUGE_PAGES_2MIB} for EFA.`,
-    );
     const ltBasics = gpuLaunchTemplateBasics(this, {
       amiType,
       rootVolumeSizeGiB: props.rootVolumeSizeGiB,

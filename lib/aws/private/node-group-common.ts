@@ -22,6 +22,9 @@ import {
 } from '../../core';
 import { AwsGpuInstanceType, awsInstanceTypeByName, GPU_INSTANCE_TYPES } from '../instance-types';
 
+/** Huge pages the EFA driver pre-allocates (EKS UG `node-efa`). */
+export const EFA_HUGE_PAGES_2MIB = 5128;
+
 /** EKS AMI types for NVIDIA GPU node groups this library supports. */
 export enum GpuAmiType {
   /** Amazon Linux 2023 with the NVIDIA driver, CUDA user-mode driver, container toolkit and EFA minimal. */
@@ -356,4 +359,21 @@ export function resolveGpuInstanceType(scope: IConstruct, o: GpuInstanceTypeChoi
     }
     return t;
   });
+}
+
+/**
+ * `hugePages2MiB` of a node group or pool: the EFA driver's {@link EFA_HUGE_PAGES_2MIB} with EFA,
+ * else 0 (the AMI's setting), validated as a whole number of pages.
+ */
+export function resolveHugePages2MiB(scope: IConstruct, value: number | undefined, efa: boolean): number {
+  const hugePages = value ?? (efa ? EFA_HUGE_PAGES_2MIB : 0);
+  requireIntInRange(
+    scope,
+    'hugePages2MiB',
+    hugePages,
+    0,
+    1_000_000,
+    `the number of 2 MiB pages, ${EFA_HUGE_PAGES_2MIB} for EFA.`,
+  );
+  return hugePages;
 }
