@@ -52,6 +52,7 @@ import {
 import {
   ServerOpsContext,
   admitIngressCidrs,
+  admitIngressNamespaces,
   serverMetricSelector,
   validateServerAutoscaling,
   addServerOperations,
@@ -1138,10 +1139,7 @@ export class ModelServer extends Construct {
    * the NetworkPolicy is disabled.
    */
   public allowIngressFromNamespaces(namespaces: readonly string[]): void {
-    Validate.array<string>(this, 'allowIngressFromNamespaces', namespaces).forEach((ns, i) => {
-      Validate.k8sDnsLabel(this, `allowIngressFromNamespaces[${i}]`, ns, { what: 'a namespace name' });
-      if (!this.ingressNamespaces.includes(ns)) this.ingressNamespaces.push(ns);
-    });
+    admitIngressNamespaces(this, this.ingressNamespaces, namespaces);
   }
 
   /**
