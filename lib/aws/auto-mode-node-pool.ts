@@ -11,24 +11,24 @@ import {
 import { AUTO_MODE_GPU_INSTANCE_FAMILIES, AUTO_MODE_MAX_NODE_LIFETIME } from './auto-mode';
 import { EFA_RESOURCE } from './training-node-group';
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
-import { ElasticGpuNodePoolOptions } from './elastic-gpu-node-pool';
+import { ElasticGpuNodePoolOptions, IElasticGpuNodePool } from './elastic-gpu-node-pool';
 import { IEksCluster } from './interfaces';
 import { requireEksCluster } from './private/auto-mode-rules';
 import {
   claimElasticInstanceTypes,
   efaSelfSecurityGroup,
-  ELASTIC_CAPACITY_TYPE,
+  elasticNodePoolManifest,
   resolveElasticCapacity,
   resolveElasticInstanceTypes,
   resolveElasticPlacementGroup,
   resolveElasticSubnets,
   resolveGpuLimit,
   validateConsolidateAfter,
+  validateElasticPoolProps,
 } from './private/elastic-pool';
 import { addNodeGroupCost, gpuNodeLabels, requireIntInRange } from './private/node-group-common';
 import { RawTerraformResource } from '../core/private/raw-resource';
 import { addNodeVolumeCost } from './private/service-prices';
-import { validateSubnet } from './private/subnets';
 
 /**
  * Props of the managed node groups and `KarpenterGpuNodePool` that an Auto Mode pool refuses,
@@ -102,26 +102,16 @@ export interface AutoModeGpuNodePoolProps extends ElasticGpuNodePoolOptions {
  *   capacity: Capacity.capacityBlock('cr-0123456789abcdef0'), fallbackCapacity: [Capacity.onDemand()],
  * });
  */
-export class AutoModeGpuNodePool extends Construct {
-  /** The NodePool `kubernetes_manifest`. */
+export class AutoModeGpuNodePool extends Construct implements IElasticGpuNodePool {
   public readonly nodePool: TerraformResource;
-  /** The NodeClass `kubernetes_manifest`. */
   public readonly nodeClass: TerraformResource;
-  /** The NodePool manifest. */
   public readonly nodePoolManifest: Record<string, unknown>;
-  /** The NodeClass manifest. */
   public readonly nodeClassManifest: Record<string, unknown>;
-  /** Instance types the pool may launch. */
   public readonly instanceTypes: string[];
-  /** EFA devices per node (0 without EFA): what a pod requests as `vpc.amazonaws.com/efa`. */
   public readonly efaDevicesPerNode: number;
-  /** Most GPUs the pool holds. */
   public readonly maxGpus: number;
-  /** Labels of the nodes. */
   public readonly labels: Record<string, string>;
-  /** Taints of the nodes; the GPU taint first. */
   public readonly taints: NodeTaint[];
-  /** Name of the placement group every node launches in (none unless asked). */
   public readonly placementGroupName?: string;
 
   constructor(scope: Construct, id: string, props: AutoModeGpuNodePoolProps) {
@@ -153,13 +143,7 @@ export class AutoModeGpuNodePool extends Construct {
       );
     }
     if (props.efa !== undefined) Validate.boolean(this, 'efa', props.efa);
-    if (props.instanceType !== undefined) Validate.awsInstanceType(this, 'instanceType', props.instanceType);
-    if (props.subnet !== undefined) validateSubnet(this, 'subnet', props.subnet);
-    if (props.reservationAvailabilityZone !== undefined) {
-      Validate.awsAvailabilityZone(this, 'reservationAvailabilityZone', props.reservationAvailabilityZone);
-    }
-    const name = props.name ?? id.toLowerCase();
-    Validate.k8sDnsSubdomain(this, 'name', name, { what: 'a NodePool name' });
+    const name = validateElasticPoolProps(this, id, props);
     if (name === 'default' || name === 'general-purpose' || name === 'system') {
       throw new ValidationError(
         `'name' ('${name}') is the name of an Auto Mode built-in NodeClass or NodePool, which Auto Mode owns: choose another name.`,
@@ -265,39 +249,18 @@ export class AutoModeGpuNodePool extends Construct {
         tags: { 'cdktf-ai-infra/node-pool': name },
       },
     };
-    const requirements: Array<Record<string, unknown>> = [
-      { key: 'node.kubernetes.io/instance-type', operator: 'In', values: this.instanceTypes },
-      {
-        key: 'karpenter.sh/capacity-type',
-        operator: 'In',
-        values: [...new Set(capacity.kinds.map((k) => ELASTIC_CAPACITY_TYPE[k] as string))],
-      },
-      ...(singleAz || props.subnet
-        ? [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [subnets[0].availabilityZone] }]
-        : []),
-    ];
-    this.nodePoolManifest = {
-      apiVersion: 'karpenter.sh/v1',
-      kind: 'NodePool',
-      metadata: { name },
-      spec: {
-        template: {
-          metadata: { labels: this.labels },
-          spec: {
-            nodeClassRef: { group: 'eks.amazonaws.com', kind: 'NodeClass', name },
-            requirements,
-            taints: this.taints.map((t) => ({
-              key: t.key,
-              ...(t.value !== undefined ? { value: t.value } : {}),
-              effect: t.effect,
-            })),
-            expireAfter: AUTO_MODE_MAX_NODE_LIFETIME,
-          },
-        },
-        disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter },
-        limits: { 'nvidia.com/gpu': this.maxGpus },
-      },
-    };
+    this.nodePoolManifest = elasticNodePoolManifest({
+      name,
+      nodeClassRef: { group: 'eks.amazonaws.com', kind: 'NodeClass' },
+      instanceTypes: this.instanceTypes,
+      capacityKinds: capacity.kinds,
+      zone: singleAz || props.subnet ? subnets[0].availabilityZone : undefined,
+      labels: this.labels,
+      taints: this.taints,
+      expireAfter: AUTO_MODE_MAX_NODE_LIFETIME,
+      consolidateAfter,
+      maxGpus: this.maxGpus,
+    });
     this.nodeClass = new RawTerraformResource(this, 'NodeClass', 'kubernetes_manifest', 'kubernetes', {
       manifest: this.nodeClassManifest,
     });

@@ -1,4 +1,4 @@
-import { addLustreSecurityRules } from './private/lustre-rules';
+import { addLustreSecurityRules, validatePersistent2 } from './private/lustre-rules';
 import { FsxDataRepositoryAssociation } from '@cdktf/provider-aws/lib/fsx-data-repository-association';
 import { FsxLustreFileSystem } from '@cdktf/provider-aws/lib/fsx-lustre-file-system';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -14,11 +14,7 @@ import { awsPartition } from './private/partition';
 import { bucketGrantStatements, SecureBucket } from './private/secure-bucket';
 import { addLustreCost, addS3BucketAssumption } from './private/service-prices';
 
-/** Per-unit storage throughput values of PERSISTENT_2 SSD file systems, MB/s per TiB. */
-export const LUSTRE_THROUGHPUTS_MBPS_PER_TIB = [125, 250, 500, 1000] as const;
-
-/** Lustre versions of PERSISTENT_2 file systems (FSx API `FileSystemTypeVersion`; 2.10 is Scratch / PERSISTENT_1 only). */
-export const LUSTRE_PERSISTENT_2_VERSIONS = ['2.12', '2.15'] as const;
+export { LUSTRE_PERSISTENT_2_VERSIONS, LUSTRE_THROUGHPUTS_MBPS_PER_TIB } from './private/lustre-rules';
 
 /** Most data repository associations one FSx for Lustre file system takes. */
 export const MAX_DATA_REPOSITORY_ASSOCIATIONS = 8;
@@ -312,26 +308,13 @@ export class CheckpointStore extends Construct implements ICheckpointStore {
       }
       const cluster = props.cluster;
       const cap = Validate.integer(this, 'lustre.capacityGiB', l.capacityGiB, { min: 1, max: 10_000_000 });
-      if (!Number.isInteger(cap) || !(cap === 1200 || (cap >= 2400 && cap % 2400 === 0))) {
-        throw new ValidationError(
-          `'lustre.capacityGiB' (${cap}) must be 1200, 2400 or a multiple of 2400 for PERSISTENT_2 (for example ${Math.max(2400, Math.ceil((Number(cap) || 0) / 2400) * 2400)}).`,
-          this,
-        );
-      }
       const tp = l.throughputMBpsPerTiB ?? 250;
-      if (!(LUSTRE_THROUGHPUTS_MBPS_PER_TIB as readonly number[]).includes(tp)) {
-        throw new ValidationError(
-          `'lustre.throughputMBpsPerTiB' (${tp}) must be one of ${LUSTRE_THROUGHPUTS_MBPS_PER_TIB.join(', ')} (PERSISTENT_2 SSD).`,
-          this,
-        );
-      }
       const version = l.fileSystemTypeVersion ?? '2.15';
-      if (!(LUSTRE_PERSISTENT_2_VERSIONS as readonly string[]).includes(version)) {
-        throw new ValidationError(
-          `'lustre.fileSystemTypeVersion' ('${version}') must be one of ${LUSTRE_PERSISTENT_2_VERSIONS.join(', ')}: PERSISTENT_2 file systems do not run other Lustre versions.`,
-          this,
-        );
-      }
+      validatePersistent2(this, 'lustre.', {
+        capacityGiB: cap,
+        throughputMBpsPerTiB: tp,
+        fileSystemTypeVersion: version,
+      });
       if (l.subnet !== undefined) validateSubnet(this, 'lustre.subnet', l.subnet);
       const subnet = l.subnet ?? cluster.network.trainingSubnet;
       if (!subnet) {

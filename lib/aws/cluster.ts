@@ -453,16 +453,7 @@ class ImportedEksCluster extends Construct implements IEksCluster {
     ] as const) {
       if (attrs[b] !== undefined) Validate.boolean(this, b, attrs[b]);
     }
-    if (attrs.nodeRepair !== undefined) {
-      if (attrs.nodeAutoRepair === false) {
-        throw new ValidationError(
-          `'nodeRepair' is set but 'nodeAutoRepair' is false: the repair options apply only with auto repair. Remove 'nodeRepair' or set nodeAutoRepair: true.`,
-          this,
-        );
-      }
-      eksNodeRepairConfig(this, 'nodeRepair', attrs.nodeRepair);
-      this.nodeRepair = attrs.nodeRepair;
-    }
+    this.nodeRepair = clusterNodeRepair(this, attrs.nodeRepair, attrs.nodeAutoRepair);
     this.clusterName = attrs.clusterName;
     this.region = this.network.region;
     this.resource = new DataAwsEksCluster(this, 'Resource', { name: attrs.clusterName });
@@ -985,16 +976,7 @@ export class EksCluster extends Construct implements IEksCluster {
     addSystemNodesCost(this.systemNodeGroup, sys.instanceType ?? 'm6i.large', sysMin, sysMax, 50);
 
     this.addon('coredns', this.addonVersions.coredns, { dependsOn: [this.systemNodeGroup] });
-    if (props.nodeRepair !== undefined) {
-      if (props.nodeAutoRepair === false) {
-        throw new ValidationError(
-          `'nodeRepair' is set but 'nodeAutoRepair' is false: the repair options apply only with auto repair. Remove 'nodeRepair' or set nodeAutoRepair: true.`,
-          this,
-        );
-      }
-      eksNodeRepairConfig(this, 'nodeRepair', props.nodeRepair);
-      this.nodeRepair = props.nodeRepair;
-    }
+    this.nodeRepair = clusterNodeRepair(this, props.nodeRepair, props.nodeAutoRepair);
     this.nodeAutoRepair = props.nodeAutoRepair ?? props.nodeRepair !== undefined;
     if (this.nodeAutoRepair) {
       this.addon('eks-node-monitoring-agent', undefined, { dependsOn: [this.systemNodeGroup] });
@@ -1233,4 +1215,24 @@ function compareVersions(a: string, b: string): number {
     }
   }
   return 0;
+}
+
+/**
+ * Validates a cluster's `nodeRepair` (the repair options apply only with auto repair, so
+ * `nodeAutoRepair: false` with them is an error) and returns it.
+ */
+function clusterNodeRepair(
+  scope: Construct,
+  nodeRepair: EksNodeRepairOptions | undefined,
+  nodeAutoRepair: boolean | undefined,
+): EksNodeRepairOptions | undefined {
+  if (nodeRepair === undefined) return undefined;
+  if (nodeAutoRepair === false) {
+    throw new ValidationError(
+      `'nodeRepair' is set but 'nodeAutoRepair' is false: the repair options apply only with auto repair. Remove 'nodeRepair' or set nodeAutoRepair: true.`,
+      scope,
+    );
+  }
+  eksNodeRepairConfig(scope, 'nodeRepair', nodeRepair);
+  return nodeRepair;
 }

@@ -3,13 +3,12 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
 import {
-  Capacity,
+  CpuInferencePoolOptions,
   CapacityKind,
   CostEstimate,
   CPU_INFERENCE_NODE_LABEL,
   CPU_INFERENCE_TAINT,
   CpuShape,
-  LlamaCppSizing,
   NodeTaint,
   Validate,
   Warnings,
@@ -30,46 +29,14 @@ import { addNodeVolumeCost } from './private/service-prices';
 export const CPU_AMI_TYPE = 'AL2023_x86_64_STANDARD';
 
 /** Properties of a {@link CpuInferenceNodeGroup}. */
-export interface CpuInferenceNodeGroupProps {
+export interface CpuInferenceNodeGroupProps extends CpuInferencePoolOptions {
   /** The cluster. */
   readonly cluster: IEksCluster;
-  /**
-   * The llama.cpp sizing the nodes hold (core `sizeLlamaCpp`, or `LlamaCppServer.sizing`): the
-   * instance type is the cheapest whose allocatable memory and vCPUs hold one replica.
-   * @default - none: give `instanceType`
-   */
-  readonly sizing?: LlamaCppSizing;
   /**
    * Instance type, one of `CPU_INSTANCE_TYPES` (M7i, R7i).
    * @default - the cheapest catalogued type that holds one replica of `sizing`
    */
   readonly instanceType?: string;
-  /**
-   * Fewest nodes (0 lets the group scale to zero; the first request then waits for a node).
-   * @default 0
-   */
-  readonly minNodes?: number;
-  /**
-   * Most nodes.
-   * @default - the larger of 2 and minNodes
-   */
-  readonly maxNodes?: number;
-  /**
-   * Capacity: `Capacity.onDemand()` or `Capacity.spot()` (diversified over the same size of both
-   * families).
-   * @default Capacity.onDemand()
-   */
-  readonly capacity?: Capacity;
-  /**
-   * Extra node labels.
-   * @default - none
-   */
-  readonly labels?: Record<string, string>;
-  /**
-   * Extra taints (the CPU inference taint is always set).
-   * @default - none
-   */
-  readonly taints?: NodeTaint[];
   /**
    * Root volume, GiB: the image, and the GGUF file the weights init container copies onto the
    * node (an emptyDir) for each replica on it.
@@ -128,19 +95,17 @@ export class CpuInferenceNodeGroup extends Construct {
       shapeName: props.instanceType,
     });
     const kind = pool.capacityKind;
-    const s = props.sizing;
     this.minNodes = pool.minNodes;
     this.maxNodes = pool.maxNodes;
     this.instanceType = pool.shape;
     this.replicasPerNode = pool.replicasPerNode;
     const a = allocatable(this.instanceType);
-    const rootGiB =
-      props.rootVolumeSizeGiB ?? Math.max(50, 30 + Math.ceil(1.2 * (s?.fileGiB ?? 0) * this.replicasPerNode));
+    const rootGiB = props.rootVolumeSizeGiB ?? pool.defaultDiskGiB;
     requireIntInRange(
       this,
       'rootVolumeSizeGiB',
       rootGiB,
-      s ? 20 + Math.ceil(s.fileGiB) : 20,
+      pool.minDiskGiB,
       16384,
       'the node keeps the llama.cpp image and a copy of the GGUF file per replica.',
     );

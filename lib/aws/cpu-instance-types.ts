@@ -1,4 +1,4 @@
-import { CpuArchitecture, CpuShape, ValidationError } from '../core';
+import { CpuArchitecture, CpuShape, cpuShapeByName } from '../core';
 import { EC2_PRICE_TABLE_SOURCE, ec2OnDemandPrice } from './private/price-tables';
 
 /**
@@ -44,11 +44,5 @@ export const CPU_INSTANCE_TYPES: readonly CpuShape[] = [
  * @throws ValidationError listing the catalogued names
  */
 export function cpuInstanceTypeByName(name: string, prop = 'instanceType'): CpuShape {
-  const found = CPU_INSTANCE_TYPES.find((s) => s.name === name);
-  if (!found) {
-    throw new ValidationError(
-      `'${prop}' (${name}) is not a catalogued CPU inference instance type: use one of ${CPU_INSTANCE_TYPES.map((s) => s.name).join(', ')}.`,
-    );
-  }
-  return found;
+  return cpuShapeByName(CPU_INSTANCE_TYPES, name, 'instance type', prop);
 }

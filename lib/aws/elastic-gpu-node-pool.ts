@@ -1,4 +1,6 @@
-import { Capacity, GpuNodePoolOptions } from '../core';
+import { TerraformResource } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { Capacity, GpuNodePoolOptions, NodeTaint } from '../core';
 import { IPlacementGroup, NetworkSubnet } from './interfaces';
 
 /**
@@ -79,4 +81,33 @@ export interface ElasticGpuNodePoolOptions extends GpuNodePoolOptions {
    * @default - none; `placementGroup` decides
    */
   readonly existingPlacementGroup?: IPlacementGroup;
+}
+
+/**
+ * An elastic GPU pool as it stands after synth-time resolution: a `karpenter.sh/v1` NodePool and
+ * its node class, the instance types, EFA devices, GPU limit, labels and taints it resolved.
+ * Implemented by `KarpenterGpuNodePool` (node class `EC2NodeClass`) and `AutoModeGpuNodePool`
+ * (node class `eks.amazonaws.com/v1` `NodeClass`).
+ */
+export interface IElasticGpuNodePool extends IConstruct {
+  /** The NodePool `kubernetes_manifest`. */
+  readonly nodePool: TerraformResource;
+  /** The node class `kubernetes_manifest`. */
+  readonly nodeClass: TerraformResource;
+  /** The NodePool manifest. */
+  readonly nodePoolManifest: Record<string, unknown>;
+  /** The node class manifest. */
+  readonly nodeClassManifest: Record<string, unknown>;
+  /** Instance types the pool may launch. */
+  readonly instanceTypes: string[];
+  /** EFA devices per node (0 without EFA): what a pod requests as `vpc.amazonaws.com/efa`. */
+  readonly efaDevicesPerNode: number;
+  /** Most GPUs the pool holds. */
+  readonly maxGpus: number;
+  /** Labels of the nodes. */
+  readonly labels: Record<string, string>;
+  /** Taints of the nodes; the GPU taint first. */
+  readonly taints: NodeTaint[];
+  /** Name of the placement group every node launches in (none unless asked). */
+  readonly placementGroupName?: string;
 }

@@ -3,10 +3,9 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { EksNodeRepairOptions, nodeGroupRepairConfig } from './node-repair';
 import { Construct } from 'constructs';
+import { addEfaSecurityGroup } from './private/efa-security-group';
 import {
   CapacityKind,
   gpuPoolTaints,
@@ -16,7 +15,6 @@ import {
   raiseSizingFindings,
   resolveInferenceGpusPerNode,
   resolveInferenceNodeCounts,
-  lookupShape,
   Validate,
   validateGpuNodePoolOptions,
   ValidationError,
@@ -27,7 +25,6 @@ import { efaDeviceCount, efaInterfaceLayout } from './efa';
 import { IAutoscaledNodeGroup, IEksCluster, NetworkSubnet } from './interfaces';
 import {
   AwsGpuInstanceType,
-  awsInstanceTypeByName,
   compatibleInstanceTypes,
   efaTrainingInstanceTypeNames,
   GPU_INSTANCE_TYPES,
@@ -44,6 +41,7 @@ import {
   renderUserData,
   resolveAmiType,
   taintTemplate,
+  resolveGpuInstanceType,
 } from './private/node-group-common';
 import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
 import { addNodeVolumeCost } from './private/service-prices';
@@ -219,30 +217,19 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
         );
       }
     }
-    this.instanceType = ValidationError.withScope(this, () => {
-      if (props.instanceType === undefined) {
-        return lookupShape(
-          'AWS',
-          GPU_INSTANCE_TYPES,
-          props.accelerator,
-          this.gpusPerNode,
-          [],
-          props.gpusPerNode !== undefined
-            ? 'gpusPerNode'
-            : props.sizing
-              ? multiNode
-                ? 'sizing.gpusPerNode'
-                : 'sizing.gpusPerReplica'
-              : 'gpusPerNode (default 1)',
-        );
-      }
-      const t = awsInstanceTypeByName(props.instanceType);
-      if (!t.accelerator.equals(props.accelerator) || t.gpuCount !== this.gpusPerNode) {
-        throw new ValidationError(
-          `'instanceType' ${t.name} has ${t.gpuCount} x ${t.accelerator.id}, not ${this.gpusPerNode} x ${props.accelerator.id} ('accelerator', 'gpusPerNode' or 'sizing'): make them agree or omit instanceType.`,
-        );
-      }
-      return t;
+    this.instanceType = resolveGpuInstanceType(this, {
+      accelerator: props.accelerator,
+      gpus: this.gpusPerNode,
+      instanceType: props.instanceType,
+      gpusFrom:
+        props.gpusPerNode !== undefined
+          ? 'gpusPerNode'
+          : props.sizing
+            ? multiNode
+              ? 'sizing.gpusPerNode'
+              : 'sizing.gpusPerReplica'
+            : 'gpusPerNode (default 1)',
+      agreeWith: "'accelerator', 'gpusPerNode' or 'sizing'",
     });
     raiseSizingFindings(this, props.sizing);
     const amiType = resolveAmiType(this, props.amiType);
@@ -321,24 +308,14 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
     let sgs: string[] = [];
     if (efa) {
       cluster.requireEfaOnlySupport(this);
-      this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      this.securityGroup = addEfaSecurityGroup(this, {
+        id: 'SecurityGroup',
+        rulePrefix: 'Efa',
         vpcId: cluster.network.vpcId,
         description: `EFA node group ${this.node.path}: all traffic to and from itself`,
-        tags: { Name: this.node.path },
+        name: this.node.path,
       });
       const sgId = this.securityGroup.id; // read once: each read creates a cdktf token
-      new VpcSecurityGroupIngressRule(this, 'EfaSelfIngress', {
-        securityGroupId: sgId,
-        referencedSecurityGroupId: sgId,
-        ipProtocol: '-1',
-        description: 'EFA: all traffic from itself',
-      });
-      new VpcSecurityGroupEgressRule(this, 'EfaSelfEgress', {
-        securityGroupId: sgId,
-        referencedSecurityGroupId: sgId,
-        ipProtocol: '-1',
-        description: 'EFA: all traffic to itself',
-      });
       sgs = [sgId, cluster.clusterSecurityGroupId];
     }
     if (usePg) {

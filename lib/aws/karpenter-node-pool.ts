@@ -2,17 +2,18 @@ import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { gpuPoolTaints, NodeTaint, Validate, validateGpuNodePoolOptions, ValidationError } from '../core';
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
-import { ElasticGpuNodePoolOptions } from './elastic-gpu-node-pool';
+import { ElasticGpuNodePoolOptions, IElasticGpuNodePool } from './elastic-gpu-node-pool';
 import { Karpenter } from './karpenter';
 import {
   claimElasticInstanceTypes,
-  ELASTIC_CAPACITY_TYPE,
+  elasticNodePoolManifest,
   resolveElasticCapacity,
   resolveElasticInstanceTypes,
   resolveElasticPlacementGroup,
   resolveElasticSubnets,
   resolveGpuLimit,
   validateConsolidateAfter,
+  validateElasticPoolProps,
 } from './private/elastic-pool';
 import {
   addNodeGroupCost,
@@ -21,13 +22,11 @@ import {
   gpuLaunchTemplateBasics,
   gpuNodeLabels,
   renderUserData,
-  requireIntInRange,
   resolveAmiType,
+  resolveHugePages2MiB,
 } from './private/node-group-common';
 import { RawTerraformResource } from '../core/private/raw-resource';
 import { addNodeVolumeCost } from './private/service-prices';
-import { validateSubnet } from './private/subnets';
-import { EFA_HUGE_PAGES_2MIB } from './training-node-group';
 
 /** Properties of a {@link KarpenterGpuNodePool}: the elastic GPU pool options plus Karpenter's. */
 export interface KarpenterGpuNodePoolProps extends ElasticGpuNodePoolOptions {
@@ -86,26 +85,16 @@ export interface KarpenterGpuNodePoolProps extends ElasticGpuNodePoolOptions {
  *   capacity: Capacity.capacityBlock('cr-0123456789abcdef0'), fallbackCapacity: [Capacity.onDemand()],
  * });
  */
-export class KarpenterGpuNodePool extends Construct {
-  /** The NodePool `kubernetes_manifest`. */
+export class KarpenterGpuNodePool extends Construct implements IElasticGpuNodePool {
   public readonly nodePool: TerraformResource;
-  /** The EC2NodeClass `kubernetes_manifest`. */
   public readonly nodeClass: TerraformResource;
-  /** The NodePool manifest. */
   public readonly nodePoolManifest: Record<string, unknown>;
-  /** The EC2NodeClass manifest. */
   public readonly nodeClassManifest: Record<string, unknown>;
-  /** Instance types the pool may launch. */
   public readonly instanceTypes: string[];
-  /** EFA devices per node (0 without EFA): what a pod requests as `vpc.amazonaws.com/efa`. */
   public readonly efaDevicesPerNode: number;
-  /** Most GPUs the pool holds. */
   public readonly maxGpus: number;
-  /** Labels of the nodes. */
   public readonly labels: Record<string, string>;
-  /** Taints of the nodes; the GPU taint first. */
   public readonly taints: NodeTaint[];
-  /** Name of the placement group every node launches in (none unless asked). */
   public readonly placementGroupName?: string;
 
   constructor(scope: Construct, id: string, props: KarpenterGpuNodePoolProps) {
@@ -127,13 +116,7 @@ export class KarpenterGpuNodePool extends Construct {
     for (const b of ['efa', 'localStorageRaid0'] as const) {
       if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
     }
-    if (props.instanceType !== undefined) Validate.awsInstanceType(this, 'instanceType', props.instanceType);
-    if (props.subnet !== undefined) validateSubnet(this, 'subnet', props.subnet);
-    if (props.reservationAvailabilityZone !== undefined) {
-      Validate.awsAvailabilityZone(this, 'reservationAvailabilityZone', props.reservationAvailabilityZone);
-    }
-    const name = props.name ?? id.toLowerCase();
-    Validate.k8sDnsSubdomain(this, 'name', name, { what: 'a NodePool name' });
+    const name = validateElasticPoolProps(this, id, props);
 
     // Capacity in priority order.
     const capacity = resolveElasticCapacity(this, props.capacity, props.fallbackCapacity, 'Karpenter pools');
@@ -174,15 +157,7 @@ export class KarpenterGpuNodePool extends Construct {
         this,
       );
     }
-    const hugePages = props.hugePages2MiB ?? (efa ? EFA_HUGE_PAGES_2MIB : 0);
-    requireIntInRange(
-      this,
-      'hugePages2MiB',
-      hugePages,
-      0,
-      1_000_000,
-      `the number of 2 MiB pages, ${EFA_HUGE_PAGES_2MIB} for EFA.`,
-    );
+    const hugePages = resolveHugePages2MiB(this, props.hugePages2MiB, efa);
     const basics = gpuLaunchTemplateBasics(this, {
       amiType,
       rootVolumeSizeGiB: props.rootVolumeSizeGiB,
@@ -248,39 +223,18 @@ export class KarpenterGpuNodePool extends Construct {
         tags: { 'cdktf-ai-infra/node-pool': name },
       },
     };
-    const requirements: Array<Record<string, unknown>> = [
-      { key: 'node.kubernetes.io/instance-type', operator: 'In', values: this.instanceTypes },
-      {
-        key: 'karpenter.sh/capacity-type',
-        operator: 'In',
-        values: [...new Set(kinds.map((k) => ELASTIC_CAPACITY_TYPE[k] as string))],
-      },
-      ...(singleAz || props.subnet
-        ? [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [subnets[0].availabilityZone] }]
-        : []),
-    ];
-    this.nodePoolManifest = {
-      apiVersion: 'karpenter.sh/v1',
-      kind: 'NodePool',
-      metadata: { name },
-      spec: {
-        template: {
-          metadata: { labels: this.labels },
-          spec: {
-            nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name },
-            requirements,
-            taints: this.taints.map((t) => ({
-              key: t.key,
-              ...(t.value !== undefined ? { value: t.value } : {}),
-              effect: t.effect,
-            })),
-            expireAfter: 'Never',
-          },
-        },
-        disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter },
-        limits: { 'nvidia.com/gpu': this.maxGpus },
-      },
-    };
+    this.nodePoolManifest = elasticNodePoolManifest({
+      name,
+      nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass' },
+      instanceTypes: this.instanceTypes,
+      capacityKinds: kinds,
+      zone: singleAz || props.subnet ? subnets[0].availabilityZone : undefined,
+      labels: this.labels,
+      taints: this.taints,
+      expireAfter: 'Never',
+      consolidateAfter,
+      maxGpus: this.maxGpus,
+    });
     this.nodeClass = new RawTerraformResource(this, 'NodeClass', 'kubernetes_manifest', 'kubernetes', {
       manifest: this.nodeClassManifest,
     });

@@ -7,10 +7,9 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { addEfaSecurityGroup } from './private/efa-security-group';
 import { Validate, ValidationError } from '../core';
 import { IEksCluster } from './interfaces';
 import { requireEksCluster } from './private/auto-mode-rules';
@@ -392,23 +391,12 @@ export class KarpenterAwsResources extends Construct {
       roleArn: this.role.arn,
       dependsOn: [cluster.clusterDependency],
     });
-    this.efaSecurityGroup = new SecurityGroup(this, 'EfaSecurityGroup', {
+    this.efaSecurityGroup = addEfaSecurityGroup(this, {
+      id: 'EfaSecurityGroup',
+      rulePrefix: 'Efa',
       vpcId: cluster.network.vpcId,
       description: `Karpenter EFA nodes of ${cluster.clusterName}: all traffic to and from itself`,
-      tags: { Name: `${this.node.path}/EfaSecurityGroup` },
-    });
-    const efaSgId = this.efaSecurityGroup.id;
-    new VpcSecurityGroupIngressRule(this, 'EfaSelfIngress', {
-      securityGroupId: efaSgId,
-      referencedSecurityGroupId: efaSgId,
-      ipProtocol: '-1',
-      description: 'EFA: all traffic from itself',
-    });
-    new VpcSecurityGroupEgressRule(this, 'EfaSelfEgress', {
-      securityGroupId: efaSgId,
-      referencedSecurityGroupId: efaSgId,
-      ipProtocol: '-1',
-      description: 'EFA: all traffic to itself',
+      name: `${this.node.path}/EfaSecurityGroup`,
     });
   }
 }

@@ -2,17 +2,15 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate, LaunchTemplateConfig } from '@cdktf/provider-aws/lib/launch-template';
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { EksNodeRepairOptions, nodeGroupRepairConfig } from './node-repair';
 import { Construct } from 'constructs';
+import { addEfaSecurityGroup } from './private/efa-security-group';
 import {
   CapacityKind,
   gpuPoolTaints,
   NodeTaint,
   resolveTrainingNodes,
   TrainingNodePoolOptions,
-  lookupShape,
   Validate,
   validateGpuNodePoolOptions,
   ValidationError,
@@ -23,8 +21,6 @@ import { ICheckpointStore, IEksCluster, IPlacementGroup, NetworkSubnet } from '.
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
 import {
   AwsGpuInstanceType,
-  awsInstanceTypeByName,
-  GPU_INSTANCE_TYPES,
   compatibleInstanceTypes,
   efaTrainingInstanceTypeNames,
   supportsEfaLayout,
@@ -37,14 +33,14 @@ import {
   gpuNodeLabels,
   nodeGroupName,
   renderUserData,
-  requireIntInRange,
   resolveAmiType,
+  resolveGpuInstanceType,
+  resolveHugePages2MiB,
 } from './private/node-group-common';
 import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
 import { addNodeVolumeCost } from './private/service-prices';
 
-/** Huge pages the EFA driver pre-allocates (EKS UG `node-efa`). */
-export const EFA_HUGE_PAGES_2MIB = 5128;
+export { EFA_HUGE_PAGES_2MIB } from './private/node-group-common';
 
 /**
  * `hugepages-2Mi` one EFA pod per node requests, in MiB: the value AWS's EKS NCCL tests use
@@ -218,24 +214,12 @@ export class TrainingNodeGroup extends Construct {
     }
     this.nodes = resolveTrainingNodes(props, this);
     const gpus = props.gpusPerNode ?? 8;
-    this.instanceType = ValidationError.withScope(this, () => {
-      if (props.instanceType === undefined) {
-        return lookupShape(
-          'AWS',
-          GPU_INSTANCE_TYPES,
-          props.accelerator,
-          gpus,
-          [],
-          props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
-        );
-      }
-      const t = awsInstanceTypeByName(props.instanceType);
-      if (!t.accelerator.equals(props.accelerator) || t.gpuCount !== gpus) {
-        throw new ValidationError(
-          `'instanceType' ${t.name} has ${t.gpuCount} x ${t.accelerator.id}, not ${gpus} x ${props.accelerator.id} ('accelerator', 'gpusPerNode'): make them agree or omit instanceType.`,
-        );
-      }
-      return t;
+    this.instanceType = resolveGpuInstanceType(this, {
+      accelerator: props.accelerator,
+      gpus,
+      instanceType: props.instanceType,
+      gpusFrom: props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
+      agreeWith: "'accelerator', 'gpusPerNode'",
     });
     const efa = props.efa ?? true;
     if (efa && !supportsEfaLayout(this.instanceType)) {
@@ -252,16 +236,8 @@ export class TrainingNodeGroup extends Construct {
       );
     }
     const amiType = resolveAmiType(this, props.amiType);
-    const hugePages = props.hugePages2MiB ?? (efa ? EFA_HUGE_PAGES_2MIB : 0);
+    const hugePages = resolveHugePages2MiB(this, props.hugePages2MiB, efa);
     this.hugePages2MiB = hugePages;
-    requireIntInRange(
-      this,
-      'hugePages2MiB',
-      hugePages,
-      0,
-      1_000_000,
-      `the number of 2 MiB pages, ${EFA_HUGE_PAGES_2MIB} for EFA.`,
-    );
     const ltBasics = gpuLaunchTemplateBasics(this, {
       amiType,
       rootVolumeSizeGiB: props.rootVolumeSizeGiB,
@@ -354,24 +330,14 @@ export class TrainingNodeGroup extends Construct {
     }
     this.instanceTypes = types.map((t) => t.name);
 
-    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+    this.securityGroup = addEfaSecurityGroup(this, {
+      id: 'SecurityGroup',
+      rulePrefix: 'Efa',
       vpcId: cluster.network.vpcId,
       description: `EFA node group ${this.node.path}: all traffic to and from itself`,
-      tags: { Name: this.node.path },
+      name: this.node.path,
     });
     const sgId = this.securityGroup.id; // read once: each read creates a cdktf token
-    new VpcSecurityGroupIngressRule(this, 'EfaSelfIngress', {
-      securityGroupId: sgId,
-      referencedSecurityGroupId: sgId,
-      ipProtocol: '-1',
-      description: 'EFA: all traffic from itself',
-    });
-    new VpcSecurityGroupEgressRule(this, 'EfaSelfEgress', {
-      securityGroupId: sgId,
-      referencedSecurityGroupId: sgId,
-      ipProtocol: '-1',
-      description: 'EFA: all traffic to itself',
-    });
     const sgs = [sgId, cluster.clusterSecurityGroupId];
 
     if (existingPg !== undefined) {

@@ -1,4 +1,4 @@
-import { addLustreSecurityRules } from './private/lustre-rules';
+import { addLustreSecurityRules, validatePersistent2 } from './private/lustre-rules';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { FsxDataRepositoryAssociation } from '@cdktf/provider-aws/lib/fsx-data-repository-association';
 import { FsxLustreFileSystem } from '@cdktf/provider-aws/lib/fsx-lustre-file-system';
@@ -8,11 +8,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validate, ValidationError } from '../core';
-import {
-  LUSTRE_PERSISTENT_2_VERSIONS,
-  LUSTRE_PORTS,
-  LUSTRE_THROUGHPUTS_MBPS_PER_TIB,
-} from './checkpoint-store';
+import { LUSTRE_PORTS } from './checkpoint-store';
 import type { IEksCluster, NetworkSubnet } from './interfaces';
 import { serviceRole } from './private/iam';
 import { awsPartition } from './private/partition';
@@ -142,26 +138,13 @@ export class LustreWeightCache extends Construct {
       min: 1200,
       max: 10_000_000,
     });
-    if (!(cap === 1200 || cap % 2400 === 0)) {
-      throw new ValidationError(
-        `'capacityGiB' (${cap}) must be 1200, 2400 or a multiple of 2400 for PERSISTENT_2 (for example ${Math.ceil(cap / 2400) * 2400}).`,
-        this,
-      );
-    }
     const tp = props.throughputMBpsPerTiB ?? 500;
-    if (!(LUSTRE_THROUGHPUTS_MBPS_PER_TIB as readonly number[]).includes(tp)) {
-      throw new ValidationError(
-        `'throughputMBpsPerTiB' (${tp}) must be one of ${LUSTRE_THROUGHPUTS_MBPS_PER_TIB.join(', ')} (PERSISTENT_2 SSD).`,
-        this,
-      );
-    }
     const version = props.fileSystemTypeVersion ?? '2.15';
-    if (!(LUSTRE_PERSISTENT_2_VERSIONS as readonly string[]).includes(version)) {
-      throw new ValidationError(
-        `'fileSystemTypeVersion' ('${version}') must be one of ${LUSTRE_PERSISTENT_2_VERSIONS.join(', ')}.`,
-        this,
-      );
-    }
+    validatePersistent2(this, '', {
+      capacityGiB: cap,
+      throughputMBpsPerTiB: tp,
+      fileSystemTypeVersion: version,
+    });
     if (props.protectFromDestroy !== undefined)
       Validate.boolean(this, 'protectFromDestroy', props.protectFromDestroy);
     const protect = props.protectFromDestroy ?? true;

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Capacity, CapacityKind } from './capacity';
+import { Capacity, CapacityKind, NodeTaint } from './capacity';
 import { CpuShape, allocatable, lookupCpuShape } from './cpu-shapes';
 import { ValidationError } from './errors';
 import { LlamaCppSizing } from './llama-cpp-sizing';
@@ -7,6 +7,47 @@ import { Validate } from './validation';
 
 // What AWS CPU inference node groups and GKE CPU inference node pools decide the same way
 // (issue 11 §2: one implementation in core).
+
+/**
+ * The options an AWS `CpuInferenceNodeGroup` and a GKE `CpuInferenceNodePool` share: the sizing
+ * the nodes hold, node counts, capacity, labels and taints. Each adds its cluster, its shape
+ * (`instanceType`, `machineType`) and its disk.
+ */
+export interface CpuInferencePoolOptions {
+  /**
+   * The llama.cpp sizing the nodes hold (core `sizeLlamaCpp`, or `LlamaCppServer.sizing`): the
+   * instance or machine type is the cheapest whose allocatable memory and vCPUs hold one replica.
+   * @default - none: give the instance or machine type
+   */
+  readonly sizing?: LlamaCppSizing;
+  /**
+   * Fewest nodes (on GKE, over all zones of the pool); 0 lets the pool scale to zero, and the
+   * first request then waits for a node.
+   * @default 0
+   */
+  readonly minNodes?: number;
+  /**
+   * Most nodes (on GKE, over all zones of the pool).
+   * @default - the larger of 2 and minNodes
+   */
+  readonly maxNodes?: number;
+  /**
+   * Capacity: `Capacity.onDemand()` or `Capacity.spot()` (on AWS, spot diversifies over the same
+   * size of both families).
+   * @default Capacity.onDemand()
+   */
+  readonly capacity?: Capacity;
+  /**
+   * Extra node labels.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Extra taints (the CPU inference taint is always set).
+   * @default - none
+   */
+  readonly taints?: NodeTaint[];
+}
 
 /** Options of {@link resolveCpuPool}: the props as the user gave them and the cloud's catalogue. */
 export interface CpuPoolOptions<T extends CpuShape> {
@@ -46,6 +87,13 @@ export interface CpuPool<T extends CpuShape> {
   readonly shape: T;
   /** Replicas of `sizing` one node holds (1 without a sizing). */
   readonly replicasPerNode: number;
+  /**
+   * The node disk when the user gives none, GiB: 30 for the image plus 1.2 x the GGUF file per
+   * replica on the node (each copies the file into an emptyDir), at least 50.
+   */
+  readonly defaultDiskGiB: number;
+  /** The smallest node disk accepted, GiB: 20 plus the GGUF file. */
+  readonly minDiskGiB: number;
 }
 
 /**
@@ -107,5 +155,14 @@ export function resolveCpuPool<T extends CpuShape>(scope: IConstruct, o: CpuPool
   const replicasPerNode = s
     ? Math.max(1, Math.min(Math.floor(a.memoryGiB / s.memoryGiB), Math.floor(a.vcpus / s.vcpus)))
     : 1;
-  return { capacityKind, minNodes, maxNodes, shape, replicasPerNode };
+  const fileGiB = s?.fileGiB ?? 0;
+  return {
+    capacityKind,
+    minNodes,
+    maxNodes,
+    shape,
+    replicasPerNode,
+    defaultDiskGiB: Math.max(50, 30 + Math.ceil(1.2 * fileGiB * replicasPerNode)),
+    minDiskGiB: 20 + Math.ceil(fileGiB),
+  };
 }

@@ -117,6 +117,28 @@ export function lookupCpuShape<T extends CpuShape>(
   return fits[0];
 }
 
+/**
+ * The shape called `name` in a cloud's CPU catalogue.
+ *
+ * @param what what the cloud calls a shape, for messages (`instance type`, `machine type`)
+ * @param prop the prop that named it, for messages
+ * @throws ValidationError listing the catalogued names
+ */
+export function cpuShapeByName<T extends CpuShape>(
+  shapes: readonly T[],
+  name: string,
+  what: string,
+  prop: string,
+): T {
+  const found = shapes.find((s) => s.name === name);
+  if (!found) {
+    throw new ValidationError(
+      `'${prop}' (${name}) is not a catalogued CPU inference ${what}: use one of ${shapes.map((s) => s.name).join(', ')}.`,
+    );
+  }
+  return found;
+}
+
 /** Memory and vCPUs a pod can have on `shape` after the node's reservations. */
 export function allocatable(shape: CpuShape): CpuPodRequirement {
   return {

@@ -377,6 +377,24 @@ function skip(value: unknown): boolean {
   return Token.isUnresolved(value);
 }
 
+/**
+ * The common form of the string validators: a string (an unresolved token passes unchecked)
+ * that `ok` accepts; otherwise a ValidationError with `code` and `message(value)`.
+ */
+function checkString(
+  scope: IConstruct | undefined,
+  prop: string,
+  value: unknown,
+  code: ValidationCode,
+  ok: (v: string) => boolean,
+  message: (v: string) => string,
+): string {
+  Validate.string(scope, prop, value);
+  const v = value as string;
+  if (!skip(v) && !ok(v)) fail(scope, code, message(v));
+  return v;
+}
+
 function typeName(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
@@ -631,19 +649,17 @@ export class Validate {
     value: unknown,
     options: NameOptions = {},
   ): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
     const max = options.maxLength ?? 63;
-    if (!DNS1123_LABEL.test(v) || v.length > max) {
-      fail(
-        scope,
-        VALIDATION_CODES.K8S_DNS_LABEL,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.K8S_DNS_LABEL,
+      (v) => DNS1123_LABEL.test(v) && v.length <= max,
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not valid as ${options.what ?? 'a Kubernetes object name'}: it must be at most ${max} ` +
-          `lower-case letters, digits or '-', starting and ending with a letter or digit (an RFC 1123 label), for example 'llama-70b'.`,
-      );
-    }
-    return v;
+        `lower-case letters, digits or '-', starting and ending with a letter or digit (an RFC 1123 label), for example 'llama-70b'.`,
+    );
   }
 
   /**
@@ -657,19 +673,17 @@ export class Validate {
     value: unknown,
     options: NameOptions = {},
   ): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
     const max = options.maxLength ?? 253;
-    if (!DNS1123_SUBDOMAIN.test(v) || v.length > max) {
-      fail(
-        scope,
-        VALIDATION_CODES.K8S_DNS_SUBDOMAIN,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.K8S_DNS_SUBDOMAIN,
+      (v) => DNS1123_SUBDOMAIN.test(v) && v.length <= max,
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not valid as ${options.what ?? 'a Kubernetes object name'}: it must be at most ${max} ` +
-          `lower-case letters, digits, '-' or '.', starting and ending with a letter or digit (an RFC 1123 subdomain), for example 'hf-token'.`,
-      );
-    }
-    return v;
+        `lower-case letters, digits, '-' or '.', starting and ending with a letter or digit (an RFC 1123 subdomain), for example 'hf-token'.`,
+    );
   }
 
   /**
@@ -682,19 +696,17 @@ export class Validate {
     value: unknown,
     options: NameOptions = {},
   ): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
     const max = options.maxLength ?? 63;
-    if (!DNS1035_LABEL.test(v) || v.length > max) {
-      fail(
-        scope,
-        VALIDATION_CODES.K8S_RFC1035_LABEL,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.K8S_RFC1035_LABEL,
+      (v) => DNS1035_LABEL.test(v) && v.length <= max,
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not valid as ${options.what ?? 'a Kubernetes Service name'}: it must be at most ${max} ` +
-          `lower-case letters, digits or '-', start with a letter and end with a letter or digit (an RFC 1035 label), for example 'llama-70b'.`,
-      );
-    }
-    return v;
+        `lower-case letters, digits or '-', start with a letter and end with a letter or digit (an RFC 1035 label), for example 'llama-70b'.`,
+    );
   }
 
   /**
@@ -882,18 +894,16 @@ export class Validate {
    * digit (kubernetes/apimachinery `IsEnvVarName`).
    */
   public static envVarName(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!ENV_NAME.test(v)) {
-      fail(
-        scope,
-        VALIDATION_CODES.K8S_ENV_NAME,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.K8S_ENV_NAME,
+      (v) => ENV_NAME.test(v),
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not a valid environment variable name: letters, digits, '_', '-' or '.', ` +
-          `not starting with a digit, for example 'HF_HOME'.`,
-      );
-    }
-    return v;
+        `not starting with a digit, for example 'HF_HOME'.`,
+    );
   }
 
   /**
@@ -978,18 +988,16 @@ export class Validate {
    * @see https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
    */
   public static awsRegion(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!AWS_REGION.test(v)) {
-      fail(
-        scope,
-        VALIDATION_CODES.AWS_REGION,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.AWS_REGION,
+      (v) => AWS_REGION.test(v),
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not an AWS region name: '<area>-<direction>-<number>', for example 'us-east-1', ` +
-          `'eu-west-2', 'us-gov-west-1' or 'cn-north-1' (a region, not an Availability Zone such as 'us-east-1a').`,
-      );
-    }
-    return v;
+        `'eu-west-2', 'us-gov-west-1' or 'cn-north-1' (a region, not an Availability Zone such as 'us-east-1a').`,
+    );
   }
 
   /**
@@ -1026,17 +1034,15 @@ export class Validate {
 
   /** An AWS partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, `aws-iso-e`, `aws-iso-f`, `aws-eusc`). */
   public static awsPartition(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!AWS_PARTITIONS.includes(v)) {
-      fail(
-        scope,
-        VALIDATION_CODES.AWS_PARTITION,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.AWS_PARTITION,
+      (v) => AWS_PARTITIONS.includes(v),
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not an AWS partition: use one of ${AWS_PARTITIONS.map((p) => `'${p}'`).join(', ')}.`,
-      );
-    }
-    return v;
+    );
   }
 
   /**
@@ -1081,17 +1087,15 @@ export class Validate {
 
   /** A 12-digit AWS account id. */
   public static awsAccountId(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!/^\d{12}$/.test(v)) {
-      fail(
-        scope,
-        VALIDATION_CODES.AWS_ACCOUNT_ID,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.AWS_ACCOUNT_ID,
+      (v) => /^\d{12}$/.test(v),
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not an AWS account id: exactly 12 digits, for example '123456789012'.`,
-      );
-    }
-    return v;
+    );
   }
 
   /**
@@ -1105,18 +1109,16 @@ export class Validate {
     value: unknown,
     prefix: string,
   ): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`).test(v)) {
-      fail(
-        scope,
-        VALIDATION_CODES.AWS_RESOURCE_ID,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.AWS_RESOURCE_ID,
+      (v) => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`).test(v),
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not an EC2 ${prefix} id: '${prefix}-' followed by 8 or 17 lower-case hex digits, ` +
-          `for example '${prefix}-0123456789abcdef0'.`,
-      );
-    }
-    return v;
+        `for example '${prefix}-0123456789abcdef0'.`,
+    );
   }
 
   /**
@@ -1125,18 +1127,16 @@ export class Validate {
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CapacityReservation.html
    */
   public static awsReservationId(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!/^cr-([0-9a-f]{8}|[0-9a-f]{17})$/.test(v)) {
-      fail(
-        scope,
-        VALIDATION_CODES.AWS_RESERVATION_ID,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.AWS_RESERVATION_ID,
+      (v) => /^cr-([0-9a-f]{8}|[0-9a-f]{17})$/.test(v),
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not an EC2 capacity reservation id: 'cr-' followed by 17 (or, for old ones, 8) ` +
-          `lower-case hex digits, for example 'cr-0123456789abcdef0'.`,
-      );
-    }
-    return v;
+        `lower-case hex digits, for example 'cr-0123456789abcdef0'.`,
+    );
   }
 
   /**
@@ -1145,17 +1145,15 @@ export class Validate {
    * @see https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html
    */
   public static awsInstanceType(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!/^[a-z][a-z0-9-]*[a-z0-9]\.[a-z0-9]+$/.test(v) || v.length > 64) {
-      fail(
-        scope,
-        VALIDATION_CODES.AWS_INSTANCE_TYPE,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.AWS_INSTANCE_TYPE,
+      (v) => !(!/^[a-z][a-z0-9-]*[a-z0-9]\.[a-z0-9]+$/.test(v) || v.length > 64),
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not an EC2 instance type name: '<family>.<size>' in lower case, for example 'p5.48xlarge'.`,
-      );
-    }
-    return v;
+    );
   }
 
   /**
@@ -1275,18 +1273,16 @@ export class Validate {
    * @see https://cloud.google.com/compute/docs/regions-zones
    */
   public static gcpRegion(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!GCP_REGION.test(v)) {
-      fail(
-        scope,
-        VALIDATION_CODES.GCP_REGION,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.GCP_REGION,
+      (v) => GCP_REGION.test(v),
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not a Google Cloud region: '<area>-<direction><number>', for example 'us-central1' ` +
-          `or 'europe-west4' (a region, not a zone such as 'us-central1-a').`,
-      );
-    }
-    return v;
+        `or 'europe-west4' (a region, not a zone such as 'us-central1-a').`,
+    );
   }
 
   /**
@@ -1351,18 +1347,16 @@ export class Validate {
     value: unknown,
     maxLength = 63,
   ): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!DNS1035_LABEL.test(v) || v.length > maxLength) {
-      fail(
-        scope,
-        VALIDATION_CODES.GCP_RESOURCE_NAME,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.GCP_RESOURCE_NAME,
+      (v) => !(!DNS1035_LABEL.test(v) || v.length > maxLength),
+      (v) =>
         `'${prop}' (${describeValue(v)}) must be 1-${maxLength} lower-case letters, digits and '-', starting with a letter and ` +
-          `not ending with '-', for example 'gpu-net'.`,
-      );
-    }
-    return v;
+        `not ending with '-', for example 'gpu-net'.`,
+    );
   }
 
   /**
@@ -1370,18 +1364,16 @@ export class Validate {
    * @see https://cloud.google.com/compute/docs/machine-resource
    */
   public static gcpMachineType(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(v) || v.length > 63) {
-      fail(
-        scope,
-        VALIDATION_CODES.GCP_MACHINE_TYPE,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.GCP_MACHINE_TYPE,
+      (v) => !(!/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(v) || v.length > 63),
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not a Compute Engine machine type name: '<series>-<type>-<size>' in lower case, ` +
-          `for example 'a3-highgpu-8g'.`,
-      );
-    }
-    return v;
+        `for example 'a3-highgpu-8g'.`,
+    );
   }
 
   /**
@@ -1425,18 +1417,16 @@ export class Validate {
    * @see https://cloud.google.com/resource-manager/docs/labels-overview#requirements
    */
   public static gcpLabelKey(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!/^\p{Ll}[\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u.test(v)) {
-      fail(
-        scope,
-        VALIDATION_CODES.GCP_LABEL_KEY,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.GCP_LABEL_KEY,
+      (v) => /^\p{Ll}[\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u.test(v),
+      (v) =>
         `'${prop}' key ${describeValue(v)} is not a Google Cloud label key: 1-63 lower-case letters, digits, '_' or '-', ` +
-          `starting with a lower-case letter, for example 'cost-center'.`,
-      );
-    }
-    return v;
+        `starting with a lower-case letter, for example 'cost-center'.`,
+    );
   }
 
   /**
@@ -1496,18 +1486,16 @@ export class Validate {
    * @see https://html.spec.whatwg.org/multipage/input.html#valid-e-mail-address
    */
   public static email(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!EMAIL.test(v) || v.length > 254 || v.split('@')[0].length > 64) {
-      fail(
-        scope,
-        VALIDATION_CODES.EMAIL,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.EMAIL,
+      (v) => !(!EMAIL.test(v) || v.length > 254 || v.split('@')[0].length > 64),
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not an e-mail address: '<name>@<domain>.<tld>' with no spaces, no quotes and a ` +
-          `domain of at least two parts, for example 'ml-oncall@example.com'.`,
-      );
-    }
-    return v;
+        `domain of at least two parts, for example 'ml-oncall@example.com'.`,
+    );
   }
 
   /**
@@ -1644,34 +1632,30 @@ export class Validate {
 
   /** A Prometheus label name (`[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__`, which is reserved). */
   public static promLabelName(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!PROM_LABEL_NAME.test(v) || v.startsWith('__')) {
-      fail(
-        scope,
-        VALIDATION_CODES.PROMQL_MATCHER,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.PROMQL_MATCHER,
+      (v) => !(!PROM_LABEL_NAME.test(v) || v.startsWith('__')),
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not a Prometheus label name: letters, digits and '_', not starting with a digit ` +
-          `or '__', for example 'team'.`,
-      );
-    }
-    return v;
+        `or '__', for example 'team'.`,
+    );
   }
 
   /** A Prometheus metric name (`[a-zA-Z_:][a-zA-Z0-9_:]*`). */
   public static promMetricName(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    if (!PROM_METRIC_NAME.test(v)) {
-      fail(
-        scope,
-        VALIDATION_CODES.PROMQL_SELECTOR,
+    return checkString(
+      scope,
+      prop,
+      value,
+      VALIDATION_CODES.PROMQL_SELECTOR,
+      (v) => PROM_METRIC_NAME.test(v),
+      (v) =>
         `'${prop}' (${describeValue(v)}) is not a Prometheus metric name: letters, digits, '_' and ':', not starting with a digit, ` +
-          `for example 'vllm:num_requests_waiting'.`,
-      );
-    }
-    return v;
+        `for example 'vllm:num_requests_waiting'.`,
+    );
   }
 }
 

@@ -18,7 +18,7 @@ import {
   normalizeGcpLabelValue,
 } from '../core';
 import { INotificationChannel } from './interfaces';
-import { notificationChannel } from './private/channels';
+import { notificationChannel, validateNotificationChannels } from './private/channels';
 import { defaultName, grantId, unresolved } from './private/names';
 
 /**
@@ -189,22 +189,7 @@ export class BudgetAlarm extends Construct {
       );
     }
     const emails = props.emails ?? [];
-    const external = Validate.array<INotificationChannel>(
-      this,
-      'notificationChannels',
-      props.notificationChannels ?? [],
-    );
-    external.forEach((c, i) => {
-      Validate.object(this, `notificationChannels[${i}]`, c);
-      Validate.string(this, `notificationChannels[${i}].channelId`, c.channelId);
-    });
-    Validate.unique(
-      this,
-      'notificationChannels',
-      external,
-      (c) => c.channelId,
-      'each channel is notified once',
-    );
+    const external = validateNotificationChannels(this, props.notificationChannels);
     if (emails.length + external.length > 5) {
       throw new ValidationError(
         `'emails' (${emails.length}) and 'notificationChannels' (${external.length}) make ${emails.length + external.length} channels; a budget notifies at most 5 Cloud Monitoring channels. Use a group address or the Pub/Sub topic.`,

@@ -1,14 +1,12 @@
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { Construct } from 'constructs';
 import {
-  Capacity,
+  CpuInferencePoolOptions,
   CapacityKind,
   CostEstimate,
   CPU_INFERENCE_NODE_LABEL,
   CPU_INFERENCE_TAINT,
   CpuShape,
-  LlamaCppSizing,
-  NodeTaint,
   TaintEffect,
   Validate,
   mergeNodeLabels,
@@ -24,15 +22,9 @@ import { NODE_POOL_NAME_MAX } from './private/node-pool';
 import { addNodeBootDiskCost } from './private/service-prices';
 
 /** Properties of a {@link CpuInferenceNodePool}. */
-export interface CpuInferenceNodePoolProps {
+export interface CpuInferenceNodePoolProps extends CpuInferencePoolOptions {
   /** The cluster. */
   readonly cluster: IGkeCluster;
-  /**
-   * The llama.cpp sizing the nodes hold (core `sizeLlamaCpp`, or `LlamaCppServer.sizing`): the
-   * machine type is the cheapest whose allocatable memory and vCPUs hold one replica.
-   * @default - none: give `machineType`
-   */
-  readonly sizing?: LlamaCppSizing;
   /**
    * Machine type, one of `CPU_MACHINE_TYPES` (N2 standard, N2 high-memory).
    * @default - the cheapest catalogued type that holds one replica of `sizing`
@@ -43,31 +35,6 @@ export interface CpuInferenceNodePoolProps {
    * @default - the construct id in kebab case
    */
   readonly name?: string;
-  /**
-   * Fewest nodes in the pool (all zones; 0 lets it scale to zero).
-   * @default 0
-   */
-  readonly minNodes?: number;
-  /**
-   * Most nodes in the pool (all zones).
-   * @default - the larger of 2 and minNodes
-   */
-  readonly maxNodes?: number;
-  /**
-   * Capacity: `Capacity.onDemand()` or `Capacity.spot()`.
-   * @default Capacity.onDemand()
-   */
-  readonly capacity?: Capacity;
-  /**
-   * Extra node labels.
-   * @default - none
-   */
-  readonly labels?: Record<string, string>;
-  /**
-   * Extra taints (the CPU inference taint is always set).
-   * @default - none
-   */
-  readonly taints?: NodeTaint[];
   /**
    * Boot disk, GB: the image, and the GGUF file the weights init container copies onto the node
    * (an emptyDir) for each replica on it.
@@ -125,15 +92,13 @@ export class CpuInferenceNodePool extends Construct {
       shapeName: props.machineType,
     });
     const kind = pool.capacityKind;
-    const s = props.sizing;
     this.minNodes = pool.minNodes;
     this.maxNodes = pool.maxNodes;
     this.machineType = pool.shape;
     this.replicasPerNode = pool.replicasPerNode;
-    const disk =
-      props.diskSizeGb ?? Math.max(50, 30 + Math.ceil(1.2 * (s?.fileGiB ?? 0) * this.replicasPerNode));
+    const disk = props.diskSizeGb ?? pool.defaultDiskGiB;
     Validate.integer(this, 'diskSizeGb', disk, {
-      min: s ? 20 + Math.ceil(s.fileGiB) : 20,
+      min: pool.minDiskGiB,
       max: 65536,
       reason: 'the node keeps the llama.cpp image and a copy of the GGUF file per replica',
     });

@@ -1,4 +1,4 @@
-import { CpuArchitecture, CpuShape, HourlyPrice, ValidationError } from '../core';
+import { CpuArchitecture, CpuShape, HourlyPrice, cpuShapeByName } from '../core';
 
 /**
  * Compute Engine prices a predefined N2 machine type as its vCPUs times the N2 vCPU rate plus
@@ -62,11 +62,5 @@ export const CPU_MACHINE_TYPES: readonly CpuShape[] = [
  * @throws ValidationError listing the catalogued names
  */
 export function cpuMachineTypeByName(name: string, prop = 'machineType'): CpuShape {
-  const found = CPU_MACHINE_TYPES.find((s) => s.name === name);
-  if (!found) {
-    throw new ValidationError(
-      `'${prop}' (${name}) is not a catalogued CPU inference machine type: use one of ${CPU_MACHINE_TYPES.map((s) => s.name).join(', ')}.`,
-    );
-  }
-  return found;
+  return cpuShapeByName(CPU_MACHINE_TYPES, name, 'machine type', prop);
 }

@@ -15,7 +15,7 @@ import {
   renamedProp,
 } from '../core';
 import { INotificationChannel } from './interfaces';
-import { notificationChannel } from './private/channels';
+import { notificationChannel, validateNotificationChannels } from './private/channels';
 import { grantId, unresolved } from './private/names';
 import { escapeTerraformTemplate } from './private/template';
 import { addManagedPrometheusAssumption } from './private/service-prices';
@@ -218,22 +218,7 @@ export class Monitoring extends Construct {
         }),
       );
     }
-    const external = Validate.array<INotificationChannel>(
-      this,
-      'notificationChannels',
-      props.notificationChannels ?? [],
-    );
-    external.forEach((c, i) => {
-      Validate.object(this, `notificationChannels[${i}]`, c);
-      Validate.string(this, `notificationChannels[${i}].channelId`, c.channelId);
-    });
-    Validate.unique(
-      this,
-      'notificationChannels',
-      external,
-      (c) => c.channelId,
-      'each channel is notified once',
-    );
+    const external = validateNotificationChannels(this, props.notificationChannels);
     if (this.channels.length === 0 && external.length === 0) {
       Warnings.add(
         this,

@@ -25,6 +25,7 @@ import {
   registerCrdInstaller,
   toYaml,
 } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
 import { fetchedManifestDocuments } from './private/manifest-bundle';
 import {
   eppDisruptionBudget,
@@ -532,29 +533,19 @@ export enum FailureMode {
 // InferencePool (workloads stack)
 // ---------------------------------------------------------------------------------------------
 
-/** Properties of an {@link InferencePool}. */
-export interface InferencePoolProps {
+/**
+ * What every endpoint picker takes, behind a gateway ({@link InferencePoolProps}) or in front of
+ * its own Envoy (`StandaloneInferencePoolProps`): the backend, the scheduling profile, the
+ * picker's replicas and resources, flow control and metrics.
+ */
+export interface EndpointPickerOptions {
   /** The model server behind the pool ({@link ModelServerBackend.of}). */
   readonly backend: IInferenceBackend;
-  /** The inference-gateway platform (orders the stacks, picks provider-specific objects). */
-  readonly platform: IInferenceGatewayPlatform;
   /**
-   * Name of the InferencePool and the Helm release; the picker is `<name>-epp`.
-   * @default - the backend's name
-   */
-  readonly name?: string;
-  /**
-   * The picker's scheduling profile.
+   * The picker's scheduling profile (LoRA affinity is added when the backend serves adapters).
    * @default SchedulingProfile.default()
    */
   readonly schedulingProfile?: SchedulingProfile;
-  /**
-   * What the gateway does when the picker is unreachable. FailOpen keeps serving (degraded
-   * routing) during a picker outage; the API's own default, FailClose, turns it into errors.
-   * Terraform owns the value: nothing reverts it behind your back (dynamo#14811).
-   * @default FailureMode.FAIL_OPEN
-   */
-  readonly failureMode?: FailureMode;
   /**
    * Picker replicas. Above 1 the chart runs them active-passive with leader election, so a
    * restart does not leave the pool without a picker (a single picker answers 500 while it is
@@ -588,6 +579,24 @@ export interface InferencePoolProps {
    * @default MetricsCollection.prometheusOperator()
    */
   readonly metricsCollection?: MetricsCollection;
+}
+
+/** Properties of an {@link InferencePool}. */
+export interface InferencePoolProps extends EndpointPickerOptions {
+  /** The inference-gateway platform (orders the stacks, picks provider-specific objects). */
+  readonly platform: IInferenceGatewayPlatform;
+  /**
+   * Name of the InferencePool and the Helm release; the picker is `<name>-epp`.
+   * @default - the backend's name
+   */
+  readonly name?: string;
+  /**
+   * What the gateway does when the picker is unreachable. FailOpen keeps serving (degraded
+   * routing) during a picker outage; the API's own default, FailClose, turns it into errors.
+   * Terraform owns the value: nothing reverts it behind your back (dynamo#14811).
+   * @default FailureMode.FAIL_OPEN
+   */
+  readonly failureMode?: FailureMode;
   /**
    * Send the endpoint picker's OpenTelemetry traces (request routing, endpoint scoring) to this
    * collector, sampled like the model servers (the chart's `router.tracing`: llm-d-router v0.10.0
@@ -692,6 +701,7 @@ export class InferencePool extends Construct {
       );
     }
     this.failureMode = props.failureMode ?? FailureMode.FAIL_OPEN;
+    Validate.oneOf(this, 'failureMode', this.failureMode, Object.values(FailureMode));
     const epp = eppSettings(
       this,
       props,
@@ -762,16 +772,11 @@ export class InferencePool extends Construct {
         monitoring: eppMonitoringValues(epp, this.poolName, props.monitoring),
       },
     };
-    this.resource = new Release(this, 'Resource', {
+    this.resource = addPinnedRelease(this, {
       name: this.poolName,
       namespace: this.namespace,
-      repository: GATEWAY_HELM_CHARTS.llmdRouterGateway.repository,
-      chart: GATEWAY_HELM_CHARTS.llmdRouterGateway.chart,
-      version: GATEWAY_HELM_CHARTS.llmdRouterGateway.version,
-      values: [toYaml(values)],
-      timeout: 600,
-      atomic: true,
-      cleanupOnFail: true,
+      chart: GATEWAY_HELM_CHARTS.llmdRouterGateway,
+      values: toYaml(values),
     });
     this.node.defaultChild = this.resource;
 
@@ -952,16 +957,17 @@ export interface ModelVariant {
   readonly weight: number;
 }
 
-/** Options of {@link InferenceGateway.addModel}. */
-export interface InferenceModelOptions {
+/**
+ * What a client-facing model's route takes on either kind of backend: the options
+ * {@link InferenceModelOptions} (pools) and {@link ServiceModelOptions} (Services) share.
+ */
+export interface ModelRouteOptions {
   /**
    * The model name clients send; every variant's server must answer to it
    * (`--served-model-name`).
    * @default - the first variant's served model name
    */
   readonly modelName?: string;
-  /** The pools serving the model, with weights. */
-  readonly variants: ModelVariant[];
   /**
    * Host names the route answers (HTTPRoute `hostnames`). Two models on one gateway need
    * distinct host names: the OpenAI paths are the same for every model.
@@ -969,8 +975,11 @@ export interface InferenceModelOptions {
    */
   readonly hostnames?: string[];
   /**
-   * Request timeout at the gateway, seconds (HTTPRoute `timeouts.request`, Istio). Must exceed
-   * the pools' flow-control TTL, or requests held during a scale-from-zero time out first.
+   * Request timeout at the gateway, seconds: HTTPRoute `timeouts.request` with Istio. On GKE,
+   * Services get it as the backend service timeout of a `GCPBackendPolicy` (default 30 s
+   * otherwise; a completion on a CPU runs for minutes), while pools take theirs from the
+   * `GCPBackendPolicy` their chart renders. With Istio and pools it must exceed the pools'
+   * flow-control TTL, or requests held during a scale-from-zero time out first.
    * @default 300
    */
   readonly requestTimeoutSeconds?: number;
@@ -979,6 +988,12 @@ export interface InferenceModelOptions {
    * @default ['/v1/chat/completions', '/v1/completions']
    */
   readonly paths?: string[];
+}
+
+/** Options of {@link InferenceGateway.addModel}. */
+export interface InferenceModelOptions extends ModelRouteOptions {
+  /** The pools serving the model, with weights. */
+  readonly variants: ModelVariant[];
 }
 
 /** A client-facing model on an {@link InferenceGateway}: one HTTPRoute with weighted pools. */
@@ -1086,32 +1101,9 @@ export interface ServiceVariant {
 }
 
 /** Options of {@link InferenceGateway.addServiceModel}. */
-export interface ServiceModelOptions {
-  /**
-   * The model name clients send; every variant's server must answer to it.
-   * @default - the first variant's served model name
-   */
-  readonly modelName?: string;
+export interface ServiceModelOptions extends ModelRouteOptions {
   /** The Services serving the model, with weights. */
   readonly variants: ServiceVariant[];
-  /**
-   * Host names the route answers (HTTPRoute `hostnames`); two models on one gateway need
-   * distinct host names.
-   * @default - every host name of the listener
-   */
-  readonly hostnames?: string[];
-  /**
-   * Request timeout at the gateway, seconds: HTTPRoute `timeouts.request` with Istio, the
-   * backend service timeout (a `GCPBackendPolicy`, default 30 s otherwise) on GKE. A completion
-   * on a CPU runs for minutes.
-   * @default 300
-   */
-  readonly requestTimeoutSeconds?: number;
-  /**
-   * Path prefixes routed.
-   * @default ['/v1/chat/completions', '/v1/completions']
-   */
-  readonly paths?: string[];
 }
 
 /**
@@ -1601,7 +1593,7 @@ export class InferenceGateway extends Construct {
     method: string,
     id: string,
     modelName: string,
-    options: { readonly paths?: string[]; readonly hostnames?: string[] },
+    options: ModelRouteOptions,
   ): { routeName: string; hostnames: string[] } {
     for (const p of options.paths ?? []) {
       if (!PATH_PREFIX.test(p)) {

@@ -36,14 +36,11 @@ import {
 import { ApiProbe, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
 import {
   ServerOpsContext,
-  addServerDisruptionBudget,
-  addServerMetricsCollection,
-  addServerNetworkPolicy,
-  addServerScaledObject,
-  addServerTriggerAuthentication,
-  scraperNamespace,
+  admitIngressCidrs,
+  admitIngressNamespaces,
   serverMetricSelector,
   validateServerAutoscaling,
+  addServerOperations,
 } from './private/server-ops';
 import { ImageVersion, imageRef } from './versions';
 import { WeightsSource } from './weights';
@@ -488,42 +485,32 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
       selectorLabels: podLabels,
       engine,
     };
-    if (props.podDisruptionBudget ?? true) {
-      this.podDisruptionBudget = addServerDisruptionBudget(this, ops);
-    }
-    const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
-    const scrape = addServerMetricsCollection(this, ops, collection, props.monitoring, {
-      unmonitoredId: 'k8s-llama-cpp-unmonitored',
-      unmonitoredEffect: 'Prometheus does not scrape /metrics and dashboards and autoscaling see nothing',
-      monitoringUnusedId: 'k8s-llama-cpp-monitoring-unused',
-    });
-    this.serviceMonitor = scrape.serviceMonitor;
-    this.podMonitoring = scrape.podMonitoring;
-    if (props.networkPolicy?.enabled ?? true) {
-      this.networkPolicy = addServerNetworkPolicy(this, props.networkPolicy ?? {}, ops, {
-        scraperNamespace: scraperNamespace(collection, props.monitoring),
-        ingressCidrs: this.ingressCidrs,
-        ingressNamespaces: this.ingressNamespaces,
-      });
-    }
-    if (autoscaling) {
-      this.triggerAuthentication = addServerTriggerAuthentication(
-        this,
-        autoscaling,
-        ops,
-        collection,
-        props.platform,
-      );
-      this.scaledObject = addServerScaledObject(this, autoscaling, ops, {
+    const serverOps = addServerOperations(this, ops, {
+      podDisruptionBudget: props.podDisruptionBudget,
+      networkPolicy: props.networkPolicy,
+      monitoring: props.monitoring,
+      collection: props.metricsCollection ?? MetricsCollection.prometheusOperator(),
+      autoscaling,
+      platform: props.platform,
+      scrapeWarnings: {
+        unmonitoredId: 'k8s-llama-cpp-unmonitored',
+        unmonitoredEffect: 'Prometheus does not scrape /metrics and dashboards and autoscaling see nothing',
+        monitoringUnusedId: 'k8s-llama-cpp-monitoring-unused',
+      },
+      ingress: { ingressCidrs: this.ingressCidrs, ingressNamespaces: this.ingressNamespaces },
+      scaling: {
         replicas,
         defaultTarget: s.parallel,
-        monitoring: props.monitoring,
-        collection,
-        authenticated: this.triggerAuthentication !== undefined,
         scaleTargetRef: { name: this.deploymentName },
         selector: (m, managed) => this.metricSelector(m, managed),
-      });
-    }
+      },
+    });
+    this.podDisruptionBudget = serverOps.podDisruptionBudget;
+    this.serviceMonitor = serverOps.serviceMonitor;
+    this.podMonitoring = serverOps.podMonitoring;
+    this.networkPolicy = serverOps.networkPolicy;
+    this.triggerAuthentication = serverOps.triggerAuthentication;
+    this.scaledObject = serverOps.scaledObject;
   }
 
   /**
@@ -540,10 +527,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
    * (`ipBlock` sources, deduplicated). Does nothing when the NetworkPolicy is disabled.
    */
   public allowIngressFromCidrs(cidrs: readonly string[]): void {
-    Validate.array<string>(this, 'allowIngressFromCidrs', cidrs).forEach((c, i) => {
-      Validate.cidr(this, `allowIngressFromCidrs[${i}]`, c);
-      if (!this.ingressCidrs.includes(c)) this.ingressCidrs.push(c);
-    });
+    admitIngressCidrs(this, this.ingressCidrs, cidrs);
   }
 
   /**
@@ -551,10 +535,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
    * Envoy pods). Does nothing when the NetworkPolicy is disabled.
    */
   public allowIngressFromNamespaces(namespaces: readonly string[]): void {
-    Validate.array<string>(this, 'allowIngressFromNamespaces', namespaces).forEach((ns, i) => {
-      Validate.k8sDnsLabel(this, `allowIngressFromNamespaces[${i}]`, ns, { what: 'a namespace name' });
-      if (!this.ingressNamespaces.includes(ns)) this.ingressNamespaces.push(ns);
-    });
+    admitIngressNamespaces(this, this.ingressNamespaces, namespaces);
   }
 
   /** The user's extra arguments, refusing a flag the server already renders. */

@@ -1,11 +1,12 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validate, ValidationError } from '../core';
 import { IMonitoringStack } from './interfaces';
-import { PodSecurityLevel, podSecurityLabels } from './pod-security';
-import { MANAGED_BY, assertDnsLabel, assertServiceName, toYaml } from './private/common';
+import { PodSecurityLevel } from './pod-security';
+import { toYaml } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
+import { opsNamespace, opsReleaseNames } from './private/telemetry';
 import { OPS_HELM_CHARTS } from './versions';
 
 /**
@@ -178,17 +179,15 @@ export class LogShipper extends Construct {
     if (destinations.length === 0) {
       throw new ValidationError(`'destinations' is empty: give at least one LogDestination.`, this);
     }
-    this.namespace = props.namespace ?? 'logging';
-    assertDnsLabel(this, 'namespace', this.namespace);
-    const release = props.releaseName ?? 'fluent-bit';
-    assertServiceName(this, 'releaseName', release, 53);
-    this.serviceAccountName = release;
-    const ns = new NamespaceV1(this, 'Namespace', {
-      metadata: {
-        name: this.namespace,
-        labels: { ...podSecurityLabels(PodSecurityLevel.PRIVILEGED), ...MANAGED_BY },
-      },
+    const names = opsReleaseNames(this, props, {
+      namespace: 'logging',
+      release: 'fluent-bit',
+      maxReleaseLength: 53,
     });
+    const release = names.release;
+    this.namespace = names.namespace;
+    this.serviceAccountName = release;
+    const ns = opsNamespace(this, this.namespace, PodSecurityLevel.PRIVILEGED);
     const values = {
       fullnameOverride: release,
       serviceAccount: { create: true, name: release },
@@ -204,16 +203,11 @@ export class LogShipper extends Construct {
         ? { serviceMonitor: { enabled: true, selector: { ...props.monitoring.selectorLabels } } }
         : {}),
     };
-    this.resource = new Release(this, 'Resource', {
-      name: release,
-      namespace: this.namespace,
-      repository: OPS_HELM_CHARTS.fluentBit.repository,
-      chart: OPS_HELM_CHARTS.fluentBit.chart,
-      version: OPS_HELM_CHARTS.fluentBit.version,
-      values: [toYaml(values)],
-      timeout: 600,
-      atomic: true,
-      cleanupOnFail: true,
+    this.resource = addPinnedRelease(this, {
+      name: names.release,
+      namespace: names.namespace,
+      chart: OPS_HELM_CHARTS.fluentBit,
+      values: toYaml(values),
       dependsOn: [ns],
     });
     this.node.defaultChild = this.resource;

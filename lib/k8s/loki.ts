@@ -1,14 +1,23 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
-import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Construct, IConstruct } from 'constructs';
 import { stringify } from 'yaml';
 import { LOG_ALERT_RULES, LogAlertSource, Validate, ValidationError, Warnings } from '../core';
 import { LOKI_STREAM_JOB, LogDestination } from './log-shipper';
 import type { MonitoringStack } from './monitoring-stack';
-import { PodSecurityLevel, podSecurityLabels } from './pod-security';
-import { MANAGED_BY, assertDnsLabel, assertServiceName, toYaml } from './private/common';
-import { checkTelemetryStorage, retentionHours } from './private/telemetry';
+import { PodSecurityLevel } from './pod-security';
+import { MANAGED_BY, toYaml } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
+import {
+  checkTelemetryStorage,
+  opsNamespace,
+  opsReleaseNames,
+  opsResources,
+  opsServiceAccountAnnotations,
+  opsServiceAccountValues,
+  opsVolumeSizeGiB,
+  retentionHours,
+} from './private/telemetry';
 import { TelemetryStorage, TelemetryStorageKind } from './telemetry-storage';
 import { OPS_HELM_CHARTS } from './versions';
 
@@ -226,31 +235,17 @@ export class Loki extends Construct {
         this,
       );
     }
-    this.namespace = props.namespace ?? 'loki';
-    assertDnsLabel(this, 'namespace', this.namespace);
-    const release = props.releaseName ?? 'loki';
-    assertServiceName(this, 'releaseName', release, 40);
+    const names = opsReleaseNames(this, props, { namespace: 'loki', release: 'loki', maxReleaseLength: 40 });
+    const release = names.release;
+    this.namespace = names.namespace;
     this.serviceAccountName = release;
-    const volumeGiB = Validate.integer(this, 'volumeSizeGiB', props.volumeSizeGiB ?? 10, {
-      min: 1,
-      max: 65536,
-      reason: 'GiB',
-    });
-    if (props.storageClassName !== undefined) {
-      Validate.k8sDnsSubdomain(this, 'storageClassName', props.storageClassName, {
-        what: 'a StorageClass name',
-      });
-    }
+    const volumeGiB = opsVolumeSizeGiB(this, props);
     const memoryMiB = Validate.integer(this, 'memoryMiB', props.memoryMiB ?? 4096, {
       min: 512,
       max: 262144,
       reason: 'MiB',
     });
-    const saAnnotations =
-      props.serviceAccountAnnotations === undefined
-        ? {}
-        : Validate.stringMap(this, 'serviceAccountAnnotations', props.serviceAccountAnnotations);
-    Object.keys(saAnnotations).forEach((k) => Validate.k8sLabelKey(this, 'serviceAccountAnnotations', k));
+    const saAnnotations = opsServiceAccountAnnotations(this, props.serviceAccountAnnotations);
     if (props.monitoring !== undefined) Validate.object(this, 'monitoring', props.monitoring);
     if (props.alertmanagerUrl !== undefined) {
       Validate.url(this, 'alertmanagerUrl', props.alertmanagerUrl, { schemes: ['http', 'https'] });
@@ -258,12 +253,7 @@ export class Loki extends Construct {
 
     this.host = `${release}.${this.namespace}.svc`;
     this.url = `http://${this.host}:${LOKI_HTTP_PORT}`;
-    const ns = new NamespaceV1(this, 'Namespace', {
-      metadata: {
-        name: this.namespace,
-        labels: { ...podSecurityLabels(PodSecurityLevel.RESTRICTED), ...MANAGED_BY },
-      },
-    });
+    const ns = opsNamespace(this, this.namespace, PodSecurityLevel.RESTRICTED);
 
     if (props.logAlerts !== false) {
       this.ruleGroup = lokiLogAlertRuleGroup(props.logAlerts ?? {}, this);
@@ -325,10 +315,7 @@ export class Loki extends Construct {
       singleBinary: {
         replicas,
         sidecar: false,
-        resources: {
-          requests: { cpu: '500m', memory: `${Math.ceil(memoryMiB / 2)}Mi` },
-          limits: { memory: `${memoryMiB}Mi` },
-        },
+        resources: opsResources('500m', memoryMiB),
         persistence: {
           size: `${volumeGiB}Gi`,
           ...(props.storageClassName ? { storageClass: props.storageClassName } : {}),
@@ -348,11 +335,7 @@ export class Loki extends Construct {
       },
       sidecar: { rules: { enabled: false } },
       rbac: { namespaced: true },
-      serviceAccount: {
-        create: true,
-        name: release,
-        ...(Object.keys(saAnnotations).length ? { annotations: saAnnotations } : {}),
-      },
+      serviceAccount: opsServiceAccountValues(release, saAnnotations),
       gateway: { enabled: false },
       chunksCache: { enabled: false },
       resultsCache: { enabled: false },
@@ -366,17 +349,12 @@ export class Loki extends Construct {
           }
         : {}),
     };
-    this.resource = new Release(this, 'Resource', {
-      name: release,
-      namespace: this.namespace,
-      repository: OPS_HELM_CHARTS.loki.repository,
-      chart: OPS_HELM_CHARTS.loki.chart,
-      version: OPS_HELM_CHARTS.loki.version,
+    this.resource = addPinnedRelease(this, {
+      name: names.release,
+      namespace: names.namespace,
+      chart: OPS_HELM_CHARTS.loki,
       // YAML 1.1 quoting: Helm reads values as YAML 1.1, where the unquoted schema date would be a timestamp.
-      values: [stringify(values, { lineWidth: 0, version: '1.1' })],
-      timeout: 600,
-      atomic: true,
-      cleanupOnFail: true,
+      values: stringify(values, { lineWidth: 0, version: '1.1' }),
       dependsOn: this.rules ? [ns, this.rules] : [ns],
     });
     this.node.defaultChild = this.resource;

@@ -51,14 +51,11 @@ import {
 } from './private/leader-worker-set';
 import {
   ServerOpsContext,
-  addServerDisruptionBudget,
-  addServerMetricsCollection,
-  addServerNetworkPolicy,
-  addServerScaledObject,
-  addServerTriggerAuthentication,
-  scraperNamespace,
+  admitIngressCidrs,
+  admitIngressNamespaces,
   serverMetricSelector,
   validateServerAutoscaling,
+  addServerOperations,
 } from './private/server-ops';
 import { LoraAdapter } from './lora';
 import { hybridKvCacheConflict } from './private/hybrid-kv-cache';
@@ -711,24 +708,22 @@ export class ModelServer extends Construct {
       selectorLabels: this.selectorLabels,
       engine,
     };
-    if (props.podDisruptionBudget ?? true) {
-      // All pods: evicting any pod of a multi-node group restarts the group.
-      this.podDisruptionBudget = addServerDisruptionBudget(this, ops);
-    }
-
     const collection = props.metricsCollection ?? MetricsCollection.prometheusOperator();
-
     raiseDeferredDeprecations(this, collection);
-    const scrape = addServerMetricsCollection(this, ops, collection, props.monitoring, {
-      unmonitoredId: 'k8s-model-server-unmonitored',
-      unmonitoredEffect: 'the serving alerts and dashboards see nothing',
-      monitoringUnusedId: 'k8s-model-server-monitoring-unused',
-    });
-    this.serviceMonitor = scrape.serviceMonitor;
-    this.podMonitoring = scrape.podMonitoring;
-    if (props.networkPolicy?.enabled ?? true) {
-      this.networkPolicy = addServerNetworkPolicy(this, props.networkPolicy ?? {}, ops, {
-        scraperNamespace: scraperNamespace(collection, props.monitoring),
+    // The PodDisruptionBudget covers all pods: evicting any pod of a multi-node group restarts the group.
+    const serverOps = addServerOperations(this, ops, {
+      podDisruptionBudget: props.podDisruptionBudget,
+      networkPolicy: props.networkPolicy,
+      monitoring: props.monitoring,
+      collection,
+      autoscaling,
+      platform: props.platform,
+      scrapeWarnings: {
+        unmonitoredId: 'k8s-model-server-unmonitored',
+        unmonitoredEffect: 'the serving alerts and dashboards see nothing',
+        monitoringUnusedId: 'k8s-model-server-monitoring-unused',
+      },
+      ingress: {
         ingressCidrs: this.ingressCidrs,
         ingressNamespaces: this.ingressNamespaces,
         ingressPods: this.ingressPods,
@@ -736,22 +731,10 @@ export class ModelServer extends Construct {
         // master port), NCCL and Gloo pick ports at run time.
         extraRules: () =>
           this.leaderWorkerSet ? [{ from: [{ pod_selector: { match_labels: this.podLabels } }] }] : [],
-      });
-    }
-    if (autoscaling) {
-      this.triggerAuthentication = addServerTriggerAuthentication(
-        this,
-        autoscaling,
-        ops,
-        collection,
-        props.platform,
-      );
-      this.scaledObject = addServerScaledObject(this, autoscaling, ops, {
+      },
+      scaling: {
         replicas,
         defaultTarget: 5,
-        monitoring: props.monitoring,
-        collection,
-        authenticated: this.triggerAuthentication !== undefined,
         // A LeaderWorkerSet scales by groups through its scale subresource (lws v0.10.0 CRD
         // `subresources.scale`); KEDA needs its API version and kind.
         scaleTargetRef: this.leaderWorkerSet
@@ -762,8 +745,14 @@ export class ModelServer extends Construct {
             }
           : { name: this.deploymentName },
         selector: (m, managed) => this.metricSelector(m, managed),
-      });
-    }
+      },
+    });
+    this.podDisruptionBudget = serverOps.podDisruptionBudget;
+    this.serviceMonitor = serverOps.serviceMonitor;
+    this.podMonitoring = serverOps.podMonitoring;
+    this.networkPolicy = serverOps.networkPolicy;
+    this.triggerAuthentication = serverOps.triggerAuthentication;
+    this.scaledObject = serverOps.scaledObject;
   }
 
   /** Core sizing (TP, quantization x GPU); its errors carry this construct's path, its findings become warnings with their own ids. */
@@ -1141,10 +1130,7 @@ export class ModelServer extends Construct {
    * when the NetworkPolicy is disabled.
    */
   public allowIngressFromCidrs(cidrs: readonly string[]): void {
-    Validate.array<string>(this, 'allowIngressFromCidrs', cidrs).forEach((c, i) => {
-      Validate.cidr(this, `allowIngressFromCidrs[${i}]`, c);
-      if (!this.ingressCidrs.includes(c)) this.ingressCidrs.push(c);
-    });
+    admitIngressCidrs(this, this.ingressCidrs, cidrs);
   }
 
   /**
@@ -1153,10 +1139,7 @@ export class ModelServer extends Construct {
    * the NetworkPolicy is disabled.
    */
   public allowIngressFromNamespaces(namespaces: readonly string[]): void {
-    Validate.array<string>(this, 'allowIngressFromNamespaces', namespaces).forEach((ns, i) => {
-      Validate.k8sDnsLabel(this, `allowIngressFromNamespaces[${i}]`, ns, { what: 'a namespace name' });
-      if (!this.ingressNamespaces.includes(ns)) this.ingressNamespaces.push(ns);
-    });
+    admitIngressNamespaces(this, this.ingressNamespaces, namespaces);
   }
 
   /**

@@ -11,7 +11,6 @@ import {
   assertDnsLabel,
   assertInteger,
   assertServiceName,
-  dependOnStackOf,
   gpuToleration,
   nameFromId,
 } from './private/common';
@@ -20,7 +19,7 @@ import { addPreflight } from './private/preflight';
 import {
   assertCommand,
   assertPinnedImage,
-  assertPlatformHas,
+  checkBatchPlatform,
   extraResources,
 } from './private/training-common';
 import { KUEUE_QUEUE_LABEL } from './training-job';
@@ -274,26 +273,12 @@ export class MpiJob extends Construct {
             props.mpiImplementation,
             Object.values(MpiImplementation),
           );
-    if (props.platform) {
-      dependOnStackOf(this, props.platform);
-      assertPlatformHas(
-        this,
-        props.platform,
-        'MpiJob',
-        props.platform.mpiOperatorInstalled,
-        'MPI Operator',
-        'mpiOperator',
-      );
-      if (props.queueName && !props.platform.kueueInstalled) {
-        throw new ValidationError(
-          `'queueName' needs Kueue, but the GpuPlatform '${props.platform.node.path}' has kueue disabled: enable it or drop queueName.`,
-          this,
-        );
-      }
-    }
-    if (props.queueName) {
-      assertDnsLabel(this, 'queueName', props.queueName);
-    }
+    checkBatchPlatform(this, props.platform, props.queueName, {
+      construct: 'MpiJob',
+      component: 'the MPI Operator',
+      prop: 'mpiOperator',
+      installed: (p) => p.mpiOperatorInstalled,
+    });
     if (props.env !== undefined) {
       const env = Validate.stringMap(this, 'env', props.env);
       Object.keys(env).forEach((k) => Validate.envVarName(this, `env key '${k}'`, k));

@@ -7,6 +7,7 @@ import { GpuManagement, GpuPlatform } from './gpu-platform';
 import { IMonitoringStack } from './interfaces';
 import { PodSecurityLevel, podSecurityLabels } from './pod-security';
 import { MANAGED_BY, assertDnsLabel, dependOnStackOf, toYaml } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
 import { REMEDIATION_HELM_CHARTS } from './versions';
 
 /**
@@ -272,18 +273,14 @@ export class NvSentinel extends Construct {
       },
     };
     const chart = REMEDIATION_HELM_CHARTS.nvSentinel;
-    this.resource = new Release(this, 'Resource', {
+    this.resource = addPinnedRelease(this, {
       name: 'nvsentinel',
       namespace: this.namespace,
-      repository: chart.repository,
-      chart: chart.chart,
-      version: chart.version,
-      values: [toYaml(this.values)],
-      // The MongoDB replica set, its certificates and its initialisation job take minutes.
-      timeout: 1200,
-      atomic: true,
-      cleanupOnFail: true,
+      chart,
+      values: toYaml(this.values),
       dependsOn: after,
+      // The MongoDB replica set, its certificates and its initialisation job take minutes.
+      timeoutSeconds: 1200,
     });
     this.node.defaultChild = this.resource;
   }

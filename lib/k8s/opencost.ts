@@ -6,6 +6,7 @@ import { IMonitoringStack } from './interfaces';
 import type { GpuHourlyPrice } from './monitoring-stack';
 import { PodSecurityLevel, podSecurityLabels } from './pod-security';
 import { MANAGED_BY, assertDnsLabel, assertServiceName, toYaml } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
 import { OPS_HELM_CHARTS } from './versions';
 
 /**
@@ -230,16 +231,11 @@ export class OpenCost extends Construct {
         ui: { enabled: false },
       },
     };
-    this.resource = new Release(this, 'Resource', {
+    this.resource = addPinnedRelease(this, {
       name: release,
       namespace: this.namespace,
-      repository: OPS_HELM_CHARTS.openCost.repository,
-      chart: OPS_HELM_CHARTS.openCost.chart,
-      version: OPS_HELM_CHARTS.openCost.version,
-      values: [toYaml(values)],
-      timeout: 600,
-      atomic: true,
-      cleanupOnFail: true,
+      chart: OPS_HELM_CHARTS.openCost,
+      values: toYaml(values),
       dependsOn: [ns],
     });
     this.node.defaultChild = this.resource;

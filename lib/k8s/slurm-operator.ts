@@ -5,6 +5,7 @@ import { Validate } from '../core';
 import { ISlurmOperator } from './interfaces';
 import { PodSecurityLevel, podSecurityLabels } from './pod-security';
 import { MANAGED_BY, assertDnsLabel, registerCrdInstaller, toYaml } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
 import { SLURM_HELM_CHARTS } from './versions';
 
 /** The API group of the Slinky custom resources. */
@@ -107,22 +108,15 @@ export class SlurmOperator extends Construct implements ISlurmOperator {
       securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
       ...(watched.length ? { namespaces: watched.join(',') } : {}),
     });
-    this.resource = new Release(this, 'Resource', {
+    this.resource = addPinnedRelease(this, {
       name: 'slurm-operator',
       namespace: this.namespace,
-      repository: slurmOperator.repository,
-      chart: slurmOperator.chart,
-      version: slurmOperator.version,
-      values: [
-        toYaml({
-          certManager: { enabled: props.certManager ?? false },
-          operator: hardened(),
-          webhook: hardened(),
-        }),
-      ],
-      timeout: 600,
-      atomic: true,
-      cleanupOnFail: true,
+      chart: slurmOperator,
+      values: toYaml({
+        certManager: { enabled: props.certManager ?? false },
+        operator: hardened(),
+        webhook: hardened(),
+      }),
       dependsOn: [ns, this.crds],
     });
     this.node.defaultChild = this.resource;

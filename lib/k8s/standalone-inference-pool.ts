@@ -2,10 +2,15 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../core';
-import { FailureMode, FlowControlOptions, SchedulingProfile } from './inference-gateway';
-import { IInferenceBackend, IMonitoringStack } from './interfaces';
-import { MetricsCollection } from './metrics-collection';
+import {
+  EndpointPickerOptions,
+  FailureMode,
+  FlowControlOptions,
+  SchedulingProfile,
+} from './inference-gateway';
+import { IInferenceBackend } from './interfaces';
 import { dependOnStackOf, toYaml } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
 import {
   eppDisruptionBudget,
   eppModelServersValues,
@@ -31,9 +36,7 @@ export enum StandaloneProxyMode {
 }
 
 /** Properties of a {@link StandaloneInferencePool}. */
-export interface StandaloneInferencePoolProps {
-  /** The model server behind the router ({@link ModelServerBackend.of}). */
-  readonly backend: IInferenceBackend;
+export interface StandaloneInferencePoolProps extends EndpointPickerOptions {
   /**
    * Name of the Helm release; the picker is `<name>-epp` and, in service mode, the proxy
    * `<name>-proxy`. At most 40 characters.
@@ -51,48 +54,12 @@ export interface StandaloneInferencePoolProps {
    */
   readonly proxyReplicas?: number;
   /**
-   * The picker's scheduling profile (LoRA affinity is added when the backend serves adapters).
-   * @default SchedulingProfile.default()
-   */
-  readonly schedulingProfile?: SchedulingProfile;
-  /**
    * What Envoy does when the picker does not answer: FailOpen forwards the request to a pod of
    * the pool without the picker's choice (Envoy ext_proc `failure_mode_allow`), FailClose
    * answers 5xx.
    * @default FailureMode.FAIL_OPEN
    */
   readonly failureMode?: FailureMode;
-  /**
-   * Picker replicas (active-passive with leader election above 1; a PodDisruptionBudget keeps
-   * one during node drains).
-   * @default 2
-   */
-  readonly eppReplicas?: number;
-  /**
-   * Buffer requests in the picker (flow control), for a backend that may scale to zero.
-   * @default - on, with a 240 s request TTL, when the backend may scale to zero; off otherwise
-   */
-  readonly flowControl?: FlowControlOptions | false;
-  /**
-   * CPU request of a picker replica.
-   * @default '8' (the chart's default)
-   */
-  readonly eppCpu?: string;
-  /**
-   * Memory request of a picker replica, GiB (the limit is twice this).
-   * @default 8 (the chart's default)
-   */
-  readonly eppMemoryGiB?: number;
-  /**
-   * The monitoring stack: the picker's ServiceMonitor gets its selector labels.
-   * @default - the picker's metrics are not scraped (unless Managed Prometheus collects them)
-   */
-  readonly monitoring?: IMonitoringStack;
-  /**
-   * How the picker's metrics are collected.
-   * @default MetricsCollection.prometheusOperator()
-   */
-  readonly metricsCollection?: MetricsCollection;
 }
 
 /** Port of the standalone Envoy listener (the chart's `envoy` preset, listener `vllm`). */
@@ -241,16 +208,11 @@ export class StandaloneInferencePool extends Construct {
         monitoring: eppMonitoringValues(epp, this.poolName, props.monitoring),
       },
     };
-    this.resource = new Release(this, 'Resource', {
+    this.resource = addPinnedRelease(this, {
       name: this.poolName,
       namespace: this.namespace,
-      repository: GATEWAY_HELM_CHARTS.llmdRouterStandalone.repository,
-      chart: GATEWAY_HELM_CHARTS.llmdRouterStandalone.chart,
-      version: GATEWAY_HELM_CHARTS.llmdRouterStandalone.version,
-      values: [toYaml(values)],
-      timeout: 600,
-      atomic: true,
-      cleanupOnFail: true,
+      chart: GATEWAY_HELM_CHARTS.llmdRouterStandalone,
+      values: toYaml(values),
     });
     this.node.defaultChild = this.resource;
     this.eppDisruptionBudget = eppDisruptionBudget(this, {

@@ -1,11 +1,20 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Construct } from 'constructs';
 import { Validate } from '../core';
 import { IMonitoringStack } from './interfaces';
-import { PodSecurityLevel, podSecurityLabels } from './pod-security';
-import { MANAGED_BY, assertDnsLabel, assertServiceName, toYaml } from './private/common';
-import { checkTelemetryStorage, retentionHours } from './private/telemetry';
+import { PodSecurityLevel } from './pod-security';
+import { toYaml } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
+import {
+  checkTelemetryStorage,
+  opsNamespace,
+  opsReleaseNames,
+  opsResources,
+  opsServiceAccountAnnotations,
+  opsServiceAccountValues,
+  opsVolumeSizeGiB,
+  retentionHours,
+} from './private/telemetry';
 import { TelemetryStorage, TelemetryStorageKind } from './telemetry-storage';
 import { OTLP_GRPC_PORT, TraceBackend } from './tracing';
 import { OPS_HELM_CHARTS } from './versions';
@@ -105,31 +114,21 @@ export class Tempo extends Construct {
     Validate.object(this, 'props', props);
     const storage = checkTelemetryStorage(this, props.storage);
     this.retention = retentionHours(this, props.retentionDays ?? 14);
-    this.namespace = props.namespace ?? 'tracing';
-    assertDnsLabel(this, 'namespace', this.namespace);
-    const release = props.releaseName ?? 'tempo';
-    assertServiceName(this, 'releaseName', release, 53);
-    this.serviceAccountName = release;
-    const volumeGiB = Validate.integer(this, 'volumeSizeGiB', props.volumeSizeGiB ?? 10, {
-      min: 1,
-      max: 65536,
-      reason: 'GiB',
+    const names = opsReleaseNames(this, props, {
+      namespace: 'tracing',
+      release: 'tempo',
+      maxReleaseLength: 53,
     });
-    if (props.storageClassName !== undefined) {
-      Validate.k8sDnsSubdomain(this, 'storageClassName', props.storageClassName, {
-        what: 'a StorageClass name',
-      });
-    }
+    const release = names.release;
+    this.namespace = names.namespace;
+    this.serviceAccountName = release;
+    const volumeGiB = opsVolumeSizeGiB(this, props);
     const memoryMiB = Validate.integer(this, 'memoryMiB', props.memoryMiB ?? 2048, {
       min: 256,
       max: 262144,
       reason: 'MiB',
     });
-    const saAnnotations =
-      props.serviceAccountAnnotations === undefined
-        ? {}
-        : Validate.stringMap(this, 'serviceAccountAnnotations', props.serviceAccountAnnotations);
-    Object.keys(saAnnotations).forEach((k) => Validate.k8sLabelKey(this, 'serviceAccountAnnotations', k));
+    const saAnnotations = opsServiceAccountAnnotations(this, props.serviceAccountAnnotations);
     if (props.monitoring !== undefined) Validate.object(this, 'monitoring', props.monitoring);
 
     const host = `${release}.${this.namespace}.svc`;
@@ -137,12 +136,7 @@ export class Tempo extends Construct {
     this.queryUrl = `http://${host}:${TEMPO_HTTP_PORT}`;
     this.storageConfig = { trace: { ...traceStorage(storage), wal: { path: '/var/tempo/wal' } } };
 
-    const ns = new NamespaceV1(this, 'Namespace', {
-      metadata: {
-        name: this.namespace,
-        labels: { ...podSecurityLabels(PodSecurityLevel.RESTRICTED), ...MANAGED_BY },
-      },
-    });
+    const ns = opsNamespace(this, this.namespace, PodSecurityLevel.RESTRICTED);
     const values = {
       fullnameOverride: release,
       replicas: 1,
@@ -152,10 +146,7 @@ export class Tempo extends Construct {
         memBallastSizeMbs: 0,
         reportingEnabled: false,
         storage: this.storageConfig,
-        resources: {
-          requests: { cpu: '500m', memory: `${Math.ceil(memoryMiB / 2)}Mi` },
-          limits: { memory: `${memoryMiB}Mi` },
-        },
+        resources: opsResources('500m', memoryMiB),
         securityContext: {
           allowPrivilegeEscalation: false,
           readOnlyRootFilesystem: true,
@@ -171,11 +162,7 @@ export class Tempo extends Construct {
         fsGroup: 10001,
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      serviceAccount: {
-        create: true,
-        name: release,
-        ...(Object.keys(saAnnotations).length ? { annotations: saAnnotations } : {}),
-      },
+      serviceAccount: opsServiceAccountValues(release, saAnnotations),
       // /var/tempo: the write-ahead log (and the blocks of a volume-only Tempo).
       persistence: {
         enabled: true,
@@ -186,16 +173,11 @@ export class Tempo extends Construct {
         ? { serviceMonitor: { enabled: true, additionalLabels: { ...props.monitoring.selectorLabels } } }
         : {}),
     };
-    this.resource = new Release(this, 'Resource', {
-      name: release,
-      namespace: this.namespace,
-      repository: OPS_HELM_CHARTS.tempo.repository,
-      chart: OPS_HELM_CHARTS.tempo.chart,
-      version: OPS_HELM_CHARTS.tempo.version,
-      values: [toYaml(values)],
-      timeout: 600,
-      atomic: true,
-      cleanupOnFail: true,
+    this.resource = addPinnedRelease(this, {
+      name: names.release,
+      namespace: names.namespace,
+      chart: OPS_HELM_CHARTS.tempo,
+      values: toYaml(values),
       dependsOn: [ns],
     });
     this.node.defaultChild = this.resource;

@@ -1,5 +1,4 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -11,9 +10,17 @@ import {
 } from '../core';
 import { IMonitoringStack, ITraceCollector } from './interfaces';
 import type { MonitoringStack } from './monitoring-stack';
-import { PodSecurityLevel, podSecurityLabels } from './pod-security';
+import { PodSecurityLevel } from './pod-security';
 import { PodEnvVar } from './pod-spec';
-import { MANAGED_BY, assertDnsLabel, assertServiceName, toYaml } from './private/common';
+import { toYaml } from './private/common';
+import { addPinnedRelease } from './private/helm-release';
+import {
+  opsNamespace,
+  opsReleaseNames,
+  opsResources,
+  opsServiceAccountAnnotations,
+  opsServiceAccountValues,
+} from './private/telemetry';
 import { OPS_HELM_CHARTS, OPS_IMAGES } from './versions';
 
 /** Where a {@link TraceCollector} sends the spans it receives. */
@@ -253,10 +260,13 @@ export class TraceCollector extends Construct implements ITraceCollector {
       max: 1,
       reason: 'a fraction of new traces',
     });
-    this.namespace = props.namespace ?? 'observability';
-    assertDnsLabel(this, 'namespace', this.namespace);
-    const release = props.releaseName ?? 'otel-collector';
-    assertServiceName(this, 'releaseName', release, 53);
+    const names = opsReleaseNames(this, props, {
+      namespace: 'observability',
+      release: 'otel-collector',
+      maxReleaseLength: 53,
+    });
+    const release = names.release;
+    this.namespace = names.namespace;
     this.serviceAccountName = release;
     const replicas = Validate.integer(this, 'replicas', props.replicas ?? 2, { min: 1, max: 100 });
     const memoryMiB = Validate.integer(this, 'memoryMiB', props.memoryMiB ?? 1024, {
@@ -264,23 +274,14 @@ export class TraceCollector extends Construct implements ITraceCollector {
       max: 65536,
       reason: 'MiB',
     });
-    const saAnnotations =
-      props.serviceAccountAnnotations === undefined
-        ? {}
-        : Validate.stringMap(this, 'serviceAccountAnnotations', props.serviceAccountAnnotations);
-    Object.keys(saAnnotations).forEach((k) => Validate.k8sLabelKey(this, 'serviceAccountAnnotations', k));
+    const saAnnotations = opsServiceAccountAnnotations(this, props.serviceAccountAnnotations);
 
     const host = `${release}.${this.namespace}.svc`;
     this.otlpGrpcEndpoint = `http://${host}:${OTLP_GRPC_PORT}`;
     this.otlpHttpEndpoint = `http://${host}:${OTLP_HTTP_PORT}`;
     this.collectorConfig = collectorConfig(backends);
 
-    const ns = new NamespaceV1(this, 'Namespace', {
-      metadata: {
-        name: this.namespace,
-        labels: { ...podSecurityLabels(PodSecurityLevel.RESTRICTED), ...MANAGED_BY },
-      },
-    });
+    const ns = opsNamespace(this, this.namespace, PodSecurityLevel.RESTRICTED);
     const monitoring: IMonitoringStack | undefined = props.monitoring;
     const off = { enabled: false };
     const values = {
@@ -293,11 +294,7 @@ export class TraceCollector extends Construct implements ITraceCollector {
       },
       command: { name: 'otelcol-contrib' },
       alternateConfig: escapeTerraform(this.collectorConfig),
-      serviceAccount: {
-        create: true,
-        name: release,
-        ...(Object.keys(saAnnotations).length ? { annotations: saAnnotations } : {}),
-      },
+      serviceAccount: opsServiceAccountValues(release, saAnnotations),
       podSecurityContext: {
         runAsNonRoot: true,
         runAsUser: 10001,
@@ -310,10 +307,7 @@ export class TraceCollector extends Construct implements ITraceCollector {
         runAsNonRoot: true,
         capabilities: { drop: ['ALL'] },
       },
-      resources: {
-        requests: { cpu: '200m', memory: `${Math.ceil(memoryMiB / 2)}Mi` },
-        limits: { memory: `${memoryMiB}Mi` },
-      },
+      resources: opsResources('200m', memoryMiB),
       ports: {
         otlp: { enabled: true },
         'otlp-http': { enabled: true },
@@ -328,16 +322,11 @@ export class TraceCollector extends Construct implements ITraceCollector {
         ? { serviceMonitor: { enabled: true, extraLabels: { ...monitoring.selectorLabels } } }
         : {}),
     };
-    this.resource = new Release(this, 'Resource', {
-      name: release,
-      namespace: this.namespace,
-      repository: OPS_HELM_CHARTS.openTelemetryCollector.repository,
-      chart: OPS_HELM_CHARTS.openTelemetryCollector.chart,
-      version: OPS_HELM_CHARTS.openTelemetryCollector.version,
-      values: [toYaml(values)],
-      timeout: 600,
-      atomic: true,
-      cleanupOnFail: true,
+    this.resource = addPinnedRelease(this, {
+      name: names.release,
+      namespace: names.namespace,
+      chart: OPS_HELM_CHARTS.openTelemetryCollector,
+      values: toYaml(values),
       dependsOn: [ns],
     });
     this.node.defaultChild = this.resource;

@@ -19,7 +19,6 @@ import {
   assertDnsLabel,
   assertInteger,
   assertServiceName,
-  dependOnStackOf,
   nameFromId,
 } from './private/common';
 import { MlflowTracking, mlflowClientEnv } from './mlflow';
@@ -30,7 +29,12 @@ import { GpuPodOptions, gpuPod } from './private/gpu-pod';
 import { addPreflight } from './private/preflight';
 import { nodeClassPlacement } from './private/node-class';
 import { otelEnv } from './tracing';
-import { assertCommand, assertPinnedImage, extraResources } from './private/training-common';
+import {
+  assertCommand,
+  assertPinnedImage,
+  checkBatchPlatform,
+  extraResources,
+} from './private/training-common';
 
 /** The Kueue label a workload uses to join a LocalQueue. */
 export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
@@ -349,24 +353,12 @@ export class TrainingJob extends Construct {
     Validate.string(this, 'image', props.image);
     assertCommand(this, 'command', props.command, `['torchrun', 'train.py']`);
     assertPinnedImage(this, 'image', props.image);
-    if (props.platform) {
-      dependOnStackOf(this, props.platform);
-      if (!props.platform.jobSetInstalled) {
-        throw new ValidationError(
-          `TrainingJob needs JobSet, but the GpuPlatform '${props.platform.node.path}' has jobSet disabled.`,
-          this,
-        );
-      }
-      if (props.queueName && !props.platform.kueueInstalled) {
-        throw new ValidationError(
-          `'queueName' needs Kueue, but the GpuPlatform '${props.platform.node.path}' has kueue disabled: enable it or drop queueName.`,
-          this,
-        );
-      }
-    }
-    if (props.queueName) {
-      assertDnsLabel(this, 'queueName', props.queueName);
-    }
+    checkBatchPlatform(this, props.platform, props.queueName, {
+      construct: 'TrainingJob',
+      component: 'JobSet',
+      prop: 'jobSet',
+      installed: (p) => p.jobSetInstalled,
+    });
     const topologyAnnotations: Record<string, string> = {};
     if (props.doNotDisrupt !== undefined) Validate.boolean(this, 'doNotDisrupt', props.doNotDisrupt);
     if (props.topology !== undefined) {

@@ -7,6 +7,7 @@ import {
   Quantization,
   ValidationError,
   allocatable,
+  cpuShapeByName,
   ggmlBytesPerWeight,
   kubeReservedMemoryGiB,
   llamaCppCacheBytesPerElement,
@@ -15,6 +16,7 @@ import {
   weightBytes,
 } from '../../lib/core';
 import { CPU_INSTANCE_TYPES } from '../../lib/aws/cpu-instance-types';
+import { CPU_MACHINE_TYPES } from '../../lib/gcp/cpu-machine-types';
 
 const GiB = 1024 ** 3;
 const M = ModelSpec.LLAMA_3_1_8B;
@@ -166,6 +168,24 @@ describe('CPU shapes', () => {
         expect(other.onDemandPrice.usd).toBeGreaterThanOrEqual(s.onDemandPrice.usd);
       }
     }
+  });
+
+  test('cpuShapeByName finds a shape of either catalogue by name', () => {
+    expect(cpuShapeByName(CPU_INSTANCE_TYPES, 'r7i.2xlarge', 'instance type', 'instanceType')).toBe(
+      CPU_INSTANCE_TYPES.find((s) => s.name === 'r7i.2xlarge'),
+    );
+    expect(cpuShapeByName(CPU_MACHINE_TYPES, 'n2-highmem-8', 'machine type', 'machineType').memoryGiB).toBe(
+      64,
+    );
+  });
+
+  test('cpuShapeByName throws a ValidationError naming the prop, the value and the catalogue', () => {
+    expect(() => cpuShapeByName(CPU_MACHINE_TYPES, 'a3-highgpu-8g', 'machine type', 'shape')).toThrow(
+      ValidationError,
+    );
+    expect(() => cpuShapeByName(CPU_MACHINE_TYPES, 'a3-highgpu-8g', 'machine type', 'shape')).toThrow(
+      /'shape' \(a3-highgpu-8g\) is not a catalogued CPU inference machine type: use one of n2-standard-8, /,
+    );
   });
 
   test('lookupCpuShape throws when nothing holds the pod', () => {

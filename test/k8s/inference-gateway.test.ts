@@ -917,3 +917,12 @@ describe('InferenceGateway', () => {
     });
   });
 });
+
+describe('InferencePool failureMode', () => {
+  test('throws when failureMode is not a FailureMode, like StandaloneInferencePool', () => {
+    const { workloads, gatewayPlatform } = setup();
+    expect(() =>
+      pool(workloads, gatewayPlatform, 'Pool', { failureMode: 'Maybe' as FailureMode, backend: backend() }),
+    ).toThrow(/'failureMode' \('Maybe'\) must be one of/);
+  });
+});

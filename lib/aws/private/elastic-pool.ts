@@ -1,27 +1,26 @@
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { addEfaSecurityGroup } from './efa-security-group';
 import { Construct, IConstruct } from 'constructs';
 import {
   Capacity,
   CapacityKind,
   GpuNodePoolOptions,
   HOURS_PER_MONTH,
-  lookupShape,
+  NodeTaint,
   Validate,
   ValidationError,
   Warnings,
 } from '../../core';
+import { resolveGpuInstanceType } from './node-group-common';
 import {
   AwsGpuInstanceType,
-  awsInstanceTypeByName,
   compatibleInstanceTypes,
   efaTrainingInstanceTypeNames,
-  GPU_INSTANCE_TYPES,
   supportsEfaLayout,
 } from '../instance-types';
 import { IEksCluster, IPlacementGroup, NetworkSubnet } from '../interfaces';
+import { validateSubnet } from './subnets';
 
 // What a Karpenter NodePool and an EKS Auto Mode NodePool (the same karpenter.sh/v1 API behind
 // two node classes) derive alike from the shared GPU pool options: capacity types in priority
@@ -113,24 +112,12 @@ export function resolveElasticInstanceTypes(
   capacity: ElasticCapacity,
 ): ElasticInstanceTypes {
   const gpus = props.gpusPerNode ?? 8;
-  const primary: AwsGpuInstanceType = ValidationError.withScope(scope, () => {
-    if (props.instanceType === undefined) {
-      return lookupShape(
-        'AWS',
-        GPU_INSTANCE_TYPES,
-        props.accelerator,
-        gpus,
-        [],
-        props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
-      );
-    }
-    const t = awsInstanceTypeByName(props.instanceType);
-    if (!t.accelerator.equals(props.accelerator) || t.gpuCount !== gpus) {
-      throw new ValidationError(
-        `'instanceType' ${t.name} has ${t.gpuCount} x ${t.accelerator.id}, not ${gpus} x ${props.accelerator.id} ('accelerator', 'gpusPerNode'): make them agree or omit instanceType.`,
-      );
-    }
-    return t;
+  const primary = resolveGpuInstanceType(scope, {
+    accelerator: props.accelerator,
+    gpus,
+    instanceType: props.instanceType,
+    gpusFrom: props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
+    agreeWith: "'accelerator', 'gpusPerNode'",
   });
   if (efa && !supportsEfaLayout(primary)) {
     throw new ValidationError(
@@ -352,23 +339,100 @@ export function resolveElasticPlacementGroup(
 export function efaSelfSecurityGroup(cluster: IEksCluster, id: string, description: string): SecurityGroup {
   const found = cluster.node.tryFindChild(id);
   if (found instanceof SecurityGroup) return found;
-  const scope = cluster as unknown as Construct;
-  const sg = new SecurityGroup(scope, id, {
+  return addEfaSecurityGroup(cluster as unknown as Construct, {
+    id,
+    rulePrefix: id,
     vpcId: cluster.network.vpcId,
     description,
-    tags: { Name: `${cluster.node.path}/${id}` },
+    name: `${cluster.node.path}/${id}`,
   });
-  new VpcSecurityGroupIngressRule(scope, `${id}SelfIngress`, {
-    securityGroupId: sg.id,
-    referencedSecurityGroupId: sg.id,
-    ipProtocol: '-1',
-    description: 'EFA: all traffic from itself',
-  });
-  new VpcSecurityGroupEgressRule(scope, `${id}SelfEgress`, {
-    securityGroupId: sg.id,
-    referencedSecurityGroupId: sg.id,
-    ipProtocol: '-1',
-    description: 'EFA: all traffic to itself',
-  });
-  return sg;
+}
+
+/**
+ * Validates the props both elastic pools check alike (`instanceType`, `subnet`,
+ * `reservationAvailabilityZone`) and returns the pool's name (`name`, else the construct id
+ * lower-cased), a DNS subdomain.
+ */
+export function validateElasticPoolProps(
+  scope: IConstruct,
+  id: string,
+  props: {
+    readonly name?: string;
+    readonly instanceType?: string;
+    readonly subnet?: NetworkSubnet;
+    readonly reservationAvailabilityZone?: string;
+  },
+): string {
+  if (props.instanceType !== undefined) Validate.awsInstanceType(scope, 'instanceType', props.instanceType);
+  if (props.subnet !== undefined) validateSubnet(scope, 'subnet', props.subnet);
+  if (props.reservationAvailabilityZone !== undefined) {
+    Validate.awsAvailabilityZone(scope, 'reservationAvailabilityZone', props.reservationAvailabilityZone);
+  }
+  const name = props.name ?? id.toLowerCase();
+  Validate.k8sDnsSubdomain(scope, 'name', name, { what: 'a NodePool name' });
+  return name;
+}
+
+/** What {@link elasticNodePoolManifest} renders. */
+export interface ElasticNodePoolSpec {
+  /** NodePool (and node class) name. */
+  readonly name: string;
+  /** The node class: `karpenter.k8s.aws` `EC2NodeClass` or `eks.amazonaws.com` `NodeClass`. */
+  readonly nodeClassRef: { readonly group: string; readonly kind: string };
+  /** Instance types, in the pool's order. */
+  readonly instanceTypes: string[];
+  /** Capacity kinds in priority order. */
+  readonly capacityKinds: CapacityKind[];
+  /** The one zone the pool is pinned to, if any. */
+  readonly zone?: string;
+  /** Node labels. */
+  readonly labels: Record<string, string>;
+  /** Node taints. */
+  readonly taints: NodeTaint[];
+  /** `expireAfter` of the nodes. */
+  readonly expireAfter: string;
+  /** `consolidateAfter` (consolidation only when empty). */
+  readonly consolidateAfter: string;
+  /** `limits` `nvidia.com/gpu`. */
+  readonly maxGpus: number;
+}
+
+/**
+ * The `karpenter.sh/v1` NodePool of an elastic GPU pool: instance-type, capacity-type and
+ * (when pinned) zone requirements, labels and taints, consolidation only when empty, a GPU limit.
+ */
+export function elasticNodePoolManifest(o: ElasticNodePoolSpec): Record<string, unknown> {
+  const requirements: Array<Record<string, unknown>> = [
+    { key: 'node.kubernetes.io/instance-type', operator: 'In', values: o.instanceTypes },
+    {
+      key: 'karpenter.sh/capacity-type',
+      operator: 'In',
+      values: [...new Set(o.capacityKinds.map((k) => ELASTIC_CAPACITY_TYPE[k] as string))],
+    },
+    ...(o.zone !== undefined
+      ? [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [o.zone] }]
+      : []),
+  ];
+  return {
+    apiVersion: 'karpenter.sh/v1',
+    kind: 'NodePool',
+    metadata: { name: o.name },
+    spec: {
+      template: {
+        metadata: { labels: o.labels },
+        spec: {
+          nodeClassRef: { group: o.nodeClassRef.group, kind: o.nodeClassRef.kind, name: o.name },
+          requirements,
+          taints: o.taints.map((t) => ({
+            key: t.key,
+            ...(t.value !== undefined ? { value: t.value } : {}),
+            effect: t.effect,
+          })),
+          expireAfter: o.expireAfter,
+        },
+      },
+      disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter: o.consolidateAfter },
+      limits: { 'nvidia.com/gpu': o.maxGpus },
+    },
+  };
 }

@@ -1,6 +1,13 @@
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { ValidationError } from '../../core';
+
+/** Per-unit storage throughput values of PERSISTENT_2 SSD file systems, MB/s per TiB. */
+export const LUSTRE_THROUGHPUTS_MBPS_PER_TIB = [125, 250, 500, 1000] as const;
+
+/** Lustre versions of PERSISTENT_2 file systems (FSx API `FileSystemTypeVersion`; 2.10 is Scratch / PERSISTENT_1 only). */
+export const LUSTRE_PERSISTENT_2_VERSIONS = ['2.12', '2.15'] as const;
 
 /**
  * The security-group rules of an FSx for Lustre file system used by EKS nodes, in both
@@ -44,4 +51,41 @@ export function addLustreSecurityRules(
     cidrIpv4: o.vpcCidr,
     description: 'Lustre replies within the VPC',
   });
+}
+
+/**
+ * Checks the settings of a PERSISTENT_2 SSD file system: capacity 1200, 2400 or a multiple of
+ * 2400 GiB, a per-unit throughput of {@link LUSTRE_THROUGHPUTS_MBPS_PER_TIB} and a Lustre
+ * version of {@link LUSTRE_PERSISTENT_2_VERSIONS}. `prefix` is where the props sit (`lustre.`).
+ */
+export function validatePersistent2(
+  scope: IConstruct,
+  prefix: string,
+  o: {
+    readonly capacityGiB: number;
+    readonly throughputMBpsPerTiB: number;
+    readonly fileSystemTypeVersion: string;
+  },
+): void {
+  const cap = o.capacityGiB;
+  if (!Number.isInteger(cap) || !(cap === 1200 || (cap >= 2400 && cap % 2400 === 0))) {
+    throw new ValidationError(
+      `'${prefix}capacityGiB' (${cap}) must be 1200, 2400 or a multiple of 2400 for PERSISTENT_2 (for example ${Math.max(2400, Math.ceil((Number(cap) || 0) / 2400) * 2400)}).`,
+      scope,
+    );
+  }
+  const tp = o.throughputMBpsPerTiB;
+  if (!(LUSTRE_THROUGHPUTS_MBPS_PER_TIB as readonly number[]).includes(tp)) {
+    throw new ValidationError(
+      `'${prefix}throughputMBpsPerTiB' (${tp}) must be one of ${LUSTRE_THROUGHPUTS_MBPS_PER_TIB.join(', ')} (PERSISTENT_2 SSD).`,
+      scope,
+    );
+  }
+  const version = o.fileSystemTypeVersion;
+  if (!(LUSTRE_PERSISTENT_2_VERSIONS as readonly string[]).includes(version)) {
+    throw new ValidationError(
+      `'${prefix}fileSystemTypeVersion' ('${version}') must be one of ${LUSTRE_PERSISTENT_2_VERSIONS.join(', ')}: PERSISTENT_2 file systems do not run other Lustre versions.`,
+      scope,
+    );
+  }
 }

@@ -6,6 +6,7 @@ import {
   CapacityKind,
   CostEstimate,
   GpuShape,
+  lookupShape,
   gpuPoolTaints,
   NodeTaint,
   pricingModelOf,
@@ -19,6 +20,10 @@ import {
   validateNodeTaints,
   Warnings,
 } from '../../core';
+import { AwsGpuInstanceType, awsInstanceTypeByName, GPU_INSTANCE_TYPES } from '../instance-types';
+
+/** Huge pages the EFA driver pre-allocates (EKS UG `node-efa`). */
+export const EFA_HUGE_PAGES_2MIB = 5128;
 
 /** EKS AMI types for NVIDIA GPU node groups this library supports. */
 export enum GpuAmiType {
@@ -321,4 +326,54 @@ export function addNodeGroupCost(
     unitPrice: price,
     pricingModel: pricingModelOf(kind),
   });
+}
+
+/** What {@link resolveGpuInstanceType} picks from. */
+export interface GpuInstanceTypeChoice {
+  /** `accelerator`. */
+  readonly accelerator: Accelerator;
+  /** GPUs per node. */
+  readonly gpus: number;
+  /** `instanceType` as given. */
+  readonly instanceType?: string;
+  /** The prop the GPU count came from, for the lookup's message (`gpusPerNode (default 8)`). */
+  readonly gpusFrom: string;
+  /** The props the named type must agree with, for the message (`'accelerator', 'gpusPerNode'`). */
+  readonly agreeWith: string;
+}
+
+/**
+ * A GPU node group's instance type: the named one, which must have `gpus` x `accelerator`, else
+ * the catalogue's preferred type for them. Errors carry `scope`'s path.
+ */
+export function resolveGpuInstanceType(scope: IConstruct, o: GpuInstanceTypeChoice): AwsGpuInstanceType {
+  return ValidationError.withScope(scope, () => {
+    if (o.instanceType === undefined) {
+      return lookupShape('AWS', GPU_INSTANCE_TYPES, o.accelerator, o.gpus, [], o.gpusFrom);
+    }
+    const t = awsInstanceTypeByName(o.instanceType);
+    if (!t.accelerator.equals(o.accelerator) || t.gpuCount !== o.gpus) {
+      throw new ValidationError(
+        `'instanceType' ${t.name} has ${t.gpuCount} x ${t.accelerator.id}, not ${o.gpus} x ${o.accelerator.id} (${o.agreeWith}): make them agree or omit instanceType.`,
+      );
+    }
+    return t;
+  });
+}
+
+/**
+ * `hugePages2MiB` of a node group or pool: the EFA driver's {@link EFA_HUGE_PAGES_2MIB} with EFA,
+ * else 0 (the AMI's setting), validated as a whole number of pages.
+ */
+export function resolveHugePages2MiB(scope: IConstruct, value: number | undefined, efa: boolean): number {
+  const hugePages = value ?? (efa ? EFA_HUGE_PAGES_2MIB : 0);
+  requireIntInRange(
+    scope,
+    'hugePages2MiB',
+    hugePages,
+    0,
+    1_000_000,
+    `the number of 2 MiB pages, ${EFA_HUGE_PAGES_2MIB} for EFA.`,
+  );
+  return hugePages;
 }

@@ -1,5 +1,7 @@
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { Validate } from '../../core';
+import { INotificationChannel } from '../interfaces';
 
 /** Settings of one Cloud Monitoring notification channel. */
 export interface ChannelSpec {
@@ -29,4 +31,24 @@ export function notificationChannel(
     labels: config,
     ...(spec.sensitiveLabels ? { sensitiveLabels: spec.sensitiveLabels } : {}),
   });
+}
+
+/** Validates `notificationChannels` (channels the app does not own): each an object with a channel id, each once. */
+export function validateNotificationChannels(
+  scope: IConstruct,
+  channels: INotificationChannel[] | undefined,
+): INotificationChannel[] {
+  const external = Validate.array<INotificationChannel>(scope, 'notificationChannels', channels ?? []);
+  external.forEach((c, i) => {
+    Validate.object(scope, `notificationChannels[${i}]`, c);
+    Validate.string(scope, `notificationChannels[${i}].channelId`, c.channelId);
+  });
+  Validate.unique(
+    scope,
+    'notificationChannels',
+    external,
+    (c) => c.channelId,
+    'each channel is notified once',
+  );
+  return external;
 }

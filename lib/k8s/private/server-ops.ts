@@ -533,6 +533,33 @@ export function addServerNetworkPolicy(
   });
 }
 
+/**
+ * Admits IPv4 CIDR blocks to a server's NetworkPolicy (`allowIngressFromCidrs` of ModelServer and
+ * LlamaCppServer): validates each under the method's name and appends the new ones to `admitted`,
+ * the list {@link addServerNetworkPolicy} reads at synth.
+ */
+export function admitIngressCidrs(scope: Construct, admitted: string[], cidrs: readonly string[]): void {
+  Validate.array<string>(scope, 'allowIngressFromCidrs', cidrs).forEach((c, i) => {
+    Validate.cidr(scope, `allowIngressFromCidrs[${i}]`, c);
+    if (!admitted.includes(c)) admitted.push(c);
+  });
+}
+
+/**
+ * Admits the pods of namespaces to a server's NetworkPolicy (`allowIngressFromNamespaces`):
+ * validates each name and appends the new ones to `admitted`, read at synth.
+ */
+export function admitIngressNamespaces(
+  scope: Construct,
+  admitted: string[],
+  namespaces: readonly string[],
+): void {
+  Validate.array<string>(scope, 'allowIngressFromNamespaces', namespaces).forEach((ns, i) => {
+    Validate.k8sDnsLabel(scope, `allowIngressFromNamespaces[${i}]`, ns, { what: 'a namespace name' });
+    if (!admitted.includes(ns)) admitted.push(ns);
+  });
+}
+
 /** The namespace whose scraper reaches the metrics port: `gmp-system` on Managed Prometheus, else the monitoring stack's. */
 export function scraperNamespace(
   collection: MetricsCollection,
@@ -547,4 +574,79 @@ export function addServerDisruptionBudget(scope: Construct, ctx: ServerOpsContex
     metadata: { name: ctx.deploymentName, namespace: ctx.namespace, labels: ctx.labels },
     spec: { maxUnavailable: '1', selector: { matchLabels: ctx.podLabels } },
   });
+}
+
+/** Options of {@link addServerOperations}: what differs between the two servers. */
+export interface ServerOperationsOptions {
+  /** `podDisruptionBudget` as given. */
+  readonly podDisruptionBudget?: boolean;
+  /** `networkPolicy` as given. */
+  readonly networkPolicy?: ServerNetworkPolicyOptions;
+  /** `monitoring` as given. */
+  readonly monitoring?: IMonitoringStack;
+  /** The metrics collection (`metricsCollection`, or the prometheus-operator default). */
+  readonly collection: MetricsCollection;
+  /** `autoscaling` as given. */
+  readonly autoscaling?: ServerAutoscaling;
+  /** `platform` as given. */
+  readonly platform?: IGpuPlatform;
+  /** The warnings when the server is not scraped. */
+  readonly scrapeWarnings: ServerScrapeWarnings;
+  /** The network policy's admitted sources, read at synth (see {@link ServerNetworkPolicyContext}). */
+  readonly ingress: Omit<ServerNetworkPolicyContext, 'scraperNamespace'>;
+  /** The ScaledObject's options besides the monitoring, collection and authentication. */
+  readonly scaling: Pick<
+    ServerScaledObjectOptions,
+    'replicas' | 'defaultTarget' | 'scaleTargetRef' | 'selector'
+  >;
+}
+
+/** The operations objects {@link addServerOperations} created. */
+export interface ServerOperations {
+  /** The PodDisruptionBudget, unless disabled. */
+  readonly podDisruptionBudget?: PodDisruptionBudgetV1;
+  /** The ServiceMonitor, with `monitoring` on prometheus-operator. */
+  readonly serviceMonitor?: Manifest;
+  /** The PodMonitoring, on Managed Prometheus. */
+  readonly podMonitoring?: Manifest;
+  /** The ingress NetworkPolicy, unless disabled. */
+  readonly networkPolicy?: NetworkPolicyV1;
+  /** The KEDA TriggerAuthentication, with autoscaling on Managed Prometheus. */
+  readonly triggerAuthentication?: Manifest;
+  /** The KEDA ScaledObject, with autoscaling. */
+  readonly scaledObject?: Manifest;
+}
+
+/**
+ * Every operations object of a model server, in one order for both servers: the
+ * PodDisruptionBudget, the scrape, the ingress NetworkPolicy and, with autoscaling, the KEDA
+ * TriggerAuthentication and ScaledObject.
+ */
+export function addServerOperations(
+  scope: Construct,
+  ctx: ServerOpsContext,
+  o: ServerOperationsOptions,
+): ServerOperations {
+  const podDisruptionBudget =
+    (o.podDisruptionBudget ?? true) ? addServerDisruptionBudget(scope, ctx) : undefined;
+  const scrape = addServerMetricsCollection(scope, ctx, o.collection, o.monitoring, o.scrapeWarnings);
+  const networkPolicy =
+    (o.networkPolicy?.enabled ?? true)
+      ? addServerNetworkPolicy(scope, o.networkPolicy ?? {}, ctx, {
+          ...o.ingress,
+          scraperNamespace: scraperNamespace(o.collection, o.monitoring),
+        })
+      : undefined;
+  const a = o.autoscaling;
+  if (!a) {
+    return { podDisruptionBudget, ...scrape, networkPolicy };
+  }
+  const triggerAuthentication = addServerTriggerAuthentication(scope, a, ctx, o.collection, o.platform);
+  const scaledObject = addServerScaledObject(scope, a, ctx, {
+    ...o.scaling,
+    monitoring: o.monitoring,
+    collection: o.collection,
+    authenticated: triggerAuthentication !== undefined,
+  });
+  return { podDisruptionBudget, ...scrape, networkPolicy, triggerAuthentication, scaledObject };
 }

@@ -1,7 +1,10 @@
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Token } from 'cdktf';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Validate, ValidationError } from '../../core';
+import { PodSecurityLevel, podSecurityLabels } from '../pod-security';
 import { TelemetryStorage } from '../telemetry-storage';
+import { MANAGED_BY, assertDnsLabel, assertServiceName } from './common';
 
 /** Validates a `storage` prop: a {@link TelemetryStorage}. */
 export function checkTelemetryStorage(scope: IConstruct, value: unknown): TelemetryStorage {
@@ -22,4 +25,88 @@ export function retentionHours(scope: IConstruct, days: number): string {
   }
   Validate.integer(scope, 'retentionDays', days, { min: 1, max: 3650, reason: 'days' });
   return `${days * 24}h`;
+}
+
+// The parts every operations component installed from a pinned chart shares (Loki, Tempo, the
+// OpenTelemetry collector, the Fluent Bit log shipper): its names, namespace, service account,
+// volume and resources.
+
+/** Namespace and Helm release name of an operations component, validated. */
+export interface OpsReleaseNames {
+  /** Namespace (`namespace`, or the component's default). */
+  readonly namespace: string;
+  /** Helm release name (`releaseName`, or the component's default): also its service account. */
+  readonly release: string;
+}
+
+/**
+ * Validates `namespace` (a DNS label) and `releaseName` (a Service name of at most
+ * `maxReleaseLength` characters: the chart appends suffixes to it), applying the defaults.
+ */
+export function opsReleaseNames(
+  scope: IConstruct,
+  props: { readonly namespace?: string; readonly releaseName?: string },
+  defaults: { readonly namespace: string; readonly release: string; readonly maxReleaseLength: number },
+): OpsReleaseNames {
+  const namespace = props.namespace ?? defaults.namespace;
+  assertDnsLabel(scope, 'namespace', namespace);
+  const release = props.releaseName ?? defaults.release;
+  assertServiceName(scope, 'releaseName', release, defaults.maxReleaseLength);
+  return { namespace, release };
+}
+
+/** Validates `serviceAccountAnnotations` (string values, label-key names); none when absent. */
+export function opsServiceAccountAnnotations(
+  scope: IConstruct,
+  annotations: Record<string, string> | undefined,
+): Record<string, string> {
+  const out =
+    annotations === undefined ? {} : Validate.stringMap(scope, 'serviceAccountAnnotations', annotations);
+  Object.keys(out).forEach((k) => Validate.k8sLabelKey(scope, 'serviceAccountAnnotations', k));
+  return out;
+}
+
+/** The chart's `serviceAccount` values: created, named after the release, with the annotations if any. */
+export function opsServiceAccountValues(
+  release: string,
+  annotations: Record<string, string>,
+): Record<string, unknown> {
+  return {
+    create: true,
+    name: release,
+    ...(Object.keys(annotations).length ? { annotations } : {}),
+  };
+}
+
+/** Validates `volumeSizeGiB` (default 10, 1 to 65536) and `storageClassName`; returns the size. */
+export function opsVolumeSizeGiB(
+  scope: IConstruct,
+  props: { readonly volumeSizeGiB?: number; readonly storageClassName?: string },
+): number {
+  const volumeGiB = Validate.integer(scope, 'volumeSizeGiB', props.volumeSizeGiB ?? 10, {
+    min: 1,
+    max: 65536,
+    reason: 'GiB',
+  });
+  if (props.storageClassName !== undefined) {
+    Validate.k8sDnsSubdomain(scope, 'storageClassName', props.storageClassName, {
+      what: 'a StorageClass name',
+    });
+  }
+  return volumeGiB;
+}
+
+/** Container resources with a memory limit of `memoryMiB`, half of it requested, and a CPU request. */
+export function opsResources(cpu: string, memoryMiB: number): Record<string, unknown> {
+  return {
+    requests: { cpu, memory: `${Math.ceil(memoryMiB / 2)}Mi` },
+    limits: { memory: `${memoryMiB}Mi` },
+  };
+}
+
+/** The component's namespace (construct id `Namespace`), labelled for the Pod Security level its pods meet. */
+export function opsNamespace(scope: Construct, name: string, level: PodSecurityLevel): NamespaceV1 {
+  return new NamespaceV1(scope, 'Namespace', {
+    metadata: { name, labels: { ...podSecurityLabels(level), ...MANAGED_BY } },
+  });
 }

@@ -2,6 +2,7 @@ import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { NVIDIA_GPU_RESOURCE, Validate, ValidationError } from '../../core';
 import { IGpuPlatform } from '../interfaces';
+import { assertDnsLabel, dependOnStackOf } from './common';
 
 /** Checks a batch image carries a pinned tag or digest: a restarted gang must run the same code. */
 export function assertPinnedImage(scope: IConstruct, prop: string, image: string): void {
@@ -78,7 +79,10 @@ export function refuseHugePagesOnEksAutoMode(
   }
 }
 
-/** Checks the platform installs what a batch workload needs (`what` names the component). */
+/**
+ * Checks the platform installs a component a workload needs (`installed`), naming the
+ * GpuPlatform prop that turns it on.
+ */
 export function assertPlatformHas(
   scope: IConstruct,
   platform: IGpuPlatform,
@@ -89,9 +93,46 @@ export function assertPlatformHas(
 ): void {
   if (!installed) {
     throw new ValidationError(
-      `${construct} needs the ${component}, but the GpuPlatform '${platform.node.path}' does not install it: set ` +
+      `${construct} needs ${component}, but the GpuPlatform '${platform.node.path}' has ${prop} disabled: set ` +
         `'${prop}: true' on the GpuPlatform.`,
       scope,
     );
+  }
+}
+
+/** What a batch workload (TrainingJob, MpiJob) needs from its GpuPlatform, for {@link checkBatchPlatform}. */
+export interface BatchPlatformRequirement {
+  /** The construct's class name, for messages. */
+  readonly construct: string;
+  /** The operator it runs on, for messages (`JobSet`, `the MPI Operator`). */
+  readonly component: string;
+  /** The GpuPlatform prop that installs the operator. */
+  readonly prop: string;
+  /** Whether the platform installs the operator. */
+  readonly installed: (platform: IGpuPlatform) => boolean | undefined;
+}
+
+/**
+ * A batch workload's `platform` and `queueName`: with a platform, orders the stacks and checks
+ * it installs the workload's operator and, when queued, Kueue; the queue name is a DNS label.
+ */
+export function checkBatchPlatform(
+  scope: IConstruct,
+  platform: IGpuPlatform | undefined,
+  queueName: string | undefined,
+  need: BatchPlatformRequirement,
+): void {
+  if (platform) {
+    dependOnStackOf(scope, platform);
+    assertPlatformHas(scope, platform, need.construct, need.installed(platform), need.component, need.prop);
+    if (queueName && !platform.kueueInstalled) {
+      throw new ValidationError(
+        `'queueName' needs Kueue, but the GpuPlatform '${platform.node.path}' has kueue disabled: enable it or drop queueName.`,
+        scope,
+      );
+    }
+  }
+  if (queueName) {
+    assertDnsLabel(scope, 'queueName', queueName);
   }
 }
