@@ -102,7 +102,8 @@ export interface EksAddonVersions {
 /** The small CPU node group for cluster add-ons and controllers. */
 export interface SystemNodeGroupOptions {
   /**
-   * Instance type.
+   * Instance type: a general-purpose one (accelerated families such as `p5` or `g6e` are refused:
+   * the system group runs on the standard AMI, without accelerator drivers).
    * @default 'm6i.large'
    */
   readonly instanceType?: string;
@@ -925,8 +926,17 @@ export class EksCluster extends Construct implements IEksCluster {
     this.nodeGroupDependencies = [vpcCni, kubeProxy, ...node.attachments];
 
     const sys = props.systemNodeGroup ?? {};
-    if (sys.instanceType !== undefined)
+    if (sys.instanceType !== undefined) {
       Validate.awsInstanceType(this, 'systemNodeGroup.instanceType', sys.instanceType);
+      // Accelerated families (GPU p/g/gr, Inferentia, Trainium, Gaudi dl, video vt, FPGA f).
+      const family = /^(p\d|g\d|gr\d|inf\d|trn\d|dl\d|vt\d|f\d)[a-z0-9-]*\./.exec(sys.instanceType);
+      if (family) {
+        throw new ValidationError(
+          `'systemNodeGroup.instanceType' ('${sys.instanceType}') is an accelerated instance type (family '${sys.instanceType.split('.')[0]}'): the system node group runs add-ons and system pods on the standard AL2023 AMI, without accelerator drivers, at the accelerated price. Use a general-purpose type such as 'm6i.large' (the default) and put accelerators in addTrainingNodeGroup() or addInferenceNodeGroup().`,
+          this,
+        );
+      }
+    }
     const sysMin = sys.minNodes ?? 2;
     const sysMax = sys.maxNodes ?? Math.max(4, sysMin);
     requireIntInRange(

@@ -66,7 +66,8 @@ export interface AuthorizedNetwork {
 /** The small non-GPU pool that runs system pods (DNS, metrics, operators). */
 export interface SystemNodePoolOptions {
   /**
-   * Machine type.
+   * Machine type: a general-purpose one (accelerator-optimized A2, A3, A4, A4X, G2 and G4 types are
+   * refused: the system pool cannot use their GPUs).
    * @default 'e2-standard-4'
    */
   readonly machineType?: string;
@@ -577,8 +578,17 @@ export class GkeCluster extends Construct implements IGkeCluster {
     }
     if (props.kubernetesVersion !== undefined) checkGkeVersion(this, props.kubernetesVersion);
     const sys = Validate.object<SystemNodePoolOptions>(this, 'systemNodePool', props.systemNodePool ?? {});
-    if (sys.machineType !== undefined)
+    if (sys.machineType !== undefined) {
       Validate.gcpMachineType(this, 'systemNodePool.machineType', sys.machineType);
+      // Accelerator-optimized families always attach GPUs (A2, A3, A4, A4X, G2, G4).
+      const gpu = GPU_MACHINE_TYPES.find((m) => m.name === sys.machineType);
+      if (gpu || /^(a2|a3|a4|a4x|g2|g4)-/.test(sys.machineType)) {
+        throw new ValidationError(
+          `'systemNodePool.machineType' ('${sys.machineType}') is an accelerator-optimized machine type${gpu ? ` (${gpu.gpuCount}x ${gpu.accelerator.displayName})` : ''}: the system pool runs DNS, metrics and operators and would pay for GPUs it cannot use. Use a general-purpose type such as 'e2-standard-4' (the default) and put GPUs in addTrainingNodePool() or addInferenceNodePool().`,
+          this,
+        );
+      }
+    }
     const sysMin = Validate.integer(this, 'systemNodePool.minNodesPerZone', sys.minNodesPerZone ?? 1, {
       max: 1000,
     });

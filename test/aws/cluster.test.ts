@@ -422,6 +422,30 @@ describe('EksCluster more defaults', () => {
     expect(resourcesOf(json, 'aws_eks_access_entry')).toEqual({});
   });
 
+  test.each([
+    'p5.48xlarge',
+    'g6e.xlarge',
+    'gr6.4xlarge',
+    'inf2.xlarge',
+    'trn1.32xlarge',
+    'dl1.24xlarge',
+    'f1.2xlarge',
+  ])('systemNodeGroup.instanceType refuses the accelerated type %s', (instanceType) => {
+    expect(() => clusterStack({ systemNodeGroup: { instanceType } })).toThrow(
+      new RegExp(
+        `'systemNodeGroup.instanceType' \\('${instanceType.replace('.', '\\.')}'\\) is an accelerated instance type .*'m6i.large'`,
+      ),
+    );
+  });
+
+  test.each(['m7g.large', 'c7gn.xlarge', 'd3.xlarge', 'r7i.large'])(
+    'systemNodeGroup.instanceType accepts the general-purpose type %s',
+    (instanceType) => {
+      const { stack } = clusterStack({ systemNodeGroup: { instanceType } });
+      expect(onlyResource(synthJson(stack), 'aws_eks_node_group').instance_types).toEqual([instanceType]);
+    },
+  );
+
   test('systemNodeGroup.instanceType sets the system instance type', () => {
     const { stack } = clusterStack({ systemNodeGroup: { instanceType: 'm7i.xlarge' } });
     expect(onlyResource(synthJson(stack), 'aws_eks_node_group').instance_types).toEqual(['m7i.xlarge']);

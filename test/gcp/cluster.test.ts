@@ -248,6 +248,25 @@ describe('GkeCluster', () => {
     );
   });
 
+  test('refuses a catalogued GPU machine type for the system pool, naming its GPUs', () => {
+    expect(() => make({ systemNodePool: { machineType: 'a3-highgpu-8g' } })).toThrow(
+      /'systemNodePool.machineType' \('a3-highgpu-8g'\) is an accelerator-optimized machine type \(8x .*H100.*\).*'e2-standard-4'/,
+    );
+  });
+
+  test.each(['g2-standard-4', 'a4-highgpu-8g', 'a2-megagpu-16g'])(
+    'refuses the accelerator-optimized family of %s for the system pool',
+    (machineType) => {
+      expect(() => make({ systemNodePool: { machineType } })).toThrow(
+        /is an accelerator-optimized machine type/,
+      );
+    },
+  );
+
+  test('accepts a general-purpose system machine type', () => {
+    expect(() => make({ systemNodePool: { machineType: 'n2-standard-8' } })).not.toThrow();
+  });
+
   test('throws for inverted system pool counts', () => {
     expect(() => make({ systemNodePool: { minNodesPerZone: 3, maxNodesPerZone: 1 } })).toThrow(
       /'systemNodePool' counts/,
