@@ -1463,6 +1463,10 @@ export class InferenceGateway extends Construct {
     // chooses; GKE's load balancer connects from the ranges each InferencePool admitted.
     if (!gke && variants[0].pool.namespace !== this.namespace) {
       for (const v of variants) v.pool.backend.allowIngressFromNamespaces?.([this.namespace]);
+    } else if (!gke) {
+      // Same namespace: admitted already unless the server set allowSameNamespace: false; then
+      // admit the Gateway's own Envoy pods by the label Istio puts on them.
+      for (const v of variants) v.pool.backend.allowIngressFromPods?.(this.istioGatewayPodLabels());
     }
     this.routeNamespaces.add(variants[0].pool.namespace);
     const route = new InferenceModelRoute(this, id, modelName, options, routeName, timeout);
@@ -1589,6 +1593,15 @@ export class InferenceGateway extends Construct {
   }
 
   /** Checks the route's paths, host names (distinct from every other model's) and id; names the route. */
+  /**
+   * The label Istio's automated deployment puts on a Gateway's Envoy pods
+   * (istio/istio@1.29.2 manifests/charts/istio-control/istio-discovery/files/kube-gateway.yaml:
+   * `gateway.networking.k8s.io/gateway-name: <Gateway name>`).
+   */
+  private istioGatewayPodLabels(): Record<string, string> {
+    return { 'gateway.networking.k8s.io/gateway-name': this.gatewayName };
+  }
+
   private routeMatch(
     method: string,
     id: string,

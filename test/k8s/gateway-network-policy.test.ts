@@ -103,6 +103,17 @@ describe('InferenceGateway.addModel with Istio admits the gateway namespace', ()
     expect(ingress(workloads)['llama8b-vllm'][0].from).toEqual([{ pod_selector: {} }]);
   });
 
+  test("a gateway in the pools' namespace, server not admitting its namespace: the Gateway's Envoy pods are admitted by label", () => {
+    const { workloads, gateway, serve } = setup(GatewayImplementation.istio(), 'llm');
+    const { pool } = serve('Llama8B', { networkPolicy: { allowSameNamespace: false } });
+    gateway.addModel('Llama8B', { variants: [{ pool, weight: 1 }] });
+    const selectors = ingress(workloads)['llama8b-vllm'].flatMap((rule) => rule.from);
+    expect(selectors).toContainEqual({
+      pod_selector: { match_labels: { 'gateway.networking.k8s.io/gateway-name': gateway.gatewayName } },
+    });
+    expect(selectors).not.toContainEqual({ pod_selector: {} });
+  });
+
   test('admits the gateway namespace even when the server does not admit its own namespace', () => {
     const { workloads, gateway, serve } = setup(GatewayImplementation.istio());
     const { pool } = serve('Llama8B', { networkPolicy: { allowSameNamespace: false } });
