@@ -1564,6 +1564,8 @@ export class InferenceGateway extends Construct {
         // Istio deploys the Gateway's Envoy pods in the Gateway's namespace (its own namespace is
         // admitted already, unless the server turned that off).
         b.allowIngressFromNamespaces([this.namespace]);
+      } else if (!gke && b.namespace === this.namespace) {
+        b.allowIngressFromPods?.(this.istioGatewayPodLabels());
       }
       this.serviceBackends.add(`${b.namespace}/${b.serviceName}`);
     }

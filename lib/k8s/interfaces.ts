@@ -163,6 +163,12 @@ export interface IServiceBackend {
    * Envoy pods with Istio). Absent when the server has no NetworkPolicy.
    */
   allowIngressFromNamespaces?(namespaces: readonly string[]): void;
+  /**
+   * Admits pods of the server's namespace with these labels to its API port where the policy does
+   * not admit the whole namespace (the gateway's Envoy pods with Istio, in the server's
+   * namespace). Absent when the server cannot do so.
+   */
+  allowIngressFromPods?(labels: Readonly<Record<string, string>>): void;
 }
 
 /** Model-server engines the pinned endpoint picker knows (llm-d-router v0.10.0 `router.modelServers.type`). */

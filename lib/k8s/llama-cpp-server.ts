@@ -41,6 +41,7 @@ import {
   serverMetricSelector,
   validateServerAutoscaling,
   addServerOperations,
+  admitIngressPods,
 } from './private/server-ops';
 import { ImageVersion, imageRef } from './versions';
 import { WeightsSource } from './weights';
@@ -259,6 +260,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
   public readonly podSecurityLevel: PodSecurityLevel;
   private readonly ingressCidrs: string[] = [];
   private readonly ingressNamespaces: string[] = [];
+  private readonly ingressPods: Array<Record<string, string>> = [];
 
   constructor(scope: Construct, id: string, props: LlamaCppServerProps) {
     super(scope, id);
@@ -497,7 +499,11 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
         unmonitoredEffect: 'Prometheus does not scrape /metrics and dashboards and autoscaling see nothing',
         monitoringUnusedId: 'k8s-llama-cpp-monitoring-unused',
       },
-      ingress: { ingressCidrs: this.ingressCidrs, ingressNamespaces: this.ingressNamespaces },
+      ingress: {
+        ingressCidrs: this.ingressCidrs,
+        ingressNamespaces: this.ingressNamespaces,
+        ingressPods: this.ingressPods,
+      },
       scaling: {
         replicas,
         defaultTarget: s.parallel,
@@ -536,6 +542,16 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
    */
   public allowIngressFromNamespaces(namespaces: readonly string[]): void {
     admitIngressNamespaces(this, this.ingressNamespaces, namespaces);
+  }
+
+  /**
+   * Lets the pods of the server's namespace carrying `labels` reach its HTTP port through its
+   * NetworkPolicy (a gateway's Envoy pods in the server's own namespace). Only needed, and only
+   * rendered, with `networkPolicy.allowSameNamespace: false`; does nothing when the
+   * NetworkPolicy is disabled.
+   */
+  public allowIngressFromPods(labels: Readonly<Record<string, string>>): void {
+    admitIngressPods(this, this.ingressPods, labels, this.namespace);
   }
 
   /** The user's extra arguments, refusing a flag the server already renders. */

@@ -56,6 +56,7 @@ import {
   serverMetricSelector,
   validateServerAutoscaling,
   addServerOperations,
+  admitIngressPods,
 } from './private/server-ops';
 import { LoraAdapter } from './lora';
 import { hybridKvCacheConflict } from './private/hybrid-kv-cache';
@@ -1149,17 +1150,6 @@ export class ModelServer extends Construct {
    * `networkPolicy.allowSameNamespace: false`; does nothing when the NetworkPolicy is disabled.
    */
   public allowIngressFromPods(labels: Readonly<Record<string, string>>): void {
-    const map = Validate.k8sLabels(this, 'allowIngressFromPods', labels);
-    if (Object.keys(map).length === 0) {
-      throw new ValidationError(
-        `'allowIngressFromPods' got no labels: an empty selector would admit every pod of '${this.namespace}'. ` +
-          `Give the labels of the pods to admit, or set networkPolicy.allowSameNamespace.`,
-        this,
-      );
-    }
-    const key = JSON.stringify(Object.entries(map).sort());
-    if (!this.ingressPods.some((p) => JSON.stringify(Object.entries(p).sort()) === key)) {
-      this.ingressPods.push({ ...map });
-    }
+    admitIngressPods(this, this.ingressPods, labels, this.namespace);
   }
 }

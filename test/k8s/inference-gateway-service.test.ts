@@ -285,3 +285,40 @@ describe('InferenceGateway.addServiceModel validation', () => {
     ).toThrow(/already on the gateway/);
   });
 });
+
+describe('InferenceGateway.addServiceModel with Istio, gateway and server in one namespace', () => {
+  function sameNamespace(allowSameNamespace: boolean) {
+    const { workloads, gateway } = setup();
+    const server = new LlamaCppServer(workloads, 'Llama8BCpu', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.GGUF_Q4_K_M,
+      weights: WeightsSource.bucket('s3://models/llama-3.1-8b-gguf/'),
+      ggufFile: 'Llama-3.1-8B-Instruct-Q4_K_M.gguf',
+      namespace: 'gateway',
+      networkPolicy: { allowSameNamespace },
+    });
+    gateway.addServiceModel('Llama8BCpu', { variants: [{ backend: server, weight: 1 }] });
+    const [np]: any[] = Object.values(resourcesOf(synthJson(workloads), 'kubernetes_network_policy_v1'));
+    return { gateway, rules: np.spec.ingress as any[] };
+  }
+
+  test("allowSameNamespace false: the Gateway's Envoy pods are admitted by Istio's gateway-name label", () => {
+    const { gateway, rules } = sameNamespace(false);
+    const from = rules.flatMap((r) => r.from);
+    expect(from).toContainEqual({
+      pod_selector: { match_labels: { 'gateway.networking.k8s.io/gateway-name': gateway.gatewayName } },
+    });
+    expect(from).not.toContainEqual({ pod_selector: {} });
+  });
+
+  test('allowSameNamespace true (the default): the namespace is admitted and nothing is added', () => {
+    const { rules } = sameNamespace(true);
+    expect(rules.flatMap((r) => r.from)).toEqual([{ pod_selector: {} }]);
+  });
+
+  test('LlamaCppServer.allowIngressFromPods refuses an empty selector', () => {
+    const { workloads } = setup();
+    const server = llama(workloads);
+    expect(() => server.allowIngressFromPods({})).toThrow(/'allowIngressFromPods' got no labels/);
+  });
+});

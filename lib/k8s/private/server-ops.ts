@@ -560,6 +560,30 @@ export function admitIngressNamespaces(
   });
 }
 
+/**
+ * Adds a pod selector (labels of pods in the server's namespace) to `admitted`, once; an empty
+ * selector would admit the whole namespace and is refused.
+ */
+export function admitIngressPods(
+  scope: Construct,
+  admitted: Array<Record<string, string>>,
+  labels: Readonly<Record<string, string>>,
+  namespace: string,
+): void {
+  const map = Validate.k8sLabels(scope, 'allowIngressFromPods', labels);
+  if (Object.keys(map).length === 0) {
+    throw new ValidationError(
+      `'allowIngressFromPods' got no labels: an empty selector would admit every pod of '${namespace}'. ` +
+        `Give the labels of the pods to admit, or set networkPolicy.allowSameNamespace.`,
+      scope,
+    );
+  }
+  const key = JSON.stringify(Object.entries(map).sort());
+  if (!admitted.some((p) => JSON.stringify(Object.entries(p).sort()) === key)) {
+    admitted.push({ ...map });
+  }
+}
+
 /** The namespace whose scraper reaches the metrics port: `gmp-system` on Managed Prometheus, else the monitoring stack's. */
 export function scraperNamespace(
   collection: MetricsCollection,
