@@ -5,9 +5,10 @@ const UNIT_PRICE_SIGNIFICANT_DIGITS = 4;
 
 /**
  * An hourly price for a table, without exponent notation: three decimals from a dollar up, four
- * significant digits below (at least three decimals, trailing zeros beyond the third dropped). Catalogue prices print as listed
- * (`0.0448`, `0.0225`, `0.1008`, `55.040`) and small per-volume or per-GB prices keep their
- * digits (`0.005479`, `0.0001575`, `0.0000011`) instead of rounding to `0.005` or `0.000`.
+ * significant digits below (at least three decimals, trailing zeros beyond the third dropped).
+ * Catalogue prices print as listed (`0.0448`, `0.0225`, `0.1008`, `55.040`) and small
+ * per-volume or per-GB prices keep their digits (`0.005479`, `0.0001575`, `0.0000011`) instead
+ * of rounding to `0.005` or `0.000`.
  */
 export function formatHourlyUsd(usd: number): string {
   if (usd === 0 || !Number.isFinite(usd)) return usd === 0 ? '0.000' : String(usd);
