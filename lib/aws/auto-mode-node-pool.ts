@@ -28,7 +28,7 @@ import {
 } from './private/elastic-pool';
 import { addNodeGroupCost, gpuNodeLabels, requireIntInRange } from './private/node-group-common';
 import { RawTerraformResource } from '../core/private/raw-resource';
-import { addNodeVolumeCost } from './private/service-prices';
+import { addNodeVolumeCost, warnAutoModeFeeNotEstimated } from './private/service-prices';
 
 /**
  * Props of the managed node groups and `KarpenterGpuNodePool` that an Auto Mode pool refuses,
@@ -274,6 +274,7 @@ export class AutoModeGpuNodePool extends Construct implements IElasticGpuNodePoo
       bottlerocket: true,
       note: AUTO_MODE_VOLUME_NOTE,
     });
+    warnAutoModeFeeNotEstimated(this, it.primary.name);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Lazy, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { ValidationError } from './errors';
-import { formatHourlyUsd } from './price-format';
+import { ValidationError, Warnings } from './errors';
+import { formatHourlyUsd, formatMonthlyUsd, isUnverifiedPriceSource } from './price-format';
 
 /** Hours in an average month (8760 / 12), the convention of the AWS and GCP calculators. */
 export const HOURS_PER_MONTH = 730;
@@ -23,7 +23,11 @@ export interface HourlyPrice {
   readonly region: string;
   /** Date the price was read, ISO `YYYY-MM-DD`. */
   readonly asOf: string;
-  /** Where it was read (URL or document). */
+  /**
+   * Where it was read (URL or document). A source that starts with `VERIFY` marks a best-known
+   * public price that was not re-read on the date given: the estimate warns
+   * `cost-unverified-price` for each such line and cost tables flag it.
+   */
   readonly source: string;
 }
 
@@ -98,6 +102,15 @@ export interface CostEstimateSummary {
 /** Where a stack's {@link CostEstimateSummary} is in its synthesized JSON (dot-separated keys). */
 export const COST_ESTIMATE_METADATA_PATH = '//.cdktf-ai-infra.costEstimate';
 
+/** The warning line cost tables print under a table with unverified prices. */
+function unverifiedPricesWarning(items: readonly string[]): string {
+  const names = [...new Set(items)];
+  return (
+    `Warning: ${names.length === 1 ? '1 unit price is' : `${names.length} unit prices are`} unverified ` +
+    `(best-known public prices, not re-read on the date given; their sources start with VERIFY): ${names.join('; ')}.`
+  );
+}
+
 function cents(usd: number): number {
   return Math.round(usd * 100) / 100;
 }
@@ -124,7 +137,7 @@ export class CostEstimate {
     const stack = TerraformStack.of(scope);
     let e = ESTIMATES.get(stack);
     if (!e) {
-      e = new CostEstimate();
+      e = new CostEstimate(stack);
       ESTIMATES.set(stack, e);
       const estimate = e;
       stack.addOverride(COST_ESTIMATE_METADATA_PATH, Lazy.anyValue({ produce: () => estimate.summary() }));
@@ -136,9 +149,12 @@ export class CostEstimate {
   public spotFractionOfOnDemand = ASSUMED_SPOT_FRACTION_OF_ON_DEMAND;
   private readonly _lines: CostLine[] = [];
 
-  private constructor() {}
+  private constructor(private readonly stack: TerraformStack) {}
 
-  /** Adds a line. */
+  /**
+   * Adds a line. A line whose price source is marked `VERIFY` (not re-read on its date) adds the
+   * warning `cost-unverified-price` to the stack.
+   */
   public add(line: CostLine): void {
     if (!(line.unitPrice.usd >= 0) || !(line.minQuantity >= 0) || !(line.maxQuantity >= line.minQuantity)) {
       throw new ValidationError(
@@ -146,6 +162,14 @@ export class CostEstimate {
       );
     }
     this._lines.push(line);
+    if (isUnverifiedPriceSource(line.unitPrice.source)) {
+      Warnings.add(
+        this.stack,
+        'cost-unverified-price',
+        `The cost estimate prices '${line.item}' (${line.constructPath}) at $${formatHourlyUsd(line.unitPrice.usd)}/h, ` +
+          `a best-known public price not re-read on ${line.unitPrice.asOf}: check it against ${line.unitPrice.source.replace(/^VERIFY:\s*/, '')} before relying on the total.`,
+      );
+    }
   }
 
   /** The lines, in the order they were added. */
@@ -178,20 +202,26 @@ export class CostEstimate {
     };
   }
 
-  /** A Markdown table of the estimate, with price sources and dates. */
+  /**
+   * A Markdown table of the estimate, with price sources and dates. Unit prices below a dollar
+   * keep four significant digits, monthly amounts below $10 their cents; a line whose price is
+   * unverified (source marked `VERIFY`) is flagged, and a warning line after the table names them.
+   */
   public renderTable(): string {
+    const unverified = this._lines.filter((l) => isUnverifiedPriceSource(l.unitPrice.source));
     const rows = this._lines.map(
       (l) =>
-        `| ${l.constructPath} | ${l.item} | ${l.minQuantity}-${l.maxQuantity} | ${l.pricingModel} | $${formatHourlyUsd(l.unitPrice.usd)}/h (${l.unitPrice.region}, ${l.unitPrice.asOf}) | ` +
-        `$${Math.round(this.lineMonthlyUsd(l, 'min'))} - $${Math.round(this.lineMonthlyUsd(l, 'max'))} |`,
+        `| ${l.constructPath} | ${l.item} | ${l.minQuantity}-${l.maxQuantity} | ${l.pricingModel} | $${formatHourlyUsd(l.unitPrice.usd)}/h (${l.unitPrice.region}, ${l.unitPrice.asOf}${isUnverifiedPriceSource(l.unitPrice.source) ? ', unverified' : ''}) | ` +
+        `${formatMonthlyUsd(this.lineMonthlyUsd(l, 'min'))} - ${formatMonthlyUsd(this.lineMonthlyUsd(l, 'max'))} |`,
     );
     return [
       '| construct | item | units | pricing | unit price | monthly USD (min - max) |',
       '|---|---|---|---|---|---|',
       ...rows,
-      `| total | | | | | $${Math.round(this.monthlyUsd('min'))} - $${Math.round(this.monthlyUsd('max'))} |`,
+      `| total | | | | | ${formatMonthlyUsd(this.monthlyUsd('min'))} - ${formatMonthlyUsd(this.monthlyUsd('max'))} |`,
       '',
       `Spot lines assume ${Math.round(this.spotFractionOfOnDemand * 100)}% of the on-demand price (an assumption, not a quote). Usage-based charges (data processed and transferred, requests, bytes stored in buckets) are not included.`,
+      ...(unverified.length > 0 ? ['', unverifiedPricesWarning(unverified.map((l) => l.item))] : []),
     ].join('\n');
   }
 }

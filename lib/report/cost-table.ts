@@ -1,4 +1,4 @@
-import { formatHourlyUsd } from '../core/price-format';
+import { formatHourlyUsd, formatMonthlyUsd, isUnverifiedPriceSource } from '../core/price-format';
 import type { CostLineSummary } from '../core/pricing';
 import type { SynthesizedStack } from './synth-output';
 
@@ -91,7 +91,9 @@ export function renderCostChange(
  * A Markdown cost table per stack, in the manner of infracost's pull-request comment: one row
  * per cost line (resource, quantity, unit price, monthly total at minimum and maximum scale,
  * assumptions), a total per stack and for all stacks, and the dated price sources as numbered
- * notes. Stacks without a cost estimate are listed as such.
+ * notes. Stacks without a cost estimate are listed as such. Unit prices below a dollar keep four
+ * significant digits and monthly amounts below $10 their cents; a line whose price source is
+ * marked `VERIFY` (not re-read on its date) is flagged "(unverified)" and named in a warning line.
  *
  * @param stacks stacks read by {@link readSynthOutput}
  */
@@ -107,6 +109,7 @@ export function renderCostTables(stacks: readonly SynthesizedStack[]): string {
   let totalMin = 0;
   let totalMax = 0;
   const unpriced: string[] = [];
+  const unverified: string[] = [];
   for (const stack of stacks) {
     const est = stack.costEstimate;
     if (!est || est.lines.length === 0) {
@@ -116,7 +119,7 @@ export function renderCostTables(stacks: readonly SynthesizedStack[]): string {
     totalMin += est.monthlyUsd.min;
     totalMax += est.monthlyUsd.max;
     out.push(
-      `#### ${stack.name}: ${range(est.monthlyUsd.min, est.monthlyUsd.max, usd)} per month`,
+      `#### ${stack.name}: ${range(est.monthlyUsd.min, est.monthlyUsd.max, formatMonthlyUsd)} per month`,
       '',
       '| resource | quantity | unit price | monthly | assumptions |',
       '|---|---|---|---|---|',
@@ -125,23 +128,34 @@ export function renderCostTables(stacks: readonly SynthesizedStack[]): string {
       const path = l.constructPath.startsWith(`${stack.name}/`)
         ? l.constructPath.slice(stack.name.length + 1)
         : l.constructPath;
+      const unchecked = isUnverifiedPriceSource(l.unitPrice.source);
+      if (unchecked) unverified.push(`${l.item} (\`${l.constructPath}\`)`);
       out.push(
         `| ${cell(`\`${path}\` ${l.item}`)} | ${range(l.minQuantity, l.maxQuantity, String)} | ` +
-          `$${formatHourlyUsd(l.unitPrice.usd)}/h [${sourceNo(l.unitPrice.source)}] | ` +
-          `${range(l.monthlyUsd.min, l.monthlyUsd.max, usd)} | ${cell(assumptions(l, est.spotFractionOfOnDemand))} |`,
+          `$${formatHourlyUsd(l.unitPrice.usd)}/h [${sourceNo(l.unitPrice.source)}]${unchecked ? ' (unverified)' : ''} | ` +
+          `${range(l.monthlyUsd.min, l.monthlyUsd.max, formatMonthlyUsd)} | ${cell(assumptions(l, est.spotFractionOfOnDemand))} |`,
       );
     }
-    out.push(`| **total** | | | **${range(est.monthlyUsd.min, est.monthlyUsd.max, usd)}** | |`, '');
+    out.push(
+      `| **total** | | | **${range(est.monthlyUsd.min, est.monthlyUsd.max, formatMonthlyUsd)}** | |`,
+      '',
+    );
   }
   if (unpriced.length === stacks.length) {
     return `No cost estimate: no stack (${stacks.map((s) => `\`${s.name}\``).join(', ')}) defines a priced resource.\n`;
   }
   const head = [
-    `**Monthly cost estimate: ${range(totalMin, totalMax, usd)}** (minimum - maximum scale of every pool)`,
+    `**Monthly cost estimate: ${range(totalMin, totalMax, formatMonthlyUsd)}** (minimum - maximum scale of every pool)`,
     '',
   ];
   const notes = [
     'Only what the tables list is priced; anything without a row (data transfer, requests, managed-service fees not listed) is not in the totals.',
+    ...(unverified.length > 0
+      ? [
+          `**Warning: ${unverified.length === 1 ? '1 unit price is' : `${unverified.length} unit prices are`} unverified** ` +
+            `(best-known public prices, not re-read on the date given; their sources start with VERIFY): ${unverified.join('; ')}.`,
+        ]
+      : []),
     ...(unpriced.length > 0 ? [`No cost lines: ${unpriced.map((s) => `\`${s}\``).join(', ')}.`] : []),
     '',
     ...sources.map((s, i) => `[${i + 1}] ${s}`),

@@ -18,7 +18,7 @@ import {
 import { Accelerator, Capacity, CostEstimate, ValidationError } from '../../lib/core';
 import { kubernetesSchemaProblems } from '../consumers/k8s-schema';
 import { onlyResource, resourcesOf, synthApp, synthJson } from '../util';
-import { awsStack, clusterStack, hasWarning, network } from './util';
+import { awsStack, clusterStack, hasWarning, network, warnings } from './util';
 
 const CB = 'cr-0123456789abcdef0';
 const ODCR = 'cr-0fedcba9876543210';
@@ -380,6 +380,20 @@ describe('AutoModeGpuNodePool', () => {
   test('adds the pool to the cost estimate', () => {
     const s = pool();
     expect(CostEstimate.of(s.workloads).lines.some((l) => l.item === 'p5.48xlarge')).toBe(true);
+  });
+
+  test('warns aws-no-price that the Auto Mode management fee is not estimated (no dated source for its rates)', () => {
+    const s = pool();
+    const w = warnings(s.workloads).filter((x) => x.startsWith('[cdktf-ai-infra:aws-no-price]'));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(
+      /EKS Auto Mode bills a management fee per instance-hour of p5\.48xlarge on top of its EC2 price \(rate per instance type: https:\/\/aws\.amazon\.com\/eks\/pricing\/\); no dated source for the rates was found, so the stack's cost estimate leaves the fee out\./,
+    );
+    // No line carries the fee: the pool's lines are its instances and their volumes.
+    expect(CostEstimate.of(s.workloads).lines.map((l) => l.item)).toEqual([
+      'p5.48xlarge',
+      'gp3 data volume, 200 GiB',
+    ]);
   });
 
   test('adds one gp3 ephemeral storage volume per node (the size written, default 200 GiB), 0 to the node limit', () => {

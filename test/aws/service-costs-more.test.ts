@@ -227,11 +227,19 @@ describe('the cost table with the new lines (AWS)', () => {
     const md = renderCostTables([
       { name: 'test', dependencies: [], terraform: {}, costEstimate: CostEstimate.of(stack).summary() },
     ]);
-    expect(md).toContain('`Cluster/L40S` gp3 root volume, 200 GiB | 1 - 2 | $0.022/h');
+    // 0.08 $/GB-month x 200 GB / 730 h = 0.0219178... $/h.
+    expect(md).toContain('`Cluster/L40S` gp3 root volume, 200 GiB | 1 - 2 | $0.02192/h');
     expect(md).toContain('`Mlflow/Resource` RDS for PostgreSQL db.t4g.medium | 1 | $0.065/h');
-    expect(md).toContain('`Mlflow/Resource` RDS gp3 storage, per GiB | 20 - 100 | $0.000158/h');
+    // 0.115 $/GB-month / 730 h = 0.000157534... $/h; 20-100 GiB is $2.30 - $11.50 a month.
     expect(md).toMatch(
-      /`Cluster\/SecretsKey` KMS key \(Kubernetes secrets\) \| 1 \| \$0\.00137\/h \[\d+\] \| \$1 \|/,
+      /`Mlflow\/Resource` RDS gp3 storage, per GiB \| 20 - 100 \| \$0\.0001575\/h \[\d+\] \| \$2\.30 - \$12 \|/,
+    );
+    expect(md).toMatch(
+      /`Cluster\/SecretsKey` KMS key \(Kubernetes secrets\) \| 1 \| \$0\.00137\/h \[\d+\] \| \$1\.00 \|/,
+    );
+    // The RDS-managed secret: $0.40 a month, not "$0".
+    expect(md).toMatch(
+      /Secrets Manager secret \(RDS-managed master user password\) \| 1 \| \$0\.0005479\/h \[\d+\] \| \$0\.40 \|/,
     );
     expect(md).toMatch(
       /\[\d+\] infracost\/infracost @ 95ba4f49 .*kms_key_test\.golden .*https:\/\/aws\.amazon\.com\/kms\/pricing\//,

@@ -100,11 +100,17 @@ describe('AWS cost lines besides the GPU nodes', () => {
       { name: 'test', dependencies: [], terraform: {}, costEstimate: CostEstimate.of(stack).summary() },
     ]);
     expect(md).toContain('`Network` NAT gateway | 2 | $0.045/h');
-    expect(md).toMatch(/`Cluster\/SystemNodeGroup` gp3 root volume, 50 GiB \| 2 - 4 \| \$0\.00548\/h/);
+    // 0.08 $/GB-month x 50 GB / 730 h = 0.00547945... $/h: four significant digits.
+    expect(md).toMatch(/`Cluster\/SystemNodeGroup` gp3 root volume, 50 GiB \| 2 - 4 \| \$0\.005479\/h/);
     expect(md).toContain('usage-based, not in the totals: $23 per month per 1,000 GB stored, plus requests');
   });
 
-  test('renderTable prints small prices with three significant digits', () => {
-    expect(CostEstimate.of(stack).renderTable()).toContain('$0.00548/h (us-east-1');
+  test('renderTable prints small prices with four significant digits, small monthly amounts with cents', () => {
+    const table = CostEstimate.of(stack).renderTable();
+    expect(table).toContain('$0.005479/h (us-east-1');
+    // 2-4 volumes x $4.00 a month.
+    expect(table).toMatch(
+      /gp3 root volume, 50 GiB \| 2-4 \| ON_DEMAND \| \$0\.005479\/h \(us-east-1, [0-9-]+\) \| \$8\.00 - \$16 \|/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { TerraformVariable } from 'cdktf';
 import {
   Accelerator,
+  Capacity,
   CostEstimate,
   CostLine,
   HOURS_PER_MONTH,
@@ -35,6 +36,7 @@ function cluster(gpuDirect?: GpuDirect) {
     project: 'my-proj',
     region: 'us-central1',
     ...(gpuDirect ? { gpuDirect } : {}),
+    ...(gpuDirect === GpuDirect.RDMA ? { gpuDirectZone: 'us-central1-b' } : {}),
   });
   return { stack, cluster: new GkeCluster(stack, 'Cluster', { network }) };
 }
@@ -68,6 +70,31 @@ describe('boot disks of GPU and CPU pools (Google Cloud)', () => {
       minQuantity: 4,
       maxQuantity: 4,
     });
+  });
+
+  test('an A3 Ultra training pool: machine and hyperdisk-balanced boot disks at unverified prices, each warned cost-unverified-price', () => {
+    const { stack, cluster: c } = cluster(GpuDirect.RDMA);
+    c.addTrainingNodePool('Ultra', {
+      accelerator: Accelerator.H200,
+      machineType: 'a3-ultragpu-8g',
+      nodes: 2,
+      zone: 'us-central1-b',
+      capacity: Capacity.reservation('ultra'),
+    });
+    const lines = CostEstimate.of(stack).lines.filter((l) => l.constructPath === 'test/Cluster/Ultra');
+    const machine = lineOf(lines, 'a3-ultragpu-8g');
+    const disk = lines.find((l) => l.item.startsWith('hyperdisk-balanced boot disk, '))!;
+    // quantity x unit price x 730 h
+    expect(monthly(machine)).toBeCloseTo(2 * 84.81 * HOURS_PER_MONTH, 6);
+    const gb = Number(/, (\d+) GB$/.exec(disk.item)![1]);
+    expect(disk.maxQuantity).toBe(2);
+    expect(monthly(disk)).toBeCloseTo(2 * gb * 0.08, 6);
+    for (const l of [machine, disk]) {
+      expect(l.unitPrice.source).toMatch(/^VERIFY: /);
+      expect(l.unitPrice.asOf < '2026-12-03').toBe(true);
+    }
+    expect(disk.unitPrice.source).toContain('3,000 IOPS and 140 MiB/s included');
+    expect(warningIds(stack).filter((w) => w === 'cost-unverified-price')).toHaveLength(2);
   });
 
   test('boot disk prices by type: pd-balanced, pd-ssd, hyperdisk-balanced (A3 Ultra); unknown types undefined', () => {

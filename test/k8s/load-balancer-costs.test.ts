@@ -38,21 +38,34 @@ const only = (lines: readonly CostLine[]) => {
 };
 
 describe('load balancers of inference gateways', () => {
-  test('GKE default (internal, gke-l7-rilb): one derived line, VERIFY-marked, data processing left out', () => {
-    const l = only(gateway(GatewayImplementation.gke()).lines);
+  test('GKE default (internal, gke-l7-rilb): one derived line, one proxy instance at $0.025/h (infracost), data processing left out', () => {
+    const { workloads, lines } = gateway(GatewayImplementation.gke());
+    const l = only(lines);
     expect(l).toMatchObject({
       constructPath: 'workloads/Gateway',
       item: 'regional internal Application Load Balancer, gke-l7-rilb (derived)',
       minQuantity: 1,
       maxQuantity: 1,
       pricingModel: 'ON_DEMAND',
-      unitPrice: { usd: 0.025, region: 'us-central1' },
+      unitPrice: { usd: 0.025, region: 'us-central1', asOf: '2026-08-21' },
     });
-    expect(l.unitPrice.source).toMatch(/^VERIFY: https:\/\/cloud\.google\.com\/load-balancing\/pricing/);
+    expect(l.unitPrice.source).toMatch(
+      /^infracost\/infracost @ 95ba4f49 \(2026-08-21\) internal\/providers\/terraform\/google\/testdata\/compute_target_grpc_proxy_test\//,
+    );
+    expect(l.unitPrice.source).toMatch(/"Proxy instance \.\.\. \$0\.025 per hours"/);
+    expect(l.unitPrice.source).toContain('https://cloud.google.com/load-balancing/pricing');
+    expect(l.unitPrice.source).not.toMatch(/VERIFY/);
     expect(l.assumption).toMatch(
       /^derived: created by a controller in the cluster for Gateway 'default\/gateway' \(gke-l7-rilb\), not by Terraform/,
     );
-    expect(l.assumption).toMatch(/data processed \(\$0\.008\/GiB\) are usage-based and not included/);
+    expect(l.assumption).toMatch(
+      /one proxy instance counted \(\$0\.025\/h each; Google adds proxy instances as traffic grows/,
+    );
+    expect(l.assumption).toMatch(/no forwarding-rule charge/);
+    expect(l.assumption).toMatch(/data processed \(\$0\.008\/GiB\) is usage-based and not included/);
+    // quantity x unit price x 730 h: $18.25 a month; no unverified-price warning.
+    expect(CostEstimate.of(workloads).summary().lines[0].monthlyUsd).toEqual({ min: 18.25, max: 18.25 });
+    expect(warningsOf(workloads).filter((w) => w.includes('cost-unverified-price'))).toEqual([]);
   });
 
   test('GKE external (gke-l7-regional-external-managed): one forwarding rule at $0.025/h, read on the pricing page', () => {

@@ -234,6 +234,22 @@ export function addNodeVolumeCost(
   });
 }
 
+/**
+ * Warns `aws-no-price` that the EKS Auto Mode management fee of a pool's nodes is not in the
+ * estimate. Auto Mode bills it per instance-hour on top of the EC2 price, at a rate per instance
+ * type (https://aws.amazon.com/eks/pricing/); no dated, citable machine-readable table of those
+ * rates was found (not in Karpenter's generated EC2 table nor in infracost's golden outputs), so
+ * the fee is named, not guessed.
+ */
+export function warnAutoModeFeeNotEstimated(scope: IConstruct, instanceType: string): void {
+  Warnings.add(
+    scope,
+    'aws-no-price',
+    `EKS Auto Mode bills a management fee per instance-hour of ${instanceType} on top of its EC2 price (rate per instance type: https://aws.amazon.com/eks/pricing/); ` +
+      "no dated source for the rates was found, so the stack's cost estimate leaves the fee out.",
+  );
+}
+
 /** A customer managed KMS key, per month ($1, prorated hourly). */
 export const KMS_KEY_MONTHLY_USD = 1;
 const KMS_SOURCE = infracostAwsGolden(

