@@ -307,7 +307,10 @@ export class GcpInferenceStack extends TerraformStack {
 /**
  * A stack of in-cluster resources: the Kubernetes and Helm providers point at the cluster of
  * `infra` (cross-stack references to its endpoint and CA certificate) with the access token of
- * the identity running Terraform.
+ * the identity running Terraform. `infra.cluster.kubernetesProviderConfig()` gives the same
+ * host and CA with an exec block instead (as the EKS examples use theirs), but needs
+ * `gke-gcloud-auth-plugin` where Terraform runs; the token needs nothing beyond the credentials
+ * (docs/gcp.md, "Configuring the Kubernetes and Helm providers").
  */
 class InClusterStack extends TerraformStack {
   constructor(scope: Construct, id: string, infra: GcpInferenceStack) {

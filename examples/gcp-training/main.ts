@@ -162,7 +162,9 @@ export class GcpTrainingStack extends TerraformStack {
 
 /**
  * Kubernetes and Helm providers pointed at the cluster of `infra` with the access token of the
- * identity running Terraform.
+ * identity running Terraform, which needs no `gke-gcloud-auth-plugin` where Terraform runs (the
+ * exec block of `infra.cluster.kubernetesProviderConfig()` does; docs/gcp.md, "Configuring the
+ * Kubernetes and Helm providers").
  */
 function connectToCluster(stack: TerraformStack, infra: GcpTrainingStack): void {
   new GoogleProvider(stack, 'google', { project: PROJECT, region: REGION });
