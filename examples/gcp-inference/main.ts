@@ -1,6 +1,9 @@
 /**
- * gcp-inference: LLM serving on GKE, in three stacks applied in order (each depends on the
- * previous one):
+ * gcp-inference: LLM serving on GKE: Llama 3.1 8B (AWQ, INT8) on L4 and 70B (FP8) on Spot H100,
+ * each pool sized from its model and scaling from zero, behind one GKE Inference Gateway, with
+ * Managed Prometheus autoscaling, alert policies, traces, logs and budgets per team.
+ *
+ * Three stacks, applied in order (each depends on the previous one):
  *
  * - `gcp-inference` (Google Cloud): L4 pools (g2) serving Llama 3.1 8B in AWQ and in INT8
  *   (W8A8), an H100 pool (a3-highgpu, Spot) serving Llama 3.1 70B in FP8, each sized by the core
@@ -271,7 +274,7 @@ export class GcpInferenceStack extends TerraformStack {
       project: PROJECT,
       principal: GcpPrincipal.kubernetesServiceAccount({
         projectNumber: PROJECT_NUMBER,
-        projectId: PROJECT,
+        project: PROJECT,
         workloadIdentityPool: cluster.workloadIdentityPool,
         ...TRACING,
       }),
@@ -304,7 +307,10 @@ export class GcpInferenceStack extends TerraformStack {
 /**
  * A stack of in-cluster resources: the Kubernetes and Helm providers point at the cluster of
  * `infra` (cross-stack references to its endpoint and CA certificate) with the access token of
- * the identity running Terraform.
+ * the identity running Terraform. `infra.cluster.kubernetesProviderConfig()` gives the same
+ * host and CA with an exec block instead (as the EKS examples use theirs), but needs
+ * `gke-gcloud-auth-plugin` where Terraform runs; the token needs nothing beyond the credentials
+ * (docs/gcp.md, "Configuring the Kubernetes and Helm providers").
  */
 class InClusterStack extends TerraformStack {
   constructor(scope: Construct, id: string, infra: GcpInferenceStack) {

@@ -1,5 +1,9 @@
 /**
- * gcp-training: GKE training on Google Cloud, in three stacks applied in order:
+ * gcp-training: GKE training on Google Cloud: a reserved 4-node A3 Mega gang over GPUDirect-TCPXO
+ * with checkpoints, a flex-start pool and a Spot-first ComputeClass, and a 4-node TCPXO
+ * `TrainingJob` on the gang.
+ *
+ * Three stacks, applied in order:
  *
  * - `gcp-training` (Google Cloud): a cluster for a 4-node A3 Mega (8 x H100 Mega per node) gang
  *   with GPUDirect-TCPXO (8 extra VPCs), COMPACT placement in one zone and capacity from a
@@ -158,7 +162,9 @@ export class GcpTrainingStack extends TerraformStack {
 
 /**
  * Kubernetes and Helm providers pointed at the cluster of `infra` with the access token of the
- * identity running Terraform.
+ * identity running Terraform, which needs no `gke-gcloud-auth-plugin` where Terraform runs (the
+ * exec block of `infra.cluster.kubernetesProviderConfig()` does; docs/gcp.md, "Configuring the
+ * Kubernetes and Helm providers").
  */
 function connectToCluster(stack: TerraformStack, infra: GcpTrainingStack): void {
   new GoogleProvider(stack, 'google', { project: PROJECT, region: REGION });
