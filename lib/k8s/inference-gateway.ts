@@ -15,6 +15,7 @@ import {
   IServiceBackend,
   ITraceCollector,
   InferenceEngineType,
+  PodIngressOptions,
 } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import {
@@ -819,7 +820,7 @@ export interface ModelServerBackendSource extends IConstruct {
   /** Widens the server's NetworkPolicy (`ModelServer.allowIngressFromNamespaces`). */
   allowIngressFromNamespaces?(namespaces: readonly string[]): void;
   /** Widens the server's NetworkPolicy (`ModelServer.allowIngressFromPods`). */
-  allowIngressFromPods?(labels: Readonly<Record<string, string>>): void;
+  allowIngressFromPods?(labels: Readonly<Record<string, string>>, options?: PodIngressOptions): void;
 }
 
 /** Options of {@link ModelServerBackend.of}. */
@@ -883,8 +884,8 @@ export class ModelServerBackend {
         : {}),
       ...(server.networkPolicy !== undefined && server.allowIngressFromPods
         ? {
-            allowIngressFromPods: (labels: Readonly<Record<string, string>>) =>
-              server.allowIngressFromPods!(labels),
+            allowIngressFromPods: (labels: Readonly<Record<string, string>>, o?: PodIngressOptions) =>
+              server.allowIngressFromPods!(labels, o),
           }
         : {}),
     };
@@ -1465,8 +1466,10 @@ export class InferenceGateway extends Construct {
       for (const v of variants) v.pool.backend.allowIngressFromNamespaces?.([this.namespace]);
     } else if (!gke) {
       // Same namespace: admitted already unless the server set allowSameNamespace: false; then
-      // admit the Gateway's own Envoy pods by the label Istio puts on them.
-      for (const v of variants) v.pool.backend.allowIngressFromPods?.(this.istioGatewayPodLabels());
+      // admit the Gateway's own Envoy pods by the label Istio puts on them, to the HTTP API port.
+      for (const v of variants) {
+        v.pool.backend.allowIngressFromPods?.(this.istioGatewayPodLabels(), { metrics: false });
+      }
     }
     this.routeNamespaces.add(variants[0].pool.namespace);
     const route = new InferenceModelRoute(this, id, modelName, options, routeName, timeout);
@@ -1565,7 +1568,7 @@ export class InferenceGateway extends Construct {
         // admitted already, unless the server turned that off).
         b.allowIngressFromNamespaces([this.namespace]);
       } else if (!gke && b.namespace === this.namespace) {
-        b.allowIngressFromPods?.(this.istioGatewayPodLabels());
+        b.allowIngressFromPods?.(this.istioGatewayPodLabels(), { metrics: false });
       }
       this.serviceBackends.add(`${b.namespace}/${b.serviceName}`);
     }
