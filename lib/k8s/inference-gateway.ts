@@ -978,9 +978,10 @@ export interface ModelRouteOptions {
   /**
    * Request timeout at the gateway, seconds: HTTPRoute `timeouts.request` with Istio. On GKE,
    * Services get it as the backend service timeout of a `GCPBackendPolicy` (default 30 s
-   * otherwise; a completion on a CPU runs for minutes), while pools take theirs from the
-   * `GCPBackendPolicy` their chart renders. With Istio and pools it must exceed the pools'
-   * flow-control TTL, or requests held during a scale-from-zero time out first.
+   * otherwise; a completion on a CPU runs for minutes), while pools time out after the 300 s of
+   * the `GCPBackendPolicy` their pinned chart renders (llm-d-router v0.10.0, set by no chart
+   * value): {@link InferenceGateway.addModel} on GKE accepts 300 only. With pools it must exceed
+   * the pools' flow-control TTL, or requests held during a scale-from-zero time out first.
    * @default 300
    */
   readonly requestTimeoutSeconds?: number;
@@ -1194,6 +1195,16 @@ export class ServiceModelRoute extends Construct {
   }
 }
 
+/**
+ * The backend timeout of an InferencePool behind GKE's gateway: the GCPBackendPolicy the pinned
+ * llm-d-router-gateway chart renders for the pool carries `timeoutSec: 300`, set by no value
+ * (github.com/llm-d/llm-d-router tag v0.10.0, 0b43c187,
+ * `config/charts/llm-d-router-gateway/templates/gke.yaml`), and its HTTPRoute leaves
+ * `timeouts` out on GKE (`templates/httproute.yaml`, `values.yaml`: "Unused when provider.name is
+ * gke").
+ */
+const GKE_POOL_TIMEOUT_SECONDS = 300;
+
 const PATH_PREFIX = /^\/[A-Za-z0-9._~/-]*$/;
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -1380,7 +1391,8 @@ export class InferenceGateway extends Construct {
    * positive sum; every pool is behind this gateway's platform, in one namespace, answers to
    * the model name and serves the same LoRA adapters as the others carrying traffic; a pool
    * carrying traffic that may scale to zero buffers requests (flow control) for less than the
-   * route's timeout; host names do not collide with another model's.
+   * route's timeout; on GKE the timeout is the pools' fixed 300 s; host names do not collide with
+   * another model's.
    *
    * Each pool's server NetworkPolicy admits the gateway on its HTTP API port: with Istio the
    * gateway's namespace (where its Envoy pods run), when it differs from the pools'; on GKE the
@@ -1448,13 +1460,27 @@ export class InferenceGateway extends Construct {
     const timeout = options.requestTimeoutSeconds ?? 300;
     Validate.integer(this, `addModel('${id}').requestTimeoutSeconds`, timeout, { min: 1, max: 3600 });
     const gke = this.platform.implementation.kind === GatewayImplementationKind.GKE;
+    if (gke && timeout !== GKE_POOL_TIMEOUT_SECONDS) {
+      throw new ValidationError(
+        `addModel('${id}'): 'requestTimeoutSeconds' (${timeout}) cannot be applied on GKE: a pool's backend timeout is the ` +
+          `GCPBackendPolicy its llm-d-router-gateway chart (${GATEWAY_HELM_CHARTS.llmdRouterGateway.version}) renders with ` +
+          `timeoutSec ${GKE_POOL_TIMEOUT_SECONDS}, which no chart value changes, and GKE's gateway takes no HTTPRoute ` +
+          `timeout. Leave 'requestTimeoutSeconds' unset (${GKE_POOL_TIMEOUT_SECONDS} s), or choose the timeout with ` +
+          `GatewayImplementation.istio().`,
+        this,
+      );
+    }
     for (const v of carrying) {
       const ttl = v.pool.flowControl?.requestTtlSeconds;
-      if (!gke && ttl !== undefined && ttl >= timeout) {
+      if (ttl !== undefined && ttl >= timeout) {
         throw new ValidationError(
-          `addModel('${id}'): pool '${v.pool.poolName}' holds requests up to ${ttl} s (flowControl.requestTtlSeconds) but the ` +
-            `route times out after ${timeout} s: held requests would time out at the gateway first (504). Raise ` +
-            `'requestTimeoutSeconds' above ${ttl} or lower the TTL.`,
+          gke
+            ? `addModel('${id}'): pool '${v.pool.poolName}' holds requests up to ${ttl} s (flowControl.requestTtlSeconds) but ` +
+                `the GKE load balancer times out after ${timeout} s (the chart's GCPBackendPolicy): held requests would ` +
+                `time out at the gateway first. Lower the TTL below ${timeout}.`
+            : `addModel('${id}'): pool '${v.pool.poolName}' holds requests up to ${ttl} s (flowControl.requestTtlSeconds) but the ` +
+                `route times out after ${timeout} s: held requests would time out at the gateway first (504). Raise ` +
+                `'requestTimeoutSeconds' above ${ttl} or lower the TTL.`,
           this,
         );
       }

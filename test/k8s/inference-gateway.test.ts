@@ -645,6 +645,47 @@ describe('InferenceGateway', () => {
     expect(r.spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/v1/' } }]);
   });
 
+  describe("on GKE the pools time out after the 300 s of the chart's GCPBackendPolicy", () => {
+    // llm-d-router v0.10.0 config/charts/llm-d-router-gateway/templates/gke.yaml renders the
+    // pool's GCPBackendPolicy with `timeoutSec: 300` (no value sets it), and the chart's own
+    // HTTPRoute carries no timeout on GKE: another requestTimeoutSeconds would not be applied.
+    const gke = () => {
+      const { workloads, gatewayPlatform } = setup(GatewayImplementation.gke());
+      const gw = new InferenceGateway(workloads, 'Gw', { platform: gatewayPlatform });
+      return { workloads, gatewayPlatform, gw };
+    };
+
+    test('throws when requestTimeoutSeconds is not 300, naming the value and the fix', () => {
+      const { workloads, gatewayPlatform, gw } = gke();
+      const p = pool(workloads, gatewayPlatform, 'P');
+      const add = () => gw.addModel('M', { variants: [{ pool: p, weight: 1 }], requestTimeoutSeconds: 600 });
+      expect(add).toThrow(ValidationError);
+      expect(add).toThrow(
+        /'requestTimeoutSeconds' \(600\).*GCPBackendPolicy.*timeoutSec 300.*GatewayImplementation\.istio\(\)/,
+      );
+    });
+
+    test('300, or unset, is accepted and the route carries no timeout', () => {
+      const { workloads, gatewayPlatform, gw } = gke();
+      gw.addModel('M', {
+        variants: [{ pool: pool(workloads, gatewayPlatform, 'P'), weight: 1 }],
+        requestTimeoutSeconds: 300,
+      });
+      expect(manifests(workloads, 'HTTPRoute')[0].spec.rules[0].timeouts).toBeUndefined();
+    });
+
+    test('throws when a pool holds requests (flow control) for 300 s or more', () => {
+      const { workloads, gatewayPlatform, gw } = gke();
+      const p = pool(workloads, gatewayPlatform, 'P', {
+        backend: backend({ mayScaleToZero: true }),
+        flowControl: { requestTtlSeconds: 300 },
+      });
+      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }] })).toThrow(
+        /holds requests up to 300 s.*GKE load balancer times out after 300 s/,
+      );
+    });
+  });
+
   test('two models with distinct host names share a gateway', () => {
     const { workloads, gatewayPlatform } = setup();
     const gw = new InferenceGateway(workloads, 'Gw', { platform: gatewayPlatform });
