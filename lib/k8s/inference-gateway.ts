@@ -970,8 +970,8 @@ export interface ModelRouteOptions {
    */
   readonly modelName?: string;
   /**
-   * Host names the route answers (HTTPRoute `hostnames`). Two models on one gateway need
-   * distinct host names: the OpenAI paths are the same for every model.
+   * Host names the route answers (HTTPRoute `hostnames`, at most 16). Two models on one gateway
+   * need distinct host names: the OpenAI paths are the same for every model.
    * @default - every host name of the listener
    */
   readonly hostnames?: string[];
@@ -986,7 +986,8 @@ export interface ModelRouteOptions {
    */
   readonly requestTimeoutSeconds?: number;
   /**
-   * Path prefixes routed.
+   * Path prefixes routed: at most 64, each absolute, at most 1024 characters, without `//` or a
+   * `.` / `..` segment (what the HTTPRoute API accepts).
    * @default ['/v1/chat/completions', '/v1/completions']
    */
   readonly paths?: string[];
@@ -994,7 +995,7 @@ export interface ModelRouteOptions {
 
 /** Options of {@link InferenceGateway.addModel}. */
 export interface InferenceModelOptions extends ModelRouteOptions {
-  /** The pools serving the model, with weights. */
+  /** The pools serving the model, with weights (at most 16: HTTPRoute backends per rule). */
   readonly variants: ModelVariant[];
 }
 
@@ -1104,7 +1105,7 @@ export interface ServiceVariant {
 
 /** Options of {@link InferenceGateway.addServiceModel}. */
 export interface ServiceModelOptions extends ModelRouteOptions {
-  /** The Services serving the model, with weights. */
+  /** The Services serving the model, with weights (at most 16: HTTPRoute backends per rule). */
   readonly variants: ServiceVariant[];
 }
 
@@ -1206,6 +1207,10 @@ export class ServiceModelRoute extends Construct {
 const GKE_POOL_TIMEOUT_SECONDS = 300;
 
 const PATH_PREFIX = /^\/[A-Za-z0-9._~/-]*$/;
+/** A path the HTTPRoute API refuses: an empty segment, or a `.` or `..` segment. */
+const DOT_SEGMENT = /\/\/|\/\.\.?(?:\/|$)/;
+/** Gateway API HTTPRoute `rules[].backendRefs` MaxItems. */
+const MAX_ROUTE_BACKENDS = 16;
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
@@ -1403,6 +1408,13 @@ export class InferenceGateway extends Construct {
     if (variants.length === 0) {
       throw new ValidationError(`addModel('${id}'): 'variants' is empty: give at least one pool.`, this);
     }
+    if (variants.length > MAX_ROUTE_BACKENDS) {
+      throw new ValidationError(
+        `addModel('${id}'): 'variants' lists ${variants.length} pools; an HTTPRoute rule takes at most ` +
+          `${MAX_ROUTE_BACKENDS} backends. Drop drained (weight 0) pools, or serve fewer variants at once.`,
+        this,
+      );
+    }
     const modelName = options.modelName ?? variants[0].pool.backend.servedModelName;
     let total = 0;
     const seen = new Set<InferencePool>();
@@ -1527,6 +1539,13 @@ export class InferenceGateway extends Construct {
         this,
       );
     }
+    if (variants.length > MAX_ROUTE_BACKENDS) {
+      throw new ValidationError(
+        `addServiceModel('${id}'): 'variants' lists ${variants.length} servers; an HTTPRoute rule takes at most ` +
+          `${MAX_ROUTE_BACKENDS} backends. Drop drained (weight 0) servers, or serve fewer variants at once.`,
+        this,
+      );
+    }
     const modelName = options.modelName ?? variants[0].backend.servedModelName;
     const namespace = variants[0].backend.namespace;
     let total = 0;
@@ -1639,15 +1658,35 @@ export class InferenceGateway extends Construct {
     modelName: string,
     options: ModelRouteOptions,
   ): { routeName: string; hostnames: string[] } {
-    for (const p of options.paths ?? []) {
-      if (!PATH_PREFIX.test(p)) {
+    // Gateway API v1.5.1 HTTPRoute CRD (standard channel): at most 64 matches per rule and 16
+    // hostnames; a PathPrefix value has at most 1024 characters and no '//', '/./', '/../' or
+    // trailing '/.' or '/..' (CEL rules of HTTPPathMatch).
+    const paths = Validate.array<string>(this, `${method}('${id}') paths`, options.paths ?? []);
+    if (paths.length > 64) {
+      throw new ValidationError(
+        `${method}('${id}'): 'paths' lists ${paths.length}; an HTTPRoute rule takes at most 64 matches. Use fewer, ` +
+          `shorter prefixes (such as '/v1/').`,
+        this,
+      );
+    }
+    for (const p of paths) {
+      if (typeof p !== 'string' || !PATH_PREFIX.test(p) || p.length > 1024 || DOT_SEGMENT.test(p)) {
         throw new ValidationError(
-          `${method}('${id}'): path '${p}' must be an absolute path prefix such as '/v1/chat/completions'.`,
+          `${method}('${id}'): path '${p}' must be an absolute path prefix such as '/v1/chat/completions': at most 1024 ` +
+            `characters of letters, digits and . _ ~ / -, without '//' or a '.' or '..' segment (the HTTPRoute API ` +
+            `refuses them).`,
           this,
         );
       }
     }
     const hostnames = Validate.array<string>(this, `${method}('${id}') hostnames`, options.hostnames ?? []);
+    if (hostnames.length > 16) {
+      throw new ValidationError(
+        `${method}('${id}'): 'hostnames' lists ${hostnames.length}; an HTTPRoute takes at most 16. Use a wildcard ` +
+          `such as '*.llm.example.com', or split the model over two gateways.`,
+        this,
+      );
+    }
     for (const h of hostnames) {
       if (typeof h !== 'string' || (!Token.isUnresolved(h) && (!HOSTNAME.test(h) || h.length > 253))) {
         throw new ValidationError(

@@ -229,6 +229,21 @@ describe('InferenceGateway.addServiceModel validation', () => {
       () => ({ variants: [{ backend: backend(), weight: 1 }], hostnames: ['Llama.example.com'] }),
       /lower-case DNS name/,
     ],
+    [
+      '17 servers (an HTTPRoute rule takes 16 backends)',
+      () => ({
+        variants: Array.from({ length: 17 }, (_, i) => ({
+          backend: backend({ serviceName: `cpu-${i}` }),
+          weight: 1,
+        })),
+      }),
+      /'variants' lists 17 servers; an HTTPRoute rule takes at most 16 backends/,
+    ],
+    [
+      'a path with a dot segment (the HTTPRoute API refuses it)',
+      () => ({ variants: [{ backend: backend(), weight: 1 }], paths: ['/v1/../admin'] }),
+      /path '\/v1\/\.\.\/admin'/,
+    ],
   ];
   test.each(cases)('throws for %s', (_name, options, message) => {
     const { workloads, gateway } = setup();

@@ -13,6 +13,7 @@ import {
   InferenceEngineType,
   InferenceGateway,
   InferenceGatewayPlatform,
+  InferenceModelOptions,
   InferencePool,
   InferencePoolProps,
   MetricsCollection,
@@ -683,6 +684,62 @@ describe('InferenceGateway', () => {
       expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }] })).toThrow(
         /holds requests up to 300 s.*GKE load balancer times out after 300 s/,
       );
+    });
+  });
+
+  describe('what the HTTPRoute CRD admits (Gateway API v1.5.1 standard channel)', () => {
+    // The schema of test/consumers/crd-schemas.ts: at most 16 hostnames and 16 backendRefs, at
+    // most 64 matches per rule, PathPrefix values without '//', '/./', '/../' or a trailing '/.' or
+    // '/..', at most 1024 characters.
+    const add = (options: Partial<InferenceModelOptions>, variants = 1) => {
+      const { workloads, gatewayPlatform } = setup();
+      const gw = new InferenceGateway(workloads, 'Gw', { platform: gatewayPlatform });
+      const pools = Array.from({ length: variants }, (_, i) =>
+        pool(workloads, gatewayPlatform, `P${i}`, { name: `p${i}` }),
+      );
+      gw.addModel('M', { variants: pools.map((p) => ({ pool: p, weight: 1 })), ...options });
+      return workloads;
+    };
+    const route = (options: Partial<InferenceModelOptions>, variants = 1) =>
+      manifests(add(options, variants), 'HTTPRoute')[0];
+
+    test('the limits themselves are accepted', () => {
+      // test/consumers/k8s-schema.test.ts runs the same paths through the CRD schema.
+      const r = route({
+        hostnames: Array.from({ length: 16 }, (_, i) => `m${i}.llm`),
+        paths: [
+          '/.well-known/x',
+          '/v1/..x',
+          `/${'a'.repeat(1023)}`,
+          ...Array.from({ length: 61 }, (_, i) => `/v${i}/`),
+        ],
+      });
+      expect(r.spec.hostnames).toHaveLength(16);
+      expect(r.spec.rules[0].matches).toHaveLength(64);
+      expect(() => add({}, 16)).not.toThrow();
+    });
+
+    test.each<[string, Partial<InferenceModelOptions>, number, RegExp]>([
+      ['17 variants', {}, 17, /'variants' lists 17 pools; an HTTPRoute rule takes at most 16 backends/],
+      [
+        '17 host names',
+        { hostnames: Array.from({ length: 17 }, (_, i) => `m${i}.llm`) },
+        1,
+        /'hostnames' lists 17; an HTTPRoute takes at most 16/,
+      ],
+      [
+        '65 paths',
+        { paths: Array.from({ length: 65 }, (_, i) => `/v${i}`) },
+        1,
+        /'paths' lists 65; an HTTPRoute rule takes at most 64 matches/,
+      ],
+      ['a double slash', { paths: ['/v1//chat'] }, 1, /path '\/v1\/\/chat'/],
+      ['a dot segment', { paths: ['/v1/./chat'] }, 1, /path '\/v1\/\.\/chat'/],
+      ['a trailing dot-dot segment', { paths: ['/v1/..'] }, 1, /path '\/v1\/\.\.'/],
+      ['a path over 1024 characters', { paths: [`/${'a'.repeat(1024)}`] }, 1, /1024/],
+    ])('throws on %s, which the API server would refuse', (_what, options, variants, message) => {
+      expect(() => route(options, variants)).toThrow(ValidationError);
+      expect(() => route(options, variants)).toThrow(message);
     });
   });
 
