@@ -1196,6 +1196,19 @@ export class ServiceModelRoute extends Construct {
   }
 }
 
+/** Per app: the GKE gateway whose Service routes own each Service's policies (`namespace/name`). */
+const GKE_POLICY_OWNERS = new WeakMap<IConstruct, Map<string, InferenceGateway>>();
+
+function gkePolicyOwners(gateway: InferenceGateway): Map<string, InferenceGateway> {
+  const root = gateway.node.root;
+  let owners = GKE_POLICY_OWNERS.get(root);
+  if (!owners) {
+    owners = new Map();
+    GKE_POLICY_OWNERS.set(root, owners);
+  }
+  return owners;
+}
+
 /**
  * The backend timeout of an InferencePool behind GKE's gateway: the GCPBackendPolicy the pinned
  * llm-d-router-gateway chart renders for the pool carries `timeoutSec: 300`, set by no value
@@ -1529,7 +1542,8 @@ export class InferenceGateway extends Construct {
    * Checks at synth, besides those of {@link addModel} (weights, host names, paths, the
    * timeout): the Services are in one namespace, each answers to the model name, none carrying
    * traffic may scale to zero (nothing buffers requests in front of a Service), and a Service is
-   * on one route of the gateway only (GKE attaches one policy of each kind per Service).
+   * on one route of the gateway only and, on GKE, of one gateway only (GKE attaches one policy of
+   * each kind per Service, named after it).
    */
   public addServiceModel(id: string, options: ServiceModelOptions): ServiceModelRoute {
     const variants = options.variants ?? [];
@@ -1592,6 +1606,24 @@ export class InferenceGateway extends Construct {
     Validate.integer(this, `addServiceModel('${id}').requestTimeoutSeconds`, timeout, { min: 1, max: 3600 });
     const { routeName, hostnames } = this.routeMatch('addServiceModel', id, modelName, options);
     const gke = this.platform.implementation.kind === GatewayImplementationKind.GKE;
+    if (gke) {
+      // The policies are named after the Service: a second gateway's would collide (AlreadyExists).
+      const owners = gkePolicyOwners(this);
+      for (const v of variants) {
+        const key = `${v.backend.namespace}/${v.backend.serviceName}`;
+        const owner = owners.get(key);
+        if (owner !== undefined && owner !== this) {
+          throw new ValidationError(
+            `addServiceModel('${id}'): Service '${key}' is already a backend of gateway '${owner.namespace}/` +
+              `${owner.gatewayName}' on GKE, which attaches its HealthCheckPolicy and GCPBackendPolicy '${v.backend.serviceName}' ` +
+              `to it: GKE takes one policy of each kind per Service, and the second pair could not be created. ` +
+              `Serve the model from one gateway, or give this gateway a server of its own.`,
+            this,
+          );
+        }
+      }
+      for (const v of variants) owners.set(`${v.backend.namespace}/${v.backend.serviceName}`, this);
+    }
     const sources = gke ? this.platform.implementation.loadBalancerSourceCidrs() : [];
     for (const v of variants) {
       const b = v.backend;

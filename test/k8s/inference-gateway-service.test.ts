@@ -2,6 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { ModelSpec, Quantization, ValidationError } from '../../lib/core';
 import {
   GOOGLE_HEALTH_CHECK_RANGES,
+  GatewayExposure,
   GatewayImplementation,
   IServiceBackend,
   InferenceEngineType,
@@ -263,6 +264,32 @@ describe('InferenceGateway.addServiceModel validation', () => {
         hostnames: ['b.example.com'],
       }),
     ).toThrow(/already a backend of another model on this gateway/);
+  });
+
+  test('on GKE, throws when a Service is already a backend of another gateway (one policy of each kind per Service)', () => {
+    // Both gateways would write HealthCheckPolicy and GCPBackendPolicy '<service>' in the
+    // Service's namespace: the second create fails with AlreadyExists.
+    const { workloads, gateway, gatewayPlatform } = setup(GatewayImplementation.gke());
+    const external = new InferenceGateway(workloads, 'External', {
+      platform: gatewayPlatform,
+      namespace: 'gateway',
+      exposure: GatewayExposure.external(),
+      tls: { secretName: 'tls' },
+    });
+    gateway.addServiceModel('A', { variants: [{ backend: backend(), weight: 1 }] });
+    expect(() => external.addServiceModel('A', { variants: [{ backend: backend(), weight: 1 }] })).toThrow(
+      /Service 'llm\/other-llama-cpp' is already a backend of gateway 'gateway\/gateway' on GKE/,
+    );
+    // With Istio no policy is written: two gateways may share a Service.
+    const istio = setup();
+    const second = new InferenceGateway(istio.workloads, 'Second', {
+      platform: istio.gatewayPlatform,
+      namespace: 'gateway',
+    });
+    istio.gateway.addServiceModel('A', { variants: [{ backend: backend(), weight: 1 }] });
+    expect(() =>
+      second.addServiceModel('A', { variants: [{ backend: backend(), weight: 1 }] }),
+    ).not.toThrow();
   });
 
   test('throws when a Service route and a pool route match the same host names', () => {
