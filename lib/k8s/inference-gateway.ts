@@ -471,7 +471,14 @@ export class SchedulingProfile {
       ...active.map(([type]) => ({ type })),
       {
         type: 'metrics-data-source',
-        parameters: { scheme: 'http', path: '/metrics', insecureSkipVerify: true },
+        // `port` overrides the target port (llm-d-router v0.10.0
+        // pkg/epp/framework/plugins/datalayer/source/metrics/datasource.go).
+        parameters: {
+          scheme: 'http',
+          path: '/metrics',
+          insecureSkipVerify: true,
+          ...(options.metricsPort !== undefined ? { port: options.metricsPort } : {}),
+        },
       },
       options.engine === InferenceEngineType.VLLM
         ? { type: 'core-metrics-extractor' }
@@ -499,6 +506,11 @@ export class SchedulingProfile {
 export interface EndpointPickerRenderOptions {
   /** The pool's engine. */
   readonly engine: InferenceEngineType;
+  /**
+   * The pods' metrics port, when it is not the pool's target port (`IInferenceBackend.metricsPort`).
+   * @default - the target port
+   */
+  readonly metricsPort?: number;
   /** Whether the pool serves LoRA adapters. */
   readonly loraAdapters: boolean;
   /**
@@ -677,6 +689,9 @@ export class InferencePool extends Construct {
       dependOnStackOf(this, props.monitoring);
     }
     Validate.integer(this, 'backend.targetPort', b.targetPort, { min: 1, max: 65535 });
+    if (b.metricsPort !== undefined) {
+      Validate.integer(this, 'backend.metricsPort', b.metricsPort, { min: 1, max: 65535 });
+    }
     if (Object.keys(b.podSelectorLabels).length === 0) {
       throw new ValidationError(
         `'backend' ${b.name} has no pod selector labels: the InferencePool would select no pods (or, worse, every pod). ` +
@@ -712,6 +727,7 @@ export class InferencePool extends Construct {
 
     this.endpointPickerConfig = profile.render({
       engine: b.engine,
+      metricsPort: b.metricsPort !== b.targetPort ? b.metricsPort : undefined,
       loraAdapters: b.loraAdapterNames.length > 0,
       flowControl: this.flowControl,
     });
@@ -807,6 +823,8 @@ export interface ModelServerBackendSource extends IConstruct {
   readonly selectorLabels?: Readonly<Record<string, string>>;
   /** The engine's HTTP API port on the pods (`ModelServer.targetPort`). */
   readonly targetPort?: number;
+  /** The port serving `/metrics` on the pods (`ModelServer.metricsPort`). */
+  readonly metricsPort?: number;
   /** Whether the server may scale to zero, when it exposes it. */
   readonly scalesToZero?: boolean;
   /** The server's KEDA ScaledObject, if it autoscales (`idleReplicaCount: 0` means it may scale to zero). */
@@ -866,6 +884,10 @@ export class ModelServerBackend {
         'app.kubernetes.io/instance': m![1],
       },
       targetPort: server.targetPort ?? MODEL_SERVER_HTTP_PORT,
+      ...(server.metricsPort !== undefined &&
+      server.metricsPort !== (server.targetPort ?? MODEL_SERVER_HTTP_PORT)
+        ? { metricsPort: server.metricsPort }
+        : {}),
       servedModelName: server.servedModelName,
       engine,
       mayScaleToZero:

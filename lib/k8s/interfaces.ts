@@ -100,6 +100,12 @@ export interface IInferenceBackend {
   readonly podSelectorLabels: Readonly<Record<string, string>>;
   /** Container port serving the OpenAI-compatible API and `/metrics` (InferencePool `targetPorts`). */
   readonly targetPort: number;
+  /**
+   * Container port serving `/metrics` when it is not {@link targetPort} (Triton: `metrics`
+   * 8002): the endpoint picker scrapes it instead (its `metrics-data-source` `port`).
+   * @default - targetPort
+   */
+  readonly metricsPort?: number;
   /** The model name the server answers to (vLLM `--served-model-name`). */
   readonly servedModelName: string;
   /**

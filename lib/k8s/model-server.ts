@@ -528,6 +528,8 @@ export class ModelServer extends Construct {
   public readonly podLabels: Record<string, string>;
   /** The engine's HTTP API port on the pods (the target port of an InferencePool). */
   public readonly targetPort: number;
+  /** The container port serving the engine's `/metrics` (vLLM: the HTTP port; Triton: 8002). */
+  public readonly metricsPort: number;
   /** The Pod Security level the server's pods meet (label its namespace with `podSecurityLabels(...)`). */
   public readonly podSecurityLevel: PodSecurityLevel;
   /** The ServiceMonitor, when `monitoring` is given. */
@@ -707,6 +709,8 @@ export class ModelServer extends Construct {
       },
     });
     this.targetPort = engine.httpPort;
+    this.metricsPort =
+      engine.ports.find((p) => p.name === engine.metrics.port)?.containerPort ?? engine.httpPort;
     this.url = `http://${this.deploymentName}.${this.namespace}.svc.cluster.local:${engine.httpPort}`;
     const ops: ServerOpsContext = {
       deploymentName: this.deploymentName,

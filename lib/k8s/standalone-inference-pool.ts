@@ -136,6 +136,9 @@ export class StandaloneInferencePool extends Construct {
       dependOnStackOf(this, props.monitoring);
     }
     Validate.integer(this, 'backend.targetPort', b.targetPort, { min: 1, max: 65535 });
+    if (b.metricsPort !== undefined) {
+      Validate.integer(this, 'backend.metricsPort', b.metricsPort, { min: 1, max: 65535 });
+    }
     const labels = Object.entries(b.podSelectorLabels ?? {});
     if (labels.length === 0) {
       throw new ValidationError(
@@ -182,6 +185,7 @@ export class StandaloneInferencePool extends Construct {
     this.flowControl = epp.flowControl;
     this.endpointPickerConfig = profile.render({
       engine: b.engine,
+      metricsPort: b.metricsPort !== b.targetPort ? b.metricsPort : undefined,
       loraAdapters: b.loraAdapterNames.length > 0,
       flowControl: this.flowControl,
     });

@@ -10,6 +10,7 @@ import {
   GatewayExposure,
   GatewayImplementation,
   IInferenceBackend,
+  IServingEngine,
   InferenceEngineType,
   InferenceGateway,
   InferenceGatewayPlatform,
@@ -21,6 +22,7 @@ import {
   ModelServerBackend,
   MonitoringStack,
   SchedulingProfile,
+  ServingEngine,
   WeightsSource,
 } from '../../lib/k8s';
 import { resourcesOf, synthJson } from '../util';
@@ -228,6 +230,46 @@ describe('InferencePool', () => {
       'enableEviction',
     ];
     expect(Object.keys(c.flowControl).every((k) => flowControlTags.includes(k))).toBe(true);
+  });
+
+  test("the picker scrapes a Triton server's metrics port (8002), a vLLM server's HTTP port", () => {
+    // llm-d-router v0.10.0 pkg/epp/framework/plugins/datalayer/source/metrics/datasource.go: the
+    // metrics-data-source scrapes the InferencePool target port unless `port` overrides it; Triton
+    // serves /metrics on its own port only.
+    const { workloads, gatewayPlatform } = setup();
+    const serve = (id: string, engine?: IServingEngine) =>
+      new ModelServer(workloads, id, {
+        model: ModelSpec.LLAMA_3_1_8B,
+        quantization: Quantization.BF16,
+        accelerator: Accelerator.L40S,
+        weights: WeightsSource.bucket('s3://models/llama-3.1-8b/'),
+        namespace: 'llm',
+        ...(engine ? { engine } : {}),
+      });
+    const source = (p: InferencePool) =>
+      (p.endpointPickerConfig.plugins as any[]).find((x) => x.type === 'metrics-data-source').parameters;
+    const triton = serve('Triton', ServingEngine.TRITON_TENSORRT_LLM);
+    expect(triton.metricsPort).toBe(8002);
+    const tritonPool = new InferencePool(workloads, 'TritonPool', {
+      backend: ModelServerBackend.of(triton),
+      platform: gatewayPlatform,
+    });
+    expect(source(tritonPool)).toEqual({
+      scheme: 'http',
+      path: '/metrics',
+      insecureSkipVerify: true,
+      port: 8002,
+    });
+    const vllm = serve('Vllm');
+    expect(vllm.metricsPort).toBe(8000);
+    const vllmPool = new InferencePool(workloads, 'VllmPool', {
+      backend: ModelServerBackend.of(vllm),
+      platform: gatewayPlatform,
+    });
+    expect(source(vllmPool)).toEqual({ scheme: 'http', path: '/metrics', insecureSkipVerify: true });
+    expect(() =>
+      pool(workloads, gatewayPlatform, 'Bad', { name: 'bad', backend: backend({ metricsPort: 0 }) }),
+    ).toThrow(/'backend.metricsPort' \(0\)/);
   });
 
   test('a backend that may scale to zero gets flow control with a 240 s queue TTL', () => {

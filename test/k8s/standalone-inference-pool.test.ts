@@ -240,6 +240,23 @@ describe("StandaloneInferencePool admits its picker and Envoy where the server's
     expect(rules).toContainEqual({ from: [PROXY], ports: PORTS('http') });
   });
 
+  test("the picker scrapes a Triton server's metrics port (8002); a bad metricsPort throws", () => {
+    const { workloads } = platformAndWorkloads();
+    const server = new ModelServer(workloads, 'Llama8B', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.BF16,
+      accelerator: Accelerator.L40S,
+      weights: WeightsSource.bucket('s3://models/llama-3.1-8b/'),
+      engine: ServingEngine.TRITON_TENSORRT_LLM,
+    });
+    const r = new StandaloneInferencePool(workloads, 'Router', { backend: ModelServerBackend.of(server) });
+    const source = (r.endpointPickerConfig.plugins as any[]).find((x) => x.type === 'metrics-data-source');
+    expect(source.parameters.port).toBe(8002);
+    expect(() => router({ backend: backend({ metricsPort: 70000 }) })).toThrow(
+      /'backend.metricsPort' \(70000\)/,
+    );
+  });
+
   test('the own namespace admits them already by default: no pod rule', () => {
     const rules = serve({ networkPolicy: {} }, { proxyMode: StandaloneProxyMode.SERVICE });
     expect(rules.flatMap((r) => r.from)).not.toContainEqual(PROXY);
