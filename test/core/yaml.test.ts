@@ -82,10 +82,21 @@ const { value: data } = fc.letrec((tie) => ({
   ),
 }));
 const trees = fc.oneof(fc.array(data, { maxLength: 4 }), fc.dictionary(text, data, { maxKeys: 5 }));
+/** A deep copy of generated data (plain objects and arrays, in this realm). */
+const copy = <T>(v: T): T =>
+  (v === null || typeof v !== 'object'
+    ? v
+    : Array.isArray(v)
+      ? v.map(copy)
+      : Object.fromEntries(Object.entries(v).map(([k, c]) => [k, copy(c)]))) as T;
 /** A tree in which some slots are set to objects of a small pool, so objects recur (anchors). */
 const documents = fc
   .tuple(trees, fc.array(trees, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { maxLength: 4 }))
-  .map(([tree, pool, picks]) => {
+  .map(([source, sourcePool, picks]) => {
+    // Copies: fast-check may call this mapper again on the same generated values, and mutating
+    // them would then put pool objects inside each other (a cycle, and a stack overflow here).
+    const tree = copy(source);
+    const pool = copy(sourcePool);
     const slots: Array<[Record<string, unknown>, string]> = [];
     const collect = (v: unknown): void => {
       if (v === null || typeof v !== 'object') return;
