@@ -1,6 +1,7 @@
+import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { stringify } from 'yaml';
 import { Validate, ValidationError } from '../core';
+import { toYaml } from '../core/private/yaml';
 import { IAutoscaledNodeGroup } from './interfaces';
 
 /** Name cluster-autoscaler's priority expander reads its ConfigMap from. */
@@ -41,7 +42,9 @@ export interface PriorityExpanderOptions {
  * an earlier tier can (for example spot capacity is exhausted and the group backs off after
  * `--max-node-provision-time`). Tier `i` of `n` gets priority `(n - i) * 10` (the highest value
  * wins); each group is matched by the exact name of its Auto Scaling group, as the expander
- * matches scaling-group names, not EKS node group names. Run cluster-autoscaler with
+ * matches scaling-group names, not EKS node group names (a name known at synth has its regular
+ * expression metacharacters escaped). The priorities are plain integer keys, as the expander
+ * decodes them (`map[int][]string`). Run cluster-autoscaler with
  * `--expander=priority` (or `priority,least-waste`).
  *
  * Shapes that do fit one group (same GPU and count, same EFA layout) need none of this: a spot
@@ -67,13 +70,13 @@ export function priorityExpanderConfigMap(
     );
   }
   const seen = new Map<string, number>();
-  const priorities: Record<number, string[]> = {};
+  const priorities: Array<[number, string[]]> = [];
   list.forEach((tier, i) => {
     const groups = Validate.array<IAutoscaledNodeGroup>(scope, `tiers[${i}]`, tier);
     if (groups.length === 0) {
       throw new ValidationError(`'tiers[${i}]' is empty: each tier names at least one node group.`, scope);
     }
-    priorities[(list.length - i) * 10] = groups.map((g, j) => {
+    const patterns = groups.map((g, j) => {
       Validate.object(scope, `tiers[${i}][${j}]`, g);
       Validate.string(scope, `tiers[${i}][${j}].autoScalingGroupName`, g.autoScalingGroupName);
       const path = g.node.path;
@@ -85,14 +88,33 @@ export function priorityExpanderConfigMap(
         );
       }
       seen.set(path, i);
-      // EKS names Auto Scaling groups eks-<node group>-<uuid>: letters, digits and '-', no regex metacharacters.
-      return `^${g.autoScalingGroupName}$`;
+      // EKS names Auto Scaling groups eks-<node group>-<uuid> (a reference, resolved at apply):
+      // letters, digits and '-'. A name known at synth is escaped as Go's regexp.QuoteMeta does,
+      // so it matches itself only and always compiles.
+      const name = Token.isUnresolved(g.autoScalingGroupName)
+        ? g.autoScalingGroupName
+        : g.autoScalingGroupName.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+      return `^${name}$`;
     });
+    priorities.push([(list.length - i) * 10, patterns]);
   });
   const namespace = options.namespace ?? 'kube-system';
   Validate.k8sDnsLabel(scope, 'namespace', namespace, { what: 'a namespace' });
+  // Plain integer keys: cluster-autoscaler decodes the text into map[int][]string with
+  // gopkg.in/yaml.v2, which reads a quoted key ("10", what a YAML writer makes of a JS object's
+  // string key) as a string and rejects the whole configuration (expander/priority/priority.go,
+  // parsePrioritiesYAMLString). Lowest priority first; the patterns are a YAML list each.
+  const text = priorities
+    .sort(([a], [b]) => a - b)
+    .map(([priority, patterns]) => `${priority}:\n${indent(toYaml(patterns))}`)
+    .join('');
   return {
     metadata: { name: PRIORITY_EXPANDER_CONFIGMAP_NAME, namespace },
-    data: { priorities: stringify(priorities) },
+    data: { priorities: text },
   };
+}
+
+/** Indents every line of a YAML text ending in a newline by two spaces (a nested block). */
+function indent(yaml: string): string {
+  return yaml.replace(/^(?=.)/gm, '  ');
 }

@@ -15,6 +15,7 @@ import {
   IServiceBackend,
   ITraceCollector,
   InferenceEngineType,
+  PodIngressOptions,
 } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import {
@@ -470,7 +471,14 @@ export class SchedulingProfile {
       ...active.map(([type]) => ({ type })),
       {
         type: 'metrics-data-source',
-        parameters: { scheme: 'http', path: '/metrics', insecureSkipVerify: true },
+        // `port` overrides the target port (llm-d-router v0.10.0
+        // pkg/epp/framework/plugins/datalayer/source/metrics/datasource.go).
+        parameters: {
+          scheme: 'http',
+          path: '/metrics',
+          insecureSkipVerify: true,
+          ...(options.metricsPort !== undefined ? { port: options.metricsPort } : {}),
+        },
       },
       options.engine === InferenceEngineType.VLLM
         ? { type: 'core-metrics-extractor' }
@@ -498,6 +506,11 @@ export class SchedulingProfile {
 export interface EndpointPickerRenderOptions {
   /** The pool's engine. */
   readonly engine: InferenceEngineType;
+  /**
+   * The pods' metrics port, when it is not the pool's target port (`IInferenceBackend.metricsPort`).
+   * @default - the target port
+   */
+  readonly metricsPort?: number;
   /** Whether the pool serves LoRA adapters. */
   readonly loraAdapters: boolean;
   /**
@@ -676,6 +689,9 @@ export class InferencePool extends Construct {
       dependOnStackOf(this, props.monitoring);
     }
     Validate.integer(this, 'backend.targetPort', b.targetPort, { min: 1, max: 65535 });
+    if (b.metricsPort !== undefined) {
+      Validate.integer(this, 'backend.metricsPort', b.metricsPort, { min: 1, max: 65535 });
+    }
     if (Object.keys(b.podSelectorLabels).length === 0) {
       throw new ValidationError(
         `'backend' ${b.name} has no pod selector labels: the InferencePool would select no pods (or, worse, every pod). ` +
@@ -711,6 +727,7 @@ export class InferencePool extends Construct {
 
     this.endpointPickerConfig = profile.render({
       engine: b.engine,
+      metricsPort: b.metricsPort !== b.targetPort ? b.metricsPort : undefined,
       loraAdapters: b.loraAdapterNames.length > 0,
       flowControl: this.flowControl,
     });
@@ -806,6 +823,8 @@ export interface ModelServerBackendSource extends IConstruct {
   readonly selectorLabels?: Readonly<Record<string, string>>;
   /** The engine's HTTP API port on the pods (`ModelServer.targetPort`). */
   readonly targetPort?: number;
+  /** The port serving `/metrics` on the pods (`ModelServer.metricsPort`). */
+  readonly metricsPort?: number;
   /** Whether the server may scale to zero, when it exposes it. */
   readonly scalesToZero?: boolean;
   /** The server's KEDA ScaledObject, if it autoscales (`idleReplicaCount: 0` means it may scale to zero). */
@@ -819,7 +838,7 @@ export interface ModelServerBackendSource extends IConstruct {
   /** Widens the server's NetworkPolicy (`ModelServer.allowIngressFromNamespaces`). */
   allowIngressFromNamespaces?(namespaces: readonly string[]): void;
   /** Widens the server's NetworkPolicy (`ModelServer.allowIngressFromPods`). */
-  allowIngressFromPods?(labels: Readonly<Record<string, string>>): void;
+  allowIngressFromPods?(labels: Readonly<Record<string, string>>, options?: PodIngressOptions): void;
 }
 
 /** Options of {@link ModelServerBackend.of}. */
@@ -865,6 +884,10 @@ export class ModelServerBackend {
         'app.kubernetes.io/instance': m![1],
       },
       targetPort: server.targetPort ?? MODEL_SERVER_HTTP_PORT,
+      ...(server.metricsPort !== undefined &&
+      server.metricsPort !== (server.targetPort ?? MODEL_SERVER_HTTP_PORT)
+        ? { metricsPort: server.metricsPort }
+        : {}),
       servedModelName: server.servedModelName,
       engine,
       mayScaleToZero:
@@ -883,8 +906,8 @@ export class ModelServerBackend {
         : {}),
       ...(server.networkPolicy !== undefined && server.allowIngressFromPods
         ? {
-            allowIngressFromPods: (labels: Readonly<Record<string, string>>) =>
-              server.allowIngressFromPods!(labels),
+            allowIngressFromPods: (labels: Readonly<Record<string, string>>, o?: PodIngressOptions) =>
+              server.allowIngressFromPods!(labels, o),
           }
         : {}),
     };
@@ -969,22 +992,24 @@ export interface ModelRouteOptions {
    */
   readonly modelName?: string;
   /**
-   * Host names the route answers (HTTPRoute `hostnames`). Two models on one gateway need
-   * distinct host names: the OpenAI paths are the same for every model.
+   * Host names the route answers (HTTPRoute `hostnames`, at most 16). Two models on one gateway
+   * need distinct host names: the OpenAI paths are the same for every model.
    * @default - every host name of the listener
    */
   readonly hostnames?: string[];
   /**
    * Request timeout at the gateway, seconds: HTTPRoute `timeouts.request` with Istio. On GKE,
    * Services get it as the backend service timeout of a `GCPBackendPolicy` (default 30 s
-   * otherwise; a completion on a CPU runs for minutes), while pools take theirs from the
-   * `GCPBackendPolicy` their chart renders. With Istio and pools it must exceed the pools'
-   * flow-control TTL, or requests held during a scale-from-zero time out first.
+   * otherwise; a completion on a CPU runs for minutes), while pools time out after the 300 s of
+   * the `GCPBackendPolicy` their pinned chart renders (llm-d-router v0.10.0, set by no chart
+   * value): {@link InferenceGateway.addModel} on GKE accepts 300 only. With pools it must exceed
+   * the pools' flow-control TTL, or requests held during a scale-from-zero time out first.
    * @default 300
    */
   readonly requestTimeoutSeconds?: number;
   /**
-   * Path prefixes routed.
+   * Path prefixes routed: at most 64, each absolute, at most 1024 characters, without `//` or a
+   * `.` / `..` segment (what the HTTPRoute API accepts).
    * @default ['/v1/chat/completions', '/v1/completions']
    */
   readonly paths?: string[];
@@ -992,7 +1017,7 @@ export interface ModelRouteOptions {
 
 /** Options of {@link InferenceGateway.addModel}. */
 export interface InferenceModelOptions extends ModelRouteOptions {
-  /** The pools serving the model, with weights. */
+  /** The pools serving the model, with weights (at most 16: HTTPRoute backends per rule). */
   readonly variants: ModelVariant[];
 }
 
@@ -1102,7 +1127,7 @@ export interface ServiceVariant {
 
 /** Options of {@link InferenceGateway.addServiceModel}. */
 export interface ServiceModelOptions extends ModelRouteOptions {
-  /** The Services serving the model, with weights. */
+  /** The Services serving the model, with weights (at most 16: HTTPRoute backends per rule). */
   readonly variants: ServiceVariant[];
 }
 
@@ -1193,7 +1218,34 @@ export class ServiceModelRoute extends Construct {
   }
 }
 
+/** Per app: the GKE gateway whose Service routes own each Service's policies (`namespace/name`). */
+const GKE_POLICY_OWNERS = new WeakMap<IConstruct, Map<string, InferenceGateway>>();
+
+function gkePolicyOwners(gateway: InferenceGateway): Map<string, InferenceGateway> {
+  const root = gateway.node.root;
+  let owners = GKE_POLICY_OWNERS.get(root);
+  if (!owners) {
+    owners = new Map();
+    GKE_POLICY_OWNERS.set(root, owners);
+  }
+  return owners;
+}
+
+/**
+ * The backend timeout of an InferencePool behind GKE's gateway: the GCPBackendPolicy the pinned
+ * llm-d-router-gateway chart renders for the pool carries `timeoutSec: 300`, set by no value
+ * (github.com/llm-d/llm-d-router tag v0.10.0, 0b43c187,
+ * `config/charts/llm-d-router-gateway/templates/gke.yaml`), and its HTTPRoute leaves
+ * `timeouts` out on GKE (`templates/httproute.yaml`, `values.yaml`: "Unused when provider.name is
+ * gke").
+ */
+const GKE_POOL_TIMEOUT_SECONDS = 300;
+
 const PATH_PREFIX = /^\/[A-Za-z0-9._~/-]*$/;
+/** A path the HTTPRoute API refuses: an empty segment, or a `.` or `..` segment. */
+const DOT_SEGMENT = /\/\/|\/\.\.?(?:\/|$)/;
+/** Gateway API HTTPRoute `rules[].backendRefs` MaxItems. */
+const MAX_ROUTE_BACKENDS = 16;
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
@@ -1379,7 +1431,8 @@ export class InferenceGateway extends Construct {
    * positive sum; every pool is behind this gateway's platform, in one namespace, answers to
    * the model name and serves the same LoRA adapters as the others carrying traffic; a pool
    * carrying traffic that may scale to zero buffers requests (flow control) for less than the
-   * route's timeout; host names do not collide with another model's.
+   * route's timeout; on GKE the timeout is the pools' fixed 300 s; host names do not collide with
+   * another model's.
    *
    * Each pool's server NetworkPolicy admits the gateway on its HTTP API port: with Istio the
    * gateway's namespace (where its Envoy pods run), when it differs from the pools'; on GKE the
@@ -1389,6 +1442,13 @@ export class InferenceGateway extends Construct {
     const variants = options.variants ?? [];
     if (variants.length === 0) {
       throw new ValidationError(`addModel('${id}'): 'variants' is empty: give at least one pool.`, this);
+    }
+    if (variants.length > MAX_ROUTE_BACKENDS) {
+      throw new ValidationError(
+        `addModel('${id}'): 'variants' lists ${variants.length} pools; an HTTPRoute rule takes at most ` +
+          `${MAX_ROUTE_BACKENDS} backends. Drop drained (weight 0) pools, or serve fewer variants at once.`,
+        this,
+      );
     }
     const modelName = options.modelName ?? variants[0].pool.backend.servedModelName;
     let total = 0;
@@ -1447,13 +1507,27 @@ export class InferenceGateway extends Construct {
     const timeout = options.requestTimeoutSeconds ?? 300;
     Validate.integer(this, `addModel('${id}').requestTimeoutSeconds`, timeout, { min: 1, max: 3600 });
     const gke = this.platform.implementation.kind === GatewayImplementationKind.GKE;
+    if (gke && timeout !== GKE_POOL_TIMEOUT_SECONDS) {
+      throw new ValidationError(
+        `addModel('${id}'): 'requestTimeoutSeconds' (${timeout}) cannot be applied on GKE: a pool's backend timeout is the ` +
+          `GCPBackendPolicy its llm-d-router-gateway chart (${GATEWAY_HELM_CHARTS.llmdRouterGateway.version}) renders with ` +
+          `timeoutSec ${GKE_POOL_TIMEOUT_SECONDS}, which no chart value changes, and GKE's gateway takes no HTTPRoute ` +
+          `timeout. Leave 'requestTimeoutSeconds' unset (${GKE_POOL_TIMEOUT_SECONDS} s), or choose the timeout with ` +
+          `GatewayImplementation.istio().`,
+        this,
+      );
+    }
     for (const v of carrying) {
       const ttl = v.pool.flowControl?.requestTtlSeconds;
-      if (!gke && ttl !== undefined && ttl >= timeout) {
+      if (ttl !== undefined && ttl >= timeout) {
         throw new ValidationError(
-          `addModel('${id}'): pool '${v.pool.poolName}' holds requests up to ${ttl} s (flowControl.requestTtlSeconds) but the ` +
-            `route times out after ${timeout} s: held requests would time out at the gateway first (504). Raise ` +
-            `'requestTimeoutSeconds' above ${ttl} or lower the TTL.`,
+          gke
+            ? `addModel('${id}'): pool '${v.pool.poolName}' holds requests up to ${ttl} s (flowControl.requestTtlSeconds) but ` +
+                `the GKE load balancer times out after ${timeout} s (the chart's GCPBackendPolicy): held requests would ` +
+                `time out at the gateway first. Lower the TTL below ${timeout}.`
+            : `addModel('${id}'): pool '${v.pool.poolName}' holds requests up to ${ttl} s (flowControl.requestTtlSeconds) but the ` +
+                `route times out after ${timeout} s: held requests would time out at the gateway first (504). Raise ` +
+                `'requestTimeoutSeconds' above ${ttl} or lower the TTL.`,
           this,
         );
       }
@@ -1465,8 +1539,10 @@ export class InferenceGateway extends Construct {
       for (const v of variants) v.pool.backend.allowIngressFromNamespaces?.([this.namespace]);
     } else if (!gke) {
       // Same namespace: admitted already unless the server set allowSameNamespace: false; then
-      // admit the Gateway's own Envoy pods by the label Istio puts on them.
-      for (const v of variants) v.pool.backend.allowIngressFromPods?.(this.istioGatewayPodLabels());
+      // admit the Gateway's own Envoy pods by the label Istio puts on them, to the HTTP API port.
+      for (const v of variants) {
+        v.pool.backend.allowIngressFromPods?.(this.istioGatewayPodLabels(), { metrics: false });
+      }
     }
     this.routeNamespaces.add(variants[0].pool.namespace);
     const route = new InferenceModelRoute(this, id, modelName, options, routeName, timeout);
@@ -1488,13 +1564,21 @@ export class InferenceGateway extends Construct {
    * Checks at synth, besides those of {@link addModel} (weights, host names, paths, the
    * timeout): the Services are in one namespace, each answers to the model name, none carrying
    * traffic may scale to zero (nothing buffers requests in front of a Service), and a Service is
-   * on one route of the gateway only (GKE attaches one policy of each kind per Service).
+   * on one route of the gateway only and, on GKE, of one gateway only (GKE attaches one policy of
+   * each kind per Service, named after it).
    */
   public addServiceModel(id: string, options: ServiceModelOptions): ServiceModelRoute {
     const variants = options.variants ?? [];
     if (variants.length === 0) {
       throw new ValidationError(
         `addServiceModel('${id}'): 'variants' is empty: give at least one server.`,
+        this,
+      );
+    }
+    if (variants.length > MAX_ROUTE_BACKENDS) {
+      throw new ValidationError(
+        `addServiceModel('${id}'): 'variants' lists ${variants.length} servers; an HTTPRoute rule takes at most ` +
+          `${MAX_ROUTE_BACKENDS} backends. Drop drained (weight 0) servers, or serve fewer variants at once.`,
         this,
       );
     }
@@ -1544,6 +1628,24 @@ export class InferenceGateway extends Construct {
     Validate.integer(this, `addServiceModel('${id}').requestTimeoutSeconds`, timeout, { min: 1, max: 3600 });
     const { routeName, hostnames } = this.routeMatch('addServiceModel', id, modelName, options);
     const gke = this.platform.implementation.kind === GatewayImplementationKind.GKE;
+    if (gke) {
+      // The policies are named after the Service: a second gateway's would collide (AlreadyExists).
+      const owners = gkePolicyOwners(this);
+      for (const v of variants) {
+        const key = `${v.backend.namespace}/${v.backend.serviceName}`;
+        const owner = owners.get(key);
+        if (owner !== undefined && owner !== this) {
+          throw new ValidationError(
+            `addServiceModel('${id}'): Service '${key}' is already a backend of gateway '${owner.namespace}/` +
+              `${owner.gatewayName}' on GKE, which attaches its HealthCheckPolicy and GCPBackendPolicy '${v.backend.serviceName}' ` +
+              `to it: GKE takes one policy of each kind per Service, and the second pair could not be created. ` +
+              `Serve the model from one gateway, or give this gateway a server of its own.`,
+            this,
+          );
+        }
+      }
+      for (const v of variants) owners.set(`${v.backend.namespace}/${v.backend.serviceName}`, this);
+    }
     const sources = gke ? this.platform.implementation.loadBalancerSourceCidrs() : [];
     for (const v of variants) {
       const b = v.backend;
@@ -1565,7 +1667,7 @@ export class InferenceGateway extends Construct {
         // admitted already, unless the server turned that off).
         b.allowIngressFromNamespaces([this.namespace]);
       } else if (!gke && b.namespace === this.namespace) {
-        b.allowIngressFromPods?.(this.istioGatewayPodLabels());
+        b.allowIngressFromPods?.(this.istioGatewayPodLabels(), { metrics: false });
       }
       this.serviceBackends.add(`${b.namespace}/${b.serviceName}`);
     }
@@ -1610,15 +1712,35 @@ export class InferenceGateway extends Construct {
     modelName: string,
     options: ModelRouteOptions,
   ): { routeName: string; hostnames: string[] } {
-    for (const p of options.paths ?? []) {
-      if (!PATH_PREFIX.test(p)) {
+    // Gateway API v1.5.1 HTTPRoute CRD (standard channel): at most 64 matches per rule and 16
+    // hostnames; a PathPrefix value has at most 1024 characters and no '//', '/./', '/../' or
+    // trailing '/.' or '/..' (CEL rules of HTTPPathMatch).
+    const paths = Validate.array<string>(this, `${method}('${id}') paths`, options.paths ?? []);
+    if (paths.length > 64) {
+      throw new ValidationError(
+        `${method}('${id}'): 'paths' lists ${paths.length}; an HTTPRoute rule takes at most 64 matches. Use fewer, ` +
+          `shorter prefixes (such as '/v1/').`,
+        this,
+      );
+    }
+    for (const p of paths) {
+      if (typeof p !== 'string' || !PATH_PREFIX.test(p) || p.length > 1024 || DOT_SEGMENT.test(p)) {
         throw new ValidationError(
-          `${method}('${id}'): path '${p}' must be an absolute path prefix such as '/v1/chat/completions'.`,
+          `${method}('${id}'): path '${p}' must be an absolute path prefix such as '/v1/chat/completions': at most 1024 ` +
+            `characters of letters, digits and . _ ~ / -, without '//' or a '.' or '..' segment (the HTTPRoute API ` +
+            `refuses them).`,
           this,
         );
       }
     }
     const hostnames = Validate.array<string>(this, `${method}('${id}') hostnames`, options.hostnames ?? []);
+    if (hostnames.length > 16) {
+      throw new ValidationError(
+        `${method}('${id}'): 'hostnames' lists ${hostnames.length}; an HTTPRoute takes at most 16. Use a wildcard ` +
+          `such as '*.llm.example.com', or split the model over two gateways.`,
+        this,
+      );
+    }
     for (const h of hostnames) {
       if (typeof h !== 'string' || (!Token.isUnresolved(h) && (!HOSTNAME.test(h) || h.length > 253))) {
         throw new ValidationError(

@@ -100,6 +100,12 @@ export interface IInferenceBackend {
   readonly podSelectorLabels: Readonly<Record<string, string>>;
   /** Container port serving the OpenAI-compatible API and `/metrics` (InferencePool `targetPorts`). */
   readonly targetPort: number;
+  /**
+   * Container port serving `/metrics` when it is not {@link targetPort} (Triton: `metrics`
+   * 8002): the endpoint picker scrapes it instead (its `metrics-data-source` `port`).
+   * @default - targetPort
+   */
+  readonly metricsPort?: number;
   /** The model name the server answers to (vLLM `--served-model-name`). */
   readonly servedModelName: string;
   /**
@@ -127,11 +133,24 @@ export interface IInferenceBackend {
    */
   allowIngressFromNamespaces?(namespaces: readonly string[]): void;
   /**
-   * Admits pods of the server's namespace with these labels (the InferencePool's endpoint
-   * picker, which scrapes the engine's metrics) to the server's HTTP API and metrics ports, where
-   * the policy does not admit the whole namespace. Absent when the server has no NetworkPolicy.
+   * Admits pods of the server's namespace with these labels to the server's HTTP API and metrics
+   * ports (an endpoint picker, which scrapes the engine's metrics), or with `metrics: false` to
+   * the HTTP API port only (a gateway's or router's Envoy pods), where the policy does not admit
+   * the whole namespace. Absent when the server has no NetworkPolicy.
    */
-  allowIngressFromPods?(labels: Readonly<Record<string, string>>): void;
+  allowIngressFromPods?(labels: Readonly<Record<string, string>>, options?: PodIngressOptions): void;
+}
+
+/** Options of `allowIngressFromPods` ({@link IInferenceBackend}, {@link IServiceBackend}). */
+export interface PodIngressOptions {
+  /**
+   * Admit the pods to the engine's metrics port as well as its HTTP API port: an endpoint picker
+   * reads the engine's queue and KV-cache gauges from every pod. Pods that only forward requests
+   * (a gateway's or a router's Envoy) need the HTTP API port alone. The two differ only for an
+   * engine with its own metrics port (Triton: `metrics` 8002).
+   * @default true
+   */
+  readonly metrics?: boolean;
 }
 
 /**
@@ -168,7 +187,7 @@ export interface IServiceBackend {
    * not admit the whole namespace (the gateway's Envoy pods with Istio, in the server's
    * namespace). Absent when the server cannot do so.
    */
-  allowIngressFromPods?(labels: Readonly<Record<string, string>>): void;
+  allowIngressFromPods?(labels: Readonly<Record<string, string>>, options?: PodIngressOptions): void;
 }
 
 /** Model-server engines the pinned endpoint picker knows (llm-d-router v0.10.0 `router.modelServers.type`). */

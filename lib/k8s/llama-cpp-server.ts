@@ -21,7 +21,13 @@ import {
 } from '../core';
 import { EngineMetric } from './engines/engine';
 import { LlamaCppEngine } from './engines/llama-cpp';
-import { ApiToleration, IGpuPlatform, IMonitoringStack, IServiceBackend } from './interfaces';
+import {
+  ApiToleration,
+  IGpuPlatform,
+  IMonitoringStack,
+  IServiceBackend,
+  PodIngressOptions,
+} from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import { ModelServerAutoscaling, ModelServerNetworkPolicy, startupBudget } from './model-server';
 import { PodSecurityLevel } from './pod-security';
@@ -41,6 +47,7 @@ import {
   serverMetricSelector,
   validateServerAutoscaling,
   addServerOperations,
+  AdmittedPods,
   admitIngressPods,
 } from './private/server-ops';
 import { ImageVersion, imageRef } from './versions';
@@ -260,7 +267,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
   public readonly podSecurityLevel: PodSecurityLevel;
   private readonly ingressCidrs: string[] = [];
   private readonly ingressNamespaces: string[] = [];
-  private readonly ingressPods: Array<Record<string, string>> = [];
+  private readonly ingressPods: AdmittedPods[] = [];
 
   constructor(scope: Construct, id: string, props: LlamaCppServerProps) {
     super(scope, id);
@@ -546,12 +553,16 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
 
   /**
    * Lets the pods of the server's namespace carrying `labels` reach its HTTP port through its
-   * NetworkPolicy (a gateway's Envoy pods in the server's own namespace). Only needed, and only
+   * NetworkPolicy (a gateway's Envoy pods in the server's own namespace). llama.cpp serves
+   * `/metrics` on that port, so `options.metrics` changes nothing here. Only needed, and only
    * rendered, with `networkPolicy.allowSameNamespace: false`; does nothing when the
    * NetworkPolicy is disabled.
    */
-  public allowIngressFromPods(labels: Readonly<Record<string, string>>): void {
-    admitIngressPods(this, this.ingressPods, labels, this.namespace);
+  public allowIngressFromPods(
+    labels: Readonly<Record<string, string>>,
+    options: PodIngressOptions = {},
+  ): void {
+    admitIngressPods(this, this.ingressPods, labels, this.namespace, options);
   }
 
   /** The user's extra arguments, refusing a flag the server already renders. */

@@ -1,7 +1,6 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { Construct, IConstruct } from 'constructs';
-import { stringify } from 'yaml';
 import { LOG_ALERT_RULES, LogAlertSource, Validate, ValidationError, Warnings } from '../core';
 import { LOKI_STREAM_JOB, LogDestination } from './log-shipper';
 import type { MonitoringStack } from './monitoring-stack';
@@ -354,7 +353,7 @@ export class Loki extends Construct {
       namespace: names.namespace,
       chart: OPS_HELM_CHARTS.loki,
       // YAML 1.1 quoting: Helm reads values as YAML 1.1, where the unquoted schema date would be a timestamp.
-      values: stringify(values, { lineWidth: 0, version: '1.1' }),
+      values: toYaml(values, { version: '1.1' }),
       dependsOn: this.rules ? [ns, this.rules] : [ns],
     });
     this.node.defaultChild = this.resource;

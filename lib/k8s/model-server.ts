@@ -25,7 +25,13 @@ import {
 import { EngineMetric, IServingEngine } from './engines/engine';
 import { ServingEngine } from './engines/serving-engine';
 import { ServingFabric, ServingFabricKind } from './fabric';
-import { ApiToleration, IGpuPlatform, IMonitoringStack, ITraceCollector } from './interfaces';
+import {
+  ApiToleration,
+  IGpuPlatform,
+  IMonitoringStack,
+  ITraceCollector,
+  PodIngressOptions,
+} from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import { PodSecurityLevel } from './pod-security';
 import {
@@ -56,6 +62,7 @@ import {
   serverMetricSelector,
   validateServerAutoscaling,
   addServerOperations,
+  AdmittedPods,
   admitIngressPods,
 } from './private/server-ops';
 import { LoraAdapter } from './lora';
@@ -521,6 +528,8 @@ export class ModelServer extends Construct {
   public readonly podLabels: Record<string, string>;
   /** The engine's HTTP API port on the pods (the target port of an InferencePool). */
   public readonly targetPort: number;
+  /** The container port serving the engine's `/metrics` (vLLM: the HTTP port; Triton: 8002). */
+  public readonly metricsPort: number;
   /** The Pod Security level the server's pods meet (label its namespace with `podSecurityLabels(...)`). */
   public readonly podSecurityLevel: PodSecurityLevel;
   /** The ServiceMonitor, when `monitoring` is given. */
@@ -544,7 +553,7 @@ export class ModelServer extends Construct {
   private readonly lora: ServerLora;
   private readonly ingressCidrs: string[] = [];
   private readonly ingressNamespaces: string[] = [];
-  private readonly ingressPods: Array<Record<string, string>> = [];
+  private readonly ingressPods: AdmittedPods[] = [];
   /** The engine's tracing arguments, rendered once by podOptions (multi-node leaders reuse them). */
   private tracingArgs: string[] = [];
 
@@ -700,6 +709,8 @@ export class ModelServer extends Construct {
       },
     });
     this.targetPort = engine.httpPort;
+    this.metricsPort =
+      engine.ports.find((p) => p.name === engine.metrics.port)?.containerPort ?? engine.httpPort;
     this.url = `http://${this.deploymentName}.${this.namespace}.svc.cluster.local:${engine.httpPort}`;
     const ops: ServerOpsContext = {
       deploymentName: this.deploymentName,
@@ -1146,10 +1157,14 @@ export class ModelServer extends Construct {
   /**
    * Lets the pods of the server's namespace carrying `labels` reach its HTTP API and metrics
    * ports through its NetworkPolicy (an `InferencePool`'s endpoint picker, which reads the
-   * engine's queue and KV-cache metrics from every pod). Only needed, and only rendered, with
+   * engine's queue and KV-cache metrics from every pod), or with `{ metrics: false }` the HTTP API
+   * port only (a gateway's or router's Envoy pods). Only needed, and only rendered, with
    * `networkPolicy.allowSameNamespace: false`; does nothing when the NetworkPolicy is disabled.
    */
-  public allowIngressFromPods(labels: Readonly<Record<string, string>>): void {
-    admitIngressPods(this, this.ingressPods, labels, this.namespace);
+  public allowIngressFromPods(
+    labels: Readonly<Record<string, string>>,
+    options: PodIngressOptions = {},
+  ): void {
+    admitIngressPods(this, this.ingressPods, labels, this.namespace, options);
   }
 }

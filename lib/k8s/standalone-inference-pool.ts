@@ -78,6 +78,10 @@ export const STANDALONE_PROXY_PORT = 8081;
  * no Gateway implementation. One model server per router; for weighted variants across pools
  * use {@link InferenceGateway}.
  *
+ * A server whose NetworkPolicy does not admit its own namespace (`allowSameNamespace: false`)
+ * admits the picker pods (HTTP API and metrics ports) and, in service mode, the Envoy pods (HTTP
+ * API port).
+ *
  * Security: the picker runs as the chart renders it; the Envoy container gets
  * `allowPrivilegeEscalation: false`, every capability dropped and RuntimeDefault seccomp
  * (it listens on 8081 and needs none). The chart does not expose a pod-level security context,
@@ -132,6 +136,9 @@ export class StandaloneInferencePool extends Construct {
       dependOnStackOf(this, props.monitoring);
     }
     Validate.integer(this, 'backend.targetPort', b.targetPort, { min: 1, max: 65535 });
+    if (b.metricsPort !== undefined) {
+      Validate.integer(this, 'backend.metricsPort', b.metricsPort, { min: 1, max: 65535 });
+    }
     const labels = Object.entries(b.podSelectorLabels ?? {});
     if (labels.length === 0) {
       throw new ValidationError(
@@ -178,11 +185,20 @@ export class StandaloneInferencePool extends Construct {
     this.flowControl = epp.flowControl;
     this.endpointPickerConfig = profile.render({
       engine: b.engine,
+      metricsPort: b.metricsPort !== b.targetPort ? b.metricsPort : undefined,
       loraAdapters: b.loraAdapterNames.length > 0,
       flowControl: this.flowControl,
     });
     // The chart's standalone selector label (routerlib _helpers.tpl "llm-d-router.selectorLabels").
     const eppSelector = { 'llm-d-router-standalone': this.eppName };
+    // Where the server's NetworkPolicy does not admit its own namespace: the picker pods (which
+    // scrape every pod's metrics and, in sidecar mode, hold Envoy) and, in service mode, the Envoy
+    // Deployment's pods (its selector label, routerlib _helpers.tpl "llm-d-router.proxySelectorLabels"
+    // at v0.10.0), which only forward requests to the HTTP API port.
+    b.allowIngressFromPods?.(eppSelector);
+    if (this.proxyMode === StandaloneProxyMode.SERVICE) {
+      b.allowIngressFromPods?.({ 'llm-d-router-proxy': this.serviceName }, { metrics: false });
+    }
     const values = {
       router: {
         modelServers: eppModelServersValues(b),

@@ -165,6 +165,28 @@ describe('the Kubernetes schema checker', () => {
     ).toMatch(/^\/spec\/podMetricsEndpoints\/0: must NOT have additional properties 'targetPort'/);
   });
 
+  test('HTTPRoute PathPrefix values: the ones InferenceGateway refuses fail the schema, its edge cases pass', () => {
+    const route = (value: string) => ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: meta,
+      spec: { parentRefs: [{ name: 'gw' }], rules: [{ matches: [{ path: { type: 'PathPrefix', value } }] }] },
+    });
+    for (const refused of [
+      '/v1//chat',
+      '/v1/./chat',
+      '/v1/../chat',
+      '/v1/.',
+      '/v1/..',
+      `/${'a'.repeat(1024)}`,
+    ]) {
+      expect(validateKubernetesObject(route(refused)).length).toBeGreaterThan(0);
+    }
+    for (const accepted of ['/.well-known/x', '/v1/..x', '/v1/', `/${'a'.repeat(1023)}`]) {
+      expect(validateKubernetesObject(route(accepted))).toEqual([]);
+    }
+  });
+
   test("rejects Prometheus trigger metadata KEDA's scaler does not read, or cannot parse", () => {
     const so = scaledObject({});
     so.spec.triggers[0].metadata = {

@@ -82,10 +82,21 @@ const { value: data } = fc.letrec((tie) => ({
   ),
 }));
 const trees = fc.oneof(fc.array(data, { maxLength: 4 }), fc.dictionary(text, data, { maxKeys: 5 }));
+/** A deep copy of generated data (plain objects and arrays, in this realm). */
+const copy = <T>(v: T): T =>
+  (v === null || typeof v !== 'object'
+    ? v
+    : Array.isArray(v)
+      ? v.map(copy)
+      : Object.fromEntries(Object.entries(v).map(([k, c]) => [k, copy(c)]))) as T;
 /** A tree in which some slots are set to objects of a small pool, so objects recur (anchors). */
 const documents = fc
   .tuple(trees, fc.array(trees, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { maxLength: 4 }))
-  .map(([tree, pool, picks]) => {
+  .map(([source, sourcePool, picks]) => {
+    // Copies: fast-check may call this mapper again on the same generated values, and mutating
+    // them would then put pool objects inside each other (a cycle, and a stack overflow here).
+    const tree = copy(source);
+    const pool = copy(sourcePool);
     const slots: Array<[Record<string, unknown>, string]> = [];
     const collect = (v: unknown): void => {
       if (v === null || typeof v !== 'object') return;
@@ -197,6 +208,89 @@ describe('toYaml', () => {
   ])('defers to yaml: %s', (_name, doc) => {
     expect(fastYaml(doc)).toBeUndefined();
     expect(toYaml(doc)).toBe(reference(doc));
+  });
+});
+
+describe("toYaml({ version: '1.1' }) (Helm values read as YAML 1.1)", () => {
+  const reference11 = (v: unknown): string => stringify(v, { lineWidth: 0, version: '1.1' });
+  /** Strings only YAML 1.1 reads as something else, and 1.2-only ones it reads as strings. */
+  const WORDS_1_1 = [
+    ...WORDS,
+    '2024-04-01',
+    '2024-4-1 12:00:00',
+    '2024-04-01T10:20:30.5Z',
+    '1:20',
+    '-1:20.5',
+    '190:20:30',
+    '0b101',
+    '0755',
+    '1_000',
+    'Yes',
+    'y',
+    'N',
+    'OFF',
+    'On',
+    '.',
+    '+.5e3',
+    '<<',
+  ];
+  const text11 = fc.oneof(
+    { weight: 2, arbitrary: fc.constantFrom(...WORDS_1_1) },
+    { weight: 1, arbitrary: text },
+  );
+  const { value: data11 } = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, fc.oneof(text11, scalar), tie('array'), tie('object')),
+    array: fc.array(tie('value'), { maxLength: 4 }),
+    object: fc.dictionary(text11, tie('value'), { maxKeys: 4 }),
+  }));
+  const trees11 = fc.oneof(fc.array(data11, { maxLength: 4 }), fc.dictionary(text11, data11, { maxKeys: 5 }));
+
+  test('the fast path writes what yaml writes with version 1.1, or defers', () => {
+    let taken = 0;
+    let runs = 0;
+    fc.assert(
+      fc.property(trees11, (doc) => {
+        runs++;
+        const fast = fastYaml(doc, { version: '1.1' });
+        if (fast !== undefined) {
+          taken++;
+          expect(fast).toBe(reference11(doc));
+        }
+        expect(toYaml(doc, { version: '1.1' })).toBe(reference11(doc));
+      }),
+      { numRuns: 1500 },
+    );
+    expect(taken / runs).toBeGreaterThan(0.25);
+  });
+
+  test('what it writes parses back, as YAML 1.1, to the input', () => {
+    fc.assert(
+      fc.property(trees11, (doc) => {
+        // yaml itself writes a '<<' key plain, which YAML 1.1 then reads as a merge.
+        fc.pre(!JSON.stringify(doc).includes('"<<"'));
+        expect(JSON.stringify(parse(toYaml(doc, { version: '1.1' }), { version: '1.1' }))).toBe(
+          JSON.stringify(doc),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test.each<[string, unknown, string]>([
+    [
+      'dates, yes/no, sexagesimals and leading-zero octals are quoted; 0o17 is not',
+      { from: '2024-04-01', a: 'yes', b: 'off', c: '1:20', d: '0755', e: '0o17', f: 'v13' },
+      'from: "2024-04-01"\na: "yes"\nb: "off"\nc: "1:20"\nd: "0755"\ne: 0o17\nf: v13\n',
+    ],
+  ])('%s', (_name, doc, expected) => {
+    expect(reference11(doc)).toBe(expected);
+    expect(fastYaml(doc, { version: '1.1' })).toBe(expected);
+  });
+
+  test("defers to yaml on '<<' (a merge key in YAML 1.1)", () => {
+    expect(fastYaml({ '<<': 1 }, { version: '1.1' })).toBeUndefined();
+    expect(fastYaml({ a: '<<' }, { version: '1.1' })).toBeUndefined();
+    expect(fastYaml({ a: '<<' })).toBe('a: <<\n');
   });
 });
 

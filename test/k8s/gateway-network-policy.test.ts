@@ -204,6 +204,56 @@ describe("InferencePool admits its endpoint picker where the server's namespace 
     });
   });
 
+  test('Triton, allowSameNamespace false: the Istio gateway pods of its own namespace reach the HTTP port only', () => {
+    const { workloads, gateway, serve } = setup(GatewayImplementation.istio(), 'llm');
+    const { pool } = serve('Llama8B', { ...TRITON, networkPolicy: { allowSameNamespace: false } });
+    gateway.addModel('Llama8B', { variants: [{ pool, weight: 1 }] });
+    const rules = ingress(workloads)['llama8b-triton'];
+    expect(rules).toContainEqual({
+      from: [{ pod_selector: { match_labels: { 'llm-d-router-gateway': 'llama8b-epp' } } }],
+      ports: [
+        { port: 'http', protocol: 'TCP' },
+        { port: 'metrics', protocol: 'TCP' },
+      ],
+    });
+    expect(rules).toContainEqual({
+      from: [{ pod_selector: { match_labels: { 'gateway.networking.k8s.io/gateway-name': 'gateway' } } }],
+      ports: HTTP,
+    });
+  });
+
+  test('vLLM, allowSameNamespace false: picker and gateway pods share one rule on the HTTP port', () => {
+    const { workloads, gateway, serve } = setup(GatewayImplementation.istio(), 'llm');
+    const { pool } = serve('Llama8B', { networkPolicy: { allowSameNamespace: false } });
+    gateway.addModel('Llama8B', { variants: [{ pool, weight: 1 }] });
+    expect(ingress(workloads)['llama8b-vllm']).toContainEqual({
+      from: [
+        epp,
+        { pod_selector: { match_labels: { 'gateway.networking.k8s.io/gateway-name': 'gateway' } } },
+      ],
+      ports: HTTP,
+    });
+  });
+
+  test('labels admitted both with and without metrics are listed once, with metrics', () => {
+    const { workloads, serve } = setup(GatewayImplementation.istio());
+    const { server } = serve('Llama8B', { ...TRITON, networkPolicy: { allowSameNamespace: false } });
+    server.allowIngressFromPods({ app: 'router' }, { metrics: false });
+    server.allowIngressFromPods({ app: 'router' });
+    const rules = ingress(workloads)['llama8b-triton'].filter((r) =>
+      JSON.stringify(r.from).includes('"router"'),
+    );
+    expect(rules).toEqual([
+      {
+        from: [epp, { pod_selector: { match_labels: { app: 'router' } } }],
+        ports: [
+          { port: 'http', protocol: 'TCP' },
+          { port: 'metrics', protocol: 'TCP' },
+        ],
+      },
+    ]);
+  });
+
   test('allowIngressFromPods adds each label set once and refuses an empty or invalid one', () => {
     const { workloads, serve } = setup(GatewayImplementation.istio());
     const { server } = serve('Llama8B', { networkPolicy: { allowSameNamespace: false } });
@@ -216,6 +266,9 @@ describe("InferencePool admits its endpoint picker where the server's namespace 
     expect(() => server.allowIngressFromPods({})).toThrow(ValidationError);
     expect(() => server.allowIngressFromPods({})).toThrow(/'allowIngressFromPods' got no labels/);
     expect(() => server.allowIngressFromPods({ 'bad key!': 'x' })).toThrow(/allowIngressFromPods/);
+    expect(() => server.allowIngressFromPods({ app: 'router' }, { metrics: 'no' as any })).toThrow(
+      /'allowIngressFromPods metrics'/,
+    );
   });
 });
 

@@ -2,6 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { ModelSpec, Quantization, ValidationError } from '../../lib/core';
 import {
   GOOGLE_HEALTH_CHECK_RANGES,
+  GatewayExposure,
   GatewayImplementation,
   IServiceBackend,
   InferenceEngineType,
@@ -229,6 +230,21 @@ describe('InferenceGateway.addServiceModel validation', () => {
       () => ({ variants: [{ backend: backend(), weight: 1 }], hostnames: ['Llama.example.com'] }),
       /lower-case DNS name/,
     ],
+    [
+      '17 servers (an HTTPRoute rule takes 16 backends)',
+      () => ({
+        variants: Array.from({ length: 17 }, (_, i) => ({
+          backend: backend({ serviceName: `cpu-${i}` }),
+          weight: 1,
+        })),
+      }),
+      /'variants' lists 17 servers; an HTTPRoute rule takes at most 16 backends/,
+    ],
+    [
+      'a path with a dot segment (the HTTPRoute API refuses it)',
+      () => ({ variants: [{ backend: backend(), weight: 1 }], paths: ['/v1/../admin'] }),
+      /path '\/v1\/\.\.\/admin'/,
+    ],
   ];
   test.each(cases)('throws for %s', (_name, options, message) => {
     const { workloads, gateway } = setup();
@@ -248,6 +264,32 @@ describe('InferenceGateway.addServiceModel validation', () => {
         hostnames: ['b.example.com'],
       }),
     ).toThrow(/already a backend of another model on this gateway/);
+  });
+
+  test('on GKE, throws when a Service is already a backend of another gateway (one policy of each kind per Service)', () => {
+    // Both gateways would write HealthCheckPolicy and GCPBackendPolicy '<service>' in the
+    // Service's namespace: the second create fails with AlreadyExists.
+    const { workloads, gateway, gatewayPlatform } = setup(GatewayImplementation.gke());
+    const external = new InferenceGateway(workloads, 'External', {
+      platform: gatewayPlatform,
+      namespace: 'gateway',
+      exposure: GatewayExposure.external(),
+      tls: { secretName: 'tls' },
+    });
+    gateway.addServiceModel('A', { variants: [{ backend: backend(), weight: 1 }] });
+    expect(() => external.addServiceModel('A', { variants: [{ backend: backend(), weight: 1 }] })).toThrow(
+      /Service 'llm\/other-llama-cpp' is already a backend of gateway 'gateway\/gateway' on GKE/,
+    );
+    // With Istio no policy is written: two gateways may share a Service.
+    const istio = setup();
+    const second = new InferenceGateway(istio.workloads, 'Second', {
+      platform: istio.gatewayPlatform,
+      namespace: 'gateway',
+    });
+    istio.gateway.addServiceModel('A', { variants: [{ backend: backend(), weight: 1 }] });
+    expect(() =>
+      second.addServiceModel('A', { variants: [{ backend: backend(), weight: 1 }] }),
+    ).not.toThrow();
   });
 
   test('throws when a Service route and a pool route match the same host names', () => {

@@ -10,9 +10,11 @@ import {
   GatewayExposure,
   GatewayImplementation,
   IInferenceBackend,
+  IServingEngine,
   InferenceEngineType,
   InferenceGateway,
   InferenceGatewayPlatform,
+  InferenceModelOptions,
   InferencePool,
   InferencePoolProps,
   MetricsCollection,
@@ -20,6 +22,7 @@ import {
   ModelServerBackend,
   MonitoringStack,
   SchedulingProfile,
+  ServingEngine,
   WeightsSource,
 } from '../../lib/k8s';
 import { resourcesOf, synthJson } from '../util';
@@ -227,6 +230,46 @@ describe('InferencePool', () => {
       'enableEviction',
     ];
     expect(Object.keys(c.flowControl).every((k) => flowControlTags.includes(k))).toBe(true);
+  });
+
+  test("the picker scrapes a Triton server's metrics port (8002), a vLLM server's HTTP port", () => {
+    // llm-d-router v0.10.0 pkg/epp/framework/plugins/datalayer/source/metrics/datasource.go: the
+    // metrics-data-source scrapes the InferencePool target port unless `port` overrides it; Triton
+    // serves /metrics on its own port only.
+    const { workloads, gatewayPlatform } = setup();
+    const serve = (id: string, engine?: IServingEngine) =>
+      new ModelServer(workloads, id, {
+        model: ModelSpec.LLAMA_3_1_8B,
+        quantization: Quantization.BF16,
+        accelerator: Accelerator.L40S,
+        weights: WeightsSource.bucket('s3://models/llama-3.1-8b/'),
+        namespace: 'llm',
+        ...(engine ? { engine } : {}),
+      });
+    const source = (p: InferencePool) =>
+      (p.endpointPickerConfig.plugins as any[]).find((x) => x.type === 'metrics-data-source').parameters;
+    const triton = serve('Triton', ServingEngine.TRITON_TENSORRT_LLM);
+    expect(triton.metricsPort).toBe(8002);
+    const tritonPool = new InferencePool(workloads, 'TritonPool', {
+      backend: ModelServerBackend.of(triton),
+      platform: gatewayPlatform,
+    });
+    expect(source(tritonPool)).toEqual({
+      scheme: 'http',
+      path: '/metrics',
+      insecureSkipVerify: true,
+      port: 8002,
+    });
+    const vllm = serve('Vllm');
+    expect(vllm.metricsPort).toBe(8000);
+    const vllmPool = new InferencePool(workloads, 'VllmPool', {
+      backend: ModelServerBackend.of(vllm),
+      platform: gatewayPlatform,
+    });
+    expect(source(vllmPool)).toEqual({ scheme: 'http', path: '/metrics', insecureSkipVerify: true });
+    expect(() =>
+      pool(workloads, gatewayPlatform, 'Bad', { name: 'bad', backend: backend({ metricsPort: 0 }) }),
+    ).toThrow(/'backend.metricsPort' \(0\)/);
   });
 
   test('a backend that may scale to zero gets flow control with a 240 s queue TTL', () => {
@@ -643,6 +686,103 @@ describe('InferenceGateway', () => {
     expect(r.spec.rules[0].backendRefs.map((b: any) => b.weight)).toEqual([100, 0]);
     expect(r.spec.rules[0].timeouts).toBeUndefined();
     expect(r.spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/v1/' } }]);
+  });
+
+  describe("on GKE the pools time out after the 300 s of the chart's GCPBackendPolicy", () => {
+    // llm-d-router v0.10.0 config/charts/llm-d-router-gateway/templates/gke.yaml renders the
+    // pool's GCPBackendPolicy with `timeoutSec: 300` (no value sets it), and the chart's own
+    // HTTPRoute carries no timeout on GKE: another requestTimeoutSeconds would not be applied.
+    const gke = () => {
+      const { workloads, gatewayPlatform } = setup(GatewayImplementation.gke());
+      const gw = new InferenceGateway(workloads, 'Gw', { platform: gatewayPlatform });
+      return { workloads, gatewayPlatform, gw };
+    };
+
+    test('throws when requestTimeoutSeconds is not 300, naming the value and the fix', () => {
+      const { workloads, gatewayPlatform, gw } = gke();
+      const p = pool(workloads, gatewayPlatform, 'P');
+      const add = () => gw.addModel('M', { variants: [{ pool: p, weight: 1 }], requestTimeoutSeconds: 600 });
+      expect(add).toThrow(ValidationError);
+      expect(add).toThrow(
+        /'requestTimeoutSeconds' \(600\).*GCPBackendPolicy.*timeoutSec 300.*GatewayImplementation\.istio\(\)/,
+      );
+    });
+
+    test('300, or unset, is accepted and the route carries no timeout', () => {
+      const { workloads, gatewayPlatform, gw } = gke();
+      gw.addModel('M', {
+        variants: [{ pool: pool(workloads, gatewayPlatform, 'P'), weight: 1 }],
+        requestTimeoutSeconds: 300,
+      });
+      expect(manifests(workloads, 'HTTPRoute')[0].spec.rules[0].timeouts).toBeUndefined();
+    });
+
+    test('throws when a pool holds requests (flow control) for 300 s or more', () => {
+      const { workloads, gatewayPlatform, gw } = gke();
+      const p = pool(workloads, gatewayPlatform, 'P', {
+        backend: backend({ mayScaleToZero: true }),
+        flowControl: { requestTtlSeconds: 300 },
+      });
+      expect(() => gw.addModel('M', { variants: [{ pool: p, weight: 1 }] })).toThrow(
+        /holds requests up to 300 s.*GKE load balancer times out after 300 s/,
+      );
+    });
+  });
+
+  describe('what the HTTPRoute CRD admits (Gateway API v1.5.1 standard channel)', () => {
+    // The schema of test/consumers/crd-schemas.ts: at most 16 hostnames and 16 backendRefs, at
+    // most 64 matches per rule, PathPrefix values without '//', '/./', '/../' or a trailing '/.' or
+    // '/..', at most 1024 characters.
+    const add = (options: Partial<InferenceModelOptions>, variants = 1) => {
+      const { workloads, gatewayPlatform } = setup();
+      const gw = new InferenceGateway(workloads, 'Gw', { platform: gatewayPlatform });
+      const pools = Array.from({ length: variants }, (_, i) =>
+        pool(workloads, gatewayPlatform, `P${i}`, { name: `p${i}` }),
+      );
+      gw.addModel('M', { variants: pools.map((p) => ({ pool: p, weight: 1 })), ...options });
+      return workloads;
+    };
+    const route = (options: Partial<InferenceModelOptions>, variants = 1) =>
+      manifests(add(options, variants), 'HTTPRoute')[0];
+
+    test('the limits themselves are accepted', () => {
+      // test/consumers/k8s-schema.test.ts runs the same paths through the CRD schema.
+      const r = route({
+        hostnames: Array.from({ length: 16 }, (_, i) => `m${i}.llm`),
+        paths: [
+          '/.well-known/x',
+          '/v1/..x',
+          `/${'a'.repeat(1023)}`,
+          ...Array.from({ length: 61 }, (_, i) => `/v${i}/`),
+        ],
+      });
+      expect(r.spec.hostnames).toHaveLength(16);
+      expect(r.spec.rules[0].matches).toHaveLength(64);
+      expect(() => add({}, 16)).not.toThrow();
+    });
+
+    test.each<[string, Partial<InferenceModelOptions>, number, RegExp]>([
+      ['17 variants', {}, 17, /'variants' lists 17 pools; an HTTPRoute rule takes at most 16 backends/],
+      [
+        '17 host names',
+        { hostnames: Array.from({ length: 17 }, (_, i) => `m${i}.llm`) },
+        1,
+        /'hostnames' lists 17; an HTTPRoute takes at most 16/,
+      ],
+      [
+        '65 paths',
+        { paths: Array.from({ length: 65 }, (_, i) => `/v${i}`) },
+        1,
+        /'paths' lists 65; an HTTPRoute rule takes at most 64 matches/,
+      ],
+      ['a double slash', { paths: ['/v1//chat'] }, 1, /path '\/v1\/\/chat'/],
+      ['a dot segment', { paths: ['/v1/./chat'] }, 1, /path '\/v1\/\.\/chat'/],
+      ['a trailing dot-dot segment', { paths: ['/v1/..'] }, 1, /path '\/v1\/\.\.'/],
+      ['a path over 1024 characters', { paths: [`/${'a'.repeat(1024)}`] }, 1, /1024/],
+    ])('throws on %s, which the API server would refuse', (_what, options, variants, message) => {
+      expect(() => route(options, variants)).toThrow(ValidationError);
+      expect(() => route(options, variants)).toThrow(message);
+    });
   });
 
   test('two models with distinct host names share a gateway', () => {

@@ -1,5 +1,6 @@
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { LOG_ALERT_RULES, LogAlertSource, ValidationError } from '../../lib/core';
+import { fastYaml } from '../../lib/core/private/yaml';
 import {
   LOKI_STREAM_JOB,
   LogShipper,
@@ -97,6 +98,26 @@ describe('Loki', () => {
     const { release } = build();
     expect(parse(release.values[0], { version: '1.1' }).loki.schemaConfig.configs[0].from).toBe('2024-04-01');
   });
+
+  test.each<[string, Partial<LokiProps>, boolean]>([
+    ['GCS with monitoring', {}, true],
+    [
+      'S3 without monitoring',
+      { storage: TelemetryStorage.s3({ bucket: 'acme-logs', region: 'us-west-2' }) },
+      false,
+    ],
+    ['the volume and a storage class', { storage: TelemetryStorage.volume(), storageClassName: 'gp3' }, true],
+  ])(
+    'values (%s) are what yaml writes as YAML 1.1, by the fast writer, and parse back',
+    (_name, props, withMonitoring) => {
+      const { release } = build(props, withMonitoring);
+      const emitted: string = release.values[0];
+      const read = parse(emitted, { version: '1.1' });
+      expect(emitted).toBe(stringify(read, { lineWidth: 0, version: '1.1' }));
+      expect(fastYaml(read, { version: '1.1' })).toBe(emitted);
+      expect(emitted).toMatch(/from: "2024-04-01"/);
+    },
+  );
 
   test('stores in S3 (region, no keys) or on the volume', () => {
     const s3 = build({

@@ -10,6 +10,7 @@ import {
   ModelServer,
   ModelServerBackend,
   SchedulingProfile,
+  ServingEngine,
   StandaloneInferencePool,
   StandaloneInferencePoolProps,
   StandaloneProxyMode,
@@ -193,5 +194,72 @@ describe('StandaloneInferencePool', () => {
   ])('throws on %s', (_what, props, message) => {
     expect(() => router(props)).toThrow(ValidationError);
     expect(() => router(props)).toThrow(message);
+  });
+});
+
+describe("StandaloneInferencePool admits its picker and Envoy where the server's namespace is not admitted", () => {
+  const PORTS = (...names: string[]) => names.map((port) => ({ port, protocol: 'TCP' }));
+  const pods = (labels: Record<string, string>) => ({ pod_selector: { match_labels: labels } });
+  const EPP = pods({ 'llm-d-router-standalone': 'llama8b-epp' });
+  const PROXY = pods({ 'llm-d-router-proxy': 'llama8b-proxy' });
+
+  function serve(
+    engine: Partial<ConstructorParameters<typeof ModelServer>[2]>,
+    props: Partial<StandaloneInferencePoolProps> = {},
+  ) {
+    const { workloads } = platformAndWorkloads();
+    const server = new ModelServer(workloads, 'Llama8B', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.BF16,
+      accelerator: Accelerator.L40S,
+      weights: WeightsSource.bucket('s3://models/llama-3.1-8b/'),
+      namespace: 'llm',
+      networkPolicy: { allowSameNamespace: false },
+      ...engine,
+    });
+    new StandaloneInferencePool(workloads, 'Router', { backend: ModelServerBackend.of(server), ...props });
+    const np = Object.values(resourcesOf(synthJson(workloads), 'kubernetes_network_policy_v1'))[0] as any;
+    return np.spec.ingress as any[];
+  }
+
+  test('sidecar mode: the picker pods (Envoy inside) reach the HTTP port, where vLLM also serves /metrics', () => {
+    expect(serve({})).toContainEqual({ from: [EPP], ports: PORTS('http') });
+  });
+
+  test('service mode: the Envoy Deployment is admitted too', () => {
+    const rules = serve({}, { proxyMode: StandaloneProxyMode.SERVICE });
+    expect(rules).toContainEqual({ from: [EPP, PROXY], ports: PORTS('http') });
+  });
+
+  test('Triton, service mode: the picker reaches HTTP and metrics, the Envoy pods HTTP only', () => {
+    const rules = serve(
+      { engine: ServingEngine.TRITON_TENSORRT_LLM },
+      { proxyMode: StandaloneProxyMode.SERVICE },
+    );
+    expect(rules).toContainEqual({ from: [EPP], ports: PORTS('http', 'metrics') });
+    expect(rules).toContainEqual({ from: [PROXY], ports: PORTS('http') });
+  });
+
+  test("the picker scrapes a Triton server's metrics port (8002); a bad metricsPort throws", () => {
+    const { workloads } = platformAndWorkloads();
+    const server = new ModelServer(workloads, 'Llama8B', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.BF16,
+      accelerator: Accelerator.L40S,
+      weights: WeightsSource.bucket('s3://models/llama-3.1-8b/'),
+      engine: ServingEngine.TRITON_TENSORRT_LLM,
+    });
+    const r = new StandaloneInferencePool(workloads, 'Router', { backend: ModelServerBackend.of(server) });
+    const source = (r.endpointPickerConfig.plugins as any[]).find((x) => x.type === 'metrics-data-source');
+    expect(source.parameters.port).toBe(8002);
+    expect(() => router({ backend: backend({ metricsPort: 70000 }) })).toThrow(
+      /'backend.metricsPort' \(70000\)/,
+    );
+  });
+
+  test('the own namespace admits them already by default: no pod rule', () => {
+    const rules = serve({ networkPolicy: {} }, { proxyMode: StandaloneProxyMode.SERVICE });
+    expect(rules.flatMap((r) => r.from)).not.toContainEqual(PROXY);
+    expect(rules.flatMap((r) => r.from)).not.toContainEqual(EPP);
   });
 });

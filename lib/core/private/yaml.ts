@@ -12,24 +12,49 @@ import { stringify } from 'yaml';
  * double-quoted, keys that would need an explicit `?` form, and so on; those documents go to
  * `yaml` itself. The rules followed are
  * those of yaml 2.9.1 (github.com/eemeli/yaml, tag v2.9.1: src/stringify/stringifyString.ts,
- * stringifyPair.ts, stringifyCollection.ts, stringifyNumber.ts, src/schema/core/*.ts).
+ * stringifyPair.ts, stringifyCollection.ts, stringifyNumber.ts, src/schema/core/*.ts, and
+ * src/schema/yaml-1.1/*.ts for `version: '1.1'`).
  * `test/core/yaml.test.ts` compares both over every document the examples emit and over random
  * data (fast-check), and parses the output back.
  */
-export function toYaml(value: unknown): string {
-  return fastYaml(value) ?? stringify(value, { lineWidth: 0 });
+export function toYaml(value: unknown, options: YamlOptions = {}): string {
+  return (
+    fastYaml(value, options) ??
+    stringify(value, { lineWidth: 0, ...(options.version === '1.1' ? { version: '1.1' as const } : {}) })
+  );
+}
+
+/** Options of {@link toYaml}. */
+export interface YamlOptions {
+  /**
+   * The YAML version the reader applies: with '1.1' (Helm reads values as YAML 1.1) a string that
+   * YAML 1.1 reads as something else (`yes`, `on`, `2024-04-01`, `0755`, `1:20`) is quoted, as
+   * `yaml`'s `stringify(value, { lineWidth: 0, version: '1.1' })` does.
+   * @default '1.2'
+   */
+  readonly version?: '1.1' | '1.2';
 }
 
 /** The fast path of {@link toYaml} alone: `undefined` where it defers to `yaml`. */
-export function fastYaml(value: unknown): string | undefined {
+export function fastYaml(value: unknown, options: YamlOptions = {}): string | undefined {
   if (!isPlainObject(value) && !Array.isArray(value)) return undefined;
   const anchors = anchorsOf(value);
   if (anchors === undefined) return undefined;
-  const body = collection(value, '', { anchors, written: new Set() });
+  const yaml11 = options.version === '1.1';
+  const body = collection(value, '', {
+    anchors,
+    written: new Set(),
+    notAString: yaml11 ? NOT_A_STRING_1_1 : NOT_A_STRING,
+    yaml11,
+  });
   return body === undefined ? undefined : `${body}\n`;
 }
 
 interface Refs {
+  /** The tag tests of the schema: a string matching one is quoted. */
+  readonly notAString: readonly RegExp[];
+  /** YAML 1.1: defer on `<<` (a merge key there). */
+  readonly yaml11: boolean;
   /** Objects met more than once, with the anchor yaml gives them (a1, a2, ... in order of the second meeting). */
   readonly anchors: Map<object, string>;
   /** Objects already written (a later meeting is an alias). */
@@ -72,6 +97,25 @@ const NOT_A_STRING = [
   /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
   /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
 ];
+/**
+ * Strings the YAML 1.1 schema reads as something other than a string (the tag tests of yaml
+ * 2.9.1's `yaml-1.1` schema: null, bool, int in four bases, float, sexagesimal, timestamp).
+ */
+const NOT_A_STRING_1_1 = [
+  /^(?:~|[Nn]ull|NULL)?$/,
+  /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+  /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+  /^[-+]?0b[0-1_]+$/,
+  /^[-+]?0[0-7_]+$/,
+  /^[-+]?[0-9][0-9_]*$/,
+  /^[-+]?0x[0-9a-fA-F_]+$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:t|T|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:[ \t]*(?:Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/,
+];
 /** Characters yaml writes only double-quoted with escapes (control characters, lone surrogates). */
 const NEEDS_ESCAPES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 /** What a plain scalar must not contain or start or end with (yaml's plainString). */
@@ -106,7 +150,7 @@ function collection(v: unknown[] | Record<string, unknown>, indent: string, refs
     for (const k of keys) {
       const value = v[k];
       if (value === undefined) continue;
-      const key = scalarString(k, pairIndent, true);
+      const key = scalarString(k, pairIndent, true, refs);
       if (key === undefined || key.length > 1024) return undefined;
       const item = node(value, pairIndent, refs);
       if (item === undefined) return undefined;
@@ -140,7 +184,7 @@ function node(v: unknown, indent: string, refs: Refs): Rendered | undefined {
     case 'number':
       return { text: number(v), collection: false, empty: false };
     case 'string': {
-      const text = scalarString(v, indent, false);
+      const text = scalarString(v, indent, false, refs);
       return text === undefined ? undefined : { text, collection: false, empty: false };
     }
     case 'object': {
@@ -173,13 +217,13 @@ function number(n: number): string {
 }
 
 /** A string scalar: plain, quoted or a block literal, as yaml chooses; `undefined` to defer. */
-function scalarString(s: string, indent: string, implicitKey: boolean): string | undefined {
-  if (NEEDS_ESCAPES.test(s)) return undefined;
+function scalarString(s: string, indent: string, implicitKey: boolean, refs: Refs): string | undefined {
+  if (NEEDS_ESCAPES.test(s) || (refs.yaml11 && s === '<<')) return undefined;
   if (s.includes('\n')) {
     return implicitKey ? undefined : blockLiteral(s, indent);
   }
   if (implicitKey && DOCUMENT_MARKER.test(s)) return undefined;
-  if (NOT_PLAIN.test(s) || NOT_A_STRING.some((re) => re.test(s))) return quoted(s);
+  if (NOT_PLAIN.test(s) || refs.notAString.some((re) => re.test(s))) return quoted(s);
   return s;
 }
 

@@ -5,7 +5,7 @@ import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../../core';
 import { EngineMetric, EngineMetrics, EnginePort } from '../engines/engine';
-import { IGpuPlatform, IMonitoringStack } from '../interfaces';
+import { IGpuPlatform, IMonitoringStack, PodIngressOptions } from '../interfaces';
 import { MetricsCollection } from '../metrics-collection';
 import { assertCrdInOtherStack, assertInteger } from './common';
 import { addGcpTriggerAuthentication, addPodMonitoring, hasBareColonMetric, promSelector } from './metrics';
@@ -444,11 +444,11 @@ export interface ServerNetworkPolicyContext {
    */
   readonly ingressNamespaces: string[];
   /**
-   * Label sets of pods of the server's own namespace (an endpoint picker, which reads the
-   * engine's metrics) admitted to the HTTP API and metrics ports when the own namespace is not,
-   * read at synth.
+   * Pods of the server's own namespace admitted when the own namespace is not, read at synth: an
+   * endpoint picker, which reads the engine's metrics, to the HTTP API and metrics ports; a
+   * gateway's or router's Envoy pods (`metrics: false`) to the HTTP API port only.
    */
-  readonly ingressPods?: Array<Record<string, string>>;
+  readonly ingressPods?: AdmittedPods[];
   /** Further rules, read at synth (the pods of a multi-node group reaching each other). */
   readonly extraRules?: () => Array<Record<string, unknown>>;
 }
@@ -459,8 +459,9 @@ export interface ServerNetworkPolicyContext {
  * `clientNamespaces` and the `clientCidrs` on every API port; a gateway's namespaces and load
  * balancer blocks on the HTTP API port (the first engine port, the one a gateway connects to);
  * the scraper's namespace on the metrics port; with `allowSameNamespace: false`, the
- * `ingressPods` of the own namespace on the HTTP API and metrics ports. With a single API port,
- * clients and gateway share one rule. Egress is not restricted.
+ * `ingressPods` of the own namespace on the HTTP API port and, for a picker, the metrics port
+ * (one rule per set of ports). With a single API port, clients and gateway share one rule. Egress
+ * is not restricted.
  */
 export function addServerNetworkPolicy(
   scope: Construct,
@@ -505,13 +506,22 @@ export function addServerNetworkPolicy(
         const gateway = [...gatewaySources, ...gatewayBlocks];
         if (gateway.length) rules.push({ from: gateway, ports: gatewayPorts });
       }
-      const pods = o.ingressPods ?? [];
-      if (!sameNamespace && pods.length) {
-        const ports = [...new Set([ctx.engine.ports[0].name, ctx.engine.metrics.port])];
-        rules.push({
-          from: pods.map((labels) => ({ pod_selector: { match_labels: { ...labels } } })),
-          ports: ports.map((port) => ({ port, protocol: 'TCP' })),
-        });
+      if (!sameNamespace) {
+        // One rule per set of ports, in order of admission: with vLLM (metrics on the HTTP port)
+        // pickers and Envoy pods share one rule; with Triton Envoy pods do not reach `metrics`.
+        const byPorts = new Map<string, { ports: string[]; from: Array<Record<string, unknown>> }>();
+        for (const p of o.ingressPods ?? []) {
+          const ports = [
+            ...new Set([ctx.engine.ports[0].name, ...(p.metrics ? [ctx.engine.metrics.port] : [])]),
+          ];
+          const key = ports.join(',');
+          const rule = byPorts.get(key) ?? { ports, from: [] };
+          rule.from.push({ pod_selector: { match_labels: { ...p.labels } } });
+          byPorts.set(key, rule);
+        }
+        for (const { ports, from } of byPorts.values()) {
+          rules.push({ from, ports: ports.map((port) => ({ port, protocol: 'TCP' })) });
+        }
       }
       if (o.scraperNamespace) {
         rules.push({
@@ -560,15 +570,25 @@ export function admitIngressNamespaces(
   });
 }
 
+/** Pods of a server's own namespace admitted to its NetworkPolicy (`allowIngressFromPods`). */
+export interface AdmittedPods {
+  /** Their labels. */
+  readonly labels: Record<string, string>;
+  /** Whether they reach the metrics port too (an endpoint picker). */
+  metrics: boolean;
+}
+
 /**
- * Adds a pod selector (labels of pods in the server's namespace) to `admitted`, once; an empty
- * selector would admit the whole namespace and is refused.
+ * Adds a pod selector (labels of pods in the server's namespace) to `admitted`, once (admitted
+ * with and without metrics, it keeps metrics); an empty selector would admit the whole namespace
+ * and is refused.
  */
 export function admitIngressPods(
   scope: Construct,
-  admitted: Array<Record<string, string>>,
+  admitted: AdmittedPods[],
   labels: Readonly<Record<string, string>>,
   namespace: string,
+  options: PodIngressOptions = {},
 ): void {
   const map = Validate.k8sLabels(scope, 'allowIngressFromPods', labels);
   if (Object.keys(map).length === 0) {
@@ -578,9 +598,15 @@ export function admitIngressPods(
       scope,
     );
   }
+  Validate.object(scope, 'allowIngressFromPods options', options);
+  const metrics = options.metrics ?? true;
+  Validate.boolean(scope, 'allowIngressFromPods metrics', metrics);
   const key = JSON.stringify(Object.entries(map).sort());
-  if (!admitted.some((p) => JSON.stringify(Object.entries(p).sort()) === key)) {
-    admitted.push({ ...map });
+  const known = admitted.find((p) => JSON.stringify(Object.entries(p.labels).sort()) === key);
+  if (known) {
+    known.metrics ||= metrics;
+  } else {
+    admitted.push({ labels: { ...map }, metrics });
   }
 }
 
