@@ -833,7 +833,10 @@ export interface ModelServerBackendSource extends IConstruct {
    * reads (`vllm`, `sglang`) or refuses the server (`triton`, see {@link ModelServerBackend.of}).
    * @default - read from the `deploymentName` suffix (`-vllm`, `-sglang`, `-triton`), else vLLM
    */
-  readonly engine?: { readonly id: string };
+  readonly engine?: {
+    /** The engine's id (`IServingEngine.id`), for example `vllm`. */
+    readonly id: string;
+  };
   /** Namespace. */
   readonly namespace: string;
   /** `--served-model-name`. */
