@@ -700,6 +700,21 @@ export class InferencePool extends Construct {
       );
     }
 
+    if (
+      props.platform.implementation.kind === GatewayImplementationKind.GKE &&
+      b.engine === InferenceEngineType.TRITON_TENSORRT_LLM
+    ) {
+      throw new ValidationError(
+        `'backend' ${b.name} is a Triton + TensorRT-LLM server behind GKE's gateway: the HealthCheckPolicy the pinned ` +
+          `${GATEWAY_HELM_CHARTS.llmdRouterGateway.chart} chart (${GATEWAY_HELM_CHARTS.llmdRouterGateway.version}) renders ` +
+          `for the pool asks '${GKE_POOL_HEALTH_CHECK_PATH}' on port ${b.targetPort}, set by no chart value, which ` +
+          `Triton (/v2/health/ready) and its OpenAI frontend (/health/ready) do not answer: the load balancer would mark ` +
+          `every pod unhealthy (a second policy for the pool would conflict with the chart's). Use ` +
+          `GatewayImplementation.istio() or a StandaloneInferencePool, or serve the model with ServingEngine.VLLM or ` +
+          `ServingEngine.SGLANG, which answer ${GKE_POOL_HEALTH_CHECK_PATH}.`,
+        this,
+      );
+    }
     const profile = props.schedulingProfile ?? SchedulingProfile.default();
     profile.validate(this, 'schedulingProfile');
     const replicas = props.eppReplicas ?? 2;
@@ -811,8 +826,17 @@ export class InferencePool extends Construct {
  * what the server does not expose.
  */
 export interface ModelServerBackendSource extends IConstruct {
-  /** Deployment name (`<name>-vllm` or `<name>-triton`). */
+  /** Deployment name (`<name>-<engine id>`, for example `<name>-vllm`). */
   readonly deploymentName: string;
+  /**
+   * The server's engine (`ModelServer.engine`): its `id` picks the metrics the endpoint picker
+   * reads (`vllm`, `sglang`) or refuses the server (`triton`, see {@link ModelServerBackend.of}).
+   * @default - read from the `deploymentName` suffix (`-vllm`, `-sglang`, `-triton`), else vLLM
+   */
+  readonly engine?: {
+    /** The engine's id (`IServingEngine.id`), for example `vllm`. */
+    readonly id: string;
+  };
   /** Namespace. */
   readonly namespace: string;
   /** `--served-model-name`. */
@@ -860,7 +884,11 @@ export class ModelServerBackend {
   /**
    * The backend of a {@link ModelServer}: its pods (`app.kubernetes.io/name` = engine,
    * `app.kubernetes.io/instance` = name, as the server labels them), port 8000, its served model
-   * name and engine.
+   * name and engine (vLLM or SGLang; a server with an engine of your own is taken for vLLM).
+   *
+   * A Triton + TensorRT-LLM server is refused: the routes and the endpoint picker speak the
+   * OpenAI API, which Triton's port 8000 (KServe v2) does not serve; the error names the
+   * alternatives.
    */
   public static of(
     server: ModelServerBackendSource,
@@ -875,7 +903,19 @@ export class ModelServerBackend {
         server,
       );
     }
-    const engine = m?.[2] === 'triton' ? InferenceEngineType.TRITON_TENSORRT_LLM : InferenceEngineType.VLLM;
+    // The engine id: ModelServer.engine, else the Deployment name's suffix. (The pool's default
+    // name stays the Deployment name for engines other than vLLM, as before.)
+    const engineId = server.engine?.id ?? /-(vllm|sglang|triton)$/.exec(server.deploymentName)?.[1];
+    if (engineId === 'triton') {
+      throw new ValidationError(
+        `ModelServerBackend.of: '${server.deploymentName}' serves Triton + TensorRT-LLM, whose HTTP port ` +
+          `${server.targetPort ?? MODEL_SERVER_HTTP_PORT} speaks the KServe v2 API (/v2/models/<model>/...), while an ` +
+          `InferencePool's routes send the OpenAI paths (/v1/chat/completions, /v1/completions), the only paths its ` +
+          `endpoint picker parses (others it refuses): every request would fail. ${TRITON_BEHIND_POOL_REFUSAL}`,
+        server,
+      );
+    }
+    const engine = engineId === 'sglang' ? InferenceEngineType.SGLANG : InferenceEngineType.VLLM;
     return {
       name: m ? m[1] : server.deploymentName,
       namespace: server.namespace,
@@ -916,6 +956,20 @@ export class ModelServerBackend {
 
 /** The HTTP port of the library's model servers. */
 const MODEL_SERVER_HTTP_PORT = 8000;
+
+/**
+ * What to do instead of putting a Triton + TensorRT-LLM `ModelServer` behind an InferencePool.
+ * Triton's OpenAI-compatible frontend (github.com/triton-inference-server/server tag v2.67.0,
+ * f72de073, `python/openai/openai_frontend/main.py`: `--openai-port` default 9000,
+ * `routers/observability.py`: `/health/ready` and `/metrics`) runs Triton in-process and, per
+ * `python/openai/README.md` ("Model Parallelism Support"), not in TensorRT-LLM leader mode, which
+ * `ModelServer` uses for more than one GPU.
+ */
+const TRITON_BEHIND_POOL_REFUSAL =
+  `Serve the model with ServingEngine.VLLM or ServingEngine.SGLANG behind the pool, or call Triton through its ` +
+  `Service with the KServe v2 API (no gateway). A deployment of your own running Triton's OpenAI-compatible ` +
+  `frontend (server/python/openai, port 9000) can join a pool as an IInferenceBackend with targetPort 9000 and ` +
+  `engine InferenceEngineType.TRITON_TENSORRT_LLM (Istio or a StandaloneInferencePool; not GKE).`;
 
 // ---------------------------------------------------------------------------------------------
 // Gateway and routes (workloads stack)
@@ -1240,6 +1294,15 @@ function gkePolicyOwners(gateway: InferenceGateway): Map<string, InferenceGatewa
  * gke").
  */
 const GKE_POOL_TIMEOUT_SECONDS = 300;
+
+/**
+ * The path of the HealthCheckPolicy the pinned llm-d-router-gateway chart renders for a pool on
+ * GKE with `router.modelServers.protocol: http`: `requestPath: /health` on the first target port,
+ * set by no value (github.com/llm-d/llm-d-router tag v0.10.0, 71f4f099,
+ * `config/charts/llm-d-router-gateway/templates/gke.yaml`). vLLM and SGLang answer it; Triton does
+ * not (`/v2/health/ready`, `/v2/health/live`).
+ */
+const GKE_POOL_HEALTH_CHECK_PATH = '/health';
 
 const PATH_PREFIX = /^\/[A-Za-z0-9._~/-]*$/;
 /** A path the HTTPRoute API refuses: an empty segment, or a `.` or `..` segment. */

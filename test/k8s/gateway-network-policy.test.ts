@@ -128,15 +128,14 @@ describe('InferenceGateway.addModel with Istio admits the gateway namespace', ()
     expect(ingress(workloads)['llama8b-vllm'][0].from).toEqual([{ pod_selector: {} }, ns('gateway')]);
   });
 
-  test('Triton: the gateway reaches the HTTP port only, clients all three ports', () => {
-    const { workloads, gateway, serve } = setup(GatewayImplementation.istio());
-    const { pool } = serve('Llama8B', TRITON);
-    gateway.addModel('Llama8B', { variants: [{ pool, weight: 1 }] });
-    const [clients, gw] = ingress(workloads)['llama8b-triton'];
-    expect(clients).toEqual({ from: [{ pod_selector: {} }], ports: ALL_TRITON_PORTS });
-    expect(gw).toEqual({ from: [ns('gateway')], ports: HTTP });
+  test('Triton: ModelServerBackend.of refuses it (KServe v2 on port 8000); its clients keep all three ports', () => {
+    const { workloads } = setup(GatewayImplementation.istio());
+    const server = new ModelServer(workloads, 'Llama8B', { ...PROPS, ...TRITON });
+    expect(() => ModelServerBackend.of(server)).toThrow(ValidationError);
+    expect(ingress(workloads)['llama8b-triton']).toEqual([
+      { from: [{ pod_selector: {} }], ports: ALL_TRITON_PORTS },
+    ]);
   });
-
   test('a server without a NetworkPolicy is routed to and nothing is widened', () => {
     const { workloads, gateway, serve } = setup(GatewayImplementation.istio());
     const { server, pool } = serve('Llama8B', { networkPolicy: { enabled: false } });
@@ -159,15 +158,6 @@ describe('InferenceGateway.addModel on GKE admits the load balancer ranges', () 
       from: [{ pod_selector: {} }, ...RANGES.map(block)],
       ports: HTTP,
     });
-  });
-
-  test('Triton: the ranges reach the HTTP port only, client CIDRs all three ports', () => {
-    const { workloads, gateway, serve } = setup(gke());
-    const { pool } = serve('Llama8B', { ...TRITON, networkPolicy: { clientCidrs: ['10.20.0.0/16'] } });
-    gateway.addModel('Llama8B', { variants: [{ pool, weight: 1 }] });
-    const [clients, gw] = ingress(workloads)['llama8b-triton'];
-    expect(clients).toEqual({ from: [{ pod_selector: {} }, block('10.20.0.0/16')], ports: ALL_TRITON_PORTS });
-    expect(gw).toEqual({ from: RANGES.map(block), ports: HTTP });
   });
 });
 
@@ -192,22 +182,17 @@ describe("InferencePool admits its endpoint picker where the server's namespace 
     },
   );
 
-  test('Triton, allowSameNamespace false: the picker pods reach the HTTP and metrics ports', () => {
-    const { workloads, serve } = setup(GatewayImplementation.istio());
-    serve('Llama8B', { ...TRITON, networkPolicy: { allowSameNamespace: false } });
-    expect(ingress(workloads)['llama8b-triton']).toContainEqual({
-      from: [{ pod_selector: { match_labels: { 'llm-d-router-gateway': 'llama8b-epp' } } }],
-      ports: [
-        { port: 'http', protocol: 'TCP' },
-        { port: 'metrics', protocol: 'TCP' },
-      ],
+  test('Triton, allowSameNamespace false: pods admitted with metrics reach HTTP and metrics, others HTTP only', () => {
+    // ModelServer.allowIngressFromPods, which a pool's picker (metrics) and a gateway's or router's
+    // Envoy pods (metrics: false) call on a backend of their own that delegates to the server.
+    const { workloads } = setup(GatewayImplementation.istio());
+    const server = new ModelServer(workloads, 'Llama8B', {
+      ...PROPS,
+      ...TRITON,
+      networkPolicy: { allowSameNamespace: false },
     });
-  });
-
-  test('Triton, allowSameNamespace false: the Istio gateway pods of its own namespace reach the HTTP port only', () => {
-    const { workloads, gateway, serve } = setup(GatewayImplementation.istio(), 'llm');
-    const { pool } = serve('Llama8B', { ...TRITON, networkPolicy: { allowSameNamespace: false } });
-    gateway.addModel('Llama8B', { variants: [{ pool, weight: 1 }] });
+    server.allowIngressFromPods({ 'llm-d-router-gateway': 'llama8b-epp' });
+    server.allowIngressFromPods({ 'gateway.networking.k8s.io/gateway-name': 'gateway' }, { metrics: false });
     const rules = ingress(workloads)['llama8b-triton'];
     expect(rules).toContainEqual({
       from: [{ pod_selector: { match_labels: { 'llm-d-router-gateway': 'llama8b-epp' } } }],
@@ -221,7 +206,6 @@ describe("InferencePool admits its endpoint picker where the server's namespace 
       ports: HTTP,
     });
   });
-
   test('vLLM, allowSameNamespace false: picker and gateway pods share one rule on the HTTP port', () => {
     const { workloads, gateway, serve } = setup(GatewayImplementation.istio(), 'llm');
     const { pool } = serve('Llama8B', { networkPolicy: { allowSameNamespace: false } });
@@ -236,8 +220,13 @@ describe("InferencePool admits its endpoint picker where the server's namespace 
   });
 
   test('labels admitted both with and without metrics are listed once, with metrics', () => {
-    const { workloads, serve } = setup(GatewayImplementation.istio());
-    const { server } = serve('Llama8B', { ...TRITON, networkPolicy: { allowSameNamespace: false } });
+    const { workloads } = setup(GatewayImplementation.istio());
+    const server = new ModelServer(workloads, 'Llama8B', {
+      ...PROPS,
+      ...TRITON,
+      networkPolicy: { allowSameNamespace: false },
+    });
+    server.allowIngressFromPods({ 'llm-d-router-gateway': 'llama8b-epp' });
     server.allowIngressFromPods({ app: 'router' }, { metrics: false });
     server.allowIngressFromPods({ app: 'router' });
     const rules = ingress(workloads)['llama8b-triton'].filter((r) =>

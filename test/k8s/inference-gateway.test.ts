@@ -10,7 +10,6 @@ import {
   GatewayExposure,
   GatewayImplementation,
   IInferenceBackend,
-  IServingEngine,
   InferenceEngineType,
   InferenceGateway,
   InferenceGatewayPlatform,
@@ -232,35 +231,28 @@ describe('InferencePool', () => {
     expect(Object.keys(c.flowControl).every((k) => flowControlTags.includes(k))).toBe(true);
   });
 
-  test("the picker scrapes a Triton server's metrics port (8002), a vLLM server's HTTP port", () => {
+  test("the picker scrapes the backend's metricsPort when it differs, a vLLM server's HTTP port", () => {
     // llm-d-router v0.10.0 pkg/epp/framework/plugins/datalayer/source/metrics/datasource.go: the
-    // metrics-data-source scrapes the InferencePool target port unless `port` overrides it; Triton
-    // serves /metrics on its own port only.
+    // metrics-data-source scrapes the InferencePool target port unless `port` overrides it (a
+    // Triton OpenAI frontend of your own serves /metrics on its port; Triton itself on 8002).
     const { workloads, gatewayPlatform } = setup();
-    const serve = (id: string, engine?: IServingEngine) =>
-      new ModelServer(workloads, id, {
-        model: ModelSpec.LLAMA_3_1_8B,
-        quantization: Quantization.BF16,
-        accelerator: Accelerator.L40S,
-        weights: WeightsSource.bucket('s3://models/llama-3.1-8b/'),
-        namespace: 'llm',
-        ...(engine ? { engine } : {}),
-      });
     const source = (p: InferencePool) =>
       (p.endpointPickerConfig.plugins as any[]).find((x) => x.type === 'metrics-data-source').parameters;
-    const triton = serve('Triton', ServingEngine.TRITON_TENSORRT_LLM);
-    expect(triton.metricsPort).toBe(8002);
-    const tritonPool = new InferencePool(workloads, 'TritonPool', {
-      backend: ModelServerBackend.of(triton),
-      platform: gatewayPlatform,
+    const own = pool(workloads, gatewayPlatform, 'Own', {
+      backend: backend({
+        engine: InferenceEngineType.TRITON_TENSORRT_LLM,
+        targetPort: 9000,
+        metricsPort: 8002,
+      }),
     });
-    expect(source(tritonPool)).toEqual({
-      scheme: 'http',
-      path: '/metrics',
-      insecureSkipVerify: true,
-      port: 8002,
+    expect(source(own)).toEqual({ scheme: 'http', path: '/metrics', insecureSkipVerify: true, port: 8002 });
+    const vllm = new ModelServer(workloads, 'Vllm', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.BF16,
+      accelerator: Accelerator.L40S,
+      weights: WeightsSource.bucket('s3://models/llama-3.1-8b/'),
+      namespace: 'llm',
     });
-    const vllm = serve('Vllm');
     expect(vllm.metricsPort).toBe(8000);
     const vllmPool = new InferencePool(workloads, 'VllmPool', {
       backend: ModelServerBackend.of(vllm),
@@ -442,6 +434,96 @@ describe('InferencePool', () => {
         node: workloads.node,
       } as any),
     ).toThrow(/implement IInferenceBackend/);
+  });
+
+  test('ModelServerBackend.of refuses a Triton server: its port 8000 serves KServe v2, not the OpenAI paths', () => {
+    // The routes send /v1/chat/completions and /v1/completions; the picker's default openai-parser
+    // (llm-d-router v0.10.0 parsers/openai/openai.go, Claims) takes OpenAI paths only.
+    const { workloads } = setup();
+    const triton = new ModelServer(workloads, 'Llama8B', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.BF16,
+      accelerator: Accelerator.L40S,
+      weights: WeightsSource.bucket('s3://models/llama-3.1-8b/'),
+      namespace: 'llm',
+      engine: ServingEngine.TRITON_TENSORRT_LLM,
+    });
+    let error: unknown;
+    try {
+      ModelServerBackend.of(triton);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(
+      /'llama8b-triton' serves Triton \+ TensorRT-LLM, whose HTTP port 8000 speaks the KServe v2 API/,
+    );
+    expect((error as Error).message).toMatch(/ServingEngine.VLLM or ServingEngine.SGLANG/);
+    expect((error as Error).message).toMatch(/IInferenceBackend with targetPort 9000/);
+    // Known by its Deployment name too (a source without `engine`).
+    expect(() =>
+      ModelServerBackend.of({
+        deploymentName: 'llama8b-triton',
+        namespace: 'llm',
+        servedModelName: 'm',
+        node: workloads.node,
+      } as any),
+    ).toThrow(/KServe v2 API/);
+  });
+
+  test("ModelServerBackend.of names an SGLang server's engine, so the picker reads SGLang's metrics", () => {
+    const { workloads, gatewayPlatform } = setup();
+    const sglang = new ModelServer(workloads, 'Llama8B', {
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.BF16,
+      accelerator: Accelerator.L40S,
+      weights: WeightsSource.bucket('s3://models/llama-3.1-8b/'),
+      namespace: 'llm',
+      engine: ServingEngine.SGLANG,
+    });
+    const b = ModelServerBackend.of(sglang);
+    expect(b.engine).toBe(InferenceEngineType.SGLANG);
+    // The pool keeps its former default name (the Deployment name).
+    expect(b.name).toBe('llama8b-sglang');
+    const p = new InferencePool(workloads, 'Pool', { backend: b, platform: gatewayPlatform });
+    expect(p.endpointPickerConfig.plugins).toContainEqual({
+      type: 'core-metrics-extractor',
+      parameters: { defaultEngine: 'sglang' },
+    });
+    expect(poolValues(workloads).router.modelServers.type).toBe('sglang');
+  });
+
+  test("a Triton backend behind GKE's gateway is refused: the chart's health check asks /health", () => {
+    // llm-d-router v0.10.0 config/charts/llm-d-router-gateway/templates/gke.yaml: the pool's
+    // HealthCheckPolicy has requestPath /health, set by no value; Triton answers /v2/health/ready.
+    const { workloads, gatewayPlatform } = setup(GatewayImplementation.gke());
+    const triton = backend({ engine: InferenceEngineType.TRITON_TENSORRT_LLM, targetPort: 9000 });
+    let error: unknown;
+    try {
+      pool(workloads, gatewayPlatform, 'Pool', { backend: triton });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(
+      /'backend' llama-8b is a Triton \+ TensorRT-LLM server behind GKE's gateway: the HealthCheckPolicy the pinned llm-d-router-gateway chart \(v0.10.0\) renders for the pool asks '\/health' on port 9000/,
+    );
+    expect((error as Error).message).toMatch(
+      /Use GatewayImplementation.istio\(\) or a StandaloneInferencePool/,
+    );
+    // With Istio the same backend is a pool, reading Triton's TensorRT-LLM metrics.
+    const istio = setup();
+    const p = pool(istio.workloads, istio.gatewayPlatform, 'Pool', { backend: triton });
+    expect(poolValues(istio.workloads).router.modelServers).toEqual({
+      matchLabels: triton.podSelectorLabels,
+      type: 'triton-tensorrt-llm',
+      protocol: 'http',
+      targetPorts: [{ number: 9000 }],
+    });
+    expect(p.endpointPickerConfig.plugins).toContainEqual({
+      type: 'core-metrics-extractor',
+      parameters: { defaultEngine: 'triton-tensorrt-llm' },
+    });
   });
 
   test.each<[string, Partial<InferencePoolProps>, RegExp]>([

@@ -231,16 +231,41 @@ describe("StandaloneInferencePool admits its picker and Envoy where the server's
     expect(rules).toContainEqual({ from: [EPP, PROXY], ports: PORTS('http') });
   });
 
-  test('Triton, service mode: the picker reaches HTTP and metrics, the Envoy pods HTTP only', () => {
-    const rules = serve(
-      { engine: ServingEngine.TRITON_TENSORRT_LLM },
-      { proxyMode: StandaloneProxyMode.SERVICE },
-    );
-    expect(rules).toContainEqual({ from: [EPP], ports: PORTS('http', 'metrics') });
-    expect(rules).toContainEqual({ from: [PROXY], ports: PORTS('http') });
+  test('service mode: the pool admits the picker with metrics and the Envoy pods without (engines with a metrics port)', () => {
+    const calls: Array<[Record<string, string>, unknown]> = [];
+    const { workloads } = platformAndWorkloads();
+    new StandaloneInferencePool(workloads, 'Router', {
+      backend: backend({
+        engine: InferenceEngineType.TRITON_TENSORRT_LLM,
+        targetPort: 9000,
+        metricsPort: 8002,
+        allowIngressFromPods: (labels, options) => calls.push([{ ...labels }, options]),
+      }),
+      proxyMode: StandaloneProxyMode.SERVICE,
+    });
+    expect(calls).toEqual([
+      [{ 'llm-d-router-standalone': 'llama8b-epp' }, undefined],
+      [{ 'llm-d-router-proxy': 'llama8b-proxy' }, { metrics: false }],
+    ]);
   });
 
-  test("the picker scrapes a Triton server's metrics port (8002); a bad metricsPort throws", () => {
+  test("the picker scrapes the backend's metricsPort (8002 here); a bad metricsPort throws", () => {
+    const { workloads } = platformAndWorkloads();
+    const r = new StandaloneInferencePool(workloads, 'Router', {
+      backend: backend({
+        engine: InferenceEngineType.TRITON_TENSORRT_LLM,
+        targetPort: 9000,
+        metricsPort: 8002,
+      }),
+    });
+    const source = (r.endpointPickerConfig.plugins as any[]).find((x) => x.type === 'metrics-data-source');
+    expect(source.parameters.port).toBe(8002);
+    expect(() => router({ backend: backend({ metricsPort: 70000 }) })).toThrow(
+      /'backend.metricsPort' \(70000\)/,
+    );
+  });
+
+  test('a Triton ModelServer is refused: Envoy would send OpenAI paths to its KServe v2 port', () => {
     const { workloads } = platformAndWorkloads();
     const server = new ModelServer(workloads, 'Llama8B', {
       model: ModelSpec.LLAMA_3_1_8B,
@@ -249,12 +274,9 @@ describe("StandaloneInferencePool admits its picker and Envoy where the server's
       weights: WeightsSource.bucket('s3://models/llama-3.1-8b/'),
       engine: ServingEngine.TRITON_TENSORRT_LLM,
     });
-    const r = new StandaloneInferencePool(workloads, 'Router', { backend: ModelServerBackend.of(server) });
-    const source = (r.endpointPickerConfig.plugins as any[]).find((x) => x.type === 'metrics-data-source');
-    expect(source.parameters.port).toBe(8002);
-    expect(() => router({ backend: backend({ metricsPort: 70000 }) })).toThrow(
-      /'backend.metricsPort' \(70000\)/,
-    );
+    expect(
+      () => new StandaloneInferencePool(workloads, 'Router', { backend: ModelServerBackend.of(server) }),
+    ).toThrow(ValidationError);
   });
 
   test('the own namespace admits them already by default: no pod rule', () => {

@@ -63,6 +63,12 @@ const TRT_LLM_MODEL = 'tensorrt_llm';
  * load only the `tensorrt_llm` model (`--model-control-mode=explicit --load-model=tensorrt_llm`).
  * The launcher's `--allow-run-as-root` is left out: the pod runs as UID 1000. The world size
  * must equal the GPUs of the replica (validated).
+ *
+ * Port 8000 serves the KServe v2 API, not the OpenAI paths: `ModelServerBackend.of` refuses a
+ * Triton server behind an InferencePool or a StandaloneInferencePool (their routes and endpoint
+ * picker speak OpenAI), and an InferencePool on GKE refuses any Triton backend (the pinned chart's
+ * health check asks `/health`). Clients call the Service with the KServe v2 API; docs/serving.md
+ * "Triton + TensorRT-LLM behind a pool" lists the alternatives.
  */
 export class TritonTensorRtLlmEngine implements IServingEngine {
   /** `triton`. */
