@@ -6,7 +6,7 @@
 // the per-pair ratios, and, for comparison, the ratio of the medians (the bench before
 // 2026-12-04). The spread of the block ratios is how far two invocations of `npm run bench`
 // with BENCH_RUNS=n can disagree on that machine at that time. Compile first
-// (`npx projen build:examples`). docs/benchmarks.md, "A bench users can trust".
+// (`npx projen build:examples`). docs/benchmarks.md, "Bench statistics".
 //
 // Usage: node scripts/bench-stability.js <example> <pairs> [n ...]   (default n: 3 5 9 15 21)
 // BENCH_SAMPLES_OUT=file also writes every pair's walls and CPU times as JSON.

@@ -5,7 +5,7 @@
 // with its L1 floor (scripts/bench-floor.js) and the library / floor ratio. Targets
 // (docs/benchmarks.md): < 2 s wall and < 600 MB peak each; at most 1.1x the floor.
 //
-// Statistics (docs/benchmarks.md, "A bench users can trust"): the example and its floor run in
+// Statistics (docs/benchmarks.md, "Bench statistics"): the example and its floor run in
 // pairs, back to back, the order alternating (library first, then floor first), so machine load
 // that changes over seconds hits both runs of a pair alike. The ratio is the median of the
 // per-pair ratios (library_i / floor_i), reported with their interquartile range; the min and
@@ -20,7 +20,7 @@ const { compareOutdirs, writeFloorApp } = require('./bench-floor');
 const root = path.resolve(__dirname, '..');
 const built = path.join(root, '.build', 'examples');
 const floorDir = path.join(root, '.build', 'floor');
-// Pairs per example (docs/benchmarks.md, "A bench users can trust", for how it was chosen).
+// Pairs per example (docs/benchmarks.md, "Bench statistics", for how it was chosen).
 const DEFAULT_RUNS = 15;
 
 /** One run of `script`: wall and CPU time (user + system) and peak memory of the child. */
