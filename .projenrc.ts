@@ -118,7 +118,7 @@ const project = new typescript.TypeScriptProject({
       // External source maps (dist/**/*.js.map, the TypeScript sources inlined into each map, a
       // `//# sourceMappingURL=` comment in each file) instead of projen's default inline maps:
       // every user's synth parses dist/**/*.js, and inline maps with inline sources made that
-      // 5.9 MB instead of 1.9 MB (docs/benchmarks.md, "What ships is what is measured").
+      // 6.1 MB instead of 1.9 MB (docs/benchmarks.md, "External source maps in dist/").
       // `node --enable-source-maps` and debuggers still map stack traces to lib/**/*.ts.
       inlineSourceMap: false,
       sourceMap: true,
