@@ -115,6 +115,14 @@ const project = new typescript.TypeScriptProject({
   // foundation SDK); files still compile to CommonJS because package.json has no "type".
   tsconfig: {
     compilerOptions: {
+      // External source maps (dist/**/*.js.map, the TypeScript sources inlined into each map, a
+      // `//# sourceMappingURL=` comment in each file) instead of projen's default inline maps:
+      // every user's synth parses dist/**/*.js, and inline maps with inline sources made that
+      // 6.1 MB instead of 1.9 MB (docs/benchmarks.md, "External source maps in dist/").
+      // `node --enable-source-maps` and debuggers still map stack traces to lib/**/*.ts.
+      inlineSourceMap: false,
+      sourceMap: true,
+      inlineSources: true,
       lib: ['es2022'],
       target: 'ES2022',
       skipLibCheck: true,
@@ -142,11 +150,12 @@ const project = new typescript.TypeScriptProject({
   npmignoreEnabled: false,
 });
 
-// What `npm pack` ships: the compiled library, its types, the docs the README links to (so the
+// What `npm pack` ships: the compiled library, its source maps, its types, the docs the README links to (so the
 // links resolve in node_modules/cdktf-ai-infra) and the copyable CI workflow. npm adds
 // package.json, README.md and LICENSE itself. test/package/files.test.ts checks `npm pack --dry-run`.
 project.package.addField('files', [
   'dist/**/*.js',
+  'dist/**/*.js.map',
   'dist/**/*.d.ts',
   'docs/**/*.md',
   'docs/ci/*.yml',

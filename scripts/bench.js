@@ -1,8 +1,15 @@
 #!/usr/bin/env node
 // Benchmark (not a test): synth wall time and peak memory of every example app, as plain node
-// on the compiled output in .build/ (run `npm run bench`, which compiles first). One JSON line
-// per example on stdout, with its L1 floor and the ratio (scripts/bench-floor.js). Targets
+// on the compiled output in .build/ (run `npm run bench`, which compiles first; .build/ compiles
+// the library with the emit settings of the shipped dist/). One JSON line per example on stdout,
+// with its L1 floor (scripts/bench-floor.js) and the library / floor ratio. Targets
 // (docs/benchmarks.md): < 2 s wall and < 600 MB peak each; at most 1.1x the floor.
+//
+// Statistics (docs/benchmarks.md, "Bench statistics"): the example and its floor run in
+// pairs, back to back, the order alternating (library first, then floor first), so machine load
+// that changes over seconds hits both runs of a pair alike. The ratio is the median of the
+// per-pair ratios (library_i / floor_i), reported with their interquartile range; the min and
+// median walls are reported too. BENCH_RUNS pairs (default DEFAULT_RUNS below).
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -12,13 +19,9 @@ const { compareOutdirs, writeFloorApp } = require('./bench-floor');
 
 const root = path.resolve(__dirname, '..');
 const built = path.join(root, '.build', 'examples');
-if (!fs.existsSync(built)) {
-  console.error('No .build/examples: run `npm run bench` (it compiles first).');
-  process.exit(2);
-}
-const runs = Number(process.env.BENCH_RUNS || 3);
-// BENCH_ONLY=aws-inference,quickstart: only these examples (and no scaling scenario).
-const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : undefined;
+const floorDir = path.join(root, '.build', 'floor');
+// Pairs per example (docs/benchmarks.md, "Bench statistics", for how it was chosen).
+const DEFAULT_RUNS = 15;
 
 /** One run of `script`: wall and CPU time (user + system) and peak memory of the child. */
 function runOnce(script, args, outdir, extraEnv) {
@@ -57,28 +60,88 @@ function runOnce(script, args, outdir, extraEnv) {
   };
 }
 
+/**
+ * The q-quantile (0..1) of `values`, interpolated linearly between the two nearest ranks (the
+ * usual definition: R's type 7, numpy's default). quantile(v, 0.5) is the median.
+ */
+function quantile(values, q) {
+  if (values.length === 0) return NaN;
+  const v = [...values].sort((a, b) => a - b);
+  const pos = (v.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+}
+
+const median = (values) => quantile(values, 0.5);
+
+/** Median, min and peak of one script's samples. */
 function summary(samples) {
-  const median = (k) => {
-    const v = samples.map((s) => s[k]).sort((a, b) => a - b);
-    return v[Math.floor(v.length / 2)];
-  };
+  const med = (k) => median(samples.map((s) => s[k]));
   return {
-    wallMs: Math.round(median('wallMs')),
-    cpuMs: Math.round(median('cpuMs')),
+    wallMs: Math.round(med('wallMs')),
+    minWallMs: Math.round(Math.min(...samples.map((s) => s.wallMs))),
+    cpuMs: Math.round(med('cpuMs')),
     peakMiB: Math.round(Math.max(...samples.map((s) => s.peakMiB))),
     // time loading cdktf, constructs and provider bindings: the rest is node start-up and this library
-    frameworkImportMs: median('frameworkImportMs'),
+    frameworkImportMs: med('frameworkImportMs'),
     // modules compiled (the app script included) and their source size: the same on every run
-    modules: median('modules'),
-    moduleKiB: median('moduleKiB'),
+    modules: med('modules'),
+    moduleKiB: med('moduleKiB'),
   };
 }
 
 /**
- * Runs each script `runs` times, interleaved (a, b, a, b, ...) so that a change in machine load
- * affects both alike, and returns the median of each.
+ * The ratios a_i / b_i of paired samples (run back to back): their median and interquartile
+ * range [q1, q3]. A pair shares the machine's load of its moment, which the ratio cancels; the
+ * median of the ratios is not moved by a pair that a burst of load hit.
  */
-function measure(scripts, args = [], extraEnv = {}) {
+function pairedRatio(a, b) {
+  if (a.length !== b.length || a.length === 0) {
+    throw new Error(`paired samples must be as many and not none: ${a.length} and ${b.length}`);
+  }
+  const ratios = a.map((x, i) => x / b[i]);
+  const r = (x) => +x.toFixed(3);
+  return { median: r(median(ratios)), iqr: [r(quantile(ratios, 0.25)), r(quantile(ratios, 0.75))] };
+}
+
+/** Which script runs first in pair i: the library in even pairs, the floor in odd ones. */
+const pairOrder = (i) => (i % 2 === 0 ? [0, 1] : [1, 0]);
+
+/**
+ * Runs `lib` and `floor` as `runs` pairs, back to back, alternating which runs first (so a
+ * steady rise or fall of the machine's load does not favour one), and returns each one's
+ * summary and the paired wall and CPU ratios (library / floor).
+ */
+function measurePairs(lib, floor, runs) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const samples = [[], []];
+  const scripts = [lib, floor];
+  try {
+    for (let i = 0; i < runs; i++) {
+      for (const k of pairOrder(i)) samples[k].push(runOnce(scripts[k], [], outdir, {}));
+    }
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  const [l, f] = samples;
+  return {
+    lib: summary(l),
+    floor: summary(f),
+    wall: pairedRatio(
+      l.map((s) => s.wallMs),
+      f.map((s) => s.wallMs),
+    ),
+    cpu: pairedRatio(
+      l.map((s) => s.cpuMs),
+      f.map((s) => s.cpuMs),
+    ),
+    samples: { lib: l, floor: f },
+  };
+}
+
+/** Runs each of `scripts` `runs` times, interleaved (a, b, a, b, ...); the summary of each. */
+function measure(scripts, runs, args = [], extraEnv = {}) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const samples = scripts.map(() => []);
   try {
@@ -91,23 +154,19 @@ function measure(scripts, args = [], extraEnv = {}) {
   return samples.map(summary);
 }
 
-const hasTime = fs.existsSync('/usr/bin/time');
-if (!hasTime) {
-  console.error('/usr/bin/time is missing (Debian package "time"); peak memory cannot be measured.');
-  process.exit(2);
-}
-
-// Each example against its L1 floor (scripts/bench-floor.js): the same stacks rebuilt from the
-// same provider submodule classes with no library logic. The floor is generated from this
-// build's own synthesis and must synthesize identical blocks before it is timed.
-const floorDir = path.join(root, '.build', 'floor');
-fs.mkdirSync(floorDir, { recursive: true });
-for (const name of fs.readdirSync(built).sort()) {
+/**
+ * Writes the L1 floor of an example (scripts/bench-floor.js): the same stacks rebuilt from the
+ * same provider submodule classes with no library logic, generated from this build's own
+ * synthesis. The floor must synthesize identical blocks, or this throws. Each script has run
+ * once when this returns (a warm-up: file cache, compile cache). Returns the floor's path and
+ * the number of blocks.
+ */
+function prepareFloor(name) {
   const main = path.join(built, name, 'main.js');
-  if (!fs.existsSync(main) || (only && !only.includes(name))) continue;
   const libOut = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`));
   const floorOut = fs.mkdtempSync(path.join(os.tmpdir(), `bench-floor-${name}-`));
   const floor = path.join(floorDir, `${name}.js`);
+  fs.mkdirSync(floorDir, { recursive: true });
   try {
     runOnce(main, [], libOut, {});
     writeFloorApp(libOut, floor);
@@ -118,44 +177,105 @@ for (const name of fs.readdirSync(built).sort()) {
         `the floor of ${name} differs from the library's output: ${same.differ.slice(0, 5).join(', ')}`,
       );
     }
-    const [m, f] = measure([main, floor]);
-    console.log(
-      JSON.stringify({
-        example: name,
-        runs,
-        ...m,
-        floor: f,
-        blocks: same.blocks,
-        wallRatio: +(m.wallMs / f.wallMs).toFixed(2),
-        cpuRatio: +(m.cpuMs / f.cpuMs).toFixed(2),
-        extraModules: m.modules - f.modules,
-        node: process.version,
-        date: new Date().toISOString().slice(0, 10),
-      }),
-    );
+    return { main, floor, blocks: same.blocks };
   } finally {
     fs.rmSync(libOut, { recursive: true, force: true });
     fs.rmSync(floorOut, { recursive: true, force: true });
   }
 }
 
-// Scaling scenarios: scripts in .build/examples/bench/*.js take a count argument.
-const scaling = path.join(built, 'bench');
-if (fs.existsSync(scaling) && !only) {
-  for (const f of fs
-    .readdirSync(scaling)
-    .filter((f) => f.endsWith('.js'))
-    .sort()) {
-    const results = {};
-    for (const n of [10, 100]) [results[n]] = measure([path.join(scaling, f)], [String(n)]);
-    console.log(
-      JSON.stringify({
-        scenario: f.replace(/\.js$/, ''),
-        runs,
-        n10: results[10],
-        n100: results[100],
-        ratio: +(results[100].wallMs / results[10].wallMs).toFixed(2),
-      }),
-    );
+/** The examples compiled to .build/examples (each a directory with a main.js). */
+function examples() {
+  return fs
+    .readdirSync(built)
+    .sort()
+    .filter((name) => fs.existsSync(path.join(built, name, 'main.js')));
+}
+
+/** The JSON line of one example against its floor. */
+function floorLine(name, blocks, m, runs) {
+  return {
+    example: name,
+    runs,
+    ...m.lib,
+    floor: m.floor,
+    blocks,
+    // the median of the per-pair ratios, and their interquartile range
+    wallRatio: m.wall.median,
+    wallRatioIqr: m.wall.iqr,
+    cpuRatio: m.cpu.median,
+    cpuRatioIqr: m.cpu.iqr,
+    // the ratio of the medians (how this bench reported wallRatio before 2026-12-04)
+    wallRatioOfMedians: +(m.lib.wallMs / m.floor.wallMs).toFixed(3),
+    extraModules: m.lib.modules - m.floor.modules,
+    node: process.version,
+    loadavg: +os.loadavg()[0].toFixed(1),
+    date: new Date().toISOString().slice(0, 10),
+  };
+}
+
+function main() {
+  if (!fs.existsSync(built)) {
+    console.error('No .build/examples: run `npm run bench` (it compiles first).');
+    process.exit(2);
+  }
+  if (!fs.existsSync('/usr/bin/time')) {
+    console.error('/usr/bin/time is missing (Debian package "time"); peak memory cannot be measured.');
+    process.exit(2);
+  }
+  const runs = Number(process.env.BENCH_RUNS || DEFAULT_RUNS);
+  if (!Number.isInteger(runs) || runs < 1) {
+    console.error(`BENCH_RUNS must be a whole number of pairs, at least 1; got ${process.env.BENCH_RUNS}.`);
+    process.exit(2);
+  }
+  // BENCH_ONLY=aws-inference,quickstart: only these examples (and no scaling scenario).
+  const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : undefined;
+  const unknown = (only ?? []).filter((n) => !examples().includes(n));
+  if (unknown.length) {
+    console.error(`BENCH_ONLY names no compiled example: ${unknown} (examples: ${examples()}).`);
+    process.exit(2);
+  }
+
+  // Each example against its L1 floor, in pairs.
+  for (const name of examples()) {
+    if (only && !only.includes(name)) continue;
+    const { main: lib, floor, blocks } = prepareFloor(name);
+    console.log(JSON.stringify(floorLine(name, blocks, measurePairs(lib, floor, runs), runs)));
+  }
+
+  // Scaling scenarios: scripts in .build/examples/bench/*.js take a count argument.
+  const scaling = path.join(built, 'bench');
+  if (fs.existsSync(scaling) && !only) {
+    for (const f of fs
+      .readdirSync(scaling)
+      .filter((f) => f.endsWith('.js'))
+      .sort()) {
+      const results = {};
+      for (const n of [10, 100]) [results[n]] = measure([path.join(scaling, f)], runs, [String(n)]);
+      console.log(
+        JSON.stringify({
+          scenario: f.replace(/\.js$/, ''),
+          runs,
+          n10: results[10],
+          n100: results[100],
+          ratio: +(results[100].wallMs / results[10].wallMs).toFixed(2),
+        }),
+      );
+    }
   }
 }
+
+if (require.main === module) main();
+
+module.exports = {
+  DEFAULT_RUNS,
+  quantile,
+  median,
+  pairedRatio,
+  pairOrder,
+  summary,
+  measurePairs,
+  prepareFloor,
+  examples,
+  runOnce,
+};

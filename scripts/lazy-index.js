@@ -139,6 +139,9 @@ function rewrite(file) {
     }
   }
   fs.writeFileSync(file, render(spec, names, providersUnder(dir)));
+  // tsc's source map of the eager index (compiled with external maps, tsconfig.json) describes
+  // code that is gone: the lazy index has no sourceMappingURL, and its stale map is not shipped.
+  fs.rmSync(`${file}.map`, { force: true });
   return names.size;
 }
 

@@ -10,7 +10,7 @@ const ALLOWED = [
   /^README\.md$/,
   /^LICENSE$/,
   /^CHANGELOG\.md$/,
-  /^dist\/.+\.(js|d\.ts)$/,
+  /^dist\/.+\.(js|js\.map|d\.ts)$/,
   /^docs\/.+\.md$/,
   /^docs\/ci\/[^/]+\.yml$/,
 ];

@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as ts from 'typescript';
@@ -128,6 +128,28 @@ describe('scripts/lazy-index.js', () => {
     const once = readFileSync(join(dir, 'index.js'), 'utf8');
     lazy.rewrite(join(dir, 'index.js'));
     expect(readFileSync(join(dir, 'index.js'), 'utf8')).toBe(once);
+  });
+
+  test("removes the eager index's external source map (tsconfig.json emits one per file)", () => {
+    const out = ts.transpileModule(SOURCES.index, {
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        sourceMap: true,
+        inlineSources: true,
+      },
+      fileName: 'index.ts',
+    });
+    expect(out.outputText).toContain('//# sourceMappingURL=index.js.map');
+    writeFileSync(join(dir, 'index.js'), out.outputText);
+    writeFileSync(join(dir, 'index.js.map'), out.sourceMapText!);
+    writeFileSync(join(dir, 'a.js.map'), '{}');
+    expect(lazy.rewrite(join(dir, 'index.js'))).toBe(6);
+    expect(readFileSync(join(dir, 'index.js'), 'utf8')).not.toContain('sourceMappingURL');
+    expect(existsSync(join(dir, 'index.js.map'))).toBe(false);
+    // The modules' own maps still describe them (lazy-require.js keeps their lines).
+    expect(existsSync(join(dir, 'a.js.map'))).toBe(true);
+    expect(Object.keys(load().index).sort()).toEqual(['A', 'C1', 'C2', 'E', 'SHARED', 'b']);
   });
 
   test('refuses an index with anything but re-exports (it would be lost)', () => {
