@@ -533,12 +533,12 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     this.node.defaultChild = this.resource;
     registerCrdInstaller(this, ['monitoring.coreos.com']);
 
-    const boards: Array<[string, object]> = [
+    // A board is a function when its content depends on later calls (the serving board's trace
+    // links follow a trace data source added after construction): rendered at synth, through a
+    // Lazy. The others are rendered now, with no token (each Lazy captures a stack trace).
+    const boards: Array<[string, object | (() => object)]> = [
       ['cdktf-ai-gpus', gpuDashboard()],
-      [
-        'cdktf-ai-serving',
-        { toJSON: () => servingDashboard({ traces: this.traceDataSource !== undefined }) },
-      ],
+      ['cdktf-ai-serving', () => servingDashboard({ traces: this.traceDataSource !== undefined })],
       ['cdktf-ai-training', trainingDashboard()],
     ];
     const prices = props.gpuHourlyPrices ?? [];
@@ -567,16 +567,18 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     if (slos.length) {
       boards.push(['cdktf-ai-slos', sloDashboard(slos)]);
     }
-    for (const [uid, json] of boards) {
+    // Grafana's `${...}` variables must reach the ConfigMap literally: Terraform reads `$${` as `${`.
+    const text = (json: object) => JSON.stringify(json).split('${').join('$${');
+    for (const [uid, board] of boards) {
       this.dashboards[uid] = new ConfigMapV1(this, `Dashboard-${uid}`, {
         metadata: {
           name: `${uid}-dashboard`,
           namespace: this.namespace,
           labels: { grafana_dashboard: '1', ...MANAGED_BY },
         },
-        // Grafana's `${...}` variables must reach the ConfigMap literally: Terraform reads `$${` as `${`.
         data: {
-          [`${uid}.json`]: Lazy.stringValue({ produce: () => JSON.stringify(json).split('${').join('$${') }),
+          [`${uid}.json`]:
+            typeof board === 'function' ? Lazy.stringValue({ produce: () => text(board()) }) : text(board),
         },
         dependsOn: [this.resource],
       });

@@ -3,6 +3,9 @@ import { SglangEngine, SglangEngineOptions } from './sglang';
 import { TritonTensorRtLlmEngine, TritonTensorRtLlmEngineOptions } from './triton-tensorrt-llm';
 import { VllmEngine, VllmEngineOptions } from './vllm';
 
+/** The engines behind {@link ServingEngine}'s static members, made on first read. */
+const DEFAULTS: { vllm?: IServingEngine; triton?: IServingEngine; sglang?: IServingEngine } = {};
+
 /**
  * The serving engines, as an enum-like catalogue (like `Accelerator` and `Quantization`): a
  * static member per engine with its defaults, a factory per engine for options, and any object
@@ -19,12 +22,23 @@ import { VllmEngine, VllmEngineOptions } from './vllm';
  * new ModelServer(workloads, 'Llama8BMirror', { ..., engine: ServingEngine.vllm({ image: mirrored }) });
  */
 export class ServingEngine {
+  // The default engines are made on first use (one object each, the same on every read), so an
+  // app loads the modules of the engines it uses only (lib/k8s/engines/*.js; issue 11).
+
   /** vLLM's OpenAI-compatible server with the pinned image. */
-  public static readonly VLLM: IServingEngine = new VllmEngine();
+  public static get VLLM(): IServingEngine {
+    return (DEFAULTS.vllm ??= new VllmEngine());
+  }
+
   /** Triton Inference Server with the TensorRT-LLM backend and the pinned image. */
-  public static readonly TRITON_TENSORRT_LLM: IServingEngine = new TritonTensorRtLlmEngine();
+  public static get TRITON_TENSORRT_LLM(): IServingEngine {
+    return (DEFAULTS.triton ??= new TritonTensorRtLlmEngine());
+  }
+
   /** SGLang's OpenAI-compatible server with the pinned image. */
-  public static readonly SGLANG: IServingEngine = new SglangEngine();
+  public static get SGLANG(): IServingEngine {
+    return (DEFAULTS.sglang ??= new SglangEngine());
+  }
 
   /** vLLM with options. */
   public static vllm(options: VllmEngineOptions = {}): IServingEngine {

@@ -33,6 +33,9 @@ const HTTP_PORT = 8000;
 /** `ParallelConfig.master_port`'s default in vLLM: the port the node-rank-0 process listens on for the other nodes. */
 const MASTER_PORT = 29501;
 
+/** The LoRA support of every {@link VllmEngine}, made on first read. */
+let vllmLoraSupport: EngineLoraSupport | undefined;
+
 /**
  * vLLM's OpenAI-compatible server (`vllm serve`): one container, API, health and metrics on
  * port 8000.
@@ -99,7 +102,12 @@ export class VllmEngine implements IServingEngine {
    * Static LoRA adapters: `--enable-lora`, `--max-loras`, `--max-lora-rank`, `--max-cpu-loras` and
    * `--lora-modules name=path` ({@link loraEngineArgs}); ranks up to 512.
    */
-  public readonly lora: EngineLoraSupport = { maxLoraRanks: VLLM_MAX_LORA_RANKS, args: loraEngineArgs };
+  public get lora(): EngineLoraSupport {
+    // Made on first read (one object for every vLLM engine): a server without adapters never
+    // reads it, so an app without LoRA does not load lib/k8s/lora.js.
+    return (vllmLoraSupport ??= { maxLoraRanks: VLLM_MAX_LORA_RANKS, args: loraEngineArgs });
+  }
+
   /**
    * `--otlp-traces-endpoint` (OTLP/gRPC unless `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` says
    * `http/protobuf`; gRPC without TLS) and `--collect-detailed-traces all`. Which vLLM versions
