@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App, Testing, TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
 
 /** Synthesized Terraform JSON of a stack, with validations run (`Testing.synth(stack, true)`). */
 export interface SynthJson {
@@ -50,4 +51,17 @@ export function synthApp(app: App): (stack: TerraformStack) => SynthJson {
         .split(process.cwd())
         .join('<cwd>'),
     );
+}
+
+/**
+ * The warnings with id `id` (`[cdktf-ai-infra:<id>] ...`) raised anywhere in the app or stack
+ * tree of `scope` (every stack of the app, not only `scope`'s).
+ */
+export function warningsWithId(scope: IConstruct, id: string): string[] {
+  const prefix = `[cdktf-ai-infra:${id}]`;
+  return scope.node.root.node
+    .findAll()
+    .flatMap((c) => c.node.metadata)
+    .filter((m) => m.type === '@cdktf/warn' && String(m.data).startsWith(prefix))
+    .map((m) => String(m.data));
 }

@@ -5,6 +5,7 @@ import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { EksNodeRepairOptions, nodeGroupRepairConfig } from './node-repair';
 import { Construct } from 'constructs';
+import { validateAwsReservation } from './private/reservation';
 import { addEfaSecurityGroup } from './private/efa-security-group';
 import {
   CapacityKind,
@@ -190,6 +191,7 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
         this,
       );
     }
+    validateAwsReservation(this, 'capacity', props.capacity);
     const counts = resolveInferenceNodeCounts(props, this);
     this.minNodes = counts.minNodes;
     this.maxNodes = counts.maxNodes;

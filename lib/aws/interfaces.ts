@@ -165,6 +165,20 @@ export interface ICheckpointStore extends IConstruct {
 }
 
 /**
+ * A Karpenter installation as the GPU node pools see it. Implemented by {@link Karpenter};
+ * implement it for a Karpenter installed by other means (its own Helm release, a blueprint).
+ */
+export interface IKarpenter extends IConstruct {
+  /** The cluster Karpenter launches nodes for (its node role and cluster security group). */
+  readonly cluster: IEksCluster;
+  /**
+   * Id of the security group EFA nodes also join (all traffic among its members, as EFA needs),
+   * for example `sg-0123456789abcdef0`.
+   */
+  readonly efaSecurityGroupId: string;
+}
+
+/**
  * An SNS topic alerts are published to. Implemented by `AlertTopic` and
  * `AlertTopic.fromTopicAttributes`.
  */

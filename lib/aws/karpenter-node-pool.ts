@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { gpuPoolTaints, NodeTaint, Validate, validateGpuNodePoolOptions, ValidationError } from '../core';
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
 import { ElasticGpuNodePoolOptions, IElasticGpuNodePool } from './elastic-gpu-node-pool';
-import { Karpenter } from './karpenter';
+import { IKarpenter } from './interfaces';
+import { requireEksCluster } from './private/auto-mode-rules';
 import {
   claimElasticInstanceTypes,
   elasticNodePoolManifest,
@@ -30,8 +31,11 @@ import { addNodeVolumeCost } from './private/service-prices';
 
 /** Properties of a {@link KarpenterGpuNodePool}: the elastic GPU pool options plus Karpenter's. */
 export interface KarpenterGpuNodePoolProps extends ElasticGpuNodePoolOptions {
-  /** The Karpenter installation (in another stack: the NodePool's CRD must exist at plan time). */
-  readonly karpenter: Karpenter;
+  /**
+   * The Karpenter installation: a `Karpenter`, or any `IKarpenter` (in another stack: the
+   * NodePool's CRD must exist at plan time).
+   */
+  readonly karpenter: IKarpenter;
   /**
    * AMI family.
    * @default GpuAmiType.AL2023_X86_64_NVIDIA
@@ -100,12 +104,16 @@ export class KarpenterGpuNodePool extends Construct implements IElasticGpuNodePo
   constructor(scope: Construct, id: string, props: KarpenterGpuNodePoolProps) {
     super(scope, id);
     Validate.object(this, 'props', props);
-    if (!(props.karpenter instanceof Karpenter)) {
-      throw new ValidationError(`'karpenter' must be a Karpenter construct of this library.`, this, 'type');
+    if (typeof props.karpenter?.node?.path !== 'string') {
+      throw new ValidationError(
+        `'karpenter' must be a Karpenter construct or another IKarpenter construct, got ${typeof props.karpenter}.`,
+        this,
+        'type',
+      );
     }
     validateGpuNodePoolOptions(this, props);
     const karpenter = props.karpenter;
-    const cluster = karpenter.cluster;
+    const cluster = requireEksCluster(this, 'karpenter.cluster', karpenter.cluster);
     if (TerraformStack.of(this) === TerraformStack.of(karpenter)) {
       throw new ValidationError(
         `the NodePool is a kubernetes_manifest in the same stack as '${karpenter.node.path}', the Helm chart that installs its CRD: ` +
@@ -173,8 +181,7 @@ export class KarpenterGpuNodePool extends Construct implements IElasticGpuNodePo
     this.taints = gpuPoolTaints(props.taints ?? []);
     const consolidateAfter = validateConsolidateAfter(this, props.consolidateAfter ?? '10m');
 
-    const aws = karpenter.aws;
-    const securityGroups = [cluster.clusterSecurityGroupId, ...(efa ? [aws.efaSecurityGroup.id] : [])];
+    const securityGroups = [cluster.clusterSecurityGroupId, ...(efa ? [karpenter.efaSecurityGroupId] : [])];
     const family = amiType === GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA ? 'bottlerocket' : 'al2023';
     const raid0 = (props.localStorageRaid0 ?? true) && types.every((t) => t.localNvmeGB > 0);
     this.nodeClassManifest = {

@@ -11,7 +11,7 @@ import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { addEfaSecurityGroup } from './private/efa-security-group';
 import { Validate, ValidationError } from '../core';
-import { IEksCluster } from './interfaces';
+import { IEksCluster, IKarpenter } from './interfaces';
 import { requireEksCluster } from './private/auto-mode-rules';
 import type { AwsPinnedHelmChart } from './load-balancer-controller';
 import { serviceTrustPolicy } from './private/iam';
@@ -432,7 +432,7 @@ export interface KarpenterProps {
  * const karpenter = new Karpenter(platformStack, 'Karpenter', { cluster });
  * new KarpenterGpuNodePool(workloadsStack, 'H100', { karpenter, accelerator: Accelerator.H100, maxGpus: 64 });
  */
-export class Karpenter extends Construct {
+export class Karpenter extends Construct implements IKarpenter {
   /** The `helm_release` (written without the helm provider binding, as the AWS module loads only the AWS one). */
   public readonly resource: TerraformResource;
   /** The AWS resources in the cluster's stack. */
@@ -441,6 +441,11 @@ export class Karpenter extends Construct {
   public readonly cluster: IEksCluster;
   /** The values passed to the chart. */
   public readonly values: Record<string, unknown>;
+
+  /** Id of the EFA security group (`aws.efaSecurityGroup`), which EFA pools' nodes join. */
+  public get efaSecurityGroupId(): string {
+    return this.aws.efaSecurityGroup.id;
+  }
 
   constructor(scope: Construct, id: string, props: KarpenterProps) {
     super(scope, id);

@@ -1,17 +1,18 @@
 import { Construct } from 'constructs';
 import { TeamBudgets, ValidationError } from '../core';
-import { AlertTopic } from './alert-topic';
 import { BudgetAlarm } from './budget-alarm';
+import { IAlertTopic } from './interfaces';
 
 /** Properties of {@link TeamBudgetAlarms}. */
 export interface TeamBudgetAlarmsProps {
   /** The declaration (core `TeamBudgets.declare`). */
   readonly budgets: TeamBudgets;
   /**
-   * A topic every team budget also notifies.
+   * A topic every team budget also notifies: an `AlertTopic` or an imported one
+   * (`AlertTopic.fromTopicAttributes`, whose owner must admit AWS Budgets: a warning says how).
    * @default - e-mail only
    */
-  readonly topic?: AlertTopic;
+  readonly topic?: IAlertTopic;
   /**
    * Activate the team tag as a cost-allocation tag (`aws_ce_cost_allocation_tag`, once, in the
    * management account, after AWS has seen the tag): see `BudgetAlarmProps.activateCostAllocationTag`.

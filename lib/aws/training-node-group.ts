@@ -38,6 +38,7 @@ import {
   resolveHugePages2MiB,
 } from './private/node-group-common';
 import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
+import { validateAwsReservation } from './private/reservation';
 import { addNodeVolumeCost } from './private/service-prices';
 
 export { EFA_HUGE_PAGES_2MIB } from './private/node-group-common';
@@ -212,6 +213,7 @@ export class TrainingNodeGroup extends Construct {
         this,
       );
     }
+    validateAwsReservation(this, 'capacity', capacity);
     this.nodes = resolveTrainingNodes(props, this);
     const gpus = props.gpusPerNode ?? 8;
     this.instanceType = resolveGpuInstanceType(this, {

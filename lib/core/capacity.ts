@@ -71,7 +71,8 @@ export class Capacity {
 
   /**
    * A reservation: an AWS On-Demand Capacity Reservation id (`cr-...`) or a GCP specific
-   * reservation name.
+   * reservation name. AWS node groups and pools refuse a GCP name or GCP `options`
+   * (`ValidationError` code `aws-reservation-id` for the id).
    */
   public static reservation(id: string, options: ReservationOptions = {}): Capacity {
     requireId('Capacity.reservation', id);

@@ -45,3 +45,55 @@ export function formatMonthlyUsd(usd: number): string {
 export function isUnverifiedPriceSource(source: string): boolean {
   return source.startsWith('VERIFY');
 }
+
+/** What {@link formatUnitPrice} reads of a cost line (structural: `CostLine` and its summary). */
+export interface UnitPricedLine {
+  /** The hourly price: `usd` per hour of one unit. */
+  readonly unitPrice: { readonly usd: number };
+  /** `ON_DEMAND`, `SPOT` or `RESERVED`. */
+  readonly pricingModel: string;
+  /** The price in its billing unit, if not an hour of one unit. */
+  readonly billedPrice?: {
+    readonly usd: number;
+    readonly unit: string;
+    readonly perQuantityPerMonth?: number;
+  };
+}
+
+/**
+ * A price per billing unit as price lists print it: whole dollars as such (`$1`), others with
+ * their digits and at least cents (`$0.08`, `$0.50`, `$0.023`, `$0.115`).
+ */
+function formatBilledUsd(usd: number): string {
+  if (Number.isInteger(usd)) return `$${usd.toLocaleString('en-US')}`;
+  const plain = String(Number(usd.toPrecision(6)));
+  if (plain.includes('e')) return `$${formatHourlyUsd(usd)}`;
+  const [whole, frac = ''] = plain.split('.');
+  return `$${Number(whole).toLocaleString('en-US')}.${frac.padEnd(2, '0')}`;
+}
+
+/**
+ * A cost line's unit price as a table shows it, in the unit it is billed in, so that quantity x
+ * unit price (x hours, for an hourly price) = the monthly amount:
+ * - by the hour: `$1.212/h`; a spot line shows its spot price and the on-demand price it assumes
+ *   a fraction of: `$0.4848/h spot (40% of $1.212/h)`;
+ * - per billing unit: `$0.08 per GB-month × 100 per unit` (`× ...` omitted when 1);
+ * - usage-based (quantity 0, not in the totals): `$50 per 100 GB ingested (usage-based)`.
+ * @param spotFraction the estimate's spot price as a fraction of on-demand
+ */
+export function formatUnitPrice(line: UnitPricedLine, spotFraction: number): string {
+  const spot = line.pricingModel === 'SPOT';
+  const pct = `${Math.round(spotFraction * 100)}%`;
+  const b = line.billedPrice;
+  if (b === undefined) {
+    const onDemand = `$${formatHourlyUsd(line.unitPrice.usd)}/h`;
+    return spot
+      ? `$${formatHourlyUsd(line.unitPrice.usd * spotFraction)}/h spot (${pct} of ${onDemand})`
+      : onDemand;
+  }
+  const perUnit = `${formatBilledUsd(b.usd)} per ${b.unit}`;
+  if (b.perQuantityPerMonth === undefined) return `${perUnit} (usage-based)`;
+  const times =
+    b.perQuantityPerMonth === 1 ? '' : ` × ${b.perQuantityPerMonth.toLocaleString('en-US')} per unit`;
+  return `${perUnit}${times}${spot ? ` × ${spotFraction} spot` : ''}`;
+}

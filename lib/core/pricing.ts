@@ -1,7 +1,7 @@
 import { Lazy, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError, Warnings } from './errors';
-import { formatHourlyUsd, formatMonthlyUsd, isUnverifiedPriceSource } from './price-format';
+import { formatMonthlyUsd, formatUnitPrice, isUnverifiedPriceSource } from './price-format';
 
 /** Hours in an average month (8760 / 12), the convention of the AWS and GCP calculators. */
 export const HOURS_PER_MONTH = 730;
@@ -41,6 +41,26 @@ export enum PricingModel {
   RESERVED = 'RESERVED',
 }
 
+/**
+ * A price in the unit the provider bills it in, for a cost line that is not billed by the hour of
+ * one unit (storage per GB-month, a key per month, usage per 100 GB ingested). Cost tables show
+ * it instead of the prorated hourly price, so quantity x price x `perQuantityPerMonth` = the
+ * monthly amount can be checked against the price list.
+ */
+export interface BilledPrice {
+  /** US dollars per `unit`, as the price list states it (for example `0.08` per `GB-month`). */
+  readonly usd: number;
+  /** The billing unit: `GB-month`, `key-month`, `100 GB ingested`, `billion samples`, ... */
+  readonly unit: string;
+  /**
+   * How many `unit`s one unit of the line's quantity is billed a month (100 for a 100 GiB volume
+   * priced per GB-month, 1 for a key priced per key-month). The line's hourly `unitPrice` must
+   * be `usd` x `perQuantityPerMonth` / hours per month.
+   * @default - a usage-based line: the usage is not known at synth time, so its quantity is 0
+   */
+  readonly perQuantityPerMonth?: number;
+}
+
 /** One contribution to a stack's cost estimate. */
 export interface CostLine {
   /** Construct path of the contributing construct. */
@@ -66,6 +86,12 @@ export interface CostLine {
    * @default - none
    */
   readonly assumption?: string;
+  /**
+   * The price in the unit it is billed in, when that is not an hour of one unit; cost tables show
+   * it instead of `unitPrice` per hour.
+   * @default - billed by the hour of one unit (`unitPrice`)
+   */
+  readonly billedPrice?: BilledPrice;
 }
 
 /** Monthly US dollars at minimum and maximum scale. */
@@ -109,6 +135,33 @@ function unverifiedPricesWarning(items: readonly string[]): string {
     `Warning: ${names.length === 1 ? '1 unit price is' : `${names.length} unit prices are`} unverified ` +
     `(best-known public prices, not re-read on the date given; their sources start with VERIFY): ${names.join('; ')}.`
   );
+}
+
+/** A line's billed price must state the same price as its hourly `unitPrice`. */
+function checkBilledPrice(line: CostLine): void {
+  const b = line.billedPrice!;
+  const where = `Cost line for '${line.item}' at ${line.constructPath}`;
+  if (!(b.usd >= 0) || typeof b.unit !== 'string' || b.unit.trim() === '') {
+    throw new ValidationError(
+      `${where}: billedPrice needs usd >= 0 (got ${b.usd}) and a unit (got '${b.unit}').`,
+    );
+  }
+  if (b.perQuantityPerMonth === undefined) {
+    if (line.maxQuantity !== 0) {
+      throw new ValidationError(
+        `${where}: a usage-based billedPrice (no perQuantityPerMonth) needs quantity 0, got ${line.maxQuantity}: give perQuantityPerMonth, or quantity 0.`,
+      );
+    }
+    return;
+  }
+  const monthlyFromHourly = line.unitPrice.usd * (line.hoursPerMonth ?? HOURS_PER_MONTH);
+  const monthlyBilled = b.usd * b.perQuantityPerMonth;
+  if (!(Math.abs(monthlyFromHourly - monthlyBilled) <= 1e-6 * Math.max(1, monthlyBilled))) {
+    throw new ValidationError(
+      `${where}: billedPrice ($${b.usd} per ${b.unit} x ${b.perQuantityPerMonth} = $${monthlyBilled} a month) disagrees with unitPrice ` +
+        `($${line.unitPrice.usd}/h x ${line.hoursPerMonth ?? HOURS_PER_MONTH} h = $${monthlyFromHourly}): derive one from the other.`,
+    );
+  }
 }
 
 function cents(usd: number): number {
@@ -161,12 +214,13 @@ export class CostEstimate {
         `Cost line for '${line.item}' at ${line.constructPath}: price (${line.unitPrice.usd}) must be >= 0 and 0 <= minQuantity (${line.minQuantity}) <= maxQuantity (${line.maxQuantity}).`,
       );
     }
+    if (line.billedPrice !== undefined) checkBilledPrice(line);
     this._lines.push(line);
     if (isUnverifiedPriceSource(line.unitPrice.source)) {
       Warnings.add(
         this.stack,
         'cost-unverified-price',
-        `The cost estimate prices '${line.item}' (${line.constructPath}) at $${formatHourlyUsd(line.unitPrice.usd)}/h, ` +
+        `The cost estimate prices '${line.item}' (${line.constructPath}) at ${formatUnitPrice(line, this.spotFractionOfOnDemand)}, ` +
           `a best-known public price not re-read on ${line.unitPrice.asOf}: check it against ${line.unitPrice.source.replace(/^VERIFY:\s*/, '')} before relying on the total.`,
       );
     }
@@ -211,7 +265,7 @@ export class CostEstimate {
     const unverified = this._lines.filter((l) => isUnverifiedPriceSource(l.unitPrice.source));
     const rows = this._lines.map(
       (l) =>
-        `| ${l.constructPath} | ${l.item} | ${l.minQuantity}-${l.maxQuantity} | ${l.pricingModel} | $${formatHourlyUsd(l.unitPrice.usd)}/h (${l.unitPrice.region}, ${l.unitPrice.asOf}${isUnverifiedPriceSource(l.unitPrice.source) ? ', unverified' : ''}) | ` +
+        `| ${l.constructPath} | ${l.item} | ${l.minQuantity}-${l.maxQuantity} | ${l.pricingModel} | ${formatUnitPrice(l, this.spotFractionOfOnDemand)} (${l.unitPrice.region}, ${l.unitPrice.asOf}${isUnverifiedPriceSource(l.unitPrice.source) ? ', unverified' : ''}) | ` +
         `${formatMonthlyUsd(this.lineMonthlyUsd(l, 'min'))} - ${formatMonthlyUsd(this.lineMonthlyUsd(l, 'max'))} |`,
     );
     return [

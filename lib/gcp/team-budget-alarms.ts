@@ -64,7 +64,7 @@ export class TeamBudgetAlarms extends Construct {
         projectNumber: props.projectNumber,
         monthlyLimitUsd: t.monthlyLimitUsd,
         emails: t.emails,
-        labelFilter: { key: tagKey, value: t.team },
+        costAllocationTag: { key: tagKey, value: t.team },
         displayName: `${t.team} monthly budget`.slice(0, 60),
       });
     }

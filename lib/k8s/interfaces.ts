@@ -24,6 +24,11 @@ export interface IGpuPlatform extends IConstruct {
    * @default - no standalone host engine
    */
   readonly dcgmHostEngineAddress?: string;
+  /**
+   * Namespace of the platform's NVIDIA components (NVSentinel's node drainer never drains it).
+   * @default - unknown
+   */
+  readonly namespace?: string;
 }
 
 /**
@@ -44,6 +49,46 @@ export interface IMonitoringStack extends IConstruct {
    * (the ServiceMonitor is rendered by the monitoring chart itself, so it needs no CRD at plan time).
    */
   addScrapeTarget(target: ScrapeTarget): void;
+}
+
+/**
+ * A monitoring stack with Grafana (and usually Alertmanager), as the tracing and logging
+ * constructs see it: `TraceCollector` and `Loki` add their Grafana data sources to it, and Loki's
+ * ruler sends log alerts to its Alertmanager. Implemented by {@link MonitoringStack}; implement it
+ * for a Prometheus / Grafana installed by other means.
+ */
+export interface IGrafanaMonitoringStack extends IMonitoringStack {
+  /**
+   * In-cluster URL of Alertmanager.
+   * @default - none: Loki's log alerts are not routed unless `alertmanagerUrl` is given (a warning)
+   */
+  readonly alertmanagerUrl?: string;
+  /** Provisions a Grafana Tempo data source (called by `TraceCollector` for a Tempo backend with a `queryUrl`). */
+  addTraceDataSource(options: TraceDataSourceOptions): IConstruct;
+  /** Provisions a Grafana Loki data source (called by `Loki`). */
+  addLogDataSource(options: LogDataSourceOptions): IConstruct;
+}
+
+/** A Grafana Tempo data source (see {@link IGrafanaMonitoringStack.addTraceDataSource}). */
+export interface TraceDataSourceOptions {
+  /** Tempo's HTTP query URL, for example `http://tempo-query-frontend.tracing.svc:3200`. */
+  readonly url: string;
+  /**
+   * Data source name shown in Grafana.
+   * @default 'Tempo'
+   */
+  readonly name?: string;
+}
+
+/** A Grafana Loki data source (see {@link IGrafanaMonitoringStack.addLogDataSource}). */
+export interface LogDataSourceOptions {
+  /** Loki's HTTP URL, for example `http://loki.loki.svc:3100`. */
+  readonly url: string;
+  /**
+   * Data source name shown in Grafana.
+   * @default 'Loki'
+   */
+  readonly name?: string;
 }
 
 /** A Service for the monitoring stack to scrape. */

@@ -3,7 +3,7 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { Construct, IConstruct } from 'constructs';
 import { LOG_ALERT_RULES, LogAlertSource, Validate, ValidationError, Warnings } from '../core';
 import { LOKI_STREAM_JOB, LogDestination } from './log-shipper';
-import type { MonitoringStack } from './monitoring-stack';
+import { IGrafanaMonitoringStack } from './interfaces';
 import { PodSecurityLevel } from './pod-security';
 import { MANAGED_BY, toYaml } from './private/common';
 import { addPinnedRelease } from './private/helm-release';
@@ -167,11 +167,12 @@ export interface LokiProps {
    */
   readonly alertmanagerUrl?: string;
   /**
-   * The monitoring stack: Loki is scraped (the chart's ServiceMonitor), becomes a Grafana data
-   * source (uid `loki`) and its ruler alerts through the stack's Alertmanager.
+   * The monitoring stack (a `MonitoringStack`, or any `IGrafanaMonitoringStack`): Loki is scraped
+   * (the chart's ServiceMonitor), becomes a Grafana data source (uid `loki`) and its ruler alerts
+   * through the stack's Alertmanager.
    * @default - none of these
    */
-  readonly monitoring?: MonitoringStack;
+  readonly monitoring?: IGrafanaMonitoringStack;
   /**
    * Annotations of Loki's service account (IRSA `eks.amazonaws.com/role-arn` instead of Pod
    * Identity, or a GKE `iam.gke.io/gcp-service-account`).

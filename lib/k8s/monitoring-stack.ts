@@ -18,7 +18,12 @@ import {
   checkSloSet,
   costAllocationRuleGroup,
 } from '../core';
-import { IMonitoringStack, ScrapeTarget } from './interfaces';
+import {
+  IGrafanaMonitoringStack,
+  LogDataSourceOptions,
+  ScrapeTarget,
+  TraceDataSourceOptions,
+} from './interfaces';
 import {
   MANAGED_BY,
   assertInteger,
@@ -170,30 +175,8 @@ export interface PrometheusRemoteWrite {
   readonly serviceAccountAnnotations?: Record<string, string>;
 }
 
-/** A Grafana Tempo data source (see {@link MonitoringStack.addTraceDataSource}). */
-export interface TraceDataSourceOptions {
-  /** Tempo's HTTP query URL, for example `http://tempo-query-frontend.tracing.svc:3200`. */
-  readonly url: string;
-  /**
-   * Data source name shown in Grafana.
-   * @default 'Tempo'
-   */
-  readonly name?: string;
-}
-
 /** Grafana uid of the Tempo data source {@link MonitoringStack.addTraceDataSource} provisions. */
 export const TEMPO_DATASOURCE_UID = 'tempo';
-
-/** A Grafana Loki data source (see {@link MonitoringStack.addLogDataSource}). */
-export interface LogDataSourceOptions {
-  /** Loki's HTTP URL, for example `http://loki.loki.svc:3100`. */
-  readonly url: string;
-  /**
-   * Data source name shown in Grafana.
-   * @default 'Loki'
-   */
-  readonly name?: string;
-}
 
 /** Grafana uid of the Loki data source {@link MonitoringStack.addLogDataSource} provisions. */
 export const LOKI_DATASOURCE_UID = 'loki';
@@ -306,7 +289,7 @@ export interface MonitoringStackProps {
  *   gpuHourlyPrices: [{ accelerator: Accelerator.L4, price: { usd: 0.8, region: 'us-east-1', asOf: '2026-08-01', source: 'AWS price list' } }],
  * });
  */
-export class MonitoringStack extends Construct implements IMonitoringStack {
+export class MonitoringStack extends Construct implements IGrafanaMonitoringStack {
   /** The kube-prometheus-stack release. */
   public readonly resource: Release;
   /** Release name (the `release` label value). */

@@ -4,7 +4,7 @@ import { ITerraformDependable, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../core';
 import { GpuManagement, GpuPlatform } from './gpu-platform';
-import { IMonitoringStack } from './interfaces';
+import { IGpuPlatform, IMonitoringStack } from './interfaces';
 import { PodSecurityLevel, podSecurityLabels } from './pod-security';
 import { MANAGED_BY, assertDnsLabel, dependOnStackOf, toYaml } from './private/common';
 import { addPinnedRelease } from './private/helm-release';
@@ -33,9 +33,11 @@ export enum NvSentinelEvictionMode {
 export interface NvSentinelProps {
   /**
    * The GPU platform. NVSentinel's GPU health monitor reads GPU health from DCGM's standalone host
-   * engine, so the platform must run the GPU Operator with `standaloneDcgm: true`.
+   * engine, so the platform must run the GPU Operator with `standaloneDcgm: true` (a
+   * {@link GpuPlatform}), or be an `IGpuPlatform` with a `dcgmHostEngineAddress` (a GPU Operator
+   * installed by other means).
    */
-  readonly platform: GpuPlatform;
+  readonly platform: IGpuPlatform;
   /**
    * The monitoring stack: a PodMonitor with its `release` label scrapes NVSentinel's metrics
    * (`fault_quarantine_*`, `node_drainer_*`), which the `gpu-remediation` alert rules read.
@@ -134,14 +136,32 @@ export class NvSentinel extends Construct {
     super(scope, id);
     Validate.object(this, 'props', props);
     const platform = props.platform;
-    if (!(platform instanceof GpuPlatform)) {
-      throw new ValidationError(`'platform' must be a GpuPlatform, got ${typeof platform}.`, this, 'type');
-    }
-    if (platform.management !== GpuManagement.GPU_OPERATOR || !platform.dcgmHostEngineAddress) {
+    if (typeof platform !== 'object' || platform === null || typeof platform.node?.path !== 'string') {
       throw new ValidationError(
-        `'platform' (${platform.node.path}) runs no standalone DCGM host engine (management '${platform.management}', ` +
-          `standaloneDcgm ${platform.dcgmHostEngineAddress ? 'true' : 'false'}): NVSentinel's GPU health monitor connects to ` +
-          `DCGM's host engine Service. Create the GpuPlatform with management: GpuManagement.GPU_OPERATOR and standaloneDcgm: true.`,
+        `'platform' must be a GpuPlatform or another IGpuPlatform construct, got ${typeof platform}.`,
+        this,
+        'type',
+      );
+    }
+    const ours = platform instanceof GpuPlatform ? platform : undefined;
+    if ((ours && ours.management !== GpuManagement.GPU_OPERATOR) || !platform.dcgmHostEngineAddress) {
+      const state = ours
+        ? `management '${ours.management}', standaloneDcgm ${ours.dcgmHostEngineAddress ? 'true' : 'false'}`
+        : `its 'dcgmHostEngineAddress' is unset`;
+      throw new ValidationError(
+        `'platform' (${platform.node.path}) runs no standalone DCGM host engine (${state}): NVSentinel's GPU health monitor connects to ` +
+          `DCGM's host engine Service. Create the GpuPlatform with management: GpuManagement.GPU_OPERATOR and standaloneDcgm: true` +
+          (ours
+            ? '.'
+            : `, or give the IGpuPlatform the 'host:port' of the GPU Operator's nvidia-dcgm Service.`),
+        this,
+      );
+    }
+    const dcgmHostEngineAddress = platform.dcgmHostEngineAddress;
+    if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:[0-9]{1,5}$/.test(dcgmHostEngineAddress)) {
+      throw new ValidationError(
+        `'platform' (${platform.node.path}) has dcgmHostEngineAddress '${dcgmHostEngineAddress}', which is not 'host:port' ` +
+          `(for example 'nvidia-dcgm.gpu-operator.svc:5555'): give the address of the GPU Operator's nvidia-dcgm Service.`,
         this,
       );
     }
@@ -165,7 +185,7 @@ export class NvSentinel extends Construct {
       ...new Set([
         this.namespace,
         'kube-system',
-        platform.namespace,
+        ...(platform.namespace !== undefined ? [platform.namespace] : []),
         ...(props.monitoring ? [props.monitoring.namespace] : []),
         CERT_MANAGER_NAMESPACE,
         // The chart's own defaults (node-drainer values.yaml at 26d39eb).
@@ -221,7 +241,7 @@ export class NvSentinel extends Construct {
     const sameStack = (r: IConstruct | undefined): ITerraformDependable[] =>
       r instanceof TerraformResource && TerraformStack.of(r) === TerraformStack.of(this) ? [r] : [];
     // The GPU Operator's DCGM Service and the monitoring chart's PodMonitor CRD come first.
-    after.push(...sameStack(platform.releases['gpu-operator']), ...sameStack(monitoring?.node.defaultChild));
+    after.push(...sameStack(ours?.releases['gpu-operator']), ...sameStack(monitoring?.node.defaultChild));
 
     if (installCertManager) {
       const cmNs = new NamespaceV1(this, 'CertManagerNamespace', {
@@ -248,7 +268,7 @@ export class NvSentinel extends Construct {
       after.push(this.certManager);
     }
 
-    const [dcgmHost, dcgmPort] = platform.dcgmHostEngineAddress.split(':');
+    const [dcgmHost, dcgmPort] = dcgmHostEngineAddress.split(':');
     this.values = {
       global: {
         dryRun: this.dryRun,

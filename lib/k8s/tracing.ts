@@ -8,8 +8,7 @@ import {
   Validate,
   ValidationError,
 } from '../core';
-import { IMonitoringStack, ITraceCollector } from './interfaces';
-import type { MonitoringStack } from './monitoring-stack';
+import { IGrafanaMonitoringStack, IMonitoringStack, ITraceCollector } from './interfaces';
 import { PodSecurityLevel } from './pod-security';
 import { PodEnvVar } from './pod-spec';
 import { toYaml } from './private/common';
@@ -176,11 +175,12 @@ export interface TraceCollectorProps {
    */
   readonly memoryMiB?: number;
   /**
-   * The monitoring stack: the collector's own metrics are scraped (a ServiceMonitor), and a
-   * Tempo backend with a `queryUrl` becomes a Grafana data source the serving dashboard links to.
+   * The monitoring stack (a `MonitoringStack`, or any `IGrafanaMonitoringStack`): the collector's
+   * own metrics are scraped (a ServiceMonitor), and a Tempo backend with a `queryUrl` becomes a
+   * Grafana data source the serving dashboard links to.
    * @default - the collector's metrics are not scraped
    */
-  readonly monitoring?: MonitoringStack;
+  readonly monitoring?: IGrafanaMonitoringStack;
   /**
    * Annotations of the collector's service account (IRSA instead of Pod Identity, for example).
    * @default - none

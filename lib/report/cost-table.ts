@@ -1,4 +1,4 @@
-import { formatHourlyUsd, formatMonthlyUsd, isUnverifiedPriceSource } from '../core/price-format';
+import { formatMonthlyUsd, formatUnitPrice, isUnverifiedPriceSource } from '../core/price-format';
 import type { CostLineSummary } from '../core/pricing';
 import type { SynthesizedStack } from './synth-output';
 
@@ -23,7 +23,8 @@ function assumptions(line: CostLineSummary, spotFraction: number): string {
   } else {
     parts.push('on-demand');
   }
-  parts.push(`${line.hoursPerMonth} h/month`);
+  // A price per billing unit (GB-month, key-month, usage) is monthly already: no hours to multiply.
+  if (line.billedPrice === undefined) parts.push(`${line.hoursPerMonth} h/month`);
   if (line.minQuantity !== line.maxQuantity) {
     parts.push(`${line.minQuantity} at minimum scale, ${line.maxQuantity} at maximum`);
   }
@@ -91,7 +92,9 @@ export function renderCostChange(
  * A Markdown cost table per stack, in the manner of infracost's pull-request comment: one row
  * per cost line (resource, quantity, unit price, monthly total at minimum and maximum scale,
  * assumptions), a total per stack and for all stacks, and the dated price sources as numbered
- * notes. Stacks without a cost estimate are listed as such. Unit prices below a dollar keep four
+ * notes. Each unit price is in the unit the line is billed in (per hour, per GB-month, per 100 GB
+ * ingested, ...) and spot lines show their spot price, so quantity x unit price (x hours, for an
+ * hourly price) = the monthly amount (see `formatUnitPrice`). Stacks without a cost estimate are listed as such. Unit prices below a dollar keep four
  * significant digits and monthly amounts below $10 their cents; a line whose price source is
  * marked `VERIFY` (not re-read on its date) is flagged "(unverified)" and named in a warning line.
  *
@@ -132,7 +135,7 @@ export function renderCostTables(stacks: readonly SynthesizedStack[]): string {
       if (unchecked) unverified.push(`${l.item} (\`${l.constructPath}\`)`);
       out.push(
         `| ${cell(`\`${path}\` ${l.item}`)} | ${range(l.minQuantity, l.maxQuantity, String)} | ` +
-          `$${formatHourlyUsd(l.unitPrice.usd)}/h [${sourceNo(l.unitPrice.source)}]${unchecked ? ' (unverified)' : ''} | ` +
+          `${cell(formatUnitPrice(l, est.spotFractionOfOnDemand))} [${sourceNo(l.unitPrice.source)}]${unchecked ? ' (unverified)' : ''} | ` +
           `${range(l.monthlyUsd.min, l.monthlyUsd.max, formatMonthlyUsd)} | ${cell(assumptions(l, est.spotFractionOfOnDemand))} |`,
       );
     }

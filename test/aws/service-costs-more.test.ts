@@ -227,19 +227,21 @@ describe('the cost table with the new lines (AWS)', () => {
     const md = renderCostTables([
       { name: 'test', dependencies: [], terraform: {}, costEstimate: CostEstimate.of(stack).summary() },
     ]);
-    // 0.08 $/GB-month x 200 GB / 730 h = 0.0219178... $/h.
-    expect(md).toContain('`Cluster/L40S` gp3 root volume, 200 GiB | 1 - 2 | $0.02192/h');
+    // Storage in its billing unit: 1-2 volumes x $0.08 per GB-month x 200 GB = $16 - $32.
+    expect(md).toContain(
+      '`Cluster/L40S` gp3 root volume, 200 GiB | 1 - 2 | $0.08 per GB-month × 200 per unit [',
+    );
     expect(md).toContain('`Mlflow/Resource` RDS for PostgreSQL db.t4g.medium | 1 | $0.065/h');
-    // 0.115 $/GB-month / 730 h = 0.000157534... $/h; 20-100 GiB is $2.30 - $11.50 a month.
+    // 20-100 GiB x $0.115 per GB-month = $2.30 - $11.50 a month.
     expect(md).toMatch(
-      /`Mlflow\/Resource` RDS gp3 storage, per GiB \| 20 - 100 \| \$0\.0001575\/h \[\d+\] \| \$2\.30 - \$12 \|/,
+      /`Mlflow\/Resource` RDS gp3 storage, per GiB \| 20 - 100 \| \$0\.115 per GB-month \[\d+\] \| \$2\.30 - \$12 \|/,
     );
     expect(md).toMatch(
-      /`Cluster\/SecretsKey` KMS key \(Kubernetes secrets\) \| 1 \| \$0\.00137\/h \[\d+\] \| \$1\.00 \|/,
+      /`Cluster\/SecretsKey` KMS key \(Kubernetes secrets\) \| 1 \| \$1 per key-month \[\d+\] \| \$1\.00 \|/,
     );
     // The RDS-managed secret: $0.40 a month, not "$0".
     expect(md).toMatch(
-      /Secrets Manager secret \(RDS-managed master user password\) \| 1 \| \$0\.0005479\/h \[\d+\] \| \$0\.40 \|/,
+      /Secrets Manager secret \(RDS-managed master user password\) \| 1 \| \$0\.40 per secret-month \[\d+\] \| \$0\.40 \|/,
     );
     expect(md).toMatch(
       /\[\d+\] infracost\/infracost @ 95ba4f49 .*kms_key_test\.golden .*https:\/\/aws\.amazon\.com\/kms\/pricing\//,

@@ -95,22 +95,24 @@ describe('AWS cost lines besides the GPU nodes', () => {
     }
   });
 
-  test('the cost tables show the lines with their assumptions and small prices unrounded', () => {
+  test('the cost tables show the lines with their assumptions and storage per GB-month', () => {
     const md = renderCostTables([
       { name: 'test', dependencies: [], terraform: {}, costEstimate: CostEstimate.of(stack).summary() },
     ]);
     expect(md).toContain('`Network` NAT gateway | 2 | $0.045/h');
-    // 0.08 $/GB-month x 50 GB / 730 h = 0.00547945... $/h: four significant digits.
-    expect(md).toMatch(/`Cluster\/SystemNodeGroup` gp3 root volume, 50 GiB \| 2 - 4 \| \$0\.005479\/h/);
+    // In its billing unit: 2-4 volumes x $0.08 per GB-month x 50 GB = $8 - $16.
+    expect(md).toMatch(
+      /`Cluster\/SystemNodeGroup` gp3 root volume, 50 GiB \| 2 - 4 \| \$0\.08 per GB-month × 50 per unit \[\d+\] \| \$8\.00 - \$16 \|/,
+    );
     expect(md).toContain('usage-based, not in the totals: $23 per month per 1,000 GB stored, plus requests');
   });
 
-  test('renderTable prints small prices with four significant digits, small monthly amounts with cents', () => {
+  test('renderTable prints storage per GB-month, small monthly amounts with cents', () => {
     const table = CostEstimate.of(stack).renderTable();
-    expect(table).toContain('$0.005479/h (us-east-1');
+    expect(table).toContain('$0.08 per GB-month × 50 per unit (us-east-1');
     // 2-4 volumes x $4.00 a month.
     expect(table).toMatch(
-      /gp3 root volume, 50 GiB \| 2-4 \| ON_DEMAND \| \$0\.005479\/h \(us-east-1, [0-9-]+\) \| \$8\.00 - \$16 \|/,
+      /gp3 root volume, 50 GiB \| 2-4 \| ON_DEMAND \| \$0\.08 per GB-month × 50 per unit \(us-east-1, [0-9-]+\) \| \$8\.00 - \$16 \|/,
     );
   });
 });

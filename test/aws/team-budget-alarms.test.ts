@@ -1,7 +1,7 @@
-import { TeamBudgetAlarms } from '../../lib/aws';
+import { AlertTopic, TeamBudgetAlarms } from '../../lib/aws';
 import { TeamBudgets, ValidationError } from '../../lib/core';
 import { resourcesOf, synthJson } from '../util';
-import { awsStack } from './util';
+import { awsStack, hasWarning } from './util';
 
 const BUDGETS = TeamBudgets.declare({
   teams: [
@@ -39,6 +39,20 @@ describe('aws TeamBudgetAlarms', () => {
     expect(Object.values(resourcesOf(synthJson(on), 'aws_ce_cost_allocation_tag'))).toEqual([
       { tag_key: 'team', status: 'Active' },
     ]);
+  });
+
+  test('notifies an imported topic (any IAlertTopic) from every team budget', () => {
+    const stack = awsStack();
+    const topicArn = 'arn:aws:sns:us-east-1:111122223333:ml-alerts';
+    const topic = AlertTopic.fromTopicAttributes(stack, 'Alerts', { topicArn });
+    new TeamBudgetAlarms(stack, 'TeamBudgets', { budgets: BUDGETS, topic });
+    const budgets = Object.values(resourcesOf(synthJson(stack), 'aws_budgets_budget')) as any[];
+    expect(budgets).toHaveLength(2);
+    for (const b of budgets) {
+      expect(b.notification.every((n: any) => n.subscriber_sns_topic_arns[0] === topicArn)).toBe(true);
+    }
+    // Its policy is not managed here: the owner is told to admit AWS Budgets.
+    expect(hasWarning(stack, 'aws-alert-topic-imported')).toBe(true);
   });
 
   test('throws a ValidationError when budgets is not a TeamBudgets', () => {

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { build } from '../../examples/aws-inference/main';
 import { parse } from 'yaml';
-import { onlyResource, resourcesOf, synthApp } from '../util';
+import { onlyResource, resourcesOf, synthApp, warningsWithId } from '../util';
 import { checkPodsOfStacks } from '../k8s/pod-security-standards';
 
 describe('examples/aws-inference', () => {
@@ -14,6 +14,10 @@ describe('examples/aws-inference', () => {
   const groups = Object.fromEntries(
     Object.entries(resourcesOf(json, 'aws_eks_node_group')).map(([k, v]) => [k.split('_')[1], v]),
   );
+
+  test('raises no deprecated-api warning (the example uses only current names)', () => {
+    expect(warningsWithId(stack, 'deprecated-api')).toEqual([]);
+  });
 
   test('matches the snapshot', () => {
     expect(json).toMatchSnapshot();

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { build } from '../../examples/aws-training-karpenter/main';
 import { kubernetesSchemaProblems } from '../consumers/k8s-schema';
-import { resourcesOf, synthApp } from '../util';
+import { resourcesOf, synthApp, warningsWithId } from '../util';
 
 describe('examples/aws-training-karpenter', () => {
   const app = Testing.app();
@@ -10,6 +10,10 @@ describe('examples/aws-training-karpenter', () => {
   const infraJson = read(infra);
   const platformJson = read(platform);
   const workloadsJson = read(workloads);
+
+  test('raises no deprecated-api warning (the example uses only current names)', () => {
+    expect(warningsWithId(infra, 'deprecated-api')).toEqual([]);
+  });
 
   test('in-cluster stacks match their snapshots', () => {
     expect(platformJson).toMatchSnapshot('platform');

@@ -2,7 +2,7 @@ import { Testing } from 'cdktf';
 import { build } from '../../examples/aws-training/main';
 import { AwsTrainingStack } from '../../examples/aws-training/main';
 import { Capacity, CostEstimate } from '../../lib/core';
-import { resourcesOf, synthApp } from '../util';
+import { resourcesOf, synthApp, warningsWithId } from '../util';
 import { checkPodsOfStacks } from '../k8s/pod-security-standards';
 
 function synth(stack: AwsTrainingStack) {
@@ -20,6 +20,10 @@ describe('examples/aws-training', () => {
     (m: any) => m.manifest.kind === 'JobSet',
   ).manifest;
   const trainer = jobSet.spec.replicatedJobs[0].template.spec.template.spec;
+
+  test('raises no deprecated-api warning (the example uses only current names)', () => {
+    expect(warningsWithId(stack, 'deprecated-api')).toEqual([]);
+  });
 
   test('in-cluster stacks match their snapshots', () => {
     expect(platformJson).toMatchSnapshot('platform');

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { Testing } from 'cdktf';
 import { build } from '../../examples/gcp-inference/main';
 import { IMAGES } from '../../lib/k8s';
-import { SynthJson, resourcesOf } from '../util';
+import { SynthJson, resourcesOf, warningsWithId } from '../util';
 import { checkPodsOfStacks } from '../k8s/pod-security-standards';
 
 describe('examples/gcp-inference', () => {
@@ -13,6 +13,10 @@ describe('examples/gcp-inference', () => {
   const json = JSON.parse(Testing.synth(stack, true));
   const pools = Object.values(resourcesOf(json, 'google_container_node_pool')) as any[];
   const byName = (n: string) => pools.find((p) => p.name === n)!;
+
+  test('raises no deprecated-api warning (the example uses only current names)', () => {
+    expect(warningsWithId(stack, 'deprecated-api')).toEqual([]);
+  });
 
   test('matches the snapshot', () => {
     expect(json).toMatchSnapshot();

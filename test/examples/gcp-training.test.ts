@@ -3,7 +3,7 @@ import { build } from '../../examples/gcp-training/main';
 import { GKE_GPUDIRECT_IMAGES, GKE_GPUDIRECT_MANIFESTS, PodSecurityLevel, imageRef } from '../../lib/k8s';
 import { checkPodsOfStacks, restrictedViolations } from '../k8s/pod-security-standards';
 import { kubernetesSchemaProblems } from '../consumers/k8s-schema';
-import { resourcesOf } from '../util';
+import { resourcesOf, warningsWithId } from '../util';
 
 describe('examples/gcp-training', () => {
   const app = Testing.app();
@@ -15,6 +15,10 @@ describe('examples/gcp-training', () => {
   );
   const pools = Object.values(resourcesOf(json, 'google_container_node_pool')) as any[];
   const mega = pools.find((p) => p.name === 'h100-mega')!;
+
+  test('raises no deprecated-api warning (the example uses only current names)', () => {
+    expect(warningsWithId(stack, 'deprecated-api')).toEqual([]);
+  });
 
   test('matches the snapshot', () => {
     expect(json).toMatchSnapshot();

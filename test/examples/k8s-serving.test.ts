@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { build } from '../../examples/k8s-serving/main';
-import { resourcesOf, synthJson } from '../util';
+import { resourcesOf, synthJson, warningsWithId } from '../util';
 import { checkPodsOfStacks } from '../k8s/pod-security-standards';
 
 describe('examples/k8s-serving', () => {
@@ -9,6 +9,10 @@ describe('examples/k8s-serving', () => {
   const [platform, workloads] = build(app);
   const platformJson = synthJson(platform);
   const workloadsJson = synthJson(workloads);
+
+  test('raises no deprecated-api warning (the example uses only current names)', () => {
+    expect(warningsWithId(platform, 'deprecated-api')).toEqual([]);
+  });
 
   test('synthesizes the platform and workloads stacks (snapshot)', () => {
     expect(platformJson).toMatchSnapshot();

@@ -2,7 +2,7 @@ import { Testing } from 'cdktf';
 import { build } from '../../examples/k8s-training-slurm/main';
 import { kubernetesSchemaProblems } from '../consumers/k8s-schema';
 import { checkPodsOfStacks } from '../k8s/pod-security-standards';
-import { resourcesOf, synthApp } from '../util';
+import { resourcesOf, synthApp, warningsWithId } from '../util';
 
 function manifest(json: any, kind: string): any {
   return (Object.values(resourcesOf(json, 'kubernetes_manifest')) as any[])
@@ -16,6 +16,10 @@ describe('examples/k8s-training-slurm', () => {
   const read = synthApp(app);
   const platformJson = read(platform);
   const workloadsJson = read(workloads);
+
+  test('raises no deprecated-api warning (the example uses only current names)', () => {
+    expect(warningsWithId(platform, 'deprecated-api')).toEqual([]);
+  });
 
   test('synthesizes the platform and workloads stacks (snapshot)', () => {
     expect(platformJson).toMatchSnapshot('platform');

@@ -2,11 +2,15 @@ import { Testing } from 'cdktf';
 import { build } from '../../examples/quickstart/main';
 import { GPU_INSTANCE_TYPES } from '../../lib/aws';
 import { CostEstimate } from '../../lib/core';
-import { onlyResource } from '../util';
+import { onlyResource, warningsWithId } from '../util';
 
 describe('examples/quickstart', () => {
   const [stack] = build(Testing.app());
   const json = JSON.parse(Testing.synth(stack, true));
+
+  test('raises no deprecated-api warning (the example uses only current names)', () => {
+    expect(warningsWithId(stack, 'deprecated-api')).toEqual([]);
+  });
 
   test('sizes the L40S group for the 70B AWQ model and derives the budget from its cost', () => {
     const groups = Object.values(json.resource.aws_eks_node_group) as any[];

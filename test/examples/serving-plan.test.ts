@@ -1,10 +1,15 @@
 import { Testing } from 'cdktf';
 import { build } from '../../examples/serving-plan/main';
+import { warningsWithId } from '../util';
 
 describe('examples/serving-plan', () => {
   const app = Testing.app();
   const [stack] = build(app);
   const json = JSON.parse(Testing.synth(stack, true));
+
+  test('raises no deprecated-api warning (the example uses only current names)', () => {
+    expect(warningsWithId(stack, 'deprecated-api')).toEqual([]);
+  });
 
   test('outputs the three worked examples', () => {
     expect(json.output['llama-70b-awq-l40s'].value.gpus_per_replica).toBe(2);

@@ -1,7 +1,7 @@
 import { TeamBudgets, ValidationError } from '../../lib/core';
 import { TeamBudgetAlarms } from '../../lib/gcp';
 import { resourcesOf, synthJson } from '../util';
-import { gcpStack } from './helpers';
+import { gcpStack, warningIds } from './helpers';
 
 const ACCOUNT = { billingAccount: '012345-6789AB-CDEF01', project: 'acme-ml', projectNumber: '123456789012' };
 const SEARCH = { team: 'search', monthlyLimitUsd: 20000, emails: ['search-leads@example.com'] };
@@ -18,6 +18,16 @@ describe('gcp TeamBudgetAlarms', () => {
     const search = budgets.find((b) => b.display_name.startsWith('search'));
     expect(search.budget_filter.labels).toEqual({ team: 'search' });
     expect(search.amount.specified_amount.units).toBe('20000');
+  });
+
+  test('raises no deprecated-api warning (it uses costAllocationTag, not the deprecated labelFilter)', () => {
+    const { stack } = gcpStack();
+    new TeamBudgetAlarms(stack, 'TeamBudgets', {
+      ...ACCOUNT,
+      budgets: TeamBudgets.declare({ teams: [SEARCH] }),
+    });
+    synthJson(stack);
+    expect(warningIds(stack)).not.toContain('deprecated-api');
   });
 
   test('throws when two teams differ only by _ and - (their topics would collide)', () => {

@@ -1,6 +1,6 @@
 import { exampleNames } from '../../scripts/architectures';
 import { HOURS_PER_MONTH } from '../../lib/core';
-import { formatHourlyUsd } from '../../lib/core/price-format';
+import { formatHourlyUsd, formatUnitPrice } from '../../lib/core/price-format';
 import { readSynthOutput, renderCostTables } from '../../lib/report';
 import { exampleOutdir } from '../synth-cache';
 
@@ -108,9 +108,14 @@ describe('cost lines of every example', () => {
         warns: verify.length > 0,
       });
       expect(md.match(/\(unverified\)/g)?.length ?? 0).toBe(verify.length);
+      for (const st of stacks) {
+        for (const l of st.costEstimate?.lines ?? []) {
+          // Each line in its billing unit (docs/architectures.md rows multiply out: test/core/unit-prices.test.ts).
+          expect(md).toContain(`${formatUnitPrice(l, st.costEstimate!.spotFractionOfOnDemand)} [`);
+        }
+      }
       for (const l of stacks.flatMap((st) => st.costEstimate?.lines ?? [])) {
         const text = formatHourlyUsd(l.unitPrice.usd);
-        expect(md).toContain(`$${text}/h [`);
         expect(text).toMatch(/^\d+\.\d{3,}$/);
         // A price above zero never prints as zero, and keeps at least three significant digits.
         if (l.unitPrice.usd > 0) {

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { parse as parseYaml } from 'yaml';
 
 // docs/ci/github-actions.yml, the workflow users copy, checked by GitHub's own workflow parser
 // and schema (@actions/workflow-parser, actions/languageservices; run in a child process because
@@ -77,6 +78,21 @@ describe('docs/ci/github-actions.yml', () => {
     );
     expect(text).toMatch(/deploy:\n\s+if: github.event_name == 'push' && github.ref == 'refs\/heads\/main'/);
     expect(text).toContain('environment: production');
+  });
+
+  test('installs gke-gcloud-auth-plugin in both jobs, after the Google credentials and before any plan or deploy', () => {
+    // GkeCluster.kubernetesProviderConfig() runs the plugin as the Kubernetes and Helm providers'
+    // exec command; without it every GKE platform and workloads stack fails to plan in CI.
+    const jobs = parseYaml(text).jobs as Record<string, { steps: any[] }>;
+    for (const id of ['review', 'deploy']) {
+      const steps = jobs[id].steps;
+      const auth = steps.findIndex((s) => s.uses?.startsWith('google-github-actions/auth@'));
+      const gcloud = steps.findIndex((s) => s.uses?.startsWith('google-github-actions/setup-gcloud@'));
+      const terraform = steps.findIndex((s) => /cdktf (diff|deploy) "\$stack"/.test(s.run ?? ''));
+      expect([id, auth >= 0 && auth < gcloud && gcloud < terraform]).toEqual([id, true]);
+      expect(String(steps[gcloud].with.install_components).split(',')).toContain('gke-gcloud-auth-plugin');
+      expect(steps[gcloud].if).toBe(steps[auth].if);
+    }
   });
 
   test('calls the command the package installs', () => {

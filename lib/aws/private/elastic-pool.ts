@@ -21,6 +21,7 @@ import {
 } from '../instance-types';
 import { IEksCluster, IPlacementGroup, NetworkSubnet } from '../interfaces';
 import { validateSubnet } from './subnets';
+import { validateAwsReservation } from './reservation';
 
 // What a Karpenter NodePool and an EKS Auto Mode NodePool (the same karpenter.sh/v1 API behind
 // two node classes) derive alike from the shared GPU pool options: capacity types in priority
@@ -73,6 +74,7 @@ export function resolveElasticCapacity(
         scope,
       );
     }
+    validateAwsReservation(scope, prop, c);
     if (i > 0) {
       const prev = capacities[i - 1];
       const rank = CAPACITY_RANK[c.kind]!;

@@ -163,6 +163,7 @@ export function addSystemNodesCost(
     minQuantity: minNodes,
     maxQuantity: maxNodes,
     unitPrice: gp3VolumeHourly(rootVolumeGiB),
+    billedPrice: { usd: GP3_GB_MONTH_USD, unit: 'GB-month', perQuantityPerMonth: rootVolumeGiB },
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `$${GP3_GB_MONTH_USD}/GB-month`,
   });
@@ -185,6 +186,7 @@ export function addLustreCost(scope: IConstruct, capacityGiB: number, throughput
     minQuantity: 1,
     maxQuantity: 1,
     unitPrice: price((perGb * capacityGiB) / HOURS_PER_MONTH, KNOWN, FSX_SOURCE),
+    billedPrice: { usd: perGb, unit: 'GB-month', perQuantityPerMonth: capacityGiB },
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `$${perGb}/GB-month; backups and data transfer not included`,
   });
@@ -201,6 +203,7 @@ export function addS3BucketAssumption(scope: IConstruct): void {
     minQuantity: 0,
     maxQuantity: 0,
     unitPrice: price((S3_STANDARD_GB_MONTH_USD * 1000) / HOURS_PER_MONTH, INFRACOST_SNAPSHOT_DATE, S3_SOURCE),
+    billedPrice: { usd: S3_STANDARD_GB_MONTH_USD, unit: 'GB-month stored' },
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `usage-based, not in the totals: $${S3_STANDARD_GB_MONTH_USD * 1000} per month per 1,000 GB stored, plus requests`,
   });
@@ -229,6 +232,7 @@ export function addNodeVolumeCost(
     minQuantity: minNodes,
     maxQuantity: maxNodes,
     unitPrice: gp3VolumeHourly(volumeGiB),
+    billedPrice: { usd: GP3_GB_MONTH_USD, unit: 'GB-month', perQuantityPerMonth: volumeGiB },
     pricingModel: PricingModel.ON_DEMAND,
     assumption: notes.join('; '),
   });
@@ -269,6 +273,7 @@ export function addKmsKeyCost(scope: IConstruct, purpose: string): void {
     minQuantity: 1,
     maxQuantity: 1,
     unitPrice: price(KMS_KEY_MONTHLY_USD / HOURS_PER_MONTH, INFRACOST_SNAPSHOT_DATE, KMS_SOURCE),
+    billedPrice: { usd: KMS_KEY_MONTHLY_USD, unit: 'key-month', perQuantityPerMonth: 1 },
     pricingModel: PricingModel.ON_DEMAND,
     assumption:
       'first year: each yearly rotation adds $1/month; requests beyond the free 20,000 a month ($0.03 per 10,000) not included',
@@ -295,6 +300,7 @@ export function addSecretCost(scope: IConstruct, what: string): void {
       INFRACOST_SNAPSHOT_DATE,
       SECRETS_SOURCE,
     ),
+    billedPrice: { usd: SECRETS_MANAGER_SECRET_MONTHLY_USD, unit: 'secret-month', perQuantityPerMonth: 1 },
     pricingModel: PricingModel.ON_DEMAND,
     assumption: 'API calls ($0.05 per 10,000) not included',
   });
@@ -380,6 +386,7 @@ export function addRdsPostgresCost(
       READ,
       `Amazon RDS gp3 storage, $${RDS_GP3_GB_MONTH_USD} per GB-month (${RDS_PRICING}); as republished by usage.ai (June 2026)`,
     ),
+    billedPrice: { usd: RDS_GP3_GB_MONTH_USD, unit: 'GB-month', perQuantityPerMonth: 1 },
     pricingModel: PricingModel.ON_DEMAND,
     assumption:
       `${o.multiAz ? `${az}, storage billed for both (infracost @ 95ba4f49 db_instance_test.golden: gp3 400 GB $46.00 Single-AZ, $92.00 Multi-AZ)` : az}; ` +
@@ -411,6 +418,7 @@ export function addCloudWatchLogsAssumption(scope: IConstruct, what: string): vo
         `"Data ingested ... $0.50 per GB" (Standard log class); ${CLOUDWATCH_PRICING}`,
       ),
     ),
+    billedPrice: { usd: CLOUDWATCH_LOGS_INGEST_GB_USD, unit: 'GB ingested' },
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `usage-based, not in the totals: $${CLOUDWATCH_LOGS_INGEST_GB_USD * 100} per 100 GB ingested, plus storage ($0.03/GB-month) beyond the free 5 GB`,
   });
@@ -435,6 +443,7 @@ export function addAmpIngestionAssumption(scope: IConstruct): void {
       KNOWN,
       'VERIFY: https://aws.amazon.com/prometheus/pricing/ ($0.90 per 10 million samples ingested, first 2 billion a month); best-known public price, not re-read',
     ),
+    billedPrice: { usd: AMP_INGEST_PER_10M_SAMPLES_USD, unit: '10 million samples ingested' },
     pricingModel: PricingModel.ON_DEMAND,
     assumption:
       `usage-based, not in the totals: $${perBillion} per billion samples (one series scraped every 30 s is ~87,600 a month), ` +

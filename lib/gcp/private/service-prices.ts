@@ -173,6 +173,7 @@ export function addSystemNodesCost(
       CYCLENERD_PRICE_TABLE_DATE,
       PD_SOURCE,
     ),
+    billedPrice: { usd: PD_BALANCED_GB_MONTH_USD, unit: 'GB-month', perQuantityPerMonth: bootDiskGb },
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `$${PD_BALANCED_GB_MONTH_USD}/GB-month`,
   });
@@ -192,6 +193,7 @@ export function addGcsBucketAssumption(scope: IConstruct, location: string): voi
     minQuantity: 0,
     maxQuantity: 0,
     unitPrice: price(per1000 / HOURS_PER_MONTH, CYCLENERD_PRICE_TABLE_DATE, GCS_SOURCE),
+    billedPrice: { usd: perGb, unit: 'GB-month stored' },
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `usage-based, not in the totals: $${per1000} per month per 1,000 GB stored, plus operations`,
   });
@@ -245,6 +247,7 @@ export function addNodeBootDiskCost(
     minQuantity: minNodes,
     maxQuantity: maxNodes,
     unitPrice: price((p.usd * diskGb) / HOURS_PER_MONTH, p.asOf, p.source),
+    billedPrice: { usd: p.usd, unit: 'GB-month', perQuantityPerMonth: diskGb },
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `$${p.usd}/GB-month; local SSDs bundled with the machine type are in its price`,
   });
@@ -311,6 +314,7 @@ export function addCloudSqlPostgresCost(
         `"Storage (SSD, zonal) 10 GB $1.70" (regional twice that); ${CLOUD_SQL_PRICING}`,
       ),
     ),
+    billedPrice: { usd: CLOUD_SQL_SSD_GB_MONTH_USD, unit: 'GB-month', perQuantityPerMonth: o.diskGb },
     pricingModel: PricingModel.ON_DEMAND,
     assumption:
       `$${CLOUD_SQL_SSD_GB_MONTH_USD}/GB-month; ${ha}; automatic storage increases grow it; ` +
@@ -339,6 +343,7 @@ export function addCloudLoggingAssumption(scope: IConstruct): void {
       READ,
       `${OBSERVABILITY_PRICING} (Cloud Logging storage $0.50/GiB, one-time, 30 days included; first 50 GiB per project and month free)`,
     ),
+    billedPrice: { usd: CLOUD_LOGGING_GIB_USD, unit: 'GiB ingested' },
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `usage-based, not in the totals: $${CLOUD_LOGGING_GIB_USD * 100} per 100 GiB beyond the free 50 GiB per project, plus $0.01/GiB-month retained beyond 30 days`,
   });
@@ -360,6 +365,7 @@ export function addManagedPrometheusAssumption(scope: IConstruct): void {
       READ,
       `${OBSERVABILITY_PRICING} (Managed Service for Prometheus $0.15 per million samples, first 50 billion a month)`,
     ),
+    billedPrice: { usd: MANAGED_PROMETHEUS_PER_MILLION_SAMPLES_USD, unit: 'million samples ingested' },
     pricingModel: PricingModel.ON_DEMAND,
     assumption: `usage-based, not in the totals: $${perBillion} per billion samples (one series every 30 s is ~87,600 a month), GKE's DCGM and control-plane metrics included`,
   });
