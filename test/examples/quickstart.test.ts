@@ -2,11 +2,11 @@ import { Testing } from 'cdktf';
 import { build } from '../../examples/quickstart/main';
 import { GPU_INSTANCE_TYPES } from '../../lib/aws';
 import { CostEstimate } from '../../lib/core';
-import { onlyResource } from '../util';
+import { onlyResource, synthJson } from '../util';
 
 describe('examples/quickstart', () => {
   const [stack] = build(Testing.app());
-  const json = JSON.parse(Testing.synth(stack, true));
+  const json: any = synthJson(stack);
 
   test('sizes the L40S group for the 70B AWQ model and derives the budget from its cost', () => {
     const groups = Object.values(json.resource.aws_eks_node_group) as any[];

@@ -1,10 +1,11 @@
 import { Testing } from 'cdktf';
+import { synthJson } from '../util';
 import { build } from '../../examples/serving-plan/main';
 
 describe('examples/serving-plan', () => {
   const app = Testing.app();
   const [stack] = build(app);
-  const json = JSON.parse(Testing.synth(stack, true));
+  const json: any = synthJson(stack);
 
   test('outputs the three worked examples', () => {
     expect(json.output['llama-70b-awq-l40s'].value.gpus_per_replica).toBe(2);
