@@ -86,6 +86,7 @@ module.exports = {
     return { code, map: out.sourceMap };
   },
   lazyRequires,
+  OPTIONS,
   getCacheKey(source, filename, options) {
     return crypto
       .createHash('sha256')

@@ -64,14 +64,13 @@ import { EksCluster } from '../../lib/aws/cluster';
 import { GpuNetwork } from '../../lib/aws/network';
 import { EbsStorageClass, VolumeReclaimPolicy } from '../../lib/aws/ebs-storage-class';
 import { platformAndWorkloads } from '../k8s/helpers';
-import { SynthJson, synthApp } from '../util';
+import { synthApp, synthJson } from '../util';
 import type { SynthesizedStack } from './fixtures';
 
 /** Builds and synthesizes the configurations of `constructStacks()` (test/consumers/fixtures.ts). */
 export function buildConstructStacks(): SynthesizedStack[] {
   const out: SynthesizedStack[] = [];
-  const synth = (name: string, stack: TerraformStack) =>
-    out.push({ name, json: JSON.parse(Testing.synth(stack, true)) as SynthJson });
+  const synth = (name: string, stack: TerraformStack) => out.push({ name, json: synthJson(stack) });
 
   for (const [mode, nodeImage, management] of [
     ['drivers preinstalled', GpuNodeImage.DRIVER_AND_TOOLKIT, undefined],

@@ -2,11 +2,11 @@ import { Testing } from 'cdktf';
 import { build } from '../../examples/aws-training/main';
 import { AwsTrainingStack } from '../../examples/aws-training/main';
 import { Capacity, CostEstimate } from '../../lib/core';
-import { resourcesOf, synthApp, warningsWithId } from '../util';
+import { resourcesOf, synthApp, synthJson, warningsWithId } from '../util';
 import { checkPodsOfStacks } from '../k8s/pod-security-standards';
 
 function synth(stack: AwsTrainingStack) {
-  return JSON.parse(Testing.synth(stack, true));
+  return synthJson(stack);
 }
 
 describe('examples/aws-training', () => {

@@ -4,13 +4,13 @@ import { parse } from 'yaml';
 import { Testing } from 'cdktf';
 import { build } from '../../examples/gcp-inference/main';
 import { IMAGES } from '../../lib/k8s';
-import { SynthJson, resourcesOf, warningsWithId } from '../util';
+import { resourcesOf, SynthJson, synthJson, warningsWithId } from '../util';
 import { checkPodsOfStacks } from '../k8s/pod-security-standards';
 
 describe('examples/gcp-inference', () => {
   const app = Testing.app();
   const [stack] = build(app);
-  const json = JSON.parse(Testing.synth(stack, true));
+  const json: any = synthJson(stack);
   const pools = Object.values(resourcesOf(json, 'google_container_node_pool')) as any[];
   const byName = (n: string) => pools.find((p) => p.name === n)!;
 

@@ -3,13 +3,13 @@ import { build } from '../../examples/gcp-training/main';
 import { GKE_GPUDIRECT_IMAGES, GKE_GPUDIRECT_MANIFESTS, PodSecurityLevel, imageRef } from '../../lib/k8s';
 import { checkPodsOfStacks, restrictedViolations } from '../k8s/pod-security-standards';
 import { kubernetesSchemaProblems } from '../consumers/k8s-schema';
-import { resourcesOf, warningsWithId } from '../util';
+import { resourcesOf, synthJson, warningsWithId } from '../util';
 
 describe('examples/gcp-training', () => {
   const app = Testing.app();
   const [stack, platform] = build(app);
-  const json = JSON.parse(Testing.synth(stack, true));
-  const platformJson = JSON.parse(Testing.synth(platform, true));
+  const json = synthJson(stack);
+  const platformJson: any = synthJson(platform);
   const platformManifests = Object.values(resourcesOf(platformJson, 'kubernetes_manifest')).map(
     (r: any) => r.manifest,
   );
@@ -131,7 +131,7 @@ describe('examples/gcp-training: the workloads stack (GPUDirect-TCPXO training)'
   const app = Testing.app();
   const stacks = build(app);
   const workloads = stacks[2];
-  const json = JSON.parse(Testing.synth(workloads, true));
+  const json = synthJson(workloads);
   const jobSet = (Object.values(resourcesOf(json, 'kubernetes_manifest')) as any[])
     .map((r) => r.manifest)
     .find((m) => m.kind === 'JobSet');

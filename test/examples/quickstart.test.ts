@@ -2,11 +2,11 @@ import { Testing } from 'cdktf';
 import { build } from '../../examples/quickstart/main';
 import { GPU_INSTANCE_TYPES } from '../../lib/aws';
 import { CostEstimate } from '../../lib/core';
-import { onlyResource, warningsWithId } from '../util';
+import { onlyResource, synthJson, warningsWithId } from '../util';
 
 describe('examples/quickstart', () => {
   const [stack] = build(Testing.app());
-  const json = JSON.parse(Testing.synth(stack, true));
+  const json: any = synthJson(stack);
 
   test('raises no deprecated-api warning (the example uses only current names)', () => {
     expect(warningsWithId(stack, 'deprecated-api')).toEqual([]);

@@ -1,11 +1,12 @@
 import { Testing } from 'cdktf';
+
 import { build } from '../../examples/serving-plan/main';
-import { warningsWithId } from '../util';
+import { synthJson, warningsWithId } from '../util';
 
 describe('examples/serving-plan', () => {
   const app = Testing.app();
   const [stack] = build(app);
-  const json = JSON.parse(Testing.synth(stack, true));
+  const json: any = synthJson(stack);
 
   test('raises no deprecated-api warning (the example uses only current names)', () => {
     expect(warningsWithId(stack, 'deprecated-api')).toEqual([]);

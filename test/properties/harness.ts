@@ -4,6 +4,7 @@ import { join } from 'path';
 import { App, Testing, TerraformStack } from 'cdktf';
 import * as fc from 'fast-check';
 import { ValidationError } from '../../lib/core';
+import { synthJson } from '../util';
 import { apiRuleProblems } from './api-rules';
 
 /** What kind of value a prop takes: picks the hostile values it is tried with. */
@@ -92,7 +93,7 @@ export interface PropertyCase<P> {
 let outdir: string | undefined;
 /**
  * A fresh app (`Testing.app()`) for one tried value. Every app of the process shares one output
- * directory: the harness synthesizes with `Testing.synth`, which writes nothing there, and
+ * directory: the harness synthesizes with `synthJson` (test/util.ts), which writes nothing there, and
  * `Testing.app()` without one makes (and leaves) a new directory under the system temp
  * directory for each of the thousands of values a suite tries, about a millisecond of file
  * system work each in a temp directory that holds many.
@@ -159,7 +160,7 @@ export function tryValue<P>(c: PropertyCase<P>, path: string, value: unknown): s
   try {
     stacks = c.build(props);
     for (const s of stacks) {
-      const problems = apiRuleProblems(JSON.parse(Testing.synth(s, true)));
+      const problems = apiRuleProblems(synthJson(s));
       if (problems.length) return `${path}=${show(value)}: synthesized ${problems.slice(0, 3).join('; ')}`;
     }
   } catch (e) {
@@ -168,7 +169,7 @@ export function tryValue<P>(c: PropertyCase<P>, path: string, value: unknown): s
       return undefined;
     }
     const msg = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
-    // cdktf node validations (Testing.synth(stack, true)) report as plain Errors; the library's
+    // cdktf node validations (synthJson, as Testing.synth(stack, true)) report as plain Errors; the library's
     // own synth-time validations are written `<path>: <message>` and are accepted.
     if (/Validation failed with the following errors/.test(msg)) return undefined;
     return `${path}=${show(value)}: threw ${msg.split('\n')[0].slice(0, 200)}`;
@@ -184,7 +185,7 @@ export function runCase<P>(c: PropertyCase<P>, numRuns = 25): string[] {
   const problems: string[] = [];
   try {
     for (const s of c.build(c.base())) {
-      const base = apiRuleProblems(JSON.parse(Testing.synth(s, true)));
+      const base = apiRuleProblems(synthJson(s));
       if (base.length) problems.push(`base props: ${base.slice(0, 3).join('; ')}`);
     }
   } catch (e) {
