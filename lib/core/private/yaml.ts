@@ -1,7 +1,8 @@
-import { stringify } from 'yaml';
+import { Document, Scalar, visit } from 'yaml';
 
 /**
- * YAML text of plain data exactly as `yaml`'s `stringify(value, { lineWidth: 0 })` writes it,
+ * YAML text of plain data exactly as `yaml`'s `stringify(value, { lineWidth: 0 })` writes it (except
+ * for blank multi-line strings: {@link yamlStringify}),
  * without loading `yaml` (about 70 modules) for the documents this library emits: Helm values,
  * rule groups and Alertmanager configurations made of plain objects, arrays, strings, finite
  * numbers, booleans and null.
@@ -18,11 +19,30 @@ import { stringify } from 'yaml';
  * data (fast-check), and parses the output back.
  */
 export function toYaml(value: unknown, options: YamlOptions = {}): string {
-  return (
-    fastYaml(value, options) ??
-    stringify(value, { lineWidth: 0, ...(options.version === '1.1' ? { version: '1.1' as const } : {}) })
-  );
+  return fastYaml(value, options) ?? yamlStringify(value, options);
 }
+
+/**
+ * `yaml`'s `stringify(value, { lineWidth: 0 })` (with `version: '1.1'` if asked), except for
+ * multi-line strings made only of spaces, tabs and line breaks with at least one space (`' \n'`,
+ * `'\n \n'`): yaml 2.9.1 writes those as a `|+` block without an indentation indicator, which reads
+ * back without the spaces (`' \n\n'` becomes `'\n\n'`); they are double-quoted instead.
+ */
+export function yamlStringify(value: unknown, options: YamlOptions = {}): string {
+  const doc = new Document(value, options.version === '1.1' ? { version: '1.1' } : {});
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && blankLines(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** A multi-line string of spaces, tabs and line breaks with a space: yaml's block form loses it. */
+function blankLines(s: string): boolean {
+  return BLANK.test(s) && s.includes('\n') && s.includes(' ');
+}
+const BLANK = /^[\n\t ]*$/;
 
 /** Options of {@link toYaml}. */
 export interface YamlOptions {
@@ -220,6 +240,8 @@ function number(n: number): string {
 function scalarString(s: string, indent: string, implicitKey: boolean, refs: Refs): string | undefined {
   if (NEEDS_ESCAPES.test(s) || (refs.yaml11 && s === '<<')) return undefined;
   if (s.includes('\n')) {
+    // Written double-quoted by yamlStringify (yaml's block form of these loses the spaces).
+    if (blankLines(s)) return undefined;
     return implicitKey ? undefined : blockLiteral(s, indent);
   }
   if (implicitKey && DOCUMENT_MARKER.test(s)) return undefined;
