@@ -17,6 +17,7 @@ import {
   InferenceEngineType,
   PodIngressOptions,
 } from './interfaces';
+import type { EngineMetrics } from './engines/engine';
 import { MetricsCollection } from './metrics-collection';
 import {
   MANAGED_BY,
@@ -841,12 +842,7 @@ export interface ModelServerBackendSource extends IConstruct {
      * `sglang` or `triton`, their names tell which engine's metrics the picker reads.
      * @default - not known: an unknown id is taken for vLLM, with a warning
      */
-    readonly metrics?: {
-      /** The queue-depth gauge, for example `vllm:num_requests_waiting`. */
-      readonly queueDepth: { readonly name: string };
-      /** The KV-cache usage gauge, if the engine exports one. */
-      readonly kvCacheUsage?: { readonly name: string };
-    };
+    readonly metrics?: Pick<EngineMetrics, 'queueDepth' | 'kvCacheUsage'>;
   };
   /** Namespace. */
   readonly namespace: string;
