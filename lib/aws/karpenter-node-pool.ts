@@ -33,7 +33,8 @@ import { addNodeVolumeCost } from './private/service-prices';
 export interface KarpenterGpuNodePoolProps extends ElasticGpuNodePoolOptions {
   /**
    * The Karpenter installation: a `Karpenter`, or any `IKarpenter` (in another stack: the
-   * NodePool's CRD must exist at plan time).
+   * NodePool's CRD must exist at plan time). Its cluster must not run EKS Auto Mode, which has a
+   * Karpenter of its own (use `AutoModeGpuNodePool` there).
    */
   readonly karpenter: IKarpenter;
   /**
@@ -114,6 +115,16 @@ export class KarpenterGpuNodePool extends Construct implements IElasticGpuNodePo
     validateGpuNodePoolOptions(this, props);
     const karpenter = props.karpenter;
     const cluster = requireEksCluster(this, 'karpenter.cluster', karpenter.cluster);
+    // `Karpenter` refuses an Auto Mode cluster; an IKarpenter installed by other means must be
+    // refused here, or its NodePools would contend with Auto Mode's own Karpenter.
+    if (cluster.autoMode) {
+      throw new ValidationError(
+        `'karpenter.cluster' (${cluster.clusterName}) runs EKS Auto Mode, whose built-in Karpenter owns the karpenter.sh ` +
+          `NodePool CRD and launches the nodes: the pools of '${karpenter.node.path}' would contend with it. ` +
+          `Use AutoModeGpuNodePool for GPU pools on an Auto Mode cluster, or a Karpenter on a cluster without autoMode.`,
+        this,
+      );
+    }
     if (TerraformStack.of(this) === TerraformStack.of(karpenter)) {
       throw new ValidationError(
         `the NodePool is a kubernetes_manifest in the same stack as '${karpenter.node.path}', the Helm chart that installs its CRD: ` +

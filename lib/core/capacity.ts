@@ -71,8 +71,11 @@ export class Capacity {
 
   /**
    * A reservation: an AWS On-Demand Capacity Reservation id (`cr-...`) or a GCP specific
-   * reservation name. AWS node groups and pools refuse a GCP name or GCP `options`
-   * (`ValidationError` code `aws-reservation-id` for the id).
+   * reservation name (a Compute Engine resource name; a name starting with `cr-` is taken for an
+   * AWS id). AWS node groups and pools refuse a GCP name or GCP `options` (`ValidationError` code
+   * `aws-reservation-id` for the id); GKE node pools and ComputeClasses refuse an AWS id (code
+   * `gcp-resource-name`). A `projects/<p>/reservations/<name>[/reservationBlocks/<b>]` path is
+   * refused with the equivalent `Capacity.reservation('<name>', { project, block })`.
    */
   public static reservation(id: string, options: ReservationOptions = {}): Capacity {
     requireId('Capacity.reservation', id);
@@ -90,6 +93,18 @@ export class Capacity {
     if (/^cr-/.test(id)) {
       Validate.awsReservationId(undefined, `Capacity.reservation id`, id);
     } else {
+      // The full resource path GKE's reservation_affinity.values also takes is built from the
+      // options: point to them rather than refusing the path as a malformed name.
+      const path = /^projects\/([^/]+)\/reservations\/([^/]+)(?:\/reservationBlocks\/([^/]+))?$/.exec(id);
+      if (path) {
+        const opts = [`project: '${path[1]}'`, ...(path[3] !== undefined ? [`block: '${path[3]}'`] : [])];
+        throw new ValidationError(
+          `'Capacity.reservation id' ('${id}') is a reservation path: pass the reservation name and put the project ` +
+            `and block in the options, Capacity.reservation('${path[2]}', { ${opts.join(', ')} }) (GKE gets the path).`,
+          undefined,
+          VALIDATION_CODES.GCP_RESOURCE_NAME,
+        );
+      }
       // A GCP specific reservation: its name is a Compute Engine resource name
       // (https://cloud.google.com/compute/docs/instances/reservations-overview).
       Validate.gcpResourceName(

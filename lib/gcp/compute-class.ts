@@ -22,6 +22,7 @@ import type { IGkeCluster } from './interfaces';
 import { GcpGpuMachineType } from './machine-types';
 import { defaultName } from './private/names';
 import { resolveMachine } from './private/node-pool';
+import { validateGcpReservation } from './private/reservation';
 import { gkeVersionBelow } from './private/versions';
 
 /** The node label (and taint key) GKE puts on the nodes of a compute class, and pods select. */
@@ -285,19 +286,8 @@ export class ComputeClass extends Construct implements INodeClass {
     switch (c.kind) {
       case CapacityKind.RESERVATION: {
         const name = c.reservationId!;
-        if (/^cr-/.test(name)) {
-          throw new ValidationError(
-            `'${prop}' (${c.toString()}) is an AWS capacity reservation id: a ComputeClass consumes a GCE specific reservation by name, for example Capacity.reservation('a3-mega-res').`,
-            this,
-          );
-        }
+        validateGcpReservation(this, prop, c, project);
         const o = c.reservationOptions;
-        if (o.block !== undefined && o.project !== undefined && o.project !== project) {
-          throw new ValidationError(
-            `'${prop}' (${c.toString()}): GKE does not consume blocks of a reservation shared from another project ('${o.project}', cluster project '${project}'). Drop 'block', or use a reservation of project '${project}'.`,
-            this,
-          );
-        }
         // No location: GKE refuses `location` together with specific reservations; the
         // reservation is zonal and brings its zone.
         return {

@@ -17,6 +17,7 @@ import {
   InferenceEngineType,
   PodIngressOptions,
 } from './interfaces';
+import type { EngineMetrics } from './engines/engine';
 import { MetricsCollection } from './metrics-collection';
 import {
   MANAGED_BY,
@@ -836,6 +837,12 @@ export interface ModelServerBackendSource extends IConstruct {
   readonly engine?: {
     /** The engine's id (`IServingEngine.id`), for example `vllm`. */
     readonly id: string;
+    /**
+     * The metrics the engine declares (`IServingEngine.metrics`): for an id other than `vllm`,
+     * `sglang` or `triton`, their names tell which engine's metrics the picker reads.
+     * @default - not known: an unknown id is taken for vLLM, with a warning
+     */
+    readonly metrics?: Pick<EngineMetrics, 'queueDepth' | 'kvCacheUsage'>;
   };
   /** Namespace. */
   readonly namespace: string;
@@ -884,7 +891,8 @@ export class ModelServerBackend {
   /**
    * The backend of a {@link ModelServer}: its pods (`app.kubernetes.io/name` = engine,
    * `app.kubernetes.io/instance` = name, as the server labels them), port 8000, its served model
-   * name and engine (vLLM or SGLang; a server with an engine of your own is taken for vLLM).
+   * name and engine (vLLM or SGLang; for an engine of your own, the one whose queue and KV-cache
+   * gauges its `metrics` declare, else vLLM with warning `k8s-backend-engine-metrics`).
    *
    * A Triton + TensorRT-LLM server is refused: the routes and the endpoint picker speak the
    * OpenAI API, which Triton's port 8000 (KServe v2) does not serve; the error names the
@@ -915,7 +923,12 @@ export class ModelServerBackend {
         server,
       );
     }
-    const engine = engineId === 'sglang' ? InferenceEngineType.SGLANG : InferenceEngineType.VLLM;
+    const engine =
+      engineId === 'sglang'
+        ? InferenceEngineType.SGLANG
+        : engineId === 'vllm' || engineId === undefined || server.engine === undefined
+          ? InferenceEngineType.VLLM
+          : customEngineFamily(server, server.engine);
     return {
       name: m ? m[1] : server.deploymentName,
       namespace: server.namespace,
@@ -956,6 +969,57 @@ export class ModelServerBackend {
 
 /** The HTTP port of the library's model servers. */
 const MODEL_SERVER_HTTP_PORT = 8000;
+
+/**
+ * The queue and KV-cache gauges of the engines `ModelServer` serves behind a pool and the picker's
+ * metrics extractor knows (`core-metrics-extractor` `defaultEngine`): the names
+ * `ServingEngine.VLLM` and `ServingEngine.SGLANG` declare (docs/serving.md, the SGLang backend).
+ */
+const PICKER_ENGINE_METRICS: ReadonlyArray<{ type: InferenceEngineType; queue: string; kvCache: string }> = [
+  { type: InferenceEngineType.VLLM, queue: 'vllm:num_requests_waiting', kvCache: 'vllm:kv_cache_usage_perc' },
+  { type: InferenceEngineType.SGLANG, queue: 'sglang:num_queue_reqs', kvCache: 'sglang:token_usage' },
+];
+
+/** Servers already warned about their engine's metrics (one warning per server, not per pool). */
+const WARNED_ENGINE_METRICS = new WeakSet<IConstruct>();
+
+/**
+ * The picker's engine for a server whose engine id is none the library knows: the family whose
+ * queue gauge (and KV-cache gauge, if the engine declares one) the engine declares; else vLLM,
+ * as before, with warning `k8s-backend-engine-metrics` (the picker would read vLLM gauges the
+ * engine does not export, and route without load signals).
+ */
+function customEngineFamily(
+  server: ModelServerBackendSource,
+  engine: NonNullable<ModelServerBackendSource['engine']>,
+): InferenceEngineType {
+  const m = engine.metrics;
+  const family = m
+    ? PICKER_ENGINE_METRICS.find(
+        (f) =>
+          m.queueDepth?.name === f.queue &&
+          (m.kvCacheUsage === undefined || m.kvCacheUsage.name === f.kvCache),
+      )
+    : undefined;
+  if (family) return family.type;
+  if (!WARNED_ENGINE_METRICS.has(server)) {
+    WARNED_ENGINE_METRICS.add(server);
+    const declared = m
+      ? `declares ${[m.queueDepth?.name, m.kvCacheUsage?.name].filter((n) => n !== undefined).join(' and ')}`
+      : 'declares no metrics';
+    Warnings.add(
+      server,
+      'k8s-backend-engine-metrics',
+      `ModelServerBackend.of: engine '${engine.id}' of '${server.deploymentName}' ${declared}, none of the gauges the ` +
+        `endpoint picker reads (vLLM: vllm:num_requests_waiting, vllm:kv_cache_usage_perc; SGLang: sglang:num_queue_reqs, ` +
+        `sglang:token_usage). It is taken for vLLM: if it does not export vLLM's gauges, the picker scores every pod ` +
+        `without queue or KV-cache load. Declare the metrics of the family it exports in the engine's 'metrics', or ` +
+        `implement IInferenceBackend with the InferenceEngineType whose metrics it exports; suppress this warning if ` +
+        `it exports vLLM's.`,
+    );
+  }
+  return InferenceEngineType.VLLM;
+}
 
 /**
  * What to do instead of putting a Triton + TensorRT-LLM `ModelServer` behind an InferencePool.

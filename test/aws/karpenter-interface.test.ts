@@ -20,10 +20,14 @@ class ExternalKarpenter extends Construct implements IKarpenter {
   }
 }
 
-function setup() {
+function setup(autoMode = false) {
   const infra = awsStack('infra');
   const app = infra.node.root as any;
-  const cluster = new EksCluster(infra, 'Cluster', { network: network(infra), clusterName: 'gpu' });
+  const cluster = new EksCluster(infra, 'Cluster', {
+    network: network(infra),
+    clusterName: 'gpu',
+    ...(autoMode ? { autoMode: {} } : {}),
+  });
   const platform = new TerraformStack(app, 'platform');
   new HelmProvider(platform, 'helm', {});
   const workloads = new TerraformStack(app, 'workloads');
@@ -58,5 +62,36 @@ describe('KarpenterGpuNodePool with an IKarpenter', () => {
           maxGpus: 64,
         }),
     ).toThrow(ValidationError);
+  });
+
+  test('refuses an IKarpenter of an EKS Auto Mode cluster, owned or imported', () => {
+    const { cluster, platform, workloads } = setup(true);
+    const imported = EksCluster.fromClusterAttributes(platform, 'Imported', {
+      clusterName: 'gpu-auto',
+      network: cluster.network,
+      nodeRoleArn: 'arn:aws:iam::123456789012:role/gpu-auto-nodes',
+      autoMode: true,
+    });
+    for (const [id, c] of [
+      ['Owned', cluster],
+      ['Imported', imported],
+    ] as const) {
+      const karpenter = new ExternalKarpenter(platform, `Karpenter${id}`, c, 'sg-0123456789abcdef0');
+      let error: unknown;
+      try {
+        new KarpenterGpuNodePool(workloads, `H100${id}`, {
+          karpenter,
+          accelerator: Accelerator.H100,
+          maxGpus: 64,
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ValidationError);
+      const detail = (error as ValidationError).detail;
+      expect(detail).toContain(`'karpenter.cluster' (${c.clusterName}) runs EKS Auto Mode`);
+      expect(detail).toMatch(/built-in Karpenter/);
+      expect(detail).toMatch(/Use AutoModeGpuNodePool/);
+    }
   });
 });

@@ -158,7 +158,7 @@ describe('ComputeClass', () => {
       /AWS EC2 Capacity Block; a GKE ComputeClass cannot express it/,
     ],
     [{ capacity: Capacity.queuedProvisioning() }, /cannot be a ComputeClass priority/],
-    [{ capacity: Capacity.reservation('cr-0123456789abcdef0') }, /AWS capacity reservation id/],
+    [{ capacity: Capacity.reservation('cr-0123456789abcdef0') }, /AWS EC2 capacity reservation id/],
     [
       { capacity: Capacity.reservation('r', { project: 'other-proj', block: 'b1' }) },
       /does not consume blocks of a reservation shared from another project/,

@@ -2,7 +2,6 @@ import {
   ContainerNodePool,
   ContainerNodePoolNodeConfigReservationAffinity,
 } from '@cdktf/provider-google/lib/container-node-pool';
-import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
@@ -33,6 +32,7 @@ import {
 } from '../machine-types';
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from '../node-pool-options';
 import { PoolPlan, ReservationType, poolRuleViolation } from './pool-rules';
+import { validateGcpReservation } from './reservation';
 import { addNodeBootDiskCost } from './service-prices';
 import { readOnce } from '../../core/private/read-once';
 
@@ -92,24 +92,7 @@ export function reservationAffinity(
     case CapacityKind.RESERVATION: {
       const name = capacity.reservationId!;
       const o = capacity.reservationOptions;
-      if (!Token.isUnresolved(name) && !/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
-        throw new ValidationError(
-          `Capacity.reservation('${name}'): a GCP reservation name is lower case letters, digits and '-', starting with a letter (for example 'a3-mega-res'). Pass the block with { block } and a shared reservation's project with { project }.`,
-          scope,
-        );
-      }
-      if (
-        o.block !== undefined &&
-        o.project !== undefined &&
-        !Token.isUnresolved(o.project) &&
-        !Token.isUnresolved(project) &&
-        o.project !== project
-      ) {
-        throw new ValidationError(
-          `Capacity.reservation('${name}', { project: '${o.project}', block: '${o.block}' }): GKE does not consume blocks of a reservation shared from another project (cluster project '${project}'; Cluster Toolkit gke-node-pool: "Shared extended reservations are not supported by GKE"). Drop 'block' to consume the shared reservation as a whole, or use a reservation of project '${project}'.`,
-          scope,
-        );
-      }
+      validateGcpReservation(scope, 'capacity', capacity, project);
       const value =
         o.block !== undefined || o.project !== undefined
           ? `projects/${o.project ?? project}/reservations/${name}${o.block !== undefined ? `/reservationBlocks/${o.block}` : ''}`
