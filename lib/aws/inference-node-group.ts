@@ -21,7 +21,7 @@ import {
   Warnings,
 } from '../core';
 import { validateSubnet } from './private/subnets';
-import { efaDeviceCount, efaInterfaceLayout } from './efa';
+import { EFA_RESOURCE, efaDeviceCount, efaInterfaceLayout } from './efa';
 import { IAutoscaledNodeGroup, IEksCluster, NetworkSubnet } from './interfaces';
 import {
   AwsGpuInstanceType,
@@ -30,9 +30,9 @@ import {
   GPU_INSTANCE_TYPES,
   supportsEfaLayout,
 } from './instance-types';
-import { EFA_HUGE_PAGES_2MIB, EFA_RESOURCE } from './training-node-group';
 import {
   addNodeGroupCost,
+  EFA_HUGE_PAGES_2MIB,
   eksTaints,
   GpuAmiType,
   gpuLaunchTemplateBasics,

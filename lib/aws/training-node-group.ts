@@ -18,7 +18,7 @@ import {
 } from '../core';
 import { validateSubnet } from './private/subnets';
 import { ICheckpointStore, IEksCluster, IPlacementGroup, NetworkSubnet } from './interfaces';
-import { efaDeviceCount, efaInterfaceLayout } from './efa';
+import { EFA_RESOURCE, efaDeviceCount, efaInterfaceLayout } from './efa';
 import {
   AwsGpuInstanceType,
   compatibleInstanceTypes,
@@ -47,9 +47,6 @@ export { EFA_HUGE_PAGES_2MIB } from './private/node-group-common';
  * (EKS UG `node-efa`), within the 5128 x 2 MiB the driver pre-allocates.
  */
 export const EFA_POD_HUGE_PAGES_MIB = 5210;
-
-/** The EFA device resource the EFA device plugin advertises. */
-export const EFA_RESOURCE = 'vpc.amazonaws.com/efa';
 
 /** Options of {@link EksCluster.addTrainingNodeGroup}: the core training options plus AWS extras. */
 export interface TrainingNodeGroupOptions extends TrainingNodePoolOptions {
