@@ -308,15 +308,15 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
     let sgs: string[] = [];
     if (efa) {
       cluster.requireEfaOnlySupport(this);
-      this.securityGroup = addEfaSecurityGroup(this, {
+      const sg = addEfaSecurityGroup(this, {
         id: 'SecurityGroup',
         rulePrefix: 'Efa',
         vpcId: cluster.network.vpcId,
         description: `EFA node group ${this.node.path}: all traffic to and from itself`,
         name: this.node.path,
       });
-      const sgId = this.securityGroup.id; // read once: each read creates a cdktf token
-      sgs = [sgId, cluster.clusterSecurityGroupId];
+      this.securityGroup = sg.securityGroup;
+      sgs = [sg.id, cluster.clusterSecurityGroupId];
     }
     if (usePg) {
       this.placementGroup = new PlacementGroup(this, 'PlacementGroup', {

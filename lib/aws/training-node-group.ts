@@ -327,15 +327,15 @@ export class TrainingNodeGroup extends Construct {
     }
     this.instanceTypes = types.map((t) => t.name);
 
-    this.securityGroup = addEfaSecurityGroup(this, {
+    const sg = addEfaSecurityGroup(this, {
       id: 'SecurityGroup',
       rulePrefix: 'Efa',
       vpcId: cluster.network.vpcId,
       description: `EFA node group ${this.node.path}: all traffic to and from itself`,
       name: this.node.path,
     });
-    const sgId = this.securityGroup.id; // read once: each read creates a cdktf token
-    const sgs = [sgId, cluster.clusterSecurityGroupId];
+    this.securityGroup = sg.securityGroup;
+    const sgs = [sg.id, cluster.clusterSecurityGroupId];
 
     if (existingPg !== undefined) {
       this.placementGroupName = existingPg.placementGroupName;
