@@ -9,8 +9,7 @@ import {
   Warnings,
 } from '../core';
 import { AUTO_MODE_GPU_INSTANCE_FAMILIES, AUTO_MODE_MAX_NODE_LIFETIME } from './auto-mode';
-import { EFA_RESOURCE } from './training-node-group';
-import { efaDeviceCount, efaInterfaceLayout } from './efa';
+import { EFA_RESOURCE, efaDeviceCount, efaInterfaceLayout } from './efa';
 import { ElasticGpuNodePoolOptions, IElasticGpuNodePool } from './elastic-gpu-node-pool';
 import { IEksCluster } from './interfaces';
 import { requireEksCluster } from './private/auto-mode-rules';

@@ -1,6 +1,9 @@
 import { ValidationError } from '../core';
 import { AwsGpuInstanceType, efaTrainingInstanceTypeNames, supportsEfaLayout } from './instance-types';
 
+/** The EFA device resource the EFA device plugin advertises. */
+export const EFA_RESOURCE = 'vpc.amazonaws.com/efa';
+
 /** `interface_type` of a launch-template network interface. */
 export enum NetworkInterfaceType {
   /** A plain ENA interface with an IP address. */

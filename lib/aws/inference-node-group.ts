@@ -22,7 +22,7 @@ import {
   Warnings,
 } from '../core';
 import { validateSubnet } from './private/subnets';
-import { efaDeviceCount, efaInterfaceLayout } from './efa';
+import { EFA_RESOURCE, efaDeviceCount, efaInterfaceLayout } from './efa';
 import { IAutoscaledNodeGroup, IEksCluster, NetworkSubnet } from './interfaces';
 import {
   AwsGpuInstanceType,
@@ -31,9 +31,9 @@ import {
   GPU_INSTANCE_TYPES,
   supportsEfaLayout,
 } from './instance-types';
-import { EFA_HUGE_PAGES_2MIB, EFA_RESOURCE } from './training-node-group';
 import {
   addNodeGroupCost,
+  EFA_HUGE_PAGES_2MIB,
   eksTaints,
   GpuAmiType,
   gpuLaunchTemplateBasics,
@@ -310,15 +310,15 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
     let sgs: string[] = [];
     if (efa) {
       cluster.requireEfaOnlySupport(this);
-      this.securityGroup = addEfaSecurityGroup(this, {
+      const sg = addEfaSecurityGroup(this, {
         id: 'SecurityGroup',
         rulePrefix: 'Efa',
         vpcId: cluster.network.vpcId,
         description: `EFA node group ${this.node.path}: all traffic to and from itself`,
         name: this.node.path,
       });
-      const sgId = this.securityGroup.id; // read once: each read creates a cdktf token
-      sgs = [sgId, cluster.clusterSecurityGroupId];
+      this.securityGroup = sg.securityGroup;
+      sgs = [sg.id, cluster.clusterSecurityGroupId];
     }
     if (usePg) {
       this.placementGroup = new PlacementGroup(this, 'PlacementGroup', {

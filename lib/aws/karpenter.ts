@@ -397,7 +397,7 @@ export class KarpenterAwsResources extends Construct {
       vpcId: cluster.network.vpcId,
       description: `Karpenter EFA nodes of ${cluster.clusterName}: all traffic to and from itself`,
       name: `${this.node.path}/EfaSecurityGroup`,
-    });
+    }).securityGroup;
   }
 }
 

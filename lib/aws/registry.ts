@@ -423,8 +423,10 @@ export class Registry extends Construct implements IContainerRegistry {
   public readonly pullThroughCacheRules: EcrPullThroughCacheRule[] = [];
   private readonly models?: SecureBucket;
   private readonly grants = new RoleGrants(this);
+  /** `key.arn`, read once for every repository and grant (each attribute read creates a cdktf token). */
+  private readonly keyArn: string;
   /** The ARNs grantPull grants on, read once for every grant (each attribute read creates a cdktf token). */
-  private pullArns?: { readonly key: string; readonly repositories: string[]; readonly caches: string[] };
+  private pullArns?: { readonly repositories: string[]; readonly caches: string[] };
 
   constructor(scope: Construct, id: string, props: RegistryProps) {
     super(scope, id);
@@ -453,6 +455,7 @@ export class Registry extends Construct implements IContainerRegistry {
       // Images encrypted with the key are unreadable once it is deleted: protect it like the repositories.
       lifecycle: { preventDestroy: protect },
     });
+    this.keyArn = this.key.arn;
     addKmsKeyCost(this.key, 'ECR images');
     const scanning = props.scanning ?? ImageScanning.BASIC_ON_PUSH;
     const filters = Validate.array<string>(this, 'mutableTagFilters', props.mutableTagFilters ?? []);
@@ -500,7 +503,7 @@ export class Registry extends Construct implements IContainerRegistry {
             }
           : {}),
         imageScanningConfiguration: { scanOnPush: scanning === ImageScanning.BASIC_ON_PUSH },
-        encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: this.key.arn }],
+        encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: this.keyArn }],
         forceDelete: false,
         lifecycle: { preventDestroy: protect },
       });
@@ -571,7 +574,6 @@ export class Registry extends Construct implements IContainerRegistry {
    */
   public grantPull(role: IAwsRole): IamRolePolicy {
     this.pullArns ??= {
-      key: this.key.arn,
       repositories: Object.values(this.repositories).map((r) => r.arn),
       caches: this.pullThroughCacheRules.map(
         (r) => `arn:${awsPartition(this)}:ecr:*:${r.registryId}:repository/${r.ecrRepositoryPrefix}/*`,
@@ -579,7 +581,7 @@ export class Registry extends Construct implements IContainerRegistry {
     };
     const statements: PolicyStatement[] = [
       { Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
-      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [this.pullArns.key] },
+      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [this.keyArn] },
     ];
     const repoArns = this.pullArns.repositories;
     if (repoArns.length) {

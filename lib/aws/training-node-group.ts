@@ -18,7 +18,7 @@ import {
 } from '../core';
 import { validateSubnet } from './private/subnets';
 import { ICheckpointStore, IEksCluster, IPlacementGroup, NetworkSubnet } from './interfaces';
-import { efaDeviceCount, efaInterfaceLayout } from './efa';
+import { EFA_RESOURCE, efaDeviceCount, efaInterfaceLayout } from './efa';
 import {
   AwsGpuInstanceType,
   compatibleInstanceTypes,
@@ -48,9 +48,6 @@ export { EFA_HUGE_PAGES_2MIB } from './private/node-group-common';
  * (EKS UG `node-efa`), within the 5128 x 2 MiB the driver pre-allocates.
  */
 export const EFA_POD_HUGE_PAGES_MIB = 5210;
-
-/** The EFA device resource the EFA device plugin advertises. */
-export const EFA_RESOURCE = 'vpc.amazonaws.com/efa';
 
 /** Options of {@link EksCluster.addTrainingNodeGroup}: the core training options plus AWS extras. */
 export interface TrainingNodeGroupOptions extends TrainingNodePoolOptions {
@@ -332,15 +329,15 @@ export class TrainingNodeGroup extends Construct {
     }
     this.instanceTypes = types.map((t) => t.name);
 
-    this.securityGroup = addEfaSecurityGroup(this, {
+    const sg = addEfaSecurityGroup(this, {
       id: 'SecurityGroup',
       rulePrefix: 'Efa',
       vpcId: cluster.network.vpcId,
       description: `EFA node group ${this.node.path}: all traffic to and from itself`,
       name: this.node.path,
     });
-    const sgId = this.securityGroup.id; // read once: each read creates a cdktf token
-    const sgs = [sgId, cluster.clusterSecurityGroupId];
+    this.securityGroup = sg.securityGroup;
+    const sgs = [sg.id, cluster.clusterSecurityGroupId];
 
     if (existingPg !== undefined) {
       this.placementGroupName = existingPg.placementGroupName;

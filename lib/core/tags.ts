@@ -110,6 +110,22 @@ const GOOGLE_USER_LABELS = new Set([
   'google_monitoring_uptime_check_config',
 ]);
 
+/**
+ * AWS tag characters (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html):
+ * letters, digits, spaces and _ . : / = + - @.
+ */
+const AWS_TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/**
+ * The ASCII part of {@link AWS_TAG_CHARS}, tested first: it decides the usual ASCII tag without
+ * compiling the Unicode property classes (a few tenths of a millisecond per pattern and process).
+ */
+const AWS_TAG_ASCII_CHARS = /^[A-Za-z0-9 _.:/=+\-@]*$/;
+
+/** Whether `s` has only characters AWS tags allow. */
+function awsTagChars(s: string): boolean {
+  return AWS_TAG_ASCII_CHARS.test(s) || AWS_TAG_CHARS.test(s);
+}
+
 /** EC2 resource types a launch template tags at launch. */
 const LAUNCH_TEMPLATE_TAGGED = ['instance', 'volume', 'network-interface'];
 
@@ -151,17 +167,15 @@ export class Tags {
   public add(key: string, value: string): void {
     Validate.string(undefined, 'Tags.add key', key);
     Validate.string(undefined, `Tags.add value of '${key}'`, value, { allowEmpty: true });
-    // AWS tag characters (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html):
-    // letters, digits, spaces and _ . : / = + - @; keys must not start with aws:.
-    const charset = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-    if (!Token.isUnresolved(key) && (!charset.test(key) || /^aws:/i.test(key))) {
+    // Keys must not start with aws: either.
+    if (!Token.isUnresolved(key) && (!awsTagChars(key) || /^aws:/i.test(key))) {
       throw new ValidationError(
         `Tag key '${key}' has characters AWS tags do not allow (letters, digits, spaces and _ . : / = + - @; not starting with 'aws:').`,
         undefined,
         'string',
       );
     }
-    if (!Token.isUnresolved(value) && !charset.test(value)) {
+    if (!Token.isUnresolved(value) && !awsTagChars(value)) {
       throw new ValidationError(
         `Tag value '${value}' of '${key}' has characters AWS tags do not allow (letters, digits, spaces and _ . : / = + - @).`,
         undefined,

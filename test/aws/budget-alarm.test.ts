@@ -255,6 +255,21 @@ describe('BudgetAlarm costAllocationTag', () => {
     );
   });
 
+  test('allows letters, digits and spaces of any script, counting characters, not UTF-16 units', () => {
+    // Non-ASCII tags go past the ASCII check to the Unicode one; 128 astral letters are 256 UTF-16 units.
+    const key = '\u{1D400}'.repeat(128);
+    const { json } = build({ costAllocationTag: { key, value: 'Größe ٣' } });
+    expect(onlyResource(json, 'aws_budgets_budget').cost_filter).toEqual([
+      { name: 'TagKeyValue', values: [`user:${key}$Größe ٣`] },
+    ]);
+    expect(() => build({ costAllocationTag: { key: 'team€', value: 'ml' } })).toThrow(
+      /'costAllocationTag' key 'team€' is not a user-defined AWS tag key/,
+    );
+    expect(() => build({ costAllocationTag: { key: 'team', value: 'é'.repeat(257) } })).toThrow(
+      /is not a valid AWS tag value/,
+    );
+  });
+
   describe('thresholds (one type with the GCP BudgetAlarm)', () => {
     function summary(props: Partial<BudgetAlarmProps>) {
       const { stack, json } = build(props);

@@ -145,4 +145,17 @@ describe('Tags facade', () => {
     expect(() => Tags.of(stack).add('aws:owner', 'x')).toThrow(/not starting with 'aws:'/);
     expect(() => Tags.of(stack).add('team', null as any)).toThrow(ValidationError);
   });
+
+  test('allows letters, digits and spaces of any script, not other symbols', () => {
+    // Non-ASCII tags go past the ASCII check to the Unicode one (letters, numbers, separators).
+    const { stack } = testStack();
+    Tags.of(stack).add('Kostenstelle Größe', 'プロジェクト ٣');
+    Tags.of(stack).add('\u{1D400}', 'a\u00A0b');
+    expect(Tags.of(stack).awsTags).toEqual({
+      'Kostenstelle Größe': 'プロジェクト ٣',
+      '\u{1D400}': 'a\u00A0b',
+    });
+    expect(() => Tags.of(stack).add('cost€', 'x')).toThrow(/characters AWS tags do not allow/);
+    expect(() => Tags.of(stack).add('team', 'ml\u{1F600}')).toThrow(/characters AWS tags do not allow/);
+  });
 });

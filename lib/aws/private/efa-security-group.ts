@@ -17,13 +17,21 @@ export interface EfaSecurityGroupOptions {
   readonly name: string;
 }
 
+/** The security group {@link addEfaSecurityGroup} created, and its id. */
+export interface EfaSecurityGroup {
+  /** The security group. */
+  readonly securityGroup: SecurityGroup;
+  /** `securityGroup.id`, read once: each attribute read creates a cdktf token. */
+  readonly id: string;
+}
+
 /**
  * The security group EFA needs: all inbound and outbound traffic to and from the group itself, as
  * the EFA guide requires, with the ingress and egress rules as separate resources.
  *
  * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa-start.html
  */
-export function addEfaSecurityGroup(scope: Construct, o: EfaSecurityGroupOptions): SecurityGroup {
+export function addEfaSecurityGroup(scope: Construct, o: EfaSecurityGroupOptions): EfaSecurityGroup {
   const sg = new SecurityGroup(scope, o.id, {
     vpcId: o.vpcId,
     description: o.description,
@@ -42,5 +50,5 @@ export function addEfaSecurityGroup(scope: Construct, o: EfaSecurityGroupOptions
     ipProtocol: '-1',
     description: 'EFA: all traffic to itself',
   });
-  return sg;
+  return { securityGroup: sg, id };
 }

@@ -347,7 +347,7 @@ export function efaSelfSecurityGroup(cluster: IEksCluster, id: string, descripti
     vpcId: cluster.network.vpcId,
     description,
     name: `${cluster.node.path}/${id}`,
-  });
+  }).securityGroup;
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct as ConstructClass } from 'constructs';
 import { Construct } from 'constructs';
-import { DefaultTokenResolver, Lazy, StringConcat, TerraformStack, Token, Tokenization } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformStack, Token, Tokenization } from 'cdktf';
 import { Validate, ValidationError } from '../../core';
 import type { IAwsRole } from '../interfaces';
 
@@ -42,22 +42,22 @@ export class RoleGrants {
         this.scope,
       );
     }
-    let entry = this.policies.get(key);
-    if (!entry) {
-      const merged = new Map<string, PolicyStatement[]>();
-      const policy = new IamRolePolicy(this.scope, grantPolicyId(key), {
-        role: r.roleName,
-        policy: Lazy.stringValue({
-          produce: () => JSON.stringify({ Version: '2012-10-17', Statement: [...merged.values()].flat() }),
-        }),
-      });
-      entry = { policy, statements: merged };
-      this.policies.set(key, entry);
+    const entry = this.policies.get(key);
+    if (entry?.statements.has(method)) {
+      return entry.policy;
     }
-    if (!entry.statements.has(method)) {
-      entry.statements.set(method, statements);
+    const merged = entry?.statements ?? new Map<string, PolicyStatement[]>();
+    merged.set(method, statements);
+    // The document of every grant so far, set again on each new grant (a plain string rather than
+    // a Lazy: no token to create and resolve).
+    const document = JSON.stringify({ Version: '2012-10-17', Statement: [...merged.values()].flat() });
+    if (entry) {
+      entry.policy.policy = document;
+      return entry.policy;
     }
-    return entry.policy;
+    const policy = new IamRolePolicy(this.scope, grantPolicyId(key), { role: r.roleName, policy: document });
+    this.policies.set(key, { policy, statements: merged });
+    return policy;
   }
 }
 

@@ -71,8 +71,8 @@ export function fastYaml(value: unknown, options: YamlOptions = {}): string | un
 }
 
 interface Refs {
-  /** The tag tests of the schema: a string matching one is quoted. */
-  readonly notAString: readonly RegExp[];
+  /** The tag tests of the schema, as one expression: a string matching it is quoted. */
+  readonly notAString: RegExp;
   /** YAML 1.1: defer on `<<` (a merge key there). */
   readonly yaml11: boolean;
   /** Objects met more than once, with the anchor yaml gives them (a1, a2, ... in order of the second meeting). */
@@ -106,8 +106,12 @@ function anchorsOf(root: object): Map<object, string> | undefined {
   return walk(root) ? anchors : undefined;
 }
 
+/** One regular expression matching a whole string that matches any of `res`: one test per scalar. */
+function oneOf(res: readonly RegExp[]): RegExp {
+  return new RegExp(`^(?:${res.map((re) => `(?:${re.source.slice(1, -1)})`).join('|')})$`);
+}
 /** Strings the YAML 1.2 core schema reads as something other than a string (yaml's tag tests). */
-const NOT_A_STRING = [
+const NOT_A_STRING = oneOf([
   /^(?:~|[Nn]ull|NULL)?$/,
   /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
   /^0o[0-7]+$/,
@@ -116,12 +120,12 @@ const NOT_A_STRING = [
   /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
   /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
   /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-];
+]);
 /**
  * Strings the YAML 1.1 schema reads as something other than a string (the tag tests of yaml
  * 2.9.1's `yaml-1.1` schema: null, bool, int in four bases, float, sexagesimal, timestamp).
  */
-const NOT_A_STRING_1_1 = [
+const NOT_A_STRING_1_1 = oneOf([
   /^(?:~|[Nn]ull|NULL)?$/,
   /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
   /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
@@ -135,7 +139,7 @@ const NOT_A_STRING_1_1 = [
   /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
   /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
   /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:t|T|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:[ \t]*(?:Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/,
-];
+]);
 /** Characters yaml writes only double-quoted with escapes (control characters, lone surrogates). */
 const NEEDS_ESCAPES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 /** What a plain scalar must not contain or start or end with (yaml's plainString). */
@@ -245,7 +249,7 @@ function scalarString(s: string, indent: string, implicitKey: boolean, refs: Ref
     return implicitKey ? undefined : blockLiteral(s, indent);
   }
   if (implicitKey && DOCUMENT_MARKER.test(s)) return undefined;
-  if (NOT_PLAIN.test(s) || refs.notAString.some((re) => re.test(s))) return quoted(s);
+  if (NOT_PLAIN.test(s) || refs.notAString.test(s)) return quoted(s);
   return s;
 }
 
