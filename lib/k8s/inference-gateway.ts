@@ -311,6 +311,13 @@ export class InferenceGatewayPlatform extends Construct implements IInferenceGat
 
   constructor(scope: Construct, id: string, props: InferenceGatewayPlatformProps) {
     super(scope, id);
+    if (!(props?.implementation instanceof GatewayImplementation)) {
+      throw new ValidationError(
+        `'implementation' must be a GatewayImplementation, got ${JSON.stringify(props?.implementation) ?? 'undefined'}: ` +
+          `set it to GatewayImplementation.istio() or GatewayImplementation.gke().`,
+        this,
+      );
+    }
     this.implementation = props.implementation;
     const gke = this.implementation.kind === GatewayImplementationKind.GKE;
     this.crdInstall =

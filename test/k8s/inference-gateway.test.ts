@@ -126,6 +126,21 @@ describe('InferenceGatewayPlatform', () => {
         }),
     ).toThrow(ValidationError);
   });
+
+  test.each<[string, unknown]>([
+    ['missing', {}],
+    ['a plain object', { implementation: { kind: 'istio' } }],
+    ['a string', { implementation: 'istio' }],
+  ])(
+    'an implementation that is %s is a ValidationError naming the factories (plain-JS callers)',
+    (_name, props) => {
+      const { platform } = platformAndWorkloads();
+      expect(() => new InferenceGatewayPlatform(platform, 'Gw', props as never)).toThrow(
+        /'implementation' must be a GatewayImplementation.*GatewayImplementation\.istio\(\) or GatewayImplementation\.gke\(\)/,
+      );
+      expect(() => new InferenceGatewayPlatform(platform, 'Gw2', props as never)).toThrow(ValidationError);
+    },
+  );
 });
 
 describe('InferencePool', () => {
