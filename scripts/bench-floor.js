@@ -127,6 +127,8 @@ function interpolations(s) {
 
 // A whole interpolation that is one attribute of one block: TYPE.NAME.ATTR or data.TYPE.NAME.ATTR.
 const SIMPLE_REF = /^((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)\.([a-z_][a-z0-9_]*)$/;
+// A whole interpolation that is an attribute path with indexes: TYPE.NAME.a[0].b.
+const INDEXED = /^((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)((?:\.[a-z_][a-z0-9_]*|\[\d+\])+)$/;
 // Any block address inside an interpolation (for counting the references left literal).
 const ANY_REF = /(?<![\w.])((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)/g;
 
@@ -159,8 +161,8 @@ function writeFloorApp(outdir, file) {
  * of same-stack blocks is `dependsOn` of those blocks, as the library writes them; the blocks of
  * a stack are created in dependency order. References inside functions, splats, indexes
  * (`[0].x`) and cross-stack remote state stay literal. Returns the counts: references converted
- * and left literal (of them, to cross-stack remote state), and depends_on entries converted and
- * left literal.
+ * and left literal (of them, to cross-stack remote state, and attribute paths with indexes), and
+ * depends_on entries converted and left literal.
  */
 function writeRefFloorApp(outdir, file) {
   return generate(outdir, file, true);
@@ -175,6 +177,7 @@ function generate(outdir, file, refs) {
     converted: 0,
     literal: 0,
     literalCrossStack: 0,
+    literalIndexed: 0,
     dependsOnConverted: 0,
     dependsOnLiteral: 0,
   };
@@ -207,11 +210,13 @@ function generate(outdir, file, refs) {
       const b = byKey.get(key);
       return b && !key.startsWith('data.terraform_remote_state.') ? b : undefined;
     };
-    // The block addresses in `text` left literal (of them, how many are cross-stack remote state).
+    // The block addresses in `text` left literal; of them, how many are cross-stack remote state,
+    // and how many a same-stack attribute path with indexes (`x.y.a[0].b`, the whole interpolation).
     const countLiteral = (text) => {
       for (const k of (text.match(ANY_REF) ?? []).filter((x) => byKey.has(x))) {
         counts.literal++;
         if (k.startsWith('data.terraform_remote_state.')) counts.literalCrossStack++;
+        else if (INDEXED.exec(text)?.[1] === k) counts.literalIndexed++;
       }
     };
     // A value with its convertible references replaced by token code; records them in `b.deps`.

@@ -35,6 +35,7 @@ interface RefCounts {
   converted: number;
   literal: number;
   literalCrossStack: number;
+  literalIndexed: number;
   dependsOnConverted: number;
   dependsOnLiteral: number;
 }
@@ -238,6 +239,7 @@ describe('scripts/bench-floor.js reference floor', () => {
         converted: 5,
         literal: 3,
         literalCrossStack: 1,
+        literalIndexed: 1,
         dependsOnConverted: 1,
         dependsOnLiteral: 0,
       });
