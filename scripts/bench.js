@@ -15,7 +15,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { compareOutdirs, writeFloorApp } = require('./bench-floor');
+const { compareOutdirs, writeFloorApp, writeRefFloorApp } = require('./bench-floor');
 
 const root = path.resolve(__dirname, '..');
 const built = path.join(root, '.build', 'examples');
@@ -108,35 +108,66 @@ function pairedRatio(a, b) {
 /** Which script runs first in pair i: the library in even pairs, the floor in odd ones. */
 const pairOrder = (i) => (i % 2 === 0 ? [0, 1] : [1, 0]);
 
+// The six orders of three scripts, in turn: over six rounds each script runs first, second and
+// last twice.
+const TRIPLE_ORDERS = [
+  [0, 1, 2],
+  [2, 1, 0],
+  [1, 2, 0],
+  [0, 2, 1],
+  [2, 0, 1],
+  [1, 0, 2],
+];
+/** The order of round i of two scripts (pairOrder) or three (TRIPLE_ORDERS in turn). */
+const roundOrder = (i, n) => (n === 2 ? pairOrder(i) : TRIPLE_ORDERS[i % TRIPLE_ORDERS.length]);
+
+/** The paired wall and CPU ratios a_i / b_i of two scripts' samples from the same rounds. */
+function pairedWallCpu(a, b) {
+  return {
+    wall: pairedRatio(
+      a.map((s) => s.wallMs),
+      b.map((s) => s.wallMs),
+    ),
+    cpu: pairedRatio(
+      a.map((s) => s.cpuMs),
+      b.map((s) => s.cpuMs),
+    ),
+  };
+}
+
 /**
  * Runs `lib` and `floor` as `runs` pairs, back to back, alternating which runs first (so a
  * steady rise or fall of the machine's load does not favour one), and returns each one's
- * summary and the paired wall and CPU ratios (library / floor).
+ * summary and the paired wall and CPU ratios (library / floor). With `refFloor` (the reference
+ * floor, scripts/bench-floor.js), each round runs the three back to back, the order going
+ * through the six orders in turn, and the result adds its summary and the paired ratios
+ * reference floor / floor (`refFloorRatio`) and library / reference floor (`libToRefFloor`).
  */
-function measurePairs(lib, floor, runs) {
+function measurePairs(lib, floor, runs, refFloor) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-  const samples = [[], []];
-  const scripts = [lib, floor];
+  const scripts = refFloor ? [lib, floor, refFloor] : [lib, floor];
+  const samples = scripts.map(() => []);
   try {
     for (let i = 0; i < runs; i++) {
-      for (const k of pairOrder(i)) samples[k].push(runOnce(scripts[k], [], outdir, {}));
+      for (const k of roundOrder(i, scripts.length)) samples[k].push(runOnce(scripts[k], [], outdir, {}));
     }
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-  const [l, f] = samples;
-  return {
+  const [l, f, rf] = samples;
+  const result = {
     lib: summary(l),
     floor: summary(f),
-    wall: pairedRatio(
-      l.map((s) => s.wallMs),
-      f.map((s) => s.wallMs),
-    ),
-    cpu: pairedRatio(
-      l.map((s) => s.cpuMs),
-      f.map((s) => s.cpuMs),
-    ),
+    ...pairedWallCpu(l, f),
     samples: { lib: l, floor: f },
+  };
+  if (!refFloor) return result;
+  return {
+    ...result,
+    refFloor: summary(rf),
+    refFloorRatio: pairedWallCpu(rf, f),
+    libToRefFloor: pairedWallCpu(l, rf),
+    samples: { ...result.samples, refFloor: rf },
   };
 }
 
@@ -157,30 +188,38 @@ function measure(scripts, runs, args = [], extraEnv = {}) {
 /**
  * Writes the L1 floor of an example (scripts/bench-floor.js): the same stacks rebuilt from the
  * same provider submodule classes with no library logic, generated from this build's own
- * synthesis. The floor must synthesize identical blocks, or this throws. Each script has run
- * once when this returns (a warm-up: file cache, compile cache). Returns the floor's path and
- * the number of blocks.
+ * synthesis, and its reference floor (the floor with same-stack references as tokens,
+ * `.ref.js`). Each must synthesize identical blocks, or this throws. Each script has run once
+ * when this returns (a warm-up: file cache, compile cache). Returns the floors' paths, the
+ * number of blocks and the reference floor's counts (references converted and left literal).
  */
 function prepareFloor(name) {
   const main = path.join(built, name, 'main.js');
   const libOut = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`));
   const floorOut = fs.mkdtempSync(path.join(os.tmpdir(), `bench-floor-${name}-`));
+  const refFloorOut = fs.mkdtempSync(path.join(os.tmpdir(), `bench-reffloor-${name}-`));
   const floor = path.join(floorDir, `${name}.js`);
+  const refFloor = path.join(floorDir, `${name}.ref.js`);
   fs.mkdirSync(floorDir, { recursive: true });
   try {
     runOnce(main, [], libOut, {});
     writeFloorApp(libOut, floor);
-    runOnce(floor, [], floorOut, {});
-    const same = compareOutdirs(libOut, floorOut);
-    if (same.same !== same.blocks) {
-      throw new Error(
-        `the floor of ${name} differs from the library's output: ${same.differ.slice(0, 5).join(', ')}`,
-      );
+    const refs = writeRefFloorApp(libOut, refFloor);
+    for (const [what, script, out] of [
+      ['floor', floor, floorOut],
+      ['reference floor', refFloor, refFloorOut],
+    ]) {
+      runOnce(script, [], out, {});
+      const same = compareOutdirs(libOut, out);
+      if (same.same !== same.blocks) {
+        throw new Error(
+          `the ${what} of ${name} differs from the library's output: ${same.differ.slice(0, 5).join(', ')}`,
+        );
+      }
     }
-    return { main, floor, blocks: same.blocks };
+    return { main, floor, refFloor, refs, blocks: compareOutdirs(libOut, floorOut).blocks };
   } finally {
-    fs.rmSync(libOut, { recursive: true, force: true });
-    fs.rmSync(floorOut, { recursive: true, force: true });
+    for (const d of [libOut, floorOut, refFloorOut]) fs.rmSync(d, { recursive: true, force: true });
   }
 }
 
@@ -192,8 +231,19 @@ function examples() {
     .filter((name) => fs.existsSync(path.join(built, name, 'main.js')));
 }
 
-/** The JSON line of one example against its floor. */
-function floorLine(name, blocks, m, runs) {
+/** `{ wall, wallIqr, cpu, cpuIqr }` of paired wall and CPU ratios. */
+const ratioFields = (r) => ({
+  wall: r.wall.median,
+  wallIqr: r.wall.iqr,
+  cpu: r.cpu.median,
+  cpuIqr: r.cpu.iqr,
+});
+
+/**
+ * The JSON line of one example against its floor, and (when measured) its reference floor: a
+ * diagnostic, the share of the library's overhead that cdktf's reference tokens account for.
+ */
+function floorLine(name, blocks, m, runs, refs) {
   return {
     example: name,
     runs,
@@ -207,6 +257,14 @@ function floorLine(name, blocks, m, runs) {
     cpuRatioIqr: m.cpu.iqr,
     // the ratio of the medians (how this bench reported wallRatio before 2026-12-04)
     wallRatioOfMedians: +(m.lib.wallMs / m.floor.wallMs).toFixed(3),
+    ...(m.refFloor
+      ? {
+          // the floor with same-stack references as tokens, and how many it converted / left literal
+          refFloor: { ...m.refFloor, refs },
+          refFloorRatio: ratioFields(m.refFloorRatio),
+          libToRefFloorRatio: ratioFields(m.libToRefFloor),
+        }
+      : {}),
     extraModules: m.lib.modules - m.floor.modules,
     node: process.version,
     loadavg: +os.loadavg()[0].toFixed(1),
@@ -239,8 +297,11 @@ function main() {
   // Each example against its L1 floor, in pairs.
   for (const name of examples()) {
     if (only && !only.includes(name)) continue;
-    const { main: lib, floor, blocks } = prepareFloor(name);
-    console.log(JSON.stringify(floorLine(name, blocks, measurePairs(lib, floor, runs), runs)));
+    const { main: lib, floor, refFloor, refs, blocks } = prepareFloor(name);
+    // BENCH_REFFLOOR=0: without the reference floor (pairs of library and floor only).
+    const withRef = process.env.BENCH_REFFLOOR !== '0';
+    const m = measurePairs(lib, floor, runs, withRef ? refFloor : undefined);
+    console.log(JSON.stringify(floorLine(name, blocks, m, runs, refs)));
   }
 
   // Scaling scenarios: scripts in .build/examples/bench/*.js take a count argument.
@@ -273,6 +334,7 @@ module.exports = {
   median,
   pairedRatio,
   pairOrder,
+  roundOrder,
   summary,
   measurePairs,
   prepareFloor,
