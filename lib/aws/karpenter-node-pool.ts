@@ -29,12 +29,18 @@ import {
 import { RawTerraformResource } from '../core/private/raw-resource';
 import { addNodeVolumeCost } from './private/service-prices';
 
+/** Resource types that install something in a cluster (the Helm and Kubernetes providers). */
+const KUBERNETES_INSTALLER = /^(helm|kubernetes|kubectl)_/;
+
 /** Properties of a {@link KarpenterGpuNodePool}: the elastic GPU pool options plus Karpenter's. */
 export interface KarpenterGpuNodePoolProps extends ElasticGpuNodePoolOptions {
   /**
-   * The Karpenter installation: a `Karpenter`, or any `IKarpenter` (in another stack: the
-   * NodePool's CRD must exist at plan time). Its cluster must not run EKS Auto Mode, which has a
-   * Karpenter of its own (use `AutoModeGpuNodePool` there).
+   * The Karpenter installation: a `Karpenter`, or any `IKarpenter`. Its CRDs must exist when the
+   * pool's stack is planned, so an `IKarpenter` with Helm or Kubernetes resources in the pool's
+   * stack (a `Karpenter` there) is refused: put the pool in a stack applied after it. An
+   * `IKarpenter` installed by other means, with no such resources, may be in the pool's stack.
+   * Its cluster must not run EKS Auto Mode, which has a Karpenter of its own (use
+   * `AutoModeGpuNodePool` there).
    */
   readonly karpenter: IKarpenter;
   /**
@@ -125,12 +131,30 @@ export class KarpenterGpuNodePool extends Construct implements IElasticGpuNodePo
         this,
       );
     }
-    if (TerraformStack.of(this) === TerraformStack.of(karpenter)) {
-      throw new ValidationError(
-        `the NodePool is a kubernetes_manifest in the same stack as '${karpenter.node.path}', the Helm chart that installs its CRD: ` +
-          `kubernetes_manifest needs the CRD at plan time (hashicorp/terraform-provider-kubernetes#1985). Put the pool in a stack that depends on it.`,
-        this,
-      );
+    const stack = TerraformStack.of(this);
+    if (stack === TerraformStack.of(karpenter)) {
+      // The CRDs must exist when Terraform plans the pool's kubernetes_manifest resources, so an
+      // installation in the same plan cannot provide them. An IKarpenter installed by other means
+      // (no Helm or Kubernetes resources under it in this stack) may sit next to its pools.
+      const installers = karpenter.node
+        .findAll()
+        .filter(
+          (c): c is TerraformResource =>
+            TerraformResource.isTerraformResource(c) &&
+            KUBERNETES_INSTALLER.test(c.terraformResourceType) &&
+            TerraformStack.of(c) === stack,
+        );
+      if (installers.length > 0) {
+        const stackName = stack.node.id;
+        throw new ValidationError(
+          `'karpenter' ('${karpenter.node.path}') installs Karpenter in the pool's stack '${stackName}' ` +
+            `(${installers.map((r) => `${r.terraformResourceType} '${r.node.path}'`).join(', ')}): the pool's NodePool and ` +
+            `EC2NodeClass are kubernetes_manifest resources, which need the karpenter.sh CRDs when Terraform plans, before ` +
+            `that installation is applied (hashicorp/terraform-provider-kubernetes#1985). Create the pool in another stack ` +
+            `applied after it, for example workloads with workloads.addDependency(${stackName}).`,
+          this,
+        );
+      }
     }
     for (const b of ['efa', 'localStorageRaid0'] as const) {
       if (props[b] !== undefined) Validate.boolean(this, b, props[b]);

@@ -20,6 +20,7 @@ import { FLEX_START_COMPACT_PREFIXES } from './private/pool-rules';
 import {
   NODE_POOL_NAME_MAX,
   createGpuNodePool,
+  reservationAffinity,
   resolveMachine,
   validateDisk,
   validateGcpPoolProps,
@@ -140,6 +141,9 @@ export class InferenceNodePool extends Construct {
     raiseSizingFindings(this, props.sizing);
     this.capacity = props.capacity ?? Capacity.onDemand();
     const kind = this.capacity.kind;
+    // The capacity (an AWS id or Capacity Block, a malformed reservation) before the zone rules
+    // below, so a pool with both wrong is not fixed one error at a time.
+    reservationAffinity(this, this.capacity, props.cluster.project);
 
     if (props.nodeLocations !== undefined) {
       const zones = Validate.array<string>(this, 'nodeLocations', props.nodeLocations);

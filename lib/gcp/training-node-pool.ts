@@ -16,6 +16,7 @@ import { defaultName, unresolved, validateGceName } from './private/names';
 import {
   NODE_POOL_NAME_MAX,
   createGpuNodePool,
+  reservationAffinity,
   resolveMachine,
   validateDisk,
   validateGcpPoolProps,
@@ -102,6 +103,9 @@ export class TrainingNodePool extends Construct {
     const kind = this.capacity.kind;
     const flex = kind === CapacityKind.FLEX_START;
     const queued = kind === CapacityKind.QUEUED_PROVISIONING;
+    // The capacity (an AWS id or Capacity Block, a malformed reservation) before the zone,
+    // so a pool with both wrong is not fixed one error at a time.
+    reservationAffinity(this, this.capacity, cluster.project);
 
     this.zone = this.resolveZone(props, cluster, m);
     const compactDefault =

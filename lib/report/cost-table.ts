@@ -2,10 +2,6 @@ import { formatMonthlyUsd, formatUnitPrice, isUnverifiedPriceSource } from '../c
 import type { CostLineSummary } from '../core/pricing';
 import type { SynthesizedStack } from './synth-output';
 
-function usd(n: number): string {
-  return `$${Math.round(n).toLocaleString('en-US')}`;
-}
-
 function range(min: number, max: number, fmt: (n: number) => string): string {
   return min === max ? fmt(min) : `${fmt(min)} - ${fmt(max)}`;
 }
@@ -33,9 +29,15 @@ function assumptions(line: CostLineSummary, spotFraction: number): string {
   return parts.join('; ');
 }
 
+/** A monthly change as {@link formatMonthlyUsd} prints it, signed: `+$0.40`, `-$1,200`, `$0`. */
 function signedUsd(n: number): string {
-  const r = Math.round(n);
-  return r === 0 ? '$0' : `${r > 0 ? '+' : '-'}${usd(Math.abs(r))}`;
+  const abs = formatMonthlyUsd(Math.abs(n));
+  return abs === '$0' ? abs : `${n > 0 ? '+' : '-'}${abs}`;
+}
+
+/** Whether a change prints as `$0` (less than half a cent). */
+function isNoChange(n: number): boolean {
+  return signedUsd(n) === '$0';
 }
 
 function totals(stacks: readonly SynthesizedStack[]): Map<string, { min: number; max: number }> {
@@ -45,7 +47,10 @@ function totals(stacks: readonly SynthesizedStack[]): Map<string, { min: number;
 /**
  * A Markdown table of the monthly cost change between two synthesized versions of an app (the
  * base branch and a pull request), per stack and in total, at minimum and maximum scale. Stacks
- * only in one version count as zero in the other.
+ * only in one version count as zero in the other. Amounts and changes are printed as in
+ * {@link renderCostTables}: whole dollars with thousands separators from $10 up, cents below
+ * (a $0.40 change prints as `+$0.40`, not `$0`); a stack whose change is under half a cent is
+ * left out.
  *
  * @param stacks the changed app, read by {@link readSynthOutput}
  * @param base the app before the change, read by {@link readSynthOutput}
@@ -66,15 +71,15 @@ export function renderCostChange(
     sum.bMax += b.max;
     sum.aMin += a.min;
     sum.aMax += a.max;
-    if (Math.round(a.min - b.min) === 0 && Math.round(a.max - b.max) === 0) continue;
+    if (isNoChange(a.min - b.min) && isNoChange(a.max - b.max)) continue;
     const status = !before.has(name) ? ' (new)' : !after.has(name) ? ' (removed)' : '';
     rows.push(
-      `| \`${name}\`${status} | ${range(b.min, b.max, usd)} | ${range(a.min, a.max, usd)} | ` +
+      `| \`${name}\`${status} | ${range(b.min, b.max, formatMonthlyUsd)} | ${range(a.min, a.max, formatMonthlyUsd)} | ` +
         `${signedUsd(a.min - b.min)} / ${signedUsd(a.max - b.max)} |`,
     );
   }
   if (rows.length === 0) {
-    return `**Monthly cost change: none** (${range(sum.aMin, sum.aMax, usd)} before and after)\n`;
+    return `**Monthly cost change: none** (${range(sum.aMin, sum.aMax, formatMonthlyUsd)} before and after)\n`;
   }
   return [
     `**Monthly cost change: ${signedUsd(sum.aMin - sum.bMin)} / ${signedUsd(sum.aMax - sum.bMax)}** (minimum / maximum scale)`,
@@ -82,7 +87,7 @@ export function renderCostChange(
     '| stack | before | after | change (min / max) |',
     '|---|---|---|---|',
     ...rows,
-    `| **total** | ${range(sum.bMin, sum.bMax, usd)} | ${range(sum.aMin, sum.aMax, usd)} | ` +
+    `| **total** | ${range(sum.bMin, sum.bMax, formatMonthlyUsd)} | ${range(sum.aMin, sum.aMax, formatMonthlyUsd)} | ` +
       `**${signedUsd(sum.aMin - sum.bMin)} / ${signedUsd(sum.aMax - sum.bMax)}** |`,
     '',
   ].join('\n');

@@ -1,10 +1,14 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { Release as HelmRelease } from '@cdktf/provider-helm/lib/release';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import {
   EFA_HUGE_PAGES_2MIB,
   GpuAmiType,
+  IEksCluster,
+  IKarpenter,
   Karpenter,
   KARPENTER_CHART,
   KARPENTER_INTERRUPTION_EVENTS,
@@ -409,7 +413,9 @@ describe('KarpenterGpuNodePool', () => {
           accelerator: Accelerator.H100,
           maxGpus: 8,
         }),
-    ).toThrow(/same stack as .*Karpenter/);
+    ).toThrow(
+      /'karpenter' \('platform\/Karpenter'\) installs Karpenter in the pool's stack 'platform' \(helm_release 'platform\/Karpenter\/Resource'\).*the karpenter\.sh CRDs.*hashicorp\/terraform-provider-kubernetes#1985.*platform\)/,
+    );
     expect(
       () =>
         new KarpenterGpuNodePool(s.workloads, 'Q', {
@@ -418,6 +424,59 @@ describe('KarpenterGpuNodePool', () => {
           maxGpus: 8,
         }),
     ).toThrow(/'karpenter' must be a Karpenter/);
+  });
+
+  test("an IKarpenter installed outside the pool's stack may be declared in it; one installing Karpenter there is refused", () => {
+    // A Karpenter installed by other means (a blueprint, another Terraform configuration): its
+    // CRDs exist before this stack is planned, so the pool can live next to its IKarpenter.
+    class ExistingKarpenter extends Construct implements IKarpenter {
+      public readonly efaSecurityGroupId = 'sg-0123456789abcdef0';
+      constructor(
+        scope: Construct,
+        id: string,
+        public readonly cluster: IEksCluster,
+      ) {
+        super(scope, id);
+      }
+    }
+    const s = setup();
+    const existing = new ExistingKarpenter(s.workloads, 'Karpenter', s.cluster);
+    const p = new KarpenterGpuNodePool(s.workloads, 'H100', {
+      karpenter: existing,
+      accelerator: Accelerator.H100,
+      maxGpus: 64,
+    });
+    const json = synthApp(s.app)(s.workloads);
+    const { nodePool, nodeClass } = manifests(json);
+    expect(nodePool.metadata.name).toBe('h100');
+    expect(p.nodeClass.terraformResourceType).toBe('kubernetes_manifest');
+    expect(nodeClass.spec.securityGroupSelectorTerms).toContainEqual({ id: 'sg-0123456789abcdef0' });
+    expect(kubernetesSchemaProblems(json)).toEqual([]);
+
+    // An IKarpenter with its own Helm release in the pool's stack: refused, naming that release.
+    class HelmKarpenter extends ExistingKarpenter {
+      constructor(scope: Construct, id: string, cluster: IEksCluster) {
+        super(scope, id, cluster);
+        new HelmRelease(this, 'Chart', { name: 'karpenter', chart: 'karpenter' });
+      }
+    }
+    const t = setup();
+    new HelmProvider(t.workloads, 'helm', {});
+    const installer = new HelmKarpenter(t.workloads, 'Karpenter', t.cluster);
+    let error: unknown;
+    try {
+      new KarpenterGpuNodePool(t.workloads, 'H100', {
+        karpenter: installer,
+        accelerator: Accelerator.H100,
+        maxGpus: 8,
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).detail).toContain(
+      `'karpenter' ('workloads/Karpenter') installs Karpenter in the pool's stack 'workloads' (helm_release 'workloads/Karpenter/Chart')`,
+    );
   });
 
   test('an EFA pool needs a training subnet', () => {

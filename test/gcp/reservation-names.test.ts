@@ -81,6 +81,57 @@ describe('GCP reservation names', () => {
     expect(e.constructPath).toMatch(/Serve/);
   });
 
+  test('the capacity is checked before the zone requirement, so both errors are not fixed one at a time', () => {
+    // Without nodeLocations, COMPACT placement (explicit, or for a multi-node replica) and a
+    // training pool on a regional cluster need a zone; an AWS id or an AWS Capacity Block is
+    // reported first, and only a valid GCP reservation reaches the zone error.
+    const inference = (capacity: Capacity) => () =>
+      cluster().cluster.addInferenceNodePool('Serve', {
+        accelerator: Accelerator.H100,
+        machineType: 'a3-megagpu-8g',
+        compactPlacement: true,
+        capacity,
+      });
+    const training = (capacity: Capacity) => () =>
+      cluster().cluster.addTrainingNodePool('Train', {
+        accelerator: Accelerator.H100,
+        machineType: 'a3-megagpu-8g',
+        nodes: 2,
+        capacity,
+      });
+    expectAwsIdError(validationError(inference(Capacity.reservation(ODCR))), 'capacity');
+    expectAwsIdError(validationError(training(Capacity.reservation(ODCR))), 'capacity');
+    for (const make of [inference, training]) {
+      expect(validationError(make(Capacity.capacityBlock(ODCR))).detail).toMatch(
+        /CAPACITY_BLOCK\(cr-0123456789abcdef0\) is an AWS EC2 Capacity Block/,
+      );
+    }
+    expect(validationError(inference(Capacity.reservation('a3-mega-res'))).detail).toMatch(
+      /'compactPlacement' \(true\) needs exactly one zone: set 'nodeLocations'/,
+    );
+    expect(validationError(training(Capacity.reservation('a3-mega-res'))).detail).toMatch(
+      /'zone' is required for a training pool on the regional cluster/,
+    );
+    // a single-node pool: the reservation's zone requirement comes after the name check too
+    expectAwsIdError(
+      validationError(() =>
+        cluster().cluster.addInferenceNodePool('Serve', {
+          accelerator: Accelerator.L4,
+          capacity: Capacity.reservation(ODCR),
+        }),
+      ),
+      'capacity',
+    );
+    expect(
+      validationError(() =>
+        cluster().cluster.addInferenceNodePool('Serve', {
+          accelerator: Accelerator.L4,
+          capacity: Capacity.reservation('l4-res'),
+        }),
+      ).detail,
+    ).toMatch(/a specific reservation needs explicit zones/);
+  });
+
   test('a ComputeClass refuses an AWS id as capacity and as a fallback', () => {
     expectAwsIdError(
       validationError(() => computeClass({ capacity: Capacity.reservation(ODCR) })),

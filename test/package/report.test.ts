@@ -120,6 +120,31 @@ describe('report', () => {
     expect(renderPullRequestComment(stacks, { base })).toContain('**Monthly cost change:');
   });
 
+  test("cost change: the cost tables' formatting (cents below $10, thousands separators), no $0 for a small change", () => {
+    const stackOf = (name: string, min: number, max: number): SynthesizedStack => ({
+      name,
+      dependencies: [],
+      terraform: {},
+      costEstimate: { spotFractionOfOnDemand: 0.4, lines: [], monthlyUsd: { min, max } },
+    });
+    // a secret added: $0.40 a month; a key: $1.00 -> $1.30; a large stack: +$0.45 on $12,345.60
+    const base = [stackOf('keys', 1, 1), stackOf('big', 12345.6, 12345.6)];
+    const head = [stackOf('keys', 1.3, 1.3), stackOf('big', 12346.05, 12346.05), stackOf('secret', 0.4, 0.4)];
+    const md = renderCostChange(head, base);
+    expect(md).toContain('**Monthly cost change: +$1.15 / +$1.15** (minimum / maximum scale)');
+    expect(md).toContain('| `keys` | $1.00 | $1.30 | +$0.30 / +$0.30 |');
+    expect(md).toContain('| `big` | $12,346 | $12,346 | +$0.45 / +$0.45 |');
+    expect(md).toContain('| `secret` (new) | $0 | $0.40 | +$0.40 / +$0.40 |');
+    expect(md).toContain('| **total** | $12,347 | $12,348 | **+$1.15 / +$1.15** |');
+    // a decrease keeps its sign and cents; less than half a cent is no change
+    expect(renderCostChange([stackOf('keys', 0.6, 0.6)], [stackOf('keys', 1, 1)])).toContain(
+      '| `keys` | $1.00 | $0.60 | -$0.40 / -$0.40 |',
+    );
+    expect(renderCostChange([stackOf('keys', 1.004, 1.004)], [stackOf('keys', 1, 1)])).toBe(
+      '**Monthly cost change: none** ($1.00 before and after)\n',
+    );
+  });
+
   test('diagram: stacks and roles as subgraphs, references and deployment order as arrows', () => {
     const d = renderDiagram(stacks);
     expect(d.split('\n')[0]).toBe('flowchart TB');
