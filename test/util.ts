@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App, Testing, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { ValidationError } from '../lib/core';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 
 /** Synthesized Terraform JSON of a stack, with validations run (`Testing.synth(stack, true)`). */
@@ -84,4 +85,18 @@ export function warningsWithId(scope: IConstruct, id: string): string[] {
     .flatMap((c) => c.node.metadata)
     .filter((m) => m.type === '@cdktf/warn' && String(m.data).startsWith(prefix))
     .map((m) => String(m.data));
+}
+
+/**
+ * Runs `fn` and returns the ValidationError it throws; fails the test if it throws something
+ * else or nothing.
+ */
+export function validationErrorOf(fn: () => unknown): ValidationError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ValidationError) return e;
+    throw new Error(`expected a ValidationError, got ${String(e)}`);
+  }
+  throw new Error('expected a ValidationError, nothing was thrown');
 }

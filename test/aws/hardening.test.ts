@@ -1,21 +1,11 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CheckpointStore, EksCluster, GpuNetwork, Monitoring, Registry } from '../../lib/aws';
-import { Accelerator, ModelSpec, Quantization, ValidationError, sizeModel } from '../../lib/core';
-import { resourcesOf, synthJson } from '../util';
+import { Accelerator, ModelSpec, Quantization, sizeModel } from '../../lib/core';
+import { resourcesOf, synthJson, validationErrorOf } from '../util';
 import { awsStack, clusterStack, network } from './util';
 
 // Issue 10 §2 "Also found" on AWS: each test fails before its fix.
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('nothing thrown');
-}
 
 describe('AWS grants', () => {
   test('grantRead twice and grantReadWrite give one merged policy per role, with an id from the role', () => {
@@ -97,7 +87,7 @@ describe('EksCluster outputs', () => {
     const stack = awsStack();
     const net = network(stack);
     new EksCluster(new Construct(stack, 'a-b'), 'C', { network: net, clusterName: 'one' });
-    const e = errorOf(
+    const e = validationErrorOf(
       () => new EksCluster(new Construct(stack, 'a_b'), 'C', { network: net, clusterName: 'two' }),
     );
     expect(e.code).toBe('duplicate');
@@ -109,7 +99,7 @@ describe('duplicate construct ids from user lists', () => {
   test('the same managed policy twice, or two that share an id, is a ValidationError', () => {
     const { cluster } = clusterStack();
     expect(
-      errorOf(() =>
+      validationErrorOf(() =>
         cluster.addWorkloadRole('R', {
           namespace: 'a',
           serviceAccount: 'a',
@@ -118,13 +108,13 @@ describe('duplicate construct ids from user lists', () => {
       ).code,
     ).toBe('duplicate');
     expect(
-      errorOf(() =>
+      validationErrorOf(() =>
         cluster.addWorkloadRole('S', { namespace: 'a', serviceAccount: 'a', managedPolicies: ['a/b', 'ab'] }),
       ).code,
     ).toBe('duplicate');
   });
   test("repositories 'a/b' and 'a_b' would share an id", () => {
-    const e = errorOf(() => new Registry(awsStack(), 'Registry', { repositories: ['a/b', 'a_b'] }));
+    const e = validationErrorOf(() => new Registry(awsStack(), 'Registry', { repositories: ['a/b', 'a_b'] }));
     expect(e.code).toBe('duplicate');
     expect(e.message).toContain(`'repositories' lists 'a/b' and 'a_b'`);
   });
@@ -169,7 +159,9 @@ describe('fromNetworkAttributes validates its input', () => {
     [{ ...attrs, privateSubnets: [priv[0], priv[0]] }, 'duplicate'],
     [{ ...attrs, privateSubnets: 'subnet-0aaaaaaaaaaaaaaaa' }, 'type'],
   ])('refuses %p', (a, code) => {
-    expect(errorOf(() => GpuNetwork.fromNetworkAttributes(awsStack(), 'E', a as any)).code).toBe(code);
+    expect(validationErrorOf(() => GpuNetwork.fromNetworkAttributes(awsStack(), 'E', a as any)).code).toBe(
+      code,
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import { TerraformStack } from 'cdktf';
 import { AutoModeGpuNodePool, EksCluster, Karpenter, KarpenterGpuNodePool } from '../../lib/aws';
 import { Accelerator, Capacity, ValidationError } from '../../lib/core';
 import { awsStack, clusterStack, network } from './util';
+import { validationErrorOf } from '../util';
 
 // Capacity.reservation() takes an AWS id ('cr-...') or a GCP reservation name: every AWS path
 // that renders a reservation id refuses a GCP name at synth instead of writing it to Terraform
@@ -11,17 +12,6 @@ import { awsStack, clusterStack, network } from './util';
 
 const GCP_NAME = 'xyz';
 const ODCR = 'cr-0fedcba9876543210';
-
-/** Runs `fn` and returns the ValidationError it throws. */
-function validationError(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError, nothing was thrown');
-}
 
 function expectReservationIdError(e: ValidationError, prop: string): void {
   expect(e.code).toBe('aws-reservation-id');
@@ -64,7 +54,7 @@ function elastic(kind: 'karpenter' | 'auto-mode') {
 describe('AWS capacity reservation ids', () => {
   test('a training node group refuses a GCP reservation name', () => {
     const { cluster } = clusterStack();
-    const e = validationError(() =>
+    const e = validationErrorOf(() =>
       cluster.addTrainingNodeGroup('H100', {
         accelerator: Accelerator.H100,
         nodes: 2,
@@ -78,7 +68,7 @@ describe('AWS capacity reservation ids', () => {
 
   test('an inference node group refuses a GCP reservation name', () => {
     const { cluster } = clusterStack();
-    const e = validationError(() =>
+    const e = validationErrorOf(() =>
       cluster.addInferenceNodeGroup('L40S', {
         accelerator: Accelerator.L40S,
         capacity: Capacity.reservation(GCP_NAME),
@@ -90,7 +80,7 @@ describe('AWS capacity reservation ids', () => {
 
   test('a node group refuses the GCP-only reservation options', () => {
     const { cluster } = clusterStack();
-    const e = validationError(() =>
+    const e = validationErrorOf(() =>
       cluster.addInferenceNodeGroup('L40S', {
         accelerator: Accelerator.L40S,
         capacity: Capacity.reservation(ODCR, { project: 'shared-project' }),
@@ -105,11 +95,11 @@ describe('AWS capacity reservation ids', () => {
     'a %s pool refuses a GCP reservation name as capacity and as a fallback',
     (kind) => {
       expectReservationIdError(
-        validationError(() => elastic(kind)({ capacity: Capacity.reservation(GCP_NAME) })),
+        validationErrorOf(() => elastic(kind)({ capacity: Capacity.reservation(GCP_NAME) })),
         'capacity',
       );
       expectReservationIdError(
-        validationError(() =>
+        validationErrorOf(() =>
           elastic(kind)({
             capacity: Capacity.reservation(ODCR),
             fallbackCapacity: [Capacity.reservation(GCP_NAME)],

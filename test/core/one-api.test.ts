@@ -26,20 +26,10 @@ import {
   TraceCollector,
   WeightsSource,
 } from '../../lib/k8s';
-import { resourcesOf, synthJson, testStack } from '../util';
+import { resourcesOf, synthJson, testStack, validationErrorOf } from '../util';
 import { awsStack, network } from '../aws/util';
 import { gcpStack, warningIds } from '../gcp/helpers';
 import { platformAndWorkloads } from '../k8s/helpers';
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('pool labels: the same two keys on every cloud', () => {
   test('the keys live once, in core', () => {
@@ -76,7 +66,9 @@ describe('pool labels: the same two keys on every cloud', () => {
   test('an EKS construct id that is not a label value is refused, naming it and a fix', () => {
     const stack = awsStack();
     const cluster = new EksCluster(stack, 'Cluster', { network: network(stack) });
-    const e = errorOf(() => cluster.addInferenceNodeGroup('L4 pool', { accelerator: Accelerator.L4 }));
+    const e = validationErrorOf(() =>
+      cluster.addInferenceNodeGroup('L4 pool', { accelerator: Accelerator.L4 }),
+    );
     expect(e.message).toMatch(
       /construct id 'L4 pool' names the pool in the node label cdktf-ai-infra\/node-pool/,
     );
@@ -87,7 +79,7 @@ describe('pool labels: the same two keys on every cloud', () => {
     const stack = awsStack();
     const cluster = new EksCluster(stack, 'Cluster', { network: network(stack) });
     expect(
-      errorOf(() =>
+      validationErrorOf(() =>
         cluster.addInferenceNodeGroup('L4', {
           accelerator: Accelerator.L4,
           labels: { [POOL_ROLE_LABEL]: 'x' },
@@ -101,7 +93,9 @@ describe('pool labels: the same two keys on every cloud', () => {
     ['-a', /'-a' names the pool/],
     ['a'.repeat(64), /1-63 characters/],
   ])('poolNodeLabels refuses %j', (name, re) => {
-    expect(errorOf(() => poolNodeLabels(testStack().stack, "'name'", name, undefined)).message).toMatch(re);
+    expect(
+      validationErrorOf(() => poolNodeLabels(testStack().stack, "'name'", name, undefined)).message,
+    ).toMatch(re);
   });
 
   test('poolNodeLabels without a role sets only the pool label (Karpenter pools)', () => {
@@ -118,7 +112,7 @@ describe("'project' in every module; 'projectId' deprecated where a factory took
       value: 'o',
       deprecation: expect.stringMatching(/^F: 'old' is deprecated .*rename it to 'new'/),
     });
-    expect(errorOf(() => renamedOption('F', 'old', 'o', 'new', 'n')).message).toMatch(
+    expect(validationErrorOf(() => renamedOption('F', 'old', 'o', 'new', 'n')).message).toMatch(
       /F: 'old' and 'new' are both set/,
     );
   });
@@ -206,7 +200,7 @@ test('a ModelServer without weights is a ValidationError, not a TypeError', () =
     quantization: Quantization.BF16,
     accelerator: Accelerator.L4,
   };
-  expect(errorOf(() => new ModelServer(workloads, 'S', props)).message).toMatch(
+  expect(validationErrorOf(() => new ModelServer(workloads, 'S', props)).message).toMatch(
     /'weights' \(not set\) must be a WeightsSource/,
   );
 });
@@ -232,7 +226,9 @@ describe("MonitoringStack 'alertRules' takes AlertRuleSetOptions, as aws and gcp
 
   test('invalid options raise the rule-set error with the construct path', () => {
     const { platform } = platformAndWorkloads();
-    const e = errorOf(() => new MonitoringStack(platform, 'M', { alertRules: { groups: ['nope' as any] } }));
+    const e = validationErrorOf(
+      () => new MonitoringStack(platform, 'M', { alertRules: { groups: ['nope' as any] } }),
+    );
     expect(e.message).toMatch(/^platform\/M: 'groups\[0\]'/);
   });
 

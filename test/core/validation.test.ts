@@ -9,19 +9,9 @@ import {
   awsPartitionOfRegion,
   describeValue,
 } from '../../lib/core';
+import { validationErrorOf } from '../util';
 
 const scope = new Construct(new TerraformStack(Testing.app(), 'stack'), 'Thing');
-
-/** The error `fn` throws (fails when it returns or throws anything but a ValidationError). */
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw new Error(`expected a ValidationError, got ${String(e)}`);
-  }
-  throw new Error('expected a ValidationError, nothing was thrown');
-}
 
 type V = (s: Construct | undefined, prop: string, value: unknown) => unknown;
 
@@ -32,7 +22,7 @@ function table(name: string, v: V, code: string, good: unknown[], bad: unknown[]
       expect(v(scope, 'prop', g)).toBe(g);
     });
     test.each(bad.map((b) => [b]))('rejects %p', (b) => {
-      const e = errorOf(() => v(scope, 'prop', b));
+      const e = validationErrorOf(() => v(scope, 'prop', b));
       expect([code, VALIDATION_CODES.TYPE, VALIDATION_CODES.STRING]).toContain(e.code);
       expect(e.message).toMatch(/^stack\/Thing: 'prop'/);
     });
@@ -46,7 +36,9 @@ const hostileStrings = ['', ' ', '\u00e9', 'a b', 'x'.repeat(300), null, 42, und
 
 describe('ValidationError codes', () => {
   test('carries a stable code, the construct path and the prop as written', () => {
-    const e = errorOf(() => Validate.integer(scope, 'sizing.gpusPerReplica', 1e21, { min: 1, max: 64 }));
+    const e = validationErrorOf(() =>
+      Validate.integer(scope, 'sizing.gpusPerReplica', 1e21, { min: 1, max: 64 }),
+    );
     expect(e.code).toBe('number-range');
     expect(e.message).toBe(
       `stack/Thing: 'sizing.gpusPerReplica' (1e+21) must be a whole number from 1 to 64.`,
@@ -56,7 +48,7 @@ describe('ValidationError codes', () => {
     expect(new ValidationError('x').code).toBe('invalid-value');
   });
   test('withScope keeps the code', () => {
-    const e = errorOf(() =>
+    const e = validationErrorOf(() =>
       ValidationError.withScope(scope, () => Validate.awsRegion(undefined, 'region', 'mars')),
     );
     expect(e.code).toBe('aws-region');
@@ -91,7 +83,7 @@ describe('numbers', () => {
     [undefined],
     [{}],
   ])('integer rejects %p with a ValidationError', (v) => {
-    const e = errorOf(() => Validate.integer(scope, 'replicas', v));
+    const e = validationErrorOf(() => Validate.integer(scope, 'replicas', v));
     expect(['type', 'number-range']).toContain(e.code);
     expect(e.message).toContain(`'replicas'`);
   });
@@ -119,7 +111,7 @@ describe('numbers', () => {
     expect(Validate.number(scope, 'x', 0.5, { min: 0, max: 1 })).toBe(0.5);
   });
   test('boolean rejects the string true', () => {
-    expect(errorOf(() => Validate.boolean(scope, 'spot', 'true')).code).toBe('type');
+    expect(validationErrorOf(() => Validate.boolean(scope, 'spot', 'true')).code).toBe('type');
   });
 });
 
@@ -131,8 +123,10 @@ describe('strings, enums, duplicates', () => {
     },
   );
   test('string rejects surrounding whitespace and length', () => {
-    expect(errorOf(() => Validate.string(scope, 'name', ' a')).code).toBe('string');
-    expect(errorOf(() => Validate.string(scope, 'name', 'abcd', { maxLength: 3 })).code).toBe('string');
+    expect(validationErrorOf(() => Validate.string(scope, 'name', ' a')).code).toBe('string');
+    expect(validationErrorOf(() => Validate.string(scope, 'name', 'abcd', { maxLength: 3 })).code).toBe(
+      'string',
+    );
   });
   test('oneOf lists the allowed values', () => {
     expect(() => Validate.oneOf(scope, 'severity', 'fatal', ['warning', 'critical'])).toThrow(
@@ -140,7 +134,7 @@ describe('strings, enums, duplicates', () => {
     );
   });
   test('unique names both entries', () => {
-    const e = errorOf(() =>
+    const e = validationErrorOf(() =>
       Validate.unique(
         scope,
         'emails',
@@ -157,9 +151,9 @@ describe('strings, enums, duplicates', () => {
     expect(() => Validate.unique(scope, 'emails', ['a@x.io', 'b@x.io'])).not.toThrow();
   });
   test('arrays and maps of the wrong type', () => {
-    expect(errorOf(() => Validate.array(scope, 'emails', 'a@x.io')).code).toBe('type');
-    expect(errorOf(() => Validate.stringMap(scope, 'labels', { a: 1 })).code).toBe('type');
-    expect(errorOf(() => Validate.stringMap(scope, 'labels', null)).code).toBe('type');
+    expect(validationErrorOf(() => Validate.array(scope, 'emails', 'a@x.io')).code).toBe('type');
+    expect(validationErrorOf(() => Validate.stringMap(scope, 'labels', { a: 1 })).code).toBe('type');
+    expect(validationErrorOf(() => Validate.stringMap(scope, 'labels', null)).code).toBe('type');
   });
 });
 
@@ -222,8 +216,10 @@ table(
 describe('k8sLabels', () => {
   test('checks keys and values', () => {
     expect(Validate.k8sLabels(scope, 'nodeLabels', { pool: 'gpu' })).toEqual({ pool: 'gpu' });
-    expect(errorOf(() => Validate.k8sLabels(scope, 'nodeLabels', { 'a b': 'x' })).code).toBe('k8s-label-key');
-    const e = errorOf(() => Validate.k8sLabels(scope, 'nodeLabels', { pool: 'x y' }));
+    expect(validationErrorOf(() => Validate.k8sLabels(scope, 'nodeLabels', { 'a b': 'x' })).code).toBe(
+      'k8s-label-key',
+    );
+    const e = validationErrorOf(() => Validate.k8sLabels(scope, 'nodeLabels', { pool: 'x y' }));
     expect(e.code).toBe('k8s-label-value');
     expect(e.message).toContain(`'nodeLabels['pool']'`);
   });
@@ -239,17 +235,19 @@ describe('k8sTaint and k8sToleration', () => {
     expect(
       Validate.k8sTaint(scope, 'taints[0]', { key: 'a', value: 'b', effect: 'NO_EXECUTE' }),
     ).toBeDefined();
-    expect(errorOf(() => Validate.k8sTaint(scope, 'taints[0]', { key: 'a', effect: 'Never' })).code).toBe(
-      'k8s-taint',
-    );
     expect(
-      errorOf(() => Validate.k8sTaint(scope, 'taints[0]', { key: 'a b', effect: 'NoSchedule' })).code,
+      validationErrorOf(() => Validate.k8sTaint(scope, 'taints[0]', { key: 'a', effect: 'Never' })).code,
     ).toBe('k8s-taint');
     expect(
-      errorOf(() => Validate.k8sTaint(scope, 'taints[0]', { key: 'a', value: '-', effect: 'NoSchedule' }))
+      validationErrorOf(() => Validate.k8sTaint(scope, 'taints[0]', { key: 'a b', effect: 'NoSchedule' }))
         .code,
     ).toBe('k8s-taint');
-    expect(errorOf(() => Validate.k8sTaint(scope, 'taints[0]', null)).code).toBe('type');
+    expect(
+      validationErrorOf(() =>
+        Validate.k8sTaint(scope, 'taints[0]', { key: 'a', value: '-', effect: 'NoSchedule' }),
+      ).code,
+    ).toBe('k8s-taint');
+    expect(validationErrorOf(() => Validate.k8sTaint(scope, 'taints[0]', null)).code).toBe('type');
   });
   test.each([
     [{ operator: 'Exists' }],
@@ -270,7 +268,7 @@ describe('k8sTaint and k8sToleration', () => {
     [{ key: 'a', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: NaN }],
   ])('rejects toleration %p', (t) => {
     expect(['k8s-toleration', 'number-range']).toContain(
-      errorOf(() => Validate.k8sToleration(scope, 'tolerations[0]', t)).code,
+      validationErrorOf(() => Validate.k8sToleration(scope, 'tolerations[0]', t)).code,
     );
   });
 });
@@ -293,7 +291,7 @@ describe('k8sQuantity', () => {
     ['16gi'],
     [null],
   ])('rejects %p', (q) => {
-    const e = errorOf(() => Validate.k8sQuantity(scope, 'resources.cpu', q));
+    const e = validationErrorOf(() => Validate.k8sQuantity(scope, 'resources.cpu', q));
     expect(['k8s-quantity', 'type']).toContain(e.code);
   });
   test('names the prop for cpu: 2 Gi', () => {
@@ -322,7 +320,7 @@ describe('duration', () => {
     'prometheus rejects %p',
     (d) => {
       expect(['duration', 'type', 'string']).toContain(
-        errorOf(() => Validate.duration(scope, 'for', d)).code,
+        validationErrorOf(() => Validate.duration(scope, 'for', d)).code,
       );
     },
   );
@@ -381,10 +379,10 @@ describe('AWS partitions and zones', () => {
     expect(Validate.awsAvailabilityZone(scope, 'az', 'us-west-2-lax-1a', 'us-west-2')).toBe(
       'us-west-2-lax-1a',
     );
-    expect(errorOf(() => Validate.awsAvailabilityZone(scope, 'az', 'us-east-1')).code).toBe(
+    expect(validationErrorOf(() => Validate.awsAvailabilityZone(scope, 'az', 'us-east-1')).code).toBe(
       'aws-availability-zone',
     );
-    expect(errorOf(() => Validate.awsAvailabilityZone(scope, 'az', 'us-east-1zz')).code).toBe(
+    expect(validationErrorOf(() => Validate.awsAvailabilityZone(scope, 'az', 'us-east-1zz')).code).toBe(
       'aws-availability-zone',
     );
     expect(() => Validate.awsAvailabilityZone(scope, 'az', 'us-west-2a', 'us-east-1')).toThrow(
@@ -393,7 +391,9 @@ describe('AWS partitions and zones', () => {
   });
   test('partition', () => {
     expect(Validate.awsPartition(scope, 'partition', 'aws-us-gov')).toBe('aws-us-gov');
-    expect(errorOf(() => Validate.awsPartition(scope, 'partition', 'aws-gov')).code).toBe('aws-partition');
+    expect(validationErrorOf(() => Validate.awsPartition(scope, 'partition', 'aws-gov')).code).toBe(
+      'aws-partition',
+    );
   });
 });
 describe('arn', () => {
@@ -415,7 +415,7 @@ describe('arn', () => {
     ['sns:us-east-1:123456789012:x'],
     ['arn:aws:sns:us-east-1:123456789012:a b'],
   ])('rejects %p', (a) => {
-    expect(errorOf(() => Validate.arn(scope, 'arn', a)).code).toBe('aws-arn');
+    expect(validationErrorOf(() => Validate.arn(scope, 'arn', a)).code).toBe('aws-arn');
   });
   test('service and resource prefix', () => {
     expect(() =>
@@ -447,8 +447,10 @@ describe('EC2 ids, instance types', () => {
   });
   test('reservation ids', () => {
     expect(Validate.awsReservationId(scope, 'id', 'cr-0123456789abcdef0')).toBe('cr-0123456789abcdef0');
-    expect(errorOf(() => Validate.awsReservationId(scope, 'id', 'cr-0123')).code).toBe('aws-reservation-id');
-    expect(errorOf(() => Validate.awsReservationId(scope, 'id', 'cr-0123456789ABCDEF0')).code).toBe(
+    expect(validationErrorOf(() => Validate.awsReservationId(scope, 'id', 'cr-0123')).code).toBe(
+      'aws-reservation-id',
+    );
+    expect(validationErrorOf(() => Validate.awsReservationId(scope, 'id', 'cr-0123456789ABCDEF0')).code).toBe(
       'aws-reservation-id',
     );
   });
@@ -508,7 +510,7 @@ describe('cidr', () => {
     ['01.0.0.0/16'],
   ])('rejects %p', (c) => {
     expect(
-      errorOf(() =>
+      validationErrorOf(() =>
         Validate.cidr(scope, 'cidr', c, { minPrefix: 16, maxPrefix: 28, reason: 'the AWS VPC range' }),
       ).code,
     ).toBe('cidr');
@@ -558,7 +560,7 @@ describe('gcpZone', () => {
       'us-central1-1',
       'mars1-a',
     ]) {
-      expect(errorOf(() => Validate.gcpZone(scope, 'zone', z)).code).toBe('gcp-zone');
+      expect(validationErrorOf(() => Validate.gcpZone(scope, 'zone', z)).code).toBe('gcp-zone');
     }
   });
   test('in the given region, with a message that names both', () => {
@@ -625,7 +627,9 @@ table(
 test('gcpLabels caps the count at 64', () => {
   const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v']));
   expect(() => Validate.gcpLabels(scope, 'labels', many)).toThrow(/at most 64/);
-  expect(errorOf(() => Validate.gcpLabels(scope, 'labels', { Team: 'x' })).code).toBe('gcp-label-key');
+  expect(validationErrorOf(() => Validate.gcpLabels(scope, 'labels', { Team: 'x' })).code).toBe(
+    'gcp-label-key',
+  );
 });
 
 // https://html.spec.whatwg.org/multipage/input.html#valid-e-mail-address
@@ -744,7 +748,7 @@ describe('promqlSelector', () => {
     [''],
   ])('rejects %p', (s) => {
     expect(['promql-selector', 'string']).toContain(
-      errorOf(() => Validate.promqlSelector(scope, 'selector', s)).code,
+      validationErrorOf(() => Validate.promqlSelector(scope, 'selector', s)).code,
     );
   });
   test('prometheus names', () => {

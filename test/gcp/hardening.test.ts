@@ -5,20 +5,10 @@ import { GkeCluster } from '../../lib/gcp/cluster';
 import { Monitoring } from '../../lib/gcp/monitoring';
 import { GkeNetwork } from '../../lib/gcp/network';
 import { GcpPrincipal } from '../../lib/gcp/principal';
-import { resourcesOf, synthJson } from '../util';
+import { resourcesOf, synthJson, validationErrorOf } from '../util';
 import { gcpStack } from './helpers';
 
 // Issue 10 §2 on Google Cloud: each test fails before its fix.
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('nothing thrown');
-}
 
 function cluster(location?: string) {
   const { stack } = gcpStack();
@@ -29,14 +19,14 @@ function cluster(location?: string) {
 describe('regions, zones and project ids', () => {
   test("a prefix check no longer accepts 'us-central1-zz'", () => {
     const { cluster: c } = cluster();
-    const e = errorOf(() =>
+    const e = validationErrorOf(() =>
       c.addTrainingNodePool('T', { accelerator: Accelerator.H100, nodes: 2, zone: 'us-central1-zz' }),
     );
     expect(e.code).toBe('gcp-zone');
   });
   test('a region given as a zone gets a message that does not contradict itself', () => {
     const { cluster: c } = cluster();
-    const e = errorOf(() =>
+    const e = validationErrorOf(() =>
       c.addTrainingNodePool('T', { accelerator: Accelerator.H100, nodes: 2, zone: 'us-central1' }),
     );
     expect(e.message).toContain(
@@ -48,13 +38,13 @@ describe('regions, zones and project ids', () => {
     'project %p is refused',
     (project) => {
       const { stack } = gcpStack();
-      expect(errorOf(() => new GkeNetwork(stack, 'N', { project, region: 'us-central1' })).code).toBe(
-        'gcp-project-id',
-      );
+      expect(
+        validationErrorOf(() => new GkeNetwork(stack, 'N', { project, region: 'us-central1' })).code,
+      ).toBe('gcp-project-id');
     },
   );
   test('a cluster location that is neither region nor zone is refused', () => {
-    expect(errorOf(() => cluster('us-central')).code).toBe('gcp-zone');
+    expect(validationErrorOf(() => cluster('us-central')).code).toBe('gcp-zone');
   });
 });
 
@@ -62,7 +52,7 @@ describe('labels are validated, not silently normalised', () => {
   test('explicit bucket labels', () => {
     const { stack } = gcpStack();
     expect(
-      errorOf(
+      validationErrorOf(
         () =>
           new CheckpointBucket(stack, 'B', {
             bucketName: 'acme-ckpt',
@@ -75,8 +65,9 @@ describe('labels are validated, not silently normalised', () => {
   test('explicit Artifact Registry labels', () => {
     const { stack } = gcpStack();
     expect(
-      errorOf(() => new ArtifactRegistry(stack, 'R', { location: 'us-central1', labels: { team: 'ML' } }))
-        .code,
+      validationErrorOf(
+        () => new ArtifactRegistry(stack, 'R', { location: 'us-central1', labels: { team: 'ML' } }),
+      ).code,
     ).toBe('gcp-label-value');
   });
 });
@@ -86,9 +77,9 @@ describe('buckets and locations', () => {
     'bucket name %p',
     (bucketName) => {
       const { stack } = gcpStack();
-      expect(errorOf(() => new CheckpointBucket(stack, 'B', { bucketName, location: 'US' })).code).toBe(
-        'gcp-gcs-bucket-name',
-      );
+      expect(
+        validationErrorOf(() => new CheckpointBucket(stack, 'B', { bucketName, location: 'US' })).code,
+      ).toBe('gcp-gcs-bucket-name');
     },
   );
   test('bucket locations: region, multi-region or dual-region', () => {
@@ -125,7 +116,8 @@ describe('duplicates from user lists', () => {
   test('the same e-mail twice (any case) is a ValidationError', () => {
     const { stack } = gcpStack();
     expect(
-      errorOf(() => new Monitoring(stack, 'M', { emails: ['a@example.com', 'A@example.com'] })).code,
+      validationErrorOf(() => new Monitoring(stack, 'M', { emails: ['a@example.com', 'A@example.com'] }))
+        .code,
     ).toBe('duplicate');
   });
   test('a.b@x and a-b@x stay two channels', () => {
@@ -137,9 +129,9 @@ describe('duplicates from user lists', () => {
   });
   test('an http webhook is refused', () => {
     const { stack } = gcpStack();
-    expect(errorOf(() => new Monitoring(stack, 'M', { webhookUrl: 'http://hooks.example.com/x' })).code).toBe(
-      'url',
-    );
+    expect(
+      validationErrorOf(() => new Monitoring(stack, 'M', { webhookUrl: 'http://hooks.example.com/x' })).code,
+    ).toBe('url');
   });
 });
 

@@ -1,12 +1,5 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
-import {
-  Accelerator,
-  ModelSpec,
-  Quantization,
-  SizingAdvice,
-  ValidationError,
-  sizeModel,
-} from '../../lib/core';
+import { Accelerator, ModelSpec, Quantization, SizingAdvice, sizeModel } from '../../lib/core';
 import { ArtifactRegistry } from '../../lib/gcp/artifact-registry';
 import { CheckpointBucket } from '../../lib/gcp/checkpoint-bucket';
 import { GkeCluster, GkeClusterAttributes } from '../../lib/gcp/cluster';
@@ -15,7 +8,7 @@ import { GpuDirect } from '../../lib/gcp/machine-types';
 import { GkeNetwork, GkeNetworkAttributes } from '../../lib/gcp/network';
 import { GcpPrincipal } from '../../lib/gcp/principal';
 import { TrainingNodePool } from '../../lib/gcp/training-node-pool';
-import { onlyResource, resourcesOf, synthJson } from '../util';
+import { onlyResource, resourcesOf, synthJson, validationErrorOf } from '../util';
 import { gcpStack, warningIds } from './helpers';
 
 const NET: GkeNetworkAttributes = {
@@ -45,16 +38,6 @@ function imported(
     nodeServiceAccountEmail: NODES_SA,
     ...attrs,
   });
-}
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new ValidationError('expected a ValidationError');
 }
 
 describe('GkeCluster.fromClusterAttributes', () => {
@@ -132,7 +115,7 @@ describe('GkeCluster.fromClusterAttributes', () => {
     ['kubernetesVersion', { kubernetesVersion: 'latest' }, /'kubernetesVersion' \('latest'\) must look like/],
     ['multiNetworking', { multiNetworking: 'yes' as unknown as boolean }, /'multiNetworking'/],
   ])('throws a ValidationError for a bad %s', (_p, attrs, message) => {
-    expect(errorOf(() => imported(gcpStack().stack, attrs)).message).toMatch(message);
+    expect(validationErrorOf(() => imported(gcpStack().stack, attrs)).message).toMatch(message);
   });
 });
 
@@ -167,7 +150,7 @@ describe('GkeNetwork.fromNetworkAttributes', () => {
   test('a cluster refuses a control-plane range overlapping its ranges', () => {
     const { stack } = gcpStack();
     const network = GkeNetwork.fromNetworkAttributes(stack, 'Vpc', { ...NET, ipv4Ranges: ['172.16.0.0/16'] });
-    expect(errorOf(() => new GkeCluster(stack, 'C', { network })).message).toMatch(
+    expect(validationErrorOf(() => new GkeCluster(stack, 'C', { network })).message).toMatch(
       /'masterIpv4CidrBlock' .* overlaps/,
     );
   });
@@ -193,7 +176,8 @@ describe('GkeNetwork.fromNetworkAttributes', () => {
     ['ipv4Ranges', { ipv4Ranges: ['10.0.0.0/33'] }, /ipv4Ranges\[0\]/],
   ])('throws a ValidationError for a bad %s', (_p, attrs, message) => {
     expect(
-      errorOf(() => GkeNetwork.fromNetworkAttributes(gcpStack().stack, 'Vpc', { ...NET, ...attrs })).message,
+      validationErrorOf(() => GkeNetwork.fromNetworkAttributes(gcpStack().stack, 'Vpc', { ...NET, ...attrs }))
+        .message,
     ).toMatch(message);
   });
 });
@@ -226,7 +210,7 @@ describe('CheckpointBucket.fromBucketName', () => {
 
   test('throws a ValidationError for a bad bucket name', () => {
     expect(
-      errorOf(() => CheckpointBucket.fromBucketName(gcpStack().stack, 'C', 'Bad..Name')).message,
+      validationErrorOf(() => CheckpointBucket.fromBucketName(gcpStack().stack, 'C', 'Bad..Name')).message,
     ).toMatch(/'bucketName'/);
   });
 });
@@ -258,7 +242,7 @@ describe('ArtifactRegistry.fromRepositoryAttributes', () => {
     ['repositoryId', { repositoryId: 'Serving' }],
   ])('throws a ValidationError for a bad %s', (prop, attrs) => {
     expect(
-      errorOf(() =>
+      validationErrorOf(() =>
         ArtifactRegistry.fromRepositoryAttributes(gcpStack().stack, 'R', {
           project: 'acme-ml',
           location: 'us-central1',
@@ -291,7 +275,7 @@ describe('deprecated GCP names', () => {
     const { stack } = gcpStack();
     const network = GkeNetwork.fromNetworkAttributes(stack, 'Vpc', NET);
     expect(
-      errorOf(() => new GkeCluster(stack, 'C', { network, name: 'a', clusterName: 'b' })).message,
+      validationErrorOf(() => new GkeCluster(stack, 'C', { network, name: 'a', clusterName: 'b' })).message,
     ).toMatch(/'name' and 'clusterName' are both set/);
   });
 
@@ -330,7 +314,7 @@ describe('GKE pool labels follow the AWS rule (core mergeNodeLabels)', () => {
   test('a user label may not redefine the pool-role label (it used to win silently)', () => {
     const { stack } = gcpStack();
     expect(
-      errorOf(
+      validationErrorOf(
         () =>
           new InferenceNodePool(stack, 'L4', {
             cluster: imported(stack),
@@ -344,7 +328,7 @@ describe('GKE pool labels follow the AWS rule (core mergeNodeLabels)', () => {
   test('a kubernetes.io label is refused on GKE as on EKS (NodeRestriction)', () => {
     const { stack } = gcpStack();
     expect(
-      errorOf(
+      validationErrorOf(
         () =>
           new InferenceNodePool(stack, 'L4', {
             cluster: imported(stack),

@@ -2,7 +2,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Accelerator, Capacity, ValidationError } from '../../lib/core';
 import { ComputeClass, GkeCluster, GkeNetwork } from '../../lib/gcp';
-import { onlyResource, resourcesOf, synthApp, synthJson } from '../util';
+import { onlyResource, resourcesOf, synthApp, synthJson, validationErrorOf } from '../util';
 import { gcpStack } from './helpers';
 
 // Capacity.reservation() takes a GCP reservation name or an AWS id ('cr-...'). Every GKE path that
@@ -11,17 +11,6 @@ import { gcpStack } from './helpers';
 // reservation at apply.
 
 const ODCR = 'cr-0123456789abcdef0';
-
-/** Runs `fn` and returns the ValidationError it throws. */
-function validationError(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError, nothing was thrown');
-}
 
 function expectAwsIdError(e: ValidationError, prop: string): void {
   expect(e.code).toBe('gcp-resource-name');
@@ -55,7 +44,7 @@ function computeClass(props: { capacity?: Capacity; fallbackCapacity?: Capacity[
 describe('GCP reservation names', () => {
   test('a training node pool refuses an AWS capacity reservation id', () => {
     const { cluster: c } = cluster();
-    const e = validationError(() =>
+    const e = validationErrorOf(() =>
       c.addTrainingNodePool('Train', {
         accelerator: Accelerator.H100,
         machineType: 'a3-megagpu-8g',
@@ -70,7 +59,7 @@ describe('GCP reservation names', () => {
 
   test('an inference node pool refuses an AWS capacity reservation id', () => {
     const { cluster: c } = cluster();
-    const e = validationError(() =>
+    const e = validationErrorOf(() =>
       c.addInferenceNodePool('Serve', {
         accelerator: Accelerator.L4,
         nodeLocations: ['us-central1-a'],
@@ -99,22 +88,22 @@ describe('GCP reservation names', () => {
         nodes: 2,
         capacity,
       });
-    expectAwsIdError(validationError(inference(Capacity.reservation(ODCR))), 'capacity');
-    expectAwsIdError(validationError(training(Capacity.reservation(ODCR))), 'capacity');
+    expectAwsIdError(validationErrorOf(inference(Capacity.reservation(ODCR))), 'capacity');
+    expectAwsIdError(validationErrorOf(training(Capacity.reservation(ODCR))), 'capacity');
     for (const make of [inference, training]) {
-      expect(validationError(make(Capacity.capacityBlock(ODCR))).detail).toMatch(
+      expect(validationErrorOf(make(Capacity.capacityBlock(ODCR))).detail).toMatch(
         /CAPACITY_BLOCK\(cr-0123456789abcdef0\) is an AWS EC2 Capacity Block/,
       );
     }
-    expect(validationError(inference(Capacity.reservation('a3-mega-res'))).detail).toMatch(
+    expect(validationErrorOf(inference(Capacity.reservation('a3-mega-res'))).detail).toMatch(
       /'compactPlacement' \(true\) needs exactly one zone: set 'nodeLocations'/,
     );
-    expect(validationError(training(Capacity.reservation('a3-mega-res'))).detail).toMatch(
+    expect(validationErrorOf(training(Capacity.reservation('a3-mega-res'))).detail).toMatch(
       /'zone' is required for a training pool on the regional cluster/,
     );
     // a single-node pool: the reservation's zone requirement comes after the name check too
     expectAwsIdError(
-      validationError(() =>
+      validationErrorOf(() =>
         cluster().cluster.addInferenceNodePool('Serve', {
           accelerator: Accelerator.L4,
           capacity: Capacity.reservation(ODCR),
@@ -123,7 +112,7 @@ describe('GCP reservation names', () => {
       'capacity',
     );
     expect(
-      validationError(() =>
+      validationErrorOf(() =>
         cluster().cluster.addInferenceNodePool('Serve', {
           accelerator: Accelerator.L4,
           capacity: Capacity.reservation('l4-res'),
@@ -134,11 +123,11 @@ describe('GCP reservation names', () => {
 
   test('a ComputeClass refuses an AWS id as capacity and as a fallback', () => {
     expectAwsIdError(
-      validationError(() => computeClass({ capacity: Capacity.reservation(ODCR) })),
+      validationErrorOf(() => computeClass({ capacity: Capacity.reservation(ODCR) })),
       'capacity',
     );
     expectAwsIdError(
-      validationError(() =>
+      validationErrorOf(() =>
         computeClass({
           capacity: Capacity.reservation('a3-res'),
           fallbackCapacity: [Capacity.spot(), Capacity.reservation(ODCR)],
@@ -152,7 +141,7 @@ describe('GCP reservation names', () => {
     expect(() => Capacity.reservation('A3_Res')).toThrow(/must be 1-63 lower-case letters/);
     expect(() => Capacity.reservation('a3-res-')).toThrow(/not ending with '-'/);
     expect(() => Capacity.reservation(`r${'x'.repeat(63)}`)).toThrow(/must be 1-63/);
-    const e = validationError(() =>
+    const e = validationErrorOf(() =>
       Capacity.reservation('projects/shared-proj/reservations/a3-res/reservationBlocks/block-1'),
     );
     expect(e.code).toBe('gcp-resource-name');
@@ -160,7 +149,7 @@ describe('GCP reservation names', () => {
       `Capacity.reservation('a3-res', { project: 'shared-proj', block: 'block-1' })`,
     );
     expect(
-      validationError(() => Capacity.reservation('projects/shared-proj/reservations/a3-res')).detail,
+      validationErrorOf(() => Capacity.reservation('projects/shared-proj/reservations/a3-res')).detail,
     ).toContain(`Capacity.reservation('a3-res', { project: 'shared-proj' })`);
   });
 

@@ -1,6 +1,5 @@
-import { ValidationError } from '../../lib/core';
 import { MULTIKUEUE_CONTROLLER_NAME, TrainingQueues, TrainingQueuesProps } from '../../lib/k8s';
-import { resourcesOf, synthJson } from '../util';
+import { resourcesOf, synthJson, validationErrorOf } from '../util';
 import { platformAndWorkloads } from './helpers';
 import { validateKubernetesObject } from '../consumers/k8s-schema';
 
@@ -35,16 +34,6 @@ function build(props: Partial<TrainingQueuesProps> = {}, id = 'Training') {
   }));
   const of = (kind: string) => all.filter((m) => m.manifest.kind === kind);
   return { queues, all, of };
-}
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 describe('TrainingQueues multiKueue', () => {
@@ -131,12 +120,12 @@ describe('TrainingQueues multiKueue', () => {
     [{ workers: [WORKERS[0], WORKERS[0]] }, /multiKueue.workers\[\].name/],
     [{ workers: 'x' as any }, /multiKueue.workers/],
   ])('refuses %j', (multiKueue, re) => {
-    expect(errorOf(() => build({ multiKueue: multiKueue as any })).message).toMatch(re);
+    expect(validationErrorOf(() => build({ multiKueue: multiKueue as any })).message).toMatch(re);
   });
 
   test('refuses a queue name whose config name would exceed the 63 characters the check allows', () => {
     const name = 'q'.repeat(53);
-    expect(errorOf(() => build({ name, multiKueue: { workers: WORKERS } })).message).toMatch(
+    expect(validationErrorOf(() => build({ name, multiKueue: { workers: WORKERS } })).message).toMatch(
       /is too long for MultiKueue: .*at most 52 characters/,
     );
     expect(() => build({ name: 'q'.repeat(52), multiKueue: { workers: WORKERS } })).not.toThrow();
