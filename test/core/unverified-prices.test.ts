@@ -28,6 +28,18 @@ const unverified: HourlyPrice = {
   source: 'VERIFY: https://aws.amazon.com/fsx/lustre/pricing/ (best-known public price)',
 };
 
+/** One on-demand unit of `unitPrice` at `constructPath`. */
+function oneOnDemand(constructPath: string, item: string, unitPrice: HourlyPrice) {
+  return {
+    constructPath,
+    item,
+    minQuantity: 1,
+    maxQuantity: 1,
+    unitPrice,
+    pricingModel: PricingModel.ON_DEMAND,
+  };
+}
+
 describe('formatHourlyUsd', () => {
   test.each([
     [0, '0.000'],
@@ -82,23 +94,15 @@ describe('an unverified price', () => {
   test('adds the warning cost-unverified-price to the stack, naming the line, its price, date and where to check it', () => {
     const s = stack();
     const e = CostEstimate.of(s);
-    e.add({
-      constructPath: 'test/Nat',
-      item: 'Cloud NAT gateway',
-      minQuantity: 1,
-      maxQuantity: 1,
-      unitPrice: verified,
-      pricingModel: PricingModel.ON_DEMAND,
-    });
+    e.add(oneOnDemand('test/Nat', 'Cloud NAT gateway', verified));
     expect(warningsOf(s)).toEqual([]);
-    e.add({
-      constructPath: 'test/Checkpoints/FileSystem',
-      item: 'FSx for Lustre PERSISTENT_2, 4800 GiB at 500 MB/s/TiB',
-      minQuantity: 1,
-      maxQuantity: 1,
-      unitPrice: unverified,
-      pricingModel: PricingModel.ON_DEMAND,
-    });
+    e.add(
+      oneOnDemand(
+        'test/Checkpoints/FileSystem',
+        'FSx for Lustre PERSISTENT_2, 4800 GiB at 500 MB/s/TiB',
+        unverified,
+      ),
+    );
     expect(warningsOf(s)).toEqual([
       "[cdktf-ai-infra:cost-unverified-price] The cost estimate prices 'FSx for Lustre PERSISTENT_2, 4800 GiB at 500 MB/s/TiB' " +
         '(test/Checkpoints/FileSystem) at $2.236/h, a best-known public price not re-read on 2025-06-01: check it against ' +
@@ -111,41 +115,20 @@ describe('an unverified price', () => {
   test('the warning can be suppressed like any other', () => {
     const s = stack();
     Warnings.suppress(s, 'cost-unverified-price', 'the FSx price was checked on the rate card by hand');
-    CostEstimate.of(s).add({
-      constructPath: 'test/Fs',
-      item: 'FSx',
-      minQuantity: 1,
-      maxQuantity: 1,
-      unitPrice: unverified,
-      pricingModel: PricingModel.ON_DEMAND,
-    });
+    CostEstimate.of(s).add(oneOnDemand('test/Fs', 'FSx', unverified));
     expect(warningsOf(s)).toEqual([]);
   });
 
   test('renderTable flags its row and names it in a warning line under the table', () => {
     const s = stack();
     const e = CostEstimate.of(s);
-    e.add({
-      constructPath: 'test/Nat',
-      item: 'Cloud NAT gateway',
-      minQuantity: 1,
-      maxQuantity: 1,
-      unitPrice: verified,
-      pricingModel: PricingModel.ON_DEMAND,
-    });
+    e.add(oneOnDemand('test/Nat', 'Cloud NAT gateway', verified));
     const before = e.renderTable();
     expect(before).not.toMatch(/unverified/);
     expect(before).toContain(
       '| test/Nat | Cloud NAT gateway | 1-1 | ON_DEMAND | $0.0448/h (us-central1, 2026-07-30) | $33 - $33 |',
     );
-    e.add({
-      constructPath: 'test/Fs',
-      item: 'FSx for Lustre',
-      minQuantity: 1,
-      maxQuantity: 1,
-      unitPrice: unverified,
-      pricingModel: PricingModel.ON_DEMAND,
-    });
+    e.add(oneOnDemand('test/Fs', 'FSx for Lustre', unverified));
     const table = e.renderTable();
     expect(table).toContain(
       '| test/Fs | FSx for Lustre | 1-1 | ON_DEMAND | $2.236/h (us-east-1, 2025-06-01, unverified) | $1,632 - $1,632 |',
@@ -185,14 +168,7 @@ describe('an unverified price', () => {
   test('a table without unverified prices has no warning line', () => {
     const s = stack();
     const e = CostEstimate.of(s);
-    e.add({
-      constructPath: 'test/Nat',
-      item: 'Nat',
-      minQuantity: 1,
-      maxQuantity: 1,
-      unitPrice: verified,
-      pricingModel: PricingModel.ON_DEMAND,
-    });
+    e.add(oneOnDemand('test/Nat', 'Nat', verified));
     const md = renderCostTables([
       { name: 'test', dependencies: [], terraform: {}, costEstimate: e.summary() },
     ]);
