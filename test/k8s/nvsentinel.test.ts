@@ -177,6 +177,9 @@ describe('NvSentinel', () => {
       expect(() => new NvSentinel(platform, 'N', { platform: {} as unknown as GpuPlatform })).toThrow(
         ValidationError,
       );
+      expect(() => new NvSentinel(platform, 'N2', { platform: 'gpu' as unknown as GpuPlatform })).toThrow(
+        /'platform' must be a GpuPlatform or another IGpuPlatform construct, got string/,
+      );
     });
 
     test('throws on a training namespace the drainer treats as a system namespace', () => {

@@ -913,6 +913,19 @@ const cases: PropertyCase<any>[] = [
     },
   },
   {
+    name: 'InferenceGatewayPlatform',
+    base: () => ({ implementation: GatewayImplementation.istio() }),
+    props: {
+      implementation: 'object',
+      crds: 'string',
+    },
+    build: (p) => {
+      const { platform } = stacks();
+      new InferenceGatewayPlatform(platform, 'InferenceGateway', p);
+      return [platform];
+    },
+  },
+  {
     name: 'NvSentinel',
     base: () => ({ trainingNamespaces: ['training'] }),
     props: {
