@@ -1366,6 +1366,9 @@ function gkePolicyOwners(gateway: InferenceGateway): Map<string, InferenceGatewa
  */
 const GKE_POOL_TIMEOUT_SECONDS = 300;
 
+/** `ModelRouteOptions.requestTimeoutSeconds` by default (documented there as `@default 300`). */
+const DEFAULT_REQUEST_TIMEOUT_SECONDS = 300;
+
 /**
  * The path of the HealthCheckPolicy the pinned llm-d-router-gateway chart renders for a pool on
  * GKE with `router.modelServers.protocol: http`: `requestPath: /health` on the first target port,
@@ -1378,8 +1381,15 @@ const GKE_POOL_HEALTH_CHECK_PATH = '/health';
 const PATH_PREFIX = /^\/[A-Za-z0-9._~/-]*$/;
 /** A path the HTTPRoute API refuses: an empty segment, or a `.` or `..` segment. */
 const DOT_SEGMENT = /\/\/|\/\.\.?(?:\/|$)/;
-/** Gateway API HTTPRoute `rules[].backendRefs` MaxItems. */
+/**
+ * Limits of the Gateway API v1.5.1 HTTPRoute CRD (standard channel): `rules[].backendRefs` and
+ * `hostnames` MaxItems 16, `rules[].matches` MaxItems 64, a PathPrefix value MaxLength 1024 (with
+ * the CEL rules of HTTPPathMatch: no '//', '/./', '/../', trailing '/.' or '/..').
+ */
 const MAX_ROUTE_BACKENDS = 16;
+const MAX_ROUTE_HOSTNAMES = 16;
+const MAX_ROUTE_MATCHES = 64;
+const MAX_PATH_LENGTH = 1024;
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
@@ -1638,7 +1648,7 @@ export class InferenceGateway extends Construct {
         );
       }
     }
-    const timeout = options.requestTimeoutSeconds ?? 300;
+    const timeout = options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS;
     Validate.integer(this, `addModel('${id}').requestTimeoutSeconds`, timeout, { min: 1, max: 3600 });
     const gke = this.platform.implementation.kind === GatewayImplementationKind.GKE;
     if (gke && timeout !== GKE_POOL_TIMEOUT_SECONDS) {
@@ -1758,7 +1768,7 @@ export class InferenceGateway extends Construct {
       }
     }
     this.checkTotalWeight('addServiceModel', id, total);
-    const timeout = options.requestTimeoutSeconds ?? 300;
+    const timeout = options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS;
     Validate.integer(this, `addServiceModel('${id}').requestTimeoutSeconds`, timeout, { min: 1, max: 3600 });
     const { routeName, hostnames } = this.routeMatch('addServiceModel', id, modelName, options);
     const gke = this.platform.implementation.kind === GatewayImplementationKind.GKE;
@@ -1846,21 +1856,24 @@ export class InferenceGateway extends Construct {
     modelName: string,
     options: ModelRouteOptions,
   ): { routeName: string; hostnames: string[] } {
-    // Gateway API v1.5.1 HTTPRoute CRD (standard channel): at most 64 matches per rule and 16
-    // hostnames; a PathPrefix value has at most 1024 characters and no '//', '/./', '/../' or
-    // trailing '/.' or '/..' (CEL rules of HTTPPathMatch).
+    // The HTTPRoute CRD's limits (MAX_ROUTE_MATCHES, MAX_ROUTE_HOSTNAMES, MAX_PATH_LENGTH).
     const paths = Validate.array<string>(this, `${method}('${id}') paths`, options.paths ?? []);
-    if (paths.length > 64) {
+    if (paths.length > MAX_ROUTE_MATCHES) {
       throw new ValidationError(
-        `${method}('${id}'): 'paths' lists ${paths.length}; an HTTPRoute rule takes at most 64 matches. Use fewer, ` +
+        `${method}('${id}'): 'paths' lists ${paths.length}; an HTTPRoute rule takes at most ${MAX_ROUTE_MATCHES} matches. Use fewer, ` +
           `shorter prefixes (such as '/v1/').`,
         this,
       );
     }
     for (const p of paths) {
-      if (typeof p !== 'string' || !PATH_PREFIX.test(p) || p.length > 1024 || DOT_SEGMENT.test(p)) {
+      if (
+        typeof p !== 'string' ||
+        !PATH_PREFIX.test(p) ||
+        p.length > MAX_PATH_LENGTH ||
+        DOT_SEGMENT.test(p)
+      ) {
         throw new ValidationError(
-          `${method}('${id}'): path '${p}' must be an absolute path prefix such as '/v1/chat/completions': at most 1024 ` +
+          `${method}('${id}'): path '${p}' must be an absolute path prefix such as '/v1/chat/completions': at most ${MAX_PATH_LENGTH} ` +
             `characters of letters, digits and . _ ~ / -, without '//' or a '.' or '..' segment (the HTTPRoute API ` +
             `refuses them).`,
           this,
@@ -1868,9 +1881,9 @@ export class InferenceGateway extends Construct {
       }
     }
     const hostnames = Validate.array<string>(this, `${method}('${id}') hostnames`, options.hostnames ?? []);
-    if (hostnames.length > 16) {
+    if (hostnames.length > MAX_ROUTE_HOSTNAMES) {
       throw new ValidationError(
-        `${method}('${id}'): 'hostnames' lists ${hostnames.length}; an HTTPRoute takes at most 16. Use a wildcard ` +
+        `${method}('${id}'): 'hostnames' lists ${hostnames.length}; an HTTPRoute takes at most ${MAX_ROUTE_HOSTNAMES}. Use a wildcard ` +
           `such as '*.llm.example.com', or split the model over two gateways.`,
         this,
       );
