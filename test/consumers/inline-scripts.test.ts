@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { GpuAmiType, renderUserData } from '../../lib/aws/private/node-group-common';
 import { constructStacks, exampleStacks } from './fixtures';
@@ -8,10 +9,47 @@ import { constructStacks, exampleStacks } from './fixtures';
 // Python in container commands (`python3 -c`, `torchrun --no-python python3 -c`) and in
 // ConfigMaps (`*.py`) with Python's `ast.parse`; EC2 user data as the node reads it: the AL2023
 // MIME multipart with Python's `email` parser (the one cloud-init uses), its NodeConfig parts as
-// nodeadm's `node.eks.aws/v1alpha1` documents and its shell parts with `bash -n`, Bottlerocket's
+// nodeadm's `node.eks.aws/v1alpha1` NodeConfig schema and its shell parts with `bash -n`, Bottlerocket's
 // TOML settings with Python's `tomllib` (TOML 1.0). This machine's sh (dash), bash and Python
 // (3.11 or later for tomllib) stand in for the images' own; a syntax error is an error in all
 // of them. Without python3 the Python checks are skipped, or fail under CI.
+
+/**
+ * nodeadm's `NodeConfig` (`node.eks.aws/v1alpha1`) for the fields the library sets, written from
+ * the CRD of awslabs/amazon-eks-ami tag v20251120 (787c26ef), `nodeadm/crds/node.eks.aws_nodeconfigs.yaml`.
+ * Closed objects: a field the library starts to set must be read from that CRD and added here.
+ */
+const NODE_CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['apiVersion', 'kind', 'spec'],
+  properties: {
+    apiVersion: { const: 'node.eks.aws/v1alpha1' },
+    kind: { const: 'NodeConfig' },
+    spec: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        instance: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            localStorage: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                strategy: { type: 'string', enum: ['RAID0', 'RAID10', 'Mount'] },
+                mountPath: { type: 'string' },
+                disabledMounts: { type: 'array', items: { type: 'string', enum: ['Containerd', 'PodLogs'] } },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+const validateNodeConfig = new Ajv({ allErrors: true }).compile(NODE_CONFIG_SCHEMA);
 
 /** Terraform template escapes undone and interpolations replaced by a word, as at apply. */
 function applied(text: string): string {
@@ -177,6 +215,16 @@ describe('the interpreters themselves (why these checks can fail)', () => {
     expect(shellSyntax('bash', 'for x in; do')).not.toBe('ok');
     expect(shellSyntax('sh', 'set -e\nfor x in a b; do echo "$x"; done')).toBe('ok');
   });
+  test('the NodeConfig schema refuses a strategy or field nodeadm does not have', () => {
+    const doc = (localStorage: object) => ({
+      apiVersion: 'node.eks.aws/v1alpha1',
+      kind: 'NodeConfig',
+      spec: { instance: { localStorage } },
+    });
+    expect(validateNodeConfig(doc({ strategy: 'RAID0' }))).toBe(true);
+    expect(validateNodeConfig(doc({ strategy: 'raid0' }))).toBe(false);
+    expect(validateNodeConfig(doc({ strategy: 'RAID0', raidLevel: 0 }))).toBe(false);
+  });
   withPython()('ast.parse, email and tomllib refuse what the node or interpreter would', () => {
     const r = spawnSync('python3', ['-c', PYTHON_CHECKER], {
       input: JSON.stringify({
@@ -232,13 +280,9 @@ describe('every script the examples and constructs write', () => {
           expect(part.body).toMatch(/^#!\/bin\/bash\n/);
           expect(shellSyntax('bash', part.body)).toBe('ok');
         } else {
-          // nodeadm reads each part as a NodeConfig (awslabs/amazon-eks-ami nodeadm, api v1alpha1).
-          const doc = parse(part.body);
-          expect({ apiVersion: doc.apiVersion, kind: doc.kind }).toEqual({
-            apiVersion: 'node.eks.aws/v1alpha1',
-            kind: 'NodeConfig',
-          });
-          expect(Object.keys(doc).sort()).toEqual(['apiVersion', 'kind', 'spec']);
+          // nodeadm reads each part as a NodeConfig: its CRD schema (NODE_CONFIG_SCHEMA).
+          validateNodeConfig(parse(part.body));
+          expect(validateNodeConfig.errors ?? []).toEqual([]);
         }
       }
     },
