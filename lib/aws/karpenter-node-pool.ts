@@ -38,12 +38,13 @@ const KARPENTER_CHART_NAME = /(^|\/)karpenter(-crd)?$/;
 /** The API groups of Karpenter's CRDs (NodePool, NodeClaim; EC2NodeClass). */
 const KARPENTER_CRD_GROUP = /^(karpenter\.sh|karpenter\.k8s\.aws)$/;
 
-/** The Terraform attributes of a resource or module as written (tokens unresolved). */
+/**
+ * The Terraform attributes of a resource or module as written (tokens unresolved), from its
+ * `synthesizeAttributes()`: not `toTerraform()`, which reads (and caches) the logical id, so a
+ * later `overrideLogicalId` on the user's resource would be ignored.
+ */
 function attributesOf(c: TerraformResource | TerraformModule): Record<string, unknown> {
-  const tf = c.toTerraform() as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
-  const block = tf.resource ?? tf.module;
-  const byName = block ? Object.values(block)[0] : undefined;
-  return (byName && (c instanceof TerraformModule ? byName : Object.values(byName)[0])) ?? {};
+  return (c as unknown as { synthesizeAttributes(): Record<string, unknown> }).synthesizeAttributes() ?? {};
 }
 
 /**

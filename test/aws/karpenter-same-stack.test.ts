@@ -193,6 +193,17 @@ describe('KarpenterGpuNodePool accepts a stack that installs other things', () =
     ).toEqual(['CustomResourceDefinition', 'EC2NodeClass', 'NodePool']);
   });
 
+  test("reading the stack's resources leaves their logical ids open to overrideLogicalId", () => {
+    const s = setup();
+    const release = new HelmRelease(s.workloads, 'DevicePlugin', {
+      name: 'nvidia-device-plugin',
+      chart: 'nvidia-device-plugin',
+    });
+    poolIn(s.workloads, s.karpenter);
+    release.overrideLogicalId('device_plugin');
+    expect(Object.keys(resourcesOf(synthJson(s.workloads), 'helm_release'))).toEqual(['device_plugin']);
+  });
+
   test('two pools on one external Karpenter in one stack', () => {
     const s = setup();
     poolIn(s.workloads, s.karpenter, 'A');
