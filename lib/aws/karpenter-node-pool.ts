@@ -55,8 +55,12 @@ function attributesOf(c: TerraformResource | TerraformModule): Record<string, un
  * module with `enable_karpenter` (EKS Blueprints Addons). An installation this cannot see (a
  * chart under another name or a token, a module of its own, a script) is not found.
  */
-function karpenterInstallersIn(stack: TerraformStack, karpenter: IConstruct): string[] {
+function karpenterInstallersIn(
+  stack: TerraformStack,
+  karpenter: IConstruct,
+): { readonly found: string[]; readonly underKarpenter: boolean } {
   const found: string[] = [];
+  let underKarpenter = false;
   for (const c of stack.node.findAll()) {
     if (TerraformStack.of(c) !== stack) continue;
     if (TerraformResource.isTerraformResource(c)) {
@@ -65,6 +69,7 @@ function karpenterInstallersIn(stack: TerraformStack, karpenter: IConstruct): st
       const what = `${type} '${c.node.path}'`;
       if (c.node.scopes.includes(karpenter)) {
         found.push(what);
+        underKarpenter = true;
         continue;
       }
       const a = attributesOf(c);
@@ -81,7 +86,7 @@ function karpenterInstallersIn(stack: TerraformStack, karpenter: IConstruct): st
       }
     }
   }
-  return found;
+  return { found, underKarpenter };
 }
 
 /** The Karpenter API group of a CRD manifest (`kubernetes_manifest.manifest`, `kubectl_manifest.yaml_body`). */
@@ -106,13 +111,11 @@ function karpenterCrdOf(a: Record<string, unknown>): string | undefined {
 /** The error for a pool whose stack installs Karpenter's CRDs, or undefined. */
 function sameStackInstallation(pool: IConstruct, karpenter: IConstruct): string | undefined {
   const stack = TerraformStack.of(pool);
-  const installers = karpenterInstallersIn(stack, karpenter);
+  const { found: installers, underKarpenter } = karpenterInstallersIn(stack, karpenter);
   if (installers.length === 0) return undefined;
   const stackName = stack.node.id;
-  const mine =
-    TerraformStack.of(karpenter) === stack && installers.some((i) => i.includes(`'${karpenter.node.path}/`));
   return (
-    (mine
+    (underKarpenter
       ? `'karpenter' ('${karpenter.node.path}') installs Karpenter in the pool's stack '${stackName}' `
       : `the pool's stack '${stackName}' installs Karpenter's CRDs `) +
     `(${installers.join(', ')}): the pool's NodePool and ` +
