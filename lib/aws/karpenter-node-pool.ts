@@ -1,5 +1,5 @@
-import { TerraformResource, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
+import { TerraformModule, TerraformResource, TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 import { gpuPoolTaints, NodeTaint, Validate, validateGpuNodePoolOptions, ValidationError } from '../core';
 import { efaDeviceCount, efaInterfaceLayout } from './efa';
 import { ElasticGpuNodePoolOptions, IElasticGpuNodePool } from './elastic-gpu-node-pool';
@@ -32,13 +32,113 @@ import { addNodeVolumeCost } from './private/service-prices';
 /** Resource types that install something in a cluster (the Helm and Kubernetes providers). */
 const KUBERNETES_INSTALLER = /^(helm|kubernetes|kubectl)_/;
 
+/** Karpenter's charts by name or OCI path: `karpenter` (controller and CRDs) and `karpenter-crd`. */
+const KARPENTER_CHART_NAME = /(^|\/)karpenter(-crd)?$/;
+
+/** The API groups of Karpenter's CRDs (NodePool, NodeClaim; EC2NodeClass). */
+const KARPENTER_CRD_GROUP = /^(karpenter\.sh|karpenter\.k8s\.aws)$/;
+
+/**
+ * The Terraform attributes of a resource or module as written (tokens unresolved), from its
+ * `synthesizeAttributes()`: not `toTerraform()`, which reads (and caches) the logical id, so a
+ * later `overrideLogicalId` on the user's resource would be ignored.
+ */
+function attributesOf(c: TerraformResource | TerraformModule): Record<string, unknown> {
+  return (c as unknown as { synthesizeAttributes(): Record<string, unknown> }).synthesizeAttributes() ?? {};
+}
+
+/**
+ * What in `stack` installs Karpenter's CRDs, described for an error: under `karpenter`, any Helm
+ * or Kubernetes resource (as `Karpenter` has); anywhere in the stack, a `helm_release` of
+ * Karpenter's chart (`karpenter` or `karpenter-crd`), a `kubernetes_manifest` or
+ * `kubectl_manifest` of a CustomResourceDefinition of `karpenter.sh` / `karpenter.k8s.aws`, or a
+ * module with `enable_karpenter` (EKS Blueprints Addons). An installation this cannot see (a
+ * chart under another name or a token, a module of its own, a script) is not found.
+ */
+function karpenterInstallersIn(
+  stack: TerraformStack,
+  karpenter: IConstruct,
+): { readonly found: string[]; readonly underKarpenter: boolean } {
+  const found: string[] = [];
+  let underKarpenter = false;
+  for (const c of stack.node.findAll()) {
+    if (TerraformStack.of(c) !== stack) continue;
+    if (TerraformResource.isTerraformResource(c)) {
+      const type = c.terraformResourceType;
+      if (!KUBERNETES_INSTALLER.test(type)) continue;
+      const what = `${type} '${c.node.path}'`;
+      if (c.node.scopes.includes(karpenter)) {
+        found.push(what);
+        underKarpenter = true;
+        continue;
+      }
+      const a = attributesOf(c);
+      if (type === 'helm_release' && typeof a.chart === 'string' && KARPENTER_CHART_NAME.test(a.chart)) {
+        found.push(`${what} (chart '${a.chart}')`);
+      } else if (type === 'kubernetes_manifest' || type === 'kubectl_manifest') {
+        const crd = karpenterCrdOf(a);
+        if (crd) found.push(`${what} (CustomResourceDefinition of ${crd})`);
+      }
+    } else if (c instanceof TerraformModule) {
+      const a = attributesOf(c);
+      if (a.enable_karpenter === true || a.enable_karpenter === 'true') {
+        found.push(`module '${c.node.path}' (enable_karpenter)`);
+      }
+    }
+  }
+  return { found, underKarpenter };
+}
+
+/** The Karpenter API group of a CRD manifest (`kubernetes_manifest.manifest`, `kubectl_manifest.yaml_body`). */
+function karpenterCrdOf(a: Record<string, unknown>): string | undefined {
+  const m = a.manifest as { kind?: unknown; spec?: { group?: unknown } } | undefined;
+  if (
+    m &&
+    typeof m === 'object' &&
+    m.kind === 'CustomResourceDefinition' &&
+    typeof m.spec?.group === 'string'
+  ) {
+    return KARPENTER_CRD_GROUP.test(m.spec.group) ? m.spec.group : undefined;
+  }
+  const yaml = a.yaml_body;
+  if (typeof yaml === 'string' && /^kind:\s*["']?CustomResourceDefinition["']?\s*$/m.test(yaml)) {
+    const group = /^\s+group:\s*["']?([a-z0-9.-]+)["']?\s*$/m.exec(yaml)?.[1];
+    return group && KARPENTER_CRD_GROUP.test(group) ? group : undefined;
+  }
+  return undefined;
+}
+
+/** The error for a pool whose stack installs Karpenter's CRDs, or undefined. */
+function sameStackInstallation(pool: IConstruct, karpenter: IConstruct): string | undefined {
+  const stack = TerraformStack.of(pool);
+  const { found: installers, underKarpenter } = karpenterInstallersIn(stack, karpenter);
+  if (installers.length === 0) return undefined;
+  const stackName = stack.node.id;
+  return (
+    (underKarpenter
+      ? `'karpenter' ('${karpenter.node.path}') installs Karpenter in the pool's stack '${stackName}' `
+      : `the pool's stack '${stackName}' installs Karpenter's CRDs `) +
+    `(${installers.join(', ')}): the pool's NodePool and ` +
+    `EC2NodeClass are kubernetes_manifest resources, which need the karpenter.sh CRDs when Terraform plans, before ` +
+    `that installation is applied (hashicorp/terraform-provider-kubernetes#1985). Create the pool in another stack ` +
+    `applied after it, for example workloads with workloads.addDependency(${stackName}).`
+  );
+}
+
 /** Properties of a {@link KarpenterGpuNodePool}: the elastic GPU pool options plus Karpenter's. */
 export interface KarpenterGpuNodePoolProps extends ElasticGpuNodePoolOptions {
   /**
    * The Karpenter installation: a `Karpenter`, or any `IKarpenter`. Its CRDs must exist when the
-   * pool's stack is planned, so an `IKarpenter` with Helm or Kubernetes resources in the pool's
-   * stack (a `Karpenter` there) is refused: put the pool in a stack applied after it. An
-   * `IKarpenter` installed by other means, with no such resources, may be in the pool's stack.
+   * pool's stack is planned, so a pool whose stack installs Karpenter is refused (when created,
+   * and at synth for what is added later): an `IKarpenter` there with Helm or Kubernetes
+   * resources under it (a `Karpenter`), or anywhere in the stack a `helm_release` of the
+   * `karpenter` / `karpenter-crd` chart, a CRD manifest of `karpenter.sh` / `karpenter.k8s.aws`,
+   * or a module with `enable_karpenter`. Put the pool in a stack applied after the installation.
+   * An `IKarpenter` installed by other means may be in the pool's stack.
+   *
+   * Limitation: an installation not recognisable in the configuration (Karpenter inside a chart
+   * of another name, a chart name that is a token, a module of your own, a script) is not
+   * detected; its stack passes synth and the first `terraform plan` fails on the NodePool.
    * Its cluster must not run EKS Auto Mode, which has a Karpenter of its own (use
    * `AutoModeGpuNodePool` there).
    */
@@ -131,31 +231,18 @@ export class KarpenterGpuNodePool extends Construct implements IElasticGpuNodePo
         this,
       );
     }
-    const stack = TerraformStack.of(this);
-    if (stack === TerraformStack.of(karpenter)) {
-      // The CRDs must exist when Terraform plans the pool's kubernetes_manifest resources, so an
-      // installation in the same plan cannot provide them. An IKarpenter installed by other means
-      // (no Helm or Kubernetes resources under it in this stack) may sit next to its pools.
-      const installers = karpenter.node
-        .findAll()
-        .filter(
-          (c): c is TerraformResource =>
-            TerraformResource.isTerraformResource(c) &&
-            KUBERNETES_INSTALLER.test(c.terraformResourceType) &&
-            TerraformStack.of(c) === stack,
-        );
-      if (installers.length > 0) {
-        const stackName = stack.node.id;
-        throw new ValidationError(
-          `'karpenter' ('${karpenter.node.path}') installs Karpenter in the pool's stack '${stackName}' ` +
-            `(${installers.map((r) => `${r.terraformResourceType} '${r.node.path}'`).join(', ')}): the pool's NodePool and ` +
-            `EC2NodeClass are kubernetes_manifest resources, which need the karpenter.sh CRDs when Terraform plans, before ` +
-            `that installation is applied (hashicorp/terraform-provider-kubernetes#1985). Create the pool in another stack ` +
-            `applied after it, for example workloads with workloads.addDependency(${stackName}).`,
-          this,
-        );
-      }
-    }
+    // The CRDs must exist when Terraform plans the pool's kubernetes_manifest resources, so an
+    // installation in the same plan cannot provide them: refused now, and at synth for one added
+    // to the stack after the pool. An IKarpenter installed by other means (nothing in this stack
+    // installs Karpenter) may sit next to its pools.
+    const installed = sameStackInstallation(this, karpenter);
+    if (installed) throw new ValidationError(installed, this);
+    this.node.addValidation({
+      validate: () => {
+        const later = sameStackInstallation(this, karpenter);
+        return later ? [`${this.node.path}: ${later}`] : [];
+      },
+    });
     for (const b of ['efa', 'localStorageRaid0'] as const) {
       if (props[b] !== undefined) Validate.boolean(this, b, props[b]);
     }

@@ -1,4 +1,4 @@
-import { Lazy, TerraformStack } from 'cdktf';
+import { Aspects, IAspect, Lazy, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError, Warnings } from './errors';
 import { formatMonthlyUsd, formatUnitPrice, isUnverifiedPriceSource } from './price-format';
@@ -26,7 +26,8 @@ export interface HourlyPrice {
   /**
    * Where it was read (URL or document). A source that starts with `VERIFY` marks a best-known
    * public price that was not re-read on the date given: the estimate warns
-   * `cost-unverified-price` for each such line and cost tables flag it.
+   * `cost-unverified-price` for each such line (on the construct that owns the line, at synth)
+   * and cost tables flag it.
    */
   readonly source: string;
 }
@@ -171,6 +172,34 @@ function cents(usd: number): number {
 const ESTIMATES = new WeakMap<TerraformStack, CostEstimate>();
 
 /**
+ * The construct that owns a cost line: the one at `constructPath`, else its nearest existing
+ * ancestor inside `stack`, else `stack` (a path outside the stack, or one no construct has).
+ */
+function ownerOf(stack: TerraformStack, constructPath: string): IConstruct {
+  const stackPath = stack.node.path;
+  if (constructPath !== stackPath && !constructPath.startsWith(`${stackPath}/`)) return stack;
+  let owner: IConstruct = stack;
+  for (const id of constructPath.slice(stackPath.length + 1).split('/')) {
+    const child = id === '' ? undefined : owner.node.tryFindChild(id);
+    if (!child) break;
+    owner = child;
+  }
+  return owner;
+}
+
+/**
+ * The stack aspect that adds the `cost-unverified-price` warnings at synth (once each, however
+ * often the aspects run). It acts on its first visit, the stack itself.
+ */
+class UnverifiedPriceWarnings implements IAspect {
+  constructor(private readonly estimate: CostEstimate) {}
+
+  public visit(node: IConstruct): void {
+    if (node instanceof TerraformStack) this.estimate._warnUnverified();
+  }
+}
+
+/**
  * The monthly cost estimate of what one stack defines. Node pools and stores contribute lines;
  * budget alarms read the total when no limit is given.
  *
@@ -201,12 +230,19 @@ export class CostEstimate {
   /** Spot price as a fraction of on-demand used by this estimate. */
   public spotFractionOfOnDemand = ASSUMED_SPOT_FRACTION_OF_ON_DEMAND;
   private readonly _lines: CostLine[] = [];
+  /** The lines with an unverified price, in the order added, and how many of them were warned. */
+  private readonly unverified: CostLine[] = [];
+  private warnedUnverified = 0;
 
   private constructor(private readonly stack: TerraformStack) {}
 
   /**
-   * Adds a line. A line whose price source is marked `VERIFY` (not re-read on its date) adds the
-   * warning `cost-unverified-price` to the stack.
+   * Adds a line. A line whose price source is marked `VERIFY` (not re-read on its date) warns
+   * `cost-unverified-price` at synth, on the construct at the line's `constructPath` (the nearest
+   * existing one of its ancestors in the stack, else the stack). The warning is added when the
+   * stack synthesizes (its aspects run), not here, so `Warnings.suppress(owner,
+   * 'cost-unverified-price', reason)` silences it after the owner is created, as
+   * `Warnings.suppress(stack, ...)` or the `cdktf-ai-infra:suppressedWarnings` context key do.
    */
   public add(line: CostLine): void {
     if (!(line.unitPrice.usd >= 0) || !(line.minQuantity >= 0) || !(line.maxQuantity >= line.minQuantity)) {
@@ -217,8 +253,22 @@ export class CostEstimate {
     if (line.billedPrice !== undefined) checkBilledPrice(line);
     this._lines.push(line);
     if (isUnverifiedPriceSource(line.unitPrice.source)) {
+      if (this.unverified.length === 0) Aspects.of(this.stack).add(new UnverifiedPriceWarnings(this));
+      this.unverified.push(line);
+    }
+  }
+
+  /**
+   * Warns `cost-unverified-price` for each unverified line not warned yet, on the construct that
+   * owns it, unless suppressed there (or above). Run by the stack's aspect at synth: a
+   * suppression added after the owner was created counts.
+   * @internal
+   */
+  public _warnUnverified(): void {
+    for (; this.warnedUnverified < this.unverified.length; this.warnedUnverified++) {
+      const line = this.unverified[this.warnedUnverified];
       Warnings.add(
-        this.stack,
+        ownerOf(this.stack, line.constructPath),
         'cost-unverified-price',
         `The cost estimate prices '${line.item}' (${line.constructPath}) at ${formatUnitPrice(line, this.spotFractionOfOnDemand)}, ` +
           `a best-known public price not re-read on ${line.unitPrice.asOf}: check it against ${line.unitPrice.source.replace(/^VERIFY:\s*/, '')} before relying on the total.`,

@@ -143,7 +143,7 @@ export class InferenceNodePool extends Construct {
     const kind = this.capacity.kind;
     // The capacity (an AWS id or Capacity Block, a malformed reservation) before the zone rules
     // below, so a pool with both wrong is not fixed one error at a time.
-    reservationAffinity(this, this.capacity, props.cluster.project);
+    const reservation = reservationAffinity(this, this.capacity, props.cluster.project);
 
     if (props.nodeLocations !== undefined) {
       const zones = Validate.array<string>(this, 'nodeLocations', props.nodeLocations);
@@ -194,6 +194,7 @@ export class InferenceNodePool extends Construct {
       name,
       machine: this.machineType,
       capacity: this.capacity,
+      reservation,
       nodeLocations: props.nodeLocations,
       autoscaling: { totalMin: this.minNodes, totalMax: this.maxNodes },
       autoRepair: props.autoRepair ?? kind !== CapacityKind.FLEX_START,

@@ -105,7 +105,7 @@ export class TrainingNodePool extends Construct {
     const queued = kind === CapacityKind.QUEUED_PROVISIONING;
     // The capacity (an AWS id or Capacity Block, a malformed reservation) before the zone,
     // so a pool with both wrong is not fixed one error at a time.
-    reservationAffinity(this, this.capacity, cluster.project);
+    const reservation = reservationAffinity(this, this.capacity, cluster.project);
 
     this.zone = this.resolveZone(props, cluster, m);
     const compactDefault =
@@ -142,6 +142,7 @@ export class TrainingNodePool extends Construct {
       name,
       machine: m,
       capacity: this.capacity,
+      reservation,
       nodeLocations: [this.zone],
       ...(flex || queued
         ? { autoscaling: { totalMin: 0, totalMax: this.nodes } }

@@ -1,4 +1,5 @@
 import { Testing, TerraformStack } from 'cdktf';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { CostEstimate, HourlyPrice, PricingModel, Warnings } from '../../lib/core';
 import { formatHourlyUsd, formatMonthlyUsd, isUnverifiedPriceSource } from '../../lib/core/price-format';
 import { renderCostTables } from '../../lib/report';
@@ -103,6 +104,8 @@ describe('an unverified price', () => {
         unverified,
       ),
     );
+    // Added at synth (the stack's aspects), on the line's construct: here none, so the stack.
+    invokeAspects(s);
     expect(warningsOf(s)).toEqual([
       "[cdktf-ai-infra:cost-unverified-price] The cost estimate prices 'FSx for Lustre PERSISTENT_2, 4800 GiB at 500 MB/s/TiB' " +
         '(test/Checkpoints/FileSystem) at $2.236/h, a best-known public price not re-read on 2025-06-01: check it against ' +
@@ -116,6 +119,7 @@ describe('an unverified price', () => {
     const s = stack();
     Warnings.suppress(s, 'cost-unverified-price', 'the FSx price was checked on the rate card by hand');
     CostEstimate.of(s).add(oneOnDemand('test/Fs', 'FSx', unverified));
+    invokeAspects(s);
     expect(warningsOf(s)).toEqual([]);
   });
 

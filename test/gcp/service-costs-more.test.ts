@@ -17,6 +17,7 @@ import { LogManagement } from '../../lib/gcp/log-management';
 import { Monitoring } from '../../lib/gcp/monitoring';
 import { GkeNetwork } from '../../lib/gcp/network';
 import { bootDiskGbMonthUsd } from '../../lib/gcp/private/service-prices';
+import { synthJson } from '../util';
 import { gcpStack, warningIds } from './helpers';
 
 // Cost lines added for issue 11 §4 (second part): boot disks of GPU and CPU pools, and the Cloud
@@ -94,6 +95,7 @@ describe('boot disks of GPU and CPU pools (Google Cloud)', () => {
       expect(l.unitPrice.asOf < '2026-12-03').toBe(true);
     }
     expect(disk.unitPrice.source).toContain('3,000 IOPS and 140 MiB/s included');
+    synthJson(stack); // the warnings are added at synth
     expect(warningIds(stack).filter((w) => w === 'cost-unverified-price')).toHaveLength(2);
   });
 

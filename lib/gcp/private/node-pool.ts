@@ -54,6 +54,11 @@ export interface PoolSpec {
   readonly name: string;
   readonly machine: GcpGpuMachineType;
   readonly capacity: Capacity;
+  /**
+   * The capacity's reservation affinity, from the pool's one {@link reservationAffinity} call
+   * (made before the zone rules, so its errors come first; not repeated here).
+   */
+  readonly reservation: ReservationAffinity;
   readonly nodeLocations?: string[];
   readonly staticNodeCount?: number;
   readonly autoscaling?: { readonly totalMin: number; readonly totalMax: number };
@@ -82,12 +87,21 @@ const EFFECT: Record<TaintEffect, string> = {
 /** Reservation affinity key GKE uses for specific reservations. */
 export const RESERVATION_KEY = 'compute.googleapis.com/reservation-name';
 
-/** The reservation affinity of a capacity. */
+/** How a node pool consumes reservations (`node_config.reservation_affinity`). */
+export interface ReservationAffinity {
+  readonly type: ReservationType;
+  readonly values: string[];
+}
+
+/**
+ * The reservation affinity of a capacity, after the capacity check (an AWS id or Capacity
+ * Block, a malformed or cross-project-block reservation). Each pool calls it once.
+ */
 export function reservationAffinity(
   scope: Construct,
   capacity: Capacity,
   project: string,
-): { type: ReservationType; values: string[] } {
+): ReservationAffinity {
   switch (capacity.kind) {
     case CapacityKind.RESERVATION: {
       const name = capacity.reservationId!;
@@ -120,7 +134,7 @@ export function createGpuNodePool(
 ): ContainerNodePool {
   const m = spec.machine;
   const kind = spec.capacity.kind;
-  const res = reservationAffinity(scope, spec.capacity, cluster.project);
+  const res = spec.reservation;
   const plan: PoolPlan = {
     machineType: m.name,
     spot: kind === CapacityKind.SPOT,
