@@ -39,9 +39,10 @@ import {
   dependOnStackOf,
   nameFromId,
 } from './private/common';
-import { ApiProbe, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import { ApiProbe, gpuPod } from './private/gpu-pod';
 import {
   ServerOpsContext,
+  addServerDeployment,
   admitIngressCidrs,
   admitIngressNamespaces,
   serverMetricSelector,
@@ -49,6 +50,7 @@ import {
   addServerOperations,
   AdmittedPods,
   admitIngressPods,
+  serverWeightsDependencies,
 } from './private/server-ops';
 import { ImageVersion, imageRef } from './versions';
 import { WeightsSource } from './weights';
@@ -354,7 +356,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
         );
       }
     }
-    (weights.dependsOn ?? []).forEach((d) => dependOnStackOf(this, d));
+    const sameStack = serverWeightsDependencies(this, weights.dependsOn);
     for (const dependency of [props.platform, props.monitoring]) {
       if (dependency) {
         dependOnStackOf(this, dependency);
@@ -443,31 +445,18 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
       `${gpu ? `${s.gpuLayers}/${props.model.layers} layers on ${props.accelerator!.id}` : 'CPU'}; ` +
       `GGUF ${s.fileGiB.toFixed(1)} GiB; KV cache ${s.kvCacheGiB.toFixed(2)} GiB (${s.parallel} x ${s.maxModelLen} tokens, ${s.cacheType}); ` +
       `memory ${memoryGiB} GiB; ${s.vcpus} vCPUs, ${s.threads} threads`;
-    this.resource = new DeploymentV1(this, 'Resource', {
-      metadata: {
-        name: this.deploymentName,
-        namespace: this.namespace,
-        labels,
-        annotations: { 'cdktf-ai-infra/sizing': annotation },
-      },
-      spec: {
-        replicas: String(replicas),
-        progressDeadlineSeconds: rolloutMinutes * 60,
-        selector: { matchLabels: podLabels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
-        template: {
-          metadata: {
-            labels,
-            ...(weights.podAnnotations && Object.keys(weights.podAnnotations).length
-              ? { annotations: weights.podAnnotations }
-              : {}),
-          },
-          spec: toDeploymentPodSpec(pod.spec),
-        },
-      },
-      timeouts: { create: `${rolloutMinutes}m`, update: `${rolloutMinutes}m` },
-      // KEDA owns the replica count.
-      lifecycle: autoscaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
+    this.resource = addServerDeployment(this, {
+      deploymentName: this.deploymentName,
+      namespace: this.namespace,
+      labels,
+      selectorLabels: podLabels,
+      sizingAnnotation: annotation,
+      replicas,
+      rolloutMinutes,
+      podAnnotations: weights.podAnnotations,
+      pod,
+      autoscaled: Boolean(autoscaling),
+      dependsOn: sameStack,
     });
     this.node.defaultChild = this.resource;
 

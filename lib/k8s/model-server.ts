@@ -3,7 +3,7 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
@@ -44,7 +44,7 @@ import {
   nameFromId,
 } from './private/common';
 import { withGkeGpuDirect } from './private/gke-gpudirect';
-import { ApiProbe, GpuPod, GpuPodOptions, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import { ApiProbe, GpuPod, GpuPodOptions, gpuPod } from './private/gpu-pod';
 import { nodeClassPlacement } from './private/node-class';
 import {
   LWS_API_VERSION,
@@ -57,6 +57,7 @@ import {
 } from './private/leader-worker-set';
 import {
   ServerOpsContext,
+  addServerDeployment,
   admitIngressCidrs,
   admitIngressNamespaces,
   serverMetricSelector,
@@ -64,6 +65,7 @@ import {
   addServerOperations,
   AdmittedPods,
   admitIngressPods,
+  serverWeightsDependencies,
 } from './private/server-ops';
 import { LoraAdapter } from './lora';
 import { hybridKvCacheConflict } from './private/hybrid-kv-cache';
@@ -650,10 +652,7 @@ export class ModelServer extends Construct {
     const startupMinutes = props.startupTimeoutMinutes ?? budget.probeMinutes;
     assertInteger(this, 'startupTimeoutMinutes', startupMinutes, 1, 24 * 60);
     const rolloutMinutes = budget.rolloutMinutes - budget.probeMinutes + startupMinutes;
-    const sameStack = (weights.dependsOn ?? []).filter(
-      (d) => TerraformStack.of(d) === TerraformStack.of(this),
-    );
-    (weights.dependsOn ?? []).forEach((d) => dependOnStackOf(this, d));
+    const sameStack = serverWeightsDependencies(this, weights.dependsOn);
     if (nodes > 1) {
       const group = this.multiNodePods(props, weights, startupMinutes, fabric!);
       this.podSecurityLevel = group.leader.podSecurityLevel;
@@ -679,15 +678,19 @@ export class ModelServer extends Construct {
     } else {
       const pod = this.pod(props, weights, startupMinutes);
       this.podSecurityLevel = pod.podSecurityLevel;
-      this.resource = this.addDeployment(
-        props,
-        pod,
+      this.resource = addServerDeployment(this, {
+        deploymentName: this.deploymentName,
+        namespace: this.namespace,
         labels,
+        selectorLabels: this.selectorLabels,
+        sizingAnnotation: this.sizingAnnotation(),
         replicas,
         rolloutMinutes,
-        weights.podAnnotations,
-        sameStack,
-      );
+        podAnnotations: weights.podAnnotations,
+        pod,
+        autoscaled: Boolean(autoscaling),
+        dependsOn: sameStack,
+      });
     }
     this.node.defaultChild = this.resource;
 
@@ -1081,41 +1084,6 @@ export class ModelServer extends Construct {
       }
     }
     return extraArgs ?? [];
-  }
-
-  private addDeployment(
-    props: ModelServerProps,
-    pod: GpuPod,
-    labels: Record<string, string>,
-    replicas: number,
-    rolloutMinutes: number,
-    podAnnotations: Record<string, string> = {},
-    dependsOn: ITerraformDependable[] = [],
-  ): DeploymentV1 {
-    return new DeploymentV1(this, 'Resource', {
-      metadata: {
-        name: this.deploymentName,
-        namespace: this.namespace,
-        labels,
-        annotations: { 'cdktf-ai-infra/sizing': this.sizingAnnotation() },
-      },
-      spec: {
-        replicas: String(replicas),
-        progressDeadlineSeconds: rolloutMinutes * 60,
-        selector: { matchLabels: this.selectorLabels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
-        template: {
-          metadata: {
-            labels,
-            ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}),
-          },
-          spec: toDeploymentPodSpec(pod.spec),
-        },
-      },
-      timeouts: { create: `${rolloutMinutes}m`, update: `${rolloutMinutes}m` },
-      lifecycle: props.autoscaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
-      ...(dependsOn.length ? { dependsOn } : {}),
-    });
   }
 
   /**

@@ -1,20 +1,22 @@
+import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
-import { Lazy, Token } from 'cdktf';
+import { ITerraformDependable, Lazy, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../../core';
 import { EngineMetric, EngineMetrics, EnginePort } from '../engines/engine';
 import { IGpuPlatform, IMonitoringStack, PodIngressOptions } from '../interfaces';
 import { MetricsCollection } from '../metrics-collection';
-import { assertCrdInOtherStack, assertInteger } from './common';
+import { assertCrdInOtherStack, assertInteger, dependOnStackOf } from './common';
+import { GpuPod, toDeploymentPodSpec } from './gpu-pod';
 import { addGcpTriggerAuthentication, addPodMonitoring, hasBareColonMetric, promSelector } from './metrics';
 import { assertPromqlExpression } from './promql-expression';
 import { assertCron, assertTimeZone } from './schedule';
 
-// The operations objects every model server carries (ModelServer, LlamaCppServer): the KEDA
-// ScaledObject on the engine's queue gauge, the metrics scrape, the ingress NetworkPolicy and the
-// PodDisruptionBudget. Each helper creates its object under the server's scope with the construct
+// The objects every model server carries (ModelServer, LlamaCppServer): the Deployment, and the
+// operations objects: the KEDA ScaledObject on the engine's queue gauge, the metrics scrape, the
+// ingress NetworkPolicy and the PodDisruptionBudget. Each helper creates its object under the server's scope with the construct
 // id ModelServer always used, so the Terraform addresses do not depend on which server made it.
 
 /** The annotation binding a Kubernetes service account to a Google service account on GKE. */
@@ -699,4 +701,76 @@ export function addServerOperations(
     authenticated: triggerAuthentication !== undefined,
   });
   return { podDisruptionBudget, ...scrape, networkPolicy, triggerAuthentication, scaledObject };
+}
+
+/**
+ * The resources a server's Deployment must wait for (`WeightsBinding.dependsOn`, a cache's fill
+ * Job): those in the server's stack are returned for the Deployment's `depends_on`; for those in
+ * another stack, the server's stack is ordered after theirs.
+ */
+export function serverWeightsDependencies(
+  scope: Construct,
+  dependsOn: readonly TerraformResource[] | undefined,
+): ITerraformDependable[] {
+  const sameStack = (dependsOn ?? []).filter((d) => TerraformStack.of(d) === TerraformStack.of(scope));
+  (dependsOn ?? []).forEach((d) => dependOnStackOf(scope, d));
+  return sameStack;
+}
+
+/** What {@link addServerDeployment} renders. */
+export interface ServerDeploymentOptions {
+  /** Name of the Deployment. */
+  readonly deploymentName: string;
+  readonly namespace: string;
+  /** Labels of the Deployment and its pods. */
+  readonly labels: Record<string, string>;
+  /** The Deployment's selector. */
+  readonly selectorLabels: Record<string, string>;
+  /** The `cdktf-ai-infra/sizing` annotation. */
+  readonly sizingAnnotation: string;
+  readonly replicas: number;
+  /** `progressDeadlineSeconds` and the Terraform timeouts, minutes. */
+  readonly rolloutMinutes: number;
+  /** Annotations of the pods (the weights source's). */
+  readonly podAnnotations?: Record<string, string>;
+  readonly pod: GpuPod;
+  /** Whether KEDA owns the replica count (Terraform then ignores it). */
+  readonly autoscaled: boolean;
+  /** Resources in the server's stack the Deployment waits for ({@link serverWeightsDependencies}). */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * A server's Deployment (construct id `Resource`): one surge pod at a time and none unavailable,
+ * a progress deadline and Terraform timeouts of the rollout budget, the replica count left to
+ * KEDA when autoscaled.
+ */
+export function addServerDeployment(scope: Construct, o: ServerDeploymentOptions): DeploymentV1 {
+  const podAnnotations = o.podAnnotations ?? {};
+  const dependsOn = o.dependsOn ?? [];
+  return new DeploymentV1(scope, 'Resource', {
+    metadata: {
+      name: o.deploymentName,
+      namespace: o.namespace,
+      labels: o.labels,
+      annotations: { 'cdktf-ai-infra/sizing': o.sizingAnnotation },
+    },
+    spec: {
+      replicas: String(o.replicas),
+      progressDeadlineSeconds: o.rolloutMinutes * 60,
+      selector: { matchLabels: o.selectorLabels },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
+      template: {
+        metadata: {
+          labels: o.labels,
+          ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}),
+        },
+        spec: toDeploymentPodSpec(o.pod.spec),
+      },
+    },
+    timeouts: { create: `${o.rolloutMinutes}m`, update: `${o.rolloutMinutes}m` },
+    // KEDA owns the replica count.
+    lifecycle: o.autoscaled ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
+    ...(dependsOn.length ? { dependsOn } : {}),
+  });
 }
