@@ -31,18 +31,12 @@ import {
 import { MetricsCollection } from './metrics-collection';
 import { ModelServerAutoscaling, ModelServerNetworkPolicy, startupBudget } from './model-server';
 import { PodSecurityLevel } from './pod-security';
-import {
-  MANAGED_BY,
-  assertDnsLabel,
-  assertInteger,
-  assertServiceName,
-  dependOnStackOf,
-  nameFromId,
-} from './private/common';
-import { ApiProbe, gpuPod } from './private/gpu-pod';
+import { MANAGED_BY, assertInteger, dependOnStackOf } from './private/common';
+import { gpuPod } from './private/gpu-pod';
 import {
   ServerOpsContext,
   addServerDeployment,
+  addServerService,
   admitIngressCidrs,
   admitIngressNamespaces,
   serverMetricSelector,
@@ -50,6 +44,9 @@ import {
   addServerOperations,
   AdmittedPods,
   admitIngressPods,
+  serverIdentity,
+  serverProbes,
+  serverUrl,
   serverWeightsDependencies,
 } from './private/server-ops';
 import { ImageVersion, imageRef } from './versions';
@@ -200,7 +197,6 @@ export interface LlamaCppServerProps {
   readonly podDisruptionBudget?: boolean;
 }
 
-const PROBE_PERIOD_SECONDS = 10;
 const PRESTOP_SLEEP_SECONDS = 5;
 const DRAIN_SECONDS = 30;
 
@@ -275,17 +271,15 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
     super(scope, id);
     Validate.object(this, 'props', props);
     const engine = (this.engine = props.engine ?? new LlamaCppEngine());
-    const name = props.name ?? nameFromId(id);
-    assertServiceName(this, 'name', name, 48);
-    this.namespace = props.namespace ?? 'default';
-    assertDnsLabel(this, 'namespace', this.namespace);
-    this.deploymentName = `${name}-${engine.id}`;
-    this.servedModelName =
-      props.servedModelName === undefined
-        ? props.model.name
-        : Validate.string(this, 'servedModelName', props.servedModelName, { maxLength: 256 });
-    const replicas = props.replicas ?? 1;
-    assertInteger(this, 'replicas', replicas, 0);
+    const { name, namespace, deploymentName, servedModelName, replicas } = serverIdentity(
+      this,
+      id,
+      props,
+      engine.id,
+    );
+    this.namespace = namespace;
+    this.deploymentName = deploymentName;
+    this.servedModelName = servedModelName;
     const autoscaling = props.autoscaling;
     this.serviceName = this.deploymentName;
     this.servicePort = engine.httpPort;
@@ -378,11 +372,6 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
       servedModelName: this.servedModelName,
     });
     const extra = this.extraArgs(props.extraArgs, args);
-    const probe = (path: string, periodSeconds: number, failureThreshold: number): ApiProbe => ({
-      httpGet: { path, port: engine.probes.port },
-      periodSeconds,
-      failureThreshold,
-    });
     const gpu = props.accelerator !== undefined;
     const pod = gpuPod(this, {
       containerName: engine.id,
@@ -394,15 +383,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
       volumes: weights.volumes,
       volumeMounts: weights.volumeMounts,
       initContainers: weights.initContainers,
-      probes: {
-        startup: probe(
-          engine.probes.startupPath,
-          PROBE_PERIOD_SECONDS,
-          Math.ceil((startupMinutes * 60) / PROBE_PERIOD_SECONDS),
-        ),
-        readiness: probe(engine.probes.readinessPath, 5, 3),
-        liveness: { ...probe(engine.probes.livenessPath, 10, 3), timeoutSeconds: 5 },
-      },
+      probes: serverProbes(engine.probes, startupMinutes),
       preStopSleepSeconds: PRESTOP_SLEEP_SECONDS,
       gpus: gpu ? 1 : 0,
       cpu: String(s.vcpus),
@@ -460,20 +441,14 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
     });
     this.node.defaultChild = this.resource;
 
-    this.service = new ServiceV1(this, 'Service', {
-      metadata: { name: this.deploymentName, namespace: this.namespace, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector: podLabels,
-        port: engine.ports.map((p) => ({
-          name: p.name,
-          port: p.containerPort,
-          targetPort: p.name,
-          protocol: 'TCP',
-        })),
-      },
+    this.service = addServerService(this, {
+      deploymentName: this.deploymentName,
+      namespace: this.namespace,
+      labels,
+      selectorLabels: podLabels,
+      ports: engine.ports,
     });
-    this.url = `http://${this.deploymentName}.${this.namespace}.svc.cluster.local:${engine.httpPort}`;
+    this.url = serverUrl(this.deploymentName, this.namespace, engine.httpPort);
 
     const ops: ServerOpsContext = {
       deploymentName: this.deploymentName,

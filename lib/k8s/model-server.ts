@@ -34,17 +34,9 @@ import {
 } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import { PodSecurityLevel } from './pod-security';
-import {
-  MANAGED_BY,
-  assertCrdInOtherStack,
-  assertDnsLabel,
-  assertInteger,
-  assertServiceName,
-  dependOnStackOf,
-  nameFromId,
-} from './private/common';
+import { MANAGED_BY, assertCrdInOtherStack, assertInteger, dependOnStackOf } from './private/common';
 import { withGkeGpuDirect } from './private/gke-gpudirect';
-import { ApiProbe, GpuPod, GpuPodOptions, gpuPod } from './private/gpu-pod';
+import { GpuPod, GpuPodOptions, gpuPod } from './private/gpu-pod';
 import { nodeClassPlacement } from './private/node-class';
 import {
   LWS_API_VERSION,
@@ -58,6 +50,7 @@ import {
 import {
   ServerOpsContext,
   addServerDeployment,
+  addServerService,
   admitIngressCidrs,
   admitIngressNamespaces,
   serverMetricSelector,
@@ -65,6 +58,9 @@ import {
   addServerOperations,
   AdmittedPods,
   admitIngressPods,
+  serverIdentity,
+  serverProbes,
+  serverUrl,
   serverWeightsDependencies,
 } from './private/server-ops';
 import { LoraAdapter } from './lora';
@@ -419,7 +415,6 @@ export interface ModelServerProps {
 }
 
 const PRESTOP_SLEEP_SECONDS = 15;
-const PROBE_PERIOD_SECONDS = 10;
 const LOAD_MIB_PER_SECOND = 50;
 
 /** Inputs of {@link startupBudget}. */
@@ -571,17 +566,15 @@ export class ModelServer extends Construct {
       );
     }
     const engine = (this.engine = props.engine ?? ServingEngine.VLLM);
-    const name = props.name ?? nameFromId(id);
-    assertServiceName(this, 'name', name, 48);
-    this.namespace = props.namespace ?? 'default';
-    assertDnsLabel(this, 'namespace', this.namespace);
-    this.deploymentName = `${name}-${engine.id}`;
-    this.servedModelName =
-      props.servedModelName === undefined
-        ? props.model.name
-        : Validate.string(this, 'servedModelName', props.servedModelName, { maxLength: 256 });
-    const replicas = props.replicas ?? 1;
-    assertInteger(this, 'replicas', replicas, 0);
+    const { name, namespace, deploymentName, servedModelName, replicas } = serverIdentity(
+      this,
+      id,
+      props,
+      engine.id,
+    );
+    this.namespace = namespace;
+    this.deploymentName = deploymentName;
+    this.servedModelName = servedModelName;
     const autoscaling = props.autoscaling;
 
     this.lora = serverLora(this, {
@@ -694,27 +687,17 @@ export class ModelServer extends Construct {
     }
     this.node.defaultChild = this.resource;
 
-    this.service = new ServiceV1(this, 'Service', {
-      metadata: {
-        name: this.deploymentName,
-        namespace: this.namespace,
-        labels: { ...labels, ...this.selectorLabels },
-      },
-      spec: {
-        type: 'ClusterIP',
-        selector: this.selectorLabels,
-        port: engine.ports.map((p) => ({
-          name: p.name,
-          port: p.containerPort,
-          targetPort: p.name,
-          protocol: 'TCP',
-        })),
-      },
+    this.service = addServerService(this, {
+      deploymentName: this.deploymentName,
+      namespace: this.namespace,
+      labels: { ...labels, ...this.selectorLabels },
+      selectorLabels: this.selectorLabels,
+      ports: engine.ports,
     });
     this.targetPort = engine.httpPort;
     this.metricsPort =
       engine.ports.find((p) => p.name === engine.metrics.port)?.containerPort ?? engine.httpPort;
-    this.url = `http://${this.deploymentName}.${this.namespace}.svc.cluster.local:${engine.httpPort}`;
+    this.url = serverUrl(this.deploymentName, this.namespace, engine.httpPort);
     const ops: ServerOpsContext = {
       deploymentName: this.deploymentName,
       namespace: this.namespace,
@@ -899,11 +882,6 @@ export class ModelServer extends Construct {
       weightsArgs: weights.engineArgs,
       drainSeconds: drain,
     });
-    const probe = (path: string, periodSeconds: number, failureThreshold: number): ApiProbe => ({
-      httpGet: { path, port: engine.probes.port },
-      periodSeconds,
-      failureThreshold,
-    });
     const tracing = engineTracing(this, engine, props, {
       serviceName: this.servedModelName,
       namespace: this.namespace,
@@ -930,15 +908,7 @@ export class ModelServer extends Construct {
       volumes: [...weights.volumes, ...lora.binding.volumes],
       volumeMounts: [...weights.volumeMounts, ...lora.binding.volumeMounts],
       initContainers: [...weights.initContainers, ...lora.binding.initContainers],
-      probes: {
-        startup: probe(
-          engine.probes.startupPath,
-          PROBE_PERIOD_SECONDS,
-          Math.ceil((startupMinutes * 60) / PROBE_PERIOD_SECONDS),
-        ),
-        readiness: probe(engine.probes.readinessPath, 5, 3),
-        liveness: { ...probe(engine.probes.livenessPath, 10, 3), timeoutSeconds: 5 },
-      },
+      probes: serverProbes(engine.probes, startupMinutes),
       preStopSleepSeconds: PRESTOP_SLEEP_SECONDS,
       gpus: this.sizing.gpusPerNode,
       cpu:

@@ -2,14 +2,22 @@ import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { ITerraformDependable, Lazy, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../../core';
-import { EngineMetric, EngineMetrics, EnginePort } from '../engines/engine';
+import { EngineMetric, EngineMetrics, EnginePort, EngineProbes } from '../engines/engine';
 import { IGpuPlatform, IMonitoringStack, PodIngressOptions } from '../interfaces';
 import { MetricsCollection } from '../metrics-collection';
-import { assertCrdInOtherStack, assertInteger, dependOnStackOf } from './common';
-import { GpuPod, toDeploymentPodSpec } from './gpu-pod';
+import {
+  assertCrdInOtherStack,
+  assertDnsLabel,
+  assertInteger,
+  assertServiceName,
+  dependOnStackOf,
+  nameFromId,
+} from './common';
+import { ApiProbe, GpuPod, toDeploymentPodSpec } from './gpu-pod';
 import { addGcpTriggerAuthentication, addPodMonitoring, hasBareColonMetric, promSelector } from './metrics';
 import { assertPromqlExpression } from './promql-expression';
 import { assertCron, assertTimeZone } from './schedule';
@@ -703,6 +711,79 @@ export function addServerOperations(
   return { podDisruptionBudget, ...scrape, networkPolicy, triggerAuthentication, scaledObject };
 }
 
+/** The naming and replica props both servers take. */
+export interface ServerIdentityProps {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly servedModelName?: string;
+  readonly replicas?: number;
+  /** The model (its name is the default served model name). */
+  readonly model: { readonly name: string };
+}
+
+/** A server's names and replica count, validated. */
+export interface ServerIdentity {
+  /** Base name (`name`, or the construct id in kebab case). */
+  readonly name: string;
+  readonly namespace: string;
+  /** Name of the Deployment and Service: `<name>-<engine id>`. */
+  readonly deploymentName: string;
+  /** The model name clients send. */
+  readonly servedModelName: string;
+  readonly replicas: number;
+}
+
+/**
+ * The names and replica count of a server: `name` (at most 48 characters, a Service name),
+ * `namespace` (default `default`), the Deployment name `<name>-<engine id>`, the served model
+ * name (default the model's) and `replicas` (default 1, 0 or more).
+ */
+export function serverIdentity(
+  scope: Construct,
+  id: string,
+  props: ServerIdentityProps,
+  engineId: string,
+): ServerIdentity {
+  const name = props.name ?? nameFromId(id);
+  assertServiceName(scope, 'name', name, 48);
+  const namespace = props.namespace ?? 'default';
+  assertDnsLabel(scope, 'namespace', namespace);
+  const servedModelName =
+    props.servedModelName === undefined
+      ? props.model.name
+      : Validate.string(scope, 'servedModelName', props.servedModelName, { maxLength: 256 });
+  const replicas = props.replicas ?? 1;
+  assertInteger(scope, 'replicas', replicas, 0);
+  return { name, namespace, deploymentName: `${name}-${engineId}`, servedModelName, replicas };
+}
+
+/** Seconds between a server's startup probes. */
+const PROBE_PERIOD_SECONDS = 10;
+
+/**
+ * A server's HTTP probes on the engine's paths: startup every 10 s for `startupMinutes`,
+ * readiness every 5 s and liveness every 10 s (5 s timeout), three failures each.
+ */
+export function serverProbes(
+  probes: EngineProbes,
+  startupMinutes: number,
+): { startup: ApiProbe; readiness: ApiProbe; liveness: ApiProbe } {
+  const probe = (path: string, periodSeconds: number, failureThreshold: number): ApiProbe => ({
+    httpGet: { path, port: probes.port },
+    periodSeconds,
+    failureThreshold,
+  });
+  return {
+    startup: probe(
+      probes.startupPath,
+      PROBE_PERIOD_SECONDS,
+      Math.ceil((startupMinutes * 60) / PROBE_PERIOD_SECONDS),
+    ),
+    readiness: probe(probes.readinessPath, 5, 3),
+    liveness: { ...probe(probes.livenessPath, 10, 3), timeoutSeconds: 5 },
+  };
+}
+
 /**
  * The resources a server's Deployment must wait for (`WeightsBinding.dependsOn`, a cache's fill
  * Job): those in the server's stack are returned for the Deployment's `depends_on`; for those in
@@ -773,4 +854,38 @@ export function addServerDeployment(scope: Construct, o: ServerDeploymentOptions
     lifecycle: o.autoscaled ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
     ...(dependsOn.length ? { dependsOn } : {}),
   });
+}
+
+/** What {@link addServerService} renders. */
+export interface ServerServiceOptions {
+  /** Name of the Service (the Deployment's). */
+  readonly deploymentName: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  /** The pods serving the API. */
+  readonly selectorLabels: Record<string, string>;
+  /** The engine's ports, each exposed under its name. */
+  readonly ports: EnginePort[];
+}
+
+/** A server's ClusterIP Service (construct id `Service`) on every engine port. */
+export function addServerService(scope: Construct, o: ServerServiceOptions): ServiceV1 {
+  return new ServiceV1(scope, 'Service', {
+    metadata: { name: o.deploymentName, namespace: o.namespace, labels: o.labels },
+    spec: {
+      type: 'ClusterIP',
+      selector: o.selectorLabels,
+      port: o.ports.map((p) => ({
+        name: p.name,
+        port: p.containerPort,
+        targetPort: p.name,
+        protocol: 'TCP',
+      })),
+    },
+  });
+}
+
+/** The in-cluster URL of a server's Service. */
+export function serverUrl(deploymentName: string, namespace: string, port: number): string {
+  return `http://${deploymentName}.${namespace}.svc.cluster.local:${port}`;
 }
