@@ -26,10 +26,12 @@ import {
   IGpuPlatform,
   IMonitoringStack,
   IServiceBackend,
+  ModelServerAutoscaling,
+  ModelServerNetworkPolicy,
   PodIngressOptions,
 } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
-import { ModelServerAutoscaling, ModelServerNetworkPolicy, startupBudget } from './model-server';
+import { startupBudget } from './model-server';
 import { PodSecurityLevel } from './pod-security';
 import { MANAGED_BY, assertInteger, dependOnStackOf } from './private/common';
 import { gpuPod } from './private/gpu-pod';

@@ -7,7 +7,14 @@ import { ITerraformDependable, Lazy, TerraformResource, TerraformStack, Token } 
 import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../../core';
 import { EngineMetric, EngineMetrics, EnginePort, EngineProbes } from '../engines/engine';
-import { IGpuPlatform, IMonitoringStack, PodIngressOptions } from '../interfaces';
+import {
+  IGpuPlatform,
+  IMonitoringStack,
+  ModelServerAutoscaling,
+  ModelServerNetworkPolicy,
+  PodIngressOptions,
+  ScalingWindow,
+} from '../interfaces';
 import { MetricsCollection } from '../metrics-collection';
 import {
   assertCrdInOtherStack,
@@ -31,35 +38,6 @@ import { assertCron, assertTimeZone } from './schedule';
 const GKE_GSA_ANNOTATION = 'iam.gke.io/gcp-service-account';
 /** The namespace of GKE Managed Prometheus' collectors. */
 export const GMP_COLLECTOR_NAMESPACE = 'gmp-system';
-
-/** A baseline window (ModelServer `ScalingWindow`). */
-export interface ServerScalingWindow {
-  readonly minReplicas: number;
-  readonly start: string;
-  readonly end: string;
-  readonly timeZone: string;
-}
-
-/** Queue-depth autoscaling as both servers take it (ModelServerAutoscaling). */
-export interface ServerAutoscaling {
-  readonly maxReplicas: number;
-  readonly targetQueueDepthPerReplica?: number;
-  readonly activationQueueDepth?: number;
-  readonly scaleToZero?: boolean;
-  readonly activationQuery?: string;
-  readonly ignoreNullValues?: boolean;
-  readonly cooldownSeconds?: number;
-  readonly schedule?: ServerScalingWindow[];
-  readonly prometheusUrl?: string;
-}
-
-/** Who may connect to a server's pods, as both servers take it (ModelServerNetworkPolicy). */
-export interface ServerNetworkPolicyOptions {
-  readonly enabled?: boolean;
-  readonly clientNamespaces?: string[];
-  readonly allowSameNamespace?: boolean;
-  readonly clientCidrs?: string[];
-}
 
 /** What the helpers need to know about the server. */
 export interface ServerOpsContext {
@@ -116,7 +94,7 @@ export interface ServerAutoscalingChecks {
  */
 export function validateServerAutoscaling(
   scope: Construct,
-  a: ServerAutoscaling,
+  a: ModelServerAutoscaling,
   c: ServerAutoscalingChecks,
 ): void {
   const replicas = c.replicas;
@@ -169,7 +147,7 @@ export function validateServerAutoscaling(
         `instead of 0 and the ScaledObject stays degraded until a request arrives.`,
     );
   }
-  const windows = Validate.array<ServerScalingWindow>(scope, 'autoscaling.schedule', a.schedule ?? []);
+  const windows = Validate.array<ScalingWindow>(scope, 'autoscaling.schedule', a.schedule ?? []);
   const seen = new Set<string>();
   windows.forEach((w, i) => {
     const prop = `autoscaling.schedule[${i}]`;
@@ -218,7 +196,7 @@ export interface ServerScaledObjectOptions {
  */
 export function addServerScaledObject(
   scope: Construct,
-  a: ServerAutoscaling,
+  a: ModelServerAutoscaling,
   ctx: ServerOpsContext,
   o: ServerScaledObjectOptions,
 ): Manifest {
@@ -339,7 +317,7 @@ export function addServerScaledObject(
  */
 export function addServerTriggerAuthentication(
   scope: Construct,
-  a: ServerAutoscaling,
+  a: ModelServerAutoscaling,
   ctx: ServerOpsContext,
   collection: MetricsCollection,
   platform: IGpuPlatform | undefined,
@@ -475,7 +453,7 @@ export interface ServerNetworkPolicyContext {
  */
 export function addServerNetworkPolicy(
   scope: Construct,
-  np: ServerNetworkPolicyOptions,
+  np: ModelServerNetworkPolicy,
   ctx: ServerOpsContext,
   o: ServerNetworkPolicyContext,
 ): NetworkPolicyV1 {
@@ -641,13 +619,13 @@ export interface ServerOperationsOptions {
   /** `podDisruptionBudget` as given. */
   readonly podDisruptionBudget?: boolean;
   /** `networkPolicy` as given. */
-  readonly networkPolicy?: ServerNetworkPolicyOptions;
+  readonly networkPolicy?: ModelServerNetworkPolicy;
   /** `monitoring` as given. */
   readonly monitoring?: IMonitoringStack;
   /** The metrics collection (`metricsCollection`, or the prometheus-operator default). */
   readonly collection: MetricsCollection;
   /** `autoscaling` as given. */
-  readonly autoscaling?: ServerAutoscaling;
+  readonly autoscaling?: ModelServerAutoscaling;
   /** `platform` as given. */
   readonly platform?: IGpuPlatform;
   /** The warnings when the server is not scraped. */
