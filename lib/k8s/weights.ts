@@ -281,6 +281,29 @@ export abstract class WeightsSource {
   public abstract bind(scope: IConstruct, context: WeightsBindContext): WeightsBinding;
 }
 
+/**
+ * The model directory `path` inside the weights directory a source mounts or downloads to
+ * (`what`: `volume`, `cache`, `mlflowModel`): a relative directory of letters, digits, '.', '_',
+ * '-' and '/' that does not climb out with '..'. Returns it without leading and trailing slashes
+ * (`sub`) and the model location under `/models/weights`.
+ */
+function weightsSubdirectory(
+  scope: IConstruct,
+  what: string,
+  path: string,
+  example: string,
+): { sub: string; modelLocation: string } {
+  if (!Token.isUnresolved(path) && (path.includes('..') || !/^[A-Za-z0-9._/-]*$/.test(path))) {
+    throw new ValidationError(
+      `'weights' ${what} path '${path}' must be a relative directory of letters, digits, '.', '_', '-' and '/', without '..', ` +
+        `for example '${example}'.`,
+      scope,
+    );
+  }
+  const sub = path.replace(/^\/+|\/+$/g, '');
+  return { sub, modelLocation: sub ? `${WEIGHTS_DIR}/${sub}` : WEIGHTS_DIR };
+}
+
 /** Emptydir size for a copy or cache of the weights: 10% and 5 GiB of headroom. */
 function cacheSizeLimit(weightsGiB: number): string {
   return `${Math.ceil(weightsGiB * 1.1) + 5}Gi`;
@@ -449,9 +472,9 @@ export class VolumeWeights extends WeightsSource {
         `'weights' claim '${this.location}' is ReadWriteOnce: a rolling update's new pod can only start on the node that holds it.`,
       );
     }
-    const sub = (this.options.path ?? '').replace(/^\/+|\/+$/g, '');
+    const { modelLocation } = weightsSubdirectory(scope, 'volume', this.options.path ?? '', 'llama-8b-awq');
     return {
-      modelLocation: sub ? `${WEIGHTS_DIR}/${sub}` : WEIGHTS_DIR,
+      modelLocation,
       engineArgs: [],
       env: [],
       volumes: [
@@ -497,19 +520,11 @@ export class CachedWeights extends WeightsSource {
         scope,
       );
     }
-    const path = this.options.path ?? '';
-    if (!Token.isUnresolved(path) && (path.includes('..') || !/^[A-Za-z0-9._/-]*$/.test(path))) {
-      throw new ValidationError(
-        `'weights' cache path '${path}' must be a relative directory of letters, digits, '.', '_', '-' and '/', without '..', ` +
-          `for example 'llama-3.1-8b'.`,
-        scope,
-      );
-    }
-    const sub = path.replace(/^\/+|\/+$/g, '');
+    const { modelLocation } = weightsSubdirectory(scope, 'cache', this.options.path ?? '', 'llama-3.1-8b');
     const rate = cache.readRate;
     const replicasReading = Math.max(1, c.maxReplicas);
     return {
-      modelLocation: sub ? `${WEIGHTS_DIR}/${sub}` : WEIGHTS_DIR,
+      modelLocation,
       engineArgs: [],
       env: [],
       volumes: [
@@ -556,14 +571,12 @@ export class MlflowModelWeights extends WeightsSource {
           `different versions after the alias moves. Pin 'models:/<name>/<version>' and roll out a new version deliberately.`,
       );
     }
-    const path = this.options.path ?? '';
-    if (!Token.isUnresolved(path) && (path.includes('..') || !/^[A-Za-z0-9._/-]*$/.test(path))) {
-      throw new ValidationError(
-        `'weights' mlflowModel path '${path}' must be a relative directory of letters, digits, '.', '_', '-' and '/', without '..', for example 'model'.`,
-        scope,
-      );
-    }
-    const sub = path.replace(/^\/+|\/+$/g, '');
+    const { sub, modelLocation } = weightsSubdirectory(
+      scope,
+      'mlflowModel',
+      this.options.path ?? '',
+      'model',
+    );
     const env = mlflowClientEnv(
       scope,
       'weights tracking',
@@ -576,7 +589,7 @@ export class MlflowModelWeights extends WeightsSource {
     // mlflow/tracking/artifact_utils.py); the root itself lands in `<dst>`.
     const artifactUri = sub ? `${uri}/${sub}` : uri;
     return {
-      modelLocation: sub ? `${WEIGHTS_DIR}/${sub}` : WEIGHTS_DIR,
+      modelLocation,
       engineArgs: [],
       env: [],
       volumes: [{ name: 'model-weights', emptyDir: { sizeLimit: cacheSizeLimit(c.weightsGiB) } }],
