@@ -309,6 +309,35 @@ function cacheSizeLimit(weightsGiB: number): string {
   return `${Math.ceil(weightsGiB * 1.1) + 5}Gi`;
 }
 
+/**
+ * Weights an init container `fetch-weights` copies into an emptyDir at `/models/weights` before
+ * the engine starts (the engine mounts it read-only): the binding of a bucket copy and of an
+ * MLflow download.
+ */
+function copiedWeights(
+  weightsGiB: number,
+  modelLocation: string,
+  fetch: { readonly image: string; readonly command: string[]; readonly env?: PodEnvVar[] },
+): WeightsBinding {
+  return {
+    modelLocation,
+    engineArgs: [],
+    env: [],
+    volumes: [{ name: 'model-weights', emptyDir: { sizeLimit: cacheSizeLimit(weightsGiB) } }],
+    volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR, readOnly: true }],
+    copiedBeforeStart: true,
+    initContainers: [
+      {
+        name: 'fetch-weights',
+        image: fetch.image,
+        command: fetch.command,
+        ...(fetch.env ? { env: fetch.env } : {}),
+        volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR }],
+      },
+    ],
+  };
+}
+
 /** A Hugging Face Hub repository, downloaded by the engine into an emptyDir cache. */
 export class HuggingFaceWeights extends WeightsSource {
   /** The options given. */
@@ -411,35 +440,21 @@ export class BucketWeights extends WeightsSource {
     }
     const uri = this.location.endsWith('/') ? this.location : `${this.location}/`;
     const s3 = uri.startsWith('s3://');
-    return {
-      modelLocation: WEIGHTS_DIR,
-      engineArgs: [],
-      env: [],
-      volumes: [{ name: 'model-weights', emptyDir: { sizeLimit: cacheSizeLimit(c.weightsGiB) } }],
-      volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR, readOnly: true }],
-      copiedBeforeStart: true,
-      initContainers: [
-        {
-          name: 'fetch-weights',
-          image: imageRef(s3 ? IMAGES.awsCli : IMAGES.googleCloudCli),
-          command: s3
-            ? ['aws', 's3', 'sync', '--only-show-errors', uri, `${WEIGHTS_DIR}/`]
-            : ['gcloud', 'storage', 'rsync', '--recursive', uri, `${WEIGHTS_DIR}/`],
-          // gcloud sizes its parallelism from the node's vCPUs (up to 96 processes on large GPU
-          // machines), which the init container's 4 GiB memory limit cannot hold: 4 processes x 8
-          // threads (properties storage/process_count, storage/thread_count) keep 32 transfers.
-          ...(s3
-            ? {}
-            : {
-                env: [
-                  { name: 'CLOUDSDK_STORAGE_PROCESS_COUNT', value: '4' },
-                  { name: 'CLOUDSDK_STORAGE_THREAD_COUNT', value: '8' },
-                ],
-              }),
-          volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR }],
-        },
-      ],
-    };
+    return copiedWeights(c.weightsGiB, WEIGHTS_DIR, {
+      image: imageRef(s3 ? IMAGES.awsCli : IMAGES.googleCloudCli),
+      command: s3
+        ? ['aws', 's3', 'sync', '--only-show-errors', uri, `${WEIGHTS_DIR}/`]
+        : ['gcloud', 'storage', 'rsync', '--recursive', uri, `${WEIGHTS_DIR}/`],
+      // gcloud sizes its parallelism from the node's vCPUs (up to 96 processes on large GPU
+      // machines), which the init container's 4 GiB memory limit cannot hold: 4 processes x 8
+      // threads (properties storage/process_count, storage/thread_count) keep 32 transfers.
+      env: s3
+        ? undefined
+        : [
+            { name: 'CLOUDSDK_STORAGE_PROCESS_COUNT', value: '4' },
+            { name: 'CLOUDSDK_STORAGE_THREAD_COUNT', value: '8' },
+          ],
+    });
   }
 }
 
@@ -588,28 +603,16 @@ export class MlflowModelWeights extends WeightsSource {
     // repository downloads to `<dst>/<path>` (`_get_root_uri_and_artifact_path`,
     // mlflow/tracking/artifact_utils.py); the root itself lands in `<dst>`.
     const artifactUri = sub ? `${uri}/${sub}` : uri;
-    return {
-      modelLocation,
-      engineArgs: [],
-      env: [],
-      volumes: [{ name: 'model-weights', emptyDir: { sizeLimit: cacheSizeLimit(c.weightsGiB) } }],
-      volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR, readOnly: true }],
-      copiedBeforeStart: true,
-      initContainers: [
-        {
-          name: 'fetch-weights',
-          image: imageRef(IMAGES.mlflow),
-          command: [
-            'python3',
-            '-c',
-            'import sys, mlflow.artifacts; mlflow.artifacts.download_artifacts(artifact_uri=sys.argv[1], dst_path=sys.argv[2])',
-            artifactUri,
-            `${WEIGHTS_DIR}/`,
-          ],
-          env: [...env, { name: 'MLFLOW_DISABLE_TELEMETRY', value: 'true' }],
-          volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR }],
-        },
+    return copiedWeights(c.weightsGiB, modelLocation, {
+      image: imageRef(IMAGES.mlflow),
+      command: [
+        'python3',
+        '-c',
+        'import sys, mlflow.artifacts; mlflow.artifacts.download_artifacts(artifact_uri=sys.argv[1], dst_path=sys.argv[2])',
+        artifactUri,
+        `${WEIGHTS_DIR}/`,
       ],
-    };
+      env: [...env, { name: 'MLFLOW_DISABLE_TELEMETRY', value: 'true' }],
+    });
   }
 }
