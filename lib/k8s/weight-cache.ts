@@ -6,7 +6,7 @@ import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1'
 import { ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../core';
-import { MANAGED_BY, nameFromId, assertDnsLabel, assertInteger } from './private/common';
+import { BUCKET_URI, MANAGED_BY, nameFromId, assertDnsLabel, assertInteger } from './private/common';
 import { PodSecurityLevel } from './pod-security';
 import { PodVolume } from './pod-spec';
 import { IMAGES, imageRef } from './versions';
@@ -532,7 +532,7 @@ export class PrefetchedWeightCache extends Construct implements IWeightCache {
     if (props.protectFromDestroy !== undefined)
       Validate.boolean(this, 'protectFromDestroy', props.protectFromDestroy);
     const uri = Validate.string(this, 'source', props.source);
-    if (!Token.isUnresolved(uri) && !/^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/.test(uri)) {
+    if (!Token.isUnresolved(uri) && !BUCKET_URI.test(uri)) {
       throw new ValidationError(
         `'source' ('${uri}') must be an 's3://bucket/prefix/' or 'gs://bucket/prefix/' URI.`,
         this,
@@ -794,7 +794,7 @@ export class HyperdiskMlWeightCache extends Construct implements IWeightCache {
     zones.forEach((z, i) => Validate.gcpZone(this, `zones[${i}]`, z));
     Validate.unique(this, 'zones', zones);
     const uri = Validate.string(this, 'source', props.source);
-    if (!Token.isUnresolved(uri) && !/^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/.test(uri)) {
+    if (!Token.isUnresolved(uri) && !BUCKET_URI.test(uri)) {
       throw new ValidationError(
         `'source' ('${uri}') must be a 'gs://bucket/prefix/' (or 's3://bucket/prefix/') URI.`,
         this,

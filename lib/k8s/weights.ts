@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { ValidationError, Warnings } from '../core';
 import { IServingEngine } from './engines/engine';
 import { MlflowTracking, mlflowClientEnv } from './mlflow';
-import { assertDnsLabel } from './private/common';
+import { BUCKET_URI, HF_REPO_ID, assertDnsLabel } from './private/common';
 import { PodEnvVar, PodInitContainer, PodVolume, PodVolumeMount } from './pod-spec';
 import { IMAGES, imageRef } from './versions';
 
@@ -350,7 +350,7 @@ export class HuggingFaceWeights extends WeightsSource {
 
   /** `HF_HOME` on a cache emptyDir, `HF_TOKEN` from the Secret, `--revision` when pinned. */
   public bind(scope: IConstruct, c: WeightsBindContext): WeightsBinding {
-    if (!Token.isUnresolved(this.location) && !/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/.test(this.location)) {
+    if (!Token.isUnresolved(this.location) && !HF_REPO_ID.test(this.location)) {
       throw new ValidationError(
         `'weights' WeightsSource.huggingFace('${this.location}') needs a repository id 'org/name', for example 'hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4'.`,
         scope,
@@ -407,7 +407,7 @@ export class BucketWeights extends WeightsSource {
 
   /** Streaming flags, or an `aws s3 sync` / `gcloud storage rsync` init container and an emptyDir. */
   public bind(scope: IConstruct, c: WeightsBindContext): WeightsBinding {
-    const uriOk = /^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/.test(this.location);
+    const uriOk = BUCKET_URI.test(this.location);
     if (!Token.isUnresolved(this.location) && !uriOk) {
       throw new ValidationError(
         `'weights' WeightsSource.bucket('${this.location}') must be an 's3://bucket/prefix/' or 'gs://bucket/prefix/' URI.`,

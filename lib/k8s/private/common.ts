@@ -10,6 +10,12 @@ import {
 } from '../../core';
 import { ApiToleration } from '../interfaces';
 
+/** An `s3://` or `gs://` URI: a bucket name (3 to 223 lower-case letters, digits, '.', '_', '-') and an optional prefix. */
+export const BUCKET_URI = /^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/;
+
+/** A Hugging Face Hub repository id, `org/name`. */
+export const HF_REPO_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
+
 /** Label every object of this module carries. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdktf-ai-infra' };
 
