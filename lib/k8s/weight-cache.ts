@@ -524,13 +524,7 @@ export class PrefetchedWeightCache extends Construct implements IWeightCache {
       what: 'a StorageClass name',
     });
     assertInteger(this, 'sizeGiB', props.sizeGiB, 1, 65536);
-    if (props.serviceAccountName !== undefined) {
-      Validate.k8sDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName, {
-        what: 'a service account name',
-      });
-    }
-    if (props.protectFromDestroy !== undefined)
-      Validate.boolean(this, 'protectFromDestroy', props.protectFromDestroy);
+    validateFillOptions(this, props);
     const uri = Validate.string(this, 'source', props.source);
     if (!Token.isUnresolved(uri) && !BUCKET_URI.test(uri)) {
       throw new ValidationError(
@@ -579,6 +573,20 @@ export class PrefetchedWeightCache extends Construct implements IWeightCache {
   public weights(options: CachedWeightsOptions = {}): WeightsSource {
     return WeightsSource.cache(this, options);
   }
+}
+
+/** Checks the props a cache filled by a Job takes alike: the Job's `serviceAccountName` and `protectFromDestroy`. */
+function validateFillOptions(
+  scope: Construct,
+  props: { readonly serviceAccountName?: string; readonly protectFromDestroy?: boolean },
+): void {
+  if (props.serviceAccountName !== undefined) {
+    Validate.k8sDnsSubdomain(scope, 'serviceAccountName', props.serviceAccountName, {
+      what: 'a service account name',
+    });
+  }
+  if (props.protectFromDestroy !== undefined)
+    Validate.boolean(scope, 'protectFromDestroy', props.protectFromDestroy);
 }
 
 /** What {@link fillJob} copies where. */
@@ -783,13 +791,7 @@ export class HyperdiskMlWeightCache extends Construct implements IWeightCache {
     assertInteger(this, 'sizeGiB', props.sizeGiB, 1, 65536);
     const throughput = props.throughputMiBPerSecond ?? 2400;
     assertInteger(this, 'throughputMiBPerSecond', throughput, 1, HYPERDISK_ML_MAX_MIB_PER_SECOND);
-    if (props.serviceAccountName !== undefined) {
-      Validate.k8sDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName, {
-        what: 'a service account name',
-      });
-    }
-    if (props.protectFromDestroy !== undefined)
-      Validate.boolean(this, 'protectFromDestroy', props.protectFromDestroy);
+    validateFillOptions(this, props);
     const zones = Validate.array<string>(this, 'zones', props.zones ?? []);
     zones.forEach((z, i) => Validate.gcpZone(this, `zones[${i}]`, z));
     Validate.unique(this, 'zones', zones);
