@@ -27,14 +27,15 @@ import {
   registerCrdInstaller,
   toYaml,
 } from './private/common';
-import { addPinnedRelease } from './private/helm-release';
 import { fetchedManifestDocuments } from './private/manifest-bundle';
 import {
-  eppDisruptionBudget,
+  addEppRelease,
   eppModelServersValues,
   eppMonitoringValues,
+  eppRenderOptions,
   eppSettings,
   eppValues,
+  validateEppBackend,
 } from './private/epp';
 import { CrdBundleVersion, GATEWAY_CRD_BUNDLES, GATEWAY_HELM_CHARTS, HelmChartVersion } from './versions';
 
@@ -696,17 +697,7 @@ export class InferencePool extends Construct {
     if (props.monitoring) {
       dependOnStackOf(this, props.monitoring);
     }
-    Validate.integer(this, 'backend.targetPort', b.targetPort, { min: 1, max: 65535 });
-    if (b.metricsPort !== undefined) {
-      Validate.integer(this, 'backend.metricsPort', b.metricsPort, { min: 1, max: 65535 });
-    }
-    if (Object.keys(b.podSelectorLabels).length === 0) {
-      throw new ValidationError(
-        `'backend' ${b.name} has no pod selector labels: the InferencePool would select no pods (or, worse, every pod). ` +
-          `Give the labels that select exactly the server's pods.`,
-        this,
-      );
-    }
+    validateEppBackend(this, b, 'the InferencePool would select no pods (or, worse, every pod)');
 
     if (
       props.platform.implementation.kind === GatewayImplementationKind.GKE &&
@@ -748,12 +739,7 @@ export class InferencePool extends Construct {
     );
     this.flowControl = epp.flowControl;
 
-    this.endpointPickerConfig = profile.render({
-      engine: b.engine,
-      metricsPort: b.metricsPort !== b.targetPort ? b.metricsPort : undefined,
-      loraAdapters: b.loraAdapterNames.length > 0,
-      flowControl: this.flowControl,
-    });
+    this.endpointPickerConfig = profile.render(eppRenderOptions(b, this.flowControl));
     this.activationQuery = InferencePool.activationQueryFor(
       this.namespace,
       this.poolName,
@@ -812,20 +798,17 @@ export class InferencePool extends Construct {
         monitoring: eppMonitoringValues(epp, this.poolName, props.monitoring),
       },
     };
-    this.resource = addPinnedRelease(this, {
+    const release = addEppRelease(this, {
       name: this.poolName,
       namespace: this.namespace,
       chart: GATEWAY_HELM_CHARTS.llmdRouterGateway,
-      values: toYaml(values),
-    });
-    this.node.defaultChild = this.resource;
-
-    this.eppDisruptionBudget = eppDisruptionBudget(this, {
+      values,
       replicas,
-      name: this.eppName,
-      namespace: this.namespace,
+      eppName: this.eppName,
       selector: eppSelector,
     });
+    this.resource = release.resource;
+    this.eppDisruptionBudget = release.eppDisruptionBudget;
   }
 }
 

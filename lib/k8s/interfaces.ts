@@ -275,3 +275,120 @@ export interface ISlurmOperator extends IConstruct {
    */
   readonly watchedNamespaces?: readonly string[];
 }
+
+/**
+ * A window of predictable load: KEDA's cron scaler holds at least `minReplicas` from `start` to
+ * `end` (https://keda.sh/docs/2.20/scalers/cron/). The windows and the queue-depth trigger live in
+ * one ScaledObject, and KEDA scales to the highest of them: the baseline is there before the peak,
+ * queue depth adds replicas above it.
+ *
+ * @example
+ * // At least 4 replicas 08:00-20:00 Berlin time on weekdays.
+ * { minReplicas: 4, start: '0 8 * * 1-5', end: '0 20 * * 1-5', timeZone: 'Europe/Berlin' }
+ */
+export interface ScalingWindow {
+  /** Replicas to hold at least while the window is open (`desiredReplicas`), at most `maxReplicas`. */
+  readonly minReplicas: number;
+  /** Cron expression (minute hour day-of-month month day-of-week) opening the window, for example `0 8 * * 1-5`. */
+  readonly start: string;
+  /** Cron expression closing the window, for example `0 20 * * 1-5`; not the same as `start`. */
+  readonly end: string;
+  /** IANA time zone of `start` and `end`, for example `Europe/Berlin` (daylight saving applies). */
+  readonly timeZone: string;
+}
+
+/** Queue-depth autoscaling with KEDA. */
+export interface ModelServerAutoscaling {
+  /**
+   * Most replicas.
+   */
+  readonly maxReplicas: number;
+  /**
+   * Waiting requests per replica KEDA aims for (`threshold` of the Prometheus trigger on the
+   * engine's queue gauge: `vllm:num_requests_waiting`, `llamacpp:requests_deferred`).
+   * @default 5 on a ModelServer; on a LlamaCppServer its `parallel` slots
+   */
+  readonly targetQueueDepthPerReplica?: number;
+  /**
+   * Waiting requests above which the scaler counts as active (`activationThreshold`).
+   * @default 0
+   */
+  readonly activationQueueDepth?: number;
+  /**
+   * Scale to zero replicas when idle (`idleReplicaCount: 0`). At zero replicas the engine
+   * exports no metrics, so waking up needs a request signal from a component that keeps
+   * running (router, gateway, ingress): see `activationQuery`.
+   * @default false
+   */
+  readonly scaleToZero?: boolean;
+  /**
+   * PromQL returning a value > 0 while requests arrive for this model, measured in front of
+   * the engine (for example the vLLM production-stack router's
+   * `sum(rate(vllm:num_incoming_requests_total{model="..."}[1m]))`, or your ingress controller's
+   * request rate). Required with `scaleToZero`.
+   * @default - none
+   */
+  readonly activationQuery?: string;
+  /**
+   * KEDA `ignoreNullValues` on the engine triggers: whether an empty query result counts as 0.
+   * KEDA's own default (true) hides broken queries (llm-d/llm-d#1981); with scale to zero an
+   * empty result is expected at zero replicas.
+   * @default false, or true with scaleToZero
+   */
+  readonly ignoreNullValues?: boolean;
+  /**
+   * Seconds after the last active trigger before scaling to zero (`cooldownPeriod`).
+   * @default 360
+   */
+  readonly cooldownSeconds?: number;
+  /**
+   * Baseline windows (cron triggers) for load that comes at known times. Start replicas early
+   * enough for the start-up budget: a window opening at 08:00 with a 25-minute model load serves
+   * from about 08:25, so open it at `35 7 * * 1-5`.
+   * @default - no baseline: queue depth only
+   */
+  readonly schedule?: ScalingWindow[];
+  /**
+   * Prometheus URL KEDA queries.
+   * @default - `monitoring.prometheusUrl`, or the Managed Prometheus query URL with `MetricsCollection.managedPrometheus(...)`
+   */
+  readonly prometheusUrl?: string;
+}
+
+/**
+ * Who may connect to a model server's pods. With the policy, the pods accept connections only
+ * from the pods of their own namespace (a router or gateway deployed next to them), the
+ * namespaces in `clientNamespaces` (a gateway, a router, callers), and, on the metrics port
+ * only, the scraper: the monitoring stack's namespace (prometheus-operator) or `gmp-system`
+ * (GKE Managed Prometheus). Kubelet probes are not affected: traffic from the pod's own node
+ * is always allowed (Kubernetes "Network Policies"). Egress is not restricted: the pods
+ * download weights from hubs and buckets and resolve DNS, whose addresses are not known at
+ * synth time. A NetworkPolicy only takes effect with a network plugin that enforces it (EKS
+ * VPC CNI with network policy enabled, GKE Dataplane V2, Calico, Cilium).
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export interface ModelServerNetworkPolicy {
+  /**
+   * Create the NetworkPolicy.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Namespaces whose pods may call the server's ports (gateway, router, clients).
+   * @default - none besides the server's own namespace
+   */
+  readonly clientNamespaces?: string[];
+  /**
+   * Whether pods of the server's own namespace may call it.
+   * @default true
+   */
+  readonly allowSameNamespace?: boolean;
+  /**
+   * IPv4 CIDR blocks whose connections may reach the server's API ports (`ipBlock` sources):
+   * callers outside the cluster's pod network, such as the client addresses an NLB preserves.
+   * An `InferencePool` behind GKE's managed gateway adds the region's proxy-only subnet and
+   * Google's health-check ranges itself (see {@link ModelServer.allowIngressFromCidrs}).
+   * @default - none
+   */
+  readonly clientCidrs?: string[];
+}

@@ -26,22 +26,19 @@ import {
   IGpuPlatform,
   IMonitoringStack,
   IServiceBackend,
+  ModelServerAutoscaling,
+  ModelServerNetworkPolicy,
   PodIngressOptions,
 } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
-import { ModelServerAutoscaling, ModelServerNetworkPolicy, startupBudget } from './model-server';
+import { startupBudget } from './model-server';
 import { PodSecurityLevel } from './pod-security';
-import {
-  MANAGED_BY,
-  assertDnsLabel,
-  assertInteger,
-  assertServiceName,
-  dependOnStackOf,
-  nameFromId,
-} from './private/common';
-import { ApiProbe, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import { MANAGED_BY, assertInteger, dependOnStackOf } from './private/common';
+import { gpuPod } from './private/gpu-pod';
 import {
   ServerOpsContext,
+  addServerDeployment,
+  addServerService,
   admitIngressCidrs,
   admitIngressNamespaces,
   serverMetricSelector,
@@ -49,6 +46,10 @@ import {
   addServerOperations,
   AdmittedPods,
   admitIngressPods,
+  serverIdentity,
+  serverProbes,
+  serverUrl,
+  serverWeightsDependencies,
 } from './private/server-ops';
 import { ImageVersion, imageRef } from './versions';
 import { WeightsSource } from './weights';
@@ -198,7 +199,6 @@ export interface LlamaCppServerProps {
   readonly podDisruptionBudget?: boolean;
 }
 
-const PROBE_PERIOD_SECONDS = 10;
 const PRESTOP_SLEEP_SECONDS = 5;
 const DRAIN_SECONDS = 30;
 
@@ -273,17 +273,15 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
     super(scope, id);
     Validate.object(this, 'props', props);
     const engine = (this.engine = props.engine ?? new LlamaCppEngine());
-    const name = props.name ?? nameFromId(id);
-    assertServiceName(this, 'name', name, 48);
-    this.namespace = props.namespace ?? 'default';
-    assertDnsLabel(this, 'namespace', this.namespace);
-    this.deploymentName = `${name}-${engine.id}`;
-    this.servedModelName =
-      props.servedModelName === undefined
-        ? props.model.name
-        : Validate.string(this, 'servedModelName', props.servedModelName, { maxLength: 256 });
-    const replicas = props.replicas ?? 1;
-    assertInteger(this, 'replicas', replicas, 0);
+    const { name, namespace, deploymentName, servedModelName, replicas } = serverIdentity(
+      this,
+      id,
+      props,
+      engine.id,
+    );
+    this.namespace = namespace;
+    this.deploymentName = deploymentName;
+    this.servedModelName = servedModelName;
     const autoscaling = props.autoscaling;
     this.serviceName = this.deploymentName;
     this.servicePort = engine.httpPort;
@@ -354,7 +352,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
         );
       }
     }
-    (weights.dependsOn ?? []).forEach((d) => dependOnStackOf(this, d));
+    const sameStack = serverWeightsDependencies(this, weights.dependsOn);
     for (const dependency of [props.platform, props.monitoring]) {
       if (dependency) {
         dependOnStackOf(this, dependency);
@@ -376,11 +374,6 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
       servedModelName: this.servedModelName,
     });
     const extra = this.extraArgs(props.extraArgs, args);
-    const probe = (path: string, periodSeconds: number, failureThreshold: number): ApiProbe => ({
-      httpGet: { path, port: engine.probes.port },
-      periodSeconds,
-      failureThreshold,
-    });
     const gpu = props.accelerator !== undefined;
     const pod = gpuPod(this, {
       containerName: engine.id,
@@ -392,15 +385,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
       volumes: weights.volumes,
       volumeMounts: weights.volumeMounts,
       initContainers: weights.initContainers,
-      probes: {
-        startup: probe(
-          engine.probes.startupPath,
-          PROBE_PERIOD_SECONDS,
-          Math.ceil((startupMinutes * 60) / PROBE_PERIOD_SECONDS),
-        ),
-        readiness: probe(engine.probes.readinessPath, 5, 3),
-        liveness: { ...probe(engine.probes.livenessPath, 10, 3), timeoutSeconds: 5 },
-      },
+      probes: serverProbes(engine.probes, startupMinutes),
       preStopSleepSeconds: PRESTOP_SLEEP_SECONDS,
       gpus: gpu ? 1 : 0,
       cpu: String(s.vcpus),
@@ -443,48 +428,29 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
       `${gpu ? `${s.gpuLayers}/${props.model.layers} layers on ${props.accelerator!.id}` : 'CPU'}; ` +
       `GGUF ${s.fileGiB.toFixed(1)} GiB; KV cache ${s.kvCacheGiB.toFixed(2)} GiB (${s.parallel} x ${s.maxModelLen} tokens, ${s.cacheType}); ` +
       `memory ${memoryGiB} GiB; ${s.vcpus} vCPUs, ${s.threads} threads`;
-    this.resource = new DeploymentV1(this, 'Resource', {
-      metadata: {
-        name: this.deploymentName,
-        namespace: this.namespace,
-        labels,
-        annotations: { 'cdktf-ai-infra/sizing': annotation },
-      },
-      spec: {
-        replicas: String(replicas),
-        progressDeadlineSeconds: rolloutMinutes * 60,
-        selector: { matchLabels: podLabels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
-        template: {
-          metadata: {
-            labels,
-            ...(weights.podAnnotations && Object.keys(weights.podAnnotations).length
-              ? { annotations: weights.podAnnotations }
-              : {}),
-          },
-          spec: toDeploymentPodSpec(pod.spec),
-        },
-      },
-      timeouts: { create: `${rolloutMinutes}m`, update: `${rolloutMinutes}m` },
-      // KEDA owns the replica count.
-      lifecycle: autoscaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
+    this.resource = addServerDeployment(this, {
+      deploymentName: this.deploymentName,
+      namespace: this.namespace,
+      labels,
+      selectorLabels: podLabels,
+      sizingAnnotation: annotation,
+      replicas,
+      rolloutMinutes,
+      podAnnotations: weights.podAnnotations,
+      pod,
+      autoscaled: Boolean(autoscaling),
+      dependsOn: sameStack,
     });
     this.node.defaultChild = this.resource;
 
-    this.service = new ServiceV1(this, 'Service', {
-      metadata: { name: this.deploymentName, namespace: this.namespace, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector: podLabels,
-        port: engine.ports.map((p) => ({
-          name: p.name,
-          port: p.containerPort,
-          targetPort: p.name,
-          protocol: 'TCP',
-        })),
-      },
+    this.service = addServerService(this, {
+      deploymentName: this.deploymentName,
+      namespace: this.namespace,
+      labels,
+      selectorLabels: podLabels,
+      ports: engine.ports,
     });
-    this.url = `http://${this.deploymentName}.${this.namespace}.svc.cluster.local:${engine.httpPort}`;
+    this.url = serverUrl(this.deploymentName, this.namespace, engine.httpPort);
 
     const ops: ServerOpsContext = {
       deploymentName: this.deploymentName,

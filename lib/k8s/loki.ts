@@ -10,11 +10,9 @@ import { addPinnedRelease } from './private/helm-release';
 import {
   checkTelemetryStorage,
   opsNamespace,
-  opsReleaseNames,
   opsResources,
-  opsServiceAccountAnnotations,
   opsServiceAccountValues,
-  opsVolumeSizeGiB,
+  opsStoreSettings,
   retentionHours,
 } from './private/telemetry';
 import { TelemetryStorage, TelemetryStorageKind } from './telemetry-storage';
@@ -235,18 +233,16 @@ export class Loki extends Construct {
         this,
       );
     }
-    const names = opsReleaseNames(this, props, { namespace: 'loki', release: 'loki', maxReleaseLength: 40 });
-    const release = names.release;
-    this.namespace = names.namespace;
-    this.serviceAccountName = release;
-    const volumeGiB = opsVolumeSizeGiB(this, props);
-    const memoryMiB = Validate.integer(this, 'memoryMiB', props.memoryMiB ?? 4096, {
-      min: 512,
-      max: 262144,
-      reason: 'MiB',
+    const store = opsStoreSettings(this, props, {
+      namespace: 'loki',
+      release: 'loki',
+      maxReleaseLength: 40,
+      memoryMiB: 4096,
+      minMemoryMiB: 512,
     });
-    const saAnnotations = opsServiceAccountAnnotations(this, props.serviceAccountAnnotations);
-    if (props.monitoring !== undefined) Validate.object(this, 'monitoring', props.monitoring);
+    const { release, volumeGiB, memoryMiB, serviceAccountAnnotations: saAnnotations } = store;
+    this.namespace = store.namespace;
+    this.serviceAccountName = release;
     if (props.alertmanagerUrl !== undefined) {
       Validate.url(this, 'alertmanagerUrl', props.alertmanagerUrl, { schemes: ['http', 'https'] });
     }
@@ -350,8 +346,8 @@ export class Loki extends Construct {
         : {}),
     };
     this.resource = addPinnedRelease(this, {
-      name: names.release,
-      namespace: names.namespace,
+      name: store.release,
+      namespace: store.namespace,
       chart: OPS_HELM_CHARTS.loki,
       // YAML 1.1 quoting: Helm reads values as YAML 1.1, where the unquoted schema date would be a timestamp.
       values: toYaml(values, { version: '1.1' }),

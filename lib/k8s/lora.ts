@@ -2,6 +2,7 @@ import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ModelSpec, Validate, ValidationError, loraAdapterBytes } from '../core';
 import type { PodEnvVar, PodInitContainer, PodVolume, PodVolumeMount } from './pod-spec';
+import { BUCKET_URI, HF_REPO_ID } from './private/common';
 import { IMAGES, imageRef } from './versions';
 import type { SecretKeyRef } from './weights';
 
@@ -64,8 +65,6 @@ export interface VolumeLoraOptions extends LoraAdapterOptions {
 export const VLLM_MAX_LORA_RANKS: readonly number[] = [1, 8, 16, 32, 64, 128, 256, 320, 512];
 
 const ADAPTER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const HF_REPO = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
-const BUCKET_URI = /^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/;
 
 /** Where adapters copied from a bucket or mounted from a volume live inside the server pod. */
 export const LORA_MOUNT_ROOT = '/models/lora';
@@ -258,7 +257,7 @@ export function validateLoraAdapters(
     if (Token.isUnresolved(a.location)) {
       continue;
     }
-    if (a.kind === LoraAdapterSourceKind.HUGGING_FACE && !HF_REPO.test(a.location)) {
+    if (a.kind === LoraAdapterSourceKind.HUGGING_FACE && !HF_REPO_ID.test(a.location)) {
       throw new ValidationError(
         `${prop}: adapter '${a.name}' LoraAdapter.fromHuggingFace('${a.location}') needs a repository id 'org/name'.`,
         scope,

@@ -34,8 +34,6 @@ export interface ManagedPrometheusOptions {
   readonly scrapeIntervalSeconds?: number;
 }
 
-const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-
 /**
  * How a workload's metrics reach a Prometheus: prometheus-operator `ServiceMonitor`s for an
  * in-cluster monitoring stack, or Managed Service for Prometheus `PodMonitoring`s on GKE.
@@ -70,13 +68,11 @@ export class MetricsCollection {
       'project',
       options.project,
     );
-    const project = Validate.string(undefined, 'MetricsCollection.managedPrometheus project', renamed.value);
-    if (!Token.isUnresolved(project) && !PROJECT_ID.test(project)) {
-      throw new ValidationError(
-        `MetricsCollection.managedPrometheus: 'project' ('${project}') is not a Google Cloud project id (6-30 lower-case ` +
-          `letters, digits or '-', starting with a letter), for example 'acme-ml-serving'. Pass the project id, not its number or name.`,
-      );
-    }
+    const project = Validate.gcpProjectId(
+      undefined,
+      'MetricsCollection.managedPrometheus project',
+      renamed.value,
+    );
     const interval = options.scrapeIntervalSeconds ?? 30;
     if (typeof interval !== 'number') {
       Validate.integer(undefined, 'MetricsCollection.managedPrometheus scrapeIntervalSeconds', interval, {

@@ -3,7 +3,7 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ACCELERATOR_NODE_LABEL,
@@ -30,21 +30,15 @@ import {
   IGpuPlatform,
   IMonitoringStack,
   ITraceCollector,
+  ModelServerAutoscaling,
+  ModelServerNetworkPolicy,
   PodIngressOptions,
 } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import { PodSecurityLevel } from './pod-security';
-import {
-  MANAGED_BY,
-  assertCrdInOtherStack,
-  assertDnsLabel,
-  assertInteger,
-  assertServiceName,
-  dependOnStackOf,
-  nameFromId,
-} from './private/common';
+import { MANAGED_BY, assertCrdInOtherStack, assertInteger, dependOnStackOf } from './private/common';
 import { withGkeGpuDirect } from './private/gke-gpudirect';
-import { ApiProbe, GpuPod, GpuPodOptions, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import { GpuPod, GpuPodOptions, gpuPod } from './private/gpu-pod';
 import { nodeClassPlacement } from './private/node-class';
 import {
   LWS_API_VERSION,
@@ -57,6 +51,8 @@ import {
 } from './private/leader-worker-set';
 import {
   ServerOpsContext,
+  addServerDeployment,
+  addServerService,
   admitIngressCidrs,
   admitIngressNamespaces,
   serverMetricSelector,
@@ -64,6 +60,10 @@ import {
   addServerOperations,
   AdmittedPods,
   admitIngressPods,
+  serverIdentity,
+  serverProbes,
+  serverUrl,
+  serverWeightsDependencies,
 } from './private/server-ops';
 import { LoraAdapter } from './lora';
 import { hybridKvCacheConflict } from './private/hybrid-kv-cache';
@@ -71,123 +71,6 @@ import { ServerLora, serverLora } from './private/server-lora';
 import { engineTracing } from './private/tracing-hook';
 import { ImageVersion, imageRef } from './versions';
 import { HuggingFaceWeights, WeightsBinding, WeightsSource } from './weights';
-
-/**
- * A window of predictable load: KEDA's cron scaler holds at least `minReplicas` from `start` to
- * `end` (https://keda.sh/docs/2.20/scalers/cron/). The windows and the queue-depth trigger live in
- * one ScaledObject, and KEDA scales to the highest of them: the baseline is there before the peak,
- * queue depth adds replicas above it.
- *
- * @example
- * // At least 4 replicas 08:00-20:00 Berlin time on weekdays.
- * { minReplicas: 4, start: '0 8 * * 1-5', end: '0 20 * * 1-5', timeZone: 'Europe/Berlin' }
- */
-export interface ScalingWindow {
-  /** Replicas to hold at least while the window is open (`desiredReplicas`), at most `maxReplicas`. */
-  readonly minReplicas: number;
-  /** Cron expression (minute hour day-of-month month day-of-week) opening the window, for example `0 8 * * 1-5`. */
-  readonly start: string;
-  /** Cron expression closing the window, for example `0 20 * * 1-5`; not the same as `start`. */
-  readonly end: string;
-  /** IANA time zone of `start` and `end`, for example `Europe/Berlin` (daylight saving applies). */
-  readonly timeZone: string;
-}
-
-/** Queue-depth autoscaling with KEDA. */
-export interface ModelServerAutoscaling {
-  /**
-   * Most replicas.
-   */
-  readonly maxReplicas: number;
-  /**
-   * Waiting requests per replica KEDA aims for (`threshold` of the Prometheus trigger on the
-   * engine's queue gauge: `vllm:num_requests_waiting`, `llamacpp:requests_deferred`).
-   * @default 5 on a ModelServer; on a LlamaCppServer its `parallel` slots
-   */
-  readonly targetQueueDepthPerReplica?: number;
-  /**
-   * Waiting requests above which the scaler counts as active (`activationThreshold`).
-   * @default 0
-   */
-  readonly activationQueueDepth?: number;
-  /**
-   * Scale to zero replicas when idle (`idleReplicaCount: 0`). At zero replicas the engine
-   * exports no metrics, so waking up needs a request signal from a component that keeps
-   * running (router, gateway, ingress): see `activationQuery`.
-   * @default false
-   */
-  readonly scaleToZero?: boolean;
-  /**
-   * PromQL returning a value > 0 while requests arrive for this model, measured in front of
-   * the engine (for example the vLLM production-stack router's
-   * `sum(rate(vllm:num_incoming_requests_total{model="..."}[1m]))`, or your ingress controller's
-   * request rate). Required with `scaleToZero`.
-   * @default - none
-   */
-  readonly activationQuery?: string;
-  /**
-   * KEDA `ignoreNullValues` on the engine triggers: whether an empty query result counts as 0.
-   * KEDA's own default (true) hides broken queries (llm-d/llm-d#1981); with scale to zero an
-   * empty result is expected at zero replicas.
-   * @default false, or true with scaleToZero
-   */
-  readonly ignoreNullValues?: boolean;
-  /**
-   * Seconds after the last active trigger before scaling to zero (`cooldownPeriod`).
-   * @default 360
-   */
-  readonly cooldownSeconds?: number;
-  /**
-   * Baseline windows (cron triggers) for load that comes at known times. Start replicas early
-   * enough for the start-up budget: a window opening at 08:00 with a 25-minute model load serves
-   * from about 08:25, so open it at `35 7 * * 1-5`.
-   * @default - no baseline: queue depth only
-   */
-  readonly schedule?: ScalingWindow[];
-  /**
-   * Prometheus URL KEDA queries.
-   * @default - `monitoring.prometheusUrl`, or the Managed Prometheus query URL with `MetricsCollection.managedPrometheus(...)`
-   */
-  readonly prometheusUrl?: string;
-}
-
-/**
- * Who may connect to a model server's pods. With the policy, the pods accept connections only
- * from the pods of their own namespace (a router or gateway deployed next to them), the
- * namespaces in `clientNamespaces` (a gateway, a router, callers), and, on the metrics port
- * only, the scraper: the monitoring stack's namespace (prometheus-operator) or `gmp-system`
- * (GKE Managed Prometheus). Kubelet probes are not affected: traffic from the pod's own node
- * is always allowed (Kubernetes "Network Policies"). Egress is not restricted: the pods
- * download weights from hubs and buckets and resolve DNS, whose addresses are not known at
- * synth time. A NetworkPolicy only takes effect with a network plugin that enforces it (EKS
- * VPC CNI with network policy enabled, GKE Dataplane V2, Calico, Cilium).
- * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
- */
-export interface ModelServerNetworkPolicy {
-  /**
-   * Create the NetworkPolicy.
-   * @default true
-   */
-  readonly enabled?: boolean;
-  /**
-   * Namespaces whose pods may call the server's ports (gateway, router, clients).
-   * @default - none besides the server's own namespace
-   */
-  readonly clientNamespaces?: string[];
-  /**
-   * Whether pods of the server's own namespace may call it.
-   * @default true
-   */
-  readonly allowSameNamespace?: boolean;
-  /**
-   * IPv4 CIDR blocks whose connections may reach the server's API ports (`ipBlock` sources):
-   * callers outside the cluster's pod network, such as the client addresses an NLB preserves.
-   * An `InferencePool` behind GKE's managed gateway adds the region's proxy-only subnet and
-   * Google's health-check ranges itself (see {@link ModelServer.allowIngressFromCidrs}).
-   * @default - none
-   */
-  readonly clientCidrs?: string[];
-}
 
 /** Properties of a {@link ModelServer}. */
 export interface ModelServerProps {
@@ -417,7 +300,6 @@ export interface ModelServerProps {
 }
 
 const PRESTOP_SLEEP_SECONDS = 15;
-const PROBE_PERIOD_SECONDS = 10;
 const LOAD_MIB_PER_SECOND = 50;
 
 /** Inputs of {@link startupBudget}. */
@@ -569,17 +451,15 @@ export class ModelServer extends Construct {
       );
     }
     const engine = (this.engine = props.engine ?? ServingEngine.VLLM);
-    const name = props.name ?? nameFromId(id);
-    assertServiceName(this, 'name', name, 48);
-    this.namespace = props.namespace ?? 'default';
-    assertDnsLabel(this, 'namespace', this.namespace);
-    this.deploymentName = `${name}-${engine.id}`;
-    this.servedModelName =
-      props.servedModelName === undefined
-        ? props.model.name
-        : Validate.string(this, 'servedModelName', props.servedModelName, { maxLength: 256 });
-    const replicas = props.replicas ?? 1;
-    assertInteger(this, 'replicas', replicas, 0);
+    const { name, namespace, deploymentName, servedModelName, replicas } = serverIdentity(
+      this,
+      id,
+      props,
+      engine.id,
+    );
+    this.namespace = namespace;
+    this.deploymentName = deploymentName;
+    this.servedModelName = servedModelName;
     const autoscaling = props.autoscaling;
 
     this.lora = serverLora(this, {
@@ -650,10 +530,7 @@ export class ModelServer extends Construct {
     const startupMinutes = props.startupTimeoutMinutes ?? budget.probeMinutes;
     assertInteger(this, 'startupTimeoutMinutes', startupMinutes, 1, 24 * 60);
     const rolloutMinutes = budget.rolloutMinutes - budget.probeMinutes + startupMinutes;
-    const sameStack = (weights.dependsOn ?? []).filter(
-      (d) => TerraformStack.of(d) === TerraformStack.of(this),
-    );
-    (weights.dependsOn ?? []).forEach((d) => dependOnStackOf(this, d));
+    const sameStack = serverWeightsDependencies(this, weights.dependsOn);
     if (nodes > 1) {
       const group = this.multiNodePods(props, weights, startupMinutes, fabric!);
       this.podSecurityLevel = group.leader.podSecurityLevel;
@@ -679,39 +556,33 @@ export class ModelServer extends Construct {
     } else {
       const pod = this.pod(props, weights, startupMinutes);
       this.podSecurityLevel = pod.podSecurityLevel;
-      this.resource = this.addDeployment(
-        props,
-        pod,
+      this.resource = addServerDeployment(this, {
+        deploymentName: this.deploymentName,
+        namespace: this.namespace,
         labels,
+        selectorLabels: this.selectorLabels,
+        sizingAnnotation: this.sizingAnnotation(),
         replicas,
         rolloutMinutes,
-        weights.podAnnotations,
-        sameStack,
-      );
+        podAnnotations: weights.podAnnotations,
+        pod,
+        autoscaled: Boolean(autoscaling),
+        dependsOn: sameStack,
+      });
     }
     this.node.defaultChild = this.resource;
 
-    this.service = new ServiceV1(this, 'Service', {
-      metadata: {
-        name: this.deploymentName,
-        namespace: this.namespace,
-        labels: { ...labels, ...this.selectorLabels },
-      },
-      spec: {
-        type: 'ClusterIP',
-        selector: this.selectorLabels,
-        port: engine.ports.map((p) => ({
-          name: p.name,
-          port: p.containerPort,
-          targetPort: p.name,
-          protocol: 'TCP',
-        })),
-      },
+    this.service = addServerService(this, {
+      deploymentName: this.deploymentName,
+      namespace: this.namespace,
+      labels: { ...labels, ...this.selectorLabels },
+      selectorLabels: this.selectorLabels,
+      ports: engine.ports,
     });
     this.targetPort = engine.httpPort;
     this.metricsPort =
       engine.ports.find((p) => p.name === engine.metrics.port)?.containerPort ?? engine.httpPort;
-    this.url = `http://${this.deploymentName}.${this.namespace}.svc.cluster.local:${engine.httpPort}`;
+    this.url = serverUrl(this.deploymentName, this.namespace, engine.httpPort);
     const ops: ServerOpsContext = {
       deploymentName: this.deploymentName,
       namespace: this.namespace,
@@ -896,11 +767,6 @@ export class ModelServer extends Construct {
       weightsArgs: weights.engineArgs,
       drainSeconds: drain,
     });
-    const probe = (path: string, periodSeconds: number, failureThreshold: number): ApiProbe => ({
-      httpGet: { path, port: engine.probes.port },
-      periodSeconds,
-      failureThreshold,
-    });
     const tracing = engineTracing(this, engine, props, {
       serviceName: this.servedModelName,
       namespace: this.namespace,
@@ -927,15 +793,7 @@ export class ModelServer extends Construct {
       volumes: [...weights.volumes, ...lora.binding.volumes],
       volumeMounts: [...weights.volumeMounts, ...lora.binding.volumeMounts],
       initContainers: [...weights.initContainers, ...lora.binding.initContainers],
-      probes: {
-        startup: probe(
-          engine.probes.startupPath,
-          PROBE_PERIOD_SECONDS,
-          Math.ceil((startupMinutes * 60) / PROBE_PERIOD_SECONDS),
-        ),
-        readiness: probe(engine.probes.readinessPath, 5, 3),
-        liveness: { ...probe(engine.probes.livenessPath, 10, 3), timeoutSeconds: 5 },
-      },
+      probes: serverProbes(engine.probes, startupMinutes),
       preStopSleepSeconds: PRESTOP_SLEEP_SECONDS,
       gpus: this.sizing.gpusPerNode,
       cpu:
@@ -1081,41 +939,6 @@ export class ModelServer extends Construct {
       }
     }
     return extraArgs ?? [];
-  }
-
-  private addDeployment(
-    props: ModelServerProps,
-    pod: GpuPod,
-    labels: Record<string, string>,
-    replicas: number,
-    rolloutMinutes: number,
-    podAnnotations: Record<string, string> = {},
-    dependsOn: ITerraformDependable[] = [],
-  ): DeploymentV1 {
-    return new DeploymentV1(this, 'Resource', {
-      metadata: {
-        name: this.deploymentName,
-        namespace: this.namespace,
-        labels,
-        annotations: { 'cdktf-ai-infra/sizing': this.sizingAnnotation() },
-      },
-      spec: {
-        replicas: String(replicas),
-        progressDeadlineSeconds: rolloutMinutes * 60,
-        selector: { matchLabels: this.selectorLabels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
-        template: {
-          metadata: {
-            labels,
-            ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}),
-          },
-          spec: toDeploymentPodSpec(pod.spec),
-        },
-      },
-      timeouts: { create: `${rolloutMinutes}m`, update: `${rolloutMinutes}m` },
-      lifecycle: props.autoscaling ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
-      ...(dependsOn.length ? { dependsOn } : {}),
-    });
   }
 
   /**

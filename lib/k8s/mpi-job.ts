@@ -1,6 +1,6 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
-import { ACCELERATOR_NODE_LABEL, Accelerator, Validate, ValidationError, Warnings } from '../core';
+import { Accelerator, Validate, ValidationError, Warnings } from '../core';
 import { ApiToleration, IGpuPlatform } from './interfaces';
 import { PodSecurityLevel } from './pod-security';
 import { PreflightChecks } from './preflight';
@@ -21,6 +21,8 @@ import {
   assertPinnedImage,
   checkBatchPlatform,
   extraResources,
+  gangPodMemory,
+  gangPodResources,
 } from './private/training-common';
 import { KUEUE_QUEUE_LABEL } from './training-job';
 
@@ -243,10 +245,7 @@ export class MpiJob extends Construct {
     }
     const grace = props.terminationGracePeriodSeconds ?? 30;
     assertInteger(this, 'terminationGracePeriodSeconds', grace, 0);
-    const shm = props.sharedMemoryGiB ?? 8 * props.gpusPerWorker;
-    assertInteger(this, 'sharedMemoryGiB', shm, 1);
-    const memory = props.memoryGiB ?? 64 * props.gpusPerWorker;
-    assertInteger(this, 'memoryGiB', memory, 1);
+    const memory = gangPodMemory(this, props, props.gpusPerWorker);
     const runAsUser = props.runAsUser ?? MPI_BASE_IMAGE_USER.uid;
     assertInteger(this, 'runAsUser', runAsUser, 1, 2147483647);
     assertPinnedImage(this, 'image', props.image);
@@ -310,17 +309,7 @@ export class MpiJob extends Construct {
       userEnv: props.env,
       volumes: [],
       volumeMounts: [],
-      gpus: props.gpusPerWorker,
-      cpu:
-        props.cpu === undefined
-          ? String(8 * props.gpusPerWorker)
-          : Validate.k8sQuantity(this, 'cpu', props.cpu),
-      memoryGiB: memory,
-      sharedMemoryGiB: shm,
-      extraResources: extra,
-      defaultNodeSelector: props.accelerator
-        ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue }
-        : {},
+      ...gangPodResources(this, props, props.gpusPerWorker, memory, extra),
       nodeSelector: props.nodeSelector,
       tolerations: props.tolerations,
       serviceAccountName: props.serviceAccountName,

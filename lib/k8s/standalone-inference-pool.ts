@@ -9,14 +9,15 @@ import {
   SchedulingProfile,
 } from './inference-gateway';
 import { IInferenceBackend } from './interfaces';
-import { dependOnStackOf, toYaml } from './private/common';
-import { addPinnedRelease } from './private/helm-release';
+import { dependOnStackOf } from './private/common';
 import {
-  eppDisruptionBudget,
+  addEppRelease,
   eppModelServersValues,
   eppMonitoringValues,
+  eppRenderOptions,
   eppSettings,
   eppValues,
+  validateEppBackend,
 } from './private/epp';
 import { GATEWAY_HELM_CHARTS } from './versions';
 
@@ -135,18 +136,7 @@ export class StandaloneInferencePool extends Construct {
     if (props.monitoring) {
       dependOnStackOf(this, props.monitoring);
     }
-    Validate.integer(this, 'backend.targetPort', b.targetPort, { min: 1, max: 65535 });
-    if (b.metricsPort !== undefined) {
-      Validate.integer(this, 'backend.metricsPort', b.metricsPort, { min: 1, max: 65535 });
-    }
-    const labels = Object.entries(b.podSelectorLabels ?? {});
-    if (labels.length === 0) {
-      throw new ValidationError(
-        `'backend' ${b.name} has no pod selector labels: the picker's --endpoint-selector would be empty and it refuses to ` +
-          `start. Give the labels that select exactly the server's pods.`,
-        this,
-      );
-    }
+    validateEppBackend(this, b, "the picker's --endpoint-selector would be empty and it refuses to start");
     this.proxyMode = props.proxyMode ?? StandaloneProxyMode.SIDECAR;
     Validate.oneOf(this, 'proxyMode', this.proxyMode, Object.values(StandaloneProxyMode));
     const proxyReplicas = props.proxyReplicas ?? 2;
@@ -183,12 +173,7 @@ export class StandaloneInferencePool extends Construct {
     }
     const epp = eppSettings(this, props, 'the routing alerts and a scale-from-zero activation query');
     this.flowControl = epp.flowControl;
-    this.endpointPickerConfig = profile.render({
-      engine: b.engine,
-      metricsPort: b.metricsPort !== b.targetPort ? b.metricsPort : undefined,
-      loraAdapters: b.loraAdapterNames.length > 0,
-      flowControl: this.flowControl,
-    });
+    this.endpointPickerConfig = profile.render(eppRenderOptions(b, this.flowControl));
     // The chart's standalone selector label (routerlib _helpers.tpl "llm-d-router.selectorLabels").
     const eppSelector = { 'llm-d-router-standalone': this.eppName };
     // Where the server's NetworkPolicy does not admit its own namespace: the picker pods (which
@@ -224,18 +209,16 @@ export class StandaloneInferencePool extends Construct {
         monitoring: eppMonitoringValues(epp, this.poolName, props.monitoring),
       },
     };
-    this.resource = addPinnedRelease(this, {
+    const release = addEppRelease(this, {
       name: this.poolName,
       namespace: this.namespace,
       chart: GATEWAY_HELM_CHARTS.llmdRouterStandalone,
-      values: toYaml(values),
-    });
-    this.node.defaultChild = this.resource;
-    this.eppDisruptionBudget = eppDisruptionBudget(this, {
+      values,
       replicas,
-      name: this.eppName,
-      namespace: this.namespace,
+      eppName: this.eppName,
       selector: eppSelector,
     });
+    this.resource = release.resource;
+    this.eppDisruptionBudget = release.eppDisruptionBudget;
   }
 }

@@ -8,11 +8,9 @@ import { addPinnedRelease } from './private/helm-release';
 import {
   checkTelemetryStorage,
   opsNamespace,
-  opsReleaseNames,
   opsResources,
-  opsServiceAccountAnnotations,
   opsServiceAccountValues,
-  opsVolumeSizeGiB,
+  opsStoreSettings,
   retentionHours,
 } from './private/telemetry';
 import { TelemetryStorage, TelemetryStorageKind } from './telemetry-storage';
@@ -114,22 +112,16 @@ export class Tempo extends Construct {
     Validate.object(this, 'props', props);
     const storage = checkTelemetryStorage(this, props.storage);
     this.retention = retentionHours(this, props.retentionDays ?? 14);
-    const names = opsReleaseNames(this, props, {
+    const store = opsStoreSettings(this, props, {
       namespace: 'tracing',
       release: 'tempo',
       maxReleaseLength: 53,
+      memoryMiB: 2048,
+      minMemoryMiB: 256,
     });
-    const release = names.release;
-    this.namespace = names.namespace;
+    const { release, volumeGiB, memoryMiB, serviceAccountAnnotations: saAnnotations } = store;
+    this.namespace = store.namespace;
     this.serviceAccountName = release;
-    const volumeGiB = opsVolumeSizeGiB(this, props);
-    const memoryMiB = Validate.integer(this, 'memoryMiB', props.memoryMiB ?? 2048, {
-      min: 256,
-      max: 262144,
-      reason: 'MiB',
-    });
-    const saAnnotations = opsServiceAccountAnnotations(this, props.serviceAccountAnnotations);
-    if (props.monitoring !== undefined) Validate.object(this, 'monitoring', props.monitoring);
 
     const host = `${release}.${this.namespace}.svc`;
     this.otlpEndpoint = `${host}:${OTLP_GRPC_PORT}`;
@@ -174,8 +166,8 @@ export class Tempo extends Construct {
         : {}),
     };
     this.resource = addPinnedRelease(this, {
-      name: names.release,
-      namespace: names.namespace,
+      name: store.release,
+      namespace: store.namespace,
       chart: OPS_HELM_CHARTS.tempo,
       values: toYaml(values),
       dependsOn: [ns],

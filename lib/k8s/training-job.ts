@@ -34,6 +34,8 @@ import {
   assertPinnedImage,
   checkBatchPlatform,
   extraResources,
+  gangPodMemory,
+  gangPodResources,
 } from './private/training-common';
 
 /** The Kueue label a workload uses to join a LocalQueue. */
@@ -346,10 +348,7 @@ export class TrainingJob extends Construct {
     assertInteger(this, 'terminationGracePeriodSeconds', grace, 0);
     const port = props.masterPort ?? 29500;
     assertInteger(this, 'masterPort', port, 1, 65535);
-    const shm = props.sharedMemoryGiB ?? 8 * props.gpusPerNode;
-    assertInteger(this, 'sharedMemoryGiB', shm, 1);
-    const memory = props.memoryGiB ?? 64 * props.gpusPerNode;
-    assertInteger(this, 'memoryGiB', memory, 1);
+    const memory = gangPodMemory(this, props, props.gpusPerNode);
     Validate.string(this, 'image', props.image);
     assertCommand(this, 'command', props.command, `['torchrun', 'train.py']`);
     assertPinnedImage(this, 'image', props.image);
@@ -472,17 +471,7 @@ export class TrainingJob extends Construct {
       userEnv: props.env,
       volumes,
       volumeMounts: mounts,
-      gpus: props.gpusPerNode,
-      cpu:
-        props.cpu === undefined
-          ? String(8 * props.gpusPerNode)
-          : Validate.k8sQuantity(this, 'cpu', props.cpu),
-      memoryGiB: memory,
-      sharedMemoryGiB: shm,
-      extraResources: extra,
-      defaultNodeSelector: props.accelerator
-        ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue }
-        : {},
+      ...gangPodResources(this, props, props.gpusPerNode, memory, extra),
       nodeSelector: { ...placement.nodeSelector, ...props.nodeSelector },
       tolerations: [...placement.tolerations, ...(props.tolerations ?? [])],
       serviceAccountName: props.serviceAccountName,

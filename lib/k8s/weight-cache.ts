@@ -6,7 +6,7 @@ import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1'
 import { ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../core';
-import { MANAGED_BY, nameFromId, assertDnsLabel, assertInteger } from './private/common';
+import { BUCKET_URI, MANAGED_BY, nameFromId, assertDnsLabel, assertInteger } from './private/common';
 import { PodSecurityLevel } from './pod-security';
 import { PodVolume } from './pod-spec';
 import { IMAGES, imageRef } from './versions';
@@ -524,15 +524,9 @@ export class PrefetchedWeightCache extends Construct implements IWeightCache {
       what: 'a StorageClass name',
     });
     assertInteger(this, 'sizeGiB', props.sizeGiB, 1, 65536);
-    if (props.serviceAccountName !== undefined) {
-      Validate.k8sDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName, {
-        what: 'a service account name',
-      });
-    }
-    if (props.protectFromDestroy !== undefined)
-      Validate.boolean(this, 'protectFromDestroy', props.protectFromDestroy);
+    validateFillOptions(this, props);
     const uri = Validate.string(this, 'source', props.source);
-    if (!Token.isUnresolved(uri) && !/^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/.test(uri)) {
+    if (!Token.isUnresolved(uri) && !BUCKET_URI.test(uri)) {
       throw new ValidationError(
         `'source' ('${uri}') must be an 's3://bucket/prefix/' or 'gs://bucket/prefix/' URI.`,
         this,
@@ -579,6 +573,20 @@ export class PrefetchedWeightCache extends Construct implements IWeightCache {
   public weights(options: CachedWeightsOptions = {}): WeightsSource {
     return WeightsSource.cache(this, options);
   }
+}
+
+/** Checks the props a cache filled by a Job takes alike: the Job's `serviceAccountName` and `protectFromDestroy`. */
+function validateFillOptions(
+  scope: Construct,
+  props: { readonly serviceAccountName?: string; readonly protectFromDestroy?: boolean },
+): void {
+  if (props.serviceAccountName !== undefined) {
+    Validate.k8sDnsSubdomain(scope, 'serviceAccountName', props.serviceAccountName, {
+      what: 'a service account name',
+    });
+  }
+  if (props.protectFromDestroy !== undefined)
+    Validate.boolean(scope, 'protectFromDestroy', props.protectFromDestroy);
 }
 
 /** What {@link fillJob} copies where. */
@@ -783,18 +791,12 @@ export class HyperdiskMlWeightCache extends Construct implements IWeightCache {
     assertInteger(this, 'sizeGiB', props.sizeGiB, 1, 65536);
     const throughput = props.throughputMiBPerSecond ?? 2400;
     assertInteger(this, 'throughputMiBPerSecond', throughput, 1, HYPERDISK_ML_MAX_MIB_PER_SECOND);
-    if (props.serviceAccountName !== undefined) {
-      Validate.k8sDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName, {
-        what: 'a service account name',
-      });
-    }
-    if (props.protectFromDestroy !== undefined)
-      Validate.boolean(this, 'protectFromDestroy', props.protectFromDestroy);
+    validateFillOptions(this, props);
     const zones = Validate.array<string>(this, 'zones', props.zones ?? []);
     zones.forEach((z, i) => Validate.gcpZone(this, `zones[${i}]`, z));
     Validate.unique(this, 'zones', zones);
     const uri = Validate.string(this, 'source', props.source);
-    if (!Token.isUnresolved(uri) && !/^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/.test(uri)) {
+    if (!Token.isUnresolved(uri) && !BUCKET_URI.test(uri)) {
       throw new ValidationError(
         `'source' ('${uri}') must be a 'gs://bucket/prefix/' (or 's3://bucket/prefix/') URI.`,
         this,

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { ValidationError, Warnings } from '../core';
 import { IServingEngine } from './engines/engine';
 import { MlflowTracking, mlflowClientEnv } from './mlflow';
-import { assertDnsLabel } from './private/common';
+import { BUCKET_URI, HF_REPO_ID, assertDnsLabel } from './private/common';
 import { PodEnvVar, PodInitContainer, PodVolume, PodVolumeMount } from './pod-spec';
 import { IMAGES, imageRef } from './versions';
 
@@ -281,9 +281,61 @@ export abstract class WeightsSource {
   public abstract bind(scope: IConstruct, context: WeightsBindContext): WeightsBinding;
 }
 
+/**
+ * The model directory `path` inside the weights directory a source mounts or downloads to
+ * (`what`: `volume`, `cache`, `mlflowModel`): a relative directory of letters, digits, '.', '_',
+ * '-' and '/' that does not climb out with '..'. Returns it without leading and trailing slashes
+ * (`sub`) and the model location under `/models/weights`.
+ */
+function weightsSubdirectory(
+  scope: IConstruct,
+  what: string,
+  path: string,
+  example: string,
+): { sub: string; modelLocation: string } {
+  if (!Token.isUnresolved(path) && (path.includes('..') || !/^[A-Za-z0-9._/-]*$/.test(path))) {
+    throw new ValidationError(
+      `'weights' ${what} path '${path}' must be a relative directory of letters, digits, '.', '_', '-' and '/', without '..', ` +
+        `for example '${example}'.`,
+      scope,
+    );
+  }
+  const sub = path.replace(/^\/+|\/+$/g, '');
+  return { sub, modelLocation: sub ? `${WEIGHTS_DIR}/${sub}` : WEIGHTS_DIR };
+}
+
 /** Emptydir size for a copy or cache of the weights: 10% and 5 GiB of headroom. */
 function cacheSizeLimit(weightsGiB: number): string {
   return `${Math.ceil(weightsGiB * 1.1) + 5}Gi`;
+}
+
+/**
+ * Weights an init container `fetch-weights` copies into an emptyDir at `/models/weights` before
+ * the engine starts (the engine mounts it read-only): the binding of a bucket copy and of an
+ * MLflow download.
+ */
+function copiedWeights(
+  weightsGiB: number,
+  modelLocation: string,
+  fetch: { readonly image: string; readonly command: string[]; readonly env?: PodEnvVar[] },
+): WeightsBinding {
+  return {
+    modelLocation,
+    engineArgs: [],
+    env: [],
+    volumes: [{ name: 'model-weights', emptyDir: { sizeLimit: cacheSizeLimit(weightsGiB) } }],
+    volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR, readOnly: true }],
+    copiedBeforeStart: true,
+    initContainers: [
+      {
+        name: 'fetch-weights',
+        image: fetch.image,
+        command: fetch.command,
+        ...(fetch.env ? { env: fetch.env } : {}),
+        volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR }],
+      },
+    ],
+  };
 }
 
 /** A Hugging Face Hub repository, downloaded by the engine into an emptyDir cache. */
@@ -298,7 +350,7 @@ export class HuggingFaceWeights extends WeightsSource {
 
   /** `HF_HOME` on a cache emptyDir, `HF_TOKEN` from the Secret, `--revision` when pinned. */
   public bind(scope: IConstruct, c: WeightsBindContext): WeightsBinding {
-    if (!Token.isUnresolved(this.location) && !/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/.test(this.location)) {
+    if (!Token.isUnresolved(this.location) && !HF_REPO_ID.test(this.location)) {
       throw new ValidationError(
         `'weights' WeightsSource.huggingFace('${this.location}') needs a repository id 'org/name', for example 'hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4'.`,
         scope,
@@ -355,7 +407,7 @@ export class BucketWeights extends WeightsSource {
 
   /** Streaming flags, or an `aws s3 sync` / `gcloud storage rsync` init container and an emptyDir. */
   public bind(scope: IConstruct, c: WeightsBindContext): WeightsBinding {
-    const uriOk = /^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/.test(this.location);
+    const uriOk = BUCKET_URI.test(this.location);
     if (!Token.isUnresolved(this.location) && !uriOk) {
       throw new ValidationError(
         `'weights' WeightsSource.bucket('${this.location}') must be an 's3://bucket/prefix/' or 'gs://bucket/prefix/' URI.`,
@@ -388,35 +440,21 @@ export class BucketWeights extends WeightsSource {
     }
     const uri = this.location.endsWith('/') ? this.location : `${this.location}/`;
     const s3 = uri.startsWith('s3://');
-    return {
-      modelLocation: WEIGHTS_DIR,
-      engineArgs: [],
-      env: [],
-      volumes: [{ name: 'model-weights', emptyDir: { sizeLimit: cacheSizeLimit(c.weightsGiB) } }],
-      volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR, readOnly: true }],
-      copiedBeforeStart: true,
-      initContainers: [
-        {
-          name: 'fetch-weights',
-          image: imageRef(s3 ? IMAGES.awsCli : IMAGES.googleCloudCli),
-          command: s3
-            ? ['aws', 's3', 'sync', '--only-show-errors', uri, `${WEIGHTS_DIR}/`]
-            : ['gcloud', 'storage', 'rsync', '--recursive', uri, `${WEIGHTS_DIR}/`],
-          // gcloud sizes its parallelism from the node's vCPUs (up to 96 processes on large GPU
-          // machines), which the init container's 4 GiB memory limit cannot hold: 4 processes x 8
-          // threads (properties storage/process_count, storage/thread_count) keep 32 transfers.
-          ...(s3
-            ? {}
-            : {
-                env: [
-                  { name: 'CLOUDSDK_STORAGE_PROCESS_COUNT', value: '4' },
-                  { name: 'CLOUDSDK_STORAGE_THREAD_COUNT', value: '8' },
-                ],
-              }),
-          volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR }],
-        },
-      ],
-    };
+    return copiedWeights(c.weightsGiB, WEIGHTS_DIR, {
+      image: imageRef(s3 ? IMAGES.awsCli : IMAGES.googleCloudCli),
+      command: s3
+        ? ['aws', 's3', 'sync', '--only-show-errors', uri, `${WEIGHTS_DIR}/`]
+        : ['gcloud', 'storage', 'rsync', '--recursive', uri, `${WEIGHTS_DIR}/`],
+      // gcloud sizes its parallelism from the node's vCPUs (up to 96 processes on large GPU
+      // machines), which the init container's 4 GiB memory limit cannot hold: 4 processes x 8
+      // threads (properties storage/process_count, storage/thread_count) keep 32 transfers.
+      env: s3
+        ? undefined
+        : [
+            { name: 'CLOUDSDK_STORAGE_PROCESS_COUNT', value: '4' },
+            { name: 'CLOUDSDK_STORAGE_THREAD_COUNT', value: '8' },
+          ],
+    });
   }
 }
 
@@ -449,9 +487,9 @@ export class VolumeWeights extends WeightsSource {
         `'weights' claim '${this.location}' is ReadWriteOnce: a rolling update's new pod can only start on the node that holds it.`,
       );
     }
-    const sub = (this.options.path ?? '').replace(/^\/+|\/+$/g, '');
+    const { modelLocation } = weightsSubdirectory(scope, 'volume', this.options.path ?? '', 'llama-8b-awq');
     return {
-      modelLocation: sub ? `${WEIGHTS_DIR}/${sub}` : WEIGHTS_DIR,
+      modelLocation,
       engineArgs: [],
       env: [],
       volumes: [
@@ -497,19 +535,11 @@ export class CachedWeights extends WeightsSource {
         scope,
       );
     }
-    const path = this.options.path ?? '';
-    if (!Token.isUnresolved(path) && (path.includes('..') || !/^[A-Za-z0-9._/-]*$/.test(path))) {
-      throw new ValidationError(
-        `'weights' cache path '${path}' must be a relative directory of letters, digits, '.', '_', '-' and '/', without '..', ` +
-          `for example 'llama-3.1-8b'.`,
-        scope,
-      );
-    }
-    const sub = path.replace(/^\/+|\/+$/g, '');
+    const { modelLocation } = weightsSubdirectory(scope, 'cache', this.options.path ?? '', 'llama-3.1-8b');
     const rate = cache.readRate;
     const replicasReading = Math.max(1, c.maxReplicas);
     return {
-      modelLocation: sub ? `${WEIGHTS_DIR}/${sub}` : WEIGHTS_DIR,
+      modelLocation,
       engineArgs: [],
       env: [],
       volumes: [
@@ -556,14 +586,12 @@ export class MlflowModelWeights extends WeightsSource {
           `different versions after the alias moves. Pin 'models:/<name>/<version>' and roll out a new version deliberately.`,
       );
     }
-    const path = this.options.path ?? '';
-    if (!Token.isUnresolved(path) && (path.includes('..') || !/^[A-Za-z0-9._/-]*$/.test(path))) {
-      throw new ValidationError(
-        `'weights' mlflowModel path '${path}' must be a relative directory of letters, digits, '.', '_', '-' and '/', without '..', for example 'model'.`,
-        scope,
-      );
-    }
-    const sub = path.replace(/^\/+|\/+$/g, '');
+    const { sub, modelLocation } = weightsSubdirectory(
+      scope,
+      'mlflowModel',
+      this.options.path ?? '',
+      'model',
+    );
     const env = mlflowClientEnv(
       scope,
       'weights tracking',
@@ -575,28 +603,16 @@ export class MlflowModelWeights extends WeightsSource {
     // repository downloads to `<dst>/<path>` (`_get_root_uri_and_artifact_path`,
     // mlflow/tracking/artifact_utils.py); the root itself lands in `<dst>`.
     const artifactUri = sub ? `${uri}/${sub}` : uri;
-    return {
-      modelLocation: sub ? `${WEIGHTS_DIR}/${sub}` : WEIGHTS_DIR,
-      engineArgs: [],
-      env: [],
-      volumes: [{ name: 'model-weights', emptyDir: { sizeLimit: cacheSizeLimit(c.weightsGiB) } }],
-      volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR, readOnly: true }],
-      copiedBeforeStart: true,
-      initContainers: [
-        {
-          name: 'fetch-weights',
-          image: imageRef(IMAGES.mlflow),
-          command: [
-            'python3',
-            '-c',
-            'import sys, mlflow.artifacts; mlflow.artifacts.download_artifacts(artifact_uri=sys.argv[1], dst_path=sys.argv[2])',
-            artifactUri,
-            `${WEIGHTS_DIR}/`,
-          ],
-          env: [...env, { name: 'MLFLOW_DISABLE_TELEMETRY', value: 'true' }],
-          volumeMounts: [{ name: 'model-weights', mountPath: WEIGHTS_DIR }],
-        },
+    return copiedWeights(c.weightsGiB, modelLocation, {
+      image: imageRef(IMAGES.mlflow),
+      command: [
+        'python3',
+        '-c',
+        'import sys, mlflow.artifacts; mlflow.artifacts.download_artifacts(artifact_uri=sys.argv[1], dst_path=sys.argv[2])',
+        artifactUri,
+        `${WEIGHTS_DIR}/`,
       ],
-    };
+      env: [...env, { name: 'MLFLOW_DISABLE_TELEMETRY', value: 'true' }],
+    });
   }
 }

@@ -62,7 +62,7 @@ describe('MetricsCollection', () => {
   test('throws on a project number instead of a project id', () => {
     expect(() => MetricsCollection.managedPrometheus({ project: '210987654321' })).toThrow(ValidationError);
     expect(() => MetricsCollection.managedPrometheus({ project: '210987654321' })).toThrow(
-      /'project' \('210987654321'\) is not a Google Cloud project id/,
+      /managedPrometheus project' \('210987654321'\) is not a Google Cloud project id/,
     );
   });
 

@@ -1,5 +1,5 @@
-import { TerraformStack, Token } from 'cdktf';
-import { IConstruct } from 'constructs';
+import { TerraformProvider, TerraformStack, Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 import {
   GPU_TAINT,
   INT32_MAX,
@@ -9,6 +9,12 @@ import {
   isValidKubernetesLabelKey,
 } from '../../core';
 import { ApiToleration } from '../interfaces';
+
+/** An `s3://` or `gs://` URI: a bucket name (3 to 223 lower-case letters, digits, '.', '_', '-') and an optional prefix. */
+export const BUCKET_URI = /^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/;
+
+/** A Hugging Face Hub repository id, `org/name`. */
+export const HF_REPO_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
 /** Label every object of this module carries. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdktf-ai-infra' };
@@ -185,5 +191,34 @@ export function dependOnStackOf(scope: IConstruct, other: IConstruct): void {
   const theirs = TerraformStack.of(other);
   if (mine !== theirs && !mine.dependencies.includes(theirs)) {
     mine.addDependency(theirs);
+  }
+}
+
+/** A Terraform provider declared raw (no cdktf binding of it is a dependency) that takes no configuration. */
+export interface PinnedProvider {
+  /** Local name, the prefix of its resource and data source types (`http`, `random`). */
+  readonly name: string;
+  /** Pinned version. */
+  readonly version: string;
+  /** Registry source (`hashicorp/http`). */
+  readonly source: string;
+}
+
+/** A {@link PinnedProvider} as a construct. */
+class PinnedProviderConstruct extends TerraformProvider {
+  constructor(scope: Construct, id: string, p: PinnedProvider) {
+    super(scope, id, {
+      terraformResourceType: p.name,
+      terraformGeneratorMetadata: { providerName: p.name, providerVersion: p.version },
+      terraformProviderSource: p.source,
+    });
+  }
+}
+
+/** Adds `provider` to the stack of `scope` once, at the stack's top with construct id `id`. */
+export function addStackProvider(scope: IConstruct, id: string, provider: PinnedProvider): void {
+  const stack = TerraformStack.of(scope);
+  if (!stack.node.tryFindChild(id)) {
+    new PinnedProviderConstruct(stack, id, provider);
   }
 }

@@ -1,10 +1,12 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { Construct } from 'constructs';
-import { raiseDeferredDeprecations, Validate, Warnings } from '../../core';
+import { raiseDeferredDeprecations, Validate, ValidationError, Warnings } from '../../core';
 import { IInferenceBackend, IMonitoringStack } from '../interfaces';
 import { MetricsCollection } from '../metrics-collection';
-import { GATEWAY_IMAGES } from '../versions';
+import { GATEWAY_IMAGES, HelmChartVersion } from '../versions';
 import { MANAGED_BY, toYaml } from './common';
+import { addPinnedRelease } from './helm-release';
 
 // The endpoint picker (EPP) settings InferencePool (llm-d-router-gateway chart) and
 // StandaloneInferencePool (llm-d-router-standalone chart) share: both charts take the same
@@ -158,4 +160,83 @@ export function eppDisruptionBudget(
     metadata: { name: o.name, namespace: o.namespace, labels: { ...MANAGED_BY } },
     spec: { minAvailable: '1', selector: { matchLabels: o.selector } },
   });
+}
+
+/**
+ * Checks what a pool needs of its backend: a target port and (when given) a metrics port from 1
+ * to 65535, and pod selector labels; `emptySelectorEffect` says what a pool without them would do.
+ */
+export function validateEppBackend(
+  scope: Construct,
+  b: IInferenceBackend,
+  emptySelectorEffect: string,
+): void {
+  Validate.integer(scope, 'backend.targetPort', b.targetPort, { min: 1, max: 65535 });
+  if (b.metricsPort !== undefined) {
+    Validate.integer(scope, 'backend.metricsPort', b.metricsPort, { min: 1, max: 65535 });
+  }
+  if (Object.keys(b.podSelectorLabels ?? {}).length === 0) {
+    throw new ValidationError(
+      `'backend' ${b.name} has no pod selector labels: ${emptySelectorEffect}. ` +
+        `Give the labels that select exactly the server's pods.`,
+      scope,
+    );
+  }
+}
+
+/**
+ * What the picker's `EndpointPickerConfig` is rendered from for a backend
+ * (`SchedulingProfile.render`): its engine, its metrics port when that is not the target port,
+ * whether it serves LoRA adapters, and flow control.
+ */
+export function eppRenderOptions<F>(
+  b: IInferenceBackend,
+  flowControl: F | undefined,
+): { engine: IInferenceBackend['engine']; metricsPort?: number; loraAdapters: boolean; flowControl?: F } {
+  return {
+    engine: b.engine,
+    metricsPort: b.metricsPort !== b.targetPort ? b.metricsPort : undefined,
+    loraAdapters: b.loraAdapterNames.length > 0,
+    flowControl,
+  };
+}
+
+/** A pool's router release and its picker's disruption budget. */
+export interface EppRelease {
+  /** The Helm release (construct id `Resource`, the scope's default child). */
+  readonly resource: Release;
+  /** The picker's PodDisruptionBudget, with more than one replica. */
+  readonly eppDisruptionBudget?: PodDisruptionBudgetV1;
+}
+
+/**
+ * The router chart's Helm release of a pool (construct id `Resource`, made the scope's default
+ * child) with `values` as YAML, and the picker's PodDisruptionBudget ({@link eppDisruptionBudget}).
+ */
+export function addEppRelease(
+  scope: Construct,
+  o: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly chart: HelmChartVersion;
+    readonly values: Record<string, unknown>;
+    readonly replicas: number;
+    readonly eppName: string;
+    readonly selector: Record<string, string>;
+  },
+): EppRelease {
+  const resource = addPinnedRelease(scope, {
+    name: o.name,
+    namespace: o.namespace,
+    chart: o.chart,
+    values: toYaml(o.values),
+  });
+  scope.node.defaultChild = resource;
+  const budget = eppDisruptionBudget(scope, {
+    replicas: o.replicas,
+    name: o.eppName,
+    namespace: o.namespace,
+    selector: o.selector,
+  });
+  return { resource, eppDisruptionBudget: budget };
 }

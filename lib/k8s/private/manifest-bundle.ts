@@ -1,28 +1,14 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import { TerraformDataSource, TerraformIterator, TerraformProvider, TerraformStack, Token } from 'cdktf';
-import { Construct, IConstruct } from 'constructs';
+import { TerraformDataSource, TerraformIterator, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { addStackProvider } from './common';
 
 /** terraform-provider-http, pinned (registry.terraform.io/providers/hashicorp/http, 3.5.0; checked 2026-12-03). */
 const HTTP_PROVIDER_VERSION = '3.5.0';
 const HTTP_PROVIDER_ID = 'CdktfAiInfraHttpProvider';
 
 /** The hashicorp/http provider (no cdktf binding exists at the pinned cdktf; it takes no configuration). */
-class HttpProvider extends TerraformProvider {
-  constructor(scope: Construct, id: string) {
-    super(scope, id, {
-      terraformResourceType: 'http',
-      terraformGeneratorMetadata: { providerName: 'http', providerVersion: HTTP_PROVIDER_VERSION },
-      terraformProviderSource: 'hashicorp/http',
-    });
-  }
-}
-
-function httpProvider(scope: IConstruct): void {
-  const stack = TerraformStack.of(scope);
-  if (!stack.node.tryFindChild(HTTP_PROVIDER_ID)) {
-    new HttpProvider(stack, HTTP_PROVIDER_ID);
-  }
-}
+const HTTP_PROVIDER = { name: 'http', version: HTTP_PROVIDER_VERSION, source: 'hashicorp/http' };
 
 /**
  * A pinned multi-document YAML manifest read at plan time by the `http` data source `<id>Source`
@@ -35,7 +21,7 @@ export function fetchedManifestDocuments(scope: Construct, id: string, url: stri
   });
   source.addOverride('url', url);
   source.addOverride('request_headers', { Accept: 'application/yaml' });
-  httpProvider(scope);
+  addStackProvider(scope, HTTP_PROVIDER_ID, HTTP_PROVIDER);
   return `provider::kubernetes::manifest_decode_multi(data.http.${source.friendlyUniqueId}.response_body)`;
 }
 

@@ -1,5 +1,6 @@
-import { TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
-import { Construct, IConstruct } from 'constructs';
+import { TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import { addStackProvider } from './common';
 
 /**
  * terraform-provider-random, pinned (registry.terraform.io/providers/hashicorp/random; 3.7.1
@@ -11,22 +12,7 @@ const RANDOM_PROVIDER_VERSION = '3.7.1';
 const RANDOM_PROVIDER_ID = 'CdktfAiInfraRandomProvider';
 
 /** The hashicorp/random provider (it takes no configuration). */
-class RandomProvider extends TerraformProvider {
-  constructor(scope: Construct, id: string) {
-    super(scope, id, {
-      terraformResourceType: 'random',
-      terraformGeneratorMetadata: { providerName: 'random', providerVersion: RANDOM_PROVIDER_VERSION },
-      terraformProviderSource: 'hashicorp/random',
-    });
-  }
-}
-
-function randomProvider(scope: IConstruct): void {
-  const stack = TerraformStack.of(scope);
-  if (!stack.node.tryFindChild(RANDOM_PROVIDER_ID)) {
-    new RandomProvider(stack, RANDOM_PROVIDER_ID);
-  }
-}
+const RANDOM_PROVIDER = { name: 'random', version: RANDOM_PROVIDER_VERSION, source: 'hashicorp/random' };
 
 /**
  * A `random_password` of `length` printable ASCII characters (letters, digits and the provider's
@@ -38,7 +24,7 @@ export function randomPassword(
   id: string,
   length: number,
 ): { resource: TerraformResource; result: string } {
-  randomProvider(scope);
+  addStackProvider(scope, RANDOM_PROVIDER_ID, RANDOM_PROVIDER);
   const resource = new TerraformResource(scope, id, {
     terraformResourceType: 'random_password',
     terraformGeneratorMetadata: { providerName: 'random' },

@@ -1,55 +1,43 @@
+import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
-import { Lazy, Token } from 'cdktf';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { ITerraformDependable, Lazy, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../../core';
-import { EngineMetric, EngineMetrics, EnginePort } from '../engines/engine';
-import { IGpuPlatform, IMonitoringStack, PodIngressOptions } from '../interfaces';
+import { EngineMetric, EngineMetrics, EnginePort, EngineProbes } from '../engines/engine';
+import {
+  IGpuPlatform,
+  IMonitoringStack,
+  ModelServerAutoscaling,
+  ModelServerNetworkPolicy,
+  PodIngressOptions,
+  ScalingWindow,
+} from '../interfaces';
 import { MetricsCollection } from '../metrics-collection';
-import { assertCrdInOtherStack, assertInteger } from './common';
+import {
+  assertCrdInOtherStack,
+  assertDnsLabel,
+  assertInteger,
+  assertServiceName,
+  dependOnStackOf,
+  nameFromId,
+} from './common';
+import { ApiProbe, GpuPod, toDeploymentPodSpec } from './gpu-pod';
 import { addGcpTriggerAuthentication, addPodMonitoring, hasBareColonMetric, promSelector } from './metrics';
 import { assertPromqlExpression } from './promql-expression';
 import { assertCron, assertTimeZone } from './schedule';
 
-// The operations objects every model server carries (ModelServer, LlamaCppServer): the KEDA
-// ScaledObject on the engine's queue gauge, the metrics scrape, the ingress NetworkPolicy and the
-// PodDisruptionBudget. Each helper creates its object under the server's scope with the construct
+// The objects every model server carries (ModelServer, LlamaCppServer): the Deployment, and the
+// operations objects: the KEDA ScaledObject on the engine's queue gauge, the metrics scrape, the
+// ingress NetworkPolicy and the PodDisruptionBudget. Each helper creates its object under the server's scope with the construct
 // id ModelServer always used, so the Terraform addresses do not depend on which server made it.
 
 /** The annotation binding a Kubernetes service account to a Google service account on GKE. */
 const GKE_GSA_ANNOTATION = 'iam.gke.io/gcp-service-account';
 /** The namespace of GKE Managed Prometheus' collectors. */
 export const GMP_COLLECTOR_NAMESPACE = 'gmp-system';
-
-/** A baseline window (ModelServer `ScalingWindow`). */
-export interface ServerScalingWindow {
-  readonly minReplicas: number;
-  readonly start: string;
-  readonly end: string;
-  readonly timeZone: string;
-}
-
-/** Queue-depth autoscaling as both servers take it (ModelServerAutoscaling). */
-export interface ServerAutoscaling {
-  readonly maxReplicas: number;
-  readonly targetQueueDepthPerReplica?: number;
-  readonly activationQueueDepth?: number;
-  readonly scaleToZero?: boolean;
-  readonly activationQuery?: string;
-  readonly ignoreNullValues?: boolean;
-  readonly cooldownSeconds?: number;
-  readonly schedule?: ServerScalingWindow[];
-  readonly prometheusUrl?: string;
-}
-
-/** Who may connect to a server's pods, as both servers take it (ModelServerNetworkPolicy). */
-export interface ServerNetworkPolicyOptions {
-  readonly enabled?: boolean;
-  readonly clientNamespaces?: string[];
-  readonly allowSameNamespace?: boolean;
-  readonly clientCidrs?: string[];
-}
 
 /** What the helpers need to know about the server. */
 export interface ServerOpsContext {
@@ -106,7 +94,7 @@ export interface ServerAutoscalingChecks {
  */
 export function validateServerAutoscaling(
   scope: Construct,
-  a: ServerAutoscaling,
+  a: ModelServerAutoscaling,
   c: ServerAutoscalingChecks,
 ): void {
   const replicas = c.replicas;
@@ -159,7 +147,7 @@ export function validateServerAutoscaling(
         `instead of 0 and the ScaledObject stays degraded until a request arrives.`,
     );
   }
-  const windows = Validate.array<ServerScalingWindow>(scope, 'autoscaling.schedule', a.schedule ?? []);
+  const windows = Validate.array<ScalingWindow>(scope, 'autoscaling.schedule', a.schedule ?? []);
   const seen = new Set<string>();
   windows.forEach((w, i) => {
     const prop = `autoscaling.schedule[${i}]`;
@@ -208,7 +196,7 @@ export interface ServerScaledObjectOptions {
  */
 export function addServerScaledObject(
   scope: Construct,
-  a: ServerAutoscaling,
+  a: ModelServerAutoscaling,
   ctx: ServerOpsContext,
   o: ServerScaledObjectOptions,
 ): Manifest {
@@ -329,7 +317,7 @@ export function addServerScaledObject(
  */
 export function addServerTriggerAuthentication(
   scope: Construct,
-  a: ServerAutoscaling,
+  a: ModelServerAutoscaling,
   ctx: ServerOpsContext,
   collection: MetricsCollection,
   platform: IGpuPlatform | undefined,
@@ -465,7 +453,7 @@ export interface ServerNetworkPolicyContext {
  */
 export function addServerNetworkPolicy(
   scope: Construct,
-  np: ServerNetworkPolicyOptions,
+  np: ModelServerNetworkPolicy,
   ctx: ServerOpsContext,
   o: ServerNetworkPolicyContext,
 ): NetworkPolicyV1 {
@@ -631,13 +619,13 @@ export interface ServerOperationsOptions {
   /** `podDisruptionBudget` as given. */
   readonly podDisruptionBudget?: boolean;
   /** `networkPolicy` as given. */
-  readonly networkPolicy?: ServerNetworkPolicyOptions;
+  readonly networkPolicy?: ModelServerNetworkPolicy;
   /** `monitoring` as given. */
   readonly monitoring?: IMonitoringStack;
   /** The metrics collection (`metricsCollection`, or the prometheus-operator default). */
   readonly collection: MetricsCollection;
   /** `autoscaling` as given. */
-  readonly autoscaling?: ServerAutoscaling;
+  readonly autoscaling?: ModelServerAutoscaling;
   /** `platform` as given. */
   readonly platform?: IGpuPlatform;
   /** The warnings when the server is not scraped. */
@@ -699,4 +687,183 @@ export function addServerOperations(
     authenticated: triggerAuthentication !== undefined,
   });
   return { podDisruptionBudget, ...scrape, networkPolicy, triggerAuthentication, scaledObject };
+}
+
+/** The naming and replica props both servers take. */
+export interface ServerIdentityProps {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly servedModelName?: string;
+  readonly replicas?: number;
+  /** The model (its name is the default served model name). */
+  readonly model: { readonly name: string };
+}
+
+/** A server's names and replica count, validated. */
+export interface ServerIdentity {
+  /** Base name (`name`, or the construct id in kebab case). */
+  readonly name: string;
+  readonly namespace: string;
+  /** Name of the Deployment and Service: `<name>-<engine id>`. */
+  readonly deploymentName: string;
+  /** The model name clients send. */
+  readonly servedModelName: string;
+  readonly replicas: number;
+}
+
+/**
+ * The names and replica count of a server: `name` (at most 48 characters, a Service name),
+ * `namespace` (default `default`), the Deployment name `<name>-<engine id>`, the served model
+ * name (default the model's) and `replicas` (default 1, 0 or more).
+ */
+export function serverIdentity(
+  scope: Construct,
+  id: string,
+  props: ServerIdentityProps,
+  engineId: string,
+): ServerIdentity {
+  const name = props.name ?? nameFromId(id);
+  assertServiceName(scope, 'name', name, 48);
+  const namespace = props.namespace ?? 'default';
+  assertDnsLabel(scope, 'namespace', namespace);
+  const servedModelName =
+    props.servedModelName === undefined
+      ? props.model.name
+      : Validate.string(scope, 'servedModelName', props.servedModelName, { maxLength: 256 });
+  const replicas = props.replicas ?? 1;
+  assertInteger(scope, 'replicas', replicas, 0);
+  return { name, namespace, deploymentName: `${name}-${engineId}`, servedModelName, replicas };
+}
+
+/** Seconds between a server's startup probes. */
+const PROBE_PERIOD_SECONDS = 10;
+
+/**
+ * A server's HTTP probes on the engine's paths: startup every 10 s for `startupMinutes`,
+ * readiness every 5 s and liveness every 10 s (5 s timeout), three failures each.
+ */
+export function serverProbes(
+  probes: EngineProbes,
+  startupMinutes: number,
+): { startup: ApiProbe; readiness: ApiProbe; liveness: ApiProbe } {
+  const probe = (path: string, periodSeconds: number, failureThreshold: number): ApiProbe => ({
+    httpGet: { path, port: probes.port },
+    periodSeconds,
+    failureThreshold,
+  });
+  return {
+    startup: probe(
+      probes.startupPath,
+      PROBE_PERIOD_SECONDS,
+      Math.ceil((startupMinutes * 60) / PROBE_PERIOD_SECONDS),
+    ),
+    readiness: probe(probes.readinessPath, 5, 3),
+    liveness: { ...probe(probes.livenessPath, 10, 3), timeoutSeconds: 5 },
+  };
+}
+
+/**
+ * The resources a server's Deployment must wait for (`WeightsBinding.dependsOn`, a cache's fill
+ * Job): those in the server's stack are returned for the Deployment's `depends_on`; for those in
+ * another stack, the server's stack is ordered after theirs.
+ */
+export function serverWeightsDependencies(
+  scope: Construct,
+  dependsOn: readonly TerraformResource[] | undefined,
+): ITerraformDependable[] {
+  const sameStack = (dependsOn ?? []).filter((d) => TerraformStack.of(d) === TerraformStack.of(scope));
+  (dependsOn ?? []).forEach((d) => dependOnStackOf(scope, d));
+  return sameStack;
+}
+
+/** What {@link addServerDeployment} renders. */
+export interface ServerDeploymentOptions {
+  /** Name of the Deployment. */
+  readonly deploymentName: string;
+  readonly namespace: string;
+  /** Labels of the Deployment and its pods. */
+  readonly labels: Record<string, string>;
+  /** The Deployment's selector. */
+  readonly selectorLabels: Record<string, string>;
+  /** The `cdktf-ai-infra/sizing` annotation. */
+  readonly sizingAnnotation: string;
+  readonly replicas: number;
+  /** `progressDeadlineSeconds` and the Terraform timeouts, minutes. */
+  readonly rolloutMinutes: number;
+  /** Annotations of the pods (the weights source's). */
+  readonly podAnnotations?: Record<string, string>;
+  readonly pod: GpuPod;
+  /** Whether KEDA owns the replica count (Terraform then ignores it). */
+  readonly autoscaled: boolean;
+  /** Resources in the server's stack the Deployment waits for ({@link serverWeightsDependencies}). */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * A server's Deployment (construct id `Resource`): one surge pod at a time and none unavailable,
+ * a progress deadline and Terraform timeouts of the rollout budget, the replica count left to
+ * KEDA when autoscaled.
+ */
+export function addServerDeployment(scope: Construct, o: ServerDeploymentOptions): DeploymentV1 {
+  const podAnnotations = o.podAnnotations ?? {};
+  const dependsOn = o.dependsOn ?? [];
+  return new DeploymentV1(scope, 'Resource', {
+    metadata: {
+      name: o.deploymentName,
+      namespace: o.namespace,
+      labels: o.labels,
+      annotations: { 'cdktf-ai-infra/sizing': o.sizingAnnotation },
+    },
+    spec: {
+      replicas: String(o.replicas),
+      progressDeadlineSeconds: o.rolloutMinutes * 60,
+      selector: { matchLabels: o.selectorLabels },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
+      template: {
+        metadata: {
+          labels: o.labels,
+          ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}),
+        },
+        spec: toDeploymentPodSpec(o.pod.spec),
+      },
+    },
+    timeouts: { create: `${o.rolloutMinutes}m`, update: `${o.rolloutMinutes}m` },
+    // KEDA owns the replica count.
+    lifecycle: o.autoscaled ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
+    ...(dependsOn.length ? { dependsOn } : {}),
+  });
+}
+
+/** What {@link addServerService} renders. */
+export interface ServerServiceOptions {
+  /** Name of the Service (the Deployment's). */
+  readonly deploymentName: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  /** The pods serving the API. */
+  readonly selectorLabels: Record<string, string>;
+  /** The engine's ports, each exposed under its name. */
+  readonly ports: EnginePort[];
+}
+
+/** A server's ClusterIP Service (construct id `Service`) on every engine port. */
+export function addServerService(scope: Construct, o: ServerServiceOptions): ServiceV1 {
+  return new ServiceV1(scope, 'Service', {
+    metadata: { name: o.deploymentName, namespace: o.namespace, labels: o.labels },
+    spec: {
+      type: 'ClusterIP',
+      selector: o.selectorLabels,
+      port: o.ports.map((p) => ({
+        name: p.name,
+        port: p.containerPort,
+        targetPort: p.name,
+        protocol: 'TCP',
+      })),
+    },
+  });
+}
+
+/** The in-cluster URL of a server's Service. */
+export function serverUrl(deploymentName: string, namespace: string, port: number): string {
+  return `http://${deploymentName}.${namespace}.svc.cluster.local:${port}`;
 }

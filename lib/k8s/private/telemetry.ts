@@ -96,6 +96,52 @@ export function opsVolumeSizeGiB(
   return volumeGiB;
 }
 
+/** The props a telemetry store (Loki, Tempo) validates alike. */
+export interface OpsStoreProps {
+  readonly namespace?: string;
+  readonly releaseName?: string;
+  readonly volumeSizeGiB?: number;
+  readonly storageClassName?: string;
+  readonly memoryMiB?: number;
+  readonly serviceAccountAnnotations?: Record<string, string>;
+  readonly monitoring?: unknown;
+}
+
+/** A telemetry store's validated names, volume, memory and service-account annotations. */
+export interface OpsStoreSettings extends OpsReleaseNames {
+  readonly volumeGiB: number;
+  readonly memoryMiB: number;
+  readonly serviceAccountAnnotations: Record<string, string>;
+}
+
+/**
+ * Validates what Loki and Tempo take alike, in this order: the names ({@link opsReleaseNames}),
+ * the volume ({@link opsVolumeSizeGiB}), `memoryMiB` (from `minMemoryMiB` to 262144), the
+ * service-account annotations and `monitoring` (an object when given).
+ */
+export function opsStoreSettings(
+  scope: IConstruct,
+  props: OpsStoreProps,
+  defaults: {
+    readonly namespace: string;
+    readonly release: string;
+    readonly maxReleaseLength: number;
+    readonly memoryMiB: number;
+    readonly minMemoryMiB: number;
+  },
+): OpsStoreSettings {
+  const names = opsReleaseNames(scope, props, defaults);
+  const volumeGiB = opsVolumeSizeGiB(scope, props);
+  const memoryMiB = Validate.integer(scope, 'memoryMiB', props.memoryMiB ?? defaults.memoryMiB, {
+    min: defaults.minMemoryMiB,
+    max: 262144,
+    reason: 'MiB',
+  });
+  const serviceAccountAnnotations = opsServiceAccountAnnotations(scope, props.serviceAccountAnnotations);
+  if (props.monitoring !== undefined) Validate.object(scope, 'monitoring', props.monitoring);
+  return { ...names, volumeGiB, memoryMiB, serviceAccountAnnotations };
+}
+
 /** Container resources with a memory limit of `memoryMiB`, half of it requested, and a CPU request. */
 export function opsResources(cpu: string, memoryMiB: number): Record<string, unknown> {
   return {

@@ -1,8 +1,15 @@
 import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { NVIDIA_GPU_RESOURCE, Validate, ValidationError } from '../../core';
+import {
+  ACCELERATOR_NODE_LABEL,
+  Accelerator,
+  NVIDIA_GPU_RESOURCE,
+  Validate,
+  ValidationError,
+} from '../../core';
 import { IGpuPlatform } from '../interfaces';
-import { assertDnsLabel, dependOnStackOf } from './common';
+import { assertDnsLabel, assertInteger, dependOnStackOf } from './common';
+import { GpuPodOptions } from './gpu-pod';
 
 /** Checks a batch image carries a pinned tag or digest: a restarted gang must run the same code. */
 export function assertPinnedImage(scope: IConstruct, prop: string, image: string): void {
@@ -135,4 +142,51 @@ export function checkBatchPlatform(
   if (queueName) {
     assertDnsLabel(scope, 'queueName', queueName);
   }
+}
+
+/** A training pod's memory and `/dev/shm`, GiB. */
+export interface GangPodMemory {
+  readonly memoryGiB: number;
+  readonly sharedMemoryGiB: number;
+}
+
+/**
+ * A training pod's `sharedMemoryGiB` (default 8 per GPU) and `memoryGiB` (default 64 per GPU),
+ * validated in that order.
+ */
+export function gangPodMemory(
+  scope: IConstruct,
+  props: { readonly memoryGiB?: number; readonly sharedMemoryGiB?: number },
+  gpus: number,
+): GangPodMemory {
+  const sharedMemoryGiB = props.sharedMemoryGiB ?? 8 * gpus;
+  assertInteger(scope, 'sharedMemoryGiB', sharedMemoryGiB, 1);
+  const memoryGiB = props.memoryGiB ?? 64 * gpus;
+  assertInteger(scope, 'memoryGiB', memoryGiB, 1);
+  return { memoryGiB, sharedMemoryGiB };
+}
+
+/**
+ * A training pod's requests and default placement: `gpus`, `cpu` (default 8 per GPU), the
+ * {@link gangPodMemory}, the fabric's extra resources, and the accelerator's node label (none
+ * without an accelerator).
+ */
+export function gangPodResources(
+  scope: IConstruct,
+  props: { readonly cpu?: string; readonly accelerator?: Accelerator },
+  gpus: number,
+  memory: GangPodMemory,
+  extraResources: Record<string, string>,
+): Pick<
+  GpuPodOptions,
+  'gpus' | 'cpu' | 'memoryGiB' | 'sharedMemoryGiB' | 'extraResources' | 'defaultNodeSelector'
+> {
+  return {
+    gpus,
+    cpu: props.cpu === undefined ? String(8 * gpus) : Validate.k8sQuantity(scope, 'cpu', props.cpu),
+    memoryGiB: memory.memoryGiB,
+    sharedMemoryGiB: memory.sharedMemoryGiB,
+    extraResources,
+    defaultNodeSelector: props.accelerator ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue } : {},
+  };
 }
