@@ -15,6 +15,7 @@ import {
   ValidationError,
   Warnings,
 } from '../core';
+import { validateCostAllocationTagShape, validateEmailList } from '../core/private/subscribers';
 import { IAlertTopic } from './interfaces';
 
 /** Most notifications AWS Budgets allows per budget. */
@@ -132,9 +133,7 @@ export class BudgetAlarm extends Construct {
   constructor(scope: Construct, id: string, props: BudgetAlarmProps) {
     super(scope, id);
     Validate.object(this, 'props', props);
-    const emails = Validate.array<string>(this, 'emails', props.emails ?? []);
-    emails.forEach((e, i) => Validate.email(this, `emails[${i}]`, e));
-    Validate.unique(this, 'emails', emails, (e) => e.toLowerCase(), 'e-mail addresses are case-insensitive');
+    const emails = validateEmailList(this, 'emails', props.emails);
     if (emails.length > MAX_BUDGET_EMAILS) {
       throw new ValidationError(
         `'emails' has ${emails.length} addresses; AWS Budgets allows ${MAX_BUDGET_EMAILS} per notification: use an AlertTopic for more.`,
@@ -182,9 +181,7 @@ export class BudgetAlarm extends Construct {
     }
 
     if (props.costAllocationTag !== undefined) {
-      Validate.object(this, 'costAllocationTag', props.costAllocationTag);
-      Validate.string(this, 'costAllocationTag.key', props.costAllocationTag.key);
-      Validate.string(this, 'costAllocationTag.value', props.costAllocationTag.value, { allowEmpty: true });
+      validateCostAllocationTagShape(this, 'costAllocationTag', props.costAllocationTag);
     }
     if (props.activateCostAllocationTag !== undefined) {
       Validate.boolean(this, 'activateCostAllocationTag', props.activateCostAllocationTag);

@@ -17,6 +17,7 @@ import {
   normalizeGcpLabelKey,
   normalizeGcpLabelValue,
 } from '../core';
+import { validateCostAllocationTagShape, validateEmailList } from '../core/private/subscribers';
 import { INotificationChannel } from './interfaces';
 import { notificationChannel, validateNotificationChannels } from './private/channels';
 import { defaultName, grantId, unresolved } from './private/names';
@@ -141,21 +142,9 @@ export class BudgetAlarm extends Construct {
       props.costAllocationTag,
     );
     const labelProp = props.labelFilter !== undefined ? 'labelFilter' : 'costAllocationTag';
-    if (labelFilter !== undefined) {
-      Validate.object(this, labelProp, labelFilter);
-      Validate.string(this, `${labelProp}.key`, labelFilter.key);
-      Validate.string(this, `${labelProp}.value`, labelFilter.value, { allowEmpty: true });
-    }
+    if (labelFilter !== undefined) validateCostAllocationTagShape(this, labelProp, labelFilter);
     const thresholds = resolveBudgetThresholds(this, 'thresholds', props.thresholds);
-    const emailList = Validate.array<string>(this, 'emails', props.emails ?? []);
-    emailList.forEach((e, i) => Validate.email(this, `emails[${i}]`, e));
-    Validate.unique(
-      this,
-      'emails',
-      emailList,
-      (e) => e.toLowerCase(),
-      'e-mail addresses are case-insensitive',
-    );
+    validateEmailList(this, 'emails', props.emails);
     if (
       !unresolved(props.billingAccount) &&
       !/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/.test(props.billingAccount)

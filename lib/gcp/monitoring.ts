@@ -14,6 +14,7 @@ import {
   quoteColonMetricNames,
   renamedProp,
 } from '../core';
+import { validateEmailList } from '../core/private/subscribers';
 import { INotificationChannel } from './interfaces';
 import { notificationChannel, validateNotificationChannels } from './private/channels';
 import { grantId, unresolved } from './private/names';
@@ -151,9 +152,7 @@ export class Monitoring extends Construct {
     if (props.project !== undefined) Validate.gcpProjectId(this, 'project', props.project);
     if (props.displayNamePrefix !== undefined)
       Validate.string(this, 'displayNamePrefix', props.displayNamePrefix, { maxLength: 200 });
-    const emails = Validate.array<string>(this, 'emails', props.emails ?? []);
-    emails.forEach((e, i) => Validate.email(this, `emails[${i}]`, e));
-    Validate.unique(this, 'emails', emails, (e) => e.toLowerCase(), 'e-mail addresses are case-insensitive');
+    const emails = validateEmailList(this, 'emails', props.emails);
     if (props.pagerDutyServiceKey !== undefined)
       Validate.string(this, 'pagerDutyServiceKey', props.pagerDutyServiceKey);
     if (props.slack !== undefined) {
