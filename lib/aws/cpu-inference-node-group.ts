@@ -1,4 +1,3 @@
-import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
@@ -22,7 +21,8 @@ import {
 import { CPU_INSTANCE_TYPES, cpuInstanceTypeByName } from './cpu-instance-types';
 import { IEksCluster } from './interfaces';
 import { nodeGroupRepairConfig } from './node-repair';
-import { nodeGroupName, requireIntInRange, taintTemplate } from './private/node-group-common';
+import { copyNodeTemplateTagsToAsg } from './private/asg-tags';
+import { addNodeTemplateTags, eksTaint, nodeGroupName, requireIntInRange } from './private/node-group-common';
 import { addNodeVolumeCost } from './private/service-prices';
 
 /** EKS AMI type of the CPU inference nodes: Amazon Linux 2023, x86-64, no GPU drivers. */
@@ -148,21 +148,14 @@ export class CpuInferenceNodeGroup extends Construct {
       ],
     });
 
-    const effect: Record<string, string> = {
-      NoSchedule: 'NO_SCHEDULE',
-      NoExecute: 'NO_EXECUTE',
-      PreferNoSchedule: 'PREFER_NO_SCHEDULE',
-    };
-    const caTags: Record<string, string> = {
-      'k8s.io/cluster-autoscaler/enabled': 'true',
-      [`k8s.io/cluster-autoscaler/${cluster.clusterName}`]: 'owned',
-    };
-    for (const [k, v] of Object.entries(this.labels)) {
-      caTags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
-    }
-    for (const t of this.taints) {
-      caTags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = taintTemplate(t);
-    }
+    const caTags = addNodeTemplateTags(
+      {
+        'k8s.io/cluster-autoscaler/enabled': 'true',
+        [`k8s.io/cluster-autoscaler/${cluster.clusterName}`]: 'owned',
+      },
+      this.labels,
+      this.taints,
+    );
     this.resource = new EksNodeGroup(this, 'Resource', {
       clusterName: cluster.clusterName,
       nodeGroupName: nodeGroupName(this, cluster, cluster.clusterName, id),
@@ -175,11 +168,7 @@ export class CpuInferenceNodeGroup extends Construct {
       updateConfig: { maxUnavailablePercentage: 33 },
       launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
       labels: this.labels,
-      taint: this.taints.map((t) => ({
-        key: t.key,
-        ...(t.value !== undefined ? { value: t.value } : {}),
-        effect: effect[t.effect],
-      })),
+      taint: this.taints.map(eksTaint),
       tags: caTags,
       ...nodeGroupRepairConfig(this, cluster, undefined),
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
@@ -187,17 +176,8 @@ export class CpuInferenceNodeGroup extends Construct {
     });
     this.node.defaultChild = this.resource;
 
-    // Managed node groups do not copy tags to the Auto Scaling group, where cluster-autoscaler
-    // reads the node-template tags to scale from zero (as InferenceNodeGroup does).
-    const asgName = this.resource.resources.get(0).autoscalingGroups.get(0).name;
-    Object.entries(caTags)
-      .filter(([key]) => key.startsWith('k8s.io/cluster-autoscaler/node-template/'))
-      .forEach(([key, value]) => {
-        new AutoscalingGroupTagA(this, `AsgTag-${key.replace(/\//g, '_')}`, {
-          autoscalingGroupName: asgName,
-          tag: { key, value, propagateAtLaunch: false },
-        });
-      });
+    // Scaling up from zero needs the node-template tags on the Auto Scaling group.
+    copyNodeTemplateTagsToAsg(this, this.resource, caTags);
 
     CostEstimate.of(this).add({
       constructPath: this.node.path,

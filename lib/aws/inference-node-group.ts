@@ -1,4 +1,3 @@
-import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
@@ -31,8 +30,11 @@ import {
   GPU_INSTANCE_TYPES,
   supportsEfaLayout,
 } from './instance-types';
+import { copyNodeTemplateTagsToAsg } from './private/asg-tags';
+import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
 import {
   addNodeGroupCost,
+  addNodeTemplateTags,
   EFA_HUGE_PAGES_2MIB,
   eksTaints,
   GpuAmiType,
@@ -41,10 +43,8 @@ import {
   nodeGroupName,
   renderUserData,
   resolveAmiType,
-  taintTemplate,
   resolveGpuInstanceType,
 } from './private/node-group-common';
-import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
 import { addNodeVolumeCost } from './private/service-prices';
 
 /** Smallest root volume an inference node group accepts, GiB. */
@@ -376,12 +376,7 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
           }
         : {}),
     };
-    for (const [k, v] of Object.entries(labels)) {
-      caTags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
-    }
-    for (const t of taints) {
-      caTags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = taintTemplate(t);
-    }
+    addNodeTemplateTags(caTags, labels, taints);
 
     this.resource = new EksNodeGroup(this, 'Resource', {
       clusterName: cluster.clusterName,
@@ -403,20 +398,8 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
     });
     this.node.defaultChild = this.resource;
 
-    // Managed node groups do not copy their tags to the Auto Scaling group; cluster-autoscaler
-    // reads the node-template tags there to scale a group up from zero. EKS itself puts the two
-    // discovery tags on the Auto Scaling group, so only the node-template tags are copied.
-    const asgName = (this.autoScalingGroupName = this.resource.resources
-      .get(0)
-      .autoscalingGroups.get(0).name);
-    Object.entries(caTags)
-      .filter(([key]) => key.startsWith('k8s.io/cluster-autoscaler/node-template/'))
-      .forEach(([key, value]) => {
-        new AutoscalingGroupTagA(this, `AsgTag-${key.replace(/\//g, '_')}`, {
-          autoscalingGroupName: asgName,
-          tag: { key, value, propagateAtLaunch: false },
-        });
-      });
+    // Scaling up from zero needs the node-template tags on the Auto Scaling group.
+    this.autoScalingGroupName = copyNodeTemplateTagsToAsg(this, this.resource, caTags);
 
     addNodeGroupCost(this, this.instanceType, this.minNodes, this.maxNodes, kind);
     addNodeVolumeCost(this, props.rootVolumeSizeGiB ?? 200, this.minNodes, this.maxNodes, {

@@ -91,16 +91,41 @@ export function eksTaints(
   extra: NodeTaint[] | undefined,
 ): Array<{ key: string; value?: string; effect: string }> {
   validateNodeTaints(scope, 'taints', extra ?? []);
-  return gpuPoolTaints(extra ?? []).map((t) => ({
+  return gpuPoolTaints(extra ?? []).map(eksTaint);
+}
+
+/** A core taint in the EKS API shape (`aws_eks_node_group.taint`: `NO_SCHEDULE`, ...). */
+export function eksTaint(t: NodeTaint): { key: string; value?: string; effect: string } {
+  return {
     key: t.key,
     ...(t.value !== undefined ? { value: t.value } : {}),
     effect: EKS_TAINT_EFFECT[t.effect],
-  }));
+  };
 }
 
 /** Core taints as `key=value:Effect` strings (cluster-autoscaler node-template tags). */
 export function taintTemplate(t: NodeTaint): string {
   return `${t.value ?? ''}:${t.effect}`;
+}
+
+/**
+ * Adds to `tags` the cluster-autoscaler node-template tags of a node group's labels and taints
+ * (`k8s.io/cluster-autoscaler/node-template/label/<key>` and `.../taint/<key>`), after the tags
+ * already there, so cluster-autoscaler can scale the group up from zero for pods that select or
+ * tolerate them.
+ */
+export function addNodeTemplateTags(
+  tags: Record<string, string>,
+  labels: Record<string, string>,
+  taints: readonly NodeTaint[],
+): Record<string, string> {
+  for (const [k, v] of Object.entries(labels)) {
+    tags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
+  }
+  for (const t of taints) {
+    tags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = taintTemplate(t);
+  }
+  return tags;
 }
 
 /** Options of the node user data. */
