@@ -5,7 +5,13 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { EksNodeRepairOptions, nodeGroupRepairConfig } from './node-repair';
 import { Construct } from 'constructs';
 import { validateAwsReservation } from './private/reservation';
-import { addEfaSecurityGroup } from './private/efa-security-group';
+import {
+  addClusterPlacementGroup,
+  addGpuNodeGroupCosts,
+  addNodeGroupEfaSecurityGroup,
+  efaNetworkInterfaces,
+  raid0InstanceStore,
+} from './private/gpu-node-group';
 import {
   CapacityKind,
   gpuPoolTaints,
@@ -33,7 +39,6 @@ import {
 import { copyNodeTemplateTagsToAsg } from './private/asg-tags';
 import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
 import {
-  addNodeGroupCost,
   addNodeTemplateTags,
   EFA_HUGE_PAGES_2MIB,
   eksTaints,
@@ -45,7 +50,6 @@ import {
   resolveAmiType,
   resolveGpuInstanceType,
 } from './private/node-group-common';
-import { addNodeVolumeCost } from './private/service-prices';
 
 /** Smallest root volume an inference node group accepts, GiB. */
 export const MIN_INFERENCE_ROOT_VOLUME_GIB = 100;
@@ -310,26 +314,17 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
     let sgs: string[] = [];
     if (efa) {
       cluster.requireEfaOnlySupport(this);
-      const sg = addEfaSecurityGroup(this, {
-        id: 'SecurityGroup',
-        rulePrefix: 'Efa',
-        vpcId: cluster.network.vpcId,
-        description: `EFA node group ${this.node.path}: all traffic to and from itself`,
-        name: this.node.path,
-      });
+      const sg = addNodeGroupEfaSecurityGroup(this, cluster.network.vpcId);
       this.securityGroup = sg.securityGroup;
       sgs = [sg.id, cluster.clusterSecurityGroupId];
     }
     if (usePg) {
-      this.placementGroup = new PlacementGroup(this, 'PlacementGroup', {
-        name: `${cluster.clusterName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255),
-        strategy: 'cluster',
-      });
+      this.placementGroup = addClusterPlacementGroup(this, 'PlacementGroup', cluster.clusterName, id);
     }
 
     const userData = renderUserData({
       amiType,
-      localStorageRaid0: (props.localStorageRaid0 ?? true) && this.instanceType.localNvmeGB > 0,
+      localStorageRaid0: raid0InstanceStore(props.localStorageRaid0, this.instanceType),
       hugePages2MiB: efa ? EFA_HUGE_PAGES_2MIB : 0,
     });
     this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
@@ -338,14 +333,7 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
       ...ltBasics,
       ...(efa
         ? {
-            networkInterfaces: layout.map((n) => ({
-              networkCardIndex: n.networkCardIndex,
-              deviceIndex: n.deviceIndex,
-              interfaceType: n.interfaceType,
-              securityGroups: sgs,
-              deleteOnTermination: 'true',
-              description: `card ${n.networkCardIndex} device ${n.deviceIndex} ${n.interfaceType}`,
-            })),
+            networkInterfaces: efaNetworkInterfaces(layout, sgs),
           }
         : {}),
       ...(this.placementGroup ? { placement: { groupName: this.placementGroup.name } } : {}),
@@ -401,10 +389,10 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
     // Scaling up from zero needs the node-template tags on the Auto Scaling group.
     this.autoScalingGroupName = copyNodeTemplateTagsToAsg(this, this.resource, caTags);
 
-    addNodeGroupCost(this, this.instanceType, this.minNodes, this.maxNodes, kind);
-    addNodeVolumeCost(this, props.rootVolumeSizeGiB ?? 200, this.minNodes, this.maxNodes, {
-      raid0InstanceStore: (props.localStorageRaid0 ?? true) && this.instanceType.localNvmeGB > 0,
-      bottlerocket: amiType === GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA,
+    addGpuNodeGroupCosts(this, this.instanceType, this.minNodes, this.maxNodes, kind, {
+      rootVolumeSizeGiB: props.rootVolumeSizeGiB,
+      localStorageRaid0: props.localStorageRaid0,
+      amiType,
     });
   }
 }

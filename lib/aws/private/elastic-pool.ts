@@ -1,6 +1,6 @@
-import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { addEfaSecurityGroup } from './efa-security-group';
+import { addClusterPlacementGroup } from './gpu-node-group';
 import { Construct, IConstruct } from 'constructs';
 import {
   Capacity,
@@ -327,11 +327,7 @@ export function resolveElasticPlacementGroup(
       'duplicate',
     );
   }
-  const pg = new PlacementGroup(cluster as unknown as Construct, id, {
-    name: `${cluster.clusterName}-${poolName}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255),
-    strategy: 'cluster',
-  });
-  return pg.name;
+  return addClusterPlacementGroup(cluster as unknown as Construct, id, cluster.clusterName, poolName).name;
 }
 
 /**
