@@ -6,12 +6,12 @@ import { ElasticGpuNodePoolOptions, IElasticGpuNodePool } from './elastic-gpu-no
 import { IKarpenter } from './interfaces';
 import { requireEksCluster } from './private/auto-mode-rules';
 import {
+  addElasticPoolManifests,
   claimElasticInstanceTypes,
   elasticNodePoolManifest,
   resolveElasticCapacity,
   resolveElasticInstanceTypes,
-  resolveElasticPlacementGroup,
-  resolveElasticSubnets,
+  resolveElasticPlacement,
   resolveGpuLimit,
   validateConsolidateAfter,
   validateElasticPoolProps,
@@ -26,7 +26,6 @@ import {
   resolveAmiType,
   resolveHugePages2MiB,
 } from './private/node-group-common';
-import { RawTerraformResource } from '../core/private/raw-resource';
 import { addNodeVolumeCost } from './private/service-prices';
 
 /** Resource types that install something in a cluster (the Helm and Kubernetes providers). */
@@ -175,17 +174,15 @@ export class KarpenterGpuNodePool extends Construct implements IElasticGpuNodePo
     claimElasticInstanceTypes(this, cluster, this.instanceTypes, efa);
 
     // Placement group, subnets and AZ.
-    const placementGroupName = resolveElasticPlacementGroup(this, cluster, name, props, capacity);
-    this.placementGroupName = placementGroupName;
-    const singleAz = efa || reserved || placementGroupName !== undefined;
-    const subnets = resolveElasticSubnets(
+    const { placementGroupName, subnets, zone } = resolveElasticPlacement(
       this,
       cluster,
-      props.subnet,
-      singleAz,
-      props.reservationAvailabilityZone,
-      reserved,
+      name,
+      props,
+      capacity,
+      efa,
     );
+    this.placementGroupName = placementGroupName;
 
     // Limits.
     this.maxGpus = resolveGpuLimit(this, props.maxGpus, props.monthlyBudgetUsd, it);
@@ -270,20 +267,16 @@ export class KarpenterGpuNodePool extends Construct implements IElasticGpuNodePo
       nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass' },
       instanceTypes: this.instanceTypes,
       capacityKinds: kinds,
-      zone: singleAz || props.subnet ? subnets[0].availabilityZone : undefined,
+      zone,
       labels: this.labels,
       taints: this.taints,
       expireAfter: 'Never',
       consolidateAfter,
       maxGpus: this.maxGpus,
     });
-    this.nodeClass = new RawTerraformResource(this, 'NodeClass', 'kubernetes_manifest', 'kubernetes', {
-      manifest: this.nodeClassManifest,
-    });
-    this.nodePool = new RawTerraformResource(this, 'Resource', 'kubernetes_manifest', 'kubernetes', {
-      manifest: this.nodePoolManifest,
-    });
-    this.node.defaultChild = this.nodePool;
+    const manifests = addElasticPoolManifests(this, this.nodeClassManifest, this.nodePoolManifest);
+    this.nodeClass = manifests.nodeClass;
+    this.nodePool = manifests.nodePool;
     addNodeGroupCost(this, primary, 0, this.maxGpus / gpus, kinds[0]);
     addNodeVolumeCost(this, props.rootVolumeSizeGiB ?? 200, 0, this.maxGpus / gpus, {
       raid0InstanceStore: raid0,

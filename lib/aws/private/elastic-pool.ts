@@ -1,4 +1,5 @@
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { TerraformResource } from 'cdktf';
 import { addEfaSecurityGroup } from './efa-security-group';
 import { addClusterPlacementGroup } from './gpu-node-group';
 import { Construct, IConstruct } from 'constructs';
@@ -12,6 +13,7 @@ import {
   ValidationError,
   Warnings,
 } from '../../core';
+import { RawTerraformResource } from '../../core/private/raw-resource';
 import { resolveGpuInstanceType } from './node-group-common';
 import {
   AwsGpuInstanceType,
@@ -328,6 +330,65 @@ export function resolveElasticPlacementGroup(
     );
   }
   return addClusterPlacementGroup(cluster as unknown as Construct, id, cluster.clusterName, poolName).name;
+}
+
+/** Where an elastic pool's nodes launch: what {@link resolveElasticPlacement} returns. */
+export interface ElasticPlacement {
+  /** The placement group name, when one is used (created or existing). */
+  readonly placementGroupName?: string;
+  /** The subnets of the NodeClass. */
+  readonly subnets: NetworkSubnet[];
+  /** The one Availability Zone the NodePool requires, when the pool stays in one (or `subnet` is given). */
+  readonly zone?: string;
+}
+
+/**
+ * The placement group ({@link resolveElasticPlacementGroup}), subnets ({@link resolveElasticSubnets})
+ * and zone of an elastic pool: one AZ for EFA, reservations and placement groups.
+ */
+export function resolveElasticPlacement(
+  scope: IConstruct,
+  cluster: IEksCluster,
+  poolName: string,
+  props: ElasticPlacementOptions & {
+    readonly subnet?: NetworkSubnet;
+    readonly reservationAvailabilityZone?: string;
+  },
+  capacity: ElasticCapacity,
+  efa: boolean,
+): ElasticPlacement {
+  const reserved = capacity.reservationIds.length > 0;
+  const placementGroupName = resolveElasticPlacementGroup(scope, cluster, poolName, props, capacity);
+  const singleAz = efa || reserved || placementGroupName !== undefined;
+  const subnets = resolveElasticSubnets(
+    scope,
+    cluster,
+    props.subnet,
+    singleAz,
+    props.reservationAvailabilityZone,
+    reserved,
+  );
+  const zone = singleAz || props.subnet ? subnets[0].availabilityZone : undefined;
+  return { placementGroupName, subnets, zone };
+}
+
+/**
+ * The two `kubernetes_manifest` resources of an elastic pool: `<pool>/NodeClass` and the NodePool
+ * `<pool>/Resource`, which becomes the pool's default child.
+ */
+export function addElasticPoolManifests(
+  scope: Construct,
+  nodeClassManifest: Record<string, unknown>,
+  nodePoolManifest: Record<string, unknown>,
+): { readonly nodeClass: TerraformResource; readonly nodePool: TerraformResource } {
+  const nodeClass = new RawTerraformResource(scope, 'NodeClass', 'kubernetes_manifest', 'kubernetes', {
+    manifest: nodeClassManifest,
+  });
+  const nodePool = new RawTerraformResource(scope, 'Resource', 'kubernetes_manifest', 'kubernetes', {
+    manifest: nodePoolManifest,
+  });
+  scope.node.defaultChild = nodePool;
+  return { nodeClass, nodePool };
 }
 
 /**
