@@ -328,6 +328,8 @@ export function awsPartitionOfRegion(region: string): string {
 /** GCP regions: `<geo>-<direction><n>` (https://cloud.google.com/compute/docs/regions-zones). */
 const GCP_REGION =
   /^(africa|asia|australia|europe|me|northamerica|southamerica|us)-(central|east|west|north|south|northeast|northwest|southeast|southwest)[1-9]\d?$/;
+/** A Google Cloud zone: its region (group 1), `-` and one letter. */
+const GCP_ZONE = /^(.+)-([a-z])$/;
 
 /**
  * OCI distribution reference grammar (distribution/reference `regexp.go` and its grammar in
@@ -399,6 +401,65 @@ function typeName(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
+/** Fails with code `type` unless `value` is a string (an unresolved string token is one). */
+function requireString(scope: IConstruct | undefined, prop: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string') {
+    fail(
+      scope,
+      VALIDATION_CODES.TYPE,
+      `'${prop}' must be a string, got ${typeName(value)} (${describeValue(value)}).`,
+    );
+  }
+}
+
+/**
+ * Runs `check` (validators of the parts of a compound value: a taint's key and value) and raises
+ * a ValidationError it throws again with the compound's `code`; type errors keep code `type`.
+ */
+function withCode(scope: IConstruct | undefined, code: ValidationCode, check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof ValidationError && e.code !== VALIDATION_CODES.TYPE) {
+      throw new ValidationError(e.detail, scope, code);
+    }
+    throw e;
+  }
+}
+
+/**
+ * The common form of the zone validators: `value` parsed by `zone` into its region (group 1),
+ * which `regionName` must accept, and, with `region`, in that region. `letter` joins a region and
+ * a zone letter in the example (`'a'` on AWS, `'-a'` on Google Cloud).
+ */
+function checkZone(
+  scope: IConstruct | undefined,
+  prop: string,
+  value: unknown,
+  region: string | undefined,
+  o: {
+    code: ValidationCode;
+    zone: RegExp;
+    regionName: RegExp;
+    letter: string;
+    notAZone: (v: string) => string;
+  },
+): string {
+  Validate.string(scope, prop, value);
+  const v = value as string;
+  if (skip(v)) return v;
+  const m = o.zone.exec(v);
+  if (!m || !o.regionName.test(m[1])) fail(scope, o.code, o.notAZone(v));
+  if (region !== undefined && !skip(region) && m[1] !== region) {
+    fail(
+      scope,
+      o.code,
+      `'${prop}' (${describeValue(v)}) is in region '${m[1]}', not in '${region}': use a zone of ${region}, for example '${region}${o.letter}'.`,
+    );
+  }
+  return v;
+}
+
 /**
  * The validators every module calls, scope first, so each error carries the construct path, a
  * stable code (`ValidationError.code`, listed in `VALIDATION_CODES`) and a message naming the
@@ -425,13 +486,7 @@ export class Validate {
     value: unknown,
     options: { allowEmpty?: boolean; maxLength?: number } = {},
   ): string {
-    if (typeof value !== 'string') {
-      fail(
-        scope,
-        VALIDATION_CODES.TYPE,
-        `'${prop}' must be a string, got ${typeName(value)} (${describeValue(value)}).`,
-      );
-    }
+    requireString(scope, prop, value);
     if (skip(value)) return value;
     if (!options.allowEmpty && value.trim() === '') {
       fail(
@@ -744,13 +799,7 @@ export class Validate {
    * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
    */
   public static k8sLabelValue(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    if (typeof value !== 'string') {
-      fail(
-        scope,
-        VALIDATION_CODES.TYPE,
-        `'${prop}' must be a string, got ${typeName(value)} (${describeValue(value)}).`,
-      );
-    }
+    requireString(scope, prop, value);
     if (skip(value)) return value;
     if (value.length > 63 || !LABEL_VALUE.test(value)) {
       fail(
@@ -793,15 +842,10 @@ export class Validate {
       );
     }
     const t = taint as TaintLike;
-    try {
+    withCode(scope, VALIDATION_CODES.K8S_TAINT, () => {
       Validate.k8sLabelKey(scope, `${prop}.key`, t.key);
       if (t.value !== undefined) Validate.k8sLabelValue(scope, `${prop}.value`, t.value);
-    } catch (e) {
-      if (e instanceof ValidationError && e.code !== VALIDATION_CODES.TYPE) {
-        throw new ValidationError(e.detail, scope, VALIDATION_CODES.K8S_TAINT);
-      }
-      throw e;
-    }
+    });
     const effects = [
       'NoSchedule',
       'PreferNoSchedule',
@@ -848,27 +892,17 @@ export class Validate {
     if (t.key === undefined || t.key === '') {
       if (op !== 'Exists') bad(`has no key: a toleration without a key must use operator 'Exists'.`);
     } else {
-      try {
-        Validate.k8sLabelKey(scope, `${prop}.key`, t.key);
-      } catch (e) {
-        if (e instanceof ValidationError && e.code !== VALIDATION_CODES.TYPE) {
-          throw new ValidationError(e.detail, scope, VALIDATION_CODES.K8S_TOLERATION);
-        }
-        throw e;
-      }
+      withCode(scope, VALIDATION_CODES.K8S_TOLERATION, () =>
+        Validate.k8sLabelKey(scope, `${prop}.key`, t.key),
+      );
     }
     if (op === 'Exists' && t.value !== undefined && t.value !== '') {
       bad(`has a value with operator 'Exists': remove the value or use operator 'Equal'.`);
     }
     if (op === 'Equal' && t.value !== undefined) {
-      try {
-        Validate.k8sLabelValue(scope, `${prop}.value`, t.value);
-      } catch (e) {
-        if (e instanceof ValidationError && e.code !== VALIDATION_CODES.TYPE) {
-          throw new ValidationError(e.detail, scope, VALIDATION_CODES.K8S_TOLERATION);
-        }
-        throw e;
-      }
+      withCode(scope, VALIDATION_CODES.K8S_TOLERATION, () =>
+        Validate.k8sLabelValue(scope, `${prop}.value`, t.value),
+      );
     }
     if (t.effect !== undefined && t.effect !== '' && !skip(t.effect)) {
       if (!['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) {
@@ -1011,25 +1045,14 @@ export class Validate {
     value: unknown,
     region?: string,
   ): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    const m = /^(.+?\d)([a-z]|-[a-z]{3}-\d[a-z])$/.exec(v);
-    if (!m || !AWS_REGION.test(m[1])) {
-      fail(
-        scope,
-        VALIDATION_CODES.AWS_AZ,
+    return checkZone(scope, prop, value, region, {
+      code: VALIDATION_CODES.AWS_AZ,
+      zone: /^(.+?\d)([a-z]|-[a-z]{3}-\d[a-z])$/,
+      regionName: AWS_REGION,
+      letter: 'a',
+      notAZone: (v) =>
         `'${prop}' (${describeValue(v)}) is not an AWS Availability Zone name: a region followed by a letter, for example 'us-east-1a'.`,
-      );
-    }
-    if (region !== undefined && !skip(region) && m[1] !== region) {
-      fail(
-        scope,
-        VALIDATION_CODES.AWS_AZ,
-        `'${prop}' (${describeValue(v)}) is in region '${m[1]}', not in '${region}': use a zone of ${region}, for example '${region}a'.`,
-      );
-    }
-    return v;
+    });
   }
 
   /** An AWS partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, `aws-iso-e`, `aws-iso-f`, `aws-eusc`). */
@@ -1298,25 +1321,14 @@ export class Validate {
     value: unknown,
     region?: string,
   ): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    const m = /^(.+)-([a-z])$/.exec(v);
-    if (!m || !GCP_REGION.test(m[1])) {
-      fail(
-        scope,
-        VALIDATION_CODES.GCP_ZONE,
+    return checkZone(scope, prop, value, region, {
+      code: VALIDATION_CODES.GCP_ZONE,
+      zone: GCP_ZONE,
+      regionName: GCP_REGION,
+      letter: '-a',
+      notAZone: (v) =>
         `'${prop}' (${describeValue(v)}) is not a Google Cloud zone: a region, '-' and one letter, for example 'us-central1-a'.`,
-      );
-    }
-    if (region !== undefined && !skip(region) && m[1] !== region) {
-      fail(
-        scope,
-        VALIDATION_CODES.GCP_ZONE,
-        `'${prop}' (${describeValue(v)}) is in region '${m[1]}', not in '${region}': use a zone of ${region}, for example '${region}-a'.`,
-      );
-    }
-    return v;
+    });
   }
 
   /** A Google Cloud region or zone (a GKE location). */
@@ -1325,7 +1337,7 @@ export class Validate {
     const v = value as string;
     if (skip(v)) return v;
     if (GCP_REGION.test(v)) return v;
-    const m = /^(.+)-([a-z])$/.exec(v);
+    const m = GCP_ZONE.exec(v);
     if (!m || !GCP_REGION.test(m[1])) {
       fail(
         scope,
@@ -1434,13 +1446,7 @@ export class Validate {
    * @see https://cloud.google.com/resource-manager/docs/labels-overview#requirements
    */
   public static gcpLabelValue(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    if (typeof value !== 'string') {
-      fail(
-        scope,
-        VALIDATION_CODES.TYPE,
-        `'${prop}' must be a string, got ${typeName(value)} (${describeValue(value)}).`,
-      );
-    }
+    requireString(scope, prop, value);
     if (skip(value)) return value;
     if (!/^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u.test(value)) {
       fail(
