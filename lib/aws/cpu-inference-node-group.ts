@@ -5,19 +5,15 @@ import {
   CpuInferencePoolOptions,
   CapacityKind,
   CostEstimate,
-  CPU_INFERENCE_NODE_LABEL,
-  CPU_INFERENCE_TAINT,
   CpuShape,
   NodeTaint,
   Validate,
   Warnings,
   allocatable,
-  mergeNodeLabels,
-  poolNodeLabels,
   pricingModelOf,
   resolveCpuPool,
-  validateNodeTaints,
 } from '../core';
+import { cpuPoolNodeLabelsAndTaints } from '../core/private/cpu-pool-nodes';
 import { CPU_INSTANCE_TYPES, cpuInstanceTypeByName } from './cpu-instance-types';
 import { IEksCluster } from './interfaces';
 import { nodeGroupRepairConfig } from './node-repair';
@@ -124,17 +120,9 @@ export class CpuInferenceNodeGroup extends Construct {
       );
     }
 
-    this.labels = mergeNodeLabels(
-      this,
-      'labels',
-      { [CPU_INFERENCE_NODE_LABEL]: 'true', ...poolNodeLabels(this, 'construct id', id, 'inference') },
-      props.labels,
-    );
-    validateNodeTaints(this, 'taints', props.taints ?? []);
-    this.taints = [
-      CPU_INFERENCE_TAINT,
-      ...(props.taints ?? []).filter((t) => t.key !== CPU_INFERENCE_TAINT.key),
-    ];
+    const nodes = cpuPoolNodeLabelsAndTaints(this, 'construct id', id, props.labels, props.taints);
+    this.labels = nodes.labels;
+    this.taints = nodes.taints;
 
     this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
       description: `${this.node.path}: ${this.instanceType.name} CPU inference`,

@@ -4,17 +4,13 @@ import {
   CpuInferencePoolOptions,
   CapacityKind,
   CostEstimate,
-  CPU_INFERENCE_NODE_LABEL,
-  CPU_INFERENCE_TAINT,
   CpuShape,
   TaintEffect,
   Validate,
-  mergeNodeLabels,
-  poolNodeLabels,
   pricingModelOf,
   resolveCpuPool,
-  validateNodeTaints,
 } from '../core';
+import { cpuPoolNodeLabelsAndTaints } from '../core/private/cpu-pool-nodes';
 import { CPU_MACHINE_TYPES, cpuMachineTypeByName } from './cpu-machine-types';
 import type { IGkeCluster } from './interfaces';
 import { defaultName, validateGceName } from './private/names';
@@ -103,17 +99,7 @@ export class CpuInferenceNodePool extends Construct {
       reason: 'the node keeps the llama.cpp image and a copy of the GGUF file per replica',
     });
 
-    const labels = mergeNodeLabels(
-      this,
-      'labels',
-      { [CPU_INFERENCE_NODE_LABEL]: 'true', ...poolNodeLabels(this, "'name'", name, 'inference') },
-      props.labels,
-    );
-    validateNodeTaints(this, 'taints', props.taints ?? []);
-    const taints = [
-      CPU_INFERENCE_TAINT,
-      ...(props.taints ?? []).filter((t) => t.key !== CPU_INFERENCE_TAINT.key),
-    ];
+    const { labels, taints } = cpuPoolNodeLabelsAndTaints(this, "'name'", name, props.labels, props.taints);
 
     this.resource = new ContainerNodePool(this, 'Resource', {
       project: cluster.project,
