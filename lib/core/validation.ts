@@ -1,6 +1,7 @@
 import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError } from './errors';
+import { isEmailAddress } from './private/email';
 
 /**
  * The stable codes of the core validators, one per rule. A `ValidationError` raised by
@@ -347,10 +348,6 @@ const OCI_REFERENCE = new RegExp(`^(${OCI_NAME})(?::(${OCI_TAG}))?(?:@(${OCI_DIG
 const PROM_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Prometheus metric name: `[a-zA-Z_:][a-zA-Z0-9_:]*`. */
 const PROM_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-
-/** WHATWG HTML "valid e-mail address" (https://html.spec.whatwg.org/#valid-e-mail-address). */
-const EMAIL =
-  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
@@ -1497,7 +1494,7 @@ export class Validate {
       prop,
       value,
       VALIDATION_CODES.EMAIL,
-      (v) => !(!EMAIL.test(v) || v.length > 254 || v.split('@')[0].length > 64),
+      isEmailAddress,
       (v) =>
         `'${prop}' (${describeValue(v)}) is not an e-mail address: '<name>@<domain>.<tld>' with no spaces, no quotes and a ` +
         `domain of at least two parts, for example 'ml-oncall@example.com'.`,
