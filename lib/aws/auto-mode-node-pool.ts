@@ -25,7 +25,12 @@ import {
   validateConsolidateAfter,
   validateElasticPoolProps,
 } from './private/elastic-pool';
-import { addNodeGroupCost, gpuNodeLabels, requireIntInRange } from './private/node-group-common';
+import {
+  addNodeGroupCost,
+  gpuNodeLabels,
+  requireIntInRange,
+  TRAINING_IMAGES_HINT,
+} from './private/node-group-common';
 import { addNodeVolumeCost, warnAutoModeFeeNotEstimated } from './private/service-prices';
 
 /**
@@ -184,7 +189,7 @@ export class AutoModeGpuNodePool extends Construct implements IElasticGpuNodePoo
       storage,
       50,
       59_000,
-      'training images (PyTorch + CUDA + NCCL) are 10-25 GB each; Auto Mode accepts up to 59000Gi.',
+      `${TRAINING_IMAGES_HINT}; Auto Mode accepts up to 59000Gi.`,
     );
     const prefixes = props.podIpv4Prefixes ?? 1;
     if (props.podIpv4Prefixes !== undefined && !efa) {

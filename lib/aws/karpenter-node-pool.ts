@@ -25,6 +25,7 @@ import {
   renderUserData,
   resolveAmiType,
   resolveHugePages2MiB,
+  TRAINING_IMAGES_HINT,
 } from './private/node-group-common';
 import { addNodeVolumeCost } from './private/service-prices';
 
@@ -202,7 +203,7 @@ export class KarpenterGpuNodePool extends Construct implements IElasticGpuNodePo
       amiType,
       rootVolumeSizeGiB: props.rootVolumeSizeGiB,
       minRootVolumeGiB: 50,
-      rootVolumeHint: 'training images (PyTorch + CUDA + NCCL) are 10-25 GB each.',
+      rootVolumeHint: `${TRAINING_IMAGES_HINT}.`,
       imdsHopLimit: props.imdsHopLimit,
     });
     const userData = renderUserData({ amiType, localStorageRaid0: false, hugePages2MiB: hugePages });

@@ -25,12 +25,7 @@ import {
 import { validateSubnet } from './private/subnets';
 import { ICheckpointStore, IEksCluster, IPlacementGroup, NetworkSubnet } from './interfaces';
 import { EFA_RESOURCE, efaDeviceCount, efaInterfaceLayout } from './efa';
-import {
-  AwsGpuInstanceType,
-  compatibleInstanceTypes,
-  efaTrainingInstanceTypeNames,
-  supportsEfaLayout,
-} from './instance-types';
+import { AwsGpuInstanceType, compatibleInstanceTypes } from './instance-types';
 import {
   eksTaints,
   GpuAmiType,
@@ -39,8 +34,9 @@ import {
   nodeGroupName,
   renderUserData,
   resolveAmiType,
-  resolveGpuInstanceType,
   resolveHugePages2MiB,
+  resolveMultiNodeInstanceType,
+  TRAINING_IMAGES_HINT,
 } from './private/node-group-common';
 import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
 import { validateAwsReservation } from './private/reservation';
@@ -217,20 +213,11 @@ export class TrainingNodeGroup extends Construct {
     validateAwsReservation(this, 'capacity', capacity);
     this.nodes = resolveTrainingNodes(props, this);
     const gpus = props.gpusPerNode ?? 8;
-    this.instanceType = resolveGpuInstanceType(this, {
-      accelerator: props.accelerator,
-      gpus,
-      instanceType: props.instanceType,
-      gpusFrom: props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
-      agreeWith: "'accelerator', 'gpusPerNode'",
-    });
     const efa = props.efa ?? true;
-    if (efa && !supportsEfaLayout(this.instanceType)) {
-      throw new ValidationError(
-        `'instanceType' ${this.instanceType.name} has no EFA network-card layout in the catalogue: training groups with EFA need one of ${efaTrainingInstanceTypeNames().join(', ')}. Set 'efa: false' to train without EFA.`,
-        this,
-      );
-    }
+    this.instanceType = resolveMultiNodeInstanceType(this, props, efa, {
+      who: 'training groups with EFA need',
+      without: 'to train without EFA',
+    });
     if (!efa && this.nodes > 1) {
       Warnings.add(
         this,
@@ -245,7 +232,7 @@ export class TrainingNodeGroup extends Construct {
       amiType,
       rootVolumeSizeGiB: props.rootVolumeSizeGiB,
       minRootVolumeGiB: 50,
-      rootVolumeHint: 'training images (PyTorch + CUDA + NCCL) are 10-25 GB each.',
+      rootVolumeHint: `${TRAINING_IMAGES_HINT}.`,
       imdsHopLimit: props.imdsHopLimit,
     });
 

@@ -14,13 +14,8 @@ import {
   Warnings,
 } from '../../core';
 import { RawTerraformResource } from '../../core/private/raw-resource';
-import { resolveGpuInstanceType } from './node-group-common';
-import {
-  AwsGpuInstanceType,
-  compatibleInstanceTypes,
-  efaTrainingInstanceTypeNames,
-  supportsEfaLayout,
-} from '../instance-types';
+import { resolveMultiNodeInstanceType } from './node-group-common';
+import { AwsGpuInstanceType, compatibleInstanceTypes } from '../instance-types';
 import { IEksCluster, IPlacementGroup, NetworkSubnet } from '../interfaces';
 import { validateSubnet } from './subnets';
 import { validateAwsReservation } from './reservation';
@@ -116,20 +111,10 @@ export function resolveElasticInstanceTypes(
   capacity: ElasticCapacity,
 ): ElasticInstanceTypes {
   const gpus = props.gpusPerNode ?? 8;
-  const primary = resolveGpuInstanceType(scope, {
-    accelerator: props.accelerator,
-    gpus,
-    instanceType: props.instanceType,
-    gpusFrom: props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
-    agreeWith: "'accelerator', 'gpusPerNode'",
+  const primary = resolveMultiNodeInstanceType(scope, props, efa, {
+    who: 'EFA pools need',
+    without: 'for a pool without EFA',
   });
-  if (efa && !supportsEfaLayout(primary)) {
-    throw new ValidationError(
-      `'instanceType' ${primary.name} has no EFA network-card layout in the catalogue: EFA pools need one of ` +
-        `${efaTrainingInstanceTypeNames().join(', ')}. Set 'efa: false' for a pool without EFA.`,
-      scope,
-    );
-  }
   const reserved = capacity.reservationIds.length > 0;
   const types = reserved ? [primary] : compatibleInstanceTypes(primary, efa);
   if (reserved && capacity.kinds.some((k) => k === CapacityKind.SPOT || k === CapacityKind.ON_DEMAND)) {

@@ -20,7 +20,13 @@ import {
   validateNodeTaints,
   Warnings,
 } from '../../core';
-import { AwsGpuInstanceType, awsInstanceTypeByName, GPU_INSTANCE_TYPES } from '../instance-types';
+import {
+  AwsGpuInstanceType,
+  awsInstanceTypeByName,
+  efaTrainingInstanceTypeNames,
+  GPU_INSTANCE_TYPES,
+  supportsEfaLayout,
+} from '../instance-types';
 
 /** Huge pages the EFA driver pre-allocates (EKS UG `node-efa`). */
 export const EFA_HUGE_PAGES_2MIB = 5128;
@@ -385,6 +391,39 @@ export function resolveGpuInstanceType(scope: IConstruct, o: GpuInstanceTypeChoi
     return t;
   });
 }
+
+/**
+ * The instance type of a training group or an elastic pool: `instanceType` or the catalogue's
+ * type with `gpusPerNode` (default 8) x `accelerator`; with EFA, one whose EFA network-card layout
+ * the catalogue has.
+ * @param efaNeed who needs the layout and how to do without, for the message
+ *   (`{ who: 'training groups with EFA need', without: 'to train without EFA' }`)
+ */
+export function resolveMultiNodeInstanceType(
+  scope: IConstruct,
+  props: { readonly accelerator: Accelerator; readonly gpusPerNode?: number; readonly instanceType?: string },
+  efa: boolean,
+  efaNeed: { readonly who: string; readonly without: string },
+): AwsGpuInstanceType {
+  const type = resolveGpuInstanceType(scope, {
+    accelerator: props.accelerator,
+    gpus: props.gpusPerNode ?? 8,
+    instanceType: props.instanceType,
+    gpusFrom: props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
+    agreeWith: "'accelerator', 'gpusPerNode'",
+  });
+  if (efa && !supportsEfaLayout(type)) {
+    throw new ValidationError(
+      `'instanceType' ${type.name} has no EFA network-card layout in the catalogue: ${efaNeed.who} one of ` +
+        `${efaTrainingInstanceTypeNames().join(', ')}. Set 'efa: false' ${efaNeed.without}.`,
+      scope,
+    );
+  }
+  return type;
+}
+
+/** Why training nodes need a large root (or data) volume, for the volume size messages. */
+export const TRAINING_IMAGES_HINT = 'training images (PyTorch + CUDA + NCCL) are 10-25 GB each';
 
 /**
  * `hugePages2MiB` of a node group or pool: the EFA driver's {@link EFA_HUGE_PAGES_2MIB} with EFA,
