@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import {
   AlertRuleSet,
   AlertRuleSetOptions,
-  AlertSeverity,
   ResolvedAlertRule,
   ServiceLevelObjective,
   Validate,
@@ -18,6 +17,7 @@ import { validateEmailList } from '../core/private/subscribers';
 import { INotificationChannel } from './interfaces';
 import { notificationChannel, validateNotificationChannels } from './private/channels';
 import { grantId, unresolved } from './private/names';
+import { alertPolicySeverity } from './private/alert-policy';
 import { escapeTerraformTemplate } from './private/template';
 import { addManagedPrometheusAssumption } from './private/service-prices';
 
@@ -92,12 +92,6 @@ export interface MonitoringProps {
    */
   readonly autoCloseSeconds?: number;
 }
-
-const SEVERITY: Record<AlertSeverity, string | undefined> = {
-  [AlertSeverity.CRITICAL]: 'CRITICAL',
-  [AlertSeverity.WARNING]: 'WARNING',
-  [AlertSeverity.INFO]: undefined,
-};
 
 /**
  * Rewrites Prometheus metric names that contain a colon (vLLM's `vllm:num_requests_waiting`)
@@ -234,12 +228,11 @@ export class Monitoring extends Construct {
     addManagedPrometheusAssumption(this);
     const channelIds = [...this.channels.map((c) => c.id), ...external.map((c) => c.channelId)];
     for (const rule of this.rules) {
-      const severity = SEVERITY[rule.severity];
       this.policies[rule.name] = new MonitoringAlertPolicy(this, rule.name, {
         project: props.project,
         displayName: `${prefix} ${rule.name}`,
         combiner: 'OR',
-        ...(severity ? { severity } : {}),
+        ...alertPolicySeverity(rule.severity),
         notificationChannels: channelIds,
         userLabels: { severity: rule.severity, group: rule.group.replace(/[^a-z0-9_-]/g, '_') },
         conditions: [
