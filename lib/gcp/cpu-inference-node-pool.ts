@@ -13,6 +13,7 @@ import {
 import { cpuPoolNodeLabelsAndTaints } from '../core/private/cpu-pool-nodes';
 import { CPU_MACHINE_TYPES, cpuMachineTypeByName } from './cpu-machine-types';
 import type { IGkeCluster } from './interfaces';
+import { gkeNodeIdentity } from './private/node-identity';
 import { defaultName, validateGceName } from './private/names';
 import { NODE_POOL_NAME_MAX } from './private/node-pool';
 import { addNodeBootDiskCost } from './private/service-prices';
@@ -119,11 +120,8 @@ export class CpuInferenceNodePool extends Construct {
         imageType: 'COS_CONTAINERD',
         diskType: 'pd-balanced',
         diskSizeGb: disk,
-        serviceAccount: cluster.nodeServiceAccountEmail,
-        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+        ...gkeNodeIdentity(cluster.nodeServiceAccountEmail),
         gvnic: { enabled: true },
-        workloadMetadataConfig: { mode: 'GKE_METADATA' },
-        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
         labels,
         taint: taints.map((t) => ({ key: t.key, value: t.value ?? '', effect: EFFECT[t.effect] })),
         ...(kind === CapacityKind.SPOT ? { spot: true } : {}),
