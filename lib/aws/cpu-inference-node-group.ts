@@ -18,7 +18,13 @@ import { CPU_INSTANCE_TYPES, cpuInstanceTypeByName } from './cpu-instance-types'
 import { IEksCluster } from './interfaces';
 import { nodeGroupRepairConfig } from './node-repair';
 import { copyNodeTemplateTagsToAsg } from './private/asg-tags';
-import { addNodeTemplateTags, eksTaint, nodeGroupName, requireIntInRange } from './private/node-group-common';
+import {
+  addNodeTemplateTags,
+  eksTaint,
+  launchTemplateHardening,
+  nodeGroupName,
+  requireIntInRange,
+} from './private/node-group-common';
 import { addNodeVolumeCost } from './private/service-prices';
 
 /** EKS AMI type of the CPU inference nodes: Amazon Linux 2023, x86-64, no GPU drivers. */
@@ -127,13 +133,7 @@ export class CpuInferenceNodeGroup extends Construct {
     this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
       description: `${this.node.path}: ${this.instanceType.name} CPU inference`,
       updateDefaultVersion: true,
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 },
-      blockDeviceMappings: [
-        {
-          deviceName: '/dev/xvda',
-          ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
-        },
-      ],
+      ...launchTemplateHardening({ hopLimit: 2, deviceName: '/dev/xvda', volumeGiB: rootGiB }),
     });
 
     const caTags = addNodeTemplateTags(

@@ -312,17 +312,36 @@ export function gpuLaunchTemplateBasics(
       );
     }
   }
+  return launchTemplateHardening({
+    hopLimit,
+    deviceName: dataVolumeDevice(o.amiType),
+    volumeGiB: rootGiB,
+    snapshotId: snapshot,
+  });
+}
+
+/**
+ * The launch-template settings every node group of the library shares (GPU, CPU inference and
+ * system nodes): IMDSv2 only, with `hopLimit`, and one encrypted gp3 volume deleted with the
+ * instance (the root on AL2023, the data volume on Bottlerocket), optionally from a snapshot.
+ */
+export function launchTemplateHardening(o: {
+  readonly hopLimit: number;
+  readonly deviceName: string;
+  readonly volumeGiB: number;
+  readonly snapshotId?: string;
+}): Pick<LaunchTemplateConfig, 'metadataOptions' | 'blockDeviceMappings'> {
   return {
-    metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: hopLimit },
+    metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: o.hopLimit },
     blockDeviceMappings: [
       {
-        deviceName: dataVolumeDevice(o.amiType),
+        deviceName: o.deviceName,
         ebs: {
-          volumeSize: rootGiB,
+          volumeSize: o.volumeGiB,
           volumeType: 'gp3',
           encrypted: 'true',
           deleteOnTermination: 'true',
-          ...(snapshot !== undefined ? { snapshotId: snapshot } : {}),
+          ...(o.snapshotId !== undefined ? { snapshotId: o.snapshotId } : {}),
         },
       },
     ],
