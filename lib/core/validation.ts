@@ -398,17 +398,6 @@ function typeName(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
-/** Fails with code `type` unless `value` is a string (an unresolved string token is one). */
-function requireString(scope: IConstruct | undefined, prop: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string') {
-    fail(
-      scope,
-      VALIDATION_CODES.TYPE,
-      `'${prop}' must be a string, got ${typeName(value)} (${describeValue(value)}).`,
-    );
-  }
-}
-
 /**
  * Runs `check` (validators of the parts of a compound value: a taint's key and value) and raises
  * a ValidationError it throws again with the compound's `code`; type errors keep code `type`.
@@ -483,7 +472,13 @@ export class Validate {
     value: unknown,
     options: { allowEmpty?: boolean; maxLength?: number } = {},
   ): string {
-    requireString(scope, prop, value);
+    if (typeof value !== 'string') {
+      fail(
+        scope,
+        VALIDATION_CODES.TYPE,
+        `'${prop}' must be a string, got ${typeName(value)} (${describeValue(value)}).`,
+      );
+    }
     if (skip(value)) return value;
     if (!options.allowEmpty && value.trim() === '') {
       fail(
@@ -796,7 +791,13 @@ export class Validate {
    * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
    */
   public static k8sLabelValue(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    requireString(scope, prop, value);
+    if (typeof value !== 'string') {
+      fail(
+        scope,
+        VALIDATION_CODES.TYPE,
+        `'${prop}' must be a string, got ${typeName(value)} (${describeValue(value)}).`,
+      );
+    }
     if (skip(value)) return value;
     if (value.length > 63 || !LABEL_VALUE.test(value)) {
       fail(
@@ -1443,7 +1444,13 @@ export class Validate {
    * @see https://cloud.google.com/resource-manager/docs/labels-overview#requirements
    */
   public static gcpLabelValue(scope: IConstruct | undefined, prop: string, value: unknown): string {
-    requireString(scope, prop, value);
+    if (typeof value !== 'string') {
+      fail(
+        scope,
+        VALIDATION_CODES.TYPE,
+        `'${prop}' must be a string, got ${typeName(value)} (${describeValue(value)}).`,
+      );
+    }
     if (skip(value)) return value;
     if (!/^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u.test(value)) {
       fail(
