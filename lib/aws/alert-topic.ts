@@ -7,16 +7,18 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../core';
+import { isEmailAddress } from '../core/private/email';
 import { IAlertTopic, IKmsKey } from './interfaces';
 import { addKmsKeyCost } from './private/service-prices';
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
-/** Throws unless every entry looks like an e-mail address and none is listed twice. */
+/**
+ * Throws unless every entry is an e-mail address (by core `Validate.email`'s grammar) and none is
+ * listed twice.
+ */
 export function validateEmails(scope: Construct, prop: string, emails: readonly string[]): void {
   const seen = new Set<string>();
   for (const e of emails) {
-    if (!EMAIL.test(e)) {
+    if (typeof e !== 'string' || !isEmailAddress(e)) {
       throw new ValidationError(`'${prop}' entry '${e}' is not an e-mail address.`, scope);
     }
     if (seen.has(e.toLowerCase())) {

@@ -14,19 +14,23 @@ import { ElasticGpuNodePoolOptions, IElasticGpuNodePool } from './elastic-gpu-no
 import { IEksCluster } from './interfaces';
 import { requireEksCluster } from './private/auto-mode-rules';
 import {
+  addElasticPoolManifests,
   claimElasticInstanceTypes,
   efaSelfSecurityGroup,
   elasticNodePoolManifest,
   resolveElasticCapacity,
   resolveElasticInstanceTypes,
-  resolveElasticPlacementGroup,
-  resolveElasticSubnets,
+  resolveElasticPlacement,
   resolveGpuLimit,
   validateConsolidateAfter,
   validateElasticPoolProps,
 } from './private/elastic-pool';
-import { addNodeGroupCost, gpuNodeLabels, requireIntInRange } from './private/node-group-common';
-import { RawTerraformResource } from '../core/private/raw-resource';
+import {
+  addNodeGroupCost,
+  gpuNodeLabels,
+  requireIntInRange,
+  TRAINING_IMAGES_HINT,
+} from './private/node-group-common';
 import { addNodeVolumeCost, warnAutoModeFeeNotEstimated } from './private/service-prices';
 
 /**
@@ -167,16 +171,15 @@ export class AutoModeGpuNodePool extends Construct implements IElasticGpuNodePoo
       );
     }
     claimElasticInstanceTypes(this, cluster, this.instanceTypes, efa);
-    this.placementGroupName = resolveElasticPlacementGroup(this, cluster, name, props, capacity);
-    const singleAz = efa || reserved || this.placementGroupName !== undefined;
-    const subnets = resolveElasticSubnets(
+    const { placementGroupName, subnets, zone } = resolveElasticPlacement(
       this,
       cluster,
-      props.subnet,
-      singleAz,
-      props.reservationAvailabilityZone,
-      reserved,
+      name,
+      props,
+      capacity,
+      efa,
     );
+    this.placementGroupName = placementGroupName;
     this.maxGpus = resolveGpuLimit(this, props.maxGpus, props.monthlyBudgetUsd, it);
 
     const storage = props.ephemeralStorageGiB ?? 200;
@@ -186,7 +189,7 @@ export class AutoModeGpuNodePool extends Construct implements IElasticGpuNodePoo
       storage,
       50,
       59_000,
-      'training images (PyTorch + CUDA + NCCL) are 10-25 GB each; Auto Mode accepts up to 59000Gi.',
+      `${TRAINING_IMAGES_HINT}; Auto Mode accepts up to 59000Gi.`,
     );
     const prefixes = props.podIpv4Prefixes ?? 1;
     if (props.podIpv4Prefixes !== undefined && !efa) {
@@ -253,20 +256,16 @@ export class AutoModeGpuNodePool extends Construct implements IElasticGpuNodePoo
       nodeClassRef: { group: 'eks.amazonaws.com', kind: 'NodeClass' },
       instanceTypes: this.instanceTypes,
       capacityKinds: capacity.kinds,
-      zone: singleAz || props.subnet ? subnets[0].availabilityZone : undefined,
+      zone,
       labels: this.labels,
       taints: this.taints,
       expireAfter: AUTO_MODE_MAX_NODE_LIFETIME,
       consolidateAfter,
       maxGpus: this.maxGpus,
     });
-    this.nodeClass = new RawTerraformResource(this, 'NodeClass', 'kubernetes_manifest', 'kubernetes', {
-      manifest: this.nodeClassManifest,
-    });
-    this.nodePool = new RawTerraformResource(this, 'Resource', 'kubernetes_manifest', 'kubernetes', {
-      manifest: this.nodePoolManifest,
-    });
-    this.node.defaultChild = this.nodePool;
+    const manifests = addElasticPoolManifests(this, this.nodeClassManifest, this.nodePoolManifest);
+    this.nodeClass = manifests.nodeClass;
+    this.nodePool = manifests.nodePool;
     addNodeGroupCost(this, it.primary, 0, this.maxGpus / it.gpus, capacity.kinds[0]);
     addNodeVolumeCost(this, storage, 0, this.maxGpus / it.gpus, {
       raid0InstanceStore: false,

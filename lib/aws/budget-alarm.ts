@@ -2,7 +2,6 @@ import { BudgetsBudget, BudgetsBudgetNotification } from '@cdktf/provider-aws/li
 import { CeAnomalyMonitor } from '@cdktf/provider-aws/lib/ce-anomaly-monitor';
 import { CeAnomalySubscription } from '@cdktf/provider-aws/lib/ce-anomaly-subscription';
 import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-tag';
-import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   BudgetThreshold,
@@ -15,6 +14,8 @@ import {
   ValidationError,
   Warnings,
 } from '../core';
+import { budgetAmount } from '../core/private/budget-amount';
+import { validateCostAllocationTagShape, validateEmailList } from '../core/private/subscribers';
 import { IAlertTopic } from './interfaces';
 
 /** Most notifications AWS Budgets allows per budget. */
@@ -132,9 +133,7 @@ export class BudgetAlarm extends Construct {
   constructor(scope: Construct, id: string, props: BudgetAlarmProps) {
     super(scope, id);
     Validate.object(this, 'props', props);
-    const emails = Validate.array<string>(this, 'emails', props.emails ?? []);
-    emails.forEach((e, i) => Validate.email(this, `emails[${i}]`, e));
-    Validate.unique(this, 'emails', emails, (e) => e.toLowerCase(), 'e-mail addresses are case-insensitive');
+    const emails = validateEmailList(this, 'emails', props.emails);
     if (emails.length > MAX_BUDGET_EMAILS) {
       throw new ValidationError(
         `'emails' has ${emails.length} addresses; AWS Budgets allows ${MAX_BUDGET_EMAILS} per notification: use an AlertTopic for more.`,
@@ -158,16 +157,6 @@ export class BudgetAlarm extends Construct {
         reason: 'USD per month',
       });
     }
-    if (
-      props.monthlyLimitUsd !== undefined &&
-      !Token.isUnresolved(props.monthlyLimitUsd) &&
-      !(props.monthlyLimitUsd > 0)
-    ) {
-      throw new ValidationError(
-        `'monthlyLimitUsd' (${props.monthlyLimitUsd}) must be a positive number of USD.`,
-        this,
-      );
-    }
     if (props.budgetName !== undefined)
       Validate.string(this, 'budgetName', props.budgetName, { maxLength: 100 });
     const name = props.budgetName ?? this.node.path.replace(/\//g, '-').slice(-100);
@@ -182,9 +171,7 @@ export class BudgetAlarm extends Construct {
     }
 
     if (props.costAllocationTag !== undefined) {
-      Validate.object(this, 'costAllocationTag', props.costAllocationTag);
-      Validate.string(this, 'costAllocationTag.key', props.costAllocationTag.key);
-      Validate.string(this, 'costAllocationTag.value', props.costAllocationTag.value, { allowEmpty: true });
+      validateCostAllocationTagShape(this, 'costAllocationTag', props.costAllocationTag);
     }
     if (props.activateCostAllocationTag !== undefined) {
       Validate.boolean(this, 'activateCostAllocationTag', props.activateCostAllocationTag);
@@ -222,21 +209,11 @@ export class BudgetAlarm extends Construct {
       );
     }
 
-    const limit =
-      props.monthlyLimitUsd !== undefined
-        ? props.monthlyLimitUsd.toFixed(2)
-        : Lazy.stringValue({
-            produce: () => {
-              const usd = CostEstimate.of(this).monthlyUsd('max');
-              if (!(usd > 0)) {
-                throw new ValidationError(
-                  `'monthlyLimitUsd' is not set and the stack's cost estimate is empty: set monthlyLimitUsd, or define priced node groups in the same stack as the budget.`,
-                  this,
-                );
-              }
-              return usd.toFixed(2);
-            },
-          });
+    const limit = budgetAmount(this, props.monthlyLimitUsd, {
+      format: (usd) => usd.toFixed(2),
+      maxMonthlyUsd: () => CostEstimate.of(this).monthlyUsd('max'),
+      whenEmpty: ': set monthlyLimitUsd, or define priced node groups in the same stack as the budget.',
+    });
 
     const subscribers = {
       ...(emails.length ? { subscriberEmailAddresses: emails } : {}),

@@ -1,4 +1,5 @@
-import { addLustreSecurityRules, validatePersistent2 } from './private/lustre-rules';
+import { addPersistent2FileSystem } from './private/lustre-file-system';
+import { validatePersistent2 } from './private/lustre-rules';
 import { FsxDataRepositoryAssociation } from '@cdktf/provider-aws/lib/fsx-data-repository-association';
 import { FsxLustreFileSystem } from '@cdktf/provider-aws/lib/fsx-lustre-file-system';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -12,7 +13,7 @@ import { requireIntInRange } from './private/node-group-common';
 import { validateSubnet } from './private/subnets';
 import { awsPartition } from './private/partition';
 import { bucketGrantStatements, SecureBucket } from './private/secure-bucket';
-import { addLustreCost, addS3BucketAssumption } from './private/service-prices';
+import { addS3BucketAssumption } from './private/service-prices';
 
 export { LUSTRE_PERSISTENT_2_VERSIONS, LUSTRE_THROUGHPUTS_MBPS_PER_TIB } from './private/lustre-rules';
 
@@ -373,38 +374,24 @@ export class CheckpointStore extends Construct implements ICheckpointStore {
         }
       }
 
-      const sg = new SecurityGroup(this, 'FileSystemSecurityGroup', {
-        vpcId: cluster.network.vpcId,
-        description: `FSx for Lustre ${this.node.path}: ports 988 and 1018-1023`,
-        tags: { Name: `${this.node.path}/lustre` },
-      });
-      this.fileSystemSecurityGroup = sg;
-      const sgId = sg.id; // read once: each attribute read creates a cdktf token
-      addLustreSecurityRules(this, {
-        fileSystemSecurityGroupId: sgId,
-        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-        vpcCidr: cluster.network.vpcCidr,
-        ports: LUSTRE_PORTS,
+      const fs = addPersistent2FileSystem(this, {
+        securityGroupId: 'FileSystemSecurityGroup',
+        fileSystemId: 'FileSystem',
+        what: `FSx for Lustre ${this.node.path}`,
         serversWhat: `from FSx for Lustre ${this.node.path}`,
-      });
-
-      this.fileSystem = new FsxLustreFileSystem(this, 'FileSystem', {
-        deploymentType: 'PERSISTENT_2',
-        storageType: 'SSD',
-        storageCapacity: cap,
-        perUnitStorageThroughput: tp,
-        subnetIds: [subnet.subnetId],
-        securityGroupIds: [sgId],
-        dataCompressionType: 'LZ4',
+        cluster,
+        subnet,
+        ports: LUSTRE_PORTS,
+        capacityGiB: cap,
+        throughputMBpsPerTiB: tp,
         fileSystemTypeVersion: version,
         kmsKeyId: this.store.keyArn,
-        tags: { Name: this.node.path },
-        lifecycle: { preventDestroy: protect },
+        protectFromDestroy: protect,
       });
+      this.fileSystemSecurityGroup = fs.securityGroup;
+      this.fileSystem = fs.fileSystem;
       const fileSystemId = this.fileSystem.id;
       this.fileSystemId = fileSystemId;
-      addLustreCost(this.fileSystem, cap, tp);
-      cluster.enableFsxCsiDriver();
 
       // Parallel DRAs fail with "Amazon FSx does not have the required permissions for the S3 bucket"
       // (hashicorp/terraform-provider-aws#24678): create them one after another.

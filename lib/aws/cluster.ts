@@ -35,7 +35,7 @@ import {
 } from './private/auto-mode-rules';
 import { managedPolicyArn, serviceRole } from './private/iam';
 import { awsPartition } from './private/partition';
-import { nodeGroupName, requireIntInRange } from './private/node-group-common';
+import { launchTemplateHardening, nodeGroupName, requireIntInRange } from './private/node-group-common';
 import {
   addEksClusterCost,
   addSystemNodesCost,
@@ -958,14 +958,8 @@ export class EksCluster extends Construct implements IEksCluster {
     const sysLt = new LaunchTemplate(this, 'SystemLaunchTemplate', {
       description: `${this.node.path} system nodes`,
       updateDefaultVersion: true,
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 },
-      blockDeviceMappings: [
-        {
-          deviceName: '/dev/xvda',
-          // 50 GiB: also the root volume size of the cost estimate's system-node line below.
-          ebs: { volumeSize: 50, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
-        },
-      ],
+      // 50 GiB: also the root volume size of the cost estimate's system-node line below.
+      ...launchTemplateHardening({ hopLimit: 2, deviceName: '/dev/xvda', volumeGiB: 50 }),
     });
     this.systemNodeGroup = new EksNodeGroup(this, 'SystemNodeGroup', {
       clusterName: this.resourceName,

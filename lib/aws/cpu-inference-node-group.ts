@@ -1,4 +1,3 @@
-import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
@@ -6,23 +5,26 @@ import {
   CpuInferencePoolOptions,
   CapacityKind,
   CostEstimate,
-  CPU_INFERENCE_NODE_LABEL,
-  CPU_INFERENCE_TAINT,
   CpuShape,
   NodeTaint,
   Validate,
   Warnings,
   allocatable,
-  mergeNodeLabels,
-  poolNodeLabels,
   pricingModelOf,
   resolveCpuPool,
-  validateNodeTaints,
 } from '../core';
+import { cpuPoolNodeLabelsAndTaints } from '../core/private/cpu-pool-nodes';
 import { CPU_INSTANCE_TYPES, cpuInstanceTypeByName } from './cpu-instance-types';
 import { IEksCluster } from './interfaces';
 import { nodeGroupRepairConfig } from './node-repair';
-import { nodeGroupName, requireIntInRange, taintTemplate } from './private/node-group-common';
+import { copyNodeTemplateTagsToAsg } from './private/asg-tags';
+import {
+  addNodeTemplateTags,
+  eksTaint,
+  launchTemplateHardening,
+  nodeGroupName,
+  requireIntInRange,
+} from './private/node-group-common';
 import { addNodeVolumeCost } from './private/service-prices';
 
 /** EKS AMI type of the CPU inference nodes: Amazon Linux 2023, x86-64, no GPU drivers. */
@@ -124,45 +126,24 @@ export class CpuInferenceNodeGroup extends Construct {
       );
     }
 
-    this.labels = mergeNodeLabels(
-      this,
-      'labels',
-      { [CPU_INFERENCE_NODE_LABEL]: 'true', ...poolNodeLabels(this, 'construct id', id, 'inference') },
-      props.labels,
-    );
-    validateNodeTaints(this, 'taints', props.taints ?? []);
-    this.taints = [
-      CPU_INFERENCE_TAINT,
-      ...(props.taints ?? []).filter((t) => t.key !== CPU_INFERENCE_TAINT.key),
-    ];
+    const nodes = cpuPoolNodeLabelsAndTaints(this, 'construct id', id, props.labels, props.taints);
+    this.labels = nodes.labels;
+    this.taints = nodes.taints;
 
     this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
       description: `${this.node.path}: ${this.instanceType.name} CPU inference`,
       updateDefaultVersion: true,
-      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 2 },
-      blockDeviceMappings: [
-        {
-          deviceName: '/dev/xvda',
-          ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
-        },
-      ],
+      ...launchTemplateHardening({ hopLimit: 2, deviceName: '/dev/xvda', volumeGiB: rootGiB }),
     });
 
-    const effect: Record<string, string> = {
-      NoSchedule: 'NO_SCHEDULE',
-      NoExecute: 'NO_EXECUTE',
-      PreferNoSchedule: 'PREFER_NO_SCHEDULE',
-    };
-    const caTags: Record<string, string> = {
-      'k8s.io/cluster-autoscaler/enabled': 'true',
-      [`k8s.io/cluster-autoscaler/${cluster.clusterName}`]: 'owned',
-    };
-    for (const [k, v] of Object.entries(this.labels)) {
-      caTags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
-    }
-    for (const t of this.taints) {
-      caTags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = taintTemplate(t);
-    }
+    const caTags = addNodeTemplateTags(
+      {
+        'k8s.io/cluster-autoscaler/enabled': 'true',
+        [`k8s.io/cluster-autoscaler/${cluster.clusterName}`]: 'owned',
+      },
+      this.labels,
+      this.taints,
+    );
     this.resource = new EksNodeGroup(this, 'Resource', {
       clusterName: cluster.clusterName,
       nodeGroupName: nodeGroupName(this, cluster, cluster.clusterName, id),
@@ -175,11 +156,7 @@ export class CpuInferenceNodeGroup extends Construct {
       updateConfig: { maxUnavailablePercentage: 33 },
       launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
       labels: this.labels,
-      taint: this.taints.map((t) => ({
-        key: t.key,
-        ...(t.value !== undefined ? { value: t.value } : {}),
-        effect: effect[t.effect],
-      })),
+      taint: this.taints.map(eksTaint),
       tags: caTags,
       ...nodeGroupRepairConfig(this, cluster, undefined),
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
@@ -187,17 +164,8 @@ export class CpuInferenceNodeGroup extends Construct {
     });
     this.node.defaultChild = this.resource;
 
-    // Managed node groups do not copy tags to the Auto Scaling group, where cluster-autoscaler
-    // reads the node-template tags to scale from zero (as InferenceNodeGroup does).
-    const asgName = this.resource.resources.get(0).autoscalingGroups.get(0).name;
-    Object.entries(caTags)
-      .filter(([key]) => key.startsWith('k8s.io/cluster-autoscaler/node-template/'))
-      .forEach(([key, value]) => {
-        new AutoscalingGroupTagA(this, `AsgTag-${key.replace(/\//g, '_')}`, {
-          autoscalingGroupName: asgName,
-          tag: { key, value, propagateAtLaunch: false },
-        });
-      });
+    // Scaling up from zero needs the node-template tags on the Auto Scaling group.
+    copyNodeTemplateTagsToAsg(this, this.resource, caTags);
 
     CostEstimate.of(this).add({
       constructPath: this.node.path,

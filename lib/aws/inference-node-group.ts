@@ -1,4 +1,3 @@
-import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
@@ -6,7 +5,13 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { EksNodeRepairOptions, nodeGroupRepairConfig } from './node-repair';
 import { Construct } from 'constructs';
 import { validateAwsReservation } from './private/reservation';
-import { addEfaSecurityGroup } from './private/efa-security-group';
+import {
+  addClusterPlacementGroup,
+  addGpuNodeGroupCosts,
+  addNodeGroupEfaSecurityGroup,
+  efaNetworkInterfaces,
+  raid0InstanceStore,
+} from './private/gpu-node-group';
 import {
   CapacityKind,
   gpuPoolTaints,
@@ -31,8 +36,10 @@ import {
   GPU_INSTANCE_TYPES,
   supportsEfaLayout,
 } from './instance-types';
+import { copyNodeTemplateTagsToAsg } from './private/asg-tags';
+import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
 import {
-  addNodeGroupCost,
+  addNodeTemplateTags,
   EFA_HUGE_PAGES_2MIB,
   eksTaints,
   GpuAmiType,
@@ -41,11 +48,8 @@ import {
   nodeGroupName,
   renderUserData,
   resolveAmiType,
-  taintTemplate,
   resolveGpuInstanceType,
 } from './private/node-group-common';
-import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
-import { addNodeVolumeCost } from './private/service-prices';
 
 /** Smallest root volume an inference node group accepts, GiB. */
 export const MIN_INFERENCE_ROOT_VOLUME_GIB = 100;
@@ -310,26 +314,17 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
     let sgs: string[] = [];
     if (efa) {
       cluster.requireEfaOnlySupport(this);
-      const sg = addEfaSecurityGroup(this, {
-        id: 'SecurityGroup',
-        rulePrefix: 'Efa',
-        vpcId: cluster.network.vpcId,
-        description: `EFA node group ${this.node.path}: all traffic to and from itself`,
-        name: this.node.path,
-      });
+      const sg = addNodeGroupEfaSecurityGroup(this, cluster.network.vpcId);
       this.securityGroup = sg.securityGroup;
       sgs = [sg.id, cluster.clusterSecurityGroupId];
     }
     if (usePg) {
-      this.placementGroup = new PlacementGroup(this, 'PlacementGroup', {
-        name: `${cluster.clusterName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255),
-        strategy: 'cluster',
-      });
+      this.placementGroup = addClusterPlacementGroup(this, 'PlacementGroup', cluster.clusterName, id);
     }
 
     const userData = renderUserData({
       amiType,
-      localStorageRaid0: (props.localStorageRaid0 ?? true) && this.instanceType.localNvmeGB > 0,
+      localStorageRaid0: raid0InstanceStore(props.localStorageRaid0, this.instanceType),
       hugePages2MiB: efa ? EFA_HUGE_PAGES_2MIB : 0,
     });
     this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
@@ -338,14 +333,7 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
       ...ltBasics,
       ...(efa
         ? {
-            networkInterfaces: layout.map((n) => ({
-              networkCardIndex: n.networkCardIndex,
-              deviceIndex: n.deviceIndex,
-              interfaceType: n.interfaceType,
-              securityGroups: sgs,
-              deleteOnTermination: 'true',
-              description: `card ${n.networkCardIndex} device ${n.deviceIndex} ${n.interfaceType}`,
-            })),
+            networkInterfaces: efaNetworkInterfaces(layout, sgs),
           }
         : {}),
       ...(this.placementGroup ? { placement: { groupName: this.placementGroup.name } } : {}),
@@ -376,12 +364,7 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
           }
         : {}),
     };
-    for (const [k, v] of Object.entries(labels)) {
-      caTags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
-    }
-    for (const t of taints) {
-      caTags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = taintTemplate(t);
-    }
+    addNodeTemplateTags(caTags, labels, taints);
 
     this.resource = new EksNodeGroup(this, 'Resource', {
       clusterName: cluster.clusterName,
@@ -403,25 +386,13 @@ export class InferenceNodeGroup extends Construct implements IAutoscaledNodeGrou
     });
     this.node.defaultChild = this.resource;
 
-    // Managed node groups do not copy their tags to the Auto Scaling group; cluster-autoscaler
-    // reads the node-template tags there to scale a group up from zero. EKS itself puts the two
-    // discovery tags on the Auto Scaling group, so only the node-template tags are copied.
-    const asgName = (this.autoScalingGroupName = this.resource.resources
-      .get(0)
-      .autoscalingGroups.get(0).name);
-    Object.entries(caTags)
-      .filter(([key]) => key.startsWith('k8s.io/cluster-autoscaler/node-template/'))
-      .forEach(([key, value]) => {
-        new AutoscalingGroupTagA(this, `AsgTag-${key.replace(/\//g, '_')}`, {
-          autoscalingGroupName: asgName,
-          tag: { key, value, propagateAtLaunch: false },
-        });
-      });
+    // Scaling up from zero needs the node-template tags on the Auto Scaling group.
+    this.autoScalingGroupName = copyNodeTemplateTagsToAsg(this, this.resource, caTags);
 
-    addNodeGroupCost(this, this.instanceType, this.minNodes, this.maxNodes, kind);
-    addNodeVolumeCost(this, props.rootVolumeSizeGiB ?? 200, this.minNodes, this.maxNodes, {
-      raid0InstanceStore: (props.localStorageRaid0 ?? true) && this.instanceType.localNvmeGB > 0,
-      bottlerocket: amiType === GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA,
+    addGpuNodeGroupCosts(this, this.instanceType, this.minNodes, this.maxNodes, kind, {
+      rootVolumeSizeGiB: props.rootVolumeSizeGiB,
+      localStorageRaid0: props.localStorageRaid0,
+      amiType,
     });
   }
 }

@@ -6,12 +6,12 @@ import { ElasticGpuNodePoolOptions, IElasticGpuNodePool } from './elastic-gpu-no
 import { IKarpenter } from './interfaces';
 import { requireEksCluster } from './private/auto-mode-rules';
 import {
+  addElasticPoolManifests,
   claimElasticInstanceTypes,
   elasticNodePoolManifest,
   resolveElasticCapacity,
   resolveElasticInstanceTypes,
-  resolveElasticPlacementGroup,
-  resolveElasticSubnets,
+  resolveElasticPlacement,
   resolveGpuLimit,
   validateConsolidateAfter,
   validateElasticPoolProps,
@@ -25,8 +25,8 @@ import {
   renderUserData,
   resolveAmiType,
   resolveHugePages2MiB,
+  TRAINING_IMAGES_HINT,
 } from './private/node-group-common';
-import { RawTerraformResource } from '../core/private/raw-resource';
 import { addNodeVolumeCost } from './private/service-prices';
 
 /** Resource types that install something in a cluster (the Helm and Kubernetes providers). */
@@ -262,17 +262,15 @@ export class KarpenterGpuNodePool extends Construct implements IElasticGpuNodePo
     claimElasticInstanceTypes(this, cluster, this.instanceTypes, efa);
 
     // Placement group, subnets and AZ.
-    const placementGroupName = resolveElasticPlacementGroup(this, cluster, name, props, capacity);
-    this.placementGroupName = placementGroupName;
-    const singleAz = efa || reserved || placementGroupName !== undefined;
-    const subnets = resolveElasticSubnets(
+    const { placementGroupName, subnets, zone } = resolveElasticPlacement(
       this,
       cluster,
-      props.subnet,
-      singleAz,
-      props.reservationAvailabilityZone,
-      reserved,
+      name,
+      props,
+      capacity,
+      efa,
     );
+    this.placementGroupName = placementGroupName;
 
     // Limits.
     this.maxGpus = resolveGpuLimit(this, props.maxGpus, props.monthlyBudgetUsd, it);
@@ -292,7 +290,7 @@ export class KarpenterGpuNodePool extends Construct implements IElasticGpuNodePo
       amiType,
       rootVolumeSizeGiB: props.rootVolumeSizeGiB,
       minRootVolumeGiB: 50,
-      rootVolumeHint: 'training images (PyTorch + CUDA + NCCL) are 10-25 GB each.',
+      rootVolumeHint: `${TRAINING_IMAGES_HINT}.`,
       imdsHopLimit: props.imdsHopLimit,
     });
     const userData = renderUserData({ amiType, localStorageRaid0: false, hugePages2MiB: hugePages });
@@ -357,20 +355,16 @@ export class KarpenterGpuNodePool extends Construct implements IElasticGpuNodePo
       nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass' },
       instanceTypes: this.instanceTypes,
       capacityKinds: kinds,
-      zone: singleAz || props.subnet ? subnets[0].availabilityZone : undefined,
+      zone,
       labels: this.labels,
       taints: this.taints,
       expireAfter: 'Never',
       consolidateAfter,
       maxGpus: this.maxGpus,
     });
-    this.nodeClass = new RawTerraformResource(this, 'NodeClass', 'kubernetes_manifest', 'kubernetes', {
-      manifest: this.nodeClassManifest,
-    });
-    this.nodePool = new RawTerraformResource(this, 'Resource', 'kubernetes_manifest', 'kubernetes', {
-      manifest: this.nodePoolManifest,
-    });
-    this.node.defaultChild = this.nodePool;
+    const manifests = addElasticPoolManifests(this, this.nodeClassManifest, this.nodePoolManifest);
+    this.nodeClass = manifests.nodeClass;
+    this.nodePool = manifests.nodePool;
     addNodeGroupCost(this, primary, 0, this.maxGpus / gpus, kinds[0]);
     addNodeVolumeCost(this, props.rootVolumeSizeGiB ?? 200, 0, this.maxGpus / gpus, {
       raid0InstanceStore: raid0,

@@ -7,7 +7,7 @@ import { Validate, ValidationError } from '../core';
 import { IAwsRole } from './interfaces';
 import { RoleGrants } from './private/grants';
 import { serviceTrustPolicy } from './private/iam';
-import { SecureBucket } from './private/secure-bucket';
+import { oldVersionsRule, SecureBucket } from './private/secure-bucket';
 
 /** Sizes of a SageMaker managed MLflow tracking server (`TrackingServerSize`). */
 export enum SageMakerMlflowSize {
@@ -140,15 +140,7 @@ export class SageMakerMlflow extends Construct {
       bucketPrefix: 'mlflow-',
       protectFromDestroy: props.protectFromDestroy ?? true,
       keyDescription: `SageMaker MLflow artifacts ${this.node.path}`,
-      lifecycleRules: [
-        {
-          id: 'old-versions',
-          status: 'Enabled',
-          filter: [{ prefix: '' }],
-          noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
+      lifecycleRules: [oldVersionsRule(30)],
     }));
     this.bucketName = bucket.bucket.bucket;
     this.role = new IamRole(this, 'ExecutionRole', {

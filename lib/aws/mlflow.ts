@@ -11,7 +11,7 @@ import { Validate, ValidationError } from '../core';
 import { WorkloadRole } from './cluster';
 import { IEksCluster } from './interfaces';
 import { requireIntInRange } from './private/node-group-common';
-import { SecureBucket } from './private/secure-bucket';
+import { oldVersionsRule, SecureBucket } from './private/secure-bucket';
 import { addKmsKeyCost, addRdsPostgresCost, addSecretCost } from './private/service-prices';
 
 /**
@@ -306,15 +306,7 @@ export class MlflowStore extends Construct {
       bucketPrefix: 'mlflow-',
       protectFromDestroy: protect,
       keyDescription: `MLflow artifacts ${this.node.path}`,
-      lifecycleRules: [
-        {
-          id: 'old-versions',
-          status: 'Enabled',
-          filter: [{ prefix: '' }],
-          noncurrentVersionExpiration: [{ noncurrentDays: nc }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
+      lifecycleRules: [oldVersionsRule(nc)],
     });
     this.bucketName = this.bucket.bucket.bucket;
     this.bucketArn = this.bucket.bucketArn;

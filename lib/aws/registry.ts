@@ -9,7 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../core';
 import { PolicyStatement, RoleGrants } from './private/grants';
 import { awsPartition } from './private/partition';
-import { bucketGrantStatements, SecureBucket } from './private/secure-bucket';
+import { bucketGrantStatements, oldVersionsRule, SecureBucket } from './private/secure-bucket';
 import { IAwsRole, IContainerRegistry } from './interfaces';
 import { addKmsKeyCost } from './private/service-prices';
 
@@ -552,15 +552,7 @@ export class Registry extends Construct implements IContainerRegistry {
         bucketPrefix: 'models-',
         protectFromDestroy: protect,
         keyDescription: `Model artifacts ${this.node.path}`,
-        lifecycleRules: [
-          {
-            id: 'old-versions',
-            status: 'Enabled',
-            filter: [{ prefix: '' }],
-            noncurrentVersionExpiration: [{ noncurrentDays: 90 }],
-            abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-          },
-        ],
+        lifecycleRules: [oldVersionsRule(90)],
       });
       this.modelBucket = this.models.bucket;
     }

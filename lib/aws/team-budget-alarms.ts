@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { TeamBudgets, ValidationError } from '../core';
+import { TeamBudgets } from '../core';
+import { requireTeamBudgets } from '../core/private/team-budgets';
 import { BudgetAlarm } from './budget-alarm';
 import { IAlertTopic } from './interfaces';
 
@@ -41,14 +42,7 @@ export class TeamBudgetAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: TeamBudgetAlarmsProps) {
     super(scope, id);
-    if (!(props?.budgets instanceof TeamBudgets)) {
-      throw new ValidationError(
-        `'budgets' must be a TeamBudgets (TeamBudgets.declare({...})).`,
-        this,
-        'type',
-      );
-    }
-    const { tagKey, teams } = props.budgets;
+    const { tagKey, teams } = requireTeamBudgets(this, props?.budgets);
     teams.forEach((t, i) => {
       this.budgets[t.team] = new BudgetAlarm(this, TeamBudgets.constructId(t.team), {
         monthlyLimitUsd: t.monthlyLimitUsd,

@@ -4,7 +4,13 @@ import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { EksNodeRepairOptions, nodeGroupRepairConfig } from './node-repair';
 import { Construct } from 'constructs';
-import { addEfaSecurityGroup } from './private/efa-security-group';
+import {
+  addClusterPlacementGroup,
+  addGpuNodeGroupCosts,
+  addNodeGroupEfaSecurityGroup,
+  efaNetworkInterfaces,
+  raid0InstanceStore,
+} from './private/gpu-node-group';
 import {
   CapacityKind,
   gpuPoolTaints,
@@ -19,14 +25,8 @@ import {
 import { validateSubnet } from './private/subnets';
 import { ICheckpointStore, IEksCluster, IPlacementGroup, NetworkSubnet } from './interfaces';
 import { EFA_RESOURCE, efaDeviceCount, efaInterfaceLayout } from './efa';
+import { AwsGpuInstanceType, compatibleInstanceTypes } from './instance-types';
 import {
-  AwsGpuInstanceType,
-  compatibleInstanceTypes,
-  efaTrainingInstanceTypeNames,
-  supportsEfaLayout,
-} from './instance-types';
-import {
-  addNodeGroupCost,
   eksTaints,
   GpuAmiType,
   gpuLaunchTemplateBasics,
@@ -34,12 +34,12 @@ import {
   nodeGroupName,
   renderUserData,
   resolveAmiType,
-  resolveGpuInstanceType,
   resolveHugePages2MiB,
+  resolveMultiNodeInstanceType,
+  TRAINING_IMAGES_HINT,
 } from './private/node-group-common';
 import { refuseManagedGroupOnAutoMode } from './private/auto-mode-rules';
 import { validateAwsReservation } from './private/reservation';
-import { addNodeVolumeCost } from './private/service-prices';
 
 export { EFA_HUGE_PAGES_2MIB } from './private/node-group-common';
 
@@ -213,20 +213,11 @@ export class TrainingNodeGroup extends Construct {
     validateAwsReservation(this, 'capacity', capacity);
     this.nodes = resolveTrainingNodes(props, this);
     const gpus = props.gpusPerNode ?? 8;
-    this.instanceType = resolveGpuInstanceType(this, {
-      accelerator: props.accelerator,
-      gpus,
-      instanceType: props.instanceType,
-      gpusFrom: props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
-      agreeWith: "'accelerator', 'gpusPerNode'",
-    });
     const efa = props.efa ?? true;
-    if (efa && !supportsEfaLayout(this.instanceType)) {
-      throw new ValidationError(
-        `'instanceType' ${this.instanceType.name} has no EFA network-card layout in the catalogue: training groups with EFA need one of ${efaTrainingInstanceTypeNames().join(', ')}. Set 'efa: false' to train without EFA.`,
-        this,
-      );
-    }
+    this.instanceType = resolveMultiNodeInstanceType(this, props, efa, {
+      who: 'training groups with EFA need',
+      without: 'to train without EFA',
+    });
     if (!efa && this.nodes > 1) {
       Warnings.add(
         this,
@@ -241,7 +232,7 @@ export class TrainingNodeGroup extends Construct {
       amiType,
       rootVolumeSizeGiB: props.rootVolumeSizeGiB,
       minRootVolumeGiB: 50,
-      rootVolumeHint: 'training images (PyTorch + CUDA + NCCL) are 10-25 GB each.',
+      rootVolumeHint: `${TRAINING_IMAGES_HINT}.`,
       imdsHopLimit: props.imdsHopLimit,
     });
 
@@ -329,23 +320,14 @@ export class TrainingNodeGroup extends Construct {
     }
     this.instanceTypes = types.map((t) => t.name);
 
-    const sg = addEfaSecurityGroup(this, {
-      id: 'SecurityGroup',
-      rulePrefix: 'Efa',
-      vpcId: cluster.network.vpcId,
-      description: `EFA node group ${this.node.path}: all traffic to and from itself`,
-      name: this.node.path,
-    });
+    const sg = addNodeGroupEfaSecurityGroup(this, cluster.network.vpcId);
     this.securityGroup = sg.securityGroup;
     const sgs = [sg.id, cluster.clusterSecurityGroupId];
 
     if (existingPg !== undefined) {
       this.placementGroupName = existingPg.placementGroupName;
     } else if (usePg) {
-      this.placementGroup = new PlacementGroup(this, 'PlacementGroup', {
-        name: `${cluster.clusterName}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255),
-        strategy: 'cluster',
-      });
+      this.placementGroup = addClusterPlacementGroup(this, 'PlacementGroup', cluster.clusterName, id);
       this.placementGroupName = this.placementGroup.name;
     }
 
@@ -358,7 +340,7 @@ export class TrainingNodeGroup extends Construct {
     this.taints = gpuPoolTaints(props.taints ?? []);
     const userData = renderUserData({
       amiType,
-      localStorageRaid0: (props.localStorageRaid0 ?? true) && this.instanceType.localNvmeGB > 0,
+      localStorageRaid0: raid0InstanceStore(props.localStorageRaid0, this.instanceType),
       hugePages2MiB: hugePages,
     });
 
@@ -369,14 +351,7 @@ export class TrainingNodeGroup extends Construct {
       ...ltBasics,
       ...(efa
         ? {
-            networkInterfaces: layout.map((n) => ({
-              networkCardIndex: n.networkCardIndex,
-              deviceIndex: n.deviceIndex,
-              interfaceType: n.interfaceType,
-              securityGroups: sgs,
-              deleteOnTermination: 'true',
-              description: `card ${n.networkCardIndex} device ${n.deviceIndex} ${n.interfaceType}`,
-            })),
+            networkInterfaces: efaNetworkInterfaces(layout, sgs),
           }
         : { vpcSecurityGroupIds: sgs }),
       ...(this.placementGroupName !== undefined ? { placement: { groupName: this.placementGroupName } } : {}),
@@ -424,10 +399,10 @@ export class TrainingNodeGroup extends Construct {
     });
     this.node.defaultChild = this.resource;
 
-    addNodeGroupCost(this, this.instanceType, this.nodes, this.nodes, kind);
-    addNodeVolumeCost(this, props.rootVolumeSizeGiB ?? 200, this.nodes, this.nodes, {
-      raid0InstanceStore: (props.localStorageRaid0 ?? true) && this.instanceType.localNvmeGB > 0,
-      bottlerocket: amiType === GpuAmiType.BOTTLEROCKET_X86_64_NVIDIA,
+    addGpuNodeGroupCosts(this, this.instanceType, this.nodes, this.nodes, kind, {
+      rootVolumeSizeGiB: props.rootVolumeSizeGiB,
+      localStorageRaid0: props.localStorageRaid0,
+      amiType,
     });
   }
 }

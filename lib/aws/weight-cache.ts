@@ -1,4 +1,5 @@
-import { addLustreSecurityRules, validatePersistent2 } from './private/lustre-rules';
+import { addPersistent2FileSystem } from './private/lustre-file-system';
+import { validatePersistent2 } from './private/lustre-rules';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { FsxDataRepositoryAssociation } from '@cdktf/provider-aws/lib/fsx-data-repository-association';
 import { FsxLustreFileSystem } from '@cdktf/provider-aws/lib/fsx-lustre-file-system';
@@ -12,7 +13,7 @@ import { LUSTRE_PORTS } from './checkpoint-store';
 import type { IEksCluster, NetworkSubnet } from './interfaces';
 import { serviceRole } from './private/iam';
 import { awsPartition } from './private/partition';
-import { addLustreCost, addKmsKeyCost } from './private/service-prices';
+import { addKmsKeyCost } from './private/service-prices';
 import { validateSubnet } from './private/subnets';
 
 /**
@@ -164,36 +165,23 @@ export class LustreWeightCache extends Construct {
       lifecycle: { preventDestroy: protect },
     });
     addKmsKeyCost(this.key, 'FSx for Lustre');
-    const sg = new SecurityGroup(this, 'SecurityGroup', {
-      vpcId: cluster.network.vpcId,
-      description: `FSx for Lustre weight cache ${this.node.path}: ports 988 and 1018-1023`,
-      tags: { Name: `${this.node.path}/lustre` },
-    });
-    this.securityGroup = sg;
-    addLustreSecurityRules(this, {
-      fileSystemSecurityGroupId: sg.id,
-      clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-      vpcCidr: cluster.network.vpcCidr,
-      ports: LUSTRE_PORTS,
+    const fs = addPersistent2FileSystem(this, {
+      securityGroupId: 'SecurityGroup',
+      fileSystemId: 'Resource',
+      what: `FSx for Lustre weight cache ${this.node.path}`,
       serversWhat: `from ${this.node.path}`,
-    });
-
-    this.resource = new FsxLustreFileSystem(this, 'Resource', {
-      deploymentType: 'PERSISTENT_2',
-      storageType: 'SSD',
-      storageCapacity: cap,
-      perUnitStorageThroughput: tp,
-      subnetIds: [subnet.subnetId],
-      securityGroupIds: [sg.id],
-      dataCompressionType: 'LZ4',
+      cluster,
+      subnet,
+      ports: LUSTRE_PORTS,
+      capacityGiB: cap,
+      throughputMBpsPerTiB: tp,
       fileSystemTypeVersion: version,
       kmsKeyId: this.key.arn,
-      tags: { Name: this.node.path },
-      lifecycle: { preventDestroy: protect },
+      protectFromDestroy: protect,
     });
+    this.securityGroup = fs.securityGroup;
+    this.resource = fs.fileSystem;
     this.node.defaultChild = this.resource;
-    addLustreCost(this.resource, cap, tp);
-    cluster.enableFsxCsiDriver();
 
     this.dataRepositoryAssociation = new FsxDataRepositoryAssociation(this, 'DataRepository', {
       fileSystemId: this.resource.id,

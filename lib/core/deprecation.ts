@@ -19,17 +19,20 @@ export function renamedProp<T>(
 ): T | undefined {
   if (oldValue === undefined) return newValue;
   if (newValue !== undefined) {
-    throw new ValidationError(
-      `'${oldName}' and '${newName}' are both set: '${oldName}' is the deprecated name of '${newName}'. Keep '${newName}' only.`,
-      scope,
-    );
+    throw new ValidationError(bothNamesSet(oldName, newName), scope);
   }
-  Warnings.add(
-    scope,
-    DEPRECATED_WARNING_ID,
-    `'${oldName}' is deprecated and will be removed in the next minor release: rename it to '${newName}' (same type and meaning).`,
-  );
+  Warnings.add(scope, DEPRECATED_WARNING_ID, renamedMessage(oldName, newName));
   return oldValue;
+}
+
+/** The error when a prop or option is given under its old and its new name. */
+function bothNamesSet(oldName: string, newName: string): string {
+  return `'${oldName}' and '${newName}' are both set: '${oldName}' is the deprecated name of '${newName}'. Keep '${newName}' only.`;
+}
+
+/** The deprecation message of a renamed prop or option. */
+function renamedMessage(oldName: string, newName: string): string {
+  return `'${oldName}' is deprecated and will be removed in the next minor release: rename it to '${newName}' (same type and meaning).`;
 }
 
 /** Warns that a method was renamed (`grantRead` -> `grantPull`). */
@@ -68,14 +71,9 @@ export function renamedOption<T>(
 ): RenamedOption<T> {
   if (oldValue === undefined) return { value: newValue };
   if (newValue !== undefined) {
-    throw new ValidationError(
-      `${where}: '${oldName}' and '${newName}' are both set: '${oldName}' is the deprecated name of '${newName}'. Keep '${newName}' only.`,
-    );
+    throw new ValidationError(`${where}: ${bothNamesSet(oldName, newName)}`);
   }
-  return {
-    value: oldValue,
-    deprecation: `${where}: '${oldName}' is deprecated and will be removed in the next minor release: rename it to '${newName}' (same type and meaning).`,
-  };
+  return { value: oldValue, deprecation: `${where}: ${renamedMessage(oldName, newName)}` };
 }
 
 /** Records a deprecation on an object made without a construct, to be raised where it is used. */

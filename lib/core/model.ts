@@ -488,44 +488,28 @@ export class ModelSpec {
    * 64, sliding window 128 on every other layer; 131072 context (YaRN 32 x 4096). Experts ship in
    * MXFP4 ({@link Quantization.MXFP4}). Config: https://huggingface.co/openai/gpt-oss-20b/blob/main/config.json
    */
-  public static readonly GPT_OSS_20B = new ModelSpec({
-    name: 'gpt-oss-20b',
-    huggingFaceId: 'openai/gpt-oss-20b',
-    parametersBillions: 20.9,
-    layers: 24,
-    hiddenSize: 2880,
-    attentionHeads: 64,
-    kvHeads: 8,
-    headDim: 64,
-    vocabSize: 201088,
-    maxContextLength: 131072,
-    intermediateSize: 2880,
-    ropeScaling: { type: RopeScalingType.YARN, factor: 32, originalMaxPositionEmbeddings: 4096 },
-    slidingWindow: { tokens: 128, layers: 12 },
-    moe: { experts: 32, expertsPerToken: 4, expertIntermediateSize: 2880, activeParametersBillions: 3.6 },
-  });
+  public static readonly GPT_OSS_20B = new ModelSpec(
+    gptOssProps('gpt-oss-20b', {
+      parametersBillions: 20.9,
+      layers: 24,
+      experts: 32,
+      activeParametersBillions: 3.6,
+    }),
+  );
 
   /**
    * openai/gpt-oss-120b: 117B total, 5.1B active; 36 layers of 128 experts (top 4), 8 KV heads
    * of 64, sliding window 128 on every other layer; 131072 context. Experts in MXFP4.
    * Config: https://huggingface.co/openai/gpt-oss-120b/blob/main/config.json
    */
-  public static readonly GPT_OSS_120B = new ModelSpec({
-    name: 'gpt-oss-120b',
-    huggingFaceId: 'openai/gpt-oss-120b',
-    parametersBillions: 116.8,
-    layers: 36,
-    hiddenSize: 2880,
-    attentionHeads: 64,
-    kvHeads: 8,
-    headDim: 64,
-    vocabSize: 201088,
-    maxContextLength: 131072,
-    intermediateSize: 2880,
-    ropeScaling: { type: RopeScalingType.YARN, factor: 32, originalMaxPositionEmbeddings: 4096 },
-    slidingWindow: { tokens: 128, layers: 18 },
-    moe: { experts: 128, expertsPerToken: 4, expertIntermediateSize: 2880, activeParametersBillions: 5.1 },
-  });
+  public static readonly GPT_OSS_120B = new ModelSpec(
+    gptOssProps('gpt-oss-120b', {
+      parametersBillions: 116.8,
+      layers: 36,
+      experts: 128,
+      activeParametersBillions: 5.1,
+    }),
+  );
 
   /**
    * google/gemma-3-27b-it: 27.4B (with a 0.4B vision encoder), 62 layers, 16 KV heads of 128;
@@ -815,6 +799,38 @@ function deepSeekV3Props(name: string, huggingFaceId: string): ModelSpecProps {
       activeParametersBillions: 37,
     },
     mla: { kvLoraRank: 512, qkRopeHeadDim: 64 },
+  };
+}
+
+/**
+ * The gpt-oss architecture (openai/gpt-oss-20b and -120b config.json): hidden size 2880, 64
+ * query and 8 KV heads of 64, top-4 experts of 2880, a 128-token sliding window on every other
+ * layer, 131072 context (YaRN 32 x 4096); the sizes differ in layers and experts.
+ */
+function gptOssProps(
+  name: 'gpt-oss-20b' | 'gpt-oss-120b',
+  size: { parametersBillions: number; layers: number; experts: number; activeParametersBillions: number },
+): ModelSpecProps {
+  return {
+    name,
+    huggingFaceId: `openai/${name}`,
+    parametersBillions: size.parametersBillions,
+    layers: size.layers,
+    hiddenSize: 2880,
+    attentionHeads: 64,
+    kvHeads: 8,
+    headDim: 64,
+    vocabSize: 201088,
+    maxContextLength: 131072,
+    intermediateSize: 2880,
+    ropeScaling: { type: RopeScalingType.YARN, factor: 32, originalMaxPositionEmbeddings: 4096 },
+    slidingWindow: { tokens: 128, layers: size.layers / 2 },
+    moe: {
+      experts: size.experts,
+      expertsPerToken: 4,
+      expertIntermediateSize: 2880,
+      activeParametersBillions: size.activeParametersBillions,
+    },
   };
 }
 

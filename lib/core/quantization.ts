@@ -253,46 +253,33 @@ export class Quantization {
    * parameter averaged over the whole file, embeddings and output included (llama.cpp
    * `tools/quantize/quantize.cpp`, `QUANT_OPTIONS`). Served by `llama-server`, not vLLM.
    */
-  public static readonly GGUF_Q4_K_M = new Quantization({
-    id: 'GGUF_Q4_K_M',
-    description: 'GGUF Q4_K_M (llama.cpp k-quant, mostly 4-bit with 6-bit for sensitive tensors)',
-    bytesPerParameter: ggufBytesPerParameter(4.58),
-    minComputeCapability: 0,
-    supportedOn: 'any CPU or GPU llama.cpp supports',
-    vllmArgs: [],
-    keepsEmbeddingsIn16Bit: false,
-    format: WeightFormat.GGUF,
-  });
+  public static readonly GGUF_Q4_K_M = new Quantization(
+    ggufProps(
+      'GGUF_Q4_K_M',
+      'GGUF Q4_K_M (llama.cpp k-quant, mostly 4-bit with 6-bit for sensitive tensors)',
+      4.58,
+    ),
+  );
 
   /**
    * GGUF Q5_K_M for llama.cpp: 5.33 GiB for Llama-3-8B = 0.713 bytes per parameter (llama.cpp
    * `tools/quantize/quantize.cpp`, `QUANT_OPTIONS`).
    */
-  public static readonly GGUF_Q5_K_M = new Quantization({
-    id: 'GGUF_Q5_K_M',
-    description: 'GGUF Q5_K_M (llama.cpp k-quant, mostly 5-bit with 6-bit for sensitive tensors)',
-    bytesPerParameter: ggufBytesPerParameter(5.33),
-    minComputeCapability: 0,
-    supportedOn: 'any CPU or GPU llama.cpp supports',
-    vllmArgs: [],
-    keepsEmbeddingsIn16Bit: false,
-    format: WeightFormat.GGUF,
-  });
+  public static readonly GGUF_Q5_K_M = new Quantization(
+    ggufProps(
+      'GGUF_Q5_K_M',
+      'GGUF Q5_K_M (llama.cpp k-quant, mostly 5-bit with 6-bit for sensitive tensors)',
+      5.33,
+    ),
+  );
 
   /**
    * GGUF Q8_0 for llama.cpp: 7.96 GiB for Llama-3-8B = 1.064 bytes per parameter (34-byte blocks
    * of 32 weights; llama.cpp `tools/quantize/quantize.cpp`, `QUANT_OPTIONS`).
    */
-  public static readonly GGUF_Q8_0 = new Quantization({
-    id: 'GGUF_Q8_0',
-    description: 'GGUF Q8_0 (llama.cpp 8-bit blocks of 32 with one FP16 scale)',
-    bytesPerParameter: ggufBytesPerParameter(7.96),
-    minComputeCapability: 0,
-    supportedOn: 'any CPU or GPU llama.cpp supports',
-    vllmArgs: [],
-    keepsEmbeddingsIn16Bit: false,
-    format: WeightFormat.GGUF,
-  });
+  public static readonly GGUF_Q8_0 = new Quantization(
+    ggufProps('GGUF_Q8_0', 'GGUF Q8_0 (llama.cpp 8-bit blocks of 32 with one FP16 scale)', 7.96),
+  );
 
   /** Every catalogued quantization. */
   public static all(): Quantization[] {
@@ -456,6 +443,24 @@ export function kvCacheBytesPerElement(dtype: KvCacheDtype): number {
 /** Bytes per parameter of a GGUF type from llama.cpp's file size for Llama-3-8B (8.03B parameters). */
 function ggufBytesPerParameter(llama3_8bGiB: number): number {
   return Math.round(((llama3_8bGiB * 1024 ** 3) / 8.03e9) * 10000) / 10000;
+}
+
+/**
+ * The props of a GGUF type for llama.cpp (`llama-server`, not vLLM: no vLLM arguments), which runs
+ * on any CPU or GPU and quantizes the embeddings too.
+ * @param llama3_8bGiB the file size of Llama-3-8B in that type, GiB (see {@link ggufBytesPerParameter})
+ */
+function ggufProps(id: string, description: string, llama3_8bGiB: number): QuantizationProps {
+  return {
+    id,
+    description,
+    bytesPerParameter: ggufBytesPerParameter(llama3_8bGiB),
+    minComputeCapability: 0,
+    supportedOn: 'any CPU or GPU llama.cpp supports',
+    vllmArgs: [],
+    keepsEmbeddingsIn16Bit: false,
+    format: WeightFormat.GGUF,
+  };
 }
 
 function obj(v: unknown): Record<string, unknown> | undefined {

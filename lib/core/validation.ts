@@ -1,6 +1,7 @@
 import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ValidationError } from './errors';
+import { isEmailAddress } from './private/email';
 
 /**
  * The stable codes of the core validators, one per rule. A `ValidationError` raised by
@@ -328,6 +329,8 @@ export function awsPartitionOfRegion(region: string): string {
 /** GCP regions: `<geo>-<direction><n>` (https://cloud.google.com/compute/docs/regions-zones). */
 const GCP_REGION =
   /^(africa|asia|australia|europe|me|northamerica|southamerica|us)-(central|east|west|north|south|northeast|northwest|southeast|southwest)[1-9]\d?$/;
+/** A Google Cloud zone: its region (group 1), `-` and one letter. */
+const GCP_ZONE = /^(.+)-([a-z])$/;
 
 /**
  * OCI distribution reference grammar (distribution/reference `regexp.go` and its grammar in
@@ -345,10 +348,6 @@ const OCI_REFERENCE = new RegExp(`^(${OCI_NAME})(?::(${OCI_TAG}))?(?:@(${OCI_DIG
 const PROM_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Prometheus metric name: `[a-zA-Z_:][a-zA-Z0-9_:]*`. */
 const PROM_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-
-/** WHATWG HTML "valid e-mail address" (https://html.spec.whatwg.org/#valid-e-mail-address). */
-const EMAIL =
-  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
@@ -397,6 +396,54 @@ function checkString(
 
 function typeName(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+/**
+ * Runs `check` (validators of the parts of a compound value: a taint's key and value) and raises
+ * a ValidationError it throws again with the compound's `code`; type errors keep code `type`.
+ */
+function withCode(scope: IConstruct | undefined, code: ValidationCode, check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof ValidationError && e.code !== VALIDATION_CODES.TYPE) {
+      throw new ValidationError(e.detail, scope, code);
+    }
+    throw e;
+  }
+}
+
+/**
+ * The common form of the zone validators: `value` parsed by `zone` into its region (group 1),
+ * which `regionName` must accept, and, with `region`, in that region. `letter` joins a region and
+ * a zone letter in the example (`'a'` on AWS, `'-a'` on Google Cloud).
+ */
+function checkZone(
+  scope: IConstruct | undefined,
+  prop: string,
+  value: unknown,
+  region: string | undefined,
+  o: {
+    code: ValidationCode;
+    zone: RegExp;
+    regionName: RegExp;
+    letter: string;
+    notAZone: (v: string) => string;
+  },
+): string {
+  Validate.string(scope, prop, value);
+  const v = value as string;
+  if (skip(v)) return v;
+  const m = o.zone.exec(v);
+  if (!m || !o.regionName.test(m[1])) fail(scope, o.code, o.notAZone(v));
+  if (region !== undefined && !skip(region) && m[1] !== region) {
+    fail(
+      scope,
+      o.code,
+      `'${prop}' (${describeValue(v)}) is in region '${m[1]}', not in '${region}': use a zone of ${region}, for example '${region}${o.letter}'.`,
+    );
+  }
+  return v;
 }
 
 /**
@@ -793,15 +840,10 @@ export class Validate {
       );
     }
     const t = taint as TaintLike;
-    try {
+    withCode(scope, VALIDATION_CODES.K8S_TAINT, () => {
       Validate.k8sLabelKey(scope, `${prop}.key`, t.key);
       if (t.value !== undefined) Validate.k8sLabelValue(scope, `${prop}.value`, t.value);
-    } catch (e) {
-      if (e instanceof ValidationError && e.code !== VALIDATION_CODES.TYPE) {
-        throw new ValidationError(e.detail, scope, VALIDATION_CODES.K8S_TAINT);
-      }
-      throw e;
-    }
+    });
     const effects = [
       'NoSchedule',
       'PreferNoSchedule',
@@ -848,27 +890,17 @@ export class Validate {
     if (t.key === undefined || t.key === '') {
       if (op !== 'Exists') bad(`has no key: a toleration without a key must use operator 'Exists'.`);
     } else {
-      try {
-        Validate.k8sLabelKey(scope, `${prop}.key`, t.key);
-      } catch (e) {
-        if (e instanceof ValidationError && e.code !== VALIDATION_CODES.TYPE) {
-          throw new ValidationError(e.detail, scope, VALIDATION_CODES.K8S_TOLERATION);
-        }
-        throw e;
-      }
+      withCode(scope, VALIDATION_CODES.K8S_TOLERATION, () =>
+        Validate.k8sLabelKey(scope, `${prop}.key`, t.key),
+      );
     }
     if (op === 'Exists' && t.value !== undefined && t.value !== '') {
       bad(`has a value with operator 'Exists': remove the value or use operator 'Equal'.`);
     }
     if (op === 'Equal' && t.value !== undefined) {
-      try {
-        Validate.k8sLabelValue(scope, `${prop}.value`, t.value);
-      } catch (e) {
-        if (e instanceof ValidationError && e.code !== VALIDATION_CODES.TYPE) {
-          throw new ValidationError(e.detail, scope, VALIDATION_CODES.K8S_TOLERATION);
-        }
-        throw e;
-      }
+      withCode(scope, VALIDATION_CODES.K8S_TOLERATION, () =>
+        Validate.k8sLabelValue(scope, `${prop}.value`, t.value),
+      );
     }
     if (t.effect !== undefined && t.effect !== '' && !skip(t.effect)) {
       if (!['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) {
@@ -1011,25 +1043,14 @@ export class Validate {
     value: unknown,
     region?: string,
   ): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    const m = /^(.+?\d)([a-z]|-[a-z]{3}-\d[a-z])$/.exec(v);
-    if (!m || !AWS_REGION.test(m[1])) {
-      fail(
-        scope,
-        VALIDATION_CODES.AWS_AZ,
+    return checkZone(scope, prop, value, region, {
+      code: VALIDATION_CODES.AWS_AZ,
+      zone: /^(.+?\d)([a-z]|-[a-z]{3}-\d[a-z])$/,
+      regionName: AWS_REGION,
+      letter: 'a',
+      notAZone: (v) =>
         `'${prop}' (${describeValue(v)}) is not an AWS Availability Zone name: a region followed by a letter, for example 'us-east-1a'.`,
-      );
-    }
-    if (region !== undefined && !skip(region) && m[1] !== region) {
-      fail(
-        scope,
-        VALIDATION_CODES.AWS_AZ,
-        `'${prop}' (${describeValue(v)}) is in region '${m[1]}', not in '${region}': use a zone of ${region}, for example '${region}a'.`,
-      );
-    }
-    return v;
+    });
   }
 
   /** An AWS partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, `aws-iso-e`, `aws-iso-f`, `aws-eusc`). */
@@ -1298,25 +1319,14 @@ export class Validate {
     value: unknown,
     region?: string,
   ): string {
-    Validate.string(scope, prop, value);
-    const v = value as string;
-    if (skip(v)) return v;
-    const m = /^(.+)-([a-z])$/.exec(v);
-    if (!m || !GCP_REGION.test(m[1])) {
-      fail(
-        scope,
-        VALIDATION_CODES.GCP_ZONE,
+    return checkZone(scope, prop, value, region, {
+      code: VALIDATION_CODES.GCP_ZONE,
+      zone: GCP_ZONE,
+      regionName: GCP_REGION,
+      letter: '-a',
+      notAZone: (v) =>
         `'${prop}' (${describeValue(v)}) is not a Google Cloud zone: a region, '-' and one letter, for example 'us-central1-a'.`,
-      );
-    }
-    if (region !== undefined && !skip(region) && m[1] !== region) {
-      fail(
-        scope,
-        VALIDATION_CODES.GCP_ZONE,
-        `'${prop}' (${describeValue(v)}) is in region '${m[1]}', not in '${region}': use a zone of ${region}, for example '${region}-a'.`,
-      );
-    }
-    return v;
+    });
   }
 
   /** A Google Cloud region or zone (a GKE location). */
@@ -1325,7 +1335,7 @@ export class Validate {
     const v = value as string;
     if (skip(v)) return v;
     if (GCP_REGION.test(v)) return v;
-    const m = /^(.+)-([a-z])$/.exec(v);
+    const m = GCP_ZONE.exec(v);
     if (!m || !GCP_REGION.test(m[1])) {
       fail(
         scope,
@@ -1491,7 +1501,7 @@ export class Validate {
       prop,
       value,
       VALIDATION_CODES.EMAIL,
-      (v) => !(!EMAIL.test(v) || v.length > 254 || v.split('@')[0].length > 64),
+      isEmailAddress,
       (v) =>
         `'${prop}' (${describeValue(v)}) is not an e-mail address: '<name>@<domain>.<tld>' with no spaces, no quotes and a ` +
         `domain of at least two parts, for example 'ml-oncall@example.com'.`,

@@ -17,6 +17,8 @@ import {
   normalizeGcpLabelKey,
   normalizeGcpLabelValue,
 } from '../core';
+import { budgetAmount } from '../core/private/budget-amount';
+import { validateCostAllocationTagShape, validateEmailList } from '../core/private/subscribers';
 import { INotificationChannel } from './interfaces';
 import { notificationChannel, validateNotificationChannels } from './private/channels';
 import { defaultName, grantId, unresolved } from './private/names';
@@ -141,21 +143,9 @@ export class BudgetAlarm extends Construct {
       props.costAllocationTag,
     );
     const labelProp = props.labelFilter !== undefined ? 'labelFilter' : 'costAllocationTag';
-    if (labelFilter !== undefined) {
-      Validate.object(this, labelProp, labelFilter);
-      Validate.string(this, `${labelProp}.key`, labelFilter.key);
-      Validate.string(this, `${labelProp}.value`, labelFilter.value, { allowEmpty: true });
-    }
+    if (labelFilter !== undefined) validateCostAllocationTagShape(this, labelProp, labelFilter);
     const thresholds = resolveBudgetThresholds(this, 'thresholds', props.thresholds);
-    const emailList = Validate.array<string>(this, 'emails', props.emails ?? []);
-    emailList.forEach((e, i) => Validate.email(this, `emails[${i}]`, e));
-    Validate.unique(
-      this,
-      'emails',
-      emailList,
-      (e) => e.toLowerCase(),
-      'e-mail addresses are case-insensitive',
-    );
+    validateEmailList(this, 'emails', props.emails);
     if (
       !unresolved(props.billingAccount) &&
       !/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/.test(props.billingAccount)
@@ -172,12 +162,6 @@ export class BudgetAlarm extends Construct {
       );
     }
     const limit = props.monthlyLimitUsd;
-    if (limit !== undefined && !unresolved(limit) && !(Number.isFinite(limit) && limit > 0)) {
-      throw new ValidationError(
-        `'monthlyLimitUsd' (${limit}) must be a positive number of US dollars.`,
-        this,
-      );
-    }
     if (
       props.displayName !== undefined &&
       !unresolved(props.displayName) &&
@@ -215,21 +199,11 @@ export class BudgetAlarm extends Construct {
     const tags = Tags.of(this);
     const estimate = CostEstimate.of(this);
     const path = this.node.path;
-    const units =
-      limit !== undefined
-        ? String(Math.ceil(limit))
-        : Lazy.stringValue({
-            produce: () => {
-              const usd = estimate.monthlyUsd('max');
-              if (!(usd > 0)) {
-                throw new ValidationError(
-                  `'monthlyLimitUsd' is not set and the stack's cost estimate is empty (no priced node pools): set monthlyLimitUsd.`,
-                  this,
-                );
-              }
-              return String(Math.ceil(usd));
-            },
-          });
+    const units = budgetAmount(this, limit, {
+      format: (usd) => String(Math.ceil(usd)),
+      maxMonthlyUsd: () => estimate.monthlyUsd('max'),
+      whenEmpty: ' (no priced node pools): set monthlyLimitUsd.',
+    });
 
     this.resource = new BillingBudget(this, 'Resource', {
       billingAccount: props.billingAccount,

@@ -21,6 +21,7 @@ import { GPU_MACHINE_TYPES, GpuDirect } from './machine-types';
 import { GpuDirectNetwork, IGkeCluster, IGkeNetwork, NodeAutoProvisioningLimits } from './interfaces';
 import { overlaps, parseCidr, prefixOf } from './private/cidr';
 import { defaultName, unresolved, validateGceName } from './private/names';
+import { gkeNodeIdentity } from './private/node-identity';
 import { addGkeClusterCost, addSystemNodesCost } from './private/service-prices';
 import { TrainingNodePool, TrainingNodePoolOptions } from './training-node-pool';
 
@@ -696,12 +697,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
           }
         : {}),
       ...(props.gatewayApi !== undefined ? { gatewayApiConfig: { channel: props.gatewayApi } } : {}),
-      nodeConfig: {
-        serviceAccount: this.nodeServiceAccountEmail,
-        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
-        workloadMetadataConfig: { mode: 'GKE_METADATA' },
-        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-      },
+      nodeConfig: gkeNodeIdentity(this.nodeServiceAccountEmail),
       lifecycle: { ignoreChanges: ['node_config'] },
     });
     this.node.defaultChild = this.resource;
@@ -729,10 +725,7 @@ export class GkeCluster extends Construct implements IGkeCluster {
         imageType: 'COS_CONTAINERD',
         diskType: 'pd-balanced',
         diskSizeGb: 100, // also the boot disk size of the cost estimate's system-pool line below
-        serviceAccount: this.nodeServiceAccountEmail,
-        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
-        workloadMetadataConfig: { mode: 'GKE_METADATA' },
-        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        ...gkeNodeIdentity(this.nodeServiceAccountEmail),
         labels: poolNodeLabels(this, 'system pool', 'system', 'system'),
       },
     });

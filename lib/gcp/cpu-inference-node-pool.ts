@@ -4,19 +4,16 @@ import {
   CpuInferencePoolOptions,
   CapacityKind,
   CostEstimate,
-  CPU_INFERENCE_NODE_LABEL,
-  CPU_INFERENCE_TAINT,
   CpuShape,
   TaintEffect,
   Validate,
-  mergeNodeLabels,
-  poolNodeLabels,
   pricingModelOf,
   resolveCpuPool,
-  validateNodeTaints,
 } from '../core';
+import { cpuPoolNodeLabelsAndTaints } from '../core/private/cpu-pool-nodes';
 import { CPU_MACHINE_TYPES, cpuMachineTypeByName } from './cpu-machine-types';
 import type { IGkeCluster } from './interfaces';
+import { gkeNodeIdentity } from './private/node-identity';
 import { defaultName, validateGceName } from './private/names';
 import { NODE_POOL_NAME_MAX } from './private/node-pool';
 import { addNodeBootDiskCost } from './private/service-prices';
@@ -103,17 +100,7 @@ export class CpuInferenceNodePool extends Construct {
       reason: 'the node keeps the llama.cpp image and a copy of the GGUF file per replica',
     });
 
-    const labels = mergeNodeLabels(
-      this,
-      'labels',
-      { [CPU_INFERENCE_NODE_LABEL]: 'true', ...poolNodeLabels(this, "'name'", name, 'inference') },
-      props.labels,
-    );
-    validateNodeTaints(this, 'taints', props.taints ?? []);
-    const taints = [
-      CPU_INFERENCE_TAINT,
-      ...(props.taints ?? []).filter((t) => t.key !== CPU_INFERENCE_TAINT.key),
-    ];
+    const { labels, taints } = cpuPoolNodeLabelsAndTaints(this, "'name'", name, props.labels, props.taints);
 
     this.resource = new ContainerNodePool(this, 'Resource', {
       project: cluster.project,
@@ -133,11 +120,8 @@ export class CpuInferenceNodePool extends Construct {
         imageType: 'COS_CONTAINERD',
         diskType: 'pd-balanced',
         diskSizeGb: disk,
-        serviceAccount: cluster.nodeServiceAccountEmail,
-        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+        ...gkeNodeIdentity(cluster.nodeServiceAccountEmail),
         gvnic: { enabled: true },
-        workloadMetadataConfig: { mode: 'GKE_METADATA' },
-        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
         labels,
         taint: taints.map((t) => ({ key: t.key, value: t.value ?? '', effect: EFFECT[t.effect] })),
         ...(kind === CapacityKind.SPOT ? { spot: true } : {}),

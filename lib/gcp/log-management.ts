@@ -4,7 +4,6 @@ import { LoggingProjectExclusion } from '@cdktf/provider-google/lib/logging-proj
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { Construct } from 'constructs';
 import {
-  AlertSeverity,
   LOG_ALERT_RULES,
   LogAlertDefinition,
   LogAlertSource,
@@ -12,6 +11,7 @@ import {
   ValidationError,
   Warnings,
 } from '../core';
+import { alertPolicySeverity } from './private/alert-policy';
 import { escapeTerraformTemplate } from './private/template';
 import { addCloudLoggingAssumption } from './private/service-prices';
 
@@ -60,12 +60,6 @@ export interface LogManagementProps {
    */
   readonly namespaces?: string[];
 }
-
-const SEVERITY: Record<AlertSeverity, string | undefined> = {
-  [AlertSeverity.CRITICAL]: 'CRITICAL',
-  [AlertSeverity.WARNING]: 'WARNING',
-  [AlertSeverity.INFO]: undefined,
-};
 
 /** A string inside a Cloud Logging query's double quotes. */
 function quoted(s: string): string {
@@ -202,12 +196,11 @@ export class LogManagement extends Construct {
         },
       });
       this.metrics[rule.name] = metric;
-      const severity = SEVERITY[rule.severity];
       this.policies[rule.name] = new MonitoringAlertPolicy(this, `Policy-${rule.name}`, {
         project: props.project,
         displayName: `cdktf-ai-infra ${rule.name}`,
         combiner: 'OR',
-        ...(severity ? { severity } : {}),
+        ...alertPolicySeverity(rule.severity),
         notificationChannels: channels,
         userLabels: { severity: rule.severity, group: 'logs' },
         conditions: [

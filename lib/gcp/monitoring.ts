@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import {
   AlertRuleSet,
   AlertRuleSetOptions,
-  AlertSeverity,
   ResolvedAlertRule,
   ServiceLevelObjective,
   Validate,
@@ -14,9 +13,11 @@ import {
   quoteColonMetricNames,
   renamedProp,
 } from '../core';
+import { validateEmailList } from '../core/private/subscribers';
 import { INotificationChannel } from './interfaces';
 import { notificationChannel, validateNotificationChannels } from './private/channels';
 import { grantId, unresolved } from './private/names';
+import { alertPolicySeverity } from './private/alert-policy';
 import { escapeTerraformTemplate } from './private/template';
 import { addManagedPrometheusAssumption } from './private/service-prices';
 
@@ -92,12 +93,6 @@ export interface MonitoringProps {
   readonly autoCloseSeconds?: number;
 }
 
-const SEVERITY: Record<AlertSeverity, string | undefined> = {
-  [AlertSeverity.CRITICAL]: 'CRITICAL',
-  [AlertSeverity.WARNING]: 'WARNING',
-  [AlertSeverity.INFO]: undefined,
-};
-
 /**
  * Rewrites Prometheus metric names that contain a colon (vLLM's `vllm:num_requests_waiting`)
  * into the `{__name__="..."}` selector form Cloud Monitoring's PromQL reads literally (see core
@@ -151,9 +146,7 @@ export class Monitoring extends Construct {
     if (props.project !== undefined) Validate.gcpProjectId(this, 'project', props.project);
     if (props.displayNamePrefix !== undefined)
       Validate.string(this, 'displayNamePrefix', props.displayNamePrefix, { maxLength: 200 });
-    const emails = Validate.array<string>(this, 'emails', props.emails ?? []);
-    emails.forEach((e, i) => Validate.email(this, `emails[${i}]`, e));
-    Validate.unique(this, 'emails', emails, (e) => e.toLowerCase(), 'e-mail addresses are case-insensitive');
+    const emails = validateEmailList(this, 'emails', props.emails);
     if (props.pagerDutyServiceKey !== undefined)
       Validate.string(this, 'pagerDutyServiceKey', props.pagerDutyServiceKey);
     if (props.slack !== undefined) {
@@ -235,12 +228,11 @@ export class Monitoring extends Construct {
     addManagedPrometheusAssumption(this);
     const channelIds = [...this.channels.map((c) => c.id), ...external.map((c) => c.channelId)];
     for (const rule of this.rules) {
-      const severity = SEVERITY[rule.severity];
       this.policies[rule.name] = new MonitoringAlertPolicy(this, rule.name, {
         project: props.project,
         displayName: `${prefix} ${rule.name}`,
         combiner: 'OR',
-        ...(severity ? { severity } : {}),
+        ...alertPolicySeverity(rule.severity),
         notificationChannels: channelIds,
         userLabels: { severity: rule.severity, group: rule.group.replace(/[^a-z0-9_-]/g, '_') },
         conditions: [

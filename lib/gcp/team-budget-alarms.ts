@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { TeamBudgets, ValidationError } from '../core';
+import { requireTeamBudgets } from '../core/private/team-budgets';
 import { BudgetAlarm } from './budget-alarm';
 
 /** Properties of {@link TeamBudgetAlarms}. */
@@ -35,14 +36,7 @@ export class TeamBudgetAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: TeamBudgetAlarmsProps) {
     super(scope, id);
-    if (!(props?.budgets instanceof TeamBudgets)) {
-      throw new ValidationError(
-        `'budgets' must be a TeamBudgets (TeamBudgets.declare({...})).`,
-        this,
-        'type',
-      );
-    }
-    const { tagKey, teams } = props.budgets;
+    const { tagKey, teams } = requireTeamBudgets(this, props?.budgets);
     // Each budget's Pub/Sub topic is named from its construct id, where '_' becomes '-'.
     const byTopic = new Map<string, string>();
     for (const t of teams) {

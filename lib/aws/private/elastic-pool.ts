@@ -1,6 +1,7 @@
-import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { TerraformResource } from 'cdktf';
 import { addEfaSecurityGroup } from './efa-security-group';
+import { addClusterPlacementGroup } from './gpu-node-group';
 import { Construct, IConstruct } from 'constructs';
 import {
   Capacity,
@@ -12,13 +13,9 @@ import {
   ValidationError,
   Warnings,
 } from '../../core';
-import { resolveGpuInstanceType } from './node-group-common';
-import {
-  AwsGpuInstanceType,
-  compatibleInstanceTypes,
-  efaTrainingInstanceTypeNames,
-  supportsEfaLayout,
-} from '../instance-types';
+import { RawTerraformResource } from '../../core/private/raw-resource';
+import { resolveMultiNodeInstanceType } from './node-group-common';
+import { AwsGpuInstanceType, compatibleInstanceTypes } from '../instance-types';
 import { IEksCluster, IPlacementGroup, NetworkSubnet } from '../interfaces';
 import { validateSubnet } from './subnets';
 import { validateAwsReservation } from './reservation';
@@ -114,20 +111,10 @@ export function resolveElasticInstanceTypes(
   capacity: ElasticCapacity,
 ): ElasticInstanceTypes {
   const gpus = props.gpusPerNode ?? 8;
-  const primary = resolveGpuInstanceType(scope, {
-    accelerator: props.accelerator,
-    gpus,
-    instanceType: props.instanceType,
-    gpusFrom: props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
-    agreeWith: "'accelerator', 'gpusPerNode'",
+  const primary = resolveMultiNodeInstanceType(scope, props, efa, {
+    who: 'EFA pools need',
+    without: 'for a pool without EFA',
   });
-  if (efa && !supportsEfaLayout(primary)) {
-    throw new ValidationError(
-      `'instanceType' ${primary.name} has no EFA network-card layout in the catalogue: EFA pools need one of ` +
-        `${efaTrainingInstanceTypeNames().join(', ')}. Set 'efa: false' for a pool without EFA.`,
-      scope,
-    );
-  }
   const reserved = capacity.reservationIds.length > 0;
   const types = reserved ? [primary] : compatibleInstanceTypes(primary, efa);
   if (reserved && capacity.kinds.some((k) => k === CapacityKind.SPOT || k === CapacityKind.ON_DEMAND)) {
@@ -327,11 +314,66 @@ export function resolveElasticPlacementGroup(
       'duplicate',
     );
   }
-  const pg = new PlacementGroup(cluster as unknown as Construct, id, {
-    name: `${cluster.clusterName}-${poolName}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255),
-    strategy: 'cluster',
+  return addClusterPlacementGroup(cluster as unknown as Construct, id, cluster.clusterName, poolName).name;
+}
+
+/** Where an elastic pool's nodes launch: what {@link resolveElasticPlacement} returns. */
+export interface ElasticPlacement {
+  /** The placement group name, when one is used (created or existing). */
+  readonly placementGroupName?: string;
+  /** The subnets of the NodeClass. */
+  readonly subnets: NetworkSubnet[];
+  /** The one Availability Zone the NodePool requires, when the pool stays in one (or `subnet` is given). */
+  readonly zone?: string;
+}
+
+/**
+ * The placement group ({@link resolveElasticPlacementGroup}), subnets ({@link resolveElasticSubnets})
+ * and zone of an elastic pool: one AZ for EFA, reservations and placement groups.
+ */
+export function resolveElasticPlacement(
+  scope: IConstruct,
+  cluster: IEksCluster,
+  poolName: string,
+  props: ElasticPlacementOptions & {
+    readonly subnet?: NetworkSubnet;
+    readonly reservationAvailabilityZone?: string;
+  },
+  capacity: ElasticCapacity,
+  efa: boolean,
+): ElasticPlacement {
+  const reserved = capacity.reservationIds.length > 0;
+  const placementGroupName = resolveElasticPlacementGroup(scope, cluster, poolName, props, capacity);
+  const singleAz = efa || reserved || placementGroupName !== undefined;
+  const subnets = resolveElasticSubnets(
+    scope,
+    cluster,
+    props.subnet,
+    singleAz,
+    props.reservationAvailabilityZone,
+    reserved,
+  );
+  const zone = singleAz || props.subnet ? subnets[0].availabilityZone : undefined;
+  return { placementGroupName, subnets, zone };
+}
+
+/**
+ * The two `kubernetes_manifest` resources of an elastic pool: `<pool>/NodeClass` and the NodePool
+ * `<pool>/Resource`, which becomes the pool's default child.
+ */
+export function addElasticPoolManifests(
+  scope: Construct,
+  nodeClassManifest: Record<string, unknown>,
+  nodePoolManifest: Record<string, unknown>,
+): { readonly nodeClass: TerraformResource; readonly nodePool: TerraformResource } {
+  const nodeClass = new RawTerraformResource(scope, 'NodeClass', 'kubernetes_manifest', 'kubernetes', {
+    manifest: nodeClassManifest,
   });
-  return pg.name;
+  const nodePool = new RawTerraformResource(scope, 'Resource', 'kubernetes_manifest', 'kubernetes', {
+    manifest: nodePoolManifest,
+  });
+  scope.node.defaultChild = nodePool;
+  return { nodeClass, nodePool };
 }
 
 /**

@@ -20,7 +20,13 @@ import {
   validateNodeTaints,
   Warnings,
 } from '../../core';
-import { AwsGpuInstanceType, awsInstanceTypeByName, GPU_INSTANCE_TYPES } from '../instance-types';
+import {
+  AwsGpuInstanceType,
+  awsInstanceTypeByName,
+  efaTrainingInstanceTypeNames,
+  GPU_INSTANCE_TYPES,
+  supportsEfaLayout,
+} from '../instance-types';
 
 /** Huge pages the EFA driver pre-allocates (EKS UG `node-efa`). */
 export const EFA_HUGE_PAGES_2MIB = 5128;
@@ -91,16 +97,41 @@ export function eksTaints(
   extra: NodeTaint[] | undefined,
 ): Array<{ key: string; value?: string; effect: string }> {
   validateNodeTaints(scope, 'taints', extra ?? []);
-  return gpuPoolTaints(extra ?? []).map((t) => ({
+  return gpuPoolTaints(extra ?? []).map(eksTaint);
+}
+
+/** A core taint in the EKS API shape (`aws_eks_node_group.taint`: `NO_SCHEDULE`, ...). */
+export function eksTaint(t: NodeTaint): { key: string; value?: string; effect: string } {
+  return {
     key: t.key,
     ...(t.value !== undefined ? { value: t.value } : {}),
     effect: EKS_TAINT_EFFECT[t.effect],
-  }));
+  };
 }
 
 /** Core taints as `key=value:Effect` strings (cluster-autoscaler node-template tags). */
 export function taintTemplate(t: NodeTaint): string {
   return `${t.value ?? ''}:${t.effect}`;
+}
+
+/**
+ * Adds to `tags` the cluster-autoscaler node-template tags of a node group's labels and taints
+ * (`k8s.io/cluster-autoscaler/node-template/label/<key>` and `.../taint/<key>`), after the tags
+ * already there, so cluster-autoscaler can scale the group up from zero for pods that select or
+ * tolerate them.
+ */
+export function addNodeTemplateTags(
+  tags: Record<string, string>,
+  labels: Record<string, string>,
+  taints: readonly NodeTaint[],
+): Record<string, string> {
+  for (const [k, v] of Object.entries(labels)) {
+    tags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
+  }
+  for (const t of taints) {
+    tags[`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`] = taintTemplate(t);
+  }
+  return tags;
 }
 
 /** Options of the node user data. */
@@ -281,17 +312,36 @@ export function gpuLaunchTemplateBasics(
       );
     }
   }
+  return launchTemplateHardening({
+    hopLimit,
+    deviceName: dataVolumeDevice(o.amiType),
+    volumeGiB: rootGiB,
+    snapshotId: snapshot,
+  });
+}
+
+/**
+ * The launch-template settings every node group of the library shares (GPU, CPU inference and
+ * system nodes): IMDSv2 only, with `hopLimit`, and one encrypted gp3 volume deleted with the
+ * instance (the root on AL2023, the data volume on Bottlerocket), optionally from a snapshot.
+ */
+export function launchTemplateHardening(o: {
+  readonly hopLimit: number;
+  readonly deviceName: string;
+  readonly volumeGiB: number;
+  readonly snapshotId?: string;
+}): Pick<LaunchTemplateConfig, 'metadataOptions' | 'blockDeviceMappings'> {
   return {
-    metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: hopLimit },
+    metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: o.hopLimit },
     blockDeviceMappings: [
       {
-        deviceName: dataVolumeDevice(o.amiType),
+        deviceName: o.deviceName,
         ebs: {
-          volumeSize: rootGiB,
+          volumeSize: o.volumeGiB,
           volumeType: 'gp3',
           encrypted: 'true',
           deleteOnTermination: 'true',
-          ...(snapshot !== undefined ? { snapshotId: snapshot } : {}),
+          ...(o.snapshotId !== undefined ? { snapshotId: o.snapshotId } : {}),
         },
       },
     ],
@@ -360,6 +410,39 @@ export function resolveGpuInstanceType(scope: IConstruct, o: GpuInstanceTypeChoi
     return t;
   });
 }
+
+/**
+ * The instance type of a training group or an elastic pool: `instanceType` or the catalogue's
+ * type with `gpusPerNode` (default 8) x `accelerator`; with EFA, one whose EFA network-card layout
+ * the catalogue has.
+ * @param efaNeed who needs the layout and how to do without, for the message
+ *   (`{ who: 'training groups with EFA need', without: 'to train without EFA' }`)
+ */
+export function resolveMultiNodeInstanceType(
+  scope: IConstruct,
+  props: { readonly accelerator: Accelerator; readonly gpusPerNode?: number; readonly instanceType?: string },
+  efa: boolean,
+  efaNeed: { readonly who: string; readonly without: string },
+): AwsGpuInstanceType {
+  const type = resolveGpuInstanceType(scope, {
+    accelerator: props.accelerator,
+    gpus: props.gpusPerNode ?? 8,
+    instanceType: props.instanceType,
+    gpusFrom: props.gpusPerNode === undefined ? 'gpusPerNode (default 8)' : 'gpusPerNode',
+    agreeWith: "'accelerator', 'gpusPerNode'",
+  });
+  if (efa && !supportsEfaLayout(type)) {
+    throw new ValidationError(
+      `'instanceType' ${type.name} has no EFA network-card layout in the catalogue: ${efaNeed.who} one of ` +
+        `${efaTrainingInstanceTypeNames().join(', ')}. Set 'efa: false' ${efaNeed.without}.`,
+      scope,
+    );
+  }
+  return type;
+}
+
+/** Why training nodes need a large root (or data) volume, for the volume size messages. */
+export const TRAINING_IMAGES_HINT = 'training images (PyTorch + CUDA + NCCL) are 10-25 GB each';
 
 /**
  * `hugePages2MiB` of a node group or pool: the EFA driver's {@link EFA_HUGE_PAGES_2MIB} with EFA,

@@ -28,6 +28,20 @@ export interface SecureBucketOptions {
 }
 
 /**
+ * The lifecycle rule of a versioned artifact bucket (`old-versions`, every object): noncurrent
+ * versions expire after `noncurrentDays`, incomplete multipart uploads are aborted after 7 days.
+ */
+export function oldVersionsRule(noncurrentDays: number): S3BucketLifecycleConfigurationRule {
+  return {
+    id: 'old-versions',
+    status: 'Enabled',
+    filter: [{ prefix: '' }],
+    noncurrentVersionExpiration: [{ noncurrentDays }],
+    abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+  };
+}
+
+/**
  * A private, versioned, KMS-encrypted, TLS-only S3 bucket with public access blocked and a
  * KMS key whose policy lets principals of the account use it through S3 (so the FSx
  * service-linked role of a data repository association can read and write the bucket).

@@ -31,6 +31,7 @@ import {
   machineTypeByName,
 } from '../machine-types';
 import { GcpNodePoolExtras, GpuDriverVersion, UpgradeStrategy } from '../node-pool-options';
+import { gkeNodeIdentity } from './node-identity';
 import { PoolPlan, ReservationType, poolRuleViolation } from './pool-rules';
 import { validateGcpReservation } from './reservation';
 import { addNodeBootDiskCost } from './service-prices';
@@ -238,8 +239,7 @@ export function createGpuNodePool(
       imageType: 'COS_CONTAINERD',
       diskType: m.bootDiskType,
       diskSizeGb: spec.diskSizeGb,
-      serviceAccount: cluster.nodeServiceAccountEmail,
-      oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+      ...gkeNodeIdentity(cluster.nodeServiceAccountEmail),
       guestAccelerator: [
         {
           type: m.acceleratorType,
@@ -257,8 +257,6 @@ export function createGpuNodePool(
             })),
           }
         : {}),
-      workloadMetadataConfig: { mode: 'GKE_METADATA' },
-      shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
       labels,
       taint: taints,
       reservationAffinity: reservation,
