@@ -1,6 +1,7 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, Testing, TerraformStack } from 'cdktf';
+import { IInferenceBackend, InferenceEngineType } from '../../lib/k8s/interfaces';
 
 /** A stack with the Kubernetes and Helm providers configured from a kubeconfig path. */
 export function clusterStack(app: App, id: string): TerraformStack {
@@ -23,4 +24,23 @@ export function warningsOf(stack: TerraformStack): string[] {
     .flatMap((c) => c.node.metadata)
     .filter((m) => m.type === '@cdktf/warn')
     .map((m) => String(m.data));
+}
+
+/**
+ * A hand-written vLLM backend (no ModelServer): `name` in namespace `llm`, selected by the
+ * `app.kubernetes.io/name: vllm` and `app.kubernetes.io/instance: <name>` labels, serving
+ * `llama-3.1-8b` on port 8000, not scaling to zero, without LoRA adapters; `overrides` replace fields.
+ */
+export function vllmBackend(name: string, overrides: Partial<IInferenceBackend> = {}): IInferenceBackend {
+  return {
+    name,
+    namespace: 'llm',
+    podSelectorLabels: { 'app.kubernetes.io/name': 'vllm', 'app.kubernetes.io/instance': name },
+    targetPort: 8000,
+    servedModelName: 'llama-3.1-8b',
+    engine: InferenceEngineType.VLLM,
+    mayScaleToZero: false,
+    loraAdapterNames: [],
+    ...overrides,
+  };
 }
