@@ -39,6 +39,38 @@ if (mapped) {
 // (tfExpression.js), and those captures would otherwise format every frame through the source
 // maps once per test file (about 50 ms each, `node --cpu-prof`, 2026-12-03).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Testing } = require('cdktf') as typeof import('cdktf');
+const { Testing, Manifest } = require('cdktf') as typeof import('cdktf');
 // cdktf's jest matchers: toHaveResource, toHaveResourceWithProperties, toHaveDataSource, ...
 Testing.setupJest();
+
+// Testing.app() without an outdir makes a new directory under os.tmpdir() (and its `stacks`
+// folder) for every app, although only an app that is synthesized to disk (`app.synth()`) writes
+// there: about 10,000 empty pairs per run, made one by one and removed one by one by the global
+// teardown (test/jest-global-teardown.js), which ran alone after the last test file. Here such
+// an app starts in one directory shared by the apps of this test file, which nothing writes to,
+// and gets a fresh directory of its own (and manifest) when `app.synth()` runs, as before. An
+// app given an outdir, Testing.fullSynth and Testing.synth(stack) are unchanged.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { mkdtempSync } = require('fs') as typeof import('fs');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { join } = require('path') as typeof import('path');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { tmpdir } = require('os') as typeof import('os');
+const newTestingApp = Testing.app.bind(Testing);
+let unwritten: string | undefined;
+Testing.app = (options = {}) => {
+  if (options.outdir) return newTestingApp(options);
+  unwritten ??= mkdtempSync(join(tmpdir(), 'cdktf.outdir.'));
+  const app = newTestingApp({ ...options, outdir: unwritten });
+  const synth = app.synth;
+  app.synth = function synthToOwnDirectory(): void {
+    if (this.outdir === unwritten) {
+      const outdir = mkdtempSync(join(tmpdir(), 'cdktf.outdir.'));
+      const writable = this as { -readonly [K in 'outdir' | 'manifest']: (typeof this)[K] };
+      writable.outdir = outdir;
+      writable.manifest = new Manifest(this.manifest.version, outdir, this.hclOutput);
+    }
+    synth.call(this);
+  };
+  return app;
+};

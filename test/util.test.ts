@@ -1,3 +1,7 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Testing, TerraformStack } from 'cdktf';
 import { GkeCluster, GkeNetwork } from '../lib/gcp';
@@ -62,5 +66,47 @@ describe('synthJson', () => {
     const cdktf = message(() => Testing.synth(failing(), true));
     expect(cdktf).toMatch(/\[cdktf-ai-infra\/policy:s3-public-access\]/);
     expect(message(() => synthJson(failing()))).toBe(cdktf);
+  });
+});
+
+// test/setup.ts: apps of Testing.app() share one directory until they are synthesized to disk.
+describe('Testing.app() in tests', () => {
+  test('an app gets a directory of its own when it is synthesized, and another app cannot overwrite it', () => {
+    const a = Testing.app();
+    const b = Testing.app();
+    expect(a.outdir).toBe(b.outdir);
+    const shared = a.outdir;
+    for (const [app, bucket] of [
+      [a, 'a'],
+      [b, 'b'],
+    ] as const) {
+      const stack = new TerraformStack(app, 'same');
+      new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+      new S3Bucket(stack, 'Bucket', { bucket });
+    }
+    a.synth();
+    b.synth();
+    expect(new Set([shared, a.outdir, b.outdir]).size).toBe(3);
+    expect(readdirSync(join(shared, 'stacks'))).toEqual([]);
+    for (const [app, bucket] of [
+      [a, 'a'],
+      [b, 'b'],
+    ] as const) {
+      const json = JSON.parse(readFileSync(join(app.outdir, 'stacks', 'same', 'cdk.tf.json'), 'utf8'));
+      expect(Object.values(json.resource.aws_s3_bucket).map((r: any) => r.bucket)).toEqual([bucket]);
+      expect(JSON.parse(readFileSync(join(app.outdir, 'manifest.json'), 'utf8'))).toMatchObject({
+        version: 'stubbed',
+        stacks: { same: { synthesizedStackPath: 'stacks/same/cdk.tf.json' } },
+      });
+    }
+  });
+
+  test('an outdir given to Testing.app() is used as given', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'given-'));
+    const app = Testing.app({ outdir });
+    new TerraformStack(app, 'given');
+    app.synth();
+    expect(app.outdir).toBe(outdir);
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['given']);
   });
 });

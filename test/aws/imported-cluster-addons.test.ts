@@ -2,37 +2,20 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { AwsLoadBalancerController } from '../../lib/aws/load-balancer-controller';
-import { EksCluster, EksClusterAttributes } from '../../lib/aws/cluster';
+import { EksClusterAttributes } from '../../lib/aws/cluster';
 import { InferenceNodeGroup } from '../../lib/aws/inference-node-group';
 import { Karpenter } from '../../lib/aws/karpenter';
 import { KarpenterGpuNodePool } from '../../lib/aws/karpenter-node-pool';
-import { GpuNetwork } from '../../lib/aws/network';
 import { TrainingNodeGroup } from '../../lib/aws/training-node-group';
 import { Accelerator, ValidationError } from '../../lib/core';
 import { onlyResource, resourcesOf, synthApp, synthJson } from '../util';
-import { awsStack } from './util';
+import { awsStack, IMPORTED_NODE_ROLE, importedCluster } from './util';
 
-const PRIVATE = [
-  { subnetId: 'subnet-0aaaaaaaaaaaaaaaa', availabilityZone: 'us-east-1a', cidr: '10.0.0.0/19' },
-  { subnetId: 'subnet-0bbbbbbbbbbbbbbbb', availabilityZone: 'us-east-1b', cidr: '10.0.32.0/19' },
-];
-const NODE_ROLE = 'arn:aws:iam::111122223333:role/ml-prod-nodes';
+const NODE_ROLE = IMPORTED_NODE_ROLE;
 
-function imported(stack: TerraformStack, attrs: Partial<EksClusterAttributes> = {}) {
-  const network = GpuNetwork.fromNetworkAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-0123456789abcdef0',
-    vpcCidr: '10.0.0.0/16',
-    privateSubnets: PRIVATE,
-    trainingSubnet: PRIVATE[0],
-  });
-  return EksCluster.fromClusterAttributes(stack, 'Cluster', {
-    clusterName: 'ml-prod',
-    network,
-    nodeRoleArn: NODE_ROLE,
-    vpcCniVersion: 'v1.20.4-eksbuild.1',
-    ...attrs,
-  });
-}
+/** The imported cluster, with the VPC CNI version the add-on tests need. */
+const imported = (stack: TerraformStack, attrs: Partial<EksClusterAttributes> = {}) =>
+  importedCluster(stack, { vpcCniVersion: 'v1.20.4-eksbuild.1', ...attrs });
 
 function stacks(attrs: Partial<EksClusterAttributes> = {}) {
   const infra = awsStack('infra');

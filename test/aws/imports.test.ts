@@ -2,37 +2,19 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { AlertTopic, KmsKeyReference } from '../../lib/aws/alert-topic';
 import { BudgetAlarm } from '../../lib/aws/budget-alarm';
 import { CheckpointStore } from '../../lib/aws/checkpoint-store';
-import { EksCluster, EksClusterAttributes } from '../../lib/aws/cluster';
+import { EksClusterAttributes } from '../../lib/aws/cluster';
 import { InferenceNodeGroup } from '../../lib/aws/inference-node-group';
 import { Monitoring } from '../../lib/aws/monitoring';
 import { Registry } from '../../lib/aws/registry';
-import { GpuNetwork } from '../../lib/aws/network';
 import { PlacementGroupReference } from '../../lib/aws/placement-group';
 import { TrainingNodeGroup } from '../../lib/aws/training-node-group';
 import { Accelerator, Capacity, ValidationError } from '../../lib/core';
 import { onlyResource, resourcesOf, synthJson } from '../util';
-import { awsStack, hasWarning } from './util';
+import { awsStack, hasWarning, IMPORTED_NODE_ROLE, importedCluster } from './util';
 
-const PRIVATE = [
-  { subnetId: 'subnet-0aaaaaaaaaaaaaaaa', availabilityZone: 'us-east-1a', cidr: '10.0.0.0/19' },
-  { subnetId: 'subnet-0bbbbbbbbbbbbbbbb', availabilityZone: 'us-east-1b', cidr: '10.0.32.0/19' },
-];
-const NODE_ROLE = 'arn:aws:iam::111122223333:role/platform/ml-prod-nodes';
+const NODE_ROLE = IMPORTED_NODE_ROLE;
 
-function imported(stack: TerraformStack, attrs: Partial<EksClusterAttributes> = {}) {
-  const network = GpuNetwork.fromNetworkAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-0123456789abcdef0',
-    vpcCidr: '10.0.0.0/16',
-    privateSubnets: PRIVATE,
-    trainingSubnet: PRIVATE[0],
-  });
-  return EksCluster.fromClusterAttributes(stack, 'Cluster', {
-    clusterName: 'ml-prod',
-    network,
-    nodeRoleArn: NODE_ROLE,
-    ...attrs,
-  });
-}
+const imported = importedCluster;
 
 describe('EksCluster.fromClusterAttributes', () => {
   // One fixture for the tests that only read it.

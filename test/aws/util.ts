@@ -1,7 +1,8 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import { GpuNetwork, GpuNetworkProps } from '../../lib/aws/network';
-import { EksCluster, EksClusterProps } from '../../lib/aws/cluster';
+import { EksCluster, EksClusterAttributes, EksClusterProps } from '../../lib/aws/cluster';
+import { IEksCluster } from '../../lib/aws/interfaces';
 
 /** A stack with an AWS provider (us-east-1). */
 export function awsStack(id = 'test'): TerraformStack {
@@ -44,4 +45,34 @@ export function warnings(stack: TerraformStack): string[] {
 /** Whether a warning with the stable id was added. */
 export function hasWarning(stack: TerraformStack, id: string): boolean {
   return warnings(stack).some((w) => w.startsWith(`[cdktf-ai-infra:${id}]`));
+}
+
+/** The two private subnets of the VPC {@link importedCluster} imports. */
+export const IMPORTED_PRIVATE_SUBNETS = [
+  { subnetId: 'subnet-0aaaaaaaaaaaaaaaa', availabilityZone: 'us-east-1a', cidr: '10.0.0.0/19' },
+  { subnetId: 'subnet-0bbbbbbbbbbbbbbbb', availabilityZone: 'us-east-1b', cidr: '10.0.32.0/19' },
+];
+/** The node role of the cluster {@link importedCluster} imports (an IAM path, name `ml-prod-nodes`). */
+export const IMPORTED_NODE_ROLE = 'arn:aws:iam::111122223333:role/platform/ml-prod-nodes';
+
+/**
+ * An existing VPC (id `Vpc`, 10.0.0.0/16, training subnet the first private one) and EKS cluster
+ * `ml-prod` (id `Cluster`) imported by attributes; `attrs` replace or add cluster attributes.
+ */
+export function importedCluster(
+  stack: TerraformStack,
+  attrs: Partial<EksClusterAttributes> = {},
+): IEksCluster {
+  const network = GpuNetwork.fromNetworkAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    vpcCidr: '10.0.0.0/16',
+    privateSubnets: IMPORTED_PRIVATE_SUBNETS,
+    trainingSubnet: IMPORTED_PRIVATE_SUBNETS[0],
+  });
+  return EksCluster.fromClusterAttributes(stack, 'Cluster', {
+    clusterName: 'ml-prod',
+    network,
+    nodeRoleArn: IMPORTED_NODE_ROLE,
+    ...attrs,
+  });
 }

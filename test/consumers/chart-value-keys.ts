@@ -24,6 +24,49 @@ export interface ChartValueKeys {
   readonly notInDefaults?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The `router.*` keys both llm-d-router charts (gateway and standalone) have at v0.10.0: each
+ * chart's values.yaml and its `router` dependency config/charts/routerlib/values.yaml (sources below).
+ */
+const LLM_D_ROUTER_KEYS = [
+  'router',
+  'router.epp',
+  'router.epp.affinity',
+  'router.epp.image',
+  'router.epp.image.pullPolicy',
+  'router.epp.image.registry',
+  'router.epp.image.repository',
+  'router.epp.image.tag',
+  'router.epp.pluginsConfigFile',
+  'router.epp.pluginsCustomConfig',
+  'router.epp.replicas',
+  'router.epp.resources',
+  'router.inferencePool',
+  'router.inferencePool.create',
+  'router.modelServers',
+  'router.modelServers.protocol',
+  'router.modelServers.targetPorts',
+  'router.modelServers.type',
+  'router.monitoring',
+  'router.monitoring.interval',
+  'router.monitoring.prometheus',
+  'router.monitoring.prometheus.auth',
+  'router.monitoring.prometheus.auth.enabled',
+  'router.monitoring.prometheus.auth.secretName',
+  'router.monitoring.prometheus.enabled',
+  'router.monitoring.prometheus.extraLabels',
+  'router.monitoring.provider',
+  'router.monitoring.provider.name',
+];
+/** The free-form `router.*` maps of both llm-d-router charts at v0.10.0. */
+const LLM_D_ROUTER_FREE_FORM = [
+  'router.epp.affinity',
+  'router.epp.pluginsCustomConfig',
+  'router.epp.resources',
+  'router.modelServers.matchLabels',
+  'router.monitoring.prometheus.extraLabels',
+];
+
 /** By `chart@version`. */
 export const CHART_VALUE_KEYS: Readonly<Record<string, ChartValueKeys>> = {
   'dcgm-exporter@4.8.2': {
@@ -173,37 +216,10 @@ export const CHART_VALUE_KEYS: Readonly<Record<string, ChartValueKeys>> = {
     source:
       'llm-d/llm-d-router tag v0.10.0 (71f4f099) config/charts/llm-d-router-gateway/values.yaml and its `router` dependency config/charts/routerlib/values.yaml',
     known: [
+      ...LLM_D_ROUTER_KEYS,
       'provider',
       'provider.name',
-      'router',
-      'router.epp',
-      'router.epp.affinity',
-      'router.epp.image',
-      'router.epp.image.pullPolicy',
-      'router.epp.image.registry',
-      'router.epp.image.repository',
-      'router.epp.image.tag',
-      'router.epp.pluginsConfigFile',
-      'router.epp.pluginsCustomConfig',
-      'router.epp.replicas',
-      'router.epp.resources',
-      'router.inferencePool',
-      'router.inferencePool.create',
       'router.inferencePool.failureMode',
-      'router.modelServers',
-      'router.modelServers.protocol',
-      'router.modelServers.targetPorts',
-      'router.modelServers.type',
-      'router.monitoring',
-      'router.monitoring.interval',
-      'router.monitoring.prometheus',
-      'router.monitoring.prometheus.auth',
-      'router.monitoring.prometheus.auth.enabled',
-      'router.monitoring.prometheus.auth.secretName',
-      'router.monitoring.prometheus.enabled',
-      'router.monitoring.prometheus.extraLabels',
-      'router.monitoring.provider',
-      'router.monitoring.provider.name',
       'router.tracing',
       'router.tracing.enabled',
       'router.tracing.otelExporterEndpoint',
@@ -211,13 +227,7 @@ export const CHART_VALUE_KEYS: Readonly<Record<string, ChartValueKeys>> = {
       'router.tracing.sampling.sampler',
       'router.tracing.sampling.samplerArg',
     ],
-    freeForm: [
-      'router.epp.affinity',
-      'router.epp.pluginsCustomConfig',
-      'router.epp.resources',
-      'router.modelServers.matchLabels',
-      'router.monitoring.prometheus.extraLabels',
-    ],
+    freeForm: [...LLM_D_ROUTER_FREE_FORM],
     notInDefaults: {
       'router.modelServers.matchLabels':
         'commented out as REQUIRED in config/charts/llm-d-router-gateway/values.yaml; documented in config/charts/README.md (`router.modelServers.matchLabels`)',
@@ -227,34 +237,7 @@ export const CHART_VALUE_KEYS: Readonly<Record<string, ChartValueKeys>> = {
     source:
       'llm-d/llm-d-router tag v0.10.0 (71f4f099) config/charts/llm-d-router-standalone/values.yaml and its `router` dependency config/charts/routerlib/values.yaml',
     known: [
-      'router',
-      'router.epp',
-      'router.epp.affinity',
-      'router.epp.image',
-      'router.epp.image.pullPolicy',
-      'router.epp.image.registry',
-      'router.epp.image.repository',
-      'router.epp.image.tag',
-      'router.epp.pluginsConfigFile',
-      'router.epp.pluginsCustomConfig',
-      'router.epp.replicas',
-      'router.epp.resources',
-      'router.inferencePool',
-      'router.inferencePool.create',
-      'router.modelServers',
-      'router.modelServers.protocol',
-      'router.modelServers.targetPorts',
-      'router.modelServers.type',
-      'router.monitoring',
-      'router.monitoring.interval',
-      'router.monitoring.prometheus',
-      'router.monitoring.prometheus.auth',
-      'router.monitoring.prometheus.auth.enabled',
-      'router.monitoring.prometheus.auth.secretName',
-      'router.monitoring.prometheus.enabled',
-      'router.monitoring.prometheus.extraLabels',
-      'router.monitoring.provider',
-      'router.monitoring.provider.name',
+      ...LLM_D_ROUTER_KEYS,
       'router.proxy',
       'router.proxy.enabled',
       'router.proxy.failOpen',
@@ -262,14 +245,7 @@ export const CHART_VALUE_KEYS: Readonly<Record<string, ChartValueKeys>> = {
       'router.proxy.proxyType',
       'router.proxy.replicas',
     ],
-    freeForm: [
-      'router.epp.affinity',
-      'router.epp.pluginsCustomConfig',
-      'router.epp.resources',
-      'router.modelServers.matchLabels',
-      'router.monitoring.prometheus.extraLabels',
-      'router.proxy.securityContext',
-    ],
+    freeForm: [...LLM_D_ROUTER_FREE_FORM, 'router.proxy.securityContext'],
     notInDefaults: {
       'router.modelServers.matchLabels':
         'commented out as REQUIRED in config/charts/llm-d-router-standalone/values.yaml; rendered into --endpoint-selector by config/charts/routerlib/templates/_deployment.yaml',

@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from 'cdktf';
+import { App, TerraformStack, Testing } from 'cdktf';
 import {
   Accelerator,
   Capacity,
@@ -68,6 +68,17 @@ import { synthApp, synthJson } from '../util';
 import type { SynthesizedStack } from './fixtures';
 
 /** Builds and synthesizes the configurations of `constructStacks()` (test/consumers/fixtures.ts). */
+/** An `infra` stack in us-east-1 with a two-zone GpuNetwork (training zone us-east-1a). */
+function awsInfra(app: App): { infra: TerraformStack; network: GpuNetwork } {
+  const infra = new TerraformStack(app, 'infra');
+  new AwsProvider(infra, 'aws', { region: 'us-east-1' });
+  const network = new GpuNetwork(infra, 'Network', {
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    trainingAvailabilityZone: 'us-east-1a',
+  });
+  return { infra, network };
+}
+
 export function buildConstructStacks(): SynthesizedStack[] {
   const out: SynthesizedStack[] = [];
   const synth = (name: string, stack: TerraformStack) => out.push({ name, json: synthJson(stack) });
@@ -507,12 +518,7 @@ export function buildConstructStacks(): SynthesizedStack[] {
     // EKS Auto Mode: an EFA H100 pool on a Capacity Block with on-demand fallback in a placement
     // group, and an L40S pool without EFA (NodeClass eks.amazonaws.com/v1 + NodePool).
     const app = Testing.app();
-    const infra = new TerraformStack(app, 'infra');
-    new AwsProvider(infra, 'aws', { region: 'us-east-1' });
-    const network = new GpuNetwork(infra, 'Network', {
-      availabilityZones: ['us-east-1a', 'us-east-1b'],
-      trainingAvailabilityZone: 'us-east-1a',
-    });
+    const { infra, network } = awsInfra(app);
     const cluster = new EksCluster(infra, 'Cluster', { network, autoMode: {} });
     const workloads = new TerraformStack(app, 'workloads');
     new KubernetesProvider(workloads, 'kubernetes', {});
@@ -700,12 +706,7 @@ export function buildConstructStacks(): SynthesizedStack[] {
   {
     // EBS StorageClasses: Auto Mode's provisioner and the EBS CSI driver add-on's.
     const app = Testing.app();
-    const infra = new TerraformStack(app, 'infra');
-    new AwsProvider(infra, 'aws', { region: 'us-east-1' });
-    const network = new GpuNetwork(infra, 'Network', {
-      availabilityZones: ['us-east-1a', 'us-east-1b'],
-      trainingAvailabilityZone: 'us-east-1a',
-    });
+    const { infra, network } = awsInfra(app);
     const auto = new EksCluster(infra, 'Auto', { network, autoMode: {} });
     const managed = new EksCluster(infra, 'Managed', { network });
     const platform = new TerraformStack(app, 'platform');

@@ -6,7 +6,6 @@ import {
   EngineContainerContext,
   EngineMetricScope,
   IMAGES,
-  IMonitoringStack,
   IServingEngine,
   MetricsCollection,
   ModelServer,
@@ -17,15 +16,7 @@ import {
   WeightsSource,
 } from '../../lib/k8s';
 import { resourcesOf, synthJson } from '../util';
-import { clusterStack, platformAndWorkloads } from './helpers';
-
-class FakeMonitoring extends Construct implements IMonitoringStack {
-  public readonly releaseName = 'kps';
-  public readonly namespace = 'monitoring';
-  public readonly prometheusUrl = 'http://prometheus.monitoring.svc:9090';
-  public readonly selectorLabels = { release: 'kps' };
-  public addScrapeTarget(): void {}
-}
+import { clusterStack, FakeMonitoring, platformAndWorkloads } from './helpers';
 
 /** A third engine, written as a user would: one class, no change to ModelServer. */
 class EchoEngine extends VllmEngine {

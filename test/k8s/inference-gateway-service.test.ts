@@ -5,7 +5,6 @@ import {
   GatewayExposure,
   GatewayImplementation,
   IServiceBackend,
-  InferenceEngineType,
   InferenceGateway,
   InferenceGatewayPlatform,
   InferencePool,
@@ -15,7 +14,7 @@ import {
 } from '../../lib/k8s';
 import { validateKubernetesObject } from '../consumers/k8s-schema';
 import { resourcesOf, synthJson } from '../util';
-import { platformAndWorkloads, warningsOf } from './helpers';
+import { platformAndWorkloads, vllmBackend, warningsOf } from './helpers';
 
 // InferenceGateway.addServiceModel (issue 9 section 3): llama.cpp behind a gateway without an
 // endpoint picker, an HTTPRoute to its Service.
@@ -296,16 +295,7 @@ describe('InferenceGateway.addServiceModel validation', () => {
     const { workloads, gateway, gatewayPlatform } = setup();
     const pool = new InferencePool(workloads, 'Pool', {
       platform: gatewayPlatform,
-      backend: {
-        name: 'llama-8b',
-        namespace: 'llm',
-        podSelectorLabels: { 'app.kubernetes.io/name': 'vllm' },
-        targetPort: 8000,
-        servedModelName: 'llama-3.1-8b',
-        engine: InferenceEngineType.VLLM,
-        mayScaleToZero: false,
-        loraAdapterNames: [],
-      },
+      backend: vllmBackend('llama-8b', { podSelectorLabels: { 'app.kubernetes.io/name': 'vllm' } }),
     });
     gateway.addModel('Gpu', { variants: [{ pool, weight: 1 }] });
     expect(() => gateway.addServiceModel('Cpu', { variants: [{ backend: backend(), weight: 1 }] })).toThrow(

@@ -25,21 +25,11 @@ import {
   WeightsSource,
 } from '../../lib/k8s';
 import { resourcesOf, synthJson } from '../util';
-import { platformAndWorkloads, warningsOf } from './helpers';
+import { platformAndWorkloads, vllmBackend, warningsOf } from './helpers';
 
-function backend(overrides: Partial<IInferenceBackend> = {}): IInferenceBackend {
-  return {
-    name: 'llama-8b',
-    namespace: 'llm',
-    podSelectorLabels: { 'app.kubernetes.io/name': 'vllm', 'app.kubernetes.io/instance': 'llama-8b' },
-    targetPort: 8000,
-    servedModelName: 'llama-3.1-8b',
-    engine: InferenceEngineType.VLLM,
-    mayScaleToZero: false,
-    loraAdapterNames: [],
-    ...overrides,
-  };
-}
+/** The hand-written backend most tests use. */
+const backend = (overrides: Partial<IInferenceBackend> = {}): IInferenceBackend =>
+  vllmBackend('llama-8b', overrides);
 
 function setup(implementation = GatewayImplementation.istio()) {
   const { app, platform, workloads } = platformAndWorkloads();
@@ -959,13 +949,17 @@ describe('InferenceGateway', () => {
       );
     });
 
-    test('throws when variants are in different namespaces', () => {
+    test.each<[string, Partial<IInferenceBackend>, RegExp]>([
+      ['variants are in different namespaces', { namespace: 'other' }, /in namespace 'other'/],
+      [
+        'a variant serves another model name',
+        { servedModelName: 'llama-awq' },
+        /serves 'llama-awq', not 'llama-3.1-8b'/,
+      ],
+    ])('throws when %s', (_case, second, message) => {
       const { workloads, gatewayPlatform, gw } = env();
       const a = pool(workloads, gatewayPlatform, 'A', { name: 'a' });
-      const b = pool(workloads, gatewayPlatform, 'B', {
-        name: 'b',
-        backend: backend({ namespace: 'other' }),
-      });
+      const b = pool(workloads, gatewayPlatform, 'B', { name: 'b', backend: backend(second) });
       expect(() =>
         gw.addModel('M', {
           variants: [
@@ -973,24 +967,7 @@ describe('InferenceGateway', () => {
             { pool: b, weight: 1 },
           ],
         }),
-      ).toThrow(/in namespace 'other'/);
-    });
-
-    test('throws when a variant serves another model name', () => {
-      const { workloads, gatewayPlatform, gw } = env();
-      const a = pool(workloads, gatewayPlatform, 'A', { name: 'a' });
-      const b = pool(workloads, gatewayPlatform, 'B', {
-        name: 'b',
-        backend: backend({ servedModelName: 'llama-awq' }),
-      });
-      expect(() =>
-        gw.addModel('M', {
-          variants: [
-            { pool: a, weight: 1 },
-            { pool: b, weight: 1 },
-          ],
-        }),
-      ).toThrow(/serves 'llama-awq', not 'llama-3.1-8b'/);
+      ).toThrow(message);
     });
 
     test('throws when a weighted pool may scale to zero without flow control', () => {

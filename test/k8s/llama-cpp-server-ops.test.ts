@@ -1,39 +1,11 @@
-import { Construct } from 'constructs';
 import { ModelSpec, Quantization, ValidationError } from '../../lib/core';
-import {
-  IGpuPlatform,
-  IMonitoringStack,
-  LlamaCppServer,
-  LlamaCppServerProps,
-  MetricsCollection,
-  WeightsSource,
-} from '../../lib/k8s';
+import { LlamaCppServer, LlamaCppServerProps, MetricsCollection, WeightsSource } from '../../lib/k8s';
 import { validateKubernetesObject } from '../consumers/k8s-schema';
 import { resourcesOf, synthJson } from '../util';
-import { platformAndWorkloads, warningsOf } from './helpers';
+import { FakeMonitoring, FakePlatform, platformAndWorkloads, warningsOf } from './helpers';
 
 // LlamaCppServer's operations objects (issue 9 section 3): the same ScaledObject, scrape,
 // NetworkPolicy and PodDisruptionBudget code as ModelServer, on llama-server's own signals.
-
-class FakeMonitoring extends Construct implements IMonitoringStack {
-  public readonly releaseName = 'kps';
-  public readonly namespace = 'monitoring';
-  public readonly prometheusUrl = 'http://prometheus.monitoring.svc:9090';
-  public readonly selectorLabels = { release: 'kps' };
-  public addScrapeTarget(): void {}
-}
-
-class FakePlatform extends Construct implements IGpuPlatform {
-  public readonly jobSetInstalled = true;
-  public readonly kueueInstalled = true;
-  constructor(
-    scope: Construct,
-    id: string,
-    public readonly kedaInstalled: boolean,
-  ) {
-    super(scope, id);
-  }
-}
 
 const PROPS: LlamaCppServerProps = {
   model: ModelSpec.LLAMA_3_1_8B,
@@ -254,7 +226,7 @@ describe('LlamaCppServer autoscaling', () => {
 
   test('a platform with KEDA passes', () => {
     const { platform, workloads } = platformAndWorkloads();
-    const keda = new FakePlatform(platform, 'Gpu', true);
+    const keda = new FakePlatform(platform, 'Gpu', { kedaInstalled: true });
     const monitoring = new FakeMonitoring(platform, 'Monitoring');
     new LlamaCppServer(workloads, 'Llama8BCpu', {
       ...PROPS,
@@ -321,7 +293,7 @@ describe('LlamaCppServer operations validation', () => {
 
   test('throws when the platform has KEDA disabled', () => {
     const { platform, workloads } = platformAndWorkloads();
-    const noKeda = new FakePlatform(platform, 'Gpu', false);
+    const noKeda = new FakePlatform(platform, 'Gpu', { kedaInstalled: false });
     const monitoring = new FakeMonitoring(platform, 'Monitoring');
     expect(
       () =>

@@ -1,4 +1,3 @@
-import { Construct } from 'constructs';
 import {
   Accelerator,
   CPU_INFERENCE_NODE_LABEL,
@@ -9,7 +8,6 @@ import {
 } from '../../lib/core';
 import {
   IMAGES,
-  IMonitoringStack,
   LlamaCppEngine,
   LlamaCppServer,
   LlamaCppServerProps,
@@ -18,15 +16,7 @@ import {
   WeightsSource,
 } from '../../lib/k8s';
 import { resourcesOf, synthJson } from '../util';
-import { platformAndWorkloads, warningsOf } from './helpers';
-
-class FakeMonitoring extends Construct implements IMonitoringStack {
-  public readonly releaseName = 'kps';
-  public readonly namespace = 'monitoring';
-  public readonly prometheusUrl = 'http://prometheus.monitoring.svc:9090';
-  public readonly selectorLabels = { release: 'kps' };
-  public addScrapeTarget(): void {}
-}
+import { FakeMonitoring, platformAndWorkloads, warningsOf } from './helpers';
 
 const FILE = 'Llama-3.1-8B-Instruct-Q4_K_M.gguf';
 const PROPS: LlamaCppServerProps = {

@@ -1,7 +1,5 @@
-import { Construct } from 'constructs';
 import { Accelerator, ModelSpec, Quantization } from '../../lib/core';
 import {
-  IMonitoringStack,
   MetricsCollection,
   ModelServer,
   ModelServerAutoscaling,
@@ -11,15 +9,7 @@ import {
   startupBudget,
 } from '../../lib/k8s';
 import { resourcesOf, synthJson } from '../util';
-import { platformAndWorkloads } from './helpers';
-
-class FakeMonitoring extends Construct implements IMonitoringStack {
-  public readonly releaseName = 'kps';
-  public readonly namespace = 'monitoring';
-  public readonly prometheusUrl = 'http://prometheus.monitoring.svc:9090';
-  public readonly selectorLabels = { release: 'kps' };
-  public addScrapeTarget(): void {}
-}
+import { FakeMonitoring, platformAndWorkloads } from './helpers';
 
 const PROPS: ModelServerProps = {
   model: ModelSpec.LLAMA_3_1_8B,

@@ -19,8 +19,7 @@ import {
   WeightsSource,
 } from '../../lib/k8s';
 import { resourcesOf, synthJson } from '../util';
-import { platformAndWorkloads, warningsOf } from './helpers';
-import { IGpuPlatform, IMonitoringStack } from '../../lib/k8s/interfaces';
+import { FakeMonitoring, FakePlatform, platformAndWorkloads, warningsOf } from './helpers';
 import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
 
@@ -31,29 +30,18 @@ const LLAMA_8B_AWQ_L4: ModelServerProps = {
   weights: WeightsSource.bucket('s3://models/llama-3.1-8b-awq/'),
 };
 
-class FakeMonitoring extends Construct implements IMonitoringStack {
-  public readonly releaseName = 'kube-prometheus-stack';
-  public readonly namespace = 'monitoring';
-  public readonly prometheusUrl = 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090';
-  public readonly selectorLabels = { release: 'kube-prometheus-stack' };
-  public addScrapeTarget(): void {}
-}
-
-class FakePlatform extends Construct implements IGpuPlatform {
-  public readonly jobSetInstalled = true;
-  public readonly kueueInstalled = true;
-  constructor(
-    scope: Construct,
-    id: string,
-    public readonly kedaInstalled = true,
-  ) {
-    super(scope, id);
-  }
-}
+/** A kube-prometheus-stack release named `kube-prometheus-stack` (not the library's MonitoringStack). */
+const kubePrometheusStack = (scope: Construct): FakeMonitoring =>
+  new FakeMonitoring(
+    scope,
+    'Monitoring',
+    'kube-prometheus-stack',
+    'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
+  );
 
 function serve(props: Partial<ModelServerProps> = {}, id = 'Llama8B') {
   const { platform, workloads } = platformAndWorkloads();
-  const monitoring = new FakeMonitoring(platform, 'Monitoring');
+  const monitoring = kubePrometheusStack(platform);
   const server = new ModelServer(workloads, id, { ...LLAMA_8B_AWQ_L4, monitoring, ...props });
   return { server, workloads, platform, json: synthJson(workloads) };
 }
@@ -390,7 +378,7 @@ describe('ModelServer (vLLM)', () => {
 
   test('throws when a ServiceMonitor lands in the stack that installs its CRD', () => {
     const { platform } = platformAndWorkloads();
-    const monitoring = new FakeMonitoring(platform, 'Monitoring');
+    const monitoring = kubePrometheusStack(platform);
     // Simulate the monitoring chart registering its CRDs in this stack.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('../../lib/k8s/private/common').registerCrdInstaller(monitoring, ['monitoring.coreos.com']);
@@ -401,7 +389,7 @@ describe('ModelServer (vLLM)', () => {
 
   test('throws when the CRD chart is added to the same stack after the ServiceMonitor', () => {
     const { platform } = platformAndWorkloads();
-    const monitoring = new FakeMonitoring(platform, 'Monitoring');
+    const monitoring = kubePrometheusStack(platform);
     new ModelServer(platform, 'Llama8B', { ...LLAMA_8B_AWQ_L4, monitoring });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('../../lib/k8s/private/common').registerCrdInstaller(monitoring, ['monitoring.coreos.com']);
@@ -546,8 +534,8 @@ describe('ModelServer autoscaling', () => {
 
   test('throws when the platform has KEDA disabled', () => {
     const { platform, workloads } = platformAndWorkloads();
-    const gpu = new FakePlatform(platform, 'Gpu', false);
-    const monitoring = new FakeMonitoring(platform, 'Monitoring');
+    const gpu = new FakePlatform(platform, 'Gpu', { kedaInstalled: false });
+    const monitoring = kubePrometheusStack(platform);
     expect(
       () =>
         new ModelServer(workloads, 'S', {
@@ -676,7 +664,7 @@ describe('ModelServer defaults', () => {
 
   test('a served model name sets the arg; the autoscaler selects the server by its scrape job, not the name', () => {
     const { platform, workloads } = platformAndWorkloads();
-    const monitoring = new FakeMonitoring(platform, 'Monitoring');
+    const monitoring = kubePrometheusStack(platform);
     const variant = {
       ...LLAMA_8B_AWQ_L4,
       monitoring,

@@ -1,9 +1,7 @@
-import { Construct } from 'constructs';
 import { Accelerator, ValidationError } from '../../lib/core';
 import {
   GpuNodeImage,
   GpuPlatform,
-  IGpuPlatform,
   MPI_BASE_IMAGE_USER,
   MPI_OPERATOR,
   MpiImplementation,
@@ -13,7 +11,7 @@ import {
 } from '../../lib/k8s';
 import { validateKubernetesObject } from '../consumers/k8s-schema';
 import { resourcesOf, synthJson } from '../util';
-import { platformAndWorkloads, warningsOf } from './helpers';
+import { FakePlatform, platformAndWorkloads, warningsOf } from './helpers';
 
 const JOB: MpiJobProps = {
   image: 'registry.example.com/ds-train:2026.12.1',
@@ -22,19 +20,6 @@ const JOB: MpiJobProps = {
   gpusPerWorker: 8,
   accelerator: Accelerator.H100,
 };
-
-class FakePlatform extends Construct implements IGpuPlatform {
-  public readonly kedaInstalled = true;
-  public readonly jobSetInstalled = true;
-  constructor(
-    scope: Construct,
-    id: string,
-    public readonly mpiOperatorInstalled: boolean | undefined,
-    public readonly kueueInstalled = true,
-  ) {
-    super(scope, id);
-  }
-}
 
 function mpi(props: Partial<MpiJobProps> = {}) {
   const { workloads } = platformAndWorkloads();
@@ -181,7 +166,7 @@ describe('MpiJob', () => {
   test('checks the platform: the MPI Operator, and Kueue when queued', () => {
     const run = (installed: boolean | undefined, kueue = true, queueName?: string) => {
       const { platform, workloads } = platformAndWorkloads();
-      const p = new FakePlatform(platform, 'Gpu', installed, kueue);
+      const p = new FakePlatform(platform, 'Gpu', { mpiOperatorInstalled: installed, kueueInstalled: kueue });
       new MpiJob(workloads, 'Job', { ...JOB, platform: p, queueName });
     };
     expect(() => run(false)).toThrow(/MpiJob needs the MPI Operator.*'mpiOperator: true'/);

@@ -1,5 +1,4 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { Construct } from 'constructs';
 import { Accelerator, ModelSpec, Quantization, ValidationError } from '../../lib/core';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -22,9 +21,8 @@ import {
   TraceCollector,
   WeightsSource,
 } from '../../lib/k8s';
-import { IGpuPlatform } from '../../lib/k8s/interfaces';
 import { resourcesOf, synthJson } from '../util';
-import { clusterStack, platformAndWorkloads, warningsOf } from './helpers';
+import { clusterStack, FakePlatform, platformAndWorkloads, warningsOf } from './helpers';
 
 /** Llama 3.1 405B in BF16 on H100: 2 nodes of 8 GPUs (TP 8 x PP 2), the vLLM Llama 3.1 blog layout. */
 const LLAMA_405B: ModelServerProps = {
@@ -35,19 +33,6 @@ const LLAMA_405B: ModelServerProps = {
   maxNodesPerReplica: 2,
   fabric: ServingFabric.efa({ devicesPerNode: 32 }),
 };
-
-class FakePlatform extends Construct implements IGpuPlatform {
-  public readonly kedaInstalled = true;
-  public readonly jobSetInstalled = true;
-  public readonly kueueInstalled = true;
-  constructor(
-    scope: Construct,
-    id: string,
-    public readonly leaderWorkerSetInstalled?: boolean,
-  ) {
-    super(scope, id);
-  }
-}
 
 function serve(props: Partial<ModelServerProps> = {}, id = 'Llama405B') {
   const { platform, workloads } = platformAndWorkloads();
@@ -278,7 +263,10 @@ describe('ModelServer across nodes: validation', () => {
     const { platform, workloads } = platformAndWorkloads();
     expect(
       () =>
-        new ModelServer(workloads, 'A', { ...LLAMA_405B, platform: new FakePlatform(platform, 'P1', true) }),
+        new ModelServer(workloads, 'A', {
+          ...LLAMA_405B,
+          platform: new FakePlatform(platform, 'P1', { leaderWorkerSetInstalled: true }),
+        }),
     ).not.toThrow();
     expect(
       () => new ModelServer(workloads, 'B', { ...LLAMA_405B, platform: new FakePlatform(platform, 'P2') }),

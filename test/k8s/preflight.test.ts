@@ -1,7 +1,5 @@
-import { Construct } from 'constructs';
 import { Accelerator, ValidationError } from '../../lib/core';
 import {
-  IGpuPlatform,
   MpiJob,
   PodSecurityLevel,
   PreflightDcgm,
@@ -12,7 +10,7 @@ import {
   imageRef,
 } from '../../lib/k8s';
 import { resourcesOf, synthJson } from '../util';
-import { platformAndWorkloads, warningsOf } from './helpers';
+import { FakePlatform, platformAndWorkloads, warningsOf } from './helpers';
 
 const JOB: TrainingJobProps = {
   image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
@@ -23,22 +21,9 @@ const JOB: TrainingJobProps = {
   checkpoint: { uri: 's3://ckpt/llama/' },
 };
 
-class FakePlatform extends Construct implements IGpuPlatform {
-  public readonly kedaInstalled = true;
-  public readonly jobSetInstalled = true;
-  public readonly kueueInstalled = true;
-  constructor(
-    scope: Construct,
-    id: string,
-    public readonly dcgmHostEngineAddress?: string,
-  ) {
-    super(scope, id);
-  }
-}
-
 function train(props: Partial<TrainingJobProps> = {}, hostEngine = 'nvidia-dcgm.nvidia-gpu.svc:5555') {
   const { platform, workloads } = platformAndWorkloads();
-  const gpu = new FakePlatform(platform, 'Gpu', hostEngine || undefined);
+  const gpu = new FakePlatform(platform, 'Gpu', { dcgmHostEngineAddress: hostEngine || undefined });
   const job = new TrainingJob(workloads, 'LlamaFinetune', { ...JOB, platform: gpu, ...props });
   const json = synthJson(workloads);
   const js = (Object.values(resourcesOf(json, 'kubernetes_manifest')) as any[])
@@ -100,7 +85,7 @@ describe('TrainingJob preflight', () => {
   describe('DCGM diagnostics through the host engine', () => {
     function withHostEngine(props: Partial<TrainingJobProps> = {}) {
       const { platform, workloads } = platformAndWorkloads();
-      const gpu = new FakePlatform(platform, 'Gpu', 'nvidia-dcgm.gpu.svc:5555');
+      const gpu = new FakePlatform(platform, 'Gpu', { dcgmHostEngineAddress: 'nvidia-dcgm.gpu.svc:5555' });
       const job = new TrainingJob(workloads, 'LlamaFinetune', {
         ...JOB,
         platform: gpu,
@@ -154,13 +139,13 @@ describe('TrainingJob preflight', () => {
 
     test('the platform mode is recorded', () => {
       const { platform } = platformAndWorkloads();
-      const gpu = new FakePlatform(platform, 'Gpu', 'nvidia-dcgm.gpu.svc:5555');
+      const gpu = new FakePlatform(platform, 'Gpu', { dcgmHostEngineAddress: 'nvidia-dcgm.gpu.svc:5555' });
       expect(PreflightDcgm.hostEngine(gpu).mode).toBe(PreflightDcgmMode.HOST_ENGINE);
     });
 
     test('throws when the platform runs no standalone host engine', () => {
       const { platform, workloads } = platformAndWorkloads();
-      const gpu = new FakePlatform(platform, 'Gpu', undefined);
+      const gpu = new FakePlatform(platform, 'Gpu', { dcgmHostEngineAddress: undefined });
       expect(
         () =>
           new TrainingJob(workloads, 'J', {
@@ -234,7 +219,9 @@ describe('TrainingJob preflight', () => {
 describe('MpiJob preflight', () => {
   function mpi(preflight: (gpu: FakePlatform) => any) {
     const { platform, workloads } = platformAndWorkloads();
-    const gpu = new FakePlatform(platform, 'Gpu', 'nvidia-dcgm.nvidia-gpu.svc:5555');
+    const gpu = new FakePlatform(platform, 'Gpu', {
+      dcgmHostEngineAddress: 'nvidia-dcgm.nvidia-gpu.svc:5555',
+    });
     const job = new MpiJob(workloads, 'Ds', {
       image: 'registry.example.com/ds-train:2026.12.1',
       command: ['deepspeed', 'train.py'],

@@ -17,21 +17,11 @@ import {
   WeightsSource,
 } from '../../lib/k8s';
 import { resourcesOf, synthJson } from '../util';
-import { platformAndWorkloads, warningsOf } from './helpers';
+import { platformAndWorkloads, vllmBackend, warningsOf } from './helpers';
 
-function backend(overrides: Partial<IInferenceBackend> = {}): IInferenceBackend {
-  return {
-    name: 'llama8b',
-    namespace: 'llm',
-    podSelectorLabels: { 'app.kubernetes.io/name': 'vllm', 'app.kubernetes.io/instance': 'llama8b' },
-    targetPort: 8000,
-    servedModelName: 'llama-3.1-8b',
-    engine: InferenceEngineType.VLLM,
-    mayScaleToZero: false,
-    loraAdapterNames: [],
-    ...overrides,
-  };
-}
+/** The hand-written backend most tests use. */
+const backend = (overrides: Partial<IInferenceBackend> = {}): IInferenceBackend =>
+  vllmBackend('llama8b', overrides);
 
 function router(props: Partial<StandaloneInferencePoolProps> = {}) {
   const { workloads } = platformAndWorkloads();

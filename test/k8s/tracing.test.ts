@@ -3,9 +3,7 @@ import { parse } from 'yaml';
 import { Accelerator, ModelSpec, Quantization, ValidationError } from '../../lib/core';
 import {
   GatewayImplementation,
-  IInferenceBackend,
   ITraceCollector,
-  InferenceEngineType,
   InferenceGatewayPlatform,
   InferencePool,
   ModelServer,
@@ -22,7 +20,7 @@ import {
   WeightsSource,
 } from '../../lib/k8s';
 import { resourcesOf, synthJson } from '../util';
-import { platformAndWorkloads, warningsOf } from './helpers';
+import { platformAndWorkloads, vllmBackend, warningsOf } from './helpers';
 
 const TEMPO = TraceBackend.tempo({ otlpEndpoint: 'tempo-distributor.tracing.svc:4317' });
 
@@ -385,16 +383,9 @@ describe('tracing from model servers, pickers and training jobs', () => {
       implementation: GatewayImplementation.istio(),
     });
     const traces = new TraceCollector(platform, 'Traces', { backends: [TEMPO], samplingRatio: 0.05 });
-    const backend: IInferenceBackend = {
-      name: 'llama-8b',
-      namespace: 'llm',
+    const backend = vllmBackend('llama-8b', {
       podSelectorLabels: { 'app.kubernetes.io/instance': 'llama-8b' },
-      targetPort: 8000,
-      servedModelName: 'llama-3.1-8b',
-      engine: InferenceEngineType.VLLM,
-      mayScaleToZero: false,
-      loraAdapterNames: [],
-    };
+    });
     new InferencePool(workloads, 'Pool', { backend, platform: gp, tracing: traces });
     const release: any = Object.values(resourcesOf(synthJson(workloads), 'helm_release'))[0];
     expect(parse(release.values[0]).router.tracing).toEqual({

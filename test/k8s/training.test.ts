@@ -1,15 +1,8 @@
-import { Construct } from 'constructs';
 import { Accelerator, TaintEffect, ValidationError } from '../../lib/core';
-import {
-  IGpuPlatform,
-  TrainingJob,
-  TrainingJobProps,
-  TrainingQueues,
-  TrainingQueuesProps,
-} from '../../lib/k8s';
+import { TrainingJob, TrainingJobProps, TrainingQueues, TrainingQueuesProps } from '../../lib/k8s';
 import { registerCrdInstaller } from '../../lib/k8s/private/common';
 import { resourcesOf, synthJson } from '../util';
-import { platformAndWorkloads, warningsOf } from './helpers';
+import { FakePlatform, platformAndWorkloads, warningsOf } from './helpers';
 
 const JOB: TrainingJobProps = {
   image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
@@ -19,18 +12,6 @@ const JOB: TrainingJobProps = {
   accelerator: Accelerator.H100,
   checkpoint: { uri: 's3://ckpt/llama/' },
 };
-
-class FakePlatform extends Construct implements IGpuPlatform {
-  public readonly kedaInstalled = true;
-  constructor(
-    scope: Construct,
-    id: string,
-    public readonly jobSetInstalled = true,
-    public readonly kueueInstalled = true,
-  ) {
-    super(scope, id);
-  }
-}
 
 function manifests(json: any, kind: string): any[] {
   return Object.values(resourcesOf(json, 'kubernetes_manifest'))
@@ -262,13 +243,13 @@ describe('TrainingJob', () => {
 
   test('throws when the platform has JobSet disabled', () => {
     const { platform, workloads } = platformAndWorkloads();
-    const gpu = new FakePlatform(platform, 'Gpu', false);
+    const gpu = new FakePlatform(platform, 'Gpu', { jobSetInstalled: false });
     expect(() => new TrainingJob(workloads, 'J', { ...JOB, platform: gpu })).toThrow(/has jobSet disabled/);
   });
 
   test('throws when queued but the platform has Kueue disabled', () => {
     const { platform, workloads } = platformAndWorkloads();
-    const gpu = new FakePlatform(platform, 'Gpu', true, false);
+    const gpu = new FakePlatform(platform, 'Gpu', { kueueInstalled: false });
     expect(() => new TrainingJob(workloads, 'J', { ...JOB, platform: gpu, queueName: 'q' })).toThrow(
       /has kueue disabled/,
     );
@@ -456,7 +437,7 @@ describe('TrainingQueues', () => {
 
   test('throws when the platform has Kueue disabled', () => {
     const { platform, workloads } = platformAndWorkloads();
-    const gpu = new FakePlatform(platform, 'Gpu', true, false);
+    const gpu = new FakePlatform(platform, 'Gpu', { kueueInstalled: false });
     expect(() => new TrainingQueues(workloads, 'Q', { ...QUEUES, platform: gpu })).toThrow(
       /has kueue disabled/,
     );

@@ -45,6 +45,15 @@ function deploymentOf(json: ReturnType<typeof synthJson>): any {
   return only(json, 'kubernetes_deployment_v1');
 }
 
+/** The startup budget of `server`'s weights under vLLM, loaded at `loadMiBPerSecond`. */
+function vllmStartupBudget(server: ModelServer, loadMiBPerSecond: number) {
+  return startupBudget({
+    weightsGiB: server.sizing.weightsGiB,
+    warmUpMinutes: ServingEngine.VLLM.warmUpMinutes,
+    loadMiBPerSecond,
+  });
+}
+
 describe('WeightVolume', () => {
   test('Mountpoint for S3: a static, read-only, Retain volume bound one-to-one to its claim', () => {
     const { workloads } = platformAndWorkloads();
@@ -242,11 +251,7 @@ describe('ModelServer with a weight cache', () => {
       replicas: 4,
       weights: cache.weights(),
     });
-    const expected = startupBudget({
-      weightsGiB: server.sizing.weightsGiB,
-      warmUpMinutes: ServingEngine.VLLM.warmUpMinutes,
-      loadMiBPerSecond: 572 / 4,
-    });
+    const expected = vllmStartupBudget(server, 572 / 4);
     const probe = deploymentOf(synthJson(workloads)).spec.template.spec.container[0].startup_probe;
     expect(probe.failure_threshold).toBe((expected.probeMinutes * 60) / 10);
     // An uncached bucket copy needs the copy before start: the cache's rollout is shorter.
@@ -269,11 +274,7 @@ describe('ModelServer with a weight cache', () => {
       weights: cache.weights(),
       weightsLoadMiBPerSecond: 1,
     });
-    const expected = startupBudget({
-      weightsGiB: server.sizing.weightsGiB,
-      warmUpMinutes: ServingEngine.VLLM.warmUpMinutes,
-      loadMiBPerSecond: 1,
-    });
+    const expected = vllmStartupBudget(server, 1);
     expect(
       deploymentOf(synthJson(workloads)).spec.template.spec.container[0].startup_probe.failure_threshold,
     ).toBe((expected.probeMinutes * 60) / 10);
@@ -436,11 +437,7 @@ describe('PrefetchedWeightCache', () => {
       readRate: { mibPerSecond: 400, sharedByReplicas: true, source: 'Filestore' },
     });
     const server = new ModelServer(workloads, 'Llama', { ...SERVER, replicas: 2, weights: cache.weights() });
-    const expected = startupBudget({
-      weightsGiB: server.sizing.weightsGiB,
-      warmUpMinutes: ServingEngine.VLLM.warmUpMinutes,
-      loadMiBPerSecond: 200,
-    });
+    const expected = vllmStartupBudget(server, 200);
     expect(
       deploymentOf(synthJson(workloads)).spec.template.spec.container[0].startup_probe.failure_threshold,
     ).toBe((expected.probeMinutes * 60) / 10);

@@ -9,7 +9,6 @@ import {
 } from '../../../lib/core';
 import {
   IMAGES,
-  IMonitoringStack,
   ModelServer,
   ModelServerProps,
   ServingEngine,
@@ -18,15 +17,7 @@ import {
   sglangMemFractionStatic,
 } from '../../../lib/k8s';
 import { resourcesOf, synthJson } from '../../util';
-import { platformAndWorkloads } from '../helpers';
-
-class FakeMonitoring extends Construct implements IMonitoringStack {
-  public readonly releaseName = 'kps';
-  public readonly namespace = 'monitoring';
-  public readonly prometheusUrl = 'http://prometheus.monitoring.svc:9090';
-  public readonly selectorLabels = { release: 'kps' };
-  public addScrapeTarget(): void {}
-}
+import { FakeMonitoring, platformAndWorkloads } from '../helpers';
 
 const PROPS: ModelServerProps = {
   model: ModelSpec.LLAMA_3_1_8B,
