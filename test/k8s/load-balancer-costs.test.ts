@@ -1,4 +1,5 @@
 import { Testing, TerraformStack } from 'cdktf';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
 import { CostEstimate, CostLine, HOURS_PER_MONTH } from '../../lib/core';
 import {
@@ -65,6 +66,8 @@ describe('load balancers of inference gateways', () => {
     expect(l.assumption).toMatch(/data processed \(\$0\.008\/GiB\) is usage-based and not included/);
     // quantity x unit price x 730 h: $18.25 a month; no unverified-price warning.
     expect(CostEstimate.of(workloads).summary().lines[0].monthlyUsd).toEqual({ min: 18.25, max: 18.25 });
+    // cost-unverified-price is added at synth, by the stack's aspects.
+    invokeAspects(workloads);
     expect(warningsOf(workloads).filter((w) => w.includes('cost-unverified-price'))).toEqual([]);
   });
 
