@@ -23,9 +23,13 @@ import {
   PullThroughCache,
   Registry,
   SageMakerMlflow,
+  AwsLoadBalancerController,
+  ContainerLogs,
+  TeamBudgetAlarms,
+  TraceExportRole,
 } from '../../lib/aws';
 import { Accelerator, Capacity, ModelSpec, Quantization, sizeLlamaCpp } from '../../lib/core';
-import { probeId, propertyApp, PropertyCase, runCase } from './harness';
+import { declaredBudgets, probeId, propertyApp, PropertyCase, runCase } from './harness';
 
 // Hostile values for every prop of every public AWS construct (see harness.ts for the values
 // and api-rules.ts for the AWS rules the synthesized values are checked against).
@@ -86,9 +90,21 @@ function autoModeStacks(): { cluster: EksCluster; workloads: TerraformStack } {
 }
 let sharedAutoMode: ReturnType<typeof autoModeStacks> | undefined;
 
+/** A `build` that makes a stack with a cluster and calls `make` on it. */
+function withCluster(
+  make: (s: TerraformStack, cluster: EksCluster, p: any) => void,
+): (p: any) => TerraformStack[] {
+  return (p) => {
+    const s = awsStack();
+    make(s, new EksCluster(s, 'Cluster', { network: network(s) }), p);
+    return [s];
+  };
+}
+
 const cases: PropertyCase<any>[] = [
   {
     name: 'GpuNetwork',
+    covers: 'aws.GpuNetwork',
     base: () => ({ availabilityZones: ['us-east-1a', 'us-east-1b'], trainingAvailabilityZone: 'us-east-1a' }),
     props: {
       cidr: 'string',
@@ -133,6 +149,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'EksCluster',
+    covers: 'aws.EksCluster',
     base: () => ({}),
     props: {
       clusterName: 'string',
@@ -167,6 +184,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'EksCluster nodeRepair',
+    covers: 'aws.EksCluster',
     base: () => ({
       nodeAutoRepair: true,
       nodeRepair: {
@@ -212,6 +230,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'EksCluster.addWorkloadRole',
+    covers: 'aws.EksCluster.addWorkloadRole',
     base: () => ({ namespace: 'llm', serviceAccount: 'vllm' }),
     props: { namespace: 'string', serviceAccount: 'string', managedPolicies: 'strings' },
     probe: (p) => fixture().cluster.addWorkloadRole(probeId('Role'), p),
@@ -223,6 +242,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'TrainingNodeGroup',
+    covers: { 'aws.EksCluster.addTrainingNodeGroup': '', 'aws.TrainingNodeGroup': '' },
     base: () => ({ accelerator: Accelerator.H100, nodes: 2, capacity: Capacity.onDemand() }),
     props: {
       nodes: 'int',
@@ -251,6 +271,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'InferenceNodeGroup',
+    covers: { 'aws.EksCluster.addInferenceNodeGroup': '', 'aws.InferenceNodeGroup': '' },
     base: () => ({ accelerator: Accelerator.L40S, minNodes: 0, maxNodes: 4 }),
     props: {
       minNodes: 'int',
@@ -278,6 +299,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'CpuInferenceNodeGroup',
+    covers: 'aws.CpuInferenceNodeGroup',
     base: () => ({
       sizing: sizeLlamaCpp({ model: ModelSpec.LLAMA_3_1_8B, quantization: Quantization.GGUF_Q4_K_M }),
     }),
@@ -306,6 +328,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'LustreWeightCache',
+    covers: 'aws.LustreWeightCache',
     base: () => ({ bucketName: 'models-123' }),
     props: {
       bucketName: 'string',
@@ -329,6 +352,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'MountpointS3CsiDriver',
+    covers: 'aws.MountpointS3CsiDriver',
     base: () => ({ buckets: [{ bucketName: 'models-123', prefix: 'llama/' }] }),
     props: {
       buckets: 'object',
@@ -350,6 +374,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'CheckpointStore',
+    covers: 'aws.CheckpointStore',
     base: () => ({ lustre: { capacityGiB: 1200 } }),
     props: {
       bucketName: 'string',
@@ -375,6 +400,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'Registry',
+    covers: 'aws.Registry',
     base: () => ({ repositories: ['serving'] }),
     props: {
       repositories: 'strings',
@@ -433,6 +459,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'Monitoring',
+    covers: 'aws.Monitoring',
     base: () => ({ emails: ['oncall@example.com'] }),
     props: {
       region: 'string',
@@ -456,6 +483,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'BudgetAlarm',
+    covers: 'aws.BudgetAlarm',
     base: () => ({ monthlyLimitUsd: 1000, emails: ['finops@example.com'] }),
     props: {
       monthlyLimitUsd: 'number',
@@ -478,6 +506,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'AlertTopic',
+    covers: 'aws.AlertTopic',
     base: () => ({ emails: ['oncall@example.com'] }),
     props: { emails: 'strings', 'emails.0': 'string' },
     build: (p) => {
@@ -488,6 +517,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'Karpenter',
+    covers: 'aws.Karpenter',
     base: () => ({}),
     props: { replicas: 'int' },
     build: (p) => {
@@ -497,6 +527,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'KarpenterGpuNodePool',
+    covers: 'aws.KarpenterGpuNodePool',
     base: () => ({ accelerator: Accelerator.H100, maxGpus: 64 }),
     props: {
       gpusPerNode: 'int',
@@ -532,6 +563,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'MlflowStore',
+    covers: 'aws.MlflowStore',
     base: () => ({}),
     props: {
       namespace: 'string',
@@ -562,6 +594,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'SageMakerMlflow',
+    covers: 'aws.SageMakerMlflow',
     base: () => ({ trackingServerName: 'llm' }),
     props: {
       trackingServerName: 'string',
@@ -580,6 +613,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'EksCluster autoMode',
+    covers: 'aws.EksCluster',
     base: () => ({ autoMode: {} }),
     props: {
       autoMode: 'object',
@@ -624,6 +658,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'AutoModeGpuNodePool',
+    covers: 'aws.AutoModeGpuNodePool',
     base: () => ({ accelerator: Accelerator.H100, maxGpus: 64 }),
     props: {
       gpusPerNode: 'int',
@@ -660,6 +695,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'EbsStorageClass',
+    covers: 'aws.EbsStorageClass',
     base: () => ({
       kmsKey: { keyArn: 'arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789' },
     }),
@@ -685,6 +721,63 @@ const cases: PropertyCase<any>[] = [
       new EbsStorageClass(platform, 'Gp3', { cluster, ...p });
       return [infra, platform];
     },
+  },
+  {
+    name: 'TeamBudgetAlarms (and TeamBudgets.declare)',
+    covers: 'aws.TeamBudgetAlarms',
+    base: () => ({
+      budgets: { teams: [{ team: 'search', monthlyLimitUsd: 20000, emails: ['search@example.com'] }] },
+    }),
+    props: {
+      budgets: 'object',
+      'budgets.teams': 'object',
+      'budgets.teams.0.team': 'string',
+      'budgets.teams.0.monthlyLimitUsd': 'number',
+      'budgets.teams.0.emails': 'strings',
+      'budgets.tagKey': 'string',
+      activateCostAllocationTag: 'bool',
+    },
+    build: (p) => {
+      const s = awsStack();
+      new TeamBudgetAlarms(s, 'TeamBudgets', { ...p, budgets: declaredBudgets(p.budgets) });
+      return [s];
+    },
+  },
+  {
+    name: 'AwsLoadBalancerController',
+    covers: 'aws.AwsLoadBalancerController',
+    base: () => ({}),
+    props: { replicas: 'int' },
+    build: (p) => {
+      const infra = awsStack();
+      const cluster = new EksCluster(infra, 'Cluster', { network: network(infra) });
+      const platform = new TerraformStack(infra.node.root as any, 'platform');
+      new HelmProvider(platform, 'helm', {});
+      new AwsLoadBalancerController(platform, 'Lbc', { cluster, ...p });
+      return [infra, platform];
+    },
+  },
+  {
+    name: 'TraceExportRole',
+    covers: 'aws.TraceExportRole',
+    base: () => ({}),
+    props: { namespace: 'string', serviceAccount: 'string' },
+    probe: (p) => new TraceExportRole(fixture().stack, probeId('X'), { cluster: fixture().cluster, ...p }),
+    build: withCluster((s, cluster, p) => new TraceExportRole(s, 'TraceExport', { cluster, ...p })),
+  },
+  {
+    name: 'ContainerLogs',
+    covers: 'aws.ContainerLogs',
+    base: () => ({}),
+    props: {
+      retentionDays: 'int',
+      shipper: 'object',
+      'shipper.namespace': 'string',
+      'shipper.serviceAccount': 'string',
+      protectFromDestroy: 'bool',
+    },
+    probe: (p) => new ContainerLogs(fixture().stack, probeId('L'), { cluster: fixture().cluster, ...p }),
+    build: withCluster((s, cluster, p) => new ContainerLogs(s, 'Logs', { cluster, ...p })),
   },
 ];
 

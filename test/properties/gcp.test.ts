@@ -12,7 +12,10 @@ import { ComputeClass } from '../../lib/gcp/compute-class';
 import { Monitoring } from '../../lib/gcp/monitoring';
 import { GkeNetwork } from '../../lib/gcp/network';
 import { GcpPrincipal } from '../../lib/gcp/principal';
-import { probeId, propertyApp, PropertyCase, runCase } from './harness';
+import { LogManagement } from '../../lib/gcp/log-management';
+import { TeamBudgetAlarms } from '../../lib/gcp/team-budget-alarms';
+import { TraceExportGrant } from '../../lib/gcp/trace-export';
+import { declaredBudgets, probeId, propertyApp, PropertyCase, runCase } from './harness';
 
 // Hostile values for every prop of every public Google Cloud construct (see harness.ts for the
 // values and api-rules.ts for the Google Cloud rules the synthesized values are checked against).
@@ -26,6 +29,15 @@ function gcpStack(): TerraformStack {
 function cluster(stack: TerraformStack): GkeCluster {
   const network = new GkeNetwork(stack, 'Network', { project: 'my-proj', region: 'us-central1' });
   return new GkeCluster(stack, 'Cluster', { network });
+}
+
+/** A `build` that makes a stack and calls `make` on it. */
+function inStack(make: (s: TerraformStack, p: any) => void): (p: any) => TerraformStack[] {
+  return (p) => {
+    const s = gcpStack();
+    make(s, p);
+    return [s];
+  };
 }
 
 /** Shared fixture for probes: one network and cluster per test file. */
@@ -42,6 +54,7 @@ function fixture(): { stack: TerraformStack; network: GkeNetwork; cluster: GkeCl
 const cases: PropertyCase<any>[] = [
   {
     name: 'ComputeClass',
+    covers: 'gcp.ComputeClass',
     base: () => ({ accelerator: Accelerator.L4, gpusPerNode: 1 }),
     props: {
       name: 'string',
@@ -69,6 +82,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'GkeNetwork',
+    covers: 'gcp.GkeNetwork',
     base: () => ({ project: 'my-proj', region: 'us-central1' }),
     props: {
       project: 'string',
@@ -87,6 +101,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'GkeCluster',
+    covers: 'gcp.GkeCluster',
     base: () => ({}),
     props: {
       name: 'string',
@@ -119,6 +134,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'TrainingNodePool',
+    covers: { 'gcp.GkeCluster.addTrainingNodePool': '', 'gcp.TrainingNodePool': '' },
     base: () => ({ accelerator: Accelerator.H100, nodes: 2, zone: 'us-central1-a' }),
     props: {
       nodes: 'int',
@@ -143,6 +159,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'InferenceNodePool',
+    covers: { 'gcp.GkeCluster.addInferenceNodePool': '', 'gcp.InferenceNodePool': '' },
     base: () => ({ accelerator: Accelerator.L4, minNodes: 0, maxNodes: 2 }),
     props: {
       minNodes: 'int',
@@ -169,6 +186,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'CpuInferenceNodePool',
+    covers: 'gcp.CpuInferenceNodePool',
     base: () => ({
       sizing: sizeLlamaCpp({ model: ModelSpec.LLAMA_3_1_8B, quantization: Quantization.GGUF_Q4_K_M }),
     }),
@@ -194,6 +212,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'CheckpointBucket',
+    covers: 'gcp.CheckpointBucket',
     base: () => ({ bucketName: 'acme-ckpt', location: 'US' }),
     props: {
       bucketName: 'string',
@@ -215,6 +234,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'ArtifactRegistry',
+    covers: 'gcp.ArtifactRegistry',
     base: () => ({ location: 'us-central1' }),
     props: {
       location: 'string',
@@ -234,6 +254,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'BudgetAlarm',
+    covers: 'gcp.BudgetAlarm',
     base: () => ({
       billingAccount: '012345-6789AB-CDEF01',
       project: 'my-proj',
@@ -259,6 +280,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'Monitoring',
+    covers: 'gcp.Monitoring',
     base: () => ({ emails: ['oncall@example.com'] }),
     props: {
       project: 'string',
@@ -306,6 +328,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'MlflowStore',
+    covers: 'gcp.MlflowStore',
     base: () => ({
       projectNumber: '123456789012',
       bucketName: 'acme-mlflow-artifacts',
@@ -335,6 +358,62 @@ const cases: PropertyCase<any>[] = [
       new MlflowStore(s, 'Mlflow', { cluster: cluster(s), ...p });
       return [s];
     },
+  },
+  {
+    name: 'TeamBudgetAlarms (and TeamBudgets.declare)',
+    covers: 'gcp.TeamBudgetAlarms',
+    base: () => ({
+      budgets: { teams: [{ team: 'search', monthlyLimitUsd: 20000, emails: ['search@example.com'] }] },
+      billingAccount: '012345-6789AB-CDEF01',
+      project: 'my-proj',
+      projectNumber: '123456789012',
+    }),
+    props: {
+      budgets: 'object',
+      'budgets.teams': 'object',
+      'budgets.teams.0.team': 'string',
+      'budgets.teams.0.monthlyLimitUsd': 'number',
+      'budgets.teams.0.emails': 'strings',
+      'budgets.tagKey': 'string',
+      billingAccount: 'string',
+      project: 'string',
+      projectNumber: 'string',
+    },
+    build: inStack(
+      (s, p) => new TeamBudgetAlarms(s, 'TeamBudgets', { ...p, budgets: declaredBudgets(p.budgets) }),
+    ),
+  },
+  {
+    name: 'TraceExportGrant',
+    covers: 'gcp.TraceExportGrant',
+    base: () => ({
+      project: 'my-proj',
+      principal: GcpPrincipal.kubernetesServiceAccount({
+        projectNumber: '123456789012',
+        project: 'my-proj',
+        namespace: 'observability',
+        serviceAccount: 'otel-collector',
+      }),
+    }),
+    props: { project: 'string', principal: 'object' },
+    build: inStack((s, p) => new TraceExportGrant(s, 'TraceExport', p)),
+  },
+  {
+    name: 'LogManagement',
+    covers: 'gcp.LogManagement',
+    base: () => ({ project: 'my-proj', exclusions: [{ name: 'debug', filter: 'severity<INFO' }] }),
+    props: {
+      project: 'string',
+      retentionDays: 'int',
+      excludeProbeAccessLogs: 'bool',
+      exclusions: 'object',
+      'exclusions.0.name': 'string',
+      'exclusions.0.filter': 'string',
+      'exclusions.0.description': 'string',
+      notificationChannelIds: 'strings',
+      namespaces: 'strings',
+    },
+    build: inStack((s, p) => new LogManagement(s, 'Logs', p)),
   },
 ];
 

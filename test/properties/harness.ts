@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Testing, TerraformStack } from 'cdktf';
 import * as fc from 'fast-check';
-import { ValidationError } from '../../lib/core';
+import { TeamBudgets, ValidationError } from '../../lib/core';
 import { synthJson } from '../util';
 import { apiRuleProblems } from './api-rules';
 
@@ -72,6 +72,15 @@ export const ARBITRARY: Record<Kind, fc.Arbitrary<unknown>> = {
 export interface PropertyCase<P> {
   /** A name for the report. */
   readonly name: string;
+  /**
+   * What the case's props are props of, for the coverage test (coverage.test.ts reads it from
+   * the source, so it is a literal): `'<module>.<Class>'` (constructor props) or
+   * `'<module>.<Class>.<addMethod>'` (the method's options), optionally with `:<prop>` when the
+   * case's props are the nested props of that prop; or an object of such targets, each with the
+   * prefix of the case's paths that belongs to it (`''` for all). A case of a factory or a
+   * function that no construct target lists has none.
+   */
+  readonly covers?: string | Record<string, string>;
   /** Props that synthesize cleanly. */
   readonly base: () => P;
   /** Each prop path (dot-separated, numeric parts index arrays) with its kind. */
@@ -101,6 +110,26 @@ let outdir: string | undefined;
 export function propertyApp(): App {
   outdir ??= mkdtempSync(join(tmpdir(), 'cdktf-ai-infra-properties-'));
   return Testing.app({ outdir });
+}
+
+/**
+ * `TeamBudgets.declare(options)` when `v` looks like its options, else `v` itself: the
+ * TeamBudgetAlarms cases try hostile declarations and hostile `budgets` values both.
+ */
+export function declaredBudgets(v: any): any {
+  return v && typeof v === 'object' && 'teams' in v ? TeamBudgets.declare(v) : v;
+}
+
+/** How many values each way took, for measuring the suites' cost (PROPERTY_COUNTS=<file>). */
+export const COUNTS = { probes: 0, builds: 0, synths: 0 };
+if (process.env.PROPERTY_COUNTS) {
+  afterAll(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('fs').appendFileSync(
+      process.env.PROPERTY_COUNTS!,
+      `${expect.getState().testPath} ${JSON.stringify(COUNTS)}\n`,
+    );
+  });
 }
 
 let probeCount = 0;
@@ -148,6 +177,7 @@ export function tryValue<P>(c: PropertyCase<P>, path: string, value: unknown): s
   let stacks: TerraformStack[];
   if (c.probe) {
     try {
+      COUNTS.probes++;
       c.probe(props);
     } catch (e) {
       if (e instanceof ValidationError) {
@@ -158,8 +188,10 @@ export function tryValue<P>(c: PropertyCase<P>, path: string, value: unknown): s
     }
   }
   try {
+    COUNTS.builds++;
     stacks = c.build(props);
     for (const s of stacks) {
+      COUNTS.synths++;
       const problems = apiRuleProblems(synthJson(s));
       if (problems.length) return `${path}=${show(value)}: synthesized ${problems.slice(0, 3).join('; ')}`;
     }
@@ -184,12 +216,26 @@ export function tryValue<P>(c: PropertyCase<P>, path: string, value: unknown): s
 export function runCase<P>(c: PropertyCase<P>, numRuns = 25): string[] {
   const problems: string[] = [];
   try {
+    COUNTS.builds++;
     for (const s of c.build(c.base())) {
+      COUNTS.synths++;
       const base = apiRuleProblems(synthJson(s));
       if (base.length) problems.push(`base props: ${base.slice(0, 3).join('; ')}`);
     }
   } catch (e) {
     problems.push(`base props threw ${String(e).slice(0, 200)}`);
+  }
+  if (c.probe) {
+    // A probe shares its fixture with every other value: one that rejects the base props (or
+    // rejects them the second time, a clash in the shared fixture) would settle values wrongly.
+    for (let i = 0; i < 2; i++) {
+      try {
+        COUNTS.probes++;
+        c.probe(c.base());
+      } catch (e) {
+        problems.push(`probe of the base props threw ${String(e).slice(0, 200)}`);
+      }
+    }
   }
   for (const [path, kind] of Object.entries(c.props)) {
     for (const v of HOSTILE[kind]) {

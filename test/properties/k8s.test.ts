@@ -1,6 +1,7 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { Accelerator, ModelSpec, Quantization, TaintEffect } from '../../lib/core';
 import {
   GatewayImplementation,
@@ -44,8 +45,13 @@ import {
   Loki,
   TelemetryStorage,
   Tempo,
+  LogDestination,
+  LogShipper,
+  OpenCost,
+  TraceBackend,
+  TraceCollector,
 } from '../../lib/k8s';
-import { propertyApp, PropertyCase, runCase } from './harness';
+import { probeId, propertyApp, PropertyCase, runCase } from './harness';
 
 // Hostile values for every prop of every public Kubernetes construct. The Kubernetes rules the
 // synthesized objects are checked against (names, labels, quantities, env names, tolerations,
@@ -60,6 +66,45 @@ function stacks(): { app: App; platform: TerraformStack; workloads: TerraformSta
     return s;
   };
   return { app, platform: mk('platform'), workloads: mk('workloads') };
+}
+
+/** One platform and one workloads stack per test file, where probes build their constructs. */
+let shared: ReturnType<typeof stacks> | undefined;
+
+/**
+ * `build` and `probe` of a case whose construct goes into one stack: `make` builds it into the
+ * platform stack of a fresh app (build) or into a fresh scope of the shared platform stack (probe).
+ */
+function inPlatform(
+  make: (s: Construct, p: any) => void,
+  probe = true,
+): Pick<PropertyCase<any>, 'build' | 'probe'> {
+  return {
+    build: (p) => {
+      const { platform } = stacks();
+      make(platform, p);
+      return [platform];
+    },
+    probe: probe ? (p) => make(new Construct((shared ??= stacks()).platform, probeId('P')), p) : undefined,
+  };
+}
+
+/**
+ * {@link inPlatform} for the workloads stack. `probe` false for a construct that allows one of its
+ * kind (name and namespace) per stack.
+ */
+function inWorkloads(
+  make: (s: Construct, p: any) => void,
+  probe = true,
+): Pick<PropertyCase<any>, 'build' | 'probe'> {
+  return {
+    build: (p) => {
+      const { workloads } = stacks();
+      make(workloads, p);
+      return [workloads];
+    },
+    probe: probe ? (p) => make(new Construct((shared ??= stacks()).workloads, probeId('W')), p) : undefined,
+  };
 }
 
 /** Llama 3.1 405B BF16 on 2 nodes of 8 x H100, over EFA. */
@@ -113,6 +158,7 @@ function loraServer(adapter: () => LoraAdapter): TerraformStack[] {
 const cases: PropertyCase<any>[] = [
   {
     name: 'ModelServer across nodes',
+    covers: 'k8s.ModelServer',
     base: () => ({ ...MULTI_NODE }),
     props: {
       name: 'string',
@@ -122,14 +168,11 @@ const cases: PropertyCase<any>[] = [
       'autoscaling.maxReplicas': 'int',
       'autoscaling.prometheusUrl': 'string',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new ModelServer(workloads, 'Llama405B', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new ModelServer(s, 'Llama405B', p)),
   },
   {
     name: 'LlamaCppServer',
+    covers: 'k8s.LlamaCppServer',
     base: () => ({
       model: ModelSpec.LLAMA_3_1_8B,
       quantization: Quantization.GGUF_Q4_K_M,
@@ -161,41 +204,32 @@ const cases: PropertyCase<any>[] = [
       'networkPolicy.clientCidrs': 'strings',
       podDisruptionBudget: 'bool',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new LlamaCppServer(workloads, 'Llama8BCpu', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new LlamaCppServer(s, 'Llama8BCpu', p)),
   },
   {
     name: 'ServingFabric.efa',
     base: () => ({ devicesPerNode: 32 }),
     props: { devicesPerNode: 'int', hugePages2MiB: 'int' },
-    build: (p) => {
-      const { workloads } = stacks();
-      new ModelServer(workloads, 'Llama405B', { ...MULTI_NODE, fabric: ServingFabric.efa(p) });
-      return [workloads];
-    },
+    ...inWorkloads(
+      (s, p) => new ModelServer(s, 'Llama405B', { ...MULTI_NODE, fabric: ServingFabric.efa(p) }),
+    ),
   },
   {
     name: 'ServingFabric.gkeDeviceNetworks',
     base: () => ({ networks: ['vpc1', 'vpc2'] }),
     props: { networks: 'strings' },
-    build: (p) => {
-      const { workloads } = stacks();
-      new ModelServer(workloads, 'Llama405B', { ...MULTI_NODE, fabric: ServingFabric.gkeDeviceNetworks(p) });
-      return [workloads];
-    },
+    ...inWorkloads(
+      (s, p) =>
+        new ModelServer(s, 'Llama405B', { ...MULTI_NODE, fabric: ServingFabric.gkeDeviceNetworks(p) }),
+    ),
   },
   {
     name: 'ServingFabric.rdma',
     base: () => ({ resources: { 'rdma/ib': 8 } }),
     props: { resources: 'map' },
-    build: (p) => {
-      const { workloads } = stacks();
-      new ModelServer(workloads, 'Llama405B', { ...MULTI_NODE, fabric: ServingFabric.rdma(p.resources) });
-      return [workloads];
-    },
+    ...inWorkloads(
+      (s, p) => new ModelServer(s, 'Llama405B', { ...MULTI_NODE, fabric: ServingFabric.rdma(p.resources) }),
+    ),
   },
   {
     name: 'TrainingJob over GKE GPUDirect (ServingFabric.gkeDeviceNetworks machineType / ncclPlugin)',
@@ -230,6 +264,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'WeightVolume (Mountpoint for S3)',
+    covers: 'k8s.WeightVolume',
     base: () => ({
       namespace: 'llm',
       source: { bucketName: 'models-123', region: 'us-east-1', prefix: 'llama/' },
@@ -242,14 +277,13 @@ const cases: PropertyCase<any>[] = [
       'source.prefix': 'string',
       'source.readMiBPerSecond': 'number',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new WeightVolume(workloads, 'Models', { ...p, source: WeightVolumeSource.s3Mountpoint(p.source) });
-      return [workloads];
-    },
+    ...inWorkloads(
+      (s, p) => new WeightVolume(s, 'Models', { ...p, source: WeightVolumeSource.s3Mountpoint(p.source) }),
+    ),
   },
   {
     name: 'WeightVolume (Cloud Storage FUSE)',
+    covers: 'k8s.WeightVolume',
     base: () => ({
       namespace: 'llm',
       source: { bucketName: 'models-123', onlyDir: 'llama', fileCacheGiB: 10 },
@@ -260,21 +294,20 @@ const cases: PropertyCase<any>[] = [
       'source.fileCacheGiB': 'int',
       'source.readMiBPerSecond': 'number',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      const v = new WeightVolume(workloads, 'Models', { ...p, source: WeightVolumeSource.gcsFuse(p.source) });
-      new ModelServer(workloads, 'Server', {
+    ...inWorkloads((s, p) => {
+      const v = new WeightVolume(s, 'Models', { ...p, source: WeightVolumeSource.gcsFuse(p.source) });
+      new ModelServer(s, 'Server', {
         model: ModelSpec.LLAMA_3_1_8B,
         quantization: Quantization.AWQ,
         accelerator: Accelerator.L4,
         namespace: 'llm',
         weights: v.weights({ path: 'llama' }),
       });
-      return [workloads];
-    },
+    }),
   },
   {
     name: 'WeightVolume (FSx for Lustre)',
+    covers: 'k8s.WeightVolume',
     base: () => ({
       namespace: 'llm',
       source: {
@@ -292,14 +325,13 @@ const cases: PropertyCase<any>[] = [
       'source.subPath': 'string',
       'source.throughputMBps': 'number',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new WeightVolume(workloads, 'Models', { ...p, source: WeightVolumeSource.fsxLustre(p.source) });
-      return [workloads];
-    },
+    ...inWorkloads(
+      (s, p) => new WeightVolume(s, 'Models', { ...p, source: WeightVolumeSource.fsxLustre(p.source) }),
+    ),
   },
   {
     name: 'HyperdiskMlWeightCache',
+    covers: 'k8s.HyperdiskMlWeightCache',
     base: () => ({ namespace: 'llm', source: 'gs://models-123/llama/', sizeGiB: 40 }),
     props: {
       namespace: 'string',
@@ -311,14 +343,11 @@ const cases: PropertyCase<any>[] = [
       serviceAccountName: 'string',
       protectFromDestroy: 'bool',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new HyperdiskMlWeightCache(workloads, 'Cache', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new HyperdiskMlWeightCache(s, 'Cache', p)),
   },
   {
     name: 'PrefetchedWeightCache',
+    covers: 'k8s.PrefetchedWeightCache',
     base: () => ({
       namespace: 'llm',
       source: 's3://models-123/llama/',
@@ -336,14 +365,11 @@ const cases: PropertyCase<any>[] = [
       readRate: 'object',
       'readRate.mibPerSecond': 'number',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new PrefetchedWeightCache(workloads, 'Cache', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new PrefetchedWeightCache(s, 'Cache', p)),
   },
   {
     name: 'ImagePrePuller',
+    covers: 'k8s.ImagePrePuller',
     base: () => ({ images: [IMAGES.vllm], accelerator: Accelerator.L4, namespace: 'llm' }),
     props: {
       images: 'object',
@@ -356,14 +382,11 @@ const cases: PropertyCase<any>[] = [
       'tolerations.0.key': 'string',
       accelerator: 'object',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new ImagePrePuller(workloads, 'PrePull', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new ImagePrePuller(s, 'PrePull', p)),
   },
   {
     name: 'ModelServer loraAdapters and maxLoras',
+    covers: 'k8s.ModelServer',
     base: () => ({
       loraAdapters: [
         LoraAdapter.fromBucket('support', 's3://acme-models/lora/support/', { rank: 16 }),
@@ -371,11 +394,7 @@ const cases: PropertyCase<any>[] = [
       ],
     }),
     props: { loraAdapters: 'object', maxLoras: 'int', 'loraAdapters.0': 'object' },
-    build: (p) => {
-      const { workloads } = stacks();
-      new ModelServer(workloads, 'Llama8B', { ...LORA_SERVER, ...p });
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new ModelServer(s, 'Llama8B', { ...LORA_SERVER, ...p })),
   },
   {
     name: 'LoraAdapter.fromHuggingFace',
@@ -417,6 +436,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'StandaloneInferencePool',
+    covers: 'k8s.StandaloneInferencePool',
     base: () => ({}),
     props: {
       name: 'string',
@@ -436,6 +456,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'InferencePool',
+    covers: 'k8s.InferencePool',
     base: () => ({}),
     props: { name: 'string', eppReplicas: 'int', eppCpu: 'string', eppMemoryGiB: 'number' },
     build: (p) => {
@@ -450,12 +471,13 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'InferenceGateway and addModel',
-    base: () => ({ namespace: 'llm', model: { weight: 100 } }),
+    covers: { 'k8s.InferenceGateway': '', 'k8s.InferenceGateway.addModel': 'model' },
+    base: () => ({ namespace: 'llm', model: { variants: [{ weight: 100 }] } }),
     props: {
       name: 'string',
       namespace: 'string',
       'model.modelName': 'string',
-      'model.weight': 'int',
+      'model.variants.0.weight': 'int',
       'model.hostnames': 'strings',
       'model.requestTimeoutSeconds': 'int',
       'model.paths': 'strings',
@@ -467,12 +489,12 @@ const cases: PropertyCase<any>[] = [
         backend: ModelServerBackend.of(server),
         platform: gatewayPlatform,
       });
-      const { weight, ...modelOptions } = model ?? {};
+      const { variants, ...modelOptions } = model ?? {};
       new InferenceGateway(workloads, 'Gateway', { ...gatewayProps, platform: gatewayPlatform }).addModel(
         'Llama8B',
         {
           ...modelOptions,
-          variants: [{ pool, weight }],
+          variants: [{ pool, weight: variants?.[0]?.weight }],
         },
       );
       return [platform, workloads];
@@ -480,17 +502,18 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'InferenceGateway and addServiceModel (a llama.cpp server)',
-    base: () => ({ weight: 100 }),
+    covers: 'k8s.InferenceGateway.addServiceModel',
+    base: () => ({ variants: [{ weight: 100 }] }),
     props: {
       modelName: 'string',
-      weight: 'int',
+      'variants.0.weight': 'int',
       hostnames: 'strings',
       requestTimeoutSeconds: 'int',
       paths: 'strings',
     },
     build: (p) => {
       const { platform, workloads, gatewayPlatform } = gatewayFixture();
-      const { weight, ...modelOptions } = p;
+      const { variants, ...modelOptions } = p;
       const backend = new LlamaCppServer(workloads, 'Llama8BCpu', {
         model: ModelSpec.LLAMA_3_1_8B,
         quantization: Quantization.GGUF_Q4_K_M,
@@ -501,12 +524,16 @@ const cases: PropertyCase<any>[] = [
       new InferenceGateway(workloads, 'Gateway', {
         namespace: 'llm',
         platform: gatewayPlatform,
-      }).addServiceModel('Llama8BCpu', { ...modelOptions, variants: [{ backend, weight }] });
+      }).addServiceModel('Llama8BCpu', {
+        ...modelOptions,
+        variants: [{ backend, weight: variants?.[0]?.weight }],
+      });
       return [platform, workloads];
     },
   },
   {
     name: 'GpuPlatform',
+    covers: 'k8s.GpuPlatform',
     base: () => ({ nodeImage: GpuNodeImage.DRIVER_TOOLKIT_AND_DEVICE_PLUGIN }),
     props: {
       nodeImage: 'string',
@@ -519,14 +546,11 @@ const cases: PropertyCase<any>[] = [
       profilingMetrics: 'bool',
       standaloneDcgm: 'bool',
     },
-    build: (p) => {
-      const { platform } = stacks();
-      new GpuPlatform(platform, 'Gpu', p);
-      return [platform];
-    },
+    ...inPlatform((s, p) => new GpuPlatform(s, 'Gpu', p)),
   },
   {
     name: 'MonitoringStack',
+    covers: 'k8s.MonitoringStack',
     base: () => ({}),
     props: {
       releaseName: 'string',
@@ -545,8 +569,7 @@ const cases: PropertyCase<any>[] = [
       'receivers.email.smarthost': 'string',
       gpuHourlyPrices: 'object',
     },
-    build: (p) => {
-      const { platform } = stacks();
+    ...inPlatform((s, p) => {
       const props = { ...p };
       if (props.receivers?.slack)
         props.receivers = {
@@ -570,12 +593,12 @@ const cases: PropertyCase<any>[] = [
         props.grafanaAdminSecret = { name: 'grafana-admin', ...props.grafanaAdminSecret };
       if (props.remoteWrite)
         props.remoteWrite = { url: 'https://aps.example.com/api/v1/remote_write', ...props.remoteWrite };
-      new MonitoringStack(platform, 'Monitoring', props);
-      return [platform];
-    },
+      new MonitoringStack(s, 'Monitoring', props);
+    }),
   },
   {
     name: 'TrainingQueues',
+    covers: 'k8s.TrainingQueues',
     base: () => ({ flavors: [FLAVOR], namespaces: ['research'] }),
     props: {
       name: 'string',
@@ -589,14 +612,11 @@ const cases: PropertyCase<any>[] = [
       'flavors.0.nodeTaints': 'object',
       'flavors.0.extraResources': 'map',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new TrainingQueues(workloads, 'Queues', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new TrainingQueues(s, 'Queues', p)),
   },
   {
     name: 'TrainingQueues multiKueue',
+    covers: 'k8s.TrainingQueues',
     base: () => ({
       multiKueue: { workers: [{ name: 'us-east-1-h100', kubeconfigSecretName: 'worker-us-east-1' }] },
     }),
@@ -607,28 +627,25 @@ const cases: PropertyCase<any>[] = [
       'multiKueue.workers.0.name': 'string',
       'multiKueue.workers.0.kubeconfigSecretName': 'string',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new TrainingQueues(workloads, 'Queues', { flavors: [FLAVOR], namespaces: ['research'], ...p });
-      return [workloads];
-    },
+    ...inWorkloads(
+      (s, p) => new TrainingQueues(s, 'Queues', { flavors: [FLAVOR], namespaces: ['research'], ...p }),
+    ),
   },
   {
     name: 'TrainingQueues topology levels (TrainingTopology.custom)',
     base: () => ({ levels: ['example.com/block', 'example.com/rack', 'kubernetes.io/hostname'] }),
     props: { levels: 'strings', 'levels.0': 'string', 'levels.2': 'string' },
-    build: (p) => {
-      const { workloads } = stacks();
-      new TrainingQueues(workloads, 'Queues', {
+    ...inWorkloads((s, p) => {
+      new TrainingQueues(s, 'Queues', {
         flavors: [FLAVOR],
         namespaces: ['research'],
         topology: TrainingTopology.custom(p.levels),
       });
-      return [workloads];
-    },
+    }),
   },
   {
     name: 'TrainingJob topology',
+    covers: 'k8s.TrainingJob',
     base: () => ({
       image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
       command: ['torchrun', 'train.py'],
@@ -650,14 +667,11 @@ const cases: PropertyCase<any>[] = [
       'topology.levels': 'strings',
       queueName: 'string',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new TrainingJob(workloads, 'Train', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new TrainingJob(s, 'Train', p)),
   },
   {
     name: 'MpiJob',
+    covers: 'k8s.MpiJob',
     base: () => ({
       image: 'registry.example.com/ds-train:2026.12.1',
       command: ['deepspeed', '--hostfile', '/etc/mpi/hostfile', 'train.py'],
@@ -689,14 +703,11 @@ const cases: PropertyCase<any>[] = [
       workerCommand: 'strings',
       terminationGracePeriodSeconds: 'int',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new MpiJob(workloads, 'Mpi', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new MpiJob(s, 'Mpi', p)),
   },
   {
     name: 'NcclTest',
+    covers: 'k8s.NcclTest',
     base: () => ({
       image: 'registry.example.com/nccl-tests:2.27.7-efa',
       workers: 2,
@@ -717,34 +728,25 @@ const cases: PropertyCase<any>[] = [
       env: 'map',
       name: 'string',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new NcclTest(workloads, 'Nccl', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new NcclTest(s, 'Nccl', p)),
   },
   {
     name: 'SlurmOperator',
+    covers: 'k8s.SlurmOperator',
     base: () => ({ watchNamespaces: ['slurm'] }),
     props: { namespace: 'string', watchNamespaces: 'strings', certManager: 'bool' },
-    build: (p) => {
-      const { platform } = stacks();
-      new SlurmOperator(platform, 'Slurm', p);
-      return [platform];
-    },
+    ...inPlatform((s, p) => new SlurmOperator(s, 'Slurm', p)),
   },
   {
     name: 'GkeNcclPlugin',
+    covers: 'k8s.GkeNcclPlugin',
     base: () => ({ transport: 'RDMA' }),
     props: { transport: 'string' },
-    build: (p) => {
-      const { platform } = stacks();
-      new GkeNcclPlugin(platform, 'Nccl', p);
-      return [platform];
-    },
+    ...inPlatform((s, p) => new GkeNcclPlugin(s, 'Nccl', p)),
   },
   {
     name: 'SlurmCluster',
+    covers: 'k8s.SlurmCluster',
     base: () => ({
       login: { rootAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ2x3kq alice@example.com'] },
       accounting: {
@@ -781,18 +783,17 @@ const cases: PropertyCase<any>[] = [
       'authKeys.slurmKey.name': 'string',
       'authKeys.jwtKey.key': 'string',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new SlurmCluster(workloads, 'Slurm', p).addNodeSet('H100', {
+    ...inWorkloads((s, p) => {
+      new SlurmCluster(s, 'Slurm', p).addNodeSet('H100', {
         accelerator: Accelerator.H100,
         replicas: 2,
         gpusPerNode: 8,
       });
-      return [workloads];
-    },
+    }, false),
   },
   {
     name: 'SlurmCluster.addNodeSet',
+    covers: 'k8s.SlurmCluster.addNodeSet',
     base: () => ({
       accelerator: Accelerator.H100,
       replicas: 2,
@@ -812,14 +813,11 @@ const cases: PropertyCase<any>[] = [
       nodeSelector: 'map',
       gresType: 'string',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new SlurmCluster(workloads, 'Slurm').addNodeSet('H100', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new SlurmCluster(s, 'Slurm').addNodeSet('H100', p), false),
   },
   {
     name: 'GkeDeviceNetworks',
+    covers: 'k8s.GkeDeviceNetworks',
     base: () => ({ networks: [{ name: 'gpu-1', vpc: 'gpu-net-1', subnet: 'gpu-subnet-1' }] }),
     props: {
       'networks.0.name': 'string',
@@ -828,14 +826,11 @@ const cases: PropertyCase<any>[] = [
       machineType: 'string',
       networks: 'object',
     },
-    build: (p) => {
-      const { platform } = stacks();
-      new GkeDeviceNetworks(platform, 'Nets', p);
-      return [platform];
-    },
+    ...inPlatform((s, p) => new GkeDeviceNetworks(s, 'Nets', p)),
   },
   {
     name: 'ModelServer with ServingEngine.SGLANG',
+    covers: 'k8s.ModelServer',
     base: () => ({
       model: ModelSpec.LLAMA_3_1_8B,
       quantization: Quantization.AWQ,
@@ -852,27 +847,21 @@ const cases: PropertyCase<any>[] = [
       extraArgs: 'strings',
       'autoscaling.maxReplicas': 'int',
     },
-    build: (p) => {
-      const { workloads } = stacks();
-      new ModelServer(workloads, 'Llama8B', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new ModelServer(s, 'Llama8B', p)),
   },
   {
     name: 'ServingEngine.tritonTensorRtLlm (multi-GPU options)',
     base: () => ({ tensorParallelSize: 4 }),
     props: { tensorParallelSize: 'int', pipelineParallelSize: 'int' },
-    build: (p) => {
-      const { workloads } = stacks();
-      new ModelServer(workloads, 'Llama70B', {
+    ...inWorkloads((s, p) => {
+      new ModelServer(s, 'Llama70B', {
         model: ModelSpec.LLAMA_3_1_70B,
         quantization: Quantization.FP8,
         accelerator: Accelerator.L40S,
         engine: ServingEngine.tritonTensorRtLlm(p),
         weights: WeightsSource.volume('trtllm', { accessMode: VolumeAccessMode.READ_ONLY_MANY }),
       });
-      return [workloads];
-    },
+    }),
   },
   {
     name: 'MetricsCollection.managedPrometheus',
@@ -895,6 +884,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'Tempo',
+    covers: 'k8s.Tempo',
     base: () => ({ storage: TelemetryStorage.s3({ bucket: 'acme-traces', region: 'us-west-2' }) }),
     props: {
       storage: 'object',
@@ -906,27 +896,21 @@ const cases: PropertyCase<any>[] = [
       memoryMiB: 'int',
       serviceAccountAnnotations: 'map',
     },
-    build: (p) => {
-      const { platform } = stacks();
-      new Tempo(platform, 'Tempo', p);
-      return [platform];
-    },
+    ...inPlatform((s, p) => new Tempo(s, 'Tempo', p)),
   },
   {
     name: 'InferenceGatewayPlatform',
+    covers: 'k8s.InferenceGatewayPlatform',
     base: () => ({ implementation: GatewayImplementation.istio() }),
     props: {
       implementation: 'object',
       crds: 'string',
     },
-    build: (p) => {
-      const { platform } = stacks();
-      new InferenceGatewayPlatform(platform, 'InferenceGateway', p);
-      return [platform];
-    },
+    ...inPlatform((s, p) => new InferenceGatewayPlatform(s, 'InferenceGateway', p)),
   },
   {
     name: 'NvSentinel',
+    covers: 'k8s.NvSentinel',
     base: () => ({ trainingNamespaces: ['training'] }),
     props: {
       namespace: 'string',
@@ -935,19 +919,18 @@ const cases: PropertyCase<any>[] = [
       trainingNamespaces: 'strings',
       defaultEvictionMode: 'string',
     },
-    build: (p) => {
-      const { platform } = stacks();
-      const gpu = new GpuPlatform(platform, 'Gpu', {
+    ...inPlatform((s, p) => {
+      const gpu = new GpuPlatform(s, 'Gpu', {
         nodeImage: GpuNodeImage.DRIVER_AND_TOOLKIT,
         management: GpuManagement.GPU_OPERATOR,
         standaloneDcgm: true,
       });
-      new NvSentinel(platform, 'NvSentinel', { ...p, platform: gpu });
-      return [platform];
-    },
+      new NvSentinel(s, 'NvSentinel', { ...p, platform: gpu });
+    }),
   },
   {
     name: 'Loki',
+    covers: 'k8s.Loki',
     base: () => ({ storage: TelemetryStorage.gcs({ bucket: 'acme-logs' }) }),
     props: {
       storage: 'object',
@@ -963,14 +946,11 @@ const cases: PropertyCase<any>[] = [
       'logAlerts.windowMinutes': 'int',
       serviceAccountAnnotations: 'map',
     },
-    build: (p) => {
-      const { platform } = stacks();
-      new Loki(platform, 'Loki', p);
-      return [platform];
-    },
+    ...inPlatform((s, p) => new Loki(s, 'Loki', p)),
   },
   {
     name: 'TrainingJob.preflight (DCGM host engine)',
+    covers: 'k8s.TrainingJob:preflight',
     base: () => ({ ncclInit: true, timeoutSeconds: 300 }),
     props: { ncclInit: 'bool', timeoutSeconds: 'int' },
     build: (p) => {
@@ -993,6 +973,140 @@ const cases: PropertyCase<any>[] = [
       return [workloads];
     },
   },
+  {
+    name: 'TraceCollector',
+    covers: 'k8s.TraceCollector',
+    base: () => ({ backends: [TraceBackend.tempo({ otlpEndpoint: 'tempo-distributor.tracing.svc:4317' })] }),
+    props: {
+      backends: 'object',
+      'backends.0': 'object',
+      samplingRatio: 'number',
+      namespace: 'string',
+      releaseName: 'string',
+      replicas: 'int',
+      memoryMiB: 'int',
+      serviceAccountAnnotations: 'map',
+    },
+    ...inPlatform((s, p) => new TraceCollector(s, 'Traces', p)),
+  },
+  {
+    name: 'TraceBackend.tempo / awsXRay / googleCloudTrace on a TraceCollector',
+    base: () => ({
+      tempo: {
+        otlpEndpoint: 'tempo-distributor.tracing.svc:4317',
+        insecure: true,
+        queryUrl: 'http://tempo-query-frontend.tracing.svc:3200',
+      },
+      xray: { region: 'us-west-2' },
+      cloudTrace: { project: 'my-proj' },
+    }),
+    props: {
+      'tempo.otlpEndpoint': 'string',
+      'tempo.insecure': 'bool',
+      'tempo.queryUrl': 'string',
+      'xray.region': 'string',
+      'cloudTrace.project': 'string',
+      'cloudTrace.projectId': 'string',
+    },
+    ...inPlatform((s, p) => {
+      const monitoring = new MonitoringStack(s, 'Monitoring');
+      new TraceCollector(s, 'Traces', {
+        backends: [
+          TraceBackend.tempo(p.tempo),
+          TraceBackend.awsXRay(p.xray),
+          TraceBackend.googleCloudTrace(p.cloudTrace),
+        ],
+        monitoring,
+      });
+    }),
+  },
+  {
+    name: 'LogShipper',
+    covers: 'k8s.LogShipper',
+    base: () => ({ destinations: [LogDestination.loki({ host: 'loki-gateway.loki.svc' })] }),
+    props: { destinations: 'object', 'destinations.0': 'object', namespace: 'string', releaseName: 'string' },
+    ...inPlatform((s, p) => new LogShipper(s, 'Logs', p)),
+  },
+  {
+    name: 'LogDestination.cloudWatch / loki on a LogShipper',
+    base: () => ({
+      cloudWatch: { region: 'us-west-2', logGroupName: '/eks/ml/containers' },
+      loki: { host: 'loki-gateway.loki.svc', port: 80, tls: false, tenantId: 'ml' },
+    }),
+    props: {
+      'cloudWatch.region': 'string',
+      'cloudWatch.logGroupName': 'string',
+      'loki.host': 'string',
+      'loki.port': 'int',
+      'loki.tls': 'bool',
+      'loki.tenantId': 'string',
+    },
+    ...inPlatform((s, p) => {
+      new LogShipper(s, 'Logs', {
+        destinations: [LogDestination.cloudWatch(p.cloudWatch), LogDestination.loki(p.loki)],
+      });
+    }),
+  },
+  {
+    name: 'OpenCost',
+    covers: 'k8s.OpenCost',
+    base: () => ({
+      gpuHourlyPrices: [
+        {
+          accelerator: Accelerator.L4,
+          price: { usd: 0.8, region: 'us-east-1', asOf: '2026-08-01', source: 'list price' },
+        },
+      ],
+    }),
+    props: {
+      gpuHourlyPrices: 'object',
+      'gpuHourlyPrices.0.accelerator': 'object',
+      'gpuHourlyPrices.0.price': 'object',
+      'gpuHourlyPrices.0.price.usd': 'number',
+      'gpuHourlyPrices.0.price.region': 'string',
+      'gpuHourlyPrices.0.price.asOf': 'string',
+      cpuCoreHourlyUsd: 'number',
+      memoryGiBHourlyUsd: 'number',
+      billingExportSecret: 'string',
+      namespace: 'string',
+      releaseName: 'string',
+      clusterId: 'string',
+    },
+    ...inPlatform(
+      (s, p) => new OpenCost(s, 'OpenCost', { monitoring: new MonitoringStack(s, 'Monitoring'), ...p }),
+    ),
+  },
+  {
+    name: 'MonitoringStack.addScrapeTarget / addTraceDataSource / addLogDataSource',
+    covers: {
+      'k8s.MonitoringStack.addScrapeTarget': 'target',
+      'k8s.MonitoringStack.addTraceDataSource': 'trace',
+      'k8s.MonitoringStack.addLogDataSource': 'log',
+    },
+    base: () => ({
+      target: { name: 'vllm', namespace: 'llm', matchLabels: { app: 'vllm' }, port: 'metrics' },
+      trace: { url: 'http://tempo-query-frontend.tracing.svc:3200' },
+      log: { url: 'http://loki.loki.svc:3100' },
+    }),
+    props: {
+      'target.name': 'string',
+      'target.namespace': 'string',
+      'target.matchLabels': 'map',
+      'target.port': 'string',
+      'target.scheme': 'string',
+      'target.serviceAccountAuth': 'bool',
+      'trace.url': 'string',
+      'trace.name': 'string',
+      'log.url': 'string',
+      'log.name': 'string',
+    },
+    ...inPlatform((s, p) => {
+      const m = new MonitoringStack(s, 'Monitoring');
+      m.addScrapeTarget(p.target);
+      m.addTraceDataSource(p.trace);
+      m.addLogDataSource(p.log);
+    }),
+  },
 ];
 
 /**
@@ -1003,6 +1117,7 @@ const cases: PropertyCase<any>[] = [
 const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
   {
     name: 'ModelServer',
+    covers: 'k8s.ModelServer',
     base: () => ({
       model: ModelSpec.LLAMA_3_1_8B,
       quantization: Quantization.AWQ,
@@ -1032,14 +1147,11 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       hybridKvCacheManager: 'bool',
     },
     known: [],
-    build: (p) => {
-      const { workloads } = stacks();
-      new ModelServer(workloads, 'Llama8B', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new ModelServer(s, 'Llama8B', p)),
   },
   {
     name: 'TrainingJob',
+    covers: 'k8s.TrainingJob',
     base: () => ({
       image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
       command: ['torchrun', 'train.py'],
@@ -1067,14 +1179,11 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       fabric: 'object',
     },
     known: [],
-    build: (p) => {
-      const { workloads } = stacks();
-      new TrainingJob(workloads, 'Train', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new TrainingJob(s, 'Train', p)),
   },
   {
     name: 'MlflowServer',
+    covers: 'k8s.MlflowServer',
     base: () => ({
       database: MlflowDatabase.awsSecretsManager({
         host: 'mlflow.abc123.us-east-1.rds.amazonaws.com',
@@ -1100,38 +1209,32 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       'route.hostnames': 'strings',
     },
     known: [],
-    build: (p) => {
-      const { workloads } = stacks();
-      new MlflowServer(workloads, 'Mlflow', p);
-      return [workloads];
-    },
+    ...inWorkloads((s, p) => new MlflowServer(s, 'Mlflow', p)),
   },
   {
     name: 'MlflowDatabase.kubernetesSecret',
     base: () => ({ host: '10.20.0.3', secretName: 'mlflow-db' }),
     props: { host: 'string', port: 'int', database: 'string', authDatabase: 'string', secretName: 'string' },
     known: [],
-    build: (p) => {
-      const { workloads } = stacks();
-      new MlflowServer(workloads, 'Mlflow', {
+    ...inWorkloads((s, p) => {
+      new MlflowServer(s, 'Mlflow', {
         database: MlflowDatabase.kubernetesSecret(p),
         artifactsDestination: 'gs://acme-mlflow/artifacts',
         adminSecretName: 'mlflow-admin',
       });
-      return [workloads];
-    },
+    }),
   },
   {
     name: 'TrainingJob tracking',
+    covers: 'k8s.TrainingJob:tracking',
     base: () => ({
       server: { trackingUri: 'http://mlflow.mlflow.svc.cluster.local:5000' },
       credentialsSecretName: 'mlflow-trainer',
     }),
     props: { 'server.trackingUri': 'string', credentialsSecretName: 'string', experimentName: 'string' },
     known: [],
-    build: (p) => {
-      const { workloads } = stacks();
-      new TrainingJob(workloads, 'Train', {
+    ...inWorkloads((s, p) => {
+      new TrainingJob(s, 'Train', {
         image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
         command: ['torchrun', 'train.py'],
         nodes: 1,
@@ -1139,11 +1242,11 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
         checkpoint: { uri: 's3://ckpt/llama/' },
         tracking: p,
       });
-      return [workloads];
-    },
+    }),
   },
   {
     name: 'MlflowServer networkPolicy',
+    covers: 'k8s.MlflowServer:networkPolicy',
     base: () => ({
       clients: [{ namespace: 'training', podLabels: { app: 'trainer' } }],
       clientCidrs: ['10.1.0.0/24'],
@@ -1163,25 +1266,23 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       'extraEgress.0.port': 'int',
     },
     known: [],
-    build: (p) => {
-      const { workloads } = stacks();
-      new MlflowServer(workloads, 'Mlflow', {
+    ...inWorkloads((s, p) => {
+      new MlflowServer(s, 'Mlflow', {
         database: MlflowDatabase.kubernetesSecret({ host: '10.20.0.3', secretName: 'mlflow-db' }),
         artifactsDestination: 'gs://acme-mlflow/artifacts',
         adminSecretName: 'mlflow-admin',
         networkPolicy: p,
       });
-      return [workloads];
-    },
+    }),
   },
   {
     name: 'TrainingJob on EKS Auto Mode',
+    covers: 'k8s.TrainingJob',
     base: () => ({ eksAutoMode: true, extraResourcesPerNode: { 'vpc.amazonaws.com/efa': 32 } }),
     props: { eksAutoMode: 'bool', extraResourcesPerNode: 'map' },
     known: [],
-    build: (p) => {
-      const { workloads } = stacks();
-      new TrainingJob(workloads, 'Train', {
+    ...inWorkloads((s, p) => {
+      new TrainingJob(s, 'Train', {
         image: 'pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime',
         command: ['torchrun', 'train.py'],
         nodes: 2,
@@ -1189,8 +1290,7 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
         checkpoint: { uri: 's3://ckpt/llama/' },
         ...p,
       });
-      return [workloads];
-    },
+    }),
   },
 ];
 
