@@ -38,6 +38,7 @@ import {
   assertServiceName,
   dependOnStackOf,
   nameFromId,
+  userImageRef,
 } from './private/common';
 import { ApiProbe, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
 import {
@@ -50,7 +51,7 @@ import {
   AdmittedPods,
   admitIngressPods,
 } from './private/server-ops';
-import { ImageVersion, imageRef } from './versions';
+import { ImageVersion } from './versions';
 import { WeightsSource } from './weights';
 
 /** Properties of a {@link LlamaCppServer}. */
@@ -272,6 +273,27 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
   constructor(scope: Construct, id: string, props: LlamaCppServerProps) {
     super(scope, id);
     Validate.object(this, 'props', props);
+    if (!(props.model instanceof ModelSpec)) {
+      throw new ValidationError(
+        `'model' (${props.model === undefined ? 'not set' : typeof props.model}) must be a ModelSpec, for example ModelSpec.LLAMA_3_1_8B.`,
+        this,
+        'type',
+      );
+    }
+    if (!(props.weights instanceof WeightsSource)) {
+      throw new ValidationError(
+        `'weights' (${props.weights === undefined ? 'not set' : typeof props.weights}) must be a WeightsSource, for example WeightsSource.bucket('s3://bucket/prefix/').`,
+        this,
+        'type',
+      );
+    }
+    if (props.engine !== undefined && !(props.engine instanceof LlamaCppEngine)) {
+      throw new ValidationError(
+        `'engine' (${typeof props.engine}) must be a LlamaCppEngine (new LlamaCppEngine({...})), or left unset.`,
+        this,
+        'type',
+      );
+    }
     const engine = (this.engine = props.engine ?? new LlamaCppEngine());
     const name = props.name ?? nameFromId(id);
     assertServiceName(this, 'name', name, 48);
@@ -384,7 +406,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
     const gpu = props.accelerator !== undefined;
     const pod = gpuPod(this, {
       containerName: engine.id,
-      image: imageRef(props.image ?? (gpu ? engine.cudaImage : engine.image)),
+      image: userImageRef(this, 'image', props.image ?? (gpu ? engine.cudaImage : engine.image)),
       args: [...args, ...extra, ...weights.engineArgs],
       ports: engine.ports,
       env: weights.env,
@@ -421,7 +443,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
                 effect: CPU_INFERENCE_TAINT.effect,
               },
             ]),
-        ...(props.tolerations ?? []),
+        ...Validate.array<ApiToleration>(this, 'tolerations', props.tolerations ?? []),
       ],
       terminationGracePeriodSeconds: PRESTOP_SLEEP_SECONDS + DRAIN_SECONDS,
       user: engine.user,

@@ -42,6 +42,7 @@ import {
   assertServiceName,
   dependOnStackOf,
   nameFromId,
+  userImageRef,
 } from './private/common';
 import { withGkeGpuDirect } from './private/gke-gpudirect';
 import { ApiProbe, GpuPod, GpuPodOptions, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
@@ -560,6 +561,13 @@ export class ModelServer extends Construct {
   constructor(scope: Construct, id: string, props: ModelServerProps) {
     super(scope, id);
     Validate.object(this, 'props', props);
+    if (!(props.model instanceof ModelSpec)) {
+      throw new ValidationError(
+        `'model' (${props.model === undefined ? 'not set' : typeof props.model}) must be a ModelSpec, for example ModelSpec.LLAMA_3_1_8B.`,
+        this,
+        'type',
+      );
+    }
     if (!(props.weights instanceof WeightsSource)) {
       throw new ValidationError(
         `'weights' (${props.weights === undefined ? 'not set' : typeof props.weights}) must be a WeightsSource: ` +
@@ -588,7 +596,7 @@ export class ModelServer extends Construct {
       engine,
       model: props.model,
       servedModelName: this.servedModelName,
-      engineImage: imageRef(props.image ?? engine.image),
+      engineImage: userImageRef(this, 'image', props.image ?? engine.image),
       hfTokenSecret:
         props.weights instanceof HuggingFaceWeights ? props.weights.options.tokenSecret : undefined,
     });
@@ -914,7 +922,7 @@ export class ModelServer extends Construct {
     });
     return {
       containerName: engine.id,
-      image: imageRef(props.image ?? engine.image),
+      image: userImageRef(this, 'image', props.image ?? engine.image),
       command: command.command,
       // LoRA flags join the engine's own (extraArgs may not repeat them); an engine that
       // places extra arguments itself (applyExtraArgs) gets them with its command.
@@ -946,7 +954,10 @@ export class ModelServer extends Construct {
       sharedMemoryGiB: shmGiB,
       defaultNodeSelector: { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue },
       nodeSelector: { ...placement.nodeSelector, ...props.nodeSelector },
-      tolerations: [...placement.tolerations, ...(props.tolerations ?? [])],
+      tolerations: [
+        ...placement.tolerations,
+        ...Validate.array<ApiToleration>(this, 'tolerations', props.tolerations ?? []),
+      ],
       serviceAccountName: props.serviceAccountName,
       terminationGracePeriodSeconds: PRESTOP_SLEEP_SECONDS + drain + 15,
       user: engine.user,

@@ -484,7 +484,10 @@ export class TrainingJob extends Construct {
         ? { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue }
         : {},
       nodeSelector: { ...placement.nodeSelector, ...props.nodeSelector },
-      tolerations: [...placement.tolerations, ...(props.tolerations ?? [])],
+      tolerations: [
+        ...placement.tolerations,
+        ...Validate.array<ApiToleration>(this, 'tolerations', props.tolerations ?? []),
+      ],
       serviceAccountName: props.serviceAccountName,
       terminationGracePeriodSeconds: grace,
       restartPolicy: 'Never',

@@ -169,6 +169,11 @@ const cases: PropertyCase<any>[] = [
       outputs: 'bool',
       vpcCniEnv: 'map',
       nodeAutoRepair: 'bool',
+      'addonVersions.coredns': 'string',
+      'addonVersions.kubeProxy': 'string',
+      'addonVersions.podIdentityAgent': 'string',
+      'addonVersions.ebsCsiDriver': 'string',
+      'addonVersions.fsxCsiDriver': 'string',
     },
     probe: (p) =>
       new EksCluster(fixture().stack, probeId('C'), {
@@ -232,7 +237,11 @@ const cases: PropertyCase<any>[] = [
     name: 'EksCluster.addWorkloadRole',
     covers: 'aws.EksCluster.addWorkloadRole',
     base: () => ({ namespace: 'llm', serviceAccount: 'vllm' }),
-    props: { namespace: 'string', serviceAccount: 'string', managedPolicies: 'strings' },
+    props: {
+      namespace: 'string',
+      serviceAccount: 'string',
+      managedPolicies: 'strings',
+    },
     probe: (p) => fixture().cluster.addWorkloadRole(probeId('Role'), p),
     build: (p) => {
       const s = awsStack();
@@ -261,6 +270,10 @@ const cases: PropertyCase<any>[] = [
       'taints.0.value': 'string',
       'taints.0.effect': 'string',
       subnet: 'object',
+      amiType: 'string',
+      nodeRepair: 'object',
+      accelerator: 'object',
+      capacity: 'object',
     },
     probe: (p) => fixture().cluster.addTrainingNodeGroup(probeId('T'), p),
     build: (p) => {
@@ -289,6 +302,12 @@ const cases: PropertyCase<any>[] = [
       subnets: 'object',
       accelerator: 'object',
       capacity: 'object',
+      amiType: 'string',
+      nodeRepair: 'object',
+      efa: 'bool',
+      placementGroup: 'bool',
+      sizing: 'object',
+      'taints.0.value': 'string',
     },
     probe: (p) => fixture().cluster.addInferenceNodeGroup(probeId('I'), p),
     build: (p) => {
@@ -314,6 +333,7 @@ const cases: PropertyCase<any>[] = [
       'taints.0.effect': 'string',
       capacity: 'object',
       sizing: 'object',
+      'taints.0.value': 'string',
     },
     probe: (p) =>
       new CpuInferenceNodeGroup(fixture().stack, probeId('C'), { cluster: fixture().cluster, ...p }),
@@ -389,6 +409,7 @@ const cases: PropertyCase<any>[] = [
       'lustre.dataRepositories': 'object',
       'lustre.dataRepositories.0.fileSystemPath': 'string',
       'lustre.dataRepositories.0.bucketPrefix': 'string',
+      'lustre.subnet': 'object',
     },
     probe: (p) => new CheckpointStore(fixture().stack, probeId('S'), { cluster: fixture().cluster, ...p }),
     build: (p) => {
@@ -414,6 +435,11 @@ const cases: PropertyCase<any>[] = [
       'lifecycleRules.0.countNumber': 'int',
       'lifecycleRules.0.description': 'string',
       'lifecycleRules.0.tagPatternList': 'strings',
+      scanning: 'object',
+      'lifecycleRules.0.tagStatus': 'string',
+      'lifecycleRules.0.tagPrefixList': 'strings',
+      'lifecycleRules.0.countType': 'string',
+      pullThroughCaches: 'object',
     },
     build: (p) => {
       const s = awsStack();
@@ -444,7 +470,10 @@ const cases: PropertyCase<any>[] = [
       arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker',
       prefix: 'docker-hub',
     }),
-    props: { arn: 'string', prefix: 'string' },
+    props: {
+      arn: 'string',
+      prefix: 'string',
+    },
     build: (p) => {
       const s = awsStack();
       new Registry(s, 'Registry', {
@@ -472,6 +501,10 @@ const cases: PropertyCase<any>[] = [
       'collector.serviceAccount': 'string',
       'costAllocation.teamLabel': 'string',
       'costAllocation.servingMatchers': 'strings',
+      'alertRules.overrides': 'object',
+      'alertRules.groups': 'object',
+      'alertRules.gatewayMatchers': 'strings',
+      slos: 'object',
     },
     probe: (p) => new Monitoring(fixture().stack, probeId('M'), { cluster: fixture().cluster, ...p }),
     build: (p) => {
@@ -497,6 +530,7 @@ const cases: PropertyCase<any>[] = [
       'anomalyDetection.minImpactUsd': 'number',
       'anomalyDetection.existingMonitorArn': 'string',
       budgetName: 'string',
+      thresholds: 'object',
     },
     build: (p) => {
       const s = awsStack();
@@ -508,7 +542,10 @@ const cases: PropertyCase<any>[] = [
     name: 'AlertTopic',
     covers: 'aws.AlertTopic',
     base: () => ({ emails: ['oncall@example.com'] }),
-    props: { emails: 'strings', 'emails.0': 'string' },
+    props: {
+      emails: 'strings',
+      'emails.0': 'string',
+    },
     build: (p) => {
       const s = awsStack();
       new AlertTopic(s, 'Topic', p);
@@ -519,7 +556,9 @@ const cases: PropertyCase<any>[] = [
     name: 'Karpenter',
     covers: 'aws.Karpenter',
     base: () => ({}),
-    props: { replicas: 'int' },
+    props: {
+      replicas: 'int',
+    },
     build: (p) => {
       const k = karpenterStacks(p.replicas);
       return [k.infra, k.platform];
@@ -547,6 +586,12 @@ const cases: PropertyCase<any>[] = [
       placementGroup: 'bool',
       existingPlacementGroup: 'object',
       'existingPlacementGroup.placementGroupName': 'string',
+      amiType: 'string',
+      fallbackCapacity: 'object',
+      subnet: 'object',
+      accelerator: 'object',
+      capacity: 'object',
+      taints: 'object',
     },
     probe: (p) => {
       sharedKarpenter ??= karpenterStacks();
@@ -675,6 +720,11 @@ const cases: PropertyCase<any>[] = [
       existingPlacementGroup: 'object',
       'existingPlacementGroup.placementGroupName': 'string',
       labels: 'map',
+      fallbackCapacity: 'object',
+      subnet: 'object',
+      accelerator: 'object',
+      capacity: 'object',
+      taints: 'object',
     },
     probe: (p) => {
       sharedAutoMode ??= autoModeStacks();
@@ -747,7 +797,9 @@ const cases: PropertyCase<any>[] = [
     name: 'AwsLoadBalancerController',
     covers: 'aws.AwsLoadBalancerController',
     base: () => ({}),
-    props: { replicas: 'int' },
+    props: {
+      replicas: 'int',
+    },
     build: (p) => {
       const infra = awsStack();
       const cluster = new EksCluster(infra, 'Cluster', { network: network(infra) });
@@ -761,7 +813,10 @@ const cases: PropertyCase<any>[] = [
     name: 'TraceExportRole',
     covers: 'aws.TraceExportRole',
     base: () => ({}),
-    props: { namespace: 'string', serviceAccount: 'string' },
+    props: {
+      namespace: 'string',
+      serviceAccount: 'string',
+    },
     probe: (p) => new TraceExportRole(fixture().stack, probeId('X'), { cluster: fixture().cluster, ...p }),
     build: withCluster((s, cluster, p) => new TraceExportRole(s, 'TraceExport', { cluster, ...p })),
   },

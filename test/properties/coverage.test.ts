@@ -36,13 +36,6 @@ const EXEMPT: Record<string, string> = {
  */
 const CONSTRUCT_REFERENCE = 'takes a construct reference (type-checked; covered by the import tests)';
 
-/**
- * Props with no case yet and no reason to go without one: the gaps this test found when it was
- * written that are not filled yet. Not exemptions: each is to get a case (remove it then; a
- * covered entry fails the test as stale). A new construct or prop is never added here.
- */
-const KNOWN_GAPS: string[] = [];
-
 /** One construct's constructor props or one method's options. */
 interface Target {
   /** `<module>.<Class>` or `<module>.<Class>.<method>`. */
@@ -232,7 +225,6 @@ function libraryTargets(covered: Map<string, Set<string>>): { targets: Target[];
       }
     }
   }
-  (targets as any).checker = checker;
   return { targets, references };
 }
 
@@ -260,14 +252,8 @@ describe('property suites cover every construct and prop', () => {
         continue;
       }
       for (const p of t.props.keys()) {
-        const key = `${t.id}:${p}`;
-        if (!isCovered(t.id, p) && !EXEMPT[key] && !KNOWN_GAPS.includes(key)) missing.push(key);
+        if (!isCovered(t.id, p) && !EXEMPT[`${t.id}:${p}`]) missing.push(`${t.id}:${p}`);
       }
-    }
-    if (process.env.COVERAGE_TYPES) {
-      const checker = (targets as any).checker as ts.TypeChecker;
-      // eslint-disable-next-line no-console
-      console.log(missing.map((m) => { const [id, p] = m.split(':'); const t = targets.find((x) => x.id === id)?.props.get(p); return `${m} :: ${t && checker ? checker.typeToString(t) : '?'}`; }).join('\n'));
     }
     expect(missing).toEqual([]);
   });
@@ -287,7 +273,7 @@ describe('property suites cover every construct and prop', () => {
           unknown.push(`${target}: '${p}' is not a prop`);
       }
     }
-    for (const key of [...Object.keys(EXEMPT), ...KNOWN_GAPS]) {
+    for (const key of Object.keys(EXEMPT)) {
       const [target, path] = key.split(':');
       const t = byId.get(target);
       if (!t) unknown.push(`exemption '${key}': no such construct or method`);

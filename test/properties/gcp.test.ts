@@ -71,6 +71,7 @@ const cases: PropertyCase<any>[] = [
       capacity: 'object',
       fallbackCapacity: 'object',
       accelerator: 'object',
+      'taints.0.value': 'string',
     },
     probe: (p) => new ComputeClass(fixture().stack, probeId('K'), { cluster: fixture().cluster, ...p }),
     build: (p) => {
@@ -92,6 +93,8 @@ const cases: PropertyCase<any>[] = [
       mtu: 'int',
       gpuDirectZone: 'string',
       gpuDirectCidr: 'string',
+      gpuDirect: 'object',
+      proxyOnlySubnet: 'object',
     },
     build: (p) => {
       const s = gcpStack();
@@ -122,6 +125,13 @@ const cases: PropertyCase<any>[] = [
       'nodeAutoProvisioning.maxCpus': 'int',
       'nodeAutoProvisioning.maxMemoryGb': 'int',
       'nodeAutoProvisioning.gpus': 'object',
+      clusterName: 'string',
+      releaseChannel: 'string',
+      multiNetworking: 'bool',
+      dcgmMonitoring: 'bool',
+      parallelstoreCsi: 'bool',
+      lustreCsi: 'bool',
+      gatewayApi: 'string',
     },
     probe: (p) =>
       new GkeCluster(fixture().stack, probeId('C'), { network: fixture().network, name: probeId('c'), ...p }),
@@ -149,6 +159,12 @@ const cases: PropertyCase<any>[] = [
       compactPlacement: 'bool',
       accelerator: 'object',
       capacity: 'object',
+      attachGpuDirectNetworks: 'bool',
+      'taints.0.value': 'string',
+      gpuDriverVersion: 'string',
+      autoRepair: 'bool',
+      upgradeStrategy: 'object',
+      imageStreaming: 'bool',
     },
     probe: (p) => fixture().cluster.addTrainingNodePool(probeId('T'), p),
     build: (p) => {
@@ -176,6 +192,15 @@ const cases: PropertyCase<any>[] = [
       'secondaryBootDisks.0.diskImage': 'string',
       'secondaryBootDisks.0.mode': 'string',
       imageStreaming: 'bool',
+      compactPlacement: 'bool',
+      attachGpuDirectNetworks: 'bool',
+      sizing: 'object',
+      accelerator: 'object',
+      capacity: 'object',
+      'taints.0.effect': 'string',
+      machineType: 'string',
+      gpuDriverVersion: 'string',
+      upgradeStrategy: 'object',
     },
     probe: (p) => fixture().cluster.addInferenceNodePool(probeId('S'), p),
     build: (p) => {
@@ -201,6 +226,7 @@ const cases: PropertyCase<any>[] = [
       'taints.0.value': 'string',
       capacity: 'object',
       sizing: 'object',
+      'taints.0.effect': 'string',
     },
     probe: (p) =>
       new CpuInferenceNodePool(fixture().stack, probeId('C'), { cluster: fixture().cluster, ...p }),
@@ -225,6 +251,10 @@ const cases: PropertyCase<any>[] = [
       abortIncompleteUploadsAfterDays: 'int',
       labels: 'map',
       readers: 'object',
+      hierarchicalNamespace: 'bool',
+      lifecycleRules: 'object',
+      protectFromDestroy: 'bool',
+      readWriters: 'object',
     },
     build: (p) => {
       const s = gcpStack();
@@ -245,6 +275,11 @@ const cases: PropertyCase<any>[] = [
       labels: 'map',
       'modelBucket.bucketName': 'string',
       remotes: 'object',
+      immutableTags: 'bool',
+      cleanupPolicyDryRun: 'bool',
+      vulnerabilityScanning: 'bool',
+      readers: 'object',
+      protectFromDestroy: 'bool',
     },
     build: (p) => {
       const s = gcpStack();
@@ -271,6 +306,8 @@ const cases: PropertyCase<any>[] = [
       displayName: 'string',
       'labelFilter.key': 'string',
       'labelFilter.value': 'string',
+      'thresholds.0.forecasted': 'bool',
+      costAllocationTag: 'object',
     },
     build: (p) => {
       const s = gcpStack();
@@ -293,6 +330,12 @@ const cases: PropertyCase<any>[] = [
       autoCloseSeconds: 'int',
       'rules.servingMatchers': 'strings',
       'rules.servingPodPattern': 'string',
+      alertRules: 'object',
+      'rules.overrides': 'object',
+      'rules.groups': 'object',
+      'rules.gpuMatchers': 'strings',
+      'rules.gatewayMatchers': 'strings',
+      slos: 'object',
     },
     build: (p) => {
       const s = gcpStack();
@@ -348,6 +391,7 @@ const cases: PropertyCase<any>[] = [
       kmsKeyName: 'string',
       createPrivateServiceAccess: 'bool',
       protectFromDestroy: 'bool',
+      databasePassword: 'string',
     },
     probe: (p) => {
       const f = fixture();
@@ -395,7 +439,10 @@ const cases: PropertyCase<any>[] = [
         serviceAccount: 'otel-collector',
       }),
     }),
-    props: { project: 'string', principal: 'object' },
+    props: {
+      project: 'string',
+      principal: 'object',
+    },
     build: inStack((s, p) => new TraceExportGrant(s, 'TraceExport', p)),
   },
   {

@@ -203,13 +203,29 @@ const cases: PropertyCase<any>[] = [
       'networkPolicy.allowSameNamespace': 'bool',
       'networkPolicy.clientCidrs': 'strings',
       podDisruptionBudget: 'bool',
+      model: 'object',
+      weights: 'object',
+      engine: 'object',
+      image: 'object',
+      tolerations: 'object',
+      metricsCollection: 'object',
+      'autoscaling.targetQueueDepthPerReplica': 'int',
+      'autoscaling.activationQueueDepth': 'int',
+      'autoscaling.scaleToZero': 'bool',
+      'autoscaling.activationQuery': 'string',
+      'autoscaling.ignoreNullValues': 'bool',
+      'autoscaling.cooldownSeconds': 'int',
+      'autoscaling.schedule': 'object',
     },
     ...inWorkloads((s, p) => new LlamaCppServer(s, 'Llama8BCpu', p)),
   },
   {
     name: 'ServingFabric.efa',
     base: () => ({ devicesPerNode: 32 }),
-    props: { devicesPerNode: 'int', hugePages2MiB: 'int' },
+    props: {
+      devicesPerNode: 'int',
+      hugePages2MiB: 'int',
+    },
     ...inWorkloads(
       (s, p) => new ModelServer(s, 'Llama405B', { ...MULTI_NODE, fabric: ServingFabric.efa(p) }),
     ),
@@ -217,7 +233,9 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'ServingFabric.gkeDeviceNetworks',
     base: () => ({ networks: ['vpc1', 'vpc2'] }),
-    props: { networks: 'strings' },
+    props: {
+      networks: 'strings',
+    },
     ...inWorkloads(
       (s, p) =>
         new ModelServer(s, 'Llama405B', { ...MULTI_NODE, fabric: ServingFabric.gkeDeviceNetworks(p) }),
@@ -226,7 +244,9 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'ServingFabric.rdma',
     base: () => ({ resources: { 'rdma/ib': 8 } }),
-    props: { resources: 'map' },
+    props: {
+      resources: 'map',
+    },
     ...inWorkloads(
       (s, p) => new ModelServer(s, 'Llama405B', { ...MULTI_NODE, fabric: ServingFabric.rdma(p.resources) }),
     ),
@@ -239,7 +259,12 @@ const cases: PropertyCase<any>[] = [
       ncclPlugin: 'installed',
       gpusPerNode: 8,
     }),
-    props: { networks: 'strings', machineType: 'string', ncclPlugin: 'object', gpusPerNode: 'int' },
+    props: {
+      networks: 'strings',
+      machineType: 'string',
+      ncclPlugin: 'object',
+      gpusPerNode: 'int',
+    },
     build: (p) => {
       const { platform, workloads } = stacks();
       const ncclPlugin =
@@ -364,6 +389,8 @@ const cases: PropertyCase<any>[] = [
       protectFromDestroy: 'bool',
       readRate: 'object',
       'readRate.mibPerSecond': 'number',
+      'readRate.sharedByReplicas': 'bool',
+      'readRate.source': 'string',
     },
     ...inWorkloads((s, p) => new PrefetchedWeightCache(s, 'Cache', p)),
   },
@@ -381,6 +408,9 @@ const cases: PropertyCase<any>[] = [
       tolerations: 'object',
       'tolerations.0.key': 'string',
       accelerator: 'object',
+      'tolerations.0.operator': 'string',
+      'tolerations.0.value': 'string',
+      'tolerations.0.effect': 'string',
     },
     ...inWorkloads((s, p) => new ImagePrePuller(s, 'PrePull', p)),
   },
@@ -393,7 +423,11 @@ const cases: PropertyCase<any>[] = [
         LoraAdapter.fromBucket('sql', 'gs://acme-models/lora/sql/', { rank: 8 }),
       ],
     }),
-    props: { loraAdapters: 'object', maxLoras: 'int', 'loraAdapters.0': 'object' },
+    props: {
+      loraAdapters: 'object',
+      maxLoras: 'int',
+      'loraAdapters.0': 'object',
+    },
     ...inWorkloads((s, p) => new ModelServer(s, 'Llama8B', { ...LORA_SERVER, ...p })),
   },
   {
@@ -447,6 +481,8 @@ const cases: PropertyCase<any>[] = [
       proxyReplicas: 'int',
       failureMode: 'string',
       'flowControl.requestTtlSeconds': 'int',
+      schedulingProfile: 'object',
+      metricsCollection: 'object',
     },
     build: (p) => {
       const { workloads, server } = gatewayFixture();
@@ -458,7 +494,16 @@ const cases: PropertyCase<any>[] = [
     name: 'InferencePool',
     covers: 'k8s.InferencePool',
     base: () => ({}),
-    props: { name: 'string', eppReplicas: 'int', eppCpu: 'string', eppMemoryGiB: 'number' },
+    props: {
+      name: 'string',
+      eppReplicas: 'int',
+      eppCpu: 'string',
+      eppMemoryGiB: 'number',
+      failureMode: 'string',
+      schedulingProfile: 'object',
+      flowControl: 'object',
+      metricsCollection: 'object',
+    },
     build: (p) => {
       const { platform, workloads, gatewayPlatform, server } = gatewayFixture();
       new InferencePool(workloads, 'Pool', {
@@ -481,6 +526,9 @@ const cases: PropertyCase<any>[] = [
       'model.hostnames': 'strings',
       'model.requestTimeoutSeconds': 'int',
       'model.paths': 'strings',
+      exposure: 'object',
+      tls: 'object',
+      metricsCollection: 'object',
     },
     build: (p) => {
       const { platform, workloads, gatewayPlatform, server } = gatewayFixture();
@@ -545,6 +593,10 @@ const cases: PropertyCase<any>[] = [
       kedaServiceAccountAnnotations: 'map',
       profilingMetrics: 'bool',
       standaloneDcgm: 'bool',
+      dcgmExporter: 'bool',
+      jobSet: 'bool',
+      kueue: 'bool',
+      mpiOperator: 'bool',
     },
     ...inPlatform((s, p) => new GpuPlatform(s, 'Gpu', p)),
   },
@@ -568,6 +620,14 @@ const cases: PropertyCase<any>[] = [
       'receivers.email.to': 'strings',
       'receivers.email.smarthost': 'string',
       gpuHourlyPrices: 'object',
+      alertRules: 'object',
+      slos: 'object',
+      costAllocation: 'object',
+      'receivers.pagerDuty': 'object',
+      'receivers.opsgenie': 'object',
+      'grafanaAdminSecret.userKey': 'string',
+      'remoteWrite.serviceAccountName': 'string',
+      'remoteWrite.serviceAccountAnnotations': 'map',
     },
     ...inPlatform((s, p) => {
       const props = { ...p };
@@ -611,6 +671,9 @@ const cases: PropertyCase<any>[] = [
       'flavors.0.memoryGiB': 'number',
       'flavors.0.nodeTaints': 'object',
       'flavors.0.extraResources': 'map',
+      'flavors.0.cpus': 'number',
+      preemptLowerPriority: 'bool',
+      topology: 'object',
     },
     ...inWorkloads((s, p) => new TrainingQueues(s, 'Queues', p)),
   },
@@ -634,7 +697,11 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'TrainingQueues topology levels (TrainingTopology.custom)',
     base: () => ({ levels: ['example.com/block', 'example.com/rack', 'kubernetes.io/hostname'] }),
-    props: { levels: 'strings', 'levels.0': 'string', 'levels.2': 'string' },
+    props: {
+      levels: 'strings',
+      'levels.0': 'string',
+      'levels.2': 'string',
+    },
     ...inWorkloads((s, p) => {
       new TrainingQueues(s, 'Queues', {
         flavors: [FLAVOR],
@@ -702,6 +769,11 @@ const cases: PropertyCase<any>[] = [
       sshAuthMountPath: 'string',
       workerCommand: 'strings',
       terminationGracePeriodSeconds: 'int',
+      accelerator: 'object',
+      eksAutoMode: 'bool',
+      preflight: 'object',
+      tolerations: 'object',
+      serviceAccountName: 'string',
     },
     ...inWorkloads((s, p) => new MpiJob(s, 'Mpi', p)),
   },
@@ -727,6 +799,23 @@ const cases: PropertyCase<any>[] = [
       timeoutSeconds: 'int',
       env: 'map',
       name: 'string',
+      accelerator: 'object',
+      namespace: 'string',
+      queueName: 'string',
+      mpiImplementation: 'string',
+      extraResourcesPerWorker: 'map',
+      eksAutoMode: 'bool',
+      preflight: 'object',
+      cpu: 'string',
+      memoryGiB: 'number',
+      sharedMemoryGiB: 'number',
+      nodeSelector: 'map',
+      tolerations: 'object',
+      serviceAccountName: 'string',
+      runAsUser: 'int',
+      sshAuthMountPath: 'string',
+      workerCommand: 'strings',
+      terminationGracePeriodSeconds: 'int',
     },
     ...inWorkloads((s, p) => new NcclTest(s, 'Nccl', p)),
   },
@@ -734,14 +823,20 @@ const cases: PropertyCase<any>[] = [
     name: 'SlurmOperator',
     covers: 'k8s.SlurmOperator',
     base: () => ({ watchNamespaces: ['slurm'] }),
-    props: { namespace: 'string', watchNamespaces: 'strings', certManager: 'bool' },
+    props: {
+      namespace: 'string',
+      watchNamespaces: 'strings',
+      certManager: 'bool',
+    },
     ...inPlatform((s, p) => new SlurmOperator(s, 'Slurm', p)),
   },
   {
     name: 'GkeNcclPlugin',
     covers: 'k8s.GkeNcclPlugin',
     base: () => ({ transport: 'RDMA' }),
-    props: { transport: 'string' },
+    props: {
+      transport: 'string',
+    },
     ...inPlatform((s, p) => new GkeNcclPlugin(s, 'Nccl', p)),
   },
   {
@@ -782,6 +877,7 @@ const cases: PropertyCase<any>[] = [
       slurmConf: 'map',
       'authKeys.slurmKey.name': 'string',
       'authKeys.jwtKey.key': 'string',
+      'login.sssdConf': 'object',
     },
     ...inWorkloads((s, p) => {
       new SlurmCluster(s, 'Slurm', p).addNodeSet('H100', {
@@ -812,6 +908,8 @@ const cases: PropertyCase<any>[] = [
       extraResourcesPerNode: 'map',
       nodeSelector: 'map',
       gresType: 'string',
+      accelerator: 'object',
+      tolerations: 'object',
     },
     ...inWorkloads((s, p) => new SlurmCluster(s, 'Slurm').addNodeSet('H100', p), false),
   },
@@ -825,6 +923,7 @@ const cases: PropertyCase<any>[] = [
       'networks.0.subnet': 'string',
       machineType: 'string',
       networks: 'object',
+      'networks.0.deviceMode': 'string',
     },
     ...inPlatform((s, p) => new GkeDeviceNetworks(s, 'Nets', p)),
   },
@@ -852,7 +951,10 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'ServingEngine.tritonTensorRtLlm (multi-GPU options)',
     base: () => ({ tensorParallelSize: 4 }),
-    props: { tensorParallelSize: 'int', pipelineParallelSize: 'int' },
+    props: {
+      tensorParallelSize: 'int',
+      pipelineParallelSize: 'int',
+    },
     ...inWorkloads((s, p) => {
       new ModelServer(s, 'Llama70B', {
         model: ModelSpec.LLAMA_3_1_70B,
@@ -866,7 +968,11 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'MetricsCollection.managedPrometheus',
     base: () => ({ project: 'my-proj' }),
-    props: { project: 'string', projectId: 'string', scrapeIntervalSeconds: 'int' },
+    props: {
+      project: 'string',
+      projectId: 'string',
+      scrapeIntervalSeconds: 'int',
+    },
     build: (p) => {
       MetricsCollection.managedPrometheus(p);
       return [];
@@ -875,7 +981,10 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'TelemetryStorage.s3 and .gcs',
     base: () => ({ bucket: 'acme-telemetry', region: 'us-west-2' }),
-    props: { bucket: 'string', region: 'string' },
+    props: {
+      bucket: 'string',
+      region: 'string',
+    },
     build: (p) => {
       TelemetryStorage.s3(p);
       TelemetryStorage.gcs({ bucket: p.bucket });
@@ -952,7 +1061,10 @@ const cases: PropertyCase<any>[] = [
     name: 'TrainingJob.preflight (DCGM host engine)',
     covers: 'k8s.TrainingJob:preflight',
     base: () => ({ ncclInit: true, timeoutSeconds: 300 }),
-    props: { ncclInit: 'bool', timeoutSeconds: 'int' },
+    props: {
+      ncclInit: 'bool',
+      timeoutSeconds: 'int',
+    },
     build: (p) => {
       const { platform, workloads } = stacks();
       const gpu = new GpuPlatform(platform, 'Gpu', {
@@ -1024,7 +1136,12 @@ const cases: PropertyCase<any>[] = [
     name: 'LogShipper',
     covers: 'k8s.LogShipper',
     base: () => ({ destinations: [LogDestination.loki({ host: 'loki-gateway.loki.svc' })] }),
-    props: { destinations: 'object', 'destinations.0': 'object', namespace: 'string', releaseName: 'string' },
+    props: {
+      destinations: 'object',
+      'destinations.0': 'object',
+      namespace: 'string',
+      releaseName: 'string',
+    },
     ...inPlatform((s, p) => new LogShipper(s, 'Logs', p)),
   },
   {
@@ -1145,6 +1262,28 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       maxNodesPerReplica: 'int',
       fabric: 'object',
       hybridKvCacheManager: 'bool',
+      model: 'object',
+      quantization: 'object',
+      accelerator: 'object',
+      weights: 'object',
+      'autoscaling.targetQueueDepthPerReplica': 'int',
+      'autoscaling.activationQueueDepth': 'int',
+      'autoscaling.scaleToZero': 'bool',
+      'autoscaling.ignoreNullValues': 'bool',
+      'autoscaling.cooldownSeconds': 'int',
+      'autoscaling.schedule': 'object',
+      metricsCollection: 'object',
+      detailedTraces: 'bool',
+      startupTimeoutMinutes: 'int',
+      weightsLoadMiBPerSecond: 'number',
+      'tolerations.0.operator': 'string',
+      'tolerations.0.value': 'string',
+      'tolerations.0.effect': 'string',
+      sharedMemoryGiB: 'number',
+      image: 'object',
+      readOnlyRootFilesystem: 'bool',
+      networkPolicy: 'object',
+      podDisruptionBudget: 'bool',
     },
     known: [],
     ...inWorkloads((s, p) => new ModelServer(s, 'Llama8B', p)),
@@ -1177,6 +1316,19 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       'preflight.ncclInit': 'bool',
       'preflight.timeoutSeconds': 'int',
       fabric: 'object',
+      accelerator: 'object',
+      doNotDisrupt: 'bool',
+      'checkpoint.claimName': 'string',
+      'checkpoint.mountPath': 'string',
+      terminationGracePeriodSeconds: 'int',
+      sharedMemoryGiB: 'number',
+      nodeSelector: 'map',
+      tolerations: 'object',
+      env: 'map',
+      serviceAccountName: 'string',
+      runAsUser: 'int',
+      readOnlyRootFilesystem: 'bool',
+      'preflight.dcgm': 'object',
     },
     known: [],
     ...inWorkloads((s, p) => new TrainingJob(s, 'Train', p)),
@@ -1207,6 +1359,8 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       'route.gatewayName': 'string',
       'route.gatewayNamespace': 'string',
       'route.hostnames': 'strings',
+      database: 'object',
+      image: 'object',
     },
     known: [],
     ...inWorkloads((s, p) => new MlflowServer(s, 'Mlflow', p)),
@@ -1214,7 +1368,13 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
   {
     name: 'MlflowDatabase.kubernetesSecret',
     base: () => ({ host: '10.20.0.3', secretName: 'mlflow-db' }),
-    props: { host: 'string', port: 'int', database: 'string', authDatabase: 'string', secretName: 'string' },
+    props: {
+      host: 'string',
+      port: 'int',
+      database: 'string',
+      authDatabase: 'string',
+      secretName: 'string',
+    },
     known: [],
     ...inWorkloads((s, p) => {
       new MlflowServer(s, 'Mlflow', {
@@ -1231,7 +1391,11 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       server: { trackingUri: 'http://mlflow.mlflow.svc.cluster.local:5000' },
       credentialsSecretName: 'mlflow-trainer',
     }),
-    props: { 'server.trackingUri': 'string', credentialsSecretName: 'string', experimentName: 'string' },
+    props: {
+      'server.trackingUri': 'string',
+      credentialsSecretName: 'string',
+      experimentName: 'string',
+    },
     known: [],
     ...inWorkloads((s, p) => {
       new TrainingJob(s, 'Train', {
@@ -1279,7 +1443,10 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
     name: 'TrainingJob on EKS Auto Mode',
     covers: 'k8s.TrainingJob',
     base: () => ({ eksAutoMode: true, extraResourcesPerNode: { 'vpc.amazonaws.com/efa': 32 } }),
-    props: { eksAutoMode: 'bool', extraResourcesPerNode: 'map' },
+    props: {
+      eksAutoMode: 'bool',
+      extraResourcesPerNode: 'map',
+    },
     known: [],
     ...inWorkloads((s, p) => {
       new TrainingJob(s, 'Train', {

@@ -9,6 +9,18 @@ import {
   isValidKubernetesLabelKey,
 } from '../../core';
 import { ApiToleration } from '../interfaces';
+import { ImageVersion, imageRef } from '../versions';
+
+/**
+ * `repository:tag` of an `image` prop, which a JavaScript app may pass as anything: an object
+ * with a non-blank string `repository` and `tag`, or a ValidationError naming `prop`.
+ */
+export function userImageRef(scope: IConstruct, prop: string, image: ImageVersion): string {
+  Validate.object(scope, prop, image);
+  Validate.string(scope, `${prop}.repository`, image.repository);
+  Validate.string(scope, `${prop}.tag`, image.tag);
+  return imageRef(image);
+}
 
 /** Label every object of this module carries. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdktf-ai-infra' };
