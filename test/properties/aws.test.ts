@@ -2,6 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import {
   AlertTopic,
   AutoModeGpuNodePool,
@@ -90,14 +91,37 @@ function autoModeStacks(): { cluster: EksCluster; workloads: TerraformStack } {
 }
 let sharedAutoMode: ReturnType<typeof autoModeStacks> | undefined;
 
-/** A `build` that makes a stack with a cluster and calls `make` on it. */
-function withCluster(
-  make: (s: TerraformStack, cluster: EksCluster, p: any) => void,
-): (p: any) => TerraformStack[] {
-  return (p) => {
-    const s = awsStack();
-    make(s, new EksCluster(s, 'Cluster', { network: network(s) }), p);
-    return [s];
+/**
+ * `build` and `probe` of a case whose construct goes into one AWS stack: `make` builds it into a
+ * fresh stack with construct id `id` (build), or into the shared fixture's stack with a fresh id
+ * (probe).
+ */
+function inStack(
+  id: string,
+  make: (s: Construct, id: string, p: any) => void,
+): Pick<PropertyCase<any>, 'build' | 'probe'> {
+  return {
+    build: (p) => {
+      const s = awsStack();
+      make(s, id, p);
+      return [s];
+    },
+    probe: (p) => make(fixture().stack, probeId(id), p),
+  };
+}
+
+/** {@link inStack} for a construct on a cluster: a new one (build) or the fixture's (probe). */
+function onCluster(
+  id: string,
+  make: (s: Construct, id: string, cluster: EksCluster, p: any) => void,
+): Pick<PropertyCase<any>, 'build' | 'probe'> {
+  return {
+    build: (p) => {
+      const s = awsStack();
+      make(s, id, new EksCluster(s, 'Cluster', { network: network(s) }), p);
+      return [s];
+    },
+    probe: (p) => make(fixture().stack, probeId(id), fixture().cluster, p),
   };
 }
 
@@ -114,11 +138,7 @@ const cases: PropertyCase<any>[] = [
       natGatewayPerAz: 'bool',
       interfaceEndpoints: 'strings',
     },
-    build: (p) => {
-      const s = awsStack();
-      new GpuNetwork(s, 'Network', p);
-      return [s];
-    },
+    ...inStack('Network', (s, id, p) => new GpuNetwork(s, id, p)),
   },
   {
     name: 'GpuNetwork.fromNetworkAttributes',
@@ -335,16 +355,7 @@ const cases: PropertyCase<any>[] = [
       sizing: 'object',
       'taints.0.value': 'string',
     },
-    probe: (p) =>
-      new CpuInferenceNodeGroup(fixture().stack, probeId('C'), { cluster: fixture().cluster, ...p }),
-    build: (p) => {
-      const s = awsStack();
-      new CpuInferenceNodeGroup(s, 'Cpu', {
-        cluster: new EksCluster(s, 'Cluster', { network: network(s) }),
-        ...p,
-      });
-      return [s];
-    },
+    ...onCluster('Cpu', (s, id, cluster, p) => new CpuInferenceNodeGroup(s, id, { cluster, ...p })),
   },
   {
     name: 'LustreWeightCache',
@@ -360,15 +371,7 @@ const cases: PropertyCase<any>[] = [
       protectFromDestroy: 'bool',
       subnet: 'object',
     },
-    probe: (p) => new LustreWeightCache(fixture().stack, probeId('L'), { ...p, cluster: fixture().cluster }),
-    build: (p) => {
-      const s = awsStack();
-      new LustreWeightCache(s, 'Cache', {
-        ...p,
-        cluster: new EksCluster(s, 'Cluster', { network: network(s) }),
-      });
-      return [s];
-    },
+    ...onCluster('Cache', (s, id, cluster, p) => new LustreWeightCache(s, id, { cluster, ...p })),
   },
   {
     name: 'MountpointS3CsiDriver',
@@ -381,16 +384,7 @@ const cases: PropertyCase<any>[] = [
       'buckets.0.kmsKeyArn': 'string',
       addonVersion: 'string',
     },
-    probe: (p) =>
-      new MountpointS3CsiDriver(fixture().stack, probeId('M'), { ...p, cluster: fixture().cluster }),
-    build: (p) => {
-      const s = awsStack();
-      new MountpointS3CsiDriver(s, 'S3Csi', {
-        ...p,
-        cluster: new EksCluster(s, 'Cluster', { network: network(s) }),
-      });
-      return [s];
-    },
+    ...onCluster('S3Csi', (s, id, cluster, p) => new MountpointS3CsiDriver(s, id, { cluster, ...p })),
   },
   {
     name: 'CheckpointStore',
@@ -411,13 +405,7 @@ const cases: PropertyCase<any>[] = [
       'lustre.dataRepositories.0.bucketPrefix': 'string',
       'lustre.subnet': 'object',
     },
-    probe: (p) => new CheckpointStore(fixture().stack, probeId('S'), { cluster: fixture().cluster, ...p }),
-    build: (p) => {
-      const s = awsStack();
-      const cluster = new EksCluster(s, 'Cluster', { network: network(s) });
-      new CheckpointStore(s, 'Checkpoints', { cluster, ...p });
-      return [s];
-    },
+    ...onCluster('Checkpoints', (s, id, cluster, p) => new CheckpointStore(s, id, { cluster, ...p })),
   },
   {
     name: 'Registry',
@@ -506,13 +494,7 @@ const cases: PropertyCase<any>[] = [
       'alertRules.gatewayMatchers': 'strings',
       slos: 'object',
     },
-    probe: (p) => new Monitoring(fixture().stack, probeId('M'), { cluster: fixture().cluster, ...p }),
-    build: (p) => {
-      const s = awsStack();
-      const cluster = new EksCluster(s, 'Cluster', { network: network(s) });
-      new Monitoring(s, 'Monitoring', { cluster, ...p });
-      return [s];
-    },
+    ...onCluster('Monitoring', (s, id, cluster, p) => new Monitoring(s, id, { cluster, ...p })),
   },
   {
     name: 'BudgetAlarm',
@@ -532,11 +514,7 @@ const cases: PropertyCase<any>[] = [
       budgetName: 'string',
       thresholds: 'object',
     },
-    build: (p) => {
-      const s = awsStack();
-      new BudgetAlarm(s, 'Budget', p);
-      return [s];
-    },
+    ...inStack('Budget', (s, id, p) => new BudgetAlarm(s, id, p)),
   },
   {
     name: 'AlertTopic',
@@ -546,11 +524,7 @@ const cases: PropertyCase<any>[] = [
       emails: 'strings',
       'emails.0': 'string',
     },
-    build: (p) => {
-      const s = awsStack();
-      new AlertTopic(s, 'Topic', p);
-      return [s];
-    },
+    ...inStack('Topic', (s, id, p) => new AlertTopic(s, id, p)),
   },
   {
     name: 'Karpenter',
@@ -624,18 +598,7 @@ const cases: PropertyCase<any>[] = [
       bucketName: 'string',
       noncurrentVersionExpirationDays: 'int',
     },
-    probe: (p) => {
-      const f = fixture();
-      new MlflowStore(f.stack, probeId('Mlflow'), { cluster: f.cluster, ...p });
-    },
-    build: (p) => {
-      const stack = awsStack();
-      new MlflowStore(stack, 'Mlflow', {
-        cluster: new EksCluster(stack, 'Cluster', { network: network(stack) }),
-        ...p,
-      });
-      return [stack];
-    },
+    ...onCluster('Mlflow', (s, id, cluster, p) => new MlflowStore(s, id, { cluster, ...p })),
   },
   {
     name: 'SageMakerMlflow',
@@ -650,11 +613,7 @@ const cases: PropertyCase<any>[] = [
       protectFromDestroy: 'bool',
       bucketName: 'string',
     },
-    build: (p) => {
-      const stack = awsStack();
-      new SageMakerMlflow(stack, 'Mlflow', p);
-      return [stack];
-    },
+    ...inStack('Mlflow', (s, id, p) => new SageMakerMlflow(s, id, p)),
   },
   {
     name: 'EksCluster autoMode',
@@ -787,11 +746,10 @@ const cases: PropertyCase<any>[] = [
       'budgets.tagKey': 'string',
       activateCostAllocationTag: 'bool',
     },
-    build: (p) => {
-      const s = awsStack();
-      new TeamBudgetAlarms(s, 'TeamBudgets', { ...p, budgets: declaredBudgets(p.budgets) });
-      return [s];
-    },
+    ...inStack(
+      'TeamBudgets',
+      (s, id, p) => new TeamBudgetAlarms(s, id, { ...p, budgets: declaredBudgets(p.budgets) }),
+    ),
   },
   {
     name: 'AwsLoadBalancerController',
@@ -817,8 +775,7 @@ const cases: PropertyCase<any>[] = [
       namespace: 'string',
       serviceAccount: 'string',
     },
-    probe: (p) => new TraceExportRole(fixture().stack, probeId('X'), { cluster: fixture().cluster, ...p }),
-    build: withCluster((s, cluster, p) => new TraceExportRole(s, 'TraceExport', { cluster, ...p })),
+    ...onCluster('TraceExport', (s, id, cluster, p) => new TraceExportRole(s, id, { cluster, ...p })),
   },
   {
     name: 'ContainerLogs',
@@ -831,8 +788,7 @@ const cases: PropertyCase<any>[] = [
       'shipper.serviceAccount': 'string',
       protectFromDestroy: 'bool',
     },
-    probe: (p) => new ContainerLogs(fixture().stack, probeId('L'), { cluster: fixture().cluster, ...p }),
-    build: withCluster((s, cluster, p) => new ContainerLogs(s, 'Logs', { cluster, ...p })),
+    ...onCluster('Logs', (s, id, cluster, p) => new ContainerLogs(s, id, { cluster, ...p })),
   },
 ];
 

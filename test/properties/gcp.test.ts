@@ -1,5 +1,6 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Lazy, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { Accelerator, ModelSpec, Quantization, sizeLlamaCpp } from '../../lib/core';
 import { CpuInferenceNodePool } from '../../lib/gcp/cpu-inference-node-pool';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -31,15 +32,6 @@ function cluster(stack: TerraformStack): GkeCluster {
   return new GkeCluster(stack, 'Cluster', { network });
 }
 
-/** A `build` that makes a stack and calls `make` on it. */
-function inStack(make: (s: TerraformStack, p: any) => void): (p: any) => TerraformStack[] {
-  return (p) => {
-    const s = gcpStack();
-    make(s, p);
-    return [s];
-  };
-}
-
 /** Shared fixture for probes: one network and cluster per test file. */
 let shared: { stack: TerraformStack; network: GkeNetwork; cluster: GkeCluster } | undefined;
 function fixture(): { stack: TerraformStack; network: GkeNetwork; cluster: GkeCluster } {
@@ -49,6 +41,40 @@ function fixture(): { stack: TerraformStack; network: GkeNetwork; cluster: GkeCl
     shared = { stack, network, cluster: new GkeCluster(stack, 'Cluster', { network }) };
   }
   return shared;
+}
+
+/**
+ * `build` and `probe` of a case whose construct goes into one Google Cloud stack: `make` builds
+ * it into a fresh stack with construct id `id` (build), or into the shared fixture's stack with a
+ * fresh id (probe).
+ */
+function inStack(
+  id: string,
+  make: (s: Construct, id: string, p: any) => void,
+): Pick<PropertyCase<any>, 'build' | 'probe'> {
+  return {
+    build: (p) => {
+      const s = gcpStack();
+      make(s, id, p);
+      return [s];
+    },
+    probe: (p) => make(fixture().stack, probeId(id), p),
+  };
+}
+
+/** {@link inStack} for a construct on a cluster: a new one (build) or the fixture's (probe). */
+function onCluster(
+  id: string,
+  make: (s: Construct, id: string, cluster: GkeCluster, p: any) => void,
+): Pick<PropertyCase<any>, 'build' | 'probe'> {
+  return {
+    build: (p) => {
+      const s = gcpStack();
+      make(s, id, cluster(s), p);
+      return [s];
+    },
+    probe: (p) => make(fixture().stack, probeId(id), fixture().cluster, p),
+  };
 }
 
 const cases: PropertyCase<any>[] = [
@@ -96,11 +122,7 @@ const cases: PropertyCase<any>[] = [
       gpuDirect: 'object',
       proxyOnlySubnet: 'object',
     },
-    build: (p) => {
-      const s = gcpStack();
-      new GkeNetwork(s, 'Network', p);
-      return [s];
-    },
+    ...inStack('Network', (s, id, p) => new GkeNetwork(s, id, p)),
   },
   {
     name: 'GkeCluster',
@@ -228,13 +250,7 @@ const cases: PropertyCase<any>[] = [
       sizing: 'object',
       'taints.0.effect': 'string',
     },
-    probe: (p) =>
-      new CpuInferenceNodePool(fixture().stack, probeId('C'), { cluster: fixture().cluster, ...p }),
-    build: (p) => {
-      const s = gcpStack();
-      new CpuInferenceNodePool(s, 'CpuServe', { cluster: cluster(s), ...p });
-      return [s];
-    },
+    ...onCluster('CpuServe', (s, id, cluster, p) => new CpuInferenceNodePool(s, id, { cluster, ...p })),
   },
   {
     name: 'CheckpointBucket',
@@ -256,11 +272,7 @@ const cases: PropertyCase<any>[] = [
       protectFromDestroy: 'bool',
       readWriters: 'object',
     },
-    build: (p) => {
-      const s = gcpStack();
-      new CheckpointBucket(s, 'Bucket', p);
-      return [s];
-    },
+    ...inStack('Bucket', (s, id, p) => new CheckpointBucket(s, id, p)),
   },
   {
     name: 'ArtifactRegistry',
@@ -281,11 +293,7 @@ const cases: PropertyCase<any>[] = [
       readers: 'object',
       protectFromDestroy: 'bool',
     },
-    build: (p) => {
-      const s = gcpStack();
-      new ArtifactRegistry(s, 'Registry', p);
-      return [s];
-    },
+    ...inStack('Registry', (s, id, p) => new ArtifactRegistry(s, id, p)),
   },
   {
     name: 'BudgetAlarm',
@@ -309,11 +317,7 @@ const cases: PropertyCase<any>[] = [
       'thresholds.0.forecasted': 'bool',
       costAllocationTag: 'object',
     },
-    build: (p) => {
-      const s = gcpStack();
-      new BudgetAlarm(s, 'Budget', p);
-      return [s];
-    },
+    ...inStack('Budget', (s, id, p) => new BudgetAlarm(s, id, p)),
   },
   {
     name: 'Monitoring',
@@ -337,11 +341,7 @@ const cases: PropertyCase<any>[] = [
       'rules.gatewayMatchers': 'strings',
       slos: 'object',
     },
-    build: (p) => {
-      const s = gcpStack();
-      new Monitoring(s, 'Monitoring', p);
-      return [s];
-    },
+    ...inStack('Monitoring', (s, id, p) => new Monitoring(s, id, p)),
   },
   {
     name: 'GcpPrincipal',
@@ -393,15 +393,7 @@ const cases: PropertyCase<any>[] = [
       protectFromDestroy: 'bool',
       databasePassword: 'string',
     },
-    probe: (p) => {
-      const f = fixture();
-      new MlflowStore(f.stack, probeId('Mlflow'), { cluster: f.cluster, ...p });
-    },
-    build: (p) => {
-      const s = gcpStack();
-      new MlflowStore(s, 'Mlflow', { cluster: cluster(s), ...p });
-      return [s];
-    },
+    ...onCluster('Mlflow', (s, id, cluster, p) => new MlflowStore(s, id, { cluster, ...p })),
   },
   {
     name: 'TeamBudgetAlarms (and TeamBudgets.declare)',
@@ -423,8 +415,9 @@ const cases: PropertyCase<any>[] = [
       project: 'string',
       projectNumber: 'string',
     },
-    build: inStack(
-      (s, p) => new TeamBudgetAlarms(s, 'TeamBudgets', { ...p, budgets: declaredBudgets(p.budgets) }),
+    ...inStack(
+      'TeamBudgets',
+      (s, id, p) => new TeamBudgetAlarms(s, id, { ...p, budgets: declaredBudgets(p.budgets) }),
     ),
   },
   {
@@ -443,7 +436,7 @@ const cases: PropertyCase<any>[] = [
       project: 'string',
       principal: 'object',
     },
-    build: inStack((s, p) => new TraceExportGrant(s, 'TraceExport', p)),
+    ...inStack('TraceExport', (s, id, p) => new TraceExportGrant(s, id, p)),
   },
   {
     name: 'LogManagement',
@@ -460,7 +453,7 @@ const cases: PropertyCase<any>[] = [
       notificationChannelIds: 'strings',
       namespaces: 'strings',
     },
-    build: inStack((s, p) => new LogManagement(s, 'Logs', p)),
+    ...inStack('Logs', (s, id, p) => new LogManagement(s, id, p)),
   },
 ];
 

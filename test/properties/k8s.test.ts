@@ -1,7 +1,4 @@
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { App, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
+import { TerraformStack } from 'cdktf';
 import { Accelerator, ModelSpec, Quantization, TaintEffect } from '../../lib/core';
 import {
   GatewayImplementation,
@@ -51,61 +48,12 @@ import {
   TraceBackend,
   TraceCollector,
 } from '../../lib/k8s';
-import { probeId, propertyApp, PropertyCase, runCase } from './harness';
+import { PropertyCase, runCase } from './harness';
+import { gatewayFixture, inPlatform, inWorkloads, stacks } from './k8s-fixtures';
 
 // Hostile values for every prop of every public Kubernetes construct. The Kubernetes rules the
 // synthesized objects are checked against (names, labels, quantities, env names, tolerations,
 // rule durations and PromQL) are in api-rules.ts.
-
-function stacks(): { app: App; platform: TerraformStack; workloads: TerraformStack } {
-  const app = propertyApp();
-  const mk = (id: string) => {
-    const s = new TerraformStack(app, id);
-    new KubernetesProvider(s, 'Kubernetes', { configPath: '~/.kube/config' });
-    new HelmProvider(s, 'Helm', { kubernetes: { configPath: '~/.kube/config' } });
-    return s;
-  };
-  return { app, platform: mk('platform'), workloads: mk('workloads') };
-}
-
-/** One platform and one workloads stack per test file, where probes build their constructs. */
-let shared: ReturnType<typeof stacks> | undefined;
-
-/**
- * `build` and `probe` of a case whose construct goes into one stack: `make` builds it into the
- * platform stack of a fresh app (build) or into a fresh scope of the shared platform stack (probe).
- */
-function inPlatform(
-  make: (s: Construct, p: any) => void,
-  probe = true,
-): Pick<PropertyCase<any>, 'build' | 'probe'> {
-  return {
-    build: (p) => {
-      const { platform } = stacks();
-      make(platform, p);
-      return [platform];
-    },
-    probe: probe ? (p) => make(new Construct((shared ??= stacks()).platform, probeId('P')), p) : undefined,
-  };
-}
-
-/**
- * {@link inPlatform} for the workloads stack. `probe` false for a construct that allows one of its
- * kind (name and namespace) per stack.
- */
-function inWorkloads(
-  make: (s: Construct, p: any) => void,
-  probe = true,
-): Pick<PropertyCase<any>, 'build' | 'probe'> {
-  return {
-    build: (p) => {
-      const { workloads } = stacks();
-      make(workloads, p);
-      return [workloads];
-    },
-    probe: probe ? (p) => make(new Construct((shared ??= stacks()).workloads, probeId('W')), p) : undefined,
-  };
-}
 
 /** Llama 3.1 405B BF16 on 2 nodes of 8 x H100, over EFA. */
 const MULTI_NODE = {
@@ -124,22 +72,6 @@ const FLAVOR = {
   cpus: 180,
   memoryGiB: 1800,
 };
-
-/** A platform with the gateway and a model server in the workloads stack, for the gateway cases. */
-function gatewayFixture() {
-  const { app, platform, workloads } = stacks();
-  const gatewayPlatform = new InferenceGatewayPlatform(platform, 'InferenceGateway', {
-    implementation: GatewayImplementation.istio(),
-  });
-  const server = new ModelServer(workloads, 'Llama8B', {
-    model: ModelSpec.LLAMA_3_1_8B,
-    quantization: Quantization.AWQ,
-    accelerator: Accelerator.L4,
-    weights: WeightsSource.bucket('s3://models/llama-3.1-8b-awq/'),
-    namespace: 'llm',
-  });
-  return { app, platform, workloads, gatewayPlatform, server };
-}
 
 const LORA_SERVER = {
   model: ModelSpec.LLAMA_3_1_8B,
