@@ -10,6 +10,7 @@ import {
   ModelServer,
   ModelServerBackend,
   MpiJob,
+  NcclTest,
   SlurmCluster,
   StandaloneInferencePool,
   TrainingJob,
@@ -165,6 +166,20 @@ describe('hostile prop types are ValidationErrors', () => {
     [
       'MpiJob tolerations not an array',
       (s) => new MpiJob(s, 'J', { ...MPI, tolerations: {} as any }),
+      /'tolerations' must be an array/,
+      VALIDATION_CODES.TYPE,
+    ],
+    [
+      'NcclTest tolerations not an array',
+      (s) =>
+        new NcclTest(s, 'N', {
+          image: 'registry.example.com/nccl-tests:2.27.7-efa',
+          workers: 2,
+          gpusPerWorker: 8,
+          accelerator: Accelerator.H100,
+          minBusBandwidthGBps: 300,
+          tolerations: 'x' as any,
+        }),
       /'tolerations' must be an array/,
       VALIDATION_CODES.TYPE,
     ],
