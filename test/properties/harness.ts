@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -121,7 +122,7 @@ export function declaredBudgets(v: any): any {
 }
 
 /** How many values each way took, for measuring the suites' cost (PROPERTY_COUNTS=<file>). */
-export const COUNTS = { probes: 0, builds: 0, synths: 0 };
+export const COUNTS = { probes: 0, builds: 0, synths: 0, checks: 0 };
 if (process.env.PROPERTY_COUNTS) {
   afterAll(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -130,6 +131,23 @@ if (process.env.PROPERTY_COUNTS) {
       `${expect.getState().testPath} ${JSON.stringify(COUNTS)}\n`,
     );
   });
+}
+
+/**
+ * The API rule problems of a synthesized stack, checked once per distinct JSON: many tried values
+ * synthesize what an earlier one did (null or a default for an optional prop, the base props), and
+ * the rules (YAML and PromQL parsing) cost about as much as the synthesis.
+ */
+const problemsByJson = new Map<string, string[]>();
+function synthProblems(stack: TerraformStack): string[] {
+  const json = synthJson(stack);
+  const key = createHash('sha1').update(JSON.stringify(json)).digest('base64');
+  let problems = problemsByJson.get(key);
+  if (problems === undefined) {
+    COUNTS.checks++;
+    problemsByJson.set(key, (problems = apiRuleProblems(json)));
+  }
+  return problems;
 }
 
 let probeCount = 0;
@@ -192,7 +210,7 @@ export function tryValue<P>(c: PropertyCase<P>, path: string, value: unknown): s
     stacks = c.build(props);
     for (const s of stacks) {
       COUNTS.synths++;
-      const problems = apiRuleProblems(synthJson(s));
+      const problems = synthProblems(s);
       if (problems.length) return `${path}=${show(value)}: synthesized ${problems.slice(0, 3).join('; ')}`;
     }
   } catch (e) {
@@ -219,7 +237,7 @@ export function runCase<P>(c: PropertyCase<P>, numRuns = 25): string[] {
     COUNTS.builds++;
     for (const s of c.build(c.base())) {
       COUNTS.synths++;
-      const base = apiRuleProblems(synthJson(s));
+      const base = synthProblems(s);
       if (base.length) problems.push(`base props: ${base.slice(0, 3).join('; ')}`);
     }
   } catch (e) {
