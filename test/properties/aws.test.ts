@@ -2,7 +2,6 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
 import {
   AlertTopic,
   AutoModeGpuNodePool,
@@ -30,7 +29,7 @@ import {
   TraceExportRole,
 } from '../../lib/aws';
 import { Accelerator, Capacity, ModelSpec, Quantization, sizeLlamaCpp } from '../../lib/core';
-import { declaredBudgets, probeId, propertyApp, PropertyCase, runCase } from './harness';
+import { declaredBudgets, probeId, propertyApp, PropertyCase, runCase, stackBuilders } from './harness';
 
 // Hostile values for every prop of every public AWS construct (see harness.ts for the values
 // and api-rules.ts for the AWS rules the synthesized values are checked against).
@@ -79,51 +78,43 @@ function karpenterStacks(replicas?: number): {
   new KubernetesProvider(workloads, 'kubernetes', {});
   return { infra, platform, workloads, karpenter };
 }
-let sharedKarpenter: ReturnType<typeof karpenterStacks> | undefined;
 
 /** An Auto Mode cluster stack and a workloads stack, for AutoModeGpuNodePool probes. */
-function autoModeStacks(): { cluster: EksCluster; workloads: TerraformStack } {
+function autoModeStacks(): { infra: TerraformStack; cluster: EksCluster; workloads: TerraformStack } {
   const infra = awsStack();
   const cluster = new EksCluster(infra, 'Cluster', { network: network(infra), autoMode: {} });
   const workloads = new TerraformStack(infra.node.root as any, 'workloads');
   new KubernetesProvider(workloads, 'kubernetes', {});
-  return { cluster, workloads };
+  return { infra, cluster, workloads };
 }
-let sharedAutoMode: ReturnType<typeof autoModeStacks> | undefined;
 
 /**
- * `build` and `probe` of a case whose construct goes into one AWS stack: `make` builds it into a
- * fresh stack with construct id `id` (build), or into the shared fixture's stack with a fresh id
- * (probe).
+ * `build` and `probe` of a case whose construct goes into stacks `fresh()` makes: a new set with
+ * construct id `id` (build, which synthesizes `stacksOf` them), or one set shared by the case's
+ * probes with a fresh id.
  */
-function inStack(
+function onStacks<F>(
   id: string,
-  make: (s: Construct, id: string, p: any) => void,
+  fresh: () => F,
+  stacksOf: (f: F) => TerraformStack[],
+  make: (f: F, id: string, p: any) => void,
 ): Pick<PropertyCase<any>, 'build' | 'probe'> {
+  let shared: F | undefined;
   return {
     build: (p) => {
-      const s = awsStack();
-      make(s, id, p);
-      return [s];
+      const f = fresh();
+      make(f, id, p);
+      return stacksOf(f);
     },
-    probe: (p) => make(fixture().stack, probeId(id), p),
+    probe: (p) => make((shared ??= fresh()), probeId(id), p),
   };
 }
 
-/** {@link inStack} for a construct on a cluster: a new one (build) or the fixture's (probe). */
-function onCluster(
-  id: string,
-  make: (s: Construct, id: string, cluster: EksCluster, p: any) => void,
-): Pick<PropertyCase<any>, 'build' | 'probe'> {
-  return {
-    build: (p) => {
-      const s = awsStack();
-      make(s, id, new EksCluster(s, 'Cluster', { network: network(s) }), p);
-      return [s];
-    },
-    probe: (p) => make(fixture().stack, probeId(id), fixture().cluster, p),
-  };
-}
+const { inStack, onCluster } = stackBuilders({
+  stack: awsStack,
+  cluster: (s) => new EksCluster(s, 'Cluster', { network: network(s) }),
+  fixture,
+});
 
 const cases: PropertyCase<any>[] = [
   {
@@ -567,18 +558,12 @@ const cases: PropertyCase<any>[] = [
       capacity: 'object',
       taints: 'object',
     },
-    probe: (p) => {
-      sharedKarpenter ??= karpenterStacks();
-      new KarpenterGpuNodePool(sharedKarpenter.workloads, probeId('P'), {
-        karpenter: sharedKarpenter.karpenter,
-        ...p,
-      });
-    },
-    build: (p) => {
-      const k = karpenterStacks();
-      new KarpenterGpuNodePool(k.workloads, 'Pool', { karpenter: k.karpenter, ...p });
-      return [k.infra, k.platform, k.workloads];
-    },
+    ...onStacks(
+      'Pool',
+      karpenterStacks,
+      (k) => [k.infra, k.platform, k.workloads],
+      (k, id, p) => new KarpenterGpuNodePool(k.workloads, id, { karpenter: k.karpenter, ...p }),
+    ),
   },
   {
     name: 'MlflowStore',
@@ -685,22 +670,12 @@ const cases: PropertyCase<any>[] = [
       capacity: 'object',
       taints: 'object',
     },
-    probe: (p) => {
-      sharedAutoMode ??= autoModeStacks();
-      new AutoModeGpuNodePool(sharedAutoMode.workloads, probeId('A'), {
-        cluster: sharedAutoMode.cluster,
-        ...p,
-      });
-    },
-    build: (p) => {
-      const infra = awsStack();
-      const app = infra.node.root as any;
-      const cluster = new EksCluster(infra, 'Cluster', { network: network(infra), autoMode: {} });
-      const workloads = new TerraformStack(app, 'workloads');
-      new KubernetesProvider(workloads, 'kubernetes', {});
-      new AutoModeGpuNodePool(workloads, 'Pool', { cluster, ...p });
-      return [infra, workloads];
-    },
+    ...onStacks(
+      'Pool',
+      autoModeStacks,
+      (a) => [a.infra, a.workloads],
+      (a, id, p) => new AutoModeGpuNodePool(a.workloads, id, { cluster: a.cluster, ...p }),
+    ),
   },
   {
     name: 'EbsStorageClass',
@@ -718,18 +693,12 @@ const cases: PropertyCase<any>[] = [
       kmsKey: 'object',
       'kmsKey.keyArn': 'string',
     },
-    probe: (p) => {
-      sharedAutoMode ??= autoModeStacks();
-      new EbsStorageClass(sharedAutoMode.workloads, probeId('S'), { cluster: sharedAutoMode.cluster, ...p });
-    },
-    build: (p) => {
-      const infra = awsStack();
-      const cluster = new EksCluster(infra, 'Cluster', { network: network(infra), autoMode: {} });
-      const platform = new TerraformStack(infra.node.root as any, 'platform');
-      new KubernetesProvider(platform, 'kubernetes', {});
-      new EbsStorageClass(platform, 'Gp3', { cluster, ...p });
-      return [infra, platform];
-    },
+    ...onStacks(
+      'Gp3',
+      autoModeStacks,
+      (a) => [a.infra, a.workloads],
+      (a, id, p) => new EbsStorageClass(a.workloads, id, { cluster: a.cluster, ...p }),
+    ),
   },
   {
     name: 'TeamBudgetAlarms (and TeamBudgets.declare)',

@@ -1,6 +1,5 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Lazy, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
 import { Accelerator, ModelSpec, Quantization, sizeLlamaCpp } from '../../lib/core';
 import { CpuInferenceNodePool } from '../../lib/gcp/cpu-inference-node-pool';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -16,7 +15,7 @@ import { GcpPrincipal } from '../../lib/gcp/principal';
 import { LogManagement } from '../../lib/gcp/log-management';
 import { TeamBudgetAlarms } from '../../lib/gcp/team-budget-alarms';
 import { TraceExportGrant } from '../../lib/gcp/trace-export';
-import { declaredBudgets, probeId, propertyApp, PropertyCase, runCase } from './harness';
+import { declaredBudgets, probeId, propertyApp, PropertyCase, runCase, stackBuilders } from './harness';
 
 // Hostile values for every prop of every public Google Cloud construct (see harness.ts for the
 // values and api-rules.ts for the Google Cloud rules the synthesized values are checked against).
@@ -43,39 +42,7 @@ function fixture(): { stack: TerraformStack; network: GkeNetwork; cluster: GkeCl
   return shared;
 }
 
-/**
- * `build` and `probe` of a case whose construct goes into one Google Cloud stack: `make` builds
- * it into a fresh stack with construct id `id` (build), or into the shared fixture's stack with a
- * fresh id (probe).
- */
-function inStack(
-  id: string,
-  make: (s: Construct, id: string, p: any) => void,
-): Pick<PropertyCase<any>, 'build' | 'probe'> {
-  return {
-    build: (p) => {
-      const s = gcpStack();
-      make(s, id, p);
-      return [s];
-    },
-    probe: (p) => make(fixture().stack, probeId(id), p),
-  };
-}
-
-/** {@link inStack} for a construct on a cluster: a new one (build) or the fixture's (probe). */
-function onCluster(
-  id: string,
-  make: (s: Construct, id: string, cluster: GkeCluster, p: any) => void,
-): Pick<PropertyCase<any>, 'build' | 'probe'> {
-  return {
-    build: (p) => {
-      const s = gcpStack();
-      make(s, id, cluster(s), p);
-      return [s];
-    },
-    probe: (p) => make(fixture().stack, probeId(id), fixture().cluster, p),
-  };
-}
+const { inStack, onCluster } = stackBuilders({ stack: gcpStack, cluster, fixture });
 
 const cases: PropertyCase<any>[] = [
   {

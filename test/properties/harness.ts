@@ -3,6 +3,7 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Testing, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { TeamBudgets, ValidationError } from '../../lib/core';
 import { synthJson } from '../util';
@@ -148,6 +149,45 @@ function synthProblems(stack: TerraformStack): string[] {
     problemsByJson.set(key, (problems = apiRuleProblems(json)));
   }
   return problems;
+}
+
+/**
+ * Case builders for a cloud's constructs: `inStack(id, make)` gives the `build` and `probe` of a
+ * case whose construct goes into one stack, `make` building it with construct id `id` into a
+ * fresh stack (build) or with a fresh id into the shared fixture's stack (probe); `onCluster` the
+ * same for a construct on a cluster (a new one, or the fixture's).
+ */
+export function stackBuilders<C>(cloud: {
+  /** A fresh stack with the cloud's provider. */
+  stack: () => TerraformStack;
+  /** A cluster in a fresh stack. */
+  cluster: (s: TerraformStack) => C;
+  /** The shared fixture (built on first use). */
+  fixture: () => { stack: TerraformStack; cluster: C };
+}) {
+  type Builders = Pick<PropertyCase<any>, 'build' | 'probe'>;
+  return {
+    inStack(id: string, make: (s: Construct, id: string, p: any) => void): Builders {
+      return {
+        build: (p) => {
+          const s = cloud.stack();
+          make(s, id, p);
+          return [s];
+        },
+        probe: (p) => make(cloud.fixture().stack, probeId(id), p),
+      };
+    },
+    onCluster(id: string, make: (s: Construct, id: string, cluster: C, p: any) => void): Builders {
+      return {
+        build: (p) => {
+          const s = cloud.stack();
+          make(s, id, cloud.cluster(s), p);
+          return [s];
+        },
+        probe: (p) => make(cloud.fixture().stack, probeId(id), cloud.fixture().cluster, p),
+      };
+    },
+  };
 }
 
 let probeCount = 0;
