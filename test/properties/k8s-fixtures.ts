@@ -3,7 +3,13 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Accelerator, ModelSpec, Quantization } from '../../lib/core';
-import { GatewayImplementation, InferenceGatewayPlatform, ModelServer, WeightsSource } from '../../lib/k8s';
+import {
+  GatewayImplementation,
+  InferenceGatewayPlatform,
+  ModelServer,
+  MonitoringStack,
+  WeightsSource,
+} from '../../lib/k8s';
 import { probeId, propertyApp, PropertyCase } from './harness';
 
 // Fixtures and case builders of the Kubernetes property suites (k8s.test.ts,
@@ -74,4 +80,54 @@ function gatewayFixture() {
     namespace: 'llm',
   });
   return { app, platform, workloads, gatewayPlatform, server };
+}
+
+/**
+ * `build` and `probe` of a case on the gateway fixture: `make` builds into the workloads stack of a
+ * fresh {@link gatewayFixture} (build, which synthesizes the workloads stack and, with
+ * `withPlatform`, the platform stack), or into a fresh scope of the workloads stack of one fixture
+ * shared by the case's probes.
+ */
+export function onGateway(
+  make: (g: ReturnType<typeof gatewayFixture>, scope: Construct, p: any) => void,
+  withPlatform = true,
+): Pick<PropertyCase<any>, 'build' | 'probe'> {
+  let shared: ReturnType<typeof gatewayFixture> | undefined;
+  return {
+    build: (p) => {
+      const g = gatewayFixture();
+      make(g, g.workloads, p);
+      return withPlatform ? [g.platform, g.workloads] : [g.workloads];
+    },
+    probe: (p) => {
+      shared ??= gatewayFixture();
+      make(shared, new Construct(shared.workloads, probeId('G')), p);
+    },
+  };
+}
+
+/**
+ * `build` and `probe` of a case whose construct takes a monitoring stack: `make` builds into the
+ * platform stack of a fresh app with a new `MonitoringStack` (build), or into a fresh scope of a
+ * platform stack and one `MonitoringStack` shared by the case's probes.
+ */
+export function withMonitoring(
+  make: (s: Construct, monitoring: MonitoringStack, p: any) => void,
+): Pick<PropertyCase<any>, 'build' | 'probe'> {
+  let shared: { platform: TerraformStack; monitoring: MonitoringStack } | undefined;
+  const fresh = () => {
+    const { platform } = stacks();
+    return { platform, monitoring: new MonitoringStack(platform, 'Monitoring') };
+  };
+  return {
+    build: (p) => {
+      const f = fresh();
+      make(f.platform, f.monitoring, p);
+      return [f.platform];
+    },
+    probe: (p) => {
+      shared ??= fresh();
+      make(new Construct(shared.platform, probeId('M')), shared.monitoring, p);
+    },
+  };
 }

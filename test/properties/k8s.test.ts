@@ -49,7 +49,7 @@ import {
   TraceCollector,
 } from '../../lib/k8s';
 import { PropertyCase, runCase } from './harness';
-import { gatewayFixture, inPlatform, inWorkloads, stacks } from './k8s-fixtures';
+import { inPlatform, inWorkloads, onGateway, stacks, withMonitoring } from './k8s-fixtures';
 
 // Hostile values for every prop of every public Kubernetes construct. The Kubernetes rules the
 // synthesized objects are checked against (names, labels, quantities, env names, tolerations,
@@ -416,11 +416,11 @@ const cases: PropertyCase<any>[] = [
       schedulingProfile: 'object',
       metricsCollection: 'object',
     },
-    build: (p) => {
-      const { workloads, server } = gatewayFixture();
-      new StandaloneInferencePool(workloads, 'Router', { ...p, backend: ModelServerBackend.of(server) });
-      return [workloads];
-    },
+    ...onGateway(
+      (g, s, p) =>
+        new StandaloneInferencePool(s, 'Router', { ...p, backend: ModelServerBackend.of(g.server) }),
+      false,
+    ),
   },
   {
     name: 'InferencePool',
@@ -436,15 +436,14 @@ const cases: PropertyCase<any>[] = [
       flowControl: 'object',
       metricsCollection: 'object',
     },
-    build: (p) => {
-      const { platform, workloads, gatewayPlatform, server } = gatewayFixture();
-      new InferencePool(workloads, 'Pool', {
-        ...p,
-        backend: ModelServerBackend.of(server),
-        platform: gatewayPlatform,
-      });
-      return [platform, workloads];
-    },
+    ...onGateway(
+      (g, s, p) =>
+        new InferencePool(s, 'Pool', {
+          ...p,
+          backend: ModelServerBackend.of(g.server),
+          platform: g.gatewayPlatform,
+        }),
+    ),
   },
   {
     name: 'InferenceGateway and addModel',
@@ -462,23 +461,21 @@ const cases: PropertyCase<any>[] = [
       tls: 'object',
       metricsCollection: 'object',
     },
-    build: (p) => {
-      const { platform, workloads, gatewayPlatform, server } = gatewayFixture();
+    ...onGateway((g, s, p) => {
       const { model, ...gatewayProps } = p;
-      const pool = new InferencePool(workloads, 'Pool', {
-        backend: ModelServerBackend.of(server),
-        platform: gatewayPlatform,
+      const pool = new InferencePool(s, 'Pool', {
+        backend: ModelServerBackend.of(g.server),
+        platform: g.gatewayPlatform,
       });
       const { variants, ...modelOptions } = model ?? {};
-      new InferenceGateway(workloads, 'Gateway', { ...gatewayProps, platform: gatewayPlatform }).addModel(
+      new InferenceGateway(s, 'Gateway', { ...gatewayProps, platform: g.gatewayPlatform }).addModel(
         'Llama8B',
         {
           ...modelOptions,
           variants: [{ pool, weight: variants?.[0]?.weight }],
         },
       );
-      return [platform, workloads];
-    },
+    }),
   },
   {
     name: 'InferenceGateway and addServiceModel (a llama.cpp server)',
@@ -491,25 +488,23 @@ const cases: PropertyCase<any>[] = [
       requestTimeoutSeconds: 'int',
       paths: 'strings',
     },
-    build: (p) => {
-      const { platform, workloads, gatewayPlatform } = gatewayFixture();
+    ...onGateway((g, s, p) => {
       const { variants, ...modelOptions } = p;
-      const backend = new LlamaCppServer(workloads, 'Llama8BCpu', {
+      const backend = new LlamaCppServer(s, 'Llama8BCpu', {
         model: ModelSpec.LLAMA_3_1_8B,
         quantization: Quantization.GGUF_Q4_K_M,
         weights: WeightsSource.bucket('s3://models/llama-3.1-8b-gguf/'),
         ggufFile: 'Llama-3.1-8B-Instruct-Q4_K_M.gguf',
         namespace: 'llm',
       });
-      new InferenceGateway(workloads, 'Gateway', {
+      new InferenceGateway(s, 'Gateway', {
         namespace: 'llm',
-        platform: gatewayPlatform,
+        platform: g.gatewayPlatform,
       }).addServiceModel('Llama8BCpu', {
         ...modelOptions,
         variants: [{ backend, weight: variants?.[0]?.weight }],
       });
-      return [platform, workloads];
-    },
+    }),
   },
   {
     name: 'GpuPlatform',
@@ -1053,6 +1048,7 @@ const cases: PropertyCase<any>[] = [
       'cloudTrace.projectId': 'string',
     },
     ...inPlatform((s, p) => {
+      // One Tempo data source per monitoring stack: a new one for each value.
       const monitoring = new MonitoringStack(s, 'Monitoring');
       new TraceCollector(s, 'Traces', {
         backends: [
@@ -1121,9 +1117,7 @@ const cases: PropertyCase<any>[] = [
       releaseName: 'string',
       clusterId: 'string',
     },
-    ...inPlatform(
-      (s, p) => new OpenCost(s, 'OpenCost', { monitoring: new MonitoringStack(s, 'Monitoring'), ...p }),
-    ),
+    ...withMonitoring((s, monitoring, p) => new OpenCost(s, 'OpenCost', { monitoring, ...p })),
   },
   {
     name: 'MonitoringStack.addScrapeTarget / addTraceDataSource / addLogDataSource',
