@@ -41,6 +41,7 @@ import {
   userImageRef,
 } from './private/common';
 import { ApiProbe, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
+import { assertModelSpec, assertWeightsSource } from './private/server-inputs';
 import {
   ServerOpsContext,
   admitIngressCidrs,
@@ -273,20 +274,8 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
   constructor(scope: Construct, id: string, props: LlamaCppServerProps) {
     super(scope, id);
     Validate.object(this, 'props', props);
-    if (!(props.model instanceof ModelSpec)) {
-      throw new ValidationError(
-        `'model' (${props.model === undefined ? 'not set' : typeof props.model}) must be a ModelSpec, for example ModelSpec.LLAMA_3_1_8B.`,
-        this,
-        'type',
-      );
-    }
-    if (!(props.weights instanceof WeightsSource)) {
-      throw new ValidationError(
-        `'weights' (${props.weights === undefined ? 'not set' : typeof props.weights}) must be a WeightsSource, for example WeightsSource.bucket('s3://bucket/prefix/').`,
-        this,
-        'type',
-      );
-    }
+    assertModelSpec(this, props.model);
+    assertWeightsSource(this, props.weights);
     if (props.engine !== undefined && !(props.engine instanceof LlamaCppEngine)) {
       throw new ValidationError(
         `'engine' (${typeof props.engine}) must be a LlamaCppEngine (new LlamaCppEngine({...})), or left unset.`,

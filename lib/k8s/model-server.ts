@@ -45,6 +45,7 @@ import {
   userImageRef,
 } from './private/common';
 import { withGkeGpuDirect } from './private/gke-gpudirect';
+import { assertModelSpec, assertWeightsSource } from './private/server-inputs';
 import { ApiProbe, GpuPod, GpuPodOptions, gpuPod, toDeploymentPodSpec } from './private/gpu-pod';
 import { nodeClassPlacement } from './private/node-class';
 import {
@@ -561,21 +562,8 @@ export class ModelServer extends Construct {
   constructor(scope: Construct, id: string, props: ModelServerProps) {
     super(scope, id);
     Validate.object(this, 'props', props);
-    if (!(props.model instanceof ModelSpec)) {
-      throw new ValidationError(
-        `'model' (${props.model === undefined ? 'not set' : typeof props.model}) must be a ModelSpec, for example ModelSpec.LLAMA_3_1_8B.`,
-        this,
-        'type',
-      );
-    }
-    if (!(props.weights instanceof WeightsSource)) {
-      throw new ValidationError(
-        `'weights' (${props.weights === undefined ? 'not set' : typeof props.weights}) must be a WeightsSource: ` +
-          `WeightsSource.huggingFace('org/model'), .bucket('s3://bucket/prefix/'), .volume('claim', { ... }) or .cache(cache).`,
-        this,
-        'type',
-      );
-    }
+    assertModelSpec(this, props.model);
+    assertWeightsSource(this, props.weights);
     const engine = (this.engine = props.engine ?? ServingEngine.VLLM);
     const name = props.name ?? nameFromId(id);
     assertServiceName(this, 'name', name, 48);
