@@ -110,6 +110,14 @@ function onStacks<F>(
   };
 }
 
+/** {@link onStacks} on an Auto Mode cluster stack and a workloads stack. */
+function onAutoMode(
+  id: string,
+  make: (a: ReturnType<typeof autoModeStacks>, id: string, p: any) => void,
+): Pick<PropertyCase<any>, 'build' | 'probe'> {
+  return onStacks(id, autoModeStacks, (a) => [a.infra, a.workloads], make);
+}
+
 const { inStack, onCluster } = stackBuilders({
   stack: awsStack,
   cluster: (s) => new EksCluster(s, 'Cluster', { network: network(s) }),
@@ -670,10 +678,8 @@ const cases: PropertyCase<any>[] = [
       capacity: 'object',
       taints: 'object',
     },
-    ...onStacks(
+    ...onAutoMode(
       'Pool',
-      autoModeStacks,
-      (a) => [a.infra, a.workloads],
       (a, id, p) => new AutoModeGpuNodePool(a.workloads, id, { cluster: a.cluster, ...p }),
     ),
   },
@@ -693,12 +699,7 @@ const cases: PropertyCase<any>[] = [
       kmsKey: 'object',
       'kmsKey.keyArn': 'string',
     },
-    ...onStacks(
-      'Gp3',
-      autoModeStacks,
-      (a) => [a.infra, a.workloads],
-      (a, id, p) => new EbsStorageClass(a.workloads, id, { cluster: a.cluster, ...p }),
-    ),
+    ...onAutoMode('Gp3', (a, id, p) => new EbsStorageClass(a.workloads, id, { cluster: a.cluster, ...p })),
   },
   {
     name: 'TeamBudgetAlarms (and TeamBudgets.declare)',
