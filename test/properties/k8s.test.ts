@@ -1391,7 +1391,7 @@ describe('property: every Kubernetes construct and prop, hostile values', () => 
   test.each(cases.map((c) => [c.name, c]))(
     '%s: only ValidationError, no value the API server rejects',
     (_n, c) => {
-      expect(runCase(c, 10)).toEqual([]);
+      expect(runCase(c, 5)).toEqual([]);
     },
   );
   test.each(OWNED_ELSEWHERE.map((c) => [c.name, c]))('%s: no finding beyond the reported ones', (_n, c) => {
