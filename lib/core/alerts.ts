@@ -725,6 +725,7 @@ export class AlertRuleSet {
     for (const [prop, list] of [
       ['servingMatchers', options.servingMatchers],
       ['gpuMatchers', options.gpuMatchers],
+      ['gatewayMatchers', options.gatewayMatchers],
     ] as const) {
       if (list === undefined) continue;
       // Each becomes one element of a PromQL selector `{a="b", ...}`: it must be a whole matcher.
@@ -774,14 +775,6 @@ export class AlertRuleSet {
           `'overrides.${name}.forSeconds' (${o.forSeconds}) must be an integer >= 0.`,
         );
       }
-    }
-    const matcherLists: Array<[string, readonly string[] | undefined]> = [
-      ['servingMatchers', options.servingMatchers],
-      ['gpuMatchers', options.gpuMatchers],
-      ['gatewayMatchers', options.gatewayMatchers],
-    ];
-    for (const [prop, list] of matcherLists) {
-      (list ?? []).forEach((m, i) => Validate.promqlMatcher(undefined, `${prop}[${i}]`, m));
     }
     const groups = options.groups ?? Object.values(AlertGroup);
     this.definitions = ALERT_RULES.filter(

@@ -715,6 +715,13 @@ export class InferencePool extends Construct {
       );
     }
     const profile = props.schedulingProfile ?? SchedulingProfile.default();
+    if (!(profile instanceof SchedulingProfile)) {
+      throw new ValidationError(
+        `'schedulingProfile' (${typeof profile}) must be a SchedulingProfile: SchedulingProfile.of({...}) or SchedulingProfile.default().`,
+        this,
+        'type',
+      );
+    }
     profile.validate(this, 'schedulingProfile');
     const replicas = props.eppReplicas ?? 2;
     Validate.integer(this, 'eppReplicas', replicas, { min: 1, max: 10 });

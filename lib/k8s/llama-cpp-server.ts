@@ -33,8 +33,9 @@ import {
 import { MetricsCollection } from './metrics-collection';
 import { startupBudget } from './model-server';
 import { PodSecurityLevel } from './pod-security';
-import { MANAGED_BY, assertInteger, dependOnStackOf } from './private/common';
+import { MANAGED_BY, assertInteger, dependOnStackOf, userImageRef } from './private/common';
 import { gpuPod } from './private/gpu-pod';
+import { assertModelSpec, assertWeightsSource } from './private/server-inputs';
 import {
   ServerOpsContext,
   addServerDeployment,
@@ -51,7 +52,7 @@ import {
   serverUrl,
   serverWeightsDependencies,
 } from './private/server-ops';
-import { ImageVersion, imageRef } from './versions';
+import { ImageVersion } from './versions';
 import { WeightsSource } from './weights';
 
 /** Properties of a {@link LlamaCppServer}. */
@@ -272,6 +273,15 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
   constructor(scope: Construct, id: string, props: LlamaCppServerProps) {
     super(scope, id);
     Validate.object(this, 'props', props);
+    assertModelSpec(this, props.model);
+    assertWeightsSource(this, props.weights);
+    if (props.engine !== undefined && !(props.engine instanceof LlamaCppEngine)) {
+      throw new ValidationError(
+        `'engine' (${typeof props.engine}) must be a LlamaCppEngine (new LlamaCppEngine({...})), or left unset.`,
+        this,
+        'type',
+      );
+    }
     const engine = (this.engine = props.engine ?? new LlamaCppEngine());
     const { name, namespace, deploymentName, servedModelName, replicas } = serverIdentity(
       this,
@@ -377,7 +387,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
     const gpu = props.accelerator !== undefined;
     const pod = gpuPod(this, {
       containerName: engine.id,
-      image: imageRef(props.image ?? (gpu ? engine.cudaImage : engine.image)),
+      image: userImageRef(this, 'image', props.image ?? (gpu ? engine.cudaImage : engine.image)),
       args: [...args, ...extra, ...weights.engineArgs],
       ports: engine.ports,
       env: weights.env,
@@ -406,7 +416,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
                 effect: CPU_INFERENCE_TAINT.effect,
               },
             ]),
-        ...(props.tolerations ?? []),
+        ...Validate.array<ApiToleration>(this, 'tolerations', props.tolerations ?? []),
       ],
       terminationGracePeriodSeconds: PRESTOP_SLEEP_SECONDS + DRAIN_SECONDS,
       user: engine.user,

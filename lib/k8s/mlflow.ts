@@ -8,12 +8,12 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Lazy, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { Validate, ValidationError } from '../core';
-import { MANAGED_BY, assertDnsLabel, assertInteger, assertServiceName } from './private/common';
+import { MANAGED_BY, assertDnsLabel, assertInteger, assertServiceName, userImageRef } from './private/common';
 import { MLFLOW_LAUNCHER_PY } from './private/mlflow-launcher';
 import { mlflowPolicyRules } from './private/mlflow-network-policy';
 import { PodSecurityLevel } from './pod-security';
 import type { PodEnvVar } from './pod-spec';
-import { IMAGES, ImageVersion, imageRef } from './versions';
+import { IMAGES, ImageVersion } from './versions';
 
 /** The port the MLflow server listens on (MLflow's default, `--port`). */
 export const MLFLOW_PORT = 5000;
@@ -409,7 +409,11 @@ export class MlflowServer extends Construct implements IMlflowTrackingServer {
     assertInteger(this, 'replicas', replicas, 1, 20);
     const workers = props.workers ?? 2;
     assertInteger(this, 'workers', workers, 1, 32);
-    const image = Validate.imageReference(this, 'image', imageRef(props.image ?? IMAGES.mlflow));
+    const image = Validate.imageReference(
+      this,
+      'image',
+      userImageRef(this, 'image', props.image ?? IMAGES.mlflow),
+    );
     const cpu = Validate.k8sQuantity(this, 'cpu', props.cpu ?? '500m');
     const memory = Validate.k8sQuantity(this, 'memory', props.memory ?? '2Gi');
 

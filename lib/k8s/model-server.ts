@@ -36,9 +36,16 @@ import {
 } from './interfaces';
 import { MetricsCollection } from './metrics-collection';
 import { PodSecurityLevel } from './pod-security';
-import { MANAGED_BY, assertCrdInOtherStack, assertInteger, dependOnStackOf } from './private/common';
+import {
+  MANAGED_BY,
+  assertCrdInOtherStack,
+  assertInteger,
+  dependOnStackOf,
+  userImageRef,
+} from './private/common';
 import { withGkeGpuDirect } from './private/gke-gpudirect';
 import { GpuPod, GpuPodOptions, gpuPod } from './private/gpu-pod';
+import { assertModelSpec, assertWeightsSource } from './private/server-inputs';
 import { nodeClassPlacement } from './private/node-class';
 import {
   LWS_API_VERSION,
@@ -442,14 +449,8 @@ export class ModelServer extends Construct {
   constructor(scope: Construct, id: string, props: ModelServerProps) {
     super(scope, id);
     Validate.object(this, 'props', props);
-    if (!(props.weights instanceof WeightsSource)) {
-      throw new ValidationError(
-        `'weights' (${props.weights === undefined ? 'not set' : typeof props.weights}) must be a WeightsSource: ` +
-          `WeightsSource.huggingFace('org/model'), .bucket('s3://bucket/prefix/'), .volume('claim', { ... }) or .cache(cache).`,
-        this,
-        'type',
-      );
-    }
+    assertModelSpec(this, props.model);
+    assertWeightsSource(this, props.weights);
     const engine = (this.engine = props.engine ?? ServingEngine.VLLM);
     const { name, namespace, deploymentName, servedModelName, replicas } = serverIdentity(
       this,
@@ -468,7 +469,7 @@ export class ModelServer extends Construct {
       engine,
       model: props.model,
       servedModelName: this.servedModelName,
-      engineImage: imageRef(props.image ?? engine.image),
+      engineImage: userImageRef(this, 'image', props.image ?? engine.image),
       hfTokenSecret:
         props.weights instanceof HuggingFaceWeights ? props.weights.options.tokenSecret : undefined,
     });
@@ -780,7 +781,7 @@ export class ModelServer extends Construct {
     });
     return {
       containerName: engine.id,
-      image: imageRef(props.image ?? engine.image),
+      image: userImageRef(this, 'image', props.image ?? engine.image),
       command: command.command,
       // LoRA flags join the engine's own (extraArgs may not repeat them); an engine that
       // places extra arguments itself (applyExtraArgs) gets them with its command.
@@ -804,7 +805,10 @@ export class ModelServer extends Construct {
       sharedMemoryGiB: shmGiB,
       defaultNodeSelector: { [ACCELERATOR_NODE_LABEL]: props.accelerator.labelValue },
       nodeSelector: { ...placement.nodeSelector, ...props.nodeSelector },
-      tolerations: [...placement.tolerations, ...(props.tolerations ?? [])],
+      tolerations: [
+        ...placement.tolerations,
+        ...Validate.array<ApiToleration>(this, 'tolerations', props.tolerations ?? []),
+      ],
       serviceAccountName: props.serviceAccountName,
       terminationGracePeriodSeconds: PRESTOP_SLEEP_SECONDS + drain + 15,
       user: engine.user,

@@ -134,6 +134,9 @@ export class OpenCost extends Construct {
         max: 10000,
         reason: 'USD per GPU-hour',
       });
+      // Both are written into the chart's custom pricing description.
+      Validate.string(this, `gpuHourlyPrices[${i}].price.region`, p.price.region);
+      Validate.string(this, `gpuHourlyPrices[${i}].price.asOf`, p.price.asOf);
     });
     const cpu = Validate.number(
       this,

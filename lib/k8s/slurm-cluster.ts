@@ -717,10 +717,12 @@ export class SlurmNodeSet extends Construct {
       ...(options.nodeSelector ?? {}),
     };
     assertNodeLabels(this, `'nodeSelector'`, nodeSelector);
-    const tolerations = (options.tolerations ?? []).map((t, i) => {
-      Validate.k8sToleration(this, `tolerations[${i}]`, t);
-      return { ...t };
-    });
+    const tolerations = Validate.array<ApiToleration>(this, 'tolerations', options.tolerations ?? []).map(
+      (t, i) => {
+        Validate.k8sToleration(this, `tolerations[${i}]`, t);
+        return { ...t };
+      },
+    );
 
     const resources = {
       [NVIDIA_GPU_RESOURCE]: String(gpus),

@@ -473,7 +473,10 @@ export class TrainingJob extends Construct {
       volumeMounts: mounts,
       ...gangPodResources(this, props, props.gpusPerNode, memory, extra),
       nodeSelector: { ...placement.nodeSelector, ...props.nodeSelector },
-      tolerations: [...placement.tolerations, ...(props.tolerations ?? [])],
+      tolerations: [
+        ...placement.tolerations,
+        ...Validate.array<ApiToleration>(this, 'tolerations', props.tolerations ?? []),
+      ],
       serviceAccountName: props.serviceAccountName,
       terminationGracePeriodSeconds: grace,
       restartPolicy: 'Never',

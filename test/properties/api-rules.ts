@@ -18,8 +18,21 @@ const { parser } = require('@prometheus-io/lezer-promql') as {
   parser: { parse(input: string): { iterate(spec: { enter(node: LezerNode): void }): void } };
 };
 
+/**
+ * Results by input: the suites synthesize thousands of stacks whose alert expressions and Helm
+ * values are mostly the same text again; each text is parsed once per test file.
+ */
+const parsedPromql = new Map<string, boolean>();
+const yamlProblems = new Map<string, string[]>();
+
 /** Whether PromQL parses with Prometheus's own grammar (@prometheus-io/lezer-promql). */
 export function promqlParses(expr: string): boolean {
+  let known = parsedPromql.get(expr);
+  if (known === undefined) parsedPromql.set(expr, (known = parsesUncached(expr)));
+  return known;
+}
+
+function parsesUncached(expr: string): boolean {
   let ok = true;
   parser.parse(expr).iterate({
     enter: (n) => {
@@ -409,6 +422,24 @@ function kubeObjectProblems(obj: Json, path: string, out: string[]): void {
   }
 }
 
+/** {@link kubeObjectProblems} of a YAML document (Helm values, rule groups), by text and path. */
+function yamlObjectProblems(text: string, path: string): string[] {
+  const key = `${path}\n${text}`;
+  let known = yamlProblems.get(key);
+  if (known === undefined) {
+    known = [];
+    let tree: Json;
+    try {
+      tree = parseYaml(text);
+    } catch (e) {
+      known.push(`${path}: not YAML: ${String(e).slice(0, 80)}`);
+    }
+    if (!known.length) kubeObjectProblems(tree, path, known);
+    yamlProblems.set(key, known);
+  }
+  return known;
+}
+
 /**
  * Every rule broken by a synthesized stack (the parsed JSON of `Testing.synth`), as readable
  * lines; empty when all hold.
@@ -430,19 +461,12 @@ export function apiRuleProblems(json: Json): string[] {
       if (type === 'kubernetes_manifest') kubeObjectProblems(res.manifest, `${type}.${id}.manifest`, out);
       if (type === 'helm_release') {
         for (const [i, vals] of ((res.values ?? []) as string[]).entries()) {
-          let tree: Json;
-          try {
-            tree = parseYaml(vals);
-          } catch (e) {
-            out.push(`${type}.${id}.values[${i}]: not YAML: ${String(e).slice(0, 80)}`);
-            continue;
-          }
-          kubeObjectProblems(tree, `${type}.${id}.values[${i}]`, out);
+          out.push(...yamlObjectProblems(vals, `${type}.${id}.values[${i}]`));
         }
       }
       // AMP rule groups and Alertmanager definitions are YAML in a string.
       if (type === 'aws_prometheus_rule_group_namespace' && typeof res.data === 'string') {
-        kubeObjectProblems(parseYaml(res.data), `${type}.${id}.data`, out);
+        out.push(...yamlObjectProblems(res.data, `${type}.${id}.data`));
       }
       if (type === 'google_monitoring_alert_policy') {
         for (const c of (res.conditions ?? []) as Json[]) {

@@ -23,9 +23,13 @@ import {
   PullThroughCache,
   Registry,
   SageMakerMlflow,
+  AwsLoadBalancerController,
+  ContainerLogs,
+  TeamBudgetAlarms,
+  TraceExportRole,
 } from '../../lib/aws';
 import { Accelerator, Capacity, ModelSpec, Quantization, sizeLlamaCpp } from '../../lib/core';
-import { probeId, propertyApp, PropertyCase, runCase } from './harness';
+import { declaredBudgets, probeId, propertyApp, PropertyCase, runCase, stackBuilders } from './harness';
 
 // Hostile values for every prop of every public AWS construct (see harness.ts for the values
 // and api-rules.ts for the AWS rules the synthesized values are checked against).
@@ -74,21 +78,56 @@ function karpenterStacks(replicas?: number): {
   new KubernetesProvider(workloads, 'kubernetes', {});
   return { infra, platform, workloads, karpenter };
 }
-let sharedKarpenter: ReturnType<typeof karpenterStacks> | undefined;
 
 /** An Auto Mode cluster stack and a workloads stack, for AutoModeGpuNodePool probes. */
-function autoModeStacks(): { cluster: EksCluster; workloads: TerraformStack } {
+function autoModeStacks(): { infra: TerraformStack; cluster: EksCluster; workloads: TerraformStack } {
   const infra = awsStack();
   const cluster = new EksCluster(infra, 'Cluster', { network: network(infra), autoMode: {} });
   const workloads = new TerraformStack(infra.node.root as any, 'workloads');
   new KubernetesProvider(workloads, 'kubernetes', {});
-  return { cluster, workloads };
+  return { infra, cluster, workloads };
 }
-let sharedAutoMode: ReturnType<typeof autoModeStacks> | undefined;
+
+/**
+ * `build` and `probe` of a case whose construct goes into stacks `fresh()` makes: a new set with
+ * construct id `id` (build, which synthesizes `stacksOf` them), or one set shared by the case's
+ * probes with a fresh id.
+ */
+function onStacks<F>(
+  id: string,
+  fresh: () => F,
+  stacksOf: (f: F) => TerraformStack[],
+  make: (f: F, id: string, p: any) => void,
+): Pick<PropertyCase<any>, 'build' | 'probe'> {
+  let shared: F | undefined;
+  return {
+    build: (p) => {
+      const f = fresh();
+      make(f, id, p);
+      return stacksOf(f);
+    },
+    probe: (p) => make((shared ??= fresh()), probeId(id), p),
+  };
+}
+
+/** {@link onStacks} on an Auto Mode cluster stack and a workloads stack. */
+function onAutoMode(
+  id: string,
+  make: (a: ReturnType<typeof autoModeStacks>, id: string, p: any) => void,
+): Pick<PropertyCase<any>, 'build' | 'probe'> {
+  return onStacks(id, autoModeStacks, (a) => [a.infra, a.workloads], make);
+}
+
+const { inStack, onCluster } = stackBuilders({
+  stack: awsStack,
+  cluster: (s) => new EksCluster(s, 'Cluster', { network: network(s) }),
+  fixture,
+});
 
 const cases: PropertyCase<any>[] = [
   {
     name: 'GpuNetwork',
+    covers: 'aws.GpuNetwork',
     base: () => ({ availabilityZones: ['us-east-1a', 'us-east-1b'], trainingAvailabilityZone: 'us-east-1a' }),
     props: {
       cidr: 'string',
@@ -98,11 +137,7 @@ const cases: PropertyCase<any>[] = [
       natGatewayPerAz: 'bool',
       interfaceEndpoints: 'strings',
     },
-    build: (p) => {
-      const s = awsStack();
-      new GpuNetwork(s, 'Network', p);
-      return [s];
-    },
+    ...inStack('Network', (s, id, p) => new GpuNetwork(s, id, p)),
   },
   {
     name: 'GpuNetwork.fromNetworkAttributes',
@@ -133,6 +168,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'EksCluster',
+    covers: 'aws.EksCluster',
     base: () => ({}),
     props: {
       clusterName: 'string',
@@ -152,6 +188,11 @@ const cases: PropertyCase<any>[] = [
       outputs: 'bool',
       vpcCniEnv: 'map',
       nodeAutoRepair: 'bool',
+      'addonVersions.coredns': 'string',
+      'addonVersions.kubeProxy': 'string',
+      'addonVersions.podIdentityAgent': 'string',
+      'addonVersions.ebsCsiDriver': 'string',
+      'addonVersions.fsxCsiDriver': 'string',
     },
     probe: (p) =>
       new EksCluster(fixture().stack, probeId('C'), {
@@ -167,6 +208,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'EksCluster nodeRepair',
+    covers: 'aws.EksCluster',
     base: () => ({
       nodeAutoRepair: true,
       nodeRepair: {
@@ -212,8 +254,13 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'EksCluster.addWorkloadRole',
+    covers: 'aws.EksCluster.addWorkloadRole',
     base: () => ({ namespace: 'llm', serviceAccount: 'vllm' }),
-    props: { namespace: 'string', serviceAccount: 'string', managedPolicies: 'strings' },
+    props: {
+      namespace: 'string',
+      serviceAccount: 'string',
+      managedPolicies: 'strings',
+    },
     probe: (p) => fixture().cluster.addWorkloadRole(probeId('Role'), p),
     build: (p) => {
       const s = awsStack();
@@ -223,6 +270,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'TrainingNodeGroup',
+    covers: { 'aws.EksCluster.addTrainingNodeGroup': '', 'aws.TrainingNodeGroup': '' },
     base: () => ({ accelerator: Accelerator.H100, nodes: 2, capacity: Capacity.onDemand() }),
     props: {
       nodes: 'int',
@@ -241,6 +289,10 @@ const cases: PropertyCase<any>[] = [
       'taints.0.value': 'string',
       'taints.0.effect': 'string',
       subnet: 'object',
+      amiType: 'string',
+      nodeRepair: 'object',
+      accelerator: 'object',
+      capacity: 'object',
     },
     probe: (p) => fixture().cluster.addTrainingNodeGroup(probeId('T'), p),
     build: (p) => {
@@ -251,6 +303,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'InferenceNodeGroup',
+    covers: { 'aws.EksCluster.addInferenceNodeGroup': '', 'aws.InferenceNodeGroup': '' },
     base: () => ({ accelerator: Accelerator.L40S, minNodes: 0, maxNodes: 4 }),
     props: {
       minNodes: 'int',
@@ -268,6 +321,12 @@ const cases: PropertyCase<any>[] = [
       subnets: 'object',
       accelerator: 'object',
       capacity: 'object',
+      amiType: 'string',
+      nodeRepair: 'object',
+      efa: 'bool',
+      placementGroup: 'bool',
+      sizing: 'object',
+      'taints.0.value': 'string',
     },
     probe: (p) => fixture().cluster.addInferenceNodeGroup(probeId('I'), p),
     build: (p) => {
@@ -278,6 +337,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'CpuInferenceNodeGroup',
+    covers: 'aws.CpuInferenceNodeGroup',
     base: () => ({
       sizing: sizeLlamaCpp({ model: ModelSpec.LLAMA_3_1_8B, quantization: Quantization.GGUF_Q4_K_M }),
     }),
@@ -292,20 +352,13 @@ const cases: PropertyCase<any>[] = [
       'taints.0.effect': 'string',
       capacity: 'object',
       sizing: 'object',
+      'taints.0.value': 'string',
     },
-    probe: (p) =>
-      new CpuInferenceNodeGroup(fixture().stack, probeId('C'), { cluster: fixture().cluster, ...p }),
-    build: (p) => {
-      const s = awsStack();
-      new CpuInferenceNodeGroup(s, 'Cpu', {
-        cluster: new EksCluster(s, 'Cluster', { network: network(s) }),
-        ...p,
-      });
-      return [s];
-    },
+    ...onCluster('Cpu', (s, id, cluster, p) => new CpuInferenceNodeGroup(s, id, { cluster, ...p })),
   },
   {
     name: 'LustreWeightCache',
+    covers: 'aws.LustreWeightCache',
     base: () => ({ bucketName: 'models-123' }),
     props: {
       bucketName: 'string',
@@ -317,18 +370,11 @@ const cases: PropertyCase<any>[] = [
       protectFromDestroy: 'bool',
       subnet: 'object',
     },
-    probe: (p) => new LustreWeightCache(fixture().stack, probeId('L'), { ...p, cluster: fixture().cluster }),
-    build: (p) => {
-      const s = awsStack();
-      new LustreWeightCache(s, 'Cache', {
-        ...p,
-        cluster: new EksCluster(s, 'Cluster', { network: network(s) }),
-      });
-      return [s];
-    },
+    ...onCluster('Cache', (s, id, cluster, p) => new LustreWeightCache(s, id, { cluster, ...p })),
   },
   {
     name: 'MountpointS3CsiDriver',
+    covers: 'aws.MountpointS3CsiDriver',
     base: () => ({ buckets: [{ bucketName: 'models-123', prefix: 'llama/' }] }),
     props: {
       buckets: 'object',
@@ -337,19 +383,11 @@ const cases: PropertyCase<any>[] = [
       'buckets.0.kmsKeyArn': 'string',
       addonVersion: 'string',
     },
-    probe: (p) =>
-      new MountpointS3CsiDriver(fixture().stack, probeId('M'), { ...p, cluster: fixture().cluster }),
-    build: (p) => {
-      const s = awsStack();
-      new MountpointS3CsiDriver(s, 'S3Csi', {
-        ...p,
-        cluster: new EksCluster(s, 'Cluster', { network: network(s) }),
-      });
-      return [s];
-    },
+    ...onCluster('S3Csi', (s, id, cluster, p) => new MountpointS3CsiDriver(s, id, { cluster, ...p })),
   },
   {
     name: 'CheckpointStore',
+    covers: 'aws.CheckpointStore',
     base: () => ({ lustre: { capacityGiB: 1200 } }),
     props: {
       bucketName: 'string',
@@ -364,17 +402,13 @@ const cases: PropertyCase<any>[] = [
       'lustre.dataRepositories': 'object',
       'lustre.dataRepositories.0.fileSystemPath': 'string',
       'lustre.dataRepositories.0.bucketPrefix': 'string',
+      'lustre.subnet': 'object',
     },
-    probe: (p) => new CheckpointStore(fixture().stack, probeId('S'), { cluster: fixture().cluster, ...p }),
-    build: (p) => {
-      const s = awsStack();
-      const cluster = new EksCluster(s, 'Cluster', { network: network(s) });
-      new CheckpointStore(s, 'Checkpoints', { cluster, ...p });
-      return [s];
-    },
+    ...onCluster('Checkpoints', (s, id, cluster, p) => new CheckpointStore(s, id, { cluster, ...p })),
   },
   {
     name: 'Registry',
+    covers: 'aws.Registry',
     base: () => ({ repositories: ['serving'] }),
     props: {
       repositories: 'strings',
@@ -388,6 +422,11 @@ const cases: PropertyCase<any>[] = [
       'lifecycleRules.0.countNumber': 'int',
       'lifecycleRules.0.description': 'string',
       'lifecycleRules.0.tagPatternList': 'strings',
+      scanning: 'object',
+      'lifecycleRules.0.tagStatus': 'string',
+      'lifecycleRules.0.tagPrefixList': 'strings',
+      'lifecycleRules.0.countType': 'string',
+      pullThroughCaches: 'object',
     },
     build: (p) => {
       const s = awsStack();
@@ -418,7 +457,10 @@ const cases: PropertyCase<any>[] = [
       arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker',
       prefix: 'docker-hub',
     }),
-    props: { arn: 'string', prefix: 'string' },
+    props: {
+      arn: 'string',
+      prefix: 'string',
+    },
     build: (p) => {
       const s = awsStack();
       new Registry(s, 'Registry', {
@@ -433,6 +475,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'Monitoring',
+    covers: 'aws.Monitoring',
     base: () => ({ emails: ['oncall@example.com'] }),
     props: {
       region: 'string',
@@ -445,17 +488,16 @@ const cases: PropertyCase<any>[] = [
       'collector.serviceAccount': 'string',
       'costAllocation.teamLabel': 'string',
       'costAllocation.servingMatchers': 'strings',
+      'alertRules.overrides': 'object',
+      'alertRules.groups': 'object',
+      'alertRules.gatewayMatchers': 'strings',
+      slos: 'object',
     },
-    probe: (p) => new Monitoring(fixture().stack, probeId('M'), { cluster: fixture().cluster, ...p }),
-    build: (p) => {
-      const s = awsStack();
-      const cluster = new EksCluster(s, 'Cluster', { network: network(s) });
-      new Monitoring(s, 'Monitoring', { cluster, ...p });
-      return [s];
-    },
+    ...onCluster('Monitoring', (s, id, cluster, p) => new Monitoring(s, id, { cluster, ...p })),
   },
   {
     name: 'BudgetAlarm',
+    covers: 'aws.BudgetAlarm',
     base: () => ({ monthlyLimitUsd: 1000, emails: ['finops@example.com'] }),
     props: {
       monthlyLimitUsd: 'number',
@@ -469,27 +511,27 @@ const cases: PropertyCase<any>[] = [
       'anomalyDetection.minImpactUsd': 'number',
       'anomalyDetection.existingMonitorArn': 'string',
       budgetName: 'string',
+      thresholds: 'object',
     },
-    build: (p) => {
-      const s = awsStack();
-      new BudgetAlarm(s, 'Budget', p);
-      return [s];
-    },
+    ...inStack('Budget', (s, id, p) => new BudgetAlarm(s, id, p)),
   },
   {
     name: 'AlertTopic',
+    covers: 'aws.AlertTopic',
     base: () => ({ emails: ['oncall@example.com'] }),
-    props: { emails: 'strings', 'emails.0': 'string' },
-    build: (p) => {
-      const s = awsStack();
-      new AlertTopic(s, 'Topic', p);
-      return [s];
+    props: {
+      emails: 'strings',
+      'emails.0': 'string',
     },
+    ...inStack('Topic', (s, id, p) => new AlertTopic(s, id, p)),
   },
   {
     name: 'Karpenter',
+    covers: 'aws.Karpenter',
     base: () => ({}),
-    props: { replicas: 'int' },
+    props: {
+      replicas: 'int',
+    },
     build: (p) => {
       const k = karpenterStacks(p.replicas);
       return [k.infra, k.platform];
@@ -497,6 +539,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'KarpenterGpuNodePool',
+    covers: 'aws.KarpenterGpuNodePool',
     base: () => ({ accelerator: Accelerator.H100, maxGpus: 64 }),
     props: {
       gpusPerNode: 'int',
@@ -516,22 +559,23 @@ const cases: PropertyCase<any>[] = [
       placementGroup: 'bool',
       existingPlacementGroup: 'object',
       'existingPlacementGroup.placementGroupName': 'string',
+      amiType: 'string',
+      fallbackCapacity: 'object',
+      subnet: 'object',
+      accelerator: 'object',
+      capacity: 'object',
+      taints: 'object',
     },
-    probe: (p) => {
-      sharedKarpenter ??= karpenterStacks();
-      new KarpenterGpuNodePool(sharedKarpenter.workloads, probeId('P'), {
-        karpenter: sharedKarpenter.karpenter,
-        ...p,
-      });
-    },
-    build: (p) => {
-      const k = karpenterStacks();
-      new KarpenterGpuNodePool(k.workloads, 'Pool', { karpenter: k.karpenter, ...p });
-      return [k.infra, k.platform, k.workloads];
-    },
+    ...onStacks(
+      'Pool',
+      karpenterStacks,
+      (k) => [k.infra, k.platform, k.workloads],
+      (k, id, p) => new KarpenterGpuNodePool(k.workloads, id, { karpenter: k.karpenter, ...p }),
+    ),
   },
   {
     name: 'MlflowStore',
+    covers: 'aws.MlflowStore',
     base: () => ({}),
     props: {
       namespace: 'string',
@@ -547,21 +591,11 @@ const cases: PropertyCase<any>[] = [
       bucketName: 'string',
       noncurrentVersionExpirationDays: 'int',
     },
-    probe: (p) => {
-      const f = fixture();
-      new MlflowStore(f.stack, probeId('Mlflow'), { cluster: f.cluster, ...p });
-    },
-    build: (p) => {
-      const stack = awsStack();
-      new MlflowStore(stack, 'Mlflow', {
-        cluster: new EksCluster(stack, 'Cluster', { network: network(stack) }),
-        ...p,
-      });
-      return [stack];
-    },
+    ...onCluster('Mlflow', (s, id, cluster, p) => new MlflowStore(s, id, { cluster, ...p })),
   },
   {
     name: 'SageMakerMlflow',
+    covers: 'aws.SageMakerMlflow',
     base: () => ({ trackingServerName: 'llm' }),
     props: {
       trackingServerName: 'string',
@@ -572,14 +606,11 @@ const cases: PropertyCase<any>[] = [
       protectFromDestroy: 'bool',
       bucketName: 'string',
     },
-    build: (p) => {
-      const stack = awsStack();
-      new SageMakerMlflow(stack, 'Mlflow', p);
-      return [stack];
-    },
+    ...inStack('Mlflow', (s, id, p) => new SageMakerMlflow(s, id, p)),
   },
   {
     name: 'EksCluster autoMode',
+    covers: 'aws.EksCluster',
     base: () => ({ autoMode: {} }),
     props: {
       autoMode: 'object',
@@ -624,6 +655,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'AutoModeGpuNodePool',
+    covers: 'aws.AutoModeGpuNodePool',
     base: () => ({ accelerator: Accelerator.H100, maxGpus: 64 }),
     props: {
       gpusPerNode: 'int',
@@ -640,26 +672,20 @@ const cases: PropertyCase<any>[] = [
       existingPlacementGroup: 'object',
       'existingPlacementGroup.placementGroupName': 'string',
       labels: 'map',
+      fallbackCapacity: 'object',
+      subnet: 'object',
+      accelerator: 'object',
+      capacity: 'object',
+      taints: 'object',
     },
-    probe: (p) => {
-      sharedAutoMode ??= autoModeStacks();
-      new AutoModeGpuNodePool(sharedAutoMode.workloads, probeId('A'), {
-        cluster: sharedAutoMode.cluster,
-        ...p,
-      });
-    },
-    build: (p) => {
-      const infra = awsStack();
-      const app = infra.node.root as any;
-      const cluster = new EksCluster(infra, 'Cluster', { network: network(infra), autoMode: {} });
-      const workloads = new TerraformStack(app, 'workloads');
-      new KubernetesProvider(workloads, 'kubernetes', {});
-      new AutoModeGpuNodePool(workloads, 'Pool', { cluster, ...p });
-      return [infra, workloads];
-    },
+    ...onAutoMode(
+      'Pool',
+      (a, id, p) => new AutoModeGpuNodePool(a.workloads, id, { cluster: a.cluster, ...p }),
+    ),
   },
   {
     name: 'EbsStorageClass',
+    covers: 'aws.EbsStorageClass',
     base: () => ({
       kmsKey: { keyArn: 'arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789' },
     }),
@@ -673,18 +699,66 @@ const cases: PropertyCase<any>[] = [
       kmsKey: 'object',
       'kmsKey.keyArn': 'string',
     },
-    probe: (p) => {
-      sharedAutoMode ??= autoModeStacks();
-      new EbsStorageClass(sharedAutoMode.workloads, probeId('S'), { cluster: sharedAutoMode.cluster, ...p });
+    ...onAutoMode('Gp3', (a, id, p) => new EbsStorageClass(a.workloads, id, { cluster: a.cluster, ...p })),
+  },
+  {
+    name: 'TeamBudgetAlarms (and TeamBudgets.declare)',
+    covers: 'aws.TeamBudgetAlarms',
+    base: () => ({
+      budgets: { teams: [{ team: 'search', monthlyLimitUsd: 20000, emails: ['search@example.com'] }] },
+    }),
+    props: {
+      budgets: 'object',
+      'budgets.teams': 'object',
+      'budgets.teams.0.team': 'string',
+      'budgets.teams.0.monthlyLimitUsd': 'number',
+      'budgets.teams.0.emails': 'strings',
+      'budgets.tagKey': 'string',
+      activateCostAllocationTag: 'bool',
+    },
+    ...inStack(
+      'TeamBudgets',
+      (s, id, p) => new TeamBudgetAlarms(s, id, { ...p, budgets: declaredBudgets(p.budgets) }),
+    ),
+  },
+  {
+    name: 'AwsLoadBalancerController',
+    covers: 'aws.AwsLoadBalancerController',
+    base: () => ({}),
+    props: {
+      replicas: 'int',
     },
     build: (p) => {
       const infra = awsStack();
-      const cluster = new EksCluster(infra, 'Cluster', { network: network(infra), autoMode: {} });
+      const cluster = new EksCluster(infra, 'Cluster', { network: network(infra) });
       const platform = new TerraformStack(infra.node.root as any, 'platform');
-      new KubernetesProvider(platform, 'kubernetes', {});
-      new EbsStorageClass(platform, 'Gp3', { cluster, ...p });
+      new HelmProvider(platform, 'helm', {});
+      new AwsLoadBalancerController(platform, 'Lbc', { cluster, ...p });
       return [infra, platform];
     },
+  },
+  {
+    name: 'TraceExportRole',
+    covers: 'aws.TraceExportRole',
+    base: () => ({}),
+    props: {
+      namespace: 'string',
+      serviceAccount: 'string',
+    },
+    ...onCluster('TraceExport', (s, id, cluster, p) => new TraceExportRole(s, id, { cluster, ...p })),
+  },
+  {
+    name: 'ContainerLogs',
+    covers: 'aws.ContainerLogs',
+    base: () => ({}),
+    props: {
+      retentionDays: 'int',
+      shipper: 'object',
+      'shipper.namespace': 'string',
+      'shipper.serviceAccount': 'string',
+      protectFromDestroy: 'bool',
+    },
+    ...onCluster('Logs', (s, id, cluster, p) => new ContainerLogs(s, id, { cluster, ...p })),
   },
 ];
 

@@ -12,7 +12,10 @@ import { ComputeClass } from '../../lib/gcp/compute-class';
 import { Monitoring } from '../../lib/gcp/monitoring';
 import { GkeNetwork } from '../../lib/gcp/network';
 import { GcpPrincipal } from '../../lib/gcp/principal';
-import { probeId, propertyApp, PropertyCase, runCase } from './harness';
+import { LogManagement } from '../../lib/gcp/log-management';
+import { TeamBudgetAlarms } from '../../lib/gcp/team-budget-alarms';
+import { TraceExportGrant } from '../../lib/gcp/trace-export';
+import { declaredBudgets, probeId, propertyApp, PropertyCase, runCase, stackBuilders } from './harness';
 
 // Hostile values for every prop of every public Google Cloud construct (see harness.ts for the
 // values and api-rules.ts for the Google Cloud rules the synthesized values are checked against).
@@ -39,9 +42,12 @@ function fixture(): { stack: TerraformStack; network: GkeNetwork; cluster: GkeCl
   return shared;
 }
 
+const { inStack, onCluster } = stackBuilders({ stack: gcpStack, cluster, fixture });
+
 const cases: PropertyCase<any>[] = [
   {
     name: 'ComputeClass',
+    covers: 'gcp.ComputeClass',
     base: () => ({ accelerator: Accelerator.L4, gpusPerNode: 1 }),
     props: {
       name: 'string',
@@ -58,6 +64,7 @@ const cases: PropertyCase<any>[] = [
       capacity: 'object',
       fallbackCapacity: 'object',
       accelerator: 'object',
+      'taints.0.value': 'string',
     },
     probe: (p) => new ComputeClass(fixture().stack, probeId('K'), { cluster: fixture().cluster, ...p }),
     build: (p) => {
@@ -69,6 +76,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'GkeNetwork',
+    covers: 'gcp.GkeNetwork',
     base: () => ({ project: 'my-proj', region: 'us-central1' }),
     props: {
       project: 'string',
@@ -78,15 +86,14 @@ const cases: PropertyCase<any>[] = [
       mtu: 'int',
       gpuDirectZone: 'string',
       gpuDirectCidr: 'string',
+      gpuDirect: 'object',
+      proxyOnlySubnet: 'object',
     },
-    build: (p) => {
-      const s = gcpStack();
-      new GkeNetwork(s, 'Network', p);
-      return [s];
-    },
+    ...inStack('Network', (s, id, p) => new GkeNetwork(s, id, p)),
   },
   {
     name: 'GkeCluster',
+    covers: 'gcp.GkeCluster',
     base: () => ({}),
     props: {
       name: 'string',
@@ -107,6 +114,13 @@ const cases: PropertyCase<any>[] = [
       'nodeAutoProvisioning.maxCpus': 'int',
       'nodeAutoProvisioning.maxMemoryGb': 'int',
       'nodeAutoProvisioning.gpus': 'object',
+      clusterName: 'string',
+      releaseChannel: 'string',
+      multiNetworking: 'bool',
+      dcgmMonitoring: 'bool',
+      parallelstoreCsi: 'bool',
+      lustreCsi: 'bool',
+      gatewayApi: 'string',
     },
     probe: (p) =>
       new GkeCluster(fixture().stack, probeId('C'), { network: fixture().network, name: probeId('c'), ...p }),
@@ -119,6 +133,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'TrainingNodePool',
+    covers: { 'gcp.GkeCluster.addTrainingNodePool': '', 'gcp.TrainingNodePool': '' },
     base: () => ({ accelerator: Accelerator.H100, nodes: 2, zone: 'us-central1-a' }),
     props: {
       nodes: 'int',
@@ -133,6 +148,12 @@ const cases: PropertyCase<any>[] = [
       compactPlacement: 'bool',
       accelerator: 'object',
       capacity: 'object',
+      attachGpuDirectNetworks: 'bool',
+      'taints.0.value': 'string',
+      gpuDriverVersion: 'string',
+      autoRepair: 'bool',
+      upgradeStrategy: 'object',
+      imageStreaming: 'bool',
     },
     probe: (p) => fixture().cluster.addTrainingNodePool(probeId('T'), p),
     build: (p) => {
@@ -143,6 +164,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'InferenceNodePool',
+    covers: { 'gcp.GkeCluster.addInferenceNodePool': '', 'gcp.InferenceNodePool': '' },
     base: () => ({ accelerator: Accelerator.L4, minNodes: 0, maxNodes: 2 }),
     props: {
       minNodes: 'int',
@@ -159,6 +181,15 @@ const cases: PropertyCase<any>[] = [
       'secondaryBootDisks.0.diskImage': 'string',
       'secondaryBootDisks.0.mode': 'string',
       imageStreaming: 'bool',
+      compactPlacement: 'bool',
+      attachGpuDirectNetworks: 'bool',
+      sizing: 'object',
+      accelerator: 'object',
+      capacity: 'object',
+      'taints.0.effect': 'string',
+      machineType: 'string',
+      gpuDriverVersion: 'string',
+      upgradeStrategy: 'object',
     },
     probe: (p) => fixture().cluster.addInferenceNodePool(probeId('S'), p),
     build: (p) => {
@@ -169,6 +200,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'CpuInferenceNodePool',
+    covers: 'gcp.CpuInferenceNodePool',
     base: () => ({
       sizing: sizeLlamaCpp({ model: ModelSpec.LLAMA_3_1_8B, quantization: Quantization.GGUF_Q4_K_M }),
     }),
@@ -183,17 +215,13 @@ const cases: PropertyCase<any>[] = [
       'taints.0.value': 'string',
       capacity: 'object',
       sizing: 'object',
+      'taints.0.effect': 'string',
     },
-    probe: (p) =>
-      new CpuInferenceNodePool(fixture().stack, probeId('C'), { cluster: fixture().cluster, ...p }),
-    build: (p) => {
-      const s = gcpStack();
-      new CpuInferenceNodePool(s, 'CpuServe', { cluster: cluster(s), ...p });
-      return [s];
-    },
+    ...onCluster('CpuServe', (s, id, cluster, p) => new CpuInferenceNodePool(s, id, { cluster, ...p })),
   },
   {
     name: 'CheckpointBucket',
+    covers: 'gcp.CheckpointBucket',
     base: () => ({ bucketName: 'acme-ckpt', location: 'US' }),
     props: {
       bucketName: 'string',
@@ -206,15 +234,16 @@ const cases: PropertyCase<any>[] = [
       abortIncompleteUploadsAfterDays: 'int',
       labels: 'map',
       readers: 'object',
+      hierarchicalNamespace: 'bool',
+      lifecycleRules: 'object',
+      protectFromDestroy: 'bool',
+      readWriters: 'object',
     },
-    build: (p) => {
-      const s = gcpStack();
-      new CheckpointBucket(s, 'Bucket', p);
-      return [s];
-    },
+    ...inStack('Bucket', (s, id, p) => new CheckpointBucket(s, id, p)),
   },
   {
     name: 'ArtifactRegistry',
+    covers: 'gcp.ArtifactRegistry',
     base: () => ({ location: 'us-central1' }),
     props: {
       location: 'string',
@@ -225,15 +254,17 @@ const cases: PropertyCase<any>[] = [
       labels: 'map',
       'modelBucket.bucketName': 'string',
       remotes: 'object',
+      immutableTags: 'bool',
+      cleanupPolicyDryRun: 'bool',
+      vulnerabilityScanning: 'bool',
+      readers: 'object',
+      protectFromDestroy: 'bool',
     },
-    build: (p) => {
-      const s = gcpStack();
-      new ArtifactRegistry(s, 'Registry', p);
-      return [s];
-    },
+    ...inStack('Registry', (s, id, p) => new ArtifactRegistry(s, id, p)),
   },
   {
     name: 'BudgetAlarm',
+    covers: 'gcp.BudgetAlarm',
     base: () => ({
       billingAccount: '012345-6789AB-CDEF01',
       project: 'my-proj',
@@ -250,15 +281,14 @@ const cases: PropertyCase<any>[] = [
       displayName: 'string',
       'labelFilter.key': 'string',
       'labelFilter.value': 'string',
+      'thresholds.0.forecasted': 'bool',
+      costAllocationTag: 'object',
     },
-    build: (p) => {
-      const s = gcpStack();
-      new BudgetAlarm(s, 'Budget', p);
-      return [s];
-    },
+    ...inStack('Budget', (s, id, p) => new BudgetAlarm(s, id, p)),
   },
   {
     name: 'Monitoring',
+    covers: 'gcp.Monitoring',
     base: () => ({ emails: ['oncall@example.com'] }),
     props: {
       project: 'string',
@@ -271,12 +301,14 @@ const cases: PropertyCase<any>[] = [
       autoCloseSeconds: 'int',
       'rules.servingMatchers': 'strings',
       'rules.servingPodPattern': 'string',
+      alertRules: 'object',
+      'rules.overrides': 'object',
+      'rules.groups': 'object',
+      'rules.gpuMatchers': 'strings',
+      'rules.gatewayMatchers': 'strings',
+      slos: 'object',
     },
-    build: (p) => {
-      const s = gcpStack();
-      new Monitoring(s, 'Monitoring', p);
-      return [s];
-    },
+    ...inStack('Monitoring', (s, id, p) => new Monitoring(s, id, p)),
   },
   {
     name: 'GcpPrincipal',
@@ -306,6 +338,7 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'MlflowStore',
+    covers: 'gcp.MlflowStore',
     base: () => ({
       projectNumber: '123456789012',
       bucketName: 'acme-mlflow-artifacts',
@@ -325,16 +358,69 @@ const cases: PropertyCase<any>[] = [
       kmsKeyName: 'string',
       createPrivateServiceAccess: 'bool',
       protectFromDestroy: 'bool',
+      databasePassword: 'string',
     },
-    probe: (p) => {
-      const f = fixture();
-      new MlflowStore(f.stack, probeId('Mlflow'), { cluster: f.cluster, ...p });
+    ...onCluster('Mlflow', (s, id, cluster, p) => new MlflowStore(s, id, { cluster, ...p })),
+  },
+  {
+    name: 'TeamBudgetAlarms (and TeamBudgets.declare)',
+    covers: 'gcp.TeamBudgetAlarms',
+    base: () => ({
+      budgets: { teams: [{ team: 'search', monthlyLimitUsd: 20000, emails: ['search@example.com'] }] },
+      billingAccount: '012345-6789AB-CDEF01',
+      project: 'my-proj',
+      projectNumber: '123456789012',
+    }),
+    props: {
+      budgets: 'object',
+      'budgets.teams': 'object',
+      'budgets.teams.0.team': 'string',
+      'budgets.teams.0.monthlyLimitUsd': 'number',
+      'budgets.teams.0.emails': 'strings',
+      'budgets.tagKey': 'string',
+      billingAccount: 'string',
+      project: 'string',
+      projectNumber: 'string',
     },
-    build: (p) => {
-      const s = gcpStack();
-      new MlflowStore(s, 'Mlflow', { cluster: cluster(s), ...p });
-      return [s];
+    ...inStack(
+      'TeamBudgets',
+      (s, id, p) => new TeamBudgetAlarms(s, id, { ...p, budgets: declaredBudgets(p.budgets) }),
+    ),
+  },
+  {
+    name: 'TraceExportGrant',
+    covers: 'gcp.TraceExportGrant',
+    base: () => ({
+      project: 'my-proj',
+      principal: GcpPrincipal.kubernetesServiceAccount({
+        projectNumber: '123456789012',
+        project: 'my-proj',
+        namespace: 'observability',
+        serviceAccount: 'otel-collector',
+      }),
+    }),
+    props: {
+      project: 'string',
+      principal: 'object',
     },
+    ...inStack('TraceExport', (s, id, p) => new TraceExportGrant(s, id, p)),
+  },
+  {
+    name: 'LogManagement',
+    covers: 'gcp.LogManagement',
+    base: () => ({ project: 'my-proj', exclusions: [{ name: 'debug', filter: 'severity<INFO' }] }),
+    props: {
+      project: 'string',
+      retentionDays: 'int',
+      excludeProbeAccessLogs: 'bool',
+      exclusions: 'object',
+      'exclusions.0.name': 'string',
+      'exclusions.0.filter': 'string',
+      'exclusions.0.description': 'string',
+      notificationChannelIds: 'strings',
+      namespaces: 'strings',
+    },
+    ...inStack('Logs', (s, id, p) => new LogManagement(s, id, p)),
   },
 ];
 

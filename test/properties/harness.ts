@@ -1,9 +1,11 @@
+import { createHash } from 'crypto';
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Testing, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
-import { ValidationError } from '../../lib/core';
+import { TeamBudgets, ValidationError } from '../../lib/core';
 import { synthJson } from '../util';
 import { apiRuleProblems } from './api-rules';
 
@@ -72,6 +74,15 @@ export const ARBITRARY: Record<Kind, fc.Arbitrary<unknown>> = {
 export interface PropertyCase<P> {
   /** A name for the report. */
   readonly name: string;
+  /**
+   * What the case's props are props of, for the coverage test (coverage.test.ts reads it from
+   * the source, so it is a literal): `'<module>.<Class>'` (constructor props) or
+   * `'<module>.<Class>.<addMethod>'` (the method's options), optionally with `:<prop>` when the
+   * case's props are the nested props of that prop; or an object of such targets, each with the
+   * prefix of the case's paths that belongs to it (`''` for all). A case of a factory or a
+   * function that no construct target lists has none.
+   */
+  readonly covers?: string | Record<string, string>;
   /** Props that synthesize cleanly. */
   readonly base: () => P;
   /** Each prop path (dot-separated, numeric parts index arrays) with its kind. */
@@ -101,6 +112,82 @@ let outdir: string | undefined;
 export function propertyApp(): App {
   outdir ??= mkdtempSync(join(tmpdir(), 'cdktf-ai-infra-properties-'));
   return Testing.app({ outdir });
+}
+
+/**
+ * `TeamBudgets.declare(options)` when `v` looks like its options, else `v` itself: the
+ * TeamBudgetAlarms cases try hostile declarations and hostile `budgets` values both.
+ */
+export function declaredBudgets(v: any): any {
+  return v && typeof v === 'object' && 'teams' in v ? TeamBudgets.declare(v) : v;
+}
+
+/** How many values each way took, for measuring the suites' cost (PROPERTY_COUNTS=<file>). */
+export const COUNTS = { probes: 0, builds: 0, synths: 0, checks: 0 };
+if (process.env.PROPERTY_COUNTS) {
+  afterAll(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('fs').appendFileSync(
+      process.env.PROPERTY_COUNTS!,
+      `${expect.getState().testPath} ${JSON.stringify(COUNTS)}\n`,
+    );
+  });
+}
+
+/**
+ * The API rule problems of a synthesized stack, checked once per distinct JSON: many tried values
+ * synthesize what an earlier one did (null or a default for an optional prop, the base props), and
+ * the rules (YAML and PromQL parsing) cost about as much as the synthesis.
+ */
+const problemsByJson = new Map<string, string[]>();
+function synthProblems(stack: TerraformStack): string[] {
+  const json = synthJson(stack);
+  const key = createHash('sha1').update(JSON.stringify(json)).digest('base64');
+  let problems = problemsByJson.get(key);
+  if (problems === undefined) {
+    COUNTS.checks++;
+    problemsByJson.set(key, (problems = apiRuleProblems(json)));
+  }
+  return problems;
+}
+
+/**
+ * Case builders for a cloud's constructs: `inStack(id, make)` gives the `build` and `probe` of a
+ * case whose construct goes into one stack, `make` building it with construct id `id` into a
+ * fresh stack (build) or with a fresh id into the shared fixture's stack (probe); `onCluster` the
+ * same for a construct on a cluster (a new one, or the fixture's).
+ */
+export function stackBuilders<C>(cloud: {
+  /** A fresh stack with the cloud's provider. */
+  stack: () => TerraformStack;
+  /** A cluster in a fresh stack. */
+  cluster: (s: TerraformStack) => C;
+  /** The shared fixture (built on first use). */
+  fixture: () => { stack: TerraformStack; cluster: C };
+}) {
+  type Builders = Pick<PropertyCase<any>, 'build' | 'probe'>;
+  return {
+    inStack(id: string, make: (s: Construct, id: string, p: any) => void): Builders {
+      return {
+        build: (p) => {
+          const s = cloud.stack();
+          make(s, id, p);
+          return [s];
+        },
+        probe: (p) => make(cloud.fixture().stack, probeId(id), p),
+      };
+    },
+    onCluster(id: string, make: (s: Construct, id: string, cluster: C, p: any) => void): Builders {
+      return {
+        build: (p) => {
+          const s = cloud.stack();
+          make(s, id, cloud.cluster(s), p);
+          return [s];
+        },
+        probe: (p) => make(cloud.fixture().stack, probeId(id), cloud.fixture().cluster, p),
+      };
+    },
+  };
 }
 
 let probeCount = 0;
@@ -148,6 +235,7 @@ export function tryValue<P>(c: PropertyCase<P>, path: string, value: unknown): s
   let stacks: TerraformStack[];
   if (c.probe) {
     try {
+      COUNTS.probes++;
       c.probe(props);
     } catch (e) {
       if (e instanceof ValidationError) {
@@ -158,9 +246,11 @@ export function tryValue<P>(c: PropertyCase<P>, path: string, value: unknown): s
     }
   }
   try {
+    COUNTS.builds++;
     stacks = c.build(props);
     for (const s of stacks) {
-      const problems = apiRuleProblems(synthJson(s));
+      COUNTS.synths++;
+      const problems = synthProblems(s);
       if (problems.length) return `${path}=${show(value)}: synthesized ${problems.slice(0, 3).join('; ')}`;
     }
   } catch (e) {
@@ -184,12 +274,26 @@ export function tryValue<P>(c: PropertyCase<P>, path: string, value: unknown): s
 export function runCase<P>(c: PropertyCase<P>, numRuns = 25): string[] {
   const problems: string[] = [];
   try {
+    COUNTS.builds++;
     for (const s of c.build(c.base())) {
-      const base = apiRuleProblems(synthJson(s));
+      COUNTS.synths++;
+      const base = synthProblems(s);
       if (base.length) problems.push(`base props: ${base.slice(0, 3).join('; ')}`);
     }
   } catch (e) {
     problems.push(`base props threw ${String(e).slice(0, 200)}`);
+  }
+  if (c.probe) {
+    // A probe shares its fixture with every other value: one that rejects the base props (or
+    // rejects them the second time, a clash in the shared fixture) would settle values wrongly.
+    for (let i = 0; i < 2; i++) {
+      try {
+        COUNTS.probes++;
+        c.probe(c.base());
+      } catch (e) {
+        problems.push(`probe of the base props threw ${String(e).slice(0, 200)}`);
+      }
+    }
   }
   for (const [path, kind] of Object.entries(c.props)) {
     for (const v of HOSTILE[kind]) {

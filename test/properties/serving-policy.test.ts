@@ -1,55 +1,23 @@
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { Accelerator, ModelSpec, Quantization, VALIDATION_CODES, ValidationError } from '../../lib/core';
+import { VALIDATION_CODES, ValidationError } from '../../lib/core';
 import {
   GatewayExposure,
-  GatewayImplementation,
   InferenceGateway,
-  InferenceGatewayPlatform,
   InferencePool,
   LoraAdapter,
-  ModelServer,
   ModelServerBackend,
   SchedulingProfile,
-  WeightsSource,
   loraEngineArgs,
   validateLoraAdapters,
 } from '../../lib/k8s';
 import { PolicyPack, PolicySuppressions } from '../../lib/policy';
-import { propertyApp, PropertyCase, runCase } from './harness';
+import { PropertyCase, runCase } from './harness';
+import { gatewayFixture, stacks } from './k8s-fixtures';
 
 // Hostile values for the factories whose products constructs consume (LoraAdapter,
 // GatewayExposure, SchedulingProfile) and for the policy pack's suppressions and options. A
 // factory's product reaches the cloud or API server only through a construct, so each case
 // builds the construct that renders it.
-
-function stacks(): { app: App; platform: TerraformStack; workloads: TerraformStack } {
-  const app = propertyApp();
-  const mk = (id: string) => {
-    const s = new TerraformStack(app, id);
-    new KubernetesProvider(s, 'Kubernetes', { configPath: '~/.kube/config' });
-    new HelmProvider(s, 'Helm', { kubernetes: { configPath: '~/.kube/config' } });
-    return s;
-  };
-  return { app, platform: mk('platform'), workloads: mk('workloads') };
-}
-
-function gatewayFixture() {
-  const { app, platform, workloads } = stacks();
-  const gatewayPlatform = new InferenceGatewayPlatform(platform, 'InferenceGateway', {
-    implementation: GatewayImplementation.istio(),
-  });
-  const server = new ModelServer(workloads, 'Llama8B', {
-    model: ModelSpec.LLAMA_3_1_8B,
-    quantization: Quantization.AWQ,
-    accelerator: Accelerator.L4,
-    weights: WeightsSource.bucket('s3://models/llama-3.1-8b-awq/'),
-    namespace: 'llm',
-  });
-  return { app, platform, workloads, gatewayPlatform, server };
-}
 
 /** vLLM's `--lora-modules name=path` pairs of `args`. */
 function loraModules(args: string[]): string[] {

@@ -9,6 +9,18 @@ import {
   isValidKubernetesLabelKey,
 } from '../../core';
 import { ApiToleration } from '../interfaces';
+import { ImageVersion, imageRef } from '../versions';
+
+/**
+ * `repository:tag` of an `image` prop, which a JavaScript app may pass as anything: an object
+ * with a non-blank string `repository` and `tag`, or a ValidationError naming `prop`.
+ */
+export function userImageRef(scope: IConstruct, prop: string, image: ImageVersion): string {
+  Validate.object(scope, prop, image);
+  Validate.string(scope, `${prop}.repository`, image.repository);
+  Validate.string(scope, `${prop}.tag`, image.tag);
+  return imageRef(image);
+}
 
 /** An `s3://` or `gs://` URI: a bucket name (3 to 223 lower-case letters, digits, '.', '_', '-') and an optional prefix. */
 export const BUCKET_URI = /^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/.*)?$/;

@@ -1,6 +1,6 @@
 import { DeploymentV1SpecTemplateSpec } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { IConstruct } from 'constructs';
-import { NVIDIA_GPU_RESOURCE } from '../../core';
+import { NVIDIA_GPU_RESOURCE, Validate } from '../../core';
 import { EngineUser, EngineWritablePath } from '../engines/engine';
 import { ApiToleration } from '../interfaces';
 import { PodSecurityLevel } from '../pod-security';
@@ -227,7 +227,11 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
     { name: 'HOME', value: o.user.home },
     { name: 'USER', value: o.user.name },
   ];
-  const userEnv = Object.entries(o.userEnv ?? {}).map(([name, value]) => ({ name, value }));
+  // The workload's `env` prop: names the API server accepts (kubernetes/apimachinery IsEnvVarName).
+  const userEnv = Object.entries(Validate.stringMap(scope, 'env', o.userEnv ?? {})).map(([name, value]) => ({
+    name: Validate.envVarName(scope, `env key '${name}'`, name),
+    value,
+  }));
   const writable = [{ volume: 'home', path: o.user.home }, ...o.writablePaths];
   const writableMounts: PodVolumeMount[] = writable.map((w) => ({ name: w.volume, mountPath: w.path }));
 
@@ -281,7 +285,10 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
     ...(o.serviceAccountName ? { serviceAccountName: o.serviceAccountName } : {}),
     terminationGracePeriodSeconds: o.terminationGracePeriodSeconds,
     ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
-    tolerations: [...(o.gpus > 0 ? [gpuToleration()] : []), ...(o.tolerations ?? [])],
+    tolerations: [
+      ...(o.gpus > 0 ? [gpuToleration()] : []),
+      ...Validate.array<ApiToleration>(scope, 'tolerations', o.tolerations ?? []),
+    ],
     securityContext: {
       runAsNonRoot: !root,
       runAsUser: o.user.uid,
