@@ -365,7 +365,12 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  return `a ${typeof value}`;
+  return withArticle(typeof value);
+}
+
+/** `a function`, `an object`: a JavaScript type name with its English article. */
+function withArticle(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 function fail(scope: IConstruct | undefined, code: ValidationCode, message: string): never {
@@ -395,7 +400,8 @@ function checkString(
 }
 
 function typeName(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  if (value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? 'an array' : withArticle(typeof value);
 }
 
 /**

@@ -140,7 +140,7 @@ describe('ModelServer scaling windows (KEDA cron baseline + queue depth)', () =>
 
   test('rejects a schedule that is not an array (JavaScript apps)', () => {
     expect(() => scaledObject({ schedule: BERLIN as any })).toThrow(
-      /'autoscaling.schedule' must be an array, got a object/,
+      /'autoscaling.schedule' must be an array, got an object/,
     );
   });
 

@@ -22,7 +22,7 @@ describe('OpenCost gpuHourlyPrices price strings', () => {
   };
 
   test.each([
-    ['region', { region: {} }, /'gpuHourlyPrices\[0\]\.price\.region' must be a string, got a object/],
+    ['region', { region: {} }, /'gpuHourlyPrices\[0\]\.price\.region' must be a string, got an object/],
     ['asOf', { asOf: 20260801 }, /'gpuHourlyPrices\[0\]\.price\.asOf' must be a string, got a number/],
   ])('a %s that is not a string is a ValidationError', (_n, price, message) => {
     let error: unknown;
