@@ -43,7 +43,13 @@ export interface CpuInferencePoolOptions {
    */
   readonly labels?: Record<string, string>;
   /**
-   * Extra taints (the CPU inference taint is always set).
+   * Extra taints. The CPU inference taint (`CPU_INFERENCE_TAINT`,
+   * `cdktf-ai-infra/cpu-inference=true:NoSchedule`) is always set, first, and a taint given here
+   * on its key is dropped, whatever its value and effect: `LlamaCppServer` tolerates exactly that
+   * key, value and effect, so another value or effect on the key would keep its pods off the
+   * nodes (or evict them). GPU pools differ on purpose: a taint on `nvidia.com/gpu` with the GPU
+   * taint's effect replaces it, because the library's GPU workloads tolerate that key whatever
+   * its value. To keep other pods off CPU nodes, taint a key of your own.
    * @default - none
    */
   readonly taints?: NodeTaint[];

@@ -184,6 +184,26 @@ export interface HuggingFaceConfigOptions {
 }
 
 /**
+ * The rope scaling of Llama 3.1 and of the models on its architecture (3.3 70B): `rope_type`
+ * llama3, factor 8 over the original 8192-token context (low/high frequency factors 1 and 4,
+ * which sizing does not use). Sources: Meta's reference implementation
+ * meta-llama/llama-models@1bb54864e10c8d007edf2e651f35ec75b3c1cd78
+ * `models/llama3/reference_impl/model.py` (`apply_scaling`: scale_factor 8, old_context_len 8192),
+ * applied to every Llama 3.1 SKU, 8B, 70B and 405B, base and instruct
+ * (meta-llama/llama-models@1768925a9d343b19459b5bc2acc893c842874179
+ * `models/llama3_1/api/sku_list.py`: `use_scaled_rope: True`, context 131072); Hugging Face's name
+ * for it is the `llama3` rope type (huggingface/transformers@0044e3b3facff1a1ad60b235c69d5b45beae75a4
+ * `src/transformers/modeling_rope_utils.py`, `_compute_llama3_parameters`, "the inverse frequencies
+ * for llama 3.1"), as in the Llama 3.3 70B config.json. Already reflected in
+ * `max_position_embeddings` (131072), so it does not stretch {@link ModelSpec.contextLength}.
+ */
+const LLAMA_3_1_ROPE_SCALING: RopeScaling = {
+  type: RopeScalingType.LLAMA3,
+  factor: 8,
+  originalMaxPositionEmbeddings: 8192,
+};
+
+/**
  * A language model's architecture numbers: enough to compute weight memory, the activations of
  * vLLM's profiling run and the KV cache per token. Presets are from each model's `config.json`
  * on Hugging Face (cited on each preset) and total parameters from its model card.
@@ -197,7 +217,11 @@ export interface HuggingFaceConfigOptions {
  *   originalMaxPositionEmbeddings: 32768, inCheckpointConfig: false }); // 131072 tokens
  */
 export class ModelSpec {
-  /** meta-llama/Llama-3.1-8B-Instruct: 32 layers, 8 KV heads, 128k context. */
+  /**
+   * meta-llama/Llama-3.1-8B-Instruct: 32 layers, 8 KV heads, 128k context with llama3 rope
+   * scaling, factor 8 over 8192 (Meta's `use_scaled_rope`: meta-llama/llama-models
+   * `models/llama3_1/api/sku_list.py`, `models/llama3/reference_impl/model.py` `apply_scaling`).
+   */
   public static readonly LLAMA_3_1_8B = new ModelSpec({
     name: 'llama-3.1-8b',
     huggingFaceId: 'meta-llama/Llama-3.1-8B-Instruct',
@@ -209,9 +233,14 @@ export class ModelSpec {
     vocabSize: 128256,
     maxContextLength: 131072,
     intermediateSize: 14336,
+    ropeScaling: LLAMA_3_1_ROPE_SCALING,
   });
 
-  /** meta-llama/Llama-3.1-70B-Instruct: 80 layers, 8 KV heads, 128k context. */
+  /**
+   * meta-llama/Llama-3.1-70B-Instruct: 80 layers, 8 KV heads, 128k context with llama3 rope
+   * scaling, factor 8 over 8192 (Meta's `use_scaled_rope`: meta-llama/llama-models
+   * `models/llama3_1/api/sku_list.py`, `models/llama3/reference_impl/model.py` `apply_scaling`).
+   */
   public static readonly LLAMA_3_1_70B = new ModelSpec({
     name: 'llama-3.1-70b',
     huggingFaceId: 'meta-llama/Llama-3.1-70B-Instruct',
@@ -223,6 +252,7 @@ export class ModelSpec {
     vocabSize: 128256,
     maxContextLength: 131072,
     intermediateSize: 28672,
+    ropeScaling: LLAMA_3_1_ROPE_SCALING,
   });
 
   /**
@@ -241,10 +271,14 @@ export class ModelSpec {
     vocabSize: 128256,
     maxContextLength: 131072,
     intermediateSize: 28672,
-    ropeScaling: { type: RopeScalingType.LLAMA3, factor: 8, originalMaxPositionEmbeddings: 8192 },
+    ropeScaling: LLAMA_3_1_ROPE_SCALING,
   });
 
-  /** meta-llama/Llama-3.1-405B-Instruct: 126 layers, 8 KV heads, 128k context. */
+  /**
+   * meta-llama/Llama-3.1-405B-Instruct: 126 layers, 8 KV heads, 128k context with llama3 rope
+   * scaling, factor 8 over 8192 (Meta's `use_scaled_rope`: meta-llama/llama-models
+   * `models/llama3_1/api/sku_list.py`, `models/llama3/reference_impl/model.py` `apply_scaling`).
+   */
   public static readonly LLAMA_3_1_405B = new ModelSpec({
     name: 'llama-3.1-405b',
     huggingFaceId: 'meta-llama/Llama-3.1-405B-Instruct',
@@ -256,6 +290,7 @@ export class ModelSpec {
     vocabSize: 128256,
     maxContextLength: 131072,
     intermediateSize: 53248,
+    ropeScaling: LLAMA_3_1_ROPE_SCALING,
   });
 
   /**

@@ -1,5 +1,6 @@
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   AlertRuleSet,
@@ -87,7 +88,9 @@ export interface MonitoringProps {
    */
   readonly displayNamePrefix?: string;
   /**
-   * Close an incident this many seconds after the condition stops firing.
+   * Close an incident this many seconds after the condition stops firing: a whole number from
+   * 1800 (30 minutes) to 604800 (7 days). A Terraform token (a variable's value) is not checked
+   * at synth; it is rendered as `<token>s`.
    * @default 1800
    */
   readonly autoCloseSeconds?: number;
@@ -155,16 +158,12 @@ export class Monitoring extends Construct {
       Validate.string(this, 'slack.authToken', props.slack.authToken);
     }
     if (props.webhookUrl !== undefined) Validate.url(this, 'webhookUrl', props.webhookUrl);
+    // A token passes unchecked (resolved at apply); a literal is checked here once.
     const autoClose = Validate.integer(this, 'autoCloseSeconds', props.autoCloseSeconds ?? 1800, {
       min: 1800,
       max: 604800,
+      reason: '30 minutes to 7 days',
     });
-    if (!Number.isInteger(autoClose) || autoClose < 1800 || autoClose > 604800) {
-      throw new ValidationError(
-        `'autoCloseSeconds' (${autoClose}) must be an integer from 1800 (30 minutes) to 604800 (7 days).`,
-        this,
-      );
-    }
     const prefix = props.displayNamePrefix ?? 'cdktf-ai-infra';
 
     for (const email of emails) {
@@ -248,7 +247,7 @@ export class Monitoring extends Construct {
             },
           },
         ],
-        alertStrategy: { autoClose: `${autoClose}s` },
+        alertStrategy: { autoClose: `${Token.asString(autoClose)}s` },
         documentation: {
           subject: escapeTerraformTemplate(`[${rule.severity}] ${rule.name}`),
           content: escapeTerraformTemplate(

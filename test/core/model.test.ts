@@ -1,4 +1,11 @@
-import { ModelSpec, RopeScalingType, ValidationError } from '../../lib/core';
+import {
+  Accelerator,
+  ModelSpec,
+  Quantization,
+  RopeScalingType,
+  ValidationError,
+  sizeModel,
+} from '../../lib/core';
 
 describe('ModelSpec', () => {
   test('KV cache per token matches reference/kubernetes.md §13', () => {
@@ -435,6 +442,38 @@ describe('ModelSpec architecture features', () => {
     });
     // The DeepSeek checkpoint already holds its YaRN block.
     expect(ModelSpec.DEEPSEEK_V3.vllmHfOverrides).toBeUndefined();
+  });
+
+  test('Llama 3.1 presets carry the llama3 rope scaling, which does not stretch the context', () => {
+    const llama31 = [ModelSpec.LLAMA_3_1_8B, ModelSpec.LLAMA_3_1_70B, ModelSpec.LLAMA_3_1_405B];
+    for (const m of [...llama31, ModelSpec.LLAMA_3_3_70B]) {
+      expect(m.ropeScaling).toEqual({
+        type: RopeScalingType.LLAMA3,
+        factor: 8,
+        originalMaxPositionEmbeddings: 8192,
+      });
+      // Already in max_position_embeddings: 8192 x 8 is not a longer context, and the
+      // checkpoint holds the block, so vLLM needs no --hf-overrides.
+      expect(m.contextLength).toBe(131072);
+      expect(m.vllmHfOverrides).toBeUndefined();
+    }
+    // The 3.1 70B architecture read from a config.json is the preset, rope scaling included.
+    const read = ModelSpec.fromHuggingFaceConfig({
+      ...LLAMA_3_3_70B_CONFIG,
+      _name_or_path: 'meta-llama/Llama-3.1-70B-Instruct',
+    });
+    expect(read.ropeScaling).toEqual(ModelSpec.LLAMA_3_1_70B.ropeScaling);
+    expect(read.contextLength).toBe(ModelSpec.LLAMA_3_1_70B.contextLength);
+  });
+
+  test('maxModelLen on a Llama 3.1 preset goes up to 131072, not 8192 x 8 or beyond', () => {
+    const base = { quantization: Quantization.FP8, accelerator: Accelerator.H100 };
+    expect(sizeModel({ ...base, model: ModelSpec.LLAMA_3_1_8B, maxModelLen: 131072 }).maxModelLen).toBe(
+      131072,
+    );
+    expect(() => sizeModel({ ...base, model: ModelSpec.LLAMA_3_1_8B, maxModelLen: 131073 })).toThrow(
+      /'maxModelLen' \(131073\) must be an integer from 1 to 131072, the longest context llama-3\.1-8b supports/,
+    );
   });
 
   test('MLA KV per token: 61 layers x (512 + 64) x 2 B', () => {

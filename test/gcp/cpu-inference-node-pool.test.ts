@@ -4,6 +4,7 @@ import {
   CostEstimate,
   ModelSpec,
   Quantization,
+  TaintEffect,
   allocatable,
   sizeLlamaCpp,
 } from '../../lib/core';
@@ -68,6 +69,20 @@ describe('CpuInferenceNodePool defaults', () => {
     });
     expect(res.node_config.taint).toEqual([
       { key: 'cdktf-ai-infra/cpu-inference', value: 'true', effect: 'NO_SCHEDULE' },
+    ]);
+  });
+
+  test("a taint on the CPU inference key is dropped (LlamaCppServer tolerates only the library's), others kept", () => {
+    const { res: r } = pool({
+      taints: [
+        { key: 'cdktf-ai-infra/cpu-inference', value: 'false', effect: TaintEffect.NO_EXECUTE },
+        { key: 'cdktf-ai-infra/cpu-inference', value: 'true', effect: TaintEffect.NO_SCHEDULE },
+        { key: 'dedicated', value: 'llm', effect: TaintEffect.NO_SCHEDULE },
+      ],
+    });
+    expect(r.node_config.taint).toEqual([
+      { key: 'cdktf-ai-infra/cpu-inference', value: 'true', effect: 'NO_SCHEDULE' },
+      { key: 'dedicated', value: 'llm', effect: 'NO_SCHEDULE' },
     ]);
   });
 

@@ -145,6 +145,34 @@ describe('Monitoring', () => {
     );
   });
 
+  test('throws for an autoCloseSeconds above 7 days, naming the range', () => {
+    expect(() => alerting({ autoCloseSeconds: 604801 })).toThrow(
+      /'autoCloseSeconds' \(604801\) must be a whole number from 1800 to 604800 \(30 minutes to 7 days\)/,
+    );
+  });
+
+  test('throws for a fractional autoCloseSeconds', () => {
+    expect(() => alerting({ autoCloseSeconds: 1800.5 })).toThrow(
+      /'autoCloseSeconds' \(1800\.5\) must be a whole number/,
+    );
+  });
+
+  test('accepts autoCloseSeconds at both ends of its range', () => {
+    for (const s of [1800, 604800]) {
+      const { policies } = alerting({ autoCloseSeconds: s });
+      expect((Object.values(policies)[0] as any).alert_strategy).toEqual({ auto_close: `${s}s` });
+    }
+  });
+
+  test('passes a token autoCloseSeconds through to every policy, resolved at apply', () => {
+    const { stack } = gcpStack();
+    const v = new TerraformVariable(stack, 'auto_close', { type: 'number' });
+    new Monitoring(stack, 'Alerts', { emails: ['oncall@example.com'], autoCloseSeconds: v.numberValue });
+    const policies = Object.values(resourcesOf(synthJson(stack), 'google_monitoring_alert_policy')) as any[];
+    expect(policies.length).toBeGreaterThan(0);
+    for (const p of policies) expect(p.alert_strategy).toEqual({ auto_close: '${var.auto_close}s' });
+  });
+
   test('throws for a malformed email', () => {
     expect(() => alerting({ emails: ['oncall'] })).toThrow(
       /'emails\[0\]' \('oncall'\) is not an e-mail address/,
