@@ -504,9 +504,11 @@ function size(options: SizingOptions, suggest: boolean): SizingResult {
   if (!Number.isInteger(maxModelLen) || maxModelLen < 1 || maxModelLen > model.contextLength) {
     throw new ValidationError(
       `'maxModelLen' (${maxModelLen}) must be an integer from 1 to ${model.contextLength}, the longest context ${model.name} supports` +
-        (model.ropeScaling === undefined || model.contextLength === model.maxContextLength
+        // A rope scaling the model already has (Llama 3.1's llama3, DeepSeek-V3's YaRN) is counted in
+        // that length; another withRopeScaling would replace it, so the hint is for models without one.
+        (model.ropeScaling === undefined
           ? ` (a model extended with rope scaling: model.withRopeScaling({ type: RopeScalingType.YARN, ... })).`
-          : '.'),
+          : `, its ${model.ropeScaling.type} rope scaling included.`),
     );
   }
   Validate.integer(undefined, 'concurrentSequences', concurrentSequences, { min: 1, max: 1_000_000 });
