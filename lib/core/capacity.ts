@@ -228,7 +228,9 @@ export interface GpuNodePoolOptions {
    */
   readonly labels?: Record<string, string>;
   /**
-   * Extra taints. The `nvidia.com/gpu=present:NoSchedule` taint is always added.
+   * Extra taints. The `nvidia.com/gpu=present:NoSchedule` taint is added unless one of these has
+   * the same key and effect (`nvidia.com/gpu`, `NoSchedule`): then the user's taint replaces it
+   * (GPU workloads tolerate any `nvidia.com/gpu` taint, whatever its value).
    * @default - only the GPU taint
    */
   readonly taints?: NodeTaint[];
