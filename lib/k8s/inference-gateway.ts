@@ -725,20 +725,18 @@ export class InferencePool extends Construct {
     profile.validate(this, 'schedulingProfile');
     const replicas = props.eppReplicas ?? 2;
     Validate.integer(this, 'eppReplicas', replicas, { min: 1, max: 10 });
+    this.failureMode = props.failureMode ?? FailureMode.FAIL_OPEN;
+    Validate.oneOf(this, 'failureMode', this.failureMode, Object.values(FailureMode));
     if (replicas === 1) {
       Warnings.add(
         this,
         'k8s-epp-single-replica',
         `'eppReplicas' is 1: while the endpoint picker restarts the gateway cannot route this pool ` +
-          `(${props.failureMode ?? FailureMode.FAIL_OPEN}: ${
-            (props.failureMode ?? FailureMode.FAIL_OPEN) === FailureMode.FAIL_CLOSE
-              ? 'clients get 5xx'
-              : 'routing degrades'
+          `(${this.failureMode}: ${
+            this.failureMode === FailureMode.FAIL_CLOSE ? 'clients get 5xx' : 'routing degrades'
           }; GIE #572). Use 2 or more.`,
       );
     }
-    this.failureMode = props.failureMode ?? FailureMode.FAIL_OPEN;
-    Validate.oneOf(this, 'failureMode', this.failureMode, Object.values(FailureMode));
     const epp = eppSettings(
       this,
       props,
