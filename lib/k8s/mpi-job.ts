@@ -278,10 +278,6 @@ export class MpiJob extends Construct {
       prop: 'mpiOperator',
       installed: (p) => p.mpiOperatorInstalled,
     });
-    if (props.env !== undefined) {
-      const env = Validate.stringMap(this, 'env', props.env);
-      Object.keys(env).forEach((k) => Validate.envVarName(this, `env key '${k}'`, k));
-    }
     if (props.eksAutoMode !== undefined) Validate.boolean(this, 'eksAutoMode', props.eksAutoMode);
     const extra = extraResources(
       this,
