@@ -18,6 +18,7 @@ export * from './training-queues';
 export * from './gke-device-networks';
 export * from './gke-nccl-plugin';
 export * from './lora';
+export * from './scheduling-profile';
 export * from './inference-gateway';
 export * from './standalone-inference-pool';
 export * from './tracing';

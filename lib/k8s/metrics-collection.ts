@@ -1,5 +1,12 @@
 import { Token } from 'cdktf';
-import { deferDeprecation, renamedOption, Validate, ValidationError } from '../core';
+import {
+  deferDeprecation,
+  describeValue,
+  renamedOption,
+  Validate,
+  VALIDATION_CODES,
+  ValidationError,
+} from '../core';
 
 /** Which system collects a workload's Prometheus metrics. */
 export enum MetricsCollectionKind {
@@ -73,16 +80,16 @@ export class MetricsCollection {
       'MetricsCollection.managedPrometheus project',
       renamed.value,
     );
-    const interval = options.scrapeIntervalSeconds ?? 30;
-    if (typeof interval !== 'number') {
-      Validate.integer(undefined, 'MetricsCollection.managedPrometheus scrapeIntervalSeconds', interval, {
-        min: 5,
-        max: 300,
-      });
-    }
-    if (!Token.isUnresolved(interval) && (!Number.isInteger(interval) || interval < 5 || interval > 300)) {
+    const interval: unknown = options.scrapeIntervalSeconds ?? 30;
+    const isNumber = typeof interval === 'number';
+    if (
+      !isNumber ||
+      (!Token.isUnresolved(interval) && !(Number.isInteger(interval) && interval >= 5 && interval <= 300))
+    ) {
       throw new ValidationError(
-        `MetricsCollection.managedPrometheus: 'scrapeIntervalSeconds' (${interval}) must be an integer from 5 to 300.`,
+        `MetricsCollection.managedPrometheus: 'scrapeIntervalSeconds' (${describeValue(interval)}) must be an integer from 5 to 300.`,
+        undefined,
+        isNumber ? VALIDATION_CODES.NUMBER_RANGE : VALIDATION_CODES.TYPE,
       );
     }
     const collection = new MetricsCollection(MetricsCollectionKind.MANAGED_PROMETHEUS, interval, project);

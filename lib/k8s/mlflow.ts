@@ -7,8 +7,15 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Lazy, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { Validate, ValidationError } from '../core';
-import { MANAGED_BY, assertDnsLabel, assertInteger, assertServiceName, userImageRef } from './private/common';
+import { describeValue, Validate, ValidationError } from '../core';
+import {
+  BUCKET_URI,
+  MANAGED_BY,
+  assertDnsLabel,
+  assertInteger,
+  assertServiceName,
+  userImageRef,
+} from './private/common';
 import { MLFLOW_LAUNCHER_PY } from './private/mlflow-launcher';
 import { mlflowPolicyRules } from './private/mlflow-network-policy';
 import { PodSecurityLevel } from './pod-security';
@@ -385,12 +392,9 @@ export class MlflowServer extends Construct implements IMlflowTrackingServer {
     const name = (this.name = props.name ?? 'mlflow');
     assertServiceName(this, 'name', name);
     const dest = Validate.string(this, 'artifactsDestination', props.artifactsDestination);
-    if (
-      !Token.isUnresolved(dest) &&
-      !/^(s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/[^\s]*)?$/.test(dest)
-    ) {
+    if (!Token.isUnresolved(dest) && !BUCKET_URI.test(dest)) {
       throw new ValidationError(
-        `'artifactsDestination' ('${dest}') must be an 's3://bucket/prefix' or 'gs://bucket/prefix' URI: the server proxies ` +
+        `'artifactsDestination' (${describeValue(dest)}) must be an 's3://bucket/prefix' or 'gs://bucket/prefix' URI: the server proxies ` +
           `artifacts to it (--serve-artifacts).`,
         this,
       );

@@ -1,6 +1,6 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
-import { Accelerator, Validate, ValidationError, Warnings } from '../core';
+import { Accelerator, INodeClass, Validate, ValidationError, Warnings } from '../core';
 import { ApiToleration, IGpuPlatform } from './interfaces';
 import { PodSecurityLevel } from './pod-security';
 import { PreflightChecks } from './preflight';
@@ -15,6 +15,7 @@ import {
   nameFromId,
 } from './private/common';
 import { ApiPodSpec, gpuPod } from './private/gpu-pod';
+import { nodeClassPlacement } from './private/node-class';
 import { addPreflight } from './private/preflight';
 import {
   assertCommand,
@@ -156,6 +157,15 @@ export interface MpiJobProps {
    */
   readonly tolerations?: ApiToleration[];
   /**
+   * A node class for the workers (a GKE `ComputeClass` of the GCP module, or another core
+   * `INodeClass`): its node selector (`cloud.google.com/compute-class: <name>`) is merged into the
+   * workers' (a key set in `nodeSelector` wins) and its taints are tolerated. Its GPU model must be
+   * 'accelerator' and its nodes must have `gpusPerWorker` GPUs. The launcher needs no GPU and is
+   * not placed on the class, as it gets neither the accelerator selector nor `nodeSelector`.
+   * @default - none: the workers select the accelerator label of the library's node pools
+   */
+  readonly nodeClass?: INodeClass;
+  /**
    * Extra environment variables of launcher and workers (Open MPI forwards only those named by
    * `mpirun -x`).
    * @default - none
@@ -278,10 +288,6 @@ export class MpiJob extends Construct {
       prop: 'mpiOperator',
       installed: (p) => p.mpiOperatorInstalled,
     });
-    if (props.env !== undefined) {
-      const env = Validate.stringMap(this, 'env', props.env);
-      Object.keys(env).forEach((k) => Validate.envVarName(this, `env key '${k}'`, k));
-    }
     if (props.eksAutoMode !== undefined) Validate.boolean(this, 'eksAutoMode', props.eksAutoMode);
     const extra = extraResources(
       this,
@@ -300,6 +306,10 @@ export class MpiJob extends Construct {
     // key from there, and ssh finds the mounted keys through the passwd entry.
     const user = { uid: runAsUser, gid: runAsUser, name: MPI_BASE_IMAGE_USER.name, home: '/tmp/home' };
     const env: PodEnvVar[] = [];
+    const placement = nodeClassPlacement(this, props.nodeClass, {
+      accelerator: props.accelerator,
+      gpusPerPod: props.gpusPerWorker,
+    });
     const worker = gpuPod(this, {
       containerName: 'worker',
       image: props.image,
@@ -310,8 +320,11 @@ export class MpiJob extends Construct {
       volumes: [],
       volumeMounts: [],
       ...gangPodResources(this, props, props.gpusPerWorker, memory, extra),
-      nodeSelector: props.nodeSelector,
-      tolerations: props.tolerations,
+      nodeSelector: { ...placement.nodeSelector, ...props.nodeSelector },
+      tolerations: [
+        ...placement.tolerations,
+        ...Validate.array<ApiToleration>(this, 'tolerations', props.tolerations ?? []),
+      ],
       serviceAccountName: props.serviceAccountName,
       terminationGracePeriodSeconds: grace,
       user,

@@ -2,12 +2,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../core';
-import {
-  EndpointPickerOptions,
-  FailureMode,
-  FlowControlOptions,
-  SchedulingProfile,
-} from './inference-gateway';
+import { EndpointPickerOptions, FailureMode } from './inference-gateway';
 import { IInferenceBackend } from './interfaces';
 import { dependOnStackOf } from './private/common';
 import {
@@ -17,8 +12,10 @@ import {
   eppRenderOptions,
   eppSettings,
   eppValues,
+  schedulingProfileOf,
   validateEppBackend,
 } from './private/epp';
+import { FlowControlOptions } from './scheduling-profile';
 import { GATEWAY_HELM_CHARTS } from './versions';
 
 /** Where the standalone router's Envoy runs. */
@@ -152,15 +149,7 @@ export class StandaloneInferencePool extends Construct {
       this.proxyMode === StandaloneProxyMode.SERVICE ? `${this.poolName}-proxy` : this.eppName;
     this.url = `http://${this.serviceName}.${this.namespace}.svc.cluster.local:${STANDALONE_PROXY_PORT}`;
 
-    const profile = props.schedulingProfile ?? SchedulingProfile.default();
-    if (!(profile instanceof SchedulingProfile)) {
-      throw new ValidationError(
-        `'schedulingProfile' (${typeof profile}) must be a SchedulingProfile: SchedulingProfile.of({...}) or SchedulingProfile.default().`,
-        this,
-        'type',
-      );
-    }
-    profile.validate(this, 'schedulingProfile');
+    const profile = schedulingProfileOf(this, props.schedulingProfile);
     const replicas = props.eppReplicas ?? 2;
     Validate.integer(this, 'eppReplicas', replicas, { min: 1, max: 10 });
     this.failureMode = props.failureMode ?? FailureMode.FAIL_OPEN;

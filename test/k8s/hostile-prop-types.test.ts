@@ -205,6 +205,7 @@ describe('hostile prop types are ValidationErrors', () => {
     ['InferencePool', 'a string', NOT_AN_OBJECT],
     ['InferencePool', 'a plain object', {}],
     ['StandaloneInferencePool', 'a number', 42],
+    ['StandaloneInferencePool', 'a plain object', {}],
   ])('%s schedulingProfile %s', (kind, _what, schedulingProfile) => {
     const { workloads, gatewayPlatform, backend } = gateway();
     const make = () =>

@@ -1139,4 +1139,16 @@ describe('InferencePool failureMode', () => {
       pool(workloads, gatewayPlatform, 'Pool', { failureMode: 'Maybe' as FailureMode, backend: backend() }),
     ).toThrow(/'failureMode' \('Maybe'\) must be one of/);
   });
+
+  test('throws on an invalid failureMode before warning about one picker replica', () => {
+    const { workloads, gatewayPlatform } = setup();
+    expect(() =>
+      pool(workloads, gatewayPlatform, 'Pool', {
+        eppReplicas: 1,
+        failureMode: 'Maybe' as FailureMode,
+        backend: backend(),
+      }),
+    ).toThrow(/'failureMode' \('Maybe'\) must be one of/);
+    expect(warningsOf(workloads).join('\n')).not.toMatch(/k8s-epp-single-replica/);
+  });
 });

@@ -1,3 +1,4 @@
+import { Token } from 'cdktf';
 import { Accelerator, ModelSpec, Quantization, ValidationError } from '../../lib/core';
 import {
   GpuNodeImage,
@@ -73,6 +74,35 @@ describe('MetricsCollection', () => {
     expect(() =>
       MetricsCollection.managedPrometheus({ project: 'acme-ml', scrapeIntervalSeconds: 12.5 }),
     ).toThrow(ValidationError);
+  });
+
+  test.each<[string, unknown, string, string]>([
+    ['a fraction', 12.5, '12.5', 'number-range'],
+    ['above 300', 301, '301', 'number-range'],
+    ['NaN', NaN, 'NaN', 'number-range'],
+    ['a string', '30', "'30'", 'type'],
+    ['a boolean', true, 'true', 'type'],
+    ['an object', {}, 'an object', 'type'],
+  ])('throws one message for a scrape interval that is %s', (_, value, shown, code) => {
+    let error: unknown;
+    try {
+      MetricsCollection.managedPrometheus({ project: 'acme-ml', scrapeIntervalSeconds: value as number });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).message).toBe(
+      `MetricsCollection.managedPrometheus: 'scrapeIntervalSeconds' (${shown}) must be an integer from 5 to 300.`,
+    );
+    expect((error as ValidationError).code).toBe(code);
+  });
+
+  test('accepts an unresolved number token as the scrape interval', () => {
+    const token = Token.asNumber({ Ref: 'interval' });
+    expect(
+      MetricsCollection.managedPrometheus({ project: 'acme-ml', scrapeIntervalSeconds: token })
+        .scrapeIntervalSeconds,
+    ).toBe(token);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   WeightsSource,
   imageRef,
 } from '../../lib/k8s';
+import { BUCKET_URI } from '../../lib/k8s/private/common';
 import { MLFLOW_LAUNCHER_PY } from '../../lib/k8s/private/mlflow-launcher';
 import { onlyResource, resourcesOf, synthJson } from '../util';
 import { platformAndWorkloads, warningsOf } from './helpers';
@@ -303,6 +304,29 @@ describe('MlflowServer', () => {
   ])('throws a ValidationError on a bad %s', (_what, props, message) => {
     expect(() => server(props)).toThrow(ValidationError);
     expect(() => server(props)).toThrow(message);
+  });
+
+  // The bucket part of the pattern refuses whitespace in every store; the prefix is an object key
+  // (S3 and GCS keys may contain spaces), which MLflow's S3/GCS artifact repositories take from
+  // urllib.parse.urlparse(...).path as is, and the launcher passes as one exec argument.
+  test.each<[string, boolean]>([
+    ['s3://acme-mlflow-artifacts/artifacts', true],
+    ['gs://acme-mlflow-artifacts', true],
+    ['s3://acme-mlflow-artifacts/team a/artifacts', true],
+    ['gs://acme-mlflow-artifacts/team\ta', true],
+    ['s3://acme mlflow/artifacts', false],
+    ['s3://Acme-Mlflow/artifacts', false],
+    ['s3://acme-mlflow-artifacts/a\nb', false],
+    ['abfss://acme-mlflow-artifacts/artifacts', false],
+  ])('artifactsDestination %j: accepted %s, as by WeightsSource.bucket and LoRA adapters', (uri, ok) => {
+    expect(BUCKET_URI.test(uri)).toBe(ok);
+    if (ok) {
+      expect(server({ artifactsDestination: uri }).server.serverArgs).toContain(uri);
+    } else {
+      expect(() => server({ artifactsDestination: uri })).toThrow(
+        /'artifactsDestination' .* must be an 's3:\/\/bucket\/prefix' or 'gs:\/\/bucket\/prefix' URI/,
+      );
+    }
   });
 });
 

@@ -158,6 +158,26 @@ describe('MpiJob', () => {
     expect(() => mpi(props)).toThrow(message);
   });
 
+  test('checks env keys once, in the worker pod, with the construct path and code k8s-env-name', () => {
+    let error: unknown;
+    try {
+      mpi({ env: { 'A B': 'x' } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).code).toBe('k8s-env-name');
+    expect((error as ValidationError).constructPath).toBe('workloads/DeepSpeedRun');
+    expect((error as ValidationError).detail).toMatch(/^'env key 'A B'' /);
+  });
+
+  test('passes valid env to launcher and workers', () => {
+    const { launcher, worker } = mpi({ env: { NCCL_DEBUG: 'INFO' } });
+    for (const pod of [launcher, worker]) {
+      expect(pod.containers[0].env).toContainEqual({ name: 'NCCL_DEBUG', value: 'INFO' });
+    }
+  });
+
   test('warns without accelerator or node selector', () => {
     const { workloads } = mpi({ accelerator: undefined });
     expect(warningsOf(workloads).join('\n')).toMatch(/neither 'accelerator' nor 'nodeSelector'/);

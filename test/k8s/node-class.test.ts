@@ -1,5 +1,5 @@
 import { Accelerator, INodeClass, ModelSpec, Quantization, TaintEffect } from '../../lib/core';
-import { ModelServer, TrainingJob, WeightsSource } from '../../lib/k8s';
+import { ModelServer, MpiJob, MpiJobProps, TrainingJob, WeightsSource } from '../../lib/k8s';
 import { kubernetesSchemaProblems } from '../consumers/k8s-schema';
 import { resourcesOf, synthJson } from '../util';
 import { platformAndWorkloads } from './helpers';
@@ -31,7 +31,7 @@ function serve(cls: INodeClass, extra: Record<string, unknown> = {}) {
   return { json, pod: d.spec.template.spec };
 }
 
-describe('nodeClass on ModelServer and TrainingJob', () => {
+describe('nodeClass on ModelServer, TrainingJob and MpiJob', () => {
   test('ModelServer selects the class and tolerates its taint, keeping the accelerator selector', () => {
     const { pod, json } = serve(nodeClass());
     expect(pod.node_selector).toEqual({
@@ -103,5 +103,92 @@ describe('nodeClass on ModelServer and TrainingJob', () => {
       value: 'h100',
       effect: 'NoSchedule',
     });
+  });
+
+  const H100_CLASS = nodeClass({
+    nodeClassName: 'h100',
+    nodeSelector: { 'cloud.google.com/compute-class': 'h100' },
+    taints: [{ key: 'cloud.google.com/compute-class', value: 'h100', effect: TaintEffect.NO_SCHEDULE }],
+    accelerator: Accelerator.H100,
+    gpusPerNode: 8,
+  });
+
+  function mpi(props: Partial<MpiJobProps>) {
+    const { workloads } = platformAndWorkloads();
+    new MpiJob(workloads, 'DeepSpeed', {
+      image: 'registry.example.com/ds-train:2026.12.1',
+      command: ['deepspeed', '--hostfile', '/etc/mpi/hostfile', 'train.py'],
+      workers: 2,
+      gpusPerWorker: 8,
+      accelerator: Accelerator.H100,
+      ...props,
+    });
+    const json = synthJson(workloads);
+    const m: any = (Object.values(resourcesOf(json, 'kubernetes_manifest'))[0] as any).manifest;
+    return {
+      json,
+      launcher: m.spec.mpiReplicaSpecs.Launcher.template.spec,
+      worker: m.spec.mpiReplicaSpecs.Worker.template.spec,
+    };
+  }
+
+  test('MpiJob workers select the class and tolerate its taint; the launcher (no GPU) is not placed on it', () => {
+    const { worker, launcher, json } = mpi({
+      nodeClass: H100_CLASS,
+      tolerations: [{ key: 'team', operator: 'Exists', effect: 'NoSchedule' }],
+    });
+    expect(worker.nodeSelector).toEqual({
+      'cdktf-ai-infra/accelerator': 'h100',
+      'cloud.google.com/compute-class': 'h100',
+    });
+    expect(worker.tolerations).toContainEqual({
+      key: 'cloud.google.com/compute-class',
+      operator: 'Equal',
+      value: 'h100',
+      effect: 'NoSchedule',
+    });
+    expect(worker.tolerations).toContainEqual({ key: 'team', operator: 'Exists', effect: 'NoSchedule' });
+    expect(worker.tolerations).toContainEqual(expect.objectContaining({ key: 'nvidia.com/gpu' }));
+    expect(launcher.nodeSelector).toBeUndefined();
+    expect(launcher.tolerations).not.toContainEqual(
+      expect.objectContaining({ key: 'cloud.google.com/compute-class' }),
+    );
+    expect(kubernetesSchemaProblems(json)).toEqual([]);
+  });
+
+  test('MpiJob: a user nodeSelector key wins over the class', () => {
+    const { worker } = mpi({
+      nodeClass: H100_CLASS,
+      nodeSelector: { 'cloud.google.com/compute-class': 'other' },
+    });
+    expect(worker.nodeSelector['cloud.google.com/compute-class']).toBe('other');
+  });
+
+  test('MpiJob without nodeClass: workers select the accelerator only', () => {
+    const { worker } = mpi({});
+    expect(worker.nodeSelector).toEqual({ 'cdktf-ai-infra/accelerator': 'h100' });
+    expect(worker.tolerations).not.toContainEqual(
+      expect.objectContaining({ key: 'cloud.google.com/compute-class' }),
+    );
+  });
+
+  test.each<[string, Partial<MpiJobProps>, RegExp]>([
+    [
+      'another GPU model',
+      { nodeClass: H100_CLASS, accelerator: Accelerator.L4 },
+      /'nodeClass' \('h100'\) creates H100 nodes but 'accelerator' is L4/,
+    ],
+    [
+      'more GPUs per worker than a node has',
+      { nodeClass: nodeClass(), accelerator: Accelerator.L4, gpusPerWorker: 2 },
+      /'nodeClass' \('l4-serving'\) creates nodes with 1 GPUs but each pod requests 2/,
+    ],
+    [
+      'something that is not a node class',
+      { nodeClass: { nodeClassName: 'x' } as any },
+      /'nodeClass' must be a node class/,
+    ],
+  ])('MpiJob throws when nodeClass has %s', (_n, props, message) => {
+    expect(() => mpi(props)).toThrow(message);
   });
 });

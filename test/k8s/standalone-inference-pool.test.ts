@@ -112,6 +112,19 @@ describe('StandaloneInferencePool', () => {
     ).toBeUndefined();
   });
 
+  test('throws on an invalid failureMode before warning about one picker replica', () => {
+    const { workloads } = platformAndWorkloads();
+    expect(
+      () =>
+        new StandaloneInferencePool(workloads, 'Router', {
+          backend: backend(),
+          eppReplicas: 1,
+          failureMode: 'Maybe' as FailureMode,
+        }),
+    ).toThrow(/'failureMode' \('Maybe'\) must be one of/);
+    expect(warningsOf(workloads).join('\n')).not.toMatch(/k8s-epp-single-replica/);
+  });
+
   test('warns with one picker replica and without monitoring', () => {
     const w = warningsOf(router({ eppReplicas: 1 }).workloads).join('\n');
     expect(w).toMatch(/k8s-epp-single-replica/);

@@ -1,9 +1,10 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { raiseDeferredDeprecations, Validate, ValidationError, Warnings } from '../../core';
 import { IInferenceBackend, IMonitoringStack } from '../interfaces';
 import { MetricsCollection } from '../metrics-collection';
+import { SchedulingProfile } from '../scheduling-profile';
 import { GATEWAY_IMAGES, HelmChartVersion } from '../versions';
 import { MANAGED_BY, toYaml } from './common';
 import { addPinnedRelease } from './helm-release';
@@ -239,4 +240,22 @@ export function addEppRelease(
     selector: o.selector,
   });
   return { resource, eppDisruptionBudget: budget };
+}
+
+/**
+ * The `schedulingProfile` prop of `InferencePool` and `StandaloneInferencePool`: the default
+ * profile when unset; anything that is not a `SchedulingProfile` (a plain object of weights, a
+ * string) is a `ValidationError` (code `type`); the weights are validated.
+ */
+export function schedulingProfileOf(scope: IConstruct, value: unknown): SchedulingProfile {
+  const profile = value ?? SchedulingProfile.default();
+  if (!(profile instanceof SchedulingProfile)) {
+    throw new ValidationError(
+      `'schedulingProfile' (${typeof profile}) must be a SchedulingProfile: SchedulingProfile.of({...}) or SchedulingProfile.default().`,
+      scope,
+      'type',
+    );
+  }
+  profile.validate(scope, 'schedulingProfile');
+  return profile;
 }
