@@ -148,7 +148,7 @@ describe('hostile prop types are ValidationErrors', () => {
     [
       'TrainingJob env name with a space',
       (s) => new TrainingJob(s, 'T', { ...TRAINING, env: { 'A B': 'x' } }),
-      /'env key 'A B'' \('A B'\) is not a valid environment variable name/,
+      /'env key "A B"' \('A B'\) is not a valid environment variable name/,
       VALIDATION_CODES.K8S_ENV_NAME,
     ],
     [

@@ -151,7 +151,7 @@ describe('MpiJob', () => {
       /must not set 'nvidia.com\/gpu'/,
     ],
     ['bad queue name', { queueName: 'Training' }, /'queueName'/],
-    ['env name with a space', { env: { 'A B': 'x' } }, /env key 'A B'/],
+    ['env name with a space', { env: { 'A B': 'x' } }, /env key "A B"/],
     ['env not a map', { env: 'x' as any }, /'env'/],
   ])('refuses %s', (_n, props, message) => {
     expect(() => mpi(props)).toThrow(ValidationError);
@@ -168,7 +168,7 @@ describe('MpiJob', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).code).toBe('k8s-env-name');
     expect((error as ValidationError).constructPath).toBe('workloads/DeepSpeedRun');
-    expect((error as ValidationError).detail).toMatch(/^'env key 'A B'' /);
+    expect((error as ValidationError).detail).toMatch(/^'env key "A B"' /);
   });
 
   test('passes valid env to launcher and workers', () => {

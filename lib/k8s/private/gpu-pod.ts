@@ -229,7 +229,7 @@ export function gpuPod(scope: IConstruct, o: GpuPodOptions): GpuPod {
   ];
   // The workload's `env` prop: names the API server accepts (kubernetes/apimachinery IsEnvVarName).
   const userEnv = Object.entries(Validate.stringMap(scope, 'env', o.userEnv ?? {})).map(([name, value]) => ({
-    name: Validate.envVarName(scope, `env key '${name}'`, name),
+    name: Validate.envVarName(scope, `env key ${JSON.stringify(name)}`, name),
     value,
   }));
   const writable = [{ volume: 'home', path: o.user.home }, ...o.writablePaths];
