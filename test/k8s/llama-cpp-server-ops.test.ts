@@ -259,7 +259,7 @@ describe('LlamaCppServer operations validation', () => {
     [
       'a target of 0',
       { autoscaling: { maxReplicas: 2, targetQueueDepthPerReplica: 0 } },
-      /targetQueueDepthPerReplica' \(0\) must be > 0/,
+      /targetQueueDepthPerReplica' \(0\) must be a finite number > 0/,
     ],
     [
       'an invalid activation query',

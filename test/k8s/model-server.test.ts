@@ -549,7 +549,7 @@ describe('ModelServer autoscaling', () => {
 
   test('throws on a non-positive queue target', () => {
     expect(() => serve({ autoscaling: { maxReplicas: 2, targetQueueDepthPerReplica: 0 } })).toThrow(
-      /'autoscaling.targetQueueDepthPerReplica' \(0\) must be > 0/,
+      /'autoscaling.targetQueueDepthPerReplica' \(0\) must be a finite number > 0/,
     );
   });
 });

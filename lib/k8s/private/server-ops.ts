@@ -87,6 +87,11 @@ export interface ServerAutoscalingChecks {
   readonly activationExample: string;
 }
 
+/** Largest queue depth accepted for a KEDA threshold: far above any real queue, below 1e21. */
+const MAX_QUEUE_DEPTH = 1_000_000;
+/** KEDA's cooldownPeriod is an int32. */
+const MAX_INT32 = 2_147_483_647;
+
 /**
  * Validates queue-depth autoscaling: maxReplicas against replicas, the activation query (PromQL,
  * required with scale to zero), the target, a Prometheus to query, KEDA on the platform, and the
@@ -122,9 +127,27 @@ export function validateServerAutoscaling(
       scope,
     );
   }
+  // KEDA reads the thresholds as decimal numbers (strconv.ParseFloat of the trigger metadata) and
+  // cooldownPeriod as an int32: NaN, Infinity, 1e21 ('1e+21') or an object would reach the
+  // ScaledObject as text KEDA refuses or misreads.
   const target = a.targetQueueDepthPerReplica;
-  if (target !== undefined && !Token.isUnresolved(target) && !(target > 0)) {
-    throw new ValidationError(`'autoscaling.targetQueueDepthPerReplica' (${target}) must be > 0.`, scope);
+  if (target !== undefined && !Token.isUnresolved(target)) {
+    Validate.number(scope, 'autoscaling.targetQueueDepthPerReplica', target, {
+      min: 0,
+      exclusiveMin: true,
+      max: MAX_QUEUE_DEPTH,
+      reason: 'waiting requests per replica KEDA aims for',
+    });
+  }
+  if (a.activationQueueDepth !== undefined && !Token.isUnresolved(a.activationQueueDepth)) {
+    Validate.number(scope, 'autoscaling.activationQueueDepth', a.activationQueueDepth, {
+      min: 0,
+      max: MAX_QUEUE_DEPTH,
+      reason: 'waiting requests above which the scaler counts as active',
+    });
+  }
+  if (a.cooldownSeconds !== undefined) {
+    assertInteger(scope, 'autoscaling.cooldownSeconds', a.cooldownSeconds, 0, MAX_INT32);
   }
   if (!a.prometheusUrl && !c.monitoring && !c.metricsCollection?.managed) {
     throw new ValidationError(
