@@ -1,7 +1,61 @@
-import { nestedPathProblems } from './harness';
+import { ValidationError } from '../../lib/core';
+import { nestedPathProblems, PropertyCase, runCase } from './harness';
 
 // The harness's check that every nested prop path of a case has its parent in the base props
-// (nestedPathProblems).
+// (nestedPathProblems, run first by runCase).
+
+interface Toleration {
+  key?: unknown;
+  operator?: unknown;
+}
+
+/**
+ * A function under test that rejects a toleration without a key before it looks at the operator,
+ * and crashes (a plain Error, which the harness reports) on an operator that is not a string.
+ */
+function tolerate(p: { tolerations?: Toleration[] }): void {
+  for (const t of p.tolerations ?? []) {
+    if (typeof t.key !== 'string')
+      throw new ValidationError(`tolerations.key: ${String(t.key)} is not a string`);
+    (t.operator as string | undefined)?.toUpperCase();
+  }
+}
+
+function tolerationCase(
+  base: () => { tolerations?: Toleration[] },
+): PropertyCase<{ tolerations?: Toleration[] }> {
+  return {
+    name: 'tolerate',
+    base,
+    props: { 'tolerations.0.operator': 'string' },
+    build: (p) => {
+      tolerate(p);
+      return [];
+    },
+  };
+}
+
+test('a nested path whose parent is not in the base props fails the case, naming the path and the fix', () => {
+  // Without tolerations in the base props every operator value lands in `[{ operator }]`, which
+  // tolerate rejects for its missing key: without the check the case would pass untried.
+  expect(
+    runCase(
+      tolerationCase(() => ({})),
+      0,
+    ),
+  ).toEqual([
+    "tolerations.0.operator: its parent 'tolerations' is not in the base props: give the case's base props a valid 'tolerations'",
+  ]);
+});
+
+test('with a valid parent in the base props the nested value is tried (and the crash found)', () => {
+  const found = runCase(
+    tolerationCase(() => ({ tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }] })),
+    0,
+  );
+  expect(found.length).toBeGreaterThan(0);
+  expect(found.every((f) => /^tolerations\.0\.operator=.*: threw TypeError/.test(f))).toBe(true);
+});
 
 test.each([
   ['an empty array', { tolerations: [] }, "its parent 'tolerations.0' is not in the base props"],

@@ -314,7 +314,7 @@ export function tryValue<P>(c: PropertyCase<P>, path: string, value: unknown): s
  * fast-check, and returns every problem found.
  */
 export function runCase<P>(c: PropertyCase<P>, numRuns = 25): string[] {
-  const problems: string[] = [];
+  const problems = nestedPathProblems(c);
   try {
     COUNTS.builds++;
     for (const s of c.build(c.base())) {
