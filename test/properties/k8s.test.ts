@@ -1125,9 +1125,11 @@ const cases: PropertyCase<any>[] = [
 /**
  * Found once the ModelServer and LlamaCppServer cases had autoscaling in their base props (before,
  * a value tried at `autoscaling.<x>` came without `maxReplicas` and was rejected for that): numbers
- * that are not finite positive integers reach the KEDA ScaledObject (`threshold`,
- * `activationThreshold`, `cooldownPeriod`), and an activation query that is not PromQL is
- * accepted. lib/k8s/private/server-ops.ts (validateAutoscaling), owned by cleanup-k8s this session.
+ * that are not finite positive integers (NaN, Infinity, 1e21, an object) reach the KEDA
+ * ScaledObject (`threshold`, `activationThreshold`, `cooldownPeriod`), and activation queries
+ * the PromQL parser of api-rules.ts rejects ("A B", "../x", "a\nb") pass
+ * `assertPromqlExpression`. In validateServerAutoscaling (lib/k8s/private/server-ops.ts), owned
+ * by cleanup-k8s this session.
  */
 const AUTOSCALING_FINDINGS = [
   /^autoscaling\.(targetQueueDepthPerReplica|activationQueueDepth|cooldownSeconds)=\S+: synthesized \S+_ScaledObject_\w+\.manifest\.spec\.(triggers\[0\]\.metadata\.(threshold|activationThreshold)|cooldownPeriod):/,
