@@ -1425,11 +1425,11 @@ describe('property: every Kubernetes construct and prop, hostile values', () => 
   test.each(cases.map((c) => [c.name, c]))(
     '%s: only ValidationError, no value the API server rejects',
     (_n, c) => {
-      expect(runCase(c, 5)).toEqual([]);
+      expect(runCase(c, 10)).toEqual([]);
     },
   );
   test.each(OWNED_ELSEWHERE.map((c) => [c.name, c]))('%s: no finding beyond the reported ones', (_n, c) => {
-    const found = runCase(c, 5);
+    const found = runCase(c, 10);
     expect(found.filter((f) => !c.known.some((k) => k.test(f)))).toEqual([]);
   });
 });
