@@ -93,3 +93,19 @@ test('top-level paths and nested paths with their parents are fine', () => {
     }),
   ).toEqual([]);
 });
+
+test('a nested value in an instance of a class is tried in an instance of that class', () => {
+  class Source {
+    public constructor(public readonly uri: unknown) {}
+  }
+  const c: PropertyCase<{ source: Source }> = {
+    name: 'source',
+    base: () => ({ source: new Source('s3://models/llama/') }),
+    props: { 'source.uri': 'string' },
+    build: (p) => {
+      if (!(p.source instanceof Source)) throw new Error('source is not a Source');
+      return [];
+    },
+  };
+  expect(runCase(c, 0)).toEqual([]);
+});
