@@ -4,6 +4,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from 'cdktf';
 import {
   AlertTopic,
+  AutoModeBuiltInNodePool,
   AutoModeGpuNodePool,
   BudgetAlarm,
   CheckpointStore,
@@ -20,6 +21,7 @@ import {
   MlflowStore,
   Monitoring,
   MountpointS3CsiDriver,
+  PlacementGroupReference,
   PullThroughCache,
   Registry,
   SageMakerMlflow,
@@ -28,7 +30,7 @@ import {
   TeamBudgetAlarms,
   TraceExportRole,
 } from '../../lib/aws';
-import { Accelerator, Capacity, ModelSpec, Quantization, sizeLlamaCpp } from '../../lib/core';
+import { Accelerator, Capacity, ModelSpec, Quantization, sizeLlamaCpp, TaintEffect } from '../../lib/core';
 import { declaredBudgets, probeId, propertyApp, PropertyCase, runCase, stackBuilders } from './harness';
 
 // Hostile values for every prop of every public AWS construct (see harness.ts for the values
@@ -169,7 +171,10 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'EksCluster',
     covers: 'aws.EksCluster',
-    base: () => ({}),
+    base: () => ({
+      addonVersions: { vpcCni: 'v1.20.4-eksbuild.1', coredns: 'v1.12.1-eksbuild.1' },
+      systemNodeGroup: { instanceType: 'm6i.large', minNodes: 2, maxNodes: 4 },
+    }),
     props: {
       clusterName: 'string',
       kubernetesVersion: 'string',
@@ -271,7 +276,12 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'TrainingNodeGroup',
     covers: { 'aws.EksCluster.addTrainingNodeGroup': '', 'aws.TrainingNodeGroup': '' },
-    base: () => ({ accelerator: Accelerator.H100, nodes: 2, capacity: Capacity.onDemand() }),
+    base: () => ({
+      accelerator: Accelerator.H100,
+      nodes: 2,
+      capacity: Capacity.onDemand(),
+      taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }],
+    }),
     props: {
       nodes: 'int',
       gpusPerNode: 'int',
@@ -304,7 +314,12 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'InferenceNodeGroup',
     covers: { 'aws.EksCluster.addInferenceNodeGroup': '', 'aws.InferenceNodeGroup': '' },
-    base: () => ({ accelerator: Accelerator.L40S, minNodes: 0, maxNodes: 4 }),
+    base: () => ({
+      accelerator: Accelerator.L40S,
+      minNodes: 0,
+      maxNodes: 4,
+      taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }],
+    }),
     props: {
       minNodes: 'int',
       maxNodes: 'int',
@@ -340,6 +355,7 @@ const cases: PropertyCase<any>[] = [
     covers: 'aws.CpuInferenceNodeGroup',
     base: () => ({
       sizing: sizeLlamaCpp({ model: ModelSpec.LLAMA_3_1_8B, quantization: Quantization.GGUF_Q4_K_M }),
+      taints: [{ key: 'workload', value: 'llama-cpp', effect: TaintEffect.NO_SCHEDULE }],
     }),
     props: {
       minNodes: 'int',
@@ -388,7 +404,12 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'CheckpointStore',
     covers: 'aws.CheckpointStore',
-    base: () => ({ lustre: { capacityGiB: 1200 } }),
+    base: () => ({
+      lustre: {
+        capacityGiB: 1200,
+        dataRepositories: [{ fileSystemPath: '/checkpoints', bucketPrefix: 'llama/' }],
+      },
+    }),
     props: {
       bucketName: 'string',
       protectFromDestroy: 'bool',
@@ -409,7 +430,19 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'Registry',
     covers: 'aws.Registry',
-    base: () => ({ repositories: ['serving'] }),
+    base: () => ({
+      repositories: ['serving'],
+      lifecycleRules: [
+        {
+          rulePriority: 1,
+          description: 'expire',
+          tagStatus: 'tagged',
+          tagPatternList: ['v*'],
+          countType: 'imageCountMoreThan',
+          countNumber: 10,
+        },
+      ],
+    }),
     props: {
       repositories: 'strings',
       'repositories.0': 'string',
@@ -476,7 +509,12 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'Monitoring',
     covers: 'aws.Monitoring',
-    base: () => ({ emails: ['oncall@example.com'] }),
+    base: () => ({
+      emails: ['oncall@example.com'],
+      alertRules: { servingMatchers: ['namespace="llm"'], overrides: { GPUSaturated: { enabled: false } } },
+      collector: { namespace: 'observability', serviceAccount: 'vmagent' },
+      costAllocation: { teamLabel: 'acme.io/team', servingMatchers: ['namespace="llm"'] },
+    }),
     props: {
       region: 'string',
       emails: 'strings',
@@ -498,7 +536,12 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'BudgetAlarm',
     covers: 'aws.BudgetAlarm',
-    base: () => ({ monthlyLimitUsd: 1000, emails: ['finops@example.com'] }),
+    base: () => ({
+      monthlyLimitUsd: 1000,
+      emails: ['finops@example.com'],
+      costAllocationTag: { key: 'team', value: 'ml' },
+      anomalyDetection: { minImpactUsd: 100 },
+    }),
     props: {
       monthlyLimitUsd: 'number',
       emails: 'strings',
@@ -540,7 +583,11 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'KarpenterGpuNodePool',
     covers: 'aws.KarpenterGpuNodePool',
-    base: () => ({ accelerator: Accelerator.H100, maxGpus: 64 }),
+    base: () => ({
+      accelerator: Accelerator.H100,
+      maxGpus: 64,
+      existingPlacementGroup: PlacementGroupReference.fromPlacementGroupName('h100-odcr'),
+    }),
     props: {
       gpusPerNode: 'int',
       maxGpus: 'int',
@@ -611,7 +658,7 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'EksCluster autoMode',
     covers: 'aws.EksCluster',
-    base: () => ({ autoMode: {} }),
+    base: () => ({ autoMode: { builtInNodePools: [AutoModeBuiltInNodePool.SYSTEM] } }),
     props: {
       autoMode: 'object',
       'autoMode.builtInNodePools': 'strings',
@@ -628,7 +675,12 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'EksCluster.fromClusterAttributes',
-    base: () => ({ clusterName: 'ml-prod', nodeRoleArn: 'arn:aws:iam::111122223333:role/nodes' }),
+    base: () => ({
+      clusterName: 'ml-prod',
+      nodeRoleArn: 'arn:aws:iam::111122223333:role/nodes',
+      nodeAutoRepair: true,
+      nodeRepair: { maxParallelRepairs: 2, maxUnhealthyNodePercentage: 20 },
+    }),
     props: {
       clusterName: 'string',
       nodeRoleArn: 'string',
@@ -656,7 +708,11 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'AutoModeGpuNodePool',
     covers: 'aws.AutoModeGpuNodePool',
-    base: () => ({ accelerator: Accelerator.H100, maxGpus: 64 }),
+    base: () => ({
+      accelerator: Accelerator.H100,
+      maxGpus: 64,
+      existingPlacementGroup: PlacementGroupReference.fromPlacementGroupName('h100-odcr'),
+    }),
     props: {
       gpusPerNode: 'int',
       maxGpus: 'int',
@@ -750,7 +806,7 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'ContainerLogs',
     covers: 'aws.ContainerLogs',
-    base: () => ({}),
+    base: () => ({ shipper: { namespace: 'observability', serviceAccount: 'fluent-bit' } }),
     props: {
       retentionDays: 'int',
       shipper: 'object',

@@ -1,12 +1,13 @@
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Lazy, TerraformStack } from 'cdktf';
-import { Accelerator, ModelSpec, Quantization, sizeLlamaCpp } from '../../lib/core';
+import { Accelerator, ModelSpec, Quantization, sizeLlamaCpp, TaintEffect } from '../../lib/core';
 import { CpuInferenceNodePool } from '../../lib/gcp/cpu-inference-node-pool';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ArtifactRegistry } from '../../lib/gcp/artifact-registry';
 import { BudgetAlarm } from '../../lib/gcp/budget-alarm';
 import { CheckpointBucket } from '../../lib/gcp/checkpoint-bucket';
 import { GkeCluster } from '../../lib/gcp/cluster';
+import { SecondaryBootDiskMode } from '../../lib/gcp/inference-node-pool';
 import { MlflowStore } from '../../lib/gcp/mlflow';
 import { ComputeClass } from '../../lib/gcp/compute-class';
 import { Monitoring } from '../../lib/gcp/monitoring';
@@ -44,11 +45,26 @@ function fixture(): { stack: TerraformStack; network: GkeNetwork; cluster: GkeCl
 
 const { inStack, onCluster } = stackBuilders({ stack: gcpStack, cluster, fixture });
 
+/** The required props of a BudgetAlarm. */
+const BUDGET = {
+  billingAccount: '012345-6789AB-CDEF01',
+  project: 'my-proj',
+  projectNumber: '123456789012',
+  monthlyLimitUsd: 100,
+};
+
+/** Alert rule options with the nested values the Monitoring cases try. */
+const ALERT_RULES = { servingMatchers: ['namespace="llm"'], overrides: { GPUSaturated: { enabled: false } } };
+
 const cases: PropertyCase<any>[] = [
   {
     name: 'ComputeClass',
     covers: 'gcp.ComputeClass',
-    base: () => ({ accelerator: Accelerator.L4, gpusPerNode: 1 }),
+    base: () => ({
+      accelerator: Accelerator.L4,
+      gpusPerNode: 1,
+      taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }],
+    }),
     props: {
       name: 'string',
       machineType: 'string',
@@ -94,7 +110,15 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'GkeCluster',
     covers: 'gcp.GkeCluster',
-    base: () => ({}),
+    base: () => ({
+      masterAuthorizedNetworks: [{ cidrBlock: '203.0.113.0/24', displayName: 'ci' }],
+      systemNodePool: { machineType: 'e2-standard-4', minNodesPerZone: 1, maxNodesPerZone: 3 },
+      nodeAutoProvisioning: {
+        gpus: [{ accelerator: Accelerator.L4, maxGpus: 8 }],
+        maxCpus: 256,
+        maxMemoryGb: 1024,
+      },
+    }),
     props: {
       name: 'string',
       location: 'string',
@@ -134,7 +158,12 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'TrainingNodePool',
     covers: { 'gcp.GkeCluster.addTrainingNodePool': '', 'gcp.TrainingNodePool': '' },
-    base: () => ({ accelerator: Accelerator.H100, nodes: 2, zone: 'us-central1-a' }),
+    base: () => ({
+      accelerator: Accelerator.H100,
+      nodes: 2,
+      zone: 'us-central1-a',
+      taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }],
+    }),
     props: {
       nodes: 'int',
       gpusPerNode: 'int',
@@ -165,7 +194,15 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'InferenceNodePool',
     covers: { 'gcp.GkeCluster.addInferenceNodePool': '', 'gcp.InferenceNodePool': '' },
-    base: () => ({ accelerator: Accelerator.L4, minNodes: 0, maxNodes: 2 }),
+    base: () => ({
+      accelerator: Accelerator.L4,
+      minNodes: 0,
+      maxNodes: 2,
+      taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }],
+      secondaryBootDisks: [
+        { diskImage: 'global/images/vllm-v0-31-0', mode: SecondaryBootDiskMode.CONTAINER_IMAGE_CACHE },
+      ],
+    }),
     props: {
       minNodes: 'int',
       maxNodes: 'int',
@@ -203,6 +240,7 @@ const cases: PropertyCase<any>[] = [
     covers: 'gcp.CpuInferenceNodePool',
     base: () => ({
       sizing: sizeLlamaCpp({ model: ModelSpec.LLAMA_3_1_8B, quantization: Quantization.GGUF_Q4_K_M }),
+      taints: [{ key: 'workload', value: 'llama-cpp', effect: TaintEffect.NO_SCHEDULE }],
     }),
     props: {
       minNodes: 'int',
@@ -244,7 +282,7 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'ArtifactRegistry',
     covers: 'gcp.ArtifactRegistry',
-    base: () => ({ location: 'us-central1' }),
+    base: () => ({ location: 'us-central1', modelBucket: { bucketName: 'acme-models' } }),
     props: {
       location: 'string',
       project: 'string',
@@ -266,10 +304,9 @@ const cases: PropertyCase<any>[] = [
     name: 'BudgetAlarm',
     covers: 'gcp.BudgetAlarm',
     base: () => ({
-      billingAccount: '012345-6789AB-CDEF01',
-      project: 'my-proj',
-      projectNumber: '123456789012',
-      monthlyLimitUsd: 100,
+      ...BUDGET,
+      thresholds: [{ fraction: 0.9 }, { fraction: 1, forecasted: true }],
+      costAllocationTag: { key: 'team', value: 'ml' },
     }),
     props: {
       billingAccount: 'string',
@@ -279,17 +316,33 @@ const cases: PropertyCase<any>[] = [
       emails: 'strings',
       'thresholds.0.fraction': 'number',
       displayName: 'string',
-      'labelFilter.key': 'string',
-      'labelFilter.value': 'string',
       'thresholds.0.forecasted': 'bool',
       costAllocationTag: 'object',
+      'costAllocationTag.key': 'string',
+      'costAllocationTag.value': 'string',
+    },
+    ...inStack('Budget', (s, id, p) => new BudgetAlarm(s, id, p)),
+  },
+  {
+    // The deprecated name, in a case of its own: set with costAllocationTag it is an error.
+    name: 'BudgetAlarm labelFilter',
+    covers: 'gcp.BudgetAlarm',
+    base: () => ({ ...BUDGET, labelFilter: { key: 'team', value: 'ml' } }),
+    props: {
+      labelFilter: 'object',
+      'labelFilter.key': 'string',
+      'labelFilter.value': 'string',
     },
     ...inStack('Budget', (s, id, p) => new BudgetAlarm(s, id, p)),
   },
   {
     name: 'Monitoring',
     covers: 'gcp.Monitoring',
-    base: () => ({ emails: ['oncall@example.com'] }),
+    base: () => ({
+      emails: ['oncall@example.com'],
+      slack: { channelName: '#ml', authToken: 'slack-token' },
+      alertRules: ALERT_RULES,
+    }),
     props: {
       project: 'string',
       emails: 'strings',
@@ -299,14 +352,30 @@ const cases: PropertyCase<any>[] = [
       webhookUrl: 'string',
       displayNamePrefix: 'string',
       autoCloseSeconds: 'int',
+      alertRules: 'object',
+      'alertRules.servingMatchers': 'strings',
+      'alertRules.servingPodPattern': 'string',
+      'alertRules.overrides': 'object',
+      'alertRules.groups': 'object',
+      'alertRules.gpuMatchers': 'strings',
+      'alertRules.gatewayMatchers': 'strings',
+      slos: 'object',
+    },
+    ...inStack('Monitoring', (s, id, p) => new Monitoring(s, id, p)),
+  },
+  {
+    // The deprecated name, in a case of its own: set with alertRules it is an error.
+    name: 'Monitoring rules',
+    covers: 'gcp.Monitoring',
+    base: () => ({ rules: ALERT_RULES }),
+    props: {
+      rules: 'object',
       'rules.servingMatchers': 'strings',
       'rules.servingPodPattern': 'string',
-      alertRules: 'object',
       'rules.overrides': 'object',
       'rules.groups': 'object',
       'rules.gpuMatchers': 'strings',
       'rules.gatewayMatchers': 'strings',
-      slos: 'object',
     },
     ...inStack('Monitoring', (s, id, p) => new Monitoring(s, id, p)),
   },

@@ -203,11 +203,53 @@ function setPath(obj: any, path: string, value: unknown): any {
   for (let i = 0; i < parts.length - 1; i++) {
     const next = cur[parts[i]];
     const empty = /^\d+$/.test(parts[i + 1]) ? [] : {};
-    cur[parts[i]] = Array.isArray(next) ? [...next] : next && typeof next === 'object' ? { ...next } : empty;
+    // A copy that keeps the prototype: a nested value in an instance of a class (a `WeightsSource`)
+    // is tried in an instance of that class, not in a plain object with its fields.
+    cur[parts[i]] = Array.isArray(next)
+      ? [...next]
+      : next && typeof next === 'object'
+        ? Object.assign(Object.create(Object.getPrototypeOf(next)), next)
+        : empty;
     cur = cur[parts[i]];
   }
   cur[parts[parts.length - 1]] = value;
   return root;
+}
+
+/**
+ * The problems of a case's nested prop paths (`a.b.c`, `taints.0.key`). A value tried at a nested
+ * path goes into its parent in the base props (`a.b`, `taints.0`); when the base props have no such
+ * parent, the tried props hold a parent made from nothing (`{ c: value }`, `[{ key: value }]`)
+ * that the construct may reject, for another prop missing from it, or ignore, before the value
+ * is looked at: the case then passes without trying what it names. Each nested path's parent must
+ * be in the base props: an array where the path's next part is an index, an object where it is
+ * a name.
+ */
+export function nestedPathProblems<P>(c: Pick<PropertyCase<P>, 'base' | 'props'>): string[] {
+  const base: unknown = c.base();
+  const problems: string[] = [];
+  for (const path of Object.keys(c.props)) {
+    const parts = path.split('.');
+    let cur: any = base;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const parent = parts.slice(0, i + 1).join('.');
+      const index = /^\d+$/.test(parts[i + 1]);
+      const next = cur?.[parts[i]];
+      const fix = `give the case's base props a valid '${parent}'`;
+      if (next === undefined || next === null) {
+        problems.push(`${path}: its parent '${parent}' is not in the base props: ${fix}`);
+        break;
+      }
+      if (typeof next !== 'object' || Array.isArray(next) !== index) {
+        problems.push(
+          `${path}: its parent '${parent}' in the base props is ${show(next)}, not ${index ? 'an array' : 'an object'}: ${fix}`,
+        );
+        break;
+      }
+      cur = next;
+    }
+  }
+  return problems;
 }
 
 function show(v: unknown): string {
@@ -272,7 +314,7 @@ export function tryValue<P>(c: PropertyCase<P>, path: string, value: unknown): s
  * fast-check, and returns every problem found.
  */
 export function runCase<P>(c: PropertyCase<P>, numRuns = 25): string[] {
-  const problems: string[] = [];
+  const problems = nestedPathProblems(c);
   try {
     COUNTS.builds++;
     for (const s of c.build(c.base())) {

@@ -87,11 +87,25 @@ function loraServer(adapter: () => LoraAdapter): TerraformStack[] {
   return [workloads];
 }
 
+/** Queue-depth autoscaling with scale to zero, so that `replicas: 0` stays valid next to it. */
+const AUTOSCALING = {
+  maxReplicas: 4,
+  prometheusUrl: 'http://prometheus-operated.monitoring.svc:9090',
+  scaleToZero: true,
+  activationQuery: 'sum(rate(ingress_requests_total[1m]))',
+};
+
+/** A toleration of the GPU taint, with every field the cases try. */
+const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' };
+
 const cases: PropertyCase<any>[] = [
   {
     name: 'ModelServer across nodes',
     covers: 'k8s.ModelServer',
-    base: () => ({ ...MULTI_NODE }),
+    base: () => ({
+      ...MULTI_NODE,
+      autoscaling: { maxReplicas: 2, prometheusUrl: AUTOSCALING.prometheusUrl },
+    }),
     props: {
       name: 'string',
       maxNodesPerReplica: 'int',
@@ -101,55 +115,6 @@ const cases: PropertyCase<any>[] = [
       'autoscaling.prometheusUrl': 'string',
     },
     ...inWorkloads((s, p) => new ModelServer(s, 'Llama405B', p)),
-  },
-  {
-    name: 'LlamaCppServer',
-    covers: 'k8s.LlamaCppServer',
-    base: () => ({
-      model: ModelSpec.LLAMA_3_1_8B,
-      quantization: Quantization.GGUF_Q4_K_M,
-      weights: WeightsSource.bucket('s3://models/llama-3.1-8b-gguf/'),
-      ggufFile: 'Llama-3.1-8B-Instruct-Q4_K_M.gguf',
-    }),
-    props: {
-      ggufFile: 'string',
-      name: 'string',
-      namespace: 'string',
-      servedModelName: 'string',
-      maxModelLen: 'int',
-      parallel: 'int',
-      vcpus: 'int',
-      memoryGiB: 'int',
-      replicas: 'int',
-      startupTimeoutMinutes: 'int',
-      extraArgs: 'strings',
-      env: 'map',
-      nodeSelector: 'map',
-      accelerator: 'object',
-      cacheType: 'string',
-      quantization: 'object',
-      'autoscaling.maxReplicas': 'int',
-      'autoscaling.prometheusUrl': 'string',
-      'networkPolicy.enabled': 'bool',
-      'networkPolicy.clientNamespaces': 'strings',
-      'networkPolicy.allowSameNamespace': 'bool',
-      'networkPolicy.clientCidrs': 'strings',
-      podDisruptionBudget: 'bool',
-      model: 'object',
-      weights: 'object',
-      engine: 'object',
-      image: 'object',
-      tolerations: 'object',
-      metricsCollection: 'object',
-      'autoscaling.targetQueueDepthPerReplica': 'int',
-      'autoscaling.activationQueueDepth': 'int',
-      'autoscaling.scaleToZero': 'bool',
-      'autoscaling.activationQuery': 'string',
-      'autoscaling.ignoreNullValues': 'bool',
-      'autoscaling.cooldownSeconds': 'int',
-      'autoscaling.schedule': 'object',
-    },
-    ...inWorkloads((s, p) => new LlamaCppServer(s, 'Llama8BCpu', p)),
   },
   {
     name: 'ServingFabric.efa',
@@ -310,6 +275,7 @@ const cases: PropertyCase<any>[] = [
       source: 's3://models-123/llama/',
       storageClassName: 'efs-sc',
       sizeGiB: 40,
+      readRate: { mibPerSecond: 500, sharedByReplicas: true, source: 'EFS elastic throughput' },
     }),
     props: {
       namespace: 'string',
@@ -329,7 +295,12 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'ImagePrePuller',
     covers: 'k8s.ImagePrePuller',
-    base: () => ({ images: [IMAGES.vllm], accelerator: Accelerator.L4, namespace: 'llm' }),
+    base: () => ({
+      images: [IMAGES.vllm],
+      accelerator: Accelerator.L4,
+      namespace: 'llm',
+      tolerations: [GPU_TOLERATION],
+    }),
     props: {
       images: 'object',
       'images.0.repository': 'string',
@@ -364,7 +335,11 @@ const cases: PropertyCase<any>[] = [
   },
   {
     name: 'LoraAdapter.fromHuggingFace',
-    base: () => ({ name: 'sql', repo: 'acme/llama-sql-lora', options: { rank: 8 } }),
+    base: () => ({
+      name: 'sql',
+      repo: 'acme/llama-sql-lora',
+      options: { rank: 8, tokenSecret: { name: 'hf-token', key: 'token' } },
+    }),
     props: {
       name: 'string',
       repo: 'string',
@@ -403,7 +378,7 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'StandaloneInferencePool',
     covers: 'k8s.StandaloneInferencePool',
-    base: () => ({}),
+    base: () => ({ flowControl: { requestTtlSeconds: 240 } }),
     props: {
       name: 'string',
       eppReplicas: 'int',
@@ -530,7 +505,18 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'MonitoringStack',
     covers: 'k8s.MonitoringStack',
-    base: () => ({}),
+    base: () => ({
+      grafanaAdminSecret: { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },
+      remoteWrite: { url: 'https://aps.example.com/api/v1/remote_write', sigv4Region: 'us-east-1' },
+      receivers: {
+        slack: { channel: '#alerts', webhookUrlSecret: { name: 'slack', key: 'url' } },
+        email: {
+          to: ['oncall@example.com'],
+          from: 'alertmanager@example.com',
+          smarthost: 'smtp.example.com:587',
+        },
+      },
+    }),
     props: {
       releaseName: 'string',
       namespace: 'string',
@@ -556,32 +542,7 @@ const cases: PropertyCase<any>[] = [
       'remoteWrite.serviceAccountName': 'string',
       'remoteWrite.serviceAccountAnnotations': 'map',
     },
-    ...inPlatform((s, p) => {
-      const props = { ...p };
-      if (props.receivers?.slack)
-        props.receivers = {
-          slack: {
-            channel: '#alerts',
-            webhookUrlSecret: { name: 'slack', key: 'url' },
-            ...props.receivers.slack,
-          },
-        };
-      if (props.receivers?.email) {
-        props.receivers = {
-          email: {
-            to: ['a@example.com'],
-            from: 'am@example.com',
-            smarthost: 'smtp.example.com:587',
-            ...props.receivers.email,
-          },
-        };
-      }
-      if (props.grafanaAdminSecret)
-        props.grafanaAdminSecret = { name: 'grafana-admin', ...props.grafanaAdminSecret };
-      if (props.remoteWrite)
-        props.remoteWrite = { url: 'https://aps.example.com/api/v1/remote_write', ...props.remoteWrite };
-      new MonitoringStack(s, 'Monitoring', props);
-    }),
+    ...inPlatform((s, p) => new MonitoringStack(s, 'Monitoring', p)),
   },
   {
     name: 'TrainingQueues',
@@ -863,6 +824,7 @@ const cases: PropertyCase<any>[] = [
       accelerator: Accelerator.L4,
       engine: ServingEngine.SGLANG,
       weights: WeightsSource.huggingFace('hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4'),
+      autoscaling: { maxReplicas: 2, prometheusUrl: AUTOSCALING.prometheusUrl },
     }),
     props: {
       servedModelName: 'string',
@@ -967,7 +929,10 @@ const cases: PropertyCase<any>[] = [
   {
     name: 'Loki',
     covers: 'k8s.Loki',
-    base: () => ({ storage: TelemetryStorage.gcs({ bucket: 'acme-logs' }) }),
+    base: () => ({
+      storage: TelemetryStorage.gcs({ bucket: 'acme-logs' }),
+      logAlerts: { matchers: ['namespace="llm"'], windowMinutes: 5 },
+    }),
     props: {
       storage: 'object',
       retentionDays: 'int',
@@ -1157,7 +1122,73 @@ const cases: PropertyCase<any>[] = [
  * their public props only. What the suite found there is reported to their owners and listed
  * here so a new finding still fails; remove an entry when its owner fixes it.
  */
+/**
+ * Found once the ModelServer and LlamaCppServer cases had autoscaling in their base props (before,
+ * a value tried at `autoscaling.<x>` came without `maxReplicas` and was rejected for that): numbers
+ * that are not finite positive integers (NaN, Infinity, 1e21, an object) reach the KEDA
+ * ScaledObject (`threshold`, `activationThreshold`, `cooldownPeriod`), and activation queries
+ * the PromQL parser of api-rules.ts rejects ("A B", "../x", "a\nb") pass
+ * `assertPromqlExpression`. In validateServerAutoscaling (lib/k8s/private/server-ops.ts), owned
+ * by cleanup-k8s this session.
+ */
+const AUTOSCALING_FINDINGS = [
+  /^autoscaling\.(targetQueueDepthPerReplica|activationQueueDepth|cooldownSeconds)=\S+: synthesized \S+_ScaledObject_\w+\.manifest\.spec\.(triggers\[0\]\.metadata\.(threshold|activationThreshold)|cooldownPeriod):/,
+  /^autoscaling\.activationQuery=.*: synthesized kubernetes_manifest\.\w+_ScaledObject_\w+\.manifest\.spec\.triggers\[2\]\.metadata\.query: does not parse$/,
+];
+
 const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
+  {
+    name: 'LlamaCppServer',
+    covers: 'k8s.LlamaCppServer',
+    base: () => ({
+      model: ModelSpec.LLAMA_3_1_8B,
+      quantization: Quantization.GGUF_Q4_K_M,
+      weights: WeightsSource.bucket('s3://models/llama-3.1-8b-gguf/'),
+      ggufFile: 'Llama-3.1-8B-Instruct-Q4_K_M.gguf',
+      autoscaling: AUTOSCALING,
+      networkPolicy: { enabled: true, clientNamespaces: ['gateway'], allowSameNamespace: true },
+    }),
+    props: {
+      ggufFile: 'string',
+      name: 'string',
+      namespace: 'string',
+      servedModelName: 'string',
+      maxModelLen: 'int',
+      parallel: 'int',
+      vcpus: 'int',
+      memoryGiB: 'int',
+      replicas: 'int',
+      startupTimeoutMinutes: 'int',
+      extraArgs: 'strings',
+      env: 'map',
+      nodeSelector: 'map',
+      accelerator: 'object',
+      cacheType: 'string',
+      quantization: 'object',
+      'autoscaling.maxReplicas': 'int',
+      'autoscaling.prometheusUrl': 'string',
+      'networkPolicy.enabled': 'bool',
+      'networkPolicy.clientNamespaces': 'strings',
+      'networkPolicy.allowSameNamespace': 'bool',
+      'networkPolicy.clientCidrs': 'strings',
+      podDisruptionBudget: 'bool',
+      model: 'object',
+      weights: 'object',
+      engine: 'object',
+      image: 'object',
+      tolerations: 'object',
+      metricsCollection: 'object',
+      'autoscaling.targetQueueDepthPerReplica': 'int',
+      'autoscaling.activationQueueDepth': 'int',
+      'autoscaling.scaleToZero': 'bool',
+      'autoscaling.activationQuery': 'string',
+      'autoscaling.ignoreNullValues': 'bool',
+      'autoscaling.cooldownSeconds': 'int',
+      'autoscaling.schedule': 'object',
+    },
+    known: AUTOSCALING_FINDINGS,
+    ...inWorkloads((s, p) => new LlamaCppServer(s, 'Llama8BCpu', p)),
+  },
   {
     name: 'ModelServer',
     covers: 'k8s.ModelServer',
@@ -1166,6 +1197,8 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       quantization: Quantization.AWQ,
       accelerator: Accelerator.L4,
       weights: WeightsSource.bucket('s3://models/llama-3.1-8b-awq/'),
+      tolerations: [GPU_TOLERATION],
+      autoscaling: AUTOSCALING,
     }),
     props: {
       name: 'string',
@@ -1211,7 +1244,7 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       networkPolicy: 'object',
       podDisruptionBudget: 'bool',
     },
-    known: [],
+    known: AUTOSCALING_FINDINGS,
     ...inWorkloads((s, p) => new ModelServer(s, 'Llama8B', p)),
   },
   {
@@ -1224,6 +1257,7 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       gpusPerNode: 8,
       accelerator: Accelerator.H100,
       checkpoint: { uri: 's3://ckpt/llama/' },
+      preflight: { ncclInit: true, timeoutSeconds: 600 },
     }),
     props: {
       image: 'string',
@@ -1391,11 +1425,11 @@ describe('property: every Kubernetes construct and prop, hostile values', () => 
   test.each(cases.map((c) => [c.name, c]))(
     '%s: only ValidationError, no value the API server rejects',
     (_n, c) => {
-      expect(runCase(c, 5)).toEqual([]);
+      expect(runCase(c, 10)).toEqual([]);
     },
   );
   test.each(OWNED_ELSEWHERE.map((c) => [c.name, c]))('%s: no finding beyond the reported ones', (_n, c) => {
-    const found = runCase(c, 5);
+    const found = runCase(c, 10);
     expect(found.filter((f) => !c.known.some((k) => k.test(f)))).toEqual([]);
   });
 });
