@@ -71,9 +71,6 @@ const project = new typescript.TypeScriptProject({
     '@types/node@^20',
     'typedoc@^0.28',
     'typedoc-plugin-markdown@^4',
-    '@prometheus-io/lezer-promql@^0.315.0',
-    '@lezer/lr@^1.4.2',
-    '@lezer/highlight@^1.2.1',
     // Grafana's LogQL grammar: checks the Loki ruler rules the library renders. 0.3.0, not 0.4.x:
     // 0.4.x declares Node >= 24 and peer-pins @lezer/lr to exactly 1.4.10.
     '@grafana/lezer-logql@0.3.0',
@@ -94,7 +91,14 @@ const project = new typescript.TypeScriptProject({
     // jest's default sequencer, extended by test/jest-sequencer.js (committed durations).
     '@jest/test-sequencer@^29',
   ],
-  deps: ['yaml@^2.8.0'],
+  deps: [
+    'yaml@^2.8.0',
+    // Prometheus's own PromQL grammar (and its lezer peers, pure JS): user PromQL such as
+    // autoscaling.activationQuery is parsed at synth, loaded only when a query is given.
+    '@prometheus-io/lezer-promql@^0.315.0',
+    '@lezer/lr@^1.4.2',
+    '@lezer/highlight@^1.2.1',
+  ],
   jestOptions: {
     // jest 30's haste map pulls @parcel/watcher platform packages (npm ci trap); 29 does not.
     jestVersion: '^29',

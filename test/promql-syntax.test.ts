@@ -156,7 +156,7 @@ describe('PromQL syntax', () => {
     expect(found.length).toBeGreaterThan(10);
   });
 
-  // The structural check of a user's activationQuery agrees with the grammar on these.
+  // The check of a user's activationQuery (structure, then the grammar) agrees with the grammar on these.
   test.each([
     ['sum(rate(nginx_ingress_controller_requests[1m]))', true],
     ['sum({__name__="vllm:num_requests_waiting", namespace="llm"}) + 1', true],
@@ -166,6 +166,12 @@ describe('PromQL syntax', () => {
     ['sum(x{a=b})', false],
     ['sum(x]', false],
     ['sum(x); drop', false],
+    // Found by the property suite: structurally fine, refused by the grammar (now the last check).
+    ['A B', false],
+    ['../x', false],
+    ['a\nb', false],
+    ['x +', false],
+    ['sum(rate(x[1m])) by', false],
   ])('activationQuery check and the PromQL grammar agree on %p', (expr, valid) => {
     const scope = Testing.app();
     const accepted = (() => {
@@ -178,4 +184,12 @@ describe('PromQL syntax', () => {
     })();
     expect({ accepted, parses: syntaxErrors(expr).length === 0 }).toEqual({ accepted: valid, parses: valid });
   });
+});
+
+test("the activationQuery error names where Prometheus's grammar stops", () => {
+  expect(() =>
+    assertPromqlExpression(Testing.app(), 'autoscaling.activationQuery', 'sum(rate(x[1m])) by'),
+  ).toThrow(
+    /'autoscaling\.activationQuery' \("sum\(rate\(x\[1m\]\)\) by"\) is not a PromQL expression \(Prometheus's PromQL grammar finds an error at character \d+\)/,
+  );
 });

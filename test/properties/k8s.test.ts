@@ -1122,18 +1122,6 @@ const cases: PropertyCase<any>[] = [
  * their public props only. What the suite found there is reported to their owners and listed
  * here so a new finding still fails; remove an entry when its owner fixes it.
  */
-/**
- * Found once the ModelServer and LlamaCppServer cases had autoscaling in their base props (before,
- * a value tried at `autoscaling.<x>` came without `maxReplicas` and was rejected for that):
- * activation queries the PromQL parser of api-rules.ts rejects ("A B", "../x", "a\nb") pass
- * `assertPromqlExpression` (lib/k8s/private/promql-expression.ts), a structural check, not a
- * parser. (Non-finite numbers reaching the ScaledObject were found the same way and are fixed:
- * test/k8s/autoscaling-numbers.test.ts.)
- */
-const AUTOSCALING_FINDINGS = [
-  /^autoscaling\.activationQuery=.*: synthesized kubernetes_manifest\.\w+_ScaledObject_\w+\.manifest\.spec\.triggers\[2\]\.metadata\.query: does not parse$/,
-];
-
 const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
   {
     name: 'LlamaCppServer',
@@ -1184,7 +1172,7 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       'autoscaling.cooldownSeconds': 'int',
       'autoscaling.schedule': 'object',
     },
-    known: AUTOSCALING_FINDINGS,
+    known: [],
     ...inWorkloads((s, p) => new LlamaCppServer(s, 'Llama8BCpu', p)),
   },
   {
@@ -1242,7 +1230,7 @@ const OWNED_ELSEWHERE: Array<PropertyCase<any> & { known: RegExp[] }> = [
       networkPolicy: 'object',
       podDisruptionBudget: 'bool',
     },
-    known: AUTOSCALING_FINDINGS,
+    known: [],
     ...inWorkloads((s, p) => new ModelServer(s, 'Llama8B', p)),
   },
   {

@@ -5,13 +5,40 @@ import { Validate, ValidationError } from '../../core';
 /** Characters PromQL's lexer accepts outside string literals (promql/parser/lex.go). */
 const PROMQL_CHARS = /^[A-Za-z0-9_:.\s()[\]{},+\-*/%^=!<>~@#]$/;
 
+/** The part of @prometheus-io/lezer-promql's parser this file reads. */
+interface PromqlParser {
+  parse(input: string): {
+    iterate(spec: { enter(node: { type: { isError: boolean }; from: number }): boolean | void }): void;
+  };
+}
+let promqlParser: PromqlParser | undefined;
+
 /**
- * A structural check of a PromQL expression the library passes on unparsed (a KEDA trigger
- * query): a non-blank string whose string literals are closed, whose brackets `()`, `[]` and
- * `{}` nest and close, whose characters outside strings are ones PromQL's lexer knows, whose
- * every `{...}` is a valid selector ({@link Validate.promqlSelector}), and that names at least
- * one metric or selector. It is not a full parse: a query that passes may still be refused by
- * Prometheus (the tests compare it with the Lezer PromQL grammar).
+ * The first position (0-based) where Prometheus's own PromQL grammar (@prometheus-io/lezer-promql,
+ * the Lezer grammar the Prometheus project publishes) finds an error, or undefined when `expr`
+ * parses. Loaded on first use: only apps that pass a PromQL query pay for it.
+ */
+function promqlErrorAt(expr: string): number | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  promqlParser ??= (require('@prometheus-io/lezer-promql') as { parser: PromqlParser }).parser;
+  let at: number | undefined;
+  promqlParser.parse(expr).iterate({
+    enter: (n) => {
+      if (at !== undefined) return false;
+      if (n.type.isError) at = n.from;
+      return undefined;
+    },
+  });
+  return at;
+}
+
+/**
+ * Checks a PromQL expression the library passes on to another program (a KEDA trigger query): a
+ * non-blank string whose string literals are closed, whose brackets `()`, `[]` and `{}` nest and
+ * close, whose characters outside strings are ones PromQL's lexer knows, whose every `{...}` is
+ * a valid selector ({@link Validate.promqlSelector}), that names at least one metric or
+ * selector (each with a message that says which), and that Prometheus's own PromQL grammar
+ * parses.
  */
 export function assertPromqlExpression(scope: IConstruct, prop: string, value: unknown): string {
   Validate.string(scope, prop, value);
@@ -61,5 +88,7 @@ export function assertPromqlExpression(scope: IConstruct, prop: string, value: u
   if (stack.length)
     fail(`'${stack[stack.length - 1].open}' at character ${stack[stack.length - 1].at + 1} is not closed`);
   if (!hasIdentifier) fail('it names no metric');
+  const at = promqlErrorAt(expr);
+  if (at !== undefined) fail(`Prometheus's PromQL grammar finds an error at character ${at + 1}`);
   return expr;
 }
