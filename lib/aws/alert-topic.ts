@@ -5,27 +5,27 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Validate, ValidationError, Warnings } from '../core';
-import { isEmailAddress } from '../core/private/email';
 import { IAlertTopic, IKmsKey } from './interfaces';
 import { addKmsKeyCost } from './private/service-prices';
 
 /**
- * Throws unless every entry is an e-mail address (by core `Validate.email`'s grammar) and none is
- * listed twice.
+ * Throws unless every entry is an e-mail address by core {@link Validate.email} (the same
+ * grammar, message and code; an unresolved Terraform token passes and is checked at apply) and
+ * none is listed twice.
  */
 export function validateEmails(scope: Construct, prop: string, emails: readonly string[]): void {
   const seen = new Set<string>();
-  for (const e of emails) {
-    if (typeof e !== 'string' || !isEmailAddress(e)) {
-      throw new ValidationError(`'${prop}' entry '${e}' is not an e-mail address.`, scope);
-    }
+  emails.forEach((e, i) => {
+    Validate.email(scope, `${prop}[${i}]`, e);
+    if (Token.isUnresolved(e)) return;
     if (seen.has(e.toLowerCase())) {
       throw new ValidationError(`'${prop}' lists '${e}' twice: give each address once.`, scope);
     }
     seen.add(e.toLowerCase());
-  }
+  });
 }
 
 /**

@@ -121,7 +121,7 @@ function sameStackInstallation(pool: IConstruct, karpenter: IConstruct): string 
     `(${installers.join(', ')}): the pool's NodePool and ` +
     `EC2NodeClass are kubernetes_manifest resources, which need the karpenter.sh CRDs when Terraform plans, before ` +
     `that installation is applied (hashicorp/terraform-provider-kubernetes#1985). Create the pool in another stack ` +
-    `applied after it, for example workloads with workloads.addDependency(${stackName}).`
+    `applied after it: new TerraformStack(app, 'gpu-pools') with gpuPools.addDependency(<the stack '${stackName}'>), and the pool created in gpuPools.`
   );
 }
 

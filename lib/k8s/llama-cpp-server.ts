@@ -19,6 +19,7 @@ import {
   normalizeKubernetesLabelValue,
   sizeLlamaCpp,
 } from '../core';
+import { describeValue } from '../core/validation';
 import { EngineMetric } from './engines/engine';
 import { LlamaCppEngine } from './engines/llama-cpp';
 import {
@@ -277,7 +278,7 @@ export class LlamaCppServer extends Construct implements IServiceBackend {
     assertWeightsSource(this, props.weights);
     if (props.engine !== undefined && !(props.engine instanceof LlamaCppEngine)) {
       throw new ValidationError(
-        `'engine' (${typeof props.engine}) must be a LlamaCppEngine (new LlamaCppEngine({...})), or left unset.`,
+        `'engine' (${describeValue(props.engine)}) must be a LlamaCppEngine (new LlamaCppEngine({...})), or left unset.`,
         this,
         'type',
       );

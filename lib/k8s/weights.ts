@@ -69,7 +69,8 @@ export interface VolumeWeightsOptions {
   /** Access mode of the claim, as created. Decides how many replicas can share it. */
   readonly accessMode: VolumeAccessMode;
   /**
-   * Directory of the model inside the volume.
+   * Directory of the model inside the volume: a relative path of letters, digits, `.`, `_`, `-` and
+   * `/`, without `..`.
    * @default - the volume root
    */
   readonly path?: string;
@@ -148,7 +149,8 @@ export interface IWeightCache {
 /** Options of {@link WeightsSource.cache}. */
 export interface CachedWeightsOptions {
   /**
-   * Directory of the model inside the cache.
+   * Directory of the model inside the cache: a relative path of letters, digits, `.`, `_`, `-` and
+   * `/`, without `..`.
    * @default - the cache root
    */
   readonly path?: string;

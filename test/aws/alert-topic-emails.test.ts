@@ -1,5 +1,7 @@
+import { TerraformVariable } from 'cdktf';
 import { AlertTopic } from '../../lib/aws/alert-topic';
 import { Validate } from '../../lib/core';
+import { resourcesOf, synthJson } from '../util';
 import { awsStack } from './util';
 
 // AlertTopic checked e-mail addresses with a pattern of its own (`x@y.z` without spaces), looser
@@ -38,6 +40,22 @@ test.each(ADDRESSES)('AlertTopic accepts %s exactly when core Validate.email doe
 
 test('throws when an address has an empty domain label', () => {
   expect(() => new AlertTopic(awsStack(), 'Alerts', { emails: ['oncall@example..com'] })).toThrow(
-    /'emails' entry 'oncall@example..com' is not an e-mail address/,
+    /'emails\[0\]' \('oncall@example..com'\) is not an e-mail address/,
+  );
+});
+
+test('an address given as a Terraform token passes (checked at apply), as core Validate.email lets it', () => {
+  const stack = awsStack();
+  const oncall = new TerraformVariable(stack, 'oncall_email', { type: 'string' });
+  new AlertTopic(stack, 'Alerts', { emails: [oncall.stringValue, 'ml-oncall@example.com'] });
+  const subs = Object.values(resourcesOf(synthJson(stack), 'aws_sns_topic_subscription')).map(
+    (r: any) => r.endpoint,
+  );
+  expect(subs.sort()).toEqual(['${var.oncall_email}', 'ml-oncall@example.com']);
+});
+
+test('a non-string entry is a type error naming the entry', () => {
+  expect(() => new AlertTopic(awsStack(), 'Alerts', { emails: [42 as unknown as string] })).toThrow(
+    /'emails\[0\]' must be a string, got a number \(42\)/,
   );
 });

@@ -56,7 +56,7 @@ function synthError(stack: TerraformStack): string | undefined {
 }
 
 const PLAN_TIME =
-  /need the karpenter\.sh CRDs when Terraform plans.*hashicorp\/terraform-provider-kubernetes#1985.*workloads\.addDependency\(workloads\)/;
+  /need the karpenter\.sh CRDs when Terraform plans.*hashicorp\/terraform-provider-kubernetes#1985.*gpuPools\.addDependency\(<the stack 'workloads'>\), and the pool created in gpuPools/;
 
 /** Ways of installing Karpenter's CRDs in a stack that the pool recognises. */
 const INSTALLERS: Array<[string, (stack: TerraformStack) => void, string]> = [

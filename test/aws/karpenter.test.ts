@@ -414,7 +414,7 @@ describe('KarpenterGpuNodePool', () => {
           maxGpus: 8,
         }),
     ).toThrow(
-      /'karpenter' \('platform\/Karpenter'\) installs Karpenter in the pool's stack 'platform' \(helm_release 'platform\/Karpenter\/Resource'\).*the karpenter\.sh CRDs.*hashicorp\/terraform-provider-kubernetes#1985.*platform\)/,
+      /'karpenter' \('platform\/Karpenter'\) installs Karpenter in the pool's stack 'platform' \(helm_release 'platform\/Karpenter\/Resource'\).*the karpenter\.sh CRDs.*hashicorp\/terraform-provider-kubernetes#1985.*addDependency\(<the stack 'platform'>\)/,
     );
     expect(
       () =>

@@ -141,7 +141,7 @@ describe('Monitoring', () => {
 
   test('throws for an invalid e-mail', () => {
     expect(() => new Monitoring(awsStack(), 'M', { region: 'us-east-1', emails: ['oncall'] })).toThrow(
-      /'emails' entry 'oncall' is not an e-mail address/,
+      /'emails\[0\]' \('oncall'\) is not an e-mail address/,
     );
   });
 

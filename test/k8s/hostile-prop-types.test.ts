@@ -82,7 +82,7 @@ describe('hostile prop types are ValidationErrors', () => {
     [
       'ModelServer model null',
       (s) => new ModelServer(s, 'M', { ...SERVER, model: null as any }),
-      /'model' \(object\) must be a ModelSpec, for example ModelSpec.LLAMA_3_1_8B/,
+      /'model' \(null\) must be a ModelSpec, for example ModelSpec.LLAMA_3_1_8B/,
       VALIDATION_CODES.TYPE,
     ],
     [
@@ -106,19 +106,19 @@ describe('hostile prop types are ValidationErrors', () => {
     [
       'LlamaCppServer model not a ModelSpec',
       (s) => new LlamaCppServer(s, 'L', { ...LLAMA_CPP, model: {} as any }),
-      /'model' \(object\) must be a ModelSpec/,
+      /'model' \(an object\) must be a ModelSpec/,
       VALIDATION_CODES.TYPE,
     ],
     [
       'LlamaCppServer weights not a WeightsSource',
       (s) => new LlamaCppServer(s, 'L', { ...LLAMA_CPP, weights: NOT_AN_OBJECT }),
-      /'weights' \(string\) must be a WeightsSource/,
+      /'weights' \('x'\) must be a WeightsSource/,
       VALIDATION_CODES.TYPE,
     ],
     [
       'LlamaCppServer engine not a LlamaCppEngine',
       (s) => new LlamaCppServer(s, 'L', { ...LLAMA_CPP, engine: {} as any }),
-      /'engine' \(object\) must be a LlamaCppEngine/,
+      /'engine' \(an object\) must be a LlamaCppEngine/,
       VALIDATION_CODES.TYPE,
     ],
     [

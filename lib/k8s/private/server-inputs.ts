@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ModelSpec, ValidationError } from '../../core';
+import { describeValue } from '../../core/validation';
 import { WeightsSource } from '../weights';
 
 // Type checks of the props every model server takes (ModelServer, LlamaCppServer): a JavaScript
@@ -9,7 +10,7 @@ import { WeightsSource } from '../weights';
 export function assertModelSpec(scope: IConstruct, model: unknown): asserts model is ModelSpec {
   if (!(model instanceof ModelSpec)) {
     throw new ValidationError(
-      `'model' (${model === undefined ? 'not set' : typeof model}) must be a ModelSpec, for example ModelSpec.LLAMA_3_1_8B.`,
+      `'model' (${model === undefined ? 'not set' : describeValue(model)}) must be a ModelSpec, for example ModelSpec.LLAMA_3_1_8B.`,
       scope,
       'type',
     );
@@ -20,7 +21,7 @@ export function assertModelSpec(scope: IConstruct, model: unknown): asserts mode
 export function assertWeightsSource(scope: IConstruct, weights: unknown): asserts weights is WeightsSource {
   if (!(weights instanceof WeightsSource)) {
     throw new ValidationError(
-      `'weights' (${weights === undefined ? 'not set' : typeof weights}) must be a WeightsSource: ` +
+      `'weights' (${weights === undefined ? 'not set' : describeValue(weights)}) must be a WeightsSource: ` +
         `WeightsSource.huggingFace('org/model'), .bucket('s3://bucket/prefix/'), .volume('claim', { ... }) or .cache(cache).`,
       scope,
       'type',
