@@ -18,7 +18,7 @@ import { addKmsKeyCost } from './private/service-prices';
  */
 export function validateEmails(scope: Construct, prop: string, emails: readonly string[]): void {
   const seen = new Set<string>();
-  emails.forEach((e, i) => {
+  Validate.array<string>(scope, prop, emails).forEach((e, i) => {
     Validate.email(scope, `${prop}[${i}]`, e);
     if (Token.isUnresolved(e)) return;
     if (seen.has(e.toLowerCase())) {

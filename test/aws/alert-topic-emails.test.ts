@@ -59,3 +59,9 @@ test('a non-string entry is a type error naming the entry', () => {
     /'emails\[0\]' must be a string, got a number \(42\)/,
   );
 });
+
+test('emails given as one string (a JavaScript caller) is a type error, not a TypeError', () => {
+  expect(
+    () => new AlertTopic(awsStack(), 'Alerts', { emails: 'ml-oncall@example.com' as unknown as string[] }),
+  ).toThrow(/'emails' must be an array, got a string/);
+});
