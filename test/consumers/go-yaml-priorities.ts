@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, visit } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, visit, YAMLMap } from 'yaml';
 
 /**
  * cluster-autoscaler's priority expander reads the `priorities` key of its ConfigMap as
@@ -199,19 +199,27 @@ function describe(node: unknown): string {
 }
 
 /**
- * gopkg.in/yaml.v2 v2.4.0 `yaml.Unmarshal(text, &map[int][]string{})`, as cluster-autoscaler up
- * to 1.34 decodes the priorities.
+ * What both decoders do first: the document's root mapping, or their result for a document that
+ * does not parse (its error), is empty or null (no priorities) or is not a mapping (`errorPrefix`
+ * and Go's unmarshal message).
  */
-export function decodeWithYamlV2(text: string): PrioritiesResult {
+function rootMap(text: string, errorPrefix: string): YAMLMap | PrioritiesResult {
   const { root, error } = parse(text);
   if (error) return { ok: false, error };
   if (root === null || (isScalar(root) && isNullScalar(root as Scalar)))
     return { ok: true, priorities: new Map() };
   if (!isMap(root))
-    return {
-      ok: false,
-      error: `yaml: unmarshal errors: cannot unmarshal ${describe(root)} into map[int][]string`,
-    };
+    return { ok: false, error: `${errorPrefix} cannot unmarshal ${describe(root)} into map[int][]string` };
+  return root;
+}
+
+/**
+ * gopkg.in/yaml.v2 v2.4.0 `yaml.Unmarshal(text, &map[int][]string{})`, as cluster-autoscaler up
+ * to 1.34 decodes the priorities.
+ */
+export function decodeWithYamlV2(text: string): PrioritiesResult {
+  const root = rootMap(text, 'yaml: unmarshal errors:');
+  if (!isMap(root)) return root;
   const priorities = new Map<number, string[]>();
   for (const pair of root.items) {
     const key = pair.key;
@@ -242,15 +250,8 @@ export function decodeWithYamlV2(text: string): PrioritiesResult {
  * them in base 10.
  */
 export function decodeWithSigsYaml(text: string): PrioritiesResult {
-  const { root, error } = parse(text);
-  if (error) return { ok: false, error };
-  if (root === null || (isScalar(root) && isNullScalar(root as Scalar)))
-    return { ok: true, priorities: new Map() };
-  if (!isMap(root))
-    return {
-      ok: false,
-      error: `error unmarshaling JSON: cannot unmarshal ${describe(root)} into map[int][]string`,
-    };
+  const root = rootMap(text, 'error unmarshaling JSON:');
+  if (!isMap(root)) return root;
   const byKey = new Map<string, string[]>();
   for (const pair of root.items) {
     const key = pair.key;
