@@ -65,3 +65,10 @@ test('emails given as one string (a JavaScript caller) is a type error, not a Ty
     () => new AlertTopic(awsStack(), 'Alerts', { emails: 'ml-oncall@example.com' as unknown as string[] }),
   ).toThrow(/'emails' must be an array, got a string/);
 });
+
+test('an address listed twice (in any letter case) is refused', () => {
+  expect(
+    () =>
+      new AlertTopic(awsStack(), 'Alerts', { emails: ['ml-oncall@example.com', 'ML-Oncall@example.com'] }),
+  ).toThrow(/'emails' lists 'ML-Oncall@example.com' twice: give each address once\./);
+});
